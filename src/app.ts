@@ -1,0 +1,111 @@
+/**
+ * The composition of one complete instance: HTTP + Socket.IO + matching + storage.
+ * `createApp` reads no environment, opens no port and keeps no global state; `close()` may be called twice.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { ActivityRegistry } from './chat/activity-registry.js';
+import { ChatService } from './chat/chat-service.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import { registerPublicRoutes } from './http/routes.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { createIdentitySigner } from './identity.js';
+import type { MatchQueue } from './matching/match-queue.js';
+import { attachChatGateway } from './realtime/chat-gateway.js';
+import { SocketNotifier } from './realtime/socket-notifier.js';
+import type { ChatServer } from './realtime/types.js';
+import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
+import type { Database } from './storage/database.js';
+import { MessageWriter } from './storage/message-writer.js';
+
+/** Implementations of the seams, chosen by the caller (main.ts, or a test). The app owns and closes them. */
+export interface AppDeps {
+  database: Database;
+  matchQueue: MatchQueue;
+  registry: ActivityRegistry;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface App {
+  readonly fastify: FastifyInstance;
+  readonly server: HttpServer;
+  readonly io: ChatServer;
+  readonly chat: ChatService;
+  readonly repository: ChatRepository;
+  readonly writer: MessageWriter;
+  /** Ends chats (telling both sides), commits pending messages, closes connections and storage. */
+  close(): Promise<void>;
+}
+
+/** Largest Socket.IO frame accepted: a 500-character message is ~2 KB of JSON; anything far bigger is abuse. */
+const MAX_FRAME_BYTES = 16 * 1024;
+
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  if (!config.secretKey) throw new Error('createApp needs config.secretKey (main.ts resolves it)');
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger;
+  const signer = createIdentitySigner(config.secretKey);
+
+  const fastify = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: trustProxyOption(config.trustProxy), disableRequestLogging: true });
+  await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
+  await registerSecurityHeaders(fastify);
+  await registerPublicRoutes(fastify, { webDir: config.webDir ?? defaultWebDir(), signer, database: deps.database });
+  await fastify.ready();
+
+  const io: ChatServer = new Server(fastify.server, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    // Same-origin pages need no CORS; cross-origin handshakes are refused by the browser.
+    cors: undefined,
+    perMessageDeflate: false,
+  });
+  const repository = new SqlChatRepository(deps.database);
+  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax });
+  const chat = new ChatService({
+    queue: deps.matchQueue,
+    registry: deps.registry,
+    repository,
+    writer,
+    notifier: new SocketNotifier(io),
+    clock,
+    logger,
+    timezone: config.timezone,
+  });
+  attachChatGateway(io, chat, signer, logger);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const socket of io.sockets.sockets.values()) {
+        await chat
+          .disconnect({ userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang }, 'server_shutdown')
+          .catch((err: unknown) => logger.error({ err }, 'ending a chat at shutdown failed'));
+      }
+      await writer.drain();
+      await io.close();
+      await fastify.close();
+      await deps.database.close();
+    })();
+    return closing;
+  };
+
+  return { fastify, server: fastify.server, io, chat, repository, writer, close };
+}
+
+function defaultWebDir(): string {
+  // src/app.ts and dist/server/app.js both sit below the project root.
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(join('dist', 'server')) ? join(here, '..', 'web') : join(here, '..', 'dist', 'web');
+}
+
+/** Fastify's option for a hop count is a function; addresses and booleans pass through. */
+function trustProxyOption(value: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}

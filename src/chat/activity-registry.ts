@@ -1,0 +1,69 @@
+/**
+ * Who is doing what: per identity, at most one activity (waiting or chatting), held by one connection.
+ * Every change is a compare-and-set, so two tabs of one identity cannot both claim it. In-memory here;
+ * a cluster implementation keeps the same contract in Redis.
+ */
+import type { Lang } from '../shared/codes.js';
+
+export type Activity =
+  | { kind: 'waiting'; socketId: string; lang: Lang }
+  | { kind: 'chatting'; socketId: string; lang: Lang; roomId: number; partnerId: string };
+
+/** Which activity a conditional change applies to. Omitted fields match anything. */
+export interface ActivityMatch {
+  socketId?: string;
+  kind?: Activity['kind'];
+  roomId?: number;
+}
+
+export interface ActivityRegistry {
+  get(userId: string): Promise<Activity | undefined>;
+  /** Sets the activity only if the user has none. True if set. */
+  claim(userId: string, activity: Activity): Promise<boolean>;
+  /** Replaces the activity only if the current one matches. True if replaced. */
+  transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean>;
+  /** Clears the activity only if the current one matches. True if cleared. */
+  release(userId: string, match: ActivityMatch): Promise<boolean>;
+  /** How many identities wait and chat. */
+  counts(): Promise<{ waiting: number; chatting: number }>;
+}
+
+export function matches(activity: Activity | undefined, match: ActivityMatch): activity is Activity {
+  if (!activity) return false;
+  if (match.socketId !== undefined && activity.socketId !== match.socketId) return false;
+  if (match.kind !== undefined && activity.kind !== match.kind) return false;
+  if (match.roomId !== undefined && (activity.kind !== 'chatting' || activity.roomId !== match.roomId)) return false;
+  return true;
+}
+
+/** One-process registry: a Map, each method atomic because it never awaits. */
+export class MemoryActivityRegistry implements ActivityRegistry {
+  private readonly activities = new Map<string, Activity>();
+
+  async get(userId: string): Promise<Activity | undefined> {
+    return this.activities.get(userId);
+  }
+
+  async claim(userId: string, activity: Activity): Promise<boolean> {
+    if (this.activities.has(userId)) return false;
+    this.activities.set(userId, activity);
+    return true;
+  }
+
+  async transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean> {
+    if (!matches(this.activities.get(userId), from)) return false;
+    this.activities.set(userId, to);
+    return true;
+  }
+
+  async release(userId: string, match: ActivityMatch): Promise<boolean> {
+    if (!matches(this.activities.get(userId), match)) return false;
+    return this.activities.delete(userId);
+  }
+
+  async counts(): Promise<{ waiting: number; chatting: number }> {
+    let waiting = 0;
+    for (const a of this.activities.values()) if (a.kind === 'waiting') waiting++;
+    return { waiting, chatting: this.activities.size - waiting };
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * How the chat reaches people, without knowing Socket.IO. The realtime layer implements it over
+ * Socket.IO rooms, so it works unchanged with a cluster adapter.
+ */
+import type { ServerToClientEvents } from '../shared/protocol.js';
+
+export type ServerEvent = keyof ServerToClientEvents;
+export type EventPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+export interface ChatNotifier {
+  /** Adds a connection to a conversation's delivery group. */
+  joinConversation(socketId: string, roomId: number): void;
+  /** Removes a connection from a conversation's delivery group. */
+  leaveConversation(socketId: string, roomId: number): void;
+  /** Emits to every connection in the conversation's delivery group. */
+  toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void;
+  /** Emits to one connection. */
+  toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void;
+}

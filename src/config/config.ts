@@ -1,0 +1,115 @@
+/**
+ * Configuration: environment → validated, frozen `Config`. Every default and limit lives here,
+ * with units in the names. Nothing else in the code reads `process.env`.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const timezone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone such as Asia/Shanghai' });
+const url = (protocols: string[]) =>
+  z.string().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
+
+/** Environment variables we read, their defaults and checks. */
+const envSchema = z.object({
+  PORT: port.default(5000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  CHAT_TIMEZONE: timezone.default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PG_POOL_MAX: positiveInt.max(200).default(10),
+  WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(500),
+  WRITE_QUEUE_MAX: positiveInt.default(20_000),
+  TRUST_PROXY: z.string().optional(),
+  WEB_DIR: z.string().min(1).optional(),
+});
+
+export interface Config {
+  /** TCP port to listen on. Default 5000; 0 picks a free port. */
+  readonly port: number;
+  /** Interface to bind. Default `0.0.0.0`. */
+  readonly host: string;
+  /** PostgreSQL URL. Unset → embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Directory for the embedded database and generated secrets. Default `./data`. */
+  readonly dataDir: string;
+  /** Redis URL for cluster mode. Unset → a single process. */
+  readonly redisUrl: string | undefined;
+  /** Key signing identity cookies. Unset → generated once and kept in `dataDir`. */
+  readonly secretKey: string | undefined;
+  /** Admin password. Unset → generated on first start (admin issue). */
+  readonly adminPassword: string | undefined;
+  /** IANA zone every time is shown in. Default `Asia/Shanghai` (Beijing time, UTC+8). */
+  readonly timezone: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Upper bound of PostgreSQL connections per process. Default 10. */
+  readonly pgPoolMax: number;
+  /** Most messages committed in one batched insert. Default 500. */
+  readonly writeBatchMaxRows: number;
+  /** Most messages waiting to be written before senders get SERVER_BUSY. Default 20,000. */
+  readonly writeQueueMax: number;
+  /** Fastify `trustProxy`: unset → trust no proxy; `true`, a hop count, or a comma-separated list of addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  /** Directory of the built web page. Default `dist/web` under the project root. */
+  readonly webDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment. Throws `ConfigError` with one line naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as in most deployment dashboards.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    secretKey: e.SECRET_KEY,
+    adminPassword: e.ADMIN_PASSWORD,
+    timezone: e.CHAT_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    pgPoolMax: e.PG_POOL_MAX,
+    writeBatchMaxRows: e.WRITE_BATCH_MAX_ROWS,
+    writeQueueMax: e.WRITE_QUEUE_MAX,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    webDir: e.WEB_DIR,
+  });
+}
+
+/** A config for tests and tools: defaults plus overrides, without reading the environment. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), ...overrides });
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Public HTTP: the chat page (static, built by Vite), the identity cookie on page loads, health checks,
+ * and one error handler that never leaks a stack trace.
+ */
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IDENTITY_COOKIE, IDENTITY_COOKIE_MAX_AGE_S, newUserId, type IdentitySigner } from '../identity.js';
+import type { Database } from '../storage/database.js';
+
+export interface PublicRoutesOptions {
+  webDir: string;
+  signer: IdentitySigner;
+  database: Database;
+}
+
+/** Pages that start a chat session, where the visitor gets (or keeps) an identity cookie. */
+const PAGE_PATHS = new Set(['/', '/index.html']);
+
+export async function registerPublicRoutes(app: FastifyInstance, options: PublicRoutesOptions): Promise<void> {
+  const { signer, database } = options;
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' && PAGE_PATHS.has(request.url.split('?')[0] ?? '')) ensureIdentityCookie(request, reply, signer);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await database.ping();
+      return { status: 'ready', storage: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', storage: 'unreachable' });
+    }
+  });
+
+  if (existsSync(options.webDir)) {
+    await app.register(fastifyStatic, { root: options.webDir, index: 'index.html', maxAge: '1h', immutable: false });
+  } else {
+    app.log.warn({ webDir: options.webDir }, 'web page not built: run `npm run build` to serve the chat page');
+    app.get('/', async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send('Page not built: run `npm run build`.\n'));
+  }
+
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // Client errors carry Fastify's own safe message; server errors say nothing about internals.
+    void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : (error.message ?? 'Bad Request') });
+  });
+}
+
+function ensureIdentityCookie(request: FastifyRequest, reply: FastifyReply, signer: IdentitySigner): void {
+  const raw = request.cookies[IDENTITY_COOKIE];
+  const userId = signer.verify(raw) ?? newUserId();
+  void reply.setCookie(IDENTITY_COOKIE, userId, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+    maxAge: IDENTITY_COOKIE_MAX_AGE_S,
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Stable error codes sent on the wire (`error {code, message}` and `{ok: false, code, message}` acks).
+ * Clients switch on `code`; `message` is for humans and may change.
+ */
+export const ErrorCode = {
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  NOT_IN_CHAT: 'NOT_IN_CHAT',
+  ALREADY_CHATTING: 'ALREADY_CHATTING',
+  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
+  EMPTY_MESSAGE: 'EMPTY_MESSAGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
+  MATCHING_UNAVAILABLE: 'MATCHING_UNAVAILABLE',
+  SERVER_BUSY: 'SERVER_BUSY',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Languages the UI and the server's human-readable texts come in. zh-CN is the default. */
+export type Lang = 'zh-CN' | 'en';
+export const DEFAULT_LANG: Lang = 'zh-CN';
+
+export function parseLang(value: unknown): Lang {
+  return typeof value === 'string' && value.toLowerCase().startsWith('en') ? 'en' : DEFAULT_LANG;
+}
+
+/** Human-readable texts the server sends, per language. The page uses its own copy keyed by code. */
+export const errorText: Record<Lang, Record<ErrorCode, string>> = {
+  'zh-CN': {
+    INVALID_PAYLOAD: '请求格式无效',
+    NOT_IN_CHAT: '您当前不在聊天中',
+    ALREADY_CHATTING: '您已在另一个窗口中匹配或聊天',
+    MESSAGE_TOO_LONG: '消息长度不能超过500字符',
+    EMPTY_MESSAGE: '消息不能为空',
+    RATE_LIMITED: '操作太频繁，请稍后再试',
+    STORAGE_UNAVAILABLE: '消息暂时无法保存，请稍后重试',
+    MATCHING_UNAVAILABLE: '匹配服务暂时不可用，请稍后重试',
+    SERVER_BUSY: '服务器繁忙，请稍后重试',
+    INTERNAL_ERROR: '服务器内部错误',
+  },
+  en: {
+    INVALID_PAYLOAD: 'Invalid request payload',
+    NOT_IN_CHAT: 'You are not in a chat',
+    ALREADY_CHATTING: 'You are already waiting or chatting in another tab',
+    MESSAGE_TOO_LONG: 'Messages can be at most 500 characters',
+    EMPTY_MESSAGE: 'Message cannot be empty',
+    RATE_LIMITED: 'Too many requests, please slow down',
+    STORAGE_UNAVAILABLE: 'The message could not be saved, please retry',
+    MATCHING_UNAVAILABLE: 'Matching is temporarily unavailable, please retry',
+    SERVER_BUSY: 'The server is busy, please retry',
+    INTERNAL_ERROR: 'Internal server error',
+  },
+};
+
+/** Human-readable texts of the non-error events. */
+export const eventText: Record<Lang, { waiting: string; leftRoom: string; partnerLeft: string; partnerDisconnected: string; serverShutdown: string }> = {
+  'zh-CN': {
+    waiting: '等待匹配中...',
+    leftRoom: '您已离开聊天',
+    partnerLeft: '对方已离开聊天',
+    partnerDisconnected: '对方已断开连接',
+    serverShutdown: '服务器正在重启，请稍后重新匹配',
+  },
+  en: {
+    waiting: 'Waiting for a match...',
+    leftRoom: 'You left the chat',
+    partnerLeft: 'Your partner left the chat',
+    partnerDisconnected: 'Your partner disconnected',
+    serverShutdown: 'The server is restarting, please match again shortly',
+  },
+};

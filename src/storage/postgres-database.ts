@@ -1,0 +1,60 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { migrationsFolder, type Database, type Db } from './database.js';
+import { schema } from './schema.js';
+
+/** Arbitrary constant naming our migration lock, so concurrent starts migrate one at a time. */
+const MIGRATION_LOCK_ID = 7_305_114_233;
+
+export interface PostgresOptions {
+  url: string;
+  /** Most pooled connections. */
+  poolMax: number;
+  logger: Logger;
+}
+
+/** PostgreSQL through a bounded `pg` pool. */
+export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    // Fail fast while the server is down instead of queueing forever; callers map this to STORAGE_UNAVAILABLE.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'postgres idle client error'));
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  let closing: Promise<void> | undefined;
+
+  return {
+    engine: 'postgres',
+    db,
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      const result = await pool.query(text, params as unknown[]);
+      return result.rows as T[];
+    },
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+        try {
+          await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * The chat page in a real Chromium against the real server: two strangers match, chat (markup shows
+ * literally, 500 code points fit, 501 do not), one leaves, the other starts a new chat; and the language
+ * choice persists. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it,
+ * except under CI, where its absence fails the run.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.js';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshotDir = resolve(projectRoot, 'test-results');
+
+const hasChromium = existsSync(CHROMIUM_PATH);
+const inCi = process.env['CI'] === 'true';
+const skip = !hasChromium && !inCi;
+if (skip) console.warn(`[skip] chat page browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+
+const WAIT_MS = 10_000;
+const until = { timeout: WAIT_MS, interval: 50 };
+
+/** Builds the page unless a build is already there (`npm test` builds it first). */
+async function ensurePageBuilt(): Promise<void> {
+  if (existsSync(resolve(projectRoot, 'dist/web/index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+const text = (locator: Locator) => () => locator.textContent();
+
+async function visible(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: 'visible', timeout: WAIT_MS });
+}
+
+describe.skipIf(skip)('chat page in a browser', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  async function openPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+    // A zone far from Beijing: message times must still show the Beijing clock the server wrote.
+    const context = await browser.newContext({ timezoneId: 'America/New_York', ...options });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    return page;
+  }
+
+  /** The user's ID once the server has sent `session`. */
+  async function myId(page: Page): Promise<string> {
+    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9A-Za-z_-]{8}$/);
+    return (await page.getByTestId('my-id').textContent()) ?? '';
+  }
+
+  const messageTexts = (page: Page, own: boolean) =>
+    page.locator(`[data-testid="message"][data-own="${own}"] [data-testid="message-text"]`);
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
+    await ensurePageBuilt();
+    mkdirSync(screenshotDir, { recursive: true });
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  }, 30_000);
+
+  it('two strangers match, chat safely within the limits, and one leaves', { timeout: 90_000 }, async () => {
+    const a = await openPage({ viewport: { width: 1280, height: 800 } });
+    const b = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+
+    const [idA, idB] = [await myId(a), await myId(b)];
+    expect(idA).not.toBe(idB);
+    expect(await a.getByTestId('start-btn').textContent()).toBe('开始匹配');
+    await a.screenshot({ path: resolve(screenshotDir, 'start-desktop.png') });
+
+    // A waits alone, then B arrives and both are in the same chat.
+    await a.getByTestId('start-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+    await expect.poll(text(a.getByTestId('waiting-count')), until).toMatch(/^当前有 \d+ 人在等待$/);
+    await b.screenshot({ path: resolve(screenshotDir, 'start-mobile.png') });
+    await a.screenshot({ path: resolve(screenshotDir, 'waiting-desktop.png') });
+    await b.getByTestId('start-btn').click();
+    await visible(a.getByTestId('chat-screen'));
+    await visible(b.getByTestId('chat-screen'));
+    await expect.poll(text(a.getByTestId('system-message').first()), until).toBe('已匹配到聊天对象，开始聊天吧！');
+    await expect.poll(text(b.getByTestId('system-message').first()), until).toBe('已匹配到聊天对象，开始聊天吧！');
+
+    // A blank message is not sent.
+    await a.getByTestId('message-input').fill('   ');
+    await a.getByTestId('send-btn').click();
+    await expect.poll(text(a.getByTestId('toast')), until).toBe('消息不能为空');
+
+    // Enter sends; both sides render the server's broadcast, each marking whose it is.
+    await a.getByTestId('message-input').fill('你好');
+    await a.getByTestId('message-input').press('Enter');
+    await expect.poll(text(messageTexts(b, false).last()), until).toBe('你好');
+    await expect.poll(text(messageTexts(a, true).last()), until).toBe('你好');
+    await expect.poll(() => a.getByTestId('message-input').inputValue(), until).toBe('');
+    const time = a.locator('[data-testid="message"][data-own="true"] [data-testid="message-time"]').last();
+    const written = (await time.getAttribute('datetime')) ?? '';
+    expect(written).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/);
+    expect(await time.textContent()).toBe(written.slice(11, 16)); // Beijing HH:mm although the browser is in New York
+
+    // Markup from a stranger is shown as text and never runs.
+    const markup = '<b>x</b><script>window.__xss=1</script>';
+    await b.getByTestId('message-input').fill(markup);
+    await b.getByTestId('send-btn').click();
+    await expect.poll(text(messageTexts(a, false).last()), until).toBe(markup);
+    await expect.poll(text(messageTexts(b, true).last()), until).toBe(markup);
+    expect(await a.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await a.getByTestId('message-list').locator('b, script').count()).toBe(0);
+
+    // 500 code points fit, emoji counting once each; 501 do not.
+    const input = a.getByTestId('message-input');
+    await input.fill('😀'.repeat(500));
+    await expect.poll(text(a.getByTestId('char-count')), until).toBe('500/500');
+    const longText = '汉'.repeat(500);
+    await input.fill(longText);
+    await expect.poll(text(a.getByTestId('char-count')), until).toBe('500/500');
+    expect(await a.getByTestId('send-btn').isEnabled()).toBe(true);
+    await a.getByTestId('send-btn').click();
+    await expect.poll(text(messageTexts(b, false).last()), until).toBe(longText);
+    await input.fill('汉'.repeat(501));
+    await expect.poll(text(a.getByTestId('char-count')), until).toBe('501/500');
+    expect(await a.getByTestId('char-count').getAttribute('data-over')).toBe('true');
+    expect(await a.getByTestId('send-btn').isDisabled()).toBe(true);
+    const sentByA = await messageTexts(a, true).count();
+    await input.press('Enter');
+    await expect.poll(text(a.getByTestId('toast')), until).toBe('消息长度不能超过500字');
+    expect(await messageTexts(a, true).count()).toBe(sentByA);
+    await input.fill('');
+
+    await a.screenshot({ path: resolve(screenshotDir, 'chat-desktop.png') });
+    await b.screenshot({ path: resolve(screenshotDir, 'chat-mobile.png') });
+
+    // B leaves (after confirming) and is back at the start; A is told and can start over.
+    b.once('dialog', (dialog) => void dialog.accept());
+    await b.getByTestId('leave-btn').click();
+    await visible(b.getByTestId('start-btn'));
+    await expect.poll(text(a.getByTestId('system-message').last()), until).toBe('对方已离开聊天');
+    await visible(a.getByTestId('new-chat-btn'));
+    expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
+    await a.screenshot({ path: resolve(screenshotDir, 'chat-ended-desktop.png') });
+
+    await a.getByTestId('new-chat-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+    await b.getByTestId('start-btn').click();
+    await visible(a.getByTestId('chat-screen'));
+    await visible(b.getByTestId('chat-screen'));
+    await expect.poll(() => a.getByTestId('message').count(), until).toBe(0);
+    await expect.poll(() => a.getByTestId('message-input').isEnabled(), until).toBe(true);
+
+    // The new room works both ways.
+    await b.getByTestId('message-input').fill('又见面了');
+    await b.getByTestId('send-btn').click();
+    await expect.poll(text(messageTexts(a, false).last()), until).toBe('又见面了');
+  });
+
+  it('remembers English after a reload', { timeout: 30_000 }, async () => {
+    const page = await openPage();
+    await visible(page.getByTestId('start-btn'));
+    expect(await page.getByTestId('start-btn').textContent()).toBe('开始匹配');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(page.getByTestId('start-btn')), until).toBe('Start matching');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+
+    await page.reload();
+    await expect.poll(text(page.getByTestId('start-btn')), until).toBe('Start matching');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getByTestId('lang-switch').inputValue()).toBe('en');
+    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^Your ID:\s+\S{8}$/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Real socket.io-client sockets for tests, typed by the shared protocol, plus waiting helpers that
+ * assert "eventually" instead of sleeping.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, SessionPayload } from '../../src/shared/protocol.js';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type EventName = keyof ServerToClientEvents;
+type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
+
+export interface ConnectOptions {
+  cookie?: string;
+  token?: string;
+  lang?: string;
+}
+
+/** Connects and resolves once the server has told the socket its identity. */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<{ socket: TestSocket; session: SessionPayload }> {
+  const socket: TestSocket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    auth: { ...(options.token ? { token: options.token } : {}), ...(options.lang ? { lang: options.lang } : {}) },
+    extraHeaders: options.cookie ? { cookie: options.cookie } : {},
+  });
+  const session = await waitFor(socket, 'session');
+  return { socket, session };
+}
+
+/** Resolves with the next `event` on the socket; rejects after `timeoutMs`. */
+export function waitFor<E extends EventName>(socket: TestSocket, event: E, timeoutMs = 5_000): Promise<Payload<E>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      (socket.off as (e: string, l: unknown) => void)(event, listener);
+      reject(new Error(`timed out waiting for '${event}'`));
+    }, timeoutMs);
+    const listener = (payload: Payload<E>) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    (socket.once as (e: string, l: (p: Payload<E>) => void) => void)(event, listener);
+  });
+}
+
+/** Collects every `event` the socket receives from now on. */
+export function collect<E extends EventName>(socket: TestSocket, event: E): Payload<E>[] {
+  const seen: Payload<E>[] = [];
+  (socket.on as (e: string, l: (p: Payload<E>) => void) => void)(event, (p) => seen.push(p));
+  return seen;
+}
+
+/** Emits an event with an ack and resolves with the server's answer. Untyped on purpose: tests send bad payloads too. */
+export function request<T = Record<string, unknown>>(socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
+  return (socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }).emitWithAck(event, ...args);
+}
+
+/** Emits without an ack (as the original client does). */
+export function send(socket: TestSocket, event: string, ...args: unknown[]): void {
+  (socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(event, ...args);
+}
+
+/** Polls `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+/** Two connected strangers, matched with each other. */
+export async function matchedPair(url: string): Promise<{ a: TestSocket; b: TestSocket; aId: string; bId: string; roomId: number }> {
+  const { socket: a, session: sa } = await connect(url);
+  const { socket: b, session: sb } = await connect(url);
+  const aMatched = waitFor(a, 'matched');
+  const bMatched = waitFor(b, 'matched');
+  await request(a, 'join_queue');
+  await request(b, 'join_queue');
+  const [ma] = await Promise.all([aMatched, bMatched]);
+  return { a, b, aId: sa.user_id, bId: sb.user_id, roomId: ma.room_id };
+}

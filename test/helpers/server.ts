@@ -1,0 +1,62 @@
+/**
+ * A real server on port 0 for tests: the same createApp as production, with a fresh database.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/app.js';
+import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { defaultConfig, type Config } from '../../src/config/config.js';
+import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
+import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import type { Database } from '../../src/storage/database.js';
+import { openTestDatabase, silentLogger, type Engine } from './database.js';
+
+export interface TestServer {
+  url: string;
+  app: App;
+  database: Database;
+  /** PGlite directory, when the engine is PGlite: restart on it to test persistence. */
+  dataDir?: string;
+  /** PostgreSQL URL (with its own schema), when the engine is PostgreSQL. */
+  databaseUrl?: string;
+  /** Closes the app (and its database). Removes the database unless `keepData`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface TestServerOptions {
+  engine?: Engine;
+  /** Reuse an existing PGlite directory (restart test). */
+  dataDir?: string;
+  /** Reuse an existing PostgreSQL schema (restart test). */
+  schema?: string;
+  config?: Partial<Config>;
+}
+
+export const TEST_SECRET = 'test-secret-key-that-is-long-enough';
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const engine = options.engine ?? 'pglite';
+  const db = await openTestDatabase(engine, { dataDir: options.dataDir, schema: options.schema });
+  await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
+  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', ...options.config });
+  const app = await createApp(config, {
+    database: db.database,
+    matchQueue: new MemoryMatchQueue(),
+    registry: new MemoryActivityRegistry(),
+    logger: silentLogger,
+  });
+  await app.fastify.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const schema = db.url ? new URL(db.url).searchParams.get('options')?.split('=')[1] : undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    database: db.database,
+    dataDir: db.dataDir,
+    databaseUrl: db.url,
+    async close({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) await db.drop();
+      void schema;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * What the page does, screen by screen: start → waiting → chat → (ended) → start or a new chat.
+ * The server owns the truth: `matched` always opens the chat it names, whatever the page was showing,
+ * and messages appear only when the server broadcasts them.
+ */
+import type { ChatClient, Result } from './chat-client.js';
+import type { Composer } from './composer.js';
+import { errorText, t, type TextKey } from './i18n.js';
+import type { MessageList } from './message-list.js';
+import { newCid } from './new-cid.js';
+import type { Screens } from './screens.js';
+import type { Toast } from './toast.js';
+import type { EndReason } from '../../src/shared/protocol.js';
+
+export interface ChatFlowViews {
+  screens: Screens;
+  messages: MessageList;
+  composer: Composer;
+  toast: Toast;
+  myId: HTMLElement;
+  waitingCount: HTMLElement;
+  /** Shown once the conversation has ended, with the new-chat button. */
+  endedBar: HTMLElement;
+  /** "Leave" while chatting, "Back" once the chat has ended. */
+  leaveButton: HTMLButtonElement;
+  /** Asks before leaving a live chat. */
+  confirmLeave(): boolean;
+}
+
+export interface ChatFlow {
+  start(): void;
+  /** Sends a text the composer has already checked (not blank, not too long). */
+  send(text: string): void;
+  cancel(): void;
+  leave(): void;
+  newChat(): void;
+}
+
+const END_TEXT: Record<EndReason, TextKey> = {
+  left: 'partnerLeft',
+  disconnected: 'partnerDisconnected',
+  server_shutdown: 'serverShutdown',
+  server_restart: 'serverShutdown',
+};
+
+function setText(el: HTMLElement, key: TextKey, n?: number): void {
+  el.dataset['i18n'] = key;
+  if (n === undefined) delete el.dataset['i18nN'];
+  else el.dataset['i18nN'] = String(n);
+  el.textContent = t(key, { n });
+}
+
+export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFlow {
+  const { screens, messages, composer, toast } = views;
+  let phase: 'start' | 'waiting' | 'chat' = 'start';
+  let roomId: number | null = null;
+  let chatLive = false;
+  let myUserId: string | null = null;
+  /** The last text handed to the server and its cid: resending the same text after a failure reuses it. */
+  let pending: { text: string; cid: string } | null = null;
+
+  const fail = (res: Result & { ok: false }): void => toast.show(errorText(res.code, res.message));
+
+  const showStart = (): void => {
+    phase = 'start';
+    roomId = null;
+    chatLive = false;
+    screens.show('start');
+  };
+
+  const showWaitingCount = (count: number): void => {
+    if (phase !== 'waiting') return;
+    setText(views.waitingCount, 'waitingCount', count);
+    views.waitingCount.hidden = false;
+  };
+
+  const openChat = (id: number): void => {
+    if (phase === 'chat' && roomId === id) return;
+    phase = 'chat';
+    roomId = id;
+    chatLive = true;
+    pending = null;
+    messages.clear();
+    messages.addSystem('matched');
+    views.endedBar.hidden = true;
+    setText(views.leaveButton, 'leave');
+    composer.setText('');
+    composer.setEnabled(true);
+    screens.show('chat');
+    composer.focus();
+  };
+
+  const endChat = (key: TextKey): void => {
+    if (phase !== 'chat' || !chatLive) return;
+    chatLive = false;
+    messages.addSystem(key);
+    composer.setEnabled(false);
+    views.endedBar.hidden = false;
+    setText(views.leaveButton, 'backHome');
+  };
+
+  const join = async (): Promise<void> => {
+    phase = 'waiting';
+    views.waitingCount.hidden = true;
+    screens.show('waiting');
+    const res = await client.joinQueue();
+    if (!res.ok) {
+      fail(res);
+      if (phase === 'waiting') showStart();
+    } else if (res.status === 'matched') {
+      openChat(res.room_id);
+    } else {
+      showWaitingCount(res.waiting_count);
+    }
+  };
+
+  const send = async (text: string): Promise<void> => {
+    if (!chatLive) return;
+    const cid = pending?.text === text ? pending.cid : newCid();
+    pending = { text, cid };
+    composer.setText('');
+    const res = await client.sendMessage(text, cid);
+    if (res.ok) {
+      if (pending?.cid === cid) pending = null;
+      return;
+    }
+    fail(res);
+    if (res.code === 'NOT_IN_CHAT') return endChat('chatEnded');
+    // Give the text back for a retry, unless the user has started typing something else.
+    if (chatLive && composer.text() === '') composer.setText(text);
+  };
+
+  client.on('session', ({ user_id }) => {
+    myUserId = user_id;
+    views.myId.textContent = user_id;
+  });
+  client.on('waiting', ({ waiting_count }) => showWaitingCount(waiting_count));
+  client.on('matched', ({ room_id }) => openChat(room_id));
+  client.on('new_message', (message) => {
+    if (phase === 'chat' && message.room_id === roomId) messages.addMessage(message, message.sender_id === myUserId);
+  });
+  client.on('partner_left', ({ reason }) => endChat(END_TEXT[reason] ?? 'partnerLeft'));
+  client.on('left_room', () => {
+    if (phase === 'chat' && chatLive) showStart();
+  });
+  client.on('error', ({ code, message }) => toast.show(errorText(code, message)));
+
+  return {
+    start: () => void join(),
+    newChat: () => void join(),
+    cancel() {
+      if (phase !== 'waiting') return;
+      showStart();
+      void client.leaveQueue().then((res) => {
+        if (!res.ok) fail(res);
+      });
+    },
+    leave() {
+      if (phase !== 'chat') return;
+      if (!chatLive) return showStart();
+      if (!views.confirmLeave()) return;
+      void client.leaveRoom().then((res) => {
+        if (res.ok || res.code === 'NOT_IN_CHAT') {
+          if (phase === 'chat') showStart();
+        } else {
+          fail(res);
+        }
+      });
+    },
+    send: (text) => void send(text),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The page's texts in zh-CN and English, the chosen language (persisted in localStorage) and the
+ * translation of static markup: an element with `data-i18n="key"` gets `t(key)` as its text, with
+ * `data-i18n-n` as the `{n}` parameter; `data-i18n-placeholder` / `data-i18n-aria-label` set attributes.
+ */
+import { DEFAULT_LANG, parseLang, type ErrorCode, type Lang } from '../../src/shared/codes.js';
+import { MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
+
+export type { Lang };
+
+const zh = {
+  appTitle: '匿名聊天室',
+  tagline: '随机匹配一位陌生人，一对一匿名聊天',
+  yourId: '你的ID',
+  start: '开始匹配',
+  hint: '请文明聊天，不要透露个人隐私信息',
+  searching: '正在为你寻找聊天对象…',
+  waitingCount: '当前有 {n} 人在等待',
+  cancel: '取消',
+  stranger: '陌生人',
+  leave: '离开',
+  backHome: '返回',
+  leaveConfirm: '确定要离开当前聊天吗？',
+  placeholder: '输入消息…',
+  send: '发送',
+  matched: '已匹配到聊天对象，开始聊天吧！',
+  partnerLeft: '对方已离开聊天',
+  partnerDisconnected: '对方已断开连接',
+  serverShutdown: '服务器正在重启，请稍后重新匹配',
+  chatEnded: '聊天已结束',
+  newChat: '新的聊天',
+  statusConnecting: '连接中…',
+  statusConnected: '已连接',
+  statusReconnecting: '重新连接中…',
+  charCount: '已输入字数',
+  language: '语言',
+} as const;
+
+export type TextKey = keyof typeof zh;
+
+const en: Record<TextKey, string> = {
+  appTitle: 'Anonymous Chat',
+  tagline: 'Get paired with a random stranger for a 1:1 anonymous chat',
+  yourId: 'Your ID',
+  start: 'Start matching',
+  hint: 'Be kind, and do not share personal information',
+  searching: 'Looking for someone to chat with…',
+  waitingCount: '{n} waiting right now',
+  cancel: 'Cancel',
+  stranger: 'Stranger',
+  leave: 'Leave',
+  backHome: 'Back',
+  leaveConfirm: 'Leave this chat?',
+  placeholder: 'Type a message…',
+  send: 'Send',
+  matched: 'You are now chatting with a stranger. Say hi!',
+  partnerLeft: 'Your partner left the chat',
+  partnerDisconnected: 'Your partner disconnected',
+  serverShutdown: 'The server is restarting, please match again shortly',
+  chatEnded: 'The chat has ended',
+  newChat: 'New chat',
+  statusConnecting: 'Connecting…',
+  statusConnected: 'Connected',
+  statusReconnecting: 'Reconnecting…',
+  charCount: 'Characters typed',
+  language: 'Language',
+};
+
+/** Error codes the page itself produces, next to the server's. */
+export type ClientErrorCode = ErrorCode | 'TIMEOUT';
+
+const errorsZh: Record<ClientErrorCode, string> = {
+  INVALID_PAYLOAD: '请求格式无效',
+  NOT_IN_CHAT: '你当前不在聊天中',
+  ALREADY_CHATTING: '你已在另一个窗口中匹配或聊天',
+  MESSAGE_TOO_LONG: `消息长度不能超过${MAX_MESSAGE_CHARS}字`,
+  EMPTY_MESSAGE: '消息不能为空',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  STORAGE_UNAVAILABLE: '消息暂时无法保存，请稍后重试',
+  MATCHING_UNAVAILABLE: '匹配服务暂时不可用，请稍后重试',
+  SERVER_BUSY: '服务器繁忙，请稍后重试',
+  INTERNAL_ERROR: '服务器内部错误，请稍后重试',
+  TIMEOUT: '网络超时，请重试',
+};
+
+const errorsEn: Record<ClientErrorCode, string> = {
+  INVALID_PAYLOAD: 'Invalid request',
+  NOT_IN_CHAT: 'You are not in a chat',
+  ALREADY_CHATTING: 'You are already waiting or chatting in another tab',
+  MESSAGE_TOO_LONG: `Messages can be at most ${MAX_MESSAGE_CHARS} characters`,
+  EMPTY_MESSAGE: 'Message cannot be empty',
+  RATE_LIMITED: 'Too many requests, please slow down',
+  STORAGE_UNAVAILABLE: 'The message could not be saved, please retry',
+  MATCHING_UNAVAILABLE: 'Matching is temporarily unavailable, please retry',
+  SERVER_BUSY: 'The server is busy, please retry',
+  INTERNAL_ERROR: 'Something went wrong on the server, please retry',
+  TIMEOUT: 'The network timed out, please retry',
+};
+
+const texts: Record<Lang, Record<TextKey, string>> = { 'zh-CN': zh, en };
+const errors: Record<Lang, Record<ClientErrorCode, string>> = { 'zh-CN': errorsZh, en: errorsEn };
+
+const STORAGE_KEY = 'lang';
+let current: Lang = DEFAULT_LANG;
+
+/** The language saved by an earlier visit, else zh-CN (the product's audience is mostly Chinese-speaking). */
+export function loadLang(): Lang {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // Storage can be blocked (privacy modes); the default is fine then.
+  }
+  current = saved === null ? DEFAULT_LANG : parseLang(saved);
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not persisted; the choice still applies to this page.
+  }
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function isTextKey(key: string): key is TextKey {
+  return Object.hasOwn(zh, key);
+}
+
+export function t(key: TextKey, params: { n?: number | string } = {}): string {
+  const text = texts[current][key];
+  return params.n === undefined ? text : text.replace('{n}', String(params.n));
+}
+
+function isClientErrorCode(code: string): code is ClientErrorCode {
+  return Object.hasOwn(errorsZh, code);
+}
+
+/** Localized text of an error code; an unknown code shows the server's own message. */
+export function errorText(code: string, fallback?: string): string {
+  if (isClientErrorCode(code)) return errors[current][code];
+  return fallback && fallback.length > 0 ? fallback : errors[current].INTERNAL_ERROR;
+}
+
+/** Re-renders every `data-i18n*` element under `root` in the current language. */
+export function translate(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const key = el.dataset['i18n'] ?? '';
+    if (isTextKey(key)) el.textContent = t(key, { n: el.dataset['i18nN'] });
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
+    const key = el.dataset['i18nPlaceholder'] ?? '';
+    if (isTextKey(key)) el.setAttribute('placeholder', t(key));
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) {
+    const key = el.dataset['i18nAriaLabel'] ?? '';
+    if (isTextKey(key)) el.setAttribute('aria-label', t(key));
+  }
+}

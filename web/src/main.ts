@@ -1,0 +1,67 @@
+/** Composition of the chat page: finds the elements, builds the parts, wires them together. */
+import { createChatClient } from './chat-client.js';
+import { createChatFlow, type ChatFlow } from './chat-flow.js';
+import { createComposer } from './composer.js';
+import { showConnectionState } from './connection-status.js';
+import { byTestId } from './dom.js';
+import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
+import { createMessageList } from './message-list.js';
+import { createScreens } from './screens.js';
+import { createToast } from './toast.js';
+
+function applyLang(lang: Lang): void {
+  document.documentElement.lang = lang;
+  document.title = t('appTitle');
+  translate(document.body);
+}
+
+const langSwitch = byTestId('lang-switch', HTMLSelectElement);
+langSwitch.value = loadLang();
+applyLang(getLang());
+langSwitch.addEventListener('change', () => {
+  setLang(langSwitch.value === 'en' ? 'en' : 'zh-CN');
+  applyLang(getLang());
+});
+
+const toast = createToast(byTestId('toast', HTMLElement));
+const status = byTestId('connection-status', HTMLElement);
+const statusLabel = byTestId('connection-label', HTMLElement);
+
+let flow: ChatFlow | undefined;
+const composer = createComposer(
+  {
+    form: byTestId('composer', HTMLFormElement),
+    input: byTestId('message-input', HTMLTextAreaElement),
+    counter: byTestId('char-count', HTMLElement),
+    button: byTestId('send-btn', HTMLButtonElement),
+  },
+  {
+    send: (text) => flow?.send(text),
+    reject: (code) => toast.show(errorText(code)),
+  },
+);
+
+const client = createChatClient(getLang);
+client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
+
+flow = createChatFlow(client, {
+  screens: createScreens({
+    start: byTestId('start-screen', HTMLElement),
+    waiting: byTestId('waiting-screen', HTMLElement),
+    chat: byTestId('chat-screen', HTMLElement),
+  }),
+  messages: createMessageList(byTestId('message-list', HTMLElement)),
+  composer,
+  toast,
+  myId: byTestId('my-id', HTMLElement),
+  waitingCount: byTestId('waiting-count', HTMLElement),
+  endedBar: byTestId('chat-ended', HTMLElement),
+  leaveButton: byTestId('leave-btn', HTMLButtonElement),
+  confirmLeave: () => window.confirm(t('leaveConfirm')),
+});
+
+const { start, cancel, leave, newChat } = flow;
+byTestId('start-btn', HTMLButtonElement).addEventListener('click', start);
+byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
+byTestId('leave-btn', HTMLButtonElement).addEventListener('click', leave);
+byTestId('new-chat-btn', HTMLButtonElement).addEventListener('click', newChat);
