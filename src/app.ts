@@ -6,11 +6,13 @@ import type { Server as HttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { adminPlugin } from './admin/plugin.js';
 import type { ActivityRegistry } from './chat/activity-registry.js';
 import { ChatService } from './chat/chat-service.js';
+import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { registerPublicRoutes } from './http/routes.js';
@@ -40,6 +42,7 @@ export interface App {
   readonly chat: ChatService;
   readonly repository: ChatRepository;
   readonly writer: MessageWriter;
+  readonly liveStats: LiveStats;
   /** Ends chats (telling both sides), commits pending messages, closes connections and storage. */
   close(): Promise<void>;
 }
@@ -53,19 +56,23 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const logger = deps.logger;
   const signer = createIdentitySigner(config.secretKey);
 
-  const fastify = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: trustProxyOption(config.trustProxy), disableRequestLogging: true });
+  const fastify = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: trustProxyOption(config.trustProxy), logController: new LogController({ disableRequestLogging: true }) });
   await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
   await registerSecurityHeaders(fastify);
-  await registerPublicRoutes(fastify, { webDir: config.webDir ?? defaultWebDir(), signer, database: deps.database });
-  await fastify.ready();
-
+  // Socket.IO attaches to Fastify's HTTP server; it exists before routes are ready or the port is open.
   const io: ChatServer = new Server(fastify.server, {
     serveClient: false,
     maxHttpBufferSize: MAX_FRAME_BYTES,
-    // Same-origin pages need no CORS; cross-origin handshakes are refused by the browser.
-    cors: undefined,
     perMessageDeflate: false,
   });
+  const liveStats: LiveStats = {
+    onlineCount: async () => io.engine.clientsCount,
+    waitingCount: () => deps.matchQueue.size(),
+  };
+  const webDir = config.webDir ?? defaultWebDir();
+  await registerPublicRoutes(fastify, { webDir, signer, database: deps.database });
+  await fastify.register(adminPlugin, { prefix: '/admin', config, database: deps.database, liveStats, clock, logger });
+  await fastify.ready();
   const repository = new SqlChatRepository(deps.database);
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax });
   const chat = new ChatService({
@@ -96,7 +103,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, close };
 }
 
 function defaultWebDir(): string {

@@ -187,7 +187,7 @@ export class SqlChatRepository implements ChatRepository {
     const withCid = missing.filter((i) => batch[i]!.cid !== undefined);
     if (withCid.length === 0) return;
     const existing = await this.database.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m
+      `SELECT m.id, m.room_id, m.sender_id, m.content, m.created_at, m.cid FROM messages m
        JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS k(room_id, sender_id, cid)
          ON m.room_id = k.room_id AND m.sender_id = k.sender_id AND m.cid = k.cid`,
       [withCid.map((i) => batch[i]!.roomId), withCid.map((i) => batch[i]!.senderId), withCid.map((i) => batch[i]!.cid!)],

@@ -61,7 +61,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
 
   /** The user's ID once the server has sent `session`. */
   async function myId(page: Page): Promise<string> {
-    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9A-Za-z_-]{8}$/);
+    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9a-z]{8,16}$/);
     return (await page.getByTestId('my-id').textContent()) ?? '';
   }
 
@@ -97,6 +97,10 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(a.getByTestId('waiting-count')), until).toMatch(/^当前有 \d+ 人在等待$/);
     await b.screenshot({ path: resolve(screenshotDir, 'start-mobile.png') });
     await a.screenshot({ path: resolve(screenshotDir, 'waiting-desktop.png') });
+    await a.getByTestId('cancel-btn').click(); // changes their mind, then queues again
+    await visible(a.getByTestId('start-btn'));
+    await a.getByTestId('start-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
     await b.getByTestId('start-btn').click();
     await visible(a.getByTestId('chat-screen'));
     await visible(b.getByTestId('chat-screen'));
@@ -119,6 +123,13 @@ describe.skipIf(skip)('chat page in a browser', () => {
     expect(written).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/);
     expect(await time.textContent()).toBe(written.slice(11, 16)); // Beijing HH:mm although the browser is in New York
 
+    // The same text twice is two messages (each send has its own cid).
+    await b.getByTestId('message-input').fill('哈哈');
+    await b.getByTestId('message-input').press('Enter');
+    await b.getByTestId('message-input').fill('哈哈');
+    await b.getByTestId('message-input').press('Enter');
+    await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['哈哈', '哈哈']);
+
     // Markup from a stranger is shown as text and never runs.
     const markup = '<b>x</b><script>window.__xss=1</script>';
     await b.getByTestId('message-input').fill(markup);
@@ -127,6 +138,10 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(messageTexts(b, true).last()), until).toBe(markup);
     expect(await a.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await a.getByTestId('message-list').locator('b, script').count()).toBe(0);
+    await a.getByTestId('toast').click(); // dismissed by a tap
+    await a.getByTestId('toast').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await a.screenshot({ path: resolve(screenshotDir, 'chat-desktop.png') });
+    await b.screenshot({ path: resolve(screenshotDir, 'chat-mobile.png') });
 
     // 500 code points fit, emoji counting once each; 501 do not.
     const input = a.getByTestId('message-input');
@@ -147,9 +162,6 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(a.getByTestId('toast')), until).toBe('消息长度不能超过500字');
     expect(await messageTexts(a, true).count()).toBe(sentByA);
     await input.fill('');
-
-    await a.screenshot({ path: resolve(screenshotDir, 'chat-desktop.png') });
-    await b.screenshot({ path: resolve(screenshotDir, 'chat-mobile.png') });
 
     // B leaves (after confirming) and is back at the start; A is told and can start over.
     b.once('dialog', (dialog) => void dialog.accept());
@@ -172,10 +184,15 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await b.getByTestId('message-input').fill('又见面了');
     await b.getByTestId('send-btn').click();
     await expect.poll(text(messageTexts(a, false).last()), until).toBe('又见面了');
+
+    // Closing the tab ends the chat for the other side too.
+    await b.close();
+    await expect.poll(text(a.getByTestId('system-message').last()), until).toBe('对方已断开连接');
+    await visible(a.getByTestId('new-chat-btn'));
   });
 
-  it('remembers English after a reload', { timeout: 30_000 }, async () => {
-    const page = await openPage();
+  it('remembers English after a reload, and fits a 360px phone', { timeout: 30_000 }, async () => {
+    const page = await openPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     await visible(page.getByTestId('start-btn'));
     expect(await page.getByTestId('start-btn').textContent()).toBe('开始匹配');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
@@ -188,6 +205,8 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(page.getByTestId('start-btn')), until).toBe('Start matching');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getByTestId('lang-switch').inputValue()).toBe('en');
-    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^Your ID:\s+\S{8}$/);
+    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^Your ID: [0-9a-z]{8,16}$/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: resolve(screenshotDir, 'start-360-en.png') });
   });
 });

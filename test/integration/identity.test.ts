@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const open: TestSocket[] = [];
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) s.close();
+  await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+});
+
+/** Loads the page as a browser would and returns the identity cookie it sets. */
+async function pageCookie(cookie?: string): Promise<{ setCookie: string; cookie: string }> {
+  const res = await fetch(server.url + '/', { headers: cookie ? { cookie } : {} });
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return { setCookie, cookie: setCookie.split(';')[0]! };
+}
+
+async function client(options: Parameters<typeof connect>[1] = {}) {
+  const c = await connect(server.url, options);
+  open.push(c.socket);
+  return c;
+}
+
+describe('anonymous identity', () => {
+  it('the page sets a signed, HttpOnly identity cookie that is kept across reloads', async () => {
+    const first = await pageCookie();
+    expect(first.setCookie).toMatch(/^uid=[a-z0-9]{12}\.[^;]+;/);
+    expect(first.setCookie).toMatch(/HttpOnly/i);
+    expect(first.setCookie).toMatch(/SameSite=Lax/i);
+    const again = await pageCookie(first.cookie);
+    expect(again.cookie).toBe(first.cookie);
+  });
+
+  it('a socket carrying the cookie gets the same ID in every tab', async () => {
+    const { cookie } = await pageCookie();
+    const tab1 = await client({ cookie });
+    const tab2 = await client({ cookie });
+    expect(tab1.session.user_id).toMatch(/^[a-z0-9]{12}$/);
+    expect(tab2.session.user_id).toBe(tab1.session.user_id);
+    expect(cookie).toContain(tab1.session.user_id);
+  });
+
+  it('a forged or tampered cookie is ignored: the server assigns its own ID', async () => {
+    const { cookie } = await pageCookie();
+    const [name, value] = cookie.split('=') as [string, string];
+    const forgedId = 'aaaaaaaaaaaa';
+    const forged = await client({ cookie: `${name}=${forgedId}.${value.split('.')[1]}` });
+    expect(forged.session.user_id).not.toBe(forgedId);
+    const unsigned = await client({ cookie: `uid=${forgedId}` });
+    expect(unsigned.session.user_id).not.toBe(forgedId);
+  });
+
+  it('a client without cookies gets an ID and a token that keeps it on the next connection', async () => {
+    const first = await client();
+    expect(first.session.user_id).toMatch(/^[a-z0-9]{12}$/);
+    const second = await client({ token: first.session.token });
+    expect(second.session.user_id).toBe(first.session.user_id);
+    const bogus = await client({ token: first.session.user_id });
+    expect(bogus.session.user_id).not.toBe(first.session.user_id);
+  });
+});
+
+describe('two tabs of one identity', () => {
+  it('only one tab may wait: the second gets ALREADY_CHATTING, and nobody is matched with themself', async () => {
+    const { cookie } = await pageCookie();
+    const tab1 = await client({ cookie });
+    const tab2 = await client({ cookie });
+    expect(await request(tab1.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request(tab2.socket, 'join_queue')).toMatchObject({ ok: false, code: 'ALREADY_CHATTING' });
+    expect(await server.app.liveStats.waitingCount()).toBe(1);
+  });
+
+  it('a second tab cannot join while the first chats, cannot send into its chat, and closing it leaves the chat alone', async () => {
+    const { cookie } = await pageCookie();
+    const tab1 = await client({ cookie });
+    const tab2 = await client({ cookie });
+    const stranger = await client();
+    await request(tab1.socket, 'join_queue');
+    await request(stranger.socket, 'join_queue');
+    expect(await request(tab2.socket, 'join_queue')).toMatchObject({ ok: false, code: 'ALREADY_CHATTING' });
+    expect(await request(tab2.socket, 'send_message', { content: 'from tab 2' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    expect(await request(tab2.socket, 'leave_room_event')).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+
+    tab2.socket.close();
+    const atStranger = waitFor(stranger.socket, 'new_message');
+    expect(await request(tab1.socket, 'send_message', { content: 'still here' })).toMatchObject({ ok: true });
+    expect((await atStranger).content).toBe('still here');
+  });
+
+  it('closing the chatting tab ends its chat, and the other tab can then start one', async () => {
+    const { cookie } = await pageCookie();
+    const tab1 = await client({ cookie });
+    const tab2 = await client({ cookie });
+    const stranger = await client();
+    await request(tab1.socket, 'join_queue');
+    await request(stranger.socket, 'join_queue');
+    const partnerLeft = waitFor(stranger.socket, 'partner_left');
+    tab1.socket.close();
+    await partnerLeft;
+    expect(await request(tab2.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+  });
+
+  it('an identity is never dropped while connected: a long-idle waiting user is still matched', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    // Many other identities come and go in between; the waiting one must not be evicted.
+    for (let i = 0; i < 20; i++) {
+      const x = await client();
+      const y = await client();
+      await request(x.socket, 'leave_queue');
+      x.socket.close();
+      y.socket.close();
+    }
+    const b = await client();
+    const matched = waitFor(a.socket, 'matched');
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await matched;
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect, matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const open: TestSocket[] = [];
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+async function pair() {
+  const p = await matchedPair(server.url);
+  open.push(p.a, p.b);
+  return p;
+}
+
+describe('leaving', () => {
+  it('partner is told when the other side leaves; the leaver gets left_room; the room is closed as "left"', async () => {
+    const { a, b, roomId } = await pair();
+    const leftRoom = waitFor(a, 'left_room');
+    const partnerLeft = waitFor(b, 'partner_left');
+    expect(await request(a, 'leave_room_event')).toEqual({ ok: true, room_id: roomId });
+    expect(await leftRoom).toEqual({ message: '您已离开聊天' });
+    expect(await partnerLeft).toEqual({ message: '对方已离开聊天', reason: 'left' });
+    const room = await server.app.repository.getRoom(roomId);
+    expect(room).toMatchObject({ isActive: false, endReason: 'left' });
+    expect(room!.endedAt).toBeInstanceOf(Date);
+  });
+
+  it('after a partner leaves, both can match again at once', async () => {
+    const { a, b } = await pair();
+    const partnerLeft = waitFor(b, 'partner_left');
+    await request(a, 'leave_room_event');
+    await partnerLeft;
+    const aMatched = waitFor(a, 'matched');
+    expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request(a, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+    await aMatched;
+  });
+
+  it('partner is told when the other side disconnects, and can match again at once', async () => {
+    const { a, b, roomId } = await pair();
+    const partnerLeft = waitFor(b, 'partner_left');
+    a.close();
+    expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected' });
+    expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    const { socket: c } = await connect(server.url);
+    open.push(c);
+    expect(await request(c, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+  });
+
+  it('leave_room_event while waiting cancels the wait', async () => {
+    const { socket } = await connect(server.url);
+    open.push(socket);
+    await request(socket, 'join_queue');
+    expect(await request(socket, 'leave_room_event')).toEqual({ ok: true, room_id: null });
+    expect(await server.app.liveStats.waitingCount()).toBe(0);
+  });
+
+  it('leave_room_event when idle is NOT_IN_CHAT', async () => {
+    const { socket } = await connect(server.url);
+    open.push(socket);
+    expect(await request(socket, 'leave_room_event')).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+  });
+
+  it('texts follow the language the client asks for', async () => {
+    const { socket: a } = await connect(server.url, { lang: 'en' });
+    const { socket: b } = await connect(server.url, { lang: 'en' });
+    open.push(a, b);
+    await request(a, 'join_queue');
+    await request(b, 'join_queue');
+    const partnerLeft = waitFor(b, 'partner_left');
+    await request(a, 'leave_room_event');
+    expect((await partnerLeft).message).toBe('Your partner left the chat');
+  });
+});

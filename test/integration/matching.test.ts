@@ -1,0 +1,111 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect, connect, eventually, request, send, waitFor, type TestSocket } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const open: TestSocket[] = [];
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) s.close();
+  // Every test starts with an empty queue: closed sockets leave it.
+  await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+});
+
+async function client() {
+  const c = await connect(server.url);
+  open.push(c.socket);
+  return c;
+}
+
+describe('matching', () => {
+  it('a lone joiner waits, told how many are waiting, then both are matched into the same room', async () => {
+    const a = await client();
+    const waiting = waitFor(a.socket, 'waiting');
+    const ackA = await request(a.socket, 'join_queue');
+    expect(ackA).toEqual({ ok: true, status: 'waiting', waiting_count: 1 });
+    expect(await waiting).toMatchObject({ waiting_count: 1, message: expect.any(String) });
+
+    const b = await client();
+    const aMatched = waitFor(a.socket, 'matched');
+    const bMatched = waitFor(b.socket, 'matched');
+    const ackB = await request<{ ok: boolean; status: string; room_id: number }>(b.socket, 'join_queue');
+    expect(ackB).toMatchObject({ ok: true, status: 'matched', room_id: expect.any(Number) });
+    expect((await aMatched).room_id).toBe(ackB.room_id);
+    expect((await bMatched).room_id).toBe(ackB.room_id);
+  });
+
+  it('pairs in arrival order (FIFO)', async () => {
+    const first = await client();
+    const second = await client();
+    await request(first.socket, 'join_queue');
+    // `second` joins when `first` already waits, so they pair; a third then waits alone.
+    const firstMatched = waitFor(first.socket, 'matched');
+    await request(second.socket, 'join_queue');
+    await firstMatched;
+    const third = await client();
+    const ack = await request(third.socket, 'join_queue');
+    expect(ack).toMatchObject({ status: 'waiting', waiting_count: 1 });
+  });
+
+  it('a client without acks (the original page) gets waiting and matched events', async () => {
+    const a = await client();
+    const b = await client();
+    const aWaiting = waitFor(a.socket, 'waiting');
+    send(a.socket, 'join_queue');
+    await aWaiting;
+    const bMatched = waitFor(b.socket, 'matched');
+    send(b.socket, 'join_queue');
+    expect(await bMatched).toEqual({ room_id: expect.any(Number) });
+  });
+
+  it('double join_queue is harmless: still one place in the queue', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    const again = await request(a.socket, 'join_queue');
+    expect(again).toMatchObject({ ok: true, status: 'waiting', waiting_count: 1 });
+    expect(await server.app.liveStats.waitingCount()).toBe(1);
+  });
+
+  it('cancelling (leave_queue) leaves the queue, and a later joiner is not matched with the canceller', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    expect(await request(a.socket, 'leave_queue')).toEqual({ ok: true, was_waiting: true });
+    expect(await server.app.liveStats.waitingCount()).toBe(0);
+    const matchedA = collect(a.socket, 'matched');
+    const b = await client();
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    expect(matchedA).toHaveLength(0);
+  });
+
+  it('a waiting user who disconnects leaves the queue', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    a.socket.close();
+    await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+    const b = await client();
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+  });
+
+  it('100 simultaneous joins make 50 pairs: nobody twice, nobody with themself', async () => {
+    const clients = await Promise.all(Array.from({ length: 100 }, () => client()));
+    const matched = clients.map((c) => waitFor(c.socket, 'matched', 15_000));
+    await Promise.all(clients.map((c) => request(c.socket, 'join_queue')));
+    const rooms = await Promise.all(matched);
+    const byRoom = new Map<number, string[]>();
+    rooms.forEach((m, i) => byRoom.set(m.room_id, [...(byRoom.get(m.room_id) ?? []), clients[i]!.session.user_id]));
+    expect(byRoom.size).toBe(50);
+    for (const members of byRoom.values()) {
+      expect(members).toHaveLength(2);
+      expect(members[0]).not.toBe(members[1]);
+    }
+    for (const [roomId, members] of byRoom) {
+      const room = await server.app.repository.getRoom(roomId);
+      expect(new Set([room!.user1Id, room!.user2Id])).toEqual(new Set(members));
+    }
+  });
+});
