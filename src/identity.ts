@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fastifyCookie } from '@fastify/cookie';
+import { parse as parseCookieHeader } from 'cookie';
 
 export const IDENTITY_COOKIE = 'uid';
 /** Identity cookies live a year; they are renewed on every page load. */
@@ -51,5 +52,5 @@ export function createIdentitySigner(secretKey: string): IdentitySigner {
 /** Reads the identity from a Cookie header. */
 export function identityFromCookieHeader(signer: IdentitySigner, header: string | undefined): string | undefined {
   if (!header) return undefined;
-  return signer.verify(fastifyCookie.parse(header)[IDENTITY_COOKIE]);
+  return signer.verify(parseCookieHeader(header)[IDENTITY_COOKIE]);
 }

@@ -35,7 +35,15 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
   });
 
   if (existsSync(options.webDir)) {
-    await app.register(fastifyStatic, { root: options.webDir, index: 'index.html', maxAge: '1h', immutable: false });
+    await app.register(fastifyStatic, {
+      root: options.webDir,
+      index: 'index.html',
+      cacheControl: false,
+      // Hashed bundles never change; pages must be revalidated so a deploy never points at deleted bundles.
+      setHeaders: (res, path) => {
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   } else {
     app.log.warn({ webDir: options.webDir }, 'web page not built: run `npm run build` to serve the chat page');
     app.get('/', async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send('Page not built: run `npm run build`.\n'));

@@ -20,6 +20,7 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
     // HSTS only makes sense behind HTTPS, which the operator's proxy decides.
     strictTransportSecurity: false,
   });

@@ -19,9 +19,12 @@ export function tempDir(prefix = 'chat-test-'): { path: string; remove(): void }
 
 /**
  * A fresh, migrated database of the given engine. PGlite gets its own directory; PostgreSQL gets its own
- * schema inside TEST_DATABASE_URL's database (via `search_path`), so test files never see each other's rows.
+ * database on TEST_DATABASE_URL's server, so test files never see each other's rows.
  */
-export async function openTestDatabase(engine: Engine, options: { dataDir?: string; schema?: string } = {}): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
+export async function openTestDatabase(
+  engine: Engine,
+  options: { dataDir?: string; databaseName?: string } = {},
+): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
     const database = await openPgliteDatabase(dir.path);
@@ -29,12 +32,9 @@ export async function openTestDatabase(engine: Engine, options: { dataDir?: stri
     return { database, dataDir: dir.path, drop: async () => { await database.close(); dir.remove(); } };
   }
   if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const schema = options.schema ?? `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  await admin.end();
-  const url = withSearchPath(testDatabaseUrl, schema);
+  const name = options.databaseName ?? `chat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  if (!options.databaseName) await onServer(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(testDatabaseUrl, name);
   const database = await openPostgresDatabase({ url, poolMax: 5, logger: silentLogger });
   await database.migrate();
   return {
@@ -42,17 +42,24 @@ export async function openTestDatabase(engine: Engine, options: { dataDir?: stri
     url,
     drop: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
+      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }
 
-/** A connection URL whose sessions use `schema` (PostgreSQL `options=-c search_path=...`). */
-export function withSearchPath(url: string, schema: string): string {
+async function onServer(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
+  u.pathname = '/' + name;
   return u.toString();
 }

@@ -16,7 +16,7 @@ export interface TestServer {
   database: Database;
   /** PGlite directory, when the engine is PGlite: restart on it to test persistence. */
   dataDir?: string;
-  /** PostgreSQL URL (with its own schema), when the engine is PostgreSQL. */
+  /** PostgreSQL URL of this server's own database, when the engine is PostgreSQL. */
   databaseUrl?: string;
   /** Closes the app (and its database). Removes the database unless `keepData`. */
   close(options?: { keepData?: boolean }): Promise<void>;
@@ -26,8 +26,8 @@ export interface TestServerOptions {
   engine?: Engine;
   /** Reuse an existing PGlite directory (restart test). */
   dataDir?: string;
-  /** Reuse an existing PostgreSQL schema (restart test). */
-  schema?: string;
+  /** Reuse an existing PostgreSQL database by name (restart test). */
+  databaseName?: string;
   config?: Partial<Config>;
 }
 
@@ -35,7 +35,7 @@ export const TEST_SECRET = 'test-secret-key-that-is-long-enough';
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
-  const db = await openTestDatabase(engine, { dataDir: options.dataDir, schema: options.schema });
+  const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName });
   await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
   const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', ...options.config });
   const app = await createApp(config, {
@@ -46,7 +46,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const schema = db.url ? new URL(db.url).searchParams.get('options')?.split('=')[1] : undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     app,
@@ -56,7 +55,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close({ keepData = false } = {}) {
       await app.close();
       if (!keepData) await db.drop();
-      void schema;
     },
   };
 }

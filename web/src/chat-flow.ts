@@ -56,8 +56,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let roomId: number | null = null;
   let chatLive = false;
   let myUserId: string | null = null;
-  /** The last text handed to the server and its cid: resending the same text after a failure reuses it. */
-  let pending: { text: string; cid: string } | null = null;
+  /**
+   * A text whose send failed, given back to the input, and its cid: sending that same text again reuses
+   * the cid, so a send that did reach the server (an ack lost to a timeout) is not stored twice.
+   */
+  let retry: { text: string; cid: string } | null = null;
 
   const fail = (res: Result & { ok: false }): void => toast.show(errorText(res.code, res.message));
 
@@ -79,7 +82,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     phase = 'chat';
     roomId = id;
     chatLive = true;
-    pending = null;
+    retry = null;
     messages.clear();
     messages.addSystem('matched');
     views.endedBar.hidden = true;
@@ -93,17 +96,20 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const endChat = (key: TextKey): void => {
     if (phase !== 'chat' || !chatLive) return;
     chatLive = false;
-    messages.addSystem(key);
     composer.setEnabled(false);
     views.endedBar.hidden = false;
     setText(views.leaveButton, 'backHome');
+    // After the bar has taken its space, so the notice scrolls into view above it.
+    messages.addSystem(key);
   };
 
+  let joining = false;
   const join = async (): Promise<void> => {
     phase = 'waiting';
     views.waitingCount.hidden = true;
     screens.show('waiting');
-    const res = await client.joinQueue();
+    joining = true;
+    const res = await client.joinQueue().finally(() => (joining = false));
     if (!res.ok) {
       fail(res);
       if (phase === 'waiting') showStart();
@@ -116,18 +122,18 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   const send = async (text: string): Promise<void> => {
     if (!chatLive) return;
-    const cid = pending?.text === text ? pending.cid : newCid();
-    pending = { text, cid };
+    const cid = retry?.text === text ? retry.cid : newCid();
+    retry = null;
     composer.setText('');
     const res = await client.sendMessage(text, cid);
-    if (res.ok) {
-      if (pending?.cid === cid) pending = null;
-      return;
-    }
+    if (res.ok) return;
     fail(res);
     if (res.code === 'NOT_IN_CHAT') return endChat('chatEnded');
     // Give the text back for a retry, unless the user has started typing something else.
-    if (chatLive && composer.text() === '') composer.setText(text);
+    if (chatLive && composer.text() === '') {
+      composer.setText(text);
+      retry = { text, cid };
+    }
   };
 
   client.on('session', ({ user_id }) => {
@@ -144,6 +150,17 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     if (phase === 'chat' && chatLive) showStart();
   });
   client.on('error', ({ code, message }) => toast.show(errorText(code, message)));
+
+  // The server ends a conversation, and forgets a place in the queue, when the connection drops;
+  // a reconnection is a new connection. So a live chat is over, and a waiting user queues again.
+  let online = false;
+  client.onConnectionChange((state) => {
+    const wasOnline = online;
+    online = state === 'connected';
+    if (!online && wasOnline) endChat('connectionLost');
+    // A join sent while offline is still on its way (Socket.IO buffers it); don't send a second one.
+    if (online && !wasOnline && phase === 'waiting' && !joining) void join();
+  });
 
   return {
     start: () => void join(),
