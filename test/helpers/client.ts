@@ -13,12 +13,14 @@ export interface ConnectOptions {
   cookie?: string;
   token?: string;
   lang?: string;
+  /** Socket.IO transports; default WebSocket only. The original page used polling first. */
+  transports?: ('polling' | 'websocket')[];
 }
 
 /** Connects and resolves once the server has told the socket its identity. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<{ socket: TestSocket; session: SessionPayload }> {
   const socket: TestSocket = io(url, {
-    transports: ['websocket'],
+    transports: options.transports ?? ['websocket'],
     forceNew: true,
     reconnection: false,
     auth: { ...(options.token ? { token: options.token } : {}), ...(options.lang ? { lang: options.lang } : {}) },

@@ -63,6 +63,19 @@ describe('matching', () => {
     expect(await bMatched).toEqual({ room_id: expect.any(Number) });
   });
 
+  it('clients on HTTP long-polling (the first transport of the original page) match and chat too', async () => {
+    const a = await connect(server.url, { transports: ['polling'] });
+    const b = await connect(server.url, { transports: ['polling', 'websocket'] });
+    open.push(a.socket, b.socket);
+    const matched = waitFor(a.socket, 'matched');
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    await matched;
+    const atA = waitFor(a.socket, 'new_message');
+    await request(b.socket, 'send_message', { content: 'over polling' });
+    expect((await atA).content).toBe('over polling');
+  });
+
   it('double join_queue is harmless: still one place in the queue', async () => {
     const a = await client();
     await request(a.socket, 'join_queue');
