@@ -15,11 +15,17 @@ import { ChatService } from './chat/chat-service.js';
 import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
+import { clientAddressResolver } from './http/client-address.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
 import type { MatchQueue } from './matching/match-queue.js';
-import { attachChatGateway } from './realtime/chat-gateway.js';
+import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
+import type { RateLimiter } from './ratelimit/rate-limiter.js';
+import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
+import { ConnectionLimits } from './realtime/connection-limits.js';
+import { FloodControl } from './realtime/flood-control.js';
+import { isOriginAllowed } from './realtime/origin-check.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
 import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
@@ -32,6 +38,10 @@ export interface AppDeps {
   matchQueue: MatchQueue;
   registry: ActivityRegistry;
   logger: Logger;
+  /** Chat storage; default: SQL over `database`. */
+  repository?: ChatRepository;
+  /** Flood-control buckets; default: in this process's memory. */
+  rateLimiter?: RateLimiter;
   clock?: Clock;
 }
 
@@ -43,27 +53,36 @@ export interface App {
   readonly repository: ChatRepository;
   readonly writer: MessageWriter;
   readonly liveStats: LiveStats;
-  /** Ends chats (telling both sides), commits pending messages, closes connections and storage. */
+  /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
   close(): Promise<void>;
 }
 
-/** Largest Socket.IO frame accepted: a 500-character message is ~2 KB of JSON; anything far bigger is abuse. */
-const MAX_FRAME_BYTES = 16 * 1024;
+/** Largest Socket.IO frame accepted: 500 characters are at most ~3 KB of JSON; anything far bigger is abuse. */
+const MAX_FRAME_BYTES = 8 * 1024;
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   if (!config.secretKey) throw new Error('createApp needs config.secretKey (main.ts resolves it)');
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
   const signer = createIdentitySigner(config.secretKey);
+  const addressOf = clientAddressResolver(config.trustProxy);
 
-  const fastify = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: trustProxyOption(config.trustProxy), logController: new LogController({ disableRequestLogging: true }) });
+  const fastify = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: trustProxyOption(config.trustProxy),
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
   await registerSecurityHeaders(fastify);
+
   // Socket.IO attaches to Fastify's HTTP server; it exists before routes are ready or the port is open.
   const io: ChatServer = new Server(fastify.server, {
     serveClient: false,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     perMessageDeflate: false,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, config.allowedOrigins)),
   });
   const liveStats: LiveStats = {
     onlineCount: async () => io.engine.clientsCount,
@@ -71,9 +90,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
   const webDir = config.webDir ?? defaultWebDir();
   await registerPublicRoutes(fastify, { webDir, signer, database: deps.database });
-  await fastify.register(adminPlugin, { prefix: '/admin', config, database: deps.database, liveStats, clock, logger });
+  await fastify.register(adminPlugin, { prefix: '/admin', config, database: deps.database, liveStats, clock, logger, webDir });
   await fastify.ready();
-  const repository = new SqlChatRepository(deps.database);
+
+  const repository = deps.repository ?? new SqlChatRepository(deps.database);
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax });
   const chat = new ChatService({
     queue: deps.matchQueue,
@@ -84,19 +104,30 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     logger,
     timezone: config.timezone,
+    reconnectGraceMs: config.reconnectGraceMs,
   });
-  attachChatGateway(io, chat, signer, logger);
+  attachChatGateway(io, {
+    chat,
+    signer,
+    flood: new FloodControl(deps.rateLimiter ?? new MemoryRateLimiter(clock), config.rateLimits),
+    connectionLimits: new ConnectionLimits({
+      maxPerAddress: config.rateLimits.maxConnectionsPerAddress,
+      maxPerIdentity: config.rateLimits.maxConnectionsPerIdentity,
+    }),
+    addressOf,
+    logger,
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      for (const socket of io.sockets.sockets.values()) {
-        await chat
-          .disconnect({ userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang }, 'server_shutdown')
-          .catch((err: unknown) => logger.error({ err }, 'ending a chat at shutdown failed'));
-      }
+      // No new connections; existing ones stay open until their chats are wound down.
+      fastify.server.close();
       await writer.drain();
-      await io.close();
+      await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
+      await writer.drain();
+      io.disconnectSockets(true);
+      await io.close().catch(() => undefined);
       await fastify.close();
       await deps.database.close();
     })();

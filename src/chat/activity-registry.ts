@@ -5,9 +5,23 @@
  */
 import type { Lang } from '../shared/codes.js';
 
-export type Activity =
-  | { kind: 'waiting'; socketId: string; lang: Lang }
-  | { kind: 'chatting'; socketId: string; lang: Lang; roomId: number; partnerId: string };
+/** A connection that dropped without saying goodbye: the activity is kept for a grace period. */
+export interface Detachment {
+  /** When the connection was lost (epoch ms). */
+  sinceMs: number;
+  /** Last message id the lost connection is known to have been sent; replay starts after it. */
+  resumeAfterId?: number;
+}
+
+interface ActivityBase {
+  /** The connection that holds the activity (the lost one while detached). */
+  socketId: string;
+  lang: Lang;
+  detached?: Detachment;
+}
+
+export type Activity = ActivityBase & ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string });
+export type ChattingActivity = Extract<Activity, { kind: 'chatting' }>;
 
 /** Which activity a conditional change applies to. Omitted fields match anything. */
 export interface ActivityMatch {

@@ -1,25 +1,30 @@
 /**
- * Conversation lifecycle: join the queue, get matched, relay messages, leave or drop.
+ * Conversation lifecycle: join the queue, get matched, relay messages, leave, drop and come back.
  * Knows the seams (queue, registry, repository, writer, notifier), never Socket.IO.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
-import type { MatchQueue, QueueEntry } from '../matching/match-queue.js';
-import { eventText, type Lang } from '../shared/codes.js';
-import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult } from '../shared/protocol.js';
+import type { MatchQueue } from '../matching/match-queue.js';
+import { eventText } from '../shared/codes.js';
+import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult, SessionStatus } from '../shared/protocol.js';
 import type { ChatRepository } from '../storage/chat-repository.js';
 import type { MessageWriter } from '../storage/message-writer.js';
-import type { Activity, ActivityRegistry } from './activity-registry.js';
+import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
+import type { Caller } from './caller.js';
+import { DeliveryGate } from './delivery-gate.js';
+import { Matchmaker } from './matchmaker.js';
 import { checkContent, toWireMessage } from './message-rules.js';
 import type { ChatNotifier } from './notifier.js';
+import { RoomCloser } from './room-closer.js';
 
-/** Who is asking: an identity and the connection it asks from. */
-export interface Caller {
-  userId: string;
-  socketId: string;
-  lang: Lang;
-}
+export type { Caller } from './caller.js';
+
+/**
+ * How a connection ended: `lost` (network drop, ping timeout, page reload or close) keeps the activity
+ * for the reconnect grace period; `closed` (the client disconnected on purpose) ends it at once.
+ */
+export type ConnectionEnd = 'lost' | 'closed';
 
 export interface ChatServiceDeps {
   queue: MatchQueue;
@@ -30,39 +35,48 @@ export interface ChatServiceDeps {
   clock: Clock;
   logger: Logger;
   timezone: string;
+  /** Grace period for lost connections; 0 ends chats at once. */
+  reconnectGraceMs: number;
 }
 
-/** A match whose partner vanished meanwhile is retried this many times before the caller just waits. */
-const MAX_MATCH_ATTEMPTS = 5;
-
 export class ChatService {
-  constructor(private readonly deps: ChatServiceDeps) {}
+  private readonly gate: DeliveryGate;
+  private readonly closer: RoomCloser;
+  private readonly matchmaker: Matchmaker;
+  /** Grace timers of identities whose connection to this process was lost. */
+  private readonly graceTimers = new Map<string, () => void>();
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.gate = new DeliveryGate(deps.notifier);
+    this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
+    this.matchmaker = new Matchmaker({ ...deps, closer: this.closer });
+  }
 
   async joinQueue(caller: Caller): Promise<JoinQueueResult> {
     const { registry, queue } = this.deps;
     const current = await registry.get(caller.userId);
     if (current?.kind === 'waiting' && current.socketId === caller.socketId) {
       // Pressing start twice is harmless: still waiting, same place.
-      return this.announceWaiting(caller, await queue.size());
+      return this.matchmaker.announceWaiting(caller, await queue.size());
     }
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
     if (!(await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang }))) {
       throw new AppError(ErrorCode.ALREADY_CHATTING);
     }
-    return this.match(caller);
+    return this.matchmaker.match(caller);
   }
 
   async leaveQueue(caller: Caller): Promise<{ was_waiting: boolean }> {
     const current = await this.deps.registry.get(caller.userId);
     if (current?.kind !== 'waiting' || current.socketId !== caller.socketId) return { was_waiting: false };
-    await this.deps.queue.remove(caller.userId, caller.socketId);
+    await this.deps.queue.remove(caller.userId);
     await this.deps.registry.release(caller.userId, { socketId: caller.socketId, kind: 'waiting' });
     return { was_waiting: true };
   }
 
   async sendMessage(caller: Caller, payload: SendMessagePayload): Promise<SendMessageResult> {
-    const current = await this.deps.registry.get(caller.userId);
-    if (current?.kind !== 'chatting' || current.socketId !== caller.socketId) throw new AppError(ErrorCode.NOT_IN_CHAT);
+    const current = await this.ownActivity(caller);
+    if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
     const outcome = await this.deps.writer.append({
       roomId: current.roomId,
@@ -74,124 +88,150 @@ export class ChatService {
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack.
-    if (outcome.status === 'stored') this.deps.notifier.toConversation(current.roomId, 'new_message', message);
+    if (outcome.status === 'stored') this.gate.deliver(message);
     return { message };
   }
 
   async leaveRoom(caller: Caller): Promise<{ room_id: number | null }> {
-    const current = await this.deps.registry.get(caller.userId);
-    if (current?.socketId === caller.socketId && current.kind === 'waiting') {
+    const current = await this.ownActivity(caller);
+    if (current?.kind === 'waiting') {
       await this.leaveQueue(caller);
       this.deps.notifier.toSocket(caller.socketId, 'left_room', { message: eventText[caller.lang].leftRoom });
       return { room_id: null };
     }
-    if (current?.kind !== 'chatting' || current.socketId !== caller.socketId) throw new AppError(ErrorCode.NOT_IN_CHAT);
-    await this.endConversation(caller, current, 'left');
+    if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
+    await this.endConversation(caller.userId, current, 'left');
     return { room_id: current.roomId };
   }
 
-  /** The caller's connection is gone. `reason` is `disconnected`, or `server_shutdown` when we close. */
-  async disconnect(caller: Caller, reason: EndReason = 'disconnected'): Promise<void> {
-    const current = await this.deps.registry.get(caller.userId);
-    if (!current || current.socketId !== caller.socketId) return; // another tab owns the activity, if any
-    if (current.kind === 'waiting') {
-      await this.leaveQueue(caller);
+  /** A connection ended. Lost connections keep their chat or place in the queue for the grace period. */
+  async disconnect(caller: Caller, end: ConnectionEnd): Promise<void> {
+    const current = await this.ownActivity(caller);
+    if (!current) return; // another tab owns the activity, if any
+    if (end === 'lost' && this.deps.reconnectGraceMs > 0) {
+      await this.detach(caller, current);
       return;
     }
-    await this.endConversation(caller, current, reason);
+    await this.endActivity(caller.userId, current, 'disconnected');
   }
 
-  private async match(caller: Caller): Promise<JoinQueueResult> {
-    const self: QueueEntry = { userId: caller.userId, socketId: caller.socketId };
-    for (let attempt = 0; attempt < MAX_MATCH_ATTEMPTS; attempt++) {
-      const outcome = await this.joinOrMatch(caller, self);
-      if (outcome.kind === 'waiting') return this.announceWaiting(caller, outcome.waitingCount);
-      const roomId = await this.startConversation(caller, outcome.partner);
-      if (roomId !== undefined) return { status: 'matched', room_id: roomId };
-    }
-    // Every partner we took vanished; wait in the queue like anyone else.
-    const outcome = await this.joinOrMatch(caller, self);
-    if (outcome.kind === 'matched') await this.deps.queue.requeueFront(outcome.partner);
-    const count = outcome.kind === 'waiting' ? outcome.waitingCount : await this.deps.queue.size();
-    return this.announceWaiting(caller, count);
+  /** Status of an identity for a connection that is opening, taking over its activity if it was detached. */
+  async attach(caller: Caller): Promise<{ status: SessionStatus; resumed?: Activity }> {
+    const current = await this.deps.registry.get(caller.userId);
+    if (!current) return { status: 'idle' };
+    if (!current.detached) return { status: current.kind };
+    const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined };
+    if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller);
+    this.graceTimers.get(caller.userId)?.();
+    this.graceTimers.delete(caller.userId);
+    return { status: current.kind, resumed: { ...resumed, detached: current.detached } };
   }
 
-  private async joinOrMatch(caller: Caller, self: QueueEntry) {
-    try {
-      return await this.deps.queue.joinOrMatch(self);
-    } catch (cause) {
-      await this.deps.registry.release(caller.userId, { socketId: caller.socketId, kind: 'waiting' });
-      throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+  /**
+   * After `attach` resumed an activity and the connection is open: tells the connection where it is and
+   * replays the messages it missed, after `lastSeenId` when the client names one.
+   */
+  async completeResume(caller: Caller, resumed: Activity, lastSeenId: number | undefined): Promise<void> {
+    const { notifier, repository, timezone } = this.deps;
+    if (resumed.kind === 'waiting') {
+      this.matchmaker.announceWaiting(caller, await this.deps.queue.size());
+      return;
+    }
+    notifier.toSocket(caller.socketId, 'matched', { room_id: resumed.roomId, resumed: true });
+    const afterId = lastSeenId ?? resumed.detached?.resumeAfterId ?? 0;
+    const replayed = await this.gate.replay(resumed.roomId, caller.socketId, async () =>
+      (await repository.listMessages(resumed.roomId, { afterId })).map((m) => toWireMessage(m, timezone)),
+    );
+    this.deps.logger.debug({ roomId: resumed.roomId, replayed }, 'chat resumed');
+    const partner = await this.deps.registry.get(resumed.partnerId);
+    if (partner?.kind === 'chatting' && partner.roomId === resumed.roomId && !partner.detached) {
+      notifier.toSocket(partner.socketId, 'partner_reconnected', { message: eventText[partner.lang].partnerReconnected });
     }
   }
 
-  /** Opens a room for the caller and a partner taken from the queue. Undefined when the partner was gone. */
-  private async startConversation(caller: Caller, partner: QueueEntry): Promise<number | undefined> {
-    const { registry, repository, notifier, clock } = this.deps;
-    const partnerActivity = await registry.get(partner.userId);
-    if (partnerActivity?.kind !== 'waiting' || partnerActivity.socketId !== partner.socketId) return undefined;
-
-    let roomId: number;
-    try {
-      const room = await repository.createRoom({ user1Id: partner.userId, user2Id: caller.userId, matchType: 'random', createdAt: clock.now() });
-      roomId = room.id;
-    } catch (cause) {
-      await this.deps.queue.requeueFront(partner);
-      await registry.release(caller.userId, { socketId: caller.socketId, kind: 'waiting' });
-      throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+  /** Ends the activity of every given connection because the server stops; partners are told why. */
+  async shutdown(callers: Iterable<Caller>): Promise<void> {
+    for (const cancel of this.graceTimers.values()) cancel();
+    this.graceTimers.clear();
+    for (const caller of callers) {
+      const current = await this.ownActivity(caller);
+      if (current) await this.endActivity(caller.userId, current, 'server_shutdown');
     }
-
-    const partnerChatting: Activity = { kind: 'chatting', socketId: partner.socketId, lang: partnerActivity.lang, roomId, partnerId: caller.userId };
-    if (!(await registry.transition(partner.userId, { socketId: partner.socketId, kind: 'waiting' }, partnerChatting))) {
-      await this.closeQuietly(roomId, 'disconnected');
-      return undefined;
-    }
-    const selfChatting: Activity = { kind: 'chatting', socketId: caller.socketId, lang: caller.lang, roomId, partnerId: partner.userId };
-    if (!(await registry.transition(caller.userId, { socketId: caller.socketId, kind: 'waiting' }, selfChatting))) {
-      // The caller went away while the room was being created: give the partner its place back.
-      await this.closeQuietly(roomId, 'disconnected');
-      await registry.transition(partner.userId, { roomId }, { kind: 'waiting', socketId: partner.socketId, lang: partnerActivity.lang });
-      await this.deps.queue.requeueFront(partner);
-      throw new AppError(ErrorCode.NOT_IN_CHAT);
-    }
-    notifier.joinConversation(partner.socketId, roomId);
-    notifier.joinConversation(caller.socketId, roomId);
-    notifier.toConversation(roomId, 'matched', { room_id: roomId });
-    return roomId;
+    await this.closer.flush();
   }
 
-  private async endConversation(caller: Caller, current: Extract<Activity, { kind: 'chatting' }>, reason: EndReason): Promise<void> {
+  /** Grace timers still running (identities expected back). */
+  get detachedCount(): number {
+    return this.graceTimers.size;
+  }
+
+  private async ownActivity(caller: Caller): Promise<Activity | undefined> {
+    const current = await this.deps.registry.get(caller.userId);
+    return current?.socketId === caller.socketId ? current : undefined;
+  }
+
+  private async detach(caller: Caller, current: Activity): Promise<void> {
+    const { registry, clock, notifier, repository, reconnectGraceMs } = this.deps;
+    let resumeAfterId: number | undefined;
+    if (current.kind === 'chatting') {
+      // What the lost connection was sent; a client that names its own last message id overrides it.
+      resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
+    }
+    const detached: Activity = { ...current, detached: { sinceMs: clock.now().getTime(), resumeAfterId } };
+    if (!(await registry.transition(caller.userId, { socketId: caller.socketId }, detached))) return;
+    if (current.kind === 'chatting') {
+      notifier.leaveConversation(caller.socketId, current.roomId);
+      const partner = await registry.get(current.partnerId);
+      if (partner?.kind === 'chatting' && partner.roomId === current.roomId) {
+        notifier.toSocket(partner.socketId, 'partner_disconnected', { message: eventText[partner.lang].partnerConnectionLost, grace_ms: reconnectGraceMs });
+      }
+    }
+    this.graceTimers.set(
+      caller.userId,
+      clock.schedule(reconnectGraceMs, () => {
+        this.graceTimers.delete(caller.userId);
+        void this.expire(caller).catch((err: unknown) => this.deps.logger.error({ err }, 'ending a lapsed grace period failed'));
+      }),
+    );
+  }
+
+  /** The grace period ran out: if the identity did not come back, its chat or wait ends. */
+  private async expire(caller: Caller): Promise<void> {
+    const current = await this.ownActivity(caller);
+    if (current?.detached) await this.endActivity(caller.userId, current, 'disconnected');
+  }
+
+  private async endActivity(userId: string, current: Activity, reason: EndReason): Promise<void> {
+    if (current.kind === 'waiting') {
+      await this.deps.queue.remove(userId);
+      await this.deps.registry.release(userId, { socketId: current.socketId, kind: 'waiting' });
+      return;
+    }
+    await this.endConversation(userId, current, reason);
+  }
+
+  private async endConversation(userId: string, current: ChattingActivity, reason: EndReason): Promise<void> {
     const { registry, notifier } = this.deps;
     const { roomId, partnerId } = current;
     // Free both identities first, so each can queue again at once, whatever the database does.
-    await registry.release(caller.userId, { socketId: caller.socketId, roomId });
+    await registry.release(userId, { socketId: current.socketId, roomId });
     const partner = await registry.get(partnerId);
     const partnerStillHere = partner?.kind === 'chatting' && partner.roomId === roomId;
-    if (partnerStillHere) await registry.release(partnerId, { roomId });
-    await this.closeQuietly(roomId, reason);
+    if (partnerStillHere) {
+      await registry.release(partnerId, { roomId });
+      this.graceTimers.get(partnerId)?.();
+      this.graceTimers.delete(partnerId);
+    }
+    await this.closer.close(roomId, reason);
 
-    notifier.leaveConversation(caller.socketId, roomId);
-    if (reason === 'left') notifier.toSocket(caller.socketId, 'left_room', { message: eventText[caller.lang].leftRoom });
+    notifier.leaveConversation(current.socketId, roomId);
+    if (reason === 'left') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
+    if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
     if (partnerStillHere) {
       notifier.leaveConversation(partner.socketId, roomId);
       const text = eventText[partner.lang];
       const message = reason === 'left' ? text.partnerLeft : reason === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
       notifier.toSocket(partner.socketId, 'partner_left', { message, reason });
     }
-  }
-
-  /** Marks a room ended. A failure is logged, not thrown: the room is already over for both people,
-   * and a start-up sweep ends rooms left active. */
-  private async closeQuietly(roomId: number, reason: EndReason): Promise<void> {
-    try {
-      await this.deps.repository.endRoom(roomId, reason, this.deps.clock.now());
-    } catch (err) {
-      this.deps.logger.error({ err, roomId }, 'could not mark room ended');
-    }
-  }
-
-  private announceWaiting(caller: Caller, waitingCount: number): JoinQueueResult {
-    this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: waitingCount });
-    return { status: 'waiting', waiting_count: waitingCount };
   }
 }

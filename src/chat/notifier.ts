@@ -14,6 +14,8 @@ export interface ChatNotifier {
   leaveConversation(socketId: string, roomId: number): void;
   /** Emits to every connection in the conversation's delivery group. */
   toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void;
+  /** Emits to the conversation's delivery group except some connections. */
+  toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void;
   /** Emits to one connection. */
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void;
 }

@@ -28,6 +28,17 @@ const envSchema = z.object({
   WRITE_QUEUE_MAX: positiveInt.default(20_000),
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
+  PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
+  RATE_MESSAGES_PER_S: positiveInt.default(5),
+  RATE_MESSAGES_BURST: positiveInt.default(20),
+  RATE_MESSAGES_PER_ADDRESS_PER_S: positiveInt.default(500),
+  RATE_JOINS_PER_MIN: positiveInt.default(60),
+  RATE_JOINS_PER_ADDRESS_PER_MIN: positiveInt.default(3_000),
+  MAX_CONNECTIONS_PER_ADDRESS: positiveInt.default(1_000),
+  MAX_CONNECTIONS_PER_IDENTITY: positiveInt.default(20),
 });
 
 export interface Config {
@@ -58,6 +69,26 @@ export interface Config {
   readonly trustProxy: boolean | number | string[];
   /** Directory of the built web page. Default `dist/web` under the project root. */
   readonly webDir: string | undefined;
+  /** Origins (scheme://host[:port]) allowed to open a Socket.IO connection besides the page's own. Default none. */
+  readonly allowedOrigins: readonly string[];
+  /** How long a chat or a place in the queue is kept for a connection that dropped. Default 20 s; 0 ends at once. */
+  readonly reconnectGraceMs: number;
+  /** Socket.IO heartbeat: ping every `pingIntervalMs`, drop after `pingTimeoutMs` without an answer. Defaults 15 s / 10 s. */
+  readonly pingIntervalMs: number;
+  readonly pingTimeoutMs: number;
+  /** Flood control. Messages per identity: `messagesPerS` sustained, bursts up to `messagesBurst`. */
+  readonly rateLimits: {
+    readonly messagesPerS: number;
+    readonly messagesBurst: number;
+    /** Messages per client address (many people may share one behind NAT). */
+    readonly messagesPerAddressPerS: number;
+    /** Queue joins per identity and per address, per minute. */
+    readonly joinsPerMin: number;
+    readonly joinsPerAddressPerMin: number;
+    /** Open connections per address (default 1,000, NAT-friendly) and per identity (tabs). */
+    readonly maxConnectionsPerAddress: number;
+    readonly maxConnectionsPerIdentity: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -90,6 +121,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     writeQueueMax: e.WRITE_QUEUE_MAX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,
+    allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    reconnectGraceMs: e.RECONNECT_GRACE_MS,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+    pingTimeoutMs: e.PING_TIMEOUT_MS,
+    rateLimits: Object.freeze({
+      messagesPerS: e.RATE_MESSAGES_PER_S,
+      messagesBurst: e.RATE_MESSAGES_BURST,
+      messagesPerAddressPerS: e.RATE_MESSAGES_PER_ADDRESS_PER_S,
+      joinsPerMin: e.RATE_JOINS_PER_MIN,
+      joinsPerAddressPerMin: e.RATE_JOINS_PER_ADDRESS_PER_MIN,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnectionsPerIdentity: e.MAX_CONNECTIONS_PER_IDENTITY,
+    }),
   });
 }
 

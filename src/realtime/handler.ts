@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
 import { errorText } from '../shared/codes.js';
-import type { AckResponse } from '../shared/protocol.js';
+import type { AckError, AckResponse } from '../shared/protocol.js';
 import type { ChatSocket } from './types.js';
 
 type Handler<P, R extends object> = (payload: P) => Promise<R>;
@@ -24,7 +24,10 @@ export function bindHandler<P, R extends object>(
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
     void run(args).then((response) => {
       if (ack) ack(response);
-      else if (!response.ok) socket.emit('error', { code: response.code, message: response.message });
+      else if (!response.ok) {
+        const { ok: _ok, ...error } = response;
+        socket.emit('error', error);
+      }
     });
   });
 
@@ -35,10 +38,16 @@ export function bindHandler<P, R extends object>(
       const result = await handler(parsed.data);
       return { ok: true, ...result };
     } catch (error) {
-      const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
-      if (!isAppError(error)) logger.error({ err: error, event }, 'handler failed');
-      else if (error.cause) logger.warn({ err: error.cause, event, code }, 'handler refused');
-      return { ok: false, code, message: errorText[socket.data.lang][code] };
+      return failure(error);
     }
+  }
+
+  function failure(error: unknown): AckError {
+    const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
+    if (!isAppError(error)) logger.error({ err: error, event }, 'handler failed');
+    else if (error.cause) logger.warn({ err: error.cause, event, code }, 'handler refused');
+    const response: AckError = { ok: false, code, message: errorText[socket.data.lang][code] };
+    if (isAppError(error) && error.retryAfterMs !== undefined) response.retry_after_ms = error.retryAfterMs;
+    return response;
   }
 }

@@ -23,6 +23,10 @@ export class SocketNotifier implements ChatNotifier {
     (this.io.to(conversationRoom(roomId)).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
   }
 
+  toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void {
+    (this.io.to(conversationRoom(roomId)).except([...exceptSocketIds]).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
+  }
+
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void {
     (this.io.to(socketId).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
   }

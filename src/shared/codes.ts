@@ -54,12 +54,24 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
 };
 
 /** Human-readable texts of the non-error events. */
-export const eventText: Record<Lang, { waiting: string; leftRoom: string; partnerLeft: string; partnerDisconnected: string; serverShutdown: string }> = {
+export interface EventTexts {
+  waiting: string;
+  leftRoom: string;
+  partnerLeft: string;
+  partnerDisconnected: string;
+  partnerConnectionLost: string;
+  partnerReconnected: string;
+  serverShutdown: string;
+}
+
+export const eventText: Record<Lang, EventTexts> = {
   'zh-CN': {
     waiting: '等待匹配中...',
     leftRoom: '您已离开聊天',
     partnerLeft: '对方已离开聊天',
     partnerDisconnected: '对方已断开连接',
+    partnerConnectionLost: '对方连接中断，等待重连…',
+    partnerReconnected: '对方已重新连接',
     serverShutdown: '服务器正在重启，请稍后重新匹配',
   },
   en: {
@@ -67,6 +79,8 @@ export const eventText: Record<Lang, { waiting: string; leftRoom: string; partne
     leftRoom: 'You left the chat',
     partnerLeft: 'Your partner left the chat',
     partnerDisconnected: 'Your partner disconnected',
+    partnerConnectionLost: 'Your partner lost the connection, waiting for them to come back…',
+    partnerReconnected: 'Your partner is back',
     serverShutdown: 'The server is restarting, please match again shortly',
   },
 };

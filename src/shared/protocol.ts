@@ -35,10 +35,14 @@ export const emptyPayload = z.strictObject({}).optional();
 
 // ---- server → client payloads ----
 
+/** What the identity is doing when a connection opens (a resumed chat or wait follows as `matched`/`waiting`). */
+export type SessionStatus = 'idle' | 'waiting' | 'chatting';
+
 export interface SessionPayload {
   user_id: string;
   /** Signed identity a cookie-less client may send back as `auth.token` to keep its ID. */
   token: string;
+  status: SessionStatus;
 }
 export interface WaitingPayload {
   message: string;
@@ -46,6 +50,8 @@ export interface WaitingPayload {
 }
 export interface MatchedPayload {
   room_id: number;
+  /** Present when a reconnecting client is put back into its chat (missed messages follow). */
+  resumed?: true;
 }
 export interface ChatMessage {
   id: number;
@@ -63,9 +69,22 @@ export interface PartnerLeftPayload {
   message: string;
   reason: EndReason;
 }
+export interface PartnerDisconnectedPayload {
+  message: string;
+  /** How long the partner has to come back before the chat ends. */
+  grace_ms: number;
+}
+export interface PartnerReconnectedPayload {
+  message: string;
+}
+export interface ServerShutdownPayload {
+  message: string;
+}
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
+  /** With RATE_LIMITED and SERVER_BUSY: when trying again makes sense. */
+  retry_after_ms?: number;
 }
 
 // ---- acknowledgements ----
@@ -95,6 +114,9 @@ export interface ServerToClientEvents {
   new_message: (payload: ChatMessage) => void;
   left_room: (payload: LeftRoomPayload) => void;
   partner_left: (payload: PartnerLeftPayload) => void;
+  partner_disconnected: (payload: PartnerDisconnectedPayload) => void;
+  partner_reconnected: (payload: PartnerReconnectedPayload) => void;
+  server_shutdown: (payload: ServerShutdownPayload) => void;
   error: (payload: ErrorPayload) => void;
 }
 
@@ -102,10 +124,17 @@ export interface ServerToClientEvents {
 export interface SocketData {
   userId: string;
   lang: 'zh-CN' | 'en';
+  /** Client address (behind trusted proxies, the forwarded one). Never logged. */
+  address: string;
+  /** From the handshake: last message the client has, for replay on resume. */
+  lastMessageId: number | undefined;
 }
 
 /** Handshake `auth` fields a client may send. All optional; unknown fields are ignored. */
 export const handshakeAuth = z.object({
   token: z.string().max(200).optional(),
   lang: z.string().max(10).optional(),
+  /** Id of the last message this client has shown: a resumed chat replays everything after it. */
+  last_message_id: z.number().int().nonnegative().optional(),
 });
+export type HandshakeAuth = z.infer<typeof handshakeAuth>;

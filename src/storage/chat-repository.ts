@@ -54,6 +54,8 @@ export interface ChatRepository {
   getRoom(roomId: number): Promise<RoomRecord | undefined>;
   /** Messages of a room in order, optionally after a message id. */
   listMessages(roomId: number, options?: { afterId?: number; limit?: number }): Promise<StoredMessage[]>;
+  /** Highest message id in a room, 0 when it has none. */
+  lastMessageId(roomId: number): Promise<number>;
 }
 
 interface RoomRow {
@@ -211,5 +213,10 @@ export class SqlChatRepository implements ChatRepository {
       [roomId, options.afterId ?? 0, options.limit ?? 10_000],
     );
     return rows.map(toMessage);
+  }
+
+  async lastMessageId(roomId: number): Promise<number> {
+    const rows = await this.database.query<{ id: string | number | null }>('SELECT max(id) AS id FROM messages WHERE room_id = $1', [roomId]);
+    return Number(rows[0]?.id ?? 0);
   }
 }

@@ -6,6 +6,9 @@
 import { AppError, ErrorCode } from '../errors.js';
 import type { AppendOutcome, ChatRepository, NewMessage } from './chat-repository.js';
 
+/** What a refused sender is told to wait: about the time a busy database needs for a few batches. */
+const BUSY_RETRY_AFTER_MS = 1_000;
+
 export interface MessageWriterOptions {
   /** Most messages in one statement. */
   maxBatchRows: number;
@@ -37,7 +40,7 @@ export class MessageWriter {
   /** Resolves after the message's batch is committed. Rejects with AppError STORAGE_UNAVAILABLE or SERVER_BUSY. */
   append(message: NewMessage): Promise<AppendOutcome> {
     if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(new AppError(ErrorCode.SERVER_BUSY, { detail: 'write queue full' }));
+      return Promise.reject(new AppError(ErrorCode.SERVER_BUSY, { detail: 'write queue full', retryAfterMs: BUSY_RETRY_AFTER_MS }));
     }
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({ message, resolve, reject });

@@ -33,11 +33,22 @@ export interface TestServerOptions {
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough';
 
+/** Tests that are not about flood control send faster than people do. */
+export const GENEROUS_LIMITS: Config['rateLimits'] = {
+  messagesPerS: 10_000,
+  messagesBurst: 10_000,
+  messagesPerAddressPerS: 10_000,
+  joinsPerMin: 100_000,
+  joinsPerAddressPerMin: 100_000,
+  maxConnectionsPerAddress: 10_000,
+  maxConnectionsPerIdentity: 1_000,
+};
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
   const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName });
   await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
-  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', ...options.config });
+  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, ...options.config });
   const app = await createApp(config, {
     database: db.database,
     matchQueue: new MemoryMatchQueue(),

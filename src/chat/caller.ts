@@ -1,0 +1,8 @@
+import type { Lang } from '../shared/codes.js';
+
+/** Who is asking: an identity and the connection it asks from. */
+export interface Caller {
+  userId: string;
+  socketId: string;
+  lang: Lang;
+}

@@ -1,0 +1,56 @@
+/**
+ * Marks rooms ended in the database. A chat is over for both people the moment it ends; if the database
+ * is down then, the write is retried with backoff until it succeeds, so no room stays "active" forever.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { EndReason } from '../shared/protocol.js';
+import type { ChatRepository } from '../storage/chat-repository.js';
+
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 30_000;
+
+export class RoomCloser {
+  private readonly pending = new Map<number, { reason: EndReason; endedAt: Date; cancel: () => void }>();
+
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Ends the room now, or keeps retrying in the background. Never throws. */
+  async close(roomId: number, reason: EndReason): Promise<void> {
+    await this.attempt(roomId, reason, this.clock.now(), FIRST_RETRY_MS);
+  }
+
+  /** Rooms whose end is not written yet. */
+  get backlog(): number {
+    return this.pending.size;
+  }
+
+  /** One last try for every pending room (at shutdown). */
+  async flush(): Promise<void> {
+    const entries = [...this.pending.entries()];
+    for (const [roomId, entry] of entries) {
+      entry.cancel();
+      this.pending.delete(roomId);
+      await this.attempt(roomId, entry.reason, entry.endedAt, MAX_RETRY_MS, false);
+    }
+  }
+
+  private async attempt(roomId: number, reason: EndReason, endedAt: Date, nextDelayMs: number, retry = true): Promise<void> {
+    try {
+      await this.repository.endRoom(roomId, reason, endedAt);
+      this.pending.delete(roomId);
+    } catch (err) {
+      this.logger.warn({ err, roomId, retryInMs: retry ? nextDelayMs : null }, 'could not mark room ended');
+      if (!retry) return;
+      const cancel = this.clock.schedule(nextDelayMs, () => {
+        this.pending.delete(roomId);
+        void this.attempt(roomId, reason, endedAt, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
+      });
+      this.pending.set(roomId, { reason, endedAt, cancel });
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../config/config.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
+
+/** Who is acting, for flood control. */
+export interface Actor {
+  userId: string;
+  address: string;
+}
+
+/**
+ * Per-identity and per-address limits on messages and queue joins. Over a limit the action is refused
+ * with RATE_LIMITED and a retry hint — never dropped silently.
+ */
+export class FloodControl {
+  private readonly messageRule: RateRule;
+  private readonly messageAddressRule: RateRule;
+  private readonly joinRule: RateRule;
+  private readonly joinAddressRule: RateRule;
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    limits: Config['rateLimits'],
+  ) {
+    this.messageRule = { capacity: limits.messagesBurst, perSecond: limits.messagesPerS };
+    this.messageAddressRule = { capacity: limits.messagesPerAddressPerS * 2, perSecond: limits.messagesPerAddressPerS };
+    this.joinRule = { capacity: Math.max(5, Math.ceil(limits.joinsPerMin / 4)), perSecond: limits.joinsPerMin / 60 };
+    this.joinAddressRule = { capacity: Math.ceil(limits.joinsPerAddressPerMin / 4), perSecond: limits.joinsPerAddressPerMin / 60 };
+  }
+
+  async checkMessage(actor: Actor): Promise<void> {
+    await this.take(`m:u:${actor.userId}`, this.messageRule);
+    await this.take(`m:a:${actor.address}`, this.messageAddressRule);
+  }
+
+  async checkJoin(actor: Actor): Promise<void> {
+    await this.take(`j:u:${actor.userId}`, this.joinRule);
+    await this.take(`j:a:${actor.address}`, this.joinAddressRule);
+  }
+
+  private async take(key: string, rule: RateRule): Promise<void> {
+    const result = await this.limiter.take(key, rule);
+    if (!result.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: result.retryAfterMs });
+  }
+}
