@@ -7,7 +7,8 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { MemoryMatchQueue } from './matching/memory-match-queue.js';
-import { SqlChatRepository } from './storage/chat-repository.js';
+import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
+import { MemoryChatRepository } from './storage/memory-chat-repository.js';
 import type { Database } from './storage/database.js';
 import { openPgliteDatabase } from './storage/pglite-database.js';
 import { openPostgresDatabase } from './storage/postgres-database.js';
@@ -38,17 +39,12 @@ async function main(): Promise<void> {
   const swept = await new SqlChatRepository(database).endActiveRooms('server_restart', new Date());
   if (swept > 0) logger.info({ rooms: swept }, 'ended chats left open by the previous run');
 
-  const app = await createApp(
-    { ...config, secretKey },
-    { database, matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry(), logger },
-  );
-  await app.fastify.listen({ port: config.port, host: config.host });
-
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+    if (stopping || !app) {
+      logger.warn({ signal }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting');
+      process.exit(stopping ? 1 : 0);
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -62,6 +58,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  let repository: ChatRepository | undefined;
+  if (config.chatStorage === 'memory') {
+    logger.warn('CHAT_STORAGE=memory: chats and messages are NOT stored durably (benchmark mode); the admin sees none of them');
+    repository = new MemoryChatRepository();
+  }
+
+  app = await createApp(
+    { ...config, secretKey },
+    { database, repository, matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry(), logger },
+  );
+  await app.fastify.listen({ port: config.port, host: config.host });
 }
 
 main().catch((error: unknown) => {

@@ -29,6 +29,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
+  CHAT_STORAGE: z.enum(['database', 'memory']).default('database'),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
   PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
@@ -69,6 +70,11 @@ export interface Config {
   readonly trustProxy: boolean | number | string[];
   /** Directory of the built web page. Default `dist/web` under the project root. */
   readonly webDir: string | undefined;
+  /**
+   * Where chats and messages go: `database` (default), or `memory` — nothing durable, for measuring what
+   * durability costs in benchmarks. Announced loudly at start.
+   */
+  readonly chatStorage: 'database' | 'memory';
   /** Origins (scheme://host[:port]) allowed to open a Socket.IO connection besides the page's own. Default none. */
   readonly allowedOrigins: readonly string[];
   /** How long a chat or a place in the queue is kept for a connection that dropped. Default 20 s; 0 ends at once. */
@@ -121,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     writeQueueMax: e.WRITE_QUEUE_MAX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,
+    chatStorage: e.CHAT_STORAGE,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     pingIntervalMs: e.PING_INTERVAL_MS,

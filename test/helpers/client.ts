@@ -13,6 +13,8 @@ export interface ConnectOptions {
   cookie?: string;
   token?: string;
   lang?: string;
+  /** Sent as `auth.last_message_id`: resume replays messages after it. */
+  lastMessageId?: number;
   /** Socket.IO transports; default WebSocket only. The original page used polling first. */
   transports?: ('polling' | 'websocket')[];
 }
@@ -23,11 +25,31 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     transports: options.transports ?? ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: { ...(options.token ? { token: options.token } : {}), ...(options.lang ? { lang: options.lang } : {}) },
+    auth: {
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.lang ? { lang: options.lang } : {}),
+      ...(options.lastMessageId !== undefined ? { last_message_id: options.lastMessageId } : {}),
+    },
     extraHeaders: options.cookie ? { cookie: options.cookie } : {},
   });
+  const log: [string, unknown][] = [];
+  history.set(socket, log);
+  socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
   const session = await waitFor(socket, 'session');
   return { socket, session };
+}
+
+const history = new WeakMap<TestSocket, [string, unknown][]>();
+
+/**
+ * Every `event` the socket has received since it connected, as a live array (it keeps growing).
+ * Use it for events that may arrive together with `session`, before a test can attach a listener.
+ */
+export function received<E extends EventName>(socket: TestSocket, event: E): Payload<E>[] {
+  const log = history.get(socket) ?? [];
+  const seen = log.filter(([e]) => e === event).map(([, p]) => p as Payload<E>);
+  (socket.on as (e: string, l: (p: Payload<E>) => void) => void)(event, (p) => seen.push(p));
+  return seen;
 }
 
 /** Resolves with the next `event` on the socket; rejects after `timeoutMs`. */

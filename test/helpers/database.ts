@@ -23,7 +23,7 @@ export function tempDir(prefix = 'chat-test-'): { path: string; remove(): void }
  */
 export async function openTestDatabase(
   engine: Engine,
-  options: { dataDir?: string; databaseName?: string } = {},
+  options: { dataDir?: string; databaseName?: string; serverUrl?: string } = {},
 ): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
@@ -31,10 +31,11 @@ export async function openTestDatabase(
     await database.migrate();
     return { database, dataDir: dir.path, drop: async () => { await database.close(); dir.remove(); } };
   }
-  if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const serverUrl = options.serverUrl ?? testDatabaseUrl;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = options.databaseName ?? `chat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  if (!options.databaseName) await onServer(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(testDatabaseUrl, name);
+  if (!options.databaseName) await onServer(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
   const database = await openPostgresDatabase({ url, poolMax: 5, logger: silentLogger });
   await database.migrate();
   return {
@@ -42,13 +43,13 @@ export async function openTestDatabase(
     url,
     drop: async () => {
       await database.close();
-      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }
 
-async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(statement);

@@ -28,6 +28,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Reuse an existing PostgreSQL database by name (restart test). */
   databaseName?: string;
+  /** PostgreSQL server to create the database on; default TEST_DATABASE_URL. */
+  postgresServerUrl?: string;
   config?: Partial<Config>;
 }
 
@@ -46,7 +48,7 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
-  const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName });
+  const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName, serverUrl: options.postgresServerUrl });
   await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
   const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, ...options.config });
   const app = await createApp(config, {

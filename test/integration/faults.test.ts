@@ -1,0 +1,118 @@
+/**
+ * Bad days, with real processes: the server killed with -9 mid-chat, PostgreSQL restarted mid-chat.
+ * Three ledgers are compared: what senders were told was stored (acked), what the database holds, and
+ * what partners received.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import { connect, eventually, received, request, type TestSocket } from '../helpers/client.js';
+import { openTestDatabase, tempDir, type Engine } from '../helpers/database.js';
+import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
+import { startServerProcess } from '../helpers/process.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { hasPostgres, requireService } from '../helpers/services.js';
+
+const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
+const GENEROUS_ENV = { RATE_MESSAGES_PER_S: '100000', RATE_MESSAGES_BURST: '100000', RATE_MESSAGES_PER_ADDRESS_PER_S: '100000' };
+
+async function pairs(url: string, count: number): Promise<{ sender: TestSocket; receiver: TestSocket }[]> {
+  const result = [];
+  for (let i = 0; i < count; i++) {
+    const { socket: sender } = await connect(url);
+    const { socket: receiver } = await connect(url);
+    await request(sender, 'join_queue');
+    await request(receiver, 'join_queue');
+    result.push({ sender, receiver });
+  }
+  return result;
+}
+
+describe.each(engines)('kill -9 of the server on %s', (engine) => {
+  it('every message acknowledged before the kill is in the database after the restart', async () => {
+    const dir = tempDir();
+    const db = engine === 'postgres' ? await openTestDatabase('postgres') : undefined;
+    await db?.database.close();
+    const env = { ...GENEROUS_ENV, DATA_DIR: dir.path, ...(db?.url ? { DATABASE_URL: db.url } : {}) };
+    try {
+      const server = await startServerProcess(env);
+      const chats = await pairs(server.url, 5);
+      const acked = new Set<string>();
+      const receivedCids = chats.map(({ receiver }) => received(receiver, 'new_message'));
+      let sent = 0;
+      let stop = false;
+      const senders = chats.map(async ({ sender }, p) => {
+        for (let i = 0; !stop && i < 10_000; i++) {
+          const cid = `p${p}-${i}`;
+          sent++;
+          const ack = await request<{ ok: boolean }>(sender, 'send_message', { content: `message ${cid}`, cid }).catch(() => ({ ok: false }));
+          if (ack.ok) acked.add(cid);
+          else return;
+        }
+      });
+      await eventually(() => expect(acked.size).toBeGreaterThan(200), 10_000);
+      server.child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(senders);
+      for (const { sender, receiver } of chats) sender.close(), receiver.close();
+
+      const restarted = await startServerProcess(env);
+      expect(await restarted.stop('SIGTERM')).toBe(0);
+      const check = await openTestDatabase(engine, { dataDir: dir.path, databaseName: db?.url ? new URL(db.url).pathname.slice(1) : undefined });
+      const rows = await check.database.query<{ cid: string }>('SELECT cid FROM messages');
+      const active = await check.database.query('SELECT id FROM chat_rooms WHERE is_active');
+      await check.database.close();
+      const stored = new Set(rows.map((r) => r.cid));
+      const missing = [...acked].filter((cid) => !stored.has(cid));
+      expect(missing).toEqual([]);
+      const deliveredNotStored = receivedCids.flat().filter((m) => !stored.has(m.cid!));
+      expect(deliveredNotStored).toEqual([]);
+      expect(stored.size).toBe(rows.length); // no duplicates
+      expect(stored.size).toBeLessThanOrEqual(sent);
+      expect(active).toEqual([]); // the restart closed the chats the kill interrupted
+    } finally {
+      if (db) await db.drop();
+      dir.remove();
+    }
+  });
+});
+
+describe('PostgreSQL restarted mid-chat', () => {
+  const available = requireService('PostgreSQL server binaries', postgresBinDir() !== undefined, 'install the postgresql package');
+  let pgServer: PrivatePostgres;
+  let server: TestServer;
+  beforeAll(async () => {
+    if (!available) return;
+    pgServer = await startPrivatePostgres();
+    server = await startTestServer({ engine: 'postgres', postgresServerUrl: pgServer.url });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close().catch(() => undefined);
+    await pgServer?.destroy();
+  });
+
+  it.skipIf(!available)('sends fail with STORAGE_UNAVAILABLE while it is down, nothing acked is lost, and the service recovers by itself', async () => {
+    const [{ sender, receiver }] = await pairs(server.url, 1) as [{ sender: TestSocket; receiver: TestSocket }];
+    const atReceiver = received(receiver, 'new_message');
+    expect(await request(sender, 'send_message', { content: 'before', cid: 'before' })).toMatchObject({ ok: true });
+
+    await pgServer.stop('immediate');
+    const during = await request<{ ok: boolean; code?: string }>(sender, 'send_message', { content: 'during', cid: 'during' });
+    expect(during).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE' });
+    // Matching needs the database for the room: the one who would be matched is told, the waiting one keeps its place.
+    const { socket: waiting } = await connect(server.url);
+    const { socket: joining } = await connect(server.url);
+    expect(await request(waiting, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request(joining, 'join_queue')).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE' });
+    expect(await fetch(server.url + '/readyz').then((r) => r.status)).toBe(503);
+
+    await pgServer.start();
+    // The pool reconnects on its own: no restart of our server.
+    await eventually(async () => expect(await request(sender, 'send_message', { content: 'after', cid: 'after' })).toMatchObject({ ok: true }), 15_000, 200);
+    await eventually(() => expect(atReceiver.map((m) => m.cid)).toEqual(['before', 'after']));
+    const stored = await new SqlChatRepository(server.database).listMessages(atReceiver[0]!.room_id);
+    expect(stored.map((m) => m.cid)).toEqual(['before', 'after']);
+    expect(await fetch(server.url + '/readyz').then((r) => r.status)).toBe(200);
+    expect(await request(joining, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+    for (const s of [sender, receiver, waiting, joining]) s.close();
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Reconnect grace: a lost connection keeps its chat (or its place in the queue) for a while; coming back
+ * in time resumes it with every missed message, in order, once.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect, connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const GRACE_MS = 1_500;
+let server: TestServer;
+const open: TestSocket[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ config: { reconnectGraceMs: GRACE_MS } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) s.close();
+  await eventually(() => expect(server.app.chat.detachedCount).toBe(0), GRACE_MS * 3);
+});
+
+async function client(options: Parameters<typeof connect>[1] = {}) {
+  const c = await connect(server.url, options);
+  open.push(c.socket);
+  return c;
+}
+
+/** Drops the transport without a goodbye, as a network loss or a page reload does. */
+function loseConnection(socket: TestSocket): void {
+  socket.io.engine.close();
+}
+
+async function chattingPair() {
+  const a = await client();
+  const b = await client();
+  const matched = waitFor(a.socket, 'matched');
+  await request(a.socket, 'join_queue');
+  await request(b.socket, 'join_queue');
+  const { room_id } = await matched;
+  return { a, b, roomId: room_id };
+}
+
+type Ack = { ok: boolean; message?: { id: number; content: string } };
+
+describe('reconnect grace', () => {
+  it('a lost connection keeps the chat: the partner is told, and on return every missed message arrives in order, once', async () => {
+    const { a, b, roomId } = await chattingPair();
+    const before = await request<Ack>(a.socket, 'send_message', { content: 'before' });
+    const partnerDisconnected = waitFor(b.socket, 'partner_disconnected');
+    loseConnection(a.socket);
+    expect(await partnerDisconnected).toMatchObject({ message: '对方连接中断，等待重连…', grace_ms: GRACE_MS });
+
+    for (const content of ['missed 1', 'missed 2', 'missed 3']) {
+      expect(await request(b.socket, 'send_message', { content })).toMatchObject({ ok: true });
+    }
+    const partnerReconnected = waitFor(b.socket, 'partner_reconnected');
+    const back = connect(server.url, { token: a.session.token });
+    const again = await back;
+    open.push(again.socket);
+    expect(again.session).toMatchObject({ user_id: a.session.user_id, status: 'chatting' });
+    const replayed = received(again.socket, 'new_message');
+    await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['missed 1', 'missed 2', 'missed 3']));
+    expect(replayed.every((m) => m.room_id === roomId && m.id > before.message!.id)).toBe(true);
+    await partnerReconnected;
+
+    // Both continue in the same room.
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(again.socket, 'send_message', { content: 'back again' })).toMatchObject({ ok: true });
+    expect(await atB).toMatchObject({ content: 'back again', room_id: roomId });
+    expect(replayed.map((m) => m.content)).toEqual(['missed 1', 'missed 2', 'missed 3', 'back again']);
+  });
+
+  it('the returning side gets matched {resumed} first, so a client that knows nothing of resuming shows the chat', async () => {
+    const { a, roomId } = await chattingPair();
+    loseConnection(a.socket);
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    const socket = (await connect(server.url, { token: a.session.token })).socket;
+    open.push(socket);
+    const matched = received(socket, 'matched');
+    await eventually(() => expect(matched).toEqual([{ room_id: roomId, resumed: true }]));
+  });
+
+  it('a client naming its last seen message id gets exactly the messages after it', async () => {
+    const { a, b } = await chattingPair();
+    const acks: Ack[] = [];
+    for (const content of ['one', 'two', 'three']) acks.push(await request<Ack>(b.socket, 'send_message', { content }));
+    loseConnection(a.socket);
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    const again = await client({ token: a.session.token, lastMessageId: acks[0]!.message!.id });
+    const replayed = received(again.socket, 'new_message');
+    await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['two', 'three']));
+  });
+
+  it('messages sent while the returning side catches up arrive with no gap and no duplicate', async () => {
+    const { a, b } = await chattingPair();
+    loseConnection(a.socket);
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    for (let i = 0; i < 20; i++) await request(b.socket, 'send_message', { content: `gap ${i}` });
+    // Keep sending while A comes back.
+    const sending = (async () => {
+      for (let i = 20; i < 60; i++) await request(b.socket, 'send_message', { content: `gap ${i}` });
+    })();
+    const again = await client({ token: a.session.token });
+    const messages = received(again.socket, 'new_message');
+    await sending;
+    await eventually(() => expect(messages).toHaveLength(60));
+    expect(messages.map((m) => m.content)).toEqual(Array.from({ length: 60 }, (_, i) => `gap ${i}`));
+  });
+
+  it('if the connection does not come back in time, the partner gets partner_left and can match again', async () => {
+    const { a, b, roomId } = await chattingPair();
+    const partnerLeft = waitFor(b.socket, 'partner_left', GRACE_MS * 3);
+    loseConnection(a.socket);
+    expect(await partnerLeft).toMatchObject({ reason: 'disconnected', message: '对方已断开连接' });
+    expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    // Coming back after the grace: the chat is over.
+    const late = await client({ token: a.session.token });
+    expect(late.session.status).toBe('idle');
+  });
+
+  it('a deliberate disconnect ends the chat at once, without a grace period', async () => {
+    const { a, b } = await chattingPair();
+    const disconnected = collect(b.socket, 'partner_disconnected');
+    const partnerLeft = waitFor(b.socket, 'partner_left', 500);
+    a.socket.disconnect();
+    expect((await partnerLeft).reason).toBe('disconnected');
+    expect(disconnected).toHaveLength(0);
+  });
+
+  it('a blip while waiting keeps the place in the queue', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    loseConnection(a.socket);
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    const again = await client({ token: a.session.token });
+    expect(again.session.status).toBe('waiting');
+    const b = await client();
+    const matched = waitFor(again.socket, 'matched');
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await matched;
+  });
+
+  it('someone matched with a user who is between connections is told, and the user finds the chat on return', async () => {
+    const a = await client();
+    await request(a.socket, 'join_queue');
+    loseConnection(a.socket);
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    const b = await client();
+    const told = waitFor(b.socket, 'partner_disconnected');
+    const ack = await request<{ status: string; room_id: number }>(b.socket, 'join_queue');
+    expect(ack.status).toBe('matched');
+    await told;
+    await request(b.socket, 'send_message', { content: 'are you there?' });
+    const again = await client({ token: a.session.token });
+    expect(again.session.status).toBe('chatting');
+    const messages = received(again.socket, 'new_message');
+    await eventually(() => expect(messages).toMatchObject([{ content: 'are you there?', room_id: ack.room_id }]));
+  });
+
+  it('a frame over the size limit closes only that connection, and the user comes back into the same chat', async () => {
+    const { a, b, roomId } = await chattingPair();
+    const partnerDisconnected = waitFor(b.socket, 'partner_disconnected');
+    a.socket.emit('send_message', { content: 'x'.repeat(20_000) });
+    await partnerDisconnected;
+    await eventually(() => expect(a.socket.connected).toBe(false));
+    // Other users are unaffected.
+    const other = await chattingPair();
+    expect(await request(other.a.socket, 'send_message', { content: 'fine' })).toMatchObject({ ok: true });
+    const again = await client({ token: a.session.token });
+    const matched = received(again.socket, 'matched');
+    await eventually(() => expect(matched).toEqual([{ room_id: roomId, resumed: true }]));
+    expect(await request(again.socket, 'send_message', { content: 'normal size' })).toMatchObject({ ok: true });
+  });
+});
