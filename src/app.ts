@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { adminPlugin } from './admin/plugin.js';
 import type { ActivityRegistry } from './chat/activity-registry.js';
 import { ChatService } from './chat/chat-service.js';
@@ -42,6 +42,14 @@ export interface AppDeps {
   repository?: ChatRepository;
   /** Flood-control buckets; default: in this process's memory. */
   rateLimiter?: RateLimiter;
+  /** Socket.IO adapter (cluster mode: Redis); default: in memory. */
+  adapter?: ServerOptions['adapter'];
+  /** Connected clients everywhere (cluster mode); default: this process's. */
+  onlineCount?: () => Promise<number>;
+  /** Extra readiness checks for `/readyz`, by name (cluster mode: `redis`). */
+  readiness?: Record<string, () => Promise<void>>;
+  /** This instance's id, stamped on its people's activities (cluster mode). */
+  instanceId?: string;
   clock?: Clock;
 }
 
@@ -83,13 +91,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req, config.allowedOrigins)),
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   const liveStats: LiveStats = {
-    onlineCount: async () => io.engine.clientsCount,
+    onlineCount: deps.onlineCount ?? (async () => io.engine.clientsCount),
     waitingCount: () => deps.matchQueue.size(),
   };
   const webDir = config.webDir ?? defaultWebDir();
-  await registerPublicRoutes(fastify, { webDir, signer, database: deps.database });
+  await registerPublicRoutes(fastify, { webDir, signer, database: deps.database, readiness: deps.readiness ?? {} });
   await fastify.register(adminPlugin, { prefix: '/admin', config, database: deps.database, liveStats, clock, logger, webDir });
   await fastify.ready();
 
@@ -105,6 +114,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     timezone: config.timezone,
     reconnectGraceMs: config.reconnectGraceMs,
+    instanceId: deps.instanceId,
   });
   attachChatGateway(io, {
     chat,

@@ -1,22 +1,34 @@
 /**
  * Entry point: load config → pick implementations → createApp → listen; signals. Nothing else.
+ * The only module that knows which implementation of each seam runs.
  */
-import { createApp } from './app.js';
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { setupWorker } from '@socket.io/sticky';
+import type { Logger } from 'pino';
+import { createApp, type App, type AppDeps } from './app.js';
 import { MemoryActivityRegistry } from './chat/activity-registry.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { RedisActivityRegistry } from './chat/redis-activity-registry.js';
+import { ClusterPresence } from './cluster/cluster-presence.js';
+import { runPrimary } from './cluster/primary.js';
+import { connectRedis, waitUntilReady, type RedisClients } from './cluster/redis-clients.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { MemoryMatchQueue } from './matching/memory-match-queue.js';
-import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
-import { MemoryChatRepository } from './storage/memory-chat-repository.js';
+import { RedisMatchQueue } from './matching/redis-match-queue.js';
+import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
+import { SqlChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
+import { MemoryChatRepository } from './storage/memory-chat-repository.js';
 import { openPgliteDatabase } from './storage/pglite-database.js';
 import { openPostgresDatabase } from './storage/postgres-database.js';
+import { systemClock } from './clock.js';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
@@ -24,22 +36,52 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  if (config.redisUrl) {
-    logger.warn('REDIS_URL is set, but cluster mode is not available yet: running as a single process');
-  }
-  const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
+}
 
-  const database: Database = config.databaseUrl
+async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const database = config.databaseUrl
     ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, logger })
     : await openPgliteDatabase(config.dataDir);
   if (database.engine === 'pglite') logger.info({ dataDir: config.dataDir }, 'storage: embedded PGlite (set DATABASE_URL for PostgreSQL)');
   await database.migrate();
-  // One process owns every chat, so chats still marked active were cut off by the last stop.
-  const swept = await new SqlChatRepository(database).endActiveRooms('server_restart', new Date());
-  if (swept > 0) logger.info({ rooms: swept }, 'ended chats left open by the previous run');
+  return database;
+}
 
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+/** Seams for one process alone. */
+function singleProcessSeams(): Pick<AppDeps, 'matchQueue' | 'registry'> {
+  return { matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry() };
+}
+
+/** Seams shared through Redis, for several instances behind one URL. */
+async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
+  const redis: RedisClients = connectRedis(redisUrl, logger);
+  await waitUntilReady(redis.command, 30_000);
+  const instanceId = randomUUID();
+  const prefix = config.redisPrefix;
+  const registry = new RedisActivityRegistry(redis.command, redis.eventsSub, prefix, instanceId, logger);
+  await registry.start();
+  const matchQueue = new RedisMatchQueue(redis.command, prefix);
+  const presence = new ClusterPresence({ redis: redis.command, prefix, instanceId, registry, queue: matchQueue, logger });
+  const deps: Partial<AppDeps> = {
+    matchQueue,
+    registry,
+    instanceId,
+    rateLimiter: new RedisRateLimiter(redis.command, prefix, systemClock, logger),
+    adapter: createAdapter(redis.adapterPub, redis.adapterSub, { key: `${prefix}socket.io` }),
+    onlineCount: () => presence.onlineCount(),
+    readiness: { redis: async () => void (await redis.command.ping()) },
+  };
+  return { deps, presence, redis };
+}
+
+async function runInstance(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
+  const database = await openDatabase(config, logger);
+  const shared = config.redisUrl ? await clusterSeams(config, config.redisUrl, logger) : undefined;
+
+  let app: App | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping || !app) {
@@ -48,31 +90,46 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(async () => {
+        await shared?.presence.stop();
+        await shared?.redis.quit();
+      })
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  let repository: ChatRepository | undefined;
-  if (config.chatStorage === 'memory') {
-    logger.warn('CHAT_STORAGE=memory: chats and messages are NOT stored durably (benchmark mode); the admin sees none of them');
-    repository = new MemoryChatRepository();
+  const repository = config.chatStorage === 'memory' ? new MemoryChatRepository() : undefined;
+  if (repository) logger.warn('CHAT_STORAGE=memory: chats and messages are NOT stored durably (benchmark mode); the admin sees none of them');
+
+  // A chat marked active whose people no instance knows was cut off by a stop: close it.
+  if (!shared || (await shared.presence.alone())) {
+    const swept = await new SqlChatRepository(database).endActiveRooms('server_restart', new Date());
+    if (swept > 0) logger.info({ rooms: swept }, 'ended chats left open by the previous run');
   }
 
-  app = await createApp(
-    { ...config, secretKey },
-    { database, repository, matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry(), logger },
-  );
-  await app.fastify.listen({ port: config.port, host: config.host });
+  app = await createApp({ ...config, secretKey }, { database, repository, logger, ...singleProcessSeams(), ...shared?.deps });
+  const running = app;
+  await shared?.presence.start({
+    localConnections: () => running.io.engine.clientsCount,
+    adopt: (userId, activity) => running.chat.adopt(userId, activity),
+  });
+
+  if (cluster.isWorker) setupWorker(app.io);
+  else await app.fastify.listen({ port: config.port, host: config.host });
 }
 
-main().catch((error: unknown) => {
+const config = readConfig();
+const start = cluster.isPrimary && config.webConcurrency > 1 ? async () => runPrimary(config, createLogger(config.logLevel)) : () => runInstance(config);
+start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -18,6 +18,8 @@ interface ActivityBase {
   socketId: string;
   lang: Lang;
   detached?: Detachment;
+  /** The instance that holds the connection (cluster mode), so a dead instance's people can be found. */
+  instanceId?: string;
 }
 
 export type Activity = ActivityBase & ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string });
@@ -38,8 +40,6 @@ export interface ActivityRegistry {
   transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean>;
   /** Clears the activity only if the current one matches. True if cleared. */
   release(userId: string, match: ActivityMatch): Promise<boolean>;
-  /** How many identities wait and chat. */
-  counts(): Promise<{ waiting: number; chatting: number }>;
 }
 
 export function matches(activity: Activity | undefined, match: ActivityMatch): activity is Activity {
@@ -73,11 +73,5 @@ export class MemoryActivityRegistry implements ActivityRegistry {
   async release(userId: string, match: ActivityMatch): Promise<boolean> {
     if (!matches(this.activities.get(userId), match)) return false;
     return this.activities.delete(userId);
-  }
-
-  async counts(): Promise<{ waiting: number; chatting: number }> {
-    let waiting = 0;
-    for (const a of this.activities.values()) if (a.kind === 'waiting') waiting++;
-    return { waiting, chatting: this.activities.size - waiting };
   }
 }

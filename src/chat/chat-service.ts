@@ -37,6 +37,8 @@ export interface ChatServiceDeps {
   timezone: string;
   /** Grace period for lost connections; 0 ends chats at once. */
   reconnectGraceMs: number;
+  /** This instance, stamped on the activities of its connections (cluster mode). */
+  instanceId?: string;
 }
 
 export class ChatService {
@@ -60,7 +62,7 @@ export class ChatService {
       return this.matchmaker.announceWaiting(caller, await queue.size());
     }
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
-    if (!(await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang }))) {
+    if (!(await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang, instanceId: this.deps.instanceId }))) {
       throw new AppError(ErrorCode.ALREADY_CHATTING);
     }
     return this.matchmaker.match(caller);
@@ -120,7 +122,7 @@ export class ChatService {
     const current = await this.deps.registry.get(caller.userId);
     if (!current) return { status: 'idle' };
     if (!current.detached) return { status: current.kind };
-    const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined };
+    const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId };
     if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller);
     this.graceTimers.get(caller.userId)?.();
     this.graceTimers.delete(caller.userId);
@@ -160,6 +162,15 @@ export class ChatService {
     await this.closer.flush();
   }
 
+  /**
+   * Takes over the people of an instance that died (cluster mode): their connections are gone, so they
+   * get the grace period from now (or what was left of it), counted by this instance.
+   */
+  async adopt(userId: string, activity: Activity): Promise<void> {
+    const caller: Caller = { userId, socketId: activity.socketId, lang: activity.lang };
+    await this.detach(caller, activity, activity.detached?.sinceMs);
+  }
+
   /** Grace timers still running (identities expected back). */
   get detachedCount(): number {
     return this.graceTimers.size;
@@ -170,25 +181,26 @@ export class ChatService {
     return current?.socketId === caller.socketId ? current : undefined;
   }
 
-  private async detach(caller: Caller, current: Activity): Promise<void> {
+  private async detach(caller: Caller, current: Activity, sinceMs = this.deps.clock.now().getTime()): Promise<void> {
     const { registry, clock, notifier, repository, reconnectGraceMs } = this.deps;
-    let resumeAfterId: number | undefined;
-    if (current.kind === 'chatting') {
+    let resumeAfterId = current.detached?.resumeAfterId;
+    if (current.kind === 'chatting' && !current.detached) {
       // What the lost connection was sent; a client that names its own last message id overrides it.
       resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
     }
-    const detached: Activity = { ...current, detached: { sinceMs: clock.now().getTime(), resumeAfterId } };
+    const detached: Activity = { ...current, detached: { sinceMs, resumeAfterId }, instanceId: this.deps.instanceId };
     if (!(await registry.transition(caller.userId, { socketId: caller.socketId }, detached))) return;
-    if (current.kind === 'chatting') {
+    if (current.kind === 'chatting' && !current.detached) {
       notifier.leaveConversation(caller.socketId, current.roomId);
       const partner = await registry.get(current.partnerId);
       if (partner?.kind === 'chatting' && partner.roomId === current.roomId) {
         notifier.toSocket(partner.socketId, 'partner_disconnected', { message: eventText[partner.lang].partnerConnectionLost, grace_ms: reconnectGraceMs });
       }
     }
+    const remainingMs = Math.max(0, sinceMs + reconnectGraceMs - clock.now().getTime());
     this.graceTimers.set(
       caller.userId,
-      clock.schedule(reconnectGraceMs, () => {
+      clock.schedule(remainingMs, () => {
         this.graceTimers.delete(caller.userId);
         void this.expire(caller).catch((err: unknown) => this.deps.logger.error({ err }, 'ending a lapsed grace period failed'));
       }),

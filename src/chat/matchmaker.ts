@@ -25,6 +25,7 @@ export interface MatchmakerDeps {
   closer: RoomCloser;
   clock: Clock;
   reconnectGraceMs: number;
+  instanceId?: string;
 }
 
 export class Matchmaker {
@@ -81,7 +82,14 @@ export class Matchmaker {
       await this.deps.closer.close(roomId, 'disconnected');
       return undefined;
     }
-    const selfChatting: Activity = { kind: 'chatting', socketId: caller.socketId, lang: caller.lang, roomId, partnerId: partner.userId };
+    const selfChatting: Activity = {
+      kind: 'chatting',
+      socketId: caller.socketId,
+      lang: caller.lang,
+      roomId,
+      partnerId: partner.userId,
+      instanceId: this.deps.instanceId,
+    };
     if (!(await registry.transition(caller.userId, { socketId: caller.socketId, kind: 'waiting' }, selfChatting))) {
       // The caller went away while the room was being created: give the partner its place back.
       await this.deps.closer.close(roomId, 'disconnected');

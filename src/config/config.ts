@@ -30,6 +30,8 @@ const envSchema = z.object({
   WEB_DIR: z.string().min(1).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   CHAT_STORAGE: z.enum(['database', 'memory']).default('database'),
+  WEB_CONCURRENCY: positiveInt.max(64).default(1),
+  REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
   PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
@@ -53,6 +55,10 @@ export interface Config {
   readonly dataDir: string;
   /** Redis URL for cluster mode. Unset → a single process. */
   readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. Default `chat:`. */
+  readonly redisPrefix: string;
+  /** Worker processes on this machine (the original's variable). More than 1 needs `REDIS_URL`. Default 1. */
+  readonly webConcurrency: number;
   /** Key signing identity cookies. Unset → generated once and kept in `dataDir`. */
   readonly secretKey: string | undefined;
   /** Admin password. Unset → generated on first start (admin issue). */
@@ -112,12 +118,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('Invalid REDIS_URL: cluster mode needs DATABASE_URL (PostgreSQL); the embedded PGlite database serves one process only');
+  }
+  if (e.WEB_CONCURRENCY > 1 && !e.REDIS_URL) {
+    throw new ConfigError(`Invalid WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: more than one worker needs REDIS_URL (and DATABASE_URL)`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    webConcurrency: e.WEB_CONCURRENCY,
     secretKey: e.SECRET_KEY,
     adminPassword: e.ADMIN_PASSWORD,
     timezone: e.CHAT_TIMEZONE,

@@ -12,6 +12,8 @@ export interface PublicRoutesOptions {
   webDir: string;
   signer: IdentitySigner;
   database: Database;
+  /** Further dependencies `/readyz` checks, by name. */
+  readiness: Record<string, () => Promise<void>>;
 }
 
 /** Pages that start a chat session, where the visitor gets (or keeps) an identity cookie. */
@@ -25,13 +27,14 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const checks: Record<string, () => Promise<void>> = { storage: () => database.ping(), ...options.readiness };
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await database.ping();
-      return { status: 'ready', storage: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', storage: 'unreachable' });
-    }
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => [name, await check().then(() => 'ok', () => 'unreachable')] as const),
+    );
+    const body = Object.fromEntries(results);
+    const ready = results.every(([, state]) => state === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', ...body });
   });
 
   if (existsSync(options.webDir)) {

@@ -5,18 +5,23 @@ import type { ChatServer } from './types.js';
 export const conversationRoom = (roomId: number) => `chat:${roomId}`;
 
 /**
- * ChatNotifier over Socket.IO rooms. `in(socketId).socketsJoin()` and `to(room).emit()` go through the
- * adapter, so the same calls reach sockets on other instances in cluster mode.
+ * ChatNotifier over Socket.IO rooms. Emits and joins for sockets on other instances go through the
+ * adapter; a socket on this instance joins at once, because a cluster adapter applies even local joins
+ * only after a round trip through Redis, and the next emit must already reach it.
  */
 export class SocketNotifier implements ChatNotifier {
   constructor(private readonly io: ChatServer) {}
 
   joinConversation(socketId: string, roomId: number): void {
-    this.io.in(socketId).socketsJoin(conversationRoom(roomId));
+    const local = this.io.sockets.sockets.get(socketId);
+    if (local) void local.join(conversationRoom(roomId));
+    else this.io.in(socketId).socketsJoin(conversationRoom(roomId));
   }
 
   leaveConversation(socketId: string, roomId: number): void {
-    this.io.in(socketId).socketsLeave(conversationRoom(roomId));
+    const local = this.io.sockets.sockets.get(socketId);
+    if (local) void local.leave(conversationRoom(roomId));
+    else this.io.in(socketId).socketsLeave(conversationRoom(roomId));
   }
 
   toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void {

@@ -41,7 +41,9 @@ const action = fc.record({
   drop: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
 });
 
-async function perform(sockets: TestSocket[], step: fc.infer<typeof action>): Promise<void> {
+type Step = typeof action extends fc.Arbitrary<infer T> ? T : never;
+
+async function perform(sockets: TestSocket[], step: Step): Promise<void> {
   const socket = sockets[step.client]!;
   if (step.drop) {
     socket.io.engine.close();

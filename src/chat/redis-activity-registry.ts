@@ -1,0 +1,154 @@
+/**
+ * The activity registry in Redis, for cluster mode: one JSON value per identity, every change a Lua
+ * compare-and-set, so two instances can never both claim one identity.
+ *
+ * Each instance also mirrors the activities of its own connections (kept fresh by a notification that
+ * every change publishes). The mirror lets chats on this instance go on while Redis is unreachable, and
+ * lets the instance put its people back (`resync`) when Redis comes back without its data.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Activity, ActivityMatch, ActivityRegistry } from './activity-registry.js';
+
+const MATCHES_LUA = `
+local function matches(cur, sid, kind, room)
+  if sid ~= '' and cur.socketId ~= sid then return false end
+  if kind ~= '' and cur.kind ~= kind then return false end
+  if room ~= '' and (cur.kind ~= 'chatting' or tostring(cur.roomId) ~= room) then return false end
+  return true
+end`;
+
+// KEYS: activity key, channel; ARGV: userId, socketId|'', kind|'', roomId|'', new value ('' = delete)
+const CHANGE_IF = `${MATCHES_LUA}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+if not matches(cjson.decode(raw), ARGV[2], ARGV[3], ARGV[4]) then return 0 end
+if ARGV[5] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[5]) end
+redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[5])
+return 1`;
+
+// KEYS: activity key, channel; ARGV: userId, value
+const CLAIM = `
+if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end
+redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2])
+return 1`;
+
+export class RedisActivityRegistry implements ActivityRegistry {
+  /** Activities of this instance's connections, by identity. */
+  private readonly mirror = new Map<string, Activity>();
+  private readonly channel: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly instanceId: string,
+    private readonly logger: Logger,
+  ) {
+    this.channel = `${prefix}activity`;
+  }
+
+  /** Starts listening for changes made by other instances. */
+  async start(): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const newline = message.indexOf('\n');
+      this.remember(message.slice(0, newline), message.slice(newline + 1));
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async get(userId: string): Promise<Activity | undefined> {
+    try {
+      const raw = await this.redis.get(this.key(userId));
+      this.remember(userId, raw ?? '');
+      return raw ? (JSON.parse(raw) as Activity) : undefined;
+    } catch (error) {
+      // Redis unreachable: this instance's own people keep going on what it last knew.
+      const known = this.mirror.get(userId);
+      if (known) return known;
+      throw error;
+    }
+  }
+
+  async claim(userId: string, activity: Activity): Promise<boolean> {
+    const value = JSON.stringify(activity);
+    const ok = (await this.redis.eval(CLAIM, 2, this.key(userId), this.channel, userId, value)) === 1;
+    if (ok) this.remember(userId, value);
+    return ok;
+  }
+
+  async transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean> {
+    return this.changeIf(userId, from, JSON.stringify(to));
+  }
+
+  async release(userId: string, match: ActivityMatch): Promise<boolean> {
+    return this.changeIf(userId, match, '');
+  }
+
+  /** This instance's activities as last known (for re-asserting them after Redis lost its data). */
+  mirrored(): [string, Activity][] {
+    return [...this.mirror.entries()];
+  }
+
+  /** Writes a mirrored activity back unless Redis already has one for that identity. */
+  async restore(userId: string, activity: Activity): Promise<boolean> {
+    return this.claim(userId, activity);
+  }
+
+  /** Every activity held by a given instance (to adopt the people of an instance that died). */
+  async heldBy(instanceId: string): Promise<[string, Activity][]> {
+    const found: [string, Activity][] = [];
+    const keyPrefix = `${this.prefix}act:`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await this.redis.mget(...keys);
+      values.forEach((raw, i) => {
+        if (!raw) return;
+        const activity = JSON.parse(raw) as Activity;
+        if (activity.instanceId === instanceId) found.push([keys[i]!.slice(keyPrefix.length), activity]);
+      });
+    } while (cursor !== '0');
+    return found;
+  }
+
+  private async changeIf(userId: string, match: ActivityMatch, value: string): Promise<boolean> {
+    const ok =
+      (await this.redis.eval(
+        CHANGE_IF,
+        2,
+        this.key(userId),
+        this.channel,
+        userId,
+        match.socketId ?? '',
+        match.kind ?? '',
+        match.roomId === undefined ? '' : String(match.roomId),
+        value,
+      )) === 1;
+    if (ok) this.remember(userId, value);
+    return ok;
+  }
+
+  /** Keeps the mirror in step with a value seen in Redis ('' = none). */
+  private remember(userId: string, raw: string): void {
+    if (!raw) {
+      this.mirror.delete(userId);
+      return;
+    }
+    try {
+      const activity = JSON.parse(raw) as Activity;
+      if (activity.instanceId === this.instanceId) this.mirror.set(userId, activity);
+      else this.mirror.delete(userId);
+    } catch (err) {
+      this.logger.warn({ err, userId }, 'unreadable activity value');
+    }
+  }
+
+  private key(userId: string): string {
+    return `${this.prefix}act:${userId}`;
+  }
+}
+

@@ -1,0 +1,135 @@
+/**
+ * Instances of one cluster find each other through Redis: each announces itself every second with its
+ * number of connections (so "online now" is cluster-wide), notices when Redis lost its data (and puts
+ * its own people back: activities re-asserted, waiting users re-queued), and adopts the people of an
+ * instance that stopped announcing itself (a crash, `kill -9`), so their partners are told after the
+ * grace period instead of waiting forever.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Activity } from '../chat/activity-registry.js';
+import type { RedisActivityRegistry } from '../chat/redis-activity-registry.js';
+import type { RedisMatchQueue } from '../matching/redis-match-queue.js';
+
+export interface ClusterPresenceOptions {
+  redis: Redis;
+  prefix: string;
+  instanceId: string;
+  registry: RedisActivityRegistry;
+  queue: RedisMatchQueue;
+  logger: Logger;
+  /** How often this instance announces itself. */
+  heartbeatMs?: number;
+  /** How long an announcement lasts: an instance silent that long is considered dead. */
+  instanceTtlMs?: number;
+}
+
+/** What the presence needs from the running app, given once it exists. */
+export interface PresenceHooks {
+  localConnections(): number;
+  adopt(userId: string, activity: Activity): Promise<void>;
+}
+
+export class ClusterPresence {
+  private timer: NodeJS.Timeout | undefined;
+  private epoch: string | undefined;
+  private hooks: PresenceHooks | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly heartbeatMs: number;
+  private readonly instanceTtlMs: number;
+
+  constructor(private readonly options: ClusterPresenceOptions) {
+    this.heartbeatMs = options.heartbeatMs ?? 1_000;
+    this.instanceTtlMs = options.instanceTtlMs ?? 5_000;
+  }
+
+  private key(name: string): string {
+    return `${this.options.prefix}${name}`;
+  }
+
+  /** Announces this instance now and every heartbeat from then on. */
+  async start(hooks: PresenceHooks): Promise<void> {
+    this.hooks = hooks;
+    await this.tick();
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+    }, this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** True when no other live instance announces itself (so this one may tidy up after a full stop). */
+  async alone(): Promise<boolean> {
+    const others = (await this.options.redis.smembers(this.key('instances'))).filter((id) => id !== this.options.instanceId);
+    if (others.length === 0) return true;
+    const alive = await this.options.redis.exists(...others.map((id) => this.key(`inst:${id}`)));
+    return alive === 0;
+  }
+
+  /** Connections across every live instance. */
+  async onlineCount(): Promise<number> {
+    const { redis } = this.options;
+    const ids = await redis.smembers(this.key('instances'));
+    if (ids.length === 0) return 0;
+    const counts = await redis.mget(...ids.map((id) => this.key(`inst:${id}`)));
+    return counts.reduce((sum, value) => sum + Number(value ?? 0), 0);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    const { redis, instanceId } = this.options;
+    await redis.del(this.key(`inst:${instanceId}`)).catch(() => undefined);
+    await redis.srem(this.key('instances'), instanceId).catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.announce();
+      await this.checkEpoch();
+      await this.reapDeadInstances();
+    } catch (err) {
+      this.options.logger.debug({ err }, 'cluster heartbeat failed (Redis unreachable?)');
+    }
+  }
+
+  private async announce(): Promise<void> {
+    const { redis, instanceId } = this.options;
+    await redis.set(this.key(`inst:${instanceId}`), String(this.hooks?.localConnections() ?? 0), 'PX', this.instanceTtlMs);
+    await redis.sadd(this.key('instances'), instanceId);
+  }
+
+  /** Redis keeps a random "epoch" value; if it vanished, Redis restarted empty and we restore our people. */
+  private async checkEpoch(): Promise<void> {
+    const { redis } = this.options;
+    const current = await redis.get(this.key('epoch'));
+    if (current !== null && current === this.epoch) return;
+    if (current === null) await redis.set(this.key('epoch'), randomUUID(), 'NX');
+    const known = this.epoch;
+    this.epoch = (await redis.get(this.key('epoch'))) ?? undefined;
+    if (known !== undefined) await this.restore();
+  }
+
+  private async restore(): Promise<void> {
+    const { registry, queue, logger } = this.options;
+    let restored = 0;
+    for (const [userId, activity] of registry.mirrored()) {
+      if (await registry.restore(userId, activity)) restored++;
+      if (activity.kind === 'waiting') await queue.append({ userId, socketId: activity.socketId });
+    }
+    logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats and queue places');
+  }
+
+  private async reapDeadInstances(): Promise<void> {
+    const { redis, instanceId, registry, logger } = this.options;
+    for (const id of await redis.smembers(this.key('instances'))) {
+      if (id === instanceId || (await redis.exists(this.key(`inst:${id}`))) === 1) continue;
+      // One instance adopts a dead one's people; the lock outlives the adoption.
+      if ((await redis.set(this.key(`reap:${id}`), instanceId, 'PX', 60_000, 'NX')) !== 'OK') continue;
+      const orphans = await registry.heldBy(id);
+      for (const [userId, activity] of orphans) await this.hooks?.adopt(userId, activity);
+      await redis.srem(this.key('instances'), id);
+      logger.warn({ deadInstance: id, adopted: orphans.length }, 'instance stopped announcing itself: adopted its people');
+    }
+  }
+}
