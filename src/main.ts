@@ -123,8 +123,12 @@ async function runInstance(config: Config): Promise<void> {
     adopt: (userId, activity) => running.chat.adopt(userId, activity),
   });
 
-  if (cluster.isWorker) setupWorker(app.io);
-  else await app.fastify.listen({ port: config.port, host: config.host });
+  if (cluster.isWorker) {
+    setupWorker(app.io);
+    process.send?.({ chat: 'ready' });
+  } else {
+    await app.fastify.listen({ port: config.port, host: config.host });
+  }
 }
 
 const config = readConfig();

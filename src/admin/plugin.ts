@@ -1,13 +1,32 @@
 /**
- * Admin back office: a self-contained Fastify plugin with its own auth (registered under /admin).
- * Placeholder until the admin issue lands.
+ * Admin back office: a self-contained Fastify plugin (registered under /admin) with its own auth —
+ * database-backed sessions, a scrypt-hashed password, rate-limited logins, CSRF checks — serving live
+ * stats, the conversation browser, streamed CSV/JSON exports and the audit log.
  */
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../storage/database.js';
+import { AuditLog } from './audit-log.js';
+import { resolveAdminPassword } from './auth/admin-password.js';
+import { crossSiteReason } from './auth/csrf.js';
+import { requireSession } from './auth/session-cookie.js';
+import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
+import type { AdminContext, AdminTuning } from './context.js';
+import { DEFAULT_EXPORT_BATCH } from './export-source.js';
+import { AdminHttpError, installErrorHandler } from './http-errors.js';
+import { RoomsQuery } from './rooms-query.js';
+import { registerApiRoutes } from './routes-api.js';
+import { registerAuthRoutes } from './routes-auth.js';
+import { registerExportRoutes } from './routes-export.js';
+import { registerPageRoutes } from './routes-pages.js';
+import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
+
+export type { AdminTuning } from './context.js';
 
 export interface AdminPluginOptions {
   config: Config;
@@ -15,6 +34,62 @@ export interface AdminPluginOptions {
   liveStats: LiveStats;
   clock: Clock;
   logger: Logger;
+  /** Directory of the built web pages; the admin pages are `admin/index.html` and `admin/login.html` in it. */
+  webDir: string;
+  /** Overrides of limits and timings (tests shorten them); defaults in `DEFAULT_ADMIN_TUNING`. */
+  tuning?: Partial<AdminTuning>;
 }
 
-export async function adminPlugin(_app: FastifyInstance, _options: AdminPluginOptions): Promise<void> {}
+export const DEFAULT_ADMIN_TUNING: AdminTuning = {
+  loginAttemptsMax: 5,
+  loginWindowMs: 60_000,
+  session: DEFAULT_SESSION_POLICY,
+  stats: DEFAULT_STATS_TIMING,
+  exportBatch: DEFAULT_EXPORT_BATCH,
+  exportIdleTimeoutMs: 120_000,
+};
+
+export async function adminPlugin(app: FastifyInstance, options: AdminPluginOptions): Promise<void> {
+  const ctx = await createContext(options);
+  installErrorHandler(app);
+  // Registered inside this plugin, so the limiter and the form parser apply to admin routes only.
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyFormbody);
+
+  app.addHook('onRequest', async (request) => {
+    // The original took `?password=` in the URL, where it leaks into logs and history: refused outright.
+    if (new URLSearchParams(request.url.split('?')[1] ?? '').has('password')) {
+      throw new AdminHttpError(400, 'password_in_url', 'A password in the URL is never accepted; POST it to /admin/login');
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const reason = crossSiteReason(request);
+      if (reason) throw new AdminHttpError(403, 'cross_site_request', `Cross-site request refused (${reason})`);
+    }
+  });
+
+  await registerPageRoutes(app, ctx);
+  await registerAuthRoutes(app, ctx);
+  await app.register(async (guarded) => {
+    guarded.addHook('preHandler', requireSession(ctx.sessions));
+    await registerApiRoutes(guarded, ctx);
+    await registerExportRoutes(guarded, ctx);
+  });
+}
+
+async function createContext(options: AdminPluginOptions): Promise<AdminContext> {
+  const { config, database, clock, liveStats } = options;
+  const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
+  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, logger: options.logger });
+  return {
+    database,
+    clock,
+    timezone: config.timezone,
+    webDir: options.webDir,
+    tuning,
+    password,
+    sessions: new SessionStore(database, clock, tuning.session),
+    audit: new AuditLog(database, clock, config.timezone),
+    stats: new StatsQuery(database, liveStats, clock, config.timezone, tuning.stats),
+    rooms: new RoomsQuery(database, config.timezone),
+  };
+}

@@ -121,7 +121,9 @@ export class ChatService {
   async attach(caller: Caller): Promise<{ status: SessionStatus; resumed?: Activity }> {
     const current = await this.deps.registry.get(caller.userId);
     if (!current) return { status: 'idle' };
-    if (!current.detached) return { status: current.kind };
+    // Held by a live connection: another tab. Held by a connection that is gone without a goodbye (its
+    // instance died before anyone noticed): this connection takes over, as after a drop.
+    if (!current.detached && (await this.deps.notifier.isConnected(current.socketId))) return { status: current.kind };
     const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId };
     if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller);
     this.graceTimers.get(caller.userId)?.();

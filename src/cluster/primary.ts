@@ -16,12 +16,19 @@ const MIN_WORKER_LIFETIME_MS = 5_000;
 export function runPrimary(config: Config, logger: Logger): void {
   const httpServer = createServer();
   setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
+  // The first bytes of each connection travel to the worker over IPC; Buffers need advanced serialization.
+  cluster.setupPrimary({ serialization: 'advanced' });
   let stopping = false;
   const startedAt = new Map<number, number>();
 
+  let ready = 0;
   const fork = () => {
     const worker = cluster.fork();
     startedAt.set(worker.id, Date.now());
+    worker.on('message', (message: { chat?: string }) => {
+      // Open the port once every first-generation worker can take connections.
+      if (message?.chat === 'ready' && ++ready === config.webConcurrency) listen();
+    });
   };
   for (let i = 0; i < config.webConcurrency; i++) fork();
 
@@ -37,11 +44,12 @@ export function runPrimary(config: Config, logger: Logger): void {
     else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
   });
 
-  httpServer.listen(config.port, config.host, () => {
-    const { port } = httpServer.address() as AddressInfo;
-    const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    logger.info({ workers: config.webConcurrency }, `Server listening at http://${shown}:${port}`);
-  });
+  const listen = () =>
+    httpServer.listen(config.port, config.host, () => {
+      const { port } = httpServer.address() as AddressInfo;
+      const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+      logger.info({ workers: config.webConcurrency }, `Server listening at http://${shown}:${port}`);
+    });
 
   const stop = (signal: string) => {
     if (stopping) process.exit(1);

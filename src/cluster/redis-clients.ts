@@ -24,7 +24,7 @@ const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
 export function connectRedis(url: string, logger: Logger): RedisClients {
   const base: RedisOptions = { retryStrategy, connectTimeout: 5_000, lazyConnect: false };
   const make = (name: string, options: RedisOptions) => {
-    const client = new Redis(url, { ...base, connectionName: `chat-${name}`, ...options });
+    const client = new Redis(url, { ...base, ...options });
     let down = false;
     client.on('error', (err) => {
       if (!down) logger.warn({ err, client: name }, 'redis connection error');

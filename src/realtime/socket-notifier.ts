@@ -32,6 +32,16 @@ export class SocketNotifier implements ChatNotifier {
     (this.io.to(conversationRoom(roomId)).except([...exceptSocketIds]).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
   }
 
+  async isConnected(socketId: string): Promise<boolean> {
+    if (this.io.sockets.sockets.has(socketId)) return true;
+    try {
+      // Asks the other instances (a dead instance no longer subscribes, so it is not waited for).
+      return (await this.io.in(socketId).fetchSockets()).length > 0;
+    } catch {
+      return true; // cannot tell: never take over a connection that may be alive
+    }
+  }
+
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void {
     (this.io.to(socketId).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
   }

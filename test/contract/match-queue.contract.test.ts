@@ -2,17 +2,51 @@
  * The MatchQueue contract, run over every implementation. A cluster implementation joins the list
  * with its own availability check.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MatchQueue, QueueEntry } from '../../src/matching/match-queue.js';
 import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
+import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
+import { testRedis } from '../helpers/redis.js';
+import { hasRedis } from '../helpers/services.js';
 
-const implementations: { name: string; create: () => Promise<MatchQueue> }[] = [
-  { name: 'in-memory', create: async () => new MemoryMatchQueue() },
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** Each implementation makes a fresh queue, or `count` handles on one shared queue (as instances have). */
+const implementations: { name: string; createShared: (count: number) => Promise<MatchQueue[]> }[] = [
+  {
+    name: 'in-memory',
+    createShared: async (count) => {
+      const queue = new MemoryMatchQueue();
+      return Array.from({ length: count }, () => queue);
+    },
+  },
+  ...(hasRedis()
+    ? [
+        {
+          name: 'Redis (Lua)',
+          createShared: async (count: number) => {
+            const first = testRedis();
+            cleanups.push(first.cleanup);
+            const others = Array.from({ length: count - 1 }, () => {
+              const other = testRedis();
+              cleanups.push(async () => other.redis.disconnect());
+              return new RedisMatchQueue(other.redis, first.prefix);
+            });
+            return [new RedisMatchQueue(first.redis, first.prefix), ...others];
+          },
+        },
+      ]
+    : []),
 ];
 
 const entry = (n: number, socket = `s${n}`): QueueEntry => ({ userId: `u${n}`, socketId: socket });
 
-describe.each(implementations)('MatchQueue contract: $name', ({ create }) => {
+describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) => {
+  const create = async () => (await createShared(1))[0]!;
+
   it('the first joiner waits; the second takes it', async () => {
     const q = await create();
     expect(await q.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 1 });
@@ -56,11 +90,22 @@ describe.each(implementations)('MatchQueue contract: $name', ({ create }) => {
   it('100 concurrent joins → 50 pairs, nobody twice, nobody with themself', async () => {
     const q = await create();
     const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => q.joinOrMatch(entry(i))));
-    const pairs = outcomes.flatMap((o, i) => (o.kind === 'matched' ? [[`u${i}`, o.partner.userId] as const] : []));
-    expect(pairs).toHaveLength(50);
-    const everyone = pairs.flat();
-    expect(new Set(everyone).size).toBe(100);
-    for (const [a, b] of pairs) expect(a).not.toBe(b);
+    expectPerfectPairs(outcomes, 100);
     expect(await q.size()).toBe(0);
   });
+
+  it('2,000 concurrent joins through several clients of the same queue → 1,000 pairs', async () => {
+    // Several handles (for Redis: several connections) join at once, as several instances do.
+    const queues = await createShared(4);
+    const outcomes = await Promise.all(Array.from({ length: 2_000 }, (_, i) => queues[i % queues.length]!.joinOrMatch(entry(i))));
+    expectPerfectPairs(outcomes, 2_000);
+  });
+
+  function expectPerfectPairs(outcomes: Awaited<ReturnType<MatchQueue['joinOrMatch']>>[], count: number): void {
+    const pairs = outcomes.flatMap((o, i) => (o.kind === 'matched' ? [[`u${i}`, o.partner.userId] as const] : []));
+    expect(pairs).toHaveLength(count / 2);
+    const everyone = pairs.flat();
+    expect(new Set(everyone).size).toBe(count);
+    for (const [a, b] of pairs) expect(a).not.toBe(b);
+  }
 });

@@ -15,6 +15,8 @@ export function requireService(name: string, available: boolean, hint: string): 
   return false;
 }
 
+export const hasRedis = requireServiceLazy('Redis', () => testRedisUrl !== undefined, 'set TEST_REDIS_URL');
+
 export const hasPostgres = requireServiceLazy('PostgreSQL', () => testDatabaseUrl !== undefined, 'set TEST_DATABASE_URL');
 
 function requireServiceLazy(name: string, check: () => boolean, hint: string): () => boolean {

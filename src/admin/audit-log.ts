@@ -1,0 +1,73 @@
+/**
+ * The audit trail of the back office: logins (both outcomes), logouts, conversation views and exports,
+ * with time, client address and the filters used. Passwords never reach it.
+ */
+import type { Clock } from '../clock.js';
+import type { Database } from '../storage/database.js';
+import { formatIso } from '../shared/time.js';
+
+export const AUDIT_ACTIONS = ['login_success', 'login_failure', 'logout', 'view_room', 'export'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One recorded action. `detail` is free-form JSON (a room id, export format and filters); never secrets. */
+export interface AuditEntry {
+  action: AuditAction;
+  clientAddress: string | undefined;
+  detail?: Record<string, unknown>;
+}
+
+/** An entry as the API shows it. */
+export interface AuditView {
+  id: number;
+  time: string;
+  action: AuditAction;
+  client_address: string | null;
+  detail: Record<string, unknown>;
+}
+
+interface AuditRow {
+  id: string | number;
+  created_at: Date;
+  action: AuditAction;
+  client_address: string | null;
+  detail: Record<string, unknown> | string;
+}
+
+export class AuditLog {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly timezone: string,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.database.query('INSERT INTO admin_audit_log (created_at, action, client_address, detail) VALUES ($1, $2, $3, $4::jsonb)', [
+      this.clock.now(),
+      entry.action,
+      entry.clientAddress?.slice(0, 64) ?? null,
+      JSON.stringify(entry.detail ?? {}),
+    ]);
+  }
+
+  /** Newest first, `limit` entries older than `beforeId` (keyset), plus whether more exist. */
+  async list(options: { beforeId: number | undefined; limit: number }): Promise<{ entries: AuditView[]; hasMore: boolean }> {
+    const rows = await this.database.query<AuditRow>(
+      `SELECT id, created_at, action, client_address, detail FROM admin_audit_log
+       WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+      [options.beforeId ?? null, options.limit + 1],
+    );
+    const hasMore = rows.length > options.limit;
+    return { entries: rows.slice(0, options.limit).map((row) => this.toView(row)), hasMore };
+  }
+
+  private toView(row: AuditRow): AuditView {
+    return {
+      id: Number(row.id),
+      time: formatIso(row.created_at, this.timezone),
+      action: row.action,
+      client_address: row.client_address,
+      // pg parses jsonb; PGlite does too, but a string is handled in case a driver hands back text.
+      detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : row.detail,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The `admin_sid` cookie: HttpOnly (scripts can't read it), SameSite=Strict (never sent on cross-site
+ * requests), Secure over HTTPS, scoped to /admin. It lasts for the browser session; the server decides
+ * expiry (see `session-store.ts`).
+ */
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { AdminHttpError } from '../http-errors.js';
+import type { SessionStore } from './session-store.js';
+
+export const SESSION_COOKIE = 'admin_sid';
+
+function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
+  return { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/admin' };
+}
+
+export function readSessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE] || undefined;
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  void reply.setCookie(SESSION_COOKIE, token, cookieOptions(request));
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+}
+
+/** A preHandler answering 401 JSON unless the request carries a live session. */
+export function requireSession(sessions: SessionStore): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const session = await sessions.find(readSessionToken(request));
+    if (!session) throw new AdminHttpError(401, 'unauthorized', 'Admin login required');
+  };
+}

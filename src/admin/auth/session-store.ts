@@ -1,0 +1,109 @@
+/**
+ * Admin sessions kept in the database, so any instance behind the same URL accepts them. The browser holds
+ * a random 256-bit token; the table holds only its SHA-256, so a leaked table cannot be replayed as cookies.
+ * A session ends on logout, after `idleTimeoutMs` without requests, or `maxAgeMs` after login.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../storage/database.js';
+
+export interface AdminSession {
+  /** SHA-256 (hex) of the token; also a stable, non-secret handle for the session. */
+  readonly tokenHash: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+}
+
+/** Session lifetimes. */
+export interface SessionPolicy {
+  /** Inactivity after which a session ends. Default 30 minutes. */
+  idleTimeoutMs: number;
+  /** Longest a session lives, active or not. Default 12 hours. */
+  maxAgeMs: number;
+  /** `last_seen_at` is written at most this often per session, so polling pages don't write every request. Default 60 s. */
+  touchIntervalMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleTimeoutMs: 30 * 60_000,
+  maxAgeMs: 12 * 3600_000,
+  touchIntervalMs: 60_000,
+};
+
+interface SessionRow {
+  token_hash: string;
+  created_at: Date;
+  last_seen_at: Date;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class SessionStore {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  ) {}
+
+  /** Starts a session; the returned token goes into the cookie and nowhere else. */
+  async create(): Promise<{ token: string; session: AdminSession }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    await this.purgeExpired(now);
+    const rows = await this.database.query<SessionRow>(
+      'INSERT INTO admin_sessions (token_hash, created_at, last_seen_at) VALUES ($1, $2, $2) RETURNING token_hash, created_at, last_seen_at',
+      [hashToken(token), now],
+    );
+    return { token, session: toSession(rows[0]!) };
+  }
+
+  /** The live session for a token (and records the activity), or undefined when unknown or expired. */
+  async find(token: string | undefined): Promise<AdminSession | undefined> {
+    if (!token) return undefined;
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const rows = await this.database.query<SessionRow>(
+      'SELECT token_hash, created_at, last_seen_at FROM admin_sessions WHERE token_hash = $1',
+      [tokenHash],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const session = toSession(row);
+    if (this.isExpired(session, now)) {
+      await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
+      return undefined;
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs) {
+      await this.database.query('UPDATE admin_sessions SET last_seen_at = $2 WHERE token_hash = $1', [tokenHash, now]);
+      return { ...session, lastSeenAt: now };
+    }
+    return session;
+  }
+
+  /** Ends the session of a token. Resolves true when there was one. */
+  async destroy(token: string | undefined): Promise<boolean> {
+    if (!token) return false;
+    const rows = await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1 RETURNING token_hash', [hashToken(token)]);
+    return rows.length > 0;
+  }
+
+  private isExpired(session: AdminSession, now: Date): boolean {
+    const idleMs = now.getTime() - session.lastSeenAt.getTime();
+    const ageMs = now.getTime() - session.createdAt.getTime();
+    return idleMs >= this.policy.idleTimeoutMs || ageMs >= this.policy.maxAgeMs;
+  }
+
+  /** Old rows go on each login, so the table stays as small as the number of live sessions. */
+  private async purgeExpired(now: Date): Promise<void> {
+    await this.database.query('DELETE FROM admin_sessions WHERE last_seen_at <= $1 OR created_at <= $2', [
+      new Date(now.getTime() - this.policy.idleTimeoutMs),
+      new Date(now.getTime() - this.policy.maxAgeMs),
+    ]);
+  }
+}
+
+function toSession(row: SessionRow): AdminSession {
+  return { tokenHash: row.token_hash, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
+}

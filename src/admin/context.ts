@@ -1,0 +1,38 @@
+/**
+ * What the admin routes share: the services built once per plugin instance, and the limits in force.
+ */
+import type { Clock } from '../clock.js';
+import type { Database } from '../storage/database.js';
+import type { AuditLog } from './audit-log.js';
+import type { PasswordVerifier } from './auth/admin-password.js';
+import type { SessionPolicy, SessionStore } from './auth/session-store.js';
+import type { ExportBatchSizes } from './export-source.js';
+import type { RoomsQuery } from './rooms-query.js';
+import type { StatsQuery, StatsTiming } from './stats-query.js';
+
+/** Limits and timings of the back office. Every field has a default; tests shorten some. */
+export interface AdminTuning {
+  /** Login attempts allowed per client address per window (successful ones count too). Default 5. */
+  loginAttemptsMax: number;
+  /** The login rate-limit window. Default 60 s. */
+  loginWindowMs: number;
+  session: SessionPolicy;
+  stats: StatsTiming;
+  exportBatch: ExportBatchSizes;
+  /** A download whose connection makes no progress for this long is dropped. Default 120 s. */
+  exportIdleTimeoutMs: number;
+}
+
+export interface AdminContext {
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly timezone: string;
+  /** Directory of the built web pages (`admin/index.html`, `admin/login.html` inside). */
+  readonly webDir: string;
+  readonly tuning: AdminTuning;
+  readonly password: PasswordVerifier;
+  readonly sessions: SessionStore;
+  readonly audit: AuditLog;
+  readonly stats: StatsQuery;
+  readonly rooms: RoomsQuery;
+}

@@ -1,0 +1,95 @@
+/**
+ * The conversations list (newest first, keyset pagination by room id, so page 500 costs what page 1 does)
+ * and one conversation with all its messages.
+ */
+import type { Database } from '../storage/database.js';
+import { formatIso } from '../shared/time.js';
+import { encodeCursor, type RoomFilters } from './filters.js';
+import { MESSAGE_COLUMNS, ROOM_COLUMNS, roomFilterConditions, type AdminMessageRow, type AdminRoomRow } from './room-filter-sql.js';
+
+/** One row of the conversations table. Times are ISO 8601 with the configured zone's offset. */
+export interface RoomSummary {
+  id: number;
+  user1_id: string;
+  user2_id: string;
+  created_at: string;
+  ended_at: string | null;
+  is_active: boolean;
+  end_reason: string | null;
+  message_count: number;
+}
+
+export interface RoomPage {
+  rooms: RoomSummary[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface ConversationMessage {
+  id: number;
+  sender_id: string;
+  sender: 'user1' | 'user2';
+  content: string;
+  timestamp: string;
+}
+
+export interface Conversation {
+  room: RoomSummary;
+  messages: ConversationMessage[];
+}
+
+export class RoomsQuery {
+  constructor(
+    private readonly database: Database,
+    private readonly timezone: string,
+  ) {}
+
+  async list(filters: RoomFilters, page: { beforeId: number | undefined; limit: number }): Promise<RoomPage> {
+    const params: unknown[] = [];
+    const conditions = roomFilterConditions(filters, params);
+    if (page.beforeId !== undefined) conditions.push(`r.id < $${params.push(page.beforeId)}`);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.database.query<AdminRoomRow & { message_count: string | number }>(
+      `SELECT ${ROOM_COLUMNS}, (SELECT count(*) FROM messages c WHERE c.room_id = r.id) AS message_count
+       FROM chat_rooms r ${where} ORDER BY r.id DESC LIMIT $${params.push(page.limit + 1)}`,
+      params,
+    );
+    const pageRows = rows.slice(0, page.limit);
+    const last = pageRows.at(-1);
+    return {
+      rooms: pageRows.map((row) => this.summary(row, Number(row.message_count))),
+      next_cursor: rows.length > page.limit && last ? encodeCursor(Number(last.id)) : null,
+    };
+  }
+
+  /** A conversation with every message in order, or undefined when the room doesn't exist. */
+  async get(roomId: number): Promise<Conversation | undefined> {
+    const rooms = await this.database.query<AdminRoomRow>(`SELECT ${ROOM_COLUMNS} FROM chat_rooms r WHERE r.id = $1`, [roomId]);
+    const room = rooms[0];
+    if (!room) return undefined;
+    const messages = await this.database.query<AdminMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 ORDER BY id`, [roomId]);
+    return {
+      room: this.summary(room, messages.length),
+      messages: messages.map((m) => ({
+        id: Number(m.id),
+        sender_id: m.sender_id,
+        sender: m.sender_id === room.user1_id ? 'user1' : 'user2',
+        content: m.content,
+        timestamp: formatIso(m.created_at, this.timezone),
+      })),
+    };
+  }
+
+  private summary(row: AdminRoomRow, messageCount: number): RoomSummary {
+    return {
+      id: Number(row.id),
+      user1_id: row.user1_id,
+      user2_id: row.user2_id,
+      created_at: formatIso(row.created_at, this.timezone),
+      ended_at: row.ended_at ? formatIso(row.ended_at, this.timezone) : null,
+      is_active: row.is_active,
+      end_reason: row.end_reason,
+      message_count: messageCount,
+    };
+  }
+}

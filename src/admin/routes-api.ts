@@ -1,0 +1,42 @@
+/**
+ * The JSON API behind the admin pages (also usable by scripts): stats, conversations, one conversation,
+ * the audit log. Registered behind the session guard.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AdminContext } from './context.js';
+import { auditQuerySchema, encodeCursor, parseQuery, roomIdSchema, roomListQuerySchema } from './filters.js';
+import { sendError } from './http-errors.js';
+
+export async function registerApiRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const roomListSchema = roomListQuerySchema(ctx.timezone);
+  // Answers hold private conversations: no browser or proxy may keep them.
+  app.addHook('onSend', async (_request, reply: FastifyReply) => {
+    void reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/api/stats', async () => ctx.stats.get());
+
+  app.get('/api/rooms', async (request, reply) => {
+    const query = parseQuery(roomListSchema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    const { cursor, limit, ...filters } = query.value;
+    return ctx.rooms.list(filters, { beforeId: cursor, limit });
+  });
+
+  app.get('/api/rooms/:id', async (request, reply) => {
+    const params = parseQuery(roomIdSchema, request.params);
+    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    const conversation = await ctx.rooms.get(params.value.id);
+    if (!conversation) return sendError(reply, 404, 'not_found', `No conversation ${params.value.id}`);
+    await ctx.audit.record({ action: 'view_room', clientAddress: request.ip, detail: { room_id: params.value.id } });
+    return conversation;
+  });
+
+  app.get('/api/audit', async (request, reply) => {
+    const query = parseQuery(auditQuerySchema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    const { entries, hasMore } = await ctx.audit.list({ beforeId: query.value.cursor, limit: query.value.limit });
+    const last = entries.at(-1);
+    return { entries, next_cursor: hasMore && last ? encodeCursor(last.id) : null };
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * `GET /admin/export.csv` and `GET /admin/export.json[?format=ndjson]`, with the conversation filters.
+ * The body is a stream pulled by the socket: a database page is read only when the previous one has been
+ * written out (back-pressure), and a client that goes away stops the reading.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminContext } from './context.js';
+import { csvExport } from './export-csv.js';
+import { jsonExport, type JsonExportFormat } from './export-json.js';
+import { readExport } from './export-source.js';
+import { describeFilters, exportQuerySchema, parseQuery, type RoomFilters } from './filters.js';
+import { sendError } from './http-errors.js';
+import { zonedDate } from './zoned-time.js';
+
+type ExportFormat = 'csv' | JsonExportFormat;
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+export async function registerExportRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const schema = exportQuerySchema(ctx.timezone);
+  const downloads = new Set<FastifyReply>();
+  // A client that stops reading but keeps its connection would otherwise hold shutdown open for ever.
+  app.addHook('preClose', async () => {
+    for (const reply of downloads) reply.raw.destroy();
+  });
+
+  const handle = (pathFormat: 'csv' | 'json') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = parseQuery(schema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    const { format: requested, ...filters } = query.value;
+    const format: ExportFormat = pathFormat === 'csv' ? 'csv' : (requested ?? 'json');
+    await ctx.audit.record({ action: 'export', clientAddress: request.ip, detail: { format, filters: describeFilters(filters) } });
+    return reply
+      .header('content-type', CONTENT_TYPES[format])
+      .header('content-disposition', `attachment; filename="${fileName(ctx, format)}"`)
+      .header('cache-control', 'no-store')
+      .send(exportStream(ctx, filters, format, reply, downloads));
+  };
+
+  app.get('/export.csv', handle('csv'));
+  app.get('/export.json', handle('json'));
+}
+
+function exportStream(ctx: AdminContext, filters: RoomFilters, format: ExportFormat, reply: FastifyReply, downloads: Set<FastifyReply>): Readable {
+  const abort = new AbortController();
+  downloads.add(reply);
+  // A download that makes no progress for this long is dead; dropping it frees its page and its connection.
+  reply.raw.setTimeout(ctx.tuning.exportIdleTimeoutMs, () => reply.raw.destroy());
+  // 'close' also fires after a complete response; aborting then is harmless.
+  reply.raw.once('close', () => {
+    downloads.delete(reply);
+    abort.abort();
+  });
+  const pages = readExport(ctx.database, filters, abort.signal, ctx.tuning.exportBatch);
+  const bytes = format === 'csv' ? csvExport(pages, ctx.timezone) : jsonExport(pages, ctx.timezone, format);
+  // Not object mode: the stream buffers by bytes (16 KiB), so it pulls the next page only when that has drained.
+  return Readable.from(bytes, { objectMode: false });
+}
+
+function fileName(ctx: AdminContext, format: ExportFormat): string {
+  return `chat-export-${zonedDate(ctx.clock.now(), ctx.timezone)}.${format}`;
+}

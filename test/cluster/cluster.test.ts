@@ -1,0 +1,186 @@
+/**
+ * Several instances behind one URL (real processes, real Redis, real PostgreSQL): they behave as one service.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { hasPostgres, hasRedis } from '../helpers/services.js';
+
+const available = hasPostgres() && hasRedis();
+
+describe.skipIf(!available)('three instances', () => {
+  let cluster: TestCluster;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await cluster?.stop();
+  });
+
+  async function clientOn(instance: number) {
+    const c = await connect(cluster.urls[instance]!);
+    sockets.push(c.socket);
+    return { ...c, instance };
+  }
+
+  it('1,000 clients spread over all instances are all matched: nobody twice, nobody with themself', { timeout: 120_000 }, async () => {
+    const clients = await Promise.all(Array.from({ length: 1_000 }, (_, i) => clientOn(i % 3)));
+    const matched = clients.map((c) => waitFor(c.socket, 'matched', 30_000));
+    await Promise.all(clients.map((c) => request(c.socket, 'join_queue')));
+    const rooms = await Promise.all(matched);
+    const members = new Map<number, typeof clients>();
+    rooms.forEach((m, i) => members.set(m.room_id, [...(members.get(m.room_id) ?? []), clients[i]!]));
+    expect(members.size).toBe(500);
+    for (const pair of members.values()) {
+      expect(pair).toHaveLength(2);
+      expect(pair[0]!.session.user_id).not.toBe(pair[1]!.session.user_id);
+    }
+    for (const c of clients) c.socket.close();
+  });
+
+  it('pairs split across instances chat both ways, and leaving or disconnecting reaches the other instance', { timeout: 60_000 }, async () => {
+    // Joining one after the other pairs each newcomer with the one waiting: on another instance here.
+    const split: [Awaited<ReturnType<typeof clientOn>>, Awaited<ReturnType<typeof clientOn>>][] = [];
+    for (let i = 0; i < 30; i++) {
+      const x = await clientOn(i % 3);
+      const y = await clientOn((i + 1) % 3);
+      const matched = waitFor(x.socket, 'matched');
+      await request(x.socket, 'join_queue');
+      expect(await request(y.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+      await matched;
+      split.push([x, y]);
+    }
+    await Promise.all(
+      split.map(async ([x, y]) => {
+        const atY = waitFor(y!.socket, 'new_message');
+        const atX = waitFor(x!.socket, 'new_message');
+        expect(await request(x!.socket, 'send_message', { content: `from ${x!.instance}` })).toMatchObject({ ok: true });
+        expect((await atY).content).toBe(`from ${x!.instance}`);
+        await atX; // the sender's own copy
+        const backAtX = waitFor(x!.socket, 'new_message');
+        expect(await request(y!.socket, 'send_message', { content: `from ${y!.instance}` })).toMatchObject({ ok: true });
+        expect((await backAtX).content).toBe(`from ${y!.instance}`);
+      }),
+    );
+
+    // Leaving and disconnecting reach the other instance.
+    const [leaver, stayer] = split[0]!;
+    const left = waitFor(stayer!.socket, 'partner_left');
+    await request(leaver!.socket, 'leave_room_event');
+    expect(await left).toMatchObject({ reason: 'left' });
+    const [dropper, other] = split[1]!;
+    const dropped = waitFor(other!.socket, 'partner_left');
+    dropper!.socket.disconnect();
+    expect(await dropped).toMatchObject({ reason: 'disconnected' });
+    for (const [x, y] of split) x.socket.close(), y.socket.close();
+  });
+
+  it('waiting and online counts are cluster-wide', async () => {
+    const a = await clientOn(0);
+    const b = await clientOn(1);
+    await request(a.socket, 'join_queue');
+    await eventually(async () => {
+      const stats = await fetch(cluster.urls[2]! + '/readyz').then((r) => r.json() as Promise<Record<string, string>>);
+      expect(stats).toMatchObject({ status: 'ready', storage: 'ok', redis: 'ok' });
+    });
+    const waiting = await request<{ waiting_count: number }>(b.socket, 'join_queue');
+    expect(waiting).toMatchObject({ status: 'matched' });
+    a.socket.close();
+    b.socket.close();
+  });
+
+  it('one identity in two tabs on two instances: only one may wait or chat', async () => {
+    const first = await clientOn(0);
+    const second = await connect(cluster.urls[1]!, { token: first.session.token });
+    sockets.push(second.socket);
+    expect(second.session.user_id).toBe(first.session.user_id);
+    expect(await request(first.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request(second.socket, 'join_queue')).toMatchObject({ ok: false, code: 'ALREADY_CHATTING' });
+    first.socket.close();
+    second.socket.close();
+  });
+});
+
+describe.skipIf(!available)('an instance killed with -9', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(3, { RECONNECT_GRACE_MS: '3000' });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('partners on other instances are told after the grace period; a user who comes back elsewhere resumes with nothing lost', { timeout: 60_000 }, async () => {
+    // Pair 1: victim (instance 1) ↔ abandoned (instance 0). Pair 2: returner (instance 1) ↔ keeper (instance 2).
+    const victim = await connect(cluster.urls[1]!);
+    const abandoned = await connect(cluster.urls[0]!);
+    await request(victim.socket, 'join_queue');
+    await request(abandoned.socket, 'join_queue');
+    const returner = await connect(cluster.urls[1]!);
+    const keeper = await connect(cluster.urls[2]!);
+    await request(returner.socket, 'join_queue');
+    await request(keeper.socket, 'join_queue');
+    const before = waitFor(returner.socket, 'new_message');
+    await request(keeper.socket, 'send_message', { content: 'before the crash' });
+    await before;
+
+    const abandonedTold = waitFor(abandoned.socket, 'partner_disconnected', 15_000);
+    const abandonedLeft = waitFor(abandoned.socket, 'partner_left', 20_000);
+    cluster.instances[1]!.child.kill('SIGKILL');
+
+    // The keeper goes on writing while its partner is cut off.
+    for (const content of ['during 1', 'during 2']) expect(await request(keeper.socket, 'send_message', { content })).toMatchObject({ ok: true });
+    const back = await connect(cluster.urls[0]!, { token: returner.session.token });
+    expect(back.session.status).toBe('chatting');
+    const replayed = received(back.socket, 'new_message');
+    await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['before the crash', 'during 1', 'during 2']), 10_000);
+    const live = waitFor(keeper.socket, 'new_message');
+    expect(await request(back.socket, 'send_message', { content: 'I am back' })).toMatchObject({ ok: true });
+    expect((await live).content).toBe('I am back');
+
+    // The one whose partner never returns is told, then freed.
+    expect(await abandonedTold).toMatchObject({ grace_ms: expect.any(Number) });
+    expect(await abandonedLeft).toMatchObject({ reason: 'disconnected' });
+    expect(await request(abandoned.socket, 'join_queue')).toMatchObject({ ok: true });
+    for (const s of [abandoned.socket, keeper.socket, back.socket, victim.socket, returner.socket]) s.close();
+  });
+});
+
+describe.skipIf(!available)('WEB_CONCURRENCY=2 on one machine', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(1, { WEB_CONCURRENCY: '2' });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('two worker processes serve one port; WebSocket and long-polling clients match and chat', async () => {
+    const url = cluster.urls[0]!;
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => connect(url, { transports: i % 2 ? ['polling'] : ['websocket'] })),
+    );
+    const matched = clients.map((c) => waitFor(c.socket, 'matched', 10_000));
+    for (const c of clients) await request(c.socket, 'join_queue');
+    const rooms = await Promise.all(matched);
+    expect(new Set(rooms.map((r) => r.room_id)).size).toBe(10);
+    const first = clients[0]!;
+    const partnerIndex = rooms.findIndex((r, i) => i !== 0 && r.room_id === rooms[0]!.room_id);
+    const atPartner = waitFor(clients[partnerIndex]!.socket, 'new_message');
+    await request(first.socket, 'send_message', { content: 'hello from a worker' });
+    expect((await atPartner).content).toBe('hello from a worker');
+    for (const c of clients) c.socket.close();
+  });
+});
+
+describe('refused configurations', () => {
+  it('embedded PGlite with REDIS_URL is refused at start with a clear message', async () => {
+    const { startServerProcess } = await import('../helpers/process.js');
+    await expect(startServerProcess({ REDIS_URL: 'redis://127.0.0.1:6379' })).rejects.toThrow(/cluster mode needs DATABASE_URL/);
+    await expect(startServerProcess({ WEB_CONCURRENCY: '2' })).rejects.toThrow(/more than one worker needs REDIS_URL/);
+  });
+});
+
+void collect;

@@ -1,0 +1,118 @@
+/** The ActivityRegistry contract: one activity per identity, every change a compare-and-set. */
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryActivityRegistry, type Activity, type ActivityRegistry } from '../../src/chat/activity-registry.js';
+import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
+import { eventually } from '../helpers/client.js';
+import { testRedis } from '../helpers/redis.js';
+import { hasRedis } from '../helpers/services.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** `count` handles on one shared registry (for Redis: separate connections, as separate instances). */
+const implementations: { name: string; createShared: (count: number) => Promise<ActivityRegistry[]> }[] = [
+  {
+    name: 'in-memory',
+    createShared: async (count) => {
+      const registry = new MemoryActivityRegistry();
+      return Array.from({ length: count }, () => registry);
+    },
+  },
+  ...(hasRedis()
+    ? [
+        {
+          name: 'Redis (Lua)',
+          createShared: async (count: number) => {
+            const first = testRedis();
+            cleanups.push(first.cleanup);
+            return Promise.all(
+              Array.from({ length: count }, async (_, i) => {
+                const conn = i === 0 ? first : testRedis();
+                const sub = testRedis();
+                cleanups.push(async () => sub.redis.disconnect());
+                if (i > 0) cleanups.push(async () => conn.redis.disconnect());
+                const registry = new RedisActivityRegistry(conn.redis, sub.redis, first.prefix, `instance-${i}`, pino({ level: 'silent' }));
+                await registry.start();
+                return registry;
+              }),
+            );
+          },
+        },
+      ]
+    : []),
+];
+
+const waiting = (socketId: string): Activity => ({ kind: 'waiting', socketId, lang: 'zh-CN' });
+const chatting = (socketId: string, roomId: number, partnerId = 'p'): Activity => ({ kind: 'chatting', socketId, lang: 'en', roomId, partnerId });
+
+describe.each(implementations)('ActivityRegistry contract: $name', ({ createShared }) => {
+  const create = async () => (await createShared(1))[0]!;
+
+  it('claim succeeds only when the identity has no activity', async () => {
+    const r = await create();
+    expect(await r.get('u1')).toBeUndefined();
+    expect(await r.claim('u1', waiting('s1'))).toBe(true);
+    expect(await r.claim('u1', waiting('s2'))).toBe(false);
+    expect(await r.get('u1')).toEqual(waiting('s1'));
+  });
+
+  it('transition applies only when the current activity matches socket, kind and room', async () => {
+    const r = await create();
+    await r.claim('u1', waiting('s1'));
+    expect(await r.transition('u1', { socketId: 's2' }, chatting('s1', 7))).toBe(false);
+    expect(await r.transition('u1', { socketId: 's1', kind: 'chatting' }, chatting('s1', 7))).toBe(false);
+    expect(await r.transition('u1', { socketId: 's1', kind: 'waiting' }, chatting('s1', 7))).toBe(true);
+    expect(await r.transition('u1', { roomId: 8 }, waiting('s1'))).toBe(false);
+    expect(await r.get('u1')).toEqual(chatting('s1', 7));
+    expect(await r.transition('nobody', {}, waiting('x'))).toBe(false);
+  });
+
+  it('release clears only a matching activity', async () => {
+    const r = await create();
+    await r.claim('u1', chatting('s1', 3));
+    expect(await r.release('u1', { roomId: 4 })).toBe(false);
+    expect(await r.release('u1', { socketId: 's9' })).toBe(false);
+    expect(await r.release('u1', { socketId: 's1', roomId: 3 })).toBe(true);
+    expect(await r.get('u1')).toBeUndefined();
+    expect(await r.release('u1', {})).toBe(false);
+  });
+
+  it('keeps detachment and instance details', async () => {
+    const r = await create();
+    const detached: Activity = { ...chatting('s1', 5), detached: { sinceMs: 1_700_000_000_000, resumeAfterId: 42 }, instanceId: 'i-1' };
+    await r.claim('u1', detached);
+    expect(await r.get('u1')).toEqual(detached);
+  });
+
+  it('of many concurrent claims for one identity, from several instances, exactly one wins', async () => {
+    const handles = await createShared(3);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => handles[i % 3]!.claim('contested', waiting(`s${i}`))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('of concurrent transitions from the same state, exactly one wins', async () => {
+    const handles = await createShared(3);
+    await handles[0]!.claim('u', waiting('s'));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => handles[i % 3]!.transition('u', { socketId: 's', kind: 'waiting' }, chatting('s', i + 1))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!hasRedis())('Redis registry mirror', () => {
+  it('an instance keeps the activities of its own connections when another instance changes them', async () => {
+    const [mine, other] = (await implementations[1]!.createShared(2)) as RedisActivityRegistry[];
+    await mine!.claim('local-user', { ...waiting('s1'), instanceId: 'instance-0' });
+    await other!.claim('remote-user', { ...waiting('s2'), instanceId: 'instance-1' });
+    expect(mine!.mirrored().map(([u]) => u)).toEqual(['local-user']);
+    // Another instance matches our user: the mirror follows through the change notification.
+    await other!.transition('local-user', { kind: 'waiting' }, { ...chatting('s1', 9), instanceId: 'instance-0' });
+    await eventually(() => expect(mine!.mirrored()).toEqual([['local-user', { ...chatting('s1', 9), instanceId: 'instance-0' }]]));
+    await other!.release('local-user', {});
+    await eventually(() => expect(mine!.mirrored()).toEqual([]));
+  });
+});
