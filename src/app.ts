@@ -50,6 +50,8 @@ export interface AppDeps {
   readiness?: Record<string, () => Promise<void>>;
   /** This instance's id, stamped on its people's activities (cluster mode). */
   instanceId?: string;
+  /** Whether another instance is alive (cluster mode). */
+  instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
   clock?: Clock;
 }
 
@@ -115,6 +117,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     timezone: config.timezone,
     reconnectGraceMs: config.reconnectGraceMs,
     instanceId: deps.instanceId,
+    instanceLiveness: deps.instanceLiveness,
   });
   attachChatGateway(io, {
     chat,
@@ -137,7 +140,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
       io.disconnectSockets(true);
-      await io.close().catch(() => undefined);
+      // A cluster adapter unsubscribes on close, which waits while Redis is unreachable: don't wait long.
+      await Promise.race([io.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await fastify.close();
       await deps.database.close();
     })();

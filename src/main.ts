@@ -4,7 +4,7 @@
  */
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { setupWorker } from '@socket.io/sticky';
 import type { Logger } from 'pino';
 import { createApp, type App, type AppDeps } from './app.js';
@@ -67,7 +67,16 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
     registry,
     instanceId,
     rateLimiter: new RedisRateLimiter(redis.command, prefix, systemClock, logger),
-    adapter: createAdapter(redis.adapterPub, redis.adapterSub, { key: `${prefix}socket.io` }),
+    // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
+    // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
+    adapter: createAdapter(redis.adapterPub, {
+      streamName: `${prefix}socket.io`,
+      channelPrefix: `${prefix}socket.io`,
+      maxLen: 100_000,
+      heartbeatInterval: 1_000,
+      heartbeatTimeout: 3_000,
+    }),
+    instanceLiveness: presence,
     onlineCount: () => presence.onlineCount(),
     readiness: { redis: async () => void (await redis.command.ping()) },
   };

@@ -13,6 +13,7 @@ import type { MessageWriter } from '../storage/message-writer.js';
 import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { DeliveryGate } from './delivery-gate.js';
+import { GuardedQueue, GuardedRegistry } from './guarded-seams.js';
 import { Matchmaker } from './matchmaker.js';
 import { checkContent, toWireMessage } from './message-rules.js';
 import type { ChatNotifier } from './notifier.js';
@@ -39,19 +40,23 @@ export interface ChatServiceDeps {
   reconnectGraceMs: number;
   /** This instance, stamped on the activities of its connections (cluster mode). */
   instanceId?: string;
+  /** Whether another instance is alive (cluster mode); without it, every connection is on this one. */
+  instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
 }
 
 export class ChatService {
+  private readonly deps: ChatServiceDeps;
   private readonly gate: DeliveryGate;
   private readonly closer: RoomCloser;
   private readonly matchmaker: Matchmaker;
   /** Grace timers of identities whose connection to this process was lost. */
   private readonly graceTimers = new Map<string, () => void>();
 
-  constructor(private readonly deps: ChatServiceDeps) {
+  constructor(deps: ChatServiceDeps) {
+    this.deps = { ...deps, registry: new GuardedRegistry(deps.registry), queue: new GuardedQueue(deps.queue) };
     this.gate = new DeliveryGate(deps.notifier);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
-    this.matchmaker = new Matchmaker({ ...deps, closer: this.closer });
+    this.matchmaker = new Matchmaker({ ...this.deps, closer: this.closer });
   }
 
   async joinQueue(caller: Caller): Promise<JoinQueueResult> {
@@ -123,7 +128,7 @@ export class ChatService {
     if (!current) return { status: 'idle' };
     // Held by a live connection: another tab. Held by a connection that is gone without a goodbye (its
     // instance died before anyone noticed): this connection takes over, as after a drop.
-    if (!current.detached && (await this.deps.notifier.isConnected(current.socketId))) return { status: current.kind };
+    if (!current.detached && (await this.holderConnected(current))) return { status: current.kind };
     const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId };
     if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller);
     this.graceTimers.get(caller.userId)?.();
@@ -176,6 +181,13 @@ export class ChatService {
   /** Grace timers still running (identities expected back). */
   get detachedCount(): number {
     return this.graceTimers.size;
+  }
+
+  /** Whether the connection holding an activity is still there: here, or on a live instance. */
+  private async holderConnected(activity: Activity): Promise<boolean> {
+    const { instanceId, instanceLiveness, notifier } = this.deps;
+    if (activity.instanceId && activity.instanceId !== instanceId && instanceLiveness) return instanceLiveness.isAlive(activity.instanceId);
+    return notifier.isConnected(activity.socketId);
   }
 
   private async ownActivity(caller: Caller): Promise<Activity | undefined> {

@@ -16,7 +16,7 @@ export interface ChatNotifier {
   toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void;
   /** Emits to the conversation's delivery group except some connections. */
   toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void;
-  /** Whether a connection is still open, on this instance or another. */
+  /** Whether a connection is open on this instance. */
   isConnected(socketId: string): Promise<boolean>;
   /** Emits to one connection. */
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void;

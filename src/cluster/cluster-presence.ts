@@ -41,7 +41,7 @@ export class ClusterPresence {
 
   constructor(private readonly options: ClusterPresenceOptions) {
     this.heartbeatMs = options.heartbeatMs ?? 1_000;
-    this.instanceTtlMs = options.instanceTtlMs ?? 5_000;
+    this.instanceTtlMs = options.instanceTtlMs ?? 3_000;
   }
 
   private key(name: string): string {
@@ -72,7 +72,7 @@ export class ClusterPresence {
     const ids = await redis.smembers(this.key('instances'));
     if (ids.length === 0) return 0;
     const counts = await redis.mget(...ids.map((id) => this.key(`inst:${id}`)));
-    return counts.reduce((sum, value) => sum + Number(value ?? 0), 0);
+    return counts.reduce((sum, value) => sum + Number(value?.split(' ')[0] ?? 0), 0);
   }
 
   async stop(): Promise<void> {
@@ -93,10 +93,32 @@ export class ClusterPresence {
     }
   }
 
+  /** Each announcement is `"<connections> <epoch ms>"`, so others can tell how fresh it is. */
   private async announce(): Promise<void> {
     const { redis, instanceId } = this.options;
-    await redis.set(this.key(`inst:${instanceId}`), String(this.hooks?.localConnections() ?? 0), 'PX', this.instanceTtlMs);
+    const value = `${this.hooks?.localConnections() ?? 0} ${Date.now()}`;
+    await redis.set(this.key(`inst:${instanceId}`), value, 'PX', this.instanceTtlMs);
     await redis.sadd(this.key('instances'), instanceId);
+  }
+
+  /**
+   * Whether another instance is alive. A crashed instance's last announcement lingers until it expires,
+   * so an announcement older than two heartbeats counts as dead, and a recent one is trusted only once a
+   * newer one arrives (waiting at most about two heartbeats): a connection taking over a chat must not
+   * wrongly believe its old, crashed connection is another live tab.
+   */
+  async isAlive(instanceId: string): Promise<boolean> {
+    const asked = Date.now();
+    const staleMs = this.heartbeatMs * 2.5;
+    for (;;) {
+      const raw = await this.options.redis.get(this.key(`inst:${instanceId}`));
+      if (raw === null) return false;
+      const beatMs = Number(raw.split(' ')[1] ?? 0);
+      if (Date.now() - beatMs > staleMs) return false;
+      if (beatMs >= asked) return true;
+      if (Date.now() - asked > staleMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, this.heartbeatMs / 4));
+    }
   }
 
   /** Redis keeps a random "epoch" value; if it vanished, Redis restarted empty and we restore our people. */

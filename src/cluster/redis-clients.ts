@@ -1,6 +1,6 @@
 /**
  * Redis connections for cluster mode. Commands (queue, registry, rate limits) fail fast while Redis is
- * unreachable, so callers answer MATCHING_UNAVAILABLE at once; the adapter's publisher instead waits for
+ * unreachable, so callers answer MATCHING_UNAVAILABLE at once; the adapter's client instead waits for
  * Redis to come back, so broadcasts are delayed rather than dropped. All reconnect forever by themselves.
  */
 import { Redis, type RedisOptions } from 'ioredis';
@@ -9,10 +9,8 @@ import type { Logger } from 'pino';
 export interface RedisClients {
   /** Commands and Lua scripts; fails fast while disconnected. */
   command: Redis;
-  /** Socket.IO adapter publisher (queues while disconnected). */
+  /** Socket.IO adapter's client (it duplicates it for reading); queues while disconnected. */
   adapterPub: Redis;
-  /** Socket.IO adapter subscriber. */
-  adapterSub: Redis;
   /** Our own notifications between instances (activity changes). */
   eventsSub: Redis;
   quit(): Promise<void>;
@@ -39,15 +37,14 @@ export function connectRedis(url: string, logger: Logger): RedisClients {
   const command = make('command', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   // The adapter publishes without awaiting; its commands must never reject, so they wait for Redis.
   const adapterPub = make('adapter-pub', { maxRetriesPerRequest: null });
-  const adapterSub = make('adapter-sub', { maxRetriesPerRequest: null });
   const eventsSub = make('events-sub', { maxRetriesPerRequest: null });
   return {
     command,
     adapterPub,
-    adapterSub,
     eventsSub,
     async quit() {
-      await Promise.all([command, adapterPub, adapterSub, eventsSub].map((c) => c.quit().catch(() => c.disconnect())));
+      // Not QUIT: while Redis is unreachable it would wait in the offline queue forever.
+      for (const client of [command, adapterPub, eventsSub]) client.disconnect();
     },
   };
 }

@@ -54,6 +54,10 @@ export function resumeMiddleware(chat: ChatService, results: WeakMap<ChatSocket,
         results.set(socket, result);
         next();
       })
-      .catch(() => next(refusal('INTERNAL_ERROR')));
+      // The registry is unreachable (Redis down): connect anyway; nothing can be resumed right now.
+      .catch(() => {
+        results.set(socket, { status: 'idle' });
+        next();
+      });
   };
 }

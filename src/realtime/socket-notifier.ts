@@ -1,6 +1,11 @@
 import type { ChatNotifier, EventPayload, ServerEvent } from '../chat/notifier.js';
 import type { ChatServer } from './types.js';
 
+type Emit<E extends ServerEvent> = (e: E, p: EventPayload<E>) => boolean;
+
+/** A conversation's delivery group holds the connections of its two people. */
+const PAIR = 2;
+
 /** Socket.IO room name of a conversation's delivery group. */
 export const conversationRoom = (roomId: number) => `chat:${roomId}`;
 
@@ -25,24 +30,29 @@ export class SocketNotifier implements ChatNotifier {
   }
 
   toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void {
-    (this.io.to(conversationRoom(roomId)).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
+    const room = conversationRoom(roomId);
+    (this.reach(room, PAIR).to(room).emit as Emit<E>)(event, payload);
   }
 
   toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void {
-    (this.io.to(conversationRoom(roomId)).except([...exceptSocketIds]).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
-  }
-
-  async isConnected(socketId: string): Promise<boolean> {
-    if (this.io.sockets.sockets.has(socketId)) return true;
-    try {
-      // Asks the other instances (a dead instance no longer subscribes, so it is not waited for).
-      return (await this.io.in(socketId).fetchSockets()).length > 0;
-    } catch {
-      return true; // cannot tell: never take over a connection that may be alive
-    }
+    const room = conversationRoom(roomId);
+    (this.reach(room, PAIR).to(room).except([...exceptSocketIds]).emit as Emit<E>)(event, payload);
   }
 
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void {
-    (this.io.to(socketId).emit as (e: E, p: EventPayload<E>) => boolean)(event, payload);
+    (this.reach(socketId, 1).to(socketId).emit as Emit<E>)(event, payload);
+  }
+
+  async isConnected(socketId: string): Promise<boolean> {
+    return this.io.sockets.sockets.has(socketId);
+  }
+
+  /**
+   * When everyone a room can hold is connected here, emit locally: no round trip through the cluster
+   * adapter (which publishes before it delivers, and so would hold even same-instance chats while Redis
+   * is unreachable). Otherwise go through the adapter to reach the other instances.
+   */
+  private reach(room: string, capacity: number) {
+    return (this.io.sockets.adapter.rooms.get(room)?.size ?? 0) >= capacity ? this.io.local : this.io;
   }
 }

@@ -2,8 +2,9 @@
  * Several instances behind one URL (real processes, real Redis, real PostgreSQL): they behave as one service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 
 const available = hasPostgres() && hasRedis();
@@ -183,4 +184,60 @@ describe('refused configurations', () => {
   });
 });
 
-void collect;
+
+describe.skipIf(!available)('Redis restarted during load', () => {
+  let redisServer: PrivateRedis;
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    redisServer = await startPrivateRedis();
+    cluster = await startCluster(2, { REDIS_URL: redisServer.url });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await redisServer?.destroy();
+  });
+
+  it('chats on one instance go on, new matches fail clearly, and everything recovers by itself with the waiting re-queued', { timeout: 60_000 }, async () => {
+    const [url0, url1] = cluster.urls as [string, string];
+    // A pair on instance 0, a pair across instances, and someone waiting on instance 1.
+    const a = await connect(url0);
+    const b = await connect(url0);
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    const c = await connect(url0);
+    const d = await connect(url1);
+    await request(c.socket, 'join_queue');
+    await request(d.socket, 'join_queue');
+    const waiter = await connect(url1);
+    expect(await request(waiter.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+
+    await redisServer.kill();
+    await eventually(async () => expect((await fetch(url0 + '/readyz')).status).toBe(503), 10_000, 100);
+
+    // Same-instance chat continues.
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(a.socket, 'send_message', { content: 'during the outage' })).toMatchObject({ ok: true });
+    expect((await atB).content).toBe('during the outage');
+    // A cross-instance message is stored and acked; it reaches the other instance once Redis is back.
+    const atD = received(d.socket, 'new_message');
+    expect(await request(c.socket, 'send_message', { content: 'across, during the outage' })).toMatchObject({ ok: true });
+    // New matches fail with a clear code.
+    const newcomer = await connect(url0);
+    expect(await request(newcomer.socket, 'join_queue')).toMatchObject({ ok: false, code: 'MATCHING_UNAVAILABLE' });
+
+    await redisServer.start();
+    await eventually(async () => expect((await fetch(url1 + '/readyz')).status).toBe(200), 15_000, 100);
+    await eventually(() => expect(atD.map((m) => m.content)).toContain('across, during the outage'), 15_000);
+    // The one who waited before the restart is back in the queue and gets matched.
+    const waiterMatched = waitFor(waiter.socket, 'matched', 10_000);
+    await eventually(async () => expect(await request(newcomer.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' }), 10_000, 300);
+    await waiterMatched;
+    // The cross-instance chat works again both ways.
+    const atC = waitFor(c.socket, 'new_message');
+    expect(await request(d.socket, 'send_message', { content: 'after' })).toMatchObject({ ok: true });
+    expect((await atC).content).toBe('after');
+    // Nobody crashed.
+    for (const instance of cluster.instances) expect(instance.child.exitCode).toBeNull();
+    for (const s of [a, b, c, d, waiter, newcomer]) s.socket.close();
+  });
+});
