@@ -1,0 +1,69 @@
+/**
+ * The repository's nginx config in front of three instances: real clients through nginx see one service.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { connect, eventually, received, request, waitFor } from '../helpers/client.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { NGINX_BIN, startNginx, type Nginx } from '../helpers/nginx.js';
+import { hasPostgres, hasRedis, requireService } from '../helpers/services.js';
+
+const available = hasPostgres() && hasRedis() && requireService('nginx', NGINX_BIN !== undefined, 'apt-get install nginx-light');
+
+describe.skipIf(!available)('nginx in front of 3 instances (deploy/nginx.conf)', () => {
+  let cluster: TestCluster;
+  let nginx: Nginx;
+  beforeAll(async () => {
+    cluster = await startCluster(3, { TRUST_PROXY: '127.0.0.1' });
+    nginx = await startNginx(cluster.urls);
+  }, 120_000);
+  afterAll(async () => {
+    await nginx?.stop();
+    await cluster?.stop();
+  });
+
+  it('serves the page with an identity cookie and reports ready', async () => {
+    const page = await fetch(nginx.url + '/');
+    expect(page.headers.get('set-cookie')).toMatch(/^uid=/);
+    expect(await fetch(nginx.url + '/readyz').then((r) => r.json())).toMatchObject({ status: 'ready', redis: 'ok' });
+  });
+
+  it('WebSocket clients spread over the instances are matched and chat through nginx', { timeout: 60_000 }, async () => {
+    const clients = await Promise.all(Array.from({ length: 60 }, () => connect(nginx.url)));
+    const matched = clients.map((c) => waitFor(c.socket, 'matched', 15_000));
+    await Promise.all(clients.map((c) => request(c.socket, 'join_queue')));
+    const rooms = await Promise.all(matched);
+    expect(new Set(rooms.map((r) => r.room_id)).size).toBe(30);
+    // Every pair exchanges a message both ways.
+    const inbox = clients.map((c) => received(c.socket, 'new_message'));
+    await Promise.all(clients.map((c, i) => request(c.socket, 'send_message', { content: `hello ${i}`, cid: `n${i}` })));
+    await eventually(() => {
+      clients.forEach((_, i) => {
+        const partner = clients.findIndex((_o, j) => j !== i && rooms[j]!.room_id === rooms[i]!.room_id);
+        expect(inbox[partner]!.map((m) => m.cid)).toContain(`n${i}`);
+      });
+    }, 10_000);
+    // The connections really were spread: every instance announces some in its heartbeat.
+    const redis = new Redis(cluster.env.REDIS_URL!);
+    await eventually(async () => {
+      const keys = await redis.keys(`${cluster.env.REDIS_PREFIX}inst:*`);
+      const counts = (await redis.mget(...keys)).map((v) => Number(v?.split(' ')[0]));
+      expect(counts).toHaveLength(3);
+      for (const count of counts) expect(count).toBeGreaterThan(5);
+    }, 5_000, 200);
+    redis.disconnect();
+    for (const c of clients) c.socket.close();
+  });
+
+  it('a long-polling client (the original page) works through nginx, sticky to its instance', async () => {
+    const a = await connect(nginx.url, { transports: ['polling'] });
+    const b = await connect(nginx.url, { transports: ['polling', 'websocket'] });
+    await request(a.socket, 'join_queue');
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    const atA = waitFor(a.socket, 'new_message');
+    await request(b.socket, 'send_message', { content: 'through the proxy' });
+    expect((await atA).content).toBe('through the proxy');
+    a.socket.close();
+    b.socket.close();
+  });
+});
