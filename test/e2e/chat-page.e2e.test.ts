@@ -1,15 +1,17 @@
 /**
  * The chat page in a real Chromium against the real server: two strangers match, chat (markup shows
- * literally, 500 code points fit, 501 do not), one leaves, the other starts a new chat; and the language
- * choice persists. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it,
- * except under CI, where its absence fails the run.
+ * literally, 500 code points fit, 501 do not), one leaves, the other starts a new chat, and a closed tab
+ * ends the chat only after the reconnect grace; a message over the rate limit says when to retry; and
+ * the language choice persists. Reconnecting is in
+ * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
+ * without it, except under CI, where its absence fails the run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/server.js';
+import { GENEROUS_LIMITS, startTestServer } from '../helpers/server.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -30,6 +32,8 @@ const skip = !hasChromium && !inCi;
 if (skip) console.warn(`[skip] chat page browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
 
 const WAIT_MS = 10_000;
+/** A closed tab keeps its chat this long (the product's default is 20 s). */
+const RECONNECT_GRACE_MS = 1500;
 const until = { timeout: WAIT_MS, interval: 50 };
 
 /** Builds the page unless a build is already there (`npm test` builds it first). */
@@ -50,12 +54,12 @@ describe.skipIf(skip)('chat page in a browser', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
-  async function openPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  async function openPage(options: Parameters<Browser['newContext']>[0] = {}, url = server.url): Promise<Page> {
     // A zone far from Beijing: message times must still show the Beijing clock the server wrote.
     const context = await browser.newContext({ timezoneId: 'America/New_York', ...options });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(url);
     return page;
   }
 
@@ -72,7 +76,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
     await ensurePageBuilt();
     mkdirSync(screenshotDir, { recursive: true });
-    server = await startTestServer();
+    server = await startTestServer({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   }, 120_000);
 
@@ -185,10 +189,46 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await b.getByTestId('send-btn').click();
     await expect.poll(text(messageTexts(a, false).last()), until).toBe('又见面了');
 
-    // Closing the tab ends the chat for the other side too.
+    // Closing the tab may be a reload: the other side is told and waits for the grace period; then the
+    // chat ends.
     await b.close();
-    await expect.poll(text(a.getByTestId('system-message').last()), until).toBe('对方已断开连接');
+    const notices = a.getByTestId('system-text');
+    await expect.poll(() => notices.allTextContents(), until).toContain('对方连接中断，等待重连…');
+    await expect.poll(text(notices.last()), until).toBe('对方已断开连接');
+    const seen = await notices.allTextContents();
+    expect(seen.indexOf('对方连接中断，等待重连…')).toBeLessThan(seen.indexOf('对方已断开连接'));
     await visible(a.getByTestId('new-chat-btn'));
+    expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
+  });
+
+  it('a message over the rate limit says when to try again and stays in the input', { timeout: 60_000 }, async () => {
+    // One message per 10 s, for this test only.
+    const strict = await startTestServer({ config: { rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 1, messagesPerS: 0.1 } } });
+    try {
+      const a = await openPage({}, strict.url);
+      const b = await openPage({}, strict.url);
+      await myId(a);
+      await myId(b);
+      await a.getByTestId('start-btn').click();
+      await visible(a.getByTestId('waiting-screen'));
+      await b.getByTestId('start-btn').click();
+      await visible(a.getByTestId('chat-screen'));
+
+      const input = a.getByTestId('message-input');
+      await input.fill('第一条');
+      await input.press('Enter');
+      await expect.poll(() => messageTexts(b, false).allTextContents(), until).toEqual(['第一条']);
+      await input.fill('太快了');
+      await input.press('Enter');
+      // The toast names the wait in whole seconds; the text stays, marked as not sent, for a later try.
+      await expect.poll(text(a.getByTestId('toast')), until).toMatch(/^操作太频繁，请 ([1-9]|10) 秒后再试$/);
+      expect(await input.inputValue()).toBe('太快了');
+      expect(await a.getByTestId('composer-hint').textContent()).toBe('发送失败，文字已保留，可再次发送');
+      expect(await messageTexts(a, true).allTextContents()).toEqual(['第一条']);
+      await a.screenshot({ path: resolve(screenshotDir, 'rate-limited.png') });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('remembers English after a reload, and fits a 360px phone', { timeout: 30_000 }, async () => {

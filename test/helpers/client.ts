@@ -15,6 +15,8 @@ export interface ConnectOptions {
   lang?: string;
   /** Sent as `auth.last_message_id`: resume replays messages after it. */
   lastMessageId?: number;
+  /** How long to wait for the server's `session` event. Default 10 s. */
+  timeoutMs?: number;
   /** Socket.IO transports; default WebSocket only. The original page used polling first. */
   transports?: ('polling' | 'websocket')[];
 }
@@ -35,7 +37,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const log: [string, unknown][] = [];
   history.set(socket, log);
   socket.onAny((event: string, payload: unknown) => log.push([event, payload]));
-  const session = await waitFor(socket, 'session');
+  const session = await waitFor(socket, 'session', options.timeoutMs ?? 10_000);
   return { socket, session };
 }
 
