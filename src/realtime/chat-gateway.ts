@@ -41,7 +41,9 @@ function onConnection(socket: ChatSocket, deps: GatewayDeps, handshake: Handshak
   const { chat, flood, signer } = deps;
   const caller = callerOf(socket);
   const actor = { userId: caller.userId, address: socket.data.address };
-  const logger = deps.logger.child({ userId: caller.userId, socketId: socket.id });
+  // Built on first use: most connections never log, and 18,000 idle child loggers cost memory.
+  let child: Logger | undefined;
+  const logger = () => (child ??= deps.logger.child({ userId: caller.userId, socketId: socket.id }));
 
   bindHandler(socket, logger, 'join_queue', joinQueuePayload.nullable(), async () => {
     await flood.checkJoin(actor);
@@ -56,14 +58,13 @@ function onConnection(socket: ChatSocket, deps: GatewayDeps, handshake: Handshak
 
   socket.on('disconnect', (reason) => {
     const end: ConnectionEnd = DELIBERATE.has(reason) ? 'closed' : 'lost';
-    logger.debug({ reason, end }, 'disconnected');
-    chat.disconnect(caller, end).catch((err: unknown) => logger.error({ err }, 'disconnect handling failed'));
+    chat.disconnect(caller, end).catch((err: unknown) => logger().error({ err, reason }, 'disconnect handling failed'));
   });
 
   socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: handshake.status });
   if (handshake.resumed) {
     chat
       .completeResume(caller, handshake.resumed, socket.data.lastMessageId)
-      .catch((err: unknown) => logger.error({ err }, 'resuming failed'));
+      .catch((err: unknown) => logger().error({ err }, 'resuming failed'));
   }
 }

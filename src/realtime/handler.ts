@@ -14,7 +14,7 @@ type Handler<P, R extends object> = (payload: P) => Promise<R>;
 
 export function bindHandler<P, R extends object>(
   socket: ChatSocket,
-  logger: Logger,
+  logger: () => Logger,
   event: string,
   schema: ZodType<P>,
   handler: Handler<P, R>,
@@ -44,8 +44,8 @@ export function bindHandler<P, R extends object>(
 
   function failure(error: unknown): AckError {
     const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
-    if (!isAppError(error)) logger.error({ err: error, event }, 'handler failed');
-    else if (error.cause) logger.warn({ err: error.cause, event, code }, 'handler refused');
+    if (!isAppError(error)) logger().error({ err: error, event }, 'handler failed');
+    else if (error.cause) logger().warn({ err: error.cause, event, code }, 'handler refused');
     const response: AckError = { ok: false, code, message: errorText[socket.data.lang][code] };
     if (isAppError(error) && error.retryAfterMs !== undefined) response.retry_after_ms = error.retryAfterMs;
     return response;

@@ -45,17 +45,48 @@ function plain(w: WallClock, separator: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}${separator}${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
+/*
+ * Every message carries a timestamp, so formatting is on the hot path. Zone offsets change only at
+ * transitions, which fall on quarter hours everywhere; the offset is computed once per zone and quarter
+ * hour with Intl, and each timestamp is then plain arithmetic.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+
+function offsetMinutes(date: Date, zone: string): number {
+  const key = `${zone}|${Math.floor(date.getTime() / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    const w = wallClock(date, zone);
+    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+    offset = Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+    if (offsetCache.size > 10_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function shiftedWallClock(date: Date, offset: number): WallClock {
+  const shifted = new Date(date.getTime() + offset * 60_000);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+  };
+}
+
 /** ISO 8601 with the zone's UTC offset at that instant, to the second. */
 export function formatIso(date: Date, zone: string): string {
-  const w = wallClock(date, zone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  const offsetMinutes = Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${plain(w, 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const offset = offsetMinutes(date, zone);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${plain(shiftedWallClock(date, offset), 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in the zone. */
 export function formatPlain(date: Date, zone: string): string {
-  return plain(wallClock(date, zone), ' ');
+  return plain(shiftedWallClock(date, offsetMinutes(date, zone)), ' ');
 }

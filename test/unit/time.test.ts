@@ -20,3 +20,24 @@ describe('time in the configured zone', () => {
     expect(formatIso(instant, 'Asia/Kolkata')).toBe('2026-01-03T13:44:38+05:30');
   });
 });
+
+describe('cached offsets', () => {
+  it('agree with Intl on every quarter hour around a daylight-saving change and across a year', () => {
+    const reference = (d: Date, zone: string) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+          .formatToParts(d)
+          .map((p) => [p.type, p.value]),
+      );
+      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+    };
+    for (const zone of ['Asia/Shanghai', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+      for (let t = Date.parse('2026-03-01T00:00:00Z'); t < Date.parse('2026-03-15T00:00:00Z'); t += 7 * 60_000 + 13_000) {
+        expect(formatPlain(new Date(t), zone)).toBe(reference(new Date(t), zone));
+      }
+      for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 3 * 3_600_000 + 17_000) {
+        expect(formatPlain(new Date(t), zone)).toBe(reference(new Date(t), zone));
+      }
+    }
+  });
+});
