@@ -4,10 +4,10 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from './database.js';
+import { freePort } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -55,12 +55,4 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       dir.remove();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -1,22 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collect, eventually, matchedPair, request, send, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { collect, eventually, matchedPair, request, send, waitFor } from '../helpers/client.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const suite = serverSuite();
 
 async function pair() {
-  const p = await matchedPair(server.url);
-  open.push(p.a, p.b);
+  const p = await matchedPair(suite.url);
+  suite.track(p.a, p.b);
   return p;
 }
 
@@ -33,7 +23,7 @@ describe('chatting', () => {
     expect(ma).toEqual(mb);
     expect(mb).toMatchObject({ room_id: roomId, sender_id: aId, content: '你好 👋', cid: 'm-1' });
     expect(mb.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
-    const stored = await server.app.repository.listMessages(roomId);
+    const stored = await suite.server.app.repository.listMessages(roomId);
     expect(stored.map((m) => [m.id, m.content])).toEqual([[mb.id, '你好 👋']]);
   });
 
@@ -63,7 +53,7 @@ describe('chatting', () => {
     expect(await request<MessageAck>(a, 'send_message', { content: '😀'.repeat(501) })).toMatchObject({ ok: false, code: 'MESSAGE_TOO_LONG' });
     await eventually(() => expect(received).toHaveLength(2));
     expect(received.map((m) => [...m.content].length)).toEqual([500, 500]);
-    expect(await server.app.repository.listMessages(roomId)).toHaveLength(2);
+    expect(await suite.server.app.repository.listMessages(roomId)).toHaveLength(2);
   });
 
   it('empty and blank-only messages are refused with EMPTY_MESSAGE', async () => {
@@ -93,7 +83,7 @@ describe('chatting', () => {
     ]);
     expect(x).toEqual(y);
     await eventually(() => expect(received.map((m) => m.content)).toEqual(['once', 'race']));
-    expect(await server.app.repository.listMessages(roomId)).toHaveLength(2);
+    expect(await suite.server.app.repository.listMessages(roomId)).toHaveLength(2);
   });
 
   it('messages arrive in the order they were sent', async () => {
@@ -119,7 +109,7 @@ describe('chatting', () => {
     await partnerLeft;
     const atB = collect(b, 'new_message');
     expect(await request<MessageAck>(a, 'send_message', { content: 'anyone?' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
-    expect(await server.app.repository.listMessages(roomId)).toHaveLength(0);
+    expect(await suite.server.app.repository.listMessages(roomId)).toHaveLength(0);
     expect(atB).toHaveLength(0);
   });
 });

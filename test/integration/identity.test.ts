@@ -1,30 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { connect, eventually, request, waitFor } from '../helpers/client.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) s.close();
+const suite = serverSuite({}, async ({ server }) => {
   await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
 });
 
 /** Loads the page as a browser would and returns the identity cookie it sets. */
 async function pageCookie(cookie?: string): Promise<{ setCookie: string; cookie: string }> {
-  const res = await fetch(server.url + '/', { headers: cookie ? { cookie } : {} });
+  const res = await fetch(suite.url + '/', { headers: cookie ? { cookie } : {} });
   const setCookie = res.headers.get('set-cookie') ?? '';
   return { setCookie, cookie: setCookie.split(';')[0]! };
 }
 
 async function client(options: Parameters<typeof connect>[1] = {}) {
-  const c = await connect(server.url, options);
-  open.push(c.socket);
+  const c = await connect(suite.url, options);
+  suite.track(c.socket);
   return c;
 }
 
@@ -74,7 +65,7 @@ describe('two tabs of one identity', () => {
     const tab2 = await client({ cookie });
     expect(await request(tab1.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     expect(await request(tab2.socket, 'join_queue')).toMatchObject({ ok: false, code: 'ALREADY_CHATTING' });
-    expect(await server.app.liveStats.waitingCount()).toBe(1);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(1);
   });
 
   it('a second tab cannot join while the first chats, cannot send into its chat, and closing it leaves the chat alone', async () => {

@@ -1,22 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { connect, matchedPair, request, waitFor } from '../helpers/client.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const suite = serverSuite();
 
 async function pair() {
-  const p = await matchedPair(server.url);
-  open.push(p.a, p.b);
+  const p = await matchedPair(suite.url);
+  suite.track(p.a, p.b);
   return p;
 }
 
@@ -28,7 +18,7 @@ describe('leaving', () => {
     expect(await request(a, 'leave_room_event')).toEqual({ ok: true, room_id: roomId });
     expect(await leftRoom).toEqual({ message: '您已离开聊天' });
     expect(await partnerLeft).toEqual({ message: '对方已离开聊天', reason: 'left' });
-    const room = await server.app.repository.getRoom(roomId);
+    const room = await suite.server.app.repository.getRoom(roomId);
     expect(room).toMatchObject({ isActive: false, endReason: 'left' });
     expect(room!.endedAt).toBeInstanceOf(Date);
   });
@@ -49,31 +39,31 @@ describe('leaving', () => {
     const partnerLeft = waitFor(b, 'partner_left');
     a.close();
     expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected' });
-    expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
     expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
-    const { socket: c } = await connect(server.url);
-    open.push(c);
+    const { socket: c } = await connect(suite.url);
+    suite.track(c);
     expect(await request(c, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
   });
 
   it('leave_room_event while waiting cancels the wait', async () => {
-    const { socket } = await connect(server.url);
-    open.push(socket);
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
     await request(socket, 'join_queue');
     expect(await request(socket, 'leave_room_event')).toEqual({ ok: true, room_id: null });
-    expect(await server.app.liveStats.waitingCount()).toBe(0);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
   });
 
   it('leave_room_event when idle is NOT_IN_CHAT', async () => {
-    const { socket } = await connect(server.url);
-    open.push(socket);
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
     expect(await request(socket, 'leave_room_event')).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
   });
 
   it('texts follow the language the client asks for', async () => {
-    const { socket: a } = await connect(server.url, { lang: 'en' });
-    const { socket: b } = await connect(server.url, { lang: 'en' });
-    open.push(a, b);
+    const { socket: a } = await connect(suite.url, { lang: 'en' });
+    const { socket: b } = await connect(suite.url, { lang: 'en' });
+    suite.track(a, b);
     await request(a, 'join_queue');
     await request(b, 'join_queue');
     const partnerLeft = waitFor(b, 'partner_left');

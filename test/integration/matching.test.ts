@@ -1,24 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connect, eventually, request, send, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { collect, connect, eventually, request, send, waitFor } from '../helpers/client.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) s.close();
+const suite = serverSuite({}, async ({ server }) => {
   // Every test starts with an empty queue: closed sockets leave it.
-  await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+  await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(0));
 });
 
 async function client() {
-  const c = await connect(server.url);
-  open.push(c.socket);
+  const c = await connect(suite.url);
+  suite.track(c.socket);
   return c;
 }
 
@@ -64,9 +55,9 @@ describe('matching', () => {
   });
 
   it('clients on HTTP long-polling (the first transport of the original page) match and chat too', async () => {
-    const a = await connect(server.url, { transports: ['polling'] });
-    const b = await connect(server.url, { transports: ['polling', 'websocket'] });
-    open.push(a.socket, b.socket);
+    const a = await connect(suite.url, { transports: ['polling'] });
+    const b = await connect(suite.url, { transports: ['polling', 'websocket'] });
+    suite.track(a.socket, b.socket);
     const matched = waitFor(a.socket, 'matched');
     await request(a.socket, 'join_queue');
     await request(b.socket, 'join_queue');
@@ -81,14 +72,14 @@ describe('matching', () => {
     await request(a.socket, 'join_queue');
     const again = await request(a.socket, 'join_queue');
     expect(again).toMatchObject({ ok: true, status: 'waiting', waiting_count: 1 });
-    expect(await server.app.liveStats.waitingCount()).toBe(1);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(1);
   });
 
   it('cancelling (leave_queue) leaves the queue, and a later joiner is not matched with the canceller', async () => {
     const a = await client();
     await request(a.socket, 'join_queue');
     expect(await request(a.socket, 'leave_queue')).toEqual({ ok: true, was_waiting: true });
-    expect(await server.app.liveStats.waitingCount()).toBe(0);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
     const matchedA = collect(a.socket, 'matched');
     const b = await client();
     expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
@@ -99,7 +90,7 @@ describe('matching', () => {
     const a = await client();
     await request(a.socket, 'join_queue');
     a.socket.close();
-    await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+    await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(0));
     const b = await client();
     expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
   });
@@ -117,7 +108,7 @@ describe('matching', () => {
       expect(members[0]).not.toBe(members[1]);
     }
     for (const [roomId, members] of byRoom) {
-      const room = await server.app.repository.getRoom(roomId);
+      const room = await suite.server.app.repository.getRoom(roomId);
       expect(new Set([room!.user1Id, room!.user2Id])).toEqual(new Set(members));
     }
   });

@@ -2,27 +2,18 @@
  * Reconnect grace: a lost connection keeps its chat (or its place in the queue) for a while; coming back
  * in time resumes it with every missed message, in order, once.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect, connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverSuite } from '../helpers/suite.js';
 
 const GRACE_MS = 1_500;
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer({ config: { reconnectGraceMs: GRACE_MS } });
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) s.close();
+const suite = serverSuite({ config: { reconnectGraceMs: GRACE_MS } }, async ({ server }) => {
   await eventually(() => expect(server.app.chat.detachedCount).toBe(0), GRACE_MS * 3);
 });
 
 async function client(options: Parameters<typeof connect>[1] = {}) {
-  const c = await connect(server.url, options);
-  open.push(c.socket);
+  const c = await connect(suite.url, options);
+  suite.track(c.socket);
   return c;
 }
 
@@ -55,9 +46,9 @@ describe('reconnect grace', () => {
       expect(await request(b.socket, 'send_message', { content })).toMatchObject({ ok: true });
     }
     const partnerReconnected = waitFor(b.socket, 'partner_reconnected');
-    const back = connect(server.url, { token: a.session.token });
+    const back = connect(suite.url, { token: a.session.token });
     const again = await back;
-    open.push(again.socket);
+    suite.track(again.socket);
     expect(again.session).toMatchObject({ user_id: a.session.user_id, status: 'chatting' });
     const replayed = received(again.socket, 'new_message');
     await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['missed 1', 'missed 2', 'missed 3']));
@@ -74,9 +65,9 @@ describe('reconnect grace', () => {
   it('the returning side gets matched {resumed} first, so a client that knows nothing of resuming shows the chat', async () => {
     const { a, roomId } = await chattingPair();
     loseConnection(a.socket);
-    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
-    const socket = (await connect(server.url, { token: a.session.token })).socket;
-    open.push(socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const socket = (await connect(suite.url, { token: a.session.token })).socket;
+    suite.track(socket);
     const matched = received(socket, 'matched');
     await eventually(() => expect(matched).toEqual([{ room_id: roomId, resumed: true }]));
   });
@@ -86,7 +77,7 @@ describe('reconnect grace', () => {
     const acks: Ack[] = [];
     for (const content of ['one', 'two', 'three']) acks.push(await request<Ack>(b.socket, 'send_message', { content }));
     loseConnection(a.socket);
-    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
     const again = await client({ token: a.session.token, lastMessageId: acks[0]!.message!.id });
     const replayed = received(again.socket, 'new_message');
     await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['two', 'three']));
@@ -95,7 +86,7 @@ describe('reconnect grace', () => {
   it('messages sent while the returning side catches up arrive with no gap and no duplicate', async () => {
     const { a, b } = await chattingPair();
     loseConnection(a.socket);
-    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
     for (let i = 0; i < 20; i++) await request(b.socket, 'send_message', { content: `gap ${i}` });
     // Keep sending while A comes back.
     const sending = (async () => {
@@ -113,7 +104,7 @@ describe('reconnect grace', () => {
     const partnerLeft = waitFor(b.socket, 'partner_left', GRACE_MS * 3);
     loseConnection(a.socket);
     expect(await partnerLeft).toMatchObject({ reason: 'disconnected', message: '对方已断开连接' });
-    expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
     expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     // Coming back after the grace: the chat is over.
     const late = await client({ token: a.session.token });
@@ -133,7 +124,7 @@ describe('reconnect grace', () => {
     const a = await client();
     await request(a.socket, 'join_queue');
     loseConnection(a.socket);
-    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
     const again = await client({ token: a.session.token });
     expect(again.session.status).toBe('waiting');
     const b = await client();
@@ -146,7 +137,7 @@ describe('reconnect grace', () => {
     const a = await client();
     await request(a.socket, 'join_queue');
     loseConnection(a.socket);
-    await eventually(() => expect(server.app.chat.detachedCount).toBe(1));
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
     const b = await client();
     const told = waitFor(b.socket, 'partner_disconnected');
     const ack = await request<{ status: string; room_id: number }>(b.socket, 'join_queue');

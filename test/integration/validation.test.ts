@@ -1,18 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, matchedPair, request, send, waitFor, type TestSocket } from '../helpers/client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { connect, matchedPair, request, send, waitFor } from '../helpers/client.js';
+import { serverSuite } from '../helpers/suite.js';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
+const suite = serverSuite();
 
 const badSendPayloads: [string, unknown[]][] = [
   ['a string instead of an object', ['hello']],
@@ -32,8 +22,8 @@ const badSendPayloads: [string, unknown[]][] = [
 
 describe('malformed payloads', () => {
   it.each(badSendPayloads)('send_message with %s gets INVALID_PAYLOAD and the connection stays usable', async (_name, args) => {
-    const { a, b } = await matchedPair(server.url);
-    open.push(a, b);
+    const { a, b } = await matchedPair(suite.url);
+    suite.track(a, b);
     expect(await request(a, 'send_message', ...args)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD', message: expect.any(String) });
     const atB = waitFor(b, 'new_message');
     expect(await request(a, 'send_message', { content: 'still fine' })).toMatchObject({ ok: true });
@@ -41,8 +31,8 @@ describe('malformed payloads', () => {
   });
 
   it('an oversized message (far beyond 500 characters, within the frame limit) is MESSAGE_TOO_LONG, not a crash', async () => {
-    const { a, b } = await matchedPair(server.url);
-    open.push(a, b);
+    const { a, b } = await matchedPair(suite.url);
+    suite.track(a, b);
     expect(await request(a, 'send_message', { content: 'x'.repeat(5_000) })).toMatchObject({ ok: false, code: 'MESSAGE_TOO_LONG' });
     expect(await request(a, 'send_message', { content: 'ok' })).toMatchObject({ ok: true });
   });
@@ -54,23 +44,23 @@ describe('malformed payloads', () => {
     ['leave_queue', [{ x: 1 }]],
     ['leave_room_event', [5]],
   ] as [string, unknown[]][])('%s with %j gets INVALID_PAYLOAD', async (event, args) => {
-    const { socket } = await connect(server.url);
-    open.push(socket);
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
     expect(await request(socket, event, ...args)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
     expect(await request(socket, 'join_queue')).toMatchObject({ ok: true });
   });
 
   it('without an ack, a malformed payload is answered with an error event carrying a code', async () => {
-    const { socket } = await connect(server.url);
-    open.push(socket);
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
     const error = waitFor(socket, 'error');
     send(socket, 'send_message', 'not an object');
     expect(await error).toEqual({ code: 'INVALID_PAYLOAD', message: '请求格式无效' });
   });
 
   it('unknown events are ignored and the connection stays usable', async () => {
-    const { socket } = await connect(server.url);
-    open.push(socket);
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
     send(socket, 'drop_database', { please: true });
     expect(await request(socket, 'join_queue')).toMatchObject({ ok: true });
   });

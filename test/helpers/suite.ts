@@ -1,0 +1,44 @@
+/**
+ * The usual frame of an integration test file: one real server for the file, and every socket a test
+ * opens closed after it.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { TestSocket } from './client.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
+
+export interface ServerSuite {
+  /** The file's server (available inside tests and hooks). */
+  readonly server: TestServer;
+  readonly url: string;
+  /** Closes these sockets after the current test. */
+  track<T extends TestSocket>(...sockets: T[]): T[];
+}
+
+export function serverSuite(options: TestServerOptions = {}, afterEachTest?: (suite: ServerSuite) => Promise<void>): ServerSuite {
+  let server: TestServer | undefined;
+  const open: TestSocket[] = [];
+  const suite: ServerSuite = {
+    get server() {
+      if (!server) throw new Error('the server starts in beforeAll');
+      return server;
+    },
+    get url() {
+      return suite.server.url;
+    },
+    track(...sockets) {
+      open.push(...sockets);
+      return sockets;
+    },
+  };
+  beforeAll(async () => {
+    server = await startTestServer(options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(async () => {
+    for (const socket of open.splice(0)) socket.close();
+    await afterEachTest?.(suite);
+  });
+  return suite;
+}
