@@ -140,6 +140,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
       io.disconnectSockets(true);
+      // Stalled downloads and idle keep-alive sockets would otherwise hold the HTTP server open.
+      fastify.server.closeAllConnections();
       // A cluster adapter unsubscribes on close, which waits while Redis is unreachable: don't wait long.
       await Promise.race([io.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await fastify.close();

@@ -32,6 +32,8 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         return sendError(reply, 401, 'invalid_password', 'Wrong password');
       }
+      // A fresh token on every login; a session the browser still carried ends here (no fixation).
+      await ctx.sessions.destroy(readSessionToken(request));
       const { token } = await ctx.sessions.create();
       setSessionCookie(request, reply, token);
       await ctx.audit.record({ action: 'login_success', clientAddress: request.ip });

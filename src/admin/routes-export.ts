@@ -42,8 +42,9 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: AdminConte
       .send(exportStream(ctx, filters, format, reply, downloads));
   };
 
-  app.get('/export.csv', handle('csv'));
-  app.get('/export.json', handle('json'));
+  // No automatic HEAD routes: a HEAD would run (and audit) a whole export only to throw the body away.
+  app.get('/export.csv', { exposeHeadRoute: false }, handle('csv'));
+  app.get('/export.json', { exposeHeadRoute: false }, handle('json'));
 }
 
 function exportStream(ctx: AdminContext, filters: RoomFilters, format: ExportFormat, reply: FastifyReply, downloads: Set<FastifyReply>): Readable {

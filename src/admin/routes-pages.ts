@@ -16,7 +16,7 @@ export async function registerPageRoutes(app: FastifyInstance, ctx: AdminContext
     return sendPage(reply, ctx.webDir, session ? 'index.html' : 'login.html');
   });
   // The built files would otherwise be served as plain static files; one address keeps the session logic in one place.
-  for (const file of ['/index.html', '/login.html']) app.get(file, async (_request, reply) => reply.redirect('/admin', 303));
+  for (const path of ['/index.html', '/login.html', '/login']) app.get(path, async (_request, reply) => reply.redirect('/admin', 303));
 }
 
 async function sendPage(reply: FastifyReply, webDir: string, page: PageName): Promise<FastifyReply> {

@@ -1,0 +1,32 @@
+/**
+ * Calls to the admin JSON API. The session cookie travels by itself (same origin); a 401 means the session
+ * ended, so the page goes back to the login form.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.status === 401) {
+    window.location.assign('/admin');
+    throw new ApiError(401, 'unauthorized');
+  }
+  const body = (await response.json().catch(() => ({}))) as T & { message?: string };
+  if (!response.ok) throw new ApiError(response.status, body.message ?? response.statusText);
+  return body;
+}
+
+export async function postJson(path: string, body: unknown): Promise<Response> {
+  return fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  });
+}

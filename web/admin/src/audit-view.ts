@@ -1,0 +1,73 @@
+/** The audit log: newest first, a page at a time. */
+import type { AuditView } from '../../../src/admin/audit-log.js';
+import { getJson } from './api.js';
+import { byTestId, element, plainTime } from './dom.js';
+import { isTextKey, t } from './i18n.js';
+
+interface AuditPage {
+  entries: AuditView[];
+  next_cursor: string | null;
+}
+
+export interface AuditLogView {
+  /** Loads the newest entries (every time: the log grows while you look). */
+  show(): void;
+  render(): void;
+}
+
+export function createAuditView(root: HTMLElement, onError: (error: unknown) => void): AuditLogView {
+  const body = byTestId('audit-body', HTMLTableSectionElement, root);
+  const empty = byTestId('audit-empty', HTMLElement, root);
+  const next = byTestId('audit-next-page', HTMLButtonElement, root);
+  const first = byTestId('audit-first-page', HTMLButtonElement, root);
+  let page: AuditPage | undefined;
+  let cursor: string | undefined;
+
+  async function load(): Promise<void> {
+    try {
+      page = await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      render();
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function row(entry: AuditView): HTMLTableRowElement {
+    const tr = element('tr');
+    tr.dataset['testid'] = 'audit-row';
+    const actionKey = `action_${entry.action}`;
+    const detail = Object.keys(entry.detail).length > 0 ? JSON.stringify(entry.detail) : '';
+    tr.append(
+      element('td', '', plainTime(entry.time)),
+      element('td', '', isTextKey(actionKey) ? t(actionKey) : entry.action),
+      element('td', '', entry.client_address ?? '—'),
+      element('td', 'detail', detail),
+    );
+    return tr;
+  }
+
+  function render(): void {
+    body.replaceChildren(...(page?.entries ?? []).map(row));
+    empty.hidden = (page?.entries.length ?? 0) > 0;
+    next.disabled = !page?.next_cursor;
+    first.disabled = !cursor;
+  }
+
+  next.addEventListener('click', () => {
+    if (!page?.next_cursor) return;
+    cursor = page.next_cursor;
+    void load();
+  });
+  first.addEventListener('click', () => {
+    cursor = undefined;
+    void load();
+  });
+
+  return {
+    show() {
+      cursor = undefined;
+      void load();
+    },
+    render,
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Texts of the admin pages in zh-CN (default) and English. The choice is kept in localStorage under the
+ * same key as the chat page, so one choice serves the whole site. Static markup is translated through
+ * `data-i18n` (text), `data-i18n-placeholder` and `data-i18n-aria-label` attributes.
+ */
+export type Lang = 'zh-CN' | 'en';
+
+const zh = {
+  title: '管理后台',
+  loginTitle: '管理员登录',
+  password: '密码',
+  login: '登录',
+  loggingIn: '正在登录…',
+  wrongPassword: '密码错误',
+  tooManyAttempts: '尝试次数过多，请 {n} 秒后再试',
+  loginFailed: '登录失败，请稍后再试',
+  logout: '退出登录',
+  tabDashboard: '概览',
+  tabRooms: '会话',
+  tabAudit: '审计日志',
+  totalRooms: '总房间数',
+  totalMessages: '总消息数',
+  activeRooms: '活跃房间',
+  onlineNow: '当前在线',
+  waitingNow: '正在等待',
+  messages24h: '24 小时消息',
+  perHour: '近 7 天每小时消息数',
+  updatedAt: '更新于 {n}',
+  from: '开始时间（起）',
+  to: '开始时间（止）',
+  userId: '用户ID',
+  status: '状态',
+  statusAny: '全部',
+  statusActive: '活跃',
+  statusClosed: '已结束',
+  searchText: '消息内容包含',
+  search: '搜索',
+  reset: '重置',
+  exportCsv: '导出 CSV',
+  exportJson: '导出 JSON',
+  roomId: '房间ID',
+  user1: '用户1',
+  user2: '用户2',
+  startedAt: '开始时间',
+  endedAt: '结束时间',
+  messageCount: '消息数',
+  firstPage: '第一页',
+  nextPage: '下一页',
+  noRooms: '没有符合条件的会话',
+  back: '返回列表',
+  conversation: '会话 #{n}',
+  noMessages: '这个会话没有消息',
+  time: '时间',
+  action: '操作',
+  clientAddress: '客户端地址',
+  detail: '详情',
+  noAudit: '暂无记录',
+  action_login_success: '登录成功',
+  action_login_failure: '登录失败',
+  action_logout: '退出登录',
+  action_view_room: '查看会话',
+  action_export: '导出',
+  loadFailed: '加载失败：{n}',
+  sessionExpired: '登录已过期，请重新登录',
+} as const;
+
+export type TextKey = keyof typeof zh;
+
+const en: Record<TextKey, string> = {
+  title: 'Admin',
+  loginTitle: 'Admin login',
+  password: 'Password',
+  login: 'Log in',
+  loggingIn: 'Logging in…',
+  wrongPassword: 'Wrong password',
+  tooManyAttempts: 'Too many attempts; try again in {n} s',
+  loginFailed: 'Login failed; please try again later',
+  logout: 'Log out',
+  tabDashboard: 'Dashboard',
+  tabRooms: 'Conversations',
+  tabAudit: 'Audit log',
+  totalRooms: 'Total rooms',
+  totalMessages: 'Total messages',
+  activeRooms: 'Active rooms',
+  onlineNow: 'Online now',
+  waitingNow: 'Waiting now',
+  messages24h: 'Messages, last 24 h',
+  perHour: 'Messages per hour, last 7 days',
+  updatedAt: 'Updated {n}',
+  from: 'Started from',
+  to: 'Started before',
+  userId: 'User ID',
+  status: 'Status',
+  statusAny: 'Any',
+  statusActive: 'Active',
+  statusClosed: 'Ended',
+  searchText: 'Message contains',
+  search: 'Search',
+  reset: 'Reset',
+  exportCsv: 'Export CSV',
+  exportJson: 'Export JSON',
+  roomId: 'Room ID',
+  user1: 'User 1',
+  user2: 'User 2',
+  startedAt: 'Started',
+  endedAt: 'Ended',
+  messageCount: 'Messages',
+  firstPage: 'First page',
+  nextPage: 'Next page',
+  noRooms: 'No conversations match',
+  back: 'Back to the list',
+  conversation: 'Conversation #{n}',
+  noMessages: 'This conversation has no messages',
+  time: 'Time',
+  action: 'Action',
+  clientAddress: 'Client address',
+  detail: 'Detail',
+  noAudit: 'Nothing recorded yet',
+  action_login_success: 'Login',
+  action_login_failure: 'Failed login',
+  action_logout: 'Logout',
+  action_view_room: 'Viewed conversation',
+  action_export: 'Export',
+  loadFailed: 'Loading failed: {n}',
+  sessionExpired: 'Your session has ended; please log in again',
+};
+
+const STORAGE_KEY = 'lang';
+let current: Lang = 'zh-CN';
+
+export function loadLang(): Lang {
+  try {
+    current = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    current = 'zh-CN'; // storage can be disabled; the default language still works
+  }
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // not persisted, still applied
+  }
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function isTextKey(key: string): key is TextKey {
+  return key in zh;
+}
+
+export function t(key: TextKey, params: { n?: number | string } = {}): string {
+  const text = current === 'en' ? en[key] : zh[key];
+  return params.n === undefined ? text : text.replace('{n}', String(params.n));
+}
+
+/** Applies the language to static markup and the document. */
+export function translate(root: ParentNode = document): void {
+  document.documentElement.lang = current;
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const key = el.dataset['i18n'] ?? '';
+    if (isTextKey(key)) el.textContent = t(key);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
+    const key = el.dataset['i18nPlaceholder'] ?? '';
+    if (isTextKey(key)) el.setAttribute('placeholder', t(key));
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) {
+    const key = el.dataset['i18nAriaLabel'] ?? '';
+    if (isTextKey(key)) el.setAttribute('aria-label', t(key));
+  }
+}
+
+/** Wires a `<select>` of languages: shows the current one and re-translates on change. */
+export function bindLangSwitch(select: HTMLSelectElement, onChange: () => void = () => undefined): void {
+  select.value = loadLang();
+  translate();
+  select.addEventListener('change', () => {
+    setLang(select.value === 'en' ? 'en' : 'zh-CN');
+    translate();
+    onChange();
+  });
+}
