@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import { adminPlugin } from './admin/plugin.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   readiness?: Record<string, () => Promise<void>>;
   /** This instance's id, stamped on its people's activities (cluster mode). */
   instanceId?: string;
+  /** Cluster mode: Redis for limits kept by plugins (admin login attempts). */
+  sharedRedis?: Redis;
   /** Whether another instance is alive (cluster mode). */
   instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
   clock?: Clock;
@@ -101,7 +104,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
   const webDir = config.webDir ?? defaultWebDir();
   await registerPublicRoutes(fastify, { webDir, signer, database: deps.database, readiness: deps.readiness ?? {} });
-  await fastify.register(adminPlugin, { prefix: '/admin', config, database: deps.database, liveStats, clock, logger, webDir });
+  await fastify.register(adminPlugin, {
+    prefix: '/admin',
+    config,
+    database: deps.database,
+    liveStats,
+    clock,
+    logger,
+    webDir,
+    loginLimitRedis: deps.sharedRedis,
+  });
   await fastify.ready();
 
   const repository = deps.repository ?? new SqlChatRepository(deps.database);

@@ -77,6 +77,7 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
       heartbeatTimeout: 3_000,
     }),
     instanceLiveness: presence,
+    sharedRedis: redis.command,
     onlineCount: () => presence.onlineCount(),
     readiness: { redis: async () => void (await redis.command.ping()) },
   };

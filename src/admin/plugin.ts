@@ -6,6 +6,7 @@
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
@@ -38,6 +39,8 @@ export interface AdminPluginOptions {
   webDir: string;
   /** Overrides of limits and timings (tests shorten them); defaults in `DEFAULT_ADMIN_TUNING`. */
   tuning?: Partial<AdminTuning>;
+  /** Cluster mode: a Redis client, so failed-login limits count across every instance. */
+  loginLimitRedis?: Redis;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {
@@ -53,7 +56,11 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   const ctx = await createContext(options);
   installErrorHandler(app);
   // Registered inside this plugin, so the limiter and the form parser apply to admin routes only.
-  await app.register(fastifyRateLimit, { global: false });
+  // In cluster mode the counts live in Redis (shared); if Redis is unreachable, logins are not blocked by it.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(options.loginLimitRedis ? { redis: options.loginLimitRedis, skipOnError: true, nameSpace: `${options.config.redisPrefix}admin-login:` } : {}),
+  });
   await app.register(fastifyFormbody);
 
   app.addHook('onRequest', async (request) => {

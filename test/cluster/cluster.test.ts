@@ -8,12 +8,13 @@ import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.j
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 
 const available = hasPostgres() && hasRedis();
+const CLUSTER_ADMIN_PASSWORD = 'cluster-admin-password';
 
 describe.skipIf(!available)('three instances', () => {
   let cluster: TestCluster;
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
-    cluster = await startCluster(3);
+    cluster = await startCluster(3, { ADMIN_PASSWORD: CLUSTER_ADMIN_PASSWORD });
   }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -92,6 +93,22 @@ describe.skipIf(!available)('three instances', () => {
     expect(waiting).toMatchObject({ status: 'matched' });
     a.socket.close();
     b.socket.close();
+  });
+
+  it('admin sessions and failed-login limits hold across instances', async () => {
+    const login = (url: string, password: string) =>
+      fetch(url + '/admin/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+    const ok = await login(cluster.urls[0]!, CLUSTER_ADMIN_PASSWORD);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
+    // The session made on instance 0 works on instance 2, and the figures are the cluster's.
+    const stats = await fetch(cluster.urls[2]! + '/admin/api/stats', { headers: { cookie } });
+    expect(stats.status).toBe(200);
+    // Wrong passwords tried on different instances count together (5 attempts a minute per address).
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(cluster.urls[i % 3]!, 'wrong')).status);
+    expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(statuses.at(-1)).toBe(429);
   });
 
   it('one identity in two tabs on two instances: only one may wait or chat', async () => {
