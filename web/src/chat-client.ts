@@ -2,31 +2,59 @@
  * The page's side of the wire protocol: one Socket.IO connection (same origin; the signed `uid` cookie
  * identifies the user), typed events, and requests that always settle — every emit carries an ack with
  * a timeout, and a timeout becomes `{ ok: false, code: 'TIMEOUT' }` like any server refusal.
+ *
+ * The connection comes back by itself after any drop (socket.io-client's reconnection, plus a manual one
+ * where the library gives up: the server closed the connection, or refused the handshake). Each attempt
+ * sends the current `auth`, so the server can put the page back into its chat and replay what it missed.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
   AckResponse,
   ClientToServerEvents,
+  HandshakeAuth,
   JoinQueueResult,
   LeaveRoomResult,
   SendMessageResult,
   ServerToClientEvents,
 } from '../../src/shared/protocol.js';
-import type { ClientErrorCode, Lang } from './i18n.js';
+import type { ClientErrorCode, ErrorInfo, Lang } from './i18n.js';
 
+/** How long one request waits for the server's answer. */
 const ACK_TIMEOUT_MS = 5000;
+/** A message whose ack timed out is sent again, with the same cid, this many times. */
+const SEND_RETRIES = 3;
+/** First delay, and cap, of the page's own reconnection after the server closed or refused the connection. */
+const MANUAL_RECONNECT_MS = 2000;
+const MANUAL_RECONNECT_MAX_MS = 30_000;
 
 export type Result<T extends object = object> =
   | ({ ok: true } & T)
-  | { ok: false; code: ClientErrorCode; message: string };
+  | { ok: false; code: ClientErrorCode; message: string; retry_after_ms?: number };
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+
+export interface ChatClientOptions {
+  /** Read at every (re)connection, so the server's own texts follow the chosen language. */
+  lang(): Lang;
+  /**
+   * Highest message id shown in the current chat (0 when none yet), or undefined when not in a chat.
+   * Sent at every reconnection; the first connection of a page load sends 0 instead, so a page reloaded
+   * mid-chat gets the whole conversation replayed.
+   */
+  lastMessageId(): number | undefined;
+  /** The server refused the connection (e.g. too many connections); the page tries again later. */
+  onRefused(error: ErrorInfo): void;
+}
 
 export interface ChatClient {
   on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void;
   onConnectionChange(handler: (state: ConnectionState) => void): void;
+  readonly connected: boolean;
+  /** Opens a fresh connection now (when offline: without waiting for the next scheduled attempt). */
+  reconnect(): void;
   joinQueue(): Promise<Result<JoinQueueResult>>;
   leaveQueue(): Promise<Result>;
+  /** Sends a message, and again with the same `cid` when no answer comes in time. */
   sendMessage(content: string, cid: string): Promise<Result<SendMessageResult>>;
   leaveRoom(): Promise<Result<LeaveRoomResult>>;
 }
@@ -45,24 +73,83 @@ function settle<T extends object>(err: Error | null, res: AckResponse<T> | undef
   return res;
 }
 
-/**
- * @param lang read at every (re)connection, so the server's own texts follow the chosen language.
- */
-export function createChatClient(lang: () => Lang): ChatClient {
+/** The `{code, message}` a refusing handshake middleware puts in `connect_error`'s `data`. */
+function refusalOf(err: Error): ErrorInfo | undefined {
+  const data: unknown = (err as { data?: unknown }).data;
+  if (typeof data !== 'object' || data === null || !('code' in data) || typeof data.code !== 'string') return undefined;
+  return { code: data.code };
+}
+
+export function createChatClient(options: ChatClientOptions): ChatClient {
   // The token from `session` is sent back on reconnection, so the ID survives even without the cookie.
   let token: string | undefined;
-  const socket: ChatSocket = io({
-    auth: (cb) => cb(token === undefined ? { lang: lang() } : { lang: lang(), token }),
-  });
+  let everConnected = false;
+  const auth = (): HandshakeAuth => {
+    const lastMessageId = everConnected ? options.lastMessageId() : 0;
+    return {
+      lang: options.lang(),
+      ...(token === undefined ? {} : { token }),
+      ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),
+    };
+  };
+  const socket: ChatSocket = io({ auth: (cb) => cb(auth()) });
   socket.on('session', (session) => {
     token = session.token;
   });
 
   const connectionHandlers: ((state: ConnectionState) => void)[] = [];
   const report = (state: ConnectionState): void => connectionHandlers.forEach((handler) => handler(state));
-  socket.on('connect', () => report('connected'));
-  socket.on('disconnect', () => report('reconnecting'));
-  socket.on('connect_error', () => report(socket.active ? 'reconnecting' : 'connecting'));
+
+  // socket.io-client stops reconnecting when the server closed the connection on purpose (it shuts down
+  // or restarts) or a handshake middleware refused it; the page keeps trying, more slowly each time.
+  let manualDelayMs = MANUAL_RECONNECT_MS;
+  let manualTimer: ReturnType<typeof setTimeout> | undefined;
+  const reconnectLater = (): void => {
+    clearTimeout(manualTimer);
+    manualTimer = setTimeout(() => {
+      if (!socket.active) socket.connect();
+    }, manualDelayMs);
+    manualDelayMs = Math.min(manualDelayMs * 2, MANUAL_RECONNECT_MAX_MS);
+  };
+
+  socket.on('connect', () => {
+    everConnected = true;
+    manualDelayMs = MANUAL_RECONNECT_MS;
+    clearTimeout(manualTimer);
+    report('connected');
+  });
+  socket.on('disconnect', (reason) => {
+    report('reconnecting');
+    if (reason === 'io server disconnect') reconnectLater();
+  });
+  socket.on('connect_error', (err) => {
+    report(everConnected ? 'reconnecting' : 'connecting');
+    if (socket.active) return; // a network failure: socket.io-client tries again by itself
+    const refusal = refusalOf(err);
+    if (refusal) options.onRefused(refusal);
+    reconnectLater();
+  });
+  // Back online (a phone leaving a tunnel, Wi-Fi coming back): try now rather than at the next backoff step.
+  window.addEventListener('online', () => {
+    if (!socket.connected) reconnect();
+  });
+
+  function reconnect(): void {
+    clearTimeout(manualTimer);
+    if (socket.connected) {
+      // Closing the transport, not `socket.disconnect()`: the server takes that for a lost connection
+      // and keeps the chat for its grace period, where a deliberate disconnect would end it at once.
+      // socket.io-client then reconnects by itself.
+      socket.io.engine.close();
+      return;
+    }
+    socket.disconnect(); // drops the pending attempt and its backoff delay
+    socket.connect();
+  }
+
+  function request<T extends object>(send: (ack: (err: Error | null, res?: AckResponse<T>) => void) => void): Promise<Result<T>> {
+    return new Promise((done) => send((err, res) => done(settle(err, res))));
+  }
 
   return {
     on(event, handler) {
@@ -73,27 +160,32 @@ export function createChatClient(lang: () => Lang): ChatClient {
       connectionHandlers.push(handler);
       handler(socket.connected ? 'connected' : 'connecting');
     },
+    get connected() {
+      return socket.connected;
+    },
+    reconnect,
     joinQueue() {
-      return new Promise((done) =>
-        socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', {}, (err, res) => done(settle<JoinQueueResult>(err, res))),
-      );
+      return request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', {}, ack));
     },
     leaveQueue() {
-      return new Promise((done) =>
-        socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, (err, res) => done(settle(err, res))),
-      );
+      return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, ack));
     },
-    sendMessage(content, cid) {
-      return new Promise((done) =>
-        socket
-          .timeout(ACK_TIMEOUT_MS)
-          .emit('send_message', { content, cid }, (err, res) => done(settle(err, res))),
-      );
+    async sendMessage(content, cid) {
+      // Retried here rather than with the Manager's `retries` option, which would queue every event
+      // (leave, join) behind a message that waits for its answer, and retry those as well.
+      // A send made while offline waits in socket.io-client's buffer until the connection is back
+      // (or its timeout); the server stores one message per cid whatever the number of tries.
+      let result: Result<SendMessageResult> | undefined;
+      for (let attempt = 0; attempt <= SEND_RETRIES; attempt++) {
+        result = await request<SendMessageResult>((ack) =>
+          socket.timeout(ACK_TIMEOUT_MS).emit('send_message', { content, cid }, ack),
+        );
+        if (result.ok || result.code !== 'TIMEOUT') return result;
+      }
+      return result ?? { ok: false, code: 'TIMEOUT', message: '' };
     },
     leaveRoom() {
-      return new Promise((done) =>
-        socket.timeout(ACK_TIMEOUT_MS).emit('leave_room_event', {}, (err, res) => done(settle(err, res))),
-      );
+      return request<LeaveRoomResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_room_event', {}, ack));
     },
   };
 }

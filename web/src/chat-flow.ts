@@ -1,13 +1,21 @@
 /**
  * What the page does, screen by screen: start → waiting → chat → (ended) → start or a new chat.
  * The server owns the truth: `matched` always opens the chat it names, whatever the page was showing,
- * and messages appear only when the server broadcasts them.
+ * messages appear only as the server stored them, and after a reconnection its `session` says whether
+ * the chat (or the wait) is still on.
+ *
+ * A lost connection does not end anything: the server keeps the chat for a grace period, the page keeps
+ * the chat screen with sending disabled, and on return `matched {resumed}` plus the missed messages put
+ * it back where it was.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
 import { errorText, t, type TextKey } from './i18n.js';
 import type { MessageList } from './message-list.js';
 import { newCid } from './new-cid.js';
+import { createPartnerCountdown } from './partner-countdown.js';
+import { createResumeWatch } from './resume-watch.js';
+import { createSlowSends } from './slow-sends.js';
 import type { Screens } from './screens.js';
 import type { Toast } from './toast.js';
 import type { EndReason } from '../../src/shared/protocol.js';
@@ -31,9 +39,13 @@ export interface ChatFlow {
   start(): void;
   /** Sends a text the composer has already checked (not blank, not too long). */
   send(text: string): void;
+  /** The user changed the text in the input. */
+  edited(): void;
   cancel(): void;
   leave(): void;
   newChat(): void;
+  /** Highest message id shown in the live chat (0 if none), undefined when not in one: for the handshake. */
+  lastMessageId(): number | undefined;
 }
 
 const END_TEXT: Record<EndReason, TextKey> = {
@@ -54,21 +66,61 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const { screens, messages, composer, toast } = views;
   let phase: 'start' | 'waiting' | 'chat' = 'start';
   let roomId: number | null = null;
+  /** The chat on screen is still going on (false once it has ended). */
   let chatLive = false;
+  /** The current connection carries the chat (false from a drop until the server resumes it). */
+  let linked = false;
+  let online = false;
   let myUserId: string | null = null;
   /**
    * A text whose send failed, given back to the input, and its cid: sending that same text again reuses
    * the cid, so a send that did reach the server (an ack lost to a timeout) is not stored twice.
    */
   let retry: { text: string; cid: string } | null = null;
+  const sends = createSlowSends(() => refreshComposer());
+  const countdown = createPartnerCountdown(messages);
 
-  const fail = (res: Result & { ok: false }): void => toast.show(errorText(res.code, res.message));
+  const fail = (res: Result & { ok: false }): void => toast.show(errorText(res));
+
+  const resume = createResumeWatch({
+    busy: () => phase === 'waiting' || (phase === 'chat' && chatLive) || (phase === 'start' && resume.reloadedFrom !== null),
+    retry: () => client.reconnect(),
+    giveUp() {
+      if (phase === 'chat') return endChat('chatEndedWhileAway');
+      resume.remember(null);
+      if (phase !== 'waiting') return;
+      toast.show(errorText({ code: 'ALREADY_CHATTING' }));
+      showStart();
+    },
+  });
+
+  const refreshComposer = (): void => {
+    const live = phase === 'chat' && chatLive;
+    composer.setEnabled(live && linked);
+    if (!live) composer.setStatus('ready');
+    else if (!linked) composer.setStatus('offline');
+    else if (retry && composer.text() === retry.text) composer.setStatus('failed');
+    else composer.setStatus(sends.slow ? 'sending' : 'ready');
+  };
 
   const showStart = (): void => {
     phase = 'start';
     roomId = null;
     chatLive = false;
+    countdown.stop();
+    resume.remember(null);
+    refreshComposer();
     screens.show('start');
+  };
+
+  const showWaiting = (): void => {
+    phase = 'waiting';
+    roomId = null;
+    chatLive = false;
+    countdown.stop();
+    views.waitingCount.hidden = true;
+    resume.remember('waiting');
+    screens.show('waiting');
   };
 
   const showWaitingCount = (count: number): void => {
@@ -77,26 +129,42 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.waitingCount.hidden = false;
   };
 
-  const openChat = (id: number): void => {
-    if (phase === 'chat' && roomId === id) return;
+  /** A chat the page is not showing yet: a new match, or (after a reload) the one it had. */
+  const openChat = (id: number, note: 'matched' | 'chatRestored'): void => {
     phase = 'chat';
     roomId = id;
     chatLive = true;
+    linked = true;
     retry = null;
+    countdown.stop();
     messages.clear();
-    messages.addSystem('matched');
+    messages.addSystem(note);
     views.endedBar.hidden = true;
     setText(views.leaveButton, 'leave');
     composer.setText('');
-    composer.setEnabled(true);
+    resume.remember('chat');
+    refreshComposer();
     screens.show('chat');
     composer.focus();
+  };
+
+  /** Back in the chat on screen after a drop; the messages missed meanwhile follow. */
+  const resumeChat = (): void => {
+    chatLive = true;
+    linked = true;
+    views.endedBar.hidden = true;
+    setText(views.leaveButton, 'leave');
+    messages.addSystem('reconnected');
+    resume.remember('chat');
+    refreshComposer();
   };
 
   const endChat = (key: TextKey): void => {
     if (phase !== 'chat' || !chatLive) return;
     chatLive = false;
-    composer.setEnabled(false);
+    countdown.stop();
+    resume.remember(null);
+    refreshComposer();
     views.endedBar.hidden = false;
     setText(views.leaveButton, 'backHome');
     // After the bar has taken its space, so the notice scrolls into view above it.
@@ -105,66 +173,116 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   let joining = false;
   const join = async (): Promise<void> => {
-    phase = 'waiting';
-    views.waitingCount.hidden = true;
-    screens.show('waiting');
+    showWaiting();
     joining = true;
     const res = await client.joinQueue().finally(() => (joining = false));
     if (!res.ok) {
+      // Lost with the connection: the `session` after reconnecting says whether the server got it.
+      if (res.code === 'TIMEOUT' && !client.connected) return;
       fail(res);
       if (phase === 'waiting') showStart();
     } else if (res.status === 'matched') {
-      openChat(res.room_id);
+      if (phase !== 'chat' || roomId !== res.room_id) openChat(res.room_id, 'matched');
     } else {
       showWaitingCount(res.waiting_count);
     }
   };
 
   const send = async (text: string): Promise<void> => {
-    if (!chatLive) return;
+    if (phase !== 'chat' || !chatLive || !linked) return;
     const cid = retry?.text === text ? retry.cid : newCid();
+    const room = roomId;
     retry = null;
     composer.setText('');
-    const res = await client.sendMessage(text, cid);
-    if (res.ok) return;
+    refreshComposer();
+    const res = await sends.track(client.sendMessage(text, cid));
+    const sameChat = phase === 'chat' && roomId === room && chatLive;
+    if (res.ok) {
+      // Normally already shown from `new_message`; the ack covers a broadcast lost with a connection.
+      if (sameChat && res.message.room_id === roomId) messages.addMessage(res.message, true);
+      return;
+    }
+    if (res.code === 'NOT_IN_CHAT') {
+      // While reconnecting, the `session` that follows says whether the chat is still on.
+      if (sameChat && linked) {
+        fail(res);
+        endChat('chatEnded');
+      }
+      return;
+    }
     fail(res);
-    if (res.code === 'NOT_IN_CHAT') return endChat('chatEnded');
     // Give the text back for a retry, unless the user has started typing something else.
-    if (chatLive && composer.text() === '') {
+    if (sameChat && composer.text() === '') {
       composer.setText(text);
       retry = { text, cid };
     }
+    refreshComposer();
   };
 
-  client.on('session', ({ user_id }) => {
+  client.on('session', ({ user_id, status }) => {
     myUserId = user_id;
     views.myId.textContent = user_id;
+    if (status !== 'idle') return resume.expect();
+    const reloadedFrom = resume.reloadedFrom;
+    resume.settled();
+    // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
+    if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
+    else if (phase === 'waiting' && !joining) void join();
+    else if (phase === 'start' && reloadedFrom !== null) {
+      resume.remember(null);
+      if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
+    }
   });
-  client.on('waiting', ({ waiting_count }) => showWaitingCount(waiting_count));
-  client.on('matched', ({ room_id }) => openChat(room_id));
+  client.on('waiting', ({ waiting_count }) => {
+    if (resume.expecting) {
+      resume.settled();
+      if (phase !== 'waiting') showWaiting(); // e.g. a page reloaded while waiting
+    }
+    showWaitingCount(waiting_count);
+  });
+  client.on('matched', ({ room_id, resumed }) => {
+    resume.settled();
+    if (phase === 'chat' && roomId === room_id) {
+      if (resumed) resumeChat();
+      return;
+    }
+    // A resumed chat the page does not show: reloaded mid-chat, or matched while away from the queue.
+    openChat(room_id, resumed && phase === 'start' ? 'chatRestored' : 'matched');
+  });
   client.on('new_message', (message) => {
     if (phase === 'chat' && message.room_id === roomId) messages.addMessage(message, message.sender_id === myUserId);
   });
+  client.on('partner_disconnected', ({ grace_ms }) => {
+    if (phase === 'chat' && chatLive) countdown.start(grace_ms);
+  });
+  client.on('partner_reconnected', () => {
+    if (phase !== 'chat' || !chatLive) return;
+    countdown.stop();
+    messages.addSystem('partnerReconnected');
+  });
   client.on('partner_left', ({ reason }) => endChat(END_TEXT[reason] ?? 'partnerLeft'));
+  client.on('server_shutdown', () => endChat('serverShutdown'));
   client.on('left_room', () => {
     if (phase === 'chat' && chatLive) showStart();
   });
-  client.on('error', ({ code, message }) => toast.show(errorText(code, message)));
+  client.on('error', (error) => toast.show(errorText(error)));
 
-  // The server ends a conversation, and forgets a place in the queue, when the connection drops;
-  // a reconnection is a new connection. So a live chat is over, and a waiting user queues again.
-  let online = false;
   client.onConnectionChange((state) => {
     const wasOnline = online;
     online = state === 'connected';
-    if (!online && wasOnline) endChat('connectionLost');
-    // A join sent while offline is still on its way (Socket.IO buffers it); don't send a second one.
-    if (online && !wasOnline && phase === 'waiting' && !joining) void join();
+    // Coming back is handled by the `session` that follows; going away only pauses the chat.
+    if (wasOnline && !online) {
+      resume.lost();
+      linked = false;
+      refreshComposer();
+    }
   });
 
   return {
     start: () => void join(),
     newChat: () => void join(),
+    send: (text) => void send(text),
+    edited: refreshComposer,
     cancel() {
       if (phase !== 'waiting') return;
       showStart();
@@ -184,6 +302,10 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
         }
       });
     },
-    send: (text) => void send(text),
+    lastMessageId() {
+      if (phase === 'chat' && chatLive) return messages.lastId();
+      // Reloaded mid-chat and not back in it yet (the first try may not get it): replay it all.
+      return phase === 'start' && resume.reloadedFrom === 'chat' ? 0 : undefined;
+    },
   };
 }

@@ -1,32 +1,50 @@
 /**
  * The message input bar: a code-point counter ("n/500", red past the limit), Enter to send (not while
- * an IME is composing; Shift+Enter for a new line), and the checks that need no server round trip.
+ * an IME is composing; Shift+Enter for a new line), the checks that need no server round trip, and a
+ * status line under it (offline, sending, not sent).
  */
 import { codePointLength, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
-import type { ClientErrorCode } from './i18n.js';
+import { t, type ClientErrorCode, type TextKey } from './i18n.js';
 
 export interface ComposerElements {
   form: HTMLFormElement;
   input: HTMLTextAreaElement;
   counter: HTMLElement;
   button: HTMLButtonElement;
+  /** The status line. */
+  hint: HTMLElement;
 }
 
 export interface ComposerHandlers {
   send(text: string): void;
   /** The text was not sent, and why. */
   reject(code: ClientErrorCode): void;
+  /** The user changed the text. */
+  edited(text: string): void;
 }
+
+/**
+ * `ready`: nothing to say. `offline`: the connection is being restored (sending is disabled meanwhile).
+ * `sending`: a message is taking long to be confirmed. `failed`: the text in the input was not sent.
+ */
+export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed';
+
+const HINTS: Record<Exclude<ComposerStatus, 'ready'>, TextKey> = {
+  offline: 'hintOffline',
+  sending: 'hintSending',
+  failed: 'hintSendFailed',
+};
 
 export interface Composer {
   setEnabled(enabled: boolean): void;
+  setStatus(status: ComposerStatus): void;
   /** Replaces the text (empty to clear). */
   setText(text: string): void;
   text(): string;
   focus(): void;
 }
 
-export function createComposer({ form, input, counter, button }: ComposerElements, handlers: ComposerHandlers): Composer {
+export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
   let enabled = true;
 
   const refresh = (): void => {
@@ -53,13 +71,29 @@ export function createComposer({ form, input, counter, button }: ComposerElement
     event.preventDefault();
     form.requestSubmit();
   });
-  input.addEventListener('input', refresh);
+  input.addEventListener('input', () => {
+    refresh();
+    handlers.edited(input.value);
+  });
   refresh();
 
   return {
     setEnabled(value) {
       enabled = value;
       refresh();
+    },
+    setStatus(status) {
+      form.dataset['status'] = status;
+      if (status === 'ready') {
+        hint.hidden = true;
+        hint.textContent = '';
+        delete hint.dataset['i18n'];
+        return;
+      }
+      hint.dataset['status'] = status;
+      hint.dataset['i18n'] = HINTS[status];
+      hint.textContent = t(HINTS[status]);
+      hint.hidden = false;
     },
     setText(text) {
       input.value = text;

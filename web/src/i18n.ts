@@ -26,9 +26,17 @@ const zh = {
   matched: '已匹配到聊天对象，开始聊天吧！',
   partnerLeft: '对方已离开聊天',
   partnerDisconnected: '对方已断开连接',
+  partnerConnectionLost: '对方连接中断，等待重连…',
+  partnerReconnected: '对方已重新连接',
+  graceLeft: '（{n} 秒）',
+  reconnected: '已重新连接',
+  chatRestored: '已恢复之前的聊天',
   serverShutdown: '服务器正在重启，请稍后重新匹配',
   chatEnded: '聊天已结束',
-  connectionLost: '连接已断开，聊天已结束',
+  chatEndedWhileAway: '连接中断期间聊天已结束',
+  hintOffline: '连接已中断，正在重新连接…恢复后即可继续发送',
+  hintSending: '发送中…',
+  hintSendFailed: '发送失败，文字已保留，可再次发送',
   newChat: '新的聊天',
   statusConnecting: '连接中…',
   statusConnected: '已连接',
@@ -57,9 +65,17 @@ const en: Record<TextKey, string> = {
   matched: 'You are now chatting with a stranger. Say hi!',
   partnerLeft: 'Your partner left the chat',
   partnerDisconnected: 'Your partner disconnected',
+  partnerConnectionLost: 'Your partner lost the connection, waiting for them to come back…',
+  partnerReconnected: 'Your partner is back',
+  graceLeft: ' ({n} s)',
+  reconnected: 'Reconnected',
+  chatRestored: 'Your chat was restored',
   serverShutdown: 'The server is restarting, please match again shortly',
   chatEnded: 'The chat has ended',
-  connectionLost: 'Connection lost, the chat has ended',
+  chatEndedWhileAway: 'The chat ended while you were disconnected',
+  hintOffline: 'Connection lost, reconnecting… you can send again once it is back',
+  hintSending: 'Sending…',
+  hintSendFailed: 'Not sent. Your text is kept: send it again',
   newChat: 'New chat',
   statusConnecting: 'Connecting…',
   statusConnected: 'Connected',
@@ -97,6 +113,19 @@ const errorsEn: Record<ClientErrorCode, string> = {
   SERVER_BUSY: 'The server is busy, please retry',
   INTERNAL_ERROR: 'Something went wrong on the server, please retry',
   TIMEOUT: 'The network timed out, please retry',
+};
+
+/** Errors that come with `retry_after_ms`: the same texts saying when to try again. */
+type RetryableCode = 'RATE_LIMITED' | 'SERVER_BUSY';
+const retryTexts: Record<Lang, Record<RetryableCode, string>> = {
+  'zh-CN': {
+    RATE_LIMITED: '操作太频繁，请 {n} 秒后再试',
+    SERVER_BUSY: '服务器繁忙，请 {n} 秒后重试',
+  },
+  en: {
+    RATE_LIMITED: 'Too many requests, try again in {n} s',
+    SERVER_BUSY: 'The server is busy, try again in {n} s',
+  },
 };
 
 const texts: Record<Lang, Record<TextKey, string>> = { 'zh-CN': zh, en };
@@ -143,10 +172,24 @@ function isClientErrorCode(code: string): code is ClientErrorCode {
   return Object.hasOwn(errorsZh, code);
 }
 
-/** Localized text of an error code; an unknown code shows the server's own message. */
-export function errorText(code: string, fallback?: string): string {
+/** What the page gets to describe an error: a code, maybe the server's text and a retry hint. */
+export interface ErrorInfo {
+  code: string;
+  message?: string;
+  /** With RATE_LIMITED and SERVER_BUSY: when trying again makes sense. */
+  retry_after_ms?: number;
+}
+
+/**
+ * Localized text of an error; with a retry hint it says in how many seconds (rounded up) to try again.
+ * An unknown code shows the server's own message.
+ */
+export function errorText({ code, message, retry_after_ms: retryAfterMs }: ErrorInfo): string {
+  if ((code === 'RATE_LIMITED' || code === 'SERVER_BUSY') && retryAfterMs !== undefined && retryAfterMs > 0) {
+    return retryTexts[current][code].replace('{n}', String(Math.ceil(retryAfterMs / 1000)));
+  }
   if (isClientErrorCode(code)) return errors[current][code];
-  return fallback && fallback.length > 0 ? fallback : errors[current].INTERNAL_ERROR;
+  return message && message.length > 0 ? message : errors[current].INTERNAL_ERROR;
 }
 
 /** Re-renders every `data-i18n*` element under `root` in the current language. */

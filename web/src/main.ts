@@ -34,14 +34,21 @@ const composer = createComposer(
     input: byTestId('message-input', HTMLTextAreaElement),
     counter: byTestId('char-count', HTMLElement),
     button: byTestId('send-btn', HTMLButtonElement),
+    hint: byTestId('composer-hint', HTMLElement),
   },
   {
     send: (text) => flow?.send(text),
-    reject: (code) => toast.show(errorText(code)),
+    reject: (code) => toast.show(errorText({ code })),
+    edited: () => flow?.edited(),
   },
 );
 
-const client = createChatClient(getLang);
+// The flow is created after the client (it listens to it); the client asks it only when (re)connecting.
+const client = createChatClient({
+  lang: getLang,
+  lastMessageId: () => flow?.lastMessageId(),
+  onRefused: (error) => toast.show(errorText(error)),
+});
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
 
 flow = createChatFlow(client, {
