@@ -122,17 +122,25 @@ export class ChatService {
     await this.endActivity(caller.userId, current, 'disconnected');
   }
 
-  /** Status of an identity for a connection that is opening, taking over its activity if it was detached. */
-  async attach(caller: Caller): Promise<{ status: SessionStatus; resumed?: Activity }> {
+  /**
+   * Status of an identity for a connection that is opening, taking over its activity if its connection
+   * was lost, is gone without a goodbye (its instance died), or — with `takeOver`, the same page coming
+   * back — is still considered open. An activity held by another open connection belongs to another tab.
+   */
+  async attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Activity }> {
     const current = await this.deps.registry.get(caller.userId);
     if (!current) return { status: 'idle' };
-    // Held by a live connection: another tab. Held by a connection that is gone without a goodbye (its
-    // instance died before anyone noticed): this connection takes over, as after a drop.
-    if (!current.detached && (await this.holderConnected(current))) return { status: current.kind };
+    const replacing = !current.detached && !options.takeOver;
+    if (replacing && (await this.holderConnected(current))) return { status: current.kind };
     const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId };
-    if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller);
+    if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller, options);
     this.graceTimers.get(caller.userId)?.();
     this.graceTimers.delete(caller.userId);
+    if (!current.detached) {
+      // The old connection may still be open (a reload the server has not seen close yet): retire it.
+      if (current.kind === 'chatting') this.deps.notifier.leaveConversation(current.socketId, current.roomId);
+      this.deps.notifier.disconnect(current.socketId);
+    }
     return { status: current.kind, resumed: { ...resumed, detached: current.detached } };
   }
 
@@ -197,13 +205,18 @@ export class ChatService {
 
   private async detach(caller: Caller, current: Activity, sinceMs = this.deps.clock.now().getTime()): Promise<void> {
     const { registry, clock, notifier, repository, reconnectGraceMs } = this.deps;
-    let resumeAfterId = current.detached?.resumeAfterId;
-    if (current.kind === 'chatting' && !current.detached) {
-      // What the lost connection was sent; a client that names its own last message id overrides it.
-      resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
-    }
-    const detached: Activity = { ...current, detached: { sinceMs, resumeAfterId }, instanceId: this.deps.instanceId };
+    // Detached first, with nothing else awaited before: a reconnection arriving now must find it resumable.
+    const detached: Activity = { ...current, detached: { sinceMs, resumeAfterId: current.detached?.resumeAfterId }, instanceId: this.deps.instanceId };
     if (!(await registry.transition(caller.userId, { socketId: caller.socketId }, detached))) return;
+    if (current.kind === 'chatting' && !current.detached) {
+      // Where replay starts for a client that does not name its last message: after what the lost
+      // connection was sent. Recorded only if the activity is still the detached one.
+      const resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
+      if (resumeAfterId !== undefined) {
+        const withReplayPoint: Activity = { ...detached, detached: { sinceMs, resumeAfterId } };
+        await registry.transition(caller.userId, { socketId: caller.socketId, roomId: current.roomId }, withReplayPoint);
+      }
+    }
     if (current.kind === 'chatting' && !current.detached) {
       notifier.leaveConversation(caller.socketId, current.roomId);
       const partner = await registry.get(current.partnerId);

@@ -16,6 +16,8 @@ export interface ChatNotifier {
   toConversation<E extends ServerEvent>(roomId: number, event: E, payload: EventPayload<E>): void;
   /** Emits to the conversation's delivery group except some connections. */
   toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void;
+  /** Closes a connection (on this instance or another) that has been replaced. */
+  disconnect(socketId: string): void;
   /** Whether a connection is open on this instance. */
   isConnected(socketId: string): Promise<boolean>;
   /** Emits to one connection. */

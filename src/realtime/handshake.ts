@@ -32,6 +32,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
     socket.data.lang = parseLang(data.lang ?? socket.handshake.headers['accept-language']?.split(',')[0]);
     socket.data.address = addressOf(socket.request);
     socket.data.lastMessageId = data.last_message_id;
+    socket.data.resume = data.resume === true;
     next();
   };
 }
@@ -49,7 +50,7 @@ export function connectionLimitMiddleware(limits: ConnectionLimits) {
 export function resumeMiddleware(chat: ChatService, results: WeakMap<ChatSocket, HandshakeResult>) {
   return (socket: ChatSocket, next: Next): void => {
     chat
-      .attach({ userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang })
+      .attach({ userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang }, { takeOver: socket.data.resume })
       .then((result) => {
         results.set(socket, result);
         next();

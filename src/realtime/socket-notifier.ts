@@ -43,6 +43,12 @@ export class SocketNotifier implements ChatNotifier {
     (this.reach(socketId, 1).to(socketId).emit as Emit<E>)(event, payload);
   }
 
+  disconnect(socketId: string): void {
+    const local = this.io.sockets.sockets.get(socketId);
+    if (local) local.disconnect(true);
+    else this.io.in(socketId).disconnectSockets(true);
+  }
+
   async isConnected(socketId: string): Promise<boolean> {
     return this.io.sockets.sockets.has(socketId);
   }

@@ -128,6 +128,8 @@ export interface SocketData {
   address: string;
   /** From the handshake: last message the client has, for replay on resume. */
   lastMessageId: number | undefined;
+  /** From the handshake: take over this identity's activity from an older connection of the same page. */
+  resume: boolean;
 }
 
 /** Handshake `auth` fields a client may send. All optional; unknown fields are ignored. */
@@ -136,5 +138,11 @@ export const handshakeAuth = z.object({
   lang: z.string().max(10).optional(),
   /** Id of the last message this client has shown: a resumed chat replays everything after it. */
   last_message_id: z.number().int().nonnegative().optional(),
+  /**
+   * This connection continues the same page's previous one (a reload, a network switch): it takes over
+   * the identity's chat or wait even if the server has not yet noticed the old connection is gone.
+   * Without it, an activity held by a connection that looks alive belongs to another tab.
+   */
+  resume: z.boolean().optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuth>;

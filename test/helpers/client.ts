@@ -15,6 +15,8 @@ export interface ConnectOptions {
   lang?: string;
   /** Sent as `auth.last_message_id`: resume replays messages after it. */
   lastMessageId?: number;
+  /** Sent as `auth.resume`: this connection continues the same page's previous one. */
+  resume?: boolean;
   /** How long to wait for the server's `session` event. Default 10 s. */
   timeoutMs?: number;
   /** Socket.IO transports; default WebSocket only. The original page used polling first. */
@@ -31,6 +33,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       ...(options.token ? { token: options.token } : {}),
       ...(options.lang ? { lang: options.lang } : {}),
       ...(options.lastMessageId !== undefined ? { last_message_id: options.lastMessageId } : {}),
+      ...(options.resume ? { resume: true } : {}),
     },
     extraHeaders: options.cookie ? { cookie: options.cookie } : {},
   });

@@ -99,6 +99,32 @@ describe('reconnect grace', () => {
     expect(messages.map((m) => m.content)).toEqual(Array.from({ length: 60 }, (_, i) => `gap ${i}`));
   });
 
+  it('the same page coming back (auth.resume) takes its chat over even before the old connection is seen closing', async () => {
+    const { a, b, roomId } = await chattingPair();
+    await request(b.socket, 'send_message', { content: 'hello' });
+    // The old connection is still open as far as the server knows (a reload racing the close).
+    const again = await client({ token: a.session.token, resume: true, lastMessageId: 0 });
+    expect(again.session.status).toBe('chatting');
+    const matched = received(again.socket, 'matched');
+    const replayed = received(again.socket, 'new_message');
+    await eventually(() => expect(matched).toEqual([{ room_id: roomId, resumed: true }]));
+    await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['hello']));
+    await eventually(() => expect(a.socket.connected).toBe(false));
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(again.socket, 'send_message', { content: 'took over' })).toMatchObject({ ok: true });
+    expect((await atB).content).toBe('took over');
+    // The retired connection's end does not end the chat.
+    expect(collect(b.socket, 'partner_left')).toEqual([]);
+  });
+
+  it('without auth.resume, a second connection of the identity stays a second tab', async () => {
+    const { a } = await chattingPair();
+    const other = await client({ token: a.session.token });
+    expect(other.session.status).toBe('chatting');
+    expect(await request(other.socket, 'send_message', { content: 'x' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    expect(a.socket.connected).toBe(true);
+  });
+
   it('if the connection does not come back in time, the partner gets partner_left and can match again', async () => {
     const { a, b, roomId } = await chattingPair();
     const partnerLeft = waitFor(b.socket, 'partner_left', GRACE_MS * 3);

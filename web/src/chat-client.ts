@@ -42,6 +42,11 @@ export interface ChatClientOptions {
    * mid-chat gets the whole conversation replayed.
    */
   lastMessageId(): number | undefined;
+  /**
+   * Whether this tab holds a chat or wait (kept across reloads): the handshake then asks the server to
+   * hand it over from this page's previous connection, even if that one has not been seen closing yet.
+   */
+  ownsActivity(): boolean;
   /** The server refused the connection (e.g. too many connections); the page tries again later. */
   onRefused(error: ErrorInfo): void;
 }
@@ -90,6 +95,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       lang: options.lang(),
       ...(token === undefined ? {} : { token }),
       ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),
+      ...(options.ownsActivity() ? { resume: true } : {}),
     };
   };
   const socket: ChatSocket = io({ auth: (cb) => cb(auth()) });

@@ -46,6 +46,8 @@ export interface ChatFlow {
   newChat(): void;
   /** Highest message id shown in the live chat (0 if none), undefined when not in one: for the handshake. */
   lastMessageId(): number | undefined;
+  /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
+  ownsActivity(): boolean;
 }
 
 const END_TEXT: Record<EndReason, TextKey> = {
@@ -301,6 +303,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
           fail(res);
         }
       });
+    },
+    ownsActivity() {
+      return resume.owns;
     },
     lastMessageId() {
       if (phase === 'chat' && chatLive) return messages.lastId();

@@ -47,6 +47,7 @@ const composer = createComposer(
 const client = createChatClient({
   lang: getLang,
   lastMessageId: () => flow?.lastMessageId(),
+  ownsActivity: () => flow?.ownsActivity() ?? false,
   onRefused: (error) => toast.show(errorText(error)),
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));

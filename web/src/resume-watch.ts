@@ -43,6 +43,8 @@ export interface ResumeWatch {
   readonly reloadedFrom: TabActivity | null;
   /** Remembers what this tab is doing, for a reload. */
   remember(activity: TabActivity | null): void;
+  /** Whether this tab is (or was, before a reload or a drop) in a chat or wait of its own. */
+  readonly owns: boolean;
 }
 
 function recall(): TabActivity | null {
@@ -90,6 +92,9 @@ export function createResumeWatch(options: ResumeWatchOptions): ResumeWatch {
     },
     get reloadedFrom() {
       return reloadedFrom;
+    },
+    get owns() {
+      return recall() !== null;
     },
     remember(activity) {
       try {
