@@ -1,0 +1,316 @@
+/**
+ * `npm run bench -- <command> [options]`: starts the real server, drives it with forked socket.io-client
+ * workers over loopback, prints Markdown tables and writes JSON (and an SVG chart for `messages`) to
+ * bench/results/. Commands: messages (default), connections, matching, smoke, profile <file>, chart <json>.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { messagesChart, type ChartSeries } from './chart.js';
+import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
+import { machineInfo } from './proc.js';
+import { formatProfile, summariseProfile } from './profile.js';
+import { resultsDir, saveResults, writeJson, writeText } from './report.js';
+import { connectionsTable, matchingTable, messagesTables } from './tables.js';
+import { runConnections } from './scenarios/connections.js';
+import { runMatching } from './scenarios/matching.js';
+import { runMessages, type MessagesRun } from './scenarios/messages.js';
+
+const USAGE = `npm run bench -- [command] [options]
+
+commands:
+  messages      throughput/latency ladder (default)
+  connections   idle connection ladder, RSS per connection
+  matching      N clients join at once; time to all matched, pairing check
+  smoke         all three with --quick (CI: well under a minute)
+  export [...]  admin export benchmark (options: bench/export-bench.ts)
+  profile FILE  summarise a .cpuprofile
+  chart FILE    redraw the SVG of a messages JSON result
+
+options:
+  --db pglite|postgres|none[,…]   storage (messages: several run one after another)   [pglite]
+  --database-url URL              PostgreSQL server for --db postgres (a fresh database is created and dropped)
+                                  [$BENCH_DATABASE_URL or ${DEFAULT_POSTGRES_URL}]
+  --steps a,b,c                   messages: offered msg/s; connections: open sockets
+  --pairs N                       messages: chatting pairs        [1000, more if a user would pass half its rate limit]
+  --duration S                    seconds per step                                        [messages 60, connections 10]
+  --hold-last S                   connections: hold of the last step                      [60]
+  --drain S                       messages: wait for late acks/deliveries after a step    [10]
+  --clients N                     matching: clients                                       [10000]
+  --urls a,b                      matching: use running servers instead of starting one
+  --workers K                     load-generator processes                                [2, more for many sockets]
+  --content-chars N               messages: characters per message                        [48]
+  --wait-quiet S                  messages: before a step, wait up to S s for the machine to idle [60; quick 0]
+  --noisy-retries N               messages: repeat a step disturbed by other processes' CPU (> 35% of a core) at most N times [2]
+  --nice N                        run the server, its PostgreSQL backends and the generator at nice N
+                                  (--nice=-10, as root) when other jobs share the machine
+  --env KEY=VALUE                 extra server environment (repeatable), e.g. WRITE_QUEUE_MAX=50000
+  --cpu-prof                      run the server with --cpu-prof and summarise the profile
+  --quick                         tiny smoke run
+  --keep-db                       keep the bench database / data directory
+  --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
+`;
+
+type Args = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      'database-url': { type: 'string' },
+      steps: { type: 'string' },
+      pairs: { type: 'string' },
+      duration: { type: 'string' },
+      'hold-last': { type: 'string' },
+      drain: { type: 'string' },
+      clients: { type: 'string' },
+      urls: { type: 'string' },
+      workers: { type: 'string' },
+      'content-chars': { type: 'string' },
+      'wait-quiet': { type: 'string' },
+      'noisy-retries': { type: 'string' },
+      nice: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'cpu-prof': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      'keep-db': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+const log = (line: string) => console.log(line);
+
+/** The server's default flood-control rate per identity (RATE_MESSAGES_PER_S). */
+const DEFAULT_MESSAGES_PER_USER_PER_S = 5;
+
+async function main(): Promise<number> {
+  // `export` has options of its own (bench/export-bench.ts).
+  if (process.argv[2] === 'export') return exportCommand(process.argv.slice(3));
+  const { values, positionals } = parse(process.argv.slice(2));
+  const command = positionals[0] ?? 'messages';
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = Boolean(values.quick || values.smoke);
+  switch (command) {
+    case 'messages':
+      return messages(values, quick);
+    case 'connections':
+      return connections(values, quick);
+    case 'matching':
+      return matching(values, quick);
+    case 'smoke':
+    case 'quick': {
+      const results = [await messages(values, true), await connections(values, true), await matching(values, true)];
+      return Math.max(...results);
+    }
+    case 'profile':
+      console.log(formatProfile(summariseProfile(required(positionals[1], 'profile FILE'))));
+      return 0;
+    case 'chart': {
+      const file = required(positionals[1], 'chart FILE');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { startedAt: string; machine: { cpus: number }; runs: MessagesRun[] };
+      const path = drawChart(data.runs, data.startedAt, data.machine.cpus, false);
+      console.log(`chart: ${path}`);
+      return 0;
+    }
+    default:
+      console.error(`unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function messages(values: Args, quick: boolean): Promise<number> {
+  const dbs = dbList(values.db);
+  const startedAt = new Date().toISOString();
+  const steps = numbers(values.steps) ?? (quick ? [100, 500] : [100, 1000, 5000, 10000]);
+  const serverEnv = envPairs(values.env);
+  // Each user may send RATE_MESSAGES_PER_S (server default 5): keep every socket at half of that or less.
+  const perUserRate = Number(serverEnv.RATE_MESSAGES_PER_S ?? DEFAULT_MESSAGES_PER_USER_PER_S);
+  const minPairs = Math.ceil(Math.max(...steps) / perUserRate);
+  const pairs = int(values.pairs) ?? Math.max(quick ? 50 : 1000, minPairs);
+  if (pairs < minPairs) log(`note: ${pairs} pairs send ${Math.max(...steps) / (2 * pairs)} msg/s per user at the top step; the server allows ${perUserRate}/s per user (expect RATE_LIMITED)`);
+  const options = {
+    dbs,
+    steps,
+    pairs,
+    durationS: num(values.duration) ?? (quick ? 3 : 60),
+    drainS: num(values.drain) ?? (quick ? 5 : 10),
+    workers: int(values.workers) ?? 2,
+    contentChars: int(values['content-chars']) ?? 48,
+    tickMs: 5,
+    adminUrl: adminUrl(values),
+    keepDb: Boolean(values['keep-db']),
+    cpuProfDir: values['cpu-prof'] ? join(resultsDir, 'profiles') : undefined,
+    serverEnv,
+    waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
+    nice: niceValue(values.nice),
+    noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),
+  };
+  const machine = machineInfo();
+  const runs = await runMessages(options, log);
+  const versions = runs.map((r) => `${r.db}: ${r.version ?? '?'}`).join('; ');
+  const data = { kind: 'messages', startedAt, machine: { ...machine, storage: versions }, options, runs };
+  const name = `messages-${dbs.join('-')}`;
+  const path = saveResults(name, data, { out: values.out, quick });
+  // A single step is no curve: the chart is drawn for ladders only.
+  const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
+  const chart = stepCount > runs.length ? drawChart(runs, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
+  log(`\n${messagesTables(runs)}\n\nresults: ${path}\nchart: ${chart}`);
+  for (const run of runs) {
+    if (!run.profile) continue;
+    const summary = formatProfile(summariseProfile(run.profile, run.loadWindow));
+    writeText(run.profile.replace(/\.cpuprofile$/, '.summary.md'), summary + '\n');
+    log(`\n${summary}`);
+  }
+  const broken = runs.some(
+    (r) => r.error !== undefined || r.verification?.ok === false || r.steps.some((s) => s.undelivered > 0 || s.deliveredTwice > 0),
+  );
+  return broken ? 1 : 0;
+}
+
+function drawChart(runs: MessagesRun[], startedAt: string, cpus: number, quick: boolean, out?: string): string {
+  const series: ChartSeries[] = runs.map((r) => ({
+    label: r.db,
+    points: r.steps.map((s) => ({ offered: s.offered, delivered: s.deliveredPerS, p50Ms: s.latency.p50Ms, p99Ms: s.latency.p99Ms, pass: s.pass })),
+  }));
+  const dbs = runs.map((r) => r.db).join('-');
+  const duration = runs[0]?.steps[0]?.durationS;
+  const pairs = runs[0]?.pairs;
+  const svg = messagesChart(series, {
+    title: `Messages: ${runs.map((r) => r.db).join(' vs ')} — ${startedAt.slice(0, 10)}`,
+    subtitle: `${pairs ?? '?'} chatting pairs, ${duration ?? '?'} s per step, open-loop; server, database and load generator on one ${cpus}-core machine`,
+    latencyTargetMs: 50,
+  });
+  const path = out ? out.replace(/\.json$/, '') + '.svg' : join(resultsDir, `messages-${dbs}${quick ? '-quick' : ''}.svg`);
+  writeText(path, svg);
+  return path;
+}
+
+async function connections(values: Args, quick: boolean): Promise<number> {
+  const steps = numbers(values.steps) ?? (quick ? [200, 500] : [1000, 2000, 5000, 10000, 15000, 18000]);
+  const options = {
+    db: dbList(values.db)[0]!,
+    steps,
+    durationS: num(values.duration) ?? (quick ? 2 : 10),
+    holdLastS: num(values['hold-last']) ?? (quick ? 2 : 60),
+    settleS: quick ? 2 : 20,
+    nice: niceValue(values.nice),
+    // Each worker holds at most ~5,000 sockets: far below its open-files limit.
+    workers: int(values.workers) ?? Math.max(2, Math.ceil(Math.max(...steps) / 5000)),
+    adminUrl: adminUrl(values),
+    keepDb: Boolean(values['keep-db']),
+    serverEnv: envPairs(values.env),
+  };
+  const startedAt = new Date().toISOString();
+  const run = await runConnections(options, log);
+  const path = saveResults('connections', { kind: 'connections', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
+  log(`\n${connectionsTable(run)}\n\nresults: ${path}`);
+  return run.error ? 1 : 0;
+}
+
+async function matching(values: Args, quick: boolean): Promise<number> {
+  const clients = int(values.clients) ?? (quick ? 500 : 10_000);
+  const options = {
+    db: dbList(values.db)[0]!,
+    clients: clients + (clients % 2),
+    workers: int(values.workers) ?? Math.max(2, Math.ceil(clients / 5000)),
+    urls: values.urls ? values.urls.split(',').map((u) => u.trim()).filter(Boolean) : [],
+    timeoutS: 30,
+    nice: niceValue(values.nice),
+    adminUrl: adminUrl(values),
+    keepDb: Boolean(values['keep-db']),
+    serverEnv: envPairs(values.env),
+  };
+  const startedAt = new Date().toISOString();
+  const run = await runMatching(options, log);
+  const path = saveResults('matching', { kind: 'matching', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
+  log(`\n${matchingTable(run)}\n\nresults: ${path}`);
+  const c = run.check;
+  return run.error || c.oddRooms || c.selfMatches || c.doubleMatches || c.duplicateIdentities ? 1 : 0;
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  const { parseExportArgs, runExportBench, exportTable } = await import('./export-bench.js');
+  const { options, out } = parseExportArgs(argv);
+  const result = await runExportBench(options);
+  const path = out ?? join(resultsDir, `export-${options.db}-${options.format}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`);
+  writeJson(path, result);
+  log(`\n${exportTable([result])}\n\nresults: ${path}`);
+  return 0;
+}
+
+function dbList(value: string | undefined): DbKind[] {
+  const list = (value ?? 'pglite').split(',').map((s) => s.trim());
+  for (const db of list) if (!DB_KINDS.includes(db as DbKind)) throw new Error(`--db must be one of ${DB_KINDS.join(', ')} (got '${db}')`);
+  return list as DbKind[];
+}
+
+function adminUrl(values: Args): string {
+  return values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_POSTGRES_URL;
+}
+
+function envPairs(list: string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of list ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--env needs KEY=VALUE (got '${pair}')`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+function niceValue(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error(`--nice needs a whole number from -20 to 19 (got '${value}')`);
+  return n;
+}
+
+function numbers(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => Number(s.trim().replace(/k$/i, '000')));
+  if (list.some((n) => !(n > 0))) throw new Error(`--steps needs positive numbers (got '${value}')`);
+  return list;
+}
+
+function num(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`expected a positive number, got '${value}'`);
+  return n;
+}
+
+function int(value: string | undefined): number | undefined {
+  const n = num(value);
+  if (n !== undefined && !Number.isInteger(n)) throw new Error(`expected a whole number, got '${value}'`);
+  return n;
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`usage: ${what}`);
+  return value;
+}
+
+// Ctrl-C or a kill: exit through process.exit so the 'exit' handlers stop the server and the workers.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the server and the workers`);
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

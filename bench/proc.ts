@@ -1,0 +1,212 @@
+/**
+ * What Linux tells about processes and the machine, read from /proc: CPU time, resident memory,
+ * open-file limits. CPU is reported as percent of one core (200% = both cores of a 2-core machine).
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { nowMs } from './clock.js';
+
+const CLOCK_TICKS_PER_S = clockTicks();
+
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU ticks the process has used, or undefined once it is gone. */
+export function processTicks(pid: number): number | undefined {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  // The command name may contain spaces and parentheses; the fields after its last ')' are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+}
+
+/** Resident set size in bytes, or undefined once the process is gone. */
+export function rssBytes(pid: number): number | undefined {
+  const match = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+/** Open file descriptors of a process (counting /proc/<pid>/fd). */
+export function openFiles(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Soft limit of open files of a process. */
+export function openFilesLimit(pid: number): number | undefined {
+  const match = /Max open files\s+(\d+|unlimited)/.exec(read(`/proc/${pid}/limits`) ?? '');
+  if (!match) return undefined;
+  return match[1] === 'unlimited' ? Infinity : Number(match[1]);
+}
+
+/** Every PostgreSQL server process on this machine (postmaster, backends, writers). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (read(`/proc/${entry}/comm`)?.trim() === 'postgres') pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Busy ticks summed over all cores, from /proc/stat. */
+function machineBusyTicks(): number {
+  const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';
+  const [, user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  void idle;
+  void iowait;
+  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+}
+
+/**
+ * Sets the scheduling priority (nice value, −20 … 19) of processes; processes already gone are skipped.
+ * Used on a machine shared with other jobs, so the measured processes get the CPU they ask for. With
+ * `autogroup`, the nice value of the processes' scheduler autogroup (one per session, Linux
+ * `sched_autogroup_enabled`) is set too: across sessions the kernel shares CPU by autogroup, so a
+ * process's own nice value alone does not win CPU from other sessions' jobs.
+ */
+export function renice(pids: readonly number[], nice: number, options: { autogroup: boolean }): void {
+  for (const pid of pids) {
+    try {
+      os.setPriority(pid, nice);
+      if (options.autogroup) writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    } catch {
+      // Gone, or not ours to change: measured as it is.
+    }
+  }
+}
+
+/** Our own processes (and their session's autogroup) and the database backends serving us (only the processes). */
+export function reniceAll(own: readonly number[], backends: readonly number[], nice: number): void {
+  renice(own, nice, { autogroup: true });
+  renice(backends, nice, { autogroup: false });
+}
+
+/** Groups of processes whose CPU is measured together, e.g. `{ server: () => [pid] }`. */
+export type PidGroups = Record<string, () => number[]>;
+
+/** CPU use over a window, per group and for the whole machine, in percent of one core. */
+export interface CpuUse {
+  groups: Record<string, number>;
+  machine: number;
+  /** Machine minus the groups: everything else running on the box (other jobs, the kernel's share). */
+  other: number;
+}
+
+export class CpuWindow {
+  private readonly started = nowMs();
+  private readonly machineStart = machineBusyTicks();
+  private readonly starts: Record<string, Map<number, number>> = {};
+
+  constructor(private readonly groups: PidGroups) {
+    for (const [name, pids] of Object.entries(groups)) this.starts[name] = snapshot(pids());
+  }
+
+  /** CPU used since construction. */
+  end(): CpuUse {
+    const seconds = Math.max((nowMs() - this.started) / 1000, 1e-3);
+    const percent = (ticks: number) => (ticks / CLOCK_TICKS_PER_S / seconds) * 100;
+    const groups: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(this.groups)) {
+      const before = this.starts[name]!;
+      let ticks = 0;
+      // A process that appeared during the window counts from zero; one that vanished is not counted.
+      for (const [pid, now] of snapshot(pids())) ticks += now - (before.get(pid) ?? 0);
+      groups[name] = percent(ticks);
+    }
+    const machine = percent(machineBusyTicks() - this.machineStart);
+    const measured = Object.values(groups).reduce((a, b) => a + b, 0);
+    return { groups, machine, other: Math.max(0, machine - measured) };
+  }
+}
+
+function snapshot(pids: number[]): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const pid of pids) {
+    const ticks = processTicks(pid);
+    if (ticks !== undefined) map.set(pid, ticks);
+  }
+  return map;
+}
+
+/**
+ * RSS after start-up has settled: V8 gives back start-up memory some time after the process goes idle
+ * (sooner or later depending on the machine's load), so wait at least `minMs`, then until the lowest value
+ * seen has not dropped by more than 1% for 10 s, at most `maxMs`; the lowest value is the baseline.
+ */
+export async function settledRss(pid: number, minMs: number, maxMs: number): Promise<number> {
+  const start = nowMs();
+  let low = rssBytes(pid) ?? 0;
+  let lowSince = start;
+  while (nowMs() - start < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rss = rssBytes(pid) ?? low;
+    if (rss < low * 0.99) lowSince = nowMs();
+    low = Math.min(low, rss);
+    if (nowMs() - start >= minMs && nowMs() - lowSince >= 10_000) break;
+  }
+  return low;
+}
+
+/** Samples a process's RSS once a second and remembers the peak. */
+export class RssPeak {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, intervalMs = 1_000) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    this.peak = Math.max(this.peak, rssBytes(this.pid) ?? 0);
+  }
+
+  /** Stops sampling; returns the peak and the last value. */
+  stop(): { peakBytes: number; lastBytes: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { peakBytes: this.peak, lastBytes: rssBytes(this.pid) ?? 0 };
+  }
+}
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  openFilesLimit: number | undefined;
+  /** 1-minute load average when the run started: anything above ~0 means other work shares the machine. */
+  loadAverage1m: number;
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    openFilesLimit: openFilesLimit(process.pid),
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+}

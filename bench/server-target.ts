@@ -1,0 +1,69 @@
+/**
+ * Starts the server under test on a database target, with the profiler if asked, and stops it again.
+ * Shared by every scenario.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDbTarget, type DbKind, type DbTarget } from './database-target.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+/**
+ * Every simulated user connects from 127.0.0.1, where real users come from many addresses: the per-address
+ * limits (connections, messages, joins) are lifted so they measure the server, not one address's quota.
+ * Per-identity limits (messages per user per second, joins per user) stay at the server's defaults.
+ * `--env` overrides any of these.
+ */
+export const BENCH_SERVER_ENV: Readonly<Record<string, string>> = {
+  MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  RATE_MESSAGES_PER_ADDRESS_PER_S: '10000000',
+  RATE_JOINS_PER_ADDRESS_PER_MIN: '100000000',
+};
+
+export interface TargetOptions {
+  db: DbKind;
+  adminUrl: string;
+  keepDb: boolean;
+  /** Directory for a `.cpuprofile` of the server, or undefined for no profiling. */
+  cpuProfDir: string | undefined;
+  /** Extra server environment, e.g. WRITE_QUEUE_MAX. */
+  env?: Record<string, string>;
+}
+
+export interface RunningTarget {
+  server: ServerProcess;
+  target: DbTarget;
+  version: string | undefined;
+}
+
+export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
+  const target = await createDbTarget(options.db, options.adminUrl, options.keepDb);
+  try {
+    const version = await target.version().catch(() => undefined);
+    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+    if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
+    const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env }, nodeArgs });
+    if (options.db === 'none' && !/CHAT_STORAGE=memory/.test(server.output())) {
+      await server.stop();
+      throw new Error('--db none: the server did not confirm CHAT_STORAGE=memory at start (it would store as usual)');
+    }
+    return { server, target, version };
+  } catch (error) {
+    await target.cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The main thread's `.cpuprofile` of process `pid` (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`;
+ * the tsx loader runs in a second thread with its own profile).
+ */
+export function mainThreadProfile(dir: string, pid: number): string | undefined {
+  let best: { path: string; mtime: number } | undefined;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.cpuprofile') || !name.includes(`.${pid}.0.`)) continue;
+    const path = join(dir, name);
+    const mtime = statSync(path).mtimeMs;
+    if (!best || mtime > best.mtime) best = { path, mtime };
+  }
+  return best?.path;
+}

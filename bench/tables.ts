@@ -1,0 +1,102 @@
+/**
+ * The result tables of each scenario, as Markdown.
+ */
+import { formatCounts, table } from './report.js';
+import { round } from './stats.js';
+import type { ConnectionsRun } from './scenarios/connections.js';
+import type { MatchingRun } from './scenarios/matching.js';
+import type { MessagesRun } from './scenarios/messages.js';
+
+export function messagesTables(runs: MessagesRun[]): string {
+  const steps = table(
+    ['db', 'offered/s', 'delivered/s', 'acked ok', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'gen lag p99 ms', 'server CPU %', 'pg CPU %', 'gen CPU %', 'other CPU %', 'server RSS MB', 'lost', 'result'],
+    runs.flatMap((r) =>
+      r.steps.map((s) => [
+        r.db,
+        s.offered,
+        s.deliveredPerS,
+        s.ackOk,
+        formatCounts({ ...s.ackErrors, unanswered: s.unanswered }),
+        s.latency.p50Ms,
+        s.latency.p95Ms,
+        s.latency.p99Ms,
+        s.latency.maxMs,
+        s.ackLatency.p99Ms,
+        s.sendLagP99Ms,
+        s.cpu.groups.server ?? 0,
+        s.cpu.groups.postgres ?? 0,
+        s.cpu.groups.generator ?? 0,
+        s.cpu.other,
+        s.serverRssMB.peak,
+        s.lost === undefined ? 'n/a' : String(s.lost),
+        s.pass ? 'pass' : `FAIL: ${s.failures.join('; ')}`,
+      ]),
+    ),
+  );
+  const checks = table(
+    ['db', 'offered/s', 'sent', 'stored', 'lost (acked, not stored)', 'stored twice', 'delivered, not stored', 'refused, stored', 'undelivered (acked)', 'delivered twice'],
+    runs.flatMap((r) =>
+      r.steps.map((s) => {
+        const v = r.verification?.steps.find((x) => x.step === s.step);
+        const cell = (n: number | undefined): string | number => n ?? 'n/a';
+        return [r.db, s.offered, s.sent, cell(v?.stored), cell(v?.lost), cell(v?.storedTwice), cell(v?.deliveredNotStored), cell(v?.refusedButStored), s.undelivered, s.deliveredTwice];
+      }),
+    ),
+  );
+  const errors = runs.filter((r) => r.error).map((r) => `${r.db}: ERROR ${r.error}`);
+  for (const r of runs) {
+    if (r.discarded.length) errors.push(`${r.db}: ${r.discarded.length} step(s) repeated because other processes used the CPU (kept in the JSON under "discarded")`);
+  }
+  return ['Per step (latency = send → partner receipt; gen lag = how late the generator sent against its schedule; CPU in % of one core over the send window):', steps, '', 'Correctness (checked against the database after the run):', checks, ...errors].join('\n');
+}
+
+export function connectionsTable(run: ConnectionsRun): string {
+  const rows = run.steps.map((s) => [
+    s.connections,
+    s.openS,
+    s.connectP99Ms,
+    s.failed,
+    s.holdS,
+    s.dropped,
+    s.serverRssMB,
+    s.rssPerConnectionKB,
+    s.marginalKB,
+    s.serverOpenFiles ?? 0,
+    s.cpu.groups.server ?? 0,
+    s.pass ? 'pass' : 'FAIL',
+  ]);
+  return [
+    `Server RSS before connections (settled): ${run.baselineRssMB} MB; server open-files limit ${run.serverOpenFilesLimit}; ` +
+      `RSS growth from the first to the last step: ${run.slopeKB ?? 'n/a'} KB per connection.`,
+    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB', 'RSS/conn KB', 'marginal KB/conn', 'server fds', 'idle server CPU %', 'result'], rows),
+    ...(run.error ? [`ERROR ${run.error}`] : []),
+  ].join('\n');
+}
+
+export function matchingTable(run: MatchingRun): string {
+  const c = run.check;
+  return [
+    table(
+      ['clients', 'all matched in ms', 'p50 ms', 'p99 ms', 'max ms', 'rooms', 'unmatched', 'odd rooms', 'self', 'double', 'join errors', 'server CPU %', 'pg CPU %', 'gen CPU %', 'other CPU %', 'result'],
+      [[
+        run.clients,
+        run.allMatchedMs === undefined ? 'not all' : String(run.allMatchedMs),
+        run.latency.p50Ms,
+        run.latency.p99Ms,
+        run.latency.maxMs,
+        c.rooms,
+        c.unmatched,
+        c.oddRooms,
+        c.selfMatches,
+        c.doubleMatches,
+        formatCounts(run.joinErrors),
+        round(run.cpu?.groups.server ?? 0),
+        round(run.cpu?.groups.postgres ?? 0),
+        round(run.cpu?.groups.generator ?? 0),
+        round(run.cpu?.other ?? 0),
+        run.pass ? 'pass' : 'FAIL',
+      ]],
+    ),
+    ...(run.error ? [`ERROR ${run.error}`] : []),
+  ].join('\n');
+}
