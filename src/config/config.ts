@@ -25,7 +25,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_MAX: positiveInt.max(200).default(10),
   WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(500),
-  WRITE_QUEUE_MAX: positiveInt.default(20_000),
+  WRITE_QUEUE_MAX: positiveInt.default(5_000),
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
@@ -70,7 +70,7 @@ export interface Config {
   readonly pgPoolMax: number;
   /** Most messages committed in one batched insert. Default 500. */
   readonly writeBatchMaxRows: number;
-  /** Most messages waiting to be written before senders get SERVER_BUSY. Default 20,000. */
+  /** Most messages waiting to be written before senders get SERVER_BUSY (about a second of peak load). Default 5,000. */
   readonly writeQueueMax: number;
   /** Fastify `trustProxy`: unset → trust no proxy; `true`, a hop count, or a comma-separated list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];
