@@ -4,35 +4,21 @@
  * as text, never run), download both exports, read the audit log, switch to English, log out.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlain } from '../../src/shared/time.js';
 import { ADMIN_PASSWORD, startAdminApp, type AdminTestApp } from '../admin/helpers.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, projectRoot, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const webDir = resolve(projectRoot, 'dist/web');
-const screenshotDir = resolve(projectRoot, 'test-results');
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-const inCi = process.env['CI'] === 'true';
-const skip = !hasChromium && !inCi;
-if (skip) console.warn(`[skip] admin browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+const skip = skipWithoutChromium('admin browser tests');
 
 const until = { timeout: 10_000, interval: 50 };
 const text = (locator: Locator) => () => locator.textContent();
 const XSS = '<img src=x onerror="window.__xss=2"><script>window.__xss=1</script>';
-
-/** Builds the pages unless the admin pages are already built (`npm test` builds first). */
-async function ensurePagesBuilt(): Promise<void> {
-  if (existsSync(resolve(webDir, 'admin/index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 describe.skipIf(skip)('admin back office in a browser', () => {
   let server: AdminTestApp;
@@ -65,7 +51,7 @@ describe.skipIf(skip)('admin back office in a browser', () => {
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
-    await ensurePagesBuilt();
+    await ensurePageBuilt('admin/index.html');
     mkdirSync(screenshotDir, { recursive: true });
     server = await startAdminApp({ config: { webDir } });
     await seed();

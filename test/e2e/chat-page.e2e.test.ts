@@ -6,42 +6,21 @@
  * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI, where its absence fails the run.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENEROUS_LIMITS, startTestServer } from '../helpers/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshotDir = resolve(projectRoot, 'test-results');
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-const inCi = process.env['CI'] === 'true';
-const skip = !hasChromium && !inCi;
-if (skip) console.warn(`[skip] chat page browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+const skip = skipWithoutChromium('chat page browser tests');
 
 const WAIT_MS = 10_000;
 /** A closed tab keeps its chat this long (the product's default is 20 s). */
 const RECONNECT_GRACE_MS = 1500;
 const until = { timeout: WAIT_MS, interval: 50 };
 
-/** Builds the page unless a build is already there (`npm test` builds it first). */
-async function ensurePageBuilt(): Promise<void> {
-  if (existsSync(resolve(projectRoot, 'dist/web/index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 const text = (locator: Locator) => () => locator.textContent();
 

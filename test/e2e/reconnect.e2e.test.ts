@@ -7,30 +7,15 @@
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI,
  * where its absence fails the run.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const screenshotDir = resolve(projectRoot, 'test-results');
 
-const hasChromium = existsSync(CHROMIUM_PATH);
-const inCi = process.env['CI'] === 'true';
-const skip = !hasChromium && !inCi;
-if (skip) console.warn(`[skip] reconnect browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+const skip = skipWithoutChromium('reconnect browser tests');
 
 /**
  * A quick heartbeat, so a connection that went silent is noticed within 3 s rather than 25 s (quicker
@@ -48,12 +33,6 @@ const GONE = '对方已断开连接';
 /** socket.io-client's wait for an answer (5 s) times the tries (1 + 3 retries), with some slack. */
 const ALL_TRIES_MS = 30_000;
 
-/** Builds the page unless a build is already there (`npm test` builds it first). */
-async function ensurePageBuilt(): Promise<void> {
-  if (existsSync(resolve(projectRoot, 'dist/web/index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 const text = (locator: Locator) => () => locator.textContent();
 

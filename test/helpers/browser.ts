@@ -1,0 +1,36 @@
+/**
+ * Browser tests drive Debian's Chromium through playwright-core (never a downloaded browser). Without
+ * Chromium they are skipped with a visible line — except under CI, where its absence fails the run.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = resolve(projectRoot, 'test-results');
+export const hasChromium = existsSync(CHROMIUM_PATH);
+export const inCi = process.env['CI'] === 'true';
+
+/** True when a browser suite must be skipped here (printing why); never under CI. */
+export function skipWithoutChromium(suite: string): boolean {
+  const skip = !hasChromium && !inCi;
+  if (skip) console.warn(`[skip] ${suite}: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  return skip;
+}
+
+/** Builds the pages unless the given built page is already there (`npm test` builds them first). */
+export async function ensurePageBuilt(page = 'index.html'): Promise<void> {
+  if (existsSync(resolve(projectRoot, 'dist/web', page))) return;
+  const { build } = await import('vite');
+  await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
