@@ -8,7 +8,8 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { MatchQueue } from '../matching/match-queue.js';
 import { eventText } from '../shared/codes.js';
 import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult, SessionStatus } from '../shared/protocol.js';
-import type { ChatRepository } from '../storage/chat-repository.js';
+import type { ChatRepository, NewRoom, RoomRecord } from '../storage/chat-repository.js';
+import { GroupCommit } from '../storage/group-commit.js';
 import type { MessageWriter } from '../storage/message-writer.js';
 import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
 import type { Caller } from './caller.js';
@@ -56,7 +57,14 @@ export class ChatService {
     this.deps = { ...deps, registry: new GuardedRegistry(deps.registry), queue: new GuardedQueue(deps.queue) };
     this.gate = new DeliveryGate(deps.notifier);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
-    this.matchmaker = new Matchmaker({ ...this.deps, closer: this.closer });
+    // Rooms of matches made at the same moment are inserted together, as messages are.
+    const rooms = new GroupCommit<NewRoom, RoomRecord>((batch) => deps.repository.createRooms(batch), {
+      maxBatch: 500,
+      maxQueued: 50_000,
+      busy: () => new AppError(ErrorCode.SERVER_BUSY, { retryAfterMs: 1_000 }),
+      failed: (cause) => new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause }),
+    });
+    this.matchmaker = new Matchmaker({ ...this.deps, closer: this.closer, createRoom: (room) => rooms.submit(room) });
   }
 
   async joinQueue(caller: Caller): Promise<JoinQueueResult> {

@@ -4,11 +4,11 @@
  * skipped and nobody ends up in two chats.
  */
 import type { Clock } from '../clock.js';
-import { AppError, ErrorCode } from '../errors.js';
+import { AppError, ErrorCode, isAppError } from '../errors.js';
 import type { MatchQueue, QueueEntry } from '../matching/match-queue.js';
 import { eventText } from '../shared/codes.js';
 import type { JoinQueueResult } from '../shared/protocol.js';
-import type { ChatRepository } from '../storage/chat-repository.js';
+import type { NewRoom, RoomRecord } from '../storage/chat-repository.js';
 import type { Activity, ActivityRegistry } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import type { ChatNotifier } from './notifier.js';
@@ -20,7 +20,8 @@ const MAX_MATCH_ATTEMPTS = 5;
 export interface MatchmakerDeps {
   queue: MatchQueue;
   registry: ActivityRegistry;
-  repository: ChatRepository;
+  /** Stores a new room (batched with other matches made at the same moment). */
+  createRoom: (room: NewRoom) => Promise<RoomRecord>;
   notifier: ChatNotifier;
   closer: RoomCloser;
   clock: Clock;
@@ -63,17 +64,17 @@ export class Matchmaker {
 
   /** Opens a room for the caller and a partner taken from the queue. Undefined when the partner was gone. */
   private async startConversation(caller: Caller, partner: QueueEntry): Promise<number | undefined> {
-    const { registry, repository, notifier, clock } = this.deps;
+    const { registry, createRoom, notifier, clock } = this.deps;
     const partnerActivity = await registry.get(partner.userId);
     if (partnerActivity?.kind !== 'waiting') return undefined;
 
     let roomId: number;
     try {
-      roomId = (await repository.createRoom({ user1Id: partner.userId, user2Id: caller.userId, matchType: 'random', createdAt: clock.now() })).id;
+      roomId = (await createRoom({ user1Id: partner.userId, user2Id: caller.userId, matchType: 'random', createdAt: clock.now() })).id;
     } catch (cause) {
       await this.deps.queue.requeueFront(partner);
       await registry.release(caller.userId, { socketId: caller.socketId, kind: 'waiting' });
-      throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+      throw isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
     }
 
     // The partner may be between connections (reconnect grace): it stays detached and catches up on return.

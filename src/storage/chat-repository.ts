@@ -39,9 +39,18 @@ export type AppendOutcome =
   | { status: 'duplicate'; message: StoredMessage }
   | { status: 'room_closed' };
 
+export interface NewRoom {
+  user1Id: string;
+  user2Id: string;
+  matchType: string;
+  createdAt: Date;
+}
+
 export interface ChatRepository {
   /** Creates an active room for two users. */
-  createRoom(input: { user1Id: string; user2Id: string; matchType: string; createdAt: Date }): Promise<RoomRecord>;
+  createRoom(input: NewRoom): Promise<RoomRecord>;
+  /** Creates several rooms in one statement; room i belongs to input i. */
+  createRooms(batch: readonly NewRoom[]): Promise<RoomRecord[]>;
   /** Ends an active room. Resolves false if it was already ended. */
   endRoom(roomId: number, reason: EndReason, endedAt: Date): Promise<boolean>;
   /** Ends every active room (a single process starting up owns no live chats). Returns how many. */
@@ -129,15 +138,37 @@ SELECT i.ord, ins.id AS inserted_id
 FROM input i LEFT JOIN inserted ins ON ins.id = i.new_id
 ORDER BY i.ord`;
 
+/* Rooms in one statement: ids drawn in input order, so the returned rows can be matched back to inputs. */
+const CREATE_ROOMS_SQL = `
+WITH input AS (
+  SELECT t.ord, t.user1_id, t.user2_id, t.match_type, t.created_at,
+         nextval(pg_get_serial_sequence('chat_rooms', 'id')) AS new_id
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+       WITH ORDINALITY AS t(user1_id, user2_id, match_type, created_at, ord)
+),
+inserted AS (
+  INSERT INTO chat_rooms (id, user1_id, user2_id, match_type, created_at)
+  SELECT new_id, user1_id, user2_id, match_type, created_at FROM input ORDER BY ord
+  RETURNING ${ROOM_COLUMNS}
+)
+SELECT inserted.*, input.ord FROM inserted JOIN input ON input.new_id = inserted.id`;
+
 export class SqlChatRepository implements ChatRepository {
   constructor(private readonly database: Database) {}
 
-  async createRoom(input: { user1Id: string; user2Id: string; matchType: string; createdAt: Date }): Promise<RoomRecord> {
-    const rows = await this.database.query<RoomRow>(
-      `INSERT INTO chat_rooms (user1_id, user2_id, match_type, created_at) VALUES ($1, $2, $3, $4) RETURNING ${ROOM_COLUMNS}`,
-      [input.user1Id, input.user2Id, input.matchType, input.createdAt],
-    );
-    return toRoom(rows[0]!);
+  async createRoom(input: NewRoom): Promise<RoomRecord> {
+    return (await this.createRooms([input]))[0]!;
+  }
+
+  async createRooms(batch: readonly NewRoom[]): Promise<RoomRecord[]> {
+    if (batch.length === 0) return [];
+    const rows = await this.database.query<RoomRow & { ord: string | number }>(CREATE_ROOMS_SQL, [
+      batch.map((r) => r.user1Id),
+      batch.map((r) => r.user2Id),
+      batch.map((r) => r.matchType),
+      batch.map((r) => r.createdAt.toISOString()),
+    ]);
+    return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map(toRoom);
   }
 
   async endRoom(roomId: number, reason: EndReason, endedAt: Date): Promise<boolean> {

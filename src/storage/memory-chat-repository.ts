@@ -4,7 +4,7 @@
  * Everything is lost when the process stops; memory grows with every message stored.
  */
 import type { EndReason } from '../shared/protocol.js';
-import type { AppendOutcome, ChatRepository, NewMessage, RoomRecord, StoredMessage } from './chat-repository.js';
+import type { AppendOutcome, ChatRepository, NewMessage, NewRoom, RoomRecord, StoredMessage } from './chat-repository.js';
 
 /** Default page size of `listMessages`, as in the SQL repository. */
 const DEFAULT_LIST_LIMIT = 10_000;
@@ -18,7 +18,11 @@ export class MemoryChatRepository implements ChatRepository {
   private lastRoomId = 0;
   private messageSeq = 0;
 
-  async createRoom(input: { user1Id: string; user2Id: string; matchType: string; createdAt: Date }): Promise<RoomRecord> {
+  async createRooms(batch: readonly NewRoom[]): Promise<RoomRecord[]> {
+    return Promise.all(batch.map((input) => this.createRoom(input)));
+  }
+
+  async createRoom(input: NewRoom): Promise<RoomRecord> {
     const room: RoomRecord = {
       id: ++this.lastRoomId,
       user1Id: input.user1Id,

@@ -34,6 +34,16 @@ describe.each(engines)('ChatRepository contract on %s', (engine) => {
     expect(await repo.getRoom(room.id)).toEqual(room);
   });
 
+  it('creates several rooms in one call, each answer belonging to its input', async () => {
+    const inputs = Array.from({ length: 25 }, (_, i) => ({ user1Id: `a${i}`, user2Id: `b${i}`, matchType: 'random', createdAt: new Date(t0.getTime() + i * 1000) }));
+    const rooms = await repo.createRooms(inputs);
+    expect(rooms.map((r) => [r.user1Id, r.user2Id, r.createdAt.toISOString(), r.isActive])).toEqual(
+      inputs.map((r) => [r.user1Id, r.user2Id, r.createdAt.toISOString(), true]),
+    );
+    expect(new Set(rooms.map((r) => r.id)).size).toBe(25);
+    expect(await repo.createRooms([])).toEqual([]);
+  });
+
   it('appends a batch in order, one outcome per input', async () => {
     const room = await newRoom();
     const batch = Array.from({ length: 30 }, (_, i) => ({ roomId: room.id, senderId: i % 2 ? 'alice0000000' : 'bob000000000', content: `m${i}`, createdAt: t0 }));

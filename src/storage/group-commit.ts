@@ -1,0 +1,83 @@
+/**
+ * Group commit: callers submit one item and get its result once the statement holding it has run;
+ * items submitted while a statement runs are collected and written together in the next one. No timer:
+ * an idle system writes at once, a busy one batches by itself. The queue is bounded.
+ */
+export interface GroupCommitOptions {
+  /** Most items in one statement. */
+  maxBatch: number;
+  /** Most items waiting for a statement; beyond it `submit` rejects with `busy()`. */
+  maxQueued: number;
+  /** The error for a full queue. */
+  busy: () => Error;
+  /** The error every item of a failed statement gets. */
+  failed: (cause: unknown) => Error;
+}
+
+interface Pending<In, Out> {
+  item: In;
+  resolve: (result: Out) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<In, Out> {
+  private queue: Pending<In, Out>[] = [];
+  private writing: Promise<void> | undefined;
+  private scheduled = false;
+
+  /** @param write runs one statement for a batch; result i belongs to item i. */
+  constructor(
+    private readonly write: (batch: In[]) => Promise<Out[]>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** Items accepted but not yet written. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  submit(item: In): Promise<Out> {
+    if (this.queue.length >= this.options.maxQueued) return Promise.reject(this.options.busy());
+    return new Promise<Out>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when everything submitted so far is written (or failed). */
+  async drain(): Promise<void> {
+    while (this.writing || this.queue.length > 0) {
+      if (!this.writing) this.startWrite();
+      await this.writing;
+    }
+  }
+
+  private schedule(): void {
+    if (this.writing || this.scheduled) return;
+    this.scheduled = true;
+    // Let every item of the current I/O turn join the batch before the statement starts.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.writing) this.startWrite();
+    });
+  }
+
+  private startWrite(): void {
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    if (batch.length === 0) return;
+    this.writing = this.run(batch).finally(() => {
+      this.writing = undefined;
+      if (this.queue.length > 0) this.startWrite();
+    });
+  }
+
+  private async run(batch: Pending<In, Out>[]): Promise<void> {
+    try {
+      const results = await this.write(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (cause) {
+      const error = this.options.failed(cause);
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
