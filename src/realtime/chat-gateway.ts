@@ -61,9 +61,11 @@ function onConnection(socket: ChatSocket, deps: GatewayDeps, handshake: Handshak
     chat.disconnect(caller, end).catch((err: unknown) => logger().error({ err, reason }, 'disconnect handling failed'));
   });
 
-  // The handshake's HTTP request was read by the middleware (address, cookie); holding it for the life of
-  // an idle connection costs memory (Socket.IO's own advice for many connections).
+  // The handshake's HTTP request and headers were read by the middleware (address, cookie, language);
+  // holding them for the life of an idle connection costs memory (Socket.IO's own advice for many
+  // connections).
   (socket.conn as unknown as { request: unknown }).request = null;
+  socket.handshake.headers = {};
 
   socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: handshake.status });
   if (handshake.resumed) {
