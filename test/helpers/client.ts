@@ -17,6 +17,8 @@ export interface ConnectOptions {
   lastMessageId?: number;
   /** Sent as `auth.resume`: this connection continues the same page's previous one. */
   resume?: boolean;
+  /** Let socket.io-client retry a failed connection, as browsers do (default off: tests see failures). */
+  reconnection?: boolean;
   /** How long to wait for the server's `session` event. Default 10 s. */
   timeoutMs?: number;
   /** Socket.IO transports; default WebSocket only. The original page used polling first. */
@@ -28,7 +30,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const socket: TestSocket = io(url, {
     transports: options.transports ?? ['websocket'],
     forceNew: true,
-    reconnection: false,
+    reconnection: options.reconnection ?? false,
     auth: {
       ...(options.token ? { token: options.token } : {}),
       ...(options.lang ? { lang: options.lang } : {}),

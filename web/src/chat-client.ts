@@ -98,7 +98,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       ...(options.ownsActivity() ? { resume: true } : {}),
     };
   };
-  const socket: ChatSocket = io({ auth: (cb) => cb(auth()) });
+  // WebSocket first (one connection for the whole session, any instance can take it); long-polling only
+  // if WebSocket cannot be opened.
+  const socket: ChatSocket = io({ auth: (cb) => cb(auth()), transports: ['websocket', 'polling'], tryAllTransports: true });
   socket.on('session', (session) => {
     token = session.token;
   });
