@@ -78,11 +78,13 @@ describe('protocol fuzzing', () => {
         } finally {
           for (const s of sockets) s.close();
         }
-        // Everyone left (some by a lost connection, kept for the short grace period)...
+        // Everyone left (some by a lost connection, kept for the short grace period), and no fuzz
+        // connection is still open whose last events could reach the server late...
         await eventually(async () => {
+          expect(await server.app.liveStats.onlineCount()).toBe(0);
           expect(server.app.chat.detachedCount).toBe(0);
           expect(await server.app.liveStats.waitingCount()).toBe(0);
-        }, 3_000);
+        }, 5_000);
         // ...and the server still serves a fresh pair end to end.
         const { a, b } = await matchedPair(server.url);
         expect(await request(a, 'send_message', { content: 'still alive' })).toMatchObject({ ok: true });
