@@ -2,19 +2,12 @@
  * The conversations API: filters, keyset pagination, one conversation with its messages, input checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoomSummary } from '../../src/admin/rooms-query.js';
 import { ENGINES } from './engines.js';
 import { injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
 
-interface RoomJson {
-  id: number;
-  user1_id: string;
-  user2_id: string;
-  created_at: string;
-  ended_at: string | null;
-  is_active: boolean;
-  end_reason: string | null;
-  message_count: number;
-}
+/** The wire shape is the server's own type. */
+type RoomJson = RoomSummary;
 
 const beijing = (wall: string) => new Date(`${wall}+08:00`);
 

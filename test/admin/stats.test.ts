@@ -3,23 +3,15 @@
  * 7 days; computed the same on both engines, shared for 2 s, and kept exact as messages arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DashboardStats } from '../../src/admin/stats-query.js';
 import { ENGINES } from './engines.js';
 import { ManualClock, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
-interface Stats {
-  total_rooms: number;
-  total_messages: number;
-  active_rooms: number;
-  online_now: number;
-  waiting_now: number;
-  messages_24h: number;
-  messages_per_hour: { hour: string; start: string; count: number }[];
-  timezone: string;
-  generated_at: string;
-}
+/** The wire shape is the server's own type. */
+type Stats = DashboardStats;
 
 async function seed(admin: BareAdmin, times: Date[], options: { close: boolean }): Promise<void> {
   const room = await admin.repository.createRoom({ user1Id: 'statsuser001', user2Id: 'statsuser002', matchType: 'random', createdAt: new Date('2025-12-01T00:00:00Z') });
