@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from './test/support/summary-reporter.js';
 
 export default defineConfig({
   test: {
@@ -7,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration files start real servers and databases; a few at a time suits a 2-core machine.
     maxWorkers: 2,
-    reporters: ['default'],
+    // The default reporter, then one plain `Tests: N passed, N failed, N skipped` line for log readers.
+    reporters: ['default', new SummaryReporter()],
   },
 });
