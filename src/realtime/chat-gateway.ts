@@ -9,7 +9,7 @@ import type { IdentitySigner } from '../identity.js';
 import { emptyPayload, joinQueuePayload, sendMessagePayload } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
-import { bindHandler } from './handler.js';
+import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
 import { connectionLimitMiddleware, identityMiddleware, resumeMiddleware, type HandshakeResult } from './handshake.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -25,52 +25,80 @@ export interface GatewayDeps {
 /** Disconnect reasons that mean the client chose to go; anything else is a lost connection. */
 const DELIBERATE = new Set(['client namespace disconnect', 'server namespace disconnect']);
 
+/** Payload schemas, built once: a zod schema per connection would cost memory on every idle socket. */
+const joinQueueArgs = joinQueuePayload.nullable();
+const emptyArgs = emptyPayload.nullable();
+
 export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
+  const { chat, flood, signer, logger } = deps;
   const handshakes = new WeakMap<ChatSocket, HandshakeResult>();
-  io.use(identityMiddleware(deps.signer, deps.addressOf));
+  io.use(identityMiddleware(signer, deps.addressOf));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
-  io.use(resumeMiddleware(deps.chat, handshakes));
-  io.on('connection', (socket) => onConnection(socket, deps, handshakes.get(socket) ?? { status: 'idle' }));
+  io.use(resumeMiddleware(chat, handshakes));
+
+  // One listener per event for the whole server, called with the socket as `this`.
+  const listeners: Array<[string, SocketListener]> = [
+    [
+      'join_queue',
+      eventListener(logger, 'join_queue', joinQueueArgs, async (socket) => {
+        await flood.checkJoin(actorOf(socket));
+        return chat.joinQueue(callerOf(socket));
+      }),
+    ],
+    ['leave_queue', eventListener(logger, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],
+    [
+      'send_message',
+      eventListener(logger, 'send_message', sendMessagePayload, async (socket, payload) => {
+        await flood.checkMessage(actorOf(socket));
+        return chat.sendMessage(callerOf(socket), payload);
+      }),
+    ],
+    ['leave_room_event', eventListener(logger, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],
+    [
+      'disconnect',
+      function onDisconnect(this: ChatSocket, reason: unknown) {
+        const end: ConnectionEnd = DELIBERATE.has(reason as string) ? 'closed' : 'lost';
+        chat.disconnect(callerOf(this), end).catch((err: unknown) => socketLogger(logger, this).error({ err, reason }, 'disconnect handling failed'));
+      },
+    ],
+  ];
+
+  io.on('connection', (socket) => {
+    const handshake = handshakes.get(socket) ?? { status: 'idle' };
+    handshakes.delete(socket);
+    for (const [event, listener] of listeners) listen(socket, event, listener);
+    releaseHandshakeRequest(socket);
+
+    const caller = callerOf(socket);
+    socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: handshake.status });
+    if (handshake.resumed) {
+      chat
+        .completeResume(caller, handshake.resumed, socket.data.lastMessageId)
+        .catch((err: unknown) => socketLogger(logger, socket).error({ err }, 'resuming failed'));
+    }
+  });
 }
 
 export function callerOf(socket: ChatSocket): Caller {
   return { userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang };
 }
 
-function onConnection(socket: ChatSocket, deps: GatewayDeps, handshake: HandshakeResult): void {
-  const { chat, flood, signer } = deps;
-  const caller = callerOf(socket);
-  const actor = { userId: caller.userId, address: socket.data.address };
-  // Built on first use: most connections never log, and 18,000 idle child loggers cost memory.
-  let child: Logger | undefined;
-  const logger = () => (child ??= deps.logger.child({ userId: caller.userId, socketId: socket.id }));
+function actorOf(socket: ChatSocket): { userId: string; address: string } {
+  return { userId: socket.data.userId, address: socket.data.address };
+}
 
-  bindHandler(socket, logger, 'join_queue', joinQueuePayload.nullable(), async () => {
-    await flood.checkJoin(actor);
-    return chat.joinQueue(caller);
-  });
-  bindHandler(socket, logger, 'leave_queue', emptyPayload.nullable(), () => chat.leaveQueue(caller));
-  bindHandler(socket, logger, 'send_message', sendMessagePayload, async (payload) => {
-    await flood.checkMessage(actor);
-    return chat.sendMessage(caller, payload);
-  });
-  bindHandler(socket, logger, 'leave_room_event', emptyPayload.nullable(), () => chat.leaveRoom(caller));
-
-  socket.on('disconnect', (reason) => {
-    const end: ConnectionEnd = DELIBERATE.has(reason) ? 'closed' : 'lost';
-    chat.disconnect(caller, end).catch((err: unknown) => logger().error({ err, reason }, 'disconnect handling failed'));
-  });
-
-  // The handshake's HTTP request and headers were read by the middleware (address, cookie, language);
-  // holding them for the life of an idle connection costs memory (Socket.IO's own advice for many
-  // connections).
-  (socket.conn as unknown as { request: unknown }).request = null;
-  socket.handshake.headers = {};
-
-  socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: handshake.status });
-  if (handshake.resumed) {
-    chat
-      .completeResume(caller, handshake.resumed, socket.data.lastMessageId)
-      .catch((err: unknown) => logger().error({ err }, 'resuming failed'));
+/**
+ * The handshake's HTTP request and headers were read by the middleware (address, cookie, language);
+ * an idle connection holding them for its whole life costs memory (Socket.IO's own advice for many
+ * connections). engine.io keeps the request reachable from the TCP socket until it closes, so its
+ * headers are emptied as well as the references dropped.
+ */
+function releaseHandshakeRequest(socket: ChatSocket): void {
+  const conn = socket.conn as unknown as { request: { headers: unknown; rawHeaders: unknown } | null };
+  if (conn.request) {
+    conn.request.headers = {};
+    conn.request.rawHeaders = [];
+    conn.request = null;
   }
+  socket.handshake.headers = {};
 }

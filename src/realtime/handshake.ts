@@ -41,8 +41,9 @@ export function connectionLimitMiddleware(limits: ConnectionLimits) {
   return (socket: ChatSocket, next: Next): void => {
     const { address, userId } = socket.data;
     if (!limits.tryOpen(address, userId)) return next(refusal('RATE_LIMITED'));
-    // Counted from here on; released when the socket goes (or never connects).
-    socket.conn.once('close', () => limits.close(address, userId));
+    // Counted from here on; released when the socket goes (or never connects). `close` fires once, so a
+    // plain listener does (`once` would add a wrapper per connection).
+    socket.conn.on('close', () => limits.close(address, userId));
     next();
   };
 }
