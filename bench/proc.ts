@@ -165,9 +165,13 @@ export async function settledRss(pid: number, minMs: number, maxMs: number): Pro
   return low;
 }
 
-/** Samples a process's RSS once a second and remembers the peak. */
+/**
+ * Samples a process's RSS once a second: the peak, the last value and the median. An idle server's RSS
+ * is a saw-tooth (heartbeat garbage builds up in the old generation until a major GC), so one sample
+ * lands anywhere on it; the median over a window is its steady level.
+ */
 export class RssPeak {
-  private peak = 0;
+  private readonly samples: number[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pid: number, intervalMs = 1_000) {
@@ -177,14 +181,20 @@ export class RssPeak {
   }
 
   private sample(): void {
-    this.peak = Math.max(this.peak, rssBytes(this.pid) ?? 0);
+    const rss = rssBytes(this.pid);
+    if (rss !== undefined) this.samples.push(rss);
   }
 
-  /** Stops sampling; returns the peak and the last value. */
-  stop(): { peakBytes: number; lastBytes: number } {
+  /** Stops sampling; returns the peak, the last value and the median of the samples. */
+  stop(): { peakBytes: number; lastBytes: number; medianBytes: number } {
     clearInterval(this.timer);
     this.sample();
-    return { peakBytes: this.peak, lastBytes: rssBytes(this.pid) ?? 0 };
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return {
+      peakBytes: sorted[sorted.length - 1] ?? 0,
+      lastBytes: this.samples[this.samples.length - 1] ?? 0,
+      medianBytes: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
+    };
   }
 }
 

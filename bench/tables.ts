@@ -59,7 +59,9 @@ export function connectionsTable(run: ConnectionsRun): string {
     s.holdS,
     s.dropped,
     s.serverRssMB,
+    s.serverRssPeakMB,
     s.rssPerConnectionKB,
+    s.rssPerConnectionPeakKB,
     s.marginalKB,
     s.serverOpenFiles ?? 0,
     s.cpu.groups.server ?? 0,
@@ -67,8 +69,9 @@ export function connectionsTable(run: ConnectionsRun): string {
   ]);
   return [
     `Server RSS before connections (settled): ${run.baselineRssMB} MB; server open-files limit ${run.serverOpenFilesLimit}; ` +
-      `RSS growth from the first to the last step: ${run.slopeKB ?? 'n/a'} KB per connection.`,
-    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB', 'RSS/conn KB', 'marginal KB/conn', 'server fds', 'idle server CPU %', 'result'], rows),
+      `RSS growth from the first to the last step: ${run.slopeKB ?? 'n/a'} KB per connection. ` +
+      'RSS is sampled once a second over each hold: the median is the steady level, the peak the worst moment.',
+    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB (median)', 'peak MB', 'RSS/conn KB', 'at peak KB', 'marginal KB/conn', 'server fds', 'idle server CPU %', 'result'], rows),
     ...(run.error ? [`ERROR ${run.error}`] : []),
   ].join('\n');
 }

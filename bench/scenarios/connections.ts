@@ -37,11 +37,16 @@ export interface ConnectionsStep {
   /** Sockets that closed during the hold, and why (socket.io-client's reasons, all steps so far). */
   dropped: number;
   dropReasons: Record<string, number>;
+  /** Median of the RSS samples (one a second) over the hold: the steady level of the saw-tooth. */
   serverRssMB: number;
   serverRssPeakMB: number;
-  /** (RSS now − RSS before any connection) / connections. */
+  /** RSS at the end of the hold. */
+  serverRssLastMB: number;
+  /** (median RSS over the hold − RSS before any connection) / connections. */
   rssPerConnectionKB: number;
-  /** (RSS now − RSS at the previous step) / (connections added): the cost of one more connection. */
+  /** As above with the peak RSS of the hold: the worst moment. */
+  rssPerConnectionPeakKB: number;
+  /** (median RSS − median RSS at the previous step) / (connections added): the cost of one more connection. */
   marginalKB: number;
   serverOpenFiles: number | undefined;
   cpu: CpuUse;
@@ -105,21 +110,23 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         holdS,
         dropped: disconnects - disconnectsBefore,
         dropReasons: mergeCounts(status.map((x) => x.reasons)),
-        serverRssMB: round(memory.lastBytes / 2 ** 20),
+        serverRssMB: round(memory.medianBytes / 2 ** 20),
         serverRssPeakMB: round(memory.peakBytes / 2 ** 20),
-        rssPerConnectionKB: open > 0 ? round((memory.lastBytes - baseline) / open / 1024, 2) : 0,
-        marginalKB: open > previous.open ? round((memory.lastBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
+        serverRssLastMB: round(memory.lastBytes / 2 ** 20),
+        rssPerConnectionKB: open > 0 ? round((memory.medianBytes - baseline) / open / 1024, 2) : 0,
+        rssPerConnectionPeakKB: open > 0 ? round((memory.peakBytes - baseline) / open / 1024, 2) : 0,
+        marginalKB: open > previous.open ? round((memory.medianBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
         serverOpenFiles: openFiles(server.pid),
         cpu: { groups: { server: round(cpu.groups.server ?? 0), generator: round(cpu.groups.generator ?? 0) }, machine: round(cpu.machine), other: round(cpu.other) },
         pass: failed === 0 && stillOpen === wanted && disconnects === disconnectsBefore,
       };
       disconnectsBefore = disconnects;
-      previous = { rss: memory.lastBytes, open };
+      previous = { rss: memory.medianBytes, open };
       open = stillOpen;
       run.steps.push(step);
       log(
         `   ${step.connections} open (${step.openS} s, p99 ${step.connectP99Ms} ms, ${failed} failed), held ${holdS} s: ${step.dropped} dropped, ` +
-          `RSS ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (marginal ${step.marginalKB}), idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
+          `RSS median ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (peak ${step.rssPerConnectionPeakKB}, marginal ${step.marginalKB}), idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
       );
       if (!step.pass) {
         const reasons = Object.entries(step.dropReasons).map(([r, n]) => `${r} ${n}`).join(', ');
