@@ -1,12 +1,12 @@
 /**
- * The page's texts in zh-CN and English, the chosen language (persisted in localStorage) and the
- * translation of static markup: an element with `data-i18n="key"` gets `t(key)` as its text, with
- * `data-i18n-n` as the `{n}` parameter; `data-i18n-placeholder` / `data-i18n-aria-label` set attributes.
+ * The chat page's texts and error texts in zh-CN and English, over the site's shared language choice and
+ * markup translation (web/shared/translator.ts).
  */
-import { DEFAULT_LANG, parseLang, type ErrorCode, type Lang } from '../../src/shared/codes.js';
+import type { ErrorCode } from '../../src/shared/codes.js';
 import { MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
+import { createTranslator, getLang, type Lang } from '../shared/translator.js';
 
-export type { Lang };
+export { getLang, loadLang, setLang, type Lang } from '../shared/translator.js';
 
 const zh = {
   appTitle: '匿名聊天室',
@@ -131,42 +131,7 @@ const retryTexts: Record<Lang, Record<RetryableCode, string>> = {
 const texts: Record<Lang, Record<TextKey, string>> = { 'zh-CN': zh, en };
 const errors: Record<Lang, Record<ClientErrorCode, string>> = { 'zh-CN': errorsZh, en: errorsEn };
 
-const STORAGE_KEY = 'lang';
-let current: Lang = DEFAULT_LANG;
-
-/** The language saved by an earlier visit, else zh-CN (the product's audience is mostly Chinese-speaking). */
-export function loadLang(): Lang {
-  let saved: string | null = null;
-  try {
-    saved = localStorage.getItem(STORAGE_KEY);
-  } catch {
-    // Storage can be blocked (privacy modes); the default is fine then.
-  }
-  current = saved === null ? DEFAULT_LANG : parseLang(saved);
-  return current;
-}
-
-export function setLang(lang: Lang): void {
-  current = lang;
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // Not persisted; the choice still applies to this page.
-  }
-}
-
-export function getLang(): Lang {
-  return current;
-}
-
-export function isTextKey(key: string): key is TextKey {
-  return Object.hasOwn(zh, key);
-}
-
-export function t(key: TextKey, params: { n?: number | string } = {}): string {
-  const text = texts[current][key];
-  return params.n === undefined ? text : text.replace('{n}', String(params.n));
-}
+export const { isTextKey, t, translate } = createTranslator<TextKey>(texts);
 
 function isClientErrorCode(code: string): code is ClientErrorCode {
   return Object.hasOwn(errorsZh, code);
@@ -186,24 +151,8 @@ export interface ErrorInfo {
  */
 export function errorText({ code, message, retry_after_ms: retryAfterMs }: ErrorInfo): string {
   if ((code === 'RATE_LIMITED' || code === 'SERVER_BUSY') && retryAfterMs !== undefined && retryAfterMs > 0) {
-    return retryTexts[current][code].replace('{n}', String(Math.ceil(retryAfterMs / 1000)));
+    return retryTexts[getLang()][code].replace('{n}', String(Math.ceil(retryAfterMs / 1000)));
   }
-  if (isClientErrorCode(code)) return errors[current][code];
-  return message && message.length > 0 ? message : errors[current].INTERNAL_ERROR;
-}
-
-/** Re-renders every `data-i18n*` element under `root` in the current language. */
-export function translate(root: ParentNode): void {
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    const key = el.dataset['i18n'] ?? '';
-    if (isTextKey(key)) el.textContent = t(key, { n: el.dataset['i18nN'] });
-  }
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
-    const key = el.dataset['i18nPlaceholder'] ?? '';
-    if (isTextKey(key)) el.setAttribute('placeholder', t(key));
-  }
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) {
-    const key = el.dataset['i18nAriaLabel'] ?? '';
-    if (isTextKey(key)) el.setAttribute('aria-label', t(key));
-  }
+  if (isClientErrorCode(code)) return errors[getLang()][code];
+  return message && message.length > 0 ? message : errors[getLang()].INTERNAL_ERROR;
 }

@@ -1,9 +1,10 @@
 /**
- * Texts of the admin pages in zh-CN (default) and English. The choice is kept in localStorage under the
- * same key as the chat page, so one choice serves the whole site. Static markup is translated through
- * `data-i18n` (text), `data-i18n-placeholder` and `data-i18n-aria-label` attributes.
+ * Texts of the admin pages in zh-CN (default) and English, over the site's shared language choice (one
+ * choice serves the chat page and the admin) and markup translation (web/shared/translator.ts).
  */
-export type Lang = 'zh-CN' | 'en';
+import { createTranslator, getLang, loadLang, setLang } from '../../shared/translator.js';
+
+export { getLang, type Lang } from '../../shared/translator.js';
 
 const zh = {
   title: '管理后台',
@@ -125,55 +126,13 @@ const en: Record<TextKey, string> = {
   sessionExpired: 'Your session has ended; please log in again',
 };
 
-const STORAGE_KEY = 'lang';
-let current: Lang = 'zh-CN';
+const translator = createTranslator<TextKey>({ 'zh-CN': zh, en });
+export const { isTextKey, t } = translator;
 
-export function loadLang(): Lang {
-  try {
-    current = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
-  } catch {
-    current = 'zh-CN'; // storage can be disabled; the default language still works
-  }
-  return current;
-}
-
-export function setLang(lang: Lang): void {
-  current = lang;
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // not persisted, still applied
-  }
-}
-
-export function getLang(): Lang {
-  return current;
-}
-
-export function isTextKey(key: string): key is TextKey {
-  return key in zh;
-}
-
-export function t(key: TextKey, params: { n?: number | string } = {}): string {
-  const text = current === 'en' ? en[key] : zh[key];
-  return params.n === undefined ? text : text.replace('{n}', String(params.n));
-}
-
-/** Applies the language to static markup and the document. */
+/** Applies the language to the document and its static markup. */
 export function translate(root: ParentNode = document): void {
-  document.documentElement.lang = current;
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    const key = el.dataset['i18n'] ?? '';
-    if (isTextKey(key)) el.textContent = t(key);
-  }
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
-    const key = el.dataset['i18nPlaceholder'] ?? '';
-    if (isTextKey(key)) el.setAttribute('placeholder', t(key));
-  }
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) {
-    const key = el.dataset['i18nAriaLabel'] ?? '';
-    if (isTextKey(key)) el.setAttribute('aria-label', t(key));
-  }
+  document.documentElement.lang = getLang();
+  translator.translate(root);
 }
 
 /** Wires a `<select>` of languages: shows the current one and re-translates on change. */

@@ -1,0 +1,72 @@
+/**
+ * The site's language: one choice for every page (kept in localStorage under one key, zh-CN unless the
+ * visitor chose English) and a translator over a page's own text tables. Static markup is translated
+ * through `data-i18n` (text, with `data-i18n-n` as the `{n}` parameter), `data-i18n-placeholder` and
+ * `data-i18n-aria-label`.
+ */
+import { DEFAULT_LANG, parseLang, type Lang } from '../../src/shared/codes.js';
+
+export type { Lang };
+
+const STORAGE_KEY = 'lang';
+let current: Lang = DEFAULT_LANG;
+
+/** The language saved by an earlier visit, else zh-CN (the product's audience is mostly Chinese-speaking). */
+export function loadLang(): Lang {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // Storage can be blocked (privacy modes); the default is fine then.
+  }
+  current = saved === null ? DEFAULT_LANG : parseLang(saved);
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not persisted; the choice still applies to this page.
+  }
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export interface TextParams {
+  n?: number | string;
+}
+
+export interface Translator<K extends string> {
+  isTextKey(key: string): key is K;
+  /** The text in the current language, `{n}` replaced by `params.n`. */
+  t(key: K, params?: TextParams): string;
+  /** Re-renders every `data-i18n*` element under `root` in the current language. */
+  translate(root: ParentNode): void;
+}
+
+export function createTranslator<K extends string>(tables: Record<Lang, Record<K, string>>): Translator<K> {
+  const isTextKey = (key: string): key is K => Object.hasOwn(tables[DEFAULT_LANG], key);
+  const t = (key: K, params: TextParams = {}): string => {
+    const text = tables[current][key];
+    return params.n === undefined ? text : text.replace('{n}', String(params.n));
+  };
+  const translate = (root: ParentNode): void => {
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+      const key = el.dataset['i18n'] ?? '';
+      if (isTextKey(key)) el.textContent = t(key, { n: el.dataset['i18nN'] });
+    }
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
+      const key = el.dataset['i18nPlaceholder'] ?? '';
+      if (isTextKey(key)) el.setAttribute('placeholder', t(key));
+    }
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) {
+      const key = el.dataset['i18nAriaLabel'] ?? '';
+      if (isTextKey(key)) el.setAttribute('aria-label', t(key));
+    }
+  };
+  return { isTextKey, t, translate };
+}
