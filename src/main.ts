@@ -56,6 +56,7 @@ function singleProcessSeams(): Pick<AppDeps, 'matchQueue' | 'registry'> {
 async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
   const redis: RedisClients = connectRedis(redisUrl, logger);
   await waitUntilReady(redis.command, 30_000);
+  await waitUntilReady(redis.eventsSub, 30_000);
   const instanceId = randomUUID();
   const prefix = config.redisPrefix;
   const registry = new RedisActivityRegistry(redis.command, redis.eventsSub, prefix, instanceId, logger);

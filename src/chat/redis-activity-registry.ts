@@ -6,6 +6,7 @@
  * every change publishes). The mirror lets chats on this instance go on while Redis is unreachable, and
  * lets the instance put its people back (`resync`) when Redis comes back without its data.
  */
+import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Activity, ActivityMatch, ActivityRegistry } from './activity-registry.js';
@@ -33,6 +34,9 @@ if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end
 redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2])
 return 1`;
 
+/** Keys read per MGET when the mirror is refreshed. */
+const MGET_BATCH = 500;
+
 export class RedisActivityRegistry implements ActivityRegistry {
   /** Activities of this instance's connections, by identity. */
   private readonly mirror = new Map<string, Activity>();
@@ -48,14 +52,41 @@ export class RedisActivityRegistry implements ActivityRegistry {
     this.channel = `${prefix}activity`;
   }
 
-  /** Starts listening for changes made by other instances. */
+  /**
+   * Starts listening for changes made by other instances. The subscription is made once the subscriber
+   * connection is ready, and made again (with the mirror re-read from Redis) every time it reconnects:
+   * notifications published while it was away are lost, and a SUBSCRIBE sent while a connection is still
+   * being set up can be silently dropped by the client library.
+   */
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       const newline = message.indexOf('\n');
       this.remember(message.slice(0, newline), message.slice(newline + 1));
     });
+    if (this.subscriber.status !== 'ready') await once(this.subscriber, 'ready');
     await this.subscriber.subscribe(this.channel);
+    this.subscriber.on('ready', () => {
+      this.resubscribe().catch((err: unknown) => this.logger.warn({ err }, 'activity notifications: resubscribing failed'));
+    });
+  }
+
+  private async resubscribe(): Promise<void> {
+    await this.subscriber.subscribe(this.channel);
+    await this.refreshMirror();
+  }
+
+  /** Re-reads this instance's activities from Redis, for changes whose notification was missed. */
+  async refreshMirror(): Promise<void> {
+    const userIds = [...this.mirror.keys()];
+    for (let i = 0; i < userIds.length; i += MGET_BATCH) {
+      const batch = userIds.slice(i, i + MGET_BATCH);
+      const values = await this.redis.mget(...batch.map((userId) => this.key(userId)));
+      // A value Redis lost (restarted empty) stays mirrored: presence restores it from the mirror.
+      values.forEach((raw, j) => {
+        if (raw !== null) this.remember(batch[j]!, raw);
+      });
+    }
   }
 
   async get(userId: string): Promise<Activity | undefined> {

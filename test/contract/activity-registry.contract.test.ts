@@ -116,3 +116,31 @@ describe.skipIf(!hasRedis())('Redis registry mirror', () => {
     await eventually(() => expect(mine!.mirrored()).toEqual([]));
   });
 });
+
+describe.skipIf(!hasRedis())('Redis registry notifications', () => {
+  it('after its notification connection drops, an instance catches up on what it missed and keeps listening', async () => {
+    const shared = testRedis();
+    const sub = testRedis();
+    const otherSub = testRedis();
+    cleanups.push(shared.cleanup, async () => sub.redis.disconnect(), async () => otherSub.redis.disconnect());
+    const silent = pino({ level: 'silent' });
+    const subscriberId = (await sub.redis.client('ID')) as number;
+    const mine = new RedisActivityRegistry(shared.redis, sub.redis, shared.prefix, 'instance-0', silent);
+    const other = new RedisActivityRegistry(shared.redis, otherSub.redis, shared.prefix, 'instance-1', silent);
+    await mine.start();
+    await other.start();
+    await mine.claim('local-user', { ...waiting('s1'), instanceId: 'instance-0' });
+
+    // A change whose notification never reaches this instance (written without one), then the
+    // subscriber connection is cut: once it is back, the mirror has the change.
+    const reconnected = new Promise((resolve) => sub.redis.once('ready', resolve));
+    await shared.redis.set(`${shared.prefix}act:local-user`, JSON.stringify({ ...chatting('s1', 4), instanceId: 'instance-0' }));
+    await shared.redis.client('KILL', 'ID', String(subscriberId));
+    await reconnected;
+    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 4), instanceId: 'instance-0' }]]));
+
+    // Notifications arrive again.
+    await other.transition('local-user', { roomId: 4 }, { ...chatting('s1', 5), instanceId: 'instance-0' });
+    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 5), instanceId: 'instance-0' }]]));
+  });
+});
