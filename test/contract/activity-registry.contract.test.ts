@@ -1,10 +1,11 @@
 /** The ActivityRegistry contract: one activity per identity, every change a compare-and-set. */
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry, type Activity, type ActivityRegistry } from '../../src/chat/activity-registry.js';
 import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
 import { eventually } from '../helpers/client.js';
-import { testRedis } from '../helpers/redis.js';
+import { sharedTestRedis } from '../helpers/redis.js';
 import { hasRedis } from '../helpers/services.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -26,15 +27,13 @@ const implementations: { name: string; createShared: (count: number) => Promise<
         {
           name: 'Redis (Lua)',
           createShared: async (count: number) => {
-            const first = testRedis();
-            cleanups.push(first.cleanup);
+            // Each instance has a command connection and a subscriber connection.
+            const shared = sharedTestRedis(count * 2);
+            cleanups.push(shared.close);
             return Promise.all(
               Array.from({ length: count }, async (_, i) => {
-                const conn = i === 0 ? first : testRedis();
-                const sub = testRedis();
-                cleanups.push(async () => sub.redis.disconnect());
-                if (i > 0) cleanups.push(async () => conn.redis.disconnect());
-                const registry = new RedisActivityRegistry(conn.redis, sub.redis, first.prefix, `instance-${i}`, pino({ level: 'silent' }));
+                const [command, subscriber] = [shared.clients[2 * i]!, shared.clients[2 * i + 1]!];
+                const registry = new RedisActivityRegistry(command, subscriber, shared.prefix, `instance-${i}`, pino({ level: 'silent' }));
                 await registry.start();
                 return registry;
               }),
@@ -119,23 +118,22 @@ describe.skipIf(!hasRedis())('Redis registry mirror', () => {
 
 describe.skipIf(!hasRedis())('Redis registry notifications', () => {
   it('after its notification connection drops, an instance catches up on what it missed and keeps listening', async () => {
-    const shared = testRedis();
-    const sub = testRedis();
-    const otherSub = testRedis();
-    cleanups.push(shared.cleanup, async () => sub.redis.disconnect(), async () => otherSub.redis.disconnect());
+    const shared = sharedTestRedis(3);
+    cleanups.push(shared.close);
+    const [command, subscriber, otherSubscriber] = shared.clients as [Redis, Redis, Redis];
     const silent = pino({ level: 'silent' });
-    const subscriberId = (await sub.redis.client('ID')) as number;
-    const mine = new RedisActivityRegistry(shared.redis, sub.redis, shared.prefix, 'instance-0', silent);
-    const other = new RedisActivityRegistry(shared.redis, otherSub.redis, shared.prefix, 'instance-1', silent);
+    const subscriberId = (await subscriber.client('ID')) as number;
+    const mine = new RedisActivityRegistry(command, subscriber, shared.prefix, 'instance-0', silent);
+    const other = new RedisActivityRegistry(command, otherSubscriber, shared.prefix, 'instance-1', silent);
     await mine.start();
     await other.start();
     await mine.claim('local-user', { ...waiting('s1'), instanceId: 'instance-0' });
 
     // A change whose notification never reaches this instance (written without one), then the
     // subscriber connection is cut: once it is back, the mirror has the change.
-    const reconnected = new Promise((resolve) => sub.redis.once('ready', resolve));
-    await shared.redis.set(`${shared.prefix}act:local-user`, JSON.stringify({ ...chatting('s1', 4), instanceId: 'instance-0' }));
-    await shared.redis.client('KILL', 'ID', String(subscriberId));
+    const reconnected = new Promise((resolve) => subscriber.once('ready', resolve));
+    await command.set(`${shared.prefix}act:local-user`, JSON.stringify({ ...chatting('s1', 4), instanceId: 'instance-0' }));
+    await command.client('KILL', 'ID', String(subscriberId));
     await reconnected;
     await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 4), instanceId: 'instance-0' }]]));
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MatchQueue, QueueEntry } from '../../src/matching/match-queue.js';
 import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
-import { testRedis } from '../helpers/redis.js';
+import { sharedTestRedis } from '../helpers/redis.js';
 import { hasRedis } from '../helpers/services.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -28,14 +28,9 @@ const implementations: { name: string; createShared: (count: number) => Promise<
         {
           name: 'Redis (Lua)',
           createShared: async (count: number) => {
-            const first = testRedis();
-            cleanups.push(first.cleanup);
-            const others = Array.from({ length: count - 1 }, () => {
-              const other = testRedis();
-              cleanups.push(async () => other.redis.disconnect());
-              return new RedisMatchQueue(other.redis, first.prefix);
-            });
-            return [new RedisMatchQueue(first.redis, first.prefix), ...others];
+            const shared = sharedTestRedis(count);
+            cleanups.push(shared.close);
+            return shared.clients.map((client) => new RedisMatchQueue(client, shared.prefix));
           },
         },
       ]

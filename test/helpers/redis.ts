@@ -20,3 +20,20 @@ export function testRedis(): { redis: Redis; prefix: string; cleanup(): Promise<
     },
   };
 }
+
+/**
+ * `count` connections sharing one key prefix, as several instances share one Redis. `close()` removes
+ * the prefix's keys and disconnects them all.
+ */
+export function sharedTestRedis(count: number): { prefix: string; clients: Redis[]; close(): Promise<void> } {
+  const first = testRedis();
+  const clients = [first.redis, ...Array.from({ length: count - 1 }, () => new Redis(testRedisUrl!, { maxRetriesPerRequest: 1 }))];
+  return {
+    prefix: first.prefix,
+    clients,
+    async close() {
+      for (const client of clients.slice(1)) client.disconnect();
+      await first.cleanup();
+    },
+  };
+}
