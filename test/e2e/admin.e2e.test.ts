@@ -141,6 +141,28 @@ describe.skipIf(skip)('admin back office in a browser', () => {
     await expect.poll(text(page.getByTestId('tab-audit')), until).toBe('Audit log');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
 
+    // Paging through many conversations: next, previous and first page.
+    const base = Date.now() - 60_000;
+    await server.repository.createRooms(
+      Array.from({ length: 100 }, (_, i) => ({ user1Id: `pageuser${String(i).padStart(4, '0')}`, user2Id: 'pagepartner1', matchType: 'random', createdAt: new Date(base + i) })),
+    );
+    const firstRowId = () => page.getByTestId('room-row').first().getAttribute('data-room-id');
+    await page.getByTestId('tab-rooms').click();
+    await expect.poll(() => page.getByTestId('room-row').count(), until).toBe(50);
+    const page1 = await firstRowId();
+    expect(await page.getByTestId('previous-page').isDisabled()).toBe(true);
+    await page.getByTestId('next-page').click();
+    await expect.poll(firstRowId, until).not.toBe(page1);
+    const page2 = await firstRowId();
+    await page.getByTestId('next-page').click();
+    await expect.poll(() => page.getByTestId('room-row').count(), until).toBe(3); // 103 conversations: 50 + 50 + 3
+    expect(await page.getByTestId('next-page').isDisabled()).toBe(true);
+    await page.getByTestId('previous-page').click();
+    await expect.poll(firstRowId, until).toBe(page2);
+    await page.getByTestId('first-page').click();
+    await expect.poll(firstRowId, until).toBe(page1);
+    expect(await page.getByTestId('previous-page').isDisabled()).toBe(true);
+
     await page.getByTestId('logout-btn').click();
     await expect.poll(() => page.title(), until).toBe('Admin login');
     const after = await page.request.get(`${server.url}/admin/api/stats`);

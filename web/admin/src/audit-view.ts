@@ -3,6 +3,7 @@ import type { AuditView } from '../../../src/admin/audit-log.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { isTextKey, t } from './i18n.js';
+import { createPager } from './pager.js';
 
 interface AuditPage {
   entries: AuditView[];
@@ -18,13 +19,19 @@ export interface AuditLogView {
 export function createAuditView(root: HTMLElement, onError: (error: unknown) => void): AuditLogView {
   const body = byTestId('audit-body', HTMLTableSectionElement, root);
   const empty = byTestId('audit-empty', HTMLElement, root);
-  const next = byTestId('audit-next-page', HTMLButtonElement, root);
-  const first = byTestId('audit-first-page', HTMLButtonElement, root);
+  const pager = createPager(
+    {
+      first: byTestId('audit-first-page', HTMLButtonElement, root),
+      previous: byTestId('audit-previous-page', HTMLButtonElement, root),
+      next: byTestId('audit-next-page', HTMLButtonElement, root),
+    },
+    () => void load(),
+  );
   let page: AuditPage | undefined;
-  let cursor: string | undefined;
 
   async function load(): Promise<void> {
     try {
+      const cursor = pager.cursor;
       page = await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
       render();
     } catch (error) {
@@ -49,23 +56,12 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
   function render(): void {
     body.replaceChildren(...(page?.entries ?? []).map(row));
     empty.hidden = (page?.entries.length ?? 0) > 0;
-    next.disabled = !page?.next_cursor;
-    first.disabled = !cursor;
+    pager.render(page?.next_cursor);
   }
-
-  next.addEventListener('click', () => {
-    if (!page?.next_cursor) return;
-    cursor = page.next_cursor;
-    void load();
-  });
-  first.addEventListener('click', () => {
-    cursor = undefined;
-    void load();
-  });
 
   return {
     show() {
-      cursor = undefined;
+      pager.reset();
       void load();
     },
     render,

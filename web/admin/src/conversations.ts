@@ -1,11 +1,12 @@
 /**
- * The conversations table: filters (sent to the server), keyset paging ("next page" carries the server's
- * cursor), export links that follow the filters, and rows that open a conversation.
+ * The conversations table: filters (sent to the server), keyset paging (first, previous and next page over
+ * the server's cursors), export links that follow the filters, and rows that open a conversation.
  */
 import type { RoomPage, RoomSummary } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t } from './i18n.js';
+import { createPager } from './pager.js';
 
 export interface Conversations {
   /** Loads the first page if nothing is shown yet. */
@@ -17,13 +18,18 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
   const form = byTestId('filters', HTMLFormElement, root);
   const body = byTestId('rooms-body', HTMLTableSectionElement, root);
   const empty = byTestId('rooms-empty', HTMLElement, root);
-  const next = byTestId('next-page', HTMLButtonElement, root);
-  const first = byTestId('first-page', HTMLButtonElement, root);
+  const pager = createPager(
+    {
+      first: byTestId('first-page', HTMLButtonElement, root),
+      previous: byTestId('previous-page', HTMLButtonElement, root),
+      next: byTestId('next-page', HTMLButtonElement, root),
+    },
+    () => void load(),
+  );
   const exportCsv = byTestId('export-csv', HTMLAnchorElement, root);
   const exportJson = byTestId('export-json', HTMLAnchorElement, root);
   let filters = new URLSearchParams();
   let page: RoomPage | undefined;
-  let cursor: string | undefined;
 
   /** Only filled fields become parameters, so exports and the list see the same filters. */
   function readFilters(): URLSearchParams {
@@ -36,7 +42,7 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
 
   async function load(): Promise<void> {
     const params = new URLSearchParams(filters);
-    if (cursor) params.set('cursor', cursor);
+    if (pager.cursor) params.set('cursor', pager.cursor);
     try {
       page = await getJson<RoomPage>(`/admin/api/rooms?${params}`);
       render();
@@ -63,8 +69,7 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
   function render(): void {
     body.replaceChildren(...(page?.rooms ?? []).map(row));
     empty.hidden = (page?.rooms.length ?? 0) > 0;
-    next.disabled = !page?.next_cursor;
-    first.disabled = !cursor;
+    pager.render(page?.next_cursor);
     const query = filters.toString();
     exportCsv.href = `/admin/export.csv${query ? `?${query}` : ''}`;
     exportJson.href = `/admin/export.json${query ? `?${query}` : ''}`;
@@ -73,23 +78,14 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     filters = readFilters();
-    cursor = undefined;
+    pager.reset();
     void load();
   });
   form.addEventListener('reset', () => {
     filters = new URLSearchParams();
-    cursor = undefined;
+    pager.reset();
     // The reset clears the fields after this event; load afterwards.
     window.setTimeout(() => void load());
-  });
-  next.addEventListener('click', () => {
-    if (!page?.next_cursor) return;
-    cursor = page.next_cursor;
-    void load();
-  });
-  first.addEventListener('click', () => {
-    cursor = undefined;
-    void load();
   });
 
   return {
