@@ -64,6 +64,16 @@ export const auditQuerySchema = z.object({ cursor: optional(cursorField), limit:
 
 export const roomIdSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
+/** Messages per page of one conversation: a long chat (thousands of messages) is read a page at a time. */
+export const MESSAGE_PAGE_DEFAULT = 500;
+export const MESSAGE_PAGE_MAX = 2_000;
+
+/** `GET /admin/api/rooms/:id?cursor=&limit=`: messages in order, after the cursor. */
+export const conversationQuerySchema = z.object({
+  cursor: optional(cursorField),
+  limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT),
+});
+
 /** Parses `input` or returns the first problem as `name: message`. */
 export function parseQuery<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; message: string } {
   const result = schema.safeParse(input);

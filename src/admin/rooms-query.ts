@@ -1,6 +1,6 @@
 /**
  * The conversations list (newest first, keyset pagination by room id, so page 500 costs what page 1 does)
- * and one conversation with all its messages.
+ * and one conversation with its messages in order, a page at a time.
  */
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
@@ -35,7 +35,10 @@ export interface ConversationMessage {
 
 export interface Conversation {
   room: RoomSummary;
+  /** Oldest first, after the requested cursor. */
   messages: ConversationMessage[];
+  /** Pass back as `cursor` for the following messages; null when these are the last. */
+  next_cursor: string | null;
 }
 
 export class RoomsQuery {
@@ -63,13 +66,21 @@ export class RoomsQuery {
   }
 
   /** A conversation with every message in order, or undefined when the room doesn't exist. */
-  async get(roomId: number): Promise<Conversation | undefined> {
-    const rooms = await this.database.query<AdminRoomRow>(`SELECT ${ROOM_COLUMNS} FROM chat_rooms r WHERE r.id = $1`, [roomId]);
+  async get(roomId: number, page: { afterId: number | undefined; limit: number }): Promise<Conversation | undefined> {
+    const rooms = await this.database.query<AdminRoomRow & { message_count: string | number }>(
+      `SELECT ${ROOM_COLUMNS}, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count FROM chat_rooms r WHERE r.id = $1`,
+      [roomId],
+    );
     const room = rooms[0];
     if (!room) return undefined;
-    const messages = await this.database.query<AdminMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 ORDER BY id`, [roomId]);
+    const rows = await this.database.query<AdminMessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [roomId, page.afterId ?? 0, page.limit + 1],
+    );
+    const messages = rows.slice(0, page.limit);
+    const last = messages.at(-1);
     return {
-      room: this.summary(room, messages.length),
+      room: this.summary(room, Number(room.message_count)),
       messages: messages.map((m) => ({
         id: Number(m.id),
         sender_id: m.sender_id,
@@ -77,6 +88,7 @@ export class RoomsQuery {
         content: m.content,
         timestamp: formatIso(m.created_at, this.timezone),
       })),
+      next_cursor: rows.length > page.limit && last ? encodeCursor(Number(last.id)) : null,
     };
   }
 

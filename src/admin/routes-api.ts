@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AdminContext } from './context.js';
-import { auditQuerySchema, encodeCursor, parseQuery, roomIdSchema, roomListQuerySchema } from './filters.js';
+import { auditQuerySchema, conversationQuerySchema, encodeCursor, parseQuery, roomIdSchema, roomListQuerySchema } from './filters.js';
 import { sendError } from './http-errors.js';
 
 export async function registerApiRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
@@ -26,9 +26,15 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AdminContext)
   app.get('/api/rooms/:id', async (request, reply) => {
     const params = parseQuery(roomIdSchema, request.params);
     if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
-    const conversation = await ctx.rooms.get(params.value.id);
+    const query = parseQuery(conversationQuerySchema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    const { cursor, limit } = query.value;
+    const conversation = await ctx.rooms.get(params.value.id, { afterId: cursor, limit });
     if (!conversation) return sendError(reply, 404, 'not_found', `No conversation ${params.value.id}`);
-    await ctx.audit.record({ action: 'view_room', clientAddress: request.ip, detail: { room_id: params.value.id } });
+    // Every page read is a view: the log says which part of the conversation was read.
+    const first = conversation.messages[0]?.id;
+    const detail = cursor === undefined ? { room_id: params.value.id } : { room_id: params.value.id, from_message_id: first ?? null };
+    await ctx.audit.record({ action: 'view_room', clientAddress: request.ip, detail });
     return conversation;
   });
 

@@ -135,10 +135,39 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
       { id: expect.any(Number), sender_id: 'bob000000000', sender: 'user2', content: 'under_score', timestamp: '2026-01-01T10:00:02+08:00' },
       { id: expect.any(Number), sender_id: 'alice0000000', sender: 'user1', content: '<script>alert(1)</script>', timestamp: '2026-01-01T10:00:03+08:00' },
     ]);
+    expect(body.next_cursor).toBeNull();
     expect(response.headers['cache-control']).toBe('no-store');
     const audit = await admin.fastify.inject({ url: '/admin/api/audit?limit=1', headers: { cookie } });
     expect(audit.json().entries[0]).toMatchObject({ action: 'view_room', detail: { room_id: ids['A'] }, client_address: '127.0.0.1' });
     expect(audit.json().entries[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+  });
+
+  it('reads a long conversation a page at a time, in order, auditing each page', async () => {
+    const url = (query: string) => `/admin/api/rooms/${ids['A']}${query}`;
+    const pages: { messages: { id: number; content: string }[]; next_cursor: string | null; room: RoomJson }[] = [];
+    let query = '?limit=2';
+    for (;;) {
+      const response = await admin.fastify.inject({ url: url(query), headers: { cookie } });
+      expect(response.statusCode, response.body).toBe(200);
+      const page = response.json();
+      pages.push(page);
+      if (!page.next_cursor) break;
+      query = `?limit=2&cursor=${page.next_cursor}`;
+    }
+    expect(pages.map((p) => p.messages.map((m) => m.content))).toEqual([['hello 100% sure', 'under_score'], ['<script>alert(1)</script>']]);
+    // The count is the whole conversation's, whichever page.
+    expect(pages.map((p) => p.room.message_count)).toEqual([3, 3]);
+    const audit = await admin.fastify.inject({ url: '/admin/api/audit?limit=2', headers: { cookie } });
+    expect(audit.json().entries.map((e: { detail: unknown }) => e.detail)).toEqual([
+      { room_id: ids['A'], from_message_id: pages[1]!.messages[0]!.id },
+      { room_id: ids['A'] },
+    ]);
+
+    for (const bad of ['?cursor=abc', '?limit=0', '?limit=2001', '?limit=x']) {
+      const response = await admin.fastify.inject({ url: url(bad), headers: { cookie } });
+      expect(response.statusCode, bad).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+    }
   });
 
   it('answers 404 for an unknown conversation and 400 for a malformed id', async () => {

@@ -163,6 +163,22 @@ describe.skipIf(skip)('admin back office in a browser', () => {
     await expect.poll(firstRowId, until).toBe(page1);
     expect(await page.getByTestId('previous-page').isDisabled()).toBe(true);
 
+    // A long conversation opens with its first 500 messages; the rest come with "load more".
+    const long = await server.repository.createRoom({ user1Id: 'longtalker01', user2Id: 'longtalker02', matchType: 'random', createdAt: new Date(base + 200) });
+    await server.repository.appendMessages(
+      Array.from({ length: 520 }, (_, i) => ({ roomId: long.id, senderId: i % 2 ? 'longtalker02' : 'longtalker01', content: `line ${i + 1}`, createdAt: new Date(base + 300 + i) })),
+    );
+    await page.getByTestId('search-btn').click();
+    await expect.poll(firstRowId, until).toBe(String(long.id));
+    await page.getByTestId('room-row').first().click();
+    await expect.poll(() => page.getByTestId('conversation-message').count(), until).toBe(500);
+    expect(await page.getByTestId('message-text').last().textContent()).toBe('line 500');
+    await page.getByTestId('conversation-more').click();
+    await expect.poll(() => page.getByTestId('conversation-message').count(), until).toBe(520);
+    expect(await page.getByTestId('message-text').last().textContent()).toBe('line 520');
+    expect(await page.getByTestId('conversation-more').isHidden()).toBe(true);
+    await page.getByTestId('back-btn').click();
+
     await page.getByTestId('logout-btn').click();
     await expect.poll(() => page.title(), until).toBe('Admin login');
     const after = await page.request.get(`${server.url}/admin/api/stats`);

@@ -1,5 +1,8 @@
-/** One conversation: who took part, when, and every message with its side and time. Text stays text. */
-import type { Conversation } from '../../../src/admin/rooms-query.js';
+/**
+ * One conversation: who took part, when, and its messages with their side and time, a page at a time
+ * ("load more" reads the next page). Text stays text.
+ */
+import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
@@ -14,13 +17,15 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
   const meta = byTestId('room-meta', HTMLElement, root);
   const list = byTestId('conversation', HTMLOListElement, root);
   const empty = byTestId('conversation-empty', HTMLElement, root);
+  const more = byTestId('conversation-more', HTMLButtonElement, root);
+  /** The conversation as loaded so far: its first page with every later page's messages appended. */
   let shown: Conversation | undefined;
 
   function metaItem(label: TextKey, value: string): HTMLElement[] {
     return [element('dt', '', t(label)), element('dd', '', value)];
   }
 
-  function message(m: Conversation['messages'][number]): HTMLLIElement {
+  function message(m: ConversationMessage): HTMLLIElement {
     const li = element('li', `message message-${m.sender}`);
     li.dataset['testid'] = 'conversation-message';
     const head = element('div', 'message-head');
@@ -31,7 +36,8 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
     return li;
   }
 
-  function render(): void {
+  /** Everything but the messages: title, details, and whether more can be loaded. */
+  function renderHeader(): void {
     if (!shown) return;
     const { room, messages } = shown;
     title.textContent = t('conversation', { n: room.id });
@@ -41,11 +47,37 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
       ...metaItem('startedAt', plainTime(room.created_at)),
       ...metaItem('endedAt', plainTime(room.ended_at)),
       ...metaItem('status', room.is_active ? t('statusActive') : t('statusClosed')),
-      ...metaItem('messageCount', String(messages.length)),
+      ...metaItem('messageCount', String(room.message_count)),
     );
-    list.replaceChildren(...messages.map(message));
     empty.hidden = messages.length > 0;
+    more.hidden = !shown.next_cursor;
   }
+
+  function render(): void {
+    if (!shown) return;
+    renderHeader();
+    list.replaceChildren(...shown.messages.map(message));
+  }
+
+  async function loadMore(): Promise<void> {
+    const current = shown;
+    if (!current?.next_cursor) return;
+    more.disabled = true;
+    try {
+      const page = await getJson<Conversation>(`/admin/api/rooms/${current.room.id}?cursor=${encodeURIComponent(current.next_cursor)}`);
+      // Another conversation may have been opened meanwhile.
+      if (shown !== current) return;
+      shown = { room: page.room, messages: [...current.messages, ...page.messages], next_cursor: page.next_cursor };
+      list.append(...page.messages.map(message));
+      renderHeader();
+    } catch (error) {
+      onError(error);
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  more.addEventListener('click', () => void loadMore());
 
   return {
     async open(roomId) {
@@ -53,6 +85,7 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
       title.textContent = t('conversation', { n: roomId });
       meta.replaceChildren();
       list.replaceChildren();
+      more.hidden = true;
       try {
         shown = await getJson<Conversation>(`/admin/api/rooms/${roomId}`);
         render();
