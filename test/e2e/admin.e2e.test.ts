@@ -4,13 +4,13 @@
  * as text, never run), download both exports, read the audit log, switch to English, log out.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlain } from '../../src/shared/time.js';
 import { ADMIN_PASSWORD, startAdminApp, type AdminTestApp } from '../admin/helpers.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, projectRoot, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { launchBrowser, projectRoot, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
 const webDir = resolve(projectRoot, 'dist/web');
 
@@ -50,12 +50,9 @@ describe.skipIf(skip)('admin back office in a browser', () => {
   }
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
-    await ensurePageBuilt('admin/index.html');
-    mkdirSync(screenshotDir, { recursive: true });
     server = await startAdminApp({ config: { webDir } });
     await seed();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchBrowser('admin/index.html');
     // A zone far from Beijing: times must still show the Beijing clock the server wrote.
     context = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

@@ -6,12 +6,11 @@
  * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI, where its absence fails the run.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENEROUS_LIMITS, startTestServer } from '../helpers/server.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
 
 const skip = skipWithoutChromium('chat page browser tests');
@@ -52,11 +51,8 @@ describe.skipIf(skip)('chat page in a browser', () => {
     page.locator(`[data-testid="message"][data-own="${own}"] [data-testid="message-text"]`);
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
-    await ensurePageBuilt();
-    mkdirSync(screenshotDir, { recursive: true });
     server = await startTestServer({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {

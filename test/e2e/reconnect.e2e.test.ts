@@ -7,12 +7,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI,
  * where its absence fails the run.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensurePageBuilt, hasChromium, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 
 
 const skip = skipWithoutChromium('reconnect browser tests');
@@ -100,11 +99,8 @@ describe.skipIf(skip)('chat page across lost connections', () => {
   }
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
-    await ensurePageBuilt();
-    mkdirSync(screenshotDir, { recursive: true });
     server = await startTestServer({ config: SERVER_CONFIG });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {

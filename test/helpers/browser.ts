@@ -2,9 +2,10 @@
  * Browser tests drive Debian's Chromium through playwright-core (never a downloaded browser). Without
  * Chromium they are skipped with a visible line — except under CI, where its absence fails the run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -33,4 +34,15 @@ export async function ensurePageBuilt(page = 'index.html'): Promise<void> {
   if (existsSync(resolve(projectRoot, 'dist/web', page))) return;
   const { build } = await import('vite');
   await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/**
+ * Starts headless Chromium for a suite, with the page it tests built and the screenshot folder made.
+ * Fails clearly when Chromium is missing (a suite gets here only under CI then).
+ */
+export async function launchBrowser(page = 'index.html'): Promise<Browser> {
+  if (!hasChromium) throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: install the Debian package chromium`);
+  await ensurePageBuilt(page);
+  mkdirSync(screenshotDir, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
