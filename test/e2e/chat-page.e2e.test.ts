@@ -7,10 +7,11 @@
  * without it, except under CI, where its absence fails the run.
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENEROUS_LIMITS, startTestServer } from '../helpers/server.js';
 import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { chatPageDriver } from '../helpers/chat-page.js';
 
 
 const skip = skipWithoutChromium('chat page browser tests');
@@ -18,14 +19,7 @@ const skip = skipWithoutChromium('chat page browser tests');
 const WAIT_MS = 10_000;
 /** A closed tab keeps its chat this long (the product's default is 20 s). */
 const RECONNECT_GRACE_MS = 1500;
-const until = { timeout: WAIT_MS, interval: 50 };
-
-
-const text = (locator: Locator) => () => locator.textContent();
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: WAIT_MS });
-}
+const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
 
 describe.skipIf(skip)('chat page in a browser', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -40,15 +34,6 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await page.goto(url);
     return page;
   }
-
-  /** The user's ID once the server has sent `session`. */
-  async function myId(page: Page): Promise<string> {
-    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9a-z]{8,16}$/);
-    return (await page.getByTestId('my-id').textContent()) ?? '';
-  }
-
-  const messageTexts = (page: Page, own: boolean) =>
-    page.locator(`[data-testid="message"][data-own="${own}"] [data-testid="message-text"]`);
 
   beforeAll(async () => {
     server = await startTestServer({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
@@ -182,12 +167,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     try {
       const a = await openPage({}, strict.url);
       const b = await openPage({}, strict.url);
-      await myId(a);
-      await myId(b);
-      await a.getByTestId('start-btn').click();
-      await visible(a.getByTestId('waiting-screen'));
-      await b.getByTestId('start-btn').click();
-      await visible(a.getByTestId('chat-screen'));
+      await matchPages(a, b);
 
       const input = a.getByTestId('message-input');
       await input.fill('第一条');

@@ -8,10 +8,11 @@
  * where its absence fails the run.
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { chatPageDriver } from '../helpers/chat-page.js';
 
 
 const skip = skipWithoutChromium('reconnect browser tests');
@@ -24,7 +25,7 @@ const skip = skipWithoutChromium('reconnect browser tests');
 const SERVER_CONFIG = { pingIntervalMs: 1000, pingTimeoutMs: 2000, reconnectGraceMs: 8000 };
 /** Long enough for the heartbeat to notice a silent connection plus the grace period. */
 const WAIT_MS = 20_000;
-const until = { timeout: WAIT_MS, interval: 50 };
+const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
 
 const LOST = '对方连接中断，等待重连…';
 const BACK = '对方已重新连接';
@@ -33,14 +34,6 @@ const GONE = '对方已断开连接';
 const ALL_TRIES_MS = 30_000;
 
 
-const text = (locator: Locator) => () => locator.textContent();
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: WAIT_MS });
-}
-
-const messageTexts = (page: Page, own?: boolean) =>
-  page.locator(`[data-testid="message"]${own === undefined ? '' : `[data-own="${own}"]`} [data-testid="message-text"]`);
 const notices = (page: Page) => page.getByTestId('system-text');
 
 async function say(page: Page, words: string): Promise<void> {
@@ -79,22 +72,11 @@ describe.skipIf(skip)('chat page across lost connections', () => {
     return { page, context };
   }
 
-  async function myId(page: Page): Promise<string> {
-    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9a-z]{8,16}$/);
-    return (await page.getByTestId('my-id').textContent()) ?? '';
-  }
-
   /** Two fresh pages, matched with each other. */
   async function matchedPair(options: Parameters<typeof openPage>[0] = {}): Promise<{ a: Page; b: Page; contextA: BrowserContext }> {
     const { page: a, context: contextA } = await openPage(options);
     const { page: b } = await openPage({ url: options.url });
-    await myId(a);
-    await myId(b);
-    await a.getByTestId('start-btn').click();
-    await visible(a.getByTestId('waiting-screen'));
-    await b.getByTestId('start-btn').click();
-    await visible(a.getByTestId('chat-screen'));
-    await visible(b.getByTestId('chat-screen'));
+    await matchPages(a, b);
     return { a, b, contextA };
   }
 

@@ -1,0 +1,39 @@
+/**
+ * Reading and driving the chat page in browser tests: its elements by `data-testid`, the user's ID once
+ * the server has sent `session`, and two pages matched with each other.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export function chatPageDriver(waitMs: number) {
+  const until = { timeout: waitMs, interval: 50 };
+
+  const text = (locator: Locator) => () => locator.textContent();
+
+  async function visible(locator: Locator): Promise<void> {
+    await locator.waitFor({ state: 'visible', timeout: waitMs });
+  }
+
+  /** The user's ID once the server has sent `session`. */
+  async function myId(page: Page): Promise<string> {
+    await expect.poll(text(page.getByTestId('my-id')), until).toMatch(/^[0-9a-z]{8,16}$/);
+    return (await page.getByTestId('my-id').textContent()) ?? '';
+  }
+
+  /** Message texts in the chat: the user's own, the partner's, or (undefined) both. */
+  const messageTexts = (page: Page, own?: boolean) =>
+    page.locator(`[data-testid="message"]${own === undefined ? '' : `[data-own="${own}"]`} [data-testid="message-text"]`);
+
+  /** `a` starts and waits, `b` starts: both are in a chat with each other. */
+  async function matchPages(a: Page, b: Page): Promise<void> {
+    await myId(a);
+    await myId(b);
+    await a.getByTestId('start-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+    await b.getByTestId('start-btn').click();
+    await visible(a.getByTestId('chat-screen'));
+    await visible(b.getByTestId('chat-screen'));
+  }
+
+  return { until, text, visible, myId, messageTexts, matchPages };
+}
