@@ -65,7 +65,7 @@ export class RoomsQuery {
     };
   }
 
-  /** A conversation with every message in order, or undefined when the room doesn't exist. */
+  /** A conversation with up to `limit` messages after `afterId`, in order, or undefined when the room doesn't exist. */
   async get(roomId: number, page: { afterId: number | undefined; limit: number }): Promise<Conversation | undefined> {
     const rooms = await this.database.query<AdminRoomRow & { message_count: string | number }>(
       `SELECT ${ROOM_COLUMNS}, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count FROM chat_rooms r WHERE r.id = $1`,

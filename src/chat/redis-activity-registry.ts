@@ -77,7 +77,7 @@ export class RedisActivityRegistry implements ActivityRegistry {
   }
 
   /** Re-reads this instance's activities from Redis, for changes whose notification was missed. */
-  async refreshMirror(): Promise<void> {
+  private async refreshMirror(): Promise<void> {
     const userIds = [...this.mirror.keys()];
     for (let i = 0; i < userIds.length; i += MGET_BATCH) {
       const batch = userIds.slice(i, i + MGET_BATCH);
