@@ -36,7 +36,11 @@ export function runPrimary(config: Config, logger: Logger): void {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) httpServer.close(() => process.exit(0));
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        // No worker is left to serve a connection still open here: close them rather than wait for them.
+        httpServer.closeAllConnections();
+        httpServer.close(() => process.exit(0));
+      }
       return;
     }
     logger.error({ workerPid: worker.process.pid, code, signal }, 'worker exited');

@@ -44,7 +44,8 @@ export async function startCluster(count: number, env: Record<string, string> = 
       return instance;
     },
     async stop() {
-      await Promise.all(instances.map((p) => p.stop('SIGTERM').catch(() => undefined)));
+      // Tear-down only (graceful stopping has tests of its own): a process slow to stop is killed.
+      await Promise.all(instances.map((p) => p.stop('SIGTERM', { killAfterMs: 20_000 }).catch(() => undefined)));
       await db.drop();
     },
   };

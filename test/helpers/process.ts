@@ -13,7 +13,8 @@ export interface ServerProcess {
   /** Everything the process wrote, for assertions on logs. */
   output: () => string;
   /** Sends a signal and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal` and waits for the exit; with `killAfterMs`, SIGKILL (and a warning) if it takes longer. */
+  stop(signal?: NodeJS.Signals, options?: { killAfterMs?: number }): Promise<number | null>;
 }
 
 /** Starts `src/main.ts` with the given environment and resolves once it listens. */
@@ -45,10 +46,21 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     url,
     child,
     output: () => output,
-    async stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', options = {}) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, 'exit') as Promise<[number | null]>;
       child.kill(signal);
-      const [code] = (await once(child, 'exit')) as [number | null];
+      if (options.killAfterMs !== undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), options.killAfterMs)));
+        const outcome = await Promise.race([exited, late]);
+        clearTimeout(timer);
+        if (outcome === 'late') {
+          console.warn(`server process ${child.pid} still running ${options.killAfterMs} ms after ${signal}: killed. Its last output:\n${output.slice(-3000)}`);
+          child.kill('SIGKILL');
+        }
+      }
+      const [code] = await exited;
       return code;
     },
   };
