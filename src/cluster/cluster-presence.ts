@@ -2,8 +2,8 @@
  * Instances of one cluster find each other through Redis: each announces itself every second with its
  * number of connections (so "online now" is cluster-wide), notices when Redis lost its data (and puts
  * its own people back: activities re-asserted, waiting users re-queued), and adopts the people of an
- * instance that stopped announcing itself (a crash, `kill -9`), so their partners are told after the
- * grace period instead of waiting forever.
+ * instance that stopped announcing itself (a crash, `kill -9`; noticed after about two announcement
+ * lifetimes, 6 s by default), so their partners are told after the grace period instead of waiting forever.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -38,6 +38,8 @@ export class ClusterPresence {
   private ticking: Promise<void> | undefined;
   private readonly heartbeatMs: number;
   private readonly instanceTtlMs: number;
+  /** Instances whose announcement was found expired, and when. */
+  private readonly silentSince = new Map<string, number>();
 
   constructor(private readonly options: ClusterPresenceOptions) {
     this.heartbeatMs = options.heartbeatMs ?? 1_000;
@@ -142,10 +144,25 @@ export class ClusterPresence {
     logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats and queue places');
   }
 
+  /**
+   * Adopts the people of instances that stopped announcing. An instance is suspected when its
+   * announcement has expired and reaped only if it is still silent an announcement lifetime later: a
+   * live instance whose event loop stalled for a few seconds (a loaded machine) must not lose its chats.
+   */
   private async reapDeadInstances(): Promise<void> {
     const { redis, instanceId, registry, logger } = this.options;
-    for (const id of await redis.smembers(this.key('instances'))) {
-      if (id === instanceId || (await redis.exists(this.key(`inst:${id}`))) === 1) continue;
+    const members = await redis.smembers(this.key('instances'));
+    for (const id of this.silentSince.keys()) if (!members.includes(id)) this.silentSince.delete(id);
+    for (const id of members) {
+      if (id === instanceId) continue;
+      if ((await redis.exists(this.key(`inst:${id}`))) === 1) {
+        this.silentSince.delete(id);
+        continue;
+      }
+      const since = this.silentSince.get(id);
+      if (since === undefined) this.silentSince.set(id, Date.now());
+      if (since === undefined || Date.now() - since < this.instanceTtlMs) continue;
+      this.silentSince.delete(id);
       // One instance adopts a dead one's people; the lock outlives the adoption.
       if ((await redis.set(this.key(`reap:${id}`), instanceId, 'PX', 60_000, 'NX')) !== 'OK') continue;
       const orphans = await registry.heldBy(id);
