@@ -7,11 +7,11 @@
  * without it, except under CI, where its absence fails the run.
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { GENEROUS_LIMITS, startTestServer } from '../helpers/server.js';
-import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { chatPageDriver } from '../helpers/chat-page.js';
+import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 
 const skip = skipWithoutChromium('chat page browser tests');
@@ -22,29 +22,15 @@ const RECONNECT_GRACE_MS = 1500;
 const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
 
 describe.skipIf(skip)('chat page in a browser', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
 
-  async function openPage(options: Parameters<Browser['newContext']>[0] = {}, url = server.url): Promise<Page> {
+  async function openPage(options: BrowserContextOptions = {}, url = suite.url): Promise<Page> {
     // A zone far from Beijing: message times must still show the Beijing clock the server wrote.
-    const context = await browser.newContext({ timezoneId: 'America/New_York', ...options });
-    contexts.push(context);
+    const context = await suite.newContext({ timezoneId: 'America/New_York', ...options });
     const page = await context.newPage();
     await page.goto(url);
     return page;
   }
-
-  beforeAll(async () => {
-    server = await startTestServer({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  }, 30_000);
 
   it('two strangers match, chat safely within the limits, and one leaves', { timeout: 90_000 }, async () => {
     const a = await openPage({ viewport: { width: 1280, height: 800 } });

@@ -8,11 +8,11 @@
  * where its absence fails the run.
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { launchBrowser, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { chatPageDriver } from '../helpers/chat-page.js';
+import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 
 const skip = skipWithoutChromium('reconnect browser tests');
@@ -57,18 +57,15 @@ async function noticesInOrder(page: Page, first: string, then: string): Promise<
 }
 
 describe.skipIf(skip)('chat page across lost connections', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite({ config: SERVER_CONFIG });
 
   async function openPage(
     options: { url?: string; setup?: (context: BrowserContext) => Promise<void> } = {},
   ): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
-    contexts.push(context);
+    const context = await suite.newContext({ viewport: { width: 1024, height: 720 } });
     await options.setup?.(context);
     const page = await context.newPage();
-    await page.goto(options.url ?? server.url);
+    await page.goto(options.url ?? suite.url);
     return { page, context };
   }
 
@@ -79,17 +76,6 @@ describe.skipIf(skip)('chat page across lost connections', () => {
     await matchPages(a, b);
     return { a, b, contextA };
   }
-
-  beforeAll(async () => {
-    server = await startTestServer({ config: SERVER_CONFIG });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  }, 30_000);
 
   it('a page reloaded mid-chat gets the conversation back, and the chat goes on', { timeout: 90_000 }, async () => {
     const { a, b } = await matchedPair();

@@ -1,9 +1,11 @@
 /**
  * Reading and driving the chat page in browser tests: its elements by `data-testid`, the user's ID once
- * the server has sent `session`, and two pages matched with each other.
+ * the server has sent `session`, two pages matched with each other, and a suite's server and browser.
  */
-import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 export function chatPageDriver(waitMs: number) {
   const until = { timeout: waitMs, interval: 50 };
@@ -36,4 +38,36 @@ export function chatPageDriver(waitMs: number) {
   }
 
   return { until, text, visible, myId, messageTexts, matchPages };
+}
+
+/**
+ * A browser suite against its own server: registers the hooks that start the server and Chromium and
+ * close every browser context, the browser and the server afterwards.
+ */
+export function browserSuite(serverOptions: TestServerOptions): {
+  readonly url: string;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+} {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    server = await startTestServer(serverOptions);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  }, 30_000);
+  return {
+    get url() {
+      return server!.url;
+    },
+    async newContext(options = {}) {
+      const context = await browser!.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }
