@@ -170,7 +170,7 @@ export async function settledRss(pid: number, minMs: number, maxMs: number): Pro
  * is a saw-tooth (heartbeat garbage builds up in the old generation until a major GC), so one sample
  * lands anywhere on it; the median over a window is its steady level.
  */
-export class RssPeak {
+export class RssSampler {
   private readonly samples: number[] = [];
   private readonly timer: NodeJS.Timeout;
 

@@ -5,7 +5,7 @@
  */
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssPeak, openFiles, openFilesLimit, reniceAll, settledRss, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, openFiles, openFilesLimit, reniceAll, settledRss, type CpuUse } from '../proc.js';
 import { startTarget } from '../server-target.js';
 import { Histogram, round } from '../stats.js';
 import { shares, WorkerPool } from '../worker-pool.js';
@@ -39,7 +39,7 @@ export interface ConnectionsStep {
   dropReasons: Record<string, number>;
   /** Median of the RSS samples (one a second) over the hold: the steady level of the saw-tooth. */
   serverRssMB: number;
-  serverRssPeakMB: number;
+  serverRssSamplerMB: number;
   /** RSS at the end of the hold. */
   serverRssLastMB: number;
   /** (median RSS over the hold − RSS before any connection) / connections. */
@@ -94,7 +94,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       const holdS = index === options.steps.length - 1 ? options.holdLastS : options.durationS;
       if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
       const cpuWindow = new CpuWindow({ server: () => [server.pid], generator: () => pool.pids });
-      const rss = new RssPeak(server.pid);
+      const rss = new RssSampler(server.pid);
       await sleep(holdS * 1000);
       const cpu = cpuWindow.end();
       const memory = rss.stop();
@@ -111,7 +111,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         dropped: disconnects - disconnectsBefore,
         dropReasons: mergeCounts(status.map((x) => x.reasons)),
         serverRssMB: round(memory.medianBytes / 2 ** 20),
-        serverRssPeakMB: round(memory.peakBytes / 2 ** 20),
+        serverRssSamplerMB: round(memory.peakBytes / 2 ** 20),
         serverRssLastMB: round(memory.lastBytes / 2 ** 20),
         rssPerConnectionKB: open > 0 ? round((memory.medianBytes - baseline) / open / 1024, 2) : 0,
         rssPerConnectionPeakKB: open > 0 ? round((memory.peakBytes - baseline) / open / 1024, 2) : 0,

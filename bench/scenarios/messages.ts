@@ -5,7 +5,7 @@
  */
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssPeak, postgresPids, reniceAll, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, postgresPids, reniceAll, type CpuUse } from '../proc.js';
 import { mainThreadProfile, startTarget } from '../server-target.js';
 import { Histogram, round, type Summary } from '../stats.js';
 import { verifyMessages, type StepRecord, type Verification } from '../verify.js';
@@ -215,7 +215,7 @@ async function runStep(
     await sleep(durationMs);
     return window.end();
   })();
-  const rss = new RssPeak(serverPid);
+  const rss = new RssSampler(serverPid);
   const results = await pool.all(
     (i) => ({
       type: 'send',
