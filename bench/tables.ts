@@ -59,7 +59,7 @@ export function connectionsTable(run: ConnectionsRun): string {
     s.holdS,
     s.dropped,
     s.serverRssMB,
-    s.serverRssSamplerMB,
+    s.serverRssPeakMB,
     s.rssPerConnectionKB,
     s.rssPerConnectionPeakKB,
     s.marginalKB,

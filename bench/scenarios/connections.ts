@@ -39,7 +39,7 @@ export interface ConnectionsStep {
   dropReasons: Record<string, number>;
   /** Median of the RSS samples (one a second) over the hold: the steady level of the saw-tooth. */
   serverRssMB: number;
-  serverRssSamplerMB: number;
+  serverRssPeakMB: number;
   /** RSS at the end of the hold. */
   serverRssLastMB: number;
   /** (median RSS over the hold − RSS before any connection) / connections. */
@@ -111,7 +111,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         dropped: disconnects - disconnectsBefore,
         dropReasons: mergeCounts(status.map((x) => x.reasons)),
         serverRssMB: round(memory.medianBytes / 2 ** 20),
-        serverRssSamplerMB: round(memory.peakBytes / 2 ** 20),
+        serverRssPeakMB: round(memory.peakBytes / 2 ** 20),
         serverRssLastMB: round(memory.lastBytes / 2 ** 20),
         rssPerConnectionKB: open > 0 ? round((memory.medianBytes - baseline) / open / 1024, 2) : 0,
         rssPerConnectionPeakKB: open > 0 ? round((memory.peakBytes - baseline) / open / 1024, 2) : 0,
