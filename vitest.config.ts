@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration files start real servers and databases; a few at a time suits a 2-core machine.
     maxWorkers: 2,
-    // The default reporter, then one plain `Tests: N passed, N failed, N skipped` line for log readers.
+    // The default reporter, then one plain `N passed, N failed, N skipped` line for log readers.
     reporters: ['default', new SummaryReporter()],
   },
 });

@@ -46,6 +46,8 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${nodeCommand}`], {
     cwd: projectRoot,
     env: {
+      // `.ci/run` finds what a run left behind by this marker.
+      ...(process.env.CHAT_CI_RUN_ID ? { CHAT_CI_RUN_ID: process.env.CHAT_CI_RUN_ID } : {}),
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       HOST: '127.0.0.1',

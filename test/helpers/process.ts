@@ -7,6 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * `.ci/run` marks every process it starts with `CHAT_CI_RUN_ID` and stops (and names) any still running
+ * when it ends; child processes started with a hand-made environment carry the marker on.
+ */
+export function ciMarker(): Record<string, string> {
+  const id = process.env.CHAT_CI_RUN_ID;
+  return id ? { CHAT_CI_RUN_ID: id } : {};
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -21,7 +30,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', ...env },
+    env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,7 +1,7 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
- * Prints one plain, uncoloured closing line after the run — `Tests: N passed, N failed, N skipped` —
+ * Prints one plain, uncoloured closing line after the run — `N passed, N failed, N skipped`, alone on its line, —
  * so that tools reading a run's last lines (CI dashboards, log scrapers) can count it without parsing
  * Vitest's coloured summary.
  */
@@ -24,6 +24,6 @@ export default class SummaryReporter implements Reporter {
       failed += failedHere;
     }
     failed += unhandledErrors.length;
-    process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
