@@ -128,6 +128,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     timezone: config.timezone,
     reconnectGraceMs: config.reconnectGraceMs,
+    closeGraceMs: config.closeGraceMs,
     instanceId: deps.instanceId,
     instanceLiveness: deps.instanceLiveness,
   });

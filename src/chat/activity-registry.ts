@@ -1,7 +1,9 @@
 /**
  * Who is doing what: per identity, at most one activity (waiting or chatting), held by one connection.
- * Every change is a compare-and-set, so two tabs of one identity cannot both claim it. In-memory here;
- * a cluster implementation keeps the same contract in Redis.
+ * Every change is a compare-and-set. Each stored activity carries a revision that changes with every
+ * write, so a transition prepared across an `await` applies only to the very state it was prepared
+ * from (never to a state that merely looks alike). In-memory here; a cluster implementation keeps the
+ * same contract in Redis.
  */
 import type { Lang } from '../shared/codes.js';
 
@@ -9,11 +11,13 @@ import type { Lang } from '../shared/codes.js';
 export interface Detachment {
   /** When the connection was lost (epoch ms). */
   sinceMs: number;
+  /** When the grace period ends (epoch ms): the activity ends then unless the identity is back. */
+  untilMs: number;
   /** Last message id the lost connection is known to have been sent; replay starts after it. */
   resumeAfterId?: number;
 }
 
-interface ActivityBase {
+interface ActivityFields {
   /** The connection that holds the activity (the lost one while detached). */
   socketId: string;
   lang: Lang;
@@ -22,11 +26,17 @@ interface ActivityBase {
   instanceId?: string;
 }
 
-export type Activity = ActivityBase & ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string });
+/** What a caller writes: an activity without its revision (the registry stamps a new one on every write). */
+export type ActivityState = ActivityFields & ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string });
+
+/** A stored activity. `rev` differs from every earlier revision of the identity's activity. */
+export type Activity = ActivityState & { rev: number };
 export type ChattingActivity = Extract<Activity, { kind: 'chatting' }>;
 
 /** Which activity a conditional change applies to. Omitted fields match anything. */
 export interface ActivityMatch {
+  /** The exact revision read earlier: the safest condition, it fails after any change in between. */
+  rev?: number;
   socketId?: string;
   kind?: Activity['kind'];
   roomId?: number;
@@ -34,44 +44,57 @@ export interface ActivityMatch {
 
 export interface ActivityRegistry {
   get(userId: string): Promise<Activity | undefined>;
-  /** Sets the activity only if the user has none. True if set. */
-  claim(userId: string, activity: Activity): Promise<boolean>;
-  /** Replaces the activity only if the current one matches. True if replaced. */
-  transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean>;
+  /** Sets the activity only if the user has none. The stored activity (with its revision), or undefined. */
+  claim(userId: string, activity: ActivityState): Promise<Activity | undefined>;
+  /** Replaces the activity only if the current one matches. The stored activity, or undefined. */
+  transition(userId: string, from: ActivityMatch, to: ActivityState): Promise<Activity | undefined>;
   /** Clears the activity only if the current one matches. True if cleared. */
   release(userId: string, match: ActivityMatch): Promise<boolean>;
 }
 
 export function matches(activity: Activity | undefined, match: ActivityMatch): activity is Activity {
   if (!activity) return false;
+  if (match.rev !== undefined && activity.rev !== match.rev) return false;
   if (match.socketId !== undefined && activity.socketId !== match.socketId) return false;
   if (match.kind !== undefined && activity.kind !== match.kind) return false;
   if (match.roomId !== undefined && (activity.kind !== 'chatting' || activity.roomId !== match.roomId)) return false;
   return true;
 }
 
+/** The state of an activity without its revision, for writing a changed copy. */
+export function stateOf(activity: Activity): ActivityState {
+  const { rev: _rev, ...state } = activity;
+  return state;
+}
+
 /** One-process registry: a Map, each method atomic because it never awaits. */
 export class MemoryActivityRegistry implements ActivityRegistry {
   private readonly activities = new Map<string, Activity>();
+  /** Revisions only grow, so no two writes ever share one. */
+  private lastRev = 0;
 
   async get(userId: string): Promise<Activity | undefined> {
     return this.activities.get(userId);
   }
 
-  async claim(userId: string, activity: Activity): Promise<boolean> {
-    if (this.activities.has(userId)) return false;
-    this.activities.set(userId, activity);
-    return true;
+  async claim(userId: string, activity: ActivityState): Promise<Activity | undefined> {
+    if (this.activities.has(userId)) return undefined;
+    return this.store(userId, activity);
   }
 
-  async transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean> {
-    if (!matches(this.activities.get(userId), from)) return false;
-    this.activities.set(userId, to);
-    return true;
+  async transition(userId: string, from: ActivityMatch, to: ActivityState): Promise<Activity | undefined> {
+    if (!matches(this.activities.get(userId), from)) return undefined;
+    return this.store(userId, to);
   }
 
   async release(userId: string, match: ActivityMatch): Promise<boolean> {
     if (!matches(this.activities.get(userId), match)) return false;
     return this.activities.delete(userId);
+  }
+
+  private store(userId: string, state: ActivityState): Activity {
+    const activity = { ...state, rev: ++this.lastRev } as Activity;
+    this.activities.set(userId, activity);
+    return activity;
   }
 }

@@ -1,6 +1,9 @@
 /**
  * Conversation lifecycle: join the queue, get matched, relay messages, leave, drop and come back.
  * Knows the seams (queue, registry, repository, writer, notifier), never Socket.IO.
+ *
+ * Every change of an activity is a compare-and-set on the revision read just before, and a failed one is
+ * never ignored: the step is retried on what changed, or left to whoever changed it.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -11,9 +14,10 @@ import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult,
 import type { ChatRepository, NewRoom, RoomRecord } from '../storage/chat-repository.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import type { MessageWriter } from '../storage/message-writer.js';
-import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
+import { stateOf, type Activity, type ActivityRegistry, type ChattingActivity } from './activity-registry.js';
 import type { Caller } from './caller.js';
-import { DeliveryGate } from './delivery-gate.js';
+import { DeliveryGate, REPLAY_PAGE } from './delivery-gate.js';
+import { GraceTimers } from './grace-timers.js';
 import { GuardedQueue, GuardedRegistry } from './guarded-seams.js';
 import { Matchmaker } from './matchmaker.js';
 import { checkContent, toWireMessage } from './message-rules.js';
@@ -23,10 +27,15 @@ import { RoomCloser } from './room-closer.js';
 export type { Caller } from './caller.js';
 
 /**
- * How a connection ended: `lost` (network drop, ping timeout, page reload or close) keeps the activity
- * for the reconnect grace period; `closed` (the client disconnected on purpose) ends it at once.
+ * How a connection ended: `deliberate` (the client disconnected on purpose) ends its activity at once;
+ * `closed` (the transport closed cleanly: a tab closed or reloaded) keeps it for the short close grace,
+ * long enough for a reload to come back; `lost` (ping timeout, transport error) keeps it for the whole
+ * reconnect grace period.
  */
-export type ConnectionEnd = 'lost' | 'closed';
+export type ConnectionEnd = 'deliberate' | 'closed' | 'lost';
+
+/** A compare-and-set that keeps losing to other changes is retried this many times, then given up (logged). */
+const MAX_CAS_ATTEMPTS = 5;
 
 export interface ChatServiceDeps {
   queue: MatchQueue;
@@ -39,10 +48,18 @@ export interface ChatServiceDeps {
   timezone: string;
   /** Grace period for lost connections; 0 ends chats at once. */
   reconnectGraceMs: number;
+  /** Grace period for a connection closed cleanly (a closed or reloaded tab); at most `reconnectGraceMs`. */
+  closeGraceMs: number;
   /** This instance, stamped on the activities of its connections (cluster mode). */
   instanceId?: string;
   /** Whether another instance is alive (cluster mode); without it, every connection is on this one. */
   instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
+}
+
+/** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
+export interface Resumed {
+  activity: Activity;
+  resumeAfterId: number | undefined;
 }
 
 export class ChatService {
@@ -50,13 +67,13 @@ export class ChatService {
   private readonly gate: DeliveryGate;
   private readonly closer: RoomCloser;
   private readonly matchmaker: Matchmaker;
-  /** Grace timers of identities whose connection to this process was lost. */
-  private readonly graceTimers = new Map<string, () => void>();
+  private readonly grace: GraceTimers;
 
   constructor(deps: ChatServiceDeps) {
     this.deps = { ...deps, registry: new GuardedRegistry(deps.registry), queue: new GuardedQueue(deps.queue) };
     this.gate = new DeliveryGate(deps.notifier);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
+    this.grace = new GraceTimers(deps.clock, (userId, socketId) => this.expire(userId, socketId), deps.logger);
     // Rooms of matches made at the same moment are inserted together, as messages are.
     const rooms = new GroupCommit<NewRoom, RoomRecord>((batch) => deps.repository.createRooms(batch), {
       maxBatch: 500,
@@ -68,25 +85,22 @@ export class ChatService {
   }
 
   async joinQueue(caller: Caller): Promise<JoinQueueResult> {
-    const { registry, queue } = this.deps;
+    const { registry } = this.deps;
     const current = await registry.get(caller.userId);
-    if (current?.kind === 'waiting' && current.socketId === caller.socketId) {
-      // Pressing start twice is harmless: still waiting, same place.
-      return this.matchmaker.announceWaiting(caller, await queue.size());
-    }
+    // Pressing start again while waiting: same place, and a wait that lost its queue entry gets it back.
+    if (current?.kind === 'waiting' && current.socketId === caller.socketId) return this.matchmaker.match(caller, current);
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
-    if (!(await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang, instanceId: this.deps.instanceId }))) {
-      throw new AppError(ErrorCode.ALREADY_CHATTING);
-    }
-    return this.matchmaker.match(caller);
+    const claimed = await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang, instanceId: this.deps.instanceId });
+    if (!claimed) throw new AppError(ErrorCode.ALREADY_CHATTING);
+    return this.matchmaker.match(caller, claimed);
   }
 
   async leaveQueue(caller: Caller): Promise<{ was_waiting: boolean }> {
-    const current = await this.deps.registry.get(caller.userId);
-    if (current?.kind !== 'waiting' || current.socketId !== caller.socketId) return { was_waiting: false };
-    await this.deps.queue.remove(caller.userId);
-    await this.deps.registry.release(caller.userId, { socketId: caller.socketId, kind: 'waiting' });
-    return { was_waiting: true };
+    const current = await this.ownActivity(caller);
+    if (current?.kind !== 'waiting') return { was_waiting: false };
+    await this.deps.queue.remove(caller.userId, caller.socketId);
+    // False when a match took the caller meanwhile: `matched` follows.
+    return { was_waiting: await this.deps.registry.release(caller.userId, { rev: current.rev }) };
   }
 
   async sendMessage(caller: Caller, payload: SendMessagePayload): Promise<SendMessageResult> {
@@ -108,76 +122,98 @@ export class ChatService {
   }
 
   async leaveRoom(caller: Caller): Promise<{ room_id: number | null }> {
-    const current = await this.ownActivity(caller);
-    if (current?.kind === 'waiting') {
-      await this.leaveQueue(caller);
-      this.deps.notifier.toSocket(caller.socketId, 'left_room', { message: eventText[caller.lang].leftRoom });
-      return { room_id: null };
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.ownActivity(caller);
+      if (current?.kind === 'waiting') {
+        await this.leaveQueue(caller);
+        this.deps.notifier.toSocket(caller.socketId, 'left_room', { message: eventText[caller.lang].leftRoom });
+        return { room_id: null };
+      }
+      if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
+      if (await this.endConversation(caller.userId, current, 'left')) return { room_id: current.roomId };
     }
-    if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
-    await this.endConversation(caller.userId, current, 'left');
-    return { room_id: current.roomId };
+    throw new AppError(ErrorCode.NOT_IN_CHAT);
   }
 
-  /** A connection ended. Lost connections keep their chat or place in the queue for the grace period. */
+  /** A connection ended. Lost or closed connections keep their chat or place in the queue for a while. */
   async disconnect(caller: Caller, end: ConnectionEnd): Promise<void> {
-    const current = await this.ownActivity(caller);
-    if (!current) return; // another tab owns the activity, if any
-    if (end === 'lost' && this.deps.reconnectGraceMs > 0) {
-      await this.detach(caller, current);
-      return;
+    const { reconnectGraceMs, closeGraceMs, logger } = this.deps;
+    const graceMs = end === 'deliberate' ? 0 : end === 'closed' ? Math.min(closeGraceMs, reconnectGraceMs) : reconnectGraceMs;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.ownActivity(caller);
+      if (!current) return; // another tab (or a newer connection of this page) owns the activity, if any
+      const settled = graceMs > 0 ? await this.detach(caller, current, graceMs) : await this.endActivity(caller.userId, current, 'disconnected');
+      if (settled) return;
     }
-    await this.endActivity(caller.userId, current, 'disconnected');
+    logger.warn({ userId: caller.userId }, 'a closed connection’s activity kept changing; left to its grace timer');
   }
 
   /**
-   * Status of an identity for a connection that is opening, taking over its activity if its connection
-   * was lost, is gone without a goodbye (its instance died), or — with `takeOver`, the same page coming
-   * back — is still considered open. An activity held by another open connection belongs to another tab.
+   * Status of an identity for a connection that has just opened, taking over its activity if its
+   * connection was lost, is gone without a goodbye (its instance died), or — with `takeOver`, the same
+   * page coming back — is still considered open. An activity held by another open connection belongs to
+   * another tab. Called once the connection exists (never from handshake middleware), so a connection
+   * that fails during its handshake cannot take anything over.
    */
-  async attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Activity }> {
-    const current = await this.deps.registry.get(caller.userId);
-    if (!current) return { status: 'idle' };
-    const replacing = !current.detached && !options.takeOver;
-    if (replacing && (await this.holderConnected(current))) return { status: current.kind };
-    const resumed: Activity = { ...current, socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId };
-    if (!(await this.deps.registry.transition(caller.userId, { socketId: current.socketId }, resumed))) return this.attach(caller, options);
-    this.graceTimers.get(caller.userId)?.();
-    this.graceTimers.delete(caller.userId);
-    if (!current.detached) {
-      // The old connection may still be open (a reload the server has not seen close yet): retire it.
-      if (current.kind === 'chatting') this.deps.notifier.leaveConversation(current.socketId, current.roomId);
-      this.deps.notifier.disconnect(current.socketId);
+  async attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(caller.userId);
+      if (!current) return { status: 'idle' };
+      const replacing = !current.detached && !options.takeOver;
+      if (replacing && (await this.holderConnected(current))) return { status: current.kind };
+      const taken = await this.deps.registry.transition(
+        caller.userId,
+        { rev: current.rev },
+        { ...stateOf(current), socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId },
+      );
+      if (!taken) continue;
+      this.grace.cancel(caller.userId);
+      if (!current.detached) {
+        // The old connection may still be open (a reload the server has not seen close yet): retire it.
+        if (current.kind === 'chatting') this.deps.notifier.leaveConversation(current.socketId, current.roomId);
+        this.deps.notifier.disconnect(current.socketId);
+      }
+      return { status: current.kind, resumed: { activity: taken, resumeAfterId: current.detached?.resumeAfterId } };
     }
-    return { status: current.kind, resumed: { ...resumed, detached: current.detached } };
+    return { status: 'idle' };
   }
 
   /**
-   * After `attach` resumed an activity and the connection is open: tells the connection where it is and
-   * replays the messages it missed, after `lastSeenId` when the client names one.
+   * After `attach` took an activity over: a wait goes back to its place in the queue (and may be matched
+   * at once); a chat is announced with `matched {resumed}`, the messages it missed are replayed — after
+   * `lastSeenId` when the client names one — and the partner is told.
    */
-  async completeResume(caller: Caller, resumed: Activity, lastSeenId: number | undefined): Promise<void> {
-    const { notifier, repository, timezone } = this.deps;
-    if (resumed.kind === 'waiting') {
-      this.matchmaker.announceWaiting(caller, await this.deps.queue.size());
+  async completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined): Promise<void> {
+    const { notifier, repository, timezone, logger } = this.deps;
+    const activity = resumed.activity;
+    if (activity.kind === 'waiting') {
+      await this.matchmaker.match(caller, activity);
       return;
     }
-    notifier.toSocket(caller.socketId, 'matched', { room_id: resumed.roomId, resumed: true });
-    const afterId = lastSeenId ?? resumed.detached?.resumeAfterId ?? 0;
-    const replayed = await this.gate.replay(resumed.roomId, caller.socketId, async () =>
-      (await repository.listMessages(resumed.roomId, { afterId })).map((m) => toWireMessage(m, timezone)),
-    );
-    this.deps.logger.debug({ roomId: resumed.roomId, replayed }, 'chat resumed');
-    const partner = await this.deps.registry.get(resumed.partnerId);
-    if (partner?.kind === 'chatting' && partner.roomId === resumed.roomId && !partner.detached) {
+    notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true });
+    const afterId = lastSeenId ?? resumed.resumeAfterId ?? 0;
+    const replay = await this.gate
+      .replay(activity.roomId, caller.socketId, afterId, async (after) =>
+        (await repository.listMessages(activity.roomId, { afterId: after, limit: REPLAY_PAGE })).map((m) => toWireMessage(m, timezone)),
+      )
+      .catch((err: unknown) => {
+        // The conversation could not be read (database down): the client reconnects and resumes again.
+        logger.warn({ err, roomId: activity.roomId }, 'replay failed: connection dropped so that it resumes again');
+        notifier.dropConnection(caller.socketId);
+        return undefined;
+      });
+    if (replay?.status === 'stalled') notifier.dropConnection(caller.socketId);
+    if (replay?.status !== 'done') return;
+    logger.debug({ roomId: activity.roomId, replayed: replay.replayed }, 'chat resumed');
+    const partner = await this.deps.registry.get(activity.partnerId);
+    if (partner?.kind === 'chatting' && partner.roomId === activity.roomId && !partner.detached) {
       notifier.toSocket(partner.socketId, 'partner_reconnected', { message: eventText[partner.lang].partnerReconnected });
     }
   }
 
   /** Ends the activity of every given connection because the server stops; partners are told why. */
   async shutdown(callers: Iterable<Caller>): Promise<void> {
-    for (const cancel of this.graceTimers.values()) cancel();
-    this.graceTimers.clear();
+    this.grace.cancelAll();
     for (const caller of callers) {
       const current = await this.ownActivity(caller);
       if (current) await this.endActivity(caller.userId, current, 'server_shutdown');
@@ -187,16 +223,17 @@ export class ChatService {
 
   /**
    * Takes over the people of an instance that died (cluster mode): their connections are gone, so they
-   * get the grace period from now (or what was left of it), counted by this instance.
+   * get what was left of their grace period (or the whole of it), counted by this instance.
    */
   async adopt(userId: string, activity: Activity): Promise<void> {
     const caller: Caller = { userId, socketId: activity.socketId, lang: activity.lang };
-    await this.detach(caller, activity, activity.detached?.sinceMs);
+    const untilMs = activity.detached?.untilMs ?? this.deps.clock.now().getTime() + this.deps.reconnectGraceMs;
+    await this.detach(caller, activity, Math.max(0, untilMs - this.deps.clock.now().getTime()));
   }
 
   /** Grace timers still running (identities expected back). */
   get detachedCount(): number {
-    return this.graceTimers.size;
+    return this.grace.size;
   }
 
   /** Whether the connection holding an activity is still there: here, or on a live instance. */
@@ -211,74 +248,84 @@ export class ChatService {
     return current?.socketId === caller.socketId ? current : undefined;
   }
 
-  private async detach(caller: Caller, current: Activity, sinceMs = this.deps.clock.now().getTime()): Promise<void> {
-    const { registry, clock, notifier, repository, reconnectGraceMs } = this.deps;
-    // Detached first, with nothing else awaited before: a reconnection arriving now must find it resumable.
-    const detached: Activity = { ...current, detached: { sinceMs, resumeAfterId: current.detached?.resumeAfterId }, instanceId: this.deps.instanceId };
-    if (!(await registry.transition(caller.userId, { socketId: caller.socketId }, detached))) return;
-    if (current.kind === 'chatting' && !current.detached) {
-      // Where replay starts for a client that does not name its last message: after what the lost
-      // connection was sent. Recorded only if the activity is still the detached one.
-      const resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
-      if (resumeAfterId !== undefined) {
-        const withReplayPoint: Activity = { ...detached, detached: { sinceMs, resumeAfterId } };
-        await registry.transition(caller.userId, { socketId: caller.socketId, roomId: current.roomId }, withReplayPoint);
-      }
-    }
-    if (current.kind === 'chatting' && !current.detached) {
-      notifier.leaveConversation(caller.socketId, current.roomId);
-      const partner = await registry.get(current.partnerId);
-      if (partner?.kind === 'chatting' && partner.roomId === current.roomId) {
-        notifier.toSocket(partner.socketId, 'partner_disconnected', { message: eventText[partner.lang].partnerConnectionLost, grace_ms: reconnectGraceMs });
-      }
-    }
-    const remainingMs = Math.max(0, sinceMs + reconnectGraceMs - clock.now().getTime());
-    this.graceTimers.set(
+  /**
+   * Keeps an activity whose connection is gone for `graceMs`: a wait keeps its place but is nobody's
+   * partner meanwhile; a chat's partner is told. False if the activity changed before it could be marked.
+   */
+  private async detach(caller: Caller, current: Activity, graceMs: number): Promise<boolean> {
+    const { registry, queue, clock, notifier, repository, logger } = this.deps;
+    const sinceMs = current.detached?.sinceMs ?? clock.now().getTime();
+    const untilMs = clock.now().getTime() + graceMs;
+    const detached = await registry.transition(
       caller.userId,
-      clock.schedule(remainingMs, () => {
-        this.graceTimers.delete(caller.userId);
-        void this.expire(caller).catch((err: unknown) => this.deps.logger.error({ err }, 'ending a lapsed grace period failed'));
-      }),
+      { rev: current.rev },
+      { ...stateOf(current), detached: { sinceMs, untilMs, resumeAfterId: current.detached?.resumeAfterId }, instanceId: this.deps.instanceId },
     );
+    if (!detached) return false;
+    this.grace.start(caller.userId, caller.socketId, untilMs - clock.now().getTime());
+    if (current.kind === 'waiting') {
+      await queue.pause(caller.userId).catch((err: unknown) => logger.warn({ err }, 'could not pause a lost wait in the queue'));
+      return true;
+    }
+    if (current.detached) return true; // adopted from a dead instance: the partner was told already
+    notifier.leaveConversation(caller.socketId, current.roomId);
+    const partner = await registry.get(current.partnerId);
+    if (partner?.kind === 'chatting' && partner.roomId === current.roomId) {
+      notifier.toSocket(partner.socketId, 'partner_disconnected', { message: eventText[partner.lang].partnerConnectionLost, grace_ms: graceMs });
+    }
+    // Where replay starts for a client that does not name its last message: after what the lost
+    // connection was sent. Recorded only if the activity is still this detached one.
+    const resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
+    if (resumeAfterId !== undefined && detached.detached) {
+      await registry.transition(caller.userId, { rev: detached.rev }, { ...stateOf(detached), detached: { ...detached.detached, resumeAfterId } });
+    }
+    return true;
   }
 
   /** The grace period ran out: if the identity did not come back, its chat or wait ends. */
-  private async expire(caller: Caller): Promise<void> {
-    const current = await this.ownActivity(caller);
-    if (current?.detached) await this.endActivity(caller.userId, current, 'disconnected');
-  }
-
-  private async endActivity(userId: string, current: Activity, reason: EndReason): Promise<void> {
-    if (current.kind === 'waiting') {
-      await this.deps.queue.remove(userId);
-      await this.deps.registry.release(userId, { socketId: current.socketId, kind: 'waiting' });
-      return;
+  private async expire(userId: string, lostSocketId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(userId);
+      // Back on another connection, or already ended: nothing to do.
+      if (!current?.detached || current.socketId !== lostSocketId) return;
+      if (await this.endActivity(userId, current, 'disconnected')) return;
     }
-    await this.endConversation(userId, current, reason);
   }
 
-  private async endConversation(userId: string, current: ChattingActivity, reason: EndReason): Promise<void> {
-    const { registry, notifier } = this.deps;
+  /** Ends an activity. False if it changed before it could be ended (the caller decides what next). */
+  private async endActivity(userId: string, current: Activity, reason: EndReason): Promise<boolean> {
+    if (current.kind === 'chatting') return this.endConversation(userId, current, reason);
+    if (!(await this.deps.registry.release(userId, { rev: current.rev }))) return false;
+    this.grace.cancel(userId);
+    await this.deps.queue.remove(userId, current.socketId);
+    return true;
+  }
+
+  /**
+   * Ends a chat for both people: both identities are freed first (each can queue again at once, whatever
+   * the database does), then the room is closed and both sides are told. False — and nothing done — if
+   * the activity changed meanwhile (taken over by a new connection, or already ended by the partner).
+   */
+  private async endConversation(userId: string, current: ChattingActivity, reason: EndReason): Promise<boolean> {
+    const { registry, notifier, logger } = this.deps;
     const { roomId, partnerId } = current;
-    // Free both identities first, so each can queue again at once, whatever the database does.
-    await registry.release(userId, { socketId: current.socketId, roomId });
+    if (!(await registry.release(userId, { rev: current.rev }))) return false;
+    this.grace.cancel(userId);
     const partner = await registry.get(partnerId);
-    const partnerStillHere = partner?.kind === 'chatting' && partner.roomId === roomId;
-    if (partnerStillHere) {
-      await registry.release(partnerId, { roomId });
-      this.graceTimers.get(partnerId)?.();
-      this.graceTimers.delete(partnerId);
-    }
+    const partnerReleased = partner?.kind === 'chatting' && partner.roomId === roomId && (await registry.release(partnerId, { roomId }));
+    if (partnerReleased) this.grace.cancel(partnerId);
     await this.closer.close(roomId, reason);
+    logger.info({ roomId, reason }, 'chat ended');
 
     notifier.leaveConversation(current.socketId, roomId);
     if (reason === 'left') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
-    if (partnerStillHere) {
+    if (partnerReleased && partner) {
       notifier.leaveConversation(partner.socketId, roomId);
       const text = eventText[partner.lang];
       const message = reason === 'left' ? text.partnerLeft : reason === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
       notifier.toSocket(partner.socketId, 'partner_left', { message, reason });
     }
+    return true;
   }
 }

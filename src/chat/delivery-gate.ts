@@ -1,52 +1,86 @@
 /**
  * Delivers new messages to a conversation, and lets a reconnecting connection catch up without gaps or
- * duplicates: while its missed messages are replayed, live messages for that room are held, then
- * released — skipping the returning connection for any message its replay already contained.
+ * duplicates: its missed messages are replayed a page at a time (each page only once the connection has
+ * taken the previous one), while live messages for that room still reach the partner at once and are
+ * held for the returning connection, then released — skipping what its replay already contained.
  */
 import type { ChatMessage } from '../shared/protocol.js';
 import type { ChatNotifier } from './notifier.js';
 
+/** Messages per replayed page. */
+export const REPLAY_PAGE = 500;
+/** A connection that takes none of its replay for this long is dropped (it reconnects and resumes later). */
+const REPLAY_STALL_MS = 30_000;
+
 interface Hold {
+  socketId: string;
   queue: ChatMessage[];
-  done: Promise<void>;
 }
 
+/** How a replay ended: every missed message sent, or stopped because the connection went or stalled. */
+export type ReplayOutcome = { status: 'done'; replayed: number } | { status: 'gone' | 'stalled'; replayed: number };
+
 export class DeliveryGate {
-  private readonly holds = new Map<number, Hold>();
+  /** Connections catching up, by conversation. */
+  private readonly holds = new Map<number, Hold[]>();
 
   constructor(private readonly notifier: ChatNotifier) {}
 
-  /** Sends a stored message to everyone in its conversation (or queues it while a replay runs). */
+  /** Sends a stored message to everyone in its conversation; a connection catching up gets it afterwards. */
   deliver(message: ChatMessage): void {
-    const hold = this.holds.get(message.room_id);
-    if (hold) hold.queue.push(message);
-    else this.notifier.toConversation(message.room_id, 'new_message', message);
+    const holds = this.holds.get(message.room_id);
+    if (!holds) {
+      this.notifier.toConversation(message.room_id, 'new_message', message);
+      return;
+    }
+    this.notifier.toConversationExcept(
+      message.room_id,
+      holds.map((h) => h.socketId),
+      'new_message',
+      message,
+    );
+    for (const hold of holds) hold.queue.push(message);
   }
 
   /**
-   * Replays `fetchMissed()` to `socketId`, then adds it to the conversation. Live messages stored
-   * meanwhile reach it exactly once, after the replay. Replays of one room run one at a time.
-   * Resolves with the number of messages replayed.
+   * Sends `socketId` every message of the room after `afterId` (`fetchPage(afterId)` reads one page in id
+   * order), adds it to the conversation, then sends what was stored meanwhile. Each message reaches it
+   * once, in order. A replay stops when the connection goes away or stops reading.
    */
-  async replay(roomId: number, socketId: string, fetchMissed: () => Promise<ChatMessage[]>): Promise<number> {
-    for (let existing = this.holds.get(roomId); existing; existing = this.holds.get(roomId)) await existing.done;
-    let finish!: () => void;
-    const hold: Hold = { queue: [], done: new Promise((resolve) => (finish = resolve)) };
-    this.holds.set(roomId, hold);
-    let replayedUpTo = 0;
+  async replay(roomId: number, socketId: string, afterId: number, fetchPage: (afterId: number) => Promise<ChatMessage[]>): Promise<ReplayOutcome> {
+    const hold: Hold = { socketId, queue: [] };
+    this.holds.set(roomId, [...(this.holds.get(roomId) ?? []), hold]);
+    const progress = { lastId: afterId, replayed: 0 };
     try {
-      const missed = await fetchMissed();
-      for (const message of missed) this.notifier.toSocket(socketId, 'new_message', message);
-      replayedUpTo = missed.at(-1)?.id ?? 0;
+      const first = await this.sendPages(socketId, progress, fetchPage);
+      if (first !== 'done') return { status: first, replayed: progress.replayed };
       this.notifier.joinConversation(socketId, roomId);
-      return missed.length;
+      // Stored by another instance between the last page and the join: its live delivery missed this connection.
+      const rest = await this.sendPages(socketId, progress, fetchPage);
+      return { status: rest, replayed: progress.replayed };
     } finally {
-      this.holds.delete(roomId);
+      const remaining = (this.holds.get(roomId) ?? []).filter((h) => h !== hold);
+      if (remaining.length > 0) this.holds.set(roomId, remaining);
+      else this.holds.delete(roomId);
       for (const message of hold.queue) {
-        if (message.id <= replayedUpTo) this.notifier.toConversationExcept(roomId, [socketId], 'new_message', message);
-        else this.notifier.toConversation(roomId, 'new_message', message);
+        if (message.id > progress.lastId) this.notifier.toSocket(socketId, 'new_message', message);
       }
-      finish();
+    }
+  }
+
+  private async sendPages(
+    socketId: string,
+    progress: { lastId: number; replayed: number },
+    fetchPage: (afterId: number) => Promise<ChatMessage[]>,
+  ): Promise<'done' | 'gone' | 'stalled'> {
+    for (;;) {
+      const page = await fetchPage(progress.lastId);
+      for (const message of page) this.notifier.toSocket(socketId, 'new_message', message);
+      progress.replayed += page.length;
+      progress.lastId = page.at(-1)?.id ?? progress.lastId;
+      if (page.length < REPLAY_PAGE) return 'done';
+      const state = await this.notifier.drained(socketId, REPLAY_STALL_MS);
+      if (state !== 'drained') return state;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode, isAppError } from '../errors.js';
-import type { JoinOutcome, MatchQueue, QueueEntry } from '../matching/match-queue.js';
-import type { Activity, ActivityMatch, ActivityRegistry } from './activity-registry.js';
+import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from '../matching/match-queue.js';
+import type { Activity, ActivityMatch, ActivityRegistry, ActivityState } from './activity-registry.js';
 
 /*
  * The registry and the queue as the chat sees them: a failure of the store behind them (Redis
@@ -12,10 +12,10 @@ export class GuardedRegistry implements ActivityRegistry {
   get(userId: string): Promise<Activity | undefined> {
     return guard(this.inner.get(userId));
   }
-  claim(userId: string, activity: Activity): Promise<boolean> {
+  claim(userId: string, activity: ActivityState): Promise<Activity | undefined> {
     return guard(this.inner.claim(userId, activity));
   }
-  transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean> {
+  transition(userId: string, from: ActivityMatch, to: ActivityState): Promise<Activity | undefined> {
     return guard(this.inner.transition(userId, from, to));
   }
   release(userId: string, match: ActivityMatch): Promise<boolean> {
@@ -29,8 +29,14 @@ export class GuardedQueue implements MatchQueue {
   joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
     return guard(this.inner.joinOrMatch(entry));
   }
-  requeueFront(entry: QueueEntry): Promise<void> {
-    return guard(this.inner.requeueFront(entry));
+  enqueue(entry: QueueEntry): Promise<void> {
+    return guard(this.inner.enqueue(entry));
+  }
+  requeue(entry: QueuedEntry): Promise<void> {
+    return guard(this.inner.requeue(entry));
+  }
+  pause(userId: string): Promise<boolean> {
+    return guard(this.inner.pause(userId));
   }
   remove(userId: string, socketId?: string): Promise<boolean> {
     return guard(this.inner.remove(userId, socketId));

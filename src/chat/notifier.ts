@@ -18,6 +18,16 @@ export interface ChatNotifier {
   toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void;
   /** Closes a connection (on this instance or another) that has been replaced. */
   disconnect(socketId: string): void;
+  /**
+   * Closes a connection of this instance as if its network had dropped: its activity is kept for the
+   * reconnect grace period, and the client reconnects and resumes.
+   */
+  dropConnection(socketId: string): void;
+  /**
+   * Resolves once a connection of this instance has taken everything sent to it so far (`drained`), when
+   * it goes away (`gone`), or after `timeoutMs` without that (`stalled`).
+   */
+  drained(socketId: string, timeoutMs: number): Promise<'drained' | 'gone' | 'stalled'>;
   /** Whether a connection is open on this instance. */
   isConnected(socketId: string): Promise<boolean>;
   /** Emits to one connection. */

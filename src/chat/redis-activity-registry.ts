@@ -6,27 +6,38 @@
  * every change publishes). The mirror lets chats on this instance go on while Redis is unreachable, and
  * lets the instance put its people back (`resync`) when Redis comes back without its data.
  */
+import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Activity, ActivityMatch, ActivityRegistry } from './activity-registry.js';
+import type { Activity, ActivityMatch, ActivityRegistry, ActivityState } from './activity-registry.js';
 
+// Numbers are compared as numbers: revisions (< 2^48) and room ids are exact in Lua's doubles.
 const MATCHES_LUA = `
-local function matches(cur, sid, kind, room)
+local function matches(cur, rev, sid, kind, room)
+  if rev ~= '' and cur.rev ~= tonumber(rev) then return false end
   if sid ~= '' and cur.socketId ~= sid then return false end
   if kind ~= '' and cur.kind ~= kind then return false end
-  if room ~= '' and (cur.kind ~= 'chatting' or tostring(cur.roomId) ~= room) then return false end
+  if room ~= '' and (cur.kind ~= 'chatting' or cur.roomId ~= tonumber(room)) then return false end
   return true
 end`;
 
-// KEYS: activity key, channel; ARGV: userId, socketId|'', kind|'', roomId|'', new value ('' = delete)
+// KEYS: activity key, channel; ARGV: userId, rev|'', socketId|'', kind|'', roomId|'', new value ('' = delete)
 const CHANGE_IF = `${MATCHES_LUA}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
-if not matches(cjson.decode(raw), ARGV[2], ARGV[3], ARGV[4]) then return 0 end
-if ARGV[5] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[5]) end
-redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[5])
+if not matches(cjson.decode(raw), ARGV[2], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
+if ARGV[6] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[6]) end
+redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[6])
 return 1`;
+
+/**
+ * A fresh revision for every write: random, so instances need no shared counter; two writes of one
+ * identity share one with a chance of 2^-48.
+ */
+function newRev(): number {
+  return randomInt(1, 2 ** 48 - 1);
+}
 
 // KEYS: activity key, channel; ARGV: userId, value
 const CLAIM = `
@@ -102,15 +113,18 @@ export class RedisActivityRegistry implements ActivityRegistry {
     }
   }
 
-  async claim(userId: string, activity: Activity): Promise<boolean> {
+  async claim(userId: string, state: ActivityState): Promise<Activity | undefined> {
+    const activity = { ...state, rev: newRev() } as Activity;
     const value = JSON.stringify(activity);
     const ok = (await this.redis.eval(CLAIM, 2, this.key(userId), this.channel, userId, value)) === 1;
-    if (ok) this.remember(userId, value);
-    return ok;
+    if (!ok) return undefined;
+    this.remember(userId, value);
+    return activity;
   }
 
-  async transition(userId: string, from: ActivityMatch, to: Activity): Promise<boolean> {
-    return this.changeIf(userId, from, JSON.stringify(to));
+  async transition(userId: string, from: ActivityMatch, to: ActivityState): Promise<Activity | undefined> {
+    const activity = { ...to, rev: newRev() } as Activity;
+    return (await this.changeIf(userId, from, JSON.stringify(activity))) ? activity : undefined;
   }
 
   async release(userId: string, match: ActivityMatch): Promise<boolean> {
@@ -124,7 +138,7 @@ export class RedisActivityRegistry implements ActivityRegistry {
 
   /** Writes a mirrored activity back unless Redis already has one for that identity. */
   async restore(userId: string, activity: Activity): Promise<boolean> {
-    return this.claim(userId, activity);
+    return (await this.claim(userId, activity)) !== undefined;
   }
 
   /** Every activity held by a given instance (to adopt the people of an instance that died). */
@@ -154,6 +168,7 @@ export class RedisActivityRegistry implements ActivityRegistry {
         this.key(userId),
         this.channel,
         userId,
+        match.rev === undefined ? '' : String(match.rev),
         match.socketId ?? '',
         match.kind ?? '',
         match.roomId === undefined ? '' : String(match.roomId),

@@ -139,7 +139,9 @@ export class ClusterPresence {
     let restored = 0;
     for (const [userId, activity] of registry.mirrored()) {
       if (await registry.restore(userId, activity)) restored++;
-      if (activity.kind === 'waiting') await queue.append({ userId, socketId: activity.socketId });
+      if (activity.kind !== 'waiting') continue;
+      await queue.enqueue({ userId, socketId: activity.socketId });
+      if (activity.detached) await queue.pause(userId);
     }
     logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats and queue places');
   }

@@ -33,6 +33,7 @@ const envSchema = z.object({
   WEB_CONCURRENCY: positiveInt.max(64).default(1),
   REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
+  CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
   PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
   RATE_MESSAGES_PER_S: positiveInt.default(5),
@@ -85,6 +86,12 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   /** How long a chat or a place in the queue is kept for a connection that dropped. Default 20 s; 0 ends at once. */
   readonly reconnectGraceMs: number;
+  /**
+   * The same for a connection closed cleanly — a tab closed or reloaded (a reload is back within a second
+   * or two) — so a partner who closed the tab is announced within seconds. Default 4 s; never more than
+   * `reconnectGraceMs`.
+   */
+  readonly closeGraceMs: number;
   /** Socket.IO heartbeat: ping every `pingIntervalMs`, drop after `pingTimeoutMs` without an answer. Defaults 15 s / 10 s. */
   readonly pingIntervalMs: number;
   readonly pingTimeoutMs: number;
@@ -144,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     chatStorage: e.CHAT_STORAGE,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
+    closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     pingIntervalMs: e.PING_INTERVAL_MS,
     pingTimeoutMs: e.PING_TIMEOUT_MS,
     rateLimits: Object.freeze({

@@ -1,49 +1,70 @@
 /**
- * The cluster's matching queue in Redis: a sorted set ordered by arrival (FIFO) plus a hash of socket ids.
- * Taking a partner or joining is one Lua script, so simultaneous joins on any number of instances can
- * never take the same partner, and a user is never paired with themself (their own entry goes first).
+ * The cluster's matching queue in Redis: a sorted set ordered by place (FIFO), a hash of socket ids and a
+ * set of paused users. Taking a partner or joining is one Lua script, so simultaneous joins on any number
+ * of instances can never take the same partner, and a user is never paired with themself.
  */
 import type { Redis } from 'ioredis';
-import type { JoinOutcome, MatchQueue, QueueEntry } from './match-queue.js';
+import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-queue.js';
 
-// KEYS: order (zset userId → arrival), sockets (hash userId → socketId), seq (counter)
+/** Most queued entries a join looks at (paused ones are skipped) before it waits instead. */
+const MAX_SCAN = 1_000;
+
+// KEYS: order (zset userId → place), sockets (hash userId → socketId), seq (counter), paused (set)
+// ARGV: userId, socketId
 const JOIN_OR_MATCH = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-local head = redis.call('ZPOPMIN', KEYS[1])
-if #head > 0 then
-  local socket = redis.call('HGET', KEYS[2], head[1])
-  redis.call('HDEL', KEYS[2], head[1])
-  return {'matched', head[1], socket or ''}
+local user = ARGV[1]
+local offset = 0
+while offset < ${MAX_SCAN} do
+  local batch = redis.call('ZRANGE', KEYS[1], offset, offset + 99, 'WITHSCORES')
+  if #batch == 0 then break end
+  for i = 1, #batch, 2 do
+    local other = batch[i]
+    if other ~= user and redis.call('SISMEMBER', KEYS[4], other) == 0 then
+      local socket = redis.call('HGET', KEYS[2], other)
+      redis.call('ZREM', KEYS[1], other, user)
+      redis.call('HDEL', KEYS[2], other, user)
+      redis.call('SREM', KEYS[4], user)
+      return {'matched', other, socket or '', batch[i + 1]}
+    end
+  end
+  offset = offset + 100
 end
-redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return {'waiting', tostring(redis.call('ZCARD', KEYS[1]))}`;
+if not redis.call('ZSCORE', KEYS[1], user) then redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), user) end
+redis.call('HSET', KEYS[2], user, ARGV[2])
+redis.call('SREM', KEYS[4], user)
+return {'waiting', tostring(redis.call('ZCARD', KEYS[1]) - 1)}`;
 
-// Back at the head: a score below every arrival. KEYS: order, sockets, front counter
-const REQUEUE_FRONT = `
-redis.call('ZADD', KEYS[1], redis.call('DECR', KEYS[3]) - 1e15, ARGV[1])
+// KEYS: order, sockets, seq; ARGV: userId, socketId
+const ENQUEUE = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1]) end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
-// Append at the tail unless present. KEYS: order, sockets, seq
-const APPEND = `
+// KEYS: order, sockets; ARGV: userId, socketId, place
+const REQUEUE = `
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
-// KEYS: order, sockets; ARGV: userId, socketId or ''
+// KEYS: order, paused; ARGV: userId
+const PAUSE = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1`;
+
+// KEYS: order, sockets, paused; ARGV: userId, socketId or ''
 const REMOVE = `
 if ARGV[2] ~= '' and redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
 return redis.call('ZREM', KEYS[1], ARGV[1])`;
 
 export class RedisMatchQueue implements MatchQueue {
   private readonly order: string;
   private readonly sockets: string;
   private readonly seq: string;
-  private readonly front: string;
+  private readonly paused: string;
 
   constructor(
     private readonly redis: Redis,
@@ -52,26 +73,29 @@ export class RedisMatchQueue implements MatchQueue {
     this.order = `${prefix}queue:order`;
     this.sockets = `${prefix}queue:sockets`;
     this.seq = `${prefix}queue:seq`;
-    this.front = `${prefix}queue:front`;
+    this.paused = `${prefix}queue:paused`;
   }
 
   async joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
-    const reply = (await this.redis.eval(JOIN_OR_MATCH, 3, this.order, this.sockets, this.seq, entry.userId, entry.socketId)) as string[];
-    if (reply[0] === 'matched') return { kind: 'matched', partner: { userId: reply[1]!, socketId: reply[2]! } };
+    const reply = (await this.redis.eval(JOIN_OR_MATCH, 4, this.order, this.sockets, this.seq, this.paused, entry.userId, entry.socketId)) as string[];
+    if (reply[0] === 'matched') return { kind: 'matched', partner: { userId: reply[1]!, socketId: reply[2]!, seq: Number(reply[3]) } };
     return { kind: 'waiting', waitingCount: Number(reply[1]) };
   }
 
-  async requeueFront(entry: QueueEntry): Promise<void> {
-    await this.redis.eval(REQUEUE_FRONT, 3, this.order, this.sockets, this.front, entry.userId, entry.socketId);
+  async enqueue(entry: QueueEntry): Promise<void> {
+    await this.redis.eval(ENQUEUE, 3, this.order, this.sockets, this.seq, entry.userId, entry.socketId);
   }
 
-  /** Appends an entry at the tail unless it is queued already (re-queueing after Redis lost its data). */
-  async append(entry: QueueEntry): Promise<void> {
-    await this.redis.eval(APPEND, 3, this.order, this.sockets, this.seq, entry.userId, entry.socketId);
+  async requeue(entry: QueuedEntry): Promise<void> {
+    await this.redis.eval(REQUEUE, 2, this.order, this.sockets, entry.userId, entry.socketId, entry.seq);
+  }
+
+  async pause(userId: string): Promise<boolean> {
+    return (await this.redis.eval(PAUSE, 2, this.order, this.paused, userId)) === 1;
   }
 
   async remove(userId: string, socketId?: string): Promise<boolean> {
-    return (await this.redis.eval(REMOVE, 2, this.order, this.sockets, userId, socketId ?? '')) === 1;
+    return (await this.redis.eval(REMOVE, 3, this.order, this.sockets, this.paused, userId, socketId ?? '')) === 1;
   }
 
   async size(): Promise<number> {

@@ -5,12 +5,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Caller, ChatService, ConnectionEnd } from '../chat/chat-service.js';
+import { ErrorCode, isAppError } from '../errors.js';
 import type { IdentitySigner } from '../identity.js';
+import { errorText } from '../shared/codes.js';
 import { emptyPayload, joinQueuePayload, sendMessagePayload } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
-import { connectionLimitMiddleware, identityMiddleware, resumeMiddleware, type HandshakeResult } from './handshake.js';
+import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -22,8 +24,15 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
-/** Disconnect reasons that mean the client chose to go; anything else is a lost connection. */
-const DELIBERATE = new Set(['client namespace disconnect', 'server namespace disconnect']);
+/**
+ * What a disconnect reason means for the activity: the client chose to go; the transport was closed
+ * cleanly (a tab closed or reloaded — a reload comes back within a second or two); anything else (ping
+ * timeout, transport error, a connection the server dropped) is a lost connection.
+ */
+function connectionEnd(reason: string): ConnectionEnd {
+  if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') return 'deliberate';
+  return reason === 'transport close' ? 'closed' : 'lost';
+}
 
 /** Payload schemas, built once: a zod schema per connection would cost memory on every idle socket. */
 const joinQueueArgs = joinQueuePayload.nullable();
@@ -31,10 +40,9 @@ const emptyArgs = emptyPayload.nullable();
 
 export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const { chat, flood, signer, logger } = deps;
-  const handshakes = new WeakMap<ChatSocket, HandshakeResult>();
+  // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
   io.use(identityMiddleware(signer, deps.addressOf));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
-  io.use(resumeMiddleware(chat, handshakes));
 
   // One listener per event for the whole server, called with the socket as `this`.
   const listeners: Array<[string, SocketListener]> = [
@@ -57,26 +65,40 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     [
       'disconnect',
       function onDisconnect(this: ChatSocket, reason: unknown) {
-        const end: ConnectionEnd = DELIBERATE.has(reason as string) ? 'closed' : 'lost';
-        chat.disconnect(callerOf(this), end).catch((err: unknown) => socketLogger(logger, this).error({ err, reason }, 'disconnect handling failed'));
+        const socket = this;
+        // After the connection's own start (a takeover in progress) has settled.
+        void (socket.data.ready ?? Promise.resolve())
+          .then(() => chat.disconnect(callerOf(socket), connectionEnd(String(reason))))
+          .catch((err: unknown) => socketLogger(logger, socket).error({ err, reason }, 'disconnect handling failed'));
       },
     ],
   ];
 
   io.on('connection', (socket) => {
-    const handshake = handshakes.get(socket) ?? { status: 'idle' };
-    handshakes.delete(socket);
     for (const [event, listener] of listeners) listen(socket, event, listener);
     releaseHandshakeRequest(socket);
-
-    const caller = callerOf(socket);
-    socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: handshake.status });
-    if (handshake.resumed) {
-      chat
-        .completeResume(caller, handshake.resumed, socket.data.lastMessageId)
-        .catch((err: unknown) => socketLogger(logger, socket).error({ err }, 'resuming failed'));
-    }
+    // Events and the disconnect wait for this: the connection first learns whether it takes over a chat or wait.
+    socket.data.ready = start(socket);
   });
+
+  async function start(socket: ChatSocket): Promise<void> {
+    const caller = callerOf(socket);
+    const attached = await chat.attach(caller, { takeOver: socket.data.resume }).catch((err: unknown) => {
+      // The registry is unreachable (Redis down): connected anyway; nothing can be resumed right now.
+      socketLogger(logger, socket).warn({ err }, 'could not look up the identity’s activity');
+      return { status: 'idle' as const, resumed: undefined };
+    });
+    socket.data.ready = undefined;
+    // Gone while it was being set up: its disconnect (which waited for this) hands the activity to the grace period.
+    if (!socket.connected) return;
+    socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: attached.status });
+    if (!attached.resumed) return;
+    chat.completeResume(caller, attached.resumed, socket.data.lastMessageId).catch((err: unknown) => {
+      socketLogger(logger, socket).error({ err }, 'resuming failed');
+      const code = isAppError(err) ? err.code : ErrorCode.INTERNAL_ERROR;
+      socket.emit('error', { code, message: errorText[socket.data.lang][code] });
+    });
+  }
 }
 
 export function callerOf(socket: ChatSocket): Caller {

@@ -24,6 +24,7 @@ export function socketLogger(logger: Logger, socket: ChatSocket): Logger {
 export function eventListener<P, R extends object>(logger: Logger, event: string, schema: ZodType<P>, handler: Handler<P, R>): SocketListener {
   async function run(socket: ChatSocket, args: unknown[]): Promise<AckResponse<R>> {
     try {
+      if (socket.data.ready) await socket.data.ready;
       const parsed = args.length <= 1 ? schema.safeParse(args[0]) : undefined;
       if (!parsed?.success) throw new AppError(ErrorCode.INVALID_PAYLOAD);
       const result = await handler(socket, parsed.data);

@@ -1,23 +1,15 @@
 /**
- * Connection middleware, in order: where the client comes from (Origin), who it is (identity), whether it
- * may open one more connection, and whether it returns to a chat or wait it lost a moment ago.
+ * Connection middleware, in order: who the client is (identity) and whether it may open one more
+ * connection. It only reads: taking over a chat or wait happens once the connection exists.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ChatService } from '../chat/chat-service.js';
-import type { Activity } from '../chat/activity-registry.js';
 import { identityFromCookieHeader, newUserId, type IdentitySigner } from '../identity.js';
 import { errorText, parseLang, type ErrorCode } from '../shared/codes.js';
-import { handshakeAuth, type SessionStatus } from '../shared/protocol.js';
+import { handshakeAuth } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { ChatSocket } from './types.js';
 
 type Next = (err?: Error) => void;
-
-/** What the handshake learned, for the connection handler. */
-export interface HandshakeResult {
-  status: SessionStatus;
-  resumed?: Activity;
-}
 
 /** Errors refusing a handshake carry `data.code` for socket.io-client's `connect_error`. */
 function refusal(code: ErrorCode): Error {
@@ -45,21 +37,5 @@ export function connectionLimitMiddleware(limits: ConnectionLimits) {
     // plain listener does (`once` would add a wrapper per connection).
     socket.conn.on('close', () => limits.close(address, userId));
     next();
-  };
-}
-
-export function resumeMiddleware(chat: ChatService, results: WeakMap<ChatSocket, HandshakeResult>) {
-  return (socket: ChatSocket, next: Next): void => {
-    chat
-      .attach({ userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang }, { takeOver: socket.data.resume })
-      .then((result) => {
-        results.set(socket, result);
-        next();
-      })
-      // The registry is unreachable (Redis down): connect anyway; nothing can be resumed right now.
-      .catch(() => {
-        results.set(socket, { status: 'idle' });
-        next();
-      });
   };
 }

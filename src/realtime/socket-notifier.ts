@@ -3,6 +3,9 @@ import type { ChatServer } from './types.js';
 
 type Emit<E extends ServerEvent> = (e: E, p: EventPayload<E>) => boolean;
 
+/** How often a connection's output buffer is looked at while waiting for it to drain. */
+const DRAIN_POLL_MS = 20;
+
 /** A conversation's delivery group holds the connections of its two people. */
 const PAIR = 2;
 
@@ -47,6 +50,26 @@ export class SocketNotifier implements ChatNotifier {
     const local = this.io.sockets.sockets.get(socketId);
     if (local) local.disconnect(true);
     else this.io.in(socketId).disconnectSockets(true);
+  }
+
+  dropConnection(socketId: string): void {
+    // Closing the transport (reason "forced close"), not the Socket.IO socket: the gateway takes that for
+    // a lost connection, and socket.io-client reconnects by itself.
+    this.io.sockets.sockets.get(socketId)?.conn.close();
+  }
+
+  async drained(socketId: string, timeoutMs: number): Promise<'drained' | 'gone' | 'stalled'> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const socket = this.io.sockets.sockets.get(socketId);
+      if (!socket?.connected) return 'gone';
+      // engine.io keeps packets it could not hand to the transport yet in `writeBuffer`; the transport is
+      // not writable while its previous frames still wait for the network.
+      const conn = socket.conn as unknown as { writeBuffer: unknown[]; transport: { writable: boolean } };
+      if (conn.writeBuffer.length === 0 && conn.transport.writable) return 'drained';
+      if (Date.now() >= deadline) return 'stalled';
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
   }
 
   async isConnected(socketId: string): Promise<boolean> {

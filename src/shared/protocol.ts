@@ -130,6 +130,8 @@ export interface SocketData {
   lastMessageId: number | undefined;
   /** From the handshake: take over this identity's activity from an older connection of the same page. */
   resume: boolean;
+  /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
+  ready?: Promise<void>;
 }
 
 /** Handshake `auth` fields a client may send. All optional; unknown fields are ignored. */

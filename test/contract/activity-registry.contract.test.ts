@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryActivityRegistry, type Activity, type ActivityRegistry } from '../../src/chat/activity-registry.js';
+import { MemoryActivityRegistry, type ActivityRegistry, type ActivityState } from '../../src/chat/activity-registry.js';
 import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
 import { eventually } from '../helpers/client.js';
 import { sharedTestRedis } from '../helpers/redis.js';
@@ -44,29 +44,48 @@ const implementations: { name: string; createShared: (count: number) => Promise<
     : []),
 ];
 
-const waiting = (socketId: string): Activity => ({ kind: 'waiting', socketId, lang: 'zh-CN' });
-const chatting = (socketId: string, roomId: number, partnerId = 'p'): Activity => ({ kind: 'chatting', socketId, lang: 'en', roomId, partnerId });
+const waiting = (socketId: string): ActivityState => ({ kind: 'waiting', socketId, lang: 'zh-CN' });
+const chatting = (socketId: string, roomId: number, partnerId = 'p'): ActivityState => ({ kind: 'chatting', socketId, lang: 'en', roomId, partnerId });
+/** A stored activity: the state written plus any revision. */
+const stored = (state: ActivityState) => ({ ...state, rev: expect.any(Number) });
 
 describe.each(implementations)('ActivityRegistry contract: $name', ({ createShared }) => {
   const create = async () => (await createShared(1))[0]!;
 
-  it('claim succeeds only when the identity has no activity', async () => {
+  it('claim succeeds only when the identity has no activity, and returns what it stored', async () => {
     const r = await create();
     expect(await r.get('u1')).toBeUndefined();
-    expect(await r.claim('u1', waiting('s1'))).toBe(true);
-    expect(await r.claim('u1', waiting('s2'))).toBe(false);
-    expect(await r.get('u1')).toEqual(waiting('s1'));
+    const claimed = await r.claim('u1', waiting('s1'));
+    expect(claimed).toEqual(stored(waiting('s1')));
+    expect(await r.claim('u1', waiting('s2'))).toBeUndefined();
+    expect(await r.get('u1')).toEqual(claimed);
   });
 
   it('transition applies only when the current activity matches socket, kind and room', async () => {
     const r = await create();
     await r.claim('u1', waiting('s1'));
-    expect(await r.transition('u1', { socketId: 's2' }, chatting('s1', 7))).toBe(false);
-    expect(await r.transition('u1', { socketId: 's1', kind: 'chatting' }, chatting('s1', 7))).toBe(false);
-    expect(await r.transition('u1', { socketId: 's1', kind: 'waiting' }, chatting('s1', 7))).toBe(true);
-    expect(await r.transition('u1', { roomId: 8 }, waiting('s1'))).toBe(false);
-    expect(await r.get('u1')).toEqual(chatting('s1', 7));
-    expect(await r.transition('nobody', {}, waiting('x'))).toBe(false);
+    expect(await r.transition('u1', { socketId: 's2' }, chatting('s1', 7))).toBeUndefined();
+    expect(await r.transition('u1', { socketId: 's1', kind: 'chatting' }, chatting('s1', 7))).toBeUndefined();
+    expect(await r.transition('u1', { socketId: 's1', kind: 'waiting' }, chatting('s1', 7))).toEqual(stored(chatting('s1', 7)));
+    expect(await r.transition('u1', { roomId: 8 }, waiting('s1'))).toBeUndefined();
+    expect(await r.get('u1')).toEqual(stored(chatting('s1', 7)));
+    expect(await r.transition('nobody', {}, waiting('x'))).toBeUndefined();
+  });
+
+  it('every write gets a new revision, and a change prepared from an older one fails even when the state looks the same', async () => {
+    const r = await create();
+    const first = (await r.claim('u1', waiting('s1')))!;
+    const second = (await r.transition('u1', { rev: first.rev }, waiting('s1')))!;
+    expect(second.rev).not.toBe(first.rev);
+    // Same state as `first`, but a write happened since: the old revision no longer matches.
+    expect(await r.transition('u1', { rev: first.rev }, chatting('s1', 3))).toBeUndefined();
+    expect(await r.release('u1', { rev: first.rev })).toBe(false);
+    // Released and claimed again (the same state once more): still a different revision.
+    expect(await r.release('u1', { rev: second.rev })).toBe(true);
+    const third = (await r.claim('u1', waiting('s1')))!;
+    expect([first.rev, second.rev]).not.toContain(third.rev);
+    expect(await r.transition('u1', { rev: second.rev }, chatting('s1', 3))).toBeUndefined();
+    expect(await r.transition('u1', { rev: third.rev }, chatting('s1', 3))).toEqual(stored(chatting('s1', 3)));
   });
 
   it('release clears only a matching activity', async () => {
@@ -81,15 +100,15 @@ describe.each(implementations)('ActivityRegistry contract: $name', ({ createShar
 
   it('keeps detachment and instance details', async () => {
     const r = await create();
-    const detached: Activity = { ...chatting('s1', 5), detached: { sinceMs: 1_700_000_000_000, resumeAfterId: 42 }, instanceId: 'i-1' };
+    const detached: ActivityState = { ...chatting('s1', 5), detached: { sinceMs: 1_700_000_000_000, untilMs: 1_700_000_020_000, resumeAfterId: 42 }, instanceId: 'i-1' };
     await r.claim('u1', detached);
-    expect(await r.get('u1')).toEqual(detached);
+    expect(await r.get('u1')).toEqual(stored(detached));
   });
 
   it('of many concurrent claims for one identity, from several instances, exactly one wins', async () => {
     const handles = await createShared(3);
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => handles[i % 3]!.claim('contested', waiting(`s${i}`))));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
   });
 
   it('of concurrent transitions from the same state, exactly one wins', async () => {
@@ -98,7 +117,7 @@ describe.each(implementations)('ActivityRegistry contract: $name', ({ createShar
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) => handles[i % 3]!.transition('u', { socketId: 's', kind: 'waiting' }, chatting('s', i + 1))),
     );
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
   });
 });
 
@@ -110,7 +129,7 @@ describe.skipIf(!hasRedis())('Redis registry mirror', () => {
     expect(mine!.mirrored().map(([u]) => u)).toEqual(['local-user']);
     // Another instance matches our user: the mirror follows through the change notification.
     await other!.transition('local-user', { kind: 'waiting' }, { ...chatting('s1', 9), instanceId: 'instance-0' });
-    await eventually(() => expect(mine!.mirrored()).toEqual([['local-user', { ...chatting('s1', 9), instanceId: 'instance-0' }]]));
+    await eventually(() => expect(mine!.mirrored()).toEqual([['local-user', stored({ ...chatting('s1', 9), instanceId: 'instance-0' })]]));
     await other!.release('local-user', {});
     await eventually(() => expect(mine!.mirrored()).toEqual([]));
   });
@@ -132,13 +151,13 @@ describe.skipIf(!hasRedis())('Redis registry notifications', () => {
     // A change whose notification never reaches this instance (written without one), then the
     // subscriber connection is cut: once it is back, the mirror has the change.
     const reconnected = new Promise((resolve) => subscriber.once('ready', resolve));
-    await command.set(`${shared.prefix}act:local-user`, JSON.stringify({ ...chatting('s1', 4), instanceId: 'instance-0' }));
+    await command.set(`${shared.prefix}act:local-user`, JSON.stringify({ ...chatting('s1', 4), instanceId: 'instance-0', rev: 1 }));
     await command.client('KILL', 'ID', String(subscriberId));
     await reconnected;
-    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 4), instanceId: 'instance-0' }]]));
+    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 4), instanceId: 'instance-0', rev: 1 }]]));
 
     // Notifications arrive again.
     await other.transition('local-user', { roomId: 4 }, { ...chatting('s1', 5), instanceId: 'instance-0' });
-    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', { ...chatting('s1', 5), instanceId: 'instance-0' }]]));
+    await eventually(() => expect(mine.mirrored()).toEqual([['local-user', stored({ ...chatting('s1', 5), instanceId: 'instance-0' })]]));
   });
 });

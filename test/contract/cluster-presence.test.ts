@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Activity } from '../../src/chat/activity-registry.js';
+import type { ActivityState } from '../../src/chat/activity-registry.js';
 import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
 import { ClusterPresence } from '../../src/cluster/cluster-presence.js';
 import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
@@ -48,7 +48,7 @@ async function cluster(count: number): Promise<Instance[]> {
   );
 }
 
-const chatting = (instanceId: string): Activity => ({ kind: 'chatting', socketId: 's', lang: 'zh-CN', roomId: 1, partnerId: 'p', instanceId });
+const chatting = (instanceId: string): ActivityState => ({ kind: 'chatting', socketId: 's', lang: 'zh-CN', roomId: 1, partnerId: 'p', instanceId });
 
 describe.skipIf(!hasRedis())('cluster presence', () => {
   it('adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {

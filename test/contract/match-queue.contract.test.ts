@@ -41,29 +41,68 @@ const entry = (n: number, socket = `s${n}`): QueueEntry => ({ userId: `u${n}`, s
 
 describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) => {
   const create = async () => (await createShared(1))[0]!;
+  const taken = (n: number, socket = `s${n}`) => ({ ...entry(n, socket), seq: expect.any(Number) });
 
-  it('the first joiner waits; the second takes it', async () => {
+  it('the first joiner waits (nobody else is waiting); the second takes it', async () => {
     const q = await create();
-    expect(await q.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 1 });
-    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: entry(1) });
+    expect(await q.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 0 });
+    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: taken(1) });
     expect(await q.size()).toBe(0);
   });
 
   it('takes the longest-waiting entry first (FIFO)', async () => {
     const q = await create();
-    // Entries only accumulate when nobody can be paired; simulate three waiting by removing matches.
-    await q.joinOrMatch(entry(1));
-    await q.requeueFront(entry(0));
-    expect(await q.size()).toBe(2);
-    expect(await q.joinOrMatch(entry(9))).toEqual({ kind: 'matched', partner: entry(0) });
-    expect(await q.joinOrMatch(entry(8))).toEqual({ kind: 'matched', partner: entry(1) });
+    // Entries only pile up when nobody can be paired; `enqueue` queues without matching.
+    for (const n of [1, 2, 3]) await q.enqueue(entry(n));
+    expect(await q.joinOrMatch(entry(7))).toEqual({ kind: 'matched', partner: taken(1) });
+    expect(await q.joinOrMatch(entry(8))).toEqual({ kind: 'matched', partner: taken(2) });
+    expect(await q.joinOrMatch(entry(9))).toEqual({ kind: 'matched', partner: taken(3) });
   });
 
-  it('never pairs a user with themself: a second join of the same user replaces its entry', async () => {
+  it('someone who pauses and comes back keeps their place ahead of later arrivals', async () => {
+    const q = await create();
+    for (const n of [1, 2, 3]) await q.enqueue(entry(n));
+    await q.pause('u1');
+    expect(await q.joinOrMatch(entry(7))).toEqual({ kind: 'matched', partner: taken(2) });
+    // u1 comes back: the oldest other waiting person is u3.
+    expect(await q.joinOrMatch(entry(1))).toEqual({ kind: 'matched', partner: taken(3) });
+    await q.enqueue(entry(4));
+    await q.enqueue(entry(5));
+    await q.pause('u4');
+    // u4 returns with nobody else unpaused ahead: it keeps its place before u5.
+    await q.pause('u5');
+    expect(await q.joinOrMatch(entry(4))).toEqual({ kind: 'waiting', waitingCount: 1 });
+    expect(await q.joinOrMatch(entry(5))).toEqual({ kind: 'matched', partner: taken(4) });
+  });
+
+  it('never pairs a user with themself: a second join of the same user keeps one entry, at its place', async () => {
     const q = await create();
     await q.joinOrMatch(entry(1, 'tab-a'));
-    expect(await q.joinOrMatch(entry(1, 'tab-b'))).toEqual({ kind: 'waiting', waitingCount: 1 });
-    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: entry(1, 'tab-b') });
+    expect(await q.joinOrMatch(entry(1, 'tab-b'))).toEqual({ kind: 'waiting', waitingCount: 0 });
+    expect(await q.size()).toBe(1);
+    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: taken(1, 'tab-b') });
+  });
+
+  it('the waiting count is of the others queued, never the one asking', async () => {
+    const q = await create();
+    for (const n of [1, 2, 3]) {
+      await q.joinOrMatch(entry(n));
+      await q.pause(`u${n}`);
+    }
+    expect(await q.joinOrMatch(entry(4))).toEqual({ kind: 'waiting', waitingCount: 3 });
+    expect(await q.joinOrMatch(entry(4))).toEqual({ kind: 'waiting', waitingCount: 3 });
+    expect(await q.size()).toBe(4);
+  });
+
+  it('a paused entry is nobody\'s partner but keeps its place until it joins again', async () => {
+    const q = await create();
+    await q.joinOrMatch(entry(1));
+    expect(await q.pause('u1')).toBe(true);
+    expect(await q.pause('nobody')).toBe(false);
+    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'waiting', waitingCount: 1 });
+    // u1 is back: it is matched with u2, who arrived while it was away.
+    expect(await q.joinOrMatch(entry(1))).toEqual({ kind: 'matched', partner: taken(2) });
+    expect(await q.size()).toBe(0);
   });
 
   it('remove takes a waiting user out, only for the owning socket when given', async () => {
@@ -72,14 +111,29 @@ describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) 
     expect(await q.remove('u1', 'other-socket')).toBe(false);
     expect(await q.remove('u1', 's1')).toBe(true);
     expect(await q.remove('u1')).toBe(false);
-    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'waiting', waitingCount: 1 });
+    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'waiting', waitingCount: 0 });
   });
 
-  it('requeueFront puts an entry back ahead of everyone', async () => {
+  it('requeue puts a taken entry back at its own place, ahead of later arrivals', async () => {
     const q = await create();
     await q.joinOrMatch(entry(1));
-    await q.requeueFront(entry(7));
-    expect(await q.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: entry(7) });
+    const outcome = await q.joinOrMatch(entry(2));
+    if (outcome.kind !== 'matched') throw new Error('expected a match');
+    await q.joinOrMatch(entry(3));
+    await q.requeue(outcome.partner);
+    // Already queued users are not moved by a requeue.
+    await q.requeue({ ...entry(3), seq: 0 });
+    expect(await q.joinOrMatch(entry(4))).toEqual({ kind: 'matched', partner: taken(1) });
+    expect(await q.joinOrMatch(entry(5))).toEqual({ kind: 'matched', partner: taken(3) });
+  });
+
+  it('enqueue queues without matching, and keeps a queued user\'s place', async () => {
+    const q = await create();
+    await q.enqueue(entry(1));
+    await q.enqueue(entry(2));
+    await q.enqueue(entry(1, 's1-new'));
+    expect(await q.size()).toBe(2);
+    expect(await q.joinOrMatch(entry(3))).toEqual({ kind: 'matched', partner: taken(1, 's1-new') });
   });
 
   it('100 concurrent joins → 50 pairs, nobody twice, nobody with themself', async () => {
@@ -94,6 +148,27 @@ describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) 
     const queues = await createShared(4);
     const outcomes = await Promise.all(Array.from({ length: 2_000 }, (_, i) => queues[i % queues.length]!.joinOrMatch(entry(i))));
     expectPerfectPairs(outcomes, 2_000);
+  });
+
+  it('1,000 concurrent joins while some drop (pause) and come back: nobody paused is taken, nobody twice', async () => {
+    const queues = await createShared(3);
+    const paused = new Set<string>();
+    const outcomes = await Promise.all(
+      Array.from({ length: 1_000 }, async (_, i) => {
+        const q = queues[i % queues.length]!;
+        const outcome = await q.joinOrMatch(entry(i));
+        if (outcome.kind === 'waiting' && i % 7 === 0) {
+          if (await q.pause(`u${i}`)) paused.add(`u${i}`);
+        }
+        return outcome;
+      }),
+    );
+    const takenIds = outcomes.flatMap((o) => (o.kind === 'matched' ? [o.partner.userId] : []));
+    const takers = outcomes.flatMap((o, i) => (o.kind === 'matched' ? [`u${i}`] : []));
+    // Every pause happened after its user's own join; a user taken before the pause was simply not queued any more.
+    expect(new Set([...takenIds, ...takers]).size).toBe(takenIds.length * 2);
+    for (const id of paused) expect(takenIds).not.toContain(id);
+    expect(await queues[0]!.size()).toBe(1_000 - 2 * takenIds.length);
   });
 
   function expectPerfectPairs(outcomes: Awaited<ReturnType<MatchQueue['joinOrMatch']>>[], count: number): void {

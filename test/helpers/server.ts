@@ -2,13 +2,13 @@
  * A real server on port 0 for tests: the same createApp as production, with a fresh database.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
 import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
-import { openTestDatabase, silentLogger, type Engine } from './database.js';
+import { openTestDatabase, silentLogger, tempDir, type Engine } from './database.js';
 
 export interface TestServer {
   url: string;
@@ -31,7 +31,14 @@ export interface TestServerOptions {
   /** PostgreSQL server to create the database on; default TEST_DATABASE_URL. */
   postgresServerUrl?: string;
   config?: Partial<Config>;
+  /**
+   * Seams to use instead of the single-process defaults (e.g. a slowed-down registry for race tests),
+   * or a function making them from the test database.
+   */
+  deps?: TestSeams | ((database: Database) => TestSeams);
 }
+
+export type TestSeams = Partial<Pick<AppDeps, 'matchQueue' | 'registry' | 'repository' | 'clock'>>;
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough';
 
@@ -50,12 +57,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const engine = options.engine ?? 'pglite';
   const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName, serverUrl: options.postgresServerUrl });
   await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
-  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, ...options.config });
+  // DATA_DIR holds the generated admin password's file: the test's own directory, never the project's ./data.
+  const ownDir = db.dataDir === undefined ? tempDir() : undefined;
+  const dataDir = db.dataDir ?? ownDir!.path;
+  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, dataDir, ...options.config });
   const app = await createApp(config, {
     database: db.database,
     matchQueue: new MemoryMatchQueue(),
     registry: new MemoryActivityRegistry(),
     logger: silentLogger,
+    ...(typeof options.deps === 'function' ? options.deps(db.database) : options.deps),
   });
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -68,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close({ keepData = false } = {}) {
       await app.close();
       if (!keepData) await db.drop();
+      ownDir?.remove();
     },
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { collect, connect, eventually, request, send, waitFor } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
-const suite = serverSuite({}, async ({ server }) => {
+// A closed connection keeps its place for half a second here, so tests that drop one tidy up quickly.
+const suite = serverSuite({ config: { closeGraceMs: 500 } }, async ({ server }) => {
   // Every test starts with an empty queue: closed sockets leave it.
   await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(0));
 });
@@ -14,12 +15,12 @@ async function client() {
 }
 
 describe('matching', () => {
-  it('a lone joiner waits, told how many are waiting, then both are matched into the same room', async () => {
+  it('a lone joiner waits, told how many others are waiting (none), then both are matched into the same room', async () => {
     const a = await client();
     const waiting = waitFor(a.socket, 'waiting');
     const ackA = await request(a.socket, 'join_queue');
-    expect(ackA).toEqual({ ok: true, status: 'waiting', waiting_count: 1 });
-    expect(await waiting).toMatchObject({ waiting_count: 1, message: expect.any(String) });
+    expect(ackA).toEqual({ ok: true, status: 'waiting', waiting_count: 0 });
+    expect(await waiting).toMatchObject({ waiting_count: 0, message: expect.any(String) });
 
     const b = await client();
     const aMatched = waitFor(a.socket, 'matched');
@@ -30,17 +31,18 @@ describe('matching', () => {
     expect((await bMatched).room_id).toBe(ackB.room_id);
   });
 
-  it('pairs in arrival order (FIFO)', async () => {
-    const first = await client();
-    const second = await client();
-    await request(first.socket, 'join_queue');
-    // `second` joins when `first` already waits, so they pair; a third then waits alone.
-    const firstMatched = waitFor(first.socket, 'matched');
-    await request(second.socket, 'join_queue');
-    await firstMatched;
+  it('the waiting count counts the others in the queue, never the person looking at it', async () => {
+    // Two people away (their connections dropped) keep their places; a third joiner sees them, not itself.
+    for (let i = 0; i < 2; i++) {
+      const away = await connect(suite.url);
+      suite.track(away.socket);
+      await request(away.socket, 'join_queue');
+      away.socket.io.engine.close();
+    }
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(2));
     const third = await client();
-    const ack = await request(third.socket, 'join_queue');
-    expect(ack).toMatchObject({ status: 'waiting', waiting_count: 1 });
+    expect(await request(third.socket, 'join_queue')).toMatchObject({ status: 'waiting', waiting_count: 2 });
+    expect(await request(third.socket, 'join_queue')).toMatchObject({ status: 'waiting', waiting_count: 2 });
   });
 
   it('a client without acks (the original page) gets waiting and matched events', async () => {
@@ -71,7 +73,7 @@ describe('matching', () => {
     const a = await client();
     await request(a.socket, 'join_queue');
     const again = await request(a.socket, 'join_queue');
-    expect(again).toMatchObject({ ok: true, status: 'waiting', waiting_count: 1 });
+    expect(again).toMatchObject({ ok: true, status: 'waiting', waiting_count: 0 });
     expect(await suite.server.app.liveStats.waitingCount()).toBe(1);
   });
 

@@ -1,0 +1,41 @@
+/**
+ * One timer per identity whose connection to this instance was lost: when it fires, the chat service
+ * ends the activity if it is still held by that lost connection. A timer only ever acts on the state it
+ * was started for, so one left running by mistake does no harm.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+
+export class GraceTimers {
+  private readonly timers = new Map<string, () => void>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onExpire: (userId: string, lostSocketId: string) => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** (Re)starts the identity's timer. */
+  start(userId: string, lostSocketId: string, delayMs: number): void {
+    this.cancel(userId);
+    const cancel = this.clock.schedule(Math.max(0, delayMs), () => {
+      if (this.timers.get(userId) === cancel) this.timers.delete(userId);
+      this.onExpire(userId, lostSocketId).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed'));
+    });
+    this.timers.set(userId, cancel);
+  }
+
+  cancel(userId: string): void {
+    this.timers.get(userId)?.();
+    this.timers.delete(userId);
+  }
+
+  cancelAll(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+  }
+
+  get size(): number {
+    return this.timers.size;
+  }
+}

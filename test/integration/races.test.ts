@@ -1,0 +1,172 @@
+/**
+ * Interleavings that used to strand people (waiting forever outside the queue) or pair them with a ghost
+ * (a partner whose connection is gone). Each is made certain, not lucky, by stopping one call of a seam
+ * at the worst moment (helpers/interleave.ts) while the test changes the world around it.
+ */
+import { io } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { intercept, type Interceptor } from '../helpers/interleave.js';
+import { serverSuite } from '../helpers/suite.js';
+
+const GRACE_MS = 1_500;
+const registry = intercept(new MemoryActivityRegistry());
+let repository!: Interceptor<SqlChatRepository>;
+
+const suite = serverSuite(
+  {
+    config: { reconnectGraceMs: GRACE_MS, closeGraceMs: GRACE_MS },
+    deps: (database) => {
+      repository = intercept(new SqlChatRepository(database));
+      return { registry: registry.proxy, repository: repository.proxy };
+    },
+  },
+  async ({ server }) => {
+    await eventually(() => expect(server.app.chat.detachedCount).toBe(0), GRACE_MS * 3);
+    await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0), GRACE_MS * 3);
+  },
+);
+
+async function client(options: Parameters<typeof connect>[1] = {}) {
+  const c = await connect(suite.url, options);
+  suite.track(c.socket);
+  return c;
+}
+
+/** Closes the transport without a goodbye, as a closed tab, a reload or a network change does. */
+function dropConnection(socket: TestSocket): void {
+  socket.io.engine.close();
+}
+
+const joinAck = (socket: TestSocket) => request<{ ok: boolean; status?: string; room_id?: number; waiting_count?: number; code?: string }>(socket, 'join_queue');
+
+async function chattingPair() {
+  const a = await client();
+  const b = await client();
+  const matched = waitFor(a.socket, 'matched');
+  await joinAck(a.socket);
+  await joinAck(b.socket);
+  return { a, b, roomId: (await matched).room_id };
+}
+
+describe('no ghosts: a waiting person whose connection is gone is nobody’s partner', () => {
+  it('the next joiner waits instead of being matched with them; back within the grace, they are matched with that joiner', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    dropConnection(a.socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+
+    const b = await client();
+    const bMatched = received(b.socket, 'matched');
+    // a still holds a place in the queue, so one other person is waiting — but nobody to be matched with.
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting', waiting_count: 1 });
+    expect(received(b.socket, 'partner_disconnected')).toEqual([]);
+
+    const back = await client({ token: a.session.token, resume: true });
+    expect(back.session.status).toBe('waiting');
+    const aMatched = received(back.socket, 'matched');
+    await eventually(() => expect(aMatched).toHaveLength(1));
+    await eventually(() => expect(bMatched).toEqual(aMatched));
+  });
+});
+
+describe('nobody is stranded when a match is interrupted', () => {
+  it('the caller’s connection drops while its room is being created: the partner waits on and is matched with the next joiner', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const aMatched = received(a.socket, 'matched');
+    const b = await client();
+    const creating = repository.hold('createRooms');
+    void joinAck(b.socket).catch(() => undefined); // its answer is lost with the connection
+    await creating.reached;
+    dropConnection(b.socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    creating.release();
+
+    const c = await client();
+    const cAck = await joinAck(c.socket);
+    expect(cAck).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(aMatched.map((m) => m.room_id)).toEqual([cAck.room_id]));
+  });
+
+  it('the same page resumes while its match is being made: it ends up in the chat, not waiting outside the queue', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const aMatched = received(a.socket, 'matched');
+    const b = await client();
+    const creating = repository.hold('createRooms');
+    void joinAck(b.socket).catch(() => undefined);
+    await creating.reached;
+    // A reload: the new connection takes the wait over from the old one, which is retired.
+    const b2 = await client({ token: b.session.token, resume: true });
+    expect(b2.session.status).toBe('waiting');
+    creating.release();
+
+    const b2Matched = received(b2.socket, 'matched');
+    await eventually(() => expect(b2Matched).toHaveLength(1));
+    await eventually(() => expect(aMatched.map((m) => m.room_id)).toEqual(b2Matched.map((m) => m.room_id)));
+    const atA = waitFor(a.socket, 'new_message');
+    expect(await request(b2.socket, 'send_message', { content: 'made it' })).toMatchObject({ ok: true });
+    expect(await atA).toMatchObject({ content: 'made it' });
+  });
+
+  it('reading the partner fails after it was taken from the queue: the partner keeps its place and is matched next', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const aMatched = received(a.socket, 'matched');
+    registry.failNext('get', new Error('registry unreachable (a Redis blip)'), { when: (userId: string) => userId === a.session.user_id });
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: false, code: 'MATCHING_UNAVAILABLE' });
+
+    const c = await client();
+    const cAck = await joinAck(c.socket);
+    expect(cAck).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(aMatched.map((m) => m.room_id)).toEqual([cAck.room_id]));
+  });
+});
+
+describe('resuming never leaves a chat without an owner', () => {
+  it('a connection that closes while it is being set up hands the chat back to the grace period: the partner is told when it ends', async () => {
+    const { a, b } = await chattingPair();
+    const partnerLeft = waitFor(b.socket, 'partner_left', GRACE_MS * 4);
+    dropConnection(a.socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+
+    const setup = registry.hold('get', { when: (userId: string) => userId === a.session.user_id });
+    const raw = io(suite.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: a.session.token } });
+    await setup.reached;
+    const engineId = raw.io.engine.id;
+    raw.io.engine.close();
+    // The server has seen the transport close before the set-up goes on.
+    const engineClients = (suite.server.app.io.engine as unknown as { clients: Record<string, unknown> }).clients;
+    await eventually(() => expect(engineId !== undefined && engineId in engineClients).toBe(false));
+    setup.release();
+    expect(await partnerLeft).toMatchObject({ reason: 'disconnected' });
+    raw.close();
+  });
+
+  it('the grace period ends just as the person resumes: the resumed chat goes on and the partner is not told it ended', async () => {
+    const { a, b, roomId } = await chattingPair();
+    const bLeft = received(b.socket, 'partner_left');
+    dropConnection(a.socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+
+    // The expiry reads the detached chat, then stops while the person comes back.
+    const expiring = registry.hold('get', { when: (userId: string) => userId === a.session.user_id, at: 'after' });
+    await expiring.reached;
+    const back = await client({ token: a.session.token });
+    expect(back.session.status).toBe('chatting');
+    expiring.release();
+
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(back.socket, 'send_message', { content: 'still here' })).toMatchObject({ ok: true });
+    expect(await atB).toMatchObject({ content: 'still here', room_id: roomId });
+    const atA = waitFor(back.socket, 'new_message');
+    expect(await request(b.socket, 'send_message', { content: 'good' })).toMatchObject({ ok: true });
+    expect(await atA).toMatchObject({ content: 'good' });
+    expect(bLeft).toEqual([]);
+    expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: true });
+  });
+});
