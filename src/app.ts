@@ -25,6 +25,7 @@ import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
+import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { isOriginAllowed } from './realtime/origin-check.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
@@ -66,12 +67,20 @@ export interface App {
   readonly repository: ChatRepository;
   readonly writer: MessageWriter;
   readonly liveStats: LiveStats;
+  /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
+  readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
   close(): Promise<void>;
 }
 
 /** Largest Socket.IO frame accepted: 500 characters are at most ~3 KB of JSON; anything far bigger is abuse. */
 const MAX_FRAME_BYTES = 8 * 1024;
+/** A client has this long to send its request headers, and its whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** After the Engine.IO handshake, a client has this long to send its Socket.IO CONNECT. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   if (!config.secretKey) throw new Error('createApp needs config.secretKey (main.ts resolves it)');
@@ -88,6 +97,20 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
   await registerSecurityHeaders(fastify);
 
+  // Half-sent requests are cut off instead of holding a connection (and a file descriptor) for minutes.
+  fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  fastify.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const engineGuard = new EngineGuard({
+    maxSessionsPerAddress: config.rateLimits.maxConnectionsPerAddress * 2,
+    // Behind a trusted proxy every connection comes from the proxy, which limits per client instead.
+    maxTcpPerPeer: config.trustProxy === false ? config.rateLimits.maxConnectionsPerAddress * 2 : 0,
+    packetBudget: { capacity: config.rateLimits.packetsPerConnectionBurst, perSecond: config.rateLimits.packetsPerConnectionPerS },
+    maxQueuedPackets: config.rateLimits.maxQueuedPacketsPerConnection,
+    sweepIntervalMs: 1_000,
+    addressOf,
+    logger,
+  });
+
   // Socket.IO attaches to Fastify's HTTP server; it exists before routes are ready or the port is open.
   const io: ChatServer = new Server(fastify.server, {
     serveClient: false,
@@ -95,11 +118,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     perMessageDeflate: false,
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
-    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, config.allowedOrigins)),
+    // A client that opened a session but never says CONNECT is let go after this.
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, config.allowedOrigins) && engineGuard.allowsSession(req)),
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
+  engineGuard.attach(io, fastify.server);
   const liveStats: LiveStats = {
-    onlineCount: deps.onlineCount ?? (async () => io.engine.clientsCount),
+    // People connected: Socket.IO connections, not bare Engine.IO sessions that never said who they are.
+    onlineCount: deps.onlineCount ?? (async () => io.of('/').sockets.size),
     waitingCount: () => deps.matchQueue.size(),
   };
   const webDir = config.webDir ?? defaultWebDir();
@@ -149,6 +176,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closing ??= (async () => {
       // No new connections; existing ones stay open until their chats are wound down.
       fastify.server.close();
+      engineGuard.stop();
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
@@ -163,7 +191,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, close };
 }
 
 function defaultWebDir(): string {

@@ -181,9 +181,10 @@ export class ChatService {
   /**
    * After `attach` took an activity over: a wait goes back to its place in the queue (and may be matched
    * at once); a chat is announced with `matched {resumed}`, the messages it missed are replayed — after
-   * `lastSeenId` when the client names one — and the partner is told.
+   * `lastSeenId` when the client names one, unless `replay` is off (over the replay limit) — and the
+   * partner is told.
    */
-  async completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined): Promise<void> {
+  async completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined, options: { replay: boolean } = { replay: true }): Promise<void> {
     const { notifier, repository, timezone, logger } = this.deps;
     const activity = resumed.activity;
     if (activity.kind === 'waiting') {
@@ -191,6 +192,11 @@ export class ChatService {
       return;
     }
     notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true });
+    if (!options.replay) {
+      // Over the replay limit: back in the conversation, without what it missed meanwhile.
+      notifier.joinConversation(caller.socketId, activity.roomId);
+      return;
+    }
     const afterId = lastSeenId ?? resumed.resumeAfterId ?? 0;
     const replay = await this.gate
       .replay(activity.roomId, caller.socketId, afterId, async (after) =>

@@ -43,6 +43,11 @@ const envSchema = z.object({
   RATE_JOINS_PER_ADDRESS_PER_MIN: positiveInt.default(3_000),
   MAX_CONNECTIONS_PER_ADDRESS: positiveInt.default(1_000),
   MAX_CONNECTIONS_PER_IDENTITY: positiveInt.default(20),
+  RATE_RESUMES_PER_MIN: positiveInt.default(20),
+  RATE_RESUMES_PER_ADDRESS_PER_MIN: positiveInt.default(600),
+  MAX_QUEUED_PACKETS_PER_CONNECTION: positiveInt.default(1_000),
+  PACKETS_PER_CONNECTION_PER_S: positiveInt.default(50),
+  PACKETS_PER_CONNECTION_BURST: positiveInt.default(200),
 });
 
 export interface Config {
@@ -104,9 +109,26 @@ export interface Config {
     /** Queue joins per identity and per address, per minute. */
     readonly joinsPerMin: number;
     readonly joinsPerAddressPerMin: number;
-    /** Open connections per address (default 1,000, NAT-friendly) and per identity (tabs). */
+    /**
+     * Open connections per address (default 1,000, NAT-friendly) and per identity (tabs). Engine.IO sessions
+     * (counted before a client says anything) and TCP connections per address are held to twice it.
+     */
     readonly maxConnectionsPerAddress: number;
     readonly maxConnectionsPerIdentity: number;
+    /**
+     * Packets one connection may send: `packetsPerConnectionPerS` sustained (default 50), bursts of
+     * `packetsPerConnectionBurst` (default 200); beyond, it is disconnected. A person sends a few a second.
+     */
+    readonly packetsPerConnectionPerS: number;
+    readonly packetsPerConnectionBurst: number;
+    /**
+     * Chats resumed with a replay of missed messages, per identity (default 20) and per address (600), per
+     * minute; beyond, a resumed chat continues without its replay.
+     */
+    readonly resumesPerMin: number;
+    readonly resumesPerAddressPerMin: number;
+    /** Packets waiting for a connection that does not read before it is dropped. Default 1,000. */
+    readonly maxQueuedPacketsPerConnection: number;
   };
 }
 
@@ -162,6 +184,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       joinsPerAddressPerMin: e.RATE_JOINS_PER_ADDRESS_PER_MIN,
       maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
       maxConnectionsPerIdentity: e.MAX_CONNECTIONS_PER_IDENTITY,
+      packetsPerConnectionPerS: e.PACKETS_PER_CONNECTION_PER_S,
+      packetsPerConnectionBurst: e.PACKETS_PER_CONNECTION_BURST,
+      resumesPerMin: e.RATE_RESUMES_PER_MIN,
+      resumesPerAddressPerMin: e.RATE_RESUMES_PER_ADDRESS_PER_MIN,
+      maxQueuedPacketsPerConnection: e.MAX_QUEUED_PACKETS_PER_CONNECTION,
     }),
   });
 }

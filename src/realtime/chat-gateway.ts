@@ -93,11 +93,24 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     if (!socket.connected) return;
     socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: attached.status });
     if (!attached.resumed) return;
-    chat.completeResume(caller, attached.resumed, socket.data.lastMessageId).catch((err: unknown) => {
+    const replay = attached.resumed.activity.kind === 'chatting' ? await mayReplay(socket) : false;
+    chat.completeResume(caller, attached.resumed, socket.data.lastMessageId, { replay }).catch((err: unknown) => {
       socketLogger(logger, socket).error({ err }, 'resuming failed');
       const code = isAppError(err) ? err.code : ErrorCode.INTERNAL_ERROR;
       socket.emit('error', { code, message: errorText[socket.data.lang][code] });
     });
+  }
+
+  /** Replays are limited per identity and address: each may read a whole conversation. Over it, the client is told. */
+  async function mayReplay(socket: ChatSocket): Promise<boolean> {
+    try {
+      await flood.checkResume(actorOf(socket));
+      return true;
+    } catch (err) {
+      const retryAfterMs = isAppError(err) ? err.retryAfterMs : undefined;
+      socket.emit('error', { code: ErrorCode.RATE_LIMITED, message: errorText[socket.data.lang].RATE_LIMITED, ...(retryAfterMs === undefined ? {} : { retry_after_ms: retryAfterMs }) });
+      return false;
+    }
   }
 }
 

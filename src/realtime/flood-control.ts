@@ -17,6 +17,8 @@ export class FloodControl {
   private readonly messageAddressRule: RateRule;
   private readonly joinRule: RateRule;
   private readonly joinAddressRule: RateRule;
+  private readonly resumeRule: RateRule;
+  private readonly resumeAddressRule: RateRule;
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -26,6 +28,14 @@ export class FloodControl {
     this.messageAddressRule = { capacity: limits.messagesPerAddressPerS * 2, perSecond: limits.messagesPerAddressPerS };
     this.joinRule = { capacity: Math.max(5, Math.ceil(limits.joinsPerMin / 4)), perSecond: limits.joinsPerMin / 60 };
     this.joinAddressRule = { capacity: Math.ceil(limits.joinsPerAddressPerMin / 4), perSecond: limits.joinsPerAddressPerMin / 60 };
+    this.resumeRule = { capacity: limits.resumesPerMin, perSecond: limits.resumesPerMin / 60 };
+    this.resumeAddressRule = { capacity: limits.resumesPerAddressPerMin, perSecond: limits.resumesPerAddressPerMin / 60 };
+  }
+
+  /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */
+  async checkResume(actor: Actor): Promise<void> {
+    await this.take(`r:u:${actor.userId}`, this.resumeRule);
+    await this.take(`r:a:${actor.address}`, this.resumeAddressRule);
   }
 
   async checkMessage(actor: Actor): Promise<void> {

@@ -14,6 +14,28 @@ import type { AckError, AckResponse } from '../shared/protocol.js';
 import type { ChatSocket } from './types.js';
 
 type Handler<P, R extends object> = (socket: ChatSocket, payload: P) => Promise<R>;
+
+/**
+ * A connection whose events keep being refused as invalid or over a rate limit — this many within
+ * `REFUSAL_WINDOW_MS` — is a broken or hostile client: it is disconnected, and not answered past that.
+ */
+const MAX_REFUSALS = 50;
+const REFUSAL_WINDOW_MS = 10_000;
+
+/** Counts a refusal; true when the connection has had too many and was closed. */
+function tooManyRefusals(socket: ChatSocket, code: string): boolean {
+  if (code !== ErrorCode.INVALID_PAYLOAD && code !== ErrorCode.RATE_LIMITED) return false;
+  const now = Date.now();
+  const refusals = socket.data.refusals;
+  if (!refusals || now - refusals.sinceMs > REFUSAL_WINDOW_MS) {
+    socket.data.refusals = { count: 1, sinceMs: now };
+    return false;
+  }
+  refusals.count += 1;
+  if (refusals.count < MAX_REFUSALS) return false;
+  if (refusals.count === MAX_REFUSALS) socket.conn.close(true);
+  return true;
+}
 export type SocketListener = (this: ChatSocket, ...args: unknown[]) => void;
 
 /** A child logger naming the connection, built only when something is logged. */
@@ -47,6 +69,7 @@ export function eventListener<P, R extends object>(logger: Logger, event: string
     const socket = this;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
     void run(socket, args).then((response) => {
+      if (!response.ok && tooManyRefusals(socket, response.code)) return;
       if (ack) ack(response);
       else if (!response.ok) {
         const { ok: _ok, ...error } = response;

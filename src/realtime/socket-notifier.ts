@@ -55,7 +55,7 @@ export class SocketNotifier implements ChatNotifier {
   dropConnection(socketId: string): void {
     // Closing the transport (reason "forced close"), not the Socket.IO socket: the gateway takes that for
     // a lost connection, and socket.io-client reconnects by itself.
-    this.io.sockets.sockets.get(socketId)?.conn.close();
+    this.io.sockets.sockets.get(socketId)?.conn.close(true);
   }
 
   async drained(socketId: string, timeoutMs: number): Promise<'drained' | 'gone' | 'stalled'> {

@@ -132,6 +132,8 @@ export interface SocketData {
   resume: boolean;
   /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
   ready?: Promise<void>;
+  /** Refused events (invalid, over a limit) in the current window: too many closes the connection. */
+  refusals?: { count: number; sinceMs: number };
 }
 
 /** Handshake `auth` fields a client may send. All optional; unknown fields are ignored. */

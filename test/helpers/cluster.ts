@@ -17,11 +17,15 @@ export interface TestCluster {
 export const CLUSTER_TEST_ENV = {
   RATE_MESSAGES_PER_S: '100000',
   RATE_MESSAGES_BURST: '100000',
+  PACKETS_PER_CONNECTION_PER_S: '100000',
+  PACKETS_PER_CONNECTION_BURST: '100000',
   RATE_MESSAGES_PER_ADDRESS_PER_S: '100000',
   RATE_JOINS_PER_MIN: '1000000',
   RATE_JOINS_PER_ADDRESS_PER_MIN: '1000000',
   MAX_CONNECTIONS_PER_ADDRESS: '100000',
   LOG_LEVEL: 'info',
+  // Without it, each instance's DATA_DIR (the project's ./data) would receive a generated password's file.
+  ADMIN_PASSWORD: 'cluster-test-admin-password',
 };
 
 export async function startCluster(count: number, env: Record<string, string> = {}): Promise<TestCluster> {

@@ -51,6 +51,11 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
   joinsPerAddressPerMin: 100_000,
   maxConnectionsPerAddress: 10_000,
   maxConnectionsPerIdentity: 1_000,
+  packetsPerConnectionPerS: 100_000,
+  packetsPerConnectionBurst: 100_000,
+  resumesPerMin: 100_000,
+  resumesPerAddressPerMin: 100_000,
+  maxQueuedPacketsPerConnection: 100_000,
 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

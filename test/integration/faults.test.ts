@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { hasPostgres, requireService } from '../helpers/services.js';
 
 const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
-const GENEROUS_ENV = { RATE_MESSAGES_PER_S: '100000', RATE_MESSAGES_BURST: '100000', RATE_MESSAGES_PER_ADDRESS_PER_S: '100000' };
+const GENEROUS_ENV = { RATE_MESSAGES_PER_S: '100000', RATE_MESSAGES_BURST: '100000', RATE_MESSAGES_PER_ADDRESS_PER_S: '100000', PACKETS_PER_CONNECTION_PER_S: '100000', PACKETS_PER_CONNECTION_BURST: '100000' };
 
 async function pairs(url: string, count: number): Promise<{ sender: TestSocket; receiver: TestSocket }[]> {
   const result = [];

@@ -1,0 +1,133 @@
+/**
+ * Limits below Socket.IO, where a raw Engine.IO or TCP client would otherwise go uncounted:
+ * - Engine.IO sessions per client address (sessions that never send a Socket.IO CONNECT count too);
+ * - a packet budget per connection: a client flooding frames is disconnected instead of saturating the
+ *   event loop for everyone;
+ * - a ceiling on what a connection that does not read may have queued for it: past it, it is dropped
+ *   (it reconnects and resumes) instead of growing the server's memory;
+ * - TCP connections per peer address, and HTTP header/request timeouts, against half-sent requests.
+ *
+ * Per-connection state lives on the Engine.IO socket itself and its listeners are shared, so an idle
+ * connection costs two small fields.
+ */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
+import type { Logger } from 'pino';
+import type { ChatServer } from './types.js';
+
+export interface EngineGuardOptions {
+  /** Most Engine.IO sessions per client address (HTTP long-polling and WebSocket alike). */
+  maxSessionsPerAddress: number;
+  /** Most TCP connections per peer address; 0 = no limit (behind a trusted proxy, which limits instead). */
+  maxTcpPerPeer: number;
+  /** Client packets per connection: a bucket of `capacity` refilled at `perSecond`. */
+  packetBudget: { capacity: number; perSecond: number };
+  /** Most packets waiting for a connection that does not read before it is dropped. */
+  maxQueuedPackets: number;
+  /** How often connections' queues are looked at. */
+  sweepIntervalMs: number;
+  addressOf: (req: IncomingMessage) => string;
+  logger: Logger;
+}
+
+/** What the guard keeps on each Engine.IO socket. */
+interface Guarded {
+  chatAddress?: string;
+  chatBudget?: { tokens: number; atMs: number };
+  close(discard?: boolean): void;
+  writeBuffer: unknown[];
+}
+
+export class EngineGuard {
+  private readonly sessions = new Map<string, number>();
+  private readonly tcp = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Connections closed by the guard, by cause (for metrics and tests). */
+  readonly closed = { packetFlood: 0, stalledOutput: 0, tcpOverLimit: 0, sessionsOverLimit: 0 };
+
+  constructor(private readonly options: EngineGuardOptions) {}
+
+  /** For Socket.IO's `allowRequest` (new Engine.IO sessions only): whether the address may open one more. */
+  allowsSession(req: IncomingMessage): boolean {
+    if ((this.sessions.get(this.options.addressOf(req)) ?? 0) < this.options.maxSessionsPerAddress) return true;
+    this.closed.sessionsOverLimit++;
+    return false;
+  }
+
+  /** Starts counting sessions and packets of `io`'s engine and limiting TCP connections of `server`. */
+  attach(io: ChatServer, server: HttpServer): void {
+    const guard = this;
+    const { packetBudget, logger } = this.options;
+    const sessions = this.sessions;
+
+    function onClose(this: Guarded): void {
+      if (this.chatAddress !== undefined) decrement(sessions, this.chatAddress);
+    }
+    function onPacket(this: Guarded, packet: { type: string }): void {
+      if (packet.type !== 'message') return;
+      const now = Date.now();
+      const budget = (this.chatBudget ??= { tokens: packetBudget.capacity, atMs: now });
+      budget.tokens = Math.min(packetBudget.capacity, budget.tokens + ((now - budget.atMs) / 1000) * packetBudget.perSecond);
+      budget.atMs = now;
+      budget.tokens -= 1;
+      if (budget.tokens >= 0) return;
+      guard.closed.packetFlood++;
+      logger.warn('connection closed: it sent packets faster than any client does');
+      budget.tokens = Number.NEGATIVE_INFINITY; // close once
+      this.close(true);
+    }
+
+    // (Nothing is added to the request object: an extra property there costs about a kilobyte per connection.)
+    io.engine.on('connection', (conn: Guarded & { request: IncomingMessage; on(e: string, l: unknown): void }) => {
+      const address = this.options.addressOf(conn.request);
+      conn.chatAddress = address;
+      sessions.set(address, (sessions.get(address) ?? 0) + 1);
+      conn.on('close', onClose);
+      conn.on('packet', onPacket);
+    });
+
+    if (this.options.maxTcpPerPeer > 0) server.on('connection', (socket: TcpSocket) => this.countTcp(socket));
+
+    this.sweepTimer = setInterval(() => this.sweep(io), this.options.sweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Sessions counted per address right now (for tests and metrics). */
+  sessionsOf(address: string): number {
+    return this.sessions.get(address) ?? 0;
+  }
+
+  private countTcp(socket: TcpSocket): void {
+    const peer = socket.remoteAddress ?? 'unknown';
+    const open = this.tcp.get(peer) ?? 0;
+    if (open >= this.options.maxTcpPerPeer) {
+      this.closed.tcpOverLimit++;
+      socket.destroy();
+      return;
+    }
+    this.tcp.set(peer, open + 1);
+    socket.once('close', () => decrement(this.tcp, peer));
+  }
+
+  /** Drops connections that let too much pile up unread (they reconnect and resume, from where they were). */
+  private sweep(io: ChatServer): void {
+    const max = this.options.maxQueuedPackets;
+    for (const socket of io.sockets.sockets.values()) {
+      const conn = socket.conn as unknown as Guarded;
+      if (conn.writeBuffer.length <= max) continue;
+      this.closed.stalledOutput++;
+      this.options.logger.warn({ queued: conn.writeBuffer.length }, 'connection dropped: it stopped reading what is sent to it');
+      conn.close(true);
+    }
+  }
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const next = (map.get(key) ?? 0) - 1;
+  if (next <= 0) map.delete(key);
+  else map.set(key, next);
+}
