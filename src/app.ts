@@ -144,7 +144,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await fastify.ready();
 
   const repository = deps.repository ?? new SqlChatRepository(deps.database);
-  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax });
+  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const chat = new ChatService({
     queue: deps.matchQueue,
     registry: deps.registry,

@@ -12,6 +12,7 @@ import type { MatchQueue } from '../matching/match-queue.js';
 import { eventText } from '../shared/codes.js';
 import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult, SessionStatus } from '../shared/protocol.js';
 import type { ChatRepository, NewRoom, RoomRecord } from '../storage/chat-repository.js';
+import { describeDbError } from '../storage/database-errors.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import type { MessageWriter } from '../storage/message-writer.js';
 import { stateOf, type Activity, type ActivityRegistry, type ChattingActivity } from './activity-registry.js';
@@ -79,7 +80,8 @@ export class ChatService {
       maxBatch: 500,
       maxQueued: 50_000,
       busy: () => new AppError(ErrorCode.SERVER_BUSY, { retryAfterMs: 1_000 }),
-      failed: (cause) => new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause }),
+      failed: () => new AppError(ErrorCode.STORAGE_UNAVAILABLE),
+      onFailure: (cause, items) => deps.logger.warn({ err: describeDbError(cause), rooms: items }, 'creating a batch of rooms failed'),
     });
     this.matchmaker = new Matchmaker({ ...this.deps, closer: this.closer, createRoom: (room) => rooms.submit(room) });
   }

@@ -1,12 +1,12 @@
 import { AppError, ErrorCode } from '../errors.js';
-import { MAX_MESSAGE_CHARS, codePointLength } from '../shared/limits.js';
+import { MAX_MESSAGE_CHARS, codePointLength, isBlankText } from '../shared/limits.js';
 import type { ChatMessage } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { StoredMessage } from '../storage/chat-repository.js';
 
-/** Refuses blank and over-long content. Content itself is kept verbatim. */
+/** Refuses content that shows nothing (blank or invisible characters only) and over-long content. Content itself is kept verbatim. */
 export function checkContent(content: string): void {
-  if (content.trim() === '') throw new AppError(ErrorCode.EMPTY_MESSAGE);
+  if (isBlankText(content)) throw new AppError(ErrorCode.EMPTY_MESSAGE);
   // A string longer than twice the limit in UTF-16 units cannot fit; skip counting it.
   if (content.length > MAX_MESSAGE_CHARS * 2 || codePointLength(content) > MAX_MESSAGE_CHARS) {
     throw new AppError(ErrorCode.MESSAGE_TOO_LONG);

@@ -24,6 +24,7 @@ const envSchema = z.object({
   CHAT_TIMEZONE: timezone.default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_MAX: positiveInt.max(200).default(10),
+  DB_QUERY_TIMEOUT_MS: positiveInt.min(100).default(10_000),
   WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(500),
   WRITE_QUEUE_MAX: positiveInt.default(5_000),
   TRUST_PROXY: z.string().optional(),
@@ -74,6 +75,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Upper bound of PostgreSQL connections per process. Default 10. */
   readonly pgPoolMax: number;
+  /** Longest a PostgreSQL statement may take before it fails (a hung database answers nothing). Default 10 s. */
+  readonly dbQueryTimeoutMs: number;
   /** Most messages committed in one batched insert. Default 500. */
   readonly writeBatchMaxRows: number;
   /** Most messages waiting to be written before senders get SERVER_BUSY (about a second of peak load). Default 5,000. */
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timezone: e.CHAT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     pgPoolMax: e.PG_POOL_MAX,
+    dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
     writeBatchMaxRows: e.WRITE_BATCH_MAX_ROWS,
     writeQueueMax: e.WRITE_QUEUE_MAX,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -20,3 +20,23 @@ export function codePointLength(text: string): number {
   }
   return count;
 }
+
+/** NUL (PostgreSQL text cannot hold it) or half of a surrogate pair (stored as U+FFFD: not what was sent). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether text can be stored and read back exactly as it was sent. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
+/**
+ * Characters that show nothing: white space, format characters (zero-width spaces and joiners, the BOM,
+ * direction marks) and the blank look-alikes used to post "empty" messages (Hangul fillers, the blank
+ * Braille pattern, the combining grapheme joiner).
+ */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800\u034F]*$/u;
+
+/** Whether a message would show nothing at all. */
+export function isBlankText(text: string): boolean {
+  return INVISIBLE_ONLY.test(text);
+}

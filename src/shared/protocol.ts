@@ -7,7 +7,10 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './codes.js';
-import { MAX_CID_CHARS } from './limits.js';
+import { MAX_CID_CHARS, isStorableText } from './limits.js';
+
+/** A string the database can keep exactly as sent (no NUL, no lone surrogate): anything else is INVALID_PAYLOAD. */
+const text = () => z.string().refine(isStorableText);
 
 /** Why a conversation ended. Stored in `chat_rooms.end_reason`. */
 export const END_REASONS = ['left', 'disconnected', 'server_shutdown', 'server_restart'] as const;
@@ -18,15 +21,15 @@ export type EndReason = (typeof END_REASONS)[number];
 /** `join_queue`: nothing, or an object reserved for matching preferences. */
 export const joinQueuePayload = z
   .strictObject({
-    interests: z.array(z.string().min(1).max(32)).max(10).optional(),
+    interests: z.array(text().min(1).max(32)).max(10).optional(),
   })
   .optional();
 export type JoinQueuePayload = z.infer<typeof joinQueuePayload>;
 
 /** `send_message`: content is checked for emptiness and length separately, to answer precise codes. */
 export const sendMessagePayload = z.strictObject({
-  content: z.string(),
-  cid: z.string().min(1).max(MAX_CID_CHARS).optional(),
+  content: text(),
+  cid: text().min(1).max(MAX_CID_CHARS).optional(),
 });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 

@@ -12,6 +12,13 @@ export interface GroupCommitOptions {
   busy: () => Error;
   /** The error every item of a failed statement gets. */
   failed: (cause: unknown) => Error;
+  /**
+   * Whether a failure may come from one bad item rather than the database (a data error): the batch's
+   * items are then written one by one, so one bad item cannot fail everyone else's. Default: never.
+   */
+  retryApart?: (cause: unknown) => boolean;
+  /** Told once per failed statement (to log it once, not once per item). */
+  onFailure?: (cause: unknown, items: number) => void;
 }
 
 interface Pending<In, Out> {
@@ -76,6 +83,11 @@ export class GroupCommit<In, Out> {
       const results = await this.write(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (cause) {
+      this.options.onFailure?.(cause, batch.length);
+      if (batch.length > 1 && this.options.retryApart?.(cause)) {
+        for (const pending of batch) await this.run([pending]);
+        return;
+      }
       const error = this.options.failed(cause);
       for (const p of batch) p.reject(error);
     }

@@ -2,8 +2,10 @@
  * Messages go to the database by group commit (see `group-commit.ts`): a message's outcome is known, and
  * its sender acked, once the statement holding it is committed.
  */
+import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AppendOutcome, ChatRepository, NewMessage } from './chat-repository.js';
+import { describeDbError, isDataError } from './database-errors.js';
 import { GroupCommit } from './group-commit.js';
 
 /** What a refused sender is told to wait: about the time a busy database needs for a few batches. */
@@ -14,6 +16,8 @@ export interface MessageWriterOptions {
   maxBatchRows: number;
   /** Most messages waiting for a statement before `append` refuses with SERVER_BUSY. */
   maxQueued: number;
+  /** Where a failed batch is logged, once. */
+  logger?: Logger;
 }
 
 export class MessageWriter {
@@ -24,7 +28,11 @@ export class MessageWriter {
       maxBatch: options.maxBatchRows,
       maxQueued: options.maxQueued,
       busy: () => new AppError(ErrorCode.SERVER_BUSY, { detail: 'write queue full', retryAfterMs: BUSY_RETRY_AFTER_MS }),
-      failed: (cause) => new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause }),
+      // Logged once per batch below; each sender just gets the code.
+      failed: () => new AppError(ErrorCode.STORAGE_UNAVAILABLE),
+      // A message the database refuses as data (it should never get past the edge) fails alone.
+      retryApart: isDataError,
+      onFailure: (cause, items) => options.logger?.warn({ err: describeDbError(cause), messages: items }, 'writing a batch of messages failed'),
     });
   }
 

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { migrationsFolder, type Database, type Db } from './database.js';
 import { schema } from './schema.js';
 
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
 /** Arbitrary constant naming our migration lock, so concurrent starts migrate one at a time. */
 const MIGRATION_LOCK_ID = 7_305_114_233;
 
@@ -12,6 +14,11 @@ export interface PostgresOptions {
   url: string;
   /** Most pooled connections. */
   poolMax: number;
+  /**
+   * Longest a statement may take, in the server (`statement_timeout`) and as seen from here (a hung or
+   * frozen server never answers): beyond it the caller gets an error (STORAGE_UNAVAILABLE). Default 10 s.
+   */
+  queryTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -23,6 +30,11 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     // Fail fast while the server is down instead of queueing forever; callers map this to STORAGE_UNAVAILABLE.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    statement_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    // TCP keepalive: a server that vanished without closing is noticed by the kernel, not after hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'postgres idle client error'));

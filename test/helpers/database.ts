@@ -23,7 +23,7 @@ export function tempDir(prefix = 'chat-test-'): { path: string; remove(): void }
  */
 export async function openTestDatabase(
   engine: Engine,
-  options: { dataDir?: string; databaseName?: string; serverUrl?: string } = {},
+  options: { dataDir?: string; databaseName?: string; serverUrl?: string; queryTimeoutMs?: number } = {},
 ): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
@@ -36,7 +36,7 @@ export async function openTestDatabase(
   const name = options.databaseName ?? `chat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   if (!options.databaseName) await onServer(serverUrl, `CREATE DATABASE "${name}"`);
   const url = withDatabase(serverUrl, name);
-  const database = await openPostgresDatabase({ url, poolMax: 5, logger: silentLogger });
+  const database = await openPostgresDatabase({ url, poolMax: 5, logger: silentLogger, queryTimeoutMs: options.queryTimeoutMs });
   await database.migrate();
   return {
     database,

@@ -3,7 +3,7 @@
  * stop and restart a real PostgreSQL without touching the shared one.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from './database.js';
@@ -24,6 +24,10 @@ export interface PrivatePostgres {
   url: string;
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
+  /** Stops every process of the server with SIGSTOP: connections stay open and nothing answers (a hung database). */
+  freeze(): Promise<void>;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -46,11 +50,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await exec(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop']);
   };
   await start();
+  /** The postmaster (first line of postmaster.pid) and its children (backends, background workers). */
+  const signalAll = async (signal: 'STOP' | 'CONT') => {
+    const postmaster = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    await run('pkill', [`-${signal}`, '-P', postmaster]).catch(() => undefined);
+    await run('kill', [`-${signal}`, postmaster]);
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start,
     stop,
+    freeze: () => signalAll('STOP'),
+    thaw: () => signalAll('CONT'),
     async destroy() {
+      await signalAll('CONT').catch(() => undefined);
       await stop('immediate').catch(() => undefined);
       dir.remove();
     },

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   databaseName?: string;
   /** PostgreSQL server to create the database on; default TEST_DATABASE_URL. */
   postgresServerUrl?: string;
+  /** PostgreSQL statement timeout (DB_QUERY_TIMEOUT_MS); default 10 s. */
+  queryTimeoutMs?: number;
   config?: Partial<Config>;
   /**
    * Seams to use instead of the single-process defaults (e.g. a slowed-down registry for race tests),
@@ -60,7 +62,12 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
-  const db = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName, serverUrl: options.postgresServerUrl });
+  const db = await openTestDatabase(engine, {
+    dataDir: options.dataDir,
+    databaseName: options.databaseName,
+    serverUrl: options.postgresServerUrl,
+    queryTimeoutMs: options.queryTimeoutMs,
+  });
   await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
   // DATA_DIR holds the generated admin password's file: the test's own directory, never the project's ./data.
   const ownDir = db.dataDir === undefined ? tempDir() : undefined;

@@ -18,6 +18,19 @@ const badSendPayloads: [string, unknown[]][] = [
   ['an over-long cid', [{ content: 'hi', cid: 'x'.repeat(65) }]],
   ['a number cid', [{ content: 'hi', cid: 7 }]],
   ['two payloads', [{ content: 'hi' }, { content: 'again' }]],
+  ['a NUL character in the content (PostgreSQL text cannot hold it)', [{ content: 'a\u0000b' }]],
+  ['a NUL character in the cid', [{ content: 'hi', cid: 'c\u0000' }]],
+  ['a lone high surrogate (would be stored as U+FFFD, not as sent)', [{ content: 'x\uD83D' }]],
+  ['a lone low surrogate', [{ content: '\uDE00y' }]],
+];
+
+/** Messages that show nothing at all: refused like an empty one. */
+const invisible: [string, string][] = [
+  ['zero-width spaces and joiners', '\u200B\u200C\u200D\u2060'],
+  ['a byte-order mark', '\uFEFF'],
+  ['Hangul fillers', '\u3164\u115F\uFFA0'],
+  ['the blank Braille pattern', '\u2800\u2800'],
+  ['an ideographic space and a tab', '\u3000\t'],
 ];
 
 describe('malformed payloads', () => {
@@ -28,6 +41,14 @@ describe('malformed payloads', () => {
     const atB = waitFor(b, 'new_message');
     expect(await request(a, 'send_message', { content: 'still fine' })).toMatchObject({ ok: true });
     expect((await atB).content).toBe('still fine');
+  });
+
+  it.each(invisible)('a message of only %s is EMPTY_MESSAGE and is not stored', async (_name, content) => {
+    const { a, b } = await matchedPair(suite.url);
+    suite.track(a, b);
+    expect(await request(a, 'send_message', { content })).toMatchObject({ ok: false, code: 'EMPTY_MESSAGE' });
+    // An emoji (a surrogate pair) and text around invisible characters are fine.
+    expect(await request(a, 'send_message', { content: `\u200B😀\u200B` })).toMatchObject({ ok: true, message: { content: '\u200B😀\u200B' } });
   });
 
   it('an oversized message (far beyond 500 characters, within the frame limit) is MESSAGE_TOO_LONG, not a crash', async () => {

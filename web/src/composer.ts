@@ -3,7 +3,7 @@
  * an IME is composing; Shift+Enter for a new line), the checks that need no server round trip, and a
  * status line under it (offline, sending, not sent).
  */
-import { codePointLength, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
+import { codePointLength, isBlankText, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
 import { t, type ClientErrorCode, type TextKey } from './i18n.js';
 
 export interface ComposerElements {
@@ -61,7 +61,7 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     event.preventDefault();
     if (!enabled) return;
     const text = input.value;
-    if (text.trim().length === 0) return handlers.reject('EMPTY_MESSAGE');
+    if (isBlankText(text)) return handlers.reject('EMPTY_MESSAGE');
     if (codePointLength(text) > MAX_MESSAGE_CHARS) return handlers.reject('MESSAGE_TOO_LONG');
     handlers.send(text);
   });
