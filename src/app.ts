@@ -2,7 +2,7 @@
  * The composition of one complete instance: HTTP + Socket.IO + matching + storage.
  * `createApp` reads no environment, opens no port and keeps no global state; `close()` may be called twice.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -27,7 +27,7 @@ import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
-import { isOriginAllowed } from './realtime/origin-check.js';
+import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
 import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
@@ -78,6 +78,11 @@ const MAX_FRAME_BYTES = 8 * 1024;
 /** A client has this long to send its request headers, and its whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Headers on Engine.IO's own HTTP answers (long-polling; it sets no-store itself): never sniffed into a script, never embedded cross-origin. */
+const ENGINE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 /** After the Engine.IO handshake, a client has this long to send its Socket.IO CONNECT. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -97,6 +102,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
   await registerSecurityHeaders(fastify);
 
+  const originPolicy: OriginPolicy = { allowedOrigins: config.allowedOrigins, trustForwarded: config.trustProxy !== false };
   // Half-sent requests are cut off instead of holding a connection (and a file descriptor) for minutes.
   fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
   fastify.server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -120,10 +126,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     pingTimeout: config.pingTimeoutMs,
     // A client that opened a session but never says CONNECT is let go after this.
     connectTimeout: CONNECT_TIMEOUT_MS,
-    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, config.allowedOrigins) && engineGuard.allowsSession(req)),
+    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, originPolicy) && engineGuard.allowsSession(req)),
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   engineGuard.attach(io, fastify.server);
+  // Every request of a session is checked, not only its handshake: a later request carries the session id.
+  io.engine.use((req: IncomingMessage, _res: unknown, next: (err?: Error) => void) => {
+    next(isJsonpRequest(req) || !isOriginAllowed(req, originPolicy) ? new Error('refused: cross-site or JSONP request') : undefined);
+  });
+  // Engine.IO answers before Fastify (and helmet) see the request: it gets its own security headers.
+  io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, ENGINE_HEADERS));
   const liveStats: LiveStats = {
     // People connected: Socket.IO connections, not bare Engine.IO sessions that never said who they are.
     onlineCount: deps.onlineCount ?? (async () => io.of('/').sockets.size),

@@ -27,11 +27,23 @@ export function newUserId(): string {
   return id;
 }
 
+/**
+ * A bearer token (for a client without cookies) lasts this long. Every connection gets a fresh one, so a
+ * client in use keeps its identity; a token copied from a log or a screenshot stops working.
+ */
+export const TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Tokens say what they are, so a cookie value is never a token and a token never a cookie value. */
+const TOKEN_PATTERN = new RegExp(`^t1:([${ALPHABET}]{${ID_LENGTH}}):(\\d{1,13})$`);
+
 export interface IdentitySigner {
-  /** Signed form of an ID, for a cookie or a token. */
+  /** Signed form of an ID, for the identity cookie (HttpOnly: scripts never see it). */
   sign(userId: string): string;
-  /** The ID inside a signed value, or undefined when the value is missing, tampered or malformed. */
+  /** The ID inside a signed cookie value, or undefined when the value is missing, tampered or malformed. */
   verify(signed: string | undefined): string | undefined;
+  /** A bearer token for a client without cookies, valid until `nowMs + TOKEN_TTL_MS`. */
+  issueToken(userId: string, nowMs: number): string;
+  /** The ID inside a token, or undefined when it is missing, tampered, malformed or expired. */
+  verifyToken(token: string | undefined, nowMs: number): string | undefined;
   /** The raw signer, shared with @fastify/cookie so both sign the same way. */
   readonly cookieSigner: ReturnType<typeof fastifyCookie.signerFactory>;
 }
@@ -45,6 +57,15 @@ export function createIdentitySigner(secretKey: string): IdentitySigner {
       if (!signed) return undefined;
       const result = cookieSigner.unsign(signed);
       return result.valid && result.value !== null && ID_PATTERN.test(result.value) ? result.value : undefined;
+    },
+    issueToken(userId, nowMs) {
+      return cookieSigner.sign(`t1:${userId}:${nowMs + TOKEN_TTL_MS}`);
+    },
+    verifyToken(token, nowMs) {
+      if (!token) return undefined;
+      const result = cookieSigner.unsign(token);
+      const parts = result.valid && result.value !== null ? TOKEN_PATTERN.exec(result.value) : null;
+      return parts && Number(parts[2]) > nowMs ? parts[1] : undefined;
     },
   };
 }

@@ -91,7 +91,11 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     socket.data.ready = undefined;
     // Gone while it was being set up: its disconnect (which waited for this) hands the activity to the grace period.
     if (!socket.connected) return;
-    socket.emit('session', { user_id: caller.userId, token: signer.sign(caller.userId), status: attached.status });
+    socket.emit('session', {
+      user_id: caller.userId,
+      status: attached.status,
+      ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
+    });
     if (!attached.resumed) return;
     const replay = attached.resumed.activity.kind === 'chatting' ? await mayReplay(socket) : false;
     chat.completeResume(caller, attached.resumed, socket.data.lastMessageId, { replay }).catch((err: unknown) => {

@@ -20,7 +20,11 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
   return (socket: ChatSocket, next: Next): void => {
     const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
     const data = auth.success ? auth.data : {};
-    socket.data.userId = signer.verify(data.token) ?? identityFromCookieHeader(signer, socket.handshake.headers.cookie) ?? newUserId();
+    const fromCookie = identityFromCookieHeader(signer, socket.handshake.headers.cookie);
+    socket.data.userId = fromCookie ?? signer.verifyToken(data.token, Date.now()) ?? newUserId();
+    // A client with the cookie never needs the bearer token, so it is never sent one (a page's script
+    // cannot read the HttpOnly cookie; it could read a token).
+    socket.data.cookieIdentity = fromCookie !== undefined;
     socket.data.lang = parseLang(data.lang ?? socket.handshake.headers['accept-language']?.split(',')[0]);
     socket.data.address = addressOf(socket.request);
     socket.data.lastMessageId = data.last_message_id;

@@ -43,8 +43,11 @@ export type SessionStatus = 'idle' | 'waiting' | 'chatting';
 
 export interface SessionPayload {
   user_id: string;
-  /** Signed identity a cookie-less client may send back as `auth.token` to keep its ID. */
-  token: string;
+  /**
+   * For a client without the identity cookie only: a signed identity to send back as `auth.token` to
+   * keep its ID (valid 7 days; every connection gets a fresh one).
+   */
+  token?: string;
   status: SessionStatus;
 }
 export interface WaitingPayload {
@@ -135,6 +138,8 @@ export interface SocketData {
   resume: boolean;
   /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
   ready?: Promise<void>;
+  /** The identity came from the cookie (so no bearer token is sent to this client). */
+  cookieIdentity: boolean;
   /** Refused events (invalid, over a limit) in the current window: too many closes the connection. */
   refusals?: { count: number; sinceMs: number };
 }

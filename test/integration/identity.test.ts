@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createIdentitySigner, TOKEN_TTL_MS } from '../../src/identity.js';
 import { connect, eventually, request, waitFor } from '../helpers/client.js';
+import { TEST_SECRET } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const suite = serverSuite({}, async ({ server }) => {
@@ -46,6 +48,25 @@ describe('anonymous identity', () => {
     expect(forged.session.user_id).not.toBe(forgedId);
     const unsigned = await client({ cookie: `uid=${forgedId}` });
     expect(unsigned.session.user_id).not.toBe(forgedId);
+  });
+
+  it('a client that has the cookie is never sent a bearer token (a script can read a token, not the HttpOnly cookie)', async () => {
+    const { cookie } = await pageCookie();
+    const tab = await client({ cookie });
+    expect(tab.session.token).toBeUndefined();
+  });
+
+  it('a token expires: one older than its lifetime gets a new identity, and every connection gets a fresh token', async () => {
+    const signer = createIdentitySigner(TEST_SECRET);
+    const first = await client();
+    const stale = signer.issueToken(first.session.user_id, Date.now() - TOKEN_TTL_MS - 1_000);
+    expect((await client({ token: stale })).session.user_id).not.toBe(first.session.user_id);
+    const fresh = signer.issueToken(first.session.user_id, Date.now());
+    const again = await client({ token: fresh });
+    expect(again.session.user_id).toBe(first.session.user_id);
+    expect(again.session.token).not.toBe(fresh);
+    // A cookie value is not a token.
+    expect((await client({ token: signer.sign(first.session.user_id) })).session.user_id).not.toBe(first.session.user_id);
   });
 
   it('a client without cookies gets an ID and a token that keeps it on the next connection', async () => {

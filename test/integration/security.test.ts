@@ -43,6 +43,58 @@ describe('cross-site WebSocket hijacking', () => {
   });
 });
 
+/** A raw long-polling request, as a `<script>` tag or another page's fetch would send it. */
+async function poll(path: string, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<{ status: number; body: string; headers: Headers }> {
+  const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling${path}`, { ...init, headers });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+describe('the Socket.IO endpoint and other sites (JSONP, cross-site polling)', () => {
+  it('never serves JSONP polling, whatever the headers', async () => {
+    const res = await poll('&j=0');
+    expect(res.status).toBe(400);
+    expect(res.body).not.toContain('___eio');
+  });
+
+  it('refuses a handshake that a page of another site (another port, a sibling subdomain) makes with a script tag', async () => {
+    for (const site of ['same-site', 'cross-site']) {
+      expect((await poll('', { 'sec-fetch-site': site, 'sec-fetch-dest': 'script' })).status).toBe(400);
+    }
+    expect((await poll('', { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('checks every request of a long-polling session, not only its handshake', async () => {
+    const open = await poll('');
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    const foreign = await poll(`&sid=${sid}`, { origin: 'https://evil.example', 'content-type': 'text/plain' }, { method: 'POST', body: '40{"resume":true,"last_message_id":0}' });
+    expect(foreign.status).toBe(400);
+    const fromScript = await poll(`&sid=${sid}`, { 'sec-fetch-site': 'same-site' });
+    expect(fromScript.status).toBe(400);
+  });
+
+  it('answers long-polling with headers that stop it being read as a script or cached', async () => {
+    const res = await poll('');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
+  it('does not trust X-Forwarded-Host without TRUST_PROXY, and compares the scheme too', async () => {
+    expect(await handshakeWith({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' })).toBe('refused');
+    const { host } = new URL(server.url);
+    expect(await handshakeWith({ origin: `https://${host}` })).toBe('refused');
+    expect(await handshakeWith({ origin: `http://${host}` })).toBe('connected');
+  });
+});
+
+function handshakeWith(extraHeaders: Record<string, string>): Promise<'connected' | 'refused'> {
+  return new Promise((resolve) => {
+    const socket = io(server.url, { transports: ['polling'], forceNew: true, reconnection: false, extraHeaders });
+    socket.on('connect', () => (resolve('connected'), socket.close()));
+    socket.on('connect_error', () => (resolve('refused'), socket.close()));
+  });
+}
+
 describe('HTTP', () => {
   it('every page carries security headers: CSP without inline scripts, no framing, nosniff, referrer policy', async () => {
     for (const path of ['/', '/healthz', '/nope']) {
