@@ -42,7 +42,6 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = config.databaseUrl
     ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, logger })
     : await openPgliteDatabase(config.dataDir);
-  if (database.engine === 'pglite') logger.info({ dataDir: config.dataDir }, 'storage: embedded PGlite (set DATABASE_URL for PostgreSQL)');
   await database.migrate();
   return database;
 }
@@ -86,7 +85,7 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
 }
 
 async function runInstance(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
   const database = await openDatabase(config, logger);
@@ -122,9 +121,9 @@ async function runInstance(config: Config): Promise<void> {
   if (repository) logger.warn('CHAT_STORAGE=memory: chats and messages are NOT stored durably (benchmark mode); the admin sees none of them');
 
   // A chat marked active whose people no instance knows was cut off by a stop: close it.
+  let endedStaleChats = 0;
   if (!shared || (await shared.presence.alone())) {
-    const swept = await new SqlChatRepository(database).endActiveRooms('server_restart', new Date());
-    if (swept > 0) logger.info({ rooms: swept }, 'ended chats left open by the previous run');
+    endedStaleChats = await new SqlChatRepository(database).endActiveRooms('server_restart', new Date());
   }
 
   app = await createApp({ ...config, secretKey }, { database, repository, logger, ...singleProcessSeams(), ...shared?.deps });
@@ -134,16 +133,42 @@ async function runInstance(config: Config): Promise<void> {
     adopt: (userId, activity) => running.chat.adopt(userId, activity),
   });
 
+  // The one info line of a start: where it listens and what it stores in (no client address, ever).
+  const facts = {
+    storage: database.engine,
+    ...(database.engine === 'pglite' ? { dataDir: config.dataDir } : {}),
+    cluster: shared ? 'redis' : 'off',
+    ...(endedStaleChats > 0 ? { endedStaleChats } : {}),
+  };
   if (cluster.isWorker) {
     setupWorker(app.io);
     process.send?.({ chat: 'ready' });
+    logger.info(facts, 'worker ready');
   } else {
-    await app.fastify.listen({ port: config.port, host: config.host });
+    const url = await listen(app, config);
+    logger.info({ host: config.host, ...facts }, `Server listening at ${url}`);
   }
 }
 
+/** Opens the port (Fastify's own listen would log a line per network interface). Resolves with a URL to open. */
+async function listen(app: App, config: Config): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen({ port: config.port, host: config.host }, () => {
+      app.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const host = wildcard ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}`;
+}
+
 const config = readConfig();
-const start = cluster.isPrimary && config.webConcurrency > 1 ? async () => runPrimary(config, createLogger(config.logLevel)) : () => runInstance(config);
+const start =
+  cluster.isPrimary && config.webConcurrency > 1 ? async () => runPrimary(config, createLogger(config.logLevel, { pretty: process.stdout.isTTY })) : () => runInstance(config);
 start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);

@@ -86,7 +86,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
 async function createContext(options: AdminPluginOptions): Promise<AdminContext> {
   const { config, database, clock, liveStats } = options;
   const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
-  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, logger: options.logger });
+  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger: options.logger });
   return {
     database,
     clock,

@@ -1,6 +1,7 @@
 /**
  * `POST /admin/login` (JSON or form field `password`) and `POST /admin/logout`. Login attempts are
- * rate-limited per client address; every outcome is audited, never with the password.
+ * rate-limited per client address; every outcome is audited, never with the password. The log gets one
+ * line per login (info) or refused password (warn), without the client address: that is in the audit log.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -30,6 +31,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
       if (!body.success) return sendError(reply, 400, 'invalid_request', 'password: a non-empty string is required');
       if (!(await ctx.password.verify(body.data.password))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
+        request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
         return sendError(reply, 401, 'invalid_password', 'Wrong password');
       }
       // A fresh token on every login; a session the browser still carried ends here (no fixation).
@@ -37,6 +39,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
       const { token } = await ctx.sessions.create();
       setSessionCookie(request, reply, token);
       await ctx.audit.record({ action: 'login_success', clientAddress: request.ip });
+      request.log.info({ event: 'admin_login' }, 'admin logged in');
       return reply.header('cache-control', 'no-store').send({ ok: true });
     },
   );

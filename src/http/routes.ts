@@ -1,6 +1,6 @@
 /**
- * Public HTTP: the chat page (static, built by Vite), the identity cookie on page loads, health checks,
- * and one error handler that never leaks a stack trace.
+ * Public HTTP: the chat page and icons (static, built by Vite, precompressed), the identity cookie on page
+ * loads, health checks, and one error handler that never leaks a stack trace.
  */
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
@@ -40,11 +40,16 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
   if (existsSync(options.webDir)) {
     await app.register(fastifyStatic, {
       root: options.webDir,
-      index: 'index.html',
+      // An array: @fastify/static looks up the compressed index only in an array (a string gives `/` a 404).
+      index: ['index.html'],
       cacheControl: false,
+      // The build writes `.br` and `.gz` beside every text file: sent as is to a browser that accepts one.
+      preCompressed: true,
       // Hashed bundles never change; pages must be revalidated so a deploy never points at deleted bundles.
+      // The same URL has a plain and compressed body, so caches must key on Accept-Encoding.
       setHeaders: (res, path) => {
         res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('vary', 'Accept-Encoding');
       },
     });
   } else {

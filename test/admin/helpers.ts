@@ -84,9 +84,12 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
   const engine = options.engine ?? 'pglite';
   const opened = await openTestDatabase(engine, { dataDir: options.dataDir, databaseName: options.databaseName });
   const { database, log } = countingDatabase(opened.database);
+  // DATA_DIR holds a generated admin password's file: the test's own directory, never the project's ./data.
+  const ownDir = opened.dataDir === undefined ? tempDir() : undefined;
   const config = defaultConfig({
     port: 0,
     host: '127.0.0.1',
+    dataDir: opened.dataDir ?? ownDir!.path,
     secretKey: TEST_SECRET,
     logLevel: 'silent',
     rateLimits: GENEROUS_LIMITS,
@@ -113,6 +116,7 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
     async close({ keepData = false } = {}) {
       await app.close();
       if (!keepData) await opened.drop();
+      ownDir?.remove();
     },
   };
 }

@@ -1,28 +1,32 @@
 /**
- * The admin password: scrypt hashing, the generated password of a first start (printed once, kept across
- * restarts, one winner when instances start together), and `admin123` never working by default.
+ * The admin password: scrypt hashing; the generated password of a first start (written to a 0600 file in
+ * DATA_DIR, never to the log, kept across restarts, one winner when instances start together);
+ * ADMIN_PASSWORD as the reset; and `admin123` never working by default.
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { resolveAdminPassword } from '../../src/admin/auth/admin-password.js';
+import { GENERATED_PASSWORD_FILE, resolveAdminPassword } from '../../src/admin/auth/admin-password.js';
 import { hashPassword, verifyPassword } from '../../src/admin/auth/password.js';
-import { openTestDatabase, tempDir } from '../helpers/database.js';
+import { openTestDatabase, tempDir, type Engine } from '../helpers/database.js';
 import { hasPostgres } from '../helpers/services.js';
 import { startAdminApp } from './helpers.js';
 
-const GENERATED_LINE = /ADMIN_PASSWORD is not set: generated admin password: (\S+) \(shown once/;
+const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
 
-/** A logger whose lines a test can read. */
-function capturingLogger(): { logger: Logger; lines: () => string[] } {
-  const lines: string[] = [];
-  return { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), lines: () => lines };
+/** A logger whose lines a test can read, parsed. */
+function capturingLogger(): { logger: Logger; lines: () => { level: number; msg: string; raw: string }[] } {
+  const raw: string[] = [];
+  return {
+    logger: pino({ level: 'info' }, { write: (line: string) => void raw.push(line) }),
+    lines: () => raw.map((line) => ({ ...(JSON.parse(line) as { level: number; msg: string }), raw: line })),
+  };
 }
 
-function generatedPasswords(lines: string[]): string[] {
-  return lines.flatMap((line) => {
-    const match = GENERATED_LINE.exec(line);
-    return match ? [match[1]!] : [];
-  });
+/** The lines telling the operator where a generated password was saved. */
+function notices(lines: { msg: string }[]): { msg: string }[] {
+  return lines.filter((line) => line.msg.startsWith('ADMIN_PASSWORD is not set: generated an admin password'));
 }
 
 async function loginStatus(url: string, password: string): Promise<number> {
@@ -46,37 +50,84 @@ describe('password hashing', () => {
 });
 
 describe('generated admin password', () => {
-  it('is printed once on the first start, kept across a restart, and admin123 never works', async () => {
+  it('is written to a 0600 file in DATA_DIR, never to the log, kept across a restart, and admin123 never works', async () => {
     const dir = tempDir();
-    const first = capturingLogger();
-    const a = await startAdminApp({ dataDir: dir.path, logger: first.logger, config: { adminPassword: undefined } });
-    const printed = generatedPasswords(first.lines());
-    expect(printed).toHaveLength(1);
-    const password = printed[0]!;
-    expect(password.length).toBeGreaterThanOrEqual(24);
-    expect(first.lines().find((l) => GENERATED_LINE.test(l))).toContain('"level":40');
-    expect(await loginStatus(a.url, password)).toBe(200);
-    expect(await loginStatus(a.url, 'admin123')).toBe(401);
-    await a.close({ keepData: true });
-
-    const second = capturingLogger();
-    const b = await startAdminApp({ dataDir: dir.path, logger: second.logger, config: { adminPassword: undefined } });
+    const file = join(dir.path, GENERATED_PASSWORD_FILE);
     try {
-      expect(second.lines().join('\n')).not.toContain('generated admin password');
-      expect(second.lines().join('\n')).not.toContain(password);
-      expect(await loginStatus(b.url, password)).toBe(200);
-      expect(await loginStatus(b.url, 'admin123')).toBe(401);
+      const first = capturingLogger();
+      const a = await startAdminApp({ dataDir: dir.path, logger: first.logger, config: { adminPassword: undefined } });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const password = readFileSync(file, 'utf8').trim();
+      expect(password.length).toBeGreaterThanOrEqual(24);
+      // One readable warning says where the password is and how to reset it; no line carries the password.
+      const said = notices(first.lines());
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatchObject({ level: 40 });
+      expect(said[0]!.msg).toContain(file);
+      expect(said[0]!.msg).toContain('set ADMIN_PASSWORD');
+      expect(first.lines().map((l) => l.raw).join('\n')).not.toContain(password);
+      expect(await loginStatus(a.url, password)).toBe(200);
+      expect(await loginStatus(a.url, 'admin123')).toBe(401);
+      await a.close({ keepData: true });
+
+      const second = capturingLogger();
+      const b = await startAdminApp({ dataDir: dir.path, logger: second.logger, config: { adminPassword: undefined } });
+      try {
+        expect(notices(second.lines())).toEqual([]);
+        expect(readFileSync(file, 'utf8').trim()).toBe(password);
+        expect(second.lines().map((l) => l.raw).join('\n')).not.toContain(password);
+        expect(await loginStatus(b.url, password)).toBe(200);
+        expect(await loginStatus(b.url, 'admin123')).toBe(401);
+      } finally {
+        await b.close();
+      }
     } finally {
-      await b.close();
+      dir.remove();
     }
   });
 
-  it('is not used when ADMIN_PASSWORD is set, and nothing is printed', async () => {
+  it('is reset by ADMIN_PASSWORD: the generated one stops working and its hash and file are deleted; unset again, a new one is generated', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, GENERATED_PASSWORD_FILE);
+    try {
+      const a = await startAdminApp({ dataDir: dir.path, config: { adminPassword: undefined } });
+      const generated = readFileSync(file, 'utf8').trim();
+      await a.close({ keepData: true });
+
+      const log = capturingLogger();
+      const b = await startAdminApp({ dataDir: dir.path, logger: log.logger, config: { adminPassword: 'chosen-by-operator' } });
+      try {
+        expect(existsSync(file)).toBe(false);
+        expect(await b.database.query('SELECT key FROM admin_settings')).toEqual([]);
+        expect(log.lines().some((l) => l.level === 40 && l.msg.includes('generated admin password was deleted'))).toBe(true);
+        expect(await loginStatus(b.url, generated)).toBe(401);
+        expect(await loginStatus(b.url, 'chosen-by-operator')).toBe(200);
+      } finally {
+        await b.close({ keepData: true });
+      }
+
+      const c = await startAdminApp({ dataDir: dir.path, config: { adminPassword: undefined } });
+      try {
+        const renewed = readFileSync(file, 'utf8').trim();
+        expect(renewed).not.toBe(generated);
+        expect(await loginStatus(c.url, renewed)).toBe(200);
+        expect(await loginStatus(c.url, generated)).toBe(401);
+        expect(await loginStatus(c.url, 'chosen-by-operator')).toBe(401);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('is not used when ADMIN_PASSWORD is set, and nothing is printed or written', async () => {
     const log = capturingLogger();
     const app = await startAdminApp({ logger: log.logger, config: { adminPassword: 'chosen-by-operator' } });
     try {
-      expect(log.lines().join('\n')).not.toContain('generated admin password');
-      expect(log.lines().join('\n')).not.toContain('chosen-by-operator');
+      expect(log.lines().filter((l) => /admin password/i.test(l.msg))).toEqual([]);
+      expect(log.lines().map((l) => l.raw).join('\n')).not.toContain('chosen-by-operator');
+      expect(existsSync(join(app.dataDir!, GENERATED_PASSWORD_FILE))).toBe(false);
       expect(await loginStatus(app.url, 'chosen-by-operator')).toBe(200);
       expect(await loginStatus(app.url, 'admin123')).toBe(401);
     } finally {
@@ -84,32 +135,38 @@ describe('generated admin password', () => {
     }
   });
 
-  it('stores only a scrypt hash', async () => {
-    const log = capturingLogger();
+  it('stores only a scrypt hash in the database', async () => {
+    const dir = tempDir();
     const { database, drop } = await openTestDatabase('pglite');
     try {
-      await resolveAdminPassword({ configuredPassword: undefined, database, logger: log.logger });
-      const password = generatedPasswords(log.lines())[0]!;
+      await resolveAdminPassword({ configuredPassword: undefined, database, dataDir: dir.path, logger: capturingLogger().logger });
+      const password = readFileSync(join(dir.path, GENERATED_PASSWORD_FILE), 'utf8').trim();
       const rows = await database.query<{ value: string }>('SELECT value FROM admin_settings');
       expect(rows).toHaveLength(1);
       expect(rows[0]!.value).toMatch(/^scrypt\$/);
       expect(rows[0]!.value).not.toContain(password);
+      expect(await verifyPassword(password, rows[0]!.value)).toBe(true);
     } finally {
       await drop();
+      dir.remove();
     }
   });
 
-  describe.skipIf(!hasPostgres())('several instances starting together (postgres)', () => {
-    it('agree on one password, printed by exactly one of them', async () => {
-      const { database, drop } = await openTestDatabase('postgres');
+  describe.each(engines)('several instances starting together on one database (%s)', (engine) => {
+    it('agree on one password, written and announced by exactly one of them', async () => {
+      // Workers of one machine (WEB_CONCURRENCY) share DATA_DIR as well as the database.
+      const dir = tempDir();
+      const { database, drop } = await openTestDatabase(engine);
       try {
         const logs = Array.from({ length: 5 }, () => capturingLogger());
-        const verifiers = await Promise.all(logs.map((l) => resolveAdminPassword({ configuredPassword: undefined, database, logger: l.logger })));
-        const printed = logs.flatMap((l) => generatedPasswords(l.lines()));
-        expect(printed).toHaveLength(1);
-        for (const verifier of verifiers) expect(await verifier.verify(printed[0]!)).toBe(true);
+        const verifiers = await Promise.all(logs.map((l) => resolveAdminPassword({ configuredPassword: undefined, database, dataDir: dir.path, logger: l.logger })));
+        expect(logs.flatMap((l) => notices(l.lines()))).toHaveLength(1);
+        expect(readdirSync(dir.path)).toEqual([GENERATED_PASSWORD_FILE]); // the losers' drafts are gone
+        const password = readFileSync(join(dir.path, GENERATED_PASSWORD_FILE), 'utf8').trim();
+        for (const verifier of verifiers) expect(await verifier.verify(password)).toBe(true);
       } finally {
         await drop();
+        dir.remove();
       }
     });
   });

@@ -1,5 +1,6 @@
 /**
- * The repository's nginx config in front of three instances: real clients through nginx see one service.
+ * The repository's nginx config in front of three instances: real clients through nginx see one service,
+ * and responses come compressed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -26,6 +27,23 @@ describe.skipIf(!available)('nginx in front of 3 instances (deploy/nginx.conf)',
     const page = await fetch(nginx.url + '/');
     expect(page.headers.get('set-cookie')).toMatch(/^uid=/);
     expect(await fetch(nginx.url + '/readyz').then((r) => r.json())).toMatchObject({ status: 'ready', redis: 'ok' });
+  });
+
+  it('passes the precompressed page through and gzips JSON the instances send plain', async () => {
+    const page = await fetch(nginx.url + '/', { headers: { 'accept-encoding': 'br' } });
+    expect(page.headers.get('content-encoding')).toBe('br');
+    expect(page.headers.get('vary')).toMatch(/accept-encoding/i);
+    const login = await fetch(nginx.url + '/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: cluster.env.ADMIN_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = /admin_sid=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    const stats = await fetch(nginx.url + '/admin/api/stats', { headers: { cookie, 'accept-encoding': 'gzip' } });
+    expect(stats.status).toBe(200);
+    expect(stats.headers.get('content-encoding')).toBe('gzip');
+    expect(await stats.json()).toHaveProperty('total_rooms');
   });
 
   it('WebSocket clients spread over the instances are matched and chat through nginx', { timeout: 60_000 }, async () => {

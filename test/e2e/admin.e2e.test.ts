@@ -1,7 +1,8 @@
 /**
  * The admin back office in a real Chromium against the real server: log in (a wrong password first), see
  * the figures and the chart, browse and filter conversations, open one whose messages are markup (shown
- * as text, never run), download both exports, read the audit log, switch to English, log out.
+ * as text, never run), download both exports, read the audit log, switch to English, log out; the
+ * language of a first visit follows the browser's and an explicit choice is kept.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import { readFileSync } from 'node:fs';
@@ -54,7 +55,7 @@ describe.skipIf(skip)('admin back office in a browser', () => {
     await seed();
     browser = await launchBrowser('admin/index.html');
     // A zone far from Beijing: times must still show the Beijing clock the server wrote.
-    context = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true, timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   }, 120_000);
 
@@ -180,5 +181,32 @@ describe.skipIf(skip)('admin back office in a browser', () => {
     await expect.poll(() => page.title(), until).toBe('Admin login');
     const after = await page.request.get(`${server.url}/admin/api/stats`);
     expect(after.status()).toBe(401);
+  });
+
+  it("follows the browser's language on a first visit, and a choice made on the chat page or here is kept", { timeout: 60_000 }, async () => {
+    const english = await browser.newContext({ locale: 'en-US' });
+    const chinese = await browser.newContext({ locale: 'zh-CN' });
+    try {
+      const en = await english.newPage();
+      await en.goto(`${server.url}/admin`);
+      await expect.poll(() => en.title(), until).toBe('Admin login');
+      expect(await en.getByTestId('login-btn').textContent()).toBe('Log in');
+      expect(await en.getAttribute('html', 'lang')).toBe('en');
+      expect(await en.getByTestId('lang-switch').inputValue()).toBe('en');
+      await en.getByTestId('lang-switch').selectOption('zh-CN');
+      await en.reload();
+      await expect.poll(text(en.getByTestId('login-btn')), until).toBe('登录');
+      expect(await en.title()).toBe('管理员登录');
+
+      const zh = await chinese.newPage();
+      // The chat page and the admin share one choice: English chosen on the chat page holds here too.
+      await zh.goto(server.url);
+      await zh.getByTestId('lang-switch').selectOption('en');
+      await zh.goto(`${server.url}/admin`);
+      await expect.poll(text(zh.getByTestId('login-btn')), until).toBe('Log in');
+    } finally {
+      await english.close();
+      await chinese.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
  * The chat page in a real Chromium against the real server: two strangers match, chat (markup shows
  * literally, 500 code points fit, 501 do not), one leaves, the other starts a new chat, and a closed tab
  * ends the chat only after the reconnect grace; a message over the rate limit says when to retry; and
- * the language choice persists. Reconnecting is in
+ * the language follows the browser's until the visitor chooses one, which persists. Reconnecting is in
  * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI, where its absence fails the run.
  */
@@ -189,5 +189,28 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^Your ID: [0-9a-z]{8,16}$/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.screenshot({ path: resolve(screenshotDir, 'start-360-en.png') });
+  });
+
+  it("speaks the browser's language on a first visit, and a chosen language is kept across reloads", { timeout: 30_000 }, async () => {
+    const en = await openPage({ locale: 'en-US' });
+    await expect.poll(text(en.getByTestId('start-btn')), until).toBe('Start matching');
+    expect(await en.getAttribute('html', 'lang')).toBe('en');
+    expect(await en.title()).toBe('Anonymous Chat');
+    expect(await en.getByTestId('lang-switch').inputValue()).toBe('en');
+
+    const zh = await openPage({ locale: 'zh-CN' });
+    await visible(zh.getByTestId('start-btn'));
+    expect(await zh.getByTestId('start-btn').textContent()).toBe('开始匹配');
+    expect(await zh.getAttribute('html', 'lang')).toBe('zh-CN');
+
+    // The English browser's visitor picks Chinese: it stays Chinese after reloads.
+    await en.getByTestId('lang-switch').selectOption('zh-CN');
+    await expect.poll(text(en.getByTestId('start-btn')), until).toBe('开始匹配');
+    for (let i = 0; i < 2; i++) {
+      await en.reload();
+      await expect.poll(text(en.getByTestId('start-btn')), until).toBe('开始匹配');
+      expect(await en.getAttribute('html', 'lang')).toBe('zh-CN');
+      expect(await en.getByTestId('lang-switch').inputValue()).toBe('zh-CN');
+    }
   });
 });

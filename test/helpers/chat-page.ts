@@ -42,7 +42,8 @@ export function chatPageDriver(waitMs: number) {
 
 /**
  * A browser suite against its own server: registers the hooks that start the server and Chromium and
- * close every browser context, the browser and the server afterwards.
+ * close every browser context, the browser and the server afterwards. Contexts are zh-CN browsers unless
+ * the options name another `locale`.
  */
 export function browserSuite(serverOptions: TestServerOptions): {
   readonly url: string;
@@ -65,7 +66,8 @@ export function browserSuite(serverOptions: TestServerOptions): {
       return server!.url;
     },
     async newContext(options = {}) {
-      const context = await browser!.newContext(options);
+      // A Chinese browser unless a test says otherwise: the page follows the browser's language.
+      const context = await browser!.newContext({ locale: 'zh-CN', ...options });
       contexts.push(context);
       return context;
     },

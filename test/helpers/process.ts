@@ -26,10 +26,19 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals, options?: { killAfterMs?: number }): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` with the given environment and resolves once it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+export interface ServerProcessOptions {
+  /** Node arguments; default `--import tsx src/main.ts`. */
+  args?: string[];
+  /** Working directory; default the project root. */
+  cwd?: string;
+  /** How long to wait for the listening line. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/** Starts `src/main.ts` (or `options.args`) with the given environment and resolves once it listens. */
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], {
+    cwd: options.cwd ?? root,
     env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -37,7 +46,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), options.readyTimeoutMs ?? 30_000);
     const onData = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

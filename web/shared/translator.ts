@@ -1,8 +1,8 @@
 /**
- * The site's language: one choice for every page (kept in localStorage under one key, zh-CN unless the
- * visitor chose English) and a translator over a page's own text tables. Static markup is translated
- * through `data-i18n` (text, with `data-i18n-n` as the `{n}` parameter), `data-i18n-placeholder` and
- * `data-i18n-aria-label`.
+ * The site's language: one choice for every page (kept in localStorage under one key once the visitor
+ * picks one; until then the browser's language, as the server's texts follow Accept-Language) and a
+ * translator over a page's own text tables. Static markup is translated through `data-i18n` (text, with
+ * `data-i18n-n` as the `{n}` parameter), `data-i18n-placeholder` and `data-i18n-aria-label`.
  */
 import { DEFAULT_LANG, parseLang, type Lang } from '../../src/shared/codes.js';
 
@@ -11,18 +11,28 @@ export type { Lang };
 const STORAGE_KEY = 'lang';
 let current: Lang = DEFAULT_LANG;
 
-/** The language saved by an earlier visit, else zh-CN (the product's audience is mostly Chinese-speaking). */
+/**
+ * The language the visitor chose on an earlier visit (any page of the site); without a choice, the
+ * browser's: English for an English browser, zh-CN otherwise (the product's audience is mostly
+ * Chinese-speaking) — the same rule the server applies to Accept-Language.
+ */
 export function loadLang(): Lang {
   let saved: string | null = null;
   try {
     saved = localStorage.getItem(STORAGE_KEY);
   } catch {
-    // Storage can be blocked (privacy modes); the default is fine then.
+    // Storage can be blocked (privacy modes); the browser's language is fine then.
   }
-  current = saved === null ? DEFAULT_LANG : parseLang(saved);
+  current = parseLang(saved ?? browserLanguage());
   return current;
 }
 
+/** The browser's preferred language (the first of its Accept-Language list). */
+function browserLanguage(): string {
+  return typeof navigator === 'undefined' ? DEFAULT_LANG : navigator.language;
+}
+
+/** The visitor's explicit choice: applies now and is remembered for every page of the site. */
 export function setLang(lang: Lang): void {
   current = lang;
   try {

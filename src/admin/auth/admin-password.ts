@@ -1,13 +1,22 @@
 /**
  * Where the admin password comes from: `ADMIN_PASSWORD` when set; otherwise a password generated on the
- * first start, printed once, and kept as a scrypt hash in `admin_settings` so it survives restarts and is
- * shared by every instance.
+ * first start and written to `DATA_DIR/admin-password.txt` (mode 0600) for the operator — never to the
+ * log. The database keeps only its scrypt hash (`admin_settings`), so it survives restarts and is shared by
+ * every instance.
+ *
+ * Setting `ADMIN_PASSWORD` is the reset: the generated password's hash is deleted (and its file, when it
+ * holds that password), so it never works again, and unsetting `ADMIN_PASSWORD` later generates a new one.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 
 const PASSWORD_HASH_KEY = 'admin_password_hash';
+/** The generated password's file, in the data directory. */
+export const GENERATED_PASSWORD_FILE = 'admin-password.txt';
 
 /** Checks a candidate password; never reveals the real one. */
 export interface PasswordVerifier {
@@ -18,17 +27,21 @@ export interface PasswordVerifier {
 export interface PasswordSourceOptions {
   configuredPassword: string | undefined;
   database: Database;
+  /** `DATA_DIR`: where a generated password is written for the operator. */
+  dataDir: string;
   logger: Logger;
 }
 
 export async function resolveAdminPassword(options: PasswordSourceOptions): Promise<PasswordVerifier> {
   const { configuredPassword, database, logger } = options;
+  const file = resolve(join(options.dataDir, GENERATED_PASSWORD_FILE));
   if (configuredPassword !== undefined) {
     // Hashing once at start means the plain password is not kept around for comparisons.
     const hash = await hashPassword(configuredPassword);
+    await forgetGenerated(database, file, logger);
     return { source: 'configured', verify: (candidate) => verifyPassword(candidate, hash) };
   }
-  const hash = (await readStoredHash(database)) ?? (await generateAndStore(database, logger));
+  const hash = (await readStoredHash(database)) ?? (await generateAndStore(database, file, logger));
   return { source: 'generated', verify: (candidate) => verifyPassword(candidate, hash) };
 }
 
@@ -39,21 +52,48 @@ async function readStoredHash(database: Database): Promise<string | undefined> {
 
 /**
  * Several instances may start at once on an empty database: each generates a candidate, exactly one
- * insert wins, and only the winner prints its password. The others use the winner's hash.
+ * insert wins, and only the winner keeps its file and says where it is. The others use the winner's hash.
+ * The file is written before the insert, so a stored hash always has its password written somewhere.
  */
-async function generateAndStore(database: Database, logger: Logger): Promise<string> {
+async function generateAndStore(database: Database, file: string, logger: Logger): Promise<string> {
   const password = generatePassword();
   const hash = await hashPassword(password);
-  const inserted = await database.query<{ key: string }>(
-    'INSERT INTO admin_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
-    [PASSWORD_HASH_KEY, hash],
-  );
-  if (inserted.length > 0) {
-    // The one place a password is ever logged: the operator has no other way to learn it.
-    logger.warn(`ADMIN_PASSWORD is not set: generated admin password: ${password} (shown once; set ADMIN_PASSWORD to choose your own)`);
-    return hash;
+  const draft = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(draft, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    throw new Error(`cannot write the generated admin password to ${file} (${(error as Error).message}): set ADMIN_PASSWORD, or let the server write to DATA_DIR`, { cause: error });
+  }
+  try {
+    const inserted = await database.query<{ key: string }>(
+      'INSERT INTO admin_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
+      [PASSWORD_HASH_KEY, hash],
+    );
+    if (inserted.length > 0) {
+      await rename(draft, file);
+      logger.warn(
+        `ADMIN_PASSWORD is not set: generated an admin password and saved it in ${file} (readable by this user only). ` +
+          'To choose your own instead, set ADMIN_PASSWORD and restart: the generated one then stops working.',
+      );
+      return hash;
+    }
+  } finally {
+    await rm(draft, { force: true });
   }
   const winner = await readStoredHash(database);
   if (winner === undefined) throw new Error('admin password hash vanished right after a conflicting insert');
   return winner;
+}
+
+/** `ADMIN_PASSWORD` is set: a generated password must not keep working beside it. */
+async function forgetGenerated(database: Database, file: string, logger: Logger): Promise<void> {
+  const deleted = await database.query<{ value: string }>('DELETE FROM admin_settings WHERE key = $1 RETURNING value', [PASSWORD_HASH_KEY]);
+  const hash = deleted[0]?.value;
+  if (hash === undefined) return;
+  // Only the file of that password: the data directory may hold one of another database's.
+  const written = await readFile(file, 'utf8').catch(() => undefined);
+  const removed = written !== undefined && (await verifyPassword(written.trim(), hash));
+  if (removed) await rm(file, { force: true });
+  logger.warn(removed ? { file } : {}, 'ADMIN_PASSWORD is set: the generated admin password was deleted and no longer works');
 }

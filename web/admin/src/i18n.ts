@@ -1,6 +1,7 @@
 /**
- * Texts of the admin pages in zh-CN (default) and English, over the site's shared language choice (one
- * choice serves the chat page and the admin) and markup translation (web/shared/translator.ts).
+ * Texts of the admin pages in zh-CN and English, over the site's shared language choice (the browser's
+ * language until the visitor picks one; one choice serves the chat page and the admin) and markup
+ * translation (web/shared/translator.ts).
  */
 import { createTranslator, getLang, loadLang, setLang } from '../../shared/translator.js';
 
