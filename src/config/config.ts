@@ -44,6 +44,7 @@ const envSchema = z.object({
   RATE_JOINS_PER_ADDRESS_PER_MIN: positiveInt.default(3_000),
   MAX_CONNECTIONS_PER_ADDRESS: positiveInt.default(1_000),
   MAX_CONNECTIONS_PER_IDENTITY: positiveInt.default(20),
+  RATE_IDENTITIES_PER_ADDRESS_PER_MIN: positiveInt.default(60),
   RATE_RESUMES_PER_MIN: positiveInt.default(20),
   RATE_RESUMES_PER_ADDRESS_PER_MIN: positiveInt.default(600),
   MAX_QUEUED_PACKETS_PER_CONNECTION: positiveInt.default(1_000),
@@ -129,6 +130,8 @@ export interface Config {
      * minute; beyond, a resumed chat continues without its replay.
      */
     readonly resumesPerMin: number;
+    /** New anonymous identities one address may be given per minute (default 60): identities are not free. */
+    readonly identitiesPerAddressPerMin: number;
     readonly resumesPerAddressPerMin: number;
     /** Packets waiting for a connection that does not read before it is dropped. Default 1,000. */
     readonly maxQueuedPacketsPerConnection: number;
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       packetsPerConnectionPerS: e.PACKETS_PER_CONNECTION_PER_S,
       packetsPerConnectionBurst: e.PACKETS_PER_CONNECTION_BURST,
       resumesPerMin: e.RATE_RESUMES_PER_MIN,
+      identitiesPerAddressPerMin: e.RATE_IDENTITIES_PER_ADDRESS_PER_MIN,
       resumesPerAddressPerMin: e.RATE_RESUMES_PER_ADDRESS_PER_MIN,
       maxQueuedPacketsPerConnection: e.MAX_QUEUED_PACKETS_PER_CONNECTION,
     }),

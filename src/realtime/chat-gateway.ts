@@ -41,7 +41,7 @@ const emptyArgs = emptyPayload.nullable();
 export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const { chat, flood, signer, logger } = deps;
   // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
-  io.use(identityMiddleware(signer, deps.addressOf));
+  io.use(identityMiddleware(signer, deps.addressOf, flood));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
   // One listener per event for the whole server, called with the socket as `this`.

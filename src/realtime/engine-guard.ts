@@ -5,7 +5,8 @@
  *   event loop for everyone;
  * - a ceiling on what a connection that does not read may have queued for it: past it, it is dropped
  *   (it reconnects and resumes) instead of growing the server's memory;
- * - TCP connections per peer address, and HTTP header/request timeouts, against half-sent requests.
+ * - TCP connections per peer address (IPv6: per /64), and HTTP header/request timeouts, against half-sent
+ *   requests.
  *
  * Per-connection state lives on the Engine.IO socket itself and its listeners are shared, so an idle
  * connection costs two small fields.
@@ -13,6 +14,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Socket as TcpSocket } from 'node:net';
 import type { Logger } from 'pino';
+import { networkOf } from '../http/client-address.js';
 import type { ChatServer } from './types.js';
 
 export interface EngineGuardOptions {
@@ -102,7 +104,7 @@ export class EngineGuard {
   }
 
   private countTcp(socket: TcpSocket): void {
-    const peer = socket.remoteAddress ?? 'unknown';
+    const peer = networkOf(socket.remoteAddress ?? 'unknown');
     const open = this.tcp.get(peer) ?? 0;
     if (open >= this.options.maxTcpPerPeer) {
       this.closed.tcpOverLimit++;

@@ -19,6 +19,7 @@ export class FloodControl {
   private readonly joinAddressRule: RateRule;
   private readonly resumeRule: RateRule;
   private readonly resumeAddressRule: RateRule;
+  private readonly identityRule: RateRule;
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -30,6 +31,12 @@ export class FloodControl {
     this.joinAddressRule = { capacity: Math.ceil(limits.joinsPerAddressPerMin / 4), perSecond: limits.joinsPerAddressPerMin / 60 };
     this.resumeRule = { capacity: limits.resumesPerMin, perSecond: limits.resumesPerMin / 60 };
     this.resumeAddressRule = { capacity: limits.resumesPerAddressPerMin, perSecond: limits.resumesPerAddressPerMin / 60 };
+    this.identityRule = { capacity: limits.identitiesPerAddressPerMin, perSecond: limits.identitiesPerAddressPerMin / 60 };
+  }
+
+  /** A new anonymous identity for a client address (per-identity limits would mean nothing if identities were free). */
+  async checkNewIdentity(address: string): Promise<void> {
+    await this.take(`i:a:${address}`, this.identityRule);
   }
 
   /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */

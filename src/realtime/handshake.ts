@@ -7,6 +7,7 @@ import { identityFromCookieHeader, newUserId, type IdentitySigner } from '../ide
 import { errorText, parseLang, type ErrorCode } from '../shared/codes.js';
 import { handshakeAuth } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
+import type { FloodControl } from './flood-control.js';
 import type { ChatSocket } from './types.js';
 
 type Next = (err?: Error) => void;
@@ -16,12 +17,12 @@ function refusal(code: ErrorCode): Error {
   return Object.assign(new Error(errorText['zh-CN'][code]), { data: { code, message: errorText['en'][code] } });
 }
 
-export function identityMiddleware(signer: IdentitySigner, addressOf: (req: IncomingMessage) => string) {
+export function identityMiddleware(signer: IdentitySigner, addressOf: (req: IncomingMessage) => string, flood: FloodControl) {
   return (socket: ChatSocket, next: Next): void => {
     const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
     const data = auth.success ? auth.data : {};
     const fromCookie = identityFromCookieHeader(signer, socket.handshake.headers.cookie);
-    socket.data.userId = fromCookie ?? signer.verifyToken(data.token, Date.now()) ?? newUserId();
+    const known = fromCookie ?? signer.verifyToken(data.token, Date.now());
     // A client with the cookie never needs the bearer token, so it is never sent one (a page's script
     // cannot read the HttpOnly cookie; it could read a token).
     socket.data.cookieIdentity = fromCookie !== undefined;
@@ -29,7 +30,18 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
     socket.data.address = addressOf(socket.request);
     socket.data.lastMessageId = data.last_message_id;
     socket.data.resume = data.resume === true;
-    next();
+    if (known !== undefined) {
+      socket.data.userId = known;
+      return next();
+    }
+    // A new identity: limited per address, or per-identity limits would mean nothing.
+    flood.checkNewIdentity(socket.data.address).then(
+      () => {
+        socket.data.userId = newUserId();
+        next();
+      },
+      () => next(refusal('RATE_LIMITED')),
+    );
   };
 }
 

@@ -56,6 +56,7 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
   packetsPerConnectionPerS: 100_000,
   packetsPerConnectionBurst: 100_000,
   resumesPerMin: 100_000,
+  identitiesPerAddressPerMin: 1_000_000,
   resumesPerAddressPerMin: 100_000,
   maxQueuedPacketsPerConnection: 100_000,
 };

@@ -6,9 +6,9 @@
  */
 import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
 import { io } from 'socket.io-client';
-import { describe, expect, it } from 'vitest';
-import { connect, eventually, received, request, waitFor } from '../helpers/client.js';
-import { GENEROUS_LIMITS } from '../helpers/server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { GENEROUS_LIMITS, startTestServer, type TestServer } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const MAX_PER_ADDRESS = 8;
@@ -149,5 +149,35 @@ describe('below Socket.IO', () => {
     const health = await fetch(`${suite.url}/healthz`);
     expect(health.status).toBe(200);
     for (const socket of sockets) socket.destroy();
+  });
+});
+
+describe('new identities per address', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { rateLimits: { ...GENEROUS_LIMITS, identitiesPerAddressPerMin: 5 } } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('are limited: past the limit a client without an identity is refused RATE_LIMITED; one that has an identity still connects', async () => {
+    const opened: TestSocket[] = [];
+    const tokens: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await connect(server.url);
+      opened.push(c.socket);
+      tokens.push(c.session.token!);
+    }
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const s = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      s.on('connect', () => (resolve(undefined), s.close()));
+      s.on('connect_error', (err) => (resolve((err as { data?: { code?: string } }).data?.code), s.close()));
+    });
+    expect(refused).toBe('RATE_LIMITED');
+    const known = await connect(server.url, { token: tokens[0] });
+    opened.push(known.socket);
+    expect(known.session.user_id).toBeDefined();
+    for (const s of opened) s.close();
   });
 });
