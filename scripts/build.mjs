@@ -79,15 +79,15 @@ export function isBuildCurrent() {
   return stampedHash() === inputsHash();
 }
 
-/** The path of a devDependency's command-line entry (`bin`), or BuildToolsMissing. */
-function toolPath(pkg, bin) {
+/** The path of a devDependency's command-line entry (`bin`), or BuildToolsMissing saying why a build was needed. */
+function toolPath(pkg, bin, why) {
   const require = createRequire(join(projectRoot, 'package.json'));
   let manifestPath;
   try {
     manifestPath = require.resolve(`${pkg}/package.json`);
   } catch {
     throw new BuildToolsMissing(
-      `${pkg} is not installed (devDependencies were left out), so dist/ cannot be built here. ` +
+      `${why}, and ${pkg} is not installed (devDependencies were left out), so dist/ cannot be built here. ` +
         'Build where they are installed: npm ci && npm run build (then npm prune --omit=dev if you like).',
     );
   }
@@ -101,12 +101,15 @@ function run(script, args) {
   if (result.status !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
+/** The build tools, or BuildToolsMissing (`why` says why a build was needed). */
+function buildTools(why) {
+  return { tsc: toolPath('typescript', 'tsc', why), vite: toolPath('vite', 'vite', why) };
+}
+
 /** Builds unconditionally and stamps the result. Call with the build lock held. */
-function buildNow() {
+function buildNow({ tsc, vite }) {
   // Hashed before building: a source edited during the build makes the next start build again.
   const hash = inputsHash();
-  const tsc = toolPath('typescript', 'tsc');
-  const vite = toolPath('vite', 'vite');
   rmSync(stampFile, { force: true });
   run(tsc, ['-p', 'tsconfig.build.json']);
   run(vite, ['build', '--logLevel', 'warn']);
@@ -155,9 +158,11 @@ export async function ensureBuilt({ force = false, say = (line) => console.error
     if (tryLock()) {
       try {
         if (!force && isBuildCurrent()) return false;
+        const why = force ? 'a build was asked for' : stampedHash() === undefined ? 'there is no build yet' : 'the sources changed since the last build';
+        const tools = buildTools(why);
         const started = Date.now();
-        if (!force) say(stampedHash() === undefined ? 'npm start: no build yet: building the server and pages…' : 'npm start: sources changed since the last build: building…');
-        buildNow();
+        if (!force) say(`npm start: ${why}: building the server and pages…`);
+        buildNow(tools);
         say(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         return true;
       } finally {
