@@ -16,6 +16,18 @@ export interface PublicRoutesOptions {
   readiness: Record<string, () => Promise<void>>;
 }
 
+/** Longest a readiness check may take before the dependency counts as unreachable. */
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+/** Resolves or rejects as `operation` does, or rejects after `ms`. */
+function withinMs<T>(operation: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Pages that start a chat session, where the visitor gets (or keeps) an identity cookie. */
 const PAGE_PATHS = new Set(['/', '/index.html']);
 
@@ -29,8 +41,9 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
   app.get('/healthz', async () => ({ status: 'ok' }));
   const checks: Record<string, () => Promise<void>> = { storage: () => database.ping(), ...options.readiness };
   app.get('/readyz', async (_request, reply) => {
+    // Each check gets a bounded time: a hung dependency makes the answer 503, never no answer.
     const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => [name, await check().then(() => 'ok', () => 'unreachable')] as const),
+      Object.entries(checks).map(async ([name, check]) => [name, await withinMs(check(), READY_CHECK_TIMEOUT_MS).then(() => 'ok', () => 'unreachable')] as const),
     );
     const body = Object.fromEntries(results);
     const ready = results.every(([, state]) => state === 'ok');

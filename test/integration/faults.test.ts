@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
-import { connect, eventually, received, request, type TestSocket } from '../helpers/client.js';
+import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { openTestDatabase, tempDir, type Engine } from '../helpers/database.js';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { startServerProcess } from '../helpers/process.js';
@@ -114,5 +114,54 @@ describe('PostgreSQL restarted mid-chat', () => {
     expect(await fetch(server.url + '/readyz').then((r) => r.status)).toBe(200);
     expect(await request(joining, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
     for (const s of [sender, receiver, waiting, joining]) s.close();
+  });
+});
+
+describe('PostgreSQL hung (every process frozen with SIGSTOP) mid-chat', () => {
+  const available = requireService('PostgreSQL server binaries', postgresBinDir() !== undefined, 'install the postgresql package');
+  const QUERY_TIMEOUT_MS = 1_500;
+  let pgServer: PrivatePostgres;
+  let server: TestServer;
+  beforeAll(async () => {
+    if (!available) return;
+    pgServer = await startPrivatePostgres();
+    server = await startTestServer({ engine: 'postgres', postgresServerUrl: pgServer.url, queryTimeoutMs: QUERY_TIMEOUT_MS, config: { reconnectGraceMs: 30_000 } });
+  }, 60_000);
+  afterAll(async () => {
+    await pgServer?.thaw().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await pgServer?.destroy();
+  });
+
+  it.skipIf(!available)('sends answer STORAGE_UNAVAILABLE instead of hanging, /readyz answers 503, a resume during it is retried, and all recovers when it thaws', { timeout: 60_000 }, async () => {
+    const [{ sender, receiver }] = (await pairs(server.url, 1)) as [{ sender: TestSocket; receiver: TestSocket }];
+    const senderId = (await request<{ ok: boolean; message: { sender_id: string } }>(sender, 'send_message', { content: 'before', cid: 'before' })).message.sender_id;
+    await pgServer.freeze();
+    try {
+      const during = await request<{ ok: boolean; code?: string }>(sender, 'send_message', { content: 'during', cid: 'during' });
+      expect(during).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE' });
+      const ready = await fetch(server.url + '/readyz', { signal: AbortSignal.timeout(4_000) });
+      expect(ready.status).toBe(503);
+
+      // The receiver's page reloads meanwhile: its replay cannot be read, so the connection is dropped (the
+      // page reconnects by itself) rather than left in a chat it would never hear from again.
+      const token = received(receiver, 'session')[0]!.token;
+      receiver.io.engine.close();
+      const back = await connect(server.url, { token, resume: true, lastMessageId: 0 });
+      await eventually(() => expect(back.socket.connected).toBe(false), QUERY_TIMEOUT_MS * 4, 100);
+      back.socket.close();
+    } finally {
+      await pgServer.thaw();
+    }
+    // Back: the pool reconnects, the sender's retry (same cid) is stored once, and a fresh resume replays.
+    await eventually(async () => expect(await request(sender, 'send_message', { content: 'during', cid: 'during' })).toMatchObject({ ok: true }), 20_000, 300);
+    const again = await connect(server.url, { token: received(receiver, 'session')[0]!.token, resume: true, lastMessageId: 0 });
+    const replayed = received(again.socket, 'new_message');
+    await eventually(() => expect(replayed.map((m) => m.cid)).toEqual(['before', 'during']), 10_000);
+    const atAgain = waitFor(again.socket, 'new_message');
+    expect(await request(sender, 'send_message', { content: 'after', cid: 'after' })).toMatchObject({ ok: true });
+    expect(await atAgain).toMatchObject({ cid: 'after', sender_id: senderId });
+    expect(await fetch(server.url + '/readyz').then((r) => r.status)).toBe(200);
+    for (const s of [sender, receiver, again.socket]) s.close();
   });
 });
