@@ -83,6 +83,8 @@ const ENGINE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+/** At shutdown, how long connections get to take their goodbye before the ones still open are cut. */
+const SHUTDOWN_FLUSH_MS = 1_000;
 /** After the Engine.IO handshake, a client has this long to send its Socket.IO CONNECT. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -195,6 +197,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       io.disconnectSockets(true);
       // Stalled downloads and idle keep-alive sockets would otherwise hold the HTTP server open.
       fastify.server.closeAllConnections();
+      // Connections get a moment to take their goodbye and close; one whose client stopped reading is cut.
+      const deadline = Date.now() + SHUTDOWN_FLUSH_MS;
+      while (engineGuard.openConnections > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      engineGuard.destroyAll();
       // A cluster adapter unsubscribes on close, which waits while Redis is unreachable: don't wait long.
       await Promise.race([io.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await fastify.close();

@@ -43,6 +43,8 @@ interface Guarded {
 export class EngineGuard {
   private readonly sessions = new Map<string, number>();
   private readonly tcp = new Map<string, number>();
+  /** Every open TCP connection and its peer network (for the count, and to cut them at shutdown). */
+  private readonly openSockets = new Map<TcpSocket, string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   /** Connections closed by the guard, by cause (for metrics and tests). */
   readonly closed = { packetFlood: 0, stalledOutput: 0, tcpOverLimit: 0, sessionsOverLimit: 0 };
@@ -88,7 +90,14 @@ export class EngineGuard {
       conn.on('packet', onPacket);
     });
 
-    if (this.options.maxTcpPerPeer > 0) server.on('connection', (socket: TcpSocket) => this.countTcp(socket));
+    const openSockets = this.openSockets;
+    const tcp = this.tcp;
+    function onTcpClose(this: TcpSocket): void {
+      const peer = openSockets.get(this);
+      openSockets.delete(this);
+      if (peer !== undefined) decrement(tcp, peer);
+    }
+    server.on('connection', (socket: TcpSocket) => this.countTcp(socket, onTcpClose));
 
     this.sweepTimer = setInterval(() => this.sweep(io), this.options.sweepIntervalMs);
     this.sweepTimer.unref();
@@ -98,21 +107,36 @@ export class EngineGuard {
     clearInterval(this.sweepTimer);
   }
 
+  /** TCP connections open right now. */
+  get openConnections(): number {
+    return this.openSockets.size;
+  }
+
   /** Sessions counted per address right now (for tests and metrics). */
   sessionsOf(address: string): number {
     return this.sessions.get(address) ?? 0;
   }
 
-  private countTcp(socket: TcpSocket): void {
+  /**
+   * Cuts every connection still open (at shutdown, once goodbyes had their chance): an upgraded
+   * WebSocket whose client stopped reading would otherwise hold the server for the 30 s of its closing
+   * handshake, and the HTTP server's own `closeAllConnections` does not see upgraded sockets.
+   */
+  destroyAll(): void {
+    for (const socket of this.openSockets.keys()) socket.destroy();
+  }
+
+  private countTcp(socket: TcpSocket, onClose: (this: TcpSocket) => void): void {
     const peer = networkOf(socket.remoteAddress ?? 'unknown');
     const open = this.tcp.get(peer) ?? 0;
-    if (open >= this.options.maxTcpPerPeer) {
+    if (this.options.maxTcpPerPeer > 0 && open >= this.options.maxTcpPerPeer) {
       this.closed.tcpOverLimit++;
       socket.destroy();
       return;
     }
     this.tcp.set(peer, open + 1);
-    socket.once('close', () => decrement(this.tcp, peer));
+    this.openSockets.set(socket, peer);
+    socket.once('close', onClose);
   }
 
   /** Drops connections that let too much pile up unread (they reconnect and resume, from where they were). */
