@@ -17,6 +17,7 @@ import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { clientAddressResolver } from './http/client-address.js';
+import { registerIdentityRoutes } from './http/identity-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
@@ -144,7 +145,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     waitingCount: () => deps.matchQueue.size(),
   };
   const webDir = config.webDir ?? defaultWebDir();
-  await registerPublicRoutes(fastify, { webDir, signer, database: deps.database, readiness: deps.readiness ?? {} });
+  const flood = new FloodControl(deps.rateLimiter ?? new MemoryRateLimiter(clock), config.rateLimits);
+  await registerIdentityRoutes(fastify, { signer, flood, originPolicy, addressOf: (request) => addressOf(request.raw) });
+  await registerPublicRoutes(fastify, { webDir, database: deps.database, readiness: deps.readiness ?? {} });
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -176,7 +179,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   attachChatGateway(io, {
     chat,
     signer,
-    flood: new FloodControl(deps.rateLimiter ?? new MemoryRateLimiter(clock), config.rateLimits),
+    flood,
     connectionLimits: new ConnectionLimits({
       maxPerAddress: config.rateLimits.maxConnectionsPerAddress,
       maxPerIdentity: config.rateLimits.maxConnectionsPerIdentity,

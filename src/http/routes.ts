@@ -1,16 +1,14 @@
 /**
- * Public HTTP: the chat page and icons (static, built by Vite, precompressed), the identity cookie on page
- * loads, health checks, and one error handler that never leaks a stack trace.
+ * Public HTTP: the chat page and icons (static, built by Vite, precompressed), health checks, and one
+ * error handler that never leaks a stack trace. (The identity cookie: identity-routes.ts.)
  */
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IDENTITY_COOKIE, IDENTITY_COOKIE_MAX_AGE_S, newUserId, type IdentitySigner } from '../identity.js';
+import type { FastifyInstance } from 'fastify';
 import type { Database } from '../storage/database.js';
 
 export interface PublicRoutesOptions {
   webDir: string;
-  signer: IdentitySigner;
   database: Database;
   /** Further dependencies `/readyz` checks, by name. */
   readiness: Record<string, () => Promise<void>>;
@@ -28,15 +26,8 @@ function withinMs<T>(operation: Promise<T>, ms: number): Promise<T> {
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Pages that start a chat session, where the visitor gets (or keeps) an identity cookie. */
-const PAGE_PATHS = new Set(['/', '/index.html']);
-
 export async function registerPublicRoutes(app: FastifyInstance, options: PublicRoutesOptions): Promise<void> {
-  const { signer, database } = options;
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && PAGE_PATHS.has(request.url.split('?')[0] ?? '')) ensureIdentityCookie(request, reply, signer);
-  });
+  const { database } = options;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   const checks: Record<string, () => Promise<void>> = { storage: () => database.ping(), ...options.readiness };
@@ -75,18 +66,5 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     // Client errors carry Fastify's own safe message; server errors say nothing about internals.
     void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : (error.message ?? 'Bad Request') });
-  });
-}
-
-function ensureIdentityCookie(request: FastifyRequest, reply: FastifyReply, signer: IdentitySigner): void {
-  const raw = request.cookies[IDENTITY_COOKIE];
-  const userId = signer.verify(raw) ?? newUserId();
-  void reply.setCookie(IDENTITY_COOKIE, userId, {
-    signed: true,
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
-    path: '/',
-    maxAge: IDENTITY_COOKIE_MAX_AGE_S,
   });
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentitySigner, TOKEN_TTL_MS } from '../../src/identity.js';
 import { connect, eventually, request, waitFor } from '../helpers/client.js';
-import { TEST_SECRET } from '../helpers/server.js';
+import { GENEROUS_LIMITS, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const suite = serverSuite({}, async ({ server }) => {
@@ -134,5 +134,53 @@ describe('two tabs of one identity', () => {
     const matched = waitFor(a.socket, 'matched');
     expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
     await matched;
+  });
+});
+
+describe('a new identity on request (POST /api/identity/reset)', () => {
+  it('gives this browser a brand-new identity cookie, which the next connection uses', async () => {
+    const { cookie } = await pageCookie();
+    const before = await client({ cookie });
+    const res = await fetch(suite.url + '/api/identity/reset', { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { user_id: string };
+    const next = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(body.user_id).not.toBe(before.session.user_id);
+    const after = await client({ cookie: next });
+    expect(after.session.user_id).toBe(body.user_id);
+  });
+
+  it('is refused to another site’s page', async () => {
+    const attempts: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }];
+    for (const headers of attempts) {
+      const res = await fetch(suite.url + '/api/identity/reset', { method: 'POST', headers });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+  });
+});
+
+describe('new identities from one network', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ config: { rateLimits: { ...GENEROUS_LIMITS, identitiesPerAddressPerMin: 3 } } });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('are limited: past the limit the page loads without a new cookie and a reset answers 429; a known visitor keeps theirs', async () => {
+    const cookies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(limited.url + '/');
+      cookies.push((res.headers.get('set-cookie') ?? '').split(';')[0]!);
+    }
+    expect(cookies.every((c) => c.startsWith('uid='))).toBe(true);
+    const over = await fetch(limited.url + '/');
+    expect(over.status).toBe(200);
+    expect(over.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(limited.url + '/api/identity/reset', { method: 'POST' })).status).toBe(429);
+    const known = await fetch(limited.url + '/', { headers: { cookie: cookies[0]! } });
+    expect((known.headers.get('set-cookie') ?? '').split(';')[0]).toBe(cookies[0]);
   });
 });

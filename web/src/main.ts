@@ -73,3 +73,15 @@ byTestId('start-btn', HTMLButtonElement).addEventListener('click', start);
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
 byTestId('leave-btn', HTMLButtonElement).addEventListener('click', leave);
 byTestId('new-chat-btn', HTMLButtonElement).addEventListener('click', newChat);
+
+// A brand-new identity (cookie) from the server; the connection is opened again to use it.
+byTestId('new-identity-btn', HTMLButtonElement).addEventListener('click', () => {
+  void fetch('/api/identity/reset', { method: 'POST' }).then(
+    (res) => {
+      if (!res.ok) return toast.show(t('newIdentityFailed'));
+      client.reconnect();
+      toast.show(t('newIdentityDone'));
+    },
+    () => toast.show(t('newIdentityFailed')),
+  );
+});
