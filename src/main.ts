@@ -12,6 +12,7 @@ import { MemoryActivityRegistry } from './chat/activity-registry.js';
 import { RedisActivityRegistry } from './chat/redis-activity-registry.js';
 import { ClusterPresence } from './cluster/cluster-presence.js';
 import { runPrimary } from './cluster/primary.js';
+import { StreamTrimmer } from './cluster/stream-trimmer.js';
 import { connectRedis, waitUntilReady, type RedisClients } from './cluster/redis-clients.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
@@ -40,7 +41,7 @@ function readConfig(): Config {
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = config.databaseUrl
-    ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, logger })
+    ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, queryTimeoutMs: config.dbQueryTimeoutMs, logger })
     : await openPgliteDatabase(config.dataDir);
   await database.migrate();
   return database;
@@ -62,6 +63,9 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
   await registry.start();
   const matchQueue = new RedisMatchQueue(redis.command, prefix);
   const presence = new ClusterPresence({ redis: redis.command, prefix, instanceId, registry, queue: matchQueue, logger });
+  const streamName = `${prefix}socket.io`;
+  const trimmer = new StreamTrimmer({ redis: redis.command, stream: streamName, retentionMs: config.redisStreamRetentionMs, intervalMs: 5_000, logger });
+  trimmer.start();
   const deps: Partial<AppDeps> = {
     matchQueue,
     registry,
@@ -70,7 +74,7 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
     // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
     // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
     adapter: createAdapter(redis.adapterPub, {
-      streamName: `${prefix}socket.io`,
+      streamName,
       channelPrefix: `${prefix}socket.io`,
       maxLen: 100_000,
       heartbeatInterval: 1_000,
@@ -81,13 +85,16 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
     onlineCount: () => presence.onlineCount(),
     readiness: { redis: async () => void (await redis.command.ping()) },
   };
-  return { deps, presence, redis };
+  return { deps, presence, redis, trimmer };
 }
 
 async function runInstance(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
+  if (config.trustProxy === true) {
+    logger.warn('TRUST_PROXY=true trusts X-Forwarded-For from anyone: if this server is reachable without the proxy, every per-address limit can be dodged. Set TRUST_PROXY to your proxies’ addresses instead');
+  }
   const database = await openDatabase(config, logger);
   const shared = config.redisUrl ? await clusterSeams(config, config.redisUrl, logger) : undefined;
 
@@ -103,6 +110,7 @@ async function runInstance(config: Config): Promise<void> {
     app
       .close()
       .then(async () => {
+        shared?.trimmer.stop();
         await shared?.presence.stop();
         await shared?.redis.quit();
       })

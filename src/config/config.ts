@@ -33,6 +33,7 @@ const envSchema = z.object({
   CHAT_STORAGE: z.enum(['database', 'memory']).default('database'),
   WEB_CONCURRENCY: positiveInt.max(64).default(1),
   REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
+  REDIS_STREAM_RETENTION_MS: positiveInt.min(1_000).default(60_000),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
@@ -65,6 +66,11 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. Default `chat:`. */
   readonly redisPrefix: string;
+  /**
+   * How long broadcasts (message texts included) stay in the Redis stream the cluster adapter reads
+   * (also at most the latest 100,000). Default 60 s.
+   */
+  readonly redisStreamRetentionMs: number;
   /** Worker processes on this machine (the original's variable). More than 1 needs `REDIS_URL`. Default 1. */
   readonly webConcurrency: number;
   /** Key signing identity cookies. Unset → generated once and kept in `dataDir`. */
@@ -166,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    redisStreamRetentionMs: e.REDIS_STREAM_RETENTION_MS,
     webConcurrency: e.WEB_CONCURRENCY,
     secretKey: e.SECRET_KEY,
     adminPassword: e.ADMIN_PASSWORD,
