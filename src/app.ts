@@ -25,7 +25,14 @@ import type { MatchQueue } from './matching/match-queue.js';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
+import { AuditLog } from './admin/audit-log.js';
+import type { ModerationBus } from './moderation/moderation-bus.js';
+import { ModerationService } from './moderation/moderation-service.js';
+import { ReportRepository } from './moderation/report-repository.js';
+import { SanctionRepository } from './moderation/sanction-repository.js';
+import { createNetworkHasher } from './privacy/network-hash.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
+import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
@@ -40,6 +47,8 @@ export interface AppDeps {
   database: Database;
   matchQueue: MatchQueue;
   registry: ActivityRegistry;
+  /** How moderation changes reach every instance (in-process alone, Redis pub/sub in a cluster). */
+  moderationBus: ModerationBus;
   logger: Logger;
   /** Chat storage; default: SQL over `database`. */
   repository?: ChatRepository;
@@ -68,6 +77,8 @@ export interface App {
   readonly repository: ChatRepository;
   readonly writer: MessageWriter;
   readonly liveStats: LiveStats;
+  /** Reports, blocks, sanctions and strikes. */
+  readonly moderation: ModerationService;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
   readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
@@ -161,6 +172,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await fastify.ready();
 
   const repository = deps.repository ?? new SqlChatRepository(deps.database);
+  const hashNetwork = createNetworkHasher(config.secretKey);
+  const auditLog = new AuditLog(deps.database, clock, config.timezone);
+  const moderation = new ModerationService({
+    reports: new ReportRepository(deps.database),
+    sanctions: new SanctionRepository(deps.database),
+    bus: deps.moderationBus,
+    clock,
+    logger,
+    hashNetwork,
+    config: config.moderation,
+    audit: (detail) => auditLog.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
+  });
+  await moderation.start();
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const chat = new ChatService({
     queue: deps.matchQueue,
@@ -173,6 +197,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     timezone: config.timezone,
     reconnectGraceMs: config.reconnectGraceMs,
     closeGraceMs: config.closeGraceMs,
+    avoidFor: (userId) => moderation.avoidFor(userId),
     instanceId: deps.instanceId,
     instanceLiveness: deps.instanceLiveness,
   });
@@ -185,8 +210,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       maxPerIdentity: config.rateLimits.maxConnectionsPerIdentity,
     }),
     addressOf,
+    moderation,
+    hashNetwork,
+    timezone: config.timezone,
     logger,
   });
+  attachSanctionEnforcement(io, { moderation, chat, hashNetwork, timezone: config.timezone, now: () => clock.now(), logger });
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -194,6 +223,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // No new connections; existing ones stay open until their chats are wound down.
       fastify.server.close();
       engineGuard.stop();
+      moderation.stop();
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
@@ -212,7 +242,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, close };
 }
 
 function defaultWebDir(): string {

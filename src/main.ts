@@ -18,6 +18,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { MemoryMatchQueue } from './matching/memory-match-queue.js';
+import { MemoryModerationBus, RedisModerationBus } from './moderation/moderation-bus.js';
 import { RedisMatchQueue } from './matching/redis-match-queue.js';
 import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
 import { SqlChatRepository } from './storage/chat-repository.js';
@@ -48,8 +49,8 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
 }
 
 /** Seams for one process alone. */
-function singleProcessSeams(): Pick<AppDeps, 'matchQueue' | 'registry'> {
-  return { matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry() };
+function singleProcessSeams(): Pick<AppDeps, 'matchQueue' | 'registry' | 'moderationBus'> {
+  return { matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry(), moderationBus: new MemoryModerationBus() };
 }
 
 /** Seams shared through Redis, for several instances behind one URL. */
@@ -69,6 +70,7 @@ async function clusterSeams(config: Config, redisUrl: string, logger: Logger) {
   const deps: Partial<AppDeps> = {
     matchQueue,
     registry,
+    moderationBus: new RedisModerationBus(redis.command, redis.eventsSub, prefix, logger),
     instanceId,
     rateLimiter: new RedisRateLimiter(redis.command, prefix, systemClock, logger),
     // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so

@@ -6,7 +6,18 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
 
-export const AUDIT_ACTIONS = ['login_success', 'login_failure', 'logout', 'view_room', 'export'] as const;
+export const AUDIT_ACTIONS = [
+  'login_success',
+  'login_failure',
+  'logout',
+  'view_room',
+  'export',
+  'view_report',
+  'report_resolve',
+  'sanction_create',
+  'sanction_lift',
+  'sanction_automatic',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One recorded action. `detail` is free-form JSON (a room id, export format and filters); never secrets. */

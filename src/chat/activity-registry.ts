@@ -24,6 +24,8 @@ interface ActivityFields {
   detached?: Detachment;
   /** The instance that holds the connection (cluster mode), so a dead instance's people can be found. */
   instanceId?: string;
+  /** The client network's hash, stored with the room once matched (for bans by network). */
+  networkHash?: string;
 }
 
 /** What a caller writes: an activity without its revision (the registry stamps a new one on every write). */

@@ -55,6 +55,8 @@ export interface ChatServiceDeps {
   instanceId?: string;
   /** Whether another instance is alive (cluster mode); without it, every connection is on this one. */
   instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
+  /** People someone must never be matched with (blocks, both ways). */
+  avoidFor: (userId: string) => readonly string[];
 }
 
 /** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
@@ -92,7 +94,13 @@ export class ChatService {
     // Pressing start again while waiting: same place, and a wait that lost its queue entry gets it back.
     if (current?.kind === 'waiting' && current.socketId === caller.socketId) return this.matchmaker.match(caller, current);
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
-    const claimed = await registry.claim(caller.userId, { kind: 'waiting', socketId: caller.socketId, lang: caller.lang, instanceId: this.deps.instanceId });
+    const claimed = await registry.claim(caller.userId, {
+      kind: 'waiting',
+      socketId: caller.socketId,
+      lang: caller.lang,
+      instanceId: this.deps.instanceId,
+      networkHash: caller.networkHash,
+    });
     if (!claimed) throw new AppError(ErrorCode.ALREADY_CHATTING);
     return this.matchmaker.match(caller, claimed);
   }
@@ -219,6 +227,27 @@ export class ChatService {
     }
   }
 
+  /**
+   * Ends whatever the identity is doing, wherever its connection is (a ban): a chat ends for the partner
+   * as an ordinary goodbye; a wait is left.
+   */
+  async evict(userId: string, reason: Extract<EndReason, 'banned'>): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(userId);
+      if (!current || (await this.endActivity(userId, current, reason))) return;
+    }
+  }
+
+  /** Ends the caller's chat if it is the given room (the caller blocked the partner). */
+  async endChatIn(caller: Caller, roomId: number, reason: Extract<EndReason, 'blocked'>): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.ownActivity(caller);
+      if (current?.kind !== 'chatting' || current.roomId !== roomId) return false;
+      if (await this.endConversation(caller.userId, current, reason)) return true;
+    }
+    return false;
+  }
+
   /** Ends the activity of every given connection because the server stops; partners are told why. */
   async shutdown(callers: Iterable<Caller>): Promise<void> {
     this.grace.cancelAll();
@@ -326,13 +355,15 @@ export class ChatService {
     logger.info({ roomId, reason }, 'chat ended');
 
     notifier.leaveConversation(current.socketId, roomId);
-    if (reason === 'left') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
+    if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
     if (partnerReleased && partner) {
       notifier.leaveConversation(partner.socketId, roomId);
+      // A block or a ban looks to the partner like an ordinary goodbye.
+      const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;
       const text = eventText[partner.lang];
-      const message = reason === 'left' ? text.partnerLeft : reason === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
-      notifier.toSocket(partner.socketId, 'partner_left', { message, reason });
+      const message = told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
+      notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told });
     }
     return true;
   }

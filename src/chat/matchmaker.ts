@@ -30,6 +30,8 @@ export interface MatchmakerDeps {
   clock: Clock;
   logger: Logger;
   instanceId?: string;
+  /** People someone must never be matched with (blocks, both ways). */
+  avoidFor: (userId: string) => readonly string[];
 }
 
 export class Matchmaker {
@@ -40,7 +42,7 @@ export class Matchmaker {
    * (keeping an earlier place in it).
    */
   async match(caller: Caller, self: Activity, origin: 'request' | 'rematch' = 'request'): Promise<JoinQueueResult> {
-    const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId };
+    const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId) };
     try {
       return await this.matchOrWait(caller, self, entry);
     } catch (error) {
@@ -87,7 +89,14 @@ export class Matchmaker {
         await this.putBack(partner, partnerNow);
         return undefined;
       }
-      room = await createRoom({ user1Id: partner.userId, user2Id: caller.userId, matchType: 'random', createdAt: clock.now() });
+      room = await createRoom({
+        user1Id: partner.userId,
+        user2Id: caller.userId,
+        matchType: 'random',
+        createdAt: clock.now(),
+        user1Network: partnerNow.networkHash,
+        user2Network: caller.networkHash ?? self.networkHash,
+      });
     } catch (cause) {
       // Unknown state (the registry failed) or still waiting: either way the partner goes back to its place.
       if (partnerNow === undefined || partnerNow.kind === 'waiting') await this.putBack(partner, partnerNow);
@@ -108,7 +117,15 @@ export class Matchmaker {
       selfChatting = await registry.transition(
         caller.userId,
         { rev: self.rev },
-        { kind: 'chatting', socketId: caller.socketId, lang: caller.lang, roomId: room.id, partnerId: partner.userId, instanceId: this.deps.instanceId },
+        {
+          kind: 'chatting',
+          socketId: caller.socketId,
+          lang: caller.lang,
+          roomId: room.id,
+          partnerId: partner.userId,
+          instanceId: this.deps.instanceId,
+          networkHash: caller.networkHash ?? self.networkHash,
+        },
       );
     } catch (cause) {
       await this.undo(room.id, partner, partnerNow, partnerChatting);
@@ -175,7 +192,10 @@ export class Matchmaker {
       if ('seq' in entry) await queue.requeue(entry);
       else await queue.enqueue(entry);
       if (activity?.detached) await queue.pause(entry.userId);
-      else if (activity?.kind === 'waiting') await this.match({ userId: entry.userId, socketId: activity.socketId, lang: activity.lang }, activity, 'rematch');
+      else if (activity?.kind === 'waiting') {
+        const caller: Caller = { userId: entry.userId, socketId: activity.socketId, lang: activity.lang, networkHash: activity.networkHash };
+        await this.match(caller, activity, 'rematch');
+      }
     } catch (err) {
       logger.warn({ err }, 'could not put somebody back in the queue');
     }

@@ -36,6 +36,13 @@ const envSchema = z.object({
   REDIS_STREAM_RETENTION_MS: positiveInt.min(1_000).default(60_000),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
+  REPORT_WINDOW_MS: positiveInt.default(120_000),
+  STRIKE_WINDOW_DAYS: positiveInt.default(30),
+  STRIKES_FOR_WARNING: positiveInt.default(1),
+  STRIKES_FOR_MUTE: positiveInt.default(2),
+  STRIKES_FOR_BAN: positiveInt.default(3),
+  STRIKE_MUTE_S: positiveInt.default(86_400),
+  STRIKE_BAN_S: positiveInt.default(604_800),
   PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
   PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
   RATE_MESSAGES_PER_S: positiveInt.default(5),
@@ -107,6 +114,22 @@ export interface Config {
    * `reconnectGraceMs`.
    */
   readonly closeGraceMs: number;
+  /** Safety loop: how long after a chat ends it can be reported, and how strikes escalate. */
+  readonly moderation: {
+    /** Default 2 minutes. */
+    readonly reportWindowMs: number;
+    readonly strikes: {
+      /** Strikes older than this many days no longer count. Default 30. */
+      readonly windowDays: number;
+      /** Strikes that bring an automatic warning (default 1), 24 h mute (2), 7-day ban (3). */
+      readonly forWarning: number;
+      readonly forMute: number;
+      readonly forBan: number;
+      /** Length of an automatic mute (default 24 h) and ban (default 7 days), in seconds. */
+      readonly muteS: number;
+      readonly banS: number;
+    };
+  };
   /** Socket.IO heartbeat: ping every `pingIntervalMs`, drop after `pingTimeoutMs` without an answer. Defaults 15 s / 10 s. */
   readonly pingIntervalMs: number;
   readonly pingTimeoutMs: number;
@@ -188,6 +211,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
+    moderation: Object.freeze({
+      reportWindowMs: e.REPORT_WINDOW_MS,
+      strikes: Object.freeze({
+        windowDays: e.STRIKE_WINDOW_DAYS,
+        forWarning: e.STRIKES_FOR_WARNING,
+        forMute: e.STRIKES_FOR_MUTE,
+        forBan: e.STRIKES_FOR_BAN,
+        muteS: e.STRIKE_MUTE_S,
+        banS: e.STRIKE_BAN_S,
+      }),
+    }),
     pingIntervalMs: e.PING_INTERVAL_MS,
     pingTimeoutMs: e.PING_TIMEOUT_MS,
     rateLimits: Object.freeze({

@@ -11,6 +11,11 @@
 export interface QueueEntry {
   userId: string;
   socketId: string;
+  /**
+   * People this one must never be matched with (blocked, or blocked by), when joining. Not kept in the
+   * queue: blocks are symmetric, so the joiner's own list is enough to skip them.
+   */
+  avoid?: readonly string[];
 }
 
 /** An entry taken from the queue, with its place (lower `seq` = waiting longer), to put it back there. */
@@ -22,7 +27,7 @@ export type JoinOutcome = { kind: 'matched'; partner: QueuedEntry } | { kind: 'w
 
 export interface MatchQueue {
   /**
-   * Atomically takes the longest-waiting other user who is not paused, or — nobody suitable — queues
+   * Atomically takes the longest-waiting other user who is not paused nor in `entry.avoid`, or — nobody suitable — queues
    * `entry`. A user already queued keeps their place (and is no longer paused). `waitingCount` is the
    * number of other people queued.
    */

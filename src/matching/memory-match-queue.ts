@@ -17,20 +17,22 @@ export class MemoryMatchQueue implements MatchQueue {
   private lastSeq = 0;
 
   async joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
+    const avoid = entry.avoid && entry.avoid.length > 0 ? new Set(entry.avoid) : undefined;
     for (const item of this.items.values()) {
-      if (item.paused || item.entry.userId === entry.userId || !canPair(entry, item.entry)) continue;
+      if (item.paused || item.entry.userId === entry.userId || avoid?.has(item.entry.userId) || !canPair(entry, item.entry)) continue;
       this.items.delete(item.entry.userId);
       this.items.delete(entry.userId);
       return { kind: 'matched', partner: { ...item.entry, seq: item.seq } };
     }
-    this.place(entry);
+    this.place({ userId: entry.userId, socketId: entry.socketId });
     return { kind: 'waiting', waitingCount: this.items.size - 1 };
   }
 
   async enqueue(entry: QueueEntry): Promise<void> {
+    const kept = { userId: entry.userId, socketId: entry.socketId };
     const own = this.items.get(entry.userId);
-    if (own) own.entry = entry;
-    else this.items.set(entry.userId, { entry, seq: ++this.lastSeq, paused: false });
+    if (own) own.entry = kept;
+    else this.items.set(entry.userId, { entry: kept, seq: ++this.lastSeq, paused: false });
   }
 
   async requeue(entry: QueuedEntry): Promise<void> {

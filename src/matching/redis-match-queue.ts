@@ -10,16 +10,18 @@ import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-q
 const MAX_SCAN = 1_000;
 
 // KEYS: order (zset userId → place), sockets (hash userId → socketId), seq (counter), paused (set)
-// ARGV: userId, socketId
+// ARGV: userId, socketId, then the users to avoid (blocked or blocked by)
 const JOIN_OR_MATCH = `
 local user = ARGV[1]
+local avoid = {}
+for i = 3, #ARGV do avoid[ARGV[i]] = true end
 local offset = 0
 while offset < ${MAX_SCAN} do
   local batch = redis.call('ZRANGE', KEYS[1], offset, offset + 99, 'WITHSCORES')
   if #batch == 0 then break end
   for i = 1, #batch, 2 do
     local other = batch[i]
-    if other ~= user and redis.call('SISMEMBER', KEYS[4], other) == 0 then
+    if other ~= user and not avoid[other] and redis.call('SISMEMBER', KEYS[4], other) == 0 then
       local socket = redis.call('HGET', KEYS[2], other)
       redis.call('ZREM', KEYS[1], other, user)
       redis.call('HDEL', KEYS[2], other, user)
@@ -77,7 +79,7 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   async joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
-    const reply = (await this.redis.eval(JOIN_OR_MATCH, 4, this.order, this.sockets, this.seq, this.paused, entry.userId, entry.socketId)) as string[];
+    const reply = (await this.redis.eval(JOIN_OR_MATCH, 4, this.order, this.sockets, this.seq, this.paused, entry.userId, entry.socketId, ...(entry.avoid ?? []))) as string[];
     if (reply[0] === 'matched') return { kind: 'matched', partner: { userId: reply[1]!, socketId: reply[2]!, seq: Number(reply[3]) } };
     return { kind: 'waiting', waitingCount: Number(reply[1]) };
   }

@@ -8,7 +8,10 @@ import type { Caller, ChatService, ConnectionEnd } from '../chat/chat-service.js
 import { ErrorCode, isAppError } from '../errors.js';
 import type { IdentitySigner } from '../identity.js';
 import { errorText } from '../shared/codes.js';
-import { emptyPayload, joinQueuePayload, sendMessagePayload } from '../shared/protocol.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import type { NetworkHasher } from '../privacy/network-hash.js';
+import { blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
+import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
@@ -17,6 +20,9 @@ import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
   chat: ChatService;
+  moderation: ModerationService;
+  hashNetwork: NetworkHasher;
+  timezone: string;
   signer: IdentitySigner;
   flood: FloodControl;
   connectionLimits: ConnectionLimits;
@@ -36,10 +42,11 @@ function connectionEnd(reason: string): ConnectionEnd {
 
 /** Payload schemas, built once: a zod schema per connection would cost memory on every idle socket. */
 const joinQueueArgs = joinQueuePayload.nullable();
+const blockArgs = blockPayload.nullable();
 const emptyArgs = emptyPayload.nullable();
 
 export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { chat, flood, signer, logger } = deps;
+  const { chat, flood, signer, logger, moderation } = deps;
   // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
   io.use(identityMiddleware(signer, deps.addressOf, flood));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
@@ -49,19 +56,39 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     [
       'join_queue',
       eventListener(logger, 'join_queue', joinQueueArgs, async (socket) => {
+        moderation.assertMayJoin(socket.data.userId, socket.data.address);
         await flood.checkJoin(actorOf(socket));
-        return chat.joinQueue(callerOf(socket));
+        return chat.joinQueue({ ...callerOf(socket), networkHash: deps.hashNetwork(socket.data.address) });
       }),
     ],
     ['leave_queue', eventListener(logger, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],
     [
       'send_message',
       eventListener(logger, 'send_message', sendMessagePayload, async (socket, payload) => {
+        moderation.assertMaySend(socket.data.userId, socket.data.address);
         await flood.checkMessage(actorOf(socket));
         return chat.sendMessage(callerOf(socket), payload);
       }),
     ],
     ['leave_room_event', eventListener(logger, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],
+    [
+      'report',
+      eventListener(logger, 'report', reportPayload, async (socket, payload) => {
+        await flood.checkReport(actorOf(socket));
+        const report = await moderation.report(socket.data.userId, payload);
+        return { report_id: report.id };
+      }),
+    ],
+    [
+      'block',
+      eventListener(logger, 'block', blockArgs, async (socket, payload) => {
+        await flood.checkReport(actorOf(socket));
+        const { room } = await moderation.block(socket.data.userId, payload?.room_id);
+        // Blocking during the chat ends it; the partner sees an ordinary goodbye.
+        if (room.isActive) await chat.endChatIn(callerOf(socket), room.id, 'blocked');
+        return { blocked: true as const };
+      }),
+    ],
     [
       'disconnect',
       function onDisconnect(this: ChatSocket, reason: unknown) {
@@ -96,6 +123,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       status: attached.status,
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
     });
+    const sanction = moderation.sanctionOf(caller.userId, socket.data.address);
+    if (sanction) socket.emit('sanction', sanctionPayload(sanction, deps.timezone));
     if (!attached.resumed) return;
     const replay = attached.resumed.activity.kind === 'chatting' ? await mayReplay(socket) : false;
     chat.completeResume(caller, attached.resumed, socket.data.lastMessageId, { replay }).catch((err: unknown) => {

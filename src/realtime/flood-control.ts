@@ -20,6 +20,8 @@ export class FloodControl {
   private readonly resumeRule: RateRule;
   private readonly resumeAddressRule: RateRule;
   private readonly identityRule: RateRule;
+  /** Reports and blocks: a person files a few; a stream of them is abuse of the queue. */
+  private readonly reportRule: RateRule = { capacity: 10, perSecond: 10 / 60 };
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -32,6 +34,11 @@ export class FloodControl {
     this.resumeRule = { capacity: limits.resumesPerMin, perSecond: limits.resumesPerMin / 60 };
     this.resumeAddressRule = { capacity: limits.resumesPerAddressPerMin, perSecond: limits.resumesPerAddressPerMin / 60 };
     this.identityRule = { capacity: limits.identitiesPerAddressPerMin, perSecond: limits.identitiesPerAddressPerMin / 60 };
+  }
+
+  /** A report or a block. */
+  async checkReport(actor: Actor): Promise<void> {
+    await this.take(`rp:u:${actor.userId}`, this.reportRule);
   }
 
   /** A new anonymous identity for a client address (per-identity limits would mean nothing if identities were free). */

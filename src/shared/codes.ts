@@ -13,6 +13,10 @@ export const ErrorCode = {
   MATCHING_UNAVAILABLE: 'MATCHING_UNAVAILABLE',
   SERVER_BUSY: 'SERVER_BUSY',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  BANNED: 'BANNED',
+  MUTED: 'MUTED',
+  REPORT_WINDOW_CLOSED: 'REPORT_WINDOW_CLOSED',
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -25,22 +29,29 @@ export function parseLang(value: unknown): Lang {
   return typeof value === 'string' && value.toLowerCase().startsWith('en') ? 'en' : DEFAULT_LANG;
 }
 
-/** Human-readable texts the server sends, per language. The page uses its own copy keyed by code. */
+/**
+ * Human-readable texts of every code, per language: the one table both the server (event and ack
+ * `message`) and the page (its toasts) use.
+ */
 export const errorText: Record<Lang, Record<ErrorCode, string>> = {
   'zh-CN': {
     INVALID_PAYLOAD: '请求格式无效',
-    NOT_IN_CHAT: '您当前不在聊天中',
-    ALREADY_CHATTING: '您已在另一个窗口中匹配或聊天',
-    MESSAGE_TOO_LONG: '消息长度不能超过500字符',
+    NOT_IN_CHAT: '你当前不在聊天中',
+    ALREADY_CHATTING: '你已在另一个窗口中匹配或聊天',
+    MESSAGE_TOO_LONG: '消息长度不能超过500字',
     EMPTY_MESSAGE: '消息不能为空',
     RATE_LIMITED: '操作太频繁，请稍后再试',
     STORAGE_UNAVAILABLE: '消息暂时无法保存，请稍后重试',
     MATCHING_UNAVAILABLE: '匹配服务暂时不可用，请稍后重试',
     SERVER_BUSY: '服务器繁忙，请稍后重试',
-    INTERNAL_ERROR: '服务器内部错误',
+    INTERNAL_ERROR: '服务器内部错误，请稍后重试',
+    BANNED: '你已被禁止使用本服务',
+    MUTED: '你已被禁言，暂时不能发送消息',
+    REPORT_WINDOW_CLOSED: '聊天结束太久，已无法举报',
+    NOT_FOUND: '找不到这次聊天',
   },
   en: {
-    INVALID_PAYLOAD: 'Invalid request payload',
+    INVALID_PAYLOAD: 'Invalid request',
     NOT_IN_CHAT: 'You are not in a chat',
     ALREADY_CHATTING: 'You are already waiting or chatting in another tab',
     MESSAGE_TOO_LONG: 'Messages can be at most 500 characters',
@@ -49,7 +60,11 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     STORAGE_UNAVAILABLE: 'The message could not be saved, please retry',
     MATCHING_UNAVAILABLE: 'Matching is temporarily unavailable, please retry',
     SERVER_BUSY: 'The server is busy, please retry',
-    INTERNAL_ERROR: 'Internal server error',
+    INTERNAL_ERROR: 'Something went wrong on the server, please retry',
+    BANNED: 'You have been banned from this service',
+    MUTED: 'You have been muted and cannot send messages for now',
+    REPORT_WINDOW_CLOSED: 'This chat ended too long ago to be reported',
+    NOT_FOUND: 'That chat was not found',
   },
 };
 

@@ -13,7 +13,7 @@ import { MAX_CID_CHARS, isStorableText } from './limits.js';
 const text = () => z.string().refine(isStorableText);
 
 /** Why a conversation ended. Stored in `chat_rooms.end_reason`. */
-export const END_REASONS = ['left', 'disconnected', 'server_shutdown', 'server_restart'] as const;
+export const END_REASONS = ['left', 'disconnected', 'server_shutdown', 'server_restart', 'blocked', 'banned'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 // ---- client → server payloads (validated at the edge) ----
@@ -32,6 +32,25 @@ export const sendMessagePayload = z.strictObject({
   cid: text().min(1).max(MAX_CID_CHARS).optional(),
 });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
+
+/** Why a person reports their partner. */
+export const REPORT_REASONS = ['spam', 'harassment', 'sexual', 'minor', 'hate', 'scam', 'self_harm', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+/** Longest note with a report, in characters. */
+export const MAX_REPORT_NOTE_CHARS = 500;
+
+/** `report`: the partner of `room_id` (default: the current or last chat), optionally naming messages of it. */
+export const reportPayload = z.strictObject({
+  reason: z.enum(REPORT_REASONS),
+  room_id: z.number().int().positive().optional(),
+  message_ids: z.array(z.number().int().positive()).max(100).optional(),
+  note: text().max(MAX_REPORT_NOTE_CHARS).optional(),
+});
+export type ReportPayload = z.infer<typeof reportPayload>;
+
+/** `block`: the partner of `room_id` (default: the current or last chat). */
+export const blockPayload = z.strictObject({ room_id: z.number().int().positive().optional() }).optional();
+export type BlockPayload = z.infer<typeof blockPayload>;
 
 /** Events that carry no payload accept none (or an empty object). */
 export const emptyPayload = z.strictObject({}).optional();
@@ -86,6 +105,17 @@ export interface PartnerReconnectedPayload {
 export interface ServerShutdownPayload {
   message: string;
 }
+/** Kinds of sanction: a warning (told only), a mute (cannot send), a ban (cannot queue or send). */
+export type SanctionKind = 'warning' | 'muted' | 'banned';
+/** `sanction`: told on connect while one is in force, and when one is issued. */
+export interface SanctionPayload {
+  kind: SanctionKind;
+  reason: string;
+  /** When it ends (ISO 8601 in the configured zone); absent: for good. */
+  until?: string;
+  /** Present when this sanction was lifted (and nothing else applies any more). */
+  lifted?: true;
+}
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
@@ -103,6 +133,8 @@ export type Ack<T extends object = object> = (response: AckResponse<T>) => void;
 export type JoinQueueResult = { status: 'waiting'; waiting_count: number } | { status: 'matched'; room_id: number };
 export type SendMessageResult = { message: ChatMessage };
 export type LeaveRoomResult = { room_id: number | null };
+export type ReportResult = { report_id: number };
+export type BlockResult = { blocked: true };
 
 // ---- event maps (Socket.IO generics) ----
 
@@ -111,6 +143,8 @@ export interface ClientToServerEvents {
   leave_queue: (payload?: Record<string, never>, ack?: Ack) => void;
   send_message: (payload: SendMessagePayload, ack?: Ack<SendMessageResult>) => void;
   leave_room_event: (payload?: Record<string, never>, ack?: Ack<LeaveRoomResult>) => void;
+  report: (payload: ReportPayload, ack?: Ack<ReportResult>) => void;
+  block: (payload?: BlockPayload, ack?: Ack<BlockResult>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -123,6 +157,7 @@ export interface ServerToClientEvents {
   partner_disconnected: (payload: PartnerDisconnectedPayload) => void;
   partner_reconnected: (payload: PartnerReconnectedPayload) => void;
   server_shutdown: (payload: ServerShutdownPayload) => void;
+  sanction: (payload: SanctionPayload) => void;
   error: (payload: ErrorPayload) => void;
 }
 

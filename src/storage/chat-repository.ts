@@ -44,6 +44,9 @@ export interface NewRoom {
   user2Id: string;
   matchType: string;
   createdAt: Date;
+  /** Each side's client network hash, when known. */
+  user1Network?: string | undefined;
+  user2Network?: string | undefined;
 }
 
 export interface ChatRepository {
@@ -141,14 +144,14 @@ ORDER BY i.ord`;
 /* Rooms in one statement: ids drawn in input order, so the returned rows can be matched back to inputs. */
 const CREATE_ROOMS_SQL = `
 WITH input AS (
-  SELECT t.ord, t.user1_id, t.user2_id, t.match_type, t.created_at,
+  SELECT t.ord, t.user1_id, t.user2_id, t.match_type, t.created_at, t.user1_network, t.user2_network,
          nextval(pg_get_serial_sequence('chat_rooms', 'id')) AS new_id
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
-       WITH ORDINALITY AS t(user1_id, user2_id, match_type, created_at, ord)
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+       WITH ORDINALITY AS t(user1_id, user2_id, match_type, created_at, user1_network, user2_network, ord)
 ),
 inserted AS (
-  INSERT INTO chat_rooms (id, user1_id, user2_id, match_type, created_at)
-  SELECT new_id, user1_id, user2_id, match_type, created_at FROM input ORDER BY ord
+  INSERT INTO chat_rooms (id, user1_id, user2_id, match_type, created_at, user1_network, user2_network)
+  SELECT new_id, user1_id, user2_id, match_type, created_at, user1_network, user2_network FROM input ORDER BY ord
   RETURNING ${ROOM_COLUMNS}
 )
 SELECT inserted.*, input.ord FROM inserted JOIN input ON input.new_id = inserted.id`;
@@ -167,6 +170,8 @@ export class SqlChatRepository implements ChatRepository {
       batch.map((r) => r.user2Id),
       batch.map((r) => r.matchType),
       batch.map((r) => r.createdAt.toISOString()),
+      batch.map((r) => r.user1Network ?? null),
+      batch.map((r) => r.user2Network ?? null),
     ]);
     return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map(toRoom);
   }

@@ -16,6 +16,9 @@ export const chatRooms = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     isActive: boolean('is_active').notNull().default(true),
     endReason: varchar('end_reason', { length: 32 }),
+    /** Each side's client network as an HMAC (never the address): enough to ban by network. */
+    user1Network: varchar('user1_network', { length: 64 }),
+    user2Network: varchar('user2_network', { length: 64 }),
   },
   (t) => [
     index('chat_rooms_created_at_idx').on(t.createdAt),

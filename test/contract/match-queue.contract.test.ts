@@ -171,6 +171,38 @@ describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) 
     expect(await queues[0]!.size()).toBe(1_000 - 2 * takenIds.length);
   });
 
+  it('skips whoever the joiner must avoid (a block), and takes the next one', async () => {
+    const q = await create();
+    await q.enqueue(entry(1));
+    await q.enqueue(entry(2));
+    expect(await q.joinOrMatch({ ...entry(3), avoid: ['u1'] })).toEqual({ kind: 'matched', partner: taken(2) });
+    expect(await q.joinOrMatch({ ...entry(4), avoid: ['u1'] })).toEqual({ kind: 'waiting', waitingCount: 1 });
+    expect(await q.joinOrMatch(entry(5))).toEqual({ kind: 'matched', partner: taken(1) });
+  });
+
+  it('1,000 concurrent joins with random blocks: no blocked pair matched, nobody left waiting beside someone acceptable', async () => {
+    const queues = await createShared(3);
+    const count = 1_000;
+    const blocks = new Map<string, Set<string>>();
+    const block = (a: string, b: string) => {
+      for (const [x, y] of [[a, b], [b, a]] as const) blocks.set(x, (blocks.get(x) ?? new Set()).add(y));
+    };
+    // A fixed pseudo-random pattern (reproducible): each person blocks three others.
+    let seed = 42;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % count;
+    for (let i = 0; i < count; i++) for (let k = 0; k < 3; k++) block(`u${i}`, `u${next()}`);
+    const outcomes = await Promise.all(
+      Array.from({ length: count }, (_, i) => queues[i % queues.length]!.joinOrMatch({ ...entry(i), avoid: [...(blocks.get(`u${i}`) ?? [])] })),
+    );
+    const pairs = outcomes.flatMap((o, i) => (o.kind === 'matched' ? [[`u${i}`, o.partner.userId] as const] : []));
+    for (const [a, b] of pairs) expect(blocks.get(a)?.has(b) ?? false).toBe(false);
+    const paired = new Set(pairs.flat());
+    expect(paired.size).toBe(pairs.length * 2);
+    const waiting = Array.from({ length: count }, (_, i) => `u${i}`).filter((u) => !paired.has(u));
+    expect(await queues[0]!.size()).toBe(waiting.length);
+    for (const a of waiting) for (const b of waiting) if (a !== b) expect(blocks.get(a)?.has(b) ?? false).toBe(true);
+  });
+
   function expectPerfectPairs(outcomes: Awaited<ReturnType<MatchQueue['joinOrMatch']>>[], count: number): void {
     const pairs = outcomes.flatMap((o, i) => (o.kind === 'matched' ? [[`u${i}`, o.partner.userId] as const] : []));
     expect(pairs).toHaveLength(count / 2);

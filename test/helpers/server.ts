@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
+import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
@@ -78,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database: db.database,
     matchQueue: new MemoryMatchQueue(),
     registry: new MemoryActivityRegistry(),
+    moderationBus: new MemoryModerationBus(),
     logger: silentLogger,
     ...(typeof options.deps === 'function' ? options.deps(db.database) : options.deps),
   });

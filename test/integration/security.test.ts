@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
 import { defaultConfig } from '../../src/config/config.js';
+import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { connect, matchedPair, request, waitFor } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
@@ -134,6 +135,7 @@ describe('logs', () => {
       database: db.database,
       matchQueue: new MemoryMatchQueue(),
       registry: new MemoryActivityRegistry(),
+      moderationBus: new MemoryModerationBus(),
       logger: pino({ level: 'trace' }, sink),
     });
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });

@@ -55,6 +55,9 @@ const END_TEXT: Record<EndReason, TextKey> = {
   disconnected: 'partnerDisconnected',
   server_shutdown: 'serverShutdown',
   server_restart: 'serverShutdown',
+  // Never sent to the partner (who sees `left`), but part of the closed set.
+  blocked: 'partnerLeft',
+  banned: 'partnerLeft',
 };
 
 function setText(el: HTMLElement, key: TextKey, n?: number): void {

@@ -2,8 +2,7 @@
  * The chat page's texts and error texts in zh-CN and English, over the site's shared language choice and
  * markup translation (web/shared/translator.ts).
  */
-import type { ErrorCode } from '../../src/shared/codes.js';
-import { MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
+import { errorText as serverErrorText, type ErrorCode } from '../../src/shared/codes.js';
 import { createTranslator, getLang, type Lang } from '../shared/translator.js';
 
 export { getLang, loadLang, setLang, type Lang } from '../shared/translator.js';
@@ -93,32 +92,10 @@ const en: Record<TextKey, string> = {
 /** Error codes the page itself produces, next to the server's. */
 export type ClientErrorCode = ErrorCode | 'TIMEOUT';
 
-const errorsZh: Record<ClientErrorCode, string> = {
-  INVALID_PAYLOAD: '请求格式无效',
-  NOT_IN_CHAT: '你当前不在聊天中',
-  ALREADY_CHATTING: '你已在另一个窗口中匹配或聊天',
-  MESSAGE_TOO_LONG: `消息长度不能超过${MAX_MESSAGE_CHARS}字`,
-  EMPTY_MESSAGE: '消息不能为空',
-  RATE_LIMITED: '操作太频繁，请稍后再试',
-  STORAGE_UNAVAILABLE: '消息暂时无法保存，请稍后重试',
-  MATCHING_UNAVAILABLE: '匹配服务暂时不可用，请稍后重试',
-  SERVER_BUSY: '服务器繁忙，请稍后重试',
-  INTERNAL_ERROR: '服务器内部错误，请稍后重试',
-  TIMEOUT: '网络超时，请重试',
-};
-
-const errorsEn: Record<ClientErrorCode, string> = {
-  INVALID_PAYLOAD: 'Invalid request',
-  NOT_IN_CHAT: 'You are not in a chat',
-  ALREADY_CHATTING: 'You are already waiting or chatting in another tab',
-  MESSAGE_TOO_LONG: `Messages can be at most ${MAX_MESSAGE_CHARS} characters`,
-  EMPTY_MESSAGE: 'Message cannot be empty',
-  RATE_LIMITED: 'Too many requests, please slow down',
-  STORAGE_UNAVAILABLE: 'The message could not be saved, please retry',
-  MATCHING_UNAVAILABLE: 'Matching is temporarily unavailable, please retry',
-  SERVER_BUSY: 'The server is busy, please retry',
-  INTERNAL_ERROR: 'Something went wrong on the server, please retry',
-  TIMEOUT: 'The network timed out, please retry',
+/** The page's own codes' texts; the server's codes use the shared table (src/shared/codes.ts). */
+const clientErrors: Record<Lang, Record<'TIMEOUT', string>> = {
+  'zh-CN': { TIMEOUT: '网络超时，请重试' },
+  en: { TIMEOUT: 'The network timed out, please retry' },
 };
 
 /** Errors that come with `retry_after_ms`: the same texts saying when to try again. */
@@ -135,12 +112,11 @@ const retryTexts: Record<Lang, Record<RetryableCode, string>> = {
 };
 
 const texts: Record<Lang, Record<TextKey, string>> = { 'zh-CN': zh, en };
-const errors: Record<Lang, Record<ClientErrorCode, string>> = { 'zh-CN': errorsZh, en: errorsEn };
 
 export const { isTextKey, t, translate } = createTranslator<TextKey>(texts);
 
-function isClientErrorCode(code: string): code is ClientErrorCode {
-  return Object.hasOwn(errorsZh, code);
+function isServerCode(code: string): code is ErrorCode {
+  return Object.hasOwn(serverErrorText['zh-CN'], code);
 }
 
 /** What the page gets to describe an error: a code, maybe the server's text and a retry hint. */
@@ -159,6 +135,7 @@ export function errorText({ code, message, retry_after_ms: retryAfterMs }: Error
   if ((code === 'RATE_LIMITED' || code === 'SERVER_BUSY') && retryAfterMs !== undefined && retryAfterMs > 0) {
     return retryTexts[getLang()][code].replace('{n}', String(Math.ceil(retryAfterMs / 1000)));
   }
-  if (isClientErrorCode(code)) return errors[getLang()][code];
-  return message && message.length > 0 ? message : errors[getLang()].INTERNAL_ERROR;
+  if (code === 'TIMEOUT') return clientErrors[getLang()].TIMEOUT;
+  if (isServerCode(code)) return serverErrorText[getLang()][code];
+  return message && message.length > 0 ? message : serverErrorText[getLang()].INTERNAL_ERROR;
 }

@@ -1,0 +1,90 @@
+/**
+ * Tables of the safety loop (Drizzle): reports, sanctions, blocks and the strikes ledger. They get their
+ * own migration (`drizzle.config.ts` lists this file); the code queries them with plain SQL.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { chatRooms } from '../storage/schema.js';
+
+/** A person's report of their partner in one conversation. One open report per reporter and room. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    roomId: bigint('room_id', { mode: 'number' })
+      .notNull()
+      .references(() => chatRooms.id),
+    reporterId: varchar('reporter_id', { length: 64 }).notNull(),
+    reportedId: varchar('reported_id', { length: 64 }).notNull(),
+    reason: varchar('reason', { length: 16 }).notNull(),
+    note: text('note'),
+    /** Messages of the room the reporter pointed at. */
+    messageIds: bigint('message_ids', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+    status: varchar('status', { length: 16 }).notNull().default('open'),
+    /** Higher first in the queue: 1 for a minor or self-harm. */
+    priority: smallint('priority').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    resolvedBy: varchar('resolved_by', { length: 64 }),
+    resolution: varchar('resolution', { length: 16 }),
+    resolutionNote: text('resolution_note'),
+  },
+  (t) => [
+    index('reports_queue_idx').on(t.status, t.priority, t.id),
+    index('reports_reported_idx').on(t.reportedId),
+    index('reports_reporter_idx').on(t.reporterId),
+    index('reports_room_idx').on(t.roomId),
+    uniqueIndex('reports_one_open_per_reporter_room_uq').on(t.reporterId, t.roomId).where(sql`${t.status} = 'open'`),
+  ],
+);
+
+/** A warning, mute or ban, by identity and/or client network (HMAC), for a time or for good. */
+export const sanctions = pgTable(
+  'sanctions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: varchar('user_id', { length: 64 }),
+    networkHash: varchar('network_hash', { length: 64 }),
+    kind: varchar('kind', { length: 16 }).notNull(),
+    reason: text('reason').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Null: for good. */
+    endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
+    /** `admin` or `automatic`. */
+    createdBy: varchar('created_by', { length: 64 }).notNull(),
+    reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id),
+    liftedAt: timestamp('lifted_at', { withTimezone: true, mode: 'date' }),
+    liftedBy: varchar('lifted_by', { length: 64 }),
+  },
+  (t) => [
+    index('sanctions_user_idx').on(t.userId),
+    index('sanctions_network_idx').on(t.networkHash),
+    index('sanctions_active_idx').on(t.id).where(sql`${t.liftedAt} IS NULL`),
+  ],
+);
+
+/** `blocker` never wants to be matched with `blocked` again (the rule applies both ways). */
+export const blocks = pgTable(
+  'blocks',
+  {
+    blockerId: varchar('blocker_id', { length: 64 }).notNull(),
+    blockedId: varchar('blocked_id', { length: 64 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index('blocks_blocked_idx').on(t.blockedId)],
+);
+
+/** The strikes ledger: upheld reports (and content-policy hits) per identity, which escalate automatically. */
+export const strikes = pgTable(
+  'strikes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: varchar('user_id', { length: 64 }).notNull(),
+    /** `report` or `policy`. */
+    source: varchar('source', { length: 16 }).notNull(),
+    reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('strikes_user_idx').on(t.userId, t.createdAt)],
+);

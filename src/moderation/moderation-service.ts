@@ -1,0 +1,304 @@
+/**
+ * The safety loop's rules: reports and blocks from chatters; sanctions issued, lifted and escalated from
+ * strikes; and the checks the chat makes on every join and message — answered from memory (the
+ * enforcement caches), never from the database. Every instance learns of a change through the
+ * moderation bus within moments, and reloads everything now and then in case it missed one.
+ * Knows the repositories and the bus, never Socket.IO.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { NetworkHasher } from '../privacy/network-hash.js';
+import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
+import { BlockCache, SanctionCache, stronger } from './enforcement-cache.js';
+import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
+import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
+import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
+
+/** Reasons that put a report at the top of the queue. */
+const PRIORITY_REASONS: ReadonlySet<ReportReason> = new Set(['minor', 'self_harm']);
+/** How often every cache is reloaded in full, in case a bus event was missed. */
+const DEFAULT_REFRESH_MS = 30_000;
+
+export interface StrikeRules {
+  /** Strikes older than this many days no longer count. */
+  windowDays: number;
+  /** Strikes (within the window) that bring an automatic warning, 24 h mute, 7-day ban. */
+  forWarning: number;
+  forMute: number;
+  forBan: number;
+  muteS: number;
+  banS: number;
+}
+
+export interface ModerationConfig {
+  /** How long after a chat ended it can still be reported. */
+  reportWindowMs: number;
+  strikes: StrikeRules;
+}
+
+export interface ModerationDeps {
+  reports: ReportRepository;
+  sanctions: SanctionRepository;
+  bus: ModerationBus;
+  clock: Clock;
+  logger: Logger;
+  hashNetwork: NetworkHasher;
+  config: ModerationConfig;
+  /** Records an automatic decision in the audit log. */
+  audit: (detail: Record<string, unknown>) => Promise<void>;
+  refreshMs?: number;
+}
+
+/** Who a sanction targets: an identity, a network (by its hash), or both. */
+export type SanctionScope = 'identity' | 'address' | 'both';
+
+export interface SanctionRequest {
+  userId: string;
+  /** The person's network hash, for `address` and `both`. */
+  networkHash: string | null;
+  scope: SanctionScope;
+  kind: SanctionKind;
+  reason: string;
+  /** Omitted: a warning or mute lasts 24 h, a ban for good. */
+  durationS?: number;
+  createdBy: string;
+  reportId?: number;
+}
+
+export class ModerationService {
+  readonly sanctionCache = new SanctionCache();
+  readonly blockCache = new BlockCache();
+  private readonly listeners: ((sanction: Sanction) => void)[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ModerationDeps) {}
+
+  /** Loads the caches and starts listening for changes from every instance. */
+  async start(): Promise<void> {
+    await this.deps.bus.subscribe((event) => void this.onEvent(event));
+    await this.reload();
+    this.refreshTimer = setInterval(() => {
+      this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading sanctions and blocks failed'));
+    }, this.deps.refreshMs ?? DEFAULT_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  /** Called on every instance whenever a sanction is issued or lifted anywhere. */
+  onSanction(listener: (sanction: Sanction) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The strongest sanction in force for an identity or its client network. */
+  sanctionOf(userId: string, network: string): Sanction | undefined {
+    return this.sanctionCache.strongest(userId, () => this.deps.hashNetwork(network), this.deps.clock.now());
+  }
+
+  assertMayJoin(userId: string, network: string): void {
+    if (this.sanctionOf(userId, network)?.kind === 'banned') throw new AppError(ErrorCode.BANNED);
+  }
+
+  assertMaySend(userId: string, network: string): void {
+    const kind = this.sanctionOf(userId, network)?.kind;
+    if (kind === 'banned') throw new AppError(ErrorCode.BANNED);
+    if (kind === 'muted') throw new AppError(ErrorCode.MUTED);
+  }
+
+  /** Everyone the person must never be matched with (blocked, or blocked by). */
+  avoidFor(userId: string): readonly string[] {
+    return this.blockCache.avoidFor(userId);
+  }
+
+  /**
+   * A report of the partner of `room_id` (default: the reporter's current or last chat), during the
+   * chat or within the report window after it. A second report on the same room updates the open one.
+   */
+  async report(reporterId: string, payload: ReportPayload): Promise<ReportRecord> {
+    const room = await this.roomOf(reporterId, payload.room_id);
+    const now = this.deps.clock.now();
+    if (!room.isActive && (room.endedAt === null || now.getTime() - room.endedAt.getTime() > this.deps.config.reportWindowMs)) {
+      throw new AppError(ErrorCode.REPORT_WINDOW_CLOSED);
+    }
+    const messageIds = [...new Set(payload.message_ids ?? [])];
+    if ((await this.deps.reports.countRoomMessages(room.id, messageIds)) !== messageIds.length) throw new AppError(ErrorCode.NOT_FOUND);
+    return this.deps.reports.upsert({
+      roomId: room.id,
+      reporterId,
+      reportedId: partnerIn(room, reporterId),
+      reason: payload.reason,
+      note: payload.note?.trim() || null,
+      messageIds,
+      priority: PRIORITY_REASONS.has(payload.reason) ? 1 : 0,
+      at: now,
+    });
+  }
+
+  /** Blocks the partner of `roomId` (default: the current or last chat), on every instance, for good. */
+  async block(blockerId: string, roomId?: number): Promise<{ blockedId: string; room: RoomParticipants }> {
+    const room = await this.roomOf(blockerId, roomId);
+    const blockedId = partnerIn(room, blockerId);
+    await this.deps.sanctions.addBlock(blockerId, blockedId, this.deps.clock.now());
+    this.blockCache.add(blockerId, blockedId);
+    await this.publish({ type: 'block', blockerId, blockedId });
+    return { blockedId, room };
+  }
+
+  /** Issues a sanction: stored, then in force on every instance. */
+  async issue(request: SanctionRequest): Promise<Sanction> {
+    const now = this.deps.clock.now();
+    const byNetwork = request.scope !== 'identity';
+    if (byNetwork && !request.networkHash) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'no network known for that person' });
+    const durationS = request.durationS ?? (request.kind === 'banned' ? undefined : 24 * 3600);
+    const sanction: NewSanction = {
+      userId: request.scope === 'address' ? null : request.userId,
+      networkHash: byNetwork ? request.networkHash : null,
+      kind: request.kind,
+      reason: request.reason,
+      startsAt: now,
+      endsAt: durationS === undefined ? null : new Date(now.getTime() + durationS * 1000),
+      createdBy: request.createdBy,
+      reportId: request.reportId ?? null,
+    };
+    const stored = await this.deps.sanctions.insert(sanction);
+    this.sanctionCache.put(stored);
+    await this.publish({ type: 'sanction', id: stored.id });
+    return stored;
+  }
+
+  /** Lifts a sanction everywhere. Undefined if it was not in force. */
+  async lift(id: number, by: string): Promise<Sanction | undefined> {
+    const lifted = await this.deps.sanctions.lift(id, by, this.deps.clock.now());
+    if (!lifted) return undefined;
+    this.sanctionCache.put(lifted);
+    await this.publish({ type: 'sanction', id });
+    return lifted;
+  }
+
+  /**
+   * An admin's decision on an open report: dismissed, or upheld with a warning, mute or ban of the
+   * reported person (by identity, network or both). An upheld report is a strike, which may escalate.
+   */
+  async resolve(
+    reportId: number,
+    decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string },
+    by: string,
+  ): Promise<{ report: ReportRecord; sanction?: Sanction; automatic?: Sanction } | undefined> {
+    const report = await this.deps.reports.get(reportId);
+    if (!report || report.status !== 'open') return undefined;
+    const resolved = await this.deps.reports.resolve(reportId, {
+      status: decision.action === 'dismiss' ? 'dismissed' : 'actioned',
+      action: decision.action,
+      note: decision.note ?? null,
+      by,
+      at: this.deps.clock.now(),
+    });
+    if (!resolved || decision.action === 'dismiss') return resolved && { report: resolved };
+    const room = await this.deps.reports.room(report.roomId);
+    const sanction = await this.issue({
+      userId: report.reportedId,
+      networkHash: room ? networkOf(room, report.reportedId) : null,
+      scope: decision.scope,
+      kind: ACTION_KIND[decision.action],
+      reason: decision.note?.trim() || `report #${report.id}: ${report.reason}`,
+      durationS: decision.durationS,
+      createdBy: by,
+      reportId,
+    });
+    const automatic = await this.strike(report.reportedId, 'report', reportId);
+    return { report: resolved, sanction, ...(automatic ? { automatic } : {}) };
+  }
+
+  /**
+   * Records a strike and applies what the thresholds say for the strikes within the window — unless a
+   * sanction at least as strong is already in force. Returns the automatic sanction, if one was issued.
+   */
+  async strike(userId: string, source: 'report' | 'policy', reportId: number | null = null): Promise<Sanction | undefined> {
+    const { sanctions, clock, config } = this.deps;
+    const now = clock.now();
+    await sanctions.addStrike(userId, source, reportId, now);
+    const count = await sanctions.countStrikes(userId, new Date(now.getTime() - config.strikes.windowDays * 86_400_000));
+    const rules = config.strikes;
+    const due: { kind: SanctionKind; durationS?: number } | undefined =
+      count >= rules.forBan
+        ? { kind: 'banned', durationS: rules.banS }
+        : count >= rules.forMute
+          ? { kind: 'muted', durationS: rules.muteS }
+          : count >= rules.forWarning
+            ? { kind: 'warning' }
+            : undefined;
+    if (!due) return undefined;
+    const candidate: Sanction = {
+      id: 0,
+      userId,
+      networkHash: null,
+      kind: due.kind,
+      reason: '',
+      startsAt: now,
+      endsAt: new Date(now.getTime() + (due.durationS ?? 24 * 3600) * 1000),
+      createdBy: 'automatic',
+      reportId,
+      liftedAt: null,
+      liftedBy: null,
+    };
+    const current = this.sanctionCache.strongest(userId, () => undefined, now);
+    if (current && !stronger(candidate, current)) return undefined;
+    const issued = await this.issue({
+      userId,
+      networkHash: null,
+      scope: 'identity',
+      kind: due.kind,
+      reason: `automatic: ${count} strike${count === 1 ? '' : 's'} in ${rules.windowDays} days`,
+      durationS: due.durationS,
+      createdBy: 'automatic',
+      ...(reportId === null ? {} : { reportId }),
+    });
+    await this.deps.audit({ sanction_id: issued.id, user_id: userId, kind: issued.kind, strikes: count, source });
+    return issued;
+  }
+
+  /** The room a request is about: the one named (which the person must have been in), or their last one. */
+  private async roomOf(userId: string, roomId: number | undefined): Promise<RoomParticipants> {
+    const room = roomId === undefined ? await this.deps.reports.lastRoomOf(userId) : await this.deps.reports.room(roomId);
+    if (!room || (room.user1Id !== userId && room.user2Id !== userId)) throw new AppError(ErrorCode.NOT_FOUND);
+    return room;
+  }
+
+  private async publish(event: ModerationEvent): Promise<void> {
+    await this.deps.bus.publish(event).catch((err: unknown) => this.deps.logger.warn({ err }, 'moderation event not published: other instances catch up at their next reload'));
+  }
+
+  private async onEvent(event: ModerationEvent): Promise<void> {
+    try {
+      if (event.type === 'block') {
+        this.blockCache.add(event.blockerId, event.blockedId);
+        return;
+      }
+      const sanction = await this.deps.sanctions.get(event.id);
+      if (!sanction) return;
+      this.sanctionCache.put(sanction);
+      for (const listener of this.listeners) listener(sanction);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'applying a moderation event failed; the next reload catches up');
+    }
+  }
+
+  private async reload(): Promise<void> {
+    const [active, blocks] = await Promise.all([this.deps.sanctions.active(this.deps.clock.now()), this.deps.sanctions.allBlocks()]);
+    this.sanctionCache.replaceAll(active);
+    this.blockCache.replaceAll(blocks);
+  }
+}
+
+const ACTION_KIND: Record<Exclude<ReportAction, 'dismiss'>, SanctionKind> = { warn: 'warning', mute: 'muted', ban: 'banned' };
+
+function partnerIn(room: RoomParticipants, userId: string): string {
+  return room.user1Id === userId ? room.user2Id : room.user1Id;
+}
+
+function networkOf(room: RoomParticipants, userId: string): string | null {
+  return room.user1Id === userId ? room.user1Network : room.user2Network;
+}

@@ -1,0 +1,211 @@
+/**
+ * Reports in SQL (both engines): a person's report of their partner in one room, the moderation queue
+ * (priority first, newest first, keyset-paged) and what an admin decided.
+ */
+import type { ReportReason } from '../shared/protocol.js';
+import type { Database } from '../storage/database.js';
+
+export const REPORT_STATUSES = ['open', 'actioned', 'dismissed'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export const REPORT_ACTIONS = ['dismiss', 'warn', 'mute', 'ban'] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
+
+export interface ReportRecord {
+  id: number;
+  roomId: number;
+  reporterId: string;
+  reportedId: string;
+  reason: ReportReason;
+  note: string | null;
+  messageIds: number[];
+  status: ReportStatus;
+  priority: number;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolution: ReportAction | null;
+  resolutionNote: string | null;
+}
+
+/** The two people of a room and when it ended, for checking a report or a block. */
+export interface RoomParticipants {
+  id: number;
+  user1Id: string;
+  user2Id: string;
+  isActive: boolean;
+  endedAt: Date | null;
+  user1Network: string | null;
+  user2Network: string | null;
+}
+
+export interface NewReport {
+  roomId: number;
+  reporterId: string;
+  reportedId: string;
+  reason: ReportReason;
+  note: string | null;
+  messageIds: number[];
+  priority: number;
+  at: Date;
+}
+
+/** Where the next page of the queue starts: after this (priority, id). */
+export interface ReportCursor {
+  priority: number;
+  id: number;
+}
+
+interface ReportRow {
+  id: string | number;
+  room_id: string | number;
+  reporter_id: string;
+  reported_id: string;
+  reason: ReportReason;
+  note: string | null;
+  message_ids: (string | number)[] | null;
+  status: ReportStatus;
+  priority: number;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution: ReportAction | null;
+  resolution_note: string | null;
+}
+
+const REPORT_COLUMNS =
+  'id, room_id, reporter_id, reported_id, reason, note, message_ids, status, priority, created_at, updated_at, resolved_at, resolved_by, resolution, resolution_note';
+
+function toReport(row: ReportRow): ReportRecord {
+  return {
+    id: Number(row.id),
+    roomId: Number(row.room_id),
+    reporterId: row.reporter_id,
+    reportedId: row.reported_id,
+    reason: row.reason,
+    note: row.note,
+    messageIds: (row.message_ids ?? []).map(Number),
+    status: row.status,
+    priority: row.priority,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    resolution: row.resolution,
+    resolutionNote: row.resolution_note,
+  };
+}
+
+export class ReportRepository {
+  constructor(private readonly database: Database) {}
+
+  async room(roomId: number): Promise<RoomParticipants | undefined> {
+    const rows = await this.database.query<RoomRow>(`SELECT ${ROOM_COLUMNS} FROM chat_rooms WHERE id = $1`, [roomId]);
+    return rows[0] && toRoom(rows[0]);
+  }
+
+  /** The most recent room the person was in, if any. */
+  async lastRoomOf(userId: string): Promise<RoomParticipants | undefined> {
+    const rows = await this.database.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id DESC LIMIT 1`,
+      [userId],
+    );
+    return rows[0] && toRoom(rows[0]);
+  }
+
+  /** How many of `ids` are messages of the room. */
+  async countRoomMessages(roomId: number, ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[])', [roomId, ids]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Files a report, or updates the reporter's open report on the same room. */
+  async upsert(report: NewReport): Promise<ReportRecord> {
+    const rows = await this.database.query<ReportRow>(
+      `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
+       ON CONFLICT (reporter_id, room_id) WHERE status = 'open'
+       DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, message_ids = EXCLUDED.message_ids,
+                     priority = EXCLUDED.priority, updated_at = EXCLUDED.updated_at
+       RETURNING ${REPORT_COLUMNS}`,
+      [report.roomId, report.reporterId, report.reportedId, report.reason, report.note, report.messageIds, report.priority, report.at],
+    );
+    return toReport(rows[0]!);
+  }
+
+  async get(id: number): Promise<ReportRecord | undefined> {
+    const rows = await this.database.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE id = $1`, [id]);
+    return rows[0] && toReport(rows[0]);
+  }
+
+  /** A page of the queue: priority first, then newest first. */
+  async list(status: ReportStatus, limit: number, after?: ReportCursor): Promise<ReportRecord[]> {
+    const rows = after
+      ? await this.database.query<ReportRow>(
+          `SELECT ${REPORT_COLUMNS} FROM reports WHERE status = $1 AND (priority, id) < ($2, $3)
+           ORDER BY priority DESC, id DESC LIMIT $4`,
+          [status, after.priority, after.id, limit],
+        )
+      : await this.database.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE status = $1 ORDER BY priority DESC, id DESC LIMIT $2`, [
+          status,
+          limit,
+        ]);
+    return rows.map(toReport);
+  }
+
+  /** Reports filed by, or about, a person (newest first). */
+  async involving(userId: string, role: 'reporter' | 'reported', limit: number): Promise<ReportRecord[]> {
+    const column = role === 'reporter' ? 'reporter_id' : 'reported_id';
+    const rows = await this.database.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE ${column} = $1 ORDER BY id DESC LIMIT $2`, [userId, limit]);
+    return rows.map(toReport);
+  }
+
+  /** Closes an open report with a decision. Undefined if it was not open. */
+  async resolve(id: number, decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date }): Promise<ReportRecord | undefined> {
+    const rows = await this.database.query<ReportRow>(
+      `UPDATE reports SET status = $2, resolution = $3, resolution_note = $4, resolved_by = $5, resolved_at = $6, updated_at = $6
+       WHERE id = $1 AND status = 'open' RETURNING ${REPORT_COLUMNS}`,
+      [id, decision.status, decision.action, decision.note, decision.by, decision.at],
+    );
+    return rows[0] && toReport(rows[0]);
+  }
+
+  /** Queue figures for the dashboard. */
+  async counts(since: Date): Promise<{ open: number; openPriority: number; perDay: { day: string; count: number }[] }> {
+    const [open] = await this.database.query<{ open: string | number; priority: string | number }>(
+      "SELECT count(*) AS open, count(*) FILTER (WHERE priority > 0) AS priority FROM reports WHERE status = 'open'",
+    );
+    const perDay = await this.database.query<{ day: string; count: string | number }>(
+      `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*) AS count
+       FROM reports WHERE created_at >= $1 GROUP BY 1 ORDER BY 1`,
+      [since],
+    );
+    return { open: Number(open?.open ?? 0), openPriority: Number(open?.priority ?? 0), perDay: perDay.map((r) => ({ day: r.day, count: Number(r.count) })) };
+  }
+}
+
+interface RoomRow {
+  id: string | number;
+  user1_id: string;
+  user2_id: string;
+  is_active: boolean;
+  ended_at: Date | null;
+  user1_network: string | null;
+  user2_network: string | null;
+}
+
+const ROOM_COLUMNS = 'id, user1_id, user2_id, is_active, ended_at, user1_network, user2_network';
+
+function toRoom(row: RoomRow): RoomParticipants {
+  return {
+    id: Number(row.id),
+    user1Id: row.user1_id,
+    user2Id: row.user2_id,
+    isActive: row.is_active,
+    endedAt: row.ended_at,
+    user1Network: row.user1_network,
+    user2Network: row.user2_network,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Sanctions, blocks and the strikes ledger in SQL (both engines).
+ */
+import type { SanctionKind } from '../shared/protocol.js';
+import type { Database } from '../storage/database.js';
+
+export interface Sanction {
+  id: number;
+  /** The identity it applies to, if any. */
+  userId: string | null;
+  /** The client network (HMAC) it applies to, if any. */
+  networkHash: string | null;
+  kind: SanctionKind;
+  reason: string;
+  startsAt: Date;
+  /** Null: for good. */
+  endsAt: Date | null;
+  /** `admin` or `automatic`. */
+  createdBy: string;
+  reportId: number | null;
+  liftedAt: Date | null;
+  liftedBy: string | null;
+}
+
+export type NewSanction = Omit<Sanction, 'id' | 'liftedAt' | 'liftedBy'>;
+
+/** Whether a sanction is in force at `now`. */
+export function isActive(sanction: Sanction, now: Date): boolean {
+  return sanction.liftedAt === null && sanction.startsAt <= now && (sanction.endsAt === null || sanction.endsAt > now);
+}
+
+interface SanctionRow {
+  id: string | number;
+  user_id: string | null;
+  network_hash: string | null;
+  kind: SanctionKind;
+  reason: string;
+  starts_at: Date;
+  ends_at: Date | null;
+  created_by: string;
+  report_id: string | number | null;
+  lifted_at: Date | null;
+  lifted_by: string | null;
+}
+
+const SANCTION_COLUMNS = 'id, user_id, network_hash, kind, reason, starts_at, ends_at, created_by, report_id, lifted_at, lifted_by';
+
+function toSanction(row: SanctionRow): Sanction {
+  return {
+    id: Number(row.id),
+    userId: row.user_id,
+    networkHash: row.network_hash,
+    kind: row.kind,
+    reason: row.reason,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    createdBy: row.created_by,
+    reportId: row.report_id === null ? null : Number(row.report_id),
+    liftedAt: row.lifted_at,
+    liftedBy: row.lifted_by,
+  };
+}
+
+export class SanctionRepository {
+  constructor(private readonly database: Database) {}
+
+  async insert(sanction: NewSanction): Promise<Sanction> {
+    const rows = await this.database.query<SanctionRow>(
+      `INSERT INTO sanctions (user_id, network_hash, kind, reason, starts_at, ends_at, created_by, report_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SANCTION_COLUMNS}`,
+      [sanction.userId, sanction.networkHash, sanction.kind, sanction.reason, sanction.startsAt, sanction.endsAt, sanction.createdBy, sanction.reportId],
+    );
+    return toSanction(rows[0]!);
+  }
+
+  async get(id: number): Promise<Sanction | undefined> {
+    const rows = await this.database.query<SanctionRow>(`SELECT ${SANCTION_COLUMNS} FROM sanctions WHERE id = $1`, [id]);
+    return rows[0] && toSanction(rows[0]);
+  }
+
+  /** Lifts a sanction in force. Undefined if it was lifted already (or does not exist). */
+  async lift(id: number, by: string, at: Date): Promise<Sanction | undefined> {
+    const rows = await this.database.query<SanctionRow>(
+      `UPDATE sanctions SET lifted_at = $3, lifted_by = $2 WHERE id = $1 AND lifted_at IS NULL RETURNING ${SANCTION_COLUMNS}`,
+      [id, by, at],
+    );
+    return rows[0] && toSanction(rows[0]);
+  }
+
+  /** Every sanction in force (not lifted, not expired), oldest first. */
+  async active(now: Date): Promise<Sanction[]> {
+    const rows = await this.database.query<SanctionRow>(
+      `SELECT ${SANCTION_COLUMNS} FROM sanctions WHERE lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $1) ORDER BY id`,
+      [now],
+    );
+    return rows.map(toSanction);
+  }
+
+  /** A person's sanctions (by identity, or by one of the networks given), newest first. */
+  async of(userId: string, networkHashes: readonly string[], limit: number): Promise<Sanction[]> {
+    const rows = await this.database.query<SanctionRow>(
+      `SELECT ${SANCTION_COLUMNS} FROM sanctions WHERE user_id = $1 OR network_hash = ANY($2::text[]) ORDER BY id DESC LIMIT $3`,
+      [userId, networkHashes, limit],
+    );
+    return rows.map(toSanction);
+  }
+
+  /** Records that `blockerId` blocked `blockedId`. False if it was recorded already. */
+  async addBlock(blockerId: string, blockedId: string, at: Date): Promise<boolean> {
+    const rows = await this.database.query(
+      'INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING blocker_id',
+      [blockerId, blockedId, at],
+    );
+    return rows.length > 0;
+  }
+
+  async allBlocks(): Promise<{ blockerId: string; blockedId: string }[]> {
+    const rows = await this.database.query<{ blocker_id: string; blocked_id: string }>('SELECT blocker_id, blocked_id FROM blocks');
+    return rows.map((r) => ({ blockerId: r.blocker_id, blockedId: r.blocked_id }));
+  }
+
+  async addStrike(userId: string, source: 'report' | 'policy', reportId: number | null, at: Date): Promise<void> {
+    await this.database.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [userId, source, reportId, at]);
+  }
+
+  async countStrikes(userId: string, since: Date): Promise<number> {
+    const rows = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [userId, since]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Bans in force right now (for the dashboard). */
+  async activeBanCount(now: Date): Promise<number> {
+    const rows = await this.database.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM sanctions WHERE kind = 'banned' AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $1)",
+      [now],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Sanctions reach people, on every instance: whenever one is issued or lifted anywhere (the moderation
+ * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`), and a
+ * ban ends the identity's chat or wait at once — the partner sees an ordinary goodbye.
+ */
+import type { Logger } from 'pino';
+import type { ChatService } from '../chat/chat-service.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import { isActive, type Sanction } from '../moderation/sanction-repository.js';
+import type { NetworkHasher } from '../privacy/network-hash.js';
+import type { SanctionPayload } from '../shared/protocol.js';
+import { formatIso } from '../shared/time.js';
+import type { ChatServer, ChatSocket } from './types.js';
+
+export interface EnforcementDeps {
+  moderation: ModerationService;
+  chat: ChatService;
+  hashNetwork: NetworkHasher;
+  timezone: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** What a person is told of a sanction. */
+export function sanctionPayload(sanction: Sanction, timezone: string, lifted = false): SanctionPayload {
+  return {
+    kind: sanction.kind,
+    reason: sanction.reason,
+    ...(sanction.endsAt ? { until: formatIso(sanction.endsAt, timezone) } : {}),
+    ...(lifted ? { lifted: true as const } : {}),
+  };
+}
+
+export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps): void {
+  const { moderation, chat, hashNetwork, timezone, logger } = deps;
+  moderation.onSanction((sanction) => {
+    const inForce = isActive(sanction, deps.now());
+    const concerned = localSocketsOf(io, sanction, hashNetwork);
+    for (const socket of concerned) {
+      // After a lift, what still applies (another sanction) is what the person sees.
+      const now = inForce ? sanction : moderation.sanctionOf(socket.data.userId, socket.data.address);
+      socket.emit('sanction', now ? sanctionPayload(now, timezone) : sanctionPayload(sanction, timezone, true));
+    }
+    if (!inForce || sanction.kind !== 'banned') return;
+    // The identity's activity may be held here, on another instance, or by no connection at all (its
+    // grace period): every instance tries, exactly one succeeds.
+    const users = new Set(concerned.map((s) => s.data.userId));
+    if (sanction.userId !== null) users.add(sanction.userId);
+    for (const userId of users) {
+      chat.evict(userId, 'banned').catch((err: unknown) => logger.warn({ err }, 'ending a banned person’s chat failed'));
+    }
+  });
+}
+
+function localSocketsOf(io: ChatServer, sanction: Sanction, hashNetwork: NetworkHasher): ChatSocket[] {
+  const found: ChatSocket[] = [];
+  for (const socket of io.of('/').sockets.values()) {
+    if (sanction.userId !== null && socket.data.userId === sanction.userId) found.push(socket);
+    else if (sanction.networkHash !== null && hashNetwork(socket.data.address) === sanction.networkHash) found.push(socket);
+  }
+  return found;
+}
