@@ -1,0 +1,178 @@
+/**
+ * The safety loop from a chatter's side, with a real server and real sockets: reports (during a chat and
+ * within the window after it), blocks, and sanctions that reach the person — ban, mute, lift, bans by
+ * network, and strikes that escalate by themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import { networkOf } from '../../src/http/client-address.js';
+import { createNetworkHasher } from '../../src/privacy/network-hash.js';
+import { ReportRepository } from '../../src/moderation/report-repository.js';
+import { SanctionRepository } from '../../src/moderation/sanction-repository.js';
+import { connect, eventually, matchedPair, received, request, waitFor } from '../helpers/client.js';
+import { TEST_SECRET } from '../helpers/server.js';
+import { serverSuite } from '../helpers/suite.js';
+
+const REPORT_WINDOW_MS = 800;
+const suite = serverSuite({ config: { moderation: { reportWindowMs: REPORT_WINDOW_MS, strikes: { windowDays: 30, forWarning: 1, forMute: 2, forBan: 3, muteS: 86_400, banS: 604_800 } } } }, async ({ server }) => {
+  await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
+});
+
+type Ack = { ok: boolean; code?: string; report_id?: number; blocked?: boolean };
+
+async function pair() {
+  const { a, b, aId, bId, roomId } = await matchedPair(suite.url);
+  suite.track(a, b);
+  return { a, b, aId, bId, roomId };
+}
+
+async function client(options: Parameters<typeof connect>[1] = {}) {
+  const c = await connect(suite.url, options);
+  suite.track(c.socket);
+  return c;
+}
+
+const reports = () => new ReportRepository(suite.server.database);
+const ban = (userId: string, kind: 'banned' | 'muted' | 'warning' = 'banned') =>
+  suite.server.app.moderation.issue({ userId, networkHash: null, scope: 'identity', kind, reason: `test ${kind}`, createdBy: 'admin' });
+
+describe('report', () => {
+  it('during a chat files a report against the partner with the messages named; the partner is not told', async () => {
+    const { a, b, aId, bId, roomId } = await pair();
+    const bEvents: string[] = [];
+    b.onAny((event: string) => bEvents.push(event));
+    const sent = await request<{ message: { id: number } }>(b, 'send_message', { content: 'something rude' });
+    const ack = await request<Ack>(a, 'report', { reason: 'harassment', message_ids: [sent.message.id], note: '  rude  ' });
+    expect(ack).toMatchObject({ ok: true, report_id: expect.any(Number) });
+    const report = await reports().get(ack.report_id!);
+    expect(report).toMatchObject({ roomId, reporterId: aId, reportedId: bId, reason: 'harassment', note: 'rude', messageIds: [sent.message.id], status: 'open', priority: 0 });
+    // b saw its own message and nothing about the report.
+    await request(a, 'send_message', { content: 'ping' });
+    await eventually(() => expect(bEvents).toEqual(['new_message', 'new_message']));
+  });
+
+  it('a second report on the same room updates the open one; minor and self-harm reports come first', async () => {
+    const { a } = await pair();
+    const first = await request<Ack>(a, 'report', { reason: 'spam' });
+    const second = await request<Ack>(a, 'report', { reason: 'minor', note: 'said they are 14' });
+    expect(second.report_id).toBe(first.report_id);
+    expect(await reports().get(second.report_id!)).toMatchObject({ reason: 'minor', note: 'said they are 14', priority: 1 });
+  });
+
+  it('after the chat it is accepted within the window, then refused with REPORT_WINDOW_CLOSED', async () => {
+    const { a, b, bId } = await pair();
+    await request(b, 'leave_room_event');
+    const ack = await request<Ack>(a, 'report', { reason: 'scam' });
+    expect(ack).toMatchObject({ ok: true });
+    expect((await reports().get(ack.report_id!))?.reportedId).toBe(bId);
+    await eventually(async () => expect(await request<Ack>(a, 'report', { reason: 'spam' })).toMatchObject({ ok: false, code: 'REPORT_WINDOW_CLOSED' }), REPORT_WINDOW_MS * 4, 100);
+  });
+
+  it('only for a room the reporter was in, and only its own messages: NOT_FOUND otherwise', async () => {
+    const { a } = await pair();
+    const other = await pair();
+    const elsewhere = await request<{ message: { id: number } }>(other.a, 'send_message', { content: 'not yours' });
+    expect(await request<Ack>(a, 'report', { reason: 'spam', room_id: other.roomId })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await request<Ack>(a, 'report', { reason: 'spam', message_ids: [elsewhere.message.id] })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const { socket: stranger } = await client();
+    expect(await request<Ack>(stranger, 'report', { reason: 'spam' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it.each([
+    ['an unknown reason', { reason: 'boring' }],
+    ['no reason', {}],
+    ['a note over 500 characters', { reason: 'other', note: 'x'.repeat(501) }],
+    ['a NUL in the note', { reason: 'other', note: 'a\u0000' }],
+    ['message ids that are not numbers', { reason: 'spam', message_ids: ['1'] }],
+    ['an unknown field', { reason: 'spam', extra: true }],
+  ])('with %s is INVALID_PAYLOAD', async (_name, payload) => {
+    const { a } = await pair();
+    expect(await request<Ack>(a, 'report', payload)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+  });
+});
+
+describe('block', () => {
+  it('ends the chat (the partner sees an ordinary goodbye) and the two are never matched again while someone else waits', async () => {
+    const { a, b, aId, bId } = await pair();
+    const partnerLeft = waitFor(b, 'partner_left');
+    const leftRoom = waitFor(a, 'left_room');
+    expect(await request<Ack>(a, 'block')).toEqual({ ok: true, blocked: true });
+    expect(await partnerLeft).toMatchObject({ reason: 'left' });
+    await leftRoom;
+
+    // Both join again; b does not get a, c does.
+    expect(await request(a, 'join_queue')).toMatchObject({ status: 'waiting' });
+    expect(await request(b, 'join_queue')).toMatchObject({ status: 'waiting', waiting_count: 1 });
+    const c = await client();
+    const cAck = await request<{ status: string; room_id: number }>(c.socket, 'join_queue');
+    expect(cAck.status).toBe('matched');
+    const aMatched = received(a, 'matched');
+    await eventually(() => expect(aMatched.map((m) => m.room_id).slice(1)).toEqual([cAck.room_id]));
+    const d = await client();
+    expect(await request(d.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    expect(received(b, 'matched')).toHaveLength(2); // the first chat with a, then d
+    // Still blocked after the caches are rebuilt from the database (as at a restart).
+    expect(suite.server.app.moderation.blockCache.blocked(aId, bId)).toBe(true);
+    expect(await new SanctionRepository(suite.server.database).allBlocks()).toContainEqual({ blockerId: aId, blockedId: bId });
+  });
+});
+
+describe('sanctions', () => {
+  it('a ban reaches the person at once: their chat ends, join and send answer BANNED, and a new connection is told', async () => {
+    const { a, b, bId } = await pair();
+    const told = waitFor(b, 'sanction');
+    const partnerLeft = waitFor(a, 'partner_left');
+    await ban(bId);
+    expect(await told).toMatchObject({ kind: 'banned', reason: 'test banned' });
+    expect(await partnerLeft).toMatchObject({ reason: 'left' });
+    expect(await request<Ack>(b, 'join_queue')).toMatchObject({ ok: false, code: 'BANNED' });
+    expect(await request<Ack>(b, 'send_message', { content: 'hi' })).toMatchObject({ ok: false, code: 'BANNED' });
+    const token = received(b, 'session')[0]?.token;
+    const again = await client({ token });
+    expect(received(again.socket, 'sanction')).toEqual([expect.objectContaining({ kind: 'banned' })]);
+    // The partner is free again.
+    expect(await request(a, 'join_queue')).toMatchObject({ ok: true });
+  });
+
+  it('a mute refuses messages with MUTED and tells until when; the partner still writes; lifting ends it at once', async () => {
+    const { a, b, aId } = await pair();
+    const told = waitFor(a, 'sanction');
+    const sanction = await ban(aId, 'muted');
+    expect(await told).toMatchObject({ kind: 'muted', until: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\+08:00$/) });
+    expect(await request<Ack>(a, 'send_message', { content: 'hi' })).toMatchObject({ ok: false, code: 'MUTED' });
+    expect(await request<Ack>(b, 'send_message', { content: 'hello' })).toMatchObject({ ok: true });
+    const lifted = waitFor(a, 'sanction');
+    await suite.server.app.moderation.lift(sanction.id, 'admin');
+    expect(await lifted).toMatchObject({ kind: 'muted', lifted: true });
+    expect(await request<Ack>(a, 'send_message', { content: 'back' })).toMatchObject({ ok: true });
+  });
+
+  it('a ban by network applies to another identity from the same network, and is lifted again', async () => {
+    const hash = createNetworkHasher(TEST_SECRET)(networkOf('127.0.0.1'));
+    const { a } = await pair();
+    const sanction = await suite.server.app.moderation.issue({ userId: 'somebody', networkHash: hash, scope: 'address', kind: 'banned', reason: 'network', createdBy: 'admin' });
+    try {
+      await eventually(() => expect(received(a, 'sanction')).toEqual([expect.objectContaining({ kind: 'banned' })]));
+      const fresh = await client();
+      expect(await request<Ack>(fresh.socket, 'join_queue')).toMatchObject({ ok: false, code: 'BANNED' });
+    } finally {
+      await suite.server.app.moderation.lift(sanction.id, 'admin');
+    }
+    const after = await client();
+    expect(await request(after.socket, 'join_queue')).toMatchObject({ ok: true });
+  });
+
+  it('strikes escalate by themselves: a warning, then a 24-hour mute, then a 7-day ban, each audited as automatic', async () => {
+    const { socket, session } = await client();
+    const events = received(socket, 'sanction');
+    for (let i = 0; i < 3; i++) await suite.server.app.moderation.strike(session.user_id, 'report');
+    await eventually(() => expect(events.map((e) => e.kind)).toEqual(['warning', 'muted', 'banned']));
+    const bans = (await new SanctionRepository(suite.server.database).of(session.user_id, [], 10)).filter((s) => s.createdBy === 'automatic');
+    expect(bans.map((s) => s.kind).sort()).toEqual(['banned', 'muted', 'warning']);
+    const banned = bans.find((s) => s.kind === 'banned')!;
+    expect(banned.endsAt!.getTime() - banned.startsAt.getTime()).toBe(604_800_000);
+    const audit = await suite.server.database.query<{ detail: { user_id: string } }>("SELECT detail FROM admin_audit_log WHERE action = 'sanction_automatic'");
+    expect(audit.filter((r) => r.detail.user_id === session.user_id)).toHaveLength(3);
+    expect(await request<Ack>(socket, 'join_queue')).toMatchObject({ ok: false, code: 'BANNED' });
+  });
+});
+
