@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <command> [options]`: starts the real server, drives it with forked socket.io-client
  * workers over loopback, prints Markdown tables and writes JSON (and an SVG chart for `messages`) to
- * bench/results/. Commands: messages (default), connections, matching, smoke, profile <file>, chart <json>.
+ * bench/results/. Commands: messages (default), connections, matching, memory, smoke, profile <file>, chart <json>.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { resultsDir, saveResults, writeJson, writeText } from './report.js';
 import { connectionsTable, matchingTable, messagesTables } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching } from './scenarios/matching.js';
+import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
 import { runMessages, type MessagesRun } from './scenarios/messages.js';
 
 const USAGE = `npm run bench -- [command] [options]
@@ -22,6 +23,7 @@ commands:
   messages      throughput/latency ladder (default)
   connections   idle connection ladder, RSS per connection
   matching      N clients join at once; time to all matched, pairing check
+  memory        idle RSS after a first start on empty data and after a restart (--db pglite,postgres)
   smoke         all three with --quick (CI: well under a minute)
   export [...]  admin export benchmark (options: bench/export-bench.ts)
   profile FILE  summarise a .cpuprofile
@@ -33,7 +35,7 @@ options:
                                   [$BENCH_DATABASE_URL or ${DEFAULT_POSTGRES_URL}]
   --steps a,b,c                   messages: offered msg/s; connections: open sockets
   --pairs N                       messages: chatting pairs        [1000, more if a user would pass half its rate limit]
-  --duration S                    seconds per step                                        [messages 60, connections 10]
+  --duration S                    seconds per step; memory: idle seconds before sampling  [messages 60, connections 10, memory 20]
   --hold-last S                   connections: hold of the last step                      [60]
   --drain S                       messages: wait for late acks/deliveries after a step    [10]
   --clients N                     matching: clients                                       [10000]
@@ -48,6 +50,7 @@ options:
   --cpu-prof                      run the server with --cpu-prof and summarise the profile
   --quick                         tiny smoke run
   --keep-db                       keep the bench database / data directory
+  --entry dist|source             memory: npm start's dist/server/main.js, or src/main.ts through tsx  [dist]
   --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
 `;
 
@@ -78,6 +81,7 @@ function parse(argv: string[]) {
       quick: { type: 'boolean' },
       smoke: { type: 'boolean' },
       'keep-db': { type: 'boolean' },
+      entry: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +110,8 @@ async function main(): Promise<number> {
       return connections(values, quick);
     case 'matching':
       return matching(values, quick);
+    case 'memory':
+      return memory(values, quick);
     case 'smoke':
     case 'quick': {
       const results = [await messages(values, true), await connections(values, true), await matching(values, true)];
@@ -235,6 +241,25 @@ async function matching(values: Args, quick: boolean): Promise<number> {
   log(`\n${matchingTable(run)}\n\nresults: ${path}`);
   const c = run.check;
   return run.error || c.oddRooms || c.selfMatches || c.doubleMatches || c.duplicateIdentities ? 1 : 0;
+}
+
+async function memory(values: Args, quick: boolean): Promise<number> {
+  const entry = values.entry ?? 'dist';
+  if (entry !== 'dist' && entry !== 'source') throw new Error(`--entry must be dist or source (got '${entry}')`);
+  const options = {
+    dbs: dbList(values.db),
+    entry: entry as MemoryEntry,
+    settleS: num(values.duration) ?? (quick ? 3 : 20),
+    windowS: quick ? 2 : 10,
+    adminUrl: adminUrl(values),
+    keepDb: Boolean(values['keep-db']),
+    serverEnv: envPairs(values.env),
+  };
+  const startedAt = new Date().toISOString();
+  const runs = await runMemory(options, log);
+  const path = saveResults(`memory-${options.dbs.join('-')}`, { kind: 'memory', startedAt, machine: machineInfo(), options, runs }, { out: values.out, quick });
+  log(`\n${memoryTable(runs)}\n\nresults: ${path}`);
+  return runs.some((r) => r.error !== undefined || r.starts.some((s) => s.exitCode !== 0)) ? 1 : 0;
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
