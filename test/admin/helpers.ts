@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { adminPlugin, type AdminTuning } from '../../src/admin/plugin.js';
 import { createApp, type App } from '../../src/app.js';
@@ -133,7 +134,15 @@ export interface BareAdmin {
 
 /** Only the admin plugin (plus the cookie plugin it relies on) on a bare Fastify, for inject() tests. */
 export async function startBareAdmin(
-  options: { engine?: Engine; tuning?: Partial<AdminTuning>; config?: Partial<Config>; clock?: ManualClock; trustProxy?: boolean } = {},
+  options: {
+    engine?: Engine;
+    tuning?: Partial<AdminTuning>;
+    config?: Partial<Config>;
+    clock?: ManualClock;
+    trustProxy?: boolean;
+    /** Cluster mode's shared Redis for the login limit. */
+    loginLimitRedis?: Redis;
+  } = {},
 ): Promise<BareAdmin> {
   const opened = await openTestDatabase(options.engine ?? 'pglite');
   const { database, log } = countingDatabase(opened.database);
@@ -152,6 +161,7 @@ export async function startBareAdmin(
     logger: silentLogger,
     webDir: stubWebDir(),
     ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(options.loginLimitRedis ? { loginLimitRedis: options.loginLimitRedis } : {}),
   });
   await fastify.ready();
   return {
