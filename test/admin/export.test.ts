@@ -139,4 +139,18 @@ describe.each(ENGINES)('export content (%s)', (engine) => {
       expect(response.headers['content-disposition']).toBeUndefined();
     }
   });
+
+  it('refuses NUL in a filter with 400 before any download starts or any export is audited', async () => {
+    const exportsBefore = (await admin.database.query("SELECT id FROM admin_audit_log WHERE action = 'export'")).length;
+    for (const path of ['/admin/export.csv', '/admin/export.json', '/admin/export.json?format=ndjson&']) {
+      for (const filter of ['q=m3%00', 'user=user2bbbbbbb%00', 'format=json%00']) {
+        const url = `${path}${path.includes('?') ? '' : '?'}${filter}`;
+        const response = await get(url);
+        expect(response.statusCode, url).toBe(400);
+        expect(response.json().message, url).toMatch(/^(q|user|format): must not contain NUL/);
+        expect(response.headers['content-disposition'], url).toBeUndefined();
+      }
+    }
+    expect((await admin.database.query("SELECT id FROM admin_audit_log WHERE action = 'export'")).length).toBe(exportsBefore);
+  });
 });

@@ -125,6 +125,34 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
     }
   });
 
+  it('refuses NUL in any filter with 400 naming the parameter, before the database is asked', async () => {
+    const cases: [string, string][] = [
+      ['?q=hi%00carol', 'q'],
+      ['?user=alice0000000%00', 'user'],
+      ['?q=ok&user=%00', 'user'],
+      ['?q=a&q=b%00', 'q'],
+      ['?status=closed%00', 'status'],
+      ['?from=2026-01-01%00', 'from'],
+      ['?cursor=%00', 'cursor'],
+      ['?limit=1%00', 'limit'],
+    ];
+    for (const [query, name] of cases) {
+      const searchesBefore = admin.queries.count(/FROM chat_rooms/);
+      const response = await admin.fastify.inject({ url: `/admin/api/rooms${query}`, headers: { cookie } });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json(), query).toEqual({ error: 'invalid_request', message: `${name}: must not contain NUL (U+0000) or half of a surrogate pair` });
+      expect(admin.queries.count(/FROM chat_rooms/), query).toBe(searchesBefore);
+    }
+    const conversation = await admin.fastify.inject({ url: `/admin/api/rooms/${ids['A']}?cursor=%00`, headers: { cookie } });
+    expect(conversation.statusCode).toBe(400);
+    expect((await admin.fastify.inject({ url: '/admin/api/audit?cursor=x%00', headers: { cookie } })).statusCode).toBe(400);
+  });
+
+  it('searches for an escaped NUL or undecodable percent-escapes as plain text: no refusal, no match', async () => {
+    expect((await list('?q=%5Cu0000')).rooms).toEqual([]);
+    expect((await list('?q=%ED%A0%80')).rooms).toEqual([]);
+  });
+
   it('opens a conversation with every message, its sender side and time, and audits the view', async () => {
     const response = await admin.fastify.inject({ url: `/admin/api/rooms/${ids['A']}`, headers: { cookie } });
     expect(response.statusCode).toBe(200);
