@@ -14,7 +14,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../storage/database.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
-import { crossSiteReason } from './auth/csrf.js';
+import { refuseCrossSite } from './auth/csrf.js';
 import { requireSession } from './auth/session-cookie.js';
 import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
@@ -68,15 +68,15 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     if (new URLSearchParams(request.url.split('?')[1] ?? '').has('password')) {
       throw new AdminHttpError(400, 'password_in_url', 'A password in the URL is never accepted; POST it to /admin/login');
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      const reason = crossSiteReason(request);
-      if (reason) throw new AdminHttpError(403, 'cross_site_request', `Cross-site request refused (${reason})`);
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') await refuseCrossSite(request);
   });
 
   await registerPageRoutes(app, ctx);
   await registerAuthRoutes(app, ctx);
   await app.register(async (guarded) => {
+    // Reads too: these answers are private conversations. The pages (`GET /admin`) hold no data and stay
+    // reachable from a link on another site.
+    guarded.addHook('onRequest', refuseCrossSite);
     guarded.addHook('preHandler', requireSession(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
     await registerExportRoutes(guarded, ctx);

@@ -39,6 +39,8 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
   let nextAddress = 1;
   const address = () => `10.0.0.${nextAddress++}`;
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const loginFrom = async (ip: string) =>
+    sessionCookie(await admin.fastify.inject({ method: 'POST', url: '/admin/login', headers: from(ip), payload: { password: ADMIN_PASSWORD } }));
 
   it('answers 401 JSON and no data on every API and export without a session', async () => {
     for (const url of PROTECTED_GETS) {
@@ -150,6 +152,37 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     const logout = await admin.fastify.inject({ method: 'POST', url: '/admin/logout', headers: { cookie, origin: 'https://evil.example' } });
     expect(logout.statusCode).toBe(403);
     expect((await admin.fastify.inject({ url: '/admin/api/stats', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('refuses data reads and exports asked by another site (cross-site or same-site) with 403, before anything is read', async () => {
+    const cookie = await loginFrom(address());
+    const get = (url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') =>
+      admin.fastify.inject({ method, url, headers: { host: 'admin.example', cookie, ...headers } });
+    const exportsBefore = (await auditRows(admin)).filter((r) => r.action === 'export').length;
+    for (const url of PROTECTED_GETS) {
+      // A sibling subdomain's page is same-site: the SameSite=Strict cookie goes along, so it must be refused too.
+      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
+        const response = await get(url, headers);
+        expect(response.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(403);
+        expect(response.json()).toMatchObject({ error: 'cross_site_request' });
+        expect(response.headers['content-disposition']).toBeUndefined();
+      }
+    }
+    expect((await get('/admin/api/stats', { 'sec-fetch-site': 'cross-site' }, 'HEAD')).statusCode).toBe(403);
+    expect((await auditRows(admin)).filter((r) => r.action === 'export').length).toBe(exportsBefore);
+  });
+
+  it('serves data to its own pages, typed URLs and bookmarks, and scripts without Sec-Fetch-Site', async () => {
+    const cookie = await loginFrom(address());
+    const get = (url: string, headers: Record<string, string> = {}) => admin.fastify.inject({ url, headers: { host: 'admin.example', cookie, ...headers } });
+    for (const url of PROTECTED_GETS) {
+      const expected = url === '/admin/api/rooms/1' ? 404 : 200;
+      for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}, { 'sec-fetch-site': 'same-origin', origin: 'http://admin.example' }] as Record<string, string>[]) {
+        expect((await get(url, headers)).statusCode, `${url} ${JSON.stringify(headers)}`).toBe(expected);
+      }
+    }
+    // The pages hold no data: a link from another site still opens them.
+    expect((await get('/admin', { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(200);
   });
 
   it('replaces the session a browser still carries when it logs in again', async () => {

@@ -1,9 +1,12 @@
 /**
- * Cross-site request forgery guard for state-changing requests. The SameSite=Strict cookie already keeps
- * the session out of cross-site requests; this check also stops login CSRF (which needs no session) and
- * browsers without SameSite support. A same-origin request passes without any token.
+ * Cross-site request guard, for state-changing requests and for reads of private data. The
+ * SameSite=Strict cookie already keeps the session out of cross-site requests; this check also stops
+ * login CSRF (which needs no session), browsers without SameSite support, and pages of a sibling site
+ * (another subdomain or port is *same-site*: the Strict cookie goes along) embedding an export or an API
+ * answer. A same-origin request passes without any token.
  */
 import type { FastifyRequest } from 'fastify';
+import { AdminHttpError } from '../http-errors.js';
 
 /** `Sec-Fetch-Site` values a browser sends for our own pages or a typed URL. */
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
@@ -22,6 +25,12 @@ export function crossSiteReason(request: FastifyRequest): string | undefined {
   // `request.host` is the Host header, or X-Forwarded-Host behind a trusted proxy.
   if (originHost !== request.host.toLowerCase()) return 'Origin does not match Host';
   return undefined;
+}
+
+/** An onRequest hook answering 403 `cross_site_request` when `crossSiteReason` finds one. */
+export async function refuseCrossSite(request: FastifyRequest): Promise<void> {
+  const reason = crossSiteReason(request);
+  if (reason) throw new AdminHttpError(403, 'cross_site_request', `Cross-site request refused (${reason})`);
 }
 
 function hostOf(origin: string): string | undefined {
