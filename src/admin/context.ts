@@ -16,6 +16,8 @@ export interface AdminTuning {
   loginAttemptsMax: number;
   /** The login rate-limit window. Default 60 s. */
   loginWindowMs: number;
+  /** In cluster mode, a Redis answer about login attempts slower than this counts as none (this instance's count decides). Default 1 s. */
+  loginLimitRedisTimeoutMs: number;
   session: SessionPolicy;
   stats: StatsTiming;
   exportBatch: ExportBatchSizes;

@@ -15,6 +15,7 @@ import type { Database } from '../storage/database.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
 import { refuseCrossSite } from './auth/csrf.js';
+import { loginLimitStore } from './auth/login-limit-store.js';
 import { requireSession } from './auth/session-cookie.js';
 import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
@@ -39,13 +40,14 @@ export interface AdminPluginOptions {
   webDir: string;
   /** Overrides of limits and timings (tests shorten them); defaults in `DEFAULT_ADMIN_TUNING`. */
   tuning?: Partial<AdminTuning>;
-  /** Cluster mode: a Redis client, so failed-login limits count across every instance. */
+  /** Cluster mode: a Redis client, so login limits count across every instance (per instance while it is unreachable). */
   loginLimitRedis?: Redis;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {
   loginAttemptsMax: 5,
   loginWindowMs: 60_000,
+  loginLimitRedisTimeoutMs: 1_000,
   session: DEFAULT_SESSION_POLICY,
   stats: DEFAULT_STATS_TIMING,
   exportBatch: DEFAULT_EXPORT_BATCH,
@@ -56,10 +58,16 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   const ctx = await createContext(options);
   installErrorHandler(app);
   // Registered inside this plugin, so the limiter and the form parser apply to admin routes only.
-  // In cluster mode the counts live in Redis (shared); if Redis is unreachable, logins are not blocked by it.
+  // In cluster mode the counts are shared through Redis; while Redis is unreachable each instance limits alone.
   await app.register(fastifyRateLimit, {
     global: false,
-    ...(options.loginLimitRedis ? { redis: options.loginLimitRedis, skipOnError: true, nameSpace: `${options.config.redisPrefix}admin-login:` } : {}),
+    store: loginLimitStore({
+      clock: ctx.clock,
+      logger: options.logger,
+      redis: options.loginLimitRedis,
+      redisKeyPrefix: `${options.config.redisPrefix}admin-login:`,
+      redisTimeoutMs: ctx.tuning.loginLimitRedisTimeoutMs,
+    }),
   });
   await app.register(fastifyFormbody);
 
