@@ -1,7 +1,8 @@
 /**
  * The CSV export in the original's columns, made for Excel: UTF-8 with a BOM, CRLF records, every field
  * quoted (RFC 4180, so commas, quotes and newlines in messages survive), formula-like cells neutralised
- * with a leading apostrophe, times as `YYYY-MM-DD HH:mm:ss` in the configured zone.
+ * with a leading apostrophe (also behind leading blanks or invisible characters), times as
+ * `YYYY-MM-DD HH:mm:ss` in the configured zone.
  */
 import { stringify } from 'csv-stringify/sync';
 import { formatPlain } from '../shared/time.js';
@@ -11,12 +12,26 @@ export const CSV_HEADER = ['房间ID', '用户1', '用户2', '发送者ID', '消
 const STATUS_ACTIVE = '活跃';
 const STATUS_ENDED = '已结束';
 
+/**
+ * A formula character after leading blanks or invisible characters (spaces, tabs, line breaks, NBSP,
+ * U+3000, zero-width spaces and joiners, the BOM, direction marks, control characters, blank look-alikes):
+ * Excel and LibreOffice skip those and still read a formula.
+ */
+const HIDDEN_FORMULA = /^[\p{White_Space}\p{Cc}\p{Cf}\u034F\u115F\u1160\u2800\u3164\uFFA0]+[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
+
+/** The same apostrophe csv-stringify puts before a leading formula character, for the hidden ones. */
+function neutraliseHiddenFormula(cell: string): string {
+  return HIDDEN_FORMULA.test(cell) ? `'${cell}` : cell;
+}
+
 const CSV_OPTIONS = {
   quoted: true,
   quoted_empty: true,
   record_delimiter: 'windows',
-  // csv-stringify prefixes `'` to cells starting with = + - @ TAB CR (and their full-width forms).
+  // csv-stringify prefixes `'` to cells starting with = + - @ TAB CR (and their full-width forms); it
+  // looks at the first character only, so cells hiding one behind blanks are prefixed first.
   escape_formulas: true,
+  cast: { string: neutraliseHiddenFormula },
 } as const;
 
 /** CSV bytes, one piece per database page: the consumer's pace decides when the next page is read. */

@@ -4,6 +4,7 @@
  * filters, file names and the audit record. Tiny page sizes make rooms span several database pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvExport } from '../../src/admin/export-csv.js';
 import { ENGINES } from './engines.js';
 import { ManualClock, injectLogin, parseCsv, startBareAdmin, type BareAdmin } from './helpers.js';
 
@@ -152,5 +153,53 @@ describe.each(ENGINES)('export content (%s)', (engine) => {
       }
     }
     expect((await admin.database.query("SELECT id FROM admin_audit_log WHERE action = 'export'")).length).toBe(exportsBefore);
+  });
+});
+
+/** Formula characters behind blanks or invisible characters: spreadsheets skip those and still run the formula. */
+const HIDDEN_FORMULAS = [
+  ' =1+2',
+  '   +SUM(A1)',
+  '\u200B=HYPERLINK("https://evil.example","click")',
+  '\u00A0-2+3',
+  '\u3000＝1+1',
+  '\n@SUM(A1)',
+  '\u200D\u200B\u2060 -1',
+  '\u202E=1',
+  '\u0001=1',
+  '\t =1',
+];
+const PLAIN = ['  hello', '\u200Bhi there', 'a=b', ' 3 - 2 = 1', '你好 =)', 'x\u200B=1'];
+/** PGlite reads a text value's leading BOM away, so this one is checked on the CSV writer directly. */
+const BEHIND_BOM = '\uFEFF+cmd|\' /C calc\'!A0';
+
+describe('CSV cells hiding a formula', () => {
+  let admin: BareAdmin;
+
+  beforeAll(async () => {
+    admin = await startBareAdmin({ engine: 'pglite' });
+    const room = await admin.repository.createRoom({ user1Id: 'user1aaaaaaa', user2Id: 'user2bbbbbbb', matchType: 'random', createdAt: new Date('2026-01-02T02:00:00Z') });
+    await admin.repository.appendMessages(
+      [...HIDDEN_FORMULAS, ...PLAIN].map((content, i) => ({ roomId: room.id, senderId: 'user1aaaaaaa', content, createdAt: new Date(Date.parse('2026-01-02T02:00:00Z') + (i + 1) * 1000) })),
+    );
+  });
+  afterAll(async () => admin?.close());
+
+  it('get the same leading apostrophe as a leading formula character, and plain text stays as it was', async () => {
+    const cookie = await injectLogin(admin.fastify);
+    const response = await admin.fastify.inject({ url: '/admin/export.csv', headers: { cookie } });
+    const cells = parseCsv(response.rawPayload.subarray(3).toString('utf8')).slice(1).map((r) => r[4]);
+    expect(cells).toEqual([...HIDDEN_FORMULAS.map((text) => `'${text}`), ...PLAIN]);
+  });
+
+  it('get the apostrophe behind a byte order mark too', async () => {
+    const room = { id: 1, user1_id: 'user1aaaaaaa', user2_id: 'user2bbbbbbb', created_at: new Date(), ended_at: null, is_active: true, end_reason: null };
+    const messages = [BEHIND_BOM, '\uFEFFplain'].map((content, i) => ({ id: i + 1, room_id: 1, sender_id: 'user1aaaaaaa', content, created_at: new Date() }));
+    async function* pages() {
+      yield [{ room, messages, first: true, last: true }];
+    }
+    let text = '';
+    for await (const piece of csvExport(pages(), 'Asia/Shanghai')) text += piece.toString('utf8');
+    expect(parseCsv(text.slice(1)).slice(1).map((r) => r[4])).toEqual([`'${BEHIND_BOM}`, '\uFEFFplain']);
   });
 });
