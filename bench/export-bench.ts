@@ -17,10 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
-import { MemoryActivityRegistry } from '../src/chat/activity-registry.js';
+import { buildSeams } from '../src/composition.js';
 import { defaultConfig } from '../src/config/config.js';
-import { MemoryModerationBus } from '../src/moderation/moderation-bus.js';
-import { MemoryMatchQueue } from '../src/matching/memory-match-queue.js';
 import type { Database } from '../src/storage/database.js';
 import { openPgliteDatabase } from '../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../src/storage/postgres-database.js';
@@ -190,7 +188,8 @@ export async function runExportBench(options: ExportBenchOptions): Promise<Expor
     await database.query('ANALYZE');
     const seedS = (performance.now() - seedStarted) / 1000;
     const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: 'bench-secret-key-long-enough', adminPassword: PASSWORD, logLevel: 'warn' });
-    const app = await createApp(config, { database, matchQueue: new MemoryMatchQueue(), registry: new MemoryActivityRegistry(), moderationBus: new MemoryModerationBus(), logger });
+    const { seams } = await buildSeams({ config, database, logger });
+    const app = await createApp(config, { database, seams, logger });
     try {
       await app.fastify.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -7,65 +7,44 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Server, type ServerOptions } from 'socket.io';
+import { Server } from 'socket.io';
+import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
-import type { ActivityRegistry } from './chat/activity-registry.js';
 import { ChatService } from './chat/chat-service.js';
 import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
+import type { Seams } from './composition.js';
 import type { Config } from './config/config.js';
 import { clientAddressResolver } from './http/client-address.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
-import type { MatchQueue } from './matching/match-queue.js';
-import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
-import type { RateLimiter } from './ratelimit/rate-limiter.js';
-import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
-import { AuditLog } from './admin/audit-log.js';
-import type { ModerationBus } from './moderation/moderation-bus.js';
 import { ModerationService } from './moderation/moderation-service.js';
 import { ReportRepository } from './moderation/report-repository.js';
 import { SanctionRepository } from './moderation/sanction-repository.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
+import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
-import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
+import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
-import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
+import type { ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
 import { MessageWriter } from './storage/message-writer.js';
 
-/** Implementations of the seams, chosen by the caller (main.ts, or a test). The app owns and closes them. */
+/**
+ * What an instance runs on. The seams come from `buildSeams` (src/composition.ts) — alone or in a
+ * cluster; the app closes the database, the caller closes the seams it built.
+ */
 export interface AppDeps {
   database: Database;
-  matchQueue: MatchQueue;
-  registry: ActivityRegistry;
-  /** How moderation changes reach every instance (in-process alone, Redis pub/sub in a cluster). */
-  moderationBus: ModerationBus;
+  seams: Seams;
   logger: Logger;
-  /** Chat storage; default: SQL over `database`. */
-  repository?: ChatRepository;
-  /** Flood-control buckets; default: in this process's memory. */
-  rateLimiter?: RateLimiter;
-  /** Socket.IO adapter (cluster mode: Redis); default: in memory. */
-  adapter?: ServerOptions['adapter'];
-  /** Connected clients everywhere (cluster mode); default: this process's. */
-  onlineCount?: () => Promise<number>;
-  /** Extra readiness checks for `/readyz`, by name (cluster mode: `redis`). */
-  readiness?: Record<string, () => Promise<void>>;
-  /** This instance's id, stamped on its people's activities (cluster mode). */
-  instanceId?: string;
-  /** Cluster mode: Redis for limits kept by plugins (admin login attempts). */
-  sharedRedis?: Redis;
-  /** Whether another instance is alive (cluster mode). */
-  instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
   clock?: Clock;
 }
 
@@ -105,6 +84,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   if (!config.secretKey) throw new Error('createApp needs config.secretKey (main.ts resolves it)');
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
+  const seams = deps.seams;
+  const cluster = seams.mode === 'cluster' ? seams : undefined;
   const signer = createIdentitySigner(config.secretKey);
   const addressOf = clientAddressResolver(config.trustProxy);
 
@@ -141,7 +122,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     // A client that opened a session but never says CONNECT is let go after this.
     connectTimeout: CONNECT_TIMEOUT_MS,
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req, originPolicy) && engineGuard.allowsSession(req)),
-    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   engineGuard.attach(io, fastify.server);
   // Every request of a session is checked, not only its handshake: a later request carries the session id.
@@ -152,13 +133,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, ENGINE_HEADERS));
   const liveStats: LiveStats = {
     // People connected: Socket.IO connections, not bare Engine.IO sessions that never said who they are.
-    onlineCount: deps.onlineCount ?? (async () => io.of('/').sockets.size),
-    waitingCount: () => deps.matchQueue.size(),
+    onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => io.of('/').sockets.size,
+    waitingCount: () => seams.matchQueue.size(),
   };
   const webDir = config.webDir ?? defaultWebDir();
-  const flood = new FloodControl(deps.rateLimiter ?? new MemoryRateLimiter(clock), config.rateLimits);
+  const flood = new FloodControl(seams.rateLimiter, config.rateLimits);
   await registerIdentityRoutes(fastify, { signer, flood, originPolicy, addressOf: (request) => addressOf(request.raw) });
-  await registerPublicRoutes(fastify, { webDir, database: deps.database, readiness: deps.readiness ?? {} });
+  await registerPublicRoutes(fastify, {
+    webDir,
+    database: deps.database,
+    readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
+  });
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -167,17 +152,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     logger,
     webDir,
-    loginLimitRedis: deps.sharedRedis,
+    loginLimitRedis: cluster?.redis,
   });
   await fastify.ready();
 
-  const repository = deps.repository ?? new SqlChatRepository(deps.database);
+  const repository = seams.repository;
   const hashNetwork = createNetworkHasher(config.secretKey);
   const auditLog = new AuditLog(deps.database, clock, config.timezone);
   const moderation = new ModerationService({
     reports: new ReportRepository(deps.database),
     sanctions: new SanctionRepository(deps.database),
-    bus: deps.moderationBus,
+    bus: seams.moderationBus,
     clock,
     logger,
     hashNetwork,
@@ -187,8 +172,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await moderation.start();
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const chat = new ChatService({
-    queue: deps.matchQueue,
-    registry: deps.registry,
+    queue: seams.matchQueue,
+    registry: seams.registry,
     repository,
     writer,
     notifier: new SocketNotifier(io),
@@ -198,8 +183,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     reconnectGraceMs: config.reconnectGraceMs,
     closeGraceMs: config.closeGraceMs,
     avoidFor: (userId) => moderation.avoidFor(userId),
-    instanceId: deps.instanceId,
-    instanceLiveness: deps.instanceLiveness,
+    instanceId: cluster?.instanceId,
+    instanceLiveness: cluster?.presence,
   });
   attachChatGateway(io, {
     chat,

@@ -12,10 +12,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { adminPlugin, type AdminTuning } from '../../src/admin/plugin.js';
 import { createApp, type App } from '../../src/app.js';
-import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { buildSeams } from '../../src/composition.js';
 import type { LiveStats } from '../../src/chat/live-stats.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
-import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { ManualClock } from '../helpers/clock.js';
@@ -98,12 +97,9 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
     webDir: stubWebDir(),
     ...options.config,
   });
-  const app = await createApp(config, {
-    database,
-    matchQueue: new MemoryMatchQueue(),
-    registry: new MemoryActivityRegistry(),
-    logger: options.logger ?? silentLogger,
-  });
+  const logger = options.logger ?? silentLogger;
+  const built = await buildSeams({ config, database, logger });
+  const app = await createApp(config, { database, seams: built.seams, logger });
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -2,12 +2,10 @@
  * A real server on port 0 for tests: the same createApp as production, with a fresh database.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp, type App, type AppDeps } from '../../src/app.js';
-import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { createApp, type App } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { buildSeams, endStaleChats, type SeamOptions } from '../../src/composition.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
-import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
-import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
-import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { openTestDatabase, silentLogger, tempDir, type Engine } from './database.js';
 
@@ -41,7 +39,8 @@ export interface TestServerOptions {
   deps?: TestSeams | ((database: Database) => TestSeams);
 }
 
-export type TestSeams = Partial<Pick<AppDeps, 'matchQueue' | 'registry' | 'repository' | 'clock'>>;
+/** Parts to put in place of those the composition builds, and a clock. */
+export type TestSeams = NonNullable<SeamOptions['replace']> & { clock?: Clock };
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough';
 
@@ -70,19 +69,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     serverUrl: options.postgresServerUrl,
     queryTimeoutMs: options.queryTimeoutMs,
   });
-  await new SqlChatRepository(db.database).endActiveRooms('server_restart', new Date());
   // DATA_DIR holds the generated admin password's file: the test's own directory, never the project's ./data.
   const ownDir = db.dataDir === undefined ? tempDir() : undefined;
   const dataDir = db.dataDir ?? ownDir!.path;
   const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, dataDir, ...options.config });
-  const app = await createApp(config, {
-    database: db.database,
-    matchQueue: new MemoryMatchQueue(),
-    registry: new MemoryActivityRegistry(),
-    moderationBus: new MemoryModerationBus(),
-    logger: silentLogger,
-    ...(typeof options.deps === 'function' ? options.deps(db.database) : options.deps),
-  });
+  const { clock, ...replace } = (typeof options.deps === 'function' ? options.deps(db.database) : options.deps) ?? {};
+  const built = await buildSeams({ config, database: db.database, logger: silentLogger, clock, replace });
+  await endStaleChats(built.seams, db.database, new Date());
+  const app = await createApp(config, { database: db.database, seams: built.seams, logger: silentLogger, ...(clock ? { clock } : {}) });
+  await built.started(app);
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
@@ -93,6 +88,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     databaseUrl: db.url,
     async close({ keepData = false } = {}) {
       await app.close();
+      await built.close();
       if (!keepData) await db.drop();
       ownDir?.remove();
     },

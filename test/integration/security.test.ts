@@ -4,10 +4,8 @@ import pino from 'pino';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { buildSeams } from '../../src/composition.js';
 import { defaultConfig } from '../../src/config/config.js';
-import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
-import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { connect, matchedPair, request, waitFor } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { GENEROUS_LIMITS, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server.js';
@@ -131,13 +129,10 @@ describe('logs', () => {
     let output = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((output += chunk.toString()), done()) });
     const db = await openTestDatabase('pglite');
-    const app = await createApp(defaultConfig({ secretKey: TEST_SECRET, logLevel: 'debug', rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 2, messagesPerS: 1 } }), {
-      database: db.database,
-      matchQueue: new MemoryMatchQueue(),
-      registry: new MemoryActivityRegistry(),
-      moderationBus: new MemoryModerationBus(),
-      logger: pino({ level: 'trace' }, sink),
-    });
+    const config = defaultConfig({ secretKey: TEST_SECRET, logLevel: 'debug', rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 2, messagesPerS: 1 } });
+    const logger = pino({ level: 'trace' }, sink);
+    const { seams } = await buildSeams({ config, database: db.database, logger });
+    const app = await createApp(config, { database: db.database, seams, logger });
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     try {

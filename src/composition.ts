@@ -1,0 +1,159 @@
+/**
+ * The one place that picks implementations: the seams of one instance alone (everything in this
+ * process's memory) or of a cluster (Redis: shared queue, registry, rate limits, moderation events,
+ * Socket.IO adapter, presence). `main.ts` and every test helper build their seams here, so nothing falls
+ * back to an in-memory part by accident; `close()` releases everything it made.
+ */
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ServerOptions } from 'socket.io';
+import type { App } from './app.js';
+import { MemoryActivityRegistry, type ActivityRegistry } from './chat/activity-registry.js';
+import { RedisActivityRegistry } from './chat/redis-activity-registry.js';
+import { systemClock, type Clock } from './clock.js';
+import { ClusterPresence } from './cluster/cluster-presence.js';
+import { connectRedis, waitUntilReady, type RedisClients } from './cluster/redis-clients.js';
+import { StreamTrimmer } from './cluster/stream-trimmer.js';
+import type { Config } from './config/config.js';
+import type { MatchQueue } from './matching/match-queue.js';
+import { MemoryMatchQueue } from './matching/memory-match-queue.js';
+import { RedisMatchQueue } from './matching/redis-match-queue.js';
+import { MemoryModerationBus, RedisModerationBus, type ModerationBus } from './moderation/moderation-bus.js';
+import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
+import type { RateLimiter } from './ratelimit/rate-limiter.js';
+import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
+import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
+import type { Database } from './storage/database.js';
+import { MemoryChatRepository } from './storage/memory-chat-repository.js';
+
+interface CommonSeams {
+  matchQueue: MatchQueue;
+  registry: ActivityRegistry;
+  rateLimiter: RateLimiter;
+  moderationBus: ModerationBus;
+  repository: ChatRepository;
+}
+
+/** One process is the whole service. */
+export interface SingleProcessSeams extends CommonSeams {
+  mode: 'single';
+}
+
+/** One instance of several sharing Redis (and one PostgreSQL). */
+export interface ClusterSeams extends CommonSeams {
+  mode: 'cluster';
+  instanceId: string;
+  adapter: NonNullable<ServerOptions['adapter']>;
+  /** Limits kept by plugins (admin login attempts). */
+  redis: Redis;
+  presence: ClusterPresence;
+}
+
+export type Seams = SingleProcessSeams | ClusterSeams;
+
+export interface BuiltSeams {
+  seams: Seams;
+  /** Once the app exists: joins the cluster's presence (announcing, adopting a dead instance's people). */
+  started(app: App): Promise<void>;
+  /** Releases what was built (Redis connections, timers). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface SeamOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  clock?: Clock;
+  /** Tests only: put a slowed-down or observed part in place of one built here. */
+  replace?: Partial<CommonSeams>;
+}
+
+/** Chat storage: the database, or (benchmarks measuring what durability costs) memory only. */
+function chatRepository(config: Config, database: Database, logger: Logger): ChatRepository {
+  if (config.chatStorage === 'database') return new SqlChatRepository(database);
+  logger.warn('CHAT_STORAGE=memory: chats and messages are NOT stored durably (benchmark mode); the admin sees none of them');
+  return new MemoryChatRepository();
+}
+
+export async function buildSeams(options: SeamOptions): Promise<BuiltSeams> {
+  return options.config.redisUrl ? clusterSeams(options, options.config.redisUrl) : singleProcessSeams(options);
+}
+
+function singleProcessSeams({ config, database, logger, clock = systemClock, replace = {} }: SeamOptions): BuiltSeams {
+  const seams: SingleProcessSeams = {
+    mode: 'single',
+    matchQueue: new MemoryMatchQueue(),
+    registry: new MemoryActivityRegistry(),
+    rateLimiter: new MemoryRateLimiter(clock),
+    moderationBus: new MemoryModerationBus(),
+    repository: chatRepository(config, database, logger),
+    ...replace,
+  };
+  return { seams, started: async () => undefined, close: async () => undefined };
+}
+
+async function clusterSeams({ config, database, logger, clock = systemClock, replace = {} }: SeamOptions, redisUrl: string): Promise<BuiltSeams> {
+  const redis: RedisClients = connectRedis(redisUrl, logger);
+  await waitUntilReady(redis.command, 30_000);
+  await waitUntilReady(redis.eventsSub, 30_000);
+  const instanceId = randomUUID();
+  const prefix = config.redisPrefix;
+  const registry = new RedisActivityRegistry(redis.command, redis.eventsSub, prefix, instanceId, logger);
+  await registry.start();
+  const matchQueue = new RedisMatchQueue(redis.command, prefix);
+  const presence = new ClusterPresence({ redis: redis.command, prefix, instanceId, registry, queue: matchQueue, logger });
+  const streamName = `${prefix}socket.io`;
+  const trimmer = new StreamTrimmer({ redis: redis.command, stream: streamName, retentionMs: config.redisStreamRetentionMs, intervalMs: 5_000, logger });
+  trimmer.start();
+  const seams: ClusterSeams = {
+    mode: 'cluster',
+    instanceId,
+    matchQueue,
+    registry,
+    rateLimiter: new RedisRateLimiter(redis.command, prefix, clock, logger),
+    moderationBus: new RedisModerationBus(redis.command, redis.eventsSub, prefix, logger),
+    repository: chatRepository(config, database, logger),
+    // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
+    // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
+    adapter: createAdapter(redis.adapterPub, {
+      streamName,
+      channelPrefix: streamName,
+      maxLen: 100_000,
+      heartbeatInterval: 1_000,
+      heartbeatTimeout: 3_000,
+    }),
+    redis: redis.command,
+    presence,
+    ...replace,
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    seams,
+    async started(app) {
+      await presence.start({
+        // People connected here: Socket.IO connections, not bare Engine.IO sessions.
+        localConnections: () => app.io.of('/').sockets.size,
+        adopt: (userId, activity) => app.chat.adopt(userId, activity),
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        trimmer.stop();
+        await presence.stop();
+        await redis.quit();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Chats marked active in the database whose people no instance knows were cut off by a stop: closed at
+ * start by the first instance (alone in its cluster). Returns how many.
+ */
+export async function endStaleChats(seams: Seams, database: Database, now: Date): Promise<number> {
+  if (seams.mode === 'cluster' && !(await seams.presence.alone())) return 0;
+  return new SqlChatRepository(database).endActiveRooms('server_restart', now);
+}
