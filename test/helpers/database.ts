@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
+import { inject } from 'vitest';
 import type { Database } from '../../src/storage/database.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
@@ -27,6 +28,8 @@ export async function openTestDatabase(
 ): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
+    // A fresh database is a copy of the run's migrated template (test/support/global-setup.ts).
+    if (!options.dataDir) cpSync(inject('pgliteTemplate'), dir.path, { recursive: true });
     const database = await openPgliteDatabase(dir.path);
     await database.migrate();
     return { database, dataDir: dir.path, drop: async () => { await database.close(); dir.remove(); } };
