@@ -1,0 +1,67 @@
+/**
+ * The safety loop across instances (two complete instances in this process over one Redis and one
+ * PostgreSQL): a ban issued on one reaches a person connected to the other within seconds, and a block
+ * made on one keeps the two apart on the shared queue.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { hasPostgres, hasRedis } from '../helpers/services.js';
+
+const available = hasRedis() && hasPostgres();
+
+describe.skipIf(!available)('moderation across two instances', () => {
+  let cluster: InProcessCluster;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    cluster = await startInProcessCluster(2);
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await cluster?.close();
+  });
+
+  async function client(instance: number) {
+    const c = await connect(cluster.instances[instance]!.url);
+    sockets.push(c.socket);
+    return c;
+  }
+
+  it('a ban issued on instance A reaches a person chatting on instance B within 2 s, and ends the chat', async () => {
+    const [a, b] = cluster.instances as [typeof cluster.instances[0], typeof cluster.instances[0]];
+    const onA = await client(0);
+    const onB = await client(1);
+    await request(onA.socket, 'join_queue');
+    const matched = waitFor(onA.socket, 'matched');
+    expect(await request(onB.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await matched;
+
+    const told = waitFor(onB.socket, 'sanction', 2_000);
+    const partnerLeft = waitFor(onA.socket, 'partner_left', 2_000);
+    await a.app.moderation.issue({ userId: onB.session.user_id, networkHash: null, scope: 'identity', kind: 'banned', reason: 'cluster', createdBy: 'admin' });
+    expect(await told).toMatchObject({ kind: 'banned', reason: 'cluster' });
+    expect(await partnerLeft).toMatchObject({ reason: 'left' });
+    expect(await request(onB.socket, 'join_queue')).toMatchObject({ ok: false, code: 'BANNED' });
+    expect(b.app.moderation.sanctionCache.size).toBeGreaterThan(0);
+  });
+
+  it('a block made on one instance keeps the two apart on the shared queue, while a third person is matched', async () => {
+    const onA = await client(0);
+    const onB = await client(1);
+    await request(onA.socket, 'join_queue');
+    const matched = waitFor(onA.socket, 'matched');
+    expect(await request(onB.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await matched;
+    expect(await request(onB.socket, 'block')).toMatchObject({ ok: true });
+    await waitFor(onA.socket, 'partner_left');
+    // Instance A learns of the block through Redis.
+    await eventually(() => expect(cluster.instances[0]!.app.moderation.blockCache.blocked(onA.session.user_id, onB.session.user_id)).toBe(true), 2_000);
+
+    expect(await request(onA.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    expect(await request(onB.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    const third = await client(0);
+    expect(await request(third.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await eventually(() => expect(received(onA.socket, 'matched')).toHaveLength(2));
+    expect(received(onB.socket, 'matched')).toHaveLength(1);
+  });
+});
