@@ -44,7 +44,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     // A waits alone, then B arrives and both are in the same chat.
     await a.getByTestId('start-btn').click();
     await visible(a.getByTestId('waiting-screen'));
-    await expect.poll(text(a.getByTestId('waiting-count')), until).toMatch(/^当前有 \d+ 人在等待$/);
+    await expect.poll(text(a.getByTestId('waiting-count')), until).toMatch(/^另有 \d+ 人在等待$/);
     await b.screenshot({ path: resolve(screenshotDir, 'start-mobile.png') });
     await a.screenshot({ path: resolve(screenshotDir, 'waiting-desktop.png') });
     await a.getByTestId('cancel-btn').click(); // changes their mind, then queues again
@@ -186,7 +186,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(page.getByTestId('start-btn')), until).toBe('Start matching');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getByTestId('lang-switch').inputValue()).toBe('en');
-    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^Your ID: [0-9a-z]{8,16}$/);
+    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^\s*Your ID: [0-9a-z]{8,16}\s+New identity\s*$/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.screenshot({ path: resolve(screenshotDir, 'start-360-en.png') });
   });

@@ -46,6 +46,8 @@ export function chatPageDriver(waitMs: number) {
  * the options name another `locale`.
  */
 export function browserSuite(serverOptions: TestServerOptions): {
+  /** The suite's server (inside tests and hooks): its app and database, e.g. to issue a sanction. */
+  readonly server: TestServer;
   readonly url: string;
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 } {
@@ -62,6 +64,10 @@ export function browserSuite(serverOptions: TestServerOptions): {
     await server?.close();
   }, 30_000);
   return {
+    get server() {
+      if (!server) throw new Error('the server starts in beforeAll');
+      return server;
+    },
     get url() {
       return server!.url;
     },

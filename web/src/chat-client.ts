@@ -10,10 +10,13 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   AckResponse,
+  BlockResult,
   ClientToServerEvents,
   HandshakeAuth,
   JoinQueueResult,
   LeaveRoomResult,
+  ReportPayload,
+  ReportResult,
   SendMessageResult,
   ServerToClientEvents,
 } from '../../src/shared/protocol.js';
@@ -62,6 +65,10 @@ export interface ChatClient {
   /** Sends a message, and again with the same `cid` when no answer comes in time. */
   sendMessage(content: string, cid: string): Promise<Result<SendMessageResult>>;
   leaveRoom(): Promise<Result<LeaveRoomResult>>;
+  /** Reports the partner of a chat (the server never tells them). */
+  report(payload: ReportPayload): Promise<Result<ReportResult>>;
+  /** Blocks the partner of a chat for good; a live chat with them ends. */
+  block(roomId: number): Promise<Result<BlockResult>>;
 }
 
 /**
@@ -194,6 +201,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     leaveRoom() {
       return request<LeaveRoomResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_room_event', {}, ack));
+    },
+    report(payload) {
+      return request<ReportResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('report', payload, ack));
+    },
+    block(roomId) {
+      return request<BlockResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('block', { room_id: roomId }, ack));
     },
   };
 }

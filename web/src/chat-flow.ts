@@ -7,6 +7,9 @@
  * A lost connection does not end anything: the server keeps the chat for a grace period, the page keeps
  * the chat screen with sending disabled, and on return `matched {resumed}` plus the missed messages put
  * it back where it was.
+ *
+ * Sanctions (shown by sanction-notices.ts) restrict it: no joining while banned (the server has ended
+ * the chat or wait), no sending while muted; a BANNED or MUTED answer shows the notice.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
@@ -18,6 +21,8 @@ import { createResumeWatch } from './resume-watch.js';
 import { createSlowSends } from './slow-sends.js';
 import type { Screens } from './screens.js';
 import type { Toast } from './toast.js';
+import type { ChatState } from './safety-actions.js';
+import type { Restrictions } from './sanction-notices.js';
 import type { EndReason } from '../../src/shared/protocol.js';
 
 export interface ChatFlowViews {
@@ -33,6 +38,10 @@ export interface ChatFlowViews {
   leaveButton: HTMLButtonElement;
   /** Asks before leaving a live chat. */
   confirmLeave(): boolean;
+  /** The chat on screen changed (null: none), for Report and Block. */
+  chatChanged(state: ChatState | null): void;
+  /** A request was refused because of a sanction. */
+  sanctioned(code: 'BANNED' | 'MUTED'): void;
 }
 
 export interface ChatFlow {
@@ -48,6 +57,10 @@ export interface ChatFlow {
   lastMessageId(): number | undefined;
   /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
   ownsActivity(): boolean;
+  /** The person blocked the partner of `roomId`: if that chat is going on, it is over (as after leaving). */
+  blocked(roomId: number): void;
+  /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */
+  setRestrictions(restrictions: Restrictions): void;
 }
 
 const END_TEXT: Record<EndReason, TextKey> = {
@@ -77,6 +90,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let linked = false;
   let online = false;
   let myUserId: string | null = null;
+  let restrictions: Restrictions = { banned: false, muted: false };
   /**
    * A text whose send failed, given back to the input, and its cid: sending that same text again reuses
    * the cid, so a send that did reach the server (an ack lost to a timeout) is not stored twice.
@@ -85,7 +99,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const sends = createSlowSends(() => refreshComposer());
   const countdown = createPartnerCountdown(messages);
 
-  const fail = (res: Result & { ok: false }): void => toast.show(errorText(res));
+  const fail = (res: Result & { ok: false }): void => {
+    // The ban notice or mute banner says it, with the reason and until when.
+    if (res.code === 'BANNED' || res.code === 'MUTED') views.sanctioned(res.code);
+    else toast.show(errorText(res));
+  };
 
   const resume = createResumeWatch({
     busy: () => phase === 'waiting' || (phase === 'chat' && chatLive) || (phase === 'start' && resume.reloadedFrom !== null),
@@ -101,8 +119,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   const refreshComposer = (): void => {
     const live = phase === 'chat' && chatLive;
-    composer.setEnabled(live && linked);
-    if (!live) composer.setStatus('ready');
+    const allowed = !restrictions.banned && !restrictions.muted;
+    composer.setEnabled(live && linked && allowed);
+    if (!live || !allowed) composer.setStatus('ready');
     else if (!linked) composer.setStatus('offline');
     else if (retry && composer.text() === retry.text) composer.setStatus('failed');
     else composer.setStatus(sends.slow ? 'sending' : 'ready');
@@ -116,6 +135,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.remember(null);
     refreshComposer();
     screens.show('start');
+    views.chatChanged(null);
   };
 
   const showWaiting = (): void => {
@@ -126,6 +146,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.waitingCount.hidden = true;
     resume.remember('waiting');
     screens.show('waiting');
+    views.chatChanged(null);
   };
 
   const showWaitingCount = (count: number): void => {
@@ -150,6 +171,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.remember('chat');
     refreshComposer();
     screens.show('chat');
+    views.chatChanged({ roomId: id, live: true });
     composer.focus();
   };
 
@@ -162,6 +184,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.addSystem('reconnected');
     resume.remember('chat');
     refreshComposer();
+    if (roomId !== null) views.chatChanged({ roomId, live: true });
   };
 
   const endChat = (key: TextKey): void => {
@@ -172,12 +195,14 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     refreshComposer();
     views.endedBar.hidden = false;
     setText(views.leaveButton, 'backHome');
+    if (roomId !== null) views.chatChanged({ roomId, live: false });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
   };
 
   let joining = false;
   const join = async (): Promise<void> => {
+    if (restrictions.banned) return views.sanctioned('BANNED');
     showWaiting();
     joining = true;
     const res = await client.joinQueue().finally(() => (joining = false));
@@ -309,6 +334,14 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     },
     ownsActivity() {
       return resume.owns;
+    },
+    blocked(blockedRoom) {
+      if (phase === 'chat' && chatLive && roomId === blockedRoom) showStart();
+    },
+    setRestrictions(next) {
+      restrictions = next;
+      if (next.banned && phase !== 'start') showStart();
+      else refreshComposer();
     },
     lastMessageId() {
       if (phase === 'chat' && chatLive) return messages.lastId();

@@ -45,6 +45,41 @@ const zh = {
   statusReconnecting: '重新连接中…',
   charCount: '已输入字数',
   language: '语言',
+  report: '举报',
+  block: '屏蔽',
+  blocked: '已屏蔽',
+  close: '关闭',
+  reportTitle: '举报对方',
+  reportLead: '对方不会知道你举报了 TA。',
+  reportReason: '举报原因',
+  reasonSpam: '垃圾信息',
+  reasonHarassment: '骚扰',
+  reasonSexual: '色情内容',
+  reasonMinor: '涉及未成年人',
+  reasonHate: '仇恨言论',
+  reasonScam: '诈骗',
+  reasonSelfHarm: '自残或轻生',
+  reasonOther: '其他',
+  reportNote: '补充说明（可选）',
+  reportMessages: '附上对方的消息（可选）',
+  reportNoMessages: '对方在这次聊天中还没有发过消息',
+  reportSubmit: '提交举报',
+  reportPickReason: '请选择举报原因',
+  reportDone: '已举报，我们会尽快处理',
+  blockTitle: '屏蔽对方？',
+  blockLead: '屏蔽后你们将不会再被匹配',
+  blockEndsChat: '当前聊天会随即结束。',
+  blockDone: '已屏蔽，你们不会再被匹配',
+  banTitle: '你已被封禁',
+  banBody: '封禁期间不能匹配，也不能发送消息。',
+  sanctionReason: '原因：',
+  bannedUntil: '封禁至 {n}',
+  bannedForever: '封禁期限：永久',
+  mutedUntil: '你已被禁言，{n} 前不能发送消息',
+  mutedForever: '你已被永久禁言，不能发送消息',
+  mutedNow: '你已被禁言，暂时不能发送消息',
+  warningTitle: '你收到了一次警告',
+  dismiss: '知道了',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -87,6 +122,41 @@ const en: Record<TextKey, string> = {
   statusReconnecting: 'Reconnecting…',
   charCount: 'Characters typed',
   language: 'Language',
+  report: 'Report',
+  block: 'Block',
+  blocked: 'Blocked',
+  close: 'Close',
+  reportTitle: 'Report this person',
+  reportLead: 'They will not be told that you reported them.',
+  reportReason: 'Reason',
+  reasonSpam: 'Spam',
+  reasonHarassment: 'Harassment',
+  reasonSexual: 'Sexual content',
+  reasonMinor: 'Involves a minor',
+  reasonHate: 'Hate speech',
+  reasonScam: 'Scam or fraud',
+  reasonSelfHarm: 'Self-harm or suicide',
+  reasonOther: 'Other',
+  reportNote: 'Note (optional)',
+  reportMessages: 'Include their messages (optional)',
+  reportNoMessages: 'They have not sent any messages in this chat',
+  reportSubmit: 'Send report',
+  reportPickReason: 'Please choose a reason',
+  reportDone: 'Reported — thank you, we will look into it',
+  blockTitle: 'Block this person?',
+  blockLead: 'You will never be matched with this person again',
+  blockEndsChat: 'This chat ends now.',
+  blockDone: 'Blocked — you will not be matched again',
+  banTitle: 'You have been banned',
+  banBody: 'While the ban lasts you cannot match or send messages.',
+  sanctionReason: 'Reason: ',
+  bannedUntil: 'Banned until {n}',
+  bannedForever: 'Banned permanently',
+  mutedUntil: 'You are muted and cannot send messages until {n}',
+  mutedForever: 'You are muted permanently and cannot send messages',
+  mutedNow: 'You are muted and cannot send messages for now',
+  warningTitle: 'You have received a warning',
+  dismiss: 'Got it',
 };
 
 /** Error codes the page itself produces, next to the server's. */
@@ -138,4 +208,21 @@ export function errorText({ code, message, retry_after_ms: retryAfterMs }: Error
   if (code === 'TIMEOUT') return clientErrors[getLang()].TIMEOUT;
   if (isServerCode(code)) return serverErrorText[getLang()][code];
   return message && message.length > 0 ? message : serverErrorText[getLang()].INTERNAL_ERROR;
+}
+
+/**
+ * Sets an element's text to a text of the page (with `{n}`), marked so that a later language switch
+ * re-renders it; `null` shows `raw` as is instead (e.g. a reason a moderator typed).
+ */
+export function showText(el: HTMLElement, key: TextKey | null, n?: number | string, raw = ''): void {
+  if (key === null) {
+    delete el.dataset['i18n'];
+    delete el.dataset['i18nN'];
+    el.textContent = raw;
+    return;
+  }
+  el.dataset['i18n'] = key;
+  if (n === undefined) delete el.dataset['i18nN'];
+  else el.dataset['i18nN'] = String(n);
+  el.textContent = t(key, { n });
 }

@@ -1,4 +1,5 @@
 /** Composition of the chat page: finds the elements, builds the parts, wires them together. */
+import { createBlockDialog } from './block-dialog.js';
 import { createChatClient } from './chat-client.js';
 import { createChatFlow, type ChatFlow } from './chat-flow.js';
 import { createComposer } from './composer.js';
@@ -6,6 +7,9 @@ import { showConnectionState } from './connection-status.js';
 import { byTestId } from './dom.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
 import { createMessageList } from './message-list.js';
+import { createReportDialog } from './report-dialog.js';
+import { createSafetyActions } from './safety-actions.js';
+import { createSanctionNotices } from './sanction-notices.js';
 import { createScreens } from './screens.js';
 import { createToast } from './toast.js';
 
@@ -52,13 +56,51 @@ const client = createChatClient({
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
 
+const messages = createMessageList(byTestId('message-list', HTMLElement));
+const startButton = byTestId('start-btn', HTMLButtonElement);
+const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
+
+// Report and Block; the person reported or blocked is never told.
+const safety = createSafetyActions(
+  { report: byTestId('report-btn', HTMLButtonElement), block: byTestId('block-btn', HTMLButtonElement) },
+  { report: byTestId('ended-report-btn', HTMLButtonElement), block: byTestId('ended-block-btn', HTMLButtonElement) },
+  {
+    report: createReportDialog(byTestId('report-dialog', HTMLDialogElement), (payload) => client.report(payload), toast),
+    block: createBlockDialog(
+      byTestId('block-dialog', HTMLDialogElement),
+      (roomId) => client.block(roomId),
+      (roomId) => {
+        safety.blocked(roomId);
+        flow?.blocked(roomId);
+      },
+      toast,
+    ),
+  },
+  messages,
+);
+
+const sanctions = createSanctionNotices(
+  {
+    screens: byTestId('screens', HTMLElement),
+    banScreen: byTestId('ban-screen', HTMLElement),
+    muteBanner: byTestId('mute-banner', HTMLElement),
+    warning: byTestId('warning-notice', HTMLElement),
+    joinButtons: [startButton, newChatButton],
+  },
+  (restrictions) => {
+    if (restrictions.banned) safety.closeDialogs();
+    flow?.setRestrictions(restrictions);
+  },
+);
+client.on('sanction', (payload) => sanctions.apply(payload));
+
 flow = createChatFlow(client, {
   screens: createScreens({
     start: byTestId('start-screen', HTMLElement),
     waiting: byTestId('waiting-screen', HTMLElement),
     chat: byTestId('chat-screen', HTMLElement),
   }),
-  messages: createMessageList(byTestId('message-list', HTMLElement)),
+  messages,
   composer,
   toast,
   myId: byTestId('my-id', HTMLElement),
@@ -66,13 +108,15 @@ flow = createChatFlow(client, {
   endedBar: byTestId('chat-ended', HTMLElement),
   leaveButton: byTestId('leave-btn', HTMLButtonElement),
   confirmLeave: () => window.confirm(t('leaveConfirm')),
+  chatChanged: (state) => safety.chatChanged(state),
+  sanctioned: (code) => sanctions.refused(code),
 });
 
 const { start, cancel, leave, newChat } = flow;
-byTestId('start-btn', HTMLButtonElement).addEventListener('click', start);
+startButton.addEventListener('click', start);
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
 byTestId('leave-btn', HTMLButtonElement).addEventListener('click', leave);
-byTestId('new-chat-btn', HTMLButtonElement).addEventListener('click', newChat);
+newChatButton.addEventListener('click', newChat);
 
 // A brand-new identity (cookie) from the server; the connection is opened again to use it.
 byTestId('new-identity-btn', HTMLButtonElement).addEventListener('click', () => {

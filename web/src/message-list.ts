@@ -22,6 +22,8 @@ export interface MessageList {
   addSystem(key: TextKey): SystemNote;
   /** Highest message id shown, 0 when none. */
   lastId(): number;
+  /** The partner's messages shown, in id order: what a report can name. */
+  partnerMessages(): ChatMessage[];
 }
 
 /** How close to the bottom (px) still counts as "reading the latest", so new messages scroll into view. */
@@ -45,6 +47,7 @@ function renderMessage(message: ChatMessage, own: boolean): HTMLElement {
 
 export function createMessageList(list: HTMLElement): MessageList {
   const seen = new Set<number>();
+  const fromPartner: ChatMessage[] = [];
   let lastId = 0;
 
   const place = (item: HTMLElement, before: Element | null, forceScroll: boolean): void => {
@@ -64,12 +67,14 @@ export function createMessageList(list: HTMLElement): MessageList {
   return {
     clear() {
       seen.clear();
+      fromPartner.length = 0;
       lastId = 0;
       list.replaceChildren();
     },
     addMessage(message, own) {
       if (seen.has(message.id)) return;
       seen.add(message.id);
+      if (!own) fromPartner.push(message);
       const before = message.id > lastId ? null : firstAfter(message.id);
       lastId = Math.max(lastId, message.id);
       place(renderMessage(message, own), before, own);
@@ -101,5 +106,6 @@ export function createMessageList(list: HTMLElement): MessageList {
       };
     },
     lastId: () => lastId,
+    partnerMessages: () => [...fromPartner].sort((a, b) => a.id - b.id),
   };
 }

@@ -1,0 +1,45 @@
+/**
+ * A modal `<dialog>`: shown over the page (the browser makes the rest inert and puts focus inside),
+ * closed by Escape (the browser's `cancel`), a tap on the backdrop or its own buttons; focus then goes
+ * back to the button that opened it, when that one is still on screen.
+ */
+export interface Modal {
+  open(opener: HTMLElement | null): void;
+  close(): void;
+  readonly isOpen: boolean;
+  /** Called whenever the dialog closes, however it was closed. */
+  onClose(handler: () => void): void;
+}
+
+export function createModal(dialog: HTMLDialogElement): Modal {
+  let opener: HTMLElement | null = null;
+  const closeHandlers: (() => void)[] = [];
+
+  // The dialog has no padding of its own, so a click that lands on the element itself is on the backdrop.
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  dialog.addEventListener('close', () => {
+    for (const handler of closeHandlers) handler();
+    const back = opener;
+    opener = null;
+    if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled')) back.focus();
+  });
+
+  return {
+    open(from) {
+      if (dialog.open) return;
+      opener = from;
+      dialog.showModal();
+    },
+    close() {
+      if (dialog.open) dialog.close();
+    },
+    get isOpen() {
+      return dialog.open;
+    },
+    onClose(handler) {
+      closeHandlers.push(handler);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Report and Block for the chat on screen: in the chat header while it goes on, on the chat-ended bar
+ * once it is over — Report only while the server still takes reports of it (REPORT_WINDOW_MS after the
+ * end, 2 minutes by default; a late one is refused with REPORT_WINDOW_CLOSED anyway), Block until done.
+ */
+import type { BlockDialog } from './block-dialog.js';
+import type { MessageList } from './message-list.js';
+import type { ReportDialog } from './report-dialog.js';
+
+/** The server's default REPORT_WINDOW_MS; the page learns the end a moment after the server, never before. */
+const REPORT_WINDOW_MS = 2 * 60_000;
+
+/** The chat on screen: going on, or over (its messages still shown). */
+export interface ChatState {
+  roomId: number;
+  live: boolean;
+}
+
+export interface SafetyButtons {
+  report: HTMLButtonElement;
+  block: HTMLButtonElement;
+}
+
+export interface SafetyActions {
+  /** The chat on screen changed; null: no chat on screen (start, waiting). */
+  chatChanged(state: ChatState | null): void;
+  /** The partner of `roomId` was blocked. */
+  blocked(roomId: number): void;
+  /** Closes any open dialog (e.g. a ban covers the page). */
+  closeDialogs(): void;
+}
+
+export function createSafetyActions(
+  header: SafetyButtons,
+  endedBar: SafetyButtons,
+  dialogs: { report: ReportDialog; block: BlockDialog },
+  messages: MessageList,
+): SafetyActions {
+  let chat: ChatState | null = null;
+  let reportOpen = false;
+  let blockedRoom: number | null = null;
+  let windowTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const render = (): void => {
+    const live = chat?.live === true;
+    const blocked = chat !== null && chat.roomId === blockedRoom;
+    header.report.hidden = !live;
+    header.block.hidden = !live || blocked;
+    endedBar.report.hidden = live || chat === null || !reportOpen;
+    endedBar.block.hidden = live || chat === null || blocked;
+  };
+
+  const openReport = (opener: HTMLButtonElement): void => {
+    if (chat) dialogs.report.open({ roomId: chat.roomId, partnerMessages: messages.partnerMessages() }, opener);
+  };
+  const openBlock = (opener: HTMLButtonElement): void => {
+    if (chat) dialogs.block.open({ roomId: chat.roomId, live: chat.live }, opener);
+  };
+  for (const buttons of [header, endedBar]) {
+    buttons.report.addEventListener('click', () => openReport(buttons.report));
+    buttons.block.addEventListener('click', () => openBlock(buttons.block));
+  }
+
+  return {
+    chatChanged(next) {
+      const sameRoom = next !== null && next.roomId === chat?.roomId;
+      if (!sameRoom) {
+        dialogs.report.close();
+        dialogs.block.close();
+      }
+      const endedNow = next !== null && !next.live && !(sameRoom && chat?.live === false);
+      if (next === null || next.live || endedNow) clearTimeout(windowTimer);
+      if (next === null || next.live) reportOpen = true;
+      if (endedNow) {
+        reportOpen = true;
+        windowTimer = setTimeout(() => {
+          reportOpen = false;
+          render();
+        }, REPORT_WINDOW_MS);
+      }
+      chat = next;
+      render();
+    },
+    blocked(roomId) {
+      blockedRoom = roomId;
+      render();
+    },
+    closeDialogs() {
+      dialogs.report.close();
+      dialogs.block.close();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * What the page shows of a sanction (`sanction {kind, reason, until?, lifted?}`, sent on connecting while
+ * one is in force and whenever one is issued or lifted): a ban covers the page with a full-screen notice
+ * (reason, end or "permanently") and disables starting; a mute puts a banner above the composer and
+ * disables sending; a warning is a notice the person can dismiss. Each ends by itself at `until`, and
+ * all go at `lifted`. A BANNED or MUTED answer to a request shows the same, with what is known of it.
+ *
+ * The server sends the sanction just issued, or after a lift the strongest one still in force: a kind
+ * arriving therefore also ends any stronger one shown (a ban lifted while a mute remains says `muted`).
+ * Should a stronger one in fact still apply, the server's next BANNED/MUTED answer brings it back.
+ */
+import type { SanctionKind, SanctionPayload } from '../../src/shared/protocol.js';
+import { byTestId } from './dom.js';
+import { formatDateTime } from './format-time.js';
+import { showText } from './i18n.js';
+import { showReason } from './report-reasons.js';
+
+/** What sanctions forbid right now. */
+export interface Restrictions {
+  banned: boolean;
+  muted: boolean;
+}
+
+export interface SanctionElements {
+  /** The screens' container: marked while banned, which hides every screen but the ban notice. */
+  screens: HTMLElement;
+  banScreen: HTMLElement;
+  muteBanner: HTMLElement;
+  warning: HTMLElement;
+  /** Buttons that join the queue: disabled while banned. */
+  joinButtons: HTMLButtonElement[];
+}
+
+export interface SanctionNotices {
+  apply(payload: SanctionPayload): void;
+  /** A request was answered BANNED or MUTED. */
+  refused(code: 'BANNED' | 'MUTED'): void;
+}
+
+/** A sanction shown: what the server said, or (after a refused request only) nothing more than its kind. */
+type Shown = { kind: SanctionKind; reason?: string; until?: string };
+
+/** setTimeout's longest delay (about 24.8 days); a later end is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const DISMISSED_KEY = 'dismissed-warning';
+
+const RANK: Record<SanctionKind, number> = { warning: 0, muted: 1, banned: 2 };
+
+export function createSanctionNotices(els: SanctionElements, changed: (restrictions: Restrictions) => void): SanctionNotices {
+  const shown: Partial<Record<SanctionKind, Shown>> = {};
+  /** The last details the server gave per kind, for a BANNED/MUTED answer that comes without any. */
+  const known: Partial<Record<SanctionKind, Shown>> = {};
+  const timers: Partial<Record<SanctionKind, ReturnType<typeof setTimeout>>> = {};
+  const banTitle = byTestId('ban-title', HTMLElement, els.banScreen);
+
+  const restrictions = (): Restrictions => ({ banned: shown.banned !== undefined, muted: shown.muted !== undefined });
+
+  /** Fills a notice's reason and end lines (`<prefix>-reason`, `<prefix>-until`), hidden when not known. */
+  const describe = (root: HTMLElement, prefix: 'ban' | 'mute', sanction: Shown | undefined): void => {
+    const reasonLine = byTestId(`${prefix}-reason`, HTMLElement, root);
+    const endLine = byTestId(`${prefix}-until`, HTMLElement, root);
+    const reason = sanction?.reason;
+    reasonLine.hidden = reason === undefined || reason === '';
+    if (reason !== undefined) showReason(byTestId('reason-value', HTMLElement, reasonLine), reason);
+    endLine.hidden = reason === undefined && prefix === 'ban';
+    // Without details the ban notice says enough; the mute banner says just that sending is off.
+    if (reason === undefined) {
+      if (prefix === 'mute') showText(endLine, 'mutedNow');
+    } else if (sanction?.until !== undefined) showText(endLine, prefix === 'ban' ? 'bannedUntil' : 'mutedUntil', formatDateTime(sanction.until));
+    else showText(endLine, prefix === 'ban' ? 'bannedForever' : 'mutedForever');
+  };
+
+  const dismissedWarning = (): string | null => {
+    try {
+      return sessionStorage.getItem(DISMISSED_KEY);
+    } catch {
+      return null;
+    }
+  };
+  const warningKey = (warning: Shown): string => `${warning.reason ?? ''}|${warning.until ?? ''}`;
+
+  const render = (): void => {
+    const wasBanned = !els.banScreen.hidden;
+    const banned = shown.banned !== undefined;
+    els.screens.dataset['banned'] = String(banned);
+    els.banScreen.hidden = !banned;
+    for (const button of els.joinButtons) button.disabled = banned;
+    describe(els.banScreen, 'ban', shown.banned);
+    els.muteBanner.hidden = shown.muted === undefined;
+    describe(els.muteBanner, 'mute', shown.muted);
+    const warning = shown.warning;
+    els.warning.hidden = warning === undefined || dismissedWarning() === warningKey(warning);
+    if (warning) showReason(byTestId('reason-value', HTMLElement, els.warning), warning.reason ?? '');
+    // First, so that open dialogs are closed (the page behind a modal dialog cannot take the focus).
+    changed(restrictions());
+    // Whatever had the focus is gone with the screens: the notice's title takes it (and is read out).
+    if (banned && !wasBanned) banTitle.focus();
+  };
+
+  const end = (kind: SanctionKind): void => {
+    clearTimeout(timers[kind]);
+    delete timers[kind];
+    delete shown[kind];
+  };
+
+  const show = (sanction: Shown): void => {
+    for (const kind of Object.keys(RANK) as SanctionKind[]) {
+      if (RANK[kind] >= RANK[sanction.kind]) end(kind);
+    }
+    shown[sanction.kind] = sanction;
+    if (sanction.until === undefined) return;
+    const endsAt = Date.parse(sanction.until);
+    if (Number.isNaN(endsAt)) return; // unreadable: it lasts until lifted
+    const check = (): void => {
+      const left = endsAt - Date.now();
+      if (left > 0) timers[sanction.kind] = setTimeout(check, Math.min(left, MAX_TIMER_MS));
+      else if (shown[sanction.kind] === sanction) {
+        end(sanction.kind);
+        render();
+      }
+    };
+    check();
+  };
+
+  byTestId('warning-dismiss', HTMLButtonElement, els.warning).addEventListener('click', () => {
+    if (shown.warning) {
+      try {
+        sessionStorage.setItem(DISMISSED_KEY, warningKey(shown.warning));
+      } catch {
+        // Not remembered: it shows again after a reload while it is in force.
+      }
+    }
+    els.warning.hidden = true;
+  });
+
+  return {
+    apply(payload) {
+      if (payload.lifted) {
+        for (const kind of Object.keys(RANK) as SanctionKind[]) {
+          end(kind);
+          delete known[kind];
+        }
+      } else {
+        const sanction: Shown = { kind: payload.kind, reason: payload.reason, ...(payload.until === undefined ? {} : { until: payload.until }) };
+        known[payload.kind] = sanction;
+        show(sanction);
+      }
+      render();
+    },
+    refused(code) {
+      const kind: SanctionKind = code === 'BANNED' ? 'banned' : 'muted';
+      if (shown[kind]) return;
+      const last = known[kind];
+      const stillOn = last !== undefined && (last.until === undefined || Date.parse(last.until) > Date.now());
+      show(stillOn ? last : { kind });
+      render();
+    },
+  };
+}
