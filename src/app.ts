@@ -9,7 +9,6 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
 import type { LiveStats } from './chat/live-stats.js';
@@ -21,9 +20,8 @@ import { registerIdentityRoutes } from './http/identity-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
-import { ModerationService } from './moderation/moderation-service.js';
-import { ReportRepository } from './moderation/report-repository.js';
-import { SanctionRepository } from './moderation/sanction-repository.js';
+import { startModeration } from './moderation/build-moderation.js';
+import type { ModerationService } from './moderation/moderation-service.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
@@ -144,6 +142,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     database: deps.database,
     readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
   });
+  const hashNetwork = createNetworkHasher(config.secretKey);
+  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, hashNetwork, config });
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -153,23 +153,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     webDir,
     loginLimitRedis: cluster?.redis,
+    moderation,
   });
   await fastify.ready();
 
   const repository = seams.repository;
-  const hashNetwork = createNetworkHasher(config.secretKey);
-  const auditLog = new AuditLog(deps.database, clock, config.timezone);
-  const moderation = new ModerationService({
-    reports: new ReportRepository(deps.database),
-    sanctions: new SanctionRepository(deps.database),
-    bus: seams.moderationBus,
-    clock,
-    logger,
-    hashNetwork,
-    config: config.moderation,
-    audit: (detail) => auditLog.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
-  });
-  await moderation.start();
+
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const chat = new ChatService({
     queue: seams.matchQueue,

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
 import type { Database } from '../storage/database.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
@@ -42,6 +43,8 @@ export interface AdminPluginOptions {
   tuning?: Partial<AdminTuning>;
   /** Cluster mode: a Redis client, so login limits count across every instance (per instance while it is unreachable). */
   loginLimitRedis?: Redis;
+  /** The safety loop (reports queue, decisions, sanctions). */
+  moderation: ModerationService;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {

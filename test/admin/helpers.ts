@@ -15,6 +15,10 @@ import { createApp, type App } from '../../src/app.js';
 import { buildSeams } from '../../src/composition.js';
 import type { LiveStats } from '../../src/chat/live-stats.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
+import { startModeration } from '../../src/moderation/build-moderation.js';
+import type { ModerationService } from '../../src/moderation/moderation-service.js';
+import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
+import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { ManualClock } from '../helpers/clock.js';
@@ -119,6 +123,8 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
 }
 
 export interface BareAdmin {
+  /** The safety loop's service the plugin uses (to file reports or issue sanctions directly in tests). */
+  moderation: ModerationService;
   fastify: FastifyInstance;
   database: Database;
   repository: ChatRepository;
@@ -148,6 +154,14 @@ export async function startBareAdmin(
   const fastify = Fastify({ trustProxy: options.trustProxy ?? false });
   await fastify.register(fastifyCookie);
   const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, ...options.config });
+  const moderation = await startModeration({
+    database,
+    bus: new MemoryModerationBus(),
+    clock,
+    logger: silentLogger,
+    hashNetwork: createNetworkHasher(TEST_SECRET),
+    config,
+  });
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -156,6 +170,7 @@ export async function startBareAdmin(
     clock,
     logger: silentLogger,
     webDir: stubWebDir(),
+    moderation,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(options.loginLimitRedis ? { loginLimitRedis: options.loginLimitRedis } : {}),
   });
@@ -167,7 +182,9 @@ export async function startBareAdmin(
     queries: log,
     clock,
     live,
+    moderation,
     async close() {
+      moderation.stop();
       await fastify.close();
       await opened.drop();
     },
