@@ -11,7 +11,7 @@ import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.j
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson, writeText } from './report.js';
-import { connectionsTable, matchingTable, messagesTables } from './tables.js';
+import { comparisonTable, connectionsTable, matchingTable, messagesTables } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
@@ -51,6 +51,8 @@ options:
   --quick                         tiny smoke run
   --keep-db                       keep the bench database / data directory
   --entry dist|source             memory: npm start's dist/server/main.js, or src/main.ts through tsx  [dist]
+  --compare moderation            messages: each --db twice, plain and with 10,000 sanctions (1,000 by network) and
+                                  10,000 blocks loaded; prints the loaded run's delivered msg/s and p99 against the plain one's
   --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
 `;
 
@@ -82,6 +84,7 @@ function parse(argv: string[]) {
       smoke: { type: 'boolean' },
       'keep-db': { type: 'boolean' },
       entry: { type: 'string' },
+      compare: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -159,7 +162,11 @@ async function messages(values: Args, quick: boolean): Promise<number> {
     waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
     nice: niceValue(values.nice),
     noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),
+    ...(values.compare === 'moderation'
+      ? { variants: [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: quick ? 1_000 : 10_000, blocks: quick ? 1_000 : 10_000 } }] }
+      : {}),
   };
+  if (values.compare !== undefined && values.compare !== 'moderation') throw new Error(`--compare: only 'moderation' is known, not '${values.compare}'`);
   const machine = machineInfo();
   const runs = await runMessages(options, log);
   const versions = runs.map((r) => `${r.db}: ${r.version ?? '?'}`).join('; ');
@@ -170,6 +177,7 @@ async function messages(values: Args, quick: boolean): Promise<number> {
   const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
   const chart = stepCount > runs.length ? drawChart(runs, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
   log(`\n${messagesTables(runs)}\n\nresults: ${path}\nchart: ${chart}`);
+  if (options.variants) log(`\n${comparisonTable(runs)}`);
   for (const run of runs) {
     if (!run.profile) continue;
     const summary = formatProfile(summariseProfile(run.profile, run.loadWindow));

@@ -28,6 +28,8 @@ export interface TargetOptions {
   cpuProfDir: string | undefined;
   /** Extra server environment, e.g. WRITE_QUEUE_MAX. */
   env?: Record<string, string>;
+  /** Runs on the fresh target before the server starts (e.g. to preload data). */
+  prepare?: (target: DbTarget) => Promise<void>;
 }
 
 export interface RunningTarget {
@@ -42,6 +44,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     const version = await target.version().catch(() => undefined);
     const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
     if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
+    await options.prepare?.(target);
     const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env }, nodeArgs });
     if (options.db === 'none' && !/CHAT_STORAGE=memory/.test(server.output())) {
       await server.stop();

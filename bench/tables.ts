@@ -12,7 +12,7 @@ export function messagesTables(runs: MessagesRun[]): string {
     ['db', 'offered/s', 'delivered/s', 'acked ok', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'gen lag p99 ms', 'server CPU %', 'pg CPU %', 'gen CPU %', 'other CPU %', 'server RSS MB', 'lost', 'result'],
     runs.flatMap((r) =>
       r.steps.map((s) => [
-        r.db,
+        r.label ? `${r.db} (${r.label})` : r.db,
         s.offered,
         s.deliveredPerS,
         s.ackOk,
@@ -102,4 +102,20 @@ export function matchingTable(run: MatchingRun): string {
     ),
     ...(run.error ? [`ERROR ${run.error}`] : []),
   ].join('\n');
+}
+
+/** `--compare`: each labelled run's steps against the first run of the same database (same offered rate). */
+export function comparisonTable(runs: MessagesRun[]): string {
+  const rows: (string | number)[][] = [];
+  for (const run of runs) {
+    const base = runs.find((r) => r.db === run.db);
+    if (!base || base === run) continue;
+    for (const step of run.steps) {
+      const before = base.steps.find((s) => s.offered === step.offered);
+      if (!before) continue;
+      const ratio = before.deliveredPerS > 0 ? step.deliveredPerS / before.deliveredPerS : 0;
+      rows.push([run.db, step.offered, `${before.deliveredPerS} → ${step.deliveredPerS}`, `${(ratio * 100).toFixed(1)} %`, `${before.latency.p99Ms} → ${step.latency.p99Ms}`, `${before.latency.maxMs} → ${step.latency.maxMs}`]);
+    }
+  }
+  return table([`db (${runs.map((r) => r.label ?? '').filter(Boolean).join(' → ')})`, 'offered/s', 'delivered/s', 'delivered ratio', 'p99 ms', 'max ms'], rows);
 }

@@ -6,6 +6,7 @@
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
 import { CpuWindow, RssSampler, postgresPids, reniceAll, type CpuUse } from '../proc.js';
+import { preloadModeration, type ModerationLoad } from '../moderation-preload.js';
 import { mainThreadProfile, startTarget } from '../server-target.js';
 import { Histogram, round, type Summary } from '../stats.js';
 import { verifyMessages, type StepRecord, type Verification } from '../verify.js';
@@ -32,6 +33,11 @@ export interface MessagesOptions {
   noisyRetries: number;
   /** Nice value for the server, its database backends and the generator; undefined leaves priorities alone. */
   nice: number | undefined;
+  /**
+   * Runs per database: each a label and what to load before the server starts. Default one plain run;
+   * `--compare moderation` adds a run with sanctions and blocks loaded (same steps, right after).
+   */
+  variants?: { label: string; moderation?: ModerationLoad }[];
 }
 
 export interface MessagesStep {
@@ -64,6 +70,8 @@ export interface MessagesStep {
 
 export interface MessagesRun {
   db: DbKind;
+  /** Which variant of the run (`--compare`), e.g. `baseline` or `moderation`. */
+  label?: string;
   version: string | undefined;
   pairs: number;
   pairingMs: number;
@@ -100,15 +108,24 @@ async function waitForQuiet(maxMs: number): Promise<boolean> {
 
 export async function runMessages(options: MessagesOptions, log: (line: string) => void): Promise<MessagesRun[]> {
   const runs: MessagesRun[] = [];
-  for (const db of options.dbs) runs.push(await runOnDb(db, options, log));
+  const variants = options.variants ?? [{ label: '' }];
+  for (const db of options.dbs) for (const variant of variants) runs.push(await runOnDb(db, options, log, variant));
   return runs;
 }
 
-async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string) => void): Promise<MessagesRun> {
-  const run: MessagesRun = { db, version: undefined, pairs: 0, pairingMs: 0, steps: [], discarded: [], verification: undefined, profile: undefined, loadWindow: undefined, error: undefined };
+async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string) => void, variant: { label: string; moderation?: ModerationLoad }): Promise<MessagesRun> {
+  const run: MessagesRun = { db, ...(variant.label ? { label: variant.label } : {}), version: undefined, pairs: 0, pairingMs: 0, steps: [], discarded: [], verification: undefined, profile: undefined, loadWindow: undefined, error: undefined };
   const records: StepRecord[] = [];
-  log(`\n== messages on ${db}: ${options.pairs} pairs, ${options.workers} workers, steps ${options.steps.join(', ')} msg/s × ${options.durationS} s`);
-  const { server, target, version } = await startTarget({ db, adminUrl: options.adminUrl, keepDb: options.keepDb, cpuProfDir: options.cpuProfDir, env: options.serverEnv });
+  log(`\n== messages on ${db}${variant.label ? ` (${variant.label})` : ''}: ${options.pairs} pairs, ${options.workers} workers, steps ${options.steps.join(', ')} msg/s × ${options.durationS} s`);
+  const load = variant.moderation;
+  const { server, target, version } = await startTarget({
+    db,
+    adminUrl: options.adminUrl,
+    keepDb: options.keepDb,
+    cpuProfDir: options.cpuProfDir,
+    env: options.serverEnv,
+    ...(load ? { prepare: (t) => preloadModeration(t, load) } : {}),
+  });
   run.version = version;
   const pool = await WorkerPool.start(options.workers);
   try {
