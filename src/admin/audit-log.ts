@@ -1,5 +1,6 @@
 /**
- * The audit trail of the back office: logins (both outcomes), logouts, conversation views and exports,
+ * The audit trail of the back office: logins (both outcomes), logouts, conversation views, exports, report
+ * views, decisions on reports and sanctions issued or lifted (by an admin or automatically),
  * with time, client address and the filters used. Passwords never reach it.
  */
 import type { Clock } from '../clock.js';

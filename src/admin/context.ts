@@ -2,11 +2,15 @@
  * What the admin routes share: the services built once per plugin instance, and the limits in force.
  */
 import type { Clock } from '../clock.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import type { ReportRepository } from '../moderation/report-repository.js';
+import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit-log.js';
 import type { PasswordVerifier } from './auth/admin-password.js';
 import type { SessionPolicy, SessionStore } from './auth/session-store.js';
 import type { ExportBatchSizes } from './export-source.js';
+import type { ReportsQuery } from './reports-query.js';
 import type { RoomsQuery } from './rooms-query.js';
 import type { StatsQuery, StatsTiming } from './stats-query.js';
 
@@ -37,4 +41,10 @@ export interface AdminContext {
   readonly audit: AuditLog;
   readonly stats: StatsQuery;
   readonly rooms: RoomsQuery;
+  /** The safety loop: decisions and sanctions go through it (it tells every instance). */
+  readonly moderation: ModerationService;
+  /** Reads of reports and sanctions (writes go through `moderation`). */
+  readonly reports: ReportRepository;
+  readonly sanctions: SanctionRepository;
+  readonly reportsQuery: ReportsQuery;
 }

@@ -80,13 +80,18 @@ export const conversationQuerySchema = z.object({
  * (NUL, half of a surrogate pair) is refused in any parameter, before a schema or a query sees it:
  * PostgreSQL would fail the statement (a 500) or search for U+FFFD instead.
  */
-export function parseQuery<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; message: string } {
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  /** What a problem with the input as a whole is called (`query`, or `body` for a request body). */
+  whole = 'query',
+): { ok: true; value: z.output<T> } | { ok: false; message: string } {
   const unstorable = unstorableParameter(input);
   if (unstorable !== undefined) return { ok: false, message: `${unstorable}: must not contain NUL (U+0000) or half of a surrogate pair` };
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0];
-  const name = issue?.path.join('.') || 'query';
+  const name = issue?.path.join('.') || whole;
   return { ok: false, message: `${name}: ${issue?.message ?? 'invalid'}` };
 }
 

@@ -11,6 +11,10 @@ export type AdminErrorCode =
   | 'invalid_password'
   | 'rate_limited'
   | 'not_found'
+  /** The request fits, but not what is stored now (a report already decided). */
+  | 'conflict'
+  /** A sanction by address, for someone whose network is not stored. */
+  | 'no_network'
   | 'internal_error';
 
 /** A failure with its HTTP status, thrown from hooks (which can't simply return a reply). */

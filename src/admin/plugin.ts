@@ -1,7 +1,8 @@
 /**
  * Admin back office: a self-contained Fastify plugin (registered under /admin) with its own auth —
  * database-backed sessions, a scrypt-hashed password, rate-limited logins, CSRF checks — serving live
- * stats, the conversation browser, streamed CSV/JSON exports and the audit log.
+ * stats, the conversation browser, streamed CSV/JSON exports, the audit log, and the admin side of the
+ * safety loop (the reports queue, decisions, sanctions).
  */
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -12,6 +13,8 @@ import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import { ReportRepository } from '../moderation/report-repository.js';
+import { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
@@ -22,11 +25,13 @@ import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
 import { DEFAULT_EXPORT_BATCH } from './export-source.js';
 import { AdminHttpError, installErrorHandler } from './http-errors.js';
+import { ReportsQuery } from './reports-query.js';
 import { RoomsQuery } from './rooms-query.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerExportRoutes } from './routes-export.js';
 import { registerPageRoutes } from './routes-pages.js';
+import { registerSafetyRoutes } from './routes-safety.js';
 import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
 
 export type { AdminTuning } from './context.js';
@@ -90,6 +95,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     guarded.addHook('onRequest', refuseCrossSite);
     guarded.addHook('preHandler', requireSession(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
+    await registerSafetyRoutes(guarded, ctx);
     await registerExportRoutes(guarded, ctx);
   });
 }
@@ -98,6 +104,9 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
   const { config, database, clock, liveStats } = options;
   const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
   const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger: options.logger });
+  const reports = new ReportRepository(database);
+  const sanctions = new SanctionRepository(database);
+  const rooms = new RoomsQuery(database, config.timezone);
   return {
     database,
     clock,
@@ -107,7 +116,11 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
     password,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone),
-    stats: new StatsQuery(database, liveStats, clock, config.timezone, tuning.stats),
-    rooms: new RoomsQuery(database, config.timezone),
+    stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats),
+    rooms,
+    moderation: options.moderation,
+    reports,
+    sanctions,
+    reportsQuery: new ReportsQuery(database, reports, sanctions, rooms, clock, config.timezone),
   };
 }

@@ -81,14 +81,28 @@ export class RoomsQuery {
     const last = messages.at(-1);
     return {
       room: this.summary(room, Number(room.message_count)),
-      messages: messages.map((m) => ({
-        id: Number(m.id),
-        sender_id: m.sender_id,
-        sender: m.sender_id === room.user1_id ? 'user1' : 'user2',
-        content: m.content,
-        timestamp: formatIso(m.created_at, this.timezone),
-      })),
+      messages: messages.map((m) => this.message(m, room.user1_id)),
       next_cursor: rows.length > page.limit && last ? encodeCursor(Number(last.id)) : null,
+    };
+  }
+
+  /** Some messages of a room by id, in order (those a report points at); ids of other rooms are left out. */
+  async pick(room: Pick<RoomSummary, 'id' | 'user1_id'>, ids: readonly number[]): Promise<ConversationMessage[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.database.query<AdminMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, [
+      room.id,
+      ids,
+    ]);
+    return rows.map((m) => this.message(m, room.user1_id));
+  }
+
+  private message(m: AdminMessageRow, user1Id: string): ConversationMessage {
+    return {
+      id: Number(m.id),
+      sender_id: m.sender_id,
+      sender: m.sender_id === user1Id ? 'user1' : 'user2',
+      content: m.content,
+      timestamp: formatIso(m.created_at, this.timezone),
     };
   }
 

@@ -3,14 +3,21 @@
  * the last 24 hours and per hour over 7 days. One result is shared by every caller for `cacheMs`, so many
  * open dashboards cost what one does; the counts themselves avoid rescanning big tables (see
  * `incremental-count.ts`, `hourly-counts.ts`): after the first call, a refresh at a million messages
- * takes a few milliseconds.
+ * takes a few milliseconds. The safety loop adds the open reports (priority ones apart), the bans in force
+ * and the reports filed per day of the configured zone over the last 7 days.
  */
 import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
+import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
 import { HourlyCounts } from './hourly-counts.js';
 import { IncrementalCount } from './incremental-count.js';
+import { parseZonedTime, zonedDate } from './zoned-time.js';
+
+/** Days of reports shown on the dashboard (today included). */
+export const REPORT_DAYS_SHOWN = 7;
+const DAY_MS = 86_400_000;
 
 /** What `GET /admin/api/stats` answers. Times are ISO 8601 with the configured zone's offset. */
 export interface DashboardStats {
@@ -22,6 +29,13 @@ export interface DashboardStats {
   messages_24h: number;
   /** 168 hours, oldest first; the last is the current (partial) hour. */
   messages_per_hour: { hour: string; start: string; count: number }[];
+  /** Reports waiting for a decision, and how many of them are priority ones (a minor, self-harm). */
+  open_reports: number;
+  open_priority_reports: number;
+  /** Bans in force now. */
+  active_bans: number;
+  /** Reports filed per day (`YYYY-MM-DD` in the zone), oldest first; the last is today (so far). */
+  reports_per_day: { day: string; count: number }[];
   timezone: string;
   generated_at: string;
 }
@@ -45,6 +59,7 @@ export class StatsQuery {
   constructor(
     private readonly database: Database,
     private readonly liveStats: LiveStats,
+    private readonly sanctions: SanctionRepository,
     private readonly clock: Clock,
     private readonly timezone: string,
     private readonly timing: StatsTiming = DEFAULT_STATS_TIMING,
@@ -73,6 +88,8 @@ export class StatsQuery {
     const totalMessages = await this.messages.refresh(now.getTime());
     const active = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM chat_rooms WHERE is_active');
     const hourly = await this.hourly.read(now);
+    const reports = await this.reportCounts(now);
+    const activeBans = await this.sanctions.activeBanCount(now);
     const [online, waiting] = await Promise.all([this.liveStats.onlineCount(), this.liveStats.waitingCount()]);
     return {
       total_rooms: totalRooms,
@@ -82,8 +99,35 @@ export class StatsQuery {
       waiting_now: waiting,
       messages_24h: hourly.last24h,
       messages_per_hour: hourly.perHour.map((b) => ({ hour: b.hour, start: formatIso(b.start, this.timezone), count: b.count })),
+      open_reports: reports.open,
+      open_priority_reports: reports.openPriority,
+      active_bans: activeBans,
+      reports_per_day: reports.perDay,
       timezone: this.timezone,
       generated_at: formatIso(now, this.timezone),
+    };
+  }
+
+  private async reportCounts(now: Date): Promise<{ open: number; openPriority: number; perDay: { day: string; count: number }[] }> {
+    // Days of the zone, not of UTC: a report at 07:00 in Beijing belongs to that Beijing day.
+    const today = parseZonedTime(zonedDate(now, this.timezone), this.timezone) ?? now;
+    // Noon of each day names it, so a day of 23 or 25 hours (a DST change) is neither skipped nor repeated.
+    const days = Array.from({ length: REPORT_DAYS_SHOWN }, (_, i) =>
+      zonedDate(new Date(today.getTime() - (REPORT_DAYS_SHOWN - 1 - i) * DAY_MS + DAY_MS / 2), this.timezone),
+    );
+    const since = parseZonedTime(days[0]!, this.timezone) ?? today;
+    const [open] = await this.database.query<{ open: string | number; priority: string | number }>(
+      "SELECT count(*) AS open, count(*) FILTER (WHERE priority > 0) AS priority FROM reports WHERE status = 'open'",
+    );
+    const rows = await this.database.query<{ day: string; n: string | number }>(
+      `SELECT to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, count(*) AS n FROM reports WHERE created_at >= $1 GROUP BY 1`,
+      [since, this.timezone],
+    );
+    const perDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
+    return {
+      open: Number(open?.open ?? 0),
+      openPriority: Number(open?.priority ?? 0),
+      perDay: days.map((day) => ({ day, count: perDay.get(day) ?? 0 })),
     };
   }
 }

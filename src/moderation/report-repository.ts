@@ -172,6 +172,21 @@ export class ReportRepository {
     return rows[0] && toReport(rows[0]);
   }
 
+  /**
+   * The network (HMAC) a person last connected from, as stored for them in their rooms: the newest room
+   * that has one. Undefined when they were never in a room; `networkHash` null when no room has one.
+   */
+  async latestNetworkOf(userId: string): Promise<{ networkHash: string | null } | undefined> {
+    const rows = await this.database.query<{ network: string | null }>(
+      `SELECT CASE WHEN user1_id = $1 THEN user1_network ELSE user2_network END AS network
+       FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1
+       ORDER BY (CASE WHEN user1_id = $1 THEN user1_network ELSE user2_network END) IS NULL, id DESC LIMIT 1`,
+      [userId],
+    );
+    const row = rows[0];
+    return row && { networkHash: row.network };
+  }
+
   /** Queue figures for the dashboard. */
   async counts(since: Date): Promise<{ open: number; openPriority: number; perDay: { day: string; count: number }[] }> {
     const [open] = await this.database.query<{ open: string | number; priority: string | number }>(

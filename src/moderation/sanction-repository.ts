@@ -105,6 +105,23 @@ export class SanctionRepository {
     return rows.map(toSanction);
   }
 
+  /**
+   * A page of sanctions, newest first, older than `beforeId` (keyset): with `activeAt`, only those in
+   * force at that instant; without, every one ever issued.
+   */
+  async page(options: { activeAt?: Date | undefined; beforeId?: number | undefined; limit: number }): Promise<Sanction[]> {
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    if (options.activeAt) {
+      const at = `$${params.push(options.activeAt)}`;
+      conditions.push(`lifted_at IS NULL AND starts_at <= ${at} AND (ends_at IS NULL OR ends_at > ${at})`);
+    }
+    if (options.beforeId !== undefined) conditions.push(`id < $${params.push(options.beforeId)}`);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.database.query<SanctionRow>(`SELECT ${SANCTION_COLUMNS} FROM sanctions ${where} ORDER BY id DESC LIMIT $${params.push(options.limit)}`, params);
+    return rows.map(toSanction);
+  }
+
   /** Records that `blockerId` blocked `blockedId`. False if it was recorded already. */
   async addBlock(blockerId: string, blockedId: string, at: Date): Promise<boolean> {
     const rows = await this.database.query(

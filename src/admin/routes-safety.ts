@@ -1,0 +1,135 @@
+/**
+ * The admin side of the safety loop: the reports queue, one report with its evidence, decisions on
+ * reports, and sanctions listed, issued directly and lifted. Registered behind the session guard and the
+ * cross-site check; every view of a report and every decision is audited. Sanctions reach the people
+ * concerned on every instance by themselves (the moderation service publishes them).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isActive } from '../moderation/sanction-repository.js';
+import type { AdminContext } from './context.js';
+import { encodeCursor, parseQuery } from './filters.js';
+import { sendError } from './http-errors.js';
+import { networkOf } from './reports-query.js';
+import { idParamsSchema, reportListQuerySchema, resolveBodySchema, sanctionBodySchema, sanctionListQuerySchema } from './safety-schemas.js';
+import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
+
+/** Who decides: one shared admin identity for now (named admins come with the admin-team issue). */
+export const ADMIN_ACTOR = 'admin';
+
+export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
+
+  app.get('/api/reports', async (request, reply) => {
+    const query = parseQuery(reportListQuerySchema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    return ctx.reportsQuery.list(query.value.status, { after: query.value.cursor, limit: query.value.limit });
+  });
+
+  app.get('/api/reports/:id', async (request, reply) => {
+    const id = reportId(request, reply);
+    if (id === undefined) return reply;
+    const report = await ctx.reportsQuery.report(id);
+    if (!report) return sendError(reply, 404, 'not_found', `No report ${id}`);
+    const detail = await ctx.reportsQuery.detail(report);
+    await ctx.audit.record({ action: 'view_report', clientAddress: request.ip, detail: { report_id: id, room_id: report.roomId } });
+    return detail;
+  });
+
+  app.post('/api/reports/:id/resolve', async (request, reply) => {
+    const id = reportId(request, reply);
+    if (id === undefined) return reply;
+    const body = parseQuery(resolveBodySchema, request.body, 'body');
+    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    const { action, scope, duration_s: durationS, note } = body.value;
+    const report = await ctx.reportsQuery.report(id);
+    if (!report) return sendError(reply, 404, 'not_found', `No report ${id}`);
+    if (report.status !== 'open') return sendError(reply, 409, 'conflict', `Report ${id} is already ${report.status}`);
+    // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
+    if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
+      return sendError(reply, 409, 'no_network', `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity`);
+    }
+    const outcome = await ctx.moderation.resolve(id, { action, scope, durationS: durationS ?? undefined, note }, ADMIN_ACTOR);
+    // Someone else decided between the read above and this decision.
+    if (!outcome) return sendError(reply, 409, 'conflict', `Report ${id} was decided meanwhile`);
+    await ctx.audit.record({
+      action: 'report_resolve',
+      clientAddress: request.ip,
+      detail: {
+        report_id: id,
+        room_id: report.roomId,
+        reported_id: report.reportedId,
+        action,
+        ...(action === 'dismiss' ? {} : { scope, duration_s: durationS ?? null }),
+        note: note ?? null,
+        sanction_id: outcome.sanction?.id ?? null,
+        automatic_sanction_id: outcome.automatic?.id ?? null,
+      },
+    });
+    return {
+      report: reportFull(outcome.report, ctx.timezone),
+      sanction: outcome.sanction ? view(outcome.sanction) : null,
+      automatic: outcome.automatic ? view(outcome.automatic) : null,
+    };
+  });
+
+  app.get('/api/sanctions', async (request, reply) => {
+    const query = parseQuery(sanctionListQuerySchema, request.query);
+    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    const { all, cursor, limit } = query.value;
+    const rows = await ctx.sanctions.page({ activeAt: all ? undefined : ctx.clock.now(), beforeId: cursor, limit: limit + 1 });
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return { sanctions: shown.map(view), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  });
+
+  app.post('/api/sanctions', async (request, reply) => {
+    const body = parseQuery(sanctionBodySchema, request.body, 'body');
+    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    const { user_id: userId, kind, scope, duration_s: durationS, reason } = body.value;
+    // Only people who have chatted: a mistyped ID would otherwise be "sanctioned" without effect.
+    const seen = await ctx.reports.latestNetworkOf(userId);
+    if (!seen) return sendError(reply, 404, 'not_found', `User ${userId} has never been in a conversation`);
+    if (scope !== 'identity' && seen.networkHash === null) {
+      return sendError(reply, 409, 'no_network', `No network is stored for ${userId}: sanction by identity`);
+    }
+    const sanction = await ctx.moderation.issue({
+      userId,
+      networkHash: seen.networkHash,
+      scope,
+      kind,
+      reason,
+      durationS: durationS ?? undefined,
+      createdBy: ADMIN_ACTOR,
+    });
+    await ctx.audit.record({
+      action: 'sanction_create',
+      clientAddress: request.ip,
+      detail: { sanction_id: sanction.id, user_id: userId, kind, scope, duration_s: durationS ?? null, reason },
+    });
+    return reply.code(201).send({ sanction: view(sanction) });
+  });
+
+  app.delete('/api/sanctions/:id', async (request, reply) => {
+    const params = parseQuery(idParamsSchema, request.params);
+    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    const { id } = params.value;
+    const current = await ctx.sanctions.get(id);
+    if (!current || !isActive(current, ctx.clock.now())) return sendError(reply, 404, 'not_found', `No sanction ${id} in force`);
+    const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR);
+    if (!lifted) return sendError(reply, 404, 'not_found', `No sanction ${id} in force`);
+    await ctx.audit.record({
+      action: 'sanction_lift',
+      clientAddress: request.ip,
+      detail: { sanction_id: id, user_id: lifted.userId, kind: lifted.kind, scope: sanctionScope(lifted), report_id: lifted.reportId },
+    });
+    return { sanction: view(lifted) };
+  });
+}
+
+/** The `:id` of a report route, or undefined after answering 400. */
+function reportId(request: FastifyRequest, reply: FastifyReply): number | undefined {
+  const params = parseQuery(idParamsSchema, request.params);
+  if (params.ok) return params.value.id;
+  sendError(reply, 400, 'invalid_request', params.message);
+  return undefined;
+}
