@@ -18,6 +18,10 @@ export const BENCH_SERVER_ENV: Readonly<Record<string, string>> = {
   RATE_MESSAGES_PER_ADDRESS_PER_S: '10000000',
   RATE_JOINS_PER_ADDRESS_PER_MIN: '100000000',
   RATE_IDENTITIES_PER_ADDRESS_PER_MIN: '100000000',
+  // Every simulated person comes from 127.0.0.1: the bot challenge would take them all for one bot.
+  CHALLENGE: 'off',
+  // Load generators do not read rules: the gate is off in benchmarks (as DESIGN §4b says).
+  RULES_GATE: 'off',
 };
 
 export interface TargetOptions {

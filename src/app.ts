@@ -11,17 +11,26 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
+import { SkipTracker } from './chat/skip-tracker.js';
 import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Seams } from './composition.js';
 import type { Config } from './config/config.js';
+import { BotChallenge } from './door/bot-challenge.js';
+import { loadRules, RulesGate } from './door/rules.js';
 import { clientAddressResolver } from './http/client-address.js';
+import { registerChallengeRoutes } from './http/challenge-routes.js';
+import { registerDoorRoutes } from './http/door-routes.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
 import { startModeration } from './moderation/build-moderation.js';
 import type { ModerationService } from './moderation/moderation-service.js';
+import { loadHotlines } from './policy/crisis.js';
+import { MessageScreen } from './policy/message-screen.js';
+import { PolicyService } from './policy/policy-service.js';
+import { ReviewQueue } from './policy/review-queue.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
@@ -56,6 +65,12 @@ export interface App {
   readonly liveStats: LiveStats;
   /** Reports, blocks, sanctions and strikes. */
   readonly moderation: ModerationService;
+  /** The bot challenge at the door (CHALLENGE=off|auto|always). */
+  readonly challenge: BotChallenge;
+  /** The content policy every message goes through (the admin edits it). */
+  readonly policy: PolicyService;
+  /** The rules and age gate. */
+  readonly rules: RulesGate;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
   readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
@@ -135,8 +150,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     waitingCount: () => seams.matchQueue.size(),
   };
   const webDir = config.webDir ?? defaultWebDir();
-  const flood = new FloodControl(seams.rateLimiter, config.rateLimits);
+  const challenge = new BotChallenge({ settings: config.challenge, secretKey: config.secretKey, store: seams.ttlStore, limiter: seams.rateLimiter, clock, logger });
+  // Flood control tells the bot challenge what it sees (new identities, joins, refusals) per address.
+  const flood = new FloodControl(seams.rateLimiter, config.rateLimits, challenge);
   await registerIdentityRoutes(fastify, { signer, flood, originPolicy, addressOf: (request) => addressOf(request.raw) });
+  await registerChallengeRoutes(fastify, { challenge, addressOf: (request) => addressOf(request.raw) });
+  const rules = new RulesGate(deps.database, loadRules(config.rules.file), { enabled: config.rules.enabled, minAge: config.rules.minAge }, clock);
+  await registerDoorRoutes(fastify, { rules });
   await registerPublicRoutes(fastify, {
     webDir,
     database: deps.database,
@@ -160,6 +180,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const repository = seams.repository;
 
   const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
+  const policy = new PolicyService({
+    database: deps.database,
+    bus: seams.moderationBus,
+    clock,
+    logger,
+    enabled: config.policy.enabled,
+    repeatRooms: config.policy.spamRepeatRooms,
+    repeatWindowMs: config.policy.spamWindowMs,
+  });
+  await policy.start();
+  const screen = new MessageScreen({ policy, moderation, review: new ReviewQueue(deps.database), hotlines: loadHotlines(config.policy.hotlinesFile), clock, logger });
   const chat = new ChatService({
     queue: seams.matchQueue,
     registry: seams.registry,
@@ -172,6 +203,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     reconnectGraceMs: config.reconnectGraceMs,
     closeGraceMs: config.closeGraceMs,
     avoidFor: (userId) => moderation.avoidFor(userId),
+    screen,
+    skips: new SkipTracker(clock),
     instanceId: cluster?.instanceId,
     instanceLiveness: cluster?.presence,
   });
@@ -185,6 +218,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     }),
     addressOf,
     moderation,
+    rules,
+    challenge,
     hashNetwork,
     timezone: config.timezone,
     logger,
@@ -216,7 +251,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, close };
 }
 
 function defaultWebDir(): string {

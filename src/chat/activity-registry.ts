@@ -29,7 +29,8 @@ interface ActivityFields {
 }
 
 /** What a caller writes: an activity without its revision (the registry stamps a new one on every write). */
-export type ActivityState = ActivityFields & ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string });
+export type ActivityState = ActivityFields &
+  ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string; /** When the chat started (epoch ms). */ startedMs?: number });
 
 /** A stored activity. `rev` differs from every earlier revision of the identity's activity. */
 export type Activity = ActivityState & { rev: number };

@@ -18,12 +18,14 @@ import type { MessageWriter } from '../storage/message-writer.js';
 import { stateOf, type Activity, type ActivityRegistry, type ChattingActivity } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { DeliveryGate, REPLAY_PAGE } from './delivery-gate.js';
+import type { MessageScreen } from '../policy/message-screen.js';
 import { GraceTimers } from './grace-timers.js';
 import { GuardedQueue, GuardedRegistry } from './guarded-seams.js';
 import { Matchmaker } from './matchmaker.js';
 import { checkContent, toWireMessage } from './message-rules.js';
 import type { ChatNotifier } from './notifier.js';
 import { RoomCloser } from './room-closer.js';
+import type { SkipTracker } from './skip-tracker.js';
 
 export type { Caller } from './caller.js';
 
@@ -57,6 +59,10 @@ export interface ChatServiceDeps {
   instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
   /** People someone must never be matched with (blocks, both ways). */
   avoidFor: (userId: string) => readonly string[];
+  /** The content policy over every message, before it is stored or delivered. */
+  screen: MessageScreen;
+  /** Who skips chat after chat within seconds (their joins slow down). */
+  skips: SkipTracker;
 }
 
 /** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
@@ -94,6 +100,8 @@ export class ChatService {
     // Pressing start again while waiting: same place, and a wait that lost its queue entry gets it back.
     if (current?.kind === 'waiting' && current.socketId === caller.socketId) return this.matchmaker.match(caller, current);
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
+    const pauseMs = this.deps.skips.waitMs(caller.userId);
+    if (pauseMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'skipping too fast', retryAfterMs: pauseMs });
     const claimed = await registry.claim(caller.userId, {
       kind: 'waiting',
       socketId: caller.socketId,
@@ -117,17 +125,23 @@ export class ChatService {
     const current = await this.ownActivity(caller);
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
+    const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true);
     const outcome = await this.deps.writer.append({
       roomId: current.roomId,
       senderId: caller.userId,
-      content: payload.content,
+      content: screened.content,
       createdAt: this.deps.clock.now(),
       cid: payload.cid,
+      flags: screened.flags,
     });
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack.
-    if (outcome.status === 'stored') this.gate.deliver(message);
+    if (outcome.status === 'stored') {
+      this.gate.deliver(message);
+      this.deps.screen.stored(caller.userId, current.roomId, message.id, screened);
+      for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
+    }
     return { message };
   }
 
@@ -348,6 +362,9 @@ export class ChatService {
     const { roomId, partnerId } = current;
     if (!(await registry.release(userId, { rev: current.rev }))) return false;
     this.grace.cancel(userId);
+    if ((reason === 'left' || reason === 'blocked') && current.startedMs !== undefined) {
+      this.deps.skips.left(userId, this.deps.clock.now().getTime() - current.startedMs);
+    }
     const partner = await registry.get(partnerId);
     const partnerReleased = partner?.kind === 'chatting' && partner.roomId === roomId && (await registry.release(partnerId, { roomId }));
     if (partnerReleased) this.grace.cancel(partnerId);

@@ -107,7 +107,8 @@ export class Matchmaker {
     let partnerChatting: Activity | undefined;
     let selfChatting: Activity | undefined;
     try {
-      partnerChatting = await registry.transition(partner.userId, { rev: partnerNow.rev }, { ...stateOf(partnerNow), kind: 'chatting', roomId: room.id, partnerId: caller.userId });
+      const startedMs = clock.now().getTime();
+      partnerChatting = await registry.transition(partner.userId, { rev: partnerNow.rev }, { ...stateOf(partnerNow), kind: 'chatting', roomId: room.id, partnerId: caller.userId, startedMs });
       if (!partnerChatting) {
         // The partner changed meanwhile (left, dropped, taken over): back in line if still waiting.
         await closer.close(room.id, 'disconnected');
@@ -125,6 +126,7 @@ export class Matchmaker {
           partnerId: partner.userId,
           instanceId: this.deps.instanceId,
           networkHash: caller.networkHash ?? self.networkHash,
+          startedMs,
         },
       );
     } catch (cause) {

@@ -37,6 +37,13 @@ const envSchema = z.object({
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   REPORT_WINDOW_MS: positiveInt.default(120_000),
+  RULES_GATE: z.enum(['on', 'off']).default('on'),
+  MIN_AGE: positiveInt.min(13).max(99).default(18),
+  RULES_FILE: z.string().min(1).optional(),
+  CONTENT_POLICY: z.enum(['on', 'off']).default('on'),
+  CRISIS_HOTLINES_FILE: z.string().min(1).optional(),
+  SPAM_REPEAT_ROOMS: positiveInt.min(2).default(3),
+  SPAM_WINDOW_MS: positiveInt.default(600_000),
   STRIKE_WINDOW_DAYS: positiveInt.default(30),
   STRIKES_FOR_WARNING: positiveInt.default(1),
   STRIKES_FOR_MUTE: positiveInt.default(2),
@@ -58,6 +65,16 @@ const envSchema = z.object({
   MAX_QUEUED_PACKETS_PER_CONNECTION: positiveInt.default(1_000),
   PACKETS_PER_CONNECTION_PER_S: positiveInt.default(50),
   PACKETS_PER_CONNECTION_BURST: positiveInt.default(200),
+  CHALLENGE: z.enum(['off', 'auto', 'always']).default('auto'),
+  CHALLENGE_IDENTITIES_PER_ADDRESS_PER_MIN: positiveInt.default(10),
+  CHALLENGE_JOINS_PER_ADDRESS_PER_MIN: positiveInt.default(60),
+  CHALLENGE_REFUSALS_PER_ADDRESS_PER_MIN: positiveInt.default(10),
+  CHALLENGE_SUSPECT_MS: positiveInt.min(1_000).default(600_000),
+  CHALLENGE_VALID_MS: positiveInt.min(1_000).default(1_800_000),
+  CHALLENGE_EXPIRY_MS: positiveInt.min(10_000).default(600_000),
+  CHALLENGE_COST: positiveInt.max(1_000_000).default(1_000),
+  CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(10_000),
+  CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
 
 export interface Config {
@@ -114,6 +131,18 @@ export interface Config {
    * `reconnectGraceMs`.
    */
   readonly closeGraceMs: number;
+  /** The door: rules and age gate (default on, minimum age 18; `RULES_FILE` replaces the text). */
+  readonly rules: { readonly enabled: boolean; readonly minAge: number; readonly file: string | undefined };
+  /**
+   * Content policy on every message (default on; `off` only to measure what it costs), the crisis lines'
+   * file, and copy-paste spam: the same text into `spamRepeatRooms` chats within `spamWindowMs`.
+   */
+  readonly policy: {
+    readonly enabled: boolean;
+    readonly hotlinesFile: string | undefined;
+    readonly spamRepeatRooms: number;
+    readonly spamWindowMs: number;
+  };
   /** Safety loop: how long after a chat ends it can be reported, and how strikes escalate. */
   readonly moderation: {
     /** Default 2 minutes. */
@@ -165,6 +194,36 @@ export interface Config {
     /** Packets waiting for a connection that does not read before it is dropped. Default 1,000. */
     readonly maxQueuedPacketsPerConnection: number;
   };
+  /**
+   * The bot challenge (self-hosted ALTCHA proof of work, see src/door/bot-challenge.ts). `mode`
+   * (`CHALLENGE`): `off`; `auto` (default) — only an address that behaved like a bot must solve one before
+   * it connects or joins; `always` — every connection of an identity and address not verified recently.
+   */
+  readonly challenge: {
+    readonly mode: 'off' | 'auto' | 'always';
+    /**
+     * What makes an address (an IPv4 address or IPv6 /64) behave like a bot, each per minute: new
+     * identities (default 10), queue joins — skips included (60), refusals by flood control (10).
+     */
+    readonly identitiesPerAddressPerMin: number;
+    readonly joinsPerAddressPerMin: number;
+    readonly refusalsPerAddressPerMin: number;
+    /** How long such an address must solve before it connects or joins (renewed while it goes on). Default 10 min. */
+    readonly suspectMs: number;
+    /** How long a solved challenge keeps its identity and address verified. Default 30 min. */
+    readonly validMs: number;
+    /** How long a challenge from `GET /api/challenge` can be solved and used (once). Default 10 min. */
+    readonly expiryMs: number;
+    /**
+     * Difficulty: PBKDF2-SHA-256 iterations per attempt (default 1,000) and the most attempts a solution
+     * needs (default 10,000; each challenge needs between half and all of it). About a second in a
+     * browser; verifying costs the server one HMAC.
+     */
+    readonly cost: number;
+    readonly maxAttempts: number;
+    /** Challenges one address may fetch per minute. Default 30. */
+    readonly requestsPerAddressPerMin: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -211,6 +270,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
+    rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
+    policy: Object.freeze({
+      enabled: e.CONTENT_POLICY === 'on',
+      hotlinesFile: e.CRISIS_HOTLINES_FILE,
+      spamRepeatRooms: e.SPAM_REPEAT_ROOMS,
+      spamWindowMs: e.SPAM_WINDOW_MS,
+    }),
     moderation: Object.freeze({
       reportWindowMs: e.REPORT_WINDOW_MS,
       strikes: Object.freeze({
@@ -238,6 +304,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       identitiesPerAddressPerMin: e.RATE_IDENTITIES_PER_ADDRESS_PER_MIN,
       resumesPerAddressPerMin: e.RATE_RESUMES_PER_ADDRESS_PER_MIN,
       maxQueuedPacketsPerConnection: e.MAX_QUEUED_PACKETS_PER_CONNECTION,
+    }),
+    challenge: Object.freeze({
+      mode: e.CHALLENGE,
+      identitiesPerAddressPerMin: e.CHALLENGE_IDENTITIES_PER_ADDRESS_PER_MIN,
+      joinsPerAddressPerMin: e.CHALLENGE_JOINS_PER_ADDRESS_PER_MIN,
+      refusalsPerAddressPerMin: e.CHALLENGE_REFUSALS_PER_ADDRESS_PER_MIN,
+      suspectMs: e.CHALLENGE_SUSPECT_MS,
+      validMs: e.CHALLENGE_VALID_MS,
+      expiryMs: e.CHALLENGE_EXPIRY_MS,
+      cost: e.CHALLENGE_COST,
+      maxAttempts: e.CHALLENGE_MAX_ATTEMPTS,
+      requestsPerAddressPerMin: e.CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN,
     }),
   });
 }

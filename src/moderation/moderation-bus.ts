@@ -1,6 +1,6 @@
 /**
  * How a moderation change made on one instance reaches every instance: a new or lifted sanction (by id:
- * each instance reads it back from the database) or a new block. In one process, a direct call; in a
+ * each instance reads it back from the database), a new block, or a new content policy. In one process, a direct call; in a
  * cluster, Redis pub/sub. An instance that misses an event (its Redis connection blipped) catches up at
  * its next full reload of the caches.
  */
@@ -8,7 +8,11 @@ import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-export type ModerationEvent = { type: 'sanction'; id: number } | { type: 'block'; blockerId: string; blockedId: string };
+export type ModerationEvent =
+  | { type: 'sanction'; id: number }
+  | { type: 'block'; blockerId: string; blockedId: string }
+  /** The content policy changed: read it again. */
+  | { type: 'policy' };
 
 export interface ModerationBus {
   /** Tells every instance, this one included. */

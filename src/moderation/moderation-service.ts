@@ -277,6 +277,7 @@ export class ModerationService {
         this.blockCache.add(event.blockerId, event.blockedId);
         return;
       }
+      if (event.type !== 'sanction') return;
       const sanction = await this.deps.sanctions.get(event.id);
       if (!sanction) return;
       this.sanctionCache.put(sanction);

@@ -8,9 +8,12 @@ import type { Caller, ChatService, ConnectionEnd } from '../chat/chat-service.js
 import { ErrorCode, isAppError } from '../errors.js';
 import type { IdentitySigner } from '../identity.js';
 import { errorText } from '../shared/codes.js';
+import type { BotChallenge } from '../door/bot-challenge.js';
+import { challengeMiddleware } from '../door/challenge-handshake.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { NetworkHasher } from '../privacy/network-hash.js';
-import { blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
+import type { RulesGate } from '../door/rules.js';
+import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
@@ -21,6 +24,9 @@ import type { ChatServer, ChatSocket } from './types.js';
 export interface GatewayDeps {
   chat: ChatService;
   moderation: ModerationService;
+  rules: RulesGate;
+  /** The bot challenge: checked at the handshake and on `join_queue`. */
+  challenge: BotChallenge;
   hashNetwork: NetworkHasher;
   timezone: string;
   signer: IdentitySigner;
@@ -49,6 +55,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const { chat, flood, signer, logger, moderation } = deps;
   // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
   io.use(identityMiddleware(signer, deps.addressOf, flood));
+  io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
   // One listener per event for the whole server, called with the socket as `this`.
@@ -57,6 +64,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       'join_queue',
       eventListener(logger, 'join_queue', joinQueueArgs, async (socket) => {
         moderation.assertMayJoin(socket.data.userId, socket.data.address);
+        await deps.rules.assertAccepted(socket.data.userId);
+        await deps.challenge.checkJoin(socket.data.userId, socket.data.address);
         await flood.checkJoin(actorOf(socket));
         return chat.joinQueue({ ...callerOf(socket), networkHash: deps.hashNetwork(socket.data.address) });
       }),
@@ -71,6 +80,13 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       }),
     ],
     ['leave_room_event', eventListener(logger, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],
+    [
+      'accept_rules',
+      eventListener(logger, 'accept_rules', acceptRulesPayload, async (socket, payload) => {
+        await deps.rules.accept(socket.data.userId, payload.rules_version);
+        return { rules_version: payload.rules_version };
+      }),
+    ],
     [
       'report',
       eventListener(logger, 'report', reportPayload, async (socket, payload) => {
@@ -118,9 +134,12 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     socket.data.ready = undefined;
     // Gone while it was being set up: its disconnect (which waited for this) hands the activity to the grace period.
     if (!socket.connected) return;
+    const rulesRequired = await deps.rules.requirementFor(caller.userId).catch(() => undefined);
+    if (!socket.connected) return;
     socket.emit('session', {
       user_id: caller.userId,
       status: attached.status,
+      ...(rulesRequired ? { rules_required: rulesRequired } : {}),
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
     });
     const sanction = moderation.sanctionOf(caller.userId, socket.data.address);

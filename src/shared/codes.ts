@@ -17,6 +17,9 @@ export const ErrorCode = {
   MUTED: 'MUTED',
   REPORT_WINDOW_CLOSED: 'REPORT_WINDOW_CLOSED',
   NOT_FOUND: 'NOT_FOUND',
+  CHALLENGE_REQUIRED: 'CHALLENGE_REQUIRED',
+  BLOCKED_CONTENT: 'BLOCKED_CONTENT',
+  RULES_NOT_ACCEPTED: 'RULES_NOT_ACCEPTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -49,6 +52,9 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     MUTED: '你已被禁言，暂时不能发送消息',
     REPORT_WINDOW_CLOSED: '聊天结束太久，已无法举报',
     NOT_FOUND: '找不到这次聊天',
+    CHALLENGE_REQUIRED: '请先完成人机验证',
+    BLOCKED_CONTENT: '这条消息违反了聊天规则，没有发送',
+    RULES_NOT_ACCEPTED: '请先阅读并同意聊天规则',
   },
   en: {
     INVALID_PAYLOAD: 'Invalid request',
@@ -65,6 +71,9 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     MUTED: 'You have been muted and cannot send messages for now',
     REPORT_WINDOW_CLOSED: 'This chat ended too long ago to be reported',
     NOT_FOUND: 'That chat was not found',
+    CHALLENGE_REQUIRED: 'Please complete the quick bot check first',
+    BLOCKED_CONTENT: 'This message breaks the chat rules and was not sent',
+    RULES_NOT_ACCEPTED: 'Please read and accept the chat rules first',
   },
 };
 
@@ -97,5 +106,25 @@ export const eventText: Record<Lang, EventTexts> = {
     partnerConnectionLost: 'Your partner lost the connection, waiting for them to come back…',
     partnerReconnected: 'Your partner is back',
     serverShutdown: 'The server is restarting, please match again shortly',
+  },
+};
+
+/** Texts of `notice` events, per language. */
+export interface NoticeTexts {
+  pii: string;
+  crisis: string;
+  masked: string;
+}
+
+export const noticeText: Record<Lang, NoticeTexts> = {
+  'zh-CN': {
+    pii: '不要向陌生人透露联系方式（电话、微信、QQ、邮箱等），保护好自己。',
+    crisis: '你并不孤单。如果你正在经历困难，现在就可以联系下面的求助热线，有人愿意倾听。',
+    masked: '你的消息中有部分内容违反聊天规则，已被隐藏。',
+  },
+  en: {
+    pii: 'Do not share contact details (phone, e-mail, messaging handles) with strangers. Keep yourself safe.',
+    crisis: 'You are not alone. If you are going through a hard time, you can reach one of these lines right now; someone will listen.',
+    masked: 'Part of your message breaks the chat rules and was hidden.',
   },
 };

@@ -30,8 +30,17 @@ export type JoinQueuePayload = z.infer<typeof joinQueuePayload>;
 export const sendMessagePayload = z.strictObject({
   content: text(),
   cid: text().min(1).max(MAX_CID_CHARS).optional(),
+  /** The sender saw the page's warning about contact details and chose to send anyway. */
+  pii_confirmed: z.literal(true).optional(),
 });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
+
+/** `accept_rules`: the person confirms the minimum age and accepts this version of the rules. */
+export const acceptRulesPayload = z.strictObject({
+  age_confirmed: z.literal(true),
+  rules_version: z.string().min(1).max(32),
+});
+export type AcceptRulesPayload = z.infer<typeof acceptRulesPayload>;
 
 /** Why a person reports their partner. */
 export const REPORT_REASONS = ['spam', 'harassment', 'sexual', 'minor', 'hate', 'scam', 'self_harm', 'other'] as const;
@@ -62,6 +71,8 @@ export type SessionStatus = 'idle' | 'waiting' | 'chatting';
 
 export interface SessionPayload {
   user_id: string;
+  /** Present when the rules must be accepted (`accept_rules`) before joining: the current version. */
+  rules_required?: { version: string; min_age: number };
   /**
    * For a client without the identity cookie only: a signed identity to send back as `auth.token` to
    * keep its ID (valid 7 days; every connection gets a fresh one).
@@ -116,6 +127,21 @@ export interface SanctionPayload {
   /** Present when this sanction was lifted (and nothing else applies any more). */
   lifted?: true;
 }
+/** A crisis line: a name, and a phone number or a web address. */
+export interface Hotline {
+  name: string;
+  phone?: string;
+  url?: string;
+}
+/**
+ * `notice`: something the sender should know about their own message — it carried contact details
+ * (`pii`), words of crisis (`crisis`, with hotlines), or a term the rules hide (`content`).
+ */
+export interface NoticePayload {
+  kind: 'crisis' | 'pii' | 'content';
+  message: string;
+  hotlines?: Hotline[];
+}
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
@@ -135,6 +161,7 @@ export type SendMessageResult = { message: ChatMessage };
 export type LeaveRoomResult = { room_id: number | null };
 export type ReportResult = { report_id: number };
 export type BlockResult = { blocked: true };
+export type AcceptRulesResult = { rules_version: string };
 
 // ---- event maps (Socket.IO generics) ----
 
@@ -145,6 +172,7 @@ export interface ClientToServerEvents {
   leave_room_event: (payload?: Record<string, never>, ack?: Ack<LeaveRoomResult>) => void;
   report: (payload: ReportPayload, ack?: Ack<ReportResult>) => void;
   block: (payload?: BlockPayload, ack?: Ack<BlockResult>) => void;
+  accept_rules: (payload: AcceptRulesPayload, ack?: Ack<AcceptRulesResult>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -158,6 +186,7 @@ export interface ServerToClientEvents {
   partner_reconnected: (payload: PartnerReconnectedPayload) => void;
   server_shutdown: (payload: ServerShutdownPayload) => void;
   sanction: (payload: SanctionPayload) => void;
+  notice: (payload: NoticePayload) => void;
   error: (payload: ErrorPayload) => void;
 }
 
@@ -191,5 +220,10 @@ export const handshakeAuth = z.object({
    * Without it, an activity held by a connection that looks alive belongs to another tab.
    */
   resume: z.boolean().optional(),
+  /**
+   * A solved bot challenge (from `GET /api/challenge`): the ALTCHA widget's payload, base64 JSON. Needed
+   * when a connection or a join was refused with CHALLENGE_REQUIRED; each solution is accepted once.
+   */
+  altcha: z.string().max(4_000).optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuth>;

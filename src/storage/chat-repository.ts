@@ -22,6 +22,8 @@ export interface NewMessage {
   content: string;
   createdAt: Date;
   cid?: string | undefined;
+  /** What the content policy noticed (stored for review). */
+  flags?: readonly string[] | undefined;
 }
 
 export interface StoredMessage {
@@ -123,14 +125,15 @@ export function toMessage(row: MessageRow): StoredMessage {
  */
 const APPEND_SQL = `
 WITH input AS (
-  SELECT t.ord, t.room_id, t.sender_id, t.content, t.created_at, t.cid,
+  SELECT t.ord, t.room_id, t.sender_id, t.content, t.created_at, t.cid, t.flags,
          nextval(pg_get_serial_sequence('messages', 'id')) AS new_id
-  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
-       WITH ORDINALITY AS t(room_id, sender_id, content, created_at, cid, ord)
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+       WITH ORDINALITY AS t(room_id, sender_id, content, created_at, cid, flags, ord)
 ),
 inserted AS (
-  INSERT INTO messages (id, room_id, sender_id, content, created_at, cid)
-  SELECT i.new_id, i.room_id, i.sender_id, i.content, i.created_at, i.cid
+  INSERT INTO messages (id, room_id, sender_id, content, created_at, cid, flags)
+  -- Flags travel as one comma-joined string per row (unnest would flatten an array of arrays).
+  SELECT i.new_id, i.room_id, i.sender_id, i.content, i.created_at, i.cid, string_to_array(i.flags, ',')::varchar(16)[]
   FROM input i
   WHERE EXISTS (SELECT 1 FROM chat_rooms r WHERE r.id = i.room_id AND r.is_active)
   ORDER BY i.ord
@@ -200,6 +203,7 @@ export class SqlChatRepository implements ChatRepository {
       batch.map((m) => m.content),
       batch.map((m) => m.createdAt.toISOString()),
       batch.map((m) => m.cid ?? null),
+      batch.map((m) => (m.flags && m.flags.length > 0 ? m.flags.join(',') : null)),
     ]);
     const outcomes: AppendOutcome[] = [];
     const missing: number[] = [];

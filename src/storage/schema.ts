@@ -40,6 +40,8 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** Client-chosen id making retries idempotent; unique per room and sender when present. */
     cid: varchar('cid', { length: 64 }),
+    /** What the content policy noticed (`term`, `link`, `pii`, `crisis`, `spam`, `masked`): for review. */
+    flags: varchar('flags', { length: 16 }).array(),
   },
   (t) => [
     index('messages_room_id_idx').on(t.roomId, t.id),

@@ -23,7 +23,7 @@ import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-r
 import type { Database } from '../../src/storage/database.js';
 import { ManualClock } from '../helpers/clock.js';
 import { openTestDatabase, silentLogger, tempDir, type Engine } from '../helpers/database.js';
-import { GENEROUS_LIMITS, TEST_SECRET } from '../helpers/server.js';
+import { CHALLENGE_OFF, GENEROUS_LIMITS, RULES_OFF, TEST_SECRET } from '../helpers/server.js';
 
 export { ManualClock };
 
@@ -97,6 +97,8 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
     secretKey: TEST_SECRET,
     logLevel: 'silent',
     rateLimits: GENEROUS_LIMITS,
+    challenge: CHALLENGE_OFF,
+    rules: RULES_OFF,
     adminPassword: ADMIN_PASSWORD,
     webDir: stubWebDir(),
     ...options.config,

@@ -24,6 +24,8 @@ export const CLUSTER_TEST_ENV = {
   RATE_JOINS_PER_MIN: '1000000',
   RATE_JOINS_PER_ADDRESS_PER_MIN: '1000000',
   MAX_CONNECTIONS_PER_ADDRESS: '100000',
+  CHALLENGE: 'off',
+  RULES_GATE: 'off',
   LOG_LEVEL: 'info',
   // Without it, each instance's DATA_DIR (the project's ./data) would receive a generated password's file.
   ADMIN_PASSWORD: 'cluster-test-admin-password',

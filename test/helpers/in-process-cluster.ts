@@ -10,7 +10,7 @@ import { buildSeams, type BuiltSeams } from '../../src/composition.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 import { openTestDatabase, silentLogger, tempDir } from './database.js';
-import { GENEROUS_LIMITS, TEST_SECRET } from './server.js';
+import { CHALLENGE_OFF, GENEROUS_LIMITS, RULES_OFF, TEST_SECRET } from './server.js';
 import { testRedisUrl } from './services.js';
 
 export interface InProcessInstance {
@@ -35,6 +35,8 @@ export async function startInProcessCluster(count: number, overrides: Partial<Co
     secretKey: TEST_SECRET,
     logLevel: 'silent',
     rateLimits: GENEROUS_LIMITS,
+    challenge: CHALLENGE_OFF,
+    rules: RULES_OFF,
     dataDir: dir.path,
     databaseUrl: db.url,
     redisUrl: testRedisUrl,

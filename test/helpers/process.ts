@@ -39,7 +39,7 @@ export interface ServerProcessOptions {
 export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], {
     cwd: options.cwd ?? root,
-    env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', ...env },
+    env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', CHALLENGE: 'off', RULES_GATE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -61,6 +61,15 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
   maxQueuedPacketsPerConnection: 100_000,
 };
 
+/**
+ * Tests that are not about the bot challenge never meet it (every test client comes from 127.0.0.1 and
+ * mints identities quickly); its own tests turn it on with a tiny difficulty.
+ */
+export const CHALLENGE_OFF: Config['challenge'] = { ...defaultConfig().challenge, mode: 'off' };
+
+/** Tests that are not about the rules gate join without accepting the rules (as benchmarks do). */
+export const RULES_OFF: Config['rules'] = { ...defaultConfig().rules, enabled: false };
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
   const db = await openTestDatabase(engine, {
@@ -72,7 +81,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // DATA_DIR holds the generated admin password's file: the test's own directory, never the project's ./data.
   const ownDir = db.dataDir === undefined ? tempDir() : undefined;
   const dataDir = db.dataDir ?? ownDir!.path;
-  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, dataDir, ...options.config });
+  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, challenge: CHALLENGE_OFF, rules: RULES_OFF, dataDir, ...options.config });
   const { clock, ...replace } = (typeof options.deps === 'function' ? options.deps(db.database) : options.deps) ?? {};
   const built = await buildSeams({ config, database: db.database, logger: silentLogger, clock, replace });
   await endStaleChats(built.seams, db.database, new Date());

@@ -8,7 +8,7 @@ import { buildSeams } from '../../src/composition.js';
 import { defaultConfig } from '../../src/config/config.js';
 import { connect, matchedPair, request, waitFor } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
-import { GENEROUS_LIMITS, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server.js';
+import { CHALLENGE_OFF, GENEROUS_LIMITS, RULES_OFF, startTestServer, TEST_SECRET, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -129,7 +129,7 @@ describe('logs', () => {
     let output = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((output += chunk.toString()), done()) });
     const db = await openTestDatabase('pglite');
-    const config = defaultConfig({ secretKey: TEST_SECRET, logLevel: 'debug', rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 2, messagesPerS: 1 } });
+    const config = defaultConfig({ secretKey: TEST_SECRET, logLevel: 'debug', rules: RULES_OFF, challenge: CHALLENGE_OFF, rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 2, messagesPerS: 1 } });
     const logger = pino({ level: 'trace' }, sink);
     const { seams } = await buildSeams({ config, database: db.database, logger });
     const app = await createApp(config, { database: db.database, seams, logger });

@@ -1,0 +1,58 @@
+/**
+ * Crisis help: words of self-harm make the sender see a help card with hotlines for their language, and
+ * the conversation go to the top of the moderation queue. Nothing is blocked for it.
+ *
+ * The hotlines can be replaced with a JSON file (`CRISIS_HOTLINES_FILE`): `{"zh-CN": [{name, phone?,
+ * url?}], "en": [...]}`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Lang } from '../shared/codes.js';
+import type { Hotline } from '../shared/protocol.js';
+
+/** Phrases of self-harm, Chinese and English (matched after the same folding as the term lists). */
+export const CRISIS_TERMS: readonly string[] = [
+  '自杀',
+  '想死',
+  '不想活',
+  '活不下去',
+  '轻生',
+  '割腕',
+  '跳楼',
+  '结束生命',
+  '结束自己',
+  '寻死',
+  'suicide',
+  'kill myself',
+  'killing myself',
+  'want to die',
+  'end my life',
+  'self harm',
+  'selfharm',
+  'cut myself',
+];
+
+/** Defaults: mainland China's lines for Chinese, and international directories for English. */
+export const DEFAULT_HOTLINES: Record<Lang, Hotline[]> = {
+  'zh-CN': [
+    { name: '全国心理援助热线', phone: '12356' },
+    { name: '希望24热线（生命教育与危机干预）', phone: '400-161-9995' },
+    { name: '北京心理危机研究与干预中心', phone: '010-82951332' },
+  ],
+  en: [
+    { name: 'Find a helpline in your country (free, confidential)', url: 'https://findahelpline.com' },
+    { name: 'US: 988 Suicide & Crisis Lifeline', phone: '988' },
+    { name: 'UK & Ireland: Samaritans', phone: '116 123' },
+  ],
+};
+
+const hotline = z.strictObject({ name: z.string().min(1).max(200), phone: z.string().max(40).optional(), url: z.string().url().max(300).optional() });
+const hotlinesFile = z.strictObject({ 'zh-CN': z.array(hotline).min(1), en: z.array(hotline).min(1) });
+
+/** The hotlines to show: from the operator's file when given, else the defaults. Throws with the file's problem. */
+export function loadHotlines(file: string | undefined): Record<Lang, Hotline[]> {
+  if (!file) return DEFAULT_HOTLINES;
+  const parsed = hotlinesFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`CRISIS_HOTLINES_FILE ${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}

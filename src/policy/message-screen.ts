@@ -1,0 +1,99 @@
+/**
+ * Where the content policy meets the chat: every message is screened before it is stored or delivered.
+ * A refused message answers BLOCKED_CONTENT (kept aside for review); a masked one goes on masked; what
+ * the policy noticed is stored with the message and, for the moderators, put in their queue. The sender
+ * is told what concerns them (`notice`): contact details, crisis help, a hidden term. Strikes and queue
+ * entries are written after the message, never holding it up.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import { noticeText, type Lang } from '../shared/codes.js';
+import type { Hotline, NoticePayload, ReportReason } from '../shared/protocol.js';
+import type { PolicyFlag, Verdict } from './content-policy.js';
+import type { PolicyService } from './policy-service.js';
+import type { ReviewQueue } from './review-queue.js';
+
+export interface ScreenDeps {
+  policy: PolicyService;
+  moderation: ModerationService;
+  review: ReviewQueue;
+  hotlines: Record<Lang, Hotline[]>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Screened {
+  content: string;
+  flags: PolicyFlag[];
+  verdict: Verdict;
+  /** What to tell the sender once the message is stored. */
+  notices: NoticePayload[];
+}
+
+/** Priority in the moderation queue of what the policy flags: crisis words first, with reports of minors. */
+const CRISIS_PRIORITY = 2;
+
+export class MessageScreen {
+  constructor(private readonly deps: ScreenDeps) {}
+
+  /**
+   * Screens a message. Throws BLOCKED_CONTENT (after keeping it aside and counting the strike) when the
+   * policy refuses it.
+   */
+  check(sender: { userId: string; lang: Lang }, roomId: number, content: string, piiConfirmed: boolean): Screened {
+    const verdict = this.deps.policy.evaluate(content, { senderId: sender.userId, roomId });
+    if (verdict.action === 'block') {
+      this.background(this.refused(sender.userId, roomId, content, verdict));
+      throw new AppError(ErrorCode.BLOCKED_CONTENT);
+    }
+    const text = noticeText[sender.lang];
+    const notices: NoticePayload[] = [];
+    if (verdict.crisis) notices.push({ kind: 'crisis', message: text.crisis, hotlines: this.deps.hotlines[sender.lang] });
+    // A page that warned before sending says so; the original client never does, so it is told now.
+    if (verdict.pii.length > 0 && !piiConfirmed) notices.push({ kind: 'pii', message: text.pii });
+    if (verdict.flags.includes('masked')) notices.push({ kind: 'content', message: text.masked });
+    return { content: verdict.content, flags: verdict.flags, verdict, notices };
+  }
+
+  /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */
+  stored(senderId: string, roomId: number, messageId: number, screened: Screened): void {
+    const { verdict } = screened;
+    const reason = reviewReason(verdict);
+    if (reason) {
+      this.background(
+        this.deps.review.flag({
+          roomId,
+          senderId,
+          reason,
+          messageId,
+          note: `policy: ${verdict.flags.join(', ')}`,
+          priority: verdict.crisis ? CRISIS_PRIORITY : 0,
+          at: this.deps.clock.now(),
+        }),
+      );
+    }
+    if (verdict.strike) this.background(this.deps.moderation.strike(senderId, 'policy'));
+  }
+
+  private async refused(senderId: string, roomId: number, content: string, verdict: Verdict): Promise<void> {
+    const at = this.deps.clock.now();
+    const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
+    await this.deps.review.flag({ roomId, senderId, reason: reviewReason(verdict) ?? 'other', messageId: null, note: `refused message held (#${heldId})`, priority: 0, at });
+    if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
+  }
+
+  private background(work: Promise<unknown>): void {
+    work.catch((err: unknown) => this.deps.logger.warn({ err }, 'recording a content-policy decision failed'));
+  }
+}
+
+/** Which report reason a policy decision goes into the queue with, if it goes at all. */
+function reviewReason(verdict: Verdict): ReportReason | undefined {
+  if (verdict.crisis) return 'self_harm';
+  if (verdict.flags.includes('spam')) return 'spam';
+  if (verdict.action !== 'allow' && verdict.flags.includes('term')) return 'other';
+  if (verdict.action !== 'allow' && verdict.flags.includes('link')) return 'spam';
+  return undefined;
+}

@@ -1,0 +1,51 @@
+/**
+ * Text as the content policy compares it: compatibility forms folded (full-width ｗｅｉｘｉｎ, ligatures),
+ * lower case, and everything but letters and digits left out — so "w e i x i n", "W.E.I.X.I.N" and
+ * "微 信" all read as the term they spell. Each character of the result remembers where it came from
+ * in the original, so a match can be masked there.
+ */
+
+export interface Normalized {
+  text: string;
+  /** For UTF-16 unit i of `text`: where its source starts and ends in the original (UTF-16 offsets). */
+  from: number[];
+  to: number[];
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+export function normalizeForMatching(original: string): Normalized {
+  const out: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < original.length; ) {
+    const code = original.charCodeAt(i);
+    // ASCII fast path: most messages are mostly ASCII or CJK, which need no folding.
+    if (code < 0x80) {
+      if ((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a)) push(original[i]!, i, i + 1);
+      else if (code >= 0x41 && code <= 0x5a) push(String.fromCharCode(code + 32), i, i + 1);
+      i += 1;
+      continue;
+    }
+    const point = original.codePointAt(i)!;
+    const width = point > 0xffff ? 2 : 1;
+    const folded = String.fromCodePoint(point).normalize('NFKC').toLowerCase();
+    for (const char of folded) if (LETTER_OR_DIGIT.test(char)) push(char, i, i + width);
+    i += width;
+  }
+  return { text: out.join(''), from, to };
+
+  function push(char: string, start: number, end: number): void {
+    out.push(char);
+    // One entry per UTF-16 unit of the result (a letter beyond the BMP takes two).
+    for (let unit = 0; unit < char.length; unit++) {
+      from.push(start);
+      to.push(end);
+    }
+  }
+}
+
+/** A term as the policy stores and matches it (the same folding as for messages). */
+export function normalizeTerm(term: string): string {
+  return normalizeForMatching(term).text;
+}

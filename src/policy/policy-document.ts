@@ -1,0 +1,70 @@
+/**
+ * The content policy as operators edit it (`GET/PUT /admin/api/policy`): term lists, each term with an
+ * action, and what to do with links. Stored as one JSON document; every instance compiles it into a
+ * matcher. The default list is a small starting point in Chinese and English, meant to be edited.
+ */
+import { z } from 'zod';
+import { isStorableText } from '../shared/limits.js';
+
+/** `allow`: explicitly fine; `flag`: stored and marked for review; `mask`: delivered with the term hidden; `block`: refused. */
+export const POLICY_ACTIONS = ['allow', 'flag', 'mask', 'block'] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+export const LINK_ACTIONS = ['allow', 'flag', 'block'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+/** Most terms in one policy (a 10,000-term list is benchmarked). */
+export const MAX_POLICY_TERMS = 50_000;
+
+export const policyDocumentSchema = z.strictObject({
+  terms: z
+    .array(
+      z.strictObject({
+        term: z.string().trim().min(1).max(64).refine(isStorableText, 'must not contain NUL or half of a surrogate pair'),
+        action: z.enum(POLICY_ACTIONS),
+      }),
+    )
+    .max(MAX_POLICY_TERMS),
+  links: z.enum(LINK_ACTIONS),
+});
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+const term = (text: string, action: PolicyAction) => ({ term: text, action });
+
+/**
+ * The policy a new installation starts with. Few terms, on purpose: scams and sexual solicitation are
+ * blocked, common insults masked, contact-seeking phrases flagged for review.
+ */
+export const DEFAULT_POLICY: PolicyDocument = {
+  links: 'flag',
+  terms: [
+    // Sexual solicitation and trafficking: refused.
+    term('约炮', 'block'),
+    term('裸聊', 'block'),
+    term('援交', 'block'),
+    term('嫖娼', 'block'),
+    term('卖淫', 'block'),
+    term('sex chat', 'block'),
+    term('nudes for sale', 'block'),
+    // Scams: refused.
+    term('刷单', 'block'),
+    term('网赚', 'flag'),
+    term('博彩', 'block'),
+    term('代孕', 'block'),
+    term('crypto giveaway', 'block'),
+    term('send bitcoin', 'block'),
+    // Insults: masked.
+    term('傻逼', 'mask'),
+    term('傻b', 'mask'),
+    term('操你妈', 'mask'),
+    term('fuck you', 'mask'),
+    term('motherfucker', 'mask'),
+    term('bitch', 'mask'),
+    // Contact seeking: flagged (strangers asking to move elsewhere is how grooming and scams start).
+    term('加微信', 'flag'),
+    term('加我微信', 'flag'),
+    term('加qq', 'flag'),
+    term('add me on snapchat', 'flag'),
+    term('whatsapp me', 'flag'),
+    term('telegram me', 'flag'),
+  ],
+};

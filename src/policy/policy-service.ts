@@ -1,0 +1,79 @@
+/**
+ * The content policy every instance enforces: read from the database at start (the default list the
+ * first time), replaced by an admin (`PUT /admin/api/policy`), and reloaded on every instance within
+ * moments of a change through the moderation bus — no restart.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { ModerationBus } from '../moderation/moderation-bus.js';
+import type { Database } from '../storage/database.js';
+import { ContentPolicy, type Verdict } from './content-policy.js';
+import { DEFAULT_POLICY, policyDocumentSchema, type PolicyDocument } from './policy-document.js';
+
+export interface PolicyServiceDeps {
+  database: Database;
+  bus: ModerationBus;
+  clock: Clock;
+  logger: Logger;
+  /** Off: every message is allowed as is (benchmarks of what the policy costs). */
+  enabled: boolean;
+  /** The same text into this many different chats within the window is copy-paste spam. */
+  repeatRooms: number;
+  repeatWindowMs: number;
+}
+
+export class PolicyService {
+  private readonly policy: ContentPolicy;
+  private document: PolicyDocument = DEFAULT_POLICY;
+
+  constructor(private readonly deps: PolicyServiceDeps) {
+    this.policy = new ContentPolicy({ repeatRooms: deps.repeatRooms, repeatWindowMs: deps.repeatWindowMs, now: () => deps.clock.now().getTime() });
+  }
+
+  async start(): Promise<void> {
+    await this.deps.bus.subscribe((event) => {
+      if (event.type !== 'policy') return;
+      this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading the content policy failed'));
+    });
+    await this.reload();
+  }
+
+  get enabled(): boolean {
+    return this.deps.enabled;
+  }
+
+  /** The policy in force. */
+  current(): PolicyDocument {
+    return this.document;
+  }
+
+  evaluate(content: string, context: { senderId: string; roomId: number }): Verdict {
+    if (!this.deps.enabled) return { action: 'allow', content, flags: [], strike: false, crisis: false, pii: [] };
+    return this.policy.evaluate(content, context);
+  }
+
+  /** Replaces the policy (validated by the caller): stored, then in force on every instance. */
+  async replace(document: PolicyDocument): Promise<void> {
+    await this.deps.database.query(
+      `INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, $2)
+       ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(document), this.deps.clock.now()],
+    );
+    this.apply(document);
+    await this.deps.bus.publish({ type: 'policy' }).catch((err: unknown) => this.deps.logger.warn({ err }, 'policy change not published: other instances pick it up at their next start'));
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.deps.database.query<{ document: unknown }>('SELECT document FROM content_policy WHERE id = 1');
+    const stored = rows[0]?.document;
+    const raw = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
+    const parsed = raw === undefined ? undefined : policyDocumentSchema.safeParse(raw);
+    if (parsed && !parsed.success) this.deps.logger.error('the stored content policy is invalid: keeping the one in force');
+    this.apply(parsed?.success ? parsed.data : DEFAULT_POLICY);
+  }
+
+  private apply(document: PolicyDocument): void {
+    this.policy.load(document);
+    this.document = document;
+  }
+}

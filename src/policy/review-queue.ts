@@ -1,0 +1,39 @@
+/**
+ * What the content policy hands to the moderators: a message it flagged goes into the moderation queue
+ * as a report filed by `system` against its sender (one open report per chat, each flagged message added
+ * to it), and a message it refused is kept aside (held) for them to see.
+ */
+import type { ReportReason } from '../shared/protocol.js';
+import type { Database } from '../storage/database.js';
+
+/** The reporter of reports the server files itself. */
+export const SYSTEM_REPORTER = 'system';
+
+export class ReviewQueue {
+  constructor(private readonly database: Database) {}
+
+  /** Files (or adds to) the open system report on a chat; a higher priority wins. */
+  async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<void> {
+    const ids = entry.messageId === null ? [] : [entry.messageId];
+    await this.database.query(
+      `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
+       ON CONFLICT (reporter_id, room_id) WHERE status = 'open'
+       DO UPDATE SET message_ids = (SELECT array_agg(DISTINCT m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m),
+                     priority = GREATEST(reports.priority, EXCLUDED.priority),
+                     reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
+                     note = left(reports.note || '; ' || EXCLUDED.note, 500),
+                     updated_at = EXCLUDED.updated_at`,
+      [entry.roomId, SYSTEM_REPORTER, entry.senderId, entry.reason, entry.note, ids, entry.priority, entry.at],
+    );
+  }
+
+  /** Keeps a refused message for review. Returns its id. */
+  async hold(entry: { roomId: number; senderId: string; content: string; reasons: string[]; at: Date }): Promise<number> {
+    const rows = await this.database.query<{ id: string | number }>(
+      'INSERT INTO held_messages (room_id, sender_id, content, reasons, created_at) VALUES ($1, $2, $3, $4::varchar[], $5) RETURNING id',
+      [entry.roomId, entry.senderId, entry.content, entry.reasons, entry.at],
+    );
+    return Number(rows[0]!.id);
+  }
+}
