@@ -15,7 +15,7 @@ import { comparisonTable, connectionsTable, matchingTable, messagesTables } from
 import { runConnections } from './scenarios/connections.js';
 import { runMatching } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
-import { runMessages, type MessagesRun } from './scenarios/messages.js';
+import { runMessages, type MessagesRun, type MessagesVariant } from './scenarios/messages.js';
 
 const USAGE = `npm run bench -- [command] [options]
 
@@ -53,6 +53,7 @@ options:
   --entry dist|source             memory: npm start's dist/server/main.js, or src/main.ts through tsx  [dist]
   --compare moderation            messages: each --db twice, plain and with 10,000 sanctions (1,000 by network) and
                                   10,000 blocks loaded; prints the loaded run's delivered msg/s and p99 against the plain one's
+  --compare policy                messages: each --db twice, content policy off, then on with a 10,000-term list
   --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
 `;
 
@@ -92,6 +93,14 @@ function parse(argv: string[]) {
 }
 
 const log = (line: string) => console.log(line);
+
+/** The runs `--compare` makes of each database, the first being the one the others are compared with. */
+function compareVariants(what: string, quick: boolean): MessagesVariant[] {
+  const many = quick ? 1_000 : 10_000;
+  if (what === 'moderation') return [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: many, blocks: many } }];
+  if (what === 'policy') return [{ label: 'policy off', env: { CONTENT_POLICY: 'off' } }, { label: `policy on, ${many} terms`, policyTerms: many }];
+  throw new Error(`--compare: 'moderation' or 'policy', not '${what}'`);
+}
 
 /** The server's default flood-control rate per identity (RATE_MESSAGES_PER_S). */
 const DEFAULT_MESSAGES_PER_USER_PER_S = 5;
@@ -162,11 +171,8 @@ async function messages(values: Args, quick: boolean): Promise<number> {
     waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
     nice: niceValue(values.nice),
     noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),
-    ...(values.compare === 'moderation'
-      ? { variants: [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: quick ? 1_000 : 10_000, blocks: quick ? 1_000 : 10_000 } }] }
-      : {}),
+    ...(values.compare ? { variants: compareVariants(values.compare, quick) } : {}),
   };
-  if (values.compare !== undefined && values.compare !== 'moderation') throw new Error(`--compare: only 'moderation' is known, not '${values.compare}'`);
   const machine = machineInfo();
   const runs = await runMessages(options, log);
   const versions = runs.map((r) => `${r.db}: ${r.version ?? '?'}`).join('; ');

@@ -3,11 +3,32 @@
  * by network hash, so the server must hash each sender's network on every message, the costly path) and
  * blocks — for identities the bench's own users never have, as on a site with a long history.
  */
+import { DEFAULT_POLICY } from '../src/policy/policy-document.js';
 import type { DbTarget } from './database-target.js';
 
 export interface ModerationLoad {
   sanctions: number;
   blocks: number;
+}
+
+/**
+ * A content policy of `terms` terms (the default list plus made-up words no bench message contains), so
+ * every message is scanned against all of them and passes.
+ */
+export async function preloadPolicy(target: DbTarget, terms: number): Promise<void> {
+  const database = await target.open();
+  if (!database) throw new Error(`--compare policy needs a database (not --db ${target.kind})`);
+  try {
+    await database.migrate();
+    const extra = Array.from({ length: Math.max(0, terms - DEFAULT_POLICY.terms.length) }, (_, i) => ({
+      term: `zq${i.toString(36)}v${((i * 7_919) % 1_000_003).toString(36)}`,
+      action: (['flag', 'mask', 'block'] as const)[i % 3]!,
+    }));
+    const document = { ...DEFAULT_POLICY, terms: [...DEFAULT_POLICY.terms, ...extra] };
+    await database.query('INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, now())', [JSON.stringify(document)]);
+  } finally {
+    await database.close();
+  }
 }
 
 export async function preloadModeration(target: DbTarget, load: ModerationLoad): Promise<void> {

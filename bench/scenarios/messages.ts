@@ -6,7 +6,8 @@
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
 import { CpuWindow, RssSampler, postgresPids, reniceAll, type CpuUse } from '../proc.js';
-import { preloadModeration, type ModerationLoad } from '../moderation-preload.js';
+import type { DbTarget } from '../database-target.js';
+import { preloadModeration, preloadPolicy, type ModerationLoad } from '../moderation-preload.js';
 import { mainThreadProfile, startTarget } from '../server-target.js';
 import { Histogram, round, type Summary } from '../stats.js';
 import { verifyMessages, type StepRecord, type Verification } from '../verify.js';
@@ -37,7 +38,15 @@ export interface MessagesOptions {
    * Runs per database: each a label and what to load before the server starts. Default one plain run;
    * `--compare moderation` adds a run with sanctions and blocks loaded (same steps, right after).
    */
-  variants?: { label: string; moderation?: ModerationLoad }[];
+  variants?: MessagesVariant[];
+}
+
+/** One of the runs of a `--compare`: a label, data to load before the server starts, extra server environment. */
+export interface MessagesVariant {
+  label: string;
+  moderation?: ModerationLoad;
+  policyTerms?: number;
+  env?: Record<string, string>;
 }
 
 export interface MessagesStep {
@@ -113,18 +122,22 @@ export async function runMessages(options: MessagesOptions, log: (line: string) 
   return runs;
 }
 
-async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string) => void, variant: { label: string; moderation?: ModerationLoad }): Promise<MessagesRun> {
+async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string) => void, variant: MessagesVariant): Promise<MessagesRun> {
   const run: MessagesRun = { db, ...(variant.label ? { label: variant.label } : {}), version: undefined, pairs: 0, pairingMs: 0, steps: [], discarded: [], verification: undefined, profile: undefined, loadWindow: undefined, error: undefined };
   const records: StepRecord[] = [];
   log(`\n== messages on ${db}${variant.label ? ` (${variant.label})` : ''}: ${options.pairs} pairs, ${options.workers} workers, steps ${options.steps.join(', ')} msg/s × ${options.durationS} s`);
-  const load = variant.moderation;
+  const { moderation: load, policyTerms } = variant;
+  const prepare = async (t: DbTarget) => {
+    if (load) await preloadModeration(t, load);
+    if (policyTerms !== undefined) await preloadPolicy(t, policyTerms);
+  };
   const { server, target, version } = await startTarget({
     db,
     adminUrl: options.adminUrl,
     keepDb: options.keepDb,
     cpuProfDir: options.cpuProfDir,
-    env: options.serverEnv,
-    ...(load ? { prepare: (t) => preloadModeration(t, load) } : {}),
+    env: { ...options.serverEnv, ...variant.env },
+    prepare,
   });
   run.version = version;
   const pool = await WorkerPool.start(options.workers);

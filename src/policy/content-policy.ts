@@ -88,7 +88,7 @@ export class ContentPolicy {
       }
     }
     if (crisis) flags.add('crisis');
-    if (this.links !== 'allow' && this.linkify.test(content)) {
+    if (this.links !== 'allow' && LINK_HINT.test(content) && this.linkify.test(content)) {
       flags.add('link');
       if (RANK[this.links] > RANK[action]) action = this.links;
     }
@@ -105,6 +105,9 @@ export class ContentPolicy {
     return { action, content: masked, flags: [...flags], strike, crisis, pii };
   }
 }
+
+/** Something that may be a link (a scheme, `www.`, or a dot before letters): only then is linkify-it asked. */
+const LINK_HINT = /:\/\/|www\.|[\p{L}\p{N}-][.．。][a-z]{2}/iu;
 
 /**
  * Links with or without a scheme ("example.com", "t.me/x", "bit.ly/y"): linkify-it with fuzzy links on,

@@ -27,6 +27,12 @@ export function normalizeForMatching(original: string): Normalized {
       i += 1;
       continue;
     }
+    // CJK ideographs need no folding (the bulk of Chinese text).
+    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf)) {
+      push(original[i]!, i, i + 1);
+      i += 1;
+      continue;
+    }
     const point = original.codePointAt(i)!;
     const width = point > 0xffff ? 2 : 1;
     const folded = String.fromCodePoint(point).normalize('NFKC').toLowerCase();
