@@ -45,6 +45,23 @@ describe.skipIf(!available)('moderation across two instances', () => {
     expect(b.app.moderation.sanctionCache.size).toBeGreaterThan(0);
   });
 
+  it('a content-policy change made on instance A applies on instance B within 2 s, without a restart', async () => {
+    const [a, b] = cluster.instances as [typeof cluster.instances[0], typeof cluster.instances[0]];
+    const onB1 = await client(1);
+    const onB2 = await client(1);
+    await request(onB1.socket, 'join_queue');
+    expect(await request(onB2.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    expect(await request(onB1.socket, 'send_message', { content: 'pineapple pizza' })).toMatchObject({ ok: true });
+    const before = a.app.policy.current();
+    await a.app.policy.replace({ ...before, terms: [...before.terms, { term: 'pineapple', action: 'block' }] });
+    try {
+      await eventually(async () => expect(await request(onB1.socket, 'send_message', { content: 'pineapple again' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' }), 2_000, 100);
+      expect(b.app.policy.current().terms.some((t) => t.term === 'pineapple')).toBe(true);
+    } finally {
+      await a.app.policy.replace(before);
+    }
+  });
+
   it('a block made on one instance keeps the two apart on the shared queue, while a third person is matched', async () => {
     const onA = await client(0);
     const onB = await client(1);
