@@ -17,6 +17,8 @@ import { ClusterPresence } from './cluster/cluster-presence.js';
 import { connectRedis, waitUntilReady, type RedisClients } from './cluster/redis-clients.js';
 import { StreamTrimmer } from './cluster/stream-trimmer.js';
 import type { Config } from './config/config.js';
+import { RedisTtlStore } from './door/redis-ttl-store.js';
+import { MemoryTtlStore, type TtlStore } from './door/ttl-store.js';
 import type { MatchQueue } from './matching/match-queue.js';
 import { MemoryMatchQueue } from './matching/memory-match-queue.js';
 import { RedisMatchQueue } from './matching/redis-match-queue.js';
@@ -34,6 +36,8 @@ interface CommonSeams {
   rateLimiter: RateLimiter;
   moderationBus: ModerationBus;
   repository: ChatRepository;
+  /** Expiring keys (the bot challenge's used solutions, suspect addresses, verified marks). */
+  ttlStore: TtlStore;
 }
 
 /** One process is the whole service. */
@@ -89,6 +93,7 @@ function singleProcessSeams({ config, database, logger, clock = systemClock, rep
     rateLimiter: new MemoryRateLimiter(clock),
     moderationBus: new MemoryModerationBus(),
     repository: chatRepository(config, database, logger),
+    ttlStore: new MemoryTtlStore(clock),
     ...replace,
   };
   return { seams, started: async () => undefined, close: async () => undefined };
@@ -115,6 +120,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
     rateLimiter: new RedisRateLimiter(redis.command, prefix, clock, logger),
     moderationBus: new RedisModerationBus(redis.command, redis.eventsSub, prefix, logger),
     repository: chatRepository(config, database, logger),
+    ttlStore: new RedisTtlStore(redis.command, prefix),
     // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
     // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
     adapter: createAdapter(redis.adapterPub, {

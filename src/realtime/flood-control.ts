@@ -2,6 +2,19 @@ import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 
+/**
+ * Told what flood control sees, per client address: the bot challenge (src/door/bot-challenge.ts) counts
+ * these to find addresses that behave like bots. Awaited; an observer never throws.
+ */
+export interface FloodObserver {
+  /** A new anonymous identity was given to a client at this address. */
+  newIdentity(address: string): Promise<void>;
+  /** A queue join (a skip included) from this address went through. */
+  joined(address: string): Promise<void>;
+  /** Something from this address was refused as over a limit. */
+  refused(address: string): Promise<void>;
+}
+
 /** Who is acting, for flood control. */
 export interface Actor {
   userId: string;
@@ -26,6 +39,7 @@ export class FloodControl {
   constructor(
     private readonly limiter: RateLimiter,
     limits: Config['rateLimits'],
+    private readonly observer?: FloodObserver,
   ) {
     this.messageRule = { capacity: limits.messagesBurst, perSecond: limits.messagesPerS };
     this.messageAddressRule = { capacity: limits.messagesPerAddressPerS * 2, perSecond: limits.messagesPerAddressPerS };
@@ -38,32 +52,36 @@ export class FloodControl {
 
   /** A report or a block. */
   async checkReport(actor: Actor): Promise<void> {
-    await this.take(`rp:u:${actor.userId}`, this.reportRule);
+    await this.take(`rp:u:${actor.userId}`, this.reportRule, actor.address);
   }
 
   /** A new anonymous identity for a client address (per-identity limits would mean nothing if identities were free). */
   async checkNewIdentity(address: string): Promise<void> {
-    await this.take(`i:a:${address}`, this.identityRule);
+    await this.take(`i:a:${address}`, this.identityRule, address);
+    await this.observer?.newIdentity(address);
   }
 
   /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */
   async checkResume(actor: Actor): Promise<void> {
-    await this.take(`r:u:${actor.userId}`, this.resumeRule);
-    await this.take(`r:a:${actor.address}`, this.resumeAddressRule);
+    await this.take(`r:u:${actor.userId}`, this.resumeRule, actor.address);
+    await this.take(`r:a:${actor.address}`, this.resumeAddressRule, actor.address);
   }
 
   async checkMessage(actor: Actor): Promise<void> {
-    await this.take(`m:u:${actor.userId}`, this.messageRule);
-    await this.take(`m:a:${actor.address}`, this.messageAddressRule);
+    await this.take(`m:u:${actor.userId}`, this.messageRule, actor.address);
+    await this.take(`m:a:${actor.address}`, this.messageAddressRule, actor.address);
   }
 
   async checkJoin(actor: Actor): Promise<void> {
-    await this.take(`j:u:${actor.userId}`, this.joinRule);
-    await this.take(`j:a:${actor.address}`, this.joinAddressRule);
+    await this.take(`j:u:${actor.userId}`, this.joinRule, actor.address);
+    await this.take(`j:a:${actor.address}`, this.joinAddressRule, actor.address);
+    await this.observer?.joined(actor.address);
   }
 
-  private async take(key: string, rule: RateRule): Promise<void> {
+  private async take(key: string, rule: RateRule, address: string): Promise<void> {
     const result = await this.limiter.take(key, rule);
-    if (!result.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: result.retryAfterMs });
+    if (result.allowed) return;
+    await this.observer?.refused(address);
+    throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: result.retryAfterMs });
   }
 }

@@ -13,7 +13,7 @@ import type { ChatSocket } from './types.js';
 type Next = (err?: Error) => void;
 
 /** Errors refusing a handshake carry `data.code` for socket.io-client's `connect_error`. */
-function refusal(code: ErrorCode): Error {
+export function refusal(code: ErrorCode): Error {
   return Object.assign(new Error(errorText['zh-CN'][code]), { data: { code, message: errorText['en'][code] } });
 }
 
