@@ -164,22 +164,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
   const hashNetwork = createNetworkHasher(config.secretKey);
   const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, hashNetwork, config });
-  await fastify.register(adminPlugin, {
-    prefix: '/admin',
-    config,
-    database: deps.database,
-    liveStats,
-    clock,
-    logger,
-    webDir,
-    loginLimitRedis: cluster?.redis,
-    moderation,
-  });
-  await fastify.ready();
-
-  const repository = seams.repository;
-
-  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const policy = new PolicyService({
     database: deps.database,
     bus: seams.moderationBus,
@@ -190,6 +174,23 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     repeatWindowMs: config.policy.spamWindowMs,
   });
   await policy.start();
+  await fastify.register(adminPlugin, {
+    prefix: '/admin',
+    config,
+    database: deps.database,
+    liveStats,
+    clock,
+    logger,
+    webDir,
+    loginLimitRedis: cluster?.redis,
+    moderation,
+    policy,
+  });
+  await fastify.ready();
+
+  const repository = seams.repository;
+
+  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
   const screen = new MessageScreen({ policy, moderation, review: new ReviewQueue(deps.database), hotlines: loadHotlines(config.policy.hotlinesFile), clock, logger });
   const chat = new ChatService({
     queue: seams.matchQueue,

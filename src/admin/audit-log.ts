@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'sanction_create',
   'sanction_lift',
   'sanction_automatic',
+  'policy_update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

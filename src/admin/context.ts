@@ -3,6 +3,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
 import type { ReportRepository } from '../moderation/report-repository.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
@@ -43,6 +44,8 @@ export interface AdminContext {
   readonly rooms: RoomsQuery;
   /** The safety loop: decisions and sanctions go through it (it tells every instance). */
   readonly moderation: ModerationService;
+  /** The content policy the back office reads and replaces. */
+  readonly policy: PolicyService;
   /** Reads of reports and sanctions (writes go through `moderation`). */
   readonly reports: ReportRepository;
   readonly sanctions: SanctionRepository;

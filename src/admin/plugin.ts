@@ -13,6 +13,7 @@ import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
 import { ReportRepository } from '../moderation/report-repository.js';
 import { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
@@ -31,6 +32,7 @@ import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerExportRoutes } from './routes-export.js';
 import { registerPageRoutes } from './routes-pages.js';
+import { registerPolicyRoutes } from './routes-policy.js';
 import { registerSafetyRoutes } from './routes-safety.js';
 import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
 
@@ -50,6 +52,8 @@ export interface AdminPluginOptions {
   loginLimitRedis?: Redis;
   /** The safety loop (reports queue, decisions, sanctions). */
   moderation: ModerationService;
+  /** The content policy (term lists, links), which the back office edits. */
+  policy: PolicyService;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {
@@ -96,6 +100,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     guarded.addHook('preHandler', requireSession(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
+    await registerPolicyRoutes(guarded, ctx);
     await registerExportRoutes(guarded, ctx);
   });
 }
@@ -119,6 +124,7 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats),
     rooms,
     moderation: options.moderation,
+    policy: options.policy,
     reports,
     sanctions,
     reportsQuery: new ReportsQuery(database, reports, sanctions, rooms, clock, config.timezone),

@@ -18,6 +18,7 @@ import { defaultConfig, type Config } from '../../src/config/config.js';
 import { startModeration } from '../../src/moderation/build-moderation.js';
 import type { ModerationService } from '../../src/moderation/moderation-service.js';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
+import { PolicyService } from '../../src/policy/policy-service.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
@@ -127,6 +128,8 @@ export async function startAdminApp(options: AdminTestAppOptions = {}): Promise<
 export interface BareAdmin {
   /** The safety loop's service the plugin uses (to file reports or issue sanctions directly in tests). */
   moderation: ModerationService;
+  /** The content policy the plugin edits. */
+  policy: PolicyService;
   fastify: FastifyInstance;
   database: Database;
   repository: ChatRepository;
@@ -156,14 +159,17 @@ export async function startBareAdmin(
   const fastify = Fastify({ trustProxy: options.trustProxy ?? false });
   await fastify.register(fastifyCookie);
   const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, ...options.config });
+  const bus = new MemoryModerationBus();
   const moderation = await startModeration({
     database,
-    bus: new MemoryModerationBus(),
+    bus,
     clock,
     logger: silentLogger,
     hashNetwork: createNetworkHasher(TEST_SECRET),
     config,
   });
+  const policy = new PolicyService({ database, bus, clock, logger: silentLogger, enabled: true, repeatRooms: 3, repeatWindowMs: 600_000 });
+  await policy.start();
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -173,6 +179,7 @@ export async function startBareAdmin(
     logger: silentLogger,
     webDir: stubWebDir(),
     moderation,
+    policy,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(options.loginLimitRedis ? { loginLimitRedis: options.loginLimitRedis } : {}),
   });
@@ -185,6 +192,7 @@ export async function startBareAdmin(
     clock,
     live,
     moderation,
+    policy,
     async close() {
       moderation.stop();
       await fastify.close();

@@ -1,0 +1,62 @@
+/** The content policy in the back office: read, replace (validated, audited, in force at once), guarded. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/policy/policy-document.js';
+import { injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
+
+describe('admin content policy API', () => {
+  let admin: BareAdmin;
+  let cookie: string;
+  beforeAll(async () => {
+    admin = await startBareAdmin();
+    cookie = await injectLogin(admin.fastify);
+  }, 120_000);
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  const put = (payload: unknown, headers: Record<string, string> = {}) =>
+    admin.fastify.inject({ method: 'PUT', url: '/admin/api/policy', payload: payload as object, headers: { cookie, ...headers } });
+
+  it('needs a session', async () => {
+    expect((await admin.fastify.inject({ url: '/admin/api/policy' })).statusCode).toBe(401);
+    expect((await admin.fastify.inject({ method: 'PUT', url: '/admin/api/policy', payload: DEFAULT_POLICY })).statusCode).toBe(401);
+  });
+
+  it('refuses a replacement another site asks for', async () => {
+    expect((await put(DEFAULT_POLICY, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect((await put(DEFAULT_POLICY, { origin: 'https://evil.example' })).statusCode).toBe(403);
+  });
+
+  it('starts with the default list in Chinese and English', async () => {
+    const response = await admin.fastify.inject({ url: '/admin/api/policy', headers: { cookie } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual(DEFAULT_POLICY);
+  });
+
+  it.each([
+    ['an unknown action', { links: 'flag', terms: [{ term: 'x', action: 'delete' }] }],
+    ['an unknown link rule', { links: 'mask', terms: [] }],
+    ['an empty term', { links: 'flag', terms: [{ term: '   ', action: 'block' }] }],
+    ['a NUL in a term', { links: 'flag', terms: [{ term: 'a\u0000', action: 'block' }] }],
+    ['a missing list', { links: 'flag' }],
+    ['an extra field', { links: 'flag', terms: [], hotlines: [] }],
+  ])('refuses %s with 400', async (_name, payload) => {
+    const response = await put(payload);
+    expect(response.statusCode).toBe(400);
+    expect(admin.policy.current()).toEqual(DEFAULT_POLICY);
+  });
+
+  it('replaces the policy: in force at once, stored, audited without the terms themselves', async () => {
+    const next = { links: 'block' as const, terms: [{ term: '菠萝', action: 'block' as const }, { term: 'pineapple', action: 'mask' as const }] };
+    const response = await put(next);
+    expect(response.statusCode).toBe(200);
+    expect(admin.policy.current()).toEqual(next);
+    expect(admin.policy.evaluate('我爱菠 萝', { senderId: 'u', roomId: 1 }).action).toBe('block');
+    expect(admin.policy.evaluate('see example.com', { senderId: 'u', roomId: 1 }).action).toBe('block');
+    const stored = await admin.database.query<{ document: unknown }>('SELECT document FROM content_policy WHERE id = 1');
+    expect(typeof stored[0]?.document === 'string' ? JSON.parse(stored[0].document) : stored[0]?.document).toEqual(next);
+    const audit = await admin.database.query<{ detail: unknown }>("SELECT detail FROM admin_audit_log WHERE action = 'policy_update'");
+    expect(audit.map((r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail))).toEqual([{ terms_before: DEFAULT_POLICY.terms.length, terms: 2, links_before: 'flag', links: 'block' }]);
+    expect(JSON.stringify(audit)).not.toContain('菠萝');
+  });
+});
