@@ -30,3 +30,23 @@ export async function postJson(path: string, body: unknown): Promise<Response> {
     body: JSON.stringify(body),
   });
 }
+
+/**
+ * A change through the API (POST with a JSON body, DELETE without one): the parsed answer, or an
+ * `ApiError` with the server's message. A 401 goes back to the login form, as reads do.
+ */
+export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status === 401) {
+    window.location.assign('/admin');
+    throw new ApiError(401, 'unauthorized');
+  }
+  const answer = (await response.json().catch(() => ({}))) as T & { message?: string };
+  if (!response.ok) throw new ApiError(response.status, answer.message ?? response.statusText);
+  return answer;
+}

@@ -1,23 +1,30 @@
 /**
  * One conversation: who took part, when, and its messages with their side and time, a page at a time
- * ("load more" reads the next page). Text stays text.
+ * ("load more" reads the next page), with a button to sanction either person. Text stays text.
  */
-import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
+import type { Conversation } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
+import { messageItem as message } from './message-item.js';
 
 export interface ConversationView {
   open(roomId: number): Promise<void>;
   render(): void;
 }
 
-export function createConversationView(root: HTMLElement, onError: (error: unknown) => void): ConversationView {
+export function createConversationView(
+  root: HTMLElement,
+  onError: (error: unknown) => void,
+  /** Opens the sanction form for one of the two people. */
+  sanction: (userId: string, opener: HTMLElement) => void,
+): ConversationView {
   const title = byTestId('room-title', HTMLElement, root);
   const meta = byTestId('room-meta', HTMLElement, root);
   const list = byTestId('conversation', HTMLOListElement, root);
   const empty = byTestId('conversation-empty', HTMLElement, root);
   const more = byTestId('conversation-more', HTMLButtonElement, root);
+  const actions = byTestId('room-actions', HTMLElement, root);
   /** The conversation as loaded so far: its first page with every later page's messages appended. */
   let shown: Conversation | undefined;
 
@@ -25,15 +32,12 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
     return [element('dt', '', t(label)), element('dd', '', value)];
   }
 
-  function message(m: ConversationMessage): HTMLLIElement {
-    const li = element('li', `message message-${m.sender}`);
-    li.dataset['testid'] = 'conversation-message';
-    const head = element('div', 'message-head');
-    head.append(element('span', 'message-sender', `${t(m.sender)} · ${m.sender_id}`), element('time', 'message-time', plainTime(m.timestamp)));
-    const text = element('p', 'message-text', m.content);
-    text.dataset['testid'] = 'message-text';
-    li.append(head, text);
-    return li;
+  function sanctionButton(side: 'user1' | 'user2', userId: string): HTMLButtonElement {
+    const button = element('button', 'btn btn-secondary', t('sanctionUserId', { n: userId }));
+    button.type = 'button';
+    button.dataset['testid'] = `sanction-${side}`;
+    button.addEventListener('click', () => sanction(userId, button));
+    return button;
   }
 
   /** Everything but the messages: title, details, and whether more can be loaded. */
@@ -49,6 +53,7 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
       ...metaItem('status', room.is_active ? t('statusActive') : t('statusClosed')),
       ...metaItem('messageCount', String(room.message_count)),
     );
+    actions.replaceChildren(sanctionButton('user1', room.user1_id), sanctionButton('user2', room.user2_id));
     empty.hidden = messages.length > 0;
     more.hidden = !shown.next_cursor;
   }
@@ -56,7 +61,7 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
   function render(): void {
     if (!shown) return;
     renderHeader();
-    list.replaceChildren(...shown.messages.map(message));
+    list.replaceChildren(...shown.messages.map((m) => message(m)));
   }
 
   async function loadMore(): Promise<void> {
@@ -68,7 +73,7 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
       // Another conversation may have been opened meanwhile.
       if (shown !== current) return;
       shown = { room: page.room, messages: [...current.messages, ...page.messages], next_cursor: page.next_cursor };
-      list.append(...page.messages.map(message));
+      list.append(...page.messages.map((m) => message(m)));
       renderHeader();
     } catch (error) {
       onError(error);
@@ -84,6 +89,7 @@ export function createConversationView(root: HTMLElement, onError: (error: unkno
       shown = undefined;
       title.textContent = t('conversation', { n: roomId });
       meta.replaceChildren();
+      actions.replaceChildren();
       list.replaceChildren();
       more.hidden = true;
       try {

@@ -1,12 +1,15 @@
-/** The dashboard: six figures and the hourly chart, refreshed every few seconds without reloading. */
+/**
+ * The dashboard: the traffic figures and the hourly chart, and the safety loop's — open reports (priority
+ * ones apart), bans in force, reports per day over a week — refreshed every few seconds without reloading.
+ */
 import type { DashboardStats } from '../../../src/admin/stats-query.js';
 import { getJson } from './api.js';
 import { renderHourlyChart } from './chart.js';
-import { byTestId } from './dom.js';
+import { byTestId, element } from './dom.js';
 import { getLang, t } from './i18n.js';
 
 const REFRESH_MS = 5_000;
-const FIGURES = ['total_rooms', 'total_messages', 'active_rooms', 'online_now', 'waiting_now', 'messages_24h'] as const;
+const FIGURES = ['total_rooms', 'total_messages', 'active_rooms', 'online_now', 'waiting_now', 'messages_24h', 'open_reports', 'active_bans'] as const;
 
 export interface Dashboard {
   /** Shows current figures now and keeps them fresh until `stop()`. */
@@ -19,6 +22,8 @@ export interface Dashboard {
 export function createDashboard(root: HTMLElement, onError: (error: unknown) => void): Dashboard {
   const chart = byTestId('hourly-chart', HTMLElement, root);
   const updated = byTestId('stats-updated', HTMLElement, root);
+  const priority = byTestId('stat-open_priority_reports', HTMLElement, root);
+  const perDay = byTestId('reports-per-day', HTMLOListElement, root);
   let last: DashboardStats | undefined;
   let timer: number | undefined;
 
@@ -26,6 +31,9 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
     if (!last) return;
     const format = new Intl.NumberFormat(getLang());
     for (const key of FIGURES) byTestId(`stat-${key}`, HTMLElement, root).textContent = format.format(last[key]);
+    priority.textContent = last.open_priority_reports > 0 ? t('openPriority', { n: format.format(last.open_priority_reports) }) : '';
+    priority.classList.toggle('figure-alert', last.open_priority_reports > 0);
+    renderReportDays(perDay, last.reports_per_day, format);
     renderHourlyChart(chart, last.messages_per_hour, t('perHour'));
     updated.textContent = t('updatedAt', { n: last.generated_at.slice(0, 19).replace('T', ' ') });
   }
@@ -53,4 +61,24 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
     },
     render,
   };
+}
+
+/** One row per day: the date, a bar as long as its share of the busiest day, and the count. */
+function renderReportDays(list: HTMLOListElement, days: DashboardStats['reports_per_day'], format: Intl.NumberFormat): void {
+  const max = Math.max(1, ...days.map((d) => d.count));
+  list.replaceChildren(
+    ...days.map((d) => {
+      const li = element('li', 'day-bar');
+      li.dataset['testid'] = 'report-day';
+      li.dataset['day'] = d.day;
+      const track = element('span', 'day-bar-track');
+      const fill = element('span', 'day-bar-fill');
+      fill.style.width = `${(d.count / max) * 100}%`;
+      track.append(fill);
+      const count = element('span', 'day-bar-count', format.format(d.count));
+      count.dataset['testid'] = 'report-day-count';
+      li.append(element('span', 'day-bar-label', d.day.slice(5)), track, count);
+      return li;
+    }),
+  );
 }

@@ -1,43 +1,71 @@
 /**
- * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #rooms, #room/ID,
- * #audit), a language switch and logout. Each view fetches what it shows from the JSON API.
+ * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #reports[/status],
+ * #report/ID, #sanctions, #rooms, #room/ID, #audit), a language switch and logout. Each view fetches what
+ * it shows from the JSON API.
  */
+import type { ReportStatus } from '../../../src/moderation/report-repository.js';
 import { ApiError, postJson } from './api.js';
 import { createAuditView } from './audit-view.js';
+import { createConfirm } from './confirm-dialog.js';
 import { createConversationView } from './conversation-view.js';
 import { createConversations } from './conversations.js';
 import { createDashboard } from './dashboard.js';
 import { byTestId, showToast } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
+import { createReportView } from './report-view.js';
+import { createReportsQueue } from './reports.js';
+import { createSanctionDialog } from './sanction-dialog.js';
+import { createSanctionsPage } from './sanctions.js';
 
-type ViewName = 'dashboard' | 'rooms' | 'room' | 'audit';
+type ViewName = 'dashboard' | 'reports' | 'report' | 'sanctions' | 'rooms' | 'room' | 'audit';
 
 const toast = byTestId('toast', HTMLElement);
 const view = (name: ViewName) => byTestId(`view-${name}`, HTMLElement);
+const say = (text: string) => showToast(toast, text);
 
 function reportError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) return showToast(toast, t('sessionExpired'));
-  showToast(toast, t('loadFailed', { n: error instanceof Error ? error.message : String(error) }));
+  if (error instanceof ApiError && error.status === 401) return say(t('sessionExpired'));
+  say(t('loadFailed', { n: error instanceof Error ? error.message : String(error) }));
 }
 
+const confirm = createConfirm(byTestId('confirm-dialog', HTMLDialogElement));
 const dashboard = createDashboard(view('dashboard'), reportError);
+const reports = createReportsQueue(view('reports'), (id) => window.location.assign(`#report/${id}`), reportError);
+const sanctions = createSanctionsPage(view('sanctions'), { confirm, toast: say, onError: reportError });
+let current: ViewName = 'dashboard';
+const sanctionDialog = createSanctionDialog(byTestId('sanction-dialog', HTMLDialogElement), confirm, (sanction) => {
+  say(t('sanctioned', { n: sanction.user_id ?? `#${sanction.id}` }));
+  // The report's people show their sanctions: the new one belongs there at once.
+  if (current === 'report') route();
+});
+const reportView = createReportView(view('report'), { confirm, sanctionDialog, toast: say, onError: reportError });
 const conversations = createConversations(view('rooms'), (id) => window.location.assign(`#room/${id}`), reportError);
-const conversation = createConversationView(view('room'), reportError);
+const conversation = createConversationView(view('room'), reportError, (userId, opener) => sanctionDialog.open(userId, opener));
 const audit = createAuditView(view('audit'), reportError);
+
+/** Which tab a view belongs to. */
+const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', audit: 'audit' };
+const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'audit']);
 
 function route(): void {
   const hash = window.location.hash.slice(1);
   const roomMatch = /^room\/(\d+)$/.exec(hash);
-  const name: ViewName = roomMatch ? 'room' : hash === 'rooms' || hash === 'audit' ? hash : 'dashboard';
+  const reportMatch = /^report\/(\d+)$/.exec(hash);
+  const queueMatch = /^reports(?:\/(open|actioned|dismissed))?$/.exec(hash);
+  const name: ViewName = roomMatch ? 'room' : reportMatch ? 'report' : queueMatch ? 'reports' : SIMPLE_VIEWS.has(hash) ? (hash as ViewName) : 'dashboard';
+  current = name;
   for (const section of document.querySelectorAll<HTMLElement>('main > .view')) section.hidden = section.dataset['view'] !== name;
   for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
-    const active = tab.dataset['view'] === name || (name === 'room' && tab.dataset['view'] === 'rooms');
+    const active = tab.dataset['view'] === TAB_OF[name];
     tab.classList.toggle('active', active);
     if (active) tab.setAttribute('aria-current', 'page');
     else tab.removeAttribute('aria-current');
   }
   if (name === 'dashboard') dashboard.start();
   else dashboard.stop();
+  if (name === 'reports') reports.show((queueMatch?.[1] ?? 'open') as ReportStatus);
+  if (name === 'report') void reportView.open(Number(reportMatch![1]));
+  if (name === 'sanctions') sanctions.show();
   if (name === 'rooms') conversations.show();
   if (name === 'room') void conversation.open(Number(roomMatch![1]));
   if (name === 'audit') audit.show();
@@ -46,6 +74,9 @@ function route(): void {
 bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   document.title = t('title');
   dashboard.render();
+  reports.render();
+  reportView.render();
+  sanctions.render();
   conversations.render();
   conversation.render();
   audit.render();

@@ -1,0 +1,73 @@
+/**
+ * One person of a report, beside the conversation: how often they reported or were reported, their other
+ * reports (each a link to it) and their sanctions — by identity or through the network they used in that
+ * room — and a button to sanction them directly.
+ */
+import type { PersonHistory } from '../../../src/admin/reports-query.js';
+import type { ReportItem, SanctionView } from '../../../src/admin/safety-views.js';
+import { element, plainTime } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+
+export type PersonRole = 'reported' | 'reporter';
+
+/** A sanction in one line: kind, scope, reason, end and state. */
+export function sanctionSummary(s: SanctionView, matchedBy?: 'identity' | 'address'): string {
+  const scope = `${t(`scope_${s.scope}` as TextKey)}${matchedBy === 'address' ? ` ${t('byAddressMatch')}` : ''}`;
+  const until = s.ends_at ? `${t('endsAt')} ${plainTime(s.ends_at)}` : t('forever');
+  return [`#${s.id}`, t(`kind_${s.kind}` as TextKey), scope, s.reason, until, t(`state_${sanctionState(s)}` as TextKey)].join(' · ');
+}
+
+export function sanctionState(s: SanctionView): 'active' | 'lifted' | 'ended' {
+  if (s.active) return 'active';
+  return s.lifted_at ? 'lifted' : 'ended';
+}
+
+function reportLink(report: ReportItem): HTMLLIElement {
+  const li = element('li');
+  const link = element('a', '', `#${report.id}`);
+  link.href = `#report/${report.id}`;
+  const status = report.resolution ? t(`resolution_${report.resolution}` as TextKey) : t(`status_${report.status}` as TextKey);
+  li.append(link, ` · ${t(`reason_${report.reason}` as TextKey)} · ${status} · ${plainTime(report.created_at)}`);
+  return li;
+}
+
+function section(title: TextKey, items: HTMLLIElement[], testId: string): HTMLElement {
+  const wrap = element('section', 'person-section');
+  const list = element('ul', 'history-list');
+  list.dataset['testid'] = testId;
+  if (items.length === 0) list.append(element('li', 'muted', t('none')));
+  else list.append(...items);
+  wrap.append(element('h4', 'sub-title', t(title)), list);
+  return wrap;
+}
+
+export function renderPerson(container: HTMLElement, role: PersonRole, person: PersonHistory, sanction: (userId: string, opener: HTMLElement) => void): void {
+  const head = element('div', 'room-head');
+  const title = element('h3', 'card-title', `${t(role === 'reported' ? 'personReported' : 'personReporter')} · ${person.user_id}`);
+  const button = element('button', 'btn btn-secondary', t('sanctionUser'));
+  button.type = 'button';
+  button.dataset['testid'] = `sanction-${role}`;
+  button.addEventListener('click', () => sanction(person.user_id, button));
+  head.append(title, button);
+
+  const { counts } = person;
+  const summary = element(
+    'p',
+    'muted',
+    [t('personCounts', { n: counts.reports_received }), t('personFiled', { n: counts.reports_filed }), t('personSanctions', { n: counts.sanctions }), t('personActive', { n: counts.active_sanctions })].join(' · '),
+  );
+  summary.dataset['testid'] = `${role}-counts`;
+
+  const sanctions = person.sanctions.map((s) => {
+    const li = element('li', s.active ? 'sanction-active' : '', sanctionSummary(s, s.matched_by));
+    li.dataset['testid'] = 'history-sanction';
+    return li;
+  });
+  container.replaceChildren(
+    head,
+    summary,
+    section('sanctionsOf', sanctions, `${role}-sanctions`),
+    section('otherReportsReceived', person.reports_received.map(reportLink), `${role}-received`),
+    section('otherReportsFiled', person.reports_filed.map(reportLink), `${role}-filed`),
+  );
+}

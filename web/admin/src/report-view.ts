@@ -1,0 +1,188 @@
+/**
+ * One report: what was reported and by whom, the decision form while it is open (action, scope, duration
+ * presets, a note; a ban is confirmed first), the conversation with the reported messages marked (a long
+ * one a page at a time), and both people's history with a button to sanction either of them.
+ */
+import type { ReportDetail } from '../../../src/admin/reports-query.js';
+import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
+import { getJson, sendJson } from './api.js';
+import type { Confirm } from './confirm-dialog.js';
+import { byTestId, element, plainTime } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+import { messageItem } from './message-item.js';
+import { renderPerson } from './person-history.js';
+import { failureText, type SanctionDialog } from './sanction-dialog.js';
+import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
+
+type Action = 'dismiss' | 'warn' | 'mute' | 'ban';
+const ACTION_KIND = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned' } as const;
+
+export interface ReportView {
+  open(id: number): Promise<void>;
+  render(): void;
+}
+
+export interface ReportViewDeps {
+  confirm: Confirm;
+  sanctionDialog: SanctionDialog;
+  toast(text: string): void;
+  onError(error: unknown): void;
+}
+
+export function createReportView(root: HTMLElement, deps: ReportViewDeps): ReportView {
+  const title = byTestId('report-title', HTMLElement, root);
+  const priority = byTestId('report-priority', HTMLElement, root);
+  const status = byTestId('report-status', HTMLElement, root);
+  const meta = byTestId('report-meta', HTMLElement, root);
+  const form = byTestId('decision-form', HTMLFormElement, root);
+  const formError = byTestId('decision-error', HTMLElement, root);
+  const submit = byTestId('decision-submit', HTMLButtonElement, root);
+  const roomLink = byTestId('report-room-link', HTMLAnchorElement, root);
+  const list = byTestId('report-conversation', HTMLOListElement, root);
+  const empty = byTestId('report-conversation-empty', HTMLElement, root);
+  const more = byTestId('report-conversation-more', HTMLButtonElement, root);
+  const outside = byTestId('reported-outside', HTMLElement, root);
+  const outsideList = byTestId('reported-outside-list', HTMLOListElement, root);
+  const people = { reported: byTestId('person-reported', HTMLElement, root), reporter: byTestId('person-reporter', HTMLElement, root) };
+  fillSanctionSelects(form);
+
+  let shown: ReportDetail | undefined;
+  /** The conversation's messages loaded so far (the first page, then every "load more"). */
+  let messages: ConversationMessage[] = [];
+  let nextCursor: string | null = null;
+
+  const chosenAction = (): Action | undefined => {
+    const value = (form.elements.namedItem('action') as RadioNodeList | null)?.value;
+    return value === 'dismiss' || value === 'warn' || value === 'mute' || value === 'ban' ? value : undefined;
+  };
+
+  function metaItem(label: TextKey, value: string, testId?: string): HTMLElement[] {
+    const dd = element('dd', '', value);
+    if (testId) dd.dataset['testid'] = testId;
+    return [element('dt', '', t(label)), dd];
+  }
+
+  function renderConversation(): void {
+    if (!shown) return;
+    const marked = new Set(shown.report.message_ids);
+    list.replaceChildren(...messages.map((m) => messageItem(m, { reported: marked.has(m.id) })));
+    empty.hidden = messages.length > 0;
+    more.hidden = !nextCursor;
+    // Reported messages beyond the pages loaded are shown on top, so the evidence is never out of sight.
+    const loaded = new Set(messages.map((m) => m.id));
+    const elsewhere = shown.reported_messages.filter((m) => !loaded.has(m.id));
+    outsideList.replaceChildren(...elsewhere.map((m) => messageItem(m, { reported: true })));
+    outside.hidden = elsewhere.length === 0;
+  }
+
+  function render(): void {
+    if (!shown) return;
+    const { report } = shown;
+    title.textContent = t('reportTitle', { n: report.id });
+    priority.hidden = report.priority === 0;
+    status.textContent = t(`status_${report.status}` as TextKey);
+    status.dataset['status'] = report.status;
+    meta.replaceChildren(
+      ...metaItem('reason', t(`reason_${report.reason}` as TextKey), 'report-reason'),
+      ...metaItem('reportedUser', report.reported_id, 'report-reported'),
+      ...metaItem('reporter', report.reporter_id, 'report-reporter'),
+      ...metaItem('room', String(report.room_id)),
+      ...metaItem('reportedAt', plainTime(report.created_at)),
+      ...metaItem('updatedAtLabel', plainTime(report.updated_at)),
+      ...metaItem('reporterNote', report.note ?? t('noNote'), 'report-note'),
+      ...(report.resolution
+        ? [
+            ...metaItem('decisionCol', t(`resolution_${report.resolution}` as TextKey), 'report-resolution'),
+            ...metaItem('resolvedAt', plainTime(report.resolved_at)),
+            ...metaItem('resolvedBy', report.resolved_by ?? '—'),
+            ...metaItem('resolutionNote', report.resolution_note ?? t('noNote')),
+          ]
+        : []),
+    );
+    form.hidden = report.status !== 'open';
+    roomLink.href = `#room/${report.room_id}`;
+    renderConversation();
+    const sanction = (userId: string, opener: HTMLElement) => deps.sanctionDialog.open(userId, opener);
+    renderPerson(people.reported, 'reported', shown.people.reported, sanction);
+    renderPerson(people.reporter, 'reporter', shown.people.reporter, sanction);
+  }
+
+  async function open(id: number): Promise<void> {
+    shown = undefined;
+    title.textContent = t('reportTitle', { n: id });
+    for (const el of [meta, list, outsideList, people.reported, people.reporter]) el.replaceChildren();
+    form.hidden = true;
+    more.hidden = true;
+    try {
+      const detail = await getJson<ReportDetail>(`/admin/api/reports/${id}`);
+      shown = detail;
+      messages = detail.messages;
+      nextCursor = detail.next_cursor;
+      form.reset();
+      fillSanctionSelects(form);
+      syncDuration(form, undefined);
+      allowNetworkScope(form, detail.people.reported.network_known);
+      showFormError(formError, undefined);
+      render();
+    } catch (error) {
+      deps.onError(error);
+    }
+  }
+
+  async function loadMore(): Promise<void> {
+    const current = shown;
+    if (!current || !nextCursor) return;
+    more.disabled = true;
+    try {
+      const page = await getJson<Conversation>(`/admin/api/rooms/${current.report.room_id}?cursor=${encodeURIComponent(nextCursor)}`);
+      if (shown !== current) return;
+      messages = [...messages, ...page.messages];
+      nextCursor = page.next_cursor;
+      renderConversation();
+    } catch (error) {
+      deps.onError(error);
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  async function decide(): Promise<void> {
+    const current = shown;
+    const action = chosenAction();
+    if (!current) return;
+    if (!action) return showFormError(formError, t('chooseAction'));
+    const durationS = action === 'dismiss' ? null : durationOf(form);
+    const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value.trim();
+    if (action === 'ban') {
+      const text = `${t('confirmBanText', { n: current.report.reported_id })} (${durationLabel(durationS)})`;
+      if (!(await deps.confirm({ title: t('confirmBanTitle'), text, ok: t('confirmBan') }))) return;
+    }
+    const body = {
+      action,
+      ...(action === 'dismiss' ? {} : { scope: scopeOf(form) }),
+      ...(durationS === null ? {} : { duration_s: durationS }),
+      ...(note ? { note } : {}),
+    };
+    await sendJson('POST', `/admin/api/reports/${current.report.id}/resolve`, body);
+    deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
+    await open(current.report.id);
+  }
+
+  form.addEventListener('change', (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.name === 'action') {
+      syncDuration(form, ACTION_KIND[chosenAction() ?? 'dismiss']);
+      showFormError(formError, undefined);
+    }
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    showFormError(formError, undefined);
+    decide()
+      .catch((error: unknown) => showFormError(formError, failureText(error)))
+      .finally(() => (submit.disabled = false));
+  });
+  more.addEventListener('click', () => void loadMore());
+
+  return { open, render };
+}

@@ -1,0 +1,103 @@
+/**
+ * The reports queue: one tab per status (open, actioned, dismissed), priority reports first and marked,
+ * keyset paging, rows that open a report (click or Enter). Reloaded every time it is shown: the queue
+ * moves while you work.
+ */
+import type { ReportQueuePage } from '../../../src/admin/reports-query.js';
+import type { ReportQueueItem } from '../../../src/admin/safety-views.js';
+import type { ReportStatus } from '../../../src/moderation/report-repository.js';
+import { getJson } from './api.js';
+import { byTestId, element, plainTime } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+import { createPager } from './pager.js';
+
+export interface ReportsQueue {
+  show(status: ReportStatus): void;
+  render(): void;
+}
+
+export function createReportsQueue(root: HTMLElement, openReport: (id: number) => void, onError: (error: unknown) => void): ReportsQueue {
+  const body = byTestId('reports-body', HTMLTableSectionElement, root);
+  const empty = byTestId('reports-empty', HTMLElement, root);
+  const pager = createPager(
+    {
+      first: byTestId('reports-first-page', HTMLButtonElement, root),
+      previous: byTestId('reports-previous-page', HTMLButtonElement, root),
+      next: byTestId('reports-next-page', HTMLButtonElement, root),
+    },
+    () => void load(),
+  );
+  let status: ReportStatus = 'open';
+  let page: ReportQueuePage | undefined;
+
+  async function load(): Promise<void> {
+    const params = new URLSearchParams({ status });
+    if (pager.cursor) params.set('cursor', pager.cursor);
+    const asked = status;
+    try {
+      const answer = await getJson<ReportQueuePage>(`/admin/api/reports?${params}`);
+      if (asked !== status) return; // another tab was chosen meanwhile
+      page = answer;
+      render();
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function row(report: ReportQueueItem): HTMLTableRowElement {
+    const tr = element('tr', 'room-row');
+    tr.dataset['testid'] = 'report-row';
+    tr.dataset['reportId'] = String(report.id);
+    tr.tabIndex = 0;
+    tr.setAttribute('aria-label', t('openReport', { n: report.id }));
+    if (report.priority > 0) tr.classList.add('row-priority');
+    const priority = element('td');
+    if (report.priority > 0) {
+      const badge = element('span', 'badge badge-priority', t('priority'));
+      badge.dataset['testid'] = 'priority-badge';
+      priority.append(badge);
+    }
+    const note = element('td', 'note-cell', report.note_excerpt ?? '');
+    const decision = report.resolution ? t(`resolution_${report.resolution}` as TextKey) : t(`status_${report.status}` as TextKey);
+    tr.append(
+      priority,
+      element('td', '', `#${report.id}`),
+      element('td', '', t(`reason_${report.reason}` as TextKey)),
+      element('td', '', report.reported_id),
+      element('td', '', report.reporter_id),
+      element('td', '', String(report.room_id)),
+      note,
+      element('td', '', plainTime(report.created_at)),
+      element('td', 'num', String(report.counts.reports_about_reported)),
+      element('td', '', decision),
+    );
+    tr.addEventListener('click', () => openReport(report.id));
+    tr.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') openReport(report.id);
+    });
+    return tr;
+  }
+
+  function render(): void {
+    for (const tab of root.querySelectorAll<HTMLElement>('.subtab')) {
+      const active = tab.dataset['status'] === status;
+      tab.classList.toggle('active', active);
+      if (active) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    body.replaceChildren(...(page?.reports ?? []).map(row));
+    empty.hidden = (page?.reports.length ?? 0) > 0;
+    pager.render(page?.next_cursor);
+  }
+
+  return {
+    show(next) {
+      if (next !== status) page = undefined;
+      status = next;
+      pager.reset();
+      render();
+      void load();
+    },
+    render,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Sanctioning a person by user ID — from the Sanctions page's form, or from a conversation or a report
+ * through a dialog: kind, scope, duration and a reason (shown to the person); a ban is confirmed first.
+ */
+import type { SanctionView } from '../../../src/admin/safety-views.js';
+import { ApiError, sendJson } from './api.js';
+import type { Confirm } from './confirm-dialog.js';
+import { byTestId } from './dom.js';
+import { t } from './i18n.js';
+import { durationLabel, durationOf, fillSanctionSelects, kindOf, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
+
+/**
+ * Reads the form and issues the sanction on `userId`. Undefined when the admin did not confirm a ban;
+ * an `Error` with a readable message when the input or the server refuses it.
+ */
+export async function issueSanction(userId: string, form: HTMLFormElement, confirm: Confirm): Promise<SanctionView | undefined> {
+  const reason = (form.elements.namedItem('reason') as HTMLInputElement | null)?.value.trim() ?? '';
+  if (userId === '') throw new Error(t('userIdRequired'));
+  if (reason === '') throw new Error(t('reasonRequired'));
+  const kind = kindOf(form);
+  const durationS = durationOf(form);
+  if (kind === 'banned' && !(await confirm({ title: t('confirmBanTitle'), text: `${t('confirmBanText', { n: userId })} (${durationLabel(durationS)})`, ok: t('confirmBan') }))) {
+    return undefined;
+  }
+  const body = { user_id: userId, kind, scope: scopeOf(form), reason, ...(durationS === null ? {} : { duration_s: durationS }) };
+  const { sanction } = await sendJson<{ sanction: SanctionView }>('POST', '/admin/api/sanctions', body);
+  return sanction;
+}
+
+/** The message to show for a failed request. */
+export function failureText(error: unknown): string {
+  if (error instanceof ApiError) return t('actionFailed', { n: error.message });
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface SanctionDialog {
+  /** Opens the dialog for one person; the focus goes back to `opener` when it closes. */
+  open(userId: string, opener: HTMLElement | null): void;
+}
+
+export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm, done: (sanction: SanctionView) => void): SanctionDialog {
+  const form = byTestId('dialog-sanction-form', HTMLFormElement, dialog);
+  const title = byTestId('sanction-dialog-title', HTMLElement, dialog);
+  const error = byTestId('dialog-error', HTMLElement, dialog);
+  const submit = byTestId('dialog-submit', HTMLButtonElement, dialog);
+  const kind = byTestId('dialog-kind', HTMLSelectElement, dialog);
+  let userId = '';
+  let opener: HTMLElement | null = null;
+  fillSanctionSelects(form);
+
+  kind.addEventListener('change', () => syncDuration(form, kindOf(form)));
+  byTestId('dialog-cancel', HTMLButtonElement, dialog).addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    if (opener?.isConnected) opener.focus();
+    opener = null;
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      submit.disabled = true;
+      showFormError(error, undefined);
+      try {
+        const sanction = await issueSanction(userId, form, confirm);
+        if (!sanction) return;
+        dialog.close();
+        done(sanction);
+      } catch (failure) {
+        showFormError(error, failureText(failure));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  return {
+    open(id, from) {
+      userId = id;
+      opener = from;
+      form.reset();
+      fillSanctionSelects(form);
+      syncDuration(form, kindOf(form));
+      showFormError(error, undefined);
+      title.textContent = t('sanctionUserId', { n: id });
+      dialog.showModal();
+      kind.focus();
+    },
+  };
+}

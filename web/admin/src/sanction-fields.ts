@@ -1,0 +1,91 @@
+/**
+ * The fields every sanction form shares — kind, scope (identity, network, both), duration with presets —
+ * filled into the selects marked `data-kind-select`, `data-scope-select`, `data-duration-select`, and the
+ * rules between them: "permanent" only for a ban, no duration for a dismissal, no network scope when the
+ * person's network is not known. Options carry `data-i18n`, so a language switch relabels them.
+ */
+import type { SanctionKind } from '../../../src/shared/protocol.js';
+import { element } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+
+export type Scope = 'identity' | 'address' | 'both';
+
+/** 1 hour, 24 hours, 7 days, 30 days; the empty value is "permanent". */
+export const DURATION_PRESETS_S = [3_600, 86_400, 604_800, 2_592_000] as const;
+const DEFAULT_DURATION_S = 86_400;
+const KINDS: SanctionKind[] = ['warning', 'muted', 'banned'];
+const SCOPES: Scope[] = ['identity', 'address', 'both'];
+
+function option(value: string, key: TextKey): HTMLOptionElement {
+  const el = element('option', '', t(key));
+  el.value = value;
+  el.dataset['i18n'] = key;
+  return el;
+}
+
+function select(form: HTMLFormElement, marker: string): HTMLSelectElement | null {
+  return form.querySelector<HTMLSelectElement>(`select[${marker}]`);
+}
+
+/** Fills the form's selects (once, at start). */
+export function fillSanctionSelects(form: HTMLFormElement): void {
+  select(form, 'data-kind-select')?.replaceChildren(...KINDS.map((kind) => option(kind, `kind_${kind}`)));
+  select(form, 'data-scope-select')?.replaceChildren(...SCOPES.map((scope) => option(scope, `scope_${scope}`)));
+  const duration = select(form, 'data-duration-select');
+  if (duration) {
+    duration.replaceChildren(...DURATION_PRESETS_S.map((s) => option(String(s), `duration_${s}`)), option('', 'duration_forever'));
+    duration.value = String(DEFAULT_DURATION_S);
+  }
+}
+
+/**
+ * Applies the rules for what is chosen now: `banned` allows "permanent", `dismiss` needs no duration or
+ * scope at all, anything else lasts a preset time.
+ */
+export function syncDuration(form: HTMLFormElement, kind: SanctionKind | 'dismiss' | undefined): void {
+  const duration = select(form, 'data-duration-select');
+  const scope = select(form, 'data-scope-select');
+  if (!duration) return;
+  const forever = duration.querySelector<HTMLOptionElement>('option[value=""]');
+  if (forever) forever.disabled = kind !== 'banned';
+  if (kind !== 'banned' && duration.value === '') duration.value = String(DEFAULT_DURATION_S);
+  duration.disabled = kind === 'dismiss';
+  if (scope) scope.disabled = kind === 'dismiss';
+}
+
+/** Whether a sanction by network can be chosen (the person's network is known). */
+export function allowNetworkScope(form: HTMLFormElement, allowed: boolean): void {
+  const scope = select(form, 'data-scope-select');
+  if (!scope) return;
+  for (const opt of scope.options) if (opt.value !== 'identity') opt.disabled = !allowed;
+  if (!allowed) scope.value = 'identity';
+}
+
+/** The chosen duration in seconds, or null for "permanent". */
+export function durationOf(form: HTMLFormElement): number | null {
+  const value = select(form, 'data-duration-select')?.value ?? '';
+  return value === '' ? null : Number(value);
+}
+
+export function scopeOf(form: HTMLFormElement): Scope {
+  const value = select(form, 'data-scope-select')?.value;
+  return value === 'address' || value === 'both' ? value : 'identity';
+}
+
+export function kindOf(form: HTMLFormElement): SanctionKind {
+  const value = select(form, 'data-kind-select')?.value;
+  return value === 'muted' || value === 'banned' ? value : 'warning';
+}
+
+/** "7 days" or "permanent", for confirmations. */
+export function durationLabel(seconds: number | null): string {
+  if (seconds === null) return t('duration_forever');
+  const key = `duration_${seconds}`;
+  return (DURATION_PRESETS_S as readonly number[]).includes(seconds) ? t(key as TextKey) : `${seconds} s`;
+}
+
+/** Shows an error line under a form (hidden when `text` is undefined). */
+export function showFormError(el: HTMLElement, text: string | undefined): void {
+  el.textContent = text ?? '';
+  el.hidden = text === undefined;
+}

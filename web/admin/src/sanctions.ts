@@ -1,0 +1,140 @@
+/**
+ * The Sanctions page: a form to sanction a user ID directly, and the sanctions in force (or, ticked, the
+ * whole history) newest first, a page at a time, each in force with a Lift button (confirmed first).
+ */
+import type { SanctionView } from '../../../src/admin/safety-views.js';
+import { getJson, sendJson } from './api.js';
+import type { Confirm } from './confirm-dialog.js';
+import { byTestId, element, plainTime } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+import { createPager } from './pager.js';
+import { sanctionState } from './person-history.js';
+import { failureText, issueSanction } from './sanction-dialog.js';
+import { fillSanctionSelects, kindOf, showFormError, syncDuration } from './sanction-fields.js';
+
+interface SanctionPage {
+  sanctions: SanctionView[];
+  next_cursor: string | null;
+}
+
+export interface SanctionsPage {
+  show(): void;
+  render(): void;
+}
+
+export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void }): SanctionsPage {
+  const form = byTestId('sanction-form', HTMLFormElement, root);
+  const formError = byTestId('sanction-error', HTMLElement, root);
+  const submit = byTestId('sanction-submit', HTMLButtonElement, root);
+  const userInput = byTestId('sanction-user', HTMLInputElement, root);
+  const all = byTestId('sanctions-all', HTMLInputElement, root);
+  const body = byTestId('sanctions-body', HTMLTableSectionElement, root);
+  const empty = byTestId('sanctions-empty', HTMLElement, root);
+  const pager = createPager(
+    {
+      first: byTestId('sanctions-first-page', HTMLButtonElement, root),
+      previous: byTestId('sanctions-previous-page', HTMLButtonElement, root),
+      next: byTestId('sanctions-next-page', HTMLButtonElement, root),
+    },
+    () => void load(),
+  );
+  let page: SanctionPage | undefined;
+  fillSanctionSelects(form);
+  syncDuration(form, kindOf(form));
+
+  async function load(): Promise<void> {
+    const params = new URLSearchParams();
+    if (all.checked) params.set('all', '1');
+    if (pager.cursor) params.set('cursor', pager.cursor);
+    try {
+      page = await getJson<SanctionPage>(`/admin/api/sanctions?${params}`);
+      render();
+    } catch (error) {
+      deps.onError(error);
+    }
+  }
+
+  async function lift(sanction: SanctionView): Promise<void> {
+    if (!(await deps.confirm({ title: t('confirmLiftTitle'), text: t('confirmLiftText', { n: sanction.id }), ok: t('confirmLift') }))) return;
+    try {
+      await sendJson('DELETE', `/admin/api/sanctions/${sanction.id}`);
+      deps.toast(t('lifted', { n: sanction.id }));
+    } catch (error) {
+      deps.toast(failureText(error));
+    }
+    await load();
+  }
+
+  function row(s: SanctionView): HTMLTableRowElement {
+    const tr = element('tr');
+    tr.dataset['testid'] = 'sanction-row';
+    tr.dataset['sanctionId'] = String(s.id);
+    const who = s.user_id ?? t('networkTag', { n: s.network_tag ?? '' });
+    const report = element('td');
+    if (s.report_id !== null) {
+      const link = element('a', '', `#${s.report_id}`);
+      link.href = `#report/${s.report_id}`;
+      report.append(link);
+    }
+    const action = element('td');
+    if (s.active) {
+      const button = element('button', 'btn btn-ghost btn-small', t('lift'));
+      button.type = 'button';
+      button.dataset['testid'] = 'lift-btn';
+      button.addEventListener('click', () => void lift(s));
+      action.append(button);
+    }
+    tr.append(
+      element('td', '', `#${s.id}`),
+      element('td', '', who),
+      element('td', '', t(`kind_${s.kind}` as TextKey)),
+      element('td', '', t(`scope_${s.scope}` as TextKey)),
+      element('td', 'note-cell', s.reason),
+      element('td', '', plainTime(s.starts_at)),
+      element('td', '', s.ends_at ? plainTime(s.ends_at) : t('forever')),
+      element('td', '', s.created_by),
+      report,
+      element('td', '', t(`state_${sanctionState(s)}` as TextKey)),
+      action,
+    );
+    return tr;
+  }
+
+  function render(): void {
+    body.replaceChildren(...(page?.sanctions ?? []).map(row));
+    empty.hidden = (page?.sanctions.length ?? 0) > 0;
+    pager.render(page?.next_cursor);
+  }
+
+  all.addEventListener('change', () => {
+    pager.reset();
+    void load();
+  });
+  byTestId('sanction-kind', HTMLSelectElement, root).addEventListener('change', () => syncDuration(form, kindOf(form)));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    showFormError(formError, undefined);
+    const userId = userInput.value.trim();
+    issueSanction(userId, form, deps.confirm)
+      .then(async (sanction) => {
+        if (!sanction) return;
+        deps.toast(t('sanctioned', { n: userId }));
+        form.reset();
+        fillSanctionSelects(form);
+        syncDuration(form, kindOf(form));
+        pager.reset();
+        await load();
+      })
+      .catch((error: unknown) => showFormError(formError, failureText(error)))
+      .finally(() => (submit.disabled = false));
+  });
+
+  return {
+    show() {
+      pager.reset();
+      void load();
+    },
+    render,
+  };
+}
