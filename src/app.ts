@@ -18,7 +18,7 @@ import type { Seams } from './composition.js';
 import type { Config } from './config/config.js';
 import { BotChallenge } from './door/bot-challenge.js';
 import { loadRules, RulesGate } from './door/rules.js';
-import { clientAddressResolver } from './http/client-address.js';
+import { clientAddressResolver, networkOf } from './http/client-address.js';
 import { registerChallengeRoutes } from './http/challenge-routes.js';
 import { registerDoorRoutes } from './http/door-routes.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
@@ -100,7 +100,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const seams = deps.seams;
   const cluster = seams.mode === 'cluster' ? seams : undefined;
   const signer = createIdentitySigner(config.secretKey);
-  const addressOf = clientAddressResolver(config.trustProxy);
+  const hashNetwork = createNetworkHasher(config.secretKey);
+  // A client's "address" everywhere past this point: the HMAC of its network, never the address itself.
+  const networkOfRequest = clientAddressResolver(config.trustProxy);
+  const addressOf = (req: IncomingMessage) => hashNetwork(networkOfRequest(req));
 
   const fastify = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -162,8 +165,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     database: deps.database,
     readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
   });
-  const hashNetwork = createNetworkHasher(config.secretKey);
-  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, hashNetwork, config });
+  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config });
   const policy = new PolicyService({
     database: deps.database,
     bus: seams.moderationBus,
@@ -185,6 +187,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     loginLimitRedis: cluster?.redis,
     moderation,
     policy,
+    clientKeyOf: (ip) => hashNetwork(networkOf(ip)),
   });
   await fastify.ready();
 
@@ -221,11 +224,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     moderation,
     rules,
     challenge,
-    hashNetwork,
     timezone: config.timezone,
     logger,
   });
-  attachSanctionEnforcement(io, { moderation, chat, hashNetwork, timezone: config.timezone, now: () => clock.now(), logger });
+  attachSanctionEnforcement(io, { moderation, chat, timezone: config.timezone, now: () => clock.now(), logger });
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -47,17 +47,19 @@ interface AuditRow {
 }
 
 export class AuditLog {
+  /** @param keyOf turns a client address into what is stored: its network's HMAC (no address is ever kept). */
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
     private readonly timezone: string,
+    private readonly keyOf: (ip: string) => string,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
     await this.database.query('INSERT INTO admin_audit_log (created_at, action, client_address, detail) VALUES ($1, $2, $3, $4::jsonb)', [
       this.clock.now(),
       entry.action,
-      entry.clientAddress?.slice(0, 64) ?? null,
+      entry.clientAddress === undefined ? null : this.keyOf(entry.clientAddress),
       JSON.stringify(entry.detail ?? {}),
     ]);
   }

@@ -46,6 +46,8 @@ export interface AdminContext {
   readonly moderation: ModerationService;
   /** The content policy the back office reads and replaces. */
   readonly policy: PolicyService;
+  /** A client address as the back office keeps it: its network's HMAC. */
+  readonly clientKeyOf: (ip: string) => string;
   /** Reads of reports and sanctions (writes go through `moderation`). */
   readonly reports: ReportRepository;
   readonly sanctions: SanctionRepository;

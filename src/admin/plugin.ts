@@ -13,7 +13,9 @@ import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import { networkOf } from '../http/client-address.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import { createNetworkHasher } from '../privacy/network-hash.js';
 import { ReportRepository } from '../moderation/report-repository.js';
 import { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
@@ -54,6 +56,11 @@ export interface AdminPluginOptions {
   moderation: ModerationService;
   /** The content policy (term lists, links), which the back office edits. */
   policy: PolicyService;
+  /**
+   * What the back office keeps of a client address (audit rows, login-limit keys): its network's HMAC
+   * (privacy/network-hash.ts), never the address. Default: the same from `config.secretKey`.
+   */
+  clientKeyOf?: (ip: string) => string;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {
@@ -73,6 +80,8 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   // In cluster mode the counts are shared through Redis; while Redis is unreachable each instance limits alone.
   await app.register(fastifyRateLimit, {
     global: false,
+    // Login attempts are counted per client network, by its HMAC: no address is kept, even for a minute.
+    keyGenerator: (request) => ctx.clientKeyOf(request.ip),
     store: loginLimitStore({
       clock: ctx.clock,
       logger: options.logger,
@@ -105,6 +114,13 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   });
 }
 
+/** The HMAC of a client's network under the instance's key (as the app computes it). */
+function defaultClientKey(secretKey: string | undefined): (ip: string) => string {
+  if (!secretKey) throw new Error('the admin plugin needs config.secretKey (or clientKeyOf)');
+  const hash = createNetworkHasher(secretKey);
+  return (ip) => hash(networkOf(ip));
+}
+
 async function createContext(options: AdminPluginOptions): Promise<AdminContext> {
   const { config, database, clock, liveStats } = options;
   const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
@@ -112,7 +128,9 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);
   const rooms = new RoomsQuery(database, config.timezone);
+  const clientKeyOf = options.clientKeyOf ?? defaultClientKey(config.secretKey);
   return {
+    clientKeyOf,
     database,
     clock,
     timezone: config.timezone,
@@ -120,7 +138,7 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
     tuning,
     password,
     sessions: new SessionStore(database, clock, tuning.session),
-    audit: new AuditLog(database, clock, config.timezone),
+    audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats),
     rooms,
     moderation: options.moderation,

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { AuditLog } from '../admin/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import type { NetworkHasher } from '../privacy/network-hash.js';
 import type { Database } from '../storage/database.js';
 import type { ModerationBus } from './moderation-bus.js';
 import { ModerationService } from './moderation-service.js';
@@ -17,20 +16,19 @@ export interface ModerationParts {
   bus: ModerationBus;
   clock: Clock;
   logger: Logger;
-  hashNetwork: NetworkHasher;
   config: Pick<Config, 'moderation' | 'timezone'>;
 }
 
 /** Builds and starts it (the caches are loaded before it answers anything). */
 export async function startModeration(parts: ModerationParts): Promise<ModerationService> {
-  const audit = new AuditLog(parts.database, parts.clock, parts.config.timezone);
+  // Automatic decisions have no client address; nothing to hash.
+  const audit = new AuditLog(parts.database, parts.clock, parts.config.timezone, () => '');
   const moderation = new ModerationService({
     reports: new ReportRepository(parts.database),
     sanctions: new SanctionRepository(parts.database),
     bus: parts.bus,
     clock: parts.clock,
     logger: parts.logger,
-    hashNetwork: parts.hashNetwork,
     config: parts.config.moderation,
     audit: (detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
   });

@@ -8,7 +8,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
-import type { NetworkHasher } from '../privacy/network-hash.js';
 import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
 import { BlockCache, SanctionCache, stronger } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
@@ -43,7 +42,6 @@ export interface ModerationDeps {
   bus: ModerationBus;
   clock: Clock;
   logger: Logger;
-  hashNetwork: NetworkHasher;
   config: ModerationConfig;
   /** Records an automatic decision in the audit log. */
   audit: (detail: Record<string, unknown>) => Promise<void>;
@@ -93,17 +91,17 @@ export class ModerationService {
     this.listeners.push(listener);
   }
 
-  /** The strongest sanction in force for an identity or its client network. */
-  sanctionOf(userId: string, network: string): Sanction | undefined {
-    return this.sanctionCache.strongest(userId, () => this.deps.hashNetwork(network), this.deps.clock.now());
+  /** The strongest sanction in force for an identity or its client network (its hash, as every address is kept). */
+  sanctionOf(userId: string, networkHash: string): Sanction | undefined {
+    return this.sanctionCache.strongest(userId, () => networkHash, this.deps.clock.now());
   }
 
-  assertMayJoin(userId: string, network: string): void {
-    if (this.sanctionOf(userId, network)?.kind === 'banned') throw new AppError(ErrorCode.BANNED);
+  assertMayJoin(userId: string, networkHash: string): void {
+    if (this.sanctionOf(userId, networkHash)?.kind === 'banned') throw new AppError(ErrorCode.BANNED);
   }
 
-  assertMaySend(userId: string, network: string): void {
-    const kind = this.sanctionOf(userId, network)?.kind;
+  assertMaySend(userId: string, networkHash: string): void {
+    const kind = this.sanctionOf(userId, networkHash)?.kind;
     if (kind === 'banned') throw new AppError(ErrorCode.BANNED);
     if (kind === 'muted') throw new AppError(ErrorCode.MUTED);
   }

@@ -11,7 +11,6 @@ import { errorText } from '../shared/codes.js';
 import type { BotChallenge } from '../door/bot-challenge.js';
 import { challengeMiddleware } from '../door/challenge-handshake.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
-import type { NetworkHasher } from '../privacy/network-hash.js';
 import type { RulesGate } from '../door/rules.js';
 import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
 import { sanctionPayload } from './sanction-enforcement.js';
@@ -27,7 +26,6 @@ export interface GatewayDeps {
   rules: RulesGate;
   /** The bot challenge: checked at the handshake and on `join_queue`. */
   challenge: BotChallenge;
-  hashNetwork: NetworkHasher;
   timezone: string;
   signer: IdentitySigner;
   flood: FloodControl;
@@ -67,7 +65,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         await deps.rules.assertAccepted(socket.data.userId);
         await deps.challenge.checkJoin(socket.data.userId, socket.data.address);
         await flood.checkJoin(actorOf(socket));
-        return chat.joinQueue({ ...callerOf(socket), networkHash: deps.hashNetwork(socket.data.address) });
+        return chat.joinQueue({ ...callerOf(socket), networkHash: socket.data.address });
       }),
     ],
     ['leave_queue', eventListener(logger, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],

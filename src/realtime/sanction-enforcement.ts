@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { isActive, type Sanction } from '../moderation/sanction-repository.js';
-import type { NetworkHasher } from '../privacy/network-hash.js';
 import type { SanctionPayload } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -15,7 +14,6 @@ import type { ChatServer, ChatSocket } from './types.js';
 export interface EnforcementDeps {
   moderation: ModerationService;
   chat: ChatService;
-  hashNetwork: NetworkHasher;
   timezone: string;
   now: () => Date;
   logger: Logger;
@@ -32,10 +30,10 @@ export function sanctionPayload(sanction: Sanction, timezone: string, lifted = f
 }
 
 export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps): void {
-  const { moderation, chat, hashNetwork, timezone, logger } = deps;
+  const { moderation, chat, timezone, logger } = deps;
   moderation.onSanction((sanction) => {
     const inForce = isActive(sanction, deps.now());
-    const concerned = localSocketsOf(io, sanction, hashNetwork);
+    const concerned = localSocketsOf(io, sanction);
     for (const socket of concerned) {
       // After a lift, what still applies (another sanction) is what the person sees.
       const now = inForce ? sanction : moderation.sanctionOf(socket.data.userId, socket.data.address);
@@ -52,11 +50,12 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
   });
 }
 
-function localSocketsOf(io: ChatServer, sanction: Sanction, hashNetwork: NetworkHasher): ChatSocket[] {
+function localSocketsOf(io: ChatServer, sanction: Sanction): ChatSocket[] {
   const found: ChatSocket[] = [];
   for (const socket of io.of('/').sockets.values()) {
     if (sanction.userId !== null && socket.data.userId === sanction.userId) found.push(socket);
-    else if (sanction.networkHash !== null && hashNetwork(socket.data.address) === sanction.networkHash) found.push(socket);
+    // `socket.data.address` is already the network's hash.
+    else if (sanction.networkHash !== null && socket.data.address === sanction.networkHash) found.push(socket);
   }
   return found;
 }

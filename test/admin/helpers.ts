@@ -18,6 +18,7 @@ import { defaultConfig, type Config } from '../../src/config/config.js';
 import { startModeration } from '../../src/moderation/build-moderation.js';
 import type { ModerationService } from '../../src/moderation/moderation-service.js';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
+import { networkOf } from '../../src/http/client-address.js';
 import { PolicyService } from '../../src/policy/policy-service.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
@@ -158,14 +159,13 @@ export async function startBareAdmin(
   const liveStats: LiveStats = { onlineCount: async () => live.online, waitingCount: async () => live.waiting };
   const fastify = Fastify({ trustProxy: options.trustProxy ?? false });
   await fastify.register(fastifyCookie);
-  const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, ...options.config });
+  const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, secretKey: TEST_SECRET, ...options.config });
   const bus = new MemoryModerationBus();
   const moderation = await startModeration({
     database,
     bus,
     clock,
     logger: silentLogger,
-    hashNetwork: createNetworkHasher(TEST_SECRET),
     config,
   });
   const policy = new PolicyService({ database, bus, clock, logger: silentLogger, enabled: true, repeatRooms: 3, repeatWindowMs: 600_000 });
@@ -199,6 +199,11 @@ export async function startBareAdmin(
       await opened.drop();
     },
   };
+}
+
+/** What the back office keeps of a client address (its network's HMAC under the test key): never the address. */
+export function clientKey(ip: string): string {
+  return createNetworkHasher(TEST_SECRET)(networkOf(ip));
 }
 
 /** Logs in through inject() and returns the `Cookie` header value for later requests. */

@@ -23,6 +23,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Socket.IO transports; default WebSocket only. The original page used polling first. */
   transports?: ('polling' | 'websocket')[];
+  /** More handshake headers (e.g. X-Forwarded-For from a trusted proxy). */
+  extraHeaders?: Record<string, string>;
 }
 
 /** Connects and resolves once the server has told the socket its identity. */
@@ -37,7 +39,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       ...(options.lastMessageId !== undefined ? { last_message_id: options.lastMessageId } : {}),
       ...(options.resume ? { resume: true } : {}),
     },
-    extraHeaders: options.cookie ? { cookie: options.cookie } : {},
+    extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.extraHeaders },
   });
   const log: [string, unknown][] = [];
   history.set(socket, log);
