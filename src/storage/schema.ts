@@ -22,6 +22,8 @@ export const chatRooms = pgTable(
   },
   (t) => [
     index('chat_rooms_created_at_idx').on(t.createdAt),
+    // The retention purge looks for conversations that ended before a cut-off.
+    index('chat_rooms_ended_at_idx').on(t.endedAt),
     index('chat_rooms_user1_idx').on(t.user1Id),
     index('chat_rooms_user2_idx').on(t.user2Id),
     index('chat_rooms_active_idx').on(t.id).where(sql`${t.isActive}`),
@@ -42,6 +44,10 @@ export const messages = pgTable(
     cid: varchar('cid', { length: 64 }),
     /** What the content policy noticed (`term`, `link`, `pii`, `crisis`, `spam`, `masked`): for review. */
     flags: varchar('flags', { length: 16 }).array(),
+    /** When the message's text was erased (by its sender through a receipt, or by an admin): kept as a marker. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+    /** Who erased it: `sender` or `admin`. */
+    erasedBy: varchar('erased_by', { length: 16 }),
   },
   (t) => [
     index('messages_room_id_idx').on(t.roomId, t.id),
