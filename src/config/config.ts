@@ -73,7 +73,7 @@ const envSchema = z.object({
   CHALLENGE_VALID_MS: positiveInt.min(1_000).default(1_800_000),
   CHALLENGE_EXPIRY_MS: positiveInt.min(10_000).default(600_000),
   CHALLENGE_COST: positiveInt.max(1_000_000).default(1_000),
-  CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(10_000),
+  CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(5_000),
   CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
 
@@ -216,8 +216,8 @@ export interface Config {
     readonly expiryMs: number;
     /**
      * Difficulty: PBKDF2-SHA-256 iterations per attempt (default 1,000) and the most attempts a solution
-     * needs (default 10,000; each challenge needs between half and all of it). About a second in a
-     * browser; verifying costs the server one HMAC.
+     * needs (default 5,000; each challenge needs between half and all of it), shared among the browser's
+     * cores: about a second on a 2-core machine. Verifying costs the server two HMACs.
      */
     readonly cost: number;
     readonly maxAttempts: number;

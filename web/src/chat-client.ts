@@ -52,6 +52,11 @@ export interface ChatClientOptions {
   ownsActivity(): boolean;
   /** The server refused the connection (e.g. too many connections); the page tries again later. */
   onRefused(error: ErrorInfo): void;
+  /**
+   * The server wants a solved bot challenge (CHALLENGE_REQUIRED): shows the check and resolves with the
+   * widget's payload, or null when the person put it off.
+   */
+  solveChallenge(): Promise<string | null>;
 }
 
 export interface ChatClient {
@@ -96,11 +101,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // The token from `session` is sent back on reconnection, so the ID survives even without the cookie.
   let token: string | undefined;
   let everConnected = false;
+  /** A solved bot challenge for the next handshake; accepted once, so dropped once connected or refused. */
+  let altcha: string | undefined;
   const auth = (): HandshakeAuth => {
     const lastMessageId = everConnected ? options.lastMessageId() : 0;
     return {
       lang: options.lang(),
       ...(token === undefined ? {} : { token }),
+      ...(altcha === undefined ? {} : { altcha }),
       ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),
       ...(options.ownsActivity() ? { resume: true } : {}),
     };
@@ -129,6 +137,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   socket.on('connect', () => {
     everConnected = true;
+    altcha = undefined;
     manualDelayMs = MANUAL_RECONNECT_MS;
     clearTimeout(manualTimer);
     report('connected');
@@ -141,6 +150,16 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     report(everConnected ? 'reconnecting' : 'connecting');
     if (socket.active) return; // a network failure: socket.io-client tries again by itself
     const refusal = refusalOf(err);
+    if (refusal?.code === 'CHALLENGE_REQUIRED') {
+      // Solved: connect again with it; put off: the usual slower retries (each one asks again).
+      altcha = undefined;
+      void options.solveChallenge().then((payload) => {
+        if (payload === null) return reconnectLater();
+        altcha = payload;
+        socket.connect();
+      });
+      return;
+    }
     if (refusal) options.onRefused(refusal);
     reconnectLater();
   });
@@ -162,6 +181,28 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     socket.connect();
   }
 
+  /** After a refused request: the person solves the check, and the page connects again with the solution. */
+  async function connectWithChallenge(): Promise<boolean> {
+    const payload = await options.solveChallenge();
+    if (payload === null) return false;
+    altcha = payload;
+    const connected = new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => () => {
+        clearTimeout(timer);
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onError);
+        resolve(ok);
+      };
+      const onConnect = done(true);
+      const onError = done(false);
+      const timer = setTimeout(done(false), ACK_TIMEOUT_MS * 2);
+      socket.once('connect', onConnect);
+      socket.once('connect_error', onError);
+    });
+    reconnect();
+    return connected;
+  }
+
   function request<T extends object>(send: (ack: (err: Error | null, res?: AckResponse<T>) => void) => void): Promise<Result<T>> {
     return new Promise((done) => send((err, res) => done(settle(err, res))));
   }
@@ -179,8 +220,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return socket.connected;
     },
     reconnect,
-    joinQueue() {
-      return request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', {}, ack));
+    async joinQueue() {
+      const join = () => request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', {}, ack));
+      const result = await join();
+      // The address behaved like a bot: once the check is solved (and the page connected with it), once more.
+      if (result.ok || result.code !== 'CHALLENGE_REQUIRED' || !(await connectWithChallenge())) return result;
+      return join();
     },
     leaveQueue() {
       return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, ack));

@@ -1,5 +1,6 @@
 /** Composition of the chat page: finds the elements, builds the parts, wires them together. */
 import { createBlockDialog } from './block-dialog.js';
+import { createChallengePanel } from './challenge-panel.js';
 import { createChatClient } from './chat-client.js';
 import { createChatFlow, type ChatFlow } from './chat-flow.js';
 import { createComposer } from './composer.js';
@@ -53,6 +54,7 @@ const client = createChatClient({
   lastMessageId: () => flow?.lastMessageId(),
   ownsActivity: () => flow?.ownsActivity() ?? false,
   onRefused: (error) => toast.show(errorText(error)),
+  solveChallenge: createChallengePanel().solve,
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
 

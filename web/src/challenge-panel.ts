@@ -1,0 +1,118 @@
+/**
+ * The bot-check panel: a small dialog with the ALTCHA widget, opened when the server answers
+ * CHALLENGE_REQUIRED (a refused connection or join). The widget fetches a challenge from this server and
+ * solves it by itself (about a second of work in a worker); its payload is handed to whoever asked, who
+ * connects again with it. The person can put it off (Escape, "Not now"); what was refused stays refused.
+ *
+ * Built here rather than in index.html, and the widget's code loaded only when needed: most visitors
+ * never see it.
+ */
+import { element } from './dom.js';
+import { getLang } from './i18n.js';
+import { challengeTexts, type ChallengeTextKey } from './challenge-texts.js';
+import { createModal } from './modal.js';
+import './challenge-panel.css';
+
+export interface ChallengePanel {
+  /** Shows the panel until the widget has solved a challenge: its payload, or null if the person closed it. */
+  solve(): Promise<string | null>;
+}
+
+const { t, translate } = challengeTexts;
+
+function text<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, key: ChallengeTextKey): HTMLElementTagNameMap[K] {
+  const el = element(tag, className, t(key));
+  el.dataset['i18n'] = key;
+  return el;
+}
+
+export function createChallengePanel(): ChallengePanel {
+  const dialog = element('dialog', 'dialog dialog-small challenge-dialog');
+  dialog.dataset['testid'] = 'challenge-dialog';
+  dialog.setAttribute('aria-labelledby', 'challenge-title');
+  dialog.setAttribute('aria-describedby', 'challenge-lead');
+  const body = element('div', 'dialog-body');
+  const title = text('h2', 'dialog-title', 'challengeTitle');
+  title.id = 'challenge-title';
+  const lead = text('p', 'dialog-lead', 'challengeLead');
+  lead.id = 'challenge-lead';
+  const slot = element('div', 'challenge-slot');
+  slot.dataset['testid'] = 'challenge-slot';
+  const problem = element('p', 'dialog-error');
+  problem.setAttribute('role', 'alert');
+  problem.hidden = true;
+  const actions = element('div', 'dialog-actions');
+  const retry = text('button', 'btn btn-primary', 'challengeRetry');
+  retry.type = 'button';
+  retry.hidden = true;
+  const later = text('button', 'btn btn-ghost', 'challengeLater');
+  later.type = 'button';
+  later.dataset['testid'] = 'challenge-later';
+  actions.append(retry, later);
+  body.append(title, lead, slot, problem, actions);
+  dialog.append(body);
+  document.body.append(dialog);
+
+  const modal = createModal(dialog);
+  let pending: { promise: Promise<string | null>; settle(payload: string | null): void } | undefined;
+
+  const showProblem = (key: ChallengeTextKey | null): void => {
+    problem.hidden = key === null;
+    if (key === null) return;
+    problem.dataset['i18n'] = key;
+    problem.textContent = t(key);
+  };
+
+  const mountWidget = async (): Promise<void> => {
+    showProblem(null);
+    retry.hidden = true;
+    slot.replaceChildren();
+    // Web Crypto (and so the widget) only runs on HTTPS pages and on localhost.
+    if (!window.isSecureContext) return showProblem('challengeInsecure');
+    try {
+      const { createWidget } = await import('./challenge-widget.js');
+      const widget = createWidget(getLang());
+      widget.dataset['testid'] = 'challenge-widget';
+      widget.addEventListener('verified', (event) => {
+        const payload = (event as CustomEvent<{ payload?: string }>).detail.payload;
+        if (payload) pending?.settle(payload);
+      });
+      slot.replaceChildren(widget);
+    } catch {
+      showProblem('challengeLoadFailed');
+      retry.hidden = false;
+    }
+  };
+
+  retry.addEventListener('click', () => void mountWidget());
+  later.addEventListener('click', () => modal.close());
+  modal.onClose(() => {
+    pending?.settle(null);
+    slot.replaceChildren();
+  });
+  // The page's language switch changes <html lang>: the panel and the widget follow.
+  new MutationObserver(() => {
+    translate(dialog);
+    slot.querySelector('altcha-widget')?.setAttribute('language', getLang() === 'en' ? 'en' : 'zh-cn');
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+
+  return {
+    solve() {
+      if (pending) return pending.promise;
+      let settle: (payload: string | null) => void = () => undefined;
+      const promise = new Promise<string | null>((resolve) => {
+        settle = (payload) => {
+          if (!pending) return;
+          pending = undefined;
+          resolve(payload);
+          modal.close();
+        };
+      });
+      pending = { promise, settle: (payload) => settle(payload) };
+      translate(dialog);
+      modal.open(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+      void mountWidget();
+      return promise;
+    },
+  };
+}

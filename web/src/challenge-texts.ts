@@ -1,0 +1,24 @@
+/** Texts of the bot-check panel in zh-CN and English (the page's language choice applies). */
+import { createTranslator } from '../shared/translator.js';
+
+const zh = {
+  challengeTitle: '先确认你不是机器人',
+  challengeLead: '为防止机器人滥用，你的设备需要先做一小段计算（约一秒）。不收集个人信息，也不连接任何第三方。',
+  challengeLoadFailed: '验证组件加载失败，请检查网络后重试',
+  challengeInsecure: '此页面未通过 HTTPS 打开，浏览器无法完成验证。请使用 https:// 地址访问。',
+  challengeRetry: '重试',
+  challengeLater: '稍后再说',
+} as const;
+
+export type ChallengeTextKey = keyof typeof zh;
+
+const en: Record<ChallengeTextKey, string> = {
+  challengeTitle: 'A quick check that you are not a bot',
+  challengeLead: 'To keep bots out, your device does a short calculation first (about a second). Nothing personal is collected and no third party is contacted.',
+  challengeLoadFailed: 'The check could not be loaded. Check your connection and retry',
+  challengeInsecure: 'This page was not opened over HTTPS, so the browser cannot run the check. Please use the https:// address.',
+  challengeRetry: 'Retry',
+  challengeLater: 'Not now',
+};
+
+export const challengeTexts = createTranslator<ChallengeTextKey>({ 'zh-CN': zh, en });
