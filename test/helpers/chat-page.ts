@@ -1,6 +1,7 @@
 /**
  * Reading and driving the chat page in browser tests: its elements by `data-testid`, the user's ID once
- * the server has sent `session`, two pages matched with each other, and a suite's server and browser.
+ * the server has sent `session`, the rules gate ticked, two pages matched with each other, and a suite's
+ * server and browser.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -26,6 +27,17 @@ export function chatPageDriver(waitMs: number) {
   const messageTexts = (page: Page, own?: boolean) =>
     page.locator(`[data-testid="message"]${own === undefined ? '' : `[data-own="${own}"]`} [data-testid="message-text"]`);
 
+  /**
+   * With the rules gate on (a server started with `rules.enabled`): waits for the rules to be shown and
+   * ticks "I am at least … and accept these rules", so the start button can be pressed.
+   */
+  async function acceptRules(page: Page): Promise<void> {
+    const box = page.getByTestId('rules-checkbox');
+    await visible(box);
+    await expect.poll(() => box.isEnabled(), until).toBe(true);
+    await box.check();
+  }
+
   /** `a` starts and waits, `b` starts: both are in a chat with each other. */
   async function matchPages(a: Page, b: Page): Promise<void> {
     await myId(a);
@@ -37,7 +49,7 @@ export function chatPageDriver(waitMs: number) {
     await visible(b.getByTestId('chat-screen'));
   }
 
-  return { until, text, visible, myId, messageTexts, matchPages };
+  return { until, text, visible, myId, messageTexts, acceptRules, matchPages };
 }
 
 /**

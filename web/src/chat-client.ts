@@ -9,6 +9,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
+  AcceptRulesResult,
   AckResponse,
   BlockResult,
   ClientToServerEvents,
@@ -67,13 +68,18 @@ export interface ChatClient {
   reconnect(): void;
   joinQueue(): Promise<Result<JoinQueueResult>>;
   leaveQueue(): Promise<Result>;
-  /** Sends a message, and again with the same `cid` when no answer comes in time. */
-  sendMessage(content: string, cid: string): Promise<Result<SendMessageResult>>;
+  /**
+   * Sends a message, and again with the same `cid` when no answer comes in time. `piiConfirmed`: the
+   * person was warned about contact details in it and chose to send it anyway.
+   */
+  sendMessage(content: string, cid: string, piiConfirmed?: boolean): Promise<Result<SendMessageResult>>;
   leaveRoom(): Promise<Result<LeaveRoomResult>>;
   /** Reports the partner of a chat (the server never tells them). */
   report(payload: ReportPayload): Promise<Result<ReportResult>>;
   /** Blocks the partner of a chat for good; a live chat with them ends. */
   block(roomId: number): Promise<Result<BlockResult>>;
+  /** Confirms the minimum age and accepts this version of the rules (RULES_NOT_ACCEPTED: they changed). */
+  acceptRules(version: string): Promise<Result<AcceptRulesResult>>;
 }
 
 /**
@@ -230,16 +236,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     leaveQueue() {
       return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, ack));
     },
-    async sendMessage(content, cid) {
+    async sendMessage(content, cid, piiConfirmed = false) {
       // Retried here rather than with the Manager's `retries` option, which would queue every event
       // (leave, join) behind a message that waits for its answer, and retry those as well.
       // A send made while offline waits in socket.io-client's buffer until the connection is back
       // (or its timeout); the server stores one message per cid whatever the number of tries.
+      const payload = { content, cid, ...(piiConfirmed ? { pii_confirmed: true as const } : {}) };
       let result: Result<SendMessageResult> | undefined;
       for (let attempt = 0; attempt <= SEND_RETRIES; attempt++) {
-        result = await request<SendMessageResult>((ack) =>
-          socket.timeout(ACK_TIMEOUT_MS).emit('send_message', { content, cid }, ack),
-        );
+        result = await request<SendMessageResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, ack));
         if (result.ok || result.code !== 'TIMEOUT') return result;
       }
       return result ?? { ok: false, code: 'TIMEOUT', message: '' };
@@ -252,6 +257,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     block(roomId) {
       return request<BlockResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('block', { room_id: roomId }, ack));
+    },
+    acceptRules(version) {
+      return request<AcceptRulesResult>((ack) =>
+        socket.timeout(ACK_TIMEOUT_MS).emit('accept_rules', { age_confirmed: true, rules_version: version }, ack),
+      );
     },
   };
 }

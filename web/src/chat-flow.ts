@@ -10,6 +10,10 @@
  *
  * Sanctions (shown by sanction-notices.ts) restrict it: no joining while banned (the server has ended
  * the chat or wait), no sending while muted; a BANNED or MUTED answer shows the notice.
+ *
+ * The door: a join answered RULES_NOT_ACCEPTED goes back to the start, where the rules gate asks; one
+ * answered RATE_LIMITED (skipping too fast) waits the pause out on the waiting screen and tries once
+ * more; a message refused for its content (BLOCKED_CONTENT) goes back into the input, to be edited.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
@@ -20,6 +24,7 @@ import { createPartnerCountdown } from './partner-countdown.js';
 import { createResumeWatch } from './resume-watch.js';
 import { createSlowSends } from './slow-sends.js';
 import type { Screens } from './screens.js';
+import type { SkipWait } from './skip-wait.js';
 import type { Toast } from './toast.js';
 import type { ChatState } from './safety-actions.js';
 import type { Restrictions } from './sanction-notices.js';
@@ -42,12 +47,19 @@ export interface ChatFlowViews {
   chatChanged(state: ChatState | null): void;
   /** A request was refused because of a sanction. */
   sanctioned(code: 'BANNED' | 'MUTED'): void;
+  /** A join was refused until the rules are accepted (the start screen is showing). */
+  rulesRequired(): void;
+  /** The countdown of a join put off for skipping too fast. */
+  skipWait: SkipWait;
 }
 
 export interface ChatFlow {
   start(): void;
-  /** Sends a text the composer has already checked (not blank, not too long). */
-  send(text: string): void;
+  /**
+   * Sends a text the composer has already checked (not blank, not too long); `piiConfirmed`: after the
+   * warning about contact details.
+   */
+  send(text: string, piiConfirmed?: boolean): void;
   /** The user changed the text in the input. */
   edited(): void;
   cancel(): void;
@@ -96,6 +108,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
    * the cid, so a send that did reach the server (an ack lost to a timeout) is not stored twice.
    */
   let retry: { text: string; cid: string } | null = null;
+  /** A text refused for its content, given back to the input: it must be edited, not sent again. */
+  let refused: string | null = null;
   const sends = createSlowSends(() => refreshComposer());
   const countdown = createPartnerCountdown(messages);
 
@@ -123,6 +137,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     composer.setEnabled(live && linked && allowed);
     if (!live || !allowed) composer.setStatus('ready');
     else if (!linked) composer.setStatus('offline');
+    else if (refused !== null && composer.text() === refused) composer.setStatus('blocked');
     else if (retry && composer.text() === retry.text) composer.setStatus('failed');
     else composer.setStatus(sends.slow ? 'sending' : 'ready');
   };
@@ -132,6 +147,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     roomId = null;
     chatLive = false;
     countdown.stop();
+    views.skipWait.stop();
     resume.remember(null);
     refreshComposer();
     screens.show('start');
@@ -143,6 +159,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     roomId = null;
     chatLive = false;
     countdown.stop();
+    views.skipWait.stop();
     views.waitingCount.hidden = true;
     resume.remember('waiting');
     screens.show('waiting');
@@ -162,7 +179,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     chatLive = true;
     linked = true;
     retry = null;
+    refused = null;
     countdown.stop();
+    views.skipWait.stop();
     messages.clear();
     messages.addSystem(note);
     views.endedBar.hidden = true;
@@ -201,7 +220,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   };
 
   let joining = false;
-  const join = async (): Promise<void> => {
+  /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
+  const join = async (again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
     showWaiting();
     joining = true;
@@ -209,6 +229,18 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     if (!res.ok) {
       // Lost with the connection: the `session` after reconnecting says whether the server got it.
       if (res.code === 'TIMEOUT' && !client.connected) return;
+      if (res.code === 'RULES_NOT_ACCEPTED') {
+        if (phase === 'waiting') showStart();
+        return views.rulesRequired();
+      }
+      const pauseMs = res.code === 'RATE_LIMITED' ? (res.retry_after_ms ?? 0) : 0;
+      if (pauseMs > 0 && !again && phase === 'waiting') {
+        // The server holds no place in the queue meanwhile: nothing to resume after a reload.
+        resume.remember(null);
+        return views.skipWait.start(pauseMs, () => {
+          if (phase === 'waiting') void join(true);
+        });
+      }
       fail(res);
       if (phase === 'waiting') showStart();
     } else if (res.status === 'matched') {
@@ -218,14 +250,15 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     }
   };
 
-  const send = async (text: string): Promise<void> => {
+  const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
     if (phase !== 'chat' || !chatLive || !linked) return;
     const cid = retry?.text === text ? retry.cid : newCid();
     const room = roomId;
     retry = null;
+    refused = null;
     composer.setText('');
     refreshComposer();
-    const res = await sends.track(client.sendMessage(text, cid));
+    const res = await sends.track(client.sendMessage(text, cid, piiConfirmed));
     const sameChat = phase === 'chat' && roomId === room && chatLive;
     if (res.ok) {
       // Normally already shown from `new_message`; the ack covers a broadcast lost with a connection.
@@ -241,10 +274,16 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       return;
     }
     fail(res);
-    // Give the text back for a retry, unless the user has started typing something else.
+    // Give the text back for a retry (or, refused for its content, for editing), unless the user has
+    // started typing something else.
     if (sameChat && composer.text() === '') {
       composer.setText(text);
-      retry = { text, cid };
+      if (res.code === 'BLOCKED_CONTENT') {
+        refused = text;
+        composer.focus();
+      } else {
+        retry = { text, cid };
+      }
     }
     refreshComposer();
   };
@@ -257,7 +296,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.settled();
     // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
-    else if (phase === 'waiting' && !joining) void join();
+    else if (phase === 'waiting' && !joining && !views.skipWait.running) void join();
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
       if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
@@ -311,11 +350,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   return {
     start: () => void join(),
     newChat: () => void join(),
-    send: (text) => void send(text),
+    send: (text, piiConfirmed = false) => void send(text, piiConfirmed),
     edited: refreshComposer,
     cancel() {
       if (phase !== 'waiting') return;
+      const queued = !views.skipWait.running;
       showStart();
+      if (!queued) return;
       void client.leaveQueue().then((res) => {
         if (!res.ok) fail(res);
       });

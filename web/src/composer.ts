@@ -26,13 +26,15 @@ export interface ComposerHandlers {
 /**
  * `ready`: nothing to say. `offline`: the connection is being restored (sending is disabled meanwhile).
  * `sending`: a message is taking long to be confirmed. `failed`: the text in the input was not sent.
+ * `blocked`: the text in the input breaks the chat rules (BLOCKED_CONTENT) and needs editing.
  */
-export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed';
+export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed' | 'blocked';
 
 const HINTS: Record<Exclude<ComposerStatus, 'ready'>, TextKey> = {
   offline: 'hintOffline',
   sending: 'hintSending',
   failed: 'hintSendFailed',
+  blocked: 'hintBlocked',
 };
 
 export interface Composer {

@@ -80,6 +80,19 @@ const zh = {
   mutedNow: '你已被禁言，暂时不能发送消息',
   warningTitle: '你收到了一次警告',
   dismiss: '知道了',
+  rulesTitle: '聊天规则',
+  rulesLoading: '正在加载规则…',
+  rulesLoadFailed: '规则加载失败，请检查网络后重试',
+  rulesChanged: '规则刚刚更新了，请阅读新的规则后重新勾选',
+  rulesAccept: '我已年满 {n} 岁并同意以上规则',
+  retry: '重试',
+  skipWait: '{n} 秒后可以开始新的匹配',
+  piiTitle: '不要向陌生人透露联系方式',
+  piiLead: '这条消息里似乎有电话、微信、QQ 或邮箱等联系方式。对方是陌生人，透露后可能遭到骚扰或诈骗。',
+  piiEdit: '修改',
+  piiSendAnyway: '仍然发送',
+  hintBlocked: '这条消息没有发送，请修改后再发',
+  crisisTitle: '有人愿意帮助你',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -157,6 +170,19 @@ const en: Record<TextKey, string> = {
   mutedNow: 'You are muted and cannot send messages for now',
   warningTitle: 'You have received a warning',
   dismiss: 'Got it',
+  rulesTitle: 'Chat rules',
+  rulesLoading: 'Loading the rules…',
+  rulesLoadFailed: 'The rules could not be loaded. Check your connection and retry',
+  rulesChanged: 'The rules have just changed: please read the new ones and tick the box again',
+  rulesAccept: 'I am at least {n} and accept these rules',
+  retry: 'Retry',
+  skipWait: 'You can start a new match in {n} s',
+  piiTitle: "Don't share contact details with strangers",
+  piiLead: 'This message seems to contain a phone number, e-mail address or messaging handle. The other person is a stranger: sharing them can lead to harassment or scams.',
+  piiEdit: 'Edit',
+  piiSendAnyway: 'Send anyway',
+  hintBlocked: 'Not sent: edit your message before sending it',
+  crisisTitle: 'Someone is there for you',
 };
 
 /** Error codes the page itself produces, next to the server's. */

@@ -5,13 +5,17 @@ import { createChatClient } from './chat-client.js';
 import { createChatFlow, type ChatFlow } from './chat-flow.js';
 import { createComposer } from './composer.js';
 import { showConnectionState } from './connection-status.js';
+import { createCrisisCard } from './crisis-card.js';
 import { byTestId } from './dom.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
 import { createMessageList } from './message-list.js';
+import { createPiiNudge } from './pii-nudge.js';
 import { createReportDialog } from './report-dialog.js';
+import { createRulesGate } from './rules-gate.js';
 import { createSafetyActions } from './safety-actions.js';
 import { createSanctionNotices } from './sanction-notices.js';
 import { createScreens } from './screens.js';
+import { createSkipWait } from './skip-wait.js';
 import { createToast } from './toast.js';
 
 function applyLang(lang: Lang): void {
@@ -33,16 +37,21 @@ const status = byTestId('connection-status', HTMLElement);
 const statusLabel = byTestId('connection-label', HTMLElement);
 
 let flow: ChatFlow | undefined;
+const messageInput = byTestId('message-input', HTMLTextAreaElement);
+// Contact details in a message: a warning first, then Edit or Send anyway.
+const piiNudge = createPiiNudge(byTestId('pii-dialog', HTMLDialogElement), messageInput, (text, piiConfirmed) =>
+  flow?.send(text, piiConfirmed),
+);
 const composer = createComposer(
   {
     form: byTestId('composer', HTMLFormElement),
-    input: byTestId('message-input', HTMLTextAreaElement),
+    input: messageInput,
     counter: byTestId('char-count', HTMLElement),
     button: byTestId('send-btn', HTMLButtonElement),
     hint: byTestId('composer-hint', HTMLElement),
   },
   {
-    send: (text) => flow?.send(text),
+    send: (text) => piiNudge.send(text),
     reject: (code) => toast.show(errorText({ code })),
     edited: () => flow?.edited(),
   },
@@ -61,6 +70,17 @@ client.onConnectionChange((state) => showConnectionState(status, statusLabel, st
 const messages = createMessageList(byTestId('message-list', HTMLElement));
 const startButton = byTestId('start-btn', HTMLButtonElement);
 const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
+
+// The rules and age gate: before the first match, and again when the rules change.
+const rulesGate = createRulesGate({ panel: byTestId('rules-gate', HTMLElement), start: startButton }, (version) => client.acceptRules(version), toast);
+client.on('session', ({ rules_required: required }) => (required ? rulesGate.require(required) : rulesGate.clear()));
+
+// What the server says about the person's own messages: crisis help stays until closed, the rest is brief.
+const crisisCard = createCrisisCard(byTestId('crisis-card', HTMLElement), () => (messageInput.disabled ? null : messageInput));
+client.on('notice', (notice) => {
+  if (notice.kind === 'crisis') crisisCard.show(notice);
+  else toast.show(notice.kind === 'pii' ? t('piiTitle') : notice.message);
+});
 
 // Report and Block; the person reported or blocked is never told.
 const safety = createSafetyActions(
@@ -87,9 +107,11 @@ const sanctions = createSanctionNotices(
     banScreen: byTestId('ban-screen', HTMLElement),
     muteBanner: byTestId('mute-banner', HTMLElement),
     warning: byTestId('warning-notice', HTMLElement),
-    joinButtons: [startButton, newChatButton],
+    // The start button's state is the rules gate's, which is told about bans.
+    joinButtons: [newChatButton],
   },
   (restrictions) => {
+    rulesGate.setBanned(restrictions.banned);
     if (restrictions.banned) safety.closeDialogs();
     flow?.setRestrictions(restrictions);
   },
@@ -110,12 +132,18 @@ flow = createChatFlow(client, {
   endedBar: byTestId('chat-ended', HTMLElement),
   leaveButton: byTestId('leave-btn', HTMLButtonElement),
   confirmLeave: () => window.confirm(t('leaveConfirm')),
-  chatChanged: (state) => safety.chatChanged(state),
+  chatChanged: (state) => {
+    safety.chatChanged(state);
+    if (!state?.live) piiNudge.reset();
+  },
   sanctioned: (code) => sanctions.refused(code),
+  rulesRequired: () => rulesGate.require(undefined, true),
+  skipWait: createSkipWait(byTestId('waiting-screen', HTMLElement), byTestId('skip-wait', HTMLElement)),
 });
 
 const { start, cancel, leave, newChat } = flow;
-startButton.addEventListener('click', start);
+// With the rules to accept, starting accepts them first, then goes on to match.
+startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
 byTestId('leave-btn', HTMLButtonElement).addEventListener('click', leave);
 newChatButton.addEventListener('click', newChat);

@@ -1,0 +1,169 @@
+/**
+ * The rules and age gate on the start screen. When the server asks for it (`session.rules_required`, or
+ * a join answered RULES_NOT_ACCEPTED), the rules are shown (GET /api/rules, in the page's language, as
+ * text) with "I am at least {min_age} and accept these rules"; the start button stays disabled until that
+ * is ticked. Starting then sends `accept_rules {age_confirmed: true, rules_version}` first, and the join
+ * goes on once the server has taken it. Rules that changed meanwhile (RULES_NOT_ACCEPTED on accepting)
+ * are read again and shown, unticked.
+ *
+ * The gate owns the start button's disabled state (a ban disables it too: `setBanned`).
+ */
+import type { AcceptRulesResult } from '../../src/shared/protocol.js';
+import type { Result } from './chat-client.js';
+import { byTestId } from './dom.js';
+import { errorText, getLang, showText } from './i18n.js';
+import type { Toast } from './toast.js';
+
+/** What the server says must be accepted: the current version and the minimum age. */
+export interface RulesRequirement {
+  version: string;
+  min_age: number;
+}
+
+interface LoadedRules extends RulesRequirement {
+  text: string;
+}
+
+export interface RulesGateElements {
+  /** The gate's panel on the start screen (title, text, checkbox). */
+  panel: HTMLElement;
+  start: HTMLButtonElement;
+}
+
+export interface RulesGate {
+  /**
+   * The server asks for the rules (from `session`, or after a refused join: then without details, and
+   * `focus` takes the person to them).
+   */
+  require(requirement?: RulesRequirement, focus?: boolean): void;
+  /** The server asks for nothing (a `session` without `rules_required`). */
+  clear(): void;
+  /**
+   * Before joining: true at once when nothing is required; else sends the acceptance (the box must be
+   * ticked) and says whether the server took it.
+   */
+  pass(): Promise<boolean>;
+  /** While banned, starting stays disabled whatever the gate says. */
+  setBanned(banned: boolean): void;
+}
+
+function isRules(value: unknown): value is LoadedRules {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['version'] === 'string' && typeof v['min_age'] === 'number' && typeof v['text'] === 'string';
+}
+
+export function createRulesGate(
+  { panel, start }: RulesGateElements,
+  accept: (version: string) => Promise<Result<AcceptRulesResult>>,
+  toast: Toast,
+): RulesGate {
+  const text = byTestId('rules-text', HTMLElement, panel);
+  const checkbox = byTestId('rules-checkbox', HTMLInputElement, panel);
+  const label = byTestId('rules-accept-label', HTMLElement, panel);
+  const problem = byTestId('rules-problem', HTMLElement, panel);
+  const retry = byTestId('rules-retry', HTMLButtonElement, panel);
+
+  let required = false;
+  let banned = false;
+  let busy = false;
+  let loaded: LoadedRules | null = null;
+  /** Each fetch's number: only the latest one's answer is shown (a language switch starts another). */
+  let loading = 0;
+
+  const refresh = (): void => {
+    panel.hidden = !required;
+    checkbox.disabled = loaded === null || busy;
+    start.disabled = banned || (required && (busy || loaded === null || !checkbox.checked));
+  };
+
+  const showProblem = (key: 'rulesLoadFailed' | 'rulesChanged' | null): void => {
+    problem.hidden = key === null;
+    retry.hidden = key !== 'rulesLoadFailed';
+    if (key !== null) showText(byTestId('rules-problem-text', HTMLElement, problem), key);
+  };
+
+  const showMinAge = (minAge: number): void => showText(label, 'rulesAccept', minAge);
+
+  /** Fetches the rules in the page's language; a different version than the one shown is unticked. */
+  const load = async (): Promise<void> => {
+    const mine = ++loading;
+    text.setAttribute('aria-busy', 'true');
+    if (loaded === null) showText(text, 'rulesLoading');
+    try {
+      const res = await fetch(`/api/rules?lang=${getLang() === 'en' ? 'en' : 'zh-CN'}`, { headers: { accept: 'application/json' } });
+      const body: unknown = res.ok ? await res.json() : null;
+      if (!isRules(body)) throw new Error(`GET /api/rules: ${res.status}`);
+      if (mine !== loading) return;
+      if (loaded !== null && loaded.version !== body.version) checkbox.checked = false;
+      loaded = body;
+      showText(text, null, undefined, body.text);
+      showMinAge(body.min_age);
+      if (!problem.hidden && !retry.hidden) showProblem(null);
+    } catch {
+      if (mine !== loading) return;
+      if (loaded === null) showText(text, null);
+      showProblem('rulesLoadFailed');
+    } finally {
+      if (mine === loading) text.setAttribute('aria-busy', 'false');
+      refresh();
+    }
+  };
+
+  checkbox.addEventListener('change', refresh);
+  retry.addEventListener('click', () => void load());
+  // The page's language switch changes <html lang>: the rules are read again in that language.
+  new MutationObserver(() => {
+    if (required) void load();
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  refresh();
+
+  return {
+    require(requirement, focus = false) {
+      if (!required) {
+        checkbox.checked = false;
+        showProblem(null);
+      }
+      required = true;
+      if (requirement) showMinAge(requirement.min_age);
+      if (loaded === null || (requirement !== undefined && requirement.version !== loaded.version)) void load();
+      refresh();
+      if (focus) text.focus();
+    },
+    clear() {
+      required = false;
+      refresh();
+    },
+    async pass() {
+      if (!required) return true;
+      if (loaded === null || !checkbox.checked || busy) return false;
+      busy = true;
+      refresh();
+      const res = await accept(loaded.version);
+      busy = false;
+      if (res.ok) {
+        required = false;
+        showProblem(null);
+        refresh();
+        return true;
+      }
+      if (res.code === 'RULES_NOT_ACCEPTED') {
+        // The rules changed since they were fetched: read the new ones, which must be ticked again.
+        checkbox.checked = false;
+        showProblem('rulesChanged');
+        refresh();
+        await load();
+        text.scrollTop = 0;
+        text.focus();
+      } else {
+        toast.show(errorText(res));
+        refresh();
+      }
+      return false;
+    },
+    setBanned(value) {
+      banned = value;
+      refresh();
+    },
+  };
+}
