@@ -32,6 +32,7 @@ import { MessageScreen } from './policy/message-screen.js';
 import { PolicyService } from './policy/policy-service.js';
 import { ReviewQueue } from './policy/review-queue.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
+import { RetentionJob } from './privacy/retention.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
@@ -71,6 +72,8 @@ export interface App {
   readonly policy: PolicyService;
   /** The rules and age gate. */
   readonly rules: RulesGate;
+  /** The retention purge (RETENTION_DAYS). */
+  readonly retention: RetentionJob;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
   readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
@@ -166,6 +169,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
   });
   const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config });
+  const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention });
   const policy = new PolicyService({
     database: deps.database,
     bus: seams.moderationBus,
@@ -187,6 +191,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     loginLimitRedis: cluster?.redis,
     moderation,
     policy,
+    retention,
     clientKeyOf: (ip) => hashNetwork(networkOf(ip)),
   });
   await fastify.ready();
@@ -228,6 +233,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
   });
   attachSanctionEnforcement(io, { moderation, chat, timezone: config.timezone, now: () => clock.now(), logger });
+  retention.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -236,6 +242,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       fastify.server.close();
       engineGuard.stop();
       moderation.stop();
+      const purgeStopped = retention.stop();
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
@@ -249,12 +256,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // A cluster adapter unsubscribes on close, which waits while Redis is unreachable: don't wait long.
       await Promise.race([io.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await fastify.close();
+      await purgeStopped;
       await deps.database.close();
     })();
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, close };
 }
 
 function defaultWebDir(): string {

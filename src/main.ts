@@ -42,6 +42,9 @@ async function runInstance(config: Config): Promise<void> {
   if (config.trustProxy === true) {
     logger.warn('TRUST_PROXY=true trusts X-Forwarded-For from anyone: if this server is reachable without the proxy, every per-address limit can be dodged. Set TRUST_PROXY to your proxies’ addresses instead');
   }
+  const { retentionDays, intervalMs } = config.retention;
+  if (retentionDays === undefined) logger.info('RETENTION_DAYS not set: conversations are kept forever');
+  else logger.info({ retentionDays, purgeIntervalMs: intervalMs }, `conversations are removed ${retentionDays} days after they end`);
   const database = await openDatabase(config, logger);
   const built = await buildSeams({ config, database, logger });
 

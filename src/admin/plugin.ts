@@ -15,6 +15,7 @@ import type { Config } from '../config/config.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { networkOf } from '../http/client-address.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import type { RetentionJob } from '../privacy/retention.js';
 import { createNetworkHasher } from '../privacy/network-hash.js';
 import { ReportRepository } from '../moderation/report-repository.js';
 import { SanctionRepository } from '../moderation/sanction-repository.js';
@@ -61,6 +62,8 @@ export interface AdminPluginOptions {
    * (privacy/network-hash.ts), never the address. Default: the same from `config.secretKey`.
    */
   clientKeyOf?: (ip: string) => string;
+  /** The retention purge, whose runs the dashboard shows. */
+  retention?: RetentionJob;
 }
 
 export const DEFAULT_ADMIN_TUNING: AdminTuning = {
@@ -139,7 +142,7 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
     password,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
-    stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats),
+    stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats, options.retention),
     rooms,
     moderation: options.moderation,
     policy: options.policy,

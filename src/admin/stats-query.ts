@@ -9,6 +9,7 @@
 import type { LiveStats } from '../chat/live-stats.js';
 import type { Clock } from '../clock.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
+import type { RetentionJob } from '../privacy/retention.js';
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
 import { HourlyCounts } from './hourly-counts.js';
@@ -36,6 +37,17 @@ export interface DashboardStats {
   active_bans: number;
   /** Reports filed per day (`YYYY-MM-DD` in the zone), oldest first; the last is today (so far). */
   reports_per_day: { day: string; count: number }[];
+  /**
+   * The retention purge: its setting, last run (what it removed, whether it failed), next run, and
+   * whether it is failing (no successful run within two intervals). Null when retention is off.
+   */
+  retention: {
+    days: number;
+    last_run: { started: string; finished: string; rooms: number; messages: number; error: string | null } | null;
+    last_success: string | null;
+    next_run: string | null;
+    failing: boolean;
+  } | null;
   timezone: string;
   generated_at: string;
 }
@@ -63,6 +75,7 @@ export class StatsQuery {
     private readonly clock: Clock,
     private readonly timezone: string,
     private readonly timing: StatsTiming = DEFAULT_STATS_TIMING,
+    private readonly retention?: RetentionJob,
   ) {
     this.rooms = new IncrementalCount(database, 'chat_rooms', timing.recountMs);
     this.messages = new IncrementalCount(database, 'messages', timing.recountMs);
@@ -103,8 +116,23 @@ export class StatsQuery {
       open_priority_reports: reports.openPriority,
       active_bans: activeBans,
       reports_per_day: reports.perDay,
+      retention: await this.retentionStatus(),
       timezone: this.timezone,
       generated_at: formatIso(now, this.timezone),
+    };
+  }
+
+  private async retentionStatus(): Promise<DashboardStats['retention']> {
+    if (!this.retention?.enabled) return null;
+    const status = await this.retention.status();
+    const iso = (date: Date | null) => (date ? formatIso(date, this.timezone) : null);
+    const run = status.lastRun;
+    return {
+      days: status.retentionDays!,
+      last_run: run && { started: iso(run.startedAt)!, finished: iso(run.finishedAt)!, rooms: run.rooms, messages: run.messages, error: run.error },
+      last_success: iso(status.lastSuccessAt),
+      next_run: iso(status.nextRunAt),
+      failing: status.failing,
     };
   }
 

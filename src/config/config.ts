@@ -37,6 +37,8 @@ const envSchema = z.object({
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   REPORT_WINDOW_MS: positiveInt.default(120_000),
+  RETENTION_DAYS: positiveInt.max(36_500).optional(),
+  PURGE_INTERVAL_MS: positiveInt.min(1_000).default(3_600_000),
   RULES_GATE: z.enum(['on', 'off']).default('on'),
   MIN_AGE: positiveInt.min(13).max(99).default(18),
   RULES_FILE: z.string().min(1).optional(),
@@ -131,6 +133,11 @@ export interface Config {
    * `reconnectGraceMs`.
    */
   readonly closeGraceMs: number;
+  /**
+   * Data lifecycle: conversations that ended more than `retentionDays` ago are purged every
+   * `purgeIntervalMs` (default 1 h). Unset `RETENTION_DAYS` keeps everything (the original's behaviour).
+   */
+  readonly retention: { readonly retentionDays: number | undefined; readonly intervalMs: number };
   /** The door: rules and age gate (default on, minimum age 18; `RULES_FILE` replaces the text). */
   readonly rules: { readonly enabled: boolean; readonly minAge: number; readonly file: string | undefined };
   /**
@@ -271,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
+    retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS }),
     policy: Object.freeze({
       enabled: e.CONTENT_POLICY === 'on',
       hotlinesFile: e.CRISIS_HOTLINES_FILE,

@@ -19,6 +19,11 @@ export interface Database {
   query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Applies pending migrations. Safe when several processes start at once. */
   migrate(): Promise<void>;
+  /**
+   * Runs `work` only if no other process (or caller) holds the lock `key` — a PostgreSQL advisory lock,
+   * so exactly one instance of a cluster does it at a time. Undefined when the lock was taken.
+   */
+  exclusive<T>(key: number, work: () => Promise<T>): Promise<T | undefined>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Closes connections. Safe to call twice. */

@@ -50,6 +50,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
   }
   const db = drizzle({ client, schema }) as unknown as Db;
   let closing: Promise<void> | undefined;
+  const held = new Set<number>();
 
   return {
     engine: 'pglite',
@@ -63,6 +64,16 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     },
     async ping() {
       await client.query('SELECT 1');
+    },
+    async exclusive<T>(key: number, work: () => Promise<T>) {
+      // One process only ever opens an embedded database: a lock in this process is enough.
+      if (held.has(key)) return undefined;
+      held.add(key);
+      try {
+        return await work();
+      } finally {
+        held.delete(key);
+      }
     },
     close() {
       closing ??= client.closed ? Promise.resolve() : client.close();

@@ -64,6 +64,21 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     async ping() {
       await pool.query('SELECT 1');
     },
+    async exclusive<T>(key: number, work: () => Promise<T>) {
+      // The lock belongs to one session: a connection of its own, held while the work runs.
+      const client = await pool.connect();
+      try {
+        const [row] = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [key])).rows;
+        if (!row?.locked) return undefined;
+        try {
+          return await work();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     close() {
       closing ??= pool.end();
       return closing;

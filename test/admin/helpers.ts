@@ -21,6 +21,7 @@ import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { networkOf } from '../../src/http/client-address.js';
 import { PolicyService } from '../../src/policy/policy-service.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
+import { RetentionJob, type RetentionSettings } from '../../src/privacy/retention.js';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { ManualClock } from '../helpers/clock.js';
@@ -49,6 +50,7 @@ function countingDatabase(database: Database): { database: Database; log: QueryL
     },
     migrate: () => database.migrate(),
     ping: () => database.ping(),
+    exclusive: (key, work) => database.exclusive(key, work),
     close: () => database.close(),
   };
   return { database: wrapped, log };
@@ -137,6 +139,8 @@ export interface BareAdmin {
   queries: QueryLog;
   clock: ManualClock;
   live: { online: number; waiting: number };
+  /** The retention purge the dashboard reports on (`options.retention`; off by default). */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -150,6 +154,7 @@ export async function startBareAdmin(
     trustProxy?: boolean;
     /** Cluster mode's shared Redis for the login limit. */
     loginLimitRedis?: Redis;
+    retention?: RetentionSettings;
   } = {},
 ): Promise<BareAdmin> {
   const opened = await openTestDatabase(options.engine ?? 'pglite');
@@ -170,6 +175,13 @@ export async function startBareAdmin(
   });
   const policy = new PolicyService({ database, bus, clock, logger: silentLogger, enabled: true, repeatRooms: 3, repeatWindowMs: 600_000 });
   await policy.start();
+  const retention = new RetentionJob({
+    database,
+    clock,
+    logger: silentLogger,
+    settings: options.retention ?? { retentionDays: undefined, intervalMs: 3_600_000 },
+    pauseMs: 0,
+  });
   await fastify.register(adminPlugin, {
     prefix: '/admin',
     config,
@@ -180,6 +192,7 @@ export async function startBareAdmin(
     webDir: stubWebDir(),
     moderation,
     policy,
+    retention,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(options.loginLimitRedis ? { loginLimitRedis: options.loginLimitRedis } : {}),
   });
@@ -193,8 +206,10 @@ export async function startBareAdmin(
     live,
     moderation,
     policy,
+    retention,
     async close() {
       moderation.stop();
+      await retention.stop();
       await fastify.close();
       await opened.drop();
     },

@@ -117,3 +117,50 @@ describe('dashboard stats in a half-hour zone', () => {
     }
   });
 });
+
+describe.each(ENGINES)('the retention purge on the dashboard (%s)', (engine) => {
+  const now = new Date('2026-01-03T16:00:00+08:00');
+
+  it('is null while RETENTION_DAYS is not set', async () => {
+    const admin = await startBareAdmin({ engine, clock: new ManualClock(now.getTime()) });
+    try {
+      const cookie = await injectLogin(admin.fastify);
+      const response = await admin.fastify.inject({ url: '/admin/api/stats', headers: { cookie } });
+      expect((response.json() as Stats).retention).toBeNull();
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('shows the setting, the last run with what it removed, the next run, and failing after two intervals without success', async () => {
+    const clock = new ManualClock(now.getTime());
+    const admin = await startBareAdmin({ engine, clock, retention: { retentionDays: 30, intervalMs: HOUR } });
+    try {
+      let cookie = await injectLogin(admin.fastify);
+      const stats = async (): Promise<Stats> => {
+        const response = await admin.fastify.inject({ url: '/admin/api/stats', headers: { cookie } });
+        expect(response.statusCode).toBe(200);
+        return response.json();
+      };
+      admin.retention.start();
+      expect((await stats()).retention).toEqual({ days: 30, last_run: null, last_success: null, next_run: '2026-01-03T16:01:00+08:00', failing: false });
+
+      const room = await admin.repository.createRoom({ user1Id: 'old000000001', user2Id: 'old000000002', matchType: 'random', createdAt: new Date('2025-11-01T00:00:00Z') });
+      await admin.repository.appendMessages([{ roomId: room.id, senderId: 'old000000001', content: 'old', createdAt: new Date('2025-11-01T00:00:00Z') }]);
+      await admin.repository.endRoom(room.id, 'left', new Date('2025-11-01T00:10:00Z'));
+      await admin.retention.runOnce();
+      clock.advance(3_000); // past the 2 s the figures are shared
+      const after = (await stats()).retention;
+      expect(after).toMatchObject({ days: 30, last_run: { rooms: 1, messages: 1, error: null }, failing: false });
+      expect(after?.last_success).toBe('2026-01-03T16:00:00+08:00');
+
+      // Time passes with no successful run (the job was stopped): two intervals later it shows as failing.
+      await admin.retention.stop();
+      clock.advance(2 * HOUR + MINUTE);
+      cookie = await injectLogin(admin.fastify); // the idle session has expired meanwhile
+      expect((await stats()).retention?.failing).toBe(true);
+    } finally {
+      await admin.close();
+    }
+  });
+});

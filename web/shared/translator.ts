@@ -46,13 +46,12 @@ export function getLang(): Lang {
   return current;
 }
 
-export interface TextParams {
-  n?: number | string;
-}
+/** Values for the `{name}` placeholders of a text (`{n}` is the usual one). */
+export type TextParams = Readonly<Record<string, number | string | undefined>>;
 
 export interface Translator<K extends string> {
   isTextKey(key: string): key is K;
-  /** The text in the current language, `{n}` replaced by `params.n`. */
+  /** The text in the current language, each `{name}` replaced by `params.name` (when given). */
   t(key: K, params?: TextParams): string;
   /** Re-renders every `data-i18n*` element under `root` in the current language. */
   translate(root: ParentNode): void;
@@ -62,7 +61,10 @@ export function createTranslator<K extends string>(tables: Record<Lang, Record<K
   const isTextKey = (key: string): key is K => Object.hasOwn(tables[DEFAULT_LANG], key);
   const t = (key: K, params: TextParams = {}): string => {
     const text = tables[current][key];
-    return params.n === undefined ? text : text.replace('{n}', String(params.n));
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      return value === undefined ? whole : String(value);
+    });
   };
   const translate = (root: ParentNode): void => {
     for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {

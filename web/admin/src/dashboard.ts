@@ -24,6 +24,7 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
   const updated = byTestId('stats-updated', HTMLElement, root);
   const priority = byTestId('stat-open_priority_reports', HTMLElement, root);
   const perDay = byTestId('reports-per-day', HTMLOListElement, root);
+  const retention = byTestId('retention-card', HTMLElement, root);
   let last: DashboardStats | undefined;
   let timer: number | undefined;
 
@@ -34,6 +35,7 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
     priority.textContent = last.open_priority_reports > 0 ? t('openPriority', { n: format.format(last.open_priority_reports) }) : '';
     priority.classList.toggle('figure-alert', last.open_priority_reports > 0);
     renderReportDays(perDay, last.reports_per_day, format);
+    renderRetention(retention, last.retention, format);
     renderHourlyChart(chart, last.messages_per_hour, t('perHour'));
     updated.textContent = t('updatedAt', { n: last.generated_at.slice(0, 19).replace('T', ' ') });
   }
@@ -81,4 +83,22 @@ function renderReportDays(list: HTMLOListElement, days: DashboardStats['reports_
       return li;
     }),
   );
+}
+
+/** The purge's setting, last and next run, and an alert when it has not succeeded for two intervals. */
+function renderRetention(card: HTMLElement, status: DashboardStats['retention'], format: Intl.NumberFormat): void {
+  const time = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : t('retentionNever'));
+  byTestId('retention-setting', HTMLElement, card).textContent = status ? t('retentionDays', { n: format.format(status.days) }) : t('retentionForever');
+  byTestId('retention-facts', HTMLElement, card).hidden = !status;
+  const failing = byTestId('retention-failing', HTMLElement, card);
+  failing.hidden = !status?.failing;
+  failing.textContent = status?.failing ? t('retentionFailing') : '';
+  if (!status) return;
+  const run = status.last_run;
+  const outcome = run?.error ? ` — ${t('retentionRunFailed', { error: run.error })}` : '';
+  byTestId('retention-last-run', HTMLElement, card).textContent = run ? `${time(run.finished)}${outcome}` : t('retentionNever');
+  byTestId('retention-removed', HTMLElement, card).textContent = run
+    ? t('retentionRemovedCounts', { rooms: format.format(run.rooms), messages: format.format(run.messages) })
+    : '–';
+  byTestId('retention-next-run', HTMLElement, card).textContent = time(status.next_run);
 }

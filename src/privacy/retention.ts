@@ -1,0 +1,222 @@
+/**
+ * Retention: with `RETENTION_DAYS` set, conversations (rooms and their messages) that ended more than
+ * that many days ago are removed, every `PURGE_INTERVAL_MS`, on both engines — in small statements with
+ * pauses between them, so chatting never waits behind the purge. A conversation with an open report is
+ * evidence and is kept until the report is decided. In a cluster exactly one instance purges at a time
+ * (a PostgreSQL advisory lock); the others skip that round.
+ *
+ * The purge provably runs: every run is recorded (`purge_runs`: when, what it removed, how it ended), the
+ * admin dashboard shows the last and the next run, and a purge that has not succeeded within two
+ * intervals shows as failing there (and in the metrics).
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Database } from '../storage/database.js';
+import { describeDbError } from '../storage/database-errors.js';
+
+/** Names the purge's advisory lock (any constant of our own). */
+const PURGE_LOCK_KEY = 7_305_114_234;
+/** Conversations removed per round, and messages per statement. */
+const ROOMS_PER_ROUND = 200;
+const MESSAGES_PER_STATEMENT = 5_000;
+/** Pause between two statements, so chat statements get the database in between. */
+const PAUSE_MS = 10;
+/** Delay of the first run after start (or the interval, when shorter). */
+const FIRST_RUN_DELAY_MS = 60_000;
+/** Runs kept in `purge_runs`. */
+const RUNS_KEPT = 200;
+
+export interface RetentionSettings {
+  /** Conversations that ended more than this many days ago are removed; undefined keeps everything. */
+  retentionDays: number | undefined;
+  intervalMs: number;
+}
+
+export interface PurgeRun {
+  startedAt: Date;
+  finishedAt: Date;
+  rooms: number;
+  messages: number;
+  error: string | null;
+}
+
+/** What the dashboard shows. */
+export interface RetentionStatus {
+  retentionDays: number | null;
+  intervalMs: number;
+  lastRun: PurgeRun | null;
+  lastSuccessAt: Date | null;
+  nextRunAt: Date | null;
+  /** No successful run within two intervals (while retention is on). */
+  failing: boolean;
+}
+
+export class RetentionJob {
+  private timer: (() => void) | undefined;
+  private nextRunAt: Date | null = null;
+  private running: Promise<PurgeRun | undefined> | undefined;
+  private readonly startedAt: Date;
+  private stopping = false;
+
+  constructor(
+    private readonly deps: { database: Database; clock: Clock; logger: Logger; settings: RetentionSettings; pauseMs?: number },
+  ) {
+    this.startedAt = deps.clock.now();
+  }
+
+  get enabled(): boolean {
+    return this.deps.settings.retentionDays !== undefined;
+  }
+
+  /**
+   * Schedules runs: the first one shortly after start (so an instance restarted more often than the
+   * interval still purges), then every interval. Does nothing when retention is off.
+   */
+  start(): void {
+    if (!this.enabled) return;
+    this.scheduleNext(Math.min(FIRST_RUN_DELAY_MS, this.deps.settings.intervalMs));
+  }
+
+  /** Cancels the schedule; a purge under way stops after its current round (and is recorded). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.timer?.();
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /**
+   * One purge now: removes what is due. Undefined when another instance (or call) was purging — it has
+   * the lock and does the work. Never throws: a failure is recorded as a failed run.
+   */
+  runOnce(): Promise<PurgeRun | undefined> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async status(): Promise<RetentionStatus> {
+    const { settings, database, clock } = this.deps;
+    const rows = await database.query<PurgeRow>('SELECT started_at, finished_at, rooms, messages, error FROM purge_runs ORDER BY id DESC LIMIT 1');
+    const success = await database.query<{ finished_at: Date }>('SELECT finished_at FROM purge_runs WHERE error IS NULL ORDER BY id DESC LIMIT 1');
+    const lastSuccessAt = success[0]?.finished_at ?? null;
+    // Two intervals without a successful run (counted from the start when there has been none yet).
+    const since = lastSuccessAt ?? this.startedAt;
+    const failing = this.enabled && clock.now().getTime() - since.getTime() > 2 * settings.intervalMs;
+    return {
+      retentionDays: settings.retentionDays ?? null,
+      intervalMs: settings.intervalMs,
+      lastRun: rows[0] ? toRun(rows[0]) : null,
+      lastSuccessAt,
+      nextRunAt: this.nextRunAt,
+      failing,
+    };
+  }
+
+  private scheduleNext(delayMs = this.deps.settings.intervalMs): void {
+    const { clock, logger } = this.deps;
+    this.nextRunAt = new Date(clock.now().getTime() + delayMs);
+    this.timer = clock.schedule(delayMs, () => {
+      void this.runOnce()
+        .catch((err: unknown) => logger.error({ err }, 'retention purge failed'))
+        .finally(() => {
+          if (this.timer) this.scheduleNext();
+        });
+    });
+  }
+
+  private async run(): Promise<PurgeRun | undefined> {
+    const { database, clock, logger, settings } = this.deps;
+    if (settings.retentionDays === undefined) return undefined;
+    const cutoff = new Date(clock.now().getTime() - settings.retentionDays * 86_400_000);
+    const startedAt = clock.now();
+    const removed = { rooms: 0, messages: 0 };
+    let error: string | null = null;
+    const locked = await database
+      .exclusive(PURGE_LOCK_KEY, async () => {
+        try {
+          await this.purgeBefore(cutoff, removed);
+        } catch (cause) {
+          error = String(describeDbError(cause)['message'] ?? cause);
+          logger.error({ err: cause }, 'retention purge failed');
+        }
+        const run: PurgeRun = { startedAt, finishedAt: clock.now(), rooms: removed.rooms, messages: removed.messages, error };
+        await this.record(run);
+        return run;
+      })
+      .catch((cause: unknown) => {
+        logger.error({ err: cause }, 'retention purge could not start');
+        return undefined;
+      });
+    if (locked && locked.error === null) logger.info({ rooms: locked.rooms, messages: locked.messages }, 'retention purge done');
+    return locked;
+  }
+
+  /** Removes, round by round, the conversations that ended before `cutoff` and have no open report. */
+  private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number }): Promise<void> {
+    const { database } = this.deps;
+    while (!this.stopping) {
+      const due = await database.query<{ id: string | number }>(
+        `SELECT id FROM chat_rooms r
+         WHERE NOT r.is_active AND r.ended_at < $1
+           AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.room_id = r.id AND p.status = 'open')
+         ORDER BY r.ended_at LIMIT $2`,
+        [cutoff, ROOMS_PER_ROUND],
+      );
+      if (due.length === 0) return;
+      const ids = due.map((r) => Number(r.id));
+      for (;;) {
+        const deleted = await database.query(
+          'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room_id = ANY($1::bigint[]) LIMIT $2) RETURNING id',
+          [ids, MESSAGES_PER_STATEMENT],
+        );
+        removed.messages += deleted.length;
+        await this.pause();
+        if (deleted.length < MESSAGES_PER_STATEMENT) break;
+      }
+      // Decided reports on these conversations go with them (what they led to — sanctions, strikes — stays).
+      await database.query(
+        `UPDATE sanctions SET report_id = NULL WHERE report_id IN (SELECT id FROM reports WHERE room_id = ANY($1::bigint[]))`,
+        [ids],
+      );
+      await database.query(`UPDATE strikes SET report_id = NULL WHERE report_id IN (SELECT id FROM reports WHERE room_id = ANY($1::bigint[]))`, [ids]);
+      await database.query(`DELETE FROM reports WHERE room_id = ANY($1::bigint[]) AND status <> 'open'`, [ids]);
+      await database.query('DELETE FROM held_messages WHERE room_id = ANY($1::bigint[])', [ids]);
+      // Receipts go by ON DELETE CASCADE. A room that got an open report meanwhile is kept.
+      const rooms = await database.query(
+        `DELETE FROM chat_rooms r WHERE r.id = ANY($1::bigint[])
+           AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.room_id = r.id) RETURNING id`,
+        [ids],
+      );
+      removed.rooms += rooms.length;
+      await this.pause();
+    }
+  }
+
+  private async record(run: PurgeRun): Promise<void> {
+    const { database } = this.deps;
+    await database.query('INSERT INTO purge_runs (started_at, finished_at, rooms, messages, error) VALUES ($1, $2, $3, $4, $5)', [
+      run.startedAt,
+      run.finishedAt,
+      run.rooms,
+      run.messages,
+      run.error,
+    ]);
+    await database.query('DELETE FROM purge_runs WHERE id < (SELECT max(id) FROM purge_runs) - $1', [RUNS_KEPT]);
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.deps.pauseMs ?? PAUSE_MS));
+  }
+}
+
+interface PurgeRow {
+  started_at: Date;
+  finished_at: Date;
+  rooms: number;
+  messages: number;
+  error: string | null;
+}
+
+function toRun(row: PurgeRow): PurgeRun {
+  return { startedAt: row.started_at, finishedAt: row.finished_at, rooms: row.rooms, messages: row.messages, error: row.error };
+}
