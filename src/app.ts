@@ -32,6 +32,7 @@ import { MessageScreen } from './policy/message-screen.js';
 import { PolicyService } from './policy/policy-service.js';
 import { ReviewQueue } from './policy/review-queue.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
+import { loadPrivacyNotice } from './privacy/privacy-notice.js';
 import { RetentionJob } from './privacy/retention.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
@@ -162,7 +163,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await registerIdentityRoutes(fastify, { signer, flood, originPolicy, addressOf: (request) => addressOf(request.raw) });
   await registerChallengeRoutes(fastify, { challenge, addressOf: (request) => addressOf(request.raw) });
   const rules = new RulesGate(deps.database, loadRules(config.rules.file), { enabled: config.rules.enabled, minAge: config.rules.minAge }, clock);
-  await registerDoorRoutes(fastify, { rules });
+  await registerDoorRoutes(fastify, {
+    rules,
+    privacy: { text: loadPrivacyNotice(config.privacyNoticeFile), retentionDays: config.retention.retentionDays },
+  });
   await registerPublicRoutes(fastify, {
     webDir,
     database: deps.database,

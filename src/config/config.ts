@@ -39,6 +39,7 @@ const envSchema = z.object({
   REPORT_WINDOW_MS: positiveInt.default(120_000),
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
   PURGE_INTERVAL_MS: positiveInt.min(1_000).default(3_600_000),
+  PRIVACY_FILE: z.string().min(1).optional(),
   RULES_GATE: z.enum(['on', 'off']).default('on'),
   MIN_AGE: positiveInt.min(13).max(99).default(18),
   RULES_FILE: z.string().min(1).optional(),
@@ -138,6 +139,8 @@ export interface Config {
    * `purgeIntervalMs` (default 1 h). Unset `RETENTION_DAYS` keeps everything (the original's behaviour).
    */
   readonly retention: { readonly retentionDays: number | undefined; readonly intervalMs: number };
+  /** The privacy notice on the start screen: `PRIVACY_FILE` replaces its text (src/privacy/privacy-notice.ts). */
+  readonly privacyNoticeFile: string | undefined;
   /** The door: rules and age gate (default on, minimum age 18; `RULES_FILE` replaces the text). */
   readonly rules: { readonly enabled: boolean; readonly minAge: number; readonly file: string | undefined };
   /**
@@ -279,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
     retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS }),
+    privacyNoticeFile: e.PRIVACY_FILE,
     policy: Object.freeze({
       enabled: e.CONTENT_POLICY === 'on',
       hotlinesFile: e.CRISIS_HOTLINES_FILE,

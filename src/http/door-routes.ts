@@ -1,16 +1,29 @@
 /**
- * `GET /api/rules` (`?lang=en`): the current rules, their version and the minimum age, for the page's
- * gate (and for anyone who wants to read them first).
+ * What the start screen shows before anyone chats, in the asked language (`?lang=en`, else the browser's):
+ * `GET /api/rules` — the current rules, their version and the minimum age, for the page's gate (and for
+ * anyone who wants to read them first); `GET /api/privacy` — the privacy notice, with how long
+ * conversations are kept.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RulesGate } from '../door/rules.js';
-import { parseLang } from '../shared/codes.js';
+import { privacyView, type NoticeText } from '../privacy/privacy-notice.js';
+import { parseLang, type Lang } from '../shared/codes.js';
 
-export async function registerDoorRoutes(app: FastifyInstance, options: { rules: RulesGate }): Promise<void> {
+export async function registerDoorRoutes(
+  app: FastifyInstance,
+  options: { rules: RulesGate; privacy: { text: NoticeText; retentionDays: number | undefined } },
+): Promise<void> {
   app.get('/api/rules', async (request, reply) => {
-    const query = request.query as { lang?: unknown };
-    const lang = parseLang(query.lang ?? request.headers['accept-language']?.split(',')[0]);
     void reply.header('cache-control', 'no-cache');
-    return options.rules.view(lang);
+    return options.rules.view(langOf(request));
   });
+  app.get('/api/privacy', async (request, reply) => {
+    void reply.header('cache-control', 'no-cache');
+    return privacyView(options.privacy.text, langOf(request), options.privacy.retentionDays);
+  });
+}
+
+function langOf(request: FastifyRequest): Lang {
+  const query = request.query as { lang?: unknown };
+  return parseLang(query.lang ?? request.headers['accept-language']?.split(',')[0]);
 }

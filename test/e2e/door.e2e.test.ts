@@ -5,7 +5,7 @@
  * details are warned about before sending (Edit keeps the text and sends nothing; Send anyway sends it,
  * stored flagged), crisis words bring a help card with the hotlines that stays until closed, a refused
  * message stays in the input, a masked one is told, and skipping chat after chat counts the pause down
- * before matching by itself. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
+ * before matching by itself; the privacy notice opens from the keyboard and follows the language. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -318,5 +318,24 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     // When it is over the page joins again by itself, and the partner waiting all along is matched.
     await visible(a.getByTestId('chat-screen'));
     expect(await wait.isHidden()).toBe(true);
+  });
+  it('the privacy notice opens from the keyboard, says how long conversations are kept and follows the language', { timeout: 60_000 }, async () => {
+    const a = await openPage();
+    const notice = a.getByTestId('privacy-notice');
+    const summary = notice.locator('summary');
+    expect(await summary.textContent()).toBe('隐私说明：我们保存什么、保存多久');
+    expect(await a.getByTestId('privacy-text').isVisible()).toBe(false);
+    await summary.focus();
+    await a.keyboard.press('Enter');
+    const body = a.getByTestId('privacy-text');
+    await expect.poll(text(body), until).toContain('保存多久：对话会一直保存，没有期限。');
+    expect(await body.locator('p').count()).toBe(4);
+    const link = a.getByRole('link', { name: '我的对话：下载或删除' });
+    expect(await link.getAttribute('href')).toBe('/my');
+    await a.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(body), until).toContain('How long: conversations are kept with no time limit.');
+    expect(await summary.textContent()).toBe('Privacy: what we keep and for how long');
+    await summary.press('Enter');
+    expect(await body.isVisible()).toBe(false);
   });
 });

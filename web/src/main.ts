@@ -10,6 +10,7 @@ import { byTestId } from './dom.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
 import { createMessageList } from './message-list.js';
 import { createPiiNudge } from './pii-nudge.js';
+import { attachPrivacyNotice } from './privacy-notice.js';
 import { createReportDialog } from './report-dialog.js';
 import { createRulesGate } from './rules-gate.js';
 import { createSafetyActions } from './safety-actions.js';
@@ -70,6 +71,9 @@ client.onConnectionChange((state) => showConnectionState(status, statusLabel, st
 const messages = createMessageList(byTestId('message-list', HTMLElement));
 const startButton = byTestId('start-btn', HTMLButtonElement);
 const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
+
+// The privacy notice on the start screen.
+attachPrivacyNotice(byTestId('privacy-notice', HTMLDetailsElement));
 
 // The rules and age gate: before the first match, and again when the rules change.
 const rulesGate = createRulesGate({ panel: byTestId('rules-gate', HTMLElement), start: startButton }, (version) => client.acceptRules(version), toast);
