@@ -12,7 +12,8 @@
  *
  * A solution arrives in the handshake (`auth.altcha`) and is accepted once, on the whole cluster, until
  * its challenge expires; it verifies the identity and the address for `validMs`. Everything shared lives
- * in the TtlStore and the RateLimiter seams (Redis in a cluster). Addresses are keyed by their HMAC.
+ * in the TtlStore and the RateLimiter seams (Redis in a cluster). An "address" here is what the app
+ * gives every per-address control: the HMAC of the client's network (src/privacy/network-hash.ts).
  * If the store cannot be reached, the door stays open (logged once), like the rate limits: refusing every
  * person during a Redis outage would hurt more than letting bots through for a while.
  */
@@ -21,7 +22,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors.js';
-import { createNetworkHasher, type NetworkHasher } from '../privacy/network-hash.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import type { FloodObserver } from '../realtime/flood-control.js';
 import { AltchaChallenges } from './altcha-challenges.js';
@@ -46,9 +46,9 @@ export type Admission = 'not_required' | 'solved' | 'missing' | 'malformed' | 'i
 
 /** Store keys: an address by its network hash, an identity by its ID, a challenge by its signature. */
 const key = {
-  suspect: (net: string) => `bc:suspect:${net}`,
+  suspect: (address: string) => `bc:suspect:${address}`,
   verifiedIdentity: (userId: string) => `bc:ok:u:${userId}`,
-  verifiedAddress: (net: string) => `bc:ok:a:${net}`,
+  verifiedAddress: (address: string) => `bc:ok:a:${address}`,
   used: (challengeId: string) => `bc:used:${challengeId}`,
 };
 
@@ -58,7 +58,6 @@ const REPLAY_MARGIN_MS = 60_000;
 export class BotChallenge implements FloodObserver {
   readonly mode: ChallengeMode;
   private readonly challenges: AltchaChallenges;
-  private readonly hashNetwork: NetworkHasher;
   private readonly rules: Record<'identities' | 'joins' | 'refusals' | 'requests', RateRule>;
   private storeFailing = false;
 
@@ -66,7 +65,6 @@ export class BotChallenge implements FloodObserver {
     const { settings } = deps;
     this.mode = settings.mode;
     this.challenges = new AltchaChallenges(deps.secretKey, settings, settings.expiryMs, deps.clock);
-    this.hashNetwork = createNetworkHasher(deps.secretKey);
     const perMinute = (n: number): RateRule => ({ capacity: n, perSecond: n / 60 });
     this.rules = {
       identities: perMinute(settings.identitiesPerAddressPerMin),
@@ -79,7 +77,7 @@ export class BotChallenge implements FloodObserver {
 
   /** A challenge for `GET /api/challenge`, limited per address. */
   async issue(address: string): Promise<IssueResult> {
-    const taken = await this.deps.limiter.take(`bc:get:${this.hashNetwork(address)}`, this.rules.requests);
+    const taken = await this.deps.limiter.take(`bc:get:${address}`, this.rules.requests);
     if (!taken.allowed) {
       await this.refused(address);
       return { ok: false, retryAfterMs: taken.retryAfterMs };
@@ -93,8 +91,7 @@ export class BotChallenge implements FloodObserver {
    */
   async admit(userId: string, address: string, payload: string | undefined): Promise<Admission> {
     if (this.mode === 'off') return 'not_required';
-    const net = this.hashNetwork(address);
-    if (!(await this.required('connect', userId, net))) return 'not_required';
+    if (!(await this.required('connect', userId, address))) return 'not_required';
     if (payload === undefined) return 'missing';
     const check = await this.challenges.check(payload);
     if (!check.ok) return check.reason;
@@ -105,7 +102,7 @@ export class BotChallenge implements FloodObserver {
     const { validMs } = this.deps.settings;
     await this.guard(async () => {
       await this.deps.store.set(key.verifiedIdentity(userId), validMs);
-      await this.deps.store.set(key.verifiedAddress(net), validMs);
+      await this.deps.store.set(key.verifiedAddress(address), validMs);
     }, undefined);
     return 'solved';
   }
@@ -113,7 +110,7 @@ export class BotChallenge implements FloodObserver {
   /** `join_queue`: refused with CHALLENGE_REQUIRED while the address is suspect and the identity has not solved. */
   async checkJoin(userId: string, address: string): Promise<void> {
     if (this.mode === 'off') return;
-    if (await this.required('join', userId, this.hashNetwork(address))) throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
+    if (await this.required('join', userId, address)) throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
   }
 
   // ---- signals (FloodObserver): counted per address; over a threshold, the address is suspect ----
@@ -132,33 +129,32 @@ export class BotChallenge implements FloodObserver {
 
   /** Whether the address is suspect now (for tests and the admin). */
   async isSuspect(address: string): Promise<boolean> {
-    return this.guard(() => this.deps.store.has(key.suspect(this.hashNetwork(address))), false);
+    return this.guard(() => this.deps.store.has(key.suspect(address)), false);
   }
 
   private async count(address: string, signal: 'identities' | 'joins' | 'refusals'): Promise<void> {
     if (this.mode === 'off') return;
-    const net = this.hashNetwork(address);
-    const taken = await this.deps.limiter.take(`bc:${signal}:${net}`, this.rules[signal]).catch(() => ({ allowed: true }) as const);
+    const taken = await this.deps.limiter.take(`bc:${signal}:${address}`, this.rules[signal]).catch(() => ({ allowed: true }) as const);
     if (taken.allowed) return;
     const { suspectMs } = this.deps.settings;
     const { store } = this.deps;
     const fresh = await this.guard(async () => {
-      if (await store.setIfAbsent(key.suspect(net), suspectMs)) return true;
+      if (await store.setIfAbsent(key.suspect(address), suspectMs)) return true;
       // Already suspect: renewed while it goes on.
-      await store.set(key.suspect(net), suspectMs);
+      await store.set(key.suspect(address), suspectMs);
       return false;
     }, false);
-    // No address, not even its hash: which signal it was is enough to see that the door works.
+    // Not even the address's hash: which signal it was is enough to see that the door works.
     if (fresh) this.deps.logger.info({ signal }, 'bot challenge: an address is now suspect');
   }
 
-  private async required(what: 'connect' | 'join', userId: string, net: string): Promise<boolean> {
+  private async required(what: 'connect' | 'join', userId: string, address: string): Promise<boolean> {
     return this.guard(async () => {
       const { store } = this.deps;
-      const suspect = await store.has(key.suspect(net));
+      const suspect = await store.has(key.suspect(address));
       if (!suspect && (this.mode === 'auto' || what === 'join')) return false;
       if (await store.has(key.verifiedIdentity(userId))) return false;
-      return suspect || !(await store.has(key.verifiedAddress(net)));
+      return suspect || !(await store.has(key.verifiedAddress(address)));
     }, false);
   }
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request, type TestSocket } from '../helpers/client.js';
-import { challengeSettings, freshAddress, openFrom, solvedPayload } from '../helpers/challenge.js';
+import { addressKey, challengeSettings, freshAddress, openFrom, solvedPayload } from '../helpers/challenge.js';
 import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 
@@ -60,8 +60,8 @@ describe.skipIf(!available)('the bot challenge across two instances', () => {
     expect(await openFrom(url(1), address, { token: minted[0]!.token! }, track)).toEqual({ refused: 'CHALLENGE_REQUIRED' });
     // The identity that solved stays verified; another network is not concerned.
     expect((await openFrom(url(1), address, { token: verified.token! }, track)).userId).toBe(verified.userId);
-    expect(await cluster.instances[1]!.app.challenge.isSuspect(address)).toBe(true);
-    expect(await cluster.instances[1]!.app.challenge.isSuspect(freshAddress())).toBe(false);
+    expect(await cluster.instances[1]!.app.challenge.isSuspect(addressKey(address))).toBe(true);
+    expect(await cluster.instances[1]!.app.challenge.isSuspect(addressKey(freshAddress()))).toBe(false);
   });
 
   it('joins counted on both instances make the address suspect: join_queue answers CHALLENGE_REQUIRED on either until solved', async () => {

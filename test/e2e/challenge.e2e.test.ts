@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { challengeSettings } from '../helpers/challenge.js';
+import { addressKey, challengeSettings } from '../helpers/challenge.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('bot challenge browser tests');
@@ -19,6 +19,23 @@ const WAIT_MS = 20_000;
 const { until, text, visible, myId } = chatPageDriver(WAIT_MS);
 /** Small but real: a few hundred PBKDF2 attempts in the widget's workers. */
 const DIFFICULTY = { cost: 50, maxAttempts: 400 };
+
+/**
+ * Holds the page's `GET /api/challenge` requests until `release()`: the widget starts on its own and a
+ * tiny proof of work is done in well under a second, so a test that looks at the dialog first holds them.
+ */
+async function holdChallenge(page: Page): Promise<{ release(): void }> {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/challenge', async (route) => {
+    await released;
+    // The page may be gone by then (the request of a widget already removed is answered all the same).
+    await route.continue().catch(() => undefined);
+  });
+  return {
+    release: () => release(),
+  };
+}
 
 /** Collects what the page's CSP refused and what the page fetched from anywhere but this server. */
 async function watch(context: BrowserContext, origin: string): Promise<{ cspViolations: string[]; foreignRequests: string[] }> {
@@ -43,6 +60,7 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=always', () => {
     const context = await suite.newContext();
     const seen = await watch(context, suite.url);
     const page = await context.newPage();
+    const held = await holdChallenge(page);
     await page.goto(suite.url);
 
     const dialog = page.getByRole('dialog', { name: '先确认你不是机器人' });
@@ -51,6 +69,7 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=always', () => {
     await page.screenshot({ path: resolve(screenshotDir, 'challenge-dialog.png') });
     // The focus is inside the dialog (the rest of the page is inert meanwhile).
     expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.dataset['testid'])).toBe('challenge-dialog');
+    held.release();
 
     // Solved in the browser; the dialog closes and the page is connected.
     await myId(page);
@@ -78,13 +97,14 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=auto', () => {
     await myId(page);
     expect(await page.getByTestId('challenge-dialog').isVisible()).toBe(false);
     // This browser's address (127.0.0.1) now mints identities like a bot.
-    for (let i = 0; i <= IDENTITIES; i++) await suite.server.app.challenge.newIdentity('127.0.0.1');
-    expect(await suite.server.app.challenge.isSuspect('127.0.0.1')).toBe(true);
+    for (let i = 0; i <= IDENTITIES; i++) await suite.server.app.challenge.newIdentity(addressKey('127.0.0.1'));
+    expect(await suite.server.app.challenge.isSuspect(addressKey('127.0.0.1'))).toBe(true);
     return page;
   }
 
   it('a refused join opens the check, which Escape puts off; solved, the join is made again by itself', { timeout: 60_000 }, async () => {
     const page = await suspectPage();
+    const held = await holdChallenge(page);
     await page.getByTestId('start-btn').click();
     const dialog = page.getByTestId('challenge-dialog');
     await visible(dialog);
@@ -93,6 +113,7 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=auto', () => {
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
     await expect.poll(text(page.getByTestId('toast')), until).toBe('请先完成人机验证');
     await visible(page.getByTestId('start-screen'));
+    held.release();
 
     await page.getByTestId('start-btn').click();
     await visible(dialog);

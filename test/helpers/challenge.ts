@@ -6,8 +6,10 @@ import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import { io } from 'socket.io-client';
 import type { Config } from '../../src/config/config.js';
+import { networkOf } from '../../src/http/client-address.js';
+import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import type { TestSocket } from './client.js';
-import { CHALLENGE_OFF } from './server.js';
+import { CHALLENGE_OFF, TEST_SECRET } from './server.js';
 
 /** Settings for a challenge test: the mode, a solve of a few milliseconds, and what a test overrides. */
 export function challengeSettings(mode: Config['challenge']['mode'], overrides: Partial<Config['challenge']> = {}): Config['challenge'] {
@@ -36,6 +38,13 @@ export async function solve(challenge: Challenge): Promise<string> {
 /** A fresh challenge from the server, solved. */
 export async function solvedPayload(url: string, address?: string): Promise<string> {
   return solve(await fetchChallenge(url, address));
+}
+
+const hashNetwork = createNetworkHasher(TEST_SECRET);
+
+/** A client address as the server's per-address controls know it: the HMAC of its network. */
+export function addressKey(ip: string): string {
+  return hashNetwork(networkOf(ip));
 }
 
 let lastAddress = 0;

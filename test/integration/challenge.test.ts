@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { request } from '../helpers/client.js';
-import { challengeSettings, fetchChallenge, freshAddress, openFrom as open, payloadOf, solve, solvedPayload, type Opened } from '../helpers/challenge.js';
+import { addressKey, challengeSettings, fetchChallenge, freshAddress, openFrom as open, payloadOf, solve, solvedPayload, type Opened } from '../helpers/challenge.js';
 import { ManualClock } from '../helpers/clock.js';
 import { GENEROUS_LIMITS } from '../helpers/server.js';
 import { serverSuite, type ServerSuite } from '../helpers/suite.js';
@@ -128,7 +128,7 @@ describe('CHALLENGE=auto', () => {
       expect(await request(person.socket!, 'join_queue')).toMatchObject({ ok: true });
       expect(await request(person.socket!, 'leave_queue')).toMatchObject({ ok: true });
     }
-    expect(await challenge().isSuspect(address)).toBe(false);
+    expect(await challenge().isSuspect(addressKey(address))).toBe(false);
   });
 
   it('an address minting identities past the threshold becomes suspect: its handshakes need a solution, other addresses are not asked', async () => {
@@ -137,7 +137,7 @@ describe('CHALLENGE=auto', () => {
     for (let i = 0; i < IDENTITIES; i++) early.push(await openFrom(suite, address));
     expect(early.every((o) => o.userId !== undefined)).toBe(true);
     expect(await openFrom(suite, address)).toEqual({ refused: 'CHALLENGE_REQUIRED' });
-    expect(await challenge().isSuspect(address)).toBe(true);
+    expect(await challenge().isSuspect(addressKey(address))).toBe(true);
     // Identities it already has must solve too; another network is not concerned.
     expect(await openFrom(suite, address, { token: early[0]!.token! })).toEqual({ refused: 'CHALLENGE_REQUIRED' });
     expect((await openFrom(suite, freshAddress())).userId).toBeDefined();
@@ -176,7 +176,7 @@ describe('CHALLENGE=auto', () => {
     const answers: unknown[] = [];
     for (let i = 0; i < 6; i++) answers.push(await request(a.socket!, 'send_message', { content: `spam ${i}` }));
     expect(answers.filter((r) => (r as { code?: string }).code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(4);
-    expect(await challenge().isSuspect(address)).toBe(true);
+    expect(await challenge().isSuspect(addressKey(address))).toBe(true);
     expect(await openFrom(suite, address, { token: a.token! })).toEqual({ refused: 'CHALLENGE_REQUIRED' });
   });
 });

@@ -55,6 +55,8 @@ export function createChallengePanel(): ChallengePanel {
 
   const modal = createModal(dialog);
   let pending: { promise: Promise<string | null>; settle(payload: string | null): void } | undefined;
+  /** Which widget counts: one removed from the panel may still finish its work, for a request long settled. */
+  let generation = 0;
 
   const showProblem = (key: ChallengeTextKey | null): void => {
     problem.hidden = key === null;
@@ -64,6 +66,7 @@ export function createChallengePanel(): ChallengePanel {
   };
 
   const mountWidget = async (): Promise<void> => {
+    const mounted = ++generation;
     showProblem(null);
     retry.hidden = true;
     slot.replaceChildren();
@@ -71,11 +74,12 @@ export function createChallengePanel(): ChallengePanel {
     if (!window.isSecureContext) return showProblem('challengeInsecure');
     try {
       const { createWidget } = await import('./challenge-widget.js');
+      if (mounted !== generation) return;
       const widget = createWidget(getLang());
       widget.dataset['testid'] = 'challenge-widget';
       widget.addEventListener('verified', (event) => {
         const payload = (event as CustomEvent<{ payload?: string }>).detail.payload;
-        if (payload) pending?.settle(payload);
+        if (payload && mounted === generation) pending?.settle(payload);
       });
       slot.replaceChildren(widget);
     } catch {
@@ -87,6 +91,7 @@ export function createChallengePanel(): ChallengePanel {
   retry.addEventListener('click', () => void mountWidget());
   later.addEventListener('click', () => modal.close());
   modal.onClose(() => {
+    generation += 1;
     pending?.settle(null);
     slot.replaceChildren();
   });

@@ -193,17 +193,21 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (payload === null) return false;
     altcha = payload;
     const connected = new Promise<boolean>((resolve) => {
-      const done = (ok: boolean) => () => {
+      const finish = (ok: boolean): void => {
         clearTimeout(timer);
         socket.off('connect', onConnect);
         socket.off('connect_error', onError);
         resolve(ok);
       };
-      const onConnect = done(true);
-      const onError = done(false);
-      const timer = setTimeout(done(false), ACK_TIMEOUT_MS * 2);
-      socket.once('connect', onConnect);
-      socket.once('connect_error', onError);
+      const onConnect = (): void => finish(true);
+      // A failed attempt that socket.io-client retries by itself (it is still active) is not the answer;
+      // a refusal is.
+      const onError = (): void => {
+        if (!socket.active) finish(false);
+      };
+      const timer = setTimeout(() => finish(false), ACK_TIMEOUT_MS * 2);
+      socket.on('connect', onConnect);
+      socket.on('connect_error', onError);
     });
     reconnect();
     return connected;
