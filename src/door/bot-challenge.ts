@@ -5,7 +5,7 @@
  * - `off`: never.
  * - `auto`: an address (IPv4 address or IPv6 /64) that behaved like a bot — too many new identities,
  *   queue joins (skips) or refusals by flood control in a minute — is *suspect* for `suspectMs`
- *   (renewed while it goes on). Until then every connection and every `join_queue` of an identity from
+ *   (renewed while it goes on). Meanwhile every connection and every `join_queue` of an identity from
  *   it that has not solved a challenge within `validMs` is refused with CHALLENGE_REQUIRED.
  * - `always`: besides, every connection needs an identity or an address verified within `validMs`.
  *   While an address is suspect only the identity counts: one solution does not buy a bot farm.
