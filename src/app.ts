@@ -22,6 +22,7 @@ import { clientAddressResolver, networkOf } from './http/client-address.js';
 import { registerChallengeRoutes } from './http/challenge-routes.js';
 import { registerDoorRoutes } from './http/door-routes.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
+import { registerOnlineRoutes } from './http/online-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
@@ -156,6 +157,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => io.of('/').sockets.size,
     waitingCount: () => seams.matchQueue.size(),
   };
+  // "n online" on the start screen: cluster-wide, read at most every 1.5 s per instance.
+  await registerOnlineRoutes(fastify, { liveStats, clock });
   const webDir = config.webDir ?? defaultWebDir();
   const challenge = new BotChallenge({ settings: config.challenge, secretKey: config.secretKey, store: seams.ttlStore, limiter: seams.rateLimiter, clock, logger });
   // Flood control tells the bot challenge what it sees (new identities, joins, refusals) per address.
@@ -235,6 +238,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     challenge,
     timezone: config.timezone,
     logger,
+    clock,
   });
   attachSanctionEnforcement(io, { moderation, chat, timezone: config.timezone, now: () => clock.now(), logger });
   retention.start();

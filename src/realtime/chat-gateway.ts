@@ -12,12 +12,15 @@ import type { BotChallenge } from '../door/bot-challenge.js';
 import { challengeMiddleware } from '../door/challenge-handshake.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { RulesGate } from '../door/rules.js';
-import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
+import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload, typingPayload } from '../shared/protocol.js';
+import type { Clock } from '../clock.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
 import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
+import { SocketNotifier } from './socket-notifier.js';
+import { quietly, TypingRelay } from './typing-relay.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -32,6 +35,8 @@ export interface GatewayDeps {
   connectionLimits: ConnectionLimits;
   addressOf: (req: IncomingMessage) => string;
   logger: Logger;
+  /** Time for the per-connection budgets (typing). */
+  clock: Clock;
 }
 
 /**
@@ -56,6 +61,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
+  const typing = new TypingRelay(new SocketNotifier(io), deps.clock);
   // One listener per event for the whole server, called with the socket as `this`.
   const listeners: Array<[string, SocketListener]> = [
     [
@@ -103,6 +109,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         return { blocked: true as const };
       }),
     ],
+    // "Stranger is typing": to the partner the server knows, never stored; refusals without an ack are dropped.
+    ['typing', quietly(eventListener(logger, 'typing', typingPayload, async (socket, payload) => typing.relay(socket, payload)))],
     [
       'disconnect',
       function onDisconnect(this: ChatSocket, reason: unknown) {

@@ -13,6 +13,19 @@ const PAIR = 2;
 export const conversationRoom = (roomId: number) => `chat:${roomId}`;
 
 /**
+ * The conversation a connection of this instance is in, from the delivery groups the server put it in
+ * (only the server joins sockets to rooms); undefined when in none.
+ */
+export function conversationOf(rooms: ReadonlySet<string>): number | undefined {
+  for (const room of rooms) {
+    if (!room.startsWith('chat:')) continue;
+    const id = Number(room.slice('chat:'.length));
+    if (Number.isSafeInteger(id) && id > 0) return id;
+  }
+  return undefined;
+}
+
+/**
  * ChatNotifier over Socket.IO rooms. Emits and joins for sockets on other instances go through the
  * adapter; a socket on this instance joins at once, because a cluster adapter applies even local joins
  * only after a round trip through Redis, and the next emit must already reach it.

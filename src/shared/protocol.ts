@@ -64,6 +64,13 @@ export type BlockPayload = z.infer<typeof blockPayload>;
 /** Events that carry no payload accept none (or an empty object). */
 export const emptyPayload = z.strictObject({}).optional();
 
+/**
+ * `typing`: the person started (`true`) or stopped (`false`) typing. Relayed to their partner only, as
+ * `partner_typing`; nothing is stored. A page sends `true` at most every 2 s while typing.
+ */
+export const typingPayload = z.strictObject({ typing: z.boolean() });
+export type TypingPayload = z.infer<typeof typingPayload>;
+
 // ---- server → client payloads ----
 
 /** What the identity is doing when a connection opens (a resumed chat or wait follows as `matched`/`waiting`). */
@@ -142,6 +149,10 @@ export interface NoticePayload {
   message: string;
   hotlines?: Hotline[];
 }
+/** `partner_typing`: the partner started or stopped typing (a page hides it after a few seconds without news too). */
+export interface PartnerTypingPayload {
+  typing: boolean;
+}
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
@@ -173,6 +184,7 @@ export interface ClientToServerEvents {
   report: (payload: ReportPayload, ack?: Ack<ReportResult>) => void;
   block: (payload?: BlockPayload, ack?: Ack<BlockResult>) => void;
   accept_rules: (payload: AcceptRulesPayload, ack?: Ack<AcceptRulesResult>) => void;
+  typing: (payload: TypingPayload, ack?: Ack) => void;
 }
 
 export interface ServerToClientEvents {
@@ -187,6 +199,7 @@ export interface ServerToClientEvents {
   server_shutdown: (payload: ServerShutdownPayload) => void;
   sanction: (payload: SanctionPayload) => void;
   notice: (payload: NoticePayload) => void;
+  partner_typing: (payload: PartnerTypingPayload) => void;
   error: (payload: ErrorPayload) => void;
 }
 
@@ -206,6 +219,8 @@ export interface SocketData {
   cookieIdentity: boolean;
   /** Refused events (invalid, over a limit) in the current window: too many closes the connection. */
   refusals?: { count: number; sinceMs: number };
+  /** `typing` events this connection may still send (a token bucket, refilled with time): src/realtime/typing-relay.ts. */
+  typingBudget?: { tokens: number; atMs: number };
 }
 
 /** Handshake `auth` fields a client may send. All optional; unknown fields are ignored. */
