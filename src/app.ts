@@ -22,7 +22,6 @@ import { clientAddressResolver, networkOf } from './http/client-address.js';
 import { registerChallengeRoutes } from './http/challenge-routes.js';
 import { registerDoorRoutes } from './http/door-routes.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
-import { registerOnlineRoutes } from './http/online-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
@@ -35,6 +34,8 @@ import { ReviewQueue } from './policy/review-queue.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
 import { loadPrivacyNotice } from './privacy/privacy-notice.js';
 import { RetentionJob } from './privacy/retention.js';
+import { AppMetrics } from './metrics/app-metrics.js';
+import { registerMetricsRoute } from './metrics/metrics-endpoint.js';
 import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
@@ -76,6 +77,8 @@ export interface App {
   readonly rules: RulesGate;
   /** The retention purge (RETENTION_DAYS). */
   readonly retention: RetentionJob;
+  /** Prometheus metrics (served per METRICS_TOKEN / METRICS_PORT). */
+  readonly metrics: AppMetrics;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
   readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
@@ -152,13 +155,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
   // Engine.IO answers before Fastify (and helmet) see the request: it gets its own security headers.
   io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, ENGINE_HEADERS));
+  // Counted from the start; exposed (with the gauges and process metrics) only when METRICS_* asks for it.
+  const metrics = new AppMetrics();
+  const metricsExposed = config.metrics.token !== undefined || config.metrics.port !== undefined;
+  if (config.metrics.token !== undefined && config.metrics.port === undefined) registerMetricsRoute(fastify, { registry: metrics.registry, token: config.metrics.token });
   const liveStats: LiveStats = {
     // People connected: Socket.IO connections, not bare Engine.IO sessions that never said who they are.
     onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => io.of('/').sockets.size,
     waitingCount: () => seams.matchQueue.size(),
   };
-  // "n online" on the start screen: cluster-wide, read at most every 1.5 s per instance.
-  await registerOnlineRoutes(fastify, { liveStats, clock });
   const webDir = config.webDir ?? defaultWebDir();
   const challenge = new BotChallenge({ settings: config.challenge, secretKey: config.secretKey, store: seams.ttlStore, limiter: seams.rateLimiter, clock, logger });
   // Flood control tells the bot challenge what it sees (new identities, joins, refusals) per address.
@@ -175,8 +180,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     database: deps.database,
     readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
   });
-  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config });
-  const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention });
+  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config, events: metrics });
+  const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention, events: metrics });
   const policy = new PolicyService({
     database: deps.database,
     bus: seams.moderationBus,
@@ -205,8 +210,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const repository = seams.repository;
 
-  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger });
-  const screen = new MessageScreen({ policy, moderation, review: new ReviewQueue(deps.database), hotlines: loadHotlines(config.policy.hotlinesFile), clock, logger });
+  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger, events: metrics });
+  const screen = new MessageScreen({
+    policy,
+    moderation,
+    review: new ReviewQueue(deps.database),
+    hotlines: loadHotlines(config.policy.hotlinesFile),
+    clock,
+    logger,
+    events: metrics,
+  });
   const chat = new ChatService({
     queue: seams.matchQueue,
     registry: seams.registry,
@@ -223,6 +236,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     skips: new SkipTracker(clock),
     instanceId: cluster?.instanceId,
     instanceLiveness: cluster?.presence,
+    events: metrics,
   });
   attachChatGateway(io, {
     chat,
@@ -238,10 +252,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     challenge,
     timezone: config.timezone,
     logger,
-    clock,
+    events: metrics,
   });
   attachSanctionEnforcement(io, { moderation, chat, timezone: config.timezone, now: () => clock.now(), logger });
   retention.start();
+  if (metricsExposed) {
+    metrics.expose({
+      connections: () => io.of('/').sockets.size,
+      waiting: () => liveStats.waitingCount(),
+      activeChats: async () => Number((await deps.database.query<{ n: string }>('SELECT count(*) AS n FROM chat_rooms WHERE is_active'))[0]?.n ?? 0),
+      writeQueueDepth: () => writer.pending,
+      purge: async () => (retention.enabled ? retention.status() : null),
+    });
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -270,7 +293,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, close };
+  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, metrics, close };
 }
 
 function defaultWebDir(): string {

@@ -11,6 +11,7 @@ import { buildSeams, endStaleChats } from './composition.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
 import type { Database } from './storage/database.js';
 import { openPgliteDatabase } from './storage/pglite-database.js';
 import { openPostgresDatabase } from './storage/postgres-database.js';
@@ -49,6 +50,7 @@ async function runInstance(config: Config): Promise<void> {
   const built = await buildSeams({ config, database, logger });
 
   let app: App | undefined;
+  let metricsServer: MetricsServer | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping || !app) {
@@ -59,6 +61,7 @@ async function runInstance(config: Config): Promise<void> {
     logger.info({ signal }, 'shutting down');
     app
       .close()
+      .then(() => metricsServer?.close())
       .then(() => built.close())
       .then(
         () => process.exit(0),
@@ -74,6 +77,7 @@ async function runInstance(config: Config): Promise<void> {
   const endedStaleChats = await endStaleChats(built.seams, database, new Date());
   app = await createApp({ ...config, secretKey }, { database, seams: built.seams, logger });
   await built.started(app);
+  metricsServer = await exposeMetrics(app, config, logger);
 
   // The one info line of a start: where it listens and what it stores in (no client address, ever).
   const facts = {
@@ -90,6 +94,23 @@ async function runInstance(config: Config): Promise<void> {
     const url = await listen(app, config);
     logger.info({ host: config.host, ...facts }, `Server listening at ${url}`);
   }
+}
+
+/**
+ * Where the metrics are, said at start: on their own port (worker n of WEB_CONCURRENCY takes
+ * METRICS_PORT + n, from 0, so each reports its own), behind the token on the main port, or off.
+ */
+async function exposeMetrics(app: App, config: Config, logger: Logger): Promise<MetricsServer | undefined> {
+  const { token, port, host } = config.metrics;
+  if (port === undefined) {
+    if (token === undefined) logger.info('metrics off: set METRICS_TOKEN or METRICS_PORT to serve GET /metrics');
+    else logger.info('metrics at /metrics on the main port, with Authorization: Bearer $METRICS_TOKEN');
+    return undefined;
+  }
+  const workerPort = cluster.isWorker ? port + Number(process.env.CHAT_WORKER_SLOT ?? 0) : port;
+  const server = await startMetricsServer({ registry: app.metrics.registry, token, port: workerPort, host });
+  logger.info({ metrics: server.url, bearerRequired: token !== undefined }, 'metrics listening');
+  return server;
 }
 
 /** Opens the port (Fastify's own listen would log a line per network interface). Resolves with a URL to open. */

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { MatchQueue } from '../matching/match-queue.js';
+import { noAppEvents, type AppEvents } from '../metrics/app-events.js';
 import { eventText } from '../shared/codes.js';
 import type { EndReason, JoinQueueResult, SendMessagePayload, SendMessageResult, SessionStatus } from '../shared/protocol.js';
 import type { ChatRepository, NewRoom, RoomRecord } from '../storage/chat-repository.js';
@@ -63,6 +64,8 @@ export interface ChatServiceDeps {
   screen: MessageScreen;
   /** Who skips chat after chat within seconds (their joins slow down). */
   skips: SkipTracker;
+  /** Matches, messages (with their timings) and resumes, for the metrics. */
+  events?: Pick<AppEvents, 'matched' | 'message' | 'resumed'>;
 }
 
 /** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
@@ -73,6 +76,7 @@ export interface Resumed {
 
 export class ChatService {
   private readonly deps: ChatServiceDeps;
+  private readonly events: Pick<AppEvents, 'matched' | 'message' | 'resumed'>;
   private readonly gate: DeliveryGate;
   private readonly closer: RoomCloser;
   private readonly matchmaker: Matchmaker;
@@ -80,6 +84,7 @@ export class ChatService {
 
   constructor(deps: ChatServiceDeps) {
     this.deps = { ...deps, registry: new GuardedRegistry(deps.registry), queue: new GuardedQueue(deps.queue) };
+    this.events = deps.events ?? noAppEvents;
     this.gate = new DeliveryGate(deps.notifier);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
     this.grace = new GraceTimers(deps.clock, (userId, socketId) => this.expire(userId, socketId), deps.logger);
@@ -91,7 +96,7 @@ export class ChatService {
       failed: () => new AppError(ErrorCode.STORAGE_UNAVAILABLE),
       onFailure: (cause, items) => deps.logger.warn({ err: describeDbError(cause), rooms: items }, 'creating a batch of rooms failed'),
     });
-    this.matchmaker = new Matchmaker({ ...this.deps, closer: this.closer, createRoom: (room) => rooms.submit(room) });
+    this.matchmaker = new Matchmaker({ ...this.deps, events: this.events, closer: this.closer, createRoom: (room) => rooms.submit(room) });
   }
 
   async joinQueue(caller: Caller): Promise<JoinQueueResult> {
@@ -122,6 +127,7 @@ export class ChatService {
   }
 
   async sendMessage(caller: Caller, payload: SendMessagePayload): Promise<SendMessageResult> {
+    const arrived = performance.now();
     const current = await this.ownActivity(caller);
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
@@ -135,10 +141,12 @@ export class ChatService {
       flags: screened.flags,
     });
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
+    const committed = performance.now();
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack.
     if (outcome.status === 'stored') {
       this.gate.deliver(message);
+      this.events.message(committed - arrived, performance.now() - arrived);
       this.deps.screen.stored(caller.userId, current.roomId, message.id, screened);
       for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
     }
@@ -211,6 +219,7 @@ export class ChatService {
   async completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined, options: { replay: boolean } = { replay: true }): Promise<void> {
     const { notifier, repository, timezone, logger } = this.deps;
     const activity = resumed.activity;
+    this.events.resumed(activity.kind);
     if (activity.kind === 'waiting') {
       await this.matchmaker.match(caller, activity);
       return;

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
 import type { MatchQueue, QueueEntry, QueuedEntry } from '../matching/match-queue.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { JoinQueueResult } from '../shared/protocol.js';
 import type { NewRoom, RoomRecord } from '../storage/chat-repository.js';
@@ -32,6 +33,8 @@ export interface MatchmakerDeps {
   instanceId?: string;
   /** People someone must never be matched with (blocks, both ways). */
   avoidFor: (userId: string) => readonly string[];
+  /** Each match, for the metrics. */
+  events: Pick<AppEvents, 'matched'>;
 }
 
 export class Matchmaker {
@@ -152,6 +155,7 @@ export class Matchmaker {
     notifier.joinConversation(callerSocketId, roomId);
     notifier.toConversation(roomId, 'matched', { room_id: roomId });
     logger.info({ roomId, matchType: 'random' }, 'matched');
+    this.deps.events.matched('random');
   }
 
   /** Takes back a match half made: the room is closed and the partner waits again at their place. */

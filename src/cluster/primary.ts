@@ -20,21 +20,26 @@ export function runPrimary(config: Config, logger: Logger): void {
   cluster.setupPrimary({ serialization: 'advanced' });
   let stopping = false;
   const startedAt = new Map<number, number>();
+  /** Each worker's slot (0…n-1), kept by its replacement: what is per worker, like its metrics port, stays put. */
+  const slots = new Map<number, number>();
 
   let ready = 0;
-  const fork = () => {
-    const worker = cluster.fork();
+  const fork = (slot: number) => {
+    const worker = cluster.fork({ CHAT_WORKER_SLOT: String(slot) });
     startedAt.set(worker.id, Date.now());
+    slots.set(worker.id, slot);
     worker.on('message', (message: { chat?: string }) => {
       // Open the port once every first-generation worker can take connections.
       if (message?.chat === 'ready' && ++ready === config.webConcurrency) listen();
     });
   };
-  for (let i = 0; i < config.webConcurrency; i++) fork();
+  for (let i = 0; i < config.webConcurrency; i++) fork(i);
 
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    const slot = slots.get(worker.id) ?? 0;
     startedAt.delete(worker.id);
+    slots.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) {
         // No worker is left to serve a connection still open here: close them rather than wait for them.
@@ -44,7 +49,7 @@ export function runPrimary(config: Config, logger: Logger): void {
       return;
     }
     logger.error({ workerPid: worker.process.pid, code, signal }, 'worker exited');
-    if (lived >= MIN_WORKER_LIFETIME_MS) fork();
+    if (lived >= MIN_WORKER_LIFETIME_MS) fork(slot);
     else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
   });
 

@@ -40,6 +40,9 @@ const envSchema = z.object({
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
   PURGE_INTERVAL_MS: positiveInt.min(1_000).default(3_600_000),
   PRIVACY_FILE: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: port.min(1).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   RULES_GATE: z.enum(['on', 'off']).default('on'),
   MIN_AGE: positiveInt.min(13).max(99).default(18),
   RULES_FILE: z.string().min(1).optional(),
@@ -141,6 +144,12 @@ export interface Config {
   readonly retention: { readonly retentionDays: number | undefined; readonly intervalMs: number };
   /** The privacy notice on the start screen: `PRIVACY_FILE` replaces its text (src/privacy/privacy-notice.ts). */
   readonly privacyNoticeFile: string | undefined;
+  /**
+   * Prometheus metrics (`GET /metrics`): with `METRICS_TOKEN`, on the main port behind
+   * `Authorization: Bearer <token>`; with `METRICS_PORT`, on that port of `METRICS_HOST` (default
+   * 127.0.0.1) only — the token, when also set, is required there too; with neither, off.
+   */
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined; readonly host: string };
   /** The door: rules and age gate (default on, minimum age 18; `RULES_FILE` replaces the text). */
   readonly rules: { readonly enabled: boolean; readonly minAge: number; readonly file: string | undefined };
   /**
@@ -283,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
     retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS }),
     privacyNoticeFile: e.PRIVACY_FILE,
+    metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST }),
     policy: Object.freeze({
       enabled: e.CONTENT_POLICY === 'on',
       hotlinesFile: e.CRISIS_HOTLINES_FILE,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AuditLog } from '../admin/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { Database } from '../storage/database.js';
 import type { ModerationBus } from './moderation-bus.js';
 import { ModerationService } from './moderation-service.js';
@@ -17,6 +18,8 @@ export interface ModerationParts {
   clock: Clock;
   logger: Logger;
   config: Pick<Config, 'moderation' | 'timezone'>;
+  /** Reports filed and sanctions issued (metrics). */
+  events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
 }
 
 /** Builds and starts it (the caches are loaded before it answers anything). */
@@ -31,6 +34,7 @@ export async function startModeration(parts: ModerationParts): Promise<Moderatio
     logger: parts.logger,
     config: parts.config.moderation,
     audit: (detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
+    ...(parts.events ? { events: parts.events } : {}),
   });
   await moderation.start();
   return moderation;

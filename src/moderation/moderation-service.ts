@@ -13,6 +13,7 @@ import { BlockCache, SanctionCache, stronger } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
 import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
 import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
+import type { AppEvents } from '../metrics/app-events.js';
 
 /** Reasons that put a report at the top of the queue. */
 const PRIORITY_REASONS: ReadonlySet<ReportReason> = new Set(['minor', 'self_harm']);
@@ -46,6 +47,8 @@ export interface ModerationDeps {
   /** Records an automatic decision in the audit log. */
   audit: (detail: Record<string, unknown>) => Promise<void>;
   refreshMs?: number;
+  /** Reports filed and sanctions issued (metrics). */
+  events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
 }
 
 /** Who a sanction targets: an identity, a network (by its hash), or both. */
@@ -123,7 +126,7 @@ export class ModerationService {
     }
     const messageIds = [...new Set(payload.message_ids ?? [])];
     if ((await this.deps.reports.countRoomMessages(room.id, messageIds)) !== messageIds.length) throw new AppError(ErrorCode.NOT_FOUND);
-    return this.deps.reports.upsert({
+    const report = await this.deps.reports.upsert({
       roomId: room.id,
       reporterId,
       reportedId: partnerIn(room, reporterId),
@@ -133,6 +136,8 @@ export class ModerationService {
       priority: PRIORITY_REASONS.has(payload.reason) ? 1 : 0,
       at: now,
     });
+    this.deps.events?.reported(payload.reason, 'person');
+    return report;
   }
 
   /** Blocks the partner of `roomId` (default: the current or last chat), on every instance, for good. */
@@ -162,6 +167,7 @@ export class ModerationService {
       reportId: request.reportId ?? null,
     };
     const stored = await this.deps.sanctions.insert(sanction);
+    this.deps.events?.sanctioned(stored.kind, request.createdBy === 'automatic' ? 'automatic' : 'admin');
     this.sanctionCache.put(stored);
     await this.publish({ type: 'sanction', id: stored.id });
     return stored;

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { noticeText, type Lang } from '../shared/codes.js';
 import type { Hotline, NoticePayload, ReportReason } from '../shared/protocol.js';
@@ -22,6 +23,8 @@ export interface ScreenDeps {
   hotlines: Record<Lang, Hotline[]>;
   clock: Clock;
   logger: Logger;
+  /** Policy hits and the reports the policy files (metrics). */
+  events?: Pick<AppEvents, 'policyHit' | 'reported'>;
 }
 
 export interface Screened {
@@ -44,6 +47,7 @@ export class MessageScreen {
    */
   check(sender: { userId: string; lang: Lang }, roomId: number, content: string, piiConfirmed: boolean): Screened {
     const verdict = this.deps.policy.evaluate(content, { senderId: sender.userId, roomId });
+    for (const flag of verdict.flags) this.deps.events?.policyHit(flag);
     if (verdict.action === 'block') {
       this.background(this.refused(sender.userId, roomId, content, verdict));
       throw new AppError(ErrorCode.BLOCKED_CONTENT);
@@ -62,6 +66,7 @@ export class MessageScreen {
     const { verdict } = screened;
     const reason = reviewReason(verdict);
     if (reason) {
+      this.deps.events?.reported(reason, 'system');
       this.background(
         this.deps.review.flag({
           roomId,
@@ -80,7 +85,9 @@ export class MessageScreen {
   private async refused(senderId: string, roomId: number, content: string, verdict: Verdict): Promise<void> {
     const at = this.deps.clock.now();
     const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
-    await this.deps.review.flag({ roomId, senderId, reason: reviewReason(verdict) ?? 'other', messageId: null, note: `refused message held (#${heldId})`, priority: 0, at });
+    const reason = reviewReason(verdict) ?? 'other';
+    this.deps.events?.reported(reason, 'system');
+    await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: 0, at });
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
   }
 

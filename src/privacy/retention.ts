@@ -11,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { Database } from '../storage/database.js';
 import { describeDbError } from '../storage/database-errors.js';
 
@@ -59,7 +60,15 @@ export class RetentionJob {
   private stopping = false;
 
   constructor(
-    private readonly deps: { database: Database; clock: Clock; logger: Logger; settings: RetentionSettings; pauseMs?: number },
+    private readonly deps: {
+      database: Database;
+      clock: Clock;
+      logger: Logger;
+      settings: RetentionSettings;
+      pauseMs?: number;
+      /** Told each run's outcome (metrics). */
+      events?: Pick<AppEvents, 'purged'>;
+    },
   ) {
     this.startedAt = deps.clock.now();
   }
@@ -141,6 +150,7 @@ export class RetentionJob {
         }
         const run: PurgeRun = { startedAt, finishedAt: clock.now(), rooms: removed.rooms, messages: removed.messages, error };
         await this.record(run);
+        this.deps.events?.purged(run);
         return run;
       })
       .catch((cause: unknown) => {

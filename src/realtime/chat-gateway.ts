@@ -6,21 +6,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Caller, ChatService, ConnectionEnd } from '../chat/chat-service.js';
 import { ErrorCode, isAppError } from '../errors.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { IdentitySigner } from '../identity.js';
 import { errorText } from '../shared/codes.js';
 import type { BotChallenge } from '../door/bot-challenge.js';
 import { challengeMiddleware } from '../door/challenge-handshake.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { RulesGate } from '../door/rules.js';
-import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload, typingPayload } from '../shared/protocol.js';
-import type { Clock } from '../clock.js';
+import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
 import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
-import { SocketNotifier } from './socket-notifier.js';
-import { quietly, TypingRelay } from './typing-relay.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -35,8 +33,8 @@ export interface GatewayDeps {
   connectionLimits: ConnectionLimits;
   addressOf: (req: IncomingMessage) => string;
   logger: Logger;
-  /** Time for the per-connection budgets (typing). */
-  clock: Clock;
+  /** Where every answer is counted (metrics). */
+  events: Pick<AppEvents, 'answered'>;
 }
 
 /**
@@ -56,17 +54,17 @@ const emptyArgs = emptyPayload.nullable();
 
 export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const { chat, flood, signer, logger, moderation } = deps;
+  const context = { logger, events: deps.events };
   // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
   io.use(identityMiddleware(signer, deps.addressOf, flood));
   io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
-  const typing = new TypingRelay(new SocketNotifier(io), deps.clock);
   // One listener per event for the whole server, called with the socket as `this`.
   const listeners: Array<[string, SocketListener]> = [
     [
       'join_queue',
-      eventListener(logger, 'join_queue', joinQueueArgs, async (socket) => {
+      eventListener(context, 'join_queue', joinQueueArgs, async (socket) => {
         moderation.assertMayJoin(socket.data.userId, socket.data.address);
         await deps.rules.assertAccepted(socket.data.userId);
         await deps.challenge.checkJoin(socket.data.userId, socket.data.address);
@@ -74,26 +72,26 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         return chat.joinQueue({ ...callerOf(socket), networkHash: socket.data.address });
       }),
     ],
-    ['leave_queue', eventListener(logger, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],
+    ['leave_queue', eventListener(context, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],
     [
       'send_message',
-      eventListener(logger, 'send_message', sendMessagePayload, async (socket, payload) => {
+      eventListener(context, 'send_message', sendMessagePayload, async (socket, payload) => {
         moderation.assertMaySend(socket.data.userId, socket.data.address);
         await flood.checkMessage(actorOf(socket));
         return chat.sendMessage(callerOf(socket), payload);
       }),
     ],
-    ['leave_room_event', eventListener(logger, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],
+    ['leave_room_event', eventListener(context, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],
     [
       'accept_rules',
-      eventListener(logger, 'accept_rules', acceptRulesPayload, async (socket, payload) => {
+      eventListener(context, 'accept_rules', acceptRulesPayload, async (socket, payload) => {
         await deps.rules.accept(socket.data.userId, payload.rules_version);
         return { rules_version: payload.rules_version };
       }),
     ],
     [
       'report',
-      eventListener(logger, 'report', reportPayload, async (socket, payload) => {
+      eventListener(context, 'report', reportPayload, async (socket, payload) => {
         await flood.checkReport(actorOf(socket));
         const report = await moderation.report(socket.data.userId, payload);
         return { report_id: report.id };
@@ -101,7 +99,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     ],
     [
       'block',
-      eventListener(logger, 'block', blockArgs, async (socket, payload) => {
+      eventListener(context, 'block', blockArgs, async (socket, payload) => {
         await flood.checkReport(actorOf(socket));
         const { room } = await moderation.block(socket.data.userId, payload?.room_id);
         // Blocking during the chat ends it; the partner sees an ordinary goodbye.
@@ -109,8 +107,6 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         return { blocked: true as const };
       }),
     ],
-    // "Stranger is typing": to the partner the server knows, never stored; refusals without an ack are dropped.
-    ['typing', quietly(eventListener(logger, 'typing', typingPayload, async (socket, payload) => typing.relay(socket, payload)))],
     [
       'disconnect',
       function onDisconnect(this: ChatSocket, reason: unknown) {

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import { errorText } from '../shared/codes.js';
 import type { AckError, AckResponse } from '../shared/protocol.js';
 import type { ChatSocket } from './types.js';
@@ -43,7 +44,14 @@ export function socketLogger(logger: Logger, socket: ChatSocket): Logger {
   return logger.child({ userId: socket.data.userId, socketId: socket.id });
 }
 
-export function eventListener<P, R extends object>(logger: Logger, event: string, schema: ZodType<P>, handler: Handler<P, R>): SocketListener {
+/** What every listener shares: where failures are logged, and where each answer is counted (metrics). */
+export interface ListenerContext {
+  logger: Logger;
+  events: Pick<AppEvents, 'answered'>;
+}
+
+export function eventListener<P, R extends object>(context: ListenerContext, event: string, schema: ZodType<P>, handler: Handler<P, R>): SocketListener {
+  const { logger, events } = context;
   async function run(socket: ChatSocket, args: unknown[]): Promise<AckResponse<R>> {
     try {
       if (socket.data.ready) await socket.data.ready;
@@ -69,6 +77,7 @@ export function eventListener<P, R extends object>(logger: Logger, event: string
     const socket = this;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
     void run(socket, args).then((response) => {
+      events.answered(event, response.ok ? undefined : response.code);
       if (!response.ok && tooManyRefusals(socket, response.code)) return;
       if (ack) ack(response);
       else if (!response.ok) {

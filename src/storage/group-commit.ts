@@ -19,6 +19,8 @@ export interface GroupCommitOptions {
   retryApart?: (cause: unknown) => boolean;
   /** Told once per failed statement (to log it once, not once per item). */
   onFailure?: (cause: unknown, items: number) => void;
+  /** Told once per statement that succeeded, with its item count (metrics). */
+  onWritten?: (items: number) => void;
 }
 
 interface Pending<In, Out> {
@@ -81,6 +83,7 @@ export class GroupCommit<In, Out> {
   private async run(batch: Pending<In, Out>[]): Promise<void> {
     try {
       const results = await this.write(batch.map((p) => p.item));
+      this.options.onWritten?.(batch.length);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (cause) {
       this.options.onFailure?.(cause, batch.length);

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../errors.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { AppendOutcome, ChatRepository, NewMessage } from './chat-repository.js';
 import { describeDbError, isDataError } from './database-errors.js';
 import { GroupCommit } from './group-commit.js';
@@ -18,6 +19,8 @@ export interface MessageWriterOptions {
   maxQueued: number;
   /** Where a failed batch is logged, once. */
   logger?: Logger;
+  /** Told each statement's size (metrics). */
+  events?: Pick<AppEvents, 'batchWritten'>;
 }
 
 export class MessageWriter {
@@ -33,6 +36,7 @@ export class MessageWriter {
       // A message the database refuses as data (it should never get past the edge) fails alone.
       retryApart: isDataError,
       onFailure: (cause, items) => options.logger?.warn({ err: describeDbError(cause), messages: items }, 'writing a batch of messages failed'),
+      ...(options.events ? { onWritten: (rows: number) => options.events!.batchWritten(rows) } : {}),
     });
   }
 

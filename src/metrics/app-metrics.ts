@@ -1,0 +1,190 @@
+/**
+ * The service's Prometheus metrics (prom-client): one registry per app, so two apps in one process (the
+ * in-process cluster tests) never mix their numbers. Counters and histograms are fed by `AppEvents`
+ * calls as things happen; gauges read their sources when scraped, so nothing is counted twice and
+ * nothing on the message path waits for Redis.
+ *
+ * In cluster mode each instance reports its own counters and connections; `chat_waiting` and
+ * `chat_active_chats` are the cluster's (the same on every instance: aggregate them with max, not sum).
+ * Names and example queries are in the README ("Operating it").
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppEvents } from './app-events.js';
+
+/** Where the gauges read their values at scrape time. */
+export interface GaugeSources {
+  /** Open Socket.IO connections on this instance. */
+  connections(): number;
+  /** People waiting to be matched (cluster-wide). */
+  waiting(): Promise<number>;
+  /** Conversations in progress (cluster-wide). */
+  activeChats(): Promise<number>;
+  /** Messages accepted and not yet committed on this instance. */
+  writeQueueDepth(): number;
+  /** The retention purge: null when RETENTION_DAYS is not set. */
+  purge(): Promise<{ lastSuccessAt: Date | null; failing: boolean } | null>;
+}
+
+/** Latency buckets in seconds: 0.5 ms to 2.5 s (the message path's targets are ≤ 20 ms and ≤ 50 ms at p99). */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+/** A gauge whose source (Redis, the database) is down or slow keeps its last value rather than failing the scrape. */
+const SOURCE_TIMEOUT_MS = 1_000;
+
+async function settled<T>(value: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), SOURCE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([value.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class AppMetrics implements AppEvents {
+  readonly registry = new Registry();
+  private readonly events: Counter<'event'>;
+  private readonly errors: Counter<'event' | 'code'>;
+  private readonly matches: Counter<'match_type'>;
+  private readonly messages: Counter;
+  private readonly committed: Histogram.Internal<'stage'>;
+  private readonly delivered: Histogram.Internal<'stage'>;
+  private readonly batches: Histogram;
+  private readonly resumes: Counter<'kind'>;
+  private readonly reports: Counter<'reason' | 'source'>;
+  private readonly sanctions: Counter<'kind' | 'source'>;
+  private readonly policyHits: Counter<'flag'>;
+  private readonly purgeRuns: Counter<'outcome'>;
+  private readonly purgeRemoved: Counter<'what'>;
+
+  constructor() {
+    const registers = [this.registry];
+    this.events = new Counter({ name: 'chat_events_total', help: 'Client events answered, by event', labelNames: ['event'], registers });
+    this.errors = new Counter({
+      name: 'chat_event_errors_total',
+      help: 'Client events refused, by event and error code (RATE_LIMITED: flood control; INTERNAL_ERROR: a bug)',
+      labelNames: ['event', 'code'],
+      registers,
+    });
+    this.matches = new Counter({ name: 'chat_matches_total', help: 'Pairs matched, by match type', labelNames: ['match_type'], registers });
+    this.messages = new Counter({ name: 'chat_messages_total', help: 'Messages stored and delivered', registers });
+    const latency = new Histogram({
+      name: 'chat_message_latency_seconds',
+      help: 'Time from a message reaching the server to its commit (stage=committed) and to its delivery to the room (stage=delivered)',
+      labelNames: ['stage'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    // Bound once: no label lookup per message.
+    this.committed = latency.labels('committed');
+    this.delivered = latency.labels('delivered');
+    this.batches = new Histogram({ name: 'chat_write_batch_rows', help: 'Messages per group-commit statement', buckets: BATCH_BUCKETS, registers });
+    this.resumes = new Counter({ name: 'chat_resumes_total', help: 'Waiting places and chats taken over by a new connection after a drop or reload', labelNames: ['kind'], registers });
+    this.reports = new Counter({ name: 'chat_reports_total', help: 'Reports filed, by reason and source (person or system)', labelNames: ['reason', 'source'], registers });
+    this.sanctions = new Counter({ name: 'chat_sanctions_total', help: 'Sanctions issued, by kind and source (admin or automatic)', labelNames: ['kind', 'source'], registers });
+    this.policyHits = new Counter({ name: 'chat_policy_hits_total', help: 'Messages the content policy marked, by flag', labelNames: ['flag'], registers });
+    this.purgeRuns = new Counter({ name: 'chat_purge_runs_total', help: 'Retention purge runs on this instance, by outcome', labelNames: ['outcome'], registers });
+    this.purgeRemoved = new Counter({ name: 'chat_purge_removed_total', help: 'Rows the retention purge removed on this instance', labelNames: ['what'], registers });
+  }
+
+  /** Registers the gauges over their sources and Node's default process metrics. Call once. */
+  expose(sources: GaugeSources): void {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'chat_connections',
+      help: 'Open Socket.IO connections on this instance',
+      registers,
+      collect() {
+        this.set(sources.connections());
+      },
+    });
+    new Gauge({
+      name: 'chat_waiting',
+      help: 'People waiting to be matched (cluster-wide)',
+      registers,
+      async collect() {
+        const value = await settled(sources.waiting());
+        if (value !== undefined) this.set(value);
+      },
+    });
+    new Gauge({
+      name: 'chat_active_chats',
+      help: 'Conversations in progress (cluster-wide)',
+      registers,
+      async collect() {
+        const value = await settled(sources.activeChats());
+        if (value !== undefined) this.set(value);
+      },
+    });
+    new Gauge({
+      name: 'chat_write_queue_depth',
+      help: 'Messages accepted and not yet committed on this instance',
+      registers,
+      collect() {
+        this.set(sources.writeQueueDepth());
+      },
+    });
+    new Gauge({
+      name: 'chat_purge_last_success_timestamp_seconds',
+      help: 'When the retention purge last succeeded (0: never; absent when RETENTION_DAYS is not set)',
+      registers,
+      async collect() {
+        const status = await settled(sources.purge());
+        if (status) this.set(status.lastSuccessAt ? status.lastSuccessAt.getTime() / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'chat_purge_failing',
+      help: '1 when the retention purge has not succeeded within two intervals (absent when RETENTION_DAYS is not set)',
+      registers,
+      async collect() {
+        const status = await settled(sources.purge());
+        if (status) this.set(status.failing ? 1 : 0);
+      },
+    });
+  }
+
+  answered(event: string, code: string | undefined): void {
+    this.events.inc({ event });
+    if (code !== undefined) this.errors.inc({ event, code });
+  }
+
+  matched(matchType: string): void {
+    this.matches.inc({ match_type: matchType });
+  }
+
+  message(committedMs: number, deliveredMs: number): void {
+    this.messages.inc();
+    this.committed.observe(committedMs / 1000);
+    this.delivered.observe(deliveredMs / 1000);
+  }
+
+  batchWritten(rows: number): void {
+    this.batches.observe(rows);
+  }
+
+  resumed(kind: string): void {
+    this.resumes.inc({ kind });
+  }
+
+  reported(reason: string, source: 'person' | 'system'): void {
+    this.reports.inc({ reason, source });
+  }
+
+  sanctioned(kind: string, source: 'admin' | 'automatic'): void {
+    this.sanctions.inc({ kind, source });
+  }
+
+  policyHit(flag: string): void {
+    this.policyHits.inc({ flag });
+  }
+
+  purged(run: { rooms: number; messages: number; error: string | null }): void {
+    this.purgeRuns.inc({ outcome: run.error === null ? 'success' : 'failure' });
+    this.purgeRemoved.inc({ what: 'rooms' }, run.rooms);
+    this.purgeRemoved.inc({ what: 'messages' }, run.messages);
+  }
+}
