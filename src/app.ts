@@ -9,6 +9,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
 import { SkipTracker } from './chat/skip-tracker.js';
@@ -22,6 +23,8 @@ import { clientAddressResolver, networkOf } from './http/client-address.js';
 import { registerChallengeRoutes } from './http/challenge-routes.js';
 import { registerDoorRoutes } from './http/door-routes.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
+import { registerOnlineRoutes } from './http/online-routes.js';
+import { registerReceiptRoutes } from './http/receipt-routes.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { createIdentitySigner } from './identity.js';
@@ -31,8 +34,12 @@ import { loadHotlines } from './policy/crisis.js';
 import { MessageScreen } from './policy/message-screen.js';
 import { PolicyService } from './policy/policy-service.js';
 import { ReviewQueue } from './policy/review-queue.js';
+import { ConversationErasure } from './privacy/erasure.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
+import { buildPrivateRooms } from './private/build-private-rooms.js';
 import { loadPrivacyNotice } from './privacy/privacy-notice.js';
+import { createReceiptCodes } from './privacy/receipt-codes.js';
+import { ReceiptBook } from './privacy/receipts.js';
 import { RetentionJob } from './privacy/retention.js';
 import { AppMetrics } from './metrics/app-metrics.js';
 import { registerMetricsRoute } from './metrics/metrics-endpoint.js';
@@ -40,6 +47,7 @@ import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
+import { historyRelay } from './realtime/private-gateway.js';
 import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
@@ -164,6 +172,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => io.of('/').sockets.size,
     waitingCount: () => seams.matchQueue.size(),
   };
+  // "n online" on the start screen: cluster-wide, read at most every 1.5 s per instance.
+  await registerOnlineRoutes(fastify, { liveStats, clock });
   const webDir = config.webDir ?? defaultWebDir();
   const challenge = new BotChallenge({ settings: config.challenge, secretKey: config.secretKey, store: seams.ttlStore, limiter: seams.rateLimiter, clock, logger });
   // Flood control tells the bot challenge what it sees (new identities, joins, refusals) per address.
@@ -179,6 +189,23 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     webDir,
     database: deps.database,
     readiness: cluster ? { redis: async () => void (await cluster.redis.ping()) } : {},
+  });
+  // Receipts at the end of each chat, and what their holders can do with them.
+  const receipts = new ReceiptBook(deps.database, createReceiptCodes(config.secretKey), clock, logger);
+  await registerReceiptRoutes(fastify, {
+    database: deps.database,
+    receipts,
+    erasure: new ConversationErasure(deps.database),
+    // Client addresses reach it as network HMACs already.
+    audit: new AuditLog(deps.database, clock, config.timezone, (networkHash) => networkHash),
+    signer,
+    limiter: seams.rateLimiter,
+    lookupsPerAddressPerMin: config.receipts.lookupsPerAddressPerMin,
+    originPolicy,
+    addressOf: (request) => addressOf(request.raw),
+    timezone: config.timezone,
+    clock,
+    webDir,
   });
   const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config, events: metrics });
   const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention, events: metrics });
@@ -220,6 +247,21 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     events: metrics,
   });
+  // Private rooms by key, and staying in touch after a chat (src/private/).
+  const privateRooms = buildPrivateRooms({
+    database: deps.database,
+    registry: seams.registry,
+    rendezvous: seams.privateRendezvous,
+    repository,
+    notifier: new SocketNotifier(io),
+    clock,
+    logger,
+    settings: config.privateRooms,
+    timezone: config.timezone,
+    instanceId: cluster?.instanceId,
+    avoidFor: (userId) => moderation.avoidFor(userId),
+    relay: cluster ? historyRelay(io) : undefined,
+  });
   const chat = new ChatService({
     queue: seams.matchQueue,
     registry: seams.registry,
@@ -231,9 +273,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     timezone: config.timezone,
     reconnectGraceMs: config.reconnectGraceMs,
     closeGraceMs: config.closeGraceMs,
+    interestWaitMs: config.interestWaitMs,
     avoidFor: (userId) => moderation.avoidFor(userId),
     screen,
     skips: new SkipTracker(clock),
+    privateWaits: privateRooms.rooms,
+    // Chats kept only in memory (a benchmark mode) have no room rows for a receipt to point at.
+    receipts: config.chatStorage === 'database' ? receipts : undefined,
     instanceId: cluster?.instanceId,
     instanceLiveness: cluster?.presence,
     events: metrics,
@@ -250,8 +296,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     moderation,
     rules,
     challenge,
+    privateRooms: {
+      rooms: privateRooms.rooms,
+      keepInTouch: privateRooms.keepInTouch,
+      moderation,
+      rules,
+      challenge,
+      flood,
+      limiter: seams.rateLimiter,
+      keyAttemptsPerAddressPerMin: config.privateRooms.keyAttemptsPerAddressPerMin,
+    },
     timezone: config.timezone,
     logger,
+    clock,
     events: metrics,
   });
   attachSanctionEnforcement(io, { moderation, chat, timezone: config.timezone, now: () => clock.now(), logger });
@@ -278,6 +335,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
       io.disconnectSockets(true);
+      receipts.stop();
       // Stalled downloads and idle keep-alive sockets would otherwise hold the HTTP server open.
       fastify.server.closeAllConnections();
       // Connections get a moment to take their goodbye and close; one whose client stopped reading is cut.

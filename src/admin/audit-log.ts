@@ -1,7 +1,8 @@
 /**
  * The audit trail of the back office: logins (both outcomes), logouts, conversation views, exports, report
- * views, decisions on reports and sanctions issued or lifted (by an admin or automatically),
- * with time, client address and the filters used. Passwords never reach it.
+ * views, decisions on reports and sanctions issued or lifted (by an admin or automatically), and
+ * erasures (by a receipt holder or an admin: who and why), with time, client address and the filters
+ * used. Passwords never reach it.
  */
 import type { Clock } from '../clock.js';
 import type { Database } from '../storage/database.js';
@@ -19,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'sanction_lift',
   'sanction_automatic',
   'policy_update',
+  'erase_own',
+  'erase_room',
+  'erase_user_rooms',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

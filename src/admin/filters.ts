@@ -58,7 +58,12 @@ export function roomListQuerySchema(zone: string) {
 }
 
 export function exportQuerySchema(zone: string) {
-  return z.object({ ...roomFilterShape(zone), format: optional(z.enum(['json', 'ndjson'])) });
+  return z.object({
+    ...roomFilterShape(zone),
+    format: optional(z.enum(['json', 'ndjson'])),
+    /** `1`: user IDs replaced by pseudonyms of this export alone (pseudonyms.ts). */
+    pseudonymize: optional(z.enum(['0', '1'])),
+  });
 }
 
 export const auditQuerySchema = z.object({ cursor: optional(cursorField), limit: limitField });

@@ -15,6 +15,8 @@ export type AdminErrorCode =
   | 'conflict'
   /** A sanction by address, for someone whose network is not stored. */
   | 'no_network'
+  /** An erasure of a conversation under review (an open report), without `force`. */
+  | 'report_open'
   | 'internal_error';
 
 /** A failure with its HTTP status, thrown from hooks (which can't simply return a reply). */

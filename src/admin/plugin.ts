@@ -1,8 +1,8 @@
 /**
  * Admin back office: a self-contained Fastify plugin (registered under /admin) with its own auth —
  * database-backed sessions, a scrypt-hashed password, rate-limited logins, CSRF checks — serving live
- * stats, the conversation browser, streamed CSV/JSON exports, the audit log, and the admin side of the
- * safety loop (the reports queue, decisions, sanctions).
+ * stats, the conversation browser, streamed CSV/JSON exports (optionally pseudonymized), the audit log,
+ * the admin side of the safety loop (the reports queue, decisions, sanctions) and erasure of conversations.
  */
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -33,6 +33,7 @@ import { ReportsQuery } from './reports-query.js';
 import { RoomsQuery } from './rooms-query.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes } from './routes-auth.js';
+import { registerErasureRoutes } from './routes-erasure.js';
 import { registerExportRoutes } from './routes-export.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { registerPolicyRoutes } from './routes-policy.js';
@@ -113,6 +114,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
     await registerPolicyRoutes(guarded, ctx);
+    await registerErasureRoutes(guarded, ctx);
     await registerExportRoutes(guarded, ctx);
   });
 }

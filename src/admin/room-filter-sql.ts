@@ -46,8 +46,12 @@ export interface AdminMessageRow {
   id: string | number;
   room_id: string | number;
   sender_id: string;
+  /** Empty once erased. */
   content: string;
   created_at: Date;
+  /** When the text was erased, and by whom (`sender` or `admin`); null while it is there. */
+  erased_at?: Date | null;
+  erased_by?: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'id, room_id, sender_id, content, created_at';
+export const MESSAGE_COLUMNS = 'id, room_id, sender_id, content, created_at, erased_at, erased_by';

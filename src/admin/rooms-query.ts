@@ -29,8 +29,12 @@ export interface ConversationMessage {
   id: number;
   sender_id: string;
   sender: 'user1' | 'user2';
+  /** Empty once erased: the text is gone, the message stays as a marker. */
   content: string;
   timestamp: string;
+  /** Present once erased: when (ISO 8601, zone offset) and by whom. */
+  erased_at?: string;
+  erased_by?: 'sender' | 'admin';
 }
 
 export interface Conversation {
@@ -101,8 +105,9 @@ export class RoomsQuery {
       id: Number(m.id),
       sender_id: m.sender_id,
       sender: m.sender_id === user1Id ? 'user1' : 'user2',
-      content: m.content,
+      content: m.erased_at ? '' : m.content,
       timestamp: formatIso(m.created_at, this.timezone),
+      ...(m.erased_at ? { erased_at: formatIso(m.erased_at, this.timezone), erased_by: m.erased_by === 'admin' ? ('admin' as const) : ('sender' as const) } : {}),
     };
   }
 

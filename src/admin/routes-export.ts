@@ -1,5 +1,6 @@
 /**
- * `GET /admin/export.csv` and `GET /admin/export.json[?format=ndjson]`, with the conversation filters.
+ * `GET /admin/export.csv` and `GET /admin/export.json[?format=ndjson]`, with the conversation filters;
+ * `&pseudonymize=1` replaces every user ID with a pseudonym of that export alone.
  * The body is a stream pulled by the socket: a database page is read only when the previous one has been
  * written out (back-pressure), and a client that goes away stops the reading.
  */
@@ -9,6 +10,7 @@ import type { AdminContext } from './context.js';
 import { csvExport } from './export-csv.js';
 import { jsonExport, type JsonExportFormat } from './export-json.js';
 import { readExport } from './export-source.js';
+import { createPseudonyms, keepIds, type Pseudonymize } from './pseudonyms.js';
 import { describeFilters, exportQuerySchema, parseQuery, type RoomFilters } from './filters.js';
 import { sendError } from './http-errors.js';
 import { zonedDate } from './zoned-time.js';
@@ -32,14 +34,19 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: AdminConte
   const handle = (pathFormat: 'csv' | 'json') => async (request: FastifyRequest, reply: FastifyReply) => {
     const query = parseQuery(schema, request.query);
     if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
-    const { format: requested, ...filters } = query.value;
+    const { format: requested, pseudonymize, ...filters } = query.value;
     const format: ExportFormat = pathFormat === 'csv' ? 'csv' : (requested ?? 'json');
-    await ctx.audit.record({ action: 'export', clientAddress: request.ip, detail: { format, filters: describeFilters(filters) } });
+    const pseudonymized = pseudonymize === '1';
+    await ctx.audit.record({
+      action: 'export',
+      clientAddress: request.ip,
+      detail: { format, filters: describeFilters(filters), ...(pseudonymized ? { pseudonymized: true } : {}) },
+    });
     return reply
       .header('content-type', CONTENT_TYPES[format])
       .header('content-disposition', `attachment; filename="${fileName(ctx, format)}"`)
       .header('cache-control', 'no-store')
-      .send(exportStream(ctx, filters, format, reply, downloads));
+      .send(exportStream(ctx, filters, format, reply, downloads, pseudonymized ? createPseudonyms() : keepIds));
   };
 
   // No automatic HEAD routes: a HEAD would run (and audit) a whole export only to throw the body away.
@@ -47,7 +54,14 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: AdminConte
   app.get('/export.json', { exposeHeadRoute: false }, handle('json'));
 }
 
-function exportStream(ctx: AdminContext, filters: RoomFilters, format: ExportFormat, reply: FastifyReply, downloads: Set<FastifyReply>): Readable {
+function exportStream(
+  ctx: AdminContext,
+  filters: RoomFilters,
+  format: ExportFormat,
+  reply: FastifyReply,
+  downloads: Set<FastifyReply>,
+  pseudonym: Pseudonymize,
+): Readable {
   const abort = new AbortController();
   downloads.add(reply);
   // A download that makes no progress for this long is dead; dropping it frees its page and its connection.
@@ -58,7 +72,7 @@ function exportStream(ctx: AdminContext, filters: RoomFilters, format: ExportFor
     abort.abort();
   });
   const pages = readExport(ctx.database, filters, abort.signal, ctx.tuning.exportBatch);
-  const bytes = format === 'csv' ? csvExport(pages, ctx.timezone) : jsonExport(pages, ctx.timezone, format);
+  const bytes = format === 'csv' ? csvExport(pages, ctx.timezone, pseudonym) : jsonExport(pages, ctx.timezone, format, pseudonym);
   // Not object mode: the stream buffers by bytes (16 KiB), so it pulls the next page only when that has drained.
   return Readable.from(bytes, { objectMode: false });
 }

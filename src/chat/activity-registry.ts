@@ -26,11 +26,24 @@ interface ActivityFields {
   instanceId?: string;
   /** The client network's hash, stored with the room once matched (for bans by network). */
   networkHash?: string;
+  /**
+   * Waiting in, or chatting in, a private room (src/private/): the SHA-256 of its key. A private wait is
+   * not in the queue.
+   */
+  privateKey?: string;
 }
 
 /** What a caller writes: an activity without its revision (the registry stamps a new one on every write). */
 export type ActivityState = ActivityFields &
-  ({ kind: 'waiting' } | { kind: 'chatting'; roomId: number; partnerId: string; /** When the chat started (epoch ms). */ startedMs?: number });
+  ({ kind: 'waiting' } & WaitingFields | { kind: 'chatting'; roomId: number; partnerId: string; /** When the chat started (epoch ms). */ startedMs?: number });
+
+/** What a wait carries besides the connection: interests, and until when only a shared one matches. */
+export interface WaitingFields {
+  /** Normalised interests (at most 10); absent: matched with anyone. */
+  interests?: string[];
+  /** With interests: when (epoch ms) anyone may be matched; at or before now once widened or passed. */
+  fallbackAtMs?: number;
+}
 
 /** A stored activity. `rev` differs from every earlier revision of the identity's activity. */
 export type Activity = ActivityState & { rev: number };

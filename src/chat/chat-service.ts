@@ -20,6 +20,7 @@ import { stateOf, type Activity, type ActivityRegistry, type ChattingActivity } 
 import type { Caller } from './caller.js';
 import { DeliveryGate, REPLAY_PAGE } from './delivery-gate.js';
 import type { MessageScreen } from '../policy/message-screen.js';
+import type { ReceiptIssuer } from '../privacy/receipts.js';
 import { GraceTimers } from './grace-timers.js';
 import { GuardedQueue, GuardedRegistry } from './guarded-seams.js';
 import { Matchmaker } from './matchmaker.js';
@@ -54,6 +55,8 @@ export interface ChatServiceDeps {
   reconnectGraceMs: number;
   /** Grace period for a connection closed cleanly (a closed or reloaded tab); at most `reconnectGraceMs`. */
   closeGraceMs: number;
+  /** How long somebody with interests waits for a shared one before anyone may be matched (INTEREST_WAIT_MS). */
+  interestWaitMs: number;
   /** This instance, stamped on the activities of its connections (cluster mode). */
   instanceId?: string;
   /** Whether another instance is alive (cluster mode); without it, every connection is on this one. */
@@ -64,8 +67,23 @@ export interface ChatServiceDeps {
   screen: MessageScreen;
   /** Who skips chat after chat within seconds (their joins slow down). */
   skips: SkipTracker;
+  /** Waits in private rooms (src/private/), which are not in the queue. */
+  privateWaits?: PrivateWaits;
+  /** Receipts for both sides of every chat that ends; none when chats are not stored (CHAT_STORAGE=memory). */
+  receipts?: ReceiptIssuer;
   /** Matches, messages (with their timings) and resumes, for the metrics. */
   events?: Pick<AppEvents, 'matched' | 'message' | 'resumed'>;
+}
+
+/**
+ * Waits in private rooms (src/private/private-rooms.ts): outside the queue, so a resumed one goes back to
+ * its room, and an ended one gives up its place there.
+ */
+export interface PrivateWaits {
+  /** A private wait taken over by a new connection: back in its room (and met, if the other person is there). */
+  resume(caller: Caller, activity: Activity): Promise<void>;
+  /** A private wait ended (left, gone for good, banned, shutdown): its place in the room is given up. Never throws. */
+  vacate(userId: string, keyHash: string): Promise<void>;
 }
 
 /** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
@@ -99,11 +117,15 @@ export class ChatService {
     this.matchmaker = new Matchmaker({ ...this.deps, events: this.events, closer: this.closer, createRoom: (room) => rooms.submit(room) });
   }
 
-  async joinQueue(caller: Caller): Promise<JoinQueueResult> {
+  /**
+   * `interests`: normalised (src/shared/interests.ts). With some, only somebody sharing one is matched
+   * until `interestWaitMs` from now, then anyone. Joining again while waiting keeps the wait as it is.
+   */
+  async joinQueue(caller: Caller, interests: readonly string[] = []): Promise<JoinQueueResult> {
     const { registry } = this.deps;
     const current = await registry.get(caller.userId);
     // Pressing start again while waiting: same place, and a wait that lost its queue entry gets it back.
-    if (current?.kind === 'waiting' && current.socketId === caller.socketId) return this.matchmaker.match(caller, current);
+    if (current?.kind === 'waiting' && current.socketId === caller.socketId && current.privateKey === undefined) return this.matchmaker.rejoin(caller, current);
     if (current) throw new AppError(ErrorCode.ALREADY_CHATTING);
     const pauseMs = this.deps.skips.waitMs(caller.userId);
     if (pauseMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'skipping too fast', retryAfterMs: pauseMs });
@@ -113,17 +135,47 @@ export class ChatService {
       lang: caller.lang,
       instanceId: this.deps.instanceId,
       networkHash: caller.networkHash,
+      ...(interests.length > 0 ? { interests: [...interests], fallbackAtMs: this.deps.clock.now().getTime() + this.deps.interestWaitMs } : {}),
     });
     if (!claimed) throw new AppError(ErrorCode.ALREADY_CHATTING);
     return this.matchmaker.match(caller, claimed);
   }
 
+  /**
+   * `widen_search`: a waiting person stops waiting for a shared interest; anyone may be matched with
+   * them from now on (at once, if somebody suitable waits). A wait without interests, or past its
+   * fallback time, stays as it is.
+   */
+  async widenSearch(caller: Caller): Promise<JoinQueueResult> {
+    const { registry, clock } = this.deps;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.ownActivity(caller);
+      if (current?.kind === 'chatting') return { status: 'matched', room_id: current.roomId };
+      if (current?.kind !== 'waiting') throw new AppError(ErrorCode.NOT_WAITING);
+      const nowMs = clock.now().getTime();
+      const waitsUntil = current.interests?.length ? (current.fallbackAtMs ?? 0) : 0;
+      const { rev: _rev, ...state } = current;
+      const widened = waitsUntil > nowMs ? await registry.transition(caller.userId, { rev: current.rev }, { ...state, fallbackAtMs: nowMs }) : current;
+      if (!widened) continue;
+      this.matchmaker.cancelFallback(caller.userId);
+      const result = await this.matchmaker.matchQueued(caller, widened);
+      if (result) return result;
+      // Taken meanwhile by somebody else's join: `matched` follows (or came already).
+      const now = await this.ownActivity(caller);
+      return now?.kind === 'chatting' ? { status: 'matched', room_id: now.roomId } : { status: 'waiting', waiting_count: 0 };
+    }
+    throw new AppError(ErrorCode.NOT_WAITING);
+  }
+
   async leaveQueue(caller: Caller): Promise<{ was_waiting: boolean }> {
     const current = await this.ownActivity(caller);
     if (current?.kind !== 'waiting') return { was_waiting: false };
+    this.matchmaker.cancelFallback(caller.userId);
     await this.deps.queue.remove(caller.userId, caller.socketId);
     // False when a match took the caller meanwhile: `matched` follows.
-    return { was_waiting: await this.deps.registry.release(caller.userId, { rev: current.rev }) };
+    const released = await this.deps.registry.release(caller.userId, { rev: current.rev });
+    if (released && current.privateKey !== undefined) await this.deps.privateWaits?.vacate(caller.userId, current.privateKey);
+    return { was_waiting: released };
   }
 
   async sendMessage(caller: Caller, payload: SendMessagePayload): Promise<SendMessageResult> {
@@ -221,10 +273,11 @@ export class ChatService {
     const activity = resumed.activity;
     this.events.resumed(activity.kind);
     if (activity.kind === 'waiting') {
-      await this.matchmaker.match(caller, activity);
+      if (activity.privateKey !== undefined && this.deps.privateWaits) await this.deps.privateWaits.resume(caller, activity);
+      else await this.matchmaker.match(caller, activity);
       return;
     }
-    notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true });
+    notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true, ...(activity.privateKey === undefined ? {} : { match_type: 'private' as const }) });
     if (!options.replay) {
       // Over the replay limit: back in the conversation, without what it missed meanwhile.
       notifier.joinConversation(caller.socketId, activity.roomId);
@@ -274,6 +327,7 @@ export class ChatService {
   /** Ends the activity of every given connection because the server stops; partners are told why. */
   async shutdown(callers: Iterable<Caller>): Promise<void> {
     this.grace.cancelAll();
+    this.matchmaker.stop();
     for (const caller of callers) {
       const current = await this.ownActivity(caller);
       if (current) await this.endActivity(caller.userId, current, 'server_shutdown');
@@ -358,6 +412,7 @@ export class ChatService {
     if (!(await this.deps.registry.release(userId, { rev: current.rev }))) return false;
     this.grace.cancel(userId);
     await this.deps.queue.remove(userId, current.socketId);
+    if (current.privateKey !== undefined) await this.deps.privateWaits?.vacate(userId, current.privateKey);
     return true;
   }
 
@@ -377,6 +432,8 @@ export class ChatService {
     const partner = await registry.get(partnerId);
     const partnerReleased = partner?.kind === 'chatting' && partner.roomId === roomId && (await registry.release(partnerId, { roomId }));
     if (partnerReleased) this.grace.cancel(partnerId);
+    // Both receipts are written while the room is closed, not after it.
+    const receipts = this.issueReceipts(roomId, [userId, partnerId]);
     await this.closer.close(roomId, reason);
     logger.info({ roomId, reason }, 'chat ended');
 
@@ -391,6 +448,21 @@ export class ChatService {
       const message = told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
       notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told });
     }
+    // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
+    // already moved on) finds it on the /my page instead.
+    const [ownCode, partnerCode] = await receipts;
+    if (ownCode) notifier.toSocket(current.socketId, 'receipt', { room_id: roomId, code: ownCode });
+    if (partnerCode && partnerReleased && partner) notifier.toSocket(partner.socketId, 'receipt', { room_id: roomId, code: partnerCode });
     return true;
+  }
+
+  /** The receipt codes of an ending chat's two sides, stored (none when chats are not stored). Never rejects. */
+  private async issueReceipts(roomId: number, userIds: readonly string[]): Promise<(string | undefined)[]> {
+    const { receipts, logger } = this.deps;
+    if (!receipts) return [];
+    return receipts.issue(roomId, userIds).catch((err: unknown) => {
+      logger.warn({ err, roomId }, 'receipts could not be issued');
+      return [];
+    });
   }
 }

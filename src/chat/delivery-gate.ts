@@ -68,19 +68,37 @@ export class DeliveryGate {
     }
   }
 
-  private async sendPages(
+  private sendPages(
     socketId: string,
     progress: { lastId: number; replayed: number },
     fetchPage: (afterId: number) => Promise<ChatMessage[]>,
   ): Promise<'done' | 'gone' | 'stalled'> {
-    for (;;) {
-      const page = await fetchPage(progress.lastId);
+    return sendPages(this.notifier, socketId, progress, fetchPage, (page) => {
       for (const message of page) this.notifier.toSocket(socketId, 'new_message', message);
-      progress.replayed += page.length;
-      progress.lastId = page.at(-1)?.id ?? progress.lastId;
-      if (page.length < REPLAY_PAGE) return 'done';
-      const state = await this.notifier.drained(socketId, REPLAY_STALL_MS);
-      if (state !== 'drained') return state;
-    }
+    });
+  }
+}
+
+/**
+ * Sends a connection of this instance pages of messages (`fetchPage(afterId)` reads one page in id
+ * order, `emit` sends it), each page once the connection has taken the previous one: memory stays
+ * bounded by a page whatever the length. `progress` follows what was sent; it stops when the connection
+ * goes away or stops reading.
+ */
+export async function sendPages(
+  notifier: Pick<ChatNotifier, 'drained'>,
+  socketId: string,
+  progress: { lastId: number; replayed: number },
+  fetchPage: (afterId: number) => Promise<ChatMessage[]>,
+  emit: (page: ChatMessage[]) => void,
+): Promise<'done' | 'gone' | 'stalled'> {
+  for (;;) {
+    const page = await fetchPage(progress.lastId);
+    if (page.length > 0) emit(page);
+    progress.replayed += page.length;
+    progress.lastId = page.at(-1)?.id ?? progress.lastId;
+    if (page.length < REPLAY_PAGE) return 'done';
+    const state = await notifier.drained(socketId, REPLAY_STALL_MS);
+    if (state !== 'drained') return state;
   }
 }

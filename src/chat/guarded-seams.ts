@@ -29,6 +29,9 @@ export class GuardedQueue implements MatchQueue {
   joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
     return guard(this.inner.joinOrMatch(entry));
   }
+  matchQueued(entry: QueueEntry): Promise<JoinOutcome | undefined> {
+    return guard(this.inner.matchQueued(entry));
+  }
   enqueue(entry: QueueEntry): Promise<void> {
     return guard(this.inner.enqueue(entry));
   }

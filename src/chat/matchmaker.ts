@@ -1,9 +1,15 @@
 /**
- * Pairs a caller with the longest-waiting stranger. The queue hands out a partner atomically; then both
+ * Pairs a caller with a waiting stranger: the one sharing the most interests, else (once neither waits
+ * for a shared interest any more) the longest waiting. The queue hands out a partner atomically; then both
  * identities move from waiting to chatting by compare-and-set on the exact revisions read, so a partner
  * who left, dropped or was taken over meanwhile is skipped, and nobody ends up in two chats. Every path
  * that takes somebody out of the queue without pairing them puts them back (or releases them, telling
  * the caller), so nobody is left "waiting" outside the queue.
+ *
+ * Somebody with interests waits for a shared one until their fallback time; the instance holding their
+ * connection then runs the choice again for them (a timer on the injected clock), so nobody waits
+ * forever even if nobody new joins. The queue also treats an entry past its fallback time as open for
+ * any joiner, on any instance.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -11,9 +17,11 @@ import { AppError, ErrorCode, isAppError } from '../errors.js';
 import type { MatchQueue, QueueEntry, QueuedEntry } from '../matching/match-queue.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
-import type { JoinQueueResult } from '../shared/protocol.js';
+import { commonInterests } from '../shared/interests.js';
+import type { JoinQueueResult, MatchType, WaitingPayload } from '../shared/protocol.js';
+import { formatIso } from '../shared/time.js';
 import type { NewRoom, RoomRecord } from '../storage/chat-repository.js';
-import { stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
+import { stateOf, type Activity, type ActivityRegistry, type ActivityState } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import type { ChatNotifier } from './notifier.js';
 import type { RoomCloser } from './room-closer.js';
@@ -33,11 +41,16 @@ export interface MatchmakerDeps {
   instanceId?: string;
   /** People someone must never be matched with (blocks, both ways). */
   avoidFor: (userId: string) => readonly string[];
+  /** Zone of the times sent to clients (`fallback_at`). */
+  timezone: string;
   /** Each match, for the metrics. */
   events: Pick<AppEvents, 'matched'>;
 }
 
 export class Matchmaker {
+  /** Per waiting identity with interests: the timer that runs the choice again at its fallback time. */
+  private readonly fallbackTimers = new Map<string, () => void>();
+
   constructor(private readonly deps: MatchmakerDeps) {}
 
   /**
@@ -45,9 +58,41 @@ export class Matchmaker {
    * (keeping an earlier place in it).
    */
   async match(caller: Caller, self: Activity, origin: 'request' | 'rematch' = 'request'): Promise<JoinQueueResult> {
-    const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId) };
+    return (await this.run(caller, self, origin, false))!;
+  }
+
+  /**
+   * The same for somebody who is waiting already and asks again (start pressed twice): a match made for
+   * them meanwhile — their entry taken just before this queued it again — wins, and that entry goes.
+   */
+  async rejoin(caller: Caller, self: Activity): Promise<JoinQueueResult> {
+    return (await this.run(caller, self, 'request', false, true))!;
+  }
+
+  /**
+   * The choice again for somebody already queued (their fallback time came, or they widened their
+   * search): undefined, and nothing done, if they are no longer queued (taken meanwhile).
+   */
+  async matchQueued(caller: Caller, self: Activity): Promise<JoinQueueResult | undefined> {
+    return this.run(caller, self, 'rematch', true);
+  }
+
+  /** Stops the identity's fallback timer (its wait ended, or needs none any more). */
+  cancelFallback(userId: string): void {
+    this.fallbackTimers.get(userId)?.();
+    this.fallbackTimers.delete(userId);
+  }
+
+  /** Stops every fallback timer (shutdown). */
+  stop(): void {
+    for (const cancel of this.fallbackTimers.values()) cancel();
+    this.fallbackTimers.clear();
+  }
+
+  private async run(caller: Caller, self: Activity, origin: 'request' | 'rematch', queuedOnly: boolean, recheck = false): Promise<JoinQueueResult | undefined> {
+    const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(self) };
     try {
-      return await this.matchOrWait(caller, self, entry);
+      return await this.matchOrWait(caller, self, entry, queuedOnly, recheck);
     } catch (error) {
       // Nobody asked for this attempt (a partner put back after a failed match): tell them instead.
       if (origin === 'rematch') {
@@ -58,21 +103,66 @@ export class Matchmaker {
     }
   }
 
-  private async matchOrWait(caller: Caller, self: Activity, entry: QueueEntry): Promise<JoinQueueResult> {
+  private async matchOrWait(caller: Caller, self: Activity, entry: QueueEntry, queuedOnly: boolean, recheck: boolean): Promise<JoinQueueResult | undefined> {
+    const { queue } = this.deps;
     for (let attempt = 0; attempt < MAX_MATCH_ATTEMPTS; attempt++) {
-      const outcome = await this.orGiveUp(caller, self, () => this.deps.queue.joinOrMatch(entry));
-      if (outcome.kind === 'waiting') return this.announceWaiting(caller, outcome.waitingCount);
+      // Taking a partner took the caller out of the queue too: a later attempt joins again.
+      const outcome = await this.orGiveUp(caller, self, () => (queuedOnly && attempt === 0 ? queue.matchQueued(entry) : queue.joinOrMatch(entry)));
+      if (!outcome) return undefined;
+      if (outcome.kind === 'waiting') {
+        const matched = recheck ? await this.matchedMeanwhile(caller) : undefined;
+        return matched ?? this.announceWaiting(caller, self, outcome.waitingCount);
+      }
       const result = await this.pair(caller, self, outcome.partner);
       if (result) return result;
     }
     // Every partner taken had vanished: wait in the queue like anyone else.
-    await this.orGiveUp(caller, self, () => this.deps.queue.enqueue(entry));
-    return this.announceWaiting(caller, Math.max(0, (await this.deps.queue.size()) - 1));
+    await this.orGiveUp(caller, self, () => queue.enqueue(entry));
+    return this.announceWaiting(caller, self, Math.max(0, (await queue.size()) - 1));
   }
 
-  announceWaiting(caller: Caller, waitingCount: number): JoinQueueResult {
-    this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: waitingCount });
-    return { status: 'waiting', waiting_count: waitingCount };
+  /**
+   * A waiting person's entry was taken by somebody pairing with them while their own second join put it
+   * back: they are chatting now (`matched` was or will be sent), and the entry put back goes.
+   */
+  private async matchedMeanwhile(caller: Caller): Promise<JoinQueueResult | undefined> {
+    const now = await this.deps.registry.get(caller.userId);
+    if (now?.kind !== 'chatting' || now.socketId !== caller.socketId) return undefined;
+    await this.deps.queue.remove(caller.userId, caller.socketId);
+    return { status: 'matched', room_id: now.roomId };
+  }
+
+  /** Tells the caller they wait, with their interests and — while it lasts — the end of the wait for a shared one. */
+  private announceWaiting(caller: Caller, self: Activity, waitingCount: number): JoinQueueResult {
+    const details: Pick<WaitingPayload, 'interests' | 'fallback_at'> = {};
+    if (self.kind === 'waiting' && self.interests?.length) {
+      details.interests = self.interests;
+      const fallbackAtMs = self.fallbackAtMs ?? 0;
+      if (fallbackAtMs > this.deps.clock.now().getTime()) {
+        details.fallback_at = formatIso(new Date(fallbackAtMs), this.deps.timezone);
+        this.scheduleFallback(caller.userId, caller.socketId, fallbackAtMs);
+      }
+    }
+    this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: waitingCount, ...details });
+    return { status: 'waiting', waiting_count: waitingCount, ...details };
+  }
+
+  /**
+   * At the fallback time the choice is made again for the waiting person, if their wait is still the same
+   * (same connection, attached): one whose connection dropped is matched again when it is back.
+   */
+  private scheduleFallback(userId: string, socketId: string, fallbackAtMs: number): void {
+    const { clock, registry, logger } = this.deps;
+    this.cancelFallback(userId);
+    const cancel = clock.schedule(Math.max(0, fallbackAtMs - clock.now().getTime()), () => {
+      if (this.fallbackTimers.get(userId) === cancel) this.fallbackTimers.delete(userId);
+      void (async () => {
+        const now = await registry.get(userId);
+        if (now?.kind !== 'waiting' || now.socketId !== socketId || now.detached) return;
+        await this.matchQueued({ userId, socketId, lang: now.lang, networkHash: now.networkHash }, now);
+      })().catch((err: unknown) => logger.warn({ err, userId }, 'matching at the end of an interests wait failed'));
+    });
+    this.fallbackTimers.set(userId, cancel);
   }
 
   /**
@@ -80,22 +170,24 @@ export class Matchmaker {
    * be paired (gone, or its connection lost): the caller tries the next one.
    */
   private async pair(caller: Caller, self: Activity, partner: QueuedEntry): Promise<JoinQueueResult | undefined> {
-    const { registry, createRoom, closer, clock } = this.deps;
+    const { registry, createRoom, closer, clock, queue } = this.deps;
     let partnerNow: Activity | undefined;
     let room: RoomRecord;
+    let common: string[] = [];
     try {
       partnerNow = await registry.get(partner.userId);
-      // Not waiting any more: a leftover entry, nobody to put back.
-      if (partnerNow?.kind !== 'waiting') return undefined;
+      // Not waiting any more (or waiting in a private room since): a leftover entry, nobody to put back.
+      if (partnerNow?.kind !== 'waiting' || partnerNow.privateKey !== undefined) return undefined;
       if (partnerNow.detached) {
         // Their connection is gone: nobody's partner until they are back, but they keep their place.
         await this.putBack(partner, partnerNow);
         return undefined;
       }
+      common = commonInterests(self.kind === 'waiting' ? self.interests : undefined, partnerNow.interests);
       room = await createRoom({
         user1Id: partner.userId,
         user2Id: caller.userId,
-        matchType: 'random',
+        matchType: common.length > 0 ? 'interests' : 'random',
         createdAt: clock.now(),
         user1Network: partnerNow.networkHash,
         user2Network: caller.networkHash ?? self.networkHash,
@@ -111,7 +203,7 @@ export class Matchmaker {
     let selfChatting: Activity | undefined;
     try {
       const startedMs = clock.now().getTime();
-      partnerChatting = await registry.transition(partner.userId, { rev: partnerNow.rev }, { ...stateOf(partnerNow), kind: 'chatting', roomId: room.id, partnerId: caller.userId, startedMs });
+      partnerChatting = await registry.transition(partner.userId, { rev: partnerNow.rev }, { ...withoutWait(stateOf(partnerNow)), kind: 'chatting', roomId: room.id, partnerId: caller.userId, startedMs });
       if (!partnerChatting) {
         // The partner changed meanwhile (left, dropped, taken over): back in line if still waiting.
         await closer.close(room.id, 'disconnected');
@@ -145,17 +237,25 @@ export class Matchmaker {
       return { status: 'waiting', waiting_count: 0 };
     }
 
-    this.announceMatch(room.id, partnerNow.socketId, caller.socketId);
-    return { status: 'matched', room_id: room.id };
+    this.cancelFallback(partner.userId);
+    this.cancelFallback(caller.userId);
+    // An entry a second join of either queued again after it was taken (see `rejoin`) is not left behind.
+    await Promise.all([queue.remove(partner.userId, partnerNow.socketId), queue.remove(caller.userId, caller.socketId)]).catch((err: unknown) =>
+      this.deps.logger.warn({ err }, 'removing leftover queue entries after a match failed'),
+    );
+    const how = common.length > 0 ? { match_type: 'interests' as const, common_interests: common } : { match_type: 'random' as const };
+    this.announceMatch(room.id, partnerNow.socketId, caller.socketId, how);
+    return { status: 'matched', room_id: room.id, ...how };
   }
 
-  private announceMatch(roomId: number, partnerSocketId: string, callerSocketId: string): void {
+  /** Both sides learn the room and how they were paired (the shared interests, if any). */
+  private announceMatch(roomId: number, partnerSocketId: string, callerSocketId: string, how: { match_type: MatchType; common_interests?: string[] }): void {
     const { notifier, logger } = this.deps;
     notifier.joinConversation(partnerSocketId, roomId);
     notifier.joinConversation(callerSocketId, roomId);
-    notifier.toConversation(roomId, 'matched', { room_id: roomId });
-    logger.info({ roomId, matchType: 'random' }, 'matched');
-    this.deps.events.matched('random');
+    notifier.toConversation(roomId, 'matched', { room_id: roomId, ...how });
+    logger.info({ roomId, matchType: how.match_type }, 'matched');
+    this.deps.events.matched(how.match_type);
   }
 
   /** Takes back a match half made: the room is closed and the partner waits again at their place. */
@@ -193,10 +293,12 @@ export class Matchmaker {
    */
   private async putBack(entry: QueueEntry | QueuedEntry, activity: Activity | undefined): Promise<void> {
     const { queue, logger } = this.deps;
+    // The wait's interests and fallback time are the activity's (the entry may have been made without them).
+    const wait = activity ? entryInterests(activity) : {};
     try {
       // A partner taken from the queue goes back to its own place; a caller who never had one, to the end.
-      if ('seq' in entry) await queue.requeue(entry);
-      else await queue.enqueue(entry);
+      if ('seq' in entry) await queue.requeue({ ...entry, ...wait });
+      else await queue.enqueue({ ...entry, ...wait });
       if (activity?.detached) await queue.pause(entry.userId);
       else if (activity?.kind === 'waiting') {
         const caller: Caller = { userId: entry.userId, socketId: activity.socketId, lang: activity.lang, networkHash: activity.networkHash };
@@ -223,4 +325,17 @@ export class Matchmaker {
     await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed wait'));
     await queue.remove(caller.userId, caller.socketId).catch((err: unknown) => logger.warn({ err }, 'could not remove a failed wait from the queue'));
   }
+}
+
+/** The interests and fallback time of a wait, as its queue entry carries them. */
+export function entryInterests(activity: Activity): Pick<QueueEntry, 'interests' | 'fallbackAtMs'> {
+  if (activity.kind !== 'waiting' || !activity.interests?.length) return {};
+  return { interests: activity.interests, fallbackAtMs: activity.fallbackAtMs ?? 0 };
+}
+
+/** A wait's state without what only a wait carries (interests, fallback time), to become a chat. */
+function withoutWait(state: ActivityState): ActivityState {
+  if (state.kind !== 'waiting') return state;
+  const { interests: _interests, fallbackAtMs: _fallbackAtMs, ...rest } = state;
+  return rest;
 }

@@ -36,6 +36,7 @@ const envSchema = z.object({
   REDIS_STREAM_RETENTION_MS: positiveInt.min(1_000).default(60_000),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
+  INTEREST_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   REPORT_WINDOW_MS: positiveInt.default(120_000),
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
   PURGE_INTERVAL_MS: positiveInt.min(1_000).default(3_600_000),
@@ -81,6 +82,10 @@ const envSchema = z.object({
   CHALLENGE_COST: positiveInt.max(1_000_000).default(1_000),
   CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(5_000),
   CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
+  RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN: positiveInt.default(20),
+  KEEP_IN_TOUCH_WINDOW_MS: positiveInt.default(120_000),
+  PRIVATE_HISTORY_MAX_MESSAGES: positiveInt.max(100_000).default(1_000),
+  RATE_RECEIPTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
 
 export interface Config {
@@ -137,6 +142,11 @@ export interface Config {
    * `reconnectGraceMs`.
    */
   readonly closeGraceMs: number;
+  /**
+   * How long somebody with interests waits for a person sharing one before being matched with anyone
+   * (`INTEREST_WAIT_MS`, 0–300,000). Default 10 s; 0 only prefers whoever shares one at the moment of joining.
+   */
+  readonly interestWaitMs: number;
   /**
    * Data lifecycle: conversations that ended more than `retentionDays` ago are purged every
    * `purgeIntervalMs` (default 1 h). Unset `RETENTION_DAYS` keeps everything (the original's behaviour).
@@ -243,6 +253,24 @@ export interface Config {
     /** Challenges one address may fetch per minute. Default 30. */
     readonly requestsPerAddressPerMin: number;
   };
+  /** Private rooms by key, and staying in touch after a chat (src/private/). */
+  readonly privateRooms: {
+    /**
+     * `join_private` attempts one client network may make per minute (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`,
+     * default 20): plenty for people typing a key, hopeless for guessing 80-bit keys.
+     */
+    readonly keyAttemptsPerAddressPerMin: number;
+    /** How long after a chat ended both may still ask to stay in touch (`KEEP_IN_TOUCH_WINDOW_MS`, default 2 min). */
+    readonly keepInTouchWindowMs: number;
+    /** Most earlier messages replayed when two people meet again by a key, the latest ones (`PRIVATE_HISTORY_MAX_MESSAGES`, default 1,000). */
+    readonly historyMaxMessages: number;
+  };
+  /**
+   * Receipts (src/privacy/receipts.ts): requests naming a receipt code — reads and erasures — one client
+   * network may make per minute (`RATE_RECEIPTS_PER_ADDRESS_PER_MIN`, default 30): plenty for a person,
+   * hopeless for guessing 140-bit codes.
+   */
+  readonly receipts: { readonly lookupsPerAddressPerMin: number };
 }
 
 export class ConfigError extends Error {
@@ -289,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
+    interestWaitMs: e.INTEREST_WAIT_MS,
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
     retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS }),
     privacyNoticeFile: e.PRIVACY_FILE,
@@ -339,6 +368,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.CHALLENGE_MAX_ATTEMPTS,
       requestsPerAddressPerMin: e.CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN,
     }),
+    privateRooms: Object.freeze({
+      keyAttemptsPerAddressPerMin: e.RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN,
+      keepInTouchWindowMs: e.KEEP_IN_TOUCH_WINDOW_MS,
+      historyMaxMessages: e.PRIVATE_HISTORY_MAX_MESSAGES,
+    }),
+    receipts: Object.freeze({ lookupsPerAddressPerMin: e.RATE_RECEIPTS_PER_ADDRESS_PER_MIN }),
   });
 }
 

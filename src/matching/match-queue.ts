@@ -5,6 +5,12 @@
  * The queue is a fast index of who may be matched; the activity registry is the truth. Whoever takes a
  * partner confirms it with a compare-and-set on the partner's activity, so an entry left behind by a race
  * is skipped when taken, never matched.
+ *
+ * Interests: an entry may carry up to 10 normalised interests and the time from which it is matched with
+ * anyone (`fallbackAtMs`). Until then it is only taken by, and only takes, somebody sharing at least one
+ * interest; among those, the one sharing the most wins (ties: the longest waiting). An entry without
+ * interests, or past its fallback time, is "open": it is matched with any other open entry, longest
+ * waiting first. Implementations read the time from the Clock they were given, never from the entry.
  */
 
 /** Somebody waiting: the identity and the connection that asked. */
@@ -16,6 +22,13 @@ export interface QueueEntry {
    * queue: blocks are symmetric, so the joiner's own list is enough to skip them.
    */
   avoid?: readonly string[];
+  /** Normalised interests (src/shared/interests.ts), at most 10. None: matched with anyone at once. */
+  interests?: readonly string[];
+  /**
+   * With interests: when (epoch ms) the entry starts being matched with anyone — the end of its wait for
+   * a shared interest. At or before now (or absent): with anyone already (the wait ended, or was widened).
+   */
+  fallbackAtMs?: number;
 }
 
 /** An entry taken from the queue, with its place (lower `seq` = waiting longer), to put it back there. */
@@ -27,12 +40,19 @@ export type JoinOutcome = { kind: 'matched'; partner: QueuedEntry } | { kind: 'w
 
 export interface MatchQueue {
   /**
-   * Atomically takes the longest-waiting other user who is not paused nor in `entry.avoid`, or — nobody suitable — queues
-   * `entry`. A user already queued keeps their place (and is no longer paused). `waitingCount` is the
-   * number of other people queued.
+   * Atomically takes the best other user who is not paused nor in `entry.avoid` — the one sharing the
+   * most interests, else (both open) the longest-waiting open one — or, nobody suitable, queues `entry`.
+   * A user already queued keeps their place (and is no longer paused), with the entry's interests and
+   * fallback time. `waitingCount` is the number of other people queued.
    */
   joinOrMatch(entry: QueueEntry): Promise<JoinOutcome>;
-  /** Queues `entry` without matching: a user already queued keeps their place. */
+  /**
+   * The same choice for somebody who is queued already (their fallback time has come, or they widened
+   * their search): undefined, and nothing done, if they are no longer queued (taken meanwhile), so a
+   * timer firing late can never queue or match anybody twice.
+   */
+  matchQueued(entry: QueueEntry): Promise<JoinOutcome | undefined>;
+  /** Queues `entry` (with its interests) without matching: a user already queued keeps their place. */
   enqueue(entry: QueueEntry): Promise<void>;
   /** Puts a taken entry back at its place (its match fell through), unless that user is queued again already. */
   requeue(entry: QueuedEntry): Promise<void>;

@@ -9,16 +9,21 @@ import { ErrorCode, isAppError } from '../errors.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { IdentitySigner } from '../identity.js';
 import { errorText } from '../shared/codes.js';
+import { normalizeInterests } from '../shared/interests.js';
 import type { BotChallenge } from '../door/bot-challenge.js';
 import { challengeMiddleware } from '../door/challenge-handshake.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { RulesGate } from '../door/rules.js';
-import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload } from '../shared/protocol.js';
+import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, reportPayload, sendMessagePayload, typingPayload } from '../shared/protocol.js';
+import type { Clock } from '../clock.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
+import { privateRoomListeners, type PrivateGatewayDeps } from './private-gateway.js';
 import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
+import { SocketNotifier } from './socket-notifier.js';
+import { quietly, TypingRelay } from './typing-relay.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -33,6 +38,10 @@ export interface GatewayDeps {
   connectionLimits: ConnectionLimits;
   addressOf: (req: IncomingMessage) => string;
   logger: Logger;
+  /** Private rooms and staying in touch: `create_private`, `join_private`, `keep_in_touch`. */
+  privateRooms: PrivateGatewayDeps;
+  /** Time for the per-connection budgets (typing). */
+  clock: Clock;
   /** Where every answer is counted (metrics). */
   events: Pick<AppEvents, 'answered'>;
 }
@@ -60,19 +69,21 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
+  const typing = new TypingRelay(new SocketNotifier(io), deps.clock);
   // One listener per event for the whole server, called with the socket as `this`.
   const listeners: Array<[string, SocketListener]> = [
     [
       'join_queue',
-      eventListener(context, 'join_queue', joinQueueArgs, async (socket) => {
+      eventListener(context, 'join_queue', joinQueueArgs, async (socket, payload) => {
         moderation.assertMayJoin(socket.data.userId, socket.data.address);
         await deps.rules.assertAccepted(socket.data.userId);
         await deps.challenge.checkJoin(socket.data.userId, socket.data.address);
         await flood.checkJoin(actorOf(socket));
-        return chat.joinQueue({ ...callerOf(socket), networkHash: socket.data.address });
+        return chat.joinQueue({ ...callerOf(socket), networkHash: socket.data.address }, normalizeInterests(payload?.interests ?? []));
       }),
     ],
     ['leave_queue', eventListener(context, 'leave_queue', emptyArgs, (socket) => chat.leaveQueue(callerOf(socket)))],
+    ['widen_search', eventListener(context, 'widen_search', emptyArgs, (socket) => chat.widenSearch(callerOf(socket)))],
     [
       'send_message',
       eventListener(context, 'send_message', sendMessagePayload, async (socket, payload) => {
@@ -107,6 +118,9 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         return { blocked: true as const };
       }),
     ],
+    // "Stranger is typing": to the partner the server knows, never stored; refusals without an ack are dropped.
+    ['typing', quietly(eventListener(context, 'typing', typingPayload, async (socket, payload) => typing.relay(socket, payload)))],
+    ...privateRoomListeners(context, deps.privateRooms),
     [
       'disconnect',
       function onDisconnect(this: ChatSocket, reason: unknown) {

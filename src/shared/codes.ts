@@ -5,6 +5,7 @@
 export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
   NOT_IN_CHAT: 'NOT_IN_CHAT',
+  NOT_WAITING: 'NOT_WAITING',
   ALREADY_CHATTING: 'ALREADY_CHATTING',
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
   EMPTY_MESSAGE: 'EMPTY_MESSAGE',
@@ -20,6 +21,7 @@ export const ErrorCode = {
   CHALLENGE_REQUIRED: 'CHALLENGE_REQUIRED',
   BLOCKED_CONTENT: 'BLOCKED_CONTENT',
   RULES_NOT_ACCEPTED: 'RULES_NOT_ACCEPTED',
+  KEEP_IN_TOUCH_CLOSED: 'KEEP_IN_TOUCH_CLOSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -40,6 +42,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
   'zh-CN': {
     INVALID_PAYLOAD: '请求格式无效',
     NOT_IN_CHAT: '你当前不在聊天中',
+    NOT_WAITING: '你当前不在等待匹配',
     ALREADY_CHATTING: '你已在另一个窗口中匹配或聊天',
     MESSAGE_TOO_LONG: '消息长度不能超过500字',
     EMPTY_MESSAGE: '消息不能为空',
@@ -55,10 +58,12 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     CHALLENGE_REQUIRED: '请先完成人机验证',
     BLOCKED_CONTENT: '这条消息违反了聊天规则，没有发送',
     RULES_NOT_ACCEPTED: '请先阅读并同意聊天规则',
+    KEEP_IN_TOUCH_CLOSED: '聊天结束太久，已无法保持联系',
   },
   en: {
     INVALID_PAYLOAD: 'Invalid request',
     NOT_IN_CHAT: 'You are not in a chat',
+    NOT_WAITING: 'You are not waiting for a match',
     ALREADY_CHATTING: 'You are already waiting or chatting in another tab',
     MESSAGE_TOO_LONG: 'Messages can be at most 500 characters',
     EMPTY_MESSAGE: 'Message cannot be empty',
@@ -74,6 +79,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     CHALLENGE_REQUIRED: 'Please complete the quick bot check first',
     BLOCKED_CONTENT: 'This message breaks the chat rules and was not sent',
     RULES_NOT_ACCEPTED: 'Please read and accept the chat rules first',
+    KEEP_IN_TOUCH_CLOSED: 'This chat ended too long ago to stay in touch',
   },
 };
 

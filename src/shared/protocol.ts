@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './codes.js';
+import { MAX_INTEREST_INPUT_CHARS, MAX_INTERESTS } from './interests.js';
 import { MAX_CID_CHARS, isStorableText } from './limits.js';
 
 /** A string the database can keep exactly as sent (no NUL, no lone surrogate): anything else is INVALID_PAYLOAD. */
@@ -18,10 +19,13 @@ export type EndReason = (typeof END_REASONS)[number];
 
 // ---- client → server payloads (validated at the edge) ----
 
-/** `join_queue`: nothing, or an object reserved for matching preferences. */
+/**
+ * `join_queue`: nothing, or interests as typed (at most 10, each 1–32 characters). The server normalises
+ * them (src/shared/interests.ts: case, width, punctuation, Chinese text cut into words, duplicates).
+ */
 export const joinQueuePayload = z
   .strictObject({
-    interests: z.array(text().min(1).max(32)).max(10).optional(),
+    interests: z.array(text().min(1).max(MAX_INTEREST_INPUT_CHARS)).max(MAX_INTERESTS).optional(),
   })
   .optional();
 export type JoinQueuePayload = z.infer<typeof joinQueuePayload>;
@@ -61,6 +65,17 @@ export type ReportPayload = z.infer<typeof reportPayload>;
 export const blockPayload = z.strictObject({ room_id: z.number().int().positive().optional() }).optional();
 export type BlockPayload = z.infer<typeof blockPayload>;
 
+/**
+ * `join_private`: enters the private room of a key (as shared by its creator, or given by `contact_key`).
+ * Case, spaces and dashes do not matter; a key that cannot be one is simply not found.
+ */
+export const joinPrivatePayload = z.strictObject({ key: text().min(1).max(64) });
+export type JoinPrivatePayload = z.infer<typeof joinPrivatePayload>;
+
+/** `keep_in_touch`: the chat `room_id` (default: the current or last one), during it or shortly after. */
+export const keepInTouchPayload = z.strictObject({ room_id: z.number().int().positive().optional() }).optional();
+export type KeepInTouchPayload = z.infer<typeof keepInTouchPayload>;
+
 /** Events that carry no payload accept none (or an empty object). */
 export const emptyPayload = z.strictObject({}).optional();
 
@@ -90,11 +105,26 @@ export interface SessionPayload {
 export interface WaitingPayload {
   message: string;
   waiting_count: number;
+  /** Waiting in a private room (for its other person), not in the queue. */
+  private?: true;
+  /** The person's interests as matching uses them (normalised); absent without interests. */
+  interests?: string[];
+  /**
+   * With interests, while the wait for somebody sharing one lasts: when it ends and anyone may be
+   * matched (ISO 8601 in the configured zone). Absent once anyone may be (the time passed, or `widen_search`).
+   */
+  fallback_at?: string;
 }
+/** How two people were paired: by chance, by shared interests, or in a private room (by its key). */
+export type MatchType = 'random' | 'interests' | 'private';
 export interface MatchedPayload {
   room_id: number;
   /** Present when a reconnecting client is put back into its chat (missed messages follow). */
   resumed?: true;
+  /** How the two were paired (`private`: by a key; the earlier conversation follows as `room_history`). */
+  match_type?: MatchType;
+  /** With `match_type: 'interests'`: the interests both have (normalised). */
+  common_interests?: string[];
 }
 export interface ChatMessage {
   id: number;
@@ -149,9 +179,33 @@ export interface NoticePayload {
   message: string;
   hotlines?: Hotline[];
 }
+/**
+ * `receipt`: sent to each side when a chat ends (whatever ended it). The code opens that side's copy of
+ * the conversation from any browser — download it, or erase one's own messages (`/my`).
+ */
+export interface ReceiptPayload {
+  room_id: number;
+  /** 28 characters of Crockford base32 in groups of four (`ABCD-EFGH-…`): 140 bits, unguessable. */
+  code: string;
+}
 /** `partner_typing`: the partner started or stopped typing (a page hides it after a few seconds without news too). */
 export interface PartnerTypingPayload {
   typing: boolean;
+}
+/**
+ * `room_history`: after `matched {match_type: 'private'}`, the earlier messages of the conversations held
+ * under the room's key (the latest ones, in order), a page per event. `room_id` is the chat going on.
+ */
+export interface RoomHistoryPayload {
+  room_id: number;
+  messages: ChatMessage[];
+}
+/**
+ * `contact_key`: both people of a chat asked to stay in touch; the same key goes to both, and
+ * `join_private {key}` reunites them later. It tells neither anything else about the other.
+ */
+export interface ContactKeyPayload {
+  key: string;
 }
 export interface ErrorPayload {
   code: ErrorCode;
@@ -167,23 +221,33 @@ export type AckError = { ok: false } & ErrorPayload;
 export type AckResponse<T extends object = object> = AckOk<T> | AckError;
 export type Ack<T extends object = object> = (response: AckResponse<T>) => void;
 
-export type JoinQueueResult = { status: 'waiting'; waiting_count: number } | { status: 'matched'; room_id: number };
+export type JoinQueueResult =
+  | ({ status: 'waiting'; waiting_count: number } & Pick<WaitingPayload, 'interests' | 'fallback_at'>)
+  | ({ status: 'matched'; room_id: number } & Pick<MatchedPayload, 'match_type' | 'common_interests'>);
 export type SendMessageResult = { message: ChatMessage };
 export type LeaveRoomResult = { room_id: number | null };
 export type ReportResult = { report_id: number };
 export type BlockResult = { blocked: true };
 export type AcceptRulesResult = { rules_version: string };
+/** A new private room's key (16 characters in groups of four), to share; the creator now waits in it. */
+export type CreatePrivateResult = { key: string };
+export type JoinPrivateResult = { status: 'waiting' } | { status: 'matched'; room_id: number };
 
 // ---- event maps (Socket.IO generics) ----
 
 export interface ClientToServerEvents {
   join_queue: (payload?: JoinQueuePayload, ack?: Ack<JoinQueueResult>) => void;
   leave_queue: (payload?: Record<string, never>, ack?: Ack) => void;
+  /** A waiting person with interests stops waiting for a shared one: matched with anyone from now on. */
+  widen_search: (payload?: Record<string, never>, ack?: Ack<JoinQueueResult>) => void;
   send_message: (payload: SendMessagePayload, ack?: Ack<SendMessageResult>) => void;
   leave_room_event: (payload?: Record<string, never>, ack?: Ack<LeaveRoomResult>) => void;
   report: (payload: ReportPayload, ack?: Ack<ReportResult>) => void;
   block: (payload?: BlockPayload, ack?: Ack<BlockResult>) => void;
   accept_rules: (payload: AcceptRulesPayload, ack?: Ack<AcceptRulesResult>) => void;
+  create_private: (payload?: Record<string, never>, ack?: Ack<CreatePrivateResult>) => void;
+  join_private: (payload: JoinPrivatePayload, ack?: Ack<JoinPrivateResult>) => void;
+  keep_in_touch: (payload?: KeepInTouchPayload, ack?: Ack) => void;
   typing: (payload: TypingPayload, ack?: Ack) => void;
 }
 
@@ -199,6 +263,9 @@ export interface ServerToClientEvents {
   server_shutdown: (payload: ServerShutdownPayload) => void;
   sanction: (payload: SanctionPayload) => void;
   notice: (payload: NoticePayload) => void;
+  room_history: (payload: RoomHistoryPayload) => void;
+  contact_key: (payload: ContactKeyPayload) => void;
+  receipt: (payload: ReceiptPayload) => void;
   partner_typing: (payload: PartnerTypingPayload) => void;
   error: (payload: ErrorPayload) => void;
 }

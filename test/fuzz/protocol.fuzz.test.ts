@@ -22,13 +22,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-const EVENTS = ['join_queue', 'leave_queue', 'send_message', 'leave_room_event', 'session', 'matched', 'error', 'disconnect_me', '__proto__', 'constructor'];
+const EVENTS = ['join_queue', 'leave_queue', 'widen_search', 'send_message', 'leave_room_event', 'session', 'matched', 'error', 'disconnect_me', '__proto__', 'constructor'];
 
 const payload = fc.oneof(
   fc.anything({ maxDepth: 3 }),
   fc.record({ content: fc.oneof(fc.string({ maxLength: 600 }), fc.string({ unit: 'grapheme', maxLength: 520 }), fc.anything()) }, { requiredKeys: [] }),
   fc.record({ content: fc.string(), cid: fc.oneof(fc.string({ maxLength: 80 }), fc.integer()) }),
   fc.record({ interests: fc.anything() }),
+  fc.record({ interests: fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('电影', '喜欢看电影和打篮球', 'Music')), { maxLength: 12 }) }),
   fc.constant(undefined),
   fc.constant(null),
 );
@@ -50,7 +51,7 @@ async function perform(sockets: TestSocket[], step: Step): Promise<void> {
     return;
   }
   if (!socket.connected) return;
-  const known = ['join_queue', 'leave_queue', 'send_message', 'leave_room_event'].includes(step.event);
+  const known = ['join_queue', 'leave_queue', 'widen_search', 'send_message', 'leave_room_event'].includes(step.event);
   // Unknown events are ignored by design, so an ack for them would only wait for its timeout.
   if (step.withAck && known) {
     const answer = await (socket.timeout(3_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> })

@@ -6,7 +6,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.js';
-import { buildSeams, type BuiltSeams } from '../../src/composition.js';
+import type { Clock } from '../../src/clock.js';
+import { buildSeams, type BuiltSeams, type SeamOptions } from '../../src/composition.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 import { openTestDatabase, silentLogger, tempDir } from './database.js';
@@ -20,10 +21,20 @@ export interface InProcessInstance {
 
 export interface InProcessCluster {
   instances: InProcessInstance[];
+  /** The PostgreSQL database the instances share. */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
-export async function startInProcessCluster(count: number, overrides: Partial<Config> = {}): Promise<InProcessCluster> {
+/**
+ * `replace(i)`: parts instance `i` uses instead of those the composition builds (e.g. a seam a race test
+ * holds); `clock`: one clock every instance reads (a ManualClock moves them all).
+ */
+export async function startInProcessCluster(
+  count: number,
+  overrides: Partial<Config> = {},
+  options: { replace?: (index: number) => SeamOptions['replace']; clock?: Clock } = {},
+): Promise<InProcessCluster> {
   if (!testRedisUrl) throw new Error('TEST_REDIS_URL is not set');
   const db = await openTestDatabase('postgres');
   await db.database.close();
@@ -47,15 +58,16 @@ export async function startInProcessCluster(count: number, overrides: Partial<Co
   const instances: InProcessInstance[] = [];
   for (let i = 0; i < count; i++) {
     const database = await openPostgresDatabase({ url: db.url!, poolMax: 4, logger: silentLogger });
-    const seams = await buildSeams({ config, database, logger: silentLogger });
+    const seams = await buildSeams({ config, database, logger: silentLogger, replace: options.replace?.(i), clock: options.clock });
     built.push(seams);
-    const app = await createApp(config, { database, seams: seams.seams, logger: silentLogger });
+    const app = await createApp(config, { database, seams: seams.seams, logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
     await seams.started(app);
     await app.fastify.listen({ port: 0, host: '127.0.0.1' });
     instances.push({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, app });
   }
   return {
     instances,
+    databaseUrl: db.url!,
     async close() {
       for (const [i, instance] of instances.entries()) {
         await instance.app.close();

@@ -170,3 +170,42 @@ describe('resuming never leaves a chat without an owner', () => {
     expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: true });
   });
 });
+
+describe('a second join while waiting does not leave a queue entry behind', () => {
+  it('pressed again while a match for the person is being made: matched once, nobody left in the queue', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const aMatched = received(a.socket, 'matched');
+    const b = await client();
+    // b has taken a from the queue and is creating their room...
+    const creating = repository.hold('createRooms');
+    const bAck = joinAck(b.socket);
+    await creating.reached;
+    // ...when a presses start again: their entry is queued again (the match has not reached them yet).
+    expect(await joinAck(a.socket)).toMatchObject({ ok: true, status: 'waiting' });
+    creating.release();
+    expect(await bAck).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(aMatched).toHaveLength(1));
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
+  });
+
+  it('pressed again just before being matched, and queued after it: the ack says matched and the entry goes', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const aMatched = received(a.socket, 'matched');
+    const aWaiting = received(a.socket, 'waiting');
+    // a's second join has read "waiting" and stops there...
+    const reading = registry.hold('get', { when: (userId: string) => userId === a.session.user_id, at: 'after' });
+    const again = joinAck(a.socket);
+    await reading.reached;
+    // ...while b pairs with a completely.
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(aMatched).toHaveLength(1));
+    reading.release();
+    expect(await again).toMatchObject({ ok: true, status: 'matched', room_id: aMatched[0]!.room_id });
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
+    // Told once that they wait (the first join), never again after the match.
+    expect(aWaiting).toHaveLength(1);
+  });
+});

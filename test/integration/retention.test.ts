@@ -59,7 +59,7 @@ describe.each(engines)('retention on %s', (engine) => {
     await opened?.drop();
   });
   afterEach(async () => {
-    await database.query('TRUNCATE purge_runs, receipts, strikes, sanctions, reports, held_messages, messages, chat_rooms RESTART IDENTITY');
+    await database.query('TRUNCATE purge_runs, receipts, strikes, sanctions, reports, held_messages, messages, chat_rooms RESTART IDENTITY CASCADE');
   });
 
   const job = (clock: ManualClock, db = database, intervalMs = HOUR) =>

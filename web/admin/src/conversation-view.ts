@@ -1,8 +1,9 @@
 /**
  * One conversation: who took part, when, and its messages with their side and time, a page at a time
- * ("load more" reads the next page), with a button to sanction either person. Text stays text.
+ * ("load more" reads the next page), with a button to sanction either person and one to erase
+ * messages. Text stays text; erased messages show their marker.
  */
-import type { Conversation } from '../../../src/admin/rooms-query.js';
+import type { Conversation, RoomSummary } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
@@ -18,6 +19,8 @@ export function createConversationView(
   onError: (error: unknown) => void,
   /** Opens the sanction form for one of the two people. */
   sanction: (userId: string, opener: HTMLElement) => void,
+  /** Opens the erase form for this conversation (or its people's). */
+  erase: (room: RoomSummary, opener: HTMLElement) => void,
 ): ConversationView {
   const title = byTestId('room-title', HTMLElement, root);
   const meta = byTestId('room-meta', HTMLElement, root);
@@ -53,7 +56,12 @@ export function createConversationView(
       ...metaItem('status', room.is_active ? t('statusActive') : t('statusClosed')),
       ...metaItem('messageCount', String(room.message_count)),
     );
-    actions.replaceChildren(sanctionButton('user1', room.user1_id), sanctionButton('user2', room.user2_id));
+    const eraseButton = element('button', 'btn btn-danger', t('eraseButton'));
+    eraseButton.type = 'button';
+    eraseButton.dataset['testid'] = 'erase-room';
+    eraseButton.setAttribute('aria-haspopup', 'dialog');
+    eraseButton.addEventListener('click', () => erase(room, eraseButton));
+    actions.replaceChildren(sanctionButton('user1', room.user1_id), sanctionButton('user2', room.user2_id), eraseButton);
     empty.hidden = messages.length > 0;
     more.hidden = !shown.next_cursor;
   }

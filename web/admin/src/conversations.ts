@@ -28,6 +28,7 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
   );
   const exportCsv = byTestId('export-csv', HTMLAnchorElement, root);
   const exportJson = byTestId('export-json', HTMLAnchorElement, root);
+  const pseudonymize = byTestId('export-pseudonymize', HTMLInputElement, root);
   let filters = new URLSearchParams();
   let page: RoomPage | undefined;
 
@@ -70,10 +71,19 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
     body.replaceChildren(...(page?.rooms ?? []).map(row));
     empty.hidden = (page?.rooms.length ?? 0) > 0;
     pager.render(page?.next_cursor);
-    const query = filters.toString();
+    renderExportLinks();
+  }
+
+  /** The exports follow the filters in force and, when ticked, ask for pseudonyms instead of user IDs. */
+  function renderExportLinks(): void {
+    const params = new URLSearchParams(filters);
+    if (pseudonymize.checked) params.set('pseudonymize', '1');
+    const query = params.toString();
     exportCsv.href = `/admin/export.csv${query ? `?${query}` : ''}`;
     exportJson.href = `/admin/export.json${query ? `?${query}` : ''}`;
   }
+
+  pseudonymize.addEventListener('change', renderExportLinks);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

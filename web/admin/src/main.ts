@@ -10,6 +10,7 @@ import { createConfirm } from './confirm-dialog.js';
 import { createConversationView } from './conversation-view.js';
 import { createConversations } from './conversations.js';
 import { createDashboard } from './dashboard.js';
+import { createEraseDialog } from './erase-dialog.js';
 import { byTestId, showToast } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
 import { createReportView } from './report-view.js';
@@ -40,7 +41,17 @@ const sanctionDialog = createSanctionDialog(byTestId('sanction-dialog', HTMLDial
 });
 const reportView = createReportView(view('report'), { confirm, sanctionDialog, toast: say, onError: reportError });
 const conversations = createConversations(view('rooms'), (id) => window.location.assign(`#room/${id}`), reportError);
-const conversation = createConversationView(view('room'), reportError, (userId, opener) => sanctionDialog.open(userId, opener));
+const eraseDialog = createEraseDialog(byTestId('erase-dialog', HTMLDialogElement), confirm, (summary) => {
+  say(summary);
+  // The conversation shows its markers at once.
+  if (current === 'room') route();
+});
+const conversation = createConversationView(
+  view('room'),
+  reportError,
+  (userId, opener) => sanctionDialog.open(userId, opener),
+  (room, opener) => eraseDialog.open(room, opener),
+);
 const audit = createAuditView(view('audit'), reportError);
 
 /** Which tab a view belongs to. */

@@ -1,4 +1,7 @@
-/** One message of a conversation as the admin pages show it: side, sender, time, text (always as text). */
+/**
+ * One message of a conversation as the admin pages show it: side, sender, time, text (always as text);
+ * an erased message shows a marker (by whom, when) instead of its text, which is gone.
+ */
 import type { ConversationMessage } from '../../../src/admin/rooms-query.js';
 import { element, plainTime } from './dom.js';
 import { t } from './i18n.js';
@@ -17,8 +20,16 @@ export function messageItem(m: ConversationMessage, options: { reported?: boolea
     badge.dataset['testid'] = 'reported-badge';
     head.append(badge);
   }
+  if (m.erased_at) {
+    li.classList.add('message-erased');
+    li.dataset['erased'] = m.erased_by ?? 'sender';
+    const badge = element('span', 'badge', t('erasedBadge'));
+    badge.dataset['testid'] = 'erased-badge';
+    head.append(badge);
+  }
   head.append(element('time', 'message-time', plainTime(m.timestamp)));
-  const text = element('p', 'message-text', m.content);
+  const shown = m.erased_at ? t(m.erased_by === 'admin' ? 'erasedByAdmin' : 'erasedBySender', { n: plainTime(m.erased_at) }) : m.content;
+  const text = element('p', 'message-text', shown);
   text.dataset['testid'] = 'message-text';
   li.append(head, text);
   return li;

@@ -1,0 +1,72 @@
+/**
+ * Erasure from the back office: `DELETE /admin/api/rooms/:id` empties every message of an ended
+ * conversation, `DELETE /admin/api/users/:id/rooms` every ended conversation one identity took part in.
+ * Both need a reason in the body (`{reason, force?}`); a conversation with an open report is evidence and
+ * is refused (409 `report_open`; skipped, for an identity) unless `force: true`. Messages stay as markers
+ * (erased by `admin`, and when); those a sender erased earlier keep their own marker. Every erasure is
+ * audited with who and why. Registered behind the session guard and the cross-site check.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ConversationErasure } from '../privacy/erasure.js';
+import { formatIso } from '../shared/time.js';
+import type { AdminContext } from './context.js';
+import { parseQuery, roomIdSchema } from './filters.js';
+import { sendError } from './http-errors.js';
+import { ADMIN_ACTOR } from './routes-safety.js';
+
+/** Longest reason for an erasure, in characters. */
+export const MAX_ERASURE_REASON_CHARS = 500;
+
+const erasureBodySchema = z.strictObject({
+  reason: z.string().trim().min(1, 'a reason is required').max(MAX_ERASURE_REASON_CHARS),
+  /** Erase even a conversation with an open report (it is evidence: only on purpose). */
+  force: z.boolean().optional(),
+});
+
+const userParamsSchema = z.object({ id: z.string().trim().min(1).max(64) });
+
+export async function registerErasureRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const erasure = new ConversationErasure(ctx.database);
+
+  app.delete('/api/rooms/:id', async (request, reply) => {
+    const params = parseQuery(roomIdSchema, request.params);
+    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    const body = parseQuery(erasureBodySchema, request.body, 'body');
+    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    const { id } = params.value;
+    const { reason, force = false } = body.value;
+    const at = ctx.clock.now();
+    const outcome = await erasure.eraseRoom(id, at, force);
+    if (outcome.status === 'not_found') return sendError(reply, 404, 'not_found', `No conversation ${id}`);
+    if (outcome.status === 'active') return sendError(reply, 409, 'conflict', `Conversation ${id} is still going on`);
+    if (outcome.status === 'report_open') {
+      return sendError(reply, 409, 'report_open', `Conversation ${id} has ${outcome.openReports} open report(s): decide them first, or erase with force`);
+    }
+    await ctx.audit.record({
+      action: 'erase_room',
+      clientAddress: request.ip,
+      detail: { room_id: id, who: ADMIN_ACTOR, why: reason, messages: outcome.messages, ...(outcome.openReports > 0 ? { forced: true, open_reports: outcome.openReports } : {}) },
+    });
+    return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
+  });
+
+  app.delete('/api/users/:id/rooms', async (request, reply) => {
+    const params = parseQuery(userParamsSchema, request.params);
+    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    const body = parseQuery(erasureBodySchema, request.body, 'body');
+    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    const userId = params.value.id;
+    const { reason, force = false } = body.value;
+    const at = ctx.clock.now();
+    const result = await erasure.eraseUserRooms(userId, at, force);
+    if (!result) return sendError(reply, 404, 'not_found', `User ${userId} has never been in a conversation`);
+    const skipped = result.skipped.map((s) => ({ room_id: s.roomId, reason: s.reason }));
+    await ctx.audit.record({
+      action: 'erase_user_rooms',
+      clientAddress: request.ip,
+      detail: { user_id: userId, who: ADMIN_ACTOR, why: reason, rooms: result.rooms, messages: result.messages, skipped, ...(force ? { forced: true } : {}) },
+    });
+    return { user_id: userId, rooms: result.rooms, erased: result.messages, skipped, erased_at: formatIso(at, ctx.timezone) };
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Receipts over HTTP, for anyone holding a code — from any browser, no identity cookie needed:
+ * - `GET /api/receipts/:code` — the holder's copy of that conversation as JSON (`?format=txt`: a text
+ *   transcript to download; `?download=1`: the JSON as a file too; `?lang=en` for the transcript's labels);
+ * - `POST /api/receipts/:code/erase` — empties the holder's own messages in it (kept as markers), refused
+ *   with 409 while a report on it is open; same-origin only; recorded in the admin audit log;
+ * - `GET /api/my/chats` — for the identity cookie: its chats of the last 30 days with their codes;
+ * - `GET /my` — the page for all this (web/my.html).
+ * Every request naming a code costs a token of its client network's budget (429 with Retry-After beyond
+ * it), taken before anything is looked up; an unknown code and a malformed one both answer 404, which
+ * says nothing about whether the conversation exists. Answers are never cached.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AuditLog } from '../admin/audit-log.js';
+import type { Clock } from '../clock.js';
+import { IDENTITY_COOKIE, type IdentitySigner } from '../identity.js';
+import { canonicalCode, groupCode } from '../privacy/receipt-codes.js';
+import type { ConversationErasure } from '../privacy/erasure.js';
+import type { ReceiptBook, ReceiptHolder } from '../privacy/receipts.js';
+import { readTranscript, transcriptText } from '../privacy/transcript.js';
+import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
+import { isOriginAllowed, type OriginPolicy } from '../realtime/origin-check.js';
+import { parseLang } from '../shared/codes.js';
+import { formatIso } from '../shared/time.js';
+import type { Database } from '../storage/database.js';
+
+export interface ReceiptRoutesOptions {
+  database: Database;
+  receipts: ReceiptBook;
+  erasure: ConversationErasure;
+  /** The admin audit log; its client addresses are already network HMACs here. */
+  audit: AuditLog;
+  signer: IdentitySigner;
+  limiter: RateLimiter;
+  /** Requests naming a receipt code, per client network and minute. */
+  lookupsPerAddressPerMin: number;
+  originPolicy: OriginPolicy;
+  /** The client network a request comes from, as its HMAC. */
+  addressOf: (request: FastifyRequest) => string;
+  timezone: string;
+  clock: Clock;
+  /** The built pages (`my.html`); without them `/my` is not served. */
+  webDir: string;
+}
+
+/** Why an erasure was made, as the audit log records it for a receipt holder. */
+export const SELF_ERASURE_REASON = 'self-service erasure';
+
+type ReceiptErrorCode = 'NOT_FOUND' | 'RATE_LIMITED' | 'REPORT_OPEN' | 'CROSS_SITE' | 'INVALID_REQUEST';
+
+const codeParams = z.object({ code: z.string().max(100) });
+const readQuery = z.object({
+  format: z.enum(['json', 'txt']).default('json'),
+  download: z.enum(['0', '1']).optional(),
+  lang: z.string().max(16).optional(),
+});
+
+export async function registerReceiptRoutes(app: FastifyInstance, options: ReceiptRoutesOptions): Promise<void> {
+  const { receipts, erasure, audit, timezone, clock } = options;
+  const rule: RateRule = { capacity: options.lookupsPerAddressPerMin, perSecond: options.lookupsPerAddressPerMin / 60 };
+
+  const fail = (reply: FastifyReply, status: number, code: ReceiptErrorCode, message: string, retryAfterS?: number) => {
+    if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+    return reply.code(status).send({ code, error: message });
+  };
+
+  /** Takes a token, then finds the receipt; answers the request itself (and returns undefined) otherwise. */
+  async function holderOf(request: FastifyRequest, reply: FastifyReply): Promise<(ReceiptHolder & { code: string }) | undefined> {
+    void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    const taken = await options.limiter.take(`rc:a:${options.addressOf(request)}`, rule);
+    if (!taken.allowed) {
+      void fail(reply, 429, 'RATE_LIMITED', 'too many receipt lookups from this network', Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
+      return undefined;
+    }
+    const params = codeParams.safeParse(request.params);
+    const canonical = params.success ? canonicalCode(params.data.code) : undefined;
+    const holder = canonical === undefined ? undefined : await receipts.find(canonical);
+    if (!holder || canonical === undefined) {
+      void fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
+      return undefined;
+    }
+    return { ...holder, code: groupCode(canonical) };
+  }
+
+  app.get('/api/receipts/:code', async (request, reply) => {
+    const query = readQuery.safeParse(request.query);
+    if (!query.success) return fail(reply.header('cache-control', 'no-store'), 400, 'INVALID_REQUEST', 'format must be json or txt');
+    const holder = await holderOf(request, reply);
+    if (!holder) return reply;
+    const transcript = await readTranscript(options.database, holder, timezone);
+    if (!transcript) return fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
+    const fileName = `chat-${transcript.room_id}`;
+    if (query.data.format === 'txt') {
+      const lang = parseLang(query.data.lang ?? request.headers['accept-language']?.split(',')[0]);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName}.txt"`)
+        .send(transcriptText(transcript, lang));
+    }
+    if (query.data.download === '1') void reply.header('content-disposition', `attachment; filename="${fileName}.json"`);
+    return transcript;
+  });
+
+  app.post('/api/receipts/:code/erase', async (request, reply) => {
+    // A page of another site must never erase with a code it got hold of, nor make the visitor's browser do it.
+    if (!isOriginAllowed(request.raw, options.originPolicy)) return fail(reply.header('cache-control', 'no-store'), 403, 'CROSS_SITE', 'cross-site request refused');
+    const holder = await holderOf(request, reply);
+    if (!holder) return reply;
+    const at = clock.now();
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at);
+    if (outcome.status === 'not_found') return fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
+    if (outcome.status !== 'erased') {
+      return fail(reply, 409, 'REPORT_OPEN', 'this conversation is under review and cannot be erased now; try again later');
+    }
+    await audit.record({
+      action: 'erase_own',
+      clientAddress: options.addressOf(request),
+      detail: { room_id: holder.roomId, who: holder.userId, why: SELF_ERASURE_REASON, messages: outcome.messages },
+    });
+    return { room_id: holder.roomId, erased: outcome.messages, erased_at: formatIso(at, timezone) };
+  });
+
+  app.get('/api/my/chats', async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    if (!isOriginAllowed(request.raw, options.originPolicy)) return fail(reply, 403, 'CROSS_SITE', 'cross-site request refused');
+    const userId = options.signer.verify(request.cookies[IDENTITY_COOKIE]);
+    if (userId === undefined) return { user_id: null, chats: [] };
+    const chats = await receipts.recentChats(userId);
+    return {
+      user_id: userId,
+      chats: chats.map((c) => ({
+        room_id: c.roomId,
+        code: c.code,
+        started_at: formatIso(c.createdAt, timezone),
+        ended_at: formatIso(c.endedAt, timezone),
+        end_reason: c.endReason,
+        message_count: c.messageCount,
+      })),
+    };
+  });
+
+  if (existsSync(join(options.webDir, 'my.html'))) {
+    app.get('/my', async (_request, reply) => reply.sendFile('my.html'));
+  }
+}
+
+/** `GET /api/my/chats`: one chat of the identity. */
+export interface MyChat {
+  room_id: number;
+  code: string;
+  started_at: string;
+  ended_at: string;
+  end_reason: string | null;
+  message_count: number;
+}

@@ -1,0 +1,97 @@
+/**
+ * Erasing conversations: a message's text is emptied and the message kept as a marker — when and by whom
+ * (`sender` through a receipt, or `admin`) — so both sides' views and the exports show that something
+ * was said and erased, never what. A conversation with an open report is evidence: it is not erased
+ * (an admin may force it). Each erasure is one statement that checks for an open report and erases
+ * together, so a decision cannot slip in between the two. Messages the content policy refused (held for
+ * the moderators, never delivered, so nobody's view shows them) go with the rest: they are deleted.
+ */
+import type { Database } from '../storage/database.js';
+
+export type ErasedBy = 'sender' | 'admin';
+
+/** What an erasure did: how many messages it emptied, or that an open report (or a live chat) stopped it. */
+export type ErasureOutcome =
+  | { status: 'erased'; messages: number; openReports: number }
+  | { status: 'report_open'; openReports: number }
+  | { status: 'active' }
+  | { status: 'not_found' };
+
+/** Erasing every conversation of one identity: what was erased and what was left, and why. */
+export interface UserErasure {
+  rooms: number[];
+  messages: number;
+  skipped: { roomId: number; reason: 'report_open' | 'active' }[];
+}
+
+interface EraseRow {
+  found: boolean;
+  active: boolean | null;
+  open_reports: string | number;
+  erased: string | number;
+}
+
+/*
+ * One statement: the room, its open reports, and the update only when the room has ended and (unless
+ * forced) no report is open. `$2` null: every sender's messages; `$5` true: erase despite open reports.
+ */
+const ERASE_SQL = `
+WITH room AS (SELECT id, is_active FROM chat_rooms WHERE id = $1),
+open AS (SELECT count(*) AS n FROM reports WHERE room_id = $1 AND status = 'open'),
+erased AS (
+  UPDATE messages SET content = '', erased_at = $3::timestamptz, erased_by = $4::varchar
+  WHERE room_id = $1 AND erased_at IS NULL AND ($2::varchar IS NULL OR sender_id = $2)
+    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active)
+    AND ($5::boolean OR (SELECT n FROM open) = 0)
+  RETURNING id
+),
+held AS (
+  DELETE FROM held_messages
+  WHERE room_id = $1 AND ($2::varchar IS NULL OR sender_id = $2)
+    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active)
+    AND ($5::boolean OR (SELECT n FROM open) = 0)
+  RETURNING id
+)
+SELECT EXISTS (SELECT 1 FROM room) AS found, (SELECT is_active FROM room) AS active,
+       (SELECT n FROM open) AS open_reports, (SELECT count(*) FROM erased) AS erased, (SELECT count(*) FROM held) AS held`;
+
+export class ConversationErasure {
+  constructor(private readonly database: Database) {}
+
+  /** Empties the holder's own messages in an ended conversation (their partner's stay). */
+  eraseOwn(roomId: number, userId: string, at: Date): Promise<ErasureOutcome> {
+    return this.erase(roomId, userId, at, 'sender', false);
+  }
+
+  /** Empties every message of an ended conversation; `force` erases it even while a report is open. */
+  eraseRoom(roomId: number, at: Date, force: boolean): Promise<ErasureOutcome> {
+    return this.erase(roomId, null, at, 'admin', force);
+  }
+
+  /** Erases every ended conversation the identity took part in (rooms with an open report only if forced). */
+  async eraseUserRooms(userId: string, at: Date, force: boolean): Promise<UserErasure | undefined> {
+    const rooms = await this.database.query<{ id: string | number }>('SELECT id FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id', [userId]);
+    if (rooms.length === 0) return undefined;
+    const result: UserErasure = { rooms: [], messages: 0, skipped: [] };
+    for (const row of rooms) {
+      const roomId = Number(row.id);
+      const outcome = await this.eraseRoom(roomId, at, force);
+      if (outcome.status === 'erased') {
+        result.rooms.push(roomId);
+        result.messages += outcome.messages;
+      } else if (outcome.status === 'report_open' || outcome.status === 'active') {
+        result.skipped.push({ roomId, reason: outcome.status });
+      }
+    }
+    return result;
+  }
+
+  private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean): Promise<ErasureOutcome> {
+    const [row] = await this.database.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force]);
+    if (!row?.found) return { status: 'not_found' };
+    if (row.active) return { status: 'active' };
+    const openReports = Number(row.open_reports);
+    if (openReports > 0 && !force) return { status: 'report_open', openReports };
+    return { status: 'erased', messages: Number(row.erased), openReports };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Receipt codes: what a person gets at the end of each chat to download or erase their side of it later,
+ * from any browser. A code is derived, not drawn: an HMAC of (room, identity) under a key derived from
+ * `SECRET_KEY`, so
+ * - the server can give the identity its recent chats' codes again (GET /api/my/chats) without keeping a
+ *   single code: the database holds only each code's SHA-256 (a dump opens nothing, and without the key
+ *   nobody can compute a code from a room and an identity);
+ * - issuing twice (a retry, both ends racing) yields the same code and the same row;
+ * - it is unguessable: 140 bits, 28 characters of Crockford's base32 (no I, L, O, U), shown in groups of
+ *   four. Input forgives case, spaces, dashes and the look-alikes I/L → 1, O → 0.
+ * Rotating `SECRET_KEY` leaves every code given out working (lookups go by hash); the listing then
+ * derives new codes for old chats and stores their hashes beside the old ones.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 28 characters × 5 bits = 140 bits of the HMAC. */
+export const RECEIPT_CODE_CHARS = 28;
+const GROUP = 4;
+const CANONICAL = new RegExp(`^[${ALPHABET}]{${RECEIPT_CODE_CHARS}}$`);
+
+export interface ReceiptCodes {
+  /** The code of one side of a conversation, grouped for reading (`ABCD-EFGH-…`). */
+  codeFor(roomId: number, userId: string): string;
+  /** SHA-256 (hex) of a code in canonical form: what `receipts.code_hash` holds. */
+  hashOf(code: string): string;
+}
+
+export function createReceiptCodes(secretKey: string): ReceiptCodes {
+  // A key of its own, so a receipt code can never be confused with (or help forge) a cookie signature.
+  const key = createHmac('sha256', secretKey).update('receipt-code/v1').digest();
+  return {
+    codeFor(roomId, userId) {
+      const digest = createHmac('sha256', key).update(`${roomId}\u0000${userId}`).digest();
+      return groupCode(base32(digest).slice(0, RECEIPT_CODE_CHARS));
+    },
+    hashOf(code) {
+      return createHash('sha256').update(canonicalCode(code) ?? code).digest('hex');
+    },
+  };
+}
+
+/**
+ * A code as typed or pasted, in canonical form (28 upper-case characters, no separators), or undefined
+ * when it cannot be one.
+ */
+export function canonicalCode(input: string): string | undefined {
+  if (input.length > 80) return undefined;
+  const cleaned = input
+    .toUpperCase()
+    .replace(/[\s\-_.·]/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+  return CANONICAL.test(cleaned) ? cleaned : undefined;
+}
+
+/** `ABCDEFGH…` → `ABCD-EFGH-…`. */
+export function groupCode(canonical: string): string {
+  const groups: string[] = [];
+  for (let i = 0; i < canonical.length; i += GROUP) groups.push(canonical.slice(i, i + GROUP));
+  return groups.join('-');
+}
+
+function base32(bytes: Buffer): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  return out;
+}

@@ -1,0 +1,154 @@
+/**
+ * Receipts: at the end of each chat both people get a code (receipt-codes.ts) that opens their side of
+ * that conversation from any browser. Only the code's SHA-256 is stored, with the room and the identity.
+ * Rows are written in batches (many chats end at once under load); a batch the database refused is
+ * written again later, and the identity's own listing writes any row still missing, so a receipt always
+ * ends up working — also for someone whose connection was gone when the chat ended.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { Database } from '../storage/database.js';
+import { describeDbError, isDataError } from '../storage/database-errors.js';
+import { GroupCommit } from '../storage/group-commit.js';
+import type { ReceiptCodes } from './receipt-codes.js';
+
+/** What the chat needs: the codes of an ended conversation's two sides, stored before they are told. */
+export interface ReceiptIssuer {
+  /** Codes for `userIds` in `roomId`, in that order. Never throws: a failed write is retried in the background. */
+  issue(roomId: number, userIds: readonly string[]): Promise<string[]>;
+}
+
+/** Whose side of which conversation a receipt opens. */
+export interface ReceiptHolder {
+  roomId: number;
+  userId: string;
+}
+
+/** One of the identity's recent chats, with its receipt code. */
+export interface RecentChat {
+  roomId: number;
+  code: string;
+  createdAt: Date;
+  endedAt: Date;
+  endReason: string | null;
+  messageCount: number;
+}
+
+/** How far back `GET /api/my/chats` looks, and how many chats it lists at most. */
+export const RECENT_CHATS_DAYS = 30;
+export const RECENT_CHATS_MAX = 100;
+
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+
+interface ReceiptRow {
+  codeHash: string;
+  roomId: number;
+  userId: string;
+  createdAt: Date;
+}
+
+const INSERT_SQL = `
+INSERT INTO receipts (code_hash, room_id, user_id, created_at)
+SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::timestamptz[])
+ON CONFLICT (code_hash) DO NOTHING`;
+
+export class ReceiptBook implements ReceiptIssuer {
+  private readonly writes: GroupCommit<ReceiptRow, void>;
+  private readonly retries = new Set<() => void>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly codes: ReceiptCodes,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.writes = new GroupCommit<ReceiptRow, void>((batch) => this.insert(batch), {
+      maxBatch: 1_000,
+      maxQueued: 100_000,
+      busy: () => new AppError(ErrorCode.SERVER_BUSY),
+      failed: (cause) => (isDataError(cause) ? new AppError(ErrorCode.INVALID_PAYLOAD, { cause }) : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause })),
+      // A room purged meanwhile fails its own rows only.
+      retryApart: isDataError,
+      onFailure: (cause, items) => logger.warn({ err: describeDbError(cause), receipts: items }, 'storing a batch of receipts failed'),
+    });
+  }
+
+  async issue(roomId: number, userIds: readonly string[]): Promise<string[]> {
+    const createdAt = this.clock.now();
+    const codes = userIds.map((userId) => this.codes.codeFor(roomId, userId));
+    const rows = userIds.map((userId, i) => ({ codeHash: this.codes.hashOf(codes[i]!), roomId, userId, createdAt }));
+    await this.store(rows, FIRST_RETRY_MS);
+    return codes;
+  }
+
+  /** The holder of a code, or undefined when no receipt has that code. */
+  async find(canonicalCode: string): Promise<ReceiptHolder | undefined> {
+    const rows = await this.database.query<{ room_id: string | number; user_id: string }>('SELECT room_id, user_id FROM receipts WHERE code_hash = $1', [
+      this.codes.hashOf(canonicalCode),
+    ]);
+    const row = rows[0];
+    return row ? { roomId: Number(row.room_id), userId: row.user_id } : undefined;
+  }
+
+  /**
+   * The identity's chats that ended within `RECENT_CHATS_DAYS`, newest first, with their codes. Rows
+   * missing for them (the chat ended while the database was away, or on a server that stopped) are
+   * written now.
+   */
+  async recentChats(userId: string): Promise<RecentChat[]> {
+    const since = new Date(this.clock.now().getTime() - RECENT_CHATS_DAYS * 86_400_000);
+    const rooms = await this.database.query<{ id: string | number; created_at: Date; ended_at: Date; end_reason: string | null; message_count: string | number }>(
+      `SELECT r.id, r.created_at, r.ended_at, r.end_reason, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count
+       FROM chat_rooms r
+       WHERE (r.user1_id = $1 OR r.user2_id = $1) AND NOT r.is_active AND r.ended_at >= $2
+       ORDER BY r.ended_at DESC, r.id DESC LIMIT $3`,
+      [userId, since, RECENT_CHATS_MAX],
+    );
+    const chats = rooms.map((r) => ({
+      roomId: Number(r.id),
+      code: this.codes.codeFor(Number(r.id), userId),
+      createdAt: r.created_at,
+      endedAt: r.ended_at,
+      endReason: r.end_reason,
+      messageCount: Number(r.message_count),
+    }));
+    if (chats.length > 0) {
+      const createdAt = this.clock.now();
+      await this.insert(chats.map((c) => ({ codeHash: this.codes.hashOf(c.code), roomId: c.roomId, userId, createdAt })));
+    }
+    return chats;
+  }
+
+  /** Stops the retries still waiting (at shutdown); what they held is written by the next listing. */
+  stop(): void {
+    for (const cancel of this.retries) cancel();
+    this.retries.clear();
+  }
+
+  private async store(rows: ReceiptRow[], nextDelayMs: number): Promise<void> {
+    const outcomes = await Promise.allSettled(rows.map((row) => this.writes.submit(row)));
+    const failed = rows.filter((_row, i) => {
+      const outcome = outcomes[i]!;
+      // A data error (the room is gone) never heals; anything else is tried again.
+      return outcome.status === 'rejected' && !(outcome.reason instanceof AppError && outcome.reason.code === ErrorCode.INVALID_PAYLOAD);
+    });
+    if (failed.length === 0) return;
+    const cancel = this.clock.schedule(nextDelayMs, () => {
+      this.retries.delete(cancel);
+      void this.store(failed, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
+    });
+    this.retries.add(cancel);
+  }
+
+  private async insert(batch: readonly ReceiptRow[]): Promise<void[]> {
+    await this.database.query(INSERT_SQL, [
+      batch.map((r) => r.codeHash),
+      batch.map((r) => r.roomId),
+      batch.map((r) => r.userId),
+      batch.map((r) => r.createdAt.toISOString()),
+    ]);
+    return batch.map(() => undefined);
+  }
+}

@@ -1,0 +1,55 @@
+/** Builds the private rooms of one instance: keys in the database, the shared rendezvous, history, stay in touch. */
+import type { Logger } from 'pino';
+import type { ActivityRegistry } from '../chat/activity-registry.js';
+import { GuardedRegistry } from '../chat/guarded-seams.js';
+import type { ChatNotifier } from '../chat/notifier.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { ChatRepository } from '../storage/chat-repository.js';
+import type { Database } from '../storage/database.js';
+import { KeepInTouch } from './keep-in-touch.js';
+import { PrivateHistory, type HistoryRequest } from './private-history.js';
+import { PrivateKeyStore } from './private-key-store.js';
+import type { PrivateRendezvous } from './private-rendezvous.js';
+import { PrivateRooms } from './private-rooms.js';
+
+export interface PrivateRoomsOptions {
+  database: Database;
+  /** The seams' registry (guarded here, as the chat guards its own). */
+  registry: ActivityRegistry;
+  rendezvous: PrivateRendezvous;
+  repository: ChatRepository;
+  notifier: ChatNotifier;
+  clock: Clock;
+  logger: Logger;
+  settings: Config['privateRooms'];
+  timezone: string;
+  instanceId?: string;
+  avoidFor: (userId: string) => readonly string[];
+  /** Cluster mode: how this instance asks the others to send a history to their connections. */
+  relay?: (history: PrivateHistory) => (request: HistoryRequest) => void;
+}
+
+export interface PrivateRoomsParts {
+  rooms: PrivateRooms;
+  keepInTouch: KeepInTouch;
+  history: PrivateHistory;
+}
+
+export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsParts {
+  const { database, rendezvous, repository, notifier, clock, logger, settings, avoidFor } = options;
+  const store = new PrivateKeyStore(database);
+  const registry = new GuardedRegistry(options.registry);
+  const history: PrivateHistory = new PrivateHistory({
+    store,
+    notifier,
+    timezone: options.timezone,
+    maxMessages: settings.historyMaxMessages,
+    logger,
+    elsewhere: options.relay && ((request) => elsewhere(request)),
+  });
+  const elsewhere = options.relay?.(history) ?? (() => undefined);
+  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, avoidFor });
+  const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, avoidFor });
+  return { rooms, keepInTouch, history };
+}

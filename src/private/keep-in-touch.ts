@@ -1,0 +1,90 @@
+/**
+ * Staying in touch: during a chat, or within the window after it ended, each of the two may ask
+ * (`keep_in_touch`); once both have, both get the same new key (`contact_key {key}`), bound to the two of
+ * them and filed with that chat, so `join_private {key}` reunites them later with the conversation
+ * shown. Neither learns anything else about the other, and someone who asks alone is never told that
+ * the other did not (nor that they blocked them).
+ *
+ * The two asks may come at the same moment on two instances: the rendezvous answers `complete` to
+ * exactly one of them, which makes the key and tells both. A key that could not be stored is taken
+ * back, so the next ask completes again.
+ */
+import type { Logger } from 'pino';
+import type { ActivityRegistry } from '../chat/activity-registry.js';
+import type { Caller } from '../chat/caller.js';
+import type { ChatNotifier } from '../chat/notifier.js';
+import type { Clock } from '../clock.js';
+import { AppError, ErrorCode, isAppError } from '../errors.js';
+import type { PrivateKeyStore, RoomFacts } from './private-key-store.js';
+import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
+import type { PrivateRendezvous } from './private-rendezvous.js';
+
+/**
+ * How long an ask is kept: long enough for any chat and its window (a later ask is refused anyway by the
+ * window check, this only bounds what is kept).
+ */
+const ASK_TTL_MS = 24 * 3_600_000;
+
+export interface KeepInTouchDeps {
+  registry: ActivityRegistry;
+  rendezvous: PrivateRendezvous;
+  store: Pick<PrivateKeyStore, 'create' | 'room' | 'lastRoomOf'>;
+  notifier: Pick<ChatNotifier, 'toSocket'>;
+  clock: Clock;
+  logger: Logger;
+  /** How long after a chat ended the two may still ask. */
+  windowMs: number;
+  /** People someone must never be matched with (blocks, both ways): never given a way to meet again. */
+  avoidFor: (userId: string) => readonly string[];
+}
+
+export class KeepInTouch {
+  constructor(private readonly deps: KeepInTouchDeps) {}
+
+  /** The caller asks to stay in touch with the partner of `roomId` (default: the current or last chat). Idempotent. */
+  async ask(caller: Caller, roomId: number | undefined): Promise<object> {
+    const { rendezvous, clock, windowMs } = this.deps;
+    const room = await this.roomFor(caller.userId, roomId);
+    // Only one's own chats, and only chance meetings: a private room's two already hold its key.
+    if (!room || (room.user1Id !== caller.userId && room.user2Id !== caller.userId) || room.matchType === 'private') throw new AppError(ErrorCode.NOT_FOUND);
+    if (!room.isActive && (room.endedAt === null || clock.now().getTime() - room.endedAt.getTime() > windowMs)) throw new AppError(ErrorCode.KEEP_IN_TOUCH_CLOSED);
+    const partnerId = room.user1Id === caller.userId ? room.user2Id : room.user1Id;
+    // A block is never told: the ask is taken and leads nowhere.
+    if (this.deps.avoidFor(caller.userId).includes(partnerId)) return {};
+    const outcome = await rendezvous.askToKeep(room.id, caller.userId, caller.socketId, ASK_TTL_MS).catch((cause: unknown) => {
+      throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+    });
+    if (outcome.kind === 'complete') await this.give(room.id, caller, outcome.other);
+    return {};
+  }
+
+  /** Makes the key of two people who both asked, and tells both. */
+  private async give(roomId: number, caller: Caller, other: { userId: string; socketId: string }): Promise<void> {
+    const { store, rendezvous, notifier, registry, clock, logger } = this.deps;
+    const key = newPrivateKey();
+    try {
+      await store.create({ keyHash: keyHash(canonicalKey(key)!), user1Id: other.userId, user2Id: caller.userId, origin: 'contact', createdAt: clock.now(), roomId });
+    } catch (cause) {
+      await rendezvous.reopen(roomId).catch((err: unknown) => logger.warn({ err, roomId }, 'could not take back a contact key that was not stored'));
+      throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+    }
+    notifier.toSocket(caller.socketId, 'contact_key', { key });
+    notifier.toSocket(other.socketId, 'contact_key', { key });
+    // The other may have come back on a new connection since asking (a reload): there too.
+    const now = await registry.get(other.userId).catch(() => undefined);
+    if (now && now.socketId !== other.socketId) notifier.toSocket(now.socketId, 'contact_key', { key });
+    logger.info({ roomId }, 'contact key given');
+  }
+
+  private async roomFor(userId: string, roomId: number | undefined): Promise<RoomFacts | undefined> {
+    const { store, registry } = this.deps;
+    try {
+      if (roomId !== undefined) return await store.room(roomId);
+      const current = await registry.get(userId);
+      if (current?.kind === 'chatting') return await store.room(current.roomId);
+      return await store.lastRoomOf(userId);
+    } catch (cause) {
+      throw isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+    }
+  }
+}

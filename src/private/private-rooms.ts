@@ -1,0 +1,252 @@
+/**
+ * Private rooms: a person makes a key (`create_private`) and waits in its room; whoever enters it
+ * (`join_private`) meets them there. The second person to use a key is bound to it, so later visits
+ * reunite the same two people, with their earlier conversation (private-history.ts). A wait in a private
+ * room is an ordinary `waiting` activity marked with the key's hash, outside the queue: leaving, losing
+ * the connection and coming back, bans and shutdown treat it like any wait (the chat service calls
+ * `resume` and `vacate`); once met, it is an ordinary chat.
+ *
+ * Meeting is the matchmaker's discipline: the rendezvous hands out the person waiting atomically, then
+ * both identities move from waiting to chatting by compare-and-set on the revisions read; a partner who
+ * left, dropped or was taken over meanwhile is skipped, and whoever is still waiting waits in the room again.
+ */
+import type { Logger } from 'pino';
+import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
+import { stateOf } from '../chat/activity-registry.js';
+import type { Caller } from '../chat/caller.js';
+import type { ChatNotifier } from '../chat/notifier.js';
+import type { Clock } from '../clock.js';
+import { AppError, ErrorCode, isAppError } from '../errors.js';
+import { errorText, eventText } from '../shared/codes.js';
+import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
+import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
+import type { PrivateHistory } from './private-history.js';
+import type { PrivateKeyStore } from './private-key-store.js';
+import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
+import type { PrivateRendezvous } from './private-rendezvous.js';
+
+/** Meetings whose other person vanished meanwhile are retried this many times before giving up. */
+const MAX_MEET_ATTEMPTS = 5;
+
+export interface PrivateRoomsDeps {
+  /** The chat's registry (failures already mapped to MATCHING_UNAVAILABLE). */
+  registry: ActivityRegistry;
+  rendezvous: PrivateRendezvous;
+  store: Pick<PrivateKeyStore, 'create' | 'bind' | 'linkRoom'>;
+  repository: Pick<ChatRepository, 'createRoom' | 'endRoom'>;
+  notifier: ChatNotifier;
+  history: Pick<PrivateHistory, 'send'>;
+  clock: Clock;
+  logger: Logger;
+  instanceId?: string;
+  /** People someone must never be matched with (blocks, both ways): a block closes their room for good. */
+  avoidFor: (userId: string) => readonly string[];
+}
+
+export class PrivateRooms {
+  constructor(private readonly deps: PrivateRoomsDeps) {}
+
+  /** A new key for the caller, who waits in its room from now on. */
+  async create(caller: Caller): Promise<CreatePrivateResult> {
+    if (await this.deps.registry.get(caller.userId)) throw new AppError(ErrorCode.ALREADY_CHATTING);
+    const key = newPrivateKey();
+    const hash = keyHash(canonicalKey(key)!);
+    const self = await this.claim(caller, hash);
+    await this.orGiveUp(caller, self, () => this.deps.store.create({ keyHash: hash, user1Id: caller.userId, origin: 'created', createdAt: this.deps.clock.now() }), ErrorCode.STORAGE_UNAVAILABLE);
+    await this.enter(caller, self);
+    return { key };
+  }
+
+  /**
+   * Enters the room of a key: met at once if the other person waits there, otherwise waiting for them.
+   * Unknown keys, keys of two other people and rooms closed by a block are all NOT_FOUND alike, so an
+   * answer never tells whether a key exists.
+   */
+  async join(caller: Caller, input: string): Promise<JoinPrivateResult> {
+    const canonical = canonicalKey(input);
+    if (!canonical) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'not a key' });
+    const hash = keyHash(canonical);
+    const current = await this.deps.registry.get(caller.userId);
+    if (current) {
+      // Entering again the room this connection already waits in: the same place.
+      if (current.kind === 'waiting' && current.privateKey === hash && current.socketId === caller.socketId) return this.enter(caller, current);
+      throw new AppError(ErrorCode.ALREADY_CHATTING);
+    }
+    const binding = await this.deps.store.bind(hash, caller.userId).catch((cause: unknown) => {
+      throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+    });
+    if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
+    if (binding.otherId !== null && this.blocked(caller.userId, binding.otherId)) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    return this.enter(caller, await this.claim(caller, hash));
+  }
+
+  /** A private wait taken over by a new connection (a reload, a network switch): back in its room. */
+  async resume(caller: Caller, activity: Activity): Promise<void> {
+    if (activity.kind !== 'waiting' || activity.privateKey === undefined) return;
+    try {
+      await this.enter(caller, activity);
+    } catch (error) {
+      // Nobody asked for this attempt: the connection is told, the page shows the start again.
+      const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
+      this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
+    }
+  }
+
+  /** A private wait ended (left, gone for good, banned): its place in the room is given up. Never throws. */
+  async vacate(userId: string, hash: string): Promise<void> {
+    await this.deps.rendezvous.leave(hash, userId).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not leave a private room’s waiting place'));
+  }
+
+  private async claim(caller: Caller, hash: string): Promise<Activity> {
+    const claimed = await this.deps.registry.claim(caller.userId, {
+      kind: 'waiting',
+      socketId: caller.socketId,
+      lang: caller.lang,
+      instanceId: this.deps.instanceId,
+      networkHash: caller.networkHash,
+      privateKey: hash,
+    });
+    if (!claimed) throw new AppError(ErrorCode.ALREADY_CHATTING);
+    return claimed;
+  }
+
+  /** `self`: the caller's private wait as last read. Meets whoever waits in the room, or waits there. */
+  private async enter(caller: Caller, self: Activity): Promise<JoinPrivateResult> {
+    const hash = self.privateKey!;
+    for (let attempt = 0; attempt < MAX_MEET_ATTEMPTS; attempt++) {
+      const outcome = await this.orGiveUp(caller, self, () => this.deps.rendezvous.enter(hash, caller.userId), ErrorCode.MATCHING_UNAVAILABLE);
+      if (outcome.kind === 'waiting') {
+        this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: 0, private: true });
+        return { status: 'waiting' };
+      }
+      const met = await this.meet(caller, self, outcome.otherId, hash);
+      if (met) return met;
+    }
+    await this.giveUp(caller, self);
+    throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { detail: 'the other person kept vanishing' });
+  }
+
+  /**
+   * Opens a chat for the caller and the person taken out of the room. Undefined when that person cannot
+   * meet now (gone, or their connection lost: they enter again when back, and the caller waits meanwhile).
+   */
+  private async meet(caller: Caller, self: Activity, otherId: string, hash: string): Promise<JoinPrivateResult | undefined> {
+    const { registry, repository, store, clock } = this.deps;
+    let other: Activity | undefined;
+    let room: RoomRecord;
+    try {
+      other = await registry.get(otherId);
+      // Not waiting in this room any more: a leftover place, nobody to put back.
+      if (other?.kind !== 'waiting' || other.privateKey !== hash || other.detached) return undefined;
+      if (this.blocked(caller.userId, otherId)) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+      room = await repository.createRoom({
+        user1Id: otherId,
+        user2Id: caller.userId,
+        matchType: 'private',
+        createdAt: clock.now(),
+        user1Network: other.networkHash,
+        user2Network: caller.networkHash ?? self.networkHash,
+      });
+    } catch (cause) {
+      // Unknown state (the registry failed) or still waiting: either way the other person waits again.
+      if (other === undefined || other.kind === 'waiting') await this.putBack(hash, otherId);
+      await this.giveUp(caller, self);
+      throw isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+    }
+
+    let otherChatting: Activity | undefined;
+    let selfChatting: Activity | undefined;
+    try {
+      await store.linkRoom(hash, room.id);
+      otherChatting = await registry.transition(otherId, { rev: other.rev }, { ...stateOf(other), kind: 'chatting', roomId: room.id, partnerId: caller.userId });
+      if (!otherChatting) {
+        // The other person changed meanwhile (left, dropped, taken over): in the room again if still waiting.
+        await this.close(room.id);
+        await this.putBack(hash, otherId);
+        return undefined;
+      }
+      selfChatting = await registry.transition(
+        caller.userId,
+        { rev: self.rev },
+        { ...stateOf(self), kind: 'chatting', socketId: caller.socketId, lang: caller.lang, roomId: room.id, partnerId: otherId, instanceId: this.deps.instanceId },
+      );
+    } catch (cause) {
+      await this.undo(room.id, hash, otherId, other, otherChatting);
+      await this.giveUp(caller, self);
+      throw isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+    }
+    if (!selfChatting) {
+      // The caller changed meanwhile (dropped, or taken over by a new connection, which enters again).
+      await this.undo(room.id, hash, otherId, other, otherChatting);
+      return { status: 'waiting' };
+    }
+    await this.announce(room.id, hash, other.socketId, caller.socketId);
+    return { status: 'matched', room_id: room.id };
+  }
+
+  /** Both are told, each on its own connection (so the history that follows arrives after it), then get the history. */
+  private async announce(roomId: number, hash: string, otherSocketId: string, callerSocketId: string): Promise<void> {
+    const { notifier, history, logger } = this.deps;
+    for (const socketId of [otherSocketId, callerSocketId]) {
+      notifier.joinConversation(socketId, roomId);
+      notifier.toSocket(socketId, 'matched', { room_id: roomId, match_type: 'private' });
+    }
+    logger.info({ roomId, matchType: 'private' }, 'matched');
+    await Promise.all([otherSocketId, callerSocketId].map((socketId) => history.send({ socketId, keyHash: hash, roomId })));
+  }
+
+  /** Takes back a meeting half made: the room is closed and the other person waits in the room again. */
+  private async undo(roomId: number, hash: string, otherId: string, otherWaiting: Activity, otherChatting: Activity | undefined): Promise<void> {
+    const { registry, logger } = this.deps;
+    await this.close(roomId);
+    try {
+      if (!otherChatting) return await this.putBack(hash, otherId);
+      const waitingAgain = await registry.transition(otherId, { rev: otherChatting.rev }, stateOf(otherWaiting));
+      if (waitingAgain) await this.putBack(hash, otherId);
+      // The other person changed again (e.g. their connection dropped): the room is closed, so it is over for them.
+      else await registry.release(otherId, { roomId });
+    } catch (err) {
+      logger.warn({ err, roomId }, 'could not put the other person back after a failed meeting');
+    }
+  }
+
+  /**
+   * Somebody taken out of the room by a meeting that fell through: in the room again if still waiting
+   * there with a connection (met at once if the caller got in meanwhile). One whose connection is lost
+   * enters again when back. Never throws.
+   */
+  private async putBack(hash: string, userId: string): Promise<void> {
+    try {
+      const now = await this.deps.registry.get(userId);
+      if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached) return;
+      await this.resume({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not put somebody back in a private room');
+    }
+  }
+
+  private async close(roomId: number): Promise<void> {
+    await this.deps.repository.endRoom(roomId, 'disconnected', this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err, roomId }, 'could not close a room of a failed meeting'));
+  }
+
+  private blocked(userId: string, otherId: string): boolean {
+    return this.deps.avoidFor(userId).includes(otherId);
+  }
+
+  /** Runs a step; if it fails, the caller stops waiting (and is told why with `code`) instead of being stranded. */
+  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode): Promise<T> {
+    try {
+      return await operation();
+    } catch (cause) {
+      await this.giveUp(caller, self);
+      throw isAppError(cause) ? cause : new AppError(code, { cause });
+    }
+  }
+
+  /** The caller's wait ends with an error: out of the registry and of the room (best effort). */
+  private async giveUp(caller: Caller, self: Activity): Promise<void> {
+    const { registry, logger } = this.deps;
+    await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed private wait'));
+    if (self.privateKey !== undefined) await this.vacate(caller.userId, self.privateKey);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The private rooms' meeting point in Redis, for cluster mode: each operation is one Lua script, so two
+ * people entering the same room on two instances at once meet exactly once, and of two asks to stay in
+ * touch made at the same moment exactly one completes. Errors (Redis unreachable) reach the caller.
+ */
+import type { Redis } from 'ioredis';
+import type { EnterOutcome, KeepOutcome, PrivateRendezvous } from './private-rendezvous.js';
+
+/**
+ * A wait in a private room lasts as long as its connection (and grace period); the key expires anyway
+ * after this, so a wait whose end was never written (Redis unreachable then) cannot linger for ever.
+ */
+const WAIT_TTL_MS = 7 * 24 * 3_600_000;
+
+// KEYS: the room's waiting place; ARGV: userId, ttlMs
+const ENTER = `
+local waiting = redis.call('GET', KEYS[1])
+if not waiting or waiting == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {'waiting'}
+end
+redis.call('DEL', KEYS[1])
+return {'met', waiting}`;
+
+// KEYS: the room's waiting place; ARGV: userId
+const LEAVE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
+// KEYS: the room's asks (hash userId → socketId, plus the field '!settled'); ARGV: userId, socketId, ttlMs
+const ASK = `
+if redis.call('HEXISTS', KEYS[1], '!settled') == 1 then return {'settled'} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if all[i] ~= ARGV[1] then
+    redis.call('HSET', KEYS[1], '!settled', '1')
+    return {'complete', all[i], all[i + 1]}
+  end
+end
+return {'pending'}`;
+
+export class RedisPrivateRendezvous implements PrivateRendezvous {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async enter(keyHash: string, userId: string): Promise<EnterOutcome> {
+    const reply = (await this.redis.eval(ENTER, 1, this.waitKey(keyHash), userId, WAIT_TTL_MS)) as string[];
+    return reply[0] === 'met' ? { kind: 'met', otherId: reply[1]! } : { kind: 'waiting' };
+  }
+
+  async leave(keyHash: string, userId: string): Promise<boolean> {
+    return (await this.redis.eval(LEAVE, 1, this.waitKey(keyHash), userId)) === 1;
+  }
+
+  async waiting(keyHash: string): Promise<string | undefined> {
+    return (await this.redis.get(this.waitKey(keyHash))) ?? undefined;
+  }
+
+  async askToKeep(roomId: number, userId: string, socketId: string, ttlMs: number): Promise<KeepOutcome> {
+    const reply = (await this.redis.eval(ASK, 1, this.askKey(roomId), userId, socketId, Math.max(1, Math.ceil(ttlMs)))) as string[];
+    if (reply[0] === 'complete') return { kind: 'complete', other: { userId: reply[1]!, socketId: reply[2]! } };
+    return reply[0] === 'settled' ? { kind: 'settled' } : { kind: 'pending' };
+  }
+
+  async reopen(roomId: number): Promise<void> {
+    await this.redis.hdel(this.askKey(roomId), '!settled');
+  }
+
+  private waitKey(keyHash: string): string {
+    return `${this.prefix}private:wait:${keyHash}`;
+  }
+
+  private askKey(roomId: number): string {
+    return `${this.prefix}private:keep:${roomId}`;
+  }
+}

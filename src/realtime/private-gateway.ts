@@ -1,0 +1,107 @@
+/**
+ * The private rooms' events on the socket: `create_private`, `join_private`, `keep_in_touch`, each through
+ * the one validating wrapper and behind the same door as `join_queue` (bans, the rules gate, the bot
+ * challenge, join limits) — plus a limit on key attempts per client network, so keys cannot be guessed.
+ * In a cluster, the instances ask each other to send a private room's history to the connections they hold.
+ */
+import type { Server } from 'socket.io';
+import type { Caller } from '../chat/caller.js';
+import type { BotChallenge } from '../door/bot-challenge.js';
+import type { RulesGate } from '../door/rules.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
+import type { KeepInTouch } from '../private/keep-in-touch.js';
+import type { HistoryRequest, PrivateHistory } from '../private/private-history.js';
+import type { PrivateRooms } from '../private/private-rooms.js';
+import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
+import { emptyPayload, joinPrivatePayload, keepInTouchPayload } from '../shared/protocol.js';
+import type { FloodControl } from './flood-control.js';
+import { eventListener, type SocketListener } from './handler.js';
+import type { ChatServer, ChatSocket } from './types.js';
+
+/** The server-side event instances send each other: "send this history to that connection of yours". */
+const HISTORY_EVENT = 'private_history';
+
+export interface PrivateGatewayDeps {
+  rooms: PrivateRooms;
+  keepInTouch: KeepInTouch;
+  moderation: Pick<ModerationService, 'assertMayJoin'>;
+  rules: Pick<RulesGate, 'assertAccepted'>;
+  /** The bot challenge: checked as on `join_queue`, and told of addresses over the key-attempt limit. */
+  challenge: Pick<BotChallenge, 'checkJoin' | 'refused'>;
+  flood: FloodControl;
+  limiter: RateLimiter;
+  /** `join_private` attempts one client network may make per minute. */
+  keyAttemptsPerAddressPerMin: number;
+}
+
+const emptyArgs = emptyPayload.nullable();
+const keepInTouchArgs = keepInTouchPayload.nullable();
+
+/** The listeners of the private rooms' events, built once per server (see handler.ts). */
+export function privateRoomListeners(context: Parameters<typeof eventListener>[0], deps: PrivateGatewayDeps): Array<[string, SocketListener]> {
+  const { rooms, keepInTouch, moderation, rules, challenge, flood } = deps;
+  const keyRule: RateRule = { capacity: deps.keyAttemptsPerAddressPerMin, perSecond: deps.keyAttemptsPerAddressPerMin / 60 };
+
+  /** What `join_queue` asks of a person before they may meet anyone. */
+  async function door(socket: ChatSocket): Promise<void> {
+    moderation.assertMayJoin(socket.data.userId, socket.data.address);
+    await rules.assertAccepted(socket.data.userId);
+    await challenge.checkJoin(socket.data.userId, socket.data.address);
+  }
+
+  return [
+    [
+      'create_private',
+      eventListener(context, 'create_private', emptyArgs, async (socket) => {
+        await door(socket);
+        await flood.checkJoin(actorOf(socket));
+        return rooms.create(callerOf(socket));
+      }),
+    ],
+    [
+      'join_private',
+      eventListener(context, 'join_private', joinPrivatePayload, async (socket, payload) => {
+        await door(socket);
+        // Every attempt counts, found or not: a guesser cannot tell which ones would have been "free".
+        const taken = await deps.limiter.take(`pk:a:${socket.data.address}`, keyRule);
+        if (!taken.allowed) {
+          await challenge.refused(socket.data.address);
+          throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
+        }
+        await flood.checkJoin(actorOf(socket));
+        return rooms.join(callerOf(socket), payload.key);
+      }),
+    ],
+    [
+      'keep_in_touch',
+      eventListener(context, 'keep_in_touch', keepInTouchArgs, async (socket, payload) => {
+        moderation.assertMayJoin(socket.data.userId, socket.data.address);
+        await flood.checkReport(actorOf(socket));
+        return keepInTouch.ask(callerOf(socket), payload?.room_id);
+      }),
+    ],
+  ];
+}
+
+/**
+ * Cluster mode: a history for a connection held by another instance is sent by that instance (only it
+ * can see whether the connection keeps up). Given this instance's history, listens for the others' asks
+ * and returns how this instance asks them.
+ */
+export function historyRelay(io: ChatServer): (history: PrivateHistory) => (request: HistoryRequest) => void {
+  // Inter-server events are untyped in ChatServer (the adapter's own traffic is none of the protocol's).
+  const server = io as unknown as Server;
+  return (history) => {
+    server.on(HISTORY_EVENT, (request: HistoryRequest) => void history.sendHere(request));
+    return (request) => server.serverSideEmit(HISTORY_EVENT, request);
+  };
+}
+
+function callerOf(socket: ChatSocket): Caller {
+  return { userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang, networkHash: socket.data.address };
+}
+
+function actorOf(socket: ChatSocket): { userId: string; address: string } {
+  return { userId: socket.data.userId, address: socket.data.address };
+}

@@ -1,0 +1,119 @@
+/**
+ * The PrivateRendezvous contract, over the in-memory and the Redis implementation: one waiting place per
+ * room, taken atomically (nobody meets themself, nobody twice, even with many entering at once on several
+ * connections), and asks to stay in touch that complete exactly once when both people have asked.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { MemoryPrivateRendezvous, type PrivateRendezvous } from '../../src/private/private-rendezvous.js';
+import { RedisPrivateRendezvous } from '../../src/private/redis-private-rendezvous.js';
+import { ManualClock } from '../helpers/clock.js';
+import { sharedTestRedis } from '../helpers/redis.js';
+import { hasRedis } from '../helpers/services.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** `count` handles on one shared rendezvous (for Redis: separate connections, as separate instances). */
+const implementations: { name: string; createShared: (count: number) => PrivateRendezvous[] }[] = [
+  {
+    name: 'in-memory',
+    createShared: (count) => {
+      const rendezvous = new MemoryPrivateRendezvous(systemClock);
+      return Array.from({ length: count }, () => rendezvous);
+    },
+  },
+  ...(hasRedis()
+    ? [
+        {
+          name: 'Redis (Lua)',
+          createShared: (count: number) => {
+            const shared = sharedTestRedis(count);
+            cleanups.push(shared.close);
+            return shared.clients.map((client) => new RedisPrivateRendezvous(client, shared.prefix));
+          },
+        },
+      ]
+    : []),
+];
+
+describe.each(implementations)('PrivateRendezvous contract: $name', ({ createShared }) => {
+  it('the first to enter waits; the next one meets them and the room is empty again', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    expect(await r.enter('k1', 'alice')).toEqual({ kind: 'waiting' });
+    expect(await r.waiting('k1')).toBe('alice');
+    expect(await r.enter('k1', 'bob')).toEqual({ kind: 'met', otherId: 'alice' });
+    expect(await r.waiting('k1')).toBeUndefined();
+    // Rooms are apart.
+    expect(await r.enter('k2', 'carol')).toEqual({ kind: 'waiting' });
+    expect(await r.enter('k3', 'dave')).toEqual({ kind: 'waiting' });
+  });
+
+  it('nobody meets themself: entering one’s own room again keeps the place', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    expect(await r.enter('self', 'alice')).toEqual({ kind: 'waiting' });
+    expect(await r.enter('self', 'alice')).toEqual({ kind: 'waiting' });
+    expect(await r.waiting('self')).toBe('alice');
+  });
+
+  it('leave gives up the place only for the one holding it', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    await r.enter('lv', 'alice');
+    expect(await r.leave('lv', 'bob')).toBe(false);
+    expect(await r.waiting('lv')).toBe('alice');
+    expect(await r.leave('lv', 'alice')).toBe(true);
+    expect(await r.leave('lv', 'alice')).toBe(false);
+    expect(await r.enter('lv', 'bob')).toEqual({ kind: 'waiting' });
+  });
+
+  it('100 people entering one room at once from 4 connections make 50 meetings: nobody twice, nobody with themself', async () => {
+    const handles = createShared(4);
+    const people = Array.from({ length: 100 }, (_, i) => `p${i}`);
+    const outcomes = await Promise.all(people.map((p, i) => handles[i % handles.length]!.enter('crowd', p).then((o) => ({ p, o }))));
+    const meetings = outcomes.filter((x) => x.o.kind === 'met').map((x) => [x.p, (x.o as { otherId: string }).otherId] as const);
+    expect(meetings).toHaveLength(50);
+    const everyone = meetings.flat();
+    expect(new Set(everyone).size).toBe(100);
+    expect(meetings.every(([a, b]) => a !== b)).toBe(true);
+    expect(await handles[0]!.waiting('crowd')).toBeUndefined();
+  });
+
+  it('an ask completes once both people have asked, telling the last asker the other’s connection; later asks are settled', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    expect(await r.askToKeep(7, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+    // Asking again is no second person.
+    expect(await r.askToKeep(7, 'alice', 'sa2', 60_000)).toEqual({ kind: 'pending' });
+    expect(await r.askToKeep(7, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa2' } });
+    expect(await r.askToKeep(7, 'bob', 'sb', 60_000)).toEqual({ kind: 'settled' });
+    expect(await r.askToKeep(7, 'alice', 'sa', 60_000)).toEqual({ kind: 'settled' });
+    // Another chat's asks are its own.
+    expect(await r.askToKeep(8, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+  });
+
+  it('a reopened ask completes again at the next ask', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    await r.askToKeep(9, 'alice', 'sa', 60_000);
+    expect((await r.askToKeep(9, 'bob', 'sb', 60_000)).kind).toBe('complete');
+    await r.reopen(9);
+    expect(await r.askToKeep(9, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa' } });
+  });
+
+  it('both asking at once on two connections, many times over: exactly one completes', async () => {
+    const handles = createShared(2);
+    const asks = Array.from({ length: 40 }, (_, i) => handles[i % 2]!.askToKeep(11, i % 2 === 0 ? 'alice' : 'bob', `s${i}`, 60_000));
+    const outcomes = await Promise.all(asks);
+    expect(outcomes.filter((o) => o.kind === 'complete')).toHaveLength(1);
+  });
+});
+
+describe('PrivateRendezvous (in-memory): asks expire by the injected clock', () => {
+  it('an ask older than its time to live is forgotten', async () => {
+    const clock = new ManualClock();
+    const r = new MemoryPrivateRendezvous(clock);
+    await r.askToKeep(1, 'alice', 'sa', 1_000);
+    clock.advance(1_001);
+    expect(await r.askToKeep(1, 'bob', 'sb', 1_000)).toEqual({ kind: 'pending' });
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * Receipts and self-service erasure with a real server and real sockets: both sides get a receipt however
+ * the chat ends (leave, disconnect, shutdown), anyone holding a code downloads that side's copy (JSON and
+ * text) without the identity cookie, a holder erases their own messages (the partner's stay; both see
+ * markers), never while a report is open, never from another site; unknown codes say nothing; lookups are
+ * limited per network; the identity cookie lists its recent chats with their codes.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalCode } from '../../src/privacy/receipt-codes.js';
+import type { Transcript } from '../../src/privacy/transcript.js';
+import type { MyChat } from '../../src/http/receipt-routes.js';
+import type { ReceiptPayload } from '../../src/shared/protocol.js';
+import { connect, eventually, matchedPair, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { serverSuite } from '../helpers/suite.js';
+import { ENGINES } from '../admin/engines.js';
+
+const ZONE = 'Asia/Shanghai';
+const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/;
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+
+describe.each(ENGINES)('receipts (%s)', (engine) => {
+  const suite = serverSuite({ engine, config: { timezone: ZONE, receipts: { lookupsPerAddressPerMin: 10_000 } } });
+
+  /** Loads the chat page as a browser would and returns the identity cookie it sets. */
+  async function pageCookie(url = suite.url): Promise<string> {
+    const res = await fetch(`${url}/`);
+    return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+
+  /** Two people matched with each other, each with an identity cookie (as the page gives one). */
+  async function pair(url = suite.url) {
+    const [cookieA, cookieB] = [await pageCookie(url), await pageCookie(url)];
+    const a = await connect(url, { cookie: cookieA });
+    const b = await connect(url, { cookie: cookieB });
+    if (url === suite.url) suite.track(a.socket, b.socket);
+    const matched = Promise.all([waitFor(a.socket, 'matched'), waitFor(b.socket, 'matched')]);
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    const [m] = await matched;
+    return { a: a.socket, b: b.socket, aId: a.session.user_id, bId: b.session.user_id, cookieA, cookieB, roomId: m.room_id };
+  }
+
+  async function say(socket: TestSocket, content: string): Promise<number> {
+    const ack = await request<{ ok: boolean; message: { id: number } }>(socket, 'send_message', { content });
+    expect(ack.ok).toBe(true);
+    return ack.message.id;
+  }
+
+  const read = (code: string, query = '', headers: Record<string, string> = {}) => fetch(`${suite.url}/api/receipts/${encodeURIComponent(code)}${query}`, { headers });
+  const erase = (code: string, headers: Record<string, string> = SAME_ORIGIN) => fetch(`${suite.url}/api/receipts/${encodeURIComponent(code)}/erase`, { method: 'POST', headers });
+  const transcript = async (code: string) => {
+    const res = await read(code);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Transcript;
+  };
+  const myChats = async (cookie: string, url = suite.url) => {
+    const res = await fetch(`${url}/api/my/chats`, { headers: { cookie, ...SAME_ORIGIN } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { user_id: string | null; chats: MyChat[] };
+  };
+
+  /** A chat with a few messages that `a` then leaves: both receipts. */
+  async function endedChat() {
+    const p = await pair();
+    const receiptA = waitFor(p.a, 'receipt');
+    const receiptB = waitFor(p.b, 'receipt');
+    const ids = [await say(p.a, '你好，我是 A'), await say(p.b, 'hi, B here'), await say(p.a, 'line one\nline two')];
+    await request(p.a, 'leave_room_event');
+    return { ...p, ids, codeA: (await receiptA).code, codeB: (await receiptB).code };
+  }
+
+  describe('receipts are given when a chat ends', () => {
+    it('both sides get their own receipt when one leaves; only SHA-256 hashes of the codes are stored', async () => {
+      const { roomId, aId, bId, codeA, codeB } = await endedChat();
+      expect(codeA).toMatch(CODE_PATTERN);
+      expect(codeB).toMatch(CODE_PATTERN);
+      expect(codeA).not.toBe(codeB);
+      const rows = await suite.server.database.query<{ code_hash: string; user_id: string }>('SELECT code_hash, user_id FROM receipts WHERE room_id = $1 ORDER BY user_id', [roomId]);
+      const sha = (code: string) => createHash('sha256').update(canonicalCode(code)!).digest('hex');
+      expect(rows).toEqual(
+        [
+          { code_hash: sha(codeA), user_id: aId },
+          { code_hash: sha(codeB), user_id: bId },
+        ].sort((x, y) => x.user_id.localeCompare(y.user_id)),
+      );
+      // The code itself is nowhere in the table.
+      const text = JSON.stringify(await suite.server.database.query('SELECT * FROM receipts'));
+      expect(text).not.toContain(canonicalCode(codeA));
+    });
+
+    it('the side still connected gets it when the partner disconnects; the one gone finds it on /api/my/chats', async () => {
+      const { a, b, cookieA, roomId } = await pair();
+      const receiptB = waitFor(b, 'receipt');
+      await say(a, 'bye');
+      a.disconnect();
+      const { room_id: receivedRoom, code } = await receiptB;
+      expect(receivedRoom).toBe(roomId);
+      const mine = await myChats(cookieA);
+      const chat = mine.chats.find((c) => c.room_id === roomId);
+      expect(chat?.code).toMatch(CODE_PATTERN);
+      // A's code (listed, never sent) opens A's side; B's opens B's.
+      expect((await transcript(chat!.code)).messages).toEqual([expect.objectContaining({ from: 'me', text: 'bye' })]);
+      expect((await transcript(code)).messages).toEqual([expect.objectContaining({ from: 'partner', text: 'bye' })]);
+    });
+
+    it('both sides get one at server shutdown, before their connections close', async () => {
+      const server: TestServer = await startTestServer({ engine, config: { timezone: ZONE } });
+      try {
+        const { a, b, roomId } = await pair(server.url);
+        const seenA = received(a, 'receipt');
+        const seenB = received(b, 'receipt');
+        const closedA = new Promise((resolve) => a.once('disconnect', resolve));
+        await server.app.close();
+        await closedA;
+        await eventually(() => {
+          expect(seenA).toEqual([{ room_id: roomId, code: expect.stringMatching(CODE_PATTERN) }] satisfies ReceiptPayload[]);
+          expect(seenB).toEqual([{ room_id: roomId, code: expect.stringMatching(CODE_PATTERN) }]);
+        });
+        a.close();
+        b.close();
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe('a receipt opens its side of the conversation', () => {
+    it('as JSON from another client without any cookie: me and partner, times in the zone, no identities', async () => {
+      const { roomId, ids, codeA, codeB, aId, bId } = await endedChat();
+      const res = await read(codeA);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await res.json()) as Transcript;
+      expect(body).toMatchObject({ room_id: roomId, code: codeA, timezone: ZONE, started_at: expect.stringMatching(/\+08:00$/), ended_at: expect.stringMatching(/\+08:00$/) });
+      expect(body.messages).toEqual([
+        { id: ids[0], from: 'me', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/), text: '你好，我是 A' },
+        { id: ids[1], from: 'partner', time: expect.any(String), text: 'hi, B here' },
+        { id: ids[2], from: 'me', time: expect.any(String), text: 'line one\nline two' },
+      ]);
+      expect(JSON.stringify(body)).not.toContain(aId);
+      expect(JSON.stringify(body)).not.toContain(bId);
+      expect((await transcript(codeB)).messages.map((m) => m.from)).toEqual(['partner', 'me', 'partner']);
+      // Typed by hand: lower case, spaces instead of dashes, O for 0 and I/L for 1 all work.
+      const typed = codeA.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o').replace(/1/g, 'l');
+      expect((await transcript(typed)).room_id).toBe(roomId);
+    });
+
+    it('as a UTF-8 text transcript with times in the zone, labels in the language asked for', async () => {
+      const { roomId, codeA } = await endedChat();
+      const zh = await read(codeA, '?format=txt');
+      expect(zh.status).toBe(200);
+      expect(zh.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(zh.headers.get('content-disposition')).toBe(`attachment; filename="chat-${roomId}.txt"`);
+      const text = await zh.text();
+      expect(text).toContain(`房间: ${roomId}`);
+      expect(text).toContain(`时区: ${ZONE}`);
+      expect(text).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] 我: 你好，我是 A$/m);
+      expect(text).toMatch(/^\[[^\]]+\] 对方: hi, B here$/m);
+      expect(text).toMatch(/^\[[^\]]+\] 我: line one\n {4}line two$/m);
+      const en = await (await read(codeA, '?format=txt&lang=en')).text();
+      expect(en).toMatch(/^\[[^\]]+\] Me: 你好，我是 A$/m);
+      expect(en).toMatch(/^\[[^\]]+\] Partner: hi, B here$/m);
+      const asFile = await read(codeA, '?download=1');
+      expect(asFile.headers.get('content-disposition')).toBe(`attachment; filename="chat-${roomId}.json"`);
+      expect((await read(codeA, '?format=pdf')).status).toBe(400);
+    });
+
+    it('an unknown or malformed code is 404, the same answer either way', async () => {
+      const { codeA } = await endedChat();
+      const madeUp = codeA.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+      const answers = await Promise.all([madeUp, 'not-a-code', '0'.repeat(28), 'x'.repeat(90)].map(async (code) => {
+        const res = await read(code);
+        return { status: res.status, body: await res.text() };
+      }));
+      for (const answer of answers) expect(answer).toEqual({ status: 404, body: JSON.stringify({ code: 'NOT_FOUND', error: 'no conversation has this receipt code' }) });
+      expect((await erase(madeUp)).status).toBe(404);
+    });
+  });
+
+  describe('erasing one’s own messages', () => {
+    it('empties the holder’s messages only; both sides see markers; the audit log says who and why', async () => {
+      const { roomId, ids, aId, codeA, codeB } = await endedChat();
+      const res = await erase(codeA);
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { room_id: number; erased: number; erased_at: string };
+      expect(answer).toEqual({ room_id: roomId, erased: 2, erased_at: expect.stringMatching(/\+08:00$/) });
+
+      const marker = { erased_at: answer.erased_at, erased_by: 'sender' };
+      const mine = await transcript(codeA);
+      expect(mine.messages).toEqual([
+        { id: ids[0], from: 'me', time: expect.any(String), ...marker },
+        { id: ids[1], from: 'partner', time: expect.any(String), text: 'hi, B here' },
+        { id: ids[2], from: 'me', time: expect.any(String), ...marker },
+      ]);
+      const theirs = await transcript(codeB);
+      expect(theirs.messages).toEqual([
+        { id: ids[0], from: 'partner', time: expect.any(String), ...marker },
+        { id: ids[1], from: 'me', time: expect.any(String), text: 'hi, B here' },
+        { id: ids[2], from: 'partner', time: expect.any(String), ...marker },
+      ]);
+      const text = await (await read(codeB, '?format=txt')).text();
+      expect(text).not.toContain('我是 A');
+      expect(text).toMatch(/对方: 〔已由发送者删除，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d〕/);
+
+      const stored = await suite.server.database.query<{ content: string; erased_by: string | null }>('SELECT content, erased_by FROM messages WHERE room_id = $1 ORDER BY id', [roomId]);
+      expect(stored).toEqual([
+        { content: '', erased_by: 'sender' },
+        { content: 'hi, B here', erased_by: null },
+        { content: '', erased_by: 'sender' },
+      ]);
+      const audit = await suite.server.database.query<{ detail: Record<string, unknown>; client_address: string | null }>(
+        "SELECT detail, client_address FROM admin_audit_log WHERE action = 'erase_own' AND (detail->>'room_id')::bigint = $1",
+        [roomId],
+      );
+      expect(audit).toEqual([{ detail: { room_id: roomId, who: aId, why: 'self-service erasure', messages: 2 }, client_address: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+      // Again: nothing left to erase, still fine.
+      expect(await (await erase(codeA)).json()).toMatchObject({ erased: 0 });
+    });
+
+    it('is refused with 409 while a report on the conversation is open, and works once it is decided', async () => {
+      const { b, roomId, codeA } = await endedChat();
+      const report = await request<{ ok: boolean; report_id: number }>(b, 'report', { reason: 'harassment' });
+      expect(report.ok).toBe(true);
+      const refused = await erase(codeA);
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ code: 'REPORT_OPEN' });
+      const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
+      expect(kept.every((m) => m.erased_at === null)).toBe(true);
+      await suite.server.app.moderation.resolve(report.report_id, { action: 'dismiss', scope: 'identity', }, 'admin');
+      expect((await erase(codeA)).status).toBe(200);
+    });
+
+    it('is refused from another site (403) and erases nothing', async () => {
+      const { roomId, codeA } = await endedChat();
+      const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }];
+      for (const headers of crossSite) {
+        const res = await erase(codeA, headers);
+        expect(res.status).toBe(403);
+      }
+      const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
+      expect(kept.every((m) => m.erased_at === null)).toBe(true);
+      expect((await erase(codeA, { origin: suite.url })).status).toBe(200);
+    });
+  });
+
+  describe('the identity’s recent chats', () => {
+    it('lists the cookie’s ended chats with their receipt codes, newest first; nothing without a cookie or from another site', async () => {
+      const first = await endedChat();
+      const { a, b, roomId: secondRoom, cookieA: otherCookie } = await pair();
+      void b;
+      const receipt = waitFor(a, 'receipt');
+      await request(a, 'leave_room_event');
+      const secondCode = (await receipt).code;
+      const mine = await myChats(otherCookie);
+      expect(mine.chats).toEqual([{ room_id: secondRoom, code: secondCode, started_at: expect.stringMatching(/\+08:00$/), ended_at: expect.stringMatching(/\+08:00$/), end_reason: 'left', message_count: 0 }]);
+      const firstList = await myChats(first.cookieA);
+      expect(firstList.user_id).toBe(first.aId);
+      expect(firstList.chats.map((c) => [c.room_id, c.code])).toEqual([[first.roomId, first.codeA]]);
+
+      // Two chats of one identity: the newer first.
+      const c = await connect(suite.url, { cookie: first.cookieA });
+      const d = await connect(suite.url);
+      suite.track(c.socket, d.socket);
+      const matched = waitFor(c.socket, 'matched');
+      await request(c.socket, 'join_queue');
+      await request(d.socket, 'join_queue');
+      const { room_id: newer } = await matched;
+      const ended = waitFor(c.socket, 'receipt');
+      await request(d.socket, 'leave_room_event');
+      await ended;
+      expect((await myChats(first.cookieA)).chats.map((chat) => chat.room_id)).toEqual([newer, first.roomId]);
+
+      expect(await (await fetch(`${suite.url}/api/my/chats`)).json()).toEqual({ user_id: null, chats: [] });
+      expect((await fetch(`${suite.url}/api/my/chats`, { headers: { cookie: first.cookieA, origin: 'https://evil.example' } })).status).toBe(403);
+    });
+  });
+
+  describe('lookups per network', () => {
+    let limited: TestServer | undefined;
+    afterAll(async () => limited?.close());
+
+    it('are limited: beyond the budget 429 with Retry-After, for reads, erasures and made-up codes alike', async () => {
+      limited = await startTestServer({ engine, config: { receipts: { lookupsPerAddressPerMin: 5 } } });
+      const { a, b } = await pair(limited.url);
+      const receipt = waitFor(a, 'receipt');
+      await request(b, 'leave_room_event');
+      const { code } = await receipt;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${limited.url}/api/receipts/${code}`)).status);
+      statuses.push((await fetch(`${limited.url}/api/receipts/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG`)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 404]);
+      const refused = await fetch(`${limited.url}/api/receipts/${code}`);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      expect((await fetch(`${limited.url}/api/receipts/${code}/erase`, { method: 'POST' })).status).toBe(429);
+      a.close();
+      b.close();
+    });
+  });
+});

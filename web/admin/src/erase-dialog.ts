@@ -1,0 +1,107 @@
+/**
+ * Erasing from a conversation's page: this conversation, or every ended conversation of one of its two
+ * people, with a reason (recorded in the audit log) and, for a conversation under review, an explicit
+ * "even with an open report". A confirmation comes before anything is erased.
+ */
+import type { RoomSummary } from '../../../src/admin/rooms-query.js';
+import { ApiError, sendJson } from './api.js';
+import type { Confirm } from './confirm-dialog.js';
+import { byTestId } from './dom.js';
+import { t } from './i18n.js';
+import { showFormError } from './sanction-fields.js';
+import { failureText } from './sanction-dialog.js';
+
+type Scope = 'room' | 'user1' | 'user2';
+
+interface RoomErased {
+  erased: number;
+}
+interface UserErased {
+  erased: number;
+  skipped: { room_id: number; reason: string }[];
+}
+
+export interface EraseDialog {
+  /** Opens the dialog for a conversation; the focus goes back to `opener` when it closes. */
+  open(room: RoomSummary, opener: HTMLElement | null): void;
+}
+
+export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, done: (summary: string) => void): EraseDialog {
+  const form = byTestId('erase-form', HTMLFormElement, dialog);
+  const title = byTestId('erase-dialog-title', HTMLElement, dialog);
+  const error = byTestId('erase-error', HTMLElement, dialog);
+  const submit = byTestId('erase-submit', HTMLButtonElement, dialog);
+  const reason = byTestId('erase-reason', HTMLInputElement, dialog);
+  const force = byTestId('erase-force', HTMLInputElement, dialog);
+  const roomScope = byTestId('erase-scope-room', HTMLInputElement, dialog);
+  const userLabels = { user1: byTestId('erase-scope-user1-label', HTMLElement, dialog), user2: byTestId('erase-scope-user2-label', HTMLElement, dialog) };
+  let room: RoomSummary | undefined;
+  let opener: HTMLElement | null = null;
+
+  const scopeOf = (): Scope => {
+    const value = (form.elements.namedItem('scope') as RadioNodeList | null)?.value;
+    return value === 'user1' || value === 'user2' ? value : 'room';
+  };
+
+  byTestId('erase-cancel', HTMLButtonElement, dialog).addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    if (opener?.isConnected) opener.focus();
+    opener = null;
+  });
+
+  async function run(target: RoomSummary): Promise<string | undefined> {
+    const why = reason.value.trim();
+    if (why === '') throw new Error(t('reasonRequired'));
+    const scope = scopeOf();
+    const userId = scope === 'user1' ? target.user1_id : scope === 'user2' ? target.user2_id : undefined;
+    const text = userId === undefined ? t('confirmEraseRoom', { n: target.id }) : t('confirmEraseUser', { n: userId });
+    if (!(await confirm({ title: t('confirmEraseTitle'), text, ok: t('confirmErase') }))) return undefined;
+    const body = { reason: why, ...(force.checked ? { force: true } : {}) };
+    if (userId === undefined) {
+      const result = await sendJson<RoomErased>('DELETE', `/admin/api/rooms/${target.id}`, body);
+      return t('erasedMessages', { n: result.erased });
+    }
+    const result = await sendJson<UserErased>('DELETE', `/admin/api/users/${encodeURIComponent(userId)}/rooms`, body);
+    const skipped = result.skipped.length > 0 ? ` · ${t('erasedSkipped', { n: result.skipped.length })}` : '';
+    return `${t('erasedMessages', { n: result.erased })}${skipped}`;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const target = room;
+    if (!target) return;
+    void (async () => {
+      submit.disabled = true;
+      showFormError(error, undefined);
+      try {
+        const summary = await run(target);
+        if (summary === undefined) return;
+        dialog.close();
+        done(summary);
+      } catch (failure) {
+        const underReview = failure instanceof ApiError && failure.status === 409 && !force.checked;
+        showFormError(error, underReview ? t('eraseReportOpen') : failureText(failure));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  return {
+    open(target, from) {
+      room = target;
+      opener = from;
+      form.reset();
+      roomScope.checked = true;
+      // A conversation still going on cannot be erased; its people's ended ones can.
+      roomScope.disabled = target.is_active;
+      if (target.is_active) byTestId('erase-scope-user1', HTMLInputElement, dialog).checked = true;
+      showFormError(error, undefined);
+      title.textContent = t('eraseTitle', { n: target.id });
+      userLabels.user1.textContent = t('eraseScopeUser', { n: target.user1_id });
+      userLabels.user2.textContent = t('eraseScopeUser', { n: target.user2_id });
+      dialog.showModal();
+      reason.focus();
+    },
+  };
+}
