@@ -17,7 +17,8 @@ import { z } from 'zod';
 import type { AuditLog } from '../admin/audit-log.js';
 import type { Clock } from '../clock.js';
 import { IDENTITY_COOKIE, type IdentitySigner } from '../identity.js';
-import { canonicalCode, groupCode } from '../privacy/receipt-codes.js';
+import { canonicalCode } from '../privacy/receipt-codes.js';
+import { groupForReading } from '../shared/crockford.js';
 import type { ConversationErasure } from '../privacy/erasure.js';
 import type { ReceiptBook, ReceiptHolder } from '../privacy/receipts.js';
 import { readTranscript, transcriptText } from '../privacy/transcript.js';
@@ -82,7 +83,7 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
       void fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
       return undefined;
     }
-    return { ...holder, code: groupCode(canonical) };
+    return { ...holder, code: groupForReading(canonical) };
   }
 
   app.get('/api/receipts/:code', async (request, reply) => {

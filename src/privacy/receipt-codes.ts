@@ -12,12 +12,10 @@
  * derives new codes for old chats and stores their hashes beside the old ones.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalCrockford, crockfordBase32, groupForReading } from '../shared/crockford.js';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** 28 characters × 5 bits = 140 bits of the HMAC. */
 export const RECEIPT_CODE_CHARS = 28;
-const GROUP = 4;
-const CANONICAL = new RegExp(`^[${ALPHABET}]{${RECEIPT_CODE_CHARS}}$`);
 
 export interface ReceiptCodes {
   /** The code of one side of a conversation, grouped for reading (`ABCD-EFGH-…`). */
@@ -32,7 +30,7 @@ export function createReceiptCodes(secretKey: string): ReceiptCodes {
   return {
     codeFor(roomId, userId) {
       const digest = createHmac('sha256', key).update(`${roomId}\u0000${userId}`).digest();
-      return groupCode(base32(digest).slice(0, RECEIPT_CODE_CHARS));
+      return groupForReading(crockfordBase32(digest).slice(0, RECEIPT_CODE_CHARS));
     },
     hashOf(code) {
       return createHash('sha256').update(canonicalCode(code) ?? code).digest('hex');
@@ -45,34 +43,5 @@ export function createReceiptCodes(secretKey: string): ReceiptCodes {
  * when it cannot be one.
  */
 export function canonicalCode(input: string): string | undefined {
-  if (input.length > 80) return undefined;
-  const cleaned = input
-    .toUpperCase()
-    .replace(/[\s\-_.·]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
-  return CANONICAL.test(cleaned) ? cleaned : undefined;
-}
-
-/** `ABCDEFGH…` → `ABCD-EFGH-…`. */
-export function groupCode(canonical: string): string {
-  const groups: string[] = [];
-  for (let i = 0; i < canonical.length; i += GROUP) groups.push(canonical.slice(i, i + GROUP));
-  return groups.join('-');
-}
-
-function base32(bytes: Buffer): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return out;
+  return canonicalCrockford(input, RECEIPT_CODE_CHARS, 80);
 }

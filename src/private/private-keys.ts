@@ -10,12 +10,10 @@
  * secret leaves every key working (as with receipts).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { canonicalCrockford, CROCKFORD_ALPHABET, groupForReading } from '../shared/crockford.js';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Characters of a key: 16 × 5 bits = 80 bits of entropy. */
 export const PRIVATE_KEY_CHARS = 16;
-const GROUP = 4;
-const CANONICAL = new RegExp(`^[${ALPHABET}]{${PRIVATE_KEY_CHARS}}$`);
 /** Longest text accepted as a typed key (separators and spaces included). */
 export const MAX_KEY_INPUT_CHARS = 64;
 
@@ -24,29 +22,16 @@ export function newPrivateKey(): string {
   // 32 symbols: every byte's low five bits are uniform, so no symbol is likelier than another.
   const bytes = randomBytes(PRIVATE_KEY_CHARS);
   let key = '';
-  for (const byte of bytes) key += ALPHABET[byte & 31];
-  return groupKey(key);
+  for (const byte of bytes) key += CROCKFORD_ALPHABET[byte & 31];
+  return groupForReading(key);
 }
 
 /** A key as typed or pasted, in canonical form (16 upper-case characters), or undefined when it cannot be one. */
 export function canonicalKey(input: string): string | undefined {
-  if (input.length > MAX_KEY_INPUT_CHARS) return undefined;
-  const cleaned = input
-    .toUpperCase()
-    .replace(/[\s\-_.·]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
-  return CANONICAL.test(cleaned) ? cleaned : undefined;
+  return canonicalCrockford(input, PRIVATE_KEY_CHARS, MAX_KEY_INPUT_CHARS);
 }
 
 /** SHA-256 (hex) of a key in canonical form: what is stored in place of the key. */
 export function keyHash(canonical: string): string {
   return createHash('sha256').update(`private-room/v1\u0000${canonical}`).digest('hex');
-}
-
-/** `ABCDEFGH…` → `ABCD-EFGH-…`. */
-function groupKey(canonical: string): string {
-  const groups: string[] = [];
-  for (let i = 0; i < canonical.length; i += GROUP) groups.push(canonical.slice(i, i + GROUP));
-  return groups.join('-');
 }

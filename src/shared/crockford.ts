@@ -1,0 +1,42 @@
+/**
+ * Crockford's base32 for codes people read, copy and type (receipt codes, private-room keys): 32
+ * symbols without I, L, O or U, so nothing in it looks like anything else in it; shown in groups of four;
+ * input forgives case, spaces, dashes and the look-alikes (I/L → 1, O → 0).
+ */
+export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const GROUP = 4;
+
+/** `bytes` as base32 symbols, 5 bits each, most significant first (a trailing partial group is dropped). */
+export function crockfordBase32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD_ALPHABET[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/** A code as typed or pasted (at most `maxInput` characters), in canonical form of `length` symbols, or undefined. */
+export function canonicalCrockford(input: string, length: number, maxInput: number): string | undefined {
+  if (input.length > maxInput) return undefined;
+  const cleaned = input
+    .toUpperCase()
+    .replace(/[\s\-_.·]/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+  return cleaned.length === length && [...cleaned].every((c) => CROCKFORD_ALPHABET.includes(c)) ? cleaned : undefined;
+}
+
+/** `ABCDEFGH…` → `ABCD-EFGH-…`. */
+export function groupForReading(canonical: string): string {
+  const groups: string[] = [];
+  for (let i = 0; i < canonical.length; i += GROUP) groups.push(canonical.slice(i, i + GROUP));
+  return groups.join('-');
+}
