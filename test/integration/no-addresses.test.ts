@@ -1,7 +1,7 @@
 /**
  * No raw client address is stored anywhere: after a full session from one address — page load, chat,
- * report, block, a ban by network, admin login, conversation view, export — every text column of every
- * table is searched for it. Only its network's HMAC may be found.
+ * report, block, the receipt read and an erasure tried, a private room, a ban by network, admin login, conversation view, export — every text column of every
+ * table is searched for it (receipts and a private room included). Only its network's HMAC may be found.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkOf } from '../../src/http/client-address.js';
@@ -32,6 +32,11 @@ describe.each(engines)('stored data on %s', (engine) => {
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
     const a = await connect(app.url, { cookie, extraHeaders: from(CLIENT) });
     const b = await connect(app.url, { extraHeaders: from(IPV6_CLIENT) });
+    // A private room made and entered from both addresses, then left.
+    const created = await request<{ key: string }>(a.socket, 'create_private');
+    expect(created).toMatchObject({ ok: true });
+    expect(await request(b.socket, 'join_private', { key: created.key })).toMatchObject({ ok: true, status: 'matched' });
+    expect(await request(b.socket, 'leave_room_event')).toMatchObject({ ok: true });
     await request(a.socket, 'join_queue');
     const matched = waitFor(a.socket, 'matched');
     await request(b.socket, 'join_queue');
@@ -39,7 +44,13 @@ describe.each(engines)('stored data on %s', (engine) => {
     const sent = await request<{ message: { id: number } }>(b.socket, 'send_message', { content: 'hello from the other side' });
     await request(a.socket, 'send_message', { content: 'hi' });
     expect(await request(a.socket, 'report', { reason: 'spam', message_ids: [sent.message.id] })).toMatchObject({ ok: true });
+    const receipt = waitFor(a.socket, 'receipt');
     expect(await request(a.socket, 'block')).toMatchObject({ ok: true });
+    // The receipt of the chat the block ended: read and erased from the same address.
+    const { code } = await receipt;
+    expect((await fetch(`${app.url}/api/receipts/${code}`, { headers: from(CLIENT) })).status).toBe(200);
+    const erase = await fetch(`${app.url}/api/receipts/${code}/erase`, { method: 'POST', headers: { origin: app.url, ...from(CLIENT) } });
+    expect(erase.status).toBe(409); // the report filed above is open: the conversation is kept as evidence
     const network = createNetworkHasher(TEST_SECRET)(networkOf(IPV6_CLIENT));
     await app.app.moderation.issue({ userId: b.session.user_id, networkHash: network, scope: 'both', kind: 'banned', reason: 'test', createdBy: 'admin' });
 
