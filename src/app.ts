@@ -261,6 +261,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     instanceId: cluster?.instanceId,
     avoidFor: (userId) => moderation.avoidFor(userId),
     relay: cluster ? historyRelay(io) : undefined,
+    events: metrics,
   });
   const chat = new ChatService({
     queue: seams.matchQueue,

@@ -5,6 +5,7 @@ import { GuardedRegistry } from '../chat/guarded-seams.js';
 import type { ChatNotifier } from '../chat/notifier.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import type { ChatRepository } from '../storage/chat-repository.js';
 import type { Database } from '../storage/database.js';
 import { KeepInTouch } from './keep-in-touch.js';
@@ -26,6 +27,8 @@ export interface PrivateRoomsOptions {
   timezone: string;
   instanceId?: string;
   avoidFor: (userId: string) => readonly string[];
+  /** Each meeting in a private room, for the metrics (`chat_matches_total{match_type="private"}`). */
+  events?: Pick<AppEvents, 'matched'>;
   /** Cluster mode: how this instance asks the others to send a history to their connections. */
   relay?: (history: PrivateHistory) => (request: HistoryRequest) => void;
 }
@@ -49,7 +52,7 @@ export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsPar
     elsewhere: options.relay && ((request) => elsewhere(request)),
   });
   const elsewhere = options.relay?.(history) ?? (() => undefined);
-  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, avoidFor });
+  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, avoidFor, events: options.events });
   const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, avoidFor });
   return { rooms, keepInTouch, history };
 }

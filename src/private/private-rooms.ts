@@ -17,6 +17,7 @@ import type { Caller } from '../chat/caller.js';
 import type { ChatNotifier } from '../chat/notifier.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
+import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
 import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
@@ -41,6 +42,8 @@ export interface PrivateRoomsDeps {
   instanceId?: string;
   /** People someone must never be matched with (blocks, both ways): a block closes their room for good. */
   avoidFor: (userId: string) => readonly string[];
+  /** Each meeting, for the metrics. */
+  events?: Pick<AppEvents, 'matched'>;
 }
 
 export class PrivateRooms {
@@ -192,6 +195,7 @@ export class PrivateRooms {
       notifier.toSocket(socketId, 'matched', { room_id: roomId, match_type: 'private' });
     }
     logger.info({ roomId, matchType: 'private' }, 'matched');
+    this.deps.events?.matched('private');
     await Promise.all([otherSocketId, callerSocketId].map((socketId) => history.send({ socketId, keyHash: hash, roomId })));
   }
 

@@ -7,7 +7,7 @@
 import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMetricsServer } from '../../src/metrics/metrics-endpoint.js';
-import { matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { connect, matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startServerProcess } from '../helpers/process.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/database.js';
@@ -82,6 +82,23 @@ describe('metrics on the main port behind METRICS_TOKEN', () => {
     expect(sample(text, 'chat_events_total{event="send_message"}')).toBe(4);
     expect(sample(text, 'chat_event_errors_total{event="send_message",code="INVALID_PAYLOAD"}')).toBe(1);
     expect(sample(text, 'chat_event_errors_total{event="send_message",code="NOT_IN_CHAT"}')).toBeUndefined();
+  });
+
+  it('counts meetings in private rooms and matches by shared interests by their type', async () => {
+    const maker = await connect(server.url);
+    const joiner = await connect(server.url);
+    sockets.push(maker.socket, joiner.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    expect(await request(joiner.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
+    const x = await connect(server.url);
+    const y = await connect(server.url);
+    sockets.push(x.socket, y.socket);
+    await request(x.socket, 'join_queue', { interests: ['电影'] });
+    expect(await request(y.socket, 'join_queue', { interests: ['电影', '篮球'] })).toMatchObject({ ok: true, status: 'matched', match_type: 'interests' });
+
+    const text = await scrape(`${server.url}/metrics`);
+    expect(sample(text, 'chat_matches_total{match_type="private"}')).toBe(1);
+    expect(sample(text, 'chat_matches_total{match_type="interests"}')).toBe(1);
   });
 
   it('counts reports, sanctions and content-policy hits', async () => {
