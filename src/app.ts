@@ -331,6 +331,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       fastify.server.close();
       engineGuard.stop();
       moderation.stop();
+      policy.stop();
       const purgeStopped = retention.stop();
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));

@@ -1,7 +1,9 @@
 /**
  * The content policy every instance enforces: read from the database at start (the default list the
  * first time), replaced by an admin (`PUT /admin/api/policy`), and reloaded on every instance within
- * moments of a change through the moderation bus — no restart.
+ * moments of a change through the moderation bus — no restart. An instance that missed that event (its
+ * Redis connection was down at the time) notices the change at its next check of the stored version,
+ * every 30 s, as the sanctions are reloaded.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -9,6 +11,9 @@ import type { ModerationBus } from '../moderation/moderation-bus.js';
 import type { Database } from '../storage/database.js';
 import { ContentPolicy, type Verdict } from './content-policy.js';
 import { DEFAULT_POLICY, policyDocumentSchema, type PolicyDocument } from './policy-document.js';
+
+/** How often the stored policy's version is compared with the one in force, in case a bus event was missed. */
+const DEFAULT_REFRESH_MS = 30_000;
 
 export interface PolicyServiceDeps {
   database: Database;
@@ -20,11 +25,16 @@ export interface PolicyServiceDeps {
   /** The same text into this many different chats within the window is copy-paste spam. */
   repeatRooms: number;
   repeatWindowMs: number;
+  /** How often the stored version is checked (default 30 s). */
+  refreshMs?: number;
 }
 
 export class PolicyService {
   private readonly policy: ContentPolicy;
   private document: PolicyDocument = DEFAULT_POLICY;
+  /** `updated_at` of the stored policy in force (ms), null for none stored: the version compared. */
+  private version: number | null = null;
+  private cancelRefresh: (() => void) | undefined;
 
   constructor(private readonly deps: PolicyServiceDeps) {
     this.policy = new ContentPolicy({ repeatRooms: deps.repeatRooms, repeatWindowMs: deps.repeatWindowMs, now: () => deps.clock.now().getTime() });
@@ -36,6 +46,12 @@ export class PolicyService {
       this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading the content policy failed'));
     });
     await this.reload();
+    this.scheduleRefresh();
+  }
+
+  stop(): void {
+    this.cancelRefresh?.();
+    this.cancelRefresh = undefined;
   }
 
   get enabled(): boolean {
@@ -54,26 +70,50 @@ export class PolicyService {
 
   /** Replaces the policy (validated by the caller): stored, then in force on every instance. */
   async replace(document: PolicyDocument): Promise<void> {
+    const updatedAt = this.deps.clock.now();
     await this.deps.database.query(
       `INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, $2)
        ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(document), this.deps.clock.now()],
+      [JSON.stringify(document), updatedAt],
     );
-    this.apply(document);
-    await this.deps.bus.publish({ type: 'policy' }).catch((err: unknown) => this.deps.logger.warn({ err }, 'policy change not published: other instances pick it up at their next start'));
+    this.apply(document, updatedAt.getTime());
+    await this.deps.bus.publish({ type: 'policy' }).catch((err: unknown) => this.deps.logger.warn({ err }, 'policy change not published: other instances pick it up at their next check'));
   }
 
   private async reload(): Promise<void> {
-    const rows = await this.deps.database.query<{ document: unknown }>('SELECT document FROM content_policy WHERE id = 1');
+    const rows = await this.deps.database.query<{ document: unknown; updated_at: Date | string }>('SELECT document, updated_at FROM content_policy WHERE id = 1');
     const stored = rows[0]?.document;
     const raw = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
     const parsed = raw === undefined ? undefined : policyDocumentSchema.safeParse(raw);
-    if (parsed && !parsed.success) this.deps.logger.error('the stored content policy is invalid: keeping the one in force');
-    this.apply(parsed?.success ? parsed.data : DEFAULT_POLICY);
+    const version = rows[0] ? new Date(rows[0].updated_at).getTime() : null;
+    if (parsed && !parsed.success) {
+      this.deps.logger.error('the stored content policy is invalid: keeping the one in force');
+      this.version = version;
+      return;
+    }
+    this.apply(parsed?.success ? parsed.data : DEFAULT_POLICY, version);
   }
 
-  private apply(document: PolicyDocument): void {
+  /** Reloads when the stored version differs from the one in force (one small read). */
+  private async refresh(): Promise<void> {
+    const rows = await this.deps.database.query<{ updated_at: Date | string }>('SELECT updated_at FROM content_policy WHERE id = 1');
+    const version = rows[0] ? new Date(rows[0].updated_at).getTime() : null;
+    if (version !== this.version) await this.reload();
+  }
+
+  private scheduleRefresh(): void {
+    this.cancelRefresh = this.deps.clock.schedule(this.deps.refreshMs ?? DEFAULT_REFRESH_MS, () => {
+      void this.refresh()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'checking the stored content policy failed'))
+        .finally(() => {
+          if (this.cancelRefresh) this.scheduleRefresh();
+        });
+    });
+  }
+
+  private apply(document: PolicyDocument, version: number | null): void {
     this.policy.load(document);
     this.document = document;
+    this.version = version;
   }
 }
