@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { ReportRecord, ReportRepository, ReportStatus, RoomParticipants } from '../moderation/report-repository.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
+import { formatIso } from '../shared/time.js';
 import { MESSAGE_PAGE_MAX } from './filters.js';
 import type { ConversationMessage, RoomsQuery, RoomSummary } from './rooms-query.js';
 import { encodeReportCursor, type ReportQueueCursor } from './safety-schemas.js';
@@ -38,6 +39,19 @@ export interface PersonHistory {
   counts: { reports_filed: number; reports_received: number; sanctions: number; active_sanctions: number };
 }
 
+/** Most messages the content policy held back in one conversation that a report shows. */
+export const HELD_LIMIT = 200;
+
+/** A message the content policy refused (neither stored as a message nor delivered), kept for review. */
+export interface HeldMessage {
+  id: number;
+  sender_id: string;
+  content: string;
+  /** What the policy found: `term`, `link`, … */
+  reasons: string[];
+  timestamp: string;
+}
+
 export interface ReportDetail {
   report: ReportFull;
   /** Null only if the room is gone. */
@@ -47,6 +61,8 @@ export interface ReportDetail {
   next_cursor: string | null;
   /** The messages the reporter pointed at, wherever they are in the conversation. */
   reported_messages: ConversationMessage[];
+  /** What the content policy refused in this conversation, oldest first (at most `HELD_LIMIT`). */
+  held_messages: HeldMessage[];
   people: { reporter: PersonHistory; reported: PersonHistory };
 }
 
@@ -90,11 +106,20 @@ export class ReportsQuery {
       messages: (conversation?.messages ?? []).map((m) => ({ ...m, reported: marked.has(m.id) })),
       next_cursor: conversation?.next_cursor ?? null,
       reported_messages: reportedMessages,
+      held_messages: await this.held(report.roomId),
       people: {
         reporter: await this.person(report.reporterId, networkOf(participants, report.reporterId), report.id),
         reported: await this.person(report.reportedId, networkOf(participants, report.reportedId), report.id),
       },
     };
+  }
+
+  private async held(roomId: number): Promise<HeldMessage[]> {
+    const rows = await this.database.query<{ id: string | number; sender_id: string; content: string; reasons: string[] | null; created_at: Date | string }>(
+      'SELECT id, sender_id, content, reasons, created_at FROM held_messages WHERE room_id = $1 ORDER BY id LIMIT $2',
+      [roomId, HELD_LIMIT],
+    );
+    return rows.map((r) => ({ id: Number(r.id), sender_id: r.sender_id, content: r.content, reasons: r.reasons ?? [], timestamp: formatIso(new Date(r.created_at), this.timezone) }));
   }
 
   private async person(userId: string, network: string | null, currentReportId: number): Promise<PersonHistory> {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDetail, ReportQueuePage } from '../../src/admin/reports-query.js';
+import { ReviewQueue, SYSTEM_REPORTER } from '../../src/policy/review-queue.js';
 import { ENGINES } from './engines.js';
 import { ManualClock, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
 import { CROSS_SITE_HEADERS, auditOf, fileReport, networkFor, newUserId, seedConversation } from './safety-helpers.js';
@@ -171,6 +172,23 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
       expect(response.json().error).toBe('invalid_request');
       expect(response.json().message, query).toMatch(message);
     }
+  });
+
+  it('shows what the content policy refused in the conversation, with what it found, beside the system report', async () => {
+    const sender = newUserId('hldr');
+    const other = newUserId('othr');
+    const room = await seedConversation(admin, sender, other, [[sender, '你好']]);
+    // As the message screen does with a refused message: held, and the system's report on the chat.
+    const review = new ReviewQueue(admin.database);
+    const at = new Date('2026-01-03T08:00:05Z');
+    const heldId = await review.hold({ roomId: room.roomId, senderId: sender, content: '加微信 看片 100元', reasons: ['term'], at });
+    await review.flag({ roomId: room.roomId, senderId: sender, reason: 'sexual', messageId: null, note: `refused message held (#${heldId})`, priority: 0, at });
+    const [report] = await admin.database.query<{ id: string | number }>('SELECT id FROM reports WHERE room_id = $1 AND reporter_id = $2', [room.roomId, SYSTEM_REPORTER]);
+
+    const detail = (await get(`/admin/api/reports/${report!.id}`)).json<ReportDetail>();
+    expect(detail.held_messages).toEqual([{ id: heldId, sender_id: sender, content: '加微信 看片 100元', reasons: ['term'], timestamp: '2026-01-03T16:00:05+08:00' }]);
+    // Not part of the conversation itself: it was never stored as a message nor delivered.
+    expect(detail.messages.map((m) => m.content)).toEqual(['你好']);
   });
 
   it('opens a report with its whole conversation, the reported messages marked, and both people’s history; the view is audited', async () => {
