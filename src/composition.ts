@@ -23,6 +23,8 @@ import type { MatchQueue } from './matching/match-queue.js';
 import { MemoryMatchQueue } from './matching/memory-match-queue.js';
 import { RedisMatchQueue } from './matching/redis-match-queue.js';
 import { MemoryModerationBus, RedisModerationBus, type ModerationBus } from './moderation/moderation-bus.js';
+import { MemoryPrivateRendezvous, type PrivateRendezvous } from './private/private-rendezvous.js';
+import { RedisPrivateRendezvous } from './private/redis-private-rendezvous.js';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
@@ -38,6 +40,8 @@ interface CommonSeams {
   repository: ChatRepository;
   /** Expiring keys (the bot challenge's used solutions, suspect addresses, verified marks). */
   ttlStore: TtlStore;
+  /** Who waits in which private room, and who asked to stay in touch. */
+  privateRendezvous: PrivateRendezvous;
 }
 
 /** One process is the whole service. */
@@ -88,12 +92,13 @@ export async function buildSeams(options: SeamOptions): Promise<BuiltSeams> {
 function singleProcessSeams({ config, database, logger, clock = systemClock, replace = {} }: SeamOptions): BuiltSeams {
   const seams: SingleProcessSeams = {
     mode: 'single',
-    matchQueue: new MemoryMatchQueue(),
+    matchQueue: new MemoryMatchQueue(clock),
     registry: new MemoryActivityRegistry(),
     rateLimiter: new MemoryRateLimiter(clock),
     moderationBus: new MemoryModerationBus(),
     repository: chatRepository(config, database, logger),
     ttlStore: new MemoryTtlStore(clock),
+    privateRendezvous: new MemoryPrivateRendezvous(clock),
     ...replace,
   };
   return { seams, started: async () => undefined, close: async () => undefined };
@@ -107,8 +112,8 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
   const prefix = config.redisPrefix;
   const registry = new RedisActivityRegistry(redis.command, redis.eventsSub, prefix, instanceId, logger);
   await registry.start();
-  const matchQueue = new RedisMatchQueue(redis.command, prefix);
-  const presence = new ClusterPresence({ redis: redis.command, prefix, instanceId, registry, queue: matchQueue, logger });
+  const matchQueue = new RedisMatchQueue(redis.command, prefix, clock);
+  const presence = new ClusterPresence({ redis: redis.command, prefix, instanceId, registry, queue: matchQueue, logger, clock });
   const streamName = `${prefix}socket.io`;
   const trimmer = new StreamTrimmer({ redis: redis.command, stream: streamName, retentionMs: config.redisStreamRetentionMs, intervalMs: 5_000, logger });
   trimmer.start();
@@ -121,6 +126,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
     moderationBus: new RedisModerationBus(redis.command, redis.eventsSub, prefix, logger),
     repository: chatRepository(config, database, logger),
     ttlStore: new RedisTtlStore(redis.command, prefix),
+    privateRendezvous: new RedisPrivateRendezvous(redis.command, prefix),
     // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
     // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
     adapter: createAdapter(redis.adapterPub, {

@@ -38,6 +38,16 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
 
 async function runInstance(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+  // Policy: an unhandled rejection is logged as an error and the process keeps serving; Node's default
+  // (exit) is not kept. Every socket handler and HTTP route catches its own errors, so what reaches here
+  // is a fire-and-forget task someone forgot to catch (a timer, a notification, a purge run): one failed
+  // background operation. Its state lives in the store and changes atomically (a Lua script, a
+  // transaction), so nothing is left half-changed in this process that a restart would repair, while
+  // exiting would end every chat on the instance (and, with the embedded database, the whole service
+  // until a supervisor restarts it). The error log is what operators alert on; the bug is then fixed where
+  // the promise was dropped. An uncaught exception, by contrast, still exits (Node's default): the
+  // stack it unwound may have left in-memory state half-changed. Tested in
+  // test/integration/unhandled-rejection.test.ts.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
   if (config.trustProxy === true) {

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Activity } from '../chat/activity-registry.js';
+import { entryInterests } from '../chat/matchmaker.js';
 import type { RedisActivityRegistry } from '../chat/redis-activity-registry.js';
+import type { Clock } from '../clock.js';
 import type { RedisMatchQueue } from '../matching/redis-match-queue.js';
 
 export interface ClusterPresenceOptions {
@@ -19,9 +21,15 @@ export interface ClusterPresenceOptions {
   registry: RedisActivityRegistry;
   queue: RedisMatchQueue;
   logger: Logger;
-  /** How often this instance announces itself. */
+  /**
+   * Paces the heartbeat and dates announcements and suspicions. Whether an announcement still exists is
+   * Redis's own expiry (one clock for every instance), so reaping never compares two machines' clocks;
+   * `isAlive` does compare an announcement's time with this clock, within 2.5 heartbeats.
+   */
+  clock: Clock;
+  /** How often this instance announces itself, in ms. Default 1 s. */
   heartbeatMs?: number;
-  /** How long an announcement lasts: an instance silent that long is considered dead. */
+  /** How long an announcement lasts, in ms: an instance silent that long is suspected dead. Default 3 s. */
   instanceTtlMs?: number;
 }
 
@@ -32,7 +40,8 @@ export interface PresenceHooks {
 }
 
 export class ClusterPresence {
-  private timer: NodeJS.Timeout | undefined;
+  private cancelBeat: (() => void) | undefined;
+  private stopped = false;
   private epoch: string | undefined;
   private hooks: PresenceHooks | undefined;
   private ticking: Promise<void> | undefined;
@@ -54,10 +63,25 @@ export class ClusterPresence {
   async start(hooks: PresenceHooks): Promise<void> {
     this.hooks = hooks;
     await this.tick();
-    this.timer = setInterval(() => {
+    this.scheduleBeat();
+  }
+
+  /** Resolves once the heartbeat under way, if any, is done (stop waits for it; tests step with it). */
+  async settled(): Promise<void> {
+    await this.ticking;
+  }
+
+  private scheduleBeat(): void {
+    if (this.stopped) return;
+    this.cancelBeat = this.options.clock.schedule(this.heartbeatMs, () => {
+      // A heartbeat still waiting for Redis is not doubled: this beat is skipped.
       this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
-    }, this.heartbeatMs);
-    this.timer.unref();
+      this.scheduleBeat();
+    });
+  }
+
+  private nowMs(): number {
+    return this.options.clock.now().getTime();
   }
 
   /** True when no other live instance announces itself (so this one may tidy up after a full stop). */
@@ -78,7 +102,8 @@ export class ClusterPresence {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopped = true;
+    this.cancelBeat?.();
     await this.ticking;
     const { redis, instanceId } = this.options;
     await redis.del(this.key(`inst:${instanceId}`)).catch(() => undefined);
@@ -98,7 +123,7 @@ export class ClusterPresence {
   /** Each announcement is `"<connections> <epoch ms>"`, so others can tell how fresh it is. */
   private async announce(): Promise<void> {
     const { redis, instanceId } = this.options;
-    const value = `${this.hooks?.localConnections() ?? 0} ${Date.now()}`;
+    const value = `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
     await redis.set(this.key(`inst:${instanceId}`), value, 'PX', this.instanceTtlMs);
     await redis.sadd(this.key('instances'), instanceId);
   }
@@ -110,16 +135,16 @@ export class ClusterPresence {
    * wrongly believe its old, crashed connection is another live tab.
    */
   async isAlive(instanceId: string): Promise<boolean> {
-    const asked = Date.now();
+    const asked = this.nowMs();
     const staleMs = this.heartbeatMs * 2.5;
     for (;;) {
       const raw = await this.options.redis.get(this.key(`inst:${instanceId}`));
       if (raw === null) return false;
       const beatMs = Number(raw.split(' ')[1] ?? 0);
-      if (Date.now() - beatMs > staleMs) return false;
+      if (this.nowMs() - beatMs > staleMs) return false;
       if (beatMs >= asked) return true;
-      if (Date.now() - asked > staleMs) return false;
-      await new Promise((resolve) => setTimeout(resolve, this.heartbeatMs / 4));
+      if (this.nowMs() - asked > staleMs) return false;
+      await new Promise<void>((resolve) => this.options.clock.schedule(this.heartbeatMs / 4, resolve));
     }
   }
 
@@ -139,8 +164,9 @@ export class ClusterPresence {
     let restored = 0;
     for (const [userId, activity] of registry.mirrored()) {
       if (await registry.restore(userId, activity)) restored++;
-      if (activity.kind !== 'waiting') continue;
-      await queue.enqueue({ userId, socketId: activity.socketId });
+      // A wait in a private room is not in the queue.
+      if (activity.kind !== 'waiting' || activity.privateKey !== undefined) continue;
+      await queue.enqueue({ userId, socketId: activity.socketId, ...entryInterests(activity) });
       if (activity.detached) await queue.pause(userId);
     }
     logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats and queue places');
@@ -162,8 +188,8 @@ export class ClusterPresence {
         continue;
       }
       const since = this.silentSince.get(id);
-      if (since === undefined) this.silentSince.set(id, Date.now());
-      if (since === undefined || Date.now() - since < this.instanceTtlMs) continue;
+      if (since === undefined) this.silentSince.set(id, this.nowMs());
+      if (since === undefined || this.nowMs() - since < this.instanceTtlMs) continue;
       this.silentSince.delete(id);
       // One instance adopts a dead one's people; the lock outlives the adoption.
       if ((await redis.set(this.key(`reap:${id}`), instanceId, 'PX', 60_000, 'NX')) !== 'OK') continue;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { RateLimiter, RateRule, TakeResult } from './rate-limiter.js';
+import type { BucketTake, RateLimiter, RateRule, TakeResult } from './rate-limiter.js';
 
 interface Bucket {
   tokens: number;
@@ -19,24 +19,37 @@ export class MemoryRateLimiter implements RateLimiter {
   ) {}
 
   async take(key: string, rule: RateRule): Promise<TakeResult> {
+    return this.takeAll([{ key, rule }]);
+  }
+
+  async takeAll(takes: readonly BucketTake[]): Promise<TakeResult> {
     const nowMs = this.clock.now().getTime();
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.evict(nowMs);
-      bucket = { tokens: rule.capacity, updatedMs: nowMs, rule };
-      this.buckets.set(key, bucket);
-    }
-    refill(bucket, rule, nowMs);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / rule.perSecond) * 1000) };
+    // Room is made before any bucket is taken in hand, so eviction cannot drop one of them.
+    const missing = takes.filter(({ key }) => !this.buckets.has(key)).length;
+    if (missing > 0 && this.buckets.size + missing > this.maxKeys) this.evict(nowMs);
+    const buckets = takes.map(({ key, rule }) => {
+      const bucket = this.bucket(key, rule, nowMs);
+      refill(bucket, rule, nowMs);
+      return bucket;
+    });
+    const waitMs = Math.max(0, ...takes.map(({ rule }, i) => waitForToken(buckets[i]!.tokens, rule)));
+    if (waitMs > 0) return { allowed: false, retryAfterMs: waitMs };
+    for (const bucket of buckets) bucket.tokens -= 1;
+    return { allowed: true };
   }
 
   /** Number of buckets held (for tests of the memory bound). */
   get size(): number {
     return this.buckets.size;
+  }
+
+  private bucket(key: string, rule: RateRule, nowMs: number): Bucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: rule.capacity, updatedMs: nowMs, rule };
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
   }
 
   private evict(nowMs: number): void {
@@ -57,4 +70,9 @@ function refill(bucket: Bucket, rule: RateRule, nowMs: number): void {
   const elapsedMs = Math.max(0, nowMs - bucket.updatedMs);
   bucket.tokens = Math.min(rule.capacity, bucket.tokens + (elapsedMs / 1000) * rule.perSecond);
   bucket.updatedMs = nowMs;
+}
+
+/** Ms until the bucket holds a whole token (0 when it does). */
+function waitForToken(tokens: number, rule: RateRule): number {
+  return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / rule.perSecond) * 1000);
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors.js';
-import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
+import type { BucketTake, RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 
 /**
  * Told what flood control sees, per client address: the bot challenge (src/door/bot-challenge.ts) counts
@@ -23,7 +23,8 @@ export interface Actor {
 
 /**
  * Per-identity and per-address limits on messages and queue joins. Over a limit the action is refused
- * with RATE_LIMITED and a retry hint — never dropped silently.
+ * with RATE_LIMITED and a retry hint — never dropped silently. An action's identity and address buckets
+ * are taken in one call (one Redis round trip in a cluster), both or neither.
  */
 export class FloodControl {
   private readonly messageRule: RateRule;
@@ -52,34 +53,49 @@ export class FloodControl {
 
   /** A report or a block. */
   async checkReport(actor: Actor): Promise<void> {
-    await this.take(`rp:u:${actor.userId}`, this.reportRule, actor.address);
+    await this.take([{ key: `rp:u:${actor.userId}`, rule: this.reportRule }], actor.address);
   }
 
   /** A new anonymous identity for a client address (per-identity limits would mean nothing if identities were free). */
   async checkNewIdentity(address: string): Promise<void> {
-    await this.take(`i:a:${address}`, this.identityRule, address);
+    await this.take([{ key: `i:a:${address}`, rule: this.identityRule }], address);
     await this.observer?.newIdentity(address);
   }
 
   /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */
   async checkResume(actor: Actor): Promise<void> {
-    await this.take(`r:u:${actor.userId}`, this.resumeRule, actor.address);
-    await this.take(`r:a:${actor.address}`, this.resumeAddressRule, actor.address);
+    await this.take(
+      [
+        { key: `r:u:${actor.userId}`, rule: this.resumeRule },
+        { key: `r:a:${actor.address}`, rule: this.resumeAddressRule },
+      ],
+      actor.address,
+    );
   }
 
   async checkMessage(actor: Actor): Promise<void> {
-    await this.take(`m:u:${actor.userId}`, this.messageRule, actor.address);
-    await this.take(`m:a:${actor.address}`, this.messageAddressRule, actor.address);
+    await this.take(
+      [
+        { key: `m:u:${actor.userId}`, rule: this.messageRule },
+        { key: `m:a:${actor.address}`, rule: this.messageAddressRule },
+      ],
+      actor.address,
+    );
   }
 
   async checkJoin(actor: Actor): Promise<void> {
-    await this.take(`j:u:${actor.userId}`, this.joinRule, actor.address);
-    await this.take(`j:a:${actor.address}`, this.joinAddressRule, actor.address);
+    await this.take(
+      [
+        { key: `j:u:${actor.userId}`, rule: this.joinRule },
+        { key: `j:a:${actor.address}`, rule: this.joinAddressRule },
+      ],
+      actor.address,
+    );
     await this.observer?.joined(actor.address);
   }
 
-  private async take(key: string, rule: RateRule, address: string): Promise<void> {
-    const result = await this.limiter.take(key, rule);
+  private async take(buckets: readonly BucketTake[], address: string): Promise<void> {
+    const result = await this.limiter.takeAll(buckets);
     if (result.allowed) return;
     await this.observer?.refused(address);
     throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: result.retryAfterMs });

@@ -82,18 +82,24 @@ describe.skipIf(!available)('three instances', () => {
     for (const [x, y] of split) x.socket.close(), y.socket.close();
   });
 
-  it('waiting and online counts are cluster-wide', async () => {
+  it('waiting and online counts are cluster-wide: an instance with nobody on it counts everyone', { timeout: 60_000 }, async () => {
+    // Nobody left over from the tests before: the figures below are exactly these two people.
+    for (const socket of sockets.splice(0)) socket.close();
+    const onInstance2 = async () => {
+      const res = await fetch(cluster.urls[2]! + '/api/online');
+      expect(res.status).toBe(200);
+      return res.json() as Promise<{ online: number; waiting: number }>;
+    };
     const a = await clientOn(0);
     const b = await clientOn(1);
-    await request(a.socket, 'join_queue');
-    await eventually(async () => {
-      const stats = await fetch(cluster.urls[2]! + '/readyz').then((r) => r.json() as Promise<Record<string, string>>);
-      expect(stats).toMatchObject({ status: 'ready', storage: 'ok', redis: 'ok' });
-    });
-    const waiting = await request<{ waiting_count: number }>(b.socket, 'join_queue');
-    expect(waiting).toMatchObject({ status: 'matched' });
+    expect(await request(a.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    // Instance 2 has no connection and nobody waiting of its own: it reads the cluster's.
+    await eventually(async () => expect(await onInstance2()).toEqual({ online: 2, waiting: 1 }), 10_000, 200);
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await eventually(async () => expect(await onInstance2()).toEqual({ online: 2, waiting: 0 }), 10_000, 200);
     a.socket.close();
     b.socket.close();
+    await eventually(async () => expect(await onInstance2()).toEqual({ online: 0, waiting: 0 }), 10_000, 200);
   });
 
   it('admin sessions and failed-login limits hold across instances', async () => {

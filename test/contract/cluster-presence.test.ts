@@ -1,15 +1,18 @@
 /**
  * Presence between instances (real Redis): an instance that stops announcing has its people adopted by
- * another — but one that was only silent for a moment (a stalled event loop) keeps them.
+ * another — but one that was only silent for a moment (a stalled event loop) keeps them. The timing of
+ * the rule is stepped on manual clocks; one case runs it end to end on real time and Redis expiry.
  */
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActivityState } from '../../src/chat/activity-registry.js';
 import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import { ClusterPresence } from '../../src/cluster/cluster-presence.js';
 import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
 import { eventually } from '../helpers/client.js';
+import { ManualClock } from '../helpers/clock.js';
 import { sharedTestRedis } from '../helpers/redis.js';
 import { hasRedis } from '../helpers/services.js';
 
@@ -23,13 +26,15 @@ afterAll(async () => {
 
 interface Instance {
   id: string;
+  prefix: string;
   command: Redis;
   registry: RedisActivityRegistry;
   presence: ClusterPresence;
   adopted: string[];
 }
 
-async function cluster(count: number): Promise<Instance[]> {
+/** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
+async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeatMs: HEARTBEAT_MS, instanceTtlMs: TTL_MS }): Promise<Instance[]> {
   const shared = sharedTestRedis(count * 2);
   cleanups.push(shared.close);
   return Promise.all(
@@ -39,11 +44,11 @@ async function cluster(count: number): Promise<Instance[]> {
       const registry = new RedisActivityRegistry(command, subscriber, shared.prefix, id, silent);
       await registry.start();
       const queue = new RedisMatchQueue(command, shared.prefix);
-      const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, heartbeatMs: HEARTBEAT_MS, instanceTtlMs: TTL_MS });
+      const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
       const adopted: string[] = [];
       await presence.start({ localConnections: () => 0, adopt: async (userId) => void adopted.push(userId) });
       cleanups.push(async () => presence.stop());
-      return { id, command, registry, presence, adopted };
+      return { id, prefix: shared.prefix, command, registry, presence, adopted };
     }),
   );
 }
@@ -51,7 +56,54 @@ async function cluster(count: number): Promise<Instance[]> {
 const chatting = (instanceId: string): ActivityState => ({ kind: 'chatting', socketId: 's', lang: 'zh-CN', roomId: 1, partnerId: 'p', instanceId });
 
 describe.skipIf(!hasRedis())('cluster presence', () => {
-  it('adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {
+  /** An announcement lifetime of 3 heartbeats, as in production (1 s and 3 s). */
+  const stepped = { heartbeatMs: 1_000, instanceTtlMs: 3_000 };
+
+  /** One heartbeat of the watcher's clock, and the heartbeat it starts run to its end. */
+  async function beat(clock: ManualClock, presence: ClusterPresence): Promise<void> {
+    clock.advance(stepped.heartbeatMs);
+    await presence.settled();
+  }
+
+  it('an instance whose announcement is gone is suspected at the next heartbeat and adopted one lifetime later, not a heartbeat sooner', async () => {
+    const watcherClock = new ManualClock();
+    const [watcher, dead] = await cluster(2, [watcherClock, new ManualClock()], stepped);
+    await dead!.registry.claim('dead-user', chatting(dead!.id));
+    // Its clock never moves again, so it never announces again; its announcement expires (made at once).
+    await dead!.command.del(`${watcher!.prefix}inst:${dead!.id}`);
+
+    await beat(watcherClock, watcher!.presence); // suspected now: 0 s of silence seen
+    for (let seen = 1; seen < 3; seen++) {
+      await beat(watcherClock, watcher!.presence);
+      expect(watcher!.adopted, `after ${seen} s of silence`).toEqual([]);
+    }
+    await beat(watcherClock, watcher!.presence); // 3 s = one announcement lifetime since the suspicion
+    expect(watcher!.adopted).toEqual(['dead-user']);
+  });
+
+  it('an instance that announces again while suspected keeps its people, and a later silence is timed afresh', async () => {
+    const watcherClock = new ManualClock();
+    const pausedClock = new ManualClock();
+    const [watcher, paused] = await cluster(2, [watcherClock, pausedClock], stepped);
+    await paused!.registry.claim('paused-user', chatting(paused!.id));
+    const announcement = `${watcher!.prefix}inst:${paused!.id}`;
+
+    await paused!.command.del(announcement);
+    await beat(watcherClock, watcher!.presence); // suspected
+    await beat(watcherClock, watcher!.presence);
+    await beat(pausedClock, paused!.presence); // back: it announces
+    for (let i = 0; i < 3; i++) await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toEqual([]);
+
+    // Silent again: suspected anew from this heartbeat, so the earlier suspicion does not shorten the wait.
+    await paused!.command.del(announcement);
+    for (let i = 0; i < 3; i++) await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toEqual([]);
+    await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toEqual(['paused-user']);
+  });
+
+  it('on real time and Redis expiry: adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {
     const [watcher, paused, dead] = await cluster(3);
     await paused!.registry.claim('paused-user', chatting(paused!.id));
     await dead!.registry.claim('dead-user', chatting(dead!.id));

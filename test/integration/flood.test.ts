@@ -2,19 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { collect, connect, eventually, matchedPair, request, type TestSocket } from '../helpers/client.js';
+import { ManualClock } from '../helpers/clock.js';
 import { GENEROUS_LIMITS } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
+// Buckets refill only when a test moves this clock: no test waits for real time to pass.
+const clock = new ManualClock();
 const suite = serverSuite({
-    config: {
-      rateLimits: { ...GENEROUS_LIMITS, messagesPerS: 10, messagesBurst: 5, joinsPerMin: 60, maxConnectionsPerIdentity: 3, maxConnectionsPerAddress: 12 },
-    },
-  });
+  config: {
+    rateLimits: { ...GENEROUS_LIMITS, messagesPerS: 10, messagesBurst: 5, joinsPerMin: 60, maxConnectionsPerIdentity: 3, maxConnectionsPerAddress: 12 },
+  },
+  deps: { clock },
+});
 
 type Ack = { ok: boolean; code?: string; retry_after_ms?: number };
 
 describe('flood control', () => {
-  it('messages beyond the burst are refused with RATE_LIMITED and a retry hint, and allowed again after it', async () => {
+  it('messages beyond the burst are refused with RATE_LIMITED and a retry hint, and allowed again after it, not before', async () => {
     const { a, b } = await matchedPair(suite.url);
     suite.track(a, b);
     const atB = collect(b, 'new_message');
@@ -22,14 +26,13 @@ describe('flood control', () => {
     expect(acks.filter((x) => x.ok)).toHaveLength(5);
     const refused = acks.filter((x) => !x.ok);
     expect(refused).toHaveLength(3);
-    for (const r of refused) {
-      expect(r.code).toBe('RATE_LIMITED');
-      expect(r.retry_after_ms).toBeGreaterThan(0);
-      expect(r.retry_after_ms).toBeLessThanOrEqual(100);
-    }
+    // 10 a second: the next token is 100 ms away (the clock has not moved).
+    for (const r of refused) expect(r).toEqual({ ok: false, code: 'RATE_LIMITED', retry_after_ms: 100, message: expect.any(String) });
     // Nothing refused reached the partner; everything accepted did.
     await eventually(() => expect(atB).toHaveLength(5));
-    await new Promise((r) => setTimeout(r, refused[0]!.retry_after_ms! + 20));
+    clock.advance(50);
+    expect(await request<Ack>(a, 'send_message', { content: 'too soon' })).toMatchObject({ ok: false, code: 'RATE_LIMITED', retry_after_ms: 50 });
+    clock.advance(50);
     expect(await request<Ack>(a, 'send_message', { content: 'later' })).toMatchObject({ ok: true });
   });
 

@@ -31,6 +31,27 @@ describe('matching', () => {
     expect((await bMatched).room_id).toBe(ackB.room_id);
   });
 
+  it('the longest waiting is matched first: four waiters, each sharing one interest with every joiner, are taken in the order they came', async () => {
+    // Distinct interests keep the waiters from being matched with each other; each joiner shares exactly
+    // one interest with every waiter, so only the order of arrival can decide.
+    const interests = ['围棋', '篮球', '电影', '摄影'];
+    const matched: { room_id: number }[][] = [];
+    for (const [i, interest] of interests.entries()) {
+      const waiter = await client();
+      expect(await request(waiter.socket, 'join_queue', { interests: [interest] })).toMatchObject({ status: 'waiting', waiting_count: i });
+      matched.push(collect(waiter.socket, 'matched'));
+    }
+    for (let k = 0; k < interests.length; k++) {
+      const joiner = await client();
+      const ack = await request<{ status: string; room_id: number }>(joiner.socket, 'join_queue', { interests });
+      expect(ack).toMatchObject({ status: 'matched', match_type: 'interests' });
+      // The k+1 who came first are matched, in order, and nobody after them.
+      const expected = interests.map((_, i) => (i <= k ? 1 : 0));
+      await eventually(() => expect(matched.map((events) => events.length)).toEqual(expected));
+      expect(matched[k]![0]!.room_id).toBe(ack.room_id);
+    }
+  });
+
   it('the waiting count counts the others in the queue, never the person looking at it', async () => {
     // Two people away (their connections dropped) keep their places; a third joiner sees them, not itself.
     for (let i = 0; i < 2; i++) {
@@ -53,7 +74,7 @@ describe('matching', () => {
     await aWaiting;
     const bMatched = waitFor(b.socket, 'matched');
     send(b.socket, 'join_queue');
-    expect(await bMatched).toEqual({ room_id: expect.any(Number) });
+    expect(await bMatched).toEqual({ room_id: expect.any(Number), match_type: 'random' });
   });
 
   it('clients on HTTP long-polling (the first transport of the original page) match and chat too', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
@@ -8,17 +9,39 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  it('reads every variable', () => {
+  it('reads the basic variables into their fields', () => {
     const c = loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '/tmp/x', REDIS_URL: 'redis://h:6379', SECRET_KEY: 'k'.repeat(32), ADMIN_PASSWORD: 'pw', CHAT_TIMEZONE: 'Europe/Berlin', LOG_LEVEL: 'warn', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' });
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u@h/db', dataDir: '/tmp/x', redisUrl: 'redis://h:6379', timezone: 'Europe/Berlin', logLevel: 'warn', trustProxy: ['10.0.0.0/8', '127.0.0.1'] });
+  });
+
+  it('reads every variable of the schema: each one, set alone, changes the configuration', () => {
+    const variables = schemaVariables();
+    expect(variables.length).toBeGreaterThan(40);
+    for (const name of variables) {
+      const { value, with: companions = {} } = sampleOf(name);
+      const changed = loadConfig({ ...companions, [name]: value });
+      expect(changed, `${name}=${value} has no effect on the configuration`).not.toEqual(loadConfig(companions));
+    }
+    // And all of them at once make a valid configuration.
+    const all = Object.fromEntries(variables.map((name) => [name, sampleOf(name).value]));
+    expect(() => loadConfig(all)).not.toThrow();
   });
 
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 5000, databaseUrl: undefined });
   });
 
+  it('INTEREST_WAIT_MS: 10 s by default, 0 to 5 minutes', () => {
+    expect(loadConfig({}).interestWaitMs).toBe(10_000);
+    expect(loadConfig({ INTEREST_WAIT_MS: '2000' }).interestWaitMs).toBe(2_000);
+    expect(loadConfig({ INTEREST_WAIT_MS: '0' }).interestWaitMs).toBe(0);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^Invalid PORT="abc": /],
+    [{ INTEREST_WAIT_MS: '-1' }, /^Invalid INTEREST_WAIT_MS="-1"/],
+    [{ INTEREST_WAIT_MS: '300001' }, /^Invalid INTEREST_WAIT_MS="300001"/],
+    [{ INTEREST_WAIT_MS: '2.5' }, /^Invalid INTEREST_WAIT_MS="2.5"/],
     [{ PORT: '70000' }, /^Invalid PORT="70000"/],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL="mysql:\/\/x": must start with postgres:\/\//],
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
@@ -29,3 +52,62 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+/**
+ * The variable names of `envSchema` in src/config/config.ts, read from its source (the schema is private
+ * to that module): a variable added there is tried here without anyone listing it.
+ */
+function schemaVariables(): string[] {
+  const source = readFileSync(new URL('../../src/config/config.ts', import.meta.url), 'utf8');
+  const body = /const envSchema = z\.object\(\{\n([\s\S]*?)\n\}\);/.exec(source)?.[1];
+  if (body === undefined) throw new Error('envSchema not found in src/config/config.ts');
+  return [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1]!);
+}
+
+const CLUSTER = { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379' };
+
+/**
+ * A valid value other than the default for each variable (with the variables it needs). Counts and
+ * durations not listed take 7, so a new numeric variable needs no entry here to be tried.
+ */
+const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> = {
+  PORT: { value: '8080' },
+  HOST: { value: '127.0.0.1' },
+  DATABASE_URL: { value: CLUSTER.DATABASE_URL },
+  DATA_DIR: { value: '/tmp/x' },
+  REDIS_URL: { value: CLUSTER.REDIS_URL, with: { DATABASE_URL: CLUSTER.DATABASE_URL } },
+  SECRET_KEY: { value: 'k'.repeat(32) },
+  ADMIN_PASSWORD: { value: 'pw' },
+  CHAT_TIMEZONE: { value: 'Europe/Berlin' },
+  LOG_LEVEL: { value: 'warn' },
+  DB_QUERY_TIMEOUT_MS: { value: '5000' },
+  TRUST_PROXY: { value: '10.0.0.0/8' },
+  WEB_DIR: { value: '/srv/web' },
+  ALLOWED_ORIGINS: { value: 'https://chat.example' },
+  CHAT_STORAGE: { value: 'memory' },
+  WEB_CONCURRENCY: { value: '2', with: CLUSTER },
+  REDIS_PREFIX: { value: 'other:' },
+  REDIS_STREAM_RETENTION_MS: { value: '2000' },
+  RECONNECT_GRACE_MS: { value: '30000' },
+  CLOSE_GRACE_MS: { value: '1000' },
+  PURGE_INTERVAL_MS: { value: '2000' },
+  PRIVACY_FILE: { value: '/etc/chat/privacy.md' },
+  METRICS_TOKEN: { value: 't'.repeat(16) },
+  METRICS_PORT: { value: '9100' },
+  METRICS_HOST: { value: '0.0.0.0' },
+  RULES_GATE: { value: 'off' },
+  MIN_AGE: { value: '16' },
+  RULES_FILE: { value: '/etc/chat/rules.md' },
+  CONTENT_POLICY: { value: 'off' },
+  CRISIS_HOTLINES_FILE: { value: '/etc/chat/hotlines.json' },
+  PING_INTERVAL_MS: { value: '1000' },
+  PING_TIMEOUT_MS: { value: '1000' },
+  CHALLENGE: { value: 'always' },
+  CHALLENGE_SUSPECT_MS: { value: '2000' },
+  CHALLENGE_VALID_MS: { value: '2000' },
+  CHALLENGE_EXPIRY_MS: { value: '20000' },
+};
+
+function sampleOf(name: string): { value: string; with?: Record<string, string> } {
+  return SAMPLES[name] ?? { value: '7' };
+}

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RoomCloser } from '../../src/chat/room-closer.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import type { EndReason } from '../../src/shared/protocol.js';
@@ -26,20 +26,42 @@ describe('RoomCloser', () => {
     await db?.drop();
   });
 
-  it('retries ending a room with growing delays until the database takes it', async () => {
+  it('retries ending a room after 0.5 s, then 1 s, 2 s…, until the database takes it', async () => {
     const repo = new FlakyRepository(db.database);
     const clock = new ManualClock();
     const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
     const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
     repo.failures = 3;
     await closer.close(room.id, 'left');
+    expect(repo.calls).toBe(1);
     expect(closer.backlog).toBe(1);
-    for (const step of [500, 1_000, 2_000]) {
-      clock.advance(step);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    for (const delayMs of [500, 1_000, 2_000]) await expectRetryAfter(repo, clock, delayMs);
+    await vi.waitFor(() => expect(closer.backlog).toBe(0));
+    expect(clock.pendingTimers).toBe(0);
     expect(repo.calls).toBe(4);
-    expect(closer.backlog).toBe(0);
     expect(await repo.getRoom(room.id)).toMatchObject({ isActive: false, endReason: 'left' });
   });
+
+  it('the delay doubles up to 30 s and stays there', async () => {
+    const repo = new FlakyRepository(db.database);
+    const clock = new ManualClock();
+    const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
+    const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
+    repo.failures = 9;
+    await closer.close(room.id, 'disconnected');
+    for (const delayMs of [500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]) await expectRetryAfter(repo, clock, delayMs);
+    await vi.waitFor(() => expect(closer.backlog).toBe(0));
+    expect(repo.calls).toBe(10);
+  });
 });
+
+/** The next retry comes exactly `delayMs` after the previous failure: not a millisecond sooner. */
+async function expectRetryAfter(repo: FlakyRepository, clock: ManualClock, delayMs: number): Promise<void> {
+  // The failure is handled (and the retry scheduled) once the failed write has come back.
+  await vi.waitFor(() => expect(clock.pendingTimers).toBe(1));
+  const calls = repo.calls;
+  clock.advance(delayMs - 1);
+  expect(repo.calls, `${delayMs - 1} ms after a failure`).toBe(calls);
+  clock.advance(1);
+  expect(repo.calls, `${delayMs} ms after a failure`).toBe(calls + 1);
+}

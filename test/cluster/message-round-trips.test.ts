@@ -1,0 +1,86 @@
+/**
+ * What one chat message costs Redis in cluster mode, counted with MONITOR on two in-process instances:
+ * the sender's instance takes both flood buckets in one script call (EVALSHA of a script sent once per
+ * connection), reads the sender's activity, and the adapter adds the broadcast to its stream — three
+ * round trips (four, and two scripts' text, before the buckets were combined), nothing else.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
+
+const available = hasRedis() && hasPostgres();
+const MESSAGES = 20;
+
+describe.skipIf(!available)('Redis round trips of a message (cluster mode)', () => {
+  let cluster: InProcessCluster;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    cluster = await startInProcessCluster(2);
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await cluster?.close();
+  });
+
+  it('a message sent on one instance and delivered on the other costs one flood call, one activity read and one broadcast', async () => {
+    const a = await connect(cluster.instances[0]!.url);
+    const b = await connect(cluster.instances[1]!.url);
+    sockets.push(a.socket, b.socket);
+    const matched = waitFor(b.socket, 'matched');
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    await matched;
+    // One message first, so each connection has been sent the script once (later calls use its SHA1).
+    await request(a.socket, 'send_message', { content: 'warm-up', cid: 'w' });
+
+    const monitor = await new Redis(testRedisUrl!).monitor();
+    const seen: { args: string[]; source: string }[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ args, source }));
+    for (let i = 0; i < MESSAGES; i++) {
+      const delivered = waitFor(b.socket, 'new_message');
+      await request(a.socket, 'send_message', { content: `m${i}`, cid: `c${i}` });
+      await delivered;
+    }
+    monitor.disconnect();
+
+    const tally = tallyMessagePath(seen);
+    console.log(`Redis per message: ${JSON.stringify(tally.perMessage(MESSAGES))}`);
+    // The flood buckets: one call for both, by SHA1 — never the script's text again, never two calls.
+    expect(tally.count('evalsha')).toBe(MESSAGES);
+    expect(tally.count('eval')).toBe(0);
+    // The sender's activity (which chat it is in) and the broadcast to the other instance.
+    expect(tally.count('get')).toBe(MESSAGES);
+    expect(tally.count('xadd')).toBe(MESSAGES);
+    expect(tally.other).toEqual([]);
+  });
+});
+
+/** Heartbeats, announcements and the adapter's reads and trimming go on whether or not anyone writes. */
+const BACKGROUND_KEY = /:(inst:|instances$|epoch$|reap:)/;
+const BACKGROUND_COMMAND = new Set(['xread', 'xtrim', 'monitor']);
+
+/** Commands clients sent (not those a script ran), on the message path, with their size on the wire. */
+function tallyMessagePath(seen: { args: string[]; source: string }[]) {
+  const counts = new Map<string, number>();
+  const other: string[] = [];
+  const bytes = new Map<string, number>();
+  for (const { args, source } of seen) {
+    const name = args[0]!.toLowerCase();
+    if (source === 'lua' || BACKGROUND_COMMAND.has(name) || args.slice(1).some((arg) => BACKGROUND_KEY.test(arg))) continue;
+    // The adapter's own heartbeat goes through the stream too; only broadcasts of messages count here.
+    if (name === 'xadd' && !args.some((arg) => arg.includes('new_message'))) continue;
+    const expected = (name === 'evalsha' || name === 'eval') && args.some((arg) => arg.includes(':rl:m:'));
+    if (!expected && name !== 'xadd' && !(name === 'get' && args[1]?.includes(':act:'))) other.push(args.join(' ').slice(0, 120));
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    const frame = args.reduce((sum, arg) => sum + Buffer.byteLength(arg) + `$${Buffer.byteLength(arg)}\r\n\r\n`.length, `*${args.length}\r\n`.length);
+    bytes.set(name, (bytes.get(name) ?? 0) + frame);
+  }
+  return {
+    count: (name: string) => counts.get(name) ?? 0,
+    /** Commands and bytes sent per message, by command. */
+    perMessage: (messages: number) => Object.fromEntries([...counts].map(([name, n]) => [name, { commands: n / messages, bytes: Math.round((bytes.get(name) ?? 0) / messages) }])),
+    other,
+  };
+}
