@@ -50,7 +50,7 @@ describe('password hashing', () => {
 });
 
 describe('generated admin password', () => {
-  it('is written to a 0600 file in DATA_DIR, never to the log, kept across a restart, and admin123 never works', async () => {
+  it('is written to a 0600 file in DATA_DIR, never to the log, kept across a restart, and admin123 never works', { timeout: 180_000 }, async () => {
     const dir = tempDir();
     const file = join(dir.path, GENERATED_PASSWORD_FILE);
     try {
@@ -86,7 +86,7 @@ describe('generated admin password', () => {
     }
   });
 
-  it('is reset by ADMIN_PASSWORD: the generated one stops working and its hash and file are deleted; unset again, a new one is generated', async () => {
+  it('is reset by ADMIN_PASSWORD: the generated one stops working and its hash and file are deleted; unset again, a new one is generated', { timeout: 180_000 }, async () => {
     const dir = tempDir();
     const file = join(dir.path, GENERATED_PASSWORD_FILE);
     try {
@@ -121,7 +121,7 @@ describe('generated admin password', () => {
     }
   });
 
-  it('is not used when ADMIN_PASSWORD is set, and nothing is printed or written', async () => {
+  it('is not used when ADMIN_PASSWORD is set, and nothing is printed or written', { timeout: 180_000 }, async () => {
     const log = capturingLogger();
     const app = await startAdminApp({ logger: log.logger, config: { adminPassword: 'chosen-by-operator' } });
     try {

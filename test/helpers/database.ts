@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -28,8 +28,9 @@ export async function openTestDatabase(
 ): Promise<{ database: Database; url?: string; dataDir?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
-    // A fresh database is a copy of the run's migrated template (test/support/global-setup.ts).
-    if (!options.dataDir) cpSync(inject('pgliteTemplate'), dir.path, { recursive: true });
+    // A fresh database is a copy of the run's migrated template (test/support/global-setup.ts): initdb
+    // and every migration once per run, not per test (under full-suite load initdb alone takes a minute).
+    seedPgliteDir(dir.path);
     const database = await openPgliteDatabase(dir.path);
     await database.migrate();
     return { database, dataDir: dir.path, drop: async () => { await database.close(); dir.remove(); } };
@@ -66,4 +67,13 @@ export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = '/' + name;
   return u.toString();
+}
+
+/**
+ * Makes an empty PGlite data directory a copy of the run's migrated template, as a first start would leave
+ * it after initdb and the migrations; a directory that holds a database already is left as it is.
+ */
+export function seedPgliteDir(path: string): void {
+  if (path.startsWith('memory://') || existsSync(join(path, 'PG_VERSION'))) return;
+  cpSync(inject('pgliteTemplate'), path, { recursive: true });
 }

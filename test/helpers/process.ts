@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { seedPgliteDir } from './database.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -33,10 +34,14 @@ export interface ServerProcessOptions {
   cwd?: string;
   /** How long to wait for the listening line. Default 30 s. */
   readyTimeoutMs?: number;
+  /** Leave an empty DATA_DIR empty (the server runs initdb itself) instead of seeding it from the template. */
+  freshData?: boolean;
 }
 
 /** Starts `src/main.ts` (or `options.args`) with the given environment and resolves once it listens. */
 export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  // Embedded PGlite in a new DATA_DIR starts from the run's migrated template, not from initdb.
+  if (env.DATA_DIR && !env.DATABASE_URL && !options.freshData) seedPgliteDir(env.DATA_DIR);
   const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/main.ts'], {
     cwd: options.cwd ?? root,
     env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', CHALLENGE: 'off', RULES_GATE: 'off', ...env },
@@ -46,7 +51,11 @@ export async function startServerProcess(env: Record<string, string>, options: S
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), options.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      // Not left running behind the failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, options.readyTimeoutMs ?? 30_000);
     const onData = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

@@ -9,7 +9,7 @@ import { hasPostgres } from '../helpers/services.js';
 const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
 
 describe.each(engines)('data survives a restart on %s', (engine) => {
-  it('messages written before a restart are readable after it, and the interrupted chat is closed', async () => {
+  it('messages written before a restart are readable after it, and the interrupted chat is closed', { timeout: 120_000 }, async () => {
     const first = await startTestServer({ engine });
     const { a, b, roomId } = await matchedPair(first.url);
     for (const content of ['第一条', 'second', '<i>third</i>']) {
@@ -40,10 +40,11 @@ describe.each(engines)('data survives a restart on %s', (engine) => {
 });
 
 describe('the real process (npm start path)', () => {
-  it('starts on an empty data directory, shuts down on SIGTERM telling partners, and keeps the data for the next start', async () => {
+  it('starts on an empty data directory, shuts down on SIGTERM telling partners, and keeps the data for the next start', { timeout: 240_000 }, async () => {
     const dir = tempDir();
     try {
-      const first = await startServerProcess({ DATA_DIR: dir.path });
+      // Really empty: this start runs initdb and every migration itself (slow on a loaded machine).
+      const first = await startServerProcess({ DATA_DIR: dir.path }, { freshData: true, readyTimeoutMs: 150_000 });
       const { a, b, roomId } = await matchedPair(first.url);
       const atB = waitFor(b, 'new_message');
       expect(await request(a, 'send_message', { content: 'before restart' })).toMatchObject({ ok: true });
