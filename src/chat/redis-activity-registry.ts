@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Activity, ActivityMatch, ActivityRegistry, ActivityState } from './activity-registry.js';
+import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 
 // Numbers are compared as numbers: revisions (< 2^48) and room ids are exact in Lua's doubles.
 const MATCHES_LUA = `
@@ -53,6 +54,10 @@ export class RedisActivityRegistry implements ActivityRegistry {
   private readonly mirror = new Map<string, Activity>();
   private readonly channel: string;
 
+  /** The scripts, registered once on the client (EVALSHA). */
+  private readonly claimScript: RedisScript;
+  private readonly changeIfScript: RedisScript;
+
   constructor(
     private readonly redis: Redis,
     private readonly subscriber: Redis,
@@ -61,6 +66,8 @@ export class RedisActivityRegistry implements ActivityRegistry {
     private readonly logger: Logger,
   ) {
     this.channel = `${prefix}activity`;
+    this.claimScript = defineScript(redis, 'chatActivityClaim', CLAIM);
+    this.changeIfScript = defineScript(redis, 'chatActivityChangeIf', CHANGE_IF);
   }
 
   /**
@@ -116,7 +123,7 @@ export class RedisActivityRegistry implements ActivityRegistry {
   async claim(userId: string, state: ActivityState): Promise<Activity | undefined> {
     const activity = { ...state, rev: newRev() } as Activity;
     const value = JSON.stringify(activity);
-    const ok = (await this.redis.eval(CLAIM, 2, this.key(userId), this.channel, userId, value)) === 1;
+    const ok = (await this.claimScript([this.key(userId), this.channel], [userId, value])) === 1;
     if (!ok) return undefined;
     this.remember(userId, value);
     return activity;
@@ -162,17 +169,9 @@ export class RedisActivityRegistry implements ActivityRegistry {
 
   private async changeIf(userId: string, match: ActivityMatch, value: string): Promise<boolean> {
     const ok =
-      (await this.redis.eval(
-        CHANGE_IF,
-        2,
-        this.key(userId),
-        this.channel,
-        userId,
-        match.rev === undefined ? '' : String(match.rev),
-        match.socketId ?? '',
-        match.kind ?? '',
-        match.roomId === undefined ? '' : String(match.roomId),
-        value,
+      (await this.changeIfScript(
+        [this.key(userId), this.channel],
+        [userId, match.rev === undefined ? '' : String(match.rev), match.socketId ?? '', match.kind ?? '', match.roomId === undefined ? '' : String(match.roomId), value],
       )) === 1;
     if (ok) this.remember(userId, value);
     return ok;

@@ -18,6 +18,7 @@
  */
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.js';
+import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-queue.js';
 import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN } from './pairing.js';
 
@@ -167,6 +168,8 @@ return 1`;
 export class RedisMatchQueue implements MatchQueue {
   private readonly keys: string[];
   private readonly tagPrefix: string;
+  /** The scripts, registered once on the client (EVALSHA). */
+  private readonly scripts: Record<'joinOrMatch' | 'enqueue' | 'requeue' | 'pause' | 'remove', RedisScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -176,6 +179,13 @@ export class RedisMatchQueue implements MatchQueue {
     const key = (name: string) => `${prefix}queue:${name}`;
     this.keys = ['order', 'sockets', 'seq', 'paused', 'meta', 'open', 'closed'].map(key);
     this.tagPrefix = key('tag:');
+    this.scripts = {
+      joinOrMatch: defineScript(redis, 'chatQueueJoinOrMatch', JOIN_OR_MATCH),
+      enqueue: defineScript(redis, 'chatQueueEnqueue', ENQUEUE),
+      requeue: defineScript(redis, 'chatQueueRequeue', REQUEUE),
+      pause: defineScript(redis, 'chatQueuePause', PAUSE),
+      remove: defineScript(redis, 'chatQueueRemove', REMOVE),
+    };
   }
 
   async joinOrMatch(entry: QueueEntry): Promise<JoinOutcome> {
@@ -187,19 +197,19 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   async enqueue(entry: QueueEntry): Promise<void> {
-    await this.redis.eval(ENQUEUE, this.keys.length, ...this.keys, ...this.entryArgs(entry));
+    await this.scripts.enqueue(this.keys, this.entryArgs(entry));
   }
 
   async requeue(entry: QueuedEntry): Promise<void> {
-    await this.redis.eval(REQUEUE, this.keys.length, ...this.keys, ...this.entryArgs(entry), entry.seq);
+    await this.scripts.requeue(this.keys, [...this.entryArgs(entry), entry.seq]);
   }
 
   async pause(userId: string): Promise<boolean> {
-    return (await this.redis.eval(PAUSE, 2, this.keys[0]!, this.keys[3]!, userId)) === 1;
+    return (await this.scripts.pause([this.keys[0]!, this.keys[3]!], [userId])) === 1;
   }
 
   async remove(userId: string, socketId?: string): Promise<boolean> {
-    return (await this.redis.eval(REMOVE, this.keys.length, ...this.keys, this.tagPrefix, this.nowMs(), userId, socketId ?? '')) === 1;
+    return (await this.scripts.remove(this.keys, [this.tagPrefix, this.nowMs(), userId, socketId ?? ''])) === 1;
   }
 
   async size(): Promise<number> {
@@ -207,14 +217,7 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   private async join(entry: QueueEntry, onlyIfQueued: boolean): Promise<JoinOutcome | undefined> {
-    const reply = (await this.redis.eval(
-      JOIN_OR_MATCH,
-      this.keys.length,
-      ...this.keys,
-      ...this.entryArgs(entry),
-      onlyIfQueued ? '1' : '0',
-      ...(entry.avoid ?? []),
-    )) as string[];
+    const reply = (await this.scripts.joinOrMatch(this.keys, [...this.entryArgs(entry), onlyIfQueued ? '1' : '0', ...(entry.avoid ?? [])])) as string[];
     if (reply[0] === 'gone') return undefined;
     if (reply[0] === 'waiting') return { kind: 'waiting', waitingCount: Number(reply[1]) };
     const interests = JSON.parse(reply[5]!) as string[];

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { EnterOutcome, KeepOutcome, PrivateRendezvous } from './private-rendezvous.js';
+import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 
 /**
  * A wait in a private room lasts as long as its connection (and grace period); the key expires anyway
@@ -42,18 +43,27 @@ end
 return {'pending'}`;
 
 export class RedisPrivateRendezvous implements PrivateRendezvous {
+  /** The scripts, registered once on the client (EVALSHA). */
+  private readonly scripts: Record<'enter' | 'leave' | 'ask', RedisScript>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.scripts = {
+      enter: defineScript(redis, 'chatPrivateEnter', ENTER),
+      leave: defineScript(redis, 'chatPrivateLeave', LEAVE),
+      ask: defineScript(redis, 'chatPrivateAsk', ASK),
+    };
+  }
 
   async enter(keyHash: string, userId: string): Promise<EnterOutcome> {
-    const reply = (await this.redis.eval(ENTER, 1, this.waitKey(keyHash), userId, WAIT_TTL_MS)) as string[];
+    const reply = (await this.scripts.enter([this.waitKey(keyHash)], [userId, WAIT_TTL_MS])) as string[];
     return reply[0] === 'met' ? { kind: 'met', otherId: reply[1]! } : { kind: 'waiting' };
   }
 
   async leave(keyHash: string, userId: string): Promise<boolean> {
-    return (await this.redis.eval(LEAVE, 1, this.waitKey(keyHash), userId)) === 1;
+    return (await this.scripts.leave([this.waitKey(keyHash)], [userId])) === 1;
   }
 
   async waiting(keyHash: string): Promise<string | undefined> {
@@ -61,7 +71,7 @@ export class RedisPrivateRendezvous implements PrivateRendezvous {
   }
 
   async askToKeep(roomId: number, userId: string, socketId: string, ttlMs: number): Promise<KeepOutcome> {
-    const reply = (await this.redis.eval(ASK, 1, this.askKey(roomId), userId, socketId, Math.max(1, Math.ceil(ttlMs)))) as string[];
+    const reply = (await this.scripts.ask([this.askKey(roomId)], [userId, socketId, Math.max(1, Math.ceil(ttlMs))])) as string[];
     if (reply[0] === 'complete') return { kind: 'complete', other: { userId: reply[1]!, socketId: reply[2]! } };
     return reply[0] === 'settled' ? { kind: 'settled' } : { kind: 'pending' };
   }

@@ -9,6 +9,7 @@ import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
+import { defineScript, type RedisScript } from '../../cluster/redis-script.js';
 
 export interface LoginLimitStoreOptions {
   clock: Clock;
@@ -75,7 +76,12 @@ class AttemptCounts {
   private readonly local = new Map<string, { count: number; endsAtMs: number }>();
   private redisFailing = false;
 
-  constructor(private readonly options: LoginLimitStoreOptions) {}
+  /** The counting script, registered once on the client (EVALSHA); none without Redis. */
+  private readonly incrementScript: RedisScript | undefined;
+
+  constructor(private readonly options: LoginLimitStoreOptions) {
+    this.incrementScript = options.redis ? defineScript(options.redis, 'adminLoginIncrement', INCREMENT) : undefined;
+  }
 
   async increment(key: string, windowMs: number): Promise<Count> {
     const local = this.incrementLocal(key, windowMs);
@@ -102,11 +108,11 @@ class AttemptCounts {
   /** The count in Redis, or undefined when there is no Redis or it did not answer in time. */
   private async incrementShared(key: string, windowMs: number): Promise<Count | undefined> {
     const { redis, redisKeyPrefix, redisTimeoutMs, logger } = this.options;
-    if (!redis) return undefined;
+    if (!redis || !this.incrementScript) return undefined;
     try {
       // Connecting or reconnecting: don't wait in the client's queue ('wait' is a lazy client's first command).
       if (redis.status !== 'ready' && redis.status !== 'wait') throw new Error(`Redis connection is ${redis.status}`);
-      const [current, ttl] = (await withTimeout(redis.eval(INCREMENT, 1, redisKeyPrefix + key, windowMs), redisTimeoutMs)) as [number, number];
+      const [current, ttl] = (await withTimeout(this.incrementScript([redisKeyPrefix + key], [windowMs]), redisTimeoutMs)) as [number, number];
       if (this.redisFailing) logger.info('admin login limit: Redis is back, attempts are counted across instances again');
       this.redisFailing = false;
       return { current, ttl };
