@@ -32,10 +32,10 @@ export async function postJson(path: string, body: unknown): Promise<Response> {
 }
 
 /**
- * A change through the API (POST with a JSON body, DELETE without one): the parsed answer, or an
+ * A change through the API (POST or PUT with a JSON body, DELETE without one): the parsed answer, or an
  * `ApiError` with the server's message. A 401 goes back to the login form, as reads do.
  */
-export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },

@@ -1,6 +1,6 @@
 /**
  * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #reports[/status],
- * #report/ID, #sanctions, #rooms, #room/ID, #audit), a language switch and logout. Each view fetches what
+ * #report/ID, #sanctions, #rooms, #room/ID, #policy, #audit), a language switch and logout. Each view fetches what
  * it shows from the JSON API.
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
@@ -13,12 +13,13 @@ import { createDashboard } from './dashboard.js';
 import { createEraseDialog } from './erase-dialog.js';
 import { byTestId, showToast } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
+import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
 import { createReportsQueue } from './reports.js';
 import { createSanctionDialog } from './sanction-dialog.js';
 import { createSanctionsPage } from './sanctions.js';
 
-type ViewName = 'dashboard' | 'reports' | 'report' | 'sanctions' | 'rooms' | 'room' | 'audit';
+type ViewName = 'dashboard' | 'reports' | 'report' | 'sanctions' | 'rooms' | 'room' | 'policy' | 'audit';
 
 const toast = byTestId('toast', HTMLElement);
 const view = (name: ViewName) => byTestId(`view-${name}`, HTMLElement);
@@ -53,10 +54,11 @@ const conversation = createConversationView(
   (room, opener) => eraseDialog.open(room, opener),
 );
 const audit = createAuditView(view('audit'), reportError);
+const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: reportError });
 
 /** Which tab a view belongs to. */
-const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', audit: 'audit' };
-const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'audit']);
+const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', policy: 'policy', audit: 'audit' };
+const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'policy', 'audit']);
 
 function route(): void {
   const hash = window.location.hash.slice(1);
@@ -79,6 +81,7 @@ function route(): void {
   if (name === 'sanctions') sanctions.show();
   if (name === 'rooms') conversations.show();
   if (name === 'room') void conversation.open(Number(roomMatch![1]));
+  if (name === 'policy') policy.show();
   if (name === 'audit') audit.show();
 }
 
@@ -91,6 +94,7 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   conversations.render();
   conversation.render();
   audit.render();
+  policy.render();
 });
 document.title = t('title');
 

@@ -1,14 +1,15 @@
 /**
  * One report: what was reported and by whom, the decision form while it is open (action, scope, duration
  * presets, a note; a ban is confirmed first), the conversation with the reported messages marked (a long
- * one a page at a time), and both people's history with a button to sanction either of them.
+ * one a page at a time), what the content policy held back in it, and both people's history with a button
+ * to sanction either of them.
  */
-import type { ReportDetail } from '../../../src/admin/reports-query.js';
+import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
 import { getJson, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element, plainTime } from './dom.js';
-import { t, type TextKey } from './i18n.js';
+import { isTextKey, t, type TextKey } from './i18n.js';
 import { messageItem } from './message-item.js';
 import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
@@ -43,6 +44,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const more = byTestId('report-conversation-more', HTMLButtonElement, root);
   const outside = byTestId('reported-outside', HTMLElement, root);
   const outsideList = byTestId('reported-outside-list', HTMLOListElement, root);
+  const held = byTestId('held-messages', HTMLElement, root);
+  const heldList = byTestId('held-list', HTMLOListElement, root);
   const people = { reported: byTestId('person-reported', HTMLElement, root), reporter: byTestId('person-reporter', HTMLElement, root) };
   fillSanctionSelects(form);
 
@@ -75,6 +78,30 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     outside.hidden = elsewhere.length === 0;
   }
 
+  /** A refused message: which side sent it (as the conversation says it), its text as text, what was found. */
+  function heldItem(m: HeldMessage, room: ReportDetail['room']): HTMLLIElement {
+    const side = room?.user1_id === m.sender_id ? 'user1' : room?.user2_id === m.sender_id ? 'user2' : undefined;
+    const li = element('li', `message message-held${side ? ` message-${side}` : ''}`);
+    li.dataset['testid'] = 'held-message';
+    li.dataset['heldId'] = String(m.id);
+    const head = element('div', 'message-head');
+    head.append(element('span', 'message-sender', side ? `${t(side)} · ${m.sender_id}` : m.sender_id));
+    const badge = element('span', 'badge badge-danger', t('heldBadge'));
+    head.append(badge, element('time', 'message-time', plainTime(m.timestamp)));
+    const text = element('p', 'message-text', m.content);
+    text.dataset['testid'] = 'held-text';
+    const found = element('p', 'message-found muted', t('heldFound', { n: m.reasons.map((r) => (isTextKey(`flag_${r}`) ? t(`flag_${r}` as TextKey) : r)).join(', ') }));
+    found.dataset['testid'] = 'held-reasons';
+    li.append(head, text, found);
+    return li;
+  }
+
+  function renderHeld(): void {
+    const messages = shown?.held_messages ?? [];
+    heldList.replaceChildren(...messages.map((m) => heldItem(m, shown?.room ?? null)));
+    held.hidden = messages.length === 0;
+  }
+
   function render(): void {
     if (!shown) return;
     const { report } = shown;
@@ -102,6 +129,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     form.hidden = report.status !== 'open';
     roomLink.href = `#room/${report.room_id}`;
     renderConversation();
+    renderHeld();
     const sanction = (userId: string, opener: HTMLElement) => deps.sanctionDialog.open(userId, opener);
     renderPerson(people.reported, 'reported', shown.people.reported, sanction);
     renderPerson(people.reporter, 'reporter', shown.people.reporter, sanction);
@@ -110,7 +138,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   async function open(id: number): Promise<void> {
     shown = undefined;
     title.textContent = t('reportTitle', { n: id });
-    for (const el of [meta, list, outsideList, people.reported, people.reporter]) el.replaceChildren();
+    for (const el of [meta, list, outsideList, heldList, people.reported, people.reporter]) el.replaceChildren();
+    held.hidden = true;
     form.hidden = true;
     more.hidden = true;
     try {
