@@ -1,6 +1,6 @@
 /**
  * The chat page in a real Chromium against the real server: two strangers match, chat (markup shows
- * literally, 500 code points fit, 501 do not), one leaves, the other starts a new chat, and a closed tab
+ * literally, 500 code points fit, 501 do not), one leaves with the Next button, both start a new chat, and a closed tab
  * ends the chat only after the reconnect grace; a message over the rate limit says when to retry; and
  * the language follows the browser's until the visitor chooses one, which persists. Reconnecting is in
  * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
@@ -19,7 +19,7 @@ const skip = skipWithoutChromium('chat page browser tests');
 const WAIT_MS = 10_000;
 /** A closed tab keeps its chat this long (the product's default is 20 s). */
 const RECONNECT_GRACE_MS = 1500;
-const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
+const { until, text, visible, myId, messageTexts, matchPages, leaveChat } = chatPageDriver(WAIT_MS);
 
 describe.skipIf(skip)('chat page in a browser', () => {
   const suite = browserSuite({ config: { reconnectGraceMs: RECONNECT_GRACE_MS } });
@@ -113,10 +113,10 @@ describe.skipIf(skip)('chat page in a browser', () => {
     expect(await messageTexts(a, true).count()).toBe(sentByA);
     await input.fill('');
 
-    // B leaves (after confirming) and is back at the start; A is told and can start over.
-    b.once('dialog', (dialog) => void dialog.accept());
-    await b.getByTestId('leave-btn').click();
-    await visible(b.getByTestId('start-btn'));
+    // B leaves (Leave, then Really?): the chat ends on B's screen too; A is told and can start over.
+    await leaveChat(b);
+    await expect.poll(text(b.getByTestId('system-message').last()), until).toBe('你已离开聊天');
+    expect(await b.getByTestId('message-input').isDisabled()).toBe(true);
     await expect.poll(text(a.getByTestId('system-message').last()), until).toBe('对方已离开聊天');
     await visible(a.getByTestId('new-chat-btn'));
     expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
@@ -124,7 +124,8 @@ describe.skipIf(skip)('chat page in a browser', () => {
 
     await a.getByTestId('new-chat-btn').click();
     await visible(a.getByTestId('waiting-screen'));
-    await b.getByTestId('start-btn').click();
+    expect(await b.getByTestId('leave-btn').textContent()).toBe('新的聊天');
+    await b.getByTestId('leave-btn').click(); // the Next button, now New: straight back into the queue
     await visible(a.getByTestId('chat-screen'));
     await visible(b.getByTestId('chat-screen'));
     await expect.poll(() => a.getByTestId('message').count(), until).toBe(0);

@@ -20,7 +20,7 @@ import { connect, request, type TestSocket } from '../helpers/client.js';
 const skip = skipWithoutChromium('door browser tests');
 
 const WAIT_MS = 10_000;
-const { until, text, visible, myId, messageTexts, acceptRules, matchPages } = chatPageDriver(WAIT_MS);
+const { until, text, visible, myId, messageTexts, acceptRules, matchPages, leaveChat } = chatPageDriver(WAIT_MS);
 
 describe.skipIf(skip)('rules gate and the protections in the chat, in a browser', () => {
   const suite = browserSuite({ config: { rules: { enabled: true, minAge: 18, file: undefined } } });
@@ -295,19 +295,20 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     const partner = await connect(suite.url);
     sockets.push(partner.socket);
     expect(await request(partner.socket, 'accept_rules', { age_confirmed: true, rules_version: DEFAULT_RULES.version })).toMatchObject({ ok: true });
-    a.on('dialog', (dialog) => void dialog.accept());
+    const next = a.getByTestId('leave-btn');
 
-    // Chats left within seconds: from the fourth skip in a row, a pause before the next join (2 s, then
-    // 4 s: the fifth chat below may already start after one, which is counted down and joined by itself).
+    // Chats left within seconds with the Next button (Leave → Really? → New, straight back into the queue):
+    // from the fourth skip in a row, a pause before the next join (2 s, then 4 s: the fifth chat below may
+    // already start after one, which is counted down and joined by itself).
     for (let i = 0; i < 5; i++) {
       expect(await request(partner.socket, 'join_queue')).toMatchObject({ ok: true });
-      await a.getByTestId('start-btn').click();
-      await a.getByTestId('chat-screen').waitFor({ state: 'visible', timeout: WAIT_MS + 2_000 });
-      await a.getByTestId('leave-btn').click();
-      await visible(a.getByTestId('start-screen'));
+      await (i === 0 ? a.getByTestId('start-btn') : next).click();
+      await expect.poll(() => next.getAttribute('data-step'), { ...until, timeout: WAIT_MS + 2_000 }).toBe('leave');
+      await a.getByTestId('chat-screen').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await leaveChat(a);
     }
     expect(await request(partner.socket, 'join_queue')).toMatchObject({ ok: true });
-    await a.getByTestId('start-btn').click();
+    await next.click();
     const wait = a.getByTestId('skip-wait');
     await visible(wait);
     expect(await wait.textContent()).toMatch(/^[1-4] 秒后可以开始新的匹配$/);

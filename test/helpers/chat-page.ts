@@ -1,12 +1,24 @@
 /**
  * Reading and driving the chat page in browser tests: its elements by `data-testid`, the user's ID once
- * the server has sent `session`, the rules gate ticked, two pages matched with each other, and a suite's
- * server and browser.
+ * the server has sent `session`, the rules gate ticked, two pages matched with each other, a chat left
+ * with the Next button, and a suite's server and browser.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
+
+/** Waits until the transitions and one-off animations running now are over (infinite ones, the spinner's, are left). */
+export async function settleAnimations(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+}
 
 export function chatPageDriver(waitMs: number) {
   const until = { timeout: waitMs, interval: 50 };
@@ -49,7 +61,21 @@ export function chatPageDriver(waitMs: number) {
     await visible(b.getByTestId('chat-screen'));
   }
 
-  return { until, text, visible, myId, messageTexts, acceptRules, matchPages };
+  /**
+   * Leaves the chat with the Next button: Leave, then Really? — the chat ends on screen (the ended bar,
+   * the button now New).
+   */
+  async function leaveChat(page: Page): Promise<void> {
+    const next = page.getByTestId('leave-btn');
+    await expect.poll(() => next.getAttribute('data-step'), until).toBe('leave');
+    await next.click();
+    await expect.poll(() => next.getAttribute('data-step'), until).toBe('confirm');
+    await next.click();
+    await visible(page.getByTestId('chat-ended'));
+    await expect.poll(() => next.getAttribute('data-step'), until).toBe('new');
+  }
+
+  return { until, text, visible, myId, messageTexts, acceptRules, matchPages, leaveChat };
 }
 
 /**

@@ -13,7 +13,9 @@ import type {
   AckResponse,
   BlockResult,
   ClientToServerEvents,
+  CreatePrivateResult,
   HandshakeAuth,
+  JoinPrivateResult,
   JoinQueueResult,
   LeaveRoomResult,
   ReportPayload,
@@ -66,8 +68,19 @@ export interface ChatClient {
   readonly connected: boolean;
   /** Opens a fresh connection now (when offline: without waiting for the next scheduled attempt). */
   reconnect(): void;
-  joinQueue(): Promise<Result<JoinQueueResult>>;
+  /** Joins the queue, with the person's interests (none: anyone). */
+  joinQueue(interests?: readonly string[]): Promise<Result<JoinQueueResult>>;
   leaveQueue(): Promise<Result>;
+  /** While waiting with interests: anyone may be matched from now on. */
+  widenSearch(): Promise<Result<JoinQueueResult>>;
+  /** Makes a private room and waits in it; the key is to be shared with the one person to meet there. */
+  createPrivate(): Promise<Result<CreatePrivateResult>>;
+  /** Enters the private room of a key (shared by its creator, or a `contact_key`). */
+  joinPrivate(key: string): Promise<Result<JoinPrivateResult>>;
+  /** Asks to stay in touch with the partner of a chat (going on, or just ended). */
+  keepInTouch(roomId: number): Promise<Result>;
+  /** Tells the partner that the person is typing, or stopped (no answer; dropped while offline). */
+  typing(typing: boolean): void;
   /**
    * Sends a message, and again with the same `cid` when no answer comes in time. `piiConfirmed`: the
    * person was warned about contact details in it and chose to send it anyway.
@@ -90,6 +103,8 @@ type WithAcks<Events> = {
   [E in keyof Events]: Events[E] extends (...args: infer A) => void ? (...args: Required<A>) => void : never;
 };
 type ChatSocket = Socket<ServerToClientEvents, WithAcks<ClientToServerEvents>>;
+/** The same socket for the few events the page sends without waiting for an answer (`typing`). */
+type FireAndForget = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 function settle<T extends object>(err: Error | null, res: AckResponse<T> | undefined): Result<T> {
   if (err || !res) return { ok: false, code: 'TIMEOUT', message: err?.message ?? '' };
@@ -213,6 +228,16 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return connected;
   }
 
+  /**
+   * A request behind the door's bot check: refused with CHALLENGE_REQUIRED (the address behaved like a
+   * bot), it is sent once more after the check is solved and the page connected with the solution.
+   */
+  async function withChallenge<T extends object>(send: () => Promise<Result<T>>): Promise<Result<T>> {
+    const result = await send();
+    if (result.ok || result.code !== 'CHALLENGE_REQUIRED' || !(await connectWithChallenge())) return result;
+    return send();
+  }
+
   function request<T extends object>(send: (ack: (err: Error | null, res?: AckResponse<T>) => void) => void): Promise<Result<T>> {
     return new Promise((done) => send((err, res) => done(settle(err, res))));
   }
@@ -230,12 +255,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return socket.connected;
     },
     reconnect,
-    async joinQueue() {
-      const join = () => request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', {}, ack));
-      const result = await join();
-      // The address behaved like a bot: once the check is solved (and the page connected with it), once more.
-      if (result.ok || result.code !== 'CHALLENGE_REQUIRED' || !(await connectWithChallenge())) return result;
-      return join();
+    joinQueue(interests = []) {
+      const payload = interests.length > 0 ? { interests: [...interests] } : {};
+      return withChallenge(() => request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_queue', payload, ack)));
     },
     leaveQueue() {
       return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, ack));
@@ -261,6 +283,23 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     block(roomId) {
       return request<BlockResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('block', { room_id: roomId }, ack));
+    },
+    widenSearch() {
+      return request<JoinQueueResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('widen_search', {}, ack));
+    },
+    createPrivate() {
+      return withChallenge(() => request<CreatePrivateResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('create_private', {}, ack)));
+    },
+    joinPrivate(key) {
+      return withChallenge(() => request<JoinPrivateResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('join_private', { key }, ack)));
+    },
+    keepInTouch(roomId) {
+      return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('keep_in_touch', { room_id: roomId }, ack));
+    },
+    typing(typing) {
+      // Volatile: a "typing" from before a drop means nothing after it. Without an ack, a refused one
+      // (over the budget, the chat just ended) is dropped by the server rather than answered.
+      if (socket.connected) (socket as FireAndForget).volatile.emit('typing', { typing });
     },
     acceptRules(version) {
       return request<AcceptRulesResult>((ack) =>

@@ -11,24 +11,36 @@
  * Sanctions (shown by sanction-notices.ts) restrict it: no joining while banned (the server has ended
  * the chat or wait), no sending while muted; a BANNED or MUTED answer shows the notice.
  *
+ * Leaving is the Next button's cycle (next-cycle.ts): Leave → Really? → the chat ends on screen → New,
+ * straight back into the queue. Typing is told to the partner (typing-signal.ts) and the partner's shown
+ * (typing-indicator.ts) only while the chat goes on.
+ *
  * The door: a join answered RULES_NOT_ACCEPTED goes back to the start, where the rules gate asks; one
  * answered RATE_LIMITED (skipping too fast) waits the pause out on the waiting screen and tries once
  * more; a message refused for its content (BLOCKED_CONTENT) goes back into the input, to be edited.
+ *
+ * A wait is in the queue (with the person's interests, every time: New too) or in a private room — one
+ * just created, whose key the waiting screen shows, or one entered by its key. A key that opens nothing
+ * (NOT_FOUND) or too many tries (RATE_LIMITED) are said, and the page is back at the start.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
 import { errorText, t, type TextKey } from './i18n.js';
 import type { MessageList } from './message-list.js';
+import type { NextCycle } from './next-cycle.js';
 import { newCid } from './new-cid.js';
 import { createPartnerCountdown } from './partner-countdown.js';
+import { privateTexts } from './private-texts.js';
 import { createResumeWatch } from './resume-watch.js';
 import { createSlowSends } from './slow-sends.js';
 import type { Screens } from './screens.js';
 import type { SkipWait } from './skip-wait.js';
 import type { Toast } from './toast.js';
+import type { TypingIndicator } from './typing-indicator.js';
+import type { TypingSignal } from './typing-signal.js';
 import type { ChatState } from './safety-actions.js';
 import type { Restrictions } from './sanction-notices.js';
-import type { EndReason } from '../../src/shared/protocol.js';
+import type { CreatePrivateResult, EndReason, JoinPrivateResult, JoinQueueResult } from '../../src/shared/protocol.js';
 
 export interface ChatFlowViews {
   screens: Screens;
@@ -39,10 +51,14 @@ export interface ChatFlowViews {
   waitingCount: HTMLElement;
   /** Shown once the conversation has ended, with the new-chat button. */
   endedBar: HTMLElement;
-  /** "Leave" while chatting, "Back" once the chat has ended. */
-  leaveButton: HTMLButtonElement;
-  /** Asks before leaving a live chat. */
-  confirmLeave(): boolean;
+  /** The Next button: Leave → Really? while chatting, New once the chat has ended. */
+  next: NextCycle;
+  /** Tells the partner when this person types. */
+  typing: TypingSignal;
+  /** Shows when the partner types. */
+  typingIndicator: TypingIndicator;
+  /** The partner wrote, or a match came: counted in the title while the page is hidden. */
+  arrived(): void;
   /** The chat on screen changed (null: none), for Report and Block. */
   chatChanged(state: ChatState | null): void;
   /** A request was refused because of a sanction. */
@@ -51,7 +67,16 @@ export interface ChatFlowViews {
   rulesRequired(): void;
   /** The countdown of a join put off for skipping too fast. */
   skipWait: SkipWait;
+  /** The interests to join the queue with (read at every join). */
+  interests(): string[];
+  /** A new wait begins: what the waiting screen showed for the previous one goes. */
+  waitingShown(): void;
+  /** A private room was created: its key, to share. */
+  privateCreated(key: string): void;
 }
+
+/** Where a wait is: the queue, a private room to create, or the private room of a key. */
+export type JoinRequest = { kind: 'queue' } | { kind: 'create_private' } | { kind: 'join_private'; key: string };
 
 export interface ChatFlow {
   start(): void;
@@ -63,8 +88,15 @@ export interface ChatFlow {
   /** The user changed the text in the input. */
   edited(): void;
   cancel(): void;
-  leave(): void;
+  /** Creates a private room and waits in it. */
+  createPrivate(): void;
+  /** Enters the private room of a key. */
+  joinPrivate(key: string): void;
+  /** Presses the Next button (or Escape): Leave → Really? → leaves; once the chat has ended, New. */
+  next(): void;
   newChat(): void;
+  /** From a chat that has ended, back to the start screen. */
+  home(): void;
   /** Highest message id shown in the live chat (0 if none), undefined when not in one: for the handshake. */
   lastMessageId(): number | undefined;
   /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
@@ -110,6 +142,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let retry: { text: string; cid: string } | null = null;
   /** A text refused for its content, given back to the input: it must be edited, not sent again. */
   let refused: string | null = null;
+  /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
+  let leaving = false;
   const sends = createSlowSends(() => refreshComposer());
   const countdown = createPartnerCountdown(messages);
 
@@ -146,6 +180,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     phase = 'start';
     roomId = null;
     chatLive = false;
+    leaving = false;
+    views.typing.reset();
+    views.typingIndicator.reset();
     countdown.stop();
     views.skipWait.stop();
     resume.remember(null);
@@ -158,9 +195,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     phase = 'waiting';
     roomId = null;
     chatLive = false;
+    leaving = false;
+    views.typing.reset();
+    views.typingIndicator.reset();
     countdown.stop();
     views.skipWait.stop();
     views.waitingCount.hidden = true;
+    views.waitingShown();
     resume.remember('waiting');
     screens.show('waiting');
     views.chatChanged(null);
@@ -185,7 +226,10 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.clear();
     messages.addSystem(note);
     views.endedBar.hidden = true;
-    setText(views.leaveButton, 'leave');
+    leaving = false;
+    views.next.set('leave');
+    views.typing.reset();
+    views.typingIndicator.reset();
     composer.setText('');
     resume.remember('chat');
     refreshComposer();
@@ -199,7 +243,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     chatLive = true;
     linked = true;
     views.endedBar.hidden = true;
-    setText(views.leaveButton, 'leave');
+    views.next.set('leave');
     messages.addSystem('reconnected');
     resume.remember('chat');
     refreshComposer();
@@ -209,23 +253,35 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const endChat = (key: TextKey): void => {
     if (phase !== 'chat' || !chatLive) return;
     chatLive = false;
+    leaving = false;
     countdown.stop();
+    views.typing.reset();
+    views.typingIndicator.hide();
     resume.remember(null);
     refreshComposer();
     views.endedBar.hidden = false;
-    setText(views.leaveButton, 'backHome');
+    views.next.set('new');
     if (roomId !== null) views.chatChanged({ roomId, live: false });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
   };
 
   let joining = false;
+  /** What the current (or last) wait is for: after a reconnection that lost it, it is joined again. */
+  let waitingFor: JoinRequest = { kind: 'queue' };
+  const request = (how: JoinRequest): Promise<Result<JoinQueueResult | JoinPrivateResult | CreatePrivateResult>> => {
+    if (how.kind === 'create_private') return client.createPrivate();
+    if (how.kind === 'join_private') return client.joinPrivate(how.key);
+    return client.joinQueue(views.interests());
+  };
+
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
-  const join = async (again = false): Promise<void> => {
+  const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
     showWaiting();
     joining = true;
-    const res = await client.joinQueue().finally(() => (joining = false));
+    waitingFor = how;
+    const res = await request(how).finally(() => (joining = false));
     if (!res.ok) {
       // Lost with the connection: the `session` after reconnecting says whether the server got it.
       if (res.code === 'TIMEOUT' && !client.connected) return;
@@ -234,18 +290,24 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
         return views.rulesRequired();
       }
       const pauseMs = res.code === 'RATE_LIMITED' ? (res.retry_after_ms ?? 0) : 0;
-      if (pauseMs > 0 && !again && phase === 'waiting') {
+      if (pauseMs > 0 && !again && phase === 'waiting' && how.kind === 'queue') {
         // The server holds no place in the queue meanwhile: nothing to resume after a reload.
         resume.remember(null);
         return views.skipWait.start(pauseMs, () => {
-          if (phase === 'waiting') void join(true);
+          if (phase === 'waiting') void join(how, true);
         });
       }
-      fail(res);
+      // A key opens no room: said as such (the server's text speaks of a chat).
+      if (res.code === 'NOT_FOUND' && how.kind === 'join_private') toast.show(privateTexts.t('privateNotFound'));
+      else fail(res);
       if (phase === 'waiting') showStart();
+    } else if ('key' in res) {
+      // Lost with a connection later, the wait goes on in the same room: its creator enters it by its key.
+      waitingFor = { kind: 'join_private', key: res.key };
+      if (phase === 'waiting') views.privateCreated(res.key);
     } else if (res.status === 'matched') {
       if (phase !== 'chat' || roomId !== res.room_id) openChat(res.room_id, 'matched');
-    } else {
+    } else if ('waiting_count' in res) {
       showWaitingCount(res.waiting_count);
     }
   };
@@ -253,6 +315,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
     if (phase !== 'chat' || !chatLive || !linked) return;
     const cid = retry?.text === text ? retry.cid : newCid();
+    views.typing.stop();
+    if (views.next.step === 'confirm') views.next.set('leave');
     const room = roomId;
     retry = null;
     refused = null;
@@ -296,18 +360,19 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.settled();
     // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
-    else if (phase === 'waiting' && !joining && !views.skipWait.running) void join();
+    else if (phase === 'waiting' && !joining && !views.skipWait.running) void join(waitingFor);
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
       if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
     }
   });
-  client.on('waiting', ({ waiting_count }) => {
+  client.on('waiting', ({ waiting_count, private: inPrivateRoom }) => {
     if (resume.expecting) {
       resume.settled();
       if (phase !== 'waiting') showWaiting(); // e.g. a page reloaded while waiting
     }
-    showWaitingCount(waiting_count);
+    // In a private room nobody else counts.
+    if (!inPrivateRoom) showWaitingCount(waiting_count);
   });
   client.on('matched', ({ room_id, resumed }) => {
     resume.settled();
@@ -317,12 +382,23 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     }
     // A resumed chat the page does not show: reloaded mid-chat, or matched while away from the queue.
     openChat(room_id, resumed && phase === 'start' ? 'chatRestored' : 'matched');
+    if (!resumed) views.arrived();
   });
   client.on('new_message', (message) => {
-    if (phase === 'chat' && message.room_id === roomId) messages.addMessage(message, message.sender_id === myUserId);
+    if (phase !== 'chat' || message.room_id !== roomId) return;
+    const own = message.sender_id === myUserId;
+    messages.addMessage(message, own);
+    if (own) return;
+    views.typingIndicator.hide();
+    views.arrived();
+  });
+  client.on('partner_typing', ({ typing }) => {
+    if (phase === 'chat' && chatLive) views.typingIndicator.set(typing);
   });
   client.on('partner_disconnected', ({ grace_ms }) => {
-    if (phase === 'chat' && chatLive) countdown.start(grace_ms);
+    if (phase !== 'chat' || !chatLive) return;
+    views.typingIndicator.hide();
+    countdown.start(grace_ms);
   });
   client.on('partner_reconnected', () => {
     if (phase !== 'chat' || !chatLive) return;
@@ -332,7 +408,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   client.on('partner_left', ({ reason }) => endChat(END_TEXT[reason] ?? 'partnerLeft'));
   client.on('server_shutdown', () => endChat('serverShutdown'));
   client.on('left_room', () => {
-    if (phase === 'chat' && chatLive) showStart();
+    if (phase !== 'chat' || !chatLive) return;
+    // Left with the Next button: the chat ends on screen (save it, report, or press New). Otherwise (a
+    // block) back to the start.
+    if (leaving) endChat('youLeft');
+    else showStart();
   });
   client.on('error', (error) => toast.show(errorText(error)));
 
@@ -347,11 +427,36 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     }
   });
 
+  /** Leaves the live chat (after "Really?"): the partner is told to stop showing "typing" first. */
+  const leave = (): void => {
+    const room = roomId;
+    views.typing.stop();
+    leaving = true;
+    void client.leaveRoom().then((res) => {
+      // Normally `left_room` has ended it already; the answer covers one lost with a connection.
+      if (res.ok || res.code === 'NOT_IN_CHAT') {
+        if (phase === 'chat' && roomId === room) endChat('youLeft');
+        return;
+      }
+      leaving = false;
+      if (phase === 'chat' && chatLive) views.next.set('leave');
+      fail(res);
+    });
+  };
+
   return {
     start: () => void join(),
     newChat: () => void join(),
+    home() {
+      if (phase === 'chat' && !chatLive) showStart();
+    },
+    createPrivate: () => void join({ kind: 'create_private' }),
+    joinPrivate: (key) => void join({ kind: 'join_private', key }),
     send: (text, piiConfirmed = false) => void send(text, piiConfirmed),
-    edited: refreshComposer,
+    edited() {
+      refreshComposer();
+      if (phase === 'chat' && chatLive && linked) views.typing.edited(composer.text());
+    },
     cancel() {
       if (phase !== 'waiting') return;
       const queued = !views.skipWait.running;
@@ -361,17 +466,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
         if (!res.ok) fail(res);
       });
     },
-    leave() {
-      if (phase !== 'chat') return;
-      if (!chatLive) return showStart();
-      if (!views.confirmLeave()) return;
-      void client.leaveRoom().then((res) => {
-        if (res.ok || res.code === 'NOT_IN_CHAT') {
-          if (phase === 'chat') showStart();
-        } else {
-          fail(res);
-        }
-      });
+    next() {
+      if (phase !== 'chat' || leaving) return;
+      if (!chatLive) return void join();
+      if (views.next.step === 'leave') return views.next.set('confirm');
+      leave();
     },
     ownsActivity() {
       return resume.owns;

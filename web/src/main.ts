@@ -1,4 +1,5 @@
 /** Composition of the chat page: finds the elements, builds the parts, wires them together. */
+import { createAttention } from './attention.js';
 import { createBlockDialog } from './block-dialog.js';
 import { createChallengePanel } from './challenge-panel.js';
 import { createChatClient } from './chat-client.js';
@@ -8,21 +9,49 @@ import { showConnectionState } from './connection-status.js';
 import { createCrisisCard } from './crisis-card.js';
 import { byTestId } from './dom.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
+import { createInterestInput } from './interest-input.js';
+import { retranslateInterests } from './interest-texts.js';
+import { createInterestWait } from './interest-wait.js';
+import { createKeepInTouch } from './keep-in-touch.js';
+import { attachMatchNotes } from './match-notes.js';
 import { createMessageList } from './message-list.js';
+import { attachEscapeKey, createNextCycle } from './next-cycle.js';
+import { attachOnlineCount } from './online-count.js';
 import { createPiiNudge } from './pii-nudge.js';
 import { attachPrivacyNotice } from './privacy-notice.js';
+import { attachPrivateStart } from './private-start.js';
+import { privateTexts } from './private-texts.js';
+import { createPrivateWait } from './private-wait.js';
+import { createReceiptNotes } from './receipt-note.js';
 import { createReportDialog } from './report-dialog.js';
 import { createRulesGate } from './rules-gate.js';
 import { createSafetyActions } from './safety-actions.js';
 import { createSanctionNotices } from './sanction-notices.js';
+import { createSaveDialog } from './save-dialog.js';
 import { createScreens } from './screens.js';
+import { attachSettingsMenu } from './settings-menu.js';
 import { createSkipWait } from './skip-wait.js';
+import { createSoundCue } from './sound-cue.js';
 import { createToast } from './toast.js';
+import { createTypingIndicator } from './typing-indicator.js';
+import { createTypingSignal } from './typing-signal.js';
+
+// The title counts what arrives while the page is hidden, with an optional chime (the ⚙ menu, with the theme).
+const sound = createSoundCue();
+const attention = createAttention(sound);
+attachSettingsMenu(byTestId('settings-menu', HTMLDetailsElement), sound);
+
+/** Called after every language switch by the parts that render something of their own. */
+const retranslators: (() => void)[] = [];
 
 function applyLang(lang: Lang): void {
   document.documentElement.lang = lang;
-  document.title = t('appTitle');
+  // The page's texts, and those of the interests and the private rooms (their own tables).
   translate(document.body);
+  retranslateInterests(document.body);
+  privateTexts.translate(document.body);
+  for (const retranslate of retranslators) retranslate();
+  attention.refresh();
 }
 
 const langSwitch = byTestId('lang-switch', HTMLSelectElement);
@@ -38,6 +67,9 @@ const status = byTestId('connection-status', HTMLElement);
 const statusLabel = byTestId('connection-label', HTMLElement);
 
 let flow: ChatFlow | undefined;
+/** The chat on screen (null: none), and the user's ID: for the notes and history of a match. */
+let chatOnScreen: number | null = null;
+let myUserId: string | null = null;
 const messageInput = byTestId('message-input', HTMLTextAreaElement);
 // Contact details in a message: a warning first, then Edit or Send anyway.
 const piiNudge = createPiiNudge(byTestId('pii-dialog', HTMLDialogElement), messageInput, (text, piiConfirmed) =>
@@ -67,16 +99,39 @@ const client = createChatClient({
   solveChallenge: createChallengePanel().solve,
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
+client.on('session', ({ user_id: userId }) => (myUserId = userId));
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
+const startScreen = byTestId('start-screen', HTMLElement);
+const chatScreen = byTestId('chat-screen', HTMLElement);
 const startButton = byTestId('start-btn', HTMLButtonElement);
 const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
+
+// How many are online, on the start screen.
+attachOnlineCount(byTestId('online-count', HTMLElement), startScreen);
+
+// Save the conversation on screen as a file, from the chat header or the chat-ended bar.
+// (The header's while the chat goes on, the bar's once it has ended.)
+const saveDialog = createSaveDialog(byTestId('save-dialog', HTMLDialogElement), messages, toast);
+const saveButton = byTestId('save-btn', HTMLButtonElement);
+for (const button of [saveButton, byTestId('ended-save-btn', HTMLButtonElement)]) {
+  button.addEventListener('click', () => saveDialog.open(button));
+}
 
 // The privacy notice on the start screen.
 attachPrivacyNotice(byTestId('privacy-notice', HTMLDetailsElement));
 
 // The rules and age gate: before the first match, and again when the rules change.
-const rulesGate = createRulesGate({ panel: byTestId('rules-gate', HTMLElement), start: startButton }, (version) => client.acceptRules(version), toast);
+const privateSection = byTestId('private-rooms', HTMLElement);
+const rulesGate = createRulesGate(
+  {
+    panel: byTestId('rules-gate', HTMLElement),
+    start: startButton,
+    others: [byTestId('create-private-btn', HTMLButtonElement, privateSection), byTestId('join-private-btn', HTMLButtonElement, privateSection)],
+  },
+  (version) => client.acceptRules(version),
+  toast,
+);
 client.on('session', ({ rules_required: required }) => (required ? rulesGate.require(required) : rulesGate.clear()));
 
 // What the server says about the person's own messages: crisis help stays until closed, the rest is brief.
@@ -105,6 +160,19 @@ const safety = createSafetyActions(
   messages,
 );
 
+// 保持联系: both ask, both get the same key (a banner at the top).
+const keepInTouch = createKeepInTouch(client, {
+  buttons: { live: byTestId('keep-btn', HTMLButtonElement), ended: byTestId('ended-keep-btn', HTMLButtonElement) },
+  banner: byTestId('contact-key-banner', HTMLElement),
+  messages,
+  toast,
+});
+retranslators.push(keepInTouch.retranslate);
+
+// Interests on the start screen; on the waiting screen what is looked for, and until when.
+const interestInput = createInterestInput(byTestId('interests', HTMLElement));
+let joinedWith: readonly string[] = [];
+
 const sanctions = createSanctionNotices(
   {
     screens: byTestId('screens', HTMLElement),
@@ -124,9 +192,9 @@ client.on('sanction', (payload) => sanctions.apply(payload));
 
 flow = createChatFlow(client, {
   screens: createScreens({
-    start: byTestId('start-screen', HTMLElement),
+    start: startScreen,
     waiting: byTestId('waiting-screen', HTMLElement),
-    chat: byTestId('chat-screen', HTMLElement),
+    chat: chatScreen,
   }),
   messages,
   composer,
@@ -134,23 +202,50 @@ flow = createChatFlow(client, {
   myId: byTestId('my-id', HTMLElement),
   waitingCount: byTestId('waiting-count', HTMLElement),
   endedBar: byTestId('chat-ended', HTMLElement),
-  leaveButton: byTestId('leave-btn', HTMLButtonElement),
-  confirmLeave: () => window.confirm(t('leaveConfirm')),
+  next: createNextCycle(byTestId('leave-btn', HTMLButtonElement)),
+  typing: createTypingSignal((typing) => client.typing(typing)),
+  typingIndicator: createTypingIndicator(byTestId('typing-indicator', HTMLElement), byTestId('typing-announcer', HTMLElement)),
+  arrived: () => attention.arrived(),
   chatChanged: (state) => {
+    chatOnScreen = state?.roomId ?? null;
+    saveButton.hidden = state?.live !== true;
     safety.chatChanged(state);
+    keepInTouch.chatChanged(state);
     if (!state?.live) piiNudge.reset();
   },
+  interests: () => (joinedWith = interestInput.values()).slice(),
+  waitingShown: () => {
+    interestWait.reset();
+    privateWait.reset();
+  },
+  privateCreated: (key) => privateWait.created(key),
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
   skipWait: createSkipWait(byTestId('waiting-screen', HTMLElement), byTestId('skip-wait', HTMLElement)),
 });
 
-const { start, cancel, leave, newChat } = flow;
+// On the waiting screen: what an interests wait looks for and until when; a private room's key. After the
+// flow, whose own `waiting` listener shows the waiting screen (and resets these) first.
+const interestWait = createInterestWait(byTestId('interest-wait', HTMLElement), client, toast);
+const privateWait = createPrivateWait(byTestId('private-wait', HTMLElement), client);
+retranslators.push(privateWait.retranslate);
+
+// How the chat came about (shared interests, a private room) and a private room's earlier conversation.
+attachMatchNotes(client, messages, { myId: () => myUserId, roomId: () => chatOnScreen, joinedWith: () => joinedWith });
+
+// The receipt of each chat that ends: on the ended bar or the start screen, with a link to /my.
+createReceiptNotes(client, { endedBar: byTestId('chat-ended', HTMLElement), startScreen: byTestId('start-screen', HTMLElement), langSwitch });
+
+const { start, cancel, next, newChat, createPrivate, joinPrivate } = flow;
+attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toast });
 // With the rules to accept, starting accepts them first, then goes on to match.
 startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
-byTestId('leave-btn', HTMLButtonElement).addEventListener('click', leave);
+// The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows.
+byTestId('leave-btn', HTMLButtonElement).addEventListener('click', next);
+attachEscapeKey(next, () => !chatScreen.hidden);
 newChatButton.addEventListener('click', newChat);
+byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 
 // A brand-new identity (cookie) from the server; the connection is opened again to use it.
 byTestId('new-identity-btn', HTMLButtonElement).addEventListener('click', () => {

@@ -2,7 +2,9 @@
  * The conversation: chat bubbles (own on the right) and centred system notices. Message text is only
  * ever set as text, so markup a stranger sends shows literally. Each message renders once, by `id`, and
  * messages stand in id order (the server's order), so replays after a reconnection neither duplicate
- * nor reorder anything.
+ * nor reorder anything. A private room's earlier conversation (`room_history`) stands above all of it,
+ * marked as earlier and closed by a divider; it is not part of the chat going on (not reported, not
+ * counted for a resume), but it is saved with it.
  */
 import type { ChatMessage } from '../../src/shared/protocol.js';
 import { element } from './dom.js';
@@ -20,18 +22,27 @@ export interface MessageList {
   addMessage(message: ChatMessage, own: boolean): void;
   /** A notice in the current language; it follows later language switches (`data-i18n`). */
   addSystem(key: TextKey): SystemNote;
+  /** A notice whose text `fill` sets (another module's texts, which follow language switches their own way). */
+  addNote(fill: (text: HTMLElement) => void): void;
+  /**
+   * A message of an earlier conversation (a private room's history): above everything else, in id
+   * order, with `divider` filling the line that closes them.
+   */
+  addEarlier(message: ChatMessage, own: boolean, divider: (text: HTMLElement) => void): void;
   /** Highest message id shown, 0 when none. */
   lastId(): number;
   /** The partner's messages shown, in id order: what a report can name. */
   partnerMessages(): ChatMessage[];
+  /** Every message shown (earlier ones first), in id order, and whose it is: what "Save" writes. */
+  shown(): { message: ChatMessage; own: boolean }[];
 }
 
 /** How close to the bottom (px) still counts as "reading the latest", so new messages scroll into view. */
 const STICKY_PX = 80;
 
-function renderMessage(message: ChatMessage, own: boolean): HTMLElement {
+function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): HTMLElement {
   const item = element('li', own ? 'message message-own' : 'message message-partner');
-  item.dataset['testid'] = 'message';
+  item.dataset['testid'] = testId;
   item.dataset['own'] = String(own);
   item.dataset['id'] = String(message.id);
   const bubble = element('div', 'bubble');
@@ -45,10 +56,24 @@ function renderMessage(message: ChatMessage, own: boolean): HTMLElement {
   return item;
 }
 
+function renderNote(fill: (text: HTMLElement) => void, testId = 'system-message'): { item: HTMLElement; text: HTMLElement } {
+  const item = element('li', 'system-message');
+  item.dataset['testid'] = testId;
+  const text = element('span', 'system-text');
+  text.dataset['testid'] = 'system-text';
+  fill(text);
+  item.append(text);
+  return { item, text };
+}
+
 export function createMessageList(list: HTMLElement): MessageList {
   const seen = new Set<number>();
   const fromPartner: ChatMessage[] = [];
+  const all: { message: ChatMessage; own: boolean }[] = [];
   let lastId = 0;
+  /** The earlier conversation: its messages by id, and the line under them. */
+  const earlier = new Set<number>();
+  let divider: HTMLElement | null = null;
 
   const place = (item: HTMLElement, before: Element | null, forceScroll: boolean): void => {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_PX;
@@ -67,7 +92,10 @@ export function createMessageList(list: HTMLElement): MessageList {
   return {
     clear() {
       seen.clear();
+      earlier.clear();
+      divider = null;
       fromPartner.length = 0;
+      all.length = 0;
       lastId = 0;
       list.replaceChildren();
     },
@@ -75,17 +103,16 @@ export function createMessageList(list: HTMLElement): MessageList {
       if (seen.has(message.id)) return;
       seen.add(message.id);
       if (!own) fromPartner.push(message);
+      all.push({ message, own });
       const before = message.id > lastId ? null : firstAfter(message.id);
       lastId = Math.max(lastId, message.id);
       place(renderMessage(message, own), before, own);
     },
     addSystem(key) {
-      const item = element('li', 'system-message');
-      item.dataset['testid'] = 'system-message';
-      const text = element('span', 'system-text', t(key));
-      text.dataset['i18n'] = key;
-      text.dataset['testid'] = 'system-text';
-      item.append(text);
+      const { item } = renderNote((text) => {
+        text.textContent = t(key);
+        text.dataset['i18n'] = key;
+      });
       place(item, null, true);
       let countdown: HTMLElement | undefined;
       return {
@@ -105,7 +132,32 @@ export function createMessageList(list: HTMLElement): MessageList {
         },
       };
     },
+    addNote(fill) {
+      place(renderNote(fill).item, null, true);
+    },
+    addEarlier(message, own, fillDivider) {
+      if (earlier.has(message.id) || seen.has(message.id)) return;
+      earlier.add(message.id);
+      all.push({ message, own });
+      if (!divider) {
+        divider = renderNote(fillDivider, 'earlier-divider').item;
+        divider.classList.add('earlier-divider');
+        place(divider, list.firstElementChild, true);
+      }
+      // Before the first earlier message with a higher id, else last of them (just above the divider).
+      let before: Element = divider;
+      for (const el of list.querySelectorAll<HTMLElement>('[data-testid="earlier-message"]')) {
+        if (Number(el.dataset['id']) > message.id) {
+          before = el;
+          break;
+        }
+      }
+      const item = renderMessage(message, own, 'earlier-message');
+      item.classList.add('message-earlier');
+      place(item, before, true);
+    },
     lastId: () => lastId,
     partnerMessages: () => [...fromPartner].sort((a, b) => a.id - b.id),
+    shown: () => [...all].sort((a, b) => a.message.id - b.message.id),
   };
 }

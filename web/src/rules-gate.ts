@@ -6,7 +6,8 @@
  * goes on once the server has taken it. Rules that changed meanwhile (RULES_NOT_ACCEPTED on accepting)
  * are read again and shown, unticked.
  *
- * The gate owns the start button's disabled state (a ban disables it too: `setBanned`).
+ * The gate owns the start button's disabled state (a ban disables it too: `setBanned`), and that of the
+ * other ways in (the private rooms' buttons).
  */
 import type { AcceptRulesResult } from '../../src/shared/protocol.js';
 import type { Result } from './chat-client.js';
@@ -28,6 +29,8 @@ export interface RulesGateElements {
   /** The gate's panel on the start screen (title, text, checkbox). */
   panel: HTMLElement;
   start: HTMLButtonElement;
+  /** Other buttons that lead to a chat and pass the same door. */
+  others?: readonly HTMLButtonElement[];
 }
 
 export interface RulesGate {
@@ -54,7 +57,7 @@ function isRules(value: unknown): value is LoadedRules {
 }
 
 export function createRulesGate(
-  { panel, start }: RulesGateElements,
+  { panel, start, others = [] }: RulesGateElements,
   accept: (version: string) => Promise<Result<AcceptRulesResult>>,
   toast: Toast,
 ): RulesGate {
@@ -75,6 +78,7 @@ export function createRulesGate(
     panel.hidden = !required;
     checkbox.disabled = loaded === null || busy;
     start.disabled = banned || (required && (busy || loaded === null || !checkbox.checked));
+    for (const button of others) button.disabled = start.disabled;
   };
 
   const showProblem = (key: 'rulesLoadFailed' | 'rulesChanged' | null): void => {

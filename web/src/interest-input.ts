@@ -1,0 +1,153 @@
+/**
+ * The interests tag input on the start screen: up to 10 interests as removable chips. Enter, or a comma
+ * (，、; too: typed, or in pasted text), turns the text typed into chips — normalised as the server will
+ * match them (src/shared/interests.ts), so "喜欢看电影和打篮球" becomes 电影 and 篮球. Backspace in the empty
+ * field removes the last chip (← reaches the chips too); each chip's × is a button, and Backspace or
+ * Delete on it removes it as well, the focus moving on to its neighbour. What happened is said in a polite
+ * live region. The list is remembered on this device (localStorage "interests") and every join uses it —
+ * New too — with whatever is still typed in the field.
+ */
+import { MAX_INTEREST_INPUT_CHARS, MAX_INTERESTS, normalizeInterests } from '../../src/shared/interests.js';
+import { byTestId, element } from './dom.js';
+import { showInterestText } from './interest-texts.js';
+
+const STORAGE_KEY = 'interests';
+/** Typed or pasted, these end an interest (besides Enter). */
+const SEPARATOR = /[,，、;；]/;
+
+export interface InterestInput {
+  /** The interests to join with: the chips, and what is still typed (made a chip now). Empty: anyone. */
+  values(): string[];
+}
+
+function load(): string[] {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
+    return Array.isArray(saved) ? normalizeInterests(saved.filter((v): v is string => typeof v === 'string')) : [];
+  } catch {
+    return [];
+  }
+}
+
+function save(interests: readonly string[]): void {
+  try {
+    if (interests.length === 0) localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, JSON.stringify(interests));
+  } catch {
+    // Not remembered; the page still uses them.
+  }
+}
+
+export function createInterestInput(root: HTMLElement): InterestInput {
+  const field = byTestId('interest-input', HTMLInputElement, root);
+  const chips = byTestId('interest-chips', HTMLElement, root);
+  const status = byTestId('interests-status', HTMLElement, root);
+  let interests = load();
+
+  const say = (key: Parameters<typeof showInterestText>[1], n?: readonly string[]): void => {
+    // Emptied first, so the same sentence twice is spoken twice.
+    status.textContent = '';
+    setTimeout(() => showInterestText(status, key, n), 50);
+  };
+
+  const removeButtons = (): HTMLButtonElement[] => [...chips.querySelectorAll<HTMLButtonElement>('button')];
+
+  const render = (): void => {
+    chips.replaceChildren(
+      ...interests.map((interest, index) => {
+        const chip = element('li', 'tag');
+        chip.dataset['testid'] = 'interest-chip';
+        const label = element('span', 'tag-text', interest);
+        const remove = element('button', 'tag-remove');
+        remove.type = 'button';
+        remove.dataset['testid'] = 'interest-remove';
+        const name = element('span', 'visually-hidden');
+        showInterestText(name, 'interestRemove', [interest]);
+        const cross = element('span', 'tag-cross', '×');
+        cross.setAttribute('aria-hidden', 'true');
+        remove.append(cross, name);
+        remove.addEventListener('click', () => removeAt(index));
+        remove.addEventListener('keydown', (event) => {
+          if (event.key === 'Backspace' || event.key === 'Delete') {
+            event.preventDefault();
+            removeAt(index);
+          } else if (event.key === 'ArrowLeft') {
+            removeButtons()[index - 1]?.focus();
+          } else if (event.key === 'ArrowRight') {
+            (removeButtons()[index + 1] ?? field).focus();
+          }
+        });
+        chip.append(label, remove);
+        return chip;
+      }),
+    );
+    chips.hidden = interests.length === 0;
+    field.disabled = false;
+    field.setAttribute('aria-invalid', 'false');
+    save(interests);
+  };
+
+  function removeAt(index: number): void {
+    const removed = interests[index];
+    if (removed === undefined) return;
+    interests = interests.filter((_, i) => i !== index);
+    render();
+    // The focus goes to the chip that took its place, the one before, or the field.
+    (removeButtons()[index] ?? removeButtons()[index - 1] ?? field).focus();
+    say('interestRemoved', [removed]);
+  }
+
+  /** Turns text into chips; says what was added, or why nothing was. */
+  const add = (text: string): void => {
+    if (text.trim() === '') return;
+    const parts = text.split(SEPARATOR).map((part) => part.slice(0, MAX_INTEREST_INPUT_CHARS));
+    const found = normalizeInterests(parts);
+    if (found.length === 0) return say('interestsNothing');
+    const wanted = new Set([...interests, ...found]);
+    const next = normalizeInterests([...wanted]);
+    const added = next.filter((interest) => !interests.includes(interest));
+    interests = next;
+    render();
+    // Past ten, the first ones stay and the rest is dropped: said instead of what was added.
+    if (wanted.size > MAX_INTERESTS) say('interestsFull');
+    else if (added.length > 0) say('interestsAdded', added);
+  };
+
+  const commit = (): void => {
+    const text = field.value;
+    field.value = '';
+    add(text);
+  };
+
+  field.addEventListener('keydown', (event) => {
+    if (event.isComposing || event.keyCode === 229) return;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      commit();
+    } else if (event.key === 'Backspace' && field.value === '' && interests.length > 0) {
+      event.preventDefault();
+      removeAt(interests.length - 1);
+      field.focus();
+    } else if (event.key === 'ArrowLeft' && field.selectionStart === 0 && field.selectionEnd === 0) {
+      removeButtons().at(-1)?.focus();
+    }
+  });
+  // A separator typed (an IME's full-width comma too) or pasted: everything before the last one is done.
+  field.addEventListener('input', () => {
+    if (!SEPARATOR.test(field.value)) return;
+    const cut = Math.max(...[...field.value.matchAll(new RegExp(SEPARATOR, 'g'))].map((m) => m.index));
+    const done = field.value.slice(0, cut);
+    field.value = field.value.slice(cut + 1).trimStart();
+    add(done);
+  });
+
+  render();
+
+  return {
+    values() {
+      commit();
+      // What the server takes: at most 10, each at most 32 UTF-16 units (normalising counts code points).
+      return interests.filter((interest) => interest.length <= MAX_INTEREST_INPUT_CHARS).slice(0, MAX_INTERESTS);
+    },
+  };
+}

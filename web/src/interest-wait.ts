@@ -1,0 +1,87 @@
+/**
+ * Waiting with interests: the waiting screen says what the search looks for (按兴趣寻找：电影、篮球) and,
+ * while the wait for somebody sharing one lasts (`fallback_at` in `waiting`), counts down to the moment
+ * anyone may be matched, with "match anyone now" (`widen_search`) to stop waiting for a shared one at
+ * once. Past that moment, or after the button, it says anyone is being looked for. From the `waiting`
+ * events (a join's, and again after a reconnection); a new wait starts blank (`reset`).
+ */
+import type { WaitingPayload } from '../../src/shared/protocol.js';
+import type { ChatClient } from './chat-client.js';
+import { byTestId, element } from './dom.js';
+import { errorText } from './i18n.js';
+import { showInterestText } from './interest-texts.js';
+import type { Toast } from './toast.js';
+
+export interface InterestWait {
+  /** A new wait (or none): nothing shown until its `waiting` says so. */
+  reset(): void;
+}
+
+export function createInterestWait(panel: HTMLElement, client: ChatClient, toast: Toast): InterestWait {
+  const list = byTestId('interest-wait-list', HTMLElement, panel);
+  const countdown = byTestId('interest-countdown', HTMLElement, panel);
+  const anyone = byTestId('match-anyone-btn', HTMLButtonElement, panel);
+  let ticker: ReturnType<typeof setInterval> | undefined;
+
+  const stop = (): void => {
+    clearInterval(ticker);
+    ticker = undefined;
+  };
+
+  /** Nobody sharing one came in time (or the person asked): anyone now. */
+  const widened = (): void => {
+    stop();
+    anyone.hidden = true;
+    showInterestText(countdown, 'interestAnyone');
+  };
+
+  const count = (deadlineMs: number): void => {
+    stop();
+    anyone.hidden = false;
+    anyone.disabled = false;
+    const tick = (): void => {
+      const leftS = Math.ceil((deadlineMs - Date.now()) / 1000);
+      if (leftS <= 0) return widened();
+      showInterestText(countdown, 'interestCountdown', leftS);
+    };
+    tick();
+    if (Date.now() < deadlineMs) ticker = setInterval(tick, 250);
+  };
+
+  const show = ({ interests, fallback_at: fallbackAt, private: inPrivateRoom }: WaitingPayload): void => {
+    if (inPrivateRoom || !interests || interests.length === 0) return reset();
+    list.replaceChildren(
+      ...interests.map((interest) => {
+        const chip = element('li', 'tag', interest);
+        chip.dataset['testid'] = 'interest-wait-chip';
+        return chip;
+      }),
+    );
+    panel.hidden = false;
+    const deadlineMs = fallbackAt === undefined ? NaN : Date.parse(fallbackAt);
+    if (Number.isNaN(deadlineMs)) widened();
+    else count(deadlineMs);
+  };
+
+  function reset(): void {
+    stop();
+    panel.hidden = true;
+    anyone.hidden = true;
+    countdown.textContent = '';
+  }
+
+  anyone.addEventListener('click', () => {
+    anyone.disabled = true;
+    void client.widenSearch().then((res) => {
+      if (res.ok) return widened();
+      anyone.disabled = false;
+      // No longer waiting (matched meanwhile, or the wait ended): the screen changes by itself.
+      if (res.code !== 'NOT_WAITING') toast.show(errorText(res));
+    });
+  });
+
+  client.on('waiting', show);
+  client.on('matched', reset);
+  reset();
+  return { reset };
+}

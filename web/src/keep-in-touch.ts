@@ -1,0 +1,119 @@
+/**
+ * 保持联系 / Keep in touch: in the chat header while a chance chat goes on, and on the chat-ended bar for
+ * the server's window after it (KEEP_IN_TOUCH_WINDOW_MS, 2 minutes by default; a late ask is refused with
+ * KEEP_IN_TOUCH_CLOSED anyway). Asking is told to nobody: the button says it was asked, and a note says
+ * what happens if the other person asks too. When both have, `contact_key {key}` comes: the key is shown
+ * in a banner at the top of the page (on whatever screen the person is by then), with Copy and how to
+ * use it, until closed. Private rooms have no such button (their two hold their key already).
+ */
+import type { MatchType } from '../../src/shared/protocol.js';
+import type { ChatClient } from './chat-client.js';
+import { byTestId } from './dom.js';
+import { errorText } from './i18n.js';
+import { createKeyBox } from './key-box.js';
+import type { MessageList } from './message-list.js';
+import { privateTexts, showPrivateText } from './private-texts.js';
+import type { ChatState } from './safety-actions.js';
+import type { Toast } from './toast.js';
+
+/** The server's default KEEP_IN_TOUCH_WINDOW_MS; the page learns the end a moment after the server, never before. */
+const WINDOW_MS = 2 * 60_000;
+
+export interface KeepInTouchViews {
+  /** The chat header's button (while the chat goes on) and the chat-ended bar's (after it). */
+  buttons: { live: HTMLButtonElement; ended: HTMLButtonElement };
+  /** The banner that shows a contact key. */
+  banner: HTMLElement;
+  messages: MessageList;
+  toast: Toast;
+}
+
+export interface KeepInTouch {
+  /** The chat on screen changed (null: none). */
+  chatChanged(state: ChatState | null): void;
+  retranslate(): void;
+}
+
+export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): KeepInTouch {
+  const { banner, messages, toast } = views;
+  const buttons = [views.buttons.live, views.buttons.ended];
+  const box = createKeyBox(banner, 'contact');
+  let chat: ChatState | null = null;
+  /** How each chat on this page was paired (the button is for chance meetings only). */
+  const matchTypes = new Map<number, MatchType>();
+  const asked = new Set<number>();
+  /** The chat asked about last: a key that comes is its (it comes only once both have asked). */
+  let lastAsked: number | undefined;
+  /** Chats whose two got a contact key already. */
+  const keyed = new Set<number>();
+  let windowTimer: ReturnType<typeof setTimeout> | undefined;
+  let windowOpen = true;
+
+  const render = (): void => {
+    const room = chat?.roomId;
+    const offered = room !== undefined && matchTypes.get(room) !== 'private' && !keyed.has(room);
+    views.buttons.live.hidden = !offered || chat?.live !== true;
+    views.buttons.ended.hidden = !offered || chat?.live !== false || !windowOpen;
+    for (const button of buttons) {
+      const isAsked = room !== undefined && asked.has(room);
+      // Asked: it says so, and stays focusable (aria-disabled) rather than vanishing from the keyboard's path.
+      if (isAsked) button.setAttribute('aria-disabled', 'true');
+      else button.removeAttribute('aria-disabled');
+      const label = button.querySelector<HTMLElement>('.btn-label') ?? button;
+      showPrivateText(label, isAsked ? 'keepInTouchAsked' : 'keepInTouch');
+    }
+  };
+
+  client.on('matched', ({ room_id: roomId, match_type: matchType }) => {
+    if (matchType) matchTypes.set(roomId, matchType);
+    render();
+  });
+
+  const ask = (): void => {
+    const room = chat?.roomId;
+    if (room === undefined || asked.has(room)) return;
+    asked.add(room);
+    lastAsked = room;
+    render();
+    void client.keepInTouch(room).then((res) => {
+      if (res.ok) {
+        // Unless the key came first (the other had asked already): then that says it all.
+        if (chat?.roomId === room && !keyed.has(room)) messages.addNote((text) => showPrivateText(text, 'keepInTouchNote'));
+        return;
+      }
+      asked.delete(room);
+      render();
+      toast.show(errorText(res));
+    });
+  };
+  for (const button of buttons) button.addEventListener('click', ask);
+
+  client.on('contact_key', ({ key }) => {
+    if (lastAsked !== undefined) keyed.add(lastAsked);
+    box.show(key);
+    banner.hidden = false;
+    render();
+    if (chat !== null && chat.roomId === lastAsked) messages.addNote((text) => showPrivateText(text, 'contactKeyArrived'));
+    else toast.show(privateTexts.t('contactKeyArrived'));
+  });
+  byTestId('contact-dismiss', HTMLButtonElement, banner).addEventListener('click', () => {
+    banner.hidden = true;
+  });
+
+  return {
+    chatChanged(state) {
+      const ended = chat?.live === true && state?.live === false && state.roomId === chat.roomId;
+      chat = state;
+      if (state?.live) windowOpen = true;
+      if (ended) {
+        clearTimeout(windowTimer);
+        windowTimer = setTimeout(() => {
+          windowOpen = false;
+          render();
+        }, WINDOW_MS);
+      }
+      render();
+    },
+    retranslate: box.retranslate,
+  };
+}
