@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <command> [options]`: starts the real server, drives it with forked socket.io-client
  * workers over loopback, prints Markdown tables and writes JSON (and an SVG chart for `messages`) to
- * bench/results/. Commands: messages (default), connections, matching, memory, smoke, profile <file>, chart <json>.
+ * bench/results/. Commands: messages (default), connections, matching, memory, purge, smoke, profile <file>, chart <json>.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +13,11 @@ import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson, writeText } from './report.js';
 import { comparisonTable, connectionsTable, matchingTable, messagesTables } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
-import { runMatching } from './scenarios/matching.js';
+import { runMatching, type MatchingOptions } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
 import { runMessages, type MessagesRun, type MessagesVariant } from './scenarios/messages.js';
+import { runPurge } from './scenarios/purge.js';
+import { purgeTables } from './purge-report.js';
 
 const USAGE = `npm run bench -- [command] [options]
 
@@ -24,6 +26,8 @@ commands:
   connections   idle connection ladder, RSS per connection
   matching      N clients join at once; time to all matched, pairing check
   memory        idle RSS after a first start on empty data and after a restart (--db pglite,postgres)
+  purge         chat latency while the retention purge removes 1,000,000 expired messages, against a
+                baseline before it in the same run; purge rate; expired gone, recent kept (--db pglite,postgres)
   smoke         all three with --quick (CI: well under a minute)
   export [...]  admin export benchmark (options: bench/export-bench.ts)
   profile FILE  summarise a .cpuprofile
@@ -42,7 +46,8 @@ options:
   --urls a,b                      matching: use running servers instead of starting one
   --workers K                     load-generator processes                                [2, more for many sockets]
   --content-chars N               messages: characters per message                        [48]
-  --wait-quiet S                  messages: before a step, wait up to S s for the machine to idle [60; quick 0]
+  --wait-quiet S                  messages: before a step (purge: before the server starts), wait up to S s
+                                  for the machine to idle                                 [60; quick 0]
   --noisy-retries N               messages: repeat a step disturbed by other processes' CPU (> 35% of a core) at most N times [2]
   --nice N                        run the server, its PostgreSQL backends and the generator at nice N
                                   (--nice=-10, as root) when other jobs share the machine
@@ -54,6 +59,16 @@ options:
   --compare moderation            messages: each --db twice, plain and with 10,000 sanctions (1,000 by network) and
                                   10,000 blocks loaded; prints the loaded run's delivered msg/s and p99 against the plain one's
   --compare policy                messages: each --db twice, content policy off, then on with a 10,000-term list
+  --interests                     matching: each client joins with 1–3 of 200 tags (Zipf, seeded); server gets
+                                  INTEREST_WAIT_MS=3000 unless --env sets it (--urls: pass the servers' value)
+  --rate N                        purge: offered chat msg/s throughout                   [1000; quick 200]
+  --purge-messages N              purge: expired messages preloaded (50 per room, ended 35–45 days ago),
+                                  plus a tenth as many in recent rooms                   [1000000; quick 20000]
+  --purge-after S                 purge: PURGE_INTERVAL_MS, i.e. when the first purge fires after start
+                                  (at most 60: the server's first run comes a minute after start at the latest) [60; quick 20]
+  --baseline S                    purge: seconds of chat before the purge compared with it  [20; quick 3]
+  --after S                       purge: seconds of chat after it ends (a second reference)  [10; quick 2]
+  --repeat N                      purge: runs per database, each on fresh data; prints the medians  [1]
   --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
 `;
 
@@ -86,6 +101,13 @@ function parse(argv: string[]) {
       'keep-db': { type: 'boolean' },
       entry: { type: 'string' },
       compare: { type: 'string' },
+      interests: { type: 'boolean' },
+      rate: { type: 'string' },
+      'purge-messages': { type: 'string' },
+      'purge-after': { type: 'string' },
+      baseline: { type: 'string' },
+      after: { type: 'string' },
+      repeat: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -124,6 +146,8 @@ async function main(): Promise<number> {
       return matching(values, quick);
     case 'memory':
       return memory(values, quick);
+    case 'purge':
+      return purge(values, quick);
     case 'smoke':
     case 'quick': {
       const results = [await messages(values, true), await connections(values, true), await matching(values, true)];
@@ -238,7 +262,7 @@ async function connections(values: Args, quick: boolean): Promise<number> {
 
 async function matching(values: Args, quick: boolean): Promise<number> {
   const clients = int(values.clients) ?? (quick ? 500 : 10_000);
-  const options = {
+  const options: MatchingOptions = {
     db: dbList(values.db)[0]!,
     clients: clients + (clients % 2),
     workers: int(values.workers) ?? Math.max(2, Math.ceil(clients / 5000)),
@@ -249,6 +273,11 @@ async function matching(values: Args, quick: boolean): Promise<number> {
     keepDb: Boolean(values['keep-db']),
     serverEnv: envPairs(values.env),
   };
+  if (values.interests) {
+    // A short fallback wait keeps the run short; servers given with --urls must be started with the same.
+    options.serverEnv.INTEREST_WAIT_MS ??= '3000';
+    options.interests = { tags: 200, zipfS: 1, seed: 16, waitMs: Number(options.serverEnv.INTEREST_WAIT_MS) };
+  }
   const startedAt = new Date().toISOString();
   const run = await runMatching(options, log);
   const path = saveResults('matching', { kind: 'matching', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
@@ -274,6 +303,51 @@ async function memory(values: Args, quick: boolean): Promise<number> {
   const path = saveResults(`memory-${options.dbs.join('-')}`, { kind: 'memory', startedAt, machine: machineInfo(), options, runs }, { out: values.out, quick });
   log(`\n${memoryTable(runs)}\n\nresults: ${path}`);
   return runs.some((r) => r.error !== undefined || r.starts.some((s) => s.exitCode !== 0)) ? 1 : 0;
+}
+
+async function purge(values: Args, quick: boolean): Promise<number> {
+  const rate = int(values.rate) ?? (quick ? 200 : 1000);
+  const workers = int(values.workers) ?? 2;
+  const serverEnv = envPairs(values.env);
+  // Workers take turns sending each chunk at the full rate: a user sends `workers` times its average.
+  const perUserRate = Number(serverEnv.RATE_MESSAGES_PER_S ?? DEFAULT_MESSAGES_PER_USER_PER_S);
+  const minPairs = Math.ceil((rate * workers) / perUserRate);
+  const options = {
+    dbs: values.db ? dbList(values.db) : (['pglite', 'postgres'] as DbKind[]),
+    repeat: int(values.repeat) ?? 1,
+    waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
+    load: { expiredMessages: int(values['purge-messages']) ?? (quick ? 20_000 : 1_000_000), messagesPerRoom: 50, expiredDaysAgo: [35, 45] as const, recentShare: 0.1, recentDaysAgo: [1, 25] as const },
+    retentionDays: 30,
+    rate,
+    pairs: int(values.pairs) ?? Math.max(quick ? 50 : 1000, minPairs),
+    workers,
+    purgeAfterS: int(values['purge-after']) ?? (quick ? 20 : 60),
+    baselineS: num(values.baseline) ?? (quick ? 3 : 20),
+    afterS: num(values.after) ?? (quick ? 2 : 10),
+    maxPurgeS: quick ? 120 : 1_800,
+    chunkS: 1,
+    drainS: num(values.drain) ?? 10,
+    contentChars: int(values['content-chars']) ?? 48,
+    tickMs: 5,
+    adminUrl: adminUrl(values),
+    keepDb: Boolean(values['keep-db']),
+    serverEnv,
+    nice: niceValue(values.nice),
+    targetP99Ms: 20,
+  };
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  const runs = await runPurge(options, log);
+  const path = saveResults(`purge-${options.dbs.join('-')}`, { kind: 'purge', startedAt, machine, options, runs }, { out: values.out, quick });
+  log(`\n${purgeTables(runs, options.targetP99Ms)}\n\nresults: ${path}`);
+  for (const r of runs) {
+    const during = r.windows.find((w) => w.name === 'purge');
+    if (r.targetHeld === undefined || !during) continue;
+    const base = r.windows.find((w) => w.name === 'baseline');
+    const verdict = r.target === 'held' ? 'held' : r.target === 'not held' ? 'did NOT hold' : 'did NOT hold, but the baseline before the purge did not either (busy machine)';
+    log(`${r.db} run ${r.attempt}: chat p99 ≤ ${options.targetP99Ms} ms while purging at ${options.rate} msg/s ${verdict} (p99 ${during.latency.p99Ms} ms, max ${during.latency.maxMs} ms; baseline p99 ${base?.latency.p99Ms ?? '?'} ms)`);
+  }
+  return runs.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
 async function exportCommand(argv: string[]): Promise<number> {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { nowMs } from './clock.js';
+import { nowMs, sleep } from './clock.js';
 
 const CLOCK_TICKS_PER_S = clockTicks();
 
@@ -144,6 +144,21 @@ function snapshot(pids: number[]): Map<number, number> {
     if (ticks !== undefined) map.set(pid, ticks);
   }
   return map;
+}
+
+/** The machine is quiet when it is this busy or less (% of one core) while the bench idles. */
+const QUIET_MACHINE_CPU_PERCENT = 25;
+
+/** Waits until the whole machine is nearly idle (measured over 1 s windows); false if it never was. */
+export async function waitForQuiet(maxMs: number): Promise<boolean> {
+  if (maxMs <= 0) return true;
+  const until = nowMs() + maxMs;
+  do {
+    const window = new CpuWindow({});
+    await sleep(1_000);
+    if (window.end().machine <= QUIET_MACHINE_CPU_PERCENT) return true;
+  } while (nowMs() < until);
+  return false;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface ConnectResult {
 export interface JoinAllCommand {
   type: 'join-all';
   timeoutMs: number;
+  /** Interests per joining socket, in order (`join_queue {interests}`); absent → `join_queue` without payload. */
+  interests?: string[][];
 }
 export interface JoinAllResult {
   /** Per socket that joined: identity, room (0 = not matched), times on the shared monotonic clock. */
@@ -39,6 +41,10 @@ export interface JoinAllResult {
   /** Sockets that received `matched` more than once. */
   matchedTwice: number;
   errors: Record<string, number>;
+  /** Per socket: `matched.match_type` ('' when not matched or absent). */
+  matchTypes: string[];
+  /** Per socket: `matched.common_interests` (empty when absent). */
+  commonInterests: string[][];
 }
 
 /** Like join-all, then pairs partners inside this worker; answers how many pairs were formed. */

@@ -28,6 +28,8 @@ export interface Client {
   roomId: number;
   matchedAtMs: number;
   matchedCount: number;
+  matchType: string;
+  commonInterests: string[];
   partner: Client | undefined;
 }
 
@@ -43,7 +45,7 @@ async function handle(command: Command): Promise<unknown> {
     case 'connect':
       return connectMany(command);
     case 'join-all':
-      return joinAll(command.timeoutMs);
+      return joinAll(command.timeoutMs, command.interests);
     case 'pair':
       return pair(command.timeoutMs);
     case 'send':
@@ -69,7 +71,7 @@ function openOne(url: string, timeoutMs: number): Promise<Client> {
     });
     socket.once('session', (session) => {
       clearTimeout(timer);
-      const client: Client = { socket, userId: session.user_id, roomId: 0, matchedAtMs: 0, matchedCount: 0, partner: undefined };
+      const client: Client = { socket, userId: session.user_id, roomId: 0, matchedAtMs: 0, matchedCount: 0, matchType: '', commonInterests: [], partner: undefined };
       listen(client);
       resolve(client);
     });
@@ -82,6 +84,8 @@ function listen(client: Client): void {
     client.roomId = payload.room_id;
     client.matchedAtMs = nowMs();
     client.matchedCount++;
+    client.matchType = payload.match_type ?? '';
+    client.commonInterests = payload.common_interests ?? [];
   });
   socket.on('new_message', (message: ChatMessage) => {
     // The sender hears its own message too; only the partner's copy counts as a delivery.
@@ -121,14 +125,15 @@ async function connectMany(command: ConnectCommand): Promise<ConnectResult> {
   return { opened, failed, errors: [...errors], total: clients.length, connectLatency: latency.data(), elapsedMs: nowMs() - started };
 }
 
-async function joinAll(timeoutMs: number): Promise<JoinAllResult> {
+async function joinAll(timeoutMs: number, interests?: string[][]): Promise<JoinAllResult> {
   const joining = clients.filter((c) => c.roomId === 0 && c.socket.connected);
   const joinAt = new Float64Array(joining.length);
   const errors: Record<string, number> = {};
   // Emit in one synchronous loop: the whole share hits the server "at once".
   joining.forEach((client, i) => {
     joinAt[i] = nowMs();
-    client.socket.emit('join_queue', undefined, (response) => {
+    const mine = interests?.[i];
+    client.socket.emit('join_queue', mine ? { interests: mine } : undefined, (response) => {
       if (!response.ok) errors[response.code] = (errors[response.code] ?? 0) + 1;
     });
   });
@@ -141,6 +146,8 @@ async function joinAll(timeoutMs: number): Promise<JoinAllResult> {
     matchedAtMs: Float64Array.from(joining, (c) => c.matchedAtMs),
     matchedTwice: joining.filter((c) => c.matchedCount > 1).length,
     errors,
+    matchTypes: joining.map((c) => c.matchType),
+    commonInterests: joining.map((c) => c.commonInterests),
   };
 }
 

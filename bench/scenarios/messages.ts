@@ -5,7 +5,7 @@
  */
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssSampler, postgresPids, reniceAll, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, postgresPids, reniceAll, waitForQuiet, type CpuUse } from '../proc.js';
 import type { DbTarget } from '../database-target.js';
 import { preloadModeration, preloadPolicy, type ModerationLoad } from '../moderation-preload.js';
 import { mainThreadProfile, startTarget } from '../server-target.js';
@@ -100,21 +100,6 @@ const MAX_P99_MS = 1_000;
 const PAUSE_BETWEEN_STEPS_MS = 1_000;
 /** CPU (% of one core) used by processes outside the bench above which a step counts as disturbed. */
 const NOISY_OTHER_CPU_PERCENT = 35;
-/** The machine is quiet when it is this busy or less (% of one core) while the bench idles. */
-const QUIET_MACHINE_CPU_PERCENT = 25;
-
-/** Waits until the whole machine is nearly idle (measured over 1 s windows); false if it never was. */
-async function waitForQuiet(maxMs: number): Promise<boolean> {
-  if (maxMs <= 0) return true;
-  const until = nowMs() + maxMs;
-  do {
-    const window = new CpuWindow({});
-    await sleep(1_000);
-    if (window.end().machine <= QUIET_MACHINE_CPU_PERCENT) return true;
-  } while (nowMs() < until);
-  return false;
-}
-
 export async function runMessages(options: MessagesOptions, log: (line: string) => void): Promise<MessagesRun[]> {
   const runs: MessagesRun[] = [];
   const variants = options.variants ?? [{ label: '' }];
