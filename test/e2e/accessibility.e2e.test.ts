@@ -227,7 +227,7 @@ describe.skipIf(skip)('accessibility of the chat page', () => {
       ...(durationS === undefined ? {} : { durationS }),
     });
 
-  it('every screen and dialog of a chat passes axe in both languages and both colour schemes', { timeout: 360_000 }, async () => {
+  it('every screen and dialog of a chat passes axe in both languages and both colour schemes', { timeout: 900_000 }, async () => {
     await walkScreens(async (check) => {
       const a = await openPage();
       const b = await openPage({ locale: 'en-US' });
@@ -405,7 +405,7 @@ describe.skipIf(skip)('accessibility of the chat page', () => {
 describe.skipIf(skip)('accessibility of the bot check', () => {
   const suite = browserSuite({ config: { challenge: challengeSettings('always', { cost: 50, maxAttempts: 400 }) } });
 
-  it('the bot-check dialog passes axe in both languages and both colour schemes', { timeout: 90_000 }, async () => {
+  it('the bot-check dialog passes axe in both languages and both colour schemes', { timeout: 240_000 }, async () => {
     const page = await newPage(suite);
     // The widget would solve its tiny proof of work at once: its challenge is held while axe looks.
     let release: () => void = () => undefined;
