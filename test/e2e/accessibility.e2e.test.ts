@@ -50,13 +50,17 @@ afterAll(() => {
 
 /** Waits until the transitions and one-off animations running now are over (infinite ones are left). */
 async function settled(page: Page): Promise<void> {
+  // Bounded: an animation in content the browser does not render (a closed <details>) may never finish.
   await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+          .map((animation) => animation.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 3_000)),
+    ]),
   );
 }
 
