@@ -54,7 +54,6 @@ const implementations: { name: string; create: () => Subject }[] = [
   { name: 'in-memory', create: onManualClock((clock) => new MemoryRateLimiter(clock)) },
   ...(hasRedis() ? redisVariants : []),
 ];
-if (!hasRedis()) describe.skip('RateLimiter contract: Redis variants (TEST_REDIS_URL not set)', () => undefined);
 
 /** A refusal announcing a wait of `ms` (less the subject's slack at most). */
 function refusedFor(subject: Subject, ms: number) {
