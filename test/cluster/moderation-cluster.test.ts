@@ -69,8 +69,10 @@ describe.skipIf(!available)('moderation across two instances', () => {
     const matched = waitFor(onA.socket, 'matched');
     expect(await request(onB.socket, 'join_queue')).toMatchObject({ status: 'matched' });
     await matched;
+    // Listening before the block: A's partner_left (through Redis) may arrive before B's ack does.
+    const partnerLeft = waitFor(onA.socket, 'partner_left');
     expect(await request(onB.socket, 'block')).toMatchObject({ ok: true });
-    await waitFor(onA.socket, 'partner_left');
+    await partnerLeft;
     // Instance A learns of the block through Redis.
     await eventually(() => expect(cluster.instances[0]!.app.moderation.blockCache.blocked(onA.session.user_id, onB.session.user_id)).toBe(true), 2_000);
 
