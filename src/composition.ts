@@ -28,6 +28,7 @@ import { RedisPrivateRendezvous } from './private/redis-private-rendezvous.js';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
+import { callerOf } from './realtime/chat-gateway.js';
 import { SqlChatRepository, type ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
 import { MemoryChatRepository } from './storage/memory-chat-repository.js';
@@ -148,6 +149,9 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
         // People connected here: Socket.IO connections, not bare Engine.IO sessions.
         localConnections: () => app.io.of('/').sockets.size,
         adopt: (userId, activity) => app.chat.adopt(userId, activity),
+        reclaim: async () => {
+          for (const socket of app.io.of('/').sockets.values()) await app.chat.reclaim(callerOf(socket));
+        },
       });
     },
     close() {

@@ -345,6 +345,20 @@ export class ChatService {
     await this.detach(caller, activity, Math.max(0, untilMs - this.deps.clock.now().getTime()));
   }
 
+  /**
+   * Takes back, for a connection still open here, an activity another instance adopted while this one
+   * was stalled (taken for dead): a wait goes back to its place, a chat goes on (what the partner sent
+   * meanwhile replayed, the partner told). Nothing if the activity moved on (ended, or another connection).
+   */
+  async reclaim(caller: Caller): Promise<void> {
+    const current = await this.deps.registry.get(caller.userId);
+    if (!current?.detached || current.socketId !== caller.socketId || current.instanceId === this.deps.instanceId) return;
+    const taken = await this.deps.registry.transition(caller.userId, { rev: current.rev }, { ...stateOf(current), detached: undefined, instanceId: this.deps.instanceId });
+    if (!taken) return;
+    this.deps.logger.info({ userId: caller.userId, kind: taken.kind }, 'took back an activity adopted while this instance stalled');
+    await this.completeResume(caller, { activity: taken, resumeAfterId: current.detached.resumeAfterId }, undefined);
+  }
+
   /** Grace timers still running (identities expected back). */
   get detachedCount(): number {
     return this.grace.size;

@@ -4,6 +4,8 @@
  * its own people back: activities re-asserted, waiting users re-queued), and adopts the people of an
  * instance that stopped announcing itself (a crash, `kill -9`; noticed after about two announcement
  * lifetimes, 6 s by default), so their partners are told after the grace period instead of waiting forever.
+ * An instance that was only stalled longer than that (a saturated machine) finds, when it announces
+ * again, that it was taken for dead, and takes back the people still connected to it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -37,6 +39,8 @@ export interface ClusterPresenceOptions {
 export interface PresenceHooks {
   localConnections(): number;
   adopt(userId: string, activity: Activity): Promise<void>;
+  /** This instance was taken for dead and its people adopted: those still connected here are taken back. */
+  reclaim(): Promise<void>;
 }
 
 export class ClusterPresence {
@@ -45,6 +49,7 @@ export class ClusterPresence {
   private epoch: string | undefined;
   private hooks: PresenceHooks | undefined;
   private ticking: Promise<void> | undefined;
+  private announced = false;
   private readonly heartbeatMs: number;
   private readonly instanceTtlMs: number;
   /** Instances whose announcement was found expired, and when. */
@@ -125,7 +130,13 @@ export class ClusterPresence {
     const { redis, instanceId } = this.options;
     const value = `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
     await redis.set(this.key(`inst:${instanceId}`), value, 'PX', this.instanceTtlMs);
-    await redis.sadd(this.key('instances'), instanceId);
+    const added = await redis.sadd(this.key('instances'), instanceId);
+    // Only an adopter (or Redis losing its data, where there is nothing to take back) removes us.
+    if (added === 1 && this.announced) {
+      this.options.logger.warn('this instance was taken for dead (a stall?) and its people adopted: taking back those still connected');
+      await this.hooks?.reclaim();
+    }
+    this.announced = true;
   }
 
   /**

@@ -31,6 +31,8 @@ interface Instance {
   registry: RedisActivityRegistry;
   presence: ClusterPresence;
   adopted: string[];
+  /** How many times the instance found itself taken for dead and took its people back. */
+  reclaims: number;
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
@@ -45,10 +47,14 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
       await registry.start();
       const queue = new RedisMatchQueue(command, shared.prefix);
       const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
-      const adopted: string[] = [];
-      await presence.start({ localConnections: () => 0, adopt: async (userId) => void adopted.push(userId) });
+      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0 };
+      await presence.start({
+        localConnections: () => 0,
+        adopt: async (userId) => void instance.adopted.push(userId),
+        reclaim: async () => void instance.reclaims++,
+      });
       cleanups.push(async () => presence.stop());
-      return { id, prefix: shared.prefix, command, registry, presence, adopted };
+      return instance;
     }),
   );
 }
@@ -101,6 +107,24 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     expect(watcher!.adopted).toEqual([]);
     await beat(watcherClock, watcher!.presence);
     expect(watcher!.adopted).toEqual(['paused-user']);
+  });
+
+  it('an instance adopted while it was stalled takes its people back when it announces again, once', async () => {
+    const watcherClock = new ManualClock();
+    const stalledClock = new ManualClock();
+    const [watcher, stalled] = await cluster(2, [watcherClock, stalledClock], stepped);
+    await stalled!.registry.claim('stalled-user', chatting(stalled!.id));
+    await stalled!.command.del(`${watcher!.prefix}inst:${stalled!.id}`);
+    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toEqual(['stalled-user']);
+    expect(stalled!.reclaims).toBe(0);
+
+    await beat(stalledClock, stalled!.presence); // its event loop runs again
+    expect(stalled!.reclaims).toBe(1);
+    await beat(stalledClock, stalled!.presence);
+    await beat(watcherClock, watcher!.presence);
+    expect(stalled!.reclaims).toBe(1);
+    expect(watcher!.reclaims).toBe(0);
   });
 
   it('on real time and Redis expiry: adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {
