@@ -19,7 +19,7 @@ import type { Clock } from '../clock.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
-import { eventListener, listen, socketLogger, type SocketListener } from './handler.js';
+import { eventListener, listen, socketLogger, type ClientEvent, type SocketListener } from './handler.js';
 import { privateRoomListeners, type PrivateGatewayDeps } from './private-gateway.js';
 import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
 import { SocketNotifier } from './socket-notifier.js';
@@ -71,7 +71,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
 
   const typing = new TypingRelay(new SocketNotifier(io), deps.clock);
   // One listener per event for the whole server, called with the socket as `this`.
-  const listeners: Array<[string, SocketListener]> = [
+  const listeners: Array<[ClientEvent | 'disconnect', SocketListener]> = [
     [
       'join_queue',
       eventListener(context, 'join_queue', joinQueueArgs, async (socket, payload) => {

@@ -11,10 +11,20 @@ import type { ZodType } from 'zod';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import { errorText } from '../shared/codes.js';
-import type { AckError, AckResponse } from '../shared/protocol.js';
+import type { Ack, AckError, AckResponse, ClientToServerEvents } from '../shared/protocol.js';
 import type { ChatSocket } from './types.js';
 
-type Handler<P, R extends object> = (socket: ChatSocket, payload: P) => Promise<R>;
+/** A client event of the protocol. */
+export type ClientEvent = keyof ClientToServerEvents;
+
+/** What an event's ack carries besides `ok: true`, as the protocol declares it. */
+export type ResultOf<E extends ClientEvent> = NonNullable<Parameters<ClientToServerEvents[E]>[1]> extends Ack<infer R> ? R : never;
+
+/**
+ * An event's handler: its result must be the ack the protocol declares for that event, so a handler
+ * that answers something else (a field missing, a wrong type) does not compile.
+ */
+type Handler<E extends ClientEvent, P> = (socket: ChatSocket, payload: P) => Promise<ResultOf<E>>;
 
 /**
  * A connection whose events keep being refused as invalid or over a rate limit — this many within
@@ -50,7 +60,8 @@ export interface ListenerContext {
   events: Pick<AppEvents, 'answered'>;
 }
 
-export function eventListener<P, R extends object>(context: ListenerContext, event: string, schema: ZodType<P>, handler: Handler<P, R>): SocketListener {
+export function eventListener<E extends ClientEvent, P>(context: ListenerContext, event: E, schema: ZodType<P>, handler: Handler<E, P>): SocketListener {
+  type R = ResultOf<E>;
   const { logger, events } = context;
   async function run(socket: ChatSocket, args: unknown[]): Promise<AckResponse<R>> {
     try {

@@ -16,7 +16,7 @@ import type { PrivateRooms } from '../private/private-rooms.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import { emptyPayload, joinPrivatePayload, keepInTouchPayload } from '../shared/protocol.js';
 import type { FloodControl } from './flood-control.js';
-import { eventListener, type SocketListener } from './handler.js';
+import { eventListener, type ClientEvent, type SocketListener } from './handler.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 /** The server-side event instances send each other: "send this history to that connection of yours". */
@@ -39,7 +39,7 @@ const emptyArgs = emptyPayload.nullable();
 const keepInTouchArgs = keepInTouchPayload.nullable();
 
 /** The listeners of the private rooms' events, built once per server (see handler.ts). */
-export function privateRoomListeners(context: Parameters<typeof eventListener>[0], deps: PrivateGatewayDeps): Array<[string, SocketListener]> {
+export function privateRoomListeners(context: Parameters<typeof eventListener>[0], deps: PrivateGatewayDeps): Array<[ClientEvent, SocketListener]> {
   const { rooms, keepInTouch, moderation, rules, challenge, flood } = deps;
   const keyRule: RateRule = { capacity: deps.keyAttemptsPerAddressPerMin, perSecond: deps.keyAttemptsPerAddressPerMin / 60 };
 
