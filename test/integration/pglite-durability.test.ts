@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/storage/database.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
-import { tempDir } from '../helpers/database.js';
+import { seedPgliteDir, tempDir } from '../helpers/database.js';
 
 const dirs: { remove(): void }[] = [];
 const open: Database[] = [];
@@ -16,6 +16,13 @@ function freshDir(): string {
   const dir = tempDir('chat-pglite-');
   dirs.push(dir);
   return dir.path;
+}
+
+/** A directory holding a copy of the run's migrated template: for tests not about the first start. */
+function seededDir(): string {
+  const path = freshDir();
+  seedPgliteDir(path);
+  return path;
 }
 
 async function openDb(dataDir: string): Promise<Database> {
@@ -39,7 +46,8 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
 
-describe('embedded PGlite', () => {
+// A first start runs initdb in a child process: seconds on a quiet machine, far more on a loaded one.
+describe('embedded PGlite', { timeout: 120_000 }, () => {
   it('runs with fsync and synchronous commit on and small shared buffers, on a fresh and on a reopened data directory', async () => {
     const dataDir = freshDir();
     const expected = { fsync: 'on', synchronous_commit: 'on', wal_sync_method: 'fsync', full_page_writes: 'on', shared_buffers: '16MB' };
@@ -52,7 +60,7 @@ describe('embedded PGlite', () => {
   });
 
   it('flushes a commit to the write-ahead log on disk before the statement returns', async () => {
-    const dataDir = freshDir();
+    const dataDir = seededDir();
     const database = await openDb(dataDir);
     await database.query('CREATE TABLE note (id bigserial PRIMARY KEY, body text NOT NULL)');
 
@@ -70,7 +78,7 @@ describe('embedded PGlite', () => {
   });
 
   it('keeps committed rows across a close and a reopen', async () => {
-    const dataDir = freshDir();
+    const dataDir = seededDir();
     const first = await openDb(dataDir);
     await first.query('CREATE TABLE note (body text NOT NULL)');
     await first.query("INSERT INTO note VALUES ('一'), ('two')");
