@@ -22,6 +22,7 @@ import { loadRules, RulesGate } from './door/rules.js';
 import { clientAddressResolver, networkOf } from './http/client-address.js';
 import { registerChallengeRoutes } from './http/challenge-routes.js';
 import { registerDoorRoutes } from './http/door-routes.js';
+import { installErrorHandler } from './http/error-handler.js';
 import { registerIdentityRoutes } from './http/identity-routes.js';
 import { registerOnlineRoutes } from './http/online-routes.js';
 import { registerReceiptRoutes } from './http/receipt-routes.js';
@@ -126,6 +127,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     trustProxy: trustProxyOption(config.trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // First: a route takes the error handler in force when it is declared.
+  installErrorHandler(fastify);
   await fastify.register(fastifyCookie, { secret: signer.cookieSigner });
   await registerSecurityHeaders(fastify);
 

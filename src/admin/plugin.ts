@@ -20,6 +20,7 @@ import { createNetworkHasher } from '../privacy/network-hash.js';
 import { ReportRepository } from '../moderation/report-repository.js';
 import { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
+import { AppError, ErrorCode } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
 import { refuseCrossSite } from './auth/csrf.js';
@@ -28,7 +29,6 @@ import { requireSession } from './auth/session-cookie.js';
 import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
 import { DEFAULT_EXPORT_BATCH } from './export-source.js';
-import { AdminHttpError, installErrorHandler } from './http-errors.js';
 import { ReportsQuery } from './reports-query.js';
 import { RoomsQuery } from './rooms-query.js';
 import { registerApiRoutes } from './routes-api.js';
@@ -79,7 +79,8 @@ export const DEFAULT_ADMIN_TUNING: AdminTuning = {
 
 export async function adminPlugin(app: FastifyInstance, options: AdminPluginOptions): Promise<void> {
   const ctx = await createContext(options);
-  installErrorHandler(app);
+  // No error handler of its own: errors are answered by the root's (src/http/error-handler.ts), which
+  // this encapsulated context inherits.
   // Registered inside this plugin, so the limiter and the form parser apply to admin routes only.
   // In cluster mode the counts are shared through Redis; while Redis is unreachable each instance limits alone.
   await app.register(fastifyRateLimit, {
@@ -99,7 +100,7 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   app.addHook('onRequest', async (request) => {
     // The original took `?password=` in the URL, where it leaks into logs and history: refused outright.
     if (new URLSearchParams(request.url.split('?')[1] ?? '').has('password')) {
-      throw new AdminHttpError(400, 'password_in_url', 'A password in the URL is never accepted; POST it to /admin/login');
+      throw new AppError(ErrorCode.PASSWORD_IN_URL, { detail: 'A password in the URL is never accepted; POST it to /admin/login' });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') await refuseCrossSite(request);
   });

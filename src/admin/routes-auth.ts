@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AppError, ErrorCode } from '../errors.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
-import { AdminHttpError, sendError } from './http-errors.js';
 
 const loginBodySchema = z.object({ password: z.string().min(1).max(1_024) });
 
@@ -22,17 +22,17 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
           max: ctx.tuning.loginAttemptsMax,
           timeWindow: ctx.tuning.loginWindowMs,
           errorResponseBuilder: (_request, context) =>
-            new AdminHttpError(429, 'rate_limited', `Too many login attempts; retry in ${context.after}`),
+            new AppError(ErrorCode.RATE_LIMITED, { detail: `Too many login attempts; retry in ${context.after}`, retryAfterMs: context.ttl }),
         },
       },
     },
     async (request, reply) => {
       const body = loginBodySchema.safeParse(request.body);
-      if (!body.success) return sendError(reply, 400, 'invalid_request', 'password: a non-empty string is required');
+      if (!body.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'password: a non-empty string is required' });
       if (!(await ctx.password.verify(body.data.password))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
-        return sendError(reply, 401, 'invalid_password', 'Wrong password');
+        throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });
       }
       // A fresh token on every login; a session the browser still carried ends here (no fixation).
       await ctx.sessions.destroy(readSessionToken(request));

@@ -10,9 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConversationErasure } from '../privacy/erasure.js';
 import { formatIso } from '../shared/time.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { parseQuery, roomIdSchema } from './filters.js';
-import { sendError } from './http-errors.js';
 import { ADMIN_ACTOR } from './routes-safety.js';
 
 /** Longest reason for an erasure, in characters. */
@@ -29,19 +29,19 @@ const userParamsSchema = z.object({ id: z.string().trim().min(1).max(64) });
 export async function registerErasureRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
   const erasure = new ConversationErasure(ctx.database);
 
-  app.delete('/api/rooms/:id', async (request, reply) => {
+  app.delete('/api/rooms/:id', async (request) => {
     const params = parseQuery(roomIdSchema, request.params);
-    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
     const body = parseQuery(erasureBodySchema, request.body, 'body');
-    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
     const { id } = params.value;
     const { reason, force = false } = body.value;
     const at = ctx.clock.now();
     const outcome = await erasure.eraseRoom(id, at, force);
-    if (outcome.status === 'not_found') return sendError(reply, 404, 'not_found', `No conversation ${id}`);
-    if (outcome.status === 'active') return sendError(reply, 409, 'conflict', `Conversation ${id} is still going on`);
+    if (outcome.status === 'not_found') throw new AppError(ErrorCode.NOT_FOUND, { detail: `No conversation ${id}` });
+    if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: `Conversation ${id} is still going on` });
     if (outcome.status === 'report_open') {
-      return sendError(reply, 409, 'report_open', `Conversation ${id} has ${outcome.openReports} open report(s): decide them first, or erase with force`);
+      throw new AppError(ErrorCode.REPORT_OPEN, { detail: `Conversation ${id} has ${outcome.openReports} open report(s): decide them first, or erase with force` });
     }
     await ctx.audit.record({
       action: 'erase_room',
@@ -51,16 +51,16 @@ export async function registerErasureRoutes(app: FastifyInstance, ctx: AdminCont
     return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
   });
 
-  app.delete('/api/users/:id/rooms', async (request, reply) => {
+  app.delete('/api/users/:id/rooms', async (request) => {
     const params = parseQuery(userParamsSchema, request.params);
-    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
     const body = parseQuery(erasureBodySchema, request.body, 'body');
-    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
     const userId = params.value.id;
     const { reason, force = false } = body.value;
     const at = ctx.clock.now();
     const result = await erasure.eraseUserRooms(userId, at, force);
-    if (!result) return sendError(reply, 404, 'not_found', `User ${userId} has never been in a conversation`);
+    if (!result) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
     const skipped = result.skipped.map((s) => ({ room_id: s.roomId, reason: s.reason }));
     await ctx.audit.record({
       action: 'erase_user_rooms',

@@ -6,13 +6,13 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { csvExport } from './export-csv.js';
 import { jsonExport, type JsonExportFormat } from './export-json.js';
 import { readExport } from './export-source.js';
 import { createPseudonyms, keepIds, type Pseudonymize } from './pseudonyms.js';
 import { describeFilters, exportQuerySchema, parseQuery, type RoomFilters } from './filters.js';
-import { sendError } from './http-errors.js';
 import { zonedDate } from './zoned-time.js';
 
 type ExportFormat = 'csv' | JsonExportFormat;
@@ -33,7 +33,7 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: AdminConte
 
   const handle = (pathFormat: 'csv' | 'json') => async (request: FastifyRequest, reply: FastifyReply) => {
     const query = parseQuery(schema, request.query);
-    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
     const { format: requested, pseudonymize, ...filters } = query.value;
     const format: ExportFormat = pathFormat === 'csv' ? 'csv' : (requested ?? 'json');
     const pseudonymized = pseudonymize === '1';

@@ -5,16 +5,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { policyDocumentSchema } from '../policy/policy-document.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { parseQuery } from './filters.js';
-import { sendError } from './http-errors.js';
 
 export async function registerPolicyRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
   app.get('/api/policy', async () => ctx.policy.current());
 
-  app.put('/api/policy', async (request, reply) => {
+  app.put('/api/policy', async (request) => {
     const body = parseQuery(policyDocumentSchema, request.body, 'body');
-    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
     const before = ctx.policy.current();
     await ctx.policy.replace(body.value);
     await ctx.audit.record({

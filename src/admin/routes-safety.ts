@@ -4,11 +4,11 @@
  * cross-site check; every view of a report and every decision is audited. Sanctions reach the people
  * concerned on every instance by themselves (the moderation service publishes them).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isActive } from '../moderation/sanction-repository.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { encodeCursor, parseQuery } from './filters.js';
-import { sendError } from './http-errors.js';
 import { networkOf } from './reports-query.js';
 import { idParamsSchema, reportListQuerySchema, resolveBodySchema, sanctionBodySchema, sanctionListQuerySchema } from './safety-schemas.js';
 import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
@@ -19,38 +19,36 @@ export const ADMIN_ACTOR = 'admin';
 export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
   const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
 
-  app.get('/api/reports', async (request, reply) => {
+  app.get('/api/reports', async (request) => {
     const query = parseQuery(reportListQuerySchema, request.query);
-    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
     return ctx.reportsQuery.list(query.value.status, { after: query.value.cursor, limit: query.value.limit });
   });
 
-  app.get('/api/reports/:id', async (request, reply) => {
-    const id = reportId(request, reply);
-    if (id === undefined) return reply;
+  app.get('/api/reports/:id', async (request) => {
+    const id = reportId(request);
     const report = await ctx.reportsQuery.report(id);
-    if (!report) return sendError(reply, 404, 'not_found', `No report ${id}`);
+    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     const detail = await ctx.reportsQuery.detail(report);
     await ctx.audit.record({ action: 'view_report', clientAddress: request.ip, detail: { report_id: id, room_id: report.roomId } });
     return detail;
   });
 
-  app.post('/api/reports/:id/resolve', async (request, reply) => {
-    const id = reportId(request, reply);
-    if (id === undefined) return reply;
+  app.post('/api/reports/:id/resolve', async (request) => {
+    const id = reportId(request);
     const body = parseQuery(resolveBodySchema, request.body, 'body');
-    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
     const { action, scope, duration_s: durationS, note } = body.value;
     const report = await ctx.reportsQuery.report(id);
-    if (!report) return sendError(reply, 404, 'not_found', `No report ${id}`);
-    if (report.status !== 'open') return sendError(reply, 409, 'conflict', `Report ${id} is already ${report.status}`);
+    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
+    if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} is already ${report.status}` });
     // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
     if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
-      return sendError(reply, 409, 'no_network', `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity`);
+      throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
     }
     const outcome = await ctx.moderation.resolve(id, { action, scope, durationS: durationS ?? undefined, note }, ADMIN_ACTOR);
     // Someone else decided between the read above and this decision.
-    if (!outcome) return sendError(reply, 409, 'conflict', `Report ${id} was decided meanwhile`);
+    if (!outcome) throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
     await ctx.audit.record({
       action: 'report_resolve',
       clientAddress: request.ip,
@@ -72,9 +70,9 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     };
   });
 
-  app.get('/api/sanctions', async (request, reply) => {
+  app.get('/api/sanctions', async (request) => {
     const query = parseQuery(sanctionListQuerySchema, request.query);
-    if (!query.ok) return sendError(reply, 400, 'invalid_request', query.message);
+    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
     const { all, cursor, limit } = query.value;
     const rows = await ctx.sanctions.page({ activeAt: all ? undefined : ctx.clock.now(), beforeId: cursor, limit: limit + 1 });
     const shown = rows.slice(0, limit);
@@ -84,13 +82,13 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
 
   app.post('/api/sanctions', async (request, reply) => {
     const body = parseQuery(sanctionBodySchema, request.body, 'body');
-    if (!body.ok) return sendError(reply, 400, 'invalid_request', body.message);
+    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
     const { user_id: userId, kind, scope, duration_s: durationS, reason } = body.value;
     // Only people who have chatted: a mistyped ID would otherwise be "sanctioned" without effect.
     const seen = await ctx.reports.latestNetworkOf(userId);
-    if (!seen) return sendError(reply, 404, 'not_found', `User ${userId} has never been in a conversation`);
+    if (!seen) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
     if (scope !== 'identity' && seen.networkHash === null) {
-      return sendError(reply, 409, 'no_network', `No network is stored for ${userId}: sanction by identity`);
+      throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${userId}: sanction by identity` });
     }
     const sanction = await ctx.moderation.issue({
       userId,
@@ -109,14 +107,14 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     return reply.code(201).send({ sanction: view(sanction) });
   });
 
-  app.delete('/api/sanctions/:id', async (request, reply) => {
+  app.delete('/api/sanctions/:id', async (request) => {
     const params = parseQuery(idParamsSchema, request.params);
-    if (!params.ok) return sendError(reply, 400, 'invalid_request', params.message);
+    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
     const { id } = params.value;
     const current = await ctx.sanctions.get(id);
-    if (!current || !isActive(current, ctx.clock.now())) return sendError(reply, 404, 'not_found', `No sanction ${id} in force`);
+    if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
     const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR);
-    if (!lifted) return sendError(reply, 404, 'not_found', `No sanction ${id} in force`);
+    if (!lifted) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
     await ctx.audit.record({
       action: 'sanction_lift',
       clientAddress: request.ip,
@@ -126,10 +124,9 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
   });
 }
 
-/** The `:id` of a report route, or undefined after answering 400. */
-function reportId(request: FastifyRequest, reply: FastifyReply): number | undefined {
+/** The `:id` of a report route (400 when it is not one). */
+function reportId(request: FastifyRequest): number {
   const params = parseQuery(idParamsSchema, request.params);
-  if (params.ok) return params.value.id;
-  sendError(reply, 400, 'invalid_request', params.message);
-  return undefined;
+  if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
+  return params.value.id;
 }

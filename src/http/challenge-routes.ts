@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BotChallenge } from '../door/bot-challenge.js';
+import { AppError, ErrorCode } from '../errors.js';
 
 export interface ChallengeRoutesOptions {
   challenge: BotChallenge;
@@ -16,14 +17,9 @@ export async function registerChallengeRoutes(app: FastifyInstance, options: Cha
   const { challenge } = options;
   app.get('/api/challenge', async (request, reply) => {
     void reply.header('cache-control', 'no-store');
-    if (challenge.mode === 'off') return reply.code(404).send({ error: 'the bot challenge is off' });
+    if (challenge.mode === 'off') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'the bot challenge is off' });
     const issued = await challenge.issue(options.addressOf(request));
-    if (!issued.ok) {
-      return reply
-        .code(429)
-        .header('retry-after', String(Math.max(1, Math.ceil(issued.retryAfterMs / 1000))))
-        .send({ error: 'too many challenges from this network' });
-    }
+    if (!issued.ok) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: issued.retryAfterMs });
     return issued.challenge;
   });
 }

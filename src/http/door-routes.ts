@@ -4,10 +4,10 @@
  * anyone who wants to read them first); `GET /api/privacy` — the privacy notice, with how long
  * conversations are kept.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RulesGate } from '../door/rules.js';
 import { privacyView, type NoticeText } from '../privacy/privacy-notice.js';
-import { parseLang, type Lang } from '../shared/codes.js';
+import { requestLang } from './request-lang.js';
 
 export async function registerDoorRoutes(
   app: FastifyInstance,
@@ -15,15 +15,11 @@ export async function registerDoorRoutes(
 ): Promise<void> {
   app.get('/api/rules', async (request, reply) => {
     void reply.header('cache-control', 'no-cache');
-    return options.rules.view(langOf(request));
+    return options.rules.view(requestLang(request));
   });
   app.get('/api/privacy', async (request, reply) => {
     void reply.header('cache-control', 'no-cache');
-    return privacyView(options.privacy.text, langOf(request), options.privacy.retentionDays);
+    return privacyView(options.privacy.text, requestLang(request), options.privacy.retentionDays);
   });
 }
 
-function langOf(request: FastifyRequest): Lang {
-  const query = request.query as { lang?: unknown };
-  return parseLang(query.lang ?? request.headers['accept-language']?.split(',')[0]);
-}

@@ -11,6 +11,7 @@
  * (Socket.IO endpoint, this reset).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../errors.js';
 import { IDENTITY_COOKIE, IDENTITY_COOKIE_MAX_AGE_S, newUserId, type IdentitySigner } from '../identity.js';
 import type { FloodControl } from '../realtime/flood-control.js';
 import { isOriginAllowed, type OriginPolicy } from '../realtime/origin-check.js';
@@ -43,12 +44,12 @@ export async function registerIdentityRoutes(app: FastifyInstance, options: Iden
 
   /** A brand-new identity for this browser: the old one is no longer sent (nothing links the two). */
   app.post('/api/identity/reset', async (request, reply) => {
-    if (!isOriginAllowed(request.raw, options.originPolicy)) return reply.code(403).send({ error: 'cross-site request refused' });
+    if (!isOriginAllowed(request.raw, options.originPolicy)) throw new AppError(ErrorCode.CROSS_SITE_REQUEST);
     const allowed = await flood.checkNewIdentity(options.addressOf(request)).then(
       () => true,
       () => false,
     );
-    if (!allowed) return reply.code(429).header('retry-after', '60').send({ error: 'too many new identities from this network' });
+    if (!allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: 60_000 });
     const userId = newUserId();
     setIdentityCookie(request, reply, userId);
     return { user_id: userId };

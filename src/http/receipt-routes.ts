@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../admin/audit-log.js';
 import type { Clock } from '../clock.js';
+import { AppError, ErrorCode } from '../errors.js';
 import { IDENTITY_COOKIE, type IdentitySigner } from '../identity.js';
 import { canonicalCode } from '../privacy/receipt-codes.js';
 import { groupForReading } from '../shared/crockford.js';
@@ -24,9 +25,10 @@ import type { ReceiptBook, ReceiptHolder } from '../privacy/receipts.js';
 import { readTranscript, transcriptText } from '../privacy/transcript.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import { isOriginAllowed, type OriginPolicy } from '../realtime/origin-check.js';
-import { parseLang } from '../shared/codes.js';
 import { formatIso } from '../shared/time.js';
 import type { Database } from '../storage/database.js';
+import { requestLang } from './request-lang.js';
+import type { MyChat } from '../shared/protocol.js';
 
 export interface ReceiptRoutesOptions {
   database: Database;
@@ -50,7 +52,10 @@ export interface ReceiptRoutesOptions {
 /** Why an erasure was made, as the audit log records it for a receipt holder. */
 export const SELF_ERASURE_REASON = 'self-service erasure';
 
-type ReceiptErrorCode = 'NOT_FOUND' | 'RATE_LIMITED' | 'REPORT_OPEN' | 'CROSS_SITE' | 'INVALID_REQUEST';
+// Refusals carry no detail: the catalogue's text, in the asker's language, says it for the public.
+/** One answer for an unknown and a malformed code: it says nothing about whether the conversation exists. */
+const unknownCode = () => new AppError(ErrorCode.NOT_FOUND);
+const crossSite = () => new AppError(ErrorCode.CROSS_SITE_REQUEST);
 
 const codeParams = z.object({ code: z.string().max(100) });
 const readQuery = z.object({
@@ -63,39 +68,27 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
   const { receipts, erasure, audit, timezone, clock } = options;
   const rule: RateRule = { capacity: options.lookupsPerAddressPerMin, perSecond: options.lookupsPerAddressPerMin / 60 };
 
-  const fail = (reply: FastifyReply, status: number, code: ReceiptErrorCode, message: string, retryAfterS?: number) => {
-    if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-    return reply.code(status).send({ code, error: message });
-  };
-
-  /** Takes a token, then finds the receipt; answers the request itself (and returns undefined) otherwise. */
-  async function holderOf(request: FastifyRequest, reply: FastifyReply): Promise<(ReceiptHolder & { code: string }) | undefined> {
+  /** Takes a token, then finds the receipt (throws RATE_LIMITED or NOT_FOUND otherwise). */
+  async function holderOf(request: FastifyRequest, reply: FastifyReply): Promise<ReceiptHolder & { code: string }> {
     void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
     const taken = await options.limiter.take(`rc:a:${options.addressOf(request)}`, rule);
-    if (!taken.allowed) {
-      void fail(reply, 429, 'RATE_LIMITED', 'too many receipt lookups from this network', Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
-      return undefined;
-    }
+    if (!taken.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
     const params = codeParams.safeParse(request.params);
     const canonical = params.success ? canonicalCode(params.data.code) : undefined;
     const holder = canonical === undefined ? undefined : await receipts.find(canonical);
-    if (!holder || canonical === undefined) {
-      void fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
-      return undefined;
-    }
+    if (!holder || canonical === undefined) throw unknownCode();
     return { ...holder, code: groupForReading(canonical) };
   }
 
   app.get('/api/receipts/:code', async (request, reply) => {
     const query = readQuery.safeParse(request.query);
-    if (!query.success) return fail(reply.header('cache-control', 'no-store'), 400, 'INVALID_REQUEST', 'format must be json or txt');
+    if (!query.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'format must be json or txt' });
     const holder = await holderOf(request, reply);
-    if (!holder) return reply;
     const transcript = await readTranscript(options.database, holder, timezone);
-    if (!transcript) return fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
+    if (!transcript) throw unknownCode();
     const fileName = `chat-${transcript.room_id}`;
     if (query.data.format === 'txt') {
-      const lang = parseLang(query.data.lang ?? request.headers['accept-language']?.split(',')[0]);
+      const lang = requestLang(request);
       return reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${fileName}.txt"`)
@@ -107,15 +100,13 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
 
   app.post('/api/receipts/:code/erase', async (request, reply) => {
     // A page of another site must never erase with a code it got hold of, nor make the visitor's browser do it.
-    if (!isOriginAllowed(request.raw, options.originPolicy)) return fail(reply.header('cache-control', 'no-store'), 403, 'CROSS_SITE', 'cross-site request refused');
+    if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const holder = await holderOf(request, reply);
-    if (!holder) return reply;
     const at = clock.now();
     const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at);
-    if (outcome.status === 'not_found') return fail(reply, 404, 'NOT_FOUND', 'no conversation has this receipt code');
-    if (outcome.status !== 'erased') {
-      return fail(reply, 409, 'REPORT_OPEN', 'this conversation is under review and cannot be erased now; try again later');
-    }
+    if (outcome.status === 'not_found') throw unknownCode();
+    if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: 'this conversation is still going on' });
+    if (outcome.status === 'report_open') throw new AppError(ErrorCode.REPORT_OPEN);
     await audit.record({
       action: 'erase_own',
       clientAddress: options.addressOf(request),
@@ -126,13 +117,13 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
 
   app.get('/api/my/chats', async (request, reply) => {
     void reply.header('cache-control', 'no-store');
-    if (!isOriginAllowed(request.raw, options.originPolicy)) return fail(reply, 403, 'CROSS_SITE', 'cross-site request refused');
+    if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const userId = options.signer.verify(request.cookies[IDENTITY_COOKIE]);
     if (userId === undefined) return { user_id: null, chats: [] };
     const chats = await receipts.recentChats(userId);
     return {
       user_id: userId,
-      chats: chats.map((c) => ({
+      chats: chats.map((c): MyChat => ({
         room_id: c.roomId,
         code: c.code,
         started_at: formatIso(c.createdAt, timezone),
@@ -146,14 +137,4 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
   if (existsSync(join(options.webDir, 'my.html'))) {
     app.get('/my', async (_request, reply) => reply.sendFile('my.html'));
   }
-}
-
-/** `GET /api/my/chats`: one chat of the identity. */
-export interface MyChat {
-  room_id: number;
-  code: string;
-  started_at: string;
-  ended_at: string;
-  end_reason: string | null;
-  message_count: number;
 }

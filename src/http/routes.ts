@@ -1,6 +1,6 @@
 /**
- * Public HTTP: the chat page and icons (static, built by Vite, precompressed), health checks, and one
- * error handler that never leaks a stack trace. (The identity cookie: identity-routes.ts.)
+ * Public HTTP: the chat page and icons (static, built by Vite, precompressed) and health checks. (The
+ * identity cookie: identity-routes.ts; error answers: error-handler.ts.)
  */
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
@@ -60,11 +60,4 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
     app.log.warn({ webDir: options.webDir }, 'web page not built: run `npm run build` to serve the chat page');
     app.get('/', async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send('Page not built: run `npm run build`.\n'));
   }
-
-  app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    // Client errors carry Fastify's own safe message; server errors say nothing about internals.
-    void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : (error.message ?? 'Bad Request') });
-  });
 }

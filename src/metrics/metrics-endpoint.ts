@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { AppError, ErrorCode } from '../errors.js';
 
 /** Whether `header` is `Bearer <token>` (compared in constant time; any token when none is configured). */
 export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
@@ -26,7 +27,8 @@ export function registerMetricsRoute(fastify: FastifyInstance, options: { regist
   fastify.get('/metrics', async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     if (!bearerMatches(request.headers.authorization, options.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'unauthorized' });
+      void reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'a bearer token is required' });
     }
     return reply.type(options.registry.contentType).send(await options.registry.metrics());
   });

@@ -1,6 +1,8 @@
 /**
- * Stable error codes sent on the wire (`error {code, message}` and `{ok: false, code, message}` acks).
- * Clients switch on `code`; `message` is for humans and may change.
+ * The one catalogue of error codes, for sockets (`error {code, message}` and `{ok: false, code, message}`
+ * acks) and HTTP (`{error: CODE, message}`, see src/http/error-handler.ts). Clients switch on the code;
+ * `message` is for humans and may change. Each code has its HTTP status (`errorStatus`) and its texts
+ * (`errorText`).
  */
 export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
@@ -22,9 +24,55 @@ export const ErrorCode = {
   BLOCKED_CONTENT: 'BLOCKED_CONTENT',
   RULES_NOT_ACCEPTED: 'RULES_NOT_ACCEPTED',
   KEEP_IN_TOUCH_CLOSED: 'KEEP_IN_TOUCH_CLOSED',
+  // HTTP (the admin back office, receipts, identity, metrics).
+  /** No (live) admin session, or no metrics token. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  INVALID_PASSWORD: 'INVALID_PASSWORD',
+  CROSS_SITE_REQUEST: 'CROSS_SITE_REQUEST',
+  PASSWORD_IN_URL: 'PASSWORD_IN_URL',
+  /** The request fits, but not what is stored now (a report already decided, a chat still going on). */
+  CONFLICT: 'CONFLICT',
+  /** A sanction by address, for someone whose network is not stored. */
+  NO_NETWORK: 'NO_NETWORK',
+  /** An erasure of a conversation under review (an open report). */
+  REPORT_OPEN: 'REPORT_OPEN',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The HTTP status each code answers with (sockets carry only the code). */
+export const errorStatus: Record<ErrorCode, number> = {
+  INVALID_PAYLOAD: 400,
+  NOT_IN_CHAT: 409,
+  NOT_WAITING: 409,
+  ALREADY_CHATTING: 409,
+  MESSAGE_TOO_LONG: 400,
+  EMPTY_MESSAGE: 400,
+  RATE_LIMITED: 429,
+  STORAGE_UNAVAILABLE: 503,
+  MATCHING_UNAVAILABLE: 503,
+  SERVER_BUSY: 503,
+  INTERNAL_ERROR: 500,
+  BANNED: 403,
+  MUTED: 403,
+  REPORT_WINDOW_CLOSED: 410,
+  NOT_FOUND: 404,
+  CHALLENGE_REQUIRED: 403,
+  BLOCKED_CONTENT: 422,
+  RULES_NOT_ACCEPTED: 403,
+  KEEP_IN_TOUCH_CLOSED: 410,
+  UNAUTHORIZED: 401,
+  INVALID_PASSWORD: 401,
+  CROSS_SITE_REQUEST: 403,
+  PASSWORD_IN_URL: 400,
+  CONFLICT: 409,
+  NO_NETWORK: 409,
+  REPORT_OPEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
 
 /** Languages the UI and the server's human-readable texts come in. zh-CN is the default. */
 export type Lang = 'zh-CN' | 'en';
@@ -59,6 +107,15 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     BLOCKED_CONTENT: '这条消息违反了聊天规则，没有发送',
     RULES_NOT_ACCEPTED: '请先阅读并同意聊天规则',
     KEEP_IN_TOUCH_CLOSED: '聊天结束太久，已无法保持联系',
+    UNAUTHORIZED: '请先登录',
+    INVALID_PASSWORD: '密码错误',
+    CROSS_SITE_REQUEST: '请求被拒绝：请直接在本站页面上操作',
+    PASSWORD_IN_URL: '密码不能放在网址中',
+    CONFLICT: '操作与当前状态冲突，请刷新后再试',
+    NO_NETWORK: '没有保存此人的网络，请按身份处理',
+    REPORT_OPEN: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。',
+    PAYLOAD_TOO_LARGE: '请求内容太大',
+    UNSUPPORTED_MEDIA_TYPE: '不支持的请求格式',
   },
   en: {
     INVALID_PAYLOAD: 'Invalid request',
@@ -80,6 +137,15 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     BLOCKED_CONTENT: 'This message breaks the chat rules and was not sent',
     RULES_NOT_ACCEPTED: 'Please read and accept the chat rules first',
     KEEP_IN_TOUCH_CLOSED: 'This chat ended too long ago to stay in touch',
+    UNAUTHORIZED: 'Please log in first',
+    INVALID_PASSWORD: 'Wrong password',
+    CROSS_SITE_REQUEST: 'Request refused: please use this site’s own page',
+    PASSWORD_IN_URL: 'A password is never accepted in the URL',
+    CONFLICT: 'This conflicts with the current state; reload and try again',
+    NO_NETWORK: 'No network is stored for this person: act by identity',
+    REPORT_OPEN: 'A report on this chat is under review, so it cannot be erased now. Try again once it is settled.',
+    PAYLOAD_TOO_LARGE: 'The request is too large',
+    UNSUPPORTED_MEDIA_TYPE: 'This request format is not supported',
   },
 };
 
@@ -97,7 +163,7 @@ export interface EventTexts {
 export const eventText: Record<Lang, EventTexts> = {
   'zh-CN': {
     waiting: '等待匹配中...',
-    leftRoom: '您已离开聊天',
+    leftRoom: '你已离开聊天',
     partnerLeft: '对方已离开聊天',
     partnerDisconnected: '对方已断开连接',
     partnerConnectionLost: '对方连接中断，等待重连…',

@@ -309,3 +309,13 @@ export const handshakeAuth = z.object({
   altcha: z.string().max(4_000).optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuth>;
+
+/** `GET /api/my/chats`: one chat of the identity. */
+export interface MyChat {
+  room_id: number;
+  code: string;
+  started_at: string;
+  ended_at: string;
+  end_reason: string | null;
+  message_count: number;
+}

@@ -46,7 +46,7 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     for (const url of PROTECTED_GETS) {
       const response = await admin.fastify.inject({ url });
       expect(response.statusCode, url).toBe(401);
-      expect(response.json(), url).toEqual({ error: 'unauthorized', message: 'Admin login required' });
+      expect(response.json(), url).toEqual({ error: 'UNAUTHORIZED', message: 'Admin login required' });
     }
     const forged = await admin.fastify.inject({ url: '/admin/api/stats', headers: { cookie: 'admin_sid=made-up' } });
     expect(forged.statusCode).toBe(401);
@@ -71,7 +71,7 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     const ip = address();
     const response = await admin.fastify.inject({ method: 'POST', url: '/admin/login', headers: from(ip), payload: { password: 'admin123' } });
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toMatchObject({ error: 'invalid_password' });
+    expect(response.json()).toMatchObject({ error: 'INVALID_PASSWORD' });
     expect(response.cookies.find((c) => c.name === 'admin_sid')).toBeUndefined();
     const rows = await auditRows(admin);
     // The address itself is never kept: its network's HMAC is.
@@ -123,7 +123,7 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
       payload: { password: ADMIN_PASSWORD },
     });
     expect(post.statusCode).toBe(400);
-    expect(post.json()).toMatchObject({ error: 'password_in_url' });
+    expect(post.json()).toMatchObject({ error: 'PASSWORD_IN_URL' });
     expect(post.cookies.find((c) => c.name === 'admin_sid')).toBeUndefined();
     const originalStyle = await admin.fastify.inject({ url: '/admin?password=admin123' });
     expect(originalStyle.statusCode).toBe(400);
@@ -137,7 +137,7 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     const limited = await attempt(ip, ADMIN_PASSWORD);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.json()).toMatchObject({ error: 'rate_limited' });
+    expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED' });
     expect((await attempt(address(), ADMIN_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -166,7 +166,7 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
       for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
         const response = await get(url, headers);
         expect(response.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(403);
-        expect(response.json()).toMatchObject({ error: 'cross_site_request' });
+        expect(response.json()).toMatchObject({ error: 'CROSS_SITE_REQUEST' });
         expect(response.headers['content-disposition']).toBeUndefined();
       }
     }

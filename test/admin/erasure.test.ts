@@ -85,7 +85,7 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
       await fileReport(admin, a, roomId, 'harassment');
       const refused = await eraseRoom(roomId);
       expect(refused.statusCode).toBe(409);
-      expect(refused.json()).toMatchObject({ error: 'report_open' });
+      expect(refused.json()).toMatchObject({ error: 'REPORT_OPEN' });
       expect((await stored(roomId)).every((m) => m.erased_at === null)).toBe(true);
       const forced = await eraseRoom(roomId, { reason: 'court order', force: true });
       expect(forced.statusCode).toBe(200);
@@ -116,7 +116,7 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
       // No body at all (a default reason would fill `undefined` in): straight through `del`.
       const response = payload === undefined ? await del(`/admin/api/rooms/${roomId}`) : await eraseRoom(roomId, payload);
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'invalid_request' });
+      expect(response.json()).toMatchObject({ error: 'INVALID_PAYLOAD' });
       expect((await stored(roomId)).every((m) => m.erased_at === null)).toBe(true);
     });
 
@@ -132,7 +132,7 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
       for (const headers of CROSS_SITE_HEADERS) {
         const response = await eraseRoom(roomId, { reason: 'r' }, headers);
         expect(response.statusCode).toBe(403);
-        expect(response.json()).toMatchObject({ error: 'cross_site_request' });
+        expect(response.json()).toMatchObject({ error: 'CROSS_SITE_REQUEST' });
       }
       expect((await stored(roomId)).every((m) => m.erased_at === null)).toBe(true);
       expect((await eraseRoom(roomId, { reason: 'r' }, { 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);

@@ -19,6 +19,7 @@ import { startModeration } from '../../src/moderation/build-moderation.js';
 import type { ModerationService } from '../../src/moderation/moderation-service.js';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { networkOf } from '../../src/http/client-address.js';
+import { installErrorHandler } from '../../src/http/error-handler.js';
 import { PolicyService } from '../../src/policy/policy-service.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { RetentionJob, type RetentionSettings } from '../../src/privacy/retention.js';
@@ -144,7 +145,7 @@ export interface BareAdmin {
   close(): Promise<void>;
 }
 
-/** Only the admin plugin (plus the cookie plugin it relies on) on a bare Fastify, for inject() tests. */
+/** Only the admin plugin (plus the cookie plugin and the root error handler it relies on) on a bare Fastify, for inject() tests. */
 export async function startBareAdmin(
   options: {
     engine?: Engine;
@@ -163,6 +164,8 @@ export async function startBareAdmin(
   const live = { online: 0, waiting: 0 };
   const liveStats: LiveStats = { onlineCount: async () => live.online, waitingCount: async () => live.waiting };
   const fastify = Fastify({ trustProxy: options.trustProxy ?? false });
+  // As the app does: the plugin has no error handler of its own, it answers through the root's.
+  installErrorHandler(fastify);
   await fastify.register(fastifyCookie);
   const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, secretKey: TEST_SECRET, ...options.config });
   const bus = new MemoryModerationBus();

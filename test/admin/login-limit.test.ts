@@ -68,7 +68,7 @@ describe('admin login limit while Redis is unreachable', () => {
       for (let i = 0; i < 5; i++) expect((await attempt(admin, '10.1.0.1')).statusCode).toBe(401);
       const limited = await attempt(admin, '10.1.0.1', ADMIN_PASSWORD);
       expect(limited.statusCode).toBe(429);
-      expect(limited.json()).toMatchObject({ error: 'rate_limited' });
+      expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED' });
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // Per client address, and for one window.
       expect((await attempt(admin, '10.1.0.2', ADMIN_PASSWORD)).statusCode).toBe(200);

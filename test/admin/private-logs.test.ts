@@ -34,7 +34,8 @@ describe.each(ENGINES)('admin failures in the logs (%s)', (engine) => {
       const query = new URLSearchParams({ q: SECRET_SEARCH, user: SECRET_USER }).toString();
       const response = await fetch(`${admin.url}/admin/api/rooms?${query}`, { headers: { cookie } });
       expect(response.status).toBe(500);
-      expect(await response.json()).toEqual({ error: 'internal_error', message: 'Internal Server Error' });
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ error: 'INTERNAL_ERROR', message: '服务器内部错误，请稍后重试' });
     } finally {
       await admin.database.query('ALTER TABLE messages_away RENAME TO messages');
     }
@@ -42,7 +43,7 @@ describe.each(ENGINES)('admin failures in the logs (%s)', (engine) => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { msg: string; err?: Record<string, unknown> })
-      .find((entry) => entry.msg === 'admin request failed');
+      .find((entry) => entry.msg === 'request failed');
     // The error is there, with what an operator needs…
     expect(failure?.err).toMatchObject({ message: expect.stringContaining('messages'), code: '42P01', stack: expect.any(String) });
     // …and nothing the request carried.

@@ -54,7 +54,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
       const url = route.url.replace('/reports/1', `/reports/${id}`);
       const response = await admin.fastify.inject({ method: route.method, url, ...(route.payload ? { payload: route.payload } : {}) });
       expect(response.statusCode, `${route.method} ${url}`).toBe(401);
-      expect(response.json()).toEqual({ error: 'unauthorized', message: 'Admin login required' });
+      expect(response.json()).toEqual({ error: 'UNAUTHORIZED', message: 'Admin login required' });
     }
     expect(await reportStatus(id)).toBe('open');
     expect(await auditOf(admin, 'view_report')).toEqual([]);
@@ -73,7 +73,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
           ...(route.payload ? { payload: route.payload } : {}),
         });
         expect(response.statusCode, `${route.method} ${url} ${JSON.stringify(headers)}`).toBe(403);
-        expect(response.json()).toMatchObject({ error: 'cross_site_request' });
+        expect(response.json()).toMatchObject({ error: 'CROSS_SITE_REQUEST' });
       }
     }
     expect(await reportStatus(id)).toBe('open');
@@ -169,7 +169,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     for (const [query, message] of cases) {
       const response = await get(`/admin/api/reports?${query}`);
       expect(response.statusCode, query).toBe(400);
-      expect(response.json().error).toBe('invalid_request');
+      expect(response.json().error).toBe('INVALID_PAYLOAD');
       expect(response.json().message, query).toMatch(message);
     }
   });
@@ -244,7 +244,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
   it('answers 404 for an unknown report and 400 for an id that is not one, without auditing a view', async () => {
     const views = (await auditOf(admin, 'view_report')).length;
     expect((await get('/admin/api/reports/999999')).statusCode).toBe(404);
-    expect((await get('/admin/api/reports/999999')).json()).toEqual({ error: 'not_found', message: 'No report 999999' });
+    expect((await get('/admin/api/reports/999999')).json()).toEqual({ error: 'NOT_FOUND', message: 'No report 999999' });
     for (const bad of ['abc', '0', '-1', '1.5']) expect((await get(`/admin/api/reports/${bad}`)).statusCode, bad).toBe(400);
     expect((await resolve(999999, { action: 'ban' })).statusCode).toBe(404);
     expect((await resolve('abc', { action: 'ban' })).statusCode).toBe(400);
@@ -286,7 +286,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     // Decided once: a second decision is refused and changes nothing.
     const again = await resolve(id, { action: 'dismiss' });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toEqual({ error: 'conflict', message: `Report ${id} is already actioned` });
+    expect(again.json()).toEqual({ error: 'CONFLICT', message: `Report ${id} is already actioned` });
     expect(await reportStatus(id)).toBe('actioned');
     expect(await strikesOf(target)).toBe(1);
   });
@@ -318,7 +318,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     for (const scope of ['address', 'both']) {
       const response = await resolve(id, { action: 'mute', scope });
       expect(response.statusCode).toBe(409);
-      expect(response.json().error).toBe('no_network');
+      expect(response.json().error).toBe('NO_NETWORK');
     }
     expect(await reportStatus(id)).toBe('open');
     expect(await strikesOf(target)).toBe(0);
@@ -345,7 +345,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     for (const [payload, message] of cases) {
       const response = await resolve(id, payload);
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
-      expect(response.json().error).toBe('invalid_request');
+      expect(response.json().error).toBe('INVALID_PAYLOAD');
       expect(response.json().message, JSON.stringify(payload)).toMatch(message);
     }
     const notJson = await admin.fastify.inject({

@@ -120,7 +120,7 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
     for (const [query, name] of cases) {
       const response = await admin.fastify.inject({ url: `/admin/api/rooms${query}`, headers: { cookie } });
       expect(response.statusCode, query).toBe(400);
-      expect(response.json().error).toBe('invalid_request');
+      expect(response.json().error).toBe('INVALID_PAYLOAD');
       expect(response.json().message, query).toMatch(new RegExp(`^${name}: `));
     }
   });
@@ -140,7 +140,7 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
       const searchesBefore = admin.queries.count(/FROM chat_rooms/);
       const response = await admin.fastify.inject({ url: `/admin/api/rooms${query}`, headers: { cookie } });
       expect(response.statusCode, query).toBe(400);
-      expect(response.json(), query).toEqual({ error: 'invalid_request', message: `${name}: must not contain NUL (U+0000) or half of a surrogate pair` });
+      expect(response.json(), query).toEqual({ error: 'INVALID_PAYLOAD', message: `${name}: must not contain NUL (U+0000) or half of a surrogate pair` });
       expect(admin.queries.count(/FROM chat_rooms/), query).toBe(searchesBefore);
     }
     const conversation = await admin.fastify.inject({ url: `/admin/api/rooms/${ids['A']}?cursor=%00`, headers: { cookie } });
@@ -194,7 +194,7 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
     for (const bad of ['?cursor=abc', '?limit=0', '?limit=2001', '?limit=x']) {
       const response = await admin.fastify.inject({ url: url(bad), headers: { cookie } });
       expect(response.statusCode, bad).toBe(400);
-      expect(response.json().error).toBe('invalid_request');
+      expect(response.json().error).toBe('INVALID_PAYLOAD');
     }
   });
 

@@ -98,11 +98,11 @@ describe.each(ENGINES)('sanctions (%s)', (engine) => {
   it('refuses a sanction for someone who never chatted (404), or by address without a stored network (409)', async () => {
     const unknown = await create({ user_id: 'nobody000001', kind: 'banned', scope: 'identity', reason: 'x' });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ error: 'not_found', message: 'User nobody000001 has never been in a conversation' });
+    expect(unknown.json()).toEqual({ error: 'NOT_FOUND', message: 'User nobody000001 has never been in a conversation' });
     const user = await chatter({ networks: false });
     const noNetwork = await create({ user_id: user, kind: 'banned', scope: 'both', reason: 'x' });
     expect(noNetwork.statusCode).toBe(409);
-    expect(noNetwork.json().error).toBe('no_network');
+    expect(noNetwork.json().error).toBe('NO_NETWORK');
     expect(inForce(user)).toBeUndefined();
     expect((await auditOf(admin, 'sanction_create')).some((a) => a.detail['user_id'] === user || a.detail['user_id'] === 'nobody000001')).toBe(false);
   });
@@ -143,7 +143,7 @@ describe.each(ENGINES)('sanctions (%s)', (engine) => {
     expect((await auditOf(admin, 'sanction_lift')).at(-1)?.detail).toEqual({ sanction_id: sanction.id, user_id: user, kind: 'banned', scope: 'both', report_id: null });
 
     expect((await lift(sanction.id)).statusCode).toBe(404);
-    expect((await lift(999_999)).json()).toEqual({ error: 'not_found', message: 'No sanction 999999 in force' });
+    expect((await lift(999_999)).json()).toEqual({ error: 'NOT_FOUND', message: 'No sanction 999999 in force' });
     expect((await lift('x')).statusCode).toBe(400);
     // Ended by itself: nothing to lift.
     const ended = await admin.moderation.issue({ userId: user, networkHash: null, scope: 'identity', kind: 'muted', reason: 'old', durationS: 60, createdBy: 'admin' });

@@ -133,7 +133,7 @@ describe.skipIf(skip)('the content policy page in a browser', () => {
     const admin = await adminPage();
     await admin.route('**/admin/api/policy', (route) =>
       route.request().method() === 'PUT'
-        ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'invalid_request', message: 'body.terms.0.term: Too long' }) })
+        ? route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'INVALID_PAYLOAD', message: 'body.terms.0.term: Too long' }) })
         : route.continue(),
     );
     await admin.getByTestId('tab-policy').click();

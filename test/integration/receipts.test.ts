@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalCode } from '../../src/privacy/receipt-codes.js';
 import type { Transcript } from '../../src/privacy/transcript.js';
-import type { MyChat } from '../../src/http/receipt-routes.js';
+import type { MyChat } from '../../src/shared/protocol.js';
 import type { ReceiptPayload } from '../../src/shared/protocol.js';
 import { connect, eventually, matchedPair, received, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -164,17 +164,22 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(en).toMatch(/^\[[^\]]+\] Partner: hi, B here$/m);
       const asFile = await read(codeA, '?download=1');
       expect(asFile.headers.get('content-disposition')).toBe(`attachment; filename="chat-${roomId}.json"`);
-      expect((await read(codeA, '?format=pdf')).status).toBe(400);
+      const badFormat = await read(codeA, '?format=pdf');
+      expect(badFormat.status).toBe(400);
+      expect(await badFormat.json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'format must be json or txt' });
     });
 
-    it('an unknown or malformed code is 404, the same answer either way', async () => {
+    it('an unknown or malformed code is 404 NOT_FOUND, the same answer either way, in the asker\'s language', async () => {
       const { codeA } = await endedChat();
       const madeUp = codeA.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
       const answers = await Promise.all([madeUp, 'not-a-code', '0'.repeat(28), 'x'.repeat(90)].map(async (code) => {
         const res = await read(code);
         return { status: res.status, body: await res.text() };
       }));
-      for (const answer of answers) expect(answer).toEqual({ status: 404, body: JSON.stringify({ code: 'NOT_FOUND', error: 'no conversation has this receipt code' }) });
+      for (const answer of answers) expect(answer).toEqual({ status: 404, body: JSON.stringify({ error: 'NOT_FOUND', message: '找不到这次聊天' }) });
+      const inEnglish = await read(madeUp, '', { 'accept-language': 'en-GB,en;q=0.9' });
+      expect(inEnglish.headers.get('cache-control')).toBe('no-store');
+      expect(await inEnglish.json()).toEqual({ error: 'NOT_FOUND', message: 'That chat was not found' });
       expect((await erase(madeUp)).status).toBe(404);
     });
   });
@@ -225,7 +230,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(report.ok).toBe(true);
       const refused = await erase(codeA);
       expect(refused.status).toBe(409);
-      expect(await refused.json()).toMatchObject({ code: 'REPORT_OPEN' });
+      expect(await refused.json()).toEqual({ error: 'REPORT_OPEN', message: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。' });
       const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
       expect(kept.every((m) => m.erased_at === null)).toBe(true);
       await suite.server.app.moderation.resolve(report.report_id, { action: 'dismiss', scope: 'identity', }, 'admin');
@@ -238,6 +243,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       for (const headers of crossSite) {
         const res = await erase(codeA, headers);
         expect(res.status).toBe(403);
+        expect(await res.json()).toMatchObject({ error: 'CROSS_SITE_REQUEST' });
       }
       const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
       expect(kept.every((m) => m.erased_at === null)).toBe(true);
@@ -294,7 +300,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       const refused = await fetch(`${limited.url}/api/receipts/${code}`);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(await refused.json()).toMatchObject({ error: 'RATE_LIMITED' });
       expect((await fetch(`${limited.url}/api/receipts/${code}/erase`, { method: 'POST' })).status).toBe(429);
       a.close();
       b.close();

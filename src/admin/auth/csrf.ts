@@ -6,7 +6,7 @@
  * answer. A same-origin request passes without any token.
  */
 import type { FastifyRequest } from 'fastify';
-import { AdminHttpError } from '../http-errors.js';
+import { AppError, ErrorCode } from '../../errors.js';
 
 /** `Sec-Fetch-Site` values a browser sends for our own pages or a typed URL. */
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
@@ -27,10 +27,10 @@ export function crossSiteReason(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** An onRequest hook answering 403 `cross_site_request` when `crossSiteReason` finds one. */
+/** An onRequest hook answering 403 `CROSS_SITE_REQUEST` when `crossSiteReason` finds one. */
 export async function refuseCrossSite(request: FastifyRequest): Promise<void> {
   const reason = crossSiteReason(request);
-  if (reason) throw new AdminHttpError(403, 'cross_site_request', `Cross-site request refused (${reason})`);
+  if (reason) throw new AppError(ErrorCode.CROSS_SITE_REQUEST, { detail: `Cross-site request refused (${reason})` });
 }
 
 function hostOf(origin: string): string | undefined {

@@ -5,7 +5,7 @@
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { AdminHttpError } from '../http-errors.js';
+import { AppError, ErrorCode } from '../../errors.js';
 import type { SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'admin_sid';
@@ -26,10 +26,10 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   void reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }
 
-/** A preHandler answering 401 JSON unless the request carries a live session. */
+/** A preHandler answering 401 `UNAUTHORIZED` unless the request carries a live session. */
 export function requireSession(sessions: SessionStore): preHandlerAsyncHookHandler {
   return async (request) => {
     const session = await sessions.find(readSessionToken(request));
-    if (!session) throw new AdminHttpError(401, 'unauthorized', 'Admin login required');
+    if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
   };
 }

@@ -1,25 +1,41 @@
 /**
  * Calls to the admin JSON API. The session cookie travels by itself (same origin); a 401 means the session
- * ended, so the page goes back to the login form.
+ * ended, so the page goes back to the login form. Failures are `{error: CODE, message}` (the catalogue of
+ * src/shared/codes.ts); the page switches on the code and shows the message, which names what went wrong.
  */
+import type { ErrorCode } from '../../../src/shared/codes.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
+    /** The catalogue code; INTERNAL_ERROR when the answer carried none (a proxy's error page). */
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
   }
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+/** An error answer's code and message. */
+export async function errorOf(response: Response): Promise<{ code: ErrorCode; message: string }> {
+  const body = (await response.json().catch(() => ({}))) as { error?: ErrorCode; message?: string };
+  return { code: body.error ?? 'INTERNAL_ERROR', message: body.message ?? response.statusText };
+}
+
+async function answer<T>(response: Response): Promise<T> {
   if (response.status === 401) {
     window.location.assign('/admin');
-    throw new ApiError(401, 'unauthorized');
+    throw new ApiError(401, 'UNAUTHORIZED', 'Admin login required');
   }
-  const body = (await response.json().catch(() => ({}))) as T & { message?: string };
-  if (!response.ok) throw new ApiError(response.status, body.message ?? response.statusText);
-  return body;
+  if (!response.ok) {
+    const { code, message } = await errorOf(response);
+    throw new ApiError(response.status, code, message);
+  }
+  return (await response.json().catch(() => ({}))) as T;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return answer<T>(await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
 }
 
 export async function postJson(path: string, body: unknown): Promise<Response> {
@@ -33,7 +49,7 @@ export async function postJson(path: string, body: unknown): Promise<Response> {
 
 /**
  * A change through the API (POST or PUT with a JSON body, DELETE without one): the parsed answer, or an
- * `ApiError` with the server's message. A 401 goes back to the login form, as reads do.
+ * `ApiError` with the server's code and message. A 401 goes back to the login form, as reads do.
  */
 export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
@@ -42,11 +58,5 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: strin
     credentials: 'same-origin',
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (response.status === 401) {
-    window.location.assign('/admin');
-    throw new ApiError(401, 'unauthorized');
-  }
-  const answer = (await response.json().catch(() => ({}))) as T & { message?: string };
-  if (!response.ok) throw new ApiError(response.status, answer.message ?? response.statusText);
-  return answer;
+  return answer<T>(response);
 }

@@ -79,7 +79,7 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
         dialog.close();
         done(summary);
       } catch (failure) {
-        const underReview = failure instanceof ApiError && failure.status === 409 && !force.checked;
+        const underReview = failure instanceof ApiError && failure.code === 'REPORT_OPEN';
         showFormError(error, underReview ? t('eraseReportOpen') : failureText(failure));
       } finally {
         submit.disabled = false;

@@ -1,5 +1,5 @@
 /** The login form: posts the password as JSON (never in the URL) and opens the dashboard on success. */
-import { postJson } from './api.js';
+import { errorOf, postJson } from './api.js';
 import { byTestId } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
 
@@ -31,8 +31,9 @@ async function submit(): Promise<void> {
       window.location.assign('/admin');
       return;
     }
-    if (response.status === 401) showError(t('wrongPassword'));
-    else if (response.status === 429) showError(t('tooManyAttempts', { n: response.headers.get('retry-after') ?? '60' }));
+    const { code } = await errorOf(response);
+    if (code === 'INVALID_PASSWORD') showError(t('wrongPassword'));
+    else if (code === 'RATE_LIMITED') showError(t('tooManyAttempts', { n: response.headers.get('retry-after') ?? '60' }));
     else showError(t('loginFailed'));
     password.select();
   } catch {

@@ -26,7 +26,7 @@ const view = (name: ViewName) => byTestId(`view-${name}`, HTMLElement);
 const say = (text: string) => showToast(toast, text);
 
 function reportError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) return say(t('sessionExpired'));
+  if (error instanceof ApiError && error.code === 'UNAUTHORIZED') return say(t('sessionExpired'));
   say(t('loadFailed', { n: error instanceof Error ? error.message : String(error) }));
 }
 

@@ -2,7 +2,8 @@
  * The /my page: open a conversation by its receipt code (typed, pasted, or from the link's `#code`), or
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
-import type { MyChat } from '../../../src/http/receipt-routes.js';
+import type { MyChat } from '../../../src/shared/protocol.js';
+import { errorText } from '../../../src/shared/codes.js';
 import { byTestId, element } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
 import { createToast } from '../toast.js';
@@ -29,12 +30,12 @@ const view = createTranscriptView(byTestId('conversation', HTMLElement), byTestI
   erase: (code) => erase(code),
 });
 
+/** The page's own texts where it can say more (a receipt not found, when to retry); else the catalogue's. */
 function failureText(error: unknown): string {
   if (!(error instanceof ReceiptFailure)) return t('loadFailed');
-  if (error.kind === 'not_found') return t('notFound');
-  if (error.kind === 'rate_limited') return t('rateLimited', { n: error.retryAfterS });
-  if (error.kind === 'under_review') return t('underReview');
-  if (error.kind === 'cross_site') return t('crossSite');
+  if (error.code === 'NOT_FOUND') return t('notFound');
+  if (error.code === 'RATE_LIMITED') return t('rateLimited', { n: error.retryAfterS });
+  if (error.code === 'REPORT_OPEN' || error.code === 'CROSS_SITE_REQUEST') return errorText[getLang()][error.code];
   return t('loadFailed');
 }
 

@@ -1,19 +1,20 @@
 /**
  * The /my page's calls: a conversation by receipt code, erasing one's own messages in it, and the
- * identity cookie's recent chats. Failures come back as a `ReceiptFailure` the page can explain.
+ * identity cookie's recent chats. Failures come back as a `ReceiptFailure` with the server's code
+ * (`{error: CODE, message}`, src/shared/codes.ts) the page can explain.
  */
-import type { MyChat } from '../../../src/http/receipt-routes.js';
+import type { MyChat } from '../../../src/shared/protocol.js';
 import type { Transcript } from '../../../src/privacy/transcript.js';
-
-export type FailureKind = 'not_found' | 'rate_limited' | 'under_review' | 'cross_site' | 'failed';
+import type { ErrorCode } from '../../../src/shared/codes.js';
 
 export class ReceiptFailure extends Error {
   constructor(
-    readonly kind: FailureKind,
-    /** With `rate_limited`: seconds until trying again makes sense. */
+    /** INTERNAL_ERROR as well when the network failed or the answer carried no code. */
+    readonly code: ErrorCode,
+    /** With RATE_LIMITED: seconds until trying again makes sense. */
     readonly retryAfterS = 0,
   ) {
-    super(kind);
+    super(code);
   }
 }
 
@@ -26,20 +27,18 @@ export function downloadUrls(code: string, lang: string): { txt: string; json: s
 
 async function answer<T>(response: Response): Promise<T> {
   if (response.ok) return (await response.json()) as T;
-  if (response.status === 404) throw new ReceiptFailure('not_found');
-  if (response.status === 429) throw new ReceiptFailure('rate_limited', Number(response.headers.get('retry-after') ?? '60') || 60);
-  if (response.status === 409) throw new ReceiptFailure('under_review');
-  if (response.status === 403) throw new ReceiptFailure('cross_site');
-  throw new ReceiptFailure('failed');
+  const body = (await response.json().catch(() => ({}))) as { error?: ErrorCode };
+  const code = body.error ?? 'INTERNAL_ERROR';
+  throw new ReceiptFailure(code, code === 'RATE_LIMITED' ? Number(response.headers.get('retry-after') ?? '60') || 60 : 0);
 }
 
-/** Network errors become `failed`, like a server error. */
+/** Network errors are told like a server error. */
 async function call<T>(request: () => Promise<Response>): Promise<T> {
   let response: Response;
   try {
     response = await request();
   } catch {
-    throw new ReceiptFailure('failed');
+    throw new ReceiptFailure('INTERNAL_ERROR');
   }
   return answer<T>(response);
 }

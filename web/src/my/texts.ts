@@ -38,8 +38,6 @@ const zh = {
   cancel: '取消',
   confirmErase: '删除',
   erased: '已删除 {n} 条消息',
-  underReview: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。',
-  crossSite: '请求被拒绝：请直接在本站页面上操作',
   language: '语言',
 } as const;
 
@@ -82,8 +80,6 @@ const en: Record<MyTextKey, string> = {
   cancel: 'Cancel',
   confirmErase: 'Erase',
   erased: '{n} messages erased',
-  underReview: 'A report on this chat is under review, so it cannot be erased now. Try again once it is settled.',
-  crossSite: 'Request refused: please use this site’s own page',
   language: 'Language',
 };
 
