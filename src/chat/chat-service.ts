@@ -178,9 +178,16 @@ export class ChatService {
     return { was_waiting: released };
   }
 
-  async sendMessage(caller: Caller, payload: SendMessagePayload): Promise<SendMessageResult> {
+  /**
+   * Stores and delivers a message. `admission` (the flood check) is awaited alongside the sender's
+   * activity read, so both cost one round trip in cluster mode; its refusal wins over NOT_IN_CHAT.
+   */
+  async sendMessage(caller: Caller, payload: SendMessagePayload, admission: Promise<void> = Promise.resolve()): Promise<SendMessageResult> {
     const arrived = performance.now();
-    const current = await this.ownActivity(caller);
+    const [activity, admitted] = await Promise.allSettled([this.ownActivity(caller), admission]);
+    if (admitted.status === 'rejected') throw admitted.reason;
+    if (activity.status === 'rejected') throw activity.reason;
+    const current = activity.value;
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
     const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true);

@@ -2,13 +2,16 @@
  * What one chat message costs Redis in cluster mode, counted with MONITOR on two in-process instances:
  * the sender's instance takes both flood buckets in one script call (EVALSHA of a script sent once per
  * connection), reads the sender's activity, and the adapter adds the broadcast to its stream — three
- * round trips (four, and two scripts' text, before the buckets were combined), nothing else.
+ * commands (four, and two scripts' text, before the buckets were combined), nothing else. The flood call
+ * and the activity read are sent together, so the sender waits one Redis round trip before storing, not
+ * two: timed with Redis behind a proxy that delays every chunk.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const available = hasRedis() && hasPostgres();
 const MESSAGES = 20;
@@ -59,6 +62,47 @@ describe.skipIf(!available)('Redis round trips of a message (cluster mode)', () 
     expect(tally.count('get')).toBe(MESSAGES);
     expect(tally.count('xadd')).toBe(MESSAGES);
     expect(tally.other).toEqual([]);
+  });
+});
+
+describe.skipIf(!available)('Redis round trips a sender waits for (cluster mode, Redis 40 ms away each way)', () => {
+  const DELAY_MS = 40;
+  const ROUND_TRIP_MS = 2 * DELAY_MS;
+  let proxy: TcpProxy;
+  let cluster: InProcessCluster;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    const redis = new URL(testRedisUrl!);
+    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }, { delayMs: DELAY_MS });
+    cluster = await startInProcessCluster(2, { redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}` });
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await cluster?.close();
+    await proxy?.close();
+  });
+
+  it('the flood check and the activity read cost one round trip together: the ack comes after one, not two', async () => {
+    const a = await connect(cluster.instances[0]!.url);
+    const b = await connect(cluster.instances[1]!.url);
+    sockets.push(a.socket, b.socket);
+    const matched = waitFor(b.socket, 'matched', 10_000);
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    await matched;
+    await request(a.socket, 'send_message', { content: 'warm-up', cid: 'w' });
+
+    const acks: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const started = performance.now();
+      expect(await request(a.socket, 'send_message', { content: `m${i}`, cid: `t${i}` })).toMatchObject({ ok: true });
+      acks.push(performance.now() - started);
+    }
+    const median = acks.sort((x, y) => x - y)[3]!;
+    console.log(`ack times with a ${ROUND_TRIP_MS} ms Redis round trip: ${acks.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    // At least one round trip (Redis is on the path), less than two (the two reads were not sequential).
+    expect(median).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
+    expect(median).toBeLessThan(1.6 * ROUND_TRIP_MS);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * A loopback TCP proxy tests can freeze: `blackhole()` stops forwarding in both directions without
- * closing anything, as a vanished phone or a dead NAT mapping does (no FIN, no RST).
+ * closing anything, as a vanished phone or a dead NAT mapping does (no FIN, no RST). With `delayMs`,
+ * every chunk is held that long in each direction (a round trip costs 2 × delayMs), in order.
  */
 import { createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket } from 'node:net';
 
@@ -10,7 +11,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { host: string; port: number }, options: { delayMs?: number } = {}): Promise<TcpProxy> {
+  const delayMs = options.delayMs ?? 0;
+  // Timers of one delay fire in the order they were set, so a delayed stream stays in order.
+  const later = (action: () => void) => (delayMs > 0 ? void setTimeout(action, delayMs) : action());
   const sockets = new Set<Socket>();
   let frozen = false;
   const server: Server = createServer((client) => {
@@ -20,10 +24,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       s.on('error', () => undefined);
       s.on('close', () => sockets.delete(s));
     }
-    client.on('data', (d) => frozen || upstream.write(d));
-    upstream.on('data', (d) => frozen || client.write(d));
-    client.on('end', () => frozen || upstream.end());
-    upstream.on('end', () => frozen || client.end());
+    client.on('data', (d) => later(() => frozen || upstream.write(d)));
+    upstream.on('data', (d) => later(() => frozen || client.write(d)));
+    client.on('end', () => later(() => frozen || upstream.end()));
+    upstream.on('end', () => later(() => frozen || client.end()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
