@@ -1,6 +1,6 @@
 /**
  * Private rooms and staying in touch in real Chromium pages against the real server: one person creates
- * a room and copies its key, another enters it on their own page and they chat in a private room; after
+ * a room and copies its key (a reload still shows it), another enters it on their own page and they chat in a private room; after
  * they leave, both enter the key again and meet with their earlier conversation shown above, marked as
  * earlier. Two strangers who both press 保持联系 (one during the chat, one after it) both get the same key
  * in a banner, and that key reunites them with their conversation. A key that opens nothing and too
@@ -78,6 +78,10 @@ describe.skipIf(skip)('private rooms in a browser', () => {
     await a.getByTestId('private-copy').click();
     await expect.poll(text(a.getByTestId('private-copy-status')), until).toBe('已复制');
     expect(await a.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    // A reload keeps the key to share: the server has only its hash, the page kept it for this tab.
+    await a.reload();
+    await visible(a.getByTestId('private-created'));
+    expect(await a.getByTestId('private-key').textContent()).toBe(key);
     await shot(a, 'private-created-desktop.png');
     await accessible(a, 'private room created');
 

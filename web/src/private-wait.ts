@@ -2,7 +2,9 @@
  * Waiting in a private room, on the waiting screen: after creating one, its key to share (with Copy);
  * after entering a key whose other person is not there yet, that the page waits for them. Shown from
  * the `waiting {private}` events (a page reloaded while waiting gets one too) and the key from
- * `create_private`'s answer; a new wait starts blank (`reset`).
+ * `create_private`'s answer; a new wait starts blank (`reset`). The server keeps only a hash of the key,
+ * so the page keeps the key of the room it created in sessionStorage (this tab only) until the wait
+ * ends: a creator who reloads still has the key to share.
  */
 import type { ChatClient } from './chat-client.js';
 import { byTestId } from './dom.js';
@@ -18,6 +20,27 @@ export interface PrivateWait {
   retranslate(): void;
 }
 
+const STORAGE_KEY = 'private-created-key';
+
+/** The created room's key kept for a reload; storage may be blocked (privacy modes): then it is not kept. */
+const savedKey = {
+  get: (): string | null => {
+    try {
+      return sessionStorage.getItem(STORAGE_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set: (key: string | null): void => {
+    try {
+      if (key === null) sessionStorage.removeItem(STORAGE_KEY);
+      else sessionStorage.setItem(STORAGE_KEY, key);
+    } catch {
+      // Not kept: after a reload the page says it waits, without the key.
+    }
+  },
+};
+
 export function createPrivateWait(panel: HTMLElement, client: ChatClient): PrivateWait {
   const title = byTestId('private-wait-title', HTMLElement, panel);
   const shared = byTestId('private-created', HTMLElement, panel);
@@ -32,9 +55,17 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
   };
 
   client.on('waiting', (payload) => {
-    // The key already shown stays (this is the same wait, e.g. told again after a reconnection).
-    if (payload.private && panel.hidden) show(false);
+    if (!payload.private) return savedKey.set(null);
+    // The key already shown stays (this is the same wait, e.g. told again after a reconnection); after a
+    // reload, the key this tab created is shown again.
+    if (!panel.hidden) return;
+    const key = savedKey.get();
+    if (key !== null) box.show(key);
+    show(key !== null);
   });
+  // The wait is over: the key is not shown again (the two remember it, or stay in touch).
+  client.on('matched', () => savedKey.set(null));
+  client.on('left_room', () => savedKey.set(null));
 
   return {
     reset() {
@@ -43,6 +74,7 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
       if (screen) delete screen.dataset['private'];
     },
     created(key) {
+      savedKey.set(key);
       box.show(key);
       show(true);
     },
