@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- <command> [options]`: starts the real server, drives it with forked socket.io-client
  * workers over loopback, prints Markdown tables and writes JSON (and an SVG chart for `messages`) to
- * bench/results/. Commands: messages (default), connections, matching, memory, purge, smoke, profile <file>, chart <json>.
+ * bench/results/. Commands: messages (default), connections, matching, memory, heap, purge, smoke, export,
+ * profile <file>, chart <json>.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ commands:
   connections   idle connection ladder, RSS per connection
   matching      N clients join at once; time to all matched, pairing check
   memory        idle RSS after a first start on empty data and after a restart (--db pglite,postgres)
+  heap [...]    server heap per idle connection, app in process (options: npm run bench -- heap --help)
   purge         chat latency while the retention purge removes 1,000,000 expired messages, against a
                 baseline before it in the same run; purge rate; expired gone, recent kept (--db pglite,postgres)
   smoke         all three with --quick (CI: well under a minute)
@@ -128,8 +130,9 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
 const DEFAULT_MESSAGES_PER_USER_PER_S = 5;
 
 async function main(): Promise<number> {
-  // `export` has options of its own (bench/export-bench.ts).
+  // `export` and `heap` have options of their own (bench/export-bench.ts, bench/scenarios/heap.ts).
   if (process.argv[2] === 'export') return exportCommand(process.argv.slice(3));
+  if (process.argv[2] === 'heap') return (await import('./scenarios/heap.js')).heapCommand(process.argv.slice(3), log);
   const { values, positionals } = parse(process.argv.slice(2));
   const command = positionals[0] ?? 'messages';
   if (values.help) {

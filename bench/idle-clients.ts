@@ -1,6 +1,7 @@
 /**
- * A separate process holding idle Socket.IO connections to a server, so a test can measure the server's
- * memory per connection without the clients' own memory in the same heap.
+ * A separate process holding idle Socket.IO connections to a server, so the `heap` benchmark
+ * (bench/scenarios/heap.ts) can measure the server's memory per connection without the clients' own
+ * memory in the same heap.
  *
  * Forked with IPC: `{ open: n }` opens n more WebSocket connections and answers `{ opened: total }` once
  * each has its `session`; `{ close: true }` closes them all and exits.
@@ -33,4 +34,6 @@ process.on('message', (message: { open?: number; close?: boolean }) => {
     })().catch((error: unknown) => process.send!({ error: String(error) }));
   }
 });
+// The bench stopped (Ctrl-C, an error): nobody is left to measure for.
+process.on('disconnect', () => process.exit(0));
 process.send({ ready: true });
