@@ -32,7 +32,10 @@ export interface ServerProcessOptions {
   args?: string[];
   /** Working directory; default the project root. */
   cwd?: string;
-  /** How long to wait for the listening line. Default 30 s. */
+  /**
+   * How long to wait for the listening line. Default 90 s: a start through tsx takes 2-5 s on a quiet
+   * machine, but CI saw a WEB_CONCURRENCY=2 start (three processes) miss 30 s on a saturated one.
+   */
   readyTimeoutMs?: number;
   /** Leave an empty DATA_DIR empty (the server runs initdb itself) instead of seeding it from the template. */
   freshData?: boolean;
@@ -55,7 +58,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
       // Not left running behind the failed test.
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output}`));
-    }, options.readyTimeoutMs ?? 30_000);
+    }, options.readyTimeoutMs ?? 90_000);
     const onData = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
