@@ -1,9 +1,8 @@
 /**
- * Query-string parameters of the conversations list, the exports and the audit log, validated with zod.
- * Bad input becomes one readable message (`from: …`) for a 400 answer.
+ * Query-string parameters of the conversations list, the exports and the audit log, as zod schemas the
+ * routes declare (validation.ts turns bad input into one readable message, `from: …`, for a 400 answer).
  */
 import { z } from 'zod';
-import { isStorableText } from '../shared/limits.js';
 import { parseZonedTime } from './zoned-time.js';
 
 /** Which conversations to show or export. Times filter on when the conversation started. */
@@ -79,36 +78,6 @@ export const conversationQuerySchema = z.object({
   cursor: optional(cursorField),
   limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_MAX).default(MESSAGE_PAGE_DEFAULT),
 });
-
-/**
- * Parses `input` or returns the first problem as `name: message`. Text the database cannot hold as sent
- * (NUL, half of a surrogate pair) is refused in any parameter, before a schema or a query sees it:
- * PostgreSQL would fail the statement (a 500) or search for U+FFFD instead.
- */
-export function parseQuery<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  /** What a problem with the input as a whole is called (`query`, or `body` for a request body). */
-  whole = 'query',
-): { ok: true; value: z.output<T> } | { ok: false; message: string } {
-  const unstorable = unstorableParameter(input);
-  if (unstorable !== undefined) return { ok: false, message: `${unstorable}: must not contain NUL (U+0000) or half of a surrogate pair` };
-  const result = schema.safeParse(input);
-  if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  const name = issue?.path.join('.') || whole;
-  return { ok: false, message: `${name}: ${issue?.message ?? 'invalid'}` };
-}
-
-/** The name of the first parameter holding text that cannot be stored (a repeated parameter: any of its values). */
-function unstorableParameter(input: unknown): string | undefined {
-  if (typeof input !== 'object' || input === null) return undefined;
-  for (const [name, value] of Object.entries(input)) {
-    const values: unknown[] = Array.isArray(value) ? value : [value];
-    if (values.some((v) => typeof v === 'string' && !isStorableText(v))) return name;
-  }
-  return undefined;
-}
 
 /** Filters as recorded in the audit log and echoed to scripts: only the ones set, times as ISO strings. */
 export function describeFilters(filters: RoomFilters): Record<string, string> {

@@ -39,6 +39,7 @@ import { registerPageRoutes } from './routes-pages.js';
 import { registerPolicyRoutes } from './routes-policy.js';
 import { registerSafetyRoutes } from './routes-safety.js';
 import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
+import { adminSerializerCompiler, adminValidatorCompiler, formatValidationErrors } from './validation.js';
 
 export type { AdminTuning } from './context.js';
 
@@ -81,6 +82,10 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   const ctx = await createContext(options);
   // No error handler of its own: errors are answered by the root's (src/http/error-handler.ts), which
   // this encapsulated context inherits.
+  // Routes declare zod schemas (fastify-type-provider-zod); set here, the compilers apply to admin routes only.
+  app.setValidatorCompiler(adminValidatorCompiler);
+  app.setSerializerCompiler(adminSerializerCompiler);
+  app.setSchemaErrorFormatter(formatValidationErrors);
   // Registered inside this plugin, so the limiter and the form parser apply to admin routes only.
   // In cluster mode the counts are shared through Redis; while Redis is unreachable each instance limits alone.
   await app.register(fastifyRateLimit, {
@@ -111,7 +116,8 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     // Reads too: these answers are private conversations. The pages (`GET /admin`) hold no data and stay
     // reachable from a link on another site.
     guarded.addHook('onRequest', refuseCrossSite);
-    guarded.addHook('preHandler', requireSession(ctx.sessions));
+    // Before validation: without a session, a malformed request is a 401 too, and says nothing of the schemas.
+    guarded.addHook('preValidation', requireSession(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
     await registerPolicyRoutes(guarded, ctx);

@@ -4,17 +4,23 @@
  * line per login (info) or refused password (warn), without the client address: that is in the audit log.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
+import { okSchema } from './response-schemas.js';
 
-const loginBodySchema = z.object({ password: z.string().min(1).max(1_024) });
+const PASSWORD_REQUIRED = 'a non-empty string is required';
+/** JSON or a form field (@fastify/formbody); other fields are ignored, as before. */
+const loginBodySchema = z.object({ password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(1_024) });
 
-export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   app.post(
     '/login',
     {
+      schema: { body: loginBodySchema, response: { 200: okSchema } },
       config: {
         // Every attempt counts, successful ones too: counting only failures would let parallel guesses
         // all pass the check before any failure is recorded.
@@ -27,9 +33,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
       },
     },
     async (request, reply) => {
-      const body = loginBodySchema.safeParse(request.body);
-      if (!body.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'password: a non-empty string is required' });
-      if (!(await ctx.password.verify(body.data.password))) {
+      if (!(await ctx.password.verify(request.body.password))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
         throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });
@@ -44,7 +48,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AdminContext
     },
   );
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', { schema: { response: { 200: okSchema } } }, async (request, reply) => {
     const ended = await ctx.sessions.destroy(readSessionToken(request));
     if (ended) await ctx.audit.record({ action: 'logout', clientAddress: request.ip });
     clearSessionCookie(request, reply);

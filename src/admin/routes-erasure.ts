@@ -7,12 +7,13 @@
  * audited with who and why. Registered behind the session guard and the cross-site check.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConversationErasure } from '../privacy/erasure.js';
 import { formatIso } from '../shared/time.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
-import { parseQuery, roomIdSchema } from './filters.js';
+import { roomIdSchema } from './filters.js';
 import { ADMIN_ACTOR } from './routes-safety.js';
 
 /** Longest reason for an erasure, in characters. */
@@ -26,16 +27,23 @@ const erasureBodySchema = z.strictObject({
 
 const userParamsSchema = z.object({ id: z.string().trim().min(1).max(64) });
 
-export async function registerErasureRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+// What the two routes answer (the page reads `erased` and `skipped`: web/admin/src/erase-dialog.ts).
+const roomErasedSchema = z.object({ room_id: z.number().int(), erased: z.number().int(), erased_at: z.string() });
+const userRoomsErasedSchema = z.object({
+  user_id: z.string(),
+  rooms: z.array(z.number().int()),
+  erased: z.number().int(),
+  skipped: z.array(z.object({ room_id: z.number().int(), reason: z.enum(['report_open', 'active']) })),
+  erased_at: z.string(),
+});
+
+export async function registerErasureRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const erasure = new ConversationErasure(ctx.database);
 
-  app.delete('/api/rooms/:id', async (request) => {
-    const params = parseQuery(roomIdSchema, request.params);
-    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
-    const body = parseQuery(erasureBodySchema, request.body, 'body');
-    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
-    const { id } = params.value;
-    const { reason, force = false } = body.value;
+  app.delete('/api/rooms/:id', { schema: { params: roomIdSchema, body: erasureBodySchema, response: { 200: roomErasedSchema } } }, async (request) => {
+    const { id } = request.params;
+    const { reason, force = false } = request.body;
     const at = ctx.clock.now();
     const outcome = await erasure.eraseRoom(id, at, force);
     if (outcome.status === 'not_found') throw new AppError(ErrorCode.NOT_FOUND, { detail: `No conversation ${id}` });
@@ -51,13 +59,9 @@ export async function registerErasureRoutes(app: FastifyInstance, ctx: AdminCont
     return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
   });
 
-  app.delete('/api/users/:id/rooms', async (request) => {
-    const params = parseQuery(userParamsSchema, request.params);
-    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
-    const body = parseQuery(erasureBodySchema, request.body, 'body');
-    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
-    const userId = params.value.id;
-    const { reason, force = false } = body.value;
+  app.delete('/api/users/:id/rooms', { schema: { params: userParamsSchema, body: erasureBodySchema, response: { 200: userRoomsErasedSchema } } }, async (request) => {
+    const userId = request.params.id;
+    const { reason, force = false } = request.body;
     const at = ctx.clock.now();
     const result = await erasure.eraseUserRooms(userId, at, force);
     if (!result) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });

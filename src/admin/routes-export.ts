@@ -5,14 +5,15 @@
  * written out (back-pressure), and a client that goes away stops the reading.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode } from '../errors.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import type { AdminContext } from './context.js';
 import { csvExport } from './export-csv.js';
 import { jsonExport, type JsonExportFormat } from './export-json.js';
 import { readExport } from './export-source.js';
 import { createPseudonyms, keepIds, type Pseudonymize } from './pseudonyms.js';
-import { describeFilters, exportQuerySchema, parseQuery, type RoomFilters } from './filters.js';
+import { describeFilters, exportQuerySchema, type RoomFilters } from './filters.js';
 import { zonedDate } from './zoned-time.js';
 
 type ExportFormat = 'csv' | JsonExportFormat;
@@ -23,18 +24,17 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-export async function registerExportRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
-  const schema = exportQuerySchema(ctx.timezone);
+export async function registerExportRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const querystring = exportQuerySchema(ctx.timezone);
   const downloads = new Set<FastifyReply>();
   // A client that stops reading but keeps its connection would otherwise hold shutdown open for ever.
   app.addHook('preClose', async () => {
     for (const reply of downloads) reply.raw.destroy();
   });
 
-  const handle = (pathFormat: 'csv' | 'json') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const query = parseQuery(schema, request.query);
-    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
-    const { format: requested, pseudonymize, ...filters } = query.value;
+  const handle = (pathFormat: 'csv' | 'json') => async (request: { query: z.output<typeof querystring>; ip: string }, reply: FastifyReply) => {
+    const { format: requested, pseudonymize, ...filters } = request.query;
     const format: ExportFormat = pathFormat === 'csv' ? 'csv' : (requested ?? 'json');
     const pseudonymized = pseudonymize === '1';
     await ctx.audit.record({
@@ -50,8 +50,10 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: AdminConte
   };
 
   // No automatic HEAD routes: a HEAD would run (and audit) a whole export only to throw the body away.
-  app.get('/export.csv', { exposeHeadRoute: false }, handle('csv'));
-  app.get('/export.json', { exposeHeadRoute: false }, handle('json'));
+  // No response schema: the body is a byte stream (CSV, JSON, NDJSON), which no serializer touches.
+  const options = { exposeHeadRoute: false, schema: { querystring } };
+  app.get('/export.csv', options, handle('csv'));
+  app.get('/export.json', options, handle('json'));
 }
 
 function exportStream(

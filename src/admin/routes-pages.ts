@@ -11,6 +11,7 @@ import type { AdminContext } from './context.js';
 type PageName = 'index.html' | 'login.html';
 
 export async function registerPageRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+  // No schemas: these take no input, and answer HTML or a redirect through the raw reply.
   app.get('/', async (request, reply) => {
     const session = await ctx.sessions.find(readSessionToken(request));
     return sendPage(reply, ctx.webDir, session ? 'index.html' : 'login.html');

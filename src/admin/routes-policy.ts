@@ -4,24 +4,24 @@
  * Every replacement is audited (how many terms, the link rule; never the whole list).
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { policyDocumentSchema } from '../policy/policy-document.js';
-import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
-import { parseQuery } from './filters.js';
+import { policyViewSchema } from './response-schemas.js';
 
-export async function registerPolicyRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
-  app.get('/api/policy', async () => ctx.policy.current());
+export async function registerPolicyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/policy', { schema: { response: { 200: policyViewSchema } } }, async () => ctx.policy.current());
 
-  app.put('/api/policy', async (request) => {
-    const body = parseQuery(policyDocumentSchema, request.body, 'body');
-    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
+  app.put('/api/policy', { schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request) => {
+    const document = request.body;
     const before = ctx.policy.current();
-    await ctx.policy.replace(body.value);
+    await ctx.policy.replace(document);
     await ctx.audit.record({
       action: 'policy_update',
       clientAddress: request.ip,
-      detail: { terms_before: before.terms.length, terms: body.value.terms.length, links_before: before.links, links: body.value.links },
+      detail: { terms_before: before.terms.length, terms: document.terms.length, links_before: before.links, links: document.links },
     });
-    return body.value;
+    return document;
   });
 }

@@ -4,29 +4,31 @@
  * cross-site check; every view of a report and every decision is audited. Sanctions reach the people
  * concerned on every instance by themselves (the moderation service publishes them).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isActive } from '../moderation/sanction-repository.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
-import { encodeCursor, parseQuery } from './filters.js';
+import { encodeCursor } from './filters.js';
 import { networkOf } from './reports-query.js';
+import { oneSanctionSchema, reportDetailSchema, reportQueuePageSchema, resolveResultSchema, sanctionPageSchema } from './response-schemas.js';
 import { idParamsSchema, reportListQuerySchema, resolveBodySchema, sanctionBodySchema, sanctionListQuerySchema } from './safety-schemas.js';
 import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
 
 /** Who decides: one shared admin identity for now (named admins come with the admin-team issue). */
 export const ADMIN_ACTOR = 'admin';
 
-export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
+export async function registerSafetyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
 
-  app.get('/api/reports', async (request) => {
-    const query = parseQuery(reportListQuerySchema, request.query);
-    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
-    return ctx.reportsQuery.list(query.value.status, { after: query.value.cursor, limit: query.value.limit });
+  app.get('/api/reports', { schema: { querystring: reportListQuerySchema, response: { 200: reportQueuePageSchema } } }, async (request) => {
+    const { status, cursor, limit } = request.query;
+    return ctx.reportsQuery.list(status, { after: cursor, limit });
   });
 
-  app.get('/api/reports/:id', async (request) => {
-    const id = reportId(request);
+  app.get('/api/reports/:id', { schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request) => {
+    const { id } = request.params;
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     const detail = await ctx.reportsQuery.detail(report);
@@ -34,11 +36,10 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     return detail;
   });
 
-  app.post('/api/reports/:id/resolve', async (request) => {
-    const id = reportId(request);
-    const body = parseQuery(resolveBodySchema, request.body, 'body');
-    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
-    const { action, scope, duration_s: durationS, note } = body.value;
+  const resolveSchema = { params: idParamsSchema, body: resolveBodySchema, response: { 200: resolveResultSchema } };
+  app.post('/api/reports/:id/resolve', { schema: resolveSchema }, async (request) => {
+    const { id } = request.params;
+    const { action, scope, duration_s: durationS, note } = request.body;
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} is already ${report.status}` });
@@ -70,20 +71,16 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     };
   });
 
-  app.get('/api/sanctions', async (request) => {
-    const query = parseQuery(sanctionListQuerySchema, request.query);
-    if (!query.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: query.message });
-    const { all, cursor, limit } = query.value;
+  app.get('/api/sanctions', { schema: { querystring: sanctionListQuerySchema, response: { 200: sanctionPageSchema } } }, async (request) => {
+    const { all, cursor, limit } = request.query;
     const rows = await ctx.sanctions.page({ activeAt: all ? undefined : ctx.clock.now(), beforeId: cursor, limit: limit + 1 });
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
     return { sanctions: shown.map(view), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   });
 
-  app.post('/api/sanctions', async (request, reply) => {
-    const body = parseQuery(sanctionBodySchema, request.body, 'body');
-    if (!body.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: body.message });
-    const { user_id: userId, kind, scope, duration_s: durationS, reason } = body.value;
+  app.post('/api/sanctions', { schema: { body: sanctionBodySchema, response: { 201: oneSanctionSchema } } }, async (request, reply) => {
+    const { user_id: userId, kind, scope, duration_s: durationS, reason } = request.body;
     // Only people who have chatted: a mistyped ID would otherwise be "sanctioned" without effect.
     const seen = await ctx.reports.latestNetworkOf(userId);
     if (!seen) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
@@ -107,10 +104,8 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     return reply.code(201).send({ sanction: view(sanction) });
   });
 
-  app.delete('/api/sanctions/:id', async (request) => {
-    const params = parseQuery(idParamsSchema, request.params);
-    if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
-    const { id } = params.value;
+  app.delete('/api/sanctions/:id', { schema: { params: idParamsSchema, response: { 200: oneSanctionSchema } } }, async (request) => {
+    const { id } = request.params;
     const current = await ctx.sanctions.get(id);
     if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
     const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR);
@@ -122,11 +117,4 @@ export async function registerSafetyRoutes(app: FastifyInstance, ctx: AdminConte
     });
     return { sanction: view(lifted) };
   });
-}
-
-/** The `:id` of a report route (400 when it is not one). */
-function reportId(request: FastifyRequest): number {
-  const params = parseQuery(idParamsSchema, request.params);
-  if (!params.ok) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: params.message });
-  return params.value.id;
 }

@@ -1,7 +1,7 @@
 /**
  * Inputs of the safety-loop routes (the reports queue, decisions, sanctions), validated with zod. Bodies
- * are strict: an unknown field (`duration` for `duration_s`) is a 400, not silently ignored. Bad input
- * becomes one readable message through `parseQuery`.
+ * are strict: an unknown field (`duration` for `duration_s`) is a 400, not silently ignored. The routes
+ * declare them (validation.ts), which turns bad input into one readable message.
  */
 import { z } from 'zod';
 import { REPORT_STATUSES } from '../moderation/report-repository.js';

@@ -4,7 +4,7 @@
  * expiry (see `session-store.ts`).
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { SessionStore } from './session-store.js';
 
@@ -26,8 +26,8 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   void reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }
 
-/** A preHandler answering 401 `UNAUTHORIZED` unless the request carries a live session. */
-export function requireSession(sessions: SessionStore): preHandlerAsyncHookHandler {
+/** A hook (before validation) answering 401 `UNAUTHORIZED` unless the request carries a live session. */
+export function requireSession(sessions: SessionStore): preValidationAsyncHookHandler {
   return async (request) => {
     const session = await sessions.find(readSessionToken(request));
     if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
