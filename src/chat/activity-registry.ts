@@ -78,6 +78,15 @@ export function matches(activity: Activity | undefined, match: ActivityMatch): a
 }
 
 /** The state of an activity without its revision, for writing a changed copy. */
+/** A compare-and-set that keeps losing to other changes is retried this many times, then given up (logged). */
+export const MAX_CAS_ATTEMPTS = 5;
+
+/** The caller's activity, if this very connection holds it (another tab's, or a newer connection's, is not). */
+export async function ownActivity(registry: ActivityRegistry, caller: { userId: string; socketId: string }): Promise<Activity | undefined> {
+  const current = await registry.get(caller.userId);
+  return current?.socketId === caller.socketId ? current : undefined;
+}
+
 export function stateOf(activity: Activity): ActivityState {
   const { rev: _rev, ...state } = activity;
   return state;

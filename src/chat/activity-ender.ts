@@ -1,0 +1,96 @@
+/**
+ * Ending an activity, for whatever reason (left, blocked, banned, disconnected for good, shutdown): a wait
+ * leaves the queue (or its private room); a chat ends for both people — both identities freed first (each
+ * can queue again at once, whatever the database does), then the room closed, both sides told, and each
+ * given their receipt. Every step is a compare-and-set: false, and nothing done, if the activity changed.
+ */
+import type { Logger } from 'pino';
+import type { MatchQueue } from '../matching/match-queue.js';
+import type { ReceiptIssuer } from '../privacy/receipts.js';
+import { eventText } from '../shared/codes.js';
+import type { EndReason } from '../shared/protocol.js';
+import type { Clock } from '../clock.js';
+import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
+import type { GraceTimers } from './grace-timers.js';
+import type { ChatNotifier } from './notifier.js';
+import type { PrivateWaits } from './private-waits.js';
+import type { RoomCloser } from './room-closer.js';
+import type { SkipTracker } from './skip-tracker.js';
+
+export interface ActivityEnderDeps {
+  registry: ActivityRegistry;
+  queue: MatchQueue;
+  notifier: ChatNotifier;
+  clock: Clock;
+  logger: Logger;
+  closer: RoomCloser;
+  /** The grace timers of lost connections: an ended activity's timer is cancelled. */
+  grace: GraceTimers;
+  skips: SkipTracker;
+  privateWaits?: PrivateWaits;
+  receipts?: ReceiptIssuer;
+}
+
+export class ActivityEnder {
+  constructor(private readonly deps: ActivityEnderDeps) {}
+
+  /** Ends an activity. False if it changed before it could be ended (the caller decides what next). */
+  async endActivity(userId: string, current: Activity, reason: EndReason): Promise<boolean> {
+    if (current.kind === 'chatting') return this.endConversation(userId, current, reason);
+    if (!(await this.deps.registry.release(userId, { rev: current.rev }))) return false;
+    this.deps.grace.cancel(userId);
+    await this.deps.queue.remove(userId, current.socketId);
+    if (current.privateKey !== undefined) await this.deps.privateWaits?.vacate(userId, current.privateKey);
+    return true;
+  }
+
+  /**
+   * Ends a chat for both people: both identities are freed first (each can queue again at once, whatever
+   * the database does), then the room is closed and both sides are told. False — and nothing done — if
+   * the activity changed meanwhile (taken over by a new connection, or already ended by the partner).
+   */
+  async endConversation(userId: string, current: ChattingActivity, reason: EndReason): Promise<boolean> {
+    const { registry, notifier, logger } = this.deps;
+    const { roomId, partnerId } = current;
+    if (!(await registry.release(userId, { rev: current.rev }))) return false;
+    this.deps.grace.cancel(userId);
+    if ((reason === 'left' || reason === 'blocked') && current.startedMs !== undefined) {
+      this.deps.skips.left(userId, this.deps.clock.now().getTime() - current.startedMs);
+    }
+    const partner = await registry.get(partnerId);
+    const partnerReleased = partner?.kind === 'chatting' && partner.roomId === roomId && (await registry.release(partnerId, { roomId }));
+    if (partnerReleased) this.deps.grace.cancel(partnerId);
+    // Both receipts are written while the room is closed, not after it.
+    const receipts = this.issueReceipts(roomId, [userId, partnerId]);
+    await this.deps.closer.close(roomId, reason);
+    logger.info({ roomId, reason }, 'chat ended');
+
+    notifier.leaveConversation(current.socketId, roomId);
+    if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
+    if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
+    if (partnerReleased && partner) {
+      notifier.leaveConversation(partner.socketId, roomId);
+      // A block or a ban looks to the partner like an ordinary goodbye.
+      const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;
+      const text = eventText[partner.lang];
+      const message = told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
+      notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told });
+    }
+    // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
+    // already moved on) finds it on the /my page instead.
+    const [ownCode, partnerCode] = await receipts;
+    if (ownCode) notifier.toSocket(current.socketId, 'receipt', { room_id: roomId, code: ownCode });
+    if (partnerCode && partnerReleased && partner) notifier.toSocket(partner.socketId, 'receipt', { room_id: roomId, code: partnerCode });
+    return true;
+  }
+
+  /** The receipt codes of an ending chat's two sides, stored (none when chats are not stored). Never rejects. */
+  private async issueReceipts(roomId: number, userIds: readonly string[]): Promise<(string | undefined)[]> {
+    const { receipts, logger } = this.deps;
+    if (!receipts) return [];
+    return receipts.issue(roomId, userIds).catch((err: unknown) => {
+      logger.warn({ err, roomId }, 'receipts could not be issued');
+      return [];
+    });
+  }
+}

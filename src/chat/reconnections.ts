@@ -1,0 +1,229 @@
+/**
+ * Connections that end and come back: a lost or closed connection keeps its chat or place in the queue
+ * for a grace period (the partner is told); a new connection of the same identity takes it over and gets
+ * what it missed; a grace period that runs out ends it. In cluster mode also the people of an instance
+ * that died (adopted) and, for an instance that was only stalled, taken back.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { MatchQueue } from '../matching/match-queue.js';
+import type { AppEvents } from '../metrics/app-events.js';
+import { eventText } from '../shared/codes.js';
+import type { SessionStatus } from '../shared/protocol.js';
+import type { ChatRepository } from '../storage/chat-repository.js';
+import type { ActivityEnder } from './activity-ender.js';
+import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
+import type { Caller } from './caller.js';
+import { REPLAY_PAGE, type DeliveryGate } from './delivery-gate.js';
+import type { GraceTimers } from './grace-timers.js';
+import type { Matchmaker } from './matchmaker.js';
+import { toWireMessage } from './message-rules.js';
+import type { ChatNotifier } from './notifier.js';
+import type { PrivateWaits } from './private-waits.js';
+
+/**
+ * How a connection ended: `deliberate` (the client disconnected on purpose) ends its activity at once;
+ * `closed` (the transport closed cleanly: a tab closed or reloaded) keeps it for the short close grace,
+ * long enough for a reload to come back; `lost` (ping timeout, transport error) keeps it for the whole
+ * reconnect grace period.
+ */
+export type ConnectionEnd = 'deliberate' | 'closed' | 'lost';
+
+/** An activity taken over by a new connection, with where its replay starts when the client names nothing. */
+export interface Resumed {
+  activity: Activity;
+  resumeAfterId: number | undefined;
+}
+
+/** What `Reconnections` works with: the chat's seams and settings (ChatServiceDeps), and parts ChatService owns. */
+export interface ReconnectionDeps {
+  registry: ActivityRegistry;
+  queue: MatchQueue;
+  /** Where a replay reads the messages a connection missed. */
+  repository: ChatRepository;
+  notifier: ChatNotifier;
+  clock: Clock;
+  logger: Logger;
+  /** For the times of replayed messages. */
+  timezone: string;
+  /** Grace period for lost connections, ms; 0 ends chats at once. */
+  reconnectGraceMs: number;
+  /** Grace period for a connection closed cleanly, ms; at most `reconnectGraceMs`. */
+  closeGraceMs: number;
+  /** This instance (cluster mode). */
+  instanceId?: string;
+  /** Whether another instance is alive (cluster mode). */
+  instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
+  privateWaits?: PrivateWaits;
+  /** One timer per detached activity; when it fires, `expire` ends it. */
+  grace: GraceTimers;
+  /** Orders a replay before live messages for a returning connection. */
+  gate: DeliveryGate;
+  /** A resumed wait goes back through it (and may be matched at once). */
+  matchmaker: Matchmaker;
+  ender: ActivityEnder;
+  events: Pick<AppEvents, 'resumed'>;
+}
+
+export class Reconnections {
+  constructor(private readonly deps: ReconnectionDeps) {}
+
+  /** A connection ended. Lost or closed connections keep their chat or place in the queue for a while. */
+  async disconnect(caller: Caller, end: ConnectionEnd): Promise<void> {
+    const { reconnectGraceMs, closeGraceMs, logger } = this.deps;
+    const graceMs = end === 'deliberate' ? 0 : end === 'closed' ? Math.min(closeGraceMs, reconnectGraceMs) : reconnectGraceMs;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await ownActivity(this.deps.registry, caller);
+      if (!current) return; // another tab (or a newer connection of this page) owns the activity, if any
+      const settled = graceMs > 0 ? await this.detach(caller, current, graceMs) : await this.deps.ender.endActivity(caller.userId, current, 'disconnected');
+      if (settled) return;
+    }
+    logger.warn({ userId: caller.userId }, 'a closed connection’s activity kept changing; left to its grace timer');
+  }
+
+  /**
+   * Status of an identity for a connection that has just opened, taking over its activity if its
+   * connection was lost, is gone without a goodbye (its instance died), or — with `takeOver`, the same
+   * page coming back — is still considered open. An activity held by another open connection belongs to
+   * another tab. Called once the connection exists (never from handshake middleware), so a connection
+   * that fails during its handshake cannot take anything over.
+   */
+  async attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(caller.userId);
+      if (!current) return { status: 'idle' };
+      const replacing = !current.detached && !options.takeOver;
+      if (replacing && (await this.holderConnected(current))) return { status: current.kind };
+      const taken = await this.deps.registry.transition(
+        caller.userId,
+        { rev: current.rev },
+        { ...stateOf(current), socketId: caller.socketId, lang: caller.lang, detached: undefined, instanceId: this.deps.instanceId },
+      );
+      if (!taken) continue;
+      this.deps.grace.cancel(caller.userId);
+      if (!current.detached) {
+        // The old connection may still be open (a reload the server has not seen close yet): retire it.
+        if (current.kind === 'chatting') this.deps.notifier.leaveConversation(current.socketId, current.roomId);
+        this.deps.notifier.disconnect(current.socketId);
+      }
+      return { status: current.kind, resumed: { activity: taken, resumeAfterId: current.detached?.resumeAfterId } };
+    }
+    return { status: 'idle' };
+  }
+
+  /**
+   * After `attach` took an activity over: a wait goes back to its place in the queue (and may be matched
+   * at once); a chat is announced with `matched {resumed}`, the messages it missed are replayed — after
+   * `lastSeenId` when the client names one, unless `replay` is off (over the replay limit) — and the
+   * partner is told.
+   */
+  async completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined, options: { replay: boolean } = { replay: true }): Promise<void> {
+    const { notifier, repository, timezone, logger } = this.deps;
+    const activity = resumed.activity;
+    this.deps.events.resumed(activity.kind);
+    if (activity.kind === 'waiting') {
+      if (activity.privateKey !== undefined && this.deps.privateWaits) await this.deps.privateWaits.resume(caller, activity);
+      else await this.deps.matchmaker.match(caller, activity);
+      return;
+    }
+    notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true, ...(activity.privateKey === undefined ? {} : { match_type: 'private' as const }) });
+    if (!options.replay) {
+      // Over the replay limit: back in the conversation, without what it missed meanwhile.
+      notifier.joinConversation(caller.socketId, activity.roomId);
+      return;
+    }
+    const afterId = lastSeenId ?? resumed.resumeAfterId ?? 0;
+    const replay = await this.deps.gate
+      .replay(activity.roomId, caller.socketId, afterId, async (after) =>
+        (await repository.listMessages(activity.roomId, { afterId: after, limit: REPLAY_PAGE })).map((m) => toWireMessage(m, timezone)),
+      )
+      .catch((err: unknown) => {
+        // The conversation could not be read (database down): the client reconnects and resumes again.
+        logger.warn({ err, roomId: activity.roomId }, 'replay failed: connection dropped so that it resumes again');
+        notifier.dropConnection(caller.socketId);
+        return undefined;
+      });
+    if (replay?.status === 'stalled') notifier.dropConnection(caller.socketId);
+    if (replay?.status !== 'done') return;
+    logger.debug({ roomId: activity.roomId, replayed: replay.replayed }, 'chat resumed');
+    const partner = await this.deps.registry.get(activity.partnerId);
+    if (partner?.kind === 'chatting' && partner.roomId === activity.roomId && !partner.detached) {
+      notifier.toSocket(partner.socketId, 'partner_reconnected', { message: eventText[partner.lang].partnerReconnected });
+    }
+  }
+
+  /**
+   * Takes over the people of an instance that died (cluster mode): their connections are gone, so they
+   * get what was left of their grace period (or the whole of it), counted by this instance.
+   */
+  async adopt(userId: string, activity: Activity): Promise<void> {
+    const caller: Caller = { userId, socketId: activity.socketId, lang: activity.lang };
+    const untilMs = activity.detached?.untilMs ?? this.deps.clock.now().getTime() + this.deps.reconnectGraceMs;
+    await this.detach(caller, activity, Math.max(0, untilMs - this.deps.clock.now().getTime()));
+  }
+
+  /**
+   * Takes back, for a connection still open here, an activity another instance adopted while this one
+   * was stalled (taken for dead): a wait goes back to its place, a chat goes on (what the partner sent
+   * meanwhile replayed, the partner told). Nothing if the activity moved on (ended, or another connection).
+   */
+  async reclaim(caller: Caller): Promise<void> {
+    const current = await this.deps.registry.get(caller.userId);
+    if (!current?.detached || current.socketId !== caller.socketId || current.instanceId === this.deps.instanceId) return;
+    const taken = await this.deps.registry.transition(caller.userId, { rev: current.rev }, { ...stateOf(current), detached: undefined, instanceId: this.deps.instanceId });
+    if (!taken) return;
+    this.deps.logger.info({ userId: caller.userId, kind: taken.kind }, 'took back an activity adopted while this instance stalled');
+    await this.completeResume(caller, { activity: taken, resumeAfterId: current.detached.resumeAfterId }, undefined);
+  }
+
+  /** Whether the connection holding an activity is still there: here, or on a live instance. */
+  private async holderConnected(activity: Activity): Promise<boolean> {
+    const { instanceId, instanceLiveness, notifier } = this.deps;
+    if (activity.instanceId && activity.instanceId !== instanceId && instanceLiveness) return instanceLiveness.isAlive(activity.instanceId);
+    return notifier.isConnected(activity.socketId);
+  }
+
+  /**
+   * Keeps an activity whose connection is gone for `graceMs`: a wait keeps its place but is nobody's
+   * partner meanwhile; a chat's partner is told. False if the activity changed before it could be marked.
+   */
+  private async detach(caller: Caller, current: Activity, graceMs: number): Promise<boolean> {
+    const { registry, queue, clock, notifier, repository, logger } = this.deps;
+    const sinceMs = current.detached?.sinceMs ?? clock.now().getTime();
+    const untilMs = clock.now().getTime() + graceMs;
+    const detached = await registry.transition(
+      caller.userId,
+      { rev: current.rev },
+      { ...stateOf(current), detached: { sinceMs, untilMs, resumeAfterId: current.detached?.resumeAfterId }, instanceId: this.deps.instanceId },
+    );
+    if (!detached) return false;
+    this.deps.grace.start(caller.userId, caller.socketId, untilMs - clock.now().getTime());
+    if (current.kind === 'waiting') {
+      await queue.pause(caller.userId).catch((err: unknown) => logger.warn({ err }, 'could not pause a lost wait in the queue'));
+      return true;
+    }
+    if (current.detached) return true; // adopted from a dead instance: the partner was told already
+    notifier.leaveConversation(caller.socketId, current.roomId);
+    const partner = await registry.get(current.partnerId);
+    if (partner?.kind === 'chatting' && partner.roomId === current.roomId) {
+      notifier.toSocket(partner.socketId, 'partner_disconnected', { message: eventText[partner.lang].partnerConnectionLost, grace_ms: graceMs });
+    }
+    // Where replay starts for a client that does not name its last message: after what the lost
+    // connection was sent. Recorded only if the activity is still this detached one.
+    const resumeAfterId = await repository.lastMessageId(current.roomId).catch(() => undefined);
+    if (resumeAfterId !== undefined && detached.detached) {
+      await registry.transition(caller.userId, { rev: detached.rev }, { ...stateOf(detached), detached: { ...detached.detached, resumeAfterId } });
+    }
+    return true;
+  }
+
+  /** The grace period ran out: if the identity did not come back, its chat or wait ends. */
+  async expire(userId: string, lostSocketId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(userId);
+      // Back on another connection, or already ended: nothing to do.
+      if (!current?.detached || current.socketId !== lostSocketId) return;
+      if (await this.deps.ender.endActivity(userId, current, 'disconnected')) return;
+    }
+  }
+}
