@@ -117,26 +117,33 @@ export class ClusterPresence {
 
   private async tick(): Promise<void> {
     try {
-      await this.announce();
-      await this.checkEpoch();
+      const removed = await this.announce();
+      // Redis restarted empty also removes us: then our people are restored from the mirror, not reclaimed
+      // (reclaiming first would read their activities as gone and forget them).
+      const restored = await this.checkEpoch();
+      if (removed && !restored) {
+        this.options.logger.warn('this instance was taken for dead (a stall?) and its people adopted: taking back those still connected');
+        await this.hooks?.reclaim();
+      }
       await this.reapDeadInstances();
     } catch (err) {
       this.options.logger.debug({ err }, 'cluster heartbeat failed (Redis unreachable?)');
     }
   }
 
-  /** Each announcement is `"<connections> <epoch ms>"`, so others can tell how fresh it is. */
-  private async announce(): Promise<void> {
+  /**
+   * Each announcement is `"<connections> <epoch ms>"`, so others can tell how fresh it is. True when this
+   * instance had been removed from the instances since its last announcement: an adopter removes it (or
+   * Redis lost its data).
+   */
+  private async announce(): Promise<boolean> {
     const { redis, instanceId } = this.options;
     const value = `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
     await redis.set(this.key(`inst:${instanceId}`), value, 'PX', this.instanceTtlMs);
     const added = await redis.sadd(this.key('instances'), instanceId);
-    // Only an adopter (or Redis losing its data, where there is nothing to take back) removes us.
-    if (added === 1 && this.announced) {
-      this.options.logger.warn('this instance was taken for dead (a stall?) and its people adopted: taking back those still connected');
-      await this.hooks?.reclaim();
-    }
+    const removed = added === 1 && this.announced;
     this.announced = true;
+    return removed;
   }
 
   /**
@@ -159,15 +166,20 @@ export class ClusterPresence {
     }
   }
 
-  /** Redis keeps a random "epoch" value; if it vanished, Redis restarted empty and we restore our people. */
-  private async checkEpoch(): Promise<void> {
+  /**
+   * Redis keeps a random "epoch" value; if it vanished, Redis restarted empty and we restore our people.
+   * True when they were restored.
+   */
+  private async checkEpoch(): Promise<boolean> {
     const { redis } = this.options;
     const current = await redis.get(this.key('epoch'));
-    if (current !== null && current === this.epoch) return;
+    if (current !== null && current === this.epoch) return false;
     if (current === null) await redis.set(this.key('epoch'), randomUUID(), 'NX');
     const known = this.epoch;
     this.epoch = (await redis.get(this.key('epoch'))) ?? undefined;
-    if (known !== undefined) await this.restore();
+    if (known === undefined) return false;
+    await this.restore();
+    return true;
   }
 
   private async restore(): Promise<void> {

@@ -127,6 +127,18 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     expect(watcher!.reclaims).toBe(0);
   });
 
+  it('an instance whose Redis lost its data restores its people from its mirror instead of taking them back', async () => {
+    const clock = new ManualClock();
+    const [alone] = await cluster(1, [clock], stepped);
+    await alone!.registry.claim('kept-user', chatting(alone!.id));
+    // What a Redis restarted empty looks like to it: its keys are gone (the instances set and the epoch too).
+    const keys = await alone!.command.keys(`${alone!.prefix}*`);
+    await alone!.command.del(...keys);
+    await beat(clock, alone!.presence);
+    expect(alone!.reclaims).toBe(0);
+    expect(await alone!.registry.get('kept-user')).toMatchObject({ kind: 'chatting', instanceId: alone!.id });
+  });
+
   it('on real time and Redis expiry: adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {
     const [watcher, paused, dead] = await cluster(3);
     await paused!.registry.claim('paused-user', chatting(paused!.id));
