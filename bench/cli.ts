@@ -61,6 +61,7 @@ options:
   --compare moderation            messages: each --db twice, plain and with 10,000 sanctions (1,000 by network) and
                                   10,000 blocks loaded; prints the loaded run's delivered msg/s and p99 against the plain one's
   --compare policy                messages: each --db twice, content policy off, then on with a 10,000-term list
+  --reverse                       with --compare: the loaded run first (ratios then read the other way)
   --interests                     matching: each client joins with 1–3 of 200 tags (Zipf, seeded); server gets
                                   INTEREST_WAIT_MS=3000 unless --env sets it (--urls: pass the servers' value)
   --rate N                        purge: offered chat msg/s throughout                   [1000; quick 200]
@@ -103,6 +104,7 @@ function parse(argv: string[]) {
       'keep-db': { type: 'boolean' },
       entry: { type: 'string' },
       compare: { type: 'string' },
+      reverse: { type: 'boolean' },
       interests: { type: 'boolean' },
       rate: { type: 'string' },
       'purge-messages': { type: 'string' },
@@ -124,6 +126,11 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
   if (what === 'moderation') return [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: many, blocks: many } }];
   if (what === 'policy') return [{ label: 'policy off', env: { CONTENT_POLICY: 'off' } }, { label: `policy on, ${many} terms`, policyTerms: many }];
   throw new Error(`--compare: 'moderation' or 'policy', not '${what}'`);
+}
+
+/** `--reverse`: the loaded variant first (a first run on a fresh machine can be the slower one: order effects show). */
+function ordered<T>(variants: T[], reverse: boolean): T[] {
+  return reverse ? [...variants].reverse() : variants;
 }
 
 /** The server's default flood-control rate per identity (RATE_MESSAGES_PER_S). */
@@ -198,7 +205,7 @@ async function messages(values: Args, quick: boolean): Promise<number> {
     waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
     nice: niceValue(values.nice),
     noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),
-    ...(values.compare ? { variants: compareVariants(values.compare, quick) } : {}),
+    ...(values.compare ? { variants: ordered(compareVariants(values.compare, quick), values.reverse === true) } : {}),
   };
   const machine = machineInfo();
   const runs = await runMessages(options, log);
