@@ -12,9 +12,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
-import type { Database } from './storage/database.js';
-import { openPgliteDatabase } from './storage/pglite-database.js';
-import { openPostgresDatabase } from './storage/postgres-database.js';
+import { openConfiguredDatabase } from './storage/open-database.js';
 
 function readConfig(): Config {
   try {
@@ -26,14 +24,6 @@ function readConfig(): Config {
     }
     throw error;
   }
-}
-
-async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const database = config.databaseUrl
-    ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, queryTimeoutMs: config.dbQueryTimeoutMs, logger })
-    : await openPgliteDatabase(config.dataDir);
-  await database.migrate();
-  return database;
 }
 
 async function runInstance(config: Config): Promise<void> {
@@ -56,7 +46,7 @@ async function runInstance(config: Config): Promise<void> {
   const { retentionDays, intervalMs } = config.retention;
   if (retentionDays === undefined) logger.info('RETENTION_DAYS not set: conversations are kept forever');
   else logger.info({ retentionDays, purgeIntervalMs: intervalMs }, `conversations are removed ${retentionDays} days after they end`);
-  const database = await openDatabase(config, logger);
+  const database = await openConfiguredDatabase(config, logger);
   const built = await buildSeams({ config, database, logger });
 
   let app: App | undefined;

@@ -216,6 +216,23 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     clock.advance(30 * 60_000);
     expect(await stats()).toBe(401);
   });
+
+  it('ends a session 12 hours after login even while it is used all along', async () => {
+    const cookie = await injectLogin(admin.fastify);
+    const audit = () => admin.fastify.inject({ url: '/admin/api/audit', headers: { cookie } }).then((r) => r.statusCode);
+    // A request every 20 minutes (well inside the 30-minute idle limit) up to 11 h 40 min, then one at 11 h 59 min.
+    for (let i = 0; i < 35; i++) {
+      clock.advance(20 * 60_000);
+      expect(await audit(), `after ${(i + 1) * 20} min`).toBe(200);
+    }
+    clock.advance(19 * 60_000);
+    expect(await audit()).toBe(200);
+    clock.advance(60_000);
+    expect(await audit()).toBe(401);
+    // A new login starts a new 12 hours.
+    const again = await injectLogin(admin.fastify);
+    expect((await admin.fastify.inject({ url: '/admin/api/audit', headers: { cookie: again } })).statusCode).toBe(200);
+  });
 });
 
 describe.skipIf(!hasPostgres())('admin sessions with several instances (postgres)', () => {

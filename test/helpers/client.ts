@@ -3,6 +3,7 @@
  * assert "eventually" instead of sleeping.
  */
 import { io, type Socket } from 'socket.io-client';
+import { vi } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents, SessionPayload } from '../../src/shared/protocol.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -25,6 +26,8 @@ export interface ConnectOptions {
   transports?: ('polling' | 'websocket')[];
   /** More handshake headers (e.g. X-Forwarded-For from a trusted proxy). */
   extraHeaders?: Record<string, string>;
+  /** Local address to connect from (e.g. `127.0.0.2`: another client address on the loopback network). */
+  localAddress?: string;
 }
 
 /** Connects and resolves once the server has told the socket its identity. */
@@ -40,6 +43,8 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       ...(options.resume ? { resume: true } : {}),
     },
     extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.extraHeaders },
+    // Passed on to the WebSocket (engine.io-client picks it), though not in socket.io-client's types.
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   const log: [string, unknown][] = [];
   history.set(socket, log);
@@ -93,17 +98,16 @@ export function send(socket: TestSocket, event: string, ...args: unknown[]): voi
   (socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(event, ...args);
 }
 
-/** Polls `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, intervalMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  }
+/**
+ * Runs `check` until it stops throwing and resolves with what it returned; after `timeoutMs`, rejects
+ * with its last error. A thin wrapper over Vitest's `vi.waitFor` (same rules: `check` runs at once, then
+ * every `intervalMs`; an async `check` is awaited, and no new run starts while one is pending; the
+ * timeout is counted from the first call, so a run still pending when it expires does not hold the test;
+ * under `vi.useFakeTimers()` each interval also advances the fake timers). Only usable inside a Vitest
+ * test file: `vi` exists only there.
+ */
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, intervalMs = 20): Promise<T> {
+  return vi.waitFor(check, { timeout: timeoutMs, interval: intervalMs });
 }
 
 /** Two connected strangers, matched with each other. */
