@@ -4,22 +4,17 @@
  * what it missed; a grace period that runs out ends it. In cluster mode also the people of an instance
  * that died (adopted) and, for an instance that was only stalled, taken back.
  */
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { MatchQueue } from '../matching/match-queue.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import { eventText } from '../shared/codes.js';
 import type { SessionStatus } from '../shared/protocol.js';
-import type { ChatRepository } from '../storage/chat-repository.js';
 import type { ActivityEnder } from './activity-ender.js';
-import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
+import type { ChatServiceDeps } from './chat-service.js';
+import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { REPLAY_PAGE, type DeliveryGate } from './delivery-gate.js';
 import type { GraceTimers } from './grace-timers.js';
 import type { Matchmaker } from './matchmaker.js';
 import { toWireMessage } from './message-rules.js';
-import type { ChatNotifier } from './notifier.js';
-import type { PrivateWaits } from './private-waits.js';
 
 /**
  * How a connection ended: `deliberate` (the client disconnected on purpose) ends its activity at once;
@@ -35,26 +30,11 @@ export interface Resumed {
   resumeAfterId: number | undefined;
 }
 
-/** What `Reconnections` works with: the chat's seams and settings (ChatServiceDeps), and parts ChatService owns. */
-export interface ReconnectionDeps {
-  registry: ActivityRegistry;
-  queue: MatchQueue;
-  /** Where a replay reads the messages a connection missed. */
-  repository: ChatRepository;
-  notifier: ChatNotifier;
-  clock: Clock;
-  logger: Logger;
-  /** For the times of replayed messages. */
-  timezone: string;
-  /** Grace period for lost connections, ms; 0 ends chats at once. */
-  reconnectGraceMs: number;
-  /** Grace period for a connection closed cleanly, ms; at most `reconnectGraceMs`. */
-  closeGraceMs: number;
-  /** This instance (cluster mode). */
-  instanceId?: string;
-  /** Whether another instance is alive (cluster mode). */
-  instanceLiveness?: { isAlive(instanceId: string): Promise<boolean> };
-  privateWaits?: PrivateWaits;
+/** What `Reconnections` works with: the chat's seams and settings (as ChatServiceDeps documents them), and parts ChatService owns. */
+export type ReconnectionDeps = Pick<
+  ChatServiceDeps,
+  'registry' | 'queue' | 'repository' | 'notifier' | 'clock' | 'logger' | 'timezone' | 'reconnectGraceMs' | 'closeGraceMs' | 'instanceId' | 'instanceLiveness' | 'privateWaits'
+> & {
   /** One timer per detached activity; when it fires, `expire` ends it. */
   grace: GraceTimers;
   /** Orders a replay before live messages for a returning connection. */
@@ -63,7 +43,7 @@ export interface ReconnectionDeps {
   matchmaker: Matchmaker;
   ender: ActivityEnder;
   events: Pick<AppEvents, 'resumed'>;
-}
+};
 
 export class Reconnections {
   constructor(private readonly deps: ReconnectionDeps) {}
