@@ -43,7 +43,7 @@ export interface AuditView {
 }
 
 interface AuditRow {
-  id: string | number;
+  id: number;
   created_at: Date;
   action: AuditAction;
   client_address: string | null;
@@ -81,7 +81,7 @@ export class AuditLog {
 
   private toView(row: AuditRow): AuditView {
     return {
-      id: Number(row.id),
+      id: row.id,
       time: formatIso(row.created_at, this.timezone),
       action: row.action,
       client_address: row.client_address,

@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formatPlain } from '../shared/time.js';
 import type { ExportChunk } from './export-source.js';
 import { keepIds, type Pseudonymize } from './pseudonyms.js';
-import type { AdminMessageRow } from './room-filter-sql.js';
+import type { MessageRow } from '../storage/rows.js';
 
 export const CSV_HEADER = ['房间ID', '用户1', '用户2', '发送者ID', '消息内容', '发送时间', '房间状态'] as const;
 const STATUS_ACTIVE = '活跃';
@@ -38,7 +38,7 @@ const CSV_OPTIONS = {
 } as const;
 
 /** The cell of an erased message: what happened, by whom and when — never the text, which is gone. */
-export function erasedMarker(m: Pick<AdminMessageRow, 'erased_at' | 'erased_by'>, timezone: string): string {
+export function erasedMarker(m: Pick<MessageRow, 'erased_at' | 'erased_by'>, timezone: string): string {
   const by = m.erased_by === 'admin' ? '管理员 admin' : '发送者 sender';
   return `〔已删除 erased · ${by} · ${m.erased_at ? formatPlain(m.erased_at, timezone) : ''}〕`;
 }

@@ -8,7 +8,7 @@
 import { formatIso } from '../shared/time.js';
 import type { ExportChunk } from './export-source.js';
 import { keepIds, type Pseudonymize } from './pseudonyms.js';
-import type { AdminMessageRow, AdminRoomRow } from './room-filter-sql.js';
+import type { MessageRow, RoomRow } from '../storage/rows.js';
 
 export type JsonExportFormat = 'json' | 'ndjson';
 
@@ -42,9 +42,9 @@ export async function* jsonExport(
 }
 
 /** `{"id":…,"is_active":…,"messages":[` — the room without its closing brackets. */
-function roomOpening(room: AdminRoomRow, timezone: string, pseudonym: Pseudonymize): string {
+function roomOpening(room: RoomRow, timezone: string, pseudonym: Pseudonymize): string {
   const head = JSON.stringify({
-    id: Number(room.id),
+    id: room.id,
     user1_id: pseudonym(room.user1_id),
     user2_id: pseudonym(room.user2_id),
     created_at: formatIso(room.created_at, timezone),
@@ -53,10 +53,10 @@ function roomOpening(room: AdminRoomRow, timezone: string, pseudonym: Pseudonymi
   return `${head.slice(0, -1)},"messages":[`;
 }
 
-function messageJson(m: AdminMessageRow, timezone: string, pseudonym: Pseudonymize): string {
+function messageJson(m: MessageRow, timezone: string, pseudonym: Pseudonymize): string {
   return JSON.stringify({
-    id: Number(m.id),
-    room_id: Number(m.room_id),
+    id: m.id,
+    room_id: m.room_id,
     sender_id: pseudonym(m.sender_id),
     content: m.erased_at ? '' : m.content,
     timestamp: formatIso(m.created_at, timezone),

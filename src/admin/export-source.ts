@@ -6,15 +6,16 @@
  */
 import type { Database } from '../storage/database.js';
 import type { RoomFilters } from './filters.js';
-import { MESSAGE_COLUMNS, ROOM_COLUMNS, roomFilterConditions, type AdminMessageRow, type AdminRoomRow } from './room-filter-sql.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
+import { roomFilterConditions } from './room-filter-sql.js';
 
 /**
  * A piece of one room's data. A room's pieces arrive in order: the first has `first`, the last has `last`
  * (one piece can be both). Messages are in id order; a room without messages is one piece with none.
  */
 export interface ExportChunk {
-  room: AdminRoomRow;
-  messages: AdminMessageRow[];
+  room: RoomRow;
+  messages: MessageRow[];
   first: boolean;
   last: boolean;
 }
@@ -42,27 +43,27 @@ export async function* readExport(
     if (rooms.length === 0) return;
     yield* roomsWithMessages(database, rooms, signal, batch.messages);
     if (rooms.length < batch.rooms) return;
-    afterRoomId = Number(rooms.at(-1)!.id);
+    afterRoomId = rooms.at(-1)!.id;
   }
 }
 
-async function roomBatch(database: Database, filters: RoomFilters, afterRoomId: number, limit: number): Promise<AdminRoomRow[]> {
+async function roomBatch(database: Database, filters: RoomFilters, afterRoomId: number, limit: number): Promise<RoomRow[]> {
   const params: unknown[] = [afterRoomId];
   const conditions = ['r.id > $1', ...roomFilterConditions(filters, params)];
-  return database.query<AdminRoomRow>(
-    `SELECT ${ROOM_COLUMNS} FROM chat_rooms r WHERE ${conditions.join(' AND ')} ORDER BY r.id LIMIT $${params.push(limit)}`,
+  return database.query<RoomRow>(
+    `SELECT ${roomColumns('r')} FROM chat_rooms r WHERE ${conditions.join(' AND ')} ORDER BY r.id LIMIT $${params.push(limit)}`,
     params,
   );
 }
 
 /** Walks the messages of `rooms` (ascending ids) in pages keyed by (room_id, id), interleaving rooms without messages. */
-async function* roomsWithMessages(database: Database, rooms: AdminRoomRow[], signal: AbortSignal, pageSize: number): AsyncGenerator<ExportChunk[]> {
+async function* roomsWithMessages(database: Database, rooms: RoomRow[], signal: AbortSignal, pageSize: number): AsyncGenerator<ExportChunk[]> {
   const assembler = new ChunkAssembler(rooms);
   let after = { roomId: 0, id: 0 };
   while (!signal.aborted) {
-    const remainingIds = rooms.map((r) => Number(r.id)).filter((id) => id >= after.roomId);
-    const page = await database.query<AdminMessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
+    const remainingIds = rooms.map((r) => r.id).filter((id) => id >= after.roomId);
+    const page = await database.query<MessageRow>(
+      `SELECT ${messageColumns()} FROM messages
        WHERE room_id = ANY($1::bigint[]) AND (room_id, id) > ($2::bigint, $3::bigint)
        ORDER BY room_id, id LIMIT $4`,
       [remainingIds, after.roomId, after.id, pageSize],
@@ -73,7 +74,7 @@ async function* roomsWithMessages(database: Database, rooms: AdminRoomRow[], sig
     if (chunks.length > 0) yield chunks;
     if (done) return;
     const last = page.at(-1)!;
-    after = { roomId: Number(last.room_id), id: Number(last.id) };
+    after = { roomId: last.room_id, id: last.id };
   }
 }
 
@@ -82,15 +83,15 @@ class ChunkAssembler {
   private next = 0;
   private openRoomId: number | undefined;
 
-  constructor(private readonly rooms: AdminRoomRow[]) {}
+  constructor(private readonly rooms: RoomRow[]) {}
 
-  add(page: AdminMessageRow[]): ExportChunk[] {
+  add(page: MessageRow[]): ExportChunk[] {
     const chunks: ExportChunk[] = [];
     let start = 0;
     while (start < page.length) {
-      const roomId = Number(page[start]!.room_id);
+      const roomId = page[start]!.room_id;
       let end = start + 1;
-      while (end < page.length && Number(page[end]!.room_id) === roomId) end++;
+      while (end < page.length && page[end]!.room_id === roomId) end++;
       chunks.push(...this.closeRoomsBefore(roomId));
       const room = this.rooms[this.next]!;
       chunks.push({ room, messages: page.slice(start, end), first: this.openRoomId !== roomId, last: false });
@@ -107,9 +108,9 @@ class ChunkAssembler {
 
   private closeRoomsBefore(roomId: number): ExportChunk[] {
     const chunks: ExportChunk[] = [];
-    while (this.next < this.rooms.length && Number(this.rooms[this.next]!.id) < roomId) {
+    while (this.next < this.rooms.length && this.rooms[this.next]!.id < roomId) {
       const room = this.rooms[this.next]!;
-      const open = this.openRoomId === Number(room.id);
+      const open = this.openRoomId === room.id;
       chunks.push({ room, messages: [], first: !open, last: true });
       this.openRoomId = undefined;
       this.next++;

@@ -78,7 +78,7 @@ export class HourlyCounts {
   /** Labels of buckets `from`..`to` and the counts of their finished part (before `hourStartMs`). */
   private async readBuckets(hourStartMs: number, from: number, to: number): Promise<Bucket[]> {
     const windowStart = new Date(hourStartMs - CURRENT * HOUR_MS);
-    const rows = await this.database.query<{ hour: string; n: string | number }>(
+    const rows = await this.database.query<{ hour: string; n: number }>(
       `SELECT to_char(($1::timestamptz + b.i * interval '1 hour') AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI') AS hour,
               coalesce(c.n, 0) AS n
        FROM generate_series($4::int, $5::int) AS b(i)
@@ -90,15 +90,15 @@ export class HourlyCounts {
        ORDER BY b.i`,
       [windowStart, new Date(hourStartMs), this.timezone, from, to],
     );
-    return rows.map((r) => ({ hour: r.hour, count: Number(r.n) }));
+    return rows.map((r) => ({ hour: r.hour, count: r.n }));
   }
 
   private async liveCounts(hourStartMs: number, nowMs: number): Promise<{ currentHour: number; oldestPartialHour: number }> {
-    const rows = await this.database.query<{ current_hour: string | number; oldest: string | number }>(
+    const rows = await this.database.query<{ current_hour: number; oldest: number }>(
       `SELECT (SELECT count(*) FROM messages WHERE created_at >= $1) AS current_hour,
               (SELECT count(*) FROM messages WHERE created_at >= $2 AND created_at < $3) AS oldest`,
       [new Date(hourStartMs), new Date(nowMs - 24 * HOUR_MS), new Date(hourStartMs - 23 * HOUR_MS)],
     );
-    return { currentHour: Number(rows[0]?.current_hour ?? 0), oldestPartialHour: Number(rows[0]?.oldest ?? 0) };
+    return { currentHour: rows[0]?.current_hour ?? 0, oldestPartialHour: rows[0]?.oldest ?? 0 };
   }
 }

@@ -22,20 +22,20 @@ export class IncrementalCount {
 
   async refresh(nowMs: number): Promise<number> {
     if (this.fullAt === undefined || nowMs - this.fullAt >= this.recountMs) {
-      const rows = await this.database.query<{ n: string | number; max_id: string | number }>(
+      const rows = await this.database.query<{ n: number; max_id: number }>(
         `SELECT count(*) AS n, coalesce(max(id), 0) AS max_id FROM ${this.table}`,
       );
-      this.count = Number(rows[0]?.n ?? 0);
-      this.maxId = Number(rows[0]?.max_id ?? 0);
+      this.count = rows[0]?.n ?? 0;
+      this.maxId = rows[0]?.max_id ?? 0;
       this.fullAt = nowMs;
       return this.count;
     }
-    const rows = await this.database.query<{ n: string | number; max_id: string | number }>(
+    const rows = await this.database.query<{ n: number; max_id: number }>(
       `SELECT count(*) AS n, coalesce(max(id), $1) AS max_id FROM ${this.table} WHERE id > $1`,
       [this.maxId],
     );
-    this.count += Number(rows[0]?.n ?? 0);
-    this.maxId = Number(rows[0]?.max_id ?? this.maxId);
+    this.count += rows[0]?.n ?? 0;
+    this.maxId = rows[0]?.max_id ?? this.maxId;
     return this.count;
   }
 }

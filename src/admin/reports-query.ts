@@ -115,11 +115,11 @@ export class ReportsQuery {
   }
 
   private async held(roomId: number): Promise<HeldMessage[]> {
-    const rows = await this.database.query<{ id: string | number; sender_id: string; content: string; reasons: string[] | null; created_at: Date | string }>(
+    const rows = await this.database.query<{ id: number; sender_id: string; content: string; reasons: string[] | null; created_at: Date | string }>(
       'SELECT id, sender_id, content, reasons, created_at FROM held_messages WHERE room_id = $1 ORDER BY id LIMIT $2',
       [roomId, HELD_LIMIT],
     );
-    return rows.map((r) => ({ id: Number(r.id), sender_id: r.sender_id, content: r.content, reasons: r.reasons ?? [], timestamp: formatIso(new Date(r.created_at), this.timezone) }));
+    return rows.map((r) => ({ id: r.id, sender_id: r.sender_id, content: r.content, reasons: r.reasons ?? [], timestamp: formatIso(new Date(r.created_at), this.timezone) }));
   }
 
   private async person(userId: string, network: string | null, currentReportId: number): Promise<PersonHistory> {
@@ -133,7 +133,7 @@ export class ReportsQuery {
     const received = others(await this.reports.involving(userId, 'reported', HISTORY_LIMIT + 1));
     const networks = network === null ? [] : [network];
     const sanctions = await this.sanctions.of(userId, networks, HISTORY_LIMIT);
-    const [counts] = await this.database.query<{ filed: string | number; received: string | number; sanctions: string | number; active: string | number }>(
+    const [counts] = await this.database.query<{ filed: number; received: number; sanctions: number; active: number }>(
       `SELECT (SELECT count(*) FROM reports WHERE reporter_id = $1 AND id <> $3) AS filed,
               (SELECT count(*) FROM reports WHERE reported_id = $1 AND id <> $3) AS received,
               count(*) AS sanctions,
@@ -148,17 +148,17 @@ export class ReportsQuery {
       reports_received: received,
       sanctions: sanctions.map((s) => ({ ...sanctionView(s, this.timezone, now), matched_by: s.userId === userId ? 'identity' : 'address' })),
       counts: {
-        reports_filed: Number(counts?.filed ?? 0),
-        reports_received: Number(counts?.received ?? 0),
-        sanctions: Number(counts?.sanctions ?? 0),
-        active_sanctions: Number(counts?.active ?? 0),
+        reports_filed: counts?.filed ?? 0,
+        reports_received: counts?.received ?? 0,
+        sanctions: counts?.sanctions ?? 0,
+        active_sanctions: counts?.active ?? 0,
       },
     };
   }
 
   private async queueCounts(ids: number[]): Promise<Map<number, ReportQueueItem['counts']>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.database.query<{ id: string | number; messages: string | number; about: string | number; by_reporter: string | number }>(
+    const rows = await this.database.query<{ id: number; messages: number; about: number; by_reporter: number }>(
       `SELECT r.id,
               (SELECT count(*) FROM messages m WHERE m.room_id = r.room_id) AS messages,
               (SELECT count(*) FROM reports x WHERE x.reported_id = r.reported_id) AS about,
@@ -166,7 +166,7 @@ export class ReportsQuery {
        FROM reports r WHERE r.id = ANY($1::bigint[])`,
       [ids],
     );
-    return new Map(rows.map((r) => [Number(r.id), { messages: Number(r.messages), reports_about_reported: Number(r.about), reports_by_reporter: Number(r.by_reporter) }]));
+    return new Map(rows.map((r) => [r.id, { messages: r.messages, reports_about_reported: r.about, reports_by_reporter: r.by_reporter }]));
   }
 }
 

@@ -27,31 +27,3 @@ export function roomFilterConditions(filters: RoomFilters, params: unknown[]): s
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-
-export const ROOM_COLUMNS = 'r.id, r.user1_id, r.user2_id, r.created_at, r.ended_at, r.is_active, r.end_reason';
-
-/** A `chat_rooms` row as the admin queries select it. */
-export interface AdminRoomRow {
-  id: string | number;
-  user1_id: string;
-  user2_id: string;
-  created_at: Date;
-  ended_at: Date | null;
-  is_active: boolean;
-  end_reason: string | null;
-}
-
-/** A `messages` row as the admin queries select it. */
-export interface AdminMessageRow {
-  id: string | number;
-  room_id: string | number;
-  sender_id: string;
-  /** Empty once erased. */
-  content: string;
-  created_at: Date;
-  /** When the text was erased, and by whom (`sender` or `admin`); null while it is there. */
-  erased_at?: Date | null;
-  erased_by?: string | null;
-}
-
-export const MESSAGE_COLUMNS = 'id, room_id, sender_id, content, created_at, erased_at, erased_by';

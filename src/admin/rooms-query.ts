@@ -5,7 +5,8 @@
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
 import { encodeCursor, type RoomFilters } from './filters.js';
-import { MESSAGE_COLUMNS, ROOM_COLUMNS, roomFilterConditions, type AdminMessageRow, type AdminRoomRow } from './room-filter-sql.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
+import { roomFilterConditions } from './room-filter-sql.js';
 
 /** One row of the conversations table. Times are ISO 8601 with the configured zone's offset. */
 export interface RoomSummary {
@@ -56,53 +57,53 @@ export class RoomsQuery {
     const conditions = roomFilterConditions(filters, params);
     if (page.beforeId !== undefined) conditions.push(`r.id < $${params.push(page.beforeId)}`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = await this.database.query<AdminRoomRow & { message_count: string | number }>(
-      `SELECT ${ROOM_COLUMNS}, (SELECT count(*) FROM messages c WHERE c.room_id = r.id) AS message_count
+    const rows = await this.database.query<RoomRow & { message_count: number }>(
+      `SELECT ${roomColumns('r')}, (SELECT count(*) FROM messages c WHERE c.room_id = r.id) AS message_count
        FROM chat_rooms r ${where} ORDER BY r.id DESC LIMIT $${params.push(page.limit + 1)}`,
       params,
     );
     const pageRows = rows.slice(0, page.limit);
     const last = pageRows.at(-1);
     return {
-      rooms: pageRows.map((row) => this.summary(row, Number(row.message_count))),
-      next_cursor: rows.length > page.limit && last ? encodeCursor(Number(last.id)) : null,
+      rooms: pageRows.map((row) => this.summary(row, row.message_count)),
+      next_cursor: rows.length > page.limit && last ? encodeCursor(last.id) : null,
     };
   }
 
   /** A conversation with up to `limit` messages after `afterId`, in order, or undefined when the room doesn't exist. */
   async get(roomId: number, page: { afterId: number | undefined; limit: number }): Promise<Conversation | undefined> {
-    const rooms = await this.database.query<AdminRoomRow & { message_count: string | number }>(
-      `SELECT ${ROOM_COLUMNS}, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count FROM chat_rooms r WHERE r.id = $1`,
+    const rooms = await this.database.query<RoomRow & { message_count: number }>(
+      `SELECT ${roomColumns('r')}, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count FROM chat_rooms r WHERE r.id = $1`,
       [roomId],
     );
     const room = rooms[0];
     if (!room) return undefined;
-    const rows = await this.database.query<AdminMessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    const rows = await this.database.query<MessageRow>(
+      `SELECT ${messageColumns()} FROM messages WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [roomId, page.afterId ?? 0, page.limit + 1],
     );
     const messages = rows.slice(0, page.limit);
     const last = messages.at(-1);
     return {
-      room: this.summary(room, Number(room.message_count)),
+      room: this.summary(room, room.message_count),
       messages: messages.map((m) => this.message(m, room.user1_id)),
-      next_cursor: rows.length > page.limit && last ? encodeCursor(Number(last.id)) : null,
+      next_cursor: rows.length > page.limit && last ? encodeCursor(last.id) : null,
     };
   }
 
   /** Some messages of a room by id, in order (those a report points at); ids of other rooms are left out. */
   async pick(room: Pick<RoomSummary, 'id' | 'user1_id'>, ids: readonly number[]): Promise<ConversationMessage[]> {
     if (ids.length === 0) return [];
-    const rows = await this.database.query<AdminMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, [
+    const rows = await this.database.query<MessageRow>(`SELECT ${messageColumns()} FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, [
       room.id,
       ids,
     ]);
     return rows.map((m) => this.message(m, room.user1_id));
   }
 
-  private message(m: AdminMessageRow, user1Id: string): ConversationMessage {
+  private message(m: MessageRow, user1Id: string): ConversationMessage {
     return {
-      id: Number(m.id),
+      id: m.id,
       sender_id: m.sender_id,
       sender: m.sender_id === user1Id ? 'user1' : 'user2',
       content: m.erased_at ? '' : m.content,
@@ -111,9 +112,9 @@ export class RoomsQuery {
     };
   }
 
-  private summary(row: AdminRoomRow, messageCount: number): RoomSummary {
+  private summary(row: RoomRow, messageCount: number): RoomSummary {
     return {
-      id: Number(row.id),
+      id: row.id,
       user1_id: row.user1_id,
       user2_id: row.user2_id,
       created_at: formatIso(row.created_at, this.timezone),

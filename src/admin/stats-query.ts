@@ -99,7 +99,7 @@ export class StatsQuery {
     // One after another: PGlite runs one statement at a time anyway, and PostgreSQL pools stay free for chat.
     const totalRooms = await this.rooms.refresh(now.getTime());
     const totalMessages = await this.messages.refresh(now.getTime());
-    const active = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM chat_rooms WHERE is_active');
+    const active = await this.database.query<{ n: number }>('SELECT count(*) AS n FROM chat_rooms WHERE is_active');
     const hourly = await this.hourly.read(now);
     const reports = await this.reportCounts(now);
     const activeBans = await this.sanctions.activeBanCount(now);
@@ -107,7 +107,7 @@ export class StatsQuery {
     return {
       total_rooms: totalRooms,
       total_messages: totalMessages,
-      active_rooms: Number(active[0]?.n ?? 0),
+      active_rooms: active[0]?.n ?? 0,
       online_now: online,
       waiting_now: waiting,
       messages_24h: hourly.last24h,
@@ -144,17 +144,17 @@ export class StatsQuery {
       zonedDate(new Date(today.getTime() - (REPORT_DAYS_SHOWN - 1 - i) * DAY_MS + DAY_MS / 2), this.timezone),
     );
     const since = parseZonedTime(days[0]!, this.timezone) ?? today;
-    const [open] = await this.database.query<{ open: string | number; priority: string | number }>(
+    const [open] = await this.database.query<{ open: number; priority: number }>(
       "SELECT count(*) AS open, count(*) FILTER (WHERE priority > 0) AS priority FROM reports WHERE status = 'open'",
     );
-    const rows = await this.database.query<{ day: string; n: string | number }>(
+    const rows = await this.database.query<{ day: string; n: number }>(
       `SELECT to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, count(*) AS n FROM reports WHERE created_at >= $1 GROUP BY 1`,
       [since, this.timezone],
     );
-    const perDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
+    const perDay = new Map(rows.map((r) => [r.day, r.n]));
     return {
-      open: Number(open?.open ?? 0),
-      openPriority: Number(open?.priority ?? 0),
+      open: open?.open ?? 0,
+      openPriority: open?.priority ?? 0,
       perDay: days.map((day) => ({ day, count: perDay.get(day) ?? 0 })),
     };
   }

@@ -4,6 +4,7 @@
  */
 import type { ReportReason } from '../shared/protocol.js';
 import type { Database } from '../storage/database.js';
+import { roomColumns, type RoomRow } from '../storage/rows.js';
 
 export const REPORT_STATUSES = ['open', 'actioned', 'dismissed'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -57,13 +58,13 @@ export interface ReportCursor {
 }
 
 interface ReportRow {
-  id: string | number;
-  room_id: string | number;
+  id: number;
+  room_id: number;
   reporter_id: string;
   reported_id: string;
   reason: ReportReason;
   note: string | null;
-  message_ids: (string | number)[] | null;
+  message_ids: number[] | null;
   status: ReportStatus;
   priority: number;
   created_at: Date;
@@ -79,8 +80,8 @@ const REPORT_COLUMNS =
 
 function toReport(row: ReportRow): ReportRecord {
   return {
-    id: Number(row.id),
-    roomId: Number(row.room_id),
+    id: row.id,
+    roomId: row.room_id,
     reporterId: row.reporter_id,
     reportedId: row.reported_id,
     reason: row.reason,
@@ -117,8 +118,8 @@ export class ReportRepository {
   /** How many of `ids` are messages of the room. */
   async countRoomMessages(roomId: number, ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[])', [roomId, ids]);
-    return Number(rows[0]?.n ?? 0);
+    const rows = await this.database.query<{ n: number }>('SELECT count(*) AS n FROM messages WHERE room_id = $1 AND id = ANY($2::bigint[])', [roomId, ids]);
+    return rows[0]?.n ?? 0;
   }
 
   /** Files a report, or updates the reporter's open report on the same room. */
@@ -189,33 +190,23 @@ export class ReportRepository {
 
   /** Queue figures for the dashboard. */
   async counts(since: Date): Promise<{ open: number; openPriority: number; perDay: { day: string; count: number }[] }> {
-    const [open] = await this.database.query<{ open: string | number; priority: string | number }>(
+    const [open] = await this.database.query<{ open: number; priority: number }>(
       "SELECT count(*) AS open, count(*) FILTER (WHERE priority > 0) AS priority FROM reports WHERE status = 'open'",
     );
-    const perDay = await this.database.query<{ day: string; count: string | number }>(
+    const perDay = await this.database.query<{ day: string; count: number }>(
       `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*) AS count
        FROM reports WHERE created_at >= $1 GROUP BY 1 ORDER BY 1`,
       [since],
     );
-    return { open: Number(open?.open ?? 0), openPriority: Number(open?.priority ?? 0), perDay: perDay.map((r) => ({ day: r.day, count: Number(r.count) })) };
+    return { open: open?.open ?? 0, openPriority: open?.priority ?? 0, perDay: perDay.map((r) => ({ day: r.day, count: r.count })) };
   }
 }
 
-interface RoomRow {
-  id: string | number;
-  user1_id: string;
-  user2_id: string;
-  is_active: boolean;
-  ended_at: Date | null;
-  user1_network: string | null;
-  user2_network: string | null;
-}
-
-const ROOM_COLUMNS = 'id, user1_id, user2_id, is_active, ended_at, user1_network, user2_network';
+const ROOM_COLUMNS = roomColumns();
 
 function toRoom(row: RoomRow): RoomParticipants {
   return {
-    id: Number(row.id),
+    id: row.id,
     user1Id: row.user1_id,
     user2Id: row.user2_id,
     isActive: row.is_active,

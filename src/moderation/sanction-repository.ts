@@ -30,7 +30,7 @@ export function isActive(sanction: Sanction, now: Date): boolean {
 }
 
 interface SanctionRow {
-  id: string | number;
+  id: number;
   user_id: string | null;
   network_hash: string | null;
   kind: SanctionKind;
@@ -38,7 +38,7 @@ interface SanctionRow {
   starts_at: Date;
   ends_at: Date | null;
   created_by: string;
-  report_id: string | number | null;
+  report_id: number | null;
   lifted_at: Date | null;
   lifted_by: string | null;
 }
@@ -47,7 +47,7 @@ const SANCTION_COLUMNS = 'id, user_id, network_hash, kind, reason, starts_at, en
 
 function toSanction(row: SanctionRow): Sanction {
   return {
-    id: Number(row.id),
+    id: row.id,
     userId: row.user_id,
     networkHash: row.network_hash,
     kind: row.kind,
@@ -55,7 +55,7 @@ function toSanction(row: SanctionRow): Sanction {
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     createdBy: row.created_by,
-    reportId: row.report_id === null ? null : Number(row.report_id),
+    reportId: row.report_id,
     liftedAt: row.lifted_at,
     liftedBy: row.lifted_by,
   };
@@ -141,16 +141,16 @@ export class SanctionRepository {
   }
 
   async countStrikes(userId: string, since: Date): Promise<number> {
-    const rows = await this.database.query<{ n: string | number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [userId, since]);
-    return Number(rows[0]?.n ?? 0);
+    const rows = await this.database.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [userId, since]);
+    return rows[0]?.n ?? 0;
   }
 
   /** Bans in force right now (for the dashboard). */
   async activeBanCount(now: Date): Promise<number> {
-    const rows = await this.database.query<{ n: string | number }>(
+    const rows = await this.database.query<{ n: number }>(
       "SELECT count(*) AS n FROM sanctions WHERE kind = 'banned' AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $1)",
       [now],
     );
-    return Number(rows[0]?.n ?? 0);
+    return rows[0]?.n ?? 0;
   }
 }

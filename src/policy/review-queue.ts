@@ -30,10 +30,10 @@ export class ReviewQueue {
 
   /** Keeps a refused message for review. Returns its id. */
   async hold(entry: { roomId: number; senderId: string; content: string; reasons: string[]; at: Date }): Promise<number> {
-    const rows = await this.database.query<{ id: string | number }>(
+    const rows = await this.database.query<{ id: number }>(
       'INSERT INTO held_messages (room_id, sender_id, content, reasons, created_at) VALUES ($1, $2, $3, $4::varchar[], $5) RETURNING id',
       [entry.roomId, entry.senderId, entry.content, entry.reasons, entry.at],
     );
-    return Number(rows[0]!.id);
+    return rows[0]!.id;
   }
 }

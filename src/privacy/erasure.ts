@@ -27,8 +27,8 @@ export interface UserErasure {
 interface EraseRow {
   found: boolean;
   active: boolean | null;
-  open_reports: string | number;
-  erased: string | number;
+  open_reports: number;
+  erased: number;
 }
 
 /*
@@ -70,11 +70,11 @@ export class ConversationErasure {
 
   /** Erases every ended conversation the identity took part in (rooms with an open report only if forced). */
   async eraseUserRooms(userId: string, at: Date, force: boolean): Promise<UserErasure | undefined> {
-    const rooms = await this.database.query<{ id: string | number }>('SELECT id FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id', [userId]);
+    const rooms = await this.database.query<{ id: number }>('SELECT id FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id', [userId]);
     if (rooms.length === 0) return undefined;
     const result: UserErasure = { rooms: [], messages: 0, skipped: [] };
     for (const row of rooms) {
-      const roomId = Number(row.id);
+      const roomId = row.id;
       const outcome = await this.eraseRoom(roomId, at, force);
       if (outcome.status === 'erased') {
         result.rooms.push(roomId);
@@ -90,8 +90,8 @@ export class ConversationErasure {
     const [row] = await this.database.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force]);
     if (!row?.found) return { status: 'not_found' };
     if (row.active) return { status: 'active' };
-    const openReports = Number(row.open_reports);
+    const openReports = row.open_reports;
     if (openReports > 0 && !force) return { status: 'report_open', openReports };
-    return { status: 'erased', messages: Number(row.erased), openReports };
+    return { status: 'erased', messages: row.erased, openReports };
   }
 }

@@ -85,11 +85,11 @@ export class ReceiptBook implements ReceiptIssuer {
 
   /** The holder of a code, or undefined when no receipt has that code. */
   async find(canonicalCode: string): Promise<ReceiptHolder | undefined> {
-    const rows = await this.database.query<{ room_id: string | number; user_id: string }>('SELECT room_id, user_id FROM receipts WHERE code_hash = $1', [
+    const rows = await this.database.query<{ room_id: number; user_id: string }>('SELECT room_id, user_id FROM receipts WHERE code_hash = $1', [
       this.codes.hashOf(canonicalCode),
     ]);
     const row = rows[0];
-    return row ? { roomId: Number(row.room_id), userId: row.user_id } : undefined;
+    return row ? { roomId: row.room_id, userId: row.user_id } : undefined;
   }
 
   /**
@@ -99,7 +99,7 @@ export class ReceiptBook implements ReceiptIssuer {
    */
   async recentChats(userId: string): Promise<RecentChat[]> {
     const since = new Date(this.clock.now().getTime() - RECENT_CHATS_DAYS * 86_400_000);
-    const rooms = await this.database.query<{ id: string | number; created_at: Date; ended_at: Date; end_reason: string | null; message_count: string | number }>(
+    const rooms = await this.database.query<{ id: number; created_at: Date; ended_at: Date; end_reason: string | null; message_count: number }>(
       `SELECT r.id, r.created_at, r.ended_at, r.end_reason, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count
        FROM chat_rooms r
        WHERE (r.user1_id = $1 OR r.user2_id = $1) AND NOT r.is_active AND r.ended_at >= $2
@@ -107,12 +107,12 @@ export class ReceiptBook implements ReceiptIssuer {
       [userId, since, RECENT_CHATS_MAX],
     );
     const chats = rooms.map((r) => ({
-      roomId: Number(r.id),
-      code: this.codes.codeFor(Number(r.id), userId),
+      roomId: r.id,
+      code: this.codes.codeFor(r.id, userId),
       createdAt: r.created_at,
       endedAt: r.ended_at,
       endReason: r.end_reason,
-      messageCount: Number(r.message_count),
+      messageCount: r.message_count,
     }));
     if (chats.length > 0) {
       const createdAt = this.clock.now();

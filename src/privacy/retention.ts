@@ -165,7 +165,7 @@ export class RetentionJob {
   private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number }): Promise<void> {
     const { database } = this.deps;
     while (!this.stopping) {
-      const due = await database.query<{ id: string | number }>(
+      const due = await database.query<{ id: number }>(
         `SELECT id FROM chat_rooms r
          WHERE NOT r.is_active AND r.ended_at < $1
            AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.room_id = r.id AND p.status = 'open')
@@ -173,7 +173,7 @@ export class RetentionJob {
         [cutoff, ROOMS_PER_ROUND],
       );
       if (due.length === 0) return;
-      const ids = due.map((r) => Number(r.id));
+      const ids = due.map((r) => r.id);
       for (;;) {
         const deleted = await database.query(
           'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room_id = ANY($1::bigint[]) LIMIT $2) RETURNING id',

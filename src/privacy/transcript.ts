@@ -6,6 +6,7 @@
 import type { Lang } from '../shared/codes.js';
 import { formatIso } from '../shared/time.js';
 import type { Database } from '../storage/database.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
 import type { ErasedBy } from './erasure.js';
 
 /** A message of the conversation as its holder sees it. */
@@ -33,37 +34,22 @@ export interface Transcript {
   messages: TranscriptMessage[];
 }
 
-interface RoomRow {
-  id: string | number;
-  created_at: Date;
-  ended_at: Date | null;
-}
-
-interface MessageRow {
-  id: string | number;
-  sender_id: string;
-  content: string;
-  created_at: Date;
-  erased_at: Date | null;
-  erased_by: string | null;
-}
-
 /** Reads the conversation of `roomId` as `userId` sees it; undefined when the room is gone. */
 export async function readTranscript(database: Database, holder: { roomId: number; userId: string; code: string }, timezone: string): Promise<Transcript | undefined> {
-  const [room] = await database.query<RoomRow>('SELECT id, created_at, ended_at FROM chat_rooms WHERE id = $1', [holder.roomId]);
+  const [room] = await database.query<RoomRow>(`SELECT ${roomColumns()} FROM chat_rooms WHERE id = $1`, [holder.roomId]);
   if (!room) return undefined;
   const rows = await database.query<MessageRow>(
-    'SELECT id, sender_id, content, created_at, erased_at, erased_by FROM messages WHERE room_id = $1 ORDER BY id',
+    `SELECT ${messageColumns()} FROM messages WHERE room_id = $1 ORDER BY id`,
     [holder.roomId],
   );
   return {
-    room_id: Number(room.id),
+    room_id: room.id,
     code: holder.code,
     timezone,
     started_at: formatIso(room.created_at, timezone),
     ended_at: room.ended_at ? formatIso(room.ended_at, timezone) : null,
     messages: rows.map((m): TranscriptMessage => {
-      const base = { id: Number(m.id), from: m.sender_id === holder.userId ? ('me' as const) : ('partner' as const), time: formatIso(m.created_at, timezone) };
+      const base = { id: m.id, from: m.sender_id === holder.userId ? ('me' as const) : ('partner' as const), time: formatIso(m.created_at, timezone) };
       return m.erased_at ? { ...base, erased_at: formatIso(m.erased_at, timezone), erased_by: m.erased_by === 'admin' ? 'admin' : 'sender' } : { ...base, text: m.content };
     }),
   };

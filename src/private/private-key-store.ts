@@ -5,6 +5,7 @@
  */
 import type { Database } from '../storage/database.js';
 import { toMessage, type StoredMessage } from '../storage/chat-repository.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
 
 /** How a key came to be: made to share (`create_private`), or given to both after a chat (`keep_in_touch`). */
 export type KeyOrigin = 'created' | 'contact';
@@ -22,19 +23,10 @@ export interface RoomFacts {
   endedAt: Date | null;
 }
 
-interface RoomFactsRow {
-  id: string | number;
-  user1_id: string;
-  user2_id: string;
-  match_type: string;
-  is_active: boolean;
-  ended_at: Date | null;
-}
+const ROOM_FACTS = roomColumns();
 
-const ROOM_FACTS = 'id, user1_id, user2_id, match_type, is_active, ended_at';
-
-function toFacts(row: RoomFactsRow): RoomFacts {
-  return { id: Number(row.id), user1Id: row.user1_id, user2Id: row.user2_id, matchType: row.match_type, isActive: row.is_active, endedAt: row.ended_at };
+function toFacts(row: RoomRow): RoomFacts {
+  return { id: row.id, user1Id: row.user1_id, user2Id: row.user2_id, matchType: row.match_type, isActive: row.is_active, endedAt: row.ended_at };
 }
 
 export class PrivateKeyStore {
@@ -78,13 +70,13 @@ export class PrivateKeyStore {
   }
 
   async room(roomId: number): Promise<RoomFacts | undefined> {
-    const [row] = await this.database.query<RoomFactsRow>(`SELECT ${ROOM_FACTS} FROM chat_rooms WHERE id = $1`, [roomId]);
+    const [row] = await this.database.query<RoomRow>(`SELECT ${ROOM_FACTS} FROM chat_rooms WHERE id = $1`, [roomId]);
     return row && toFacts(row);
   }
 
   /** The identity's most recent conversation. */
   async lastRoomOf(userId: string): Promise<RoomFacts | undefined> {
-    const [row] = await this.database.query<RoomFactsRow>(
+    const [row] = await this.database.query<RoomRow>(
       `SELECT ${ROOM_FACTS} FROM (
          (SELECT ${ROOM_FACTS} FROM chat_rooms WHERE user1_id = $1 ORDER BY id DESC LIMIT 1)
          UNION ALL
@@ -100,13 +92,13 @@ export class PrivateKeyStore {
    * just before the oldest of them (0: from the beginning). `exceptRoomId` is the conversation going on.
    */
   async historyStart(keyHash: string, exceptRoomId: number, max: number): Promise<number> {
-    const [row] = await this.database.query<{ id: string | number }>(
+    const [row] = await this.database.query<{ id: number }>(
       `SELECT m.id FROM messages m JOIN private_key_rooms k ON k.room_id = m.room_id
        WHERE k.key_hash = $1 AND m.room_id <> $2 AND m.erased_at IS NULL
        ORDER BY m.id DESC OFFSET $3 LIMIT 1`,
       [keyHash, exceptRoomId, max],
     );
-    return row ? Number(row.id) : 0;
+    return row?.id ?? 0;
   }
 
   /**
@@ -114,8 +106,8 @@ export class PrivateKeyStore {
    * is gone). `exceptRoomId` is the conversation going on, whose messages come live.
    */
   async historyPage(keyHash: string, exceptRoomId: number, afterId: number, limit: number): Promise<StoredMessage[]> {
-    const rows = await this.database.query<{ id: string | number; room_id: string | number; sender_id: string; content: string; created_at: Date; cid: string | null }>(
-      `SELECT m.id, m.room_id, m.sender_id, m.content, m.created_at, m.cid
+    const rows = await this.database.query<MessageRow>(
+      `SELECT ${messageColumns('m')}
        FROM messages m JOIN private_key_rooms k ON k.room_id = m.room_id
        WHERE k.key_hash = $1 AND m.room_id <> $2 AND m.id > $3 AND m.erased_at IS NULL
        ORDER BY m.id LIMIT $4`,

@@ -4,6 +4,7 @@
  */
 import type { EndReason } from '../shared/protocol.js';
 import type { Database } from './database.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from './rows.js';
 
 export interface RoomRecord {
   id: number;
@@ -72,32 +73,12 @@ export interface ChatRepository {
   lastMessageId(roomId: number): Promise<number>;
 }
 
-interface RoomRow {
-  id: string | number;
-  user1_id: string;
-  user2_id: string;
-  match_type: string;
-  created_at: Date;
-  ended_at: Date | null;
-  is_active: boolean;
-  end_reason: string | null;
-}
-
-interface MessageRow {
-  id: string | number;
-  room_id: string | number;
-  sender_id: string;
-  content: string;
-  created_at: Date;
-  cid: string | null;
-}
-
-const ROOM_COLUMNS = 'id, user1_id, user2_id, match_type, created_at, ended_at, is_active, end_reason';
-const MESSAGE_COLUMNS = 'id, room_id, sender_id, content, created_at, cid';
+const ROOM_COLUMNS = roomColumns();
+const MESSAGE_COLUMNS = messageColumns();
 
 export function toRoom(row: RoomRow): RoomRecord {
   return {
-    id: Number(row.id),
+    id: row.id,
     user1Id: row.user1_id,
     user2Id: row.user2_id,
     matchType: row.match_type,
@@ -110,8 +91,8 @@ export function toRoom(row: RoomRow): RoomRecord {
 
 export function toMessage(row: MessageRow): StoredMessage {
   return {
-    id: Number(row.id),
-    roomId: Number(row.room_id),
+    id: row.id,
+    roomId: row.room_id,
     senderId: row.sender_id,
     content: row.content,
     createdAt: row.created_at,
@@ -168,7 +149,7 @@ export class SqlChatRepository implements ChatRepository {
 
   async createRooms(batch: readonly NewRoom[]): Promise<RoomRecord[]> {
     if (batch.length === 0) return [];
-    const rows = await this.database.query<RoomRow & { ord: string | number }>(CREATE_ROOMS_SQL, [
+    const rows = await this.database.query<RoomRow & { ord: number }>(CREATE_ROOMS_SQL, [
       batch.map((r) => r.user1Id),
       batch.map((r) => r.user2Id),
       batch.map((r) => r.matchType),
@@ -176,7 +157,7 @@ export class SqlChatRepository implements ChatRepository {
       batch.map((r) => r.user1Network ?? null),
       batch.map((r) => r.user2Network ?? null),
     ]);
-    return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map(toRoom);
+    return rows.sort((a, b) => a.ord - b.ord).map(toRoom);
   }
 
   async endRoom(roomId: number, reason: EndReason, endedAt: Date): Promise<boolean> {
@@ -197,7 +178,7 @@ export class SqlChatRepository implements ChatRepository {
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return [];
-    const rows = await this.database.query<{ ord: string | number; inserted_id: string | number | null }>(APPEND_SQL, [
+    const rows = await this.database.query<{ ord: number; inserted_id: number | null }>(APPEND_SQL, [
       batch.map((m) => m.roomId),
       batch.map((m) => m.senderId),
       batch.map((m) => m.content),
@@ -208,7 +189,7 @@ export class SqlChatRepository implements ChatRepository {
     const outcomes: AppendOutcome[] = [];
     const missing: number[] = [];
     for (const row of rows) {
-      const index = Number(row.ord) - 1;
+      const index = row.ord - 1;
       const input = batch[index]!;
       if (row.inserted_id === null) {
         missing.push(index);
@@ -216,7 +197,7 @@ export class SqlChatRepository implements ChatRepository {
       } else {
         outcomes[index] = {
           status: 'stored',
-          message: { id: Number(row.inserted_id), roomId: input.roomId, senderId: input.senderId, content: input.content, createdAt: input.createdAt, cid: input.cid ?? null },
+          message: { id: row.inserted_id, roomId: input.roomId, senderId: input.senderId, content: input.content, createdAt: input.createdAt, cid: input.cid ?? null },
         };
       }
     }
@@ -229,7 +210,7 @@ export class SqlChatRepository implements ChatRepository {
     const withCid = missing.filter((i) => batch[i]!.cid !== undefined);
     if (withCid.length === 0) return;
     const existing = await this.database.query<MessageRow>(
-      `SELECT m.id, m.room_id, m.sender_id, m.content, m.created_at, m.cid FROM messages m
+      `SELECT ${messageColumns('m')} FROM messages m
        JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS k(room_id, sender_id, cid)
          ON m.room_id = k.room_id AND m.sender_id = k.sender_id AND m.cid = k.cid`,
       [withCid.map((i) => batch[i]!.roomId), withCid.map((i) => batch[i]!.senderId), withCid.map((i) => batch[i]!.cid!)],
@@ -256,7 +237,7 @@ export class SqlChatRepository implements ChatRepository {
   }
 
   async lastMessageId(roomId: number): Promise<number> {
-    const rows = await this.database.query<{ id: string | number | null }>('SELECT max(id) AS id FROM messages WHERE room_id = $1', [roomId]);
-    return Number(rows[0]?.id ?? 0);
+    const rows = await this.database.query<{ id: number | null }>('SELECT max(id) AS id FROM messages WHERE room_id = $1', [roomId]);
+    return rows[0]?.id ?? 0;
   }
 }

@@ -5,17 +5,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { Schema } from './schema.js';
-
-/** Typed query builder over either driver. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
   readonly engine: 'pglite' | 'postgres';
-  /** Drizzle query builder for typed queries. */
-  readonly db: Db;
-  /** Raw parameterised query (`$1`, `$2`, …) for hot paths; returns the rows. */
+  /**
+   * Parameterised query (`$1`, `$2`, …); returns the rows, with `bigint` columns (ids, counts) as numbers on
+   * both drivers (`int8.ts`). Drizzle's schema serves the migrations; queries are SQL, one dialect.
+   */
   query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Applies pending migrations. Safe when several processes start at once. */
   migrate(): Promise<void>;

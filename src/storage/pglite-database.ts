@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder, type Database, type Db } from './database.js';
+import { migrationsFolder, type Database } from './database.js';
+import { INT8_OID, parseInt8 } from './int8.js';
 import { DurableNodeFS } from './pglite-durable-fs.js';
 import { initPgliteCluster } from './pglite-init.js';
 import { schema } from './schema.js';
@@ -32,6 +33,9 @@ function startParams(durable: boolean): string[] {
   return [...PGlite.defaultStartParams.filter((flag) => flag !== '-F'), ...settings.flatMap((setting) => ['-c', setting])];
 }
 
+/** int8 (ids, counts) as `pg` gets it here too: a number, refused beyond 2^53 (`int8.ts`). Arrays use it per element. */
+const INT8_AS_NUMBER = { [INT8_OID]: parseInt8 };
+
 /**
  * Embedded PostgreSQL (PGlite, WebAssembly) persisted in a directory. One process only; one connection,
  * so statements run one after another. A commit is flushed to the disk (fsync) before the statement
@@ -43,25 +47,23 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   let client: PGlite;
   if (inMemory) {
-    client = await PGlite.create(dataDir, { startParams: startParams(false) });
+    client = await PGlite.create(dataDir, { startParams: startParams(false), parsers: INT8_AS_NUMBER });
   } else {
     mkdirSync(dataDir, { recursive: true });
     await initPgliteCluster(dataDir);
-    client = await PGlite.create({ dataDir, fs: new DurableNodeFS(dataDir), startParams: startParams(true) });
+    client = await PGlite.create({ dataDir, fs: new DurableNodeFS(dataDir), startParams: startParams(true), parsers: INT8_AS_NUMBER });
   }
-  const db = drizzle({ client, schema }) as unknown as Db;
   let closing: Promise<void> | undefined;
   const held = new Set<number>();
 
   return {
     engine: 'pglite',
-    db,
     async query<T>(text: string, params: readonly unknown[] = []) {
       const result = await client.query<T>(text, params as unknown[]);
       return result.rows;
     },
     async migrate() {
-      await migrate(db as never, { migrationsFolder: migrationsFolder() });
+      await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
     },
     async ping() {
       await client.query('SELECT 1');

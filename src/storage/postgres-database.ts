@@ -2,7 +2,8 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { migrationsFolder, type Database, type Db } from './database.js';
+import { migrationsFolder, type Database } from './database.js';
+import { INT8_ARRAY_OID, INT8_OID, parseInt8, parseInt8Array } from './int8.js';
 import { schema } from './schema.js';
 
 const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
@@ -22,6 +23,15 @@ export interface PostgresOptions {
   logger: Logger;
 }
 
+/** pg's own parsers, except int8 (ids, counts): numbers, as PGlite gives them. */
+const int8AsNumber: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return parseInt8;
+    if (oid === INT8_ARRAY_OID) return parseInt8Array;
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 /** PostgreSQL through a bounded `pg` pool. */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
@@ -35,15 +45,14 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     // TCP keepalive: a server that vanished without closing is noticed by the kernel, not after hours.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    types: int8AsNumber,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'postgres idle client error'));
-  const db = drizzle({ client: pool, schema }) as unknown as Db;
   let closing: Promise<void> | undefined;
 
   return {
     engine: 'postgres',
-    db,
     async query<T>(text: string, params: readonly unknown[] = []) {
       const result = await pool.query(text, params as unknown[]);
       return result.rows as T[];

@@ -193,8 +193,8 @@ describe('CSV cells hiding a formula', () => {
   });
 
   it('get the apostrophe behind a byte order mark too', async () => {
-    const room = { id: 1, user1_id: 'user1aaaaaaa', user2_id: 'user2bbbbbbb', created_at: new Date(), ended_at: null, is_active: true, end_reason: null };
-    const messages = [BEHIND_BOM, '\uFEFFplain'].map((content, i) => ({ id: i + 1, room_id: 1, sender_id: 'user1aaaaaaa', content, created_at: new Date() }));
+    const room = { id: 1, user1_id: 'user1aaaaaaa', user2_id: 'user2bbbbbbb', match_type: 'random', created_at: new Date(), ended_at: null, is_active: true, end_reason: null, user1_network: null, user2_network: null };
+    const messages = [BEHIND_BOM, '\uFEFFplain'].map((content, i) => ({ id: i + 1, room_id: 1, sender_id: 'user1aaaaaaa', content, created_at: new Date(), cid: null, erased_at: null, erased_by: null }));
     async function* pages() {
       yield [{ room, messages, first: true, last: true }];
     }

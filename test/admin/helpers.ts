@@ -44,7 +44,6 @@ function countingDatabase(database: Database): { database: Database; log: QueryL
   const log: QueryLog = { texts, count: (pattern) => texts.filter((t) => pattern.test(t)).length };
   const wrapped: Database = {
     engine: database.engine,
-    db: database.db,
     query: (text, params) => {
       texts.push(text);
       return database.query(text, params);

@@ -1,0 +1,52 @@
+/**
+ * The SQL seam's contract, on both drivers: bigint columns (ids, counts) arrive as numbers, so the row types
+ * in `storage/rows.ts` say `number` and no reader converts; a bigint beyond 2^53 is refused, never rounded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/storage/database.js';
+import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../../src/storage/rows.js';
+import { openTestDatabase, type Engine } from '../helpers/database.js';
+import { hasPostgres } from '../helpers/services.js';
+
+const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
+
+describe.each(engines)('Database contract on %s', (engine) => {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>>;
+  let database: Database;
+  beforeAll(async () => {
+    opened = await openTestDatabase(engine);
+    database = opened.database;
+  });
+  afterAll(async () => {
+    await opened?.drop();
+  });
+
+  it('gives bigint values, counts and bigint arrays as numbers', async () => {
+    const [row] = await database.query<{ n: unknown; c: unknown; a: unknown; big: unknown }>(
+      'SELECT 42::bigint AS n, (SELECT count(*) FROM generate_series(1, 3)) AS c, ARRAY[1, 2, NULL]::bigint[] AS a, 9007199254740991::bigint AS big',
+    );
+    expect(row).toEqual({ n: 42, c: 3, a: [1, 2, null], big: Number.MAX_SAFE_INTEGER });
+  });
+
+  it('refuses a bigint beyond 2^53 instead of rounding it, and keeps working', async () => {
+    await expect(database.query('SELECT 9007199254740993::bigint AS n')).rejects.toThrow(/safe integers/);
+    expect(await database.query('SELECT 1::bigint AS n')).toEqual([{ n: 1 }]);
+  });
+
+  it('selects rooms and messages through the shared column lists with number ids', async () => {
+    const [room] = await database.query<RoomRow>(
+      `INSERT INTO chat_rooms (user1_id, user2_id, match_type, created_at) VALUES ('u1', 'u2', 'random', now()) RETURNING ${roomColumns()}`,
+    );
+    expect(typeof room!.id).toBe('number');
+    await database.query(`INSERT INTO messages (room_id, sender_id, content, created_at, cid) VALUES ($1, 'u1', 'hi', now(), 'c1')`, [room!.id]);
+    const [joined] = await database.query<RoomRow & MessageRow>(
+      `SELECT ${roomColumns('r')}, ${messageColumns('m').replace(/m\.(\w+)/g, 'm.$1 AS m_$1')} FROM chat_rooms r JOIN messages m ON m.room_id = r.id WHERE r.id = $1`,
+      [room!.id],
+    );
+    expect(joined).toMatchObject({ id: room!.id, user1_network: null, m_room_id: room!.id, m_content: 'hi', m_cid: 'c1', m_erased_at: null });
+    expect(typeof (joined as unknown as { m_id: unknown }).m_id).toBe('number');
+    const [message] = await database.query<MessageRow>(`SELECT ${messageColumns()} FROM messages WHERE room_id = $1`, [room!.id]);
+    expect(message).toMatchObject({ room_id: room!.id, sender_id: 'u1', content: 'hi', cid: 'c1', erased_at: null, erased_by: null });
+    expect(typeof message!.id).toBe('number');
+  });
+});
