@@ -240,7 +240,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const repository = seams.repository;
 
-  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, logger, events: metrics });
+  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, lanes: config.writeLanes, logger, events: metrics });
   const screen = new MessageScreen({
     policy,
     moderation,

@@ -194,12 +194,19 @@ export class ChatService {
   /**
    * Stores and delivers a message. `admission` (the flood check) is awaited alongside the sender's
    * activity read, so both cost one round trip in cluster mode; its refusal wins over NOT_IN_CHAT.
+   * `echo: false`: the sending connection gets the message in its ack only, not also as `new_message`.
    */
-  async sendMessage(caller: Caller, payload: SendMessagePayload, admission: Promise<void> = Promise.resolve()): Promise<SendMessageResult> {
+  async sendMessage(
+    caller: Caller,
+    payload: SendMessagePayload,
+    admission: Promise<void> = Promise.resolve(),
+    options: { echo: boolean } = { echo: true },
+  ): Promise<SendMessageResult> {
     const arrived = performance.now();
-    const [activity, admitted] = await Promise.allSettled([ownActivity(this.deps.registry, caller), admission]);
-    if (admitted.status === 'rejected') throw admitted.reason;
+    const [activity, allowed] = await Promise.allSettled([ownActivity(this.deps.registry, caller), admission]);
+    if (allowed.status === 'rejected') throw allowed.reason;
     if (activity.status === 'rejected') throw activity.reason;
+    const admitted = performance.now();
     const current = activity.value;
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
@@ -217,8 +224,8 @@ export class ChatService {
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack.
     if (outcome.status === 'stored') {
-      this.gate.deliver(message);
-      this.events.message(committed - arrived, performance.now() - arrived);
+      this.gate.deliver(message, options.echo ? undefined : caller.socketId);
+      this.events.message({ admittedMs: admitted - arrived, committedMs: committed - arrived, deliveredMs: performance.now() - arrived });
       this.deps.screen.stored(caller.userId, current.roomId, message.id, screened);
       for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
     }

@@ -26,16 +26,20 @@ export class DeliveryGate {
 
   constructor(private readonly notifier: ChatNotifier) {}
 
-  /** Sends a stored message to everyone in its conversation; a connection catching up gets it afterwards. */
-  deliver(message: ChatMessage): void {
+  /**
+   * Sends a stored message to everyone in its conversation but `exceptSocketId` (a sender that takes its
+   * copy from the ack); a connection catching up gets it afterwards.
+   */
+  deliver(message: ChatMessage, exceptSocketId?: string): void {
     const holds = this.holds.get(message.room_id);
     if (!holds) {
-      this.notifier.toConversation(message.room_id, 'new_message', message);
+      if (exceptSocketId === undefined) this.notifier.toConversation(message.room_id, 'new_message', message);
+      else this.notifier.toConversationExcept(message.room_id, [exceptSocketId], 'new_message', message);
       return;
     }
     this.notifier.toConversationExcept(
       message.room_id,
-      holds.map((h) => h.socketId),
+      exceptSocketId === undefined ? holds.map((h) => h.socketId) : [exceptSocketId, ...holds.map((h) => h.socketId)],
       'new_message',
       message,
     );

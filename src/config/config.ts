@@ -27,6 +27,7 @@ const envSchema = z.object({
   DB_QUERY_TIMEOUT_MS: positiveInt.min(100).default(10_000),
   WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(500),
   WRITE_QUEUE_MAX: positiveInt.default(5_000),
+  WRITE_LANES: positiveInt.max(16).optional(),
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
@@ -123,6 +124,12 @@ export interface Config {
   readonly writeBatchMaxRows: number;
   /** Most messages waiting to be written before senders get SERVER_BUSY (about a second of peak load). Default 5,000. */
   readonly writeQueueMax: number;
+  /**
+   * Message statements in flight at once, each lane writing its share of the conversations on its own
+   * connection. Default 2 on PostgreSQL (one slow commit no longer delays every next batch), 1 on PGlite
+   * (one connection: statements run one after another anyway).
+   */
+  readonly writeLanes: number;
   /** Fastify `trustProxy`: unset → trust no proxy; `true`, a hop count, or a comma-separated list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];
   /** Directory of the built web page. Default `dist/web` under the project root. */
@@ -288,6 +295,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
+  if (e.WRITE_LANES !== undefined && e.DATABASE_URL && e.WRITE_LANES >= e.PG_POOL_MAX) {
+    throw new ConfigError(`Invalid WRITE_LANES=${e.WRITE_LANES}: each lane holds a connection while it writes; keep it below PG_POOL_MAX=${e.PG_POOL_MAX}`);
+  }
   if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError('Invalid REDIS_URL: cluster mode needs DATABASE_URL (PostgreSQL); the embedded PGlite database serves one process only');
   }
@@ -311,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
     writeBatchMaxRows: e.WRITE_BATCH_MAX_ROWS,
     writeQueueMax: e.WRITE_QUEUE_MAX,
+    writeLanes: e.WRITE_LANES ?? (e.DATABASE_URL ? 2 : 1),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,
     chatStorage: e.CHAT_STORAGE,

@@ -1,3 +1,12 @@
+import type { StatementTiming } from '../storage/group-commit.js';
+
+/** Milliseconds from a message's arrival to each stage of its path. */
+export interface MessageTiming {
+  admittedMs: number;
+  committedMs: number;
+  deliveredMs: number;
+}
+
 /**
  * What the app tells its metrics as things happen. Every method is cheap and synchronous and never
  * throws: these calls sit on the message path. Modules take only the methods they use (a `Pick`), so
@@ -8,10 +17,13 @@ export interface AppEvents {
   answered(event: string, code: string | undefined): void;
   /** Two people were matched. */
   matched(matchType: string): void;
-  /** A message was stored and delivered: milliseconds from its arrival to its commit, and to its delivery. */
-  message(committedMs: number, deliveredMs: number): void;
-  /** A statement of messages was written (its row count). */
-  batchWritten(rows: number): void;
+  /**
+   * A message was stored and delivered: milliseconds from its arrival (the handler's start) to its
+   * admission (flood check and the sender's chat read), to its commit, and to its delivery to the room.
+   */
+  message(timing: MessageTiming): void;
+  /** A statement of messages was written: its row count, its duration and each row's wait for it. */
+  batchWritten(rows: number, timing: StatementTiming): void;
   /** A connection took over a waiting place or a chat after a drop or a reload. */
   resumed(kind: string): void;
   /** A report was filed: by a person, or by the content policy (`system`). */

@@ -86,11 +86,13 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     ['widen_search', eventListener(context, 'widen_search', emptyArgs, (socket) => chat.widenSearch(callerOf(socket)))],
     [
       'send_message',
-      eventListener(context, 'send_message', sendMessagePayload, async (socket, payload) => {
+      eventListener(context, 'send_message', sendMessagePayload, async (socket, payload, acked) => {
         moderation.assertMaySend(socket.data.userId, socket.data.address);
         // The flood check runs alongside the sender's activity read: in cluster mode both go to Redis
         // together, one round trip instead of two. A refused message is still never stored.
-        return chat.sendMessage(callerOf(socket), payload, flood.checkMessage(actorOf(socket)));
+        // With `echo_in_ack`, the ack is the sender's copy: no `new_message` back to this connection.
+        const echo = !(acked && socket.data.echoInAck === true);
+        return chat.sendMessage(callerOf(socket), payload, flood.checkMessage(actorOf(socket)), { echo });
       }),
     ],
     ['leave_room_event', eventListener(context, 'leave_room_event', emptyArgs, (socket) => chat.leaveRoom(callerOf(socket)))],

@@ -24,7 +24,8 @@ export type ResultOf<E extends ClientEvent> = NonNullable<Parameters<ClientToSer
  * An event's handler: its result must be the ack the protocol declares for that event, so a handler
  * that answers something else (a field missing, a wrong type) does not compile.
  */
-type Handler<E extends ClientEvent, P> = (socket: ChatSocket, payload: P) => Promise<ResultOf<E>>;
+/** `acked`: the client passed an ack callback, so the result reaches it. */
+type Handler<E extends ClientEvent, P> = (socket: ChatSocket, payload: P, acked: boolean) => Promise<ResultOf<E>>;
 
 /**
  * A connection whose events keep being refused as invalid or over a rate limit — this many within
@@ -63,12 +64,12 @@ export interface ListenerContext {
 export function eventListener<E extends ClientEvent, P>(context: ListenerContext, event: E, schema: ZodType<P>, handler: Handler<E, P>): SocketListener {
   type R = ResultOf<E>;
   const { logger, events } = context;
-  async function run(socket: ChatSocket, args: unknown[]): Promise<AckResponse<R>> {
+  async function run(socket: ChatSocket, args: unknown[], acked: boolean): Promise<AckResponse<R>> {
     try {
       if (socket.data.ready) await socket.data.ready;
       const parsed = args.length <= 1 ? schema.safeParse(args[0]) : undefined;
       if (!parsed?.success) throw new AppError(ErrorCode.INVALID_PAYLOAD);
-      const result = await handler(socket, parsed.data);
+      const result = await handler(socket, parsed.data, acked);
       return { ok: true, ...result };
     } catch (error) {
       return failure(socket, error);
@@ -87,7 +88,7 @@ export function eventListener<E extends ClientEvent, P>(context: ListenerContext
   return function listener(this: ChatSocket, ...args: unknown[]): void {
     const socket = this;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
-    void run(socket, args).then((response) => {
+    void run(socket, args, ack !== undefined).then((response) => {
       events.answered(event, response.ok ? undefined : response.code);
       if (!response.ok && tooManyRefusals(socket, response.code)) return;
       if (ack) ack(response);

@@ -280,6 +280,8 @@ export interface SocketData {
   lastMessageId: number | undefined;
   /** From the handshake: take over this identity's activity from an older connection of the same page. */
   resume: boolean;
+  /** From the handshake (`echo_in_ack`): an acked message's sender gets no `new_message` copy. */
+  echoInAck?: boolean;
   /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
   ready?: Promise<void>;
   /** The identity came from the cookie (so no bearer token is sent to this client). */
@@ -307,6 +309,13 @@ export const handshakeAuth = z.object({
    * when a connection or a join was refused with CHALLENGE_REQUIRED; each solution is accepted once.
    */
   altcha: z.string().max(4_000).optional(),
+  /**
+   * The sender's own message comes back in `send_message`'s ack only, not also as `new_message`: one frame
+   * less per message for a client that renders its own messages from the ack (our page does). A message
+   * sent without an ack callback is still echoed. Without it, every sender hears its message as
+   * `new_message` (the original client renders only what comes back).
+   */
+  echo_in_ack: z.boolean().optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuth>;
 

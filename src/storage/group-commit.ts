@@ -19,12 +19,21 @@ export interface GroupCommitOptions {
   retryApart?: (cause: unknown) => boolean;
   /** Told once per failed statement (to log it once, not once per item). */
   onFailure?: (cause: unknown, items: number) => void;
-  /** Told once per statement that succeeded, with its item count (metrics). */
-  onWritten?: (items: number) => void;
+  /** Told once per statement that succeeded (metrics): its item count and how long it and its items took. */
+  onWritten?: (items: number, timing: StatementTiming) => void;
+}
+
+/** Where a statement's time went, in milliseconds (`performance.now()` differences). */
+export interface StatementTiming {
+  /** From the statement's start to its result. */
+  statementMs: number;
+  /** For each item, from its `submit` to the statement's start: the wait for the statement before to finish. */
+  waitedMs: number[];
 }
 
 interface Pending<In, Out> {
   item: In;
+  submittedAt: number;
   resolve: (result: Out) => void;
   reject: (error: unknown) => void;
 }
@@ -48,7 +57,7 @@ export class GroupCommit<In, Out> {
   submit(item: In): Promise<Out> {
     if (this.queue.length >= this.options.maxQueued) return Promise.reject(this.options.busy());
     return new Promise<Out>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, submittedAt: performance.now(), resolve, reject });
       this.schedule();
     });
   }
@@ -81,9 +90,10 @@ export class GroupCommit<In, Out> {
   }
 
   private async run(batch: Pending<In, Out>[]): Promise<void> {
+    const startedAt = performance.now();
     try {
       const results = await this.write(batch.map((p) => p.item));
-      this.options.onWritten?.(batch.length);
+      this.options.onWritten?.(batch.length, { statementMs: performance.now() - startedAt, waitedMs: batch.map((p) => startedAt - p.submittedAt) });
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (cause) {
       this.options.onFailure?.(cause, batch.length);

@@ -27,6 +27,8 @@ export interface ConnectOptions {
   /** More handshake headers (e.g. X-Forwarded-For from a trusted proxy). */
   extraHeaders?: Record<string, string>;
   /** Local address to connect from (e.g. `127.0.0.2`: another client address on the loopback network). */
+  /** Handshake `echo_in_ack`: the sender's copy of an acked message comes in the ack only. */
+  echoInAck?: boolean;
   localAddress?: string;
 }
 
@@ -41,6 +43,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       ...(options.lang ? { lang: options.lang } : {}),
       ...(options.lastMessageId !== undefined ? { last_message_id: options.lastMessageId } : {}),
       ...(options.resume ? { resume: true } : {}),
+      ...(options.echoInAck ? { echo_in_ack: true } : {}),
     },
     extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.extraHeaders },
     // Passed on to the WebSocket (engine.io-client picks it), though not in socket.io-client's types.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collect, eventually, matchedPair, request, send, waitFor } from '../helpers/client.js';
+import { collect, connect, eventually, matchedPair, request, send, waitFor } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const suite = serverSuite();
@@ -34,6 +34,27 @@ describe('chatting', () => {
     const m = await atB;
     expect(m.content).toBe('plain');
     expect(m).not.toHaveProperty('cid');
+  });
+
+  it('with echo_in_ack, an acked message comes back to its sender in the ack only; unacked ones still echo', async () => {
+    const { socket: a } = await connect(suite.url, { echoInAck: true });
+    const { socket: b } = await connect(suite.url);
+    suite.track(a, b);
+    const matched = waitFor(b, 'matched');
+    await request(a, 'join_queue');
+    await request(b, 'join_queue');
+    await matched;
+    const atA = collect(a, 'new_message');
+    const atB = collect(b, 'new_message');
+    const ack = await request<MessageAck>(a, 'send_message', { content: 'acked', cid: 'e-1' });
+    expect(ack).toMatchObject({ ok: true, message: { content: 'acked', cid: 'e-1' } });
+    // Without an ack callback the echo is the only copy the sender could get: it is sent.
+    send(a, 'send_message', { content: 'unacked' });
+    // The partner (without the option) hears both its own and a's messages as before.
+    await request(b, 'send_message', { content: 'reply' });
+    await eventually(() => expect(atB.map((m) => m.content)).toEqual(['acked', 'unacked', 'reply']));
+    await eventually(() => expect(atA.map((m) => m.content)).toEqual(['unacked', 'reply']));
+    expect(atA.find((m) => m.content === 'acked')).toBeUndefined();
   });
 
   it('content is delivered verbatim, HTML included', async () => {

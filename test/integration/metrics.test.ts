@@ -77,6 +77,13 @@ describe('metrics on the main port behind METRICS_TOKEN', () => {
     const committed = sample(text, 'chat_message_latency_seconds_sum{stage="committed"}')!;
     expect(committed).toBeGreaterThan(0);
     expect(sample(text, 'chat_message_latency_seconds_sum{stage="delivered"}')!).toBeGreaterThanOrEqual(committed);
+    // The stages in between: admission before the commit, each row's wait for its statement, the statements.
+    expect(sample(text, 'chat_message_latency_seconds_count{stage="admitted"}')).toBe(3);
+    expect(sample(text, 'chat_message_latency_seconds_sum{stage="admitted"}')!).toBeLessThanOrEqual(committed);
+    expect(sample(text, 'chat_message_latency_seconds_count{stage="queued"}')).toBe(3);
+    expect(sample(text, 'chat_write_statement_seconds_count')).toBe(3);
+    expect(sample(text, 'chat_write_statement_seconds_sum')!).toBeGreaterThan(0);
+    expect(sample(text, 'chat_write_statement_seconds_sum')!).toBeLessThanOrEqual(committed);
     expect(sample(text, 'chat_write_batch_rows_sum')).toBe(3);
     expect(sample(text, 'chat_write_queue_depth')).toBe(0);
     expect(sample(text, 'chat_events_total{event="send_message"}')).toBe(4);

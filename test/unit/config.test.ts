@@ -31,6 +31,14 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 5000, databaseUrl: undefined });
   });
 
+  it('WRITE_LANES: 1 on PGlite, 2 on PostgreSQL by default; below PG_POOL_MAX', () => {
+    expect(loadConfig({}).writeLanes).toBe(1);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).writeLanes).toBe(2);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', WRITE_LANES: '4' }).writeLanes).toBe(4);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', WRITE_LANES: '10' })).toThrow(/WRITE_LANES=10.*PG_POOL_MAX=10/);
+    expect(() => loadConfig({ WRITE_LANES: '0' })).toThrow(ConfigError);
+  });
+
   it('INTEREST_WAIT_MS: 10 s by default, 0 to 5 minutes', () => {
     expect(loadConfig({}).interestWaitMs).toBe(10_000);
     expect(loadConfig({ INTEREST_WAIT_MS: '2000' }).interestWaitMs).toBe(2_000);
@@ -81,6 +89,7 @@ const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> 
   CHAT_TIMEZONE: { value: 'Europe/Berlin' },
   LOG_LEVEL: { value: 'warn' },
   DB_QUERY_TIMEOUT_MS: { value: '5000' },
+  WRITE_LANES: { value: '3' },
   TRUST_PROXY: { value: '10.0.0.0/8' },
   WEB_DIR: { value: '/srv/web' },
   ALLOWED_ORIGINS: { value: 'https://chat.example' },

@@ -73,4 +73,65 @@ describe('group commit (MessageWriter)', () => {
     expect(writer.pending).toBe(0);
     expect((await repo.listMessages(roomId)).length).toBe(before + 2);
   });
+
+  describe('with lanes', () => {
+    /** Holds every statement that contains a message of `slowRoom` until `release()`. */
+    class GatedRepository extends SqlChatRepository {
+      statements: number[][] = [];
+      private opened!: () => void;
+      private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+      constructor(
+        database: ConstructorParameters<typeof SqlChatRepository>[0],
+        private readonly slowRoom: number,
+      ) {
+        super(database);
+      }
+      release(): void {
+        this.opened();
+      }
+      override async appendMessages(batch: readonly NewMessage[]) {
+        this.statements.push(batch.map((m) => m.roomId));
+        if (batch.some((m) => m.roomId === this.slowRoom)) await this.gate;
+        return super.appendMessages(batch);
+      }
+    }
+
+    it('write conversations of different lanes side by side: a slow commit in one does not hold the other', async () => {
+      const rooms = await repo.createRooms([0, 1].map((i) => ({ user1Id: `l${i}a`, user2Id: `l${i}b`, matchType: 'random', createdAt: new Date() })));
+      const [even, odd] = rooms[0]!.id % 2 === 0 ? [rooms[0]!, rooms[1]!] : [rooms[1]!, rooms[0]!];
+      const gated = new GatedRepository(db.database, even.id);
+      const writer = new MessageWriter(gated, { maxBatchRows: 500, maxQueued: 10_000, lanes: 2 });
+      const slow = writer.append({ roomId: even.id, senderId: 'x', content: 'held', createdAt: new Date() });
+      const fast = await writer.append({ roomId: odd.id, senderId: 'y', content: 'through', createdAt: new Date() });
+      expect(fast.status).toBe('stored');
+      expect(writer.pending).toBe(0);
+      let slowDone = false;
+      void slow.then(() => (slowDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(slowDone).toBe(false);
+      // With one lane the fast message would have waited behind the held statement.
+      gated.release();
+      expect((await slow).status).toBe('stored');
+    });
+
+    it('keep each conversation in one lane, in order, and drain waits for every lane', async () => {
+      const rooms = await repo.createRooms([0, 1, 2, 3].map((i) => ({ user1Id: `o${i}a`, user2Id: `o${i}b`, matchType: 'random', createdAt: new Date() })));
+      const writer = new MessageWriter(repo, { maxBatchRows: 7, maxQueued: 10_000, lanes: 3 });
+      for (let i = 0; i < 60; i++) void writer.append({ roomId: rooms[i % 4]!.id, senderId: 's', content: `n${i}`, createdAt: new Date() });
+      expect(writer.pending).toBe(60);
+      await writer.drain();
+      expect(writer.pending).toBe(0);
+      for (const [r, room] of rooms.entries()) {
+        const stored = (await repo.listMessages(room.id)).map((m) => m.content);
+        expect(stored).toEqual(Array.from({ length: 15 }, (_, k) => `n${r + 4 * k}`));
+      }
+    });
+
+    it('split maxQueued evenly between the lanes', async () => {
+      const writer = new MessageWriter(repo, { maxBatchRows: 10, maxQueued: 4, lanes: 2 });
+      const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => writer.append({ ...message(i), roomId: 2 })));
+      // Room 2's lane takes half of the queue.
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(3);
+    });
+  });
 });

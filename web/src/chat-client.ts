@@ -128,6 +128,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const lastMessageId = everConnected ? options.lastMessageId() : 0;
     return {
       lang: options.lang(),
+      // Every message is sent with an ack, whose copy of the message the page shows: no echo needed.
+      echo_in_ack: true,
       ...(token === undefined ? {} : { token }),
       ...(altcha === undefined ? {} : { altcha }),
       ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),

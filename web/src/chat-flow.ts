@@ -325,7 +325,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     const res = await sends.track(client.sendMessage(text, cid, piiConfirmed));
     const sameChat = phase === 'chat' && roomId === room && chatLive;
     if (res.ok) {
-      // Normally already shown from `new_message`; the ack covers a broadcast lost with a connection.
+      // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message` echo);
+      // one lost with a connection comes back in the replay after the resume.
       if (sameChat && res.message.room_id === roomId) messages.addMessage(res.message, true);
       return;
     }
