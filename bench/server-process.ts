@@ -15,6 +15,8 @@ const OUTPUT_TAIL_CHARS = 64 * 1024;
 const START_TIMEOUT_MS = 60_000;
 
 export interface ServerOptions {
+  /** The script to run, from the project root: the chat server, or `bench/bare-relay.ts`.  [src/main.ts] */
+  entry?: string;
   /** Extra environment (DATABASE_URL, DATA_DIR, CHAT_STORAGE, …). */
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -41,7 +43,7 @@ process.once('exit', () => {
 });
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
-  const nodeCommand = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'].map(shellQuote).join(' ');
+  const nodeCommand = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', options.entry ?? 'src/main.ts'].map(shellQuote).join(' ');
   // `ulimit -n $(ulimit -Hn)`: the soft limit may be below the hard one; exec keeps the pid.
   const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${nodeCommand}`], {
     cwd: projectRoot,

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createDbTarget, type DbKind, type DbTarget } from './database-target.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 /**
  * Every simulated user connects from 127.0.0.1, where real users come from many addresses: the per-address
  * limits (connections, messages, joins) are lifted so they measure the server, not one address's quota.
@@ -22,10 +24,14 @@ export const BENCH_SERVER_ENV: Readonly<Record<string, string>> = {
   CHALLENGE: 'off',
   // Load generators do not read rules: the gate is off in benchmarks (as DESIGN §4b says).
   RULES_GATE: 'off',
+  // The bench reads the server's own stage timings from /metrics around each step (server-stages.ts).
+  METRICS_TOKEN: BENCH_METRICS_TOKEN,
 };
 
 export interface TargetOptions {
   db: DbKind;
+  /** Another server than ours (`bench/bare-relay.ts`), on the same machine and generator. */
+  entry?: string;
   adminUrl: string;
   keepDb: boolean;
   /** Directory for a `.cpuprofile` of the server, or undefined for no profiling. */
@@ -49,8 +55,8 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
     if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
     await options.prepare?.(target);
-    const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env }, nodeArgs });
-    if (options.db === 'none' && !/CHAT_STORAGE=memory/.test(server.output())) {
+    const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env }, nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
+    if (options.db === 'none' && !options.entry && !/CHAT_STORAGE=memory/.test(server.output())) {
       await server.stop();
       throw new Error('--db none: the server did not confirm CHAT_STORAGE=memory at start (it would store as usual)');
     }

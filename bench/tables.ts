@@ -119,3 +119,59 @@ export function comparisonTable(runs: MessagesRun[]): string {
   }
   return table([`db (${runs.map((r) => r.label ?? '').filter(Boolean).join(' → ')})`, 'offered/s', 'delivered/s', 'delivered ratio', 'p99 ms', 'max ms'], rows);
 }
+
+/** Where each step's time went inside the server (its /metrics around the step; not for the bare relay). */
+export function stagesTable(runs: MessagesRun[]): string {
+  const rows = runs.flatMap((r) =>
+    r.steps
+      .filter((s) => s.server)
+      .map((s) => {
+        const v = s.server!;
+        const p = (name: string) => `${v.stages[name]?.p50Ms ?? '-'} / ${v.stages[name]?.p99Ms ?? '-'}`;
+        const gcMs = Object.values(v.gc).reduce((n, g) => n + g.ms, 0);
+        const major = v.gc.major;
+        return [
+          r.label ? `${r.db} (${r.label})` : r.db,
+          s.offered,
+          `${s.latency.p50Ms} / ${s.latency.p99Ms}`,
+          p('admitted'),
+          p('queued'),
+          p('statement'),
+          p('committed'),
+          p('delivered'),
+          v.rowsPerStatement,
+          `${gcMs}${major ? ` (major ${major.ms} in ${major.count})` : ''}`,
+          `${v.eventLoop.p99Ms} / ${v.eventLoop.maxMs}`,
+        ];
+      }),
+  );
+  if (rows.length === 0) return '';
+  return [
+    'Server stages, p50 / p99 ms from the message reaching the handler (interpolated in /metrics buckets; queued = wait for the statement before, statement = insert + commit); GC = ms collecting during the step; loop = event-loop delay:',
+    table(['db', 'offered/s', 'client send → receipt', 'admitted', 'queued', 'statement', 'committed', 'delivered', 'rows/stmt', 'GC ms', 'loop p99 / max ms'], rows),
+  ].join('\n');
+}
+
+/** With a `bare` run: every run's highest passing step against the bare relay's, delivered msg/s (the ceiling). */
+export function ceilingTable(runs: MessagesRun[]): string {
+  const top = (r: MessagesRun) => r.steps.filter((s) => s.pass).reduce<MessagesRun['steps'][number] | undefined>((best, s) => (!best || s.deliveredPerS > best.deliveredPerS ? s : best), undefined);
+  const bare = runs.find((r) => r.db === 'bare');
+  const ceiling = bare && top(bare);
+  if (!ceiling) return '';
+  const rows = runs.map((r) => {
+    const best = top(r);
+    const firstFail = r.steps.find((s) => !s.pass);
+    return [
+      r.label ? `${r.db} (${r.label})` : r.db,
+      best ? best.offered : 'none',
+      best ? best.deliveredPerS : 0,
+      best ? `${best.latency.p99Ms}` : '-',
+      best ? `${((best.deliveredPerS / ceiling.deliveredPerS) * 100).toFixed(1)} %` : '0 %',
+      firstFail ? `${firstFail.offered}: ${firstFail.failures.join('; ')}` : '-',
+    ];
+  });
+  return [
+    `Against the ceiling (the bare Socket.IO relay's highest passing step: ${ceiling.deliveredPerS} msg/s delivered):`,
+    table(['target', 'highest passing step (offered/s)', 'delivered/s', 'p99 ms', 'of the ceiling', 'first failing step'], rows),
+  ].join('\n');
+}

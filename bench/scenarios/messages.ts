@@ -8,14 +8,20 @@ import type { DbKind } from '../database-target.js';
 import { CpuWindow, RssSampler, postgresPids, reniceAll, waitForQuiet, type CpuUse } from '../proc.js';
 import type { DbTarget } from '../database-target.js';
 import { preloadModeration, preloadPolicy, type ModerationLoad } from '../moderation-preload.js';
-import { mainThreadProfile, startTarget } from '../server-target.js';
+import { BENCH_METRICS_TOKEN, mainThreadProfile, startTarget } from '../server-target.js';
+import { scrapeMetrics, serverStages, stagesLine, type ServerStages } from '../server-stages.js';
 import { Histogram, round, type Summary } from '../stats.js';
 import { verifyMessages, type StepRecord, type Verification } from '../verify.js';
 import { shares, WorkerPool } from '../worker-pool.js';
 import type { SendResult } from '../worker-protocol.js';
 
+/** What the ladder runs against: our server on a storage (`DbKind`), or the bare Socket.IO relay, the ceiling. */
+export type MessagesTarget = DbKind | 'bare';
+export const MESSAGES_TARGETS: readonly MessagesTarget[] = ['pglite', 'postgres', 'none', 'bare'];
+const BARE_RELAY_ENTRY = 'bench/bare-relay.ts';
+
 export interface MessagesOptions {
-  dbs: DbKind[];
+  dbs: MessagesTarget[];
   /** Offered messages per second, one per step. */
   steps: number[];
   pairs: number;
@@ -75,10 +81,12 @@ export interface MessagesStep {
   failures: string[];
   /** Filled in after the server stopped. */
   lost?: number;
+  /** The server's own stage timings over the step (not for the bare relay, which has no metrics). */
+  server?: ServerStages;
 }
 
 export interface MessagesRun {
-  db: DbKind;
+  db: MessagesTarget;
   /** Which variant of the run (`--compare`), e.g. `baseline` or `moderation`. */
   label?: string;
   version: string | undefined;
@@ -107,7 +115,7 @@ export async function runMessages(options: MessagesOptions, log: (line: string) 
   return runs;
 }
 
-async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string) => void, variant: MessagesVariant): Promise<MessagesRun> {
+async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line: string) => void, variant: MessagesVariant): Promise<MessagesRun> {
   const run: MessagesRun = { db, ...(variant.label ? { label: variant.label } : {}), version: undefined, pairs: 0, pairingMs: 0, steps: [], discarded: [], verification: undefined, profile: undefined, loadWindow: undefined, error: undefined };
   const records: StepRecord[] = [];
   log(`\n== messages on ${db}${variant.label ? ` (${variant.label})` : ''}: ${options.pairs} pairs, ${options.workers} workers, steps ${options.steps.join(', ')} msg/s × ${options.durationS} s`);
@@ -116,15 +124,17 @@ async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string)
     if (load) await preloadModeration(t, load);
     if (policyTerms !== undefined) await preloadPolicy(t, policyTerms);
   };
+  if (db === 'bare' && (load || policyTerms !== undefined)) throw new Error('--compare loads data into our server: not with the bare relay');
   const { server, target, version } = await startTarget({
-    db,
+    db: db === 'bare' ? 'none' : db,
+    ...(db === 'bare' ? { entry: BARE_RELAY_ENTRY } : {}),
     adminUrl: options.adminUrl,
     keepDb: options.keepDb,
     cpuProfDir: options.cpuProfDir,
     env: { ...options.serverEnv, ...variant.env },
     prepare,
   });
-  run.version = version;
+  run.version = db === 'bare' ? `bare Socket.IO relay (${BARE_RELAY_ENTRY})` : version;
   const pool = await WorkerPool.start(options.workers);
   try {
     const pairShares = shares(options.pairs, options.workers);
@@ -152,7 +162,7 @@ async function runOnDb(db: DbKind, options: MessagesOptions, log: (line: string)
         if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
         const stepStart = nowMs();
         // Every attempt gets its own id: it is part of each message's cid, so a repeat never collides.
-        step = await runStep(attemptId++, offered, pairCounts, run.pairs, pool, server.pid, db, options);
+        step = await runStep(attemptId++, offered, pairCounts, run.pairs, pool, server, db, options);
         run.loadWindow = { fromMs: run.loadWindow?.fromMs ?? stepStart, toMs: nowMs() };
         records.push(...step.results.map((r, worker) => ({ step: step.summary.step, worker, ack: r.ack, received: r.received })));
         const noisy = step.summary.cpu.other > NOISY_OTHER_CPU_PERCENT;
@@ -211,10 +221,13 @@ async function runStep(
   pairCounts: number[],
   pairs: number,
   pool: WorkerPool,
-  serverPid: number,
-  db: DbKind,
+  server: { pid: number; url: string },
+  db: MessagesTarget,
   options: MessagesOptions,
 ): Promise<{ summary: MessagesStep; results: SendResult[] }> {
+  const serverPid = server.pid;
+  const scrape = () => (db === 'bare' ? Promise.resolve(undefined) : scrapeMetrics(server.url, BENCH_METRICS_TOKEN));
+  const before = await scrape();
   const durationMs = options.durationS * 1000;
   const startAtMs = nowMs() + 300;
   const groups = {
@@ -246,7 +259,10 @@ async function runStep(
   );
   const cpu = await cpuPromise;
   const memory = rss.stop();
-  return { summary: summarise(index, offered, options.durationS, results, cpu, memory), results };
+  const after = await scrape();
+  const summary = summarise(index, offered, options.durationS, results, cpu, memory);
+  if (before && after) summary.server = serverStages(before, after);
+  return { summary, results };
 }
 
 function summarise(
@@ -303,9 +319,11 @@ function summarise(
 
 function stepLine(s: MessagesStep): string {
   const errors = Object.values(s.ackErrors).reduce((a, b) => a + b, 0);
+  const stages = s.server ? `\n${stagesLine(s.server)}` : '';
   return (
     `   ${s.offered} msg/s → delivered ${s.deliveredPerS}/s, errors ${errors}, p50 ${s.latency.p50Ms} p99 ${s.latency.p99Ms} max ${s.latency.maxMs} ms, gen lag p99 ${s.sendLagP99Ms} ms, ` +
-    `CPU server ${s.cpu.groups.server}% pg ${s.cpu.groups.postgres}% gen ${s.cpu.groups.generator}% (machine ${s.cpu.machine}%, other ${s.cpu.other}%), RSS ${s.serverRssMB.peak} MB ${s.pass ? 'ok' : 'FAIL'}`
+    `CPU server ${s.cpu.groups.server}% pg ${s.cpu.groups.postgres}% gen ${s.cpu.groups.generator}% (machine ${s.cpu.machine}%, other ${s.cpu.other}%), RSS ${s.serverRssMB.peak} MB ${s.pass ? 'ok' : 'FAIL'}` +
+    stages
   );
 }
 
