@@ -53,6 +53,7 @@ import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/o
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
+import { releaseUpgradeResponse } from './realtime/upgrade-response.js';
 import type { ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
 import { MessageWriter } from './storage/message-writer.js';
@@ -161,7 +162,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
   engineGuard.attach(io, fastify.server);
   // Every request of a session is checked, not only its handshake: a later request carries the session id.
-  io.engine.use((req: IncomingMessage, _res: unknown, next: (err?: Error) => void) => {
+  io.engine.use((req: IncomingMessage, res: unknown, next: (err?: Error) => void) => {
+    // An upgrade's response would keep the handshake request alive for the connection's life.
+    releaseUpgradeResponse(res);
     next(isJsonpRequest(req) || !isOriginAllowed(req, originPolicy) ? new Error('refused: cross-site or JSONP request') : undefined);
   });
   // Engine.IO answers before Fastify (and helmet) see the request: it gets its own security headers.
