@@ -12,11 +12,11 @@ import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.j
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson, writeText } from './report.js';
-import { comparisonTable, connectionsTable, matchingTable, messagesTables } from './tables.js';
+import { ceilingTable, comparisonTable, connectionsTable, matchingTable, messagesTables, stagesTable } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching, type MatchingOptions } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
-import { runMessages, type MessagesRun, type MessagesVariant } from './scenarios/messages.js';
+import { MESSAGES_TARGETS, runMessages, type MessagesRun, type MessagesTarget, type MessagesVariant } from './scenarios/messages.js';
 import { runPurge } from './scenarios/purge.js';
 import { purgeTables } from './purge-report.js';
 
@@ -24,7 +24,8 @@ const USAGE = `npm run bench -- [command] [options]
 
 commands:
   messages      throughput/latency ladder (default)
-  connections   idle connection ladder, RSS per connection
+  connections   idle connection ladder, RSS per connection; client sockets spread over 127.0.0.1, 127.0.0.2, …;
+                a step above what the open-files limits hold is capped (or refused), with a line saying why
   matching      N clients join at once; time to all matched, pairing check
   memory        idle RSS after a first start on empty data and after a restart (--db pglite,postgres)
   heap [...]    server heap per idle connection, app in process (options: npm run bench -- heap --help)
@@ -34,9 +35,17 @@ commands:
   export [...]  admin export benchmark (options: bench/export-bench.ts)
   profile FILE  summarise a .cpuprofile
   chart FILE    redraw the SVG of a messages JSON result
+  pg-ceiling    PostgreSQL's group-commit ceiling, storage alone: rows/s and statement latency of
+                appendMessages batches (--steps 1,10,50,200,1000 rows) with --workers 1,2,4 writers in flight,
+                --duration S per cell [6], real schema on a fresh database (--db postgres|pglite)
+  redis-ops     Redis commands (MONITOR) and Redis time (commandstats) per join, match, message and leave
+                in cluster mode: three real server processes (pairs on two, the third a bystander) on
+                $REDIS_URL [redis://127.0.0.1:6379], --pairs N of each kind [200], 10 messages a pair
 
 options:
   --db pglite|postgres|none[,…]   storage (messages: several run one after another)   [pglite]
+                                  messages also takes bare: not our server but the simplest Socket.IO pair relay
+                                  (bench/bare-relay.ts), the ceiling the others are compared with in the same run
   --database-url URL              PostgreSQL server for --db postgres (a fresh database is created and dropped)
                                   [$BENCH_DATABASE_URL or ${DEFAULT_POSTGRES_URL}]
   --steps a,b,c                   messages: offered msg/s; connections: open sockets
@@ -158,6 +167,10 @@ async function main(): Promise<number> {
       return memory(values, quick);
     case 'purge':
       return purge(values, quick);
+    case 'pg-ceiling':
+      return pgCeiling(values, quick);
+    case 'redis-ops':
+      return redisOps(values, quick);
     case 'smoke':
     case 'quick': {
       const results = [await messages(values, true), await connections(values, true), await matching(values, true)];
@@ -180,7 +193,7 @@ async function main(): Promise<number> {
 }
 
 async function messages(values: Args, quick: boolean): Promise<number> {
-  const dbs = dbList(values.db);
+  const dbs = targetList(values.db);
   const startedAt = new Date().toISOString();
   const steps = numbers(values.steps) ?? (quick ? [100, 500] : [100, 1000, 5000, 10000]);
   const serverEnv = envPairs(values.env);
@@ -216,7 +229,8 @@ async function messages(values: Args, quick: boolean): Promise<number> {
   // A single step is no curve: the chart is drawn for ladders only.
   const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
   const chart = stepCount > runs.length ? drawChart(runs, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
-  log(`\n${messagesTables(runs)}\n\nresults: ${path}\nchart: ${chart}`);
+  log(`\n${messagesTables(runs)}\n\n${stagesTable(runs)}\n\nresults: ${path}\nchart: ${chart}`);
+  if (dbs.includes('bare')) log(`\n${ceilingTable(runs)}`);
   if (options.variants) log(`\n${comparisonTable(runs)}`);
   for (const run of runs) {
     if (!run.profile) continue;
@@ -370,6 +384,13 @@ async function exportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** `messages --db`: a storage of our server, or `bare`, the plain relay that is the ceiling. */
+function targetList(value: string | undefined): MessagesTarget[] {
+  const list = (value ?? 'pglite').split(',').map((s) => s.trim());
+  for (const t of list) if (!MESSAGES_TARGETS.includes(t as MessagesTarget)) throw new Error(`--db must be one of ${MESSAGES_TARGETS.join(', ')} (got '${t}')`);
+  return list as MessagesTarget[];
+}
+
 function dbList(value: string | undefined): DbKind[] {
   const list = (value ?? 'pglite').split(',').map((s) => s.trim());
   for (const db of list) if (!DB_KINDS.includes(db as DbKind)) throw new Error(`--db must be one of ${DB_KINDS.join(', ')} (got '${db}')`);
@@ -428,6 +449,47 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.error(`\n${signal}: stopping the server and the workers`);
     process.exit(130);
   });
+}
+
+/** `pg-ceiling`: bench/scenarios/pg-ceiling.ts. --steps are batch sizes, --workers the writer counts. */
+async function pgCeiling(values: Args, quick: boolean): Promise<number> {
+  const { runPgCeiling, pgCeilingTables } = await import('./scenarios/pg-ceiling.js');
+  const db = values.db ?? 'postgres';
+  if (db !== 'postgres' && db !== 'pglite') throw new Error(`pg-ceiling: --db postgres or pglite (got '${db}')`);
+  const options = {
+    db: db as 'postgres' | 'pglite',
+    adminUrl: adminUrl(values),
+    batchSizes: numbers(values.steps) ?? (quick ? [1, 50] : [1, 10, 50, 200, 1000]),
+    writers: numbers(values.workers) ?? (quick ? [1, 2] : db === 'pglite' ? [1] : [1, 2, 4]),
+    durationS: num(values.duration) ?? (quick ? 1 : 6),
+    warmupS: quick ? 0.2 : 1,
+    rooms: 1_000,
+    contentChars: int(values['content-chars']) ?? 48,
+    keepDb: Boolean(values['keep-db']),
+  };
+  const startedAt = new Date().toISOString();
+  const run = await runPgCeiling(options, log);
+  const path = saveResults(`pg-ceiling-${db}`, { kind: 'pg-ceiling', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
+  log(`\n${pgCeilingTables(run)}\n\nresults: ${path}`);
+  return run.cells.some((c) => c.notStored > 0) ? 1 : 0;
+}
+
+/** `redis-ops`: bench/scenarios/redis-ops.ts. */
+async function redisOps(values: Args, quick: boolean): Promise<number> {
+  const { runRedisOps, redisOpsTables } = await import('./scenarios/redis-ops.js');
+  const options = {
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    adminUrl: adminUrl(values),
+    pairs: int(values.pairs) ?? (quick ? 20 : 200),
+    messagesPerPair: 10,
+    keepDb: Boolean(values['keep-db']),
+    serverEnv: envPairs(values.env),
+  };
+  const startedAt = new Date().toISOString();
+  const run = await runRedisOps(options, log);
+  const path = saveResults('redis-ops', { kind: 'redis-ops', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
+  log(`\n${redisOpsTables(run)}\n\nresults: ${path}`);
+  return run.error ? 1 : 0;
 }
 
 main().then(

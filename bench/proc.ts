@@ -51,9 +51,23 @@ export function openFiles(pid: number): number | undefined {
 
 /** Soft limit of open files of a process. */
 export function openFilesLimit(pid: number): number | undefined {
-  const match = /Max open files\s+(\d+|unlimited)/.exec(read(`/proc/${pid}/limits`) ?? '');
+  return openFilesLimits(pid)?.soft;
+}
+
+/** Soft and hard limits of open files of a process (Infinity for "unlimited"). */
+export function openFilesLimits(pid: number): { soft: number; hard: number } | undefined {
+  const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(read(`/proc/${pid}/limits`) ?? '');
   if (!match) return undefined;
-  return match[1] === 'unlimited' ? Infinity : Number(match[1]);
+  const value = (text: string) => (text === 'unlimited' ? Infinity : Number(text));
+  return { soft: value(match[1]!), hard: value(match[2]!) };
+}
+
+/** The kernel's ephemeral port range (`net.ipv4.ip_local_port_range`): how many client ports one source address has. */
+export function localPortRange(): { low: number; high: number; count: number } {
+  const [low, high] = (read('/proc/sys/net/ipv4/ip_local_port_range') ?? '32768 60999').trim().split(/\s+/).map(Number);
+  const lo = Number.isFinite(low) ? low! : 32768;
+  const hi = Number.isFinite(high) ? high! : 60999;
+  return { low: lo, high: hi, count: hi - lo + 1 };
 }
 
 /** Every PostgreSQL server process on this machine (postmaster, backends, writers). */

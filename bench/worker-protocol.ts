@@ -13,6 +13,12 @@ export interface ConnectCommand {
   /** Most handshakes in flight at once. */
   concurrency: number;
   timeoutMs: number;
+  /**
+   * Source addresses for new sockets, taken in turn (e.g. 127.0.0.1, 127.0.0.2, …: Linux routes all of
+   * 127/8 to the loopback device). Each address has its own ephemeral ports, so many addresses never run
+   * out of them. Absent or empty: the kernel picks (127.0.0.1 for a loopback server).
+   */
+  localAddresses?: string[];
 }
 export interface ConnectResult {
   opened: number;

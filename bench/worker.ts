@@ -36,6 +36,8 @@ export interface Client {
 const workerIndex = Number(process.argv[2] ?? 0);
 const clients: Client[] = [];
 let disconnects = 0;
+/** Sockets this worker has tried to open: source addresses are taken in turn by this count. */
+let socketsStarted = 0;
 const disconnectReasons: Record<string, number> = {};
 /** Set while a send step runs; `new_message` events are routed to it. */
 const sendState: { current: SendState | undefined; late: number } = { current: undefined, late: 0 };
@@ -57,9 +59,18 @@ async function handle(command: Command): Promise<unknown> {
   }
 }
 
-function openOne(url: string, timeoutMs: number): Promise<Client> {
+function openOne(url: string, timeoutMs: number, localAddress?: string): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const socket: BenchSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs });
+    const socket: BenchSocket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: timeoutMs,
+      // As our page: the sender's copy of a message comes in the ack, not also as `new_message`.
+      auth: { echo_in_ack: true },
+      // Passed on to the WebSocket (engine.io-client picks it), though not in socket.io-client's types.
+      ...(localAddress ? { localAddress } : {}),
+    });
     const timer = setTimeout(() => {
       socket.close();
       reject(new Error('no session event in time'));
@@ -110,9 +121,11 @@ async function connectMany(command: ConnectCommand): Promise<ConnectResult> {
     while (next < command.count) {
       const i = next++;
       const url = command.urls[(clients.length + i) % command.urls.length]!;
+      const sources = command.localAddresses ?? [];
+      const localAddress = sources.length > 0 ? sources[socketsStarted++ % sources.length] : undefined;
       const t0 = nowMs();
       try {
-        clients.push(await openOne(url, command.timeoutMs));
+        clients.push(await openOne(url, command.timeoutMs, localAddress));
         latency.record(nowMs() - t0);
         opened++;
       } catch (error) {

@@ -1,11 +1,15 @@
 /**
  * `connections`: idle connections climbing a ladder (1k → 18k by default), each level held for a while.
  * Reports the server's RSS growth per connection, its idle CPU, and whether every socket stayed open.
- * Client sockets are spread over the workers so no generator process nears its open-files limit.
+ * Client sockets are spread over the workers so no generator process nears its open-files limit, and
+ * over several loopback source addresses (127.0.0.1, 127.0.0.2, …) so ephemeral ports never run out.
+ * A step above what the server's (or a worker's) open-files limit can hold is capped to what fits, or
+ * refused when nothing more fits, with a line saying so.
  */
-import { nowMs, sleep } from '../clock.js';
+import { connect } from 'node:net';
+import { nowMs, sleep, withTimeout } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssSampler, openFiles, openFilesLimit, reniceAll, settledRss, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, localPortRange, openFiles, openFilesLimits, reniceAll, settledRss, type CpuUse } from '../proc.js';
 import { startTarget } from '../server-target.js';
 import { Histogram, round } from '../stats.js';
 import { shares, WorkerPool } from '../worker-pool.js';
@@ -28,6 +32,8 @@ export interface ConnectionsOptions {
 
 export interface ConnectionsStep {
   connections: number;
+  /** The step asked for; above `connections` when the open-files limits capped it (see the run's `notes`). */
+  requested: number;
   /** Seconds to open this step's new sockets. */
   openS: number;
   connectP99Ms: number;
@@ -57,6 +63,16 @@ export interface ConnectionsRun {
   db: DbKind;
   baselineRssMB: number;
   serverOpenFilesLimit: number | undefined;
+  /** The server's hard open-files limit: the soft one cannot be raised above it without CAP_SYS_RESOURCE. */
+  serverOpenFilesHardLimit: number | undefined;
+  /** Descriptors the idle server holds before any connection (listener, database, logs, runtime). */
+  serverIdleOpenFiles: number | undefined;
+  /** Most connections the open-files limits allow (server's, and the workers' together); steps above are capped. */
+  connectionCap: number;
+  /** Loopback source addresses the generator's sockets are spread over. */
+  sourceAddresses: string[];
+  /** Capped or refused steps, and why. */
+  notes: string[];
   steps: ConnectionsStep[];
   /** RSS growth per connection from the first to the last step: insensitive to the idle baseline. */
   slopeKB: number | undefined;
@@ -65,24 +81,71 @@ export interface ConnectionsRun {
 
 /** Handshakes in flight per worker: well below the listen backlog (somaxconn). */
 const CONNECT_CONCURRENCY = 100;
+/** Descriptors a process keeps spare beyond its idle ones and its sockets (a request, a log file, a database reconnect). */
+const FD_HEADROOM = 100;
+/**
+ * Sockets per loopback source address: a socket bound to an address before connecting (which a given
+ * source address needs) takes a port of its own on that address, so every address offers the ephemeral
+ * range (28,232 ports by default) at most, less ports still in TIME_WAIT from a previous run: use a third.
+ */
+const SOCKETS_PER_SOURCE_ADDRESS_SHARE = 1 / 3;
+/** 127.0.0.1 … 127.0.0.254: plenty (254 × ~9,400 sockets). */
+const MAX_SOURCE_ADDRESSES = 254;
 
 export async function runConnections(options: ConnectionsOptions, log: (line: string) => void): Promise<ConnectionsRun> {
   log(`\n== connections on ${options.db}: ${options.steps.join(', ')}; ${options.workers} workers; hold ${options.durationS} s (last ${options.holdLastS} s)`);
   const { server, target } = await startTarget({ db: options.db, adminUrl: options.adminUrl, keepDb: options.keepDb, cpuProfDir: undefined, env: options.serverEnv });
   const pool = await WorkerPool.start(options.workers);
   const baseline = await settledRss(server.pid, options.settleS * 1000, Math.max(options.settleS * 3, 5) * 1000);
-  const run: ConnectionsRun = { db: options.db, baselineRssMB: round(baseline / 2 ** 20), serverOpenFilesLimit: openFilesLimit(server.pid), steps: [], slopeKB: undefined, error: undefined };
-  log(`   server RSS before connections ${run.baselineRssMB} MB, open-files limit ${run.serverOpenFilesLimit}`);
+  const limits = openFilesLimits(server.pid);
+  const idleFds = openFiles(server.pid);
+  const cap = connectionCap(server.pid, pool);
+  const sources = await usableSourceAddresses(server.url, sourceAddressesFor(Math.min(Math.max(...options.steps), cap.connections)), log);
+  const run: ConnectionsRun = {
+    db: options.db,
+    baselineRssMB: round(baseline / 2 ** 20),
+    serverOpenFilesLimit: limits?.soft,
+    serverOpenFilesHardLimit: limits?.hard,
+    serverIdleOpenFiles: idleFds,
+    connectionCap: cap.connections,
+    sourceAddresses: sources,
+    notes: [],
+    steps: [],
+    slopeKB: undefined,
+    error: undefined,
+  };
+  log(`   server RSS before connections ${run.baselineRssMB} MB, open-files limit ${limits?.soft} (hard ${limits?.hard}), ${idleFds ?? '?'} descriptors open while idle`);
+  log(`   at most ${fmt(cap.connections)} connections fit: ${cap.why}`);
+  log(`   client sockets from ${sources.join(', ')} (${fmt(Math.floor(localPortRange().count * SOCKETS_PER_SOURCE_ADDRESS_SHARE))} sockets per source address at most)`);
   let open = 0;
   let disconnectsBefore = 0;
   let previous = { rss: baseline, open: 0 };
   try {
     for (const [index, wanted] of options.steps.entries()) {
       if (!server.alive()) throw new Error(`server died:\n${server.output().slice(-2000)}`);
+      const goal = Math.min(wanted, cap.connections);
+      if (goal < wanted) {
+        if (goal <= open) {
+          const note = `step ${fmt(wanted)} refused: ${fmt(open)} connections are open, the most that fit (${fmt(cap.connections)}): ${cap.why}; the ladder stops here`;
+          run.notes.push(note);
+          log(`   ${note}`);
+          break;
+        }
+        const note = `step ${fmt(wanted)} capped to ${fmt(goal)}: ${cap.why}`;
+        run.notes.push(note);
+        log(`   ${note}`);
+      }
       if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], [], options.nice);
       const started = nowMs();
       const results = await pool.all(
-        (i) => ({ type: 'connect', urls: [server.url], count: shares(Math.max(0, wanted - open), pool.size)[i]!, concurrency: CONNECT_CONCURRENCY, timeoutMs: 30_000 }),
+        (i) => ({
+          type: 'connect',
+          urls: [server.url],
+          count: shares(Math.max(0, goal - open), pool.size)[i]!,
+          concurrency: CONNECT_CONCURRENCY,
+          timeoutMs: 30_000,
+          localAddresses: sources,
+        }),
         600_000,
       );
       const openS = round((nowMs() - started) / 1000, 2);
@@ -91,7 +154,8 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       const failed = results.reduce((n, r) => n + r.failed, 0);
       open = results.reduce((n, r) => n + r.total, 0);
 
-      const holdS = index === options.steps.length - 1 ? options.holdLastS : options.durationS;
+      // The last step, or the last one the open-files limits let through (any step after it is refused), is held longest.
+      const holdS = index === options.steps.length - 1 || goal >= cap.connections ? options.holdLastS : options.durationS;
       if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
       const cpuWindow = new CpuWindow({ server: () => [server.pid], generator: () => pool.pids });
       const rss = new RssSampler(server.pid);
@@ -103,6 +167,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       const disconnects = status.reduce((n, s) => n + s.disconnects, 0);
       const step: ConnectionsStep = {
         connections: open,
+        requested: wanted,
         openS,
         connectP99Ms: round(latency.percentile(0.99)),
         failed,
@@ -118,7 +183,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         marginalKB: open > previous.open ? round((memory.medianBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
         serverOpenFiles: openFiles(server.pid),
         cpu: { groups: { server: round(cpu.groups.server ?? 0), generator: round(cpu.groups.generator ?? 0) }, machine: round(cpu.machine), other: round(cpu.other) },
-        pass: failed === 0 && stillOpen === wanted && disconnects === disconnectsBefore,
+        pass: failed === 0 && stillOpen === goal && disconnects === disconnectsBefore,
       };
       disconnectsBefore = disconnects;
       previous = { rss: memory.medianBytes, open };
@@ -148,6 +213,68 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
     await target.cleanup();
   }
   return run;
+}
+
+/**
+ * Most connections the open-files limits allow: the server holds one descriptor per connection beside its
+ * idle ones, and so does each worker (shares are near-equal, so the tightest worker decides for all).
+ */
+function connectionCap(serverPid: number, pool: WorkerPool): { connections: number; why: string } {
+  const limits = openFilesLimits(serverPid);
+  const idle = openFiles(serverPid) ?? 0;
+  let connections = Infinity;
+  let why = 'no open-files limit';
+  if (limits && Number.isFinite(limits.soft)) {
+    connections = Math.max(0, limits.soft - idle - FD_HEADROOM);
+    why =
+      `the server's open-files limit is ${fmt(limits.soft)}${limits.soft < limits.hard ? ` (below its hard limit ${fmt(limits.hard)}: raising the soft limit failed)` : ` (= its hard limit; raising that needs root with CAP_SYS_RESOURCE)`}, ` +
+      `it holds ${idle} descriptors idle and keeps ${FD_HEADROOM} spare, one per connection`;
+  }
+  const perWorker = Math.min(
+    ...pool.pids.map((pid) => {
+      const soft = openFilesLimits(pid)?.soft ?? Infinity;
+      return Number.isFinite(soft) ? Math.max(0, soft - (openFiles(pid) ?? 0) - FD_HEADROOM) : Infinity;
+    }),
+  );
+  if (perWorker * pool.size < connections) {
+    connections = perWorker * pool.size;
+    why = `each of the ${pool.size} generator processes can hold ${fmt(perWorker)} sockets under its open-files limit (use more --workers)`;
+  }
+  return { connections, why };
+}
+
+/** 127.0.0.1, 127.0.0.2, …: enough that no address uses more than its share of the ephemeral ports. */
+function sourceAddressesFor(sockets: number): string[] {
+  const perAddress = Math.max(1, Math.floor(localPortRange().count * SOCKETS_PER_SOURCE_ADDRESS_SHARE));
+  const count = Math.min(MAX_SOURCE_ADDRESSES, Math.max(1, Math.ceil(sockets / perAddress)));
+  return Array.from({ length: count }, (_, i) => `127.0.0.${i + 1}`);
+}
+
+/** The addresses a TCP connection to the server can start from (127.0.0.2 and up work on Linux, not on every system). */
+async function usableSourceAddresses(url: string, candidates: string[], log: (line: string) => void): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  const usable: string[] = [];
+  for (const localAddress of candidates) {
+    const ok = await withTimeout(
+      new Promise<boolean>((resolve) => {
+        const socket = connect({ host: hostname, port: Number(port), localAddress });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      }),
+      5_000,
+      'source address check',
+    ).catch(() => false);
+    if (ok) usable.push(localAddress);
+    else log(`   cannot connect from ${localAddress}: not used`);
+  }
+  return usable.length > 0 ? usable : ['127.0.0.1'];
+}
+
+function fmt(n: number): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US') : String(n);
 }
 
 function mergeCounts(list: Record<string, number>[]): Record<string, number> {
