@@ -203,6 +203,11 @@ export class ChatService {
     options: { echo: boolean } = { echo: true },
   ): Promise<SendMessageResult> {
     const arrived = performance.now();
+    if (!this.deps.writer.accepting) {
+      // Nobody will await the flood check now: its refusal must not become an unhandled rejection.
+      admission.catch(() => undefined);
+      this.deps.writer.assertAccepting();
+    }
     const [activity, allowed] = await Promise.allSettled([ownActivity(this.deps.registry, caller), admission]);
     if (allowed.status === 'rejected') throw allowed.reason;
     if (activity.status === 'rejected') throw activity.reason;

@@ -25,8 +25,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_MAX: positiveInt.max(200).default(10),
   DB_QUERY_TIMEOUT_MS: positiveInt.min(100).default(10_000),
-  WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(500),
-  WRITE_QUEUE_MAX: positiveInt.default(5_000),
+  WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(2_000),
+  WRITE_QUEUE_MAX: positiveInt.default(20_000),
   WRITE_LANES: positiveInt.max(16).optional(),
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
@@ -120,9 +120,13 @@ export interface Config {
   readonly pgPoolMax: number;
   /** Longest a PostgreSQL statement may take before it fails (a hung database answers nothing). Default 10 s. */
   readonly dbQueryTimeoutMs: number;
-  /** Most messages committed in one batched insert. Default 500. */
+  /**
+   * Most messages committed in one batched insert. Default 2,000: after a stall (a cold start at full load)
+   * the backlog of one event-loop turn must fit in a few statements, or the queue overflows and refusing
+   * eats the time writing needed (measured: `BENCHMARKS.md`, *Cold start at 5,000 msg/s*).
+   */
   readonly writeBatchMaxRows: number;
-  /** Most messages waiting to be written before senders get SERVER_BUSY (about a second of peak load). Default 5,000. */
+  /** Most messages waiting to be written before senders get SERVER_BUSY (a few seconds of peak load, ≈ 20 MB). Default 20,000. */
   readonly writeQueueMax: number;
   /**
    * Message statements in flight at once, each lane writing its share of the conversations on its own

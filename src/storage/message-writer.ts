@@ -14,6 +14,10 @@ import { GroupCommit, type StatementTiming } from './group-commit.js';
 /** What a refused sender is told to wait: about the time a busy database needs for a few batches. */
 const BUSY_RETRY_AFTER_MS = 1_000;
 
+function busy(): AppError {
+  return new AppError(ErrorCode.SERVER_BUSY, { detail: 'write queue full', retryAfterMs: BUSY_RETRY_AFTER_MS });
+}
+
 export interface MessageWriterOptions {
   /** Most messages in one statement. */
   maxBatchRows: number;
@@ -29,8 +33,10 @@ export interface MessageWriterOptions {
 
 export class MessageWriter {
   private readonly lanes: GroupCommit<NewMessage, AppendOutcome>[];
+  private readonly maxQueued: number;
 
   constructor(repository: ChatRepository, options: MessageWriterOptions) {
+    this.maxQueued = options.maxQueued;
     const lanes = Math.max(1, options.lanes ?? 1);
     this.lanes = Array.from({ length: lanes }, () => this.lane(repository, options, Math.max(1, Math.ceil(options.maxQueued / lanes))));
   }
@@ -39,7 +45,7 @@ export class MessageWriter {
     return new GroupCommit((batch) => repository.appendMessages(batch), {
       maxBatch: options.maxBatchRows,
       maxQueued,
-      busy: () => new AppError(ErrorCode.SERVER_BUSY, { detail: 'write queue full', retryAfterMs: BUSY_RETRY_AFTER_MS }),
+      busy,
       // Logged once per batch below; each sender just gets the code.
       failed: () => new AppError(ErrorCode.STORAGE_UNAVAILABLE),
       // A message the database refuses as data (it should never get past the edge) fails alone.
@@ -52,6 +58,19 @@ export class MessageWriter {
   /** Messages accepted but not yet committed. */
   get pending(): number {
     return this.lanes.reduce((n, lane) => n + lane.pending, 0);
+  }
+
+  /**
+   * Refuses at once, before any other work for the message, while the queue is full: under overload a
+   * refusal must cost as little as possible, or refusing takes the time that writing needed.
+   */
+  assertAccepting(): void {
+    if (!this.accepting) throw busy();
+  }
+
+  /** False while the queue is full (`append` would refuse). */
+  get accepting(): boolean {
+    return this.pending < this.maxQueued;
   }
 
   /** Resolves after the message's batch is committed. Rejects with AppError STORAGE_UNAVAILABLE or SERVER_BUSY. */

@@ -57,6 +57,16 @@ describe('group commit (MessageWriter)', () => {
     for (const r of refused) expect(r.reason).toMatchObject({ code: 'SERVER_BUSY' });
   });
 
+  it('says when it is full, so a message can be refused before any other work', async () => {
+    const writer = new MessageWriter(repo, { maxBatchRows: 10, maxQueued: 3 });
+    const accepted = Array.from({ length: 3 }, (_, i) => writer.append(message(i)));
+    expect(writer.accepting).toBe(false);
+    expect(() => writer.assertAccepting()).toThrow(expect.objectContaining({ code: 'SERVER_BUSY' }));
+    await Promise.all(accepted);
+    expect(writer.accepting).toBe(true);
+    expect(() => writer.assertAccepting()).not.toThrow();
+  });
+
   it('a failed statement rejects its batch with STORAGE_UNAVAILABLE and the next batch still commits', async () => {
     const writer = new MessageWriter(repo, { maxBatchRows: 500, maxQueued: 10_000 });
     repo.failNext = true;
