@@ -93,7 +93,12 @@ export function collect<E extends EventName>(socket: TestSocket, event: E): Payl
 
 /** Emits an event with an ack and resolves with the server's answer. Untyped on purpose: tests send bad payloads too. */
 export function request<T = Record<string, unknown>>(socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
-  return (socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }).emitWithAck(event, ...args);
+  return requestWithin<T>(5_000, socket, event, ...args);
+}
+
+/** `request` with its own wait for the ack: for load tests, where a thousand answers queue behind each other. */
+export function requestWithin<T = Record<string, unknown>>(timeoutMs: number, socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
+  return (socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }).emitWithAck(event, ...args);
 }
 
 /** Emits without an ack (as the original client does). */
