@@ -138,9 +138,14 @@ function describe(node: ProfileNode): { key: string; fn: string; where: string }
   return { key: `${fn}@${where}`, fn, where };
 }
 
+/** The built server's modules (dist/server/x.js) are named as their sources (src/x.js). */
+const BUILT = '/dist/server/';
+
 function shortUrl(url: string): string {
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) return url.slice(modules + 'node_modules/'.length);
+  const built = url.indexOf(BUILT);
+  if (built >= 0) return 'src/' + url.slice(built + BUILT.length);
   const src = url.indexOf('/src/');
   if (src >= 0) return url.slice(src + 1);
   return url.replace(/^file:\/\//, '');
@@ -155,10 +160,10 @@ function packageOf(node: ProfileNode): string {
     const rest = url.slice(modules + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  const src = url.indexOf('/src/');
-  return src >= 0 ? url.slice(src + 1) : url;
+  return shortUrl(url);
 }
 
 function isApp(node: ProfileNode): boolean {
-  return node.callFrame.url.includes('/src/') && !node.callFrame.url.includes('node_modules');
+  const { url } = node.callFrame;
+  return (url.includes('/src/') || url.includes(BUILT)) && !url.includes('node_modules');
 }

@@ -4,22 +4,19 @@
  * RSS is read from /proc; the idle figure is the median of one sample a second over a window taken after
  * the server has been idle for a while (V8 gives start-up memory back some seconds after the last work).
  *
- * By default the server is what `npm start` runs, `node dist/server/main.js` (build it first): the tsx
- * loader the other scenarios start it through holds tens of MB of its own.
+ * By default the server is what `npm start` runs, `node dist/server/main.js` (built first when the sources
+ * changed), as in the other scenarios; `--entry source` runs the sources through tsx, whose loader holds
+ * tens of MB of its own.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { nowMs, sleep, withTimeout } from '../clock.js';
+import { nowMs, sleep } from '../clock.js';
 import { createDbTarget, type DbKind } from '../database-target.js';
 import { RssSampler, rssBytes } from '../proc.js';
 import { table } from '../report.js';
 import { BENCH_SERVER_ENV } from '../server-target.js';
-import { projectRoot, startServer } from '../server-process.js';
+import { startServer } from '../server-process.js';
 import { round } from '../stats.js';
 
-/** `dist`: `node dist/server/main.js` (npm start); `source`: `node --import tsx src/main.ts` (the other scenarios). */
+/** `dist`: `node dist/server/main.js` (npm start); `source`: `node --import tsx src/main.ts`. */
 export type MemoryEntry = 'dist' | 'source';
 
 export interface MemoryOptions {
@@ -54,11 +51,6 @@ export interface MemoryRun {
 }
 
 export async function runMemory(options: MemoryOptions, log: (line: string) => void): Promise<MemoryRun[]> {
-  if (options.entry === 'dist') {
-    const built = join(projectRoot, DIST_MAIN);
-    if (!existsSync(built)) throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` first (or --entry source)`);
-    if (newestMtimeMs(join(projectRoot, 'src')) > statSync(built).mtimeMs) log(`warning: src/ changed after ${DIST_MAIN} was built; \`npm run build\` to measure the current code`);
-  }
   const runs: MemoryRun[] = [];
   for (const db of options.dbs) {
     log(`\n== memory on ${db} (${options.entry}): first start on empty data, then a restart; idle ${options.settleS} s, sampled ${options.windowS} s`);
@@ -83,7 +75,7 @@ export async function runMemory(options: MemoryOptions, log: (line: string) => v
 
 async function measureStart(start: MemoryStart['start'], env: Record<string, string>, options: MemoryOptions): Promise<MemoryStart> {
   const spawnedAt = nowMs();
-  const server = options.entry === 'dist' ? await startBuiltServer(env) : await startServer({ env });
+  const server = await startServer({ env, ...(options.entry === 'source' ? { entry: 'src/main.ts' } : {}) });
   try {
     const startUpS = round((nowMs() - spawnedAt) / 1000);
     const readyRssMB = round((rssBytes(server.pid) ?? 0) / 2 ** 20);
@@ -96,48 +88,6 @@ async function measureStart(start: MemoryStart['start'], env: Record<string, str
   } finally {
     await server.stop();
   }
-}
-
-const DIST_MAIN = 'dist/server/main.js';
-
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm start`'s process, with the environment the bench gives the source server. */
-async function startBuiltServer(env: Record<string, string>): Promise<{ pid: number; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [DIST_MAIN], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'bench-secret-key-0123456789abcdef', ADMIN_PASSWORD: 'bench-admin-password', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const listening = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Server listening at')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output.slice(-4000)}`)));
-  });
-  await withTimeout(listening, 60_000, 'server start').catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
-  let stopping: Promise<number | null> | undefined;
-  return {
-    pid: child.pid!,
-    stop: () => {
-      stopping ??= child.exitCode !== null ? exited : (child.kill('SIGTERM'), exited);
-      return stopping;
-    },
-  };
 }
 
 export function memoryTable(runs: MemoryRun[]): string {

@@ -2,16 +2,16 @@
  * The content policy over one message, before it is stored or delivered: terms (Chinese and English,
  * folded so spacing and full-width tricks do not hide them), links, contact details, words of crisis and
  * copy-paste spam. Answers from memory: the policy is compiled once into one Aho–Corasick automaton
- * (modern-ahocorasick) holding both the operator's terms and the crisis phrases, so a clean message
+ * (term-automaton.ts) holding both the operator's terms and the crisis phrases, so a clean message
  * costs one automaton pass.
  */
-import AhoCorasick from 'modern-ahocorasick';
 import { LinkifyIt } from 'linkify-it';
 import { findPii, type PiiKind } from '../shared/pii.js';
 import { CRISIS_TERMS } from './crisis.js';
-import { normalizeForMatching, normalizeTerm } from './normalize.js';
+import { normalizeForMatching, normalizeTerm, normalizeWithPositions } from './normalize.js';
 import type { LinkAction, PolicyAction, PolicyDocument } from './policy-document.js';
 import { RepeatTracker } from './repeat-tracker.js';
+import { TermAutomaton } from './term-automaton.js';
 
 /** What the policy noticed about a message; stored with it for review. */
 export type PolicyFlag = 'term' | 'link' | 'pii' | 'crisis' | 'spam' | 'masked';
@@ -37,7 +37,7 @@ interface Entry {
 }
 
 export class ContentPolicy {
-  private automaton: AhoCorasick<Entry> | undefined;
+  private automaton: TermAutomaton<Entry> | undefined;
   private links: LinkAction = 'flag';
   private readonly linkify = linkFinder();
   private readonly repeats: RepeatTracker;
@@ -59,7 +59,7 @@ export class ContentPolicy {
     const patterns: { pattern: string; data: Entry }[] = [];
     for (const [pattern, action] of strongest) if (action !== 'allow') patterns.push({ pattern, data: { action } });
     for (const phrase of CRISIS_TERMS) patterns.push({ pattern: normalizeTerm(phrase), data: { action: null } });
-    this.automaton = new AhoCorasick(patterns);
+    this.automaton = new TermAutomaton(patterns);
     this.links = document.links;
   }
 
@@ -70,19 +70,22 @@ export class ContentPolicy {
     let masked = content;
     const folded = normalizeForMatching(content);
     const automaton = this.automaton;
-    if (automaton && automaton.match(folded.text)) {
+    if (automaton && automaton.test(folded)) {
       const toMask: [number, number][] = [];
-      for (const hit of automaton.search(folded.text)) {
-        const hitAction = hit.data?.action;
-        if (hitAction === null || hitAction === undefined) {
+      const hits = automaton.search(folded);
+      for (const hit of hits) {
+        const hitAction = hit.data.action;
+        if (hitAction === null) {
           crisis = true;
           continue;
         }
         flags.add('term');
         if (RANK[hitAction] > RANK[action]) action = hitAction;
-        if (hitAction === 'mask') toMask.push([folded.from[hit.start]!, folded.to[hit.end - 1]!]);
       }
       if (action === 'mask') {
+        // Only now: where in the original each folded character came from.
+        const { from, to } = normalizeWithPositions(content);
+        for (const hit of hits) if (hit.data.action === 'mask') toMask.push([from[hit.start]!, to[hit.end - 1]!]);
         masked = mask(content, toMask);
         flags.add('masked');
       }
@@ -94,7 +97,7 @@ export class ContentPolicy {
     }
     const pii = findPii(content);
     if (pii.length > 0) flags.add('pii');
-    const spam = this.repeats.seen(context.senderId, folded.text, context.roomId);
+    const spam = this.repeats.seen(context.senderId, folded, context.roomId);
     if (spam) {
       flags.add('spam');
       if (RANK.flag > RANK[action]) action = 'flag';

@@ -1,8 +1,9 @@
 /**
  * Text as the content policy compares it: compatibility forms folded (full-width ｗｅｉｘｉｎ, ligatures),
  * lower case, and everything but letters and digits left out — so "w e i x i n", "W.E.I.X.I.N" and
- * "微 信" all read as the term they spell. Each character of the result remembers where it came from
- * in the original, so a match can be masked there.
+ * "微 信" all read as the term they spell. Where each character of the result came from in the original
+ * is worked out only when asked (`normalizeWithPositions`), for a message that has something to mask:
+ * every other message pays for the folded text alone.
  */
 
 export interface Normalized {
@@ -14,10 +15,25 @@ export interface Normalized {
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
-export function normalizeForMatching(original: string): Normalized {
-  const out: string[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
+/** The folded text of a message. */
+export function normalizeForMatching(original: string): string {
+  return fold(original, undefined);
+}
+
+/** The folded text and, for each of its UTF-16 units, the span of the original it came from. */
+export function normalizeWithPositions(original: string): Normalized {
+  const positions = { from: [] as number[], to: [] as number[] };
+  const text = fold(original, positions);
+  return { text, ...positions };
+}
+
+/** A term as the policy stores and matches it (the same folding as for messages). */
+export function normalizeTerm(term: string): string {
+  return fold(term, undefined);
+}
+
+function fold(original: string, positions: { from: number[]; to: number[] } | undefined): string {
+  let out = '';
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
     // ASCII fast path: most messages are mostly ASCII or CJK, which need no folding.
@@ -39,19 +55,15 @@ export function normalizeForMatching(original: string): Normalized {
     for (const char of folded) if (LETTER_OR_DIGIT.test(char)) push(char, i, i + width);
     i += width;
   }
-  return { text: out.join(''), from, to };
+  return out;
 
   function push(char: string, start: number, end: number): void {
-    out.push(char);
+    out += char;
+    if (!positions) return;
     // One entry per UTF-16 unit of the result (a letter beyond the BMP takes two).
     for (let unit = 0; unit < char.length; unit++) {
-      from.push(start);
-      to.push(end);
+      positions.from.push(start);
+      positions.to.push(end);
     }
   }
-}
-
-/** A term as the policy stores and matches it (the same folding as for messages). */
-export function normalizeTerm(term: string): string {
-  return normalizeForMatching(term).text;
 }

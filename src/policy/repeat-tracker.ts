@@ -12,7 +12,9 @@ const MIN_CHARS = 12;
 const SWEEP_EVERY = 10_000;
 
 interface Seen {
-  rooms: Set<number>;
+  /** The first chat it went into; a set only once it goes into a second (most texts never do). */
+  room: number;
+  others: Set<number> | undefined;
   lastMs: number;
 }
 
@@ -29,16 +31,17 @@ export class RepeatTracker {
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
     let texts = this.senders.get(senderId);
     if (!texts) this.senders.set(senderId, (texts = new Map()));
-    let entry = texts.get(folded);
+    const entry = texts.get(folded);
     if (!entry || now - entry.lastMs > this.options.repeatWindowMs) {
-      entry = { rooms: new Set(), lastMs: now };
-      texts.delete(folded);
-      texts.set(folded, entry);
+      // Newest last, so the first key is the one to forget.
+      if (entry) texts.delete(folded);
+      texts.set(folded, { room: roomId, others: undefined, lastMs: now });
       if (texts.size > TEXTS_PER_SENDER) texts.delete(texts.keys().next().value!);
+      return this.options.repeatRooms <= 1;
     }
-    entry.rooms.add(roomId);
+    if (roomId !== entry.room) (entry.others ??= new Set()).add(roomId);
     entry.lastMs = now;
-    return entry.rooms.size >= this.options.repeatRooms;
+    return 1 + (entry.others?.size ?? 0) >= this.options.repeatRooms;
   }
 
   private sweep(now: number): void {

@@ -6,6 +6,8 @@ interface Bucket {
   updatedMs: number;
 }
 
+const ALLOWED: TakeResult = Object.freeze({ allowed: true });
+
 /**
  * Token buckets in a Map. Memory stays bounded: past `maxKeys`, buckets that have refilled completely
  * (indistinguishable from new ones) are dropped, and then the oldest ones.
@@ -23,19 +25,21 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async takeAll(takes: readonly BucketTake[]): Promise<TakeResult> {
+    // Plain loops: this runs for every message (two buckets), so nothing is allocated but what is kept.
     const nowMs = this.clock.now().getTime();
     // Room is made before any bucket is taken in hand, so eviction cannot drop one of them.
-    const missing = takes.filter(({ key }) => !this.buckets.has(key)).length;
+    let missing = 0;
+    for (const { key } of takes) if (!this.buckets.has(key)) missing++;
     if (missing > 0 && this.buckets.size + missing > this.maxKeys) this.evict(nowMs);
-    const buckets = takes.map(({ key, rule }) => {
+    let waitMs = 0;
+    for (const { key, rule } of takes) {
       const bucket = this.bucket(key, rule, nowMs);
       refill(bucket, rule, nowMs);
-      return bucket;
-    });
-    const waitMs = Math.max(0, ...takes.map(({ rule }, i) => waitForToken(buckets[i]!.tokens, rule)));
+      waitMs = Math.max(waitMs, waitForToken(bucket.tokens, rule));
+    }
     if (waitMs > 0) return { allowed: false, retryAfterMs: waitMs };
-    for (const bucket of buckets) bucket.tokens -= 1;
-    return { allowed: true };
+    for (const { key } of takes) this.buckets.get(key)!.tokens -= 1;
+    return ALLOWED;
   }
 
   /** Number of buckets held (for tests of the memory bound). */
