@@ -12,7 +12,7 @@ import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.j
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson, writeText } from './report.js';
-import { ceilingTable, comparisonTable, connectionsTable, matchingTable, messagesTables, stagesTable } from './tables.js';
+import { ceilingTable, comparisonTable, connectionsTable, matchingTable, messagesTables, runName, stagesTable } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching, type MatchingOptions } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
@@ -70,6 +70,8 @@ options:
   --compare moderation            messages: each --db twice, plain and with 10,000 sanctions (1,000 by network) and
                                   10,000 blocks loaded; prints the loaded run's delivered msg/s and p99 against the plain one's
   --compare policy                messages: each --db twice, content policy off, then on with a 10,000-term list
+  --compare workers               messages: each --db (not bare) three times: one process; one process in cluster
+                                  mode ($REDIS_URL); WEB_CONCURRENCY=2 workers (server CPU and RSS: all its processes)
   --reverse                       with --compare: the loaded run first (ratios then read the other way)
   --interests                     matching: each client joins with 1–3 of 200 tags (Zipf, seeded); server gets
                                   INTEREST_WAIT_MS=3000 unless --env sets it (--urls: pass the servers' value)
@@ -134,7 +136,26 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
   const many = quick ? 1_000 : 10_000;
   if (what === 'moderation') return [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: many, blocks: many } }];
   if (what === 'policy') return [{ label: 'policy off', env: { CONTENT_POLICY: 'off' } }, { label: `policy on, ${many} terms`, policyTerms: many }];
-  throw new Error(`--compare: 'moderation' or 'policy', not '${what}'`);
+  if (what === 'workers') {
+    // Cluster mode needs Redis; each run gets keys of its own (and removes them: see runMessagesCommand).
+    const redis = (label: string) => ({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `${WORKERS_PREFIX}${process.pid}:${label}:` });
+    return [{ label: '1 process' }, { label: '1 process + Redis', env: redis('one') }, { label: '2 workers + Redis', env: { ...redis('two'), WEB_CONCURRENCY: '2' } }];
+  }
+  throw new Error(`--compare: 'moderation', 'policy' or 'workers', not '${what}'`);
+}
+
+/** Key prefix of the servers of `--compare workers` (their keys are removed afterwards). */
+const WORKERS_PREFIX = 'bench-workers:';
+
+/** Deletes the keys a bench's servers left under `prefix` in $REDIS_URL. */
+async function removeRedisKeys(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length > 0) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** `--reverse`: the loaded variant first (a first run on a fresh machine can be the slower one: order effects show). */
@@ -221,10 +242,10 @@ async function messages(values: Args, quick: boolean): Promise<number> {
     ...(values.compare ? { variants: ordered(compareVariants(values.compare, quick), values.reverse === true) } : {}),
   };
   const machine = machineInfo();
-  const runs = await runMessages(options, log);
+  const runs = await runMessages(options, log).finally(() => (values.compare === 'workers' ? removeRedisKeys(`${WORKERS_PREFIX}${process.pid}:`) : undefined));
   const versions = runs.map((r) => `${r.db}: ${r.version ?? '?'}`).join('; ');
   const data = { kind: 'messages', startedAt, machine: { ...machine, storage: versions }, options, runs };
-  const name = `messages-${dbs.join('-')}`;
+  const name = `messages-${dbs.join('-')}${values.compare ? `-${values.compare}` : ''}`;
   const path = saveResults(name, data, { out: values.out, quick });
   // A single step is no curve: the chart is drawn for ladders only.
   const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
@@ -246,14 +267,14 @@ async function messages(values: Args, quick: boolean): Promise<number> {
 
 function drawChart(runs: MessagesRun[], startedAt: string, cpus: number, quick: boolean, out?: string): string {
   const series: ChartSeries[] = runs.map((r) => ({
-    label: r.db,
+    label: runName(r),
     points: r.steps.map((s) => ({ offered: s.offered, delivered: s.deliveredPerS, p50Ms: s.latency.p50Ms, p99Ms: s.latency.p99Ms, pass: s.pass })),
   }));
-  const dbs = runs.map((r) => r.db).join('-');
+  const dbs = [...new Set(runs.map((r) => r.db))].join('-') + (runs.some((r) => r.label) ? '-compare' : '');
   const duration = runs[0]?.steps[0]?.durationS;
   const pairs = runs[0]?.pairs;
   const svg = messagesChart(series, {
-    title: `Messages: ${runs.map((r) => r.db).join(' vs ')} — ${startedAt.slice(0, 10)}`,
+    title: `Messages: ${runs.map(runName).join(' vs ')} — ${startedAt.slice(0, 10)}`,
     subtitle: `${pairs ?? '?'} chatting pairs, ${duration ?? '?'} s per step, open-loop; server, database and load generator on one ${cpus}-core machine`,
     latencyTargetMs: 50,
   });

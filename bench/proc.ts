@@ -80,6 +80,30 @@ export function postgresPids(): number[] {
   return pids;
 }
 
+/**
+ * A process and its descendants (`WEB_CONCURRENCY` workers are children of the primary), from the parent
+ * pid in each /proc/<pid>/stat.
+ */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = read(`/proc/${entry}/stat`);
+    if (!stat) continue;
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(parent) ?? [];
+    list.push(Number(entry));
+    children.set(parent, list);
+  }
+  const tree: number[] = [];
+  for (const stack = [root]; stack.length > 0; ) {
+    const pid = stack.pop()!;
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
 /** Busy ticks summed over all cores, from /proc/stat. */
 function machineBusyTicks(): number {
   const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';
@@ -203,15 +227,17 @@ export class RssSampler {
   private readonly samples: number[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 1_000) {
+  /** @param pid a process, or a function naming several whose RSS is summed (a primary and its workers) */
+  constructor(private readonly pid: number | (() => number[]), intervalMs = 1_000) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();
   }
 
   private sample(): void {
-    const rss = rssBytes(this.pid);
-    if (rss !== undefined) this.samples.push(rss);
+    const pids = typeof this.pid === 'number' ? [this.pid] : this.pid();
+    const each = pids.map(rssBytes).filter((rss) => rss !== undefined);
+    if (each.length > 0) this.samples.push(each.reduce((a, b) => a + b, 0));
   }
 
   /** Stops sampling; returns the peak, the last value and the median of the samples. */

@@ -12,7 +12,7 @@ export function messagesTables(runs: MessagesRun[]): string {
     ['db', 'offered/s', 'delivered/s', 'acked ok', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'gen lag p99 ms', 'server CPU %', 'pg CPU %', 'gen CPU %', 'other CPU %', 'server RSS MB', 'lost', 'result'],
     runs.flatMap((r) =>
       r.steps.map((s) => [
-        r.label ? `${r.db} (${r.label})` : r.db,
+        runName(r),
         s.offered,
         s.deliveredPerS,
         s.ackOk,
@@ -39,13 +39,13 @@ export function messagesTables(runs: MessagesRun[]): string {
       r.steps.map((s) => {
         const v = r.verification?.steps.find((x) => x.step === s.step);
         const cell = (n: number | undefined): string | number => n ?? 'n/a';
-        return [r.db, s.offered, s.sent, cell(v?.stored), cell(v?.lost), cell(v?.storedTwice), cell(v?.deliveredNotStored), cell(v?.refusedButStored), s.undelivered, s.deliveredTwice];
+        return [runName(r), s.offered, s.sent, cell(v?.stored), cell(v?.lost), cell(v?.storedTwice), cell(v?.deliveredNotStored), cell(v?.refusedButStored), s.undelivered, s.deliveredTwice];
       }),
     ),
   );
-  const errors = runs.filter((r) => r.error).map((r) => `${r.db}: ERROR ${r.error}`);
+  const errors = runs.filter((r) => r.error).map((r) => `${runName(r)}: ERROR ${r.error}`);
   for (const r of runs) {
-    if (r.discarded.length) errors.push(`${r.db}: ${r.discarded.length} step(s) repeated because other processes used the CPU (kept in the JSON under "discarded")`);
+    if (r.discarded.length) errors.push(`${runName(r)}: ${r.discarded.length} step(s) repeated because other processes used the CPU (kept in the JSON under "discarded")`);
   }
   return ['Per step (latency = send → partner receipt; gen lag = how late the generator sent against its schedule; CPU in % of one core over the send window):', steps, '', 'Correctness (checked against the database after the run):', checks, ...errors].join('\n');
 }
@@ -105,6 +105,11 @@ export function matchingTable(run: MatchingRun): string {
 }
 
 /** `--compare`: each labelled run's steps against the first run of the same database (same offered rate). */
+/** A run as the tables and the chart name it: its target, and its `--compare` variant if any. */
+export function runName(r: { db: string; label?: string }): string {
+  return r.label ? `${r.db} (${r.label})` : r.db;
+}
+
 export function comparisonTable(runs: MessagesRun[]): string {
   const rows: (string | number)[][] = [];
   for (const run of runs) {
@@ -114,7 +119,7 @@ export function comparisonTable(runs: MessagesRun[]): string {
       const before = base.steps.find((s) => s.offered === step.offered);
       if (!before) continue;
       const ratio = before.deliveredPerS > 0 ? step.deliveredPerS / before.deliveredPerS : 0;
-      rows.push([run.db, step.offered, `${before.deliveredPerS} → ${step.deliveredPerS}`, `${(ratio * 100).toFixed(1)} %`, `${before.latency.p99Ms} → ${step.latency.p99Ms}`, `${before.latency.maxMs} → ${step.latency.maxMs}`]);
+      rows.push([runName(run), step.offered, `${before.deliveredPerS} → ${step.deliveredPerS}`, `${(ratio * 100).toFixed(1)} %`, `${before.latency.p99Ms} → ${step.latency.p99Ms}`, `${before.latency.maxMs} → ${step.latency.maxMs}`]);
     }
   }
   return table([`db (${runs.map((r) => r.label ?? '').filter(Boolean).join(' → ')})`, 'offered/s', 'delivered/s', 'delivered ratio', 'p99 ms', 'max ms'], rows);
@@ -131,7 +136,7 @@ export function stagesTable(runs: MessagesRun[]): string {
         const gcMs = Object.values(v.gc).reduce((n, g) => n + g.ms, 0);
         const major = v.gc.major;
         return [
-          r.label ? `${r.db} (${r.label})` : r.db,
+          runName(r),
           s.offered,
           `${s.latency.p50Ms} / ${s.latency.p99Ms}`,
           p('admitted'),
@@ -162,7 +167,7 @@ export function ceilingTable(runs: MessagesRun[]): string {
     const best = top(r);
     const firstFail = r.steps.find((s) => !s.pass);
     return [
-      r.label ? `${r.db} (${r.label})` : r.db,
+      runName(r),
       best ? best.offered : 'none',
       best ? best.deliveredPerS : 0,
       best ? `${best.latency.p99Ms}` : '-',

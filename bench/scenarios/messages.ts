@@ -5,7 +5,7 @@
  */
 import { nowMs, sleep } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssSampler, postgresPids, reniceAll, waitForQuiet, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, postgresPids, processTree, reniceAll, waitForQuiet, type CpuUse } from '../proc.js';
 import type { DbTarget } from '../database-target.js';
 import { preloadModeration, preloadPolicy, type ModerationLoad } from '../moderation-preload.js';
 import { BENCH_METRICS_TOKEN, mainThreadProfile, startTarget } from '../server-target.js';
@@ -111,7 +111,8 @@ const NOISY_OTHER_CPU_PERCENT = 35;
 export async function runMessages(options: MessagesOptions, log: (line: string) => void): Promise<MessagesRun[]> {
   const runs: MessagesRun[] = [];
   const variants = options.variants ?? [{ label: '' }];
-  for (const db of options.dbs) for (const variant of variants) runs.push(await runOnDb(db, options, log, variant));
+  // The bare relay is the same whatever our server's variant: it runs once.
+  for (const db of options.dbs) for (const variant of db === 'bare' ? [{ label: '' }] : variants) runs.push(await runOnDb(db, options, log, variant));
   return runs;
 }
 
@@ -231,7 +232,8 @@ async function runStep(
   const durationMs = options.durationS * 1000;
   const startAtMs = nowMs() + 300;
   const groups = {
-    server: () => [serverPid],
+    // The primary and, with WEB_CONCURRENCY, its workers.
+    server: () => processTree(serverPid),
     postgres: () => (db === 'postgres' ? postgresPids() : []),
     generator: () => pool.pids,
     bench: () => [process.pid],
@@ -243,7 +245,7 @@ async function runStep(
     await sleep(durationMs);
     return window.end();
   })();
-  const rss = new RssSampler(serverPid);
+  const rss = new RssSampler(() => processTree(serverPid));
   const results = await pool.all(
     (i) => ({
       type: 'send',
