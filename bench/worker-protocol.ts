@@ -23,6 +23,8 @@ export interface ConnectCommand {
 export interface ConnectResult {
   opened: number;
   failed: number;
+  /** Sockets that opened only at a second attempt, as a real client retries (the first's failure is in `errors`). */
+  retried: number;
   /** A few distinct failure messages. */
   errors: string[];
   /** Open sockets after this command. */

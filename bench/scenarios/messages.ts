@@ -97,6 +97,8 @@ export interface MessagesRun {
   discarded: MessagesStep[];
   verification: Verification | undefined;
   profile: string | undefined;
+  /** Sockets that needed a second connect attempt (a first one timed out). */
+  connectRetries?: number;
   /** From the first step's start to the last step's end (shared monotonic clock, ms): for the profile. */
   loadWindow: { fromMs: number; toMs: number } | undefined;
   error: string | undefined;
@@ -142,6 +144,8 @@ async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line:
     const connected = await pool.all((i) => ({ type: 'connect', urls: [server.url], count: 2 * pairShares[i]!, concurrency: 50, timeoutMs: 20_000 }), 120_000);
     const failed = connected.reduce((n, r) => n + r.failed, 0);
     if (failed > 0) throw new Error(`${failed} sockets failed to connect: ${connected.flatMap((r) => r.errors).join('; ')}`);
+    run.connectRetries = connected.reduce((n, r) => n + r.retried, 0);
+    if (run.connectRetries > 0) log(`   ${run.connectRetries} sockets connected only at a second attempt (first: ${connected.flatMap((r) => r.errors).join('; ')})`);
     // One worker at a time joins, so FIFO matching pairs sockets of the same worker.
     const pairStart = nowMs();
     const pairCounts: number[] = [];
