@@ -44,7 +44,8 @@ export function messagesChart(series: ChartSeries[], options: ChartOptions): str
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(text(W / 2, 30, options.title, { size: 20, anchor: 'middle', weight: 'bold' }));
+  // A long title (the runs of a --compare) in a smaller size rather than clipped.
+  out.push(text(W / 2, 30, options.title, { size: options.title.length > 70 ? 15 : 20, anchor: 'middle', weight: 'bold' }));
   out.push(text(W / 2, 54, options.subtitle, { size: 13, anchor: 'middle', fill: '#555' }));
 
   // Grid and axes.
@@ -92,13 +93,19 @@ export function messagesChart(series: ChartSeries[], options: ChartOptions): str
   let lx = M.left;
   series.forEach((s, i) => {
     const colour = COLOURS[s.label] ?? FALLBACK_COLOURS[i % FALLBACK_COLOURS.length]!;
+    const label = s.label === 'none' ? 'storage off (none)' : s.label;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="22" height="10" fill="${colour}"/>`);
-    out.push(text(lx + 28, ly, s.label === 'none' ? 'storage off (none)' : s.label, { size: 13 }));
-    lx += 190;
+    out.push(text(lx + 28, ly, label, { size: 13 }));
+    // Room for the label at ~7.5 px a character (13 px sans-serif), at least the usual column.
+    lx += Math.max(190, 28 + label.length * 7.5 + 24);
   });
-  out.push(text(lx, ly, 'hollow marker = step failed', { size: 12, fill: '#666' }));
-  out.push(`<line x1="${lx + 200}" y1="${ly - 4}" x2="${lx + 234}" y2="${ly - 4}" stroke="#999" stroke-width="1.4" stroke-dasharray="1 3"/>`);
-  out.push(text(lx + 240, ly, 'delivered = offered', { size: 12, fill: '#666' }));
+  // The notes go on the first row when they fit there, else on a third row.
+  const notesFit = lx + 380 <= W;
+  const nx = notesFit ? lx : M.left;
+  const ny = notesFit ? ly : ly + 42;
+  out.push(text(nx, ny, 'hollow marker = step failed', { size: 12, fill: '#666' }));
+  out.push(`<line x1="${nx + 200}" y1="${ny - 4}" x2="${nx + 234}" y2="${ny - 4}" stroke="#999" stroke-width="1.4" stroke-dasharray="1 3"/>`);
+  out.push(text(nx + 240, ny, 'delivered = offered', { size: 12, fill: '#666' }));
   lx = M.left;
   for (const style of Object.values(STYLES)) {
     out.push(`<line x1="${lx}" y1="${ly + 21}" x2="${lx + 34}" y2="${ly + 21}" stroke="#333" stroke-width="2.2" ${style.dash ? `stroke-dasharray="${style.dash}"` : ''}/>`);
