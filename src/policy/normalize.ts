@@ -27,10 +27,8 @@ export function normalizeWithPositions(original: string): Normalized {
   return { text, ...positions };
 }
 
-/** A term as the policy stores and matches it (the same folding as for messages). */
-export function normalizeTerm(term: string): string {
-  return fold(term, undefined);
-}
+/** A term as the policy stores and matches it: the same folding as for messages. */
+export const normalizeTerm = normalizeForMatching;
 
 function fold(original: string, positions: { from: number[]; to: number[] } | undefined): string {
   let out = '';
