@@ -53,6 +53,7 @@ import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/o
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
+import { engineWebSockets, ReadBackpressure } from './realtime/read-backpressure.js';
 import { releaseUpgradeResponse } from './realtime/upgrade-response.js';
 import type { ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
@@ -243,7 +244,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const repository = seams.repository;
 
-  const writer = new MessageWriter(repository, { maxBatchRows: config.writeBatchMaxRows, maxQueued: config.writeQueueMax, lanes: config.writeLanes, logger, events: metrics });
+  const backpressure = config.readBackpressure ? readBackpressure(io, config, metrics) : undefined;
+  const writer = new MessageWriter(repository, {
+    maxBatchRows: config.writeBatchMaxRows,
+    maxQueued: config.writeQueueMax,
+    lanes: config.writeLanes,
+    logger,
+    events: metrics,
+    ...(backpressure ? { onDepth: (depth: number) => backpressure.update(depth) } : {}),
+  });
   const screen = new MessageScreen({
     policy,
     moderation,
@@ -335,6 +344,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closing ??= (async () => {
       // No new connections; existing ones stay open until their chats are wound down.
       fastify.server.close();
+      backpressure?.close();
       engineGuard.stop();
       moderation.stop();
       policy.stop();
@@ -360,6 +370,20 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, metrics, close };
+}
+
+/** Longest pause of reads under backpressure (and never more than half the ping timeout). */
+const MAX_READ_PAUSE_MS = 5_000;
+
+/** Reads pause while the write queue is over half full and resume under a quarter (src/realtime/read-backpressure.ts). */
+function readBackpressure(io: ChatServer, config: Config, metrics: AppMetrics): ReadBackpressure {
+  return new ReadBackpressure({
+    high: Math.ceil(config.writeQueueMax / 2),
+    low: Math.floor(config.writeQueueMax / 4),
+    maxPauseMs: Math.min(MAX_READ_PAUSE_MS, Math.floor(config.pingTimeoutMs / 2)),
+    connections: () => engineWebSockets(io.engine),
+    events: metrics,
+  });
 }
 
 function defaultWebDir(): string {

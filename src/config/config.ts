@@ -28,6 +28,7 @@ const envSchema = z.object({
   WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(2_000),
   WRITE_QUEUE_MAX: positiveInt.default(20_000),
   WRITE_LANES: positiveInt.max(16).optional(),
+  READ_BACKPRESSURE: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.string().optional(),
   WEB_DIR: z.string().min(1).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
@@ -134,6 +135,11 @@ export interface Config {
    * (one connection: statements run one after another anyway).
    */
   readonly writeLanes: number;
+  /**
+   * Stop reading from the WebSockets while the write queue is over half full, and read again under a
+   * quarter (each pause at most 5 s): overload then slows senders down instead of refusing them. Default on.
+   */
+  readonly readBackpressure: boolean;
   /** Fastify `trustProxy`: unset → trust no proxy; `true`, a hop count, or a comma-separated list of addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];
   /** Directory of the built web page. Default `dist/web` under the project root. */
@@ -326,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     writeBatchMaxRows: e.WRITE_BATCH_MAX_ROWS,
     writeQueueMax: e.WRITE_QUEUE_MAX,
     writeLanes: e.WRITE_LANES ?? (e.DATABASE_URL ? 2 : 1),
+    readBackpressure: e.READ_BACKPRESSURE === 'on',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,
     chatStorage: e.CHAT_STORAGE,

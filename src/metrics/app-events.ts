@@ -34,6 +34,8 @@ export interface AppEvents {
   policyHit(flag: string): void;
   /** A retention purge ended. */
   purged(run: { rooms: number; messages: number; error: string | null }): void;
+  /** Reading from the WebSockets was paused for this long while the write queue was high (backpressure). */
+  readsPaused(ms: number): void;
 }
 
 const nothing = (): void => undefined;
@@ -49,4 +51,5 @@ export const noAppEvents: AppEvents = {
   sanctioned: nothing,
   policyHit: nothing,
   purged: nothing,
+  readsPaused: nothing,
 };

@@ -65,6 +65,8 @@ export class AppMetrics implements AppEvents {
   private readonly policyHits: Counter<'flag'>;
   private readonly purgeRuns: Counter<'outcome'>;
   private readonly purgeRemoved: Counter<'what'>;
+  private readonly readPauses: Counter;
+  private readonly readPausedSeconds: Counter;
 
   constructor() {
     const registers = [this.registry];
@@ -99,6 +101,8 @@ export class AppMetrics implements AppEvents {
     this.policyHits = new Counter({ name: 'chat_policy_hits_total', help: 'Messages the content policy marked, by flag', labelNames: ['flag'], registers });
     this.purgeRuns = new Counter({ name: 'chat_purge_runs_total', help: 'Retention purge runs on this instance, by outcome', labelNames: ['outcome'], registers });
     this.purgeRemoved = new Counter({ name: 'chat_purge_removed_total', help: 'Rows the retention purge removed on this instance', labelNames: ['what'], registers });
+    this.readPauses = new Counter({ name: 'chat_read_pauses_total', help: 'Times this instance stopped reading from its WebSockets because the write queue was high', registers });
+    this.readPausedSeconds = new Counter({ name: 'chat_read_paused_seconds_total', help: 'Time this instance spent not reading from its WebSockets (write-queue backpressure)', registers });
   }
 
   /** Registers the gauges over their sources and Node's default process metrics. Call once. */
@@ -195,6 +199,11 @@ export class AppMetrics implements AppEvents {
 
   policyHit(flag: string): void {
     this.policyHits.inc({ flag });
+  }
+
+  readsPaused(ms: number): void {
+    this.readPauses.inc();
+    this.readPausedSeconds.inc(ms / 1000);
   }
 
   purged(run: { rooms: number; messages: number; error: string | null }): void {

@@ -21,6 +21,8 @@ export interface GroupCommitOptions {
   onFailure?: (cause: unknown, items: number) => void;
   /** Told once per statement that succeeded (metrics): its item count and how long it and its items took. */
   onWritten?: (items: number, timing: StatementTiming) => void;
+  /** Told each time a statement takes items off the queue (its depth fell). */
+  onDequeued?: () => void;
 }
 
 /** Where a statement's time went, in milliseconds (`performance.now()` differences). */
@@ -83,6 +85,7 @@ export class GroupCommit<In, Out> {
   private startWrite(): void {
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (batch.length === 0) return;
+    this.options.onDequeued?.();
     this.writing = this.run(batch).finally(() => {
       this.writing = undefined;
       if (this.queue.length > 0) this.startWrite();

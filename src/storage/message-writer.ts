@@ -29,14 +29,18 @@ export interface MessageWriterOptions {
   logger?: Logger;
   /** Told each statement's size (metrics). */
   events?: Pick<AppEvents, 'batchWritten'>;
+  /** Told the queue's depth (all lanes) each time it grows or a statement takes from it (backpressure). */
+  onDepth?: (depth: number) => void;
 }
 
 export class MessageWriter {
   private readonly lanes: GroupCommit<NewMessage, AppendOutcome>[];
   private readonly maxQueued: number;
+  private readonly onDepth: ((depth: number) => void) | undefined;
 
   constructor(repository: ChatRepository, options: MessageWriterOptions) {
     this.maxQueued = options.maxQueued;
+    this.onDepth = options.onDepth;
     const lanes = Math.max(1, options.lanes ?? 1);
     this.lanes = Array.from({ length: lanes }, () => this.lane(repository, options, Math.max(1, Math.ceil(options.maxQueued / lanes))));
   }
@@ -52,6 +56,7 @@ export class MessageWriter {
       retryApart: isDataError,
       onFailure: (cause, items) => options.logger?.warn({ err: describeDbError(cause), messages: items }, 'writing a batch of messages failed'),
       ...(options.events ? { onWritten: (rows: number, timing: StatementTiming) => options.events!.batchWritten(rows, timing) } : {}),
+      ...(options.onDepth ? { onDequeued: () => options.onDepth!(this.pending) } : {}),
     });
   }
 
@@ -75,7 +80,9 @@ export class MessageWriter {
 
   /** Resolves after the message's batch is committed. Rejects with AppError STORAGE_UNAVAILABLE or SERVER_BUSY. */
   append(message: NewMessage): Promise<AppendOutcome> {
-    return this.lanes[message.roomId % this.lanes.length]!.submit(message);
+    const committed = this.lanes[message.roomId % this.lanes.length]!.submit(message);
+    this.onDepth?.(this.pending);
+    return committed;
   }
 
   /** Resolves when everything appended so far is committed (or failed). */

@@ -11,7 +11,8 @@ import { serverSuite } from '../helpers/suite.js';
 
 let repository!: Interceptor<SqlChatRepository>;
 const suite = serverSuite({
-  config: { writeQueueMax: 2, writeLanes: 1 },
+  // Reads are not paused here (backpressure has its own test): this one is about the refusal itself.
+  config: { writeQueueMax: 2, writeLanes: 1, readBackpressure: false },
   deps: (database) => {
     repository = intercept(new SqlChatRepository(database));
     return { repository: repository.proxy };

@@ -108,6 +108,7 @@ const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> 
   MIN_AGE: { value: '16' },
   RULES_FILE: { value: '/etc/chat/rules.md' },
   CONTENT_POLICY: { value: 'off' },
+  READ_BACKPRESSURE: { value: 'off' },
   CRISIS_HOTLINES_FILE: { value: '/etc/chat/hotlines.json' },
   PING_INTERVAL_MS: { value: '1000' },
   PING_TIMEOUT_MS: { value: '1000' },

@@ -57,6 +57,14 @@ describe('group commit (MessageWriter)', () => {
     for (const r of refused) expect(r.reason).toMatchObject({ code: 'SERVER_BUSY' });
   });
 
+  it('tells its depth as it grows and as each statement takes from it (backpressure listens)', async () => {
+    const depths: number[] = [];
+    const writer = new MessageWriter(repo, { maxBatchRows: 3, maxQueued: 100, onDepth: (depth) => depths.push(depth) });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => writer.append(message(i))));
+    // 7 queued in one turn, then statements of 3, 3 and 1 each take their share.
+    expect(depths).toEqual([1, 2, 3, 4, 5, 6, 7, 4, 1, 0]);
+  });
+
   it('says when it is full, so a message can be refused before any other work', async () => {
     const writer = new MessageWriter(repo, { maxBatchRows: 10, maxQueued: 3 });
     const accepted = Array.from({ length: 3 }, (_, i) => writer.append(message(i)));
