@@ -5,7 +5,7 @@
  * profile <file>, chart <json>.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { messagesChart, type ChartSeries } from './chart.js';
 import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
@@ -72,6 +72,7 @@ options:
   --compare policy                messages: each --db twice, content policy off, then on with a 10,000-term list
   --compare workers               messages: each --db (not bare) three times: one process; one process in cluster
                                   mode ($REDIS_URL); WEB_CONCURRENCY=2 workers (server CPU and RSS: all its processes)
+  --compare backpressure          messages: each --db twice, READ_BACKPRESSURE=off (a full queue only refuses), then on
   --reverse                       with --compare: the loaded run first (ratios then read the other way)
   --interests                     matching: each client joins with 1–3 of 200 tags (Zipf, seeded); server gets
                                   INTEREST_WAIT_MS=3000 unless --env sets it (--urls: pass the servers' value)
@@ -141,7 +142,8 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
     const redis = (label: string) => ({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `${WORKERS_PREFIX}${process.pid}:${label}:` });
     return [{ label: '1 process' }, { label: '1 process + Redis', env: redis('one') }, { label: '2 workers + Redis', env: { ...redis('two'), WEB_CONCURRENCY: '2' } }];
   }
-  throw new Error(`--compare: 'moderation', 'policy' or 'workers', not '${what}'`);
+  if (what === 'backpressure') return [{ label: 'refusal only', env: { READ_BACKPRESSURE: 'off' } }, { label: 'backpressure', env: { READ_BACKPRESSURE: 'on' } }];
+  throw new Error(`--compare: 'moderation', 'policy', 'workers' or 'backpressure', not '${what}'`);
 }
 
 /** Key prefix of the servers of `--compare workers` (their keys are removed afterwards). */
@@ -203,7 +205,8 @@ async function main(): Promise<number> {
     case 'chart': {
       const file = required(positionals[1], 'chart FILE');
       const data = JSON.parse(readFileSync(file, 'utf8')) as { startedAt: string; machine: { cpus: number }; runs: MessagesRun[] };
-      const path = drawChart(data.runs, data.startedAt, data.machine.cpus, false);
+      const name = basename(file, '.json').replace(/^latest-/, '').replace(/-\d{4}-\d\d-\d\dT[\d-]+$/, '');
+      const path = drawChart(data.runs, name, data.startedAt, data.machine.cpus, false);
       console.log(`chart: ${path}`);
       return 0;
     }
@@ -249,7 +252,7 @@ async function messages(values: Args, quick: boolean): Promise<number> {
   const path = saveResults(name, data, { out: values.out, quick });
   // A single step is no curve: the chart is drawn for ladders only.
   const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
-  const chart = stepCount > runs.length ? drawChart(runs, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
+  const chart = stepCount > runs.length ? drawChart(runs, name, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
   log(`\n${messagesTables(runs)}\n\n${stagesTable(runs)}\n\nresults: ${path}\nchart: ${chart}`);
   if (dbs.includes('bare')) log(`\n${ceilingTable(runs)}`);
   if (options.variants) log(`\n${comparisonTable(runs)}`);
@@ -265,12 +268,12 @@ async function messages(values: Args, quick: boolean): Promise<number> {
   return broken ? 1 : 0;
 }
 
-function drawChart(runs: MessagesRun[], startedAt: string, cpus: number, quick: boolean, out?: string): string {
+/** Draws `<name>.svg` (the results' name: a `--compare` kind gets a chart of its own). */
+function drawChart(runs: MessagesRun[], name: string, startedAt: string, cpus: number, quick: boolean, out?: string): string {
   const series: ChartSeries[] = runs.map((r) => ({
     label: runName(r),
     points: r.steps.map((s) => ({ offered: s.offered, delivered: s.deliveredPerS, p50Ms: s.latency.p50Ms, p99Ms: s.latency.p99Ms, pass: s.pass })),
   }));
-  const dbs = [...new Set(runs.map((r) => r.db))].join('-') + (runs.some((r) => r.label) ? '-compare' : '');
   const duration = runs[0]?.steps[0]?.durationS;
   const pairs = runs[0]?.pairs;
   const svg = messagesChart(series, {
@@ -278,7 +281,7 @@ function drawChart(runs: MessagesRun[], startedAt: string, cpus: number, quick: 
     subtitle: `${pairs ?? '?'} chatting pairs, ${duration ?? '?'} s per step, open-loop; server, database and load generator on one ${cpus}-core machine`,
     latencyTargetMs: 50,
   });
-  const path = out ? out.replace(/\.json$/, '') + '.svg' : join(resultsDir, `messages-${dbs}${quick ? '-quick' : ''}.svg`);
+  const path = out ? out.replace(/\.json$/, '') + '.svg' : join(resultsDir, `${name}${quick ? '-quick' : ''}.svg`);
   writeText(path, svg);
   return path;
 }

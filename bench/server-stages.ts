@@ -32,6 +32,8 @@ export interface ServerStages {
   gc: Record<string, { ms: number; count: number }>;
   /** Event-loop delay over the step (prom-client resets it at each scrape): p99 and max, ms. */
   eventLoop: { p99Ms: number; maxMs: number };
+  /** Backpressure during the step: how often reads paused, and for how long in all (READ_BACKPRESSURE). */
+  readPauses: { count: number; ms: number };
 }
 
 /** One scrape: each sample by its full name with labels. */
@@ -82,6 +84,7 @@ export function serverStages(before: Scrape, after: Scrape): ServerStages {
     rowsPerStatement: statements > 0 ? Math.round((delta('chat_write_batch_rows_sum') / statements) * 10) / 10 : 0,
     gc,
     eventLoop: { p99Ms: loopDelayMs(after.get('nodejs_eventloop_lag_p99_seconds')), maxMs: loopDelayMs(after.get('nodejs_eventloop_lag_max_seconds')) },
+    readPauses: { count: delta('chat_read_pauses_total'), ms: Math.round(delta('chat_read_paused_seconds_total') * 1000) },
   };
 }
 
@@ -159,6 +162,7 @@ export function stagesLine(s: ServerStages): string {
   return (
     `   server stages p50/p99 ms: ${['admitted', 'queued', 'statement', 'committed', 'delivered'].map(stage).join(', ')}; ` +
     `${s.rowsPerStatement} rows/statement; GC ${gcMs} ms (${Object.entries(s.gc).map(([k, g]) => `${k} ${g.ms}/${g.count}`).join(' ')}); ` +
-    `event loop delay p99 ${s.eventLoop.p99Ms} max ${s.eventLoop.maxMs} ms`
+    `event loop delay p99 ${s.eventLoop.p99Ms} max ${s.eventLoop.maxMs} ms` +
+    (s.readPauses.count > 0 ? `; reads paused ${s.readPauses.count}× for ${s.readPauses.ms} ms in all` : '')
   );
 }
