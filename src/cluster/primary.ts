@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setupMaster } from '@socket.io/sticky';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { stopReadsOnHandOver } from './hand-over.js';
 
 /** A worker that dies this soon after starting is not restarted again (it would crash-loop). */
 const MIN_WORKER_LIFETIME_MS = 5_000;
@@ -16,6 +17,8 @@ const MIN_WORKER_LIFETIME_MS = 5_000;
 export function runPrimary(config: Config, logger: Logger): void {
   const httpServer = createServer();
   setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
+  // Node would read (and drop) what a client sends while a handed-over connection waits for the worker's ack.
+  stopReadsOnHandOver(httpServer);
   // The first bytes of each connection travel to the worker over IPC; Buffers need advanced serialization.
   cluster.setupPrimary({ serialization: 'advanced' });
   let stopping = false;
