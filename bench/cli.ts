@@ -4,19 +4,17 @@
  * bench/results/. Commands: messages (default), connections, matching, memory, heap, purge, smoke, export,
  * profile <file>, chart <json>.
  */
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { messagesChart, type ChartSeries } from './chart.js';
-import { DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
+import { join } from 'node:path';
+import { adminUrl, dbList, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, parse, required, type Args } from './args.js';
+import { DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
+import { chartCommand, messages } from './messages-command.js';
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
-import { resultsDir, saveResults, writeJson, writeText } from './report.js';
-import { ceilingTable, comparisonTable, connectionsTable, matchingTable, messagesTables, runName, stagesTable } from './tables.js';
+import { resultsDir, saveResults, writeJson } from './report.js';
+import { connectionsTable, matchingTable } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching, type MatchingOptions } from './scenarios/matching.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
-import { MESSAGES_TARGETS, runMessages, type MessagesRun, type MessagesTarget, type MessagesVariant } from './scenarios/messages.js';
 import { runPurge } from './scenarios/purge.js';
 import { purgeTables } from './purge-report.js';
 
@@ -87,86 +85,10 @@ options:
   --out FILE                      JSON output path                                        [bench/results/<command>-<time>.json]
 `;
 
-type Args = ReturnType<typeof parse>['values'];
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      db: { type: 'string' },
-      'database-url': { type: 'string' },
-      steps: { type: 'string' },
-      pairs: { type: 'string' },
-      duration: { type: 'string' },
-      'hold-last': { type: 'string' },
-      drain: { type: 'string' },
-      clients: { type: 'string' },
-      urls: { type: 'string' },
-      workers: { type: 'string' },
-      'content-chars': { type: 'string' },
-      'wait-quiet': { type: 'string' },
-      'noisy-retries': { type: 'string' },
-      nice: { type: 'string' },
-      env: { type: 'string', multiple: true },
-      'cpu-prof': { type: 'boolean' },
-      quick: { type: 'boolean' },
-      smoke: { type: 'boolean' },
-      'keep-db': { type: 'boolean' },
-      entry: { type: 'string' },
-      compare: { type: 'string' },
-      reverse: { type: 'boolean' },
-      interests: { type: 'boolean' },
-      rate: { type: 'string' },
-      'purge-messages': { type: 'string' },
-      'purge-after': { type: 'string' },
-      baseline: { type: 'string' },
-      after: { type: 'string' },
-      repeat: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
 
 const log = (line: string) => console.log(line);
 
-/** The runs `--compare` makes of each database, the first being the one the others are compared with. */
-function compareVariants(what: string, quick: boolean): MessagesVariant[] {
-  const many = quick ? 1_000 : 10_000;
-  if (what === 'moderation') return [{ label: 'baseline' }, { label: 'moderation', moderation: { sanctions: many, blocks: many } }];
-  if (what === 'policy') return [{ label: 'policy off', env: { CONTENT_POLICY: 'off' } }, { label: `policy on, ${many} terms`, policyTerms: many }];
-  if (what === 'workers') {
-    // Cluster mode needs Redis; each run gets keys of its own (and removes them: see runMessagesCommand).
-    const redis = (label: string) => ({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `${WORKERS_PREFIX}${process.pid}:${label}:` });
-    return [{ label: '1 process' }, { label: '1 process + Redis', env: redis('one') }, { label: '2 workers + Redis', env: { ...redis('two'), WEB_CONCURRENCY: '2' } }];
-  }
-  if (what === 'backpressure') return [{ label: 'refusal only', env: { READ_BACKPRESSURE: 'off' } }, { label: 'backpressure', env: { READ_BACKPRESSURE: 'on' } }];
-  throw new Error(`--compare: 'moderation', 'policy', 'workers' or 'backpressure', not '${what}'`);
-}
 
-/** Key prefix of the servers of `--compare workers` (their keys are removed afterwards). */
-const WORKERS_PREFIX = 'bench-workers:';
-
-/** Deletes the keys a bench's servers left under `prefix` in $REDIS_URL. */
-async function removeRedisKeys(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length > 0) await redis.unlink(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** `--reverse`: the loaded variant first (a first run on a fresh machine can be the slower one: order effects show). */
-function ordered<T>(variants: T[], reverse: boolean): T[] {
-  return reverse ? [...variants].reverse() : variants;
-}
-
-/** The server's default flood-control rate per identity (RATE_MESSAGES_PER_S). */
-const DEFAULT_MESSAGES_PER_USER_PER_S = 5;
 
 async function main(): Promise<number> {
   // `export` and `heap` have options of their own (bench/export-bench.ts, bench/scenarios/heap.ts).
@@ -181,7 +103,7 @@ async function main(): Promise<number> {
   const quick = Boolean(values.quick || values.smoke);
   switch (command) {
     case 'messages':
-      return messages(values, quick);
+      return messages(values, quick, log);
     case 'connections':
       return connections(values, quick);
     case 'matching':
@@ -196,95 +118,21 @@ async function main(): Promise<number> {
       return redisOps(values, quick);
     case 'smoke':
     case 'quick': {
-      const results = [await messages(values, true), await connections(values, true), await matching(values, true)];
+      const results = [await messages(values, true, log), await connections(values, true), await matching(values, true)];
       return Math.max(...results);
     }
     case 'profile':
       console.log(formatProfile(summariseProfile(required(positionals[1], 'profile FILE'))));
       return 0;
-    case 'chart': {
-      const file = required(positionals[1], 'chart FILE');
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { startedAt: string; machine: { cpus: number }; runs: MessagesRun[] };
-      const name = basename(file, '.json').replace(/^latest-/, '').replace(/-\d{4}-\d\d-\d\dT[\d-]+$/, '');
-      const path = drawChart(data.runs, name, data.startedAt, data.machine.cpus, false);
-      console.log(`chart: ${path}`);
+    case 'chart':
+      console.log(`chart: ${chartCommand(required(positionals[1], 'chart FILE'))}`);
       return 0;
-    }
     default:
       console.error(`unknown command '${command}'\n\n${USAGE}`);
       return 2;
   }
 }
 
-async function messages(values: Args, quick: boolean): Promise<number> {
-  const dbs = targetList(values.db);
-  const startedAt = new Date().toISOString();
-  const steps = numbers(values.steps) ?? (quick ? [100, 500] : [100, 1000, 5000, 10000]);
-  const serverEnv = envPairs(values.env);
-  // Each user may send RATE_MESSAGES_PER_S (server default 5): keep every socket at half of that or less.
-  const perUserRate = Number(serverEnv.RATE_MESSAGES_PER_S ?? DEFAULT_MESSAGES_PER_USER_PER_S);
-  const minPairs = Math.ceil(Math.max(...steps) / perUserRate);
-  const pairs = int(values.pairs) ?? Math.max(quick ? 50 : 1000, minPairs);
-  if (pairs < minPairs) log(`note: ${pairs} pairs send ${Math.max(...steps) / (2 * pairs)} msg/s per user at the top step; the server allows ${perUserRate}/s per user (expect RATE_LIMITED)`);
-  const options = {
-    dbs,
-    steps,
-    pairs,
-    durationS: num(values.duration) ?? (quick ? 3 : 60),
-    drainS: num(values.drain) ?? (quick ? 5 : 10),
-    workers: int(values.workers) ?? 2,
-    contentChars: int(values['content-chars']) ?? 48,
-    tickMs: 5,
-    adminUrl: adminUrl(values),
-    keepDb: Boolean(values['keep-db']),
-    cpuProfDir: values['cpu-prof'] ? join(resultsDir, 'profiles') : undefined,
-    serverEnv,
-    waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
-    nice: niceValue(values.nice),
-    noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),
-    ...(values.compare ? { variants: ordered(compareVariants(values.compare, quick), values.reverse === true) } : {}),
-  };
-  const machine = machineInfo();
-  const runs = await runMessages(options, log).finally(() => (values.compare === 'workers' ? removeRedisKeys(`${WORKERS_PREFIX}${process.pid}:`) : undefined));
-  const versions = runs.map((r) => `${r.db}: ${r.version ?? '?'}`).join('; ');
-  const data = { kind: 'messages', startedAt, machine: { ...machine, storage: versions }, options, runs };
-  const name = `messages-${dbs.join('-')}${values.compare ? `-${values.compare}` : ''}`;
-  const path = saveResults(name, data, { out: values.out, quick });
-  // A single step is no curve: the chart is drawn for ladders only.
-  const stepCount = runs.reduce((n, r) => n + r.steps.length, 0);
-  const chart = stepCount > runs.length ? drawChart(runs, name, startedAt, machine.cpus, quick, values.out) : 'none (one step per run)';
-  log(`\n${messagesTables(runs)}\n\n${stagesTable(runs)}\n\nresults: ${path}\nchart: ${chart}`);
-  if (dbs.includes('bare')) log(`\n${ceilingTable(runs)}`);
-  if (options.variants) log(`\n${comparisonTable(runs)}`);
-  for (const run of runs) {
-    if (!run.profile) continue;
-    const summary = formatProfile(summariseProfile(run.profile, run.loadWindow));
-    writeText(run.profile.replace(/\.cpuprofile$/, '.summary.md'), summary + '\n');
-    log(`\n${summary}`);
-  }
-  const broken = runs.some(
-    (r) => r.error !== undefined || r.verification?.ok === false || r.steps.some((s) => s.undelivered > 0 || s.deliveredTwice > 0),
-  );
-  return broken ? 1 : 0;
-}
-
-/** Draws `<name>.svg` (the results' name: a `--compare` kind gets a chart of its own). */
-function drawChart(runs: MessagesRun[], name: string, startedAt: string, cpus: number, quick: boolean, out?: string): string {
-  const series: ChartSeries[] = runs.map((r) => ({
-    label: runName(r),
-    points: r.steps.map((s) => ({ offered: s.offered, delivered: s.deliveredPerS, p50Ms: s.latency.p50Ms, p99Ms: s.latency.p99Ms, pass: s.pass })),
-  }));
-  const duration = runs[0]?.steps[0]?.durationS;
-  const pairs = runs[0]?.pairs;
-  const svg = messagesChart(series, {
-    title: `Messages: ${runs.map(runName).join(' vs ')} — ${startedAt.slice(0, 10)}`,
-    subtitle: `${pairs ?? '?'} chatting pairs, ${duration ?? '?'} s per step, open-loop; server, database and load generator on one ${cpus}-core machine`,
-    latencyTargetMs: 50,
-  });
-  const path = out ? out.replace(/\.json$/, '') + '.svg' : join(resultsDir, `${name}${quick ? '-quick' : ''}.svg`);
-  writeText(path, svg);
-  return path;
-}
 
 async function connections(values: Args, quick: boolean): Promise<number> {
   const steps = numbers(values.steps) ?? (quick ? [200, 500] : [1000, 2000, 5000, 10000, 15000, 18000]);
@@ -408,64 +256,6 @@ async function exportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `messages --db`: a storage of our server, or `bare`, the plain relay that is the ceiling. */
-function targetList(value: string | undefined): MessagesTarget[] {
-  const list = (value ?? 'pglite').split(',').map((s) => s.trim());
-  for (const t of list) if (!MESSAGES_TARGETS.includes(t as MessagesTarget)) throw new Error(`--db must be one of ${MESSAGES_TARGETS.join(', ')} (got '${t}')`);
-  return list as MessagesTarget[];
-}
-
-function dbList(value: string | undefined): DbKind[] {
-  const list = (value ?? 'pglite').split(',').map((s) => s.trim());
-  for (const db of list) if (!DB_KINDS.includes(db as DbKind)) throw new Error(`--db must be one of ${DB_KINDS.join(', ')} (got '${db}')`);
-  return list as DbKind[];
-}
-
-function adminUrl(values: Args): string {
-  return values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_POSTGRES_URL;
-}
-
-function envPairs(list: string[] | undefined): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of list ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--env needs KEY=VALUE (got '${pair}')`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
-}
-
-function niceValue(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error(`--nice needs a whole number from -20 to 19 (got '${value}')`);
-  return n;
-}
-
-function numbers(value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => Number(s.trim().replace(/k$/i, '000')));
-  if (list.some((n) => !(n > 0))) throw new Error(`--steps needs positive numbers (got '${value}')`);
-  return list;
-}
-
-function num(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0)) throw new Error(`expected a positive number, got '${value}'`);
-  return n;
-}
-
-function int(value: string | undefined): number | undefined {
-  const n = num(value);
-  if (n !== undefined && !Number.isInteger(n)) throw new Error(`expected a whole number, got '${value}'`);
-  return n;
-}
-
-function required(value: string | undefined, what: string): string {
-  if (!value) throw new Error(`usage: ${what}`);
-  return value;
-}
 
 // Ctrl-C or a kill: exit through process.exit so the 'exit' handlers stop the server and the workers.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
