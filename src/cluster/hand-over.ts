@@ -33,7 +33,7 @@ export function isHandedOver(chunk: Buffer): boolean {
 }
 
 /** `net.Socket#pause` only stops delivering data; the handle's own `readStop` stops the reads. */
-export function stopReading(socket: Socket): void {
+function stopReading(socket: Socket): void {
   const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
   if (typeof handle?.readStop !== 'function') return;
   handle.reading = false;

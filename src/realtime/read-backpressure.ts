@@ -9,8 +9,8 @@
  * that hangs must not cost every connection its heartbeat. Past it reads resume and the refusal takes over
  * until the queue has drained below the low mark. Long-polling connections are not paused (a poll is an
  * HTTP request); they still get SERVER_BUSY from a full queue. Writes (acks, deliveries) never pause. A
-connection that opens during a pause is not paused: a newcomer's CONNECT is answered at once, and what it
-sends meets the queue like anyone's.
+ * connection that opens during a pause is not paused: a newcomer's CONNECT is answered at once, and what it
+ * sends meets the queue like anyone's.
  */
 import type { AppEvents } from '../metrics/app-events.js';
 
