@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- redis-ops`: what each user action costs Redis in cluster mode, counted, not estimated.
- * Three real server processes (`node --import tsx src/main.ts`, as the bench starts its server) share a fresh
+ * Three real server processes (the built server, as the bench starts it: `bench/server-process.ts`) share a fresh
  * PostgreSQL database and the Redis at `REDIS_URL` under a key prefix of their own — the pairs on two of
  * them, the third a bystander holding nobody, whose CPU shows what every other instance of a cluster pays
  * for the others' traffic. A separate ioredis
