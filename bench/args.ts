@@ -30,6 +30,7 @@ export function parse(argv: string[]) {
       nice: { type: 'string' },
       env: { type: 'string', multiple: true },
       'cpu-prof': { type: 'boolean' },
+      'alloc-prof': { type: 'boolean' },
       quick: { type: 'boolean' },
       smoke: { type: 'boolean' },
       'keep-db': { type: 'boolean' },

@@ -9,6 +9,7 @@ import { adminUrl, dbList, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceV
 import { DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
 import { chartCommand, messages } from './messages-command.js';
 import { machineInfo } from './proc.js';
+import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson } from './report.js';
 import { connectionsTable, matchingTable } from './tables.js';
@@ -31,7 +32,7 @@ commands:
                 baseline before it in the same run; purge rate; expired gone, recent kept (--db pglite,postgres)
   smoke         all three with --quick (CI: well under a minute)
   export [...]  admin export benchmark (options: bench/export-bench.ts)
-  profile FILE  summarise a .cpuprofile
+  profile FILE  summarise a .cpuprofile, or a .heapprofile from --alloc-prof
   chart FILE    redraw the SVG of a messages JSON result
   pg-ceiling    PostgreSQL's group-commit ceiling, storage alone: rows/s and statement latency of
                 appendMessages batches (--steps 1,10,50,200,1000 rows) with --workers 1,2,4 writers in flight,
@@ -62,6 +63,8 @@ options:
                                   (--nice=-10, as root) when other jobs share the machine
   --env KEY=VALUE                 extra server environment (repeatable), e.g. WRITE_QUEUE_MAX=50000
   --cpu-prof                      run the server with --cpu-prof and summarise the profile
+  --alloc-prof                    messages: sample the server's allocations over the steps (collected objects
+                                  included: what GC time is spent on) and summarise them per message
   --quick                         tiny smoke run
   --keep-db                       keep the bench database / data directory
   --entry dist|source             memory: npm start's dist/server/main.js, or src/main.ts through tsx  [dist]
@@ -121,9 +124,11 @@ async function main(): Promise<number> {
       const results = [await messages(values, true, log), await connections(values, true), await matching(values, true)];
       return Math.max(...results);
     }
-    case 'profile':
-      console.log(formatProfile(summariseProfile(required(positionals[1], 'profile FILE'))));
+    case 'profile': {
+      const file = required(positionals[1], 'profile FILE');
+      console.log(file.endsWith('.heapprofile') ? formatAllocations(summariseAllocations(file)) : formatProfile(summariseProfile(file)));
       return 0;
+    }
     case 'chart':
       console.log(`chart: ${chartCommand(required(positionals[1], 'chart FILE'))}`);
       return 0;

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { adminUrl, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, targetList, type Args } from './args.js';
 import { messagesChart, type ChartSeries } from './chart.js';
 import { machineInfo } from './proc.js';
+import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeText } from './report.js';
 import { ceilingTable, comparisonTable, messagesTables, runName, stagesTable } from './tables.js';
@@ -67,6 +68,7 @@ export async function messages(values: Args, quick: boolean, log: (line: string)
     adminUrl: adminUrl(values),
     keepDb: Boolean(values['keep-db']),
     cpuProfDir: values['cpu-prof'] ? join(resultsDir, 'profiles') : undefined,
+    allocProfDir: values['alloc-prof'] ? join(resultsDir, 'profiles') : undefined,
     serverEnv,
     waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
     nice: niceValue(values.nice),
@@ -86,10 +88,16 @@ export async function messages(values: Args, quick: boolean, log: (line: string)
   if (dbs.includes('bare')) log(`\n${ceilingTable(runs)}`);
   if (options.variants) log(`\n${comparisonTable(runs)}`);
   for (const run of runs) {
-    if (!run.profile) continue;
-    const summary = formatProfile(summariseProfile(run.profile, run.loadWindow));
-    writeText(run.profile.replace(/\.cpuprofile$/, '.summary.md'), summary + '\n');
-    log(`\n${summary}`);
+    if (run.profile) {
+      const summary = formatProfile(summariseProfile(run.profile, run.loadWindow));
+      writeText(run.profile.replace(/\.cpuprofile$/, '.summary.md'), summary + '\n');
+      log(`\n${summary}`);
+    }
+    if (run.allocations) {
+      const summary = formatAllocations(summariseAllocations(run.allocations.file, run.allocations.messages));
+      writeText(run.allocations.file.replace(/\.heapprofile$/, '.summary.md'), summary + '\n');
+      log(`\n${summary}`);
+    }
   }
   const broken = runs.some(
     (r) => r.error !== undefined || r.verification?.ok === false || r.steps.some((s) => s.undelivered > 0 || s.deliveredTwice > 0),

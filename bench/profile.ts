@@ -5,9 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { table } from './report.js';
 
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 
@@ -55,11 +61,11 @@ export function summariseProfile(file: string, window?: { fromMs: number; toMs: 
     const us = selfUs.get(node.id) ?? 0;
     totalUs += us;
     if (IDLE.has(node.callFrame.functionName)) idleUs += us;
-    const { key, fn, where } = describe(node);
+    const { key, fn, where } = describeFrame(node.callFrame);
     const entry = fnSelf.get(key) ?? { fn, where, us: 0 };
     entry.us += us;
     fnSelf.set(key, entry);
-    const pkg = packageOf(node);
+    const pkg = packageOfFrame(node.callFrame);
     pkgSelf.set(pkg, (pkgSelf.get(pkg) ?? 0) + us);
   }
   const busyUs = Math.max(totalUs - idleUs, 1);
@@ -80,9 +86,9 @@ export function summariseProfile(file: string, window?: { fromMs: number; toMs: 
   while (stack.length > 0) {
     const { id, onPath } = stack.pop()!;
     const node = byId.get(id)!;
-    const { key, fn, where } = describe(node);
+    const { key, fn, where } = describeFrame(node.callFrame);
     let path = onPath;
-    if (isApp(node) && !onPath.has(key)) {
+    if (isAppFrame(node.callFrame) && !onPath.has(key)) {
       const entry = appTotals.get(key) ?? { fn, where, us: 0 };
       entry.us += inclusive(id);
       appTotals.set(key, entry);
@@ -131,8 +137,8 @@ export function formatProfile(s: ProfileSummary): string {
   ].join('\n');
 }
 
-function describe(node: ProfileNode): { key: string; fn: string; where: string } {
-  const { functionName, url, lineNumber } = node.callFrame;
+/** A function as the summaries name it, and the key that tells functions apart. */
+export function describeFrame({ functionName, url, lineNumber }: CallFrame): { key: string; fn: string; where: string } {
   const fn = functionName || '(anonymous)';
   const where = url ? `${shortUrl(url)}:${lineNumber + 1}` : '';
   return { key: `${fn}@${where}`, fn, where };
@@ -151,8 +157,8 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-function packageOf(node: ProfileNode): string {
-  const { url, functionName } = node.callFrame;
+/** The package (node_modules), Node.js module or source file a frame belongs to. */
+export function packageOfFrame({ url, functionName }: CallFrame): string {
   if (!url) return IDLE.has(functionName) ? '(idle)' : functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node: ' + url.slice(5).split('/').slice(0, 2).join('/');
   const modules = url.lastIndexOf('node_modules/');
@@ -163,7 +169,7 @@ function packageOf(node: ProfileNode): string {
   return shortUrl(url);
 }
 
-function isApp(node: ProfileNode): boolean {
-  const { url } = node.callFrame;
+/** A frame of the app's own code (src/, or the built server's dist/server/). */
+export function isAppFrame({ url }: CallFrame): boolean {
   return (url.includes('/src/') || url.includes(BUILT)) && !url.includes('node_modules');
 }

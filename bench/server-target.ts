@@ -2,10 +2,13 @@
  * Starts the server under test on a database target, with the profiler if asked, and stops it again.
  * Shared by every scenario.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDbTarget, type DbKind, type DbTarget } from './database-target.js';
 import { startServer, type ServerProcess } from './server-process.js';
+
+const ALLOC_SAMPLER = join(dirname(fileURLToPath(import.meta.url)), 'alloc-sampler.mjs');
 
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
@@ -36,6 +39,8 @@ export interface TargetOptions {
   keepDb: boolean;
   /** Directory for a `.cpuprofile` of the server, or undefined for no profiling. */
   cpuProfDir: string | undefined;
+  /** Directory for an allocation profile (`bench/alloc-sampler.mjs`; sampling starts at SIGUSR2). */
+  allocProfDir?: string | undefined;
   /** Extra server environment, e.g. WRITE_QUEUE_MAX. */
   env?: Record<string, string>;
   /** Runs on the fresh target before the server starts (e.g. to preload data). */
@@ -54,8 +59,14 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     const version = await target.version().catch(() => undefined);
     const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
     if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
+    const allocEnv: Record<string, string> = {};
+    if (options.allocProfDir) {
+      mkdirSync(options.allocProfDir, { recursive: true });
+      nodeArgs.push('--import', pathToFileURL(ALLOC_SAMPLER).href);
+      allocEnv.BENCH_ALLOC_PROF_DIR = options.allocProfDir;
+    }
     await options.prepare?.(target);
-    const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env }, nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
+    const server = await startServer({ env: { ...BENCH_SERVER_ENV, ...target.env, ...options.env, ...allocEnv }, nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
     if (options.db === 'none' && !options.entry && !/CHAT_STORAGE=memory/.test(server.output())) {
       await server.stop();
       throw new Error('--db none: the server did not confirm CHAT_STORAGE=memory at start (it would store as usual)');
@@ -65,6 +76,12 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     await target.cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/** The allocation profile `bench/alloc-sampler.mjs` wrote for process `pid`, if any. */
+export function allocationProfile(dir: string, pid: number): string | undefined {
+  const path = join(dir, `ALLOC.${pid}.heapprofile`);
+  return existsSync(path) ? path : undefined;
 }
 
 /**

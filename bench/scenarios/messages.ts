@@ -8,7 +8,7 @@ import type { DbKind } from '../database-target.js';
 import { CpuWindow, RssSampler, postgresPids, processTree, reniceAll, waitForQuiet, type CpuUse } from '../proc.js';
 import type { DbTarget } from '../database-target.js';
 import { preloadModeration, preloadPolicy, type ModerationLoad } from '../moderation-preload.js';
-import { BENCH_METRICS_TOKEN, mainThreadProfile, startTarget } from '../server-target.js';
+import { BENCH_METRICS_TOKEN, allocationProfile, mainThreadProfile, startTarget } from '../server-target.js';
 import { scrapeMetrics, serverStages, stagesLine, type ServerStages } from '../server-stages.js';
 import { Histogram, round, type Summary } from '../stats.js';
 import { verifyMessages, type StepRecord, type Verification } from '../verify.js';
@@ -33,6 +33,8 @@ export interface MessagesOptions {
   adminUrl: string;
   keepDb: boolean;
   cpuProfDir: string | undefined;
+  /** Directory for an allocation profile of the server over the steps (`--alloc-prof`). */
+  allocProfDir?: string | undefined;
   serverEnv: Record<string, string>;
   /** Before each step, wait up to this long for the machine to go quiet (other jobs share it). */
   waitQuietS: number;
@@ -97,6 +99,8 @@ export interface MessagesRun {
   discarded: MessagesStep[];
   verification: Verification | undefined;
   profile: string | undefined;
+  /** The allocation profile over the steps, and the messages sent while it sampled. */
+  allocations?: { file: string; messages: number } | undefined;
   /** Sockets that needed a second connect attempt (a first one timed out). */
   connectRetries?: number;
   /** From the first step's start to the last step's end (shared monotonic clock, ms): for the profile. */
@@ -134,6 +138,7 @@ async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line:
     adminUrl: options.adminUrl,
     keepDb: options.keepDb,
     cpuProfDir: options.cpuProfDir,
+    allocProfDir: options.allocProfDir,
     env: { ...options.serverEnv, ...variant.env },
     prepare,
   });
@@ -166,6 +171,8 @@ async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line:
         if (!(await waitForQuiet(options.waitQuietS * 1000))) log(`   the machine stays busy with other work: running the step anyway`);
         if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
         const stepStart = nowMs();
+        // The allocation sampler starts with the first step (pairing and start-up stay out of it).
+        if (options.allocProfDir && run.loadWindow === undefined) process.kill(server.pid, 'SIGUSR2');
         // Every attempt gets its own id: it is part of each message's cid, so a repeat never collides.
         step = await runStep(attemptId++, offered, pairCounts, run.pairs, pool, server, db, options);
         run.loadWindow = { fromMs: run.loadWindow?.fromMs ?? stepStart, toMs: nowMs() };
@@ -196,6 +203,8 @@ async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line:
     if (code !== 0) log(`   server exited with ${code}`);
   }
   if (options.cpuProfDir) run.profile = mainThreadProfile(options.cpuProfDir, server.pid);
+  const allocations = options.allocProfDir ? allocationProfile(options.allocProfDir, server.pid) : undefined;
+  if (allocations) run.allocations = { file: allocations, messages: [...run.discarded, ...run.steps].reduce((n, s) => n + s.sent, 0) };
   try {
     const database = await target.open();
     if (database) {

@@ -15,8 +15,17 @@ export interface Normalized {
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
+/*
+ * Most messages are ASCII and CJK ideographs only. For those, folding is lower-casing ASCII and leaving out
+ * everything but a–z, 0–9 and the ideographs: two native string operations instead of a walk that builds
+ * the result a character at a time (which was the largest allocation of the per-message path).
+ */
+const ASCII_OR_IDEOGRAPHS = /^[\u0000-\u007f\u3400-\u4dbf\u4e00-\u9fff]*$/;
+const NOT_KEPT = /[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+/g;
+
 /** The folded text of a message. */
 export function normalizeForMatching(original: string): string {
+  if (ASCII_OR_IDEOGRAPHS.test(original)) return original.toLowerCase().replace(NOT_KEPT, '');
   return fold(original, undefined);
 }
 

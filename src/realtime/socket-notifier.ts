@@ -52,11 +52,18 @@ export class SocketNotifier implements ChatNotifier {
 
   toConversationExcept<E extends ServerEvent>(roomId: number, exceptSocketIds: readonly string[], event: E, payload: EventPayload<E>): void {
     const room = conversationRoom(roomId);
-    (this.reach(room, PAIR).to(room).except([...exceptSocketIds]).emit as Emit<E>)(event, payload);
+    const members = this.io.sockets.adapter.rooms.get(room);
+    if (members && members.size >= PAIR) {
+      // Both people connected here (the usual case, and every message of a sender whose copy rides in its
+      // ack): straight to each recipient's socket, without a broadcast operator and the sets it builds.
+      for (const id of members) if (!exceptSocketIds.includes(id)) this.emitLocal(id, event, payload);
+      return;
+    }
+    (this.io.to(room).except([...exceptSocketIds]).emit as Emit<E>)(event, payload);
   }
 
   toSocket<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): void {
-    (this.reach(socketId, 1).to(socketId).emit as Emit<E>)(event, payload);
+    if (!this.emitLocal(socketId, event, payload)) (this.io.to(socketId).emit as Emit<E>)(event, payload);
   }
 
   disconnect(socketId: string): void {
@@ -87,6 +94,14 @@ export class SocketNotifier implements ChatNotifier {
 
   async isConnected(socketId: string): Promise<boolean> {
     return this.io.sockets.sockets.has(socketId);
+  }
+
+  /** Emits on a connection of this instance; false when it is not here. */
+  private emitLocal<E extends ServerEvent>(socketId: string, event: E, payload: EventPayload<E>): boolean {
+    const socket = this.io.sockets.sockets.get(socketId);
+    if (!socket) return false;
+    (socket.emit as Emit<E>).call(socket, event, payload);
+    return true;
   }
 
   /**

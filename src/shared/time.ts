@@ -78,12 +78,19 @@ function shiftedWallClock(date: Date, offset: number): WallClock {
   };
 }
 
+/** The last timestamp formatted: messages arrive thousands a second, and all of one second read the same. */
+let lastIso = { zone: '', second: NaN, text: '' };
+
 /** ISO 8601 with the zone's UTC offset at that instant, to the second. */
 export function formatIso(date: Date, zone: string): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastIso.second && zone === lastIso.zone) return lastIso.text;
   const offset = offsetMinutes(date, zone);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
-  return `${plain(shiftedWallClock(date, offset), 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const text = `${plain(shiftedWallClock(date, offset), 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  lastIso = { zone, second, text };
+  return text;
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in the zone. */

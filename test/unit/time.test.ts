@@ -19,6 +19,16 @@ describe('time in the configured zone', () => {
     expect(formatIso(new Date('2026-07-03T08:14:38Z'), 'America/New_York')).toBe('2026-07-03T04:14:38-04:00');
     expect(formatIso(instant, 'Asia/Kolkata')).toBe('2026-01-03T13:44:38+05:30');
   });
+
+  it('gives every instant of one second the same text, and the next second its own, in each zone', () => {
+    const within = ['2026-01-03T08:14:38.000Z', '2026-01-03T08:14:38.500Z', '2026-01-03T08:14:38.999Z'];
+    for (const at of within) expect(formatIso(new Date(at), 'Asia/Shanghai')).toBe('2026-01-03T16:14:38+08:00');
+    expect(formatIso(new Date('2026-01-03T08:14:39.000Z'), 'Asia/Shanghai')).toBe('2026-01-03T16:14:39+08:00');
+    expect(formatIso(new Date('2026-01-03T08:14:39.001Z'), 'UTC')).toBe('2026-01-03T08:14:39+00:00');
+    expect(formatIso(new Date('2026-01-03T08:14:39.002Z'), 'Asia/Shanghai')).toBe('2026-01-03T16:14:39+08:00');
+    expect(formatIso(new Date('1969-12-31T23:59:59.500Z'), 'UTC')).toBe('1969-12-31T23:59:59+00:00');
+    expect(formatIso(new Date('1970-01-01T00:00:00.000Z'), 'UTC')).toBe('1970-01-01T00:00:00+00:00');
+  });
 });
 
 describe('cached offsets', () => {
