@@ -374,6 +374,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
 /** Longest pause of reads under backpressure (and never more than half the ping timeout). */
 const MAX_READ_PAUSE_MS = 5_000;
+/** Connections given their reads back per event-loop turn after a pause (more when there are many). */
+const READ_RESUME_SLICE = 256;
 
 /** Reads pause while the write queue is over half full and resume under a quarter (src/realtime/read-backpressure.ts). */
 function readBackpressure(io: ChatServer, config: Config, metrics: AppMetrics): ReadBackpressure {
@@ -381,6 +383,7 @@ function readBackpressure(io: ChatServer, config: Config, metrics: AppMetrics): 
     high: Math.ceil(config.writeQueueMax / 2),
     low: Math.floor(config.writeQueueMax / 4),
     maxPauseMs: Math.min(MAX_READ_PAUSE_MS, Math.floor(config.pingTimeoutMs / 2)),
+    resumeSlice: READ_RESUME_SLICE,
     connections: () => engineWebSockets(io.engine),
     events: metrics,
   });

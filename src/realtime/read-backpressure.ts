@@ -5,9 +5,16 @@
  * messages at the pace it can store them, instead of reading thousands in one event-loop turn only to
  * refuse most of them with SERVER_BUSY (which costs time the writing needed).
  *
- * A pause never lasts longer than `maxPauseMs`, which is kept below Engine.IO's ping timeout: a database
- * that hangs must not cost every connection its heartbeat. Past it reads resume and the refusal takes over
- * until the queue has drained below the low mark. Long-polling connections are not paused (a poll is an
+ * Reads resume a slice of the connections per event-loop turn, not all at once: after a pause every
+ * connection has messages waiting, and resuming them together made one turn read a whole pause's worth
+ * (seconds of work, during which no timer, heartbeat or commit callback ran). Each resume starts where the
+ * last one stopped, so no connection is always last; a pause that comes while slices are still resuming
+ * leaves the rest paused, and they go first next time.
+ *
+ * No connection stays paused longer than `maxPauseMs` (counted from the first pause of an episode that
+ * has not finished resuming), which is kept below Engine.IO's ping timeout: a database that hangs must not
+ * cost every connection its heartbeat. Past it reads resume and the refusal takes over until the queue has
+ * drained below the low mark. Long-polling connections are not paused (a poll is an
  * HTTP request); they still get SERVER_BUSY from a full queue. Writes (acks, deliveries) never pause. A
  * connection that opens during a pause is not paused: a newcomer's CONNECT is answered at once, and what it
  * sends meets the queue like anyone's.
@@ -27,11 +34,19 @@ export interface ReadBackpressureOptions {
   low: number;
   /** Longest pause; then reads resume and stay on until the queue is under `low` again. */
   maxPauseMs: number;
+  /**
+   * Connections resumed per event-loop turn (at least this many, and enough to resume everyone within
+   * RESUME_TURNS turns).
+   */
+  resumeSlice: number;
   /** Every connection to pause or resume, read when a pause starts or ends. */
   connections: () => Iterable<Pausable>;
   /** Told each pause's length when it ends (metrics). */
   events?: Pick<AppEvents, 'readsPaused'>;
 }
+
+/** However many connections there are, a resume takes at most this many turns. */
+const RESUME_TURNS = 16;
 
 export class ReadBackpressure {
   private paused = false;
@@ -39,13 +54,21 @@ export class ReadBackpressure {
   private spent = false;
   private closed = false;
   private pausedAt = 0;
+  /** When the connections still paused were paused (the first pause since everyone was last resumed). */
+  private episodeAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The resume in progress: connections in the order they get reads back, and how far it has come. */
+  private resuming: { order: Pausable[]; start: number; next: number; slice: number } | undefined;
+  private nextTurn: NodeJS.Immediate | undefined;
+  /** Where the next resume starts, as a position in `connections()`. */
+  private rotation = 0;
 
   constructor(private readonly options: ReadBackpressureOptions) {
     if (!(options.low < options.high)) throw new RangeError(`low (${options.low}) must be under high (${options.high})`);
+    if (!(options.resumeSlice >= 1)) throw new RangeError(`resumeSlice (${options.resumeSlice}) must be at least 1`);
   }
 
-  /** Whether reads are paused now. */
+  /** Whether reads are paused now (false as soon as a resume has begun). */
   get isPaused(): boolean {
     return this.paused;
   }
@@ -60,20 +83,28 @@ export class ReadBackpressure {
     }
   }
 
-  /** Reads on again, for good (shutdown). */
+  /** Reads on again, for good and at once (shutdown). */
   close(): void {
     this.closed = true;
     if (this.paused) this.resume();
+    this.resumeRest();
   }
 
   private pause(): void {
+    const now = performance.now();
     this.paused = true;
-    this.pausedAt = performance.now();
+    this.pausedAt = now;
+    // Connections a resume had not reached yet have been paused since the episode began.
+    if (this.resuming) this.stopResuming();
+    else this.episodeAt = now;
     for (const connection of this.options.connections()) connection.pause();
-    this.timer = setTimeout(() => {
-      this.spent = true;
-      this.resume();
-    }, this.options.maxPauseMs);
+    this.timer = setTimeout(
+      () => {
+        this.spent = true;
+        this.resume();
+      },
+      Math.max(0, this.options.maxPauseMs - (now - this.episodeAt)),
+    );
     this.timer.unref();
   }
 
@@ -81,8 +112,47 @@ export class ReadBackpressure {
     this.paused = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const connection of this.options.connections()) connection.resume();
     this.options.events?.readsPaused(performance.now() - this.pausedAt);
+    const all = [...this.options.connections()];
+    const start = all.length > 0 ? this.rotation % all.length : 0;
+    const order = start === 0 ? all : [...all.slice(start), ...all.slice(0, start)];
+    this.resuming = { order, start, next: 0, slice: Math.max(this.options.resumeSlice, Math.ceil(order.length / RESUME_TURNS)) };
+    if (this.closed) this.resumeRest();
+    else this.resumeTurn();
+  }
+
+  /** Resumes one slice, and schedules the next for the following turn. */
+  private resumeTurn = (): void => {
+    this.nextTurn = undefined;
+    const resuming = this.resuming;
+    if (!resuming) return;
+    const end = Math.min(resuming.order.length, resuming.next + resuming.slice);
+    for (; resuming.next < end; resuming.next++) resuming.order[resuming.next]!.resume();
+    if (resuming.next < resuming.order.length) {
+      this.nextTurn = setImmediate(this.resumeTurn);
+    } else {
+      // Everyone reads again. The next resume starts a slice further on: nobody is always last.
+      this.rotation = resuming.start + resuming.slice;
+      this.resuming = undefined;
+    }
+  };
+
+  /** A new pause: the slices not reached stay paused, and the next resume begins with them. */
+  private stopResuming(): void {
+    if (this.nextTurn) clearImmediate(this.nextTurn);
+    this.nextTurn = undefined;
+    const resuming = this.resuming!;
+    this.rotation = resuming.start + resuming.next;
+    this.resuming = undefined;
+  }
+
+  private resumeRest(): void {
+    if (this.nextTurn) clearImmediate(this.nextTurn);
+    this.nextTurn = undefined;
+    const resuming = this.resuming;
+    this.resuming = undefined;
+    if (!resuming) return;
+    for (; resuming.next < resuming.order.length; resuming.next++) resuming.order[resuming.next]!.resume();
   }
 }
 

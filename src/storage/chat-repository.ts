@@ -156,7 +156,7 @@ export class SqlChatRepository implements ChatRepository {
       batch.map((r) => r.createdAt.toISOString()),
       batch.map((r) => r.user1Network ?? null),
       batch.map((r) => r.user2Network ?? null),
-    ]);
+    ], { prepare: 'create_rooms' });
     return rows.sort((a, b) => a.ord - b.ord).map(toRoom);
   }
 
@@ -185,7 +185,7 @@ export class SqlChatRepository implements ChatRepository {
       batch.map((m) => m.createdAt.toISOString()),
       batch.map((m) => m.cid ?? null),
       batch.map((m) => (m.flags && m.flags.length > 0 ? m.flags.join(',') : null)),
-    ]);
+    ], { prepare: 'append_messages' });
     const outcomes: AppendOutcome[] = [];
     const missing: number[] = [];
     for (const row of rows) {

@@ -58,6 +58,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
 
   return {
     engine: 'pglite',
+    // `options.prepare` is for PostgreSQL's per-connection statement cache; PGlite has no use for it.
     async query<T>(text: string, params: readonly unknown[] = []) {
       const result = await client.query<T>(text, params as unknown[]);
       return result.rows;

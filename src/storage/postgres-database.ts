@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { migrationsFolder, type Database } from './database.js';
+import { migrationsFolder, type Database, type QueryOptions } from './database.js';
 import { INT8_ARRAY_OID, INT8_OID, parseInt8, parseInt8Array } from './int8.js';
 import { schema } from './schema.js';
 
@@ -53,8 +53,9 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
 
   return {
     engine: 'postgres',
-    async query<T>(text: string, params: readonly unknown[] = []) {
-      const result = await pool.query(text, params as unknown[]);
+    async query<T>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
+      const values = params as unknown[];
+      const result = options.prepare ? await pool.query({ name: options.prepare, text, values }) : await pool.query(text, values);
       return result.rows as T[];
     },
     async migrate() {

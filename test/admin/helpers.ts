@@ -44,9 +44,9 @@ function countingDatabase(database: Database): { database: Database; log: QueryL
   const log: QueryLog = { texts, count: (pattern) => texts.filter((t) => pattern.test(t)).length };
   const wrapped: Database = {
     engine: database.engine,
-    query: (text, params) => {
+    query: (text, params, options) => {
       texts.push(text);
-      return database.query(text, params);
+      return database.query(text, params, options);
     },
     migrate: () => database.migrate(),
     ping: () => database.ping(),

@@ -49,4 +49,26 @@ describe.each(engines)('Database contract on %s', (engine) => {
     expect(message).toMatchObject({ room_id: room!.id, sender_id: 'u1', content: 'hi', cid: 'c1', erased_at: null, erased_by: null });
     expect(typeof message!.id).toBe('number');
   });
+
+  it('runs a prepared statement again and again with new values, and reports its errors like any statement', async () => {
+    const text = 'SELECT $1::bigint * 2 AS doubled, $2::text AS label';
+    for (let n = 1; n <= 8; n++) {
+      // Past the fifth run PostgreSQL may switch to a generic plan: the answers must not change.
+      expect(await database.query(text, [n, `run ${n}`], { prepare: 'contract_doubled' })).toEqual([{ doubled: 2 * n, label: `run ${n}` }]);
+    }
+    await expect(database.query(text, ['not a number', 'x'], { prepare: 'contract_doubled' })).rejects.toThrow(/invalid input syntax/);
+    expect(await database.query(text, [21, 'after'], { prepare: 'contract_doubled' })).toEqual([{ doubled: 42, label: 'after' }]);
+  });
+
+  it('keeps a prepared statement working across a table renamed away and back (plans are checked again)', async () => {
+    await database.query('CREATE TABLE contract_prepared (v int)');
+    await database.query('INSERT INTO contract_prepared VALUES (1), (2)');
+    const count = () => database.query<{ n: number }>('SELECT count(*) AS n FROM contract_prepared WHERE v >= $1', [1], { prepare: 'contract_count' });
+    expect(await count()).toEqual([{ n: 2 }]);
+    await database.query('ALTER TABLE contract_prepared RENAME TO contract_prepared_away');
+    await expect(count()).rejects.toThrow(/does not exist/);
+    await database.query('ALTER TABLE contract_prepared_away RENAME TO contract_prepared');
+    expect(await count()).toEqual([{ n: 2 }]);
+    await database.query('DROP TABLE contract_prepared');
+  });
 });
