@@ -5,16 +5,17 @@
  * profile <file>, chart <json>.
  */
 import { join } from 'node:path';
+import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { adminUrl, dbList, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, parse, required, type Args } from './args.js';
 import { DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
 import { chartCommand, messages } from './messages-command.js';
 import { machineInfo } from './proc.js';
-import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeJson } from './report.js';
 import { connectionsTable, matchingTable } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
 import { runMatching, type MatchingOptions } from './scenarios/matching.js';
+import type { StatementKind } from './scenarios/pg-ceiling.js';
 import { memoryTable, runMemory, type MemoryEntry } from './scenarios/memory.js';
 import { runPurge } from './scenarios/purge.js';
 import { purgeTables } from './purge-report.js';
@@ -74,6 +75,8 @@ options:
   --compare workers               messages: each --db (not bare) three times: one process; one process in cluster
                                   mode ($REDIS_URL); WEB_CONCURRENCY=2 workers (server CPU and RSS: all its processes)
   --compare backpressure          messages: each --db twice, READ_BACKPRESSURE=off (a full queue only refuses), then on
+  --compare prepare               pg-ceiling: each cell with the append statement unnamed (parsed and planned on every
+                                  run), then prepared (named, as the server sends it)
   --reverse                       with --compare: the loaded run first (ratios then read the other way)
   --interests                     matching: each client joins with 1–3 of 200 tags (Zipf, seeded); server gets
                                   INTEREST_WAIT_MS=3000 unless --env sets it (--urls: pass the servers' value)
@@ -285,12 +288,20 @@ async function pgCeiling(values: Args, quick: boolean): Promise<number> {
     rooms: 1_000,
     contentChars: int(values['content-chars']) ?? 48,
     keepDb: Boolean(values['keep-db']),
+    statements: pgStatements(values.compare, values.reverse === true),
   };
   const startedAt = new Date().toISOString();
   const run = await runPgCeiling(options, log);
   const path = saveResults(`pg-ceiling-${db}`, { kind: 'pg-ceiling', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
   log(`\n${pgCeilingTables(run)}\n\nresults: ${path}`);
   return run.cells.some((c) => c.notStored > 0) ? 1 : 0;
+}
+
+/** pg-ceiling's `--compare prepare`: each cell with the statement unnamed, then prepared (`--reverse`: prepared first). */
+function pgStatements(compare: string | undefined, reverse: boolean): StatementKind[] {
+  if (compare === undefined) return ['prepared'];
+  if (compare !== 'prepare') throw new Error(`pg-ceiling: --compare prepare (got '${compare}')`);
+  return reverse ? ['prepared', 'unnamed'] : ['unnamed', 'prepared'];
 }
 
 /** `redis-ops`: bench/scenarios/redis-ops.ts. */

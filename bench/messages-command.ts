@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { adminUrl, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, targetList, type Args } from './args.js';
 import { messagesChart, type ChartSeries } from './chart.js';
 import { machineInfo } from './proc.js';
-import { formatAllocations, summariseAllocations } from './alloc-profile.js';
 import { formatProfile, summariseProfile } from './profile.js';
 import { resultsDir, saveResults, writeText } from './report.js';
 import { ceilingTable, comparisonTable, messagesTables, runName, stagesTable } from './tables.js';

@@ -13,6 +13,10 @@
  * written per row (PostgreSQL: the server's LSN, so it includes whatever else the server wrote), CPU of
  * this process (building batches and parsing results, the server's part of the work) and of the
  * database's backends.
+ *
+ * `statements`: how the append reaches PostgreSQL — `prepared` as the server sends it (a named statement,
+ * parsed and planned once per connection), `unnamed` as it did before (parsed and planned on every run).
+ * With both, every cell is measured both ways, one after the other.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +24,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { SqlChatRepository, type NewMessage } from '../../src/storage/chat-repository.js';
-import type { Database } from '../../src/storage/database.js';
+import type { Database, QueryOptions } from '../../src/storage/database.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 import { nowMs, sleep } from '../clock.js';
@@ -38,9 +42,13 @@ export interface PgCeilingOptions {
   rooms: number;
   contentChars: number;
   keepDb: boolean;
+  statements: StatementKind[];
 }
 
+export type StatementKind = 'prepared' | 'unnamed';
+
 export interface PgCeilingCell {
+  statement: StatementKind;
   writers: number;
   batch: number;
   seconds: number;
@@ -57,6 +65,8 @@ export interface PgCeilingCell {
   benchCpuPct: number;
   /** CPU of the backends serving this database (PostgreSQL only), % of one core. */
   backendCpuPct: number | undefined;
+  /** The backends' CPU per statement, µs (PostgreSQL only). */
+  backendUsPerStatement: number | undefined;
   /** Rows the statements did not store (should be 0: every room stays active, every cid is new). */
   notStored: number;
   loadAverage1m: number;
@@ -80,6 +90,7 @@ export async function runPgCeiling(options: PgCeilingOptions, log: (line: string
     const database = target.database;
     await database.migrate();
     const repository = new SqlChatRepository(database);
+    const repositories: Record<StatementKind, SqlChatRepository> = { prepared: repository, unnamed: new SqlChatRepository(unnamed(database)) };
     const version = (await database.query<{ v: string }>('SELECT version() AS v'))[0]?.v.split(' on ')[0];
     const settings: Record<string, string> = {};
     for (const name of ['shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'max_wal_size', 'wal_level']) {
@@ -123,16 +134,18 @@ export async function runPgCeiling(options: PgCeilingOptions, log: (line: string
             };
           });
         };
-        const cell = await runCell(options, target, writers, batch, makeBatch, (b) => repository.appendMessages(b));
+        for (const statement of options.statements) {
+        const cell = await runCell(options, target, statement, writers, batch, makeBatch, (b) => repositories[statement].appendMessages(b));
         cells.push(cell);
         log(
-          `writers ${writers}, batch ${batch}: ${Math.round(cell.rowsPerS).toLocaleString('en-US')} rows/s, ` +
+          `${statement}, writers ${writers}, batch ${batch}: ${Math.round(cell.rowsPerS).toLocaleString('en-US')} rows/s, ` +
             `${Math.round(cell.statementsPerS).toLocaleString('en-US')} statements/s, p50 ${cell.latency.p50Ms} ms, p99 ${cell.latency.p99Ms} ms, ` +
             `max ${cell.latency.maxMs} ms, bench CPU ${cell.benchCpuPct}%` +
-            (cell.backendCpuPct !== undefined ? `, backends ${cell.backendCpuPct}%` : '') +
+            (cell.backendCpuPct !== undefined ? `, backends ${cell.backendCpuPct}% (${cell.backendUsPerStatement} µs/statement)` : '') +
             (cell.walBytesPerRow !== undefined ? `, WAL ${cell.walBytesPerRow} B/row` : '') +
             ` (load ${cell.loadAverage1m})`,
         );
+        }
       }
     }
     const rowsAtEnd = (await database.query<{ n: number }>('SELECT count(*)::bigint AS n FROM messages'))[0]?.n ?? 0;
@@ -151,9 +164,22 @@ export async function runPgCeiling(options: PgCeilingOptions, log: (line: string
   }
 }
 
+/** The same database, every statement sent unnamed (parsed and planned on each run), as before `prepare`. */
+function unnamed(database: Database): Database {
+  return {
+    engine: database.engine,
+    query: <T>(text: string, params?: readonly unknown[], _options?: QueryOptions) => database.query<T>(text, params),
+    migrate: () => database.migrate(),
+    exclusive: (key, work) => database.exclusive(key, work),
+    ping: () => database.ping(),
+    close: () => database.close(),
+  };
+}
+
 async function runCell(
   options: PgCeilingOptions,
   target: Target,
+  statement: StatementKind,
   writers: number,
   batch: number,
   makeBatch: (writer: number) => NewMessage[],
@@ -201,7 +227,9 @@ async function runCell(
   const walBytes = before.walLsn !== undefined && after.walLsn !== undefined ? after.walLsn - before.walLsn : undefined;
   const walSyncs = before.walSyncs !== undefined && after.walSyncs !== undefined ? after.walSyncs - before.walSyncs : undefined;
   const backendTicks = before.backendTicks !== undefined && after.backendTicks !== undefined ? after.backendTicks - before.backendTicks : undefined;
+  const backendCpuPct = backendTicks !== undefined ? round((backendTicks / CLOCK_TICKS_PER_S / seconds) * 100, 0) : undefined;
   return {
+    statement,
     writers,
     batch,
     seconds: round(seconds, 2),
@@ -213,7 +241,8 @@ async function runCell(
     walBytesPerRow: walBytes !== undefined && rows > 0 ? Math.round(walBytes / rows) : undefined,
     walSyncsPerStatement: walSyncs !== undefined && statements > 0 ? round(walSyncs / statements, 2) : undefined,
     benchCpuPct: round(((cpu.user + cpu.system) / 1e6 / seconds) * 100, 0),
-    backendCpuPct: backendTicks !== undefined ? round((backendTicks / CLOCK_TICKS_PER_S / seconds) * 100, 0) : undefined,
+    backendCpuPct,
+    backendUsPerStatement: backendTicks !== undefined && statements > 0 ? Math.round((backendTicks / CLOCK_TICKS_PER_S / statements) * 1e6) : undefined,
     notStored,
     loadAverage1m: round(os.loadavg()[0]!, 2),
   };
@@ -307,14 +336,16 @@ function makeContents(chars: number): string[] {
 export function pgCeilingTables(run: PgCeilingRun): string {
   const writers = [...new Set(run.cells.map((c) => c.writers))];
   const batches = [...new Set(run.cells.map((c) => c.batch))];
-  const cellOf = (w: number, b: number) => run.cells.find((c) => c.writers === w && c.batch === b);
+  const kinds = [...new Set(run.cells.map((c) => c.statement))];
+  const cellOf = (k: StatementKind, w: number, b: number) => run.cells.find((c) => c.statement === k && c.writers === w && c.batch === b);
   const summary = table(
-    ['batch rows', ...writers.map((w) => `rows/s, ${w} writer${w > 1 ? 's' : ''}`)],
-    batches.map((b) => [b, ...writers.map((w): Cell => cellOf(w, b)?.rowsPerS ?? '–')]),
+    ['batch rows', ...kinds.flatMap((k) => writers.map((w) => `rows/s, ${w} writer${w > 1 ? 's' : ''}${kinds.length > 1 ? `, ${k}` : ''}`))],
+    batches.map((b) => [b, ...kinds.flatMap((k) => writers.map((w): Cell => cellOf(k, w, b)?.rowsPerS ?? '–'))]),
   );
   const full = table(
-    ['writers', 'batch', 'rows/s', 'statements/s', 'p50 ms', 'p99 ms', 'max ms', 'WAL B/row', 'WAL syncs/stmt', 'bench CPU %', 'backends CPU %', 'not stored', 'load 1m'],
+    ['statement', 'writers', 'batch', 'rows/s', 'statements/s', 'p50 ms', 'p99 ms', 'max ms', 'WAL B/row', 'WAL syncs/stmt', 'bench CPU %', 'backends CPU %', 'backend µs/stmt', 'not stored', 'load 1m'],
     run.cells.map((c) => [
+      c.statement,
       c.writers,
       c.batch,
       c.rowsPerS,
@@ -326,6 +357,7 @@ export function pgCeilingTables(run: PgCeilingRun): string {
       c.walSyncsPerStatement ?? '–',
       c.benchCpuPct,
       c.backendCpuPct ?? '–',
+      c.backendUsPerStatement ?? '–',
       c.notStored,
       c.loadAverage1m,
     ]),
