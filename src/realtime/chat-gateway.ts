@@ -194,7 +194,8 @@ function actorOf(socket: ChatSocket): { userId: string; address: string } {
 }
 
 /**
- * The handshake's HTTP request and headers were read by the middleware (address, cookie, language);
+ * The handshake's HTTP request, headers and auth were read by the middleware (address, cookie, language,
+ * identity, challenge);
  * an idle connection holding them for its whole life costs memory (Socket.IO's own advice for many
  * connections). engine.io keeps the request reachable from the TCP socket until it closes, so its
  * headers are emptied as well as the references dropped.
@@ -207,6 +208,9 @@ function releaseHandshakeRequest(socket: ChatSocket): void {
     conn.request = null;
   }
   socket.handshake.headers = {};
+  // Read by the middleware only (identity token, language, resume, a solved challenge of up to 4 KB):
+  // what the connection needs of it is in `socket.data` by now.
+  socket.handshake.auth = {};
   // Read by nobody here (the app reads `auth` and `headers`): a few hundred bytes per idle connection.
   socket.handshake.query = {};
   socket.handshake.url = '';

@@ -26,10 +26,12 @@ export interface ConnectOptions {
   transports?: ('polling' | 'websocket')[];
   /** More handshake headers (e.g. X-Forwarded-For from a trusted proxy). */
   extraHeaders?: Record<string, string>;
-  /** Local address to connect from (e.g. `127.0.0.2`: another client address on the loopback network). */
   /** Handshake `echo_in_ack`: the sender's copy of an acked message comes in the ack only. */
   echoInAck?: boolean;
+  /** Local address to connect from (e.g. `127.0.0.2`: another client address on the loopback network). */
   localAddress?: string;
+  /** More handshake `auth` fields, sent as they are. */
+  auth?: Record<string, unknown>;
 }
 
 /** Connects and resolves once the server has told the socket its identity. */
@@ -44,6 +46,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       ...(options.lastMessageId !== undefined ? { last_message_id: options.lastMessageId } : {}),
       ...(options.resume ? { resume: true } : {}),
       ...(options.echoInAck ? { echo_in_ack: true } : {}),
+      ...options.auth,
     },
     extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.extraHeaders },
     // Passed on to the WebSocket (engine.io-client picks it), though not in socket.io-client's types.

@@ -1,7 +1,7 @@
 /**
  * An idle connection keeps nothing of its handshake: engine.io's upgrade response no longer hangs on the
  * TCP socket (its `close` relay kept the response and the handshake request alive: ≈ 1 KB per connection),
- * and the handshake's query, URL and time are emptied.
+ * and the handshake's auth, query, URL and time are emptied.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket as NetSocket } from 'node:net';
@@ -21,14 +21,16 @@ const relaysClose = (tcp: NetSocket) => tcp.listeners('close').some((l) => /this
 
 describe('the handshake of an idle connection', () => {
   it('leaves no upgrade response on the TCP socket and empties what nobody reads', async () => {
-    const { socket } = await connect(suite.url, { transports: ['websocket'] });
+    // A solved challenge may be 4 KB of the handshake's auth: it must not stay with the connection.
+    const { socket } = await connect(suite.url, { transports: ['websocket'], lang: 'en', auth: { altcha: 'x'.repeat(3_000) } });
     suite.track(socket);
     await eventually(() => expect(tcpSockets()).toHaveLength(1));
     const tcp = tcpSockets()[0]!;
     expect(tcp.listenerCount('close')).toBeGreaterThan(0);
     expect(relaysClose(tcp)).toBe(false);
     const server = [...suite.server.app.io.of('/').sockets.values()][0]!;
-    expect(server.handshake).toMatchObject({ headers: {}, query: {}, url: '', time: '' });
+    expect(server.handshake).toMatchObject({ headers: {}, query: {}, auth: {}, url: '', time: '' });
+    expect(server.data.lang).toBe('en');
   });
 
   it('removes exactly engine.io’s relay, and nothing from a response that is listened to or of another shape', () => {
