@@ -58,6 +58,11 @@ describe.each(engines)('Database contract on %s', (engine) => {
     }
     await expect(database.query(text, ['not a number', 'x'], { prepare: 'contract_doubled' })).rejects.toThrow(/invalid input syntax/);
     expect(await database.query(text, [21, 'after'], { prepare: 'contract_doubled' })).toEqual([{ doubled: 42, label: 'after' }]);
+    if (engine === 'postgres') {
+      // The pool hands back the connection used last: it holds the statement under that name.
+      const held = await database.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE name = $1', ['contract_doubled']);
+      expect(held).toEqual([{ statement: text }]);
+    }
   });
 
   it('keeps a prepared statement working across a table renamed away and back (plans are checked again)', async () => {
