@@ -250,11 +250,13 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     await a.clock.runFor(30_000);
     expect(await card.isVisible()).toBe(true);
 
-    // Escape closes it.
+    // Escape closes it, the focus staying in the input. Polled, like the check below: in one CI run under
+    // full load the focus was not in the input at the moment the card was found hidden.
     await a.getByTestId('message-input').focus();
+    await expect.poll(focused(a), until).toBe('message-input');
     await a.keyboard.press('Escape');
     await expect.poll(() => card.isHidden(), until).toBe(true);
-    expect(await focused(a)()).toBe('message-input');
+    await expect.poll(focused(a), until).toBe('message-input');
 
     // Again, closed with its button from the keyboard: the focus goes back to the input.
     await send(a, '我想死');
