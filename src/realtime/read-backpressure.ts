@@ -11,10 +11,10 @@
  * last one stopped, so no connection is always last; a pause that comes while slices are still resuming
  * leaves the rest paused, and they go first next time.
  *
- * No connection stays paused longer than `maxPauseMs` (counted from the first pause of an episode that
- * has not finished resuming), which is kept below Engine.IO's ping timeout: a database that hangs must not
- * cost every connection its heartbeat. Past it reads resume and the refusal takes over until the queue has
- * drained below the low mark. Long-polling connections are not paused (a poll is an
+ * Reads start coming back at the latest `maxPauseMs` after the first pause of an episode that has not
+ * finished resuming (the last slice follows within RESUME_TURNS turns), which is kept below Engine.IO's ping
+ * timeout: a database that hangs must not cost every connection its heartbeat. Past it reads resume and
+ * the refusal takes over until the queue has drained below the low mark. Long-polling connections are not paused (a poll is an
  * HTTP request); they still get SERVER_BUSY from a full queue. Writes (acks, deliveries) never pause. A
  * connection that opens during a pause is not paused: a newcomer's CONNECT is answered at once, and what it
  * sends meets the queue like anyone's.
