@@ -50,7 +50,7 @@ import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { historyRelay } from './realtime/private-gateway.js';
 import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
-import { engineWebSockets, ReadBackpressure } from './realtime/read-backpressure.js';
+import { readBackpressureFor } from './realtime/read-backpressure.js';
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
@@ -244,7 +244,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const repository = seams.repository;
 
-  const backpressure = config.readBackpressure ? readBackpressure(io, config, metrics) : undefined;
+  const backpressure = config.readBackpressure ? readBackpressureFor(io.engine, config, metrics) : undefined;
   const writer = new MessageWriter(repository, {
     maxBatchRows: config.writeBatchMaxRows,
     maxQueued: config.writeQueueMax,
@@ -370,23 +370,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, metrics, close };
-}
-
-/** Longest pause of reads under backpressure (and never more than half the ping timeout). */
-const MAX_READ_PAUSE_MS = 5_000;
-/** Connections given their reads back per event-loop turn after a pause (more when there are many). */
-const READ_RESUME_SLICE = 256;
-
-/** Reads pause while the write queue is over half full and resume under a quarter (src/realtime/read-backpressure.ts). */
-function readBackpressure(io: ChatServer, config: Config, metrics: AppMetrics): ReadBackpressure {
-  return new ReadBackpressure({
-    high: Math.ceil(config.writeQueueMax / 2),
-    low: Math.floor(config.writeQueueMax / 4),
-    maxPauseMs: Math.min(MAX_READ_PAUSE_MS, Math.floor(config.pingTimeoutMs / 2)),
-    resumeSlice: READ_RESUME_SLICE,
-    connections: () => engineWebSockets(io.engine),
-    events: metrics,
-  });
 }
 
 function defaultWebDir(): string {

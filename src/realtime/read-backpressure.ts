@@ -19,6 +19,7 @@
  * connection that opens during a pause is not paused: a newcomer's CONNECT is answered at once, and what it
  * sends meets the queue like anyone's.
  */
+import type { Config } from '../config/config.js';
 import type { AppEvents } from '../metrics/app-events.js';
 
 /** What can stop and start reading: a ws WebSocket. */
@@ -178,4 +179,25 @@ export function* engineWebSockets(engine: object): Iterable<Pausable> {
     const ws = webSocketOf(clients[sid]!);
     if (ws) yield ws;
   }
+}
+
+/** Longest pause of reads (and never more than half the ping timeout). */
+const MAX_PAUSE_MS = 5_000;
+/** Connections given their reads back per event-loop turn after a pause (more when there are many). */
+const RESUME_SLICE = 256;
+
+/** The server's backpressure: reads pause while the write queue is over half full and resume under a quarter. */
+export function readBackpressureFor(
+  engine: object,
+  config: Pick<Config, 'writeQueueMax' | 'pingTimeoutMs'>,
+  events: Pick<AppEvents, 'readsPaused'>,
+): ReadBackpressure {
+  return new ReadBackpressure({
+    high: Math.ceil(config.writeQueueMax / 2),
+    low: Math.floor(config.writeQueueMax / 4),
+    maxPauseMs: Math.min(MAX_PAUSE_MS, Math.floor(config.pingTimeoutMs / 2)),
+    resumeSlice: RESUME_SLICE,
+    connections: () => engineWebSockets(engine),
+    events,
+  });
 }
