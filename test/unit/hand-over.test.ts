@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isHandedOver, stopReadsOnHandOver } from '../../src/cluster/hand-over.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/hand-over-child.mjs', import.meta.url));
-/** How long the parent leaves the worker's acknowledgement unread. */
-const BUSY_MS = 250;
+/** How long the worker is busy after saying "ready"; the parent leaves its acknowledgement unread 100 ms longer. */
+const WORKER_BUSY_MS = 150;
 
 /** Node's IPC pipe to the child (its `kChannelHandle`): the test stops reading it to play a busy primary. */
 function ipcPipe(child: ChildProcess): { readStop(): number; readStart(): number } {
@@ -28,9 +28,14 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill();
 });
 
-/** Hands `connections` connections over, one after another; resolves with how many answers reached the worker. */
-async function handOver(connections: number, fix: boolean): Promise<number> {
-  const child = fork(CHILD, [], { serialization: 'advanced' });
+/**
+ * Hands `connections` connections over, one after another; resolves with how many answers reached the worker.
+ * `workerBusyMs`: the window in which only the parent can read the answer (the worker is busy, its
+ * acknowledgement unread).
+ */
+async function handOver(connections: number, fix: boolean, workerBusyMs = WORKER_BUSY_MS): Promise<number> {
+  const ackDelayMs = workerBusyMs + 100;
+  const child = fork(CHILD, [], { serialization: 'advanced', env: { ...process.env, HAND_OVER_BUSY_MS: String(workerBusyMs) } });
   children.push(child);
   const pipe = ipcPipe(child);
   const server = createServer();
@@ -39,7 +44,7 @@ async function handOver(connections: number, fix: boolean): Promise<number> {
     socket.on('data', (chunk: Buffer) => {
       child.send({ data: chunk }, socket);
       pipe.readStop();
-      setTimeout(() => pipe.readStart(), BUSY_MS);
+      setTimeout(() => pipe.readStart(), ackDelayMs);
     });
   });
   if (fix) stopReadsOnHandOver(server);
@@ -58,7 +63,7 @@ async function handOver(connections: number, fix: boolean): Promise<number> {
       setTimeout(() => {
         child.off('message', onMessage);
         resolve(false);
-      }, BUSY_MS + 500);
+      }, ackDelayMs + 500);
     });
     const client = connect(port, '127.0.0.1', () => client.write('GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n'));
     client.on('data', (data) => {
@@ -77,8 +82,10 @@ describe('handing a connection to a worker', () => {
   });
 
   it('without it, Node reads and drops what arrives before the worker’s acknowledgement (why the fix exists)', { timeout: 30_000 }, async () => {
-    // If this starts failing, Node no longer reads a handle it has sent: the workaround can go.
-    expect(await handOver(4, false)).toBe(0);
+    // If this starts failing, Node no longer reads a handle it has sent: the workaround can go. The worker
+    // stays busy for a whole second, so that even a parent starved of CPU by a loaded machine (once, in CI,
+    // with 150 ms) gets to read the answer before the worker does.
+    expect(await handOver(4, false, 1_000)).toBe(0);
   });
 
   it('stops only the connections sticky hands over: a request with a body stays with the primary', () => {
