@@ -54,7 +54,7 @@ import { readBackpressureFor } from './realtime/read-backpressure.js';
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
 import type { ChatServer } from './realtime/types.js';
-import { releaseUpgradeResponse } from './realtime/upgrade-response.js';
+import { releaseUpgradeErrorListener, releaseUpgradeResponse } from './realtime/upgrade-response.js';
 import type { ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
 import { MessageWriter } from './storage/message-writer.js';
@@ -168,6 +168,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     releaseUpgradeResponse(res);
     next(isJsonpRequest(req) || !isOriginAllowed(req, originPolicy) ? new Error('refused: cross-site or JSONP request') : undefined);
   });
+  io.engine.on('connection', releaseUpgradeErrorListener);
   // Engine.IO answers before Fastify (and helmet) see the request: it gets its own security headers.
   io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, ENGINE_HEADERS));
   // Counted from the start; exposed (with the gauges and process metrics) only when METRICS_* asks for it.

@@ -136,7 +136,8 @@ export class EngineGuard {
     }
     this.tcp.set(peer, open + 1);
     this.openSockets.set(socket, peer);
-    socket.once('close', onClose);
+    // `close` fires once: a plain listener (`once` would add a wrapper and its state to every connection).
+    socket.on('close', onClose);
   }
 
   /** Drops connections that let too much pile up unread (they reconnect and resume, from where they were). */

@@ -27,3 +27,20 @@ export function releaseUpgradeResponse(res: unknown): boolean {
   socket.removeListener('close', original);
   return true;
 }
+
+/**
+ * engine.io also gives the ws WebSocket of an upgrade a do-nothing `error` listener (`onUpgradeError`)
+ * and removes it only when the upgrade takes over a polling session; a connection opened over WebSocket
+ * directly keeps it for its life, beside its transport's own `error` listener (≈ 0.1 KB per idle
+ * connection). Called when engine.io announces the connection: removes it, only when another `error`
+ * listener stays (an `error` with none would throw). Returns whether it did.
+ */
+export function releaseUpgradeErrorListener(conn: unknown): boolean {
+  const websocket = (conn as { transport?: { socket?: Partial<EventEmitter> } } | undefined)?.transport?.socket;
+  if (typeof websocket?.listeners !== 'function' || typeof websocket.removeListener !== 'function') return false;
+  const listeners = websocket.listeners('error');
+  const leftover = listeners.find((listener) => listener.name === 'onUpgradeError');
+  if (!leftover || listeners.length < 2) return false;
+  websocket.removeListener('error', leftover as (...args: unknown[]) => void);
+  return true;
+}

@@ -1,12 +1,14 @@
 /**
  * An idle connection keeps nothing of its handshake: engine.io's upgrade response no longer hangs on the
  * TCP socket (its `close` relay kept the response and the handshake request alive: ≈ 1 KB per connection),
- * and the handshake's auth, query, URL and time are emptied.
+ * nor its upgrade `error` listener on the WebSocket, and the handshake's auth, query, URL and time are
+ * emptied. Its Socket.IO socket holds two listeners, not one per client event (≈ 0.7 KB per connection:
+ * the router in src/realtime/handler.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { Socket as NetSocket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { releaseUpgradeResponse } from '../../src/realtime/upgrade-response.js';
+import { releaseUpgradeErrorListener, releaseUpgradeResponse } from '../../src/realtime/upgrade-response.js';
 import { connect, eventually } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
@@ -33,6 +35,29 @@ describe('the handshake of an idle connection', () => {
     // toEqual: an empty object in toMatchObject would match any object.
     expect([server.handshake.headers, server.handshake.query, server.handshake.auth]).toEqual([{}, {}, {}]);
     expect(server.data.lang).toBe('en');
+    // Our own close listener on the TCP socket is a plain one: no `once` wrapper (and its state) per connection.
+    expect(tcp.rawListeners('close').filter((l) => 'listener' in l)).toEqual([]);
+    const websocket = (server.conn as unknown as { transport: { socket: EventEmitter } }).transport.socket;
+    expect(websocket.listeners('error').map((l) => l.name)).not.toContain('onUpgradeError');
+    expect(websocket.listenerCount('error')).toBeGreaterThan(0);
+    expect(server.eventNames().sort()).toEqual(['disconnect', 'error']);
+  });
+
+  it('removes engine.io’s upgrade error listener only while another error listener stays', () => {
+    const withTransport = (websocket: EventEmitter) => ({ transport: { socket: websocket } });
+    function onUpgradeError(): void {}
+    const own = () => undefined;
+    const websocket = new EventEmitter().on('error', onUpgradeError).on('error', own);
+    expect(releaseUpgradeErrorListener(withTransport(websocket))).toBe(true);
+    expect(websocket.listeners('error')).toEqual([own]);
+    expect(releaseUpgradeErrorListener(withTransport(websocket))).toBe(false);
+
+    const alone = new EventEmitter().on('error', onUpgradeError);
+    expect(releaseUpgradeErrorListener(withTransport(alone))).toBe(false);
+    expect(alone.listeners('error')).toEqual([onUpgradeError]);
+    // A polling transport has no WebSocket.
+    expect(releaseUpgradeErrorListener({ transport: {} })).toBe(false);
+    expect(releaseUpgradeErrorListener(undefined)).toBe(false);
   });
 
   it('removes exactly engine.io’s relay, and nothing from a response that is listened to or of another shape', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, matchedPair, request, send, waitFor } from '../helpers/client.js';
+import { connect, matchedPair, request, requestWithin, send, waitFor } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const suite = serverSuite();
@@ -84,5 +84,17 @@ describe('malformed payloads', () => {
     suite.track(socket);
     send(socket, 'drop_database', { please: true });
     expect(await request(socket, 'join_queue')).toMatchObject({ ok: true });
+  });
+
+  it('event names that are properties of every object, or the server’s own `error`, reach nothing', async () => {
+    const { socket } = await connect(suite.url);
+    suite.track(socket);
+    const errors: unknown[] = [];
+    socket.on('error', (e: unknown) => errors.push(e));
+    for (const event of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'error']) {
+      await expect(requestWithin(300, socket, event, {}), event).rejects.toThrow(/timed out/);
+    }
+    expect(await request(socket, 'join_queue')).toMatchObject({ ok: true });
+    expect(errors).toEqual([]);
   });
 });
