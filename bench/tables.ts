@@ -64,14 +64,18 @@ export function connectionsTable(run: ConnectionsRun): string {
     s.rssPerConnectionPeakKB,
     s.marginalKB,
     s.serverOpenFiles ?? 0,
+    s.heapAtEnd?.youngMB ?? 'n/a',
+    s.heapAtEnd?.oldUsedMB ?? 'n/a',
     s.cpu.groups.server ?? 0,
     s.pass ? 'pass' : 'FAIL',
   ]);
   return [
     `Server RSS before connections (settled): ${run.baselineRssMB} MB; server open-files limit ${run.serverOpenFilesLimit}; ` +
       `RSS growth from the first to the last step: ${run.slopeKB ?? 'n/a'} KB per connection. ` +
-      'RSS is sampled once a second over each hold: the median is the steady level, the peak the worst moment.',
-    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB (median)', 'peak MB', 'RSS/conn KB', 'at peak KB', 'marginal KB/conn', 'server fds', 'idle server CPU %', 'result'], rows),
+      'RSS is sampled once a second over each hold: the median is the steady level, the peak the worst moment. ' +
+      `V8 before connections: young generation ${run.heapBefore?.youngMB ?? 'n/a'} MB, old space in use ${run.heapBefore?.oldUsedMB ?? 'n/a'} MB; ` +
+      'at the end of each hold in the table (the young generation grows to its ceiling whatever the number of connections; old space holds the heartbeat garbage until a major GC).',
+    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB (median)', 'peak MB', 'RSS/conn KB', 'at peak KB', 'marginal KB/conn', 'server fds', 'young gen MB', 'old space used MB', 'idle server CPU %', 'result'], rows),
     ...(run.error ? [`ERROR ${run.error}`] : []),
   ].join('\n');
 }

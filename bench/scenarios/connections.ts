@@ -10,7 +10,8 @@ import { connect } from 'node:net';
 import { nowMs, sleep, withTimeout } from '../clock.js';
 import type { DbKind } from '../database-target.js';
 import { CpuWindow, RssSampler, localPortRange, openFiles, openFilesLimits, reniceAll, settledRss, type CpuUse } from '../proc.js';
-import { startTarget } from '../server-target.js';
+import { scrapeMetrics } from '../server-stages.js';
+import { BENCH_METRICS_TOKEN, startTarget } from '../server-target.js';
 import { Histogram, round } from '../stats.js';
 import { shares, WorkerPool } from '../worker-pool.js';
 
@@ -55,13 +56,27 @@ export interface ConnectionsStep {
   /** (median RSS − median RSS at the previous step) / (connections added): the cost of one more connection. */
   marginalKB: number;
   serverOpenFiles: number | undefined;
+  /** The server's V8 heap at the end of the hold (its /metrics), to tell what the RSS holds. */
+  heapAtEnd: HeapSpaces | undefined;
   cpu: CpuUse;
   pass: boolean;
+}
+
+/**
+ * Two parts of the server's heap that RSS per connection lumps in: the young generation, which V8 grows
+ * from 1 MB to its ceiling (32 MB on Node 20) while the connections arrive, whatever their number; and the
+ * old space in use, live objects and the heartbeat garbage that waits there for the next major GC.
+ */
+export interface HeapSpaces {
+  youngMB: number;
+  oldUsedMB: number;
 }
 
 export interface ConnectionsRun {
   db: DbKind;
   baselineRssMB: number;
+  /** The server's V8 heap before any connection. */
+  heapBefore: HeapSpaces | undefined;
   serverOpenFilesLimit: number | undefined;
   /** The server's hard open-files limit: the soft one cannot be raised above it without CAP_SYS_RESOURCE. */
   serverOpenFilesHardLimit: number | undefined;
@@ -104,6 +119,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
   const run: ConnectionsRun = {
     db: options.db,
     baselineRssMB: round(baseline / 2 ** 20),
+    heapBefore: await heapSpaces(server.url),
     serverOpenFilesLimit: limits?.soft,
     serverOpenFilesHardLimit: limits?.hard,
     serverIdleOpenFiles: idleFds,
@@ -162,6 +178,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       await sleep(holdS * 1000);
       const cpu = cpuWindow.end();
       const memory = rss.stop();
+      const heapAtEnd = await heapSpaces(server.url);
       const status = await pool.all({ type: 'status' }, 30_000);
       const stillOpen = status.reduce((n, s) => n + s.open, 0);
       const disconnects = status.reduce((n, s) => n + s.disconnects, 0);
@@ -182,6 +199,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         rssPerConnectionPeakKB: open > 0 ? round((memory.peakBytes - baseline) / open / 1024, 2) : 0,
         marginalKB: open > previous.open ? round((memory.medianBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
         serverOpenFiles: openFiles(server.pid),
+        heapAtEnd,
         cpu: { groups: { server: round(cpu.groups.server ?? 0), generator: round(cpu.groups.generator ?? 0) }, machine: round(cpu.machine), other: round(cpu.other) },
         pass: failed === 0 && stillOpen === goal && disconnects === disconnectsBefore,
       };
@@ -191,7 +209,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       run.steps.push(step);
       log(
         `   ${step.connections} open (${step.openS} s, p99 ${step.connectP99Ms} ms, ${failed} failed), held ${holdS} s: ${step.dropped} dropped, ` +
-          `RSS median ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (peak ${step.rssPerConnectionPeakKB}, marginal ${step.marginalKB}), idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
+          `RSS median ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (peak ${step.rssPerConnectionPeakKB}, marginal ${step.marginalKB})${heapAtEnd ? `, V8 young generation ${heapAtEnd.youngMB} MB and old space ${heapAtEnd.oldUsedMB} MB in use at the end` : ''}, idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
       );
       if (!step.pass) {
         const reasons = Object.entries(step.dropReasons).map(([r, n]) => `${r} ${n}`).join(', ');
@@ -241,6 +259,14 @@ function connectionCap(serverPid: number, pool: WorkerPool): { connections: numb
     why = `each of the ${pool.size} generator processes can hold ${fmt(perWorker)} sockets under its open-files limit (use more --workers)`;
   }
   return { connections, why };
+}
+
+/** The server's young generation and old space in use, from its /metrics; undefined when it does not answer. */
+async function heapSpaces(url: string): Promise<HeapSpaces | undefined> {
+  const scrape = await scrapeMetrics(url, BENCH_METRICS_TOKEN);
+  const young = scrape?.get('nodejs_heap_space_size_total_bytes{space="new"}');
+  const old = scrape?.get('nodejs_heap_space_size_used_bytes{space="old"}');
+  return young === undefined || old === undefined ? undefined : { youngMB: round(young / 2 ** 20, 1), oldUsedMB: round(old / 2 ** 20, 1) };
 }
 
 /** 127.0.0.1, 127.0.0.2, …: enough that no address uses more than its share of the ephemeral ports. */
