@@ -111,10 +111,20 @@ export function eventListener<E extends ClientEvent, P>(context: ListenerContext
  * Socket.IO calls a catch-all as it decodes the packet, with the event name first and the ack (if any)
  * last; reserved events (`disconnect`, `error`) never reach it and stay ordinary listeners. An event
  * that is not in the table is ignored, as an event nobody listens to always was.
+ *
+ * The listener runs a tick later, and only if the socket is still connected — as Socket.IO runs an
+ * ordinary listener. An event read together with the client's goodbye (`join_queue` then `close()`)
+ * is dropped, not started after the disconnect was handled (the protocol fuzz test found a waiting
+ * place left behind when it ran at once).
  */
 export function clientEventRouter(listeners: Iterable<readonly [ClientEvent, SocketListener]>): (this: ChatSocket, event: unknown, ...args: unknown[]) => void {
   const byEvent = new Map<unknown, SocketListener>(listeners);
   return function route(this: ChatSocket, event: unknown, ...args: unknown[]): void {
-    byEvent.get(event)?.apply(this, args);
+    const listener = byEvent.get(event);
+    if (listener) process.nextTick(runIfConnected, this, listener, args);
   };
+}
+
+function runIfConnected(socket: ChatSocket, listener: SocketListener, args: unknown[]): void {
+  if (socket.connected) listener.apply(socket, args);
 }
