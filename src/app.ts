@@ -12,6 +12,7 @@ import { Server } from 'socket.io';
 import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
+import { ClaimGate } from './chat/claim-gate.js';
 import { SkipTracker } from './chat/skip-tracker.js';
 import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
@@ -263,10 +264,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     events: metrics,
   });
+  // A wait is claimed only for a connection still open here and somebody not banned, checked as the claim
+  // lands; a disconnect waits for its connection's claims (src/chat/claim-gate.ts).
+  const registry = new ClaimGate(seams.registry, {
+    isOpen: (socketId) => io.sockets.sockets.has(socketId),
+    assertMayWait: (userId, networkHash) => moderation.assertMayJoin(userId, networkHash ?? ''),
+  });
   // Private rooms by key, and staying in touch after a chat (src/private/).
   const privateRooms = buildPrivateRooms({
     database: deps.database,
-    registry: seams.registry,
+    registry,
     rendezvous: seams.privateRendezvous,
     repository,
     notifier: new SocketNotifier(io),
@@ -281,7 +288,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
   const chat = new ChatService({
     queue: seams.matchQueue,
-    registry: seams.registry,
+    registry,
     repository,
     writer,
     notifier: new SocketNotifier(io),
@@ -303,6 +310,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
   attachChatGateway(io, {
     chat,
+    claims: registry,
     signer,
     flood,
     connectionLimits: new ConnectionLimits({

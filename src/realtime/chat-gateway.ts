@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Caller, ChatService, ConnectionEnd } from '../chat/chat-service.js';
+import type { ClaimGate } from '../chat/claim-gate.js';
 import { ErrorCode, isAppError } from '../errors.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { IdentitySigner } from '../identity.js';
@@ -28,6 +29,8 @@ import type { ChatServer, ChatSocket } from './types.js';
 
 export interface GatewayDeps {
   chat: ChatService;
+  /** Claims of a wait under way per connection: a disconnect is handled after its own have settled. */
+  claims: Pick<ClaimGate, 'settled'>;
   moderation: ModerationService;
   rules: RulesGate;
   /** The bot challenge: checked at the handshake and on `join_queue`. */
@@ -128,8 +131,10 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const route = clientEventRouter(listeners);
   function onDisconnect(this: ChatSocket, reason: string): void {
     const socket = this;
-    // After the connection's own start (a takeover in progress) has settled.
+    // After the connection's own start (a takeover in progress) and any wait it was claiming have settled:
+    // what it claimed is ended, or kept for the grace period, like anything else it held.
     void (socket.data.ready ?? Promise.resolve())
+      .then(() => deps.claims.settled(socket.id))
       .then(() => chat.disconnect(callerOf(socket), connectionEnd(reason)))
       .catch((err: unknown) => socketLogger(logger, socket).error({ err, reason }, 'disconnect handling failed'));
   }

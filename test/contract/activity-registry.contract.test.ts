@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry, type ActivityRegistry, type ActivityState } from '../../src/chat/activity-registry.js';
+import { ClaimGate } from '../../src/chat/claim-gate.js';
 import { RedisActivityRegistry } from '../../src/chat/redis-activity-registry.js';
 import { eventually } from '../helpers/client.js';
 import { sharedTestRedis } from '../helpers/redis.js';
@@ -42,6 +43,14 @@ const implementations: { name: string; createShared: (count: number) => Promise<
         },
       ]
     : []),
+  {
+    // The decorator the app puts in front of either: the same contract while the connections are open.
+    name: 'behind the claim gate (over in-memory)',
+    createShared: async (count: number) => {
+      const registry = new ClaimGate(new MemoryActivityRegistry(), { isOpen: () => true, assertMayWait: () => undefined });
+      return Array.from({ length: count }, () => registry);
+    },
+  },
 ];
 
 const waiting = (socketId: string): ActivityState => ({ kind: 'waiting', socketId, lang: 'zh-CN' });

@@ -209,3 +209,107 @@ describe('a second join while waiting does not leave a queue entry behind', () =
     expect(aWaiting).toHaveLength(1);
   });
 });
+
+describe('a connection that ends while its join is under way leaves no wait behind', () => {
+  it('the client says goodbye while its wait is being claimed: nobody is left waiting, and the next joiner is not matched with it', async () => {
+    const a = await client();
+    const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
+    void joinAck(a.socket).catch(() => undefined); // its answer is lost with the connection
+    await claiming.reached;
+    a.socket.disconnect(); // a goodbye: the wait must end at once, not wait for a grace period
+    await eventually(async () => expect(await suite.server.app.liveStats.onlineCount()).toBe(0));
+    claiming.release();
+    await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(0));
+
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });
+  });
+
+  it('the connection is lost while its wait is being claimed: the wait is kept for the grace period only, and nobody is matched with it meanwhile', async () => {
+    const a = await client();
+    const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
+    void joinAck(a.socket).catch(() => undefined);
+    await claiming.reached;
+    dropConnection(a.socket);
+    await eventually(async () => expect(await suite.server.app.liveStats.onlineCount()).toBe(0));
+    claiming.release();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });
+    // The grace period runs out: a's wait ends, b waits alone.
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(0), GRACE_MS * 3);
+    await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(1), GRACE_MS * 3);
+  });
+
+  it('the client says goodbye after its join has read its activity, before it claims: nothing is claimed for the closed connection', async () => {
+    const a = await client();
+    const reading = registry.hold('get', { when: (userId: string) => userId === a.session.user_id, at: 'after' });
+    void joinAck(a.socket).catch(() => undefined);
+    await reading.reached;
+    a.socket.disconnect();
+    await eventually(async () => expect(await suite.server.app.liveStats.onlineCount()).toBe(0));
+    reading.release();
+
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });
+    // The identity comes back to nothing: no wait was left behind under its name.
+    const back = await client({ token: a.session.token });
+    expect(back.session.status).toBe('idle');
+  });
+
+  it('the client says goodbye while the wait in its new private room is being claimed: coming back, it is not waiting there', async () => {
+    const a = await client();
+    const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
+    void request(a.socket, 'create_private').catch(() => undefined);
+    await claiming.reached;
+    a.socket.disconnect();
+    await eventually(async () => expect(await suite.server.app.liveStats.onlineCount()).toBe(0));
+    claiming.release();
+    // Time for the rest of create_private (the key stored, the room entered) had the claim succeeded.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(await registry.proxy.get(a.session.user_id)).toBeUndefined();
+    const back = await client({ token: a.session.token });
+    expect(back.session.status).toBe('idle');
+  });
+
+  it('the client says goodbye while entering somebody’s private room: the person waiting there is not met by a ghost', async () => {
+    const b = await client();
+    const created = await request<{ ok: boolean; key?: string }>(b.socket, 'create_private');
+    expect(created).toMatchObject({ ok: true });
+    const bMatched = received(b.socket, 'matched');
+
+    const a = await client();
+    const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
+    void request(a.socket, 'join_private', { key: created.key }).catch(() => undefined);
+    await claiming.reached;
+    a.socket.disconnect();
+    await eventually(async () => expect(await suite.server.app.liveStats.onlineCount()).toBe(1));
+    claiming.release();
+
+    const back = await client({ token: a.session.token });
+    expect(back.session.status).toBe('idle');
+    expect(bMatched).toEqual([]);
+    expect(await request(b.socket, 'leave_queue')).toMatchObject({ ok: true, was_waiting: true });
+  });
+});
+
+describe('a ban that lands while the person’s join is under way', () => {
+  it('the join is refused once its wait would exist, and nobody is matched with the banned person', async () => {
+    const a = await client();
+    const sanctioned = waitFor(a.socket, 'sanction');
+    const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
+    const aAck = joinAck(a.socket);
+    await claiming.reached;
+    // The ban reaches this instance (and its eviction finds nothing to end yet) while the claim is on its way.
+    await suite.server.app.moderation.issue({ userId: a.session.user_id, networkHash: null, scope: 'identity', kind: 'banned', reason: 'spam', createdBy: 'admin' });
+    expect(await sanctioned).toMatchObject({ kind: 'banned' });
+    claiming.release();
+    expect(await aAck).toMatchObject({ ok: false, code: 'BANNED' });
+
+    const b = await client();
+    expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await registry.proxy.get(a.session.user_id)).toBeUndefined();
+  });
+});
