@@ -43,6 +43,7 @@ interface Pending<In, Out> {
 export class GroupCommit<In, Out> {
   private queue: Pending<In, Out>[] = [];
   private writing: Promise<void> | undefined;
+  private startedAt = 0;
   private scheduled = false;
 
   /** @param write runs one statement for a batch; result i belongs to item i. */
@@ -54,6 +55,11 @@ export class GroupCommit<In, Out> {
   /** Items accepted but not yet written. */
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** When the statement now running started (`performance.now()`), or undefined if none runs. */
+  get writingSince(): number | undefined {
+    return this.writing ? this.startedAt : undefined;
   }
 
   submit(item: In): Promise<Out> {
@@ -86,6 +92,7 @@ export class GroupCommit<In, Out> {
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (batch.length === 0) return;
     this.options.onDequeued?.();
+    this.startedAt = performance.now();
     this.writing = this.run(batch).finally(() => {
       this.writing = undefined;
       if (this.queue.length > 0) this.startWrite();

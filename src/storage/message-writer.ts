@@ -1,8 +1,13 @@
 /**
  * Messages go to the database by group commit (see `group-commit.ts`): a message's outcome is known, and
- * its sender acked, once the statement holding it is committed. With several lanes, each conversation
- * belongs to one lane (by room id) and lanes write at the same time on their own connections: a
- * conversation's messages stay in order, and one slow commit no longer holds everybody's next batch.
+ * its sender acked, once the statement holding it is committed. With several lanes, statements run side
+ * by side on their own connections, so one slow commit does not hold everybody's next batch.
+ *
+ * A conversation with a message not yet committed stays in that message's lane: its messages are stored
+ * (ids) and delivered in the order they were sent. A conversation with nothing in flight goes to the lane
+ * where its message will be written soonest — one not writing (its statement starts at once), else the one
+ * with the fewest waiting, else the one whose statement started last (a statement that has run long is
+ * the slow commit to stay away from).
  */
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../errors.js';
@@ -23,7 +28,7 @@ export interface MessageWriterOptions {
   maxBatchRows: number;
   /** Most messages waiting for a statement before `append` refuses with SERVER_BUSY (split evenly between the lanes). */
   maxQueued: number;
-  /** Statements in flight at once, each for its share of the conversations (room id modulo lanes).  [1] */
+  /** Statements in flight at once; a conversation moves between lanes only with nothing in flight.  [1] */
   lanes?: number;
   /** Where a failed batch is logged, once. */
   logger?: Logger;
@@ -35,6 +40,8 @@ export interface MessageWriterOptions {
 
 export class MessageWriter {
   private readonly lanes: GroupCommit<NewMessage, AppendOutcome>[];
+  /** Per conversation with messages accepted but not yet committed: their lane and how many. */
+  private readonly inFlight = new Map<number, { lane: number; count: number }>();
   private readonly maxQueued: number;
   private readonly onDepth: ((depth: number) => void) | undefined;
 
@@ -80,13 +87,49 @@ export class MessageWriter {
 
   /** Resolves after the message's batch is committed. Rejects with AppError STORAGE_UNAVAILABLE or SERVER_BUSY. */
   append(message: NewMessage): Promise<AppendOutcome> {
-    const committed = this.lanes[message.roomId % this.lanes.length]!.submit(message);
+    if (this.lanes.length === 1) {
+      const committed = this.lanes[0]!.submit(message);
+      this.onDepth?.(this.pending);
+      return committed;
+    }
+    const roomId = message.roomId;
+    let held = this.inFlight.get(roomId);
+    if (held) held.count++;
+    else this.inFlight.set(roomId, (held = { lane: this.soonestLane(), count: 1 }));
+    const committed = this.lanes[held.lane]!.submit(message);
+    // Before the sender's own continuation (reactions run in order): the next message of the conversation,
+    // read later, finds this one settled.
+    const settled = () => this.settle(roomId);
+    committed.then(settled, settled);
     this.onDepth?.(this.pending);
     return committed;
+  }
+
+  private settle(roomId: number): void {
+    const held = this.inFlight.get(roomId);
+    if (held && --held.count === 0) this.inFlight.delete(roomId);
+  }
+
+  /** The lane where a message would be written soonest (see the module's comment). */
+  private soonestLane(): number {
+    let best = 0;
+    for (let i = 1; i < this.lanes.length; i++) if (sooner(this.lanes[i]!, this.lanes[best]!)) best = i;
+    return best;
   }
 
   /** Resolves when everything appended so far is committed (or failed). */
   async drain(): Promise<void> {
     await Promise.all(this.lanes.map((lane) => lane.drain()));
   }
+}
+
+type Lane = GroupCommit<NewMessage, AppendOutcome>;
+
+/** Whether a message given to lane `a` would probably be written before one given to lane `b`. */
+function sooner(a: Lane, b: Lane): boolean {
+  const aSince = a.writingSince;
+  const bSince = b.writingSince;
+  if ((aSince === undefined) !== (bSince === undefined)) return aSince === undefined;
+  if (a.pending !== b.pending) return a.pending < b.pending;
+  return aSince !== undefined && bSince !== undefined && aSince > bSince;
 }

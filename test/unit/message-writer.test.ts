@@ -145,6 +145,56 @@ describe('group commit (MessageWriter)', () => {
       }
     });
 
+    it('a conversation with nothing in flight goes to a lane not writing: a slow commit holds only its own conversation', async () => {
+      // Two conversations of the same parity: with lanes fixed by room id modulo lanes they would share one.
+      const made = await repo.createRooms([0, 1, 2, 3].map((i) => ({ user1Id: `p${i}a`, user2Id: `p${i}b`, matchType: 'random', createdAt: new Date() })));
+      const even = made.filter((r) => r.id % 2 === 0);
+      const [held, other] = [even[0]!, even[1]!];
+      const gated = new GatedRepository(db.database, held.id);
+      const writer = new MessageWriter(gated, { maxBatchRows: 500, maxQueued: 10_000, lanes: 2 });
+      const first = writer.append({ roomId: held.id, senderId: 'x', content: 'first', createdAt: new Date() });
+      await new Promise((resolve) => setImmediate(resolve)); // its statement has started, and waits
+      const order: string[] = [];
+      const second = writer.append({ roomId: held.id, senderId: 'y', content: 'second', createdAt: new Date() }).then((o) => (order.push('second'), o));
+      void first.then(() => order.push('first'));
+      expect((await writer.append({ roomId: other.id, senderId: 'z', content: 'through', createdAt: new Date() })).status).toBe('stored');
+      expect((await writer.append({ roomId: other.id, senderId: 'z', content: 'again', createdAt: new Date() })).status).toBe('stored');
+      // The held conversation's second message waits for its first, in the same lane, though the other lane is free.
+      expect(order).toEqual([]);
+      gated.release();
+      const [a, b] = [await first, await second];
+      expect(order).toEqual(['first', 'second']);
+      expect(a.status === 'stored' && b.status === 'stored' && a.message.id < b.message.id).toBe(true);
+    });
+
+    it('keep every conversation in order whatever each statement takes (random commit times, 3 lanes)', async () => {
+      /** Each statement takes a random 0–4 ms before it runs. */
+      class JitteryRepository extends SqlChatRepository {
+        override async appendMessages(batch: readonly NewMessage[]) {
+          await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 5)));
+          return super.appendMessages(batch);
+        }
+      }
+      const rooms = await repo.createRooms(Array.from({ length: 6 }, (_, i) => ({ user1Id: `j${i}a`, user2Id: `j${i}b`, matchType: 'random' as const, createdAt: new Date() })));
+      const writer = new MessageWriter(new JitteryRepository(db.database), { maxBatchRows: 4, maxQueued: 10_000, lanes: 3 });
+      const settledOrder = new Map<number, string[]>(rooms.map((r) => [r.id, []]));
+      const sentOrder = new Map<number, string[]>(rooms.map((r) => [r.id, []]));
+      const all: Promise<unknown>[] = [];
+      for (let i = 0; i < 300; i++) {
+        const room = rooms[Math.floor(Math.random() * rooms.length)]!;
+        const content = `r${i}`;
+        sentOrder.get(room.id)!.push(content);
+        all.push(writer.append({ roomId: room.id, senderId: 's', content, createdAt: new Date() }).then(() => settledOrder.get(room.id)!.push(content)));
+        // Arrivals spread over time: sometimes together, sometimes while statements run.
+        if (Math.random() < 0.3) await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
+      }
+      await Promise.all(all);
+      for (const room of rooms) {
+        expect(settledOrder.get(room.id)).toEqual(sentOrder.get(room.id));
+        expect((await repo.listMessages(room.id)).map((m) => m.content)).toEqual(sentOrder.get(room.id));
+      }
+    });
+
     it('split maxQueued evenly between the lanes', async () => {
       const writer = new MessageWriter(repo, { maxBatchRows: 10, maxQueued: 4, lanes: 2 });
       const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => writer.append({ ...message(i), roomId: 2 })));
