@@ -5,7 +5,6 @@
  * back to an in-memory part by accident; `close()` releases everything it made.
  */
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
@@ -16,6 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ClusterPresence } from './cluster/cluster-presence.js';
 import { connectRedis, waitUntilReady, type RedisClients } from './cluster/redis-clients.js';
 import { StreamTrimmer } from './cluster/stream-trimmer.js';
+import { streamAdapter } from './cluster/stream-adapter.js';
 import type { Config } from './config/config.js';
 import { RedisTtlStore } from './door/redis-ttl-store.js';
 import { MemoryTtlStore, type TtlStore } from './door/ttl-store.js';
@@ -128,15 +128,8 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
     repository: chatRepository(config, database, logger),
     ttlStore: new RedisTtlStore(redis.command, prefix),
     privateRendezvous: new RedisPrivateRendezvous(redis.command, prefix),
-    // Streams, not plain pub/sub: a broadcast is kept in the stream until every instance has read it, so
-    // an instance whose connection to Redis blips (or a Redis restart) does not lose messages meanwhile.
-    adapter: createAdapter(redis.adapterPub, {
-      streamName,
-      channelPrefix: streamName,
-      maxLen: 100_000,
-      heartbeatInterval: 1_000,
-      heartbeatTimeout: 3_000,
-    }),
+    // Streams, not plain pub/sub, read from a concrete position (src/cluster/stream-adapter.ts).
+    adapter: streamAdapter(redis.adapterPub, { streamName, maxLen: 100_000 }),
     redis: redis.command,
     presence,
     ...replace,
