@@ -127,7 +127,7 @@ function tallyMessagePath(seen: { args: string[]; source: string }[]) {
   for (const { args, source } of seen) {
     const name = args[0]!.toLowerCase();
     if (source === 'lua' || BACKGROUND_COMMAND.has(name) || args.slice(1).some((arg) => BACKGROUND_KEY.test(arg))) continue;
-    // The adapter's own heartbeat goes through the stream too; only broadcasts of messages count here.
+    // Only broadcasts of messages count here (a match's join and `matched` go through the stream too).
     if (name === 'xadd' && !args.some((arg) => arg.includes('new_message'))) continue;
     const expected = (name === 'evalsha' || name === 'eval') && args.some((arg) => arg.includes(':rl:m:'));
     if (!expected && name !== 'xadd' && !(name === 'get' && args[1]?.includes(':act:'))) other.push(args.join(' ').slice(0, 120));
