@@ -5,32 +5,20 @@
  * with a connection that was gone. Redis sits behind a proxy 100 ms away each way, so the goodbye lands
  * in the middle of the join every time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually, request, type TestSocket } from '../helpers/client.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
-import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { connect, eventually, request } from '../helpers/client.js';
+import { startClusterBehindSlowRedis } from '../helpers/in-process-cluster.js';
+import { clusterSuite } from '../helpers/suite.js';
+import { hasPostgres, hasRedis } from '../helpers/services.js';
 
 const available = hasRedis() && hasPostgres();
 const DELAY_MS = 100;
 
 describe.skipIf(!available)('claim gate in cluster mode (Redis 100 ms away each way)', () => {
-  let proxy: TcpProxy;
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    const redis = new URL(testRedisUrl!);
-    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }, { delayMs: DELAY_MS });
-    cluster = await startInProcessCluster(2, { redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}` });
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-    await proxy?.close();
-  });
+  const suite = clusterSuite(() => startClusterBehindSlowRedis(2, DELAY_MS));
 
   it('a goodbye in the middle of a join leaves nobody waiting: the next joiner, on the other instance, waits', { timeout: 30_000 }, async () => {
-    const a = await connect(cluster.instances[0]!.url);
+    const a = await connect(suite.cluster.instances[0]!.url);
     const joining = request(a.socket, 'join_queue').catch(() => undefined); // answered to nobody
     // The join is now waiting on its first Redis round trip (the flood check), its claim still to come.
     await new Promise((resolve) => setTimeout(resolve, DELAY_MS));
@@ -39,9 +27,9 @@ describe.skipIf(!available)('claim gate in cluster mode (Redis 100 ms away each 
     // Long enough for every round trip the join had left (flood check, read, claim, queue): about 1 s.
     await new Promise((resolve) => setTimeout(resolve, 12 * DELAY_MS));
 
-    const b = await connect(cluster.instances[1]!.url);
-    sockets.push(b.socket);
+    const b = await connect(suite.cluster.instances[1]!.url);
+    suite.track(b.socket);
     expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
-    await eventually(async () => expect(await cluster.instances[1]!.app.liveStats.waitingCount()).toBe(1), 5_000);
+    await eventually(async () => expect(await suite.cluster.instances[1]!.app.liveStats.waitingCount()).toBe(1), 5_000);
   });
 });

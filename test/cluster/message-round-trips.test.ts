@@ -7,30 +7,22 @@
  * two: timed with Redis behind a proxy that delays every chunk.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { connect, eventually, request, waitFor } from '../helpers/client.js';
+import { startClusterBehindSlowRedis, startInProcessCluster } from '../helpers/in-process-cluster.js';
+import { clusterSuite } from '../helpers/suite.js';
 import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const available = hasRedis() && hasPostgres();
 const MESSAGES = 20;
 
 describe.skipIf(!available)('Redis round trips of a message (cluster mode)', () => {
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(2);
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-  });
+  const suite = clusterSuite(() => startInProcessCluster(2));
 
   it('a message sent on one instance and delivered on the other costs one flood call, one activity read and one broadcast', async () => {
-    const a = await connect(cluster.instances[0]!.url);
-    const b = await connect(cluster.instances[1]!.url);
-    sockets.push(a.socket, b.socket);
+    const a = await connect(suite.cluster.instances[0]!.url);
+    const b = await connect(suite.cluster.instances[1]!.url);
+    suite.track(a.socket, b.socket);
     const matched = waitFor(b.socket, 'matched');
     await request(a.socket, 'join_queue');
     await request(b.socket, 'join_queue');
@@ -76,24 +68,12 @@ describe.skipIf(!available)('Redis round trips a sender waits for (cluster mode,
   // Large against the local work per message (tens of ms on a loaded machine), so one round trip and two stay apart.
   const DELAY_MS = 100;
   const ROUND_TRIP_MS = 2 * DELAY_MS;
-  let proxy: TcpProxy;
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    const redis = new URL(testRedisUrl!);
-    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }, { delayMs: DELAY_MS });
-    cluster = await startInProcessCluster(2, { redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}` });
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-    await proxy?.close();
-  });
+  const suite = clusterSuite(() => startClusterBehindSlowRedis(2, DELAY_MS));
 
   it('the flood check and the activity read cost one round trip together: the ack comes after one, not two', async () => {
-    const a = await connect(cluster.instances[0]!.url);
-    const b = await connect(cluster.instances[1]!.url);
-    sockets.push(a.socket, b.socket);
+    const a = await connect(suite.cluster.instances[0]!.url);
+    const b = await connect(suite.cluster.instances[1]!.url);
+    suite.track(a.socket, b.socket);
     const matched = waitFor(b.socket, 'matched', 10_000);
     await request(a.socket, 'join_queue');
     await request(b.socket, 'join_queue');

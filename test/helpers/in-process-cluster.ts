@@ -13,6 +13,7 @@ import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 import { openTestDatabase, silentLogger, tempDir } from './database.js';
 import { CHALLENGE_OFF, GENEROUS_LIMITS, RULES_OFF, TEST_SECRET } from './server.js';
 import { testRedisUrl } from './services.js';
+import { startTcpProxy } from './tcp-proxy.js';
 
 export interface InProcessInstance {
   url: string;
@@ -75,6 +76,27 @@ export async function startInProcessCluster(
       }
       await db.drop();
       dir.remove();
+    },
+  };
+}
+
+/**
+ * The same, with Redis `delayMs` away each way (a TCP proxy that delays every chunk): round trips long
+ * against the local work, for tests that time them or act in the middle of one. `close()` stops the proxy too.
+ */
+export async function startClusterBehindSlowRedis(count: number, delayMs: number): Promise<InProcessCluster> {
+  if (!testRedisUrl) throw new Error('TEST_REDIS_URL is not set');
+  const redis = new URL(testRedisUrl);
+  const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }, { delayMs });
+  const cluster = await startInProcessCluster(count, { redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}` }).catch(async (err: unknown) => {
+    await proxy.close();
+    throw err;
+  });
+  return {
+    ...cluster,
+    async close() {
+      await cluster.close();
+      await proxy.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { TestSocket } from './client.js';
+import type { InProcessCluster } from './in-process-cluster.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 export interface ServerSuite {
@@ -41,4 +42,34 @@ export function serverSuite(options: TestServerOptions = {}, afterEachTest?: (su
     await afterEachTest?.(suite);
   });
   return suite;
+}
+
+export interface ClusterSuite {
+  /** The describe block's cluster (available inside tests and hooks). */
+  readonly cluster: InProcessCluster;
+  /** Closes these sockets when the block ends. */
+  track<T extends TestSocket>(...sockets: T[]): T[];
+}
+
+/** The same frame for a describe block over an in-process cluster: started before its tests, closed after them. */
+export function clusterSuite(start: () => Promise<InProcessCluster>): ClusterSuite {
+  let cluster: InProcessCluster | undefined;
+  const open: TestSocket[] = [];
+  beforeAll(async () => {
+    cluster = await start();
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of open.splice(0)) socket.close();
+    await cluster?.close();
+  });
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the cluster starts in beforeAll');
+      return cluster;
+    },
+    track(...sockets) {
+      open.push(...sockets);
+      return sockets;
+    },
+  };
 }
