@@ -216,7 +216,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     webDir,
   });
-  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config, events: metrics });
+  const moderation = await startModeration({
+    database: deps.database,
+    bus: seams.moderationBus,
+    clock,
+    logger,
+    config,
+    events: metrics,
+    keepApart: (a, b, forMs) => seams.matchQueue.keepApart(a, b, forMs),
+  });
   const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention, events: metrics });
   const policy = new PolicyService({
     database: deps.database,

@@ -47,6 +47,9 @@ export class GuardedQueue implements MatchQueue {
   size(): Promise<number> {
     return guard(this.inner.size());
   }
+  keepApart(a: string, b: string, forMs: number): Promise<void> {
+    return guard(this.inner.keepApart(a, b, forMs));
+  }
 }
 
 async function guard<T>(operation: Promise<T>): Promise<T> {

@@ -19,7 +19,8 @@ export interface QueueEntry {
   socketId: string;
   /**
    * People this one must never be matched with (blocked, or blocked by), when joining. Not kept in the
-   * queue: blocks are symmetric, so the joiner's own list is enough to skip them.
+   * queue: blocks are symmetric, so the joiner's own list is enough to skip them — once the joiner's
+   * instance knows the block (until then, `keepApart`).
    */
   avoid?: readonly string[];
   /** Normalised interests (src/shared/interests.ts), at most 10. None: matched with anyone at once. */
@@ -65,4 +66,10 @@ export interface MatchQueue {
   remove(userId: string, socketId?: string): Promise<boolean>;
   /** Number of people queued (paused ones included). */
   size(): Promise<number>;
+  /**
+   * For `forMs` from now, never pairs these two with each other, whichever of them joins and wherever: a
+   * new block holds in the queue itself while the instances' caches (the joiners' `avoid` lists) learn
+   * of it.
+   */
+  keepApart(a: string, b: string, forMs: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-queue.js';
-import { canPair, CANDIDATES_PER_INTEREST, isOpen, MAX_OPEN_SCAN } from './pairing.js';
+import { canPair, CANDIDATES_PER_INTEREST, isOpen, MAX_OPEN_SCAN, pairKey } from './pairing.js';
 
 interface Item {
   entry: QueueEntry;
@@ -20,6 +20,8 @@ export class MemoryMatchQueue implements MatchQueue {
   /** Interest → users waiting with it, in no particular order (the choice compares places). */
   private readonly byInterest = new Map<string, Set<string>>();
   private lastSeq = 0;
+  /** Pairs kept apart (`pairKey`) → until when (epoch ms). */
+  private readonly apart = new Map<string, number>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -70,11 +72,21 @@ export class MemoryMatchQueue implements MatchQueue {
     return this.items.size;
   }
 
+  async keepApart(a: string, b: string, forMs: number): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    for (const [pair, untilMs] of this.apart) if (untilMs <= nowMs) this.apart.delete(pair);
+    this.apart.set(pairKey(a, b), nowMs + forMs);
+  }
+
   /** The partner for `entry`: most shared interests (then longest waiting), else — both open — the longest-waiting open one. */
   private choose(entry: QueueEntry, nowMs: number): Item | undefined {
     const avoid = entry.avoid && entry.avoid.length > 0 ? new Set(entry.avoid) : undefined;
     const usable = (item: Item): boolean =>
-      !item.paused && item.entry.userId !== entry.userId && !avoid?.has(item.entry.userId) && canPair(entry, item.entry);
+      !item.paused &&
+      item.entry.userId !== entry.userId &&
+      !avoid?.has(item.entry.userId) &&
+      canPair(entry, item.entry) &&
+      !this.keptApart(entry.userId, item.entry.userId, nowMs);
     let best: Item | undefined;
     let bestShared = 0;
     const shared = new Map<Item, number>();
@@ -97,6 +109,12 @@ export class MemoryMatchQueue implements MatchQueue {
       if (++looked >= MAX_OPEN_SCAN) break;
     }
     return undefined;
+  }
+
+  private keptApart(a: string, b: string, nowMs: number): boolean {
+    if (this.apart.size === 0) return false;
+    const untilMs = this.apart.get(pairKey(a, b));
+    return untilMs !== undefined && untilMs > nowMs;
   }
 
   /**

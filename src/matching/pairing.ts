@@ -6,6 +6,11 @@ export function canPair(a: QueueEntry, b: QueueEntry): boolean {
   return a.userId !== b.userId;
 }
 
+/** The one key of a pair of users, whichever order they come in (ids never contain a newline). */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+}
+
 /** Whether an entry is matched with anyone at `nowMs`: it has no interests, or its wait for a shared one is over. */
 export function isOpen(entry: QueueEntry, nowMs: number): boolean {
   return !entry.interests?.length || (entry.fallbackAtMs ?? 0) <= nowMs;

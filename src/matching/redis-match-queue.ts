@@ -7,7 +7,8 @@
  * `seq` (place counter), `paused` (set), and for interests: `meta` (hash user → "fallbackAt|["tag",…]"),
  * one inverted index per interest `tag:<tag>` (zset user → place), `open` (zset user → place: no
  * interests, or the wait for a shared one is over) and `closed` (zset user → fallback time: still waiting
- * for a shared interest). Every script first moves the `closed` entries whose time has come to `open`
+ * for a shared interest); for a new block, `apart:<user>\n<user>` (the two ids in order; value: until
+ * when, epoch ms; it expires by itself a minute after). Every script first moves the `closed` entries whose time has come to `open`
  * (each entry moves once), using the calling instance's clock — so a deadline needs nobody's timer to take
  * effect for the next joiner; the waiter's own instance also re-runs the choice for them at that time.
  *
@@ -20,15 +21,16 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.js';
 import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-queue.js';
-import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN } from './pairing.js';
+import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN, pairKey } from './pairing.js';
 
 /** Closed entries made open per script call at most (the rest on the next calls). */
 const MAX_PROMOTE = 1_000;
 
 // Shared by every script. KEYS: order, sockets, seq, paused, meta, open, closed.
-// ARGV[1]: the tag keys' prefix, ARGV[2]: now (epoch ms).
+// ARGV[1]: the queue's key prefix (tag and apart keys are derived from it), ARGV[2]: now (epoch ms).
 const PRELUDE = `
-local P = ARGV[1]
+local P = ARGV[1] .. 'tag:'
+local APART = ARGV[1] .. 'apart:'
 local now = tonumber(ARGV[2])
 local function promote()
   local due = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', now, 'LIMIT', 0, ${MAX_PROMOTE})
@@ -77,7 +79,7 @@ local function put(u, socket, place, fallbackAt, tagsJson)
 end
 `;
 
-// ARGV: tag prefix, now, userId, socketId, fallbackAt, interests (JSON array), '1' = only if queued,
+// ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array), '1' = only if queued,
 // then the users to avoid (blocked or blocked by).
 const JOIN_OR_MATCH = `${PRELUDE}
 promote()
@@ -86,15 +88,17 @@ if ARGV[7] == '1' and not redis.call('ZSCORE', KEYS[1], user) then return {'gone
 local tags = cjson.decode(ARGV[6])
 local avoid = {}
 for i = 8, #ARGV do avoid[ARGV[i]] = true end
-local pausedOf = {}
+local usableOf = {}
 local function usable(o)
   if o == user or avoid[o] then return false end
-  local p = pausedOf[o]
-  if p == nil then
-    p = redis.call('SISMEMBER', KEYS[4], o) == 1
-    pausedOf[o] = p
+  local u = usableOf[o]
+  if u == nil then
+    local pair = user < o and user .. '\\n' .. o or o .. '\\n' .. user
+    local apartUntil = tonumber(redis.call('GET', APART .. pair))
+    u = redis.call('SISMEMBER', KEYS[4], o) == 0 and not (apartUntil and apartUntil > now)
+    usableOf[o] = u
   end
-  return not p
+  return u
 end
 local best, bestPlace, bestShared = nil, nil, 0
 if #tags > 0 then
@@ -139,14 +143,14 @@ put(user, ARGV[4], place, ARGV[5], ARGV[6])
 redis.call('SREM', KEYS[4], user)
 return {'waiting', tostring(redis.call('ZCARD', KEYS[1]) - 1)}`;
 
-// ARGV: tag prefix, now, userId, socketId, fallbackAt, interests (JSON array)
+// ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array)
 const ENQUEUE = `${PRELUDE}
 promote()
 local place = redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('INCR', KEYS[3])
 put(ARGV[3], ARGV[4], place, ARGV[5], ARGV[6])
 return 1`;
 
-// ARGV: tag prefix, now, userId, socketId, fallbackAt, interests (JSON array), place
+// ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array), place
 const REQUEUE = `${PRELUDE}
 if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
 put(ARGV[3], ARGV[4], ARGV[7], ARGV[5], ARGV[6])
@@ -158,7 +162,7 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('SADD', KEYS[2], ARGV[1])
 return 1`;
 
-// ARGV: tag prefix, now, userId, socketId or ''
+// ARGV: key prefix, now, userId, socketId or ''
 const REMOVE = `${PRELUDE}
 if ARGV[4] ~= '' and redis.call('HGET', KEYS[2], ARGV[3]) ~= ARGV[4] then return 0 end
 if not redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
@@ -167,7 +171,8 @@ return 1`;
 
 export class RedisMatchQueue implements MatchQueue {
   private readonly keys: string[];
-  private readonly tagPrefix: string;
+  /** `<prefix>queue:`, from which the scripts derive the tag and apart keys. */
+  private readonly keyPrefix: string;
   /** The scripts, registered once on the client (EVALSHA). */
   private readonly scripts: Record<'joinOrMatch' | 'enqueue' | 'requeue' | 'pause' | 'remove', RedisScript>;
 
@@ -176,9 +181,8 @@ export class RedisMatchQueue implements MatchQueue {
     prefix: string,
     private readonly clock: Clock = systemClock,
   ) {
-    const key = (name: string) => `${prefix}queue:${name}`;
-    this.keys = ['order', 'sockets', 'seq', 'paused', 'meta', 'open', 'closed'].map(key);
-    this.tagPrefix = key('tag:');
+    this.keyPrefix = `${prefix}queue:`;
+    this.keys = ['order', 'sockets', 'seq', 'paused', 'meta', 'open', 'closed'].map((name) => this.keyPrefix + name);
     this.scripts = {
       joinOrMatch: defineScript(redis, 'chatQueueJoinOrMatch', JOIN_OR_MATCH),
       enqueue: defineScript(redis, 'chatQueueEnqueue', ENQUEUE),
@@ -209,11 +213,17 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   async remove(userId: string, socketId?: string): Promise<boolean> {
-    return (await this.scripts.remove(this.keys, [this.tagPrefix, this.nowMs(), userId, socketId ?? ''])) === 1;
+    return (await this.scripts.remove(this.keys, [this.keyPrefix, this.nowMs(), userId, socketId ?? ''])) === 1;
   }
 
   async size(): Promise<number> {
     return this.redis.zcard(this.keys[0]!);
+  }
+
+  async keepApart(a: string, b: string, forMs: number): Promise<void> {
+    // The value is the deadline on the caller's clock (the scripts compare it with theirs); Redis's own
+    // expiry only removes the key a minute after that.
+    await this.redis.set(`${this.keyPrefix}apart:${pairKey(a, b)}`, this.nowMs() + forMs, 'PX', forMs + 60_000);
   }
 
   private async join(entry: QueueEntry, onlyIfQueued: boolean): Promise<JoinOutcome | undefined> {
@@ -229,10 +239,10 @@ export class RedisMatchQueue implements MatchQueue {
     return { kind: 'matched', partner };
   }
 
-  /** tag prefix, now, userId, socketId, fallbackAt, interests (JSON): the arguments every entry script starts with. */
+  /** key prefix, now, userId, socketId, fallbackAt, interests (JSON): the arguments every entry script starts with. */
   private entryArgs(entry: QueueEntry): (string | number)[] {
     const interests = entry.interests ?? [];
-    return [this.tagPrefix, this.nowMs(), entry.userId, entry.socketId, interests.length > 0 ? (entry.fallbackAtMs ?? 0) : 0, JSON.stringify(interests)];
+    return [this.keyPrefix, this.nowMs(), entry.userId, entry.socketId, interests.length > 0 ? (entry.fallbackAtMs ?? 0) : 0, JSON.stringify(interests)];
   }
 
   private nowMs(): number {

@@ -8,7 +8,7 @@ import type { Config } from '../config/config.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { Database } from '../storage/database.js';
 import type { ModerationBus } from './moderation-bus.js';
-import { ModerationService } from './moderation-service.js';
+import { ModerationService, type ModerationDeps } from './moderation-service.js';
 import { ReportRepository } from './report-repository.js';
 import { SanctionRepository } from './sanction-repository.js';
 
@@ -20,6 +20,8 @@ export interface ModerationParts {
   config: Pick<Config, 'moderation' | 'timezone'>;
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
+  /** The match queue's `keepApart`: a new block holds in matching before every instance knows it. */
+  keepApart?: ModerationDeps['keepApart'];
 }
 
 /** Builds and starts it (the caches are loaded before it answers anything). */
@@ -35,6 +37,7 @@ export async function startModeration(parts: ModerationParts): Promise<Moderatio
     config: parts.config.moderation,
     audit: (detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
     ...(parts.events ? { events: parts.events } : {}),
+    ...(parts.keepApart ? { keepApart: parts.keepApart } : {}),
   });
   await moderation.start();
   return moderation;

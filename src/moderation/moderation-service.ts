@@ -19,6 +19,8 @@ import type { AppEvents } from '../metrics/app-events.js';
 const PRIORITY_REASONS: ReadonlySet<ReportReason> = new Set(['minor', 'self_harm']);
 /** How often every cache is reloaded in full, in case a bus event was missed. */
 const DEFAULT_REFRESH_MS = 30_000;
+/** Added to two reload intervals for how long a new block is also held in the match queue (a reload may fail once). */
+const BUS_MARGIN_MS = 10_000;
 
 export interface StrikeRules {
   /** Strikes older than this many days no longer count. */
@@ -47,6 +49,11 @@ export interface ModerationDeps {
   /** Records an automatic decision in the audit log. */
   audit: (detail: Record<string, unknown>) => Promise<void>;
   refreshMs?: number;
+  /**
+   * Keeps two people apart in matching for `forMs`, on every instance (the match queue): a new block holds
+   * there while the other instances' caches have not heard of it yet.
+   */
+  keepApart?: (a: string, b: string, forMs: number) => Promise<void>;
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
 }
@@ -81,12 +88,16 @@ export class ModerationService {
     await this.reload();
     this.refreshTimer = setInterval(() => {
       this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading sanctions and blocks failed'));
-    }, this.deps.refreshMs ?? DEFAULT_REFRESH_MS);
+    }, this.refreshMs);
     this.refreshTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.refreshTimer);
+  }
+
+  private get refreshMs(): number {
+    return this.deps.refreshMs ?? DEFAULT_REFRESH_MS;
   }
 
   /** Called on every instance whenever a sanction is issued or lifted anywhere. */
@@ -140,12 +151,18 @@ export class ModerationService {
     return report;
   }
 
-  /** Blocks the partner of `roomId` (default: the current or last chat), on every instance, for good. */
+  /**
+   * Blocks the partner of `roomId` (default: the current or last chat), on every instance, for good. Once
+   * it returns, the two are never matched again anywhere: the queue keeps them apart until every instance
+   * has had its next full reload (an instance that missed the bus event has the block by then).
+   */
   async block(blockerId: string, roomId?: number): Promise<{ blockedId: string; room: RoomParticipants }> {
     const room = await this.roomOf(blockerId, roomId);
     const blockedId = partnerIn(room, blockerId);
     await this.deps.sanctions.addBlock(blockerId, blockedId, this.deps.clock.now());
     this.blockCache.add(blockerId, blockedId);
+    // If the queue cannot be reached, nobody is being matched either; the caches still learn the block.
+    await this.deps.keepApart?.(blockerId, blockedId, 2 * this.refreshMs + BUS_MARGIN_MS).catch((err: unknown) => this.deps.logger.warn({ err }, 'a new block not kept apart in the queue'));
     await this.publish({ type: 'block', blockerId, blockedId });
     return { blockedId, room };
   }

@@ -184,6 +184,33 @@ describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) 
     expect(await q.joinOrMatch(entry(5))).toEqual({ kind: 'matched', partner: taken(1) });
   });
 
+  it('a pair kept apart (a new block) is not matched, whichever of them joins, until the time is over', async () => {
+    const clock = new ManualClock();
+    const [q1, q2] = await createShared(2, clock);
+    await q1!.keepApart('u2', 'u1', 60_000);
+    // The joiner's own avoid list is empty (its instance has not heard of the block): the queue holds it.
+    expect(await q1!.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 0 });
+    expect(await q2!.joinOrMatch(entry(2))).toEqual({ kind: 'waiting', waitingCount: 1 });
+    // Anybody else is matched with either of them, longest waiting first.
+    expect(await q2!.joinOrMatch(entry(3))).toEqual({ kind: 'matched', partner: taken(1) });
+    expect(await q1!.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 1 });
+    clock.advance(60_000);
+    expect(await q2!.joinOrMatch(entry(4))).toEqual({ kind: 'matched', partner: taken(2) });
+    expect(await q1!.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: taken(1) });
+  });
+
+  it('a pair kept apart is skipped in the search by interests and when a queued entry is matched again', async () => {
+    const clock = new ManualClock();
+    const [q] = await createShared(1, clock);
+    const nowMs = clock.now().getTime();
+    await q!.keepApart('u1', 'u2', 60_000);
+    await q!.enqueue({ ...entry(1), interests: ['music'], fallbackAtMs: nowMs + 10_000 });
+    expect(await q!.joinOrMatch({ ...entry(2), interests: ['music'], fallbackAtMs: nowMs + 10_000 })).toEqual({ kind: 'waiting', waitingCount: 1 });
+    clock.advance(10_000);
+    expect(await q!.matchQueued({ ...entry(2), interests: ['music'], fallbackAtMs: nowMs + 10_000 })).toEqual({ kind: 'waiting', waitingCount: 1 });
+    expect(await q!.joinOrMatch({ ...entry(3), interests: ['music'] })).toMatchObject({ kind: 'matched', partner: { userId: 'u1' } });
+  });
+
   it('1,000 concurrent joins with random blocks: no blocked pair matched, nobody left waiting beside someone acceptable', async () => {
     const queues = await createShared(3);
     const count = 1_000;

@@ -5,15 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { networkOf } from '../../src/http/client-address.js';
+import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { SanctionRepository } from '../../src/moderation/sanction-repository.js';
 import { connect, eventually, matchedPair, received, request, waitFor } from '../helpers/client.js';
+import { intercept } from '../helpers/interleave.js';
 import { TEST_SECRET } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const REPORT_WINDOW_MS = 800;
-const suite = serverSuite({ config: { moderation: { reportWindowMs: REPORT_WINDOW_MS, strikes: { windowDays: 30, forWarning: 1, forMute: 2, forBan: 3, muteS: 86_400, banS: 604_800 } } } }, async ({ server }) => {
+const queue = intercept(new MemoryMatchQueue());
+const suite = serverSuite({ deps: { matchQueue: queue.proxy }, config: { moderation: { reportWindowMs: REPORT_WINDOW_MS, strikes: { windowDays: 30, forWarning: 1, forMute: 2, forBan: 3, muteS: 86_400, banS: 604_800 } } } }, async ({ server }) => {
   await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
 });
 
@@ -113,6 +116,23 @@ describe('block', () => {
     // Still blocked after the caches are rebuilt from the database (as at a restart).
     expect(suite.server.app.moderation.blockCache.blocked(aId, bId)).toBe(true);
     expect(await new SanctionRepository(suite.server.database).allBlocks()).toContainEqual({ blockerId: aId, blockedId: bId });
+  });
+
+  it('is also held in the match queue for two cache reloads and a margin (other instances may not know it yet), before the ack', async () => {
+    const { a, aId, bId } = await pair();
+    const held = queue.hold('keepApart');
+    const acked = request<Ack>(a, 'block');
+    expect(await held.reached).toEqual([aId, bId, 2 * 30_000 + 10_000]);
+    held.release();
+    expect(await acked).toEqual({ ok: true, blocked: true });
+  });
+
+  it('still succeeds when the queue cannot keep the two apart (the caches hold the block)', async () => {
+    const { a, b } = await pair();
+    queue.failNext('keepApart', new Error('queue unreachable'));
+    expect(await request<Ack>(a, 'block')).toEqual({ ok: true, blocked: true });
+    expect(await request(a, 'join_queue')).toMatchObject({ status: 'waiting' });
+    expect(await request(b, 'join_queue')).toMatchObject({ status: 'waiting', waiting_count: 1 });
   });
 });
 
