@@ -89,6 +89,9 @@ export function eventListener<E extends ClientEvent, P>(context: ListenerContext
     const socket = this;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
     void run(socket, args, ack !== undefined).then((response) => {
+      // A refusal that reaches nobody (the connection closed while the event ran: a join whose connection
+      // is gone claims nothing) is not counted under its code; a bug still is.
+      if (!socket.connected && !response.ok && response.code !== ErrorCode.INTERNAL_ERROR) return;
       events.answered(event, response.ok ? undefined : response.code);
       if (!response.ok && tooManyRefusals(socket, response.code)) return;
       if (ack) ack(response);

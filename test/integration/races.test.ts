@@ -256,6 +256,9 @@ describe('a connection that ends while its join is under way leaves no wait behi
     // The identity comes back to nothing: no wait was left behind under its name.
     const back = await client({ token: a.session.token });
     expect(back.session.status).toBe('idle');
+    // The refused join reached nobody: it is not counted as somebody already chatting.
+    const errors = await suite.server.app.metrics.registry.getSingleMetric('chat_event_errors_total')!.get();
+    expect(errors.values.filter((v) => v.labels.code === 'ALREADY_CHATTING')).toEqual([]);
   });
 
   it('the client says goodbye while the wait in its new private room is being claimed: coming back, it is not waiting there', async () => {
