@@ -7,8 +7,8 @@
  * `seq` (place counter), `paused` (set), and for interests: `meta` (hash user → "fallbackAt|["tag",…]"),
  * one inverted index per interest `tag:<tag>` (zset user → place), `open` (zset user → place: no
  * interests, or the wait for a shared one is over) and `closed` (zset user → fallback time: still waiting
- * for a shared interest); for a new block, `apart:<user>\n<user>` (the two ids in order; value: until
- * when, epoch ms; it expires by itself a minute after). Every script first moves the `closed` entries whose time has come to `open`
+ * for a shared interest); for new blocks, `apart:<user>` (hash other user → until when, epoch ms, written
+ * for both people; the key expires by itself a minute after its latest deadline). Every script first moves the `closed` entries whose time has come to `open`
  * (each entry moves once), using the calling instance's clock — so a deadline needs nobody's timer to take
  * effect for the next joiner; the waiter's own instance also re-runs the choice for them at that time.
  *
@@ -21,7 +21,7 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.js';
 import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 import type { JoinOutcome, MatchQueue, QueueEntry, QueuedEntry } from './match-queue.js';
-import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN, pairKey } from './pairing.js';
+import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN } from './pairing.js';
 
 /** Closed entries made open per script call at most (the rest on the next calls). */
 const MAX_PROMOTE = 1_000;
@@ -88,17 +88,19 @@ if ARGV[7] == '1' and not redis.call('ZSCORE', KEYS[1], user) then return {'gone
 local tags = cjson.decode(ARGV[6])
 local avoid = {}
 for i = 8, #ARGV do avoid[ARGV[i]] = true end
-local usableOf = {}
+local apart = redis.call('HGETALL', APART .. user)
+for i = 1, #apart, 2 do
+  if tonumber(apart[i + 1]) > now then avoid[apart[i]] = true end
+end
+local pausedOf = {}
 local function usable(o)
   if o == user or avoid[o] then return false end
-  local u = usableOf[o]
-  if u == nil then
-    local pair = user < o and user .. '\\n' .. o or o .. '\\n' .. user
-    local apartUntil = tonumber(redis.call('GET', APART .. pair))
-    u = redis.call('SISMEMBER', KEYS[4], o) == 0 and not (apartUntil and apartUntil > now)
-    usableOf[o] = u
+  local p = pausedOf[o]
+  if p == nil then
+    p = redis.call('SISMEMBER', KEYS[4], o) == 1
+    pausedOf[o] = p
   end
-  return u
+  return not p
 end
 local best, bestPlace, bestShared = nil, nil, 0
 if #tags > 0 then
@@ -221,9 +223,17 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   async keepApart(a: string, b: string, forMs: number): Promise<void> {
-    // The value is the deadline on the caller's clock (the scripts compare it with theirs); Redis's own
-    // expiry only removes the key a minute after that.
-    await this.redis.set(`${this.keyPrefix}apart:${pairKey(a, b)}`, this.nowMs() + forMs, 'PX', forMs + 60_000);
+    // The deadline is on the caller's clock (the scripts compare it with theirs); Redis's own expiry only
+    // removes the hash a minute after the latest one. A join reads its own hash once.
+    const untilMs = this.nowMs() + forMs;
+    const [keyA, keyB] = [`${this.keyPrefix}apart:${a}`, `${this.keyPrefix}apart:${b}`];
+    await this.redis
+      .multi()
+      .hset(keyA, b, untilMs)
+      .pexpire(keyA, forMs + 60_000)
+      .hset(keyB, a, untilMs)
+      .pexpire(keyB, forMs + 60_000)
+      .exec();
   }
 
   private async join(entry: QueueEntry, onlyIfQueued: boolean): Promise<JoinOutcome | undefined> {
