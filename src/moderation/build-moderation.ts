@@ -21,7 +21,7 @@ export interface ModerationParts {
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
   /** The match queue's `keepApart`: a new block holds in matching before every instance knows it. */
-  keepApart?: ModerationDeps['keepApart'];
+  keepApart: NonNullable<ModerationDeps['keepApart']>;
 }
 
 /** Builds and starts it (the caches are loaded before it answers anything). */
@@ -37,7 +37,7 @@ export async function startModeration(parts: ModerationParts): Promise<Moderatio
     config: parts.config.moderation,
     audit: (detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
     ...(parts.events ? { events: parts.events } : {}),
-    ...(parts.keepApart ? { keepApart: parts.keepApart } : {}),
+    keepApart: parts.keepApart,
   });
   await moderation.start();
   return moderation;

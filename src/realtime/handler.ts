@@ -50,6 +50,9 @@ function tooManyRefusals(socket: ChatSocket, code: string): boolean {
 }
 export type SocketListener = (this: ChatSocket, ...args: unknown[]) => void;
 
+/** Refusals a connection's own disconnect brings about while one of its events runs. */
+const CAUSED_BY_DISCONNECT: ReadonlySet<string> = new Set([ErrorCode.ALREADY_CHATTING, ErrorCode.NOT_WAITING, ErrorCode.NOT_IN_CHAT]);
+
 /** A child logger naming the connection, built only when something is logged. */
 export function socketLogger(logger: Logger, socket: ChatSocket): Logger {
   return logger.child({ userId: socket.data.userId, socketId: socket.id });
@@ -89,9 +92,10 @@ export function eventListener<E extends ClientEvent, P>(context: ListenerContext
     const socket = this;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: AckResponse<R>) => void) : undefined;
     void run(socket, args, ack !== undefined).then((response) => {
-      // A refusal that reaches nobody (the connection closed while the event ran: a join whose connection
-      // is gone claims nothing) is not counted under its code; a bug still is.
-      if (!socket.connected && !response.ok && response.code !== ErrorCode.INTERNAL_ERROR) return;
+      // A refusal that the connection's own end caused (a join claims nothing for a closed connection; a
+      // leave finds the chat already ended by the disconnect) reaches nobody and is not counted. Every
+      // other refusal is, closed or not: storage, overload and flood refusals drive the alerts.
+      if (!socket.connected && !response.ok && CAUSED_BY_DISCONNECT.has(response.code)) return;
       events.answered(event, response.ok ? undefined : response.code);
       if (!response.ok && tooManyRefusals(socket, response.code)) return;
       if (ack) ack(response);

@@ -15,6 +15,7 @@ import { createApp, type App } from '../../src/app.js';
 import { buildSeams } from '../../src/composition.js';
 import type { LiveStats } from '../../src/chat/live-stats.js';
 import { defaultConfig, type Config } from '../../src/config/config.js';
+import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { startModeration } from '../../src/moderation/build-moderation.js';
 import type { ModerationService } from '../../src/moderation/moderation-service.js';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
@@ -168,12 +169,15 @@ export async function startBareAdmin(
   await fastify.register(fastifyCookie);
   const config = defaultConfig({ adminPassword: ADMIN_PASSWORD, secretKey: TEST_SECRET, ...options.config });
   const bus = new MemoryModerationBus();
+  // The admin's own tests match nobody; the queue is there because every block keeps two people apart in one.
+  const queue = new MemoryMatchQueue(clock);
   const moderation = await startModeration({
     database,
     bus,
     clock,
     logger: silentLogger,
     config,
+    keepApart: (a, b, forMs) => queue.keepApart(a, b, forMs),
   });
   const policy = new PolicyService({ database, bus, clock, logger: silentLogger, enabled: true, repeatRooms: 3, repeatWindowMs: 600_000 });
   await policy.start();
