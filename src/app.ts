@@ -13,6 +13,7 @@ import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
 import { ClaimGate } from './chat/claim-gate.js';
+import { GuardedQueue } from './chat/guarded-seams.js';
 import { SkipTracker } from './chat/skip-tracker.js';
 import type { LiveStats } from './chat/live-stats.js';
 import { systemClock, type Clock } from './clock.js';
@@ -279,6 +280,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     assertMayWait: (userId, networkHash) => moderation.assertMayJoin(userId, networkHash ?? ''),
   });
   // Private rooms by key, and staying in touch after a chat (src/private/).
+  // Redis unreachable answers MATCHING_UNAVAILABLE, as for the queue's other uses.
+  const keptApart = new GuardedQueue(seams.matchQueue);
   const privateRooms = buildPrivateRooms({
     database: deps.database,
     registry,
@@ -290,7 +293,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     settings: config.privateRooms,
     timezone: config.timezone,
     instanceId: cluster?.instanceId,
-    avoidFor: (userId) => moderation.avoidFor(userId),
+    // The cache of blocks, and a new block the queue holds until every instance's cache has it.
+    isBlocked: async (userId, otherId) => moderation.avoidFor(userId).includes(otherId) || (await keptApart.isKeptApart(userId, otherId)),
     relay: cluster ? historyRelay(io) : undefined,
     events: metrics,
   });

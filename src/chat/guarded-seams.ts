@@ -50,6 +50,9 @@ export class GuardedQueue implements MatchQueue {
   keepApart(a: string, b: string, forMs: number): Promise<void> {
     return guard(this.inner.keepApart(a, b, forMs));
   }
+  isKeptApart(a: string, b: string): Promise<boolean> {
+    return guard(this.inner.isKeptApart(a, b));
+  }
 }
 
 async function guard<T>(operation: Promise<T>): Promise<T> {

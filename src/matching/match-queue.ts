@@ -72,4 +72,6 @@ export interface MatchQueue {
    * of it.
    */
   keepApart(a: string, b: string, forMs: number): Promise<void>;
+  /** Whether `keepApart` holds for these two now (private rooms and keep-in-touch ask it too). */
+  isKeptApart(a: string, b: string): Promise<boolean>;
 }

@@ -78,6 +78,10 @@ export class MemoryMatchQueue implements MatchQueue {
     this.apart.set(pairKey(a, b), nowMs + forMs);
   }
 
+  async isKeptApart(a: string, b: string): Promise<boolean> {
+    return this.apartNow(a, b, this.clock.now().getTime());
+  }
+
   /** The partner for `entry`: most shared interests (then longest waiting), else — both open — the longest-waiting open one. */
   private choose(entry: QueueEntry, nowMs: number): Item | undefined {
     const avoid = entry.avoid && entry.avoid.length > 0 ? new Set(entry.avoid) : undefined;
@@ -86,7 +90,7 @@ export class MemoryMatchQueue implements MatchQueue {
       item.entry.userId !== entry.userId &&
       !avoid?.has(item.entry.userId) &&
       canPair(entry, item.entry) &&
-      !this.keptApart(entry.userId, item.entry.userId, nowMs);
+      !this.apartNow(entry.userId, item.entry.userId, nowMs);
     let best: Item | undefined;
     let bestShared = 0;
     const shared = new Map<Item, number>();
@@ -111,7 +115,7 @@ export class MemoryMatchQueue implements MatchQueue {
     return undefined;
   }
 
-  private keptApart(a: string, b: string, nowMs: number): boolean {
+  private apartNow(a: string, b: string, nowMs: number): boolean {
     if (this.apart.size === 0) return false;
     const untilMs = this.apart.get(pairKey(a, b));
     return untilMs !== undefined && untilMs > nowMs;

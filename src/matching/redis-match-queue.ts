@@ -236,6 +236,11 @@ export class RedisMatchQueue implements MatchQueue {
       .exec();
   }
 
+  async isKeptApart(a: string, b: string): Promise<boolean> {
+    const untilMs = await this.redis.hget(`${this.keyPrefix}apart:${a}`, b);
+    return untilMs !== null && Number(untilMs) > this.nowMs();
+  }
+
   private async join(entry: QueueEntry, onlyIfQueued: boolean): Promise<JoinOutcome | undefined> {
     const reply = (await this.scripts.joinOrMatch(this.keys, [...this.entryArgs(entry), onlyIfQueued ? '1' : '0', ...(entry.avoid ?? [])])) as string[];
     if (reply[0] === 'gone') return undefined;

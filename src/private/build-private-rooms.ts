@@ -26,7 +26,8 @@ export interface PrivateRoomsOptions {
   settings: Config['privateRooms'];
   timezone: string;
   instanceId?: string;
-  avoidFor: (userId: string) => readonly string[];
+  /** Whether a block keeps the two apart (the cache of blocks, and a new one held in the match queue). */
+  isBlocked: (userId: string, otherId: string) => Promise<boolean>;
   /** Each meeting in a private room, for the metrics (`chat_matches_total{match_type="private"}`). */
   events?: Pick<AppEvents, 'matched'>;
   /** Cluster mode: how this instance asks the others to send a history to their connections. */
@@ -40,7 +41,7 @@ export interface PrivateRoomsParts {
 }
 
 export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsParts {
-  const { database, rendezvous, repository, notifier, clock, logger, settings, avoidFor } = options;
+  const { database, rendezvous, repository, notifier, clock, logger, settings, isBlocked } = options;
   const store = new PrivateKeyStore(database);
   const registry = new GuardedRegistry(options.registry);
   const history: PrivateHistory = new PrivateHistory({
@@ -52,7 +53,7 @@ export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsPar
     elsewhere: options.relay && ((request) => elsewhere(request)),
   });
   const elsewhere = options.relay?.(history) ?? (() => undefined);
-  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, avoidFor, events: options.events });
-  const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, avoidFor });
+  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, events: options.events });
+  const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, isBlocked });
   return { rooms, keepInTouch, history };
 }

@@ -34,8 +34,8 @@ export interface KeepInTouchDeps {
   logger: Logger;
   /** How long after a chat ended the two may still ask. */
   windowMs: number;
-  /** People someone must never be matched with (blocks, both ways): never given a way to meet again. */
-  avoidFor: (userId: string) => readonly string[];
+  /** Whether a block keeps the two apart (blocks both ways): never given a way to meet again. */
+  isBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
 
 export class KeepInTouch {
@@ -50,7 +50,7 @@ export class KeepInTouch {
     if (!room.isActive && (room.endedAt === null || clock.now().getTime() - room.endedAt.getTime() > windowMs)) throw new AppError(ErrorCode.KEEP_IN_TOUCH_CLOSED);
     const partnerId = room.user1Id === caller.userId ? room.user2Id : room.user1Id;
     // A block is never told: the ask is taken and leads nowhere.
-    if (this.deps.avoidFor(caller.userId).includes(partnerId)) return {};
+    if (await this.deps.isBlocked(caller.userId, partnerId)) return {};
     const outcome = await rendezvous.askToKeep(room.id, caller.userId, caller.socketId, ASK_TTL_MS).catch((cause: unknown) => {
       throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
     });

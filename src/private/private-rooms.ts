@@ -41,7 +41,8 @@ export interface PrivateRoomsDeps {
   logger: Logger;
   instanceId?: string;
   /** People someone must never be matched with (blocks, both ways): a block closes their room for good. */
-  avoidFor: (userId: string) => readonly string[];
+  /** Whether a block keeps the two apart (blocks both ways; a new one from the moment it was acked). */
+  isBlocked: (userId: string, otherId: string) => Promise<boolean>;
   /** Each meeting, for the metrics. */
   events?: Pick<AppEvents, 'matched'>;
 }
@@ -79,7 +80,7 @@ export class PrivateRooms {
       throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
     });
     if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
-    if (binding.otherId !== null && this.blocked(caller.userId, binding.otherId)) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    if (binding.otherId !== null && (await this.deps.isBlocked(caller.userId, binding.otherId))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
     return this.enter(caller, await this.claim(caller, hash));
   }
 
@@ -141,7 +142,7 @@ export class PrivateRooms {
       other = await registry.get(otherId);
       // Not waiting in this room any more: a leftover place, nobody to put back.
       if (other?.kind !== 'waiting' || other.privateKey !== hash || other.detached) return undefined;
-      if (this.blocked(caller.userId, otherId)) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+      if (await this.deps.isBlocked(caller.userId, otherId)) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
       room = await repository.createRoom({
         user1Id: otherId,
         user2Id: caller.userId,
@@ -231,10 +232,6 @@ export class PrivateRooms {
 
   private async close(roomId: number): Promise<void> {
     await this.deps.repository.endRoom(roomId, 'disconnected', this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err, roomId }, 'could not close a room of a failed meeting'));
-  }
-
-  private blocked(userId: string, otherId: string): boolean {
-    return this.deps.avoidFor(userId).includes(otherId);
   }
 
   /** Runs a step; if it fails, the caller stops waiting (and is told why with `code`) instead of being stranded. */

@@ -38,4 +38,21 @@ describe.skipIf(!available)('a block across instances', () => {
     suite.track(third.socket);
     expect(await request(third.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
   });
+
+  it('nor met in their private room: the blocker waiting there when the block comes, the blocked person entering it on the other instance', { timeout: 30_000 }, async () => {
+    const [a, b] = suite.cluster.instances;
+    const blocker = await connect(a!.url);
+    const blocked = await connect(b!.url);
+    suite.track(blocker.socket, blocked.socket);
+    const { key } = await request<{ key: string }>(blocker.socket, 'create_private');
+    const met = waitFor(blocker.socket, 'matched');
+    expect(await request(blocked.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
+    await met;
+    expect(await request(blocker.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    // Back in their room, waiting for the other; then the blocker blocks them (their last chat).
+    expect(await request(blocker.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request(blocker.socket, 'block')).toMatchObject({ ok: true, blocked: true });
+    // Instance B has not heard of the block: the room must still be closed to the blocked person.
+    expect(await request(blocked.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
 });

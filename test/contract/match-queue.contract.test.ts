@@ -189,13 +189,16 @@ describe.each(implementations)('MatchQueue contract: $name', ({ createShared }) 
     const [q1, q2] = await createShared(2, clock);
     // u1 is already waiting when the block comes (it blocked its last partner from the queue).
     expect(await q1!.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 0 });
+    expect(await q2!.isKeptApart('u1', 'u2')).toBe(false);
     await q1!.keepApart('u2', 'u1', 60_000);
+    expect([await q2!.isKeptApart('u1', 'u2'), await q2!.isKeptApart('u2', 'u1'), await q2!.isKeptApart('u1', 'u3')]).toEqual([true, true, false]);
     // The joiner's own avoid list is empty (its instance has not heard of the block): the queue holds it.
     expect(await q2!.joinOrMatch(entry(2))).toEqual({ kind: 'waiting', waitingCount: 1 });
     // Anybody else is matched with either of them, longest waiting first.
     expect(await q2!.joinOrMatch(entry(3))).toEqual({ kind: 'matched', partner: taken(1) });
     expect(await q1!.joinOrMatch(entry(1))).toEqual({ kind: 'waiting', waitingCount: 1 });
     clock.advance(60_000);
+    expect(await q1!.isKeptApart('u1', 'u2')).toBe(false);
     expect(await q2!.joinOrMatch(entry(4))).toEqual({ kind: 'matched', partner: taken(2) });
     expect(await q1!.joinOrMatch(entry(2))).toEqual({ kind: 'matched', partner: taken(1) });
   });
