@@ -217,15 +217,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     webDir,
   });
-  const moderation = await startModeration({
-    database: deps.database,
-    bus: seams.moderationBus,
-    clock,
-    logger,
-    config,
-    events: metrics,
-    keepApart: (a, b, forMs) => seams.matchQueue.keepApart(a, b, forMs),
-  });
+  const queue = new GuardedQueue(seams.matchQueue); // Redis unreachable answers MATCHING_UNAVAILABLE
+  const keepApart = (a: string, b: string, forMs: number) => queue.keepApart(a, b, forMs);
+  const moderation = await startModeration({ database: deps.database, bus: seams.moderationBus, clock, logger, config, events: metrics, keepApart });
   const retention = new RetentionJob({ database: deps.database, clock, logger, settings: config.retention, events: metrics });
   const policy = new PolicyService({
     database: deps.database,
@@ -280,8 +274,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     assertMayWait: (userId, networkHash) => moderation.assertMayJoin(userId, networkHash ?? ''),
   });
   // Private rooms by key, and staying in touch after a chat (src/private/).
-  // Redis unreachable answers MATCHING_UNAVAILABLE, as for the queue's other uses.
-  const keptApart = new GuardedQueue(seams.matchQueue);
   const privateRooms = buildPrivateRooms({
     database: deps.database,
     registry,
@@ -294,7 +286,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     timezone: config.timezone,
     instanceId: cluster?.instanceId,
     // The cache of blocks, and a new block the queue holds until every instance's cache has it.
-    isBlocked: async (userId, otherId) => moderation.avoidFor(userId).includes(otherId) || (await keptApart.isKeptApart(userId, otherId)),
+    isBlocked: async (userId, otherId) => moderation.avoidFor(userId).includes(otherId) || (await queue.isKeptApart(userId, otherId)),
     relay: cluster ? historyRelay(io) : undefined,
     events: metrics,
   });
