@@ -10,7 +10,7 @@ import type { ReceiptIssuer } from '../privacy/receipts.js';
 import { eventText } from '../shared/codes.js';
 import type { EndReason } from '../shared/protocol.js';
 import type { Clock } from '../clock.js';
-import type { Activity, ActivityRegistry, ChattingActivity } from './activity-registry.js';
+import { MAX_CAS_ATTEMPTS, type Activity, type ActivityRegistry, type ChattingActivity } from './activity-registry.js';
 import type { GraceTimers } from './grace-timers.js';
 import type { ChatNotifier } from './notifier.js';
 import type { PrivateWaits } from './private-waits.js';
@@ -82,6 +82,23 @@ export class ActivityEnder {
     if (ownCode) notifier.toSocket(current.socketId, 'receipt', { room_id: roomId, code: ownCode });
     if (partnerCode && partnerReleased && partner) notifier.toSocket(partner.socketId, 'receipt', { room_id: roomId, code: partnerCode });
     return true;
+  }
+
+  /**
+   * Ends the identity's chat with `otherId` because one of the two blocked the other: wherever its
+   * connection is, whatever room (also one begun while the block was on its way). Only a chat both are in:
+   * a match half made (one moved into the room, the other not yet) is left to whoever is making it, which
+   * asks for the block once both are in and ends it then. False if there was no such chat.
+   */
+  async endChatWith(userId: string, otherId: string, reason: Extract<EndReason, 'blocked'>): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(userId);
+      if (current?.kind !== 'chatting' || current.partnerId !== otherId) return false;
+      const other = await this.deps.registry.get(otherId);
+      if (other?.kind !== 'chatting' || other.roomId !== current.roomId) return false;
+      if (await this.endConversation(userId, current, reason)) return true;
+    }
+    return false;
   }
 
   /** The receipt codes of an ending chat's two sides, stored (none when chats are not stored). Never rejects. */

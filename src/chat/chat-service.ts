@@ -96,7 +96,13 @@ export class ChatService {
       failed: () => new AppError(ErrorCode.STORAGE_UNAVAILABLE),
       onFailure: (cause, items) => deps.logger.warn({ err: describeDbError(cause), rooms: items }, 'creating a batch of rooms failed'),
     });
-    this.matchmaker = new Matchmaker({ ...this.deps, events: this.events, closer: this.closer, createRoom: (room) => rooms.submit(room) });
+    this.matchmaker = new Matchmaker({
+      ...this.deps,
+      events: this.events,
+      closer: this.closer,
+      createRoom: (room) => rooms.submit(room),
+      endBlocked: (userId, otherId) => this.ender.endChatWith(userId, otherId, 'blocked'),
+    });
     this.reconnections = new Reconnections({ ...this.deps, grace: this.grace, gate: this.gate, matchmaker: this.matchmaker, ender: this.ender, events: this.events });
   }
 
@@ -267,14 +273,13 @@ export class ChatService {
     }
   }
 
-  /** Ends the caller's chat if it is the given room (the caller blocked the partner). */
-  async endChatIn(caller: Caller, roomId: number, reason: Extract<EndReason, 'blocked'>): Promise<boolean> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await ownActivity(this.deps.registry, caller);
-      if (current?.kind !== 'chatting' || current.roomId !== roomId) return false;
-      if (await this.ender.endConversation(caller.userId, current, reason)) return true;
-    }
-    return false;
+  /**
+   * Ends the identity's chat with the person it blocked, in whatever room (see `ActivityEnder.endChatWith`).
+   * Called once the block's hold is in the queue: a match of the two made meanwhile is either seen here, or
+   * sees the hold itself.
+   */
+  endChatWith(userId: string, blockedId: string): Promise<boolean> {
+    return this.ender.endChatWith(userId, blockedId, 'blocked');
   }
 
   /** Ends the activity of every given connection because the server stops; partners are told why. */

@@ -45,6 +45,8 @@ export interface MatchmakerDeps {
   timezone: string;
   /** Each match, for the metrics. */
   events: Pick<AppEvents, 'matched'>;
+  /** Ends the first one's chat with the other because of a block (see `ActivityEnder.endChatWith`). */
+  endBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
 
 export class Matchmaker {
@@ -239,13 +241,32 @@ export class Matchmaker {
 
     this.cancelFallback(partner.userId);
     this.cancelFallback(caller.userId);
+    // Told at once, before anything else is awaited: a block that ends this chat is then told after it.
+    const how = common.length > 0 ? { match_type: 'interests' as const, common_interests: common } : { match_type: 'random' as const };
+    this.announceMatch(room.id, partnerNow.socketId, caller.socketId, how);
     // An entry a second join of either queued again after it was taken (see `rejoin`) is not left behind.
     await Promise.all([queue.remove(partner.userId, partnerNow.socketId), queue.remove(caller.userId, caller.socketId)]).catch((err: unknown) =>
       this.deps.logger.warn({ err }, 'removing leftover queue entries after a match failed'),
     );
-    const how = common.length > 0 ? { match_type: 'interests' as const, common_interests: common } : { match_type: 'random' as const };
-    this.announceMatch(room.id, partnerNow.socketId, caller.socketId, how);
+    await this.endIfBlockedMeanwhile(caller.userId, partner.userId);
     return { status: 'matched', room_id: room.id, ...how };
+  }
+
+  /**
+   * A block between the two acked while they were being paired (after the queue handed the partner out)
+   * ends the new chat at once, as the partner's block: the caller sees an ordinary goodbye. Asked once both
+   * are in the room and told: a block writes its hold in the queue, then ends a chat of the two that it finds
+   * in the registry — so either this sees the hold, or the block sees the chat (or both: one of them ends
+   * it). If the hold cannot be read (the queue's Redis is away), the chat goes on: the block's own look at
+   * the registry still ends it unless that look came before both were in the room.
+   */
+  private async endIfBlockedMeanwhile(callerId: string, partnerId: string): Promise<void> {
+    const { avoidFor, queue, endBlocked, logger } = this.deps;
+    try {
+      if (avoidFor(callerId).includes(partnerId) || (await queue.isKeptApart(callerId, partnerId))) await endBlocked(partnerId, callerId);
+    } catch (err) {
+      logger.warn({ err }, 'could not check a new match against a block made meanwhile');
+    }
   }
 
   /** Both sides learn the room and how they were paired (the shared interests, if any). */

@@ -28,6 +28,8 @@ export interface PrivateRoomsOptions {
   instanceId?: string;
   /** Whether a block keeps the two apart (the cache of blocks, and a new one held in the match queue). */
   isBlocked: (userId: string, otherId: string) => Promise<boolean>;
+  /** Ends the first one's chat with the other because of a block (the chat service's `endChatWith`). */
+  endBlocked: (userId: string, otherId: string) => Promise<boolean>;
   /** Each meeting in a private room, for the metrics (`chat_matches_total{match_type="private"}`). */
   events?: Pick<AppEvents, 'matched'>;
   /** Cluster mode: how this instance asks the others to send a history to their connections. */
@@ -53,7 +55,7 @@ export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsPar
     elsewhere: options.relay && ((request) => elsewhere(request)),
   });
   const elsewhere = options.relay?.(history) ?? (() => undefined);
-  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, events: options.events });
+  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, endBlocked: options.endBlocked, events: options.events });
   const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, isBlocked });
   return { rooms, keepInTouch, history };
 }

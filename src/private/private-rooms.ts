@@ -45,6 +45,8 @@ export interface PrivateRoomsDeps {
   isBlocked: (userId: string, otherId: string) => Promise<boolean>;
   /** Each meeting, for the metrics. */
   events?: Pick<AppEvents, 'matched'>;
+  /** Ends the first one's chat with the other because of a block (the chat service's `endChatWith`). */
+  endBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
 
 export class PrivateRooms {
@@ -185,6 +187,10 @@ export class PrivateRooms {
       return { status: 'waiting' };
     }
     await this.announce(room.id, hash, other.socketId, caller.socketId);
+    // A block acked while they were meeting (after the look above) ends the chat now: the block itself ends a
+    // chat it finds both in, and this looks again once both are — one of the two sees the other.
+    const blocked = await this.deps.isBlocked(caller.userId, otherId).catch((err: unknown) => void this.deps.logger.warn({ err }, 'could not look for a block again after a meeting'));
+    if (blocked) await this.deps.endBlocked(otherId, caller.userId);
     return { status: 'matched', room_id: room.id };
   }
 

@@ -118,9 +118,9 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       'block',
       eventListener(context, 'block', blockArgs, async (socket, payload) => {
         await flood.checkReport(actorOf(socket));
-        const { room } = await moderation.block(socket.data.userId, payload?.room_id);
-        // Blocking during the chat ends it; the partner sees an ordinary goodbye.
-        if (room.isActive) await chat.endChatIn(callerOf(socket), room.id, 'blocked');
+        const { blockedId } = await moderation.block(socket.data.userId, payload?.room_id);
+        // Blocking during the chat ends it (or a chat with them begun meanwhile); the partner sees an ordinary goodbye.
+        await chat.endChatWith(socket.data.userId, blockedId);
         return { blocked: true as const };
       }),
     ],

@@ -5,24 +5,42 @@
  * never hears of the block (its bus is one of its own): before the queue kept the two apart itself, the
  * blocked person, joining on B, was matched again with the blocker waiting on A.
  */
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
-import { connect, request, waitFor } from '../helpers/client.js';
+import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startInProcessCluster } from '../helpers/in-process-cluster.js';
-import { hasPostgres, hasRedis } from '../helpers/services.js';
+import { intercept, type Interceptor } from '../helpers/interleave.js';
+import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
 import { clusterSuite } from '../helpers/suite.js';
 
 const available = hasRedis() && hasPostgres();
 
 describe.skipIf(!available)('a block across instances', () => {
-  // Instance B's moderation bus hears nobody: the block's event never reaches its cache.
-  const suite = clusterSuite(() => startInProcessCluster(2, {}, { replace: (i) => (i === 1 ? { moderationBus: new MemoryModerationBus() } : undefined) }));
+  const prefix = `blockcluster:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
+  let redis: Redis | undefined;
+  let queueB!: Interceptor<RedisMatchQueue>;
+  // Instance B's moderation bus hears nobody: the block's event never reaches its cache. Its queue (the
+  // shared Redis one) can be stopped at a chosen call.
+  const suite = clusterSuite(() => {
+    redis = new Redis(testRedisUrl!, { maxRetriesPerRequest: 1 });
+    queueB = intercept(new RedisMatchQueue(redis, prefix));
+    return startInProcessCluster(2, { redisPrefix: prefix }, { replace: (i) => (i === 1 ? { moderationBus: new MemoryModerationBus(), matchQueue: queueB.proxy } : undefined) });
+  });
+  afterAll(() => redis?.disconnect());
+  // Each test's people leave (a closed connection is nobody's partner): the next test starts with nobody waiting.
+  const open: TestSocket[] = [];
+  const track = (...sockets: TestSocket[]) => open.push(...sockets);
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
 
   it('the blocked person, joining on an instance that has not heard of the block, is not matched with the blocker', { timeout: 30_000 }, async () => {
     const [a, b] = suite.cluster.instances;
     const blocker = await connect(a!.url);
     const blocked = await connect(b!.url);
-    suite.track(blocker.socket, blocked.socket);
+    track(blocker.socket, blocked.socket);
     expect(await request(blocker.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     const matched = waitFor(blocker.socket, 'matched');
     expect(await request(blocked.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
@@ -35,15 +53,44 @@ describe.skipIf(!available)('a block across instances', () => {
 
     // Each is still matched with somebody else.
     const third = await connect(b!.url);
-    suite.track(third.socket);
+    track(third.socket);
     expect(await request(third.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+  });
+
+  it('a match of the two being made on the other instance as the block is acked ends at once: the blocker is told after `matched`', { timeout: 30_000 }, async () => {
+    const [a, b] = suite.cluster.instances;
+    const blocker = await connect(a!.url);
+    const blocked = await connect(b!.url);
+    track(blocker.socket, blocked.socket);
+    const met = waitFor(blocker.socket, 'matched');
+    await request(blocker.socket, 'join_queue');
+    await request(blocked.socket, 'join_queue');
+    const { room_id: room } = await met;
+    expect(await request(blocker.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    expect(await request(blocker.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    const blockerEvents: string[] = [];
+    blocker.socket.onAny((event: string) => blockerEvents.push(event));
+
+    // B's join has taken the blocker from the queue and stops there; the block is acked on A meanwhile.
+    const taken = queueB.hold('joinOrMatch', { when: (entry: { userId: string }) => entry.userId === blocked.session.user_id, at: 'after' });
+    const ack = request<{ ok: boolean; status?: string; room_id?: number }>(blocked.socket, 'join_queue');
+    await taken.reached;
+    expect(await request(blocker.socket, 'block', { room_id: room })).toMatchObject({ ok: true, blocked: true });
+    taken.release();
+    expect(await ack).toMatchObject({ ok: true, status: 'matched' });
+
+    // B found the hold once both were in the room (its cache knows nothing) and ended the chat.
+    await eventually(() => expect(blockerEvents).toEqual(expect.arrayContaining(['matched', 'left_room'])));
+    expect(blockerEvents.indexOf('matched')).toBeLessThan(blockerEvents.indexOf('left_room'));
+    expect(await request(blocked.socket, 'send_message', { content: 'hello again' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    expect(blockerEvents).not.toContain('new_message');
   });
 
   it('nor met in their private room: the blocker waiting there when the block comes, the blocked person entering it on the other instance', { timeout: 30_000 }, async () => {
     const [a, b] = suite.cluster.instances;
     const blocker = await connect(a!.url);
     const blocked = await connect(b!.url);
-    suite.track(blocker.socket, blocked.socket);
+    track(blocker.socket, blocked.socket);
     const { key } = await request<{ key: string }>(blocker.socket, 'create_private');
     const met = waitFor(blocker.socket, 'matched');
     expect(await request(blocked.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
