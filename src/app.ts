@@ -287,7 +287,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     instanceId: cluster?.instanceId,
     // The cache of blocks, and a new block the queue holds until every instance's cache has it.
     isBlocked: async (userId, otherId) => moderation.avoidFor(userId).includes(otherId) || (await queue.isKeptApart(userId, otherId)),
-    endBlocked: (userId, otherId) => chat.endChatWith(userId, otherId), // `chat` is built below; called only later
+    endBlocked: (userId, otherId) => chat.endChatWith(userId, otherId, 'server'), // `chat` is built below; called only later
     relay: cluster ? historyRelay(io) : undefined,
     events: metrics,
   });

@@ -48,13 +48,15 @@ export class ActivityEnder {
    * Ends a chat for both people: both identities are freed first (each can queue again at once, whatever
    * the database does), then the room is closed and both sides are told. False — and nothing done — if
    * the activity changed meanwhile (taken over by a new connection, or already ended by the partner).
+   * `by: 'server'`: neither of them ended it (a block found by the match that made the chat) — both are told
+   * an ordinary goodbye, and it is nobody's skip.
    */
-  async endConversation(userId: string, current: ChattingActivity, reason: EndReason): Promise<boolean> {
+  async endConversation(userId: string, current: ChattingActivity, reason: EndReason, by: 'self' | 'server' = 'self'): Promise<boolean> {
     const { registry, notifier, logger } = this.deps;
     const { roomId, partnerId } = current;
     if (!(await registry.release(userId, { rev: current.rev }))) return false;
     this.deps.grace.cancel(userId);
-    if ((reason === 'left' || reason === 'blocked') && current.startedMs !== undefined) {
+    if (by === 'self' && (reason === 'left' || reason === 'blocked') && current.startedMs !== undefined) {
       this.deps.skips.left(userId, this.deps.clock.now().getTime() - current.startedMs);
     }
     const partner = await registry.get(partnerId);
@@ -66,7 +68,8 @@ export class ActivityEnder {
     logger.info({ roomId, reason }, 'chat ended');
 
     notifier.leaveConversation(current.socketId, roomId);
-    if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
+    if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left' });
+    else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
     if (partnerReleased && partner) {
       notifier.leaveConversation(partner.socketId, roomId);
@@ -88,15 +91,16 @@ export class ActivityEnder {
    * Ends the identity's chat with `otherId` because one of the two blocked the other: wherever its
    * connection is, whatever room (also one begun while the block was on its way). Only a chat both are in:
    * a match half made (one moved into the room, the other not yet) is left to whoever is making it, which
-   * asks for the block once both are in and ends it then. False if there was no such chat.
+   * asks for the block once both are in and ends it then (`by: 'server'`: it does not know which of the two
+   * blocked). False if there was no such chat.
    */
-  async endChatWith(userId: string, otherId: string, reason: Extract<EndReason, 'blocked'>): Promise<boolean> {
+  async endChatWith(userId: string, otherId: string, reason: Extract<EndReason, 'blocked'>, by: 'self' | 'server' = 'self'): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.deps.registry.get(userId);
       if (current?.kind !== 'chatting' || current.partnerId !== otherId) return false;
       const other = await this.deps.registry.get(otherId);
       if (other?.kind !== 'chatting' || other.roomId !== current.roomId) return false;
-      if (await this.endConversation(userId, current, reason)) return true;
+      if (await this.endConversation(userId, current, reason, by)) return true;
     }
     return false;
   }

@@ -101,7 +101,7 @@ export class ChatService {
       events: this.events,
       closer: this.closer,
       createRoom: (room) => rooms.submit(room),
-      endBlocked: (userId, otherId) => this.ender.endChatWith(userId, otherId, 'blocked'),
+      endBlocked: (userId, otherId) => this.ender.endChatWith(userId, otherId, 'blocked', 'server'),
     });
     this.reconnections = new Reconnections({ ...this.deps, grace: this.grace, gate: this.gate, matchmaker: this.matchmaker, ender: this.ender, events: this.events });
   }
@@ -278,8 +278,8 @@ export class ChatService {
    * Called once the block's hold is in the queue: a match of the two made meanwhile is either seen here, or
    * sees the hold itself.
    */
-  endChatWith(userId: string, blockedId: string): Promise<boolean> {
-    return this.ender.endChatWith(userId, blockedId, 'blocked');
+  endChatWith(userId: string, blockedId: string, by: 'self' | 'server' = 'self'): Promise<boolean> {
+    return this.ender.endChatWith(userId, blockedId, 'blocked', by);
   }
 
   /** Ends the activity of every given connection because the server stops; partners are told why. */

@@ -245,16 +245,16 @@ export class Matchmaker {
     const how = common.length > 0 ? { match_type: 'interests' as const, common_interests: common } : { match_type: 'random' as const };
     this.announceMatch(room.id, partnerNow.socketId, caller.socketId, how);
     // An entry a second join of either queued again after it was taken (see `rejoin`) is not left behind.
-    await Promise.all([queue.remove(partner.userId, partnerNow.socketId), queue.remove(caller.userId, caller.socketId)]).catch((err: unknown) =>
+    const leftovers = Promise.all([queue.remove(partner.userId, partnerNow.socketId), queue.remove(caller.userId, caller.socketId)]).catch((err: unknown) =>
       this.deps.logger.warn({ err }, 'removing leftover queue entries after a match failed'),
     );
-    await this.endIfBlockedMeanwhile(caller.userId, partner.userId);
+    await Promise.all([leftovers, this.endIfBlockedMeanwhile(caller.userId, partner.userId)]);
     return { status: 'matched', room_id: room.id, ...how };
   }
 
   /**
    * A block between the two acked while they were being paired (after the queue handed the partner out)
-   * ends the new chat at once, as the partner's block: the caller sees an ordinary goodbye. Asked once both
+   * ends the new chat at once; both see an ordinary goodbye (which of them blocked is not known here). Asked once both
    * are in the room and told: a block writes its hold in the queue, then ends a chat of the two that it finds
    * in the registry — so either this sees the hold, or the block sees the chat (or both: one of them ends
    * it). If the hold cannot be read (the queue's Redis is away), the chat goes on: the block's own look at

@@ -186,16 +186,21 @@ export class PrivateRooms {
       await this.undo(room.id, hash, otherId, other, otherChatting);
       return { status: 'waiting' };
     }
-    await this.announce(room.id, hash, other.socketId, caller.socketId);
-    // A block acked while they were meeting (after the look above) ends the chat now: the block itself ends a
-    // chat it finds both in, and this looks again once both are — one of the two sees the other.
+    const history = this.announce(room.id, other.socketId, caller.socketId);
+    // A block acked while they were meeting (after the look above) ends the chat now, before their history is
+    // sent: the block itself ends a chat it finds both in, and this looks again once both are — one of the two
+    // sees the other.
     const blocked = await this.deps.isBlocked(caller.userId, otherId).catch((err: unknown) => void this.deps.logger.warn({ err }, 'could not look for a block again after a meeting'));
     if (blocked) await this.deps.endBlocked(otherId, caller.userId);
+    else await history(hash);
     return { status: 'matched', room_id: room.id };
   }
 
-  /** Both are told, each on its own connection (so the history that follows arrives after it), then get the history. */
-  private async announce(roomId: number, hash: string, otherSocketId: string, callerSocketId: string): Promise<void> {
+  /**
+   * Both are told, each on its own connection (so the history that follows arrives after it); the function
+   * returned sends both their history.
+   */
+  private announce(roomId: number, otherSocketId: string, callerSocketId: string): (hash: string) => Promise<void> {
     const { notifier, history, logger } = this.deps;
     for (const socketId of [otherSocketId, callerSocketId]) {
       notifier.joinConversation(socketId, roomId);
@@ -203,7 +208,9 @@ export class PrivateRooms {
     }
     logger.info({ roomId, matchType: 'private' }, 'matched');
     this.deps.events?.matched('private');
-    await Promise.all([otherSocketId, callerSocketId].map((socketId) => history.send({ socketId, keyHash: hash, roomId })));
+    return async (hash) => {
+      await Promise.all([otherSocketId, callerSocketId].map((socketId) => history.send({ socketId, keyHash: hash, roomId })));
+    };
   }
 
   /** Takes back a meeting half made: the room is closed and the other person waits in the room again. */

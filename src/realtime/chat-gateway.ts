@@ -120,7 +120,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
         await flood.checkReport(actorOf(socket));
         const { blockedId } = await moderation.block(socket.data.userId, payload?.room_id);
         // Blocking during the chat ends it (or a chat with them begun meanwhile); the partner sees an ordinary goodbye.
-        await chat.endChatWith(socket.data.userId, blockedId);
+        // The block is stored and held: a registry out of reach does not make it fail.
+        await chat.endChatWith(socket.data.userId, blockedId).catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'a block could not end the chat'));
         return { blocked: true as const };
       }),
     ],
