@@ -45,7 +45,8 @@ export class RoomCloser {
       this.pending.delete(roomId);
     } catch (err) {
       this.logger.warn({ err, roomId, retryInMs: retry ? nextDelayMs : null }, 'could not mark room ended');
-      if (!retry) return;
+      // A room closed twice at once (two endings racing) keeps one retry, not two.
+      if (!retry || this.pending.has(roomId)) return;
       const cancel = this.clock.schedule(nextDelayMs, () => {
         this.pending.delete(roomId);
         void this.attempt(roomId, reason, endedAt, Math.min(nextDelayMs * 2, MAX_RETRY_MS));

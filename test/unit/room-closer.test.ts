@@ -53,6 +53,20 @@ describe('RoomCloser', () => {
     await vi.waitFor(() => expect(closer.backlog).toBe(0));
     expect(repo.calls).toBe(10);
   });
+
+  it('a room closed twice at once while the database is away keeps one retry, which a flush cancels', async () => {
+    const repo = new FlakyRepository(db.database);
+    const clock = new ManualClock();
+    const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
+    const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
+    repo.failures = 2;
+    await Promise.all([closer.close(room.id, 'blocked'), closer.close(room.id, 'blocked')]);
+    expect(closer.backlog).toBe(1);
+    expect(clock.pendingTimers).toBe(1);
+    await closer.flush();
+    expect(clock.pendingTimers).toBe(0);
+    expect(await repo.getRoom(room.id)).toMatchObject({ isActive: false, endReason: 'blocked' });
+  });
 });
 
 /** The next retry comes exactly `delayMs` after the previous failure: not a millisecond sooner. */
