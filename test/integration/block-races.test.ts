@@ -93,29 +93,17 @@ const involves = (...ids: string[]) => (rooms: readonly { user1Id: string; user2
   (Array.isArray(rooms) ? rooms : [rooms]).some((r) => ids.includes(r.user1Id) && ids.includes(r.user2Id));
 
 describe('a block that lands while the two are being matched again', () => {
-  it('while the new room is being created: the match, once made, looks for the block and ends the chat', async () => {
-    const { x, y, room } = await afterTheirChat();
+  it.each([
+    ['the one waiting blocks the one joining', false],
+    ['the one joining blocks the one waiting', true],
+  ])('while the new room is being created (%s): the match, once made, looks for the block and ends the chat', async (_, xJoins) => {
+    const { x, y, room } = await afterTheirChat('queue', xJoins);
     const creating = repository.hold('createRooms', { when: involves(x.id, y.id) });
-    const yAck = request<Ack>(y.socket, 'join_queue');
+    const joinAck = request<Ack>((xJoins ? x : y).socket, 'join_queue');
     await creating.reached;
     expect(await request(x.socket, 'block', { room_id: room })).toMatchObject({ ok: true, blocked: true });
     creating.release();
-    const ack = await yAck;
-    expect(ack).toMatchObject({ ok: true, status: 'matched' });
-
-    await expectApart(x, y, ack.room_id!);
-    await expectToldOnce(x.events, 'partner_left');
-    await expectToldOnce(y.events, 'partner_left');
-  });
-
-  it('the same when the one joining blocks the one waiting', async () => {
-    const { x, y, room } = await afterTheirChat('queue', true);
-    const creating = repository.hold('createRooms', { when: involves(x.id, y.id) });
-    const xAck = request<Ack>(x.socket, 'join_queue');
-    await creating.reached;
-    expect(await request(x.socket, 'block', { room_id: room })).toMatchObject({ ok: true, blocked: true });
-    creating.release();
-    const ack = await xAck;
+    const ack = await joinAck;
     expect(ack).toMatchObject({ ok: true, status: 'matched' });
 
     await expectApart(x, y, ack.room_id!);
