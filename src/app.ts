@@ -304,6 +304,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closeGraceMs: config.closeGraceMs,
     interestWaitMs: config.interestWaitMs,
     avoidFor: (userId) => moderation.avoidFor(userId),
+    blockedPair: (userId, otherId) => moderation.blockCache.blocked(userId, otherId),
     screen,
     skips: new SkipTracker(clock),
     privateWaits: privateRooms.rooms,

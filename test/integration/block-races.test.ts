@@ -148,6 +148,23 @@ describe('a block that lands while the two are being matched again', () => {
     await expectToldOnce(y.events, 'partner_left');
   });
 
+  it('a message sent in the moment between the block and the end of the new chat reaches nobody', async () => {
+    const { x, y, room } = await afterTheirChat();
+    // The match has told both `matched` and not yet looked for the hold; the block is about to end the chat.
+    const looking = queue.hold('isKeptApart', { when: (a: string) => a === y.id });
+    const yAck = request<Ack>(y.socket, 'join_queue');
+    await looking.reached;
+    const ending = registry.hold('release', { when: (userId: string, match: { rev?: number }) => userId === x.id && match.rev !== undefined });
+    const blocked = request(x.socket, 'block', { room_id: room });
+    await ending.reached;
+    expect(await request<Ack>(y.socket, 'send_message', { content: 'quick, before it ends' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    ending.release();
+    looking.release();
+    expect(await blocked).toMatchObject({ ok: true, blocked: true });
+    const ack = await yAck;
+    await expectApart(x, y, ack.room_id!);
+  });
+
   it('with X in the new room and Y not yet: the block leaves the half-made match to the match, which ends it once both are in', async () => {
     const { x, y, room } = await afterTheirChat();
     // X, the partner taken from the queue, is in the new room; Y's own move into it is stopped.
