@@ -60,7 +60,7 @@ export interface ChatServiceDeps {
   /** People someone must never be matched with (blocks, both ways). */
   avoidFor: (userId: string) => readonly string[];
   /** Whether one of the two blocked the other, as this instance knows (no I/O: asked for every message). */
-  blockedPair?: (userId: string, otherId: string) => boolean;
+  blockedPair: (userId: string, otherId: string) => boolean;
   /** The content policy over every message, before it is stored or delivered. */
   screen: MessageScreen;
   /** Who skips chat after chat within seconds (their joins slow down). */
@@ -229,7 +229,7 @@ export class ChatService {
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
     // A chat of two people one of whom blocked the other is being ended (the block landed as they were matched):
     // nothing more reaches the other side.
-    if (this.deps.blockedPair?.(caller.userId, current.partnerId)) throw new AppError(ErrorCode.NOT_IN_CHAT);
+    if (this.deps.blockedPair(caller.userId, current.partnerId)) throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
     const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true);
     const outcome = await this.deps.writer.append({

@@ -41,6 +41,8 @@ export interface MatchmakerDeps {
   instanceId?: string;
   /** People someone must never be matched with (blocks, both ways). */
   avoidFor: (userId: string) => readonly string[];
+  /** Whether one of the two blocked the other, as this instance knows (no I/O). */
+  blockedPair: (userId: string, otherId: string) => boolean;
   /** Zone of the times sent to clients (`fallback_at`). */
   timezone: string;
   /** Each match, for the metrics. */
@@ -261,9 +263,9 @@ export class Matchmaker {
    * the registry still ends it unless that look came before both were in the room.
    */
   private async endIfBlockedMeanwhile(callerId: string, partnerId: string): Promise<void> {
-    const { avoidFor, queue, endBlocked, logger } = this.deps;
+    const { blockedPair, queue, endBlocked, logger } = this.deps;
     try {
-      if (avoidFor(callerId).includes(partnerId) || (await queue.isKeptApart(callerId, partnerId))) await endBlocked(partnerId, callerId);
+      if (blockedPair(callerId, partnerId) || (await queue.isKeptApart(callerId, partnerId))) await endBlocked(partnerId, callerId);
     } catch (err) {
       logger.warn({ err }, 'could not check a new match against a block made meanwhile');
     }

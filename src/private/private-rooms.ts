@@ -186,31 +186,26 @@ export class PrivateRooms {
       await this.undo(room.id, hash, otherId, other, otherChatting);
       return { status: 'waiting' };
     }
-    const history = this.announce(room.id, other.socketId, caller.socketId);
+    const sockets = [other.socketId, caller.socketId];
+    this.announce(room.id, sockets);
     // A block acked while they were meeting (after the look above) ends the chat now, before their history is
     // sent: the block itself ends a chat it finds both in, and this looks again once both are — one of the two
     // sees the other.
     const blocked = await this.deps.isBlocked(caller.userId, otherId).catch((err: unknown) => void this.deps.logger.warn({ err }, 'could not look for a block again after a meeting'));
     if (blocked) await this.deps.endBlocked(otherId, caller.userId);
-    else await history(hash);
+    else await Promise.all(sockets.map((socketId) => this.deps.history.send({ socketId, keyHash: hash, roomId: room.id })));
     return { status: 'matched', room_id: room.id };
   }
 
-  /**
-   * Both are told, each on its own connection (so the history that follows arrives after it); the function
-   * returned sends both their history.
-   */
-  private announce(roomId: number, otherSocketId: string, callerSocketId: string): (hash: string) => Promise<void> {
-    const { notifier, history, logger } = this.deps;
-    for (const socketId of [otherSocketId, callerSocketId]) {
+  /** Both are told, each on its own connection (so the history that follows arrives after it). */
+  private announce(roomId: number, socketIds: readonly string[]): void {
+    const { notifier, logger } = this.deps;
+    for (const socketId of socketIds) {
       notifier.joinConversation(socketId, roomId);
       notifier.toSocket(socketId, 'matched', { room_id: roomId, match_type: 'private' });
     }
     logger.info({ roomId, matchType: 'private' }, 'matched');
     this.deps.events?.matched('private');
-    return async (hash) => {
-      await Promise.all([otherSocketId, callerSocketId].map((socketId) => history.send({ socketId, keyHash: hash, roomId })));
-    };
   }
 
   /** Takes back a meeting half made: the room is closed and the other person waits in the room again. */
