@@ -68,8 +68,8 @@ export class ActivityEnder {
     logger.info({ roomId, reason }, 'chat ended');
 
     notifier.leaveConversation(current.socketId, roomId);
-    if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left' });
-    else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom });
+    if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left', room_id: roomId });
+    else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom, room_id: roomId });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
     if (partnerReleased && partner) {
       notifier.leaveConversation(partner.socketId, roomId);
@@ -77,7 +77,7 @@ export class ActivityEnder {
       const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;
       const text = eventText[partner.lang];
       const message = told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
-      notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told });
+      notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told, room_id: roomId });
     }
     // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
     // already moved on) finds it on the /my page instead.

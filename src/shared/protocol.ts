@@ -135,12 +135,19 @@ export interface ChatMessage {
   timestamp: string;
   cid?: string;
 }
+/**
+ * The goodbyes name the chat that ended (`room_id`; absent when the leaver was only waiting): across
+ * instances a goodbye can arrive before that chat's `matched`, and a page then knows it is for the chat it is
+ * about to open.
+ */
 export interface LeftRoomPayload {
   message: string;
+  room_id?: number;
 }
 export interface PartnerLeftPayload {
   message: string;
   reason: EndReason;
+  room_id: number;
 }
 export interface PartnerDisconnectedPayload {
   message: string;

@@ -70,7 +70,11 @@ describe.skipIf(!available)('a block across instances', () => {
     expect(await request(blocker.socket, 'leave_room_event')).toMatchObject({ ok: true });
     expect(await request(blocker.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     const blockerEvents: string[] = [];
-    blocker.socket.onAny((event: string) => blockerEvents.push(event));
+    const roomsNamed: Array<number | undefined> = [];
+    blocker.socket.onAny((event: string, payload?: { room_id?: number }) => {
+      blockerEvents.push(event);
+      if (event === 'matched' || event === 'partner_left') roomsNamed.push(payload?.room_id);
+    });
 
     // B's join has taken the blocker from the queue and stops there; the block is acked on A meanwhile.
     const taken = queueB.hold('joinOrMatch', { when: (entry: { userId: string }) => entry.userId === blocked.session.user_id, at: 'after' });
@@ -83,6 +87,8 @@ describe.skipIf(!available)('a block across instances', () => {
     // B found the hold once both were in the room (its cache knows nothing) and ended the chat: told once, after `matched`.
     await eventually(() => expect(blockerEvents).toContain('partner_left'));
     expect(blockerEvents.filter((e) => e === 'matched' || e === 'partner_left' || e === 'left_room')).toEqual(['matched', 'partner_left']);
+    // The goodbye names the chat it ends (a page that heard it before `matched` knows which: early-goodbye.ts).
+    expect(roomsNamed).toEqual([(await ack).room_id, (await ack).room_id]);
     expect(await request(blocked.socket, 'send_message', { content: 'hello again' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
     expect(blockerEvents).not.toContain('new_message');
   });

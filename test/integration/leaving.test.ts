@@ -11,13 +11,13 @@ async function pair() {
 }
 
 describe('leaving', () => {
-  it('partner is told when the other side leaves; the leaver gets left_room; the room is closed as "left"', async () => {
+  it('partner is told when the other side leaves; the leaver gets left_room; both name the room; it is closed as "left"', async () => {
     const { a, b, roomId } = await pair();
     const leftRoom = waitFor(a, 'left_room');
     const partnerLeft = waitFor(b, 'partner_left');
     expect(await request(a, 'leave_room_event')).toEqual({ ok: true, room_id: roomId });
-    expect(await leftRoom).toEqual({ message: '你已离开聊天' });
-    expect(await partnerLeft).toEqual({ message: '对方已离开聊天', reason: 'left' });
+    expect(await leftRoom).toEqual({ message: '你已离开聊天', room_id: roomId });
+    expect(await partnerLeft).toEqual({ message: '对方已离开聊天', reason: 'left', room_id: roomId });
     const room = await suite.server.app.repository.getRoom(roomId);
     expect(room).toMatchObject({ isActive: false, endReason: 'left' });
     expect(room!.endedAt).toBeInstanceOf(Date);
@@ -38,7 +38,7 @@ describe('leaving', () => {
     const { a, b, roomId } = await pair();
     const partnerLeft = waitFor(b, 'partner_left');
     a.close();
-    expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected' });
+    expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected', room_id: roomId });
     expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
     expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     const { socket: c } = await connect(suite.url);
@@ -46,11 +46,13 @@ describe('leaving', () => {
     expect(await request(c, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
   });
 
-  it('leave_room_event while waiting cancels the wait', async () => {
+  it('leave_room_event while waiting cancels the wait (its left_room names no room)', async () => {
     const { socket } = await connect(suite.url);
     suite.track(socket);
     await request(socket, 'join_queue');
+    const leftRoom = waitFor(socket, 'left_room');
     expect(await request(socket, 'leave_room_event')).toEqual({ ok: true, room_id: null });
+    expect(await leftRoom).toEqual({ message: '你已离开聊天' });
     expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
   });
 

@@ -25,6 +25,7 @@
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
+import { createEarlyGoodbyes } from './early-goodbye.js';
 import { errorText, t, type TextKey } from './i18n.js';
 import type { MessageList } from './message-list.js';
 import type { NextCycle } from './next-cycle.js';
@@ -145,6 +146,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
   let leaving = false;
   const sends = createSlowSends(() => refreshComposer());
+  const early = createEarlyGoodbyes();
   const countdown = createPartnerCountdown(messages);
 
   const fail = (res: Result & { ok: false }): void => {
@@ -307,6 +309,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       if (phase === 'waiting') views.privateCreated(res.key);
     } else if (res.status === 'matched') {
       if (phase !== 'chat' || roomId !== res.room_id) openChat(res.room_id, 'matched');
+      early.opened(res.room_id);
     } else if ('waiting_count' in res) {
       showWaitingCount(res.waiting_count);
     }
@@ -384,6 +387,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     // A resumed chat the page does not show: reloaded mid-chat, or matched while away from the queue.
     openChat(room_id, resumed && phase === 'start' ? 'chatRestored' : 'matched');
     if (!resumed) views.arrived();
+    early.opened(room_id);
   });
   client.on('new_message', (message) => {
     if (phase !== 'chat' || message.room_id !== roomId) return;
@@ -406,15 +410,19 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     countdown.stop();
     messages.addSystem('partnerReconnected');
   });
-  client.on('partner_left', ({ reason }) => endChat(END_TEXT[reason] ?? 'partnerLeft'));
+  /** The chat on screen, if any: a goodbye for another one waits for its chat (early-goodbye.ts). */
+  const shownRoom = (): number | null => (phase === 'chat' ? roomId : null);
+  client.on('partner_left', ({ reason, room_id }) => early.route(room_id, shownRoom(), () => endChat(END_TEXT[reason] ?? 'partnerLeft')));
   client.on('server_shutdown', () => endChat('serverShutdown'));
-  client.on('left_room', () => {
-    if (phase !== 'chat' || !chatLive) return;
-    // Left with the Next button: the chat ends on screen (save it, report, or press New). Otherwise (a
-    // block) back to the start.
-    if (leaving) endChat('youLeft');
-    else showStart();
-  });
+  client.on('left_room', ({ room_id }) =>
+    early.route(room_id, shownRoom(), () => {
+      if (phase !== 'chat' || !chatLive) return;
+      // Left with the Next button: the chat ends on screen (save it, report, or press New). Otherwise (a
+      // block) back to the start.
+      if (leaving) endChat('youLeft');
+      else showStart();
+    }),
+  );
   client.on('error', (error) => toast.show(errorText(error)));
 
   client.onConnectionChange((state) => {
