@@ -93,8 +93,10 @@ export function browserSuite(serverOptions: TestServerOptions): {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    server = await startTestServer(serverOptions);
+    // The browser first: it builds the pages when they are missing, and a server started before them
+    // serves no page at all (seen running one file alone after a clean).
     browser = await launchBrowser();
+    server = await startTestServer(serverOptions);
   }, 120_000);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
