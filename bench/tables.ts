@@ -62,6 +62,7 @@ export function connectionsTable(run: ConnectionsRun): string {
     s.serverRssPeakMB,
     s.rssPerConnectionKB,
     s.rssPerConnectionPeakKB,
+    s.rssPerConnectionLessYoungKB ?? 'n/a',
     s.marginalKB,
     s.serverOpenFiles ?? 0,
     s.heapAtEnd?.youngMB ?? 'n/a',
@@ -74,8 +75,9 @@ export function connectionsTable(run: ConnectionsRun): string {
       `RSS growth from the first to the last step: ${run.slopeKB ?? 'n/a'} KB per connection. ` +
       'RSS is sampled once a second over each hold: the median is the steady level, the peak the worst moment. ' +
       `V8 before connections: young generation ${run.heapBefore?.youngMB ?? 'n/a'} MB, old space in use ${run.heapBefore?.oldUsedMB ?? 'n/a'} MB; ` +
-      'at the end of each hold in the table (the young generation grows to its ceiling whatever the number of connections; old space holds the heartbeat garbage until a major GC).',
-    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB (median)', 'peak MB', 'RSS/conn KB', 'at peak KB', 'marginal KB/conn', 'server fds', 'young gen MB', 'old space used MB', 'idle server CPU %', 'result'], rows),
+      'at the end of each hold in the table (the young generation grows to its ceiling whatever the number of connections; old space holds the heartbeat garbage until a major GC). ' +
+      '"less young gen": RSS/conn without the young generation\'s growth since the idle server, a fixed cost that the idle figure sometimes holds already.',
+    table(['connections', 'opened in s', 'connect p99 ms', 'failed', 'held s', 'dropped', 'server RSS MB (median)', 'peak MB', 'RSS/conn KB', 'at peak KB', 'less young gen KB', 'marginal KB/conn', 'server fds', 'young gen MB', 'old space used MB', 'idle server CPU %', 'result'], rows),
     ...(run.error ? [`ERROR ${run.error}`] : []),
   ].join('\n');
 }

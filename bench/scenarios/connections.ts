@@ -53,6 +53,12 @@ export interface ConnectionsStep {
   rssPerConnectionKB: number;
   /** As above with the peak RSS of the hold: the worst moment. */
   rssPerConnectionPeakKB: number;
+  /**
+   * As `rssPerConnectionKB`, less the young generation's growth since the idle server (its /metrics):
+   * a fixed cost of the process (at most 32 MB on Node 20) that an idle server has sometimes given back and
+   * sometimes not — runs of one commit measured 85 and 125 MB idle for that reason alone.
+   */
+  rssPerConnectionLessYoungKB: number | undefined;
   /** (median RSS − median RSS at the previous step) / (connections added): the cost of one more connection. */
   marginalKB: number;
   serverOpenFiles: number | undefined;
@@ -197,6 +203,8 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         serverRssLastMB: round(memory.lastBytes / 2 ** 20),
         rssPerConnectionKB: open > 0 ? round((memory.medianBytes - baseline) / open / 1024, 2) : 0,
         rssPerConnectionPeakKB: open > 0 ? round((memory.peakBytes - baseline) / open / 1024, 2) : 0,
+        rssPerConnectionLessYoungKB:
+          open > 0 && heapAtEnd && run.heapBefore ? round((memory.medianBytes - baseline - (heapAtEnd.youngMB - run.heapBefore.youngMB) * 2 ** 20) / open / 1024, 2) : undefined,
         marginalKB: open > previous.open ? round((memory.medianBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
         serverOpenFiles: openFiles(server.pid),
         heapAtEnd,
@@ -209,7 +217,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       run.steps.push(step);
       log(
         `   ${step.connections} open (${step.openS} s, p99 ${step.connectP99Ms} ms, ${failed} failed), held ${holdS} s: ${step.dropped} dropped, ` +
-          `RSS median ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (peak ${step.rssPerConnectionPeakKB}, marginal ${step.marginalKB})${heapAtEnd ? `, V8 young generation ${heapAtEnd.youngMB} MB and old space ${heapAtEnd.oldUsedMB} MB in use at the end` : ''}, idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
+          `RSS median ${step.serverRssMB} MB → ${step.rssPerConnectionKB} KB/conn (peak ${step.rssPerConnectionPeakKB}, marginal ${step.marginalKB}, young generation's growth left out ${step.rssPerConnectionLessYoungKB ?? 'n/a'})${heapAtEnd ? `, V8 young generation ${heapAtEnd.youngMB} MB and old space ${heapAtEnd.oldUsedMB} MB in use at the end` : ''}, idle CPU ${step.cpu.groups.server}% ${step.pass ? 'ok' : 'FAIL'}`,
       );
       if (!step.pass) {
         const reasons = Object.entries(step.dropReasons).map(([r, n]) => `${r} ${n}`).join(', ');
