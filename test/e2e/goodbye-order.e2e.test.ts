@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 import { connect, request, type TestSocket } from '../helpers/client.js';
+import { eventFrame } from '../helpers/socket-frames.js';
 
 const skip = skipWithoutChromium('goodbye order browser tests');
 
@@ -19,12 +20,6 @@ const WAIT_MS = 10_000;
 const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
 /** A room id no chat of this run has. */
 const OTHER_ROOM = 2_000_000_000;
-
-/** The event name of a Socket.IO event frame (`42["name",…]`), or null for any other frame. */
-function eventOf(frame: string | Buffer): string | null {
-  const match = /^42(?:\/[^,]*,)?\d*\["([^"]+)"/.exec(typeof frame === 'string' ? frame : frame.toString());
-  return match ? match[1]! : null;
-}
 
 /** A page whose connection passes through the test: it can hold `matched` back and say things as the server. */
 interface RoutedPage {
@@ -56,16 +51,14 @@ describe.skipIf(skip)('a goodbye before its chat’s matched, in a browser', () 
       const toServer = toPage.connectToServer();
       route = { toPage, toServer };
       toServer.onMessage((frame) => {
-        const event = eventOf(frame);
+        const event = eventFrame(frame)?.event;
         if (hold && event === 'matched') return void hold.held.push(frame);
         toPage.send(frame);
         if (event) received.push(event);
-        if (hold && event === hold.until) {
-          for (const held of hold.held.splice(0)) {
-            toPage.send(held);
-            received.push('matched');
-          }
-          if (received.includes('matched')) hold = null;
+        if (hold && event === hold.until && hold.held.length > 0) {
+          for (const held of hold.held) toPage.send(held);
+          received.push('matched');
+          hold = null;
         }
       });
     });

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { eventFrame } from '../helpers/socket-frames.js';
 
 
 const skip = skipWithoutChromium('reconnect browser tests');
@@ -314,8 +315,6 @@ const SEND_ANSWER = /^43\d+\[\{"ok":true,"message":/;
 
 /** The payload of a `send_message` frame (`42<id>["send_message",{…}]`) the page sends, else undefined. */
 function sendMessageFrame(frame: string): { content: string; cid: string } | undefined {
-  const match = /^42\d*(\[.*\])$/s.exec(frame);
-  if (!match?.[1]) return undefined;
-  const [event, payload] = JSON.parse(match[1]) as [unknown, { content: string; cid: string }];
-  return event === 'send_message' ? payload : undefined;
+  const sent = eventFrame(frame);
+  return sent?.event === 'send_message' ? (sent.args[0] as { content: string; cid: string }) : undefined;
 }
