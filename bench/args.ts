@@ -29,6 +29,7 @@ export function parse(argv: string[]) {
       'noisy-retries': { type: 'string' },
       nice: { type: 'string' },
       env: { type: 'string', multiple: true },
+      'node-arg': { type: 'string', multiple: true },
       'cpu-prof': { type: 'boolean' },
       'alloc-prof': { type: 'boolean' },
       quick: { type: 'boolean' },
@@ -75,6 +76,12 @@ export function envPairs(list: string[] | undefined): Record<string, string> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
+}
+
+/** `--node-arg`: flags for the server's `node` (V8 flags that NODE_OPTIONS refuses), each starting with `--`. */
+export function nodeArgs(list: string[] | undefined): string[] {
+  for (const arg of list ?? []) if (!arg.startsWith('--')) throw new Error(`--node-arg needs a node flag starting with -- (got '${arg}'); write it as --node-arg=--flag`);
+  return list ?? [];
 }
 
 export function niceValue(value: string | undefined): number | undefined {

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { formatAllocations, summariseAllocations } from './alloc-profile.js';
-import { adminUrl, dbList, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, parse, required, type Args } from './args.js';
+import { adminUrl, dbList, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, nodeArgs, num, numbers, parse, required, type Args } from './args.js';
 import { DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
 import { chartCommand, messages } from './messages-command.js';
 import { machineInfo } from './proc.js';
@@ -63,6 +63,8 @@ options:
   --nice N                        run the server, its PostgreSQL backends and the generator at nice N
                                   (--nice=-10, as root) when other jobs share the machine
   --env KEY=VALUE                 extra server environment (repeatable), e.g. WRITE_QUEUE_MAX=50000
+  --node-arg=--FLAG               messages, connections: a flag for the server's node (repeatable), e.g.
+                                  --node-arg=--optimize-for-size (V8 flags that NODE_OPTIONS refuses)
   --cpu-prof                      run the server with --cpu-prof and summarise the profile
   --alloc-prof                    messages: sample the server's allocations over the steps (collected objects
                                   included: what GC time is spent on) and summarise them per message
@@ -156,6 +158,7 @@ async function connections(values: Args, quick: boolean): Promise<number> {
     adminUrl: adminUrl(values),
     keepDb: Boolean(values['keep-db']),
     serverEnv: envPairs(values.env),
+    serverNodeArgs: nodeArgs(values['node-arg']),
   };
   const startedAt = new Date().toISOString();
   const run = await runConnections(options, log);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatAllocations, summariseAllocations } from './alloc-profile.js';
-import { adminUrl, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, num, numbers, targetList, type Args } from './args.js';
+import { adminUrl, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, nodeArgs, num, numbers, targetList, type Args } from './args.js';
 import { messagesChart, type ChartSeries } from './chart.js';
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
@@ -70,6 +70,7 @@ export async function messages(values: Args, quick: boolean, log: (line: string)
     cpuProfDir: values['cpu-prof'] ? join(resultsDir, 'profiles') : undefined,
     allocProfDir: values['alloc-prof'] ? join(resultsDir, 'profiles') : undefined,
     serverEnv,
+    serverNodeArgs: nodeArgs(values['node-arg']),
     waitQuietS: values['wait-quiet'] === '0' ? 0 : (num(values['wait-quiet']) ?? (quick ? 0 : 60)),
     nice: niceValue(values.nice),
     noisyRetries: values['noisy-retries'] === '0' ? 0 : (int(values['noisy-retries']) ?? (quick ? 0 : 2)),

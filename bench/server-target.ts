@@ -43,6 +43,8 @@ export interface TargetOptions {
   allocProfDir?: string | undefined;
   /** Extra server environment, e.g. WRITE_QUEUE_MAX. */
   env?: Record<string, string>;
+  /** Extra flags for the server's node (`--node-arg`), e.g. V8 flags that NODE_OPTIONS refuses. */
+  nodeArgs?: string[];
   /** Runs on the fresh target before the server starts (e.g. to preload data). */
   prepare?: (target: DbTarget) => Promise<void>;
 }
@@ -57,7 +59,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   const target = await createDbTarget(options.db, options.adminUrl, options.keepDb);
   try {
     const version = await target.version().catch(() => undefined);
-    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+    const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
     if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
     const allocEnv: Record<string, string> = {};
     if (options.allocProfDir) {

@@ -27,6 +27,8 @@ export interface ConnectionsOptions {
   adminUrl: string;
   keepDb: boolean;
   serverEnv: Record<string, string>;
+  /** Extra flags for the server's node (`--node-arg`). */
+  serverNodeArgs?: string[];
   /** Nice value for the server, its database backends and the generator; undefined leaves priorities alone. */
   nice: number | undefined;
 }
@@ -115,7 +117,7 @@ const MAX_SOURCE_ADDRESSES = 254;
 
 export async function runConnections(options: ConnectionsOptions, log: (line: string) => void): Promise<ConnectionsRun> {
   log(`\n== connections on ${options.db}: ${options.steps.join(', ')}; ${options.workers} workers; hold ${options.durationS} s (last ${options.holdLastS} s)`);
-  const { server, target } = await startTarget({ db: options.db, adminUrl: options.adminUrl, keepDb: options.keepDb, cpuProfDir: undefined, env: options.serverEnv });
+  const { server, target } = await startTarget({ db: options.db, adminUrl: options.adminUrl, keepDb: options.keepDb, cpuProfDir: undefined, env: options.serverEnv, nodeArgs: options.serverNodeArgs ?? [] });
   const pool = await WorkerPool.start(options.workers);
   const baseline = await settledRss(server.pid, options.settleS * 1000, Math.max(options.settleS * 3, 5) * 1000);
   const limits = openFilesLimits(server.pid);

@@ -36,6 +36,8 @@ export interface MessagesOptions {
   /** Directory for an allocation profile of the server over the steps (`--alloc-prof`). */
   allocProfDir?: string | undefined;
   serverEnv: Record<string, string>;
+  /** Extra flags for the server's node (`--node-arg`). */
+  serverNodeArgs?: string[];
   /** Before each step, wait up to this long for the machine to go quiet (other jobs share it). */
   waitQuietS: number;
   /** Repeat a step this many times at most when other processes used much CPU during it. */
@@ -140,6 +142,7 @@ async function runOnDb(db: MessagesTarget, options: MessagesOptions, log: (line:
     cpuProfDir: options.cpuProfDir,
     allocProfDir: options.allocProfDir,
     env: { ...options.serverEnv, ...variant.env },
+    nodeArgs: options.serverNodeArgs ?? [],
     prepare,
   });
   run.version = db === 'bare' ? `bare Socket.IO relay (${BARE_RELAY_ENTRY})` : version;
