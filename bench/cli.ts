@@ -109,6 +109,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const quick = Boolean(values.quick || values.smoke);
+  if (values['node-arg'] && command !== 'messages' && command !== 'connections') {
+    console.error(`--node-arg is taken by the messages and connections commands only (not '${command}')`);
+    return 2;
+  }
   switch (command) {
     case 'messages':
       return messages(values, quick, log);
