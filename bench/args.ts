@@ -93,7 +93,11 @@ export function niceValue(value: string | undefined): number | undefined {
 
 export function numbers(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => Number(s.trim().replace(/k$/i, '000')));
+  // "5k" is 5,000 and "19.5k" 19,500 (a thousandfold, not three zeros appended).
+  const list = value.split(',').map((s) => {
+    const text = s.trim();
+    return /k$/i.test(text) ? Number(text.slice(0, -1)) * 1000 : Number(text);
+  });
   if (list.some((n) => !(n > 0))) throw new Error(`--steps needs positive numbers (got '${value}')`);
   return list;
 }

@@ -11,6 +11,7 @@ import { DEFAULT_POSTGRES_URL, type DbKind } from './database-target.js';
 import { chartCommand, messages } from './messages-command.js';
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
+import { benchRedisUrl, removeRedisKeys } from './redis-keys.js';
 import { resultsDir, saveResults, writeJson } from './report.js';
 import { connectionsTable, matchingTable } from './tables.js';
 import { runConnections } from './scenarios/connections.js';
@@ -25,7 +26,8 @@ const USAGE = `npm run bench -- [command] [options]
 commands:
   messages      throughput/latency ladder (default)
   connections   idle connection ladder, RSS per connection; client sockets spread over 127.0.0.1, 127.0.0.2, …;
-                a step above what the open-files limits hold is capped (or refused), with a line saying why
+                a step above what the open-files limits hold is capped (or refused), with a line saying why;
+                --env WEB_CONCURRENCY=2: a server of two workers (given $REDIS_URL), measured as all its processes
   matching      N clients join at once; time to all matched, pairing check
   memory        idle RSS after a first start on empty data and after a restart (--db pglite,postgres)
   heap [...]    server heap per idle connection, app in process (options: npm run bench -- heap --help)
@@ -148,6 +150,15 @@ async function main(): Promise<number> {
 }
 
 
+/** Key prefix of a cluster server that `connections` gave Redis to (its keys are removed afterwards). */
+const CONNECTIONS_PREFIX = 'bench-connections:';
+
+/** A server of several workers (`--env WEB_CONCURRENCY=2`) needs Redis: given `$REDIS_URL` and keys of its own unless `--env` names them. */
+function clusterRedis(env: Record<string, string>): Record<string, string> {
+  if (Number(env.WEB_CONCURRENCY ?? 1) <= 1 || env.REDIS_URL) return env;
+  return { ...env, REDIS_URL: benchRedisUrl(), REDIS_PREFIX: `${CONNECTIONS_PREFIX}${process.pid}:` };
+}
+
 async function connections(values: Args, quick: boolean): Promise<number> {
   const steps = numbers(values.steps) ?? (quick ? [200, 500] : [1000, 2000, 5000, 10000, 15000, 18000]);
   const options = {
@@ -161,11 +172,12 @@ async function connections(values: Args, quick: boolean): Promise<number> {
     workers: int(values.workers) ?? Math.max(2, Math.ceil(Math.max(...steps) / 5000)),
     adminUrl: adminUrl(values),
     keepDb: Boolean(values['keep-db']),
-    serverEnv: envPairs(values.env),
+    serverEnv: clusterRedis(envPairs(values.env)),
     serverNodeArgs: nodeArgs(values['node-arg']),
   };
   const startedAt = new Date().toISOString();
-  const run = await runConnections(options, log);
+  const prefix = options.serverEnv.REDIS_PREFIX;
+  const run = await runConnections(options, log).finally(() => (prefix?.startsWith(CONNECTIONS_PREFIX) ? removeRedisKeys(prefix) : undefined));
   const path = saveResults('connections', { kind: 'connections', startedAt, machine: machineInfo(), options, run }, { out: values.out, quick });
   log(`\n${connectionsTable(run)}\n\nresults: ${path}`);
   return run.error ? 1 : 0;
@@ -315,7 +327,7 @@ function pgStatements(compare: string | undefined, reverse: boolean): StatementK
 async function redisOps(values: Args, quick: boolean): Promise<number> {
   const { runRedisOps, redisOpsTables } = await import('./scenarios/redis-ops.js');
   const options = {
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: benchRedisUrl(),
     adminUrl: adminUrl(values),
     pairs: int(values.pairs) ?? (quick ? 20 : 200),
     messagesPerPair: 10,

@@ -9,6 +9,7 @@ import { adminUrl, DEFAULT_MESSAGES_PER_USER_PER_S, envPairs, int, niceValue, no
 import { messagesChart, type ChartSeries } from './chart.js';
 import { machineInfo } from './proc.js';
 import { formatProfile, summariseProfile } from './profile.js';
+import { benchRedisUrl, removeRedisKeys } from './redis-keys.js';
 import { resultsDir, saveResults, writeText } from './report.js';
 import { ceilingTable, comparisonTable, messagesTables, runName, stagesTable } from './tables.js';
 import { runMessages, type MessagesRun, type MessagesVariant } from './scenarios/messages.js';
@@ -20,7 +21,7 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
   if (what === 'policy') return [{ label: 'policy off', env: { CONTENT_POLICY: 'off' } }, { label: `policy on, ${many} terms`, policyTerms: many }];
   if (what === 'workers') {
     // Cluster mode needs Redis; each run gets keys of its own (and removes them: see runMessagesCommand).
-    const redis = (label: string) => ({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `${WORKERS_PREFIX}${process.pid}:${label}:` });
+    const redis = (label: string) => ({ REDIS_URL: benchRedisUrl(), REDIS_PREFIX: `${WORKERS_PREFIX}${process.pid}:${label}:` });
     return [{ label: '1 process' }, { label: '1 process + Redis', env: redis('one') }, { label: '2 workers + Redis', env: { ...redis('two'), WEB_CONCURRENCY: '2' } }];
   }
   if (what === 'backpressure') return [{ label: 'refusal only', env: { READ_BACKPRESSURE: 'off' } }, { label: 'backpressure', env: { READ_BACKPRESSURE: 'on' } }];
@@ -29,17 +30,6 @@ function compareVariants(what: string, quick: boolean): MessagesVariant[] {
 
 /** Key prefix of the servers of `--compare workers` (their keys are removed afterwards). */
 const WORKERS_PREFIX = 'bench-workers:';
-
-/** Deletes the keys a bench's servers left under `prefix` in $REDIS_URL. */
-async function removeRedisKeys(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length > 0) await redis.unlink(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** `--reverse`: the loaded variant first (a first run on a fresh machine can be the slower one: order effects show). */
 function ordered<T>(variants: T[], reverse: boolean): T[] {

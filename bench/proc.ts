@@ -204,18 +204,24 @@ export async function waitForQuiet(maxMs: number): Promise<boolean> {
  * (sooner or later depending on the machine's load), so wait at least `minMs`, then until the lowest value
  * seen has not dropped by more than 1% for 10 s, at most `maxMs`; the lowest value is the baseline.
  */
-export async function settledRss(pid: number, minMs: number, maxMs: number): Promise<number> {
+export async function settledRss(pid: number | (() => number[]), minMs: number, maxMs: number): Promise<number> {
   const start = nowMs();
-  let low = rssBytes(pid) ?? 0;
+  let low = summedRss(pid) ?? 0;
   let lowSince = start;
   while (nowMs() - start < maxMs) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const rss = rssBytes(pid) ?? low;
+    const rss = summedRss(pid) ?? low;
     if (rss < low * 0.99) lowSince = nowMs();
     low = Math.min(low, rss);
     if (nowMs() - start >= minMs && nowMs() - lowSince >= 10_000) break;
   }
   return low;
+}
+
+/** RSS of a process, or summed over several (a primary and its workers); undefined when none answers. */
+function summedRss(pid: number | (() => number[])): number | undefined {
+  const each = (typeof pid === 'number' ? [pid] : pid()).map(rssBytes).filter((rss) => rss !== undefined);
+  return each.length > 0 ? each.reduce((a, b) => a + b, 0) : undefined;
 }
 
 /**
@@ -235,9 +241,8 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const pids = typeof this.pid === 'number' ? [this.pid] : this.pid();
-    const each = pids.map(rssBytes).filter((rss) => rss !== undefined);
-    if (each.length > 0) this.samples.push(each.reduce((a, b) => a + b, 0));
+    const rss = summedRss(this.pid);
+    if (rss !== undefined) this.samples.push(rss);
   }
 
   /** Stops sampling; returns the peak, the last value and the median of the samples. */

@@ -5,11 +5,15 @@
  * over several loopback source addresses (127.0.0.1, 127.0.0.2, …) so ephemeral ports never run out.
  * A step above what the server's (or a worker's) open-files limit can hold is capped to what fits, or
  * refused when nothing more fits, with a line saying so.
+ *
+ * A server started with `WEB_CONCURRENCY` > 1 (`--env WEB_CONCURRENCY=2`; the command gives it Redis) is
+ * measured as all its processes: RSS and CPU summed over the primary and its workers, the open-files cap
+ * per worker (the primary hands each accepted connection to a worker, round-robin).
  */
 import { connect } from 'node:net';
 import { nowMs, sleep, withTimeout } from '../clock.js';
 import type { DbKind } from '../database-target.js';
-import { CpuWindow, RssSampler, localPortRange, openFiles, openFilesLimits, reniceAll, settledRss, type CpuUse } from '../proc.js';
+import { CpuWindow, RssSampler, localPortRange, openFiles, openFilesLimits, processTree, reniceAll, settledRss, type CpuUse } from '../proc.js';
 import { scrapeMetrics } from '../server-stages.js';
 import { BENCH_METRICS_TOKEN, startTarget } from '../server-target.js';
 import { Histogram, round } from '../stats.js';
@@ -85,10 +89,12 @@ export interface ConnectionsRun {
   baselineRssMB: number;
   /** The server's V8 heap before any connection. */
   heapBefore: HeapSpaces | undefined;
+  /** The server's processes: 1, or the primary and its `WEB_CONCURRENCY` workers. */
+  serverProcesses: number;
   serverOpenFilesLimit: number | undefined;
   /** The server's hard open-files limit: the soft one cannot be raised above it without CAP_SYS_RESOURCE. */
   serverOpenFilesHardLimit: number | undefined;
-  /** Descriptors the idle server holds before any connection (listener, database, logs, runtime). */
+  /** Descriptors the idle server holds before any connection (listener, database, logs, runtime), all its processes. */
   serverIdleOpenFiles: number | undefined;
   /** Most connections the open-files limits allow (server's, and the workers' together); steps above are capped. */
   connectionCap: number;
@@ -119,15 +125,20 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
   log(`\n== connections on ${options.db}: ${options.steps.join(', ')}; ${options.workers} workers; hold ${options.durationS} s (last ${options.holdLastS} s)`);
   const { server, target } = await startTarget({ db: options.db, adminUrl: options.adminUrl, keepDb: options.keepDb, cpuProfDir: undefined, env: options.serverEnv, nodeArgs: options.serverNodeArgs ?? [] });
   const pool = await WorkerPool.start(options.workers);
-  const baseline = await settledRss(server.pid, options.settleS * 1000, Math.max(options.settleS * 3, 5) * 1000);
+  const serverPids = () => processTree(server.pid);
+  const baseline = await settledRss(serverPids, options.settleS * 1000, Math.max(options.settleS * 3, 5) * 1000);
   const limits = openFilesLimits(server.pid);
-  const idleFds = openFiles(server.pid);
-  const cap = connectionCap(server.pid, pool);
+  const idleFds = sumOpenFiles(serverPids());
+  const processes = serverPids().length;
+  const cap = connectionCap(connectionHolders(server.pid).map(fdBudget), pool.pids.map(fdBudget));
+  // One /metrics scrape is answered by one worker: its heap is not the server's.
+  const heapOf = (url: string) => (processes > 1 ? Promise.resolve(undefined) : heapSpaces(url));
   const sources = await usableSourceAddresses(server.url, sourceAddressesFor(Math.min(Math.max(...options.steps), cap.connections)), log);
   const run: ConnectionsRun = {
     db: options.db,
     baselineRssMB: round(baseline / 2 ** 20),
-    heapBefore: await heapSpaces(server.url),
+    heapBefore: await heapOf(server.url),
+    serverProcesses: processes,
     serverOpenFilesLimit: limits?.soft,
     serverOpenFilesHardLimit: limits?.hard,
     serverIdleOpenFiles: idleFds,
@@ -138,6 +149,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
     slopeKB: undefined,
     error: undefined,
   };
+  if (processes > 1) log(`   server: a primary and ${processes - 1} workers (RSS, CPU and descriptors summed over all; V8 heap figures n/a: /metrics answers from one worker)`);
   log(`   server RSS before connections ${run.baselineRssMB} MB, open-files limit ${limits?.soft} (hard ${limits?.hard}), ${idleFds ?? '?'} descriptors open while idle`);
   log(`   at most ${fmt(cap.connections)} connections fit: ${cap.why}`);
   log(`   client sockets from ${sources.join(', ')} (${fmt(Math.floor(localPortRange().count * SOCKETS_PER_SOURCE_ADDRESS_SHARE))} sockets per source address at most)`);
@@ -181,12 +193,12 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
       // The last step, or the last one the open-files limits let through (any step after it is refused), is held longest.
       const holdS = index === options.steps.length - 1 || goal >= cap.connections ? options.holdLastS : options.durationS;
       if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
-      const cpuWindow = new CpuWindow({ server: () => [server.pid], generator: () => pool.pids });
-      const rss = new RssSampler(server.pid);
+      const cpuWindow = new CpuWindow({ server: serverPids, generator: () => pool.pids });
+      const rss = new RssSampler(serverPids);
       await sleep(holdS * 1000);
       const cpu = cpuWindow.end();
       const memory = rss.stop();
-      const heapAtEnd = await heapSpaces(server.url);
+      const heapAtEnd = await heapOf(server.url);
       const status = await pool.all({ type: 'status' }, 30_000);
       const stillOpen = status.reduce((n, s) => n + s.open, 0);
       const disconnects = status.reduce((n, s) => n + s.disconnects, 0);
@@ -208,7 +220,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         rssPerConnectionLessYoungKB:
           open > 0 && heapAtEnd && run.heapBefore ? round((memory.medianBytes - baseline - (heapAtEnd.youngMB - run.heapBefore.youngMB) * 2 ** 20) / open / 1024, 2) : undefined,
         marginalKB: open > previous.open ? round((memory.medianBytes - previous.rss) / (open - previous.open) / 1024, 2) : 0,
-        serverOpenFiles: openFiles(server.pid),
+        serverOpenFiles: sumOpenFiles(serverPids()),
         heapAtEnd,
         cpu: { groups: { server: round(cpu.groups.server ?? 0), generator: round(cpu.groups.generator ?? 0) }, machine: round(cpu.machine), other: round(cpu.other) },
         pass: failed === 0 && stillOpen === goal && disconnects === disconnectsBefore,
@@ -243,30 +255,53 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
   return run;
 }
 
+/** One process's room for descriptors: its open-files limits and what it holds now. */
+export interface FdBudget {
+  soft: number;
+  hard: number;
+  open: number;
+}
+
+function fdBudget(pid: number): FdBudget {
+  const limits = openFilesLimits(pid);
+  return { soft: limits?.soft ?? Infinity, hard: limits?.hard ?? Infinity, open: openFiles(pid) ?? 0 };
+}
+
+/** The server's processes that hold connections: its workers when it has any (the primary hands connections over), else itself. */
+function connectionHolders(serverPid: number): number[] {
+  const tree = processTree(serverPid);
+  return tree.length > 1 ? tree.filter((pid) => pid !== serverPid) : tree;
+}
+
+function sumOpenFiles(pids: number[]): number | undefined {
+  const each = pids.map(openFiles).filter((n) => n !== undefined);
+  return each.length > 0 ? each.reduce((a, b) => a + b, 0) : undefined;
+}
+
 /**
- * Most connections the open-files limits allow: the server holds one descriptor per connection beside its
- * idle ones, and so does each worker (shares are near-equal, so the tightest worker decides for all).
+ * Most connections the open-files limits allow: each is one descriptor in the server process that holds it
+ * and one in a generator process, beside what each holds already and `FD_HEADROOM` spare. Both sides share
+ * connections out near-equally (the cluster's round-robin, the generator's shares), so on each side the
+ * tightest process decides for all of them.
  */
-function connectionCap(serverPid: number, pool: WorkerPool): { connections: number; why: string } {
-  const limits = openFilesLimits(serverPid);
-  const idle = openFiles(serverPid) ?? 0;
+export function connectionCap(servers: readonly FdBudget[], generators: readonly FdBudget[]): { connections: number; why: string } {
   let connections = Infinity;
   let why = 'no open-files limit';
-  if (limits && Number.isFinite(limits.soft)) {
-    connections = Math.max(0, limits.soft - idle - FD_HEADROOM);
+  const room = (p: FdBudget) => (Number.isFinite(p.soft) ? Math.max(0, p.soft - p.open - FD_HEADROOM) : Infinity);
+  const tightest = (list: readonly FdBudget[]) => list.reduce<FdBudget | undefined>((best, p) => (best === undefined || room(p) < room(best) ? p : best), undefined);
+  const server = tightest(servers);
+  if (server && Number.isFinite(room(server))) {
+    connections = room(server) * servers.length;
+    const limit = `${fmt(server.soft)}${server.soft < server.hard ? ` (below its hard limit ${fmt(server.hard)}: raising the soft limit failed)` : ` (= its hard limit; raising that needs root with CAP_SYS_RESOURCE)`}`;
     why =
-      `the server's open-files limit is ${fmt(limits.soft)}${limits.soft < limits.hard ? ` (below its hard limit ${fmt(limits.hard)}: raising the soft limit failed)` : ` (= its hard limit; raising that needs root with CAP_SYS_RESOURCE)`}, ` +
-      `it holds ${idle} descriptors idle and keeps ${FD_HEADROOM} spare, one per connection`;
+      servers.length === 1
+        ? `the server's open-files limit is ${limit}, it holds ${server.open} descriptors idle and keeps ${FD_HEADROOM} spare, one per connection`
+        : `each of the server's ${servers.length} workers has an open-files limit of ${limit}, holds up to ${server.open} descriptors idle and keeps ${FD_HEADROOM} spare, one per connection`;
   }
-  const perWorker = Math.min(
-    ...pool.pids.map((pid) => {
-      const soft = openFilesLimits(pid)?.soft ?? Infinity;
-      return Number.isFinite(soft) ? Math.max(0, soft - (openFiles(pid) ?? 0) - FD_HEADROOM) : Infinity;
-    }),
-  );
-  if (perWorker * pool.size < connections) {
-    connections = perWorker * pool.size;
-    why = `each of the ${pool.size} generator processes can hold ${fmt(perWorker)} sockets under its open-files limit (use more --workers)`;
+  const generator = tightest(generators);
+  if (generator && room(generator) * generators.length < connections) {
+    connections = room(generator) * generators.length;
+    why = `each of the ${generators.length} generator processes can hold ${fmt(room(generator))} sockets under its open-files limit (use more --workers)`;
   }
   return { connections, why };
 }
