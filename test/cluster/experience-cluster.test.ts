@@ -3,32 +3,20 @@
  * reaches a partner connected to the other instance (through the Socket.IO adapter, as messages do), and
  * `GET /api/online` on either instance counts the people of both.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { collect, eventually, request, waitFor } from '../helpers/client.js';
+import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
+import { clusterSuite } from '../helpers/suite.js';
 
 const available = hasRedis() && hasPostgres();
 
 describe.skipIf(!available)('typing and online figures across two instances', () => {
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(2);
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-  });
-
-  async function client(instance: number) {
-    const c = await connect(cluster.instances[instance]!.url);
-    sockets.push(c.socket);
-    return c;
-  }
+  const suite = clusterSuite(() => startInProcessCluster(2));
+  const client = (instance: number) => suite.connect(instance);
 
   async function online(instance: number): Promise<unknown> {
-    const res = await fetch(`${cluster.instances[instance]!.url}/api/online`);
+    const res = await fetch(`${suite.cluster.instances[instance]!.url}/api/online`);
     expect(res.headers.get('cache-control')).toBe('no-store');
     return res.json();
   }
@@ -59,7 +47,7 @@ describe.skipIf(!available)('typing and online figures across two instances', ()
   });
 
   it('GET /api/online on either instance counts the people connected to both, and everyone waiting', async () => {
-    for (const socket of sockets.splice(0)) socket.close();
+    suite.closeTracked();
     await eventually(async () => expect(await online(0)).toEqual({ online: 0, waiting: 0 }), 6_000, 200);
     await client(0);
     await client(1);

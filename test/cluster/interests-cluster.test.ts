@@ -4,33 +4,21 @@
  * Lua script; somebody sharing nothing falls back to anyone after INTEREST_WAIT_MS — by their own
  * instance's timer, or by any instance's next join once the time has passed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, request, waitFor } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
+import { clusterSuite } from '../helpers/suite.js';
 
 const available = hasRedis() && hasPostgres();
 const WAIT_MS = 10_000;
 
 describe.skipIf(!available)('interests across two instances', () => {
   const clock = new ManualClock();
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(2, { interestWaitMs: WAIT_MS, closeGraceMs: 0 }, { clock });
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-  });
-
-  async function client(instance: number) {
-    const c = await connect(cluster.instances[instance]!.url);
-    sockets.push(c.socket);
-    return c;
-  }
-  const waitingCount = () => cluster.instances[0]!.app.liveStats.waitingCount();
+  const suite = clusterSuite(() => startInProcessCluster(2, { interestWaitMs: WAIT_MS, closeGraceMs: 0 }, { clock }));
+  const client = (instance: number) => suite.connect(instance);
+  const waitingCount = () => suite.cluster.instances[0]!.app.liveStats.waitingCount();
 
   it('A and B on different instances with a shared interest are matched as interests; a third sharing nothing falls back after the wait', async () => {
     const a = await client(0);

@@ -3,32 +3,20 @@
  * PostgreSQL): a ban issued on one reaches a person connected to the other within seconds, and a block
  * made on one keeps the two apart on the shared queue.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, received, request, waitFor } from '../helpers/client.js';
+import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
+import { clusterSuite } from '../helpers/suite.js';
 
 const available = hasRedis() && hasPostgres();
 
 describe.skipIf(!available)('moderation across two instances', () => {
-  let cluster: InProcessCluster;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(2);
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await cluster?.close();
-  });
-
-  async function client(instance: number) {
-    const c = await connect(cluster.instances[instance]!.url);
-    sockets.push(c.socket);
-    return c;
-  }
+  const suite = clusterSuite(() => startInProcessCluster(2));
+  const client = (instance: number) => suite.connect(instance);
 
   it('a ban issued on instance A reaches a person chatting on instance B within 2 s, and ends the chat', async () => {
-    const [a, b] = cluster.instances as [typeof cluster.instances[0], typeof cluster.instances[0]];
+    const [a, b] = suite.cluster.instances as [typeof suite.cluster.instances[0], typeof suite.cluster.instances[0]];
     const onA = await client(0);
     const onB = await client(1);
     await request(onA.socket, 'join_queue');
@@ -46,7 +34,7 @@ describe.skipIf(!available)('moderation across two instances', () => {
   });
 
   it('a content-policy change made on instance A applies on instance B within 2 s, without a restart', async () => {
-    const [a, b] = cluster.instances as [typeof cluster.instances[0], typeof cluster.instances[0]];
+    const [a, b] = suite.cluster.instances as [typeof suite.cluster.instances[0], typeof suite.cluster.instances[0]];
     const onB1 = await client(1);
     const onB2 = await client(1);
     await request(onB1.socket, 'join_queue');
@@ -74,7 +62,7 @@ describe.skipIf(!available)('moderation across two instances', () => {
     expect(await request(onB.socket, 'block')).toMatchObject({ ok: true });
     await partnerLeft;
     // Instance A learns of the block through Redis.
-    await eventually(() => expect(cluster.instances[0]!.app.moderation.blockCache.blocked(onA.session.user_id, onB.session.user_id)).toBe(true), 2_000);
+    await eventually(() => expect(suite.cluster.instances[0]!.app.moderation.blockCache.blocked(onA.session.user_id, onB.session.user_id)).toBe(true), 2_000);
 
     expect(await request(onA.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
     expect(await request(onB.socket, 'join_queue')).toMatchObject({ status: 'waiting' });

@@ -3,7 +3,7 @@
  * opens closed after it.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { TestSocket } from './client.js';
+import { connect, type TestSocket } from './client.js';
 import type { InProcessCluster } from './in-process-cluster.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
@@ -49,6 +49,10 @@ export interface ClusterSuite {
   readonly cluster: InProcessCluster;
   /** Closes these sockets when the block ends. */
   track<T extends TestSocket>(...sockets: T[]): T[];
+  /** A client connected to instance `instance` (its socket closed when the block ends). */
+  connect(instance: number): ReturnType<typeof connect>;
+  /** Closes every socket tracked so far, now. */
+  closeTracked(): void;
 }
 
 /** The same frame for a describe block over an in-process cluster: started before its tests, closed after them. */
@@ -70,6 +74,14 @@ export function clusterSuite(start: () => Promise<InProcessCluster>): ClusterSui
     track(...sockets) {
       open.push(...sockets);
       return sockets;
+    },
+    async connect(instance) {
+      const client = await connect(this.cluster.instances[instance]!.url);
+      open.push(client.socket);
+      return client;
+    },
+    closeTracked() {
+      for (const socket of open.splice(0)) socket.close();
     },
   };
 }
