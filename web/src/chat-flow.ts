@@ -178,8 +178,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     else composer.setStatus(sends.slow ? 'sending' : 'ready');
   };
 
-  const showStart = (): void => {
-    phase = 'start';
+  /** Out of any chat, into `next`: what the chat (or a wait's pause) kept running stops. */
+  const leaveChatFor = (next: 'start' | 'waiting'): void => {
+    phase = next;
     roomId = null;
     chatLive = false;
     leaving = false;
@@ -187,6 +188,10 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.typingIndicator.reset();
     countdown.stop();
     views.skipWait.stop();
+  };
+
+  const showStart = (): void => {
+    leaveChatFor('start');
     resume.remember(null);
     refreshComposer();
     screens.show('start');
@@ -194,14 +199,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   };
 
   const showWaiting = (): void => {
-    phase = 'waiting';
-    roomId = null;
-    chatLive = false;
-    leaving = false;
-    views.typing.reset();
-    views.typingIndicator.reset();
-    countdown.stop();
-    views.skipWait.stop();
+    leaveChatFor('waiting');
     views.waitingCount.hidden = true;
     views.waitingShown();
     resume.remember('waiting');
