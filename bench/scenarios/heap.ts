@@ -11,7 +11,7 @@
  * only when a run failed.
  *
  *   npm run bench -- heap [--db pglite|postgres|none] [--clients N | --steps a,b,c] [--repeat R]
- *                         [--database-url URL] [--keep-db] [--out FILE]
+ *                         [--redis] [--database-url URL] [--keep-db] [--out FILE]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,10 +27,15 @@ import { defaultConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/storage/database.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
+import { numbers } from '../args.js';
 import { withTimeout } from '../clock.js';
 import { createDbTarget, DB_KINDS, DEFAULT_POSTGRES_URL, type DbKind, type DbTarget } from '../database-target.js';
 import { machineInfo } from '../proc.js';
+import { benchRedisUrl, removeRedisKeys } from '../redis-keys.js';
 import { formatNumber, saveResults, table, type Cell } from '../report.js';
+
+/** Key prefix of the `--redis` runs' instances (their keys are removed after each run). */
+const HEAP_PREFIX = 'bench-heap:';
 
 /** Connections opened before the first measurement. */
 const WARM_UP = 100;
@@ -46,6 +51,8 @@ options:
   --clients N                 idle connections measured, after ${WARM_UP} warm-up ones              [1000]
   --steps a,b,c               a ladder instead: open up to each count in turn, measure at each
   --repeat R                  runs, each on a fresh app; the table gives each and the median    [3]
+  --redis                     the app as one instance of a cluster: its seams on $REDIS_URL (Socket.IO's
+                              streams adapter, presence, Redis matching), keys of its own removed afterwards
   --keep-db                   keep the PostgreSQL database
   --out FILE                  JSON output path                        [bench/results/heap-<db>-<time>.json]
 `;
@@ -55,6 +62,8 @@ export interface HeapOptions {
   /** Idle connections (not counting the warm-up) at each measurement, ascending. */
   steps: number[];
   repeat: number;
+  /** Cluster seams on $REDIS_URL instead of the single-process ones. */
+  redis: boolean;
   adminUrl: string;
   keepDb: boolean;
 }
@@ -83,6 +92,7 @@ export async function heapCommand(argv: string[], log: (line: string) => void): 
       clients: { type: 'string' },
       steps: { type: 'string' },
       repeat: { type: 'string' },
+      redis: { type: 'boolean' },
       'keep-db': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -95,11 +105,12 @@ export async function heapCommand(argv: string[], log: (line: string) => void): 
   const db = (values.db ?? 'pglite') as DbKind;
   if (!DB_KINDS.includes(db)) throw new Error(`--db must be one of ${DB_KINDS.join(', ')} (got '${values.db}')`);
   if (values.clients && values.steps) throw new Error('--clients or --steps, not both');
-  const steps = values.steps ? values.steps.split(',').map((s) => positiveInt(s.trim().replace(/k$/i, '000'), '--steps')) : [positiveInt(values.clients ?? '1000', '--clients')];
+  const steps = values.steps ? wholeSteps(values.steps) : [positiveInt(values.clients ?? '1000', '--clients')];
   const options: HeapOptions = {
     db,
     steps: [...new Set(steps)].sort((a, b) => a - b),
     repeat: positiveInt(values.repeat ?? '3', '--repeat'),
+    redis: Boolean(values.redis),
     adminUrl: values['database-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_POSTGRES_URL,
     keepDb: Boolean(values['keep-db']),
   };
@@ -115,14 +126,14 @@ export async function heapCommand(argv: string[], log: (line: string) => void): 
 export async function runHeap(options: HeapOptions, log: (line: string) => void): Promise<HeapRun[]> {
   const gc = collector();
   const runs: HeapRun[] = [];
-  log(`== heap per idle connection, --db ${options.db}: ${WARM_UP} warm-up connections, then ${options.steps.join(', ')}; ${options.repeat} run(s), Node ${process.version}`);
+  log(`== heap per idle connection, --db ${options.db}${options.redis ? ', cluster seams on Redis' : ''}: ${WARM_UP} warm-up connections, then ${options.steps.join(', ')}; ${options.repeat} run(s), Node ${process.version}`);
   for (let run = 1; run <= options.repeat; run++) {
     const result: HeapRun = { run, steps: [], error: undefined };
     const target = await createDbTarget(options.db, options.adminUrl, options.keepDb);
     let server: InProcessServer | undefined;
     let clients: IdleClients | undefined;
     try {
-      server = await startServer(target);
+      server = await startServer(target, options.redis ? `${HEAP_PREFIX}${process.pid}:${run}:` : undefined);
       clients = await IdleClients.start(server.url);
       await clients.open(WARM_UP);
       const before = heapAfterGc(gc);
@@ -144,6 +155,7 @@ export async function runHeap(options: HeapOptions, log: (line: string) => void)
       await clients?.close();
       await server?.close();
       await target.cleanup();
+      if (options.redis) await removeRedisKeys(`${HEAP_PREFIX}${process.pid}:${run}:`);
     }
     runs.push(result);
   }
@@ -188,10 +200,10 @@ interface InProcessServer {
 }
 
 /**
- * The app as main.ts starts it, limits per address lifted as in every scenario (BENCH_SERVER_ENV: all
+ * The app as main.ts starts it (one instance of a cluster when given a Redis key prefix), limits per address lifted as in every scenario (BENCH_SERVER_ENV: all
  * connections come from 127.0.0.1), no bot challenge, no rules gate, no logs.
  */
-async function startServer(target: DbTarget): Promise<InProcessServer> {
+async function startServer(target: DbTarget, redisPrefix: string | undefined): Promise<InProcessServer> {
   const logger = pino({ level: 'silent' });
   const database = await openDatabase(target, logger);
   const defaults = defaultConfig();
@@ -205,6 +217,7 @@ async function startServer(target: DbTarget): Promise<InProcessServer> {
     rateLimits: { ...defaults.rateLimits, maxConnectionsPerAddress: 1_000_000, identitiesPerAddressPerMin: 100_000_000, joinsPerAddressPerMin: 100_000_000, messagesPerAddressPerS: 10_000_000 },
     challenge: { ...defaults.challenge, mode: 'off' },
     rules: { ...defaults.rules, enabled: false },
+    ...(redisPrefix ? { redisUrl: benchRedisUrl(), redisPrefix } : {}),
   });
   try {
     const built = await buildSeams({ config, database, logger });
@@ -275,6 +288,13 @@ function collector(): () => void {
 function heapAfterGc(gc: () => void): number {
   for (let i = 0; i < 3; i++) gc();
   return process.memoryUsage().heapUsed;
+}
+
+/** `--steps`: whole numbers of connections ("5k" is 5,000). */
+function wholeSteps(value: string): number[] {
+  const steps = numbers(value)!;
+  for (const n of steps) if (!Number.isInteger(n)) throw new Error(`--steps needs whole numbers of connections (got '${value}')`);
+  return steps;
 }
 
 function positiveInt(value: string, what: string): number {
