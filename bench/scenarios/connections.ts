@@ -8,7 +8,7 @@
  *
  * A server started with `WEB_CONCURRENCY` > 1 (`--env WEB_CONCURRENCY=2`; the command gives it Redis) is
  * measured as all its processes: RSS and CPU summed over the primary and its workers, the open-files cap
- * per worker (the primary hands each accepted connection to a worker, round-robin).
+ * per worker (the primary hands each accepted connection to the worker with the fewest: @socket.io/sticky's least-connection).
  */
 import { connect } from 'node:net';
 import { nowMs, sleep, withTimeout } from '../clock.js';
@@ -281,7 +281,7 @@ function sumOpenFiles(pids: number[]): number | undefined {
 /**
  * Most connections the open-files limits allow: each is one descriptor in the server process that holds it
  * and one in a generator process, beside what each holds already and `FD_HEADROOM` spare. Both sides share
- * connections out near-equally (the cluster's round-robin, the generator's shares), so on each side the
+ * connections out near-equally (the cluster's least-connection hand-over, the generator's shares), so on each side the
  * tightest process decides for all of them.
  */
 export function connectionCap(servers: readonly FdBudget[], generators: readonly FdBudget[]): { connections: number; why: string } {
