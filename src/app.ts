@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
 import { AuditLog } from './admin/audit-log.js';
 import { adminPlugin } from './admin/plugin.js';
 import { ChatService } from './chat/chat-service.js';
@@ -51,12 +50,12 @@ import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { historyRelay } from './realtime/private-gateway.js';
-import { isJsonpRequest, isOriginAllowed, type OriginPolicy } from './realtime/origin-check.js';
+import type { OriginPolicy } from './realtime/origin-check.js';
 import { readBackpressureFor } from './realtime/read-backpressure.js';
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
 import { SocketNotifier } from './realtime/socket-notifier.js';
+import { createSocketServer } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
-import { releaseUpgradeErrorListener, releaseUpgradeResponse } from './realtime/upgrade-response.js';
 import type { ChatRepository } from './storage/chat-repository.js';
 import type { Database } from './storage/database.js';
 import { MessageWriter } from './storage/message-writer.js';
@@ -98,20 +97,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Largest Socket.IO frame accepted: 500 characters are at most ~3 KB of JSON; anything far bigger is abuse. */
-const MAX_FRAME_BYTES = 8 * 1024;
 /** A client has this long to send its request headers, and its whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Headers on Engine.IO's own HTTP answers (long-polling; it sets no-store itself): never sniffed into a script, never embedded cross-origin. */
-const ENGINE_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
 /** At shutdown, how long connections get to take their goodbye before the ones still open are cut. */
 const SHUTDOWN_FLUSH_MS = 1_000;
-/** After the Engine.IO handshake, a client has this long to send its Socket.IO CONNECT. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
@@ -152,27 +142,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   });
 
   // Socket.IO attaches to Fastify's HTTP server; it exists before routes are ready or the port is open.
-  const io: ChatServer = new Server(fastify.server, {
-    serveClient: false,
-    maxHttpBufferSize: MAX_FRAME_BYTES,
-    perMessageDeflate: false,
-    pingInterval: config.pingIntervalMs,
-    pingTimeout: config.pingTimeoutMs,
-    // A client that opened a session but never says CONNECT is let go after this.
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    allowRequest: (req, callback) => callback(null, isOriginAllowed(req, originPolicy) && engineGuard.allowsSession(req)),
+  const io = createSocketServer(fastify.server, {
+    pingIntervalMs: config.pingIntervalMs,
+    pingTimeoutMs: config.pingTimeoutMs,
+    originPolicy,
+    engineGuard,
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
-  engineGuard.attach(io, fastify.server);
-  // Every request of a session is checked, not only its handshake: a later request carries the session id.
-  io.engine.use((req: IncomingMessage, res: unknown, next: (err?: Error) => void) => {
-    // An upgrade's response would keep the handshake request alive for the connection's life.
-    releaseUpgradeResponse(res);
-    next(isJsonpRequest(req) || !isOriginAllowed(req, originPolicy) ? new Error('refused: cross-site or JSONP request') : undefined);
-  });
-  io.engine.on('connection', releaseUpgradeErrorListener);
-  // Engine.IO answers before Fastify (and helmet) see the request: it gets its own security headers.
-  io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, ENGINE_HEADERS));
   // Counted from the start; exposed (with the gauges and process metrics) only when METRICS_* asks for it.
   const metrics = new AppMetrics();
   const metricsExposed = config.metrics.token !== undefined || config.metrics.port !== undefined;
