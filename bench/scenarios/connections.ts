@@ -171,7 +171,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
         run.notes.push(note);
         log(`   ${note}`);
       }
-      if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], [], options.nice);
+      if (options.nice !== undefined) reniceAll([...serverPids(), ...pool.pids, process.pid], [], options.nice);
       const started = nowMs();
       const results = await pool.all(
         (i) => ({
@@ -192,7 +192,7 @@ export async function runConnections(options: ConnectionsOptions, log: (line: st
 
       // The last step, or the last one the open-files limits let through (any step after it is refused), is held longest.
       const holdS = index === options.steps.length - 1 || goal >= cap.connections ? options.holdLastS : options.durationS;
-      if (options.nice !== undefined) reniceAll([server.pid, ...pool.pids, process.pid], await target.backendPids(), options.nice);
+      if (options.nice !== undefined) reniceAll([...serverPids(), ...pool.pids, process.pid], await target.backendPids(), options.nice);
       const cpuWindow = new CpuWindow({ server: serverPids, generator: () => pool.pids });
       const rss = new RssSampler(serverPids);
       await sleep(holdS * 1000);
