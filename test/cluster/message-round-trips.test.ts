@@ -86,11 +86,13 @@ describe.skipIf(!available)('Redis round trips a sender waits for (cluster mode,
       expect(await request(a.socket, 'send_message', { content: `m${i}`, cid: `t${i}` })).toMatchObject({ ok: true });
       acks.push(performance.now() - started);
     }
-    const median = acks.sort((x, y) => x - y)[3]!;
+    // The fastest of the seven: a busy machine only ever adds to an ack's time (a median of seven once read 303 ms
+    // with the suite's browser tests alongside), while the round trips on the path are in every one of them.
+    const fastest = Math.min(...acks);
     console.log(`ack times with a ${ROUND_TRIP_MS} ms Redis round trip: ${acks.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     // At least one round trip (Redis is on the path), less than two (the two reads were not sequential).
-    expect(median).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
-    expect(median).toBeLessThan(1.5 * ROUND_TRIP_MS);
+    expect(fastest).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
+    expect(fastest).toBeLessThan(1.5 * ROUND_TRIP_MS);
   });
 });
 
