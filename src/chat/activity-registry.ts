@@ -5,6 +5,7 @@
  * from (never to a state that merely looks alike). In-memory here; a cluster implementation keeps the
  * same contract in Redis.
  */
+import type { Logger } from 'pino';
 import type { Lang } from '../shared/codes.js';
 
 /** A connection that dropped without saying goodbye: the activity is kept for a grace period. */
@@ -85,6 +86,22 @@ export const MAX_CAS_ATTEMPTS = 5;
 export async function ownActivity(registry: ActivityRegistry, caller: { userId: string; socketId: string }): Promise<Activity | undefined> {
   const current = await registry.get(caller.userId);
   return current?.socketId === caller.socketId ? current : undefined;
+}
+
+/**
+ * For a chat being opened by two moves (the partner into the room first, then the caller): whether the
+ * partner is out of the room again. Its ender looks at the caller after freeing the partner, and the
+ * caller asks this after being moved: one of the two sees the other. A registry that cannot answer counts
+ * as no (the chat goes on; an ender that comes later sees the caller in it).
+ */
+export async function leftBeforeMeeting(registry: ActivityRegistry, partnerId: string, roomId: number, logger: Logger): Promise<boolean> {
+  try {
+    const now = await registry.get(partnerId);
+    return now?.kind !== 'chatting' || now.roomId !== roomId;
+  } catch (err) {
+    logger.warn({ err, roomId }, 'could not look at a new partner again after a match');
+    return false;
+  }
 }
 
 export function stateOf(activity: Activity): ActivityState {

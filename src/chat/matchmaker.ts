@@ -21,7 +21,7 @@ import { commonInterests } from '../shared/interests.js';
 import type { JoinQueueResult, MatchType, WaitingPayload } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { NewRoom, RoomRecord } from '../storage/chat-repository.js';
-import { stateOf, type Activity, type ActivityRegistry, type ActivityState } from './activity-registry.js';
+import { leftBeforeMeeting, stateOf, type Activity, type ActivityRegistry, type ActivityState } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import type { ChatNotifier } from './notifier.js';
 import type { RoomCloser } from './room-closer.js';
@@ -239,6 +239,16 @@ export class Matchmaker {
       await this.undo(room.id, partner, partnerNow, partnerChatting);
       await this.putBackIfWaiting({ userId: caller.userId, socketId: caller.socketId });
       return { status: 'waiting', waiting_count: 0 };
+    }
+    if (await leftBeforeMeeting(registry, partner.userId, room.id, this.deps.logger)) {
+      // The partner's chat ended (a ban, a leave, a drop) after it was moved and before the caller was: its
+      // ender found the caller still waiting and closed the room without them. The caller waits on.
+      const waitingAgain = await registry.transition(caller.userId, { rev: selfChatting.rev }, stateOf(self)).catch(() => undefined);
+      if (waitingAgain) {
+        await this.putBack({ userId: caller.userId, socketId: caller.socketId }, waitingAgain);
+        return { status: 'waiting', waiting_count: 0 };
+      }
+      // Changed again: the ender saw the caller in the room after all and has ended it for both (told below).
     }
 
     this.cancelFallback(partner.userId);

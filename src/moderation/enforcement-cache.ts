@@ -70,6 +70,11 @@ export class SanctionCache {
     return best;
   }
 
+  /** Every sanction held (in force, or ended since the last reload without being lifted). */
+  all(): IterableIterator<Sanction> {
+    return this.byId.values();
+  }
+
   get size(): number {
     return this.byId.size;
   }

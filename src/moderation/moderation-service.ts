@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
 import { BlockCache, SanctionCache, stronger } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
+import { EnforcementSync } from './enforcement-sync.js';
 import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
 import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
 import type { AppEvents } from '../metrics/app-events.js';
@@ -75,21 +76,37 @@ export interface SanctionRequest {
 }
 
 export class ModerationService {
-  readonly sanctionCache = new SanctionCache();
-  readonly blockCache = new BlockCache();
-  private readonly listeners: ((sanction: Sanction) => void)[] = [];
+  private readonly sync: EnforcementSync;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Each person's strikes, applied one after the other (the last one's promise, never rejecting). */
+  private readonly striking = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: ModerationDeps) {}
+  constructor(private readonly deps: ModerationDeps) {
+    this.sync = new EnforcementSync({ sanctions: deps.sanctions, clock: deps.clock, logger: deps.logger });
+  }
+
+  get sanctionCache(): SanctionCache {
+    return this.sync.sanctions;
+  }
+
+  get blockCache(): BlockCache {
+    return this.sync.blocks;
+  }
 
   /** Loads the caches and starts listening for changes from every instance. */
   async start(): Promise<void> {
-    await this.deps.bus.subscribe((event) => void this.onEvent(event));
-    await this.reload();
+    await this.deps.bus.subscribe((event) => this.sync.handle(event));
+    // Nobody is connected yet: the sanctions in force need no telling.
+    await this.sync.reload({ enforce: false });
     this.refreshTimer = setInterval(() => {
       this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading sanctions and blocks failed'));
     }, this.refreshMs);
     this.refreshTimer.unref();
+  }
+
+  /** Reads every sanction and block again, and enforces a sanction whose bus event this instance missed. */
+  reload(): Promise<void> {
+    return this.sync.reload();
   }
 
   stop(): void {
@@ -102,7 +119,7 @@ export class ModerationService {
 
   /** Called on every instance whenever a sanction is issued or lifted anywhere. */
   onSanction(listener: (sanction: Sanction) => void): void {
-    this.listeners.push(listener);
+    this.sync.onSanction(listener);
   }
 
   /** The strongest sanction in force for an identity or its client network (its hash, as every address is kept). */
@@ -160,7 +177,7 @@ export class ModerationService {
     const room = await this.roomOf(blockerId, roomId);
     const blockedId = partnerIn(room, blockerId);
     await this.deps.sanctions.addBlock(blockerId, blockedId, this.deps.clock.now());
-    this.blockCache.add(blockerId, blockedId);
+    this.sync.addBlock(blockerId, blockedId);
     // If the queue cannot be reached, nobody is being matched either; the caches still learn the block.
     await this.deps.keepApart?.(blockerId, blockedId, 2 * this.refreshMs + BUS_MARGIN_MS).catch((err: unknown) => this.deps.logger.warn({ err }, 'a new block not kept apart in the queue'));
     await this.publish({ type: 'block', blockerId, blockedId });
@@ -185,7 +202,7 @@ export class ModerationService {
     };
     const stored = await this.deps.sanctions.insert(sanction);
     this.deps.events?.sanctioned(stored.kind, request.createdBy === 'automatic' ? 'automatic' : 'admin');
-    this.sanctionCache.put(stored);
+    this.sync.putSanction(stored);
     await this.publish({ type: 'sanction', id: stored.id });
     return stored;
   }
@@ -194,7 +211,7 @@ export class ModerationService {
   async lift(id: number, by: string): Promise<Sanction | undefined> {
     const lifted = await this.deps.sanctions.lift(id, by, this.deps.clock.now());
     if (!lifted) return undefined;
-    this.sanctionCache.put(lifted);
+    this.sync.putSanction(lifted);
     await this.publish({ type: 'sanction', id });
     return lifted;
   }
@@ -218,18 +235,31 @@ export class ModerationService {
       at: this.deps.clock.now(),
     });
     if (!resolved || decision.action === 'dismiss') return resolved && { report: resolved };
-    const room = await this.deps.reports.room(report.roomId);
-    const sanction = await this.issue({
-      userId: report.reportedId,
-      networkHash: room ? networkOf(room, report.reportedId) : null,
-      scope: decision.scope,
-      kind: ACTION_KIND[decision.action],
-      reason: decision.note?.trim() || `report #${report.id}: ${report.reason}`,
-      durationS: decision.durationS,
-      createdBy: by,
-      reportId,
+    let sanction: Sanction;
+    try {
+      const room = await this.deps.reports.room(report.roomId);
+      sanction = await this.issue({
+        userId: report.reportedId,
+        networkHash: room ? networkOf(room, report.reportedId) : null,
+        scope: decision.scope,
+        kind: ACTION_KIND[decision.action],
+        reason: decision.note?.trim() || `report #${report.id}: ${report.reason}`,
+        durationS: decision.durationS,
+        createdBy: by,
+        reportId,
+      });
+    } catch (err) {
+      // Nothing was issued: the report goes back to the queue, to be decided again (not left closed with no sanction).
+      if (resolved.resolvedAt) {
+        await this.deps.reports.reopen(reportId, resolved.resolvedAt).catch((reopenErr: unknown) => this.deps.logger.error({ err: reopenErr, reportId }, 'a report whose sanction failed could not be opened again'));
+      }
+      throw err;
+    }
+    // The decision stands once its sanction is stored; a strike that fails to count is logged, not a failed decision.
+    const automatic = await this.strike(report.reportedId, 'report', reportId).catch((err: unknown) => {
+      this.deps.logger.warn({ err, reportId }, 'the strike of an upheld report was not recorded');
+      return undefined;
     });
-    const automatic = await this.strike(report.reportedId, 'report', reportId);
     return { report: resolved, sanction, ...(automatic ? { automatic } : {}) };
   }
 
@@ -237,7 +267,20 @@ export class ModerationService {
    * Records a strike and applies what the thresholds say for the strikes within the window — unless a
    * sanction at least as strong is already in force. Returns the automatic sanction, if one was issued.
    */
-  async strike(userId: string, source: 'report' | 'policy', reportId: number | null = null): Promise<Sanction | undefined> {
+  strike(userId: string, source: 'report' | 'policy', reportId: number | null = null): Promise<Sanction | undefined> {
+    // One person's strikes one after the other: two counted at once (a burst of refused messages) would both
+    // find no sanction yet and issue the same one twice.
+    const before = this.striking.get(userId) ?? Promise.resolve();
+    const mine = before.then(() => this.strikeNow(userId, source, reportId));
+    const last = mine.catch(() => undefined);
+    this.striking.set(userId, last);
+    void last.then(() => {
+      if (this.striking.get(userId) === last) this.striking.delete(userId);
+    });
+    return mine;
+  }
+
+  private async strikeNow(userId: string, source: 'report' | 'policy', reportId: number | null): Promise<Sanction | undefined> {
     const { sanctions, clock, config } = this.deps;
     const now = clock.now();
     await sanctions.addStrike(userId, source, reportId, now);
@@ -289,29 +332,10 @@ export class ModerationService {
   }
 
   private async publish(event: ModerationEvent): Promise<void> {
-    await this.deps.bus.publish(event).catch((err: unknown) => this.deps.logger.warn({ err }, 'moderation event not published: other instances catch up at their next reload'));
-  }
-
-  private async onEvent(event: ModerationEvent): Promise<void> {
-    try {
-      if (event.type === 'block') {
-        this.blockCache.add(event.blockerId, event.blockedId);
-        return;
-      }
-      if (event.type !== 'sanction') return;
-      const sanction = await this.deps.sanctions.get(event.id);
-      if (!sanction) return;
-      this.sanctionCache.put(sanction);
-      for (const listener of this.listeners) listener(sanction);
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'applying a moderation event failed; the next reload catches up');
-    }
-  }
-
-  private async reload(): Promise<void> {
-    const [active, blocks] = await Promise.all([this.deps.sanctions.active(this.deps.clock.now()), this.deps.sanctions.allBlocks()]);
-    this.sanctionCache.replaceAll(active);
-    this.blockCache.replaceAll(blocks);
+    await this.deps.bus.publish(event).catch((err: unknown) => {
+      this.deps.logger.warn({ err }, 'moderation event not published: applied here; other instances catch up at their next reload');
+      this.sync.handle(event);
+    });
   }
 }
 

@@ -174,6 +174,22 @@ export class ReportRepository {
   }
 
   /**
+   * Opens again a report whose decision could not be carried out (the sanction was not stored), so that
+   * it is back in the queue to decide again. Only the decision made at `resolvedAt` is taken back, and
+   * not when the reporter has filed a new report on the same room meanwhile (that one is in the queue).
+   */
+  async reopen(id: number, resolvedAt: Date): Promise<boolean> {
+    const rows = await this.database.query<{ id: number }>(
+      `UPDATE reports r SET status = 'open', resolution = NULL, resolution_note = NULL, resolved_by = NULL, resolved_at = NULL
+       WHERE r.id = $1 AND r.status <> 'open' AND r.resolved_at = $2
+         AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.room_id = r.room_id AND o.status = 'open')
+       RETURNING r.id`,
+      [id, resolvedAt],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * The network (HMAC) a person last connected from, as stored for them in their rooms: the newest room
    * that has one. Undefined when they were never in a room; `networkHash` null when no room has one.
    */

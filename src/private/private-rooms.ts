@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
-import { stateOf } from '../chat/activity-registry.js';
+import { leftBeforeMeeting, stateOf } from '../chat/activity-registry.js';
 import type { Caller } from '../chat/caller.js';
 import type { ChatNotifier } from '../chat/notifier.js';
 import type { Clock } from '../clock.js';
@@ -185,6 +185,13 @@ export class PrivateRooms {
       // The caller changed meanwhile (dropped, or taken over by a new connection, which enters again).
       await this.undo(room.id, hash, otherId, other, otherChatting);
       return { status: 'waiting' };
+    }
+    if (await leftBeforeMeeting(registry, otherId, room.id, this.deps.logger)) {
+      // The other person's chat ended (left, banned, dropped) between the two moves; its ender found the caller
+      // still waiting and closed the room without them. The caller waits in the room again.
+      const waitingAgain = await registry.transition(caller.userId, { rev: selfChatting.rev }, stateOf(self)).catch(() => undefined);
+      if (waitingAgain) return this.enter(caller, waitingAgain);
+      // Changed again: the ender saw the caller in the room after all and has ended it for both.
     }
     const sockets = [other.socketId, caller.socketId];
     this.announce(room.id, sockets);

@@ -125,6 +125,29 @@ describe('nobody is stranded when a match is interrupted', () => {
     expect(cAck).toMatchObject({ ok: true, status: 'matched' });
     await eventually(() => expect(aMatched.map((m) => m.room_id)).toEqual([cAck.room_id]));
   });
+
+  it('the partner’s chat ends between its move into the room and the caller’s: the caller waits on, not alone in a closed room', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const b = await client();
+    const bMatched = received(b.socket, 'matched');
+    // a is in the room already; b's own move waits while a leaves (its ender finds b still waiting).
+    const moving = registry.hold('transition', { when: (userId: string) => userId === b.session.user_id });
+    const bAck = joinAck(b.socket);
+    await moving.reached;
+    expect(await request(a.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    moving.release();
+    expect(await bAck).toMatchObject({ ok: true, status: 'waiting' });
+    expect(bMatched).toEqual([]);
+
+    const c = await client();
+    const cAck = await joinAck(c.socket);
+    expect(cAck).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(bMatched.map((m) => m.room_id)).toEqual([cAck.room_id]));
+    const atC = waitFor(c.socket, 'new_message');
+    expect(await request(b.socket, 'send_message', { content: 'still here' })).toMatchObject({ ok: true });
+    expect(await atC).toMatchObject({ content: 'still here' });
+  });
 });
 
 describe('resuming never leaves a chat without an owner', () => {
@@ -295,6 +318,25 @@ describe('a connection that ends while its join is under way leaves no wait behi
     expect(back.session.status).toBe('idle');
     expect(bMatched).toEqual([]);
     expect(await request(b.socket, 'leave_queue')).toMatchObject({ ok: true, was_waiting: true });
+  });
+
+  it('the person waiting in a private room leaves between their move into the chat and the caller’s: the caller waits in the room, and they meet when that person comes back', async () => {
+    const b = await client();
+    const created = await request<{ ok: boolean; key?: string }>(b.socket, 'create_private');
+    expect(created).toMatchObject({ ok: true });
+    const a = await client();
+    const aMatched = received(a.socket, 'matched');
+    const moving = registry.hold('transition', { when: (userId: string) => userId === a.session.user_id });
+    const aAck = request(a.socket, 'join_private', { key: created.key });
+    await moving.reached;
+    expect(await request(b.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    moving.release();
+    expect(await aAck).toMatchObject({ ok: true, status: 'waiting' });
+    expect(aMatched).toEqual([]);
+
+    const bAgain = await request<{ ok: boolean; status?: string; room_id?: number }>(b.socket, 'join_private', { key: created.key });
+    expect(bAgain).toMatchObject({ ok: true, status: 'matched' });
+    await eventually(() => expect(aMatched.map((m) => m.room_id)).toEqual([bAgain.room_id]));
   });
 });
 

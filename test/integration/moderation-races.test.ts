@@ -1,0 +1,188 @@
+/**
+ * The moderation service's state across awaits, made certain with held calls (test/helpers/interleave.ts):
+ * a reload whose snapshot is older than a change made meanwhile, bus events whose reads come back out of
+ * order, a bus event that never arrived, two strikes at once, and a report decision whose sanction fails.
+ * Over each database engine, with the service built as the app builds it (minus the app).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
+import { ModerationService, type StrikeRules } from '../../src/moderation/moderation-service.js';
+import { ReportRepository } from '../../src/moderation/report-repository.js';
+import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
+import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import { ENGINES } from '../admin/engines.js';
+import { newUserId } from '../admin/safety-helpers.js';
+import { eventually } from '../helpers/client.js';
+import { ManualClock } from '../helpers/clock.js';
+import { openTestDatabase, silentLogger } from '../helpers/database.js';
+import { intercept } from '../helpers/interleave.js';
+
+/** A warning at the first strike and at the second (a mute only at the fifth): two strikes would both want a warning. */
+const STRIKES: StrikeRules = { windowDays: 30, forWarning: 1, forMute: 5, forBan: 9, muteS: 86_400, banS: 604_800 };
+
+describe.each(ENGINES)('moderation races (%s)', (engine) => {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>>;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    opened = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await opened.drop();
+  });
+
+  /** One instance of the service, on the shared database and its own bus (nobody else's events reach it). */
+  async function instance() {
+    const sanctions = intercept(new SanctionRepository(opened.database));
+    const reports = intercept(new ReportRepository(opened.database));
+    const bus = intercept(new MemoryModerationBus());
+    const moderation = new ModerationService({
+      reports: reports.proxy,
+      sanctions: sanctions.proxy,
+      bus: bus.proxy,
+      clock,
+      logger: silentLogger,
+      config: { reportWindowMs: 60_000, strikes: STRIKES },
+      audit: async () => undefined,
+      // Reloads only when a test asks.
+      refreshMs: 3_600_000,
+    });
+    const told: Sanction[] = [];
+    moderation.onSanction((sanction) => told.push(sanction));
+    await moderation.start();
+    return { moderation, sanctions, reports, bus, told, stop: () => moderation.stop() };
+  }
+
+  const ban = (moderation: ModerationService, userId: string) =>
+    moderation.issue({ userId, networkHash: null, scope: 'identity', kind: 'banned', reason: 'race test', createdBy: 'admin' });
+
+  async function activeFor(userId: string): Promise<{ kind: string }[]> {
+    return opened.database.query<{ kind: string }>('SELECT kind FROM sanctions WHERE user_id = $1 AND lifted_at IS NULL ORDER BY id', [userId]);
+  }
+
+  it('a ban issued while a reload reads is not undone by the reload’s older snapshot', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const target = newUserId('reld');
+    const held = sanctions.hold('active', { at: 'after' });
+    const reloading = moderation.reload();
+    await held.reached; // the snapshot is read: it has no ban
+    await ban(moderation, target);
+    expect(moderation.sanctionOf(target, 'net')?.kind).toBe('banned');
+    held.release();
+    await reloading;
+    expect(moderation.sanctionOf(target, 'net')?.kind).toBe('banned');
+    stop();
+  });
+
+  it('a lift made while a reload reads stays lifted', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const target = newUserId('lift');
+    const issued = await ban(moderation, target);
+    const held = sanctions.hold('active', { at: 'after' });
+    const reloading = moderation.reload();
+    await held.reached; // the snapshot still has the ban in force
+    await moderation.lift(issued.id, 'admin');
+    held.release();
+    await reloading;
+    expect(moderation.sanctionOf(target, 'net')).toBeUndefined();
+    stop();
+  });
+
+  it('a block that arrives while a reload reads is kept', async () => {
+    const { moderation, sanctions, bus, stop } = await instance();
+    const [a, b] = [newUserId('blka'), newUserId('blkb')];
+    const held = sanctions.hold('allBlocks', { at: 'after' });
+    const reloading = moderation.reload();
+    await held.reached;
+    // Another instance's block, as its bus event.
+    await bus.proxy.publish({ type: 'block', blockerId: a, blockedId: b });
+    await eventually(() => expect(moderation.blockCache.blocked(a, b)).toBe(true));
+    held.release();
+    await reloading;
+    expect(moderation.blockCache.blocked(b, a)).toBe(true);
+    stop();
+  });
+
+  it('bus events are applied in order: a lift read back before the ban’s slower read still ends as lifted', async () => {
+    const { moderation, sanctions, told, stop } = await instance();
+    const target = newUserId('ordr');
+    // The ban's own event reads it back (in force) and is held before applying it; the lift follows.
+    const held = sanctions.hold('get', { at: 'after' });
+    const issued = await ban(moderation, target);
+    await held.reached;
+    await moderation.lift(issued.id, 'admin');
+    // Time enough for the lift's own event to read and apply the lifted sanction, were it not waiting its turn.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    held.release();
+    await eventually(() => expect(told.filter((s) => s.id === issued.id).map((s) => s.liftedAt !== null)).toEqual([false, true]));
+    expect(moderation.sanctionOf(target, 'net')).toBeUndefined();
+    stop();
+  });
+
+  it('a ban whose bus event another instance missed is enforced there at its next reload, once', async () => {
+    const here = await instance();
+    const there = await instance(); // its own bus: it hears nothing from `here`
+    const target = newUserId('miss');
+    const issued = await ban(here.moderation, target);
+    await eventually(() => expect(here.told.map((s) => s.id)).toContain(issued.id));
+    expect(there.told.map((s) => s.id)).not.toContain(issued.id);
+    await there.moderation.reload();
+    expect(there.told.filter((s) => s.id === issued.id)).toHaveLength(1);
+    expect(there.moderation.sanctionOf(target, 'net')?.kind).toBe('banned');
+    await there.moderation.reload();
+    expect(there.told.filter((s) => s.id === issued.id)).toHaveLength(1);
+    here.stop();
+    there.stop();
+  });
+
+  it('a ban whose publish failed is enforced on its own instance at once', async () => {
+    const { moderation, bus, told, stop } = await instance();
+    const target = newUserId('pubf');
+    bus.failNext('publish', new Error('redis away'));
+    const issued = await ban(moderation, target);
+    await eventually(() => expect(told.map((s) => s.id)).toContain(issued.id));
+    stop();
+  });
+
+  it('two strikes at once issue one automatic warning, not two', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const target = newUserId('strk');
+    // The first strike has counted and found no sanction; its insert waits.
+    const held = sanctions.hold('insert');
+    const first = moderation.strike(target, 'policy');
+    await held.reached;
+    const second = moderation.strike(target, 'policy');
+    // Time enough for an unserialised second strike to count, find no sanction and insert its own.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    held.release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a?.kind).toBe('warning');
+    expect(b).toBeUndefined();
+    expect(await activeFor(target)).toEqual([{ kind: 'warning' }]);
+    stop();
+  });
+
+  it('a strike that fails does not stop the next one', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const target = newUserId('strf');
+    sanctions.failNext('addStrike', new Error('database away'));
+    await expect(moderation.strike(target, 'policy')).rejects.toThrow('database away');
+    expect((await moderation.strike(target, 'policy'))?.kind).toBe('warning');
+    stop();
+  });
+
+  it('a report decision whose sanction could not be stored goes back to the queue, to be decided again', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const [reporter, reported] = [newUserId('rprt'), newUserId('rptd')];
+    const room = await new SqlChatRepository(opened.database).createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
+    const report = await moderation.report(reporter, { reason: 'harassment', room_id: room.id });
+    sanctions.failNext('insert', new Error('database away'));
+    await expect(moderation.resolve(report.id, { action: 'ban', scope: 'identity' }, 'admin')).rejects.toThrow('database away');
+    const reports = new ReportRepository(opened.database);
+    expect(await reports.get(report.id)).toMatchObject({ status: 'open', resolvedAt: null, resolvedBy: null });
+    const decided = await moderation.resolve(report.id, { action: 'ban', scope: 'identity' }, 'admin');
+    expect(decided?.report.status).toBe('actioned');
+    expect(await activeFor(reported)).toEqual([{ kind: 'banned' }]);
+    stop();
+  });
+});
