@@ -104,6 +104,32 @@ export async function leftBeforeMeeting(registry: ActivityRegistry, partnerId: s
   }
 }
 
+/**
+ * The caller of a match whose partner left before the caller was moved in (`leftBeforeMeeting`): back to
+ * its wait `wait`, from `chatting`. When its state changed again meanwhile (the partner's ender saw it in the
+ * room, or its own connection dropped or was taken over) nothing is undone; one still in the closed room is
+ * let go, and returned as `stranded` so that its connection is told goodbye after `matched`.
+ */
+export async function backToWaiting(
+  registry: ActivityRegistry,
+  userId: string,
+  chatting: Activity,
+  wait: Activity,
+  roomId: number,
+  logger: Logger,
+): Promise<{ waiting: Activity } | { stranded: Activity | undefined }> {
+  try {
+    const waiting = await registry.transition(userId, { rev: chatting.rev }, stateOf(wait));
+    if (waiting) return { waiting };
+    const now = await registry.get(userId);
+    const stillIn = now?.kind === 'chatting' && now.roomId === roomId && (await registry.release(userId, { roomId }));
+    return { stranded: stillIn ? now : undefined };
+  } catch (err) {
+    logger.warn({ err, roomId }, 'could not take back a match whose partner left first');
+    return { stranded: undefined };
+  }
+}
+
 export function stateOf(activity: Activity): ActivityState {
   const { rev: _rev, ...state } = activity;
   return state;

@@ -21,7 +21,7 @@ import { commonInterests } from '../shared/interests.js';
 import type { JoinQueueResult, MatchType, WaitingPayload } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { NewRoom, RoomRecord } from '../storage/chat-repository.js';
-import { leftBeforeMeeting, stateOf, type Activity, type ActivityRegistry, type ActivityState } from './activity-registry.js';
+import { backToWaiting, leftBeforeMeeting, stateOf, type Activity, type ActivityRegistry, type ActivityState } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import type { ChatNotifier } from './notifier.js';
 import type { RoomCloser } from './room-closer.js';
@@ -240,15 +240,16 @@ export class Matchmaker {
       await this.putBackIfWaiting({ userId: caller.userId, socketId: caller.socketId });
       return { status: 'waiting', waiting_count: 0 };
     }
+    let stranded: Activity | undefined;
     if (await leftBeforeMeeting(registry, partner.userId, room.id, this.deps.logger)) {
       // The partner's chat ended (a ban, a leave, a drop) after it was moved and before the caller was: its
       // ender found the caller still waiting and closed the room without them. The caller waits on.
-      const waitingAgain = await registry.transition(caller.userId, { rev: selfChatting.rev }, stateOf(self)).catch(() => undefined);
-      if (waitingAgain) {
-        await this.putBack({ userId: caller.userId, socketId: caller.socketId }, waitingAgain);
+      const back = await backToWaiting(registry, caller.userId, selfChatting, self, room.id, this.deps.logger);
+      if ('waiting' in back) {
+        await this.putBack({ userId: caller.userId, socketId: caller.socketId }, back.waiting);
         return { status: 'waiting', waiting_count: 0 };
       }
-      // Changed again: the ender saw the caller in the room after all and has ended it for both (told below).
+      stranded = back.stranded;
     }
 
     this.cancelFallback(partner.userId);
@@ -256,6 +257,7 @@ export class Matchmaker {
     // Told at once, before anything else is awaited: a block that ends this chat is then told after it.
     const how = common.length > 0 ? { match_type: 'interests' as const, common_interests: common } : { match_type: 'random' as const };
     this.announceMatch(room.id, partnerNow.socketId, caller.socketId, how);
+    if (stranded) this.deps.notifier.toSocket(stranded.socketId, 'partner_left', { message: eventText[stranded.lang].partnerLeft, reason: 'left', room_id: room.id });
     // An entry a second join of either queued again after it was taken (see `rejoin`) is not left behind.
     const leftovers = Promise.all([queue.remove(partner.userId, partnerNow.socketId), queue.remove(caller.userId, caller.socketId)]).catch((err: unknown) =>
       this.deps.logger.warn({ err }, 'removing leftover queue entries after a match failed'),

@@ -1,16 +1,18 @@
 /**
  * Keeps this instance's enforcement caches current, and tells the listeners (sanction-enforcement.ts:
- * the notice, the ban's eviction) of every sanction this instance sees come into force or end.
+ * the notice, the ban's eviction) of every sanction this instance sees come into force or lifted.
  *
- * - Bus events are applied one at a time, in arrival order: each reads its sanction back from the
- *   database, and two reads of the same sanction (issued, then lifted) on a pool of connections could
- *   otherwise come back out of order and leave the older state in the cache.
- * - A full reload reads a snapshot; whatever changed here while those reads were in flight (a ban
- *   issued, an event applied, a block added) is applied again over it, so an older snapshot never undoes
- *   a newer change.
- * - A reload that finds a sanction in force that the listeners were never told of (its bus event was
- *   lost: the publish failed, or this instance's subscription blipped) tells them then — so a ban whose
- *   event went missing still ends the person's chat, within one reload interval.
+ * - A lift is final: a sanction seen lifted is never put back in force by an older copy of it — a bus
+ *   event's read that comes back after the lift (reads on a pool of connections can come back out of
+ *   order), or a reload's snapshot read before it. Events are applied as their reads come back, so one
+ *   slow read holds up nothing else.
+ * - A full reload reads a snapshot; whatever changed here while those reads were in flight (a ban issued,
+ *   an event applied, a block added) is applied again over it, so an older snapshot never undoes a newer
+ *   change.
+ * - A reload that finds a sanction in force that the listeners were never told of (its bus event was lost:
+ *   the publish failed, or this instance's subscription blipped) tells them then, once — so a ban whose
+ *   event went missing still ends the person's chat, within one reload interval. One told of that is gone
+ *   from the snapshot is read back, and told as lifted if it was.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -24,17 +26,20 @@ export interface EnforcementSyncDeps {
   logger: Logger;
 }
 
+/** How long a lifted sanction's id is remembered against older copies: far longer than any read takes. */
+const LIFTED_MEMORY_MS = 10 * 60_000;
+
 export class EnforcementSync {
   readonly sanctions = new SanctionCache();
   readonly blocks = new BlockCache();
   private readonly listeners: ((sanction: Sanction) => void)[] = [];
-  /** The bus events applied so far, in order (never rejects). */
-  private events: Promise<void> = Promise.resolve();
   /** Changes applied while a reload's reads are in flight, to apply again over its snapshot. */
   private sinceSnapshot: (() => void)[] | undefined;
   private reloading: Promise<void> | undefined;
   /** Sanctions in force that the listeners have been told of (ids). */
   private told = new Set<number>();
+  /** Sanctions seen lifted, and when (ms): no older copy puts them back. */
+  private readonly lifted = new Map<number, number>();
 
   constructor(private readonly deps: EnforcementSyncDeps) {}
 
@@ -43,9 +48,12 @@ export class EnforcementSync {
     this.listeners.push(listener);
   }
 
-  /** A sanction issued or lifted here: in the cache at once (its bus event tells the listeners). */
-  putSanction(sanction: Sanction): void {
+  /** A sanction issued or lifted here: in the cache at once (its bus event tells the listeners). False if it was lifted already. */
+  putSanction(sanction: Sanction): boolean {
+    if (sanction.liftedAt !== null) this.lifted.set(sanction.id, this.deps.clock.now().getTime());
+    else if (this.lifted.has(sanction.id)) return false;
     this.apply(() => this.sanctions.put(sanction));
+    return true;
   }
 
   /** A block made here: in the cache at once. */
@@ -53,14 +61,9 @@ export class EnforcementSync {
     this.apply(() => this.blocks.add(blockerId, blockedId));
   }
 
-  /** A bus event, applied after those before it. */
-  handle(event: ModerationEvent): void {
-    this.events = this.events.then(() => this.applyEvent(event));
-  }
-
-  /** Resolves once every event handed in so far has been applied (tests). */
-  settled(): Promise<void> {
-    return this.events;
+  /** A bus event (never rejects: a failure is logged, and the next reload catches up). */
+  handle(event: ModerationEvent): Promise<void> {
+    return this.applyEvent(event);
   }
 
   /**
@@ -77,20 +80,24 @@ export class EnforcementSync {
     this.sinceSnapshot = since;
     try {
       const [active, blocks] = await Promise.all([this.deps.sanctions.active(this.deps.clock.now()), this.deps.sanctions.allBlocks()]);
-      this.sanctions.replaceAll(active);
+      this.sanctions.replaceAll(active.filter((sanction) => !this.lifted.has(sanction.id)));
       this.blocks.replaceAll(blocks);
       for (const change of since) change();
     } finally {
       this.sinceSnapshot = undefined;
     }
+    const nowMs = this.deps.clock.now().getTime();
     const told = new Set<number>();
-    const now = this.deps.clock.now();
     for (const sanction of [...this.sanctions.all()]) {
-      if (!isActive(sanction, now)) continue;
+      if (!isActive(sanction, new Date(nowMs))) continue;
       told.add(sanction.id);
       if (enforce && !this.told.has(sanction.id)) this.tell(sanction);
     }
+    const gone = [...this.told].filter((id) => !told.has(id) && !this.lifted.has(id));
     this.told = told;
+    for (const [id, at] of this.lifted) if (nowMs - at > LIFTED_MEMORY_MS) this.lifted.delete(id);
+    // Told in force, now out of the snapshot: ended by itself, or lifted with the event lost.
+    if (enforce) await Promise.all(gone.map((id) => this.applyEvent({ type: 'sanction', id })));
   }
 
   private apply(change: () => void): void {
@@ -106,14 +113,16 @@ export class EnforcementSync {
       }
       if (event.type !== 'sanction') return;
       const sanction = await this.deps.sanctions.get(event.id);
-      if (!sanction) return;
-      this.putSanction(sanction);
+      // Not found, or an older copy of one lifted since: nothing new to apply or tell.
+      if (!sanction || !this.putSanction(sanction)) return;
       if (isActive(sanction, this.deps.clock.now())) {
         // Already told (by a reload that found it before this event came): once is enough.
         if (this.told.has(sanction.id)) return;
         this.told.add(sanction.id);
       } else {
         this.told.delete(sanction.id);
+        // Ended by itself: the page knows when. A lift is told.
+        if (sanction.liftedAt === null) return;
       }
       this.tell(sanction);
     } catch (err) {

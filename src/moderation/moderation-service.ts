@@ -95,7 +95,7 @@ export class ModerationService {
 
   /** Loads the caches and starts listening for changes from every instance. */
   async start(): Promise<void> {
-    await this.deps.bus.subscribe((event) => this.sync.handle(event));
+    await this.deps.bus.subscribe((event) => void this.sync.handle(event));
     // Nobody is connected yet: the sanctions in force need no telling.
     await this.sync.reload({ enforce: false });
     this.refreshTimer = setInterval(() => {
@@ -334,7 +334,7 @@ export class ModerationService {
   private async publish(event: ModerationEvent): Promise<void> {
     await this.deps.bus.publish(event).catch((err: unknown) => {
       this.deps.logger.warn({ err }, 'moderation event not published: applied here; other instances catch up at their next reload');
-      this.sync.handle(event);
+      void this.sync.handle(event);
     });
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
-import { leftBeforeMeeting, stateOf } from '../chat/activity-registry.js';
+import { backToWaiting, leftBeforeMeeting, stateOf } from '../chat/activity-registry.js';
 import type { Caller } from '../chat/caller.js';
 import type { ChatNotifier } from '../chat/notifier.js';
 import type { Clock } from '../clock.js';
@@ -186,15 +186,20 @@ export class PrivateRooms {
       await this.undo(room.id, hash, otherId, other, otherChatting);
       return { status: 'waiting' };
     }
+    let stranded: Activity | undefined;
     if (await leftBeforeMeeting(registry, otherId, room.id, this.deps.logger)) {
       // The other person's chat ended (left, banned, dropped) between the two moves; its ender found the caller
       // still waiting and closed the room without them. The caller waits in the room again.
-      const waitingAgain = await registry.transition(caller.userId, { rev: selfChatting.rev }, stateOf(self)).catch(() => undefined);
-      if (waitingAgain) return this.enter(caller, waitingAgain);
-      // Changed again: the ender saw the caller in the room after all and has ended it for both.
+      const back = await backToWaiting(registry, caller.userId, selfChatting, self, room.id, this.deps.logger);
+      if ('waiting' in back) return this.enter(caller, back.waiting);
+      stranded = back.stranded;
     }
     const sockets = [other.socketId, caller.socketId];
     this.announce(room.id, sockets);
+    if (stranded) {
+      this.deps.notifier.toSocket(stranded.socketId, 'partner_left', { message: eventText[stranded.lang].partnerLeft, reason: 'left', room_id: room.id });
+      return { status: 'matched', room_id: room.id };
+    }
     // A block acked while they were meeting (after the look above) ends the chat now, before their history is
     // sent: the block itself ends a chat it finds both in, and this looks again once both are — one of the two
     // sees the other.

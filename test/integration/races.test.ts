@@ -148,6 +148,27 @@ describe('nobody is stranded when a match is interrupted', () => {
     expect(await request(b.socket, 'send_message', { content: 'still here' })).toMatchObject({ ok: true });
     expect(await atC).toMatchObject({ content: 'still here' });
   });
+
+  it('…and the caller’s own connection drops in that moment too: it is let go, not left chatting alone in the closed room', async () => {
+    const a = await client();
+    await joinAck(a.socket);
+    const b = await client();
+    const moving = registry.hold('transition', { when: (userId: string) => userId === b.session.user_id });
+    void joinAck(b.socket).catch(() => undefined); // its answer is lost with the connection
+    await moving.reached;
+    expect(await request(a.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    // b is moved into the closed room; its look at a (gone) waits while b's connection drops.
+    const looking = registry.hold('get', { when: (userId: string) => userId === a.session.user_id, at: 'after' });
+    moving.release();
+    await looking.reached;
+    dropConnection(b.socket);
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    looking.release();
+    // Let go at once — not only when its grace period ends.
+    await eventually(async () => expect(await registry.proxy.get(b.session.user_id)).toBeUndefined(), GRACE_MS / 2);
+    const back = await client({ token: b.session.token, resume: true });
+    expect(back.session.status).toBe('idle');
+  });
 });
 
 describe('resuming never leaves a chat without an owner', () => {
