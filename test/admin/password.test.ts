@@ -11,7 +11,7 @@ import { GENERATED_PASSWORD_FILE, resolveAdminPassword } from '../../src/admin/a
 import { hashPassword, verifyPassword } from '../../src/admin/auth/password.js';
 import { openTestDatabase, tempDir, type Engine } from '../helpers/database.js';
 import { hasPostgres } from '../helpers/services.js';
-import { startAdminApp } from './helpers.js';
+import { httpLogin, startAdminApp } from './helpers.js';
 
 const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
 
@@ -27,6 +27,12 @@ function capturingLogger(): { logger: Logger; lines: () => { level: number; msg:
 /** The lines telling the operator where a generated password was saved. */
 function notices(lines: { msg: string }[]): { msg: string }[] {
   return lines.filter((line) => line.msg.startsWith('ADMIN_PASSWORD is not set: generated an admin password'));
+}
+
+/** An admin page's API answer for a session cookie: 200 while the session lives, 401 once it has ended. */
+async function statsStatus(url: string, cookie: string): Promise<number> {
+  const response = await fetch(`${url}/admin/api/stats`, { headers: { cookie } });
+  return response.status;
 }
 
 async function loginStatus(url: string, password: string): Promise<number> {
@@ -92,16 +98,22 @@ describe('generated admin password', () => {
     try {
       const a = await startAdminApp({ dataDir: dir.path, config: { adminPassword: undefined } });
       const generated = readFileSync(file, 'utf8').trim();
+      const generatedSession = await httpLogin(a.url, generated);
       await a.close({ keepData: true });
 
       const log = capturingLogger();
       const b = await startAdminApp({ dataDir: dir.path, logger: log.logger, config: { adminPassword: 'chosen-by-operator' } });
+      let chosenSession: string;
       try {
         expect(existsSync(file)).toBe(false);
-        expect(await b.database.query('SELECT key FROM admin_settings')).toEqual([]);
+        expect(await b.database.query('SELECT key FROM admin_settings WHERE key = $1', ['admin_password_hash'])).toEqual([]);
         expect(log.lines().some((l) => l.level === 40 && l.msg.includes('generated admin password was deleted'))).toBe(true);
+        expect(log.lines().some((l) => l.level === 40 && l.msg.includes('every admin session was ended'))).toBe(true);
+        // The session opened with the generated password ended with it.
+        expect(await statsStatus(b.url, generatedSession)).toBe(401);
         expect(await loginStatus(b.url, generated)).toBe(401);
         expect(await loginStatus(b.url, 'chosen-by-operator')).toBe(200);
+        chosenSession = await httpLogin(b.url, 'chosen-by-operator');
       } finally {
         await b.close({ keepData: true });
       }
@@ -110,11 +122,42 @@ describe('generated admin password', () => {
       try {
         const renewed = readFileSync(file, 'utf8').trim();
         expect(renewed).not.toBe(generated);
+        expect(await statsStatus(c.url, chosenSession)).toBe(401);
         expect(await loginStatus(c.url, renewed)).toBe(200);
         expect(await loginStatus(c.url, generated)).toBe(401);
         expect(await loginStatus(c.url, 'chosen-by-operator')).toBe(401);
       } finally {
         await c.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('changed in ADMIN_PASSWORD between two starts, ends every session; the same one again ends none', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    try {
+      const a = await startAdminApp({ dataDir: dir.path, config: { adminPassword: 'first-choice' } });
+      const session = await httpLogin(a.url, 'first-choice');
+      await a.close({ keepData: true });
+
+      const same = await startAdminApp({ dataDir: dir.path, config: { adminPassword: 'first-choice' } });
+      try {
+        expect(await statsStatus(same.url, session)).toBe(200);
+      } finally {
+        await same.close({ keepData: true });
+      }
+
+      const changed = await startAdminApp({ dataDir: dir.path, config: { adminPassword: 'after-the-leak' } });
+      try {
+        expect(await statsStatus(changed.url, session)).toBe(401);
+        expect(await loginStatus(changed.url, 'first-choice')).toBe(401);
+        expect(await statsStatus(changed.url, await httpLogin(changed.url, 'after-the-leak'))).toBe(200);
+        // Only a hash of it is kept.
+        const rows = await changed.database.query<{ value: string }>('SELECT value FROM admin_settings');
+        expect(rows.map((r) => r.value).join()).not.toContain('after-the-leak');
+      } finally {
+        await changed.close();
       }
     } finally {
       dir.remove();

@@ -6,6 +6,10 @@
  *
  * Setting `ADMIN_PASSWORD` is the reset: the generated password's hash is deleted (and its file, when it
  * holds that password), so it never works again, and unsetting `ADMIN_PASSWORD` later generates a new one.
+ *
+ * Whenever the password changes — `ADMIN_PASSWORD` set, changed or unset — every admin session ends: a
+ * password reset because it leaked must not leave the sessions opened with it working for their 12 hours.
+ * To know that `ADMIN_PASSWORD` changed between two starts, its scrypt hash is kept too.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +19,8 @@ import type { Database } from '../../storage/database.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 
 const PASSWORD_HASH_KEY = 'admin_password_hash';
+/** The hash of the last `ADMIN_PASSWORD` started with: a different one at the next start ends every session. */
+const CONFIGURED_HASH_KEY = 'admin_configured_password_hash';
 /** The generated password's file, in the data directory. */
 export const GENERATED_PASSWORD_FILE = 'admin-password.txt';
 
@@ -38,16 +44,39 @@ export async function resolveAdminPassword(options: PasswordSourceOptions): Prom
   if (configuredPassword !== undefined) {
     // Hashing once at start means the plain password is not kept around for comparisons.
     const hash = await hashPassword(configuredPassword);
-    await forgetGenerated(database, file, logger);
+    const forgotGenerated = await forgetGenerated(database, file, logger);
+    const changed = await rememberConfigured(database, configuredPassword, hash);
+    if (forgotGenerated || changed) await endSessions(database, logger);
     return { source: 'configured', verify: (candidate) => verifyPassword(candidate, hash) };
   }
-  const hash = (await readStoredHash(database)) ?? (await generateAndStore(database, file, logger));
+  const stored = await readSetting(database, PASSWORD_HASH_KEY);
+  if (stored !== undefined) return { source: 'generated', verify: (candidate) => verifyPassword(candidate, stored) };
+  const { hash, created } = await generateAndStore(database, file, logger);
+  if (created) {
+    // A new password: the sessions of the one before (an ADMIN_PASSWORD now unset) end.
+    await database.query('DELETE FROM admin_settings WHERE key = $1', [CONFIGURED_HASH_KEY]);
+    await endSessions(database, logger);
+  }
   return { source: 'generated', verify: (candidate) => verifyPassword(candidate, hash) };
 }
 
-async function readStoredHash(database: Database): Promise<string | undefined> {
-  const rows = await database.query<{ value: string }>('SELECT value FROM admin_settings WHERE key = $1', [PASSWORD_HASH_KEY]);
+async function readSetting(database: Database, key: string): Promise<string | undefined> {
+  const rows = await database.query<{ value: string }>('SELECT value FROM admin_settings WHERE key = $1', [key]);
   return rows[0]?.value;
+}
+
+/** Stores the configured password's hash; true when it differs from the one the last start had (or there was none). */
+async function rememberConfigured(database: Database, password: string, hash: string): Promise<boolean> {
+  const previous = await readSetting(database, CONFIGURED_HASH_KEY);
+  if (previous !== undefined && (await verifyPassword(password, previous))) return false;
+  await database.query('INSERT INTO admin_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [CONFIGURED_HASH_KEY, hash]);
+  return true;
+}
+
+/** The password changed: nobody stays logged in with the old one. */
+async function endSessions(database: Database, logger: Logger): Promise<void> {
+  const ended = await database.query<{ one: number }>('DELETE FROM admin_sessions RETURNING 1 AS one');
+  if (ended.length > 0) logger.warn({ sessions: ended.length }, 'the admin password changed: every admin session was ended');
 }
 
 /**
@@ -55,7 +84,7 @@ async function readStoredHash(database: Database): Promise<string | undefined> {
  * insert wins, and only the winner keeps its file and says where it is. The others use the winner's hash.
  * The file is written before the insert, so a stored hash always has its password written somewhere.
  */
-async function generateAndStore(database: Database, file: string, logger: Logger): Promise<string> {
+async function generateAndStore(database: Database, file: string, logger: Logger): Promise<{ hash: string; created: boolean }> {
   const password = generatePassword();
   const hash = await hashPassword(password);
   const draft = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
@@ -76,24 +105,25 @@ async function generateAndStore(database: Database, file: string, logger: Logger
         `ADMIN_PASSWORD is not set: generated an admin password and saved it in ${file} (readable by this user only). ` +
           'To choose your own instead, set ADMIN_PASSWORD and restart: the generated one then stops working.',
       );
-      return hash;
+      return { hash, created: true };
     }
   } finally {
     await rm(draft, { force: true });
   }
-  const winner = await readStoredHash(database);
+  const winner = await readSetting(database, PASSWORD_HASH_KEY);
   if (winner === undefined) throw new Error('admin password hash vanished right after a conflicting insert');
-  return winner;
+  return { hash: winner, created: false };
 }
 
-/** `ADMIN_PASSWORD` is set: a generated password must not keep working beside it. */
-async function forgetGenerated(database: Database, file: string, logger: Logger): Promise<void> {
+/** `ADMIN_PASSWORD` is set: a generated password must not keep working beside it. True if there was one. */
+async function forgetGenerated(database: Database, file: string, logger: Logger): Promise<boolean> {
   const deleted = await database.query<{ value: string }>('DELETE FROM admin_settings WHERE key = $1 RETURNING value', [PASSWORD_HASH_KEY]);
   const hash = deleted[0]?.value;
-  if (hash === undefined) return;
+  if (hash === undefined) return false;
   // Only the file of that password: the data directory may hold one of another database's.
   const written = await readFile(file, 'utf8').catch(() => undefined);
   const removed = written !== undefined && (await verifyPassword(written.trim(), hash));
   if (removed) await rm(file, { force: true });
   logger.warn(removed ? { file } : {}, 'ADMIN_PASSWORD is set: the generated admin password was deleted and no longer works');
+  return true;
 }
