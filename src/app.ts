@@ -49,7 +49,7 @@ import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
-import { historyRelay } from './realtime/private-gateway.js';
+import { contactKeyRelay, historyRelay } from './realtime/private-gateway.js';
 import type { OriginPolicy } from './realtime/origin-check.js';
 import { readBackpressureFor } from './realtime/read-backpressure.js';
 import { attachSanctionEnforcement } from './realtime/sanction-enforcement.js';
@@ -265,6 +265,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     isBlocked: async (userId, otherId) => moderation.avoidFor(userId).includes(otherId) || (await queue.isKeptApart(userId, otherId)),
     endBlocked: (userId, otherId) => chat.endChatWith(userId, otherId, 'server'), // `chat` is built below; called only later
     relay: cluster ? historyRelay(io) : undefined,
+    reachIdentity: contactKeyRelay(io, cluster !== undefined),
     events: metrics,
   });
   const chat = new ChatService({

@@ -34,6 +34,8 @@ export interface PrivateRoomsOptions {
   events?: Pick<AppEvents, 'matched'>;
   /** Cluster mode: how this instance asks the others to send a history to their connections. */
   relay?: (history: PrivateHistory) => (request: HistoryRequest) => void;
+  /** Gives a contact key to an identity's other connections, wherever they are (keep-in-touch.ts). */
+  reachIdentity?: (userId: string, exceptSocketId: string, key: string) => void;
 }
 
 export interface PrivateRoomsParts {
@@ -56,6 +58,16 @@ export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsPar
   });
   const elsewhere = options.relay?.(history) ?? (() => undefined);
   const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, endBlocked: options.endBlocked, events: options.events });
-  const keepInTouch = new KeepInTouch({ registry, rendezvous, store, notifier, clock, logger, windowMs: settings.keepInTouchWindowMs, isBlocked });
+  const keepInTouch = new KeepInTouch({
+    registry,
+    rendezvous,
+    store,
+    notifier,
+    clock,
+    logger,
+    windowMs: settings.keepInTouchWindowMs,
+    isBlocked,
+    ...(options.reachIdentity ? { reachIdentity: options.reachIdentity } : {}),
+  });
   return { rooms, keepInTouch, history };
 }

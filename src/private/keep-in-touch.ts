@@ -29,13 +29,18 @@ export interface KeepInTouchDeps {
   registry: ActivityRegistry;
   rendezvous: PrivateRendezvous;
   store: Pick<PrivateKeyStore, 'create' | 'room' | 'lastRoomOf'>;
-  notifier: Pick<ChatNotifier, 'toSocket'>;
+  notifier: Pick<ChatNotifier, 'toSocket' | 'isConnected'>;
   clock: Clock;
   logger: Logger;
   /** How long after a chat ended the two may still ask. */
   windowMs: number;
   /** Whether a block keeps the two apart (blocks both ways): never given a way to meet again. */
   isBlocked: (userId: string, otherId: string) => Promise<boolean>;
+  /**
+   * Gives the key to an identity's connections other than one (on every instance): the one that asked is
+   * gone and the person holds nothing the registry knows of, e.g. reconnected while the chat had ended.
+   */
+  reachIdentity?: (userId: string, exceptSocketId: string, key: string) => void;
 }
 
 export class KeepInTouch {
@@ -70,9 +75,11 @@ export class KeepInTouch {
     }
     notifier.toSocket(caller.socketId, 'contact_key', { key });
     notifier.toSocket(other.socketId, 'contact_key', { key });
-    // The other may have come back on a new connection since asking (a reload): there too.
+    // The other may have come back on a new connection since asking (a reload, a reconnect): there too —
+    // found by its activity if it holds one, otherwise among the identity's connections.
     const now = await registry.get(other.userId).catch(() => undefined);
     if (now && now.socketId !== other.socketId) notifier.toSocket(now.socketId, 'contact_key', { key });
+    else if (!now && !(await notifier.isConnected(other.socketId).catch(() => false))) this.deps.reachIdentity?.(other.userId, other.socketId, key);
     logger.info({ roomId }, 'contact key given');
   }
 

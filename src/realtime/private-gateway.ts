@@ -98,6 +98,36 @@ export function historyRelay(io: ChatServer): (history: PrivateHistory) => (requ
   };
 }
 
+const CONTACT_KEY_EVENT = 'contact_key_relay';
+
+interface ContactKeyDelivery {
+  userId: string;
+  exceptSocketId: string;
+  key: string;
+}
+
+/**
+ * Gives a contact key to an identity's connections other than `exceptSocketId`, on this instance and (in
+ * cluster mode) the others: the person asked on a connection that is gone and came back on a new one (a
+ * reload, a reconnect) where nothing of the chat is held, so no record points at it. A scan of this
+ * instance's connections, for an event that is rare (one key per pair that both ask), rather than an index
+ * of connections by identity that every idle connection would pay for.
+ */
+export function contactKeyRelay(io: ChatServer, cluster: boolean): (userId: string, exceptSocketId: string, key: string) => void {
+  const here = ({ userId, exceptSocketId, key }: ContactKeyDelivery): void => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.userId === userId && socket.id !== exceptSocketId) socket.emit('contact_key', { key });
+    }
+  };
+  // Inter-server events are untyped in ChatServer, as for the history relay above.
+  const server = io as unknown as Server;
+  if (cluster) server.on(CONTACT_KEY_EVENT, here);
+  return (userId, exceptSocketId, key) => {
+    here({ userId, exceptSocketId, key });
+    if (cluster) server.serverSideEmit(CONTACT_KEY_EVENT, { userId, exceptSocketId, key } satisfies ContactKeyDelivery);
+  };
+}
+
 function callerOf(socket: ChatSocket): Caller {
   return { userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang, networkHash: socket.data.address };
 }

@@ -163,6 +163,26 @@ describe('keep_in_touch', () => {
     expect([aKeys.length, bKeys.length]).toEqual([1, 1]);
   });
 
+  it('the first to ask comes back on a new connection before the other asks (a reload, a reconnect): the key reaches it there', async () => {
+    const { a, b, aId } = await pair();
+    expect(await request<Ack>(b, 'leave_room_event')).toMatchObject({ ok: true });
+    expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
+    const token = await tokenOf(a);
+    a.disconnect();
+    // The chat is over: the new connection holds nothing the server could find it by.
+    const aAgain = await client({ token });
+    expect(aAgain.session).toMatchObject({ user_id: aId, status: 'idle' });
+    const aKey = waitFor(aAgain.socket, 'contact_key');
+    const bKey = waitFor(b, 'contact_key');
+    expect(await request<Ack>(b, 'keep_in_touch')).toEqual({ ok: true });
+    expect(await aKey).toEqual(await bKey);
+    // Once: asking again on the new connection gives nothing more.
+    const more = received(aAgain.socket, 'contact_key');
+    expect(await request<Ack>(aAgain.socket, 'keep_in_touch')).toEqual({ ok: true });
+    await settle(aAgain.socket, b);
+    expect(more).toHaveLength(1);
+  });
+
   it('the other asks while the first completion is still making the key: no second key', async () => {
     const { a, b, roomId } = await pair();
     const aKeys = received(a, 'contact_key');
