@@ -20,6 +20,11 @@ const PURGE_LOCK_KEY = 7_305_114_234;
 /** Conversations removed per round, and messages per statement. */
 const ROOMS_PER_ROUND = 200;
 const MESSAGES_PER_STATEMENT = 5_000;
+/**
+ * A conversation whose report was decided this recently waits for the next run: the decision may still be
+ * storing its sanction and strike, which name the report (a report deleted under them failed the decision).
+ */
+const DECIDED_GRACE_MS = 10 * 60_000;
 /** Pause between two statements, so chat statements get the database in between. */
 const PAUSE_MS = 10;
 /** Delay of the first run after start (or the interval, when shorter). */
@@ -161,16 +166,19 @@ export class RetentionJob {
     return locked;
   }
 
-  /** Removes, round by round, the conversations that ended before `cutoff` and have no open report. */
+  /**
+   * Removes, round by round, the conversations that ended before `cutoff` and have no open report (nor one
+   * decided in the last DECIDED_GRACE_MS: a report open when a round selects is never one it deletes).
+   */
   private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number }): Promise<void> {
-    const { database } = this.deps;
+    const { database, clock } = this.deps;
     while (!this.stopping) {
       const due = await database.query<{ id: number }>(
         `SELECT id FROM chat_rooms r
          WHERE NOT r.is_active AND r.ended_at < $1
-           AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.room_id = r.id AND p.status = 'open')
+           AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.room_id = r.id AND (p.status = 'open' OR p.resolved_at > $3))
          ORDER BY r.ended_at LIMIT $2`,
-        [cutoff, ROOMS_PER_ROUND],
+        [cutoff, ROOMS_PER_ROUND, new Date(clock.now().getTime() - DECIDED_GRACE_MS)],
       );
       if (due.length === 0) return;
       const ids = due.map((r) => r.id);

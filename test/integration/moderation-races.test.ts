@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
+import { RetentionJob } from '../../src/privacy/retention.js';
 import { ModerationService, type StrikeRules } from '../../src/moderation/moderation-service.js';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
@@ -201,6 +202,30 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     const decided = await moderation.resolve(report.id, { action: 'ban', scope: 'identity' }, 'admin');
     expect(decided?.report.status).toBe('actioned');
     expect(await activeFor(reported)).toEqual([{ kind: 'banned' }]);
+    stop();
+  });
+
+  it('a report decided while the retention purge runs over its old conversation: the decision is carried out, the purge waits', async () => {
+    const { moderation, sanctions, stop } = await instance();
+    const [reporter, reported] = [newUserId('prgr'), newUserId('prgd')];
+    const chats = new SqlChatRepository(opened.database);
+    const room = await chats.createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: new Date(clock.now().getTime() - 61 * 86_400_000) });
+    await chats.endRoom(room.id, 'left', new Date(clock.now().getTime() - 60 * 86_400_000));
+    const [row] = await opened.database.query<{ id: string | number }>(
+      `INSERT INTO reports (room_id, reporter_id, reported_id, reason, created_at, updated_at) VALUES ($1, $2, $3, 'harassment', $4, $4) RETURNING id`,
+      [room.id, reporter, reported, clock.now()],
+    );
+    const reportId = Number(row!.id);
+    // The decision is taken (the report no longer open) and its sanction is about to be stored when the purge runs.
+    const storing = sanctions.hold('insert');
+    const deciding = moderation.resolve(reportId, { action: 'ban', scope: 'identity' }, 'admin');
+    await storing.reached;
+    const purge = new RetentionJob({ database: opened.database, clock, logger: silentLogger, settings: { retentionDays: 30, intervalMs: 3_600_000 }, pauseMs: 0 });
+    await purge.runOnce();
+    storing.release();
+    expect((await deciding)?.sanction?.kind).toBe('banned');
+    expect(await activeFor(reported)).toEqual([{ kind: 'banned' }]);
+    expect(await new ReportRepository(opened.database).get(reportId)).toMatchObject({ status: 'actioned' });
     stop();
   });
 });

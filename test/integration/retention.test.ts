@@ -84,10 +84,11 @@ describe.each(engines)('retention on %s', (engine) => {
     );
     // A decided report on an old conversation goes with it; the sanction it led to stays, unlinked.
     const decided = await seedRoom(database, now, { endedDaysAgo: 50, messages: 2 });
+    const anHourAgo = new Date(now.getTime() - 3_600_000);
     const [report] = await database.query<{ id: string }>(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, status, created_at, updated_at, resolved_at, resolution)
-       VALUES ($1, 'someone', 'partner', 'abuse', 'actioned', $2, $2, $2, 'banned') RETURNING id`,
-      [decided, now],
+       VALUES ($1, 'someone', 'partner', 'abuse', 'actioned', $2, $2, $3, 'banned') RETURNING id`,
+      [decided, now, anHourAgo],
     );
     await database.query(
       `INSERT INTO sanctions (user_id, kind, reason, starts_at, created_by, report_id) VALUES ('partner', 'banned', 'abuse', $1, 'admin', $2)`,
@@ -117,12 +118,16 @@ describe.each(engines)('retention on %s', (engine) => {
     const runs = await database.query<{ rooms: number; messages: number; error: string | null }>('SELECT rooms, messages, error FROM purge_runs');
     expect(runs).toEqual([{ rooms: 4, messages: 12_005, error: null }]);
 
-    // Nothing more is due; once the report is decided, the reported conversation goes at the next run.
+    // Nothing more is due. Once the report is decided, the reported conversation stays while the decision may
+    // still be storing what names the report (its sanction, its strike), and goes at a run 10 minutes later.
     expect(await job(clock).runOnce()).toMatchObject({ rooms: 0, messages: 0 });
     await database.query(`UPDATE reports SET status = 'dismissed', resolved_at = $1, resolution = 'dismissed'`, [now]);
+    expect(await job(clock).runOnce()).toMatchObject({ rooms: 0, messages: 0 });
+    expect(await count(database, 'SELECT count(*) AS n FROM reports')).toBe(1);
+    clock.advance(10 * 60_000 + 1);
     expect(await job(clock).runOnce()).toMatchObject({ rooms: 1, messages: 6 });
     expect(await count(database, 'SELECT count(*) AS n FROM reports')).toBe(0);
-    expect(await count(database, 'SELECT count(*) AS n FROM purge_runs')).toBe(3);
+    expect(await count(database, 'SELECT count(*) AS n FROM purge_runs')).toBe(4);
   }, 120_000);
 
   it('records a failed run, and shows failing after two intervals without success', async () => {
