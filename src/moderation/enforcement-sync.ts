@@ -86,10 +86,11 @@ export class EnforcementSync {
     } finally {
       this.sinceSnapshot = undefined;
     }
-    const nowMs = this.deps.clock.now().getTime();
+    const now = this.deps.clock.now();
+    const nowMs = now.getTime();
     const told = new Set<number>();
     for (const sanction of [...this.sanctions.all()]) {
-      if (!isActive(sanction, new Date(nowMs))) continue;
+      if (!isActive(sanction, now)) continue;
       told.add(sanction.id);
       if (enforce && !this.told.has(sanction.id)) this.tell(sanction);
     }

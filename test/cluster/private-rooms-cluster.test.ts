@@ -134,40 +134,41 @@ describe.skipIf(!available)('private rooms across two instances', () => {
     expect(Number(row?.n)).toBe(1);
   });
 
-  it('keep_in_touch: the first to ask comes back, before the other asks, on the instance where the other then asks: the key reaches it there', async () => {
-    const onA = await client(0);
-    const onB = await client(1);
+  /**
+   * A (on instance `aOn`) and B (on `bOn`) chat, B leaves, A asks to stay in touch and then comes back on a new
+   * connection on instance `aBackOn`, holding nothing now that the chat is over.
+   */
+  async function askedThenBack(aOn: number, bOn: number, aBackOn: number) {
+    const onA = await client(aOn);
+    const onB = await client(bOn);
     await request(onA.socket, 'join_queue');
     expect(await request<Ack>(onB.socket, 'join_queue')).toMatchObject({ status: 'matched' });
     expect(await request<Ack>(onB.socket, 'leave_room_event')).toMatchObject({ ok: true });
     expect(await request<Ack>(onA.socket, 'keep_in_touch')).toEqual({ ok: true });
-    // A reconnects through the balancer and lands on the other instance this time; the chat is over, it holds nothing.
     onA.socket.disconnect();
-    const aAgain = await client(1, onA.session.token);
+    const aAgain = await client(aBackOn, onA.session.token);
     expect(aAgain.session).toMatchObject({ user_id: onA.session.user_id, status: 'idle' });
-    const aKey = waitFor(aAgain.socket, 'contact_key');
-    const bKey = waitFor(onB.socket, 'contact_key');
-    expect(await request<Ack>(onB.socket, 'keep_in_touch')).toEqual({ ok: true });
+    return { aAgain: aAgain.socket, onB: onB.socket };
+  }
+
+  it('keep_in_touch: the first to ask comes back, before the other asks, on the instance where the other then asks: the key reaches it there', async () => {
+    const { aAgain, onB } = await askedThenBack(0, 1, 1);
+    const aKey = waitFor(aAgain, 'contact_key');
+    const bKey = waitFor(onB, 'contact_key');
+    expect(await request<Ack>(onB, 'keep_in_touch')).toEqual({ ok: true });
     expect(await aKey).toEqual(await bKey);
   });
 
   it('keep_in_touch: …and on an instance other than the one that completes: through the relay between instances, once', async () => {
-    const onA = await client(1);
-    const onB = await client(0);
-    await request(onA.socket, 'join_queue');
-    expect(await request<Ack>(onB.socket, 'join_queue')).toMatchObject({ status: 'matched' });
-    expect(await request<Ack>(onB.socket, 'leave_room_event')).toMatchObject({ ok: true });
-    expect(await request<Ack>(onA.socket, 'keep_in_touch')).toEqual({ ok: true });
-    onA.socket.disconnect();
-    const aAgain = await client(1, onA.session.token);
-    const aKeys = received(aAgain.socket, 'contact_key');
-    const bKey = waitFor(onB.socket, 'contact_key');
-    expect(await request<Ack>(onB.socket, 'keep_in_touch')).toEqual({ ok: true });
+    const { aAgain, onB } = await askedThenBack(1, 0, 1);
+    const aKeys = received(aAgain, 'contact_key');
+    const bKey = waitFor(onB, 'contact_key');
+    expect(await request<Ack>(onB, 'keep_in_touch')).toEqual({ ok: true });
     // Completed on the first instance (where B asked); A's new connection is on the second: once, not twice.
     const key = await bKey;
     await eventually(() => expect(aKeys).toEqual([key]));
-    await request(aAgain.socket, 'leave_queue');
-    await request(onB.socket, 'leave_queue');
+    await request(aAgain, 'leave_queue');
+    await request(onB, 'leave_queue');
     expect(aKeys).toEqual([key]);
   });
 });
