@@ -169,6 +169,7 @@ function unnamed(database: Database): Database {
   return {
     engine: database.engine,
     query: <T>(text: string, params?: readonly unknown[], _options?: QueryOptions) => database.query<T>(text, params),
+    transaction: (work) => database.transaction(work),
     migrate: () => database.migrate(),
     exclusive: (key, work) => database.exclusive(key, work),
     ping: () => database.ping(),

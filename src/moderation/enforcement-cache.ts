@@ -15,6 +15,16 @@ export function stronger(a: Sanction, b: Sanction): boolean {
   return b.endsAt !== null && a.endsAt > b.endsAt;
 }
 
+/**
+ * Whether `a` restricts at least as much as `b` would, wherever each starts: a stronger kind, or the same kind
+ * lasting at least as long (a ban for good outlasts any). What an automatic sanction is measured against.
+ */
+export function atLeastAsStrong(a: Sanction, b: Sanction): boolean {
+  if (STRENGTH[a.kind] !== STRENGTH[b.kind]) return STRENGTH[a.kind] > STRENGTH[b.kind];
+  if (a.endsAt === null) return true;
+  return b.endsAt !== null && a.endsAt.getTime() - a.startsAt.getTime() >= b.endsAt.getTime() - b.startsAt.getTime();
+}
+
 export class SanctionCache {
   private readonly byId = new Map<number, Sanction>();
   private readonly byUser = new Map<string, Set<number>>();

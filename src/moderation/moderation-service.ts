@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
-import { BlockCache, SanctionCache, stronger } from './enforcement-cache.js';
+import { atLeastAsStrong, BlockCache, SanctionCache } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
 import { EnforcementSync } from './enforcement-sync.js';
 import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
@@ -73,6 +73,15 @@ export interface SanctionRequest {
   durationS?: number;
   createdBy: string;
   reportId?: number;
+}
+
+/** The automatic sanction `count` strikes within the window bring, if any. */
+function dueFor(count: number, rules: StrikeRules): { kind: SanctionKind; durationS: number } | undefined {
+  if (count >= rules.forBan) return { kind: 'banned', durationS: rules.banS };
+  if (count >= rules.forMute) return { kind: 'muted', durationS: rules.muteS };
+  // A warning lasts 24 h, as an admin's.
+  if (count >= rules.forWarning) return { kind: 'warning', durationS: 24 * 3600 };
+  return undefined;
 }
 
 export class ModerationService {
@@ -201,10 +210,15 @@ export class ModerationService {
       reportId: request.reportId ?? null,
     };
     const stored = await this.deps.sanctions.insert(sanction);
-    this.deps.events?.sanctioned(stored.kind, request.createdBy === 'automatic' ? 'automatic' : 'admin');
+    await this.announce(stored);
+    return stored;
+  }
+
+  /** A sanction just stored: counted, in force on this instance at once, and on the others through the bus. */
+  private async announce(stored: Sanction): Promise<void> {
+    this.deps.events?.sanctioned(stored.kind, stored.createdBy === 'automatic' ? 'automatic' : 'admin');
     this.sync.putSanction(stored);
     await this.publish({ type: 'sanction', id: stored.id });
-    return stored;
   }
 
   /** Lifts a sanction everywhere. Undefined if it was not in force. */
@@ -268,8 +282,8 @@ export class ModerationService {
    * sanction at least as strong is already in force. Returns the automatic sanction, if one was issued.
    */
   strike(userId: string, source: 'report' | 'policy', reportId: number | null = null): Promise<Sanction | undefined> {
-    // One person's strikes one after the other: two counted at once (a burst of refused messages) would both
-    // find no sanction yet and issue the same one twice.
+    // One person's strikes one after the other on this instance too: a burst of refused messages waits here
+    // rather than holding a pooled connection per strike at the database's lock (`SanctionRepository.strike`).
     const before = this.striking.get(userId) ?? Promise.resolve();
     const mine = before.then(() => this.strikeNow(userId, source, reportId));
     const last = mine.catch(() => undefined);
@@ -283,43 +297,30 @@ export class ModerationService {
   private async strikeNow(userId: string, source: 'report' | 'policy', reportId: number | null): Promise<Sanction | undefined> {
     const { sanctions, clock, config } = this.deps;
     const now = clock.now();
-    await sanctions.addStrike(userId, source, reportId, now);
-    const count = await sanctions.countStrikes(userId, new Date(now.getTime() - config.strikes.windowDays * 86_400_000));
     const rules = config.strikes;
-    const due: { kind: SanctionKind; durationS?: number } | undefined =
-      count >= rules.forBan
-        ? { kind: 'banned', durationS: rules.banS }
-        : count >= rules.forMute
-          ? { kind: 'muted', durationS: rules.muteS }
-          : count >= rules.forWarning
-            ? { kind: 'warning' }
-            : undefined;
-    if (!due) return undefined;
-    const candidate: Sanction = {
-      id: 0,
-      userId,
-      networkHash: null,
-      kind: due.kind,
-      reason: '',
-      startsAt: now,
-      endsAt: new Date(now.getTime() + (due.durationS ?? 24 * 3600) * 1000),
-      createdBy: 'automatic',
-      reportId,
-      liftedAt: null,
-      liftedBy: null,
-    };
-    const current = this.sanctionCache.strongest(userId, () => undefined, now);
-    if (current && !stronger(candidate, current)) return undefined;
-    const issued = await this.issue({
-      userId,
-      networkHash: null,
-      scope: 'identity',
-      kind: due.kind,
-      reason: `automatic: ${count} strike${count === 1 ? '' : 's'} in ${rules.windowDays} days`,
-      durationS: due.durationS,
-      createdBy: 'automatic',
-      ...(reportId === null ? {} : { reportId }),
-    });
+    // Counted, decided and issued in one transaction, one strike of the person at a time on every instance:
+    // each decides on what is in the database, not on this instance's cache (another's sanction may not be there yet).
+    const { count, issued } = await sanctions.strike(
+      { userId, source, reportId, at: now, countSince: new Date(now.getTime() - rules.windowDays * 86_400_000) },
+      (counted, inForce) => {
+        const due = dueFor(counted, rules);
+        if (!due) return undefined;
+        const candidate: NewSanction = {
+          userId,
+          networkHash: null,
+          kind: due.kind,
+          reason: `automatic: ${counted} strike${counted === 1 ? '' : 's'} in ${rules.windowDays} days`,
+          startsAt: now,
+          endsAt: new Date(now.getTime() + due.durationS * 1000),
+          createdBy: 'automatic',
+          reportId,
+        };
+        // Not again while one at least as strong holds (the last strike's, or an admin's for as long).
+        return inForce.some((current) => atLeastAsStrong(current, { ...candidate, id: 0, liftedAt: null, liftedBy: null })) ? undefined : candidate;
+      },
+    );
+    if (!issued) return undefined;
+    await this.announce(issued);
     await this.deps.audit({ sanction_id: issued.id, user_id: userId, kind: issued.kind, strikes: count, source });
     return issued;
   }

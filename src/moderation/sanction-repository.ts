@@ -2,7 +2,19 @@
  * Sanctions, blocks and the strikes ledger in SQL (both engines).
  */
 import type { SanctionKind } from '../shared/protocol.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
+
+/** The class of the two-key advisory locks that put one person's strikes in a row (the second key: the identity's hash). */
+const STRIKE_LOCK_CLASS = 71_504;
+
+export interface NewStrike {
+  userId: string;
+  source: 'report' | 'policy';
+  reportId: number | null;
+  at: Date;
+  /** Strikes from this instant on are counted. */
+  countSince: Date;
+}
 
 export interface Sanction {
   id: number;
@@ -61,16 +73,42 @@ function toSanction(row: SanctionRow): Sanction {
   };
 }
 
+async function insertSanction(db: Queryable, sanction: NewSanction): Promise<Sanction> {
+  const rows = await db.query<SanctionRow>(
+    `INSERT INTO sanctions (user_id, network_hash, kind, reason, starts_at, ends_at, created_by, report_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SANCTION_COLUMNS}`,
+    [sanction.userId, sanction.networkHash, sanction.kind, sanction.reason, sanction.startsAt, sanction.endsAt, sanction.createdBy, sanction.reportId],
+  );
+  return toSanction(rows[0]!);
+}
+
 export class SanctionRepository {
   constructor(private readonly database: Database) {}
 
-  async insert(sanction: NewSanction): Promise<Sanction> {
-    const rows = await this.database.query<SanctionRow>(
-      `INSERT INTO sanctions (user_id, network_hash, kind, reason, starts_at, ends_at, created_by, report_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SANCTION_COLUMNS}`,
-      [sanction.userId, sanction.networkHash, sanction.kind, sanction.reason, sanction.startsAt, sanction.endsAt, sanction.createdBy, sanction.reportId],
-    );
-    return toSanction(rows[0]!);
+  insert(sanction: NewSanction): Promise<Sanction> {
+    return insertSanction(this.database, sanction);
+  }
+
+  /**
+   * Records a strike and, in the same transaction, the sanction `decide` asks for given the strikes counted
+   * and the person's sanctions (by identity) in force. One person's strikes go one at a time on every
+   * instance that shares the database (a lock per identity until the transaction ends), so each decides
+   * on what the one before it issued: two strikes at once never both issue the same sanction.
+   */
+  async strike(strike: NewStrike, decide: (count: number, inForce: readonly Sanction[]) => NewSanction | undefined): Promise<{ count: number; issued: Sanction | undefined }> {
+    return this.database.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STRIKE_LOCK_CLASS, strike.userId]);
+      await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);
+      const counted = await tx.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [strike.userId, strike.countSince]);
+      const count = counted[0]?.n ?? 0;
+      const inForce = await tx.query<SanctionRow>(
+        `SELECT ${SANCTION_COLUMNS} FROM sanctions
+          WHERE user_id = $1 AND lifted_at IS NULL AND starts_at <= $2 AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
+        [strike.userId, strike.at],
+      );
+      const due = decide(count, inForce.map(toSanction));
+      return { count, issued: due && (await insertSanction(tx, due)) };
+    });
   }
 
   async get(id: number): Promise<Sanction | undefined> {
@@ -134,15 +172,6 @@ export class SanctionRepository {
   async allBlocks(): Promise<{ blockerId: string; blockedId: string }[]> {
     const rows = await this.database.query<{ blocker_id: string; blocked_id: string }>('SELECT blocker_id, blocked_id FROM blocks');
     return rows.map((r) => ({ blockerId: r.blocker_id, blockedId: r.blocked_id }));
-  }
-
-  async addStrike(userId: string, source: 'report' | 'policy', reportId: number | null, at: Date): Promise<void> {
-    await this.database.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [userId, source, reportId, at]);
-  }
-
-  async countStrikes(userId: string, since: Date): Promise<number> {
-    const rows = await this.database.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [userId, since]);
-    return rows[0]?.n ?? 0;
   }
 
   /** Bans in force right now (for the dashboard). */

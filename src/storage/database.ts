@@ -15,13 +15,23 @@ export interface QueryOptions {
   prepare?: string;
 }
 
-export interface Database {
-  readonly engine: 'pglite' | 'postgres';
+/** What runs statements: the database, or one transaction of it. */
+export interface Queryable {
   /**
    * Parameterised query (`$1`, `$2`, …); returns the rows, with `bigint` columns (ids, counts) as numbers on
    * both drivers (`int8.ts`). Drizzle's schema serves the migrations; queries are SQL, one dialect.
    */
   query<T>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /**
+   * Runs `work` in one transaction, on one connection: committed once `work` resolves, rolled back if it
+   * throws (the error is passed on). Statements inside go through `tx` only. Keep it short: it holds a
+   * pooled connection (PostgreSQL) or the only one (PGlite) until it ends.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Applies pending migrations. Safe when several processes start at once. */
   migrate(): Promise<void>;
   /**

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder, type Database } from './database.js';
+import { migrationsFolder, type Database, type Queryable } from './database.js';
 import { INT8_OID, parseInt8 } from './int8.js';
 import { DurableNodeFS } from './pglite-durable-fs.js';
 import { initPgliteCluster } from './pglite-init.js';
@@ -62,6 +62,16 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     async query<T>(text: string, params: readonly unknown[] = []) {
       const result = await client.query<T>(text, params as unknown[]);
       return result.rows;
+    },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>) {
+      // PGlite's own: the one connection is this transaction's until it ends (other statements wait).
+      return client.transaction((inside) =>
+        work({
+          async query<R>(text: string, params: readonly unknown[] = []) {
+            return (await inside.query<R>(text, params as unknown[])).rows;
+          },
+        }),
+      );
     },
     async migrate() {
       await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });

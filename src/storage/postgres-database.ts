@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { migrationsFolder, type Database, type QueryOptions } from './database.js';
+import { migrationsFolder, type Database, type Queryable, type QueryOptions } from './database.js';
 import { INT8_ARRAY_OID, INT8_OID, parseInt8, parseInt8Array } from './int8.js';
 import { schema } from './schema.js';
 
@@ -57,6 +57,36 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       const values = params as unknown[];
       const result = options.prepare ? await pool.query({ name: options.prepare, text, values }) : await pool.query(text, values);
       return result.rows as T[];
+    },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      // A connection whose state is unknown (BEGIN, COMMIT or ROLLBACK failed) is closed, not pooled again.
+      let broken: Error | undefined;
+      const run = async (text: string) => {
+        await client.query(text).catch((err: unknown) => {
+          broken = err instanceof Error ? err : new Error(String(err));
+          throw err;
+        });
+      };
+      try {
+        await run('BEGIN');
+        const tx: Queryable = {
+          async query<R>(text: string, params: readonly unknown[] = []) {
+            return (await client.query(text, params as unknown[])).rows as R[];
+          },
+        };
+        let result: T;
+        try {
+          result = await work(tx);
+        } catch (err) {
+          await run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+        await run('COMMIT');
+        return result;
+      } finally {
+        client.release(broken);
+      }
     },
     async migrate() {
       const client = await pool.connect();

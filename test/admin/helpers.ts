@@ -49,6 +49,15 @@ function countingDatabase(database: Database): { database: Database; log: QueryL
       texts.push(text);
       return database.query(text, params, options);
     },
+    transaction: (work) =>
+      database.transaction((tx) =>
+        work({
+          query: (text, params, options) => {
+            texts.push(text);
+            return tx.query(text, params, options);
+          },
+        }),
+      ),
     migrate: () => database.migrate(),
     ping: () => database.ping(),
     exclusive: (key, work) => database.exclusive(key, work),

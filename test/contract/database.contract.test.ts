@@ -76,4 +76,83 @@ describe.each(engines)('Database contract on %s', (engine) => {
     expect(await count()).toEqual([{ n: 2 }]);
     await database.query('DROP TABLE contract_prepared');
   });
+
+  describe('transaction', () => {
+    beforeAll(async () => {
+      await database.query('CREATE TABLE contract_tx (k text, v int)');
+    });
+    const values = async (k: string) => (await database.query<{ v: number }>('SELECT v FROM contract_tx WHERE k = $1 ORDER BY v', [k])).map((r) => r.v);
+
+    it('commits what its work did once the work resolves, and gives the work’s result', async () => {
+      const result = await database.transaction(async (tx) => {
+        await tx.query('INSERT INTO contract_tx VALUES ($1, 1), ($1, 2)', ['commit']);
+        return (await tx.query<{ n: number }>('SELECT count(*) AS n FROM contract_tx WHERE k = $1', ['commit']))[0]?.n;
+      });
+      expect(result).toBe(2);
+      expect(await values('commit')).toEqual([1, 2]);
+    });
+
+    it('rolls everything back when the work throws, passes the error on, and the next one works', async () => {
+      await expect(
+        database.transaction(async (tx) => {
+          await tx.query('INSERT INTO contract_tx VALUES ($1, 1)', ['rollback']);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      await expect(
+        database.transaction(async (tx) => {
+          await tx.query('INSERT INTO contract_tx VALUES ($1, 2)', ['rollback']);
+          await tx.query('SELECT * FROM no_such_table');
+        }),
+      ).rejects.toThrow(/no_such_table/);
+      expect(await values('rollback')).toEqual([]);
+      expect(await database.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+    });
+
+    it('keeps what it has not committed from everyone else', async () => {
+      let inside!: () => void;
+      const written = new Promise<void>((resolve) => (inside = resolve));
+      let finish!: () => void;
+      const finishing = new Promise<void>((resolve) => (finish = resolve));
+      const running = database.transaction(async (tx) => {
+        await tx.query('INSERT INTO contract_tx VALUES ($1, 7)', ['isolated']);
+        inside();
+        await finishing;
+      });
+      await written;
+      // PGlite has one connection: a statement outside waits for the transaction to end.
+      const outside = values('isolated');
+      if (engine === 'postgres') expect(await outside).toEqual([]);
+      finish();
+      await running;
+      if (engine === 'pglite') expect(await outside).toEqual([7]);
+      expect(await values('isolated')).toEqual([7]);
+    });
+
+    it('serialises two transactions that take the same advisory lock: the second sees what the first committed', async () => {
+      const key = 424_242;
+      let reachedFirst!: () => void;
+      const firstHasLock = new Promise<void>((resolve) => (reachedFirst = resolve));
+      let releaseFirst!: () => void;
+      const firstMayEnd = new Promise<void>((resolve) => (releaseFirst = resolve));
+      const first = database.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
+        reachedFirst();
+        await firstMayEnd;
+        await tx.query('INSERT INTO contract_tx VALUES ($1, 1)', ['locked']);
+      });
+      await firstHasLock;
+      const second = database.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
+        const seen = await tx.query<{ n: number }>('SELECT count(*) AS n FROM contract_tx WHERE k = $1', ['locked']);
+        await tx.query('INSERT INTO contract_tx VALUES ($1, 2)', ['locked']);
+        return seen[0]?.n;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      releaseFirst();
+      await first;
+      expect(await second).toBe(1);
+      expect(await values('locked')).toEqual([1, 2]);
+    });
+  });
 });
