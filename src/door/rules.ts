@@ -93,6 +93,8 @@ export class RulesGate {
   /** Records an acceptance of `version`, which must be the current one (a page showing old rules reads them again). */
   async accept(userId: string, version: string): Promise<void> {
     if (version !== this.rules.version) throw new AppError(ErrorCode.RULES_NOT_ACCEPTED, { detail: 'the rules changed' });
+    // Accepted already (this version, this minimum age): nothing to write — a repeat costs no commit.
+    if (await this.hasAccepted(userId)) return;
     await this.database.query(
       `INSERT INTO rule_acceptances (user_id, rules_version, min_age, accepted_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (user_id) DO UPDATE SET rules_version = EXCLUDED.rules_version, min_age = EXCLUDED.min_age, accepted_at = EXCLUDED.accepted_at`,

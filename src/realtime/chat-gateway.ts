@@ -19,7 +19,8 @@ import { acceptRulesPayload, blockPayload, emptyPayload, joinQueuePayload, repor
 import type { Clock } from '../clock.js';
 import { sanctionPayload } from './sanction-enforcement.js';
 import type { ConnectionLimits } from './connection-limits.js';
-import type { FloodControl } from './flood-control.js';
+import { actorOf, type FloodControl } from './flood-control.js';
+import { passDoor } from './door.js';
 import { clientEventRouter, eventListener, socketLogger, type ClientEvent, type SocketListener } from './handler.js';
 import { privateRoomListeners, type PrivateGatewayDeps } from './private-gateway.js';
 import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
@@ -72,16 +73,14 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
 
+  const door = { moderation, rules: deps.rules, challenge: deps.challenge, flood };
   const typing = new TypingRelay(new SocketNotifier(io), deps.clock);
   // One listener per event for the whole server, called with the socket as `this` (through the router).
   const listeners: Array<[ClientEvent, SocketListener]> = [
     [
       'join_queue',
       eventListener(context, 'join_queue', joinQueueArgs, async (socket, payload) => {
-        moderation.assertMayJoin(socket.data.userId, socket.data.address);
-        await deps.rules.assertAccepted(socket.data.userId);
-        await deps.challenge.checkJoin(socket.data.userId, socket.data.address);
-        await flood.checkJoin(actorOf(socket));
+        await passDoor(door, socket);
         return chat.joinQueue({ ...callerOf(socket), networkHash: socket.data.address }, normalizeInterests(payload?.interests ?? []));
       }),
     ],
@@ -102,6 +101,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     [
       'accept_rules',
       eventListener(context, 'accept_rules', acceptRulesPayload, async (socket, payload) => {
+        await flood.checkAcceptRules(actorOf(socket));
         await deps.rules.accept(socket.data.userId, payload.rules_version);
         return { rules_version: payload.rules_version };
       }),
@@ -194,9 +194,6 @@ export function callerOf(socket: ChatSocket): Caller {
   return { userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang };
 }
 
-function actorOf(socket: ChatSocket): { userId: string; address: string } {
-  return { userId: socket.data.userId, address: socket.data.address };
-}
 
 /** What is left of a connection's handshake headers, auth and query once read. */
 const NOTHING: Record<string, never> = Object.freeze({});

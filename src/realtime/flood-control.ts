@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { BucketTake, RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
+import type { ChatSocket } from './types.js';
 
 /**
  * Told what flood control sees, per client address: the bot challenge (src/door/bot-challenge.ts) counts
@@ -21,6 +22,10 @@ export interface Actor {
   address: string;
 }
 
+export function actorOf(socket: ChatSocket): Actor {
+  return { userId: socket.data.userId, address: socket.data.address };
+}
+
 /**
  * Per-identity and per-address limits on messages and queue joins. Over a limit the action is refused
  * with RATE_LIMITED and a retry hint — never dropped silently. An action's identity and address buckets
@@ -36,6 +41,8 @@ export class FloodControl {
   private readonly identityRule: RateRule;
   /** Reports and blocks: a person files a few; a stream of them is abuse of the queue. */
   private readonly reportRule: RateRule = { capacity: 10, perSecond: 10 / 60 };
+  /** Accepting the rules: once per identity and version; a page reloaded a few times may repeat it. */
+  private readonly acceptRule: RateRule = { capacity: 5, perSecond: 5 / 60 };
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -54,6 +61,11 @@ export class FloodControl {
   /** A report or a block. */
   async checkReport(actor: Actor): Promise<void> {
     await this.take([{ key: `rp:u:${actor.userId}`, rule: this.reportRule }], actor.address);
+  }
+
+  /** `accept_rules`: a write to the database when it is new, so never a stream of them. */
+  async checkAcceptRules(actor: Actor): Promise<void> {
+    await this.take([{ key: `ar:u:${actor.userId}`, rule: this.acceptRule }], actor.address);
   }
 
   /** A new anonymous identity for a client address (per-identity limits would mean nothing if identities were free). */
@@ -91,6 +103,10 @@ export class FloodControl {
       ],
       actor.address,
     );
+  }
+
+  /** A join that passed the whole door (`door.ts`): one more for the bot challenge's count of joins per address. */
+  async joined(actor: Actor): Promise<void> {
     await this.observer?.joined(actor.address);
   }
 

@@ -15,7 +15,8 @@ import type { HistoryRequest, PrivateHistory } from '../private/private-history.
 import type { PrivateRooms } from '../private/private-rooms.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import { emptyPayload, joinPrivatePayload, keepInTouchPayload } from '../shared/protocol.js';
-import type { FloodControl } from './flood-control.js';
+import { actorOf, type FloodControl } from './flood-control.js';
+import { passDoor } from './door.js';
 import { eventListener, type ClientEvent, type SocketListener } from './handler.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -43,33 +44,26 @@ export function privateRoomListeners(context: Parameters<typeof eventListener>[0
   const { rooms, keepInTouch, moderation, rules, challenge, flood } = deps;
   const keyRule: RateRule = { capacity: deps.keyAttemptsPerAddressPerMin, perSecond: deps.keyAttemptsPerAddressPerMin / 60 };
 
-  /** What `join_queue` asks of a person before they may meet anyone. */
-  async function door(socket: ChatSocket): Promise<void> {
-    moderation.assertMayJoin(socket.data.userId, socket.data.address);
-    await rules.assertAccepted(socket.data.userId);
-    await challenge.checkJoin(socket.data.userId, socket.data.address);
-  }
+  const doorDeps = { moderation, rules, challenge, flood };
 
   return [
     [
       'create_private',
       eventListener(context, 'create_private', emptyArgs, async (socket) => {
-        await door(socket);
-        await flood.checkJoin(actorOf(socket));
+        await passDoor(doorDeps, socket);
         return rooms.create(callerOf(socket));
       }),
     ],
     [
       'join_private',
       eventListener(context, 'join_private', joinPrivatePayload, async (socket, payload) => {
-        await door(socket);
+        await passDoor(doorDeps, socket);
         // Every attempt counts, found or not: a guesser cannot tell which ones would have been "free".
         const taken = await deps.limiter.take(`pk:a:${socket.data.address}`, keyRule);
         if (!taken.allowed) {
           await challenge.refused(socket.data.address);
           throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
         }
-        await flood.checkJoin(actorOf(socket));
         return rooms.join(callerOf(socket), payload.key);
       }),
     ],
@@ -132,6 +126,3 @@ function callerOf(socket: ChatSocket): Caller {
   return { userId: socket.data.userId, socketId: socket.id, lang: socket.data.lang, networkHash: socket.data.address };
 }
 
-function actorOf(socket: ChatSocket): { userId: string; address: string } {
-  return { userId: socket.data.userId, address: socket.data.address };
-}
