@@ -232,6 +232,11 @@ export class ChatService {
     if (this.deps.blockedPair(caller.userId, current.partnerId)) throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
     const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true);
+    if (screened.refused) {
+      // Crisis help still reaches the sender, before the refusal's ack (as it comes before a stored one's).
+      for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
+      throw new AppError(ErrorCode.BLOCKED_CONTENT);
+    }
     const outcome = await this.deps.writer.append({
       roomId: current.roomId,
       senderId: caller.userId,

@@ -2,12 +2,11 @@
  * Where the content policy meets the chat: every message is screened before it is stored or delivered.
  * A refused message answers BLOCKED_CONTENT (kept aside for review); a masked one goes on masked; what
  * the policy noticed is stored with the message and, for the moderators, put in their queue. The sender
- * is told what concerns them (`notice`): contact details, crisis help, a hidden term. Strikes and queue
- * entries are written after the message, never holding it up.
+ * is told what concerns them (`notice`): contact details, crisis help (also when the message is refused),
+ * a hidden term. Strikes and queue entries are written after the message, never holding it up.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { AppError, ErrorCode } from '../errors.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { noticeText, type Lang } from '../shared/codes.js';
@@ -31,7 +30,9 @@ export interface Screened {
   content: string;
   flags: PolicyFlag[];
   verdict: Verdict;
-  /** What to tell the sender once the message is stored. */
+  /** The policy refuses the message: nothing is stored or delivered, the sender gets BLOCKED_CONTENT. */
+  refused: boolean;
+  /** What to tell the sender once the message is stored (when refused: before the refusal). */
   notices: NoticePayload[];
 }
 
@@ -42,23 +43,23 @@ export class MessageScreen {
   constructor(private readonly deps: ScreenDeps) {}
 
   /**
-   * Screens a message. Throws BLOCKED_CONTENT (after keeping it aside and counting the strike) when the
-   * policy refuses it.
+   * Screens a message. A refused one (`refused`) is kept aside, queued for review and the strike counted
+   * here; its only notice is crisis help, which is for the person, whatever became of the message.
    */
   check(sender: { userId: string; lang: Lang }, roomId: number, content: string, piiConfirmed: boolean): Screened {
     const verdict = this.deps.policy.evaluate(content, { senderId: sender.userId, roomId });
     for (const flag of verdict.flags) this.deps.events?.policyHit(flag);
-    if (verdict.action === 'block') {
-      this.background(this.refused(sender.userId, roomId, content, verdict));
-      throw new AppError(ErrorCode.BLOCKED_CONTENT);
-    }
     const text = noticeText[sender.lang];
     const notices: NoticePayload[] = [];
     if (verdict.crisis) notices.push({ kind: 'crisis', message: text.crisis, hotlines: this.deps.hotlines[sender.lang] });
+    if (verdict.action === 'block') {
+      this.background(this.refused(sender.userId, roomId, content, verdict));
+      return { content: verdict.content, flags: verdict.flags, verdict, refused: true, notices };
+    }
     // A page that warned before sending says so; the original client never does, so it is told now.
     if (verdict.pii.length > 0 && !piiConfirmed) notices.push({ kind: 'pii', message: text.pii });
     if (verdict.flags.includes('masked')) notices.push({ kind: 'content', message: text.masked });
-    return { content: verdict.content, flags: verdict.flags, verdict, notices };
+    return { content: verdict.content, flags: verdict.flags, verdict, refused: false, notices };
   }
 
   /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */
@@ -74,7 +75,7 @@ export class MessageScreen {
           reason,
           messageId,
           note: `policy: ${verdict.flags.join(', ')}`,
-          priority: verdict.crisis ? CRISIS_PRIORITY : 0,
+          priority: priority(verdict),
           at: this.deps.clock.now(),
         }),
       );
@@ -87,13 +88,18 @@ export class MessageScreen {
     const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
     const reason = reviewReason(verdict) ?? 'other';
     this.deps.events?.reported(reason, 'system');
-    await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: 0, at });
+    await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: priority(verdict), at });
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
   }
 
   private background(work: Promise<unknown>): void {
     work.catch((err: unknown) => this.deps.logger.warn({ err }, 'recording a content-policy decision failed'));
   }
+}
+
+/** Priority in the moderation queue: crisis words go first, refused or not. */
+function priority(verdict: Verdict): number {
+  return verdict.crisis ? CRISIS_PRIORITY : 0;
 }
 
 /** Which report reason a policy decision goes into the queue with, if it goes at all. */

@@ -1,10 +1,11 @@
 /**
  * Text as the content policy compares it: compatibility forms folded (full-width ｗｅｉｘｉｎ, ligatures),
- * lower case, and everything but letters and digits left out — so "w e i x i n", "W.E.I.X.I.N" and
+ * lower case, and everything but visible letters and digits left out — so "w e i x i n", "W.E.I.X.I.N" and
  * "微 信" all read as the term they spell. Where each character of the result came from in the original
  * is worked out only when asked (`normalizeWithPositions`), for a message that has something to mask:
  * every other message pays for the folded text alone.
  */
+import { BLANK_LOOKALIKES } from '../shared/limits.js';
 
 export interface Normalized {
   text: string;
@@ -13,7 +14,12 @@ export interface Normalized {
   to: number[];
 }
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/*
+ * A letter or digit that shows. The Hangul fillers (U+3164 and U+FFA0 fold to U+1160) are letters to
+ * Unicode yet show nothing: kept, "约\u3164炮" would not read as the term it looks like. The other blank
+ * look-alikes are not letters anyway; one shared list keeps this and the empty-message check in step.
+ */
+const VISIBLE_LETTER_OR_DIGIT = new RegExp(`^(?![${BLANK_LOOKALIKES}])[\\p{L}\\p{N}]`, 'u');
 
 /*
  * Most messages are ASCII and CJK ideographs only. For those, folding is lower-casing ASCII and leaving out
@@ -59,7 +65,7 @@ function fold(original: string, positions: { from: number[]; to: number[] } | un
     const point = original.codePointAt(i)!;
     const width = point > 0xffff ? 2 : 1;
     const folded = String.fromCodePoint(point).normalize('NFKC').toLowerCase();
-    for (const char of folded) if (LETTER_OR_DIGIT.test(char)) push(char, i, i + width);
+    for (const char of folded) if (VISIBLE_LETTER_OR_DIGIT.test(char)) push(char, i, i + width);
     i += width;
   }
   return out;

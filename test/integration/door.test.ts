@@ -83,6 +83,8 @@ describe('content policy', () => {
     ['a blocked Chinese term', '约炮吗'],
     ['the term spaced out', '约 炮 吗'],
     ['an English blocked phrase in full-width capitals', 'ＳＥＮＤ ＢＩＴＣＯＩＮ now'],
+    ['the term split by an invisible Hangul filler', '约\u3164炮'],
+    ['an English blocked phrase joined by a half-width Hangul filler', 'sex\uFFA0chat'],
   ])('refuses %s with BLOCKED_CONTENT: not delivered, kept for review, a strike', async (_name, content) => {
     const { a, b, aId, roomId } = await pair();
     const atB = received(b, 'new_message');
@@ -167,6 +169,23 @@ describe('content policy', () => {
     const enNotice = waitFor(en.socket, 'notice');
     await request(en.socket, 'send_message', { content: 'sometimes I want to die' });
     expect((await enNotice).hotlines?.some((h) => h.url === 'https://findahelpline.com')).toBe(true);
+  });
+
+  it('crisis words in a refused message: the sender still gets help, before the refusal, and the chat goes to the top of the queue', async () => {
+    const { a, b, roomId } = await pair();
+    const atB = received(b, 'new_message');
+    const notices = received(a, 'notice');
+    const before = suite.server.app.policy.current();
+    await suite.server.app.policy.replace({ ...before, links: 'block' });
+    try {
+      expect(await request<Ack>(a, 'send_message', { content: '我想死 www.example.org' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
+    } finally {
+      await suite.server.app.policy.replace(before);
+    }
+    // Already there when the ack came: the page shows the help card together with the refusal.
+    expect(notices).toEqual([expect.objectContaining({ kind: 'crisis', hotlines: expect.arrayContaining([expect.objectContaining({ phone: '12356' })]) })]);
+    await eventually(async () => expect(await systemReport(roomId)).toEqual([expect.objectContaining({ reason: 'self_harm', priority: 2 })]));
+    expect(atB).toEqual([]);
   });
 
   it('the same text into three different chats is copy-paste spam: flagged and a strike', async () => {

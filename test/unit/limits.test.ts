@@ -16,5 +16,7 @@ describe('message length in Unicode code points', () => {
     expect(() => checkContent('😀'.repeat(500))).not.toThrow();
     expect(() => checkContent('😀'.repeat(501))).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LONG' }));
     expect(() => checkContent(' \u3000\n')).toThrow(expect.objectContaining({ code: 'EMPTY_MESSAGE' }));
+    expect(() => checkContent('\u3164\uFFA0\u115F\u1160\u2800\u034F\u200B')).toThrow(expect.objectContaining({ code: 'EMPTY_MESSAGE' }));
+    expect(() => checkContent('\u3164a')).not.toThrow();
   });
 });

@@ -8,6 +8,7 @@ const interesting = fc.constantFrom(
   ...'aZ09 .,!_-\t\n@#',
   '微', '信', '\u3400', '\u4dbf', '\u4e00', '\u9fff', '\u33ff', '\u4dc0', '\u9fa5', '\ua000',
   'ｗ', 'Ｅ', '１', 'é', 'É', 'ß', 'ﬁ', 'Ω', 'д', 'ا', '😀', '𝐀', '·', '\u00a0', '\u200b', '\u007f', '\u0080',
+  '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800', '\u034f', '가',
 );
 
 describe('normalizeForMatching', () => {
@@ -19,6 +20,15 @@ describe('normalizeForMatching', () => {
   it('takes the walk for anything else (full-width, ligatures, accents)', () => {
     expect(normalizeForMatching('ｗｅｉｘｉｎ')).toBe('weixin');
     expect(normalizeForMatching('ﬁne Café')).toBe('finecafé');
+  });
+
+  it('leaves out the blank look-alikes, Hangul fillers included (letters to Unicode that show nothing)', () => {
+    expect(normalizeForMatching('约\u3164炮')).toBe('约炮');
+    expect(normalizeForMatching('sex\uFFA0chat')).toBe('sexchat');
+    expect(normalizeForMatching('s\u115Fe\u1160x\u2800c\u034Fhat')).toBe('sexchat');
+    expect(normalizeWithPositions('约\u3164炮')).toEqual({ text: '约炮', from: [0, 2], to: [1, 3] });
+    // Hangul itself is kept.
+    expect(normalizeForMatching('안녕 하세요')).toBe('안녕하세요');
   });
 
   it('gives the same text as the walk that also tracks positions, for any string', () => {
