@@ -182,6 +182,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     database: deps.database,
     receipts,
     erasure: new ConversationErasure(deps.database),
+    reportWindowMs: config.moderation.reportWindowMs,
     // Client addresses reach it as network HMACs already.
     audit: new AuditLog(deps.database, clock, config.timezone, (networkHash) => networkHash),
     signer,

@@ -34,6 +34,8 @@ export interface ReceiptRoutesOptions {
   database: Database;
   receipts: ReceiptBook;
   erasure: ConversationErasure;
+  /** How long after a chat ends the partner may report it: a holder's erasure waits that long. */
+  reportWindowMs: number;
   /** The admin audit log; its client addresses are already network HMACs here. */
   audit: AuditLog;
   signer: IdentitySigner;
@@ -103,10 +105,13 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const holder = await holderOf(request, reply);
     const at = clock.now();
-    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at);
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs);
     if (outcome.status === 'not_found') throw unknownCode();
     if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: 'this conversation is still going on' });
     if (outcome.status === 'report_open') throw new AppError(ErrorCode.REPORT_OPEN);
+    if (outcome.status === 'report_window') {
+      throw new AppError(ErrorCode.REPORT_WINDOW_OPEN, { retryAfterMs: outcome.erasableAt.getTime() - at.getTime() });
+    }
     await audit.record({
       action: 'erase_own',
       clientAddress: options.addressOf(request),

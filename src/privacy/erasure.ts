@@ -3,7 +3,9 @@
  * (`sender` through a receipt, or `admin`) — so both sides' views and the exports show that something
  * was said and erased, never what. A conversation with an open report is evidence: it is not erased
  * (an admin may force it). Each erasure is one statement that checks for an open report and erases
- * together, so a decision cannot slip in between the two. Messages the content policy refused (held for
+ * together, so a decision cannot slip in between the two. A holder cannot erase their own messages while the
+ * partner may still report the chat (the report window after its end): a report names messages by id, and
+ * the moderator must find their text. Messages the content policy refused (held for
  * the moderators, never delivered, so nobody's view shows them) go with the rest: they are deleted.
  */
 import type { Database } from '../storage/database.js';
@@ -14,6 +16,8 @@ export type ErasedBy = 'sender' | 'admin';
 export type ErasureOutcome =
   | { status: 'erased'; messages: number; openReports: number }
   | { status: 'report_open'; openReports: number }
+  /** The partner may still report the chat: a holder's erasure waits until `erasableAt`. */
+  | { status: 'report_window'; erasableAt: Date }
   | { status: 'active' }
   | { status: 'not_found' };
 
@@ -27,45 +31,57 @@ export interface UserErasure {
 interface EraseRow {
   found: boolean;
   active: boolean | null;
+  ended_at: Date | null;
+  too_recent: boolean | null;
   open_reports: number;
   erased: number;
 }
 
 /*
- * One statement: the room, its open reports, and the update only when the room has ended and (unless
- * forced) no report is open. `$2` null: every sender's messages; `$5` true: erase despite open reports.
+ * One statement: the room, its open reports, and the update only when the room has ended — before `$6`,
+ * if given — and (unless forced) no report is open. `$2` null: every sender's messages; `$5` true: erase
+ * despite open reports; `$6` null: however recently it ended.
  */
 const ERASE_SQL = `
-WITH room AS (SELECT id, is_active FROM chat_rooms WHERE id = $1),
+WITH room AS (
+  SELECT id, is_active, ended_at, (ended_at IS NOT NULL AND ended_at > $6::timestamptz) AS too_recent FROM chat_rooms WHERE id = $1
+),
 open AS (SELECT count(*) AS n FROM reports WHERE room_id = $1 AND status = 'open'),
 erased AS (
   UPDATE messages SET content = '', erased_at = $3::timestamptz, erased_by = $4::varchar
   WHERE room_id = $1 AND erased_at IS NULL AND ($2::varchar IS NULL OR sender_id = $2)
-    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active)
+    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active AND too_recent IS NOT TRUE)
     AND ($5::boolean OR (SELECT n FROM open) = 0)
   RETURNING id
 ),
 held AS (
   DELETE FROM held_messages
   WHERE room_id = $1 AND ($2::varchar IS NULL OR sender_id = $2)
-    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active)
+    AND EXISTS (SELECT 1 FROM room WHERE NOT is_active AND too_recent IS NOT TRUE)
     AND ($5::boolean OR (SELECT n FROM open) = 0)
   RETURNING id
 )
 SELECT EXISTS (SELECT 1 FROM room) AS found, (SELECT is_active FROM room) AS active,
+       (SELECT ended_at FROM room) AS ended_at, (SELECT too_recent FROM room) AS too_recent,
        (SELECT n FROM open) AS open_reports, (SELECT count(*) FROM erased) AS erased, (SELECT count(*) FROM held) AS held`;
 
 export class ConversationErasure {
   constructor(private readonly database: Database) {}
 
-  /** Empties the holder's own messages in an ended conversation (their partner's stay). */
-  eraseOwn(roomId: number, userId: string, at: Date): Promise<ErasureOutcome> {
-    return this.erase(roomId, userId, at, 'sender', false);
+  /**
+   * Empties the holder's own messages in an ended conversation (their partner's stay), once `reportWindowMs`
+   * have passed since it ended — until then the partner may still report it.
+   */
+  eraseOwn(roomId: number, userId: string, at: Date, reportWindowMs: number): Promise<ErasureOutcome> {
+    return this.erase(roomId, userId, at, 'sender', false, new Date(at.getTime() - reportWindowMs));
   }
 
   /** Empties every message of an ended conversation; `force` erases it even while a report is open. */
-  eraseRoom(roomId: number, at: Date, force: boolean): Promise<ErasureOutcome> {
-    return this.erase(roomId, null, at, 'admin', force);
+  async eraseRoom(roomId: number, at: Date, force: boolean): Promise<Exclude<ErasureOutcome, { status: 'report_window' }>> {
+    const outcome = await this.erase(roomId, null, at, 'admin', force);
+    // An admin's erasure has no window to wait for (it is not asked for one).
+    if (outcome.status === 'report_window') throw new Error('an admin erasure waited for the report window');
+    return outcome;
   }
 
   /** Erases every ended conversation the identity took part in (rooms with an open report only if forced). */
@@ -86,12 +102,15 @@ export class ConversationErasure {
     return result;
   }
 
-  private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean): Promise<ErasureOutcome> {
-    const [row] = await this.database.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force]);
+  private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null = null): Promise<ErasureOutcome> {
+    const [row] = await this.database.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force, endedBefore]);
     if (!row?.found) return { status: 'not_found' };
     if (row.active) return { status: 'active' };
     const openReports = row.open_reports;
     if (openReports > 0 && !force) return { status: 'report_open', openReports };
+    if (row.too_recent && endedBefore && row.ended_at) {
+      return { status: 'report_window', erasableAt: new Date(row.ended_at.getTime() + (at.getTime() - endedBefore.getTime())) };
+    }
     return { status: 'erased', messages: row.erased, openReports };
   }
 }

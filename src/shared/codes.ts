@@ -36,6 +36,8 @@ export const ErrorCode = {
   NO_NETWORK: 'NO_NETWORK',
   /** An erasure of a conversation under review (an open report). */
   REPORT_OPEN: 'REPORT_OPEN',
+  /** A holder's erasure while the partner may still report the chat (`retry_after_ms` / Retry-After: when it may). */
+  REPORT_WINDOW_OPEN: 'REPORT_WINDOW_OPEN',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const;
@@ -70,6 +72,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   CONFLICT: 409,
   NO_NETWORK: 409,
   REPORT_OPEN: 409,
+  REPORT_WINDOW_OPEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
@@ -114,6 +117,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     CONFLICT: '操作与当前状态冲突，请刷新后再试',
     NO_NETWORK: '没有保存此人的网络，请按身份处理',
     REPORT_OPEN: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。',
+    REPORT_WINDOW_OPEN: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请过几分钟再试。',
     PAYLOAD_TOO_LARGE: '请求内容太大',
     UNSUPPORTED_MEDIA_TYPE: '不支持的请求格式',
   },
@@ -144,6 +148,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     CONFLICT: 'This conflicts with the current state; reload and try again',
     NO_NETWORK: 'No network is stored for this person: act by identity',
     REPORT_OPEN: 'A report on this chat is under review, so it cannot be erased now. Try again once it is settled.',
+    REPORT_WINDOW_OPEN: 'This chat just ended and the other person may still report it, so it cannot be erased yet. Try again in a few minutes.',
     PAYLOAD_TOO_LARGE: 'The request is too large',
     UNSUPPORTED_MEDIA_TYPE: 'This request format is not supported',
   },

@@ -31,10 +31,10 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
   const eraseUser = (id: string, payload: unknown = { reason: 'GDPR request' }, headers?: Record<string, string>) => del(`/admin/api/users/${id}/rooms`, payload, headers);
 
   /** An ended conversation of two fresh people with the messages given (`a` speaks first, then they alternate). */
-  async function endedRoom(texts: string[] = ['hello', 'secret reply', 'bye'], people?: [string, string]): Promise<{ roomId: number; a: string; b: string; ids: number[] }> {
+  async function endedRoom(texts: string[] = ['hello', 'secret reply', 'bye'], people?: [string, string], endedAt = clock.now()): Promise<{ roomId: number; a: string; b: string; ids: number[] }> {
     const [a, b] = people ?? [newUserId('era'), newUserId('erb')];
     const room = await seedConversation(admin, a, b, texts.map((t, i) => [i % 2 === 0 ? a : b, t] as [string, string]));
-    await admin.repository.endRoom(room.roomId, 'left', clock.now());
+    await admin.repository.endRoom(room.roomId, 'left', endedAt);
     return { roomId: room.roomId, a, b, ids: room.messageIds };
   }
 
@@ -64,7 +64,7 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
       const heldIn = async (room: number) =>
         (await admin.database.query<{ sender_id: string }>('SELECT sender_id FROM held_messages WHERE room_id = $1 ORDER BY id', [room])).map((r) => r.sender_id);
       // A holder's own erasure takes their held messages only; an admin's takes the room's.
-      await new ConversationErasure(admin.database).eraseOwn(roomId, a, clock.now());
+      await new ConversationErasure(admin.database).eraseOwn(roomId, a, clock.now(), 0);
       expect(await heldIn(roomId)).toEqual([b]);
       expect((await eraseRoom(roomId)).statusCode).toBe(200);
       expect(await heldIn(roomId)).toEqual([]);
@@ -72,9 +72,9 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
     });
 
     it('keeps the marker of a message its sender erased earlier', async () => {
-      const { roomId, a } = await endedRoom();
       const earlier = new Date(clock.now().getTime() - 60_000);
-      await new ConversationErasure(admin.database).eraseOwn(roomId, a, earlier);
+      const { roomId, a } = await endedRoom(undefined, undefined, new Date(earlier.getTime() - 60_000));
+      await new ConversationErasure(admin.database).eraseOwn(roomId, a, earlier, 0);
       expect((await eraseRoom(roomId)).json()).toMatchObject({ erased: 1 });
       expect((await stored(roomId)).map((m) => m.erased_by)).toEqual(['sender', 'admin', 'sender']);
       expect((await stored(roomId))[0]?.erased_at).toEqual(earlier);
@@ -198,7 +198,7 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
   describe('erased messages in the views and exports', () => {
     it('the conversation view and the exports show markers, never the text', async () => {
       const { roomId, a, ids } = await endedRoom(['public hello', 'private detail', 'public bye']);
-      await new ConversationErasure(admin.database).eraseOwn(roomId, a, clock.now());
+      await new ConversationErasure(admin.database).eraseOwn(roomId, a, clock.now(), 0);
       const view = (await get(`/admin/api/rooms/${roomId}`)).json<Conversation>();
       expect(view.messages).toEqual([
         { id: ids[0], sender_id: a, sender: 'user1', content: '', timestamp: expect.any(String), erased_at: '2026-01-03T16:00:00+08:00', erased_by: 'sender' },

@@ -7,6 +7,7 @@
  * the chat among their recent ones. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible
  * line without it, except under CI.
  */
+import { defaultConfig } from '../../src/config/config.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -37,7 +38,8 @@ async function seriousA11yViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(skip)('receipts in a browser', () => {
-  const suite = browserSuite({ config: { timezone: ZONE } });
+  // Erasing right after the end (the partner's report window is the integration test's: receipts.test.ts).
+  const suite = browserSuite({ config: { timezone: ZONE, moderation: { ...defaultConfig().moderation, reportWindowMs: 0 } } });
 
   async function send(page: Page, message: string): Promise<void> {
     await page.getByTestId('message-input').fill(message);

@@ -15,13 +15,20 @@ import { connect, eventually, matchedPair, received, request, waitFor, type Test
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 import { ENGINES } from '../admin/engines.js';
+import { defaultConfig } from '../../src/config/config.js';
 
 const ZONE = 'Asia/Shanghai';
+/** How long after a chat ends the partner may still report it — and a holder's erasure waits. */
+const REPORT_WINDOW_MS = 1_000;
+const pastReportWindow = () => new Promise((resolve) => setTimeout(resolve, REPORT_WINDOW_MS + 50));
 const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/;
 const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
 
 describe.each(ENGINES)('receipts (%s)', (engine) => {
-  const suite = serverSuite({ engine, config: { timezone: ZONE, receipts: { lookupsPerAddressPerMin: 10_000 } } });
+  const suite = serverSuite({
+    engine,
+    config: { timezone: ZONE, receipts: { lookupsPerAddressPerMin: 10_000 }, moderation: { ...defaultConfig().moderation, reportWindowMs: REPORT_WINDOW_MS } },
+  });
 
   /** Loads the chat page as a browser would and returns the identity cookie it sets. */
   async function pageCookie(url = suite.url): Promise<string> {
@@ -187,6 +194,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
   describe('erasing one’s own messages', () => {
     it('empties the holder’s messages only; both sides see markers; the audit log says who and why', async () => {
       const { roomId, ids, aId, codeA, codeB } = await endedChat();
+      await pastReportWindow();
       const res = await erase(codeA);
       expect(res.status).toBe(200);
       const answer = (await res.json()) as { room_id: number; erased: number; erased_at: string };
@@ -234,7 +242,25 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
       expect(kept.every((m) => m.erased_at === null)).toBe(true);
       await suite.server.app.moderation.resolve(report.report_id, { action: 'dismiss', scope: 'identity', }, 'admin');
+      await pastReportWindow();
       expect((await erase(codeA)).status).toBe(200);
+    });
+
+    it('is refused with 409 REPORT_WINDOW_OPEN while the partner may still report: a report filed then finds every text', async () => {
+      const { b, roomId, ids, codeA } = await endedChat();
+      // At once after the end: the partner has the report window, and a report names messages by id.
+      const early = await erase(codeA);
+      expect(early.status).toBe(409);
+      expect(Number(early.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(early.headers.get('retry-after'))).toBeLessThanOrEqual(Math.ceil(REPORT_WINDOW_MS / 1000));
+      expect(await early.json()).toEqual({ error: 'REPORT_WINDOW_OPEN', message: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请过几分钟再试。' });
+      const report = await request<{ ok: boolean; report_id: number }>(b, 'report', { reason: 'harassment', message_ids: [ids[0]!] });
+      expect(report.ok).toBe(true);
+      const texts = await suite.server.database.query<{ content: string }>('SELECT content FROM messages WHERE room_id = $1 ORDER BY id', [roomId]);
+      expect(texts.map((m) => m.content)).toEqual(['你好，我是 A', 'hi, B here', 'line one\nline two']);
+      // Past the window the report, still open, keeps it as evidence.
+      await pastReportWindow();
+      expect(await (await erase(codeA)).json()).toMatchObject({ error: 'REPORT_OPEN' });
     });
 
     it('is refused from another site (403) and erases nothing', async () => {
@@ -247,6 +273,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       }
       const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
       expect(kept.every((m) => m.erased_at === null)).toBe(true);
+      await pastReportWindow();
       expect((await erase(codeA, { origin: suite.url })).status).toBe(200);
     });
   });

@@ -35,6 +35,7 @@ function failureText(error: unknown): string {
   if (!(error instanceof ReceiptFailure)) return t('loadFailed');
   if (error.code === 'NOT_FOUND') return t('notFound');
   if (error.code === 'RATE_LIMITED') return t('rateLimited', { n: error.retryAfterS });
+  if (error.code === 'REPORT_WINDOW_OPEN') return t('reportWindow', { n: error.retryAfterS });
   if (error.code === 'REPORT_OPEN' || error.code === 'CROSS_SITE_REQUEST') return errorText[getLang()][error.code];
   return t('loadFailed');
 }

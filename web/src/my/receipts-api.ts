@@ -11,7 +11,7 @@ export class ReceiptFailure extends Error {
   constructor(
     /** INTERNAL_ERROR as well when the network failed or the answer carried no code. */
     readonly code: ErrorCode,
-    /** With RATE_LIMITED: seconds until trying again makes sense. */
+    /** With RATE_LIMITED and REPORT_WINDOW_OPEN: seconds until trying again makes sense. */
     readonly retryAfterS = 0,
   ) {
     super(code);
@@ -29,7 +29,8 @@ async function answer<T>(response: Response): Promise<T> {
   if (response.ok) return (await response.json()) as T;
   const body = (await response.json().catch(() => ({}))) as { error?: ErrorCode };
   const code = body.error ?? 'INTERNAL_ERROR';
-  throw new ReceiptFailure(code, code === 'RATE_LIMITED' ? Number(response.headers.get('retry-after') ?? '60') || 60 : 0);
+  const waits = code === 'RATE_LIMITED' || code === 'REPORT_WINDOW_OPEN';
+  throw new ReceiptFailure(code, waits ? Number(response.headers.get('retry-after') ?? '60') || 60 : 0);
 }
 
 /** Network errors are told like a server error. */
