@@ -34,9 +34,12 @@ export interface ActivityEnderDeps {
 export class ActivityEnder {
   constructor(private readonly deps: ActivityEnderDeps) {}
 
-  /** Ends an activity. False if it changed before it could be ended (the caller decides what next). */
-  async endActivity(userId: string, current: Activity, reason: EndReason): Promise<boolean> {
-    if (current.kind === 'chatting') return this.endConversation(userId, current, reason);
+  /**
+   * Ends an activity. False if it changed before it could be ended (the caller decides what next).
+   * `chosen`: the person ended it themselves (a client's deliberate disconnect) — a quick one is a skip.
+   */
+  async endActivity(userId: string, current: Activity, reason: EndReason, chosen = false): Promise<boolean> {
+    if (current.kind === 'chatting') return this.endConversation(userId, current, reason, 'self', chosen);
     if (!(await this.deps.registry.release(userId, { rev: current.rev }))) return false;
     this.deps.grace.cancel(userId);
     await this.deps.queue.remove(userId, current.socketId);
@@ -49,14 +52,17 @@ export class ActivityEnder {
    * the database does), then the room is closed and both sides are told. False — and nothing done — if
    * the activity changed meanwhile (taken over by a new connection, or already ended by the partner).
    * `by: 'server'`: neither of them ended it (a block found by the match that made the chat) — both are told
-   * an ordinary goodbye, and it is nobody's skip.
+   * an ordinary goodbye, and it is nobody's skip. `chosen`: the person ended it (by default when they left or
+   * blocked), so a quick one counts as a skip.
    */
-  async endConversation(userId: string, current: ChattingActivity, reason: EndReason, by: 'self' | 'server' = 'self'): Promise<boolean> {
+  async endConversation(userId: string, current: ChattingActivity, reason: EndReason, by: 'self' | 'server' = 'self', chosen = reason === 'left' || reason === 'blocked'): Promise<boolean> {
     const { registry, notifier, logger } = this.deps;
     const { roomId, partnerId } = current;
     if (!(await registry.release(userId, { rev: current.rev }))) return false;
     this.deps.grace.cancel(userId);
-    if (by === 'self' && (reason === 'left' || reason === 'blocked') && current.startedMs !== undefined) {
+    // A chat its person ended — leaving, blocking, or disconnecting on purpose to come back on a new
+    // connection — is a skip when quick: else a bot cycles through strangers by reconnecting.
+    if (by === 'self' && chosen && current.startedMs !== undefined) {
       this.deps.skips.left(userId, this.deps.clock.now().getTime() - current.startedMs);
     }
     const partner = await registry.get(partnerId);

@@ -55,7 +55,8 @@ export class Reconnections {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await ownActivity(this.deps.registry, caller);
       if (!current) return; // another tab (or a newer connection of this page) owns the activity, if any
-      const settled = graceMs > 0 ? await this.detach(caller, current, graceMs) : await this.deps.ender.endActivity(caller.userId, current, 'disconnected');
+      // A deliberate disconnect is the person's own choice: a quick one counts as a skip, as a leave does.
+      const settled = graceMs > 0 ? await this.detach(caller, current, graceMs) : await this.deps.ender.endActivity(caller.userId, current, 'disconnected', end === 'deliberate');
       if (settled) return;
     }
     logger.warn({ userId: caller.userId }, 'a closed connection’s activity kept changing; left to its grace timer');

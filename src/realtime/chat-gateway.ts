@@ -160,14 +160,22 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     if (!socket.connected) return;
     const rulesRequired = await deps.rules.requirementFor(caller.userId).catch(() => undefined);
     if (!socket.connected) return;
+    const sanction = moderation.sanctionOf(caller.userId, socket.data.address);
+    // Banned while away — by network, say: no connection of theirs was there to be told, and the chat or
+    // wait kept for their grace period was nobody's to end. What was taken over ends now, as the ban would
+    // have ended it (the partner sees an ordinary goodbye); it is not resumed.
+    const evicted = attached.resumed !== undefined && sanction?.kind === 'banned';
     socket.emit('session', {
       user_id: caller.userId,
-      status: attached.status,
+      status: evicted ? 'idle' : attached.status,
       ...(rulesRequired ? { rules_required: rulesRequired } : {}),
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
     });
-    const sanction = moderation.sanctionOf(caller.userId, socket.data.address);
     if (sanction) socket.emit('sanction', sanctionPayload(sanction, deps.timezone));
+    if (evicted) {
+      await chat.evict(caller.userId, 'banned').catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a banned person’s chat failed'));
+      return;
+    }
     if (!attached.resumed) return;
     const replay = attached.resumed.activity.kind === 'chatting' ? await mayReplay(socket) : false;
     chat.completeResume(caller, attached.resumed, socket.data.lastMessageId, { replay }).catch((err: unknown) => {

@@ -1,12 +1,14 @@
 /**
  * The door under a stream of knocks, with a real server and real sockets: a client that repeats
  * `accept_rules`, or keeps asking to join without ever accepting the rules, is stopped by its budgets
- * before each knock costs the database a write or a read (RELIABILITY §17).
+ * before each knock costs the database a write or a read (RELIABILITY §16); a client that cycles through
+ * strangers by disconnecting and coming back is slowed as one that leaves is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/door/rules.js';
-import { connect, request, type TestSocket } from '../helpers/client.js';
+import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { GENEROUS_LIMITS, startTestServer, type TestServer } from '../helpers/server.js';
+import { serverSuite } from '../helpers/suite.js';
 
 type Ack = { ok: boolean; code?: string; retry_after_ms?: number };
 
@@ -56,5 +58,31 @@ describe('the door under a stream of knocks', () => {
     // The same budget covers the private rooms' door.
     expect(await request<Ack>(socket, 'create_private')).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
     expect(await request<Ack>(socket, 'join_private', { key: 'ABCD-EFGH' })).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+  });
+});
+
+describe('skipping by reconnecting', () => {
+  const suite = serverSuite();
+  it('disconnecting on purpose from chat after chat within seconds, then coming back, slows the next join as leaving does', async () => {
+    const first = await connect(suite.url);
+    suite.track(first.socket);
+    let skipper = first.socket;
+    for (let i = 0; i < 4; i++) {
+      const partner = await connect(suite.url);
+      suite.track(partner.socket);
+      await request(partner.socket, 'join_queue');
+      expect(await request(skipper, 'join_queue')).toMatchObject({ status: 'matched' });
+      const gone = waitFor(partner.socket, 'partner_left');
+      skipper.disconnect();
+      await gone;
+      // The same identity, on a new connection: the chat is over, not resumed.
+      const back = await connect(suite.url, { token: first.session.token });
+      suite.track(back.socket);
+      expect(back.session.status).toBe('idle');
+      skipper = back.socket;
+    }
+    const slowed = await request<Ack>(skipper, 'join_queue');
+    expect(slowed).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+    expect(slowed.retry_after_ms).toBeGreaterThan(0);
   });
 });
