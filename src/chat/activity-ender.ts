@@ -65,8 +65,14 @@ export class ActivityEnder {
     if (by === 'self' && chosen && current.startedMs !== undefined) {
       this.deps.skips.left(userId, this.deps.clock.now().getTime() - current.startedMs);
     }
-    const partner = await registry.get(partnerId);
-    const partnerReleased = partner?.kind === 'chatting' && partner.roomId === roomId && (await registry.release(partnerId, { roomId }));
+    // The partner is freed as read — its connection with it — so the goodbye goes to the connection that held
+    // the chat when it ended: one that came back meanwhile (a resume took the chat over) is read again.
+    let partner = await registry.get(partnerId);
+    let partnerReleased = false;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS && partner?.kind === 'chatting' && partner.roomId === roomId; attempt++) {
+      if ((partnerReleased = await registry.release(partnerId, { rev: partner.rev }))) break;
+      partner = await registry.get(partnerId);
+    }
     if (partnerReleased) this.deps.grace.cancel(partnerId);
     // Both receipts are written while the room is closed, not after it.
     const receipts = this.issueReceipts(roomId, [userId, partnerId]);

@@ -118,6 +118,11 @@ export class ChatService {
     return this.reconnections.attach(caller, options);
   }
 
+  /** Whether what `attach` took over is still this connection's: a chat may end before it is announced. */
+  stillHolds(caller: Caller, resumed: Resumed): Promise<boolean> {
+    return this.reconnections.stillHolds(caller, resumed.activity);
+  }
+
   /** After `attach` took an activity over: back in the queue or the chat, with what it missed. */
   completeResume(caller: Caller, resumed: Resumed, lastSeenId: number | undefined, options: { replay: boolean } = { replay: true }): Promise<void> {
     return this.reconnections.completeResume(caller, resumed, lastSeenId, options);

@@ -107,10 +107,14 @@ export class Reconnections {
       else await this.deps.matchmaker.match(caller, activity);
       return;
     }
+    // The chat may have ended since it was taken over (the partner left, a ban; the goodbye went to this
+    // connection): announced only if it is still this connection's — nothing awaited between check and send.
+    if (!(await this.stillHolds(caller, activity))) return;
     notifier.toSocket(caller.socketId, 'matched', { room_id: activity.roomId, resumed: true, ...(activity.privateKey === undefined ? {} : { match_type: 'private' as const }) });
     if (!options.replay) {
       // Over the replay limit: back in the conversation, without what it missed meanwhile.
       notifier.joinConversation(caller.socketId, activity.roomId);
+      if (!(await this.stillHolds(caller, activity))) notifier.leaveConversation(caller.socketId, activity.roomId);
       return;
     }
     const afterId = lastSeenId ?? resumed.resumeAfterId ?? 0;
@@ -126,6 +130,11 @@ export class Reconnections {
       });
     if (replay?.status === 'stalled') notifier.dropConnection(caller.socketId);
     if (replay?.status !== 'done') return;
+    // Ended while it replayed: out of the conversation it joined (its goodbye came), and nobody to tell.
+    if (!(await this.stillHolds(caller, activity))) {
+      notifier.leaveConversation(caller.socketId, activity.roomId);
+      return;
+    }
     logger.debug({ roomId: activity.roomId, replayed: replay.replayed }, 'chat resumed');
     const partner = await this.deps.registry.get(activity.partnerId);
     if (partner?.kind === 'chatting' && partner.roomId === activity.roomId && !partner.detached) {
@@ -155,6 +164,16 @@ export class Reconnections {
     if (!taken) return;
     this.deps.logger.info({ userId: caller.userId, kind: taken.kind }, 'took back an activity adopted while this instance stalled');
     await this.completeResume(caller, { activity: taken, resumeAfterId: current.detached.resumeAfterId }, undefined);
+  }
+
+  /**
+   * Whether what a connection took over is still its own, attached: the same wait, or a chat in the same
+   * room — not ended meanwhile (the partner left, a ban), not lost again.
+   */
+  async stillHolds(caller: Caller, activity: Activity): Promise<boolean> {
+    const now = await this.deps.registry.get(caller.userId);
+    if (!now || now.kind !== activity.kind || now.socketId !== caller.socketId || now.detached) return false;
+    return now.kind !== 'chatting' || (activity.kind === 'chatting' && now.roomId === activity.roomId);
   }
 
   /** Whether the connection holding an activity is still there: here, or on a live instance. */

@@ -150,7 +150,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
 
   async function start(socket: ChatSocket): Promise<void> {
     const caller = callerOf(socket);
-    const attached = await chat.attach(caller, { takeOver: socket.data.resume }).catch((err: unknown) => {
+    let attached = await chat.attach(caller, { takeOver: socket.data.resume }).catch((err: unknown) => {
       // The registry is unreachable (Redis down): connected anyway; nothing can be resumed right now.
       socketLogger(logger, socket).warn({ err }, 'could not look up the identity’s activity');
       return { status: 'idle' as const, resumed: undefined };
@@ -159,6 +159,10 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     // Gone while it was being set up: its disconnect (which waited for this) hands the activity to the grace period.
     if (!socket.connected) return;
     const rulesRequired = await deps.rules.requirementFor(caller.userId).catch(() => undefined);
+    if (!socket.connected) return;
+    // What was taken over may have ended since (the partner left; the goodbye came to this connection):
+    // the session then says idle, and nothing is resumed.
+    if (attached.resumed && !(await chat.stillHolds(caller, attached.resumed).catch(() => true))) attached = { status: 'idle', resumed: undefined };
     if (!socket.connected) return;
     const sanction = moderation.sanctionOf(caller.userId, socket.data.address);
     // Banned while away — by network, say: no connection of theirs was there to be told, and the chat or
