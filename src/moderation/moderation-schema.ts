@@ -6,7 +6,11 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { chatRooms } from '../storage/schema.js';
 
-/** A person's report of their partner in one conversation. One open report per reporter and room. */
+/**
+ * A person's report of their partner in one conversation: one open report per reporter and room. The
+ * content policy's reports (reporter `system`) are one open per room and sender, so that each names the
+ * person whose messages it holds — a decision on it sanctions `reported_id`.
+ */
 export const reports = pgTable(
   'reports',
   {
@@ -35,7 +39,8 @@ export const reports = pgTable(
     index('reports_reported_idx').on(t.reportedId),
     index('reports_reporter_idx').on(t.reporterId),
     index('reports_room_idx').on(t.roomId),
-    uniqueIndex('reports_one_open_per_reporter_room_uq').on(t.reporterId, t.roomId).where(sql`${t.status} = 'open'`),
+    // A person's partner in a room is fixed, so with reported_id this is still one open report per person and room.
+    uniqueIndex('reports_one_open_per_reporter_room_reported_uq').on(t.reporterId, t.roomId, t.reportedId).where(sql`${t.status} = 'open'`),
   ],
 );
 

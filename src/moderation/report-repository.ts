@@ -127,7 +127,7 @@ export class ReportRepository {
     const rows = await this.database.query<ReportRow>(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
-       ON CONFLICT (reporter_id, room_id) WHERE status = 'open'
+       ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
        DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, message_ids = EXCLUDED.message_ids,
                      priority = EXCLUDED.priority, updated_at = EXCLUDED.updated_at
        RETURNING ${REPORT_COLUMNS}`,
@@ -176,13 +176,15 @@ export class ReportRepository {
   /**
    * Opens again a report whose decision could not be carried out (the sanction was not stored), so that
    * it is back in the queue to decide again. Only the decision made at `resolvedAt` is taken back, and
-   * not when the reporter has filed a new report on the same room meanwhile (that one is in the queue).
+   * not when the reporter has filed a new report on the same room and person meanwhile (that one is in
+   * the queue; the content policy's open report on the other person of the room is no reason).
    */
   async reopen(id: number, resolvedAt: Date): Promise<boolean> {
     const rows = await this.database.query<{ id: number }>(
       `UPDATE reports r SET status = 'open', resolution = NULL, resolution_note = NULL, resolved_by = NULL, resolved_at = NULL
        WHERE r.id = $1 AND r.status <> 'open' AND r.resolved_at = $2
-         AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.room_id = r.room_id AND o.status = 'open')
+         AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.room_id = r.room_id
+                                                   AND o.reported_id = r.reported_id AND o.status = 'open')
        RETURNING r.id`,
       [id, resolvedAt],
     );

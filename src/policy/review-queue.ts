@@ -1,7 +1,7 @@
 /**
  * What the content policy hands to the moderators: a message it flagged goes into the moderation queue
- * as a report filed by `system` against its sender (one open report per chat, each flagged message added
- * to it), and a message it refused is kept aside (held) for them to see.
+ * as a report filed by `system` against its sender (one open report per chat and sender, each of their
+ * flagged messages added to it), and a message it refused is kept aside (held) for them to see.
  */
 import type { ReportReason } from '../shared/protocol.js';
 import type { Database } from '../storage/database.js';
@@ -12,13 +12,17 @@ export const SYSTEM_REPORTER = 'system';
 export class ReviewQueue {
   constructor(private readonly database: Database) {}
 
-  /** Files (or adds to) the open system report on a chat; a higher priority wins. */
+  /**
+   * Files (or adds to) the open system report on the sender in a chat; a higher priority wins. Per
+   * sender, not per chat: a decision sanctions the report's `reported_id`, so the partner's flagged
+   * messages must not land in a report naming the other person.
+   */
   async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<void> {
     const ids = entry.messageId === null ? [] : [entry.messageId];
     await this.database.query(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
-       ON CONFLICT (reporter_id, room_id) WHERE status = 'open'
+       ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
        DO UPDATE SET message_ids = (SELECT array_agg(DISTINCT m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m),
                      priority = GREATEST(reports.priority, EXCLUDED.priority),
                      reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,

@@ -1,0 +1,2 @@
+DROP INDEX "reports_one_open_per_reporter_room_uq";--> statement-breakpoint
+CREATE UNIQUE INDEX "reports_one_open_per_reporter_room_reported_uq" ON "reports" USING btree ("reporter_id","room_id","reported_id") WHERE "reports"."status" = 'open';
