@@ -8,10 +8,12 @@
  * - `GET /my` — the page for all this (web/my.html).
  * Every request naming a code costs a token of its client network's budget (429 with Retry-After beyond
  * it), taken before anything is looked up; an unknown code and a malformed one both answer 404, which
- * says nothing about whether the conversation exists. Answers are never cached.
+ * says nothing about whether the conversation exists. Answers are never cached. A conversation is read a
+ * page of messages at a time and streamed, so its length costs neither memory nor the database's time.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../admin/audit-log.js';
@@ -22,7 +24,7 @@ import { canonicalCode } from '../privacy/receipt-codes.js';
 import { groupForReading } from '../shared/crockford.js';
 import type { ConversationErasure } from '../privacy/erasure.js';
 import type { ReceiptBook, ReceiptHolder } from '../privacy/receipts.js';
-import { readTranscript, transcriptText } from '../privacy/transcript.js';
+import { openTranscript, transcriptJson, transcriptText } from '../privacy/transcript.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import { isOriginAllowed, type OriginPolicy } from '../realtime/origin-check.js';
 import { formatIso } from '../shared/time.js';
@@ -59,6 +61,9 @@ export const SELF_ERASURE_REASON = 'self-service erasure';
 const unknownCode = () => new AppError(ErrorCode.NOT_FOUND);
 const crossSite = () => new AppError(ErrorCode.CROSS_SITE_REQUEST);
 
+/** A transcript download that makes no progress for this long is dropped (its page and connection freed). */
+const DOWNLOAD_IDLE_MS = 60_000;
+
 const codeParams = z.object({ code: z.string().max(100) });
 const readQuery = z.object({
   format: z.enum(['json', 'txt']).default('json'),
@@ -86,18 +91,23 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     const query = readQuery.safeParse(request.query);
     if (!query.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'format must be json or txt' });
     const holder = await holderOf(request, reply);
-    const transcript = await readTranscript(options.database, holder, timezone);
+    // A client that goes away stops the reading. 'close' also fires after a complete response: harmless then.
+    const abort = new AbortController();
+    reply.raw.once('close', () => abort.abort());
+    // Read before any byte is sent: an unknown room or a failing first page still gets the error answer.
+    // Past the first byte a failing page cuts the response (Fastify destroys it), as the admin export does.
+    const transcript = await openTranscript(options.database, holder, timezone, abort.signal);
     if (!transcript) throw unknownCode();
-    const fileName = `chat-${transcript.room_id}`;
-    if (query.data.format === 'txt') {
-      const lang = requestLang(request);
-      return reply
-        .type('text/plain; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${fileName}.txt"`)
-        .send(transcriptText(transcript, lang));
-    }
-    if (query.data.download === '1') void reply.header('content-disposition', `attachment; filename="${fileName}.json"`);
-    return transcript;
+    const fileName = `chat-${transcript.head.room_id}`;
+    const txt = query.data.format === 'txt';
+    void reply.type(txt ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+    if (txt) void reply.header('content-disposition', `attachment; filename="${fileName}.txt"`);
+    else if (query.data.download === '1') void reply.header('content-disposition', `attachment; filename="${fileName}.json"`);
+    // A client that stops reading but keeps its connection is dropped, freeing its page and its connection.
+    reply.raw.setTimeout(DOWNLOAD_IDLE_MS, () => reply.raw.destroy());
+    const pieces = txt ? transcriptText(transcript, requestLang(request)) : transcriptJson(transcript);
+    // Not object mode: the stream buffers by bytes (16 KiB), so the next page is read once the last has drained.
+    return reply.send(Readable.from(pieces, { objectMode: false }));
   });
 
   app.post('/api/receipts/:code/erase', async (request, reply) => {

@@ -1,7 +1,8 @@
 /**
  * One side's copy of a conversation, as a receipt opens it: who said what is `me` or `partner` (no
  * identity of either is shown), times in the configured zone, erased messages as markers with when and
- * by whom they were erased — never their text, which is gone. As JSON, or as a plain-text transcript.
+ * by whom they were erased — never their text, which is gone. As JSON, or as a plain-text transcript,
+ * read and written a page of messages at a time (a conversation has no length cap).
  */
 import type { Lang } from '../shared/codes.js';
 import { formatIso } from '../shared/time.js';
@@ -34,25 +35,72 @@ export interface Transcript {
   messages: TranscriptMessage[];
 }
 
-/** Reads the conversation of `roomId` as `userId` sees it; undefined when the room is gone. */
-export async function readTranscript(database: Database, holder: { roomId: number; userId: string; code: string }, timezone: string): Promise<Transcript | undefined> {
+/** The conversation's own fields: everything of a `Transcript` but its messages. */
+export type TranscriptHead = Omit<Transcript, 'messages'>;
+
+/** A conversation being read: its head, and its messages a database page at a time. */
+export interface OpenTranscript {
+  head: TranscriptHead;
+  /** Messages in id order, one page per item (the first already read, possibly empty); stops once the signal aborts. */
+  pages: AsyncGenerator<TranscriptMessage[]>;
+}
+
+/**
+ * Messages per statement. A room has no length cap (two people at 5 messages a second write ~860,000 a
+ * day); keyset pages keep memory at one page (at most ~1 MB of rows) and every statement short, so chat
+ * writes get the connection between pages (PGlite has only one). Same size as the admin export's pages.
+ */
+export const TRANSCRIPT_PAGE_SIZE = 2_000;
+
+/**
+ * Opens the conversation of `roomId` as `userId` sees it and reads its first page of messages, so a
+ * failure shows before anything is sent; undefined when the room is gone. Nothing stays open between pages.
+ */
+export async function openTranscript(
+  database: Database,
+  holder: { roomId: number; userId: string; code: string },
+  timezone: string,
+  signal: AbortSignal,
+): Promise<OpenTranscript | undefined> {
   const [room] = await database.query<RoomRow>(`SELECT ${roomColumns()} FROM chat_rooms WHERE id = $1`, [holder.roomId]);
   if (!room) return undefined;
-  const rows = await database.query<MessageRow>(
-    `SELECT ${messageColumns()} FROM messages WHERE room_id = $1 ORDER BY id`,
-    [holder.roomId],
-  );
-  return {
-    room_id: room.id,
-    code: holder.code,
-    timezone,
-    started_at: formatIso(room.created_at, timezone),
-    ended_at: room.ended_at ? formatIso(room.ended_at, timezone) : null,
-    messages: rows.map((m): TranscriptMessage => {
-      const base = { id: m.id, from: m.sender_id === holder.userId ? ('me' as const) : ('partner' as const), time: formatIso(m.created_at, timezone) };
-      return m.erased_at ? { ...base, erased_at: formatIso(m.erased_at, timezone), erased_by: m.erased_by === 'admin' ? 'admin' : 'sender' } : { ...base, text: m.content };
-    }),
+  const readPage = (afterId: number) =>
+    database.query<MessageRow>(`SELECT ${messageColumns()} FROM messages WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [holder.roomId, afterId, TRANSCRIPT_PAGE_SIZE]);
+  const view = (m: MessageRow): TranscriptMessage => {
+    const base = { id: m.id, from: m.sender_id === holder.userId ? ('me' as const) : ('partner' as const), time: formatIso(m.created_at, timezone) };
+    return m.erased_at ? { ...base, erased_at: formatIso(m.erased_at, timezone), erased_by: m.erased_by === 'admin' ? 'admin' : 'sender' } : { ...base, text: m.content };
   };
+  async function* pages(first: MessageRow[]): AsyncGenerator<TranscriptMessage[]> {
+    let page = first;
+    for (;;) {
+      yield page.map(view);
+      if (page.length < TRANSCRIPT_PAGE_SIZE || signal.aborted) return;
+      page = await readPage(page.at(-1)!.id);
+    }
+  }
+  return {
+    head: {
+      room_id: room.id,
+      code: holder.code,
+      timezone,
+      started_at: formatIso(room.created_at, timezone),
+      ended_at: room.ended_at ? formatIso(room.ended_at, timezone) : null,
+    },
+    pages: pages(await readPage(0)),
+  };
+}
+
+/** The `Transcript` JSON document, one piece per page: exactly `JSON.stringify` of the whole object. */
+export async function* transcriptJson({ head, pages }: OpenTranscript): AsyncGenerator<string> {
+  // The head's closing brace is replaced by the messages array, so fields keep the `Transcript` order.
+  let piece = `${JSON.stringify(head).slice(0, -1)},"messages":[`;
+  let written = 0;
+  for await (const page of pages) {
+    for (const m of page) piece += (written++ > 0 ? ',' : '') + JSON.stringify(m);
+    yield piece;
+    piece = '';
+  }
+  yield `${piece}]}`;
 }
 
 const TEXT: Record<Lang, { title: string; room: string; code: string; started: string; ended: string; zone: string; me: string; partner: string; erasedBySender: string; erasedByAdmin: string; none: string; notEnded: string }> = {
@@ -86,26 +134,32 @@ const TEXT: Record<Lang, { title: string; room: string; code: string; started: s
   },
 };
 
-/** The plain-text transcript (UTF-8, `\n` line ends), times as `YYYY-MM-DD HH:mm:ss` in the zone. */
-export function transcriptText(transcript: Transcript, lang: Lang): string {
+/** The plain-text transcript (UTF-8, `\n` line ends), times as `YYYY-MM-DD HH:mm:ss` in the zone, one piece per page. */
+export async function* transcriptText({ head, pages }: OpenTranscript, lang: Lang): AsyncGenerator<string> {
   const text = TEXT[lang];
   const plain = (iso: string) => iso.slice(0, 19).replace('T', ' ');
-  const lines = [
+  let piece = [
     text.title,
-    `${text.room}: ${transcript.room_id}`,
-    `${text.code}: ${transcript.code}`,
-    `${text.started}: ${plain(transcript.started_at)}`,
-    `${text.ended}: ${transcript.ended_at ? plain(transcript.ended_at) : text.notEnded}`,
-    `${text.zone}: ${transcript.timezone}`,
+    `${text.room}: ${head.room_id}`,
+    `${text.code}: ${head.code}`,
+    `${text.started}: ${plain(head.started_at)}`,
+    `${text.ended}: ${head.ended_at ? plain(head.ended_at) : text.notEnded}`,
+    `${text.zone}: ${head.timezone}`,
     '',
-  ];
-  if (transcript.messages.length === 0) lines.push(text.none);
-  for (const m of transcript.messages) {
-    const who = m.from === 'me' ? text.me : text.partner;
-    const body =
-      m.erased_at === undefined ? (m.text ?? '') : (m.erased_by === 'admin' ? text.erasedByAdmin : text.erasedBySender).replace('{t}', plain(m.erased_at));
-    // A message's own line breaks are indented, so every line of the file still starts with a time or a space.
-    lines.push(`[${plain(m.time)}] ${who}: ${body.replace(/\r\n?|\n/g, '\n    ')}`);
+    '',
+  ].join('\n');
+  let written = 0;
+  for await (const page of pages) {
+    for (const m of page) {
+      const who = m.from === 'me' ? text.me : text.partner;
+      const body =
+        m.erased_at === undefined ? (m.text ?? '') : (m.erased_by === 'admin' ? text.erasedByAdmin : text.erasedBySender).replace('{t}', plain(m.erased_at));
+      // A message's own line breaks are indented, so every line of the file still starts with a time or a space.
+      piece += `[${plain(m.time)}] ${who}: ${body.replace(/\r\n?|\n/g, '\n    ')}\n`;
+      written++;
+    }
+    yield piece;
+    piece = '';
   }
-  return `${lines.join('\n')}\n`;
+  if (written === 0) yield `${text.none}\n`;
 }
