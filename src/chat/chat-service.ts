@@ -251,6 +251,7 @@ export class ChatService {
       flags: screened.flags,
     });
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
+    if (outcome.status === 'unresolved') throw new AppError(ErrorCode.STORAGE_UNAVAILABLE);
     const committed = performance.now();
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack.

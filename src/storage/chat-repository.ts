@@ -36,11 +36,16 @@ export interface StoredMessage {
   cid: string | null;
 }
 
-/** Outcome of appending one message: stored now, stored earlier (same cid), or refused (room not active). */
+/**
+ * Outcome of appending one message: stored now, stored earlier (same cid), refused (room not active), or
+ * `unresolved` — not inserted, and whether it repeats an earlier message could not be read (the database
+ * failed after its batch committed): its sender is told to retry, and the retry finds the answer.
+ */
 export type AppendOutcome =
   | { status: 'stored'; message: StoredMessage }
   | { status: 'duplicate'; message: StoredMessage }
-  | { status: 'room_closed' };
+  | { status: 'room_closed' }
+  | { status: 'unresolved' };
 
 export interface NewRoom {
   user1Id: string;
@@ -201,7 +206,11 @@ export class SqlChatRepository implements ChatRepository {
         };
       }
     }
-    await this.resolveDuplicates(batch, missing, outcomes);
+    // The batch is committed: what it stored stands even if the look-up of its repeats fails (before, every
+    // message of the batch was then answered as not stored — and a resend of a stored one was never delivered).
+    await this.resolveDuplicates(batch, missing, outcomes).catch(() => {
+      for (const i of missing) if (batch[i]!.cid !== undefined) outcomes[i] = { status: 'unresolved' };
+    });
     return outcomes;
   }
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlChatRepository, type ChatRepository } from '../../src/storage/chat-repository.js';
 import { MemoryChatRepository } from '../../src/storage/memory-chat-repository.js';
+import type { Database } from '../../src/storage/database.js';
 import { openTestDatabase, type Engine } from '../helpers/database.js';
 import { hasPostgres } from '../helpers/services.js';
 
@@ -124,6 +125,33 @@ describe.each(engines)('ChatRepository contract on %s', (engine) => {
 
   // The memory repository has no schema: the test exists for the SQL engines only (not a skip).
   if (engine !== 'memory') {
+    it('a batch whose repeats cannot be looked up after it committed keeps what it stored; only the repeat is unresolved', async () => {
+      const database = db!.database;
+      // The look-up of repeated cids (the statement after the insert) fails once, as a connection lost then would.
+      let failed = false;
+      const failing: Database = {
+        ...database,
+        query: (text, params, options) => {
+          if (!failed && text.includes('AS k(room_id, sender_id, cid)')) {
+            failed = true;
+            return Promise.reject(new Error('connection lost'));
+          }
+          return database.query(text, params, options);
+        },
+      };
+      const sql = new SqlChatRepository(failing);
+      const room = await newRoom();
+      const m = { roomId: room.id, senderId: 'alice0000000', content: 'hello', createdAt: t0, cid: 'u-1' };
+      await sql.appendMessages([m]);
+      const outcomes = await sql.appendMessages([{ ...m, cid: 'u-2', content: 'new' }, m]);
+      expect(failed).toBe(true);
+      expect(outcomes[0]).toMatchObject({ status: 'stored', message: { cid: 'u-2', content: 'new' } });
+      expect(outcomes[1]).toEqual({ status: 'unresolved' });
+      // Asked again, the repeat finds its original.
+      expect((await sql.appendMessages([m]))[0]).toMatchObject({ status: 'duplicate', message: { cid: 'u-1' } });
+      expect((await repo.listMessages(room.id)).map((x) => x.cid)).toEqual(['u-1', 'u-2']);
+    });
+
     it('migrations are idempotent: running them again changes nothing', async () => {
       await db!.database.migrate();
       expect(await repo.getRoom(1)).toBeDefined();
