@@ -88,7 +88,7 @@ export class ChatService {
     this.events = deps.events ?? noAppEvents;
     this.gate = new DeliveryGate(deps.notifier);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
-    this.grace = new GraceTimers(deps.clock, (userId, socketId) => this.reconnections.expire(userId, socketId), deps.logger);
+    this.grace = new GraceTimers(deps.clock, (userId, lost) => this.reconnections.expire(userId, lost), deps.logger);
     this.ender = new ActivityEnder({ ...this.deps, closer: this.closer, grace: this.grace });
     // Rooms of matches made at the same moment are inserted together, as messages are.
     const rooms = new GroupCommit<NewRoom, RoomRecord>((batch) => deps.repository.createRooms(batch), {

@@ -6,21 +6,30 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 
+/**
+ * The grace period a timer is for: the lost connection and the end its detached record names. Another
+ * instance's detach of the same connection (taken back after a stall, then lost again) names another end.
+ */
+export interface LostConnection {
+  socketId: string;
+  untilMs: number;
+}
+
 export class GraceTimers {
   private readonly timers = new Map<string, () => void>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly onExpire: (userId: string, lostSocketId: string) => Promise<void>,
+    private readonly onExpire: (userId: string, lost: LostConnection) => Promise<void>,
     private readonly logger: Logger,
   ) {}
 
-  /** (Re)starts the identity's timer. */
-  start(userId: string, lostSocketId: string, delayMs: number): void {
+  /** (Re)starts the identity's timer, to end the grace period `lost` names when it runs out. */
+  start(userId: string, lost: LostConnection): void {
     this.cancel(userId);
-    const cancel = this.clock.schedule(Math.max(0, delayMs), () => {
+    const cancel = this.clock.schedule(Math.max(0, lost.untilMs - this.clock.now().getTime()), () => {
       if (this.timers.get(userId) === cancel) this.timers.delete(userId);
-      this.onExpire(userId, lostSocketId).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed'));
+      this.onExpire(userId, lost).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed'));
     });
     this.timers.set(userId, cancel);
   }

@@ -12,7 +12,7 @@ import type { ChatServiceDeps } from './chat-service.js';
 import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { REPLAY_PAGE, type DeliveryGate } from './delivery-gate.js';
-import type { GraceTimers } from './grace-timers.js';
+import type { GraceTimers, LostConnection } from './grace-timers.js';
 import type { Matchmaker } from './matchmaker.js';
 import { toWireMessage } from './message-rules.js';
 
@@ -197,7 +197,7 @@ export class Reconnections {
       { ...stateOf(current), detached: { sinceMs, untilMs, resumeAfterId: current.detached?.resumeAfterId }, instanceId: this.deps.instanceId },
     );
     if (!detached) return false;
-    this.deps.grace.start(caller.userId, caller.socketId, untilMs - clock.now().getTime());
+    this.deps.grace.start(caller.userId, { socketId: caller.socketId, untilMs });
     if (current.kind === 'waiting') {
       await queue.pause(caller.userId).catch((err: unknown) => logger.warn({ err }, 'could not pause a lost wait in the queue'));
       return true;
@@ -217,12 +217,16 @@ export class Reconnections {
     return true;
   }
 
-  /** The grace period ran out: if the identity did not come back, its chat or wait ends. */
-  async expire(userId: string, lostSocketId: string): Promise<void> {
+  /**
+   * The grace period ran out: if the identity did not come back, its chat or wait ends. Only the grace
+   * period the timer was started for: a timer left on an instance that adopted the person, after their own
+   * instance took them back and lost the same connection again, does not cut the new grace period short.
+   */
+  async expire(userId: string, lost: LostConnection): Promise<void> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.deps.registry.get(userId);
-      // Back on another connection, or already ended: nothing to do.
-      if (!current?.detached || current.socketId !== lostSocketId) return;
+      // Back on another connection, already ended, or in another grace period: nothing to do.
+      if (!current?.detached || current.socketId !== lost.socketId || current.detached.untilMs !== lost.untilMs) return;
       if (await this.deps.ender.endActivity(userId, current, 'disconnected')) return;
     }
   }
