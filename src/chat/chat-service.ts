@@ -232,6 +232,8 @@ export class ChatService {
     const current = await activity;
     const admitted = performance.now();
     if (current?.kind !== 'chatting') throw new AppError(ErrorCode.NOT_IN_CHAT);
+    // Written in another chat (a retry, or a send held while offline, arriving after Next): never here.
+    if (payload.room_id !== undefined && payload.room_id !== current.roomId) throw new AppError(ErrorCode.NOT_IN_CHAT);
     // A chat of two people one of whom blocked the other is being ended (the block landed as they were matched):
     // nothing more reaches the other side.
     if (this.deps.blockedPair(caller.userId, current.partnerId)) throw new AppError(ErrorCode.NOT_IN_CHAT);

@@ -36,6 +36,11 @@ export const sendMessagePayload = z.strictObject({
   cid: text().min(1).max(MAX_CID_CHARS).optional(),
   /** The sender saw the page's warning about contact details and chose to send anyway. */
   pii_confirmed: z.literal(true).optional(),
+  /**
+   * The chat it was written in: refused (NOT_IN_CHAT) in any other, so that a send retried or held while
+   * offline never reaches the next stranger. Optional (the original client sends none).
+   */
+  room_id: z.number().int().positive().optional(),
 });
 export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
 

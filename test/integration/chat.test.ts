@@ -107,6 +107,23 @@ describe('chatting', () => {
     expect(await suite.server.app.repository.listMessages(roomId)).toHaveLength(2);
   });
 
+  it('a message written in an earlier chat (a retry, a send held while offline) is refused in the next one, never shown to the next stranger', async () => {
+    const { a, b, roomId: first } = await pair();
+    await request(b, 'leave_room_event');
+    const c = (await connect(suite.url)).socket;
+    suite.track(c);
+    await request(c, 'join_queue');
+    const matched = waitFor(a, 'matched');
+    await request(a, 'join_queue');
+    const { room_id: second } = await matched;
+    expect(second).not.toBe(first);
+    const atC = collect(c, 'new_message');
+    expect(await request(a, 'send_message', { content: 'my number is …', cid: 'old-1', room_id: first })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    expect(await request<MessageAck>(a, 'send_message', { content: 'hi', cid: 'new-1', room_id: second })).toMatchObject({ ok: true, message: { room_id: second } });
+    await eventually(() => expect(atC.map((m) => m.content)).toEqual(['hi']));
+    expect((await suite.server.app.repository.listMessages(second)).map((m) => m.content)).toEqual(['hi']);
+  });
+
   it('messages arrive in the order they were sent', async () => {
     const { a, b } = await pair();
     const received = collect(b, 'new_message');

@@ -82,10 +82,11 @@ export interface ChatClient {
   /** Tells the partner that the person is typing, or stopped (no answer; dropped while offline). */
   typing(typing: boolean): void;
   /**
-   * Sends a message, and again with the same `cid` when no answer comes in time. `piiConfirmed`: the
-   * person was warned about contact details in it and chose to send it anyway.
+   * Sends a message written in the chat `roomId`, and again with the same `cid` when no answer comes in
+   * time; the server refuses it in any other chat (a retry after Next never reaches the next stranger).
+   * `piiConfirmed`: the person was warned about contact details in it and chose to send it anyway.
    */
-  sendMessage(content: string, cid: string, piiConfirmed?: boolean): Promise<Result<SendMessageResult>>;
+  sendMessage(content: string, cid: string, roomId: number, piiConfirmed?: boolean): Promise<Result<SendMessageResult>>;
   leaveRoom(): Promise<Result<LeaveRoomResult>>;
   /** Reports the partner of a chat (the server never tells them). */
   report(payload: ReportPayload): Promise<Result<ReportResult>>;
@@ -264,12 +265,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     leaveQueue() {
       return request((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('leave_queue', {}, ack));
     },
-    async sendMessage(content, cid, piiConfirmed = false) {
+    async sendMessage(content, cid, roomId, piiConfirmed = false) {
       // Retried here rather than with the Manager's `retries` option, which would queue every event
       // (leave, join) behind a message that waits for its answer, and retry those as well.
       // A send made while offline waits in socket.io-client's buffer until the connection is back
       // (or its timeout); the server stores one message per cid whatever the number of tries.
-      const payload = { content, cid, ...(piiConfirmed ? { pii_confirmed: true as const } : {}) };
+      const payload = { content, cid, room_id: roomId, ...(piiConfirmed ? { pii_confirmed: true as const } : {}) };
       let result: Result<SendMessageResult> | undefined;
       for (let attempt = 0; attempt <= SEND_RETRIES; attempt++) {
         result = await request<SendMessageResult>((ack) => socket.timeout(ACK_TIMEOUT_MS).emit('send_message', payload, ack));

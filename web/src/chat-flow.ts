@@ -314,7 +314,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   };
 
   const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
-    if (phase !== 'chat' || !chatLive || !linked) return;
+    if (phase !== 'chat' || !chatLive || !linked || roomId === null) return;
     const cid = retry?.text === text ? retry.cid : newCid();
     views.typing.stop();
     if (views.next.step === 'confirm') views.next.set('leave');
@@ -323,7 +323,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     refused = null;
     composer.setText('');
     refreshComposer();
-    const res = await sends.track(client.sendMessage(text, cid, piiConfirmed));
+    const res = await sends.track(client.sendMessage(text, cid, room, piiConfirmed));
     const sameChat = phase === 'chat' && roomId === room && chatLive;
     if (res.ok) {
       // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message` echo);
