@@ -5,7 +5,8 @@
  * that died (adopted) and, for an instance that was only stalled, taken back.
  */
 import type { AppEvents } from '../metrics/app-events.js';
-import { eventText } from '../shared/codes.js';
+import { ErrorCode } from '../errors.js';
+import { errorText, eventText } from '../shared/codes.js';
 import type { SessionStatus } from '../shared/protocol.js';
 import type { ActivityEnder } from './activity-ender.js';
 import type { ChatServiceDeps } from './chat-service.js';
@@ -83,8 +84,11 @@ export class Reconnections {
       if (!taken) continue;
       this.deps.grace.cancel(caller.userId);
       if (!current.detached) {
-        // The old connection may still be open (a reload the server has not seen close yet): retire it.
+        // The old connection may still be open (a reload the server has not seen close yet): retire it —
+        // told why, so a page still alive there (a duplicated tab's original) lets go instead of taking
+        // the chat back with its own resume, and the two tabs pulling it back and forth for ever.
         if (current.kind === 'chatting') this.deps.notifier.leaveConversation(current.socketId, current.roomId);
+        this.deps.notifier.toSocket(current.socketId, 'error', { code: ErrorCode.CONTINUED_ELSEWHERE, message: errorText[current.lang].CONTINUED_ELSEWHERE });
         this.deps.notifier.disconnect(current.socketId);
       }
       return { status: current.kind, resumed: { activity: taken, resumeAfterId: current.detached?.resumeAfterId } };

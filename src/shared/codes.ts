@@ -24,6 +24,8 @@ export const ErrorCode = {
   BLOCKED_CONTENT: 'BLOCKED_CONTENT',
   RULES_NOT_ACCEPTED: 'RULES_NOT_ACCEPTED',
   KEEP_IN_TOUCH_CLOSED: 'KEEP_IN_TOUCH_CLOSED',
+  /** Told to a connection whose chat or wait another connection of the identity took over (`auth.resume`). */
+  CONTINUED_ELSEWHERE: 'CONTINUED_ELSEWHERE',
   // HTTP (the admin back office, receipts, identity, metrics).
   /** No (live) admin session, or no metrics token. */
   UNAUTHORIZED: 'UNAUTHORIZED',
@@ -65,6 +67,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   BLOCKED_CONTENT: 422,
   RULES_NOT_ACCEPTED: 403,
   KEEP_IN_TOUCH_CLOSED: 410,
+  CONTINUED_ELSEWHERE: 409,
   UNAUTHORIZED: 401,
   INVALID_PASSWORD: 401,
   CROSS_SITE_REQUEST: 403,
@@ -110,6 +113,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     BLOCKED_CONTENT: '这条消息违反了聊天规则，没有发送',
     RULES_NOT_ACCEPTED: '请先阅读并同意聊天规则',
     KEEP_IN_TOUCH_CLOSED: '聊天结束太久，已无法保持联系',
+    CONTINUED_ELSEWHERE: '聊天已在另一个窗口中继续',
     UNAUTHORIZED: '请先登录',
     INVALID_PASSWORD: '密码错误',
     CROSS_SITE_REQUEST: '请求被拒绝：请直接在本站页面上操作',
@@ -141,6 +145,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     BLOCKED_CONTENT: 'This message breaks the chat rules and was not sent',
     RULES_NOT_ACCEPTED: 'Please read and accept the chat rules first',
     KEEP_IN_TOUCH_CLOSED: 'This chat ended too long ago to stay in touch',
+    CONTINUED_ELSEWHERE: 'This chat continues in another tab or window',
     UNAUTHORIZED: 'Please log in first',
     INVALID_PASSWORD: 'Wrong password',
     CROSS_SITE_REQUEST: 'Request refused: please use this site’s own page',

@@ -104,6 +104,24 @@ describe.skipIf(skip)('chat page across lost connections', () => {
     await a.screenshot({ path: resolve(screenshotDir, 'reconnect-restored-after-reload.png') });
   });
 
+  it('a duplicated tab takes the chat over once: the original lets go instead of taking it back and forth', { timeout: 90_000 }, async () => {
+    const { a, b, contextA } = await matchedPair();
+    await say(a, '复制标签页');
+    // A duplicated tab starts with a copy of the original's sessionStorage: it says it was in a chat.
+    const copy = await contextA.newPage();
+    await copy.addInitScript(() => sessionStorage.setItem('activity', 'chat'));
+    await copy.goto(suite.url);
+    await visible(copy.getByTestId('chat-screen'));
+    await expect.poll(() => notices(a).allTextContents(), until).toContain('聊天已在另一个窗口中继续');
+    // Some reconnect rounds later the copy still has the chat, and the stranger was told once.
+    await copy.waitForTimeout(7_000);
+    await say(copy, '新标签页');
+    await expect.poll(() => messageTexts(b, false).allTextContents(), until).toEqual(['复制标签页', '新标签页']);
+    expect((await notices(b).allTextContents()).filter((n) => n === BACK).length).toBeLessThanOrEqual(1);
+    expect((await notices(a).allTextContents()).filter((n) => n === '聊天已在另一个窗口中继续')).toHaveLength(1);
+    expect(await a.getByTestId('message-input').isEnabled()).toBe(false);
+  });
+
   it('a page that loses the network comes back by itself with exactly the messages it missed', { timeout: 90_000 }, async () => {
     const { a, b, contextA } = await matchedPair();
     await say(a, '在吗');

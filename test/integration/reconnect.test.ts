@@ -132,6 +132,8 @@ describe('reconnect grace', () => {
     await eventually(() => expect(matched).toEqual([{ room_id: roomId, resumed: true }]));
     await eventually(() => expect(replayed.map((m) => m.content)).toEqual(['hello']));
     await eventually(() => expect(a.socket.connected).toBe(false));
+    // Told why, so a page still alive there (a duplicated tab's original) lets go instead of taking it back.
+    expect(received(a.socket, 'error')).toEqual([{ code: 'CONTINUED_ELSEWHERE', message: '聊天已在另一个窗口中继续' }]);
     const atB = waitFor(b.socket, 'new_message');
     expect(await request(again.socket, 'send_message', { content: 'took over' })).toMatchObject({ ok: true });
     expect((await atB).content).toBe('took over');

@@ -421,7 +421,16 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       else showStart();
     }),
   );
-  client.on('error', (error) => toast.show(errorText(error)));
+  client.on('error', (error) => {
+    toast.show(errorText(error));
+    // Another tab or window of this identity took the chat or wait over (a duplicated tab resumed it):
+    // this one lets go — forgotten, so it reconnects without taking it back.
+    if (error.code !== 'CONTINUED_ELSEWHERE') return;
+    resume.settled();
+    if (phase === 'chat') endChat('continuedElsewhere');
+    else if (phase === 'waiting') showStart();
+    resume.remember(null);
+  });
 
   client.onConnectionChange((state) => {
     const wasOnline = online;
