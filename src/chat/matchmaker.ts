@@ -28,6 +28,8 @@ import type { RoomCloser } from './room-closer.js';
 
 /** A match whose partner vanished meanwhile is retried this many times before the caller just waits. */
 const MAX_MATCH_ATTEMPTS = 5;
+/** A waiting person whose choice failed (storage or queue unreachable) has it made again this much later. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 export interface MatchmakerDeps {
   queue: MatchQueue;
@@ -50,6 +52,9 @@ export interface MatchmakerDeps {
   /** Ends the first one's chat with the other because of a block (see `ActivityEnder.endChatWith`). */
   endBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
+
+/** `request`: the person asked (join_queue); `rematch`: made for somebody already waiting. */
+type Origin = 'request' | 'rematch';
 
 export class Matchmaker {
   /** Per waiting identity with interests: the timer that runs the choice again at its fallback time. */
@@ -96,32 +101,34 @@ export class Matchmaker {
   private async run(caller: Caller, self: Activity, origin: 'request' | 'rematch', queuedOnly: boolean, recheck = false): Promise<JoinQueueResult | undefined> {
     const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(self) };
     try {
-      return await this.matchOrWait(caller, self, entry, queuedOnly, recheck);
+      return await this.matchOrWait(caller, self, entry, queuedOnly, recheck, origin);
     } catch (error) {
-      // Nobody asked for this attempt (a partner put back after a failed match): tell them instead.
+      // Nobody asked for this attempt (a partner put back after a failed match, the end of an interests
+      // wait): tell them instead — they wait on, and the choice is made again a little later.
       if (origin === 'rematch') {
         const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
         this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
+        this.retryLater(caller.userId, caller.socketId);
       }
       throw error;
     }
   }
 
-  private async matchOrWait(caller: Caller, self: Activity, entry: QueueEntry, queuedOnly: boolean, recheck: boolean): Promise<JoinQueueResult | undefined> {
+  private async matchOrWait(caller: Caller, self: Activity, entry: QueueEntry, queuedOnly: boolean, recheck: boolean, origin: Origin): Promise<JoinQueueResult | undefined> {
     const { queue } = this.deps;
     for (let attempt = 0; attempt < MAX_MATCH_ATTEMPTS; attempt++) {
       // Taking a partner took the caller out of the queue too: a later attempt joins again.
-      const outcome = await this.orGiveUp(caller, self, () => (queuedOnly && attempt === 0 ? queue.matchQueued(entry) : queue.joinOrMatch(entry)));
+      const outcome = await this.orGiveUp(caller, self, origin, () => (queuedOnly && attempt === 0 ? queue.matchQueued(entry) : queue.joinOrMatch(entry)));
       if (!outcome) return undefined;
       if (outcome.kind === 'waiting') {
         const matched = recheck ? await this.matchedMeanwhile(caller) : undefined;
         return matched ?? this.announceWaiting(caller, self, outcome.waitingCount);
       }
-      const result = await this.pair(caller, self, outcome.partner);
+      const result = await this.pair(caller, self, outcome.partner, origin);
       if (result) return result;
     }
     // Every partner taken had vanished: wait in the queue like anyone else.
-    await this.orGiveUp(caller, self, () => queue.enqueue(entry));
+    await this.orGiveUp(caller, self, origin, () => queue.enqueue(entry));
     return this.announceWaiting(caller, self, Math.max(0, (await queue.size()) - 1));
   }
 
@@ -173,7 +180,7 @@ export class Matchmaker {
    * Opens a room for the caller and a partner taken from the queue. Undefined when the partner cannot
    * be paired (gone, or its connection lost): the caller tries the next one.
    */
-  private async pair(caller: Caller, self: Activity, partner: QueuedEntry): Promise<JoinQueueResult | undefined> {
+  private async pair(caller: Caller, self: Activity, partner: QueuedEntry, origin: Origin): Promise<JoinQueueResult | undefined> {
     const { registry, createRoom, closer, clock, queue } = this.deps;
     let partnerNow: Activity | undefined;
     let room: RoomRecord;
@@ -199,7 +206,7 @@ export class Matchmaker {
     } catch (cause) {
       // Unknown state (the registry failed) or still waiting: either way the partner goes back to its place.
       if (partnerNow === undefined || partnerNow.kind === 'waiting') await this.putBack(partner, partnerNow);
-      await this.giveUp(caller, self);
+      await this.giveUp(caller, self, origin);
       throw isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
     }
 
@@ -230,7 +237,7 @@ export class Matchmaker {
       );
     } catch (cause) {
       await this.undo(room.id, partner, partnerNow, partnerChatting);
-      await this.giveUp(caller, self);
+      await this.giveUp(caller, self, origin);
       throw isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
     }
     if (!selfChatting) {
@@ -341,22 +348,58 @@ export class Matchmaker {
       }
     } catch (err) {
       logger.warn({ err }, 'could not put somebody back in the queue');
+      // Still waiting, perhaps without a place in the queue (the queue was out of reach): the choice is made
+      // again later (a failed re-match has scheduled it already).
+      if (activity?.kind === 'waiting' && !activity.detached) this.retryLater(entry.userId, activity.socketId);
     }
   }
 
-  /** Runs a queue operation; if it fails, the caller stops waiting (and is told why) instead of being stranded. */
-  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>): Promise<T> {
+  /**
+   * Makes the choice again later for a waiting person whose last one failed, while that wait lasts (same
+   * connection, attached) — joining the queue again if they lost their place in it. A failure schedules the
+   * next try; a match, a leave or an end of the wait stops them (`cancelFallback`).
+   */
+  private retryLater(userId: string, socketId: string): void {
+    const { clock, registry, logger } = this.deps;
+    this.cancelFallback(userId);
+    const cancel = clock.schedule(RETRY_AFTER_FAILURE_MS, () => {
+      if (this.fallbackTimers.get(userId) === cancel) this.fallbackTimers.delete(userId);
+      void (async () => {
+        const now = await registry.get(userId);
+        if (now?.kind !== 'waiting' || now.socketId !== socketId || now.detached || now.privateKey !== undefined) return;
+        await this.match({ userId, socketId, lang: now.lang, networkHash: now.networkHash }, now, 'rematch');
+      })().catch((err: unknown) => {
+        logger.warn({ err, userId }, 'matching again after a failure failed');
+        // The registry itself was out of reach: try again later.
+        if (!this.fallbackTimers.has(userId)) this.retryLater(userId, socketId);
+      });
+    });
+    this.fallbackTimers.set(userId, cancel);
+  }
+
+  /** Runs a queue operation; if it fails, the caller is given up (see `giveUp`) instead of being stranded. */
+  private async orGiveUp<T>(caller: Caller, self: Activity, origin: Origin, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (cause) {
-      await this.giveUp(caller, self);
+      await this.giveUp(caller, self, origin);
       throw isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
     }
   }
 
-  /** The caller's wait ends with an error: out of the registry and the queue (best effort). */
-  private async giveUp(caller: Caller, self: Activity): Promise<void> {
+  /**
+   * A failed choice. Asked for (`join_queue`): the wait ends with the error — out of the registry and the
+   * queue (best effort); the page shows the error and the start screen. Made for somebody already waiting
+   * (a re-match): the wait goes on — back in the queue if the attempt took them out, and made again later
+   * (`run`) — for their page still shows them waiting, and nothing else would ever match them again.
+   */
+  private async giveUp(caller: Caller, self: Activity, origin: Origin): Promise<void> {
     const { registry, queue, logger } = this.deps;
+    if (origin === 'rematch') {
+      const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(self) };
+      await queue.enqueue(entry).catch((err: unknown) => logger.warn({ err }, 'could not queue a wait again after a failed match'));
+      return;
+    }
     await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed wait'));
     await queue.remove(caller.userId, caller.socketId).catch((err: unknown) => logger.warn({ err }, 'could not remove a failed wait from the queue'));
   }
