@@ -325,6 +325,7 @@ export class Matchmaker {
       if (now?.kind === 'waiting') await this.putBack({ ...entry, socketId: now.socketId }, now);
     } catch (err) {
       this.deps.logger.warn({ err }, 'could not put somebody back in the queue after a failed match');
+      this.retryLater(entry.userId, entry.socketId);
     }
   }
 
@@ -348,9 +349,9 @@ export class Matchmaker {
       }
     } catch (err) {
       logger.warn({ err }, 'could not put somebody back in the queue');
-      // Still waiting, perhaps without a place in the queue (the queue was out of reach): the choice is made
-      // again later (a failed re-match has scheduled it already).
-      if (activity?.kind === 'waiting' && !activity.detached) this.retryLater(entry.userId, activity.socketId);
+      // Waiting (or not known: the registry was out of reach), perhaps without a place in the queue: the
+      // choice is made again later, if the wait is still the same then (a failed re-match scheduled it already).
+      if (!activity || (activity.kind === 'waiting' && !activity.detached)) this.retryLater(entry.userId, activity?.socketId ?? entry.socketId);
     }
   }
 

@@ -5,6 +5,8 @@
  * choice again a little later. Real server and sockets; the test's clock; a repository that fails once.
  */
 import { describe, expect, it } from 'vitest';
+import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import { connect, eventually, received, request, waitFor } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
@@ -16,12 +18,14 @@ const WAIT_MS = 10_000;
 const RETRY_MS = 5_000;
 const clock = new ManualClock();
 let repository!: Interceptor<SqlChatRepository>;
+const registry = intercept(new MemoryActivityRegistry());
+const queue = intercept(new MemoryMatchQueue(clock));
 const suite = serverSuite(
   {
     config: { interestWaitMs: WAIT_MS, closeGraceMs: 0 },
     deps: (database) => {
       repository = intercept(new SqlChatRepository(database));
-      return { clock, repository: repository.proxy };
+      return { clock, repository: repository.proxy, registry: registry.proxy, matchQueue: queue.proxy };
     },
   },
   async ({ server }) => {
@@ -67,5 +71,22 @@ describe('a failed choice for somebody already waiting', () => {
     clock.advance(RETRY_MS);
     const { room_id: roomId } = await matched;
     await eventually(() => expect(received(a.socket, 'matched')).toEqual([expect.objectContaining({ room_id: roomId })]));
+  });
+
+  it('a partner taken from the queue whose state could not be read, and who could not be put back: queued again at the next try', async () => {
+    const p = await client();
+    expect(await request(p.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    // The joiner takes p; reading p fails, and so does putting p back in the queue (Redis blipped).
+    registry.failNext('get', new Error('redis away'), { when: (userId: string) => userId === p.session.user_id });
+    queue.failNext('requeue', new Error('redis away'));
+    const j = await client();
+    expect(await request(j.socket, 'join_queue')).toMatchObject({ ok: false });
+    await eventually(async () => expect(await queue.proxy.size()).toBe(0));
+    // p's page still says "waiting": at the next try p is queued again, and the next joiner meets p.
+    clock.advance(RETRY_MS);
+    await eventually(async () => expect(await queue.proxy.size()).toBe(1));
+    const k = await client();
+    expect(await request(k.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await eventually(() => expect(received(p.socket, 'matched')).toHaveLength(1));
   });
 });
