@@ -14,15 +14,18 @@ export const conversationRoom = (roomId: number) => `chat:${roomId}`;
 
 /**
  * The conversation a connection of this instance is in, from the delivery groups the server put it in
- * (only the server joins sockets to rooms); undefined when in none.
+ * (only the server joins sockets to rooms); undefined when in none. The last one joined: a join made
+ * through another instance can arrive after that chat's goodbye (the adapter's order is per instance),
+ * leaving the connection in a closed conversation it joined before its current one.
  */
 export function conversationOf(rooms: ReadonlySet<string>): number | undefined {
+  let found: number | undefined;
   for (const room of rooms) {
     if (!room.startsWith('chat:')) continue;
     const id = Number(room.slice('chat:'.length));
-    if (Number.isSafeInteger(id) && id > 0) return id;
+    if (Number.isSafeInteger(id) && id > 0) found = id;
   }
-  return undefined;
+  return found;
 }
 
 /**
@@ -35,8 +38,12 @@ export class SocketNotifier implements ChatNotifier {
 
   joinConversation(socketId: string, roomId: number): void {
     const local = this.io.sockets.sockets.get(socketId);
-    if (local) void local.join(conversationRoom(roomId));
-    else this.io.in(socketId).socketsJoin(conversationRoom(roomId));
+    const room = conversationRoom(roomId);
+    if (local) {
+      // One conversation at a time: a closed one it is still in (a late join) is left now.
+      for (const other of local.rooms) if (other !== room && other.startsWith('chat:')) void local.leave(other);
+      void local.join(room);
+    } else this.io.in(socketId).socketsJoin(room);
   }
 
   leaveConversation(socketId: string, roomId: number): void {
