@@ -1,9 +1,15 @@
 /**
  * `WEB_CONCURRENCY=N`: this process listens and hands each connection to one of N worker processes,
  * keeping every Socket.IO session on one worker (sticky by session id, so HTTP long-polling works too).
- * Workers are restarted if they die; SIGTERM stops them gracefully, a second signal at once.
+ *
+ * The port opens once every worker is ready. A worker that exits before it was ready (its metrics port
+ * taken, PostgreSQL or Redis unreachable at start…) stops the others and this process exits with 1: a
+ * primary without its port, or short of a worker for good, would look healthy to a supervisor (systemd,
+ * Docker, Kubernetes), which restarts the whole service instead. A worker that dies after it was ready is
+ * replaced, unless it died within MIN_WORKER_LIFETIME_MS of its start (it would crash-loop); none left,
+ * this process exits with 1. SIGTERM stops the workers gracefully, a second signal at once.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setupMaster } from '@socket.io/sticky';
@@ -13,6 +19,17 @@ import { stopReadsOnHandOver } from './hand-over.js';
 
 /** A worker that dies this soon after starting is not restarted again (it would crash-loop). */
 const MIN_WORKER_LIFETIME_MS = 5_000;
+/** After a failed start, how long the workers get to stop on SIGTERM before they are killed. */
+const FAILED_STOP_TIMEOUT_MS = 10_000;
+
+interface WorkerState {
+  worker: Worker;
+  /** 0…n-1, kept by its replacement: what is per worker, like its metrics port, stays put. */
+  slot: number;
+  startedAt: number;
+  /** It said it can take connections. */
+  ready: boolean;
+}
 
 export function runPrimary(config: Config, logger: Logger): void {
   const httpServer = createServer();
@@ -21,53 +38,84 @@ export function runPrimary(config: Config, logger: Logger): void {
   stopReadsOnHandOver(httpServer);
   // The first bytes of each connection travel to the worker over IPC; Buffers need advanced serialization.
   cluster.setupPrimary({ serialization: 'advanced' });
-  let stopping = false;
-  const startedAt = new Map<number, number>();
-  /** Each worker's slot (0…n-1), kept by its replacement: what is per worker, like its metrics port, stays put. */
-  const slots = new Map<number, number>();
+  /** Live workers by cluster id: ours rather than `cluster.workers`, which can still hold one that has exited. */
+  const workers = new Map<number, WorkerState>();
+  /** Set once every worker is being stopped: the code this process exits with when none is left. */
+  let exitCode: number | undefined;
+  let listening = false;
 
-  let ready = 0;
   const fork = (slot: number) => {
     const worker = cluster.fork({ CHAT_WORKER_SLOT: String(slot) });
-    startedAt.set(worker.id, Date.now());
-    slots.set(worker.id, slot);
-    worker.on('message', (message: { chat?: string }) => {
-      // Open the port once every first-generation worker can take connections.
-      if (message?.chat === 'ready' && ++ready === config.webConcurrency) listen();
+    const state: WorkerState = { worker, slot, startedAt: Date.now(), ready: false };
+    workers.set(worker.id, state);
+    worker.on('message', (message: { chat?: string } | undefined) => {
+      if (message?.chat !== 'ready' || state.ready) return;
+      state.ready = true;
+      // Open the port once every worker can take connections.
+      if (!listening && exitCode === undefined && [...workers.values()].every((w) => w.ready)) listen();
     });
   };
+
+  const exitWhenNoneLeft = () => {
+    if (workers.size > 0) return;
+    // No worker is left to serve a connection still open here: close them rather than wait for them.
+    httpServer.closeAllConnections();
+    httpServer.close(() => process.exit(exitCode));
+  };
+
+  const stopWorkers = (code: number) => {
+    exitCode = code;
+    for (const { worker } of workers.values()) worker.process.kill('SIGTERM');
+    if (code !== 0) {
+      // No supervisor's SIGKILL follows a failed start: a worker stuck in its shutdown must not outlive us.
+      setTimeout(() => {
+        for (const { worker } of workers.values()) {
+          logger.warn({ workerPid: worker.process.pid }, `worker still running ${FAILED_STOP_TIMEOUT_MS} ms after SIGTERM: killed`);
+          worker.process.kill('SIGKILL');
+        }
+      }, FAILED_STOP_TIMEOUT_MS);
+    }
+    exitWhenNoneLeft();
+  };
+
   for (let i = 0; i < config.webConcurrency; i++) fork(i);
 
   cluster.on('exit', (worker, code, signal) => {
-    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
-    const slot = slots.get(worker.id) ?? 0;
-    startedAt.delete(worker.id);
-    slots.delete(worker.id);
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        // No worker is left to serve a connection still open here: close them rather than wait for them.
-        httpServer.closeAllConnections();
-        httpServer.close(() => process.exit(0));
-      }
-      return;
+    const state = workers.get(worker.id);
+    workers.delete(worker.id);
+    if (exitCode !== undefined) return exitWhenNoneLeft();
+    if (!state) return;
+    const fields = { workerPid: worker.process.pid, slot: state.slot, code, signal };
+    if (!state.ready) {
+      logger.error(fields, 'worker exited before it was ready (its log above says why): stopping the other workers and exiting with 1');
+      return stopWorkers(1);
     }
-    logger.error({ workerPid: worker.process.pid, code, signal }, 'worker exited');
-    if (lived >= MIN_WORKER_LIFETIME_MS) fork(slot);
-    else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+    const restarted = Date.now() - state.startedAt >= MIN_WORKER_LIFETIME_MS;
+    logger.error({ ...fields, restarted }, restarted ? 'worker exited: restarting it' : `worker exited within ${MIN_WORKER_LIFETIME_MS} ms of its start: not restarted`);
+    if (restarted) fork(state.slot);
+    else if (workers.size === 0) {
+      logger.error('no worker left: exiting with 1');
+      stopWorkers(1);
+    }
   });
 
-  const listen = () =>
+  const listen = () => {
+    listening = true;
+    httpServer.once('error', (err) => {
+      logger.error({ err }, 'cannot listen: stopping the workers and exiting with 1');
+      stopWorkers(1);
+    });
     httpServer.listen(config.port, config.host, () => {
       const { port } = httpServer.address() as AddressInfo;
       const shown = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-      logger.info({ workers: config.webConcurrency }, `Server listening at http://${shown}:${port}`);
+      logger.info({ workers: workers.size }, `Server listening at http://${shown}:${port}`);
     });
+  };
 
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (exitCode !== undefined) process.exit(1);
     logger.info({ signal }, 'stopping workers');
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    stopWorkers(0);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
