@@ -35,7 +35,7 @@ export interface PrivateRoomsOptions {
   /** Cluster mode: how this instance asks the others to send a history to their connections. */
   relay?: (history: PrivateHistory) => (request: HistoryRequest) => void;
   /** Gives a contact key to an identity's other connections, wherever they are (keep-in-touch.ts). */
-  reachIdentity?: (userId: string, exceptSocketId: string, key: string) => void;
+  reachIdentity?: (userId: string, exceptSocketId: string, key: string, roomId: number) => void;
 }
 
 export interface PrivateRoomsParts {

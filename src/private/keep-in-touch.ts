@@ -1,9 +1,10 @@
 /**
  * Staying in touch: during a chat, or within the window after it ended, each of the two may ask
- * (`keep_in_touch`); once both have, both get the same new key (`contact_key {key}`), bound to the two of
- * them and filed with that chat, so `join_private {key}` reunites them later with the conversation
- * shown. Neither learns anything else about the other, and someone who asks alone is never told that
- * the other did not (nor that they blocked them).
+ * (`keep_in_touch`); once both have, both get the same new key (`contact_key {key, room_id}`), bound to the
+ * two of them and filed with that chat — named, as either may be in another chat by the time it comes —
+ * so `join_private {key}` reunites them later with the conversation shown. Neither learns anything else
+ * about the other, and someone who asks alone is never told that the other did not (nor that they blocked
+ * them).
  *
  * The two asks may come at the same moment on two instances: the rendezvous answers `complete` to
  * exactly one of them, which makes the key and tells both. A key that could not be stored is taken
@@ -40,7 +41,7 @@ export interface KeepInTouchDeps {
    * Gives the key to an identity's connections other than one (on every instance): the one that asked is
    * gone and the person holds nothing the registry knows of, e.g. reconnected while the chat had ended.
    */
-  reachIdentity?: (userId: string, exceptSocketId: string, key: string) => void;
+  reachIdentity?: (userId: string, exceptSocketId: string, key: string, roomId: number) => void;
 }
 
 export class KeepInTouch {
@@ -73,13 +74,14 @@ export class KeepInTouch {
       await rendezvous.reopen(roomId).catch((err: unknown) => logger.warn({ err, roomId }, 'could not take back a contact key that was not stored'));
       throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
     }
-    notifier.toSocket(caller.socketId, 'contact_key', { key });
-    notifier.toSocket(other.socketId, 'contact_key', { key });
+    const payload = { key, room_id: roomId };
+    notifier.toSocket(caller.socketId, 'contact_key', payload);
+    notifier.toSocket(other.socketId, 'contact_key', payload);
     // The other may have come back on a new connection since asking (a reload, a reconnect): there too —
     // found by its activity if it holds one, otherwise among the identity's connections.
     const now = await registry.get(other.userId).catch(() => undefined);
-    if (now && now.socketId !== other.socketId) notifier.toSocket(now.socketId, 'contact_key', { key });
-    else if (!now && !(await notifier.isConnected(other.socketId).catch(() => false))) this.deps.reachIdentity?.(other.userId, other.socketId, key);
+    if (now && now.socketId !== other.socketId) notifier.toSocket(now.socketId, 'contact_key', payload);
+    else if (!now && !(await notifier.isConnected(other.socketId).catch(() => false))) this.deps.reachIdentity?.(other.userId, other.socketId, key, roomId);
     logger.info({ roomId }, 'contact key given');
   }
 

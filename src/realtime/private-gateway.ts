@@ -98,6 +98,8 @@ interface ContactKeyDelivery {
   userId: string;
   exceptSocketId: string;
   key: string;
+  /** The chat the key is filed with (absent when relayed by an instance of an earlier version). */
+  roomId?: number;
 }
 
 /**
@@ -107,18 +109,21 @@ interface ContactKeyDelivery {
  * instance's connections, for an event that is rare (one key per pair that both ask), rather than an index
  * of connections by identity that every idle connection would pay for.
  */
-export function contactKeyRelay(io: ChatServer, cluster: boolean): (userId: string, exceptSocketId: string, key: string) => void {
-  const here = ({ userId, exceptSocketId, key }: ContactKeyDelivery): void => {
+export function contactKeyRelay(io: ChatServer, cluster: boolean): (userId: string, exceptSocketId: string, key: string, roomId: number) => void {
+  const here = ({ userId, exceptSocketId, key, roomId }: ContactKeyDelivery): void => {
+    const payload = typeof roomId === 'number' ? { key, room_id: roomId } : { key };
     for (const socket of io.of('/').sockets.values()) {
-      if (socket.data.userId === userId && socket.id !== exceptSocketId) socket.emit('contact_key', { key });
+      if (socket.data.userId === userId && socket.id !== exceptSocketId) socket.emit('contact_key', payload);
     }
   };
   // Inter-server events are untyped in ChatServer, as for the history relay above.
   const server = io as unknown as Server;
   if (cluster) server.on(CONTACT_KEY_EVENT, here);
-  return (userId, exceptSocketId, key) => {
-    here({ userId, exceptSocketId, key });
-    if (cluster) server.serverSideEmit(CONTACT_KEY_EVENT, { userId, exceptSocketId, key } satisfies ContactKeyDelivery);
+  // `roomId` is optional only because the callback's type in build-private-rooms.ts has no room yet; KeepInTouch always gives it.
+  return (userId, exceptSocketId, key, roomId) => {
+    const delivery: ContactKeyDelivery = roomId === undefined ? { userId, exceptSocketId, key } : { userId, exceptSocketId, key, roomId };
+    here(delivery);
+    if (cluster) server.serverSideEmit(CONTACT_KEY_EVENT, delivery);
   };
 }
 

@@ -218,6 +218,12 @@ export interface RoomHistoryPayload {
  */
 export interface ContactKeyPayload {
   key: string;
+  /**
+   * The chat the key is filed with: the one both asked about, which may have ended — the person may be in
+   * another chat by now, so a client credits the key to this one, not to the chat on screen or asked last.
+   * Always sent; absent only when relayed by an instance of an earlier version (a rolling deploy).
+   */
+  room_id?: number;
 }
 export interface ErrorPayload {
   code: ErrorCode;

@@ -1,7 +1,8 @@
 /**
  * Staying in touch over real sockets: during a random chat or within the window after it, once both
- * people have asked (`keep_in_touch`), both get the same key (`contact_key {key}`) and nothing else; the
- * key reunites them with `join_private`, showing the chat where they met. Asks are idempotent; a late
+ * people have asked (`keep_in_touch`), both get the same key (`contact_key {key, room_id}`, naming that
+ * chat even when the first to ask is in another by then) and nothing else; the key reunites them with
+ * `join_private`, showing the chat where they met. Asks are idempotent; a late
  * ask, someone else's chat or a private one are refused; a block leads nowhere; a key that could not be
  * stored is made at the next ask; two asks held at the same moment complete once. Time is the test's.
  */
@@ -50,8 +51,8 @@ async function settle(...sockets: TestSocket[]): Promise<void> {
 }
 
 describe('keep_in_touch', () => {
-  it('during a random chat: nothing until both have asked, then the same key to both, and only the key', async () => {
-    const { a, b } = await pair();
+  it('during a random chat: nothing until both have asked, then the same key to both, and only the key and its chat', async () => {
+    const { a, b, roomId } = await pair();
     const aKeys = received(a, 'contact_key');
     const bKeys = received(b, 'contact_key');
     expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
@@ -60,7 +61,7 @@ describe('keep_in_touch', () => {
     expect(await request<Ack>(b, 'keep_in_touch', {})).toEqual({ ok: true });
     await eventually(() => expect(aKeys).toHaveLength(1));
     await eventually(() => expect(bKeys).toHaveLength(1));
-    expect(aKeys[0]).toEqual({ key: expect.stringMatching(KEY_FORMAT) });
+    expect(aKeys[0]).toEqual({ key: expect.stringMatching(KEY_FORMAT), room_id: roomId });
     expect(bKeys[0]).toEqual(aKeys[0]);
     // Asking again changes nothing: no second key.
     expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
@@ -79,7 +80,8 @@ describe('keep_in_touch', () => {
     const aKey = waitFor(a, 'contact_key');
     expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
     expect(await request<Ack>(b, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
-    const { key } = await aKey;
+    const { key, room_id: keyRoom } = await aKey;
+    expect(keyRoom).toBe(roomId);
 
     // Days later, on new connections of the same two identities.
     clock.advance(3 * 86_400_000);
@@ -95,6 +97,37 @@ describe('keep_in_touch', () => {
     // Bound to the two of them.
     const stranger = await client();
     expect(await request<Ack>(stranger.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it('asked in one chat, then New and asked in the next: the key of the first, when its partner asks, names the first chat', async () => {
+    // A chat with B; A asks; the chat ends; A presses New and is in a chat with C, asks there too.
+    const { a: asker, b: first, roomId: firstRoom } = await pair();
+    expect(await request<Ack>(asker, 'keep_in_touch')).toEqual({ ok: true });
+    expect(await request<Ack>(first, 'leave_room_event')).toMatchObject({ ok: true });
+    const next = await client();
+    const nextMatched = waitFor(next.socket, 'matched');
+    expect(await request<Ack>(asker, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request<Ack>(next.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+    const nextRoom = (await nextMatched).room_id;
+    expect(nextRoom).not.toBe(firstRoom);
+    expect(await request<Ack>(asker, 'keep_in_touch')).toEqual({ ok: true });
+
+    // Within the window, the first chat's partner asks: its key names the first chat, not the one going on.
+    clock.advance(WINDOW_MS - 1_000);
+    const askerKeys = received(asker, 'contact_key');
+    const firstKey = waitFor(first, 'contact_key');
+    expect(await request<Ack>(first, 'keep_in_touch')).toEqual({ ok: true });
+    const fromFirst = await firstKey;
+    expect(fromFirst).toEqual({ key: expect.stringMatching(KEY_FORMAT), room_id: firstRoom });
+    await eventually(() => expect(askerKeys).toEqual([fromFirst]));
+
+    // The next chat's partner asks too: another key, naming the next chat.
+    const nextKey = waitFor(next.socket, 'contact_key');
+    expect(await request<Ack>(next.socket, 'keep_in_touch')).toEqual({ ok: true });
+    const fromNext = await nextKey;
+    expect(fromNext).toEqual({ key: expect.stringMatching(KEY_FORMAT), room_id: nextRoom });
+    expect(fromNext.key).not.toBe(fromFirst.key);
+    await eventually(() => expect(askerKeys).toEqual([fromFirst, fromNext]));
   });
 
   it('after the window it is refused with KEEP_IN_TOUCH_CLOSED', async () => {
@@ -164,7 +197,7 @@ describe('keep_in_touch', () => {
   });
 
   it('the first to ask comes back on a new connection before the other asks (a reload, a reconnect): the key reaches it there', async () => {
-    const { a, b, aId } = await pair();
+    const { a, b, aId, roomId } = await pair();
     expect(await request<Ack>(b, 'leave_room_event')).toMatchObject({ ok: true });
     expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
     const token = await tokenOf(a);
@@ -176,6 +209,7 @@ describe('keep_in_touch', () => {
     const bKey = waitFor(b, 'contact_key');
     expect(await request<Ack>(b, 'keep_in_touch')).toEqual({ ok: true });
     expect(await aKey).toEqual(await bKey);
+    expect(await aKey).toMatchObject({ room_id: roomId });
     // Once: asking again on the new connection gives nothing more.
     const more = received(aAgain.socket, 'contact_key');
     expect(await request<Ack>(aAgain.socket, 'keep_in_touch')).toEqual({ ok: true });

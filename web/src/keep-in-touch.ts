@@ -2,9 +2,11 @@
  * 保持联系 / Keep in touch: in the chat header while a chance chat goes on, and on the chat-ended bar for
  * the server's window after it (KEEP_IN_TOUCH_WINDOW_MS, 2 minutes by default; a late ask is refused with
  * KEEP_IN_TOUCH_CLOSED anyway). Asking is told to nobody: the button says it was asked, and a note says
- * what happens if the other person asks too. When both have, `contact_key {key}` comes: the key is shown
- * in a banner at the top of the page (on whatever screen the person is by then), with Copy and how to
- * use it, until closed. Private rooms have no such button (their two hold their key already).
+ * what happens if the other person asks too. When both have, `contact_key {key, room_id}` comes: the key is
+ * shown in a banner at the top of the page (on whatever screen the person is by then), with Copy and how to
+ * use it, until closed. It is credited to the chat it names, which may be an earlier one than the chat on
+ * screen (asked, then New, then that partner asked within the window): a note there only if it is on
+ * screen. Private rooms have no such button (their two hold their key already).
  */
 import type { MatchType } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
@@ -42,8 +44,6 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
   /** How each chat on this page was paired (the button is for chance meetings only). */
   const matchTypes = new Map<number, MatchType>();
   const asked = new Set<number>();
-  /** The chat asked about last: a key that comes is its (it comes only once both have asked). */
-  let lastAsked: number | undefined;
   /** Chats whose two got a contact key already. */
   const keyed = new Set<number>();
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,7 +73,6 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
     const room = chat?.roomId;
     if (room === undefined || asked.has(room)) return;
     asked.add(room);
-    lastAsked = room;
     render();
     void client.keepInTouch(room).then((res) => {
       if (res.ok) {
@@ -88,12 +87,14 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
   };
   for (const button of buttons) button.addEventListener('click', ask);
 
-  client.on('contact_key', ({ key }) => {
-    if (lastAsked !== undefined) keyed.add(lastAsked);
+  client.on('contact_key', ({ key, room_id: room }) => {
+    // Not the chat asked about last nor the one on screen: the partner of an earlier chat may ask later.
+    // (No room_id only from a server of an earlier version: the key is shown, credited to no chat.)
+    if (room !== undefined) keyed.add(room);
     box.show(key);
     banner.hidden = false;
     render();
-    if (chat !== null && chat.roomId === lastAsked) messages.addNote((text) => showPrivateText(text, 'contactKeyArrived'));
+    if (room !== undefined && chat?.roomId === room) messages.addNote((text) => showPrivateText(text, 'contactKeyArrived'));
     else toast.show(privateTexts.t('contactKeyArrived'));
   });
   byTestId('contact-dismiss', HTMLButtonElement, banner).addEventListener('click', () => {
