@@ -2,7 +2,9 @@
  * What the page does, screen by screen: start → waiting → chat → (ended) → start or a new chat.
  * The server owns the truth: `matched` always opens the chat it names, whatever the page was showing,
  * messages appear only as the server stored them, and after a reconnection its `session` says whether
- * the chat (or the wait) is still on.
+ * the chat (or the wait) is still on. The one exception is a wait the person cancelled: its join may
+ * still be unanswered (the server may even handle the leave first), so the leave follows the join's
+ * answer, and a chat that wait ran into is left at once, never shown.
  *
  * A lost connection does not end anything: the server keeps the chat for a grace period, the page keeps
  * the chat screen with sending disabled, and on return `matched {resumed}` plus the missed messages put
@@ -266,7 +268,19 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.addSystem(key);
   };
 
+  /**
+   * Joins are counted: only the answer to the latest one is acted on. An earlier one still unanswered
+   * (cancelled, or followed by a newer join) is stale: the server handles a socket's events concurrently,
+   * so a `leave_queue` sent beside it can be handled before the join took its place, and the wait would
+   * outlive the cancel. The stale join's answer is followed by the leave instead (`settleStale`).
+   */
+  let joinSeq = 0;
+  /** The latest join awaits its answer. */
   let joining = false;
+  /** Stale joins still unanswered, and the cancel's own `leave_queue` while unanswered. */
+  let cancelling = 0;
+  /** Chats that a cancelled wait ran into, left at once: their `matched`, early or late, opens nothing. */
+  const refusedRooms = new Set<number>();
   /** What the current (or last) wait is for: after a reconnection that lost it, it is joined again. */
   let waitingFor: JoinRequest = { kind: 'queue' };
   const request = (how: JoinRequest): Promise<Result<JoinQueueResult | JoinPrivateResult | CreatePrivateResult>> => {
@@ -275,13 +289,59 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     return client.joinQueue(views.interests());
   };
 
+  /** The latest join (if unanswered) becomes stale: its answer will be followed by a leave, not acted on. */
+  const supersedeJoin = (): void => {
+    joinSeq++;
+    if (joining) cancelling++;
+    joining = false;
+  };
+
+  /** Out of the queue; a `matched` meanwhile (the leave lost to a match) is for a cancelled wait. */
+  const leaveQueue = (): Promise<Result> => {
+    cancelling++;
+    return client.leaveQueue().finally(() => cancelling--);
+  };
+
+  /** A chat the person did not want (they cancelled the wait): left at once, never shown. */
+  const refuseChat = (id: number): void => {
+    if (refusedRooms.has(id)) return;
+    refusedRooms.add(id);
+    void client.leaveRoom();
+  };
+
+  /** A join answered `matched` (its `matched` event may have opened the chat already). */
+  const joinMatched = (id: number): void => {
+    if (phase !== 'chat' || roomId !== id) openChat(id, 'matched');
+    early.opened(id);
+  };
+
+  /**
+   * The answer to a stale join. Superseded by a newer join, the server's wait (same connection) is the
+   * newer one's too; cancelled, whatever the join got is given up.
+   */
+  const settleStale = (res: Result<JoinQueueResult | JoinPrivateResult | CreatePrivateResult>): void => {
+    cancelling--;
+    const matched = res.ok && 'status' in res && res.status === 'matched' ? res.room_id : null;
+    if (phase !== 'start') {
+      if (matched !== null && phase === 'waiting' && !refusedRooms.has(matched)) joinMatched(matched);
+      return;
+    }
+    if (matched !== null) return refuseChat(matched);
+    // A join that timed out may have reached the server all the same.
+    if (res.ok || res.code === 'TIMEOUT') void leaveQueue();
+  };
+
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
   const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
     showWaiting();
+    supersedeJoin();
+    const seq = joinSeq;
     joining = true;
     waitingFor = how;
-    const res = await request(how).finally(() => (joining = false));
+    const res = await request(how);
+    if (seq !== joinSeq) return settleStale(res);
+    joining = false;
     if (!res.ok) {
       // Lost with the connection: the `session` after reconnecting says whether the server got it.
       if (res.code === 'TIMEOUT' && !client.connected) return;
@@ -306,8 +366,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       waitingFor = { kind: 'join_private', key: res.key };
       if (phase === 'waiting') views.privateCreated(res.key);
     } else if (res.status === 'matched') {
-      if (phase !== 'chat' || roomId !== res.room_id) openChat(res.room_id, 'matched');
-      early.opened(res.room_id);
+      joinMatched(res.room_id);
     } else if ('waiting_count' in res) {
       showWaitingCount(res.waiting_count);
     }
@@ -321,7 +380,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     const room = roomId;
     retry = null;
     refused = null;
-    composer.setText('');
+    // Unless the person wrote on while the text was being checked (pii-nudge.ts).
+    if (composer.text() === text) composer.setText('');
     refreshComposer();
     const res = await sends.track(client.sendMessage(text, cid, room, piiConfirmed));
     const sameChat = phase === 'chat' && roomId === room && chatLive;
@@ -378,6 +438,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   });
   client.on('matched', ({ room_id, resumed }) => {
     resume.settled();
+    if (refusedRooms.has(room_id)) return;
+    // A match made for a wait the person has just cancelled (its join or leave still unanswered).
+    if (!resumed && phase === 'start' && cancelling > 0) return refuseChat(room_id);
     if (phase === 'chat' && roomId === room_id) {
       if (resumed) resumeChat();
       return;
@@ -475,10 +538,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     },
     cancel() {
       if (phase !== 'waiting') return;
+      const inFlight = joining;
       const queued = !views.skipWait.running;
+      supersedeJoin();
       showStart();
-      if (!queued) return;
-      void client.leaveQueue().then((res) => {
+      // A join in flight is left once it is answered (settleStale); during a pause, nothing is queued.
+      if (inFlight || !queued) return;
+      void leaveQueue().then((res) => {
         if (!res.ok) fail(res);
       });
     },

@@ -6,7 +6,7 @@
  *
  * The detector (with its phone-number metadata) is a separate chunk, loaded in the background once the
  * page is up; should it fail to load, messages go out unchecked and the server's `notice {kind: 'pii'}`
- * warns instead.
+ * warns instead. Until a submission is checked, pressing Enter again sends nothing more.
  */
 import type { PiiKind } from '../../src/shared/pii.js';
 import { byTestId } from './dom.js';
@@ -34,6 +34,13 @@ export function createPiiNudge(
   let pending: string | null = null;
   /** A text the person chose to send anyway: sent again (a retry after a failure) without asking. */
   let confirmed: string | null = null;
+  /**
+   * A submission is being checked (the detector still loading, or failing to): the text stays in the
+   * input until it is sent, so another Enter meanwhile is the same submission, not a second send.
+   */
+  let checking = false;
+  /** Counts resets: a check that outlives one (the chat ended meanwhile) delivers nothing. */
+  let round = 0;
 
   let finder: Promise<Finder | null> | undefined;
   const loadFinder = (): Promise<Finder | null> =>
@@ -60,8 +67,13 @@ export function createPiiNudge(
 
   return {
     send(text) {
+      if (checking) return;
       if (text === confirmed) return deliver(text, true);
+      checking = true;
+      const mine = round;
       void loadFinder().then((find) => {
+        if (mine !== round) return;
+        checking = false;
         if (find === null || find(text).length === 0) return deliver(text, false);
         pending = text;
         modal.open(input);
@@ -70,6 +82,8 @@ export function createPiiNudge(
       });
     },
     reset() {
+      round++;
+      checking = false;
       confirmed = null;
       modal.close();
     },
