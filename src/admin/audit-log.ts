@@ -5,7 +5,7 @@
  * used. Passwords never reach it.
  */
 import type { Clock } from '../clock.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
 
 export const AUDIT_ACTIONS = [
@@ -59,8 +59,9 @@ export class AuditLog {
     private readonly keyOf: (ip: string) => string,
   ) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.database.query('INSERT INTO admin_audit_log (created_at, action, client_address, detail) VALUES ($1, $2, $3, $4::jsonb)', [
+  /** Adds an entry — through `db` when it must commit with what it records (a transaction of it). */
+  async record(entry: AuditEntry, db: Queryable = this.database): Promise<void> {
+    await db.query('INSERT INTO admin_audit_log (created_at, action, client_address, detail) VALUES ($1, $2, $3, $4::jsonb)', [
       this.clock.now(),
       entry.action,
       entry.clientAddress === undefined ? null : this.keyOf(entry.clientAddress),

@@ -45,17 +45,22 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
     const { id } = request.params;
     const { reason, force = false } = request.body;
     const at = ctx.clock.now();
-    const outcome = await erasure.eraseRoom(id, at, force);
+    // Erased and audited in one transaction: an audit row that cannot be written erases nothing.
+    const outcome = await erasure.eraseRoom(id, at, force, (tx, erased) =>
+      ctx.audit.record(
+        {
+          action: 'erase_room',
+          clientAddress: request.ip,
+          detail: { room_id: id, who: ADMIN_ACTOR, why: reason, messages: erased.messages, ...(erased.openReports > 0 ? { forced: true, open_reports: erased.openReports } : {}) },
+        },
+        tx,
+      ),
+    );
     if (outcome.status === 'not_found') throw new AppError(ErrorCode.NOT_FOUND, { detail: `No conversation ${id}` });
     if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: `Conversation ${id} is still going on` });
     if (outcome.status === 'report_open') {
       throw new AppError(ErrorCode.REPORT_OPEN, { detail: `Conversation ${id} has ${outcome.openReports} open report(s): decide them first, or erase with force` });
     }
-    await ctx.audit.record({
-      action: 'erase_room',
-      clientAddress: request.ip,
-      detail: { room_id: id, who: ADMIN_ACTOR, why: reason, messages: outcome.messages, ...(outcome.openReports > 0 ? { forced: true, open_reports: outcome.openReports } : {}) },
-    });
     return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
   });
 

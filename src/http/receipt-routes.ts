@@ -115,18 +115,23 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const holder = await holderOf(request, reply);
     const at = clock.now();
-    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs);
+    // Erased and audited in one transaction: an audit row that cannot be written erases nothing.
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs, (tx, erased) =>
+      audit.record(
+        {
+          action: 'erase_own',
+          clientAddress: options.addressOf(request),
+          detail: { room_id: holder.roomId, who: holder.userId, why: SELF_ERASURE_REASON, messages: erased.messages },
+        },
+        tx,
+      ),
+    );
     if (outcome.status === 'not_found') throw unknownCode();
     if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: 'this conversation is still going on' });
     if (outcome.status === 'report_open') throw new AppError(ErrorCode.REPORT_OPEN);
     if (outcome.status === 'report_window') {
       throw new AppError(ErrorCode.REPORT_WINDOW_OPEN, { retryAfterMs: outcome.erasableAt.getTime() - at.getTime() });
     }
-    await audit.record({
-      action: 'erase_own',
-      clientAddress: options.addressOf(request),
-      detail: { room_id: holder.roomId, who: holder.userId, why: SELF_ERASURE_REASON, messages: outcome.messages },
-    });
     return { room_id: holder.roomId, erased: outcome.messages, erased_at: formatIso(at, timezone) };
   });
 

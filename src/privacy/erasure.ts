@@ -8,7 +8,7 @@
  * the moderator must find their text. Messages the content policy refused (held for
  * the moderators, never delivered, so nobody's view shows them) go with the rest: they are deleted.
  */
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 
 export type ErasedBy = 'sender' | 'admin';
 
@@ -20,6 +20,12 @@ export type ErasureOutcome =
   | { status: 'report_window'; erasableAt: Date }
   | { status: 'active' }
   | { status: 'not_found' };
+
+/**
+ * Runs in the erasure's own transaction once it has erased (its audit row): if it fails, nothing was
+ * erased — an erasure is never left without its record, nor a record without its erasure.
+ */
+export type AfterErasure = (tx: Queryable, erased: { messages: number; openReports: number }) => Promise<void>;
 
 /** Erasing every conversation of one identity: what was erased and what was left, and why. */
 export interface UserErasure {
@@ -72,13 +78,13 @@ export class ConversationErasure {
    * Empties the holder's own messages in an ended conversation (their partner's stay), once `reportWindowMs`
    * have passed since it ended — until then the partner may still report it.
    */
-  eraseOwn(roomId: number, userId: string, at: Date, reportWindowMs: number): Promise<ErasureOutcome> {
-    return this.erase(roomId, userId, at, 'sender', false, new Date(at.getTime() - reportWindowMs));
+  eraseOwn(roomId: number, userId: string, at: Date, reportWindowMs: number, after?: AfterErasure): Promise<ErasureOutcome> {
+    return this.erase(roomId, userId, at, 'sender', false, new Date(at.getTime() - reportWindowMs), after);
   }
 
   /** Empties every message of an ended conversation; `force` erases it even while a report is open. */
-  async eraseRoom(roomId: number, at: Date, force: boolean): Promise<Exclude<ErasureOutcome, { status: 'report_window' }>> {
-    const outcome = await this.erase(roomId, null, at, 'admin', force);
+  async eraseRoom(roomId: number, at: Date, force: boolean, after?: AfterErasure): Promise<Exclude<ErasureOutcome, { status: 'report_window' }>> {
+    const outcome = await this.erase(roomId, null, at, 'admin', force, null, after);
     // An admin's erasure has no window to wait for (it is not asked for one).
     if (outcome.status === 'report_window') throw new Error('an admin erasure waited for the report window');
     return outcome;
@@ -102,8 +108,17 @@ export class ConversationErasure {
     return result;
   }
 
-  private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null = null): Promise<ErasureOutcome> {
-    const [row] = await this.database.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force, endedBefore]);
+  private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null = null, after?: AfterErasure): Promise<ErasureOutcome> {
+    if (!after) return this.eraseWith(this.database, roomId, senderId, at, by, force, endedBefore);
+    return this.database.transaction(async (tx) => {
+      const outcome = await this.eraseWith(tx, roomId, senderId, at, by, force, endedBefore);
+      if (outcome.status === 'erased') await after(tx, outcome);
+      return outcome;
+    });
+  }
+
+  private async eraseWith(db: Queryable, roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null): Promise<ErasureOutcome> {
+    const [row] = await db.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force, endedBefore]);
     if (!row?.found) return { status: 'not_found' };
     if (row.active) return { status: 'active' };
     const openReports = row.open_reports;

@@ -246,6 +246,21 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect((await erase(codeA)).status).toBe(200);
     });
 
+    it('erases nothing when its audit row cannot be written (one transaction), and works once it can', async () => {
+      const { roomId, codeA } = await endedChat();
+      await pastReportWindow();
+      const db = suite.server.database;
+      await db.query('ALTER TABLE admin_audit_log RENAME TO admin_audit_log_away');
+      try {
+        expect((await erase(codeA)).status).toBe(500);
+      } finally {
+        await db.query('ALTER TABLE admin_audit_log_away RENAME TO admin_audit_log');
+      }
+      const kept = await db.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
+      expect(kept.every((m) => m.erased_at === null)).toBe(true);
+      expect(await (await erase(codeA)).json()).toMatchObject({ room_id: roomId, erased: 2 });
+    });
+
     it('is refused with 409 REPORT_WINDOW_OPEN while the partner may still report: a report filed then finds every text', async () => {
       const { b, roomId, ids, codeA } = await endedChat();
       // At once after the end: the partner has the report window, and a report names messages by id.
