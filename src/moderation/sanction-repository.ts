@@ -101,9 +101,11 @@ export class SanctionRepository {
       await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);
       const counted = await tx.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [strike.userId, strike.countSince]);
       const count = counted[0]?.n ?? 0;
+      // Not lifted and not over — whatever its start: one issued by a strike that got the lock first may
+      // start a moment after this strike's clock (another instance's clock, or its own later reading).
       const inForce = await tx.query<SanctionRow>(
         `SELECT ${SANCTION_COLUMNS} FROM sanctions
-          WHERE user_id = $1 AND lifted_at IS NULL AND starts_at <= $2 AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
+          WHERE user_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2) ORDER BY id`,
         [strike.userId, strike.at],
       );
       const due = decide(count, inForce.map(toSanction));

@@ -33,7 +33,7 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
   });
 
   /** One instance of the service, on the shared database and its own bus (nobody else's events reach it). */
-  async function instance() {
+  async function instance(own: ManualClock = clock) {
     const sanctions = intercept(new SanctionRepository(opened.database));
     const reports = intercept(new ReportRepository(opened.database));
     const bus = intercept(new MemoryModerationBus());
@@ -41,7 +41,7 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
       reports: reports.proxy,
       sanctions: sanctions.proxy,
       bus: bus.proxy,
-      clock,
+      clock: own,
       logger: silentLogger,
       config: { reportWindowMs: 60_000, strikes: STRIKES },
       audit: async () => undefined,
@@ -183,6 +183,17 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     }
     one.stop();
     two.stop();
+  });
+
+  it('a strike whose clock is a moment behind the one that got the lock first still sees its sanction', async () => {
+    const [ahead, behind] = [await instance(), await instance(new ManualClock(clock.now().getTime() - 1_000))];
+    const target = newUserId('strc');
+    expect((await ahead.moderation.strike(target, 'policy'))?.kind).toBe('warning');
+    // The other instance's clock reads a second earlier: its strike must not read past the warning.
+    expect(await behind.moderation.strike(target, 'policy')).toBeUndefined();
+    expect(await activeFor(target)).toEqual([{ kind: 'warning' }]);
+    ahead.stop();
+    behind.stop();
   });
 
   it('a strike issues nothing while a sanction at least as strong holds, and outlasts a shorter one', async () => {
