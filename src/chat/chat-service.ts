@@ -118,9 +118,9 @@ export class ChatService {
     return this.reconnections.attach(caller, options);
   }
 
-  /** Whether what `attach` took over is still this connection's: a chat may end before it is announced. */
-  stillHolds(caller: Caller, resumed: Resumed): Promise<boolean> {
-    return this.reconnections.stillHolds(caller, resumed.activity);
+  /** What to announce for what `attach` took over: a chat may end, or a wait be matched, before it is announced. */
+  statusAfterTakeOver(caller: Caller, resumed: Resumed): Promise<{ status: SessionStatus; resume: boolean }> {
+    return this.reconnections.statusAfterTakeOver(caller, resumed.activity);
   }
 
   /** After `attach` took an activity over: back in the queue or the chat, with what it missed. */

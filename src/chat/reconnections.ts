@@ -46,6 +46,11 @@ export type ReconnectionDeps = Pick<
   events: Pick<AppEvents, 'resumed'>;
 };
 
+function holds(now: Activity | undefined, caller: Caller, activity: Activity): boolean {
+  if (!now || now.kind !== activity.kind || now.socketId !== caller.socketId || now.detached) return false;
+  return now.kind !== 'chatting' || (activity.kind === 'chatting' && now.roomId === activity.roomId);
+}
+
 export class Reconnections {
   constructor(private readonly deps: ReconnectionDeps) {}
 
@@ -175,9 +180,18 @@ export class Reconnections {
    * room — not ended meanwhile (the partner left, a ban), not lost again.
    */
   async stillHolds(caller: Caller, activity: Activity): Promise<boolean> {
+    return holds(await this.deps.registry.get(caller.userId), caller, activity);
+  }
+
+  /**
+   * The session status of a connection whose take-over may have moved on before it was announced: what it
+   * took over (`resumed`), something else it holds now (a wait taken over and matched meanwhile: `matched`
+   * went to it already), or nothing (ended meanwhile: idle).
+   */
+  async statusAfterTakeOver(caller: Caller, activity: Activity): Promise<{ status: SessionStatus; resume: boolean }> {
     const now = await this.deps.registry.get(caller.userId);
-    if (!now || now.kind !== activity.kind || now.socketId !== caller.socketId || now.detached) return false;
-    return now.kind !== 'chatting' || (activity.kind === 'chatting' && now.roomId === activity.roomId);
+    if (holds(now, caller, activity)) return { status: activity.kind, resume: true };
+    return { status: now && now.socketId === caller.socketId && !now.detached ? now.kind : 'idle', resume: false };
   }
 
   /** Whether the connection holding an activity is still there: here, or on a live instance. */

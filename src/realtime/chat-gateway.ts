@@ -160,9 +160,13 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     if (!socket.connected) return;
     const rulesRequired = await deps.rules.requirementFor(caller.userId).catch(() => undefined);
     if (!socket.connected) return;
-    // What was taken over may have ended since (the partner left; the goodbye came to this connection):
-    // the session then says idle, and nothing is resumed.
-    if (attached.resumed && !(await chat.stillHolds(caller, attached.resumed).catch(() => true))) attached = { status: 'idle', resumed: undefined };
+    // What was taken over may have moved on since: ended (the partner left; the goodbye came to this
+    // connection) — the session says idle — or a wait matched (`matched` came already) — it says chatting.
+    // Either way nothing is resumed.
+    if (attached.resumed) {
+      const now = await chat.statusAfterTakeOver(caller, attached.resumed).catch(() => ({ status: attached.status, resume: true }));
+      if (!now.resume) attached = { status: now.status, resumed: undefined };
+    }
     if (!socket.connected) return;
     const sanction = moderation.sanctionOf(caller.userId, socket.data.address);
     // Banned while away — by network, say: no connection of theirs was there to be told, and the chat or

@@ -80,4 +80,25 @@ describe('a chat that ends while its person comes back', () => {
     expect(received(back.socket, 'matched')).toEqual([]);
     expect(roomsOf(back.socket)).toEqual([]);
   });
+
+  it('a wait taken over is matched before the take-over is announced: the session says chatting, not idle', async () => {
+    const a = await client();
+    expect(await request(a.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
+    // The same page comes back (a reload before the server saw the close) and stops once it holds the wait.
+    const takenOver = registry.hold('transition', {
+      when: (userId: string, _from: unknown, to: ActivityState) => userId === a.session.user_id && to.kind === 'waiting' && to.detached === undefined,
+      at: 'after',
+    });
+    const coming = client({ token: a.session.token, resume: true });
+    await takenOver.reached;
+    const b = await client();
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    takenOver.release();
+    const back = await coming;
+    expect(back.session.status).toBe('chatting');
+    await eventually(() => expect(received(back.socket, 'matched')).toHaveLength(1));
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(back.socket, 'send_message', { content: 'hi' })).toMatchObject({ ok: true });
+    expect(await atB).toMatchObject({ content: 'hi' });
+  });
 });
