@@ -2,12 +2,13 @@
  * `WEB_CONCURRENCY=N`: this process listens and hands each connection to one of N worker processes,
  * keeping every Socket.IO session on one worker (sticky by session id, so HTTP long-polling works too).
  *
- * The port opens once every worker is ready. A worker that exits before it was ready (its metrics port
- * taken, PostgreSQL or Redis unreachable at start…) stops the others and this process exits with 1: a
- * primary without its port, or short of a worker for good, would look healthy to a supervisor (systemd,
- * Docker, Kubernetes), which restarts the whole service instead. A worker that dies after it was ready is
- * replaced, unless it died within MIN_WORKER_LIFETIME_MS of its start (it would crash-loop); none left,
- * this process exits with 1. SIGTERM stops the workers gracefully, a second signal at once.
+ * The port opens once every worker is ready. A worker that exits before the port is open (its metrics
+ * port taken, PostgreSQL or Redis unreachable at start…) stops the others and this process exits with 1: a
+ * primary without its port would look healthy to a supervisor (systemd, Docker, Kubernetes), which restarts
+ * the whole service instead. Once serving, a worker that dies is replaced, unless it died within
+ * MIN_WORKER_LIFETIME_MS of its start (a replacement failing at start: it would crash-loop) — the others
+ * keep their chats, one short; none left, this process exits with 1. SIGTERM stops the workers
+ * gracefully, a second signal at once.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
@@ -86,7 +87,7 @@ export function runPrimary(config: Config, logger: Logger): void {
     if (exitCode !== undefined) return exitWhenNoneLeft();
     if (!state) return;
     const fields = { workerPid: worker.process.pid, slot: state.slot, code, signal };
-    if (!state.ready) {
+    if (!state.ready && !listening) {
       logger.error(fields, 'worker exited before it was ready (its log above says why): stopping the other workers and exiting with 1');
       return stopWorkers(1);
     }
