@@ -53,8 +53,11 @@ export interface MatchmakerDeps {
   endBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
 
-/** `request`: the person asked (join_queue); `rematch`: made for somebody already waiting. */
-type Origin = 'request' | 'rematch';
+/**
+ * `request`: the person asked (join_queue); `rematch`: made for somebody already waiting; `retry`: made
+ * again after such a choice failed (told once, at the first failure: not every 5 s of an outage).
+ */
+type Origin = 'request' | 'rematch' | 'retry';
 
 export class Matchmaker {
   /** Per waiting identity with interests: the timer that runs the choice again at its fallback time. */
@@ -66,7 +69,7 @@ export class Matchmaker {
    * `self` is the caller's `waiting` activity as last read. Pairs it, or leaves it waiting in the queue
    * (keeping an earlier place in it).
    */
-  async match(caller: Caller, self: Activity, origin: 'request' | 'rematch' = 'request'): Promise<JoinQueueResult> {
+  async match(caller: Caller, self: Activity, origin: Origin = 'request'): Promise<JoinQueueResult> {
     return (await this.run(caller, self, origin, false))!;
   }
 
@@ -98,16 +101,18 @@ export class Matchmaker {
     this.fallbackTimers.clear();
   }
 
-  private async run(caller: Caller, self: Activity, origin: 'request' | 'rematch', queuedOnly: boolean, recheck = false): Promise<JoinQueueResult | undefined> {
+  private async run(caller: Caller, self: Activity, origin: Origin, queuedOnly: boolean, recheck = false): Promise<JoinQueueResult | undefined> {
     const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(self) };
     try {
       return await this.matchOrWait(caller, self, entry, queuedOnly, recheck, origin);
     } catch (error) {
       // Nobody asked for this attempt (a partner put back after a failed match, the end of an interests
       // wait): tell them instead — they wait on, and the choice is made again a little later.
-      if (origin === 'rematch') {
-        const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
-        this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
+      if (origin !== 'request') {
+        if (origin === 'rematch') {
+          const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
+          this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
+        }
         this.retryLater(caller.userId, caller.socketId);
       }
       throw error;
@@ -368,7 +373,7 @@ export class Matchmaker {
       void (async () => {
         const now = await registry.get(userId);
         if (now?.kind !== 'waiting' || now.socketId !== socketId || now.detached || now.privateKey !== undefined) return;
-        await this.match({ userId, socketId, lang: now.lang, networkHash: now.networkHash }, now, 'rematch');
+        await this.match({ userId, socketId, lang: now.lang, networkHash: now.networkHash }, now, 'retry');
       })().catch((err: unknown) => {
         logger.warn({ err, userId }, 'matching again after a failure failed');
         // The registry itself was out of reach: try again later.
@@ -396,9 +401,14 @@ export class Matchmaker {
    */
   private async giveUp(caller: Caller, self: Activity, origin: Origin): Promise<void> {
     const { registry, queue, logger } = this.deps;
-    if (origin === 'rematch') {
-      const entry: QueueEntry = { userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(self) };
-      await queue.enqueue(entry).catch((err: unknown) => logger.warn({ err }, 'could not queue a wait again after a failed match'));
+    if (origin !== 'request') {
+      // Only a wait still this connection's (one that left meanwhile must not leave an entry behind).
+      const requeue = async () => {
+        const now = await registry.get(caller.userId);
+        if (now?.kind !== 'waiting' || now.socketId !== caller.socketId) return;
+        await queue.enqueue({ userId: caller.userId, socketId: caller.socketId, avoid: this.deps.avoidFor(caller.userId), ...entryInterests(now) });
+      };
+      await requeue().catch((err: unknown) => logger.warn({ err }, 'could not queue a wait again after a failed match'));
       return;
     }
     await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed wait'));
