@@ -114,7 +114,7 @@ export class ChatService {
   }
 
   /** Status of an identity for a connection that has just opened, taking over its activity if it may (reconnections.ts). */
-  attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
+  attach(caller: Caller, options: { takeOver?: boolean; roomId?: number } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
     return this.reconnections.attach(caller, options);
   }
 

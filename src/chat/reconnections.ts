@@ -75,11 +75,14 @@ export class Reconnections {
    * another tab. Called once the connection exists (never from handshake middleware), so a connection
    * that fails during its handshake cannot take anything over.
    */
-  async attach(caller: Caller, options: { takeOver?: boolean } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
+  async attach(caller: Caller, options: { takeOver?: boolean; roomId?: number } = {}): Promise<{ status: SessionStatus; resumed?: Resumed }> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.deps.registry.get(caller.userId);
       if (!current) return { status: 'idle' };
-      const replacing = !current.detached && !options.takeOver;
+      // `takeOver` names the page's chat (`roomId`) when it had one: another chat of the identity is not
+      // this page's to take (a tab left behind whose chat ended), however the page remembers it.
+      const mine = options.takeOver === true && !(current.kind === 'chatting' && options.roomId !== undefined && current.roomId !== options.roomId);
+      const replacing = !current.detached && !mine;
       if (replacing && (await this.holderConnected(current))) return { status: current.kind };
       const taken = await this.deps.registry.transition(
         caller.userId,

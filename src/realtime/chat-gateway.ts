@@ -150,7 +150,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
 
   async function start(socket: ChatSocket): Promise<void> {
     const caller = callerOf(socket);
-    let attached = await chat.attach(caller, { takeOver: socket.data.resume }).catch((err: unknown) => {
+    let attached = await chat.attach(caller, { takeOver: socket.data.resume, roomId: socket.data.resumeRoom }).catch((err: unknown) => {
       // The registry is unreachable (Redis down): connected anyway; nothing can be resumed right now.
       socketLogger(logger, socket).warn({ err }, 'could not look up the identity’s activity');
       return { status: 'idle' as const, resumed: undefined };

@@ -30,6 +30,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
     socket.data.address = addressOf(socket.request);
     socket.data.lastMessageId = data.last_message_id;
     socket.data.resume = data.resume === true;
+    socket.data.resumeRoom = data.resume_room;
     socket.data.echoInAck = data.echo_in_ack === true;
     if (known !== undefined) {
       socket.data.userId = known;

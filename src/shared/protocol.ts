@@ -298,6 +298,8 @@ export interface SocketData {
   lastMessageId: number | undefined;
   /** From the handshake: take over this identity's activity from an older connection of the same page. */
   resume: boolean;
+  /** From the handshake (`resume_room`): the chat `resume` is about, if the page named one. */
+  resumeRoom?: number;
   /** From the handshake (`echo_in_ack`): an acked message's sender gets no `new_message` copy. */
   echoInAck?: boolean;
   /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
@@ -322,6 +324,13 @@ export const handshakeAuth = z.object({
    * Without it, an activity held by a connection that looks alive belongs to another tab.
    */
   resume: z.boolean().optional(),
+  /**
+   * With `resume`, the chat the page holds: only that chat is taken over from a connection that looks
+   * alive (a tab left behind, whose chat ended, does not take the identity's new chat from the tab it is
+   * in; it is told `status: 'chatting'` as any other tab). A wait, or a chat of a connection already lost,
+   * is taken over as before.
+   */
+  resume_room: z.number().int().positive().optional(),
   /**
    * A solved bot challenge (from `GET /api/challenge`): the ALTCHA widget's payload, base64 JSON. Needed
    * when a connection or a join was refused with CHALLENGE_REQUIRED; each solution is accepted once.

@@ -141,6 +141,22 @@ describe('reconnect grace', () => {
     expect(collect(b.socket, 'partner_left')).toEqual([]);
   });
 
+  it('auth.resume naming another chat (a tab left behind whose chat ended) does not take the identity’s new chat from its live tab', async () => {
+    const { a, b, roomId } = await chattingPair();
+    const stale = await client({ token: a.session.token, resume: true, auth: { resume_room: roomId + 1_000 } });
+    expect(stale.session.status).toBe('chatting');
+    expect(await request(stale.socket, 'send_message', { content: 'x' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
+    // The live tab keeps its chat, and is told nothing.
+    const atB = waitFor(b.socket, 'new_message');
+    expect(await request(a.socket, 'send_message', { content: 'still mine' })).toMatchObject({ ok: true });
+    expect((await atB).content).toBe('still mine');
+    expect(a.socket.connected).toBe(true);
+    expect(received(a.socket, 'error')).toEqual([]);
+    // Naming its own chat, the same page takes it over as before.
+    const same = await client({ token: a.session.token, resume: true, auth: { resume_room: roomId } });
+    await eventually(() => expect(received(same.socket, 'matched')).toEqual([{ room_id: roomId, resumed: true }]));
+  });
+
   it('without auth.resume, a second connection of the identity stays a second tab', async () => {
     const { a } = await chattingPair();
     const other = await client({ token: a.session.token });

@@ -53,6 +53,11 @@ export interface ChatClientOptions {
    * hand it over from this page's previous connection, even if that one has not been seen closing yet.
    */
   ownsActivity(): boolean;
+  /**
+   * With `ownsActivity`, the chat it holds: the server hands over that chat only — a tab left behind whose
+   * chat ended must not take the identity's new chat from the tab it is in.
+   */
+  resumeRoom(): number | undefined;
   /** The server refused the connection (e.g. too many connections); the page tries again later. */
   onRefused(error: ErrorInfo): void;
   /**
@@ -119,6 +124,8 @@ function refusalOf(err: Error): ErrorInfo | undefined {
   return { code: data.code };
 }
 
+const resumeRoomOf = (room: number | undefined): { resume_room?: number } => (room === undefined ? {} : { resume_room: room });
+
 export function createChatClient(options: ChatClientOptions): ChatClient {
   // The token from `session` is sent back on reconnection, so the ID survives even without the cookie.
   let token: string | undefined;
@@ -134,7 +141,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       ...(token === undefined ? {} : { token }),
       ...(altcha === undefined ? {} : { altcha }),
       ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),
-      ...(options.ownsActivity() ? { resume: true } : {}),
+      ...(options.ownsActivity() ? { resume: true, ...resumeRoomOf(options.resumeRoom()) } : {}),
     };
   };
   // WebSocket first (one connection for the whole session, any instance can take it); long-polling only

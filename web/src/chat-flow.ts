@@ -104,6 +104,8 @@ export interface ChatFlow {
   lastMessageId(): number | undefined;
   /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
   ownsActivity(): boolean;
+  /** The chat this tab holds (kept across reloads), for the handshake's `resume_room`. */
+  resumeRoom(): number | undefined;
   /** The person blocked the partner of `roomId`: if that chat is going on, it is over (as after leaving). */
   blocked(roomId: number): void;
   /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */
@@ -233,7 +235,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.typing.reset();
     views.typingIndicator.reset();
     composer.setText('');
-    resume.remember('chat');
+    resume.remember('chat', id);
     refreshComposer();
     screens.show('chat');
     views.chatChanged({ roomId: id, live: true });
@@ -247,7 +249,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.endedBar.hidden = true;
     views.next.set('leave');
     messages.addSystem('reconnected');
-    resume.remember('chat');
+    resume.remember('chat', roomId ?? undefined);
     refreshComposer();
     if (roomId !== null) views.chatChanged({ roomId, live: true });
   };
@@ -556,6 +558,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     },
     ownsActivity() {
       return resume.owns;
+    },
+    resumeRoom() {
+      return resume.room;
     },
     blocked(blockedRoom) {
       if (phase === 'chat' && chatLive && roomId === blockedRoom) showStart();

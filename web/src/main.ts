@@ -95,6 +95,7 @@ const client = createChatClient({
   lang: getLang,
   lastMessageId: () => flow?.lastMessageId(),
   ownsActivity: () => flow?.ownsActivity() ?? false,
+  resumeRoom: () => flow?.resumeRoom(),
   onRefused: (error) => toast.show(errorText(error)),
   solveChallenge: createChallengePanel().solve,
 });

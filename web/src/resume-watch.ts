@@ -20,6 +20,8 @@ const RESUME_GIVE_UP_MS = 60_000;
 
 export type TabActivity = 'chat' | 'waiting';
 const STORAGE_KEY = 'activity';
+/** The chat's room, with `chat`: a tab coming back asks for that chat only, not whatever the identity does now. */
+const ROOM_KEY = 'activityRoom';
 
 export interface ResumeWatchOptions {
   /** Whether the page is (or, after a reload, was) in a chat or wait of its own. */
@@ -42,7 +44,9 @@ export interface ResumeWatch {
   /** What this tab was doing before the page was (re)loaded, if anything. */
   readonly reloadedFrom: TabActivity | null;
   /** Remembers what this tab is doing, for a reload. */
-  remember(activity: TabActivity | null): void;
+  remember(activity: TabActivity | null, roomId?: number): void;
+  /** The chat this tab is (or was, before a reload or a drop) in, if it is a chat. */
+  readonly room: number | undefined;
   /** Whether this tab is (or was, before a reload or a drop) in a chat or wait of its own. */
   readonly owns: boolean;
 }
@@ -96,10 +100,20 @@ export function createResumeWatch(options: ResumeWatchOptions): ResumeWatch {
     get owns() {
       return recall() !== null;
     },
-    remember(activity) {
+    get room() {
+      try {
+        const saved = Number(sessionStorage.getItem(ROOM_KEY));
+        return recall() === 'chat' && Number.isSafeInteger(saved) && saved > 0 ? saved : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    remember(activity, roomId) {
       try {
         if (activity === null) sessionStorage.removeItem(STORAGE_KEY);
         else sessionStorage.setItem(STORAGE_KEY, activity);
+        if (activity === 'chat' && roomId !== undefined) sessionStorage.setItem(ROOM_KEY, String(roomId));
+        else sessionStorage.removeItem(ROOM_KEY);
       } catch {
         // Not kept; only a reload mid-chat is affected.
       }
