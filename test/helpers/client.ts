@@ -132,3 +132,13 @@ export async function matchedPair(url: string): Promise<{ a: TestSocket; b: Test
   const [ma] = await Promise.all([aMatched, bMatched]);
   return { a, b, aId: sa.user_id, bId: sb.user_id, roomId: ma.room_id };
 }
+
+/** Two people opened by `open` (connections with their sessions), matched with each other. */
+export async function chattingPair<C extends { socket: TestSocket }>(open: () => Promise<C>): Promise<{ a: C; b: C; roomId: number }> {
+  const a = await open();
+  const b = await open();
+  const matched = waitFor(a.socket, 'matched');
+  await request(a.socket, 'join_queue');
+  await request(b.socket, 'join_queue');
+  return { a, b, roomId: (await matched).room_id };
+}

@@ -4,34 +4,24 @@
  * before each knock costs the database a write or a read (RELIABILITY §16); a client that cycles through
  * strangers by disconnecting and coming back is slowed as one that leaves is.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/door/rules.js';
 import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { GENEROUS_LIMITS, startTestServer, type TestServer } from '../helpers/server.js';
+import { GENEROUS_LIMITS } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
 
 type Ack = { ok: boolean; code?: string; retry_after_ms?: number };
 
 describe('the door under a stream of knocks', () => {
-  let server: TestServer;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({
-      // Five joins at once, then one every 15 s.
-      config: { rules: { enabled: true, minAge: 18, file: undefined }, rateLimits: { ...GENEROUS_LIMITS, joinsPerMin: 4 } },
-    });
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await server?.close();
-  });
+  // Five joins at once, then one every 15 s.
+  const suite = serverSuite({ config: { rules: { enabled: true, minAge: 18, file: undefined }, rateLimits: { ...GENEROUS_LIMITS, joinsPerMin: 4 } } });
   const client = async () => {
-    const c = await connect(server.url);
-    sockets.push(c.socket);
+    const c = await connect(suite.url);
+    suite.track(c.socket);
     return c;
   };
   const acceptedAt = async (userId: string) =>
-    (await server.database.query<{ accepted_at: Date }>('SELECT accepted_at FROM rule_acceptances WHERE user_id = $1', [userId]))[0]?.accepted_at.getTime();
+    (await suite.server.database.query<{ accepted_at: Date }>('SELECT accepted_at FROM rule_acceptances WHERE user_id = $1', [userId]))[0]?.accepted_at.getTime();
   const accept = (socket: TestSocket) => request<Ack>(socket, 'accept_rules', { age_confirmed: true, rules_version: DEFAULT_RULES.version });
 
   it('a repeated acceptance writes nothing, and a stream of them is refused RATE_LIMITED', async () => {

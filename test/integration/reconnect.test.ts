@@ -3,7 +3,7 @@
  * in time resumes it with every missed message, in order, once.
  */
 import { describe, expect, it } from 'vitest';
-import { collect, connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { collect, connect, eventually, received, request, waitFor, type TestSocket, chattingPair as pairOf } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const GRACE_MS = 1_500;
@@ -22,15 +22,7 @@ function loseConnection(socket: TestSocket): void {
   socket.io.engine.close();
 }
 
-async function chattingPair() {
-  const a = await client();
-  const b = await client();
-  const matched = waitFor(a.socket, 'matched');
-  await request(a.socket, 'join_queue');
-  await request(b.socket, 'join_queue');
-  const { room_id } = await matched;
-  return { a, b, roomId: room_id };
-}
+const chattingPair = () => pairOf(client);
 
 type Ack = { ok: boolean; message?: { id: number; content: string } };
 

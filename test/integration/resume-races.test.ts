@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry, type ActivityState } from '../../src/chat/activity-registry.js';
-import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { connect, eventually, received, request, waitFor, type TestSocket, chattingPair as pairOf } from '../helpers/client.js';
 import { intercept } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
 
@@ -22,14 +22,7 @@ async function client(options: Parameters<typeof connect>[1] = {}) {
   return c;
 }
 
-async function chattingPair() {
-  const a = await client();
-  const b = await client();
-  const matched = waitFor(a.socket, 'matched');
-  await request(a.socket, 'join_queue');
-  await request(b.socket, 'join_queue');
-  return { a, b, roomId: (await matched).room_id };
-}
+const chattingPair = () => pairOf(client);
 
 /** The chat rooms (Socket.IO's) a connection of this server is in. */
 function roomsOf(socket: TestSocket): string[] {
