@@ -184,7 +184,7 @@ export class ChatService {
       const widened = waitsUntil > nowMs ? await registry.transition(caller.userId, { rev: current.rev }, { ...state, fallbackAtMs: nowMs }) : current;
       if (!widened) continue;
       this.matchmaker.cancelFallback(caller.userId);
-      const result = await this.matchmaker.matchQueued(caller, widened);
+      const result = await this.matchmaker.matchQueued(caller, widened, true);
       if (result) return result;
       // Taken meanwhile by somebody else's join: `matched` follows (or came already).
       const now = await ownActivity(this.deps.registry, caller);

@@ -54,8 +54,10 @@ export interface MatchmakerDeps {
 }
 
 /**
- * `request`: the person asked (join_queue); `rematch`: made for somebody already waiting; `retry`: made
- * again after such a choice failed (told once, at the first failure: not every 5 s of an outage).
+ * `request`: the person asked to wait (join_queue); `rematch`: made for somebody already waiting, who is told
+ * of a failure by an `error` event; `retry`: the same without the event — made again after such a choice
+ * failed (told once: not every 5 s of an outage), or asked by a waiting person whose request's answer says
+ * it (`widen_search`).
  */
 type Origin = 'request' | 'rematch' | 'retry';
 
@@ -83,10 +85,11 @@ export class Matchmaker {
 
   /**
    * The choice again for somebody already queued (their fallback time came, or they widened their
-   * search): undefined, and nothing done, if they are no longer queued (taken meanwhile).
+   * search): undefined, and nothing done, if they are no longer queued (taken meanwhile). `asked`: the
+   * person asked (`widen_search`), and a failure is told in the answer, not also as an event.
    */
-  async matchQueued(caller: Caller, self: Activity): Promise<JoinQueueResult | undefined> {
-    return this.run(caller, self, 'rematch', true);
+  async matchQueued(caller: Caller, self: Activity, asked = false): Promise<JoinQueueResult | undefined> {
+    return this.run(caller, self, asked ? 'retry' : 'rematch', true);
   }
 
   /** Stops the identity's fallback timer (its wait ended, or needs none any more). */

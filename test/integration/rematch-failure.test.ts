@@ -66,6 +66,8 @@ describe('a failed choice for somebody already waiting', () => {
     expect(await request(b.socket, 'join_queue')).toMatchObject({ status: 'waiting' });
     repository.failNext('createRooms', new Error('database away'));
     expect(await request(a.socket, 'widen_search')).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE' });
+    // Told once, in the answer (not also as an error event).
+    expect(received(a.socket, 'error')).toEqual([]);
     await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(2));
     const matched = waitFor(b.socket, 'matched');
     clock.advance(RETRY_MS);
