@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConversationErasure } from '../privacy/erasure.js';
+import { ConversationErasure, type UserErasure } from '../privacy/erasure.js';
 import { formatIso } from '../shared/time.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
@@ -68,14 +68,28 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
     const userId = request.params.id;
     const { reason, force = false } = request.body;
     const at = ctx.clock.now();
-    const result = await erasure.eraseUserRooms(userId, at, force);
+    const skippedOf = (erased: UserErasure) => erased.skipped.map((s) => ({ room_id: s.roomId, reason: s.reason }));
+    // Every room erased and the audit row in one transaction: all of it, recorded, or nothing.
+    const result = await erasure.eraseUserRooms(userId, at, force, (tx, erased) =>
+      ctx.audit.record(
+        {
+          action: 'erase_user_rooms',
+          clientAddress: request.ip,
+          detail: {
+            user_id: userId,
+            who: ADMIN_ACTOR,
+            why: reason,
+            rooms: erased.rooms,
+            messages: erased.messages,
+            skipped: skippedOf(erased),
+            ...(force ? { forced: true, forced_rooms: erased.forced.map((f) => ({ room_id: f.roomId, open_reports: f.openReports })) } : {}),
+          },
+        },
+        tx,
+      ),
+    );
     if (!result) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
-    const skipped = result.skipped.map((s) => ({ room_id: s.roomId, reason: s.reason }));
-    await ctx.audit.record({
-      action: 'erase_user_rooms',
-      clientAddress: request.ip,
-      detail: { user_id: userId, who: ADMIN_ACTOR, why: reason, rooms: result.rooms, messages: result.messages, skipped, ...(force ? { forced: true } : {}) },
-    });
+    const skipped = skippedOf(result);
     return { user_id: userId, rooms: result.rooms, erased: result.messages, skipped, erased_at: formatIso(at, ctx.timezone) };
   });
 }

@@ -32,6 +32,8 @@ export interface UserErasure {
   rooms: number[];
   messages: number;
   skipped: { roomId: number; reason: 'report_open' | 'active' }[];
+  /** Rooms erased despite open reports (`force`), with how many. */
+  forced: { roomId: number; openReports: number }[];
 }
 
 interface EraseRow {
@@ -90,22 +92,29 @@ export class ConversationErasure {
     return outcome;
   }
 
-  /** Erases every ended conversation the identity took part in (rooms with an open report only if forced). */
-  async eraseUserRooms(userId: string, at: Date, force: boolean): Promise<UserErasure | undefined> {
-    const rooms = await this.database.query<{ id: number }>('SELECT id FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id', [userId]);
-    if (rooms.length === 0) return undefined;
-    const result: UserErasure = { rooms: [], messages: 0, skipped: [] };
-    for (const row of rooms) {
-      const roomId = row.id;
-      const outcome = await this.eraseRoom(roomId, at, force);
-      if (outcome.status === 'erased') {
-        result.rooms.push(roomId);
-        result.messages += outcome.messages;
-      } else if (outcome.status === 'report_open' || outcome.status === 'active') {
-        result.skipped.push({ roomId, reason: outcome.status });
+  /**
+   * Erases every ended conversation the identity took part in (rooms with an open report only if forced),
+   * in one transaction with `after` (its audit row): all or nothing, never erased without its record.
+   */
+  async eraseUserRooms(userId: string, at: Date, force: boolean, after?: (tx: Queryable, erased: UserErasure) => Promise<void>): Promise<UserErasure | undefined> {
+    const eraseAll = async (db: Queryable): Promise<UserErasure | undefined> => {
+      const rooms = await db.query<{ id: number }>('SELECT id FROM chat_rooms WHERE user1_id = $1 OR user2_id = $1 ORDER BY id', [userId]);
+      if (rooms.length === 0) return undefined;
+      const result: UserErasure = { rooms: [], messages: 0, skipped: [], forced: [] };
+      for (const { id: roomId } of rooms) {
+        const outcome = await this.eraseWith(db, roomId, null, at, 'admin', force, null);
+        if (outcome.status === 'erased') {
+          result.rooms.push(roomId);
+          result.messages += outcome.messages;
+          if (outcome.openReports > 0) result.forced.push({ roomId, openReports: outcome.openReports });
+        } else if (outcome.status === 'report_open' || outcome.status === 'active') {
+          result.skipped.push({ roomId, reason: outcome.status });
+        }
       }
-    }
-    return result;
+      if (after) await after(db, result);
+      return result;
+    };
+    return after ? this.database.transaction(eraseAll) : eraseAll(this.database);
   }
 
   private async erase(roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null = null, after?: AfterErasure): Promise<ErasureOutcome> {

@@ -183,6 +183,24 @@ describe.each(ENGINES)('erasure and pseudonyms in the admin (%s)', (engine) => {
       const forced = await eraseUser(target, { reason: 'GDPR request', force: true });
       expect(forced.json()).toMatchObject({ rooms: [plain.roomId, asSecond.roomId, reported.roomId], erased: 1, skipped: [{ room_id: live.roomId, reason: 'active' }] });
       expect((await stored(reported.roomId))[0]?.content).toBe('');
+      // The audit names each room whose open reports the force went past.
+      const forcedAudit = (await auditOf(admin, 'erase_user_rooms')).filter((r) => r.detail['user_id'] === target && r.detail['forced'] === true);
+      expect(forcedAudit.map((r) => r.detail['forced_rooms'])).toEqual([[{ room_id: reported.roomId, open_reports: 1 }]]);
+    });
+
+    it('erases nothing when the audit row cannot be written: every room and its record, or none', async () => {
+      const target = newUserId('tga');
+      const first = await endedRoom(['one'], [target, newUserId('p5')]);
+      const second = await endedRoom(['two'], [newUserId('p6'), target]);
+      await admin.database.query('ALTER TABLE admin_audit_log RENAME TO admin_audit_log_away');
+      try {
+        expect((await eraseUser(target)).statusCode).toBe(500);
+      } finally {
+        await admin.database.query('ALTER TABLE admin_audit_log_away RENAME TO admin_audit_log');
+      }
+      expect((await stored(first.roomId))[0]?.content).toBe('one');
+      expect((await stored(second.roomId))[0]?.content).toBe('two');
+      expect((await eraseUser(target)).json()).toMatchObject({ rooms: [first.roomId, second.roomId], erased: 2 });
     });
 
     it('answers 404 for someone who never chatted, 400 without a reason, 401 without a session, 403 cross-site', async () => {
