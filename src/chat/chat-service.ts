@@ -302,12 +302,25 @@ export class ChatService {
 
   /** Ends the activity of every given connection because the server stops; partners are told why. */
   async shutdown(callers: Iterable<Caller>): Promise<void> {
-    this.grace.cancelAll();
+    const lost = this.grace.cancelAll();
     this.matchmaker.stop();
-    for (const caller of callers) {
-      const current = await ownActivity(this.deps.registry, caller);
-      if (current) await this.ender.endActivity(caller.userId, current, 'server_shutdown');
+    try {
+      // One failure (Redis away for a moment) does not leave everyone after it without their goodbye.
+      for (const caller of callers) {
+        await ownActivity(this.deps.registry, caller)
+          .then((current) => current && this.ender.endActivity(caller.userId, current, 'server_shutdown'))
+          .catch((err: unknown) => this.deps.logger.warn({ err, userId: caller.userId }, 'a chat could not be ended at shutdown'));
+      }
+      // The grace periods this instance was counting end now, as they would have when it ran out: nobody
+      // else counts them (a stopped instance is not "dead", its people are not adopted), and a partner on
+      // another instance would wait for ever.
+      for (const [userId, connection] of lost) {
+        await this.reconnections
+          .expire(userId, connection)
+          .catch((err: unknown) => this.deps.logger.warn({ err, userId }, 'a grace period could not be ended at shutdown'));
+      }
+    } finally {
+      await this.closer.flush();
     }
-    await this.closer.flush();
   }
 }

@@ -16,7 +16,7 @@ export interface LostConnection {
 }
 
 export class GraceTimers {
-  private readonly timers = new Map<string, () => void>();
+  private readonly timers = new Map<string, { cancel: () => void; lost: LostConnection }>();
 
   constructor(
     private readonly clock: Clock,
@@ -28,20 +28,23 @@ export class GraceTimers {
   start(userId: string, lost: LostConnection): void {
     this.cancel(userId);
     const cancel = this.clock.schedule(Math.max(0, lost.untilMs - this.clock.now().getTime()), () => {
-      if (this.timers.get(userId) === cancel) this.timers.delete(userId);
+      if (this.timers.get(userId)?.cancel === cancel) this.timers.delete(userId);
       this.onExpire(userId, lost).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed'));
     });
-    this.timers.set(userId, cancel);
+    this.timers.set(userId, { cancel, lost });
   }
 
   cancel(userId: string): void {
-    this.timers.get(userId)?.();
+    this.timers.get(userId)?.cancel();
     this.timers.delete(userId);
   }
 
-  cancelAll(): void {
-    for (const cancel of this.timers.values()) cancel();
+  /** Cancels every timer; returns the grace periods they were counting (a shutdown ends them at once). */
+  cancelAll(): [string, LostConnection][] {
+    const pending = [...this.timers].map(([userId, timer]): [string, LostConnection] => [userId, timer.lost]);
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
+    return pending;
   }
 
   get size(): number {
