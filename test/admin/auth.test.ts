@@ -217,6 +217,18 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     expect(await stats()).toBe(401);
   });
 
+  it('a page refreshing itself (the dashboard\'s figures) does not keep an idle session alive', async () => {
+    const cookie = await injectLogin(admin.fastify);
+    const poll = () => admin.fastify.inject({ url: '/admin/api/stats', headers: { cookie, 'x-admin-background': '1' } }).then((r) => r.statusCode);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(5 * 60_000);
+      expect(await poll()).toBe(200);
+    }
+    // 30 minutes after the admin's last own request, however often the page refreshed meanwhile.
+    clock.advance(5 * 60_000);
+    expect(await poll()).toBe(401);
+  });
+
   it('ends a session 12 hours after login even while it is used all along', async () => {
     const cookie = await injectLogin(admin.fastify);
     const audit = () => admin.fastify.inject({ url: '/admin/api/audit', headers: { cookie } }).then((r) => r.statusCode);

@@ -26,10 +26,16 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   void reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }
 
+/**
+ * Sent by a page's own periodic refresh (the dashboard's figures): the request is served, but it is no
+ * activity — an admin page left open still ends after the idle timeout.
+ */
+export const BACKGROUND_HEADER = 'x-admin-background';
+
 /** A hook (before validation) answering 401 `UNAUTHORIZED` unless the request carries a live session. */
 export function requireSession(sessions: SessionStore): preValidationAsyncHookHandler {
   return async (request) => {
-    const session = await sessions.find(readSessionToken(request));
+    const session = await sessions.find(readSessionToken(request), { background: request.headers[BACKGROUND_HEADER] === '1' });
     if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
   };
 }

@@ -59,8 +59,11 @@ export class SessionStore {
     return { token, session: toSession(rows[0]!) };
   }
 
-  /** The live session for a token (and records the activity), or undefined when unknown or expired. */
-  async find(token: string | undefined): Promise<AdminSession | undefined> {
+  /**
+   * The live session for a token, or undefined when unknown or expired. Records the activity unless
+   * `background` (a page refreshing itself: a dashboard left open is not an admin at work).
+   */
+  async find(token: string | undefined, options: { background?: boolean } = {}): Promise<AdminSession | undefined> {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
     const now = this.clock.now();
@@ -75,7 +78,7 @@ export class SessionStore {
       await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
       return undefined;
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs) {
+    if (!options.background && now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs) {
       await this.database.query('UPDATE admin_sessions SET last_seen_at = $2 WHERE token_hash = $1', [tokenHash, now]);
       return { ...session, lastSeenAt: now };
     }

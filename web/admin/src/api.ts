@@ -34,8 +34,10 @@ async function answer<T>(response: Response): Promise<T> {
   return (await response.json().catch(() => ({}))) as T;
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
+/** `background`: the page refreshing itself (not the admin at work): it does not keep the session alive. */
+export async function getJson<T>(path: string, options: { background?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...(options.background ? { 'x-admin-background': '1' } : {}) };
+  return answer<T>(await fetch(path, { headers, credentials: 'same-origin' }));
 }
 
 export async function postJson(path: string, body: unknown): Promise<Response> {

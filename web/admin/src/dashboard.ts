@@ -44,7 +44,7 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
     // A hidden tab doesn't need fresh figures; it catches up when shown again.
     if (document.hidden) return;
     try {
-      last = await getJson<DashboardStats>('/admin/api/stats');
+      last = await getJson<DashboardStats>('/admin/api/stats', { background: true });
       render();
     } catch (error) {
       onError(error);
