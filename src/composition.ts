@@ -135,9 +135,12 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
     ...replace,
   };
   let closing: Promise<void> | undefined;
+  let releaseLiveLock: (() => Promise<void>) | undefined;
   return {
     seams,
     async started(app) {
+      // Held until close: a starting instance then never takes this one's chats for stale ones.
+      releaseLiveLock = await database.holdShared(LIVE_INSTANCES_LOCK);
       await presence.start({
         // People connected here: Socket.IO connections, not bare Engine.IO sessions.
         localConnections: () => app.io.of('/').sockets.size,
@@ -151,6 +154,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
       closing ??= (async () => {
         trimmer.stop();
         await presence.stop();
+        await releaseLiveLock?.();
         await redis.quit();
       })();
       return closing;
@@ -159,10 +163,21 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
 }
 
 /**
+ * The advisory lock every running cluster instance holds shared on the database for its whole life (from
+ * `started`): an instance that can take it exclusively at start is alone.
+ */
+const LIVE_INSTANCES_LOCK = 7_305_114_240;
+
+/**
  * Chats marked active in the database whose people no instance knows were cut off by a stop: closed at
- * start by the first instance (alone in its cluster). Returns how many.
+ * start by the first instance (alone in its cluster). Returns how many. Alone twice over: Redis says no
+ * other instance announces itself — which it can say wrongly (Redis restarted empty, the others stalled
+ * past their announcement's life) — and no other instance holds its database lock, which only ends with
+ * its process (or its connection).
  */
 export async function endStaleChats(seams: Seams, database: Database, now: Date): Promise<number> {
-  if (seams.mode === 'cluster' && !(await seams.presence.alone())) return 0;
-  return new SqlChatRepository(database).endActiveRooms('server_restart', now);
+  const endAll = () => new SqlChatRepository(database).endActiveRooms('server_restart', now);
+  if (seams.mode !== 'cluster') return endAll();
+  if (!(await seams.presence.alone())) return 0;
+  return (await database.exclusive(LIVE_INSTANCES_LOCK, endAll)) ?? 0;
 }

@@ -172,6 +172,7 @@ function unnamed(database: Database): Database {
     transaction: (work) => database.transaction(work),
     migrate: () => database.migrate(),
     exclusive: (key, work) => database.exclusive(key, work),
+    holdShared: (key) => database.holdShared(key),
     ping: () => database.ping(),
     close: () => database.close(),
   };

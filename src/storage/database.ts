@@ -39,6 +39,12 @@ export interface Database extends Queryable {
    * so exactly one instance of a cluster does it at a time. Undefined when the lock was taken.
    */
   exclusive<T>(key: number, work: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Holds the lock `key` shared (a connection of its own) until the returned function is called, or the
+   * process dies: while any process holds it, `exclusive(key)` is refused everywhere. PGlite: one process
+   * only, nothing to hold.
+   */
+  holdShared(key: number): Promise<() => Promise<void>>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Closes connections. Safe to call twice. */

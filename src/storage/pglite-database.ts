@@ -89,6 +89,9 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
         held.delete(key);
       }
     },
+    async holdShared() {
+      return async () => undefined;
+    },
     close() {
       closing ??= client.closed ? Promise.resolve() : client.close();
       return closing;

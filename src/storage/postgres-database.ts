@@ -119,6 +119,20 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
         client.release();
       }
     },
+    async holdShared(key: number) {
+      // A connection of its own, outside the pool: closing the pool does not wait for it.
+      const client = new pg.Client({ connectionString: options.url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 5_000 });
+      client.on('error', (err) => options.logger.warn({ err }, 'the connection holding the live-instance lock failed'));
+      try {
+        await client.connect();
+        await client.query('SELECT pg_advisory_lock_shared($1)', [key]);
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      let released: Promise<void> | undefined;
+      return () => (released ??= client.end().catch(() => undefined));
+    },
     close() {
       closing ??= pool.end();
       return closing;

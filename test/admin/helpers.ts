@@ -61,6 +61,7 @@ function countingDatabase(database: Database): { database: Database; log: QueryL
     migrate: () => database.migrate(),
     ping: () => database.ping(),
     exclusive: (key, work) => database.exclusive(key, work),
+    holdShared: (key) => database.holdShared(key),
     close: () => database.close(),
   };
   return { database: wrapped, log };

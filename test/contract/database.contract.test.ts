@@ -155,4 +155,12 @@ describe.each(engines)('Database contract on %s', (engine) => {
       expect(await values('locked')).toEqual([1, 2]);
     });
   });
+
+  it('a lock held shared refuses exclusive work everywhere until it is let go', async () => {
+    const key = 515_151;
+    const release = await database.holdShared(key);
+    if (engine === 'postgres') expect(await database.exclusive(key, async () => 'ran')).toBeUndefined();
+    await release();
+    expect(await database.exclusive(key, async () => 'ran')).toBe('ran');
+  });
 });
