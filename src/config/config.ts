@@ -6,6 +6,11 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
+/**
+ * A duration in ms, at most what a Node.js timer can wait (2^31 − 1 ms, 24.8 days): beyond it a timer fires
+ * after 1 ms — a purge every millisecond instead of every month.
+ */
+const durationMs = positiveInt.max(2_147_483_647, 'at most 2147483647 (24.8 days)');
 const timezone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone such as Asia/Shanghai' });
 const url = (protocols: string[]) =>
   z.string().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
@@ -24,7 +29,7 @@ const envSchema = z.object({
   CHAT_TIMEZONE: timezone.default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_MAX: positiveInt.max(200).default(10),
-  DB_QUERY_TIMEOUT_MS: positiveInt.min(100).default(10_000),
+  DB_QUERY_TIMEOUT_MS: durationMs.min(100).default(10_000),
   WRITE_BATCH_MAX_ROWS: positiveInt.max(10_000).default(2_000),
   WRITE_QUEUE_MAX: positiveInt.default(20_000),
   WRITE_LANES: positiveInt.max(16).optional(),
@@ -35,13 +40,13 @@ const envSchema = z.object({
   CHAT_STORAGE: z.enum(['database', 'memory']).default('database'),
   WEB_CONCURRENCY: positiveInt.max(64).default(1),
   REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
-  REDIS_STREAM_RETENTION_MS: positiveInt.min(1_000).default(60_000),
+  REDIS_STREAM_RETENTION_MS: durationMs.min(1_000).default(60_000),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   INTEREST_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
-  REPORT_WINDOW_MS: positiveInt.default(120_000),
+  REPORT_WINDOW_MS: durationMs.default(120_000),
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
-  PURGE_INTERVAL_MS: positiveInt.min(1_000).default(3_600_000),
+  PURGE_INTERVAL_MS: durationMs.min(1_000).default(3_600_000),
   PRIVACY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   METRICS_PORT: port.min(1).optional(),
@@ -52,15 +57,15 @@ const envSchema = z.object({
   CONTENT_POLICY: z.enum(['on', 'off']).default('on'),
   CRISIS_HOTLINES_FILE: z.string().min(1).optional(),
   SPAM_REPEAT_ROOMS: positiveInt.min(2).default(3),
-  SPAM_WINDOW_MS: positiveInt.default(600_000),
+  SPAM_WINDOW_MS: durationMs.default(600_000),
   STRIKE_WINDOW_DAYS: positiveInt.default(30),
   STRIKES_FOR_WARNING: positiveInt.default(1),
   STRIKES_FOR_MUTE: positiveInt.default(2),
   STRIKES_FOR_BAN: positiveInt.default(3),
   STRIKE_MUTE_S: positiveInt.default(86_400),
   STRIKE_BAN_S: positiveInt.default(604_800),
-  PING_INTERVAL_MS: positiveInt.min(100).default(15_000),
-  PING_TIMEOUT_MS: positiveInt.min(100).default(10_000),
+  PING_INTERVAL_MS: durationMs.min(100).default(15_000),
+  PING_TIMEOUT_MS: durationMs.min(100).default(10_000),
   RATE_MESSAGES_PER_S: positiveInt.default(5),
   RATE_MESSAGES_BURST: positiveInt.default(20),
   RATE_MESSAGES_PER_ADDRESS_PER_S: positiveInt.default(500),
@@ -78,14 +83,14 @@ const envSchema = z.object({
   CHALLENGE_IDENTITIES_PER_ADDRESS_PER_MIN: positiveInt.default(10),
   CHALLENGE_JOINS_PER_ADDRESS_PER_MIN: positiveInt.default(60),
   CHALLENGE_REFUSALS_PER_ADDRESS_PER_MIN: positiveInt.default(10),
-  CHALLENGE_SUSPECT_MS: positiveInt.min(1_000).default(600_000),
-  CHALLENGE_VALID_MS: positiveInt.min(1_000).default(1_800_000),
-  CHALLENGE_EXPIRY_MS: positiveInt.min(10_000).default(600_000),
+  CHALLENGE_SUSPECT_MS: durationMs.min(1_000).default(600_000),
+  CHALLENGE_VALID_MS: durationMs.min(1_000).default(1_800_000),
+  CHALLENGE_EXPIRY_MS: durationMs.min(10_000).default(600_000),
   CHALLENGE_COST: positiveInt.max(1_000_000).default(1_000),
   CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(5_000),
   CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
   RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN: positiveInt.default(20),
-  KEEP_IN_TOUCH_WINDOW_MS: positiveInt.default(120_000),
+  KEEP_IN_TOUCH_WINDOW_MS: durationMs.default(120_000),
   PRIVATE_HISTORY_MAX_MESSAGES: positiveInt.max(100_000).default(1_000),
   RATE_RECEIPTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
@@ -407,7 +412,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
+  // No hop trusted is not trusting a proxy: `0` is `false` (as `true`/`1` trust the first hop).
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 

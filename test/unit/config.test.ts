@@ -27,6 +27,18 @@ describe('configuration', () => {
     expect(() => loadConfig(all)).not.toThrow();
   });
 
+  it('refuses a duration no timer can wait (above 2^31 − 1 ms): it would fire after 1 ms instead', () => {
+    for (const name of ['PURGE_INTERVAL_MS', 'PING_INTERVAL_MS', 'PING_TIMEOUT_MS', 'REPORT_WINDOW_MS']) {
+      expect(() => loadConfig({ [name]: '2592000000' }), name).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: '2147483647' }), name).not.toThrow();
+    }
+  });
+
+  it('TRUST_PROXY=0 trusts no proxy (false), as unset; a hop count above 0 is kept', () => {
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 5000, databaseUrl: undefined });
   });
