@@ -95,6 +95,8 @@ export interface App {
   readonly engineGuard: EngineGuard;
   /** Stops accepting, commits pending messages, ends chats (telling both sides), closes connections and storage. */
   close(): Promise<void>;
+  /** Whether `close` has begun. */
+  readonly closing: boolean;
 }
 
 /** A client has this long to send its request headers, and its whole request. */
@@ -362,7 +364,26 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     return closing;
   };
 
-  return { fastify, server: fastify.server, io, chat, repository, writer, liveStats, engineGuard, moderation, challenge, policy, rules, retention, metrics, close };
+  return {
+    fastify,
+    server: fastify.server,
+    io,
+    chat,
+    repository,
+    writer,
+    liveStats,
+    engineGuard,
+    moderation,
+    challenge,
+    policy,
+    rules,
+    retention,
+    metrics,
+    close,
+    get closing() {
+      return closing !== undefined;
+    },
+  };
 }
 
 function defaultWebDir(): string {

@@ -145,6 +145,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
         // People connected here: Socket.IO connections, not bare Engine.IO sessions.
         localConnections: () => app.io.of('/').sockets.size,
         adopt: (userId, activity) => app.chat.adopt(userId, activity),
+        mayAdopt: () => !app.closing,
         reclaim: async () => {
           for (const socket of app.io.of('/').sockets.values()) await app.chat.reclaim(callerOf(socket));
         },

@@ -41,6 +41,11 @@ export interface PresenceHooks {
   adopt(userId: string, activity: Activity): Promise<void>;
   /** This instance was taken for dead and its people adopted: those still connected here are taken back. */
   reclaim(): Promise<void>;
+  /**
+   * False once this instance is stopping: it adopts nobody then (it would count their grace periods no
+   * more — a stop ends the ones it counts); a live instance does.
+   */
+  mayAdopt?(): boolean;
 }
 
 export class ClusterPresence {
@@ -202,6 +207,7 @@ export class ClusterPresence {
    */
   private async reapDeadInstances(): Promise<void> {
     const { redis, instanceId, registry, logger } = this.options;
+    if (this.hooks?.mayAdopt?.() === false) return;
     const members = await redis.smembers(this.key('instances'));
     for (const id of this.silentSince.keys()) if (!members.includes(id)) this.silentSince.delete(id);
     for (const id of members) {

@@ -36,7 +36,7 @@ interface Instance {
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
-async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeatMs: HEARTBEAT_MS, instanceTtlMs: TTL_MS }): Promise<Instance[]> {
+async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeatMs: HEARTBEAT_MS, instanceTtlMs: TTL_MS }, mayAdopt: boolean[] = []): Promise<Instance[]> {
   const shared = sharedTestRedis(count * 2);
   cleanups.push(shared.close);
   return Promise.all(
@@ -52,6 +52,7 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
         localConnections: () => 0,
         adopt: async (userId) => void instance.adopted.push(userId),
         reclaim: async () => void instance.reclaims++,
+        mayAdopt: () => mayAdopt[i] ?? true,
       });
       cleanups.push(async () => presence.stop());
       return instance;
@@ -85,6 +86,16 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     }
     await beat(watcherClock, watcher!.presence); // 3 s = one announcement lifetime since the suspicion
     expect(watcher!.adopted).toEqual(['dead-user']);
+  });
+
+  it('an instance that is stopping adopts nobody: the dead one stays listed for a live instance to adopt', async () => {
+    const watcherClock = new ManualClock();
+    const [stopping, dead] = await cluster(2, [watcherClock, new ManualClock()], stepped, [false, true]);
+    await dead!.registry.claim('dead-user', chatting(dead!.id));
+    await dead!.command.del(`${stopping!.prefix}inst:${dead!.id}`);
+    for (let seen = 0; seen < 5; seen++) await beat(watcherClock, stopping!.presence);
+    expect(stopping!.adopted).toEqual([]);
+    expect(await stopping!.command.smembers(`${stopping!.prefix}instances`)).toContain(dead!.id);
   });
 
   it('an instance that announces again while suspected keeps its people, and a later silence is timed afresh', async () => {
