@@ -8,7 +8,7 @@ import type { ReportRepository } from '../moderation/report-repository.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit-log.js';
-import type { PasswordVerifier } from './auth/admin-password.js';
+import type { LoginGuard } from './auth/login-guard.js';
 import type { SessionPolicy, SessionStore } from './auth/session-store.js';
 import type { ExportBatchSizes } from './export-source.js';
 import type { ReportsQuery } from './reports-query.js';
@@ -23,6 +23,14 @@ export interface AdminTuning {
   loginWindowMs: number;
   /** In cluster mode, a Redis answer about login attempts slower than this counts as none (this instance's count decides). Default 1 s. */
   loginLimitRedisTimeoutMs: number;
+  /** Login attempts allowed from every network together per window, across instances (login-guard.ts). Default 100. */
+  loginAllAttemptsMax: number;
+  /** Its window. Default 10 minutes. */
+  loginAllWindowMs: number;
+  /** Password checks (scrypt) running at once per process. Default 1. */
+  passwordChecksAtOnce: number;
+  /** Password checks waiting their turn per process; one more is SERVER_BUSY. Default 16. */
+  passwordChecksQueued: number;
   session: SessionPolicy;
   stats: StatsTiming;
   exportBatch: ExportBatchSizes;
@@ -37,7 +45,8 @@ export interface AdminContext {
   /** Directory of the built web pages (`admin/index.html`, `admin/login.html` inside). */
   readonly webDir: string;
   readonly tuning: AdminTuning;
-  readonly password: PasswordVerifier;
+  /** The password check, behind the all-networks attempt budget and a bounded queue. */
+  readonly login: LoginGuard;
   readonly sessions: SessionStore;
   readonly audit: AuditLog;
   readonly stats: StatsQuery;

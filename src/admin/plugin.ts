@@ -24,7 +24,8 @@ import { AppError, ErrorCode } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
 import { refuseCrossSite } from './auth/csrf.js';
-import { loginLimitStore } from './auth/login-limit-store.js';
+import { LoginGuard } from './auth/login-guard.js';
+import { AttemptCounts, loginLimitStore } from './auth/login-limit-store.js';
 import { requireSession } from './auth/session-cookie.js';
 import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
@@ -72,6 +73,10 @@ export const DEFAULT_ADMIN_TUNING: AdminTuning = {
   loginAttemptsMax: 5,
   loginWindowMs: 60_000,
   loginLimitRedisTimeoutMs: 1_000,
+  loginAllAttemptsMax: 100,
+  loginAllWindowMs: 10 * 60_000,
+  passwordChecksAtOnce: 1,
+  passwordChecksQueued: 16,
   session: DEFAULT_SESSION_POLICY,
   stats: DEFAULT_STATS_TIMING,
   exportBatch: DEFAULT_EXPORT_BATCH,
@@ -79,7 +84,15 @@ export const DEFAULT_ADMIN_TUNING: AdminTuning = {
 };
 
 export async function adminPlugin(app: FastifyInstance, options: AdminPluginOptions): Promise<void> {
-  const ctx = await createContext(options);
+  const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
+  const loginCounts = new AttemptCounts({
+    clock: options.clock,
+    logger: options.logger,
+    redis: options.loginLimitRedis,
+    redisKeyPrefix: `${options.config.redisPrefix}admin-login:`,
+    redisTimeoutMs: tuning.loginLimitRedisTimeoutMs,
+  });
+  const ctx = await createContext(options, tuning, loginCounts);
   // No error handler of its own: errors are answered by the root's (src/http/error-handler.ts), which
   // this encapsulated context inherits.
   // Routes declare zod schemas (fastify-type-provider-zod); set here, the compilers apply to admin routes only.
@@ -91,14 +104,9 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   await app.register(fastifyRateLimit, {
     global: false,
     // Login attempts are counted per client network, by its HMAC: no address is kept, even for a minute.
-    keyGenerator: (request) => ctx.clientKeyOf(request.ip),
-    store: loginLimitStore({
-      clock: ctx.clock,
-      logger: options.logger,
-      redis: options.loginLimitRedis,
-      redisKeyPrefix: `${options.config.redisPrefix}admin-login:`,
-      redisTimeoutMs: ctx.tuning.loginLimitRedisTimeoutMs,
-    }),
+    // An IPv6 network is its /48 here: a /64 alone would let one subscriber rotate through 65,536 of them.
+    keyGenerator: (request) => ctx.clientKeyOf(networkOf(request.ip, 48)),
+    store: loginLimitStore(loginCounts),
   });
   await app.register(fastifyFormbody);
 
@@ -133,10 +141,18 @@ function defaultClientKey(secretKey: string | undefined): (ip: string) => string
   return (ip) => hash(networkOf(ip));
 }
 
-async function createContext(options: AdminPluginOptions): Promise<AdminContext> {
-  const { config, database, clock, liveStats } = options;
-  const tuning = { ...DEFAULT_ADMIN_TUNING, ...options.tuning };
-  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger: options.logger });
+async function createContext(options: AdminPluginOptions, tuning: AdminTuning, loginCounts: AttemptCounts): Promise<AdminContext> {
+  const { config, database, clock, liveStats, logger } = options;
+  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger });
+  const login = new LoginGuard(password, {
+    counts: loginCounts,
+    allAttemptsMax: tuning.loginAllAttemptsMax,
+    allWindowMs: tuning.loginAllWindowMs,
+    checksAtOnce: tuning.passwordChecksAtOnce,
+    checksQueued: tuning.passwordChecksQueued,
+    onBudgetSpent: (retryAfterMs) =>
+      logger.warn({ event: 'admin_login_budget_spent', retryAfterMs }, 'admin login: the attempt budget of all networks is spent; logins are refused until the window ends'),
+  });
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);
   const rooms = new RoomsQuery(database, config.timezone);
@@ -148,7 +164,7 @@ async function createContext(options: AdminPluginOptions): Promise<AdminContext>
     timezone: config.timezone,
     webDir: options.webDir,
     tuning,
-    password,
+    login,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats, options.retention),

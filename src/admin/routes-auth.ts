@@ -1,6 +1,7 @@
 /**
  * `POST /admin/login` (JSON or form field `password`) and `POST /admin/logout`. Login attempts are
- * rate-limited per client address; every outcome is audited, never with the password. The log gets one
+ * rate-limited per client network, and by a budget of all networks together with few password checks
+ * at once (auth/login-guard.ts); every outcome is audited, never with the password. The log gets one
  * line per login (info) or refused password (warn), without the client address: that is in the audit log.
  */
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +34,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       },
     },
     async (request, reply) => {
-      if (!(await ctx.password.verify(request.body.password))) {
+      if (!(await ctx.login.verify(request.body.password))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
         throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });

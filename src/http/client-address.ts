@@ -22,9 +22,11 @@ export function clientAddressResolver(trustProxy: Config['trustProxy']): (req: I
 /**
  * The unit per-address limits count: an IPv4 address as it is (an IPv4-mapped IPv6 address as its IPv4
  * form), an IPv6 address as its /64 — one subscriber's network, where a single household or phone picks
- * new addresses at will. E.g. `2001:db8:1:2:a:b:c:d` → `2001:db8:1:2::/64`.
+ * new addresses at will. E.g. `2001:db8:1:2:a:b:c:d` → `2001:db8:1:2::/64`. With `ipv6Bits` 48, the /48
+ * a subscriber is often given whole (`2001:db8:1::/48`): the admin login counts that, since someone
+ * guessing a password can rotate through 65,536 /64s of their own.
  */
-export function networkOf(address: string): string {
+export function networkOf(address: string, ipv6Bits: 64 | 48 = 64): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1]!;
   if (!isIPv6(address)) return address;
@@ -33,7 +35,7 @@ export function networkOf(address: string): string {
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups
-    .slice(0, 4)
+    .slice(0, ipv6Bits / 16)
     .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
+    .join(':')}::/${ipv6Bits}`;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { hasRedis, isCI, testRedisUrl } from '../helpers/services.js';
+import type { AdminTuning } from '../../src/admin/context.js';
 import { ADMIN_PASSWORD, clientKey, ManualClock, startBareAdmin, type BareAdmin } from './helpers.js';
 
 /** As main.ts's command client: fails fast while disconnected, reconnects for ever. */
@@ -34,13 +35,13 @@ async function ready(redis: Redis): Promise<void> {
 
 const uniquePrefix = () => `test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
 
-async function instance(redis: Redis, options: { clock?: ManualClock; redisPrefix?: string } = {}): Promise<BareAdmin> {
+async function instance(redis: Redis, options: { clock?: ManualClock; redisPrefix?: string; tuning?: Partial<AdminTuning> } = {}): Promise<BareAdmin> {
   const started = await startBareAdmin({
     trustProxy: true,
     clock: options.clock ?? new ManualClock(),
     loginLimitRedis: redis,
     config: { redisPrefix: options.redisPrefix ?? uniquePrefix() },
-    tuning: { loginLimitRedisTimeoutMs: 200 },
+    tuning: { loginLimitRedisTimeoutMs: 200, ...options.tuning },
   });
   cleanups.push(() => started.close());
   return started;
@@ -130,8 +131,21 @@ describe.skipIf(!hasRedis())('admin login limit with Redis (two instances)', () 
     expect((await attempt(a, '10.3.0.1', ADMIN_PASSWORD)).statusCode).toBe(429);
     // @fastify/rate-limit's own key layout, so counts carry over a rolling upgrade.
     const keys = await redis.keys(`${prefix}admin-login:*`);
-    // Keyed by the network's HMAC, never the address.
-    expect(keys).toEqual([`${prefix}admin-login:POST/admin/login-${clientKey('10.3.0.1')}`]);
+    // Keyed by the network's HMAC, never the address; beside it, the budget of all networks together.
+    expect(keys.sort()).toEqual([`${prefix}admin-login:POST/admin/login-${clientKey('10.3.0.1')}`, `${prefix}admin-login:all-networks`]);
     await redis.del(...keys);
   });
+
+  it('spends one budget of all networks on every instance', async () => {
+    const [c, d] = await Promise.all([
+      instance(redis, { redisPrefix: prefix, tuning: { loginAllAttemptsMax: 4 } }),
+      instance(redis, { redisPrefix: prefix, tuning: { loginAllAttemptsMax: 4 } }),
+    ]);
+    for (const [admin, ip] of [[c, '10.4.0.1'], [d, '10.4.0.2'], [c, '10.4.0.3'], [d, '10.4.0.4']] as const) {
+      expect((await attempt(admin, ip)).statusCode).toBe(401);
+    }
+    expect((await attempt(c, '10.4.0.5', ADMIN_PASSWORD)).statusCode).toBe(429);
+    expect((await attempt(d, '10.4.0.6', ADMIN_PASSWORD)).statusCode).toBe(429);
+    await redis.del(...(await redis.keys(`${prefix}admin-login:*`)));
+  }, START_TIMEOUT_MS);
 });

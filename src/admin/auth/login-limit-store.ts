@@ -24,7 +24,7 @@ export interface LoginLimitStoreOptions {
   maxLocalKeys?: number;
 }
 
-interface Count {
+export interface Count {
   current: number;
   /** Until the window ends (ms). */
   ttl: number;
@@ -41,9 +41,8 @@ if ttl < 0 then
 end
 return {current, ttl}`;
 
-/** A store class for `@fastify/rate-limit`'s `store` option; every instance of it shares these counts. */
-export function loginLimitStore(options: LoginLimitStoreOptions): FastifyRateLimitStoreCtor {
-  const counts = new AttemptCounts(options);
+/** A store class for `@fastify/rate-limit`'s `store` option; every instance of it shares `counts`. */
+export function loginLimitStore(counts: AttemptCounts): FastifyRateLimitStoreCtor {
   return class extends LoginLimitStore {
     constructor() {
       super(counts, '');
@@ -72,7 +71,8 @@ class LoginLimitStore implements FastifyRateLimitStore {
   }
 }
 
-class AttemptCounts {
+/** Attempts per key in fixed windows: in Redis when there is one, in this process always (the larger wins). */
+export class AttemptCounts {
   private readonly local = new Map<string, { count: number; endsAtMs: number }>();
   private redisFailing = false;
 
@@ -83,6 +83,7 @@ class AttemptCounts {
     this.incrementScript = options.redis ? defineScript(options.redis, 'adminLoginIncrement', INCREMENT) : undefined;
   }
 
+  /** Counts one attempt under `key`; the window starts with the key's first attempt. */
   async increment(key: string, windowMs: number): Promise<Count> {
     const local = this.incrementLocal(key, windowMs);
     const shared = await this.incrementShared(key, windowMs);

@@ -1,0 +1,64 @@
+/**
+ * What stands between a login request and the password check, beyond the per-network limit
+ * (@fastify/rate-limit in plugin.ts):
+ * - **An attempt budget for every network together**, counted across instances: someone guessing from
+ *   thousands of addresses gets no more tries than the budget, whatever the per-network limit says.
+ *   The price: while it is spent, nobody can log in (sessions already open keep working). It is sized
+ *   so that admins logging in never come near it.
+ * - **Few scrypt checks at once.** Each check takes tens of milliseconds and 32 MiB on libuv's thread
+ *   pool, which the database files and DNS share. A flood of logins waits in a short queue; past it the
+ *   answer is SERVER_BUSY at once instead of a pool starved for seconds.
+ *   p-limit keeps the queue (a maintained library; its `pendingCount` bounds it).
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AppError, ErrorCode } from '../../errors.js';
+import type { PasswordVerifier } from './admin-password.js';
+import type { AttemptCounts } from './login-limit-store.js';
+
+export interface LoginGuardOptions {
+  /** Where attempts are counted (shared with the per-network limit; in Redis in cluster mode). */
+  counts: AttemptCounts;
+  /** Attempts allowed from all networks together per window, successful ones too. */
+  allAttemptsMax: number;
+  allWindowMs: number;
+  /** Password checks running at once in this process. */
+  checksAtOnce: number;
+  /** Password checks waiting their turn; one more is SERVER_BUSY. */
+  checksQueued: number;
+  /** Told once per window, when the budget is first spent (for the log). */
+  onBudgetSpent?: (retryAfterMs: number) => void;
+}
+
+/** The key of the budget among the per-network keys (theirs are `POST/admin/login-` + a hash). */
+const ALL_NETWORKS_KEY = 'all-networks';
+/** How long a refused check should wait before trying again. */
+const BUSY_RETRY_MS = 1_000;
+
+export class LoginGuard {
+  private readonly checks: LimitFunction;
+
+  constructor(
+    private readonly password: PasswordVerifier,
+    private readonly options: LoginGuardOptions,
+  ) {
+    this.checks = pLimit(options.checksAtOnce);
+  }
+
+  /**
+   * Spends one attempt of the budget, then checks `candidate`. Throws RATE_LIMITED when the budget is
+   * spent and SERVER_BUSY when too many checks are waiting; neither runs the check.
+   */
+  async verify(candidate: string): Promise<boolean> {
+    const { counts, allAttemptsMax, allWindowMs, checksQueued } = this.options;
+    // Counted before the check: parallel guesses must not all pass before the first one is counted.
+    const spent = await counts.increment(ALL_NETWORKS_KEY, allWindowMs);
+    if (spent.current > allAttemptsMax) {
+      if (spent.current === allAttemptsMax + 1) this.options.onBudgetSpent?.(spent.ttl);
+      throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many login attempts on this server; retry later', retryAfterMs: spent.ttl });
+    }
+    if (this.checks.pendingCount >= checksQueued) {
+      throw new AppError(ErrorCode.SERVER_BUSY, { detail: 'Too many logins at once; retry in a second', retryAfterMs: BUSY_RETRY_MS });
+    }
+    return this.checks(() => this.password.verify(candidate));
+  }
+}

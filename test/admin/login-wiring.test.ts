@@ -1,0 +1,65 @@
+/**
+ * The admin login's limits as a client meets them: per network (an IPv6 /48), the budget of all networks
+ * together, and a bounded queue of password checks (real scrypt).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminTuning } from '../../src/admin/context.js';
+import { ADMIN_PASSWORD, ManualClock, startBareAdmin, type BareAdmin } from './helpers.js';
+
+const started: BareAdmin[] = [];
+afterAll(async () => {
+  for (const admin of started.splice(0)) await admin.close();
+});
+
+async function admin(tuning: Partial<AdminTuning>, clock = new ManualClock()): Promise<BareAdmin> {
+  const bare = await startBareAdmin({ clock, trustProxy: true, tuning });
+  started.push(bare);
+  return bare;
+}
+
+const attempt = (bare: BareAdmin, ip: string, password = 'wrong') =>
+  bare.fastify.inject({ method: 'POST', url: '/admin/login', headers: { 'x-forwarded-for': ip }, payload: { password } });
+
+describe('admin login limits', () => {
+  let perNetwork: BareAdmin;
+  let budget: BareAdmin;
+  const budgetClock = new ManualClock();
+
+  beforeAll(async () => {
+    [perNetwork, budget] = await Promise.all([
+      admin({ loginAttemptsMax: 5 }),
+      admin({ loginAttemptsMax: 5, loginAllAttemptsMax: 6, loginAllWindowMs: 600_000 }, budgetClock),
+    ]);
+  }, 60_000);
+
+  it('counts every /64 of one IPv6 /48 as one network', async () => {
+    for (let i = 1; i <= 5; i++) expect((await attempt(perNetwork, `2001:db8:77:${i.toString(16)}::1`)).statusCode).toBe(401);
+    const sixth = await attempt(perNetwork, '2001:db8:77:ffff::9', ADMIN_PASSWORD);
+    expect(sixth.statusCode).toBe(429);
+    // Another /48 has its own count.
+    expect((await attempt(perNetwork, '2001:db8:78:1::1', ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('refuses every network once the budget of all of them is spent, and logs in again when its window ends', async () => {
+    for (let i = 1; i <= 6; i++) expect((await attempt(budget, `10.9.0.${i}`)).statusCode).toBe(401);
+    const fresh = await attempt(budget, '10.9.1.1', ADMIN_PASSWORD);
+    expect(fresh.statusCode).toBe(429);
+    expect(fresh.json()).toMatchObject({ error: 'RATE_LIMITED' });
+    expect(Number(fresh.headers['retry-after'])).toBe(600);
+    budgetClock.advance(600_001);
+    expect((await attempt(budget, '10.9.1.1', ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('answers 503 SERVER_BUSY at once to a flood of logins beyond the queue of password checks', async () => {
+    const flooded = await admin({ loginAttemptsMax: 100, loginAllAttemptsMax: 1_000, passwordChecksAtOnce: 1, passwordChecksQueued: 2 });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(flooded, `10.8.0.${i + 1}`)));
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
+    const busy = answers.filter((a) => a.statusCode === 503);
+    expect(busy.length).toBeGreaterThanOrEqual(10);
+    expect(busy[0]!.json()).toMatchObject({ error: 'SERVER_BUSY' });
+    expect(busy[0]!.headers['retry-after']).toBe('1');
+    // Once the queue drains, the right password works.
+    expect((await attempt(flooded, '10.8.1.1', ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+});
