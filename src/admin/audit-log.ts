@@ -1,5 +1,6 @@
 /**
- * The audit trail of the back office: logins (both outcomes), logouts, conversation views, exports, report
+ * The audit trail of the back office: logins (both outcomes), logouts, conversation views, searches of
+ * conversations by message text or user, exports, report
  * views, decisions on reports and sanctions issued or lifted (by an admin or automatically), and
  * erasures (by a receipt holder or an admin: who and why), with time, client address and the filters
  * used. Passwords never reach it.
@@ -13,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'login_failure',
   'logout',
   'view_room',
+  'search_rooms',
   'export',
   'view_report',
   'report_resolve',

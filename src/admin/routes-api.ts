@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
-import { auditQuerySchema, conversationQuerySchema, encodeCursor, roomIdSchema, roomListQuerySchema } from './filters.js';
+import { auditQuerySchema, conversationQuerySchema, describeFilters, encodeCursor, roomIdSchema, roomListQuerySchema } from './filters.js';
 import { auditPageSchema, conversationSchema, dashboardStatsSchema, roomPageSchema } from './response-schemas.js';
 
 export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
@@ -20,6 +20,14 @@ export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminCon
 
   app.get('/api/rooms', { schema: { querystring: roomListQuerySchema(ctx.timezone), response: { 200: roomPageSchema } } }, async (request) => {
     const { cursor, limit, ...filters } = request.query;
+    // Looking for what someone wrote, or for one person, is reading about people: audited, every page.
+    if (filters.q !== undefined || filters.user !== undefined) {
+      await ctx.audit.record({
+        action: 'search_rooms',
+        clientAddress: request.ip,
+        detail: { filters: describeFilters(filters), ...(cursor === undefined ? {} : { next_page: true }) },
+      });
+    }
     return ctx.rooms.list(filters, { beforeId: cursor, limit });
   });
 

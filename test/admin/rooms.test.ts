@@ -170,6 +170,20 @@ describe.each(ENGINES)('conversations API (%s)', (engine) => {
     expect(audit.json().entries[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
   });
 
+  it('audits a search by message text or by user, every page, and not a plain listing', async () => {
+    const lastAudit = async () => (await admin.fastify.inject({ url: '/admin/api/audit?limit=1', headers: { cookie } })).json().entries[0];
+    const before = await lastAudit();
+    await list('?status=closed');
+    expect(await lastAudit()).toEqual(before);
+    await list('?q=hi%20carol&status=closed');
+    expect(await lastAudit()).toMatchObject({ action: 'search_rooms', detail: { filters: { q: 'hi carol', status: 'closed' } }, client_address: clientKey('127.0.0.1') });
+    const first = await list('?user=alice0000000&limit=1');
+    expect(first.next_cursor).not.toBeNull();
+    expect(await lastAudit()).toMatchObject({ action: 'search_rooms', detail: { filters: { user: 'alice0000000' } } });
+    await list(`?user=alice0000000&limit=1&cursor=${first.next_cursor}`);
+    expect(await lastAudit()).toMatchObject({ action: 'search_rooms', detail: { filters: { user: 'alice0000000' }, next_page: true } });
+  });
+
   it('reads a long conversation a page at a time, in order, auditing each page', async () => {
     const url = (query: string) => `/admin/api/rooms/${ids['A']}${query}`;
     const pages: { messages: { id: number; content: string }[]; next_cursor: string | null; room: RoomJson }[] = [];
