@@ -29,6 +29,7 @@ import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
 import { createEarlyGoodbyes } from './early-goodbye.js';
 import { errorText, t, type TextKey } from './i18n.js';
+import { createJoinTracker, type JoinAnswer } from './join-tracker.js';
 import type { MessageList } from './message-list.js';
 import type { NextCycle } from './next-cycle.js';
 import { newCid } from './new-cid.js';
@@ -43,7 +44,7 @@ import type { TypingIndicator } from './typing-indicator.js';
 import type { TypingSignal } from './typing-signal.js';
 import type { ChatState } from './safety-actions.js';
 import type { Restrictions } from './sanction-notices.js';
-import type { CreatePrivateResult, EndReason, JoinPrivateResult, JoinQueueResult } from '../../src/shared/protocol.js';
+import type { EndReason } from '../../src/shared/protocol.js';
 
 export interface ChatFlowViews {
   screens: Screens;
@@ -270,45 +271,14 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.addSystem(key);
   };
 
-  /**
-   * Joins are counted: only the answer to the latest one is acted on. An earlier one still unanswered
-   * (cancelled, or followed by a newer join) is stale: the server handles a socket's events concurrently,
-   * so a `leave_queue` sent beside it can be handled before the join took its place, and the wait would
-   * outlive the cancel. The stale join's answer is followed by the leave instead (`settleStale`).
-   */
-  let joinSeq = 0;
-  /** The latest join awaits its answer. */
-  let joining = false;
-  /** Stale joins still unanswered, and the cancel's own `leave_queue` while unanswered. */
-  let cancelling = 0;
-  /** Chats that a cancelled wait ran into, left at once: their `matched`, early or late, opens nothing. */
-  const refusedRooms = new Set<number>();
+  /** Only the latest join's answer is acted on; a cancelled one's is followed by the leave (join-tracker.ts). */
+  const joins = createJoinTracker(client);
   /** What the current (or last) wait is for: after a reconnection that lost it, it is joined again. */
   let waitingFor: JoinRequest = { kind: 'queue' };
-  const request = (how: JoinRequest): Promise<Result<JoinQueueResult | JoinPrivateResult | CreatePrivateResult>> => {
+  const request = (how: JoinRequest): Promise<JoinAnswer> => {
     if (how.kind === 'create_private') return client.createPrivate();
     if (how.kind === 'join_private') return client.joinPrivate(how.key);
     return client.joinQueue(views.interests());
-  };
-
-  /** The latest join (if unanswered) becomes stale: its answer will be followed by a leave, not acted on. */
-  const supersedeJoin = (): void => {
-    joinSeq++;
-    if (joining) cancelling++;
-    joining = false;
-  };
-
-  /** Out of the queue; a `matched` meanwhile (the leave lost to a match) is for a cancelled wait. */
-  const leaveQueue = (): Promise<Result> => {
-    cancelling++;
-    return client.leaveQueue().finally(() => cancelling--);
-  };
-
-  /** A chat the person did not want (they cancelled the wait): left at once, never shown. */
-  const refuseChat = (id: number): void => {
-    if (refusedRooms.has(id)) return;
-    refusedRooms.add(id);
-    void client.leaveRoom();
   };
 
   /** A join answered `matched` (its `matched` event may have opened the chat already). */
@@ -317,33 +287,19 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     early.opened(id);
   };
 
-  /**
-   * The answer to a stale join. Superseded by a newer join, the server's wait (same connection) is the
-   * newer one's too; cancelled, whatever the join got is given up.
-   */
-  const settleStale = (res: Result<JoinQueueResult | JoinPrivateResult | CreatePrivateResult>): void => {
-    cancelling--;
-    const matched = res.ok && 'status' in res && res.status === 'matched' ? res.room_id : null;
-    if (phase !== 'start') {
-      if (matched !== null && phase === 'waiting' && !refusedRooms.has(matched)) joinMatched(matched);
-      return;
-    }
-    if (matched !== null) return refuseChat(matched);
-    // A join that timed out may have reached the server all the same.
-    if (res.ok || res.code === 'TIMEOUT') void leaveQueue();
-  };
-
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
   const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
     showWaiting();
-    supersedeJoin();
-    const seq = joinSeq;
-    joining = true;
+    const ticket = joins.begin();
     waitingFor = how;
     const res = await request(how);
-    if (seq !== joinSeq) return settleStale(res);
-    joining = false;
+    const fate = joins.answered(ticket, res, phase);
+    if (fate.stale) {
+      // A newer wait's match (same connection, same wait on the server); a cancelled wait's is left.
+      if (fate.open !== null) joinMatched(fate.open);
+      return;
+    }
     if (!res.ok) {
       // Lost with the connection: the `session` after reconnecting says whether the server got it.
       if (res.code === 'TIMEOUT' && !client.connected) return;
@@ -424,7 +380,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.settled();
     // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
-    else if (phase === 'waiting' && !joining && !views.skipWait.running) void join(waitingFor);
+    else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) void join(waitingFor);
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
       if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
@@ -440,9 +396,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   });
   client.on('matched', ({ room_id, resumed }) => {
     resume.settled();
-    if (refusedRooms.has(room_id)) return;
     // A match made for a wait the person has just cancelled (its join or leave still unanswered).
-    if (!resumed && phase === 'start' && cancelling > 0) return refuseChat(room_id);
+    if (joins.refusesMatch(room_id, phase, resumed)) return;
     if (phase === 'chat' && roomId === room_id) {
       if (resumed) resumeChat();
       return;
@@ -540,13 +495,12 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     },
     cancel() {
       if (phase !== 'waiting') return;
-      const inFlight = joining;
       const queued = !views.skipWait.running;
-      supersedeJoin();
+      const inFlight = joins.cancel();
       showStart();
-      // A join in flight is left once it is answered (settleStale); during a pause, nothing is queued.
+      // A join in flight is left once it is answered (join-tracker.ts); during a pause, nothing is queued.
       if (inFlight || !queued) return;
-      void leaveQueue().then((res) => {
+      void joins.leaveQueue().then((res) => {
         if (!res.ok) fail(res);
       });
     },
