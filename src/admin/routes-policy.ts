@@ -1,27 +1,59 @@
 /**
  * The content policy in the back office: `GET /admin/api/policy` → `{terms: [{term, action}], links}`,
  * and `PUT` of the same shape to replace it — in force on every instance within moments, no restart.
- * Every replacement is audited (how many terms, the link rule; never the whole list).
+ * Both carry the policy's version as an `ETag`; a `PUT` with `If-Match` replaces only that version.
+ * Every replacement is audited in its own transaction (how many terms, the link rule; never the whole list).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { policyDocumentSchema } from '../policy/policy-document.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { policyViewSchema } from './response-schemas.js';
 
+/** The policy's version as an entity tag: `"p<ms>"`, `"p0"` while none is stored. */
+const etagOf = (version: number | null): string => `"p${version ?? 0}"`;
+
+/** The version an `If-Match` names; null for "none stored"; NaN when it names none we could have given. */
+function versionIn(ifMatch: string): number | null {
+  const match = /^"p(\d{1,16})"$/.exec(ifMatch.trim());
+  if (!match) return Number.NaN;
+  const version = Number(match[1]);
+  return version === 0 ? null : version;
+}
+
 export async function registerPolicyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/policy', { schema: { response: { 200: policyViewSchema } } }, async () => ctx.policy.current());
+  app.get('/api/policy', { schema: { response: { 200: policyViewSchema } } }, async (_request, reply) => {
+    // Read together: the version names exactly the document sent.
+    const [document, version] = [ctx.policy.current(), ctx.policy.currentVersion];
+    void reply.header('etag', etagOf(version));
+    return document;
+  });
 
-  app.put('/api/policy', { schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request) => {
+  // `If-Match` with the version read: refused 409 when someone changed the policy since (the page sends it;
+  // a script may leave it out and replace whatever is stored).
+  app.put('/api/policy', { schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
     const document = request.body;
     const before = ctx.policy.current();
-    await ctx.policy.replace(document);
-    await ctx.audit.record({
-      action: 'policy_update',
-      clientAddress: request.ip,
-      detail: { terms_before: before.terms.length, terms: document.terms.length, links_before: before.links, links: document.links },
+    const ifMatch = request.headers['if-match'];
+    const ifVersion = ifMatch === undefined ? undefined : versionIn(ifMatch);
+    const stale = () => new AppError(ErrorCode.CONFLICT, { detail: 'The content policy was changed since it was loaded; load it again' });
+    if (Number.isNaN(ifVersion)) throw stale();
+    const version = await ctx.policy.replace(document, {
+      ...(ifVersion === undefined ? {} : { ifVersion }),
+      record: (tx) =>
+        ctx.audit.record(
+          {
+            action: 'policy_update',
+            clientAddress: request.ip,
+            detail: { terms_before: before.terms.length, terms: document.terms.length, links_before: before.links, links: document.links },
+          },
+          tx,
+        ),
     });
+    if (version === undefined) throw stale();
+    void reply.header('etag', etagOf(version));
     return document;
   });
 }

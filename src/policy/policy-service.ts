@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { ModerationBus } from '../moderation/moderation-bus.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { ContentPolicy, type Verdict } from './content-policy.js';
 import { DEFAULT_POLICY, policyDocumentSchema, type PolicyDocument } from './policy-document.js';
 
@@ -68,16 +68,50 @@ export class PolicyService {
     return this.policy.evaluate(content, context);
   }
 
-  /** Replaces the policy (validated by the caller): stored, then in force on every instance. */
-  async replace(document: PolicyDocument): Promise<void> {
-    const updatedAt = this.deps.clock.now();
-    await this.deps.database.query(
-      `INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, $2)
-       ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(document), updatedAt],
-    );
-    this.apply(document, updatedAt.getTime());
+  /** The version of the policy in force: `updated_at` of the stored one (ms), null while none is stored. */
+  get currentVersion(): number | null {
+    return this.version;
+  }
+
+  /**
+   * Replaces the policy (validated by the caller): stored, then in force on every instance. Returns the
+   * new version. With `ifVersion`, only if the stored policy is still that version (null: none stored),
+   * else undefined and nothing changes: an editor working on an older copy must not undo another's
+   * change. `record` runs in the same transaction (the audit row: a change is recorded or not made).
+   */
+  async replace(document: PolicyDocument, options: { ifVersion?: number | null; record?: (tx: Queryable) => Promise<void> } = {}): Promise<number | undefined> {
+    const now = this.deps.clock.now();
+    const json = JSON.stringify(document);
+    const { ifVersion, record } = options;
+    const version = await this.deps.database.transaction(async (tx) => {
+      // Each change a later version than the one before, even within one millisecond: the version tells them apart.
+      const rows =
+        ifVersion === undefined
+          ? await tx.query<{ updated_at: Date | string }>(
+              `INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, $2)
+               ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document,
+                 updated_at = GREATEST(EXCLUDED.updated_at, content_policy.updated_at + interval '1 millisecond')
+               RETURNING updated_at`,
+              [json, now],
+            )
+          : ifVersion === null
+            ? await tx.query<{ updated_at: Date | string }>(
+                'INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1::jsonb, $2) ON CONFLICT (id) DO NOTHING RETURNING updated_at',
+                [json, now],
+              )
+            : await tx.query<{ updated_at: Date | string }>(
+                `UPDATE content_policy SET document = $1::jsonb, updated_at = GREATEST($2::timestamptz, updated_at + interval '1 millisecond')
+                 WHERE id = 1 AND updated_at = $3 RETURNING updated_at`,
+                [json, now, new Date(ifVersion)],
+              );
+      if (!rows[0]) return undefined;
+      await record?.(tx);
+      return new Date(rows[0].updated_at).getTime();
+    });
+    if (version === undefined) return undefined;
+    this.apply(document, version);
     await this.deps.bus.publish({ type: 'policy' }).catch((err: unknown) => this.deps.logger.warn({ err }, 'policy change not published: other instances pick it up at their next check'));
+    return version;
   }
 
   private async reload(): Promise<void> {

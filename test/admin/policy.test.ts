@@ -59,4 +59,51 @@ describe('admin content policy API', () => {
     expect(audit.map((r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail))).toEqual([{ terms_before: DEFAULT_POLICY.terms.length, terms: 2, links_before: 'flag', links: 'block' }]);
     expect(JSON.stringify(audit)).not.toContain('菠萝');
   });
+
+  const get = () => admin.fastify.inject({ url: '/admin/api/policy', headers: { cookie } });
+  const storedDocument = async () => {
+    const rows = await admin.database.query<{ document: unknown }>('SELECT document FROM content_policy WHERE id = 1');
+    const document = rows[0]?.document;
+    return typeof document === 'string' ? JSON.parse(document) : document;
+  };
+  const policyAudits = async () => (await admin.database.query<{ n: number }>("SELECT count(*) AS n FROM admin_audit_log WHERE action = 'policy_update'"))[0]!.n;
+
+  it('replaces only the version an If-Match names: an editor on an older copy gets 409 and changes nothing', async () => {
+    const first = await get();
+    const etag = first.headers['etag'] as string;
+    expect(etag).toMatch(/^"p\d+"$/);
+    const mine = { links: 'flag' as const, terms: [{ term: 'mango', action: 'block' as const }] };
+    const saved = await put(mine, { 'if-match': etag });
+    expect(saved.statusCode).toBe(200);
+    const next = saved.headers['etag'] as string;
+    // The clock stands still in this test: the version moves all the same.
+    expect(next).not.toBe(etag);
+    expect((await get()).headers['etag']).toBe(next);
+    const audits = await policyAudits();
+    // Another admin still holds the copy from before that save.
+    const theirs = { links: 'block' as const, terms: [] };
+    const stale = await put(theirs, { 'if-match': etag });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ error: 'CONFLICT' });
+    expect(admin.policy.current()).toEqual(mine);
+    expect(await storedDocument()).toEqual(mine);
+    expect(await policyAudits()).toBe(audits);
+    expect((await put(theirs, { 'if-match': 'W/"whatever"' })).statusCode).toBe(409);
+    // Without If-Match (a script), the replacement is unconditional, as before.
+    expect((await put(mine)).statusCode).toBe(200);
+  });
+
+  it('changes nothing when its audit row cannot be written: recorded, or not made', async () => {
+    const before = admin.policy.current();
+    const storedBefore = await storedDocument();
+    await admin.database.query("ALTER TABLE admin_audit_log ADD CONSTRAINT test_no_policy_audit CHECK (action <> 'policy_update') NOT VALID");
+    try {
+      const response = await put({ links: 'allow', terms: [{ term: 'kiwi', action: 'mask' }] });
+      expect(response.statusCode).toBe(500);
+    } finally {
+      await admin.database.query('ALTER TABLE admin_audit_log DROP CONSTRAINT test_no_policy_audit');
+    }
+    expect(admin.policy.current()).toEqual(before);
+    expect(await storedDocument()).toEqual(storedBefore);
+  });
 });
