@@ -110,6 +110,9 @@ async function exposeMetrics(app: App, config: Config, logger: Logger): Promise<
   const workerPort = cluster.isWorker ? port + Number(process.env.CHAT_WORKER_SLOT ?? 0) : port;
   const server = await startMetricsServer({ registry: app.metrics.registry, token, port: workerPort, host });
   logger.info({ metrics: server.url, bearerRequired: token !== undefined }, 'metrics listening');
+  if (token === undefined && !isLoopback(host)) {
+    logger.warn({ metrics: server.url }, `metrics are open to anyone who reaches ${host}:${workerPort}: set METRICS_TOKEN, or METRICS_HOST=127.0.0.1`);
+  }
   return server;
 }
 
@@ -136,3 +139,8 @@ start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });
+
+/** An interface only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

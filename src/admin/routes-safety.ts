@@ -1,7 +1,7 @@
 /**
  * The admin side of the safety loop: the reports queue, one report with its evidence, decisions on
  * reports, and sanctions listed, issued directly and lifted. Registered behind the session guard and the
- * cross-site check; every view of a report and every decision is audited. Sanctions reach the people
+ * cross-site check; every view of a report is audited, and every decision in its own transaction. Sanctions reach the people
  * concerned on every instance by themselves (the moderation service publishes them).
  */
 import type { FastifyInstance } from 'fastify';
@@ -47,23 +47,27 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
     }
-    const outcome = await ctx.moderation.resolve(id, { action, scope, durationS: durationS ?? undefined, note }, ADMIN_ACTOR);
+    // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
+    const outcome = await ctx.moderation.resolve(id, { action, scope, durationS: durationS ?? undefined, note }, ADMIN_ACTOR, (tx, decided) =>
+      ctx.audit.record(
+        {
+          action: 'report_resolve',
+          clientAddress: request.ip,
+          detail: {
+            report_id: id,
+            room_id: report.roomId,
+            reported_id: report.reportedId,
+            action,
+            ...(action === 'dismiss' ? {} : { scope, duration_s: durationS ?? null }),
+            note: note ?? null,
+            sanction_id: decided.sanction?.id ?? null,
+          },
+        },
+        tx,
+      ),
+    );
     // Someone else decided between the read above and this decision.
     if (!outcome) throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
-    await ctx.audit.record({
-      action: 'report_resolve',
-      clientAddress: request.ip,
-      detail: {
-        report_id: id,
-        room_id: report.roomId,
-        reported_id: report.reportedId,
-        action,
-        ...(action === 'dismiss' ? {} : { scope, duration_s: durationS ?? null }),
-        note: note ?? null,
-        sanction_id: outcome.sanction?.id ?? null,
-        automatic_sanction_id: outcome.automatic?.id ?? null,
-      },
-    });
     return {
       report: reportFull(outcome.report, ctx.timezone),
       sanction: outcome.sanction ? view(outcome.sanction) : null,
@@ -87,20 +91,18 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     if (scope !== 'identity' && seen.networkHash === null) {
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${userId}: sanction by identity` });
     }
-    const sanction = await ctx.moderation.issue({
-      userId,
-      networkHash: seen.networkHash,
-      scope,
-      kind,
-      reason,
-      durationS: durationS ?? undefined,
-      createdBy: ADMIN_ACTOR,
-    });
-    await ctx.audit.record({
-      action: 'sanction_create',
-      clientAddress: request.ip,
-      detail: { sanction_id: sanction.id, user_id: userId, kind, scope, duration_s: durationS ?? null, reason },
-    });
+    const sanction = await ctx.moderation.issue(
+      { userId, networkHash: seen.networkHash, scope, kind, reason, durationS: durationS ?? undefined, createdBy: ADMIN_ACTOR },
+      (tx, issued) =>
+        ctx.audit.record(
+          {
+            action: 'sanction_create',
+            clientAddress: request.ip,
+            detail: { sanction_id: issued.id, user_id: userId, kind, scope, duration_s: durationS ?? null, reason },
+          },
+          tx,
+        ),
+    );
     return reply.code(201).send({ sanction: view(sanction) });
   });
 
@@ -108,13 +110,17 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const { id } = request.params;
     const current = await ctx.sanctions.get(id);
     if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
-    const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR);
+    const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR, (tx, done) =>
+      ctx.audit.record(
+        {
+          action: 'sanction_lift',
+          clientAddress: request.ip,
+          detail: { sanction_id: id, user_id: done.userId, kind: done.kind, scope: sanctionScope(done), report_id: done.reportId },
+        },
+        tx,
+      ),
+    );
     if (!lifted) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
-    await ctx.audit.record({
-      action: 'sanction_lift',
-      clientAddress: request.ip,
-      detail: { sanction_id: id, user_id: lifted.userId, kind: lifted.kind, scope: sanctionScope(lifted), report_id: lifted.reportId },
-    });
     return { sanction: view(lifted) };
   });
 }

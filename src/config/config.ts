@@ -319,6 +319,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.WEB_CONCURRENCY > 1 && !e.REDIS_URL) {
     throw new ConfigError(`Invalid WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: more than one worker needs REDIS_URL (and DATABASE_URL)`);
   }
+  // On the main port each scrape reaches whichever worker takes the connection: one worker's figures, a
+  // different one each time. Each worker serves its own on METRICS_PORT + n instead.
+  if (e.WEB_CONCURRENCY > 1 && e.METRICS_TOKEN !== undefined && e.METRICS_PORT === undefined) {
+    throw new ConfigError(
+      `Invalid METRICS_TOKEN with WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: on the main port a scrape sees one worker at random; set METRICS_PORT (worker n serves METRICS_PORT + n)`,
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,

@@ -29,13 +29,14 @@ export async function startModeration(parts: ModerationParts): Promise<Moderatio
   // Automatic decisions have no client address; nothing to hash.
   const audit = new AuditLog(parts.database, parts.clock, parts.config.timezone, () => '');
   const moderation = new ModerationService({
+    database: parts.database,
     reports: new ReportRepository(parts.database),
     sanctions: new SanctionRepository(parts.database),
     bus: parts.bus,
     clock: parts.clock,
     logger: parts.logger,
     config: parts.config.moderation,
-    audit: (detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }),
+    audit: (tx, detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }, tx),
     ...(parts.events ? { events: parts.events } : {}),
     keepApart: parts.keepApart,
   });

@@ -15,6 +15,7 @@ import { EnforcementSync } from './enforcement-sync.js';
 import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
 import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
 import type { AppEvents } from '../metrics/app-events.js';
+import type { Database, Queryable } from '../storage/database.js';
 
 /** Reasons that put a report at the top of the queue. */
 const PRIORITY_REASONS: ReadonlySet<ReportReason> = new Set(['minor', 'self_harm']);
@@ -41,14 +42,16 @@ export interface ModerationConfig {
 }
 
 export interface ModerationDeps {
+  /** Where a decision and what records it (the audit row) commit together. */
+  database: Pick<Database, 'transaction'>;
   reports: ReportRepository;
   sanctions: SanctionRepository;
   bus: ModerationBus;
   clock: Clock;
   logger: Logger;
   config: ModerationConfig;
-  /** Records an automatic decision in the audit log. */
-  audit: (detail: Record<string, unknown>) => Promise<void>;
+  /** Records an automatic decision in the audit log, in the transaction that issues it. */
+  audit: (tx: Queryable, detail: Record<string, unknown>) => Promise<void>;
   refreshMs?: number;
   /**
    * Keeps two people apart in matching for `forMs`, on every instance (the match queue): a new block holds
@@ -57,6 +60,15 @@ export interface ModerationDeps {
   keepApart?: (a: string, b: string, forMs: number) => Promise<void>;
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
+}
+
+/** Written in a decision's own transaction (the admin's audit row): the decision is recorded, or not made. */
+export type RecordWith<T> = (tx: Queryable, outcome: T) => Promise<void>;
+
+/** What an admin's decision on a report came to. */
+export interface ReportDecision {
+  report: ReportRecord;
+  sanction?: Sanction;
 }
 
 /** Who a sanction targets: an identity, a network (by its hash), or both. */
@@ -163,7 +175,7 @@ export class ModerationService {
     }
     const messageIds = [...new Set(payload.message_ids ?? [])];
     if ((await this.deps.reports.countRoomMessages(room.id, messageIds)) !== messageIds.length) throw new AppError(ErrorCode.NOT_FOUND);
-    const report = await this.deps.reports.upsert({
+    const { report, filed } = await this.deps.reports.upsert({
       roomId: room.id,
       reporterId,
       reportedId: partnerIn(room, reporterId),
@@ -173,7 +185,8 @@ export class ModerationService {
       priority: PRIORITY_REASONS.has(payload.reason) ? 1 : 0,
       at: now,
     });
-    this.deps.events?.reported(payload.reason, 'person');
+    // Counted once per report: a second report on the same room and person updates the open one.
+    if (filed) this.deps.events?.reported(payload.reason, 'person');
     return report;
   }
 
@@ -193,13 +206,24 @@ export class ModerationService {
     return { blockedId, room };
   }
 
-  /** Issues a sanction: stored, then in force on every instance. */
-  async issue(request: SanctionRequest): Promise<Sanction> {
+  /** Issues a sanction: stored (with what `record` writes, in one transaction), then in force on every instance. */
+  async issue(request: SanctionRequest, record?: RecordWith<Sanction>): Promise<Sanction> {
+    const sanction = this.newSanction(request);
+    const stored = await this.deps.database.transaction(async (tx) => {
+      const inserted = await this.deps.sanctions.insert(sanction, tx);
+      await record?.(tx, inserted);
+      return inserted;
+    });
+    await this.announce(stored);
+    return stored;
+  }
+
+  private newSanction(request: SanctionRequest): NewSanction {
     const now = this.deps.clock.now();
     const byNetwork = request.scope !== 'identity';
     if (byNetwork && !request.networkHash) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'no network known for that person' });
     const durationS = request.durationS ?? (request.kind === 'banned' ? undefined : 24 * 3600);
-    const sanction: NewSanction = {
+    return {
       userId: request.scope === 'address' ? null : request.userId,
       networkHash: byNetwork ? request.networkHash : null,
       kind: request.kind,
@@ -209,9 +233,6 @@ export class ModerationService {
       createdBy: request.createdBy,
       reportId: request.reportId ?? null,
     };
-    const stored = await this.deps.sanctions.insert(sanction);
-    await this.announce(stored);
-    return stored;
   }
 
   /** A sanction just stored: counted, in force on this instance at once, and on the others through the bus. */
@@ -221,9 +242,13 @@ export class ModerationService {
     await this.publish({ type: 'sanction', id: stored.id });
   }
 
-  /** Lifts a sanction everywhere. Undefined if it was not in force. */
-  async lift(id: number, by: string): Promise<Sanction | undefined> {
-    const lifted = await this.deps.sanctions.lift(id, by, this.deps.clock.now());
+  /** Lifts a sanction everywhere (with what `record` writes, in one transaction). Undefined if it was not in force. */
+  async lift(id: number, by: string, record?: RecordWith<Sanction>): Promise<Sanction | undefined> {
+    const lifted = await this.deps.database.transaction(async (tx) => {
+      const done = await this.deps.sanctions.lift(id, by, this.deps.clock.now(), tx);
+      if (done) await record?.(tx, done);
+      return done;
+    });
     if (!lifted) return undefined;
     this.sync.putSanction(lifted);
     await this.publish({ type: 'sanction', id });
@@ -232,27 +257,23 @@ export class ModerationService {
 
   /**
    * An admin's decision on an open report: dismissed, or upheld with a warning, mute or ban of the
-   * reported person (by identity, network or both). An upheld report is a strike, which may escalate.
+   * reported person (by identity, network or both). The report's new state, the sanction and what
+   * `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
+   * An upheld report is then a strike, which may escalate (its own transaction: a strike that fails to
+   * count is logged, the decision stands).
    */
   async resolve(
     reportId: number,
     decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string },
     by: string,
-  ): Promise<{ report: ReportRecord; sanction?: Sanction; automatic?: Sanction } | undefined> {
+    record?: RecordWith<ReportDecision>,
+  ): Promise<(ReportDecision & { automatic?: Sanction }) | undefined> {
     const report = await this.deps.reports.get(reportId);
     if (!report || report.status !== 'open') return undefined;
-    const resolved = await this.deps.reports.resolve(reportId, {
-      status: decision.action === 'dismiss' ? 'dismissed' : 'actioned',
-      action: decision.action,
-      note: decision.note ?? null,
-      by,
-      at: this.deps.clock.now(),
-    });
-    if (!resolved || decision.action === 'dismiss') return resolved && { report: resolved };
-    let sanction: Sanction;
-    try {
+    let sanction: NewSanction | undefined;
+    if (decision.action !== 'dismiss') {
       const room = await this.deps.reports.room(report.roomId);
-      sanction = await this.issue({
+      sanction = this.newSanction({
         userId: report.reportedId,
         networkHash: room ? networkOf(room, report.reportedId) : null,
         scope: decision.scope,
@@ -262,19 +283,25 @@ export class ModerationService {
         createdBy: by,
         reportId,
       });
-    } catch (err) {
-      // Nothing was issued: the report goes back to the queue, to be decided again (not left closed with no sanction).
-      if (resolved.resolvedAt) {
-        await this.deps.reports.reopen(reportId, resolved.resolvedAt).catch((reopenErr: unknown) => this.deps.logger.error({ err: reopenErr, reportId }, 'a report whose sanction failed could not be opened again'));
-      }
-      throw err;
     }
-    // The decision stands once its sanction is stored; a strike that fails to count is logged, not a failed decision.
+    const decided = await this.deps.database.transaction(async (tx): Promise<ReportDecision | undefined> => {
+      const resolved = await this.deps.reports.resolve(
+        reportId,
+        { status: sanction ? 'actioned' : 'dismissed', action: decision.action, note: decision.note ?? null, by, at: this.deps.clock.now() },
+        tx,
+      );
+      if (!resolved) return undefined;
+      const outcome = sanction ? { report: resolved, sanction: await this.deps.sanctions.insert(sanction, tx) } : { report: resolved };
+      await record?.(tx, outcome);
+      return outcome;
+    });
+    if (!decided?.sanction) return decided;
+    await this.announce(decided.sanction);
     const automatic = await this.strike(report.reportedId, 'report', reportId).catch((err: unknown) => {
       this.deps.logger.warn({ err, reportId }, 'the strike of an upheld report was not recorded');
       return undefined;
     });
-    return { report: resolved, sanction, ...(automatic ? { automatic } : {}) };
+    return { ...decided, ...(automatic ? { automatic } : {}) };
   }
 
   /**
@@ -300,7 +327,7 @@ export class ModerationService {
     const rules = config.strikes;
     // Counted, decided and issued in one transaction, one strike of the person at a time on every instance:
     // each decides on what is in the database, not on this instance's cache (another's sanction may not be there yet).
-    const { count, issued } = await sanctions.strike(
+    const { issued } = await sanctions.strike(
       { userId, source, reportId, at: now, countSince: new Date(now.getTime() - rules.windowDays * 86_400_000) },
       (counted, inForce) => {
         const due = dueFor(counted, rules);
@@ -318,10 +345,11 @@ export class ModerationService {
         // Not again while one at least as strong holds (the last strike's, or an admin's for as long).
         return inForce.some((current) => atLeastAsStrong(current, { ...candidate, id: 0, liftedAt: null, liftedBy: null })) ? undefined : candidate;
       },
+      (tx, count, issued) =>
+        this.deps.audit(tx, { sanction_id: issued.id, user_id: userId, kind: issued.kind, strikes: count, source, report_id: reportId }),
     );
     if (!issued) return undefined;
     await this.announce(issued);
-    await this.deps.audit({ sanction_id: issued.id, user_id: userId, kind: issued.kind, strikes: count, source });
     return issued;
   }
 

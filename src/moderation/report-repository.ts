@@ -3,7 +3,7 @@
  * (priority first, newest first, keyset-paged) and what an admin decided.
  */
 import type { ReportReason } from '../shared/protocol.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { roomColumns, type RoomRow } from '../storage/rows.js';
 
 export const REPORT_STATUSES = ['open', 'actioned', 'dismissed'] as const;
@@ -123,17 +123,19 @@ export class ReportRepository {
   }
 
   /** Files a report, or updates the reporter's open report on the same room. */
-  async upsert(report: NewReport): Promise<ReportRecord> {
-    const rows = await this.database.query<ReportRow>(
+  /** Files a report, or updates the reporter's open one on that room and person (`filed`: a new one). */
+  async upsert(report: NewReport): Promise<{ report: ReportRecord; filed: boolean }> {
+    const rows = await this.database.query<ReportRow & { filed: boolean }>(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
        ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
        DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, message_ids = EXCLUDED.message_ids,
                      priority = EXCLUDED.priority, updated_at = EXCLUDED.updated_at
-       RETURNING ${REPORT_COLUMNS}`,
+       RETURNING ${REPORT_COLUMNS}, (xmax = 0) AS filed`,
       [report.roomId, report.reporterId, report.reportedId, report.reason, report.note, report.messageIds, report.priority, report.at],
     );
-    return toReport(rows[0]!);
+    // xmax is 0 for a row this statement inserted, the updating transaction's id for one it updated.
+    return { report: toReport(rows[0]!), filed: rows[0]!.filed };
   }
 
   async get(id: number): Promise<ReportRecord | undefined> {
@@ -163,32 +165,18 @@ export class ReportRepository {
     return rows.map(toReport);
   }
 
-  /** Closes an open report with a decision. Undefined if it was not open. */
-  async resolve(id: number, decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date }): Promise<ReportRecord | undefined> {
-    const rows = await this.database.query<ReportRow>(
+  /** Closes an open report with a decision — through `db` inside the decision's transaction. Undefined if it was not open. */
+  async resolve(
+    id: number,
+    decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date },
+    db: Queryable = this.database,
+  ): Promise<ReportRecord | undefined> {
+    const rows = await db.query<ReportRow>(
       `UPDATE reports SET status = $2, resolution = $3, resolution_note = $4, resolved_by = $5, resolved_at = $6, updated_at = $6
        WHERE id = $1 AND status = 'open' RETURNING ${REPORT_COLUMNS}`,
       [id, decision.status, decision.action, decision.note, decision.by, decision.at],
     );
     return rows[0] && toReport(rows[0]);
-  }
-
-  /**
-   * Opens again a report whose decision could not be carried out (the sanction was not stored), so that
-   * it is back in the queue to decide again. Only the decision made at `resolvedAt` is taken back, and
-   * not when the reporter has filed a new report on the same room and person meanwhile (that one is in
-   * the queue; the content policy's open report on the other person of the room is no reason).
-   */
-  async reopen(id: number, resolvedAt: Date): Promise<boolean> {
-    const rows = await this.database.query<{ id: number }>(
-      `UPDATE reports r SET status = 'open', resolution = NULL, resolution_note = NULL, resolved_by = NULL, resolved_at = NULL
-       WHERE r.id = $1 AND r.status <> 'open' AND r.resolved_at = $2
-         AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.room_id = r.room_id
-                                                   AND o.reported_id = r.reported_id AND o.status = 'open')
-       RETURNING r.id`,
-      [id, resolvedAt],
-    );
-    return rows.length > 0;
   }
 
   /**

@@ -85,17 +85,23 @@ async function insertSanction(db: Queryable, sanction: NewSanction): Promise<San
 export class SanctionRepository {
   constructor(private readonly database: Database) {}
 
-  insert(sanction: NewSanction): Promise<Sanction> {
-    return insertSanction(this.database, sanction);
+  /** Stores a sanction — through `db` when it must commit with something else (a transaction of it). */
+  insert(sanction: NewSanction, db: Queryable = this.database): Promise<Sanction> {
+    return insertSanction(db, sanction);
   }
 
   /**
    * Records a strike and, in the same transaction, the sanction `decide` asks for given the strikes counted
    * and the person's sanctions (by identity) in force. One person's strikes go one at a time on every
    * instance that shares the database (a lock per identity until the transaction ends), so each decides
-   * on what the one before it issued: two strikes at once never both issue the same sanction.
+   * on what the one before it issued: two strikes at once never both issue the same sanction. `record`
+   * runs in the same transaction when a sanction is issued (its audit row).
    */
-  async strike(strike: NewStrike, decide: (count: number, inForce: readonly Sanction[]) => NewSanction | undefined): Promise<{ count: number; issued: Sanction | undefined }> {
+  async strike(
+    strike: NewStrike,
+    decide: (count: number, inForce: readonly Sanction[]) => NewSanction | undefined,
+    record?: (tx: Queryable, count: number, issued: Sanction) => Promise<void>,
+  ): Promise<{ count: number; issued: Sanction | undefined }> {
     return this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STRIKE_LOCK_CLASS, strike.userId]);
       await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);
@@ -109,7 +115,9 @@ export class SanctionRepository {
         [strike.userId, strike.at],
       );
       const due = decide(count, inForce.map(toSanction));
-      return { count, issued: due && (await insertSanction(tx, due)) };
+      const issued = due && (await insertSanction(tx, due));
+      if (issued) await record?.(tx, count, issued);
+      return { count, issued };
     });
   }
 
@@ -119,8 +127,8 @@ export class SanctionRepository {
   }
 
   /** Lifts a sanction in force. Undefined if it was lifted already (or does not exist). */
-  async lift(id: number, by: string, at: Date): Promise<Sanction | undefined> {
-    const rows = await this.database.query<SanctionRow>(
+  async lift(id: number, by: string, at: Date, db: Queryable = this.database): Promise<Sanction | undefined> {
+    const rows = await db.query<SanctionRow>(
       `UPDATE sanctions SET lifted_at = $3, lifted_by = $2 WHERE id = $1 AND lifted_at IS NULL RETURNING ${SANCTION_COLUMNS}`,
       [id, by, at],
     );

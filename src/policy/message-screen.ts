@@ -67,17 +67,18 @@ export class MessageScreen {
     const { verdict } = screened;
     const reason = reviewReason(verdict);
     if (reason) {
-      this.deps.events?.reported(reason, 'system');
       this.background(
-        this.deps.review.flag({
-          roomId,
-          senderId,
-          reason,
-          messageId,
-          note: `policy: ${verdict.flags.join(', ')}`,
-          priority: priority(verdict),
-          at: this.deps.clock.now(),
-        }),
+        this.deps.review
+          .flag({
+            roomId,
+            senderId,
+            reason,
+            messageId,
+            note: `policy: ${verdict.flags.join(', ')}`,
+            priority: priority(verdict),
+            at: this.deps.clock.now(),
+          })
+          .then(({ filed }) => this.countReport(filed, reason)),
       );
     }
     if (verdict.strike) this.background(this.deps.moderation.strike(senderId, 'policy'));
@@ -87,9 +88,14 @@ export class MessageScreen {
     const at = this.deps.clock.now();
     const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
     const reason = reviewReason(verdict) ?? 'other';
-    this.deps.events?.reported(reason, 'system');
-    await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: priority(verdict), at });
+    const { filed } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: priority(verdict), at });
+    this.countReport(filed, reason);
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
+  }
+
+  /** A report is counted when it is filed, not for each message added to the sender's open one. */
+  private countReport(filed: boolean, reason: ReportReason): void {
+    if (filed) this.deps.events?.reported(reason, 'system');
   }
 
   private background(work: Promise<unknown>): void {

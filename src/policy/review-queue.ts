@@ -17,9 +17,9 @@ export class ReviewQueue {
    * sender, not per chat: a decision sanctions the report's `reported_id`, so the partner's flagged
    * messages must not land in a report naming the other person.
    */
-  async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<void> {
+  async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<{ filed: boolean }> {
     const ids = entry.messageId === null ? [] : [entry.messageId];
-    await this.database.query(
+    const rows = await this.database.query<{ filed: boolean }>(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
        ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
@@ -27,9 +27,12 @@ export class ReviewQueue {
                      priority = GREATEST(reports.priority, EXCLUDED.priority),
                      reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
                      note = left(reports.note || '; ' || EXCLUDED.note, 500),
-                     updated_at = EXCLUDED.updated_at`,
+                     updated_at = EXCLUDED.updated_at
+       RETURNING (xmax = 0) AS filed`,
       [entry.roomId, SYSTEM_REPORTER, entry.senderId, entry.reason, entry.note, ids, entry.priority, entry.at],
     );
+    // xmax is 0 for a row this statement inserted: a new report, not one more message in the open one.
+    return { filed: rows[0]?.filed === true };
   }
 
   /** Keeps a refused message for review. Returns its id. */

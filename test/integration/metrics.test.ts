@@ -7,7 +7,7 @@
 import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMetricsServer } from '../../src/metrics/metrics-endpoint.js';
-import { connect, matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { connect, eventually, matchedPair, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startServerProcess } from '../helpers/process.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/database.js';
@@ -124,6 +124,30 @@ describe('metrics on the main port behind METRICS_TOKEN', () => {
     expect(sample(text, 'chat_policy_hits_total{flag="masked"}')).toBe(1);
   });
 
+  it('counts a report once when it is filed: not again for a second report on the same chat, nor for each flagged message', async () => {
+    const before = await scrape(`${server.url}/metrics`);
+    const count = (text: string, labels: string) => sample(text, `chat_reports_total{${labels}}`) ?? 0;
+    const { a, b } = await matchedPair(server.url);
+    sockets.push(a, b);
+    for (const content of ['我想自杀', '真的想死', '活不下去了']) {
+      const delivered = waitFor(b, 'new_message');
+      expect(await request(a, 'send_message', { content })).toMatchObject({ ok: true });
+      await delivered;
+    }
+    // Three flagged messages, all in one open system report on the sender in this chat.
+    await eventually(async () => {
+      const rows = await server.database.query<{ message_ids: unknown[] }>(
+        "SELECT message_ids FROM reports WHERE reporter_id = 'system' AND reason = 'self_harm' AND room_id = (SELECT max(id) FROM chat_rooms)",
+      );
+      expect(rows.map((r) => r.message_ids.length)).toEqual([3]);
+    });
+    const flagged = await scrape(`${server.url}/metrics`);
+    expect(count(flagged, 'reason="self_harm",source="system"') - count(before, 'reason="self_harm",source="system"')).toBe(1);
+    for (let i = 0; i < 3; i++) expect(await request(b, 'report', { reason: 'minor' })).toMatchObject({ ok: true });
+    const after = await scrape(`${server.url}/metrics`);
+    expect(count(after, 'reason="minor",source="person"') - count(before, 'reason="minor",source="person"')).toBe(1);
+  });
+
   it('shows the purge: runs by outcome, rows removed, the last success and whether it is failing', async () => {
     const first = await scrape(`${server.url}/metrics`);
     expect(sample(first, 'chat_purge_failing')).toBe(0);
@@ -183,4 +207,20 @@ describe('metrics settings', () => {
       dir.remove();
     }
   }, 120_000);
+
+  it('warns at start when METRICS_PORT listens beyond this machine without a token', async () => {
+    const dir = tempDir();
+    cpSync(inject('pgliteTemplate'), dir.path, { recursive: true });
+    const [guardedPort, openPort] = [await freePort(), await freePort()];
+    try {
+      const guarded = await startServerProcess({ DATA_DIR: dir.path, METRICS_PORT: String(guardedPort), METRICS_HOST: '0.0.0.0', METRICS_TOKEN: TOKEN }, { readyTimeoutMs: 60_000 });
+      expect(await guarded.stop('SIGTERM')).toBe(0);
+      expect(guarded.output()).not.toContain('metrics are open to anyone');
+      const open = await startServerProcess({ DATA_DIR: dir.path, METRICS_PORT: String(openPort), METRICS_HOST: '0.0.0.0' }, { readyTimeoutMs: 60_000 });
+      expect(await open.stop('SIGTERM')).toBe(0);
+      expect(open.output()).toMatch(new RegExp(`"level":40.*metrics are open to anyone who reaches 0\\.0\\.0\\.0:${openPort}`));
+    } finally {
+      dir.remove();
+    }
+  }, 180_000);
 });

@@ -38,6 +38,7 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     const reports = intercept(new ReportRepository(opened.database));
     const bus = intercept(new MemoryModerationBus());
     const moderation = new ModerationService({
+      database: opened.database,
       reports: reports.proxy,
       sanctions: sanctions.proxy,
       bus: bus.proxy,
@@ -249,13 +250,17 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
       [room.id, reporter, reported, clock.now()],
     );
     const reportId = Number(row!.id);
-    // The decision is taken (the report no longer open) and its sanction is about to be stored when the purge runs.
+    // The decision is taken (the report no longer open, in its transaction) and its sanction is about to be
+    // stored when the purge runs. The purge waits for the decision to commit (PGlite: for its one connection;
+    // PostgreSQL: for the report's row), so it can only finish once the decision is released.
     const storing = sanctions.hold('insert');
     const deciding = moderation.resolve(reportId, { action: 'ban', scope: 'identity' }, 'admin');
     await storing.reached;
     const purge = new RetentionJob({ database: opened.database, clock, logger: silentLogger, settings: { retentionDays: 30, intervalMs: 3_600_000 }, pauseMs: 0 });
-    await purge.runOnce();
+    const purging = purge.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     storing.release();
+    await purging;
     expect((await deciding)?.sanction?.kind).toBe('banned');
     expect(await activeFor(reported)).toEqual([{ kind: 'banned' }]);
     expect(await new ReportRepository(opened.database).get(reportId)).toMatchObject({ status: 'actioned' });

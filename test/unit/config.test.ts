@@ -67,6 +67,10 @@ describe('configuration', () => {
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
     [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY="short": must be at least 16 characters/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud"/],
+    [
+      { WEB_CONCURRENCY: '2', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db', METRICS_TOKEN: 't'.repeat(16) },
+      /^Invalid METRICS_TOKEN with WEB_CONCURRENCY=2: on the main port a scrape sees one worker at random; set METRICS_PORT/,
+    ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
