@@ -39,6 +39,7 @@ import { ReviewQueue } from './policy/review-queue.js';
 import { ConversationErasure } from './privacy/erasure.js';
 import { createNetworkHasher } from './privacy/network-hash.js';
 import { buildPrivateRooms } from './private/build-private-rooms.js';
+import type { PrivateRooms } from './private/private-rooms.js';
 import { loadPrivacyNotice } from './privacy/privacy-notice.js';
 import { createReceiptCodes } from './privacy/receipt-codes.js';
 import { ReceiptBook } from './privacy/receipts.js';
@@ -89,6 +90,8 @@ export interface App {
   readonly rules: RulesGate;
   /** The retention purge (RETENTION_DAYS). */
   readonly retention: RetentionJob;
+  /** Private rooms by key: a wait in one is put back in its room after Redis lost its data. */
+  readonly privateRooms: Pick<PrivateRooms, 'resume'>;
   /** Prometheus metrics (served per METRICS_TOKEN / METRICS_PORT). */
   readonly metrics: AppMetrics;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */
@@ -330,7 +333,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       waiting: () => liveStats.waitingCount(),
       activeChats: async () => Number((await deps.database.query<{ n: string }>('SELECT count(*) AS n FROM chat_rooms WHERE is_active'))[0]?.n ?? 0),
       writeQueueDepth: () => writer.pending,
-      purge: async () => (retention.enabled ? retention.status() : null),
+      ...(retention.enabled ? { purge: () => retention.status() } : {}),
     });
   }
 
@@ -378,6 +381,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     policy,
     rules,
     retention,
+    privateRooms: privateRooms.rooms,
     metrics,
     close,
     get closing() {

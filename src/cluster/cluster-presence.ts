@@ -1,9 +1,10 @@
 /**
  * Instances of one cluster find each other through Redis: each announces itself every second with its
  * number of connections (so "online now" is cluster-wide), notices when Redis lost its data (and puts
- * its own people back: activities re-asserted, waiting users re-queued), and adopts the people of an
- * instance that stopped announcing itself (a crash, `kill -9`; noticed after about two announcement
- * lifetimes, 6 s by default), so their partners are told after the grace period instead of waiting forever.
+ * its own people back: activities re-asserted, waiting users re-queued or back in their private room),
+ * and adopts the people of an instance that stopped announcing itself (a crash, `kill -9`; noticed after
+ * about two announcement lifetimes, 6 s by default), so their partners are told after the grace period
+ * instead of waiting forever.
  * An instance that was only stalled longer than that (a saturated machine) finds, when it announces
  * again, that it was taken for dead, and takes back the people still connected to it.
  */
@@ -46,6 +47,8 @@ export interface PresenceHooks {
    * more — a stop ends the ones it counts); a live instance does.
    */
   mayAdopt?(): boolean;
+  /** After Redis lost its data: a connected person's wait in a private room, back in that room. */
+  restorePrivateWait?(userId: string, activity: Activity): Promise<void>;
 }
 
 export class ClusterPresence {
@@ -191,13 +194,21 @@ export class ClusterPresence {
     const { registry, queue, logger } = this.options;
     let restored = 0;
     for (const [userId, activity] of registry.mirrored()) {
-      if (await registry.restore(userId, activity)) restored++;
-      // A wait in a private room is not in the queue.
-      if (activity.kind !== 'waiting' || activity.privateKey !== undefined) continue;
+      const written = await registry.restore(userId, activity);
+      if (written) restored++;
+      if (activity.kind !== 'waiting') continue;
+      // A wait in a private room is not in the queue: it waits in its room again — entering it meets whoever
+      // entered the key since Redis lost its data. Only a wait written back here (one Redis holds again was
+      // written by a change since, which saw to the room) and still connected: one whose connection is away
+      // enters its room again when it comes back (a resume).
+      if (activity.privateKey !== undefined) {
+        if (written && !activity.detached) await this.hooks?.restorePrivateWait?.(userId, activity);
+        continue;
+      }
       await queue.enqueue({ userId, socketId: activity.socketId, ...entryInterests(activity) });
       if (activity.detached) await queue.pause(userId);
     }
-    logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats and queue places');
+    logger.warn({ restored }, 'Redis lost its data: restored this instance’s chats, queue places and private waits');
   }
 
   /**

@@ -21,10 +21,10 @@ export interface GaugeSources {
   waiting(): Promise<number>;
   /** Conversations in progress (cluster-wide). */
   activeChats(): Promise<number>;
-  /** Messages accepted and not yet committed on this instance. */
+  /** Messages accepted and waiting for their statement on this instance. */
   writeQueueDepth(): number;
-  /** The retention purge: null when RETENTION_DAYS is not set. */
-  purge(): Promise<{ lastSuccessAt: Date | null; failing: boolean } | null>;
+  /** The retention purge; absent when RETENTION_DAYS is not set (and so are its gauges). */
+  purge?: () => Promise<{ lastSuccessAt: Date | null; failing: boolean }>;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface GaugeSources {
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Rows per statement, up to WRITE_BATCH_MAX_ROWS's largest value (10,000; 2,000 by default). */
 const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
-/** A gauge whose source (Redis, the database) is down or slow keeps its last value rather than failing the scrape. */
+/** A gauge whose source (Redis, the database) is down or slow keeps its last value rather than failing the scrape (chat_purge_failing says 1). */
 const SOURCE_TIMEOUT_MS = 1_000;
 
 async function settled<T>(value: Promise<T>): Promise<T | undefined> {
@@ -147,22 +147,26 @@ export class AppMetrics implements AppEvents {
         this.set(sources.writeQueueDepth());
       },
     });
+    const purge = sources.purge;
+    if (!purge) return;
     new Gauge({
       name: 'chat_purge_last_success_timestamp_seconds',
       help: 'When the retention purge last succeeded (0: never; absent when RETENTION_DAYS is not set)',
       registers,
       async collect() {
-        const status = await settled(sources.purge());
+        const status = await settled(purge());
         if (status) this.set(status.lastSuccessAt ? status.lastSuccessAt.getTime() / 1000 : 0);
       },
     });
     new Gauge({
       name: 'chat_purge_failing',
-      help: '1 when the retention purge has not succeeded within two intervals (absent when RETENTION_DAYS is not set)',
+      help: '1 when the retention purge has not succeeded within two intervals, or its record cannot be read (absent when RETENTION_DAYS is not set)',
       registers,
       async collect() {
-        const status = await settled(sources.purge());
-        if (status) this.set(status.failing ? 1 : 0);
+        // Unreadable (the database away or too slow): the purge, which needs the same database, cannot be
+        // succeeding either — not the last value, which would hide the outage from the alert.
+        const status = await settled(purge());
+        this.set(status === undefined || status.failing ? 1 : 0);
       },
     });
   }

@@ -2,7 +2,9 @@
  * Retention: with `RETENTION_DAYS` set, conversations (rooms and their messages) that ended more than
  * that many days ago are removed, every `PURGE_INTERVAL_MS`, on both engines — in small statements with
  * pauses between them, so chatting never waits behind the purge. A conversation with an open report is
- * evidence and is kept until the report is decided. In a cluster exactly one instance purges at a time
+ * evidence and is kept until the report is decided. Private keys (each links two identities) go too: a key
+ * whose conversations all ended before the cutoff, or one made before it and never used for a conversation.
+ * In a cluster exactly one instance purges at a time
  * (a PostgreSQL advisory lock); the others skip that round.
  *
  * The purge provably runs: every run is recorded (`purge_runs`: when, what it removed, how it ended), the
@@ -20,6 +22,15 @@ const PURGE_LOCK_KEY = 7_305_114_234;
 /** Conversations removed per round, and messages per statement. */
 const ROOMS_PER_ROUND = 200;
 const MESSAGES_PER_STATEMENT = 5_000;
+/** Private keys removed per statement. */
+const KEYS_PER_STATEMENT = 500;
+/**
+ * Whether private key `k` is due (`$1`: the cutoff): none of its conversations is live or ended on or after
+ * the cutoff, and it has one (so its newest ended before the cutoff) or was made before the cutoff.
+ */
+const KEY_DUE = `NOT EXISTS (SELECT 1 FROM private_key_rooms l JOIN chat_rooms r ON r.id = l.room_id
+                   WHERE l.key_hash = k.key_hash AND (r.is_active OR r.ended_at IS NULL OR r.ended_at >= $1))
+    AND (k.created_at < $1 OR EXISTS (SELECT 1 FROM private_key_rooms l WHERE l.key_hash = k.key_hash))`;
 /**
  * A conversation whose report was decided this recently waits for the next run: the decision may still be
  * storing its sanction and strike, which name the report (a report deleted under them failed the decision).
@@ -143,7 +154,7 @@ export class RetentionJob {
     if (settings.retentionDays === undefined) return undefined;
     const cutoff = new Date(clock.now().getTime() - settings.retentionDays * 86_400_000);
     const startedAt = clock.now();
-    const removed = { rooms: 0, messages: 0 };
+    const removed = { rooms: 0, messages: 0, keys: 0 };
     let error: string | null = null;
     const locked = await database
       .exclusive(PURGE_LOCK_KEY, async () => {
@@ -154,23 +165,32 @@ export class RetentionJob {
           logger.error({ err: cause }, 'retention purge failed');
         }
         const run: PurgeRun = { startedAt, finishedAt: clock.now(), rooms: removed.rooms, messages: removed.messages, error };
-        await this.record(run);
+        // Counted first: a run whose record cannot be written (the database gone meanwhile) still counts.
         this.deps.events?.purged(run);
+        await this.record(run).catch((cause: unknown) => logger.error({ err: cause }, 'the retention purge run could not be recorded'));
         return run;
       })
       .catch((cause: unknown) => {
+        // The database did not answer (it holds the lock): a failed run, as the metrics count it.
         logger.error({ err: cause }, 'retention purge could not start');
+        this.deps.events?.purged({ rooms: 0, messages: 0, error: String(describeDbError(cause)['message'] ?? cause) });
         return undefined;
       });
-    if (locked && locked.error === null) logger.info({ rooms: locked.rooms, messages: locked.messages }, 'retention purge done');
+    if (locked && locked.error === null) logger.info({ rooms: locked.rooms, messages: locked.messages, keys: removed.keys }, 'retention purge done');
     return locked;
+  }
+
+  /** Removes what is due: the conversations first, then the private keys they leave behind. */
+  private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number; keys: number }): Promise<void> {
+    await this.purgeRoomsBefore(cutoff, removed);
+    await this.purgeKeysBefore(cutoff, removed);
   }
 
   /**
    * Removes, round by round, the conversations that ended before `cutoff` and have no open report (nor one
    * decided in the last DECIDED_GRACE_MS: a report open when a round selects is never one it deletes).
    */
-  private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number }): Promise<void> {
+  private async purgeRoomsBefore(cutoff: Date, removed: { rooms: number; messages: number }): Promise<void> {
     const { database, clock } = this.deps;
     while (!this.stopping) {
       const due = await database.query<{ id: number }>(
@@ -207,6 +227,32 @@ export class RetentionJob {
       );
       removed.rooms += rooms.length;
       await this.pause();
+    }
+  }
+
+  /**
+   * Removes the private keys due (KEY_DUE): a key says who met whom, so it is kept no longer than what they
+   * said. Walks the keys once, in key order, a batch per statement; each statement chooses and deletes
+   * together, so a key that got a conversation since the previous one stays. Its links to conversations go
+   * by ON DELETE CASCADE.
+   */
+  private async purgeKeysBefore(cutoff: Date, removed: { keys: number }): Promise<void> {
+    let after = '';
+    while (!this.stopping) {
+      // The last key is the database's own maximum: the walk orders by its collation, not JavaScript's.
+      const [batch] = await this.deps.database.query<{ n: string | number; last: string | null }>(
+        `WITH gone AS (
+           DELETE FROM private_keys WHERE key_hash IN (
+             SELECT k.key_hash FROM private_keys k WHERE k.key_hash > $2 AND ${KEY_DUE} ORDER BY k.key_hash LIMIT $3)
+           RETURNING key_hash)
+         SELECT count(*) AS n, max(key_hash) AS last FROM gone`,
+        [cutoff, after, KEYS_PER_STATEMENT],
+      );
+      const count = Number(batch?.n ?? 0);
+      removed.keys += count;
+      await this.pause();
+      if (count < KEYS_PER_STATEMENT || !batch?.last) return;
+      after = batch.last;
     }
   }
 

@@ -159,6 +159,29 @@ describe.each(engines)('retention on %s', (engine) => {
     await purger.stop();
   }, 60_000);
 
+  it('counts a run in the metrics when its record cannot be written, and a run that could not start as a failure', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
+    await seedRoom(database, clock.now(), { endedDaysAgo: 40, messages: 1 });
+    const counted: { error: string | null }[] = [];
+    const db = intercept(database);
+    const purger = new RetentionJob({
+      database: db.proxy,
+      clock,
+      logger: silentLogger,
+      settings: { retentionDays: 30, intervalMs: HOUR },
+      pauseMs: 0,
+      events: { purged: (run) => counted.push(run) },
+    });
+    db.failNext('query', new Error('connection lost'), { when: (sql: string) => sql.startsWith('INSERT INTO purge_runs') });
+    expect(await purger.runOnce()).toMatchObject({ rooms: 1, error: null });
+    expect(counted).toEqual([expect.objectContaining({ rooms: 1, error: null })]);
+    db.failNext('exclusive', new Error('connect ECONNREFUSED'));
+    expect(await purger.runOnce()).toBeUndefined();
+    expect(counted).toHaveLength(2);
+    expect(counted[1]).toMatchObject({ error: 'connect ECONNREFUSED' });
+    await purger.stop();
+  }, 60_000);
+
   it('runs on its schedule: shortly after start, then every interval', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
     await seedRoom(database, clock.now(), { endedDaysAgo: 40, messages: 1 });

@@ -1,0 +1,65 @@
+/**
+ * A wait in a private room outlives a Redis that lost its data (restarted empty): the instance of the
+ * person waiting puts them back in the room, as it puts a waiting person back in the queue, so whoever
+ * enters the key afterwards — on another instance — meets them instead of waiting beside them for ever.
+ * Two complete instances in this process over a Redis of the test's own (emptied with FLUSHALL, as a
+ * restart without persistence leaves it) and one PostgreSQL.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalKey, keyHash } from '../../src/private/private-keys.js';
+import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+import { hasPostgres, hasRedis } from '../helpers/services.js';
+
+const available = hasRedis() && hasPostgres();
+
+type Ack = { ok: boolean; code?: string; key?: string; status?: string; room_id?: number };
+
+describe.skipIf(!available)('a private wait when Redis lost its data', () => {
+  let redisServer: PrivateRedis;
+  let cluster: InProcessCluster;
+  let redis: Redis;
+  const prefix = `privrestore:${process.pid}:`;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    redisServer = await startPrivateRedis();
+    cluster = await startInProcessCluster(2, { redisUrl: redisServer.url, redisPrefix: prefix });
+    redis = new Redis(redisServer.url);
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    redis?.disconnect();
+    await cluster?.close();
+    await redisServer?.destroy();
+  });
+
+  async function client(instance: number) {
+    const c = await connect(cluster.instances[instance]!.url);
+    sockets.push(c.socket);
+    return c;
+  }
+
+  it('the person waiting is back in the room, and whoever enters the key on another instance meets them', { timeout: 30_000 }, async () => {
+    const a = await client(0);
+    const created = await request<Ack>(a.socket, 'create_private');
+    expect(created).toMatchObject({ ok: true });
+    const waitKey = `${prefix}private:wait:${keyHash(canonicalKey(created.key!)!)}`;
+    expect(await redis.get(waitKey)).toBe(a.session.user_id);
+
+    await redis.flushall();
+    // A's instance notices at its next heartbeat and puts A back: in the registry and in the room.
+    await eventually(async () => expect(await redis.get(waitKey)).toBe(a.session.user_id), 10_000, 100);
+
+    const b = await client(1);
+    const aMatched = waitFor(a.socket, 'matched', 10_000);
+    const joined = await request<Ack>(b.socket, 'join_private', { key: created.key });
+    expect(joined).toMatchObject({ ok: true, status: 'matched' });
+    expect(await aMatched).toEqual({ room_id: joined.room_id, match_type: 'private' });
+    // A chat like any other: a message crosses between the instances.
+    const atA = waitFor(a.socket, 'new_message', 10_000);
+    expect(await request<Ack>(b.socket, 'send_message', { content: 'found you after the restart' })).toMatchObject({ ok: true });
+    expect((await atA).content).toBe('found you after the restart');
+  });
+});
