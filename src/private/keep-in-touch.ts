@@ -8,7 +8,13 @@
  *
  * The two asks may come at the same moment on two instances: the rendezvous answers `complete` to
  * exactly one of them, which makes the key and tells both. A key that could not be stored is taken
- * back, so the next ask completes again.
+ * back, so the next ask completes again. A block acked before the key is made leaves both without one.
+ *
+ * The database keeps only the key's hash, so the key itself is kept with the ask (by the rendezvous, as
+ * long as the ask: `ASK_TTL_MS`): one of the two who was not connected when it was made, or came back on
+ * a new connection since, asks again and gets the same key there. In cluster mode that is Redis, in plain
+ * text: a contact key is bound to its two identities from the start, so whoever reads it there still
+ * cannot enter its room (NOT_FOUND) without one of their sessions — and the ask beside it names the two.
  */
 import type { Logger } from 'pino';
 import type { ActivityRegistry } from '../chat/activity-registry.js';
@@ -61,19 +67,35 @@ export class KeepInTouch {
       throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
     });
     if (outcome.kind === 'complete') await this.give(room.id, caller, outcome.other);
+    // Made already: to this connection too, if it is not the one told (the key may have been given while nobody was here).
+    else if (outcome.kind === 'settled' && outcome.key !== undefined) this.deps.notifier.toSocket(caller.socketId, 'contact_key', { key: outcome.key, room_id: room.id });
     return {};
   }
 
-  /** Makes the key of two people who both asked, and tells both. */
+  /**
+   * Makes the key of two people who both asked, and tells both — unless a block between them was acked
+   * since the caller's ask looked (then neither gets one, and the ask stays settled: asking again leads nowhere).
+   */
   private async give(roomId: number, caller: Caller, other: { userId: string; socketId: string }): Promise<void> {
     const { store, rendezvous, notifier, registry, clock, logger } = this.deps;
+    const reopen = (): Promise<void> => rendezvous.reopen(roomId).catch((err: unknown) => logger.warn({ err, roomId }, 'could not take back a contact key that was not made'));
+    let blocked: boolean;
+    try {
+      blocked = await this.deps.isBlocked(caller.userId, other.userId);
+    } catch (cause) {
+      await reopen();
+      throw isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+    }
+    if (blocked) return void logger.info({ roomId }, 'contact key not made: a block came first');
     const key = newPrivateKey();
     try {
       await store.create({ keyHash: keyHash(canonicalKey(key)!), user1Id: other.userId, user2Id: caller.userId, origin: 'contact', createdAt: clock.now(), roomId });
     } catch (cause) {
-      await rendezvous.reopen(roomId).catch((err: unknown) => logger.warn({ err, roomId }, 'could not take back a contact key that was not stored'));
+      await reopen();
       throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
     }
+    // Kept with the ask for whichever of the two asks again; if it cannot be, those connected now still get it.
+    await rendezvous.keepKey(roomId, key).catch((err: unknown) => logger.warn({ err, roomId }, 'could not keep a contact key for a later ask'));
     const payload = { key, room_id: roomId };
     notifier.toSocket(caller.socketId, 'contact_key', payload);
     notifier.toSocket(other.socketId, 'contact_key', payload);

@@ -10,8 +10,17 @@ import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../s
 /** How a key came to be: made to share (`create_private`), or given to both after a chat (`keep_in_touch`). */
 export type KeyOrigin = 'created' | 'contact';
 
-/** Who may use a key: the caller, and the other person bound to it (if someone is yet). */
-export type Binding = { status: 'bound'; otherId: string | null } | { status: 'refused' };
+/**
+ * Who may use a key: the caller, and the other person bound to it (if someone is yet); `fresh` when this
+ * very call bound the caller as its second person (so that a refusal right after can take it back).
+ */
+export type Binding = { status: 'bound'; otherId: string | null; fresh: boolean } | { status: 'refused' };
+
+/** The two people of a key: its maker, and the second person once someone is bound. */
+export interface KeyPeople {
+  user1Id: string;
+  user2Id: string | null;
+}
 
 /** A conversation as far as private rooms care: who was in it, what kind, whether and when it ended. */
 export interface RoomFacts {
@@ -46,22 +55,37 @@ export class PrivateKeyStore {
     );
   }
 
+  /** The two people of a key as stored now; undefined for an unknown key. */
+  async people(keyHash: string): Promise<KeyPeople | undefined> {
+    const [row] = await this.database.query<{ user1_id: string; user2_id: string | null }>('SELECT user1_id, user2_id FROM private_keys WHERE key_hash = $1', [keyHash]);
+    return row && { user1Id: row.user1_id, user2Id: row.user2_id };
+  }
+
   /**
    * Whether `userId` may use a key: one of its two people, or — while only one is bound — the second,
    * bound by this call (atomically: two newcomers at once cannot both be). Unknown keys and keys of two
-   * other people are both `refused`.
+   * other people are both `refused`. Whether the two may meet (a block) is the caller's to check first.
    */
   async bind(keyHash: string, userId: string): Promise<Binding> {
     const bound = await this.database.query<{ user1_id: string }>(
       'UPDATE private_keys SET user2_id = $2 WHERE key_hash = $1 AND user2_id IS NULL AND user1_id <> $2 RETURNING user1_id',
       [keyHash, userId],
     );
-    if (bound[0]) return { status: 'bound', otherId: bound[0].user1_id };
+    if (bound[0]) return { status: 'bound', otherId: bound[0].user1_id, fresh: true };
     // Not bound by this call: read it afresh (a concurrent bind has committed by now).
-    const [row] = await this.database.query<{ user1_id: string; user2_id: string | null }>('SELECT user1_id, user2_id FROM private_keys WHERE key_hash = $1', [keyHash]);
-    if (row?.user1_id === userId) return { status: 'bound', otherId: row.user2_id };
-    if (row?.user2_id === userId) return { status: 'bound', otherId: row.user1_id };
+    const row = await this.people(keyHash);
+    if (row?.user1Id === userId) return { status: 'bound', otherId: row.user2Id, fresh: false };
+    if (row?.user2Id === userId) return { status: 'bound', otherId: row.user1Id, fresh: false };
     return { status: 'refused' };
+  }
+
+  /**
+   * Takes back a binding made by `bind` for `userId` (a block found right after it), so the key's second
+   * place is free again for the person its maker meant it for. Only a made key's second place, only if
+   * still `userId`'s.
+   */
+  async unbind(keyHash: string, userId: string): Promise<void> {
+    await this.database.query("UPDATE private_keys SET user2_id = NULL WHERE key_hash = $1 AND user2_id = $2 AND origin = 'created'", [keyHash, userId]);
   }
 
   /** Files a conversation under a key (its messages are replayed at the next meeting). */

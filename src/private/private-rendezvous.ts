@@ -9,8 +9,12 @@ import type { Clock } from '../clock.js';
 /** Entering a room: nobody was there (now the caller waits), or the person waiting was taken out to meet the caller. */
 export type EnterOutcome = { kind: 'waiting' } | { kind: 'met'; otherId: string };
 
-/** An ask to stay in touch: the other has not asked yet; both have (told exactly once, to the last asker); or it was settled already. */
-export type KeepOutcome = { kind: 'pending' } | { kind: 'complete'; other: { userId: string; socketId: string } } | { kind: 'settled' };
+/**
+ * An ask to stay in touch: the other has not asked yet; both have (told exactly once, to the last asker);
+ * or it was settled already — with the key made then, once it is kept (`keepKey`), for either of the two
+ * asking on a connection that does not hold it yet.
+ */
+export type KeepOutcome = { kind: 'pending' } | { kind: 'complete'; other: { userId: string; socketId: string } } | { kind: 'settled'; key?: string };
 
 export interface PrivateRendezvous {
   /**
@@ -25,10 +29,17 @@ export interface PrivateRendezvous {
   /**
    * `userId` (connected as `socketId`) asks to stay in touch after `roomId`; asks are kept `ttlMs`. When
    * both people of the room have asked, exactly one call answers `complete` (with the other's ask); any
-   * later ask answers `settled`. Only the room's two people may call it (the caller checks).
+   * later ask answers `settled` — with the key kept for the room when the caller is one of the two who
+   * asked and asks on another connection than the one last told (which then counts as told). Only the
+   * room's two people may call it (the caller checks).
    */
   askToKeep(roomId: number, userId: string, socketId: string, ttlMs: number): Promise<KeepOutcome>;
-  /** Takes back a `complete` whose key could not be made, so that the next ask completes again. */
+  /**
+   * Keeps the key made for a completed ask with it, as long as the ask is kept: either of the two asking
+   * again (one who was not connected when it was made, say) gets it again. Nothing if the ask is not settled.
+   */
+  keepKey(roomId: number, key: string): Promise<void>;
+  /** Takes back a `complete` whose key could not be made (and any key kept), so that the next ask completes again. */
   reopen(roomId: number): Promise<void>;
 }
 
@@ -38,7 +49,7 @@ const SWEEP_EVERY_WRITES = 1_000;
 /** A Map per concern, each method atomic because it never awaits. Entries expire by the injected clock. */
 export class MemoryPrivateRendezvous implements PrivateRendezvous {
   private readonly rooms = new Map<string, string>();
-  private readonly asks = new Map<number, { askers: Map<string, string>; settled: boolean; expiresAtMs: number }>();
+  private readonly asks = new Map<number, { askers: Map<string, string>; settled: boolean; key?: string; expiresAtMs: number }>();
   private writes = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -70,7 +81,12 @@ export class MemoryPrivateRendezvous implements PrivateRendezvous {
       entry = { askers: new Map(), settled: false, expiresAtMs: 0 };
       this.asks.set(roomId, entry);
     }
-    if (entry.settled) return { kind: 'settled' };
+    if (entry.settled) {
+      const told = entry.askers.get(userId);
+      if (entry.key === undefined || told === undefined || told === socketId) return { kind: 'settled' };
+      entry.askers.set(userId, socketId);
+      return { kind: 'settled', key: entry.key };
+    }
     entry.askers.set(userId, socketId);
     entry.expiresAtMs = nowMs + ttlMs;
     const other = [...entry.askers].find(([id]) => id !== userId);
@@ -79,9 +95,16 @@ export class MemoryPrivateRendezvous implements PrivateRendezvous {
     return { kind: 'complete', other: { userId: other[0], socketId: other[1] } };
   }
 
+  async keepKey(roomId: number, key: string): Promise<void> {
+    const entry = this.asks.get(roomId);
+    if (entry?.settled && entry.expiresAtMs > this.clock.now().getTime()) entry.key = key;
+  }
+
   async reopen(roomId: number): Promise<void> {
     const entry = this.asks.get(roomId);
-    if (entry) entry.settled = false;
+    if (!entry) return;
+    entry.settled = false;
+    delete entry.key;
   }
 
   private sweep(nowMs: number): void {

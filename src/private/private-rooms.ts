@@ -33,7 +33,7 @@ export interface PrivateRoomsDeps {
   /** The chat's registry (failures already mapped to MATCHING_UNAVAILABLE). */
   registry: ActivityRegistry;
   rendezvous: PrivateRendezvous;
-  store: Pick<PrivateKeyStore, 'create' | 'bind' | 'linkRoom'>;
+  store: Pick<PrivateKeyStore, 'create' | 'people' | 'bind' | 'unbind' | 'linkRoom'>;
   repository: Pick<ChatRepository, 'createRoom' | 'endRoom'>;
   notifier: ChatNotifier;
   history: Pick<PrivateHistory, 'send'>;
@@ -78,12 +78,34 @@ export class PrivateRooms {
       if (current.kind === 'waiting' && current.privateKey === hash && current.socketId === caller.socketId) return this.enter(caller, current);
       throw new AppError(ErrorCode.ALREADY_CHATTING);
     }
-    const binding = await this.deps.store.bind(hash, caller.userId).catch((cause: unknown) => {
-      throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
-    });
-    if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
-    if (binding.otherId !== null && (await this.deps.isBlocked(caller.userId, binding.otherId))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    await this.admit(caller.userId, hash);
     return this.enter(caller, await this.claim(caller, hash));
+  }
+
+  /**
+   * Whether the caller may use a key (NOT_FOUND otherwise), binding them as its second person if it has
+   * none yet. The block is looked for before binding: someone the maker blocked (or who blocked the maker)
+   * must not take the place the maker kept for somebody else — the key would be theirs for good. A block
+   * acked between that look and the binding is found by the second look, and the binding taken back.
+   */
+  private async admit(userId: string, hash: string): Promise<void> {
+    const { store, isBlocked, logger } = this.deps;
+    const stored = <T>(operation: Promise<T>): Promise<T> =>
+      operation.catch((cause: unknown) => {
+        throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+      });
+    const people = await stored(store.people(hash));
+    // Whom the caller would meet: the other of the key's two, or its maker while it has no second.
+    const expected = people && (people.user1Id === userId ? people.user2Id : people.user2Id === userId || people.user2Id === null ? people.user1Id : undefined);
+    if (expected === undefined) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
+    if (expected !== null && (await isBlocked(userId, expected))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    const binding = await stored(store.bind(hash, userId));
+    if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
+    // Looked at already, unless bound just now or somebody else was bound meanwhile.
+    if (binding.otherId === null || (!binding.fresh && binding.otherId === expected)) return;
+    if (!(await isBlocked(userId, binding.otherId))) return;
+    if (binding.fresh) await store.unbind(hash, userId).catch((err: unknown) => logger.warn({ err }, 'could not take back the binding of a key closed by a block'));
+    throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
   }
 
   /** A private wait taken over by a new connection (a reload, a network switch): back in its room. */
@@ -205,8 +227,19 @@ export class PrivateRooms {
     // sees the other.
     const blocked = await this.deps.isBlocked(caller.userId, otherId).catch((err: unknown) => void this.deps.logger.warn({ err }, 'could not look for a block again after a meeting'));
     if (blocked) await this.deps.endBlocked(otherId, caller.userId);
-    else await Promise.all(sockets.map((socketId) => this.deps.history.send({ socketId, keyHash: hash, roomId: room.id })));
+    else this.sendHistory(hash, room.id, sockets);
     return { status: 'matched', room_id: room.id };
+  }
+
+  /**
+   * The earlier conversation to both, without holding the answer to `join_private`: a page waits for its
+   * connection to take the previous one (up to half a minute each), far past a client's patience for an
+   * ack. `matched` went to both connections before (announce), so on each the history still follows it.
+   */
+  private sendHistory(hash: string, roomId: number, socketIds: readonly string[]): void {
+    for (const socketId of socketIds) {
+      void this.deps.history.send({ socketId, keyHash: hash, roomId }).catch((err: unknown) => this.deps.logger.warn({ err, roomId }, 'private room history could not be sent'));
+    }
   }
 
   /** Both are told, each on its own connection (so the history that follows arrives after it). */

@@ -10,6 +10,8 @@ import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 /**
  * A wait in a private room lasts as long as its connection (and grace period); the key expires anyway
  * after this, so a wait whose end was never written (Redis unreachable then) cannot linger for ever.
+ * Each entering (ENTER's SET … PX), the waiter's own again included (a reconnect, a put-back), starts it
+ * afresh: only a wait nobody has touched for this long is lost, where the in-memory one has no end.
  */
 const WAIT_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -28,23 +30,39 @@ const LEAVE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
-// KEYS: the room's asks (hash userId → socketId, plus the field '!settled'); ARGV: userId, socketId, ttlMs
+// KEYS: the room's asks (hash userId → socketId, plus the fields '!settled' and, once made, '!key');
+// ARGV: userId, socketId, ttlMs. The kept key goes only to one of the two who asked, on a connection
+// other than the one last told (which then is).
 const ASK = `
-if redis.call('HEXISTS', KEYS[1], '!settled') == 1 then return {'settled'} end
+if redis.call('HEXISTS', KEYS[1], '!settled') == 1 then
+  local key = redis.call('HGET', KEYS[1], '!key')
+  local told = redis.call('HGET', KEYS[1], ARGV[1])
+  if key and told and told ~= ARGV[2] then
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+    return {'settled', key}
+  end
+  return {'settled'}
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
-  if all[i] ~= ARGV[1] then
+  if all[i] ~= ARGV[1] and string.sub(all[i], 1, 1) ~= '!' then
     redis.call('HSET', KEYS[1], '!settled', '1')
     return {'complete', all[i], all[i + 1]}
   end
 end
 return {'pending'}`;
 
+// KEYS: the room's asks; ARGV: the key. Only into a settled ask that is still kept (HSET keeps its expiry).
+const KEEP_KEY = `
+if redis.call('HEXISTS', KEYS[1], '!settled') == 0 then return 0 end
+redis.call('HSET', KEYS[1], '!key', ARGV[1])
+return 1`;
+
 export class RedisPrivateRendezvous implements PrivateRendezvous {
   /** The scripts, registered once on the client (EVALSHA). */
-  private readonly scripts: Record<'enter' | 'leave' | 'ask', RedisScript>;
+  private readonly scripts: Record<'enter' | 'leave' | 'ask' | 'keepKey', RedisScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -54,6 +72,7 @@ export class RedisPrivateRendezvous implements PrivateRendezvous {
       enter: defineScript(redis, 'chatPrivateEnter', ENTER),
       leave: defineScript(redis, 'chatPrivateLeave', LEAVE),
       ask: defineScript(redis, 'chatPrivateAsk', ASK),
+      keepKey: defineScript(redis, 'chatPrivateKeepKey', KEEP_KEY),
     };
   }
 
@@ -73,11 +92,16 @@ export class RedisPrivateRendezvous implements PrivateRendezvous {
   async askToKeep(roomId: number, userId: string, socketId: string, ttlMs: number): Promise<KeepOutcome> {
     const reply = (await this.scripts.ask([this.askKey(roomId)], [userId, socketId, Math.max(1, Math.ceil(ttlMs))])) as string[];
     if (reply[0] === 'complete') return { kind: 'complete', other: { userId: reply[1]!, socketId: reply[2]! } };
-    return reply[0] === 'settled' ? { kind: 'settled' } : { kind: 'pending' };
+    if (reply[0] === 'settled') return reply[1] === undefined ? { kind: 'settled' } : { kind: 'settled', key: reply[1] };
+    return { kind: 'pending' };
+  }
+
+  async keepKey(roomId: number, key: string): Promise<void> {
+    await this.scripts.keepKey([this.askKey(roomId)], [key]);
   }
 
   async reopen(roomId: number): Promise<void> {
-    await this.redis.hdel(this.askKey(roomId), '!settled');
+    await this.redis.hdel(this.askKey(roomId), '!settled', '!key');
   }
 
   private waitKey(keyHash: string): string {

@@ -1,7 +1,8 @@
 /**
  * The PrivateRendezvous contract, over the in-memory and the Redis implementation: one waiting place per
  * room, taken atomically (nobody meets themself, nobody twice, even with many entering at once on several
- * connections), and asks to stay in touch that complete exactly once when both people have asked.
+ * connections), and asks to stay in touch that complete exactly once when both people have asked — and
+ * then give the key made for them to either of the two asking again, to nobody else.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -100,6 +101,39 @@ describe.each(implementations)('PrivateRendezvous contract: $name', ({ createSha
     expect(await r.askToKeep(9, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa' } });
   });
 
+  it('the key kept with a completed ask goes to either of the two asking again on a connection not told yet (once each), to nobody else, until reopened', async () => {
+    const [r, elsewhere] = createShared(2) as [PrivateRendezvous, PrivateRendezvous];
+    await r.askToKeep(21, 'alice', 'sa', 60_000);
+    expect(await r.askToKeep(21, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa' } });
+    // Not kept yet (the key is still being made): settled, with nothing to give.
+    expect(await elsewhere.askToKeep(21, 'alice', 'sa2', 60_000)).toEqual({ kind: 'settled' });
+    await r.keepKey(21, 'KEY-OF-21');
+    // The connections the completion told hold it already.
+    expect(await r.askToKeep(21, 'alice', 'sa', 60_000)).toEqual({ kind: 'settled' });
+    expect(await r.askToKeep(21, 'bob', 'sb', 60_000)).toEqual({ kind: 'settled' });
+    // New connections of either get it, once each, on any instance.
+    expect(await elsewhere.askToKeep(21, 'alice', 'sa3', 60_000)).toEqual({ kind: 'settled', key: 'KEY-OF-21' });
+    expect(await r.askToKeep(21, 'alice', 'sa3', 60_000)).toEqual({ kind: 'settled' });
+    expect(await r.askToKeep(21, 'bob', 'sb2', 60_000)).toEqual({ kind: 'settled', key: 'KEY-OF-21' });
+    expect(await r.askToKeep(21, 'mallory', 'sm', 60_000)).toEqual({ kind: 'settled' });
+    // Another chat's asks are their own.
+    expect(await r.askToKeep(22, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+    // Reopened (the key could not be stored): the key is gone with it, and the next completion has none until kept.
+    await r.reopen(21);
+    expect(await r.askToKeep(21, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa3' } });
+    expect(await r.askToKeep(21, 'alice', 'sa4', 60_000)).toEqual({ kind: 'settled' });
+  });
+
+  it('a key is kept only with a settled ask: none for a pending or an unknown one, and it is no second person', async () => {
+    const [r] = createShared(1) as [PrivateRendezvous];
+    await r.keepKey(23, 'EARLY');
+    expect(await r.askToKeep(23, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+    await r.keepKey(23, 'EARLY');
+    expect(await r.askToKeep(23, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+    expect(await r.askToKeep(23, 'bob', 'sb', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa' } });
+    expect(await r.askToKeep(23, 'bob', 'sb', 60_000)).toEqual({ kind: 'settled' });
+  });
+
   it('both asking at once on two connections, many times over: exactly one completes', async () => {
     const handles = createShared(2);
     const asks = Array.from({ length: 40 }, (_, i) => handles[i % 2]!.askToKeep(11, i % 2 === 0 ? 'alice' : 'bob', `s${i}`, 60_000));
@@ -115,5 +149,44 @@ describe('PrivateRendezvous (in-memory): asks expire by the injected clock', () 
     await r.askToKeep(1, 'alice', 'sa', 1_000);
     clock.advance(1_001);
     expect(await r.askToKeep(1, 'bob', 'sb', 1_000)).toEqual({ kind: 'pending' });
+  });
+
+  it('a kept key is forgotten with its ask', async () => {
+    const clock = new ManualClock();
+    const r = new MemoryPrivateRendezvous(clock);
+    await r.askToKeep(2, 'alice', 'sa', 1_000);
+    await r.askToKeep(2, 'bob', 'sb', 1_000);
+    await r.keepKey(2, 'KEY-OF-2');
+    expect(await r.askToKeep(2, 'alice', 'sa2', 1_000)).toEqual({ kind: 'settled', key: 'KEY-OF-2' });
+    clock.advance(1_001);
+    await r.keepKey(2, 'TOO-LATE');
+    expect(await r.askToKeep(2, 'alice', 'sa', 1_000)).toEqual({ kind: 'pending' });
+  });
+});
+
+describe.runIf(hasRedis())('PrivateRendezvous (Redis): keys expire', () => {
+  it('entering one’s own room again renews the wait’s time to live; a kept key expires with its ask', async () => {
+    const shared = sharedTestRedis(1);
+    cleanups.push(shared.close);
+    const [redis] = shared.clients as [NonNullable<(typeof shared.clients)[0]>];
+    const r = new RedisPrivateRendezvous(redis, shared.prefix);
+    const waitKey = `${shared.prefix}private:wait:renewed`;
+    await r.enter('renewed', 'alice');
+    await redis.pexpire(waitKey, 5_000);
+    expect(await r.enter('renewed', 'alice')).toEqual({ kind: 'waiting' });
+    expect(await redis.pttl(waitKey)).toBeGreaterThan(6 * 24 * 3_600_000);
+
+    const askKey = `${shared.prefix}private:keep:31`;
+    await r.askToKeep(31, 'alice', 'sa', 60_000);
+    await r.askToKeep(31, 'bob', 'sb', 60_000);
+    await r.keepKey(31, 'KEY-OF-31');
+    const ttl = await redis.pttl(askKey);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await redis.del(askKey);
+    // An ask gone (expired) takes its key with it, and keeping one then makes no ask without an expiry.
+    await r.keepKey(31, 'TOO-LATE');
+    expect(await redis.exists(askKey)).toBe(0);
+    expect(await r.askToKeep(31, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
   });
 });

@@ -2,9 +2,11 @@
  * Staying in touch over real sockets: during a random chat or within the window after it, once both
  * people have asked (`keep_in_touch`), both get the same key (`contact_key {key, room_id}`, naming that
  * chat even when the first to ask is in another by then) and nothing else; the key reunites them with
- * `join_private`, showing the chat where they met. Asks are idempotent; a late
- * ask, someone else's chat or a private one are refused; a block leads nowhere; a key that could not be
- * stored is made at the next ask; two asks held at the same moment complete once. Time is the test's.
+ * `join_private`, showing the chat where they met. Asks are idempotent: never a second key, and the same
+ * key again to one of the two asking on a new connection (away when it was made); a late ask, someone else's chat
+ * or a private one are refused; a block — even one acked while the key is being made — leads nowhere; a
+ * key that could not be stored is made at the next ask; two asks held at the same moment complete once.
+ * Time is the test's.
  */
 import { describe, expect, it } from 'vitest';
 import type { PrivateRendezvous } from '../../src/private/private-rendezvous.js';
@@ -63,7 +65,7 @@ describe('keep_in_touch', () => {
     await eventually(() => expect(bKeys).toHaveLength(1));
     expect(aKeys[0]).toEqual({ key: expect.stringMatching(KEY_FORMAT), room_id: roomId });
     expect(bKeys[0]).toEqual(aKeys[0]);
-    // Asking again changes nothing: no second key.
+    // Asking again on the same connections changes nothing: no second key, nor the same one twice.
     expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
     expect(await request<Ack>(b, 'keep_in_touch')).toEqual({ ok: true });
     await settle(a, b);
@@ -210,11 +212,62 @@ describe('keep_in_touch', () => {
     expect(await request<Ack>(b, 'keep_in_touch')).toEqual({ ok: true });
     expect(await aKey).toEqual(await bKey);
     expect(await aKey).toMatchObject({ room_id: roomId });
-    // Once: asking again on the new connection gives nothing more.
+    // Reached there without the ask knowing it: asking on the new connection gives the same key once more,
+    // never a second one, and then nothing.
     const more = received(aAgain.socket, 'contact_key');
     expect(await request<Ack>(aAgain.socket, 'keep_in_touch')).toEqual({ ok: true });
     await settle(aAgain.socket, b);
-    expect(more).toHaveLength(1);
+    expect(more).toEqual([await aKey, await aKey]);
+    expect(await request<Ack>(aAgain.socket, 'keep_in_touch')).toEqual({ ok: true });
+    await settle(aAgain.socket, b);
+    expect(more).toHaveLength(2);
+  });
+
+  it('the one not connected when the other completes asks again on a new connection (same identity): the same key the other got', async () => {
+    const { a, b, bId, roomId } = await pair();
+    expect(await request<Ack>(b, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    const token = await tokenOf(b);
+    const partnerLeft = waitFor(a, 'partner_left');
+    b.disconnect();
+    await partnerLeft;
+    const aKey = waitFor(a, 'contact_key');
+    expect(await request<Ack>(a, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    const given = await aKey;
+    expect(given).toEqual({ key: expect.stringMatching(KEY_FORMAT), room_id: roomId });
+
+    const bAgain = await client({ token });
+    expect(bAgain.session.user_id).toBe(bId);
+    const bKeys = received(bAgain.socket, 'contact_key');
+    expect(await request<Ack>(bAgain.socket, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    await eventually(() => expect(bKeys).toEqual([given]));
+    // Once on that connection.
+    expect(await request<Ack>(bAgain.socket, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    await settle(bAgain.socket);
+    expect(bKeys).toEqual([given]);
+    // Nobody else asking about that chat gets it.
+    const stranger = await client();
+    const strangerKeys = received(stranger.socket, 'contact_key');
+    expect(await request<Ack>(stranger.socket, 'keep_in_touch', { room_id: roomId })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(strangerKeys).toEqual([]);
+  });
+
+  it('a block acked while the key is being made: neither gets one, now or when asking again, and no key is stored', async () => {
+    const { a, b, roomId } = await pair();
+    const aKeys = received(a, 'contact_key');
+    const bKeys = received(b, 'contact_key');
+    expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
+    // b's ask completes and is stopped right after it looked for a block and learned so; a blocks b meanwhile.
+    const completing = rendezvous.hold('askToKeep', { when: (id: number) => id === roomId, at: 'after' });
+    const bAsk = request<Ack>(b, 'keep_in_touch');
+    await completing.reached;
+    expect(await request<Ack>(a, 'block')).toMatchObject({ ok: true });
+    completing.release();
+    expect(await bAsk).toEqual({ ok: true });
+    expect(await request<Ack>(b, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    expect(await request<Ack>(a, 'keep_in_touch', { room_id: roomId })).toEqual({ ok: true });
+    await settle(a, b);
+    expect([aKeys, bKeys]).toEqual([[], []]);
+    expect(await suite.server.database.query('SELECT key_hash FROM private_key_rooms WHERE room_id = $1', [roomId])).toEqual([]);
   });
 
   it('the other asks while the first completion is still making the key: no second key', async () => {

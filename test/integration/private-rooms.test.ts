@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalKey, keyHash } from '../../src/private/private-keys.js';
 import type { ChatMessage } from '../../src/shared/protocol.js';
 import { ManualClock } from '../helpers/clock.js';
-import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { connect, eventually, matchedPair, received, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const HISTORY_MAX = 1_200;
@@ -319,6 +319,22 @@ describe('a private chat keeps the rules of random ones', () => {
     expect(await partnerLeft).toMatchObject({ reason: 'left' });
     expect(await request<Ack>(a.socket, 'join_private', { key: a.key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await request<Ack>(b.socket, 'join_private', { key: a.key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it('someone the key’s maker has blocked is refused as an unknown key is, and takes no place in it: the friend it was made for still gets in', async () => {
+    const { a: maker, b: blocked } = await matchedPair(suite.url);
+    suite.track(maker, blocked);
+    expect(await request<Ack>(maker, 'block')).toMatchObject({ ok: true });
+    const created = await request<Ack>(maker, 'create_private');
+    expect(created).toMatchObject({ ok: true, key: expect.stringMatching(KEY_FORMAT) });
+    const refused = await request<Ack>(blocked, 'join_private', { key: created.key });
+    expect(refused).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(refused).toEqual(await request<Ack>(blocked, 'join_private', { key: '0000-0000-0000-0000' }));
+    const hash = keyHash(canonicalKey(created.key!)!);
+    expect(await suite.server.database.query('SELECT user2_id FROM private_keys WHERE key_hash = $1', [hash])).toEqual([{ user2_id: null }]);
+    const friend = await client();
+    await meet(maker, friend.socket, created.key!);
+    expect(await request<Ack>(blocked, 'join_private', { key: created.key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
   it('leaving a private chat tells the partner as any chat does', async () => {
