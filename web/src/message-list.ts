@@ -74,6 +74,8 @@ export function createMessageList(list: HTMLElement): MessageList {
   /** The earlier conversation: its messages by id, and the line under them. */
   const earlier = new Set<number>();
   let divider: HTMLElement | null = null;
+  /** The highest id among the earlier messages shown (0: none). */
+  let highestEarlier = 0;
 
   const place = (item: HTMLElement, before: Element | null, forceScroll: boolean): void => {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_PX;
@@ -94,6 +96,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       seen.clear();
       earlier.clear();
       divider = null;
+      highestEarlier = 0;
       fromPartner.length = 0;
       all.length = 0;
       lastId = 0;
@@ -145,13 +148,18 @@ export function createMessageList(list: HTMLElement): MessageList {
         place(divider, list.firstElementChild, true);
       }
       // Before the first earlier message with a higher id, else last of them (just above the divider).
+      // History comes in id order, so the usual case is the last place, found without a scan: a history of
+      // thousands of messages costs a scan each only when one arrives out of order.
       let before: Element = divider;
-      for (const el of list.querySelectorAll<HTMLElement>('[data-testid="earlier-message"]')) {
-        if (Number(el.dataset['id']) > message.id) {
-          before = el;
-          break;
+      if (message.id < highestEarlier) {
+        for (const el of list.querySelectorAll<HTMLElement>('[data-testid="earlier-message"]')) {
+          if (Number(el.dataset['id']) > message.id) {
+            before = el;
+            break;
+          }
         }
       }
+      highestEarlier = Math.max(highestEarlier, message.id);
       const item = renderMessage(message, own, 'earlier-message');
       item.classList.add('message-earlier');
       place(item, before, true);
