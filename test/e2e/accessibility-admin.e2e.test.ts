@@ -165,6 +165,33 @@ describe.skipIf(skip)('accessibility of the admin pages', () => {
     await expect.poll(focused(admin), until).toBe('erase-room');
   });
 
+  it('the sections nav is named in the page\'s language, and after a sanction is lifted the focus is on the sanctions heading, not lost to the page', { timeout: 60_000 }, async () => {
+    const { moderation } = suite.server.app;
+    await moderation.issue({ userId: people.erasePartner, networkHash: null, scope: 'identity', kind: 'warning', reason: 'lift me', createdBy: 'admin' });
+    const admin = await loggedIn();
+    expect(await admin.getByRole('navigation', { name: '后台栏目' }).count()).toBe(1);
+    await admin.getByTestId('lang-switch').selectOption('en');
+    expect(await admin.getByRole('navigation', { name: 'Sections' }).count()).toBe(1);
+    await admin.getByTestId('lang-switch').selectOption('zh-CN');
+    expect(await admin.locator('nav.tabs').getAttribute('aria-label')).toBe('后台栏目');
+
+    // Lift with the keyboard: Enter on Lift, then on the dialog's confirm button.
+    await admin.getByTestId('tab-sanctions').click();
+    const row = admin.getByTestId('sanction-row').filter({ hasText: people.erasePartner });
+    await expect.poll(() => row.count(), until).toBe(1);
+    await row.getByTestId('lift-btn').focus();
+    await admin.keyboard.press('Enter');
+    await visible(admin.getByTestId('confirm-dialog'));
+    await admin.getByTestId('confirm-ok').focus();
+    await admin.keyboard.press('Enter');
+    await expect.poll(() => row.count(), until).toBe(0);
+    await expect.poll(focused(admin), until).toBe('sanctions-title');
+    expect(await admin.evaluate(() => document.activeElement === document.body)).toBe(false);
+    // Tab goes on from there, into the sanctions table's own controls.
+    await admin.keyboard.press('Tab');
+    await expect.poll(focused(admin), until).toBe('sanctions-all');
+  });
+
   it('the check can fail: a button without a name and text too faint to read are named as violations', { timeout: 60_000 }, async () => {
     const page = await loginPage();
     await expect(expectNoSeriousViolations(page, 'admin login')).resolves.toBeInstanceOf(Array);

@@ -36,8 +36,7 @@ async function answer<T>(response: Response): Promise<T> {
 
 /** `background`: the page refreshing itself (not the admin at work): it does not keep the session alive. */
 export async function getJson<T>(path: string, options: { background?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...(options.background ? { 'x-admin-background': '1' } : {}) };
-  return answer<T>(await fetch(path, { headers, credentials: 'same-origin' }));
+  return (await requestJson<T>('GET', path, options.background ? { headers: { 'x-admin-background': '1' } } : {})).body;
 }
 
 export async function postJson(path: string, body: unknown): Promise<Response> {
@@ -54,11 +53,24 @@ export async function postJson(path: string, body: unknown): Promise<Response> {
  * `ApiError` with the server's code and message. A 401 goes back to the login form, as reads do.
  */
 export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return (await requestJson<T>(method, path, body === undefined ? {} : { body })).body;
+}
+
+/**
+ * Any call with the answer's headers too (an `ETag`, say) and extra request headers (`If-Match`): the
+ * parsed answer and its headers, or an `ApiError` as above.
+ */
+export async function requestJson<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ body: T; headers: Headers }> {
+  const hasBody = options.body !== undefined;
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
     credentials: 'same-origin',
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
   });
-  return answer<T>(response);
+  return { body: await answer<T>(response), headers: response.headers };
 }

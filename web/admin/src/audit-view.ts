@@ -25,7 +25,7 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
       previous: byTestId('audit-previous-page', HTMLButtonElement, root),
       next: byTestId('audit-next-page', HTMLButtonElement, root),
     },
-    () => void load(),
+    () => load(),
   );
   let page: AuditPage | undefined;
 

@@ -1,6 +1,10 @@
 /**
  * The conversations table: filters (sent to the server), keyset paging (first, previous and next page over
  * the server's cursors), export links that follow the filters, and rows that open a conversation.
+ *
+ * What is shown is always one answer with the filters it was asked with: an answer overtaken by a later
+ * request is dropped (searches can resolve out of order), a failed search leaves the table as it was, and
+ * the export links and the paging follow the filters of the table shown, not the form being edited.
  */
 import type { RoomPage, RoomSummary } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
@@ -24,13 +28,16 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
       previous: byTestId('previous-page', HTMLButtonElement, root),
       next: byTestId('next-page', HTMLButtonElement, root),
     },
-    () => void load(),
+    () => load(shown),
   );
   const exportCsv = byTestId('export-csv', HTMLAnchorElement, root);
   const exportJson = byTestId('export-json', HTMLAnchorElement, root);
   const pseudonymize = byTestId('export-pseudonymize', HTMLInputElement, root);
-  let filters = new URLSearchParams();
+  /** The filters of the table shown (what the exports and the next page use). */
+  let shown = new URLSearchParams();
   let page: RoomPage | undefined;
+  /** Bumped by every request: only the answer to the latest one is shown. */
+  let requests = 0;
 
   /** Only filled fields become parameters, so exports and the list see the same filters. */
   function readFilters(): URLSearchParams {
@@ -41,14 +48,21 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
     return params;
   }
 
-  async function load(): Promise<void> {
+  /** `first`: the first page of these filters (a search); otherwise the pager's page of them. */
+  async function load(filters: URLSearchParams, first = false): Promise<void> {
     const params = new URLSearchParams(filters);
-    if (pager.cursor) params.set('cursor', pager.cursor);
+    const cursor = first ? undefined : pager.cursor;
+    if (cursor) params.set('cursor', cursor);
+    const mine = ++requests;
     try {
-      page = await getJson<RoomPage>(`/admin/api/rooms?${params}`);
+      const answer = await getJson<RoomPage>(`/admin/api/rooms?${params}`);
+      if (mine !== requests) return; // a later request was made: its answer is the one to show
+      if (first) pager.reset();
+      shown = filters;
+      page = answer;
       render();
     } catch (error) {
-      onError(error);
+      if (mine === requests) onError(error);
     }
   }
 
@@ -74,9 +88,9 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
     renderExportLinks();
   }
 
-  /** The exports follow the filters in force and, when ticked, ask for pseudonyms instead of user IDs. */
+  /** The exports follow the filters of the table shown and, when ticked, ask for pseudonyms instead of user IDs. */
   function renderExportLinks(): void {
-    const params = new URLSearchParams(filters);
+    const params = new URLSearchParams(shown);
     if (pseudonymize.checked) params.set('pseudonymize', '1');
     const query = params.toString();
     exportCsv.href = `/admin/export.csv${query ? `?${query}` : ''}`;
@@ -87,20 +101,16 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    filters = readFilters();
-    pager.reset();
-    void load();
+    void load(readFilters(), true);
   });
   form.addEventListener('reset', () => {
-    filters = new URLSearchParams();
-    pager.reset();
     // The reset clears the fields after this event; load afterwards.
-    window.setTimeout(() => void load());
+    window.setTimeout(() => void load(new URLSearchParams(), true));
   });
 
   return {
     show() {
-      if (!page) void load();
+      if (!page) void load(shown, true);
     },
     render,
   };

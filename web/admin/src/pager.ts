@@ -1,6 +1,10 @@
 /**
  * Keyset paging for a table the server pages with opaque cursors: first, previous and next page. The
  * server only answers "the page after this cursor", so the cursors of the pages passed are kept to go back.
+ *
+ * A move disables the buttons until the page arrives (`render`): a second click meanwhile (a double click)
+ * would otherwise move again from a page not shown yet, pushing the same cursor twice. A move whose page
+ * never arrives (the load failed) goes back to where it was.
  */
 export interface PagerControls {
   first: HTMLButtonElement;
@@ -17,30 +21,52 @@ export interface Pager {
   render(nextCursor: string | null | undefined): void;
 }
 
-export function createPager(controls: PagerControls, load: () => void): Pager {
+/** `load` fetches the page at `cursor` and calls `render` once it is shown; it settles afterwards. */
+export function createPager(controls: PagerControls, load: () => Promise<void>): Pager {
   let cursor: string | undefined;
   let nextCursor: string | null = null;
-  const passed: (string | undefined)[] = [];
+  let passed: (string | undefined)[] = [];
+  /** Bumped by every move, reset and render: a move's load that finds it unchanged never showed its page. */
+  let generation = 0;
 
+  const showButtons = () => {
+    controls.next.disabled = !nextCursor;
+    controls.previous.disabled = passed.length === 0;
+    controls.first.disabled = cursor === undefined;
+  };
   const reset = () => {
     cursor = undefined;
-    passed.length = 0;
+    passed = [];
+    generation += 1;
   };
+
+  function move(change: () => void): void {
+    const before = { cursor, passed: [...passed], nextCursor };
+    change();
+    // No second move until this page is shown.
+    nextCursor = null;
+    for (const button of [controls.first, controls.previous, controls.next]) button.disabled = true;
+    const mine = ++generation;
+    void load().finally(() => {
+      if (generation !== mine) return; // shown, or overtaken by a reset
+      ({ cursor, passed, nextCursor } = before);
+      showButtons();
+    });
+  }
+
   controls.next.addEventListener('click', () => {
-    if (!nextCursor) return;
-    passed.push(cursor);
-    cursor = nextCursor;
-    load();
+    const next = nextCursor;
+    if (!next) return;
+    move(() => {
+      passed.push(cursor);
+      cursor = next;
+    });
   });
   controls.previous.addEventListener('click', () => {
     if (passed.length === 0) return;
-    cursor = passed.pop();
-    load();
+    move(() => (cursor = passed.pop()));
   });
-  controls.first.addEventListener('click', () => {
-    reset();
-    load();
-  });
+  controls.first.addEventListener('click', () => move(reset));
 
   return {
     get cursor() {
@@ -48,10 +74,9 @@ export function createPager(controls: PagerControls, load: () => void): Pager {
     },
     reset,
     render(next) {
+      generation += 1;
       nextCursor = next ?? null;
-      controls.next.disabled = !nextCursor;
-      controls.previous.disabled = passed.length === 0;
-      controls.first.disabled = cursor === undefined;
+      showButtons();
     },
   };
 }

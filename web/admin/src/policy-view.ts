@@ -3,9 +3,14 @@
  * a form to add a term, a filter for long lists, and Save (`PUT /admin/api/policy`), with unsaved changes
  * marked and the server's refusal shown. A list can hold tens of thousands of terms: only the first
  * `MAX_ROWS` rows that match the filter are in the page, with a note saying so.
+ *
+ * Two admins may edit at once: the page keeps the policy's version (the `ETag` of each read and each save)
+ * and saves with `If-Match`, so a save over someone else's newer policy is refused (409) instead of
+ * silently undoing it; the admin is told, and their edits stay on screen. While a save is on its way the
+ * editing controls are disabled, so nothing changed meanwhile is taken for saved.
  */
 import type { LinkAction, PolicyAction, PolicyDocument } from '../../../src/policy/policy-document.js';
-import { ApiError, getJson, sendJson } from './api.js';
+import { ApiError, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element } from './dom.js';
 import { t, type TextKey } from './i18n.js';
@@ -59,6 +64,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   const save = byTestId('policy-save', HTMLButtonElement, root);
   const revert = byTestId('policy-revert', HTMLButtonElement, root);
   const addForm = byTestId('policy-add-form', HTMLFormElement, root);
+  const add = byTestId('policy-add', HTMLButtonElement, root);
   const newTerm = byTestId('policy-new-term', HTMLInputElement, root);
   const newAction = byTestId('policy-new-action', HTMLSelectElement, root);
   const addError = byTestId('policy-add-error', HTMLElement, root);
@@ -71,6 +77,12 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   let linkRule: LinkAction = 'flag';
   let changed = false;
   let loaded = false;
+  /** The version of the policy the terms on screen started from (the last read or save's `ETag`). */
+  let etag: string | null = null;
+  /** True while a save is on its way: nothing can be edited until its answer is in. */
+  let saving = false;
+  /** The save failure shown, as a function so a language switch re-says it. */
+  let saveError: (() => string) | undefined;
 
   function fillNewAction(): void {
     const value = isPolicyAction(newAction.value) ? newAction.value : 'block';
@@ -92,6 +104,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     termCell.dataset['testid'] = 'policy-term';
     const select = actionSelect(entry.action);
     select.dataset['testid'] = 'policy-term-action';
+    select.disabled = saving;
     select.setAttribute('aria-label', t('policyActionOf', { n: entry.term }));
     select.addEventListener('change', () => {
       if (!isPolicyAction(select.value)) return;
@@ -101,6 +114,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     const remove = element('button', 'btn btn-ghost btn-small', t('policyRemove'));
     remove.type = 'button';
     remove.dataset['testid'] = 'policy-remove';
+    remove.disabled = saving;
     remove.setAttribute('aria-label', t('policyRemoveTerm', { n: entry.term }));
     remove.addEventListener('click', () => {
       const at = terms.indexOf(entry);
@@ -139,22 +153,33 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   function render(): void {
     fillNewAction();
     links.value = linkRule;
+    showFormError(error, saveError?.());
     renderRows();
   }
 
-  function apply(document: PolicyDocument): void {
+  /** Editing is off while a save is on its way (the filter stays: it changes nothing). */
+  function setSaving(value: boolean): void {
+    saving = value;
+    root.setAttribute('aria-busy', String(value));
+    for (const control of [links, save, revert, add, newTerm, newAction]) control.disabled = value;
+    for (const control of body.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select')) control.disabled = value;
+  }
+
+  function apply(document: PolicyDocument, version: string | null): void {
+    etag = version;
+    saveError = undefined;
     terms = document.terms.map((entry) => ({ ...entry }));
     linkRule = document.links;
     loaded = true;
     markChanged(false);
-    showFormError(error, undefined);
     showFormError(addError, undefined);
     render();
   }
 
   async function load(): Promise<void> {
     try {
-      apply(await getJson<PolicyDocument>('/admin/api/policy'));
+      const { body: policy, headers } = await requestJson<PolicyDocument>('GET', '/admin/api/policy');
+      apply(policy, headers.get('etag'));
     } catch (failure) {
       deps.onError(failure);
     }
@@ -173,6 +198,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
 
   addForm.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (saving) return;
     const text = newTerm.value.trim();
     const why = refusal(text);
     showFormError(addError, why);
@@ -198,6 +224,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   filter.addEventListener('input', renderRows);
 
   revert.addEventListener('click', () => {
+    if (saving) return;
     void (async () => {
       if (changed && !(await deps.confirm({ title: t('policyDiscardTitle'), text: t('policyDiscardText'), ok: t('policyDiscard') }))) return;
       await load();
@@ -206,17 +233,32 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (saving) return;
     void (async () => {
-      save.disabled = true;
+      // Disabling the focused control drops the focus to the page: it comes back afterwards.
+      const focused = document.activeElement;
+      setSaving(true);
+      saveError = undefined;
       showFormError(error, undefined);
       try {
-        const saved = await sendJson<PolicyDocument>('PUT', '/admin/api/policy', { links: linkRule, terms });
-        apply(saved);
+        // Without a version (a proxy dropped the header) the save replaces whatever is stored, as before.
+        const headers: Record<string, string> = etag === null ? {} : { 'if-match': etag };
+        const saved = await requestJson<PolicyDocument>('PUT', '/admin/api/policy', { body: { links: linkRule, terms }, headers });
+        setSaving(false);
+        apply(saved.body, saved.headers.get('etag'));
         deps.toast(t('policySaved'));
       } catch (failure) {
-        showFormError(error, failure instanceof ApiError ? t('policySaveFailed', { n: failure.message }) : failureText(failure));
+        setSaving(false);
+        // Someone saved since this page read the policy: nothing was replaced. The edits stay, unsaved.
+        if (failure instanceof ApiError && failure.status === 409) saveError = () => t('policyConflict');
+        else if (failure instanceof ApiError) saveError = () => t('policySaveFailed', { n: failure.message });
+        else {
+          const text = failureText(failure);
+          saveError = () => text;
+        }
+        showFormError(error, saveError());
       } finally {
-        save.disabled = false;
+        if (focused instanceof HTMLElement && focused.isConnected && (document.activeElement === document.body || document.activeElement === null)) focused.focus();
       }
     })();
   });
@@ -230,7 +272,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   return {
     show() {
       // Coming back to the tab keeps unsaved edits; otherwise the server's current policy is shown.
-      if (changed) render();
+      if (changed || saving) render();
       else void load();
     },
     render,

@@ -25,7 +25,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       previous: byTestId('reports-previous-page', HTMLButtonElement, root),
       next: byTestId('reports-next-page', HTMLButtonElement, root),
     },
-    () => void load(),
+    () => load(),
   );
   let status: ReportStatus = 'open';
   let page: ReportQueuePage | undefined;

@@ -30,13 +30,15 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   const all = byTestId('sanctions-all', HTMLInputElement, root);
   const body = byTestId('sanctions-body', HTMLTableSectionElement, root);
   const empty = byTestId('sanctions-empty', HTMLElement, root);
+  /** Focusable (tabindex=-1): where the focus goes when the row it was on is rebuilt. */
+  const title = byTestId('sanctions-title', HTMLElement, root);
   const pager = createPager(
     {
       first: byTestId('sanctions-first-page', HTMLButtonElement, root),
       previous: byTestId('sanctions-previous-page', HTMLButtonElement, root),
       next: byTestId('sanctions-next-page', HTMLButtonElement, root),
     },
-    () => void load(),
+    () => load(),
   );
   let page: SanctionPage | undefined;
   fillSanctionSelects(form);
@@ -63,6 +65,9 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       deps.toast(failureText(error));
     }
     await load();
+    // The rows are rebuilt (the Lift button, given the focus back by the dialog, is gone): without this the
+    // focus falls to the page's start. The table's heading is a stable place to go on from.
+    if (!root.contains(document.activeElement)) title.focus();
   }
 
   function row(s: SanctionView): HTMLTableRowElement {
