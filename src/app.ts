@@ -346,6 +346,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       engineGuard.stop();
       moderation.stop();
       policy.stop();
+      privateRooms.rooms.stop();
       const purgeStopped = retention.stop();
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));

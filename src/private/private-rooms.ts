@@ -49,8 +49,22 @@ export interface PrivateRoomsDeps {
   endBlocked: (userId: string, otherId: string) => Promise<boolean>;
 }
 
+/** How long after a failed put-back (the registry or the room out of reach) it is tried again. */
+export const PUT_BACK_RETRY_MS = 5_000;
+
 export class PrivateRooms {
+  /** Put-backs that failed, tried again later, by person (the cancel of the next try). */
+  private readonly retries = new Map<string, () => void>();
+  private stopped = false;
+
   constructor(private readonly deps: PrivateRoomsDeps) {}
+
+  /** No more tries of failed put-backs (the server stops: its people's waits end anyway). */
+  stop(): void {
+    this.stopped = true;
+    for (const cancel of this.retries.values()) cancel();
+    this.retries.clear();
+  }
 
   /** A new key for the caller, who waits in its room from now on. */
   async create(caller: Caller): Promise<CreatePrivateResult> {
@@ -255,31 +269,59 @@ export class PrivateRooms {
 
   /** Takes back a meeting half made: the room is closed and the other person waits in the room again. */
   private async undo(roomId: number, hash: string, otherId: string, otherWaiting: Activity, otherChatting: Activity | undefined): Promise<void> {
-    const { registry, logger } = this.deps;
     await this.close(roomId);
-    try {
-      if (!otherChatting) return await this.putBack(hash, otherId);
-      const waitingAgain = await registry.transition(otherId, { rev: otherChatting.rev }, stateOf(otherWaiting));
-      if (waitingAgain) await this.putBack(hash, otherId);
-      // The other person changed again (e.g. their connection dropped): the room is closed, so it is over for them.
-      else await registry.release(otherId, { roomId });
-    } catch (err) {
-      logger.warn({ err, roomId }, 'could not put the other person back after a failed meeting');
-    }
+    if (!otherChatting) return this.putBack(hash, otherId);
+    await this.orLater(otherId, 'could not put the other person back after a failed meeting', () => this.waitAgain(roomId, hash, otherId, otherWaiting, otherChatting));
+  }
+
+  /**
+   * The other person of a meeting taken back, moved to the closed room already (`otherChatting`): waiting
+   * in their room again (and met there if somebody came). One who changed since (their connection dropped
+   * or was taken over) is out: the room is closed, so it is over for them. Run again after a failure, it
+   * finds them waiting already and only puts them back. Throws when the registry cannot be reached.
+   */
+  private async waitAgain(roomId: number, hash: string, otherId: string, otherWaiting: Activity, otherChatting: Activity): Promise<void> {
+    const { registry } = this.deps;
+    const now = await registry.get(otherId);
+    if (now?.kind === 'waiting' && now.privateKey === hash) return this.putBackNow(hash, otherId);
+    if (now?.kind !== 'chatting' || now.roomId !== roomId) return;
+    const waitingAgain = await registry.transition(otherId, { rev: otherChatting.rev }, stateOf(otherWaiting));
+    if (waitingAgain) return this.putBackNow(hash, otherId);
+    await registry.release(otherId, { roomId });
   }
 
   /**
    * Somebody taken out of the room by a meeting that fell through: in the room again if still waiting
    * there with a connection (met at once if the caller got in meanwhile). One whose connection is lost
-   * enters again when back. Never throws.
+   * enters again when back. Never throws: when the registry cannot be reached, it is tried again later.
    */
-  private async putBack(hash: string, userId: string): Promise<void> {
+  private putBack(hash: string, userId: string): Promise<void> {
+    return this.orLater(userId, 'could not put somebody back in a private room', () => this.putBackNow(hash, userId));
+  }
+
+  private async putBackNow(hash: string, userId: string): Promise<void> {
+    const now = await this.deps.registry.get(userId);
+    if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached) return;
+    await this.resume({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now);
+  }
+
+  /**
+   * Runs `step` for `userId`; if it fails (Redis or the database away for a moment), it runs again after
+   * PUT_BACK_RETRY_MS, until it succeeds or the server stops — for their page still shows them waiting, and
+   * nothing else would bring them back into the room. Never throws.
+   */
+  private async orLater(userId: string, failure: string, step: () => Promise<void>): Promise<void> {
     try {
-      const now = await this.deps.registry.get(userId);
-      if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached) return;
-      await this.resume({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now);
+      await step();
     } catch (err) {
-      this.deps.logger.warn({ err }, 'could not put somebody back in a private room');
+      this.deps.logger.warn({ err, userId }, failure);
+      if (this.stopped) return;
+      this.retries.get(userId)?.();
+      const cancel = this.deps.clock.schedule(PUT_BACK_RETRY_MS, () => {
+        if (this.retries.get(userId) === cancel) this.retries.delete(userId);
+        void this.orLater(userId, failure, step);
+      });
+      this.retries.set(userId, cancel);
     }
   }
 
