@@ -188,6 +188,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     receipts,
     erasure: new ConversationErasure(deps.database),
     reportWindowMs: config.moderation.reportWindowMs,
+    reportSettleMs: config.receipts.reportSettleMs,
     // Client addresses reach it as network HMACs already.
     audit: new AuditLog(deps.database, clock, config.timezone, (networkHash) => networkHash),
     signer,

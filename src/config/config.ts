@@ -290,9 +290,10 @@ export interface Config {
   /**
    * Receipts (src/privacy/receipts.ts): requests naming a receipt code — reads and erasures — one client
    * network may make per minute (`RATE_RECEIPTS_PER_ADDRESS_PER_MIN`, default 30): plenty for a person,
-   * hopeless for guessing 140-bit codes.
+   * hopeless for guessing 140-bit codes. `reportSettleMs` (30 s; tests shorten it): how long past the report
+   * window a holder's erasure still waits, for a report checked in the window's last moment to be stored.
    */
-  readonly receipts: { readonly lookupsPerAddressPerMin: number };
+  readonly receipts: { readonly lookupsPerAddressPerMin: number; readonly reportSettleMs: number };
 }
 
 export class ConfigError extends Error {
@@ -407,7 +408,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keepInTouchWindowMs: e.KEEP_IN_TOUCH_WINDOW_MS,
       historyMaxMessages: e.PRIVATE_HISTORY_MAX_MESSAGES,
     }),
-    receipts: Object.freeze({ lookupsPerAddressPerMin: e.RATE_RECEIPTS_PER_ADDRESS_PER_MIN }),
+    receipts: Object.freeze({ lookupsPerAddressPerMin: e.RATE_RECEIPTS_PER_ADDRESS_PER_MIN, reportSettleMs: 30_000 }),
   });
 }
 

@@ -4,10 +4,11 @@
  *   transcript to download; `?download=1`: the JSON as a file too; `?lang=en` for the transcript's labels);
  * - `POST /api/receipts/:code/erase` — empties the holder's own messages in it (kept as markers), refused
  *   with 409 while a report on it is open; same-origin only; recorded in the admin audit log;
- * - `GET /api/my/chats` — for the identity cookie: its chats of the last 30 days with their codes;
+ * - `GET /api/my/chats` — for the identity cookie: its chats of the last 30 days with their codes, limited
+ *   per identity (as code lookups per network) and per network (four times that);
  * - `GET /my` — the page for all this (web/my.html).
  * Every request naming a code costs a token of its client network's budget (429 with Retry-After beyond
- * it), taken before anything is looked up; an unknown code and a malformed one both answer 404, which
+ * it), taken before anything is looked up and refused before that when another site's page asks; an unknown code and a malformed one both answer 404, which
  * says nothing about whether the conversation exists. Answers are never cached. A conversation is read a
  * page of messages at a time and streamed, so its length costs neither memory nor the database's time.
  */
@@ -38,6 +39,11 @@ export interface ReceiptRoutesOptions {
   erasure: ConversationErasure;
   /** How long after a chat ends the partner may report it: a holder's erasure waits that long. */
   reportWindowMs: number;
+  /**
+   * And this much more: a report checked in the window's last moment may still be storing (its statements,
+   * or another instance's clock a little behind this one's). Longer than a statement may take.
+   */
+  reportSettleMs: number;
   /** The admin audit log; its client addresses are already network HMACs here. */
   audit: AuditLog;
   signer: IdentitySigner;
@@ -74,10 +80,14 @@ const readQuery = z.object({
 export async function registerReceiptRoutes(app: FastifyInstance, options: ReceiptRoutesOptions): Promise<void> {
   const { receipts, erasure, audit, timezone, clock } = options;
   const rule: RateRule = { capacity: options.lookupsPerAddressPerMin, perSecond: options.lookupsPerAddressPerMin / 60 };
+  /** Listings per network: several people (a household, a campus) share one. */
+  const listingsPerNetwork: RateRule = { capacity: 4 * rule.capacity, perSecond: (4 * rule.capacity) / 60 };
 
   /** Takes a token, then finds the receipt (throws RATE_LIMITED or NOT_FOUND otherwise). */
   async function holderOf(request: FastifyRequest, reply: FastifyReply): Promise<ReceiptHolder & { code: string }> {
     void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    // Before the token: a page of another site (an image tag, say) would spend its visitors' network's budget.
+    if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const taken = await options.limiter.take(`rc:a:${options.addressOf(request)}`, rule);
     if (!taken.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
     const params = codeParams.safeParse(request.params);
@@ -116,7 +126,7 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     const holder = await holderOf(request, reply);
     const at = clock.now();
     // Erased and audited in one transaction: an audit row that cannot be written erases nothing.
-    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs, (tx, erased) =>
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs + options.reportSettleMs, (tx, erased) =>
       audit.record(
         {
           action: 'erase_own',
@@ -140,6 +150,14 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const userId = options.signer.verify(request.cookies[IDENTITY_COOKIE]);
     if (userId === undefined) return { user_id: null, chats: [] };
+    // A listing reads up to 100 conversations: limited per identity, and per network (several identities).
+    for (const [key, limit] of [
+      [`rc:l:${userId}`, rule],
+      [`rc:ln:${options.addressOf(request)}`, listingsPerNetwork],
+    ] as const) {
+      const taken = await options.limiter.take(key, limit);
+      if (!taken.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
+    }
     const chats = await receipts.recentChats(userId);
     return {
       user_id: userId,
@@ -148,7 +166,8 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
         code: c.code,
         started_at: formatIso(c.createdAt, timezone),
         ended_at: formatIso(c.endedAt, timezone),
-        end_reason: c.endReason,
+        // A block or a ban is not told to the other person (they were told "left"): not here either.
+        end_reason: c.endReason === 'blocked' || c.endReason === 'banned' ? 'left' : c.endReason,
         message_count: c.messageCount,
       })),
     };

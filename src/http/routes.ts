@@ -49,10 +49,12 @@ export async function registerPublicRoutes(app: FastifyInstance, options: Public
       cacheControl: false,
       // The build writes `.br` and `.gz` beside every text file: sent as is to a browser that accepts one.
       preCompressed: true,
-      // Hashed bundles never change; pages must be revalidated so a deploy never points at deleted bundles.
-      // The same URL has a plain and compressed body, so caches must key on Accept-Encoding.
+      // Hashed bundles never change; pages must be revalidated so a deploy never points at deleted bundles,
+      // and are private: the chat page comes with the visitor's identity cookie, which a shared cache (a CDN,
+      // a proxy) must never store and hand to the next visitor. The same URL has a plain and compressed
+      // body, so caches must key on Accept-Encoding.
       setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'private, no-cache');
         res.setHeader('vary', 'Accept-Encoding');
       },
     });

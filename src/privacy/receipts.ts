@@ -99,8 +99,9 @@ export class ReceiptBook implements ReceiptIssuer {
    */
   async recentChats(userId: string): Promise<RecentChat[]> {
     const since = new Date(this.clock.now().getTime() - RECENT_CHATS_DAYS * 86_400_000);
-    const rooms = await this.database.query<{ id: number; created_at: Date; ended_at: Date; end_reason: string | null; message_count: number }>(
-      `SELECT r.id, r.created_at, r.ended_at, r.end_reason, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count
+    const rooms = await this.database.query<{ id: number; created_at: Date; ended_at: Date; end_reason: string | null; message_count: number; stored: boolean }>(
+      `SELECT r.id, r.created_at, r.ended_at, r.end_reason, (SELECT count(*) FROM messages m WHERE m.room_id = r.id) AS message_count,
+              EXISTS (SELECT 1 FROM receipts rc WHERE rc.room_id = r.id AND rc.user_id = $1) AS stored
        FROM chat_rooms r
        WHERE (r.user1_id = $1 OR r.user2_id = $1) AND NOT r.is_active AND r.ended_at >= $2
        ORDER BY r.ended_at DESC, r.id DESC LIMIT $3`,
@@ -114,9 +115,11 @@ export class ReceiptBook implements ReceiptIssuer {
       endReason: r.end_reason,
       messageCount: r.message_count,
     }));
-    if (chats.length > 0) {
+    // Only the rows missing: a listing writes nothing in the usual case.
+    const missing = chats.filter((_chat, i) => !rooms[i]!.stored);
+    if (missing.length > 0) {
       const createdAt = this.clock.now();
-      await this.insert(chats.map((c) => ({ codeHash: this.codes.hashOf(c.code), roomId: c.roomId, userId, createdAt })));
+      await this.insert(missing.map((c) => ({ codeHash: this.codes.hashOf(c.code), roomId: c.roomId, userId, createdAt })));
     }
     return chats;
   }

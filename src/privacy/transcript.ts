@@ -134,11 +134,15 @@ const TEXT: Record<Lang, { title: string; room: string; code: string; started: s
   },
 };
 
-/** The plain-text transcript (UTF-8, `\n` line ends), times as `YYYY-MM-DD HH:mm:ss` in the zone, one piece per page. */
+/**
+ * The plain-text transcript (UTF-8 with a byte order mark, as the chat page's own "Save" writes, so that
+ * older Windows editors read the Chinese right; `\n` line ends), times as `YYYY-MM-DD HH:mm:ss` in the
+ * zone, one piece per page.
+ */
 export async function* transcriptText({ head, pages }: OpenTranscript, lang: Lang): AsyncGenerator<string> {
   const text = TEXT[lang];
   const plain = (iso: string) => iso.slice(0, 19).replace('T', ' ');
-  let piece = [
+  let piece = '\ufeff' + [
     text.title,
     `${text.room}: ${head.room_id}`,
     `${text.code}: ${head.code}`,

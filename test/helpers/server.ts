@@ -81,7 +81,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // DATA_DIR holds the generated admin password's file: the test's own directory, never the project's ./data.
   const ownDir = db.dataDir === undefined ? tempDir() : undefined;
   const dataDir = db.dataDir ?? ownDir!.path;
-  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, challenge: CHALLENGE_OFF, rules: RULES_OFF, dataDir, ...options.config });
+  // No settling time past the report window: tests that erase wait for the window they set, no more.
+  const receipts = { ...defaultConfig().receipts, reportSettleMs: 0 };
+  const config = defaultConfig({ port: 0, host: '127.0.0.1', secretKey: TEST_SECRET, logLevel: 'silent', rateLimits: GENEROUS_LIMITS, challenge: CHALLENGE_OFF, rules: RULES_OFF, receipts, dataDir, ...options.config });
   const { clock, ...replace } = (typeof options.deps === 'function' ? options.deps(db.database) : options.deps) ?? {};
   const built = await buildSeams({ config, database: db.database, logger: silentLogger, clock, replace });
   await endStaleChats(built.seams, db.database, new Date());

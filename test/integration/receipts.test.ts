@@ -27,7 +27,7 @@ const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
 describe.each(ENGINES)('receipts (%s)', (engine) => {
   const suite = serverSuite({
     engine,
-    config: { timezone: ZONE, receipts: { lookupsPerAddressPerMin: 10_000 }, moderation: { ...defaultConfig().moderation, reportWindowMs: REPORT_WINDOW_MS } },
+    config: { timezone: ZONE, receipts: { lookupsPerAddressPerMin: 10_000, reportSettleMs: 0 }, moderation: { ...defaultConfig().moderation, reportWindowMs: REPORT_WINDOW_MS } },
   });
 
   /** Loads the chat page as a browser would and returns the identity cookie it sets. */
@@ -166,6 +166,9 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(text).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] 我: 你好，我是 A$/m);
       expect(text).toMatch(/^\[[^\]]+\] 对方: hi, B here$/m);
       expect(text).toMatch(/^\[[^\]]+\] 我: line one\n {4}line two$/m);
+      // With a byte order mark, as the chat page's own Save writes (older Windows editors need it for Chinese).
+      const bytes = new Uint8Array(await (await read(codeA, '?format=txt')).arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const en = await (await read(codeA, '?format=txt&lang=en')).text();
       expect(en).toMatch(/^\[[^\]]+\] Me: 你好，我是 A$/m);
       expect(en).toMatch(/^\[[^\]]+\] Partner: hi, B here$/m);
@@ -323,14 +326,83 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(await (await fetch(`${suite.url}/api/my/chats`)).json()).toEqual({ user_id: null, chats: [] });
       expect((await fetch(`${suite.url}/api/my/chats`, { headers: { cookie: first.cookieA, origin: 'https://evil.example' } })).status).toBe(403);
     });
+
+    it('does not tell the one blocked that they were: a block ends the chat as "left" in the listing, as it was told', async () => {
+      const { a, b, cookieA, cookieB, roomId } = await pair();
+      const told = waitFor(a, 'partner_left');
+      expect(await request(b, 'block', { room_id: roomId })).toMatchObject({ ok: true });
+      expect(await told).toMatchObject({ reason: 'left' });
+      const stored = await suite.server.database.query<{ end_reason: string }>('SELECT end_reason FROM chat_rooms WHERE id = $1', [roomId]);
+      expect(stored[0]?.end_reason).toBe('blocked');
+      for (const cookie of [cookieA, cookieB]) {
+        const listed = await eventually(async () => {
+          const chat = (await myChats(cookie)).chats.find((c) => c.room_id === roomId);
+          expect(chat).toBeDefined();
+          return chat!;
+        });
+        expect(listed.end_reason).toBe('left');
+      }
+    });
   });
 
   describe('lookups per network', () => {
     let limited: TestServer | undefined;
-    afterAll(async () => limited?.close());
+    let settling: TestServer | undefined;
+    afterAll(async () => {
+      await limited?.close();
+      await settling?.close();
+    });
+
+    it('a page of another site cannot spend the network’s budget: refused before a token is taken', async () => {
+      limited = await startTestServer({ engine, config: { receipts: { lookupsPerAddressPerMin: 3, reportSettleMs: 0 } } });
+      const { a, b } = await pair(limited.url);
+      const receipt = waitFor(a, 'receipt');
+      await request(b, 'leave_room_event');
+      const { code } = await receipt;
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(`${limited.url}/api/receipts/${code}`, { headers: { 'sec-fetch-site': 'cross-site' } });
+        expect(res.status).toBe(403);
+      }
+      for (let i = 0; i < 3; i++) expect((await fetch(`${limited.url}/api/receipts/${code}`, { headers: SAME_ORIGIN })).status).toBe(200);
+      a.close();
+      b.close();
+      await limited.close();
+      limited = undefined;
+    });
+
+    it('the listing of one’s chats is limited per identity: 429 with Retry-After beyond the budget', async () => {
+      limited = await startTestServer({ engine, config: { receipts: { lookupsPerAddressPerMin: 3, reportSettleMs: 0 } } });
+      const cookie = await pageCookie(limited.url);
+      const list = () => fetch(`${limited!.url}/api/my/chats`, { headers: { cookie, ...SAME_ORIGIN } });
+      expect([(await list()).status, (await list()).status, (await list()).status]).toEqual([200, 200, 200]);
+      const refused = await list();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      // Another identity of the same network still has its own.
+      expect((await fetch(`${limited.url}/api/my/chats`, { headers: { cookie: await pageCookie(limited.url), ...SAME_ORIGIN } })).status).toBe(200);
+      await limited.close();
+      limited = undefined;
+    });
+
+    it('an erasure waits a little past the report window too, for a report made in its last moment to be stored', async () => {
+      settling = await startTestServer({
+        engine,
+        config: { receipts: { lookupsPerAddressPerMin: 100, reportSettleMs: 60_000 }, moderation: { ...defaultConfig().moderation, reportWindowMs: 0 } },
+      });
+      const { a, b } = await pair(settling.url);
+      const receipt = waitFor(a, 'receipt');
+      await request(b, 'leave_room_event');
+      const { code } = await receipt;
+      const refused = await fetch(`${settling.url}/api/receipts/${code}/erase`, { method: 'POST', headers: SAME_ORIGIN });
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ error: 'REPORT_WINDOW_OPEN' });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+      a.close();
+      b.close();
+    });
 
     it('are limited: beyond the budget 429 with Retry-After, for reads, erasures and made-up codes alike', async () => {
-      limited = await startTestServer({ engine, config: { receipts: { lookupsPerAddressPerMin: 5 } } });
+      limited = await startTestServer({ engine, config: { receipts: { lookupsPerAddressPerMin: 5, reportSettleMs: 0 } } });
       const { a, b } = await pair(limited.url);
       const receipt = waitFor(a, 'receipt');
       await request(b, 'leave_room_event');

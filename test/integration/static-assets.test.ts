@@ -71,6 +71,15 @@ describe('static files', () => {
     expect((await get(`${suite.url}/`, { 'accept-encoding': 'br' })).headers['set-cookie']?.join(';')).toMatch(/uid=/);
   });
 
+  it('pages are private to the visitor (they carry the identity cookie) and revalidated; hashed bundles are cached for good', async () => {
+    const page = await get(`${suite.url}/`);
+    expect(page.headers['set-cookie']?.join(';')).toMatch(/uid=/);
+    // A shared cache (a CDN, a proxy) must not store a page with somebody's identity cookie for the next visitor.
+    expect(page.headers['cache-control']).toBe('private, no-cache');
+    const bundle = [...page.body.toString().matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!)[0]!;
+    expect((await get(`${suite.url}${bundle}`)).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
   it('include an icon for every page: /favicon.ico and the SVG that the chat page and the admin pages link', async () => {
     const ico = await get(`${suite.url}/favicon.ico`);
     expect(ico.status).toBe(200);
