@@ -14,12 +14,21 @@ import { policyViewSchema } from './response-schemas.js';
 /** The policy's version as an entity tag: `"p<ms>"`, `"p0"` while none is stored. */
 const etagOf = (version: number | null): string => `"p${version ?? 0}"`;
 
-/** The version an `If-Match` names; null for "none stored"; NaN when it names none we could have given. */
-function versionIn(ifMatch: string): number | null {
-  const match = /^"p(\d{1,16})"$/.exec(ifMatch.trim());
-  if (!match) return Number.NaN;
-  const version = Number(match[1]);
-  return version === 0 ? null : version;
+/**
+ * The versions an `If-Match` names (a list; null for "none stored"), or "any" for `*`. A weak tag
+ * (`W/"p…"`) counts as its version: a proxy that compresses the answer (nginx's gzip) turns our tag into
+ * a weak one, and the page sends back what it got. A tag we could not have given names nothing.
+ */
+function versionsIn(ifMatch: string): (number | null)[] | 'any' {
+  if (ifMatch.trim() === '*') return 'any';
+  const versions: (number | null)[] = [];
+  for (const tag of ifMatch.split(',')) {
+    const match = /^(?:W\/)?"p(\d{1,16})"$/.exec(tag.trim());
+    if (!match) continue;
+    const version = Number(match[1]);
+    versions.push(version === 0 ? null : version);
+  }
+  return versions;
 }
 
 export async function registerPolicyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
@@ -37,9 +46,12 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
     const document = request.body;
     const before = ctx.policy.current();
     const ifMatch = request.headers['if-match'];
-    const ifVersion = ifMatch === undefined ? undefined : versionIn(ifMatch);
+    const named = ifMatch === undefined ? 'any' : versionsIn(ifMatch);
     const stale = () => new AppError(ErrorCode.CONFLICT, { detail: 'The content policy was changed since it was loaded; load it again' });
-    if (Number.isNaN(ifVersion)) throw stale();
+    if (named !== 'any' && named.length === 0) throw stale();
+    // The database decides whether the version named is still the one stored (this instance's copy may lag).
+    const inForce = ctx.policy.currentVersion;
+    const ifVersion = named === 'any' ? undefined : named.includes(inForce) ? inForce : named[0]!;
     const version = await ctx.policy.replace(document, {
       ...(ifVersion === undefined ? {} : { ifVersion }),
       record: (tx) =>

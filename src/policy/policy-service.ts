@@ -120,6 +120,10 @@ export class PolicyService {
     const raw = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
     const parsed = raw === undefined ? undefined : policyDocumentSchema.safeParse(raw);
     const version = rows[0] ? new Date(rows[0].updated_at).getTime() : null;
+    // Read before a change made here (or a later reload) was applied: older than what is in force, or from
+    // before anything was stored. Versions only grow (each change is later than the one before, and the
+    // stored policy is replaced, never removed), so an older one is never put back.
+    if (this.version !== null && (version === null || version < this.version)) return;
     if (parsed && !parsed.success) {
       this.deps.logger.error('the stored content policy is invalid: keeping the one in force');
       this.version = version;

@@ -46,6 +46,27 @@ describe.skipIf(!available)('nginx in front of 3 instances (deploy/nginx.conf)',
     expect(await stats.json()).toHaveProperty('total_rooms');
   });
 
+  it('the content policy is saved through nginx with the ETag the page got, which gzip made weak', async () => {
+    const login = await fetch(nginx.url + '/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: cluster.env.ADMIN_PASSWORD }),
+    });
+    const cookie = /admin_sid=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    const json = { cookie, 'content-type': 'application/json', 'accept-encoding': 'gzip', 'sec-fetch-site': 'same-origin' };
+    // Big enough for nginx to compress (over 1 KB).
+    const bigger = { links: 'flag', terms: Array.from({ length: 100 }, (_, i) => ({ term: `spamword${i}`, action: 'flag' })) };
+    expect((await fetch(nginx.url + '/admin/api/policy', { method: 'PUT', headers: json, body: JSON.stringify(bigger) })).status).toBe(200);
+    const got = await fetch(nginx.url + '/admin/api/policy', { headers: json });
+    expect(got.headers.get('content-encoding')).toBe('gzip');
+    const etag = got.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"p\d+"$/);
+    const saved = await fetch(nginx.url + '/admin/api/policy', { method: 'PUT', headers: { ...json, 'if-match': etag }, body: JSON.stringify(await got.json()) });
+    expect(saved.status).toBe(200);
+    // The copy it was made from is stale now.
+    expect((await fetch(nginx.url + '/admin/api/policy', { method: 'PUT', headers: { ...json, 'if-match': etag }, body: JSON.stringify(bigger) })).status).toBe(409);
+  });
+
   it('WebSocket clients spread over the instances are matched and chat through nginx', { timeout: 60_000 }, async () => {
     const clients = await Promise.all(Array.from({ length: 60 }, () => connect(nginx.url)));
     const matched = clients.map((c) => waitFor(c.socket, 'matched', 15_000));
