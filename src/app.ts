@@ -91,7 +91,7 @@ export interface App {
   /** The retention purge (RETENTION_DAYS). */
   readonly retention: RetentionJob;
   /** Private rooms by key: a wait in one is put back in its room after Redis lost its data. */
-  readonly privateRooms: Pick<PrivateRooms, 'resume'>;
+  readonly privateRooms: Pick<PrivateRooms, 'restoreWait'>;
   /** Prometheus metrics (served per METRICS_TOKEN / METRICS_PORT). */
   readonly metrics: AppMetrics;
   /** Limits below Socket.IO (sessions, packets, unread output, TCP) and what they closed. */

@@ -146,8 +146,8 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
         localConnections: () => app.io.of('/').sockets.size,
         adopt: (userId, activity) => app.chat.adopt(userId, activity),
         mayAdopt: () => !app.closing,
-        restorePrivateWait: (userId, activity) =>
-          app.privateRooms.resume({ userId, socketId: activity.socketId, lang: activity.lang, networkHash: activity.networkHash }, activity),
+        // Read again there: the activity restored carries a new revision, and a meeting moves it by that.
+        restorePrivateWait: (userId, activity) => (activity.privateKey === undefined ? Promise.resolve() : app.privateRooms.restoreWait(userId, activity.privateKey)),
         reclaim: async () => {
           for (const socket of app.io.of('/').sockets.values()) await app.chat.reclaim(callerOf(socket));
         },

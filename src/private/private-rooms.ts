@@ -134,6 +134,15 @@ export class PrivateRooms {
     }
   }
 
+  /**
+   * After Redis lost its data: a connected person's wait in a private room, as the registry holds it now
+   * (restored just before, with a new revision), back in its room — meeting whoever entered the key
+   * meanwhile. Nothing when it is no longer such a wait. Never throws (a failure is tried again later).
+   */
+  restoreWait(userId: string, hash: string): Promise<void> {
+    return this.putBack(hash, userId);
+  }
+
   /** A private wait ended (left, gone for good, banned): its place in the room is given up. Never throws. */
   async vacate(userId: string, hash: string): Promise<void> {
     await this.deps.rendezvous.leave(hash, userId).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not leave a private room’s waiting place'));

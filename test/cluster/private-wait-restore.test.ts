@@ -62,4 +62,18 @@ describe.skipIf(!available)('a private wait when Redis lost its data', () => {
     expect(await request<Ack>(b.socket, 'send_message', { content: 'found you after the restart' })).toMatchObject({ ok: true });
     expect((await atA).content).toBe('found you after the restart');
   });
+  it('someone who enters the key before the waiting person’s instance noticed the loss meets them once it does', { timeout: 40_000 }, async () => {
+    const a = await client(0);
+    const created = await request<Ack>(a.socket, 'create_private');
+    expect(created).toMatchObject({ ok: true });
+    const b = await client(1);
+    await redis.flushall();
+    // B enters at once, before A's instance notices (its heartbeat) and puts A back: B waits in the room.
+    const aMatched = waitFor(a.socket, 'matched', 15_000);
+    const joined = await request<Ack>(b.socket, 'join_private', { key: created.key });
+    expect(joined).toMatchObject({ ok: true });
+    const bMatched = joined.status === 'matched' ? Promise.resolve(joined) : waitFor(b.socket, 'matched', 15_000);
+    const [ma, mb] = await Promise.all([aMatched, bMatched]);
+    expect(ma.room_id).toBe(mb.room_id);
+  });
 });
