@@ -18,8 +18,8 @@ const skip = skipWithoutChromium('accessibility browser tests');
 describe.skipIf(skip)('accessibility of the receipts page', () => {
   // Erasing right after the end (the partner's report window is the integration test's: receipts.test.ts).
   const suite = browserSuite({ config: { moderation: { ...defaultConfig().moderation, reportWindowMs: 0 } } });
-  /** Receipt codes of two ended chats of one holder: one to look at and erase in, one to Tab through. */
-  const codes = { looked: '', tabbed: '' };
+  /** Receipt codes of ended chats of one holder: one to look at and erase in, one to Tab through, one to erase with the keyboard. */
+  const codes = { looked: '', tabbed: '', keyed: '' };
 
   // Chats that ended, with the holder's receipts, given straight to the server.
   beforeAll(async () => {
@@ -38,6 +38,7 @@ describe.skipIf(skip)('accessibility of the receipts page', () => {
     };
     codes.looked = await endedChat();
     codes.tabbed = await endedChat();
+    codes.keyed = await endedChat();
   });
 
   it('/my empty, with a mistyped code, with a conversation opened by its code, its erase confirmation and the erased messages passes axe in both languages and both colour schemes', { timeout: 240_000 }, async () => {
@@ -74,5 +75,26 @@ describe.skipIf(skip)('accessibility of the receipts page', () => {
     await expect.poll(() => my.getByTestId('transcript-message').count(), until).toBe(3);
     expect(await tabThrough(my)).toEqual(expect.arrayContaining(['back-to-chat', 'lang-switch', 'code-input', 'code-open', 'download-txt', 'download-json', 'erase-btn']));
   });
-});
 
+  it('erasing with the keyboard alone leaves the focus on the conversation, not on the page, once the Erase button is disabled', { timeout: 60_000 }, async () => {
+    const my = await newPage(suite);
+    const focusedId = () => my.evaluate(() => (document.activeElement === document.body ? 'body' : ((document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null)));
+    await my.goto(`${suite.url}/my#${codes.keyed}`);
+    await expect.poll(() => my.getByTestId('transcript-message').count(), until).toBe(3);
+    await my.getByTestId('erase-btn').focus();
+    await my.keyboard.press('Enter');
+    await visible(my.getByTestId('erase-dialog'));
+    expect(await focusedId()).toBe('erase-cancel');
+    await my.keyboard.press('Tab');
+    expect(await focusedId()).toBe('erase-confirm');
+    await my.keyboard.press('Enter');
+    await my.getByTestId('erase-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(() => my.locator('[data-testid="transcript-message"][data-erased="true"]').count(), until).toBe(2);
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+    expect(await focusedId()).toBe('conversation-title');
+    // Tab goes on from there: to the first control after the title, the text download.
+    await my.keyboard.press('Tab');
+    expect(await focusedId()).toBe('download-txt');
+  });
+});

@@ -2,12 +2,12 @@
  * The /my page: open a conversation by its receipt code (typed, pasted, or from the link's `#code`), or
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
-import type { MyChat } from '../../../src/shared/protocol.js';
 import { errorText } from '../../../src/shared/codes.js';
-import { byTestId, element } from '../dom.js';
+import { byTestId } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
 import { createToast } from '../toast.js';
-import { eraseOwn, fetchRecentChats, fetchTranscript, ReceiptFailure } from './receipts-api.js';
+import { eraseOwn, fetchTranscript, ReceiptFailure } from './receipts-api.js';
+import { createRecentChats } from './recent-chats.js';
 import { myTexts } from './texts.js';
 import { createTranscriptView } from './transcript-view.js';
 
@@ -19,12 +19,16 @@ const CODE_SHAPE = /^[0-9A-Z]{28}$/;
 const form = byTestId('code-form', HTMLFormElement);
 const input = byTestId('code-input', HTMLInputElement);
 const formError = byTestId('code-error', HTMLElement);
-const recentList = byTestId('recent-list', HTMLUListElement);
-const recentEmpty = byTestId('recent-empty', HTMLElement);
 const langSwitch = byTestId('lang-switch', HTMLSelectElement);
 const toast = createToast(byTestId('toast', HTMLElement));
-let recent: MyChat[] = [];
 
+const recent = createRecentChats(byTestId('recent', HTMLElement), {
+  open: (code) => {
+    input.value = code;
+    void open(code);
+  },
+  failureText: (error) => (error instanceof ReceiptFailure && error.code === 'RATE_LIMITED' ? t('rateLimited', { n: error.retryAfterS }) : t('recentFailed')),
+});
 const view = createTranscriptView(byTestId('conversation', HTMLElement), byTestId('erase-dialog', HTMLDialogElement), {
   lang: getLang,
   erase: (code) => erase(code),
@@ -46,59 +50,57 @@ function showFormError(text: string | undefined): void {
   input.setAttribute('aria-invalid', String(text !== undefined));
 }
 
+/**
+ * Counts the opens: an answer is shown only while its open is the latest. Two quick opens may finish out
+ * of order, and an erasure that ends after another conversation was opened must leave that one on screen.
+ */
+let opened = 0;
+
 async function open(code: string): Promise<void> {
+  const mine = ++opened;
   showFormError(undefined);
   try {
-    view.show(await fetchTranscript(code));
+    const transcript = await fetchTranscript(code);
+    if (mine !== opened) return;
+    view.show(transcript);
     byTestId('conversation-title', HTMLElement).focus();
   } catch (error) {
+    if (mine !== opened) return;
     view.hide();
     showFormError(failureText(error));
     input.focus();
   }
 }
 
+/**
+ * The erasure's outcome is told on its own; then the conversation is read again to show it. If that
+ * reading fails (a rate limit, a network blip) the erasure still happened: the holder's messages are
+ * marked from the erase answer, so nobody takes the old text on screen for an erasure that failed.
+ */
 async function erase(code: string): Promise<void> {
+  const shownBy = opened;
+  let result: Awaited<ReturnType<typeof eraseOwn>>;
   try {
-    const result = await eraseOwn(code);
-    toast.show(t('erased', { n: result.erased }));
-    view.show(await fetchTranscript(code));
+    result = await eraseOwn(code);
   } catch (error) {
     toast.show(failureText(error));
+    return;
   }
-}
-
-function recentItem(chat: MyChat): HTMLLIElement {
-  const item = element('li', 'recent-item');
-  item.dataset['testid'] = 'recent-chat';
-  item.dataset['roomId'] = String(chat.room_id);
-  const when = chat.ended_at.slice(0, 16).replace('T', ' ');
-  const info = element('span', 'recent-info');
-  info.append(element('span', 'recent-when', when), element('span', 'recent-count', t('recentItem', { n: chat.message_count })));
-  const code = element('code', 'receipt-code', chat.code);
-  code.dataset['testid'] = 'recent-code';
-  const button = element('button', 'btn btn-secondary btn-small', t('recentOpen'));
-  button.type = 'button';
-  button.dataset['testid'] = 'recent-open';
-  button.setAttribute('aria-label', t('recentOpenLabel', { n: when }));
-  button.addEventListener('click', () => {
-    input.value = chat.code;
-    void open(chat.code);
-  });
-  item.append(info, code, button);
-  return item;
-}
-
-function renderRecent(): void {
-  recentList.replaceChildren(...recent.map(recentItem));
-  recentEmpty.hidden = recent.length > 0;
+  toast.show(t('erased', { n: result.erased }));
+  if (shownBy !== opened) return;
+  try {
+    const transcript = await fetchTranscript(code);
+    if (shownBy === opened) view.show(transcript);
+  } catch {
+    if (shownBy === opened) view.markOwnErased(code, result.erased_at);
+  }
 }
 
 function applyLang(): void {
   document.documentElement.lang = getLang();
   document.title = t('pageTitle');
   translate(document.body);
-  renderRecent();
+  recent.render();
   view.render();
 }
 
@@ -120,16 +122,7 @@ langSwitch.addEventListener('change', () => {
   applyLang();
 });
 
-void fetchRecentChats().then(
-  (answer) => {
-    recent = answer.chats;
-    renderRecent();
-  },
-  () => {
-    recent = [];
-    renderRecent();
-  },
-);
+void recent.load();
 
 // From the chat page's link: /my#ABCD-…. The fragment is dropped from the address bar once read.
 function codeFromLink(): string {

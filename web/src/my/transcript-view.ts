@@ -17,6 +17,11 @@ const plainTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 export interface TranscriptView {
   show(transcript: Transcript): void;
   hide(): void;
+  /**
+   * Shows the holder's own messages in the conversation of `code` as erased by them at `erasedAt` (the
+   * erase answer's time), without asking the server again; nothing when another conversation is shown.
+   */
+  markOwnErased(code: string, erasedAt: string): void;
   /** Renders again in the current language. */
   render(): void;
   /** The code of the conversation shown, if any. */
@@ -26,7 +31,10 @@ export interface TranscriptView {
 export interface TranscriptViewOptions {
   /** The language of the text download's labels. */
   lang: () => string;
-  /** The holder confirmed: erase their messages (the page reports the outcome and shows the result). */
+  /**
+   * The holder confirmed: erase their messages (the page reports the outcome and shows the result). Until
+   * it settles the Erase button of that conversation stays disabled, so one confirmation erases once.
+   */
   erase: (code: string) => Promise<void>;
 }
 
@@ -67,14 +75,31 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   const cancelButton = byTestId('erase-cancel', HTMLButtonElement, dialog);
   const modal = createModal(dialog);
   let shown: Transcript | undefined;
+  /** Codes whose erasure is under way (another conversation may be opened meanwhile). */
+  const erasing = new Set<string>();
 
   cancelButton.addEventListener('click', () => modal.close());
   confirmButton.addEventListener('click', () => {
     const code = shown?.code;
+    if (code === undefined || erasing.has(code)) {
+      modal.close();
+      return;
+    }
+    erasing.add(code);
+    confirmButton.disabled = true;
+    render();
     modal.close();
-    if (code) void options.erase(code);
+    // The Erase button is disabled now (and stays so once nothing is left to erase): the focus would fall
+    // to the page's body. The conversation's title is there whatever the outcome.
+    title.focus();
+    void options.erase(code).finally(() => {
+      erasing.delete(code);
+      render();
+    });
   });
   eraseButton.addEventListener('click', () => {
+    if (shown === undefined || erasing.has(shown.code)) return;
+    confirmButton.disabled = false;
     modal.open(eraseButton);
     // Cancel first: Enter or Escape straight away never erases.
     cancelButton.focus();
@@ -98,7 +123,7 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     json.href = urls.json;
     json.download = `chat-${shown.room_id}.json`;
     const erasable = shown.messages.some((m) => m.from === 'me' && m.erased_at === undefined);
-    eraseButton.disabled = !erasable;
+    eraseButton.disabled = !erasable || erasing.has(shown.code);
     eraseHint.hidden = erasable;
     list.replaceChildren(...shown.messages.map(messageItem));
     empty.hidden = shown.messages.length > 0;
@@ -113,6 +138,17 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     hide() {
       shown = undefined;
       root.hidden = true;
+    },
+    markOwnErased(code, erasedAt) {
+      if (shown?.code !== code) return;
+      const messages = shown.messages.map((m): TranscriptMessage => {
+        if (m.from !== 'me' || m.erased_at !== undefined) return m;
+        // As the server keeps it: the text is gone, the marker says when and by whom.
+        const { text: _gone, ...kept } = m;
+        return { ...kept, erased_at: erasedAt, erased_by: 'sender' };
+      });
+      shown = { ...shown, messages };
+      render();
     },
     render,
     get code() {

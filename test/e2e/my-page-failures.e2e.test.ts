@@ -1,0 +1,239 @@
+/**
+ * The receipts page /my in a real Chromium when answers fail, come late or out of order, or a button is
+ * pressed twice: an erasure is reported as done even when reading the conversation again fails, one
+ * confirmation erases once, the latest open wins, and a recent-chats list that could not be read says so
+ * with a retry (never "no recent chats", and passing axe). The server is real; `page.route` makes single answers fail or
+ * wait. The chats and their receipts are given straight to the server.
+ */
+import { defaultConfig } from '../../src/config/config.js';
+import type { Page, Request, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
+import { newPage, WAIT_MS, walkScreens } from '../helpers/axe-walk.js';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { TEST_SECRET } from '../helpers/server.js';
+
+const { until, text, visible } = chatPageDriver(WAIT_MS);
+const skip = skipWithoutChromium('receipts page browser tests');
+
+/** A promise and the function that settles it: an answer held back until the test lets it go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/**
+ * Long enough for an answer that came back to be handled (parsed, rendered) by the page: for the
+ * assertions that something did *not* happen, which no event announces.
+ */
+const settle = (page: Page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+
+const isTranscriptRead = (request: Request, code: string) =>
+  request.method() === 'GET' && new URL(request.url()).pathname === `/api/receipts/${encodeURIComponent(code)}`;
+const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
+
+describe.skipIf(skip)('the receipts page when answers fail, come late or twice', () => {
+  const suite = browserSuite({
+    config: {
+      // Erasing right after the end; lookups enough for the whole file from one address.
+      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
+      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
+    },
+  });
+  let chats = 0;
+
+  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
+  async function endedChat(): Promise<{ code: string; roomId: number }> {
+    const { repository } = suite.server.app;
+    const receiptCodes = createReceiptCodes(TEST_SECRET);
+    chats += 1;
+    const [holder, partner] = [`myfailholder${chats}`, `myfailpartner${chats}`];
+    const at = Date.now() - 3_600_000;
+    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
+    const texts = ['第一句', 'partner says hi', '第二句'];
+    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
+    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
+    const code = receiptCodes.codeFor(room.id, holder);
+    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
+    return { code, roomId: room.id };
+  }
+
+  async function openByCode(my: Page, code: string): Promise<void> {
+    await my.getByTestId('code-input').fill(code);
+    await my.getByTestId('code-input').press('Enter');
+  }
+
+  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
+  const erasedCount = (my: Page) => my.locator('[data-testid="transcript-message"][data-erased="true"]').count();
+
+  it('an erasure whose conversation cannot be read again is still reported as done and shows the messages erased', { timeout: 60_000 }, async () => {
+    const { code } = await endedChat();
+    const my = await newPage(suite);
+    let erased = false;
+    my.on('request', (request) => {
+      if (isErase(request)) erased = true;
+    });
+    // Reading the conversation works until the erasure has been asked for; then the reading is rate limited.
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (erased && isTranscriptRead(route.request(), code)) {
+        await route.fulfill({ status: 429, headers: { 'retry-after': '30' }, contentType: 'application/json', body: JSON.stringify({ error: 'RATE_LIMITED', message: 'slow down' }) });
+      } else {
+        await route.continue();
+      }
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, code);
+    await expect.poll(() => transcriptTexts(my), until).toEqual(['第一句', 'partner says hi', '第二句']);
+
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    await expect.poll(() => erasedCount(my), until).toBe(2);
+    expect(await transcriptTexts(my)).toEqual([expect.stringMatching(/^已删除（\d{4}-\d\d-\d\d \d\d:\d\d:\d\d）$/), 'partner says hi', expect.stringMatching(/^已删除（/)]);
+    // The failed reading did not replace the outcome, and nothing is left to erase.
+    expect(await my.getByTestId('toast').textContent()).toBe('已删除 2 条消息');
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+    expect(await my.getByTestId('erase-hint').isVisible()).toBe(true);
+    // The server agrees: reading it again (now allowed) shows the same.
+    await my.unrouteAll();
+    await openByCode(my, code);
+    await expect.poll(() => erasedCount(my), until).toBe(2);
+  });
+
+  it('confirming twice while the erasure is under way erases once', { timeout: 60_000 }, async () => {
+    const { code } = await endedChat();
+    const my = await newPage(suite);
+    const erases: string[] = [];
+    my.on('request', (request) => {
+      if (isErase(request)) erases.push(request.url());
+    });
+    const answer = gate();
+    await my.route('**/api/receipts/*/erase', async (route: Route) => {
+      await answer.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my#${code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(() => erases.length, until).toBe(1);
+    // While the first is held back, confirm again: through the Erase button (forced, should it be
+    // disabled) and its dialog, and with a click on the dialog's confirm button itself.
+    const eraseDisabledMeanwhile = await my.getByTestId('erase-btn').isDisabled();
+    await my.getByTestId('erase-btn').click({ force: true });
+    if (await my.getByTestId('erase-dialog').isVisible()) await my.getByTestId('erase-confirm').click();
+    await my.evaluate(() => (document.querySelector('[data-testid="erase-confirm"]') as HTMLButtonElement).click());
+    answer.open();
+    await expect.poll(() => erasedCount(my), until).toBe(2);
+    await settle(my);
+    expect(erases).toHaveLength(1);
+    // A second erasure would have found nothing left and said "0 erased" over the first one's count.
+    expect(await my.getByTestId('toast').textContent()).toBe('已删除 2 条消息');
+    expect(eraseDisabledMeanwhile).toBe(true);
+  });
+
+  it('of two conversations opened quickly, the one opened last stays on screen when the first answers last', { timeout: 60_000 }, async () => {
+    const first = await endedChat();
+    const second = await endedChat();
+    const my = await newPage(suite);
+    const firstAnswer = gate();
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (isTranscriptRead(route.request(), first.code)) await firstAnswer.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, first.code);
+    await openByCode(my, second.code);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${second.roomId}`);
+    const late = my.waitForResponse((response) => isTranscriptRead(response.request(), first.code));
+    firstAnswer.open();
+    await late;
+    await settle(my);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${second.roomId}`);
+    expect(await my.getByTestId('code-error').isVisible()).toBe(false);
+  });
+
+  it('a conversation opened while another is being erased is not replaced when the erasure ends', { timeout: 60_000 }, async () => {
+    const erasedOne = await endedChat();
+    const other = await endedChat();
+    const my = await newPage(suite);
+    const reads: string[] = [];
+    my.on('request', (request) => {
+      if (isTranscriptRead(request, erasedOne.code)) reads.push(request.url());
+    });
+    const answer = gate();
+    await my.route('**/api/receipts/*/erase', async (route: Route) => {
+      await answer.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, erasedOne.code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+
+    await openByCode(my, other.code);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${other.roomId}`);
+    // The other conversation can be erased on its own; this one's erasure is not under way.
+    expect(await my.getByTestId('erase-btn').isEnabled()).toBe(true);
+    const readsBefore = reads.length;
+    answer.open();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    await settle(my);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${other.roomId}`);
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+    expect(reads.length).toBe(readsBefore);
+  });
+
+  it('recent chats that could not be loaded say so with a retry, in both languages, instead of "no recent chats"', { timeout: 60_000 }, async () => {
+    const my = await newPage(suite);
+    const answers: { status: number; headers: Record<string, string>; body: unknown }[] = [
+      { status: 500, headers: {}, body: { error: 'INTERNAL_ERROR', message: 'boom' } },
+      { status: 429, headers: { 'retry-after': '7' }, body: { error: 'RATE_LIMITED', message: 'slow down' } },
+    ];
+    let asked = 0;
+    await my.route('**/api/my/chats', async (route: Route) => {
+      asked += 1;
+      const failure = answers.shift();
+      if (!failure) return route.continue();
+      return route.fulfill({ status: failure.status, headers: failure.headers, contentType: 'application/json', body: JSON.stringify(failure.body) });
+    });
+    await my.goto(`${suite.url}/my`);
+    await expect.poll(text(my.getByTestId('recent-failed')), until).toBe('暂时无法读取这个浏览器最近的聊天。');
+    expect(await my.getByTestId('recent-empty').isVisible()).toBe(false);
+    expect(await my.getByTestId('recent-retry').textContent()).toBe('重试');
+    await walkScreens((check) => check(my, 'receipts page, recent chats not loaded'));
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await my.getByTestId('recent-failed').textContent()).toBe('The recent chats of this browser could not be loaded.');
+    expect(await my.getByTestId('recent-retry').textContent()).toBe('Try again');
+
+    // A retry that is rate limited says when to try again; the next one lists (nothing, for a new browser).
+    await my.getByTestId('recent-retry').click();
+    await expect.poll(text(my.getByTestId('recent-failed')), until).toBe('Too many attempts; try again in 7 s');
+    expect(await my.getByTestId('recent-empty').isVisible()).toBe(false);
+    await my.getByTestId('recent-retry').focus();
+    await my.keyboard.press('Enter');
+    await visible(my.getByTestId('recent-empty'));
+    expect(asked).toBe(3);
+    expect(await my.getByTestId('recent-failed').textContent()).toBe('');
+    expect(await my.getByTestId('recent-retry').isVisible()).toBe(false);
+    // The retry button went away with the focus on it: the focus is on the list's heading, not lost.
+    expect(await my.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'])).toBe('recent-title');
+  });
+
+  it('recent chats are listed and opened without an end reason in the answer', { timeout: 60_000 }, async () => {
+    const { code, roomId } = await endedChat();
+    const my = await newPage(suite);
+    const chat = { room_id: roomId, code, started_at: '2026-01-03T15:14:38+08:00', ended_at: '2026-01-03T16:14:38+08:00', message_count: 3 };
+    await my.route('**/api/my/chats', (route: Route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ user_id: 'someone', chats: [chat] }) }));
+    await my.goto(`${suite.url}/my`);
+    await expect.poll(() => my.getByTestId('recent-code').allTextContents(), until).toEqual([code]);
+    expect(await my.getByTestId('recent-chat').textContent()).toContain('2026-01-03 16:14');
+    await my.getByTestId('recent-open').click();
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${roomId}`);
+    await expect.poll(() => transcriptTexts(my), until).toEqual(['第一句', 'partner says hi', '第二句']);
+  });
+});
