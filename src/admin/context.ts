@@ -8,6 +8,7 @@ import type { ReportRepository } from '../moderation/report-repository.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit-log.js';
+import type { DeviceCookies } from './auth/device-cookie.js';
 import type { LoginGuard } from './auth/login-guard.js';
 import type { SessionPolicy, SessionStore } from './auth/session-store.js';
 import type { ExportBatchSizes } from './export-source.js';
@@ -47,6 +48,8 @@ export interface AdminContext {
   readonly tuning: AdminTuning;
   /** The password check, behind the all-networks attempt budget and a bounded queue. */
   readonly login: LoginGuard;
+  /** Browsers that logged in before (past the budget); none without a secret key to sign them. */
+  readonly devices: DeviceCookies | undefined;
   readonly sessions: SessionStore;
   readonly audit: AuditLog;
   readonly stats: StatsQuery;

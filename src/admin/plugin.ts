@@ -24,6 +24,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { resolveAdminPassword } from './auth/admin-password.js';
 import { refuseCrossSite } from './auth/csrf.js';
+import { DeviceCookies } from './auth/device-cookie.js';
 import { LoginGuard } from './auth/login-guard.js';
 import { AttemptCounts, loginLimitStore } from './auth/login-limit-store.js';
 import { requireSession } from './auth/session-cookie.js';
@@ -165,6 +166,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
     webDir: options.webDir,
     tuning,
     login,
+    devices: config.secretKey ? new DeviceCookies(config.secretKey, clock) : undefined,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats, options.retention),

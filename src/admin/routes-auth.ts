@@ -34,7 +34,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       },
     },
     async (request, reply) => {
-      if (!(await ctx.login.verify(request.body.password))) {
+      if (!(await ctx.login.verify(request.body.password, ctx.devices?.recognises(request) ?? false))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
         throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });
@@ -43,6 +43,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       await ctx.sessions.destroy(readSessionToken(request));
       const { token } = await ctx.sessions.create();
       setSessionCookie(request, reply, token);
+      ctx.devices?.issue(request, reply);
       await ctx.audit.record({ action: 'login_success', clientAddress: request.ip });
       request.log.info({ event: 'admin_login' }, 'admin logged in');
       return reply.header('cache-control', 'no-store').send({ ok: true });

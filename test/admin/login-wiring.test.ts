@@ -50,6 +50,35 @@ describe('admin login limits', () => {
     expect((await attempt(budget, '10.9.1.1', ADMIN_PASSWORD)).statusCode).toBe(200);
   });
 
+  it('lets a browser that logged in before past a spent budget (its device cookie), not a new one nor a forged or old cookie', async () => {
+    const clock = new ManualClock();
+    const bare = await admin({ loginAttemptsMax: 5, loginAllAttemptsMax: 3, loginAllWindowMs: 600_000 }, clock);
+    const known = await attempt(bare, '10.7.0.1', ADMIN_PASSWORD);
+    expect(known.statusCode).toBe(200);
+    const setCookie = ([] as string[]).concat(known.headers['set-cookie'] ?? []).find((c) => c.startsWith('admin_device='))!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/Path=\/admin\/login/);
+    expect(setCookie).toMatch(/Max-Age=7776000/);
+    const device = setCookie.split(';')[0]!;
+    const withCookie = (ip: string, cookie: string, password = ADMIN_PASSWORD) =>
+      bare.fastify.inject({ method: 'POST', url: '/admin/login', headers: { 'x-forwarded-for': ip, cookie }, payload: { password } });
+    // Somebody spends the budget of all networks from other addresses.
+    for (let i = 2; i <= 4; i++) await attempt(bare, `10.7.0.${i}`);
+    expect((await attempt(bare, '10.7.1.1', ADMIN_PASSWORD)).statusCode).toBe(429);
+    // The team's browser still gets in (from another network too), and its wrong password is still wrong.
+    expect((await withCookie('10.7.2.1', device)).statusCode).toBe(200);
+    expect((await withCookie('10.7.2.2', device, 'wrong')).statusCode).toBe(401);
+    // A forged token, or one made for another purpose, is no device.
+    const [name, value] = device.split('=') as [string, string];
+    const forged = `${name}=${value.slice(0, -2)}${value.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await withCookie('10.7.2.3', forged)).statusCode).toBe(429);
+    // After 90 days it is forgotten.
+    clock.advance(91 * 86_400_000);
+    for (let i = 5; i <= 8; i++) await attempt(bare, `10.7.0.${i}`);
+    expect((await withCookie('10.7.2.4', device)).statusCode).toBe(429);
+  });
+
   it('answers 503 SERVER_BUSY at once to a flood of logins beyond the queue of password checks', async () => {
     const flooded = await admin({ loginAttemptsMax: 100, loginAllAttemptsMax: 1_000, passwordChecksAtOnce: 1, passwordChecksQueued: 2 });
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(flooded, `10.8.0.${i + 1}`)));

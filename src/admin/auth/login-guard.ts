@@ -3,8 +3,9 @@
  * (@fastify/rate-limit in plugin.ts):
  * - **An attempt budget for every network together**, counted across instances: someone guessing from
  *   thousands of addresses gets no more tries than the budget, whatever the per-network limit says.
- *   The price: while it is spent, nobody can log in (sessions already open keep working). It is sized
- *   so that admins logging in never come near it.
+ *   The price: while it is spent, only browsers that logged in before can log in (their device cookie,
+ *   device-cookie.ts; sessions already open keep working). It is sized so that admins logging in never
+ *   come near it.
  * - **Few scrypt checks at once.** Each check takes tens of milliseconds and 32 MiB on libuv's thread
  *   pool, which the database files and DNS share. A flood of logins waits in a short queue; past it the
  *   answer is SERVER_BUSY at once instead of a pool starved for seconds.
@@ -46,15 +47,19 @@ export class LoginGuard {
 
   /**
    * Spends one attempt of the budget, then checks `candidate`. Throws RATE_LIMITED when the budget is
-   * spent and SERVER_BUSY when too many checks are waiting; neither runs the check.
+   * spent and SERVER_BUSY when too many checks are waiting; neither runs the check. A browser that logged
+   * in before (`knownDevice`, device-cookie.ts) neither spends nor needs the budget: whoever spends it from
+   * many addresses keeps out only browsers that never logged in.
    */
-  async verify(candidate: string): Promise<boolean> {
+  async verify(candidate: string, knownDevice = false): Promise<boolean> {
     const { counts, allAttemptsMax, allWindowMs, checksQueued } = this.options;
-    // Counted before the check: parallel guesses must not all pass before the first one is counted.
-    const spent = await counts.increment(ALL_NETWORKS_KEY, allWindowMs);
-    if (spent.current > allAttemptsMax) {
-      if (spent.current === allAttemptsMax + 1) this.options.onBudgetSpent?.(spent.ttl);
-      throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many login attempts on this server; retry later', retryAfterMs: spent.ttl });
+    if (!knownDevice) {
+      // Counted before the check: parallel guesses must not all pass before the first one is counted.
+      const spent = await counts.increment(ALL_NETWORKS_KEY, allWindowMs);
+      if (spent.current > allAttemptsMax) {
+        if (spent.current === allAttemptsMax + 1) this.options.onBudgetSpent?.(spent.ttl);
+        throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many login attempts on this server; retry later', retryAfterMs: spent.ttl });
+      }
     }
     if (this.checks.pendingCount >= checksQueued) {
       throw new AppError(ErrorCode.SERVER_BUSY, { detail: 'Too many logins at once; retry in a second', retryAfterMs: BUSY_RETRY_MS });
