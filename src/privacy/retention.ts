@@ -3,7 +3,7 @@
  * that many days ago are removed, every `PURGE_INTERVAL_MS`, on both engines — in small statements with
  * pauses between them, so chatting never waits behind the purge. A conversation with an open report is
  * evidence and is kept until the report is decided. Private keys (each links two identities) go too: a key
- * whose conversations all ended before the cutoff, or one made before it and never used for a conversation.
+ * nobody entered since the cutoff whose conversations all ended before it.
  * In a cluster exactly one instance purges at a time
  * (a PostgreSQL advisory lock); the others skip that round.
  *
@@ -25,12 +25,13 @@ const MESSAGES_PER_STATEMENT = 5_000;
 /** Private keys removed per statement. */
 const KEYS_PER_STATEMENT = 500;
 /**
- * Whether private key `k` is due (`$1`: the cutoff): none of its conversations is live or ended on or after
- * the cutoff, and it has one (so its newest ended before the cutoff) or was made before the cutoff.
+ * Whether private key `k` is due (`$1`: the cutoff): nobody entered it since the cutoff (nor was it made
+ * since), and none of its conversations is live or ended on or after the cutoff. A key somebody waits in
+ * has been entered: it stays for the whole period after that.
  */
-const KEY_DUE = `NOT EXISTS (SELECT 1 FROM private_key_rooms l JOIN chat_rooms r ON r.id = l.room_id
-                   WHERE l.key_hash = k.key_hash AND (r.is_active OR r.ended_at IS NULL OR r.ended_at >= $1))
-    AND (k.created_at < $1 OR EXISTS (SELECT 1 FROM private_key_rooms l WHERE l.key_hash = k.key_hash))`;
+const KEY_DUE = `COALESCE(k.last_used_at, k.created_at) < $1
+    AND NOT EXISTS (SELECT 1 FROM private_key_rooms l JOIN chat_rooms r ON r.id = l.room_id
+                    WHERE l.key_hash = k.key_hash AND (r.is_active OR r.ended_at IS NULL OR r.ended_at >= $1))`;
 /**
  * A conversation whose report was decided this recently waits for the next run: the decision may still be
  * storing its sanction and strike, which name the report (a report deleted under them failed the decision).

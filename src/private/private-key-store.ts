@@ -79,6 +79,11 @@ export class PrivateKeyStore {
     return { status: 'refused' };
   }
 
+  /** Records that someone entered the key at `at`: the retention purge keeps a key in use. */
+  async touch(keyHash: string, at: Date): Promise<void> {
+    await this.database.query('UPDATE private_keys SET last_used_at = $2 WHERE key_hash = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [keyHash, at]);
+  }
+
   /**
    * Takes back a binding made by `bind` for `userId` (a block found right after it), so the key's second
    * place is free again for the person its maker meant it for. Only a made key's second place, only if

@@ -33,7 +33,7 @@ export interface PrivateRoomsDeps {
   /** The chat's registry (failures already mapped to MATCHING_UNAVAILABLE). */
   registry: ActivityRegistry;
   rendezvous: PrivateRendezvous;
-  store: Pick<PrivateKeyStore, 'create' | 'people' | 'bind' | 'unbind' | 'linkRoom'>;
+  store: Pick<PrivateKeyStore, 'create' | 'people' | 'bind' | 'unbind' | 'touch' | 'linkRoom'>;
   repository: Pick<ChatRepository, 'createRoom' | 'endRoom'>;
   notifier: ChatNotifier;
   history: Pick<PrivateHistory, 'send'>;
@@ -115,6 +115,8 @@ export class PrivateRooms {
     if (expected !== null && (await isBlocked(userId, expected))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
     const binding = await stored(store.bind(hash, userId));
     if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
+    // In use: the retention purge keeps it (a key unused for the whole period goes with its conversations).
+    await stored(store.touch(hash, this.deps.clock.now()));
     // Looked at already, unless bound just now or somebody else was bound meanwhile.
     if (binding.otherId === null || (!binding.fresh && binding.otherId === expected)) return;
     if (!(await isBlocked(userId, binding.otherId))) return;

@@ -16,6 +16,8 @@ export const privateKeys = pgTable('private_keys', {
   user2Id: varchar('user2_id', { length: 64 }),
   origin: varchar('origin', { length: 16 }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** When someone last entered it (`join_private`): retention keeps a key in use (src/privacy/retention.ts). */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
 });
 
 /** The conversations of a key: its private chats, and for a contact key the chat where the two met. */

@@ -101,6 +101,17 @@ describe('create_private and join_private', () => {
     expect(dump).not.toContain(a.key);
   });
 
+  it('entering a key records when it was last used (the retention purge keeps a key in use)', async () => {
+    const a = await creator();
+    const hash = keyHash(canonicalKey(a.key)!);
+    const lastUsed = async () =>
+      (await suite.server.database.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM private_keys WHERE key_hash = $1', [hash]))[0]?.last_used_at ?? null;
+    expect(await lastUsed()).toBeNull();
+    const b = await client();
+    expect(await request(b.socket, 'join_private', { key: a.key })).toMatchObject({ ok: true, status: 'matched' });
+    expect(await lastUsed()).toBeInstanceOf(Date);
+  });
+
   it('a key is typed forgivingly: case, spaces and missing dashes do not matter, nor O for 0 or I/L for 1', async () => {
     const a = await creator();
     const typed = a.key.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o').replaceAll('1', 'l');

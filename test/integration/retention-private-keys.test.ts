@@ -93,6 +93,22 @@ describe.each(ENGINES)('retention of private keys on %s', (engine) => {
     expect(await keys()).toEqual(['fresh', 'live-room', 'recent-room']);
   }, 60_000);
 
+  it('keeps an old key that somebody entered within the period (waiting in it now, say), and lets it go once unused for the period', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
+    const now = clock.now();
+    await seedKey(now, 'entered-today', 90);
+    await seedRoom(now, 'entered-today', 60);
+    await database.query('UPDATE private_keys SET last_used_at = $2 WHERE key_hash = $1', ['entered-today', now]);
+    await seedKey(now, 'entered-long-ago', 90);
+    await seedRoom(now, 'entered-long-ago', 60);
+    await database.query('UPDATE private_keys SET last_used_at = $2 WHERE key_hash = $1', ['entered-long-ago', new Date(now.getTime() - 45 * DAY)]);
+    await job(clock).runOnce();
+    expect(await keys()).toEqual(['entered-today']);
+    clock.advance(31 * DAY);
+    await job(clock).runOnce();
+    expect(await keys()).toEqual([]);
+  });
+
   it('removes more old keys than one statement holds, and none of the fresh ones among them', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
     const now = clock.now();
