@@ -10,11 +10,14 @@
  * exactly one of them, which makes the key and tells both. A key that could not be stored is taken
  * back, so the next ask completes again. A block acked before the key is made leaves both without one.
  *
- * The database keeps only the key's hash, so the key itself is kept with the ask (by the rendezvous, as
- * long as the ask: `ASK_TTL_MS`): one of the two who was not connected when it was made, or came back on
- * a new connection since, asks again and gets the same key there. In cluster mode that is Redis, in plain
- * text: a contact key is bound to its two identities from the start, so whoever reads it there still
- * cannot enter its room (NOT_FOUND) without one of their sessions — and the ask beside it names the two.
+ * The database keeps only the key's hash, so the key itself is kept with the ask (by the rendezvous): one
+ * of the two who was not connected when it was made, or came back on a new connection since, asks again
+ * and gets the same key there. Only as long as that may happen: an ask made once the chat has ended
+ * keeps the asks, key included, only until the window after it closes. One made while the chat goes on
+ * keeps them `ASK_TTL_MS`, as its end is not known yet — a key made then and not asked for after the end
+ * stays that long. In cluster mode that is Redis, in plain text: a contact key is bound to its two
+ * identities from the start, so whoever reads it there still cannot enter its room (NOT_FOUND) without
+ * one of their sessions — and the ask beside it names the two.
  */
 import type { Logger } from 'pino';
 import type { ActivityRegistry } from '../chat/activity-registry.js';
@@ -27,8 +30,9 @@ import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
 import type { PrivateRendezvous } from './private-rendezvous.js';
 
 /**
- * How long an ask is kept: long enough for any chat and its window (a later ask is refused anyway by the
- * window check, this only bounds what is kept).
+ * How long an ask made while the chat goes on is kept: long enough for any chat and its window (a later
+ * ask is refused anyway by the window check, this only bounds what is kept). An ask after the chat ended
+ * is kept only until the window closes.
  */
 const ASK_TTL_MS = 24 * 3_600_000;
 
@@ -59,11 +63,15 @@ export class KeepInTouch {
     const room = await this.roomFor(caller.userId, roomId);
     // Only one's own chats, and only chance meetings: a private room's two already hold its key.
     if (!room || (room.user1Id !== caller.userId && room.user2Id !== caller.userId) || room.matchType === 'private') throw new AppError(ErrorCode.NOT_FOUND);
-    if (!room.isActive && (room.endedAt === null || clock.now().getTime() - room.endedAt.getTime() > windowMs)) throw new AppError(ErrorCode.KEEP_IN_TOUCH_CLOSED);
+    const nowMs = clock.now().getTime();
+    if (!room.isActive && (room.endedAt === null || nowMs - room.endedAt.getTime() > windowMs)) throw new AppError(ErrorCode.KEEP_IN_TOUCH_CLOSED);
     const partnerId = room.user1Id === caller.userId ? room.user2Id : room.user1Id;
     // A block is never told: the ask is taken and leads nowhere.
     if (await this.deps.isBlocked(caller.userId, partnerId)) return {};
-    const outcome = await rendezvous.askToKeep(room.id, caller.userId, caller.socketId, ASK_TTL_MS).catch((cause: unknown) => {
+    // The asks, and the key once kept with them, only as long as another ask may come: once the chat has
+    // ended, until its window closes (while it goes on its end is not known yet: ASK_TTL_MS).
+    const keepMs = room.isActive || room.endedAt === null ? ASK_TTL_MS : Math.max(1, room.endedAt.getTime() + windowMs - nowMs);
+    const outcome = await rendezvous.askToKeep(room.id, caller.userId, caller.socketId, keepMs).catch((cause: unknown) => {
       throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
     });
     if (outcome.kind === 'complete') await this.give(room.id, caller, outcome.other);

@@ -27,16 +27,19 @@ export interface PrivateRendezvous {
   /** Who waits in the room now, if anyone. */
   waiting(keyHash: string): Promise<string | undefined>;
   /**
-   * `userId` (connected as `socketId`) asks to stay in touch after `roomId`; asks are kept `ttlMs`. When
-   * both people of the room have asked, exactly one call answers `complete` (with the other's ask); any
-   * later ask answers `settled` — with the key kept for the room when the caller is one of the two who
-   * asked and asks on another connection than the one last told (which then counts as told). Only the
+   * `userId` (connected as `socketId`) asks to stay in touch after `roomId`. `ttlMs` is how long an ask may
+   * still come (the chat ended: until its window closes): the room's asks are kept that long from an ask
+   * that is not settled yet, and a settled one (with its kept key) no longer than that — never longer than
+   * it was. When both people of the room have asked, exactly one call answers `complete` (with the other's
+   * ask); any later ask answers `settled` — with the key kept for the room when the caller is one of the two
+   * who asked and asks on another connection than the one last told (which then counts as told). Only the
    * room's two people may call it (the caller checks).
    */
   askToKeep(roomId: number, userId: string, socketId: string, ttlMs: number): Promise<KeepOutcome>;
   /**
-   * Keeps the key made for a completed ask with it, as long as the ask is kept: either of the two asking
-   * again (one who was not connected when it was made, say) gets it again. Nothing if the ask is not settled.
+   * Keeps the key made for a completed ask with it, as long as the ask is kept (see `askToKeep`): either of
+   * the two asking again (one who was not connected when it was made, say) gets it again. Nothing if the
+   * ask is not settled.
    */
   keepKey(roomId: number, key: string): Promise<void>;
   /** Takes back a `complete` whose key could not be made (and any key kept), so that the next ask completes again. */
@@ -82,6 +85,7 @@ export class MemoryPrivateRendezvous implements PrivateRendezvous {
       this.asks.set(roomId, entry);
     }
     if (entry.settled) {
+      entry.expiresAtMs = Math.min(entry.expiresAtMs, nowMs + ttlMs);
       const told = entry.askers.get(userId);
       if (entry.key === undefined || told === undefined || told === socketId) return { kind: 'settled' };
       entry.askers.set(userId, socketId);

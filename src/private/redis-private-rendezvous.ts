@@ -31,10 +31,13 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
 // KEYS: the room's asks (hash userId → socketId, plus the fields '!settled' and, once made, '!key');
-// ARGV: userId, socketId, ttlMs. The kept key goes only to one of the two who asked, on a connection
-// other than the one last told (which then is).
+// ARGV: userId, socketId, ttlMs. A settled ask is kept no longer than ttlMs from now (never longer than it
+// was). The kept key goes only to one of the two who asked, on a connection other than the one last told
+// (which then is).
 const ASK = `
 if redis.call('HEXISTS', KEYS[1], '!settled') == 1 then
+  local left = redis.call('PTTL', KEYS[1])
+  if left < 0 or left > tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
   local key = redis.call('HGET', KEYS[1], '!key')
   local told = redis.call('HGET', KEYS[1], ARGV[1])
   if key and told and told ~= ARGV[2] then

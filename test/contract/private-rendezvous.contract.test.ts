@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { MemoryPrivateRendezvous, type PrivateRendezvous } from '../../src/private/private-rendezvous.js';
 import { RedisPrivateRendezvous } from '../../src/private/redis-private-rendezvous.js';
+import { eventually } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
 import { sharedTestRedis } from '../helpers/redis.js';
 import { hasRedis } from '../helpers/services.js';
@@ -134,6 +135,21 @@ describe.each(implementations)('PrivateRendezvous contract: $name', ({ createSha
     expect(await r.askToKeep(23, 'bob', 'sb', 60_000)).toEqual({ kind: 'settled' });
   });
 
+  it('a settled ask and its key are kept no longer than a later ask allows (the chat has ended: until its window closes), then given to nobody', async () => {
+    const [r, elsewhere] = createShared(2) as [PrivateRendezvous, PrivateRendezvous];
+    await r.askToKeep(24, 'alice', 'sa', 60_000);
+    expect((await r.askToKeep(24, 'bob', 'sb', 60_000)).kind).toBe('complete');
+    await r.keepKey(24, 'KEY-OF-24');
+    // The chat has ended since, its window closes in 200 ms: the key is still given, and kept only that long.
+    expect(await elsewhere.askToKeep(24, 'bob', 'sb2', 200)).toEqual({ kind: 'settled', key: 'KEY-OF-24' });
+    // A later ask with more time does not lengthen it.
+    expect(await r.askToKeep(24, 'alice', 'sa', 60_000)).toEqual({ kind: 'settled' });
+    // Then the asks are forgotten, the key with them: the next ask is a new one, and what it settles carries no key.
+    await eventually(async () => expect(await r.askToKeep(24, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' }), 2_000);
+    expect(await elsewhere.askToKeep(24, 'bob', 'sb3', 60_000)).toEqual({ kind: 'complete', other: { userId: 'alice', socketId: 'sa' } });
+    expect(await r.askToKeep(24, 'alice', 'sa2', 60_000)).toEqual({ kind: 'settled' });
+  });
+
   it('both asking at once on two connections, many times over: exactly one completes', async () => {
     const handles = createShared(2);
     const asks = Array.from({ length: 40 }, (_, i) => handles[i % 2]!.askToKeep(11, i % 2 === 0 ? 'alice' : 'bob', `s${i}`, 60_000));
@@ -188,5 +204,25 @@ describe.runIf(hasRedis())('PrivateRendezvous (Redis): keys expire', () => {
     await r.keepKey(31, 'TOO-LATE');
     expect(await redis.exists(askKey)).toBe(0);
     expect(await r.askToKeep(31, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+  });
+
+  it('a kept key is not stored past the time a later ask allows: its ask, and the key in it, are gone from Redis', async () => {
+    const shared = sharedTestRedis(1);
+    cleanups.push(shared.close);
+    const [redis] = shared.clients as [NonNullable<(typeof shared.clients)[0]>];
+    const r = new RedisPrivateRendezvous(redis, shared.prefix);
+    const askKey = `${shared.prefix}private:keep:32`;
+    await r.askToKeep(32, 'alice', 'sa', 60_000);
+    await r.askToKeep(32, 'bob', 'sb', 60_000);
+    await r.keepKey(32, 'KEY-OF-32');
+    expect(await redis.hget(askKey, '!key')).toBe('KEY-OF-32');
+    // Asked after the chat ended, 300 ms before its window closes.
+    expect(await r.askToKeep(32, 'alice', 'sa2', 300)).toEqual({ kind: 'settled', key: 'KEY-OF-32' });
+    const ttl = await redis.pttl(askKey);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+    await eventually(async () => expect(await redis.exists(askKey)).toBe(0), 2_000);
+    expect(await redis.hget(askKey, '!key')).toBeNull();
+    expect(await redis.keys(`${shared.prefix}private:keep:32*`)).toEqual([]);
   });
 });

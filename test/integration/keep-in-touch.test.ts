@@ -251,6 +251,39 @@ describe('keep_in_touch', () => {
     expect(strangerKeys).toEqual([]);
   });
 
+  it('the key is kept for asking again only until the window after the chat closes: made after the chat, or asked for after it', async () => {
+    // Made after the chat ended, halfway through its window.
+    const first = await pair();
+    expect(await request<Ack>(first.a, 'keep_in_touch')).toEqual({ ok: true });
+    expect(await request<Ack>(first.b, 'leave_room_event')).toMatchObject({ ok: true });
+    clock.advance(WINDOW_MS / 2);
+    const madeAfter = waitFor(first.b, 'contact_key');
+    expect(await request<Ack>(first.b, 'keep_in_touch', { room_id: first.roomId })).toEqual({ ok: true });
+    const afterKey = (await madeAfter).key;
+    // Made during the chat; one of the two asks again from a new connection after it ended, within the window.
+    const second = await pair();
+    const madeDuring = waitFor(second.a, 'contact_key');
+    expect(await request<Ack>(second.a, 'keep_in_touch')).toEqual({ ok: true });
+    expect(await request<Ack>(second.b, 'keep_in_touch')).toEqual({ ok: true });
+    const duringKey = (await madeDuring).key;
+    const token = await tokenOf(second.b);
+    const partnerLeft = waitFor(second.a, 'partner_left');
+    second.b.disconnect();
+    await partnerLeft;
+    const bAgain = await client({ token });
+    const again = waitFor(bAgain.socket, 'contact_key');
+    expect(await request<Ack>(bAgain.socket, 'keep_in_touch', { room_id: second.roomId })).toEqual({ ok: true });
+    expect((await again).key).toBe(duringKey);
+
+    // Both windows closed: asking is refused, and the keys are no longer kept where a new connection would get them.
+    clock.advance(WINDOW_MS + 1);
+    expect(await request<Ack>(first.a, 'keep_in_touch', { room_id: first.roomId })).toMatchObject({ ok: false, code: 'KEEP_IN_TOUCH_CLOSED' });
+    expect(await rendezvous.proxy.askToKeep(first.roomId, first.aId, 'a-new-connection', 60_000)).not.toHaveProperty('key');
+    expect(await rendezvous.proxy.askToKeep(first.roomId, first.bId, 'b-new-connection', 60_000)).not.toHaveProperty('key');
+    expect(await rendezvous.proxy.askToKeep(second.roomId, second.aId, 'a-new-connection', 60_000)).not.toHaveProperty('key');
+    expect([afterKey, duringKey]).toEqual([expect.stringMatching(KEY_FORMAT), expect.stringMatching(KEY_FORMAT)]);
+  });
+
   it('a block acked while the key is being made: neither gets one, now or when asking again, and no key is stored', async () => {
     const { a, b, roomId } = await pair();
     const aKeys = received(a, 'contact_key');
