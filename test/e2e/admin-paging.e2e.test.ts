@@ -1,11 +1,12 @@
 /**
  * The conversations table under quick hands and a flaky network, in a real Chromium against the real
  * server: a double click on Next moves one page (Previous then goes back to the first); a page that fails
- * to load leaves the paging where it was; a failed search leaves the table and the export links of the
- * filters shown; two searches answered out of order show the later one. Needs Debian's Chromium at
+ * to load leaves the paging where it was, also when the language is switched while it loads; a failed
+ * search leaves the table and the export links of the filters shown; two searches answered out of order
+ * show the later one. Needs Debian's Chromium at
  * /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
-import type { Page, Route } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
@@ -28,21 +29,28 @@ interface RoomPage {
 describe.skipIf(skip)('paging and searching conversations in a browser', () => {
   const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
 
+  /** The session of one login, shared by every test: logins are limited to 5 a minute, every one counts. */
+  let loggedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+
   beforeAll(async () => {
     const base = Date.now() - 3_600_000;
     await suite.server.app.repository.createRooms(
       Array.from({ length: ROOMS }, (_, i) => ({ user1Id: user(i), user2Id: 'pagepartner1', matchType: 'random' as const, createdAt: new Date(base + i * 1_000) })),
     );
-  });
-
-  /** Logged in, on the conversations with the first page shown. */
-  async function roomsPage(): Promise<Page> {
-    const page = await (await suite.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const context = await suite.newContext();
+    const page = await context.newPage();
     await page.goto(`${suite.url}/admin`);
     await page.getByTestId('password').fill(ADMIN_PASSWORD);
     await page.getByTestId('login-btn').click();
     await visible(page.getByTestId('view-dashboard'));
-    await page.getByTestId('tab-rooms').click();
+    loggedIn = await context.storageState();
+  }, 60_000);
+
+  /** Logged in, on the conversations with the first page shown. */
+  async function roomsPage(): Promise<Page> {
+    const page = await (await suite.newContext({ viewport: { width: 1280, height: 900 }, storageState: loggedIn })).newPage();
+    await page.goto(`${suite.url}/admin#rooms`);
+    await visible(page.getByTestId('view-rooms'));
     await expect.poll(() => page.getByTestId('room-row').count(), until).toBe(50);
     return page;
   }
@@ -102,6 +110,86 @@ describe.skipIf(skip)('paging and searching conversations in a browser', () => {
     await expect.poll(firstRowId(page), until).toBe(starts[1]);
     await page.getByTestId('previous-page').click();
     await expect.poll(firstRowId(page), until).toBe(starts[0]);
+  });
+
+  const pagingButtons = (page: Page) => () =>
+    Promise.all(['first-page', 'previous-page', 'next-page'].map((id) => page.getByTestId(id).isDisabled()));
+  /** The rows' status column, one entry per distinct text: English once the language is switched. */
+  const statuses = (page: Page) => async () => [...new Set(await page.locator('[data-testid="room-row"] td:nth-child(6)').allTextContents())].sort();
+  const english = ['Active', 'Ended'];
+
+  /**
+   * Holds every request for a page after the first (one with a cursor) until `release` says how it ends.
+   * `held` resolves once the browser is waiting on one; `asked` counts them.
+   */
+  async function holdNextPages(page: Page) {
+    let arrived: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (arrived = resolve));
+    let release: (fate: 'fail' | 'answer') => void = () => undefined;
+    const fate = new Promise<'fail' | 'answer'>((resolve) => (release = resolve));
+    const hold = { held, release, asked: 0 };
+    await page.route(roomsApi, async (route: Route) => {
+      if (!new URL(route.request().url()).searchParams.has('cursor')) return route.continue();
+      hold.asked += 1;
+      arrived();
+      if ((await fate) === 'fail') await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'INTERNAL_ERROR', message: 'boom' }) });
+      else await route.continue();
+    });
+    return hold;
+  }
+
+  /** Next clicked, its page held, the language switched meanwhile: the table is redrawn, no move is possible. */
+  async function switchLanguageWhileNextLoads(page: Page) {
+    const hold = await holdNextPages(page);
+    await page.getByTestId('next-page').click();
+    await hold.held;
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(page.getByTestId('next-page')), until).toBe('Next page');
+    expect(english).toEqual(expect.arrayContaining(await statuses(page)()));
+    expect(await pagingButtons(page)()).toEqual([true, true, true]);
+    return hold;
+  }
+
+  it('switching the language while the next page loads keeps the paging disabled, and a failed load goes back to the first page', { timeout: 60_000 }, async () => {
+    const page = await roomsPage();
+    const starts = await pageStarts(page);
+    const hold = await switchLanguageWhileNextLoads(page);
+
+    hold.release('fail');
+    await visible(page.getByTestId('toast'));
+    // Back where it was: the first page, Next possible, nothing before it.
+    await expect.poll(pagingButtons(page), until).toEqual([true, true, false]);
+    expect(await firstRowId(page)()).toBe(starts[0]);
+    expect(await page.getByTestId('room-row').count()).toBe(50);
+    expect(hold.asked).toBe(1);
+
+    await page.unroute(roomsApi);
+    await page.getByTestId('next-page').click();
+    await expect.poll(firstRowId(page), until).toBe(starts[1]);
+    await page.getByTestId('previous-page').click();
+    await expect.poll(firstRowId(page), until).toBe(starts[0]);
+    expect(await pagingButtons(page)()).toEqual([true, true, false]);
+  });
+
+  it('switching the language while the next page loads, then the page arrives: page 2 is shown once, Previous goes back to the first', { timeout: 60_000 }, async () => {
+    const page = await roomsPage();
+    const starts = await pageStarts(page);
+    const hold = await switchLanguageWhileNextLoads(page);
+    // A second click meanwhile (forced: a person does not wait for the button) must not move again.
+    await page.getByTestId('next-page').click({ force: true });
+
+    hold.release('answer');
+    await expect.poll(firstRowId(page), until).toBe(starts[1]);
+    await expect.poll(pagingButtons(page), until).toEqual([false, false, false]);
+    expect(english).toEqual(expect.arrayContaining(await statuses(page)()));
+    await page.waitForLoadState('networkidle');
+    expect(hold.asked).toBe(1);
+    expect(await firstRowId(page)()).toBe(starts[1]);
+
+    await page.unroute(roomsApi);
+    await page.getByTestId('previous-page').click();
+    await expect.poll(firstRowId(page), until).toBe(starts[0]);
+    expect(await pagingButtons(page)()).toEqual([true, true, false]);
   });
 
   it('a failed search leaves the table and the export links of the filters shown, not of the form', { timeout: 60_000 }, async () => {

@@ -13,6 +13,7 @@ interface AuditPage {
 export interface AuditLogView {
   /** Loads the newest entries (every time: the log grows while you look). */
   show(): void;
+  /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
 }
 
@@ -32,8 +33,7 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
   async function load(): Promise<void> {
     try {
       const cursor = pager.cursor;
-      page = await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
-      render();
+      showPage(await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`));
     } catch (error) {
       onError(error);
     }
@@ -53,10 +53,17 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     return tr;
   }
 
+  /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
+  function showPage(answer: AuditPage): void {
+    page = answer;
+    render();
+    pager.render(answer.next_cursor);
+  }
+
+  /** Redraws the page shown (another language); the paging stays as it is. */
   function render(): void {
     body.replaceChildren(...(page?.entries ?? []).map(row));
     empty.hidden = (page?.entries.length ?? 0) > 0;
-    pager.render(page?.next_cursor);
   }
 
   return {

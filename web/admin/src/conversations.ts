@@ -15,6 +15,7 @@ import { createPager } from './pager.js';
 export interface Conversations {
   /** Loads the first page if nothing is shown yet. */
   show(): void;
+  /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
 }
 
@@ -59,8 +60,7 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
       if (mine !== requests) return; // a later request was made: its answer is the one to show
       if (first) pager.reset();
       shown = filters;
-      page = answer;
-      render();
+      showPage(answer);
     } catch (error) {
       if (mine === requests) onError(error);
     }
@@ -81,10 +81,17 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
     return tr;
   }
 
+  /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
+  function showPage(answer: RoomPage): void {
+    page = answer;
+    render();
+    pager.render(answer.next_cursor);
+  }
+
+  /** Redraws the page shown (another language); the paging stays as it is. */
   function render(): void {
     body.replaceChildren(...(page?.rooms ?? []).map(row));
     empty.hidden = (page?.rooms.length ?? 0) > 0;
-    pager.render(page?.next_cursor);
     renderExportLinks();
   }
 

@@ -5,6 +5,9 @@
  * A move disables the buttons until the page arrives (`render`): a second click meanwhile (a double click)
  * would otherwise move again from a page not shown yet, pushing the same cursor twice. A move whose page
  * never arrives (the load failed) goes back to where it was.
+ *
+ * Only a page's arrival enables the buttons: a view that redraws what it shows (another language) leaves
+ * the pager alone, or it would re-enable the buttons of a page still loading and cancel its roll-back.
  */
 export interface PagerControls {
   first: HTMLButtonElement;
@@ -15,9 +18,9 @@ export interface PagerControls {
 export interface Pager {
   /** The cursor of the page to load; undefined for the first page. */
   readonly cursor: string | undefined;
-  /** Back to the first page (new filters, or a fresh look), without loading. */
+  /** Back to the first page (new filters, or a fresh look), without loading: no move until a page arrives. */
   reset(): void;
-  /** After a page arrived: which moves are possible from it. */
+  /** Only when a page's answer is shown (not on a redraw): which moves are possible from it. */
   render(nextCursor: string | null | undefined): void;
 }
 
@@ -37,8 +40,11 @@ export function createPager(controls: PagerControls, load: () => Promise<void>):
   const reset = () => {
     cursor = undefined;
     passed = [];
+    nextCursor = null;
     generation += 1;
+    showButtons();
   };
+  showButtons(); // nothing shown yet: no move
 
   function move(change: () => void): void {
     const before = { cursor, passed: [...passed], nextCursor };

@@ -13,6 +13,7 @@ import { createPager } from './pager.js';
 
 export interface ReportsQueue {
   show(status: ReportStatus): void;
+  /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
 }
 
@@ -37,8 +38,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     try {
       const answer = await getJson<ReportQueuePage>(`/admin/api/reports?${params}`);
       if (asked !== status) return; // another tab was chosen meanwhile
-      page = answer;
-      render();
+      showPage(answer);
     } catch (error) {
       onError(error);
     }
@@ -78,6 +78,14 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     return tr;
   }
 
+  /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
+  function showPage(answer: ReportQueuePage): void {
+    page = answer;
+    render();
+    pager.render(answer.next_cursor);
+  }
+
+  /** Redraws the tabs and the page shown (another language, another tab); the paging stays as it is. */
   function render(): void {
     for (const tab of root.querySelectorAll<HTMLElement>('.subtab')) {
       const active = tab.dataset['status'] === status;
@@ -87,7 +95,6 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     }
     body.replaceChildren(...(page?.reports ?? []).map(row));
     empty.hidden = (page?.reports.length ?? 0) > 0;
-    pager.render(page?.next_cursor);
   }
 
   return {

@@ -19,6 +19,7 @@ interface SanctionPage {
 
 export interface SanctionsPage {
   show(): void;
+  /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
 }
 
@@ -49,8 +50,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
     if (all.checked) params.set('all', '1');
     if (pager.cursor) params.set('cursor', pager.cursor);
     try {
-      page = await getJson<SanctionPage>(`/admin/api/sanctions?${params}`);
-      render();
+      showPage(await getJson<SanctionPage>(`/admin/api/sanctions?${params}`));
     } catch (error) {
       deps.onError(error);
     }
@@ -105,10 +105,17 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
     return tr;
   }
 
+  /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
+  function showPage(answer: SanctionPage): void {
+    page = answer;
+    render();
+    pager.render(answer.next_cursor);
+  }
+
+  /** Redraws the page shown (another language); the paging stays as it is. */
   function render(): void {
     body.replaceChildren(...(page?.sanctions ?? []).map(row));
     empty.hidden = (page?.sanctions.length ?? 0) > 0;
-    pager.render(page?.next_cursor);
   }
 
   all.addEventListener('change', () => {
