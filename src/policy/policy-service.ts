@@ -35,6 +35,9 @@ export class PolicyService {
   /** `updated_at` of the stored policy in force (ms), null for none stored: the version compared. */
   private version: number | null = null;
   private cancelRefresh: (() => void) | undefined;
+  /** Reads begun (each reload takes the next), and the latest read or local change applied. */
+  private reads = 0;
+  private appliedRead = 0;
 
   constructor(private readonly deps: PolicyServiceDeps) {
     this.policy = new ContentPolicy({ repeatRooms: deps.repeatRooms, repeatWindowMs: deps.repeatWindowMs, now: () => deps.clock.now().getTime() });
@@ -109,21 +112,24 @@ export class PolicyService {
       return new Date(rows[0].updated_at).getTime();
     });
     if (version === undefined) return undefined;
+    // Any read begun before now is older than this change.
+    this.appliedRead = ++this.reads;
     this.apply(document, version);
     await this.deps.bus.publish({ type: 'policy' }).catch((err: unknown) => this.deps.logger.warn({ err }, 'policy change not published: other instances pick it up at their next check'));
     return version;
   }
 
   private async reload(): Promise<void> {
+    const read = ++this.reads;
     const rows = await this.deps.database.query<{ document: unknown; updated_at: Date | string }>('SELECT document, updated_at FROM content_policy WHERE id = 1');
     const stored = rows[0]?.document;
     const raw = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
     const parsed = raw === undefined ? undefined : policyDocumentSchema.safeParse(raw);
     const version = rows[0] ? new Date(rows[0].updated_at).getTime() : null;
-    // Read before a change made here (or a later reload) was applied: older than what is in force, or from
-    // before anything was stored. Versions only grow (each change is later than the one before, and the
-    // stored policy is replaced, never removed), so an older one is never put back.
-    if (this.version !== null && (version === null || version < this.version)) return;
+    // Overtaken: a later read, or a change made here, was applied while this one read (its own event brings
+    // a fresh reload). Not a comparison of versions, so a stored policy put back from a backup still loads.
+    if (read < this.appliedRead) return;
+    this.appliedRead = read;
     if (parsed && !parsed.success) {
       this.deps.logger.error('the stored content policy is invalid: keeping the one in force');
       this.version = version;

@@ -40,4 +40,17 @@ describe.each(ENGINES)('a content-policy reload racing a change (%s)', (engine) 
     expect(policy.current()).toEqual(next);
     policy.stop();
   });
+
+  it('a stored policy put back from a backup (an older version) is loaded all the same', async () => {
+    const bus = new MemoryModerationBus();
+    const policy = new PolicyService({ database: opened.database, bus, clock: new ManualClock(), logger: silentLogger, enabled: true, repeatRooms: 3, repeatWindowMs: 600_000, refreshMs: 3_600_000 });
+    await policy.start();
+    await policy.replace({ links: 'flag', terms: [{ term: 'newer', action: 'block' }] });
+    const restored = { links: 'allow' as const, terms: [{ term: 'older', action: 'mask' as const }] };
+    await opened.database.query('UPDATE content_policy SET document = $1::jsonb, updated_at = $2 WHERE id = 1', [JSON.stringify(restored), new Date('2020-01-01T00:00:00Z')]);
+    await bus.publish({ type: 'policy' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(policy.current()).toEqual(restored);
+    policy.stop();
+  });
 });
