@@ -77,6 +77,11 @@ const readQuery = z.object({
   lang: z.string().max(16).optional(),
 });
 
+/** A top-level navigation (a link followed, a typed address) of a GET, as Fetch Metadata says. */
+function isNavigation(request: FastifyRequest): boolean {
+  return request.method === 'GET' && request.headers['sec-fetch-mode'] === 'navigate' && request.headers['sec-fetch-dest'] === 'document';
+}
+
 export async function registerReceiptRoutes(app: FastifyInstance, options: ReceiptRoutesOptions): Promise<void> {
   const { receipts, erasure, audit, timezone, clock } = options;
   const rule: RateRule = { capacity: options.lookupsPerAddressPerMin, perSecond: options.lookupsPerAddressPerMin / 60 };
@@ -87,7 +92,9 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
   async function holderOf(request: FastifyRequest, reply: FastifyReply): Promise<ReceiptHolder & { code: string }> {
     void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
     // Before the token: a page of another site (an image tag, say) would spend its visitors' network's budget.
-    if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
+    // A link followed from another site (webmail, notes: a top-level navigation, whose answer that site
+    // cannot read) is a person opening their transcript, and is let through.
+    if (!isOriginAllowed(request.raw, options.originPolicy) && !isNavigation(request)) throw crossSite();
     const taken = await options.limiter.take(`rc:a:${options.addressOf(request)}`, rule);
     if (!taken.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
     const params = codeParams.safeParse(request.params);

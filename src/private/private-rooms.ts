@@ -115,18 +115,27 @@ export class PrivateRooms {
     if (expected !== null && (await isBlocked(userId, expected))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
     const binding = await stored(store.bind(hash, userId));
     if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
-    // In use: the retention purge keeps it (a key unused for the whole period goes with its conversations).
-    await stored(store.touch(hash, this.deps.clock.now()));
     // Looked at already, unless bound just now or somebody else was bound meanwhile.
-    if (binding.otherId === null || (!binding.fresh && binding.otherId === expected)) return;
-    if (!(await isBlocked(userId, binding.otherId))) return;
-    if (binding.fresh) await store.unbind(hash, userId).catch((err: unknown) => logger.warn({ err }, 'could not take back the binding of a key closed by a block'));
-    throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    if (binding.otherId !== null && (binding.fresh || binding.otherId !== expected) && (await isBlocked(userId, binding.otherId))) {
+      if (binding.fresh) await store.unbind(hash, userId).catch((err: unknown) => logger.warn({ err }, 'could not take back the binding of a key closed by a block'));
+      throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
+    }
+    await this.touch(hash);
+  }
+
+  /**
+   * The key is in use: the retention purge keeps it for the whole period from now (a key unused that long
+   * goes with its conversations). Best effort: a failure here fails nothing (it is logged).
+   */
+  private async touch(hash: string): Promise<void> {
+    await this.deps.store.touch(hash, this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not record that a private key was used'));
   }
 
   /** A private wait taken over by a new connection (a reload, a network switch): back in its room. */
   async resume(caller: Caller, activity: Activity): Promise<void> {
     if (activity.kind !== 'waiting' || activity.privateKey === undefined) return;
+    // Waiting in it is using it too.
+    await this.touch(activity.privateKey);
     try {
       await this.enter(caller, activity);
     } catch (error) {

@@ -188,6 +188,36 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     expect(reads.length).toBe(readsBefore);
   });
 
+  it('a conversation whose opening began before an erasure and arrived before the erasure’s re-read stays on screen', { timeout: 60_000 }, async () => {
+    const erasedOne = await endedChat();
+    const other = await endedChat();
+    const my = await newPage(suite);
+    const otherArrives = gate();
+    const rereadArrives = gate();
+    let readsOfErased = 0;
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      const request = route.request();
+      if (isTranscriptRead(request, other.code)) await otherArrives.opened;
+      if (isTranscriptRead(request, erasedOne.code) && ++readsOfErased === 2) await rereadArrives.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, erasedOne.code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    // The other one is asked for (and held); the shown one is erased meanwhile.
+    await openByCode(my, other.code);
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    otherArrives.open();
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${other.roomId}`);
+    // Now the erased one's re-read comes back: it must not replace the conversation asked for last.
+    rereadArrives.open();
+    await expect.poll(() => readsOfErased, until).toBe(2);
+    await settle(my);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${other.roomId}`);
+  });
+
   it('recent chats that could not be loaded say so with a retry, in both languages, instead of "no recent chats"', { timeout: 60_000 }, async () => {
     const my = await newPage(suite);
     const answers: { status: number; headers: Record<string, string>; body: unknown }[] = [

@@ -283,6 +283,19 @@ describe('a private chat keeps the rules of random ones', () => {
     await say(back.socket, b.socket, 'I am back');
   });
 
+  it('coming back to a wait in a private room counts as using its key (the retention purge keeps it)', async () => {
+    const a = await creator();
+    const hash = keyHash(canonicalKey(a.key)!);
+    const lastUsed = async () =>
+      (await suite.server.database.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM private_keys WHERE key_hash = $1', [hash]))[0]?.last_used_at ?? null;
+    expect(await lastUsed()).toBeNull();
+    a.socket.io.engine.close();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const back = await client({ token: a.session.token });
+    expect(back.session.status).toBe('waiting');
+    await eventually(async () => expect(await lastUsed()).toBeInstanceOf(Date));
+  });
+
   it('a wait whose connection never comes back ends after the grace period, and gives up its place', async () => {
     const a = await creator();
     a.socket.io.engine.close();

@@ -6,6 +6,7 @@
  * limited per network; the identity cookie lists its recent chats with their codes.
  */
 import { createHash } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalCode } from '../../src/privacy/receipt-codes.js';
 import type { Transcript } from '../../src/privacy/transcript.js';
@@ -363,7 +364,17 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
         const res = await fetch(`${limited.url}/api/receipts/${code}`, { headers: { 'sec-fetch-site': 'cross-site' } });
         expect(res.status).toBe(403);
       }
-      for (let i = 0; i < 3; i++) expect((await fetch(`${limited.url}/api/receipts/${code}`, { headers: SAME_ORIGIN })).status).toBe(200);
+      // A link to the transcript followed from another site (webmail, say) is somebody opening it.
+      // (node:http: fetch sets Sec-Fetch-Mode itself.)
+      const followed = await new Promise<number>((resolve, reject) => {
+        const headers = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+        httpGet(`${limited!.url}/api/receipts/${code}?format=txt`, { headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+      expect(followed).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await fetch(`${limited.url}/api/receipts/${code}`, { headers: SAME_ORIGIN })).status).toBe(200);
       a.close();
       b.close();
       await limited.close();

@@ -87,12 +87,14 @@ async function erase(code: string): Promise<void> {
     return;
   }
   toast.show(t('erased', { n: result.erased }));
-  if (shownBy !== opened) return;
+  // Still the conversation on screen: no open since, and none begun before that arrived meanwhile.
+  const stillShown = () => shownBy === opened && view.code === code;
+  if (!stillShown()) return;
   try {
     const transcript = await fetchTranscript(code);
-    if (shownBy === opened) view.show(transcript);
+    if (stillShown()) view.show(transcript);
   } catch {
-    if (shownBy === opened) view.markOwnErased(code, result.erased_at);
+    if (stillShown()) view.markOwnErased(code, result.erased_at);
   }
 }
 
