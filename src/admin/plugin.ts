@@ -166,7 +166,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
     webDir: options.webDir,
     tuning,
     login,
-    devices: config.secretKey ? new DeviceCookies(config.secretKey, clock) : undefined,
+    devices: config.secretKey ? new DeviceCookies(config.secretKey, password.generation, clock) : undefined,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats, options.retention),

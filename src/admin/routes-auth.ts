@@ -34,7 +34,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       },
     },
     async (request, reply) => {
-      if (!(await ctx.login.verify(request.body.password, ctx.devices?.recognises(request) ?? false))) {
+      if (!(await ctx.login.verify(request.body.password, ctx.devices?.recognise(request)))) {
         await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
         request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
         throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });

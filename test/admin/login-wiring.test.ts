@@ -73,6 +73,10 @@ describe('admin login limits', () => {
     const [name, value] = device.split('=') as [string, string];
     const forged = `${name}=${value.slice(0, -2)}${value.endsWith('AA') ? 'BB' : 'AA'}`;
     expect((await withCookie('10.7.2.3', forged)).statusCode).toBe(429);
+    // A copied device cookie is no licence to guess: 10 attempts per window past the budget (2 made above), then it
+    // counts as any browser (the budget is spent: refused).
+    for (let i = 0; i < 8; i++) expect((await withCookie(`10.7.3.${i}`, device, 'wrong')).statusCode).toBe(401);
+    expect((await withCookie('10.7.3.99', device, 'wrong')).statusCode).toBe(429);
     // After 90 days it is forgotten.
     clock.advance(91 * 86_400_000);
     for (let i = 5; i <= 8; i++) await attempt(bare, `10.7.0.${i}`);

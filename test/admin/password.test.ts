@@ -178,6 +178,25 @@ describe('generated admin password', () => {
     }
   });
 
+  it('names the password in force the same way on every start and instance, and differently once it changes (what device cookies are signed with)', async () => {
+    const opened = await openTestDatabase('pglite');
+    const dir = tempDir();
+    const quiet = pino({ level: 'silent' });
+    try {
+      const resolve = (configuredPassword: string | undefined) => resolveAdminPassword({ configuredPassword, database: opened.database, dataDir: dir.path, logger: quiet });
+      const first = await resolve('first-choice');
+      expect((await resolve('first-choice')).generation).toBe(first.generation);
+      const changed = await resolve('after-the-leak');
+      expect(changed.generation).not.toBe(first.generation);
+      const generated = await resolve(undefined);
+      expect(generated.generation).not.toBe(changed.generation);
+      expect((await resolve(undefined)).generation).toBe(generated.generation);
+    } finally {
+      await opened.drop();
+      dir.remove();
+    }
+  });
+
   it('stores only a scrypt hash in the database', async () => {
     const dir = tempDir();
     const { database, drop } = await openTestDatabase('pglite');

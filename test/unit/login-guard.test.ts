@@ -11,7 +11,7 @@ import { ManualClock } from '../helpers/clock.js';
 import { silentLogger } from '../helpers/database.js';
 
 /** A verifier whose checks finish only when the test says, and which records how many ran at once. */
-class HeldVerifier implements PasswordVerifier {
+class HeldVerifier implements Pick<PasswordVerifier, 'verify'> {
   readonly source = 'configured';
   running = 0;
   mostAtOnce = 0;
@@ -35,7 +35,7 @@ class HeldVerifier implements PasswordVerifier {
   }
 }
 
-function guard(verifier: PasswordVerifier, overrides: Partial<LoginGuardOptions> = {}, clock = new ManualClock()): LoginGuard {
+function guard(verifier: Pick<PasswordVerifier, 'verify'>, overrides: Partial<LoginGuardOptions> = {}, clock = new ManualClock()): LoginGuard {
   const counts = new AttemptCounts({ clock, logger: silentLogger, redisKeyPrefix: 'test:', redisTimeoutMs: 100 });
   return new LoginGuard(verifier, { counts, allAttemptsMax: 1_000, allWindowMs: 600_000, checksAtOnce: 1, checksQueued: 16, ...overrides });
 }

@@ -27,6 +27,12 @@ export const GENERATED_PASSWORD_FILE = 'admin-password.txt';
 /** Checks a candidate password; never reveals the real one. */
 export interface PasswordVerifier {
   readonly source: 'configured' | 'generated';
+  /**
+   * Names the password in force without revealing it: the scrypt hash the database keeps for it, the
+   * same on every instance and across restarts, different once the password changes (what is signed
+   * with it — the admin device cookies — then stops working).
+   */
+  readonly generation: string;
   verify(candidate: string): Promise<boolean>;
 }
 
@@ -45,19 +51,19 @@ export async function resolveAdminPassword(options: PasswordSourceOptions): Prom
     // Hashing once at start means the plain password is not kept around for comparisons.
     const hash = await hashPassword(configuredPassword);
     const forgotGenerated = await forgetGenerated(database, file, logger);
-    const changed = await rememberConfigured(database, configuredPassword, hash);
+    const { changed, stored } = await rememberConfigured(database, configuredPassword, hash);
     if (forgotGenerated || changed) await endSessions(database, logger);
-    return { source: 'configured', verify: (candidate) => verifyPassword(candidate, hash) };
+    return { source: 'configured', generation: stored, verify: (candidate) => verifyPassword(candidate, hash) };
   }
   const stored = await readSetting(database, PASSWORD_HASH_KEY);
-  if (stored !== undefined) return { source: 'generated', verify: (candidate) => verifyPassword(candidate, stored) };
+  if (stored !== undefined) return { source: 'generated', generation: stored, verify: (candidate) => verifyPassword(candidate, stored) };
   const { hash, created } = await generateAndStore(database, file, logger);
   if (created) {
     // A new password: the sessions of the one before (an ADMIN_PASSWORD now unset) end.
     await database.query('DELETE FROM admin_settings WHERE key = $1', [CONFIGURED_HASH_KEY]);
     await endSessions(database, logger);
   }
-  return { source: 'generated', verify: (candidate) => verifyPassword(candidate, hash) };
+  return { source: 'generated', generation: hash, verify: (candidate) => verifyPassword(candidate, hash) };
 }
 
 async function readSetting(database: Database, key: string): Promise<string | undefined> {
@@ -65,12 +71,15 @@ async function readSetting(database: Database, key: string): Promise<string | un
   return rows[0]?.value;
 }
 
-/** Stores the configured password's hash; true when it differs from the one the last start had (or there was none). */
-async function rememberConfigured(database: Database, password: string, hash: string): Promise<boolean> {
+/**
+ * Stores the configured password's hash unless the one stored is of the same password: `changed` when it
+ * differs from the one the last start had (or there was none); `stored`, the hash kept for it.
+ */
+async function rememberConfigured(database: Database, password: string, hash: string): Promise<{ changed: boolean; stored: string }> {
   const previous = await readSetting(database, CONFIGURED_HASH_KEY);
-  if (previous !== undefined && (await verifyPassword(password, previous))) return false;
+  if (previous !== undefined && (await verifyPassword(password, previous))) return { changed: false, stored: previous };
   await database.query('INSERT INTO admin_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [CONFIGURED_HASH_KEY, hash]);
-  return true;
+  return { changed: true, stored: hash };
 }
 
 /** The password changed: nobody stays logged in with the old one. */

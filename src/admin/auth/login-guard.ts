@@ -32,6 +32,10 @@ export interface LoginGuardOptions {
 
 /** The key of the budget among the per-network keys (theirs are `POST/admin/login-` + a hash). */
 const ALL_NETWORKS_KEY = 'all-networks';
+/** Keys of devices' own counts (theirs: the device id). */
+const DEVICE_KEY_PREFIX = 'device:';
+/** Attempts a known device makes past the budget per window; beyond, it counts as any browser. */
+export const DEVICE_ATTEMPTS_MAX = 10;
 /** How long a refused check should wait before trying again. */
 const BUSY_RETRY_MS = 1_000;
 
@@ -39,7 +43,7 @@ export class LoginGuard {
   private readonly checks: LimitFunction;
 
   constructor(
-    private readonly password: PasswordVerifier,
+    private readonly password: Pick<PasswordVerifier, 'verify'>,
     private readonly options: LoginGuardOptions,
   ) {
     this.checks = pLimit(options.checksAtOnce);
@@ -48,12 +52,14 @@ export class LoginGuard {
   /**
    * Spends one attempt of the budget, then checks `candidate`. Throws RATE_LIMITED when the budget is
    * spent and SERVER_BUSY when too many checks are waiting; neither runs the check. A browser that logged
-   * in before (`knownDevice`, device-cookie.ts) neither spends nor needs the budget: whoever spends it from
-   * many addresses keeps out only browsers that never logged in.
+   * in before (`device`: its id, device-cookie.ts) neither spends nor needs the budget, for
+   * DEVICE_ATTEMPTS_MAX attempts per window of its own: whoever spends the budget from many addresses keeps
+   * out only browsers that never logged in, and a copied device cookie is no licence to guess.
    */
-  async verify(candidate: string, knownDevice = false): Promise<boolean> {
+  async verify(candidate: string, device?: string): Promise<boolean> {
     const { counts, allAttemptsMax, allWindowMs, checksQueued } = this.options;
-    if (!knownDevice) {
+    const known = device !== undefined && (await counts.increment(`${DEVICE_KEY_PREFIX}${device}`, allWindowMs)).current <= DEVICE_ATTEMPTS_MAX;
+    if (!known) {
       // Counted before the check: parallel guesses must not all pass before the first one is counted.
       const spent = await counts.increment(ALL_NETWORKS_KEY, allWindowMs);
       if (spent.current > allAttemptsMax) {
