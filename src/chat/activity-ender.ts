@@ -31,6 +31,10 @@ export interface ActivityEnderDeps {
   receipts?: ReceiptIssuer;
 }
 
+/** How long after a failed release of an ended chat's partner it is tried again, and how many times. */
+export const RELEASE_RETRY_MS = 5_000;
+const RELEASE_RETRIES = 12;
+
 export class ActivityEnder {
   constructor(private readonly deps: ActivityEnderDeps) {}
 
@@ -67,11 +71,22 @@ export class ActivityEnder {
     }
     // The partner is freed as read — its connection with it — so the goodbye goes to the connection that held
     // the chat when it ended: one that came back meanwhile (a resume took the chat over) is read again.
-    let partner = await registry.get(partnerId);
+    // The caller is free now: the chat is over whatever follows. A partner who cannot be read or freed (Redis
+    // away for a moment) is told through the chat's own delivery group and freed a little later — before, the
+    // room stayed open, the partner was never told, and their messages still reached the caller.
+    let partner: Activity | undefined;
     let partnerReleased = false;
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS && partner?.kind === 'chatting' && partner.roomId === roomId; attempt++) {
-      if ((partnerReleased = await registry.release(partnerId, { rev: partner.rev }))) break;
+    let partnerUnknown = false;
+    try {
       partner = await registry.get(partnerId);
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS && partner?.kind === 'chatting' && partner.roomId === roomId; attempt++) {
+        if ((partnerReleased = await registry.release(partnerId, { rev: partner.rev }))) break;
+        partner = await registry.get(partnerId);
+      }
+    } catch (err) {
+      partnerUnknown = true;
+      logger.warn({ err, roomId }, 'the partner of an ending chat could not be read or freed: told through the chat, freed later');
+      this.releaseLater(partnerId, roomId, 1);
     }
     if (partnerReleased) this.deps.grace.cancel(partnerId);
     // Both receipts are written while the room is closed, not after it.
@@ -83,13 +98,18 @@ export class ActivityEnder {
     if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left', room_id: roomId });
     else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom, room_id: roomId });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
+    // A block or a ban looks to the partner like an ordinary goodbye.
+    const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;
+    const goodbye = (lang: Activity['lang']) => {
+      const text = eventText[lang];
+      return { message: told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected, reason: told, room_id: roomId };
+    };
     if (partnerReleased && partner) {
       notifier.leaveConversation(partner.socketId, roomId);
-      // A block or a ban looks to the partner like an ordinary goodbye.
-      const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;
-      const text = eventText[partner.lang];
-      const message = told === 'left' ? text.partnerLeft : told === 'server_shutdown' ? text.serverShutdown : text.partnerDisconnected;
-      notifier.toSocket(partner.socketId, 'partner_left', { message, reason: told, room_id: roomId });
+      notifier.toSocket(partner.socketId, 'partner_left', goodbye(partner.lang));
+    } else if (partnerUnknown) {
+      // Whichever connection of theirs is in the chat (the caller's has left it); their language unknown.
+      notifier.toConversationExcept(roomId, [current.socketId], 'partner_left', goodbye(current.lang));
     }
     // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
     // already moved on) finds it on the /my page instead.
@@ -115,6 +135,25 @@ export class ActivityEnder {
       if (await this.endConversation(userId, current, reason, by)) return true;
     }
     return false;
+  }
+
+  /**
+   * Frees a partner who could not be freed when their chat ended — if still in that room — retrying every
+   * RELEASE_RETRY_MS, a few times. Timers do not keep a stopping process alive (the clock unrefs them).
+   */
+  private releaseLater(userId: string, roomId: number, attempt: number): void {
+    const { registry, clock, logger, grace } = this.deps;
+    clock.schedule(RELEASE_RETRY_MS, () => {
+      void registry.release(userId, { roomId }).then(
+        (released) => {
+          if (released) grace.cancel(userId);
+        },
+        (err: unknown) => {
+          if (attempt < RELEASE_RETRIES) return this.releaseLater(userId, roomId, attempt + 1);
+          logger.error({ err, roomId }, 'the partner of an ended chat could not be freed');
+        },
+      );
+    });
   }
 
   /** The receipt codes of an ending chat's two sides, stored (none when chats are not stored). Never rejects. */

@@ -40,7 +40,19 @@ export class SkipTracker {
       this.runs.delete(userId);
       return;
     }
+    // Re-inserted, so the map is ordered by last skip: runs forgotten are dropped from its front, and the
+    // map holds only the last `forgetMs` of skippers (it grew with every identity that ever skipped).
+    this.runs.delete(userId);
     this.runs.set(userId, { count: (run?.count ?? 0) + 1, lastMs: now });
+    for (const [oldest, oldestRun] of this.runs) {
+      if (now - oldestRun.lastMs <= this.rules.forgetMs) break;
+      this.runs.delete(oldest);
+    }
+  }
+
+  /** People with a run of skips remembered. */
+  get size(): number {
+    return this.runs.size;
   }
 
   /** How long the person must still wait before joining again (0: not at all). */
