@@ -36,6 +36,12 @@ async function client(options: Parameters<typeof connect>[1] = {}): Promise<Clie
 }
 
 /** A person who made a key and waits in its room. */
+/** When the key was last entered, as stored (null: never). */
+async function lastUsedOf(key: string): Promise<Date | null> {
+  const rows = await suite.server.database.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM private_keys WHERE key_hash = $1', [keyHash(canonicalKey(key)!)]);
+  return rows[0]?.last_used_at ?? null;
+}
+
 async function creator(): Promise<Client & { key: string }> {
   const c = await client();
   const waiting = waitFor(c.socket, 'waiting');
@@ -103,9 +109,7 @@ describe('create_private and join_private', () => {
 
   it('entering a key records when it was last used (the retention purge keeps a key in use)', async () => {
     const a = await creator();
-    const hash = keyHash(canonicalKey(a.key)!);
-    const lastUsed = async () =>
-      (await suite.server.database.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM private_keys WHERE key_hash = $1', [hash]))[0]?.last_used_at ?? null;
+    const lastUsed = () => lastUsedOf(a.key);
     expect(await lastUsed()).toBeNull();
     const b = await client();
     expect(await request(b.socket, 'join_private', { key: a.key })).toMatchObject({ ok: true, status: 'matched' });
@@ -285,9 +289,7 @@ describe('a private chat keeps the rules of random ones', () => {
 
   it('coming back to a wait in a private room counts as using its key (the retention purge keeps it)', async () => {
     const a = await creator();
-    const hash = keyHash(canonicalKey(a.key)!);
-    const lastUsed = async () =>
-      (await suite.server.database.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM private_keys WHERE key_hash = $1', [hash]))[0]?.last_used_at ?? null;
+    const lastUsed = () => lastUsedOf(a.key);
     expect(await lastUsed()).toBeNull();
     a.socket.io.engine.close();
     await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
