@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { KeyedTimers } from '../keyed-timers.js';
 
 /**
  * The grace period a timer is for: the lost connection and the end its detached record names. Another
@@ -16,35 +17,33 @@ export interface LostConnection {
 }
 
 export class GraceTimers {
-  private readonly timers = new Map<string, { cancel: () => void; lost: LostConnection }>();
+  private readonly timers: KeyedTimers<string, LostConnection>;
 
   constructor(
     private readonly clock: Clock,
     private readonly onExpire: (userId: string, lost: LostConnection) => Promise<void>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.timers = new KeyedTimers(clock);
+  }
 
   /** (Re)starts the identity's timer, to end the grace period `lost` names when it runs out. */
   start(userId: string, lost: LostConnection): void {
-    this.cancel(userId);
-    const cancel = this.clock.schedule(Math.max(0, lost.untilMs - this.clock.now().getTime()), () => {
-      if (this.timers.get(userId)?.cancel === cancel) this.timers.delete(userId);
-      this.onExpire(userId, lost).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed'));
-    });
-    this.timers.set(userId, { cancel, lost });
+    this.timers.start(
+      userId,
+      lost.untilMs - this.clock.now().getTime(),
+      () => void this.onExpire(userId, lost).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed')),
+      lost,
+    );
   }
 
   cancel(userId: string): void {
-    this.timers.get(userId)?.cancel();
-    this.timers.delete(userId);
+    this.timers.cancel(userId);
   }
 
   /** Cancels every timer; returns the grace periods they were counting (a shutdown ends them at once). */
   cancelAll(): [string, LostConnection][] {
-    const pending = [...this.timers].map(([userId, timer]): [string, LostConnection] => [userId, timer.lost]);
-    for (const timer of this.timers.values()) timer.cancel();
-    this.timers.clear();
-    return pending;
+    return this.timers.cancelAll();
   }
 
   get size(): number {

@@ -14,6 +14,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
+import { KeyedTimers } from '../keyed-timers.js';
 import type { MatchQueue, QueueEntry, QueuedEntry } from '../matching/match-queue.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
@@ -63,9 +64,11 @@ type Origin = 'request' | 'rematch' | 'retry';
 
 export class Matchmaker {
   /** Per waiting identity with interests: the timer that runs the choice again at its fallback time. */
-  private readonly fallbackTimers = new Map<string, () => void>();
+  private readonly fallbackTimers: KeyedTimers<string>;
 
-  constructor(private readonly deps: MatchmakerDeps) {}
+  constructor(private readonly deps: MatchmakerDeps) {
+    this.fallbackTimers = new KeyedTimers(deps.clock);
+  }
 
   /**
    * `self` is the caller's `waiting` activity as last read. Pairs it, or leaves it waiting in the queue
@@ -94,14 +97,12 @@ export class Matchmaker {
 
   /** Stops the identity's fallback timer (its wait ended, or needs none any more). */
   cancelFallback(userId: string): void {
-    this.fallbackTimers.get(userId)?.();
-    this.fallbackTimers.delete(userId);
+    this.fallbackTimers.cancel(userId);
   }
 
   /** Stops every fallback timer (shutdown). */
   stop(): void {
-    for (const cancel of this.fallbackTimers.values()) cancel();
-    this.fallbackTimers.clear();
+    this.fallbackTimers.stop();
   }
 
   private async run(caller: Caller, self: Activity, origin: Origin, queuedOnly: boolean, recheck = false): Promise<JoinQueueResult | undefined> {
@@ -172,16 +173,13 @@ export class Matchmaker {
    */
   private scheduleFallback(userId: string, socketId: string, fallbackAtMs: number): void {
     const { clock, registry, logger } = this.deps;
-    this.cancelFallback(userId);
-    const cancel = clock.schedule(Math.max(0, fallbackAtMs - clock.now().getTime()), () => {
-      if (this.fallbackTimers.get(userId) === cancel) this.fallbackTimers.delete(userId);
+    this.fallbackTimers.start(userId, fallbackAtMs - clock.now().getTime(), () => {
       void (async () => {
         const now = await registry.get(userId);
         if (now?.kind !== 'waiting' || now.socketId !== socketId || now.detached) return;
         await this.matchQueued({ userId, socketId, lang: now.lang, networkHash: now.networkHash }, now);
       })().catch((err: unknown) => logger.warn({ err, userId }, 'matching at the end of an interests wait failed'));
     });
-    this.fallbackTimers.set(userId, cancel);
   }
 
   /**
@@ -369,10 +367,8 @@ export class Matchmaker {
    * next try; a match, a leave or an end of the wait stops them (`cancelFallback`).
    */
   private retryLater(userId: string, socketId: string): void {
-    const { clock, registry, logger } = this.deps;
-    this.cancelFallback(userId);
-    const cancel = clock.schedule(RETRY_AFTER_FAILURE_MS, () => {
-      if (this.fallbackTimers.get(userId) === cancel) this.fallbackTimers.delete(userId);
+    const { registry, logger } = this.deps;
+    this.fallbackTimers.start(userId, RETRY_AFTER_FAILURE_MS, () => {
       void (async () => {
         const now = await registry.get(userId);
         if (now?.kind !== 'waiting' || now.socketId !== socketId || now.detached || now.privateKey !== undefined) return;
@@ -383,7 +379,6 @@ export class Matchmaker {
         if (!this.fallbackTimers.has(userId)) this.retryLater(userId, socketId);
       });
     });
-    this.fallbackTimers.set(userId, cancel);
   }
 
   /** Runs a queue operation; if it fails, the caller is given up (see `giveUp`) instead of being stranded. */

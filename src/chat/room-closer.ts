@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { KeyedTimers } from '../keyed-timers.js';
 import type { EndReason } from '../shared/protocol.js';
 import type { ChatRepository } from '../storage/chat-repository.js';
 
@@ -11,13 +12,16 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
 export class RoomCloser {
-  private readonly pending = new Map<number, { reason: EndReason; endedAt: Date; cancel: () => void }>();
+  /** Rooms whose end is not written yet: the retry, with what it writes. */
+  private readonly pending: KeyedTimers<number, { reason: EndReason; endedAt: Date }>;
 
   constructor(
     private readonly repository: ChatRepository,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pending = new KeyedTimers(clock);
+  }
 
   /** Ends the room now, or keeps retrying in the background. Never throws. */
   async close(roomId: number, reason: EndReason): Promise<void> {
@@ -31,27 +35,18 @@ export class RoomCloser {
 
   /** One last try for every pending room (at shutdown). */
   async flush(): Promise<void> {
-    const entries = [...this.pending.entries()];
-    for (const [roomId, entry] of entries) {
-      entry.cancel();
-      this.pending.delete(roomId);
-      await this.attempt(roomId, entry.reason, entry.endedAt, MAX_RETRY_MS, false);
-    }
+    for (const [roomId, entry] of this.pending.cancelAll()) await this.attempt(roomId, entry.reason, entry.endedAt, MAX_RETRY_MS, false);
   }
 
   private async attempt(roomId: number, reason: EndReason, endedAt: Date, nextDelayMs: number, retry = true): Promise<void> {
     try {
       await this.repository.endRoom(roomId, reason, endedAt);
-      this.pending.delete(roomId);
+      this.pending.cancel(roomId);
     } catch (err) {
       this.logger.warn({ err, roomId, retryInMs: retry ? nextDelayMs : null }, 'could not mark room ended');
       // A room closed twice at once (two endings racing) keeps one retry, not two.
       if (!retry || this.pending.has(roomId)) return;
-      const cancel = this.clock.schedule(nextDelayMs, () => {
-        this.pending.delete(roomId);
-        void this.attempt(roomId, reason, endedAt, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
-      });
-      this.pending.set(roomId, { reason, endedAt, cancel });
+      this.pending.start(roomId, nextDelayMs, () => void this.attempt(roomId, reason, endedAt, Math.min(nextDelayMs * 2, MAX_RETRY_MS)), { reason, endedAt });
     }
   }
 }

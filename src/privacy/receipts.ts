@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { KeyedTimers } from '../keyed-timers.js';
 import type { Database } from '../storage/database.js';
 import { describeDbError, isDataError } from '../storage/database-errors.js';
 import { GroupCommit } from '../storage/group-commit.js';
@@ -56,7 +57,8 @@ ON CONFLICT (code_hash) DO NOTHING`;
 
 export class ReceiptBook implements ReceiptIssuer {
   private readonly writes: GroupCommit<ReceiptRow, void>;
-  private readonly retries = new Set<() => void>();
+  /** Rows whose write failed, tried again later (each failed set is its own key). */
+  private readonly retries: KeyedTimers<ReceiptRow[]>;
 
   constructor(
     private readonly database: Database,
@@ -64,6 +66,7 @@ export class ReceiptBook implements ReceiptIssuer {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
+    this.retries = new KeyedTimers(clock);
     this.writes = new GroupCommit<ReceiptRow, void>((batch) => this.insert(batch), {
       maxBatch: 1_000,
       maxQueued: 100_000,
@@ -126,8 +129,7 @@ export class ReceiptBook implements ReceiptIssuer {
 
   /** Stops the retries still waiting (at shutdown); what they held is written by the next listing. */
   stop(): void {
-    for (const cancel of this.retries) cancel();
-    this.retries.clear();
+    this.retries.stop();
   }
 
   private async store(rows: ReceiptRow[], nextDelayMs: number): Promise<void> {
@@ -138,11 +140,7 @@ export class ReceiptBook implements ReceiptIssuer {
       return outcome.status === 'rejected' && !(outcome.reason instanceof AppError && outcome.reason.code === ErrorCode.INVALID_PAYLOAD);
     });
     if (failed.length === 0) return;
-    const cancel = this.clock.schedule(nextDelayMs, () => {
-      this.retries.delete(cancel);
-      void this.store(failed, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
-    });
-    this.retries.add(cancel);
+    this.retries.start(failed, nextDelayMs, () => void this.store(failed, Math.min(nextDelayMs * 2, MAX_RETRY_MS)));
   }
 
   private async insert(batch: readonly ReceiptRow[]): Promise<void[]> {

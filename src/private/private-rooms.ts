@@ -17,6 +17,7 @@ import type { Caller } from '../chat/caller.js';
 import type { ChatNotifier } from '../chat/notifier.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
+import { KeyedTimers } from '../keyed-timers.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
@@ -40,7 +41,6 @@ export interface PrivateRoomsDeps {
   clock: Clock;
   logger: Logger;
   instanceId?: string;
-  /** People someone must never be matched with (blocks, both ways): a block closes their room for good. */
   /** Whether a block keeps the two apart (blocks both ways; a new one from the moment it was acked). */
   isBlocked: (userId: string, otherId: string) => Promise<boolean>;
   /** Each meeting, for the metrics. */
@@ -54,16 +54,15 @@ export const PUT_BACK_RETRY_MS = 5_000;
 
 export class PrivateRooms {
   /** Put-backs that failed, tried again later, by person (the cancel of the next try). */
-  private readonly retries = new Map<string, () => void>();
-  private stopped = false;
+  private readonly retries: KeyedTimers<string>;
 
-  constructor(private readonly deps: PrivateRoomsDeps) {}
+  constructor(private readonly deps: PrivateRoomsDeps) {
+    this.retries = new KeyedTimers(deps.clock);
+  }
 
   /** No more tries of failed put-backs (the server stops: its people's waits end anyway). */
   stop(): void {
-    this.stopped = true;
-    for (const cancel of this.retries.values()) cancel();
-    this.retries.clear();
+    this.retries.stop();
   }
 
   /** A new key for the caller, who waits in its room from now on. */
@@ -335,13 +334,7 @@ export class PrivateRooms {
       await step();
     } catch (err) {
       this.deps.logger.warn({ err, userId }, failure);
-      if (this.stopped) return;
-      this.retries.get(userId)?.();
-      const cancel = this.deps.clock.schedule(PUT_BACK_RETRY_MS, () => {
-        if (this.retries.get(userId) === cancel) this.retries.delete(userId);
-        void this.orLater(userId, failure, step);
-      });
-      this.retries.set(userId, cancel);
+      this.retries.start(userId, PUT_BACK_RETRY_MS, () => void this.orLater(userId, failure, step));
     }
   }
 

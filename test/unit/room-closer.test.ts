@@ -67,6 +67,21 @@ describe('RoomCloser', () => {
     expect(clock.pendingTimers).toBe(0);
     expect(await repo.getRoom(room.id)).toMatchObject({ isActive: false, endReason: 'blocked' });
   });
+
+  it('a close that gets through cancels the retry an earlier failed close of the room left waiting', async () => {
+    const repo = new FlakyRepository(db.database);
+    const clock = new ManualClock();
+    const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
+    const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
+    repo.failures = 1;
+    await closer.close(room.id, 'left');
+    expect(clock.pendingTimers).toBe(1);
+    await closer.close(room.id, 'left');
+    expect(closer.backlog).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(60_000);
+    expect(repo.calls).toBe(2);
+  });
 });
 
 /** The next retry comes exactly `delayMs` after the previous failure: not a millisecond sooner. */
