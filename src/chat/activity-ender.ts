@@ -1,15 +1,16 @@
 /**
  * Ending an activity, for whatever reason (left, blocked, banned, disconnected for good, shutdown): a wait
  * leaves the queue (or its private room); a chat ends for both people — both identities freed first (each
- * can queue again at once, whatever the database does), then the room closed, both sides told, and each
- * given their receipt. Every step is a compare-and-set: false, and nothing done, if the activity changed.
+ * can queue again at once, whatever the database does), then both sides told while the room's end is
+ * written, and each given their receipt. Every step is a compare-and-set: false, and nothing done, if the activity changed.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { KeyedTimers } from '../keyed-timers.js';
 import type { MatchQueue } from '../matching/match-queue.js';
 import type { ReceiptIssuer } from '../privacy/receipts.js';
 import { eventText } from '../shared/codes.js';
 import type { EndReason } from '../shared/protocol.js';
-import type { Clock } from '../clock.js';
 import { MAX_CAS_ATTEMPTS, type Activity, type ActivityRegistry, type ChattingActivity } from './activity-registry.js';
 import type { GraceTimers } from './grace-timers.js';
 import type { ChatNotifier } from './notifier.js';
@@ -36,7 +37,12 @@ export const RELEASE_RETRY_MS = 5_000;
 const RELEASE_RETRIES = 12;
 
 export class ActivityEnder {
-  constructor(private readonly deps: ActivityEnderDeps) {}
+  /** Partners of ended chats still to be freed, by identity (a later ending of theirs replaces the retry). */
+  private readonly releases: KeyedTimers<string>;
+
+  constructor(private readonly deps: ActivityEnderDeps) {
+    this.releases = new KeyedTimers(deps.clock);
+  }
 
   /**
    * Ends an activity. False if it changed before it could be ended (the caller decides what next).
@@ -88,11 +94,17 @@ export class ActivityEnder {
       logger.warn({ err, roomId }, 'the partner of an ending chat could not be read or freed: told through the chat, freed later');
       this.releaseLater(partnerId, roomId, 1);
     }
+    if (!partnerReleased && !partnerUnknown && partner?.kind === 'chatting' && partner.roomId === roomId) {
+      // Still in the room after every compare-and-set lost to a change of theirs: the same as unreadable.
+      partnerUnknown = true;
+      logger.warn({ roomId }, 'the partner of an ending chat kept changing: told through the chat, freed later');
+      this.releaseLater(partnerId, roomId, 1);
+    }
     if (partnerReleased) this.deps.grace.cancel(partnerId);
-    // Both receipts are written while the room is closed, not after it.
+    // Both receipts are written while the room is closed, not after it; the goodbyes go out meanwhile, so a
+    // database that hangs holds up nobody's goodbye (the close goes on retrying on its own if it fails).
     const receipts = this.issueReceipts(roomId, [userId, partnerId]);
-    await this.deps.closer.close(roomId, reason);
-    logger.info({ roomId, reason }, 'chat ended');
+    const closed = this.deps.closer.close(roomId, reason);
 
     notifier.leaveConversation(current.socketId, roomId);
     if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left', room_id: roomId });
@@ -111,6 +123,8 @@ export class ActivityEnder {
       // Whichever connection of theirs is in the chat (the caller's has left it); their language unknown.
       notifier.toConversationExcept(roomId, [current.socketId], 'partner_left', goodbye(current.lang));
     }
+    await closed;
+    logger.info({ roomId, reason }, 'chat ended');
     // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
     // already moved on) finds it on the /my page instead.
     const [ownCode, partnerCode] = await receipts;
@@ -142,8 +156,8 @@ export class ActivityEnder {
    * RELEASE_RETRY_MS, a few times. Timers do not keep a stopping process alive (the clock unrefs them).
    */
   private releaseLater(userId: string, roomId: number, attempt: number): void {
-    const { registry, clock, logger, grace } = this.deps;
-    clock.schedule(RELEASE_RETRY_MS, () => {
+    const { registry, logger, grace } = this.deps;
+    this.releases.start(userId, RELEASE_RETRY_MS, () => {
       void registry.release(userId, { roomId }).then(
         (released) => {
           if (released) grace.cancel(userId);

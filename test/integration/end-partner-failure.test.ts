@@ -5,15 +5,25 @@
  * sockets; the test's clock; a registry that fails on cue.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { MAX_CAS_ATTEMPTS, MemoryActivityRegistry, type ActivityMatch } from '../../src/chat/activity-registry.js';
 import { RELEASE_RETRY_MS } from '../../src/chat/activity-ender.js';
 import { collect, connect, eventually, request, waitFor } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
 import { intercept } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
 
+/** The memory registry, whose releases of one identity by revision can be made to lose, as to a change of theirs. */
+class ContendedRegistry extends MemoryActivityRegistry {
+  contended: { userId: string; times: number } | undefined;
+  override async release(userId: string, match: ActivityMatch): Promise<boolean> {
+    if (this.contended?.userId === userId && 'rev' in match && this.contended.times-- > 0) return false;
+    return super.release(userId, match);
+  }
+}
+
 const clock = new ManualClock();
-const registry = intercept(new MemoryActivityRegistry());
+const contended = new ContendedRegistry();
+const registry = intercept<MemoryActivityRegistry>(contended);
 const suite = serverSuite({ deps: () => ({ clock, registry: registry.proxy }) });
 
 async function client() {
@@ -41,6 +51,25 @@ describe('a chat ended while the partner cannot be read', () => {
     await request(b.socket, 'send_message', { content: 'still there?' });
     expect(reachingA).toEqual([]);
     // B is freed at the next try: a new chat can start.
+    clock.advance(RELEASE_RETRY_MS);
+    await eventually(async () => expect(await registry.proxy.get(b.session.user_id)).toBeUndefined());
+    expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true });
+  });
+
+  it('a partner whose every release loses a race is told through the chat and freed later', async () => {
+    const a = await client();
+    const b = await client();
+    const matched = waitFor(a.socket, 'matched');
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    const { room_id: roomId } = await matched;
+    const toldB = waitFor(b.socket, 'partner_left');
+    const reachingA = collect(a.socket, 'new_message');
+    contended.contended = { userId: b.session.user_id, times: MAX_CAS_ATTEMPTS };
+    expect(await request(a.socket, 'leave_room_event')).toMatchObject({ ok: true });
+    expect(await toldB).toMatchObject({ reason: 'left', room_id: roomId });
+    await request(b.socket, 'send_message', { content: 'still there?' });
+    expect(reachingA).toEqual([]);
     clock.advance(RELEASE_RETRY_MS);
     await eventually(async () => expect(await registry.proxy.get(b.session.user_id)).toBeUndefined());
     expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true });

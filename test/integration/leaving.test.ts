@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, matchedPair, request, waitFor } from '../helpers/client.js';
+import { connect, eventually, matchedPair, request, waitFor } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const suite = serverSuite();
@@ -39,7 +39,8 @@ describe('leaving', () => {
     const partnerLeft = waitFor(b, 'partner_left');
     a.close();
     expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected', room_id: roomId });
-    expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    // The goodbye goes out while the room's end is written.
+    await eventually(async () => expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' }));
     expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     const { socket: c } = await connect(suite.url);
     suite.track(c);

@@ -57,7 +57,7 @@ describe('RECONNECT_GRACE_MS=0', () => {
     a.socket.io.engine.close(); // the transport goes, as when a tab closes or reloads (no Socket.IO disconnect)
     expect(await left).toMatchObject({ reason: 'disconnected' });
     expect(disconnected).toEqual([]);
-    expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    await eventually(async () => expect(await server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' }));
     expect(server.app.chat.detachedCount).toBe(0);
     const back = await client(server.url, { token: a.session.token, resume: true });
     expect(back.session.status).toBe('idle');

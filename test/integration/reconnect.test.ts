@@ -162,7 +162,7 @@ describe('reconnect grace', () => {
     const partnerLeft = waitFor(b.socket, 'partner_left', GRACE_MS * 3);
     loseConnection(a.socket);
     expect(await partnerLeft).toMatchObject({ reason: 'disconnected', message: '对方已断开连接' });
-    expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' });
+    await eventually(async () => expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' }));
     expect(await request(b.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     // Coming back after the grace: the chat is over.
     const late = await client({ token: a.session.token });
