@@ -67,8 +67,9 @@ export class EngineGuard {
     function onClose(this: Guarded): void {
       if (this.chatAddress !== undefined) decrement(sessions, this.chatAddress);
     }
-    function onPacket(this: Guarded, packet: { type: string }): void {
-      if (packet.type !== 'message') return;
+    // Every frame a client sends is charged — pings' answers and no-ops too, which Engine.IO decodes and
+    // handles like any other (a real client sends one pong per ping interval).
+    function onPacket(this: Guarded): void {
       const now = Date.now();
       const budget = (this.chatBudget ??= { tokens: packetBudget.capacity, atMs: now });
       budget.tokens = Math.min(packetBudget.capacity, budget.tokens + ((now - budget.atMs) / 1000) * packetBudget.perSecond);

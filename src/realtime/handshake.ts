@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { identityFromCookieHeader, newUserId, type IdentitySigner } from '../identity.js';
 import { errorText, parseLang, type ErrorCode } from '../shared/codes.js';
-import { handshakeAuth } from '../shared/protocol.js';
+import { handshakeAuth, type HandshakeAuth } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
 import type { ChatSocket } from './types.js';
@@ -19,8 +19,7 @@ export function refusal(code: ErrorCode): Error {
 
 export function identityMiddleware(signer: IdentitySigner, addressOf: (req: IncomingMessage) => string, flood: FloodControl) {
   return (socket: ChatSocket, next: Next): void => {
-    const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
-    const data = auth.success ? auth.data : {};
+    const data = handshakeFields(socket.handshake.auth);
     const fromCookie = identityFromCookieHeader(signer, socket.handshake.headers.cookie);
     const known = fromCookie ?? signer.verifyToken(data.token, Date.now());
     // A client with the cookie never needs the bearer token, so it is never sent one (a page's script
@@ -47,13 +46,42 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
   };
 }
 
+/**
+ * The last check: whether the connection may open one more. It also refuses a second Socket.IO CONNECT on
+ * the same Engine.IO connection while the first is being checked (Socket.IO only refuses it once the first
+ * is connected): each would become a socket the client cannot reach, with its own identity.
+ */
 export function connectionLimitMiddleware(limits: ConnectionLimits) {
+  const connecting = new WeakSet<object>();
   return (socket: ChatSocket, next: Next): void => {
     const { address, userId } = socket.data;
+    // The client left while the checks before this one ran: its `close` has fired already, and a count
+    // taken now would never be given back.
+    if (socket.conn.readyState !== 'open') return next(refusal('RATE_LIMITED'));
+    if (connecting.has(socket.conn)) return next(refusal('INVALID_PAYLOAD'));
     if (!limits.tryOpen(address, userId)) return next(refusal('RATE_LIMITED'));
-    // Counted from here on; released when the socket goes (or never connects). `close` fires once, so a
-    // plain listener does (`once` would add a wrapper per connection).
+    connecting.add(socket.conn);
+    // Counted from here on; released when the connection goes. `close` fires once, so a plain listener
+    // does (`once` would add a wrapper per connection). A socket that ends without its connection (the
+    // client disconnects the namespace) lets the connection CONNECT again.
     socket.conn.on('close', () => limits.close(address, userId));
+    socket.on('disconnect', () => connecting.delete(socket.conn));
     next();
   };
+}
+
+/**
+ * The handshake's fields, each checked on its own: one that is out of range (another client's long `lang`)
+ * is dropped without dropping the others — the token above all, whose loss would mint a new identity.
+ */
+function handshakeFields(auth: unknown): HandshakeAuth {
+  if (typeof auth !== 'object' || auth === null) return {};
+  const fields: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(handshakeAuth.shape)) {
+    const value = (auth as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success) fields[name] = parsed.data;
+  }
+  return fields as HandshakeAuth;
 }
