@@ -74,6 +74,7 @@ const envSchema = z.object({
   MAX_CONNECTIONS_PER_ADDRESS: positiveInt.default(1_000),
   MAX_CONNECTIONS_PER_IDENTITY: positiveInt.default(20),
   RATE_IDENTITIES_PER_ADDRESS_PER_MIN: positiveInt.default(60),
+  RATE_CONNECTS_PER_MIN: positiveInt.default(60),
   RATE_RESUMES_PER_MIN: positiveInt.default(20),
   RATE_RESUMES_PER_ADDRESS_PER_MIN: positiveInt.default(600),
   MAX_QUEUED_PACKETS_PER_CONNECTION: positiveInt.default(1_000),
@@ -241,6 +242,11 @@ export interface Config {
     readonly resumesPerMin: number;
     /** New anonymous identities one address may be given per minute (default 60): identities are not free. */
     readonly identitiesPerAddressPerMin: number;
+    /**
+     * Connections one identity may open per minute (default 60; a reload or a network switch is one): each
+     * costs lookups, and a connection's own budgets (typing, refusals) start afresh.
+     */
+    readonly connectsPerMin: number;
     readonly resumesPerAddressPerMin: number;
     /** Packets waiting for a connection that does not read before it is dropped. Default 1,000. */
     readonly maxQueuedPacketsPerConnection: number;
@@ -388,6 +394,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       packetsPerConnectionBurst: e.PACKETS_PER_CONNECTION_BURST,
       resumesPerMin: e.RATE_RESUMES_PER_MIN,
       identitiesPerAddressPerMin: e.RATE_IDENTITIES_PER_ADDRESS_PER_MIN,
+      connectsPerMin: e.RATE_CONNECTS_PER_MIN,
       resumesPerAddressPerMin: e.RATE_RESUMES_PER_ADDRESS_PER_MIN,
       maxQueuedPacketsPerConnection: e.MAX_QUEUED_PACKETS_PER_CONNECTION,
     }),

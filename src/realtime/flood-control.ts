@@ -39,6 +39,7 @@ export class FloodControl {
   private readonly resumeRule: RateRule;
   private readonly resumeAddressRule: RateRule;
   private readonly identityRule: RateRule;
+  private readonly connectRule: RateRule;
   /** Reports and blocks: a person files a few; a stream of them is abuse of the queue. */
   private readonly reportRule: RateRule = { capacity: 10, perSecond: 10 / 60 };
   /** Accepting the rules: once per identity and version; a page reloaded a few times may repeat it. */
@@ -56,6 +57,7 @@ export class FloodControl {
     this.resumeRule = { capacity: limits.resumesPerMin, perSecond: limits.resumesPerMin / 60 };
     this.resumeAddressRule = { capacity: limits.resumesPerAddressPerMin, perSecond: limits.resumesPerAddressPerMin / 60 };
     this.identityRule = { capacity: limits.identitiesPerAddressPerMin, perSecond: limits.identitiesPerAddressPerMin / 60 };
+    this.connectRule = { capacity: limits.connectsPerMin, perSecond: limits.connectsPerMin / 60 };
   }
 
   /** A report or a block. */
@@ -72,6 +74,11 @@ export class FloodControl {
   async checkNewIdentity(address: string): Promise<void> {
     await this.take([{ key: `i:a:${address}`, rule: this.identityRule }], address);
     await this.observer?.newIdentity(address);
+  }
+
+  /** A connection of a known identity: a reconnect loop would otherwise cost lookups without end. */
+  async checkConnect(actor: Actor): Promise<void> {
+    await this.take([{ key: `c:u:${actor.userId}`, rule: this.connectRule }], actor.address);
   }
 
   /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */

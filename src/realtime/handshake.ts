@@ -33,7 +33,11 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
     socket.data.echoInAck = data.echo_in_ack === true;
     if (known !== undefined) {
       socket.data.userId = known;
-      return next();
+      flood.checkConnect({ userId: known, address: socket.data.address }).then(
+        () => next(),
+        () => next(refusal('RATE_LIMITED')),
+      );
+      return;
     }
     // A new identity: limited per address, or per-identity limits would mean nothing.
     flood.checkNewIdentity(socket.data.address).then(

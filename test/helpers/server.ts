@@ -57,6 +57,7 @@ export const GENEROUS_LIMITS: Config['rateLimits'] = {
   packetsPerConnectionBurst: 100_000,
   resumesPerMin: 100_000,
   identitiesPerAddressPerMin: 1_000_000,
+  connectsPerMin: 1_000_000,
   resumesPerAddressPerMin: 100_000,
   maxQueuedPacketsPerConnection: 100_000,
 };

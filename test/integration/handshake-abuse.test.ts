@@ -1,7 +1,7 @@
 /**
  * Handshakes that do not play by the protocol, sent as raw frames on a real Engine.IO connection: a client
  * that leaves while its checks run, several CONNECTs on one connection, a flood of frames other than
- * messages, and an out-of-range handshake field next to a valid token. Real server; the identity check is
+ * messages, an out-of-range handshake field next to a valid token, and a reconnect loop. Real server; the identity check is
  * slowed (a rate limiter that answers after 150 ms) so that the window is wide.
  */
 import { Manager } from 'socket.io-client';
@@ -37,9 +37,9 @@ async function rawEngine(url: string): Promise<{ engine: RawEngine; manager: Man
 }
 
 /** 'connected', or the refusal's code. */
-async function connectOutcome(url: string): Promise<string> {
+async function connectOutcome(url: string, auth: { token?: string } = {}): Promise<string> {
   const manager = new Manager(url, { autoConnect: false, reconnection: false, transports: ['websocket'], forceNew: true });
-  const socket = manager.socket('/');
+  const socket = manager.socket('/', { auth });
   try {
     return await new Promise<string>((resolve) => {
       socket.on('connect', () => resolve('connected'));
@@ -109,5 +109,19 @@ describe('handshakes that do not play by the protocol', () => {
     } finally {
       again.socket.close();
     }
+  });
+
+  it('an identity reconnecting in a loop is refused past its connections per minute; another identity is not', async () => {
+    const s = await server({ connectsPerMin: 3 });
+    const first = await connect(s.url);
+    const token = first.session.token;
+    first.socket.close();
+    // The first connection minted the identity; three more with its token fill the bucket.
+    for (let i = 0; i < 3; i++) {
+      const again = await connect(s.url, { token, resume: true });
+      again.socket.close();
+    }
+    expect(await connectOutcome(s.url, { token })).toBe('RATE_LIMITED');
+    expect(await connectOutcome(s.url)).toBe('connected');
   });
 });
