@@ -35,9 +35,15 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
     const inForce = isActive(sanction, deps.now());
     const concerned = localSocketsOf(io, sanction);
     for (const socket of concerned) {
-      // After a lift, what still applies (another sanction) is what the person sees.
-      const now = inForce ? sanction : moderation.sanctionOf(socket.data.userId, socket.data.address);
-      socket.emit('sanction', now ? sanctionPayload(now, timezone) : sanctionPayload(sanction, timezone, true));
+      if (inForce) {
+        socket.emit('sanction', sanctionPayload(sanction, timezone));
+        continue;
+      }
+      // After a lift, the person is told it was lifted, then what still applies (the strongest left): the page
+      // was told only the strongest on connecting. Another of the same kind simply takes the lifted one's place.
+      const left = moderation.sanctionOf(socket.data.userId, socket.data.address);
+      if (left?.kind !== sanction.kind) socket.emit('sanction', sanctionPayload(sanction, timezone, true));
+      if (left) socket.emit('sanction', sanctionPayload(left, timezone));
     }
     if (!inForce || sanction.kind !== 'banned') return;
     // The identity's activity may be held here, on another instance, or by no connection at all (its

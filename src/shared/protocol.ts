@@ -167,13 +167,19 @@ export interface ServerShutdownPayload {
 }
 /** Kinds of sanction: a warning (told only), a mute (cannot send), a ban (cannot queue or send). */
 export type SanctionKind = 'warning' | 'muted' | 'banned';
-/** `sanction`: told on connect while one is in force, and when one is issued. */
+/**
+ * `sanction`: told on connect while one is in force (the strongest), and when one is issued or lifted. A
+ * sanction of one kind replaces the one of that kind shown; it never ends another kind.
+ */
 export interface SanctionPayload {
   kind: SanctionKind;
   reason: string;
   /** When it ends (ISO 8601 in the configured zone); absent: for good. */
   until?: string;
-  /** Present when this sanction was lifted (and nothing else applies any more). */
+  /**
+   * Present when this sanction was lifted: its kind ends. What still applies, if anything, follows as its own
+   * `sanction` (one of the same kind comes alone, without a `lifted` before it).
+   */
   lifted?: true;
 }
 /** A crisis line: a name, and a phone number or a web address. */

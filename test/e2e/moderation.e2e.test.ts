@@ -241,9 +241,17 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('ban-reason').textContent()).toBe('原因：多次发送广告');
     expect(await a.getByTestId('ban-until').textContent()).toBe(`封禁至 ${formatPlain(timed.endsAt!, ZONE).slice(0, 16)}`);
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
+
+    // A warning issued during the ban (an older report resolved) is shown without ending the ban.
+    await sanction(idA, 'warning', '请文明聊天');
+    await visible(a.getByTestId('warning-notice'));
+    expect(await banScreen.isVisible()).toBe(true);
+    expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
+    // Lifting the ban leaves the warning.
     await suite.server.app.moderation.lift(timed.id, 'admin');
     await banScreen.waitFor({ state: 'hidden', timeout: WAIT_MS });
     expect(await a.getByTestId('start-btn').isEnabled()).toBe(true);
+    expect(await a.getByTestId('warning-notice').isVisible()).toBe(true);
   });
 
   it('a mute shows a banner above the composer and disables sending until lifted; a warning can be dismissed', { timeout: 60_000 }, async () => {

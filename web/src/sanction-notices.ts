@@ -44,8 +44,6 @@ type Shown = { kind: SanctionKind; reason?: string; until?: string };
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DISMISSED_KEY = 'dismissed-warning';
 
-const RANK: Record<SanctionKind, number> = { warning: 0, muted: 1, banned: 2 };
-
 export function createSanctionNotices(els: SanctionElements, changed: (restrictions: Restrictions) => void): SanctionNotices {
   const shown: Partial<Record<SanctionKind, Shown>> = {};
   /** The last details the server gave per kind, for a BANNED/MUTED answer that comes without any. */
@@ -103,10 +101,10 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
     delete shown[kind];
   };
 
+  // A sanction replaces the one of its kind; a weaker one issued later (a warning during a ban) never ends a
+  // stronger one — a lift says so itself (`lifted`).
   const show = (sanction: Shown): void => {
-    for (const kind of Object.keys(RANK) as SanctionKind[]) {
-      if (RANK[kind] >= RANK[sanction.kind]) end(kind);
-    }
+    end(sanction.kind);
     shown[sanction.kind] = sanction;
     if (sanction.until === undefined) return;
     const endsAt = Date.parse(sanction.until);
@@ -136,10 +134,8 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
   return {
     apply(payload) {
       if (payload.lifted) {
-        for (const kind of Object.keys(RANK) as SanctionKind[]) {
-          end(kind);
-          delete known[kind];
-        }
+        end(payload.kind);
+        delete known[payload.kind];
       } else {
         const sanction: Shown = { kind: payload.kind, reason: payload.reason, ...(payload.until === undefined ? {} : { until: payload.until }) };
         known[payload.kind] = sanction;
