@@ -294,6 +294,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     privateWaits: privateRooms.rooms,
     // Chats kept only in memory (a benchmark mode) have no room rows for a receipt to point at.
     receipts: config.chatStorage === 'database' ? receipts : undefined,
+    chatEnded: (roomId) => privateRooms.keepInTouch.chatEnded(roomId),
     instanceId: cluster?.instanceId,
     instanceLiveness: cluster?.presence,
     events: metrics,

@@ -30,6 +30,8 @@ export interface ActivityEnderDeps {
   skips: SkipTracker;
   privateWaits?: PrivateWaits;
   receipts?: ReceiptIssuer;
+  /** Told of every chat that ends (see ChatServiceDeps). Never throws. */
+  chatEnded?: (roomId: number) => Promise<void>;
 }
 
 /** How long after a failed release of an ended chat's partner it is tried again, and how many times. */
@@ -123,7 +125,7 @@ export class ActivityEnder {
       // Whichever connection of theirs is in the chat (the caller's has left it); their language unknown.
       notifier.toConversationExcept(roomId, [current.socketId], 'partner_left', goodbye(current.lang));
     }
-    await closed;
+    await Promise.all([closed, this.deps.chatEnded?.(roomId)]);
     logger.info({ roomId, reason }, 'chat ended');
     // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
     // already moved on) finds it on the /my page instead.

@@ -69,6 +69,8 @@ export interface ChatServiceDeps {
   privateWaits?: PrivateWaits;
   /** Receipts for both sides of every chat that ends; none when chats are not stored (CHAT_STORAGE=memory). */
   receipts?: ReceiptIssuer;
+  /** Told of every chat that ends, once both people are free (keep in touch forgets its asks sooner). Never throws. */
+  chatEnded?: (roomId: number) => Promise<void>;
   /** Matches, messages (with their timings) and resumes, for the metrics. */
   events?: Pick<AppEvents, 'matched' | 'message' | 'resumed'>;
 }

@@ -12,10 +12,9 @@
  *
  * The database keeps only the key's hash, so the key itself is kept with the ask (by the rendezvous): one
  * of the two who was not connected when it was made, or came back on a new connection since, asks again
- * and gets the same key there. Only as long as that may happen: an ask made once the chat has ended
- * keeps the asks, key included, only until the window after it closes. One made while the chat goes on
- * keeps them `ASK_TTL_MS`, as its end is not known yet — a key made then and not asked for after the end
- * stays that long. In cluster mode that is Redis, in plain text: a contact key is bound to its two
+ * and gets the same key there. Only as long as that may happen: once the chat has ended (`chatEnded`, told
+ * by the chat service), or an ask made after that, the asks, key included, are kept only until the window
+ * after it closes; `ASK_TTL_MS` only bounds them if that news was lost (Redis away then). In cluster mode that is Redis, in plain text: a contact key is bound to its two
  * identities from the start, so whoever reads it there still cannot enter its room (NOT_FOUND) without
  * one of their sessions — and the ask beside it names the two.
  */
@@ -56,6 +55,12 @@ export interface KeepInTouchDeps {
 
 export class KeepInTouch {
   constructor(private readonly deps: KeepInTouchDeps) {}
+
+  /** The chat of `roomId` ended: what was asked in it is kept only while an ask may still come. Never throws. */
+  async chatEnded(roomId: number): Promise<void> {
+    const { rendezvous, windowMs, logger } = this.deps;
+    await rendezvous.chatEnded(roomId, windowMs).catch((err: unknown) => logger.warn({ err, roomId }, 'the asks of an ended chat could not be shortened'));
+  }
 
   /** The caller asks to stay in touch with the partner of `roomId` (default: the current or last chat). Idempotent. */
   async ask(caller: Caller, roomId: number | undefined): Promise<object> {

@@ -44,6 +44,11 @@ export interface PrivateRendezvous {
   keepKey(roomId: number, key: string): Promise<void>;
   /** Takes back a `complete` whose key could not be made (and any key kept), so that the next ask completes again. */
   reopen(roomId: number): Promise<void>;
+  /**
+   * The chat of `roomId` ended: its asks (and a key kept with them) are kept no longer than `keepMs` from now
+   * — the window in which an ask may still come — never longer than they were. Nothing if there are none.
+   */
+  chatEnded(roomId: number, keepMs: number): Promise<void>;
 }
 
 /** Expired asks are dropped all at once every this many asks (and ignored when read before that). */
@@ -109,6 +114,11 @@ export class MemoryPrivateRendezvous implements PrivateRendezvous {
     if (!entry) return;
     entry.settled = false;
     delete entry.key;
+  }
+
+  async chatEnded(roomId: number, keepMs: number): Promise<void> {
+    const entry = this.asks.get(roomId);
+    if (entry) entry.expiresAtMs = Math.min(entry.expiresAtMs, this.clock.now().getTime() + keepMs);
   }
 
   private sweep(nowMs: number): void {

@@ -63,9 +63,16 @@ if redis.call('HEXISTS', KEYS[1], '!settled') == 0 then return 0 end
 redis.call('HSET', KEYS[1], '!key', ARGV[1])
 return 1`;
 
+// KEYS: the room's asks; ARGV: keepMs. Kept no longer than that from now (never longer than they were);
+// nothing if there are none (PTTL -2).
+const SHORTEN = `
+local left = redis.call('PTTL', KEYS[1])
+if left == -1 or left > tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0`;
+
 export class RedisPrivateRendezvous implements PrivateRendezvous {
   /** The scripts, registered once on the client (EVALSHA). */
-  private readonly scripts: Record<'enter' | 'leave' | 'ask' | 'keepKey', RedisScript>;
+  private readonly scripts: Record<'enter' | 'leave' | 'ask' | 'keepKey' | 'shorten', RedisScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -76,6 +83,7 @@ export class RedisPrivateRendezvous implements PrivateRendezvous {
       leave: defineScript(redis, 'chatPrivateLeave', LEAVE),
       ask: defineScript(redis, 'chatPrivateAsk', ASK),
       keepKey: defineScript(redis, 'chatPrivateKeepKey', KEEP_KEY),
+      shorten: defineScript(redis, 'chatPrivateShortenAsks', SHORTEN),
     };
   }
 
@@ -105,6 +113,10 @@ export class RedisPrivateRendezvous implements PrivateRendezvous {
 
   async reopen(roomId: number): Promise<void> {
     await this.redis.hdel(this.askKey(roomId), '!settled', '!key');
+  }
+
+  async chatEnded(roomId: number, keepMs: number): Promise<void> {
+    await this.scripts.shorten([this.askKey(roomId)], [Math.max(1, Math.ceil(keepMs))]);
   }
 
   private waitKey(keyHash: string): string {

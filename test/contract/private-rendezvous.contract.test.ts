@@ -150,6 +150,25 @@ describe.each(implementations)('PrivateRendezvous contract: $name', ({ createSha
     expect(await r.askToKeep(24, 'alice', 'sa2', 60_000)).toEqual({ kind: 'settled' });
   });
 
+  it('the chat ended: its asks and their key are kept no longer than its window from then, never longer than they were; none: nothing', async () => {
+    const [r, elsewhere] = createShared(2) as [PrivateRendezvous, PrivateRendezvous];
+    await r.askToKeep(26, 'alice', 'sa', 60_000);
+    expect((await r.askToKeep(26, 'bob', 'sb', 60_000)).kind).toBe('complete');
+    await r.keepKey(26, 'KEY-OF-26');
+    await elsewhere.chatEnded(26, 200);
+    await r.chatEnded(26, 60_000); // a later, longer one does not lengthen it
+    await eventually(async () => expect(await r.askToKeep(26, 'alice', 'sa2', 60_000)).toEqual({ kind: 'pending' }), 2_000);
+    // A pending ask is shortened the same way: past it, the other's ask finds nobody (an ask made before
+    // would complete it, so the test waits without asking).
+    await r.askToKeep(27, 'alice', 'sa', 60_000);
+    await r.chatEnded(27, 200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await elsewhere.askToKeep(27, 'bob', 'sb', 60_000)).toEqual({ kind: 'pending' });
+    // No asks: nothing is made.
+    await r.chatEnded(28, 200);
+    expect(await r.askToKeep(28, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+  });
+
   it('both asking at once on two connections, many times over: exactly one completes', async () => {
     const handles = createShared(2);
     const asks = Array.from({ length: 40 }, (_, i) => handles[i % 2]!.askToKeep(11, i % 2 === 0 ? 'alice' : 'bob', `s${i}`, 60_000));
@@ -204,6 +223,20 @@ describe.runIf(hasRedis())('PrivateRendezvous (Redis): keys expire', () => {
     await r.keepKey(31, 'TOO-LATE');
     expect(await redis.exists(askKey)).toBe(0);
     expect(await r.askToKeep(31, 'alice', 'sa', 60_000)).toEqual({ kind: 'pending' });
+  });
+
+  it('the end of a chat with no asks stores nothing; one with asks leaves them no longer than its window', async () => {
+    const shared = sharedTestRedis(1);
+    cleanups.push(shared.close);
+    const [redis] = shared.clients as [NonNullable<(typeof shared.clients)[0]>];
+    const r = new RedisPrivateRendezvous(redis, shared.prefix);
+    await r.chatEnded(33, 300);
+    expect(await redis.exists(`${shared.prefix}private:keep:33`)).toBe(0);
+    await r.askToKeep(34, 'alice', 'sa', 86_400_000);
+    await r.chatEnded(34, 300);
+    const ttl = await redis.pttl(`${shared.prefix}private:keep:34`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
   });
 
   it('a kept key is not stored past the time a later ask allows: its ask, and the key in it, are gone from Redis', async () => {

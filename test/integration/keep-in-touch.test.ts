@@ -284,6 +284,19 @@ describe('keep_in_touch', () => {
     expect([afterKey, duringKey]).toEqual([expect.stringMatching(KEY_FORMAT), expect.stringMatching(KEY_FORMAT)]);
   });
 
+  it('a key made during the chat and not asked for after it is kept only until the window after the chat closes', async () => {
+    const { a, b, aId, bId, roomId } = await pair();
+    const made = waitFor(a, 'contact_key');
+    expect(await request<Ack>(a, 'keep_in_touch')).toEqual({ ok: true });
+    expect(await request<Ack>(b, 'keep_in_touch')).toEqual({ ok: true });
+    await made;
+    expect(await request<Ack>(a, 'leave_room_event')).toMatchObject({ ok: true });
+    // Nobody asks after the chat. Once its window has closed, the key is no longer kept (before: 24 h).
+    clock.advance(WINDOW_MS + 1);
+    expect(await rendezvous.proxy.askToKeep(roomId, aId, 'a-new-connection', 60_000)).not.toHaveProperty('key');
+    expect(await rendezvous.proxy.askToKeep(roomId, bId, 'b-new-connection', 60_000)).not.toHaveProperty('key');
+  });
+
   it('a block acked while the key is being made: neither gets one, now or when asking again, and no key is stored', async () => {
     const { a, b, roomId } = await pair();
     const aKeys = received(a, 'contact_key');
