@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CAS_ATTEMPTS, MemoryActivityRegistry, type ActivityMatch } from '../../src/chat/activity-registry.js';
 import { RELEASE_RETRY_MS } from '../../src/chat/activity-ender.js';
-import { collect, connect, eventually, request, waitFor } from '../helpers/client.js';
+import { chattingPair, collect, connect, eventually, request, waitFor } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
 import { intercept } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
@@ -34,12 +34,7 @@ async function client() {
 
 describe('a chat ended while the partner cannot be read', () => {
   it('is closed, the partner is told, nothing more reaches the one who left, and the partner is freed later', async () => {
-    const a = await client();
-    const b = await client();
-    const matched = waitFor(a.socket, 'matched');
-    await request(a.socket, 'join_queue');
-    await request(b.socket, 'join_queue');
-    const { room_id: roomId } = await matched;
+    const { a, b, roomId } = await chattingPair(client);
     const toldB = waitFor(b.socket, 'partner_left');
     const reachingA = collect(a.socket, 'new_message');
     registry.failNext('get', new Error('redis away'), { when: (userId: string) => userId === b.session.user_id });
@@ -57,12 +52,7 @@ describe('a chat ended while the partner cannot be read', () => {
   });
 
   it('a partner whose every release loses a race is told through the chat and freed later', async () => {
-    const a = await client();
-    const b = await client();
-    const matched = waitFor(a.socket, 'matched');
-    await request(a.socket, 'join_queue');
-    await request(b.socket, 'join_queue');
-    const { room_id: roomId } = await matched;
+    const { a, b, roomId } = await chattingPair(client);
     const toldB = waitFor(b.socket, 'partner_left');
     const reachingA = collect(a.socket, 'new_message');
     contended.contended = { userId: b.session.user_id, times: MAX_CAS_ATTEMPTS };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
-import { collect, connect, eventually, request, waitFor } from '../helpers/client.js';
+import { chattingPair, collect, connect, eventually, request, waitFor } from '../helpers/client.js';
 import { intercept, type Interceptor } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
 
@@ -26,12 +26,7 @@ async function client() {
 
 describe('ending a chat while the database write that closes it hangs', () => {
   it('tells both sides at once; the ack and the receipts come once the room is closed', async () => {
-    const a = await client();
-    const b = await client();
-    const matched = waitFor(a.socket, 'matched');
-    await request(a.socket, 'join_queue');
-    await request(b.socket, 'join_queue');
-    const { room_id: roomId } = await matched;
+    const { a, b, roomId } = await chattingPair(client);
     const held = repository.hold('endRoom', { when: (id: number) => id === roomId });
     const leftRoom = waitFor(a.socket, 'left_room');
     const partnerLeft = waitFor(b.socket, 'partner_left');
