@@ -2,47 +2,98 @@
  * Contact details in a message — a phone number (Chinese mobiles included), an e-mail address, a WeChat,
  * QQ, Line or Telegram handle. Shared by the page (which warns before sending: 不要向陌生人透露联系方式)
  * and the server (which flags such messages, and tells a client that did not warn).
+ *
+ * A nudge that fires on dates, prices or "I don't use WeChat anymore" teaches people to click it away, so
+ * each form is narrow: a miss costs less than a false alarm. Every pattern is linear in the text — bounded
+ * quantifiers, never two unbounded ones over the same characters side by side — because the server runs
+ * them on every message.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 export type PiiKind = 'phone' | 'email' | 'handle';
 
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/u;
-/** A Chinese mobile number, also when spaced or dashed out: 1[3-9] and nine more digits. */
-const CN_MOBILE = /(?<!\d)1[3-9](?:[\s-]?\d){9}(?!\d)/u;
-/** A handle introduced by the name of the app it belongs to, the way people pass them on. */
-const HANDLES = [
-  /(?:微信|威信|薇信|v信|weixin|wechat|vx|wx)\s*(?:号|id)?\s*[:：]?\s*[a-z][\w-]{5,19}/iu,
-  /(?:qq|扣扣|企鹅)\s*(?:号)?\s*[:：]?\s*\d{5,11}/iu,
-  /\bline\s*(?:id)?\s*[:：]\s*[\w.-]{3,20}/iu,
-  /(?:t\.me\/|telegram\s*[:：@]?\s*@?|\btg\s*[:：]\s*@?)[a-z]\w{4,31}/iu,
-];
+/** Starts only where a run of address characters starts, so a long run without an `@` is read once. */
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/u;
 
 /**
- * Runs of digits (with the separators people put in phone numbers) long enough to be one. Only these go
- * to the phone parser — scanning a whole text with it costs up to a millisecond on digit-heavy messages.
+ * A Chinese mobile, maybe after +86 / 0086: 1[3-9] and nine more digits, also spaced or dashed out in
+ * groups (138 1234 5678) or digit by digit (1 3 8 1 …).
  */
-const PHONE_CANDIDATE = /\+?[0-9０-９][0-9０-９\s().-]{5,20}[0-9０-９]/gu;
-/** Candidates looked at per message. */
+const CN_MOBILE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1(?:[3-9](?:[\s-]?\d){9}|[\s-][3-9](?:[\s-]\d){9})(?!\d)/u;
+/**
+ * A Chinese landline with its area code — 010, 02x or 0xxx, maybe in brackets — and a 7- or 8-digit local
+ * number (never starting 0 or 1). Without the leading 0 an 8-digit local number is any price or date.
+ */
+const CN_LANDLINE = /(?<![\d.])(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))[\s-]?[2-8]\d{2,3}[\s-]?\d{4}(?!\d|\.\d)/u;
+/** A North American number as Americans write it: (415) 555-2671, 415-555-2671, 415.555.2671. */
+const NORTH_AMERICAN = /(?<![\d+.])(?:\([2-9]\d\d\)\s?|[2-9]\d\d[-.])[2-9]\d\d[-.]\d{4}(?!\d|\.\d)/u;
+/**
+ * A number written with its country code, + or 00 (+44 20 7946 0958, 0044 …); libphonenumber decides
+ * whether it is one.
+ */
+const INTERNATIONAL_CANDIDATE = /(?:\+|(?<![\d.])00)\d[\d\s().-]{5,20}\d/gu;
+/** International candidates parsed per message: parsing costs up to a millisecond on digit-heavy text. */
 const MAX_CANDIDATES = 5;
+/** Dates and times (2024-03-15, 15.03.2024, 2024年3月15日, 14:00) are taken out before looking for numbers. */
+const DATE_OR_TIME =
+  /(?<!\d)(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)(?!\d)/gu;
+
+/**
+ * What may stand between an app's name and the handle: spaces, colons and the words people put there
+ * (号, 号码, 是, id, is) — a few at most.
+ */
+const GAP = String.raw`(?:[\s:]|号码?|id|是|is){0,6}`;
+/**
+ * A word or mark that says a handle follows (微信号, QQ是, wechat id, tg:, telegram @). Only after one may a
+ * handle be letters alone: "WeChat anymore" is a sentence, "微信号 wanglei" is not.
+ */
+const SAID = String.raw`(?:\s|is){0,3}(?::|@|号码?|id\b|是)`;
+const WECHAT = '(?:微信|威信|薇信|v信|weixin|wechat|vx|wx)';
+/** A WeChat ID: a letter, then 5–19 letters, digits, _ or -; `_WITH_MARK` has a digit, _ or - in it. */
+const WECHAT_ID = String.raw`(?!wechat|weixin)[a-z][\w-]{5,19}`;
+const WECHAT_ID_WITH_MARK = String.raw`[a-z](?=[a-z]{0,18}[\d_-])[\w-]{5,19}`;
+/** A Telegram username: a letter, then 4–31 letters, digits or _. */
+const TELEGRAM_NAME = String.raw`[a-z]\w{4,31}`;
+const TELEGRAM_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,30}[\d_])\w{4,31}`;
+
+const pattern = (source: string): RegExp => new RegExp(source, 'iu');
+
+/** A handle introduced by the name of the app it belongs to, the way people pass them on. */
+const HANDLES = [
+  pattern(`${WECHAT}${SAID}${GAP}${WECHAT_ID}`),
+  pattern(`${WECHAT}${GAP}${WECHAT_ID_WITH_MARK}`),
+  // QQ numbers are digits, so whatever introduces them will do.
+  pattern(`(?:qq|扣扣|企鹅)群?${GAP}[1-9]\\d{4,10}`),
+  // "line:" starts many an English sentence ("Bottom line: …"): letters alone only after "line id".
+  pattern(String.raw`\bline\s{0,3}id\b${GAP}[\w.-]{3,20}`),
+  pattern(String.raw`\bline\s{0,3}:\s{0,3}[a-z](?=[a-z.]{0,18}[\d_-])[\w.-]{2,19}`),
+  pattern(`t\\.me/${TELEGRAM_NAME}`),
+  pattern(`telegram${SAID}${GAP}@?${TELEGRAM_NAME}`),
+  pattern(`telegram${GAP}${TELEGRAM_NAME_WITH_MARK}`),
+  pattern(`\\btg${SAID}${GAP}@?${TELEGRAM_NAME}`),
+];
 
 function hasPhoneNumber(text: string): boolean {
+  const numbers = text.replace(DATE_OR_TIME, '#');
+  if (CN_MOBILE.test(numbers) || CN_LANDLINE.test(numbers) || NORTH_AMERICAN.test(numbers)) return true;
   let looked = 0;
-  for (const [candidate] of text.matchAll(PHONE_CANDIDATE)) {
+  for (const [candidate] of numbers.matchAll(INTERNATIONAL_CANDIDATE)) {
     if (++looked > MAX_CANDIDATES) break;
-    const digits = candidate.normalize('NFKC').replace(/\D/g, '').length;
+    const international = candidate.replace(/^00/, '+');
+    const digits = international.replace(/\D/g, '').length;
     if (digits < 7 || digits > 15) continue;
-    if (CN_MOBILE.test(candidate)) return true;
-    if (parsePhoneNumberFromString(candidate.normalize('NFKC'), 'CN')?.isValid()) return true;
+    if (parsePhoneNumberFromString(international)?.isValid()) return true;
   }
   return false;
 }
 
 /** The kinds of contact details found in `text` (empty when none). */
 export function findPii(text: string): PiiKind[] {
+  // Full-width forms (ａｂｃ＠ｇｍａｉｌ．ｃｏｍ, 微信：, １３８…, the ideographic space) read as their ASCII selves.
+  const normal = text.normalize('NFKC');
   const found = new Set<PiiKind>();
-  if (text.includes('@') && EMAIL.test(text)) found.add('email');
-  if (hasPhoneNumber(text)) found.add('phone');
-  if (HANDLES.some((pattern) => pattern.test(text))) found.add('handle');
+  if (normal.includes('@') && EMAIL.test(normal)) found.add('email');
+  if (hasPhoneNumber(normal)) found.add('phone');
+  if (HANDLES.some((handle) => handle.test(normal))) found.add('handle');
   return [...found];
 }
