@@ -7,8 +7,9 @@
  * answer, and a chat that wait ran into is left at once, never shown.
  *
  * A lost connection does not end anything: the server keeps the chat for a grace period, the page keeps
- * the chat screen with sending disabled, and on return `matched {resumed}` plus the missed messages put
- * it back where it was.
+ * the chat screen with sending paused (the input keeps the focus and what is typed), and on return
+ * `matched {resumed}` plus the missed messages put it back where it was. A page reloaded mid-chat gets
+ * the whole conversation replayed: it is inserted quietly (message-list.ts), not read out again.
  *
  * Sanctions (shown by sanction-notices.ts) restrict it: no joining while banned (the server has ended
  * the chat or wait), no sending while muted; a BANNED or MUTED answer shows the notice.
@@ -55,6 +56,8 @@ export interface ChatFlowViews {
   waitingCount: HTMLElement;
   /** Shown once the conversation has ended, with the new-chat button. */
   endedBar: HTMLElement;
+  /** The ended bar's New button: the focus goes there when the chat ends while it is in the input bar. */
+  newChatButton: HTMLElement;
   /** The Next button: Leave → Really? while chatting, New once the chat has ended. */
   next: NextCycle;
   /** Tells the partner when this person types. */
@@ -77,6 +80,8 @@ export interface ChatFlowViews {
   waitingShown(): void;
   /** A private room was created: its key, to share. */
   privateCreated(key: string): void;
+  /** No wait goes on any more (the page is back at the start): what a wait kept for a reload goes. */
+  waitEnded(): void;
 }
 
 /** Where a wait is: the queue, a private room to create, or the private room of a key. */
@@ -175,7 +180,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const refreshComposer = (): void => {
     const live = phase === 'chat' && chatLive;
     const allowed = !restrictions.banned && !restrictions.muted;
-    composer.setEnabled(live && linked && allowed);
+    // Offline, the input stays usable (disabling it would drop the focus and what is being typed).
+    composer.setEnabled(live && allowed, linked);
     if (!live || !allowed) composer.setStatus('ready');
     else if (!linked) composer.setStatus('offline');
     else if (refused !== null && composer.text() === refused) composer.setStatus('blocked');
@@ -198,6 +204,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const showStart = (): void => {
     leaveChatFor('start');
     resume.remember(null);
+    views.waitEnded();
     refreshComposer();
     screens.show('start');
     views.chatChanged(null);
@@ -241,6 +248,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     screens.show('chat');
     views.chatChanged({ roomId: id, live: true });
     composer.focus();
+    // The replay that follows is what the person read before the reload: not to be read out again.
+    if (note === 'chatRestored') messages.quiet();
   };
 
   /** Back in the chat on screen after a drop; the messages missed meanwhile follow. */
@@ -263,9 +272,12 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.typing.reset();
     views.typingIndicator.hide();
     resume.remember(null);
+    // The input is disabled now: focus in it would fall to the page's body, so it goes to New instead.
+    const hadFocus = composer.hasFocus();
     refreshComposer();
     views.endedBar.hidden = false;
     views.next.set('new');
+    if (hadFocus) views.newChatButton.focus();
     if (roomId !== null) views.chatChanged({ roomId, live: false });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
@@ -301,8 +313,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       return;
     }
     if (!res.ok) {
-      // Lost with the connection: the `session` after reconnecting says whether the server got it.
-      if (res.code === 'TIMEOUT' && !client.connected) return;
+      if (res.code === 'TIMEOUT') {
+        // Lost with the connection: the `session` after reconnecting says whether the server got it.
+        if (!client.connected) return;
+        // Only the answer is late: the join may have reached the server all the same, and its wait
+        // would open a chat out of nowhere later. Left, as a cancelled join's is (join-tracker.ts).
+        void joins.leaveQueue();
+      }
       if (res.code === 'RULES_NOT_ACCEPTED') {
         if (phase === 'waiting') showStart();
         return views.rulesRequired();
@@ -331,7 +348,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   };
 
   const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
-    if (phase !== 'chat' || !chatLive || !linked || roomId === null) return;
+    if (phase !== 'chat' || !chatLive || roomId === null) return;
+    // The text stays in the input, to be sent once the connection is back (e.g. Send anyway, offline).
+    if (!linked) return toast.show(t('hintOffline'));
     const cid = retry?.text === text ? retry.cid : newCid();
     views.typing.stop();
     if (views.next.step === 'confirm') views.next.set('leave');
@@ -345,8 +364,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     const sameChat = phase === 'chat' && roomId === room && chatLive;
     if (res.ok) {
       // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message` echo);
-      // one lost with a connection comes back in the replay after the resume.
-      if (sameChat && res.message.room_id === roomId) messages.addMessage(res.message, true);
+      // one lost with a connection comes back in the replay after the resume. Shown while the page shows
+      // that chat, even if it has ended meanwhile: the goodbye can overtake the ack of a message stored
+      // before the chat closed.
+      const shown = phase === 'chat' && roomId === room;
+      if (shown && res.message.room_id === room) messages.addMessage(res.message, true);
       return;
     }
     if (res.code === 'NOT_IN_CHAT') {
@@ -383,6 +405,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) void join(waitingFor);
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
+      views.waitEnded();
       if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
     }
   });

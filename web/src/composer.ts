@@ -4,6 +4,7 @@
  * status line under it (offline, sending, not sent).
  */
 import { codePointLength, isBlankText, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
+import { isComposing } from './composing.js';
 import { t, type ClientErrorCode, type TextKey } from './i18n.js';
 
 export interface ComposerElements {
@@ -24,7 +25,7 @@ export interface ComposerHandlers {
 }
 
 /**
- * `ready`: nothing to say. `offline`: the connection is being restored (sending is disabled meanwhile).
+ * `ready`: nothing to say. `offline`: the connection is being restored (writing goes on, sending waits).
  * `sending`: a message is taking long to be confirmed. `failed`: the text in the input was not sent.
  * `blocked`: the text in the input breaks the chat rules (BLOCKED_CONTENT) and needs editing.
  */
@@ -38,7 +39,15 @@ const HINTS: Record<Exclude<ComposerStatus, 'ready'>, TextKey> = {
 };
 
 export interface Composer {
-  setEnabled(enabled: boolean): void;
+  /**
+   * `enabled`: the input can be written in and submitted (false once the chat is over, or while muted).
+   * `sendable` (default: `enabled`): the Send button works. While the connection is being restored the
+   * input stays enabled — it keeps the focus and what is typed — and only the button is off; a submit
+   * then reaches the flow, which says why nothing was sent.
+   */
+  setEnabled(enabled: boolean, sendable?: boolean): void;
+  /** Whether the focus is in the input bar (the input or its button). */
+  hasFocus(): boolean;
   setStatus(status: ComposerStatus): void;
   /** Replaces the text (empty to clear). */
   setText(text: string): void;
@@ -48,6 +57,7 @@ export interface Composer {
 
 export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
   let enabled = true;
+  let sendable = true;
 
   const refresh = (): void => {
     const length = codePointLength(input.value);
@@ -56,7 +66,7 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     counter.dataset['over'] = String(over);
     input.setAttribute('aria-invalid', String(over));
     input.disabled = !enabled;
-    button.disabled = !enabled || over;
+    button.disabled = !enabled || !sendable || over;
   };
 
   form.addEventListener('submit', (event) => {
@@ -68,8 +78,7 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     handlers.send(text);
   });
   input.addEventListener('keydown', (event) => {
-    // keyCode 229 is the composing key in browsers that end composition before keydown (Safari).
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    if (event.key !== 'Enter' || event.shiftKey || isComposing(event)) return;
     event.preventDefault();
     form.requestSubmit();
   });
@@ -80,10 +89,12 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
   refresh();
 
   return {
-    setEnabled(value) {
+    setEnabled(value, canSend = value) {
       enabled = value;
+      sendable = value && canSend;
       refresh();
     },
+    hasFocus: () => form.contains(document.activeElement),
     setStatus(status) {
       form.dataset['status'] = status;
       if (status === 'ready') {

@@ -6,6 +6,7 @@
  * language of the connection.
  */
 import type { Hotline, NoticePayload } from '../../src/shared/protocol.js';
+import { isComposing } from './composing.js';
 import { byTestId, element } from './dom.js';
 
 export interface CrisisCard {
@@ -76,8 +77,10 @@ export function createCrisisCard(
 
   byTestId('crisis-dismiss', HTMLButtonElement, card).addEventListener('click', dismiss);
   document.addEventListener('keydown', (event) => {
-    // A modal dialog's Escape is the dialog's (it closes it); otherwise Escape closes the card first.
-    if (event.key !== 'Escape' || card.hidden || event.defaultPrevented || document.querySelector('dialog:modal')) return;
+    // A modal dialog's Escape is the dialog's (it closes it); otherwise Escape closes the card first —
+    // unless it ends an IME composition.
+    if (event.key !== 'Escape' || card.hidden || event.defaultPrevented || isComposing(event)) return;
+    if (document.querySelector('dialog:modal')) return;
     event.preventDefault();
     dismiss();
   });

@@ -203,6 +203,7 @@ flow = createChatFlow(client, {
   myId: byTestId('my-id', HTMLElement),
   waitingCount: byTestId('waiting-count', HTMLElement),
   endedBar: byTestId('chat-ended', HTMLElement),
+  newChatButton,
   next: createNextCycle(byTestId('leave-btn', HTMLButtonElement)),
   typing: createTypingSignal((typing) => client.typing(typing)),
   typingIndicator: createTypingIndicator(byTestId('typing-indicator', HTMLElement), byTestId('typing-announcer', HTMLElement)),
@@ -220,6 +221,7 @@ flow = createChatFlow(client, {
     privateWait.reset();
   },
   privateCreated: (key) => privateWait.created(key),
+  waitEnded: () => privateWait.ended(),
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
   skipWait: createSkipWait(byTestId('waiting-screen', HTMLElement), byTestId('skip-wait', HTMLElement)),

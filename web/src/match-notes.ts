@@ -35,6 +35,8 @@ export function attachMatchNotes(client: ChatClient, messages: MessageList, stat
   client.on('room_history', ({ room_id: roomId, messages: earlier }) => {
     if (state.roomId() !== roomId) return;
     const me = state.myId();
+    // Read before, maybe hundreds of messages: inserted without being read out one by one.
+    if (earlier.length > 0) messages.quiet();
     for (const message of earlier) messages.addEarlier(message, message.sender_id === me, (text) => showPrivateText(text, 'earlierDivider'));
   });
 }

@@ -5,6 +5,11 @@
  * nor reorder anything. A private room's earlier conversation (`room_history`) stands above all of it,
  * marked as earlier and closed by a divider; it is not part of the chat going on (not reported, not
  * counted for a resume), but it is saved with it.
+ *
+ * The list sits in a polite live log, which screen readers read out as messages arrive. History the
+ * person has seen (the earlier conversation, a reload's replay) comes in bursts: `quiet()` marks the log
+ * `aria-busy` while it is inserted, so it is not read out message by message. Busy is cleared on a later
+ * task, not at the end of the insertion: screen readers see the page only between tasks.
  */
 import type { ChatMessage } from '../../src/shared/protocol.js';
 import { element } from './dom.js';
@@ -29,6 +34,11 @@ export interface MessageList {
    * order, with `divider` filling the line that closes them.
    */
   addEarlier(message: ChatMessage, own: boolean, divider: (text: HTMLElement) => void): void;
+  /**
+   * What is inserted from now until QUIET_MS pass without an insertion is history, not news: the log is
+   * busy meanwhile (screen readers do not read it out).
+   */
+  quiet(): void;
   /** Highest message id shown, 0 when none. */
   lastId(): number;
   /** The partner's messages shown, in id order: what a report can name. */
@@ -39,6 +49,11 @@ export interface MessageList {
 
 /** How close to the bottom (px) still counts as "reading the latest", so new messages scroll into view. */
 const STICKY_PX = 80;
+/**
+ * A quiet insertion ends this long after its last message: a replay arrives as a burst of events (pages
+ * of messages), and a message of the partner's right after it is read out once the log is no longer busy.
+ */
+const QUIET_MS = 500;
 
 function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): HTMLElement {
   const item = element('li', own ? 'message message-own' : 'message message-partner');
@@ -76,9 +91,23 @@ export function createMessageList(list: HTMLElement): MessageList {
   let divider: HTMLElement | null = null;
   /** The highest id among the earlier messages shown (0: none). */
   let highestEarlier = 0;
+  /** The live region the list is in (the list itself without one). */
+  const log = list.closest<HTMLElement>('[role="log"]') ?? list;
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Keeps the log busy for QUIET_MS more (from a `quiet()` on, while insertions follow each other). */
+  const stayQuiet = (): void => {
+    clearTimeout(quietTimer);
+    log.setAttribute('aria-busy', 'true');
+    quietTimer = setTimeout(() => {
+      quietTimer = undefined;
+      log.removeAttribute('aria-busy');
+    }, QUIET_MS);
+  };
 
   const place = (item: HTMLElement, before: Element | null, forceScroll: boolean): void => {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_PX;
+    if (quietTimer !== undefined) stayQuiet();
     list.insertBefore(item, before);
     if (atBottom || forceScroll) list.scrollTop = list.scrollHeight;
   };
@@ -127,6 +156,8 @@ export function createMessageList(list: HTMLElement): MessageList {
           }
           if (!countdown) {
             countdown = element('span', 'system-countdown');
+            // The log would read the count out every second; the notice itself is read once.
+            countdown.setAttribute('aria-hidden', 'true');
             countdown.dataset['i18n'] = 'graceLeft';
             item.append(countdown);
           }
@@ -164,6 +195,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       item.classList.add('message-earlier');
       place(item, before, true);
     },
+    quiet: stayQuiet,
     lastId: () => lastId,
     partnerMessages: () => [...fromPartner].sort((a, b) => a.id - b.id),
     shown: () => [...all].sort((a, b) => a.message.id - b.message.id),

@@ -1,8 +1,11 @@
 /**
  * A modal `<dialog>`: shown over the page (the browser makes the rest inert and puts focus inside),
  * closed by Escape (the browser's `cancel`), a tap on the backdrop or its own buttons; focus then goes
- * back to the button that opened it, when that one is still on screen.
+ * back to the button that opened it, when that one is still on screen — otherwise (a Block that ended
+ * the chat, the screen changed behind the dialog) to the shown screen's heading (screen-focus.ts).
  */
+import { focusIsLost, screenFocusTarget } from './screen-focus.js';
+
 export interface Modal {
   open(opener: HTMLElement | null): void;
   close(): void;
@@ -24,6 +27,7 @@ export function createModal(dialog: HTMLDialogElement): Modal {
     const back = opener;
     opener = null;
     if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled')) back.focus();
+    else if (focusIsLost()) screenFocusTarget()?.focus();
   });
 
   return {

@@ -4,6 +4,7 @@
  * Escape presses it too, unless a dialog is open or the key went to something else first (a composing
  * IME, the crisis card, the settings menu).
  */
+import { isComposing } from './composing.js';
 import { showText, type TextKey } from './i18n.js';
 
 export type NextStep = 'leave' | 'confirm' | 'new';
@@ -34,7 +35,7 @@ export function createNextCycle(button: HTMLButtonElement): NextCycle {
 /** Escape drives `press` while `active()` (the chat screen shows), when nothing else took the key. */
 export function attachEscapeKey(press: () => void, active: () => boolean): void {
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || event.repeat) return;
+    if (event.key !== 'Escape' || event.defaultPrevented || isComposing(event) || event.repeat) return;
     if (document.querySelector('dialog[open]') || !active()) return;
     event.preventDefault();
     press();

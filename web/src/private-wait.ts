@@ -4,18 +4,22 @@
  * the `waiting {private}` events (a page reloaded while waiting gets one too) and the key from
  * `create_private`'s answer; a new wait starts blank (`reset`). The server keeps only a hash of the key,
  * so the page keeps the key of the room it created in sessionStorage (this tab only) until the wait
- * ends: a creator who reloads still has the key to share.
+ * ends — matched, left, or ended on the page (cancelled, refused: `ended`) — so a creator who reloads
+ * still has the key to share, and a later wait never shows it as its own.
  */
 import type { ChatClient } from './chat-client.js';
 import { byTestId } from './dom.js';
 import { createKeyBox } from './key-box.js';
 import { showPrivateText } from './private-texts.js';
+import { keepingFocus } from './screen-focus.js';
 
 export interface PrivateWait {
   /** A new wait (or none): hidden until a private one is known. */
   reset(): void;
   /** The room just created, with its key. */
   created(key: string): void;
+  /** The wait is over on the page (cancelled, refused, back at the start): its key is forgotten. */
+  ended(): void;
   /** Renders what needs it again in the current language. */
   retranslate(): void;
 }
@@ -48,10 +52,15 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
   const screen = panel.closest<HTMLElement>('.screen');
 
   const show = (withKey: boolean): void => {
-    panel.hidden = false;
-    shared.hidden = !withKey;
-    showPrivateText(title, withKey ? 'privateCreatedTitle' : 'privateWaitingTitle');
-    if (screen) screen.dataset['private'] = 'true';
+    const change = (): void => {
+      panel.hidden = false;
+      shared.hidden = !withKey;
+      showPrivateText(title, withKey ? 'privateCreatedTitle' : 'privateWaitingTitle');
+      if (screen) screen.dataset['private'] = 'true';
+    };
+    // The room's title replaces the search's heading, and takes the focus it had.
+    if (screen) keepingFocus(screen, change);
+    else change();
   };
 
   client.on('waiting', (payload) => {
@@ -78,6 +87,7 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
       box.show(key);
       show(true);
     },
+    ended: () => savedKey.set(null),
     retranslate: box.retranslate,
   };
 }

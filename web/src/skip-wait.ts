@@ -4,6 +4,7 @@
  * it ends (the flow then tries once more).
  */
 import { showText } from './i18n.js';
+import { keepingFocus } from './screen-focus.js';
 
 /** A little after the server's end of the pause, never a little before it. */
 const MARGIN_MS = 150;
@@ -25,8 +26,11 @@ export function createSkipWait(screen: HTMLElement, line: HTMLElement): SkipWait
     clearTimeout(ending);
     ticker = undefined;
     ending = undefined;
-    delete screen.dataset['held'];
-    line.hidden = true;
+    // The search's heading comes back, and takes the focus the count had.
+    keepingFocus(screen, () => {
+      delete screen.dataset['held'];
+      line.hidden = true;
+    });
   };
 
   return {
@@ -35,8 +39,11 @@ export function createSkipWait(screen: HTMLElement, line: HTMLElement): SkipWait
       const deadline = Date.now() + waitMs;
       const tick = (): void => showText(line, 'skipWait', Math.max(1, Math.ceil((deadline - Date.now()) / 1000)));
       tick();
-      screen.dataset['held'] = 'true';
-      line.hidden = false;
+      // The count replaces the search's heading, and takes the focus it had.
+      keepingFocus(screen, () => {
+        screen.dataset['held'] = 'true';
+        line.hidden = false;
+      });
       ticker = setInterval(tick, 1000);
       ending = setTimeout(() => {
         stop();
