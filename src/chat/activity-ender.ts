@@ -1,8 +1,8 @@
 /**
  * Ending an activity, for whatever reason (left, blocked, banned, disconnected for good, shutdown): a wait
  * leaves the queue (or its private room); a chat ends for both people — both identities freed first (each
- * can queue again at once, whatever the database does), then both sides told while the room's end is
- * written, and each given their receipt. Every step is a compare-and-set: false, and nothing done, if the activity changed.
+ * can queue again at once, whatever the database does), then the room closed, both sides told, and each
+ * given their receipt. Every step is a compare-and-set: false, and nothing done, if the activity changed.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -39,7 +39,7 @@ export const RELEASE_RETRY_MS = 5_000;
 const RELEASE_RETRIES = 12;
 
 export class ActivityEnder {
-  /** Partners of ended chats still to be freed, by identity (a later ending of theirs replaces the retry). */
+  /** Partners of ended chats still to be freed, by identity and room. */
   private readonly releases: KeyedTimers<string>;
 
   constructor(private readonly deps: ActivityEnderDeps) {
@@ -97,16 +97,24 @@ export class ActivityEnder {
       this.releaseLater(partnerId, roomId, 1);
     }
     if (!partnerReleased && !partnerUnknown && partner?.kind === 'chatting' && partner.roomId === roomId) {
-      // Still in the room after every compare-and-set lost to a change of theirs: the same as unreadable.
+      // Still in the room after every compare-and-set lost to a change of theirs: freed from the room whatever
+      // its revision (their connection unknown, so told through the chat); later, if even that fails.
       partnerUnknown = true;
-      logger.warn({ roomId }, 'the partner of an ending chat kept changing: told through the chat, freed later');
-      this.releaseLater(partnerId, roomId, 1);
+      logger.warn({ roomId }, 'the partner of an ending chat kept changing: freed by room, told through the chat');
+      partnerReleased = await registry.release(partnerId, { roomId }).catch((err: unknown) => {
+        logger.warn({ err, roomId }, 'the partner of an ending chat could not be freed: freed later');
+        this.releaseLater(partnerId, roomId, 1);
+        return false;
+      });
+      partner = undefined;
     }
     if (partnerReleased) this.deps.grace.cancel(partnerId);
-    // Both receipts are written while the room is closed, not after it; the goodbyes go out meanwhile, so a
-    // database that hangs holds up nobody's goodbye (the close goes on retrying on its own if it fails).
+    // Both receipts are written while the room is closed, not after it. The goodbyes wait for the close: a
+    // message whose send read the chat before it ended is being stored meanwhile, and is delivered to both
+    // only while they are still in the chat's delivery group (sent after the goodbye, it reached nobody).
     const receipts = this.issueReceipts(roomId, [userId, partnerId]);
-    const closed = this.deps.closer.close(roomId, reason);
+    await this.deps.closer.close(roomId, reason);
+    logger.info({ roomId, reason }, 'chat ended');
 
     notifier.leaveConversation(current.socketId, roomId);
     if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left', room_id: roomId });
@@ -125,8 +133,9 @@ export class ActivityEnder {
       // Whichever connection of theirs is in the chat (the caller's has left it); their language unknown.
       notifier.toConversationExcept(roomId, [current.socketId], 'partner_left', goodbye(current.lang));
     }
-    await Promise.all([closed, this.deps.chatEnded?.(roomId)]);
-    logger.info({ roomId, reason }, 'chat ended');
+    // Once the room is closed (an ask to keep in touch after this is kept only for the window: it reads the
+    // room as closed), what was asked in the chat is kept only that long too.
+    await this.deps.chatEnded?.(roomId);
     // Each side gets its receipt once stored; a side whose connection is gone (or a partner who had
     // already moved on) finds it on the /my page instead.
     const [ownCode, partnerCode] = await receipts;
@@ -159,7 +168,7 @@ export class ActivityEnder {
    */
   private releaseLater(userId: string, roomId: number, attempt: number): void {
     const { registry, logger, grace } = this.deps;
-    this.releases.start(userId, RELEASE_RETRY_MS, () => {
+    this.releases.start(`${userId}:${roomId}`, RELEASE_RETRY_MS, () => {
       void registry.release(userId, { roomId }).then(
         (released) => {
           if (released) grace.cancel(userId);

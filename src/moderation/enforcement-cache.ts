@@ -61,15 +61,15 @@ export class SanctionCache {
   }
 
   /**
-   * The strongest sanction in force at `now` for the identity or its network. `networkHash` is asked
-   * for only when some sanction applies by network.
+   * The strongest sanction in force at `now` for the identity or its network — of `kind` only, when named.
+   * `networkHash` is asked for only when some sanction applies by network.
    */
-  strongest(userId: string, networkHash: () => string | undefined, now: Date): Sanction | undefined {
+  strongest(userId: string, networkHash: () => string | undefined, now: Date, kind?: Sanction['kind']): Sanction | undefined {
     let best: Sanction | undefined;
     const consider = (ids: Set<number> | undefined) => {
       for (const id of ids ?? []) {
         const sanction = this.byId.get(id);
-        if (sanction && isActive(sanction, now) && (!best || stronger(sanction, best))) best = sanction;
+        if (sanction && (kind === undefined || sanction.kind === kind) && isActive(sanction, now) && (!best || stronger(sanction, best))) best = sanction;
       }
     };
     consider(this.byUser.get(userId));

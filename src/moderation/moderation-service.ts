@@ -143,9 +143,17 @@ export class ModerationService {
     this.sync.onSanction(listener);
   }
 
-  /** The strongest sanction in force for an identity or its client network (its hash, as every address is kept). */
-  sanctionOf(userId: string, networkHash: string): Sanction | undefined {
-    return this.sanctionCache.strongest(userId, () => networkHash, this.deps.clock.now());
+  /**
+   * The strongest sanction in force for an identity or its client network (its hash, as every address is
+   * kept) — of `kind` only, when named (the longest of that kind).
+   */
+  sanctionOf(userId: string, networkHash: string, kind?: Sanction['kind']): Sanction | undefined {
+    return this.sanctionCache.strongest(userId, () => networkHash, this.deps.clock.now(), kind);
+  }
+
+  /** The longest sanction in force of each kind, weakest kind first (what a connecting page is told). */
+  sanctionsOf(userId: string, networkHash: string): Sanction[] {
+    return SANCTION_KINDS.flatMap((kind) => this.sanctionOf(userId, networkHash, kind) ?? []);
   }
 
   assertMayJoin(userId: string, networkHash: string): void {
@@ -367,6 +375,9 @@ export class ModerationService {
     });
   }
 }
+
+/** Every kind, weakest first. */
+const SANCTION_KINDS: readonly SanctionKind[] = ['warning', 'muted', 'banned'];
 
 const ACTION_KIND: Record<Exclude<ReportAction, 'dismiss'>, SanctionKind> = { warn: 'warning', mute: 'muted', ban: 'banned' };
 

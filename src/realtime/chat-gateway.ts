@@ -23,7 +23,7 @@ import { actorOf, type FloodControl } from './flood-control.js';
 import { passDoor } from './door.js';
 import { clientEventRouter, eventListener, socketLogger, type ClientEvent, type SocketListener } from './handler.js';
 import { privateRoomListeners, type PrivateGatewayDeps } from './private-gateway.js';
-import { connectionLimitMiddleware, identityMiddleware } from './handshake.js';
+import { connectionLimitMiddleware, identityMiddleware, oneSocketPerConnection } from './handshake.js';
 import { SocketNotifier } from './socket-notifier.js';
 import { quietly, TypingRelay } from './typing-relay.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -69,6 +69,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
   const { chat, flood, signer, logger, moderation } = deps;
   const context = { logger, events: deps.events };
   // Handshake middleware only reads (who, from where, within limits); state changes once the connection exists.
+  io.use(oneSocketPerConnection());
   io.use(identityMiddleware(signer, deps.addressOf, flood));
   io.use(challengeMiddleware(deps.challenge));
   io.use(connectionLimitMiddleware(deps.connectionLimits));
@@ -179,7 +180,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       ...(rulesRequired ? { rules_required: rulesRequired } : {}),
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
     });
-    if (sanction) socket.emit('sanction', sanctionPayload(sanction, deps.timezone));
+    // What is in force, one of each kind: the page starts afresh from these at every `session`.
+    for (const inForce of moderation.sanctionsOf(caller.userId, socket.data.address)) socket.emit('sanction', sanctionPayload(inForce, deps.timezone));
     if (evicted) {
       await chat.evict(caller.userId, 'banned').catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a banned person’s chat failed'));
       return;

@@ -76,9 +76,12 @@ export class FloodControl {
     await this.observer?.newIdentity(address);
   }
 
-  /** A connection of a known identity: a reconnect loop would otherwise cost lookups without end. */
+  /**
+   * A connection of a known identity: a reconnect loop would otherwise cost lookups without end. Not told to
+   * the observer: one identity's loop must not make everyone behind its address (a NAT) solve the bot check.
+   */
   async checkConnect(actor: Actor): Promise<void> {
-    await this.take([{ key: `c:u:${actor.userId}`, rule: this.connectRule }], actor.address);
+    await this.take([{ key: `c:u:${actor.userId}`, rule: this.connectRule }], actor.address, false);
   }
 
   /** A chat resumed with a replay of what it missed (a reading of the whole conversation, at worst). */
@@ -117,10 +120,10 @@ export class FloodControl {
     await this.observer?.joined(actor.address);
   }
 
-  private async take(buckets: readonly BucketTake[], address: string): Promise<void> {
+  private async take(buckets: readonly BucketTake[], address: string, observed = true): Promise<void> {
     const result = await this.limiter.takeAll(buckets);
     if (result.allowed) return;
-    await this.observer?.refused(address);
+    if (observed) await this.observer?.refused(address);
     throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: result.retryAfterMs });
   }
 }

@@ -51,25 +51,32 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
 }
 
 /**
- * The last check: whether the connection may open one more. It also refuses a second Socket.IO CONNECT on
- * the same Engine.IO connection while the first is being checked (Socket.IO only refuses it once the first
- * is connected): each would become a socket the client cannot reach, with its own identity.
+ * The first check: one Socket.IO CONNECT per Engine.IO connection, ever. Socket.IO refuses a second one only
+ * while the first is connected: one sent while the first is being checked would become a socket the client
+ * cannot reach, with an identity of its own; one sent after a namespace DISCONNECT would meet a connection
+ * whose handshake request is already released. socket.io-client never sends a second (a refused or ended
+ * namespace closes its connection, and it reconnects on a new one).
  */
+export function oneSocketPerConnection() {
+  const used = new WeakSet<object>();
+  return (socket: ChatSocket, next: Next): void => {
+    if (used.has(socket.conn)) return next(refusal('INVALID_PAYLOAD'));
+    used.add(socket.conn);
+    next();
+  };
+}
+
+/** The last check: whether the connection may open one more. */
 export function connectionLimitMiddleware(limits: ConnectionLimits) {
-  const connecting = new WeakSet<object>();
   return (socket: ChatSocket, next: Next): void => {
     const { address, userId } = socket.data;
     // The client left while the checks before this one ran: its `close` has fired already, and a count
     // taken now would never be given back.
     if (socket.conn.readyState !== 'open') return next(refusal('RATE_LIMITED'));
-    if (connecting.has(socket.conn)) return next(refusal('INVALID_PAYLOAD'));
     if (!limits.tryOpen(address, userId)) return next(refusal('RATE_LIMITED'));
-    connecting.add(socket.conn);
     // Counted from here on; released when the connection goes. `close` fires once, so a plain listener
-    // does (`once` would add a wrapper per connection). A socket that ends without its connection (the
-    // client disconnects the namespace) lets the connection CONNECT again.
+    // does (`once` would add a wrapper per connection).
     socket.conn.on('close', () => limits.close(address, userId));
-    socket.on('disconnect', () => connecting.delete(socket.conn));
     next();
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Sanctions reach people, on every instance: whenever one is issued or lifted anywhere (the moderation
- * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`), and a
- * ban ends the identity's chat or wait at once — the partner sees an ordinary goodbye.
+ * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`: the longest of
+ * that kind in force, or `lifted` when none is left), and a ban ends the identity's chat or wait at once —
+ * the partner sees an ordinary goodbye.
  */
 import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
@@ -35,15 +36,11 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
     const inForce = isActive(sanction, deps.now());
     const concerned = localSocketsOf(io, sanction);
     for (const socket of concerned) {
-      if (inForce) {
-        socket.emit('sanction', sanctionPayload(sanction, timezone));
-        continue;
-      }
-      // After a lift, the person is told it was lifted, then what still applies (the strongest left): the page
-      // was told only the strongest on connecting. Another of the same kind simply takes the lifted one's place.
-      const left = moderation.sanctionOf(socket.data.userId, socket.data.address);
-      if (left?.kind !== sanction.kind) socket.emit('sanction', sanctionPayload(sanction, timezone, true));
-      if (left) socket.emit('sanction', sanctionPayload(left, timezone));
+      // The page shows one sanction per kind: the longest of that kind still in force (a new warning is
+      // shown itself, for its reason), or, when none is left, that the kind was lifted.
+      const longest = moderation.sanctionOf(socket.data.userId, socket.data.address, sanction.kind);
+      const shown = inForce && sanction.kind === 'warning' ? sanction : longest;
+      socket.emit('sanction', shown ? sanctionPayload(shown, timezone) : sanctionPayload(sanction, timezone, true));
     }
     if (!inForce || sanction.kind !== 'banned') return;
     // The identity's activity may be held here, on another instance, or by no connection at all (its

@@ -168,18 +168,16 @@ export interface ServerShutdownPayload {
 /** Kinds of sanction: a warning (told only), a mute (cannot send), a ban (cannot queue or send). */
 export type SanctionKind = 'warning' | 'muted' | 'banned';
 /**
- * `sanction`: told on connect while one is in force (the strongest), and when one is issued or lifted. A
- * sanction of one kind replaces the one of that kind shown; it never ends another kind.
+ * `sanction`: told on connect (right after `session`, one per kind in force: the longest of each), and when
+ * one is issued or lifted (the longest of that kind still in force; a new warning itself). A sanction of one
+ * kind replaces the one of that kind shown; it never ends another kind.
  */
 export interface SanctionPayload {
   kind: SanctionKind;
   reason: string;
   /** When it ends (ISO 8601 in the configured zone); absent: for good. */
   until?: string;
-  /**
-   * Present when this sanction was lifted: its kind ends. What still applies, if anything, follows as its own
-   * `sanction` (one of the same kind comes alone, without a `lifted` before it).
-   */
+  /** Present when this sanction was lifted (or ran out) and none of its kind is left in force: its kind ends. */
   lifted?: true;
 }
 /** A crisis line: a name, and a phone number or a web address. */

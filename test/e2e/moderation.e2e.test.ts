@@ -254,6 +254,23 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('warning-notice').isVisible()).toBe(true);
   });
 
+  it('a ban lifted while the page was offline is gone when it reconnects; the mute still in force is shown', { timeout: 60_000 }, async () => {
+    const a = await openPage();
+    const idA = await myId(a);
+    await sanction(idA, 'muted', 'harassment', 600);
+    const ban = await sanction(idA, 'banned', 'spam');
+    const banScreen = a.getByTestId('ban-screen');
+    await visible(banScreen);
+    await a.context().setOffline(true);
+    await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).not.toBe('connected');
+    await suite.server.app.moderation.lift(ban.id, 'admin');
+    await a.context().setOffline(false);
+    // The new connection's session and sanctions: the ban is no longer shown, the mute is.
+    await banScreen.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    expect(await a.getByTestId('start-btn').isEnabled()).toBe(true);
+    expect(await a.getByTestId('mute-banner').getAttribute('hidden')).toBeNull();
+  });
+
   it('a mute shows a banner above the composer and disables sending until lifted; a warning can be dismissed', { timeout: 60_000 }, async () => {
     const a = await openPage();
     const b = await openPage();

@@ -124,4 +124,22 @@ describe('handshakes that do not play by the protocol', () => {
     expect(await connectOutcome(s.url, { token })).toBe('RATE_LIMITED');
     expect(await connectOutcome(s.url)).toBe('connected');
   });
+
+  it('a CONNECT after the namespace was left on the same connection is refused, and leaves nothing behind', async () => {
+    const s = await server();
+    const { engine, manager } = await rawEngine(s.url);
+    const frames: string[] = [];
+    (manager.engine as unknown as { on(event: 'message', listener: (data: unknown) => void): void }).on('message', (data) => frames.push(String(data)));
+    engine.write('0');
+    await eventually(() => expect(s.app.io.of('/').sockets.size).toBe(1));
+    engine.write('1'); // DISCONNECT from "/", the connection stays
+    await eventually(() => expect(s.app.io.of('/').sockets.size).toBe(0));
+    for (let i = 0; i < 5; i++) engine.write('0');
+    // Each is refused (CONNECT_ERROR); before, each threw on the released handshake request and stayed half-made.
+    // (The Engine.IO message is the Socket.IO packet: `4{…}` a CONNECT_ERROR, `0{…}` a CONNECT accepted.)
+    await eventually(() => expect(frames.filter((f) => f.startsWith('4{'))).toHaveLength(5));
+    expect(frames.filter((f) => f.startsWith('0{'))).toHaveLength(1);
+    expect(s.app.io.of('/').sockets.size).toBe(0);
+    manager.engine.close();
+  });
 });

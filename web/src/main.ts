@@ -189,6 +189,7 @@ const sanctions = createSanctionNotices(
     flow?.setRestrictions(restrictions);
   },
 );
+client.on('session', () => sanctions.reset());
 client.on('sanction', (payload) => sanctions.apply(payload));
 
 flow = createChatFlow(client, {

@@ -1,13 +1,14 @@
 /**
- * What the page shows of a sanction (`sanction {kind, reason, until?, lifted?}`, sent on connecting while
- * one is in force and whenever one is issued or lifted): a ban covers the page with a full-screen notice
- * (reason, end or "permanently") and disables starting; a mute puts a banner above the composer and
- * disables sending; a warning is a notice the person can dismiss. Each ends by itself at `until`, and
- * all go at `lifted`. A BANNED or MUTED answer to a request shows the same, with what is known of it.
+ * What the page shows of a sanction (`sanction {kind, reason, until?, lifted?}`): a ban covers the page with
+ * a full-screen notice (reason, end or "permanently") and disables starting; a mute puts a banner above the
+ * composer and disables sending; a warning is a notice the person can dismiss. A BANNED or MUTED answer to a
+ * request shows the same, with what is known of it.
  *
- * The server sends the sanction just issued, or after a lift the strongest one still in force: a kind
- * arriving therefore also ends any stronger one shown (a ban lifted while a mute remains says `muted`).
- * Should a stronger one in fact still apply, the server's next BANNED/MUTED answer brings it back.
+ * One sanction per kind: the server sends, for the kind concerned, the longest still in force (a new warning
+ * itself) or `lifted` when none of that kind is left; each kind replaces only its own, so a warning issued
+ * during a ban leaves the ban. Each ends by itself at `until` — the longest of its kind, so nothing of that
+ * kind is left then. At every connection (`session`) the page starts afresh: what is in force follows, one
+ * `sanction` per kind, and a lift missed while away is not shown any longer.
  */
 import type { SanctionKind, SanctionPayload } from '../../src/shared/protocol.js';
 import { byTestId } from './dom.js';
@@ -33,6 +34,8 @@ export interface SanctionElements {
 
 export interface SanctionNotices {
   apply(payload: SanctionPayload): void;
+  /** A new connection's `session`: what is in force follows as `sanction` events (lifts missed while away). */
+  reset(): void;
   /** A request was answered BANNED or MUTED. */
   refused(code: 'BANNED' | 'MUTED'): void;
 }
@@ -140,6 +143,13 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
         const sanction: Shown = { kind: payload.kind, reason: payload.reason, ...(payload.until === undefined ? {} : { until: payload.until }) };
         known[payload.kind] = sanction;
         show(sanction);
+      }
+      render();
+    },
+    reset() {
+      for (const kind of ['warning', 'muted', 'banned'] as const) {
+        end(kind);
+        delete known[kind];
       }
       render();
     },
