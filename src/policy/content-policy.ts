@@ -1,17 +1,16 @@
 /**
  * The content policy over one message, before it is stored or delivered: terms (Chinese and English,
- * folded so spacing and full-width tricks do not hide them), links, contact details, words of crisis and
- * copy-paste spam. Answers from memory: the policy is compiled once into one Aho–Corasick automaton
- * (term-automaton.ts) holding both the operator's terms and the crisis phrases, so a clean message
- * costs one automaton pass.
+ * folded so spacing and full-width tricks do not hide them, English ones as whole words), links, contact
+ * details, words of crisis and copy-paste spam. Answers from memory: the policy is compiled once into one
+ * Aho–Corasick automaton (term-matcher.ts) holding the operator's terms and the crisis phrases, so a clean
+ * message costs one automaton pass.
  */
 import { LinkifyIt } from 'linkify-it';
 import { findPii, type PiiKind } from '../shared/pii.js';
-import { CRISIS_TERMS } from './crisis.js';
-import { normalizeForMatching, normalizeTerm, normalizeWithPositions } from './normalize.js';
-import type { LinkAction, PolicyAction, PolicyDocument } from './policy-document.js';
+import { normalizeForMatching } from './normalize.js';
+import { ACTION_RANK as RANK, type LinkAction, type PolicyAction, type PolicyDocument } from './policy-document.js';
 import { RepeatTracker } from './repeat-tracker.js';
-import { TermAutomaton } from './term-automaton.js';
+import { TermMatcher } from './term-matcher.js';
 
 /** What the policy noticed about a message; stored with it for review. */
 export type PolicyFlag = 'term' | 'link' | 'pii' | 'crisis' | 'spam' | 'masked';
@@ -28,16 +27,8 @@ export interface Verdict {
   pii: PiiKind[];
 }
 
-/** Strongest first. */
-const RANK: Record<PolicyAction, number> = { allow: 0, flag: 1, mask: 2, block: 3 };
-
-interface Entry {
-  /** Null for a crisis phrase. */
-  action: PolicyAction | null;
-}
-
 export class ContentPolicy {
-  private automaton: TermAutomaton<Entry> | undefined;
+  private matcher: TermMatcher | undefined;
   private links: LinkAction = 'flag';
   private readonly linkify = linkFinder();
   private readonly repeats: RepeatTracker;
@@ -49,68 +40,62 @@ export class ContentPolicy {
 
   /** Compiles a policy document (a few milliseconds for thousands of terms). */
   load(document: PolicyDocument): void {
-    const strongest = new Map<string, PolicyAction>();
-    for (const { term, action } of document.terms) {
-      const key = normalizeTerm(term);
-      if (!key) continue;
-      const known = strongest.get(key);
-      if (!known || RANK[action] > RANK[known]) strongest.set(key, action);
-    }
-    const patterns: { pattern: string; data: Entry }[] = [];
-    for (const [pattern, action] of strongest) if (action !== 'allow') patterns.push({ pattern, data: { action } });
-    for (const phrase of CRISIS_TERMS) patterns.push({ pattern: normalizeTerm(phrase), data: { action: null } });
-    this.automaton = new TermAutomaton(patterns);
+    this.matcher = new TermMatcher(document.terms);
     this.links = document.links;
   }
 
   evaluate(content: string, context: { senderId: string; roomId: number }): Verdict {
     const flags = new Set<PolicyFlag>();
     let action: Verdict['action'] = 'allow';
-    let crisis = false;
     let masked = content;
     const folded = normalizeForMatching(content);
-    const automaton = this.automaton;
-    if (automaton && automaton.test(folded)) {
-      const toMask: [number, number][] = [];
-      const hits = automaton.search(folded);
-      for (const hit of hits) {
-        const hitAction = hit.data.action;
-        if (hitAction === null) {
-          crisis = true;
-          continue;
-        }
-        flags.add('term');
-        if (RANK[hitAction] > RANK[action]) action = hitAction;
-      }
+    const found = this.matcher?.match(content, folded);
+    if (found?.term) {
+      flags.add('term');
+      action = found.action;
       if (action === 'mask') {
-        // Only now: where in the original each folded character came from.
-        const { from, to } = normalizeWithPositions(content);
-        for (const hit of hits) if (hit.data.action === 'mask') toMask.push([from[hit.start]!, to[hit.end - 1]!]);
-        masked = mask(content, toMask);
+        masked = mask(content, found.masks);
         flags.add('masked');
       }
     }
+    const crisis = found?.crisis === true;
     if (crisis) flags.add('crisis');
-    if (this.links !== 'allow' && LINK_HINT.test(content) && this.linkify.test(content)) {
+    if (this.links !== 'allow' && hasLink(content, this.linkify)) {
       flags.add('link');
       if (RANK[this.links] > RANK[action]) action = this.links;
     }
     const pii = findPii(content);
     if (pii.length > 0) flags.add('pii');
-    const spam = this.repeats.seen(context.senderId, folded, context.roomId);
-    if (spam) {
+    const repetition = this.repeats.seen(context.senderId, folded, context.roomId);
+    if (repetition !== 'none') {
       flags.add('spam');
       if (RANK.flag > RANK[action]) action = 'flag';
     }
     // A term the rules flag, mask or block, or copy-paste spam, counts against the sender; links and
-    // contact details are about the sender's own safety, and crisis words about their wellbeing.
-    const strike = flags.has('term') || spam;
+    // contact details are about the sender's own safety, and crisis words about their wellbeing. Spam
+    // counts once, when the text becomes spam: sending it on is flagged again, not struck again.
+    const strike = flags.has('term') || repetition === 'crossed';
     return { action, content: masked, flags: [...flags], strike, crisis, pii };
   }
 }
 
-/** Something that may be a link (a scheme, `www.`, or a dot before letters): only then is linkify-it asked. */
-const LINK_HINT = /:\/\/|www\.|[\p{L}\p{N}-][.．。][a-z]{2}/iu;
+/**
+ * Something that may be a link (a scheme, `www.`, a dot before letters, a dotted IPv4 address): only then
+ * is linkify-it asked. Both read the text with compatibility forms folded and ideographic full stops as
+ * dots, so "ｅｘａｍｐｌｅ．ｃｏｍ", "example。com" and "t｡me/x" are the links they look like.
+ */
+const LINK_HINT = /:\/\/|www\.|[\p{L}\p{N}-]\.(?:[a-z]{2}|\d{1,3}\.\d{1,3}\.\d)/iu;
+/** The hint, or anything beyond ASCII (which may fold into one): one scan of an ASCII message that is no link. */
+const LINK_HINT_OR_WIDE = /:\/\/|www\.|[\p{L}\p{N}-]\.(?:[a-z]{2}|\d{1,3}\.\d{1,3}\.\d)|[^\u0000-\u007f]/iu;
+const NON_ASCII = /[^\u0000-\u007f]/;
+/** What NFKC leaves of the ideographic full stops (。, half-width ｡ and the vertical ︒). */
+const IDEOGRAPHIC_STOP = /\u3002/g;
+
+function hasLink(content: string, linkify: LinkifyIt): boolean {
+  if (!LINK_HINT_OR_WIDE.test(content)) return false;
+  const text = NON_ASCII.test(content) ? content.normalize('NFKC').replace(IDEOGRAPHIC_STOP, '.') : content;
+  return LINK_HINT.test(text) && linkify.test(text);
+}
 
 /**
  * Links with or without a scheme ("example.com", "t.me/x", "bit.ly/y"): linkify-it with fuzzy links on,
@@ -122,7 +107,9 @@ function linkFinder(): LinkifyIt {
   return finder;
 }
 
-/** Replaces each range of `text` with one `*` per character. */
+const MARKS = /\p{M}/gu;
+
+/** Replaces each range of `text` with one `*` per character (a combining mark is part of its letter). */
 function mask(text: string, ranges: [number, number][]): string {
   if (ranges.length === 0) return text;
   const sorted = ranges.sort((a, b) => a[0] - b[0]);
@@ -131,7 +118,7 @@ function mask(text: string, ranges: [number, number][]): string {
   for (const [start, end] of sorted) {
     if (end <= at) continue;
     const from = Math.max(start, at);
-    out += text.slice(at, from) + '*'.repeat([...text.slice(from, end)].length);
+    out += text.slice(at, from) + '*'.repeat([...text.slice(from, end).replace(MARKS, '')].length);
     at = end;
   }
   return out + text.slice(at);

@@ -10,7 +10,10 @@ import { z } from 'zod';
 import type { Lang } from '../shared/codes.js';
 import type { Hotline } from '../shared/protocol.js';
 
-/** Phrases of self-harm, Chinese and English (matched after the same folding as the term lists). */
+/**
+ * Phrases of self-harm, Chinese and English (matched after the same folding as the term lists; an English
+ * one only as whole words, so "I want to diet" is not "want to die").
+ */
 export const CRISIS_TERMS: readonly string[] = [
   '自杀',
   '想死',
@@ -23,14 +26,23 @@ export const CRISIS_TERMS: readonly string[] = [
   '结束自己',
   '寻死',
   'suicide',
+  'suicidal',
   'kill myself',
   'killing myself',
   'want to die',
   'end my life',
   'self harm',
   'selfharm',
+  'self harming',
   'cut myself',
 ];
+
+/**
+ * Everyday phrases a crisis phrase sits inside: a hit within one of these, written without anything
+ * between its characters, is no crisis. 想死你了 is "I miss you so much"; 跳楼价 a clearance price. Not
+ * 想死你 alone: "我想死，你别管我" folds to the same letters.
+ */
+export const CRISIS_EXCEPTIONS: readonly string[] = ['想死你了', '想死你啦', '想死你们了', '想死我了', '跳楼价', '跳楼甩卖', '跳楼大甩卖'];
 
 /** Defaults: mainland China's lines for Chinese, and international directories for English. */
 export const DEFAULT_HOTLINES: Record<Lang, Hotline[]> = {

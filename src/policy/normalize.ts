@@ -1,15 +1,19 @@
 /**
- * Text as the content policy compares it: compatibility forms folded (full-width ｗｅｉｘｉｎ, ligatures),
- * lower case, and everything but visible letters and digits left out — so "w e i x i n", "W.E.I.X.I.N" and
- * "微 信" all read as the term they spell. Where each character of the result came from in the original
- * is worked out only when asked (`normalizeWithPositions`), for a message that has something to mask:
- * every other message pays for the folded text alone.
+ * Text as the content policy compares it: compatibility forms and accents folded (NFKD, combining marks
+ * left out: full-width ｗｅｉｘｉｎ, ligatures, "fúck" and "fu\u0301ck" alike), lower case, Cyrillic and Greek
+ * letters that look Latin read as the Latin ones, and everything but visible letters and digits left out —
+ * so "w e i x i n", "W.E.I.X.I.N" and "微 信" all read as the term they spell. Where each character of the
+ * result came from in the original is worked out only when asked (`normalizeWithPositions`), for a message
+ * with a hit to check or mask: every other message pays for the folded text alone.
  */
 import { BLANK_LOOKALIKES } from '../shared/limits.js';
 
 export interface Normalized {
   text: string;
-  /** For UTF-16 unit i of `text`: where its source starts and ends in the original (UTF-16 offsets). */
+  /**
+   * For UTF-16 unit i of `text`: where its source starts and ends in the original (UTF-16 offsets). The
+   * combining marks after a character belong to it: they end where its last mark ends.
+   */
   from: number[];
   to: number[];
 }
@@ -19,7 +23,24 @@ export interface Normalized {
  * Unicode yet show nothing: kept, "约\u3164炮" would not read as the term it looks like. The other blank
  * look-alikes are not letters anyway; one shared list keeps this and the empty-message check in step.
  */
-const VISIBLE_LETTER_OR_DIGIT = new RegExp(`^(?![${BLANK_LOOKALIKES}])[\\p{L}\\p{N}]`, 'u');
+const VISIBLE_LETTER_OR_DIGIT = new RegExp(`^(?![${BLANK_LOOKALIKES}])[\\p{L}\\p{N}]$`, 'u');
+const MARK = /^\p{M}$/u;
+
+/*
+ * Letters of other scripts that look like Latin ones ("ѕех" in Cyrillic). Capitals whose small letter
+ * looks like nothing Latin (В, Н, Κ) are listed themselves; the rest are looked up after lower-casing.
+ */
+const CAPITAL_LOOKALIKES = new Map(Object.entries({ В: 'b', Н: 'h', К: 'k', М: 'm', Т: 't', Β: 'b', Η: 'h', Κ: 'k', Μ: 'm', Ν: 'n', Τ: 't', Ζ: 'z', Υ: 'y', Χ: 'x', Ρ: 'p' }));
+const SMALL_LOOKALIKES = new Map(
+  Object.entries({
+    // Cyrillic
+    а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l',
+    // Greek
+    α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+    // Latin letters that read as plain ones
+    ı: 'i', ɑ: 'a', ſ: 's',
+  }),
+);
 
 /*
  * Most messages are ASCII and CJK ideographs only. For those, folding is lower-casing ASCII and leaving out
@@ -45,8 +66,57 @@ export function normalizeWithPositions(original: string): Normalized {
 /** A term as the policy stores and matches it: the same folding as for messages. */
 export const normalizeTerm = normalizeForMatching;
 
+/*
+ * A Latin letter or digit, once folded. The word-edge check of an English term asks this of the characters
+ * around a hit: "Essex chat" is not "sex chat".
+ */
+const LATIN_OR_DIGIT = /^[\p{Script=Latin}\p{Nd}]/u;
+const LATIN_OR_DIGIT_LAST = /[\p{Script=Latin}\p{Nd}]$/u;
+
+/** Whether `folded` (a term or a piece of folded text) begins with a Latin letter or digit. */
+export function startsLatin(folded: string): boolean {
+  return LATIN_OR_DIGIT.test(folded);
+}
+
+/** Whether `folded` ends with a Latin letter or digit. */
+export function endsLatin(folded: string): boolean {
+  return LATIN_OR_DIGIT_LAST.test(folded);
+}
+
+/**
+ * Whether the original character just before offset `at` is a Latin letter or digit (as folded: full-width
+ * and Cyrillic look-alikes count). A combining mark there is read as the letter it sits on.
+ */
+export function latinBefore(original: string, at: number): boolean {
+  let index = at - 1;
+  while (index >= 0) {
+    const code = original.charCodeAt(index);
+    if (code < 0x80) return isAsciiLetterOrDigit(code);
+    const start = index > 0 && isLowSurrogate(code) ? index - 1 : index;
+    const folded = foldPoint(original.codePointAt(start)!);
+    if (folded !== null) return LATIN_OR_DIGIT.test(folded);
+    index = start - 1;
+  }
+  return false;
+}
+
+/** Whether the original character at offset `at` (just after a span) is a Latin letter or digit, as folded. */
+export function latinAt(original: string, at: number): boolean {
+  if (at >= original.length) return false;
+  const code = original.charCodeAt(at);
+  if (code < 0x80) return isAsciiLetterOrDigit(code);
+  const folded = foldPoint(original.codePointAt(at)!);
+  return folded !== null && LATIN_OR_DIGIT.test(folded);
+}
+
+function isAsciiLetterOrDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
 function fold(original: string, positions: { from: number[]; to: number[] } | undefined): string {
   let out = '';
+  // Where in `positions` the last character pushed begins (its marks extend it).
+  let lastPushed = -1;
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
     // ASCII fast path: most messages are mostly ASCII or CJK, which need no folding.
@@ -56,27 +126,72 @@ function fold(original: string, positions: { from: number[]; to: number[] } | un
       i += 1;
       continue;
     }
-    // CJK ideographs need no folding (the bulk of Chinese text).
-    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf)) {
+    // CJK ideographs and Hangul syllables need no folding (NFKD would split a syllable into its letters).
+    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xac00 && code <= 0xd7a3)) {
       push(original[i]!, i, i + 1);
       i += 1;
       continue;
     }
     const point = original.codePointAt(i)!;
     const width = point > 0xffff ? 2 : 1;
-    const folded = String.fromCodePoint(point).normalize('NFKC').toLowerCase();
-    for (const char of folded) if (VISIBLE_LETTER_OR_DIGIT.test(char)) push(char, i, i + width);
+    const folded = foldPoint(point);
+    if (folded === null) {
+      // A combining mark: part of the character before it (masked with it), unless something else came between.
+      if (positions && lastPushed >= 0 && positions.to[positions.to.length - 1] === i) {
+        for (let unit = lastPushed; unit < positions.to.length; unit++) positions.to[unit] = i + width;
+      }
+    } else if (folded.length > 0) {
+      push(folded, i, i + width);
+    }
     i += width;
   }
   return out;
 
-  function push(char: string, start: number, end: number): void {
-    out += char;
+  function push(chars: string, start: number, end: number): void {
+    out += chars;
     if (!positions) return;
-    // One entry per UTF-16 unit of the result (a letter beyond the BMP takes two).
-    for (let unit = 0; unit < char.length; unit++) {
+    lastPushed = positions.from.length;
+    // One entry per UTF-16 unit of the result (a ligature gives several, a letter beyond the BMP two).
+    for (let unit = 0; unit < chars.length; unit++) {
       positions.from.push(start);
       positions.to.push(end);
     }
   }
+}
+
+/*
+ * What one code point folds to, kept: a text repeats the same few hundred characters, and folding one takes
+ * a normalisation and a few regular expressions. Bounded: emptied when full.
+ */
+const FOLDED = new Map<number, string | null>();
+const FOLDED_MAX = 4_096;
+
+/** The letters and digits a code point folds to ('' for none), or null for a combining mark. */
+function foldPoint(point: number): string | null {
+  const known = FOLDED.get(point);
+  if (known !== undefined) return known;
+  const char = String.fromCodePoint(point);
+  let folded: string | null = '';
+  if (MARK.test(char)) folded = null;
+  else {
+    for (const part of char.normalize('NFKD')) {
+      if (MARK.test(part)) continue;
+      const capital = CAPITAL_LOOKALIKES.get(part);
+      if (capital !== undefined) {
+        folded += capital;
+        continue;
+      }
+      for (const small of part.toLowerCase()) {
+        const latin = SMALL_LOOKALIKES.get(small) ?? small;
+        if (VISIBLE_LETTER_OR_DIGIT.test(latin)) folded += latin;
+      }
+    }
+  }
+  if (FOLDED.size >= FOLDED_MAX) FOLDED.clear();
+  FOLDED.set(point, folded);
+  return folded;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -6,9 +6,15 @@
 import { z } from 'zod';
 import { isStorableText } from '../shared/limits.js';
 
-/** `allow`: explicitly fine; `flag`: stored and marked for review; `mask`: delivered with the term hidden; `block`: refused. */
+/**
+ * `allow`: an exception — a phrase that is fine although a listed term occurs inside it ("essex chat" with
+ * "sex chat" blocked); `flag`: stored and marked for review; `mask`: delivered with the term hidden;
+ * `block`: refused.
+ */
 export const POLICY_ACTIONS = ['allow', 'flag', 'mask', 'block'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+/** Strongest last: of several hits in one message, the strongest action wins. */
+export const ACTION_RANK: Record<PolicyAction, number> = { allow: 0, flag: 1, mask: 2, block: 3 };
 export const LINK_ACTIONS = ['allow', 'flag', 'block'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 

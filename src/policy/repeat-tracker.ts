@@ -11,11 +11,16 @@ const MIN_CHARS = 12;
 /** Every this many calls, senders idle for a whole window are dropped. */
 const SWEEP_EVERY = 10_000;
 
+/** `none`: not spam (yet); `crossed`: this send made the text spam; `again`: spam already, sent once more. */
+export type Repetition = 'none' | 'crossed' | 'again';
+
 interface Seen {
   /** The first chat it went into; a set only once it goes into a second (most texts never do). */
   room: number;
   others: Set<number> | undefined;
   lastMs: number;
+  /** It has gone into `repeatRooms` chats within this window. */
+  spam: boolean;
 }
 
 export class RepeatTracker {
@@ -24,9 +29,13 @@ export class RepeatTracker {
 
   constructor(private readonly options: { repeatRooms: number; repeatWindowMs: number; now: () => number }) {}
 
-  /** Records the text; true when the sender has now sent it into `repeatRooms` different chats within the window. */
-  seen(senderId: string, folded: string, roomId: number): boolean {
-    if (folded.length < MIN_CHARS) return false;
+  /**
+   * Records the text. It is spam once the sender has sent it into `repeatRooms` different chats within the
+   * window; `crossed` only for the send that made it so, so that one pasted opener is one strike, not one
+   * for every chat (or message) after.
+   */
+  seen(senderId: string, folded: string, roomId: number): Repetition {
+    if (folded.length < MIN_CHARS) return 'none';
     const now = this.options.now();
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
     let texts = this.senders.get(senderId);
@@ -35,13 +44,17 @@ export class RepeatTracker {
     if (!entry || now - entry.lastMs > this.options.repeatWindowMs) {
       // Newest last, so the first key is the one to forget.
       if (entry) texts.delete(folded);
-      texts.set(folded, { room: roomId, others: undefined, lastMs: now });
+      const spam = this.options.repeatRooms <= 1;
+      texts.set(folded, { room: roomId, others: undefined, lastMs: now, spam });
       if (texts.size > TEXTS_PER_SENDER) texts.delete(texts.keys().next().value!);
-      return this.options.repeatRooms <= 1;
+      return spam ? 'crossed' : 'none';
     }
     if (roomId !== entry.room) (entry.others ??= new Set()).add(roomId);
     entry.lastMs = now;
-    return 1 + (entry.others?.size ?? 0) >= this.options.repeatRooms;
+    if (entry.spam) return 'again';
+    if (1 + (entry.others?.size ?? 0) < this.options.repeatRooms) return 'none';
+    entry.spam = true;
+    return 'crossed';
   }
 
   private sweep(now: number): void {

@@ -9,7 +9,11 @@ const interesting = fc.constantFrom(
   '微', '信', '\u3400', '\u4dbf', '\u4e00', '\u9fff', '\u33ff', '\u4dc0', '\u9fa5', '\ua000',
   'ｗ', 'Ｅ', '１', 'é', 'É', 'ß', 'ﬁ', 'Ω', 'д', 'ا', '😀', '𝐀', '·', '\u00a0', '\u200b', '\u007f', '\u0080',
   '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800', '\u034f', '가',
+  '\u0301', '\u0308', 'а', 'ѕ', 'Α', 'ο', 'İ', 'ｶ', 'ﾞ',
 );
+
+// Text with letters that have both a precomposed and a decomposed form.
+const accented = fc.constantFrom(...'aeiouAEIOU cnsz.', 'é', 'ü', 'Å', 'ñ', 'ç', '\u0301', '\u0308', '\u030a', 'ǅ', 'ẞ', 'ṩ');
 
 describe('normalizeForMatching', () => {
   it('folds plain ASCII and ideographs as the character walk does', () => {
@@ -19,7 +23,36 @@ describe('normalizeForMatching', () => {
 
   it('takes the walk for anything else (full-width, ligatures, accents)', () => {
     expect(normalizeForMatching('ｗｅｉｘｉｎ')).toBe('weixin');
-    expect(normalizeForMatching('ﬁne Café')).toBe('finecafé');
+    // Accents are left out (NFKD, then the combining marks dropped): "café" is "cafe" however it is typed.
+    expect(normalizeForMatching('ﬁne Café')).toBe('finecafe');
+  });
+
+  it('folds a precomposed accent and a combining one alike', () => {
+    expect(normalizeForMatching('fúck bítch')).toBe('fuckbitch');
+    expect(normalizeForMatching('fu\u0301ck bi\u0301tch')).toBe('fuckbitch');
+    expect(normalizeForMatching('CAFÉ')).toBe(normalizeForMatching('cafe\u0301'));
+    expect(normalizeForMatching('İstanbul ÅNGSTRÖM')).toBe('istanbulangstrom');
+  });
+
+  it('reads Cyrillic and Greek letters that look Latin as the Latin ones', () => {
+    expect(normalizeForMatching('\u0455\u0435\u0445 \u0441\u04bb\u0430t')).toBe('sexchat');
+    expect(normalizeForMatching('\u0412\u0406TCH')).toBe('bitch');
+    expect(normalizeForMatching('\u03bf\u039a \u03c1\u03b1\u03c1\u03b1')).toBe('okpapa');
+    // Other letters of those scripts stay what they are.
+    expect(normalizeForMatching('дж λ')).toBe('джλ');
+  });
+
+  it('keeps Hangul syllables whole (NFKD alone would split them into letters)', () => {
+    expect(normalizeForMatching('한국어 Ａ')).toBe('한국어a');
+  });
+
+  it('a combining mark belongs to the letter before it: masking the letter masks its accent', () => {
+    expect(normalizeWithPositions('fu\u0301ck')).toEqual({ text: 'fuck', from: [0, 1, 3, 4], to: [1, 3, 4, 5] });
+    expect(normalizeWithPositions('o\u0301\u0302k')).toEqual({ text: 'ok', from: [0, 3], to: [3, 4] });
+    // A mark after something left out (a space) belongs to nothing.
+    expect(normalizeWithPositions('a \u0301b')).toEqual({ text: 'ab', from: [0, 3], to: [1, 4] });
+    // A ligature is two letters from one character.
+    expect(normalizeWithPositions('ﬁx')).toEqual({ text: 'fix', from: [0, 0, 1], to: [1, 1, 2] });
   });
 
   it('leaves out the blank look-alikes, Hangul fillers included (letters to Unicode that show nothing)', () => {
@@ -43,6 +76,20 @@ describe('normalizeForMatching', () => {
         expect(normalizeForMatching(text)).toBe(normalizeWithPositions(text).text);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('folds the composed and the decomposed form of any text alike, and maps every letter back in order', () => {
+    fc.assert(
+      fc.property(fc.array(accented, { maxLength: 30 }).map((chars) => chars.join('')), (text) => {
+        expect(normalizeForMatching(text.normalize('NFC'))).toBe(normalizeForMatching(text.normalize('NFD')));
+        const { from, to } = normalizeWithPositions(text);
+        from.forEach((start, unit) => {
+          expect(start).toBeLessThan(to[unit]!);
+          if (unit > 0) expect(start).toBeGreaterThanOrEqual(from[unit - 1]!);
+        });
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,0 +1,141 @@
+/**
+ * The content policy's term lists over real text: English terms as whole words (folding leaves the spaces
+ * out, so without word edges "Essex, chat" reads as "sex chat"), the spelling tricks still caught, `allow`
+ * terms as exceptions, and accents and look-alike letters folded alike.
+ */
+import { describe, expect, it } from 'vitest';
+import { ContentPolicy, type Verdict } from '../../src/policy/content-policy.js';
+import { DEFAULT_POLICY, type PolicyDocument } from '../../src/policy/policy-document.js';
+
+let room = 0;
+function policyOf(document: PolicyDocument = DEFAULT_POLICY): (content: string) => Verdict {
+  const policy = new ContentPolicy({ repeatRooms: 3, repeatWindowMs: 600_000, now: () => 0 });
+  policy.load(document);
+  // A new sender and chat each time: no copy-paste spam in these tests.
+  return (content) => policy.evaluate(content, { senderId: `s${++room}`, roomId: room });
+}
+
+describe('English terms match whole words only', () => {
+  const check = policyOf();
+
+  it.each([
+    ['a place name ending in a term', "I'm from Essex, chat later?"],
+    ['a term inside a longer word at its end', 'I got your whatsapp message'],
+    ['the same, another app', 'telegram messages are slow'],
+    ['a term followed by more letters', 'sexchatting is not a word'],
+    ['a term after a digit', 'room4sex chat'],
+  ])('lets %s through, with no strike', (_name, content) => {
+    const verdict = check(content);
+    expect(verdict.action).toBe('allow');
+    expect(verdict.flags).not.toContain('term');
+    expect(verdict.strike).toBe(false);
+  });
+
+  it.each([
+    ['the term as written', 'sex chat?', 'block'],
+    ['letters spaced out', 's e x chat', 'block'],
+    ['a zero-width space inside a word', 's\u200bex chat', 'block'],
+    ['full-width capitals', 'ＳＥＮＤ ＢＩＴＣＯＩＮ now', 'block'],
+    ['a half-width Hangul filler between the words', 'sex\uFFA0chat', 'block'],
+    ['punctuation between the words', 'sex.chat', 'block'],
+    ['right after Chinese (no spaces in Chinese)', '我要sex chat吗', 'block'],
+    ['after a full stop', 'hi.whatsapp me', 'flag'],
+    ['before an emoji', 'whatsapp me😀', 'flag'],
+  ])('still catches %s', (_name, content, action) => {
+    const verdict = check(content);
+    expect(verdict.action).toBe(action);
+    expect(verdict.strike).toBe(true);
+  });
+
+  it('a letter that folds to a Latin one counts as one: full-width and Cyrillic neighbours keep a term inside a word', () => {
+    expect(check('Ｅssex chat').action).toBe('allow');
+    expect(check('\u0415ssex chat').action).toBe('allow');
+    // A combining mark is read as the letter it sits on.
+    expect(check('e\u0301sex chat').action).toBe('allow');
+  });
+
+  it('a hit that begins or ends inside what one character folds to is inside a word (the "fi" of "ﬁ")', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: 'ix', action: 'block' }, { term: 'of', action: 'block' }] });
+    expect(check('ﬁx it').action).toBe('allow');
+    expect(check('oﬀ we go').action).toBe('allow');
+    expect(check('ix it').action).toBe('block');
+  });
+
+  it('masks only the whole words: the insult masked, an innocent word around it left alone', () => {
+    expect(check('well f u c k you then').content).toBe('well *********** then');
+    expect(check('Ｆｕｃｋ you!').content).toBe('********!');
+    expect(check('bitch!').content).toBe('*****!');
+    expect(check('bitchy weather today').action).toBe('allow');
+  });
+
+  it('Chinese terms match anywhere, spaced or not', () => {
+    expect(check('你好约炮吗').action).toBe('block');
+    expect(check('你个傻 逼').content).toBe('你个***');
+  });
+});
+
+describe('allow terms are exceptions', () => {
+  const document: PolicyDocument = {
+    links: 'allow',
+    terms: [
+      { term: 'sex chat', action: 'block' },
+      { term: 'sexchat', action: 'block' },
+      { term: 'essex chat', action: 'allow' },
+      { term: '约炮', action: 'block' },
+      { term: '约炮门', action: 'allow' },
+    ],
+  };
+  const check = policyOf(document);
+
+  it('a hit inside an allowed phrase does not count, spelt with spaces and punctuation like any term', () => {
+    expect(check('Essex chat group meets at 8').action).toBe('allow');
+    expect(check('welcome to the essex, chat!').strike).toBe(false);
+    expect(check('新闻说的约炮门事件').action).toBe('allow');
+  });
+
+  it('the term still counts outside the allowed phrase, also in the same message', () => {
+    expect(check('sex chat?').action).toBe('block');
+    expect(check('essex chat, and sex chat too').action).toBe('block');
+    expect(check('约炮门之后还约炮吗').action).toBe('block');
+  });
+
+  it('the stronger action wins for a phrase listed both as allowed and blocked', () => {
+    const both = policyOf({ links: 'allow', terms: [{ term: 'sex chat', action: 'allow' }, { term: 'sex chat', action: 'block' }] });
+    expect(both('sex chat').action).toBe('block');
+  });
+
+  it('an allowed phrase exempts the operator’s terms, not crisis help', () => {
+    const allowed = policyOf({ links: 'allow', terms: [{ term: 'want to die', action: 'allow' }] });
+    expect(allowed('I want to die').crisis).toBe(true);
+  });
+});
+
+describe('accents and look-alike letters fold alike', () => {
+  const check = policyOf();
+
+  it.each([
+    ['a precomposed accent', 'fúck you'],
+    ['a combining accent', 'fu\u0301ck you'],
+    ['Cyrillic look-alikes', 'fu\u0441k y\u043eu'],
+  ])('masks an insult with %s, every original character of it', (_name, content) => {
+    const verdict = check(content);
+    expect(verdict.action).toBe('mask');
+    expect(verdict.content).toBe('********');
+  });
+
+  it.each([['bítch'], ['bi\u0301tch'], ['b\u0456tch'], ['\u0412itch']])('masks %s', (content) => {
+    expect(check(content).content).toBe('*****');
+  });
+
+  it('blocks a phrase spelt in Cyrillic and Greek look-alikes', () => {
+    expect(check('\u0455\u0435\u0445 chat').action).toBe('block');
+    expect(check('sex ch\u03b1t').action).toBe('block');
+  });
+
+  it('a term with an accent matches the word however the accent is written', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: 'café', action: 'mask' }] });
+    expect(check('le cafe\u0301 noir').content).toBe('le **** noir');
+    expect(check('le café noir').content).toBe('le **** noir');
+    expect(check('le CAFE noir').content).toBe('le **** noir');
+  });
+});
