@@ -206,6 +206,12 @@ export class ChatService {
     return { was_waiting: released };
   }
 
+  /** Crisis help for a message refused before it was screened (a muted or banned sender), if it has words of crisis. */
+  offerCrisisHelp(caller: Caller, content: string): void {
+    const help = this.deps.screen.crisisHelp(caller.lang, content);
+    if (help) this.deps.notifier.toSocket(caller.socketId, 'notice', help);
+  }
+
   /**
    * Stores and delivers a message. `admission` (the flood check) is awaited alongside the sender's
    * activity read, so both cost one round trip in cluster mode; its refusal wins over NOT_IN_CHAT.

@@ -44,6 +44,11 @@ export class ContentPolicy {
     this.links = document.links;
   }
 
+  /** Whether `content` has words of crisis — and nothing else looked at or remembered (no spam count). */
+  crisisIn(content: string): boolean {
+    return this.matcher?.match(content, normalizeForMatching(content))?.crisis === true;
+  }
+
   evaluate(content: string, context: { senderId: string; roomId: number }): Verdict {
     const flags = new Set<PolicyFlag>();
     let action: Verdict['action'] = 'allow';

@@ -62,6 +62,15 @@ export class MessageScreen {
     return { content: verdict.content, flags: verdict.flags, verdict, refused: false, notices };
   }
 
+  /**
+   * Crisis help for a message refused before it is screened (its sender is muted or banned): the help is for
+   * the person, whatever becomes of the message. Nothing else is evaluated, counted or queued.
+   */
+  crisisHelp(lang: Lang, content: string): NoticePayload | undefined {
+    if (!this.deps.policy.crisisIn(content)) return undefined;
+    return { kind: 'crisis', message: noticeText[lang].crisis, hotlines: this.deps.hotlines[lang] };
+  }
+
   /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */
   stored(senderId: string, roomId: number, messageId: number, screened: Screened): void {
     const { verdict } = screened;

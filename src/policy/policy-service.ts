@@ -66,6 +66,11 @@ export class PolicyService {
     return this.document;
   }
 
+  /** Whether `content` has words of crisis (nothing else is evaluated or counted). */
+  crisisIn(content: string): boolean {
+    return this.deps.enabled && this.policy.crisisIn(content);
+  }
+
   evaluate(content: string, context: { senderId: string; roomId: number }): Verdict {
     if (!this.deps.enabled) return { action: 'allow', content, flags: [], strike: false, crisis: false, pii: [] };
     return this.policy.evaluate(content, context);

@@ -90,7 +90,13 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     [
       'send_message',
       eventListener(context, 'send_message', sendMessagePayload, async (socket, payload, acked) => {
-        moderation.assertMaySend(socket.data.userId, socket.data.address);
+        try {
+          moderation.assertMaySend(socket.data.userId, socket.data.address);
+        } catch (refusal) {
+          // Crisis help is for the person, whatever becomes of the message: a muted or banned one too.
+          chat.offerCrisisHelp(callerOf(socket), payload.content);
+          throw refusal;
+        }
         // The flood check runs alongside the sender's activity read: in cluster mode both go to Redis
         // together, one round trip instead of two. A refused message is still never stored.
         // With `echo_in_ack`, the ack is the sender's copy: no `new_message` back to this connection.

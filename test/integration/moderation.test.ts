@@ -9,7 +9,7 @@ import { MemoryMatchQueue } from '../../src/matching/memory-match-queue.js';
 import { createNetworkHasher } from '../../src/privacy/network-hash.js';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { SanctionRepository } from '../../src/moderation/sanction-repository.js';
-import { connect, eventually, matchedPair, received, request, waitFor } from '../helpers/client.js';
+import { collect, connect, eventually, matchedPair, received, request, waitFor } from '../helpers/client.js';
 import { intercept } from '../helpers/interleave.js';
 import { TEST_SECRET } from '../helpers/server.js';
 import { serverSuite } from '../helpers/suite.js';
@@ -193,6 +193,22 @@ describe('sanctions', () => {
     expect(await request<Ack>(socket, 'send_message', { content: 'hi' })).toMatchObject({ ok: false, code: 'MUTED' });
     await suite.server.app.moderation.lift(otherMute.id, 'admin');
     await eventually(() => expect(told[5]).toEqual(expect.objectContaining({ kind: 'muted', lifted: true })));
+  });
+
+  it('a muted sender writing words of crisis still gets crisis help, before the MUTED answer', async () => {
+    const { a, b, aId } = await pair();
+    const mute = await ban(aId, 'muted');
+    const order: string[] = [];
+    a.on('notice', (notice: { kind: string }) => order.push(`notice:${notice.kind}`));
+    const bGot = collect(b, 'new_message');
+    const ack = await request<Ack>(a, 'send_message', { content: '我真的不想活了' });
+    order.push(`ack:${ack.code}`);
+    expect(order).toEqual(['notice:crisis', 'ack:MUTED']);
+    // An ordinary refused message brings no notice.
+    expect(await request<Ack>(a, 'send_message', { content: 'hello' })).toMatchObject({ ok: false, code: 'MUTED' });
+    expect(order).toHaveLength(2);
+    expect(bGot).toEqual([]);
+    await suite.server.app.moderation.lift(mute.id, 'admin');
   });
 
   it('a ban by network applies to another identity from the same network, and is lifted again', async () => {
