@@ -246,7 +246,7 @@ export class ChatService {
     // nothing more reaches the other side.
     if (this.deps.blockedPair(caller.userId, current.partnerId)) throw new AppError(ErrorCode.NOT_IN_CHAT);
     checkContent(payload.content);
-    const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true);
+    const screened = this.deps.screen.check(caller, current.roomId, payload.content, payload.pii_confirmed === true, payload.cid);
     if (screened.refused) {
       // Crisis help still reaches the sender, before the refusal's ack (as it comes before a stored one's).
       for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);

@@ -38,22 +38,30 @@ export interface Screened {
 
 /** Priority in the moderation queue of what the policy flags: crisis words first, with reports of minors. */
 const CRISIS_PRIORITY = 2;
+/** How long a refused message's `cid` is remembered, and how many are: a page retries for seconds, not more. */
+const REFUSED_KEPT_MS = 10 * 60_000;
+const MAX_REFUSED_KEPT = 10_000;
 
 export class MessageScreen {
+  /** Refused messages by sender, chat and `cid` (when each was refused): a retry is refused again, not counted again. */
+  private readonly refusedCids = new Map<string, number>();
+
   constructor(private readonly deps: ScreenDeps) {}
 
   /**
    * Screens a message. A refused one (`refused`) is kept aside, queued for review and the strike counted
    * here; its only notice is crisis help, which is for the person, whatever became of the message.
    */
-  check(sender: { userId: string; lang: Lang }, roomId: number, content: string, piiConfirmed: boolean): Screened {
+  check(sender: { userId: string; lang: Lang }, roomId: number, content: string, piiConfirmed: boolean, cid?: string): Screened {
     const verdict = this.deps.policy.evaluate(content, { senderId: sender.userId, roomId });
     for (const flag of verdict.flags) this.deps.events?.policyHit(flag);
     const text = noticeText[sender.lang];
     const notices: NoticePayload[] = [];
     if (verdict.crisis) notices.push({ kind: 'crisis', message: text.crisis, hotlines: this.deps.hotlines[sender.lang] });
     if (verdict.action === 'block') {
-      this.background(this.refused(sender.userId, roomId, content, verdict));
+      // A retry of a refused message (its ack lost with a connection) is refused again without being held,
+      // queued or struck a second time: two tries were two strikes, a 24 h mute by default.
+      if (!this.retried(sender.userId, roomId, cid)) this.background(this.refused(sender.userId, roomId, content, verdict));
       return { content: verdict.content, flags: verdict.flags, verdict, refused: true, notices };
     }
     // A page that warned before sending says so; the original client never does, so it is told now.
@@ -100,6 +108,23 @@ export class MessageScreen {
     const { filed } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: priority(verdict), at });
     this.countReport(filed, reason);
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
+  }
+
+  /** Whether this refused message was refused before (same sender, chat and `cid`); remembers it otherwise. */
+  private retried(senderId: string, roomId: number, cid: string | undefined): boolean {
+    if (cid === undefined) return false;
+    const key = `${senderId}\u0000${roomId}\u0000${cid}`;
+    const now = this.deps.clock.now().getTime();
+    const at = this.refusedCids.get(key);
+    if (at !== undefined && now - at < REFUSED_KEPT_MS) return true;
+    this.refusedCids.delete(key);
+    this.refusedCids.set(key, now);
+    // Oldest first (insertion order): the expired, then whatever is beyond the bound.
+    for (const [oldKey, oldAt] of this.refusedCids) {
+      if (this.refusedCids.size <= MAX_REFUSED_KEPT && now - oldAt < REFUSED_KEPT_MS) break;
+      this.refusedCids.delete(oldKey);
+    }
+    return false;
   }
 
   /** A report is counted when it is filed, not for each message added to the sender's open one. */

@@ -23,7 +23,7 @@ export class ReviewQueue {
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
        ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
-       DO UPDATE SET message_ids = (SELECT array_agg(DISTINCT m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m),
+       DO UPDATE SET message_ids = COALESCE((SELECT array_agg(DISTINCT m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m), '{}'::bigint[]),
                      priority = GREATEST(reports.priority, EXCLUDED.priority),
                      reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
                      note = left(reports.note || '; ' || EXCLUDED.note, 500),

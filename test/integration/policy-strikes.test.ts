@@ -1,7 +1,7 @@
 /**
  * What the content policy's strikes add up to, with a real server and real sockets: everyday English that
- * happens to contain a term is delivered with no strike, and an opener pasted into chat after chat is one
- * strike — a warning —, not a mute by the fourth chat.
+ * happens to contain a term is delivered with no strike, an opener pasted into chat after chat is one
+ * strike — a warning —, not a mute by the fourth chat, and a refused message retried is one strike.
  */
 import { describe, expect, it } from 'vitest';
 import { connect, eventually, request, waitFor, matchedPair } from '../helpers/client.js';
@@ -50,5 +50,22 @@ describe('content-policy strikes', () => {
     await suite.server.app.moderation.strike(spammer.session.user_id, 'policy');
     expect(await strikes(spammer.session.user_id)).toHaveLength(2);
     expect(await sanctions(spammer.session.user_id)).toEqual([{ kind: 'warning' }, { kind: 'muted' }]);
+  });
+
+  it('a refused message retried with its cid (its answer lost) is refused again, but held and struck once', async () => {
+    const { a, b, aId, roomId } = await matchedPair(suite.url);
+    suite.track(a, b);
+    for (let i = 0; i < 3; i++) {
+      expect(await request<Ack>(a, 'send_message', { content: '约炮吗', cid: 'retried-1' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
+    }
+    // Another message refused in the same chat is counted as usual (before, adding it to the chat's open system
+    // report failed — no message ids on either side made the union NULL — and its strike was never counted).
+    expect(await request<Ack>(a, 'send_message', { content: '裸聊吗', cid: 'another' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
+    await eventually(async () => expect(await strikes(aId)).toHaveLength(2));
+    // Strikes are written one of a person at a time: one awaited here comes after any of those.
+    await suite.server.app.moderation.strike(aId, 'report');
+    expect(await strikes(aId)).toHaveLength(3);
+    const held = await suite.server.database.query<{ content: string }>('SELECT content FROM held_messages WHERE room_id = $1 ORDER BY id', [roomId]);
+    expect(held.map((row) => row.content)).toEqual(['约炮吗', '裸聊吗']);
   });
 });
