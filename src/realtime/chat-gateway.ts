@@ -180,14 +180,16 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     // wait kept for their grace period was nobody's to end. What was taken over ends now, as the ban would
     // have ended it (the partner sees an ordinary goodbye); it is not resumed.
     const evicted = attached.resumed !== undefined && sanction?.kind === 'banned';
+    // What is in force, one of each kind: in the session (the page replaces what it shows, at once) and as events.
+    const inForce = moderation.sanctionsOf(caller.userId, socket.data.address).map((s) => sanctionPayload(s, deps.timezone));
     socket.emit('session', {
       user_id: caller.userId,
       status: evicted ? 'idle' : attached.status,
       ...(rulesRequired ? { rules_required: rulesRequired } : {}),
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
+      ...(inForce.length > 0 ? { sanctions: inForce } : {}),
     });
-    // What is in force, one of each kind: the page starts afresh from these at every `session`.
-    for (const inForce of moderation.sanctionsOf(caller.userId, socket.data.address)) socket.emit('sanction', sanctionPayload(inForce, deps.timezone));
+    for (const payload of inForce) socket.emit('sanction', payload);
     if (evicted) {
       await chat.evict(caller.userId, 'banned').catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a banned person’s chat failed'));
       return;

@@ -106,6 +106,11 @@ export interface SessionPayload {
    */
   token?: string;
   status: SessionStatus;
+  /**
+   * The sanctions in force, one per kind (the longest of each); absent when none. The same follow as
+   * `sanction` events, for clients that only listen to those; a page that reads this replaces what it shows.
+   */
+  sanctions?: SanctionPayload[];
 }
 export interface WaitingPayload {
   message: string;

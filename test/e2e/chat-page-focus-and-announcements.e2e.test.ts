@@ -1,7 +1,7 @@
 /**
  * Where the chat page keeps the focus and what its live log reads out, in a real Chromium against the
  * real server: text typed while the connection is lost stays in the input, which keeps the focus; a chat
- * that ends under the input hands the focus to New; switching screens, a private room's title replacing
+ * that ends under the input hands the focus to its ended note; switching screens, a private room's title replacing
  * the search's and a Block that ends the chat move the focus to what is shown instead of dropping it; Escape that ends an IME composition (Safari's
  * keyCode 229) neither presses Next nor closes the crisis card; a private room's key is not shown for a
  * later wait once its own wait was cancelled; the partner's reconnect countdown is not read out every
@@ -96,7 +96,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     return { partner: socket, roomId };
   }
 
-  it('text typed while the connection is lost stays in the focused input; a chat ending under the input hands the focus to New', { timeout: 90_000 }, async () => {
+  it('text typed while the connection is lost stays in the focused input; a chat ending under the input hands the focus to the ended note, not New', { timeout: 90_000 }, async () => {
     const a = await openRouted();
     const { partner } = await chatWithRawClient(a.page);
     const input = a.page.getByTestId('message-input');
@@ -108,9 +108,10 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     expect(await a.page.getByTestId('send-btn').isDisabled()).toBe(true);
     await a.page.keyboard.type('abc');
     expect(await focusOf(a.page)()).toBe('chat-screen:message-input');
-    // Enter while offline sends nothing, and says why.
+    // Enter while offline sends nothing; the hint under the input says why (no toast repeating it per Enter).
     await a.page.keyboard.press('Enter');
-    await expect.poll(() => a.page.getByTestId('toast').textContent(), until).toBe('连接已中断，正在重新连接…恢复后即可继续发送');
+    expect(await a.page.getByTestId('composer-hint').textContent()).toBe('连接已中断，正在重新连接…恢复后即可继续发送');
+    expect(await a.page.getByTestId('toast').isVisible()).toBe(false);
 
     a.reconnect();
     await expect.poll(() => a.page.getByTestId('connection-status').getAttribute('data-state'), until).toBe('connected');
@@ -120,12 +121,17 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     await a.page.keyboard.press('Enter');
     await expect.poll(() => messageTexts(a.page, true).allTextContents(), until).toEqual(['abc']);
 
-    // The partner leaves while the person is in the input: the input is off, the focus on New.
+    // The partner leaves while the person is in the input: the input is off, the focus on the ended note —
+    // not on New, which the rest of the sentence (a space, Enter) would press.
     await input.focus();
     expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
     await visible(a.page.getByTestId('chat-ended'));
     expect(await input.isDisabled()).toBe(true);
-    await expect.poll(focusOf(a.page), until).toBe('chat-screen:new-chat-btn');
+    await expect.poll(focusOf(a.page), until).toBe('chat-screen:chat-ended-text');
+    await a.page.keyboard.type(' ok');
+    await a.page.keyboard.press('Enter');
+    expect(await a.page.getByTestId('chat-screen').isVisible()).toBe(true);
+    expect(await a.page.getByTestId('waiting-screen').isVisible()).toBe(false);
   });
 
   it('switching screens moves the focus to the new screen; a Block that ends the chat leaves it on the start screen', { timeout: 90_000 }, async () => {

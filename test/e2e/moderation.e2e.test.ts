@@ -261,6 +261,23 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     const ban = await sanction(idA, 'banned', 'spam');
     const banScreen = a.getByTestId('ban-screen');
     await visible(banScreen);
+    // A reconnection with the ban still on changes nothing on screen: no flash of the start screen, the
+    // focus left where it was, the notices not rewritten (they would be read out again).
+    await a.evaluate(() => {
+      const changes: string[] = [];
+      (window as unknown as { banChanges: string[] }).banChanges = changes;
+      const observer = new MutationObserver((records) => changes.push(...records.map((r) => `${(r.target as HTMLElement).dataset['testid']}:${r.attributeName ?? 'text'}`)));
+      for (const id of ['ban-screen', 'mute-banner']) observer.observe(document.querySelector(`[data-testid="${id}"]`)!, { attributes: true, childList: true, subtree: true, characterData: true });
+    });
+    await a.getByTestId('lang-switch').focus();
+    await a.context().setOffline(true);
+    await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).not.toBe('connected');
+    await a.context().setOffline(false);
+    await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).toBe('connected');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await a.evaluate(() => (window as unknown as { banChanges: string[] }).banChanges)).toEqual([]);
+    expect(await a.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'])).toBe('lang-switch');
+
     await a.context().setOffline(true);
     await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).not.toBe('connected');
     await suite.server.app.moderation.lift(ban.id, 'admin');

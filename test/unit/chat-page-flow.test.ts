@@ -105,7 +105,7 @@ function fakeViews() {
     myId: { textContent: '' },
     waitingCount: { hidden: true, dataset: {}, textContent: '' },
     endedBar: { hidden: true },
-    newChatButton: { focus: () => undefined },
+    endedNote: { focus: () => undefined },
     next: { step: 'leave', set: () => undefined },
     typing: { edited: () => undefined, stop: () => undefined, reset: () => undefined },
     typingIndicator: { set: () => undefined, hide: () => undefined, reset: () => undefined },

@@ -56,8 +56,11 @@ export interface ChatFlowViews {
   waitingCount: HTMLElement;
   /** Shown once the conversation has ended, with the new-chat button. */
   endedBar: HTMLElement;
-  /** The ended bar's New button: the focus goes there when the chat ends while it is in the input bar. */
-  newChatButton: HTMLElement;
+  /**
+   * The ended bar's note ("the chat has ended"): the focus goes there when the chat ends while it is in the
+   * input bar — not to New, which the next Space or Enter of a sentence being typed would press.
+   */
+  endedNote: HTMLElement;
   /** The Next button: Leave → Really? while chatting, New once the chat has ended. */
   next: NextCycle;
   /** Tells the partner when this person types. */
@@ -272,12 +275,12 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.typing.reset();
     views.typingIndicator.hide();
     resume.remember(null);
-    // The input is disabled now: focus in it would fall to the page's body, so it goes to New instead.
+    // The input is disabled now: focus in it would fall to the page's body, so it goes to the ended note.
     const hadFocus = composer.hasFocus();
     refreshComposer();
     views.endedBar.hidden = false;
     views.next.set('new');
-    if (hadFocus) views.newChatButton.focus();
+    if (hadFocus) views.endedNote.focus();
     if (roomId !== null) views.chatChanged({ roomId, live: false });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
@@ -302,6 +305,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
   const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
+    // A key kept from an earlier room of one's own is never shown for another wait (whatever ended that one).
+    if (how.kind !== 'create_private') views.waitEnded();
     showWaiting();
     const ticket = joins.begin();
     waitingFor = how;
@@ -317,8 +322,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
         // Lost with the connection: the `session` after reconnecting says whether the server got it.
         if (!client.connected) return;
         // Only the answer is late: the join may have reached the server all the same, and its wait
-        // would open a chat out of nowhere later. Left, as a cancelled join's is (join-tracker.ts).
-        void joins.leaveQueue();
+        // would open a chat out of nowhere later. Left, and what it still runs into refused (join-tracker.ts).
+        joins.timedOut();
       }
       if (res.code === 'RULES_NOT_ACCEPTED') {
         if (phase === 'waiting') showStart();
@@ -349,8 +354,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
     if (phase !== 'chat' || !chatLive || roomId === null) return;
-    // The text stays in the input, to be sent once the connection is back (e.g. Send anyway, offline).
-    if (!linked) return toast.show(t('hintOffline'));
+    // The text stays in the input, to be sent once the connection is back. The hint under it says so; only
+    // "Send anyway" (its dialog closing) needs saying it again.
+    if (!linked) return piiConfirmed ? toast.show(t('hintOffline')) : undefined;
     const cid = retry?.text === text ? retry.cid : newCid();
     views.typing.stop();
     if (views.next.step === 'confirm') views.next.set('leave');

@@ -96,6 +96,8 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     },
     hasFocus: () => form.contains(document.activeElement),
     setStatus(status) {
+      // Unchanged: nothing rewritten (the hint is a live region; refreshed on every keystroke it would be re-read).
+      if (form.dataset['status'] === status) return;
       form.dataset['status'] = status;
       if (status === 'ready') {
         hint.hidden = true;

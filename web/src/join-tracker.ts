@@ -38,6 +38,11 @@ export interface JoinTracker {
   /** Out of the queue; a `matched` meanwhile (the leave lost to a match) is for a cancelled wait. */
   leaveQueue(): Promise<Result>;
   /**
+   * The latest join's answer timed out while connected: it may reach the server yet, even after the leave
+   * sent now. Until the next join, a chat it runs into (a `matched` at the start) is refused.
+   */
+  timedOut(): void;
+  /**
    * A `matched` event (`resumed`: a chat given back after a reconnection), while the page shows `screen`:
    * true when it is for a chat a cancelled wait ran into — left at once (once), never to be shown.
    */
@@ -53,6 +58,8 @@ export function createJoinTracker(client: Pick<ChatClient, 'leaveQueue' | 'leave
   let cancelling = 0;
   /** Chats that a cancelled wait ran into, left at once: their `matched`, early or late, opens nothing. */
   const refusedRooms = new Set<number>();
+  /** The latest join timed out (see `timedOut`); cleared by the next join. */
+  let abandoned = false;
 
   const supersede = (): boolean => {
     const inFlight = joining;
@@ -88,6 +95,7 @@ export function createJoinTracker(client: Pick<ChatClient, 'leaveQueue' | 'leave
   return {
     begin() {
       supersede();
+      abandoned = false;
       joining = true;
       return seq;
     },
@@ -98,10 +106,15 @@ export function createJoinTracker(client: Pick<ChatClient, 'leaveQueue' | 'leave
       return { stale: false };
     },
     leaveQueue,
+    timedOut() {
+      abandoned = true;
+      void leaveQueue();
+    },
     refusesMatch(roomId, screen, resumed = false) {
       if (refusedRooms.has(roomId)) return true;
-      // A match made for a wait the person has just cancelled (its join or leave still unanswered).
-      if (!resumed && screen === 'start' && cancelling > 0) {
+      // A match made for a wait the person has just cancelled (its join or leave still unanswered), or for a
+      // join whose answer timed out (it reached the server after the leave).
+      if (!resumed && screen === 'start' && (cancelling > 0 || abandoned)) {
         refuseChat(roomId);
         return true;
       }

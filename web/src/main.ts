@@ -189,7 +189,7 @@ const sanctions = createSanctionNotices(
     flow?.setRestrictions(restrictions);
   },
 );
-client.on('session', () => sanctions.reset());
+client.on('session', (session) => sanctions.replace(session.sanctions ?? []));
 client.on('sanction', (payload) => sanctions.apply(payload));
 
 flow = createChatFlow(client, {
@@ -204,7 +204,7 @@ flow = createChatFlow(client, {
   myId: byTestId('my-id', HTMLElement),
   waitingCount: byTestId('waiting-count', HTMLElement),
   endedBar: byTestId('chat-ended', HTMLElement),
-  newChatButton,
+  endedNote: byTestId('chat-ended-text', HTMLElement),
   next: createNextCycle(byTestId('leave-btn', HTMLButtonElement)),
   typing: createTypingSignal((typing) => client.typing(typing)),
   typingIndicator: createTypingIndicator(byTestId('typing-indicator', HTMLElement), byTestId('typing-announcer', HTMLElement)),

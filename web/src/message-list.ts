@@ -122,6 +122,10 @@ export function createMessageList(list: HTMLElement): MessageList {
 
   return {
     clear() {
+      // A new chat's first notices are news: a quiet insertion of the last one's history ends here.
+      clearTimeout(quietTimer);
+      quietTimer = undefined;
+      log.removeAttribute('aria-busy');
       seen.clear();
       earlier.clear();
       divider = null;

@@ -7,8 +7,9 @@
  * One sanction per kind: the server sends, for the kind concerned, the longest still in force (a new warning
  * itself) or `lifted` when none of that kind is left; each kind replaces only its own, so a warning issued
  * during a ban leaves the ban. Each ends by itself at `until` — the longest of its kind, so nothing of that
- * kind is left then. At every connection (`session`) the page starts afresh: what is in force follows, one
- * `sanction` per kind, and a lift missed while away is not shown any longer.
+ * kind is left then. At every connection the `session` carries what is in force, one per kind, and replaces
+ * what is shown in one go: a lift missed while away goes, what is still on stays untouched (no flash of the
+ * start screen, no focus moved, no notice read out again).
  */
 import type { SanctionKind, SanctionPayload } from '../../src/shared/protocol.js';
 import { byTestId } from './dom.js';
@@ -34,8 +35,11 @@ export interface SanctionElements {
 
 export interface SanctionNotices {
   apply(payload: SanctionPayload): void;
-  /** A new connection's `session`: what is in force follows as `sanction` events (lifts missed while away). */
-  reset(): void;
+  /**
+   * A new connection's `session`, with what is in force (one per kind): shown instead of what was, in one go
+   * — a lift missed while away goes, what is still on stays on screen untouched.
+   */
+  replace(inForce: readonly SanctionPayload[]): void;
   /** A request was answered BANNED or MUTED. */
   refused(code: 'BANNED' | 'MUTED'): void;
 }
@@ -106,6 +110,26 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
 
   // A sanction replaces the one of its kind; a weaker one issued later (a warning during a ban) never ends a
   // stronger one — a lift says so itself (`lifted`).
+  /**
+   * Takes what the server says of one kind; false when it changes nothing shown (the same sanction told
+   * again — after a `session` that carried it, say — or a lift of nothing): the notices are live regions,
+   * rewritten they would be read out again.
+   */
+  const take = (payload: SanctionPayload): boolean => {
+    if (payload.lifted) {
+      delete known[payload.kind];
+      if (shown[payload.kind] === undefined) return false;
+      end(payload.kind);
+      return true;
+    }
+    const sanction: Shown = { kind: payload.kind, reason: payload.reason, ...(payload.until === undefined ? {} : { until: payload.until }) };
+    known[payload.kind] = sanction;
+    const now = shown[payload.kind];
+    if (now !== undefined && now.reason === sanction.reason && now.until === sanction.until) return false;
+    show(sanction);
+    return true;
+  };
+
   const show = (sanction: Shown): void => {
     end(sanction.kind);
     shown[sanction.kind] = sanction;
@@ -136,22 +160,15 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
 
   return {
     apply(payload) {
-      if (payload.lifted) {
-        end(payload.kind);
-        delete known[payload.kind];
-      } else {
-        const sanction: Shown = { kind: payload.kind, reason: payload.reason, ...(payload.until === undefined ? {} : { until: payload.until }) };
-        known[payload.kind] = sanction;
-        show(sanction);
-      }
-      render();
+      if (take(payload)) render();
     },
-    reset() {
+    replace(inForce) {
+      let changed = false;
       for (const kind of ['warning', 'muted', 'banned'] as const) {
-        end(kind);
-        delete known[kind];
+        const payload = inForce.find((p) => p.kind === kind);
+        changed = take(payload ?? { kind, reason: '', lifted: true }) || changed;
       }
-      render();
+      if (changed) render();
     },
     refused(code) {
       const kind: SanctionKind = code === 'BANNED' ? 'banned' : 'muted';
