@@ -183,4 +183,22 @@ describe('which join answer counts (web/src/join-tracker.ts)', () => {
     expect(joins.answered(older, matched(40), 'waiting')).toEqual({ stale: true, open: null });
     expect(sent.leaveRoom).toBe(1);
   });
+
+  it('a join whose answer timed out while connected is left, and the chat it still runs into (after the leave) is refused, until the next join', async () => {
+    const { client, sent, answerLeave } = fakeClient();
+    const joins = createJoinTracker(client);
+    const ticket = joins.begin();
+    expect(joins.answered(ticket, refused('TIMEOUT'), 'start')).toEqual({ stale: false });
+    joins.timedOut();
+    expect(sent.leaveQueue).toBe(1);
+    // The leave reached the server first and is answered; the join lands after it and is matched later.
+    answerLeave();
+    await flush();
+    expect(joins.refusesMatch(41, 'start')).toBe(true);
+    expect(sent.leaveRoom).toBe(1);
+    // A new join: its match is the person's own.
+    joins.begin();
+    expect(joins.refusesMatch(42, 'waiting')).toBe(false);
+    expect(joins.refusesMatch(43, 'start')).toBe(false);
+  });
 });
