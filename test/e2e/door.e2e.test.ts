@@ -137,6 +137,11 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     await visible(card);
     expect(await a.getByRole('heading', { name: 'Someone is there for you' }).isVisible()).toBe(true);
     expect(await a.getByTestId('crisis-message').textContent()).toBe(noticeText.en.crisis);
+    // The card's message follows a language switch (the connection began in English).
+    await a.getByTestId('lang-switch').selectOption('zh-CN');
+    await expect.poll(text(a.getByTestId('crisis-message')), until).toBe(noticeText['zh-CN'].crisis);
+    await a.getByTestId('lang-switch').selectOption('en');
+    expect(await a.getByTestId('crisis-message').textContent()).toBe(noticeText.en.crisis);
     expect(await card.getByRole('link', { name: '988' }).getAttribute('href')).toBe('tel:988');
     const directory = card.getByRole('link', { name: 'findahelpline.com' });
     expect(await directory.getAttribute('href')).toBe('https://findahelpline.com/');

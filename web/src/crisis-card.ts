@@ -2,16 +2,20 @@
  * Crisis help: when the server answers a message with `notice {kind: 'crisis', message, hotlines}`, a
  * card under the header shows its message and the hotlines (phone numbers as `tel:` links, web addresses
  * opening in a new tab). Not a toast: it stays — through the end of the chat and a new one — until the
- * person closes it (its button, or Escape when no dialog is open). The texts are the server's, in the
- * language of the connection.
+ * person closes it (its button, or Escape when no dialog is open). Its message is the page's own text, in
+ * the page's language (following a switch); the hotlines are the server's, for the connection's language.
  */
+import { noticeText } from '../../src/shared/codes.js';
 import type { Hotline, NoticePayload } from '../../src/shared/protocol.js';
 import { isComposing } from './composing.js';
 import { byTestId, element } from './dom.js';
+import { getLang } from './i18n.js';
 
 export interface CrisisCard {
   show(notice: NoticePayload): void;
   dismiss(): void;
+  /** After a language switch: the message in the new language. */
+  retranslate(): void;
 }
 
 /** `tel:` keeps a leading + and the digits only ("400-161-9995" → tel:4001619995). */
@@ -87,12 +91,15 @@ export function createCrisisCard(
 
   return {
     show(notice) {
-      message.textContent = notice.message;
+      message.textContent = noticeText[getLang()].crisis;
       list.replaceChildren(...(notice.hotlines ?? []).map(renderHotline));
       list.hidden = list.childElementCount === 0;
       // Shown after it is filled, so screen readers announce the whole alert.
       card.hidden = false;
     },
     dismiss,
+    retranslate() {
+      if (!card.hidden) message.textContent = noticeText[getLang()].crisis;
+    },
   };
 }

@@ -1,4 +1,5 @@
 /** Composition of the chat page: finds the elements, builds the parts, wires them together. */
+import { noticeText } from '../../src/shared/codes.js';
 import { createAttention } from './attention.js';
 import { createBlockDialog } from './block-dialog.js';
 import { createChallengePanel } from './challenge-panel.js';
@@ -137,9 +138,11 @@ client.on('session', ({ rules_required: required }) => (required ? rulesGate.req
 
 // What the server says about the person's own messages: crisis help stays until closed, the rest is brief.
 const crisisCard = createCrisisCard(byTestId('crisis-card', HTMLElement), () => (messageInput.disabled ? null : messageInput));
+retranslators.push(() => crisisCard.retranslate());
+// The texts are the page's own, in its language (the server's follow the language the connection began with).
 client.on('notice', (notice) => {
   if (notice.kind === 'crisis') crisisCard.show(notice);
-  else toast.show(notice.kind === 'pii' ? t('piiTitle') : notice.message);
+  else toast.show(notice.kind === 'pii' ? t('piiTitle') : noticeText[getLang()].masked);
 });
 
 // Report and Block; the person reported or blocked is never told.
