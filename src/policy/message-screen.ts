@@ -43,7 +43,10 @@ const REFUSED_KEPT_MS = 10 * 60_000;
 const MAX_REFUSED_KEPT = 10_000;
 
 export class MessageScreen {
-  /** Refused messages by sender, chat and `cid` (when each was refused): a retry is refused again, not counted again. */
+  /**
+   * Refused messages by sender, chat, `cid` and text (when each was refused): a retry — the same text under
+   * the same `cid` — is refused again, not counted again. Another text under a reused `cid` is a new message.
+   */
   private readonly refusedCids = new Map<string, number>();
 
   constructor(private readonly deps: ScreenDeps) {}
@@ -61,7 +64,7 @@ export class MessageScreen {
     if (verdict.action === 'block') {
       // A retry of a refused message (its ack lost with a connection) is refused again without being held,
       // queued or struck a second time: two tries were two strikes, a 24 h mute by default.
-      if (!this.retried(sender.userId, roomId, cid)) this.background(this.refused(sender.userId, roomId, content, verdict));
+      if (!this.retried(sender.userId, roomId, cid, content)) this.background(this.refused(sender.userId, roomId, content, verdict));
       return { content: verdict.content, flags: verdict.flags, verdict, refused: true, notices };
     }
     // A page that warned before sending says so; the original client never does, so it is told now.
@@ -110,10 +113,11 @@ export class MessageScreen {
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
   }
 
-  /** Whether this refused message was refused before (same sender, chat and `cid`); remembers it otherwise. */
-  private retried(senderId: string, roomId: number, cid: string | undefined): boolean {
+  /** Whether this refused message was refused before (same sender, chat, `cid` and text); remembers it otherwise. */
+  private retried(senderId: string, roomId: number, cid: string | undefined, content: string): boolean {
     if (cid === undefined) return false;
-    const key = `${senderId}\u0000${roomId}\u0000${cid}`;
+    // The text itself (at most 500 characters) rather than a hash: the map is bounded, and exact.
+    const key = `${senderId}\u0000${roomId}\u0000${cid}\u0000${content}`;
     const now = this.deps.clock.now().getTime();
     const at = this.refusedCids.get(key);
     if (at !== undefined && now - at < REFUSED_KEPT_MS) return true;
