@@ -12,7 +12,8 @@ import type { Hotline } from '../shared/protocol.js';
 
 /**
  * Phrases of self-harm, Chinese and English (matched after the same folding as the term lists; an English
- * one only as whole words, so "I want to diet" is not "want to die").
+ * one only where it begins a word, so "skill myself" is not "kill myself", and with any ending: "self
+ * harmed", "suicides", "want to dieeee").
  */
 export const CRISIS_TERMS: readonly string[] = [
   '自杀',
@@ -38,11 +39,12 @@ export const CRISIS_TERMS: readonly string[] = [
 ];
 
 /**
- * Everyday phrases a crisis phrase sits inside: a hit within one of these, written without anything
- * between its characters, is no crisis. 想死你了 is "I miss you so much"; 跳楼价 a clearance price. Not
- * 想死你 alone: "我想死，你别管我" folds to the same letters.
+ * Everyday phrases a crisis phrase sits inside: a hit within one of these, written with a space or
+ * punctuation only where the phrase has one, is no crisis. 想死你了 is "I miss you so much"; 跳楼价 a
+ * clearance price; "want to diet" (and "dieting") no wish to die. Not 想死你 alone: "我想死，你别管我" folds
+ * to the same letters. An English one, like the phrases, need only begin a word.
  */
-export const CRISIS_EXCEPTIONS: readonly string[] = ['想死你了', '想死你啦', '想死你们了', '想死我了', '跳楼价', '跳楼甩卖', '跳楼大甩卖'];
+export const CRISIS_EXCEPTIONS: readonly string[] = ['想死你了', '想死你啦', '想死你们了', '想死我了', '跳楼价', '跳楼甩卖', '跳楼大甩卖', 'want to diet'];
 
 /** Defaults: mainland China's lines for Chinese, and international directories for English. */
 export const DEFAULT_HOTLINES: Record<Lang, Hotline[]> = {

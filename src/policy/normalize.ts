@@ -27,16 +27,19 @@ const VISIBLE_LETTER_OR_DIGIT = new RegExp(`^(?![${BLANK_LOOKALIKES}])[\\p{L}\\p
 const MARK = /^\p{M}$/u;
 
 /*
- * Letters of other scripts that look like Latin ones ("ѕех" in Cyrillic). Capitals whose small letter
- * looks like nothing Latin (В, Н, Κ) are listed themselves; the rest are looked up after lower-casing.
+ * Letters of other scripts that look like Latin ones ("ѕех" in Cyrillic), by their small letter: a character
+ * is lower-cased first and only then looked up, so a capital and its small letter always read alike ("СЕКС"
+ * and "секс", and so an operator's Russian term and a message typed in capitals, fold to the same text).
+ * Where the capital looks like one Latin letter and the small one like another, the small one's reading is
+ * kept if it had one (ν v, not Ν n; υ u, not Υ y), else the capital's (к k, н h, в b, η h, μ m). The
+ * final sigma is the sigma a capital Σ lower-cases to.
  */
-const CAPITAL_LOOKALIKES = new Map(Object.entries({ В: 'b', Н: 'h', К: 'k', М: 'm', Т: 't', Β: 'b', Η: 'h', Κ: 'k', Μ: 'm', Ν: 'n', Τ: 't', Ζ: 'z', Υ: 'y', Χ: 'x', Ρ: 'p' }));
-const SMALL_LOOKALIKES = new Map(
+const LOOKALIKES = new Map(
   Object.entries({
     // Cyrillic
-    а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l',
+    а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l',
     // Greek
-    α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+    α: 'a', β: 'b', ς: 'σ', ε: 'e', ζ: 'z', η: 'h', ι: 'i', κ: 'k', μ: 'm', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
     // Latin letters that read as plain ones
     ı: 'i', ɑ: 'a', ſ: 's',
   }),
@@ -68,49 +71,56 @@ export const normalizeTerm = normalizeForMatching;
 
 /*
  * A Latin letter or digit, once folded. The word-edge check of an English term asks this of the characters
- * around a hit: "Essex chat" is not "sex chat".
+ * around a hit: "Essex chat" is not "sex chat". Letters and digits are words of their own: "sexchat4u" and
+ * "1sex chat" have the term as a word.
  */
-const LATIN_OR_DIGIT = /^[\p{Script=Latin}\p{Nd}]/u;
-const LATIN_OR_DIGIT_LAST = /[\p{Script=Latin}\p{Nd}]$/u;
+const LATIN_WORD = /^[\p{Script=Latin}\p{Nd}]+$/u;
+const LATIN_LETTER_FIRST = /^\p{Script=Latin}/u;
+const DIGIT_FIRST = /^\p{Nd}/u;
 
-/** Whether `folded` (a term or a piece of folded text) begins with a Latin letter or digit. */
-export function startsLatin(folded: string): boolean {
-  return LATIN_OR_DIGIT.test(folded);
+/** What a character counts as next to an English term: part of a word of letters, of digits, or neither (undefined). */
+export type WordChar = 'letter' | 'digit';
+
+/** Whether `folded` (a term) is Latin letters and digits from end to end: only such a term needs word edges. */
+export function isLatinWord(folded: string): boolean {
+  return LATIN_WORD.test(folded);
 }
 
-/** Whether `folded` ends with a Latin letter or digit. */
-export function endsLatin(folded: string): boolean {
-  return LATIN_OR_DIGIT_LAST.test(folded);
+/** What the first character of `folded` counts as (undefined for anything but a Latin letter or digit). */
+export function wordCharOf(folded: string): WordChar | undefined {
+  if (LATIN_LETTER_FIRST.test(folded)) return 'letter';
+  return DIGIT_FIRST.test(folded) ? 'digit' : undefined;
 }
 
 /**
- * Whether the original character just before offset `at` is a Latin letter or digit (as folded: full-width
- * and Cyrillic look-alikes count). A combining mark there is read as the letter it sits on.
+ * What the original character just before offset `at` counts as, as folded (full-width and Cyrillic
+ * look-alikes count as letters). A combining mark there is read as the letter it sits on.
  */
-export function latinBefore(original: string, at: number): boolean {
+export function wordCharBefore(original: string, at: number): WordChar | undefined {
   let index = at - 1;
   while (index >= 0) {
     const code = original.charCodeAt(index);
-    if (code < 0x80) return isAsciiLetterOrDigit(code);
+    if (code < 0x80) return asciiWordChar(code);
     const start = index > 0 && isLowSurrogate(code) ? index - 1 : index;
     const folded = foldPoint(original.codePointAt(start)!);
-    if (folded !== null) return LATIN_OR_DIGIT.test(folded);
+    if (folded !== null) return wordCharOf(folded);
     index = start - 1;
   }
-  return false;
+  return undefined;
 }
 
-/** Whether the original character at offset `at` (just after a span) is a Latin letter or digit, as folded. */
-export function latinAt(original: string, at: number): boolean {
-  if (at >= original.length) return false;
+/** What the original character at offset `at` (just after a span) counts as, as folded. */
+export function wordCharAt(original: string, at: number): WordChar | undefined {
+  if (at >= original.length) return undefined;
   const code = original.charCodeAt(at);
-  if (code < 0x80) return isAsciiLetterOrDigit(code);
+  if (code < 0x80) return asciiWordChar(code);
   const folded = foldPoint(original.codePointAt(at)!);
-  return folded !== null && LATIN_OR_DIGIT.test(folded);
+  return folded === null ? undefined : wordCharOf(folded);
 }
 
-function isAsciiLetterOrDigit(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+function asciiWordChar(code: number): WordChar | undefined {
+  if (code >= 0x30 && code <= 0x39) return 'digit';
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) ? 'letter' : undefined;
 }
 
 function fold(original: string, positions: { from: number[]; to: number[] } | undefined): string {
@@ -174,15 +184,12 @@ function foldPoint(point: number): string | null {
   let folded: string | null = '';
   if (MARK.test(char)) folded = null;
   else {
-    for (const part of char.normalize('NFKD')) {
+    // Case first, then compatibility forms, then look-alikes (see LOOKALIKES): lower-cased again, as a
+    // compatibility form may decompose to capitals (㎆ is "MB").
+    for (const part of char.toLowerCase().normalize('NFKD')) {
       if (MARK.test(part)) continue;
-      const capital = CAPITAL_LOOKALIKES.get(part);
-      if (capital !== undefined) {
-        folded += capital;
-        continue;
-      }
       for (const small of part.toLowerCase()) {
-        const latin = SMALL_LOOKALIKES.get(small) ?? small;
+        const latin = LOOKALIKES.get(small) ?? small;
         if (VISIBLE_LETTER_OR_DIGIT.test(latin)) folded += latin;
       }
     }

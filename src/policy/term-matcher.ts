@@ -3,20 +3,25 @@
  * (term-automaton.ts) over folded text (normalize.ts), and the rules a hit must pass to count:
  *
  * - **Whole words for English.** Folding leaves spaces and punctuation out, so on its own the automaton
- *   finds "sex chat" in "I'm from Essex, chat later?" and "whatsapp me" in "whatsapp message". A term that
- *   begins (ends) with a Latin letter or digit counts only where the original character just before
- *   (after) the hit is not one. Spelling tricks inside the hit ("s e x chat", "s\u200bex", full-width)
- *   still match; Chinese, written without spaces, matches anywhere.
- * - **`allow` terms are exceptions**: a hit that lies entirely inside a hit of an allowed phrase does not
- *   count ("essex chat" allowed, "sex chat" blocked).
- * - **Everyday phrases are no crisis**: a crisis phrase inside one of `CRISIS_EXCEPTIONS` (想死你了,
- *   跳楼价), written without anything between its characters, does not count.
+ *   finds "sex chat" in "I'm from Essex, chat later?" and "whatsapp me" in "whatsapp message". A term of
+ *   Latin letters and digits from end to end counts only where the original character just before (after)
+ *   the hit is not of the same kind as the term's first (last) one: a letter next to a letter, a digit next
+ *   to a digit, continue a word; a digit next to a letter does not ("sexchat4u", "1sex chat"). Spelling
+ *   tricks inside the hit ("s e x chat", "s\u200bex", full-width) still match. A term with anything else in
+ *   it — Chinese, written without spaces, or "加qq" — matches anywhere ("加qq12345678", "傻bb").
+ * - **Crisis phrases need only begin a word**: English has endings ("self harmed", "suicides", "want to
+ *   dieeee"); the few everyday words that begin with a phrase are exceptions ("want to diet").
+ * - **Exceptions**: a term hit inside a hit of an allowed phrase does not count ("essex chat" allowed,
+ *   "sex chat" blocked), nor a crisis phrase inside one of `CRISIS_EXCEPTIONS` (想死你了, 跳楼价, "want to
+ *   diet"). An exception counts only as the phrase is written: the original may have a space or punctuation
+ *   only where the phrase has one. Spacing hides nothing then: "es sex chat" has "sex chat" as a word of its
+ *   own, not inside "Essex chat"; "我想死，你了解吗" is not 想死你了; "I want to die. Too" is not "diet".
  *
  * A clean message costs one pass of the automaton; where each folded character came from is worked out
  * only for a message with a hit.
  */
 import { CRISIS_EXCEPTIONS, CRISIS_TERMS } from './crisis.js';
-import { endsLatin, latinAt, latinBefore, normalizeTerm, normalizeWithPositions, startsLatin, type Normalized } from './normalize.js';
+import { isLatinWord, normalizeTerm, normalizeWithPositions, wordCharAt, wordCharBefore, wordCharOf, type Normalized, type WordChar } from './normalize.js';
 import { ACTION_RANK, type PolicyAction } from './policy-document.js';
 import { TermAutomaton, type TermHit } from './term-automaton.js';
 
@@ -26,9 +31,11 @@ type Kind = 'term' | 'allow' | 'crisis' | 'not_crisis';
 interface Entry {
   kind: Kind;
   action: PolicyAction;
-  /** The term begins (ends) with a Latin letter or digit: the hit must begin (end) a word. */
-  wordStart: boolean;
-  wordEnd: boolean;
+  /** The hit must begin (end) a word: what the term's first (last) character is, when it needs word edges. */
+  wordStart: WordChar | undefined;
+  wordEnd: WordChar | undefined;
+  /** For an exception: the offsets in the folded phrase where the phrase has a space or punctuation. */
+  breaks: ReadonlySet<number> | undefined;
 }
 
 export interface TermMatch {
@@ -46,19 +53,30 @@ export class TermMatcher {
 
   /** Compiles the operator's terms (the strongest action wins for a term listed twice) with the crisis phrases. */
   constructor(terms: readonly { term: string; action: PolicyAction }[]) {
-    const strongest = new Map<string, PolicyAction>();
+    const strongest = new Map<string, { action: PolicyAction; breaks: Set<number> }>();
     for (const { term, action } of terms) {
       const key = normalizeTerm(term);
       if (!key) continue;
-      const known = strongest.get(key);
-      if (!known || ACTION_RANK[action] > ACTION_RANK[known]) strongest.set(key, action);
+      let known = strongest.get(key);
+      if (!known) strongest.set(key, (known = { action, breaks: new Set() }));
+      else if (ACTION_RANK[action] > ACTION_RANK[known.action]) known.action = action;
+      // An allowed phrase written with and without a space ("essex chat", "essexchat") allows both.
+      if (action === 'allow') for (const at of breaksOf(term)) known.breaks.add(at);
     }
     const entries: { pattern: string; data: Entry }[] = [];
-    const add = (pattern: string, kind: Kind, action: PolicyAction) =>
-      entries.push({ pattern, data: { kind, action, wordStart: startsLatin(pattern), wordEnd: endsLatin(pattern) } });
-    for (const [pattern, action] of strongest) add(pattern, action === 'allow' ? 'allow' : 'term', action);
+    const add = (pattern: string, kind: Kind, action: PolicyAction, breaks?: Set<number>) => {
+      const latin = isLatinWord(pattern);
+      const wordStart = latin ? wordCharOf(pattern) : undefined;
+      // A crisis phrase (and an exception to one) may go on into an ending.
+      const wordEnd = latin && (kind === 'term' || kind === 'allow') ? wordCharOf([...pattern].at(-1)!) : undefined;
+      entries.push({ pattern, data: { kind, action, wordStart, wordEnd, breaks } });
+    };
+    for (const [pattern, { action, breaks }] of strongest) {
+      if (action === 'allow') add(pattern, 'allow', action, breaks);
+      else add(pattern, 'term', action);
+    }
     for (const phrase of CRISIS_TERMS) add(normalizeTerm(phrase), 'crisis', 'allow');
-    for (const phrase of CRISIS_EXCEPTIONS) add(normalizeTerm(phrase), 'not_crisis', 'allow');
+    for (const phrase of CRISIS_EXCEPTIONS) add(normalizeTerm(phrase), 'not_crisis', 'allow', breaksOf(phrase));
     this.automaton = new TermAutomaton(entries);
   }
 
@@ -72,12 +90,13 @@ export class TermMatcher {
     let exceptions: TermHit<Entry>[] | undefined;
     for (const hit of this.automaton.search(folded)) {
       const { kind, wordStart, wordEnd } = hit.data;
-      if (wordStart || wordEnd || kind === 'not_crisis') {
+      const exception = kind === 'allow' || kind === 'not_crisis';
+      if (wordStart || wordEnd || exception) {
         positions ??= normalizeWithPositions(original);
         if (!onWordEdges(hit, original, positions)) continue;
       }
-      if (kind === 'term' || kind === 'crisis') counted.push(hit);
-      else if (kind === 'allow' || (positions && unbroken(hit, positions))) (exceptions ??= []).push(hit);
+      if (!exception) counted.push(hit);
+      else if (writtenAsPhrase(hit, positions!)) (exceptions ??= []).push(hit);
     }
     const found: TermMatch = { action: 'allow', term: false, crisis: false, masks: [] };
     for (const hit of counted) {
@@ -100,20 +119,39 @@ export class TermMatcher {
 
 /**
  * Whether a hit stands on word edges where its term needs them: the original characters just outside it
- * are no Latin letters or digits, and it does not begin or end inside what one character folded to (the
- * "fi" of "ﬁ").
+ * do not go on with the term's word (see the top of this file), and it does not begin or end inside what
+ * one character folded to (the "fi" of "ﬁ").
  */
 function onWordEdges(hit: TermHit<Entry>, original: string, { from, to }: Normalized): boolean {
+  const { wordStart, wordEnd } = hit.data;
   const start = from[hit.start]!;
   const end = to[hit.end - 1]!;
-  if (hit.data.wordStart && (latinBefore(original, start) || (hit.start > 0 && from[hit.start - 1] === start))) return false;
-  if (hit.data.wordEnd && (latinAt(original, end) || to[hit.end] === end)) return false;
+  if (wordStart && (wordCharBefore(original, start) === wordStart || (hit.start > 0 && from[hit.start - 1] === start))) return false;
+  if (wordEnd && (wordCharAt(original, end) === wordEnd || to[hit.end] === end)) return false;
   return true;
 }
 
-/** Whether the original has nothing between the characters a hit folded from (no space, no punctuation). */
-function unbroken(hit: TermHit<Entry>, { from, to }: Normalized): boolean {
-  for (let unit = hit.start + 1; unit < hit.end; unit++) if (from[unit] !== to[unit - 1] && from[unit] !== from[unit - 1]) return false;
+/** Whether the original has something left out (a space, punctuation) between folded units `unit - 1` and `unit`. */
+function brokenAt(unit: number, { from, to }: Normalized): boolean {
+  return from[unit] !== to[unit - 1] && from[unit] !== from[unit - 1];
+}
+
+/** Where a phrase as the operator (or crisis.ts) wrote it has a space or punctuation, in folded offsets. */
+function breaksOf(phrase: string): Set<number> {
+  const positions = normalizeWithPositions(phrase);
+  const breaks = new Set<number>();
+  for (let unit = 1; unit < positions.text.length; unit++) if (brokenAt(unit, positions)) breaks.add(unit);
+  return breaks;
+}
+
+/**
+ * Whether an exception's hit is written as its phrase: a space or punctuation in the original only where
+ * the phrase has one. Otherwise the spaces show other words: "es sex chat" is "es" and "sex chat", and the
+ * term is excused by no phrase.
+ */
+function writtenAsPhrase(hit: TermHit<Entry>, positions: Normalized): boolean {
+  const breaks = hit.data.breaks;
+  for (let unit = hit.start + 1; unit < hit.end; unit++) if (brokenAt(unit, positions) && !breaks?.has(unit - hit.start)) return false;
   return true;
 }
 

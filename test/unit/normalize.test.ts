@@ -42,6 +42,18 @@ describe('normalizeForMatching', () => {
     expect(normalizeForMatching('дж λ')).toBe('джλ');
   });
 
+  it('folds a capital and its small letter alike, look-alikes included (case first, then the look-alike)', () => {
+    expect(normalizeForMatching('СЕКС')).toBe(normalizeForMatching('секс'));
+    expect(normalizeForMatching('КМТНВ')).toBe(normalizeForMatching('кмтнв'));
+    expect(normalizeForMatching('ΝΥΗΜΖΒ')).toBe(normalizeForMatching('νυημζβ'));
+    // Every letter of the Greek and Cyrillic blocks with a one-letter small form.
+    for (let point = 0x0370; point <= 0x04ff; point++) {
+      const char = String.fromCodePoint(point);
+      const small = char.toLowerCase();
+      if (small !== char && [...small].length === 1) expect(normalizeForMatching(char), char).toBe(normalizeForMatching(small));
+    }
+  });
+
   it('keeps Hangul syllables whole (NFKD alone would split them into letters)', () => {
     expect(normalizeForMatching('한국어 Ａ')).toBe('한국어a');
   });

@@ -1,6 +1,7 @@
 /**
  * Crisis help must reach the person who needs it and not everyone who says something ordinary: English
- * phrases as whole words, and everyday Chinese phrases that contain a crisis phrase (想死你了, 跳楼价) left out.
+ * phrases where they begin a word, with any ending ("self harmed"), and everyday phrases that contain a
+ * crisis phrase (想死你了, 跳楼价, "want to diet") left out.
  */
 import { describe, expect, it } from 'vitest';
 import { ContentPolicy } from '../../src/policy/content-policy.js';
@@ -15,6 +16,7 @@ describe('crisis words', () => {
   it.each([
     ['a longer word ending in the phrase', 'I want to spend my life with you'],
     ['a word beginning with the phrase', 'I want to diet'],
+    ['the same, in capitals and with an ending', 'I WANT TO DIET!! and I want to dieting'],
     ['a word ending in a phrase’s first word', 'you have great skill myself aside'],
     ['“miss you so much”', '我想死你了'],
     ['the same to several people', '想死你们了！'],
@@ -34,6 +36,10 @@ describe('crisis words', () => {
     ['English, after Chinese', '我觉得suicide是唯一的办法'],
     ['English, the -ing form', 'I have been self harming again'],
     ['English, the adjective', 'feeling suicidal tonight'],
+    ['English, the past tense', 'I self harmed last night'],
+    ['English, the plural', 'thinking about suicides'],
+    ['English, a word drawn out', 'i want to dieeee'],
+    ['English, the phrase and then a word (not “diet”)', 'I want to die. Too tired'],
     ['Chinese', '我真的不想活了'],
     ['Chinese, spaced', '我 想 死'],
     ['Chinese, the phrase followed by 你 across a comma', '我想死，你了解吗'],

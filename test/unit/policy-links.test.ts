@@ -31,6 +31,10 @@ describe('links', () => {
     ['Chinese sentences', '你好。今天天气很好。'],
     ['a version number', 'version 1.2.3 is out'],
     ['a full-width full stop after a word', '好的．谢谢'],
+    ['English after a Chinese full stop', '我明白了。me too'],
+    ['the same, another country’s domain', '是的。it is'],
+    ['the same, another', '好吧。so what'],
+    ['the same, another', '知道了。do it'],
   ])('leave %s alone', (_name, content) => {
     expect(check(content).flags).not.toContain('link');
   });

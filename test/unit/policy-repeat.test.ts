@@ -1,6 +1,6 @@
 /**
- * Copy-paste spam: the same text into `repeatRooms` chats within the window is spam, and a strike once —
- * when it becomes spam — not again for every chat or message after.
+ * Copy-paste spam: the same text into `repeatRooms` chats within the window is spam, and a strike when it
+ * becomes spam — not again for every chat or message after, but again for each further window it goes on.
  */
 import { describe, expect, it } from 'vitest';
 import { ContentPolicy } from '../../src/policy/content-policy.js';
@@ -45,6 +45,34 @@ describe('copy-paste spam', () => {
     expect([1, 2, 3].map((room) => tracker.seen('a', text, room))).toEqual(['none', 'crossed', 'again']);
     nowMs += 1_001;
     expect([4, 5].map((room) => tracker.seen('a', text, room))).toEqual(['none', 'crossed']);
+  });
+
+  it('a spammer who never stops is struck again once a window, not once for good', () => {
+    let nowMs = 0;
+    const policy = new ContentPolicy({ repeatRooms: 3, repeatWindowMs: 600_000, now: () => nowMs });
+    policy.load(DEFAULT_POLICY);
+    const struckAt: number[] = [];
+    // A new chat every minute for 15 minutes: two windows of pasting, with no quiet window between.
+    for (let roomId = 1; roomId <= 15; roomId++) {
+      if (policy.evaluate(OPENER, { senderId: 'a', roomId }).strike) struckAt.push(roomId);
+      nowMs += 60_000;
+    }
+    expect(struckAt).toEqual([3, 14]);
+  });
+
+  it('after a strike, going on in the same chat is no new strike: the chats are counted afresh from it', () => {
+    let nowMs = 0;
+    const tracker = new RepeatTracker({ repeatRooms: 3, repeatWindowMs: 1_000, now: () => nowMs });
+    const text = 'thesamelongtextagain';
+    expect([1, 2, 3].map((room) => tracker.seen('a', text, room))).toEqual(['none', 'none', 'crossed']);
+    // More than a window after the strike, but in chat 3 (the strike's) and one other only: still once.
+    const later = [3, 3, 4].map((room) => {
+      nowMs += 900;
+      return tracker.seen('a', text, room);
+    });
+    expect(later).toEqual(['again', 'again', 'again']);
+    nowMs += 900;
+    expect(tracker.seen('a', text, 5)).toBe('crossed');
   });
 
   it('other senders and short texts are not counted together', () => {

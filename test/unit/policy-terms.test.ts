@@ -23,7 +23,6 @@ describe('English terms match whole words only', () => {
     ['a term inside a longer word at its end', 'I got your whatsapp message'],
     ['the same, another app', 'telegram messages are slow'],
     ['a term followed by more letters', 'sexchatting is not a word'],
-    ['a term after a digit', 'room4sex chat'],
   ])('lets %s through, with no strike', (_name, content) => {
     const verdict = check(content);
     expect(verdict.action).toBe('allow');
@@ -41,6 +40,9 @@ describe('English terms match whole words only', () => {
     ['right after Chinese (no spaces in Chinese)', '我要sex chat吗', 'block'],
     ['after a full stop', 'hi.whatsapp me', 'flag'],
     ['before an emoji', 'whatsapp me😀', 'flag'],
+    ['before a digit (a digit is no letter: the word ends)', 'sexchat4u', 'block'],
+    ['after a digit', '1sex chat', 'block'],
+    ['the same, in a word', 'room4sex chat', 'block'],
   ])('still catches %s', (_name, content, action) => {
     const verdict = check(content);
     expect(verdict.action).toBe(action);
@@ -72,6 +74,13 @@ describe('English terms match whole words only', () => {
     expect(check('你好约炮吗').action).toBe('block');
     expect(check('你个傻 逼').content).toBe('你个***');
   });
+
+  it('a term of Chinese and Latin letters matches anywhere too: no word edges for its Latin end', () => {
+    expect(check('加qq12345678')).toMatchObject({ action: 'flag', strike: true });
+    expect(check('加qq12345678').flags).toContain('term');
+    expect(check('你个傻bb').content).toBe('你个**b');
+    expect(check('傻b1个').content).toBe('**1个');
+  });
 });
 
 describe('allow terms are exceptions', () => {
@@ -91,6 +100,14 @@ describe('allow terms are exceptions', () => {
     expect(check('Essex chat group meets at 8').action).toBe('allow');
     expect(check('welcome to the essex, chat!').strike).toBe(false);
     expect(check('新闻说的约炮门事件').action).toBe('allow');
+  });
+
+  it('the phrase counts only as written: a space or punctuation where it has none shows the term as a word of its own', () => {
+    expect(check('es sex chat').action).toBe('block');
+    expect(check('Es, sex chat?').action).toBe('block');
+    expect(check('e s sex chat').action).toBe('block');
+    expect(check('新闻说的约炮 门事件').action).toBe('block');
+    expect(check('Essex chat').action).toBe('allow');
   });
 
   it('the term still counts outside the allowed phrase, also in the same message', () => {
@@ -130,6 +147,11 @@ describe('accents and look-alike letters fold alike', () => {
   it('blocks a phrase spelt in Cyrillic and Greek look-alikes', () => {
     expect(check('\u0455\u0435\u0445 chat').action).toBe('block');
     expect(check('sex ch\u03b1t').action).toBe('block');
+  });
+
+  it('a term in Cyrillic matches the message in capitals, small letters or both', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: 'секс', action: 'block' }, { term: 'порно', action: 'block' }, { term: 'минет', action: 'block' }] });
+    for (const content of ['секс', 'СЕКС', 'Секс', 'ПОРНО', 'порно', 'МИНЕТ', 'миНЕТ']) expect(check(content).action).toBe('block');
   });
 
   it('a term with an accent matches the word however the accent is written', () => {
