@@ -39,7 +39,6 @@ describe('leaving', () => {
     const partnerLeft = waitFor(b, 'partner_left');
     a.close();
     expect(await partnerLeft).toEqual({ message: '对方已断开连接', reason: 'disconnected', room_id: roomId });
-    // The goodbye goes out while the room's end is written.
     await eventually(async () => expect(await suite.server.app.repository.getRoom(roomId)).toMatchObject({ isActive: false, endReason: 'disconnected' }));
     expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
     const { socket: c } = await connect(suite.url);
