@@ -57,6 +57,8 @@ export class ClusterPresence {
   private epoch: string | undefined;
   private hooks: PresenceHooks | undefined;
   private ticking: Promise<void> | undefined;
+  /** A take-back owed since this instance was found taken for dead, until one has run to its end. */
+  private reclaimPending = false;
   private announced = false;
   private readonly heartbeatMs: number;
   private readonly instanceTtlMs: number;
@@ -131,7 +133,13 @@ export class ClusterPresence {
       const restored = await this.checkEpoch();
       if (removed && !restored) {
         this.options.logger.warn('this instance was taken for dead (a stall?) and its people adopted: taking back those still connected');
-        await this.hooks?.reclaim();
+        this.reclaimPending = true;
+      }
+      // Until a take-back has run to its end: one cut short (Redis away halfway) is run again at the next
+      // beat, when the announcement no longer says this instance had been removed.
+      if (this.reclaimPending && this.hooks) {
+        await this.hooks.reclaim();
+        this.reclaimPending = false;
       }
       await this.reapDeadInstances();
     } catch (err) {

@@ -32,6 +32,11 @@ interface WorkerState {
   ready: boolean;
 }
 
+/** The count @socket.io/sticky keeps on each worker for its least-connection choice (not in its types). */
+function balanced(worker: Worker): Worker & { clientsCount?: number } {
+  return worker;
+}
+
 export function runPrimary(config: Config, logger: Logger): void {
   const httpServer = createServer();
   setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
@@ -49,9 +54,14 @@ export function runPrimary(config: Config, logger: Logger): void {
     const worker = cluster.fork({ CHAT_WORKER_SLOT: String(slot) });
     const state: WorkerState = { worker, slot, startedAt: Date.now(), ready: false };
     workers.set(worker.id, state);
+    // The sticky balancer sends each new connection to the worker with the fewest, and one it never counted
+    // has none: a replacement would get every connection while it starts — and a connection handed to a
+    // worker that has not set up its side yet is never answered. So it counts as full until it is ready.
+    balanced(worker).clientsCount = Number.POSITIVE_INFINITY;
     worker.on('message', (message: { chat?: string } | undefined) => {
       if (message?.chat !== 'ready' || state.ready) return;
       state.ready = true;
+      balanced(worker).clientsCount = 0;
       // Open the port once every worker can take connections.
       if (!listening && exitCode === undefined && [...workers.values()].every((w) => w.ready)) listen();
     });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/client.js';
+import { connect, eventually } from '../helpers/client.js';
 import { CLUSTER_TEST_ENV } from '../helpers/cluster.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { startServerProcess } from '../helpers/process.js';
@@ -99,10 +99,16 @@ describe.skipIf(!available || process.platform !== 'linux')('WEB_CONCURRENCY pri
       const workers = () => processesMarked('CHAT_PRIMARY_TEST', marker).filter((pid) => pid !== server.child.pid);
       expect(workers()).toHaveLength(2);
       const [victim, survivor] = workers() as [number, number];
+      // One Socket.IO connection on each worker (the balancer sends each to the one with fewest).
+      const sockets = [await connect(server.url), await connect(server.url)];
       // Past the crash-loop window (MIN_WORKER_LIFETIME_MS), a dead worker is restarted.
       await new Promise((resolve) => setTimeout(resolve, 5_500));
       process.kill(victim, 'SIGKILL');
       await eventually(() => expect(server.output()).toMatch(new RegExp(`"workerPid":${victim},.*"msg":"worker exited`)), 10_000);
+      // While the replacement starts, new connections go to the survivor: before, the replacement — counted
+      // as having none — got them, and they were never answered until it was ready.
+      expect((await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(2_000) })).status).toBe(200);
+      for (const { socket } of sockets) socket.close();
       await eventually(() => expect(server.output().match(/worker ready/g)).toHaveLength(3), START_TIMEOUT_MS, 200);
       const now = workers();
       expect(now).toHaveLength(2);

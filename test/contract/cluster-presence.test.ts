@@ -33,6 +33,8 @@ interface Instance {
   adopted: string[];
   /** How many times the instance found itself taken for dead and took its people back. */
   reclaims: number;
+  /** How many of the next take-backs fail (Redis away halfway through). */
+  failReclaims: number;
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
@@ -47,11 +49,14 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
       await registry.start();
       const queue = new RedisMatchQueue(command, shared.prefix);
       const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
-      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0 };
+      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0 };
       await presence.start({
         localConnections: () => 0,
         adopt: async (userId) => void instance.adopted.push(userId),
-        reclaim: async () => void instance.reclaims++,
+        reclaim: async () => {
+          instance.reclaims++;
+          if (instance.failReclaims-- > 0) throw new Error('Redis away halfway through the take-back');
+        },
         mayAdopt: () => mayAdopt[i] ?? true,
       });
       cleanups.push(async () => presence.stop());
@@ -136,6 +141,24 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     await beat(watcherClock, watcher!.presence);
     expect(stalled!.reclaims).toBe(1);
     expect(watcher!.reclaims).toBe(0);
+  });
+
+  it('a take-back cut short (Redis away halfway) runs again at the next heartbeat, until it completes', async () => {
+    const watcherClock = new ManualClock();
+    const stalledClock = new ManualClock();
+    const [watcher, stalled] = await cluster(2, [watcherClock, stalledClock], stepped);
+    await stalled!.registry.claim('stalled-user', chatting(stalled!.id));
+    await stalled!.command.del(`${watcher!.prefix}inst:${stalled!.id}`);
+    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toEqual(['stalled-user']);
+    stalled!.failReclaims = 1;
+    await beat(stalledClock, stalled!.presence);
+    expect(stalled!.reclaims).toBe(1);
+    // Before, the next announcement no longer said "removed", and the rest of the take-back never ran.
+    await beat(stalledClock, stalled!.presence);
+    expect(stalled!.reclaims).toBe(2);
+    await beat(stalledClock, stalled!.presence);
+    expect(stalled!.reclaims).toBe(2);
   });
 
   it('an instance whose Redis lost its data restores its people from its mirror instead of taking them back', async () => {
