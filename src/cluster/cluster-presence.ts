@@ -242,7 +242,20 @@ export class ClusterPresence {
       // One instance adopts a dead one's people; the lock outlives the adoption.
       if ((await redis.set(this.key(`reap:${id}`), instanceId, 'PX', 60_000, 'NX')) !== 'OK') continue;
       const orphans = await registry.heldBy(id);
-      for (const [userId, activity] of orphans) await this.hooks?.adopt(userId, activity);
+      // One person who cannot be adopted (Redis away for a moment) does not leave everyone after them.
+      let failed = 0;
+      for (const [userId, activity] of orphans) {
+        await this.hooks?.adopt(userId, activity).catch((err: unknown) => {
+          failed++;
+          logger.warn({ err, deadInstance: id }, 'could not adopt a dead instance’s person');
+        });
+      }
+      if (failed > 0) {
+        // Kept as an instance, its lock let go: it is adopted again (those still its own) at a later heartbeat.
+        await redis.del(this.key(`reap:${id}`));
+        logger.warn({ deadInstance: id, adopted: orphans.length - failed, failed }, 'instance stopped announcing itself: adopted some of its people, the rest later');
+        continue;
+      }
       await redis.srem(this.key('instances'), id);
       logger.warn({ deadInstance: id, adopted: orphans.length }, 'instance stopped announcing itself: adopted its people');
     }

@@ -35,6 +35,8 @@ interface Instance {
   reclaims: number;
   /** How many of the next take-backs fail (Redis away halfway through). */
   failReclaims: number;
+  /** People whose next adoption fails once. */
+  failAdopts: Set<string>;
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
@@ -49,10 +51,13 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
       await registry.start();
       const queue = new RedisMatchQueue(command, shared.prefix);
       const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
-      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0 };
+      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0, failAdopts: new Set() };
       await presence.start({
         localConnections: () => 0,
-        adopt: async (userId) => void instance.adopted.push(userId),
+        adopt: async (userId) => {
+          if (instance.failAdopts.delete(userId)) throw new Error('Redis away for a moment');
+          instance.adopted.push(userId);
+        },
         reclaim: async () => {
           instance.reclaims++;
           if (instance.failReclaims-- > 0) throw new Error('Redis away halfway through the take-back');
@@ -91,6 +96,23 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     }
     await beat(watcherClock, watcher!.presence); // 3 s = one announcement lifetime since the suspicion
     expect(watcher!.adopted).toEqual(['dead-user']);
+  });
+
+  it('one person who cannot be adopted does not stop the others; the dead instance stays listed and they are adopted later', async () => {
+    const watcherClock = new ManualClock();
+    const [watcher, dead] = await cluster(2, [watcherClock, new ManualClock()], stepped);
+    await dead!.registry.claim('first-user', chatting(dead!.id));
+    await dead!.registry.claim('second-user', chatting(dead!.id));
+    await dead!.command.del(`${watcher!.prefix}inst:${dead!.id}`);
+    watcher!.failAdopts.add('first-user');
+    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher!.presence);
+    // Before, the first failure ended the loop: nobody after it was adopted until the lock ran out (60 s).
+    expect(watcher!.adopted).toContain('second-user');
+    expect(watcher!.adopted).not.toContain('first-user');
+    expect(await watcher!.command.smembers(`${watcher!.prefix}instances`)).toContain(dead!.id);
+    for (let i = 0; i < 5; i++) await beat(watcherClock, watcher!.presence);
+    expect(watcher!.adopted).toContain('first-user');
+    expect(await watcher!.command.smembers(`${watcher!.prefix}instances`)).not.toContain(dead!.id);
   });
 
   it('an instance that is stopping adopts nobody: the dead one stays listed for a live instance to adopt', async () => {
