@@ -159,9 +159,19 @@ export class Reconnections {
    * get what was left of their grace period (or the whole of it), counted by this instance.
    */
   async adopt(userId: string, activity: Activity): Promise<void> {
-    const caller: Caller = { userId, socketId: activity.socketId, lang: activity.lang };
-    const untilMs = activity.detached?.untilMs ?? this.deps.clock.now().getTime() + this.deps.reconnectGraceMs;
-    await this.detach(caller, activity, Math.max(0, untilMs - this.deps.clock.now().getTime()));
+    const dead = activity.instanceId;
+    let current: Activity | undefined = activity;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const caller: Caller = { userId, socketId: current.socketId, lang: current.lang };
+      const untilMs = current.detached?.untilMs ?? this.deps.clock.now().getTime() + this.deps.reconnectGraceMs;
+      if (await this.detach(caller, current, Math.max(0, untilMs - this.deps.clock.now().getTime()))) return;
+      // Changed since it was read — a match made with them meanwhile on another instance, say — but still
+      // the dead instance's: adopted as it is now. Before, it was left so for good, in a silent chat.
+      current = await this.deps.registry.get(userId);
+      if (current === undefined || current.instanceId !== dead) return;
+    }
+    // Kept changing: the adoption fails, and the dead instance stays listed for a later one (cluster-presence.ts).
+    throw new Error('a dead instance’s person kept changing while being adopted');
   }
 
   /**
