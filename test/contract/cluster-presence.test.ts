@@ -147,14 +147,20 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     expect(watcher!.adopted).toEqual(['paused-user']);
   });
 
-  it('an instance adopted while it was stalled takes its people back when it announces again, once', async () => {
+  /** Two instances; the second stalls (its clock stops) and is adopted by the first, one person with it. */
+  async function adoptedWhileStalled() {
     const watcherClock = new ManualClock();
     const stalledClock = new ManualClock();
-    const [watcher, stalled] = await cluster(2, [watcherClock, stalledClock], stepped);
-    await stalled!.registry.claim('stalled-user', chatting(stalled!.id));
-    await stalled!.command.del(`${watcher!.prefix}inst:${stalled!.id}`);
-    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher!.presence);
-    expect(watcher!.adopted).toEqual(['stalled-user']);
+    const [watcher, stalled] = (await cluster(2, [watcherClock, stalledClock], stepped)) as [Instance, Instance];
+    await stalled.registry.claim('stalled-user', chatting(stalled.id));
+    await stalled.command.del(`${watcher.prefix}inst:${stalled.id}`);
+    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher.presence);
+    expect(watcher.adopted).toEqual(['stalled-user']);
+    return { watcher, watcherClock, stalled, stalledClock };
+  }
+
+  it('an instance adopted while it was stalled takes its people back when it announces again, once', async () => {
+    const { watcher, watcherClock, stalled, stalledClock } = await adoptedWhileStalled();
     expect(stalled!.reclaims).toBe(0);
 
     await beat(stalledClock, stalled!.presence); // its event loop runs again
@@ -166,13 +172,7 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
   });
 
   it('a take-back cut short (Redis away halfway) runs again at the next heartbeat, until it completes', async () => {
-    const watcherClock = new ManualClock();
-    const stalledClock = new ManualClock();
-    const [watcher, stalled] = await cluster(2, [watcherClock, stalledClock], stepped);
-    await stalled!.registry.claim('stalled-user', chatting(stalled!.id));
-    await stalled!.command.del(`${watcher!.prefix}inst:${stalled!.id}`);
-    for (let i = 0; i < 4; i++) await beat(watcherClock, watcher!.presence);
-    expect(watcher!.adopted).toEqual(['stalled-user']);
+    const { watcher, watcherClock, stalled, stalledClock } = await adoptedWhileStalled();
     stalled!.failReclaims = 1;
     await beat(stalledClock, stalled!.presence);
     expect(stalled!.reclaims).toBe(1);

@@ -124,6 +124,17 @@ function fakeViews() {
 
 const session = { user_id: ME, status: 'idle' } as Parameters<ServerToClientEvents['session']>[0];
 
+/** A flow connected, with its session, that has just asked to join the queue (its answer not come yet). */
+function joining() {
+  const fake = fakeClient();
+  const page = fakeViews();
+  const flow = createChatFlow(fake.client, page.views);
+  fake.connectionChanged('connected');
+  fake.emit('session', session);
+  flow.start();
+  return { fake, page, flow };
+}
+
 /** A flow connected, with its session, in the chat ROOM. */
 async function inChat() {
   const fake = fakeClient();
@@ -139,12 +150,7 @@ async function inChat() {
 
 describe('the chat page flow (web/src/chat-flow.ts)', () => {
   it('a join whose answer times out while connected is left: its wait cannot open a chat later', async () => {
-    const fake = fakeClient();
-    const page = fakeViews();
-    const flow = createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
-    fake.emit('session', session);
-    flow.start();
+    const { fake, page } = joining();
     expect(page.shown.screen).toBe('waiting');
     fake.answers.join.resolve({ ok: false, code: 'TIMEOUT', message: '' });
     await flush();
@@ -159,12 +165,7 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
   });
 
   it('a join whose answer is lost with the connection sends no leave: the session after reconnecting says', async () => {
-    const fake = fakeClient();
-    const page = fakeViews();
-    const flow = createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
-    fake.emit('session', session);
-    flow.start();
+    const { fake, page } = joining();
     fake.connectionChanged('reconnecting');
     fake.answers.join.resolve({ ok: false, code: 'TIMEOUT', message: '' });
     await flush();
