@@ -57,6 +57,8 @@ export class ClusterPresence {
   private epoch: string | undefined;
   private hooks: PresenceHooks | undefined;
   private ticking: Promise<void> | undefined;
+  /** An announcement renewed on its own while a long heartbeat runs (see `scheduleBeat`). */
+  private renewing: Promise<void> | undefined;
   /** A take-back owed since this instance was found taken for dead, until one has run to its end. */
   private reclaimPending = false;
   private announced = false;
@@ -89,10 +91,27 @@ export class ClusterPresence {
   private scheduleBeat(): void {
     if (this.stopped) return;
     this.cancelBeat = this.options.clock.schedule(this.heartbeatMs, () => {
-      // A heartbeat still waiting for Redis is not doubled: this beat is skipped.
-      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+      // A heartbeat still running is not doubled. But one can run long — adopting a dead instance's
+      // thousands of people, restoring them all after Redis lost its data — and this instance must not
+      // look dead meanwhile: others would adopt its people. So this beat renews the announcement only.
+      if (this.ticking) this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+      else this.ticking = this.tick().finally(() => (this.ticking = undefined));
       this.scheduleBeat();
     });
+  }
+
+  /**
+   * The announcement alone, while a heartbeat is under way. Not added back to the instances: that is the
+   * heartbeat's own announcement, which so notices if this instance was taken for dead.
+   */
+  private async renew(): Promise<void> {
+    await this.options.redis.set(this.key(`inst:${this.options.instanceId}`), this.announcement(), 'PX', this.instanceTtlMs).catch((err: unknown) => {
+      this.options.logger.debug({ err }, 'cluster announcement failed (Redis unreachable?)');
+    });
+  }
+
+  private announcement(): string {
+    return `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
   }
 
   private nowMs(): number {
@@ -120,6 +139,7 @@ export class ClusterPresence {
     this.stopped = true;
     this.cancelBeat?.();
     await this.ticking;
+    await this.renewing;
     const { redis, instanceId } = this.options;
     await redis.del(this.key(`inst:${instanceId}`)).catch(() => undefined);
     await redis.srem(this.key('instances'), instanceId).catch(() => undefined);
@@ -154,8 +174,7 @@ export class ClusterPresence {
    */
   private async announce(): Promise<boolean> {
     const { redis, instanceId } = this.options;
-    const value = `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
-    await redis.set(this.key(`inst:${instanceId}`), value, 'PX', this.instanceTtlMs);
+    await redis.set(this.key(`inst:${instanceId}`), this.announcement(), 'PX', this.instanceTtlMs);
     const added = await redis.sadd(this.key('instances'), instanceId);
     const removed = added === 1 && this.announced;
     this.announced = true;

@@ -37,6 +37,8 @@ interface Instance {
   failReclaims: number;
   /** People whose next adoption fails once. */
   failAdopts: Set<string>;
+  /** When set, each adoption waits for this before it completes (a long adoption). */
+  adoptGate?: Promise<void>;
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
@@ -56,6 +58,7 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
         localConnections: () => 0,
         adopt: async (userId) => {
           if (instance.failAdopts.delete(userId)) throw new Error('Redis away for a moment');
+          await instance.adoptGate;
           instance.adopted.push(userId);
         },
         reclaim: async () => {
@@ -113,6 +116,31 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     for (let i = 0; i < 5; i++) await beat(watcherClock, watcher!.presence);
     expect(watcher!.adopted).toContain('first-user');
     expect(await watcher!.command.smembers(`${watcher!.prefix}instances`)).not.toContain(dead!.id);
+  });
+
+  it('an instance busy with a long adoption keeps announcing itself, so it is not taken for dead meanwhile', async () => {
+    const busyClock = new ManualClock();
+    const [busy, dead] = await cluster(2, [busyClock, new ManualClock()], stepped);
+    let finish!: () => void;
+    busy!.adoptGate = new Promise((resolve) => (finish = resolve));
+    await dead!.registry.claim('dead-user', chatting(dead!.id));
+    await dead!.command.del(`${busy!.prefix}inst:${dead!.id}`);
+    for (let i = 0; i < 3; i++) await beat(busyClock, busy!.presence);
+    busyClock.advance(stepped.heartbeatMs); // this heartbeat starts the adoption, which waits
+    try {
+      await eventually(async () => expect(await busy!.command.get(`${busy!.prefix}reap:${dead!.id}`)).toBe(busy!.id));
+      // Far longer than an announcement lifetime while the adoption runs: each heartbeat renews the
+      // announcement. Before, none did until the adoption ended, and the others adopted this one's people.
+      for (let i = 0; i < 6; i++) {
+        busyClock.advance(stepped.heartbeatMs);
+        const announced = `0 ${busyClock.now().getTime()}`;
+        await eventually(async () => expect(await busy!.command.get(`${busy!.prefix}inst:${busy!.id}`)).toBe(announced), 2_000);
+      }
+    } finally {
+      finish();
+    }
+    await busy!.presence.settled();
+    expect(busy!.adopted).toEqual(['dead-user']);
   });
 
   it('an instance that is stopping adopts nobody: the dead one stays listed for a live instance to adopt', async () => {
