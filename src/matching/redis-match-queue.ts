@@ -17,6 +17,7 @@
  * `MAX_OPEN_SCAN` open entries. Tag keys are derived inside the scripts from the prefix (one Redis, as
  * the rest of the cluster state; on Redis Cluster the prefix would need a hash tag).
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.js';
 import { defineScript, type RedisScript } from '../cluster/redis-script.js';
@@ -25,6 +26,8 @@ import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN } from './pairing.js';
 
 /** Closed entries made open per script call at most (the rest on the next calls). */
 const MAX_PROMOTE = 1_000;
+/** How long a match's reply is kept for a second run of the same call (a resend after a reconnect). */
+const MATCH_REPLY_MS = 10_000;
 
 // Shared by every script. KEYS: order, sockets, seq, paused, meta, open, closed.
 // ARGV[1]: the queue's key prefix (tag and apart keys are derived from it), ARGV[2]: now (epoch ms).
@@ -80,14 +83,20 @@ end
 `;
 
 // ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array), '1' = only if queued,
-// then the users to avoid (blocked or blocked by).
+// this call's id, then the users to avoid (blocked or blocked by).
+// A match is kept under the call's id for ${MATCH_REPLY_MS / 1000} s: ioredis sends a command whose reply was lost with its
+// connection again once it has reconnected, and that second run must answer with the partner the first
+// one took out of the queue (else the joiner waits, and that partner is out of the queue and never told).
 const JOIN_OR_MATCH = `${PRELUDE}
+local DONE = ARGV[1] .. 'done:' .. ARGV[8]
+local done = redis.call('GET', DONE)
+if done then return cjson.decode(done) end
 promote()
 local user = ARGV[3]
 if ARGV[7] == '1' and not redis.call('ZSCORE', KEYS[1], user) then return {'gone'} end
 local tags = cjson.decode(ARGV[6])
 local avoid = {}
-for i = 8, #ARGV do avoid[ARGV[i]] = true end
+for i = 9, #ARGV do avoid[ARGV[i]] = true end
 local apart = redis.call('HGETALL', APART .. user)
 for i = 1, #apart, 2 do
   if tonumber(apart[i + 1]) > now then avoid[apart[i]] = true end
@@ -138,7 +147,9 @@ if best then
   local fallbackAt, bestTags = metaOf(best)
   drop(best)
   drop(user)
-  return {'matched', best, socket, bestPlace, fallbackAt or '0', bestTags or '[]'}
+  local reply = {'matched', best, socket, bestPlace, fallbackAt or '0', bestTags or '[]'}
+  redis.call('SET', DONE, cjson.encode(reply), 'PX', ${MATCH_REPLY_MS})
+  return reply
 end
 local place = redis.call('ZSCORE', KEYS[1], user) or redis.call('INCR', KEYS[3])
 put(user, ARGV[4], place, ARGV[5], ARGV[6])
@@ -242,7 +253,7 @@ export class RedisMatchQueue implements MatchQueue {
   }
 
   private async join(entry: QueueEntry, onlyIfQueued: boolean): Promise<JoinOutcome | undefined> {
-    const reply = (await this.scripts.joinOrMatch(this.keys, [...this.entryArgs(entry), onlyIfQueued ? '1' : '0', ...(entry.avoid ?? [])])) as string[];
+    const reply = (await this.scripts.joinOrMatch(this.keys, [...this.entryArgs(entry), onlyIfQueued ? '1' : '0', randomUUID(), ...(entry.avoid ?? [])])) as string[];
     if (reply[0] === 'gone') return undefined;
     if (reply[0] === 'waiting') return { kind: 'waiting', waitingCount: Number(reply[1]) };
     const interests = JSON.parse(reply[5]!) as string[];

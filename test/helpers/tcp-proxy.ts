@@ -2,12 +2,15 @@
  * A loopback TCP proxy tests can freeze: `blackhole()` stops forwarding in both directions without
  * closing anything, as a vanished phone or a dead NAT mapping does (no FIN, no RST). With `delayMs`,
  * every chunk is held that long in each direction (a round trip costs 2 × delayMs), in order.
+ * `severAtNextReply()` cuts the connections when the server next answers, the answer lost: a request that
+ * reached the server whose reply never came back (a network blip).
  */
 import { createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface TcpProxy {
   url: string;
   blackhole(): void;
+  severAtNextReply(): void;
   close(): Promise<void>;
 }
 
@@ -17,6 +20,7 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
   const later = (action: () => void) => (delayMs > 0 ? void setTimeout(action, delayMs) : action());
   const sockets = new Set<Socket>();
   let frozen = false;
+  let sever = false;
   const server: Server = createServer((client) => {
     const upstream = tcpConnect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -25,7 +29,15 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
       s.on('close', () => sockets.delete(s));
     }
     client.on('data', (d) => later(() => frozen || upstream.write(d)));
-    upstream.on('data', (d) => later(() => frozen || client.write(d)));
+    upstream.on('data', (d) => {
+      if (sever) {
+        sever = false;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      later(() => frozen || client.write(d));
+    });
     client.on('end', () => later(() => frozen || upstream.end()));
     upstream.on('end', () => later(() => frozen || client.end()));
   });
@@ -35,6 +47,9 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
     url: `http://127.0.0.1:${port}`,
     blackhole() {
       frozen = true;
+    },
+    severAtNextReply() {
+      sever = true;
     },
     async close() {
       for (const s of sockets) s.destroy();

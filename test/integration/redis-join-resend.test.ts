@@ -1,0 +1,45 @@
+/**
+ * A join whose reply is lost with the connection (a network blip): ioredis sends every unanswered command
+ * again once it has reconnected, so the join's script runs twice. The first run took a partner out of the
+ * queue; the second must give the same answer, not queue the joiner while that partner is gone from the
+ * queue and never told (real Redis, through a TCP proxy that cuts the connection at the reply).
+ */
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectRedis, waitUntilReady } from '../../src/cluster/redis-clients.js';
+import { RedisMatchQueue } from '../../src/matching/redis-match-queue.js';
+import { testRedis } from '../helpers/redis.js';
+import { hasRedis, testRedisUrl } from '../helpers/services.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe.skipIf(!hasRedis())('a join whose reply was lost', () => {
+  it('runs again after the reconnect with the same answer: the partner the first run took', async () => {
+    const direct = testRedis();
+    cleanups.push(direct.cleanup);
+    const target = new URL(testRedisUrl!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    cleanups.push(proxy.close);
+    // The production client: fails fast while Redis is away, sends unanswered commands again on reconnect.
+    const clients = connectRedis(`redis://${new URL(proxy.url).host}`, pino({ level: 'silent' }));
+    cleanups.push(clients.quit);
+    await waitUntilReady(clients.command, 5_000);
+
+    const here = new RedisMatchQueue(direct.redis, direct.prefix);
+    const there = new RedisMatchQueue(clients.command, direct.prefix);
+    // Redis knows the script already, so the join through the proxy is one EVALSHA and one reply.
+    expect(await there.joinOrMatch({ userId: 'warm-up', socketId: 's0' })).toMatchObject({ kind: 'waiting' });
+    await there.remove('warm-up');
+    await here.enqueue({ userId: 'waiting-user', socketId: 's1' });
+
+    proxy.severAtNextReply();
+    const outcome = await there.joinOrMatch({ userId: 'joiner', socketId: 's2' });
+
+    expect(outcome).toMatchObject({ kind: 'matched', partner: { userId: 'waiting-user', socketId: 's1' } });
+    expect(await here.size()).toBe(0);
+  });
+});
