@@ -1,7 +1,8 @@
 /**
  * Crockford's base32 for codes people read, copy and type (receipt codes, private-room keys): 32
  * symbols without I, L, O or U, so nothing in it looks like anything else in it; shown in groups of four;
- * input forgives case, spaces, dashes and the look-alikes (I/L → 1, O → 0).
+ * input forgives case, spaces, dashes and the look-alikes (I/L → 1, O → 0), and full-width letters,
+ * digits and dashes as a Chinese input method types them (ＡＢＣＤ－１２３４).
  */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const GROUP = 4;
@@ -27,8 +28,10 @@ export function crockfordBase32(bytes: Uint8Array): string {
 export function canonicalCrockford(input: string, length: number, maxInput: number): string | undefined {
   if (input.length > maxInput) return undefined;
   const cleaned = input
+    // NFKC makes full-width forms (Ａ, １, －, ．) the ASCII ones; then any kind of dash is a separator.
+    .normalize('NFKC')
     .toUpperCase()
-    .replace(/[\s\-_.·]/g, '')
+    .replace(/[\s\-_.·‐‑‒–—―−・。]/g, '')
     .replace(/[IL]/g, '1')
     .replace(/O/g, '0');
   return cleaned.length === length && [...cleaned].every((c) => CROCKFORD_ALPHABET.includes(c)) ? cleaned : undefined;

@@ -1,0 +1,44 @@
+/** Codes people type: receipt codes and private-room keys, however an input method wrote them. */
+import { describe, expect, it } from 'vitest';
+import { canonicalCode } from '../../src/privacy/receipt-codes.js';
+import { canonicalKey, newPrivateKey } from '../../src/private/private-keys.js';
+import { canonicalCrockford, CROCKFORD_ALPHABET } from '../../src/shared/crockford.js';
+
+/** ASCII → its full-width form, as a Chinese input method in full-width mode types it. */
+const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+describe('typed codes', () => {
+  const code = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345';
+  const canonical = code.replaceAll('-', '');
+
+  it('accepts the code as shown, in small letters, with spaces and with look-alikes', () => {
+    expect(canonicalCrockford(code, canonical.length, 80)).toBe(canonical);
+    expect(canonicalCrockford(code.toLowerCase(), canonical.length, 80)).toBe(canonical);
+    expect(canonicalCrockford(code.replaceAll('-', ' '), canonical.length, 80)).toBe(canonical);
+    expect(canonicalCrockford('OIL', 3, 10)).toBe('011');
+  });
+
+  it('accepts full-width letters, digits and dashes, and every kind of dash between the groups', () => {
+    expect(canonicalCrockford(fullWidth(code), canonical.length, 80)).toBe(canonical);
+    expect(canonicalCrockford(fullWidth(code.toLowerCase()), canonical.length, 80)).toBe(canonical);
+    for (const dash of ['‐', '‑', '–', '—', '−', '－', '・', '　']) {
+      expect(canonicalCrockford(code.replaceAll('-', dash), canonical.length, 80), `dash ${dash}`).toBe(canonical);
+    }
+  });
+
+  it('still refuses what is no code: a letter outside the alphabet, a wrong length, too long an input', () => {
+    expect(CROCKFORD_ALPHABET).not.toContain('U');
+    expect(canonicalCrockford(code.replace('A', 'U'), canonical.length, 80)).toBeUndefined();
+    expect(canonicalCrockford(fullWidth(code.replace('A', 'U')), canonical.length, 80)).toBeUndefined();
+    expect(canonicalCrockford(code.slice(0, -1), canonical.length, 80)).toBeUndefined();
+    expect(canonicalCrockford(`${code}${' '.repeat(80)}`, canonical.length, 80)).toBeUndefined();
+  });
+
+  it('holds for a real private-room key and a receipt code shape', () => {
+    const key = newPrivateKey();
+    expect(canonicalKey(fullWidth(key))).toBe(canonicalKey(key));
+    const receipt = Array.from({ length: 28 }, (_, i) => CROCKFORD_ALPHABET[i % 32]).join('');
+    expect(canonicalCode(fullWidth(receipt))).toBe(canonicalCode(receipt));
+    expect(canonicalCode(receipt)).toBeDefined();
+  });
+});
