@@ -55,19 +55,26 @@ export class DeliveryGate {
     const hold: Hold = { socketId, queue: [] };
     this.holds.set(roomId, [...(this.holds.get(roomId) ?? []), hold]);
     const progress = { lastId: afterId, replayed: 0 };
+    let complete = false;
     try {
       const first = await this.sendPages(socketId, progress, fetchPage);
       if (first !== 'done') return { status: first, replayed: progress.replayed };
       this.notifier.joinConversation(socketId, roomId);
       // Stored by another instance between the last page and the join: its live delivery missed this connection.
       const rest = await this.sendPages(socketId, progress, fetchPage);
+      complete = rest === 'done';
       return { status: rest, replayed: progress.replayed };
     } finally {
       const remaining = (this.holds.get(roomId) ?? []).filter((h) => h !== hold);
       if (remaining.length > 0) this.holds.set(roomId, remaining);
       else this.holds.delete(roomId);
-      for (const message of hold.queue) {
-        if (message.id > progress.lastId) this.notifier.toSocket(socketId, 'new_message', message);
+      // Only after a whole replay: a connection whose replay failed or stopped halfway must not be sent the
+      // newer messages held for it — it counts the newest id it has shown as seen, and would never ask for
+      // the ones its replay did not reach (it is dropped, and resumes after what it really has).
+      if (complete) {
+        for (const message of hold.queue) {
+          if (message.id > progress.lastId) this.notifier.toSocket(socketId, 'new_message', message);
+        }
       }
     }
   }
