@@ -93,26 +93,38 @@ export class GroupCommit<In, Out> {
     if (batch.length === 0) return;
     this.options.onDequeued?.();
     this.startedAt = performance.now();
-    this.writing = this.run(batch).finally(() => {
+    this.writing = this.run(batch).then(() => undefined).finally(() => {
       this.writing = undefined;
       if (this.queue.length > 0) this.startWrite();
     });
   }
 
-  private async run(batch: Pending<In, Out>[]): Promise<void> {
+  /** Writes `batch`; resolves with the cause when it failed because of the database rather than an item. */
+  private async run(batch: Pending<In, Out>[]): Promise<{ cause: unknown } | undefined> {
     const startedAt = performance.now();
     try {
       const results = await this.write(batch.map((p) => p.item));
       this.options.onWritten?.(batch.length, { statementMs: performance.now() - startedAt, waitedMs: batch.map((p) => startedAt - p.submittedAt) });
       batch.forEach((p, i) => p.resolve(results[i]!));
+      return undefined;
     } catch (cause) {
       this.options.onFailure?.(cause, batch.length);
-      if (batch.length > 1 && this.options.retryApart?.(cause)) {
-        for (const pending of batch) await this.run([pending]);
-        return;
+      const dataError = this.options.retryApart?.(cause) ?? false;
+      if (batch.length > 1 && dataError) {
+        for (const [i, pending] of batch.entries()) {
+          const outage = await this.run([pending]);
+          if (outage === undefined) continue;
+          // The database itself failed meanwhile: the rest fail with it at once. Written one by one, each
+          // would wait its own timeout first — hours for a full batch, the lane and a shutdown held all along.
+          const error = this.options.failed(outage.cause);
+          for (const rest of batch.slice(i + 1)) rest.reject(error);
+          return outage;
+        }
+        return undefined;
       }
       const error = this.options.failed(cause);
       for (const p of batch) p.reject(error);
+      return dataError ? undefined : { cause };
     }
   }
 }
