@@ -125,8 +125,9 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     // Reads too: these answers are private conversations. The pages (`GET /admin`) hold no data and stay
     // reachable from a link on another site.
     guarded.addHook('onRequest', refuseCrossSite);
-    // Before validation: without a session, a malformed request is a 401 too, and says nothing of the schemas.
-    guarded.addHook('preValidation', requireSession(ctx.sessions));
+    // Before the body is read: without a session, a malformed or large request is a 401 too, says nothing
+    // of the schemas and costs no parsing.
+    guarded.addHook('onRequest', requireSession(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
     await registerPolicyRoutes(guarded, ctx);

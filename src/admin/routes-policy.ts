@@ -6,10 +6,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { policyDocumentSchema } from '../policy/policy-document.js';
+import { MAX_POLICY_TERMS, policyDocumentSchema } from '../policy/policy-document.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { policyViewSchema } from './response-schemas.js';
+
+/**
+ * The largest policy a save may send: its most terms at their longest, each of the 64 characters written
+ * as a JSON escape (`\uXXXX`), with room for the keys and spacing. Fastify's default, 1 MiB, refused a
+ * policy far below `MAX_POLICY_TERMS` (about 20,000 short Chinese terms). Only a signed-in admin's body is
+ * read at all (the session is checked on the request).
+ */
+const MAX_POLICY_BODY_BYTES = MAX_POLICY_TERMS * (64 * 6 + 64);
 
 /** The policy's version as an entity tag: `"p<ms>"`, `"p0"` while none is stored. */
 const etagOf = (version: number | null): string => `"p${version ?? 0}"`;
@@ -42,7 +50,7 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
 
   // `If-Match` with the version read: refused 409 when someone changed the policy since (the page sends it;
   // a script may leave it out and replace whatever is stored).
-  app.put('/api/policy', { schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
+  app.put('/api/policy', { bodyLimit: MAX_POLICY_BODY_BYTES, schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
     const document = request.body;
     const before = ctx.policy.current();
     const ifMatch = request.headers['if-match'];

@@ -4,7 +4,7 @@
  * expiry (see `session-store.ts`).
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { SessionStore } from './session-store.js';
 
@@ -32,8 +32,11 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  */
 export const BACKGROUND_HEADER = 'x-admin-background';
 
-/** A hook (before validation) answering 401 `UNAUTHORIZED` unless the request carries a live session. */
-export function requireSession(sessions: SessionStore): preValidationAsyncHookHandler {
+/**
+ * A hook answering 401 `UNAUTHORIZED` unless the request carries a live session — on the request, before
+ * its body is read: nobody without a session makes the server parse a large body.
+ */
+export function requireSession(sessions: SessionStore): onRequestAsyncHookHandler {
   return async (request) => {
     const session = await sessions.find(readSessionToken(request), { background: request.headers[BACKGROUND_HEADER] === '1' });
     if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
