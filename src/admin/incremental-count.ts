@@ -20,7 +20,21 @@ export class IncrementalCount {
     private readonly recountMs: number,
   ) {}
 
-  async refresh(nowMs: number): Promise<number> {
+  /** The refresh under way: refreshes run one after another. */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The count now. One at a time: two overlapping refreshes (a dashboard computation outlasting the next
+   * poll on a busy database) would both add the rows after the same `maxId`, and the total stayed inflated
+   * until the next full recount.
+   */
+  refresh(nowMs: number): Promise<number> {
+    const result = this.running.then(() => this.refreshNow(nowMs));
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  private async refreshNow(nowMs: number): Promise<number> {
     if (this.fullAt === undefined || nowMs - this.fullAt >= this.recountMs) {
       const rows = await this.database.query<{ n: number; max_id: number }>(
         `SELECT count(*) AS n, coalesce(max(id), 0) AS max_id FROM ${this.table}`,
