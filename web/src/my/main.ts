@@ -3,6 +3,7 @@
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
 import { errorText } from '../../../src/shared/codes.js';
+import { canonicalCrockford } from '../../../src/shared/crockford.js';
 import { byTestId } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
 import { createToast } from '../toast.js';
@@ -13,14 +14,21 @@ import { createTranscriptView } from './transcript-view.js';
 
 const { t, translate } = myTexts;
 
-/** 28 characters of the code alphabet (and the look-alikes the server forgives), separators aside. */
-const CODE_SHAPE = /^[0-9A-Z]{28}$/;
+/**
+ * A receipt code's length and the longest input the server reads as one (src/privacy/receipt-codes.ts,
+ * not imported: it needs node:crypto). The shape is checked by the server's own canonicalisation, so a
+ * code it would refuse (a U, which Crockford's alphabet lacks) is called mistyped here, not "not found".
+ */
+const RECEIPT_CODE_CHARS = 28;
+const MAX_CODE_INPUT = 80;
+const looksLikeCode = (input: string) => canonicalCrockford(input, RECEIPT_CODE_CHARS, MAX_CODE_INPUT) !== undefined;
 
 const form = byTestId('code-form', HTMLFormElement);
 const input = byTestId('code-input', HTMLInputElement);
 const formError = byTestId('code-error', HTMLElement);
 const langSwitch = byTestId('lang-switch', HTMLSelectElement);
-const toast = createToast(byTestId('toast', HTMLElement));
+const toastElement = byTestId('toast', HTMLElement);
+const toast = createToast(toastElement);
 
 const recent = createRecentChats(byTestId('recent', HTMLElement), {
   open: (code) => {
@@ -32,22 +40,50 @@ const recent = createRecentChats(byTestId('recent', HTMLElement), {
 const view = createTranscriptView(byTestId('conversation', HTMLElement), byTestId('erase-dialog', HTMLDialogElement), {
   lang: getLang,
   erase: (code) => erase(code),
+  confirmationDropped: () => say(() => t('eraseDropped')),
 });
 
 /** The page's own texts where it can say more (a receipt not found, when to retry); else the catalogue's. */
-function failureText(error: unknown): string {
-  if (!(error instanceof ReceiptFailure)) return t('loadFailed');
+function specificText(error: unknown): string | undefined {
+  if (!(error instanceof ReceiptFailure)) return undefined;
   if (error.code === 'NOT_FOUND') return t('notFound');
   if (error.code === 'RATE_LIMITED') return t('rateLimited', { n: error.retryAfterS });
   if (error.code === 'REPORT_WINDOW_OPEN') return t('reportWindow', { n: error.retryAfterS });
   if (error.code === 'REPORT_OPEN' || error.code === 'CROSS_SITE_REQUEST') return errorText[getLang()][error.code];
-  return t('loadFailed');
+  return undefined;
 }
 
-function showFormError(text: string | undefined): void {
+/** Why a conversation could not be opened. */
+const openFailureText = (error: unknown) => specificText(error) ?? t('loadFailed');
+
+/** Why an erasure did not happen: a chat still going on is refused (CONFLICT); a server or network failure, said as such. */
+function eraseFailureText(error: unknown): string {
+  if (error instanceof ReceiptFailure && error.code === 'CONFLICT') return t('eraseActive');
+  return specificText(error) ?? t('eraseFailed');
+}
+
+/**
+ * What the form's error and the toast say, kept as texts of the current language (a function, called
+ * again): a language switch renders them again rather than leaving them in the language they came in.
+ */
+let formErrorText: (() => string) | undefined;
+let toastText: (() => string) | undefined;
+
+function renderFormError(): void {
+  const text = formErrorText?.();
   formError.textContent = text ?? '';
   formError.hidden = text === undefined;
   input.setAttribute('aria-invalid', String(text !== undefined));
+}
+
+function showFormError(text: (() => string) | undefined): void {
+  formErrorText = text;
+  renderFormError();
+}
+
+function say(text: () => string): void {
+  toastText = text;
+  toast.show(text());
 }
 
 /**
@@ -66,8 +102,8 @@ async function open(code: string): Promise<void> {
     byTestId('conversation-title', HTMLElement).focus();
   } catch (error) {
     if (mine !== opened) return;
-    view.hide();
-    showFormError(failureText(error));
+    // The conversation on screen (if any) stays: only the one asked for could not be opened.
+    showFormError(() => openFailureText(error));
     input.focus();
   }
 }
@@ -83,10 +119,11 @@ async function erase(code: string): Promise<void> {
   try {
     result = await eraseOwn(code);
   } catch (error) {
-    toast.show(failureText(error));
+    say(() => eraseFailureText(error));
     return;
   }
-  toast.show(t('erased', { n: result.erased }));
+  const erased = result.erased;
+  say(() => t('erased', { n: erased }));
   // Still the conversation on screen: no open since, and none begun before that arrived meanwhile.
   const stillShown = () => shownBy === opened && view.code === code;
   if (!stillShown()) return;
@@ -104,13 +141,16 @@ function applyLang(): void {
   translate(document.body);
   recent.render();
   view.render();
+  renderFormError();
+  // A toast still up says it again in the new language (its time to go is not restarted).
+  if (!toastElement.hidden && toastText) toastElement.textContent = toastText();
 }
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const code = input.value.trim();
-  if (!CODE_SHAPE.test(code.toUpperCase().replace(/[\s\-_.·]/g, ''))) {
-    showFormError(t('codeInvalid'));
+  if (!looksLikeCode(code)) {
+    showFormError(() => t('codeInvalid'));
     input.focus();
     return;
   }
@@ -138,5 +178,6 @@ const fromLink = codeFromLink();
 if (fromLink) {
   history.replaceState(null, '', window.location.pathname);
   input.value = fromLink;
-  void open(fromLink);
+  if (looksLikeCode(fromLink)) void open(fromLink);
+  else showFormError(() => t('codeInvalid'));
 }

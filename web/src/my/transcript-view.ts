@@ -15,8 +15,11 @@ const { t } = myTexts;
 const plainTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export interface TranscriptView {
+  /**
+   * Shows `transcript` (another conversation, or the same one read again). An erase confirmation open
+   * for another conversation is closed: nothing is erased, and `confirmationDropped` is told.
+   */
   show(transcript: Transcript): void;
-  hide(): void;
   /**
    * Shows the holder's own messages in the conversation of `code` as erased by them at `erasedAt` (the
    * erase answer's time), without asking the server again; nothing when another conversation is shown.
@@ -36,6 +39,8 @@ export interface TranscriptViewOptions {
    * it settles the Erase button of that conversation stays disabled, so one confirmation erases once.
    */
   erase: (code: string) => Promise<void>;
+  /** The erase confirmation was closed unanswered because another conversation took the screen. */
+  confirmationDropped: () => void;
 }
 
 function messageItem(m: TranscriptMessage): HTMLLIElement {
@@ -71,16 +76,39 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   const json = byTestId('download-json', HTMLAnchorElement, root);
   const eraseButton = byTestId('erase-btn', HTMLButtonElement, root);
   const eraseHint = byTestId('erase-hint', HTMLElement, root);
+  const confirmTitle = byTestId('erase-title', HTMLElement, dialog);
   const confirmButton = byTestId('erase-confirm', HTMLButtonElement, dialog);
   const cancelButton = byTestId('erase-cancel', HTMLButtonElement, dialog);
   const modal = createModal(dialog);
   let shown: Transcript | undefined;
+  /**
+   * The conversation the open confirmation asks about, fixed when it opened: a confirmation erases that
+   * one, never whatever is on screen by then (an open begun earlier may have finished behind the dialog).
+   */
+  let confirming: Transcript | undefined;
+  /** The confirmation was closed because another conversation was shown: the focus goes to its title. */
+  let replacedBehind = false;
   /** Codes whose erasure is under way (another conversation may be opened meanwhile). */
   const erasing = new Set<string>();
 
-  cancelButton.addEventListener('click', () => modal.close());
+  // However it closes (Escape, the backdrop, a button): unless it was opened again meanwhile.
+  modal.onClose(() => {
+    if (!dialog.open) confirming = undefined;
+  });
+  // After the modal's own handler, which puts the focus back on the Erase button — of another chat now.
+  dialog.addEventListener('close', () => {
+    if (!replacedBehind) return;
+    replacedBehind = false;
+    if (shown !== undefined && !root.hidden) title.focus();
+  });
+
+  cancelButton.addEventListener('click', () => {
+    confirming = undefined;
+    modal.close();
+  });
   confirmButton.addEventListener('click', () => {
-    const code = shown?.code;
+    const code = confirming?.code;
+    confirming = undefined;
     if (code === undefined || erasing.has(code)) {
       modal.close();
       return;
@@ -98,12 +126,19 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     });
   });
   eraseButton.addEventListener('click', () => {
-    if (shown === undefined || erasing.has(shown.code)) return;
+    if (shown === undefined || erasing.has(shown.code) || modal.isOpen) return;
+    confirming = shown;
     confirmButton.disabled = false;
+    renderConfirmation();
     modal.open(eraseButton);
     // Cancel first: Enter or Escape straight away never erases.
     cancelButton.focus();
   });
+
+  /** The confirmation names the conversation it erases in, as its title on the page does (`#room`). */
+  function renderConfirmation(): void {
+    if (confirming !== undefined) confirmTitle.textContent = t('confirmTitle', { n: confirming.room_id });
+  }
 
   function metaItem(label: MyTextKey, value: string): HTMLElement[] {
     return [element('dt', '', t(label)), element('dd', '', value)];
@@ -127,17 +162,22 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     eraseHint.hidden = erasable;
     list.replaceChildren(...shown.messages.map(messageItem));
     empty.hidden = shown.messages.length > 0;
+    renderConfirmation();
   }
 
   return {
     show(transcript) {
+      if (confirming !== undefined && confirming.code !== transcript.code) {
+        // The holder confirms about what they looked at; with another chat behind the dialog now, a
+        // click on Erase could mean either. Nothing is erased: they ask again from the chat they want.
+        confirming = undefined;
+        replacedBehind = true;
+        modal.close();
+        options.confirmationDropped();
+      }
       shown = transcript;
       render();
       root.hidden = false;
-    },
-    hide() {
-      shown = undefined;
-      root.hidden = true;
     },
     markOwnErased(code, erasedAt) {
       if (shown?.code !== code) return;

@@ -1,0 +1,157 @@
+/**
+ * The receipts page /my in a real Chromium: an erase confirmation erases the conversation it was opened
+ * for, never one that took the screen behind the dialog meanwhile (a slow open of another chat that
+ * arrived while the dialog was up). Such a confirmation is closed unanswered — nothing erased, the holder
+ * told why — and the dialog names the chat it erases in. The server is real; `page.route` holds an answer
+ * back. The chats and their receipts are given straight to the server.
+ */
+import { defaultConfig } from '../../src/config/config.js';
+import type { Page, Request, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
+import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { TEST_SECRET } from '../helpers/server.js';
+
+const { until, text, visible } = chatPageDriver(WAIT_MS);
+const skip = skipWithoutChromium('receipts page browser tests');
+
+/** A promise and the function that settles it: an answer held back until the test lets it go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Long enough for an answer that came back to be handled by the page: for what must *not* happen. */
+const settle = (page: Page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+
+const isTranscriptRead = (request: Request, code: string) =>
+  request.method() === 'GET' && new URL(request.url()).pathname === `/api/receipts/${encodeURIComponent(code)}`;
+const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
+/** The receipt code an erase request names. */
+const erasedCode = (request: Request) => decodeURIComponent(new URL(request.url()).pathname.split('/')[3] ?? '');
+
+describe.skipIf(skip)('the receipts page erases the conversation its confirmation was opened for', () => {
+  const suite = browserSuite({
+    config: {
+      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
+      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
+    },
+  });
+  let chats = 0;
+
+  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
+  async function endedChat(): Promise<{ code: string; roomId: number }> {
+    const { repository } = suite.server.app;
+    const receiptCodes = createReceiptCodes(TEST_SECRET);
+    chats += 1;
+    const [holder, partner] = [`myeraseholder${chats}`, `myerasepartner${chats}`];
+    const at = Date.now() - 3_600_000;
+    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
+    const texts = ['第一句', 'partner says hi', '第二句'];
+    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
+    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
+    const code = receiptCodes.codeFor(room.id, holder);
+    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
+    return { code, roomId: room.id };
+  }
+
+  async function openByCode(my: Page, code: string): Promise<void> {
+    await my.getByTestId('code-input').fill(code);
+    await my.getByTestId('code-input').press('Enter');
+  }
+
+  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
+  const focusedId = (my: Page) => my.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
+
+  it('a chat whose slow opening arrives while the erase confirmation of another is up is not erased, nor the other', { timeout: 60_000 }, async () => {
+    const a = await endedChat();
+    const b = await endedChat();
+    const my = await newPage(suite);
+    const erases: string[] = [];
+    my.on('request', (request) => {
+      if (isErase(request)) erases.push(erasedCode(request));
+    });
+    const bArrives = gate();
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (isTranscriptRead(route.request(), b.code)) await bArrives.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, a.code);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${a.roomId}`);
+
+    // B is asked for (slow); meanwhile the holder asks to erase A, and the dialog says it is A.
+    await openByCode(my, b.code);
+    await my.getByTestId('erase-btn').click();
+    await visible(my.getByTestId('erase-dialog'));
+    const askedAbout = await my.locator('#erase-title').textContent();
+
+    // B arrives behind the dialog.
+    const bRead = my.waitForResponse((response) => isTranscriptRead(response.request(), b.code));
+    bArrives.open();
+    await bRead;
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${b.roomId}`);
+    await settle(my);
+    // Whatever a confirmation still on screen would do, it must not erase B.
+    if (await my.getByTestId('erase-dialog').isVisible()) await my.getByTestId('erase-confirm').click();
+    await settle(my);
+    expect(erases).not.toContain(b.code);
+    expect(askedAbout).toBe(`删除你在聊天 #${a.roomId} 中发的所有消息？`);
+
+    // The confirmation was closed unanswered: nothing erased, the holder told so, the focus on B's title.
+    expect(erases).toEqual([]);
+    expect(await my.getByTestId('erase-dialog').isVisible()).toBe(false);
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('另一个聊天已打开，删除已取消，没有删除任何消息');
+    await expect.poll(() => focusedId(my), until).toBe('conversation-title');
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+    // A was not erased either.
+    await openByCode(my, a.code);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${a.roomId}`);
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+  });
+
+  it('the same chat read again while its confirmation is up keeps the confirmation, which erases that chat', { timeout: 60_000 }, async () => {
+    const a = await endedChat();
+    const my = await newPage(suite);
+    const erases: string[] = [];
+    my.on('request', (request) => {
+      if (isErase(request)) erases.push(erasedCode(request));
+    });
+    const againArrives = gate();
+    let reads = 0;
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (isTranscriptRead(route.request(), a.code) && ++reads === 2) await againArrives.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, a.code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    await openByCode(my, a.code);
+    await my.getByTestId('erase-btn').click();
+    await visible(my.getByTestId('erase-dialog'));
+    const again = my.waitForResponse((response) => isTranscriptRead(response.request(), a.code));
+    againArrives.open();
+    await again;
+    await settle(my);
+    expect(await my.getByTestId('erase-dialog').isVisible()).toBe(true);
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    expect(erases).toEqual([a.code]);
+  });
+
+  it('the confirmation names the chat in English too', { timeout: 60_000 }, async () => {
+    const a = await endedChat();
+    const my = await newPage(suite);
+    await my.goto(`${suite.url}/my#${a.code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    await my.getByTestId('lang-switch').selectOption('en');
+    await my.getByTestId('erase-btn').click();
+    await visible(my.getByTestId('erase-dialog'));
+    expect(await my.getByTestId('erase-title').textContent()).toBe(`Erase all your messages in chat #${a.roomId}?`);
+    await my.getByTestId('erase-cancel').click();
+    await my.getByTestId('erase-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * The receipts page /my in a real Chromium, what it says when something goes wrong: the form's error and
+ * the toast follow a language switch; a failed erasure says the erasure failed (not that something could
+ * not be loaded), with the specific texts where there are some; a conversation that could not be opened
+ * leaves the one on screen; a code with a letter Crockford's alphabet lacks (U) is called mistyped, as the
+ * server would refuse it, without asking the server. The server is real; `page.route` makes single answers
+ * fail. The chats and their receipts are given straight to the server.
+ */
+import { defaultConfig } from '../../src/config/config.js';
+import type { Page, Request, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
+import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { TEST_SECRET } from '../helpers/server.js';
+
+const { until, text, visible } = chatPageDriver(WAIT_MS);
+const skip = skipWithoutChromium('receipts page browser tests');
+
+const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
+const isReceiptCall = (request: Request) => new URL(request.url()).pathname.startsWith('/api/receipts/');
+
+/** A code of the right shape that no chat has (Crockford's alphabet, 28 symbols). */
+const UNKNOWN_CODE = '0000-0000-0000-0000-0000-0000-0000';
+
+const CODE_INVALID = { zh: '回执码应为 28 个字母或数字（可带短横线）', en: 'A receipt code has 28 letters or digits (dashes are fine)' };
+const NOT_FOUND = {
+  zh: '找不到这个回执码对应的聊天。请检查是否输入正确；聊天记录也可能已按保留期限删除。',
+  en: 'No chat has this receipt code. Check that it is typed right; the chat may also have been deleted after the retention period.',
+};
+
+describe.skipIf(skip)('the receipts page’s errors and notices', () => {
+  const suite = browserSuite({
+    config: {
+      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
+      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
+    },
+  });
+  let chats = 0;
+
+  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
+  async function endedChat(): Promise<{ code: string; roomId: number }> {
+    const { repository } = suite.server.app;
+    const receiptCodes = createReceiptCodes(TEST_SECRET);
+    chats += 1;
+    const [holder, partner] = [`mytextsholder${chats}`, `mytextspartner${chats}`];
+    const at = Date.now() - 3_600_000;
+    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
+    const texts = ['第一句', 'partner says hi', '第二句'];
+    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
+    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
+    const code = receiptCodes.codeFor(room.id, holder);
+    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
+    return { code, roomId: room.id };
+  }
+
+  async function openByCode(my: Page, code: string): Promise<void> {
+    await my.getByTestId('code-input').fill(code);
+    await my.getByTestId('code-input').press('Enter');
+  }
+
+  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
+
+  it('the form’s error and the toast are said again in the language switched to', { timeout: 60_000 }, async () => {
+    const { code } = await endedChat();
+    const my = await newPage(suite);
+    await my.goto(`${suite.url}/my`);
+    const error = my.getByTestId('code-error');
+
+    // Mistyped: the page's own check.
+    await openByCode(my, 'not a code');
+    await expect.poll(text(error), until).toBe(CODE_INVALID.zh);
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await error.textContent()).toBe(CODE_INVALID.en);
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
+    expect(await error.textContent()).toBe(CODE_INVALID.zh);
+
+    // Unknown: the server's answer.
+    await openByCode(my, UNKNOWN_CODE);
+    await expect.poll(text(error), until).toBe(NOT_FOUND.zh);
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await error.textContent()).toBe(NOT_FOUND.en);
+    expect(await my.getByTestId('code-input').getAttribute('aria-invalid')).toBe('true');
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // The toast of an erasure.
+    await openByCode(my, code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    expect(await error.isVisible()).toBe(false);
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await my.getByTestId('toast').textContent()).toBe('2 messages erased');
+  });
+
+  it('an erasure that fails says the erasure failed, or why it was refused, in both languages', { timeout: 60_000 }, async () => {
+    const { code } = await endedChat();
+    const my = await newPage(suite);
+    const failures: ((route: Route) => Promise<void>)[] = [
+      (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'INTERNAL_ERROR', message: 'boom' }) }),
+      (route) => route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'CONFLICT', message: 'this conversation is still going on' }) }),
+      (route) => route.abort('connectionreset'),
+      (route) => route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'REPORT_OPEN', message: 'under review' }) }),
+    ];
+    await my.route('**/api/receipts/*/erase', async (route: Route) => {
+      const fail = failures.shift();
+      await (fail ? fail(route) : route.continue());
+    });
+    await my.goto(`${suite.url}/my#${code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    const toast = my.getByTestId('toast');
+    const eraseOnce = async (): Promise<void> => {
+      await expect.poll(() => my.getByTestId('erase-btn').isEnabled(), until).toBe(true);
+      await my.getByTestId('erase-btn').click();
+      const answered = my.waitForEvent('requestfinished', { predicate: isErase }).catch(() => undefined);
+      const failed = my.waitForEvent('requestfailed', { predicate: isErase }).catch(() => undefined);
+      await my.getByTestId('erase-confirm').click();
+      await Promise.race([answered, failed]);
+    };
+
+    await eraseOnce();
+    await expect.poll(text(toast), until).toBe('删除没有成功，请稍后再试');
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await toast.textContent()).toBe('Your messages could not be erased; please try again later');
+
+    await eraseOnce();
+    await expect.poll(text(toast), until).toBe('This chat has not ended yet; it can be erased once it has');
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
+    expect(await toast.textContent()).toBe('这次聊天还没有结束，结束后才能删除');
+
+    await eraseOnce();
+    await expect.poll(text(toast), until).toBe('删除没有成功，请稍后再试');
+
+    // A text of its own where there was one: the catalogue's for an open report.
+    await eraseOnce();
+    await expect.poll(text(toast), until).toBe('这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。');
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await toast.textContent()).toBe('A report on this chat is under review, so it cannot be erased now. Try again once it is settled.');
+
+    // Nothing was erased, and the chat is still there to erase.
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+    expect(await my.getByTestId('erase-btn').isEnabled()).toBe(true);
+  });
+
+  it('a conversation that could not be opened leaves the one on screen', { timeout: 60_000 }, async () => {
+    const shown = await endedChat();
+    const other = await endedChat();
+    const my = await newPage(suite);
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === `/api/receipts/${encodeURIComponent(other.code)}`) {
+        await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'INTERNAL_ERROR', message: 'boom' }) });
+      } else {
+        await route.continue();
+      }
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, shown.code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+
+    await openByCode(my, UNKNOWN_CODE);
+    await expect.poll(text(my.getByTestId('code-error')), until).toBe(NOT_FOUND.zh);
+    expect(await my.getByTestId('conversation').isVisible()).toBe(true);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${shown.roomId}`);
+
+    await openByCode(my, other.code);
+    await expect.poll(text(my.getByTestId('code-error')), until).toBe('暂时无法读取，请稍后再试');
+    expect(await my.getByTestId('conversation').isVisible()).toBe(true);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${shown.roomId}`);
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+    // What is on screen still works: its erasure.
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+  });
+
+  it('a code with a U (not in Crockford’s alphabet) is called mistyped without asking the server; the look-alikes it forgives still open', { timeout: 60_000 }, async () => {
+    const { code, roomId } = await endedChat();
+    const my = await newPage(suite);
+    const asked: string[] = [];
+    my.on('request', (request) => {
+      if (isReceiptCall(request)) asked.push(request.url());
+    });
+    const withU = `U${code.slice(1)}`;
+    await my.goto(`${suite.url}/my#${withU}`);
+    await visible(my.getByTestId('code-error'));
+    expect(await my.getByTestId('code-error').textContent()).toBe(CODE_INVALID.zh);
+
+    await openByCode(my, withU.toLowerCase());
+    await expect.poll(text(my.getByTestId('code-error')), until).toBe(CODE_INVALID.zh);
+    expect(asked).toEqual([]);
+    expect(await my.getByTestId('conversation').isVisible()).toBe(false);
+
+    // Lower case, spaces, and I/L for 1, O for 0, as the server forgives them.
+    const lookAlikes = code.toLowerCase().replace(/-/g, ' ').replace(/1/g, 'l').replace(/0/g, 'o');
+    await openByCode(my, lookAlikes);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${roomId}`);
+    expect(await my.getByTestId('code-error').isVisible()).toBe(false);
+  });
+});
