@@ -94,6 +94,30 @@ describe.skipIf(!available)('nginx in front of 3 instances (deploy/nginx.conf)',
     for (const c of clients) c.socket.close();
   });
 
+  it('its access log keeps no client address, no query string and no receipt code', { timeout: 30_000 }, async () => {
+    const a = await connect(nginx.url, { transports: ['polling', 'websocket'] });
+    const b = await connect(nginx.url);
+    const matched = waitFor(a.socket, 'matched', 15_000);
+    await request(a.socket, 'join_queue');
+    await request(b.socket, 'join_queue');
+    await matched;
+    const receipt = waitFor(a.socket, 'receipt');
+    await request(b.socket, 'leave_room_event');
+    const { code } = await receipt;
+    expect((await fetch(`${nginx.url}/api/receipts/${code}`)).status).toBe(200);
+    expect((await fetch(`${nginx.url}/api/receipts/${code}?format=txt`)).status).toBe(200);
+    a.socket.close();
+    b.socket.close();
+    const log = nginx.accessLog();
+    // Before, nginx's default log kept "127.0.0.1 … GET /api/receipts/<code>?format=txt" for weeks.
+    expect(log).toContain('"GET /api/receipts/CODE"');
+    expect(log).toContain('"GET /socket.io/"');
+    expect(log).not.toContain(code);
+    expect(log).not.toContain(code.replaceAll('-', ''));
+    expect(log).not.toContain('127.0.0.1');
+    expect(log).not.toMatch(/sid=|EIO=|format=/);
+  });
+
   it('a long-polling client (the original page) works through nginx, sticky to its instance', async () => {
     const a = await connect(nginx.url, { transports: ['polling'] });
     const b = await connect(nginx.url, { transports: ['polling', 'websocket'] });

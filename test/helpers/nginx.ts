@@ -14,6 +14,8 @@ export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) =
 
 export interface Nginx {
   url: string;
+  /** What nginx wrote to the access log `deploy/nginx.conf` names, so far. */
+  accessLog(): string;
   stop(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function startNginx(backendUrls: string[]): Promise<Nginx> {
   const port = await freePort();
   const template = readFileSync(fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url)), 'utf8');
   const ports = backendUrls.map((u) => new URL(u).port);
-  let site = template.replace('listen 8080;', `listen 127.0.0.1:${port};`);
+  let site = template.replace('listen 8080;', `listen 127.0.0.1:${port};`).replace('/var/log/nginx/', `${dir.path}/`);
   ['5001', '5002', '5003'].forEach((placeholder, i) => {
     site = site.replaceAll(`server 127.0.0.1:${placeholder};`, ports[i] ? `server 127.0.0.1:${ports[i]};` : '');
   });
@@ -52,6 +54,7 @@ http {
   }
   return {
     url,
+    accessLog: () => readFileSync(join(dir.path, 'chat-access.log'), 'utf8'),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM'); // fast shutdown: don't wait for long-lived WebSockets
