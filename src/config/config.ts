@@ -96,6 +96,9 @@ const envSchema = z.object({
   RATE_RECEIPTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
 
+/** Message statements in flight at once on PostgreSQL unless `WRITE_LANES` says otherwise. */
+const DEFAULT_POSTGRES_LANES = 2;
+
 export interface Config {
   /** TCP port to listen on. Default 5000; 0 picks a free port. */
   readonly port: number;
@@ -320,6 +323,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.WRITE_LANES !== undefined && e.DATABASE_URL && e.WRITE_LANES >= e.PG_POOL_MAX) {
     throw new ConfigError(`Invalid WRITE_LANES=${e.WRITE_LANES}: each lane holds a connection while it writes; keep it below PG_POOL_MAX=${e.PG_POOL_MAX}`);
   }
+  // The default lanes too; and a job holding a lock connection (the retention purge, ending stale chats)
+  // runs its statements on a second one: with one connection in all it could never run.
+  if (e.WRITE_LANES === undefined && e.DATABASE_URL && e.PG_POOL_MAX <= DEFAULT_POSTGRES_LANES) {
+    throw new ConfigError(`Invalid PG_POOL_MAX=${e.PG_POOL_MAX}: keep it above the ${DEFAULT_POSTGRES_LANES} write lanes (each holds a connection while it writes), or set WRITE_LANES=1 with PG_POOL_MAX=2 at least`);
+  }
   if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError('Invalid REDIS_URL: cluster mode needs DATABASE_URL (PostgreSQL); the embedded PGlite database serves one process only');
   }
@@ -350,7 +358,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
     writeBatchMaxRows: e.WRITE_BATCH_MAX_ROWS,
     writeQueueMax: e.WRITE_QUEUE_MAX,
-    writeLanes: e.WRITE_LANES ?? (e.DATABASE_URL ? 2 : 1),
+    writeLanes: e.WRITE_LANES ?? (e.DATABASE_URL ? DEFAULT_POSTGRES_LANES : 1),
     readBackpressure: e.READ_BACKPRESSURE === 'on',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,

@@ -49,6 +49,11 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', WRITE_LANES: '4' }).writeLanes).toBe(4);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', WRITE_LANES: '10' })).toThrow(/WRITE_LANES=10.*PG_POOL_MAX=10/);
     expect(() => loadConfig({ WRITE_LANES: '0' })).toThrow(ConfigError);
+    // The default lanes as well: with PG_POOL_MAX at or below them, writes and the purge starve each other.
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', PG_POOL_MAX: '1' })).toThrow(/PG_POOL_MAX=1/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', PG_POOL_MAX: '2' })).toThrow(/PG_POOL_MAX=2/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', PG_POOL_MAX: '3' }).pgPoolMax).toBe(3);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', PG_POOL_MAX: '2', WRITE_LANES: '1' }).writeLanes).toBe(1);
   });
 
   it('INTEREST_WAIT_MS: 10 s by default, 0 to 5 minutes', () => {
