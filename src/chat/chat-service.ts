@@ -22,6 +22,7 @@ import { ActivityEnder } from './activity-ender.js';
 import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { DeliveryGate } from './delivery-gate.js';
+import { UncertainSends } from './uncertain-sends.js';
 import type { MessageScreen } from '../policy/message-screen.js';
 import type { ReceiptIssuer } from '../privacy/receipts.js';
 import { GraceTimers } from './grace-timers.js';
@@ -79,6 +80,8 @@ export class ChatService {
   private readonly deps: ChatServiceDeps;
   private readonly events: Pick<AppEvents, 'matched' | 'message' | 'resumed'>;
   private readonly gate: DeliveryGate;
+  /** Sends whose write failed without knowing whether it was stored (see `send`). */
+  private readonly uncertain: UncertainSends;
   private readonly closer: RoomCloser;
   private readonly matchmaker: Matchmaker;
   private readonly grace: GraceTimers;
@@ -89,6 +92,7 @@ export class ChatService {
     this.deps = { ...deps, registry: new GuardedRegistry(deps.registry), queue: new GuardedQueue(deps.queue) };
     this.events = deps.events ?? noAppEvents;
     this.gate = new DeliveryGate(deps.notifier);
+    this.uncertain = new UncertainSends(deps.clock);
     this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
     this.grace = new GraceTimers(deps.clock, (userId, lost) => this.reconnections.expire(userId, lost), deps.logger);
     this.ender = new ActivityEnder({ ...this.deps, closer: this.closer, grace: this.grace });
@@ -252,20 +256,30 @@ export class ChatService {
       for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
       throw new AppError(ErrorCode.BLOCKED_CONTENT);
     }
-    const outcome = await this.deps.writer.append({
-      roomId: current.roomId,
-      senderId: caller.userId,
-      content: screened.content,
-      createdAt: this.deps.clock.now(),
-      cid: payload.cid,
-      flags: screened.flags,
-    });
+    const outcome = await this.deps.writer
+      .append({
+        roomId: current.roomId,
+        senderId: caller.userId,
+        content: screened.content,
+        createdAt: this.deps.clock.now(),
+        cid: payload.cid,
+        flags: screened.flags,
+      })
+      .catch((err: unknown) => {
+        // Perhaps stored all the same (the answer lost at commit): a resend found stored is delivered then.
+        if (payload.cid !== undefined) this.uncertain.failed(current.roomId, caller.userId, payload.cid);
+        throw err;
+      });
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
     if (outcome.status === 'unresolved') throw new AppError(ErrorCode.STORAGE_UNAVAILABLE);
     const committed = performance.now();
     const message = toWireMessage(outcome.message, this.deps.timezone);
-    // A retried cid was delivered the first time; only its sender hears about it again, through the ack.
-    if (outcome.status === 'stored') {
+    // A retried cid was delivered the first time; only its sender hears about it again, through the ack —
+    // unless the first time failed (to the sender's knowledge): then its copy reached nobody, and this is it.
+    // (Forgotten whatever the outcome: once stored and delivered, a later resend is an ordinary repeat.)
+    const failedBefore = payload.cid !== undefined && this.uncertain.takeFailed(current.roomId, caller.userId, payload.cid);
+    const firstCopy = outcome.status === 'duplicate' && failedBefore;
+    if (outcome.status === 'stored' || firstCopy) {
       this.gate.deliver(message, options.echo ? undefined : caller.socketId);
       this.events.message({ admittedMs: admitted - arrived, committedMs: committed - arrived, deliveredMs: performance.now() - arrived });
       this.deps.screen.stored(caller.userId, current.roomId, message.id, screened);
