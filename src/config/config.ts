@@ -177,7 +177,7 @@ export interface Config {
    * Data lifecycle: conversations that ended more than `retentionDays` ago are purged every
    * `purgeIntervalMs` (default 1 h). Unset `RETENTION_DAYS` keeps everything (the original's behaviour).
    */
-  readonly retention: { readonly retentionDays: number | undefined; readonly intervalMs: number };
+  readonly retention: { readonly retentionDays: number | undefined; readonly intervalMs: number; readonly strikeWindowDays?: number };
   /** The privacy notice on the start screen: `PRIVACY_FILE` replaces its text (src/privacy/privacy-notice.ts). */
   readonly privacyNoticeFile: string | undefined;
   /**
@@ -368,7 +368,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     interestWaitMs: e.INTEREST_WAIT_MS,
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
-    retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS }),
+    retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS, strikeWindowDays: e.STRIKE_WINDOW_DAYS }),
     privacyNoticeFile: e.PRIVACY_FILE,
     metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST }),
     policy: Object.freeze({

@@ -3,7 +3,8 @@
  * that many days ago are removed, every `PURGE_INTERVAL_MS`, on both engines — in small statements with
  * pauses between them, so chatting never waits behind the purge. A conversation with an open report is
  * evidence and is kept until the report is decided. Private keys (each links two identities) go too: a key
- * nobody entered since the cutoff whose conversations all ended before it.
+ * nobody entered since the cutoff whose conversations all ended before it. So do sanctions over and strikes
+ * no longer counting from before the cutoff, and what older audit rows say about people.
  * In a cluster exactly one instance purges at a time
  * (a PostgreSQL advisory lock); the others skip that round.
  *
@@ -24,6 +25,11 @@ const ROOMS_PER_ROUND = 200;
 const MESSAGES_PER_STATEMENT = 5_000;
 /** Private keys removed per statement. */
 const KEYS_PER_STATEMENT = 500;
+/** Sanctions, strikes or audit rows handled per statement. */
+const RECORDS_PER_STATEMENT = 1_000;
+/** What an audit row says about people (identities, what an admin searched for, free text): dropped once old. */
+const AUDIT_PERSONAL_KEYS = ['who', 'user_id', 'reported_id', 'note', 'reason', 'why'];
+const AUDIT_FILTER_PERSONAL_KEYS = ['user', 'q'];
 /**
  * Whether private key `k` is due (`$1`: the cutoff): nobody entered it since the cutoff (nor was it made
  * since), and none of its conversations is live or ended on or after the cutoff. A key somebody waits in
@@ -48,6 +54,8 @@ export interface RetentionSettings {
   /** Conversations that ended more than this many days ago are removed; undefined keeps everything. */
   retentionDays: number | undefined;
   intervalMs: number;
+  /** Strikes count this many days (STRIKE_WINDOW_DAYS): one still counting is kept. Default 30. */
+  strikeWindowDays?: number;
 }
 
 export interface PurgeRun {
@@ -181,10 +189,45 @@ export class RetentionJob {
     return locked;
   }
 
-  /** Removes what is due: the conversations first, then the private keys they leave behind. */
+  /**
+   * Removes what is due: the conversations first, then the private keys they leave behind, then the other
+   * records that tie identities or networks together once they do nothing more.
+   */
   private async purgeBefore(cutoff: Date, removed: { rooms: number; messages: number; keys: number }): Promise<void> {
     await this.purgeRoomsBefore(cutoff, removed);
     await this.purgeKeysBefore(cutoff, removed);
+    await this.purgeRecordsBefore(cutoff);
+  }
+
+  /**
+   * A sanction over (expired or lifted) before the cutoff, a strike from before it that no longer counts,
+   * and, in audit rows older than it, what they say about people (identities, an admin's search text, free
+   * text) — the action, its time and its counts stay. Before, all three were kept for ever: an erasure's
+   * audit row still named its holder and network long after the conversation itself was purged.
+   * Kept: sanctions in force (a permanent ban until lifted), blocks (a person's own choice to be kept apart)
+   * and rules acceptances (one row per identity, naming nobody else).
+   */
+  private async purgeRecordsBefore(cutoff: Date): Promise<void> {
+    const { database, clock, settings } = this.deps;
+    const strikeCutoff = new Date(Math.min(cutoff.getTime(), clock.now().getTime() - (settings.strikeWindowDays ?? 30) * 86_400_000));
+    const batches = [
+      [`DELETE FROM sanctions WHERE id IN (
+          SELECT id FROM sanctions WHERE COALESCE(lifted_at, ends_at) < $1 LIMIT $2) RETURNING id`, cutoff],
+      [`DELETE FROM strikes WHERE id IN (SELECT id FROM strikes WHERE created_at < $1 LIMIT $2) RETURNING id`, strikeCutoff],
+      [`UPDATE admin_audit_log SET detail = (
+           CASE WHEN jsonb_typeof(detail->'filters') = 'object'
+                THEN jsonb_set(detail, '{filters}', (detail->'filters') - '${AUDIT_FILTER_PERSONAL_KEYS.join("' - '")}')
+                ELSE detail END - '${AUDIT_PERSONAL_KEYS.join("' - '")}') || '{"redacted": true}'::jsonb
+         WHERE id IN (SELECT id FROM admin_audit_log WHERE created_at < $1 AND NOT (detail ? 'redacted') ORDER BY id LIMIT $2)
+         RETURNING id`, cutoff],
+    ] as const;
+    for (const [statement, before] of batches) {
+      while (!this.stopping) {
+        const done = await database.query(statement, [before, RECORDS_PER_STATEMENT]);
+        await this.pause();
+        if (done.length < RECORDS_PER_STATEMENT) break;
+      }
+    }
   }
 
   /**

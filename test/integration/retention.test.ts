@@ -130,6 +130,49 @@ describe.each(engines)('retention on %s', (engine) => {
     expect(await count(database, 'SELECT count(*) AS n FROM purge_runs')).toBe(4);
   }, 120_000);
 
+  it('removes sanctions over and strikes no longer counting from before the cutoff, and what old audit rows say about people', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
+    const daysAgo = (days: number) => new Date(clock.now().getTime() - days * DAY);
+    const sanction = (user: string, endsDaysAgo: number | null, liftedDaysAgo: number | null = null) =>
+      database.query(
+        `INSERT INTO sanctions (user_id, network_hash, kind, reason, starts_at, ends_at, lifted_at, created_by) VALUES ($1, 'net', 'banned', 'abuse', $2, $3, $4, 'admin')`,
+        [user, daysAgo(400), endsDaysAgo === null ? null : daysAgo(endsDaysAgo), liftedDaysAgo === null ? null : daysAgo(liftedDaysAgo)],
+      );
+    await sanction('expired-long-ago', 40);
+    await sanction('lifted-long-ago', null, 40); // a permanent ban lifted
+    await sanction('expired-lately', 10);
+    await sanction('permanent', null);
+    const strike = (user: string, days: number) => database.query(`INSERT INTO strikes (user_id, source, created_at) VALUES ($1, 'policy', $2)`, [user, daysAgo(days)]);
+    await strike('old-striker', 40);
+    await strike('recent-striker', 10);
+    const audit = (days: number, action: string, detail: object) =>
+      database.query(`INSERT INTO admin_audit_log (created_at, action, client_address, detail) VALUES ($1, $2, 'adminnet', $3)`, [daysAgo(days), action, JSON.stringify(detail)]);
+    await audit(40, 'erase_own', { room_id: 7, who: 'holder-id', why: 'self', messages: 3 });
+    await audit(40, 'search_rooms', { filters: { q: '13800138000', user: 'someone', status: 'ended' } });
+    await audit(40, 'report_resolve', { report_id: 1, reported_id: 'bad-id', action: 'ban', note: 'said X' });
+    await audit(10, 'erase_own', { room_id: 8, who: 'recent-holder', messages: 1 });
+
+    expect(await job(clock).runOnce()).toMatchObject({ error: null });
+
+    const users = await database.query<{ user_id: string }>('SELECT user_id FROM sanctions ORDER BY user_id');
+    expect(users.map((r) => r.user_id)).toEqual(['expired-lately', 'permanent']);
+    const strikers = await database.query<{ user_id: string }>('SELECT user_id FROM strikes');
+    expect(strikers.map((r) => r.user_id)).toEqual(['recent-striker']);
+    const rows = await database.query<{ action: string; detail: Record<string, unknown> }>('SELECT action, detail FROM admin_audit_log ORDER BY id');
+    expect(rows).toEqual([
+      { action: 'erase_own', detail: { room_id: 7, messages: 3, redacted: true } },
+      { action: 'search_rooms', detail: { filters: { status: 'ended' }, redacted: true } },
+      { action: 'report_resolve', detail: { report_id: 1, action: 'ban', redacted: true } },
+      { action: 'erase_own', detail: { room_id: 8, who: 'recent-holder', messages: 1 } },
+    ]);
+    // A strike still counting (STRIKE_WINDOW_DAYS longer than the period) stays however old.
+    await strike('counting-striker', 40);
+    const longWindow = new RetentionJob({ database, clock, logger: silentLogger, settings: { retentionDays: 30, intervalMs: HOUR, strikeWindowDays: 60 }, pauseMs: 0 });
+    await longWindow.runOnce();
+    expect((await database.query<{ user_id: string }>('SELECT user_id FROM strikes ORDER BY user_id')).map((r) => r.user_id)).toEqual(['counting-striker', 'recent-striker']);
+    await database.query('TRUNCATE admin_audit_log');
+  });
+
   it('records a failed run, and shows failing after two intervals without success', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
     await seedRoom(database, clock.now(), { endedDaysAgo: 40, messages: 2 });
