@@ -1,7 +1,8 @@
 /**
  * One conversation: who took part, when, and its messages with their side and time, a page at a time
  * ("load more" reads the next page), with a button to sanction either person and one to erase
- * messages. Text stays text; erased messages show their marker.
+ * messages. Text stays text; erased messages show their marker. Only the answer for the conversation opened
+ * last is shown: going from one to another, a slow answer for the first is dropped.
  */
 import type { Conversation, RoomSummary } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
@@ -30,6 +31,8 @@ export function createConversationView(
   const actions = byTestId('room-actions', HTMLElement, root);
   /** The conversation as loaded so far: its first page with every later page's messages appended. */
   let shown: Conversation | undefined;
+  /** Bumped by every opening: only the answer to the latest one is shown (answers can arrive out of order). */
+  let requests = 0;
 
   function metaItem(label: TextKey, value: string): HTMLElement[] {
     return [element('dt', '', t(label)), element('dd', '', value)];
@@ -94,6 +97,7 @@ export function createConversationView(
 
   return {
     async open(roomId) {
+      const mine = ++requests;
       shown = undefined;
       title.textContent = t('conversation', { n: roomId });
       meta.replaceChildren();
@@ -101,10 +105,13 @@ export function createConversationView(
       list.replaceChildren();
       more.hidden = true;
       try {
-        shown = await getJson<Conversation>(`/admin/api/rooms/${roomId}`);
+        const answer = await getJson<Conversation>(`/admin/api/rooms/${roomId}`);
+        // Another conversation (or this one again) was opened meanwhile: its answer is the one to show.
+        if (mine !== requests) return;
+        shown = answer;
         render();
       } catch (error) {
-        onError(error);
+        if (mine === requests) onError(error);
       }
     },
     render,

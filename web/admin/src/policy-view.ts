@@ -8,6 +8,11 @@
  * and saves with `If-Match`, so a save over someone else's newer policy is refused (409) instead of
  * silently undoing it; the admin is told, and their edits stay on screen. While a save is on its way the
  * editing controls are disabled, so nothing changed meanwhile is taken for saved.
+ *
+ * Nothing can be edited or saved until the policy has been read once: an empty list saved before (a first
+ * read that failed or is still on its way) would replace every term in force. A failed first read says so
+ * and offers Retry. A later read (coming back to the tab) whose answer arrives after an edit is dropped, so
+ * it never undoes that edit; the save still carries the version read, so nothing newer is overwritten.
  */
 import type { LinkAction, PolicyAction, PolicyDocument } from '../../../src/policy/policy-document.js';
 import { ApiError, requestJson } from './api.js';
@@ -76,13 +81,41 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   let terms: Term[] = [];
   let linkRule: LinkAction = 'flag';
   let changed = false;
+  /** True once a read of the policy has been shown: until then nothing can be edited or saved. */
   let loaded = false;
   /** The version of the policy the terms on screen started from (the last read or save's `ETag`). */
   let etag: string | null = null;
-  /** True while a save is on its way: nothing can be edited until its answer is in. */
-  let saving = false;
+  /** True while a save (or a discard's reload) is on its way: nothing can be edited until its answer is in. */
+  let busy = false;
+  /** Bumped by every read: only the answer to the latest one is shown. */
+  let loads = 0;
+  /** True while the latest read is on its way. */
+  let loading = false;
+  /** Bumped by every edit and every policy shown: a read answered after either would undo it, and is dropped. */
+  let generation = 0;
+  /** Why the first read failed (shown with Retry until a read succeeds), as a function so a language switch re-says it. */
+  let loadError: (() => string) | undefined;
   /** The save failure shown, as a function so a language switch re-says it. */
   let saveError: (() => string) | undefined;
+
+  // Shown when the policy could not be read: what happened and a Retry button (the page's markup has no place for it).
+  const loadFailed = element('div');
+  loadFailed.dataset['testid'] = 'policy-load-failed';
+  loadFailed.hidden = true;
+  loadFailed.style.marginTop = '12px';
+  const loadFailedText = element('p', 'form-error');
+  loadFailedText.dataset['testid'] = 'policy-load-error';
+  loadFailedText.setAttribute('role', 'alert');
+  const retry = element('button', 'btn btn-secondary', t('policyRetry'));
+  retry.type = 'button';
+  retry.dataset['testid'] = 'policy-retry';
+  const retryActions = element('div', 'form-actions');
+  retryActions.append(retry);
+  loadFailed.append(loadFailedText, retryActions);
+  error.after(loadFailed);
+
+  /** Editing (and saving) is possible once the policy has been read, and not while a save is on its way. */
+  const editable = () => loaded && !busy;
 
   function fillNewAction(): void {
     const value = isPolicyAction(newAction.value) ? newAction.value : 'block';
@@ -91,6 +124,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   }
 
   function markChanged(value: boolean): void {
+    if (value) generation += 1;
     changed = value;
     dirtyMark.hidden = !value;
     root.dataset['dirty'] = String(value);
@@ -104,19 +138,20 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     termCell.dataset['testid'] = 'policy-term';
     const select = actionSelect(entry.action);
     select.dataset['testid'] = 'policy-term-action';
-    select.disabled = saving;
+    select.disabled = !editable();
     select.setAttribute('aria-label', t('policyActionOf', { n: entry.term }));
     select.addEventListener('change', () => {
-      if (!isPolicyAction(select.value)) return;
+      if (!editable() || !isPolicyAction(select.value)) return;
       entry.action = select.value;
       markChanged(true);
     });
     const remove = element('button', 'btn btn-ghost btn-small', t('policyRemove'));
     remove.type = 'button';
     remove.dataset['testid'] = 'policy-remove';
-    remove.disabled = saving;
+    remove.disabled = !editable();
     remove.setAttribute('aria-label', t('policyRemoveTerm', { n: entry.term }));
     remove.addEventListener('click', () => {
+      if (!editable()) return;
       const at = terms.indexOf(entry);
       if (at < 0) return;
       // Focus moves to the next row's button (or the filter), not to the page's top.
@@ -142,12 +177,26 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     const shown = matching.slice(0, MAX_ROWS);
     body.replaceChildren(...shown.map(row));
     empty.hidden = !loaded || matching.length > 0;
-    count.textContent =
-      matching.length > shown.length
+    count.textContent = !loaded
+      ? loading
+        ? t('policyLoading')
+        : ''
+      : matching.length > shown.length
         ? t('policyCountLimited', { shown: shown.length, matched: matching.length, n: terms.length })
         : needle === ''
           ? t('policyCount', { n: terms.length })
           : t('policyCountFiltered', { shown: matching.length, n: terms.length });
+  }
+
+  /** The editing controls follow `editable()` (the filter stays: it changes nothing); the read failure shows until a read succeeds. */
+  function syncControls(): void {
+    const off = !editable();
+    for (const control of [links, save, revert, add, newTerm, newAction]) control.disabled = off;
+    for (const control of body.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select')) control.disabled = off;
+    root.setAttribute('aria-busy', String(busy || loading));
+    loadFailed.hidden = loaded || loadError === undefined;
+    loadFailedText.textContent = loadError?.() ?? '';
+    retry.textContent = t('policyRetry');
   }
 
   function render(): void {
@@ -155,35 +204,67 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     links.value = linkRule;
     showFormError(error, saveError?.());
     renderRows();
+    syncControls();
   }
 
-  /** Editing is off while a save is on its way (the filter stays: it changes nothing). */
-  function setSaving(value: boolean): void {
-    saving = value;
-    root.setAttribute('aria-busy', String(value));
-    for (const control of [links, save, revert, add, newTerm, newAction]) control.disabled = value;
-    for (const control of body.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select')) control.disabled = value;
+  /** Editing is off while a save (or a discard's reload) is on its way. */
+  function setBusy(value: boolean): void {
+    busy = value;
+    syncControls();
   }
 
   function apply(document: PolicyDocument, version: string | null): void {
     etag = version;
     saveError = undefined;
+    loadError = undefined;
     terms = document.terms.map((entry) => ({ ...entry }));
     linkRule = document.links;
     loaded = true;
+    generation += 1;
     markChanged(false);
     showFormError(addError, undefined);
     render();
   }
 
-  async function load(): Promise<void> {
+  function setLoading(value: boolean): void {
+    loading = value;
+    if (!loaded) renderRows();
+    syncControls();
+  }
+
+  /** Reads the policy and shows it; true when it was shown. */
+  async function load(): Promise<boolean> {
+    const mine = ++loads;
+    const at = generation;
+    setLoading(true);
     try {
       const { body: policy, headers } = await requestJson<PolicyDocument>('GET', '/admin/api/policy');
+      // A later read was made (its answer is the one to show), or something was edited or saved since this
+      // one went out: showing this answer would undo that.
+      if (mine !== loads || generation !== at) return false;
       apply(policy, headers.get('etag'));
+      return true;
     } catch (failure) {
-      deps.onError(failure);
+      if (mine !== loads) return false;
+      if (loaded || (failure instanceof ApiError && failure.code === 'UNAUTHORIZED')) deps.onError(failure);
+      else {
+        // Nothing to edit yet: said here, with Retry, for as long as it lasts (a toast would go away).
+        const text = failure instanceof ApiError ? failure.message : failureText(failure);
+        loadError = () => t('policyLoadFailed', { n: text });
+      }
+      return false;
+    } finally {
+      if (mine === loads) setLoading(false);
     }
   }
+
+  retry.addEventListener('click', () => {
+    if (loading) return;
+    void load().then((shown) => {
+      // The button went with the message: the focus goes to the first thing to edit rather than the page's top.
+      if (shown && (document.activeElement === document.body || document.activeElement === null || document.activeElement === retry)) newTerm.focus();
+    });
+  });
 
   /** The reason a new term cannot be added, or undefined. */
   function refusal(text: string): string | undefined {
@@ -198,7 +279,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
 
   addForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (saving) return;
+    if (!editable()) return;
     const text = newTerm.value.trim();
     const why = refusal(text);
     showFormError(addError, why);
@@ -217,38 +298,52 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   });
 
   links.addEventListener('change', () => {
-    if (!isLinkAction(links.value)) return;
+    if (!editable() || !isLinkAction(links.value)) {
+      links.value = linkRule;
+      return;
+    }
     linkRule = links.value;
     markChanged(true);
   });
   filter.addEventListener('input', renderRows);
 
   revert.addEventListener('click', () => {
-    if (saving) return;
+    if (!editable()) return;
     void (async () => {
       if (changed && !(await deps.confirm({ title: t('policyDiscardTitle'), text: t('policyDiscardText'), ok: t('policyDiscard') }))) return;
-      await load();
+      if (!editable()) return;
+      // Nothing is edited while the policy is read again: the edits would be thrown away by its answer.
+      const focused = document.activeElement;
+      setBusy(true);
+      try {
+        await load();
+      } finally {
+        setBusy(false);
+        if (focused instanceof HTMLElement && focused.isConnected && (document.activeElement === document.body || document.activeElement === null)) focused.focus();
+      }
     })();
   });
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (saving) return;
+    // Never before the policy was read: an empty list saved then would replace every term in force.
+    if (!editable()) return;
     void (async () => {
       // Disabling the focused control drops the focus to the page: it comes back afterwards.
       const focused = document.activeElement;
-      setSaving(true);
+      setBusy(true);
       saveError = undefined;
       showFormError(error, undefined);
       try {
-        // Without a version (a proxy dropped the header) the save replaces whatever is stored, as before.
+        // The version read goes along. Only when the server's answer carried none (a proxy dropped the header)
+        // does the save replace whatever is stored, as before; it can never happen before a read succeeded.
         const headers: Record<string, string> = etag === null ? {} : { 'if-match': etag };
         const saved = await requestJson<PolicyDocument>('PUT', '/admin/api/policy', { body: { links: linkRule, terms }, headers });
-        setSaving(false);
+        setBusy(false);
         apply(saved.body, saved.headers.get('etag'));
         deps.toast(t('policySaved'));
       } catch (failure) {
-        setSaving(false);
+        setBusy(false);
         // Someone saved since this page read the policy: nothing was replaced. The edits stay, unsaved.
         if (failure instanceof ApiError && failure.status === 409) saveError = () => t('policyConflict');
         else if (failure instanceof ApiError) saveError = () => t('policySaveFailed', { n: failure.message });
@@ -268,11 +363,12 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     if (changed) event.preventDefault();
   });
   fillNewAction();
+  syncControls();
 
   return {
     show() {
       // Coming back to the tab keeps unsaved edits; otherwise the server's current policy is shown.
-      if (changed || saving) render();
+      if (changed || busy) render();
       else void load();
     },
     render,

@@ -2,7 +2,8 @@
  * One report: what was reported and by whom, the decision form while it is open (action, scope, duration
  * presets, a note; a ban is confirmed first), the conversation with the reported messages marked (a long
  * one a page at a time), what the content policy held back in it, and both people's history with a button
- * to sanction either of them.
+ * to sanction either of them. Only the answer for the report opened last is shown (answers can arrive out of
+ * order), and a decision re-reads its report only while that report is still the one open.
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
@@ -53,6 +54,10 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   /** The conversation's messages loaded so far (the first page, then every "load more"). */
   let messages: ConversationMessage[] = [];
   let nextCursor: string | null = null;
+  /** Bumped by every opening: only the answer to the latest one is shown. */
+  let requests = 0;
+  /** The report opened last (shown, or on its way). */
+  let openedId: number | undefined;
 
   const chosenAction = (): Action | undefined => {
     const value = (form.elements.namedItem('action') as RadioNodeList | null)?.value;
@@ -136,6 +141,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   }
 
   async function open(id: number): Promise<void> {
+    const mine = ++requests;
+    openedId = id;
     shown = undefined;
     title.textContent = t('reportTitle', { n: id });
     for (const el of [meta, list, outsideList, heldList, people.reported, people.reporter]) el.replaceChildren();
@@ -144,6 +151,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     more.hidden = true;
     try {
       const detail = await getJson<ReportDetail>(`/admin/api/reports/${id}`);
+      // Another report (or this one again) was opened meanwhile: its answer is the one to show.
+      if (mine !== requests) return;
       shown = detail;
       messages = detail.messages;
       nextCursor = detail.next_cursor;
@@ -154,9 +163,12 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       showFormError(formError, undefined);
       render();
     } catch (error) {
-      deps.onError(error);
+      if (mine === requests) deps.onError(error);
     }
   }
+
+  /** True while the report view shows (or is opening) this report. */
+  const stillOn = (id: number) => openedId === id && !root.hidden;
 
   async function loadMore(): Promise<void> {
     const current = shown;
@@ -194,7 +206,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     };
     await sendJson('POST', `/admin/api/reports/${current.report.id}/resolve`, body);
     deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
-    await open(current.report.id);
+    // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
+    if (stillOn(current.report.id)) await open(current.report.id);
   }
 
   form.addEventListener('change', (event) => {
@@ -205,10 +218,15 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    const id = shown?.report.id;
     submit.disabled = true;
     showFormError(formError, undefined);
     decide()
-      .catch((error: unknown) => showFormError(formError, failureText(error)))
+      .catch((error: unknown) => {
+        // Said on the report decided; when the admin has moved on, the failure is still told.
+        if (id !== undefined && stillOn(id)) showFormError(formError, failureText(error));
+        else deps.toast(failureText(error));
+      })
       .finally(() => (submit.disabled = false));
   });
   more.addEventListener('click', () => void loadMore());
