@@ -256,18 +256,15 @@ export class ChatService {
       for (const notice of screened.notices) this.deps.notifier.toSocket(caller.socketId, 'notice', notice);
       throw new AppError(ErrorCode.BLOCKED_CONTENT);
     }
+    const createdAt = this.deps.clock.now();
     const outcome = await this.deps.writer
-      .append({
-        roomId: current.roomId,
-        senderId: caller.userId,
-        content: screened.content,
-        createdAt: this.deps.clock.now(),
-        cid: payload.cid,
-        flags: screened.flags,
-      })
+      .append({ roomId: current.roomId, senderId: caller.userId, content: screened.content, createdAt, cid: payload.cid, flags: screened.flags })
       .catch((err: unknown) => {
-        // Perhaps stored all the same (the answer lost at commit): a resend found stored is delivered then.
-        if (payload.cid !== undefined) this.uncertain.failed(current.roomId, caller.userId, payload.cid);
+        // The statement failed: perhaps stored all the same (its answer lost at commit). A resend that finds
+        // this very write stored delivers it then. (Not a full queue or a stopping writer: nothing was written.)
+        if (payload.cid !== undefined && err instanceof AppError && err.code === ErrorCode.STORAGE_UNAVAILABLE) {
+          this.uncertain.failed(current.roomId, caller.userId, payload.cid, createdAt);
+        }
         throw err;
       });
     if (outcome.status === 'room_closed') throw new AppError(ErrorCode.NOT_IN_CHAT);
@@ -276,9 +273,8 @@ export class ChatService {
     const message = toWireMessage(outcome.message, this.deps.timezone);
     // A retried cid was delivered the first time; only its sender hears about it again, through the ack —
     // unless the first time failed (to the sender's knowledge): then its copy reached nobody, and this is it.
-    // (Forgotten whatever the outcome: once stored and delivered, a later resend is an ordinary repeat.)
-    const failedBefore = payload.cid !== undefined && this.uncertain.takeFailed(current.roomId, caller.userId, payload.cid);
-    const firstCopy = outcome.status === 'duplicate' && failedBefore;
+    const firstCopy =
+      outcome.status === 'duplicate' && payload.cid !== undefined && this.uncertain.takeFailed(current.roomId, caller.userId, payload.cid, outcome.message.createdAt);
     if (outcome.status === 'stored' || firstCopy) {
       this.gate.deliver(message, options.echo ? undefined : caller.socketId);
       this.events.message({ admittedMs: admitted - arrived, committedMs: committed - arrived, deliveredMs: performance.now() - arrived });

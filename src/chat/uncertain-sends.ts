@@ -1,9 +1,11 @@
 /**
  * Messages whose write failed in a way that leaves it unknown whether they were stored: the statement's
  * answer was lost (a client-side query timeout at commit, a connection reset after the commit). Their
- * sender was answered `STORAGE_UNAVAILABLE` and resends with the same `cid`; if the first write did commit,
- * the resend is a duplicate — which is normally acked only (the first copy was delivered), but here the
- * first copy reached nobody. Remembered per sender, room and `cid`, for a while and up to a bound.
+ * sender was answered `STORAGE_UNAVAILABLE` and resends with the same `cid`; if the failed write did
+ * commit, the resend is a duplicate — which is normally acked only (the first copy was delivered), but here
+ * that copy reached nobody. Remembered per sender, room and `cid` with the failed write's own time: the
+ * stored copy is that write's (so undelivered) only if it bears that time — a copy stored by an earlier
+ * send that was delivered (its ack lost, then a retry that failed) bears its own, and is not sent again.
  */
 import type { Clock } from '../clock.js';
 
@@ -13,30 +15,34 @@ const REMEMBER_MS = 10 * 60_000;
 const MAX_REMEMBERED = 20_000;
 
 export class UncertainSends {
-  /** key → when it failed (ms); insertion order is age order. */
+  /** key → the failed write's `createdAt` (ms); insertion order is age order. */
   private readonly failedAt = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** A send with this `cid` failed without knowing whether it was stored. */
-  failed(roomId: number, senderId: string, cid: string): void {
+  /** A write of this `cid`, dated `createdAt`, failed without knowing whether it was stored. */
+  failed(roomId: number, senderId: string, cid: string, createdAt: Date): void {
     const key = keyOf(roomId, senderId, cid);
-    this.failedAt.delete(key);
-    this.failedAt.set(key, this.clock.now().getTime());
     this.expire();
+    this.failedAt.delete(key);
+    this.failedAt.set(key, createdAt.getTime());
     while (this.failedAt.size > MAX_REMEMBERED) this.failedAt.delete(this.failedAt.keys().next().value!);
   }
 
   /**
-   * Whether a resend found stored (a duplicate) is one whose first send failed: then its first copy was
-   * never delivered. Forgotten once asked, so it is delivered once.
+   * Whether the copy stored under this `cid` (dated `storedAt`) is the one a failed write stored: then it
+   * was never delivered. Forgotten once asked, whatever the answer, so it is delivered once.
    */
-  takeFailed(roomId: number, senderId: string, cid: string): boolean {
+  takeFailed(roomId: number, senderId: string, cid: string, storedAt: Date): boolean {
     this.expire();
-    return this.failedAt.delete(keyOf(roomId, senderId, cid));
+    const key = keyOf(roomId, senderId, cid);
+    const failedAt = this.failedAt.get(key);
+    this.failedAt.delete(key);
+    return failedAt === storedAt.getTime();
   }
 
   private expire(): void {
+    // Insertion order is age order (a write's time is when it was made, just before it failed).
     const oldest = this.clock.now().getTime() - REMEMBER_MS;
     for (const [key, at] of this.failedAt) {
       if (at > oldest) break;

@@ -9,10 +9,15 @@ import { SqlChatRepository, type AppendOutcome, type NewMessage } from '../../sr
 import { eventually, matchedPair, received, request } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
-/** Commits, then loses the answer — as many times as asked. */
+/** Commits, then loses the answer — as many times as asked; or fails before writing anything. */
 class AnswerLostRepository extends SqlChatRepository {
   loseAnswers = 0;
+  failBeforeWriting = 0;
   override async appendMessages(batch: readonly NewMessage[]): Promise<AppendOutcome[]> {
+    if (this.failBeforeWriting > 0) {
+      this.failBeforeWriting--;
+      throw new Error('Connection terminated unexpectedly');
+    }
     const outcomes = await super.appendMessages(batch);
     if (this.loseAnswers > 0) {
       this.loseAnswers--;
@@ -46,5 +51,19 @@ describe('a message stored although its sender was told it failed', () => {
     await eventually(() => expect(atB.map((m) => m.content)).toEqual(['stored, answer lost', 'plain']));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(atB.map((m) => m.id)).toEqual([resent.message.id, expect.any(Number)]);
+  });
+
+  it('a message delivered, then retried into a failure, then sent again is not delivered twice', async () => {
+    const { a, b } = await matchedPair(suite.url);
+    suite.track(a, b);
+    const atB = received(b, 'new_message');
+    // Stored and delivered; say its ack was lost, so the page retries — and that retry fails.
+    await request(a, 'send_message', { content: 'delivered once', cid: 'once-1' });
+    repository!.failBeforeWriting = 1;
+    expect(await request(a, 'send_message', { content: 'delivered once', cid: 'once-1' })).toMatchObject({ ok: false, code: 'STORAGE_UNAVAILABLE' });
+    // Sent again: the copy found stored is the first one's, which was delivered.
+    expect(await request(a, 'send_message', { content: 'delivered once', cid: 'once-1' })).toMatchObject({ ok: true });
+    await request(a, 'send_message', { content: 'after', cid: 'once-2' });
+    await eventually(() => expect(atB.map((m) => m.content)).toEqual(['delivered once', 'after']));
   });
 });
