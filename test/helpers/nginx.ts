@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './database.js';
@@ -22,6 +22,9 @@ export interface Nginx {
 export async function startNginx(backendUrls: string[]): Promise<Nginx> {
   if (!NGINX_BIN) throw new Error('nginx is not installed');
   const dir = tempDir('chat-nginx-');
+  // nginx started as root runs its workers as `nobody`: they must reach the temporary files of large
+  // request bodies (the content policy's save) under this directory.
+  chmodSync(dir.path, 0o755);
   const port = await freePort();
   const template = readFileSync(fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url)), 'utf8');
   const ports = backendUrls.map((u) => new URL(u).port);
