@@ -51,11 +51,12 @@ interface ReceiptRow {
 }
 
 // Only for chats still stored: one the retention purge removed since it was read (a listing racing the
-// purge) is skipped, not a foreign-key error that failed the whole listing.
+// purge) is skipped, not a foreign-key error that failed the whole listing. FOR KEY SHARE (the lock the
+// foreign key's own check takes) waits for a removal under way and then finds the chat gone.
 const INSERT_SQL = `
 INSERT INTO receipts (code_hash, room_id, user_id, created_at)
 SELECT r.* FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::timestamptz[]) AS r(code_hash, room_id, user_id, created_at)
-WHERE EXISTS (SELECT 1 FROM chat_rooms c WHERE c.id = r.room_id)
+WHERE EXISTS (SELECT 1 FROM chat_rooms c WHERE c.id = r.room_id FOR KEY SHARE)
 ON CONFLICT (code_hash) DO NOTHING`;
 
 export class ReceiptBook implements ReceiptIssuer {
