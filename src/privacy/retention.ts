@@ -210,23 +210,37 @@ export class RetentionJob {
   private async purgeRecordsBefore(cutoff: Date): Promise<void> {
     const { database, clock, settings } = this.deps;
     const strikeCutoff = new Date(Math.min(cutoff.getTime(), clock.now().getTime() - (settings.strikeWindowDays ?? 30) * 86_400_000));
-    const batches = [
+    const deletions = [
       [`DELETE FROM sanctions WHERE id IN (
           SELECT id FROM sanctions WHERE COALESCE(lifted_at, ends_at) < $1 LIMIT $2) RETURNING id`, cutoff],
       [`DELETE FROM strikes WHERE id IN (SELECT id FROM strikes WHERE created_at < $1 LIMIT $2) RETURNING id`, strikeCutoff],
-      [`UPDATE admin_audit_log SET detail = (
-           CASE WHEN jsonb_typeof(detail->'filters') = 'object'
-                THEN jsonb_set(detail, '{filters}', (detail->'filters') - '${AUDIT_FILTER_PERSONAL_KEYS.join("' - '")}')
-                ELSE detail END - '${AUDIT_PERSONAL_KEYS.join("' - '")}') || '{"redacted": true}'::jsonb
-         WHERE id IN (SELECT id FROM admin_audit_log WHERE created_at < $1 AND NOT (detail ? 'redacted') ORDER BY id LIMIT $2)
-         RETURNING id`, cutoff],
     ] as const;
-    for (const [statement, before] of batches) {
+    for (const [statement, before] of deletions) {
       while (!this.stopping) {
         const done = await database.query(statement, [before, RECORDS_PER_STATEMENT]);
         await this.pause();
         if (done.length < RECORDS_PER_STATEMENT) break;
       }
+    }
+    // Audit rows are redacted in id order, each statement walking on from where the one before stopped: the
+    // rows redacted earlier are passed once per run, not once per statement (which made a long log's first
+    // run quadratic). Each run walks from the start again, so a row dated out of order is never skipped.
+    let redactedUpTo = 0;
+    while (!this.stopping) {
+      const [walked] = await database.query<{ n: string | number; last: string | number | null }>(
+        `WITH done AS (
+           UPDATE admin_audit_log SET detail = (
+             CASE WHEN jsonb_typeof(detail->'filters') = 'object'
+                  THEN jsonb_set(detail, '{filters}', (detail->'filters') - '${AUDIT_FILTER_PERSONAL_KEYS.join("' - '")}')
+                  ELSE detail END - '${AUDIT_PERSONAL_KEYS.join("' - '")}') || '{"redacted": true}'::jsonb
+           WHERE id IN (SELECT id FROM admin_audit_log WHERE id > $3 AND created_at < $1 AND NOT (detail ? 'redacted') ORDER BY id LIMIT $2)
+           RETURNING id)
+         SELECT count(*) AS n, max(id) AS last FROM done`,
+        [cutoff, RECORDS_PER_STATEMENT, redactedUpTo],
+      );
+      await this.pause();
+      if (walked?.last !== null && walked?.last !== undefined) redactedUpTo = Number(walked.last);
+      if (Number(walked?.n ?? 0) < RECORDS_PER_STATEMENT) break;
     }
   }
 

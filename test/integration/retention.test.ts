@@ -170,6 +170,15 @@ describe.each(engines)('retention on %s', (engine) => {
     const longWindow = new RetentionJob({ database, clock, logger: silentLogger, settings: { retentionDays: 30, intervalMs: HOUR, strikeWindowDays: 60 }, pauseMs: 0 });
     await longWindow.runOnce();
     expect((await database.query<{ user_id: string }>('SELECT user_id FROM strikes ORDER BY user_id')).map((r) => r.user_id)).toEqual(['counting-striker', 'recent-striker']);
+    // More old rows than one statement redacts (1,000), some redacted already: every one is walked.
+    await database.query(
+      `INSERT INTO admin_audit_log (created_at, action, detail)
+       SELECT $1, 'view_room', CASE WHEN i % 3 = 0 THEN '{"room_id": 1, "redacted": true}'::jsonb ELSE jsonb_build_object('room_id', i, 'user_id', 'u' || i) END
+       FROM generate_series(1, 2500) AS i`,
+      [daysAgo(50)],
+    );
+    await job(clock).runOnce();
+    expect(await count(database, `SELECT count(*) AS n FROM admin_audit_log WHERE created_at < $1 AND (detail ? 'user_id' OR NOT detail ? 'redacted')`, [daysAgo(30)])).toBe(0);
     await database.query('TRUNCATE admin_audit_log');
   });
 
