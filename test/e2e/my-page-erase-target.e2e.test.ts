@@ -142,6 +142,30 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
     expect(erases).toEqual([a.code]);
   });
 
+  it('an erasure that ends after a failed opening of another code still shows the chat on screen as erased', { timeout: 60_000 }, async () => {
+    const a = await endedChat();
+    const my = await newPage(suite);
+    const eraseAnswered = gate();
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (isErase(route.request())) await eraseAnswered.opened;
+      await route.continue();
+    });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, a.code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    await my.getByTestId('erase-btn').click();
+    await visible(my.getByTestId('erase-dialog'));
+    await my.getByTestId('erase-confirm').click();
+    // While the erasure is under way, a well-formed code nobody holds is tried: not found, A stays on screen.
+    await openByCode(my, createReceiptCodes(TEST_SECRET).codeFor(999_999, 'nobody'));
+    await expect.poll(text(my.getByTestId('code-error')), until).not.toBe('');
+    eraseAnswered.open();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
+    // Before, the failed opening counted as another chat shown: A stayed with its old text, Erase enabled.
+    await expect.poll(() => transcriptTexts(my), until).not.toContain('第一句');
+    expect(await transcriptTexts(my)).toContain('partner says hi');
+  });
+
   it('the confirmation names the chat in English too', { timeout: 60_000 }, async () => {
     const a = await endedChat();
     const my = await newPage(suite);

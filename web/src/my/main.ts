@@ -114,7 +114,6 @@ async function open(code: string): Promise<void> {
  * marked from the erase answer, so nobody takes the old text on screen for an erasure that failed.
  */
 async function erase(code: string): Promise<void> {
-  const shownBy = opened;
   let result: Awaited<ReturnType<typeof eraseOwn>>;
   try {
     result = await eraseOwn(code);
@@ -124,8 +123,9 @@ async function erase(code: string): Promise<void> {
   }
   const erased = result.erased;
   say(() => t('erased', { n: erased }));
-  // Still the conversation on screen: no open since, and none begun before that arrived meanwhile.
-  const stillShown = () => shownBy === opened && view.code === code;
+  // Still the conversation on screen (checked again before it is shown: another may have arrived
+  // meanwhile). Not "no open since": one that failed left this conversation on screen.
+  const stillShown = () => view.code === code;
   if (!stillShown()) return;
   try {
     const transcript = await fetchTranscript(code);
