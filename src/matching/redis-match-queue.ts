@@ -26,7 +26,7 @@ import { CANDIDATES_PER_INTEREST, MAX_OPEN_SCAN } from './pairing.js';
 
 /** Closed entries made open per script call at most (the rest on the next calls). */
 const MAX_PROMOTE = 1_000;
-/** How long a match's reply is kept for a second run of the same call (a resend after a reconnect). */
+/** How long a join's reply is kept for a second run of the same call (a resend after a reconnect). */
 const MATCH_REPLY_MS = 10_000;
 
 // Shared by every script. KEYS: order, sockets, seq, paused, meta, open, closed.
@@ -84,9 +84,10 @@ end
 
 // ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array), '1' = only if queued,
 // this call's id, then the users to avoid (blocked or blocked by).
-// A match is kept under the call's id for ${MATCH_REPLY_MS / 1000} s: ioredis sends a command whose reply was lost with its
-// connection again once it has reconnected, and that second run must answer with the partner the first
-// one took out of the queue (else the joiner waits, and that partner is out of the queue and never told).
+// The reply is kept under the call's id for ${MATCH_REPLY_MS / 1000} s: ioredis sends a command whose reply was lost with its
+// connection again once it has reconnected, and that second run must answer as the first did — with the
+// partner the first took out of the queue (else the joiner waits, and that partner is out of the queue and
+// never told), or "waiting" without queueing the joiner again (somebody may have matched them meanwhile).
 const JOIN_OR_MATCH = `${PRELUDE}
 local DONE = ARGV[1] .. 'done:' .. ARGV[8]
 local done = redis.call('GET', DONE)
@@ -154,7 +155,9 @@ end
 local place = redis.call('ZSCORE', KEYS[1], user) or redis.call('INCR', KEYS[3])
 put(user, ARGV[4], place, ARGV[5], ARGV[6])
 redis.call('SREM', KEYS[4], user)
-return {'waiting', tostring(redis.call('ZCARD', KEYS[1]) - 1)}`;
+local waiting = {'waiting', tostring(redis.call('ZCARD', KEYS[1]) - 1)}
+redis.call('SET', DONE, cjson.encode(waiting), 'PX', ${MATCH_REPLY_MS})
+return waiting`;
 
 // ARGV: key prefix, now, userId, socketId, fallbackAt, interests (JSON array)
 const ENQUEUE = `${PRELUDE}

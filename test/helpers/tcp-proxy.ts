@@ -10,7 +10,8 @@ import { createServer, connect as tcpConnect, type AddressInfo, type Server, typ
 export interface TcpProxy {
   url: string;
   blackhole(): void;
-  severAtNextReply(): void;
+  /** Resolves once the connections were cut. */
+  severAtNextReply(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,7 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
   const later = (action: () => void) => (delayMs > 0 ? void setTimeout(action, delayMs) : action());
   const sockets = new Set<Socket>();
   let frozen = false;
-  let sever = false;
+  let sever: (() => void) | undefined;
   const server: Server = createServer((client) => {
     const upstream = tcpConnect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -31,9 +32,11 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
     client.on('data', (d) => later(() => frozen || upstream.write(d)));
     upstream.on('data', (d) => {
       if (sever) {
-        sever = false;
+        const severed = sever;
+        sever = undefined;
         client.destroy();
         upstream.destroy();
+        severed();
         return;
       }
       later(() => frozen || client.write(d));
@@ -49,7 +52,7 @@ export async function startTcpProxy(target: { host: string; port: number }, opti
       frozen = true;
     },
     severAtNextReply() {
-      sever = true;
+      return new Promise<void>((resolve) => (sever = resolve));
     },
     async close() {
       for (const s of sockets) s.destroy();

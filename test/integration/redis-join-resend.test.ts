@@ -36,10 +36,19 @@ describe.skipIf(!hasRedis())('a join whose reply was lost', () => {
     await there.remove('warm-up');
     await here.enqueue({ userId: 'waiting-user', socketId: 's1' });
 
-    proxy.severAtNextReply();
+    void proxy.severAtNextReply();
     const outcome = await there.joinOrMatch({ userId: 'joiner', socketId: 's2' });
 
     expect(outcome).toMatchObject({ kind: 'matched', partner: { userId: 'waiting-user', socketId: 's1' } });
+    expect(await here.size()).toBe(0);
+
+    // A join that queued its person, reply lost; before the resend, somebody else is matched with them.
+    const severed = proxy.severAtNextReply();
+    const queued = there.joinOrMatch({ userId: 'queued-user', socketId: 's3' });
+    await severed;
+    expect(await here.joinOrMatch({ userId: 'other-joiner', socketId: 's4' })).toMatchObject({ kind: 'matched', partner: { userId: 'queued-user' } });
+    // The resend answers as the first run did, and does not queue them again while they chat.
+    expect(await queued).toMatchObject({ kind: 'waiting' });
     expect(await here.size()).toBe(0);
   });
 });
