@@ -23,9 +23,14 @@ local function matches(cur, rev, sid, kind, room)
   return true
 end`;
 
+// A write run twice gives the same answer: ioredis sends a command whose reply was lost with its connection
+// again once it has reconnected, and the second run, finding the value the first wrote (its revision is
+// fresh and random, so no other write has it), answers "done" instead of "somebody else changed it".
+
 // KEYS: activity key, channel; ARGV: userId, rev|'', socketId|'', kind|'', roomId|'', new value ('' = delete)
 const CHANGE_IF = `${MATCHES_LUA}
 local raw = redis.call('GET', KEYS[1])
+if ARGV[6] ~= '' and raw == ARGV[6] then return 1 end
 if not raw then return 0 end
 if not matches(cjson.decode(raw), ARGV[2], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
 if ARGV[6] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[6]) end
@@ -42,7 +47,10 @@ function newRev(): number {
 
 // KEYS: activity key, channel; ARGV: userId, value
 const CLAIM = `
-if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[2], 'NX') then
+  if redis.call('GET', KEYS[1]) == ARGV[2] then return 1 end
+  return 0
+end
 redis.call('PUBLISH', KEYS[2], ARGV[1] .. '\\n' .. ARGV[2])
 return 1`;
 
