@@ -5,70 +5,33 @@
  * told why — and the dialog names the chat it erases in. The server is real; `page.route` holds an answer
  * back. The chats and their receipts are given straight to the server.
  */
-import { defaultConfig } from '../../src/config/config.js';
 import type { Page, Request, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
 import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { chatPageDriver } from '../helpers/chat-page.js';
 import { TEST_SECRET } from '../helpers/server.js';
+import { myPageSuite, endedChat, openByCode, transcriptTexts, isTranscriptRead, isErase, gate, settle } from '../helpers/my-page.js';
 
 const { until, text, visible } = chatPageDriver(WAIT_MS);
 const skip = skipWithoutChromium('receipts page browser tests');
 
-/** A promise and the function that settles it: an answer held back until the test lets it go. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = (): void => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
 
-/** Long enough for an answer that came back to be handled by the page: for what must *not* happen. */
-const settle = (page: Page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
 
-const isTranscriptRead = (request: Request, code: string) =>
-  request.method() === 'GET' && new URL(request.url()).pathname === `/api/receipts/${encodeURIComponent(code)}`;
-const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
 /** The receipt code an erase request names. */
 const erasedCode = (request: Request) => decodeURIComponent(new URL(request.url()).pathname.split('/')[3] ?? '');
 
 describe.skipIf(skip)('the receipts page erases the conversation its confirmation was opened for', () => {
-  const suite = browserSuite({
-    config: {
-      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
-      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
-    },
-  });
-  let chats = 0;
+  const suite = myPageSuite();
 
-  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
-  async function endedChat(): Promise<{ code: string; roomId: number }> {
-    const { repository } = suite.server.app;
-    const receiptCodes = createReceiptCodes(TEST_SECRET);
-    chats += 1;
-    const [holder, partner] = [`myeraseholder${chats}`, `myerasepartner${chats}`];
-    const at = Date.now() - 3_600_000;
-    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
-    const texts = ['第一句', 'partner says hi', '第二句'];
-    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
-    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
-    const code = receiptCodes.codeFor(room.id, holder);
-    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
-    return { code, roomId: room.id };
-  }
 
-  async function openByCode(my: Page, code: string): Promise<void> {
-    await my.getByTestId('code-input').fill(code);
-    await my.getByTestId('code-input').press('Enter');
-  }
 
-  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
   const focusedId = (my: Page) => my.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
 
   it('a chat whose slow opening arrives while the erase confirmation of another is up is not erased, nor the other', { timeout: 60_000 }, async () => {
-    const a = await endedChat();
-    const b = await endedChat();
+    const a = await endedChat(suite);
+    const b = await endedChat(suite);
     const my = await newPage(suite);
     const erases: string[] = [];
     my.on('request', (request) => {
@@ -114,7 +77,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
   });
 
   it('the same chat read again while its confirmation is up keeps the confirmation, which erases that chat', { timeout: 60_000 }, async () => {
-    const a = await endedChat();
+    const a = await endedChat(suite);
     const my = await newPage(suite);
     const erases: string[] = [];
     my.on('request', (request) => {
@@ -143,7 +106,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
   });
 
   it('an erasure that ends after a failed opening of another code still shows the chat on screen as erased', { timeout: 60_000 }, async () => {
-    const a = await endedChat();
+    const a = await endedChat(suite);
     const my = await newPage(suite);
     const eraseAnswered = gate();
     await my.route('**/api/receipts/**', async (route: Route) => {
@@ -167,7 +130,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
   });
 
   it('the confirmation names the chat in English too', { timeout: 60_000 }, async () => {
-    const a = await endedChat();
+    const a = await endedChat(suite);
     const my = await newPage(suite);
     await my.goto(`${suite.url}/my#${a.code}`);
     await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);

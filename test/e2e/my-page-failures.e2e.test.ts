@@ -5,71 +5,28 @@
  * with a retry (never "no recent chats", and passing axe). The server is real; `page.route` makes single answers fail or
  * wait. The chats and their receipts are given straight to the server.
  */
-import { defaultConfig } from '../../src/config/config.js';
-import type { Page, Request, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
 import { newPage, WAIT_MS, walkScreens } from '../helpers/axe-walk.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { TEST_SECRET } from '../helpers/server.js';
+import { chatPageDriver } from '../helpers/chat-page.js';
+import { myPageSuite, endedChat, openByCode, transcriptTexts, isTranscriptRead, isErase, gate, settle } from '../helpers/my-page.js';
 
 const { until, text, visible } = chatPageDriver(WAIT_MS);
 const skip = skipWithoutChromium('receipts page browser tests');
 
-/** A promise and the function that settles it: an answer held back until the test lets it go. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = (): void => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
 
-/**
- * Long enough for an answer that came back to be handled (parsed, rendered) by the page: for the
- * assertions that something did *not* happen, which no event announces.
- */
-const settle = (page: Page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
 
-const isTranscriptRead = (request: Request, code: string) =>
-  request.method() === 'GET' && new URL(request.url()).pathname === `/api/receipts/${encodeURIComponent(code)}`;
-const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
 
 describe.skipIf(skip)('the receipts page when answers fail, come late or twice', () => {
-  const suite = browserSuite({
-    config: {
-      // Erasing right after the end; lookups enough for the whole file from one address.
-      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
-      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
-    },
-  });
-  let chats = 0;
+  const suite = myPageSuite();
 
-  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
-  async function endedChat(): Promise<{ code: string; roomId: number }> {
-    const { repository } = suite.server.app;
-    const receiptCodes = createReceiptCodes(TEST_SECRET);
-    chats += 1;
-    const [holder, partner] = [`myfailholder${chats}`, `myfailpartner${chats}`];
-    const at = Date.now() - 3_600_000;
-    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
-    const texts = ['第一句', 'partner says hi', '第二句'];
-    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
-    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
-    const code = receiptCodes.codeFor(room.id, holder);
-    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
-    return { code, roomId: room.id };
-  }
 
-  async function openByCode(my: Page, code: string): Promise<void> {
-    await my.getByTestId('code-input').fill(code);
-    await my.getByTestId('code-input').press('Enter');
-  }
 
-  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
   const erasedCount = (my: Page) => my.locator('[data-testid="transcript-message"][data-erased="true"]').count();
 
   it('an erasure whose conversation cannot be read again is still reported as done and shows the messages erased', { timeout: 60_000 }, async () => {
-    const { code } = await endedChat();
+    const { code } = await endedChat(suite);
     const my = await newPage(suite);
     let erased = false;
     my.on('request', (request) => {
@@ -103,7 +60,7 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('confirming twice while the erasure is under way erases once', { timeout: 60_000 }, async () => {
-    const { code } = await endedChat();
+    const { code } = await endedChat(suite);
     const my = await newPage(suite);
     const erases: string[] = [];
     my.on('request', (request) => {
@@ -136,8 +93,8 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('of two conversations opened quickly, the one opened last stays on screen when the first answers last', { timeout: 60_000 }, async () => {
-    const first = await endedChat();
-    const second = await endedChat();
+    const first = await endedChat(suite);
+    const second = await endedChat(suite);
     const my = await newPage(suite);
     const firstAnswer = gate();
     await my.route('**/api/receipts/**', async (route: Route) => {
@@ -157,8 +114,8 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('a conversation opened while another is being erased is not replaced when the erasure ends', { timeout: 60_000 }, async () => {
-    const erasedOne = await endedChat();
-    const other = await endedChat();
+    const erasedOne = await endedChat(suite);
+    const other = await endedChat(suite);
     const my = await newPage(suite);
     const reads: string[] = [];
     my.on('request', (request) => {
@@ -189,8 +146,8 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('a conversation whose opening began before an erasure and arrived before the erasure’s re-read stays on screen', { timeout: 60_000 }, async () => {
-    const erasedOne = await endedChat();
-    const other = await endedChat();
+    const erasedOne = await endedChat(suite);
+    const other = await endedChat(suite);
     const my = await newPage(suite);
     const otherArrives = gate();
     const rereadArrives = gate();
@@ -255,7 +212,7 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('recent chats are listed and opened without an end reason in the answer', { timeout: 60_000 }, async () => {
-    const { code, roomId } = await endedChat();
+    const { code, roomId } = await endedChat(suite);
     const my = await newPage(suite);
     const chat = { room_id: roomId, code, started_at: '2026-01-03T15:14:38+08:00', ended_at: '2026-01-03T16:14:38+08:00', message_count: 3 };
     await my.route('**/api/my/chats', (route: Route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ user_id: 'someone', chats: [chat] }) }));

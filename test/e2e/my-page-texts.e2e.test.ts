@@ -6,19 +6,16 @@
  * server would refuse it, without asking the server. The server is real; `page.route` makes single answers
  * fail. The chats and their receipts are given straight to the server.
  */
-import { defaultConfig } from '../../src/config/config.js';
 import type { Page, Request, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createReceiptCodes } from '../../src/privacy/receipt-codes.js';
 import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { TEST_SECRET } from '../helpers/server.js';
+import { chatPageDriver } from '../helpers/chat-page.js';
+import { myPageSuite, endedChat, openByCode, transcriptTexts, isErase } from '../helpers/my-page.js';
 
 const { until, text, visible } = chatPageDriver(WAIT_MS);
 const skip = skipWithoutChromium('receipts page browser tests');
 
-const isErase = (request: Request) => request.method() === 'POST' && request.url().endsWith('/erase');
 const isReceiptCall = (request: Request) => new URL(request.url()).pathname.startsWith('/api/receipts/');
 
 /** A code of the right shape that no chat has (Crockford's alphabet, 28 symbols). */
@@ -31,39 +28,13 @@ const NOT_FOUND = {
 };
 
 describe.skipIf(skip)('the receipts page’s errors and notices', () => {
-  const suite = browserSuite({
-    config: {
-      moderation: { ...defaultConfig().moderation, reportWindowMs: 0 },
-      receipts: { ...defaultConfig().receipts, lookupsPerAddressPerMin: 600 },
-    },
-  });
-  let chats = 0;
+  const suite = myPageSuite();
 
-  /** A chat that ended an hour ago, the holder's two messages around the partner's one: the holder's receipt code and room. */
-  async function endedChat(): Promise<{ code: string; roomId: number }> {
-    const { repository } = suite.server.app;
-    const receiptCodes = createReceiptCodes(TEST_SECRET);
-    chats += 1;
-    const [holder, partner] = [`mytextsholder${chats}`, `mytextspartner${chats}`];
-    const at = Date.now() - 3_600_000;
-    const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
-    const texts = ['第一句', 'partner says hi', '第二句'];
-    await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
-    await repository.endRoom(room.id, 'left', new Date(at + 60_000));
-    const code = receiptCodes.codeFor(room.id, holder);
-    await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
-    return { code, roomId: room.id };
-  }
 
-  async function openByCode(my: Page, code: string): Promise<void> {
-    await my.getByTestId('code-input').fill(code);
-    await my.getByTestId('code-input').press('Enter');
-  }
 
-  const transcriptTexts = (my: Page) => my.getByTestId('transcript-text').allTextContents();
 
   it('the form’s error and the toast are said again in the language switched to', { timeout: 60_000 }, async () => {
-    const { code } = await endedChat();
+    const { code } = await endedChat(suite);
     const my = await newPage(suite);
     await my.goto(`${suite.url}/my`);
     const error = my.getByTestId('code-error');
@@ -96,7 +67,7 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
   });
 
   it('an erasure that fails says the erasure failed, or why it was refused, in both languages', { timeout: 60_000 }, async () => {
-    const { code } = await endedChat();
+    const { code } = await endedChat(suite);
     const my = await newPage(suite);
     const failures: ((route: Route) => Promise<void>)[] = [
       (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'INTERNAL_ERROR', message: 'boom' }) }),
@@ -145,8 +116,8 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
   });
 
   it('a conversation that could not be opened leaves the one on screen', { timeout: 60_000 }, async () => {
-    const shown = await endedChat();
-    const other = await endedChat();
+    const shown = await endedChat(suite);
+    const other = await endedChat(suite);
     const my = await newPage(suite);
     await my.route('**/api/receipts/**', async (route: Route) => {
       const path = new URL(route.request().url()).pathname;
@@ -177,7 +148,7 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
   });
 
   it('a code with a U (not in Crockford’s alphabet) is called mistyped without asking the server; the look-alikes it forgives still open', { timeout: 60_000 }, async () => {
-    const { code, roomId } = await endedChat();
+    const { code, roomId } = await endedChat(suite);
     const my = await newPage(suite);
     const asked: string[] = [];
     my.on('request', (request) => {
