@@ -137,7 +137,7 @@ export class ReportsQuery {
       `SELECT (SELECT count(*) FROM reports WHERE reporter_id = $1 AND id <> $3) AS filed,
               (SELECT count(*) FROM reports WHERE reported_id = $1 AND id <> $3) AS received,
               count(*) AS sanctions,
-              count(*) FILTER (WHERE lifted_at IS NULL AND starts_at <= $4 AND (ends_at IS NULL OR ends_at > $4)) AS active
+              count(*) FILTER (WHERE lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $4)) AS active
        FROM sanctions WHERE user_id = $1 OR network_hash = ANY($2::text[])`,
       [userId, networks, currentReportId, now],
     );

@@ -36,9 +36,13 @@ export interface Sanction {
 
 export type NewSanction = Omit<Sanction, 'id' | 'liftedAt' | 'liftedBy'>;
 
-/** Whether a sanction is in force at `now`. */
+/**
+ * Whether a sanction is in force at `now`. Every sanction starts when it is issued, so its start is not
+ * compared: an instance whose clock is a little behind the issuer's would take a sanction it has just been
+ * told of for one not started, and announce it only at its next reload, 30 s later (found by review).
+ */
 export function isActive(sanction: Sanction, now: Date): boolean {
-  return sanction.liftedAt === null && sanction.startsAt <= now && (sanction.endsAt === null || sanction.endsAt > now);
+  return sanction.liftedAt === null && (sanction.endsAt === null || sanction.endsAt > now);
 }
 
 interface SanctionRow {
@@ -162,7 +166,7 @@ export class SanctionRepository {
     const conditions: string[] = [];
     if (options.activeAt) {
       const at = `$${params.push(options.activeAt)}`;
-      conditions.push(`lifted_at IS NULL AND starts_at <= ${at} AND (ends_at IS NULL OR ends_at > ${at})`);
+      conditions.push(`lifted_at IS NULL AND (ends_at IS NULL OR ends_at > ${at})`);
     }
     if (options.beforeId !== undefined) conditions.push(`id < $${params.push(options.beforeId)}`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
