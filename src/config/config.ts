@@ -309,6 +309,19 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Variables whose value is a secret: an error names them, never their value. */
+const SECRET_VARIABLES = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'METRICS_TOKEN']);
+
+/**
+ * A value as an error line may show it (the line goes to the service's log): a secret as its length only,
+ * a URL without its user and password.
+ */
+function shown(name: string, value: string): string {
+  if (SECRET_VARIABLES.has(name)) return `(${value.length} characters, not shown)`;
+  if (name.endsWith('_URL')) return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1…@'));
+  return JSON.stringify(value);
+}
+
 /** Parses the environment. Throws `ConfigError` with one line naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings count as unset, as in most deployment dashboards.
@@ -317,7 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = issue?.path.join('.') ?? 'environment';
-    throw new ConfigError(`Invalid ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(`Invalid ${name}=${shown(name, cleaned[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
   if (e.WRITE_LANES !== undefined && e.DATABASE_URL && e.WRITE_LANES >= e.PG_POOL_MAX) {

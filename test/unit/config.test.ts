@@ -39,6 +39,23 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
+  it('names a bad secret without its value, and a bad URL without its password', () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(message({ SECRET_KEY: 'hunter2-short' })).toMatch(/^Invalid SECRET_KEY=\(13 characters, not shown\): /);
+    expect(message({ METRICS_TOKEN: 'tok-abc' })).not.toContain('tok-abc');
+    const url = message({ DATABASE_URL: 'pgsql://chat:S3cretPassw0rd@db/chat' });
+    expect(url).toContain('Invalid DATABASE_URL="pgsql://…@db/chat"');
+    expect(url).not.toContain('S3cret');
+    expect(message({ PORT: 'eighty' })).toContain('Invalid PORT="eighty"');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 5000, databaseUrl: undefined });
   });
@@ -70,7 +87,7 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /^Invalid PORT="70000"/],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL="mysql:\/\/x": must start with postgres:\/\//],
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
-    [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY="short": must be at least 16 characters/],
+    [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY=\(5 characters, not shown\): must be at least 16 characters/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud"/],
     [
       { WEB_CONCURRENCY: '2', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db', METRICS_TOKEN: 't'.repeat(16) },
