@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { migrationsFolder, type Database, type Queryable } from './database.js';
 import { INT8_OID, parseInt8 } from './int8.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { DurableNodeFS } from './pglite-durable-fs.js';
 import { initPgliteCluster } from './pglite-init.js';
 import { schema } from './schema.js';
@@ -37,7 +38,8 @@ function startParams(durable: boolean): string[] {
 const INT8_AS_NUMBER = { [INT8_OID]: parseInt8 };
 
 /**
- * Embedded PostgreSQL (PGlite, WebAssembly) persisted in a directory. One process only; one connection,
+ * Embedded PostgreSQL (PGlite, WebAssembly) persisted in a directory. One process only (the directory is
+ * locked while open: `data-dir-lock.ts`); one connection,
  * so statements run one after another. A commit is flushed to the disk (fsync) before the statement
  * returns, as with a PostgreSQL server's defaults.
  * @param dataDir directory for the database files, or `memory://` for a throw-away database (no fsync:
@@ -46,12 +48,20 @@ const INT8_AS_NUMBER = { [INT8_OID]: parseInt8 };
 export async function openPgliteDatabase(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   let client: PGlite;
+  let unlock = async (): Promise<void> => undefined;
   if (inMemory) {
     client = await PGlite.create(dataDir, { startParams: startParams(false), parsers: INT8_AS_NUMBER });
   } else {
     mkdirSync(dataDir, { recursive: true });
-    await initPgliteCluster(dataDir);
-    client = await PGlite.create({ dataDir, fs: new DurableNodeFS(dataDir), startParams: startParams(true), parsers: INT8_AS_NUMBER });
+    // Before anything touches the files: a directory another process has open is left alone.
+    unlock = await lockDataDir(dataDir);
+    try {
+      await initPgliteCluster(dataDir);
+      client = await PGlite.create({ dataDir, fs: new DurableNodeFS(dataDir), startParams: startParams(true), parsers: INT8_AS_NUMBER });
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
   let closing: Promise<void> | undefined;
   const held = new Set<number>();
@@ -93,7 +103,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
       return async () => undefined;
     },
     close() {
-      closing ??= client.closed ? Promise.resolve() : client.close();
+      closing ??= (client.closed ? Promise.resolve() : client.close()).finally(unlock);
       return closing;
     },
   };

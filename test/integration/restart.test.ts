@@ -57,6 +57,9 @@ describe('the real process (npm start path)', () => {
 
       const second = await startServerProcess({ DATA_DIR: dir.path });
       try {
+        // Another process on the same directory is refused before it touches the files (before, it ran its
+        // own database over the live one's, and the live one's next crash left a directory that would not open).
+        await expect(startServerProcess({ DATA_DIR: dir.path })).rejects.toThrow(/DATA_DIR \S+ is in use by another process/);
         const c = await matchedPair(second.url);
         expect(c.roomId).toBeGreaterThan(roomId);
         c.a.close();
