@@ -102,7 +102,19 @@ function singleProcessSeams({ config, database, logger, clock = systemClock, rep
     privateRendezvous: new MemoryPrivateRendezvous(clock),
     ...replace,
   };
-  return { seams, started: async () => undefined, close: async () => undefined };
+  let releaseLiveLock: (() => Promise<void>) | undefined;
+  return {
+    seams,
+    // Held until close, as in a cluster: a second process started on the same PostgreSQL database (by
+    // mistake, or before this one has stopped) never takes this one's chats for stale ones.
+    started: async () => {
+      releaseLiveLock = await database.holdShared(LIVE_INSTANCES_LOCK);
+    },
+    close: async () => {
+      await releaseLiveLock?.();
+      releaseLiveLock = undefined;
+    },
+  };
 }
 
 async function clusterSeams({ config, database, logger, clock = systemClock, replace = {} }: SeamOptions, redisUrl: string): Promise<BuiltSeams> {
@@ -166,7 +178,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
 }
 
 /**
- * The advisory lock every running cluster instance holds shared on the database for its whole life (from
+ * The advisory lock every running instance holds shared on the database for its whole life (from
  * `started`): an instance that can take it exclusively at start is alone.
  */
 const LIVE_INSTANCES_LOCK = 7_305_114_240;
@@ -180,7 +192,9 @@ const LIVE_INSTANCES_LOCK = 7_305_114_240;
  */
 export async function endStaleChats(seams: Seams, database: Database, now: Date): Promise<number> {
   const endAll = () => new SqlChatRepository(database).endActiveRooms('server_restart', now);
-  if (seams.mode !== 'cluster') return endAll();
-  if (!(await seams.presence.alone())) return 0;
+  // One process alone on its database: unless another holds the lock (on PostgreSQL; a second start on a
+  // live embedded directory is refused before this, by its lock). Before, a start that then failed — its
+  // port taken — had already ended every chat of the server running.
+  if (seams.mode === 'cluster' && !(await seams.presence.alone())) return 0;
   return (await database.exclusive(LIVE_INSTANCES_LOCK, endAll)) ?? 0;
 }
