@@ -39,6 +39,20 @@ async function runInstance(config: Config): Promise<void> {
   // stack it unwound may have left in-memory state half-changed. Tested in
   // test/integration/unhandled-rejection.test.ts.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  // A worker is asked to stop by its primary through the IPC channel (src/cluster/primary.ts): a stop
+  // under way already (a signal to the whole process group got here first) goes on; asked during start-up,
+  // the start ends.
+  let stopAsked: ((source: string) => void) | undefined;
+  if (cluster.isWorker) {
+    process.on('message', (message: { chat?: string } | undefined) => {
+      if (message?.chat !== 'stop') return;
+      if (stopAsked) stopAsked('primary');
+      else {
+        logger.info('asked to stop during start-up: exiting');
+        process.exit(0);
+      }
+    });
+  }
   const secretKey = resolveSecretKey(config.secretKey, config.dataDir, logger);
   if (config.trustProxy === true) {
     logger.warn('TRUST_PROXY=true trusts X-Forwarded-For from anyone: if this server is reachable without the proxy, every per-address limit can be dodged. Set TRUST_PROXY to your proxies’ addresses instead');
@@ -73,6 +87,9 @@ async function runInstance(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  stopAsked = (source) => {
+    if (!stopping) stop(source);
+  };
 
   const endedStaleChats = await endStaleChats(built.seams, database, new Date());
   app = await createApp({ ...config, secretKey }, { database, seams: built.seams, logger });

@@ -60,6 +60,8 @@ export function runPrimary(config: Config, logger: Logger): void {
     balanced(worker).clientsCount = Number.POSITIVE_INFINITY;
     worker.on('message', (message: { chat?: string } | undefined) => {
       if (message?.chat !== 'ready' || state.ready) return;
+      // Ready while stopping: a stop asked before it listened was lost; ask again.
+      if (exitCode !== undefined) askToStop(worker);
       state.ready = true;
       balanced(worker).clientsCount = 0;
       // Open the port once every worker can take connections.
@@ -74,9 +76,22 @@ export function runPrimary(config: Config, logger: Logger): void {
     httpServer.close(() => process.exit(exitCode));
   };
 
+  /**
+   * Asks a worker to stop through the IPC channel, not with SIGTERM: a signal sent to the whole process
+   * group (systemd's default, Ctrl-C in a terminal) has reached the workers already, and a second SIGTERM
+   * is a worker's "exit now" — every worker then left without telling anyone (found by review).
+   */
+  const askToStop = (worker: Worker) => {
+    try {
+      worker.send({ chat: 'stop' });
+    } catch {
+      worker.process.kill('SIGTERM');
+    }
+  };
+
   const stopWorkers = (code: number) => {
     exitCode = code;
-    for (const { worker } of workers.values()) worker.process.kill('SIGTERM');
+    for (const { worker } of workers.values()) askToStop(worker);
     if (code !== 0) {
       // No supervisor's SIGKILL follows a failed start: a worker stuck in its shutdown must not outlive us.
       setTimeout(() => {

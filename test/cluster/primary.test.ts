@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, eventually } from '../helpers/client.js';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { connect, eventually, matchedPair } from '../helpers/client.js';
 import { CLUSTER_TEST_ENV } from '../helpers/cluster.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { startServerProcess } from '../helpers/process.js';
@@ -88,6 +90,32 @@ describe.skipIf(!available || process.platform !== 'linux')('WEB_CONCURRENCY pri
     } finally {
       blocker.close();
       // Whatever a failure left running is not left behind the test.
+      for (const pid of processesMarked('CHAT_PRIMARY_TEST', marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('SIGTERM to the whole process group (systemd, Ctrl-C) stops each worker gracefully, not at once', { timeout: START_TIMEOUT_MS + 60_000 }, async () => {
+    const marker = `group-${process.pid}-${Date.now()}`;
+    const server = await startServerProcess({ ...env, CHAT_PRIMARY_TEST: marker }, { readyTimeoutMs: START_TIMEOUT_MS, detached: true });
+    const redis = new Redis(testRedisUrl!);
+    try {
+      const pair = await matchedPair(server.url);
+      // Its two workers are listed (with any instance an earlier case left behind).
+      const before = await redis.smembers(`${env.REDIS_PREFIX}instances`);
+      const exited = once(server.child, 'exit') as Promise<[number | null]>;
+      process.kill(-server.child.pid!, 'SIGTERM');
+      expect((await exited)[0]).toBe(0);
+      // Before, each worker got SIGTERM twice (the group's, then the one the primary passed on) and took
+      // the second for "exit now": no drain, no goodbye to the cluster (its announcement left to expire).
+      expect(server.output()).not.toContain('second signal');
+      await eventually(() => expect(processesMarked('CHAT_PRIMARY_TEST', marker)).toEqual([]), 10_000);
+      const after = await redis.smembers(`${env.REDIS_PREFIX}instances`);
+      expect(before.filter((id) => !after.includes(id))).toHaveLength(2);
+      pair.a.close();
+      pair.b.close();
+    } finally {
+      redis.disconnect();
+      await server.stop('SIGKILL');
       for (const pid of processesMarked('CHAT_PRIMARY_TEST', marker)) process.kill(pid, 'SIGKILL');
     }
   });

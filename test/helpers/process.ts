@@ -39,6 +39,8 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
   /** Leave an empty DATA_DIR empty (the server runs initdb itself) instead of seeding it from the template. */
   freshData?: boolean;
+  /** Its own process group (pid = group id), so that a test can signal the whole group as systemd does. */
+  detached?: boolean;
 }
 
 /** Starts `src/main.ts` (or `options.args`) with the given environment and resolves once it listens. */
@@ -49,6 +51,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
     cwd: options.cwd ?? root,
     env: { ...ciMarker(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET_KEY: 'process-test-secret-key-0123456789', CHALLENGE: 'off', RULES_GATE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
