@@ -58,11 +58,14 @@ export function runPrimary(config: Config, logger: Logger): void {
     // has none: a replacement would get every connection while it starts — and a connection handed to a
     // worker that has not set up its side yet is never answered. So it counts as full until it is ready.
     balanced(worker).clientsCount = Number.POSITIVE_INFINITY;
+    // A worker's IPC channel failing (it died meanwhile) is its exit's business: logged, never thrown.
+    worker.on('error', (err) => logger.warn({ err, workerPid: worker.process.pid }, 'worker IPC error'));
     worker.on('message', (message: { chat?: string } | undefined) => {
       if (message?.chat !== 'ready' || state.ready) return;
-      // Ready while stopping: a stop asked before it listened was lost; ask again.
-      if (exitCode !== undefined) askToStop(worker);
       state.ready = true;
+      // Ready while stopping (its SIGTERM came before it handled signals, or while it started): asked once
+      // more, through IPC now — a stop under way there ignores it.
+      if (exitCode !== undefined) askToStop(worker);
       balanced(worker).clientsCount = 0;
       // Open the port once every worker can take connections.
       if (!listening && exitCode === undefined && [...workers.values()].every((w) => w.ready)) listen();
@@ -82,11 +85,17 @@ export function runPrimary(config: Config, logger: Logger): void {
    * is a worker's "exit now" — every worker then left without telling anyone (found by review).
    */
   const askToStop = (worker: Worker) => {
-    try {
-      worker.send({ chat: 'stop' });
-    } catch {
+    // One still starting may not listen yet (a message without a listener is dropped), and one already gone
+    // cannot be asked: SIGTERM, whose default ends a process that set no handler yet. A failed send falls
+    // back to it too (with a callback, a send to a closed channel reports its error there, never as an
+    // 'error' event nobody handles).
+    if (!workers.get(worker.id)?.ready || !worker.isConnected()) {
       worker.process.kill('SIGTERM');
+      return;
     }
+    worker.send({ chat: 'stop' }, undefined, (err: Error | null) => {
+      if (err) worker.process.kill('SIGTERM');
+    });
   };
 
   const stopWorkers = (code: number) => {

@@ -314,11 +314,14 @@ const SECRET_VARIABLES = new Set(['SECRET_KEY', 'ADMIN_PASSWORD', 'METRICS_TOKEN
 
 /**
  * A value as an error line may show it (the line goes to the service's log): a secret as its length only,
- * a URL without its user and password.
+ * a URL as its scheme only — a password in it can hold any character, so no pattern cuts it out reliably.
  */
 function shown(name: string, value: string): string {
   if (SECRET_VARIABLES.has(name)) return `(${value.length} characters, not shown)`;
-  if (name.endsWith('_URL')) return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1…@'));
+  if (name.endsWith('_URL')) {
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(value)?.[0];
+    return scheme === undefined ? `(${value.length} characters, not shown)` : JSON.stringify(`${scheme}…`);
+  }
   return JSON.stringify(value);
 }
 

@@ -19,21 +19,31 @@ export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
 }
 
+/** The lock's name in the abstract namespace (Linux). */
+export function dataDirLockName(dataDir: string): string {
+  return `\0anonymous-chat-data-dir:${createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 40)}`;
+}
+
 /** Takes the directory's lock; resolves with its release. Throws `DataDirInUseError` if another holds it. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   if (process.platform !== 'linux') return async () => undefined;
-  const name = `\0anonymous-chat-data-dir:${createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 40)}`;
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
+  const name = dataDirLockName(dataDir);
+  // Anyone on the machine can connect to an abstract socket: each connection is closed at once, so none
+  // can hold up the release (a server's close waits for its connections).
+  const server = createServer((connection) => connection.destroy());
+  const taken = await new Promise<boolean>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new DataDirInUseError(`DATA_DIR ${dataDir} is in use by another process: the embedded database serves one process only (for several, use PostgreSQL: DATABASE_URL)`)
-          : err,
-      );
+      if (err.code === 'EADDRINUSE') {
+        reject(new DataDirInUseError(`DATA_DIR ${dataDir} is in use by another process: the embedded database serves one process only (for several, use PostgreSQL: DATABASE_URL)`));
+        return;
+      }
+      // A system that forbids such sockets (a sandbox): the start goes on as before, unlocked.
+      process.emitWarning(`DATA_DIR ${dataDir} could not be locked (${err.code ?? err.message}): make sure no other process opens it`);
+      resolve(false);
     });
-    server.listen(name, () => resolve());
+    server.listen(name, () => resolve(true));
   });
+  if (!taken) return async () => undefined;
   // Held for the process's life without keeping it alive.
   server.unref();
   return () => new Promise<void>((resolve) => server.close(() => resolve()));

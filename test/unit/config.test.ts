@@ -50,9 +50,12 @@ describe('configuration', () => {
     };
     expect(message({ SECRET_KEY: 'hunter2-short' })).toMatch(/^Invalid SECRET_KEY=\(13 characters, not shown\): /);
     expect(message({ METRICS_TOKEN: 'tok-abc' })).not.toContain('tok-abc');
-    const url = message({ DATABASE_URL: 'pgsql://chat:S3cretPassw0rd@db/chat' });
-    expect(url).toContain('Invalid DATABASE_URL="pgsql://…@db/chat"');
-    expect(url).not.toContain('S3cret');
+    for (const value of ['pgsql://chat:S3cretPassw0rd@db/chat', 'pgsql://chat:S3cret@Pass/w0rd@db/chat', 'jdbc:postgresql://chat:S3cret@db', ' host=db password=S3cret']) {
+      const url = message({ DATABASE_URL: value });
+      expect(url).toMatch(/^Invalid DATABASE_URL=("\w+:…"|\(\d+ characters, not shown\)): /);
+      expect(url).not.toContain('S3cret');
+    }
+    expect(message({ DATABASE_URL: 'pgsql://chat:pw@db/chat' })).toContain('Invalid DATABASE_URL="pgsql:…"');
     expect(message({ PORT: 'eighty' })).toContain('Invalid PORT="eighty"');
   });
 
@@ -85,7 +88,7 @@ describe('configuration', () => {
     [{ INTEREST_WAIT_MS: '300001' }, /^Invalid INTEREST_WAIT_MS="300001"/],
     [{ INTEREST_WAIT_MS: '2.5' }, /^Invalid INTEREST_WAIT_MS="2.5"/],
     [{ PORT: '70000' }, /^Invalid PORT="70000"/],
-    [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL="mysql:\/\/x": must start with postgres:\/\//],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL="mysql:…": must start with postgres:\/\//],
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
     [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY=\(5 characters, not shown\): must be at least 16 characters/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud"/],

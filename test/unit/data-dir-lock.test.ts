@@ -1,5 +1,7 @@
 /** The embedded database's directory is one process's at a time (real PGlite, one directory). */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { dataDirLockName } from '../../src/storage/data-dir-lock.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { seedPgliteDir, tempDir } from '../helpers/database.js';
 
@@ -11,7 +13,12 @@ describe('the data directory lock', () => {
       const first = await openPgliteDatabase(dir.path);
       await expect(openPgliteDatabase(dir.path)).rejects.toThrow(/is in use by another process/);
       expect(await first.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
+      // Anyone may connect to the lock: that never holds up its release.
+      const stranger = connect(dataDirLockName(dir.path));
+      stranger.on('error', () => undefined);
+      await new Promise((resolve) => stranger.once('connect', resolve));
       await first.close();
+      stranger.destroy();
       const again = await openPgliteDatabase(dir.path);
       await again.close();
     } finally {
