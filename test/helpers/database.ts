@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Database } from '../../src/storage/database.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
@@ -76,4 +76,24 @@ export function withDatabase(url: string, name: string): string {
 export function seedPgliteDir(path: string): void {
   if (path.startsWith('memory://') || existsSync(join(path, 'PG_VERSION'))) return;
   cpSync(inject('pgliteTemplate'), path, { recursive: true });
+}
+
+/**
+ * A fresh, migrated database for one test file: opened before its tests, dropped after them. `get()`
+ * inside a test gives it.
+ */
+export function databaseForFile(engine: Engine): { get(): Database } {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  beforeAll(async () => {
+    opened = await openTestDatabase(engine);
+  }, 120_000);
+  afterAll(async () => {
+    await opened?.drop();
+  });
+  return {
+    get() {
+      if (!opened) throw new Error('the database opens in beforeAll');
+      return opened.database;
+    },
+  };
 }

@@ -3,24 +3,18 @@
  * with its clock a little behind the clock of the instance that issued it.
  */
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EnforcementSync } from '../../src/moderation/enforcement-sync.js';
 import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
 import { ManualClock } from '../helpers/clock.js';
-import { openTestDatabase } from '../helpers/database.js';
+import { databaseForFile } from '../helpers/database.js';
 
 describe('enforcement sync', () => {
-  let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  beforeAll(async () => {
-    db = await openTestDatabase('pglite');
-  }, 120_000);
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = databaseForFile('pglite');
 
   it('announces a sanction issued on an instance whose clock is ahead of this one’s', async () => {
     const issuedAt = new Date('2026-06-01T12:00:00.000Z');
-    const sanctions = new SanctionRepository(db.database);
+    const sanctions = new SanctionRepository(db.get());
     const ban = await sanctions.insert({ userId: null, networkHash: 'net-1', kind: 'banned', reason: 'abuse', startsAt: issuedAt, endsAt: null, createdBy: 'admin', reportId: null });
     // This instance's clock is 50 ms behind the issuer's.
     const clock = new ManualClock(issuedAt.getTime() - 50);
