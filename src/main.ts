@@ -13,6 +13,7 @@ import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
 import { openConfiguredDatabase } from './storage/open-database.js';
+import { StopRequests, type StopSource } from './stop-requests.js';
 
 function readConfig(): Config {
   try {
@@ -39,10 +40,10 @@ async function runInstance(config: Config): Promise<void> {
   // stack it unwound may have left in-memory state half-changed. Tested in
   // test/integration/unhandled-rejection.test.ts.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  // A worker is asked to stop by its primary through the IPC channel (src/cluster/primary.ts): a stop
-  // under way already (a signal to the whole process group got here first) goes on; asked during start-up,
-  // the start ends.
-  let stopAsked: ((source: string) => void) | undefined;
+  // A worker is asked to stop by its primary through the IPC channel (src/cluster/primary.ts). With a
+  // signal to the whole process group, the message and the signal are one request, in either order
+  // (src/stop-requests.ts); asked during start-up, the start ends.
+  let stopAsked: ((source: StopSource) => void) | undefined;
   if (cluster.isWorker) {
     process.on('message', (message: { chat?: string } | undefined) => {
       if (message?.chat !== 'stop') return;
@@ -65,13 +66,18 @@ async function runInstance(config: Config): Promise<void> {
 
   let app: App | undefined;
   let metricsServer: MetricsServer | undefined;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping || !app) {
-      logger.warn({ signal }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting');
-      process.exit(stopping ? 1 : 0);
+  const requests = new StopRequests();
+  const stop = (signal: StopSource) => {
+    if (!app) {
+      logger.warn({ signal }, 'signal during start-up: exiting');
+      process.exit(0);
     }
-    stopping = true;
+    const decision = requests.request(signal);
+    if (decision === 'ignore') return;
+    if (decision === 'exit-now') {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     logger.info({ signal }, 'shutting down');
     app
       .close()
@@ -87,9 +93,7 @@ async function runInstance(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  stopAsked = (source) => {
-    if (!stopping) stop(source);
-  };
+  stopAsked = stop;
 
   const endedStaleChats = await endStaleChats(built.seams, database, new Date());
   app = await createApp({ ...config, secretKey }, { database, seams: built.seams, logger });
