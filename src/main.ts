@@ -79,6 +79,12 @@ async function runInstance(config: Config): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutting down');
+    // A store that hangs (no error, no answer) would hold the stop until the supervisor's SIGKILL, with
+    // nothing said: exit with 1 and say so. What is uncommitted by then is lost, as it would be anyway.
+    setTimeout(() => {
+      logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in SHUTDOWN_TIMEOUT_MS: exiting with 1');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app
       .close()
       .then(() => metricsServer?.close())

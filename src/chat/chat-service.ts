@@ -7,6 +7,7 @@
  * Every change of an activity is a compare-and-set on the revision read just before, and a failed one is
  * never ignored: the step is retried on what changed, or left to whoever changed it.
  */
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
@@ -38,6 +39,9 @@ import type { SkipTracker } from './skip-tracker.js';
 export type { Caller } from './caller.js';
 export type { PrivateWaits } from './private-waits.js';
 export type { ConnectionEnd, Resumed } from './reconnections.js';
+
+/** Chats ended at once at shutdown (each a few registry calls; the rooms' ends are written in batches). */
+const SHUTDOWN_CONCURRENCY = 32;
 
 export interface ChatServiceDeps {
   queue: MatchQueue;
@@ -322,21 +326,45 @@ export class ChatService {
   async shutdown(callers: Iterable<Caller>): Promise<void> {
     const lost = this.grace.cancelAll();
     this.matchmaker.stop();
-    try {
-      // One failure (Redis away for a moment) does not leave everyone after it without their goodbye.
-      for (const caller of callers) {
-        await ownActivity(this.deps.registry, caller)
-          .then((current) => current && this.ender.endActivity(caller.userId, current, 'server_shutdown'))
-          .catch((err: unknown) => this.deps.logger.warn({ err, userId: caller.userId }, 'a chat could not be ended at shutdown'));
+    // Several at a time: one after another, a slow store (each end waiting its query timeout) made the stop
+    // last the timeout times the number of chats. Bounded, so a thousand chats do not take the whole pool.
+    const limit = pLimit(SHUTDOWN_CONCURRENCY);
+    // A chat with both people here is ended from one side, as one after another did (the first end freed
+    // the partner and told them `partner_left`): the other side waits for that end, and ends the chat
+    // itself only if that one did not.
+    const endings = new Map<number, Promise<boolean>>();
+    const end = async (caller: Caller): Promise<void> => {
+      const current = await ownActivity(this.deps.registry, caller);
+      if (!current) return;
+      if (current.kind === 'chatting') {
+        const other = endings.get(current.roomId);
+        if (other && (await other)) return;
+        const ending = this.ender.endActivity(caller.userId, current, 'server_shutdown');
+        endings.set(current.roomId, ending.catch(() => false));
+        await ending;
+        return;
       }
+      await this.ender.endActivity(caller.userId, current, 'server_shutdown');
+    };
+    try {
+      // One failure (Redis away for a moment) does not leave everyone else without their goodbye.
+      await Promise.all(
+        [...callers].map((caller) =>
+          limit(() => end(caller).catch((err: unknown) => this.deps.logger.warn({ err, userId: caller.userId }, 'a chat could not be ended at shutdown'))),
+        ),
+      );
       // The grace periods this instance was counting end now, as they would have when it ran out: nobody
       // else counts them (a stopped instance is not "dead", its people are not adopted), and a partner on
       // another instance would wait for ever.
-      for (const [userId, connection] of lost) {
-        await this.reconnections
-          .expire(userId, connection)
-          .catch((err: unknown) => this.deps.logger.warn({ err, userId }, 'a grace period could not be ended at shutdown'));
-      }
+      await Promise.all(
+        [...lost].map(([userId, connection]) =>
+          limit(() =>
+            this.reconnections
+              .expire(userId, connection)
+              .catch((err: unknown) => this.deps.logger.warn({ err, userId }, 'a grace period could not be ended at shutdown')),
+          ),
+        ),
+      );
     } finally {
       await this.closer.flush();
     }

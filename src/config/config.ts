@@ -43,6 +43,7 @@ const envSchema = z.object({
   REDIS_STREAM_RETENTION_MS: durationMs.min(1_000).default(60_000),
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
+  SHUTDOWN_TIMEOUT_MS: durationMs.min(1_000).default(25_000),
   INTEREST_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   REPORT_WINDOW_MS: durationMs.default(120_000),
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
@@ -168,6 +169,12 @@ export interface Config {
    * `reconnectGraceMs`.
    */
   readonly closeGraceMs: number;
+  /**
+   * How long a graceful stop (SIGTERM, SIGINT) may take before the process exits with 1 anyway: a hung
+   * Redis or PostgreSQL must not keep it alive until the supervisor's SIGKILL. Default 25 s, below
+   * Kubernetes' 30 s grace (Docker's is 10 s: set `docker stop -t` or this lower).
+   */
+  readonly shutdownTimeoutMs: number;
   /**
    * How long somebody with interests waits for a person sharing one before being matched with anyone
    * (`INTEREST_WAIT_MS`, 0–300,000). Default 10 s; 0 only prefers whoever shares one at the moment of joining.
@@ -382,6 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     interestWaitMs: e.INTEREST_WAIT_MS,
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
     retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS, strikeWindowDays: e.STRIKE_WINDOW_DAYS }),

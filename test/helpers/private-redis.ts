@@ -8,6 +8,9 @@ export interface PrivateRedis {
   url: string;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: Redis hangs — connections stay open, nothing is answered. `resume()` (SIGCONT) ends it. */
+  pause(): void;
+  resume(): void;
   destroy(): Promise<void>;
 }
 
@@ -44,5 +47,12 @@ async function startOnPort(port: number): Promise<PrivateRedis> {
     await once(child, 'exit');
   };
   await start();
-  return { url, kill, start, destroy: kill };
+  const signal = (name: NodeJS.Signals) => {
+    if (child && child.exitCode === null) child.kill(name);
+  };
+  const destroy = async () => {
+    signal('SIGCONT');
+    await kill();
+  };
+  return { url, kill, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT'), destroy };
 }
