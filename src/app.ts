@@ -15,6 +15,7 @@ import { ClaimGate } from './chat/claim-gate.js';
 import { GuardedQueue } from './chat/guarded-seams.js';
 import { SkipTracker } from './chat/skip-tracker.js';
 import type { LiveStats } from './chat/live-stats.js';
+import { RoomCloser } from './chat/room-closer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Seams } from './composition.js';
 import type { Config } from './config/config.js';
@@ -256,12 +257,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     isOpen: (socketId) => io.sockets.sockets.has(socketId),
     assertMayWait: (userId, networkHash) => moderation.assertMayJoin(userId, networkHash ?? ''),
   });
+  // Rooms' ends, written with retries: for the chats and for the private rooms' meetings taken back.
+  const closer = new RoomCloser(repository, clock, logger);
   // Private rooms by key, and staying in touch after a chat (src/private/).
   const privateRooms = buildPrivateRooms({
     database: deps.database,
     registry,
     rendezvous: seams.privateRendezvous,
     repository,
+    closer,
     notifier: new SocketNotifier(io),
     clock,
     logger,
@@ -279,6 +283,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     queue: seams.matchQueue,
     registry,
     repository,
+    closer,
     writer,
     notifier: new SocketNotifier(io),
     clock,

@@ -72,6 +72,8 @@ export interface ChatServiceDeps {
   skips: SkipTracker;
   /** Waits in private rooms (src/private/), which are not in the queue. */
   privateWaits?: PrivateWaits;
+  /** Writes rooms' ends with retries; given when the private rooms share it (flushed here at shutdown). */
+  closer?: RoomCloser;
   /** Receipts for both sides of every chat that ends; none when chats are not stored (CHAT_STORAGE=memory). */
   receipts?: ReceiptIssuer;
   /** Told of every chat that ends, once both people are free (keep in touch forgets its asks sooner). Never throws. */
@@ -97,7 +99,7 @@ export class ChatService {
     this.events = deps.events ?? noAppEvents;
     this.gate = new DeliveryGate(deps.notifier);
     this.uncertain = new UncertainSends(deps.clock);
-    this.closer = new RoomCloser(deps.repository, deps.clock, deps.logger);
+    this.closer = deps.closer ?? new RoomCloser(deps.repository, deps.clock, deps.logger);
     this.grace = new GraceTimers(deps.clock, (userId, lost) => this.reconnections.expire(userId, lost), deps.logger);
     this.ender = new ActivityEnder({ ...this.deps, closer: this.closer, grace: this.grace });
     // Rooms of matches made at the same moment are inserted together, as messages are.

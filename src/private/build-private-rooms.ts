@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ActivityRegistry } from '../chat/activity-registry.js';
 import { GuardedRegistry } from '../chat/guarded-seams.js';
 import type { ChatNotifier } from '../chat/notifier.js';
+import type { RoomCloser } from '../chat/room-closer.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { AppEvents } from '../metrics/app-events.js';
@@ -20,6 +21,8 @@ export interface PrivateRoomsOptions {
   registry: ActivityRegistry;
   rendezvous: PrivateRendezvous;
   repository: ChatRepository;
+  /** Writes rooms' ends with retries: the chat service's own, so one flush at shutdown covers both. */
+  closer: RoomCloser;
   notifier: ChatNotifier;
   clock: Clock;
   logger: Logger;
@@ -57,7 +60,7 @@ export function buildPrivateRooms(options: PrivateRoomsOptions): PrivateRoomsPar
     elsewhere: options.relay && ((request) => elsewhere(request)),
   });
   const elsewhere = options.relay?.(history) ?? (() => undefined);
-  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, endBlocked: options.endBlocked, events: options.events });
+  const rooms = new PrivateRooms({ registry, rendezvous, store, repository, closer: options.closer, notifier, history, clock, logger, instanceId: options.instanceId, isBlocked, endBlocked: options.endBlocked, events: options.events });
   const keepInTouch = new KeepInTouch({
     registry,
     rendezvous,

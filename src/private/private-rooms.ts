@@ -15,6 +15,7 @@ import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
 import { backToWaiting, leftBeforeMeeting, stateOf } from '../chat/activity-registry.js';
 import type { Caller } from '../chat/caller.js';
 import type { ChatNotifier } from '../chat/notifier.js';
+import type { RoomCloser } from '../chat/room-closer.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode, isAppError } from '../errors.js';
 import { KeyedTimers } from '../keyed-timers.js';
@@ -35,7 +36,9 @@ export interface PrivateRoomsDeps {
   registry: ActivityRegistry;
   rendezvous: PrivateRendezvous;
   store: Pick<PrivateKeyStore, 'create' | 'people' | 'bind' | 'unbind' | 'touch' | 'linkRoom'>;
-  repository: Pick<ChatRepository, 'createRoom' | 'endRoom'>;
+  repository: Pick<ChatRepository, 'createRoom'>;
+  /** Writes a room's end, retrying until it is written (the chat's closer, flushed at shutdown). */
+  closer: Pick<RoomCloser, 'close'>;
   notifier: ChatNotifier;
   history: Pick<PrivateHistory, 'send'>;
   clock: Clock;
@@ -130,15 +133,31 @@ export class PrivateRooms {
     await this.deps.store.touch(hash, this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not record that a private key was used'));
   }
 
-  /** A private wait taken over by a new connection (a reload, a network switch): back in its room. */
+  /**
+   * A private wait taken over by a new connection (a reload, a network switch): back in its room. When the
+   * store is out of reach, the wait goes on and it is tried again later, as a put-back is — the page still
+   * shows it waiting (before, the wait was ended, the page was told an error and went on waiting for ever).
+   */
   async resume(caller: Caller, activity: Activity): Promise<void> {
     if (activity.kind !== 'waiting' || activity.privateKey === undefined) return;
+    const hash = activity.privateKey;
     // Waiting in it is using it too.
-    await this.touch(activity.privateKey);
+    await this.touch(hash);
+    await this.orLater(caller.userId, 'could not put a resumed private wait back in its room', () => this.enterAgain(caller, activity, hash));
+  }
+
+  /**
+   * Enters the room again for a wait nobody asked to enter now (resumed, or put back). A passing failure
+   * throws (tried again later) and keeps the wait; any other ends it, and the connection is told why.
+   */
+  private async enterAgain(caller: Caller, self: Activity, hash: string): Promise<void> {
+    // Tried again later on the wait as it is then (a retry must not act on a revision read long before).
+    const now = await this.deps.registry.get(caller.userId);
+    if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached || now.socketId !== self.socketId) return;
     try {
-      await this.enter(caller, activity);
+      await this.enter(caller, now, true);
     } catch (error) {
-      // Nobody asked for this attempt: the connection is told, the page shows the start again.
+      if (isPassing(error)) throw error;
       const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
       this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
     }
@@ -171,27 +190,30 @@ export class PrivateRooms {
     return claimed;
   }
 
-  /** `self`: the caller's private wait as last read. Meets whoever waits in the room, or waits there. */
-  private async enter(caller: Caller, self: Activity): Promise<JoinPrivateResult> {
+  /**
+   * `self`: the caller's private wait as last read. Meets whoever waits in the room, or waits there. A failure
+   * ends the wait (the caller is answered the error), unless `keep` and it is a passing one: then the wait
+   * stays for a later try (a wait nobody asked to enter now, see `enterAgain`).
+   */
+  private async enter(caller: Caller, self: Activity, keep = false): Promise<JoinPrivateResult> {
     const hash = self.privateKey!;
     for (let attempt = 0; attempt < MAX_MEET_ATTEMPTS; attempt++) {
-      const outcome = await this.orGiveUp(caller, self, () => this.deps.rendezvous.enter(hash, caller.userId), ErrorCode.MATCHING_UNAVAILABLE);
+      const outcome = await this.orGiveUp(caller, self, () => this.deps.rendezvous.enter(hash, caller.userId), ErrorCode.MATCHING_UNAVAILABLE, keep);
       if (outcome.kind === 'waiting') {
         this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: 0, private: true });
         return { status: 'waiting' };
       }
-      const met = await this.meet(caller, self, outcome.otherId, hash);
+      const met = await this.meet(caller, self, outcome.otherId, hash, keep);
       if (met) return met;
     }
-    await this.giveUp(caller, self);
-    throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { detail: 'the other person kept vanishing' });
+    throw await this.fail(caller, self, new AppError(ErrorCode.MATCHING_UNAVAILABLE, { detail: 'the other person kept vanishing' }), keep);
   }
 
   /**
    * Opens a chat for the caller and the person taken out of the room. Undefined when that person cannot
    * meet now (gone, or their connection lost: they enter again when back, and the caller waits meanwhile).
    */
-  private async meet(caller: Caller, self: Activity, otherId: string, hash: string): Promise<JoinPrivateResult | undefined> {
+  private async meet(caller: Caller, self: Activity, otherId: string, hash: string, keep: boolean): Promise<JoinPrivateResult | undefined> {
     const { registry, repository, store, clock } = this.deps;
     let other: Activity | undefined;
     let room: RoomRecord;
@@ -211,8 +233,7 @@ export class PrivateRooms {
     } catch (cause) {
       // Unknown state (the registry failed) or still waiting: either way the other person waits again.
       if (other === undefined || other.kind === 'waiting') await this.putBack(hash, otherId);
-      await this.giveUp(caller, self);
-      throw isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause }), keep);
     }
 
     let otherChatting: Activity | undefined;
@@ -233,8 +254,7 @@ export class PrivateRooms {
       );
     } catch (cause) {
       await this.undo(room.id, hash, otherId, other, otherChatting);
-      await this.giveUp(caller, self);
-      throw isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause }), keep);
     }
     if (!selfChatting) {
       // The caller changed meanwhile (dropped, or taken over by a new connection, which enters again).
@@ -246,7 +266,7 @@ export class PrivateRooms {
       // The other person's chat ended (left, banned, dropped) between the two moves; its ender found the caller
       // still waiting and closed the room without them. The caller waits in the room again.
       const back = await backToWaiting(registry, caller.userId, selfChatting, self, room.id, this.deps.logger);
-      if ('waiting' in back) return this.enter(caller, back.waiting);
+      if ('waiting' in back) return this.enter(caller, back.waiting, keep);
       stranded = back.stranded;
     }
     const sockets = [other.socketId, caller.socketId];
@@ -321,7 +341,8 @@ export class PrivateRooms {
   private async putBackNow(hash: string, userId: string): Promise<void> {
     const now = await this.deps.registry.get(userId);
     if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached) return;
-    await this.resume({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now);
+    await this.touch(hash);
+    await this.enterAgain({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now, hash);
   }
 
   /**
@@ -338,18 +359,27 @@ export class PrivateRooms {
     }
   }
 
+  /**
+   * The room of a meeting taken back is closed like any chat's, retried until written: tried once, a failure
+   * left it "active" for good — out of the retention purge's reach, and its key with it.
+   */
   private async close(roomId: number): Promise<void> {
-    await this.deps.repository.endRoom(roomId, 'disconnected', this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err, roomId }, 'could not close a room of a failed meeting'));
+    await this.deps.closer.close(roomId, 'disconnected');
   }
 
   /** Runs a step; if it fails, the caller stops waiting (and is told why with `code`) instead of being stranded. */
-  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode): Promise<T> {
+  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode, keep = false): Promise<T> {
     try {
       return await operation();
     } catch (cause) {
-      await this.giveUp(caller, self);
-      throw isAppError(cause) ? cause : new AppError(code, { cause });
+      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(code, { cause }), keep);
     }
+  }
+
+  /** Ends the caller's wait for `error` (returned, to throw) — kept when `keep` and the error is a passing one. */
+  private async fail(caller: Caller, self: Activity, error: AppError, keep: boolean): Promise<AppError> {
+    if (!keep || !isPassing(error)) await this.giveUp(caller, self);
+    return error;
   }
 
   /** The caller's wait ends with an error: out of the registry and of the room (best effort). */
@@ -358,4 +388,10 @@ export class PrivateRooms {
     await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed private wait'));
     if (self.privateKey !== undefined) await this.vacate(caller.userId, self.privateKey);
   }
+}
+
+/** A failure that a later try may not meet: the registry, the room or the database out of reach for a moment. */
+function isPassing(error: unknown): boolean {
+  if (!isAppError(error)) return true;
+  return error.code === ErrorCode.STORAGE_UNAVAILABLE || error.code === ErrorCode.MATCHING_UNAVAILABLE || error.code === ErrorCode.SERVER_BUSY;
 }

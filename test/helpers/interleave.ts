@@ -17,6 +17,7 @@ interface Rule {
   when: (args: unknown[]) => boolean;
   at: 'before' | 'after';
   fail?: Error;
+  failed?: () => void;
   hold?: { signal: (args: unknown[]) => void; gate: Promise<void> };
 }
 
@@ -28,8 +29,11 @@ export interface Interceptor<T extends object> {
    * object, or `after` it has its result (so it acts on what it read, while the test changes the world).
    */
   hold(method: Method<T>, options?: { when?: (...args: never[]) => boolean; at?: 'before' | 'after' }): Hold;
-  /** Makes the next matching call reject with `error` without reaching the wrapped object. */
-  failNext(method: Method<T>, error: Error, options?: { when?: (...args: never[]) => boolean }): void;
+  /**
+   * Makes the next matching call reject with `error` without reaching the wrapped object. Resolves once
+   * it has.
+   */
+  failNext(method: Method<T>, error: Error, options?: { when?: (...args: never[]) => boolean }): Promise<void>;
 }
 
 export function intercept<T extends object>(target: T): Interceptor<T> {
@@ -44,7 +48,10 @@ export function intercept<T extends object>(target: T): Interceptor<T> {
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       return async (...args: unknown[]) => {
         const before = take(property, args, 'before');
-        if (before?.fail) throw before.fail;
+        if (before?.fail) {
+          before.failed?.();
+          throw before.fail;
+        }
         if (before?.hold) {
           before.hold.signal(args);
           await before.hold.gate;
@@ -72,7 +79,7 @@ export function intercept<T extends object>(target: T): Interceptor<T> {
     },
     failNext(method, error, options = {}) {
       const when = (options.when ?? (() => true)) as (...args: unknown[]) => boolean;
-      rules.push({ method, when: (args) => when(...args), at: 'before', fail: error });
+      return new Promise<void>((failed) => rules.push({ method, when: (args) => when(...args), at: 'before', fail: error, failed }));
     },
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * Private rooms when the store fails for a moment, and what is tried again later:
+ * - a meeting taken back after its room was made (moving the newcomer failed): the room is closed, and when
+ *   that write fails too it is written again later, like any chat's end. Before, it was tried once: the room
+ *   stayed "active" for good — the retention purge skips active rooms, and the key with them;
+ * - a wait taken over by a new connection (a reload) whose meeting fails: the wait goes on and the meeting
+ *   is tried again. Before, the wait was ended, the page told an error, and it went on showing "waiting".
+ * Real server and sockets; the test's clock; a registry and a repository that fail on cue.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import { PUT_BACK_RETRY_MS } from '../../src/private/private-rooms.js';
+import { connect, eventually, received, request, waitFor } from '../helpers/client.js';
+import { ManualClock } from '../helpers/clock.js';
+import { intercept, type Interceptor } from '../helpers/interleave.js';
+import { serverSuite } from '../helpers/suite.js';
+
+/** FIRST_RETRY_MS in src/chat/room-closer.ts. */
+const FIRST_RETRY_MS = 500;
+const clock = new ManualClock();
+const registry = intercept(new MemoryActivityRegistry());
+let repository!: Interceptor<SqlChatRepository>;
+const suite = serverSuite({
+  config: { closeGraceMs: 60_000, reconnectGraceMs: 60_000 },
+  deps: (database) => {
+    repository = intercept(new SqlChatRepository(database));
+    return { clock, registry: registry.proxy, repository: repository.proxy };
+  },
+});
+
+describe('a private meeting taken back', () => {
+  it('its room, whose close failed once, is closed at the next try', async () => {
+    const maker = await connect(suite.url);
+    const friend = await connect(suite.url);
+    suite.track(maker.socket, friend.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    const friendId = friend.session.user_id;
+    registry.failNext('transition', new Error('redis away'), { when: (userId: string) => userId === friendId });
+    repository.failNext('endRoom', new Error('database away'));
+    expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: false });
+    const rooms = () => suite.server.database.query<{ is_active: boolean }>("SELECT is_active FROM chat_rooms WHERE match_type = 'private'");
+    expect(await rooms()).toEqual([{ is_active: true }]);
+    clock.advance(FIRST_RETRY_MS);
+    await eventually(async () => expect(await rooms()).toEqual([{ is_active: false }]));
+  });
+
+  it('a resumed wait whose meeting fails goes on, and the two meet at the next try', async () => {
+    const maker = await connect(suite.url);
+    suite.track(maker.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    // The maker's connection drops; the friend enters meanwhile and waits in the room.
+    maker.socket.io.engine.close();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const friend = await connect(suite.url);
+    suite.track(friend.socket);
+    expect(await request(friend.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
+    // The maker comes back; opening their chat fails once.
+    const failed = repository.failNext('createRoom', new Error('database away'));
+    const back = await connect(suite.url, { token: maker.session.token });
+    suite.track(back.socket);
+    expect(back.session.status).toBe('waiting');
+    await failed;
+    expect(received(back.socket, 'error')).toEqual([]);
+    const friendMatched = waitFor(friend.socket, 'matched');
+    clock.advance(PUT_BACK_RETRY_MS);
+    const { room_id: roomId } = await friendMatched;
+    await eventually(() => expect(received(back.socket, 'matched')).toEqual([{ room_id: roomId, match_type: 'private' }]));
+  });
+});
