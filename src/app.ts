@@ -325,7 +325,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       challenge,
       flood,
       limiter: seams.rateLimiter,
-      keyAttemptsPerAddressPerMin: config.privateRooms.keyAttemptsPerAddressPerMin,
+      keyAttempts: config.privateRooms,
     },
     timezone: config.timezone,
     logger,

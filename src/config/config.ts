@@ -91,7 +91,8 @@ const envSchema = z.object({
   CHALLENGE_COST: positiveInt.max(1_000_000).default(1_000),
   CHALLENGE_MAX_ATTEMPTS: positiveInt.max(10_000_000).default(5_000),
   CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
-  RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN: positiveInt.default(20),
+  RATE_PRIVATE_KEYS_PER_MIN: positiveInt.default(20),
+  RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN: positiveInt.default(300),
   KEEP_IN_TOUCH_WINDOW_MS: durationMs.default(120_000),
   PRIVATE_HISTORY_MAX_MESSAGES: positiveInt.max(100_000).default(1_000),
   RATE_RECEIPTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
@@ -294,8 +295,15 @@ export interface Config {
   /** Private rooms by key, and staying in touch after a chat (src/private/). */
   readonly privateRooms: {
     /**
-     * `join_private` attempts one client network may make per minute (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`,
-     * default 20): plenty for people typing a key, hopeless for guessing 80-bit keys.
+     * `join_private` attempts one identity may make per minute (`RATE_PRIVATE_KEYS_PER_MIN`, default 20):
+     * plenty for a person typing a key, hopeless for guessing 80-bit keys.
+     */
+    readonly keyAttemptsPerMin: number;
+    /**
+     * The same for one client network, every identity on it together (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`,
+     * default 300): many people share one address behind a carrier's NAT, so one guesser must not use up
+     * everybody's budget; a guesser minting identities is still held to this (about 1.6 × 10⁸ tries a year
+     * against 1.2 × 10²⁴ keys).
      */
     readonly keyAttemptsPerAddressPerMin: number;
     /** How long after a chat ended both may still ask to stay in touch (`KEEP_IN_TOUCH_WINDOW_MS`, default 2 min). */
@@ -443,6 +451,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       requestsPerAddressPerMin: e.CHALLENGE_REQUESTS_PER_ADDRESS_PER_MIN,
     }),
     privateRooms: Object.freeze({
+      keyAttemptsPerMin: e.RATE_PRIVATE_KEYS_PER_MIN,
       keyAttemptsPerAddressPerMin: e.RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN,
       keepInTouchWindowMs: e.KEEP_IN_TOUCH_WINDOW_MS,
       historyMaxMessages: e.PRIVATE_HISTORY_MAX_MESSAGES,

@@ -8,6 +8,7 @@ import type { Server } from 'socket.io';
 import type { Caller } from '../chat/caller.js';
 import type { BotChallenge } from '../door/bot-challenge.js';
 import type { RulesGate } from '../door/rules.js';
+import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import type { KeepInTouch } from '../private/keep-in-touch.js';
@@ -32,8 +33,8 @@ export interface PrivateGatewayDeps {
   challenge: Pick<BotChallenge, 'checkJoin' | 'refused'>;
   flood: FloodControl;
   limiter: RateLimiter;
-  /** `join_private` attempts one client network may make per minute. */
-  keyAttemptsPerAddressPerMin: number;
+  /** `join_private` attempts one identity, and one client network, may make per minute. */
+  keyAttempts: Pick<Config['privateRooms'], 'keyAttemptsPerMin' | 'keyAttemptsPerAddressPerMin'>;
 }
 
 const emptyArgs = emptyPayload.nullable();
@@ -42,7 +43,9 @@ const keepInTouchArgs = keepInTouchPayload.nullable();
 /** The listeners of the private rooms' events, built once per server (see handler.ts). */
 export function privateRoomListeners(context: Parameters<typeof eventListener>[0], deps: PrivateGatewayDeps): Array<[ClientEvent, SocketListener]> {
   const { rooms, keepInTouch, moderation, rules, challenge, flood } = deps;
-  const keyRule: RateRule = { capacity: deps.keyAttemptsPerAddressPerMin, perSecond: deps.keyAttemptsPerAddressPerMin / 60 };
+  const perMinute = (n: number): RateRule => ({ capacity: n, perSecond: n / 60 });
+  const identityRule = perMinute(deps.keyAttempts.keyAttemptsPerMin);
+  const addressRule = perMinute(deps.keyAttempts.keyAttemptsPerAddressPerMin);
 
   const doorDeps = { moderation, rules, challenge, flood };
 
@@ -58,11 +61,15 @@ export function privateRoomListeners(context: Parameters<typeof eventListener>[0
       'join_private',
       eventListener(context, 'join_private', joinPrivatePayload, async (socket, payload) => {
         await passDoor(doorDeps, socket);
-        // Every attempt counts, found or not: a guesser cannot tell which ones would have been "free".
-        const taken = await deps.limiter.take(`pk:a:${socket.data.address}`, keyRule);
-        if (!taken.allowed) {
+        // Every attempt counts, found or not: a guesser cannot tell which ones would have been "free". The
+        // identity's budget first, so a guesser spends its own and leaves its network's to the others there.
+        const own = await deps.limiter.take(`pk:i:${socket.data.userId}`, identityRule);
+        if (!own.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: own.retryAfterMs });
+        const network = await deps.limiter.take(`pk:a:${socket.data.address}`, addressRule);
+        if (!network.allowed) {
+          // Only a whole network over its budget (identities minted to get round their own) looks like a bot.
           await challenge.refused(socket.data.address);
-          throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: taken.retryAfterMs });
+          throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: network.retryAfterMs });
         }
         return rooms.join(callerOf(socket), payload.key);
       }),

@@ -36,7 +36,7 @@ describe.skipIf(!available)('private rooms across two instances', () => {
     }
     cluster = await startInProcessCluster(
       2,
-      { redisPrefix: prefix, privateRooms: { keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } },
+      { redisPrefix: prefix, privateRooms: { keyAttemptsPerMin: 10_000, keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } },
       { replace: (i) => ({ privateRendezvous: rendezvous[i]!.proxy }) },
     );
     database = await openPostgresDatabase({ url: cluster.databaseUrl, poolMax: 1, logger: silentLogger });

@@ -21,7 +21,7 @@ const WINDOW_MS = 120_000;
 const clock = new ManualClock();
 const rendezvous = intercept<PrivateRendezvous>(new MemoryPrivateRendezvous(clock));
 const suite = serverSuite({
-  config: { privateRooms: { keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: WINDOW_MS, historyMaxMessages: 1_000 } },
+  config: { privateRooms: { keyAttemptsPerMin: 10_000, keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: WINDOW_MS, historyMaxMessages: 1_000 } },
   deps: { clock, privateRendezvous: rendezvous.proxy },
 });
 

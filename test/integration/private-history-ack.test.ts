@@ -25,7 +25,7 @@ describe.runIf(hasPostgres())('join_private while the earlier conversation is sl
   beforeAll(async () => {
     server = await startTestServer({
       engine: 'postgres',
-      config: { privateRooms: { keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } },
+      config: { privateRooms: { keyAttemptsPerMin: 10_000, keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } },
     });
   });
   afterAll(async () => {

@@ -1,29 +1,31 @@
 /**
- * Guessing private-room keys: every `join_private` takes a token of its client network's budget
- * (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`), found or not, so a guesser cannot try more than a few keys a
- * minute — and cannot tell which attempts would have been free. Time is the test's (a manual clock).
+ * Guessing private-room keys: every `join_private` takes a token of its identity's budget
+ * (`RATE_PRIVATE_KEYS_PER_MIN`) and of its client network's (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`), found
+ * or not, so a guesser cannot try more than a few keys a minute — and cannot tell which attempts would have
+ * been free. One guesser spends its own budget, not that of everybody behind the same address (a carrier's
+ * NAT). Time is the test's (a manual clock).
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../helpers/clock.js';
 import { connect, request } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
-const PER_MIN = 3;
-const clock = new ManualClock();
-const suite = serverSuite({
-  config: { privateRooms: { keyAttemptsPerAddressPerMin: PER_MIN, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } },
-  deps: { clock },
-});
-
 type Ack = { ok: boolean; code?: string; key?: string; status?: string; retry_after_ms?: number };
+const OTHER_SETTINGS = { keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 };
 
-async function client() {
-  const c = await connect(suite.url);
-  suite.track(c.socket);
-  return c;
-}
+describe('guessing private-room keys from one network', () => {
+  const PER_MIN = 3;
+  const clock = new ManualClock();
+  const suite = serverSuite({
+    config: { privateRooms: { keyAttemptsPerMin: 1_000, keyAttemptsPerAddressPerMin: PER_MIN, ...OTHER_SETTINGS } },
+    deps: { clock },
+  });
+  const client = async () => {
+    const c = await connect(suite.url);
+    suite.track(c.socket);
+    return c;
+  };
 
-describe('guessing private-room keys', () => {
   it('is limited per network, found or not: then RATE_LIMITED with a retry hint, even for the right key, until the budget refills', async () => {
     const maker = await client();
     const { key } = await request<Ack>(maker.socket, 'create_private');
@@ -42,5 +44,32 @@ describe('guessing private-room keys', () => {
     clock.advance(60_000 / PER_MIN);
     expect(await request<Ack>(friend.socket, 'join_private', { key: key! })).toMatchObject({ ok: true, status: 'matched' });
     expect(await request<Ack>(guesser.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDDD' })).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+  });
+});
+
+describe('guessing private-room keys from one identity', () => {
+  const PER_MIN = 3;
+  const clock = new ManualClock();
+  const suite = serverSuite({
+    config: { privateRooms: { keyAttemptsPerMin: PER_MIN, keyAttemptsPerAddressPerMin: 1_000, ...OTHER_SETTINGS } },
+    deps: { clock },
+  });
+  const client = async () => {
+    const c = await connect(suite.url);
+    suite.track(c.socket);
+    return c;
+  };
+
+  it('is limited per identity; somebody else on the same network still enters their key', async () => {
+    const maker = await client();
+    const { key } = await request<Ack>(maker.socket, 'create_private');
+    const guesser = await client();
+    for (let i = 0; i < PER_MIN; i++) {
+      expect(await request<Ack>(guesser.socket, 'join_private', { key: `AAAA-BBBB-CCCC-DDD${i}` })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    }
+    expect(await request<Ack>(guesser.socket, 'join_private', { key: key! })).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+    // Before, the budget was the network's alone: one guesser behind a shared address locked everybody out.
+    const friend = await client();
+    expect(await request<Ack>(friend.socket, 'join_private', { key: key! })).toMatchObject({ ok: true, status: 'matched' });
   });
 });

@@ -19,7 +19,7 @@ const suite = serverSuite({
   config: {
     reconnectGraceMs: GRACE_MS,
     closeGraceMs: GRACE_MS,
-    privateRooms: { keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: HISTORY_MAX },
+    privateRooms: { keyAttemptsPerMin: 10_000, keyAttemptsPerAddressPerMin: 10_000, keepInTouchWindowMs: 120_000, historyMaxMessages: HISTORY_MAX },
   },
   deps: { clock },
 });
