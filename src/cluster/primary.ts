@@ -5,9 +5,9 @@
  * The port opens once every worker is ready. A worker that exits before the port is open (its metrics
  * port taken, PostgreSQL or Redis unreachable at start…) stops the others and this process exits with 1: a
  * primary without its port would look healthy to a supervisor (systemd, Docker, Kubernetes), which restarts
- * the whole service instead. Once serving, a worker that dies is replaced, unless it died within
- * MIN_WORKER_LIFETIME_MS of its start (a replacement failing at start: it would crash-loop) — the others
- * keep their chats, one short; none left, this process exits with 1. SIGTERM stops the workers
+ * the whole service instead. Once serving, a worker that dies is replaced, unless it never got ready or
+ * died within MIN_WORKER_LIFETIME_MS of its start (a replacement failing at start: it would crash-loop) —
+ * the others keep their chats, one short; none left, this process exits with 1. SIGTERM stops the workers
  * gracefully, a second signal at once.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -19,7 +19,7 @@ import type { Config } from '../config/config.js';
 import { stopReadsOnHandOver } from './hand-over.js';
 
 /** A worker that dies this soon after starting is not restarted again (it would crash-loop). */
-const MIN_WORKER_LIFETIME_MS = 5_000;
+export const MIN_WORKER_LIFETIME_MS = 5_000;
 /** After a failed start, how long the workers get to stop on SIGTERM before they are killed. */
 const FAILED_STOP_TIMEOUT_MS = 10_000;
 
@@ -30,6 +30,16 @@ interface WorkerState {
   startedAt: number;
   /** It said it can take connections. */
   ready: boolean;
+}
+
+/**
+ * Whether a worker that exited while serving is started again: only one that got ready and served a while.
+ * One that never got ready (a replacement failing at start: PostgreSQL or Redis out of reach, its port
+ * taken) is not — however long it took to fail. Before, only its age counted, and a replacement that took
+ * more than MIN_WORKER_LIFETIME_MS to fail was started again for ever (found by review).
+ */
+export function restartsAfterExit(worker: Pick<WorkerState, 'ready' | 'startedAt'>, nowMs: number): boolean {
+  return worker.ready && nowMs - worker.startedAt >= MIN_WORKER_LIFETIME_MS;
 }
 
 /** The count @socket.io/sticky keeps on each worker for its least-connection choice (not in its types). */
@@ -125,8 +135,9 @@ export function runPrimary(config: Config, logger: Logger): void {
       logger.error(fields, 'worker exited before it was ready (its log above says why): stopping the other workers and exiting with 1');
       return stopWorkers(1);
     }
-    const restarted = Date.now() - state.startedAt >= MIN_WORKER_LIFETIME_MS;
-    logger.error({ ...fields, restarted }, restarted ? 'worker exited: restarting it' : `worker exited within ${MIN_WORKER_LIFETIME_MS} ms of its start: not restarted`);
+    const restarted = restartsAfterExit(state, Date.now());
+    const why = state.ready ? `within ${MIN_WORKER_LIFETIME_MS} ms of its start` : 'before it was ready';
+    logger.error({ ...fields, restarted }, restarted ? 'worker exited: restarting it' : `worker exited ${why}: not restarted`);
     if (restarted) fork(state.slot);
     else if (workers.size === 0) {
       logger.error('no worker left: exiting with 1');
