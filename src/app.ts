@@ -247,6 +247,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     moderation,
     review: new ReviewQueue(deps.database),
     hotlines: loadHotlines(config.policy.hotlinesFile),
+    ttlStore: seams.ttlStore,
     clock,
     logger,
     events: metrics,

@@ -5,10 +5,12 @@
  * is told what concerns them (`notice`): contact details, crisis help (also when the message is refused),
  * a hidden term. Strikes and queue entries are written after the message, never holding it up.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import type { TtlStore } from '../door/ttl-store.js';
 import { noticeText, type Lang } from '../shared/codes.js';
 import type { Hotline, NoticePayload, ReportReason } from '../shared/protocol.js';
 import type { PolicyFlag, Verdict } from './content-policy.js';
@@ -20,6 +22,11 @@ export interface ScreenDeps {
   moderation: ModerationService;
   review: ReviewQueue;
   hotlines: Record<Lang, Hotline[]>;
+  /**
+   * Where refused messages are remembered, so that a retry is not counted again: shared by the instances
+   * (Redis) in cluster mode, since a page's retry may reach another instance after a reconnect.
+   */
+  ttlStore: TtlStore;
   clock: Clock;
   logger: Logger;
   /** Policy hits and the reports the policy files (metrics). */
@@ -38,17 +45,10 @@ export interface Screened {
 
 /** Priority in the moderation queue of what the policy flags: crisis words first, with reports of minors. */
 const CRISIS_PRIORITY = 2;
-/** How long a refused message's `cid` is remembered, and how many are: a page retries for seconds, not more. */
+/** How long a refused message's `cid` is remembered: a page retries for seconds, not more. */
 const REFUSED_KEPT_MS = 10 * 60_000;
-const MAX_REFUSED_KEPT = 10_000;
 
 export class MessageScreen {
-  /**
-   * Refused messages by sender, chat, `cid` and text (when each was refused): a retry — the same text under
-   * the same `cid` — is refused again, not counted again. Another text under a reused `cid` is a new message.
-   */
-  private readonly refusedCids = new Map<string, number>();
-
   constructor(private readonly deps: ScreenDeps) {}
 
   /**
@@ -64,7 +64,7 @@ export class MessageScreen {
     if (verdict.action === 'block') {
       // A retry of a refused message (its ack lost with a connection) is refused again without being held,
       // queued or struck a second time: two tries were two strikes, a 24 h mute by default.
-      if (!this.retried(sender.userId, roomId, cid, content)) this.background(this.refused(sender.userId, roomId, content, verdict));
+      this.background(this.refusedOnce(sender.userId, roomId, cid, content, verdict));
       return { content: verdict.content, flags: verdict.flags, verdict, refused: true, notices };
     }
     // A page that warned before sending says so; the original client never does, so it is told now.
@@ -113,22 +113,22 @@ export class MessageScreen {
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
   }
 
-  /** Whether this refused message was refused before (same sender, chat, `cid` and text); remembers it otherwise. */
-  private retried(senderId: string, roomId: number, cid: string | undefined, content: string): boolean {
-    if (cid === undefined) return false;
-    // The text itself (at most 500 characters) rather than a hash: the map is bounded, and exact.
-    const key = `${senderId}\u0000${roomId}\u0000${cid}\u0000${content}`;
-    const now = this.deps.clock.now().getTime();
-    const at = this.refusedCids.get(key);
-    if (at !== undefined && now - at < REFUSED_KEPT_MS) return true;
-    this.refusedCids.delete(key);
-    this.refusedCids.set(key, now);
-    // Oldest first (insertion order): the expired, then whatever is beyond the bound.
-    for (const [oldKey, oldAt] of this.refusedCids) {
-      if (this.refusedCids.size <= MAX_REFUSED_KEPT && now - oldAt < REFUSED_KEPT_MS) break;
-      this.refusedCids.delete(oldKey);
+  /**
+   * Records a refused message, unless it is a retry of one refused before: the same sender, chat, `cid` and
+   * text, on any instance. Another text under a reused `cid` is a new message. Where the memory cannot be
+   * reached (Redis away), it counts as new: a strike too many rather than a refusal unrecorded.
+   */
+  private async refusedOnce(senderId: string, roomId: number, cid: string | undefined, content: string, verdict: Verdict): Promise<void> {
+    if (cid !== undefined) {
+      // A digest, not the text: a refused message's words are not kept in Redis.
+      const digest = createHash('sha256').update(`${senderId}\u0000${roomId}\u0000${cid}\u0000${content}`).digest('base64url');
+      const first = await this.deps.ttlStore.setIfAbsent(`refused:${digest}`, REFUSED_KEPT_MS).catch((err: unknown) => {
+        this.deps.logger.warn({ err }, 'could not look whether a refused message was a retry: counted as new');
+        return true;
+      });
+      if (!first) return;
     }
-    return false;
+    await this.refused(senderId, roomId, content, verdict);
   }
 
   /** A report is counted when it is filed, not for each message added to the sender's open one. */

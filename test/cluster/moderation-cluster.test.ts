@@ -1,10 +1,13 @@
 /**
  * The safety loop across instances (two complete instances in this process over one Redis and one
  * PostgreSQL): a ban issued on one reaches a person connected to the other within seconds, and a block
- * made on one keeps the two apart on the shared queue.
+ * made on one keeps the two apart on the shared queue; a refused message resent through the other
+ * instance (after a reconnect) is struck once.
  */
 import { describe, expect, it } from 'vitest';
-import { eventually, received, request, waitFor } from '../helpers/client.js';
+import { connect, eventually, received, request, waitFor } from '../helpers/client.js';
+import { silentLogger } from '../helpers/database.js';
+import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 import { clusterSuite } from '../helpers/suite.js';
@@ -70,5 +73,36 @@ describe.skipIf(!available)('moderation across two instances', () => {
     expect(await request(third.socket, 'join_queue')).toMatchObject({ status: 'matched' });
     await eventually(() => expect(received(onA.socket, 'matched')).toHaveLength(2));
     expect(received(onB.socket, 'matched')).toHaveLength(1);
+  });
+
+  it('a refused message resent with its cid through the other instance, after a reconnect, is struck once', async () => {
+    const onA = await client(0);
+    const partner = await client(1);
+    // A shared interest, so that neither is matched with somebody an earlier case left waiting.
+    await request(onA.socket, 'join_queue', { interests: ['resend-test'] });
+    expect(await request(partner.socket, 'join_queue', { interests: ['resend-test'] })).toMatchObject({ status: 'matched' });
+    expect(await request(onA.socket, 'send_message', { content: '约炮吗', cid: 'resent-elsewhere' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
+    // Its answer lost with the connection: the page comes back on the other instance and sends it again.
+    onA.socket.io.engine.close();
+    const back = await connect(suite.cluster.instances[1]!.url, { token: onA.session.token });
+    expect(back.session.status).toBe('chatting');
+    try {
+      expect(await request(back.socket, 'send_message', { content: '约炮吗', cid: 'resent-elsewhere' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
+      const database = await openPostgresDatabase({ url: suite.cluster.databaseUrl, poolMax: 1, logger: silentLogger });
+      try {
+        const held = () => database.query<{ n: number }>('SELECT count(*)::int AS n FROM held_messages WHERE sender_id = $1', [onA.session.user_id]);
+        await eventually(async () => expect(await held()).toEqual([{ n: 1 }]));
+        // Strikes are written after the message, one of a person at a time: one awaited here comes after any
+        // of those, and is the second (before, each instance remembered its own refusals: three).
+        await suite.cluster.instances[1]!.app.moderation.strike(onA.session.user_id, 'policy');
+        const strikes = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM strikes WHERE user_id = $1', [onA.session.user_id]);
+        expect(strikes).toEqual([{ n: 2 }]);
+        expect(await held()).toEqual([{ n: 1 }]);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      back.socket.close();
+    }
   });
 });
