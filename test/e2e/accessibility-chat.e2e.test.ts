@@ -3,7 +3,8 @@
  * (WCAG 2.x A/AA and best practices) on each state — the start screen with and without the rules gate,
  * the privacy notice, waiting, a chat with own, partner and system messages, the report dialog and its
  * thanks, the block confirmation, the contact-details warning, the crisis card, the mute banner with a
- * warning, the chat-ended bar on both sides, the ban screen, the bot check — in Chinese and English and in
+ * warning, the chat-ended bar on both sides, the start screen after a chat with its receipt, the ban
+ * screen, the bot check — in Chinese and English and in
  * the light and dark colour schemes (test/helpers/axe-walk.ts). Any serious or critical violation fails,
  * after every screen has been looked at, with the rule and the elements named. With the keyboard alone,
  * Tab reaches every control of the start and chat screens and each shows a focus ring; the message list is
@@ -120,6 +121,12 @@ describe.skipIf(skip)('accessibility of the chat page', () => {
       await visible(a.getByTestId('chat-ended'));
       await check(a, 'chat-ended bar');
       await check(b, 'chat-ended bar of the one who left', { languages: ['en'] });
+
+      // Back at the start: the last chat's receipt stays there (in the dark scheme too).
+      await a.getByTestId('home-btn').click();
+      await visible(a.getByTestId('start-screen'));
+      await visible(a.getByTestId('last-receipt'));
+      await check(a, 'start screen after a chat, with its receipt');
 
       // Banned: the ban screen; lifted, a start screen without the gate (accepted already).
       const ban = await sanction(idA, 'banned', 'spam', 3600);

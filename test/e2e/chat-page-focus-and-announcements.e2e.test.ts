@@ -1,7 +1,8 @@
 /**
  * Where the chat page keeps the focus and what its live log reads out, in a real Chromium against the
  * real server: text typed while the connection is lost stays in the input, which keeps the focus; a chat
- * that ends under the input hands the focus to its ended note; switching screens, a private room's title replacing
+ * that ends under the input, or under a header button that goes with it (Keep in touch), hands the focus
+ * to its ended note; "Match anyone now" hands it to the search's line; switching screens, a private room's title replacing
  * the search's and a Block that ends the chat move the focus to what is shown instead of dropping it; Escape that ends an IME composition (Safari's
  * keyCode 229) neither presses Next nor closes the crisis card; a private room's key is not shown for a
  * later wait once its own wait was cancelled; the partner's reconnect countdown is not read out every
@@ -132,6 +133,35 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     await a.page.keyboard.press('Enter');
     expect(await a.page.getByTestId('chat-screen').isVisible()).toBe(true);
     expect(await a.page.getByTestId('waiting-screen').isVisible()).toBe(false);
+  });
+
+  it('a chat ending while the focus is on a header button that goes with it (Keep in touch) hands the focus to the ended note', { timeout: 60_000 }, async () => {
+    const a = await openRouted();
+    const { partner } = await chatWithRawClient(a.page);
+    const keep = a.page.getByTestId('keep-btn');
+    await visible(keep);
+    await keep.focus();
+    expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
+    await visible(a.page.getByTestId('chat-ended'));
+    expect(await keep.isHidden()).toBe(true);
+    await expect.poll(focusOf(a.page), until).toBe('chat-screen:chat-ended-text');
+  });
+
+  it('“Match anyone now” pressed from the keyboard hands the focus to the search’s line, which says what happens now', { timeout: 60_000 }, async () => {
+    const a = await openRouted();
+    const interests = a.page.getByTestId('interest-input');
+    await interests.fill('围棋');
+    await interests.press('Enter');
+    await a.page.getByTestId('start-btn').click();
+    const anyone = a.page.getByTestId('match-anyone-btn');
+    await visible(anyone);
+    await anyone.focus();
+    await a.page.keyboard.press('Enter');
+    await anyone.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(focusOf(a.page), until).toBe('waiting-screen:interest-countdown');
+    expect(await a.page.getByTestId('interest-countdown').textContent()).toBe('还没有兴趣相同的人，正在匹配任何人');
+    await a.page.getByTestId('cancel-btn').click();
+    await visible(a.page.getByTestId('start-screen'));
   });
 
   it('switching screens moves the focus to the new screen; a Block that ends the chat leaves it on the start screen', { timeout: 90_000 }, async () => {

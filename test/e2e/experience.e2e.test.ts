@@ -2,6 +2,7 @@
  * The chat experience in real Chromium pages against the real server: the partner sees 对方正在输入… while
  * the other types, and it goes away when they stop or send; the Next button cycles Leave → Really? → (the
  * chat ends on screen) → New, which goes straight back into the queue, and Escape drives the same cycle;
+ * a double-click or a double-tap on Leave stops at Really?, while Enter, Enter from the keyboard leaves;
  * a message sent takes a pending Really? back to Leave; the start screen says how many are online; Save
  * downloads the conversation as a text file (and a web page) with both sides' messages; a hidden page
  * counts what arrives in its title; the dark theme chosen in the ⚙ menu applies before the first paint
@@ -52,6 +53,38 @@ describe.skipIf(skip)('the chat experience in a browser', () => {
     await myId(page);
     return page;
   }
+
+  it('a double-click on Leave, or a double-tap, stops at Really? and the chat goes on; Enter, Enter on the button leaves', { timeout: 60_000 }, async () => {
+    const a = await openPage(DESKTOP);
+    const b = await openPage(PHONE);
+    await matchPages(a, b);
+    const next = a.getByTestId('leave-btn');
+    await next.dblclick();
+    await expect.poll(step(a), until).toBe('confirm');
+    // Still a chat: B's message, sent after the double-click, reaches A (a leave would have ended it first).
+    await send(b, '还在吗');
+    await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['还在吗']);
+    expect(await step(a)()).toBe('confirm');
+    expect(await a.getByTestId('chat-ended').isHidden()).toBe(true);
+
+    // Two quick taps on a phone: the same.
+    const nextB = b.getByTestId('leave-btn');
+    await nextB.tap();
+    await nextB.tap();
+    await expect.poll(step(b), until).toBe('confirm');
+    await send(a, '在');
+    await expect.poll(() => messageTexts(b, false).allTextContents(), until).toEqual(['在']);
+    expect(await step(b)()).toBe('confirm');
+
+    // From the keyboard, Enter and Enter again are two presses, however quick: Leave, Really? — the chat ends.
+    expect(await step(a)()).toBe('leave'); // A's message took its Really? back
+    await next.focus();
+    await a.keyboard.press('Enter');
+    await a.keyboard.press('Enter');
+    await visible(a.getByTestId('chat-ended'));
+    await expect.poll(step(a), until).toBe('new');
+    await visible(b.getByTestId('chat-ended'));
+  });
 
   it('typing shows on the other side and goes away on stop and on send; Next with the button and with Escape; a message takes back Really?', { timeout: 120_000 }, async () => {
     const a = await openPage(DESKTOP);

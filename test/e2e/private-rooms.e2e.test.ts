@@ -236,7 +236,7 @@ describe.skipIf(skip)('private rooms in a browser', () => {
 
 describe.skipIf(skip)('private room keys that open nothing', () => {
   // Two tries per minute from one network, so the third is refused.
-  const suite = browserSuite({ config: { privateRooms: { keyAttemptsPerAddressPerMin: 2, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } } });
+  const suite = browserSuite({ config: { privateRooms: { keyAttemptsPerMin: 2, keyAttemptsPerAddressPerMin: 2, keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 } } });
 
   it('an unknown key, and too many tries, are said in Chinese and in English; the page is back at the start', { timeout: 60_000 }, async () => {
     const zh = await (await suite.newContext({ ...PHONE, bypassCSP: true })).newPage();

@@ -1,13 +1,16 @@
 /**
  * The chat page's flow (web/src/chat-flow.ts) against a fake client and fake views, where the order of
  * answers and events is the test's to choose: a join whose answer times out while connected is left, the
- * own message's ack that comes after the goodbye is still shown, and "Send anyway" while offline says so.
+ * own message's ack that comes after the goodbye is still shown, "Send anyway" while offline says so, a
+ * resume starts after the last message the server sent (not an own message's ack), and a private wait
+ * lost with the connection is joined again in its room by its kept key — never in the queue.
  * No DOM needed: the flow only talks to its views.
  */
 import { describe, expect, it } from 'vitest';
 import type { ChatClient, ConnectionState, Result } from '../../web/src/chat-client.js';
 import { createChatFlow, type ChatFlow, type ChatFlowViews } from '../../web/src/chat-flow.js';
 import { errorText, t } from '../../web/src/i18n.js';
+import { privateTexts } from '../../web/src/private-texts.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
 
 /** Lets settled promises run their callbacks. */
@@ -27,7 +30,7 @@ const ROOM = 7;
 function fakeClient() {
   const handlers = new Map<string, ((payload: unknown) => void)[]>();
   const connection: ((state: ConnectionState) => void)[] = [];
-  const sent = { leaveQueue: 0, leaveRoom: 0, messages: [] as string[] };
+  const sent = { leaveQueue: 0, leaveRoom: 0, messages: [] as string[], joins: [] as string[] };
   const answers = {
     join: deferred<Result>(),
     send: deferred<Result<SendMessageResult>>(),
@@ -45,9 +48,18 @@ function fakeClient() {
       return state.connected;
     },
     reconnect: () => undefined,
-    joinQueue: () => answers.join.promise,
-    createPrivate: () => answers.join.promise,
-    joinPrivate: () => answers.join.promise,
+    joinQueue() {
+      sent.joins.push('queue');
+      return answers.join.promise;
+    },
+    createPrivate() {
+      sent.joins.push('create_private');
+      return answers.join.promise;
+    },
+    joinPrivate(key: string) {
+      sent.joins.push(`join_private ${key}`);
+      return answers.join.promise;
+    },
     leaveQueue() {
       sent.leaveQueue++;
       return answers.leave.promise;
@@ -76,9 +88,10 @@ function fakeClient() {
   };
 }
 
-/** Views that only record what the flow shows. */
+/** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 function fakeViews() {
   const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start' };
+  const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   const views = {
     screens: { show: (name: string) => (shown.screen = name) },
@@ -89,7 +102,6 @@ function fakeViews() {
       addNote: () => undefined,
       addEarlier: () => undefined,
       quiet: () => undefined,
-      lastId: () => Math.max(0, ...shown.messages.map((m) => m.message.id)),
       partnerMessages: () => [],
       shown: () => shown.messages,
     },
@@ -106,6 +118,7 @@ function fakeViews() {
     waitingCount: { hidden: true, dataset: {}, textContent: '' },
     endedBar: { hidden: true },
     endedNote: { focus: () => undefined },
+    keepingFocus: (change: () => void) => change(),
     next: { step: 'leave', set: () => undefined },
     typing: { edited: () => undefined, stop: () => undefined, reset: () => undefined },
     typingIndicator: { set: () => undefined, hide: () => undefined, reset: () => undefined },
@@ -116,10 +129,15 @@ function fakeViews() {
     skipWait: { start: () => undefined, stop: () => undefined, running: false },
     interests: () => [],
     waitingShown: () => undefined,
-    privateCreated: () => undefined,
-    waitEnded: () => undefined,
+    privateCreated: (key: string) => (kept.key = key),
+    privateEntered: (key: string) => (kept.key = key),
+    privateKey: () => kept.key,
+    waitEnded: () => {
+      kept.key = null;
+      kept.waitsEnded++;
+    },
   };
-  return { views: views as unknown as ChatFlowViews, shown, typeText: (value: string) => (text = value) };
+  return { views: views as unknown as ChatFlowViews, shown, kept, typeText: (value: string) => (text = value) };
 }
 
 const session = { user_id: ME, status: 'idle' } as Parameters<ServerToClientEvents['session']>[0];
@@ -206,5 +224,85 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     chat.flow.send('微信 abc12345', true);
     expect(chat.sent.messages).toEqual([]);
     expect(chat.shown.toasts).toEqual([t('hintOffline')]);
+  });
+
+  it('a resume starts after the last message the server sent, not after an own message acked before the partner’s', async () => {
+    const chat = await inChat();
+    const at = '2026-01-03T16:14:38+08:00';
+    chat.emit('new_message', { id: 8, room_id: ROOM, sender_id: 'other000', content: '你好', timestamp: at });
+    chat.typeText('我的');
+    chat.flow.send('我的');
+    // With several instances the own message (10) is stored and acked before the partner's 9 reaches this page.
+    chat.answers.send.resolve({ ok: true, message: { id: 10, room_id: ROOM, sender_id: ME, content: '我的', timestamp: at } } as Result<SendMessageResult>);
+    await flush();
+    expect(chat.shown.messages.map((m) => m.message.id)).toEqual([8, 10]);
+    // The connection drops before 9 comes: the handshake asks for what follows 8, so 9 is replayed.
+    chat.connectionChanged('reconnecting');
+    expect(chat.flow.lastMessageId()).toBe(8);
+    // The replay (own messages included: the list shows each id once) moves it on.
+    chat.emit('matched', { room_id: ROOM, resumed: true });
+    chat.emit('new_message', { id: 9, room_id: ROOM, sender_id: 'other000', content: '在吗', timestamp: at });
+    chat.emit('new_message', { id: 10, room_id: ROOM, sender_id: ME, content: '我的', timestamp: at });
+    expect(chat.flow.lastMessageId()).toBe(10);
+  });
+
+  /** A page reloaded while waiting in a private room: the server resumes the wait (`waiting {private}`). */
+  function reloadedInPrivateWait(key: string | null) {
+    const fake = fakeClient();
+    const page = fakeViews();
+    page.kept.key = key;
+    const flow = createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', { ...session, status: 'waiting' });
+    fake.emit('waiting', { message: '', waiting_count: 0, private: true });
+    expect(page.shown.screen).toBe('waiting');
+    return { fake, page, flow };
+  }
+
+  /** The connection drops for longer than the server's grace: back, the session says the wait is gone. */
+  function longDrop(fake: ReturnType<typeof fakeClient>): void {
+    fake.connectionChanged('reconnecting');
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+  }
+
+  it('a private wait resumed after a reload and then lost is joined again in its room by the kept key, not in the queue', () => {
+    const { fake, page } = reloadedInPrivateWait('ABCD-EFGH-JKMN-PQRS');
+    longDrop(fake);
+    expect(fake.sent.joins).toEqual(['join_private ABCD-EFGH-JKMN-PQRS']);
+    expect(page.shown.screen).toBe('waiting');
+    expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
+  });
+
+  it('without its key, a lost private wait goes back to the start saying so, and never into the queue', () => {
+    const { fake, page } = reloadedInPrivateWait(null);
+    longDrop(fake);
+    expect(fake.sent.joins).toEqual([]);
+    expect(page.shown.screen).toBe('start');
+    expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitLost')]);
+  });
+
+  it('the creator of a private room who loses the wait enters it again by its key, which stays kept to share', async () => {
+    const fake = fakeClient();
+    const page = fakeViews();
+    const flow = createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+    flow.createPrivate();
+    fake.answers.join.resolve({ ok: true, key: 'ABCD-EFGH-JKMN-PQRS' } as Result);
+    await flush();
+    expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
+    fake.answers.join = deferred<Result>();
+    longDrop(fake);
+    expect(fake.sent.joins).toEqual(['create_private', 'join_private ABCD-EFGH-JKMN-PQRS']);
+    expect(page.kept.waitsEnded).toBe(0);
+    expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
+    // Another key is another wait: the kept one goes.
+    flow.cancel();
+    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+    page.kept.waitsEnded = 0;
+    flow.joinPrivate('WXYZ-WXYZ-WXYZ-WXYZ');
+    expect(page.kept.waitsEnded).toBe(1);
+    expect(page.kept.key).toBe('WXYZ-WXYZ-WXYZ-WXYZ');
   });
 });

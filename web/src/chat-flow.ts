@@ -24,7 +24,10 @@
  *
  * A wait is in the queue (with the person's interests, every time: New too) or in a private room — one
  * just created, whose key the waiting screen shows, or one entered by its key. A key that opens nothing
- * (NOT_FOUND) or too many tries (RATE_LIMITED) are said, and the page is back at the start.
+ * (NOT_FOUND) or too many tries (RATE_LIMITED) are said, and the page is back at the start. A private
+ * wait lost with the connection is joined again in the same room, by its key — never in the queue: a
+ * page reloaded while waiting learns the room from `waiting {private}` and the key from this tab's
+ * storage, and without the key it goes back to the start, saying so.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
@@ -61,6 +64,11 @@ export interface ChatFlowViews {
    * input bar — not to New, which the next Space or Enter of a sentence being typed would press.
    */
   endedNote: HTMLElement;
+  /**
+   * Runs a change of the chat screen that may hide what has the focus (the end of a chat hides the header's
+   * Keep in touch, Save, Report and Block): if it did, the focus goes to the ended note, not to the page's body.
+   */
+  keepingFocus(change: () => void): void;
   /** The Next button: Leave → Really? while chatting, New once the chat has ended. */
   next: NextCycle;
   /** Tells the partner when this person types. */
@@ -83,6 +91,10 @@ export interface ChatFlowViews {
   waitingShown(): void;
   /** A private room was created: its key, to share. */
   privateCreated(key: string): void;
+  /** A private room is entered by its key: kept (with a created room's) for a wait lost after a reload. */
+  privateEntered(key: string): void;
+  /** The key of the private room this tab waits in, kept across reloads (null: none known). */
+  privateKey(): string | null;
   /** No wait goes on any more (the page is back at the start): what a wait kept for a reload goes. */
   waitEnded(): void;
 }
@@ -109,7 +121,10 @@ export interface ChatFlow {
   newChat(): void;
   /** From a chat that has ended, back to the start screen. */
   home(): void;
-  /** Highest message id shown in the live chat (0 if none), undefined when not in one: for the handshake. */
+  /**
+   * Highest message id the server has sent in the live chat (0 if none), undefined when not in one: for the
+   * handshake, which resumes after it.
+   */
   lastMessageId(): number | undefined;
   /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
   ownsActivity(): boolean;
@@ -158,6 +173,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let refused: string | null = null;
   /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
   let leaving = false;
+  /**
+   * The highest id of the chat's messages that came as `new_message` (live or replayed): where a resume
+   * starts. Not the acks of one's own messages: with several instances the partner's message 9 can come
+   * after the ack of one's own 10, and a resume after 10 would never show 9. One's own messages replayed
+   * again are shown once (the list keeps one message per id).
+   */
+  let lastReceived = 0;
   const sends = createSlowSends(() => refreshComposer());
   const early = createEarlyGoodbyes();
   const countdown = createPartnerCountdown(messages);
@@ -239,6 +261,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     countdown.stop();
     views.skipWait.stop();
     messages.clear();
+    lastReceived = 0;
     messages.addSystem(note);
     views.endedBar.hidden = true;
     leaving = false;
@@ -277,19 +300,25 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.remember(null);
     // The input is disabled now: focus in it would fall to the page's body, so it goes to the ended note.
     const hadFocus = composer.hasFocus();
-    refreshComposer();
-    views.endedBar.hidden = false;
-    views.next.set('new');
-    if (hadFocus) views.endedNote.focus();
-    if (roomId !== null) views.chatChanged({ roomId, live: false });
+    const room = roomId;
+    views.keepingFocus(() => {
+      refreshComposer();
+      views.endedBar.hidden = false;
+      views.next.set('new');
+      if (hadFocus) views.endedNote.focus();
+      if (room !== null) views.chatChanged({ roomId: room, live: false });
+    });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
   };
 
   /** Only the latest join's answer is acted on; a cancelled one's is followed by the leave (join-tracker.ts). */
   const joins = createJoinTracker(client);
-  /** What the current (or last) wait is for: after a reconnection that lost it, it is joined again. */
-  let waitingFor: JoinRequest = { kind: 'queue' };
+  /**
+   * What the current (or last) wait is for: after a reconnection that lost it, it is joined again. Null: a
+   * private room whose key this tab does not have (a reload with the storage blocked) — not joined again.
+   */
+  let waitingFor: JoinRequest | null = { kind: 'queue' };
   const request = (how: JoinRequest): Promise<JoinAnswer> => {
     if (how.kind === 'create_private') return client.createPrivate();
     if (how.kind === 'join_private') return client.joinPrivate(how.key);
@@ -305,8 +334,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
   const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
     if (restrictions.banned) return views.sanctioned('BANNED');
-    // A key kept from an earlier room of one's own is never shown for another wait (whatever ended that one).
-    if (how.kind !== 'create_private') views.waitEnded();
+    // A key kept from an earlier room of one's own is never shown for another wait (whatever ended that one);
+    // entering one's own room again by its key (a wait lost with the connection) is the same wait.
+    const sameRoom = how.kind === 'join_private' && how.key === views.privateKey();
+    if (how.kind !== 'create_private' && !sameRoom) views.waitEnded();
+    if (how.kind === 'join_private') views.privateEntered(how.key);
     showWaiting();
     const ticket = joins.begin();
     waitingFor = how;
@@ -350,6 +382,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     } else if ('waiting_count' in res) {
       showWaitingCount(res.waiting_count);
     }
+  };
+
+  /** A wait lost with the connection: joined again where it was — a private room without its key is not. */
+  const rejoin = (how: JoinRequest | null): void => {
+    if (how !== null) return void join(how);
+    toast.show(privateTexts.t('privateWaitLost'));
+    showStart();
   };
 
   const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
@@ -408,7 +447,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.settled();
     // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
-    else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) void join(waitingFor);
+    else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) rejoin(waitingFor);
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
       views.waitEnded();
@@ -421,7 +460,13 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       if (phase !== 'waiting') showWaiting(); // e.g. a page reloaded while waiting
     }
     // In a private room nobody else counts.
-    if (!inPrivateRoom) showWaitingCount(waiting_count);
+    if (!inPrivateRoom) return showWaitingCount(waiting_count);
+    // A private wait the page took for the queue's (a reload while waiting, the default): lost later, it is
+    // joined again in the same room by its kept key, or not at all. (A queue join in flight is not this wait.)
+    if (phase === 'waiting' && !joins.joining && waitingFor?.kind === 'queue') {
+      const key = views.privateKey();
+      waitingFor = key === null ? null : { kind: 'join_private', key };
+    }
   });
   client.on('matched', ({ room_id, resumed }) => {
     resume.settled();
@@ -439,6 +484,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   client.on('new_message', (message) => {
     if (phase !== 'chat' || message.room_id !== roomId) return;
     const own = message.sender_id === myUserId;
+    lastReceived = Math.max(lastReceived, message.id);
     messages.addMessage(message, own);
     if (own) return;
     views.typingIndicator.hide();
@@ -554,7 +600,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       else refreshComposer();
     },
     lastMessageId() {
-      if (phase === 'chat' && chatLive) return messages.lastId();
+      if (phase === 'chat' && chatLive) return lastReceived;
       // Reloaded mid-chat and not back in it yet (the first try may not get it): replay it all.
       return phase === 'start' && resume.reloadedFrom === 'chat' ? 0 : undefined;
     },

@@ -10,6 +10,7 @@ import type { ChatClient } from './chat-client.js';
 import { byTestId, element } from './dom.js';
 import { errorText } from './i18n.js';
 import { showInterestText } from './interest-texts.js';
+import { keepingFocus } from './screen-focus.js';
 import type { Toast } from './toast.js';
 
 export interface InterestWait {
@@ -21,7 +22,10 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   const list = byTestId('interest-wait-list', HTMLElement, panel);
   const countdown = byTestId('interest-countdown', HTMLElement, panel);
   const anyone = byTestId('match-anyone-btn', HTMLButtonElement, panel);
+  const screen = panel.closest<HTMLElement>('.screen');
   let ticker: ReturnType<typeof setInterval> | undefined;
+  /** "Match anyone now" was pressed and is not answered yet (a second press sends nothing). */
+  let widening = false;
 
   const stop = (): void => {
     clearInterval(ticker);
@@ -31,14 +35,19 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   /** Nobody sharing one came in time (or the person asked): anyone now. */
   const widened = (): void => {
     stop();
-    anyone.hidden = true;
-    showInterestText(countdown, 'interestAnyone');
+    const change = (): void => {
+      anyone.hidden = true;
+      showInterestText(countdown, 'interestAnyone');
+    };
+    // The button goes while it may have the focus (it was just pressed): the line saying what happens now
+    // takes it, rather than the page's body.
+    if (screen) keepingFocus(screen, change, countdown);
+    else change();
   };
 
   const count = (deadlineMs: number): void => {
     stop();
     anyone.hidden = false;
-    anyone.disabled = false;
     const tick = (): void => {
       const leftS = Math.ceil((deadlineMs - Date.now()) / 1000);
       if (leftS <= 0) return widened();
@@ -70,11 +79,13 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
     countdown.textContent = '';
   }
 
+  // Not disabled while the answer is awaited: a disabled button loses the focus at once, to the body.
   anyone.addEventListener('click', () => {
-    anyone.disabled = true;
+    if (widening) return;
+    widening = true;
     void client.widenSearch().then((res) => {
+      widening = false;
       if (res.ok) return widened();
-      anyone.disabled = false;
       // No longer waiting (matched meanwhile, or the wait ended): the screen changes by itself.
       if (res.code !== 'NOT_WAITING') toast.show(errorText(res));
     });

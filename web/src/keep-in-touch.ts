@@ -104,8 +104,15 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
   return {
     chatChanged(state) {
       const ended = chat?.live === true && state?.live === false && state.roomId === chat.roomId;
+      const otherRoom = state?.roomId !== chat?.roomId;
       chat = state;
-      if (state?.live) windowOpen = true;
+      if (state?.live || otherRoom) {
+        // A window belongs to the chat that ended: one still counting for an earlier chat must not close
+        // the window of the chat on screen when it ends later.
+        clearTimeout(windowTimer);
+        windowTimer = undefined;
+        windowOpen = true;
+      }
       if (ended) {
         clearTimeout(windowTimer);
         windowTimer = setTimeout(() => {

@@ -16,7 +16,7 @@ import { createInterestWait } from './interest-wait.js';
 import { createKeepInTouch } from './keep-in-touch.js';
 import { attachMatchNotes } from './match-notes.js';
 import { createMessageList } from './message-list.js';
-import { attachEscapeKey, createNextCycle } from './next-cycle.js';
+import { attachEscapeKey, attachNextButton, createNextCycle } from './next-cycle.js';
 import { attachOnlineCount } from './online-count.js';
 import { createPiiNudge } from './pii-nudge.js';
 import { attachPrivacyNotice } from './privacy-notice.js';
@@ -30,6 +30,7 @@ import { createSafetyActions } from './safety-actions.js';
 import { createSanctionNotices } from './sanction-notices.js';
 import { createSaveDialog } from './save-dialog.js';
 import { createScreens } from './screens.js';
+import { keepingFocus } from './screen-focus.js';
 import { attachSettingsMenu } from './settings-menu.js';
 import { createSkipWait } from './skip-wait.js';
 import { createSoundCue } from './sound-cue.js';
@@ -195,6 +196,9 @@ const sanctions = createSanctionNotices(
 client.on('session', (session) => sanctions.replace(session.sanctions ?? []));
 client.on('sanction', (payload) => sanctions.apply(payload));
 
+const endedNote = byTestId('chat-ended-text', HTMLElement);
+const nextButton = byTestId('leave-btn', HTMLButtonElement);
+const nextCycle = createNextCycle(nextButton);
 flow = createChatFlow(client, {
   screens: createScreens({
     start: startScreen,
@@ -207,8 +211,9 @@ flow = createChatFlow(client, {
   myId: byTestId('my-id', HTMLElement),
   waitingCount: byTestId('waiting-count', HTMLElement),
   endedBar: byTestId('chat-ended', HTMLElement),
-  endedNote: byTestId('chat-ended-text', HTMLElement),
-  next: createNextCycle(byTestId('leave-btn', HTMLButtonElement)),
+  endedNote,
+  keepingFocus: (change) => keepingFocus(chatScreen, change, endedNote),
+  next: nextCycle,
   typing: createTypingSignal((typing) => client.typing(typing)),
   typingIndicator: createTypingIndicator(byTestId('typing-indicator', HTMLElement), byTestId('typing-announcer', HTMLElement)),
   arrived: () => attention.arrived(),
@@ -225,6 +230,8 @@ flow = createChatFlow(client, {
     privateWait.reset();
   },
   privateCreated: (key) => privateWait.created(key),
+  privateEntered: (key) => privateWait.entered(key),
+  privateKey: () => privateWait.key(),
   waitEnded: () => privateWait.ended(),
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
@@ -249,7 +256,7 @@ attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: creat
 startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
 // The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows.
-byTestId('leave-btn', HTMLButtonElement).addEventListener('click', next);
+attachNextButton(nextButton, nextCycle, next);
 attachEscapeKey(next, () => !chatScreen.hidden);
 newChatButton.addEventListener('click', newChat);
 byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);

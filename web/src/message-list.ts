@@ -2,9 +2,13 @@
  * The conversation: chat bubbles (own on the right) and centred system notices. Message text is only
  * ever set as text, so markup a stranger sends shows literally. Each message renders once, by `id`, and
  * messages stand in id order (the server's order), so replays after a reconnection neither duplicate
- * nor reorder anything. A private room's earlier conversation (`room_history`) stands above all of it,
+ * nor reorder anything (where a resume starts is the flow's: chat-flow.ts). A private room's earlier conversation (`room_history`) stands above all of it,
  * marked as earlier and closed by a divider; it is not part of the chat going on (not reported, not
  * counted for a resume), but it is saved with it.
+ *
+ * Reading the latest, the person stays there: the list is "stuck" to its bottom while scrolled within
+ * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the
+ * typing indicator shows, a phone's keyboard opens), not only when a message comes.
  *
  * The list sits in a polite live log, which screen readers read out as messages arrive. History the
  * person has seen (the earlier conversation, a reload's replay) comes in bursts: `quiet()` marks the log
@@ -39,8 +43,6 @@ export interface MessageList {
    * busy meanwhile (screen readers do not read it out).
    */
   quiet(): void;
-  /** Highest message id shown, 0 when none. */
-  lastId(): number;
   /** The partner's messages shown, in id order: what a report can name. */
   partnerMessages(): ChatMessage[];
   /** Every message shown (earlier ones first), in id order, and whose it is: what "Save" writes. */
@@ -94,6 +96,20 @@ export function createMessageList(list: HTMLElement): MessageList {
   /** The live region the list is in (the list itself without one). */
   const log = list.closest<HTMLElement>('[role="log"]') ?? list;
   let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The list is scrolled to (near) its bottom: what comes, or a shrinking of the list, keeps it there. */
+  let stuck = true;
+
+  const nearBottom = (): boolean => list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_PX;
+  const toBottom = (): void => {
+    list.scrollTop = list.scrollHeight;
+    stuck = true;
+  };
+  // Scrolled by the person (or by the page): whether they are reading the latest now.
+  list.addEventListener('scroll', () => (stuck = nearBottom()), { passive: true });
+  // A resize scrolls nothing, so no scroll event says the latest went out of view: put it back.
+  new ResizeObserver(() => {
+    if (stuck) toBottom();
+  }).observe(list);
 
   /** Keeps the log busy for QUIET_MS more (from a `quiet()` on, while insertions follow each other). */
   const stayQuiet = (): void => {
@@ -106,10 +122,10 @@ export function createMessageList(list: HTMLElement): MessageList {
   };
 
   const place = (item: HTMLElement, before: Element | null, forceScroll: boolean): void => {
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_PX;
+    const atBottom = stuck || nearBottom();
     if (quietTimer !== undefined) stayQuiet();
     list.insertBefore(item, before);
-    if (atBottom || forceScroll) list.scrollTop = list.scrollHeight;
+    if (atBottom || forceScroll) toBottom();
   };
 
   /** The first shown message with a higher id than `id`: an older message arriving late goes before it. */
@@ -134,6 +150,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       all.length = 0;
       lastId = 0;
       list.replaceChildren();
+      stuck = true;
     },
     addMessage(message, own) {
       if (seen.has(message.id)) return;
@@ -200,7 +217,6 @@ export function createMessageList(list: HTMLElement): MessageList {
       place(item, before, true);
     },
     quiet: stayQuiet,
-    lastId: () => lastId,
     partnerMessages: () => [...fromPartner].sort((a, b) => a.id - b.id),
     shown: () => [...all].sort((a, b) => a.message.id - b.message.id),
   };

@@ -2,7 +2,8 @@
  * The chat's one "Next" button: 离开 / Leave → 确定离开？ / Really? → (the chat ends) 新的聊天 / New,
  * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave".
  * Escape presses it too, unless a dialog is open or the key went to something else first (a composing
- * IME, the crisis card, the settings menu).
+ * IME, the crisis card, the settings menu). A double-click or double-tap is one press, not Leave and
+ * Really? at once (`attachNextButton`).
  */
 import { isComposing } from './composing.js';
 import { showText, type TextKey } from './i18n.js';
@@ -11,18 +12,29 @@ export type NextStep = 'leave' | 'confirm' | 'new';
 
 const LABELS: Record<NextStep, TextKey> = { leave: 'leave', confirm: 'reallyLeave', new: 'newChat' };
 
+/**
+ * How long after the step changed a tap is taken for the second tap of the one that changed it (a
+ * double-tap), not a press of the new step.
+ */
+const DOUBLE_TAP_MS = 500;
+
 export interface NextCycle {
   readonly step: NextStep;
   set(step: NextStep): void;
+  /** Milliseconds since the step last changed. */
+  sinceChangeMs(): number;
 }
 
 export function createNextCycle(button: HTMLButtonElement): NextCycle {
   let step: NextStep = 'leave';
+  let changedAt = performance.now();
   const cycle: NextCycle = {
     get step() {
       return step;
     },
+    sinceChangeMs: () => performance.now() - changedAt,
     set(next) {
+      if (next !== step) changedAt = performance.now();
       step = next;
       button.dataset['step'] = next;
       showText(button, LABELS[next]);
@@ -30,6 +42,26 @@ export function createNextCycle(button: HTMLButtonElement): NextCycle {
   };
   cycle.set('leave');
   return cycle;
+}
+
+/**
+ * Clicks on the button drive `press`, except the rest of a press already made: Leave → Really? must not be
+ * passed by a double-click. A mouse's double-click is marked by the browser: its second click has
+ * `detail` 2 — ignored, whenever it comes. A tap's count is not reliably told (browsers differ), so a tap
+ * (`pointerType` touch or pen) within DOUBLE_TAP_MS of the step's change is ignored. Keys are never timed:
+ * a click made by Enter or Space has `detail` 0, and Enter, Enter is two deliberate presses however quick
+ * (the confirm step is there to be pressed again); only a held Enter's auto-repeat is not a press.
+ */
+export function attachNextButton(button: HTMLButtonElement, cycle: NextCycle, press: () => void): void {
+  button.addEventListener('click', (event) => {
+    if (event.detail > 1) return;
+    const pointer = 'pointerType' in event ? (event as PointerEvent).pointerType : '';
+    if (event.detail > 0 && (pointer === 'touch' || pointer === 'pen') && cycle.sinceChangeMs() < DOUBLE_TAP_MS) return;
+    press();
+  });
+  button.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && event.repeat) event.preventDefault();
+  });
 }
 
 /** Escape drives `press` while `active()` (the chat screen shows), when nothing else took the key. */

@@ -3,9 +3,10 @@
  * after entering a key whose other person is not there yet, that the page waits for them. Shown from
  * the `waiting {private}` events (a page reloaded while waiting gets one too) and the key from
  * `create_private`'s answer; a new wait starts blank (`reset`). The server keeps only a hash of the key,
- * so the page keeps the key of the room it created in sessionStorage (this tab only) until the wait
- * ends — matched, left, or ended on the page (cancelled, refused: `ended`) — so a creator who reloads
- * still has the key to share, and a later wait never shows it as its own.
+ * so the page keeps the key of the room it waits in — created or entered, and which — in sessionStorage
+ * (this tab only) until the wait ends — matched, left, or ended on the page (cancelled, refused: `ended`):
+ * a creator who reloads still has the key to share, a wait lost with the connection after a reload is
+ * joined again in the same room (chat-flow.ts), and a later wait never shows the key as its own.
  */
 import type { ChatClient } from './chat-client.js';
 import { byTestId } from './dom.js';
@@ -18,27 +19,40 @@ export interface PrivateWait {
   reset(): void;
   /** The room just created, with its key. */
   created(key: string): void;
+  /** A room entered by its key (unless it is the room this tab created: its key stays the one to share). */
+  entered(key: string): void;
+  /** The key of the room this tab waits in (created or entered), if kept. */
+  key(): string | null;
   /** The wait is over on the page (cancelled, refused, back at the start): its key is forgotten. */
   ended(): void;
   /** Renders what needs it again in the current language. */
   retranslate(): void;
 }
 
-const STORAGE_KEY = 'private-created-key';
+const STORAGE_KEY = 'private-wait-key';
 
-/** The created room's key kept for a reload; storage may be blocked (privacy modes): then it is not kept. */
+/** A room's key as kept, and whether this tab created the room (then the key is shown, to share). */
+interface SavedKey {
+  key: string;
+  created: boolean;
+}
+
+/** The room's key kept for a reload; storage may be blocked (privacy modes): then it is not kept. */
 const savedKey = {
-  get: (): string | null => {
+  get: (): SavedKey | null => {
     try {
-      return sessionStorage.getItem(STORAGE_KEY);
+      const saved: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+      if (typeof saved !== 'object' || saved === null) return null;
+      const { key, created } = saved as Partial<SavedKey>;
+      return typeof key === 'string' && key !== '' ? { key, created: created === true } : null;
     } catch {
       return null;
     }
   },
-  set: (key: string | null): void => {
+  set: (saved: SavedKey | null): void => {
     try {
-      if (key === null) sessionStorage.removeItem(STORAGE_KEY);
-      else sessionStorage.setItem(STORAGE_KEY, key);
+      if (saved === null) sessionStorage.removeItem(STORAGE_KEY);
+      else sessionStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
     } catch {
       // Not kept: after a reload the page says it waits, without the key.
     }
@@ -68,9 +82,9 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
     // The key already shown stays (this is the same wait, e.g. told again after a reconnection); after a
     // reload, the key this tab created is shown again.
     if (!panel.hidden) return;
-    const key = savedKey.get();
-    if (key !== null) box.show(key);
-    show(key !== null);
+    const saved = savedKey.get();
+    if (saved?.created) box.show(saved.key);
+    show(saved?.created === true);
   });
   // The wait is over: the key is not shown again (the two remember it, or stay in touch).
   client.on('matched', () => savedKey.set(null));
@@ -83,10 +97,14 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
       if (screen) delete screen.dataset['private'];
     },
     created(key) {
-      savedKey.set(key);
+      savedKey.set({ key, created: true });
       box.show(key);
       show(true);
     },
+    entered(key) {
+      if (savedKey.get()?.key !== key) savedKey.set({ key, created: false });
+    },
+    key: () => savedKey.get()?.key ?? null,
     ended: () => savedKey.set(null),
     retranslate: box.retranslate,
   };

@@ -17,13 +17,14 @@ export function screenFocusTarget(root: ParentNode = document): HTMLElement | nu
 /**
  * Runs `change`, which shows and hides parts of `screen`: if the focus was on something in it that is no
  * longer shown afterwards (e.g. the search's heading, when a private room's title replaces it), it moves
- * to the screen's focus target.
+ * to `target` (what says the change, e.g. the chat's ended note), else to the screen's focus target.
  */
-export function keepingFocus(screen: HTMLElement, change: () => void): void {
+export function keepingFocus(screen: HTMLElement, change: () => void, target?: HTMLElement): void {
   const active = document.activeElement;
   const inside = active instanceof HTMLElement && screen.contains(active);
   change();
-  if (inside && active.getClientRects().length === 0) screenFocusTarget(screen)?.focus();
+  if (!inside || (active.getClientRects().length > 0 && !focusIsLost())) return;
+  (target && target.getClientRects().length > 0 ? target : screenFocusTarget(screen))?.focus();
 }
 
 /** Whether nothing in particular has the focus (the browser's fallback: the page's body). */
