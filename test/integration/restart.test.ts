@@ -78,7 +78,8 @@ describe('the real process (npm start path)', () => {
     }
   });
 
-  it('refuses an invalid setting with one clear line naming the variable', async () => {
+  // Two process starts through tsx: seconds each on a quiet machine, past 30 s in a loaded CI run.
+  it('refuses an invalid setting with one clear line naming the variable', { timeout: 90_000 }, async () => {
     await expect(startServerProcess({ PORT: 'abc' })).rejects.toThrow(/Configuration error: Invalid PORT="abc"/);
     await expect(startServerProcess({ CHAT_TIMEZONE: 'Mars/Olympus' })).rejects.toThrow(/Invalid CHAT_TIMEZONE/);
   });
