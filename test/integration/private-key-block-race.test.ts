@@ -4,7 +4,7 @@
  * key's second place stays free for the person its maker meant it for. The binding is stopped in the
  * middle (a slow store) so the race is certain. A real key store on a real database; the rest is inert.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityRegistry } from '../../src/chat/activity-registry.js';
 import type { ChatNotifier } from '../../src/chat/notifier.js';
 import { systemClock } from '../../src/clock.js';
@@ -13,20 +13,14 @@ import { canonicalKey, keyHash, newPrivateKey } from '../../src/private/private-
 import { MemoryPrivateRendezvous } from '../../src/private/private-rendezvous.js';
 import { PrivateRooms } from '../../src/private/private-rooms.js';
 import type { ChatRepository } from '../../src/storage/chat-repository.js';
-import { openTestDatabase, silentLogger } from '../helpers/database.js';
+import { databaseForFile, silentLogger } from '../helpers/database.js';
 import { intercept } from '../helpers/interleave.js';
 
 describe('join_private while a block is being acked', () => {
-  let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  beforeAll(async () => {
-    db = await openTestDatabase('pglite');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = databaseForFile('pglite');
 
   it('a block acked between the look and the binding: refused as NOT_FOUND, and the key’s second place is free again', async () => {
-    const store = new PrivateKeyStore(db.database);
+    const store = new PrivateKeyStore(db.get());
     const slow = intercept(store);
     const blocks = new Set<string>();
     const rooms = new PrivateRooms({

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SqlChatRepository, type ChatRepository, type NewMessage } from '../../src/storage/chat-repository.js';
 import { MessageWriter } from '../../src/storage/message-writer.js';
-import { openTestDatabase } from '../helpers/database.js';
+import { databaseForFile } from '../helpers/database.js';
 
 /** The real repository, counting the statements it is asked to run. */
 class CountingRepository extends SqlChatRepository {
@@ -18,16 +18,12 @@ class CountingRepository extends SqlChatRepository {
 }
 
 describe('group commit (MessageWriter)', () => {
-  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  const db = databaseForFile('pglite');
   let repo: CountingRepository;
   let roomId: number;
   beforeAll(async () => {
-    db = await openTestDatabase('pglite');
-    repo = new CountingRepository(db.database);
+    repo = new CountingRepository(db.get());
     roomId = (await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: new Date() })).id;
-  });
-  afterAll(async () => {
-    await db?.drop();
   });
 
   const message = (i: number): NewMessage => ({ roomId, senderId: 'a', content: `m${i}`, createdAt: new Date() });
@@ -117,7 +113,7 @@ describe('group commit (MessageWriter)', () => {
     it('write conversations of different lanes side by side: a slow commit in one does not hold the other', async () => {
       const rooms = await repo.createRooms([0, 1].map((i) => ({ user1Id: `l${i}a`, user2Id: `l${i}b`, matchType: 'random', createdAt: new Date() })));
       const [even, odd] = rooms[0]!.id % 2 === 0 ? [rooms[0]!, rooms[1]!] : [rooms[1]!, rooms[0]!];
-      const gated = new GatedRepository(db.database, even.id);
+      const gated = new GatedRepository(db.get(), even.id);
       const writer = new MessageWriter(gated, { maxBatchRows: 500, maxQueued: 10_000, lanes: 2 });
       const slow = writer.append({ roomId: even.id, senderId: 'x', content: 'held', createdAt: new Date() });
       const fast = await writer.append({ roomId: odd.id, senderId: 'y', content: 'through', createdAt: new Date() });
@@ -150,7 +146,7 @@ describe('group commit (MessageWriter)', () => {
       const made = await repo.createRooms([0, 1, 2, 3].map((i) => ({ user1Id: `p${i}a`, user2Id: `p${i}b`, matchType: 'random', createdAt: new Date() })));
       const even = made.filter((r) => r.id % 2 === 0);
       const [held, other] = [even[0]!, even[1]!];
-      const gated = new GatedRepository(db.database, held.id);
+      const gated = new GatedRepository(db.get(), held.id);
       const writer = new MessageWriter(gated, { maxBatchRows: 500, maxQueued: 10_000, lanes: 2 });
       const first = writer.append({ roomId: held.id, senderId: 'x', content: 'first', createdAt: new Date() });
       await new Promise((resolve) => setImmediate(resolve)); // its statement has started, and waits
@@ -176,7 +172,7 @@ describe('group commit (MessageWriter)', () => {
         }
       }
       const rooms = await repo.createRooms(Array.from({ length: 6 }, (_, i) => ({ user1Id: `j${i}a`, user2Id: `j${i}b`, matchType: 'random' as const, createdAt: new Date() })));
-      const writer = new MessageWriter(new JitteryRepository(db.database), { maxBatchRows: 4, maxQueued: 10_000, lanes: 3 });
+      const writer = new MessageWriter(new JitteryRepository(db.get()), { maxBatchRows: 4, maxQueued: 10_000, lanes: 3 });
       const settledOrder = new Map<number, string[]>(rooms.map((r) => [r.id, []]));
       const sentOrder = new Map<number, string[]>(rooms.map((r) => [r.id, []]));
       const all: Promise<unknown>[] = [];

@@ -1,10 +1,10 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RoomCloser } from '../../src/chat/room-closer.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import type { EndReason } from '../../src/shared/protocol.js';
 import { ManualClock } from '../helpers/clock.js';
-import { openTestDatabase } from '../helpers/database.js';
+import { databaseForFile } from '../helpers/database.js';
 
 /** The real repository whose first `failures` endRoom calls fail, as during a database outage. */
 class FlakyRepository extends SqlChatRepository {
@@ -18,16 +18,10 @@ class FlakyRepository extends SqlChatRepository {
 }
 
 describe('RoomCloser', () => {
-  let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  beforeAll(async () => {
-    db = await openTestDatabase('pglite');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = databaseForFile('pglite');
 
   it('retries ending a room after 0.5 s, then 1 s, 2 s…, until the database takes it', async () => {
-    const repo = new FlakyRepository(db.database);
+    const repo = new FlakyRepository(db.get());
     const clock = new ManualClock();
     const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
     const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
@@ -43,7 +37,7 @@ describe('RoomCloser', () => {
   });
 
   it('the delay doubles up to 30 s and stays there', async () => {
-    const repo = new FlakyRepository(db.database);
+    const repo = new FlakyRepository(db.get());
     const clock = new ManualClock();
     const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
     const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
@@ -55,7 +49,7 @@ describe('RoomCloser', () => {
   });
 
   it('a room closed twice at once while the database is away keeps one retry, which a flush cancels', async () => {
-    const repo = new FlakyRepository(db.database);
+    const repo = new FlakyRepository(db.get());
     const clock = new ManualClock();
     const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
     const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
@@ -69,7 +63,7 @@ describe('RoomCloser', () => {
   });
 
   it('a close that gets through cancels the retry an earlier failed close of the room left waiting', async () => {
-    const repo = new FlakyRepository(db.database);
+    const repo = new FlakyRepository(db.get());
     const clock = new ManualClock();
     const closer = new RoomCloser(repo, clock, pino({ level: 'silent' }));
     const room = await repo.createRoom({ user1Id: 'a', user2Id: 'b', matchType: 'random', createdAt: clock.now() });
