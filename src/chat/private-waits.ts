@@ -10,4 +10,9 @@ export interface PrivateWaits {
   resume(caller: Caller, activity: Activity): Promise<void>;
   /** A private wait ended (left, gone for good, banned, shutdown): its place in the room is given up. Never throws. */
   vacate(userId: string, keyHash: string): Promise<void>;
+  /**
+   * A private chat taken over by a connection that has nothing of it (a reloaded page, replayed from the
+   * start): its earlier conversation is sent again, as at the meeting. Never throws.
+   */
+  resumedFromStart(socketId: string, keyHash: string, roomId: number): void;
 }

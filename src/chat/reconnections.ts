@@ -148,6 +148,8 @@ export class Reconnections {
       return;
     }
     logger.debug({ roomId: activity.roomId, replayed: replay.replayed }, 'chat resumed');
+    // A page replayed from the start (reloaded) lost a private room's earlier conversation with the rest.
+    if (afterId === 0 && activity.privateKey !== undefined) this.deps.privateWaits?.resumedFromStart(caller.socketId, activity.privateKey, activity.roomId);
     const partner = await this.deps.registry.get(activity.partnerId);
     if (partner?.kind === 'chatting' && partner.roomId === activity.roomId && !partner.detached) {
       notifier.toSocket(partner.socketId, 'partner_reconnected', { message: eventText[partner.lang].partnerReconnected });

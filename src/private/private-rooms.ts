@@ -172,6 +172,11 @@ export class PrivateRooms {
     return this.putBack(hash, userId);
   }
 
+  /** A private chat resumed by a page that has none of it (a reload): its earlier conversation again. */
+  resumedFromStart(socketId: string, keyHash: string, roomId: number): void {
+    this.sendHistory(keyHash, roomId, [socketId]);
+  }
+
   /** A private wait ended (left, gone for good, banned): its place in the room is given up. Never throws. */
   async vacate(userId: string, hash: string): Promise<void> {
     await this.deps.rendezvous.leave(hash, userId).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not leave a private room’s waiting place'));

@@ -155,6 +155,21 @@ describe('create_private and join_private', () => {
     const thirdHistory = history(third.socket);
     await meet(b.socket, third.socket, a.key);
     await eventually(() => expect(thirdHistory()).toEqual([...earlier, later]));
+
+    // A page reloaded during the chat (resuming from the start) gets the earlier conversation again: before,
+    // only the current chat came back, and what came before was gone from the screen.
+    third.socket.io.engine.close();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const reloaded = await client({ token: a.session.token, lastMessageId: 0 });
+    const reloadedHistory = history(reloaded.socket);
+    await eventually(() => expect(reloadedHistory()).toEqual([...earlier, later]));
+    // A connection that comes back with what it had (not from the start) is not sent it again.
+    reloaded.socket.io.engine.close();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const back = await client({ token: a.session.token, lastMessageId: later.id });
+    await eventually(() => expect(received(back.socket, 'matched')).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received(back.socket, 'room_history')).toEqual([]);
   });
 
   it('the replay is bounded (the latest PRIVATE_HISTORY_MAX_MESSAGES) and paged by 500, erased messages left out', async () => {
