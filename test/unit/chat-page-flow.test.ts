@@ -282,6 +282,25 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitLost')]);
   });
 
+  it('a resumed private wait the server ends as closed (NOT_FOUND, a block meanwhile) takes the page back to the start', () => {
+    const { fake, page } = reloadedInPrivateWait('ABCD-EFGH-JKMN-PQRS');
+    fake.emit('error', { code: 'NOT_FOUND', message: 'gone' });
+    expect(page.shown.screen).toBe('start');
+    expect(fake.sent.joins).toEqual([]);
+  });
+
+  it('an error event during a wait in the queue (a failed match, tried again by the server) keeps the wait', () => {
+    const fake = fakeClient();
+    const page = fakeViews();
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', { ...session, status: 'waiting' });
+    fake.emit('waiting', { message: '', waiting_count: 1 });
+    fake.emit('error', { code: 'STORAGE_UNAVAILABLE', message: 'later' });
+    fake.emit('error', { code: 'NOT_FOUND', message: 'not yours' });
+    expect(page.shown.screen).toBe('waiting');
+  });
+
   it('the creator of a private room who loses the wait enters it again by its key, which stays kept to share', async () => {
     const fake = fakeClient();
     const page = fakeViews();
