@@ -128,7 +128,12 @@ export function runPrimary(config: Config, logger: Logger): void {
   cluster.on('exit', (worker, code, signal) => {
     const state = workers.get(worker.id);
     workers.delete(worker.id);
-    if (exitCode !== undefined) return exitWhenNoneLeft();
+    if (exitCode !== undefined) {
+      // A worker whose stop failed (past its SHUTDOWN_TIMEOUT_MS, say) makes the whole stop a failure: the
+      // supervisor is told by this process's code.
+      if (code !== 0) exitCode = 1;
+      return exitWhenNoneLeft();
+    }
     if (!state) return;
     const fields = { workerPid: worker.process.pid, slot: state.slot, code, signal };
     if (!state.ready && !listening) {

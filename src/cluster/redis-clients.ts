@@ -1,6 +1,6 @@
 /**
  * Redis connections for cluster mode. Commands (queue, registry, rate limits) fail fast while Redis is
- * unreachable, and after COMMAND_TIMEOUT_MS while it hangs, so callers answer MATCHING_UNAVAILABLE; the adapter's client instead waits for
+ * unreachable, so callers answer MATCHING_UNAVAILABLE at once; the adapter's client instead waits for
  * Redis to come back, so broadcasts are delayed rather than dropped. All reconnect forever by themselves.
  */
 import { Redis, type RedisOptions } from 'ioredis';
@@ -15,12 +15,6 @@ export interface RedisClients {
   eventsSub: Redis;
   quit(): Promise<void>;
 }
-
-/**
- * How long a command waits for its answer before it fails (its caller answers MATCHING_UNAVAILABLE or
- * retries). Redis answers in well under a millisecond here; seconds mean it hangs.
- */
-export const COMMAND_TIMEOUT_MS = 5_000;
 
 /** Reconnect quickly at first, then every 2 s, forever. */
 const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2_000);
@@ -40,9 +34,10 @@ export function connectRedis(url: string, logger: Logger): RedisClients {
     });
     return client;
   };
-  // A Redis that hangs (stopped, swapping, a dead peer without FIN) answers nothing and raises nothing: a
-  // command without a timeout waited for ever — a join, a message's rate check, and the whole shutdown.
-  const command = make('command', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+  // No commandTimeout: a command that timed out is still sent, and Redis runs it when it wakes — a join
+  // would take somebody out of the queue with nobody told (found by review). A Redis that hangs holds the
+  // commands instead; the stop's deadline (SHUTDOWN_TIMEOUT_MS) keeps it from holding the process.
+  const command = make('command', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   // The adapter publishes without awaiting; its commands must never reject, so they wait for Redis.
   const adapterPub = make('adapter-pub', { maxRetriesPerRequest: null });
   const eventsSub = make('events-sub', { maxRetriesPerRequest: null });
