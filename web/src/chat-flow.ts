@@ -36,11 +36,10 @@ import { errorText, t, type TextKey } from './i18n.js';
 import { createJoinTracker, type JoinAnswer } from './join-tracker.js';
 import type { MessageList } from './message-list.js';
 import type { NextCycle } from './next-cycle.js';
-import { newCid } from './new-cid.js';
 import { createPartnerCountdown } from './partner-countdown.js';
 import { privateTexts } from './private-texts.js';
 import { createResumeWatch } from './resume-watch.js';
-import { createSlowSends } from './slow-sends.js';
+import { createSendPath } from './send-path.js';
 import type { Screens } from './screens.js';
 import type { SkipWait } from './skip-wait.js';
 import type { Toast } from './toast.js';
@@ -164,13 +163,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let online = false;
   let myUserId: string | null = null;
   let restrictions: Restrictions = { banned: false, muted: false };
-  /**
-   * A text whose send failed, given back to the input, and its cid: sending that same text again reuses
-   * the cid, so a send that did reach the server (an ack lost to a timeout) is not stored twice.
-   */
-  let retry: { text: string; cid: string } | null = null;
-  /** A text refused for its content, given back to the input: it must be edited, not sent again. */
-  let refused: string | null = null;
   /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
   let leaving = false;
   /**
@@ -180,7 +172,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
    * again are shown once (the list keeps one message per id).
    */
   let lastReceived = 0;
-  const sends = createSlowSends(() => refreshComposer());
   const early = createEarlyGoodbyes();
   const countdown = createPartnerCountdown(messages);
 
@@ -209,10 +200,21 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     composer.setEnabled(live && allowed, linked);
     if (!live || !allowed) composer.setStatus('ready');
     else if (!linked) composer.setStatus('offline');
-    else if (refused !== null && composer.text() === refused) composer.setStatus('blocked');
-    else if (retry && composer.text() === retry.text) composer.setStatus('failed');
-    else composer.setStatus(sends.slow ? 'sending' : 'ready');
+    else composer.setStatus(sending.status());
   };
+
+  const sending = createSendPath({
+    client,
+    composer,
+    messages,
+    toast,
+    typing: views.typing,
+    next: views.next,
+    chat: () => ({ roomId: phase === 'chat' ? roomId : null, live: phase === 'chat' && chatLive, linked }),
+    chatOver: () => endChat('chatEnded'),
+    fail,
+    changed: () => refreshComposer(),
+  });
 
   /** Out of any chat, into `next`: what the chat (or a wait's pause) kept running stops. */
   const leaveChatFor = (next: 'start' | 'waiting'): void => {
@@ -256,8 +258,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     roomId = id;
     chatLive = true;
     linked = true;
-    retry = null;
-    refused = null;
+    sending.reset();
     countdown.stop();
     views.skipWait.stop();
     messages.clear();
@@ -391,54 +392,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     showStart();
   };
 
-  const send = async (text: string, piiConfirmed: boolean): Promise<void> => {
-    if (phase !== 'chat' || !chatLive || roomId === null) return;
-    // The text stays in the input, to be sent once the connection is back. The hint under it says so; only
-    // "Send anyway" (its dialog closing) needs saying it again.
-    if (!linked) return piiConfirmed ? toast.show(t('hintOffline')) : undefined;
-    const cid = retry?.text === text ? retry.cid : newCid();
-    views.typing.stop();
-    if (views.next.step === 'confirm') views.next.set('leave');
-    const room = roomId;
-    retry = null;
-    refused = null;
-    // Unless the person wrote on while the text was being checked (pii-nudge.ts).
-    if (composer.text() === text) composer.setText('');
-    refreshComposer();
-    const res = await sends.track(client.sendMessage(text, cid, room, piiConfirmed));
-    const sameChat = phase === 'chat' && roomId === room && chatLive;
-    if (res.ok) {
-      // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message` echo);
-      // one lost with a connection comes back in the replay after the resume. Shown while the page shows
-      // that chat, even if it has ended meanwhile: the goodbye can overtake the ack of a message stored
-      // before the chat closed.
-      const shown = phase === 'chat' && roomId === room;
-      if (shown && res.message.room_id === room) messages.addMessage(res.message, true);
-      return;
-    }
-    if (res.code === 'NOT_IN_CHAT') {
-      // While reconnecting, the `session` that follows says whether the chat is still on.
-      if (sameChat && linked) {
-        fail(res);
-        endChat('chatEnded');
-      }
-      return;
-    }
-    fail(res);
-    // Give the text back for a retry (or, refused for its content, for editing), unless the user has
-    // started typing something else.
-    if (sameChat && composer.text() === '') {
-      composer.setText(text);
-      if (res.code === 'BLOCKED_CONTENT') {
-        refused = text;
-        composer.focus();
-      } else {
-        retry = { text, cid };
-      }
-    }
-    refreshComposer();
-  };
-
   client.on('session', ({ user_id, status }) => {
     myUserId = user_id;
     views.myId.textContent = user_id;
@@ -566,7 +519,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     },
     createPrivate: () => void join({ kind: 'create_private' }),
     joinPrivate: (key) => void join({ kind: 'join_private', key }),
-    send: (text, piiConfirmed = false) => void send(text, piiConfirmed),
+    send: (text, piiConfirmed = false) => void sending.send(text, piiConfirmed),
     edited() {
       refreshComposer();
       if (phase === 'chat' && chatLive && linked) views.typing.edited(composer.text());
