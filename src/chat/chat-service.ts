@@ -332,21 +332,24 @@ export class ChatService {
     // last the timeout times the number of chats. Bounded, so a thousand chats do not take the whole pool.
     const limit = pLimit(SHUTDOWN_CONCURRENCY);
     // A chat with both people here is ended from one side, as one after another did (the first end freed
-    // the partner and told them `partner_left`): the other side waits for that end, and ends the chat
-    // itself only if that one did not.
-    const endings = new Map<number, Promise<boolean>>();
+    // the partner and told them `partner_left`): the other side waits for that end, then looks at itself
+    // again — still in the chat (that end failed, or could not free it: Redis blipped), it ends it itself.
+    const endings = new Map<number, Promise<unknown>>();
     const end = async (caller: Caller): Promise<void> => {
-      const current = await ownActivity(this.deps.registry, caller);
-      if (!current) return;
-      if (current.kind === 'chatting') {
+      let current = await ownActivity(this.deps.registry, caller);
+      if (current?.kind === 'chatting') {
         const other = endings.get(current.roomId);
-        if (other && (await other)) return;
-        const ending = this.ender.endActivity(caller.userId, current, 'server_shutdown');
-        endings.set(current.roomId, ending.catch(() => false));
-        await ending;
-        return;
+        if (other) {
+          await other;
+          current = await ownActivity(this.deps.registry, caller);
+        } else {
+          const ending = this.ender.endActivity(caller.userId, current, 'server_shutdown');
+          endings.set(current.roomId, ending.catch(() => undefined));
+          await ending;
+          return;
+        }
       }
-      await this.ender.endActivity(caller.userId, current, 'server_shutdown');
+      if (current) await this.ender.endActivity(caller.userId, current, 'server_shutdown');
     };
     try {
       // One failure (Redis away for a moment) does not leave everyone else without their goodbye.

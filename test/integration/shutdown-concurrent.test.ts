@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
+import { callerOf } from '../../src/realtime/chat-gateway.js';
 import { collect, eventually, matchedPair } from '../helpers/client.js';
 import { intercept, type Hold } from '../helpers/interleave.js';
 import { startTestServer } from '../helpers/server.js';
@@ -47,6 +48,26 @@ describe('shutdown', () => {
     } finally {
       for (const h of held) h.release();
       await (closed ?? server.close());
+    }
+  });
+
+  it('a partner the first side could not free (Redis blipped) ends their side themself', { timeout: 30_000 }, async () => {
+    const registry = intercept(new MemoryActivityRegistry());
+    const server = await startTestServer({ deps: { registry: registry.proxy } });
+    const { a, b, aId, bId } = await matchedPair(server.url);
+    try {
+      // The first end (a's) frees a, then fails to free b: b was then skipped as "ended by a", and left in the
+      // chat in the registry — resumed later as a chat in a closed room.
+      const failed = registry.failNext('release', new Error('redis away'), { when: (userId: string) => userId === bId });
+      // The chats' part of the stop, looked at before the connections close (whose own handling comes after).
+      await server.app.chat.shutdown([...server.app.io.sockets.sockets.values()].map(callerOf));
+      await failed;
+      expect(await registry.proxy.get(aId)).toBeUndefined();
+      expect(await registry.proxy.get(bId)).toBeUndefined();
+    } finally {
+      a.close();
+      b.close();
+      await server.close();
     }
   });
 });
