@@ -5,9 +5,9 @@
  * The port opens once every worker is ready. A worker that exits before the port is open (its metrics
  * port taken, PostgreSQL or Redis unreachable at start…) stops the others and this process exits with 1: a
  * primary without its port would look healthy to a supervisor (systemd, Docker, Kubernetes), which restarts
- * the whole service instead. Once serving, a worker that dies is replaced, unless it never got ready or
- * died within MIN_WORKER_LIFETIME_MS of its start (a replacement failing at start: it would crash-loop) —
- * the others keep their chats, one short; none left, this process exits with 1. SIGTERM stops the workers
+ * the whole service instead. Once serving, a worker that dies is replaced — at once if it had served a
+ * while, else after a delay that grows while its replacements keep failing (`restartDelayMs`): the others
+ * keep their chats, one short meanwhile; none left, this process exits with 1. SIGTERM stops the workers
  * gracefully, a second signal at once.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -18,8 +18,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { stopReadsOnHandOver } from './hand-over.js';
 
-/** A worker that dies this soon after starting is not restarted again (it would crash-loop). */
+/** A worker that served this long after it got ready is restarted at once when it dies. */
 export const MIN_WORKER_LIFETIME_MS = 5_000;
+/** Otherwise (it failed at start, or soon after) it is restarted after 1 s, 2 s, 4 s… at most a minute. */
+const FIRST_RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 60_000;
 /** After a failed start, how long the workers get to stop on SIGTERM before they are killed. */
 const FAILED_STOP_TIMEOUT_MS = 10_000;
 
@@ -27,19 +30,23 @@ interface WorkerState {
   worker: Worker;
   /** 0…n-1, kept by its replacement: what is per worker, like its metrics port, stays put. */
   slot: number;
-  startedAt: number;
   /** It said it can take connections. */
   ready: boolean;
+  /** When it did (Date.now()). */
+  readyAt?: number;
 }
 
 /**
- * Whether a worker that exited while serving is started again: only one that got ready and served a while.
- * One that never got ready (a replacement failing at start: PostgreSQL or Redis out of reach, its port
- * taken) is not — however long it took to fail. Before, only its age counted, and a replacement that took
- * more than MIN_WORKER_LIFETIME_MS to fail was started again for ever (found by review).
+ * How long after a worker exited while serving it is started again: at once if it got ready and served
+ * MIN_WORKER_LIFETIME_MS; otherwise — a replacement that failed at start (PostgreSQL or Redis out of reach
+ * for a while), or one that crashes soon after getting ready — after a delay that doubles with each such
+ * exit of its slot in a row (`failuresInARow`), up to a minute. Before, only the age since the fork counted:
+ * a replacement failing after 5 s was started again for ever, at once, and one failing sooner never again,
+ * even once what it needed was back (found by review).
  */
-export function restartsAfterExit(worker: Pick<WorkerState, 'ready' | 'startedAt'>, nowMs: number): boolean {
-  return worker.ready && nowMs - worker.startedAt >= MIN_WORKER_LIFETIME_MS;
+export function restartDelayMs(worker: Pick<WorkerState, 'readyAt'>, nowMs: number, failuresInARow: number): number {
+  if (worker.readyAt !== undefined && nowMs - worker.readyAt >= MIN_WORKER_LIFETIME_MS) return 0;
+  return Math.min(FIRST_RESTART_DELAY_MS * 2 ** failuresInARow, MAX_RESTART_DELAY_MS);
 }
 
 /** The count @socket.io/sticky keeps on each worker for its least-connection choice (not in its types). */
@@ -58,11 +65,15 @@ export function runPrimary(config: Config, logger: Logger): void {
   const workers = new Map<number, WorkerState>();
   /** Set once every worker is being stopped: the code this process exits with when none is left. */
   let exitCode: number | undefined;
+  /** Exits of a slot's worker in a row that were not after a while of serving (their restart waits longer). */
+  const failuresInARow = new Map<number, number>();
+  /** Restarts waiting for their delay (cancelled by a stop). */
+  const restarts = new Set<ReturnType<typeof setTimeout>>();
   let listening = false;
 
   const fork = (slot: number) => {
     const worker = cluster.fork({ CHAT_WORKER_SLOT: String(slot) });
-    const state: WorkerState = { worker, slot, startedAt: Date.now(), ready: false };
+    const state: WorkerState = { worker, slot, ready: false };
     workers.set(worker.id, state);
     // The sticky balancer sends each new connection to the worker with the fewest, and one it never counted
     // has none: a replacement would get every connection while it starts — and a connection handed to a
@@ -73,6 +84,7 @@ export function runPrimary(config: Config, logger: Logger): void {
     worker.on('message', (message: { chat?: string } | undefined) => {
       if (message?.chat !== 'ready' || state.ready) return;
       state.ready = true;
+      state.readyAt = Date.now();
       // Ready while stopping (its SIGTERM came before it handled signals, or while it started): asked once
       // more, through IPC now — a stop under way there ignores it.
       if (exitCode !== undefined) askToStop(worker);
@@ -110,6 +122,8 @@ export function runPrimary(config: Config, logger: Logger): void {
 
   const stopWorkers = (code: number) => {
     exitCode = code;
+    for (const restart of restarts) clearTimeout(restart);
+    restarts.clear();
     for (const { worker } of workers.values()) askToStop(worker);
     if (code !== 0) {
       // No supervisor's SIGKILL follows a failed start: a worker stuck in its shutdown must not outlive us.
@@ -140,14 +154,21 @@ export function runPrimary(config: Config, logger: Logger): void {
       logger.error(fields, 'worker exited before it was ready (its log above says why): stopping the other workers and exiting with 1');
       return stopWorkers(1);
     }
-    const restarted = restartsAfterExit(state, Date.now());
-    const why = state.ready ? `within ${MIN_WORKER_LIFETIME_MS} ms of its start` : 'before it was ready';
-    logger.error({ ...fields, restarted }, restarted ? 'worker exited: restarting it' : `worker exited ${why}: not restarted`);
-    if (restarted) fork(state.slot);
-    else if (workers.size === 0) {
-      logger.error('no worker left: exiting with 1');
-      stopWorkers(1);
+    const failures = failuresInARow.get(state.slot) ?? 0;
+    const delayMs = restartDelayMs(state, Date.now(), failures);
+    if (delayMs === 0) failuresInARow.delete(state.slot);
+    else failuresInARow.set(state.slot, failures + 1);
+    if (delayMs > 0 && workers.size === 0) {
+      // Nobody serves meanwhile: the supervisor restarts the whole service instead.
+      logger.error(fields, 'worker exited and no worker is left: exiting with 1');
+      return stopWorkers(1);
     }
+    logger.error({ ...fields, restartInMs: delayMs }, delayMs === 0 ? 'worker exited: restarting it' : `worker exited ${state.ready ? 'soon after it got ready' : 'before it was ready'}: restarting it in ${delayMs} ms`);
+    const restart = setTimeout(() => {
+      restarts.delete(restart);
+      if (exitCode === undefined) fork(state.slot);
+    }, delayMs);
+    restarts.add(restart);
   });
 
   const listen = () => {
