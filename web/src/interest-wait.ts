@@ -26,6 +26,8 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   let ticker: ReturnType<typeof setInterval> | undefined;
   /** "Match anyone now" was pressed and is not answered yet (a second press sends nothing). */
   let widening = false;
+  /** Which wait is on screen (each new one counts up): an answer for an earlier wait acts on nothing. */
+  let wait = 0;
 
   const stop = (): void => {
     clearInterval(ticker);
@@ -73,6 +75,8 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   };
 
   function reset(): void {
+    wait++;
+    widening = false;
     stop();
     panel.hidden = true;
     anyone.hidden = true;
@@ -83,7 +87,9 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   anyone.addEventListener('click', () => {
     if (widening) return;
     widening = true;
+    const asked = wait;
     void client.widenSearch().then((res) => {
+      if (asked !== wait) return;
       widening = false;
       if (res.ok) return widened();
       // No longer waiting (matched meanwhile, or the wait ended): the screen changes by itself.
