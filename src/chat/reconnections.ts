@@ -148,8 +148,9 @@ export class Reconnections {
       return;
     }
     logger.debug({ roomId: activity.roomId, replayed: replay.replayed }, 'chat resumed');
-    // A page replayed from the start (reloaded) lost a private room's earlier conversation with the rest.
-    if (afterId === 0 && activity.privateKey !== undefined) this.deps.privateWaits?.resumedFromStart(caller.socketId, activity.privateKey, activity.roomId);
+    // A page that asks for everything (`last_message_id: 0`: reloaded, it has nothing) lost a private room's
+    // earlier conversation with the rest. Not on a fallback to 0 (a take-back after a stall has it all).
+    if (lastSeenId === 0 && activity.privateKey !== undefined) this.deps.privateWaits?.resumedFromStart(caller.socketId, activity.privateKey, activity.roomId);
     const partner = await this.deps.registry.get(activity.partnerId);
     if (partner?.kind === 'chatting' && partner.roomId === activity.roomId && !partner.detached) {
       notifier.toSocket(partner.socketId, 'partner_reconnected', { message: eventText[partner.lang].partnerReconnected });

@@ -49,6 +49,15 @@ export function restartDelayMs(worker: Pick<WorkerState, 'readyAt'>, nowMs: numb
   return Math.min(FIRST_RESTART_DELAY_MS * 2 ** failuresInARow, MAX_RESTART_DELAY_MS);
 }
 
+/**
+ * Whether a worker's exit during a stop means the stop failed: an exit code other than 0 (its own stop
+ * failed or ran out of time) or SIGKILL. Not SIGTERM: a worker still starting is stopped with it, its
+ * default handler ending it — an ordinary stop (found by review: a deploy during a start exited 1).
+ */
+export function stopFailed(code: number | null, signal: string | null): boolean {
+  return (code !== null && code !== 0) || signal === 'SIGKILL';
+}
+
 /** The count @socket.io/sticky keeps on each worker for its least-connection choice (not in its types). */
 function balanced(worker: Worker): Worker & { clientsCount?: number } {
   return worker;
@@ -145,7 +154,7 @@ export function runPrimary(config: Config, logger: Logger): void {
     if (exitCode !== undefined) {
       // A worker whose stop failed (past its SHUTDOWN_TIMEOUT_MS, say) makes the whole stop a failure: the
       // supervisor is told by this process's code.
-      if (code !== 0) exitCode = 1;
+      if (stopFailed(code, signal)) exitCode = 1;
       return exitWhenNoneLeft();
     }
     if (!state) return;

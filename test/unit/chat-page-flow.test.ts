@@ -286,6 +286,7 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     const { fake, page } = reloadedInPrivateWait('ABCD-EFGH-JKMN-PQRS');
     fake.emit('error', { code: 'NOT_FOUND', message: 'gone' });
     expect(page.shown.screen).toBe('start');
+    expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
     expect(fake.sent.joins).toEqual([]);
   });
 

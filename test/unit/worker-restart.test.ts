@@ -4,7 +4,7 @@
  * doubles with each such exit in a row, up to a minute — never at once for ever, never not at all.
  */
 import { describe, expect, it } from 'vitest';
-import { MIN_WORKER_LIFETIME_MS, restartDelayMs } from '../../src/cluster/primary.js';
+import { MIN_WORKER_LIFETIME_MS, restartDelayMs, stopFailed } from '../../src/cluster/primary.js';
 
 describe('restartDelayMs', () => {
   const readyAt = 1_000_000;
@@ -21,5 +21,17 @@ describe('restartDelayMs', () => {
   it('a replacement that never got ready is started again later, longer each time in a row, at most a minute', () => {
     // Before: at once for ever when it took over 5 s to fail (PostgreSQL timing out), never when it failed sooner.
     expect([0, 1, 2, 3, 5, 6, 20].map((n) => restartDelayMs({}, readyAt, n))).toEqual([1_000, 2_000, 4_000, 8_000, 32_000, 60_000, 60_000]);
+  });
+});
+
+describe('stopFailed', () => {
+  it('a worker that exited 0, or one still starting ended by SIGTERM, stopped as it should', () => {
+    expect(stopFailed(0, null)).toBe(false);
+    expect(stopFailed(null, 'SIGTERM')).toBe(false);
+  });
+
+  it('one that exited 1 (its stop past SHUTDOWN_TIMEOUT_MS) or was killed makes the stop a failure', () => {
+    expect(stopFailed(1, null)).toBe(true);
+    expect(stopFailed(null, 'SIGKILL')).toBe(true);
   });
 });

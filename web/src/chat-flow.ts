@@ -470,10 +470,15 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     }),
   );
   client.on('error', (error) => {
-    toast.show(errorText(error));
+    const privateWaitClosed = error.code === 'NOT_FOUND' && phase === 'waiting' && !joins.joining && waitingFor?.kind !== 'queue';
+    // The server's NOT_FOUND text speaks of a chat; a private wait's end is said in the page's own words.
+    toast.show(privateWaitClosed ? privateTexts.t('privateWaitClosed') : errorText(error));
     // A private wait the server put back in its room after a reconnection, closed meanwhile (a block): the
     // wait is over there, so it is here too (a passing failure is not sent: the server tries again).
-    if (error.code === 'NOT_FOUND' && phase === 'waiting' && !joins.joining && waitingFor?.kind !== 'queue') return showStart();
+    if (privateWaitClosed) {
+      resume.settled();
+      return showStart();
+    }
     // Another tab or window of this identity took the chat or wait over (a duplicated tab resumed it):
     // this one lets go — forgotten, so it reconnects without taking it back.
     if (error.code !== 'CONTINUED_ELSEWHERE') return;
