@@ -13,18 +13,21 @@ import { serverSuite } from '../helpers/suite.js';
 type Ack = { ok: boolean; code?: string; key?: string; status?: string; retry_after_ms?: number };
 const OTHER_SETTINGS = { keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 };
 
-describe('guessing private-room keys from one network', () => {
-  const PER_MIN = 3;
+/** A server with these key-attempt budgets, the test's clock, and a way to open tracked clients. */
+function guessingSuite(keyAttemptsPerMin: number, keyAttemptsPerAddressPerMin: number) {
   const clock = new ManualClock();
-  const suite = serverSuite({
-    config: { privateRooms: { keyAttemptsPerMin: 1_000, keyAttemptsPerAddressPerMin: PER_MIN, ...OTHER_SETTINGS } },
-    deps: { clock },
-  });
+  const suite = serverSuite({ config: { privateRooms: { keyAttemptsPerMin, keyAttemptsPerAddressPerMin, ...OTHER_SETTINGS } }, deps: { clock } });
   const client = async () => {
     const c = await connect(suite.url);
     suite.track(c.socket);
     return c;
   };
+  return { clock, client };
+}
+
+describe('guessing private-room keys from one network', () => {
+  const PER_MIN = 3;
+  const { clock, client } = guessingSuite(1_000, PER_MIN);
 
   it('is limited per network, found or not: then RATE_LIMITED with a retry hint, even for the right key, until the budget refills', async () => {
     const maker = await client();
@@ -49,16 +52,7 @@ describe('guessing private-room keys from one network', () => {
 
 describe('guessing private-room keys from one identity', () => {
   const PER_MIN = 3;
-  const clock = new ManualClock();
-  const suite = serverSuite({
-    config: { privateRooms: { keyAttemptsPerMin: PER_MIN, keyAttemptsPerAddressPerMin: 1_000, ...OTHER_SETTINGS } },
-    deps: { clock },
-  });
-  const client = async () => {
-    const c = await connect(suite.url);
-    suite.track(c.socket);
-    return c;
-  };
+  const { client } = guessingSuite(PER_MIN, 1_000);
 
   it('is limited per identity; somebody else on the same network still enters their key', async () => {
     const maker = await client();
