@@ -86,18 +86,21 @@ export class BotChallenge implements FloodObserver {
   }
 
   /**
-   * Handshake: may this identity connect from this address? With a payload, when one is needed, it is
-   * checked and spent. Never throws.
+   * Handshake: may this identity connect from this address? A payload is checked and spent — when one is
+   * needed, and also when it is not: a request may ask for a solution without the connection needing one
+   * (a key attempt over its network's budget, see `hasSolved`), and the page then connects with it. A bad
+   * payload where none is needed does not refuse the connection. Never throws.
    */
   async admit(userId: string, address: string, payload: string | undefined): Promise<Admission> {
     if (this.mode === 'off') return 'not_required';
-    if (!(await this.required('connect', userId, address))) return 'not_required';
+    const required = await this.required('connect', userId, address);
+    if (!required && payload === undefined) return 'not_required';
     if (payload === undefined) return 'missing';
     const check = await this.challenges.check(payload);
-    if (!check.ok) return check.reason;
+    if (!check.ok) return required ? check.reason : 'not_required';
     const ttlMs = check.expiresAtMs - this.deps.clock.now().getTime() + REPLAY_MARGIN_MS;
     const first = await this.guard(() => this.deps.store.setIfAbsent(key.used(check.id), ttlMs), true);
-    if (!first) return 'replayed';
+    if (!first) return required ? 'replayed' : 'not_required';
     // Spent, so the work counts even if a later check (a connection limit) refuses this connection.
     const { validMs } = this.deps.settings;
     await this.guard(async () => {
@@ -111,6 +114,16 @@ export class BotChallenge implements FloodObserver {
   async checkJoin(userId: string, address: string): Promise<void> {
     if (this.mode === 'off') return;
     if (await this.required('join', userId, address)) throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
+  }
+
+  /**
+   * Whether the identity solved a challenge within `validMs` — what lets a key attempt over its network's
+   * budget go on (private-gateway.ts). False with the challenge off (nothing can be solved); true while the
+   * store cannot be reached (the door stays open, as everywhere here).
+   */
+  async hasSolved(userId: string): Promise<boolean> {
+    if (this.mode === 'off') return false;
+    return this.guard(() => this.deps.store.has(key.verifiedIdentity(userId)), true);
   }
 
   // ---- signals (FloodObserver): counted per address; over a threshold, the address is suspect ----

@@ -29,8 +29,11 @@ export interface PrivateGatewayDeps {
   keepInTouch: KeepInTouch;
   moderation: Pick<ModerationService, 'assertMayJoin'>;
   rules: Pick<RulesGate, 'assertAccepted'>;
-  /** The bot challenge: checked as on `join_queue`, and told of addresses over the key-attempt limit. */
-  challenge: Pick<BotChallenge, 'checkJoin' | 'refused'>;
+  /**
+   * The bot challenge: checked as on `join_queue`, told of addresses over the key-attempt limit, and asked
+   * whether an identity solved it (key attempts past the network's budget).
+   */
+  challenge: Pick<BotChallenge, 'mode' | 'checkJoin' | 'refused' | 'hasSolved'>;
   flood: FloodControl;
   limiter: RateLimiter;
   /** `join_private` attempts one identity, and one client network, may make per minute. */
@@ -69,7 +72,11 @@ export function privateRoomListeners(context: Parameters<typeof eventListener>[0
         if (!network.allowed) {
           // Only a whole network over its budget (identities minted to get round their own) looks like a bot.
           await challenge.refused(socket.data.address);
-          throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: network.retryAfterMs });
+          // Past it, an identity that solved the bot check lately goes on (within its own budget); any other
+          // is asked to solve one. A person behind a busy carrier address solves it once and enters their
+          // key; a guesser pays a proof of work for every identity it mints. With the challenge off, a wait.
+          if (challenge.mode === 'off') throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: network.retryAfterMs });
+          if (!(await challenge.hasSolved(socket.data.userId))) throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
         }
         return rooms.join(callerOf(socket), payload.key);
       }),

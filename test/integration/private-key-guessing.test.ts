@@ -3,9 +3,12 @@
  * (`RATE_PRIVATE_KEYS_PER_MIN`) and of its client network's (`RATE_PRIVATE_KEYS_PER_ADDRESS_PER_MIN`), found
  * or not, so a guesser cannot try more than a few keys a minute — and cannot tell which attempts would have
  * been free. One guesser spends its own budget, not that of everybody behind the same address (a carrier's
- * NAT). Time is the test's (a manual clock).
+ * NAT); past the network's, with the bot challenge on, each identity must have solved it. Time is the
+ * test's (a manual clock).
  */
 import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config.js';
+import { challengeSettings, solvedPayload } from '../helpers/challenge.js';
 import { ManualClock } from '../helpers/clock.js';
 import { connect, request } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
@@ -13,16 +16,21 @@ import { serverSuite } from '../helpers/suite.js';
 type Ack = { ok: boolean; code?: string; key?: string; status?: string; retry_after_ms?: number };
 const OTHER_SETTINGS = { keepInTouchWindowMs: 120_000, historyMaxMessages: 1_000 };
 
-/** A server with these key-attempt budgets, the test's clock, and a way to open tracked clients. */
-function guessingSuite(keyAttemptsPerMin: number, keyAttemptsPerAddressPerMin: number) {
-  const clock = new ManualClock();
-  const suite = serverSuite({ config: { privateRooms: { keyAttemptsPerMin, keyAttemptsPerAddressPerMin, ...OTHER_SETTINGS } }, deps: { clock } });
-  const client = async () => {
-    const c = await connect(suite.url);
+/**
+ * A server with these key-attempt budgets (and this bot challenge, off by default), the test's clock, and
+ * a way to open tracked clients — with a solved challenge in the handshake when given one.
+ */
+function guessingSuite(keyAttemptsPerMin: number, keyAttemptsPerAddressPerMin: number, challenge?: Config['challenge']) {
+  // Starts now: a challenge's expiry is checked against the real time as well as the server's.
+  const clock = new ManualClock(Date.now());
+  const privateRooms = { keyAttemptsPerMin, keyAttemptsPerAddressPerMin, ...OTHER_SETTINGS };
+  const suite = serverSuite({ config: challenge ? { privateRooms, challenge } : { privateRooms }, deps: { clock } });
+  const client = async (auth: { token?: string; altcha?: string } = {}) => {
+    const c = await connect(suite.url, { auth });
     suite.track(c.socket);
     return c;
   };
-  return { clock, client };
+  return { clock, client, solved: () => solvedPayload(suite.url) };
 }
 
 describe('guessing private-room keys from one network', () => {
@@ -65,5 +73,45 @@ describe('guessing private-room keys from one identity', () => {
     // Before, the budget was the network's alone: one guesser behind a shared address locked everybody out.
     const friend = await client();
     expect(await request<Ack>(friend.socket, 'join_private', { key: key! })).toMatchObject({ ok: true, status: 'matched' });
+  });
+});
+
+describe('a network over its key budget, with the bot challenge on', () => {
+  const PER_MIN = 3;
+  const { client, solved } = guessingSuite(1_000, PER_MIN, challengeSettings('auto'));
+
+  it('asks each identity for a solved challenge instead of locking the network out; one that solved enters its key, a fresh identity is asked again', async () => {
+    const maker = await client();
+    const { key } = await request<Ack>(maker.socket, 'create_private');
+    const guesser = await client();
+    for (let i = 0; i < PER_MIN; i++) {
+      expect(await request<Ack>(guesser.socket, 'join_private', { key: `AAAA-BBBB-CCCC-DDD${i}` })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    }
+    // Before, RATE_LIMITED for everybody behind the address until the budget refilled.
+    const friend = await client();
+    expect(await request<Ack>(friend.socket, 'join_private', { key: key! })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
+    // The page solves it and connects again with the solution (the address is not suspect: the handshake
+    // needs none, and checks the one it is given).
+    const token = friend.session.token;
+    friend.socket.close();
+    const again = await client({ token, altcha: await solved() });
+    expect(again.session.user_id).toBe(friend.session.user_id);
+    expect(await request<Ack>(again.socket, 'join_private', { key: key! })).toMatchObject({ ok: true, status: 'matched' });
+
+    // A minted identity gets no attempt for free: it is asked too.
+    const minted = await client();
+    expect(await request<Ack>(minted.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDDD' })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
+  });
+
+  it('lets in a connection whose solution is bad or used where none is needed, and verifies nobody with it', async () => {
+    const payload = await solved();
+    const first = await client({ altcha: payload });
+    const replayed = await client({ altcha: payload });
+    const garbage = await client({ altcha: 'bm90IGEgc29sdXRpb24=' });
+    for (const c of [first, replayed, garbage]) expect(c.session.user_id).toBeTruthy();
+    // The network is still over its budget (the test above spent it; a minute has not passed).
+    expect(await request<Ack>(first.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await request<Ack>(replayed.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
+    expect(await request<Ack>(garbage.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
   });
 });
