@@ -23,6 +23,7 @@ import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
 import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
+import { isLastingDbError } from '../storage/database-errors.js';
 import type { PrivateHistory } from './private-history.js';
 import type { PrivateKeyStore } from './private-key-store.js';
 import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
@@ -158,7 +159,9 @@ export class PrivateRooms {
       await this.enter(caller, now, true);
     } catch (error) {
       if (isPassing(error)) throw error;
-      const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
+      // The wait is over (the page ends it on any error while it shows a private wait). A lasting database
+      // error is the server's fault, not a store away for a moment: said as such.
+      const code = isAppError(error) && !isLastingDbError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
       this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
     }
   }
@@ -395,8 +398,13 @@ export class PrivateRooms {
   }
 }
 
-/** A failure that a later try may not meet: the registry, the room or the database out of reach for a moment. */
+/**
+ * A failure that a later try may not meet: the registry, the room or the database out of reach for a moment.
+ * Not a database error that will be the same at every try (a constraint, a schema out of step): retried
+ * every PUT_BACK_RETRY_MS for as long as the wait lasted, with the page never told.
+ */
 function isPassing(error: unknown): boolean {
+  if (isLastingDbError(error)) return false;
   if (!isAppError(error)) return true;
   return error.code === ErrorCode.STORAGE_UNAVAILABLE || error.code === ErrorCode.MATCHING_UNAVAILABLE || error.code === ErrorCode.SERVER_BUSY;
 }

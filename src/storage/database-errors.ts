@@ -13,6 +13,21 @@ export function isDataError(error: unknown): boolean {
 }
 
 /**
+ * An error no retry will get past: a data exception or an integrity violation (classes 22, 23 — a foreign
+ * key to a row purged meanwhile), or a statement the database refuses as written (class 42: a missing table
+ * or column, no privilege — a schema out of step). Anything else (the connection, a timeout, a deadlock, the
+ * server shutting down, errors without a SQLSTATE) may pass. Looks along the `cause` chain, where the app
+ * wraps a driver's error in its own.
+ */
+export function isLastingDbError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(?:2[23]|42)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
+/**
  * A database error as it may be logged: its kind, SQLSTATE, message and where it was raised — never the
  * statement's text, parameters or `detail` (PGlite errors carry the query and its parameters: message
  * texts and identities; PostgreSQL's `detail` can quote row values).

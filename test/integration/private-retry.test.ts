@@ -5,6 +5,7 @@
  *   stayed "active" for good — the retention purge skips active rooms, and the key with them;
  * - a wait taken over by a new connection (a reload) whose meeting fails: the wait goes on and the meeting
  *   is tried again. Before, the wait was ended, the page told an error, and it went on showing "waiting".
+ *   A failure every try would meet again (a constraint) ends it, and the page is told.
  * Real server and sockets; the test's clock; a registry and a repository that fail on cue.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,5 +67,29 @@ describe('a private meeting taken back', () => {
     clock.advance(PUT_BACK_RETRY_MS);
     const { room_id: roomId } = await friendMatched;
     await eventually(() => expect(received(back.socket, 'matched')).toEqual([{ room_id: roomId, match_type: 'private' }]));
+  });
+
+  it('a resumed wait whose meeting fails for a lasting reason (a constraint) ends, and the page is told, instead of a retry every few seconds for ever', async () => {
+    const maker = await connect(suite.url);
+    suite.track(maker.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    maker.socket.io.engine.close();
+    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+    const friend = await connect(suite.url);
+    suite.track(friend.socket);
+    expect(await request(friend.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
+    // What PostgreSQL says of a foreign key to a row gone meanwhile (SQLSTATE 23503).
+    const lasting = Object.assign(new Error('insert or update on table "chat_rooms" violates foreign key constraint'), { code: '23503' });
+    const failed = repository.failNext('createRoom', lasting);
+    const back = await connect(suite.url, { token: maker.session.token });
+    suite.track(back.socket);
+    await failed;
+    await eventually(() => expect(received(back.socket, 'error')).toMatchObject([{ code: 'INTERNAL_ERROR' }]));
+    await eventually(async () => expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined());
+    // Not tried again: the friend goes on waiting alone.
+    clock.advance(PUT_BACK_RETRY_MS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received(friend.socket, 'matched')).toEqual([]);
+    expect(received(back.socket, 'matched')).toEqual([]);
   });
 });
