@@ -9,6 +9,7 @@
  * Meeting is the matchmaker's discipline: the rendezvous hands out the person waiting atomically, then
  * both identities move from waiting to chatting by compare-and-set on the revisions read; a partner who
  * left, dropped or was taken over meanwhile is skipped, and whoever is still waiting waits in the room again.
+ * Who may use a key at all is key-admission.ts.
  */
 import type { Logger } from 'pino';
 import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
@@ -24,6 +25,7 @@ import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
 import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
 import { isLastingDbError } from '../storage/database-errors.js';
+import { KeyAdmission } from './key-admission.js';
 import type { PrivateHistory } from './private-history.js';
 import type { PrivateKeyStore } from './private-key-store.js';
 import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
@@ -59,9 +61,12 @@ export const PUT_BACK_RETRY_MS = 5_000;
 export class PrivateRooms {
   /** Put-backs that failed, tried again later, by person (the cancel of the next try). */
   private readonly retries: KeyedTimers<string>;
+  /** Who may use a key, and its use recorded. */
+  private readonly keys: KeyAdmission;
 
   constructor(private readonly deps: PrivateRoomsDeps) {
     this.retries = new KeyedTimers(deps.clock);
+    this.keys = new KeyAdmission(deps);
   }
 
   /** No more tries of failed put-backs (the server stops: its people's waits end anyway). */
@@ -95,43 +100,8 @@ export class PrivateRooms {
       if (current.kind === 'waiting' && current.privateKey === hash && current.socketId === caller.socketId) return this.enter(caller, current);
       throw new AppError(ErrorCode.ALREADY_CHATTING);
     }
-    await this.admit(caller.userId, hash);
+    await this.keys.admit(caller.userId, hash);
     return this.enter(caller, await this.claim(caller, hash));
-  }
-
-  /**
-   * Whether the caller may use a key (NOT_FOUND otherwise), binding them as its second person if it has
-   * none yet. The block is looked for before binding: someone the maker blocked (or who blocked the maker)
-   * must not take the place the maker kept for somebody else — the key would be theirs for good. A block
-   * acked between that look and the binding is found by the second look, and the binding taken back.
-   */
-  private async admit(userId: string, hash: string): Promise<void> {
-    const { store, isBlocked, logger } = this.deps;
-    const stored = <T>(operation: Promise<T>): Promise<T> =>
-      operation.catch((cause: unknown) => {
-        throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
-      });
-    const people = await stored(store.people(hash));
-    // Whom the caller would meet: the other of the key's two, or its maker while it has no second.
-    const expected = people && (people.user1Id === userId ? people.user2Id : people.user2Id === userId || people.user2Id === null ? people.user1Id : undefined);
-    if (expected === undefined) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
-    if (expected !== null && (await isBlocked(userId, expected))) throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
-    const binding = await stored(store.bind(hash, userId));
-    if (binding.status === 'refused') throw new AppError(ErrorCode.NOT_FOUND, { detail: 'unknown key, or two other people’s' });
-    // Looked at already, unless bound just now or somebody else was bound meanwhile.
-    if (binding.otherId !== null && (binding.fresh || binding.otherId !== expected) && (await isBlocked(userId, binding.otherId))) {
-      if (binding.fresh) await store.unbind(hash, userId).catch((err: unknown) => logger.warn({ err }, 'could not take back the binding of a key closed by a block'));
-      throw new AppError(ErrorCode.NOT_FOUND, { detail: 'closed by a block' });
-    }
-    await this.touch(hash);
-  }
-
-  /**
-   * The key is in use: the retention purge keeps it for the whole period from now (a key unused that long
-   * goes with its conversations). Best effort: a failure here fails nothing (it is logged).
-   */
-  private async touch(hash: string): Promise<void> {
-    await this.deps.store.touch(hash, this.deps.clock.now()).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not record that a private key was used'));
   }
 
   /**
@@ -143,7 +113,7 @@ export class PrivateRooms {
     if (activity.kind !== 'waiting' || activity.privateKey === undefined) return;
     const hash = activity.privateKey;
     // Waiting in it is using it too.
-    await this.touch(hash);
+    await this.keys.touch(hash);
     await this.orLater(caller.userId, 'could not put a resumed private wait back in its room', () => this.enterAgain(caller, activity, hash));
   }
 
@@ -349,7 +319,7 @@ export class PrivateRooms {
   private async putBackNow(hash: string, userId: string): Promise<void> {
     const now = await this.deps.registry.get(userId);
     if (now?.kind !== 'waiting' || now.privateKey !== hash || now.detached) return;
-    await this.touch(hash);
+    await this.keys.touch(hash);
     await this.enterAgain({ userId, socketId: now.socketId, lang: now.lang, networkHash: now.networkHash }, now, hash);
   }
 
