@@ -98,6 +98,34 @@ function toReport(row: ReportRow): ReportRecord {
   };
 }
 
+/** The most a report's notes add up to, one re-report after another (each person's note is at most 500). */
+export const NOTE_MAX_CHARS = 2_000;
+
+/**
+ * The insert of a report, and what happens when its reporter already has an open one on that chat and
+ * person (`$1`…`$8`: room, reporter, reported, reason, note, message ids, priority, time). Nothing of the
+ * first is lost — a second report once replaced the first's reason, note and messages, so "minor" with
+ * the messages ticked, then "spam" without, left the moderators a low-priority report and no evidence:
+ * - the messages of both;
+ * - the more urgent of the two reasons, with its priority (at the same priority, the later reason: a
+ *   correction);
+ * - both notes, the later one after the first (a note said again is not repeated), within NOTE_MAX_CHARS.
+ * The content policy's own reports (review-queue.ts) add each flagged message this way too.
+ */
+export const FILE_OR_ADD_TO_OPEN_REPORT = `
+  INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
+  ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
+  DO UPDATE SET message_ids = COALESCE((SELECT array_agg(DISTINCT m ORDER BY m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m), '{}'::bigint[]),
+                priority = GREATEST(reports.priority, EXCLUDED.priority),
+                reason = CASE WHEN EXCLUDED.priority >= reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
+                note = CASE
+                  WHEN EXCLUDED.note IS NULL OR reports.note = EXCLUDED.note OR right(reports.note, length(EXCLUDED.note) + 1) = E'\\n' || EXCLUDED.note THEN reports.note
+                  WHEN reports.note IS NULL THEN EXCLUDED.note
+                  ELSE left(reports.note || E'\\n' || EXCLUDED.note, ${NOTE_MAX_CHARS})
+                END,
+                updated_at = EXCLUDED.updated_at`;
+
 export class ReportRepository {
   constructor(private readonly database: Database) {}
 
@@ -122,15 +150,10 @@ export class ReportRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** Files a report, or updates the reporter's open report on the same room. */
-  /** Files a report, or updates the reporter's open one on that room and person (`filed`: a new one). */
+  /** Files a report, or adds to the reporter's open one on that room and person (`filed`: a new one). */
   async upsert(report: NewReport): Promise<{ report: ReportRecord; filed: boolean }> {
     const rows = await this.database.query<ReportRow & { filed: boolean }>(
-      `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
-       ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
-       DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note, message_ids = EXCLUDED.message_ids,
-                     priority = EXCLUDED.priority, updated_at = EXCLUDED.updated_at
+      `${FILE_OR_ADD_TO_OPEN_REPORT}
        RETURNING ${REPORT_COLUMNS}, (xmax = 0) AS filed`,
       [report.roomId, report.reporterId, report.reportedId, report.reason, report.note, report.messageIds, report.priority, report.at],
     );

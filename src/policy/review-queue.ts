@@ -4,6 +4,7 @@
  * flagged messages added to it), and a message it refused is kept aside (held) for them to see.
  */
 import type { ReportReason } from '../shared/protocol.js';
+import { FILE_OR_ADD_TO_OPEN_REPORT } from '../moderation/report-repository.js';
 import type { Database } from '../storage/database.js';
 
 /** The reporter of reports the server files itself. */
@@ -13,21 +14,15 @@ export class ReviewQueue {
   constructor(private readonly database: Database) {}
 
   /**
-   * Files (or adds to) the open system report on the sender in a chat; a higher priority wins. Per
+   * Files (or adds to) the open system report on the sender in a chat, as a person's report is (the more
+   * urgent reason, every message, each note once). Per
    * sender, not per chat: a decision sanctions the report's `reported_id`, so the partner's flagged
    * messages must not land in a report naming the other person.
    */
   async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<{ filed: boolean }> {
     const ids = entry.messageId === null ? [] : [entry.messageId];
     const rows = await this.database.query<{ filed: boolean }>(
-      `INSERT INTO reports (room_id, reporter_id, reported_id, reason, note, message_ids, priority, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, $8, $8)
-       ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
-       DO UPDATE SET message_ids = COALESCE((SELECT array_agg(DISTINCT m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m), '{}'::bigint[]),
-                     priority = GREATEST(reports.priority, EXCLUDED.priority),
-                     reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
-                     note = left(reports.note || '; ' || EXCLUDED.note, 500),
-                     updated_at = EXCLUDED.updated_at
+      `${FILE_OR_ADD_TO_OPEN_REPORT}
        RETURNING (xmax = 0) AS filed`,
       [entry.roomId, SYSTEM_REPORTER, entry.senderId, entry.reason, entry.note, ids, entry.priority, entry.at],
     );

@@ -53,12 +53,30 @@ describe('report', () => {
     await eventually(() => expect(bEvents).toEqual(['new_message', 'new_message']));
   });
 
-  it('a second report on the same room updates the open one; minor and self-harm reports come first', async () => {
+  it('a second report on the same room adds to the open one; minor and self-harm reports come first', async () => {
     const { a } = await pair();
     const first = await request<Ack>(a, 'report', { reason: 'spam' });
     const second = await request<Ack>(a, 'report', { reason: 'minor', note: 'said they are 14' });
     expect(second.report_id).toBe(first.report_id);
     expect(await reports().get(second.report_id!)).toMatchObject({ reason: 'minor', note: 'said they are 14', priority: 1 });
+  });
+
+  it('a later, milder report loses nothing of the open one: the urgent reason, every message, both notes', async () => {
+    const { a, b } = await pair();
+    const m1 = await request<{ message: { id: number } }>(b, 'send_message', { content: 'how old are you' });
+    const m2 = await request<{ message: { id: number } }>(b, 'send_message', { content: 'send a photo' });
+    const first = await request<Ack>(a, 'report', { reason: 'minor', note: 'asked my age', message_ids: [m1.message.id] });
+    // Before, this replaced the first: "spam", priority 0, one message, the first note gone.
+    await request<Ack>(a, 'report', { reason: 'spam', note: 'then this', message_ids: [m2.message.id] });
+    await request<Ack>(a, 'report', { reason: 'sexual', note: 'then this' });
+    const report = await reports().get(first.report_id!);
+    expect(report).toMatchObject({ reason: 'minor', priority: 1, note: 'asked my age\nthen this' });
+    expect([...report!.messageIds].sort((x, y) => x - y)).toEqual([m1.message.id, m2.message.id]);
+    // At the same priority, the later reason is a correction.
+    const { a: c } = await pair();
+    const spam = await request<Ack>(c, 'report', { reason: 'spam' });
+    await request<Ack>(c, 'report', { reason: 'harassment' });
+    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'harassment', priority: 0, note: null });
   });
 
   it('after the chat it is accepted within the window, then refused with REPORT_WINDOW_CLOSED', async () => {
