@@ -22,7 +22,10 @@ export function crossSiteReason(request: FastifyRequest): string | undefined {
   if (origin === undefined) return undefined;
   const originHost = hostOf(origin);
   if (originHost === undefined) return 'Origin is not a URL';
-  // `request.host` is the Host header, or X-Forwarded-Host behind a trusted proxy.
+  // `request.host` is the Host header, or X-Forwarded-Host behind a trusted proxy. The scheme is not
+  // compared: behind a TLS proxy without TRUST_PROXY the server sees http where the browser used https, and
+  // would refuse every admin. An http page of the same host is cross-site to browsers (schemeful same-site):
+  // its Sec-Fetch-Site says so above, and the Secure, SameSite=Strict cookie does not go with it.
   if (originHost !== request.host.toLowerCase()) return 'Origin does not match Host';
   return undefined;
 }
