@@ -173,7 +173,7 @@ export class ModerationService {
 
   /**
    * A report of the partner of `room_id` (default: the reporter's current or last chat), during the
-   * chat or within the report window after it. A second report on the same room updates the open one.
+   * chat or within the report window after it. A second report on the same room adds to the open one.
    */
   async report(reporterId: string, payload: ReportPayload): Promise<ReportRecord> {
     const room = await this.roomOf(reporterId, payload.room_id);
@@ -193,7 +193,7 @@ export class ModerationService {
       priority: PRIORITY_REASONS.has(payload.reason) ? 1 : 0,
       at: now,
     });
-    // Counted once per report: a second report on the same room and person updates the open one.
+    // Counted once per report: a second report on the same room and person adds to the open one.
     if (filed) this.deps.events?.reported(payload.reason, 'person');
     return report;
   }

@@ -107,9 +107,10 @@ export const NOTE_MAX_CHARS = 2_000;
  * first is lost — a second report once replaced the first's reason, note and messages, so "minor" with
  * the messages ticked, then "spam" without, left the moderators a low-priority report and no evidence:
  * - the messages of both;
- * - the more urgent of the two reasons, with its priority (at the same priority, the later reason: a
- *   correction);
- * - both notes, the later one after the first (a note said again is not repeated), within NOTE_MAX_CHARS.
+ * - the more urgent of the two reasons, with its priority; at the same priority the first stays (a "minor"
+ *   report followed by "self_harm" must keep saying minor; the content policy's flags do not flip it);
+ * - both notes, each later one on a line of its own after the others (one said before, as a whole line, is
+ *   not added again), within NOTE_MAX_CHARS: past it, later notes are left out.
  * The content policy's own reports (review-queue.ts) add each flagged message this way too.
  */
 export const FILE_OR_ADD_TO_OPEN_REPORT = `
@@ -118,9 +119,9 @@ export const FILE_OR_ADD_TO_OPEN_REPORT = `
   ON CONFLICT (reporter_id, room_id, reported_id) WHERE status = 'open'
   DO UPDATE SET message_ids = COALESCE((SELECT array_agg(DISTINCT m ORDER BY m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m), '{}'::bigint[]),
                 priority = GREATEST(reports.priority, EXCLUDED.priority),
-                reason = CASE WHEN EXCLUDED.priority >= reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
+                reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
                 note = CASE
-                  WHEN EXCLUDED.note IS NULL OR reports.note = EXCLUDED.note OR right(reports.note, length(EXCLUDED.note) + 1) = E'\\n' || EXCLUDED.note THEN reports.note
+                  WHEN EXCLUDED.note IS NULL OR strpos(E'\\n' || reports.note || E'\\n', E'\\n' || EXCLUDED.note || E'\\n') > 0 THEN reports.note
                   WHEN reports.note IS NULL THEN EXCLUDED.note
                   ELSE left(reports.note || E'\\n' || EXCLUDED.note, ${NOTE_MAX_CHARS})
                 END,

@@ -24,7 +24,7 @@ import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
 import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
-import { isLastingDbError } from '../storage/database-errors.js';
+import { describeDbError, isLastingDbError, lastingDbError } from '../storage/database-errors.js';
 import { KeyAdmission } from './key-admission.js';
 import type { PrivateHistory } from './private-history.js';
 import type { PrivateKeyStore } from './private-key-store.js';
@@ -129,9 +129,9 @@ export class PrivateRooms {
       await this.enter(caller, now, true);
     } catch (error) {
       if (isPassing(error)) throw error;
-      // The wait is over (the page ends it on any error while it shows a private wait). A lasting database
-      // error is the server's fault, not a store away for a moment: said as such.
-      const code = isAppError(error) && !isLastingDbError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
+      // The wait is over: a block, or a lasting database error (`fail`), both NOT_FOUND — on which the page
+      // leaves a private wait it shows (web/src/private-rejoin.ts).
+      const code = isAppError(error) ? error.code : ErrorCode.INTERNAL_ERROR;
       this.deps.notifier.toSocket(caller.socketId, 'error', { code, message: errorText[caller.lang][code] });
     }
   }
@@ -354,10 +354,21 @@ export class PrivateRooms {
     }
   }
 
-  /** Ends the caller's wait for `error` (returned, to throw) — kept when `keep` and the error is a passing one. */
+  /**
+   * Ends the caller's wait for `error` (returned, to throw) — kept when `keep` and the error is a passing one.
+   * A database error every try would meet again (a constraint: the key's row purged meanwhile; a schema out
+   * of step) is NOT_FOUND: for the person, this room cannot be entered any more — a fresh `join_private` is
+   * not told "try again", and a wait put back or resumed ends on the page as a closed room does.
+   */
   private async fail(caller: Caller, self: Activity, error: AppError, keep: boolean): Promise<AppError> {
-    if (!keep || !isPassing(error)) await this.giveUp(caller, self);
-    return error;
+    let failure = error;
+    const lasting = lastingDbError(error);
+    if (lasting) {
+      this.deps.logger.error({ err: describeDbError(lasting), userId: caller.userId }, 'a private room cannot be entered: the database refuses it, and will at every try');
+      failure = new AppError(ErrorCode.NOT_FOUND, { detail: 'the room cannot be entered (a lasting database error)', cause: error });
+    }
+    if (!keep || !isPassing(failure)) await this.giveUp(caller, self);
+    return failure;
   }
 
   /** The caller's wait ends with an error: out of the registry and of the room (best effort). */

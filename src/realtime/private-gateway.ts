@@ -69,14 +69,15 @@ export function privateRoomListeners(context: Parameters<typeof eventListener>[0
         const own = await deps.limiter.take(`pk:i:${socket.data.userId}`, identityRule);
         if (!own.allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: own.retryAfterMs });
         const network = await deps.limiter.take(`pk:a:${socket.data.address}`, addressRule);
-        if (!network.allowed) {
-          // Only a whole network over its budget (identities minted to get round their own) looks like a bot.
+        // Past the network's budget, an identity that solved the bot check lately goes on (within its own
+        // budget); any other is asked to solve one. A person behind a busy carrier address solves it once and
+        // enters their key; a guesser pays a proof of work for every identity it mints. With the challenge
+        // off, a wait. Only a refused attempt counts towards the address's suspicion (a whole network over its
+        // budget with identities that did not solve looks like a bot); one let through does not.
+        if (!network.allowed && (challenge.mode === 'off' || !(await challenge.hasSolved(socket.data.userId)))) {
           await challenge.refused(socket.data.address);
-          // Past it, an identity that solved the bot check lately goes on (within its own budget); any other
-          // is asked to solve one. A person behind a busy carrier address solves it once and enters their
-          // key; a guesser pays a proof of work for every identity it mints. With the challenge off, a wait.
           if (challenge.mode === 'off') throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: network.retryAfterMs });
-          if (!(await challenge.hasSolved(socket.data.userId))) throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
+          throw new AppError(ErrorCode.CHALLENGE_REQUIRED);
         }
         return rooms.join(callerOf(socket), payload.key);
       }),

@@ -20,11 +20,16 @@ export function isDataError(error: unknown): boolean {
  * wraps a driver's error in its own.
  */
 export function isLastingDbError(error: unknown): boolean {
+  return lastingDbError(error) !== undefined;
+}
+
+/** The lasting database error in `error`'s cause chain (see `isLastingDbError`), to log; undefined if none. */
+export function lastingDbError(error: unknown): Error | undefined {
   for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(?:2[23]|42)[0-9A-Z]{3}$/.test(code)) return true;
+    if (typeof code === 'string' && /^(?:2[23]|42)[0-9A-Z]{3}$/.test(code)) return e as Error;
   }
-  return false;
+  return undefined;
 }
 
 /**

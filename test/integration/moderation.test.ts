@@ -69,14 +69,18 @@ describe('report', () => {
     // Before, this replaced the first: "spam", priority 0, one message, the first note gone.
     await request<Ack>(a, 'report', { reason: 'spam', note: 'then this', message_ids: [m2.message.id] });
     await request<Ack>(a, 'report', { reason: 'sexual', note: 'then this' });
+    // Each note once, whichever it repeats; at the same priority the first reason stays (minor, not self-harm).
+    await request<Ack>(a, 'report', { reason: 'self_harm', note: 'asked my age' });
     const report = await reports().get(first.report_id!);
     expect(report).toMatchObject({ reason: 'minor', priority: 1, note: 'asked my age\nthen this' });
     expect([...report!.messageIds].sort((x, y) => x - y)).toEqual([m1.message.id, m2.message.id]);
-    // At the same priority, the later reason is a correction.
+    // Not only the next one up: a more urgent reason later replaces a milder first one.
     const { a: c } = await pair();
     const spam = await request<Ack>(c, 'report', { reason: 'spam' });
     await request<Ack>(c, 'report', { reason: 'harassment' });
-    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'harassment', priority: 0, note: null });
+    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'spam', priority: 0, note: null });
+    await request<Ack>(c, 'report', { reason: 'self_harm', note: 'said goodbye for ever' });
+    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'self_harm', priority: 1, note: 'said goodbye for ever' });
   });
 
   it('after the chat it is accepted within the window, then refused with REPORT_WINDOW_CLOSED', async () => {

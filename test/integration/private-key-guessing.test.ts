@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.js';
-import { challengeSettings, solvedPayload } from '../helpers/challenge.js';
+import { addressKey, challengeSettings, solvedPayload } from '../helpers/challenge.js';
 import { ManualClock } from '../helpers/clock.js';
 import { connect, request } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
@@ -30,7 +30,9 @@ function guessingSuite(keyAttemptsPerMin: number, keyAttemptsPerAddressPerMin: n
     suite.track(c.socket);
     return c;
   };
-  return { clock, client, solved: () => solvedPayload(suite.url) };
+  // Every test client connects from 127.0.0.1: one network.
+  const suspect = () => suite.server.app.challenge.isSuspect(addressKey('127.0.0.1'));
+  return { clock, client, solved: () => solvedPayload(suite.url), suspect };
 }
 
 describe('guessing private-room keys from one network', () => {
@@ -78,7 +80,7 @@ describe('guessing private-room keys from one identity', () => {
 
 describe('a network over its key budget, with the bot challenge on', () => {
   const PER_MIN = 3;
-  const { client, solved } = guessingSuite(1_000, PER_MIN, challengeSettings('auto'));
+  const { client, solved, suspect } = guessingSuite(1_000, PER_MIN, challengeSettings('auto'));
 
   it('asks each identity for a solved challenge instead of locking the network out; one that solved enters its key, a fresh identity is asked again', async () => {
     const maker = await client();
@@ -113,5 +115,15 @@ describe('a network over its key budget, with the bot challenge on', () => {
     expect(await request<Ack>(first.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await request<Ack>(replayed.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
     expect(await request<Ack>(garbage.socket, 'join_private', { key: 'AAAA-BBBB-CCCC-DDD9' })).toMatchObject({ ok: false, code: 'CHALLENGE_REQUIRED' });
+  });
+
+  it('counts only refused attempts towards the address’s suspicion, not those of identities that solved', async () => {
+    // Four refusals so far in this file's server; CHALLENGE_REFUSALS_PER_ADDRESS_PER_MIN is 10.
+    const solver = await client({ altcha: await solved() });
+    for (let i = 0; i < 12; i++) {
+      expect(await request<Ack>(solver.socket, 'join_private', { key: `AAAA-BBBB-CCCC-DD${10 + i}` })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    }
+    // Before, each of them counted: the address became suspect, and everybody there had to solve to connect.
+    expect(await suspect()).toBe(false);
   });
 });

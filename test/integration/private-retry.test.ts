@@ -5,7 +5,7 @@
  *   stayed "active" for good — the retention purge skips active rooms, and the key with them;
  * - a wait taken over by a new connection (a reload) whose meeting fails: the wait goes on and the meeting
  *   is tried again. Before, the wait was ended, the page told an error, and it went on showing "waiting".
- *   A failure every try would meet again (a constraint) ends it, and the page is told.
+ *   A failure every try would meet again (a constraint) ends it as a closed room (NOT_FOUND), and the page is told.
  * Real server and sockets; the test's clock; a registry and a repository that fail on cue.
  */
 import { describe, expect, it } from 'vitest';
@@ -84,12 +84,24 @@ describe('a private meeting taken back', () => {
     const back = await connect(suite.url, { token: maker.session.token });
     suite.track(back.socket);
     await failed;
-    await eventually(() => expect(received(back.socket, 'error')).toMatchObject([{ code: 'INTERNAL_ERROR' }]));
+    // Said as a closed room (the page then leaves the wait): it cannot be entered any more.
+    await eventually(() => expect(received(back.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
     await eventually(async () => expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined());
     // Not tried again: the friend goes on waiting alone.
     clock.advance(PUT_BACK_RETRY_MS);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(received(friend.socket, 'matched')).toEqual([]);
     expect(received(back.socket, 'matched')).toEqual([]);
+  });
+
+  it('a fresh join_private whose meeting meets a lasting database error is NOT_FOUND, not "try again"', async () => {
+    const maker = await connect(suite.url);
+    const friend = await connect(suite.url);
+    suite.track(maker.socket, friend.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    repository.failNext('createRoom', Object.assign(new Error('relation "chat_rooms" does not exist'), { code: '42P01' }));
+    expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    // The maker was put back and still waits; the friend's next try meets them.
+    expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
   });
 });

@@ -200,14 +200,14 @@ describe.each(ENGINES)('the migration to one system report per sender (%s)', (en
       const review = new ReviewQueue(database);
       await review.flag({ roomId, senderId: 'bbbb', reason: 'other', messageId: 4, note: 'policy: term', priority: 0, at });
       await review.flag({ roomId, senderId: 'aaaa', reason: 'spam', messageId: 5, note: 'policy: link', priority: 0, at });
-      // A person's report is still one per reporter and room: filing again adds to it.
+      // A person's report is still one per reporter and room: filing again adds to it (the first reason stays at the same priority).
       await new ReportRepository(database).upsert({ roomId, reporterId: 'bbbb', reportedId: 'aaaa', reason: 'harassment', note: null, messageIds: [2], priority: 0, at });
       const open = await db.query<{ reporter_id: string; reported_id: string; message_ids: (number | string)[]; reason: string }>(
         "SELECT reporter_id, reported_id, message_ids, reason FROM reports WHERE status = 'open' ORDER BY id",
       );
       expect(open.map((r) => ({ ...r, message_ids: r.message_ids.map(Number).sort((x, y) => x - y) }))).toEqual([
         { reporter_id: SYSTEM_REPORTER, reported_id: 'aaaa', message_ids: [1, 2, 5], reason: 'spam' },
-        { reporter_id: 'bbbb', reported_id: 'aaaa', message_ids: [1, 2], reason: 'harassment' },
+        { reporter_id: 'bbbb', reported_id: 'aaaa', message_ids: [1, 2], reason: 'spam' },
         { reporter_id: SYSTEM_REPORTER, reported_id: 'bbbb', message_ids: [4], reason: 'other' },
       ]);
     } finally {
