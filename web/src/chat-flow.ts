@@ -18,30 +18,26 @@
  * straight back into the queue. Typing is told to the partner (typing-signal.ts) and the partner's shown
  * (typing-indicator.ts) only while the chat goes on.
  *
- * The door: a join answered RULES_NOT_ACCEPTED goes back to the start, where the rules gate asks; one
- * answered RATE_LIMITED (skipping too fast) waits the pause out on the waiting screen and tries once
- * more; a message refused for its content (BLOCKED_CONTENT) goes back into the input, to be edited.
- *
  * A wait is in the queue (with the person's interests, every time: New too) or in a private room — one
- * just created, whose key the waiting screen shows, or one entered by its key. A key that opens nothing
- * (NOT_FOUND) or too many tries (RATE_LIMITED) are said, and the page is back at the start. A private
- * wait lost with the connection is joined again in the same room, by its key — never in the queue: a
- * page reloaded while waiting learns the room from `waiting {private}` and the key from this tab's
- * storage, and without the key it goes back to the start, saying so.
+ * just created, whose key the waiting screen shows, or one entered by its key. Joining and its answer
+ * (the door: the rules to accept, a pause for skipping too fast) are join-path.ts's; sending and its ack
+ * (a message refused for its content goes back into the input) send-path.ts's. A wait lost with the
+ * connection is joined again where it was — a private one in its room, by the key this tab keeps, never
+ * in the queue (private-rejoin.ts).
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
 import { createEarlyGoodbyes } from './early-goodbye.js';
-import { errorText, t, type TextKey } from './i18n.js';
-import { createJoinTracker, type JoinAnswer } from './join-tracker.js';
+import { errorText, showText, t, type TextKey } from './i18n.js';
+import { createJoinPath, type JoinViews } from './join-path.js';
+import { createJoinTracker } from './join-tracker.js';
 import type { MessageList } from './message-list.js';
 import type { NextCycle } from './next-cycle.js';
 import { createPartnerCountdown } from './partner-countdown.js';
-import { privateTexts } from './private-texts.js';
+import { createPrivateRejoin, type PrivateKeyViews } from './private-rejoin.js';
 import { createResumeWatch } from './resume-watch.js';
 import { createSendPath } from './send-path.js';
 import type { Screens } from './screens.js';
-import type { SkipWait } from './skip-wait.js';
 import type { Toast } from './toast.js';
 import type { TypingIndicator } from './typing-indicator.js';
 import type { TypingSignal } from './typing-signal.js';
@@ -49,7 +45,8 @@ import type { ChatState } from './safety-actions.js';
 import type { Restrictions } from './sanction-notices.js';
 import type { EndReason } from '../../src/shared/protocol.js';
 
-export interface ChatFlowViews {
+/** What the flow shows and tells; what joining needs (JoinViews) and the private room's key (PrivateKeyViews) too. */
+export interface ChatFlowViews extends JoinViews, PrivateKeyViews {
   screens: Screens;
   messages: MessageList;
   composer: Composer;
@@ -78,28 +75,9 @@ export interface ChatFlowViews {
   arrived(): void;
   /** The chat on screen changed (null: none), for Report and Block. */
   chatChanged(state: ChatState | null): void;
-  /** A request was refused because of a sanction. */
-  sanctioned(code: 'BANNED' | 'MUTED'): void;
-  /** A join was refused until the rules are accepted (the start screen is showing). */
-  rulesRequired(): void;
-  /** The countdown of a join put off for skipping too fast. */
-  skipWait: SkipWait;
-  /** The interests to join the queue with (read at every join). */
-  interests(): string[];
   /** A new wait begins: what the waiting screen showed for the previous one goes. */
   waitingShown(): void;
-  /** A private room was created: its key, to share. */
-  privateCreated(key: string): void;
-  /** A private room is entered by its key: kept (with a created room's) for a wait lost after a reload. */
-  privateEntered(key: string): void;
-  /** The key of the private room this tab waits in, kept across reloads (null: none known). */
-  privateKey(): string | null;
-  /** No wait goes on any more (the page is back at the start): what a wait kept for a reload goes. */
-  waitEnded(): void;
 }
-
-/** Where a wait is: the queue, a private room to create, or the private room of a key. */
-export type JoinRequest = { kind: 'queue' } | { kind: 'create_private' } | { kind: 'join_private'; key: string };
 
 export interface ChatFlow {
   start(): void;
@@ -144,13 +122,6 @@ const END_TEXT: Record<EndReason, TextKey> = {
   blocked: 'partnerLeft',
   banned: 'partnerLeft',
 };
-
-function setText(el: HTMLElement, key: TextKey, n?: number): void {
-  el.dataset['i18n'] = key;
-  if (n === undefined) delete el.dataset['i18nN'];
-  else el.dataset['i18nN'] = String(n);
-  el.textContent = t(key, { n });
-}
 
 export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFlow {
   const { screens, messages, composer, toast } = views;
@@ -248,7 +219,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   const showWaitingCount = (count: number): void => {
     if (phase !== 'waiting') return;
-    setText(views.waitingCount, 'waitingCount', count);
+    showText(views.waitingCount, 'waitingCount', count);
     views.waitingCount.hidden = false;
   };
 
@@ -315,16 +286,18 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   /** Only the latest join's answer is acted on; a cancelled one's is followed by the leave (join-tracker.ts). */
   const joins = createJoinTracker(client);
-  /**
-   * What the current (or last) wait is for: after a reconnection that lost it, it is joined again. Null: a
-   * private room whose key this tab does not have (a reload with the storage blocked) — not joined again.
-   */
-  let waitingFor: JoinRequest | null = { kind: 'queue' };
-  const request = (how: JoinRequest): Promise<JoinAnswer> => {
-    if (how.kind === 'create_private') return client.createPrivate();
-    if (how.kind === 'join_private') return client.joinPrivate(how.key);
-    return client.joinQueue(views.interests());
-  };
+  /** Where a lost wait is joined again, and the private room's key kept for it. */
+  const rejoin = createPrivateRejoin({
+    keys: views,
+    toast,
+    waitShown: () => phase === 'waiting' && !joins.joining,
+    join: (how) => void joining.join(how),
+    // Nothing is left to resume (the watch may still expect the wait back after a reconnection).
+    ended() {
+      resume.settled();
+      showStart();
+    },
+  });
 
   /** A join answered `matched` (its `matched` event may have opened the chat already). */
   const joinMatched = (id: number): void => {
@@ -332,65 +305,20 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     early.opened(id);
   };
 
-  /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
-  const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
-    if (restrictions.banned) return views.sanctioned('BANNED');
-    // A key kept from an earlier room of one's own is never shown for another wait (whatever ended that one);
-    // entering one's own room again by its key (a wait lost with the connection) is the same wait.
-    const sameRoom = how.kind === 'join_private' && how.key === views.privateKey();
-    if (how.kind !== 'create_private' && !sameRoom) views.waitEnded();
-    if (how.kind === 'join_private') views.privateEntered(how.key);
-    showWaiting();
-    const ticket = joins.begin();
-    waitingFor = how;
-    const res = await request(how);
-    const fate = joins.answered(ticket, res, phase);
-    if (fate.stale) {
-      // A newer wait's match (same connection, same wait on the server); a cancelled wait's is left.
-      if (fate.open !== null) joinMatched(fate.open);
-      return;
-    }
-    if (!res.ok) {
-      if (res.code === 'TIMEOUT') {
-        // Lost with the connection: the `session` after reconnecting says whether the server got it.
-        if (!client.connected) return;
-        // Only the answer is late: the join may have reached the server all the same, and its wait
-        // would open a chat out of nowhere later. Left, and what it still runs into refused (join-tracker.ts).
-        joins.timedOut();
-      }
-      if (res.code === 'RULES_NOT_ACCEPTED') {
-        if (phase === 'waiting') showStart();
-        return views.rulesRequired();
-      }
-      const pauseMs = res.code === 'RATE_LIMITED' ? (res.retry_after_ms ?? 0) : 0;
-      if (pauseMs > 0 && !again && phase === 'waiting' && how.kind === 'queue') {
-        // The server holds no place in the queue meanwhile: nothing to resume after a reload.
-        resume.remember(null);
-        return views.skipWait.start(pauseMs, () => {
-          if (phase === 'waiting') void join(how, true);
-        });
-      }
-      // A key opens no room: said as such (the server's text speaks of a chat).
-      if (res.code === 'NOT_FOUND' && how.kind === 'join_private') toast.show(privateTexts.t('privateNotFound'));
-      else fail(res);
-      if (phase === 'waiting') showStart();
-    } else if ('key' in res) {
-      // Lost with a connection later, the wait goes on in the same room: its creator enters it by its key.
-      waitingFor = { kind: 'join_private', key: res.key };
-      if (phase === 'waiting') views.privateCreated(res.key);
-    } else if (res.status === 'matched') {
-      joinMatched(res.room_id);
-    } else if ('waiting_count' in res) {
-      showWaitingCount(res.waiting_count);
-    }
-  };
-
-  /** A wait lost with the connection: joined again where it was — a private room without its key is not. */
-  const rejoin = (how: JoinRequest | null): void => {
-    if (how !== null) return void join(how);
-    toast.show(privateTexts.t('privateWaitLost'));
-    showStart();
-  };
+  const joining = createJoinPath({
+    client,
+    views,
+    joins,
+    rejoin,
+    screen: () => phase,
+    banned: () => restrictions.banned,
+    showWaiting,
+    showStart,
+    matched: joinMatched,
+    counted: showWaitingCount,
+    forget: () => resume.remember(null),
+    fail,
+  });
 
   client.on('session', ({ user_id, status }) => {
     myUserId = user_id;
@@ -400,7 +328,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resume.settled();
     // Nothing to resume: the chat ended while the page was away, or the place in the queue lapsed.
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
-    else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) rejoin(waitingFor);
+    else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) rejoin.lost();
     else if (phase === 'start' && reloadedFrom !== null) {
       resume.remember(null);
       views.waitEnded();
@@ -413,13 +341,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       if (phase !== 'waiting') showWaiting(); // e.g. a page reloaded while waiting
     }
     // In a private room nobody else counts.
-    if (!inPrivateRoom) return showWaitingCount(waiting_count);
-    // A private wait the page took for the queue's (a reload while waiting, the default): lost later, it is
-    // joined again in the same room by its kept key, or not at all. (A queue join in flight is not this wait.)
-    if (phase === 'waiting' && !joins.joining && waitingFor?.kind === 'queue') {
-      const key = views.privateKey();
-      waitingFor = key === null ? null : { kind: 'join_private', key };
-    }
+    if (inPrivateRoom) rejoin.inPrivateRoom();
+    else showWaitingCount(waiting_count);
   });
   client.on('matched', ({ room_id, resumed }) => {
     resume.settled();
@@ -470,15 +393,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     }),
   );
   client.on('error', (error) => {
-    const privateWaitClosed = error.code === 'NOT_FOUND' && phase === 'waiting' && !joins.joining && waitingFor?.kind !== 'queue';
-    // The server's NOT_FOUND text speaks of a chat; a private wait's end is said in the page's own words.
-    toast.show(privateWaitClosed ? privateTexts.t('privateWaitClosed') : errorText(error));
-    // A private wait the server put back in its room after a reconnection, closed meanwhile (a block): the
-    // wait is over there, so it is here too (a passing failure is not sent: the server tries again).
-    if (privateWaitClosed) {
-      resume.settled();
-      return showStart();
-    }
+    // A private wait closed meanwhile is said in the page's own words, and over (private-rejoin.ts).
+    if (rejoin.closed(error)) return;
+    toast.show(errorText(error));
     // Another tab or window of this identity took the chat or wait over (a duplicated tab resumed it):
     // this one lets go — forgotten, so it reconnects without taking it back.
     if (error.code !== 'CONTINUED_ELSEWHERE') return;
@@ -517,32 +434,22 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   };
 
   return {
-    start: () => void join(),
-    newChat: () => void join(),
+    start: () => void joining.join(),
+    newChat: () => void joining.join(),
     home() {
       if (phase === 'chat' && !chatLive) showStart();
     },
-    createPrivate: () => void join({ kind: 'create_private' }),
-    joinPrivate: (key) => void join({ kind: 'join_private', key }),
+    createPrivate: () => void joining.join({ kind: 'create_private' }),
+    joinPrivate: (key) => void joining.join({ kind: 'join_private', key }),
     send: (text, piiConfirmed = false) => void sending.send(text, piiConfirmed),
     edited() {
       refreshComposer();
       if (phase === 'chat' && chatLive && linked) views.typing.edited(composer.text());
     },
-    cancel() {
-      if (phase !== 'waiting') return;
-      const queued = !views.skipWait.running;
-      const inFlight = joins.cancel();
-      showStart();
-      // A join in flight is left once it is answered (join-tracker.ts); during a pause, nothing is queued.
-      if (inFlight || !queued) return;
-      void joins.leaveQueue().then((res) => {
-        if (!res.ok) fail(res);
-      });
-    },
+    cancel: () => joining.cancel(),
     next() {
       if (phase !== 'chat' || leaving) return;
-      if (!chatLive) return void join();
+      if (!chatLive) return void joining.join();
       if (views.next.step === 'leave') return views.next.set('confirm');
       leave();
     },

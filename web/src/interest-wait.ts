@@ -3,7 +3,8 @@
  * while the wait for somebody sharing one lasts (`fallback_at` in `waiting`), counts down to the moment
  * anyone may be matched, with "match anyone now" (`widen_search`) to stop waiting for a shared one at
  * once. Past that moment, or after the button, it says anyone is being looked for. From the `waiting`
- * events (a join's, and again after a reconnection); a new wait starts blank (`reset`).
+ * events (a join's, and again after a reconnection); a new wait starts blank (`reset`). The button's
+ * request, and which wait its answer is for, are widen-request.ts's.
  */
 import type { WaitingPayload } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
@@ -12,6 +13,7 @@ import { errorText } from './i18n.js';
 import { showInterestText } from './interest-texts.js';
 import { keepingFocus } from './screen-focus.js';
 import type { Toast } from './toast.js';
+import { createWidenRequest } from './widen-request.js';
 
 export interface InterestWait {
   /** A new wait (or none): nothing shown until its `waiting` says so. */
@@ -24,10 +26,6 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   const anyone = byTestId('match-anyone-btn', HTMLButtonElement, panel);
   const screen = panel.closest<HTMLElement>('.screen');
   let ticker: ReturnType<typeof setInterval> | undefined;
-  /** "Match anyone now" was pressed and is not answered yet (a second press sends nothing). */
-  let widening = false;
-  /** Which wait is on screen (each new one counts up): an answer for an earlier wait acts on nothing. */
-  let wait = 0;
 
   const stop = (): void => {
     clearInterval(ticker);
@@ -74,9 +72,16 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
     else count(deadlineMs);
   };
 
+  const request = createWidenRequest(client, {
+    widened,
+    refused(res) {
+      // No longer waiting (matched meanwhile, or the wait ended): the screen changes by itself.
+      if (res.code !== 'NOT_WAITING') toast.show(errorText(res));
+    },
+  });
+
   function reset(): void {
-    wait++;
-    widening = false;
+    request.reset();
     stop();
     panel.hidden = true;
     anyone.hidden = true;
@@ -84,18 +89,7 @@ export function createInterestWait(panel: HTMLElement, client: ChatClient, toast
   }
 
   // Not disabled while the answer is awaited: a disabled button loses the focus at once, to the body.
-  anyone.addEventListener('click', () => {
-    if (widening) return;
-    widening = true;
-    const asked = wait;
-    void client.widenSearch().then((res) => {
-      if (asked !== wait) return;
-      widening = false;
-      if (res.ok) return widened();
-      // No longer waiting (matched meanwhile, or the wait ended): the screen changes by itself.
-      if (res.code !== 'NOT_WAITING') toast.show(errorText(res));
-    });
-  });
+  anyone.addEventListener('click', () => request.press());
 
   client.on('waiting', show);
   client.on('matched', reset);
