@@ -2,19 +2,25 @@
  * Crisis help: when the server answers a message with `notice {kind: 'crisis', message, hotlines}`, a
  * card under the header shows its message and the hotlines (phone numbers as `tel:` links, web addresses
  * opening in a new tab). Not a toast: it stays — through the end of the chat and a new one — until the
- * person closes it (its button, or Escape when no dialog is open). Its message is the page's own text, in
- * the page's language (following a switch); the hotlines are the server's, for the connection's language.
+ * person closes it (its button, or Escape when no dialog is open).
+ *
+ * It follows the page's language, a switch too: its message is the page's own text. The hotlines are the
+ * server's (an operator may replace them), chosen for the language the connection began with — after a
+ * switch, the old one until the next connection. So the card keeps the lines of each language it has been
+ * sent, and shows those of the page's language; without them, the lines it has, marked with their
+ * language (`lang`) so that a screen reader reads them in it.
  */
 import { noticeText } from '../../src/shared/codes.js';
 import type { Hotline, NoticePayload } from '../../src/shared/protocol.js';
 import { isComposing } from './composing.js';
 import { byTestId, element } from './dom.js';
-import { getLang } from './i18n.js';
+import { getLang, type Lang } from './i18n.js';
 
 export interface CrisisCard {
-  show(notice: NoticePayload): void;
+  /** `lang`: the language the server chose the hotlines for (the connection's, chat-client.ts). */
+  show(notice: NoticePayload, lang: Lang): void;
   dismiss(): void;
-  /** After a language switch: the message in the new language. */
+  /** After a language switch: the message, and the hotlines if it has them, in the new language. */
   retranslate(): void;
 }
 
@@ -71,6 +77,21 @@ export function createCrisisCard(
 ): CrisisCard {
   const message = byTestId('crisis-message', HTMLElement, card);
   const list = byTestId('hotlines', HTMLElement, card);
+  /** The hotlines the server sent, by the language it chose them for (the latest of each). */
+  const received = new Map<Lang, Hotline[]>();
+  /** The latest notice's hotlines and their language: shown when none of the page's language came. */
+  let latest: { hotlines: Hotline[]; lang: Lang } = { hotlines: [], lang: getLang() };
+
+  const render = (): void => {
+    const lang = getLang();
+    message.textContent = noticeText[lang].crisis;
+    const own = received.get(lang);
+    const shown = own === undefined ? latest : { hotlines: own, lang };
+    list.replaceChildren(...shown.hotlines.map(renderHotline));
+    list.hidden = list.childElementCount === 0;
+    if (shown.lang === lang) list.removeAttribute('lang');
+    else list.lang = shown.lang;
+  };
 
   const dismiss = (): void => {
     if (card.hidden) return;
@@ -90,16 +111,16 @@ export function createCrisisCard(
   });
 
   return {
-    show(notice) {
-      message.textContent = noticeText[getLang()].crisis;
-      list.replaceChildren(...(notice.hotlines ?? []).map(renderHotline));
-      list.hidden = list.childElementCount === 0;
+    show(notice, lang) {
+      latest = { hotlines: notice.hotlines ?? [], lang };
+      if (latest.hotlines.length > 0) received.set(lang, latest.hotlines);
+      render();
       // Shown after it is filled, so screen readers announce the whole alert.
       card.hidden = false;
     },
     dismiss,
     retranslate() {
-      if (!card.hidden) message.textContent = noticeText[getLang()].crisis;
+      if (!card.hidden) render();
     },
   };
 }
