@@ -60,7 +60,7 @@ export class MessageScreen {
     for (const flag of verdict.flags) this.deps.events?.policyHit(flag);
     const text = noticeText[sender.lang];
     const notices: NoticePayload[] = [];
-    if (verdict.crisis) notices.push({ kind: 'crisis', message: text.crisis, hotlines: this.deps.hotlines[sender.lang] });
+    if (verdict.crisis) notices.push(this.crisisNotice(sender.lang));
     if (verdict.action === 'block') {
       // A retry of a refused message (its ack lost with a connection) is refused again without being held,
       // queued or struck a second time: two tries were two strikes, a 24 h mute by default.
@@ -79,7 +79,13 @@ export class MessageScreen {
    */
   crisisHelp(lang: Lang, content: string): NoticePayload | undefined {
     if (!this.deps.policy.crisisIn(content)) return undefined;
-    return { kind: 'crisis', message: noticeText[lang].crisis, hotlines: this.deps.hotlines[lang] };
+    return this.crisisNotice(lang);
+  }
+
+  /** Crisis help: the lines of the sender's language, and every language's for a page that switches. */
+  private crisisNotice(lang: Lang): NoticePayload {
+    const { hotlines } = this.deps;
+    return { kind: 'crisis', message: noticeText[lang].crisis, hotlines: hotlines[lang], hotlines_by_lang: hotlines };
   }
 
   /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */

@@ -198,7 +198,13 @@ export interface Hotline {
 export interface NoticePayload {
   kind: 'crisis' | 'pii' | 'content';
   message: string;
+  /** `crisis`: the lines for the sender's language (the one their connection began with). */
   hotlines?: Hotline[];
+  /**
+   * `crisis`: the lines of every language, so that a card already shown can follow a language switch (the
+   * original's client and older pages read `hotlines` only).
+   */
+  hotlines_by_lang?: { 'zh-CN'?: Hotline[]; en?: Hotline[] };
 }
 /**
  * `receipt`: sent to each side when a chat ends (whatever ended it). The code opens that side's copy of

@@ -168,7 +168,11 @@ describe('content policy', () => {
     await request(other.socket, 'join_queue');
     const enNotice = waitFor(en.socket, 'notice');
     await request(en.socket, 'send_message', { content: 'sometimes I want to die' });
-    expect((await enNotice).hotlines?.some((h) => h.url === 'https://findahelpline.com')).toBe(true);
+    const enHelp = await enNotice;
+    expect(enHelp.hotlines?.some((h) => h.url === 'https://findahelpline.com')).toBe(true);
+    // Every language's lines too, for a page that switches language with the card shown.
+    expect(enHelp.hotlines_by_lang?.en).toEqual(enHelp.hotlines);
+    expect(enHelp.hotlines_by_lang?.['zh-CN']?.some((h) => h.phone === '12356')).toBe(true);
   });
 
   it('crisis words in a refused message: the sender still gets help, before the refusal, and the chat goes to the top of the queue', async () => {

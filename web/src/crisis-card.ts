@@ -5,10 +5,10 @@
  * person closes it (its button, or Escape when no dialog is open).
  *
  * It follows the page's language, a switch too: its message is the page's own text. The hotlines are the
- * server's (an operator may replace them), chosen for the language the connection began with — after a
- * switch, the old one until the next connection. So the card keeps the lines of each language it has been
- * sent, and shows those of the page's language; without them, the lines it has, marked with their
- * language (`lang`) so that a screen reader reads them in it.
+ * server's (an operator may replace them): `hotlines` chosen for the language the connection began with,
+ * and `hotlines_by_lang` every language's. The card keeps the lines of each language it has been sent, and
+ * shows those of the page's language; without them (a server that sends only `hotlines`), the lines it has,
+ * marked with their language (`lang`) so that a screen reader reads them in it.
  */
 import { noticeText } from '../../src/shared/codes.js';
 import type { Hotline, NoticePayload } from '../../src/shared/protocol.js';
@@ -113,6 +113,9 @@ export function createCrisisCard(
   return {
     show(notice, lang) {
       latest = { hotlines: notice.hotlines ?? [], lang };
+      for (const [language, hotlines] of Object.entries(notice.hotlines_by_lang ?? {}) as [Lang, Hotline[]][]) {
+        if (hotlines.length > 0) received.set(language, hotlines);
+      }
       if (latest.hotlines.length > 0) received.set(lang, latest.hotlines);
       render();
       // Shown after it is filled, so screen readers announce the whole alert.
