@@ -18,6 +18,18 @@ import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
 /** Who decides: one shared admin identity for now (named admins come with the admin-team issue). */
 export const ADMIN_ACTOR = 'admin';
 
+/** A report's version as an entity tag: `"r<ms of its last change>"` (a merge, a flag, a decision changes it). */
+const reportEtag = (updatedAt: Date): string => `"r${updatedAt.getTime()}"`;
+
+/**
+ * The last change an `If-Match` names (its first tag ours; a weak one counts, as a compressing proxy makes
+ * our tag weak), or null when it names nothing we could have given.
+ */
+function updatedAtIn(ifMatch: string): Date | null {
+  const match = /^(?:W\/)?"r(\d{1,16})"$/.exec(ifMatch.split(',')[0]!.trim());
+  return match ? new Date(Number(match[1])) : null;
+}
+
 export async function registerSafetyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
@@ -27,12 +39,13 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     return ctx.reportsQuery.list(status, { after: cursor, limit });
   });
 
-  app.get('/api/reports/:id', { schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request) => {
+  app.get('/api/reports/:id', { schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request, reply) => {
     const { id } = request.params;
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     const detail = await ctx.reportsQuery.detail(report);
     await ctx.audit.record({ action: 'view_report', clientAddress: request.ip, detail: { report_id: id, room_id: report.roomId } });
+    void reply.header('etag', reportEtag(report.updatedAt));
     return detail;
   });
 
@@ -43,12 +56,19 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} is already ${report.status}` });
+    // `If-Match` with the report's tag as read (the page sends it; a script may leave it out): a report added
+    // to since — its reporter's new report, a message the policy flagged — is not decided on what was seen.
+    const ifMatch = request.headers['if-match'];
+    const ifUpdatedAt = ifMatch === undefined || ifMatch.trim() === '*' ? undefined : updatedAtIn(ifMatch);
+    const changed = () => new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was added to since it was opened: look at it again` });
+    if (ifUpdatedAt === null || (ifUpdatedAt !== undefined && ifUpdatedAt.getTime() !== report.updatedAt.getTime())) throw changed();
     // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
     if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
     }
     // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
-    const outcome = await ctx.moderation.resolve(id, { action, scope, durationS: durationS ?? undefined, note }, ADMIN_ACTOR, (tx, decided) =>
+    const decision = { action, scope, durationS: durationS ?? undefined, note, ...(ifUpdatedAt === undefined ? {} : { ifUpdatedAt }) };
+    const outcome = await ctx.moderation.resolve(id, decision, ADMIN_ACTOR, (tx, decided) =>
       ctx.audit.record(
         {
           action: 'report_resolve',
@@ -66,8 +86,11 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
         tx,
       ),
     );
-    // Someone else decided between the read above and this decision.
-    if (!outcome) throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
+    // Someone else decided between the read above and this decision, or the report was added to meanwhile.
+    if (!outcome) {
+      const now = await ctx.reportsQuery.report(id);
+      throw now?.status === 'open' ? changed() : new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
+    }
     return {
       report: reportFull(outcome.report, ctx.timezone),
       sanction: outcome.sanction ? view(outcome.sanction) : null,

@@ -265,19 +265,21 @@ export class ModerationService {
 
   /**
    * An admin's decision on an open report: dismissed, or upheld with a warning, mute or ban of the
-   * reported person (by identity, network or both). The report's new state, the sanction and what
+   * reported person (by identity, network or both). With `ifUpdatedAt`, only on the report as the admin saw
+   * it: one added to since (a new report by its reporter, a message flagged) is not decided (undefined). The report's new state, the sanction and what
    * `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
    * An upheld report is then a strike, which may escalate (its own transaction: a strike that fails to
    * count is logged, the decision stands).
    */
   async resolve(
     reportId: number,
-    decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string },
+    decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string; ifUpdatedAt?: Date },
     by: string,
     record?: RecordWith<ReportDecision>,
   ): Promise<(ReportDecision & { automatic?: Sanction }) | undefined> {
     const report = await this.deps.reports.get(reportId);
     if (!report || report.status !== 'open') return undefined;
+    if (decision.ifUpdatedAt !== undefined && report.updatedAt.getTime() !== decision.ifUpdatedAt.getTime()) return undefined;
     let sanction: NewSanction | undefined;
     if (decision.action !== 'dismiss') {
       const room = await this.deps.reports.room(report.roomId);
@@ -295,7 +297,14 @@ export class ModerationService {
     const decided = await this.deps.database.transaction(async (tx): Promise<ReportDecision | undefined> => {
       const resolved = await this.deps.reports.resolve(
         reportId,
-        { status: sanction ? 'actioned' : 'dismissed', action: decision.action, note: decision.note ?? null, by, at: this.deps.clock.now() },
+        {
+          status: sanction ? 'actioned' : 'dismissed',
+          action: decision.action,
+          note: decision.note ?? null,
+          by,
+          at: this.deps.clock.now(),
+          ...(decision.ifUpdatedAt === undefined ? {} : { ifUpdatedAt: decision.ifUpdatedAt }),
+        },
         tx,
       );
       if (!resolved) return undefined;

@@ -189,16 +189,19 @@ export class ReportRepository {
     return rows.map(toReport);
   }
 
-  /** Closes an open report with a decision — through `db` inside the decision's transaction. Undefined if it was not open. */
+  /**
+   * Closes an open report with a decision — through `db` inside the decision's transaction. Undefined if it
+   * was not open, or (`ifUpdatedAt`) was added to since the admin read it.
+   */
   async resolve(
     id: number,
-    decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date },
+    decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date; ifUpdatedAt?: Date },
     db: Queryable = this.database,
   ): Promise<ReportRecord | undefined> {
     const rows = await db.query<ReportRow>(
       `UPDATE reports SET status = $2, resolution = $3, resolution_note = $4, resolved_by = $5, resolved_at = $6, updated_at = $6
-       WHERE id = $1 AND status = 'open' RETURNING ${REPORT_COLUMNS}`,
-      [id, decision.status, decision.action, decision.note, decision.by, decision.at],
+       WHERE id = $1 AND status = 'open' AND ($7::timestamptz IS NULL OR updated_at = $7) RETURNING ${REPORT_COLUMNS}`,
+      [id, decision.status, decision.action, decision.note, decision.by, decision.at, decision.ifUpdatedAt ?? null],
     );
     return rows[0] && toReport(rows[0]);
   }

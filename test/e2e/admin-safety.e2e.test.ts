@@ -5,7 +5,8 @@
  * people's history —, bans the reported person after confirming, and the banned chatter's page shows the
  * ban screen at once (the `sanction {kind: 'banned'}` event) while the reporter's chat ends; the ban is
  * lifted from the Sanctions page. From a conversation and from the Sanctions page the admin mutes and
- * warns people directly, and the pages speak English too. Needs Debian's Chromium at /usr/bin/chromium:
+ * warns people directly, and the pages speak English too. A report added to while the admin looks at it is
+ * not decided on what they saw. Needs Debian's Chromium at /usr/bin/chromium:
  * skipped with a visible line without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { formatPlain } from '../../src/shared/time.js';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { matchedPair, request } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('admin safety-loop browser tests');
 
@@ -238,5 +240,37 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     expect(await rows.first().locator('td').nth(2).textContent()).toBe('Warning');
     expect(await rows.nth(1).locator('td').nth(2).textContent()).toBe('Mute');
     expect(await admin.getByTestId('tab-reports').textContent()).toBe('Reports');
+  });
+
+  it('a report added to while the admin looks at it is not decided: shown again with what was added, then decided', { timeout: 90_000 }, async () => {
+    const { a, b, bId } = await matchedPair(suite.url);
+    try {
+      const sent = await request<{ message: { id: number } }>(b, 'send_message', { content: '你多大了' });
+      const first = await request<{ ok: boolean; report_id: number }>(a, 'report', { reason: 'spam' });
+      const admin = await adminPage({ locale: 'en-US' });
+      await admin.goto(`${suite.url}/admin#report/${first.report_id}`);
+      const view = admin.getByTestId('view-report');
+      await expect.poll(text(view.getByTestId('report-title')), until).toBe(`Report #${first.report_id}`);
+      expect(await view.getByTestId('report-note').textContent()).toBe('(none)');
+
+      // Meanwhile the reporter reports again: a minor, with the message and a note.
+      await request(a, 'report', { reason: 'minor', note: 'asked my age', message_ids: [sent.message.id] });
+      await view.getByTestId('action-dismiss').check();
+      await view.getByTestId('decision-submit').click();
+      await expect.poll(text(view.getByTestId('decision-error')), until).toBe(
+        'Not decided: this report changed after you opened it (someone decided it, or something was added to it). It is shown again; look at it and decide again.',
+      );
+      expect(await view.getByTestId('report-note').textContent()).toBe('asked my age');
+      const reports = new ReportRepository(suite.server.database);
+      expect(await reports.get(first.report_id)).toMatchObject({ status: 'open', reason: 'minor', reportedId: bId });
+
+      // Looked at again, decided.
+      await view.getByTestId('action-dismiss').check();
+      await view.getByTestId('decision-submit').click();
+      await expect.poll(async () => (await reports.get(first.report_id))?.status, until).toBe('dismissed');
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
-import { getJson, sendJson } from './api.js';
+import { ApiError, getJson, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { isTextKey, t, type TextKey } from './i18n.js';
@@ -51,6 +51,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   fillSanctionSelects(form);
 
   let shown: ReportDetail | undefined;
+  /** The `ETag` of the report shown: its decision is sent with it (`If-Match`). */
+  let shownTag: string | null = null;
   /** The conversation's messages loaded so far (the first page, then every "load more"). */
   let messages: ConversationMessage[] = [];
   let nextCursor: string | null = null;
@@ -150,10 +152,11 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     form.hidden = true;
     more.hidden = true;
     try {
-      const detail = await getJson<ReportDetail>(`/admin/api/reports/${id}`);
+      const { body: detail, headers } = await requestJson<ReportDetail>('GET', `/admin/api/reports/${id}`);
       // Another report (or this one again) was opened meanwhile: its answer is the one to show.
       if (mine !== requests) return;
       shown = detail;
+      shownTag = headers.get('etag');
       messages = detail.messages;
       nextCursor = detail.next_cursor;
       form.reset();
@@ -204,7 +207,19 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       ...(durationS === null ? {} : { duration_s: durationS }),
       ...(note ? { note } : {}),
     };
-    await sendJson('POST', `/admin/api/reports/${current.report.id}/resolve`, body);
+    // Decided on the report as shown: one added to since (its reporter reported again, the policy flagged a
+    // message) is refused with 409, and shown again with what was added.
+    const tag = shownTag;
+    try {
+      await requestJson('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
+      await open(current.report.id);
+      // Decided by someone else meanwhile: no form to say it in.
+      if (form.hidden) deps.toast(t('reportChanged'));
+      else showFormError(formError, t('reportChanged'));
+      return;
+    }
     deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
     // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
     if (stillOn(current.report.id)) await open(current.report.id);
