@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isActive } from '../moderation/sanction-repository.js';
+import { reportVersion, type ReportRecord } from '../moderation/report-repository.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { encodeCursor } from './filters.js';
@@ -18,16 +19,16 @@ import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
 /** Who decides: one shared admin identity for now (named admins come with the admin-team issue). */
 export const ADMIN_ACTOR = 'admin';
 
-/** A report's version as an entity tag: `"r<ms of its last change>"` (a merge, a flag, a decision changes it). */
-const reportEtag = (updatedAt: Date): string => `"r${updatedAt.getTime()}"`;
+/** A report's version (`reportVersion`: its reason and priority) as an entity tag. */
+const reportEtag = (report: ReportRecord): string => `"r${reportVersion(report)}"`;
 
 /**
- * The last change an `If-Match` names (its first tag ours; a weak one counts, as a compressing proxy makes
- * our tag weak), or null when it names nothing we could have given.
+ * The version an `If-Match` names: its first tag, weak or not (nginx's gzip makes our tag weak), whatever a
+ * proxy appended to it (`"r…-gzip"`). Undefined for a tag of no shape of ours: ignored, as if none was sent
+ * — refusing it would leave an admin behind such a proxy unable to decide anything.
  */
-function updatedAtIn(ifMatch: string): Date | null {
-  const match = /^(?:W\/)?"r(\d{1,16})"$/.exec(ifMatch.split(',')[0]!.trim());
-  return match ? new Date(Number(match[1])) : null;
+function versionIn(ifMatch: string): string | undefined {
+  return /^(?:W\/)?"r([0-9a-f]{16})/.exec(ifMatch.split(',')[0]!.trim())?.[1];
 }
 
 export async function registerSafetyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
@@ -45,7 +46,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     const detail = await ctx.reportsQuery.detail(report);
     await ctx.audit.record({ action: 'view_report', clientAddress: request.ip, detail: { report_id: id, room_id: report.roomId } });
-    void reply.header('etag', reportEtag(report.updatedAt));
+    void reply.header('etag', reportEtag(report));
     return detail;
   });
 
@@ -56,18 +57,19 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} is already ${report.status}` });
-    // `If-Match` with the report's tag as read (the page sends it; a script may leave it out): a report added
-    // to since — its reporter's new report, a message the policy flagged — is not decided on what was seen.
+    // `If-Match` with the report's tag as read (the page sends it; a script may leave it out): a report made
+    // more urgent since — its reporter reported a minor, the policy flagged crisis words — is not decided on
+    // what was seen.
     const ifMatch = request.headers['if-match'];
-    const ifUpdatedAt = ifMatch === undefined || ifMatch.trim() === '*' ? undefined : updatedAtIn(ifMatch);
-    const changed = () => new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was added to since it was opened: look at it again` });
-    if (ifUpdatedAt === null || (ifUpdatedAt !== undefined && ifUpdatedAt.getTime() !== report.updatedAt.getTime())) throw changed();
+    const ifVersion = ifMatch === undefined ? undefined : versionIn(ifMatch);
+    const changed = () => new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} became more urgent since it was opened: look at it again` });
+    if (ifVersion !== undefined && ifVersion !== reportVersion(report)) throw changed();
     // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
     if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
     }
     // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
-    const decision = { action, scope, durationS: durationS ?? undefined, note, ...(ifUpdatedAt === undefined ? {} : { ifUpdatedAt }) };
+    const decision = { action, scope, durationS: durationS ?? undefined, note, ...(ifVersion === undefined ? {} : { ifVersion }) };
     const outcome = await ctx.moderation.resolve(id, decision, ADMIN_ACTOR, (tx, decided) =>
       ctx.audit.record(
         {
@@ -86,7 +88,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
         tx,
       ),
     );
-    // Someone else decided between the read above and this decision, or the report was added to meanwhile.
+    // Someone else decided between the read above and this decision, or the report changed meanwhile.
     if (!outcome) {
       const now = await ctx.reportsQuery.report(id);
       throw now?.status === 'open' ? changed() : new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });

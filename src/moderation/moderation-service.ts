@@ -12,7 +12,7 @@ import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protoc
 import { atLeastAsStrong, BlockCache, SanctionCache } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
 import { EnforcementSync } from './enforcement-sync.js';
-import type { ReportAction, ReportRecord, ReportRepository, RoomParticipants } from './report-repository.js';
+import { reportVersion, type ReportAction, type ReportRecord, type ReportRepository, type RoomParticipants } from './report-repository.js';
 import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { Database, Queryable } from '../storage/database.js';
@@ -265,21 +265,22 @@ export class ModerationService {
 
   /**
    * An admin's decision on an open report: dismissed, or upheld with a warning, mute or ban of the
-   * reported person (by identity, network or both). With `ifUpdatedAt`, only on the report as the admin saw
-   * it: one added to since (a new report by its reporter, a message flagged) is not decided (undefined). The report's new state, the sanction and what
+   * reported person (by identity, network or both). With `ifVersion` (`reportVersion`), only on the report as
+   * the admin saw it: one made more urgent since (its reporter reported a minor, the policy flagged crisis
+   * words) is not decided (undefined). The report's new state, the sanction and what
    * `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
    * An upheld report is then a strike, which may escalate (its own transaction: a strike that fails to
    * count is logged, the decision stands).
    */
   async resolve(
     reportId: number,
-    decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string; ifUpdatedAt?: Date },
+    decision: { action: ReportAction; scope: SanctionScope; durationS?: number; note?: string; ifVersion?: string },
     by: string,
     record?: RecordWith<ReportDecision>,
   ): Promise<(ReportDecision & { automatic?: Sanction }) | undefined> {
     const report = await this.deps.reports.get(reportId);
     if (!report || report.status !== 'open') return undefined;
-    if (decision.ifUpdatedAt !== undefined && report.updatedAt.getTime() !== decision.ifUpdatedAt.getTime()) return undefined;
+    if (decision.ifVersion !== undefined && reportVersion(report) !== decision.ifVersion) return undefined;
     let sanction: NewSanction | undefined;
     if (decision.action !== 'dismiss') {
       const room = await this.deps.reports.room(report.roomId);
@@ -303,7 +304,8 @@ export class ModerationService {
           note: decision.note ?? null,
           by,
           at: this.deps.clock.now(),
-          ...(decision.ifUpdatedAt === undefined ? {} : { ifUpdatedAt: decision.ifUpdatedAt }),
+          // And in the same statement: a change between the read above and the decision is seen too.
+          ...(decision.ifVersion === undefined ? {} : { ifUnchanged: report }),
         },
         tx,
       );

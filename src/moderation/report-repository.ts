@@ -2,6 +2,7 @@
  * Reports in SQL (both engines): a person's report of their partner in one room, the moderation queue
  * (priority first, newest first, keyset-paged) and what an admin decided.
  */
+import { createHash } from 'node:crypto';
 import type { ReportReason } from '../shared/protocol.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { roomColumns, type RoomRow } from '../storage/rows.js';
@@ -98,6 +99,21 @@ function toReport(row: ReportRow): ReportRecord {
   };
 }
 
+/** What a decision is made on: a report's reason and its priority (see `reportVersion`). */
+export type VersionedFields = Pick<ReportRecord, 'reason' | 'priority'>;
+
+/**
+ * A report's version as the admin decides on it: its reason and priority — 16 hex digits of their SHA-256.
+ * They change only when something more urgent is added (a "minor" report after "spam", crisis words), at
+ * most twice in a report's life, so a decision is never made on a report that became urgent unseen, and an
+ * admin can always decide. Not its messages or notes: the content policy adds each flagged message of a
+ * chat still going on, with a note, and a reporter may report again every few seconds — a version that
+ * changed with them would leave the admin unable to decide (or dismiss a false report) while they go on.
+ */
+export function reportVersion(report: VersionedFields): string {
+  return createHash('sha256').update(`${report.reason}\0${report.priority}`).digest('hex').slice(0, 16);
+}
+
 /** The most a report's notes add up to, one re-report after another (each person's note is at most 500). */
 export const NOTE_MAX_CHARS = 2_000;
 
@@ -125,7 +141,7 @@ export const FILE_OR_ADD_TO_OPEN_REPORT = `
                   WHEN reports.note IS NULL THEN EXCLUDED.note
                   ELSE left(reports.note || E'\\n' || EXCLUDED.note, ${NOTE_MAX_CHARS})
                 END,
-                updated_at = EXCLUDED.updated_at`;
+                updated_at = GREATEST(reports.updated_at, EXCLUDED.updated_at)`;
 
 export class ReportRepository {
   constructor(private readonly database: Database) {}
@@ -191,17 +207,19 @@ export class ReportRepository {
 
   /**
    * Closes an open report with a decision — through `db` inside the decision's transaction. Undefined if it
-   * was not open, or (`ifUpdatedAt`) was added to since the admin read it.
+   * was not open, or (`ifUnchanged`: what its version is made of) its reason changed meanwhile.
    */
   async resolve(
     id: number,
-    decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date; ifUpdatedAt?: Date },
+    decision: { status: Exclude<ReportStatus, 'open'>; action: ReportAction; note: string | null; by: string; at: Date; ifUnchanged?: VersionedFields },
     db: Queryable = this.database,
   ): Promise<ReportRecord | undefined> {
+    const seen = decision.ifUnchanged;
     const rows = await db.query<ReportRow>(
       `UPDATE reports SET status = $2, resolution = $3, resolution_note = $4, resolved_by = $5, resolved_at = $6, updated_at = $6
-       WHERE id = $1 AND status = 'open' AND ($7::timestamptz IS NULL OR updated_at = $7) RETURNING ${REPORT_COLUMNS}`,
-      [id, decision.status, decision.action, decision.note, decision.by, decision.at, decision.ifUpdatedAt ?? null],
+       WHERE id = $1 AND status = 'open' AND (NOT $7::boolean OR (reason = $8 AND priority = $9))
+       RETURNING ${REPORT_COLUMNS}`,
+      [id, decision.status, decision.action, decision.note, decision.by, decision.at, seen !== undefined, seen?.reason ?? '', seen?.priority ?? 0],
     );
     return rows[0] && toReport(rows[0]);
   }

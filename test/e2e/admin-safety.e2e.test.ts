@@ -5,8 +5,8 @@
  * people's history —, bans the reported person after confirming, and the banned chatter's page shows the
  * ban screen at once (the `sanction {kind: 'banned'}` event) while the reporter's chat ends; the ban is
  * lifted from the Sanctions page. From a conversation and from the Sanctions page the admin mutes and
- * warns people directly, and the pages speak English too. A report added to while the admin looks at it is
- * not decided on what they saw. Needs Debian's Chromium at /usr/bin/chromium:
+ * warns people directly, and the pages speak English too. A report made more urgent while the admin looks
+ * at it is not decided on what they saw. Needs Debian's Chromium at /usr/bin/chromium:
  * skipped with a visible line without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -242,7 +242,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     expect(await admin.getByTestId('tab-reports').textContent()).toBe('Reports');
   });
 
-  it('a report added to while the admin looks at it is not decided: shown again with what was added, then decided', { timeout: 90_000 }, async () => {
+  it('a report made more urgent while the admin looks at it is not decided: shown again with the admin’s choices kept, then decided', { timeout: 90_000 }, async () => {
     const { a, b, bId } = await matchedPair(suite.url);
     try {
       const sent = await request<{ message: { id: number } }>(b, 'send_message', { content: '你多大了' });
@@ -256,16 +256,20 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
       // Meanwhile the reporter reports again: a minor, with the message and a note.
       await request(a, 'report', { reason: 'minor', note: 'asked my age', message_ids: [sent.message.id] });
       await view.getByTestId('action-dismiss').check();
+      await view.getByTestId('decision-note').fill('looks fine');
       await view.getByTestId('decision-submit').click();
       await expect.poll(text(view.getByTestId('decision-error')), until).toBe(
-        'Not decided: this report changed after you opened it (someone decided it, or something was added to it). It is shown again; look at it and decide again.',
+        'Not decided: this report became more urgent after you opened it (a minor was reported, say). It is shown again with your choices kept; look at it and submit again.',
       );
       expect(await view.getByTestId('report-note').textContent()).toBe('asked my age');
       const reports = new ReportRepository(suite.server.database);
       expect(await reports.get(first.report_id)).toMatchObject({ status: 'open', reason: 'minor', reportedId: bId });
+      // The admin's choices are kept, and the focus is on the chosen action.
+      expect(await view.getByTestId('action-dismiss').isChecked()).toBe(true);
+      expect(await view.getByTestId('decision-note').inputValue()).toBe('looks fine');
+      await expect.poll(() => admin.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null), until).toBe('action-dismiss');
 
       // Looked at again, decided.
-      await view.getByTestId('action-dismiss').check();
       await view.getByTestId('decision-submit').click();
       await expect.poll(async () => (await reports.get(first.report_id))?.status, until).toBe('dismissed');
     } finally {

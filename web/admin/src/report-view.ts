@@ -190,6 +190,21 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     }
   }
 
+  /** The decision the admin had chosen, back in the form after it was shown again. */
+  function restoreChoices(choices: { action: Action; scope: ReturnType<typeof scopeOf>; duration: number | null; note: string }): void {
+    const radio = form.querySelector<HTMLInputElement>(`input[name="action"][value="${choices.action}"]`);
+    if (radio) radio.checked = true;
+    syncDuration(form, ACTION_KIND[choices.action]);
+    const field = (name: string) => form.elements.namedItem(name) as HTMLSelectElement | HTMLTextAreaElement | null;
+    const scope = field('scope');
+    // A scope the report no longer allows (no network known) stays as open() set it.
+    if (scope && ![...(scope as HTMLSelectElement).options].some((o) => o.value === choices.scope && o.disabled)) scope.value = choices.scope;
+    const duration = field('duration');
+    if (duration && choices.action !== 'dismiss') duration.value = choices.duration === null ? '' : String(choices.duration);
+    const note = field('note');
+    if (note) note.value = choices.note;
+  }
+
   async function decide(): Promise<void> {
     const current = shown;
     const action = chosenAction();
@@ -207,17 +222,21 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       ...(durationS === null ? {} : { duration_s: durationS }),
       ...(note ? { note } : {}),
     };
-    // Decided on the report as shown: one added to since (its reporter reported again, the policy flagged a
-    // message) is refused with 409, and shown again with what was added.
+    // Decided on the report as shown: one made more urgent since (a minor reported, crisis words) is refused
+    // with 409, and shown again as it is now — the admin's choices kept, to confirm or change.
     const tag = shownTag;
     try {
       await requestJson('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} });
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
+      const choices = { action, scope: scopeOf(form), duration: durationS, note };
       await open(current.report.id);
-      // Decided by someone else meanwhile: no form to say it in.
-      if (form.hidden) deps.toast(t('reportChanged'));
-      else showFormError(formError, t('reportChanged'));
+      // Not shown again (open() said why), or moved on meanwhile.
+      if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return;
+      if (shown.report.status !== 'open') return deps.toast(t('reportDecidedMeanwhile'));
+      restoreChoices(choices);
+      showFormError(formError, t('reportChanged'));
+      form.querySelector<HTMLInputElement>('input[name="action"]:checked')?.focus();
       return;
     }
     deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
