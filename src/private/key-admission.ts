@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { isLastingDbError } from '../storage/database-errors.js';
 import type { PrivateKeyStore } from './private-key-store.js';
 
 export interface KeyAdmissionDeps {
@@ -27,9 +28,10 @@ export class KeyAdmission {
    */
   async admit(userId: string, hash: string): Promise<void> {
     const { store, isBlocked, logger } = this.deps;
+    // A database error every try would meet again is NOT_FOUND, as in private-rooms.ts `fail`: not "try again".
     const stored = <T>(operation: Promise<T>): Promise<T> =>
       operation.catch((cause: unknown) => {
-        throw new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+        throw new AppError(isLastingDbError(cause) ? ErrorCode.NOT_FOUND : ErrorCode.STORAGE_UNAVAILABLE, { cause });
       });
     const people = await stored(store.people(hash));
     // Whom the caller would meet: the other of the key's two, or its maker while it has no second.

@@ -80,7 +80,8 @@ export class PrivateRooms {
     const key = newPrivateKey();
     const hash = keyHash(canonicalKey(key)!);
     const self = await this.claim(caller, hash);
-    await this.orGiveUp(caller, self, () => this.deps.store.create({ keyHash: hash, user1Id: caller.userId, origin: 'created', createdAt: this.deps.clock.now() }), ErrorCode.STORAGE_UNAVAILABLE);
+    // A lasting database error here is no room closed: the server's fault (INTERNAL_ERROR, see `fail`).
+    await this.orGiveUp(caller, self, () => this.deps.store.create({ keyHash: hash, user1Id: caller.userId, origin: 'created', createdAt: this.deps.clock.now() }), ErrorCode.STORAGE_UNAVAILABLE, false, ErrorCode.INTERNAL_ERROR);
     await this.enter(caller, self);
     return { key };
   }
@@ -346,26 +347,27 @@ export class PrivateRooms {
   }
 
   /** Runs a step; if it fails, the caller stops waiting (and is told why with `code`) instead of being stranded. */
-  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode, keep = false): Promise<T> {
+  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode, keep = false, lastingAs?: ErrorCode): Promise<T> {
     try {
       return await operation();
     } catch (cause) {
-      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(code, { cause }), keep);
+      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(code, { cause }), keep, lastingAs);
     }
   }
 
   /**
    * Ends the caller's wait for `error` (returned, to throw) — kept when `keep` and the error is a passing one.
    * A database error every try would meet again (a constraint: the key's row purged meanwhile; a schema out
-   * of step) is NOT_FOUND: for the person, this room cannot be entered any more — a fresh `join_private` is
-   * not told "try again", and a wait put back or resumed ends on the page as a closed room does.
+   * of step) is `lastingAs`, by default NOT_FOUND: for the person, this room cannot be entered any more — a
+   * fresh `join_private` is not told "try again", and a wait put back or resumed ends on the page as a closed
+   * room does.
    */
-  private async fail(caller: Caller, self: Activity, error: AppError, keep: boolean): Promise<AppError> {
+  private async fail(caller: Caller, self: Activity, error: AppError, keep: boolean, lastingAs: ErrorCode = ErrorCode.NOT_FOUND): Promise<AppError> {
     let failure = error;
     const lasting = lastingDbError(error);
     if (lasting) {
       this.deps.logger.error({ err: describeDbError(lasting), userId: caller.userId }, 'a private room cannot be entered: the database refuses it, and will at every try');
-      failure = new AppError(ErrorCode.NOT_FOUND, { detail: 'the room cannot be entered (a lasting database error)', cause: error });
+      failure = new AppError(lastingAs, { detail: 'a lasting database error', cause: error });
     }
     if (!keep || !isPassing(failure)) await this.giveUp(caller, self);
     return failure;

@@ -94,6 +94,25 @@ describe('a private meeting taken back', () => {
     expect(received(back.socket, 'matched')).toEqual([]);
   });
 
+  it('a lasting database error is INTERNAL_ERROR on create_private, NOT_FOUND on join_private (not "try again")', async () => {
+    const maker = await connect(suite.url);
+    const friend = await connect(suite.url);
+    suite.track(maker.socket, friend.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    // A constraint every new key and every binding breaks: SQLSTATE 23514 at each try, from the real database.
+    const db = suite.server.database;
+    await db.query('ALTER TABLE private_keys ADD CONSTRAINT test_no_writes CHECK (user1_id IS NULL) NOT VALID');
+    try {
+      const other = await connect(suite.url);
+      suite.track(other.socket);
+      expect(await request(other.socket, 'create_private')).toMatchObject({ ok: false, code: 'INTERNAL_ERROR' });
+      expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    } finally {
+      await db.query('ALTER TABLE private_keys DROP CONSTRAINT test_no_writes');
+    }
+    expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
+  });
+
   it('a fresh join_private whose meeting meets a lasting database error is NOT_FOUND, not "try again"', async () => {
     const maker = await connect(suite.url);
     const friend = await connect(suite.url);
