@@ -7,7 +7,7 @@
  * — never in the queue.
  * No DOM needed: the flow only talks to its views.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatClient, ConnectionState, Result } from '../../web/src/chat-client.js';
 import { createChatFlow, type ChatFlow, type ChatFlowViews } from '../../web/src/chat-flow.js';
 import { errorText, t } from '../../web/src/i18n.js';
@@ -289,6 +289,29 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(page.shown.screen).toBe('start');
     expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
     expect(fake.sent.joins).toEqual([]);
+  });
+
+  it('a private wait closed by the server right after a reload, before the page shows it again, is said as a closed room and its key let go', () => {
+    // The tab was waiting when it was reloaded (resume-watch.ts keeps that in sessionStorage).
+    const stored = new Map([['activity', 'waiting']]);
+    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+    try {
+      const fake = fakeClient();
+      const page = fakeViews();
+      page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+      createChatFlow(fake.client, page.views);
+      fake.connectionChanged('connected');
+      fake.emit('session', { ...session, status: 'waiting' });
+      // The server puts the wait back in its room, meets the other person there, and that fails for good:
+      // NOT_FOUND comes before any `waiting`. Before, the page said the server's "chat not found" and kept the key.
+      fake.emit('error', { code: 'NOT_FOUND', message: 'gone' });
+      expect(page.shown.screen).toBe('start');
+      expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
+      expect(page.kept.key).toBeNull();
+      expect(stored.get('activity')).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('an error event during a wait in the queue (a failed match, tried again by the server) keeps the wait', () => {

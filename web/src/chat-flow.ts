@@ -291,6 +291,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     keys: views,
     toast,
     waitShown: () => phase === 'waiting' && !joins.joining,
+    resumingWait: () => phase === 'start' && resume.expecting && resume.reloadedFrom === 'waiting',
     join: (how) => void joining.join(how),
     // Nothing is left to resume (the watch may still expect the wait back after a reconnection).
     ended() {

@@ -33,6 +33,11 @@ export interface PrivateRejoinDeps {
   toast: Toast;
   /** The page shows a wait whose join has been answered: the wait the server's events speak of. */
   waitShown(): boolean;
+  /**
+   * The page, reloaded during a wait, expects the server to resume it (still on the start screen): the
+   * server puts a private wait back in its room before any `waiting`, and a meeting there may close it.
+   */
+  resumingWait(): boolean;
   /** Joins again (the flow's join: the waiting screen, then the answer). */
   join(how: JoinRequest): void;
   /** The wait is over and nothing is left to resume: back to the start. */
@@ -95,9 +100,13 @@ export function createPrivateRejoin(deps: PrivateRejoinDeps): PrivateRejoin {
       waitingFor = key === null ? null : { kind: 'join_private', key };
     },
     closed(error) {
-      // A private wait the server put back in its room after a reconnection, closed meanwhile (a block): the
-      // wait is over there, so it is here too (a passing failure is not sent: the server tries again).
-      if (error.code !== 'NOT_FOUND' || !deps.waitShown() || waitingFor?.kind === 'queue') return false;
+      // A private wait the server put back in its room after a reconnection, closed meanwhile (a block, or a
+      // lasting failure): the wait is over there, so it is here too (a passing failure is not sent: the
+      // server tries again). Also before the page shows it again after a reload: the room's key kept in this
+      // tab says it was a private wait (a wait in the queue is never answered NOT_FOUND).
+      if (error.code !== 'NOT_FOUND') return false;
+      const shownPrivate = deps.waitShown() && waitingFor?.kind !== 'queue';
+      if (!shownPrivate && !(deps.resumingWait() && keys.privateKey() !== null)) return false;
       toast.show(privateTexts.t('privateWaitClosed'));
       deps.ended();
       return true;
