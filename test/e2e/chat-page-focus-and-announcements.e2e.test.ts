@@ -14,7 +14,7 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
 import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat page focus and announcement browser tests');
@@ -83,19 +83,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
   }
 
   /** A raw client as the partner, who joins after the page: the two are in a chat. Returns its socket and the room. */
-  async function chatWithRawClient(page: Page): Promise<{ partner: TestSocket; roomId: number }> {
-    await page.getByTestId('start-btn').click();
-    await visible(page.getByTestId('waiting-screen'));
-    const { socket } = await connect(suite.url);
-    sockets.push(socket);
-    // Matched at once, or (the page's join still on its way) as soon as the page's join arrives.
-    const matched = waitFor(socket, 'matched', WAIT_MS);
-    const joined = await request<{ ok: boolean; status: string; room_id?: number }>(socket, 'join_queue');
-    expect(joined.ok).toBe(true);
-    const roomId = joined.status === 'matched' ? joined.room_id! : (await matched).room_id;
-    await visible(page.getByTestId('chat-screen'));
-    return { partner: socket, roomId };
-  }
+  const chatWithRawClient = (page: Page) => partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
 
   it('text typed while the connection is lost stays in the focused input; a chat ending under the input hands the focus to the ended note, not New', { timeout: 90_000 }, async () => {
     const a = await openRouted();

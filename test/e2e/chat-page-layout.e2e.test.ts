@@ -9,8 +9,8 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
+import { request, type TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat page layout browser tests');
 
@@ -66,19 +66,7 @@ describe.skipIf(skip)('chat page layout', () => {
     return page;
   }
 
-  /** A raw client as the partner, who joins after the page: the two are in a chat. */
-  async function chatWithRawClient(page: Page): Promise<TestSocket> {
-    await page.getByTestId('start-btn').click();
-    await visible(page.getByTestId('waiting-screen'));
-    const { socket } = await connect(suite.url);
-    sockets.push(socket);
-    const matched = waitFor(socket, 'matched', WAIT_MS);
-    const joined = await request<{ ok: boolean; status: string }>(socket, 'join_queue');
-    expect(joined.ok).toBe(true);
-    if (joined.status !== 'matched') await matched;
-    await visible(page.getByTestId('chat-screen'));
-    return socket;
-  }
+  const chatWithRawClient = async (page: Page): Promise<TestSocket> => (await partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket))).partner;
 
   it('the newest message stays in view when the input grows with Shift+Enter lines and the typing indicator shows', { timeout: 60_000 }, async () => {
     const page = await openPage(390, 640);

@@ -9,8 +9,8 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noticeText } from '../../src/shared/codes.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
+import type { TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('crisis card language browser tests');
 
@@ -41,18 +41,7 @@ describe.skipIf(skip)('the crisis card in the language the page shows', () => {
     return { page };
   }
 
-  /** A raw client as the partner, who joins after the page: the two are in a chat. */
-  async function chatWithRawClient(page: Page): Promise<void> {
-    await page.getByTestId('start-btn').click();
-    await visible(page.getByTestId('waiting-screen'));
-    const { socket } = await connect(suite.url);
-    sockets.push(socket);
-    const matched = waitFor(socket, 'matched', WAIT_MS);
-    const joined = await request<{ ok: boolean; status: string }>(socket, 'join_queue');
-    expect(joined.ok).toBe(true);
-    if (joined.status !== 'matched') await matched;
-    await visible(page.getByTestId('chat-screen'));
-  }
+  const chatWithRawClient = (page: Page) => partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
 
   async function send(page: Page, message: string): Promise<void> {
     await page.getByTestId('message-input').fill(message);

@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
+import { connect, request, waitFor, type TestSocket } from './client.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 /** Waits until the transitions and one-off animations running now are over (infinite ones, the spinner's, are left). */
@@ -18,6 +19,24 @@ export async function settleAnimations(page: Page): Promise<void> {
         .map((animation) => animation.finished.catch(() => undefined)),
     ),
   );
+}
+
+/**
+ * The page starts, and a raw Socket.IO client joins after it as its partner: the two are in a chat once the
+ * page shows it. `track` gets the partner's socket, for the test to close.
+ */
+export async function chatWithRawClient(page: Page, url: string, waitMs: number, track: (socket: TestSocket) => void): Promise<{ partner: TestSocket; roomId: number }> {
+  await page.getByTestId('start-btn').click();
+  await page.getByTestId('waiting-screen').waitFor({ state: 'visible', timeout: waitMs });
+  const { socket } = await connect(url);
+  track(socket);
+  // Matched at once, or (the page's join still on its way) as soon as the page's join arrives.
+  const matched = waitFor(socket, 'matched', waitMs);
+  const joined = await request<{ ok: boolean; status: string; room_id?: number }>(socket, 'join_queue');
+  expect(joined.ok).toBe(true);
+  const roomId = joined.status === 'matched' ? joined.room_id! : (await matched).room_id;
+  await page.getByTestId('chat-screen').waitFor({ state: 'visible', timeout: waitMs });
+  return { partner: socket, roomId };
 }
 
 export function chatPageDriver(waitMs: number) {

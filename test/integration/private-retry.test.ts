@@ -30,6 +30,26 @@ const suite = serverSuite({
   },
 });
 
+/**
+ * A maker whose connection dropped after making a room, a friend who entered it meanwhile and waits there,
+ * and the maker back on a new connection — whose meeting with the friend fails once with `failure`.
+ */
+async function makerBackWhileFriendWaits(failure: Error) {
+  const maker = await connect(suite.url);
+  suite.track(maker.socket);
+  const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+  maker.socket.io.engine.close();
+  await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
+  const friend = await connect(suite.url);
+  suite.track(friend.socket);
+  expect(await request(friend.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
+  const failed = repository.failNext('createRoom', failure);
+  const back = await connect(suite.url, { token: maker.session.token });
+  suite.track(back.socket);
+  await failed;
+  return { maker, friend, back };
+}
+
 describe('a private meeting taken back', () => {
   it('its room, whose close failed once, is closed at the next try', async () => {
     const maker = await connect(suite.url);
@@ -47,21 +67,9 @@ describe('a private meeting taken back', () => {
   });
 
   it('a resumed wait whose meeting fails goes on, and the two meet at the next try', async () => {
-    const maker = await connect(suite.url);
-    suite.track(maker.socket);
-    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
-    // The maker's connection drops; the friend enters meanwhile and waits in the room.
-    maker.socket.io.engine.close();
-    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
-    const friend = await connect(suite.url);
-    suite.track(friend.socket);
-    expect(await request(friend.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
     // The maker comes back; opening their chat fails once.
-    const failed = repository.failNext('createRoom', new Error('database away'));
-    const back = await connect(suite.url, { token: maker.session.token });
-    suite.track(back.socket);
+    const { friend, back } = await makerBackWhileFriendWaits(new Error('database away'));
     expect(back.session.status).toBe('waiting');
-    await failed;
     expect(received(back.socket, 'error')).toEqual([]);
     const friendMatched = waitFor(friend.socket, 'matched');
     clock.advance(PUT_BACK_RETRY_MS);
@@ -70,20 +78,9 @@ describe('a private meeting taken back', () => {
   });
 
   it('a resumed wait whose meeting fails for a lasting reason (a constraint) ends, and the page is told, instead of a retry every few seconds for ever', async () => {
-    const maker = await connect(suite.url);
-    suite.track(maker.socket);
-    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
-    maker.socket.io.engine.close();
-    await eventually(() => expect(suite.server.app.chat.detachedCount).toBe(1));
-    const friend = await connect(suite.url);
-    suite.track(friend.socket);
-    expect(await request(friend.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
     // What PostgreSQL says of a foreign key to a row gone meanwhile (SQLSTATE 23503).
     const lasting = Object.assign(new Error('insert or update on table "chat_rooms" violates foreign key constraint'), { code: '23503' });
-    const failed = repository.failNext('createRoom', lasting);
-    const back = await connect(suite.url, { token: maker.session.token });
-    suite.track(back.socket);
-    await failed;
+    const { maker, friend, back } = await makerBackWhileFriendWaits(lasting);
     // Said as a closed room (the page then leaves the wait): it cannot be entered any more.
     await eventually(() => expect(received(back.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
     await eventually(async () => expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined());
