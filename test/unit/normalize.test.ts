@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeForMatching, normalizeWithPositions } from '../../src/policy/normalize.js';
 
-// Characters from both sides of the fast path's boundary: ASCII, ideographs, the code points around
-// their ranges, full-width forms, accented and other-script letters, an astral letter, punctuation.
+// Characters from both sides of the fast path's boundary: ASCII, ideographs (Traditional ones with a
+// Simplified form among them, one beyond the BMP, a compatibility ideograph and a radical), the code points
+// around their ranges, full-width forms, accented and other-script letters, an astral letter, punctuation.
 const interesting = fc.constantFrom(
   ...'aZ09 .,!_-\t\n@#',
   '微', '信', '\u3400', '\u4dbf', '\u4e00', '\u9fff', '\u33ff', '\u4dc0', '\u9fa5', '\ua000',
+  '賣', '卖', '號', '㑯', '𡻕', '𠀀', '\uf978', '⾨', '，',
   'ｗ', 'Ｅ', '１', 'é', 'É', 'ß', 'ﬁ', 'Ω', 'д', 'ا', '😀', '𝐀', '·', '\u00a0', '\u200b', '\u007f', '\u0080',
   '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800', '\u034f', '가',
   '\u0301', '\u0308', 'а', 'ѕ', 'Α', 'ο', 'İ', 'ｶ', 'ﾞ',
@@ -74,6 +76,54 @@ describe('normalizeForMatching', () => {
     expect(normalizeWithPositions('约\u3164炮')).toEqual({ text: '约炮', from: [0, 2], to: [1, 3] });
     // Hangul itself is kept.
     expect(normalizeForMatching('안녕 하세요')).toBe('안녕하세요');
+  });
+
+  it('reads Traditional Chinese as Simplified, ASCII and Simplified text left as they were', () => {
+    expect(normalizeForMatching('賣淫')).toBe('卖淫');
+    expect(normalizeForMatching('資訊 號碼 殺')).toBe('资讯号码杀');
+    // Simplified, and the characters both scripts share, stay as they are.
+    expect(normalizeForMatching('卖淫 资讯 号码 杀')).toBe('卖淫资讯号码杀');
+    expect(normalizeForMatching('加我微信')).toBe('加我微信');
+    // Both scripts and ASCII in one message, on the fast path and on the walk (full-width punctuation).
+    expect(normalizeForMatching('加我微信 約炮 OK')).toBe('加我微信约炮ok');
+    expect(normalizeForMatching('加我微信，約炮？OK')).toBe('加我微信约炮ok');
+    expect(normalizeForMatching('Hello, World 123')).toBe('helloworld123');
+  });
+
+  it('a Traditional character keeps its place: positions point at the original characters', () => {
+    // What a mask covers is the Traditional characters themselves, where they are, punctuation or not.
+    expect(normalizeWithPositions('你這個操你媽')).toEqual({ text: '你这个操你妈', from: [0, 1, 2, 3, 4, 5], to: [1, 2, 3, 4, 5, 6] });
+    expect(normalizeWithPositions('這，媽！ok')).toEqual({ text: '这妈ok', from: [0, 2, 4, 5], to: [1, 3, 5, 6] });
+  });
+
+  it('folds characters beyond the BMP by code point, never half of a pair', () => {
+    // 𡻕 (U+21ED5) is a Traditional form of 岁: one unit read from the two of the pair.
+    expect(normalizeWithPositions('我𡻕了')).toEqual({ text: '我岁了', from: [0, 1, 3], to: [1, 3, 4] });
+    expect(normalizeForMatching('𡻕 歲')).toBe('岁岁');
+    // One with no Simplified form stays whole.
+    expect(normalizeWithPositions('𠀀a')).toEqual({ text: '𠀀a', from: [0, 0, 2], to: [2, 2, 3] });
+  });
+
+  it('a compatibility ideograph or a radical reads as the Simplified form of the character it stands for', () => {
+    // U+F978 is 兩, the Kangxi radical ⾨ (U+2FA8) is 門.
+    expect(normalizeForMatching('\uf978 ⾨')).toBe('两门');
+  });
+
+  it('every BMP ideograph folds to one ideograph, alike on both walks, and folding twice changes nothing', () => {
+    let changed = 0;
+    const wrong: string[] = [];
+    for (let code = 0x3400; code <= 0x9fff; code++) {
+      const char = String.fromCharCode(code);
+      const folded = normalizeForMatching(char);
+      // A symbol between the ideograph blocks (U+4DC0–U+4DFF, hexagrams) is left out, as before.
+      if (folded.length === 0) continue;
+      if (folded !== char) changed++;
+      // One unit, the walk (taken for the full-width comma) agrees, and a Simplified form is its own.
+      if (folded.length !== 1 || normalizeWithPositions(`${char}，`).text !== folded || normalizeForMatching(folded) !== folded) wrong.push(char);
+    }
+    expect(wrong).toEqual([]);
+    // OpenCC's single-character table: some 3,000 Traditional characters.
+    expect(changed).toBeGreaterThan(2_500);
   });
 
   it('gives the same text as the walk that also tracks positions, for any string', () => {

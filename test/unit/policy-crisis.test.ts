@@ -47,7 +47,14 @@ describe('crisis words', () => {
     ['Chinese, a crisis phrase next to an everyday one', '想死你了，但是我真的想死'],
     ['Chinese, 跳楼 on its own', '我想去跳楼'],
     ['Chinese, in a message with a link', '我想死 www.example.org'],
+    ['Traditional Chinese', '我想自殺'],
+    ['Traditional Chinese, with punctuation', '好累，想結束生命'],
   ])('are read in real distress (%s)', (_name, content) => {
     expect(crisis(content)).toBe(true);
+  });
+
+  it('in Traditional Chinese as in Simplified: 跳樓 is crisis help, 跳樓價 a clearance sale', () => {
+    expect(crisis('我想去跳樓')).toBe(true);
+    expect(crisis('全場跳樓價大甩賣')).toBe(false);
   });
 });

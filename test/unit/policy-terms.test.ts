@@ -161,3 +161,54 @@ describe('accents and look-alike letters fold alike', () => {
     expect(check('le CAFE noir').content).toBe('le **** noir');
   });
 });
+
+describe('Traditional and Simplified Chinese read alike', () => {
+  const check = policyOf();
+
+  it.each([
+    ['约炮 (default list) written 約炮', '約炮嗎？', 'block'],
+    ['卖淫 written 賣淫, spaced out', '賣 淫', 'block'],
+    ['网赚 written 網賺, in a sentence', '在家網賺，日入千元', 'flag'],
+    ['操你妈 written 操你媽, among ASCII', 'ok 操你媽 lol', 'mask'],
+  ])('a Simplified term catches %s', (_name, content, action) => {
+    const verdict = check(content);
+    expect(verdict.action).toBe(action);
+    expect(verdict.flags).toContain('term');
+    expect(verdict.strike).toBe(true);
+  });
+
+  it('an operator’s Traditional term catches the message in Simplified, and in Traditional', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '賣號', action: 'block' }, { term: '發財', action: 'mask' }] });
+    expect(check('卖号吗').action).toBe('block');
+    expect(check('賣號嗎').action).toBe('block');
+    expect(check('恭喜发财').content).toBe('恭喜**');
+  });
+
+  it('a term and a message that mix both scripts match each other', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '資讯', action: 'block' }] });
+    expect(check('资訊').action).toBe('block');
+    expect(check('资讯').action).toBe('block');
+    expect(check('資訊').action).toBe('block');
+  });
+
+  it('masking hides the Traditional characters in place and leaves the ones around them as written', () => {
+    // Ideographs only (the fast path), and with full-width punctuation (the walk).
+    expect(check('你這個操你媽的').content).toBe('你這個***的');
+    expect(check('你這個傻逼，操你媽！說話啊').content).toBe('你這個**，***！說話啊');
+    expect(check('說 操 你 媽 們').content).toBe('說 ***** 們');
+  });
+
+  it('a term the same in both scripts still matches, and one listed in both scripts is one term: the stronger action wins', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '加我微信', action: 'flag' }, { term: '賣淫', action: 'mask' }, { term: '卖淫', action: 'block' }] });
+    expect(check('請加我微信').action).toBe('flag');
+    expect(check('賣淫').action).toBe('block');
+    expect(check('卖淫').action).toBe('block');
+  });
+
+  it('an allowed phrase in one script excuses the term in the other', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '约炮', action: 'block' }, { term: '約炮門', action: 'allow' }] });
+    expect(check('新闻说的约炮门事件').action).toBe('allow');
+    expect(check('新聞說的約炮門事件').action).toBe('allow');
+    expect(check('約炮嗎').action).toBe('block');
+  });
+});
