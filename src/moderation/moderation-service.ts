@@ -298,15 +298,8 @@ export class ModerationService {
     const decided = await this.deps.database.transaction(async (tx): Promise<ReportDecision | undefined> => {
       const resolved = await this.deps.reports.resolve(
         reportId,
-        {
-          status: sanction ? 'actioned' : 'dismissed',
-          action: decision.action,
-          note: decision.note ?? null,
-          by,
-          at: this.deps.clock.now(),
-          // And in the same statement: a change between the read above and the decision is seen too.
-          ...(decision.ifVersion === undefined ? {} : { ifUnchanged: report }),
-        },
+        // With `ifVersion`, also in the same statement: a change between the read above and the decision is seen.
+        { status: sanction ? 'actioned' : 'dismissed', action: decision.action, note: decision.note ?? null, by, at: this.deps.clock.now(), ...(decision.ifVersion === undefined ? {} : { ifUnchanged: report }) },
         tx,
       );
       if (!resolved) return undefined;

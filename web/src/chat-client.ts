@@ -71,11 +71,6 @@ export interface ChatClient {
   on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void;
   onConnectionChange(handler: (state: ConnectionState) => void): void;
   readonly connected: boolean;
-  /**
-   * The language the current (or last) connection began with: the server's own texts, and the crisis
-   * lines it chooses, are in it — not in one the person switched to since (until the next connection).
-   */
-  readonly lang: Lang;
   /** Opens a fresh connection now (when offline: without waiting for the next scheduled attempt). */
   reconnect(): void;
   /** Joins the queue, with the person's interests (none: anyone). */
@@ -137,13 +132,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   let everConnected = false;
   /** A solved bot challenge for the next handshake; accepted once, so dropped once connected or refused. */
   let altcha: string | undefined;
-  /** Read at every handshake: a connection's language is the one of its handshake. */
-  let lang = options.lang();
   const auth = (): HandshakeAuth => {
     const lastMessageId = everConnected ? options.lastMessageId() : 0;
-    lang = options.lang();
     return {
-      lang,
+      lang: options.lang(),
       // Every message is sent with an ack, whose copy of the message the page shows: no echo needed.
       echo_in_ack: true,
       ...(token === undefined ? {} : { token }),
@@ -268,9 +260,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     onConnectionChange(handler) {
       connectionHandlers.push(handler);
       handler(socket.connected ? 'connected' : 'connecting');
-    },
-    get lang() {
-      return lang;
     },
     get connected() {
       return socket.connected;

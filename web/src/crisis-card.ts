@@ -4,21 +4,18 @@
  * opening in a new tab). Not a toast: it stays — through the end of the chat and a new one — until the
  * person closes it (its button, or Escape when no dialog is open).
  *
- * It follows the page's language, a switch too: its message is the page's own text. The hotlines are the
- * server's (an operator may replace them): `hotlines` chosen for the language the connection began with,
- * and `hotlines_by_lang` every language's. The card keeps the lines of each language it has been sent, and
- * shows those of the page's language; without them (a server that sends only `hotlines`), the lines it has,
- * marked with their language (`lang`) so that a screen reader reads them in it.
+ * It follows the page's language, a switch too: its message is the page's own text, and its hotlines (the
+ * server's: an operator may replace them) are those of the page's language from `hotlines_by_lang`, which
+ * carries every language's. Without it (the original's shape), the notice's `hotlines`.
  */
 import { noticeText } from '../../src/shared/codes.js';
 import type { Hotline, NoticePayload } from '../../src/shared/protocol.js';
 import { isComposing } from './composing.js';
 import { byTestId, element } from './dom.js';
-import { getLang, type Lang } from './i18n.js';
+import { getLang } from './i18n.js';
 
 export interface CrisisCard {
-  /** `lang`: the language the server chose the hotlines for (the connection's, chat-client.ts). */
-  show(notice: NoticePayload, lang: Lang): void;
+  show(notice: NoticePayload): void;
   dismiss(): void;
   /** After a language switch: the message, and the hotlines if it has them, in the new language. */
   retranslate(): void;
@@ -77,20 +74,15 @@ export function createCrisisCard(
 ): CrisisCard {
   const message = byTestId('crisis-message', HTMLElement, card);
   const list = byTestId('hotlines', HTMLElement, card);
-  /** The hotlines the server sent, by the language it chose them for (the latest of each). */
-  const received = new Map<Lang, Hotline[]>();
-  /** The latest notice's hotlines and their language: shown when none of the page's language came. */
-  let latest: { hotlines: Hotline[]; lang: Lang } = { hotlines: [], lang: getLang() };
+  /** The latest notice: its hotlines in the page's language are shown. */
+  let latest: NoticePayload | undefined;
 
   const render = (): void => {
     const lang = getLang();
     message.textContent = noticeText[lang].crisis;
-    const own = received.get(lang);
-    const shown = own === undefined ? latest : { hotlines: own, lang };
-    list.replaceChildren(...shown.hotlines.map(renderHotline));
+    const hotlines = latest?.hotlines_by_lang?.[lang] ?? latest?.hotlines ?? [];
+    list.replaceChildren(...hotlines.map(renderHotline));
     list.hidden = list.childElementCount === 0;
-    if (shown.lang === lang) list.removeAttribute('lang');
-    else list.lang = shown.lang;
   };
 
   const dismiss = (): void => {
@@ -111,12 +103,8 @@ export function createCrisisCard(
   });
 
   return {
-    show(notice, lang) {
-      latest = { hotlines: notice.hotlines ?? [], lang };
-      for (const [language, hotlines] of Object.entries(notice.hotlines_by_lang ?? {}) as [Lang, Hotline[]][]) {
-        if (hotlines.length > 0) received.set(language, hotlines);
-      }
-      if (latest.hotlines.length > 0) received.set(lang, latest.hotlines);
+    show(notice) {
+      latest = notice;
       render();
       // Shown after it is filled, so screen readers announce the whole alert.
       card.hidden = false;

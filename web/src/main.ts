@@ -142,7 +142,7 @@ const crisisCard = createCrisisCard(byTestId('crisis-card', HTMLElement), () => 
 retranslators.push(() => crisisCard.retranslate());
 // The texts are the page's own, in its language (the server's follow the language the connection began with).
 client.on('notice', (notice) => {
-  if (notice.kind === 'crisis') crisisCard.show(notice, client.lang);
+  if (notice.kind === 'crisis') crisisCard.show(notice);
   else toast.show(notice.kind === 'pii' ? t('piiTitle') : noticeText[getLang()].masked);
 });
 
