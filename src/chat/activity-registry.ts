@@ -5,6 +5,7 @@
  * from (never to a state that merely looks alike). In-memory here; a cluster implementation keeps the
  * same contract in Redis.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Lang } from '../shared/codes.js';
 
@@ -44,7 +45,15 @@ export interface WaitingFields {
   interests?: string[];
   /** With interests: when (epoch ms) anyone may be matched; at or before now once widened or passed. */
   fallbackAtMs?: number;
+  /**
+   * With interests: which wait this is, new at every `join_queue` and kept while the wait lasts (a resume,
+   * a failed match putting it back). A `widen_search` asked during one wait must not widen the next.
+   */
+  waitId?: string;
 }
+
+/** A new wait's `waitId`: random, so instances need no shared counter. */
+export const newWaitId = (): string => randomBytes(6).toString('base64url');
 
 /** A stored activity. `rev` differs from every earlier revision of the identity's activity. */
 export type Activity = ActivityState & { rev: number };

@@ -20,7 +20,7 @@ import { describeDbError } from '../storage/database-errors.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import type { MessageWriter } from '../storage/message-writer.js';
 import { ActivityEnder } from './activity-ender.js';
-import { MAX_CAS_ATTEMPTS, ownActivity, stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
+import { MAX_CAS_ATTEMPTS, newWaitId, ownActivity, stateOf, type Activity, type ActivityRegistry } from './activity-registry.js';
 import type { Caller } from './caller.js';
 import { DeliveryGate } from './delivery-gate.js';
 import { UncertainSends } from './uncertain-sends.js';
@@ -173,7 +173,7 @@ export class ChatService {
       lang: caller.lang,
       instanceId: this.deps.instanceId,
       networkHash: caller.networkHash,
-      ...(interests.length > 0 ? { interests: [...interests], fallbackAtMs: this.deps.clock.now().getTime() + this.deps.interestWaitMs } : {}),
+      ...(interests.length > 0 ? { interests: [...interests], fallbackAtMs: this.deps.clock.now().getTime() + this.deps.interestWaitMs, waitId: newWaitId() } : {}),
     });
     if (!claimed) throw new AppError(ErrorCode.ALREADY_CHATTING);
     return this.matchmaker.match(caller, claimed);
@@ -182,14 +182,19 @@ export class ChatService {
   /**
    * `widen_search`: a waiting person stops waiting for a shared interest; anyone may be matched with
    * them from now on (at once, if somebody suitable waits). A wait without interests, or past its
-   * fallback time, stays as it is.
+   * fallback time, stays as it is. Only the wait it was asked in: one that ended meanwhile (the person
+   * left, and maybe started a new wait — requests of one socket run concurrently here) is NOT_WAITING.
    */
   async widenSearch(caller: Caller): Promise<JoinQueueResult> {
     const { registry, clock } = this.deps;
+    /** The wait on record when the request came: `undefined` until read. */
+    let asked: { waitId: string | undefined } | undefined;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await ownActivity(this.deps.registry, caller);
       if (current?.kind === 'chatting') return { status: 'matched', room_id: current.roomId };
       if (current?.kind !== 'waiting') throw new AppError(ErrorCode.NOT_WAITING);
+      asked ??= { waitId: current.waitId };
+      if (current.waitId !== asked.waitId) throw new AppError(ErrorCode.NOT_WAITING);
       const nowMs = clock.now().getTime();
       const waitsUntil = current.interests?.length ? (current.fallbackAtMs ?? 0) : 0;
       const { rev: _rev, ...state } = current;

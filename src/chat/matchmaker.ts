@@ -420,9 +420,9 @@ export function entryInterests(activity: Activity): Pick<QueueEntry, 'interests'
   return { interests: activity.interests, fallbackAtMs: activity.fallbackAtMs ?? 0 };
 }
 
-/** A wait's state without what only a wait carries (interests, fallback time), to become a chat. */
+/** A wait's state without what only a wait carries (interests, fallback time, its id), to become a chat. */
 function withoutWait(state: ActivityState): ActivityState {
   if (state.kind !== 'waiting') return state;
-  const { interests: _interests, fallbackAtMs: _fallbackAtMs, ...rest } = state;
+  const { interests: _interests, fallbackAtMs: _fallbackAtMs, waitId: _waitId, ...rest } = state;
   return rest;
 }

@@ -4,14 +4,17 @@
  * INTEREST_WAIT_MS (on the test's clock) and `widen_search`.
  */
 import { describe, expect, it } from 'vitest';
+import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
 import type { MatchedPayload, WaitingPayload } from '../../src/shared/protocol.js';
 import { connect, eventually, request, send, waitFor } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
+import { intercept } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
 
 const WAIT_MS = 10_000;
 const clock = new ManualClock();
-const suite = serverSuite({ deps: { clock }, config: { interestWaitMs: WAIT_MS, closeGraceMs: 0 } }, async ({ server }) => {
+const registry = intercept(new MemoryActivityRegistry());
+const suite = serverSuite({ deps: { clock, registry: registry.proxy }, config: { interestWaitMs: WAIT_MS, closeGraceMs: 0 } }, async ({ server }) => {
   // Every test starts with an empty queue: closed sockets leave it at once.
   await eventually(async () => expect(await server.app.liveStats.waitingCount()).toBe(0));
 });
@@ -148,6 +151,26 @@ describe('interests: matching', () => {
     expect((await bMatched).match_type).toBe('random');
     // Widening again once matched is harmless: the chat is answered.
     expect(await request(b.socket, 'widen_search')).toMatchObject({ ok: true, status: 'matched' });
+  });
+
+  it('a widen_search still running when the person leaves and waits again widens neither wait', async () => {
+    const a = await client();
+    expect(await join(a, ['chess'])).toMatchObject({ status: 'waiting' });
+    // The widen has read the wait and is about to change it…
+    const held = registry.hold('transition');
+    const widened = request(a.socket, 'widen_search');
+    await held.reached;
+    // …when the person cancels and starts again, with the same interest (the page's "Match anyone now",
+    // then Cancel and Start before its answer came).
+    expect(await request(a.socket, 'leave_queue')).toMatchObject({ ok: true, was_waiting: true });
+    expect(await join(a, ['chess'])).toMatchObject({ status: 'waiting', interests: ['chess'], fallback_at: isoIn(WAIT_MS) });
+    held.release();
+    expect(await widened).toMatchObject({ ok: false, code: 'NOT_WAITING' });
+    // The new wait still waits for a shared interest: somebody without one is not matched with a.
+    const b = await client();
+    expect(await join(b, undefined)).toMatchObject({ status: 'waiting' });
+    const c = await client();
+    expect(await join(c, ['Chess'])).toMatchObject({ status: 'matched', match_type: 'interests' });
   });
 
   it('a widened wait is not undone by its old timer, and nobody is matched twice when it fires', async () => {
