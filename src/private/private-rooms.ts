@@ -9,7 +9,7 @@
  * Meeting is the matchmaker's discipline: the rendezvous hands out the person waiting atomically, then
  * both identities move from waiting to chatting by compare-and-set on the revisions read; a partner who
  * left, dropped or was taken over meanwhile is skipped, and whoever is still waiting waits in the room again.
- * Who may use a key at all is key-admission.ts.
+ * Who may use a key at all is key-admission.ts; how a wait ends when entering fails, wait-endings.ts.
  */
 import type { Logger } from 'pino';
 import type { Activity, ActivityRegistry } from '../chat/activity-registry.js';
@@ -24,12 +24,13 @@ import type { AppEvents } from '../metrics/app-events.js';
 import { errorText, eventText } from '../shared/codes.js';
 import type { CreatePrivateResult, JoinPrivateResult } from '../shared/protocol.js';
 import type { ChatRepository, RoomRecord } from '../storage/chat-repository.js';
-import { describeDbError, isLastingDbError, lastingDbError } from '../storage/database-errors.js';
+import { lastingDbError } from '../storage/database-errors.js';
 import { KeyAdmission } from './key-admission.js';
 import type { PrivateHistory } from './private-history.js';
 import type { PrivateKeyStore } from './private-key-store.js';
 import { canonicalKey, keyHash, newPrivateKey } from './private-keys.js';
 import type { PrivateRendezvous } from './private-rendezvous.js';
+import { isPassing, WaitEndings } from './wait-endings.js';
 
 /** Meetings whose other person vanished meanwhile are retried this many times before giving up. */
 const MAX_MEET_ATTEMPTS = 5;
@@ -63,10 +64,13 @@ export class PrivateRooms {
   private readonly retries: KeyedTimers<string>;
   /** Who may use a key, and its use recorded. */
   private readonly keys: KeyAdmission;
+  /** How a wait ends when entering its room fails. */
+  private readonly endings: WaitEndings;
 
   constructor(private readonly deps: PrivateRoomsDeps) {
     this.retries = new KeyedTimers(deps.clock);
     this.keys = new KeyAdmission(deps);
+    this.endings = new WaitEndings(deps);
   }
 
   /** No more tries of failed put-backs (the server stops: its people's waits end anyway). */
@@ -81,7 +85,7 @@ export class PrivateRooms {
     const hash = keyHash(canonicalKey(key)!);
     const self = await this.claim(caller, hash);
     // A lasting database error here is no room closed: the server's fault (INTERNAL_ERROR, see `fail`).
-    await this.orGiveUp(caller, self, () => this.deps.store.create({ keyHash: hash, user1Id: caller.userId, origin: 'created', createdAt: this.deps.clock.now() }), ErrorCode.STORAGE_UNAVAILABLE, false, ErrorCode.INTERNAL_ERROR);
+    await this.endings.orGiveUp(caller, self, () => this.deps.store.create({ keyHash: hash, user1Id: caller.userId, origin: 'created', createdAt: this.deps.clock.now() }), ErrorCode.STORAGE_UNAVAILABLE, false, ErrorCode.INTERNAL_ERROR);
     await this.enter(caller, self);
     return { key };
   }
@@ -152,8 +156,8 @@ export class PrivateRooms {
   }
 
   /** A private wait ended (left, gone for good, banned): its place in the room is given up. Never throws. */
-  async vacate(userId: string, hash: string): Promise<void> {
-    await this.deps.rendezvous.leave(hash, userId).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not leave a private room’s waiting place'));
+  vacate(userId: string, hash: string): Promise<void> {
+    return this.endings.vacate(userId, hash);
   }
 
   private async claim(caller: Caller, hash: string): Promise<Activity> {
@@ -177,7 +181,7 @@ export class PrivateRooms {
   private async enter(caller: Caller, self: Activity, keep = false): Promise<JoinPrivateResult> {
     const hash = self.privateKey!;
     for (let attempt = 0; attempt < MAX_MEET_ATTEMPTS; attempt++) {
-      const outcome = await this.orGiveUp(caller, self, () => this.deps.rendezvous.enter(hash, caller.userId), ErrorCode.MATCHING_UNAVAILABLE, keep);
+      const outcome = await this.endings.orGiveUp(caller, self, () => this.deps.rendezvous.enter(hash, caller.userId), ErrorCode.MATCHING_UNAVAILABLE, keep);
       if (outcome.kind === 'waiting') {
         this.deps.notifier.toSocket(caller.socketId, 'waiting', { message: eventText[caller.lang].waiting, waiting_count: 0, private: true });
         return { status: 'waiting' };
@@ -185,7 +189,7 @@ export class PrivateRooms {
       const met = await this.meet(caller, self, outcome.otherId, hash, keep);
       if (met) return met;
     }
-    throw await this.fail(caller, self, new AppError(ErrorCode.MATCHING_UNAVAILABLE, { detail: 'the other person kept vanishing' }), keep);
+    throw await this.endings.fail(caller, self, new AppError(ErrorCode.MATCHING_UNAVAILABLE, { detail: 'the other person kept vanishing' }), keep);
   }
 
   /**
@@ -210,9 +214,12 @@ export class PrivateRooms {
         user2Network: caller.networkHash ?? self.networkHash,
       });
     } catch (cause) {
-      // Unknown state (the registry failed) or still waiting: either way the other person waits again.
-      if (other === undefined || other.kind === 'waiting') await this.putBack(hash, otherId);
-      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause }), keep);
+      const failure = isAppError(cause) ? cause : new AppError(ErrorCode.STORAGE_UNAVAILABLE, { cause });
+      // Unknown state (the registry failed) or still waiting: either way the other person waits again —
+      // unless the database refuses this meeting for good.
+      const ended = other?.kind === 'waiting' && lastingDbError(failure) !== undefined && (await this.endings.endOther(otherId, other));
+      if (!ended && (other === undefined || other.kind === 'waiting')) await this.putBack(hash, otherId);
+      throw await this.endings.fail(caller, self, failure, keep);
     }
 
     let otherChatting: Activity | undefined;
@@ -232,8 +239,12 @@ export class PrivateRooms {
         { ...stateOf(self), kind: 'chatting', socketId: caller.socketId, lang: caller.lang, roomId: room.id, partnerId: otherId, instanceId: this.deps.instanceId },
       );
     } catch (cause) {
-      await this.undo(room.id, hash, otherId, other, otherChatting);
-      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause }), keep);
+      const failure = isAppError(cause) ? cause : new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause });
+      if (lastingDbError(failure)) {
+        await this.close(room.id);
+        if (!(await this.endings.endOther(otherId, otherChatting ?? other))) await this.putBack(hash, otherId);
+      } else await this.undo(room.id, hash, otherId, other, otherChatting);
+      throw await this.endings.fail(caller, self, failure, keep);
     }
     if (!selfChatting) {
       // The caller changed meanwhile (dropped, or taken over by a new connection, which enters again).
@@ -345,49 +356,4 @@ export class PrivateRooms {
   private async close(roomId: number): Promise<void> {
     await this.deps.closer.close(roomId, 'disconnected');
   }
-
-  /** Runs a step; if it fails, the caller stops waiting (and is told why with `code`) instead of being stranded. */
-  private async orGiveUp<T>(caller: Caller, self: Activity, operation: () => Promise<T>, code: ErrorCode, keep = false, lastingAs?: ErrorCode): Promise<T> {
-    try {
-      return await operation();
-    } catch (cause) {
-      throw await this.fail(caller, self, isAppError(cause) ? cause : new AppError(code, { cause }), keep, lastingAs);
-    }
-  }
-
-  /**
-   * Ends the caller's wait for `error` (returned, to throw) — kept when `keep` and the error is a passing one.
-   * A database error every try would meet again (a constraint: the key's row purged meanwhile; a schema out
-   * of step) is `lastingAs`, by default NOT_FOUND: for the person, this room cannot be entered any more — a
-   * fresh `join_private` is not told "try again", and a wait put back or resumed ends on the page as a closed
-   * room does.
-   */
-  private async fail(caller: Caller, self: Activity, error: AppError, keep: boolean, lastingAs: ErrorCode = ErrorCode.NOT_FOUND): Promise<AppError> {
-    let failure = error;
-    const lasting = lastingDbError(error);
-    if (lasting) {
-      this.deps.logger.error({ err: describeDbError(lasting), userId: caller.userId }, 'a private room cannot be entered: the database refuses it, and will at every try');
-      failure = new AppError(lastingAs, { detail: 'a lasting database error', cause: error });
-    }
-    if (!keep || !isPassing(failure)) await this.giveUp(caller, self);
-    return failure;
-  }
-
-  /** The caller's wait ends with an error: out of the registry and of the room (best effort). */
-  private async giveUp(caller: Caller, self: Activity): Promise<void> {
-    const { registry, logger } = this.deps;
-    await registry.release(caller.userId, { rev: self.rev }).catch((err: unknown) => logger.warn({ err }, 'could not release a failed private wait'));
-    if (self.privateKey !== undefined) await this.vacate(caller.userId, self.privateKey);
-  }
-}
-
-/**
- * A failure that a later try may not meet: the registry, the room or the database out of reach for a moment.
- * Not a database error that will be the same at every try (a constraint, a schema out of step): retried
- * every PUT_BACK_RETRY_MS for as long as the wait lasted, with the page never told.
- */
-function isPassing(error: unknown): boolean {
-  if (isLastingDbError(error)) return false;
-  if (!isAppError(error)) return true;
-  return error.code === ErrorCode.STORAGE_UNAVAILABLE || error.code === ErrorCode.MATCHING_UNAVAILABLE || error.code === ErrorCode.SERVER_BUSY;
 }

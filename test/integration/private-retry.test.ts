@@ -84,7 +84,11 @@ describe('a private meeting taken back', () => {
     // Said as a closed room (the page then leaves the wait): it cannot be entered any more.
     await eventually(() => expect(received(back.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
     await eventually(async () => expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined());
-    // Not tried again: the friend goes on waiting alone.
+    // The friend waiting there is told too: whoever entered, they would meet the same refusal (before, they
+    // waited on, never told).
+    await eventually(() => expect(received(friend.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
+    expect(await registry.proxy.get(friend.session.user_id)).toBeUndefined();
+    // Not tried again.
     clock.advance(PUT_BACK_RETRY_MS);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(received(friend.socket, 'matched')).toEqual([]);
@@ -110,14 +114,39 @@ describe('a private meeting taken back', () => {
     expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
   });
 
-  it('a fresh join_private whose meeting meets a lasting database error is NOT_FOUND, not "try again"', async () => {
+  it('a fresh join_private whose meeting meets a lasting database error is NOT_FOUND, not "try again"; the maker waiting there is told too', async () => {
     const maker = await connect(suite.url);
     const friend = await connect(suite.url);
     suite.track(maker.socket, friend.socket);
     const { key } = await request<{ key: string }>(maker.socket, 'create_private');
     repository.failNext('createRoom', Object.assign(new Error('relation "chat_rooms" does not exist'), { code: '42P01' }));
     expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    // The maker was put back and still waits; the friend's next try meets them.
+    // The maker's wait ends the same way (before: put back, waiting for a meeting every try would refuse).
+    await eventually(() => expect(received(maker.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
+    expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined();
+    // Once the database takes it again, the key still opens the room: both enter it anew and meet.
+    expect(await request(maker.socket, 'join_private', { key })).toEqual({ ok: true, status: 'waiting' });
     expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: true, status: 'matched' });
+  });
+
+  it('a meeting whose room cannot be linked to its key for good (the key’s row gone): both are told, the room is closed', async () => {
+    const maker = await connect(suite.url);
+    const friend = await connect(suite.url);
+    suite.track(maker.socket, friend.socket);
+    const { key } = await request<{ key: string }>(maker.socket, 'create_private');
+    // Every link refused by the real database (SQLSTATE 23514), as a foreign key to a purged key's row would be.
+    const db = suite.server.database;
+    await db.query('ALTER TABLE private_key_rooms ADD CONSTRAINT test_no_links CHECK (room_id < 0) NOT VALID');
+    try {
+      expect(await request(friend.socket, 'join_private', { key })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+      await eventually(() => expect(received(maker.socket, 'error')).toMatchObject([{ code: 'NOT_FOUND' }]));
+    } finally {
+      await db.query('ALTER TABLE private_key_rooms DROP CONSTRAINT test_no_links');
+    }
+    expect(await registry.proxy.get(maker.session.user_id)).toBeUndefined();
+    expect(received(maker.socket, 'matched')).toEqual([]);
+    // The room made for them is closed, not left active.
+    const [room] = await db.query<{ ended_at: Date | null }>("SELECT ended_at FROM chat_rooms WHERE match_type = 'private' ORDER BY id DESC LIMIT 1");
+    expect(room?.ended_at).not.toBeNull();
   });
 });
