@@ -90,6 +90,14 @@ describe('normalizeForMatching', () => {
     expect(normalizeForMatching('Hello, World 123')).toBe('helloworld123');
   });
 
+  it('reads Hong Kong and Taiwan variant characters as Simplified too, but not the mainland characters Taiwan reads otherwise', () => {
+    // 衞 (Hong Kong) is 衛 is 卫; 敍 is 敘 is 叙; 粧 is 妝 is 妆; 衹 is 只.
+    expect(normalizeForMatching('衞生 敍述 化粧 衹有')).toBe('卫生叙述化妆只有');
+    expect(normalizeForMatching('卫生叙述化妆只有')).toBe('卫生叙述化妆只有');
+    // 么 and 著 are characters of their own in Simplified: 什么 is not 什幺, 著名 is not 着名; 麼 is still 么.
+    expect(normalizeForMatching('什么 著名 什麼')).toBe('什么著名什么');
+  });
+
   it('a Traditional character keeps its place: positions point at the original characters', () => {
     // What a mask covers is the Traditional characters themselves, where they are, punctuation or not.
     expect(normalizeWithPositions('你這個操你媽')).toEqual({ text: '你这个操你妈', from: [0, 1, 2, 3, 4, 5], to: [1, 2, 3, 4, 5, 6] });
