@@ -111,6 +111,7 @@ export const reportQueueItemSchema = reportItemSchema.extend({
 export const reportQueuePageSchema = z.object({ reports: z.array(reportQueueItemSchema), next_cursor: nextCursor });
 
 export const reportFullSchema = reportItemSchema.extend({
+  other_reasons: z.array(z.enum(REPORT_REASONS)),
   note: z.string().nullable(),
   message_ids: z.array(z.number().int()),
   resolution_note: z.string().nullable(),

@@ -46,6 +46,8 @@ export interface ReportQueueItem extends ReportItem {
 
 /** The whole report (the detail view). */
 export interface ReportFull extends ReportItem {
+  /** The other reasons its reporter gave, in reports added to this one (`reason` is the most urgent). */
+  other_reasons: ReportReason[];
   note: string | null;
   message_ids: number[];
   resolution_note: string | null;
@@ -99,7 +101,7 @@ export function reportItem(report: ReportRecord, zone: string): ReportItem {
 }
 
 export function reportFull(report: ReportRecord, zone: string): ReportFull {
-  return { ...reportItem(report, zone), note: report.note, message_ids: report.messageIds, resolution_note: report.resolutionNote };
+  return { ...reportItem(report, zone), other_reasons: report.otherReasons, note: report.note, message_ids: report.messageIds, resolution_note: report.resolutionNote };
 }
 
 export function sanctionScope(sanction: Pick<Sanction, 'userId' | 'networkHash'>): SanctionScope {

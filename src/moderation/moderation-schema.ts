@@ -21,6 +21,8 @@ export const reports = pgTable(
     reporterId: varchar('reporter_id', { length: 64 }).notNull(),
     reportedId: varchar('reported_id', { length: 64 }).notNull(),
     reason: varchar('reason', { length: 16 }).notNull(),
+    /** The other reasons given in reports added to this one (`reason` is the most urgent), in the order first given. */
+    otherReasons: varchar('other_reasons', { length: 16 }).array().notNull().default(sql`'{}'::varchar[]`),
     note: text('note'),
     /** Messages of the room the reporter pointed at. */
     messageIds: bigint('message_ids', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),

@@ -18,6 +18,8 @@ export interface ReportRecord {
   reporterId: string;
   reportedId: string;
   reason: ReportReason;
+  /** The other reasons its reporter gave, in reports added to this one (first given first). */
+  otherReasons: ReportReason[];
   note: string | null;
   messageIds: number[];
   status: ReportStatus;
@@ -64,6 +66,7 @@ interface ReportRow {
   reporter_id: string;
   reported_id: string;
   reason: ReportReason;
+  other_reasons: ReportReason[] | null;
   note: string | null;
   message_ids: number[] | null;
   status: ReportStatus;
@@ -77,7 +80,7 @@ interface ReportRow {
 }
 
 const REPORT_COLUMNS =
-  'id, room_id, reporter_id, reported_id, reason, note, message_ids, status, priority, created_at, updated_at, resolved_at, resolved_by, resolution, resolution_note';
+  'id, room_id, reporter_id, reported_id, reason, other_reasons, note, message_ids, status, priority, created_at, updated_at, resolved_at, resolved_by, resolution, resolution_note';
 
 function toReport(row: ReportRow): ReportRecord {
   return {
@@ -86,6 +89,7 @@ function toReport(row: ReportRow): ReportRecord {
     reporterId: row.reporter_id,
     reportedId: row.reported_id,
     reason: row.reason,
+    otherReasons: row.other_reasons ?? [],
     note: row.note,
     messageIds: (row.message_ids ?? []).map(Number),
     status: row.status,
@@ -136,6 +140,10 @@ export const FILE_OR_ADD_TO_OPEN_REPORT = `
   DO UPDATE SET message_ids = COALESCE((SELECT array_agg(DISTINCT m ORDER BY m) FROM unnest(reports.message_ids || EXCLUDED.message_ids) AS m), '{}'::bigint[]),
                 priority = GREATEST(reports.priority, EXCLUDED.priority),
                 reason = CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END,
+                other_reasons = ARRAY(
+                  SELECT r FROM unnest(reports.other_reasons || ARRAY[reports.reason, EXCLUDED.reason]::varchar[]) WITH ORDINALITY AS given(r, n)
+                  WHERE r <> CASE WHEN EXCLUDED.priority > reports.priority THEN EXCLUDED.reason ELSE reports.reason END
+                  GROUP BY r ORDER BY min(n)),
                 note = CASE
                   WHEN EXCLUDED.note IS NULL OR strpos(E'\\n' || reports.note || E'\\n', E'\\n' || EXCLUDED.note || E'\\n') > 0 THEN reports.note
                   WHEN reports.note IS NULL THEN EXCLUDED.note

@@ -215,7 +215,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     const response = await get(`/admin/api/reports/${id}`);
     expect(response.statusCode).toBe(200);
     const detail = response.json<ReportDetail>();
-    expect(detail.report).toMatchObject({ id, room_id: room.roomId, reporter_id: reporter, reported_id: target, reason: 'sexual', note: '发不雅内容', message_ids: [room.messageIds[1]], status: 'open' });
+    expect(detail.report).toMatchObject({ id, room_id: room.roomId, reporter_id: reporter, reported_id: target, reason: 'sexual', other_reasons: [], note: '发不雅内容', message_ids: [room.messageIds[1]], status: 'open' });
     expect(detail.room).toMatchObject({ id: room.roomId, user1_id: reporter, user2_id: target, message_count: 3 });
     expect(detail.messages.map((m) => [m.content, m.reported])).toEqual([
       ['你好', false],
@@ -305,7 +305,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     expect(stale.json()).toEqual({ error: 'CONFLICT', message: `Report ${id} became more urgent since it was opened: look at it again` });
     expect(await reportStatus(id)).toBe('open');
     const again = await get(`/admin/api/reports/${id}`);
-    expect(again.json<ReportDetail>().report).toMatchObject({ reason: 'minor', priority: 1 });
+    expect(again.json<ReportDetail>().report).toMatchObject({ reason: 'minor', other_reasons: ['spam'], priority: 1 });
     // What a compressing proxy makes of the tag still names it.
     const current = again.headers['etag'] as string;
     expect((await decide(`W/${current.replace(/"$/, '-gzip"')}`)).statusCode).toBe(200);

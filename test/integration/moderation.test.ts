@@ -73,14 +73,17 @@ describe('report', () => {
     await request<Ack>(a, 'report', { reason: 'self_harm', note: 'asked my age' });
     const report = await reports().get(first.report_id!);
     expect(report).toMatchObject({ reason: 'minor', priority: 1, note: 'asked my age\nthen this' });
+    // The reasons not taken are kept too, each once, in the order given (before, they were lost).
+    expect(report!.otherReasons).toEqual(['spam', 'sexual', 'self_harm']);
     expect([...report!.messageIds].sort((x, y) => x - y)).toEqual([m1.message.id, m2.message.id]);
     // Not only the next one up: a more urgent reason later replaces a milder first one.
     const { a: c } = await pair();
     const spam = await request<Ack>(c, 'report', { reason: 'spam' });
     await request<Ack>(c, 'report', { reason: 'harassment' });
-    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'spam', priority: 0, note: null });
+    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'spam', otherReasons: ['harassment'], priority: 0, note: null });
     await request<Ack>(c, 'report', { reason: 'self_harm', note: 'said goodbye for ever' });
-    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'self_harm', priority: 1, note: 'said goodbye for ever' });
+    // The reason replaced joins the others; the new one is not among them.
+    expect(await reports().get(spam.report_id!)).toMatchObject({ reason: 'self_harm', otherReasons: ['harassment', 'spam'], priority: 1, note: 'said goodbye for ever' });
   });
 
   it('after the chat it is accepted within the window, then refused with REPORT_WINDOW_CLOSED', async () => {

@@ -118,6 +118,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     status.dataset['status'] = report.status;
     meta.replaceChildren(
       ...metaItem('reason', t(`reason_${report.reason}` as TextKey), 'report-reason'),
+      ...(report.other_reasons.length > 0 ? metaItem('otherReasons', report.other_reasons.map((r) => t(`reason_${r}` as TextKey)).join(t('listSeparator')), 'report-other-reasons') : []),
       ...metaItem('reportedUser', report.reported_id, 'report-reported'),
       ...metaItem('reporter', report.reporter_id, 'report-reporter'),
       ...metaItem('room', String(report.room_id)),

@@ -1,0 +1,1 @@
+ALTER TABLE "reports" ADD COLUMN "other_reasons" varchar(16)[] DEFAULT '{}'::varchar[] NOT NULL;
