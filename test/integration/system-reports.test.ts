@@ -190,7 +190,10 @@ describe.each(ENGINES)('the migration to one system report per sender (%s)', (en
 
       await db.migrateWith(migrationsFolder());
 
-      expect(await db.query('SELECT * FROM reports ORDER BY id')).toEqual(before);
+      // Kept as they were; the columns later migrations add come with their defaults (0008: other_reasons).
+      const after = await db.query<Record<string, unknown>>('SELECT * FROM reports ORDER BY id');
+      expect(after.map(({ other_reasons: _other, ...rest }) => rest)).toEqual(before);
+      expect(after.map((r) => r['other_reasons'])).toEqual([[], [], []]);
       const indexes = (await db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'reports'")).map((r) => r.indexname);
       expect(indexes).toContain('reports_one_open_per_reporter_room_reported_uq');
       expect(indexes).not.toContain('reports_one_open_per_reporter_room_uq');
