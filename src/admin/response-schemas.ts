@@ -162,7 +162,7 @@ export const sanctionPageSchema = z.object({ sanctions: z.array(sanctionViewSche
 
 export const oneSanctionSchema = z.object({ sanction: sanctionViewSchema });
 
-/** The policy as answered (the request side is `policyDocumentSchema`, which trims and refuses more). */
+/** The policy as answered (the request side is `policyUpdateSchema`, which trims and refuses more). */
 export const policyViewSchema = z.object({
   terms: z.array(z.object({ term: z.string(), action: z.enum(POLICY_ACTIONS) })),
   links: z.enum(LINK_ACTIONS),

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { MAX_POLICY_TERMS, policyDocumentSchema } from '../policy/policy-document.js';
+import { MAX_POLICY_TERMS, policyUpdateSchema } from '../policy/policy-document.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { AdminContext } from './context.js';
 import { policyViewSchema } from './response-schemas.js';
@@ -50,7 +50,7 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
 
   // `If-Match` with the version read: refused 409 when someone changed the policy since (the page sends it;
   // a script may leave it out and replace whatever is stored).
-  app.put('/api/policy', { bodyLimit: MAX_POLICY_BODY_BYTES, schema: { body: policyDocumentSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
+  app.put('/api/policy', { bodyLimit: MAX_POLICY_BODY_BYTES, schema: { body: policyUpdateSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
     const document = request.body;
     const before = ctx.policy.current();
     const ifMatch = request.headers['if-match'];

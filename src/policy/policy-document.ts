@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isStorableText } from '../shared/limits.js';
+import { normalizeTerm } from './normalize.js';
 
 /**
  * `allow`: an exception — a phrase that is fine although a listed term occurs inside it ("essex chat" with
@@ -21,18 +22,29 @@ export type LinkAction = (typeof LINK_ACTIONS)[number];
 /** Most terms in one policy (a 10,000-term list is benchmarked). */
 export const MAX_POLICY_TERMS = 50_000;
 
+const storedTerm = z.strictObject({
+  term: z.string().trim().min(1).max(64).refine(isStorableText, 'must not contain NUL or half of a surrogate pair'),
+  action: z.enum(POLICY_ACTIONS),
+});
+
+/** A stored policy, as every instance reads it. */
 export const policyDocumentSchema = z.strictObject({
-  terms: z
-    .array(
-      z.strictObject({
-        term: z.string().trim().min(1).max(64).refine(isStorableText, 'must not contain NUL or half of a surrogate pair'),
-        action: z.enum(POLICY_ACTIONS),
-      }),
-    )
-    .max(MAX_POLICY_TERMS),
+  terms: z.array(storedTerm).max(MAX_POLICY_TERMS),
   links: z.enum(LINK_ACTIONS),
 });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+/**
+ * A policy an admin saves (`PUT /admin/api/policy`): also no term that matches nothing. Terms are compared
+ * with spaces, punctuation and symbols left out (normalize.ts), so one of only those (`***`, `😀`) would be
+ * dropped by the matcher while the page said "saved". Only here, not on a stored policy: one saved before
+ * this check still loads (such a term is left out as before) instead of being refused whole.
+ */
+export const policyUpdateSchema = policyDocumentSchema.extend({
+  terms: z
+    .array(storedTerm.refine((entry) => normalizeTerm(entry.term) !== '', { message: 'must contain a letter or a digit (spaces, punctuation and symbols are left out when matching)', path: ['term'] }))
+    .max(MAX_POLICY_TERMS),
+});
 
 const term = (text: string, action: PolicyAction) => ({ term: text, action });
 

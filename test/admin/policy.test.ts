@@ -51,6 +51,17 @@ describe('admin content policy API', () => {
     expect(admin.policy.current()).toEqual(DEFAULT_POLICY);
   });
 
+  it.each([
+    ['stars', '***'],
+    ['dashes and spaces', '- - -'],
+    ['an emoji', '😀'],
+  ])('refuses a term that would match nothing (%s): 400 naming the term, the policy unchanged', async (_name, term) => {
+    const response = await put({ links: 'flag', terms: [{ term: 'fine', action: 'block' }, { term, action: 'block' }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'INVALID_PAYLOAD', message: expect.stringMatching(/terms\.1\.term.*letter or a digit/) });
+    expect(admin.policy.current()).toEqual(DEFAULT_POLICY);
+  });
+
   it('replaces the policy: in force at once, stored, audited without the terms themselves', async () => {
     const next = { links: 'block' as const, terms: [{ term: '菠萝', action: 'block' as const }, { term: 'pineapple', action: 'mask' as const }] };
     const response = await put(next);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContentPolicy, type Verdict } from '../../src/policy/content-policy.js';
-import { DEFAULT_POLICY, type PolicyDocument } from '../../src/policy/policy-document.js';
+import { DEFAULT_POLICY, policyDocumentSchema, policyUpdateSchema, type PolicyDocument } from '../../src/policy/policy-document.js';
 
 let room = 0;
 function policyOf(document: PolicyDocument = DEFAULT_POLICY): (content: string) => Verdict {
@@ -210,5 +210,21 @@ describe('Traditional and Simplified Chinese read alike', () => {
     expect(check('新闻说的约炮门事件').action).toBe('allow');
     expect(check('新聞說的約炮門事件').action).toBe('allow');
     expect(check('約炮嗎').action).toBe('block');
+  });
+});
+
+describe('terms that match nothing', () => {
+  const withStars: PolicyDocument = { links: 'flag', terms: [{ term: '***', action: 'block' }, { term: '菠萝', action: 'block' }] };
+
+  it('an admin cannot save one; a policy stored with one before still loads, and the term matches nothing', () => {
+    expect(policyUpdateSchema.safeParse(withStars).success).toBe(false);
+    expect(policyDocumentSchema.safeParse(withStars).success).toBe(true);
+    const check = policyOf(withStars);
+    expect(check('*** 你好').action).toBe('allow');
+    expect(check('我爱菠萝').action).toBe('block');
+  });
+
+  it('a term with a letter or a digit among its symbols is fine', () => {
+    expect(policyUpdateSchema.safeParse({ links: 'flag', terms: [{ term: '$$$ 5', action: 'flag' }, { term: '-_-a', action: 'flag' }] }).success).toBe(true);
   });
 });
