@@ -289,7 +289,9 @@ export class ModerationService {
         networkHash: room ? networkOf(room, report.reportedId) : null,
         scope: decision.scope,
         kind: ACTION_KIND[decision.action],
-        reason: decision.note?.trim() || `report #${report.id}: ${report.reason}`,
+        // Without a note, the report's reason as its code: the person's page names it in their language
+        // (before: "report #10: harassment", English and internal). The sanction keeps its report id.
+        reason: decision.note?.trim() || report.reason,
         durationS: decision.durationS,
         createdBy: by,
         reportId,

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { isActive, type Sanction } from '../moderation/sanction-repository.js';
-import type { SanctionPayload } from '../shared/protocol.js';
+import { AUTOMATIC_SANCTION_REASON, type SanctionPayload } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -20,11 +20,14 @@ export interface EnforcementDeps {
   logger: Logger;
 }
 
-/** What a person is told of a sanction. */
+/**
+ * What a person is told of a sanction. An automatic one's reason is the code `rule_breaks` (the page names
+ * it in the person's language); its stored reason ("automatic: 3 strikes in 30 days") is for the admins.
+ */
 export function sanctionPayload(sanction: Sanction, timezone: string, lifted = false): SanctionPayload {
   return {
     kind: sanction.kind,
-    reason: sanction.reason,
+    reason: sanction.createdBy === 'automatic' ? AUTOMATIC_SANCTION_REASON : sanction.reason,
     ...(sanction.endsAt ? { until: formatIso(sanction.endsAt, timezone) } : {}),
     ...(lifted ? { lifted: true as const } : {}),
   };

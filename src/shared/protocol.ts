@@ -177,8 +177,14 @@ export type SanctionKind = 'warning' | 'muted' | 'banned';
  * one is issued or lifted (the longest of that kind still in force; a new warning itself). A sanction of one
  * kind replaces the one of that kind shown; it never ends another kind.
  */
+/** The reason told of an automatic sanction (strikes add up to it), named by the page in the person's language. */
+export const AUTOMATIC_SANCTION_REASON = 'rule_breaks';
 export interface SanctionPayload {
   kind: SanctionKind;
+  /**
+   * A report reason's code (a decision without a note), `rule_breaks` (automatic), or the moderator's own
+   * words; the page names the codes in its language.
+   */
   reason: string;
   /** When it ends (ISO 8601 in the configured zone); absent: for good. */
   until?: string;

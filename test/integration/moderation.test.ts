@@ -178,6 +178,16 @@ describe('sanctions', () => {
     expect(await request(a, 'join_queue')).toMatchObject({ ok: true });
   });
 
+  it('a decision without a note tells the person the report’s reason as its code (the page names it), not the admins’ wording', async () => {
+    const { a, b, bId } = await pair();
+    const filed = await request<Ack>(a, 'report', { reason: 'harassment' });
+    const told = waitFor(b, 'sanction');
+    const decided = await suite.server.app.moderation.resolve(filed.report_id!, { action: 'warn', scope: 'identity' }, 'admin');
+    expect(decided?.sanction).toMatchObject({ reason: 'harassment', reportId: filed.report_id });
+    // Before: "report #12: harassment", English on a Chinese page.
+    expect(await told).toMatchObject({ kind: 'warning', reason: 'harassment' });
+  });
+
   it('a mute refuses messages with MUTED and tells until when; the partner still writes; lifting ends it at once', async () => {
     const { a, b, aId } = await pair();
     const told = waitFor(a, 'sanction');

@@ -4,7 +4,7 @@
  * strike — a warning —, not a mute by the fourth chat, and a refused message retried is one strike.
  */
 import { describe, expect, it } from 'vitest';
-import { connect, eventually, request, waitFor, matchedPair } from '../helpers/client.js';
+import { connect, eventually, received, request, waitFor, matchedPair } from '../helpers/client.js';
 import { serverSuite } from '../helpers/suite.js';
 
 type Ack = { ok: boolean; code?: string; message?: { id: number; content: string } };
@@ -45,6 +45,9 @@ describe('content-policy strikes', () => {
     const flags = await suite.server.database.query<{ flags: string[] | null }>('SELECT flags FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id', [acks.map((ack) => ack.message!.id)]);
     expect(flags.map((row) => row.flags)).toEqual([null, null, ['spam'], ['spam']]);
     await eventually(async () => expect(await sanctions(spammer.session.user_id)).toEqual([{ kind: 'warning' }]));
+    // The person is told the code the page names in their language; the stored reason is the admins'.
+    await eventually(() => expect(received(spammer.socket, 'sanction')).toEqual([expect.objectContaining({ kind: 'warning', reason: 'rule_breaks' })]));
+    expect(await suite.server.database.query('SELECT reason FROM sanctions WHERE user_id = $1', [spammer.session.user_id])).toEqual([{ reason: 'automatic: 1 strike in 30 days' }]);
     // Strikes are written after the message, one of a person at a time: one awaited here comes after any of
     // those, and is the second (a mute), not the third (a ban).
     await suite.server.app.moderation.strike(spammer.session.user_id, 'policy');
