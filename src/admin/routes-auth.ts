@@ -8,13 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors.js';
+import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 
 const PASSWORD_REQUIRED = 'a non-empty string is required';
 /** JSON or a form field (@fastify/formbody); other fields are ignored, as before. */
-const loginBodySchema = z.object({ password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(1_024) });
+const loginBodySchema = z.object({
+  password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(ADMIN_PASSWORD_MAX, `at most ${ADMIN_PASSWORD_MAX} characters (no admin password is longer)`),
+});
 
 export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();

@@ -3,6 +3,7 @@
  * with units in the names. Nothing else in the code reads `process.env`.
  */
 import { z } from 'zod';
+import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -25,7 +26,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  ADMIN_PASSWORD: z.string().min(1).optional(),
+  // The login form takes at most ADMIN_PASSWORD_MAX characters: a longer one could never be typed in.
+  ADMIN_PASSWORD: z.string().min(1).max(ADMIN_PASSWORD_MAX, `must be at most ${ADMIN_PASSWORD_MAX} characters (the login takes no more)`).optional(),
   CHAT_TIMEZONE: timezone.default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_MAX: positiveInt.max(200).default(10),

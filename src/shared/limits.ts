@@ -47,3 +47,6 @@ const INVISIBLE_ONLY = new RegExp(`^[\\p{White_Space}\\p{Cf}${BLANK_LOOKALIKES}]
 export function isBlankText(text: string): boolean {
   return INVISIBLE_ONLY.test(text);
 }
+
+/** Longest admin password, in characters: what the login takes, and so what ADMIN_PASSWORD may be. */
+export const ADMIN_PASSWORD_MAX = 1_024;

@@ -129,6 +129,12 @@ describe.each(ENGINES)('admin access (%s)', (engine) => {
     expect(originalStyle.statusCode).toBe(400);
   });
 
+  it('a password longer than any admin password is refused saying so, not as a missing one', async () => {
+    const post = await admin.fastify.inject({ method: 'POST', url: '/admin/login', headers: from(address()), payload: { password: 'x'.repeat(1_025) } });
+    expect(post.statusCode).toBe(400);
+    expect(post.json()).toMatchObject({ error: 'INVALID_PAYLOAD', message: expect.stringContaining('at most 1024 characters') });
+  });
+
   it('rate-limits login attempts per client address with 429 and Retry-After', async () => {
     const ip = address();
     const attempt = (from: string, password = 'wrong') =>

@@ -92,6 +92,7 @@ describe('configuration', () => {
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
     [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY=\(5 characters, not shown\): must be at least 16 characters/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud"/],
+    [{ ADMIN_PASSWORD: 'p'.repeat(1_025) }, /^Invalid ADMIN_PASSWORD=\(1025 characters, not shown\): must be at most 1024 characters/],
     [
       { WEB_CONCURRENCY: '2', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db', METRICS_TOKEN: 't'.repeat(16) },
       /^Invalid METRICS_TOKEN with WEB_CONCURRENCY=2: on the main port a scrape sees one worker at random; set METRICS_PORT/,
