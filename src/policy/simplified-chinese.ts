@@ -13,7 +13,8 @@
  * standard Traditional form, as OpenCC's `hk2s` and `tw2s` do (`from.hk`, `from.tw`: HKVariantsRev,
  * TWVariantsRev, single characters only), then as Simplified: 衞 → 衛 → 卫. Except two that are mainland
  * characters of their own (NOT_VARIANTS): Taiwan reads 么 as 幺 and 著 as 着, which here would make 什么 match
- * 幺 and 著名 match 着.
+ * 幺 and 著名 match 着. A character the standard conversion knows keeps its route there (顎 → 颚, not
+ * Taiwan's 顎 → 齶 → 腭): the variants only add characters it had no form for.
  *
  * Left unchanged, so that every Traditional BMP ideograph stays one UTF-16 unit: the ~190 whose Simplified
  * form lies beyond the BMP (綖 → 𫄧, rare characters that few keyboards or fonts have). Characters beyond
@@ -47,13 +48,15 @@ function load(): void {
   if (!toSimplified || !hk || !tw) throw new Error('opencc-js: no Traditional → Simplified dictionaries (preset t2cn: to.cn, from.hk, from.tw)');
   // The regional variants first, as one group (Hong Kong's, then Taiwan's where Hong Kong has none).
   const chain = [[...hk.flat(), ...tw.flat()], ...toSimplified];
+  // A character the standard conversion knows keeps its own route (顎 → 颚, not Taiwan's 顎 → 齶 → 腭).
+  const standard = new Set(toSimplified.flat().flatMap((dictionary) => entriesOf(dictionary).map(([source]) => source)));
   const single = new Map<string, string>();
   // A chain of groups, applied one after another; within a group the first dictionary with an entry wins.
   for (const [index, group] of chain.entries()) {
     const step = new Map<string, string>();
     for (const dictionary of group) {
       for (const [source, into] of entriesOf(dictionary)) {
-        if (index === 0 && NOT_VARIANTS.has(source)) continue;
+        if (index === 0 && (NOT_VARIANTS.has(source) || standard.has(source))) continue;
         if (source !== into && [...source].length === 1 && [...into].length === 1 && !step.has(source)) step.set(source, into);
       }
     }

@@ -96,6 +96,8 @@ describe('normalizeForMatching', () => {
     expect(normalizeForMatching('卫生叙述化妆只有')).toBe('卫生叙述化妆只有');
     // 么 and 著 are characters of their own in Simplified: 什么 is not 什幺, 著名 is not 着名; 麼 is still 么.
     expect(normalizeForMatching('什么 著名 什麼')).toBe('什么著名什么');
+    // A standard Traditional character keeps its standard Simplified form (not Taiwan's 顎 → 齶 → 腭).
+    expect(normalizeForMatching('顎 鯰')).toBe('颚鲶');
   });
 
   it('a Traditional character keeps its place: positions point at the original characters', () => {
