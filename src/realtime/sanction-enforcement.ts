@@ -27,10 +27,17 @@ export interface EnforcementDeps {
 export function sanctionPayload(sanction: Sanction, timezone: string, lifted = false): SanctionPayload {
   return {
     kind: sanction.kind,
-    reason: sanction.createdBy === 'automatic' ? AUTOMATIC_SANCTION_REASON : sanction.reason,
+    reason: toldReason(sanction),
     ...(sanction.endsAt ? { until: formatIso(sanction.endsAt, timezone) } : {}),
     ...(lifted ? { lifted: true as const } : {}),
   };
+}
+
+function toldReason(sanction: Sanction): string {
+  if (sanction.createdBy === 'automatic') return AUTOMATIC_SANCTION_REASON;
+  // Stored before a decision without a note kept the report's reason as its code: "report #10: harassment".
+  const stored = sanction.reportId === null ? undefined : /^report #\d+: ([a-z_]+)$/.exec(sanction.reason)?.[1];
+  return stored ?? sanction.reason;
 }
 
 export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps): void {
