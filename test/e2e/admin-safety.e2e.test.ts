@@ -116,7 +116,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     expect(await admin.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await view.getByTestId('report-note').textContent()).toBe('一直纠缠要见面');
     expect(await view.getByTestId('person-reported').locator('.card-title').textContent()).toBe(`被举报人 · ${idB}`);
-    expect(await view.getByTestId('reported-counts').textContent()).toBe('被举报 0 次 · 举报他人 0 次 · 处罚 0 次 · 生效中 0');
+    expect(await view.getByTestId('reported-counts').textContent()).toBe('另被举报 0 次 · 另举报他人 0 次 · 处罚 0 次 · 生效中 0');
     expect(await view.getByTestId('person-reporter').locator('.card-title').textContent()).toBe(`举报人 · ${idA}`);
 
     // The decision: a ban for 7 days, confirmed first (the focus starts on Cancel; Escape cancels).
@@ -150,7 +150,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(text(view.getByTestId('report-status')), until).toBe('已处理');
     expect(await view.getByTestId('decision-form').isHidden()).toBe(true);
     expect(await view.getByTestId('report-resolution').textContent()).toBe('封禁');
-    expect(await view.getByTestId('reported-counts').textContent()).toBe('被举报 0 次 · 举报他人 0 次 · 处罚 1 次 · 生效中 1');
+    expect(await view.getByTestId('reported-counts').textContent()).toBe('另被举报 0 次 · 另举报他人 0 次 · 处罚 1 次 · 生效中 1');
     await b.screenshot({ path: resolve(screenshotDir, 'admin-ban-reached-chatter.png') });
 
     // The open tab no longer lists it; the actioned tab does.

@@ -1,9 +1,11 @@
 /**
  * Calls to the admin JSON API. The session cookie travels by itself (same origin); a 401 means the session
- * ended, so the page goes back to the login form. Failures are `{error: CODE, message}` (the catalogue of
+ * ended, so the page goes back to the login form at the same address (session-end.ts), to come back there. Failures are `{error: CODE, message}` (the catalogue of
  * src/shared/codes.ts); the page switches on the code and shows the message, which names what went wrong.
  */
 import type { ErrorCode } from '../../../src/shared/codes.js';
+import { t } from './i18n.js';
+import { sessionEnded } from './session-end.js';
 
 export class ApiError extends Error {
   constructor(
@@ -24,8 +26,9 @@ export async function errorOf(response: Response): Promise<{ code: ErrorCode; me
 
 async function answer<T>(response: Response): Promise<T> {
   if (response.status === 401) {
-    window.location.assign('/admin');
-    throw new ApiError(401, 'UNAUTHORIZED', 'Admin login required');
+    sessionEnded();
+    // Shown where the call failed until the login form comes: in the page's language.
+    throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
   }
   if (!response.ok) {
     const { code, message } = await errorOf(response);

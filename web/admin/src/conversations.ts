@@ -4,13 +4,16 @@
  *
  * What is shown is always one answer with the filters it was asked with: an answer overtaken by a later
  * request is dropped (searches can resolve out of order), a failed search leaves the table as it was, and
- * the export links and the paging follow the filters of the table shown, not the form being edited.
+ * the export links and the paging follow the filters of the table shown, not the form being edited. A time
+ * range whose start is after its end is said to be reversed rather than searched ("no conversations match"
+ * would hide the slip).
  */
 import type { RoomPage, RoomSummary } from '../../../src/admin/rooms-query.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t } from './i18n.js';
 import { createPager } from './pager.js';
+import { showFormError } from './sanction-fields.js';
 
 export interface Conversations {
   /** Loads the first page if nothing is shown yet. */
@@ -21,6 +24,9 @@ export interface Conversations {
 
 export function createConversations(root: HTMLElement, openRoom: (id: number) => void, onError: (error: unknown) => void): Conversations {
   const form = byTestId('filters', HTMLFormElement, root);
+  const filtersError = byTestId('filters-error', HTMLElement, root);
+  const from = byTestId('filter-from', HTMLInputElement, root);
+  const to = byTestId('filter-to', HTMLInputElement, root);
   const body = byTestId('rooms-body', HTMLTableSectionElement, root);
   const empty = byTestId('rooms-empty', HTMLElement, root);
   const pager = createPager(
@@ -88,8 +94,21 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
     pager.render(answer.next_cursor);
   }
 
+  /** True while the form's time range is reversed (shown, and said again in another language). */
+  let reversed = false;
+
+  function showReversed(value: boolean): void {
+    reversed = value;
+    showFormError(filtersError, value ? t('rangeReversed') : undefined);
+    for (const input of [from, to]) {
+      if (value) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    }
+  }
+
   /** Redraws the page shown (another language); the paging stays as it is. */
   function render(): void {
+    showReversed(reversed);
     body.replaceChildren(...(page?.rooms ?? []).map(row));
     empty.hidden = (page?.rooms.length ?? 0) > 0;
     renderExportLinks();
@@ -108,9 +127,16 @@ export function createConversations(root: HTMLElement, openRoom: (id: number) =>
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void load(readFilters(), true);
+    const filters = readFilters();
+    // `datetime-local` values (YYYY-MM-DDTHH:mm[:ss]) compare as text in time order.
+    const start = filters.get('from');
+    const end = filters.get('to');
+    showReversed(start !== null && end !== null && start > end);
+    if (reversed) return;
+    void load(filters, true);
   });
   form.addEventListener('reset', () => {
+    showReversed(false);
     // The reset clears the fields after this event; load afterwards.
     window.setTimeout(() => void load(new URLSearchParams(), true));
   });

@@ -1,7 +1,8 @@
 /**
  * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #reports[/status],
  * #report/ID, #sanctions, #rooms, #room/ID, #policy, #audit), a language switch and logout. Each view fetches what
- * it shows from the JSON API.
+ * it shows from the JSON API. "Back to the reports" returns to the queue's tab and page the report was
+ * opened from; logging out with unsaved policy edits asks first.
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
 import { ApiError, postJson } from './api.js';
@@ -35,17 +36,20 @@ const dashboard = createDashboard(view('dashboard'), reportError);
 const reports = createReportsQueue(view('reports'), (id) => window.location.assign(`#report/${id}`), reportError);
 const sanctions = createSanctionsPage(view('sanctions'), { confirm, toast: say, onError: reportError });
 let current: ViewName = 'dashboard';
+/** The queue's address when it was last shown (its status tab): where "Back to the reports" goes. */
+let queueHash = '#reports';
+const reportBack = byTestId('report-back', HTMLAnchorElement);
 const sanctionDialog = createSanctionDialog(byTestId('sanction-dialog', HTMLDialogElement), confirm, (sanction) => {
   say(t('sanctioned', { n: sanction.user_id ?? `#${sanction.id}` }));
   // The report's people show their sanctions: the new one belongs there at once.
-  if (current === 'report') route();
+  if (current === 'report') route({ refresh: true });
 });
 const reportView = createReportView(view('report'), { confirm, sanctionDialog, toast: say, onError: reportError });
 const conversations = createConversations(view('rooms'), (id) => window.location.assign(`#room/${id}`), reportError);
 const eraseDialog = createEraseDialog(byTestId('erase-dialog', HTMLDialogElement), confirm, (summary) => {
   say(summary);
   // The conversation shows its markers at once.
-  if (current === 'room') route();
+  if (current === 'room') route({ refresh: true });
 });
 const conversation = createConversationView(
   view('room'),
@@ -60,12 +64,14 @@ const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: 
 const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', policy: 'policy', audit: 'audit' };
 const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'policy', 'audit']);
 
-function route(): void {
+/** `refresh`: the view shown is read again (after a change made from it), not opened anew. */
+function route(options: { refresh?: boolean } = {}): void {
   const hash = window.location.hash.slice(1);
   const roomMatch = /^room\/(\d+)$/.exec(hash);
   const reportMatch = /^report\/(\d+)$/.exec(hash);
   const queueMatch = /^reports(?:\/(open|actioned|dismissed))?$/.exec(hash);
   const name: ViewName = roomMatch ? 'room' : reportMatch ? 'report' : queueMatch ? 'reports' : SIMPLE_VIEWS.has(hash) ? (hash as ViewName) : 'dashboard';
+  const previous = current;
   current = name;
   for (const section of document.querySelectorAll<HTMLElement>('main > .view')) section.hidden = section.dataset['view'] !== name;
   for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
@@ -76,8 +82,15 @@ function route(): void {
   }
   if (name === 'dashboard') dashboard.start();
   else dashboard.stop();
-  if (name === 'reports') reports.show((queueMatch?.[1] ?? 'open') as ReportStatus);
-  if (name === 'report') void reportView.open(Number(reportMatch![1]));
+  if (name === 'reports') {
+    queueHash = `#${hash}`;
+    // Back from a report: the page of the queue it was opened from, not the first one.
+    reports.show((queueMatch?.[1] ?? 'open') as ReportStatus, { keepPage: previous === 'report' });
+  }
+  if (name === 'report') {
+    reportBack.href = queueHash;
+    void reportView.open(Number(reportMatch![1]), !options.refresh);
+  }
   if (name === 'sanctions') sanctions.show();
   if (name === 'rooms') conversations.show();
   if (name === 'room') void conversation.open(Number(roomMatch![1]));
@@ -98,9 +111,21 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
 });
 document.title = t('title');
 
-byTestId('logout-btn', HTMLButtonElement).addEventListener('click', () => {
-  void postJson('/admin/logout', {}).finally(() => window.location.assign('/admin'));
-});
+/**
+ * Unsaved policy edits are asked about before the logout is sent: the browser's own leave-page prompt
+ * would come only after it, and "Stay" there left a page that looked logged in but was not.
+ */
+async function logOut(): Promise<void> {
+  if (policy.dirty()) {
+    if (!(await confirm({ title: t('logoutUnsavedTitle'), text: t('logoutUnsavedText'), ok: t('logout') }))) return;
+    // Given up knowingly: the browser need not ask a second time.
+    policy.forgetChanges();
+  }
+  await postJson('/admin/logout', {}).catch(() => undefined);
+  window.location.assign('/admin');
+}
 
-window.addEventListener('hashchange', route);
+byTestId('logout-btn', HTMLButtonElement).addEventListener('click', () => void logOut());
+
+window.addEventListener('hashchange', () => route());
 route();

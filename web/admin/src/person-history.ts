@@ -1,14 +1,19 @@
 /**
  * One person of a report, beside the conversation: how often they reported or were reported, their other
  * reports (each a link to it) and their sanctions — by identity or through the network they used in that
- * room — and a button to sanction them directly.
+ * room — and a button to sanction them directly. The reporter of the content policy's own reports is not a
+ * person: it is named as what it is, with nothing to sanction (the server has no such user to sanction).
  */
 import type { PersonHistory } from '../../../src/admin/reports-query.js';
+import type { SYSTEM_REPORTER as ServerSystemReporter } from '../../../src/policy/review-queue.js';
 import type { ReportItem, SanctionView } from '../../../src/admin/safety-views.js';
 import { element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 
 export type PersonRole = 'reported' | 'reporter';
+
+/** The server's `SYSTEM_REPORTER`, repeated (its module is server code); the type keeps the two equal. */
+const SYSTEM_REPORTER: typeof ServerSystemReporter = 'system';
 
 /** A sanction in one line: kind, scope, reason, end and state. */
 export function sanctionSummary(s: SanctionView, matchedBy?: 'identity' | 'address'): string {
@@ -41,7 +46,17 @@ function section(title: TextKey, items: HTMLLIElement[], testId: string): HTMLEl
   return wrap;
 }
 
+/** The content policy as a report's reporter: what it is, and why there is nothing to do about it here. */
+function renderSystem(container: HTMLElement, role: PersonRole): void {
+  const head = element('div', 'room-head');
+  head.append(element('h3', 'card-title', `${t(role === 'reported' ? 'personReported' : 'personReporter')} · ${t('systemReporter')}`));
+  const note = element('p', 'muted', t('systemReporterNote'));
+  note.dataset['testid'] = `${role}-system`;
+  container.replaceChildren(head, note);
+}
+
 export function renderPerson(container: HTMLElement, role: PersonRole, person: PersonHistory, sanction: (userId: string, opener: HTMLElement) => void): void {
+  if (person.user_id === SYSTEM_REPORTER) return renderSystem(container, role);
   const head = element('div', 'room-head');
   const title = element('h3', 'card-title', `${t(role === 'reported' ? 'personReported' : 'personReporter')} · ${person.user_id}`);
   const button = element('button', 'btn btn-secondary', t('sanctionUser'));

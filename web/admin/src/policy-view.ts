@@ -19,13 +19,12 @@ import { ApiError, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element } from './dom.js';
 import { t, type TextKey } from './i18n.js';
+import { termProblem } from './policy-terms.js';
 import { failureText } from './sanction-dialog.js';
 import { showFormError } from './sanction-fields.js';
 
 /** Most rows in the page at once; the filter narrows a longer list. */
 const MAX_ROWS = 300;
-/** Longest term the server accepts (`policyDocumentSchema`). */
-const MAX_TERM_CHARS = 64;
 /** `MAX_POLICY_TERMS`, `POLICY_ACTIONS` and `LINK_ACTIONS` of the server, repeated so zod stays out of the page. */
 const MAX_TERMS = 50_000;
 const POLICY_ACTIONS = ['allow', 'flag', 'mask', 'block'] as const satisfies readonly PolicyAction[];
@@ -41,13 +40,13 @@ export interface PolicyView {
   render(): void;
   /** True while there are changes not saved. */
   dirty(): boolean;
+  /** The admin chose to lose the unsaved changes (logging out): leaving the page no longer asks. */
+  forgetChanges(): void;
 }
 
 const isLinkAction = (value: string): value is LinkAction => (LINK_ACTIONS as readonly string[]).includes(value);
 const isPolicyAction = (value: string): value is PolicyAction => (POLICY_ACTIONS as readonly string[]).includes(value);
-/** Lone surrogates and NUL are refused by the server; saying so here is clearer. */
-const storable = (text: string) => !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
-/** Duplicates are compared as the matcher sees them, roughly: case and width do not make a new term. */
+/** The filter finds terms regardless of case and width. */
 const sameKey = (text: string) => text.normalize('NFKC').toLowerCase();
 
 function actionSelect(value: PolicyAction): HTMLSelectElement {
@@ -266,15 +265,30 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     });
   });
 
-  /** The reason a new term cannot be added, or undefined. */
+  /** The reason a new term cannot be added (policy-terms.ts), or undefined. */
   function refusal(text: string): string | undefined {
-    if (text === '') return t('policyTermRequired');
-    if ([...text].length > MAX_TERM_CHARS) return t('policyTermTooLong', { n: MAX_TERM_CHARS });
-    if (!storable(text)) return t('policyTermInvalid');
-    if (terms.length >= MAX_TERMS) return t('policyTooMany', { n: MAX_TERMS });
-    const key = sameKey(text);
-    if (terms.some((entry) => sameKey(entry.term) === key)) return t('policyTermDuplicate', { n: text });
-    return undefined;
+    const problem = termProblem(
+      text,
+      terms.map((entry) => entry.term),
+      MAX_TERMS,
+    );
+    switch (problem?.kind) {
+      case undefined:
+        return undefined;
+      case 'required':
+        return t('policyTermRequired');
+      case 'tooLong':
+        return t('policyTermTooLong', { n: problem.max });
+      case 'invalid':
+        return t('policyTermInvalid');
+      case 'noLetter':
+        return t('policyTermNoLetter');
+      case 'tooMany':
+        return t('policyTooMany', { n: problem.max });
+      case 'duplicate':
+        // Written the same: "already listed"; written otherwise, which listed term it is the same as.
+        return problem.existing === text ? t('policyTermDuplicate', { n: text }) : t('policyTermSameAs', { n: text, other: problem.existing });
+    }
   }
 
   addForm.addEventListener('submit', (event) => {
@@ -373,5 +387,6 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
     },
     render,
     dirty: () => changed,
+    forgetChanges: () => markChanged(false),
   };
 }

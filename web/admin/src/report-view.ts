@@ -3,12 +3,15 @@
  * presets, a note; a ban is confirmed first), the conversation with the reported messages marked (a long
  * one a page at a time), what the content policy held back in it, and both people's history with a button
  * to sanction either of them. Only the answer for the report opened last is shown (answers can arrive out of
- * order), and a decision re-reads its report only while that report is still the one open.
+ * order), and a decision re-reads its report only while that report is still the one open. The decision
+ * being written is kept until it is sent (decision-draft.ts): a session that ends, or a look elsewhere,
+ * does not lose it.
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
 import { ApiError, getJson, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
+import { createDraftStore, sessionDraftStorage, type DecisionAction, type DecisionDraft } from './decision-draft.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { isTextKey, t, type TextKey } from './i18n.js';
 import { messageItem } from './message-item.js';
@@ -16,11 +19,12 @@ import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
 
-type Action = 'dismiss' | 'warn' | 'mute' | 'ban';
+type Action = DecisionAction;
 const ACTION_KIND = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned' } as const;
 
 export interface ReportView {
-  open(id: number): Promise<void>;
+  /** `announceDraft`: say so when an unsent decision comes back into the form (not when a refusal re-opens it). */
+  open(id: number, announceDraft?: boolean): Promise<void>;
   render(): void;
 }
 
@@ -39,6 +43,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const form = byTestId('decision-form', HTMLFormElement, root);
   const formError = byTestId('decision-error', HTMLElement, root);
   const submit = byTestId('decision-submit', HTMLButtonElement, root);
+  const clear = byTestId('decision-clear', HTMLButtonElement, root);
   const roomLink = byTestId('report-room-link', HTMLAnchorElement, root);
   const list = byTestId('report-conversation', HTMLOListElement, root);
   const empty = byTestId('report-conversation-empty', HTMLElement, root);
@@ -49,6 +54,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const heldList = byTestId('held-list', HTMLOListElement, root);
   const people = { reported: byTestId('person-reported', HTMLElement, root), reporter: byTestId('person-reporter', HTMLElement, root) };
   fillSanctionSelects(form);
+  const drafts = createDraftStore(sessionDraftStorage());
 
   let shown: ReportDetail | undefined;
   /** The `ETag` of the report shown: its decision is sent with it (`If-Match`). */
@@ -143,7 +149,21 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     renderPerson(people.reporter, 'reporter', shown.people.reporter, sanction);
   }
 
-  async function open(id: number): Promise<void> {
+  /** The form as the admin left it. */
+  function choices(): DecisionDraft {
+    return { action: chosenAction() ?? null, scope: scopeOf(form), duration: durationOf(form), note: (form.elements.namedItem('note') as HTMLTextAreaElement).value };
+  }
+
+  /** The form as a report opens: nothing chosen, the presets, network scope only when the network is known. */
+  function resetForm(networkKnown: boolean): void {
+    form.reset();
+    fillSanctionSelects(form);
+    syncDuration(form, undefined);
+    allowNetworkScope(form, networkKnown);
+    showFormError(formError, undefined);
+  }
+
+  async function open(id: number, announceDraft = true): Promise<void> {
     const mine = ++requests;
     openedId = id;
     shown = undefined;
@@ -160,12 +180,15 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       shownTag = headers.get('etag');
       messages = detail.messages;
       nextCursor = detail.next_cursor;
-      form.reset();
-      fillSanctionSelects(form);
-      syncDuration(form, undefined);
-      allowNetworkScope(form, detail.people.reported.network_known);
-      showFormError(formError, undefined);
+      resetForm(detail.people.reported.network_known);
       render();
+      // The decision left unsent here (the session ended, the admin looked elsewhere) comes back; one on a
+      // report decided meanwhile has nothing left to decide.
+      const draft = drafts.load(id);
+      if (draft && detail.report.status === 'open') {
+        restoreChoices(draft);
+        if (announceDraft) deps.toast(t('decisionDraftRestored'));
+      } else if (draft) drafts.clear(id);
     } catch (error) {
       if (mine === requests) deps.onError(error);
     }
@@ -192,21 +215,25 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   }
 
   /** The decision the admin had chosen, back in the form after it was shown again. */
-  function restoreChoices(choices: { action: Action; scope: ReturnType<typeof scopeOf>; duration: number | null; note: string }): void {
-    const radio = form.querySelector<HTMLInputElement>(`input[name="action"][value="${choices.action}"]`);
+  function restoreChoices(choices: DecisionDraft): void {
+    const radio = choices.action && form.querySelector<HTMLInputElement>(`input[name="action"][value="${choices.action}"]`);
     if (radio) radio.checked = true;
-    syncDuration(form, ACTION_KIND[choices.action]);
+    syncDuration(form, choices.action ? ACTION_KIND[choices.action] : undefined);
     const field = (name: string) => form.elements.namedItem(name) as HTMLSelectElement | HTMLTextAreaElement | null;
     const scope = field('scope');
     // A scope the report no longer allows (no network known) stays as open() set it.
     if (scope && ![...(scope as HTMLSelectElement).options].some((o) => o.value === choices.scope && o.disabled)) scope.value = choices.scope;
     const duration = field('duration');
-    if (duration && choices.action !== 'dismiss') duration.value = choices.duration === null ? '' : String(choices.duration);
+    if (duration && choices.action !== null && choices.action !== 'dismiss') duration.value = choices.duration === null ? '' : String(choices.duration);
     const note = field('note');
     if (note) note.value = choices.note;
   }
 
-  async function decide(): Promise<void> {
+  /**
+   * `onSend` runs once the decision goes (after a ban's confirmation): the Submit button is disabled only
+   * then, so the confirmation opens from an enabled, focused button and gives the focus back to it on Cancel.
+   */
+  async function decide(onSend: () => void): Promise<void> {
     const current = shown;
     const action = chosenAction();
     if (!current) return;
@@ -216,7 +243,10 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     if (action === 'ban') {
       const text = `${t('confirmBanText', { n: current.report.reported_id })} (${durationLabel(durationS)})`;
       if (!(await deps.confirm({ title: t('confirmBanTitle'), text, ok: t('confirmBan') }))) return;
+      // Another report opened while the confirmation was up: this decision is not for it.
+      if (shown !== current) return;
     }
+    onSend();
     const body = {
       action,
       ...(action === 'dismiss' ? {} : { scope: scopeOf(form) }),
@@ -230,39 +260,58 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       await requestJson('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} });
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
-      const choices = { action, scope: scopeOf(form), duration: durationS, note };
-      await open(current.report.id);
+      const kept: DecisionDraft = { action, scope: scopeOf(form), duration: durationS, note };
+      await open(current.report.id, false);
       // Not shown again (open() said why), or moved on meanwhile.
       if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return;
       if (shown.report.status !== 'open') return deps.toast(t('reportDecidedMeanwhile'));
-      restoreChoices(choices);
+      restoreChoices(kept);
       showFormError(formError, t('reportChanged'));
       form.querySelector<HTMLInputElement>('input[name="action"]:checked')?.focus();
       return;
     }
+    drafts.clear(current.report.id);
     deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
     // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
     if (stillOn(current.report.id)) await open(current.report.id);
   }
 
+  /** Kept as it is written (each keystroke, each choice) while the report is open. */
+  const keepDraft = () => {
+    if (shown?.report.status === 'open' && !form.hidden) drafts.save(shown.report.id, choices());
+  };
   form.addEventListener('change', (event) => {
     if (event.target instanceof HTMLInputElement && event.target.name === 'action') {
       syncDuration(form, ACTION_KIND[chosenAction() ?? 'dismiss']);
       showFormError(formError, undefined);
     }
+    keepDraft();
   });
+  form.addEventListener('input', keepDraft);
+  clear.addEventListener('click', () => {
+    if (!shown) return;
+    drafts.clear(shown.report.id);
+    resetForm(shown.people.reported.network_known);
+    form.querySelector<HTMLInputElement>('input[name="action"]')?.focus();
+  });
+  /** True while a decision is on its way: a second Submit (Enter on a radio) is not a second decision. */
+  let sending = false;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (sending) return;
     const id = shown?.report.id;
-    submit.disabled = true;
     showFormError(formError, undefined);
-    decide()
+    sending = true;
+    decide(() => (submit.disabled = true))
       .catch((error: unknown) => {
         // Said on the report decided; when the admin has moved on, the failure is still told.
         if (id !== undefined && stillOn(id)) showFormError(formError, failureText(error));
         else deps.toast(failureText(error));
       })
-      .finally(() => (submit.disabled = false));
+      .finally(() => {
+        sending = false;
+        submit.disabled = false;
+      });
   });
   more.addEventListener('click', () => void loadMore());
 

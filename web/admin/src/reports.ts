@@ -1,7 +1,7 @@
 /**
  * The reports queue: one tab per status (open, actioned, dismissed), priority reports first and marked,
  * keyset paging, rows that open a report (click or Enter). Reloaded every time it is shown: the queue
- * moves while you work.
+ * moves while you work; back from a report it is the page the report was opened from, read again.
  */
 import type { ReportQueuePage } from '../../../src/admin/reports-query.js';
 import type { ReportQueueItem } from '../../../src/admin/safety-views.js';
@@ -12,7 +12,8 @@ import { t, type TextKey } from './i18n.js';
 import { createPager } from './pager.js';
 
 export interface ReportsQueue {
-  show(status: ReportStatus): void;
+  /** `keepPage`: coming back from a report, the page shown before (when the tab is the same) rather than the first. */
+  show(status: ReportStatus, options?: { keepPage?: boolean }): void;
   /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
 }
@@ -98,10 +99,12 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   }
 
   return {
-    show(next) {
+    show(next, options = {}) {
+      const samePage = options.keepPage === true && next === status;
       if (next !== status) page = undefined;
       status = next;
-      pager.reset();
+      // The pager keeps its cursor (and the ones passed, for Previous): the same page is read again.
+      if (!samePage) pager.reset();
       render();
       void load();
     },

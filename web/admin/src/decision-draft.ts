@@ -1,0 +1,85 @@
+/**
+ * The decision an admin is writing on a report (action, scope, duration, note), kept while it is unsent so
+ * that nothing typed is lost when the session ends under their hands (session-end.ts reloads the page to
+ * the login form) or they look at something else: it comes back when the report opens again in this tab,
+ * and is dropped once the decision is sent, the admin clears the form, or the report was decided meanwhile.
+ * sessionStorage, keyed by report id: this tab only, gone with it — a note about a person has no business
+ * outliving the tab.
+ */
+import type { Scope } from './sanction-fields.js';
+
+export type DecisionAction = 'dismiss' | 'warn' | 'mute' | 'ban';
+
+export interface DecisionDraft {
+  /** Null while only the note is written. */
+  action: DecisionAction | null;
+  scope: Scope;
+  /** Seconds; null for "permanent". */
+  duration: number | null;
+  note: string;
+}
+
+export interface DraftStore {
+  load(reportId: number): DecisionDraft | undefined;
+  /** Keeps it, or forgets it when there is nothing in it (no action, no note). */
+  save(reportId: number, draft: DecisionDraft): void;
+  clear(reportId: number): void;
+}
+
+/** The part of `Storage` used; a test gives a Map-backed one. */
+export type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+const ACTIONS: readonly string[] = ['dismiss', 'warn', 'mute', 'ban'];
+const SCOPES: readonly string[] = ['identity', 'address', 'both'];
+const keyOf = (reportId: number) => `admin-decision-draft:${reportId}`;
+
+/** A stored draft read back: anything else (an older shape, edited by hand) is no draft. */
+export function parseDraft(text: string | null): DecisionDraft | undefined {
+  if (text === null) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { action, scope, duration, note } = value as Record<string, unknown>;
+  if (!(action === null || (typeof action === 'string' && ACTIONS.includes(action)))) return undefined;
+  if (typeof scope !== 'string' || !SCOPES.includes(scope)) return undefined;
+  if (!(duration === null || (typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0))) return undefined;
+  if (typeof note !== 'string') return undefined;
+  return { action: action as DecisionAction | null, scope: scope as Scope, duration, note };
+}
+
+const isEmpty = (draft: DecisionDraft) => draft.action === null && draft.note.trim() === '';
+
+/** `storage` undefined (blocked): nothing is kept, and nothing fails. */
+export function createDraftStore(storage: DraftStorage | undefined): DraftStore {
+  // Storage may throw (full, blocked after the page started): a draft not kept must not stop a decision.
+  const attempt = <T>(run: (store: DraftStorage) => T): T | undefined => {
+    if (!storage) return undefined;
+    try {
+      return run(storage);
+    } catch {
+      return undefined;
+    }
+  };
+  const clear = (reportId: number) => void attempt((store) => store.removeItem(keyOf(reportId)));
+  return {
+    load: (reportId) => attempt((store) => parseDraft(store.getItem(keyOf(reportId)))),
+    save(reportId, draft) {
+      if (isEmpty(draft)) return clear(reportId);
+      attempt((store) => store.setItem(keyOf(reportId), JSON.stringify(draft)));
+    },
+    clear,
+  };
+}
+
+/** The tab's sessionStorage, or undefined where it is blocked. */
+export function sessionDraftStorage(): DraftStorage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
