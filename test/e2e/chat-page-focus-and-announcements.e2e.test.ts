@@ -7,7 +7,9 @@
  * keyCode 229) neither presses Next nor closes the crisis card; a private room's key is not shown for a
  * later wait once its own wait was cancelled; the partner's reconnect countdown is not read out every
  * second, and history (a private room's earlier conversation, a reload's replay) is inserted while the log
- * is busy. The page's WebSocket passes through the test, which can cut it and say things as the server;
+ * is busy. A private-room key refused (one that opens nothing, a malformed one, a room two others are in)
+ * gives the focus back to the key field with the text kept and selected, the toast clear of it; the
+ * hidden "is typing" announcer follows a language switch and is emptied when the chat ends. The page's WebSocket passes through the test, which can cut it and say things as the server;
  * the partner is a raw Socket.IO client. Needs Debian's Chromium at /usr/bin/chromium: skipped with a
  * visible line without it, except under CI.
  */
@@ -281,5 +283,67 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     await expect.poll(() => messageTexts(a.page, false).allTextContents(), until).toEqual(['现在的话']);
     expect(await inserted(a.page)).toEqual(['message:true']);
     await expect.poll(logBusy(a.page), until).toBeNull();
+  });
+
+  /** The key field's state: focused, its text, whether all of it is selected, and whether the toast covers it. */
+  const keyField = (page: Page) =>
+    page.evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="private-key-input"]')!;
+      const toast = document.querySelector<HTMLElement>('[data-testid="toast"]')!;
+      const a = input.getBoundingClientRect();
+      const b = toast.getBoundingClientRect();
+      const covered = !toast.hidden && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return {
+        focused: document.activeElement === input,
+        value: input.value,
+        selected: input.selectionStart === 0 && input.selectionEnd === input.value.length,
+        covered,
+        toast: toast.hidden ? '' : (toast.textContent ?? ''),
+      };
+    });
+
+  it('a refused private-room key gives the focus back to the key field, its text kept and selected: unknown, malformed, a room two others hold', { timeout: 90_000 }, async () => {
+    // A room two other people are in: its key lets nobody else in.
+    const { socket: maker } = await connect(suite.url);
+    const { socket: guest } = await connect(suite.url);
+    sockets.push(maker, guest);
+    const made = await request<{ ok: boolean; key: string }>(maker, 'create_private');
+    expect(made.ok).toBe(true);
+    expect(await request(guest, 'join_private', { key: made.key })).toMatchObject({ ok: true, status: 'matched' });
+
+    const a = await openRouted();
+    await a.page.getByTestId('private-rooms-summary').click();
+    const input = a.page.getByTestId('private-key-input');
+    for (const key of ['ABCD-EFGH-JKMN-PQRS', 'not a key!', made.key]) {
+      await input.fill(key);
+      await a.page.getByTestId('join-private-btn').click();
+      // Said, and back at the start: the focus on the key, to correct it or type another over it.
+      await expect.poll(() => keyField(a.page).then((field) => field.toast), until).not.toBe('');
+      await visible(a.page.getByTestId('start-screen'));
+      await expect.poll(focusOf(a.page), until).toBe('start-screen:private-key-input');
+      expect(await keyField(a.page), key).toMatchObject({ focused: true, value: key, selected: true, covered: false });
+      // Typing replaces the whole key.
+      await a.page.keyboard.type('X');
+      expect(await input.inputValue()).toBe('X');
+      await a.page.getByTestId('toast').click();
+      await a.page.getByTestId('toast').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    }
+  });
+
+  it('the hidden “is typing” announcer follows a language switch, and is emptied when the chat ends', { timeout: 60_000 }, async () => {
+    const a = await openRouted();
+    const { partner } = await chatWithRawClient(a.page);
+    const announcer = a.page.getByTestId('typing-announcer');
+    partner.emit('typing', { typing: true });
+    await visible(a.page.getByTestId('typing-indicator'));
+    await expect.poll(() => announcer.textContent(), until).toBe('对方正在输入…');
+    await a.page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(() => announcer.textContent(), until).toBe('Stranger is typing…');
+    expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
+    await visible(a.page.getByTestId('chat-ended'));
+    await expect.poll(() => announcer.textContent(), until).toBe('');
+    // Nor does a switch back bring it back.
+    await a.page.getByTestId('lang-switch').selectOption('zh-CN');
+    expect(await announcer.textContent()).toBe('');
   });
 });

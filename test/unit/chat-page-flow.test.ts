@@ -4,13 +4,16 @@
  * out while connected is left, the own message's ack that comes after the goodbye is still shown, "Send
  * anyway" while offline says so, a resume starts after the last message the server sent (not an own
  * message's ack), and a private wait lost with the connection is joined again in its room by its kept key
- * — never in the queue.
+ * — never in the queue. "Really?" expires after a few seconds and with the partner's message (an Esc much
+ * later is a first press again), while Esc, Esc still leaves; the waiting count says "1 other person"; a
+ * refused key says the page is back at the start, for its field to take the focus again.
  * No DOM needed: the flow only talks to its views.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatClient, ConnectionState, Result } from '../../web/src/chat-client.js';
 import { createChatFlow, type ChatFlow, type ChatFlowViews } from '../../web/src/chat-flow.js';
-import { errorText, t } from '../../web/src/i18n.js';
+import { errorText, setLang, t } from '../../web/src/i18n.js';
+import { CONFIRM_EXPIRY_MS, createNextCycle, type NextCycle } from '../../web/src/next-cycle.js';
 import { privateTexts } from '../../web/src/private-texts.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
 
@@ -120,7 +123,7 @@ function fakeViews() {
     endedBar: { hidden: true },
     endedNote: { focus: () => undefined },
     keepingFocus: (change: () => void) => change(),
-    next: { step: 'leave', set: () => undefined },
+    next: { step: 'leave', set: () => undefined, hold: () => undefined },
     typing: { edited: () => undefined, stop: () => undefined, reset: () => undefined },
     typingIndicator: { set: () => undefined, hide: () => undefined, reset: () => undefined },
     arrived: () => undefined,
@@ -348,5 +351,101 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     flow.joinPrivate('WXYZ-WXYZ-WXYZ-WXYZ');
     expect(page.kept.waitsEnded).toBe(1);
     expect(page.kept.key).toBe('WXYZ-WXYZ-WXYZ-WXYZ');
+  });
+});
+
+/** A fake of the Next button: what `showText` sets on it. */
+const fakeButton = () => ({ dataset: {} as Record<string, string>, textContent: '' }) as unknown as HTMLButtonElement;
+
+describe('the chat page flow’s Next button and counts (web/src/chat-flow.ts with next-cycle.ts)', () => {
+  /** A flow in the chat ROOM whose Next button is the real cycle, over timers the test moves on. */
+  async function inChatWithNext() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fake = fakeClient();
+    const page = fakeViews();
+    const button = fakeButton();
+    const next = createNextCycle(button);
+    (page.views as { next: NextCycle }).next = next;
+    const flow = createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+    fake.emit('matched', { room_id: ROOM });
+    await flush();
+    return { fake, page, flow, next, button };
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+    setLang('zh-CN');
+  });
+
+  it('a “Really?” armed by one Esc expires: an Esc minutes later is a first press again and does not end the chat', async () => {
+    const { fake, flow, next, button } = await inChatWithNext();
+    flow.next();
+    expect(next.step).toBe('confirm');
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS - 1);
+    expect(next.step).toBe('confirm');
+    vi.advanceTimersByTime(1);
+    expect(next.step).toBe('leave');
+    expect(button.dataset['step']).toBe('leave');
+    expect(button.textContent).toBe(t('leave'));
+    vi.advanceTimersByTime(5 * 60_000);
+    flow.next();
+    expect(next.step).toBe('confirm');
+    expect(fake.sent.leaveRoom).toBe(0);
+  });
+
+  it('Esc, Esc in quick succession still leaves, and “Really?” stays while the leave is on its way', async () => {
+    const { fake, flow, next } = await inChatWithNext();
+    flow.next();
+    vi.advanceTimersByTime(400);
+    flow.next();
+    expect(fake.sent.leaveRoom).toBe(1);
+    // However slow the answer, the button does not go back to "Leave" under the person's leave.
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS * 2);
+    expect(next.step).toBe('confirm');
+    await flush();
+    expect(next.step).toBe('new');
+  });
+
+  it('a message from the partner takes a pending “Really?” back to “Leave”; the person’s own copy does not', async () => {
+    const { fake, flow, next } = await inChatWithNext();
+    flow.next();
+    fake.emit('new_message', { id: 1, room_id: ROOM, sender_id: ME, content: 'mine', timestamp: new Date().toISOString() } as ChatMessage);
+    expect(next.step).toBe('confirm');
+    fake.emit('new_message', { id: 2, room_id: ROOM, sender_id: 'other001', content: 'wait!', timestamp: new Date().toISOString() } as ChatMessage);
+    expect(next.step).toBe('leave');
+    flow.next();
+    expect(next.step).toBe('confirm');
+    expect(fake.sent.leaveRoom).toBe(0);
+  });
+
+  it('the waiting count says “1 other person” but “0 / 2 other people” in English, and the same words for any count in Chinese', () => {
+    const { fake, page } = joining();
+    const count = page.views.waitingCount;
+    const say = (n: number): string => {
+      fake.emit('waiting', { message: '', waiting_count: n });
+      return count.textContent ?? '';
+    };
+    setLang('en');
+    expect([say(1), say(0), say(2)]).toEqual(['1 other person waiting', '0 other people waiting', '2 other people waiting']);
+    setLang('zh-CN');
+    expect([say(1), say(2)]).toEqual(['另有 1 人在等待', '另有 2 人在等待']);
+  });
+
+  it('a key refused at the door resolves true, back at the start (where its field takes the focus again); a key that opens a room does not', async () => {
+    const fake = fakeClient();
+    const page = fakeViews();
+    const flow = createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+    const refused = flow.joinPrivate('WRNG-WRNG-WRNG-WRNG');
+    fake.answers.join.resolve({ ok: false, code: 'NOT_FOUND', message: '' });
+    expect(await refused).toBe(true);
+    expect(page.shown.screen).toBe('start');
+    fake.answers.join = deferred<Result>();
+    const waits = flow.joinPrivate('ABCD-EFGH-JKMN-PQRS');
+    fake.answers.join.resolve({ ok: true, status: 'waiting' } as Result);
+    expect(await waits).toBe(false);
+    expect(page.shown.screen).toBe('waiting');
   });
 });

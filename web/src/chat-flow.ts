@@ -28,7 +28,7 @@
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer } from './composer.js';
 import { createEarlyGoodbyes } from './early-goodbye.js';
-import { errorText, showText, t, type TextKey } from './i18n.js';
+import { countKey, errorText, showText, t, type TextKey } from './i18n.js';
 import { createJoinPath, type JoinViews } from './join-path.js';
 import { createJoinTracker } from './join-tracker.js';
 import type { MessageList } from './message-list.js';
@@ -91,8 +91,11 @@ export interface ChatFlow {
   cancel(): void;
   /** Creates a private room and waits in it. */
   createPrivate(): void;
-  /** Enters the private room of a key. */
-  joinPrivate(key: string): void;
+  /**
+   * Enters the private room of a key. Resolves true when the key was refused (one that opens nothing, a
+   * malformed one, a room two others hold) and the page is back at the start.
+   */
+  joinPrivate(key: string): Promise<boolean>;
   /** Presses the Next button (or Escape): Leave → Really? → leaves; once the chat has ended, New. */
   next(): void;
   newChat(): void;
@@ -219,7 +222,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
 
   const showWaitingCount = (count: number): void => {
     if (phase !== 'waiting') return;
-    showText(views.waitingCount, 'waitingCount', count);
+    showText(views.waitingCount, countKey(count, 'waitingCountOne', 'waitingCount'), count);
     views.waitingCount.hidden = false;
   };
 
@@ -365,6 +368,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.addMessage(message, own);
     if (own) return;
     views.typingIndicator.hide();
+    // "Really?" was armed before this was read: the chat has moved on, and the next Esc is a first press again.
+    if (!leaving && views.next.step === 'confirm') views.next.set('leave');
     views.arrived();
   });
   client.on('partner_typing', ({ typing }) => {
@@ -422,6 +427,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     const room = roomId;
     views.typing.stop();
     leaving = true;
+    // "Really?" stays while the leave is on its way (it ends the chat, or a refusal sets "Leave" again).
+    views.next.hold();
     void client.leaveRoom().then((res) => {
       // Normally `left_room` has ended it already; the answer covers one lost with a connection.
       if (res.ok || res.code === 'NOT_IN_CHAT') {
@@ -441,7 +448,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       if (phase === 'chat' && !chatLive) showStart();
     },
     createPrivate: () => void joining.join({ kind: 'create_private' }),
-    joinPrivate: (key) => void joining.join({ kind: 'join_private', key }),
+    joinPrivate: (key) => joining.join({ kind: 'join_private', key }),
     send: (text, piiConfirmed = false) => void sending.send(text, piiConfirmed),
     edited() {
       refreshComposer();

@@ -18,6 +18,8 @@ const zh = {
   myChatsLink: '我的对话：下载或删除',
   searching: '正在为你寻找聊天对象…',
   waitingCount: '另有 {n} 人在等待',
+  // Chinese has no plural: the same text as for any other count (see countKey).
+  waitingCountOne: '另有 {n} 人在等待',
   newIdentity: '换个身份',
   newIdentityDone: '已换成新的身份，之前的身份不再与你关联',
   newIdentityFailed: '暂时无法更换身份，请稍后再试',
@@ -64,6 +66,7 @@ const zh = {
   reasonScam: '诈骗',
   reasonSelfHarm: '自残或轻生',
   reasonOther: '其他',
+  reasonRuleBreaks: '多次违反聊天规则（自动）',
   reportNote: '补充说明（可选）',
   reportMessages: '附上对方的消息（可选）',
   reportNoMessages: '对方在这次聊天中还没有发过消息',
@@ -134,6 +137,7 @@ const en: Record<TextKey, string> = {
   myChatsLink: 'My conversations: download or erase',
   searching: 'Looking for someone to chat with…',
   waitingCount: '{n} other people waiting',
+  waitingCountOne: '{n} other person waiting',
   newIdentity: 'New identity',
   newIdentityDone: 'You have a new identity; the old one is no longer linked to you',
   newIdentityFailed: 'Could not change identity right now, please try later',
@@ -180,6 +184,7 @@ const en: Record<TextKey, string> = {
   reasonScam: 'Scam or fraud',
   reasonSelfHarm: 'Self-harm or suicide',
   reasonOther: 'Other',
+  reasonRuleBreaks: 'Repeated breaks of the chat rules (automatic)',
   reportNote: 'Note (optional)',
   reportMessages: 'Include their messages (optional)',
   reportNoMessages: 'They have not sent any messages in this chat',
@@ -286,6 +291,15 @@ export function errorText({ code, message, retry_after_ms: retryAfterMs }: Error
   if (code === 'TIMEOUT') return clientErrors[getLang()].TIMEOUT;
   if (isServerCode(code)) return serverErrorText[getLang()][code];
   return message && message.length > 0 ? message : serverErrorText[getLang()].INTERNAL_ERROR;
+}
+
+/**
+ * The text for a count of `n`: `one` for exactly 1, `other` otherwise ("1 other person", "0 other people",
+ * "2 other people"). Only English needs it; Chinese gives both keys the same text. The key (not the
+ * language's rule) is chosen, so the text shown follows a language switch as it is (`showText`).
+ */
+export function countKey(n: number, one: TextKey, other: TextKey): TextKey {
+  return n === 1 ? one : other;
 }
 
 /**

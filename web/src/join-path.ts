@@ -49,8 +49,12 @@ export interface JoinPathDeps {
 }
 
 export interface JoinPath {
-  /** Waits where `how` says (the queue by default): the waiting screen, then what the answer says. */
-  join(how?: JoinRequest): Promise<void>;
+  /**
+   * Waits where `how` says (the queue by default): the waiting screen, then what the answer says. Resolves
+   * true when the join was refused and the page went back to the start for it (a key that opens nothing),
+   * where the field that made the request can take the focus back.
+   */
+  join(how?: JoinRequest): Promise<boolean>;
   /** The person cancelled the wait on screen: back at the start, and out of the queue. */
   cancel(): void;
 }
@@ -65,8 +69,11 @@ export function createJoinPath(deps: JoinPathDeps): JoinPath {
   };
 
   /** `again`: the one retry after a pause for skipping too fast (refused again, it is not put off twice). */
-  const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<void> => {
-    if (deps.banned()) return views.sanctioned('BANNED');
+  const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<boolean> => {
+    if (deps.banned()) {
+      views.sanctioned('BANNED');
+      return false;
+    }
     rejoin.begin(how);
     deps.showWaiting();
     const ticket = joins.begin();
@@ -75,30 +82,34 @@ export function createJoinPath(deps: JoinPathDeps): JoinPath {
     if (fate.stale) {
       // A newer wait's match (same connection, same wait on the server); a cancelled wait's is left.
       if (fate.open !== null) deps.matched(fate.open);
-      return;
+      return false;
     }
     if (!res.ok) {
       if (res.code === 'TIMEOUT') {
         // Lost with the connection: the `session` after reconnecting says whether the server got it.
-        if (!client.connected) return;
+        if (!client.connected) return false;
         // Only the answer is late: the join may have reached the server all the same, and its wait
         // would open a chat out of nowhere later. Left, and what it still runs into refused (join-tracker.ts).
         joins.timedOut();
       }
       if (res.code === 'RULES_NOT_ACCEPTED') {
         if (deps.screen() === 'waiting') deps.showStart();
-        return views.rulesRequired();
+        views.rulesRequired();
+        return false;
       }
       const pauseMs = res.code === 'RATE_LIMITED' ? (res.retry_after_ms ?? 0) : 0;
       if (pauseMs > 0 && !again && deps.screen() === 'waiting' && how.kind === 'queue') {
         // The server holds no place in the queue meanwhile: nothing to resume after a reload.
         deps.forget();
-        return views.skipWait.start(pauseMs, () => {
+        views.skipWait.start(pauseMs, () => {
           if (deps.screen() === 'waiting') void join(how, true);
         });
+        return false;
       }
       if (!rejoin.refused(how, res)) deps.fail(res);
-      if (deps.screen() === 'waiting') deps.showStart();
+      if (deps.screen() !== 'waiting') return false;
+      deps.showStart();
+      return true;
     } else if ('key' in res) {
       rejoin.created(res.key);
     } else if (res.status === 'matched') {
@@ -106,6 +117,7 @@ export function createJoinPath(deps: JoinPathDeps): JoinPath {
     } else if ('waiting_count' in res) {
       deps.counted(res.waiting_count);
     }
+    return false;
   };
 
   return {

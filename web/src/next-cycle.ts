@@ -1,6 +1,7 @@
 /**
  * The chat's one "Next" button: 离开 / Leave → 确定离开？ / Really? → (the chat ends) 新的聊天 / New,
- * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave".
+ * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave", and
+ * so do a message from the partner (chat-flow.ts) and CONFIRM_EXPIRY_MS without a second press.
  * Escape presses it too, unless a dialog is open or the key went to something else first (a composing
  * IME, the crisis card, the settings menu). A double-click or double-tap is one press, not Leave and
  * Really? at once (`attachNextButton`).
@@ -18,9 +19,19 @@ const LABELS: Record<NextStep, TextKey> = { leave: 'leave', confirm: 'reallyLeav
  */
 const DOUBLE_TAP_MS = 500;
 
+/**
+ * How long "Really?" waits for its second press before it is "Leave" again. Without it one Esc armed it for
+ * good, and a single Esc minutes later (to close something else, out of habit) ended the chat at once.
+ * Ample for Esc, Esc or a deliberate second click; short enough that a later Esc is a first press again.
+ */
+export const CONFIRM_EXPIRY_MS = 3_000;
+
 export interface NextCycle {
   readonly step: NextStep;
+  /** Shows `step`; "Really?" goes back to "Leave" by itself after CONFIRM_EXPIRY_MS (unless `hold`). */
   set(step: NextStep): void;
+  /** "Really?" was pressed (the chat is being left): it stays until the next step is set, however long that takes. */
+  hold(): void;
   /** Milliseconds since the step last changed. */
   sinceChangeMs(): number;
 }
@@ -28,16 +39,22 @@ export interface NextCycle {
 export function createNextCycle(button: HTMLButtonElement): NextCycle {
   let step: NextStep = 'leave';
   let changedAt = performance.now();
+  let expiry: ReturnType<typeof setTimeout> | undefined;
   const cycle: NextCycle = {
     get step() {
       return step;
     },
     sinceChangeMs: () => performance.now() - changedAt,
     set(next) {
+      clearTimeout(expiry);
       if (next !== step) changedAt = performance.now();
       step = next;
       button.dataset['step'] = next;
       showText(button, LABELS[next]);
+      if (next === 'confirm') expiry = setTimeout(() => cycle.set('leave'), CONFIRM_EXPIRY_MS);
+    },
+    hold() {
+      clearTimeout(expiry);
     },
   };
   cycle.set('leave');

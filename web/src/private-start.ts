@@ -1,17 +1,21 @@
 /**
  * Private rooms on the start screen (a disclosure under the start button): "create a private room", and
  * a key field with "join with a key". Both go through the same door as starting (the rules gate), then
- * to the flow, which waits in the room or opens the chat.
+ * to the flow, which waits in the room or opens the chat. A key refused (empty, or one that opens nothing
+ * once asked) gives the focus back to the key field, its text kept and selected to be corrected or typed
+ * over: the screen change would otherwise leave it on the start screen's heading, under the toast.
  */
 import { byTestId } from './dom.js';
 import { privateTexts } from './private-texts.js';
+import { focusIsLost } from './screen-focus.js';
 import type { Toast } from './toast.js';
 
 export interface PrivateStartActions {
   /** Whatever the door asks first (accepting the rules): false stops here. */
   pass(): Promise<boolean>;
   create(): void;
-  join(key: string): void;
+  /** Enters the room of `key`: resolves true when it was refused and the page is back at the start. */
+  join(key: string): Promise<boolean>;
   toast: Toast;
 }
 
@@ -19,6 +23,17 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
   const create = byTestId('create-private-btn', HTMLButtonElement, section);
   const form = byTestId('join-private-form', HTMLFormElement, section);
   const input = byTestId('private-key-input', HTMLInputElement, section);
+  const startScreen = section.closest<HTMLElement>('.screen') ?? section;
+
+  /**
+   * Back to the key after a refusal — unless the person has put the focus elsewhere meanwhile (the top
+   * bar): only a focus the screen change moved (to the start screen's heading) or dropped is taken back.
+   */
+  const backToKey = (): void => {
+    if (!focusIsLost() && !startScreen.contains(document.activeElement)) return;
+    input.focus();
+    input.select();
+  };
 
   create.addEventListener('click', () => void actions.pass().then((passed) => passed && actions.create()));
   form.addEventListener('submit', (event) => {
@@ -29,9 +44,8 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
       input.focus();
       return;
     }
-    void actions.pass().then((passed) => {
-      if (!passed) return;
-      actions.join(key);
+    void actions.pass().then(async (passed) => {
+      if (passed && (await actions.join(key))) backToKey();
     });
   });
 }

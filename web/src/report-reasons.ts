@@ -21,8 +21,15 @@ function isReportReason(value: string): value is ReportReason {
   return Object.hasOwn(REASON_TEXT, value);
 }
 
-/** A sanction's reason: a report reason in the page's language, anything else as the moderator wrote it. */
+/** The reason an automatic sanction is told with (AUTOMATIC_SANCTION_REASON in protocol.ts). */
+const AUTOMATIC_REASON = 'rule_breaks';
+
+/**
+ * A sanction's reason: a report reason, or an automatic sanction's, in the page's language; anything else as
+ * the moderator wrote it.
+ */
 export function showReason(el: HTMLElement, reason: string): void {
   if (isReportReason(reason)) showText(el, REASON_TEXT[reason]);
+  else if (reason === AUTOMATIC_REASON) showText(el, 'reasonRuleBreaks');
   else showText(el, null, undefined, reason);
 }

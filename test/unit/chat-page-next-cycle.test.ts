@@ -1,0 +1,43 @@
+/**
+ * The chat's Next button (web/src/next-cycle.ts): "Really?" goes back to "Leave" by itself after
+ * CONFIRM_EXPIRY_MS — a single Esc minutes after the first is a first press again — unless it was pressed
+ * (`hold`: the chat is being left); another step set meanwhile is kept. A fake button and timers.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { t } from '../../web/src/i18n.js';
+import { CONFIRM_EXPIRY_MS, createNextCycle } from '../../web/src/next-cycle.js';
+
+const fakeButton = () => ({ dataset: {} as Record<string, string>, textContent: '' }) as unknown as HTMLButtonElement;
+
+describe('the Next button’s cycle (web/src/next-cycle.ts)', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => void vi.useRealTimers());
+
+  it('expires a few seconds, not minutes: “Really?” is “Leave” again after CONFIRM_EXPIRY_MS', () => {
+    expect(CONFIRM_EXPIRY_MS).toBeGreaterThanOrEqual(2_000);
+    expect(CONFIRM_EXPIRY_MS).toBeLessThanOrEqual(5_000);
+    const button = fakeButton();
+    const cycle = createNextCycle(button);
+    cycle.set('confirm');
+    expect(button.textContent).toBe(t('reallyLeave'));
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS - 1);
+    expect(cycle.step).toBe('confirm');
+    vi.advanceTimersByTime(1);
+    expect(cycle.step).toBe('leave');
+    expect(button.dataset['step']).toBe('leave');
+    expect(button.textContent).toBe(t('leave'));
+  });
+
+  it('a held “Really?” (the leave on its way) and a step set meanwhile (New) are left as they are', () => {
+    const cycle = createNextCycle(fakeButton());
+    cycle.set('confirm');
+    cycle.hold();
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS * 3);
+    expect(cycle.step).toBe('confirm');
+    cycle.set('new');
+    cycle.set('confirm');
+    cycle.set('new');
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS * 3);
+    expect(cycle.step).toBe('new');
+  });
+});
