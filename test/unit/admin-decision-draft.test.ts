@@ -4,7 +4,7 @@
  * the storage is blocked or full.
  */
 import { describe, expect, it } from 'vitest';
-import { createDraftStore, parseDraft, type DecisionDraft, type DraftStorage } from '../../web/admin/src/decision-draft.js';
+import { createDraftStore, forgetAllDrafts, parseDraft, type DecisionDraft, type DraftStorage } from '../../web/admin/src/decision-draft.js';
 
 function memoryStorage(): DraftStorage & { items: Map<string, string> } {
   const items = new Map<string, string>();
@@ -16,16 +16,16 @@ function memoryStorage(): DraftStorage & { items: Map<string, string> } {
   };
 }
 
-const WARN: DecisionDraft = { action: 'warn', scope: 'identity', duration: 604_800, note: '第二次发广告' };
+const WARN: DecisionDraft = { action: 'warn', scope: 'identity', duration: 604_800, note: '第二次发广告', tag: null };
 
 describe('the decision draft of a report', () => {
   it('comes back for its own report only, and goes once cleared', () => {
     const storage = memoryStorage();
     const drafts = createDraftStore(storage);
     drafts.save(3, WARN);
-    drafts.save(4, { action: 'ban', scope: 'both', duration: null, note: '' });
+    drafts.save(4, { action: 'ban', scope: 'both', duration: null, note: '', tag: null });
     expect(drafts.load(3)).toEqual(WARN);
-    expect(drafts.load(4)).toEqual({ action: 'ban', scope: 'both', duration: null, note: '' });
+    expect(drafts.load(4)).toEqual({ action: 'ban', scope: 'both', duration: null, note: '', tag: null });
     expect(drafts.load(5)).toBeUndefined();
     drafts.clear(3);
     expect(drafts.load(3)).toBeUndefined();
@@ -35,9 +35,9 @@ describe('the decision draft of a report', () => {
   it('keeps a note written before an action is chosen, and forgets a draft with nothing in it', () => {
     const storage = memoryStorage();
     const drafts = createDraftStore(storage);
-    drafts.save(3, { action: null, scope: 'identity', duration: 86_400, note: '先记下' });
+    drafts.save(3, { action: null, scope: 'identity', duration: 86_400, note: '先记下', tag: null });
     expect(drafts.load(3)?.note).toBe('先记下');
-    drafts.save(3, { action: null, scope: 'identity', duration: 86_400, note: '  ' });
+    drafts.save(3, { action: null, scope: 'identity', duration: 86_400, note: '  ', tag: null });
     expect(drafts.load(3)).toBeUndefined();
     expect(storage.items.size).toBe(0);
   });
@@ -70,5 +70,32 @@ describe('the decision draft of a report', () => {
       expect(drafts.load(3)).toBeUndefined();
       expect(() => drafts.clear(3)).not.toThrow();
     }
+  });
+
+  it('keeps the report version the choice was made on; a draft of the earlier shape reads as made on none', () => {
+    const store = memoryStorage();
+    const drafts = createDraftStore(store);
+    drafts.save(4, { ...WARN, tag: '"r0123456789abcdef"' });
+    expect(drafts.load(4)?.tag).toBe('"r0123456789abcdef"');
+    expect(parseDraft(JSON.stringify({ action: 'warn', scope: 'identity', duration: 60, note: '' }))?.tag).toBeNull();
+    expect(parseDraft(JSON.stringify({ ...WARN, tag: 12 }))).toBeUndefined();
+  });
+
+  it('a logout forgets every draft of the tab, and nothing else', () => {
+    const items = new Map<string, string>([
+      ['admin-decision-draft:1', '{}'],
+      ['admin-decision-draft:22', '{}'],
+      ['lang', 'en'],
+    ]);
+    const storage = {
+      get length() {
+        return items.size;
+      },
+      key: (i: number) => [...items.keys()][i] ?? null,
+      removeItem: (key: string) => void items.delete(key),
+    };
+    forgetAllDrafts(storage);
+    expect([...items.keys()]).toEqual(['lang']);
+    expect(() => forgetAllDrafts(undefined)).not.toThrow();
   });
 });

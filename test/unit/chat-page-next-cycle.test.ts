@@ -1,7 +1,8 @@
 /**
- * The chat's Next button (web/src/next-cycle.ts): "Really?" goes back to "Leave" by itself after
- * CONFIRM_EXPIRY_MS — a single Esc minutes after the first is a first press again — unless it was pressed
- * (`hold`: the chat is being left); another step set meanwhile is kept. A fake button and timers.
+ * The chat's Next button (web/src/next-cycle.ts): a "Really?" armed by Escape (`expireSoon`) goes back to
+ * "Leave" by itself after CONFIRM_EXPIRY_MS — a single Esc minutes after the first is a first press again —
+ * unless it was pressed (`hold`: the chat is being left); another step set meanwhile is kept; one armed on
+ * the button waits. A fake button and timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../web/src/i18n.js';
@@ -19,6 +20,7 @@ describe('the Next button’s cycle (web/src/next-cycle.ts)', () => {
     const button = fakeButton();
     const cycle = createNextCycle(button);
     cycle.set('confirm');
+    cycle.expireSoon();
     expect(button.textContent).toBe(t('reallyLeave'));
     vi.advanceTimersByTime(CONFIRM_EXPIRY_MS - 1);
     expect(cycle.step).toBe('confirm');
@@ -31,13 +33,22 @@ describe('the Next button’s cycle (web/src/next-cycle.ts)', () => {
   it('a held “Really?” (the leave on its way) and a step set meanwhile (New) are left as they are', () => {
     const cycle = createNextCycle(fakeButton());
     cycle.set('confirm');
+    cycle.expireSoon();
     cycle.hold();
     vi.advanceTimersByTime(CONFIRM_EXPIRY_MS * 3);
     expect(cycle.step).toBe('confirm');
     cycle.set('new');
     cycle.set('confirm');
+    cycle.expireSoon();
     cycle.set('new');
     vi.advanceTimersByTime(CONFIRM_EXPIRY_MS * 3);
     expect(cycle.step).toBe('new');
+  });
+
+  it('a “Really?” armed on the button waits however long (no time limit on leaving for who confirms slowly)', () => {
+    const cycle = createNextCycle(fakeButton());
+    cycle.set('confirm');
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(cycle.step).toBe('confirm');
   });
 });

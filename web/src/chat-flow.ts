@@ -96,8 +96,12 @@ export interface ChatFlow {
    * malformed one, a room two others hold) and the page is back at the start.
    */
   joinPrivate(key: string): Promise<boolean>;
-  /** Presses the Next button (or Escape): Leave → Really? → leaves; once the chat has ended, New. */
-  next(): void;
+  /**
+   * Presses the Next button (or Escape): Leave → Really? → leaves; once the chat has ended, New. A "Really?"
+   * armed by Escape goes back to "Leave" after CONFIRM_EXPIRY_MS (next-cycle.ts); one armed on the button
+   * waits, for whoever presses it again however slowly (a screen reader's user hears it first).
+   */
+  next(byEscape?: boolean): void;
   newChat(): void;
   /** From a chat that has ended, back to the start screen. */
   home(): void;
@@ -368,8 +372,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     messages.addMessage(message, own);
     if (own) return;
     views.typingIndicator.hide();
-    // "Really?" was armed before this was read: the chat has moved on, and the next Esc is a first press again.
-    if (!leaving && views.next.step === 'confirm') views.next.set('leave');
     views.arrived();
   });
   client.on('partner_typing', ({ typing }) => {
@@ -455,10 +457,14 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       if (phase === 'chat' && chatLive && linked) views.typing.edited(composer.text());
     },
     cancel: () => joining.cancel(),
-    next() {
+    next(byEscape = false) {
       if (phase !== 'chat' || leaving) return;
       if (!chatLive) return void joining.join();
-      if (views.next.step === 'leave') return views.next.set('confirm');
+      if (views.next.step === 'leave') {
+        views.next.set('confirm');
+        if (byEscape) views.next.expireSoon();
+        return;
+      }
       leave();
     },
     ownsActivity() {

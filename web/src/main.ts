@@ -257,7 +257,7 @@ startButton.addEventListener('click', () => void rulesGate.pass().then((passed) 
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
 // The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows.
 attachNextButton(nextButton, nextCycle, next);
-attachEscapeKey(next, () => !chatScreen.hidden);
+attachEscapeKey(() => next(true), () => !chatScreen.hidden);
 newChatButton.addEventListener('click', newChat);
 byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 

@@ -1,7 +1,9 @@
 /**
  * The chat's one "Next" button: 离开 / Leave → 确定离开？ / Really? → (the chat ends) 新的聊天 / New,
- * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave", and
- * so do a message from the partner (chat-flow.ts) and CONFIRM_EXPIRY_MS without a second press.
+ * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave"; one
+ * armed by Escape goes back by itself after CONFIRM_EXPIRY_MS (`expireSoon`). Neither a click-armed one
+ * (a keyboard or screen-reader user confirms at their pace: no time limit on leaving) nor a partner's message
+ * (a partner flooding the chat must not keep its victim from leaving) takes it back.
  * Escape presses it too, unless a dialog is open or the key went to something else first (a composing
  * IME, the crisis card, the settings menu). A double-click or double-tap is one press, not Leave and
  * Really? at once (`attachNextButton`).
@@ -20,16 +22,18 @@ const LABELS: Record<NextStep, TextKey> = { leave: 'leave', confirm: 'reallyLeav
 const DOUBLE_TAP_MS = 500;
 
 /**
- * How long "Really?" waits for its second press before it is "Leave" again. Without it one Esc armed it for
- * good, and a single Esc minutes later (to close something else, out of habit) ended the chat at once.
- * Ample for Esc, Esc or a deliberate second click; short enough that a later Esc is a first press again.
+ * How long a "Really?" armed by Escape waits for its second press before it is "Leave" again. Without it one
+ * Esc armed it for good, and a single Esc minutes later (to close something else, out of habit) ended the
+ * chat at once. Ample for Esc, Esc or Esc and a click; short enough that a later Esc is a first press again.
  */
 export const CONFIRM_EXPIRY_MS = 3_000;
 
 export interface NextCycle {
   readonly step: NextStep;
-  /** Shows `step`; "Really?" goes back to "Leave" by itself after CONFIRM_EXPIRY_MS (unless `hold`). */
+  /** Shows `step` (and forgets an `expireSoon`). */
   set(step: NextStep): void;
+  /** A "Really?" shown now goes back to "Leave" after CONFIRM_EXPIRY_MS, unless pressed (`hold`) or changed first. */
+  expireSoon(): void;
   /** "Really?" was pressed (the chat is being left): it stays until the next step is set, however long that takes. */
   hold(): void;
   /** Milliseconds since the step last changed. */
@@ -51,7 +55,10 @@ export function createNextCycle(button: HTMLButtonElement): NextCycle {
       step = next;
       button.dataset['step'] = next;
       showText(button, LABELS[next]);
-      if (next === 'confirm') expiry = setTimeout(() => cycle.set('leave'), CONFIRM_EXPIRY_MS);
+    },
+    expireSoon() {
+      clearTimeout(expiry);
+      if (step === 'confirm') expiry = setTimeout(() => cycle.set('leave'), CONFIRM_EXPIRY_MS);
     },
     hold() {
       clearTimeout(expiry);

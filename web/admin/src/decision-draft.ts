@@ -17,6 +17,11 @@ export interface DecisionDraft {
   /** Seconds; null for "permanent". */
   duration: number | null;
   note: string;
+  /**
+   * The report's version (its `ETag`) the choice was made on, or null. A draft brought back onto a report
+   * made more urgent since keeps its note but not its action: the admin must look again, as a 409 asks.
+   */
+  tag: string | null;
 }
 
 export interface DraftStore {
@@ -31,7 +36,8 @@ export type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const ACTIONS: readonly string[] = ['dismiss', 'warn', 'mute', 'ban'];
 const SCOPES: readonly string[] = ['identity', 'address', 'both'];
-const keyOf = (reportId: number) => `admin-decision-draft:${reportId}`;
+const PREFIX = 'admin-decision-draft:';
+const keyOf = (reportId: number) => `${PREFIX}${reportId}`;
 
 /** A stored draft read back: anything else (an older shape, edited by hand) is no draft. */
 export function parseDraft(text: string | null): DecisionDraft | undefined {
@@ -43,12 +49,12 @@ export function parseDraft(text: string | null): DecisionDraft | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { action, scope, duration, note } = value as Record<string, unknown>;
+  const { action, scope, duration, note, tag = null } = value as Record<string, unknown>;
   if (!(action === null || (typeof action === 'string' && ACTIONS.includes(action)))) return undefined;
   if (typeof scope !== 'string' || !SCOPES.includes(scope)) return undefined;
   if (!(duration === null || (typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0))) return undefined;
-  if (typeof note !== 'string') return undefined;
-  return { action: action as DecisionAction | null, scope: scope as Scope, duration, note };
+  if (typeof note !== 'string' || !(tag === null || typeof tag === 'string')) return undefined;
+  return { action: action as DecisionAction | null, scope: scope as Scope, duration, note, tag };
 }
 
 const isEmpty = (draft: DecisionDraft) => draft.action === null && draft.note.trim() === '';
@@ -75,8 +81,20 @@ export function createDraftStore(storage: DraftStorage | undefined): DraftStore 
   };
 }
 
+/** Every draft of this tab forgotten (a logout: the next admin at this tab must not get them). Never throws. */
+export function forgetAllDrafts(storage: Pick<Storage, 'key' | 'length' | 'removeItem'> | undefined = sessionDraftStorage()): void {
+  try {
+    for (let i = (storage?.length ?? 0) - 1; i >= 0; i--) {
+      const key = storage?.key(i);
+      if (key?.startsWith(PREFIX)) storage?.removeItem(key);
+    }
+  } catch {
+    // Blocked: there was nothing kept either.
+  }
+}
+
 /** The tab's sessionStorage, or undefined where it is blocked. */
-export function sessionDraftStorage(): DraftStorage | undefined {
+export function sessionDraftStorage(): Storage | undefined {
   try {
     return window.sessionStorage;
   } catch {

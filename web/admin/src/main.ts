@@ -17,6 +17,8 @@ import { bindLangSwitch, t } from './i18n.js';
 import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
 import { createReportsQueue } from './reports.js';
+import { forgetAllDrafts } from './decision-draft.js';
+import { takeSessionEnded } from './session-end.js';
 import { createSanctionDialog } from './sanction-dialog.js';
 import { createSanctionsPage } from './sanctions.js';
 
@@ -122,10 +124,16 @@ async function logOut(): Promise<void> {
     policy.forgetChanges();
   }
   await postJson('/admin/logout', {}).catch(() => undefined);
+  // Nothing of this admin's work stays in the tab for the next one, nor a "session ended" said to them.
+  forgetAllDrafts();
+  takeSessionEnded();
   window.location.assign('/admin');
 }
 
 byTestId('logout-btn', HTMLButtonElement).addEventListener('click', () => void logOut());
 
 window.addEventListener('hashchange', () => route());
+// Logged in: a "session ended" mark left by a reload that found the session valid again (another tab logged
+// in meanwhile) is not for a later login form.
+takeSessionEnded();
 route();

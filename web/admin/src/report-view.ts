@@ -151,7 +151,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
 
   /** The form as the admin left it. */
   function choices(): DecisionDraft {
-    return { action: chosenAction() ?? null, scope: scopeOf(form), duration: durationOf(form), note: (form.elements.namedItem('note') as HTMLTextAreaElement).value };
+    return { action: chosenAction() ?? null, scope: scopeOf(form), duration: durationOf(form), note: (form.elements.namedItem('note') as HTMLTextAreaElement).value, tag: shownTag };
   }
 
   /** The form as a report opens: nothing chosen, the presets, network scope only when the network is known. */
@@ -186,8 +186,10 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       // report decided meanwhile has nothing left to decide.
       const draft = drafts.load(id);
       if (draft && detail.report.status === 'open') {
-        restoreChoices(draft);
-        if (announceDraft) deps.toast(t('decisionDraftRestored'));
+        // Made more urgent since the action was chosen: the note comes back, the action is chosen again.
+        const changed = draft.tag !== null && shownTag !== null && draft.tag !== shownTag;
+        restoreChoices(changed ? { ...draft, action: null } : draft);
+        if (announceDraft) deps.toast(t(changed ? 'decisionDraftReportChanged' : 'decisionDraftRestored'));
       } else if (draft) drafts.clear(id);
     } catch (error) {
       if (mine === requests) deps.onError(error);
@@ -260,12 +262,14 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       await requestJson('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} });
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
-      const kept: DecisionDraft = { action, scope: scopeOf(form), duration: durationS, note };
+      const kept: Omit<DecisionDraft, 'tag'> = { action, scope: scopeOf(form), duration: durationS, note };
       await open(current.report.id, false);
       // Not shown again (open() said why), or moved on meanwhile.
       if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return;
       if (shown.report.status !== 'open') return deps.toast(t('reportDecidedMeanwhile'));
-      restoreChoices(kept);
+      // Kept on the report as it is now: the admin has been shown it.
+      restoreChoices({ ...kept, tag: shownTag });
+      keepDraft();
       showFormError(formError, t('reportChanged'));
       form.querySelector<HTMLInputElement>('input[name="action"]:checked')?.focus();
       return;

@@ -30,7 +30,14 @@ export function sessionEnded(): void {
   // Not `location.assign('/admin' + hash)`: to the same address with the same hash that is a jump within
   // the page, not a load, and the page would stay as it is.
   window.location.reload();
+  // Still here a moment later: the admin chose to stay (unsaved policy edits); the next failed call tries again.
+  setTimeout(() => {
+    leaving = false;
+  }, STAY_MS);
 }
+
+/** How long after a reload the page counts as staying (the leave-page prompt answered "Stay"). */
+const STAY_MS = 2_000;
 
 /** On the login page: whether it is shown because a session ended (said once: the mark is removed). */
 export function takeSessionEnded(): boolean {
