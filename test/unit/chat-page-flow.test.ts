@@ -123,7 +123,7 @@ function fakeViews() {
     endedBar: { hidden: true },
     endedNote: { focus: () => undefined },
     keepingFocus: (change: () => void) => change(),
-    next: { step: 'leave', set: () => undefined, hold: () => undefined, expireSoon: () => undefined },
+    next: { step: 'leave', expiring: false, set: () => undefined, hold: () => undefined, expireSoon: () => undefined },
     typing: { edited: () => undefined, stop: () => undefined, reset: () => undefined },
     typingIndicator: { set: () => undefined, hide: () => undefined, reset: () => undefined },
     arrived: () => undefined,
@@ -400,6 +400,22 @@ describe('the chat page flow’s Next button and counts (web/src/chat-flow.ts wi
     vi.advanceTimersByTime(5 * 60_000);
     expect(next.step).toBe('confirm');
     flow.next();
+    expect(fake.sent.leaveRoom).toBe(1);
+  });
+
+  it('a stray Esc on a “Really?” armed by a click is a first press: it expires unless a second Esc follows', async () => {
+    const { fake, flow, next } = await inChatWithNext();
+    flow.next();
+    vi.advanceTimersByTime(5 * 60_000);
+    flow.next(true);
+    expect(fake.sent.leaveRoom).toBe(0);
+    expect(next.step).toBe('confirm');
+    vi.advanceTimersByTime(CONFIRM_EXPIRY_MS);
+    expect(next.step).toBe('leave');
+    // Click, then Esc, Esc: leaves.
+    flow.next();
+    flow.next(true);
+    flow.next(true);
     expect(fake.sent.leaveRoom).toBe(1);
   });
 

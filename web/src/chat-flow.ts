@@ -465,6 +465,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
         if (byEscape) views.next.expireSoon();
         return;
       }
+      // A "Really?" armed by a click, left for a while: Escape is a first press on it (confirmed by a second).
+      if (byEscape && !views.next.expiring) return views.next.expireSoon();
       leave();
     },
     ownsActivity() {

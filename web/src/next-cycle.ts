@@ -3,7 +3,9 @@
  * which goes straight back into the queue. Sending a message takes a pending "Really?" back to "Leave"; one
  * armed by Escape goes back by itself after CONFIRM_EXPIRY_MS (`expireSoon`). Neither a click-armed one
  * (a keyboard or screen-reader user confirms at their pace: no time limit on leaving) nor a partner's message
- * (a partner flooding the chat must not keep its victim from leaving) takes it back.
+ * (a partner flooding the chat must not keep its victim from leaving) takes it back; but Escape confirms
+ * only a "Really?" Escape armed: on a click-armed one it is a first press (chat-flow.ts), so a stray Esc
+ * minutes after a click does not end the chat.
  * Escape presses it too, unless a dialog is open or the key went to something else first (a composing
  * IME, the crisis card, the settings menu). A double-click or double-tap is one press, not Leave and
  * Really? at once (`attachNextButton`).
@@ -34,6 +36,8 @@ export interface NextCycle {
   set(step: NextStep): void;
   /** A "Really?" shown now goes back to "Leave" after CONFIRM_EXPIRY_MS, unless pressed (`hold`) or changed first. */
   expireSoon(): void;
+  /** The "Really?" shown was armed by `expireSoon` (Escape), and has not expired. */
+  readonly expiring: boolean;
   /** "Really?" was pressed (the chat is being left): it stays until the next step is set, however long that takes. */
   hold(): void;
   /** Milliseconds since the step last changed. */
@@ -44,13 +48,18 @@ export function createNextCycle(button: HTMLButtonElement): NextCycle {
   let step: NextStep = 'leave';
   let changedAt = performance.now();
   let expiry: ReturnType<typeof setTimeout> | undefined;
+  let expiring = false;
   const cycle: NextCycle = {
     get step() {
       return step;
     },
+    get expiring() {
+      return expiring;
+    },
     sinceChangeMs: () => performance.now() - changedAt,
     set(next) {
       clearTimeout(expiry);
+      expiring = false;
       if (next !== step) changedAt = performance.now();
       step = next;
       button.dataset['step'] = next;
@@ -58,10 +67,12 @@ export function createNextCycle(button: HTMLButtonElement): NextCycle {
     },
     expireSoon() {
       clearTimeout(expiry);
-      if (step === 'confirm') expiry = setTimeout(() => cycle.set('leave'), CONFIRM_EXPIRY_MS);
+      expiring = step === 'confirm';
+      if (expiring) expiry = setTimeout(() => cycle.set('leave'), CONFIRM_EXPIRY_MS);
     },
     hold() {
       clearTimeout(expiry);
+      expiring = false;
     },
   };
   cycle.set('leave');

@@ -84,10 +84,10 @@ export function createDraftStore(storage: DraftStorage | undefined): DraftStore 
 /** Every draft of this tab forgotten (a logout: the next admin at this tab must not get them). Never throws. */
 export function forgetAllDrafts(storage: Pick<Storage, 'key' | 'length' | 'removeItem'> | undefined = sessionDraftStorage()): void {
   try {
-    for (let i = (storage?.length ?? 0) - 1; i >= 0; i--) {
-      const key = storage?.key(i);
-      if (key?.startsWith(PREFIX)) storage?.removeItem(key);
-    }
+    // The keys first: removing while indexing may reorder them.
+    const keys: string[] = [];
+    for (let i = 0; i < (storage?.length ?? 0); i++) keys.push(storage?.key(i) ?? '');
+    for (const key of keys) if (key.startsWith(PREFIX)) storage?.removeItem(key);
   } catch {
     // Blocked: there was nothing kept either.
   }

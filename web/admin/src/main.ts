@@ -18,7 +18,7 @@ import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
 import { createReportsQueue } from './reports.js';
 import { forgetAllDrafts } from './decision-draft.js';
-import { takeSessionEnded } from './session-end.js';
+import { loggingOut, takeSessionEnded } from './session-end.js';
 import { createSanctionDialog } from './sanction-dialog.js';
 import { createSanctionsPage } from './sanctions.js';
 
@@ -123,6 +123,7 @@ async function logOut(): Promise<void> {
     // Given up knowingly: the browser need not ask a second time.
     policy.forgetChanges();
   }
+  loggingOut();
   await postJson('/admin/logout', {}).catch(() => undefined);
   // Nothing of this admin's work stays in the tab for the next one, nor a "session ended" said to them.
   forgetAllDrafts();

@@ -187,9 +187,11 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       const draft = drafts.load(id);
       if (draft && detail.report.status === 'open') {
         // Made more urgent since the action was chosen: the note comes back, the action is chosen again.
-        const changed = draft.tag !== null && shownTag !== null && draft.tag !== shownTag;
+        const changed = draft.action !== null && draft.tag !== null && shownTag !== null && draft.tag !== shownTag;
         restoreChoices(changed ? { ...draft, action: null } : draft);
-        if (announceDraft) deps.toast(t(changed ? 'decisionDraftReportChanged' : 'decisionDraftRestored'));
+        // An action taken away is always said, also on a quiet re-open (after a sanction, a refresh).
+        if (changed) deps.toast(t('decisionDraftReportChanged'));
+        else if (announceDraft) deps.toast(t('decisionDraftRestored'));
       } else if (draft) drafts.clear(id);
     } catch (error) {
       if (mine === requests) deps.onError(error);
@@ -263,9 +265,11 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
       const kept: Omit<DecisionDraft, 'tag'> = { action, scope: scopeOf(form), duration: durationS, note };
+      // Restored below with the new version (and said with the form's error): not by open() as a stale draft.
+      drafts.clear(current.report.id);
       await open(current.report.id, false);
-      // Not shown again (open() said why), or moved on meanwhile.
-      if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return;
+      // Not shown again (open() said why), or moved on meanwhile: kept as made on the version it was sent with.
+      if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return drafts.save(current.report.id, { ...kept, tag });
       if (shown.report.status !== 'open') return deps.toast(t('reportDecidedMeanwhile'));
       // Kept on the report as it is now: the admin has been shown it.
       restoreChoices({ ...kept, tag: shownTag });

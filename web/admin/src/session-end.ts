@@ -29,15 +29,15 @@ export function sessionEnded(): void {
   }
   // Not `location.assign('/admin' + hash)`: to the same address with the same hash that is a jump within
   // the page, not a load, and the page would stay as it is.
+  // Once: an admin who answers the leave-page prompt (unsaved policy edits) with "Stay" keeps the page, each
+  // action then saying the session ended, rather than the prompt again at every background refresh.
   window.location.reload();
-  // Still here a moment later: the admin chose to stay (unsaved policy edits); the next failed call tries again.
-  setTimeout(() => {
-    leaving = false;
-  }, STAY_MS);
 }
 
-/** How long after a reload the page counts as staying (the leave-page prompt answered "Stay"). */
-const STAY_MS = 2_000;
+/** A deliberate logout: a failed call meanwhile must not mark the login form "session ended". */
+export function loggingOut(): void {
+  leaving = true;
+}
 
 /** On the login page: whether it is shown because a session ended (said once: the mark is removed). */
 export function takeSessionEnded(): boolean {
