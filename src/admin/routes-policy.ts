@@ -42,8 +42,8 @@ function versionsIn(ifMatch: string): (number | null)[] | 'any' {
 export async function registerPolicyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   app.get('/api/policy', { schema: { response: { 200: policyViewSchema } } }, async (_request, reply) => {
-    // Read together: the version names exactly the document sent.
-    const [document, version] = [ctx.policy.current(), ctx.policy.currentVersion];
+    // Read together, from the database: the version names exactly the document sent, whichever instance answers.
+    const { document, version } = await ctx.policy.stored();
     void reply.header('etag', etagOf(version));
     return document;
   });

@@ -82,6 +82,22 @@ export class PolicyService {
   }
 
   /**
+   * The stored policy and its version, read now: what an admin is shown. Not `current()`: behind a load
+   * balancer the read after a save may reach an instance whose bus event has not come yet, and it showed the
+   * policy before the save, with its version — the next save then refused as "changed meanwhile". A stored
+   * policy this version cannot read is shown as the one in force (as `reload` keeps it).
+   */
+  async stored(): Promise<{ document: PolicyDocument; version: number | null }> {
+    const rows = await this.deps.database.query<{ document: unknown; updated_at: Date | string }>('SELECT document, updated_at FROM content_policy WHERE id = 1');
+    const row = rows[0];
+    if (!row) return { document: DEFAULT_POLICY, version: null };
+    const raw = typeof row.document === 'string' ? (JSON.parse(row.document) as unknown) : row.document;
+    const parsed = policyDocumentSchema.safeParse(raw);
+    const version = new Date(row.updated_at).getTime();
+    return parsed.success ? { document: parsed.data, version } : { document: this.document, version };
+  }
+
+  /**
    * Replaces the policy (validated by the caller): stored, then in force on every instance. Returns the
    * new version. With `ifVersion`, only if the stored policy is still that version (null: none stored),
    * else undefined and nothing changes: an editor working on an older copy must not undo another's

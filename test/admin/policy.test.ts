@@ -84,6 +84,19 @@ describe('admin content policy API', () => {
   };
   const policyAudits = async () => (await admin.database.query<{ n: number }>("SELECT count(*) AS n FROM admin_audit_log WHERE action = 'policy_update'"))[0]!.n;
 
+  it('is read from the database: a save another instance made shows at once, with its version, before this one hears of it', async () => {
+    const elsewhere = { links: 'allow', terms: [{ term: 'papaya', action: 'flag' }] };
+    // What another instance's save leaves in the database; no bus event reaches this one.
+    await admin.database.query('INSERT INTO content_policy (id, document, updated_at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, updated_at = EXCLUDED.updated_at', [JSON.stringify(elsewhere), new Date('2030-01-02T03:04:05Z')]);
+    const read = await get();
+    expect(read.json()).toEqual(elsewhere);
+    expect(read.headers['etag']).toBe(`"p${Date.parse('2030-01-02T03:04:05Z')}"`);
+    // Saved on that version, by the admin who was shown it: not refused as changed meanwhile.
+    const saved = await put(DEFAULT_POLICY, { 'if-match': read.headers['etag'] as string });
+    expect(saved.statusCode).toBe(200);
+    expect(admin.policy.current()).toEqual(DEFAULT_POLICY);
+  });
+
   it('replaces only the version an If-Match names: an editor on an older copy gets 409 and changes nothing', async () => {
     const first = await get();
     const etag = first.headers['etag'] as string;
