@@ -9,6 +9,7 @@
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { adminLoginState } from '../helpers/admin-page.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
@@ -38,12 +39,7 @@ describe.skipIf(skip)('paging and searching conversations in a browser', () => {
       Array.from({ length: ROOMS }, (_, i) => ({ user1Id: user(i), user2Id: 'pagepartner1', matchType: 'random' as const, createdAt: new Date(base + i * 1_000) })),
     );
     const context = await suite.newContext();
-    const page = await context.newPage();
-    await page.goto(`${suite.url}/admin`);
-    await page.getByTestId('password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-btn').click();
-    await visible(page.getByTestId('view-dashboard'));
-    loggedIn = await context.storageState();
+    loggedIn = await adminLoginState(context, suite.url);
   }, 60_000);
 
   /** Logged in, on the conversations with the first page shown. */

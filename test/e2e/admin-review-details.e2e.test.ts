@@ -13,6 +13,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReviewQueue } from '../../src/policy/review-queue.js';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { adminLoginState } from '../helpers/admin-page.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
@@ -53,12 +54,7 @@ describe.skipIf(skip)('reviewing details in a browser', () => {
     }
 
     const context = await suite.newContext();
-    const page = await context.newPage();
-    await page.goto(`${suite.url}/admin`);
-    await page.getByTestId('password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-btn').click();
-    await visible(page.getByTestId('view-dashboard'));
-    loggedIn = await context.storageState();
+    loggedIn = await adminLoginState(context, suite.url);
   }, 120_000);
 
   async function adminPage(hash: string, options: { width?: number; locale?: string } = {}): Promise<Page> {
