@@ -51,8 +51,11 @@ describe('admin request and response schemas', () => {
   });
 
   it('answers exactly the declared fields, dropping any other', async () => {
-    const current = admin.policy.current();
-    vi.spyOn(admin.policy, 'current').mockReturnValue({ ...current, internal: 'compiled matcher' } as PolicyDocument);
+    const { document: current, version } = await admin.policy.stored();
+    vi.spyOn(admin.policy, 'stored').mockResolvedValue({
+      document: { ...current, internal: 'compiled matcher' } as PolicyDocument,
+      version,
+    });
     const response = await admin.fastify.inject({ url: '/admin/api/policy', headers: headers() });
     expect(response.statusCode).toBe(200);
     expect(Object.keys(response.json()).sort()).toEqual(['links', 'terms']);
@@ -60,7 +63,10 @@ describe('admin request and response schemas', () => {
   });
 
   it('refuses to send an answer that does not fit its schema (500, nothing of it leaks)', async () => {
-    vi.spyOn(admin.policy, 'current').mockReturnValue({ links: 'everywhere', terms: [] } as unknown as PolicyDocument);
+    vi.spyOn(admin.policy, 'stored').mockResolvedValue({
+      document: { links: 'everywhere', terms: [] } as unknown as PolicyDocument,
+      version: null,
+    });
     const response = await admin.fastify.inject({ url: '/admin/api/policy', headers: headers() });
     expect(response.statusCode).toBe(500);
     expect(response.json().error).toBe('INTERNAL_ERROR');
