@@ -15,6 +15,9 @@ import type { ExportBatchSizes } from './export-source.js';
 import type { ReportsQuery } from './reports-query.js';
 import type { RoomsQuery } from './rooms-query.js';
 import type { StatsQuery, StatsTiming } from './stats-query.js';
+import type { AccountLogin } from './team/account-login.js';
+import type { AdminAccounts } from './team/admin-accounts.js';
+import type { Invitations } from './team/invitations.js';
 
 /** Limits and timings of the back office. Every field has a default; tests shorten some. */
 export interface AdminTuning {
@@ -46,8 +49,10 @@ export interface AdminContext {
   /** Directory of the built web pages (`admin/index.html`, `admin/login.html` inside). */
   readonly webDir: string;
   readonly tuning: AdminTuning;
-  /** The password check, behind the all-networks attempt budget and a bounded queue. */
+  /** Password checks, behind the all-networks attempt budget and a bounded queue. */
   readonly login: LoginGuard;
+  /** The admin team: accounts, invitations, and who a login is. */
+  readonly team: { readonly accounts: AdminAccounts; readonly invitations: Invitations; readonly login: AccountLogin };
   /** Browsers that logged in before (past the budget); none without a secret key to sign them. */
   readonly devices: DeviceCookies | undefined;
   readonly sessions: SessionStore;

@@ -1,6 +1,7 @@
 /**
- * Admin back office: a self-contained Fastify plugin (registered under /admin) with its own auth —
- * database-backed sessions, a scrypt-hashed password, rate-limited logins, CSRF checks — serving live
+ * Admin back office: a self-contained Fastify plugin (registered under /admin) with its own auth — a team
+ * of accounts with roles and optional 2FA (team/), database-backed sessions, scrypt-hashed passwords,
+ * rate-limited logins, CSRF checks — serving live
  * stats, the conversation browser, streamed CSV/JSON exports (optionally pseudonymized), the audit log,
  * the admin side of the safety loop (the reports queue, decisions, sanctions) and erasure of conversations.
  */
@@ -40,6 +41,11 @@ import { registerExportRoutes } from './routes-export.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { registerPolicyRoutes } from './routes-policy.js';
 import { registerSafetyRoutes } from './routes-safety.js';
+import { registerTeamRoutes } from './routes-team.js';
+import { AccountLogin } from './team/account-login.js';
+import { AdminAccounts } from './team/admin-accounts.js';
+import { Invitations } from './team/invitations.js';
+import { requirePermission } from './team/roles.js';
 import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
 import { adminSerializerCompiler, adminValidatorCompiler, formatValidationErrors } from './validation.js';
 
@@ -128,11 +134,14 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     // Before the body is read: without a session, a malformed or large request is a 401 too, says nothing
     // of the schemas and costs no parsing.
     guarded.addHook('onRequest', requireSession(ctx.sessions));
+    // Then the role: a route needs the permission it declares (`manage` when it declares none).
+    guarded.addHook('onRequest', requirePermission);
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
     await registerPolicyRoutes(guarded, ctx);
     await registerErasureRoutes(guarded, ctx);
     await registerExportRoutes(guarded, ctx);
+    await registerTeamRoutes(guarded, ctx);
   });
 }
 
@@ -146,15 +155,21 @@ function defaultClientKey(secretKey: string | undefined): (ip: string) => string
 async function createContext(options: AdminPluginOptions, tuning: AdminTuning, loginCounts: AttemptCounts): Promise<AdminContext> {
   const { config, database, clock, liveStats, logger } = options;
   const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger });
-  const login = new LoginGuard(password, {
+  const login = new LoginGuard({
     counts: loginCounts,
     allAttemptsMax: tuning.loginAllAttemptsMax,
     allWindowMs: tuning.loginAllWindowMs,
     checksAtOnce: tuning.passwordChecksAtOnce,
     checksQueued: tuning.passwordChecksQueued,
-    onBudgetSpent: (retryAfterMs) =>
+    onBudgetSpent: (retryAfterMs: number) =>
       logger.warn({ event: 'admin_login_budget_spent', retryAfterMs }, 'admin login: the attempt budget of all networks is spent; logins are refused until the window ends'),
   });
+  const accounts = new AdminAccounts(database, clock);
+  const team = {
+    accounts,
+    invitations: new Invitations(database, accounts, clock),
+    login: new AccountLogin({ accounts, guard: login, bootstrapPassword: password, clock }),
+  };
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);
   const rooms = new RoomsQuery(database, config.timezone);
@@ -167,6 +182,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
     webDir: options.webDir,
     tuning,
     login,
+    team,
     devices: config.secretKey ? new DeviceCookies(config.secretKey, password.generation, clock) : undefined,
     sessions: new SessionStore(database, clock, tuning.session),
     audit: new AuditLog(database, clock, config.timezone, clientKeyOf),

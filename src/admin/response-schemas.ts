@@ -55,6 +55,7 @@ export const auditViewSchema = z.object({
   time,
   action: z.enum(AUDIT_ACTIONS),
   client_address: z.string().nullable(),
+  admin: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
 });
 

@@ -5,7 +5,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, ErrorCode } from '../errors.js';
+import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
+import { READ } from './team/roles.js';
 import { auditQuerySchema, conversationQuerySchema, describeFilters, encodeCursor, roomIdSchema, roomListQuerySchema } from './filters.js';
 import { auditPageSchema, conversationSchema, dashboardStatsSchema, roomPageSchema } from './response-schemas.js';
 
@@ -16,15 +18,15 @@ export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminCon
     void reply.header('cache-control', 'no-store');
   });
 
-  app.get('/api/stats', { schema: { response: { 200: dashboardStatsSchema } } }, async () => ctx.stats.get());
+  app.get('/api/stats', { config: READ, schema: { response: { 200: dashboardStatsSchema } } }, async () => ctx.stats.get());
 
-  app.get('/api/rooms', { schema: { querystring: roomListQuerySchema(ctx.timezone), response: { 200: roomPageSchema } } }, async (request) => {
+  app.get('/api/rooms', { config: READ, schema: { querystring: roomListQuerySchema(ctx.timezone), response: { 200: roomPageSchema } } }, async (request) => {
     const { cursor, limit, ...filters } = request.query;
     // Looking for what someone wrote, or for one person, is reading about people: audited, every page.
     if (filters.q !== undefined || filters.user !== undefined) {
       await ctx.audit.record({
         action: 'search_rooms',
-        clientAddress: request.ip,
+        ...actorOf(request),
         detail: { filters: describeFilters(filters), ...(cursor === undefined ? {} : { next_page: true }) },
       });
     }
@@ -33,7 +35,7 @@ export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminCon
 
   app.get(
     '/api/rooms/:id',
-    { schema: { params: roomIdSchema, querystring: conversationQuerySchema, response: { 200: conversationSchema } } },
+    { config: READ, schema: { params: roomIdSchema, querystring: conversationQuerySchema, response: { 200: conversationSchema } } },
     async (request) => {
       const { id } = request.params;
       const { cursor, limit } = request.query;
@@ -42,7 +44,7 @@ export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminCon
       // Every page read is a view: the log says which part of the conversation was read.
       const first = conversation.messages[0]?.id;
       const detail = cursor === undefined ? { room_id: id } : { room_id: id, from_message_id: first ?? null };
-      await ctx.audit.record({ action: 'view_room', clientAddress: request.ip, detail });
+      await ctx.audit.record({ action: 'view_room', ...actorOf(request), detail });
       return conversation;
     },
   );

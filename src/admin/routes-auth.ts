@@ -1,62 +1,95 @@
 /**
- * `POST /admin/login` (JSON or form field `password`) and `POST /admin/logout`. Login attempts are
- * rate-limited per client network, and by a budget of all networks together with few password checks
- * at once (auth/login-guard.ts); every outcome is audited, never with the password. The log gets one
- * line per login (info) or refused password (warn), without the client address: that is in the audit log.
+ * `POST /admin/login` (JSON or form fields `name`, `password`, `code`), `POST /admin/logout`, and
+ * `POST /admin/invitations/accept` (joining the team from an invitation link). Login attempts are
+ * rate-limited per client network, and by a budget of all networks together with few password checks at
+ * once (auth/login-guard.ts); who is logging in and what answers they get is team/account-login.ts. Every
+ * outcome is audited, never with the password, and a name no account has is not recorded (it may be a
+ * password typed in the wrong field). The log gets one line per login (info) or refusal (warn), without
+ * the client address: that is in the audit log.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors.js';
 import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
+import { hashPassword } from './auth/password.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
+import type { AdminAccount } from './team/admin-accounts.js';
+import { LoginRefused } from './team/account-login.js';
+import { accountNameSchema, newPasswordSchema } from './team/team-schemas.js';
 
 const PASSWORD_REQUIRED = 'a non-empty string is required';
-/** JSON or a form field (@fastify/formbody); other fields are ignored, as before. */
+/** JSON or form fields (@fastify/formbody); other fields are ignored, as before. No name: the bootstrap owner. */
 const loginBodySchema = z.object({
+  name: z.string().max(64, 'at most 64 characters').optional(),
   password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(ADMIN_PASSWORD_MAX, `at most ${ADMIN_PASSWORD_MAX} characters (no admin password is longer)`),
+  code: z.string().max(16, 'at most 16 characters').optional(),
+});
+
+const acceptBodySchema = z.object({
+  token: z.string().min(1, 'the invitation token is missing').max(128, 'not an invitation token'),
+  name: accountNameSchema,
+  password: newPasswordSchema,
 });
 
 export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  app.post(
-    '/login',
-    {
-      schema: { body: loginBodySchema, response: { 200: okSchema } },
-      config: {
-        // Every attempt counts, successful ones too: counting only failures would let parallel guesses
-        // all pass the check before any failure is recorded.
-        rateLimit: {
-          max: ctx.tuning.loginAttemptsMax,
-          timeWindow: ctx.tuning.loginWindowMs,
-          errorResponseBuilder: (_request, context) =>
-            new AppError(ErrorCode.RATE_LIMITED, { detail: `Too many login attempts; retry in ${context.after}`, retryAfterMs: context.ttl }),
-        },
-      },
-    },
-    async (request, reply) => {
-      if (!(await ctx.login.verify(request.body.password, ctx.devices?.recognise(request)))) {
-        await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip });
-        request.log.warn({ event: 'admin_login_failure' }, 'admin login refused: wrong password');
-        throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'Wrong password' });
+  // Every attempt counts, successful ones too: counting only failures would let parallel guesses all pass
+  // the check before any failure is recorded. Invitations are guessed no faster than passwords.
+  const rateLimit = {
+    max: ctx.tuning.loginAttemptsMax,
+    timeWindow: ctx.tuning.loginWindowMs,
+    errorResponseBuilder: (_request: FastifyRequest, context: { after: string; ttl: number }) =>
+      new AppError(ErrorCode.RATE_LIMITED, { detail: `Too many login attempts; retry in ${context.after}`, retryAfterMs: context.ttl }),
+  };
+
+  app.post('/login', { schema: { body: loginBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
+    let account: AdminAccount;
+    try {
+      account = await ctx.team.login.login(request.body, ctx.devices?.recognise(request));
+    } catch (error) {
+      if (error instanceof LoginRefused) {
+        // Asked for the code: not a failure, the form asks for it.
+        if (error.reason !== 'totp_required') {
+          await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: error.account?.name, detail: { reason: error.reason } });
+          request.log.warn({ event: 'admin_login_failure', reason: error.reason }, 'admin login refused');
+        }
       }
-      // A fresh token on every login; a session the browser still carried ends here (no fixation).
-      await ctx.sessions.destroy(readSessionToken(request));
-      const { token } = await ctx.sessions.create();
-      setSessionCookie(request, reply, token);
-      ctx.devices?.issue(request, reply);
-      await ctx.audit.record({ action: 'login_success', clientAddress: request.ip });
-      request.log.info({ event: 'admin_login' }, 'admin logged in');
-      return reply.header('cache-control', 'no-store').send({ ok: true });
-    },
-  );
+      throw error;
+    }
+    await startSession(ctx, request, reply, account);
+    await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name });
+    request.log.info({ event: 'admin_login' }, 'admin logged in');
+    return reply.header('cache-control', 'no-store').send({ ok: true });
+  });
+
+  app.post('/invitations/accept', { schema: { body: acceptBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
+    const { token, name, password } = request.body;
+    const passwordHash = await hashPassword(password);
+    const { account, invitationId } = await ctx.team.invitations.accept(token, { name, passwordHash });
+    await ctx.audit.record({ action: 'team_join', clientAddress: request.ip, admin: account.name, detail: { invitation_id: invitationId, role: account.role, invited_by: account.createdBy } });
+    await startSession(ctx, request, reply, account);
+    request.log.info({ event: 'admin_joined', role: account.role }, 'an admin joined the team from an invitation');
+    return reply.header('cache-control', 'no-store').send({ ok: true });
+  });
 
   app.post('/logout', { schema: { response: { 200: okSchema } } }, async (request, reply) => {
-    const ended = await ctx.sessions.destroy(readSessionToken(request));
-    if (ended) await ctx.audit.record({ action: 'logout', clientAddress: request.ip });
+    const token = readSessionToken(request);
+    const session = await ctx.sessions.find(token, { background: true });
+    const ended = await ctx.sessions.destroy(token);
+    if (ended) await ctx.audit.record({ action: 'logout', clientAddress: request.ip, admin: session?.admin.name });
     clearSessionCookie(request, reply);
     return reply.header('cache-control', 'no-store').send({ ok: true });
   });
+}
+
+/** A fresh token on every login; a session the browser still carried ends here (no fixation). */
+async function startSession(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, account: AdminAccount): Promise<void> {
+  await ctx.sessions.destroy(readSessionToken(request));
+  const { token } = await ctx.sessions.create(account.id);
+  setSessionCookie(request, reply, token);
+  ctx.devices?.issue(request, reply);
+  await ctx.team.accounts.recordLogin(account.id);
 }

@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { ConversationErasure, type UserErasure } from '../privacy/erasure.js';
 import { formatIso } from '../shared/time.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { roomIdSchema } from './filters.js';
-import { ADMIN_ACTOR } from './routes-safety.js';
 
 /** Longest reason for an erasure, in characters. */
 export const MAX_ERASURE_REASON_CHARS = 500;
@@ -50,8 +50,8 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
       ctx.audit.record(
         {
           action: 'erase_room',
-          clientAddress: request.ip,
-          detail: { room_id: id, who: ADMIN_ACTOR, why: reason, messages: erased.messages, ...(erased.openReports > 0 ? { forced: true, open_reports: erased.openReports } : {}) },
+          ...actorOf(request),
+          detail: { room_id: id, who: 'admin', why: reason, messages: erased.messages, ...(erased.openReports > 0 ? { forced: true, open_reports: erased.openReports } : {}) },
         },
         tx,
       ),
@@ -74,10 +74,10 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
       ctx.audit.record(
         {
           action: 'erase_user_rooms',
-          clientAddress: request.ip,
+          ...actorOf(request),
           detail: {
             user_id: userId,
-            who: ADMIN_ACTOR,
+            who: 'admin',
             why: reason,
             rooms: erased.rooms,
             messages: erased.messages,

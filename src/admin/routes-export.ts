@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { csvExport } from './export-csv.js';
 import { jsonExport, type JsonExportFormat } from './export-json.js';
@@ -39,7 +40,7 @@ export async function registerExportRoutes(instance: FastifyInstance, ctx: Admin
     const pseudonymized = pseudonymize === '1';
     await ctx.audit.record({
       action: 'export',
-      clientAddress: request.ip,
+      ...actorOf(request),
       detail: { format, filters: describeFilters(filters), ...(pseudonymized ? { pseudonymized: true } : {}) },
     });
     return reply

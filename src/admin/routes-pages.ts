@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readSessionToken } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
 
-type PageName = 'index.html' | 'login.html';
+type PageName = 'index.html' | 'login.html' | 'invite.html';
 
 export async function registerPageRoutes(app: FastifyInstance, ctx: AdminContext): Promise<void> {
   // No schemas: these take no input, and answer HTML or a redirect through the raw reply.
@@ -16,8 +16,10 @@ export async function registerPageRoutes(app: FastifyInstance, ctx: AdminContext
     const session = await ctx.sessions.find(readSessionToken(request));
     return sendPage(reply, ctx.webDir, session ? 'index.html' : 'login.html');
   });
+  // Joining the team: the invitation's token is in the address's fragment, read by the page's script.
+  app.get('/invite', async (_request, reply) => sendPage(reply, ctx.webDir, 'invite.html'));
   // The built files would otherwise be served as plain static files; one address keeps the session logic in one place.
-  for (const path of ['/index.html', '/login.html', '/login']) app.get(path, async (_request, reply) => reply.redirect('/admin', 303));
+  for (const path of ['/index.html', '/login.html', '/login', '/invite.html']) app.get(path, async (_request, reply) => reply.redirect('/admin', 303));
 }
 
 async function sendPage(reply: FastifyReply, webDir: string, page: PageName): Promise<FastifyReply> {

@@ -8,7 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { MAX_POLICY_TERMS, policyUpdateSchema } from '../policy/policy-document.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
+import { READ } from './team/roles.js';
 import { policyViewSchema } from './response-schemas.js';
 
 /**
@@ -41,7 +43,7 @@ function versionsIn(ifMatch: string): (number | null)[] | 'any' {
 
 export async function registerPolicyRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/policy', { schema: { response: { 200: policyViewSchema } } }, async (_request, reply) => {
+  app.get('/api/policy', { config: READ, schema: { response: { 200: policyViewSchema } } }, async (_request, reply) => {
     // Read together, from the database: the version names exactly the document sent, whichever instance answers.
     const { document, version } = await ctx.policy.stored();
     void reply.header('etag', etagOf(version));
@@ -66,7 +68,7 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
         ctx.audit.record(
           {
             action: 'policy_update',
-            clientAddress: request.ip,
+            ...actorOf(request),
             detail: { terms_before: before.terms.length, terms: document.terms.length, links_before: before.links, links: document.links },
           },
           tx,

@@ -9,15 +9,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isActive } from '../moderation/sanction-repository.js';
 import { reportVersion, type ReportRecord } from '../moderation/report-repository.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { encodeCursor } from './filters.js';
 import { networkOf } from './reports-query.js';
 import { oneSanctionSchema, reportDetailSchema, reportQueuePageSchema, resolveResultSchema, sanctionPageSchema } from './response-schemas.js';
 import { idParamsSchema, reportListQuerySchema, resolveBodySchema, sanctionBodySchema, sanctionListQuerySchema } from './safety-schemas.js';
 import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
-
-/** Who decides: one shared admin identity for now (named admins come with the admin-team issue). */
-export const ADMIN_ACTOR = 'admin';
+import { adminName, MODERATE, READ } from './team/roles.js';
 
 /** A report's version (`reportVersion`: its reason and priority) as an entity tag. */
 const reportEtag = (report: ReportRecord): string => `"r${reportVersion(report)}"`;
@@ -35,23 +34,23 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
 
-  app.get('/api/reports', { schema: { querystring: reportListQuerySchema, response: { 200: reportQueuePageSchema } } }, async (request) => {
+  app.get('/api/reports', { config: READ, schema: { querystring: reportListQuerySchema, response: { 200: reportQueuePageSchema } } }, async (request) => {
     const { status, cursor, limit } = request.query;
     return ctx.reportsQuery.list(status, { after: cursor, limit });
   });
 
-  app.get('/api/reports/:id', { schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request, reply) => {
+  app.get('/api/reports/:id', { config: READ, schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request, reply) => {
     const { id } = request.params;
     const report = await ctx.reportsQuery.report(id);
     if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
     const detail = await ctx.reportsQuery.detail(report);
-    await ctx.audit.record({ action: 'view_report', clientAddress: request.ip, detail: { report_id: id, room_id: report.roomId } });
+    await ctx.audit.record({ action: 'view_report', ...actorOf(request), detail: { report_id: id, room_id: report.roomId } });
     void reply.header('etag', reportEtag(report));
     return detail;
   });
 
   const resolveSchema = { params: idParamsSchema, body: resolveBodySchema, response: { 200: resolveResultSchema } };
-  app.post('/api/reports/:id/resolve', { schema: resolveSchema }, async (request) => {
+  app.post('/api/reports/:id/resolve', { config: MODERATE, schema: resolveSchema }, async (request) => {
     const { id } = request.params;
     const { action, scope, duration_s: durationS, note } = request.body;
     const report = await ctx.reportsQuery.report(id);
@@ -70,11 +69,11 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     }
     // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
     const decision = { action, scope, durationS: durationS ?? undefined, note, ...(ifVersion === undefined ? {} : { ifVersion }) };
-    const outcome = await ctx.moderation.resolve(id, decision, ADMIN_ACTOR, (tx, decided) =>
+    const outcome = await ctx.moderation.resolve(id, decision, adminName(request), (tx, decided) =>
       ctx.audit.record(
         {
           action: 'report_resolve',
-          clientAddress: request.ip,
+          ...actorOf(request),
           detail: {
             report_id: id,
             room_id: report.roomId,
@@ -100,7 +99,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     };
   });
 
-  app.get('/api/sanctions', { schema: { querystring: sanctionListQuerySchema, response: { 200: sanctionPageSchema } } }, async (request) => {
+  app.get('/api/sanctions', { config: READ, schema: { querystring: sanctionListQuerySchema, response: { 200: sanctionPageSchema } } }, async (request) => {
     const { all, cursor, limit } = request.query;
     const rows = await ctx.sanctions.page({ activeAt: all ? undefined : ctx.clock.now(), beforeId: cursor, limit: limit + 1 });
     const shown = rows.slice(0, limit);
@@ -108,7 +107,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     return { sanctions: shown.map(view), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
   });
 
-  app.post('/api/sanctions', { schema: { body: sanctionBodySchema, response: { 201: oneSanctionSchema } } }, async (request, reply) => {
+  app.post('/api/sanctions', { config: MODERATE, schema: { body: sanctionBodySchema, response: { 201: oneSanctionSchema } } }, async (request, reply) => {
     const { user_id: userId, kind, scope, duration_s: durationS, reason } = request.body;
     // Only people who have chatted: a mistyped ID would otherwise be "sanctioned" without effect.
     const seen = await ctx.reports.latestNetworkOf(userId);
@@ -117,12 +116,12 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${userId}: sanction by identity` });
     }
     const sanction = await ctx.moderation.issue(
-      { userId, networkHash: seen.networkHash, scope, kind, reason, durationS: durationS ?? undefined, createdBy: ADMIN_ACTOR },
+      { userId, networkHash: seen.networkHash, scope, kind, reason, durationS: durationS ?? undefined, createdBy: adminName(request) },
       (tx, issued) =>
         ctx.audit.record(
           {
             action: 'sanction_create',
-            clientAddress: request.ip,
+            ...actorOf(request),
             detail: { sanction_id: issued.id, user_id: userId, kind, scope, duration_s: durationS ?? null, reason },
           },
           tx,
@@ -131,15 +130,15 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     return reply.code(201).send({ sanction: view(sanction) });
   });
 
-  app.delete('/api/sanctions/:id', { schema: { params: idParamsSchema, response: { 200: oneSanctionSchema } } }, async (request) => {
+  app.delete('/api/sanctions/:id', { config: MODERATE, schema: { params: idParamsSchema, response: { 200: oneSanctionSchema } } }, async (request) => {
     const { id } = request.params;
     const current = await ctx.sanctions.get(id);
     if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
-    const lifted = await ctx.moderation.lift(id, ADMIN_ACTOR, (tx, done) =>
+    const lifted = await ctx.moderation.lift(id, adminName(request), (tx, done) =>
       ctx.audit.record(
         {
           action: 'sanction_lift',
-          clientAddress: request.ip,
+          ...actorOf(request),
           detail: { sanction_id: id, user_id: done.userId, kind: done.kind, scope: sanctionScope(done), report_id: done.reportId },
         },
         tx,

@@ -42,6 +42,19 @@ export const ErrorCode = {
   REPORT_WINDOW_OPEN: 'REPORT_WINDOW_OPEN',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  // The admin team (roles, 2FA, invitations).
+  /** The admin's role does not allow this route. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The password was right; the account has 2FA and the login carried no code. */
+  TOTP_REQUIRED: 'TOTP_REQUIRED',
+  /** A wrong 2FA code: at login, or when turning 2FA on or off. */
+  INVALID_TOTP: 'INVALID_TOTP',
+  /** A password change whose current password is wrong (not a 401: the session is fine). */
+  CURRENT_PASSWORD_WRONG: 'CURRENT_PASSWORD_WRONG',
+  ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  /** A change that would leave the team without an enabled owner. */
+  LAST_OWNER: 'LAST_OWNER',
+  NAME_TAKEN: 'NAME_TAKEN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -78,6 +91,13 @@ export const errorStatus: Record<ErrorCode, number> = {
   REPORT_WINDOW_OPEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  FORBIDDEN: 403,
+  TOTP_REQUIRED: 401,
+  INVALID_TOTP: 400,
+  CURRENT_PASSWORD_WRONG: 400,
+  ACCOUNT_DISABLED: 403,
+  LAST_OWNER: 409,
+  NAME_TAKEN: 409,
 };
 
 /** Languages the UI and the server's human-readable texts come in. zh-CN is the default. */
@@ -124,6 +144,13 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     REPORT_WINDOW_OPEN: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请过几分钟再试。',
     PAYLOAD_TOO_LARGE: '请求内容太大',
     UNSUPPORTED_MEDIA_TYPE: '不支持的请求格式',
+    FORBIDDEN: '你的角色无权执行此操作',
+    TOTP_REQUIRED: '请输入身份验证器应用中的 6 位验证码',
+    INVALID_TOTP: '验证码错误或已使用',
+    CURRENT_PASSWORD_WRONG: '当前密码错误',
+    ACCOUNT_DISABLED: '此管理员账户已被停用',
+    LAST_OWNER: '团队中至少要保留一位启用的所有者',
+    NAME_TAKEN: '此名称已被使用',
   },
   en: {
     INVALID_PAYLOAD: 'Invalid request',
@@ -156,6 +183,13 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     REPORT_WINDOW_OPEN: 'This chat just ended and the other person may still report it, so it cannot be erased yet. Try again in a few minutes.',
     PAYLOAD_TOO_LARGE: 'The request is too large',
     UNSUPPORTED_MEDIA_TYPE: 'This request format is not supported',
+    FORBIDDEN: 'Your role does not allow this',
+    TOTP_REQUIRED: 'Enter the 6-digit code from your authenticator app',
+    INVALID_TOTP: 'The code is wrong or was already used',
+    CURRENT_PASSWORD_WRONG: 'The current password is wrong',
+    ACCOUNT_DISABLED: 'This admin account is disabled',
+    LAST_OWNER: 'The team must keep at least one enabled owner',
+    NAME_TAKEN: 'This name is already taken',
   },
 };
 

@@ -35,9 +35,11 @@ class HeldVerifier implements Pick<PasswordVerifier, 'verify'> {
   }
 }
 
-function guard(verifier: Pick<PasswordVerifier, 'verify'>, overrides: Partial<LoginGuardOptions> = {}, clock = new ManualClock()): LoginGuard {
+/** A guard whose check is `verifier`'s check of a candidate (as a login's password check is). */
+function guard(verifier: Pick<PasswordVerifier, 'verify'>, overrides: Partial<LoginGuardOptions> = {}, clock = new ManualClock()) {
   const counts = new AttemptCounts({ clock, logger: silentLogger, redisKeyPrefix: 'test:', redisTimeoutMs: 100 });
-  return new LoginGuard(verifier, { counts, allAttemptsMax: 1_000, allWindowMs: 600_000, checksAtOnce: 1, checksQueued: 16, ...overrides });
+  const login = new LoginGuard({ counts, allAttemptsMax: 1_000, allWindowMs: 600_000, checksAtOnce: 1, checksQueued: 16, ...overrides });
+  return { verify: (candidate: string, device?: string) => login.verify(() => verifier.verify(candidate), device) };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

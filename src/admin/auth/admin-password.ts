@@ -82,10 +82,18 @@ async function rememberConfigured(database: Database, password: string, hash: st
   return { changed: true, stored: hash };
 }
 
-/** The password changed: nobody stays logged in with the old one. */
+/**
+ * The password changed: nobody stays logged in with the old one. It is also how an operator gets the
+ * bootstrap owner back: its 2FA is turned off (a lost phone) and the account enabled again.
+ */
 async function endSessions(database: Database, logger: Logger): Promise<void> {
   const ended = await database.query<{ one: number }>('DELETE FROM admin_sessions RETURNING 1 AS one');
   if (ended.length > 0) logger.warn({ sessions: ended.length }, 'the admin password changed: every admin session was ended');
+  const reset = await database.query<{ id: number }>(
+    `UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, disabled_at = NULL, role = 'owner'
+     WHERE bootstrap AND (totp_secret IS NOT NULL OR disabled_at IS NOT NULL OR role <> 'owner') RETURNING id`,
+  );
+  if (reset.length > 0) logger.warn('the admin password changed: the bootstrap owner "admin" is an enabled owner again, without 2FA');
 }
 
 /**

@@ -13,7 +13,6 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AppError, ErrorCode } from '../../errors.js';
-import type { PasswordVerifier } from './admin-password.js';
 import type { AttemptCounts } from './login-limit-store.js';
 
 export interface LoginGuardOptions {
@@ -42,21 +41,18 @@ const BUSY_RETRY_MS = 1_000;
 export class LoginGuard {
   private readonly checks: LimitFunction;
 
-  constructor(
-    private readonly password: Pick<PasswordVerifier, 'verify'>,
-    private readonly options: LoginGuardOptions,
-  ) {
+  constructor(private readonly options: LoginGuardOptions) {
     this.checks = pLimit(options.checksAtOnce);
   }
 
   /**
-   * Spends one attempt of the budget, then checks `candidate`. Throws RATE_LIMITED when the budget is
+   * Spends one attempt of the budget, then runs `check` (a password check: scrypt). Throws RATE_LIMITED when the budget is
    * spent and SERVER_BUSY when too many checks are waiting; neither runs the check. A browser that logged
    * in before (`device`: its id, device-cookie.ts) neither spends nor needs the budget, for
    * DEVICE_ATTEMPTS_MAX attempts per window of its own: whoever spends the budget from many addresses keeps
    * out only browsers that never logged in, and a copied device cookie is no licence to guess.
    */
-  async verify(candidate: string, device?: string): Promise<boolean> {
+  async verify(check: () => Promise<boolean>, device?: string): Promise<boolean> {
     const { counts, allAttemptsMax, allWindowMs, checksQueued } = this.options;
     const known = device !== undefined && (await counts.increment(`${DEVICE_KEY_PREFIX}${device}`, allWindowMs)).current <= DEVICE_ATTEMPTS_MAX;
     if (!known) {
@@ -70,6 +66,6 @@ export class LoginGuard {
     if (this.checks.pendingCount >= checksQueued) {
       throw new AppError(ErrorCode.SERVER_BUSY, { detail: 'Too many logins at once; retry in a second', retryAfterMs: BUSY_RETRY_MS });
     }
-    return this.checks(() => this.password.verify(candidate));
+    return this.checks(check);
   }
 }

@@ -34,11 +34,14 @@ export const BACKGROUND_HEADER = 'x-admin-background';
 
 /**
  * A hook answering 401 `UNAUTHORIZED` unless the request carries a live session — on the request, before
- * its body is read: nobody without a session makes the server parse a large body.
+ * its body is read: nobody without a session makes the server parse a large body. It tells the request
+ * who the admin is (`request.admin`) and which session (`request.adminSession`, the token's hash).
  */
 export function requireSession(sessions: SessionStore): onRequestAsyncHookHandler {
   return async (request) => {
     const session = await sessions.find(readSessionToken(request), { background: request.headers[BACKGROUND_HEADER] === '1' });
     if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
+    request.admin = session.admin;
+    request.adminSession = session.tokenHash;
   };
 }

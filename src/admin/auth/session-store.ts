@@ -6,12 +6,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../storage/database.js';
+import type { AdminIdentity, Role } from '../team/roles.js';
 
 export interface AdminSession {
   /** SHA-256 (hex) of the token; also a stable, non-secret handle for the session. */
   readonly tokenHash: string;
   readonly createdAt: Date;
   readonly lastSeenAt: Date;
+  /** Whose session it is. */
+  readonly admin: AdminIdentity;
 }
 
 /** Session lifetimes. */
@@ -34,7 +37,15 @@ interface SessionRow {
   token_hash: string;
   created_at: Date;
   last_seen_at: Date;
+  account_id: number;
+  name: string;
+  role: Role;
+  disabled_at: Date | null;
 }
+
+/** A session with its account: a disabled account's sessions count as none. */
+const SESSION_SELECT = `SELECT s.token_hash, s.created_at, s.last_seen_at, s.account_id, a.name, a.role, a.disabled_at
+  FROM admin_sessions s JOIN admin_accounts a ON a.id = s.account_id`;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -47,15 +58,17 @@ export class SessionStore {
     private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   ) {}
 
-  /** Starts a session; the returned token goes into the cookie and nowhere else. */
-  async create(): Promise<{ token: string; session: AdminSession }> {
+  /** Starts a session of an account; the returned token goes into the cookie and nowhere else. */
+  async create(accountId: number): Promise<{ token: string; session: AdminSession }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     await this.purgeExpired(now);
-    const rows = await this.database.query<SessionRow>(
-      'INSERT INTO admin_sessions (token_hash, created_at, last_seen_at) VALUES ($1, $2, $2) RETURNING token_hash, created_at, last_seen_at',
-      [hashToken(token), now],
-    );
+    await this.database.query('INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)', [
+      hashToken(token),
+      accountId,
+      now,
+    ]);
+    const rows = await this.database.query<SessionRow>(`${SESSION_SELECT} WHERE s.token_hash = $1`, [hashToken(token)]);
     return { token, session: toSession(rows[0]!) };
   }
 
@@ -67,14 +80,11 @@ export class SessionStore {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
     const now = this.clock.now();
-    const rows = await this.database.query<SessionRow>(
-      'SELECT token_hash, created_at, last_seen_at FROM admin_sessions WHERE token_hash = $1',
-      [tokenHash],
-    );
+    const rows = await this.database.query<SessionRow>(`${SESSION_SELECT} WHERE s.token_hash = $1`, [tokenHash]);
     const row = rows[0];
     if (!row) return undefined;
     const session = toSession(row);
-    if (this.isExpired(session, now)) {
+    if (row.disabled_at !== null || this.isExpired(session, now)) {
       await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
       return undefined;
     }
@@ -108,5 +118,10 @@ export class SessionStore {
 }
 
 function toSession(row: SessionRow): AdminSession {
-  return { tokenHash: row.token_hash, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
+  return {
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    admin: { id: row.account_id, name: row.name, role: row.role },
+  };
 }

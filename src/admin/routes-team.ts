@@ -1,0 +1,150 @@
+/**
+ * The admin team: what an admin sees and changes of their own account (`/api/me`: 2FA, password), and,
+ * for owners, the team (`/api/team`: accounts, roles, disabling, resetting 2FA, invitations). Every
+ * change is audited with the admin who made it.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError, ErrorCode } from '../errors.js';
+import { formatIso } from '../shared/time.js';
+import { actorOf } from './audit-log.js';
+import { hashPassword } from './auth/password.js';
+import type { AdminContext } from './context.js';
+import { okSchema } from './response-schemas.js';
+import type { AdminAccount } from './team/admin-accounts.js';
+import { permissionsOf, READ, type AdminIdentity } from './team/roles.js';
+import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, totpCodeSchema } from './team/team-schemas.js';
+import { invitationCreatedSchema, meSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
+import { newTotpSecret, totpStep } from './team/totp.js';
+
+export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const { accounts, invitations, login } = ctx.team;
+  const view = (account: AdminAccount) => accountView(account, ctx.timezone);
+
+  /** The account of the admin making the request (it may have been changed since the session began). */
+  const me = async (admin: AdminIdentity | undefined): Promise<AdminAccount> => {
+    const account = admin && (await accounts.byId(admin.id));
+    if (!account) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
+    return account;
+  };
+
+  app.get('/api/me', { config: READ, schema: { response: { 200: meSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    return {
+      id: account.id,
+      name: account.name,
+      role: account.role,
+      permissions: [...permissionsOf(account.role)],
+      totp_enabled: account.totpSecret !== null,
+      password_managed: account.bootstrap ? ('environment' as const) : ('account' as const),
+    };
+  });
+
+  app.post('/api/me/totp', { config: READ, schema: { response: { 200: totpSetupSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    if (account.totpSecret !== null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is already on: turn it off first to set up another device' });
+    const setup = newTotpSecret(account.name);
+    await accounts.setPendingTotp(account.id, setup.secret);
+    return setup;
+  });
+
+  app.post('/api/me/totp/confirm', { config: READ, schema: { body: totpCodeSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    const pending = account.totpPendingSecret;
+    if (account.totpSecret !== null || pending === null) throw new AppError(ErrorCode.CONFLICT, { detail: 'No 2FA set-up is waiting: start it again' });
+    const step = totpStep(pending, request.body.code, ctx.clock.now().getTime());
+    if (step === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'That code does not match: check the time on your phone and type the current code' });
+    if (!(await accounts.confirmTotp(account.id, pending, step))) throw new AppError(ErrorCode.CONFLICT, { detail: 'The 2FA set-up changed meanwhile: start it again' });
+    await ctx.audit.record({ action: 'totp_enable', ...actorOf(request) });
+    return { ok: true as const };
+  });
+
+  app.delete('/api/me/totp', { config: READ, schema: { body: totpCodeSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
+    const step = totpStep(account.totpSecret, request.body.code, ctx.clock.now().getTime());
+    if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used' });
+    await accounts.clearTotp(account.id);
+    await ctx.audit.record({ action: 'totp_disable', ...actorOf(request) });
+    return { ok: true as const };
+  });
+
+  app.post('/api/me/password', { config: READ, schema: { body: passwordChangeSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    if (account.bootstrap) throw new AppError(ErrorCode.CONFLICT, { detail: "This account's password is the server's ADMIN_PASSWORD: change it there" });
+    if (!(await ctx.login.verify(() => login.checkPassword(account, request.body.current)))) {
+      throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'The current password is wrong' });
+    }
+    await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession);
+    await ctx.audit.record({ action: 'password_change', ...actorOf(request) });
+    return { ok: true as const };
+  });
+
+  // The team: owners only (no declared permission: `manage`).
+  app.get('/api/team', { schema: { response: { 200: teamSchema } } }, async () => {
+    const [admins, open] = await Promise.all([accounts.list(), invitations.open()]);
+    return {
+      admins: admins.map(view),
+      invitations: open.map((i) => ({
+        id: i.id,
+        role: i.role,
+        created_by: i.createdBy,
+        created_at: formatIso(i.createdAt, ctx.timezone),
+        expires_at: formatIso(i.expiresAt, ctx.timezone),
+      })),
+    };
+  });
+
+  app.post('/api/team/invitations', { schema: { body: inviteBodySchema, response: { 201: invitationCreatedSchema } } }, async (request, reply) => {
+    const by = await me(request.admin);
+    const { invitation, token } = await invitations.create(request.body.role, by.name);
+    await ctx.audit.record({ action: 'team_invite', ...actorOf(request), detail: { invitation_id: invitation.id, role: invitation.role } });
+    return reply.code(201).header('cache-control', 'no-store').send({
+      id: invitation.id,
+      role: invitation.role,
+      token,
+      // In the fragment: the token never travels in a request line, so no access log keeps it.
+      path: `/admin/invite#${token}`,
+      expires_at: formatIso(invitation.expiresAt, ctx.timezone),
+    });
+  });
+
+  app.delete('/api/team/invitations/:id', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
+    if (!(await invitations.revoke(request.params.id))) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No open invitation ${request.params.id}` });
+    await ctx.audit.record({ action: 'team_invite_revoke', ...actorOf(request), detail: { invitation_id: request.params.id } });
+    return { ok: true as const };
+  });
+
+  app.patch('/api/team/:id', { schema: { params: accountIdParamsSchema, body: accountChangeSchema, response: { 200: teamAccountSchema } } }, async (request) => {
+    const before = await accounts.byId(request.params.id);
+    const after = before && (await accounts.update(before.id, request.body));
+    if (!before || !after) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
+    await ctx.audit.record({
+      action: 'team_update',
+      ...actorOf(request),
+      detail: { admin_id: after.id, name: after.name, role: after.role, was_role: before.role, disabled: after.disabledAt !== null },
+    });
+    return view(after);
+  });
+
+  app.delete('/api/team/:id/totp', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await accounts.byId(request.params.id);
+    if (!account || !(await accounts.clearTotp(account.id))) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
+    await ctx.audit.record({ action: 'team_reset_totp', ...actorOf(request), detail: { admin_id: account.id, name: account.name } });
+    return { ok: true as const };
+  });
+}
+
+function accountView(account: AdminAccount, timezone: string) {
+  return {
+    id: account.id,
+    name: account.name,
+    role: account.role,
+    totp_enabled: account.totpSecret !== null,
+    disabled: account.disabledAt !== null,
+    bootstrap: account.bootstrap,
+    created_at: formatIso(account.createdAt, timezone),
+    last_login_at: account.lastLoginAt === null ? null : formatIso(account.lastLoginAt, timezone),
+  };
+}

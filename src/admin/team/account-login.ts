@@ -1,0 +1,67 @@
+/**
+ * Who is logging in: a name, its password, and a 2FA code when the account has 2FA on. The answers tell
+ * nothing to someone without the password: an unknown name costs the same scrypt check as a known one
+ * and answers the same `INVALID_PASSWORD`; only after the right password does the answer say that a code
+ * is needed (`TOTP_REQUIRED`), that it is wrong (`INVALID_TOTP`) or that the account is disabled.
+ */
+import type { Clock } from '../../clock.js';
+import { AppError, ErrorCode } from '../../errors.js';
+import type { PasswordVerifier } from '../auth/admin-password.js';
+import type { LoginGuard } from '../auth/login-guard.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import type { AdminAccount, AdminAccounts } from './admin-accounts.js';
+import { totpStep } from './totp.js';
+
+/** The bootstrap owner's name: a login without a name is theirs (as before the team existed). */
+export const BOOTSTRAP_NAME = 'admin';
+
+/** Why a login was refused, for the audit log (never the password). */
+export class LoginRefused extends AppError {
+  constructor(
+    code: ErrorCode,
+    readonly reason: 'password' | 'disabled' | 'totp_required' | 'totp',
+    readonly account: AdminAccount | undefined,
+    detail: string,
+  ) {
+    super(code, { detail });
+  }
+}
+
+export class AccountLogin {
+  /** A hash no password matches in practice: checked for unknown names, so they take as long. */
+  private readonly decoy: Promise<string>;
+
+  constructor(
+    private readonly deps: { accounts: AdminAccounts; guard: LoginGuard; bootstrapPassword: Pick<PasswordVerifier, 'verify'>; clock: Clock },
+  ) {
+    this.decoy = hashPassword(`decoy-${Math.random()}-${Date.now()}`);
+  }
+
+  /** The account logging in, or a `LoginRefused` (RATE_LIMITED / SERVER_BUSY from the guard as they come). */
+  async login(attempt: { name?: string | undefined; password: string; code?: string | undefined }, device: string | undefined): Promise<AdminAccount> {
+    const name = attempt.name?.trim() || BOOTSTRAP_NAME;
+    const account = await this.deps.accounts.byName(name);
+    const right = await this.deps.guard.verify(() => this.checkPassword(account, attempt.password), device);
+    if (!account || !right) throw new LoginRefused(ErrorCode.INVALID_PASSWORD, 'password', account, 'Wrong name or password');
+    if (account.disabledAt !== null) throw new LoginRefused(ErrorCode.ACCOUNT_DISABLED, 'disabled', account, 'This admin account is disabled: ask an owner');
+    if (account.totpSecret !== null) {
+      const code = attempt.code?.trim();
+      if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app');
+      const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
+      if (step === undefined || !(await this.deps.accounts.useTotpStep(account.id, step))) {
+        throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, 'The code is wrong or was already used');
+      }
+    }
+    return account;
+  }
+
+  /** Checks an account's password (for a password change): the bootstrap owner's is the configured one. */
+  async checkPassword(account: AdminAccount | undefined, password: string): Promise<boolean> {
+    if (!account) {
+      await verifyPassword(password, await this.decoy);
+      return false;
+    }
+    if (account.bootstrap) return this.deps.bootstrapPassword.verify(password);
+    return account.passwordHash !== null && verifyPassword(password, account.passwordHash);
+  }
+}

@@ -1,0 +1,37 @@
+/** Request schemas of the admin team: names, passwords, roles, codes. */
+import { z } from 'zod';
+import { ADMIN_PASSWORD_MAX } from '../../shared/limits.js';
+import { ROLES } from './roles.js';
+
+/** Shortest password an admin may choose (the bootstrap owner's is the operator's business). */
+export const ADMIN_PASSWORD_MIN = 12;
+
+/** 1–32 letters (any script, Chinese too), digits, `_`, `.`, `-`; spaces around are dropped. */
+export const accountNameSchema = z
+  .string({ message: 'a name is required' })
+  .trim()
+  .min(1, 'a name is required')
+  .max(32, 'at most 32 characters')
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, "_", "." and "-" only');
+
+export const newPasswordSchema = z
+  .string({ message: 'a password is required' })
+  .min(ADMIN_PASSWORD_MIN, `at least ${ADMIN_PASSWORD_MIN} characters`)
+  .max(ADMIN_PASSWORD_MAX, `at most ${ADMIN_PASSWORD_MAX} characters`);
+
+export const roleSchema = z.enum(ROLES, { message: `one of ${ROLES.join(', ')}` });
+
+export const totpCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'the 6-digit code from the app') });
+
+export const accountIdParamsSchema = z.object({ id: z.coerce.number().int().positive() });
+
+export const inviteBodySchema = z.object({ role: roleSchema });
+
+export const accountChangeSchema = z
+  .object({ role: roleSchema.optional(), disabled: z.boolean().optional() })
+  .refine((change) => change.role !== undefined || change.disabled !== undefined, 'nothing to change: give role and/or disabled');
+
+export const passwordChangeSchema = z.object({
+  current: z.string().min(1, 'the current password is required').max(ADMIN_PASSWORD_MAX),
+  password: newPasswordSchema,
+});

@@ -1,0 +1,44 @@
+/** Response schemas of the admin team's routes (what the page reads). */
+import { z } from 'zod';
+import { PERMISSIONS, ROLES } from './roles.js';
+
+export const meSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  totp_enabled: z.boolean(),
+  /** `environment`: the bootstrap owner, whose password is ADMIN_PASSWORD (or the generated one). */
+  password_managed: z.enum(['environment', 'account']),
+});
+
+export const totpSetupSchema = z.object({ secret: z.string(), uri: z.string() });
+
+export const teamAccountSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  totp_enabled: z.boolean(),
+  disabled: z.boolean(),
+  bootstrap: z.boolean(),
+  created_at: z.string(),
+  last_login_at: z.string().nullable(),
+});
+
+export const invitationViewSchema = z.object({
+  id: z.number(),
+  role: z.enum(ROLES),
+  created_by: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+});
+
+export const teamSchema = z.object({ admins: z.array(teamAccountSchema), invitations: z.array(invitationViewSchema) });
+
+export const invitationCreatedSchema = z.object({
+  id: z.number(),
+  role: z.enum(ROLES),
+  token: z.string(),
+  path: z.string(),
+  expires_at: z.string(),
+});
