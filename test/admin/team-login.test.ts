@@ -1,0 +1,195 @@
+/**
+ * Joining the team and logging in: invitations (single use, expiring, revocable, one account however
+ * often the link is sent at once), names unique whatever their case, TOTP 2FA (set up with a confirmed
+ * code, asked at login only after the right password, a code used once), password changes, and the
+ * operator's reset of the bootstrap owner through ADMIN_PASSWORD.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveAdminPassword } from '../../src/admin/auth/admin-password.js';
+import { hashPassword } from '../../src/admin/auth/password.js';
+import { AdminAccounts } from '../../src/admin/team/admin-accounts.js';
+import { Invitations } from '../../src/admin/team/invitations.js';
+import type { Database, Queryable } from '../../src/storage/database.js';
+import { silentLogger } from '../helpers/database.js';
+import { ENGINES } from './engines.js';
+import { injectLogin, sessionCookie, startBareAdmin, stubWebDir, type BareAdmin } from './helpers.js';
+import { accept, invite, join, login, totpCode } from './team-helpers.js';
+
+describe.each(ENGINES)('admin team login (%s)', (engine) => {
+  let admin: BareAdmin;
+  let owner: string;
+
+  beforeAll(async () => {
+    admin = await startBareAdmin({ engine, tuning: { loginAttemptsMax: 1_000 } });
+    owner = await injectLogin(admin.fastify);
+  });
+  afterAll(async () => admin?.close());
+
+  const me = (cookie: string) => admin.fastify.inject({ url: '/admin/api/me', headers: { cookie } });
+
+  it('an invitation makes one account, logged in, with the invited role; used, it is gone', async () => {
+    const { token } = await invite(admin.fastify, owner, 'moderator');
+    const joined = await accept(admin.fastify, token, 'alice');
+    expect(joined.statusCode, joined.body).toBe(200);
+    expect((await me(sessionCookie(joined))).json()).toMatchObject({ name: 'alice', role: 'moderator' });
+    const again = await accept(admin.fastify, token, 'alice2');
+    expect(again.statusCode).toBe(404);
+    expect(again.json().error).toBe('NOT_FOUND');
+    expect((await login(admin.fastify, { name: 'Alice', password: 'alice-password-long' })).statusCode).toBe(200);
+  });
+
+  it('the same link sent several times at once makes exactly one account', async () => {
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    const answers = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((name) => accept(admin.fastify, token, name)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 404, 404, 404]);
+    const made = await admin.database.query<{ n: number }>("SELECT count(*)::int AS n FROM admin_accounts WHERE name IN ('r1', 'r2', 'r3', 'r4')");
+    expect(made[0]!.n).toBe(1);
+  });
+
+  it('two accepts of one invitation whose transactions overlap (held after reading it) make one account', async () => {
+    // The window between reading the invitation and marking it used is made wide: each transaction waits
+    // there until both have read it (PGlite runs one transaction at a time, so there it simply serializes).
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    const database = admin.database;
+    let reads = 0;
+    let bothRead: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (bothRead = resolve));
+    const slow: Database = Object.assign(Object.create(database) as Database, {
+      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+        database.transaction((tx) =>
+          work({
+            query: async <R>(text: string, params?: readonly unknown[]) => {
+              const rows = await tx.query<R>(text, params);
+              if (/FROM admin_invitations WHERE token_hash/.test(text)) {
+                if (++reads === 2) bothRead();
+                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
+              }
+              return rows;
+            },
+          }),
+        ),
+    });
+    const accounts = new AdminAccounts(slow, admin.clock);
+    const invitations = new Invitations(slow, accounts, admin.clock);
+    const hash = await hashPassword('a-password-long-enough');
+    const outcomes = await Promise.allSettled([invitations.accept(token, { name: 'race1', passwordHash: hash }), invitations.accept(token, { name: 'race2', passwordHash: hash })]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const made = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM admin_accounts WHERE name IN ('race1', 'race2')");
+    expect(made[0]!.n).toBe(1);
+  });
+
+  it('a taken name (whatever its case) is refused and leaves the invitation usable', async () => {
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    const taken = await accept(admin.fastify, token, 'ADMIN');
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toBe('NAME_TAKEN');
+    expect((await accept(admin.fastify, token, 'bob')).statusCode).toBe(200);
+  });
+
+  it('refuses bad names and short passwords, saying why', async () => {
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    const spaced = await accept(admin.fastify, token, 'two words');
+    expect(spaced.statusCode).toBe(400);
+    expect(spaced.json().message).toContain('letters, digits');
+    const short = await admin.fastify.inject({ method: 'POST', url: '/admin/invitations/accept', payload: { token, name: 'carol', password: 'short' } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().message).toContain('at least 12');
+  });
+
+  it('a revoked or expired invitation no longer works', async () => {
+    const revoked = await invite(admin.fastify, owner, 'viewer');
+    const listed = await admin.fastify.inject({ url: '/admin/api/team', headers: { cookie: owner } });
+    expect((listed.json().invitations as { id: number }[]).map((i) => i.id)).toContain(revoked.id);
+    expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/invitations/${revoked.id}`, headers: { cookie: owner } })).statusCode).toBe(200);
+    expect((await accept(admin.fastify, revoked.token, 'dave')).statusCode).toBe(404);
+    const expiring = await invite(admin.fastify, owner, 'viewer');
+    admin.clock.advance(7 * 24 * 3600_000);
+    owner = await injectLogin(admin.fastify);
+    expect((await accept(admin.fastify, expiring.token, 'erin')).statusCode).toBe(404);
+  });
+
+  it('2FA: set up with a confirmed code, then asked at login after the right password only; a code works once', async () => {
+    const cookie = await join(admin.fastify, 'moderator', 'frank');
+    const setup = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } });
+    const { secret, uri } = setup.json() as { secret: string; uri: string };
+    expect(uri).toMatch(/^otpauth:\/\/totp\/.*frank.*secret=/);
+    // Not on until a code of the secret is confirmed.
+    expect((await login(admin.fastify, { name: 'frank', password: 'frank-password-long' })).statusCode).toBe(200);
+    const wrong = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: '000000' === totpCode(secret, admin.clock) ? '111111' : '000000' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toBe('INVALID_TOTP');
+    const confirmed = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect((await me(cookie)).json().totp_enabled).toBe(true);
+
+    const wrongPassword = await login(admin.fastify, { name: 'frank', password: 'not-his-password' });
+    expect(wrongPassword.json().error).toBe('INVALID_PASSWORD');
+    const noCode = await login(admin.fastify, { name: 'frank', password: 'frank-password-long' });
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().error).toBe('TOTP_REQUIRED');
+    // The code confirmed at set-up was spent there; the next step's code logs in, once.
+    const sameStep = await login(admin.fastify, { name: 'frank', password: 'frank-password-long', code: totpCode(secret, admin.clock) });
+    expect(sameStep.json().error).toBe('INVALID_TOTP');
+    admin.clock.advance(30_000);
+    const code = totpCode(secret, admin.clock);
+    const [first, replay] = await Promise.all([
+      login(admin.fastify, { name: 'frank', password: 'frank-password-long', code }),
+      login(admin.fastify, { name: 'frank', password: 'frank-password-long', code }),
+    ]);
+    expect([first.statusCode, replay.statusCode].sort()).toEqual([200, 400]);
+    const loggedIn = sessionCookie(first.statusCode === 200 ? first : replay);
+
+    // An owner resets it (a lost phone): the password alone logs in again.
+    const id = (await me(loggedIn)).json().id as number;
+    expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie: owner } })).statusCode).toBe(200);
+    expect((await login(admin.fastify, { name: 'frank', password: 'frank-password-long' })).statusCode).toBe(200);
+  });
+
+  it('turning 2FA off needs a current code', async () => {
+    const cookie = await join(admin.fastify, 'viewer', 'gina');
+    const { secret } = (await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } })).json() as { secret: string };
+    await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    const again = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } });
+    expect(again.statusCode).toBe(409);
+    const refused = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    expect(refused.json().error).toBe('INVALID_TOTP');
+    admin.clock.advance(30_000);
+    const off = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    expect(off.statusCode, off.body).toBe(200);
+    expect((await me(cookie)).json().totp_enabled).toBe(false);
+  });
+
+  it('a password change checks the current one and ends the other sessions of that admin only', async () => {
+    const here = await join(admin.fastify, 'viewer', 'hana');
+    const elsewhere = sessionCookie(await login(admin.fastify, { name: 'hana', password: 'hana-password-long' }));
+    const change = (current: string) =>
+      admin.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie: here }, payload: { current, password: 'a-brand-new-password' } });
+    const wrong = await change('not-the-password');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    expect((await change('hana-password-long')).statusCode).toBe(200);
+    expect((await me(here)).statusCode).toBe(200);
+    expect((await me(elsewhere)).statusCode).toBe(401);
+    expect((await me(owner)).statusCode).toBe(200);
+    expect((await login(admin.fastify, { name: 'hana', password: 'hana-password-long' })).statusCode).toBe(401);
+    expect((await login(admin.fastify, { name: 'hana', password: 'a-brand-new-password' })).statusCode).toBe(200);
+    const bootstrap = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie: owner }, payload: { current: 'x', password: 'a-brand-new-password' } });
+    expect(bootstrap.statusCode).toBe(409);
+  });
+
+  it('an unknown name answers as a wrong password and is not written to the audit log', async () => {
+    const response = await login(admin.fastify, { name: 'nobody-here', password: 'whatever-it-is' });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error).toBe('INVALID_PASSWORD');
+    const rows = await admin.database.query<{ admin_name: string | null; detail: unknown }>("SELECT admin_name, detail FROM admin_audit_log WHERE action = 'login_failure' ORDER BY id DESC LIMIT 1");
+    expect(rows[0]).toEqual({ admin_name: null, detail: { reason: 'password' } });
+    expect(JSON.stringify(rows)).not.toContain('nobody-here');
+  });
+
+  it('a new ADMIN_PASSWORD gives the operator the bootstrap owner back: 2FA off, enabled, owner', async () => {
+    await admin.database.query("UPDATE admin_accounts SET totp_secret = 'JBSWY3DPEHPK3PXP', role = 'viewer', disabled_at = now() WHERE bootstrap");
+    await resolveAdminPassword({ configuredPassword: 'a new operator password', database: admin.database, dataDir: stubWebDir(), logger: silentLogger });
+    const rows = await admin.database.query<{ totp_secret: string | null; role: string; disabled_at: Date | null }>('SELECT totp_secret, role, disabled_at FROM admin_accounts WHERE bootstrap');
+    expect(rows).toEqual([{ totp_secret: null, role: 'owner', disabled_at: null }]);
+  });
+});
