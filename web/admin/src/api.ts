@@ -52,10 +52,10 @@ export async function postJson(path: string, body: unknown): Promise<Response> {
 }
 
 /**
- * A change through the API (POST or PUT with a JSON body, DELETE without one): the parsed answer, or an
+ * A change through the API (POST, PUT or PATCH with a JSON body, DELETE with or without one): the parsed answer, or an
  * `ApiError` with the server's code and message. A 401 goes back to the login form, as reads do.
  */
-export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   return (await requestJson<T>(method, path, body === undefined ? {} : { body })).body;
 }
 
@@ -64,7 +64,7 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: strin
  * parsed answer and its headers, or an `ApiError` as above.
  */
 export async function requestJson<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<{ body: T; headers: Headers }> {

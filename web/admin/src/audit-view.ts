@@ -1,12 +1,15 @@
-/** The audit log: newest first, a page at a time. */
+/** The audit log: newest first, a page at a time, each entry with the admin who acted (— for automatic ones). */
 import type { AuditView } from '../../../src/admin/audit-log.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { isTextKey, t } from './i18n.js';
 import { createPager } from './pager.js';
 
+/** An entry with the acting admin's name (`null`: automatic, or a receipt holder's erasure). */
+type AuditEntryView = AuditView & { admin?: string | null };
+
 interface AuditPage {
-  entries: AuditView[];
+  entries: AuditEntryView[];
   next_cursor: string | null;
 }
 
@@ -39,7 +42,7 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     }
   }
 
-  function row(entry: AuditView): HTMLTableRowElement {
+  function row(entry: AuditEntryView): HTMLTableRowElement {
     const tr = element('tr');
     tr.dataset['testid'] = 'audit-row';
     const actionKey = `action_${entry.action}`;
@@ -47,6 +50,7 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     tr.append(
       element('td', '', plainTime(entry.time)),
       element('td', '', isTextKey(actionKey) ? t(actionKey) : entry.action),
+      element('td', '', entry.admin ?? '—'),
       element('td', '', entry.client_address ?? '—'),
       element('td', 'detail', detail),
     );

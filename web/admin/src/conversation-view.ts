@@ -42,6 +42,7 @@ export function createConversationView(
     const button = element('button', 'btn btn-secondary', t('sanctionUserId', { n: userId }));
     button.type = 'button';
     button.dataset['testid'] = `sanction-${side}`;
+    button.dataset['needs'] = 'moderate';
     button.addEventListener('click', () => sanction(userId, button));
     return button;
   }
@@ -62,6 +63,7 @@ export function createConversationView(
     const eraseButton = element('button', 'btn btn-danger', t('eraseButton'));
     eraseButton.type = 'button';
     eraseButton.dataset['testid'] = 'erase-room';
+    eraseButton.dataset['needs'] = 'manage';
     eraseButton.setAttribute('aria-haspopup', 'dialog');
     eraseButton.addEventListener('click', () => erase(room, eraseButton));
     actions.replaceChildren(sanctionButton('user1', room.user1_id), sanctionButton('user2', room.user2_id), eraseButton);

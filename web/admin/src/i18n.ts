@@ -4,6 +4,7 @@
  * translation (web/shared/translator.ts).
  */
 import { createTranslator, getLang, loadLang, setLang } from '../../shared/translator.js';
+import { teamEn, teamZh, type TeamTextKey } from './i18n-team.js';
 
 export { getLang, type Lang } from '../../shared/translator.js';
 
@@ -287,9 +288,9 @@ const zh = {
   flag_spam: '重复刷屏',
 } as const;
 
-export type TextKey = keyof typeof zh;
+export type TextKey = keyof typeof zh | TeamTextKey;
 
-const en: Record<TextKey, string> = {
+const en: Record<keyof typeof zh, string> = {
   title: 'Admin',
   loginTitle: 'Admin login',
   password: 'Password',
@@ -569,7 +570,7 @@ const en: Record<TextKey, string> = {
   flag_spam: 'repeated spam',
 };
 
-const translator = createTranslator<TextKey>({ 'zh-CN': zh, en });
+const translator = createTranslator<TextKey>({ 'zh-CN': { ...zh, ...teamZh }, en: { ...en, ...teamEn } });
 export const { isTextKey, t } = translator;
 
 /** Applies the language to the document and its static markup. */

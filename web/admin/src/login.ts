@@ -1,15 +1,21 @@
 /**
- * The login form: posts the password as JSON (never in the URL) and, on success, loads the page again at
- * its address — the dashboard, or the view the admin was on when their session ended (its `#hash`). An
- * error on screen is kept as a function of the language, so switching language re-says it.
+ * The login form: posts the name (empty: the bootstrap owner `admin`), the password and, once the server
+ * asks for it (TOTP_REQUIRED), the code from the authenticator app as JSON (never in the URL); on success
+ * it loads the page again at its address — the dashboard, or the view the admin was on when their session
+ * ended (its `#hash`). An error on screen is kept as a function of the language, so switching language
+ * re-says it.
  */
+import { totpCode } from './account-fields.js';
 import { errorOf, postJson } from './api.js';
 import { byTestId } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
 import { takeSessionEnded } from './session-end.js';
 
 const form = byTestId('login-form', HTMLFormElement);
+const name = byTestId('login-name', HTMLInputElement);
 const password = byTestId('password', HTMLInputElement);
+const codeField = byTestId('totp-field', HTMLElement);
+const code = byTestId('totp-code', HTMLInputElement);
 const error = byTestId('login-error', HTMLElement);
 const button = byTestId('login-btn', HTMLButtonElement);
 
@@ -35,23 +41,59 @@ form.addEventListener('submit', (event) => {
   void submit();
 });
 
+/** Asks for the code: the field shows, required, with the focus in it. */
+function askForCode(): void {
+  codeField.hidden = false;
+  code.required = true;
+  code.focus();
+  code.select();
+}
+
+/** What is sent: no `name` for the bootstrap owner (an older server takes only the password), `code` once asked. */
+function credentials(): { name?: string; password: string; code?: string } {
+  const typedName = name.value.trim();
+  const typedCode = codeField.hidden ? '' : (totpCode(code.value) ?? code.value.trim());
+  return { ...(typedName ? { name: typedName } : {}), password: password.value, ...(typedCode ? { code: typedCode } : {}) };
+}
+
 async function submit(): Promise<void> {
   button.disabled = true;
   button.textContent = t('loggingIn');
   showError(undefined);
   try {
-    const response = await postJson('/admin/login', { password: password.value });
+    const response = await postJson('/admin/login', credentials());
     if (response.ok) {
       // The same address again, now answered with the admin page; its #hash opens the view left. A reload,
       // not `assign('/admin' + hash)`: to the same address and hash that is a jump within this page.
       window.location.reload();
       return;
     }
-    const { code } = await errorOf(response);
+    const { code: failure } = await errorOf(response);
     const retryAfter = response.headers.get('retry-after') ?? '60';
-    if (code === 'INVALID_PASSWORD') showError(() => t('wrongPassword'));
-    else if (code === 'RATE_LIMITED') showError(() => t('tooManyAttempts', { n: retryAfter }));
-    else showError(() => t('loginFailed'));
+    const named = name.value.trim() !== '';
+    switch (failure as string) {
+      case 'INVALID_PASSWORD':
+        // Without a name it is the bootstrap owner's password that was wrong.
+        showError(() => t(named ? 'wrongNameOrPassword' : 'wrongPassword'));
+        password.select();
+        return;
+      case 'TOTP_REQUIRED':
+        showError(() => t('totpRequired'));
+        askForCode();
+        return;
+      case 'INVALID_TOTP':
+        showError(() => t('invalidTotp'));
+        askForCode();
+        return;
+      case 'ACCOUNT_DISABLED':
+        showError(() => t('accountDisabled'));
+        return;
+      case 'RATE_LIMITED':
+        showError(() => t('tooManyAttempts', { n: retryAfter }));
+        break;
+      default:
+        showError(() => t('loginFailed'));
+    }
     password.select();
   } catch {
     showError(() => t('loginFailed'));

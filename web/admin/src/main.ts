@@ -1,10 +1,12 @@
 /**
  * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #reports[/status],
- * #report/ID, #sanctions, #rooms, #room/ID, #policy, #audit), a language switch and logout. Each view fetches what
+ * #report/ID, #sanctions, #rooms, #room/ID, #policy, #audit, #team, #account), a language switch and logout. Each view fetches what
  * it shows from the JSON API. "Back to the reports" returns to the queue's tab and page the report was
- * opened from; logging out with unsaved policy edits asks first.
+ * opened from; logging out with unsaved policy edits asks first. Who is logged in is read once at the
+ * start (me.ts): the tabs and buttons their role does not allow are hidden, and a 403 is said plainly.
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
+import { createAccountView } from './account-view.js';
 import { ApiError, postJson } from './api.js';
 import { createAuditView } from './audit-view.js';
 import { createConfirm } from './confirm-dialog.js';
@@ -14,6 +16,7 @@ import { createDashboard } from './dashboard.js';
 import { createEraseDialog } from './erase-dialog.js';
 import { byTestId, showToast } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
+import { applyPermissions, loadMe, type Me } from './me.js';
 import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
 import { createReportsQueue } from './reports.js';
@@ -21,8 +24,9 @@ import { forgetAllDrafts } from './decision-draft.js';
 import { loggingOut, takeSessionEnded } from './session-end.js';
 import { createSanctionDialog } from './sanction-dialog.js';
 import { createSanctionsPage } from './sanctions.js';
+import { createTeamView } from './team-view.js';
 
-type ViewName = 'dashboard' | 'reports' | 'report' | 'sanctions' | 'rooms' | 'room' | 'policy' | 'audit';
+type ViewName = 'dashboard' | 'reports' | 'report' | 'sanctions' | 'rooms' | 'room' | 'policy' | 'audit' | 'team' | 'account';
 
 const toast = byTestId('toast', HTMLElement);
 const view = (name: ViewName) => byTestId(`view-${name}`, HTMLElement);
@@ -30,10 +34,15 @@ const say = (text: string) => showToast(toast, text);
 
 function reportError(error: unknown): void {
   if (error instanceof ApiError && error.code === 'UNAUTHORIZED') return say(t('sessionExpired'));
+  if (error instanceof ApiError && (error.code as string) === 'FORBIDDEN') return say(t('forbidden'));
   say(t('loadFailed', { n: error instanceof Error ? error.message : String(error) }));
 }
 
 const confirm = createConfirm(byTestId('confirm-dialog', HTMLDialogElement));
+/** Who is logged in: undefined until `/admin/api/me` has answered (or when it could not be read). */
+let me: Me | undefined;
+/** False until the first answer (or failure) of `/admin/api/me`. */
+let meKnown = false;
 const dashboard = createDashboard(view('dashboard'), reportError);
 const reports = createReportsQueue(view('reports'), (id) => window.location.assign(`#report/${id}`), reportError);
 const sanctions = createSanctionsPage(view('sanctions'), { confirm, toast: say, onError: reportError });
@@ -60,11 +69,37 @@ const conversation = createConversationView(
   (room, opener) => eraseDialog.open(room, opener),
 );
 const audit = createAuditView(view('audit'), reportError);
-const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: reportError });
+const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: reportError, canEdit: () => meKnown && (me === undefined || me.permissions.includes('manage')) });
+const team = createTeamView(view('team'), { me: () => me, confirm, toast: say, onError: reportError });
+const account = createAccountView(view('account'), { me: () => me, reloadMe, toast: say, onError: reportError });
+
+/** Reads who is logged in again (after a change to their own account) and applies their permissions. */
+async function reloadMe(): Promise<void> {
+  me = await loadMe();
+  meKnown = true;
+  applyPermissions(document.body, me.permissions);
+}
+
+/**
+ * Once at the start: the page for this admin's role. Unreadable (an older server, a failure): everything
+ * is shown, as before roles, and the server's 403 says what is not allowed.
+ */
+async function startMe(): Promise<void> {
+  try {
+    await reloadMe();
+  } catch (error) {
+    meKnown = true;
+    applyPermissions(document.body, undefined);
+    if (error instanceof ApiError && error.code === 'UNAUTHORIZED') return;
+  }
+  policy.render();
+  account.render();
+  team.render();
+}
 
 /** Which tab a view belongs to. */
-const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', policy: 'policy', audit: 'audit' };
-const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'policy', 'audit']);
+const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', policy: 'policy', audit: 'audit', team: 'team', account: 'account' };
+const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'policy', 'audit', 'team', 'account']);
 
 /** `refresh`: the view shown is read again (after a change made from it), not opened anew. */
 function route(options: { refresh?: boolean } = {}): void {
@@ -98,6 +133,8 @@ function route(options: { refresh?: boolean } = {}): void {
   if (name === 'room') void conversation.open(Number(roomMatch![1]));
   if (name === 'policy') policy.show();
   if (name === 'audit') audit.show();
+  if (name === 'team') team.show();
+  if (name === 'account') account.show();
 }
 
 bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
@@ -110,6 +147,8 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   conversation.render();
   audit.render();
   policy.render();
+  team.render();
+  account.render();
 });
 document.title = t('title');
 
@@ -137,4 +176,5 @@ window.addEventListener('hashchange', () => route());
 // Logged in: a "session ended" mark left by a reload that found the session valid again (another tab logged
 // in meanwhile) is not for a later login form.
 takeSessionEnded();
+void startMe();
 route();

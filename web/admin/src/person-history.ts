@@ -62,6 +62,7 @@ export function renderPerson(container: HTMLElement, role: PersonRole, person: P
   const button = element('button', 'btn btn-secondary', t('sanctionUser'));
   button.type = 'button';
   button.dataset['testid'] = `sanction-${role}`;
+  button.dataset['needs'] = 'moderate';
   button.addEventListener('click', () => sanction(person.user_id, button));
   head.append(title, button);
 

@@ -60,7 +60,8 @@ function actionSelect(value: PolicyAction): HTMLSelectElement {
   return select;
 }
 
-export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void }): PolicyView {
+/** `canEdit`: whether the admin's role may change the policy (`manage`); without it the policy is only shown. */
+export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void; canEdit(): boolean }): PolicyView {
   const form = byTestId('policy-form', HTMLFormElement, root);
   const links = byTestId('policy-links', HTMLSelectElement, root);
   const dirtyMark = byTestId('policy-dirty', HTMLElement, root);
@@ -113,8 +114,11 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   loadFailed.append(loadFailedText, retryActions);
   error.after(loadFailed);
 
-  /** Editing (and saving) is possible once the policy has been read, and not while a save is on its way. */
-  const editable = () => loaded && !busy;
+  /**
+   * Editing (and saving) is possible once the policy has been read, not while a save is on its way, and
+   * only for a role that may change it.
+   */
+  const editable = () => loaded && !busy && deps.canEdit();
 
   function fillNewAction(): void {
     const value = isPolicyAction(newAction.value) ? newAction.value : 'block';

@@ -29,6 +29,8 @@ export async function issueSanction(userId: string, form: HTMLFormElement, confi
 
 /** The message to show for a failed request. */
 export function failureText(error: unknown): string {
+  // The admin's role does not allow it (a control shown before their role was known, or a role changed meanwhile).
+  if (error instanceof ApiError && (error.code as string) === 'FORBIDDEN') return t('forbidden');
   if (error instanceof ApiError) return t('actionFailed', { n: error.message });
   return error instanceof Error ? error.message : String(error);
 }

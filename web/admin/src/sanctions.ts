@@ -86,6 +86,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       const button = element('button', 'btn btn-ghost btn-small', t('lift'));
       button.type = 'button';
       button.dataset['testid'] = 'lift-btn';
+      button.dataset['needs'] = 'moderate';
       button.addEventListener('click', () => void lift(s));
       action.append(button);
     }

@@ -1,0 +1,256 @@
+/**
+ * The admin team in a real Chromium against the real server, as two people would use it:
+ * - the owner (the bootstrap `admin`) invites a moderator; the link is shown once, with a copy button;
+ * - the moderator opens the link in their own browser, creates their account and lands in the admin page,
+ *   without the Team and Audit tabs (and told plainly when they open the audit log's address anyway);
+ * - the moderator turns on 2FA from a QR code (shown under the real CSP) and its secret, logs out, and logs
+ *   in again: the code is asked for, a wrong code refused, the right one accepted;
+ * - the owner cannot demote the last owner, and disables the moderator, whose session ends;
+ * - the audit log names the admin who acted and the new actions;
+ * - the new views' headings in both languages, and axe (0 serious or critical) on the team view, the
+ *   account view with a QR code and the invitation page with an error.
+ * Logins are limited to 5 a minute from one address: this file logs in four times.
+ * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
+ */
+import * as OTPAuth from 'otpauth';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { expectNoSeriousViolations } from '../helpers/axe.js';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+
+const skip = skipWithoutChromium('admin team browser tests');
+
+const WAIT_MS = 15_000;
+const { until, text, visible } = chatPageDriver(WAIT_MS);
+const MODERATOR = 'mod_li';
+const MODERATOR_PASSWORD = 'a moderator password, long enough';
+const STEP_MS = 30_000;
+
+/** Waits until a TOTP step has begun after `usedStep` with a few seconds left in it, and returns its code. */
+async function freshCode(totp: OTPAuth.TOTP, usedStep: number): Promise<string> {
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / STEP_MS);
+    if (step > usedStep && now % STEP_MS < STEP_MS - 3_000) return totp.generate({ timestamp: now });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** A code the server must refuse: the right one with every digit shifted. */
+const wrongCode = (code: string) => [...code].map((digit) => String((Number(digit) + 5) % 10)).join('');
+
+describe.skipIf(skip)('the admin team in a browser', () => {
+  const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
+
+  const focusedTestId = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
+  /** True once `/admin/api/me` has answered and the page shows what the role allows. */
+  const roleApplied = (page: Page) => () => page.evaluate(() => document.body.hasAttribute('data-can-moderate') || document.body.hasAttribute('data-cannot-manage'));
+
+  it('an owner invites a moderator, who joins, turns on 2FA, logs in with a code, and is disabled', { timeout: 180_000 }, async () => {
+    // The owner: a browser that lets axe in (the pages' CSP forbids inline scripts).
+    const ownerContext = await suite.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    ownerContext.setDefaultTimeout(WAIT_MS);
+    await ownerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.url });
+    const owner = await ownerContext.newPage();
+    await owner.goto(`${suite.url}/admin`);
+    // The bootstrap owner logs in as before: the name left empty is `admin`.
+    expect(await owner.getByTestId('login-name').getAttribute('placeholder')).toBe('留空即 admin');
+    await owner.getByTestId('password').fill(ADMIN_PASSWORD);
+    await owner.getByTestId('login-btn').click();
+    await visible(owner.getByTestId('view-dashboard'));
+    await expect.poll(roleApplied(owner), until).toBe(true);
+    expect(await owner.getByTestId('tab-team').isVisible()).toBe(true);
+    expect(await owner.getByTestId('tab-audit').isVisible()).toBe(true);
+
+    // My account: the bootstrap owner's password is the server's.
+    await owner.getByTestId('tab-account').click();
+    await expect.poll(text(owner.getByTestId('account-name')), until).toBe('admin');
+    expect(await owner.getByTestId('account-title').textContent()).toBe('我的账号');
+    expect(await owner.getByTestId('account-role').textContent()).toBe('所有者');
+    expect(await owner.getByTestId('password-managed').isVisible()).toBe(true);
+    expect(await owner.getByTestId('password-form').isHidden()).toBe(true);
+    await owner.getByTestId('lang-switch').selectOption('en');
+    expect(await owner.getByTestId('account-title').textContent()).toBe('My account');
+    expect(await owner.getByTestId('account-role').textContent()).toBe('Owner');
+    await owner.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // The team: invite a moderator; the whole link is shown once.
+    await owner.getByTestId('tab-team').click();
+    await expect.poll(() => owner.getByTestId('team-row').count(), until).toBe(1);
+    expect(await owner.getByTestId('team-title').textContent()).toBe('团队');
+    expect(await owner.getByTestId('team-name').first().textContent()).toBe('admin（你）');
+    await owner.getByTestId('invite-role').selectOption('moderator');
+    await owner.getByTestId('invite-submit').click();
+    await visible(owner.getByTestId('invite-result'));
+    const link = await owner.getByTestId('invite-link').inputValue();
+    expect(link).toMatch(new RegExp(`^${suite.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/admin/invite#.{16,}$`));
+    expect(await owner.getByTestId('invite-note').textContent()).toContain('7 天内有效，只能使用一次');
+    await owner.getByTestId('invite-copy').click();
+    await expect.poll(() => owner.evaluate(() => navigator.clipboard.readText()), until).toBe(link);
+    await expect.poll(() => owner.getByTestId('invitation-row').count(), until).toBe(1);
+    expect(await owner.getByTestId('invitation-row').first().textContent()).toContain('审核员');
+    await expectNoSeriousViolations(owner, 'team view with a new invitation (zh-CN)');
+    await owner.getByTestId('lang-switch').selectOption('en');
+    expect(await owner.getByTestId('team-title').textContent()).toBe('Team');
+    await expectNoSeriousViolations(owner, 'team view with a new invitation (en)');
+    await owner.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // The moderator, in a browser of their own under the real CSP, accepts the invitation.
+    const moderatorContext = await suite.newContext({ viewport: { width: 1280, height: 900 } });
+    moderatorContext.setDefaultTimeout(WAIT_MS);
+    const moderator = await moderatorContext.newPage();
+    await moderator.goto(link);
+    expect(await moderator.getByTestId('invite-title').textContent()).toBe('接受管理员邀请');
+    await moderator.getByTestId('accept-name').fill(MODERATOR);
+    await moderator.getByTestId('accept-password').fill(MODERATOR_PASSWORD);
+    await moderator.getByTestId('accept-repeat').fill(`${MODERATOR_PASSWORD}!`);
+    await moderator.getByTestId('accept-submit').click();
+    await expect.poll(text(moderator.getByTestId('accept-error')), until).toBe('两次输入的密码不一致');
+    await moderator.getByTestId('accept-repeat').fill(MODERATOR_PASSWORD);
+    await moderator.getByTestId('accept-submit').click();
+    await visible(moderator.getByTestId('view-dashboard'));
+    expect(new URL(moderator.url()).pathname).toBe('/admin');
+    // The invitation is used: the owner's list no longer has it, the team has the moderator.
+    await owner.getByTestId('tab-dashboard').click();
+    await owner.getByTestId('tab-team').click();
+    await expect.poll(() => owner.getByTestId('team-row').count(), until).toBe(2);
+    expect(await owner.getByTestId('invitation-row').count()).toBe(0);
+
+    // A moderator sees no Team or Audit tab, moderates, and cannot change the content policy.
+    await expect.poll(roleApplied(moderator), until).toBe(true);
+    expect(await moderator.getByTestId('tab-team').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('tab-audit').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('tab-account').isVisible()).toBe(true);
+    await moderator.getByTestId('tab-sanctions').click();
+    await visible(moderator.getByTestId('sanction-form'));
+    await moderator.getByTestId('tab-policy').click();
+    await visible(moderator.getByTestId('policy-read-only'));
+    expect(await moderator.getByTestId('policy-save').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('policy-add-form').isHidden()).toBe(true);
+    // The audit log's address typed by hand: the server's 403 is said plainly.
+    await moderator.goto(`${suite.url}/admin#audit`);
+    await expect.poll(text(moderator.getByTestId('toast')), until).toBe('你的角色无权执行此操作（服务器拒绝：403）');
+
+    // The moderator turns on 2FA: a QR code (a data: image, which the CSP allows) and the secret.
+    await moderator.getByTestId('tab-account').click();
+    await expect.poll(text(moderator.getByTestId('account-name')), until).toBe(MODERATOR);
+    expect(await moderator.getByTestId('account-role').textContent()).toBe('审核员');
+    expect(await moderator.getByTestId('password-form').isVisible()).toBe(true);
+    expect(await moderator.getByTestId('totp-status').textContent()).toBe('未开启：登录只需要密码。');
+    await moderator.getByTestId('totp-start').click();
+    await visible(moderator.getByTestId('totp-enrol-form'));
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-enrol-code');
+    await expect.poll(() => moderator.getByTestId('totp-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), until).toBe(true);
+    const secret = (await moderator.getByTestId('totp-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}=*$/);
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    // A wrong code first: refused, 2FA stays off.
+    await moderator.getByTestId('totp-enrol-code').fill(wrongCode(totp.generate()));
+    await moderator.getByTestId('totp-confirm').click();
+    await expect.poll(text(moderator.getByTestId('totp-enrol-error')), until).toBe('验证码错误（或已用过）：请输入应用中当前显示的验证码');
+    const enrolCode = await freshCode(totp, 0);
+    const enrolStep = Math.floor(Date.now() / STEP_MS);
+    await moderator.getByTestId('totp-enrol-code').fill(enrolCode);
+    await moderator.getByTestId('totp-confirm').click();
+    await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
+    expect(await moderator.getByTestId('totp-enrol-form').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('totp-stop').isVisible()).toBe(true);
+
+    // Logged out, then in again: the password alone is not enough.
+    await moderator.getByTestId('logout-btn').click();
+    await visible(moderator.getByTestId('login-form'));
+    expect(await moderator.getByTestId('totp-field').isHidden()).toBe(true);
+    await moderator.getByTestId('login-name').fill(MODERATOR);
+    await moderator.getByTestId('password').fill(MODERATOR_PASSWORD);
+    await moderator.getByTestId('login-btn').click();
+    await visible(moderator.getByTestId('totp-field'));
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-code');
+    expect(await moderator.getByTestId('login-error').textContent()).toBe('这个账号已开启两步验证：请输入身份验证器应用中的 6 位验证码。');
+    const loginCode = await freshCode(totp, enrolStep);
+    await moderator.getByTestId('totp-code').fill(wrongCode(loginCode));
+    await moderator.getByTestId('login-btn').click();
+    await expect.poll(text(moderator.getByTestId('login-error')), until).toBe('验证码错误（或已用过）：请输入应用中当前显示的验证码');
+    expect(await moderator.getByTestId('view-dashboard').count()).toBe(0);
+    await moderator.getByTestId('lang-switch').selectOption('en');
+    expect(await moderator.getByTestId('login-error').textContent()).toBe('Wrong (or already used) code: enter the code your app shows now');
+    await moderator.getByTestId('lang-switch').selectOption('zh-CN');
+    await moderator.getByTestId('totp-code').fill(loginCode);
+    await moderator.getByTestId('login-btn').click();
+    await visible(moderator.getByTestId('view-dashboard'));
+
+    // The owner sees the moderator's 2FA; cannot leave the team without an enabled owner; disables the moderator.
+    await owner.getByTestId('tab-dashboard').click();
+    await owner.getByTestId('tab-team').click();
+    const moderatorRow = owner.locator(`[data-testid="team-row"][data-name="${MODERATOR}"]`);
+    await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('已开启');
+    const ownerRow = owner.locator('[data-testid="team-row"][data-name="admin"]');
+    await ownerRow.getByTestId('team-role').selectOption('viewer');
+    await visible(owner.getByTestId('confirm-dialog'));
+    await owner.getByTestId('confirm-ok').click();
+    await expect.poll(text(owner.getByTestId('team-error')), until).toBe('不能这样做：团队必须至少保留一位启用中的所有者。');
+    await expect.poll(() => ownerRow.getByTestId('team-role').inputValue(), until).toBe('owner');
+
+    await moderatorRow.getByTestId('team-disable').click();
+    await visible(owner.getByTestId('confirm-dialog'));
+    expect(await owner.getByTestId('confirm-text').textContent()).toBe(`${MODERATOR} 将无法登录，其所有登录立即结束。`);
+    await owner.getByTestId('confirm-ok').click();
+    await expect.poll(text(moderatorRow.getByTestId('team-state')), until).toBe('已停用');
+    expect(await moderatorRow.getByTestId('team-enable').isVisible()).toBe(true);
+    // The moderator's session has ended.
+    await moderator.reload();
+    await visible(moderator.getByTestId('login-form'));
+
+    // The audit log names who did what.
+    await owner.getByTestId('tab-audit').click();
+    await expect.poll(() => owner.getByTestId('audit-row').count(), until).toBeGreaterThan(3);
+    // Action and admin, side by side (the admin's column follows the action's).
+    const rows = await owner.locator('[data-testid="audit-row"]').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1, 3).map((td) => td.textContent).join(' · ')));
+    expect(rows).toContain('修改管理员 · admin');
+    expect(rows).toContain('创建邀请 · admin');
+    expect(rows).toContain(`开启两步验证 · ${MODERATOR}`);
+    expect(rows).toContain(`接受邀请加入团队 · ${MODERATOR}`);
+  });
+
+  it('the account view with a QR code and the invitation page with an error pass axe, in both languages', { timeout: 90_000 }, async () => {
+    // The owner's session of the first test is not reused: a new login (the fifth of the minute at most).
+    const context = await suite.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(WAIT_MS);
+    const invite = await context.newPage();
+    // An invitation the server does not know.
+    await invite.goto(`${suite.url}/admin/invite#not-an-invitation-token`);
+    await invite.getByTestId('accept-name').fill('someone');
+    await invite.getByTestId('accept-password').fill(MODERATOR_PASSWORD);
+    await invite.getByTestId('accept-repeat').fill(MODERATOR_PASSWORD);
+    await invite.getByTestId('accept-submit').click();
+    await expect.poll(text(invite.getByTestId('accept-error')), until).toBe('这个邀请不存在、已被使用或已过期。请向团队所有者索取新的邀请链接。');
+    await expectNoSeriousViolations(invite, 'invitation page with an error (zh-CN)');
+    await invite.getByTestId('lang-switch').selectOption('en');
+    expect(await invite.getByTestId('invite-title').textContent()).toBe('Accept an admin invitation');
+    expect(await invite.getByTestId('accept-error').textContent()).toBe('This invitation is unknown, used or expired. Ask a team owner for a new invitation link.');
+    await expectNoSeriousViolations(invite, 'invitation page with an error (en)');
+    // A name with a space is refused before it is sent.
+    await invite.getByTestId('accept-name').fill('two words');
+    await invite.getByTestId('accept-submit').click();
+    expect(await invite.getByTestId('accept-error').textContent()).toBe('A name has 1–32 letters, digits or _ . -');
+    await invite.getByTestId('lang-switch').selectOption('zh-CN');
+
+    const page = await context.newPage();
+    await page.goto(`${suite.url}/admin#account`);
+    await page.getByTestId('password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('login-btn').click();
+    await expect.poll(text(page.getByTestId('account-name')), until).toBe('admin');
+    await page.getByTestId('totp-start').click();
+    await visible(page.getByTestId('totp-qr'));
+    await expectNoSeriousViolations(page, 'account view with a QR code (zh-CN)');
+    await page.getByTestId('lang-switch').selectOption('en');
+    expect(await page.getByTestId('account-title').textContent()).toBe('My account');
+    expect(await page.getByTestId('totp-qr').getAttribute('alt')).toBe('QR code for two-factor authentication (the same as the secret below)');
+    await expectNoSeriousViolations(page, 'account view with a QR code (en)');
+    // Cancelled: nothing was turned on.
+    await page.getByTestId('totp-enrol-cancel').click();
+    expect(await page.getByTestId('totp-status').textContent()).toBe('Off: logging in needs only the password.');
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+  });
+});

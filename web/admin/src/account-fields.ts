@@ -1,0 +1,44 @@
+/**
+ * Checks of what an admin types on the account and invitation pages, before it is sent (the server checks
+ * again: these only say sooner, and in the page's language, what it would refuse). Lengths are counted in
+ * characters (code points), as the server does.
+ */
+
+/** `MIN_PASSWORD_CHARS`/`MAX_PASSWORD_CHARS` of the contract: 12–1024 characters. */
+export const MIN_PASSWORD_CHARS = 12;
+export const MAX_PASSWORD_CHARS = 1024;
+/** A name: 1–32 letters (any script), digits, `_`, `.` or `-`. */
+export const MAX_NAME_CHARS = 32;
+const NAME_CHARS = /^[\p{L}\p{N}_.-]+$/u;
+
+export type PasswordProblem = 'passwordTooShort' | 'passwordTooLong' | 'passwordMismatch';
+export type NameProblem = 'inviteNameRequired' | 'inviteNameInvalid';
+
+const chars = (text: string) => [...text].length;
+
+/** What is wrong with a new password and its repetition, as the text key that says it; undefined when fine. */
+export function passwordProblem(password: string, repeat: string): PasswordProblem | undefined {
+  if (chars(password) < MIN_PASSWORD_CHARS) return 'passwordTooShort';
+  if (chars(password) > MAX_PASSWORD_CHARS) return 'passwordTooLong';
+  if (password !== repeat) return 'passwordMismatch';
+  return undefined;
+}
+
+/** What is wrong with a new admin's name (already trimmed), as the text key that says it. */
+export function nameProblem(name: string): NameProblem | undefined {
+  if (name === '') return 'inviteNameRequired';
+  if (chars(name) > MAX_NAME_CHARS || !NAME_CHARS.test(name)) return 'inviteNameInvalid';
+  return undefined;
+}
+
+/** A TOTP code as typed (spaces between the groups of digits are common) → its six digits, or undefined. */
+export function totpCode(typed: string): string | undefined {
+  const digits = typed.replace(/\s+/g, '');
+  return /^\d{6}$/.test(digits) ? digits : undefined;
+}
+
+/** The invitation token of an invitation page's address: its fragment, without the `#`. */
+export function tokenOfHash(hash: string): string | undefined {
+  const token = decodeURIComponent(hash.replace(/^#/, '')).trim();
+  return token === '' ? undefined : token;
+}

@@ -1,0 +1,252 @@
+/**
+ * "My account" (#account, every role): the admin's name and role; two-factor authentication — turned on
+ * by scanning a QR code (or typing the secret) and confirming a code, turned off with a code; and a
+ * password change, except for the bootstrap owner, whose password is the server's ADMIN_PASSWORD.
+ * Failures are said next to the form they belong to, as a function of the language so a switch re-says them.
+ */
+import { ApiError, errorOf, postJson, sendJson } from './api.js';
+import { passwordProblem, totpCode } from './account-fields.js';
+import { byTestId } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+import type { Me } from './me.js';
+import { qrDataUrl } from './qr-image.js';
+import { showFormError } from './sanction-fields.js';
+import { sessionEnded } from './session-end.js';
+import { failureText } from './sanction-dialog.js';
+
+export interface AccountView {
+  /** Shows the account of `me` (read at the page's start, refreshed after each change). */
+  show(): void;
+  render(): void;
+}
+
+interface Enrolment {
+  secret: string;
+  uri: string;
+}
+
+export function createAccountView(
+  root: HTMLElement,
+  deps: { me: () => Me | undefined; reloadMe: () => Promise<void>; toast: (text: string) => void; onError: (error: unknown) => void },
+): AccountView {
+  const name = byTestId('account-name', HTMLElement, root);
+  const role = byTestId('account-role', HTMLElement, root);
+  const totpStatus = byTestId('totp-status', HTMLElement, root);
+  const start = byTestId('totp-start', HTMLButtonElement, root);
+  const stop = byTestId('totp-stop', HTMLButtonElement, root);
+  const enrolForm = byTestId('totp-enrol-form', HTMLFormElement, root);
+  const qr = byTestId('totp-qr', HTMLImageElement, root);
+  const secret = byTestId('totp-secret', HTMLElement, root);
+  const enrolCode = byTestId('totp-enrol-code', HTMLInputElement, root);
+  const enrolError = byTestId('totp-enrol-error', HTMLElement, root);
+  const enrolCancel = byTestId('totp-enrol-cancel', HTMLButtonElement, root);
+  const offForm = byTestId('totp-off-form', HTMLFormElement, root);
+  const offCode = byTestId('totp-off-code', HTMLInputElement, root);
+  const offError = byTestId('totp-off-error', HTMLElement, root);
+  const offCancel = byTestId('totp-off-cancel', HTMLButtonElement, root);
+  const managed = byTestId('password-managed', HTMLElement, root);
+  const passwordForm = byTestId('password-form', HTMLFormElement, root);
+  const current = byTestId('password-current', HTMLInputElement, root);
+  const fresh = byTestId('password-new', HTMLInputElement, root);
+  const repeat = byTestId('password-repeat', HTMLInputElement, root);
+  const passwordError = byTestId('password-error', HTMLElement, root);
+
+  let enrolment: Enrolment | undefined;
+  let offOpen = false;
+  /** The errors shown, as functions so a language switch re-says them. */
+  const errors = new Map<HTMLElement, () => string>();
+
+  function sayError(where: HTMLElement, text: (() => string) | undefined): void {
+    if (text) errors.set(where, text);
+    else errors.delete(where);
+    showFormError(where, text?.());
+  }
+
+  function render(): void {
+    const me = deps.me();
+    name.textContent = me?.name ?? '–';
+    role.textContent = me ? t(`role_${me.role}` as TextKey) : '–';
+    const on = me?.totp_enabled === true;
+    totpStatus.textContent = me ? t(on ? 'totpOn' : 'totpOff') : '';
+    start.hidden = !me || on || enrolment !== undefined;
+    stop.hidden = !me || !on || offOpen;
+    enrolForm.hidden = enrolment === undefined;
+    offForm.hidden = !offOpen;
+    qr.alt = t('totpQrAlt');
+    secret.textContent = enrolment?.secret ?? '';
+    const environment = me?.password_managed === 'environment';
+    managed.hidden = !environment;
+    passwordForm.hidden = !me || environment;
+    for (const [where, text] of errors) showFormError(where, text());
+  }
+
+  /** A failure of a 2FA step as a text: the wrong code, the state changed meanwhile, or the server's words. */
+  function totpFailure(error: unknown): () => string {
+    const code = error instanceof ApiError ? (error.code as string) : undefined;
+    if (code === 'INVALID_TOTP') return () => t('invalidTotp');
+    if (code === 'FORBIDDEN') return () => t('forbidden');
+    return () => failureText(error);
+  }
+
+  start.addEventListener('click', () => {
+    void (async () => {
+      start.disabled = true;
+      try {
+        enrolment = await sendJson<Enrolment>('POST', '/admin/api/me/totp', {});
+        qr.src = qrDataUrl(enrolment.uri);
+        enrolForm.reset();
+        sayError(enrolError, undefined);
+        render();
+        enrolCode.focus();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          deps.toast(t('totpAlreadyOn'));
+          await deps.reloadMe().catch(deps.onError);
+          render();
+        } else deps.onError(error);
+      } finally {
+        start.disabled = false;
+      }
+    })();
+  });
+
+  function endEnrolment(): void {
+    enrolment = undefined;
+    qr.removeAttribute('src');
+    sayError(enrolError, undefined);
+    render();
+  }
+
+  enrolCancel.addEventListener('click', () => {
+    endEnrolment();
+    start.focus();
+  });
+
+  enrolForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = totpCode(enrolCode.value);
+    if (code === undefined) {
+      sayError(enrolError, () => t('totpCodeRequired'));
+      enrolCode.focus();
+      return;
+    }
+    void (async () => {
+      const submit = byTestId('totp-confirm', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        await sendJson('POST', '/admin/api/me/totp/confirm', { code });
+        await deps.reloadMe();
+        endEnrolment();
+        deps.toast(t('totpEnabled'));
+        stop.focus();
+      } catch (error) {
+        sayError(enrolError, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
+        enrolCode.select();
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  stop.addEventListener('click', () => {
+    offOpen = true;
+    offForm.reset();
+    sayError(offError, undefined);
+    render();
+    offCode.focus();
+  });
+
+  offCancel.addEventListener('click', () => {
+    offOpen = false;
+    sayError(offError, undefined);
+    render();
+    stop.focus();
+  });
+
+  offForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = totpCode(offCode.value);
+    if (code === undefined) {
+      sayError(offError, () => t('totpCodeRequired'));
+      offCode.focus();
+      return;
+    }
+    void (async () => {
+      const submit = byTestId('totp-off-submit', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        await sendJson('DELETE', '/admin/api/me/totp', { code });
+        offOpen = false;
+        sayError(offError, undefined);
+        await deps.reloadMe();
+        render();
+        deps.toast(t('totpDisabled'));
+        start.focus();
+      } catch (error) {
+        sayError(offError, totpFailure(error));
+        offCode.select();
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  passwordForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (current.value === '') {
+      sayError(passwordError, () => t('passwordCurrentRequired'));
+      current.focus();
+      return;
+    }
+    const problem = passwordProblem(fresh.value, repeat.value);
+    if (problem) {
+      sayError(passwordError, () => t(problem));
+      (problem === 'passwordMismatch' ? repeat : fresh).focus();
+      return;
+    }
+    void changePassword();
+  });
+
+  /**
+   * Sent raw (not through `sendJson`): a wrong current password may be answered 401, which must be said
+   * here, not taken for the session's end.
+   */
+  async function changePassword(): Promise<void> {
+    const submit = byTestId('password-submit', HTMLButtonElement, root);
+    submit.disabled = true;
+    try {
+      const response = await postJson('/admin/api/me/password', { current: current.value, password: fresh.value });
+      if (response.ok) {
+        passwordForm.reset();
+        sayError(passwordError, undefined);
+        deps.toast(t('passwordChanged'));
+        return;
+      }
+      const { code, message } = await errorOf(response);
+      const known = code as string;
+      if (known === 'INVALID_PASSWORD' || known === 'CURRENT_PASSWORD_WRONG') {
+        sayError(passwordError, () => t('passwordCurrentWrong'));
+        current.select();
+      } else if (known === 'UNAUTHORIZED') {
+        sessionEnded();
+      } else if (known === 'CONFLICT') {
+        sayError(passwordError, () => t('passwordManaged'));
+      } else {
+        sayError(passwordError, known === 'FORBIDDEN' ? () => t('forbidden') : () => t('actionFailed', { n: message }));
+      }
+    } catch (error) {
+      sayError(passwordError, () => failureText(error));
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  return {
+    show() {
+      render();
+      // Fresh from the server: 2FA may have been reset by an owner meanwhile.
+      void deps.reloadMe().then(render, deps.onError);
+    },
+    render,
+  };
+}

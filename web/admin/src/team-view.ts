@@ -1,0 +1,263 @@
+/**
+ * The team (#team, owners: `manage`): every admin with their role (changeable), 2FA, state and last
+ * login, with Disable/Enable and Reset 2FA behind the confirm dialog; the open invitations, each
+ * revocable; and "Invite", which shows the new link (`location.origin + path`) once, with a copy button.
+ * A refusal (the last owner, a 403) is said in the view's own alert line.
+ */
+import { ApiError, getJson, sendJson } from './api.js';
+import type { Confirm } from './confirm-dialog.js';
+import { byTestId, element, plainTime } from './dom.js';
+import { t, type TextKey } from './i18n.js';
+import { ROLES, isRole, type Me, type Role } from './me.js';
+import { showFormError } from './sanction-fields.js';
+
+export interface TeamAdmin {
+  id: number;
+  name: string;
+  role: Role;
+  totp_enabled: boolean;
+  disabled: boolean;
+  bootstrap: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface TeamInvitation {
+  id: number;
+  role: Role;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+}
+
+interface Team {
+  admins: TeamAdmin[];
+  invitations: TeamInvitation[];
+}
+
+interface NewInvitation {
+  id: number;
+  role: Role;
+  token: string;
+  path: string;
+  expires_at: string;
+}
+
+export interface TeamView {
+  show(): void;
+  render(): void;
+}
+
+const roleName = (role: Role) => t(`role_${role}` as TextKey);
+
+/** The text of a refused team change. */
+function teamFailure(error: unknown): () => string {
+  const code = error instanceof ApiError ? (error.code as string) : undefined;
+  if (code === 'LAST_OWNER') return () => t('teamLastOwner');
+  if (code === 'FORBIDDEN') return () => t('forbidden');
+  if (code === 'NOT_FOUND') return () => t('teamNotFound');
+  const message = error instanceof Error ? error.message : String(error);
+  return () => t('actionFailed', { n: message });
+}
+
+export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefined; confirm: Confirm; toast: (text: string) => void; onError: (error: unknown) => void }): TeamView {
+  const error = byTestId('team-error', HTMLElement, root);
+  const body = byTestId('team-body', HTMLTableSectionElement, root);
+  const inviteForm = byTestId('invite-form', HTMLFormElement, root);
+  const inviteRole = byTestId('invite-role', HTMLSelectElement, root);
+  const inviteSubmit = byTestId('invite-submit', HTMLButtonElement, root);
+  const result = byTestId('invite-result', HTMLElement, root);
+  const link = byTestId('invite-link', HTMLInputElement, root);
+  const copy = byTestId('invite-copy', HTMLButtonElement, root);
+  const invitationsBody = byTestId('invitations-body', HTMLTableSectionElement, root);
+  const invitationsEmpty = byTestId('invitations-empty', HTMLElement, root);
+
+  let team: Team | undefined;
+  let shownError: (() => string) | undefined;
+  /** Bumped by every read: only the latest answer is shown. */
+  let loads = 0;
+
+  function sayError(text: (() => string) | undefined): void {
+    shownError = text;
+    showFormError(error, text?.());
+  }
+
+  async function load(): Promise<void> {
+    const mine = ++loads;
+    try {
+      const answer = await getJson<Team>('/admin/api/team');
+      if (mine !== loads) return;
+      team = answer;
+      render();
+    } catch (failure) {
+      if (mine !== loads) return;
+      if (failure instanceof ApiError && failure.code === 'FORBIDDEN') sayError(() => t('forbiddenView'));
+      else deps.onError(failure);
+    }
+  }
+
+  /** A change through the API, then the list read again; a refusal is said and the list re-read too. */
+  async function change(request: () => Promise<unknown>, done: () => string): Promise<boolean> {
+    try {
+      await request();
+      sayError(undefined);
+      deps.toast(done());
+      return true;
+    } catch (failure) {
+      sayError(teamFailure(failure));
+      return false;
+    } finally {
+      await load();
+    }
+  }
+
+  function roleSelect(admin: TeamAdmin): HTMLSelectElement {
+    const select = element('select');
+    select.dataset['testid'] = 'team-role';
+    select.setAttribute('aria-label', t('teamRoleOf', { n: admin.name }));
+    for (const role of ROLES) {
+      const option = element('option', '', roleName(role));
+      option.value = role;
+      select.append(option);
+    }
+    select.value = admin.role;
+    select.addEventListener('change', () => {
+      const role = select.value;
+      if (!isRole(role)) return;
+      void (async () => {
+        const sure = await deps.confirm({ title: t('confirmRoleTitle'), text: t('confirmRoleText', { n: admin.name, role: roleName(role) }), ok: t('confirmRole') });
+        if (!sure) {
+          select.value = admin.role;
+          return;
+        }
+        await change(() => sendJson('PATCH', `/admin/api/team/${admin.id}`, { role }), () => t('teamUpdated', { n: admin.name }));
+      })();
+    });
+    return select;
+  }
+
+  function actionButton(label: string, testId: string, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
+    const button = element('button', 'btn btn-ghost btn-small', label);
+    button.type = 'button';
+    button.dataset['testid'] = testId;
+    button.addEventListener('click', () => onClick(button));
+    return button;
+  }
+
+  function adminRow(admin: TeamAdmin): HTMLTableRowElement {
+    const tr = element('tr');
+    tr.dataset['testid'] = 'team-row';
+    tr.dataset['name'] = admin.name;
+    const self = deps.me()?.id === admin.id;
+    const nameCell = element('td', '', self ? t('teamYou', { n: admin.name }) : admin.name);
+    nameCell.dataset['testid'] = 'team-name';
+    const state = element('td', '', t(admin.disabled ? 'teamDisabledState' : 'teamEnabled'));
+    state.dataset['testid'] = 'team-state';
+    const totp = element('td', '', t(admin.totp_enabled ? 'teamTotpOn' : 'teamTotpOff'));
+    totp.dataset['testid'] = 'team-totp';
+    const actionCell = element('td');
+    const actions = element('div', 'row-actions');
+    actionCell.append(actions);
+    const toggle = actionButton(t(admin.disabled ? 'teamEnable' : 'teamDisable'), admin.disabled ? 'team-enable' : 'team-disable', () => {
+      void (async () => {
+        const disable = !admin.disabled;
+        const sure = await deps.confirm(
+          disable
+            ? { title: t('confirmDisableTitle'), text: t('confirmDisableText', { n: admin.name }), ok: t('confirmDisable') }
+            : { title: t('confirmEnableTitle'), text: t('confirmEnableText', { n: admin.name }), ok: t('confirmEnable') },
+        );
+        if (sure) await change(() => sendJson('PATCH', `/admin/api/team/${admin.id}`, { disabled: disable }), () => t('teamUpdated', { n: admin.name }));
+      })();
+    });
+    toggle.setAttribute('aria-label', `${toggle.textContent ?? ''} ${admin.name}`);
+    actions.append(toggle);
+    if (admin.totp_enabled) {
+      const reset = actionButton(t('teamResetTotp'), 'team-reset-totp', () => {
+        void (async () => {
+          const sure = await deps.confirm({ title: t('confirmResetTotpTitle'), text: t('confirmResetTotpText', { n: admin.name }), ok: t('confirmResetTotp') });
+          if (sure) await change(() => sendJson('DELETE', `/admin/api/team/${admin.id}/totp`), () => t('teamTotpReset', { n: admin.name }));
+        })();
+      });
+      reset.setAttribute('aria-label', `${reset.textContent ?? ''} ${admin.name}`);
+      actions.append(reset);
+    }
+    const roleCell = element('td');
+    roleCell.append(roleSelect(admin));
+    tr.append(nameCell, roleCell, totp, state, element('td', '', admin.last_login_at ? plainTime(admin.last_login_at) : t('teamNever')), actionCell);
+    return tr;
+  }
+
+  function invitationRow(invitation: TeamInvitation): HTMLTableRowElement {
+    const tr = element('tr');
+    tr.dataset['testid'] = 'invitation-row';
+    const revoke = actionButton(t('invitationRevoke'), 'invitation-revoke', () => {
+      void (async () => {
+        const sure = await deps.confirm({ title: t('confirmRevokeTitle'), text: t('confirmRevokeText', { n: roleName(invitation.role) }), ok: t('confirmRevoke') });
+        if (sure) await change(() => sendJson('DELETE', `/admin/api/team/invitations/${invitation.id}`), () => t('invitationRevoked'));
+      })();
+    });
+    revoke.setAttribute('aria-label', t('invitationRevokeOf', { n: roleName(invitation.role), by: invitation.created_by }));
+    const actions = element('td');
+    actions.append(revoke);
+    tr.append(
+      element('td', '', roleName(invitation.role)),
+      element('td', '', invitation.created_by),
+      element('td', '', plainTime(invitation.created_at)),
+      element('td', '', plainTime(invitation.expires_at)),
+      actions,
+    );
+    return tr;
+  }
+
+  function render(): void {
+    showFormError(error, shownError?.());
+    for (const option of inviteRole.options) if (isRole(option.value)) option.textContent = roleName(option.value);
+    body.replaceChildren(...(team?.admins ?? []).map(adminRow));
+    invitationsBody.replaceChildren(...(team?.invitations ?? []).map(invitationRow));
+    invitationsEmpty.hidden = (team?.invitations.length ?? 0) > 0 || team === undefined;
+  }
+
+  inviteForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const role = inviteRole.value;
+    if (!isRole(role)) return;
+    void (async () => {
+      inviteSubmit.disabled = true;
+      try {
+        const invitation = await sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role });
+        sayError(undefined);
+        link.value = `${window.location.origin}${invitation.path}`;
+        result.hidden = false;
+        copy.textContent = t('inviteCopy');
+        link.focus();
+        link.select();
+      } catch (failure) {
+        sayError(teamFailure(failure));
+      } finally {
+        inviteSubmit.disabled = false;
+        await load();
+      }
+    })();
+  });
+
+  copy.addEventListener('click', () => {
+    void navigator.clipboard.writeText(link.value).then(
+      () => deps.toast(t('inviteCopied')),
+      () => {
+        link.select();
+        deps.toast(t('inviteCopyFailed'));
+      },
+    );
+  });
+
+  return {
+    show() {
+      // The link of an earlier invitation is not shown again: it was for that moment only.
+      result.hidden = true;
+      link.value = '';
+      sayError(undefined);
+      void load();
+    },
+    render,
+  };
+}
