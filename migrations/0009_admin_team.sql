@@ -28,6 +28,8 @@ CREATE TABLE "admin_invitations" (
 );
 --> statement-breakpoint
 ALTER TABLE "admin_audit_log" ADD COLUMN "admin_name" varchar(32);--> statement-breakpoint
+-- Before the team there was one admin: what an admin did until now, "admin" did.
+UPDATE "admin_audit_log" SET "admin_name" = 'admin' WHERE "action" NOT IN ('login_failure', 'sanction_automatic', 'erase_own');--> statement-breakpoint
 -- Sessions now belong to an account: the ones open before the team existed end (one login again).
 DELETE FROM "admin_sessions";--> statement-breakpoint
 ALTER TABLE "admin_sessions" ADD COLUMN "account_id" integer NOT NULL;--> statement-breakpoint

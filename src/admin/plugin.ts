@@ -168,7 +168,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
   const team = {
     accounts,
     invitations: new Invitations(database, accounts, clock),
-    login: new AccountLogin({ accounts, guard: login, bootstrapPassword: password, clock }),
+    login: new AccountLogin({ accounts, guard: login, bootstrapPassword: password, clock, codeAttempts: loginCounts }),
   };
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);

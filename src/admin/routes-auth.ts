@@ -67,9 +67,19 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
 
   app.post('/invitations/accept', { schema: { body: acceptBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
     const { token, name, password } = request.body;
+    await ctx.team.invitations.assertOpen(token);
     const passwordHash = await hashPassword(password);
-    const { account, invitationId } = await ctx.team.invitations.accept(token, { name, passwordHash });
-    await ctx.audit.record({ action: 'team_join', clientAddress: request.ip, admin: account.name, detail: { invitation_id: invitationId, role: account.role, invited_by: account.createdBy } });
+    const { account } = await ctx.team.invitations.accept(token, { name, passwordHash }, (tx, joined) =>
+      ctx.audit.record(
+        {
+          action: 'team_join',
+          clientAddress: request.ip,
+          admin: joined.account.name,
+          detail: { invitation_id: joined.invitationId, role: joined.account.role, invited_by: joined.account.createdBy },
+        },
+        tx,
+      ),
+    );
     await startSession(ctx, request, reply, account);
     request.log.info({ event: 'admin_joined', role: account.role }, 'an admin joined the team from an invitation');
     return reply.header('cache-control', 'no-store').send({ ok: true });
@@ -88,8 +98,9 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
 /** A fresh token on every login; a session the browser still carried ends here (no fixation). */
 async function startSession(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, account: AdminAccount): Promise<void> {
   await ctx.sessions.destroy(readSessionToken(request));
-  const { token } = await ctx.sessions.create(account.id);
-  setSessionCookie(request, reply, token);
+  const started = await ctx.sessions.create(account.id, account.passwordHash);
+  if (!started) throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'The password was changed, or the account disabled, during this login: log in again' });
+  setSessionCookie(request, reply, started.token);
   ctx.devices?.issue(request, reply);
   await ctx.team.accounts.recordLogin(account.id);
 }

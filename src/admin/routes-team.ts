@@ -53,31 +53,33 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     const account = await me(request.admin);
     const pending = account.totpPendingSecret;
     if (account.totpSecret !== null || pending === null) throw new AppError(ErrorCode.CONFLICT, { detail: 'No 2FA set-up is waiting: start it again' });
+    await login.spendCodeAttempt(account.id);
     const step = totpStep(pending, request.body.code, ctx.clock.now().getTime());
     if (step === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'That code does not match: check the time on your phone and type the current code' });
-    if (!(await accounts.confirmTotp(account.id, pending, step))) throw new AppError(ErrorCode.CONFLICT, { detail: 'The 2FA set-up changed meanwhile: start it again' });
-    await ctx.audit.record({ action: 'totp_enable', ...actorOf(request) });
+    const enabled = await accounts.confirmTotp(account.id, pending, step, (tx) => ctx.audit.record({ action: 'totp_enable', ...actorOf(request) }, tx));
+    if (!enabled) throw new AppError(ErrorCode.CONFLICT, { detail: 'The 2FA set-up changed meanwhile: start it again' });
     return { ok: true as const };
   });
 
   app.delete('/api/me/totp', { config: READ, schema: { body: totpCodeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
+    await login.spendCodeAttempt(account.id);
     const step = totpStep(account.totpSecret, request.body.code, ctx.clock.now().getTime());
     if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used' });
-    await accounts.clearTotp(account.id);
-    await ctx.audit.record({ action: 'totp_disable', ...actorOf(request) });
+    await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request) }, tx));
     return { ok: true as const };
   });
 
   app.post('/api/me/password', { config: READ, schema: { body: passwordChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.bootstrap) throw new AppError(ErrorCode.CONFLICT, { detail: "This account's password is the server's ADMIN_PASSWORD: change it there" });
-    if (!(await ctx.login.verify(() => login.checkPassword(account, request.body.current)))) {
+    if (!(await ctx.login.verify(() => login.checkPassword(account, request.body.current), ctx.devices?.recognise(request)))) {
       throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'The current password is wrong' });
     }
-    await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession);
-    await ctx.audit.record({ action: 'password_change', ...actorOf(request) });
+    await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession, (tx) =>
+      ctx.audit.record({ action: 'password_change', ...actorOf(request) }, tx),
+    );
     return { ok: true as const };
   });
 
@@ -98,8 +100,9 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   app.post('/api/team/invitations', { schema: { body: inviteBodySchema, response: { 201: invitationCreatedSchema } } }, async (request, reply) => {
     const by = await me(request.admin);
-    const { invitation, token } = await invitations.create(request.body.role, by.name);
-    await ctx.audit.record({ action: 'team_invite', ...actorOf(request), detail: { invitation_id: invitation.id, role: invitation.role } });
+    const { invitation, token } = await invitations.create(request.body.role, by.name, (tx, made) =>
+      ctx.audit.record({ action: 'team_invite', ...actorOf(request), detail: { invitation_id: made.id, role: made.role } }, tx),
+    );
     return reply.code(201).header('cache-control', 'no-store').send({
       id: invitation.id,
       role: invitation.role,
@@ -111,27 +114,32 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   });
 
   app.delete('/api/team/invitations/:id', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
-    if (!(await invitations.revoke(request.params.id))) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No open invitation ${request.params.id}` });
-    await ctx.audit.record({ action: 'team_invite_revoke', ...actorOf(request), detail: { invitation_id: request.params.id } });
+    const revoked = await invitations.revoke(request.params.id, (tx, id) => ctx.audit.record({ action: 'team_invite_revoke', ...actorOf(request), detail: { invitation_id: id } }, tx));
+    if (!revoked) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No open invitation ${request.params.id}` });
     return { ok: true as const };
   });
 
   app.patch('/api/team/:id', { schema: { params: accountIdParamsSchema, body: accountChangeSchema, response: { 200: teamAccountSchema } } }, async (request) => {
-    const before = await accounts.byId(request.params.id);
-    const after = before && (await accounts.update(before.id, request.body));
-    if (!before || !after) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
-    await ctx.audit.record({
-      action: 'team_update',
-      ...actorOf(request),
-      detail: { admin_id: after.id, name: after.name, role: after.role, was_role: before.role, disabled: after.disabledAt !== null },
-    });
+    const after = await accounts.update(request.params.id, request.body, (tx, { before, after: changed }) =>
+      ctx.audit.record(
+        {
+          action: 'team_update',
+          ...actorOf(request),
+          detail: { admin_id: changed.id, name: changed.name, role: changed.role, was_role: before.role, disabled: changed.disabledAt !== null },
+        },
+        tx,
+      ),
+    );
+    if (!after) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
     return view(after);
   });
 
   app.delete('/api/team/:id/totp', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await accounts.byId(request.params.id);
-    if (!account || !(await accounts.clearTotp(account.id))) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
-    await ctx.audit.record({ action: 'team_reset_totp', ...actorOf(request), detail: { admin_id: account.id, name: account.name } });
+    const reset =
+      account !== undefined &&
+      (await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'team_reset_totp', ...actorOf(request), detail: { admin_id: account.id, name: account.name } }, tx)));
+    if (!reset) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
     return { ok: true as const };
   });
 }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAdminPassword } from '../../src/admin/auth/admin-password.js';
 import { hashPassword } from '../../src/admin/auth/password.js';
+import { SessionStore } from '../../src/admin/auth/session-store.js';
 import { AdminAccounts } from '../../src/admin/team/admin-accounts.js';
 import { Invitations } from '../../src/admin/team/invitations.js';
 import type { Database, Queryable } from '../../src/storage/database.js';
@@ -79,11 +80,52 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
   });
 
   it('a taken name (whatever its case) is refused and leaves the invitation usable', async () => {
+    await join(admin.fastify, 'viewer', 'zoe');
     const { token } = await invite(admin.fastify, owner, 'viewer');
-    const taken = await accept(admin.fastify, token, 'ADMIN');
+    const taken = await accept(admin.fastify, token, 'ZOE');
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error).toBe('NAME_TAKEN');
     expect((await accept(admin.fastify, token, 'bob')).statusCode).toBe(200);
+  });
+
+  it('names that mean something else where names are recorded are reserved', async () => {
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    for (const name of ['Automatic', 'system', 'ADMIN']) {
+      const refused = await accept(admin.fastify, token, name);
+      expect(refused.statusCode, name).toBe(400);
+      expect(refused.json().message, name).toContain('reserved');
+    }
+  });
+
+  it('an invitation is worth what its owner is now: one demoted or disabled since cannot bring anyone in', async () => {
+    const second = await join(admin.fastify, 'owner', 'ivan');
+    const kept = await invite(admin.fastify, second, 'owner');
+    const id = ((await me(second)).json() as { id: number }).id;
+    expect((await admin.fastify.inject({ method: 'PATCH', url: `/admin/api/team/${id}`, headers: { cookie: owner }, payload: { role: 'viewer' } })).statusCode).toBe(200);
+    const refused = await accept(admin.fastify, kept.token, 'ivan2');
+    expect(refused.statusCode).toBe(404);
+  });
+
+  it('a team change whose audit row cannot be written is not made', async () => {
+    const cookie = await join(admin.fastify, 'viewer', 'judy');
+    const id = ((await me(cookie)).json() as { id: number }).id;
+    await admin.database.query("ALTER TABLE admin_audit_log ADD CONSTRAINT test_no_team_update CHECK (action <> 'team_update') NOT VALID");
+    try {
+      const failed = await admin.fastify.inject({ method: 'PATCH', url: `/admin/api/team/${id}`, headers: { cookie: owner }, payload: { role: 'owner' } });
+      expect(failed.statusCode).toBe(500);
+    } finally {
+      await admin.database.query('ALTER TABLE admin_audit_log DROP CONSTRAINT test_no_team_update');
+    }
+    expect((await me(cookie)).json().role).toBe('viewer');
+  });
+
+  it('a session is made only with the password hash the login checked (a change meanwhile wins)', async () => {
+    const cookie = await join(admin.fastify, 'viewer', 'kim');
+    const id = ((await me(cookie)).json() as { id: number }).id;
+    const [row] = await admin.database.query<{ password_hash: string }>('SELECT password_hash FROM admin_accounts WHERE id = $1', [id]);
+    await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie }, payload: { current: 'kim-password-long', password: 'kim-new-password-long' } });
+    const sessions = new SessionStore(admin.database, admin.clock);
+    expect(await sessions.create(id, row!.password_hash)).toBeUndefined();
   });
 
   it('refuses bad names and short passwords, saying why', async () => {
@@ -143,6 +185,18 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     const id = (await me(loggedIn)).json().id as number;
     expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie: owner } })).statusCode).toBe(200);
     expect((await login(admin.fastify, { name: 'frank', password: 'frank-password-long' })).statusCode).toBe(200);
+  });
+
+  it('2FA codes are limited per account, wherever they are tried', async () => {
+    const cookie = await join(admin.fastify, 'viewer', 'leo');
+    await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } });
+    const answers: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: String(100000 + i) } });
+      answers.push(response.statusCode);
+    }
+    expect(answers.slice(0, 10).every((status) => status === 400 || status === 200)).toBe(true);
+    expect(answers[10]).toBe(429);
   });
 
   it('turning 2FA off needs a current code', async () => {

@@ -37,6 +37,7 @@ describe('the account forms', () => {
   it("find the invitation's token in the address's fragment", () => {
     expect(tokenOfHash('#abc-DEF_123')).toBe('abc-DEF_123');
     expect(tokenOfHash('')).toBeUndefined();
+    expect(tokenOfHash('#%E0%A4%A')).toBeUndefined();
     expect(tokenOfHash('#')).toBeUndefined();
   });
 });

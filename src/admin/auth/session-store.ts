@@ -58,16 +58,23 @@ export class SessionStore {
     private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   ) {}
 
-  /** Starts a session of an account; the returned token goes into the cookie and nowhere else. */
-  async create(accountId: number): Promise<{ token: string; session: AdminSession }> {
+  /**
+   * Starts a session of an account; the returned token goes into the cookie and nowhere else. Only while
+   * the account is enabled and its password hash is still `passwordHash`, the one the login checked:
+   * a login whose check overlapped a password change (which ends the account's other sessions) or a
+   * disabling gets no session. Undefined then.
+   */
+  async create(accountId: number, passwordHash: string | null): Promise<{ token: string; session: AdminSession } | undefined> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     await this.purgeExpired(now);
-    await this.database.query('INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)', [
-      hashToken(token),
-      accountId,
-      now,
-    ]);
+    const inserted = await this.database.query(
+      `INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at)
+       SELECT $1, id, $3, $3 FROM admin_accounts WHERE id = $2 AND disabled_at IS NULL AND password_hash IS NOT DISTINCT FROM $4
+       RETURNING token_hash`,
+      [hashToken(token), accountId, now, passwordHash],
+    );
+    if (inserted.length === 0) return undefined;
     const rows = await this.database.query<SessionRow>(`${SESSION_SELECT} WHERE s.token_hash = $1`, [hashToken(token)]);
     return { token, session: toSession(rows[0]!) };
   }

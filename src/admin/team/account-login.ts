@@ -8,9 +8,18 @@ import type { Clock } from '../../clock.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { PasswordVerifier } from '../auth/admin-password.js';
 import type { LoginGuard } from '../auth/login-guard.js';
+import type { AttemptCounts } from '../auth/login-limit-store.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { AdminAccount, AdminAccounts } from './admin-accounts.js';
 import { totpStep } from './totp.js';
+
+/**
+ * 2FA codes tried per account per window, wherever they come from (login, set-up, turning it off): a
+ * code is one of a million, so guessing needs hundreds of thousands of tries, and this allows 10 in
+ * 10 minutes, across instances in cluster mode.
+ */
+export const CODE_ATTEMPTS_MAX = 10;
+export const CODE_ATTEMPTS_WINDOW_MS = 10 * 60_000;
 
 /** The bootstrap owner's name: a login without a name is theirs (as before the team existed). */
 export const BOOTSTRAP_NAME = 'admin';
@@ -32,7 +41,14 @@ export class AccountLogin {
   private readonly decoy: Promise<string>;
 
   constructor(
-    private readonly deps: { accounts: AdminAccounts; guard: LoginGuard; bootstrapPassword: Pick<PasswordVerifier, 'verify'>; clock: Clock },
+    private readonly deps: {
+      accounts: AdminAccounts;
+      guard: LoginGuard;
+      bootstrapPassword: Pick<PasswordVerifier, 'verify'>;
+      clock: Clock;
+      /** Where 2FA code attempts are counted (the login limits' counts: Redis in cluster mode). */
+      codeAttempts: AttemptCounts;
+    },
   ) {
     this.decoy = hashPassword(`decoy-${Math.random()}-${Date.now()}`);
   }
@@ -47,12 +63,21 @@ export class AccountLogin {
     if (account.totpSecret !== null) {
       const code = attempt.code?.trim();
       if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app');
+      await this.spendCodeAttempt(account.id);
       const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
       if (step === undefined || !(await this.deps.accounts.useTotpStep(account.id, step))) {
         throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, 'The code is wrong or was already used');
       }
     }
     return account;
+  }
+
+  /** Counts one 2FA code tried for an account; past `CODE_ATTEMPTS_MAX` in the window, `RATE_LIMITED`. */
+  async spendCodeAttempt(accountId: number): Promise<void> {
+    const spent = await this.deps.codeAttempts.increment(`totp:${accountId}`, CODE_ATTEMPTS_WINDOW_MS);
+    if (spent.current > CODE_ATTEMPTS_MAX) {
+      throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many 2FA codes tried for this account; retry later', retryAfterMs: spent.ttl });
+    }
   }
 
   /** Checks an account's password (for a password change): the bootstrap owner's is the configured one. */

@@ -9,6 +9,9 @@ import type { Database, Queryable } from '../../storage/database.js';
 import { lastingDbError } from '../../storage/database-errors.js';
 import type { Role } from './roles.js';
 
+/** Writes the audit row of a change in the change's own transaction: no change without its row. */
+export type RecordIn<T> = (tx: Queryable, done: T) => Promise<void>;
+
 export interface AdminAccount {
   readonly id: number;
   readonly name: string;
@@ -88,8 +91,8 @@ export class AdminAccounts {
    * Changes a role and/or enables or disables an account, refusing (`LAST_OWNER`) a change that leaves no
    * enabled owner. Disabling ends the account's sessions in the same transaction. Undefined when unknown.
    */
-  async update(id: number, change: { role?: Role; disabled?: boolean }, db: Database = this.database): Promise<AdminAccount | undefined> {
-    return db.transaction(async (tx) => {
+  async update(id: number, change: { role?: Role; disabled?: boolean }, record?: RecordIn<{ before: AdminAccount; after: AdminAccount }>): Promise<AdminAccount | undefined> {
+    return this.database.transaction(async (tx) => {
       // The owners' rows, locked: every change that could remove the last owner waits on them.
       const owners = await tx.query<{ id: number }>("SELECT id FROM admin_accounts WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
       const current = await this.byId(id, tx);
@@ -101,15 +104,18 @@ export class AdminAccounts {
       const disabledAt = disabled ? (current.disabledAt ?? this.clock.now()) : null;
       const rows = await tx.query<AccountRow>(`UPDATE admin_accounts SET role = $2, disabled_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [id, role, disabledAt]);
       if (disabled) await tx.query('DELETE FROM admin_sessions WHERE account_id = $1', [id]);
-      return toAccount(rows[0]!);
+      const after = toAccount(rows[0]!);
+      await record?.(tx, { before: current, after });
+      return after;
     });
   }
 
-  async setPassword(id: number, passwordHash: string, keepSession: string | undefined): Promise<void> {
+  async setPassword(id: number, passwordHash: string, keepSession: string | undefined, record?: RecordIn<number>): Promise<void> {
     await this.database.transaction(async (tx) => {
       await tx.query('UPDATE admin_accounts SET password_hash = $2 WHERE id = $1 AND NOT bootstrap', [id, passwordHash]);
       // Whoever else had the old password is logged out; the admin who changed it stays.
       await tx.query('DELETE FROM admin_sessions WHERE account_id = $1 AND token_hash IS DISTINCT FROM $2', [id, keepSession ?? null]);
+      await record?.(tx, id);
     });
   }
 
@@ -122,22 +128,28 @@ export class AdminAccounts {
    * Turns 2FA on with the pending secret, if it is still `secret` (a restart of the set-up meanwhile
    * wins), remembering `step` as used. True when it was turned on.
    */
-  async confirmTotp(id: number, secret: string, step: number): Promise<boolean> {
-    const rows = await this.database.query(
-      `UPDATE admin_accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $3
-       WHERE id = $1 AND totp_pending_secret = $2 AND totp_secret IS NULL RETURNING id`,
-      [id, secret, step],
-    );
-    return rows.length > 0;
+  async confirmTotp(id: number, secret: string, step: number, record?: RecordIn<number>): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const rows = await tx.query(
+        `UPDATE admin_accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $3
+         WHERE id = $1 AND totp_pending_secret = $2 AND totp_secret IS NULL RETURNING id`,
+        [id, secret, step],
+      );
+      if (rows.length > 0) await record?.(tx, id);
+      return rows.length > 0;
+    });
   }
 
   /** Turns 2FA off (the admin, or an owner for them). True when it was on or being set up. */
-  async clearTotp(id: number): Promise<boolean> {
-    const rows = await this.database.query(
-      'UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id',
-      [id],
-    );
-    return rows.length > 0;
+  async clearTotp(id: number, record?: RecordIn<number>): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const rows = await tx.query(
+        'UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id',
+        [id],
+      );
+      if (rows.length > 0) await record?.(tx, id);
+      return rows.length > 0;
+    });
   }
 
   /**

@@ -9,11 +9,13 @@ import type { Clock } from '../../clock.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { Database } from '../../storage/database.js';
 import { hashToken } from '../auth/session-store.js';
-import type { AdminAccount, AdminAccounts } from './admin-accounts.js';
+import type { AdminAccount, AdminAccounts, RecordIn } from './admin-accounts.js';
 import type { Role } from './roles.js';
 
 /** How long an invitation link works: a week. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+
+const NOT_OPEN = 'This invitation is unknown, already used, withdrawn or expired: ask an owner for a new one';
 
 export interface Invitation {
   readonly id: number;
@@ -39,15 +41,19 @@ export class Invitations {
   ) {}
 
   /** A new invitation and its token, which is given out once and never stored. */
-  async create(role: Role, createdBy: string): Promise<{ invitation: Invitation; token: string }> {
+  async create(role: Role, createdBy: string, record?: RecordIn<Invitation>): Promise<{ invitation: Invitation; token: string }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    const rows = await this.database.query<InvitationRow>(
-      `INSERT INTO admin_invitations (token_hash, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id, role, created_by, created_at, expires_at`,
-      [hashToken(token), role, createdBy, now, new Date(now.getTime() + INVITATION_TTL_MS)],
-    );
-    return { invitation: toInvitation(rows[0]!), token };
+    return this.database.transaction(async (tx) => {
+      const rows = await tx.query<InvitationRow>(
+        `INSERT INTO admin_invitations (token_hash, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, role, created_by, created_at, expires_at`,
+        [hashToken(token), role, createdBy, now, new Date(now.getTime() + INVITATION_TTL_MS)],
+      );
+      const invitation = toInvitation(rows[0]!);
+      await record?.(tx, invitation);
+      return { invitation, token };
+    });
   }
 
   /** Invitations neither used, revoked nor expired, newest first. */
@@ -61,19 +67,38 @@ export class Invitations {
   }
 
   /** Withdraws an open invitation. True when there was one. */
-  async revoke(id: number): Promise<boolean> {
-    const rows = await this.database.query(
-      'UPDATE admin_invitations SET revoked_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 RETURNING id',
-      [id, this.clock.now()],
-    );
-    return rows.length > 0;
+  async revoke(id: number, record?: RecordIn<number>): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const rows = await tx.query(
+        'UPDATE admin_invitations SET revoked_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 RETURNING id',
+        [id, this.clock.now()],
+      );
+      if (rows.length > 0) await record?.(tx, id);
+      return rows.length > 0;
+    });
   }
 
   /**
-   * Creates the invited account. `NOT_FOUND` for a token unknown, used, revoked or expired; `NAME_TAKEN`
+   * Throws `NOT_FOUND` unless `token` is an open invitation: checked before its password is hashed, so a
+   * made-up token costs one indexed read, not a scrypt hash.
+   */
+  async assertOpen(token: string): Promise<void> {
+    const rows = await this.database.query(
+      'SELECT 1 FROM admin_invitations WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2',
+      [hashToken(token), this.clock.now()],
+    );
+    if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
+  }
+
+  /**
+   * Creates the invited account (the inviter must still be an enabled owner). `NOT_FOUND` for a token unknown, used, revoked or expired; `NAME_TAKEN`
    * leaves the invitation unused, to try another name.
    */
-  async accept(token: string, account: { name: string; passwordHash: string }): Promise<{ account: AdminAccount; invitationId: number }> {
+  async accept(
+    token: string,
+    account: { name: string; passwordHash: string },
+    record?: RecordIn<{ account: AdminAccount; invitationId: number }>,
+  ): Promise<{ account: AdminAccount; invitationId: number }> {
     return this.database.transaction(async (tx) => {
       const now = this.clock.now();
       // Locked: the same link sent twice at once makes one account.
@@ -82,12 +107,16 @@ export class Invitations {
         [hashToken(token)],
       );
       const row = rows[0];
-      if (!row || row.used_at !== null || row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) {
-        throw new AppError(ErrorCode.NOT_FOUND, { detail: 'This invitation is unknown, already used, withdrawn or expired: ask an owner for a new one' });
+      // An invitation is worth what its owner is now: one demoted or disabled since cannot come back through it.
+      const inviter = row && (await tx.query("SELECT 1 FROM admin_accounts WHERE lower(name) = lower($1) AND role = 'owner' AND disabled_at IS NULL", [row.created_by]));
+      if (!row || !inviter?.length || row.used_at !== null || row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) {
+        throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
       }
       const created = await this.accounts.create({ ...account, role: row.role, createdBy: row.created_by }, tx);
       await tx.query('UPDATE admin_invitations SET used_at = $2, used_by = $3 WHERE id = $1', [row.id, now, created.id]);
-      return { account: created, invitationId: row.id };
+      const joined = { account: created, invitationId: row.id };
+      await record?.(tx, joined);
+      return joined;
     });
   }
 }

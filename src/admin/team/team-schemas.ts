@@ -6,13 +6,20 @@ import { ROLES } from './roles.js';
 /** Shortest password an admin may choose (the bootstrap owner's is the operator's business). */
 export const ADMIN_PASSWORD_MIN = 12;
 
+/**
+ * Names that mean something else where an admin's name is recorded: `automatic` is what automatic
+ * sanctions are created by (and told to the person as such), `system` the content policy's reports.
+ */
+const RESERVED_NAMES = new Set(['admin', 'automatic', 'system']);
+
 /** 1–32 letters (any script, Chinese too), digits, `_`, `.`, `-`; spaces around are dropped. */
 export const accountNameSchema = z
   .string({ message: 'a name is required' })
   .trim()
   .min(1, 'a name is required')
   .max(32, 'at most 32 characters')
-  .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, "_", "." and "-" only');
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, "_", "." and "-" only')
+  .refine((name) => !RESERVED_NAMES.has(name.toLowerCase()), 'this name is reserved');
 
 export const newPasswordSchema = z
   .string({ message: 'a password is required' })

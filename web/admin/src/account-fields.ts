@@ -39,6 +39,12 @@ export function totpCode(typed: string): string | undefined {
 
 /** The invitation token of an invitation page's address: its fragment, without the `#`. */
 export function tokenOfHash(hash: string): string | undefined {
-  const token = decodeURIComponent(hash.replace(/^#/, '')).trim();
+  let token: string;
+  try {
+    token = decodeURIComponent(hash.replace(/^#/, '')).trim();
+  } catch {
+    // A malformed `%` escape: no token, said as such, rather than a page whose script stopped.
+    return undefined;
+  }
   return token === '' ? undefined : token;
 }

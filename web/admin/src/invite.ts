@@ -38,6 +38,8 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
 document.title = t('inviteTitlePage');
 
 const token = tokenOfHash(window.location.hash);
+// Out of the address bar and the history at once: the link works once, and nobody should find it there later.
+if (window.location.hash !== '') window.history.replaceState(null, '', window.location.pathname);
 if (token === undefined) showError(() => t('inviteNoToken'));
 
 form.addEventListener('submit', (event) => {
