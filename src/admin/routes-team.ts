@@ -13,7 +13,7 @@ import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
 import { permissionsOf, READ, type AdminIdentity } from './team/roles.js';
-import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, totpCodeSchema } from './team/team-schemas.js';
+import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, totpChangeSchema } from './team/team-schemas.js';
 import { invitationCreatedSchema, meSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
 import { newTotpSecret, totpStep } from './team/totp.js';
 
@@ -27,6 +27,11 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     const account = admin && (await accounts.byId(admin.id));
     if (!account) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
     return account;
+  };
+
+  /** The admin's password, again, before a change of how they log in (team/account-login.ts `recheck`). */
+  const checkPassword = async (account: AdminAccount, password: string): Promise<void> => {
+    if (!(await login.recheck(account, password))) throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
   };
 
   app.get('/api/me', { config: READ, schema: { response: { 200: meSchema } } }, async (request) => {
@@ -49,10 +54,11 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return setup;
   });
 
-  app.post('/api/me/totp/confirm', { config: READ, schema: { body: totpCodeSchema, response: { 200: okSchema } } }, async (request) => {
+  app.post('/api/me/totp/confirm', { config: READ, schema: { body: totpChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     const pending = account.totpPendingSecret;
     if (account.totpSecret !== null || pending === null) throw new AppError(ErrorCode.CONFLICT, { detail: 'No 2FA set-up is waiting: start it again' });
+    await checkPassword(account, request.body.password);
     await login.spendCodeAttempt(account.id);
     const step = totpStep(pending, request.body.code, ctx.clock.now().getTime());
     if (step === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'That code does not match: check the time on your phone and type the current code' });
@@ -61,9 +67,10 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return { ok: true as const };
   });
 
-  app.delete('/api/me/totp', { config: READ, schema: { body: totpCodeSchema, response: { 200: okSchema } } }, async (request) => {
+  app.delete('/api/me/totp', { config: READ, schema: { body: totpChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
+    await checkPassword(account, request.body.password);
     await login.spendCodeAttempt(account.id);
     const step = totpStep(account.totpSecret, request.body.code, ctx.clock.now().getTime());
     if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used' });
@@ -74,9 +81,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   app.post('/api/me/password', { config: READ, schema: { body: passwordChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.bootstrap) throw new AppError(ErrorCode.CONFLICT, { detail: "This account's password is the server's ADMIN_PASSWORD: change it there" });
-    if (!(await ctx.login.verify(() => login.checkPassword(account, request.body.current), ctx.devices?.recognise(request)))) {
-      throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'The current password is wrong' });
-    }
+    await checkPassword(account, request.body.current);
     await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession, (tx) =>
       ctx.audit.record({ action: 'password_change', ...actorOf(request) }, tx),
     );

@@ -157,10 +157,13 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect(uri).toMatch(/^otpauth:\/\/totp\/.*frank.*secret=/);
     // Not on until a code of the secret is confirmed.
     expect((await login(admin.fastify, { name: 'frank', password: 'frank-password-long' })).statusCode).toBe(200);
-    const wrong = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: '000000' === totpCode(secret, admin.clock) ? '111111' : '000000' } });
+    const wrong = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: '000000' === totpCode(secret, admin.clock) ? '111111' : '000000', password: 'frank-password-long' } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error).toBe('INVALID_TOTP');
-    const confirmed = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    const noPassword = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'not-his-password' } });
+    expect(noPassword.statusCode).toBe(400);
+    expect(noPassword.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    const confirmed = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'frank-password-long' } });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect((await me(cookie)).json().totp_enabled).toBe(true);
 
@@ -192,23 +195,45 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } });
     const answers: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const response = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: String(100000 + i) } });
+      const response = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: String(100000 + i), password: 'leo-password-long' } });
       answers.push(response.statusCode);
     }
     expect(answers.slice(0, 10).every((status) => status === 400 || status === 200)).toBe(true);
     expect(answers[10]).toBe(429);
   });
 
-  it('turning 2FA off needs a current code', async () => {
+  it('a wrong password typed in My account is limited per account and never spends the budget every network shares', async () => {
+    const small = await startBareAdmin({ engine, tuning: { loginAttemptsMax: 1_000, loginAllAttemptsMax: 4 } });
+    try {
+      const { token } = await invite(small.fastify, await injectLogin(small.fastify), 'viewer');
+      const cookie = sessionCookie(await accept(small.fastify, token, 'mia'));
+      const answers: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const response = await small.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie }, payload: { current: `wrong-${i}`, password: 'mia-new-password-long' } });
+        answers.push(response.statusCode);
+      }
+      expect(answers.slice(0, 10)).toEqual(Array(10).fill(400));
+      expect(answers[10]).toBe(429);
+      // The budget of 4 logins for every network: 1 spent by the owner's login above, none by the checks.
+      for (let i = 0; i < 3; i++) expect((await login(small.fastify, { password: 'wrong-password-x' })).statusCode).toBe(401);
+      expect((await login(small.fastify, { password: 'wrong-password-x' })).statusCode).toBe(429);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('turning 2FA off needs a current code and the password', async () => {
     const cookie = await join(admin.fastify, 'viewer', 'gina');
     const { secret } = (await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } })).json() as { secret: string };
-    await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'gina-password-long' } });
     const again = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } });
     expect(again.statusCode).toBe(409);
-    const refused = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    const refused = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'gina-password-long' } });
     expect(refused.json().error).toBe('INVALID_TOTP');
     admin.clock.advance(30_000);
-    const off = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock) } });
+    const noPassword = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'wrong-password-x' } });
+    expect(noPassword.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    const off = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: 'gina-password-long' } });
     expect(off.statusCode, off.body).toBe(200);
     expect((await me(cookie)).json().totp_enabled).toBe(false);
   });

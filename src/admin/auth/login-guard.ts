@@ -53,7 +53,7 @@ export class LoginGuard {
    * out only browsers that never logged in, and a copied device cookie is no licence to guess.
    */
   async verify(check: () => Promise<boolean>, device?: string): Promise<boolean> {
-    const { counts, allAttemptsMax, allWindowMs, checksQueued } = this.options;
+    const { counts, allAttemptsMax, allWindowMs } = this.options;
     const known = device !== undefined && (await counts.increment(`${DEVICE_KEY_PREFIX}${device}`, allWindowMs)).current <= DEVICE_ATTEMPTS_MAX;
     if (!known) {
       // Counted before the check: parallel guesses must not all pass before the first one is counted.
@@ -63,7 +63,15 @@ export class LoginGuard {
         throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many login attempts on this server; retry later', retryAfterMs: spent.ttl });
       }
     }
-    if (this.checks.pendingCount >= checksQueued) {
+    return this.queued(check);
+  }
+
+  /**
+   * Runs `check` in the bounded queue of password checks without spending the budget: a logged-in
+   * admin's password asked again (the caller limits those per account).
+   */
+  async queued(check: () => Promise<boolean>): Promise<boolean> {
+    if (this.checks.pendingCount >= this.options.checksQueued) {
       throw new AppError(ErrorCode.SERVER_BUSY, { detail: 'Too many logins at once; retry in a second', retryAfterMs: BUSY_RETRY_MS });
     }
     return this.checks(check);

@@ -80,6 +80,19 @@ export class AccountLogin {
     }
   }
 
+  /**
+   * A logged-in admin's password, asked again before a change of how they log in (2FA, password):
+   * limited per account like codes (`password:<id>`), checked in the login's queue, and never spending
+   * the budget every network shares — a viewer typing wrong passwords here cannot lock the team out.
+   */
+  async recheck(account: AdminAccount, password: string): Promise<boolean> {
+    const spent = await this.deps.codeAttempts.increment(`password:${account.id}`, CODE_ATTEMPTS_WINDOW_MS);
+    if (spent.current > CODE_ATTEMPTS_MAX) {
+      throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many password checks for this account; retry later', retryAfterMs: spent.ttl });
+    }
+    return this.deps.guard.queued(() => this.checkPassword(account, password));
+  }
+
   /** Checks an account's password (for a password change): the bootstrap owner's is the configured one. */
   async checkPassword(account: AdminAccount | undefined, password: string): Promise<boolean> {
     if (!account) {

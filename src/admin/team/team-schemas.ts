@@ -28,7 +28,16 @@ export const newPasswordSchema = z
 
 export const roleSchema = z.enum(ROLES, { message: `one of ${ROLES.join(', ')}` });
 
-export const totpCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'the 6-digit code from the app') });
+const totpCode = z.string().trim().regex(/^\d{6}$/, 'the 6-digit code from the app');
+
+/**
+ * Turning 2FA on (its confirmation) or off: a code of the app, and the admin's password again, so a
+ * session left open in someone else's reach cannot take the account's 2FA over or remove it.
+ */
+export const totpChangeSchema = z.object({
+  code: totpCode,
+  password: z.string({ message: 'your password is required' }).min(1, 'your password is required').max(ADMIN_PASSWORD_MAX),
+});
 
 export const accountIdParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 
