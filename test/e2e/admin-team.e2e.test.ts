@@ -3,12 +3,14 @@
  * - the owner (the bootstrap `admin`) invites a moderator; the link is shown once, with a copy button;
  * - the moderator opens the link in their own browser, creates their account and lands in the admin page,
  *   without the Team and Audit tabs (and told plainly when they open the audit log's address anyway);
- * - the moderator turns on 2FA from a QR code (shown under the real CSP) and its secret, logs out, and logs
- *   in again: the code is asked for, a wrong code refused, the right one accepted;
+ * - the moderator turns on 2FA from a QR code (shown under the real CSP) and its secret, with their password,
+ *   logs out, and logs in again: the code is asked for, a wrong code refused, the right one accepted;
+ * - the moderator turns 2FA off with a code and their password: a wrong password is refused (said next to
+ *   its field, which takes the focus), the right one turns it off;
  * - the owner cannot demote the last owner, and disables the moderator, whose session ends;
  * - the audit log names the admin who acted and the new actions;
  * - the new views' headings in both languages, and axe (0 serious or critical) on the team view, the
- *   account view with a QR code and the invitation page with an error.
+ *   account view with a QR code (and a password left out) and the invitation page with an error.
  * Logins are limited to 5 a minute from one address: this file logs in four times.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
@@ -146,10 +148,18 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     const secret = (await moderator.getByTestId('totp-secret').textContent()) ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}=*$/);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
-    // A wrong code first: refused, 2FA stays off.
+    // The admin's password is asked for too: the code alone is not sent.
+    expect(await moderator.getByTestId('totp-enrol-password').getAttribute('type')).toBe('password');
+    expect(await moderator.getByTestId('totp-enrol-password').getAttribute('autocomplete')).toBe('current-password');
     await moderator.getByTestId('totp-enrol-code').fill(wrongCode(totp.generate()));
     await moderator.getByTestId('totp-confirm').click();
+    expect(await moderator.getByTestId('totp-enrol-password-error').textContent()).toBe('请输入你的当前密码');
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-enrol-password');
+    // A wrong code: refused, 2FA stays off.
+    await moderator.keyboard.type(MODERATOR_PASSWORD);
+    await moderator.keyboard.press('Enter');
     await expect.poll(text(moderator.getByTestId('totp-enrol-error')), until).toBe('验证码错误（或已用过）：请输入应用中当前显示的验证码');
+    expect(await moderator.getByTestId('totp-enrol-password-error').isHidden()).toBe(true);
     const enrolCode = await freshCode(totp, 0);
     const enrolStep = Math.floor(Date.now() / STEP_MS);
     await moderator.getByTestId('totp-enrol-code').fill(enrolCode);
@@ -179,6 +189,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await moderator.getByTestId('totp-code').fill(loginCode);
     await moderator.getByTestId('login-btn').click();
     await visible(moderator.getByTestId('view-dashboard'));
+    const loginStep = Math.floor(Date.now() / STEP_MS);
 
     // The owner sees the moderator's 2FA; cannot leave the team without an enabled owner; disables the moderator.
     await owner.getByTestId('tab-dashboard').click();
@@ -186,6 +197,39 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     const moderatorRow = owner.locator(`[data-testid="team-row"][data-name="${MODERATOR}"]`);
     await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('已开启');
     const ownerRow = owner.locator('[data-testid="team-row"][data-name="admin"]');
+
+    // The moderator turns 2FA off: the code of a step the login did not use, and their password.
+    await moderator.getByTestId('tab-account').click();
+    await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
+    await moderator.getByTestId('totp-stop').click();
+    await visible(moderator.getByTestId('totp-off-form'));
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-off-code');
+    const offCode = await freshCode(totp, loginStep);
+    await moderator.getByTestId('totp-off-code').fill(offCode);
+    await moderator.getByTestId('totp-off-password').fill(`${MODERATOR_PASSWORD}?`);
+    await moderator.getByTestId('totp-off-submit').click();
+    // A wrong password: said next to its field, which is selected for retyping; 2FA stays on.
+    await expect.poll(text(moderator.getByTestId('totp-off-password-error')), until).toBe('当前密码错误：两步验证未更改');
+    expect(await moderator.getByTestId('totp-off-error').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('totp-off-password').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-off-password');
+    const selected = (input: HTMLInputElement) => (input.selectionEnd ?? 0) - (input.selectionStart ?? 0);
+    expect(await moderator.getByTestId('totp-off-password').evaluate(selected)).toBe(MODERATOR_PASSWORD.length + 1);
+    expect(await moderator.getByTestId('totp-status').textContent()).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
+    // The right password, typed over the selection, with the same code (not spent by the refusal).
+    await moderator.keyboard.type(MODERATOR_PASSWORD);
+    await moderator.getByTestId('lang-switch').selectOption('en');
+    expect(await moderator.getByTestId('totp-off-password-error').textContent()).toBe('Your password is wrong: two-factor authentication was not changed');
+    await moderator.getByTestId('lang-switch').selectOption('zh-CN');
+    await moderator.getByTestId('totp-off-password').press('Enter');
+    await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('未开启：登录只需要密码。');
+    expect(await moderator.getByTestId('totp-off-form').isHidden()).toBe(true);
+    expect(await moderator.getByTestId('totp-off-password').inputValue()).toBe('');
+    await expect.poll(focusedTestId(moderator), until).toBe('totp-start');
+    await owner.getByTestId('tab-dashboard').click();
+    await owner.getByTestId('tab-team').click();
+    await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('未开启');
+
     await ownerRow.getByTestId('team-role').selectOption('viewer');
     await visible(owner.getByTestId('confirm-dialog'));
     await owner.getByTestId('confirm-ok').click();
@@ -210,6 +254,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     expect(rows).toContain('修改管理员 · admin');
     expect(rows).toContain('创建邀请 · admin');
     expect(rows).toContain(`开启两步验证 · ${MODERATOR}`);
+    expect(rows).toContain(`关闭两步验证 · ${MODERATOR}`);
     expect(rows).toContain(`接受邀请加入团队 · ${MODERATOR}`);
   });
 
@@ -243,10 +288,16 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await expect.poll(text(page.getByTestId('account-name')), until).toBe('admin');
     await page.getByTestId('totp-start').click();
     await visible(page.getByTestId('totp-qr'));
+    // A code without the password: refused before it is sent, said next to the password field.
+    await page.getByTestId('totp-enrol-code').fill('123456');
+    await page.getByTestId('totp-confirm').click();
+    expect(await page.getByTestId('totp-enrol-password-error').textContent()).toBe('请输入你的当前密码');
     await expectNoSeriousViolations(page, 'account view with a QR code (zh-CN)');
     await page.getByTestId('lang-switch').selectOption('en');
     expect(await page.getByTestId('account-title').textContent()).toBe('My account');
     expect(await page.getByTestId('totp-qr').getAttribute('alt')).toBe('QR code for two-factor authentication (the same as the secret below)');
+    expect(await page.getByTestId('totp-enrol-password-error').textContent()).toBe('Enter your password');
+    expect(await page.getByTestId('totp-enrol-form').getByLabel('Your password', { exact: true }).getAttribute('data-testid')).toBe('totp-enrol-password');
     await expectNoSeriousViolations(page, 'account view with a QR code (en)');
     // Cancelled: nothing was turned on.
     await page.getByTestId('totp-enrol-cancel').click();

@@ -1,8 +1,9 @@
 /**
  * "My account" (#account, every role): the admin's name and role; two-factor authentication — turned on
- * by scanning a QR code (or typing the secret) and confirming a code, turned off with a code; and a
- * password change, except for the bootstrap owner, whose password is the server's ADMIN_PASSWORD.
- * Failures are said next to the form they belong to, as a function of the language so a switch re-says them.
+ * by scanning a QR code (or typing the secret) and confirming a code with the admin's password, turned off
+ * with a code and the password; and a password change, except for the bootstrap owner, whose password is
+ * the server's ADMIN_PASSWORD. Failures are said next to the form they belong to (a wrong password next to
+ * its field), as a function of the language so a switch re-says them.
  */
 import { ApiError, errorOf, postJson, sendJson } from './api.js';
 import { passwordProblem, totpCode } from './account-fields.js';
@@ -25,6 +26,46 @@ interface Enrolment {
   uri: string;
 }
 
+/** A 2FA form: the code, the admin's password (and its own error line), the form's error line. */
+interface TotpFields {
+  code: HTMLInputElement;
+  password: HTMLInputElement;
+  passwordError: HTMLElement;
+  error: HTMLElement;
+}
+
+/** A refused 2FA change, with the answer's Retry-After (seconds) for a 429. */
+class TotpChangeRefused extends ApiError {
+  constructor(
+    status: number,
+    code: ApiError['code'],
+    message: string,
+    readonly retryAfter: string,
+  ) {
+    super(status, code, message);
+  }
+}
+
+/**
+ * Turns 2FA on (its confirmation) or off. Sent raw (not through `sendJson`) to read the Retry-After of a
+ * 429 (too many codes tried); a 401 ends the session as every other call does.
+ */
+async function sendTotpChange(method: 'POST' | 'DELETE', path: string, body: { code: string; password: string }): Promise<void> {
+  const response = await fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  });
+  if (response.ok) return;
+  if (response.status === 401) {
+    sessionEnded();
+    throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
+  }
+  const { code, message } = await errorOf(response);
+  throw new TotpChangeRefused(response.status, code, message, response.headers.get('retry-after') ?? '60');
+}
+
 export function createAccountView(
   root: HTMLElement,
   deps: { me: () => Me | undefined; reloadMe: () => Promise<void>; toast: (text: string) => void; onError: (error: unknown) => void },
@@ -39,10 +80,22 @@ export function createAccountView(
   const secret = byTestId('totp-secret', HTMLElement, root);
   const enrolCode = byTestId('totp-enrol-code', HTMLInputElement, root);
   const enrolError = byTestId('totp-enrol-error', HTMLElement, root);
+  const enrolFields: TotpFields = {
+    code: enrolCode,
+    password: byTestId('totp-enrol-password', HTMLInputElement, root),
+    passwordError: byTestId('totp-enrol-password-error', HTMLElement, root),
+    error: enrolError,
+  };
   const enrolCancel = byTestId('totp-enrol-cancel', HTMLButtonElement, root);
   const offForm = byTestId('totp-off-form', HTMLFormElement, root);
   const offCode = byTestId('totp-off-code', HTMLInputElement, root);
   const offError = byTestId('totp-off-error', HTMLElement, root);
+  const offFields: TotpFields = {
+    code: offCode,
+    password: byTestId('totp-off-password', HTMLInputElement, root),
+    passwordError: byTestId('totp-off-password-error', HTMLElement, root),
+    error: offError,
+  };
   const offCancel = byTestId('totp-off-cancel', HTMLButtonElement, root);
   const managed = byTestId('password-managed', HTMLElement, root);
   const passwordForm = byTestId('password-form', HTMLFormElement, root);
@@ -80,12 +133,52 @@ export function createAccountView(
     for (const [where, text] of errors) showFormError(where, text());
   }
 
-  /** A failure of a 2FA step as a text: the wrong code, the state changed meanwhile, or the server's words. */
+  /** A failure of a 2FA step as a text: the wrong code, too many codes, the state changed meanwhile, or the server's words. */
   function totpFailure(error: unknown): () => string {
     const code = error instanceof ApiError ? (error.code as string) : undefined;
     if (code === 'INVALID_TOTP') return () => t('invalidTotp');
+    if (code === 'RATE_LIMITED') {
+      const n = error instanceof TotpChangeRefused ? error.retryAfter : '60';
+      return () => t('tooManyAttempts', { n });
+    }
     if (code === 'FORBIDDEN') return () => t('forbidden');
     return () => failureText(error);
+  }
+
+  /**
+   * Says a 2FA form's error (none: clears both lines): about the password next to its field, which is
+   * marked invalid, or else on the form's line.
+   */
+  function sayTotpError(fields: TotpFields, text?: () => string, atPassword = false): void {
+    sayError(fields.passwordError, atPassword ? text : undefined);
+    sayError(fields.error, atPassword ? undefined : text);
+    if (atPassword && text) fields.password.setAttribute('aria-invalid', 'true');
+    else fields.password.removeAttribute('aria-invalid');
+  }
+
+  /** The code and password typed in a 2FA form; missing one, says so and puts the focus there. */
+  function typed(fields: TotpFields): { code: string; password: string } | undefined {
+    const code = totpCode(fields.code.value);
+    if (code === undefined) {
+      sayTotpError(fields, () => t('totpCodeRequired'));
+      fields.code.focus();
+      return undefined;
+    }
+    if (fields.password.value === '') {
+      sayTotpError(fields, () => t('totpPasswordRequired'), true);
+      fields.password.focus();
+      return undefined;
+    }
+    return { code, password: fields.password.value };
+  }
+
+  /** Says why a 2FA change was refused and selects the field to retype: the password when it was wrong, else the code. */
+  function refused(fields: TotpFields, error: unknown, text: () => string): void {
+    const field = error instanceof ApiError && (error.code as string) === 'CURRENT_PASSWORD_WRONG' ? fields.password : fields.code;
+    if (field === fields.password) sayTotpError(fields, () => t('totpPasswordWrong'), true);
+    else sayTotpError(fields, text);
+    field.focus();
+    field.select();
   }
 
   start.addEventListener('click', () => {
@@ -95,7 +188,7 @@ export function createAccountView(
         enrolment = await sendJson<Enrolment>('POST', '/admin/api/me/totp', {});
         qr.src = qrDataUrl(enrolment.uri);
         enrolForm.reset();
-        sayError(enrolError, undefined);
+        sayTotpError(enrolFields);
         render();
         enrolCode.focus();
       } catch (error) {
@@ -113,7 +206,9 @@ export function createAccountView(
   function endEnrolment(): void {
     enrolment = undefined;
     qr.removeAttribute('src');
-    sayError(enrolError, undefined);
+    // The password typed stays in no hidden field.
+    enrolForm.reset();
+    sayTotpError(enrolFields);
     render();
   }
 
@@ -124,24 +219,19 @@ export function createAccountView(
 
   enrolForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const code = totpCode(enrolCode.value);
-    if (code === undefined) {
-      sayError(enrolError, () => t('totpCodeRequired'));
-      enrolCode.focus();
-      return;
-    }
+    const change = typed(enrolFields);
+    if (change === undefined) return;
     void (async () => {
       const submit = byTestId('totp-confirm', HTMLButtonElement, root);
       submit.disabled = true;
       try {
-        await sendJson('POST', '/admin/api/me/totp/confirm', { code });
+        await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
         await deps.reloadMe();
         endEnrolment();
         deps.toast(t('totpEnabled'));
         stop.focus();
       } catch (error) {
-        sayError(enrolError, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
-        enrolCode.select();
+        refused(enrolFields, error, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
       } finally {
         submit.disabled = false;
       }
@@ -151,40 +241,37 @@ export function createAccountView(
   stop.addEventListener('click', () => {
     offOpen = true;
     offForm.reset();
-    sayError(offError, undefined);
+    sayTotpError(offFields);
     render();
     offCode.focus();
   });
 
   offCancel.addEventListener('click', () => {
     offOpen = false;
-    sayError(offError, undefined);
+    offForm.reset();
+    sayTotpError(offFields);
     render();
     stop.focus();
   });
 
   offForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const code = totpCode(offCode.value);
-    if (code === undefined) {
-      sayError(offError, () => t('totpCodeRequired'));
-      offCode.focus();
-      return;
-    }
+    const change = typed(offFields);
+    if (change === undefined) return;
     void (async () => {
       const submit = byTestId('totp-off-submit', HTMLButtonElement, root);
       submit.disabled = true;
       try {
-        await sendJson('DELETE', '/admin/api/me/totp', { code });
+        await sendTotpChange('DELETE', '/admin/api/me/totp', change);
         offOpen = false;
-        sayError(offError, undefined);
+        offForm.reset();
+        sayTotpError(offFields);
         await deps.reloadMe();
         render();
         deps.toast(t('totpDisabled'));
         start.focus();
       } catch (error) {
-        sayError(offError, totpFailure(error));
-        offCode.select();
+        refused(offFields, error, totpFailure(error));
       } finally {
         submit.disabled = false;
       }
