@@ -68,7 +68,8 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
   app.post('/invitations/accept', { schema: { body: acceptBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
     const { token, name, password } = request.body;
     await ctx.team.invitations.assertOpen(token);
-    const passwordHash = await hashPassword(password);
+    // In the login's bounded queue: scrypt on libuv's pool, however many accepts arrive at once.
+    const passwordHash = await ctx.login.queued(() => hashPassword(password));
     const { account } = await ctx.team.invitations.accept(token, { name, passwordHash }, (tx, joined) =>
       ctx.audit.record(
         {
@@ -97,9 +98,13 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
 
 /** A fresh token on every login; a session the browser still carried ends here (no fixation). */
 async function startSession(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, account: AdminAccount): Promise<void> {
-  await ctx.sessions.destroy(readSessionToken(request));
   const started = await ctx.sessions.create(account.id, account.passwordHash);
-  if (!started) throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'The password was changed, or the account disabled, during this login: log in again' });
+  if (!started) {
+    await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: account.name, detail: { reason: 'changed_meanwhile' } });
+    throw new AppError(ErrorCode.INVALID_PASSWORD, { detail: 'The password was changed, or the account disabled, during this login: log in again' });
+  }
+  // The session the browser still carried ends only now, once the new one exists.
+  await ctx.sessions.destroy(readSessionToken(request));
   setSessionCookie(request, reply, started.token);
   ctx.devices?.issue(request, reply);
   await ctx.team.accounts.recordLogin(account.id);

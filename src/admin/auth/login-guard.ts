@@ -68,9 +68,9 @@ export class LoginGuard {
 
   /**
    * Runs `check` in the bounded queue of password checks without spending the budget: a logged-in
-   * admin's password asked again (the caller limits those per account).
+   * admin's password asked again (the caller limits those per account), or a new password's hash.
    */
-  async queued(check: () => Promise<boolean>): Promise<boolean> {
+  async queued<T>(check: () => Promise<T>): Promise<T> {
     if (this.checks.pendingCount >= this.options.checksQueued) {
       throw new AppError(ErrorCode.SERVER_BUSY, { detail: 'Too many logins at once; retry in a second', retryAfterMs: BUSY_RETRY_MS });
     }

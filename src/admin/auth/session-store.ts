@@ -62,7 +62,8 @@ export class SessionStore {
    * Starts a session of an account; the returned token goes into the cookie and nowhere else. Only while
    * the account is enabled and its password hash is still `passwordHash`, the one the login checked:
    * a login whose check overlapped a password change (which ends the account's other sessions) or a
-   * disabling gets no session. Undefined then.
+   * disabling gets no session. Undefined then. `FOR SHARE` makes the insert wait for a change of the
+   * account in progress and read the row as it commits (PostgreSQL; PGlite runs one transaction at a time).
    */
   async create(accountId: number, passwordHash: string | null): Promise<{ token: string; session: AdminSession } | undefined> {
     const token = randomBytes(32).toString('base64url');
@@ -70,7 +71,7 @@ export class SessionStore {
     await this.purgeExpired(now);
     const inserted = await this.database.query(
       `INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at)
-       SELECT $1, id, $3, $3 FROM admin_accounts WHERE id = $2 AND disabled_at IS NULL AND password_hash IS NOT DISTINCT FROM $4
+       SELECT $1, id, $3, $3 FROM admin_accounts WHERE id = $2 AND disabled_at IS NULL AND password_hash IS NOT DISTINCT FROM $4 FOR SHARE
        RETURNING token_hash`,
       [hashToken(token), accountId, now, passwordHash],
     );

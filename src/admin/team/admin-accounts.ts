@@ -104,6 +104,10 @@ export class AdminAccounts {
       const disabledAt = disabled ? (current.disabledAt ?? this.clock.now()) : null;
       const rows = await tx.query<AccountRow>(`UPDATE admin_accounts SET role = $2, disabled_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [id, role, disabledAt]);
       if (disabled) await tx.query('DELETE FROM admin_sessions WHERE account_id = $1', [id]);
+      // No longer an enabled owner: their open invitations go (they would not come back with a promotion).
+      if (disabled || role !== 'owner') {
+        await tx.query('UPDATE admin_invitations SET revoked_at = $2 WHERE lower(created_by) = lower($1) AND used_at IS NULL AND revoked_at IS NULL', [current.name, this.clock.now()]);
+      }
       const after = toAccount(rows[0]!);
       await record?.(tx, { before: current, after });
       return after;

@@ -15,6 +15,9 @@ import type { Role } from './roles.js';
 /** How long an invitation link works: a week. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
+/** An invitation is worth what its owner is now: an enabled owner (whatever the case of the name). */
+const INVITER_IS_OWNER = `EXISTS (SELECT 1 FROM admin_accounts a WHERE lower(a.name) = lower(admin_invitations.created_by) AND a.role = 'owner' AND a.disabled_at IS NULL)`;
+
 const NOT_OPEN = 'This invitation is unknown, already used, withdrawn or expired: ask an owner for a new one';
 
 export interface Invitation {
@@ -60,7 +63,7 @@ export class Invitations {
   async open(): Promise<Invitation[]> {
     const rows = await this.database.query<InvitationRow>(
       `SELECT id, role, created_by, created_at, expires_at FROM admin_invitations
-       WHERE used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 ORDER BY id DESC`,
+       WHERE used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 AND ${INVITER_IS_OWNER} ORDER BY id DESC`,
       [this.clock.now()],
     );
     return rows.map(toInvitation);
@@ -84,7 +87,7 @@ export class Invitations {
    */
   async assertOpen(token: string): Promise<void> {
     const rows = await this.database.query(
-      'SELECT 1 FROM admin_invitations WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2',
+      `SELECT 1 FROM admin_invitations WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 AND ${INVITER_IS_OWNER}`,
       [hashToken(token), this.clock.now()],
     );
     if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
@@ -108,7 +111,9 @@ export class Invitations {
       );
       const row = rows[0];
       // An invitation is worth what its owner is now: one demoted or disabled since cannot come back through it.
-      const inviter = row && (await tx.query("SELECT 1 FROM admin_accounts WHERE lower(name) = lower($1) AND role = 'owner' AND disabled_at IS NULL", [row.created_by]));
+      // FOR SHARE: a demotion or disabling of the inviter in progress is waited for and seen.
+      const inviter =
+        row && (await tx.query("SELECT 1 FROM admin_accounts WHERE lower(name) = lower($1) AND role = 'owner' AND disabled_at IS NULL FOR SHARE", [row.created_by]));
       if (!row || !inviter?.length || row.used_at !== null || row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) {
         throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
       }
