@@ -6,7 +6,8 @@
  * message's ack), and a private wait lost with the connection is joined again in its room by its kept key
  * — never in the queue. A "Really?" armed by Esc expires after a few seconds (an Esc much later is a first
  * press again), while Esc, Esc still leaves, and neither the button's nor a partner's message takes it back; the waiting count says "1 other person"; a
- * refused key says the page is back at the start, for its field to take the focus again.
+ * refused key says the page is back at the start, for its field to take the focus again. A chat that ended
+ * while the page was away (on screen, or before a reload) asks for that room's receipt; one that ends live does not.
  * No DOM needed: the flow only talks to its views.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -94,7 +95,7 @@ function fakeClient() {
 
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start' };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[] };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   const views = {
@@ -140,6 +141,7 @@ function fakeViews() {
       kept.key = null;
       kept.waitsEnded++;
     },
+    endedAway: (roomId: number) => shown.endedAway.push(roomId),
   };
   return { views: views as unknown as ChatFlowViews, shown, kept, typeText: (value: string) => (text = value) };
 }
@@ -311,6 +313,40 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
       expect(page.shown.screen).toBe('start');
       expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
       expect(page.kept.key).toBeNull();
+      expect(stored.get('activity')).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a chat on screen that ended while the connection was lost asks for its receipt; one that ends live does not', async () => {
+    const chat = await inChat();
+    chat.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
+    expect(chat.shown.endedAway).toEqual([]);
+
+    const away = await inChat();
+    away.connectionChanged('reconnecting');
+    away.connectionChanged('connected');
+    away.emit('session', session);
+    expect(away.shown.endedAway).toEqual([ROOM]);
+    // A second idle session (another reconnection) asks nothing more: the chat is over already.
+    away.emit('session', session);
+    expect(away.shown.endedAway).toEqual([ROOM]);
+  });
+
+  it('a page reloaded mid-chat whose chat ended meanwhile asks for the receipt of that room, and says it ended', () => {
+    // The tab was in chat 12 when it was reloaded (resume-watch.ts keeps that in sessionStorage).
+    const stored = new Map([['activity', 'chat'], ['activityRoom', '12']]);
+    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+    try {
+      const fake = fakeClient();
+      const page = fakeViews();
+      createChatFlow(fake.client, page.views);
+      fake.connectionChanged('connected');
+      fake.emit('session', session);
+      expect(page.shown.screen).toBe('start');
+      expect(page.shown.toasts).toEqual([t('chatEndedWhileAway')]);
+      expect(page.shown.endedAway).toEqual([12]);
       expect(stored.get('activity')).toBeUndefined();
     } finally {
       vi.unstubAllGlobals();

@@ -77,6 +77,8 @@ export interface ChatFlowViews extends JoinViews, PrivateKeyViews {
   chatChanged(state: ChatState | null): void;
   /** A new wait begins: what the waiting screen showed for the previous one goes. */
   waitingShown(): void;
+  /** The chat of `roomId` (on screen, or before a reload) ended while the page was away: its receipt went astray. */
+  endedAway(roomId: number): void;
 }
 
 export interface ChatFlow {
@@ -289,6 +291,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
+    if (key === 'chatEndedWhileAway' && room !== null) views.endedAway(room);
   };
 
   /** Only the latest join's answer is acted on; a cancelled one's is followed by the leave (join-tracker.ts). */
@@ -338,6 +341,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
     else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) rejoin.lost();
     else if (phase === 'start' && reloadedFrom !== null) {
+      if (reloadedFrom === 'chat' && resume.room !== undefined) views.endedAway(resume.room);
       resume.remember(null);
       views.waitEnded();
       if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));

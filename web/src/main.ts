@@ -9,6 +9,7 @@ import { createComposer } from './composer.js';
 import { showConnectionState } from './connection-status.js';
 import { createCrisisCard } from './crisis-card.js';
 import { byTestId } from './dom.js';
+import { createEndedAway } from './ended-away.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
 import { createInterestInput } from './interest-input.js';
 import { retranslateInterests } from './interest-texts.js';
@@ -236,6 +237,7 @@ flow = createChatFlow(client, {
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
   skipWait: createSkipWait(byTestId('waiting-screen', HTMLElement), byTestId('skip-wait', HTMLElement)),
+  endedAway: (roomId) => endedAway.ended(roomId),
 });
 
 // On the waiting screen: what an interests wait looks for and until when; a private room's key. After the
@@ -248,7 +250,9 @@ retranslators.push(privateWait.retranslate);
 attachMatchNotes(client, messages, { myId: () => myUserId, roomId: () => chatOnScreen, joinedWith: () => joinedWith });
 
 // The receipt of each chat that ends: on the ended bar or the start screen, with a link to /my.
-createReceiptNotes(client, { endedBar: byTestId('chat-ended', HTMLElement), startScreen: byTestId('start-screen', HTMLElement), langSwitch });
+const receiptNotes = createReceiptNotes(client, { endedBar: byTestId('chat-ended', HTMLElement), startScreen: byTestId('start-screen', HTMLElement), langSwitch });
+// A chat that ended while the page was away: its receipt went to the lost connection, so it is looked up.
+const endedAway = createEndedAway(client, { show: (receipt) => receiptNotes.show(receipt, true) });
 
 const { start, cancel, next, newChat, createPrivate, joinPrivate } = flow;
 attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toast });

@@ -2,7 +2,9 @@
  * The receipt of a chat that has ended (`receipt {room_id, code}`): shown on the chat-ended bar (when the
  * partner left) and on the start screen as "your last chat" (for the one who left), with a copy button
  * and a link to /my, where the code downloads the conversation or erases one's own messages. The notes
- * are built here, so the page's markup stays as it is; they follow the language switch.
+ * are built here, so the page's markup stays as it is; they follow the language switch. The receipt of a chat
+ * that ended while the page was away (looked up by ended-away.ts) is shown the same way, with a line saying
+ * that what was said meanwhile can be read with it on /my.
  */
 import type { ReceiptPayload } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
@@ -17,7 +19,8 @@ const COPIED_MS = 2_000;
 
 interface Note {
   root: HTMLElement;
-  show(receipt: ReceiptPayload): void;
+  /** `away`: the chat ended while the page was away (the line about what was said meanwhile shows). */
+  show(receipt: ReceiptPayload, away: boolean): void;
   hide(): void;
   /** Renders its texts again in the current language. */
   retranslate(): void;
@@ -45,11 +48,15 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
   link.target = '_blank';
   link.rel = 'noopener';
   setText(link, 'receiptLink');
+  const awayLine = element('span', 'receipt-away');
+  awayLine.dataset['testid'] = 'receipt-away';
+  setText(awayLine, 'receiptAway');
+  awayLine.hidden = true;
   const status = element('span', 'receipt-status');
   status.setAttribute('role', 'status');
   status.dataset['testid'] = 'receipt-status';
   root.title = t('receiptHelp');
-  root.append(heading, code, copy, link, status);
+  root.append(awayLine, heading, code, copy, link, status);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let shown: ReceiptPayload | undefined;
@@ -67,8 +74,9 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
 
   return {
     root,
-    show(receipt) {
+    show(receipt, away) {
       shown = receipt;
+      awayLine.hidden = !away;
       code.textContent = receipt.code;
       copy.setAttribute('aria-label', `${t('receiptCopyLabel')} ${receipt.code}`);
       // The code rides in the fragment, which no request ever carries: /my opens it at once.
@@ -96,21 +104,31 @@ export interface ReceiptNotesViews {
   langSwitch: HTMLSelectElement;
 }
 
-export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews): void {
+export interface ReceiptNotes {
+  /**
+   * Shows a receipt as one that comes with the chat's end: on the ended bar while it shows, and on the start
+   * screen. `away`: the chat ended while the page was away, its receipt looked up.
+   */
+  show(receipt: ReceiptPayload, away?: boolean): void;
+}
+
+export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews): ReceiptNotes {
   const ended = createNote('ended-receipt', 'receiptLabel');
   const last = createNote('last-receipt', 'lastReceiptLabel');
   views.endedBar.append(ended.root);
   views.startScreen.append(last.root);
 
-  client.on('receipt', (receipt) => {
+  const show = (receipt: ReceiptPayload, away = false): void => {
     // Still looking at the chat that ended (the partner left): on its bar; otherwise only on the start screen.
-    if (!views.endedBar.hidden) ended.show(receipt);
-    last.show(receipt);
-  });
+    if (!views.endedBar.hidden) ended.show(receipt, away);
+    last.show(receipt, away);
+  };
+  client.on('receipt', (receipt) => show(receipt));
   // A new chat (or the same one resumed) leaves the receipt of the previous one to the start screen.
   client.on('matched', () => ended.hide());
   views.langSwitch.addEventListener('change', () => {
     ended.retranslate();
     last.retranslate();
   });
+  return { show };
 }
