@@ -78,24 +78,19 @@ export function createAccountView(
   const enrolForm = byTestId('totp-enrol-form', HTMLFormElement, root);
   const qr = byTestId('totp-qr', HTMLImageElement, root);
   const secret = byTestId('totp-secret', HTMLElement, root);
-  const enrolCode = byTestId('totp-enrol-code', HTMLInputElement, root);
-  const enrolError = byTestId('totp-enrol-error', HTMLElement, root);
-  const enrolFields: TotpFields = {
-    code: enrolCode,
-    password: byTestId('totp-enrol-password', HTMLInputElement, root),
-    passwordError: byTestId('totp-enrol-password-error', HTMLElement, root),
-    error: enrolError,
-  };
+  /** The code and password fields of one of the two 2FA forms, with their error lines. */
+  const fieldsOf = (form: 'enrol' | 'off'): TotpFields => ({
+    code: byTestId(`totp-${form}-code`, HTMLInputElement, root),
+    password: byTestId(`totp-${form}-password`, HTMLInputElement, root),
+    passwordError: byTestId(`totp-${form}-password-error`, HTMLElement, root),
+    error: byTestId(`totp-${form}-error`, HTMLElement, root),
+  });
+  const enrolFields = fieldsOf('enrol');
+  const { code: enrolCode, error: enrolError } = enrolFields;
   const enrolCancel = byTestId('totp-enrol-cancel', HTMLButtonElement, root);
   const offForm = byTestId('totp-off-form', HTMLFormElement, root);
-  const offCode = byTestId('totp-off-code', HTMLInputElement, root);
-  const offError = byTestId('totp-off-error', HTMLElement, root);
-  const offFields: TotpFields = {
-    code: offCode,
-    password: byTestId('totp-off-password', HTMLInputElement, root),
-    passwordError: byTestId('totp-off-password-error', HTMLElement, root),
-    error: offError,
-  };
+  const offFields = fieldsOf('off');
+  const { code: offCode, error: offError } = offFields;
   const offCancel = byTestId('totp-off-cancel', HTMLButtonElement, root);
   const managed = byTestId('password-managed', HTMLElement, root);
   const passwordForm = byTestId('password-form', HTMLFormElement, root);
