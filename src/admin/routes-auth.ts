@@ -1,6 +1,7 @@
 /**
  * `POST /admin/login` (JSON or form fields `name`, `password`, `code`), `POST /admin/logout`, and
- * `POST /admin/invitations/accept` (joining the team from an invitation link). Login attempts are
+ * `POST /admin/invitations/check` and `POST /admin/invitations/accept` (joining the team from an
+ * invitation link). Login attempts are
  * rate-limited per client network, and by a budget of all networks together with few password checks at
  * once (auth/login-guard.ts); who is logging in and what answers they get is team/account-login.ts. Every
  * outcome is audited, never with the password, and a name no account has is not recorded (it may be a
@@ -18,6 +19,7 @@ import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
 import { LoginRefused } from './team/account-login.js';
+import { ROLES } from './team/roles.js';
 import { accountNameSchema, newPasswordSchema } from './team/team-schemas.js';
 
 const PASSWORD_REQUIRED = 'a non-empty string is required';
@@ -27,6 +29,9 @@ const loginBodySchema = z.object({
   password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(ADMIN_PASSWORD_MAX, `at most ${ADMIN_PASSWORD_MAX} characters (no admin password is longer)`),
   code: z.string().max(16, 'at most 16 characters').optional(),
 });
+
+const checkBodySchema = z.object({ token: z.string().min(1, 'the invitation token is missing').max(128, 'not an invitation token') });
+const invitationCheckSchema = z.object({ ok: z.literal(true), role: z.enum(ROLES) });
 
 const acceptBodySchema = z.object({
   token: z.string().min(1, 'the invitation token is missing').max(128, 'not an invitation token'),
@@ -84,6 +89,13 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
     await startSession(ctx, request, reply, account);
     request.log.info({ event: 'admin_joined', role: account.role }, 'an admin joined the team from an invitation');
     return reply.header('cache-control', 'no-store').send({ ok: true });
+  });
+
+  // Whether an invitation link still works, and for which role, before its page asks for a name and a
+  // password (POST: the token stays out of request lines). Limited like logins.
+  app.post('/invitations/check', { schema: { body: checkBodySchema, response: { 200: invitationCheckSchema } }, config: { rateLimit } }, async (request, reply) => {
+    const role = await ctx.team.invitations.assertOpen(request.body.token);
+    return reply.header('cache-control', 'no-store').send({ ok: true as const, role });
   });
 
   app.post('/logout', { schema: { response: { 200: okSchema } } }, async (request, reply) => {

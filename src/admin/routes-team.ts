@@ -73,7 +73,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     await checkPassword(account, request.body.password);
     await login.spendCodeAttempt(account.id);
     const step = totpStep(account.totpSecret, request.body.code, ctx.clock.now().getTime());
-    if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used' });
+    if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used: a code works once, wait for the next one' });
     await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request) }, tx));
     return { ok: true as const };
   });
@@ -82,6 +82,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     const account = await me(request.admin);
     if (account.bootstrap) throw new AppError(ErrorCode.CONFLICT, { detail: "This account's password is the server's ADMIN_PASSWORD: change it there" });
     await checkPassword(account, request.body.current);
+    if (request.body.password === request.body.current) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'password: the new password must differ from the current one' });
     await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession, (tx) =>
       ctx.audit.record({ action: 'password_change', ...actorOf(request) }, tx),
     );
@@ -125,12 +126,20 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   });
 
   app.patch('/api/team/:id', { schema: { params: accountIdParamsSchema, body: accountChangeSchema, response: { 200: teamAccountSchema } } }, async (request) => {
-    const after = await accounts.update(request.params.id, request.body, (tx, { before, after: changed }) =>
+    const after = await accounts.update(request.params.id, request.body, (tx, { before, after: changed, invitationsWithdrawn }) =>
       ctx.audit.record(
         {
           action: 'team_update',
           ...actorOf(request),
-          detail: { admin_id: changed.id, name: changed.name, role: changed.role, was_role: before.role, disabled: changed.disabledAt !== null },
+          detail: {
+            admin_id: changed.id,
+            name: changed.name,
+            role: changed.role,
+            was_role: before.role,
+            disabled: changed.disabledAt !== null,
+            was_disabled: before.disabledAt !== null,
+            ...(invitationsWithdrawn > 0 ? { invitations_withdrawn: invitationsWithdrawn } : {}),
+          },
         },
         tx,
       ),

@@ -39,6 +39,18 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect((await login(admin.fastify, { name: 'Alice', password: 'alice-password-long' })).statusCode).toBe(200);
   });
 
+  it('a link can be checked before its page asks for anything: its role while open, 404 once used', async () => {
+    const { token } = await invite(admin.fastify, owner, 'moderator');
+    const check = () => admin.fastify.inject({ method: 'POST', url: '/admin/invitations/check', payload: { token } });
+    const open = await check();
+    expect(open.statusCode).toBe(200);
+    expect(open.json()).toEqual({ ok: true, role: 'moderator' });
+    expect((await accept(admin.fastify, token, 'nora')).statusCode).toBe(200);
+    expect((await check()).statusCode).toBe(404);
+    const made = await admin.fastify.inject({ method: 'POST', url: '/admin/invitations/check', payload: { token: 'made-up' } });
+    expect(made.statusCode).toBe(404);
+  });
+
   it('the same link sent several times at once makes exactly one account', async () => {
     const { token } = await invite(admin.fastify, owner, 'viewer');
     const answers = await Promise.all(['r1', 'r2', 'r3', 'r4'].map((name) => accept(admin.fastify, token, name)));
@@ -104,6 +116,8 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect((await admin.fastify.inject({ method: 'PATCH', url: `/admin/api/team/${id}`, headers: { cookie: owner }, payload: { role: 'viewer' } })).statusCode).toBe(200);
     const refused = await accept(admin.fastify, kept.token, 'ivan2');
     expect(refused.statusCode).toBe(404);
+    const [entry] = await admin.database.query<{ detail: Record<string, unknown> }>("SELECT detail FROM admin_audit_log WHERE action = 'team_update' ORDER BY id DESC LIMIT 1");
+    expect(entry!.detail).toMatchObject({ name: 'ivan', role: 'viewer', was_role: 'owner', disabled: false, was_disabled: false, invitations_withdrawn: 1 });
     const listed = (await admin.fastify.inject({ url: '/admin/api/team', headers: { cookie: owner } })).json().invitations as { id: number }[];
     expect(listed.map((i) => i.id)).not.toContain(kept.id);
     // Promoted again, the invitation made before stays withdrawn.
@@ -255,6 +269,10 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     const wrong = await change('not-the-password');
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    const same = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie: here }, payload: { current: 'hana-password-long', password: 'hana-password-long' } });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().message).toContain('must differ');
+    expect((await me(elsewhere)).statusCode).toBe(200);
     expect((await change('hana-password-long')).statusCode).toBe(200);
     expect((await me(here)).statusCode).toBe(200);
     expect((await me(elsewhere)).statusCode).toBe(401);

@@ -66,7 +66,7 @@ export class AccountLogin {
       await this.spendCodeAttempt(account.id);
       const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
       if (step === undefined || !(await this.deps.accounts.useTotpStep(account.id, step))) {
-        throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, 'The code is wrong or was already used');
+        throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, 'The code is wrong or was already used: a code works once, wait for the next one');
       }
     }
     return account;

@@ -91,7 +91,7 @@ export class AdminAccounts {
    * Changes a role and/or enables or disables an account, refusing (`LAST_OWNER`) a change that leaves no
    * enabled owner. Disabling ends the account's sessions in the same transaction. Undefined when unknown.
    */
-  async update(id: number, change: { role?: Role; disabled?: boolean }, record?: RecordIn<{ before: AdminAccount; after: AdminAccount }>): Promise<AdminAccount | undefined> {
+  async update(id: number, change: { role?: Role; disabled?: boolean }, record?: RecordIn<{ before: AdminAccount; after: AdminAccount; invitationsWithdrawn: number }>): Promise<AdminAccount | undefined> {
     return this.database.transaction(async (tx) => {
       // The owners' rows, locked: every change that could remove the last owner waits on them.
       const owners = await tx.query<{ id: number }>("SELECT id FROM admin_accounts WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
@@ -105,11 +105,15 @@ export class AdminAccounts {
       const rows = await tx.query<AccountRow>(`UPDATE admin_accounts SET role = $2, disabled_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [id, role, disabledAt]);
       if (disabled) await tx.query('DELETE FROM admin_sessions WHERE account_id = $1', [id]);
       // No longer an enabled owner: their open invitations go (they would not come back with a promotion).
-      if (disabled || role !== 'owner') {
-        await tx.query('UPDATE admin_invitations SET revoked_at = $2 WHERE lower(created_by) = lower($1) AND used_at IS NULL AND revoked_at IS NULL', [current.name, this.clock.now()]);
-      }
+      const withdrawn =
+        disabled || role !== 'owner'
+          ? await tx.query(
+              'UPDATE admin_invitations SET revoked_at = $2 WHERE lower(created_by) = lower($1) AND used_at IS NULL AND revoked_at IS NULL RETURNING id',
+              [current.name, this.clock.now()],
+            )
+          : [];
       const after = toAccount(rows[0]!);
-      await record?.(tx, { before: current, after });
+      await record?.(tx, { before: current, after, invitationsWithdrawn: withdrawn.length });
       return after;
     });
   }

@@ -82,15 +82,17 @@ export class Invitations {
   }
 
   /**
-   * Throws `NOT_FOUND` unless `token` is an open invitation: checked before its password is hashed, so a
-   * made-up token costs one indexed read, not a scrypt hash.
+   * The role of the open invitation `token`, or `NOT_FOUND`: checked before its password is hashed, so a
+   * made-up token costs one indexed read, not a scrypt hash (and by the invitation page when it opens).
    */
-  async assertOpen(token: string): Promise<void> {
-    const rows = await this.database.query(
-      `SELECT 1 FROM admin_invitations WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 AND ${INVITER_IS_OWNER}`,
+  async assertOpen(token: string): Promise<Role> {
+    const rows = await this.database.query<{ role: Role }>(
+      `SELECT role FROM admin_invitations WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 AND ${INVITER_IS_OWNER}`,
       [hashToken(token), this.clock.now()],
     );
-    if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
+    const row = rows[0];
+    if (!row) throw new AppError(ErrorCode.NOT_FOUND, { detail: NOT_OPEN });
+    return row.role;
   }
 
   /**
