@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encode } from 'uqr';
-import { nameProblem, passwordProblem, tokenOfHash, totpCode } from '../../web/admin/src/account-fields.js';
+import { errorTextKey, groupedSecret, nameProblem, passwordProblem, tokenOfHash, totpCode } from '../../web/admin/src/account-fields.js';
 import { permissionAttributes } from '../../web/admin/src/me.js';
 import { qrDataUrl } from '../../web/admin/src/qr-image.js';
 
@@ -24,6 +24,33 @@ describe('the account forms', () => {
     expect(nameProblem('')).toBe('inviteNameRequired');
     for (const name of ['mod_1', 'li.wei', 'a-b', '王小明', 'x'.repeat(32)]) expect(nameProblem(name), name).toBeUndefined();
     for (const name of ['x'.repeat(33), 'two words', 'a/b', 'a@b', '<b>']) expect(nameProblem(name), name).toBe('inviteNameInvalid');
+  });
+
+  it('refuse the reserved names admin, automatic and system, in any case, before sending', () => {
+    for (const name of ['admin', 'ADMIN', 'Automatic', 'system', 'SyStEm']) expect(nameProblem(name), name).toBe('inviteNameReserved');
+    for (const name of ['admin2', 'sysadmin', 'systems', 'auto']) expect(nameProblem(name), name).toBeUndefined();
+  });
+
+  it('say a refused change by its error code, never by the server’s English message', () => {
+    expect(errorTextKey('FORBIDDEN')).toBe('forbidden');
+    expect(errorTextKey('CONFLICT')).toBe('errConflict');
+    expect(errorTextKey('NOT_FOUND')).toBe('teamNotFound');
+    expect(errorTextKey('NAME_TAKEN')).toBe('inviteNameTaken');
+    expect(errorTextKey('LAST_OWNER')).toBe('teamLastOwner');
+    expect(errorTextKey('INVALID_TOTP')).toBe('invalidTotp');
+    expect(errorTextKey('CURRENT_PASSWORD_WRONG')).toBe('passwordCurrentWrong');
+    expect(errorTextKey('RATE_LIMITED')).toBe('tooManyAttempts');
+    expect(errorTextKey('INVALID_PAYLOAD')).toBe('errInvalidPayload');
+    expect(errorTextKey('TOTP_REQUIRED')).toBe('totpRequired');
+    expect(errorTextKey('ACCOUNT_DISABLED')).toBe('accountDisabled');
+    for (const code of [undefined, 'INTERNAL_ERROR', 'toString', '__proto__']) expect(errorTextKey(code), String(code)).toBe('errFailed');
+  });
+
+  it('show a TOTP secret in groups of four', () => {
+    expect(groupedSecret('JBSWY3DPEHPK3PXP')).toBe('JBSW Y3DP EHPK 3PXP');
+    expect(groupedSecret('JBSWY3DPEHPK3PXPAB')).toBe('JBSW Y3DP EHPK 3PXP AB');
+    expect(groupedSecret('ABC')).toBe('ABC');
+    expect(groupedSecret('')).toBe('');
   });
 
   it('read a TOTP code typed with spaces, and nothing but six digits', () => {

@@ -12,7 +12,9 @@ export const MAX_NAME_CHARS = 32;
 const NAME_CHARS = /^[\p{L}\p{N}_.-]+$/u;
 
 export type PasswordProblem = 'passwordTooShort' | 'passwordTooLong' | 'passwordMismatch';
-export type NameProblem = 'inviteNameRequired' | 'inviteNameInvalid';
+export type NameProblem = 'inviteNameRequired' | 'inviteNameInvalid' | 'inviteNameReserved';
+/** Names the server keeps for itself (any case): the bootstrap owner and the audit log's actors. */
+export const RESERVED_NAMES = ['admin', 'automatic', 'system'] as const;
 
 const chars = (text: string) => [...text].length;
 
@@ -28,6 +30,7 @@ export function passwordProblem(password: string, repeat: string): PasswordProbl
 export function nameProblem(name: string): NameProblem | undefined {
   if (name === '') return 'inviteNameRequired';
   if (chars(name) > MAX_NAME_CHARS || !NAME_CHARS.test(name)) return 'inviteNameInvalid';
+  if ((RESERVED_NAMES as readonly string[]).includes(name.toLowerCase())) return 'inviteNameReserved';
   return undefined;
 }
 
@@ -47,4 +50,46 @@ export function tokenOfHash(hash: string): string | undefined {
     return undefined;
   }
   return token === '' ? undefined : token;
+}
+
+/** The text key that says a refused team or account change, by the answer's error code (never its English `message`). */
+export type ErrorTextKey =
+  | 'forbidden'
+  | 'errConflict'
+  | 'teamNotFound'
+  | 'inviteNameTaken'
+  | 'teamLastOwner'
+  | 'invalidTotp'
+  | 'passwordCurrentWrong'
+  | 'tooManyAttempts'
+  | 'errInvalidPayload'
+  | 'totpRequired'
+  | 'accountDisabled'
+  | 'sessionExpired'
+  | 'errFailed';
+
+const ERROR_TEXTS: Record<string, ErrorTextKey> = {
+  FORBIDDEN: 'forbidden',
+  CONFLICT: 'errConflict',
+  NOT_FOUND: 'teamNotFound',
+  NAME_TAKEN: 'inviteNameTaken',
+  LAST_OWNER: 'teamLastOwner',
+  INVALID_TOTP: 'invalidTotp',
+  CURRENT_PASSWORD_WRONG: 'passwordCurrentWrong',
+  INVALID_PASSWORD: 'passwordCurrentWrong',
+  RATE_LIMITED: 'tooManyAttempts',
+  INVALID_PAYLOAD: 'errInvalidPayload',
+  TOTP_REQUIRED: 'totpRequired',
+  ACCOUNT_DISABLED: 'accountDisabled',
+  UNAUTHORIZED: 'sessionExpired',
+};
+
+/** The text key for an error code; an unknown code (or none) is a plain "failed, try again". */
+export function errorTextKey(code: string | undefined): ErrorTextKey {
+  return (code !== undefined && Object.hasOwn(ERROR_TEXTS, code) ? ERROR_TEXTS[code] : undefined) ?? 'errFailed';
+}
+
+/** A base32 TOTP secret in groups of four characters, for reading and typing by hand. */
+export function groupedSecret(secret: string): string {
+  return secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }

@@ -5,15 +5,14 @@
  * the server's ADMIN_PASSWORD. Failures are said next to the form they belong to (a wrong password next to
  * its field), as a function of the language so a switch re-says them.
  */
-import { ApiError, errorOf, postJson, sendJson } from './api.js';
-import { passwordProblem, totpCode } from './account-fields.js';
+import { ApiError, errorOf, noteForbidden, postJson, sendJson } from './api.js';
+import { errorTextKey, groupedSecret, passwordProblem, totpCode } from './account-fields.js';
 import { byTestId } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import type { Me } from './me.js';
 import { qrDataUrl } from './qr-image.js';
 import { showFormError } from './sanction-fields.js';
 import { sessionEnded } from './session-end.js';
-import { failureText } from './sanction-dialog.js';
 
 export interface AccountView {
   /** Shows the account of `me` (read at the page's start, refreshed after each change). */
@@ -63,6 +62,7 @@ async function sendTotpChange(method: 'POST' | 'DELETE', path: string, body: { c
     throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
   }
   const { code, message } = await errorOf(response);
+  noteForbidden(code);
   throw new TotpChangeRefused(response.status, code, message, response.headers.get('retry-after') ?? '60');
 }
 
@@ -78,6 +78,7 @@ export function createAccountView(
   const enrolForm = byTestId('totp-enrol-form', HTMLFormElement, root);
   const qr = byTestId('totp-qr', HTMLImageElement, root);
   const secret = byTestId('totp-secret', HTMLElement, root);
+  const secretCopy = byTestId('totp-secret-copy', HTMLButtonElement, root);
   /** The code and password fields of one of the two 2FA forms, with their error lines. */
   const fieldsOf = (form: 'enrol' | 'off'): TotpFields => ({
     code: byTestId(`totp-${form}-code`, HTMLInputElement, root),
@@ -121,23 +122,19 @@ export function createAccountView(
     enrolForm.hidden = enrolment === undefined;
     offForm.hidden = !offOpen;
     qr.alt = t('totpQrAlt');
-    secret.textContent = enrolment?.secret ?? '';
+    secret.textContent = enrolment ? groupedSecret(enrolment.secret) : '';
     const environment = me?.password_managed === 'environment';
     managed.hidden = !environment;
     passwordForm.hidden = !me || environment;
     for (const [where, text] of errors) showFormError(where, text());
   }
 
-  /** A failure of a 2FA step as a text: the wrong code, too many codes, the state changed meanwhile, or the server's words. */
+  /** A failure of a 2FA step as a text, by its code: the wrong code, too many codes, the role, … (never the server's English). */
   function totpFailure(error: unknown): () => string {
     const code = error instanceof ApiError ? (error.code as string) : undefined;
-    if (code === 'INVALID_TOTP') return () => t('invalidTotp');
-    if (code === 'RATE_LIMITED') {
-      const n = error instanceof TotpChangeRefused ? error.retryAfter : '60';
-      return () => t('tooManyAttempts', { n });
-    }
-    if (code === 'FORBIDDEN') return () => t('forbidden');
-    return () => failureText(error);
+    const n = error instanceof TotpChangeRefused ? error.retryAfter : '60';
+    const key = errorTextKey(code);
+    return () => t(key, { n });
   }
 
   /**
@@ -185,7 +182,12 @@ export function createAccountView(
         enrolForm.reset();
         sayTotpError(enrolFields);
         render();
-        enrolCode.focus();
+        // The QR code in view (on a narrow screen the code field below it would scroll it under the top bar).
+        enrolCode.focus({ preventScroll: true });
+        // Stops below the sticky top bar, whose height depends on the width (its tabs wrap on a phone).
+        const bar = document.querySelector<HTMLElement>('.topbar');
+        qr.style.scrollMarginTop = `${(bar?.getBoundingClientRect().height ?? 0) + 12}px`;
+        qr.scrollIntoView({ block: 'start', behavior: 'instant' });
       } catch (error) {
         if (error instanceof ApiError && error.code === 'CONFLICT') {
           deps.toast(t('totpAlreadyOn'));
@@ -266,7 +268,16 @@ export function createAccountView(
         deps.toast(t('totpDisabled'));
         start.focus();
       } catch (error) {
-        refused(offFields, error, totpFailure(error));
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          // Already off (an owner reset it meanwhile): the card as it now is, and said so.
+          offOpen = false;
+          offForm.reset();
+          sayTotpError(offFields);
+          await deps.reloadMe().catch(deps.onError);
+          render();
+          deps.toast(t('totpAlreadyOff'));
+          start.focus();
+        } else refused(offFields, error, totpFailure(error));
       } finally {
         submit.disabled = false;
       }
@@ -314,14 +325,27 @@ export function createAccountView(
       } else if (known === 'CONFLICT') {
         sayError(passwordError, () => t('passwordManaged'));
       } else {
-        sayError(passwordError, known === 'FORBIDDEN' ? () => t('forbidden') : () => t('actionFailed', { n: message }));
+        noteForbidden(known);
+        const key = known === 'INVALID_PAYLOAD' && /differ/i.test(message) ? 'passwordMustDiffer' : errorTextKey(known);
+        sayError(passwordError, () => t(key, { n: '60' }));
       }
-    } catch (error) {
-      sayError(passwordError, () => failureText(error));
+    } catch {
+      sayError(passwordError, () => t('errFailed'));
     } finally {
       submit.disabled = false;
     }
   }
+
+  secretCopy.addEventListener('click', () => {
+    if (!enrolment) return;
+    void navigator.clipboard.writeText(enrolment.secret).then(
+      () => deps.toast(t('totpSecretCopied')),
+      () => {
+        window.getSelection()?.selectAllChildren(secret);
+        deps.toast(t('inviteCopyFailed'));
+      },
+    );
+  });
 
   return {
     show() {

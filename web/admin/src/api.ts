@@ -18,6 +18,21 @@ export class ApiError extends Error {
   }
 }
 
+let forbiddenListener: (() => void) | undefined;
+
+/**
+ * Called after every 403 FORBIDDEN answer (the admin's role may have been changed by another owner): the
+ * admin page reads `/admin/api/me` again and shows what the role now allows.
+ */
+export function onForbidden(listener: () => void): void {
+  forbiddenListener = listener;
+}
+
+/** Tells the page a 403 FORBIDDEN came back (raw `fetch` callers use it too). */
+export function noteForbidden(code: string): void {
+  if (code === 'FORBIDDEN') forbiddenListener?.();
+}
+
 /** An error answer's code and message. */
 export async function errorOf(response: Response): Promise<{ code: ErrorCode; message: string }> {
   const body = (await response.json().catch(() => ({}))) as { error?: ErrorCode; message?: string };
@@ -32,6 +47,7 @@ async function answer<T>(response: Response): Promise<T> {
   }
   if (!response.ok) {
     const { code, message } = await errorOf(response);
+    noteForbidden(code);
     throw new ApiError(response.status, code, message);
   }
   return (await response.json().catch(() => ({}))) as T;

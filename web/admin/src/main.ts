@@ -2,12 +2,13 @@
  * The admin back office page: one view at a time chosen by the URL hash (#dashboard, #reports[/status],
  * #report/ID, #sanctions, #rooms, #room/ID, #policy, #audit, #team, #account), a language switch and logout. Each view fetches what
  * it shows from the JSON API. "Back to the reports" returns to the queue's tab and page the report was
- * opened from; logging out with unsaved policy edits asks first. Who is logged in is read once at the
- * start (me.ts): the tabs and buttons their role does not allow are hidden, and a 403 is said plainly.
+ * opened from; logging out with unsaved policy edits asks first. Who is logged in is read at the start,
+ * after every 403 and on the way to #team, #audit and #account (me.ts): the tabs and buttons their role does
+ * not allow are hidden, and a view it cannot use says only that.
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
 import { createAccountView } from './account-view.js';
-import { ApiError, postJson } from './api.js';
+import { ApiError, onForbidden, postJson } from './api.js';
 import { createAuditView } from './audit-view.js';
 import { createConfirm } from './confirm-dialog.js';
 import { createConversationView } from './conversation-view.js';
@@ -80,6 +81,48 @@ async function reloadMe(): Promise<void> {
   applyPermissions(document.body, me.permissions);
 }
 
+/** Whether the views of owners (#team, #audit) may be opened: yes until the role is known to lack `manage`. */
+const canManage = () => !meKnown || me === undefined || me.permissions.includes('manage');
+const MANAGED_VIEWS = new Set<ViewName>(['team', 'audit']);
+/** Bumped by every re-read of the role: only the latest answer is applied. */
+let roleChecks = 0;
+
+/**
+ * The role read again (after a 403, on the way to #team, #audit or #account): another owner may have
+ * changed it. The tabs, buttons and the views shown follow at once, without a reload.
+ */
+async function refreshRole(): Promise<void> {
+  const mine = ++roleChecks;
+  const before = canManage();
+  try {
+    await reloadMe();
+  } catch {
+    return;
+  }
+  if (mine !== roleChecks) return;
+  policy.render();
+  account.render();
+  team.render();
+  // Allowed again (or for the first time): the owner's view shown now reads its content.
+  if (!before && canManage() && MANAGED_VIEWS.has(current)) showManaged(current);
+  // No longer allowed while in the view (demoted by another owner, or oneself): the focus goes to what it says.
+  if (before && !canManage() && MANAGED_VIEWS.has(current)) {
+    const denied = byTestId(`${current}-denied`, HTMLElement);
+    denied.tabIndex = -1;
+    if (document.activeElement === document.body || !document.activeElement?.checkVisibility()) denied.focus();
+  }
+  markTab(current);
+}
+
+/** Opens #team or #audit for a role that may use it; for another, the view says only that it is not available. */
+function showManaged(name: ViewName): void {
+  if (!canManage()) return;
+  if (name === 'team') team.show();
+  if (name === 'audit') audit.show();
+}
+
+onForbidden(() => void refreshRole());
+
 /**
  * Once at the start: the page for this admin's role. Unreadable (an older server, a failure): everything
  * is shown, as before roles, and the server's 403 says what is not allowed.
@@ -95,11 +138,24 @@ async function startMe(): Promise<void> {
   policy.render();
   account.render();
   team.render();
+  // Opened by its address before the role was known: read now, if the role allows it.
+  if (MANAGED_VIEWS.has(current)) showManaged(current);
+  markTab(current);
 }
 
 /** Which tab a view belongs to. */
 const TAB_OF: Record<ViewName, ViewName> = { dashboard: 'dashboard', reports: 'reports', report: 'reports', sanctions: 'sanctions', rooms: 'rooms', room: 'rooms', policy: 'policy', audit: 'audit', team: 'team', account: 'account' };
 const SIMPLE_VIEWS = new Set<string>(['dashboard', 'sanctions', 'rooms', 'policy', 'audit', 'team', 'account']);
+
+/** Marks the tab of the view shown; none for a view the role cannot use (opened by its address), whose tab is hidden. */
+function markTab(name: ViewName): void {
+  for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
+    const active = tab.dataset['view'] === TAB_OF[name] && !(MANAGED_VIEWS.has(name) && !canManage());
+    tab.classList.toggle('active', active);
+    if (active) tab.setAttribute('aria-current', 'page');
+    else tab.removeAttribute('aria-current');
+  }
+}
 
 /** `refresh`: the view shown is read again (after a change made from it), not opened anew. */
 function route(options: { refresh?: boolean } = {}): void {
@@ -111,12 +167,7 @@ function route(options: { refresh?: boolean } = {}): void {
   const previous = current;
   current = name;
   for (const section of document.querySelectorAll<HTMLElement>('main > .view')) section.hidden = section.dataset['view'] !== name;
-  for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
-    const active = tab.dataset['view'] === TAB_OF[name];
-    tab.classList.toggle('active', active);
-    if (active) tab.setAttribute('aria-current', 'page');
-    else tab.removeAttribute('aria-current');
-  }
+  markTab(name);
   if (name === 'dashboard') dashboard.start();
   else dashboard.stop();
   if (name === 'reports') {
@@ -132,9 +183,11 @@ function route(options: { refresh?: boolean } = {}): void {
   if (name === 'rooms') conversations.show();
   if (name === 'room') void conversation.open(Number(roomMatch![1]));
   if (name === 'policy') policy.show();
-  if (name === 'audit') audit.show();
-  if (name === 'team') team.show();
+  // Until the role is known, startMe opens these; after, only for a role that may use them.
+  if (MANAGED_VIEWS.has(name) && meKnown) showManaged(name);
   if (name === 'account') account.show();
+  // The role may have been changed by another owner since the page started.
+  if ((MANAGED_VIEWS.has(name) || name === 'account') && meKnown && !options.refresh) void refreshRole();
 }
 
 bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {

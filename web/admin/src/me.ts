@@ -1,5 +1,6 @@
 /**
- * Who is logged in (`GET /admin/api/me`), read once when the admin page starts, and what the page shows
+ * Who is logged in (`GET /admin/api/me`), read when the admin page starts and again after any 403 and on the
+ * way to #team, #audit or #account (another owner may have changed the role), and what the page shows
  * them. Controls an admin's role does not allow carry `data-needs="moderate"` or `data-needs="manage"`;
  * admin.css hides them unless the body says the permission is held (`data-can-moderate`,
  * `data-can-manage`). Until the answer comes they stay hidden; if it cannot be read (an older server) they

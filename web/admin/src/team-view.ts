@@ -10,6 +10,7 @@ import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { ROLES, isRole, type Me, type Role } from './me.js';
 import { showFormError } from './sanction-fields.js';
+import { errorTextKey } from './account-fields.js';
 
 export interface TeamAdmin {
   id: number;
@@ -50,14 +51,10 @@ export interface TeamView {
 
 const roleName = (role: Role) => t(`role_${role}` as TextKey);
 
-/** The text of a refused team change. */
+/** The text of a refused team change, by its code (the server's English message is not shown). */
 function teamFailure(error: unknown): () => string {
-  const code = error instanceof ApiError ? (error.code as string) : undefined;
-  if (code === 'LAST_OWNER') return () => t('teamLastOwner');
-  if (code === 'FORBIDDEN') return () => t('forbidden');
-  if (code === 'NOT_FOUND') return () => t('teamNotFound');
-  const message = error instanceof Error ? error.message : String(error);
-  return () => t('actionFailed', { n: message });
+  const key = errorTextKey(error instanceof ApiError ? (error.code as string) : undefined);
+  return () => t(key, { n: '60' });
 }
 
 export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefined; confirm: Confirm; toast: (text: string) => void; onError: (error: unknown) => void }): TeamView {
@@ -71,6 +68,10 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
   const copy = byTestId('invite-copy', HTMLButtonElement, root);
   const invitationsBody = byTestId('invitations-body', HTMLTableSectionElement, root);
   const invitationsEmpty = byTestId('invitations-empty', HTMLElement, root);
+  const inviteForRole = byTestId('invite-for-role', HTMLElement, root);
+  const title = byTestId('team-title', HTMLElement, root);
+  /** The role of the invitation whose link is shown. */
+  let shownRole: Role | undefined;
 
   let team: Team | undefined;
   let shownError: (() => string) | undefined;
@@ -111,6 +112,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     }
   }
 
+  /** The role chosen in a row's list: nothing happens until its "Change role" button (arrow keys only choose). */
   function roleSelect(admin: TeamAdmin): HTMLSelectElement {
     const select = element('select');
     select.dataset['testid'] = 'team-role';
@@ -121,11 +123,25 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
       select.append(option);
     }
     select.value = admin.role;
-    select.addEventListener('change', () => {
+    return select;
+  }
+
+  /** True when the row is the logged-in admin's own account. */
+  const isSelf = (admin: TeamAdmin) => deps.me()?.id === admin.id;
+
+  function roleButton(admin: TeamAdmin, select: HTMLSelectElement): HTMLButtonElement {
+    const button = actionButton(t('teamRoleApply'), 'team-role-apply', () => {
       const role = select.value;
       if (!isRole(role)) return;
+      if (role === admin.role) {
+        sayError(() => t('teamRoleUnchanged'));
+        select.focus();
+        return;
+      }
       void (async () => {
-        const sure = await deps.confirm({ title: t('confirmRoleTitle'), text: t('confirmRoleText', { n: admin.name, role: roleName(role) }), ok: t('confirmRole') });
+        // Demoting oneself: the Team and Audit views go with the owner's role.
+        const warning = isSelf(admin) && admin.role === 'owner' ? ` ${t('confirmSelfText')}` : '';
+        const sure = await deps.confirm({ title: t('confirmRoleTitle'), text: t('confirmRoleText', { n: admin.name, role: roleName(role) }) + warning, ok: t('confirmRole') });
         if (!sure) {
           select.value = admin.role;
           return;
@@ -133,7 +149,8 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         await change(() => sendJson('PATCH', `/admin/api/team/${admin.id}`, { role }), () => t('teamUpdated', { n: admin.name }));
       })();
     });
-    return select;
+    button.setAttribute('aria-label', `${button.textContent ?? ''} ${admin.name}`);
+    return button;
   }
 
   function actionButton(label: string, testId: string, onClick: (button: HTMLButtonElement) => void): HTMLButtonElement {
@@ -148,7 +165,8 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     const tr = element('tr');
     tr.dataset['testid'] = 'team-row';
     tr.dataset['name'] = admin.name;
-    const self = deps.me()?.id === admin.id;
+    tr.dataset['key'] = `admin-${admin.id}`;
+    const self = isSelf(admin);
     const nameCell = element('td', '', self ? t('teamYou', { n: admin.name }) : admin.name);
     nameCell.dataset['testid'] = 'team-name';
     const state = element('td', '', t(admin.disabled ? 'teamDisabledState' : 'teamEnabled'));
@@ -163,7 +181,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         const disable = !admin.disabled;
         const sure = await deps.confirm(
           disable
-            ? { title: t('confirmDisableTitle'), text: t('confirmDisableText', { n: admin.name }), ok: t('confirmDisable') }
+            ? { title: t('confirmDisableTitle'), text: t('confirmDisableText', { n: admin.name }) + (self ? ` ${t('confirmSelfDisableText')}` : ''), ok: t('confirmDisable') }
             : { title: t('confirmEnableTitle'), text: t('confirmEnableText', { n: admin.name }), ok: t('confirmEnable') },
         );
         if (sure) await change(() => sendJson('PATCH', `/admin/api/team/${admin.id}`, { disabled: disable }), () => t('teamUpdated', { n: admin.name }));
@@ -182,7 +200,9 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
       actions.append(reset);
     }
     const roleCell = element('td');
-    roleCell.append(roleSelect(admin));
+    const select = roleSelect(admin);
+    roleCell.append(select);
+    actions.prepend(roleButton(admin, select));
     tr.append(nameCell, roleCell, totp, state, element('td', '', admin.last_login_at ? plainTime(admin.last_login_at) : t('teamNever')), actionCell);
     return tr;
   }
@@ -190,6 +210,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
   function invitationRow(invitation: TeamInvitation): HTMLTableRowElement {
     const tr = element('tr');
     tr.dataset['testid'] = 'invitation-row';
+    tr.dataset['key'] = `invitation-${invitation.id}`;
     const revoke = actionButton(t('invitationRevoke'), 'invitation-revoke', () => {
       void (async () => {
         const sure = await deps.confirm({ title: t('confirmRevokeTitle'), text: t('confirmRevokeText', { n: roleName(invitation.role) }), ok: t('confirmRevoke') });
@@ -209,12 +230,43 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     return tr;
   }
 
+  /** Where the focus was in a table about to be drawn again: the row, the control, the row's place. */
+  function focusSpot(tbody: HTMLTableSectionElement): { key: string; testId: string; index: number } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !tbody.contains(active)) return undefined;
+    const row = active.closest('tr');
+    if (!row) return undefined;
+    return { key: row.dataset['key'] ?? '', testId: active.dataset['testid'] ?? '', index: [...tbody.rows].indexOf(row) };
+  }
+
+  /**
+   * The focus back where it was after a table was drawn again: the same control of the same row, else the
+   * row's first control, else its neighbour's (the row is gone), else `fallback` — never the page's body.
+   */
+  function restoreFocus(tbody: HTMLTableSectionElement, spot: ReturnType<typeof focusSpot>, fallback: HTMLElement): void {
+    if (!spot) return;
+    const row = [...tbody.rows].find((tr) => tr.dataset['key'] === spot.key);
+    const controls = (tr: HTMLTableRowElement | undefined) => (tr ? [...tr.querySelectorAll<HTMLElement>('button, select')] : []);
+    const target =
+      row?.querySelector<HTMLElement>(`[data-testid="${spot.testId}"]`) ??
+      controls(row)[0] ??
+      controls(tbody.rows[Math.min(spot.index, tbody.rows.length - 1)])[0] ??
+      fallback;
+    target.focus();
+  }
+
   function render(): void {
     showFormError(error, shownError?.());
     for (const option of inviteRole.options) if (isRole(option.value)) option.textContent = roleName(option.value);
+    const adminSpot = focusSpot(body);
+    const invitationSpot = focusSpot(invitationsBody);
     body.replaceChildren(...(team?.admins ?? []).map(adminRow));
     invitationsBody.replaceChildren(...(team?.invitations ?? []).map(invitationRow));
     invitationsEmpty.hidden = (team?.invitations.length ?? 0) > 0 || team === undefined;
+    inviteForRole.textContent = shownRole ? t('inviteForRole', { n: roleName(shownRole) }) : '';
+    if (!title.hasAttribute('tabindex')) title.tabIndex = -1;
+    restoreFocus(body, adminSpot, title);
+    restoreFocus(invitationsBody, invitationSpot, inviteSubmit);
   }
 
   inviteForm.addEventListener('submit', (event) => {
@@ -227,6 +279,8 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         const invitation = await sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role });
         sayError(undefined);
         link.value = `${window.location.origin}${invitation.path}`;
+        shownRole = invitation.role;
+        inviteForRole.textContent = t('inviteForRole', { n: roleName(invitation.role) });
         result.hidden = false;
         copy.textContent = t('inviteCopy');
         link.focus();
@@ -255,6 +309,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
       // The link of an earlier invitation is not shown again: it was for that moment only.
       result.hidden = true;
       link.value = '';
+      shownRole = undefined;
       sayError(undefined);
       void load();
     },
