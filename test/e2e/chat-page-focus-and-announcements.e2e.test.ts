@@ -24,6 +24,11 @@ const skip = skipWithoutChromium('chat page focus and announcement browser tests
 /** Long enough for socket.io-client's reconnection back-off (up to 5 s) after the connection is back. */
 const WAIT_MS = 15_000;
 const { until, visible, myId, messageTexts } = chatPageDriver(WAIT_MS);
+/**
+ * Coming back after a cut: an attempt refused just as the connection returns waits out another back-off
+ * (up to 5 s each), then the handshake and the resume; on a loaded CI machine two of them passed 15 s.
+ */
+const untilReconnected = { ...until, timeout: 40_000 };
 
 /** A page whose connection passes through the test: it can be cut, and the test can speak as the server. */
 interface RoutedPage {
@@ -105,7 +110,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     expect(await a.page.getByTestId('toast').isVisible()).toBe(false);
 
     a.reconnect();
-    await expect.poll(() => a.page.getByTestId('connection-status').getAttribute('data-state'), until).toBe('connected');
+    await expect.poll(() => a.page.getByTestId('connection-status').getAttribute('data-state'), untilReconnected).toBe('connected');
     await expect.poll(() => a.page.getByTestId('send-btn').isEnabled(), until).toBe(true);
     expect(await focusOf(a.page)()).toBe('chat-screen:message-input');
     expect(await input.inputValue()).toBe('abc');
