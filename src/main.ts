@@ -13,6 +13,7 @@ import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
 import { openConfiguredDatabase } from './storage/open-database.js';
+import { knownSchemaVersion, watchSchema, type SchemaWatch } from './storage/schema-version.js';
 import { StopRequests, type StopSource } from './stop-requests.js';
 
 function readConfig(): Config {
@@ -66,6 +67,7 @@ async function runInstance(config: Config): Promise<void> {
 
   let app: App | undefined;
   let metricsServer: MetricsServer | undefined;
+  let schemaWatch: SchemaWatch | undefined;
   const requests = new StopRequests();
   const stop = (signal: StopSource) => {
     if (!app) {
@@ -79,6 +81,7 @@ async function runInstance(config: Config): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutting down');
+    schemaWatch?.stop();
     // A store that hangs (no error, no answer) would hold the stop until the supervisor's SIGKILL, with
     // nothing said: exit with 1 and say so. What is uncommitted by then is lost, as it would be anyway.
     setTimeout(() => {
@@ -90,7 +93,8 @@ async function runInstance(config: Config): Promise<void> {
       .then(() => metricsServer?.close())
       .then(() => built.close())
       .then(
-        () => process.exit(0),
+        // Stopped because a newer version migrated the database: a failure, so that the supervisor says so.
+        () => process.exit(signal === 'schema' ? 1 : 0),
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
           process.exit(1);
@@ -105,6 +109,19 @@ async function runInstance(config: Config): Promise<void> {
   app = await createApp({ ...config, secretKey }, { database, seams: built.seams, logger });
   await built.started(app);
   metricsServer = await exposeMetrics(app, config, logger);
+  // PostgreSQL only: an embedded database is one process's (DATA_DIR is locked), so nothing migrates it
+  // while this one serves.
+  if (database.engine === 'postgres') {
+    schemaWatch = watchSchema({
+      db: database,
+      known: knownSchemaVersion(),
+      intervalMs: config.schemaCheckIntervalMs,
+      onNewer: (error) => {
+        logger.error({ err: error }, 'a newer version migrated the database: stopping, so as not to serve with the wrong rules');
+        stop('schema');
+      },
+    });
+  }
 
   // The one info line of a start: where it listens and what it stores in (no client address, ever).
   const facts = {

@@ -8,8 +8,10 @@
  * KillMode, Ctrl-C in a terminal) reaches each worker directly *and* makes the primary ask it through IPC.
  * Which one lands first is a race. So the primary's message never counts as a second request, and the
  * first signal after the primary's message is the same group stop arriving late — not "exit now".
+ * `schema`: the process found the database migrated by a newer version (src/storage/schema-version.ts)
+ * and stops itself; a signal after it is a real second request.
  */
-export type StopSource = 'primary' | 'SIGTERM' | 'SIGINT';
+export type StopSource = 'primary' | 'SIGTERM' | 'SIGINT' | 'schema';
 
 /** `start`: begin the graceful stop; `ignore`: a stop is already under way for this request; `exit-now`. */
 export type StopDecision = 'start' | 'ignore' | 'exit-now';

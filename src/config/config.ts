@@ -46,6 +46,7 @@ const envSchema = z.object({
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(4_000),
   SHUTDOWN_TIMEOUT_MS: durationMs.min(1_000).default(25_000),
+  SCHEMA_CHECK_INTERVAL_MS: durationMs.min(100).default(15_000),
   INTEREST_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   REPORT_WINDOW_MS: durationMs.default(120_000),
   RETENTION_DAYS: positiveInt.max(36_500).optional(),
@@ -178,6 +179,11 @@ export interface Config {
    * Kubernetes' 30 s grace (Docker's is 10 s: set `docker stop -t` or this lower).
    */
   readonly shutdownTimeoutMs: number;
+  /**
+   * How often a serving instance on PostgreSQL checks that no newer version has migrated the database
+   * (src/storage/schema-version.ts); found newer, it stops. Default 15 s: one tiny query.
+   */
+  readonly schemaCheckIntervalMs: number;
   /**
    * How long somebody with interests waits for a person sharing one before being matched with anyone
    * (`INTEREST_WAIT_MS`, 0–300,000). Default 10 s; 0 only prefers whoever shares one at the moment of joining.
@@ -400,6 +406,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    schemaCheckIntervalMs: e.SCHEMA_CHECK_INTERVAL_MS,
     interestWaitMs: e.INTEREST_WAIT_MS,
     rules: Object.freeze({ enabled: e.RULES_GATE === 'on', minAge: e.MIN_AGE, file: e.RULES_FILE }),
     retention: Object.freeze({ retentionDays: e.RETENTION_DAYS, intervalMs: e.PURGE_INTERVAL_MS, strikeWindowDays: e.STRIKE_WINDOW_DAYS }),

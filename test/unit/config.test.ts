@@ -140,6 +140,7 @@ const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> 
   REDIS_PREFIX: { value: 'other:' },
   REDIS_STREAM_RETENTION_MS: { value: '2000' },
   SHUTDOWN_TIMEOUT_MS: { value: '5000' },
+  SCHEMA_CHECK_INTERVAL_MS: { value: '1000' },
   RECONNECT_GRACE_MS: { value: '30000' },
   CLOSE_GRACE_MS: { value: '1000' },
   PURGE_INTERVAL_MS: { value: '2000' },
