@@ -12,8 +12,9 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
+import type { Database } from './storage/database.js';
 import { openConfiguredDatabase } from './storage/open-database.js';
-import { knownSchemaVersion, watchSchema, type SchemaWatch } from './storage/schema-version.js';
+import { knownSchemaVersion, SCHEMA_TOO_NEW_EXIT_CODE, SchemaTooNew, watchSchema, type SchemaWatch } from './storage/schema-version.js';
 import { StopRequests, type StopSource } from './stop-requests.js';
 
 function readConfig(): Config {
@@ -93,8 +94,8 @@ async function runInstance(config: Config): Promise<void> {
       .then(() => metricsServer?.close())
       .then(() => built.close())
       .then(
-        // Stopped because a newer version migrated the database: a failure, so that the supervisor says so.
-        () => process.exit(signal === 'schema' ? 1 : 0),
+        // Stopped because a newer version migrated the database: its own code (a primary stops every worker).
+        () => process.exit(signal === 'schema' ? SCHEMA_TOO_NEW_EXIT_CODE : 0),
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
           process.exit(1);
@@ -107,21 +108,12 @@ async function runInstance(config: Config): Promise<void> {
 
   const endedStaleChats = await endStaleChats(built.seams, database, new Date());
   app = await createApp({ ...config, secretKey }, { database, seams: built.seams, logger });
+  // PostgreSQL only: an embedded database is one process's (DATA_DIR is locked), so nothing migrates it
+  // while this one serves. Started with the app, before the awaits below, so that a stop during them
+  // stops the watch too (one started after a stop would count as a second request).
+  if (database.engine === 'postgres') schemaWatch = watchForNewerSchema(database, config, logger, () => stop('schema'));
   await built.started(app);
   metricsServer = await exposeMetrics(app, config, logger);
-  // PostgreSQL only: an embedded database is one process's (DATA_DIR is locked), so nothing migrates it
-  // while this one serves.
-  if (database.engine === 'postgres') {
-    schemaWatch = watchSchema({
-      db: database,
-      known: knownSchemaVersion(),
-      intervalMs: config.schemaCheckIntervalMs,
-      onNewer: (error) => {
-        logger.error({ err: error }, 'a newer version migrated the database: stopping, so as not to serve with the wrong rules');
-        stop('schema');
-      },
-    });
-  }
 
   // The one info line of a start: where it listens and what it stores in (no client address, ever).
   const facts = {
@@ -138,6 +130,27 @@ async function runInstance(config: Config): Promise<void> {
     const url = await listen(app, config);
     logger.info({ host: config.host, ...facts }, `Server listening at ${url}`);
   }
+}
+
+/**
+ * Stops this instance (`onNewer`) once a newer release's migration is in the database. A check that keeps
+ * failing (the `drizzle` schema unreadable, say) leaves the instance unprotected: said at the first failure
+ * and then every 20th, not at each.
+ */
+function watchForNewerSchema(database: Database, config: Config, logger: Logger, onNewer: () => void): SchemaWatch {
+  let failures = 0;
+  return watchSchema({
+    db: database,
+    known: knownSchemaVersion(),
+    intervalMs: config.schemaCheckIntervalMs,
+    onNewer: (error) => {
+      logger.error({ err: error }, 'a newer version migrated the database: stopping, so as not to serve with the wrong rules');
+      onNewer();
+    },
+    onCheckFailed: (err) => {
+      if (failures++ % 20 === 0) logger.warn({ err, failures }, 'could not check the database’s schema version (a newer release’s migration would go unnoticed); retrying');
+    },
+  });
 }
 
 /**
@@ -181,7 +194,7 @@ const start =
   cluster.isPrimary && config.webConcurrency > 1 ? async () => runPrimary(config, createLogger(config.logLevel, { pretty: process.stdout.isTTY })) : () => runInstance(config);
 start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
+  process.exit(error instanceof SchemaTooNew ? SCHEMA_TOO_NEW_EXIT_CODE : 1);
 });
 
 /** An interface only this machine reaches. */

@@ -7,8 +7,9 @@
  * primary without its port would look healthy to a supervisor (systemd, Docker, Kubernetes), which restarts
  * the whole service instead. Once serving, a worker that dies is replaced — at once if it had served a
  * while, else after a delay that grows while its replacements keep failing (`restartDelayMs`): the others
- * keep their chats, one short meanwhile; none left, this process exits with 1. SIGTERM stops the workers
- * gracefully, a second signal at once.
+ * keep their chats, one short meanwhile; none left, this process exits with 1. A worker that exits with 3
+ * (a newer release migrated the database: src/storage/schema-version.ts) is not replaced: every worker is
+ * stopped and this process exits with 3. SIGTERM stops the workers gracefully, a second signal at once.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
@@ -16,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { setupMaster } from '@socket.io/sticky';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { SCHEMA_TOO_NEW_EXIT_CODE } from '../storage/schema-version.js';
 import { stopReadsOnHandOver } from './hand-over.js';
 
 /** A worker that served this long after it got ready is restarted at once when it dies. */
@@ -134,7 +136,8 @@ export function runPrimary(config: Config, logger: Logger): void {
     for (const restart of restarts) clearTimeout(restart);
     restarts.clear();
     for (const { worker } of workers.values()) askToStop(worker);
-    if (code !== 0) {
+    // (A stop for a newer schema is a serving stop: each worker ends within its own SHUTDOWN_TIMEOUT_MS.)
+    if (code !== 0 && code !== SCHEMA_TOO_NEW_EXIT_CODE) {
       // No supervisor's SIGKILL follows a failed start: a worker stuck in its shutdown must not outlive us.
       setTimeout(() => {
         for (const { worker } of workers.values()) {
@@ -154,11 +157,17 @@ export function runPrimary(config: Config, logger: Logger): void {
     if (exitCode !== undefined) {
       // A worker whose stop failed (past its SHUTDOWN_TIMEOUT_MS, say) makes the whole stop a failure: the
       // supervisor is told by this process's code.
-      if (stopFailed(code, signal)) exitCode = 1;
+      if (stopFailed(code, signal) && code !== SCHEMA_TOO_NEW_EXIT_CODE) exitCode = 1;
       return exitWhenNoneLeft();
     }
     if (!state) return;
     const fields = { workerPid: worker.process.pid, slot: state.slot, code, signal };
+    if (code === SCHEMA_TOO_NEW_EXIT_CODE) {
+      // A newer release migrated the database: a restarted worker would find the same. The supervisor
+      // is told by this process's exit (and starts the newer release, or refuses again).
+      logger.error(fields, 'a worker found the database migrated by a newer version: stopping every worker and exiting with 3');
+      return stopWorkers(SCHEMA_TOO_NEW_EXIT_CODE);
+    }
     if (!state.ready && !listening) {
       logger.error(fields, 'worker exited before it was ready (its log above says why): stopping the other workers and exiting with 1');
       return stopWorkers(1);

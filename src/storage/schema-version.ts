@@ -31,6 +31,13 @@ export async function appliedSchemaVersion(db: Queryable): Promise<number | unde
   return row?.newest == null ? undefined : Number(row.newest);
 }
 
+/**
+ * The exit code of a process that stops (or does not start) because a newer release migrated the database.
+ * Its own code, so that a WEB_CONCURRENCY primary stops every worker instead of restarting this one (a
+ * restarted worker would only find the same database).
+ */
+export const SCHEMA_TOO_NEW_EXIT_CODE = 3;
+
 /** The database was migrated by a newer version of the service than this one. */
 export class SchemaTooNew extends Error {
   constructor(readonly known: SchemaVersion, readonly applied: number) {

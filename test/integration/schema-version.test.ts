@@ -10,10 +10,11 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfiguredDatabase } from '../../src/storage/open-database.js';
 import { migrationsFolder, type Database } from '../../src/storage/database.js';
-import { appliedSchemaVersion, assertSchemaKnown, knownSchemaVersion, SchemaTooNew, watchSchema } from '../../src/storage/schema-version.js';
+import { appliedSchemaVersion, assertSchemaKnown, knownSchemaVersion, SCHEMA_TOO_NEW_EXIT_CODE, SchemaTooNew, watchSchema } from '../../src/storage/schema-version.js';
 import { openTestDatabase, silentLogger, type Engine } from '../helpers/database.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
-import { hasPostgres } from '../helpers/services.js';
+import { CLUSTER_TEST_ENV } from '../helpers/cluster.js';
+import { hasPostgres, hasRedis, testRedisUrl } from '../helpers/services.js';
 
 const engines: Engine[] = ['pglite', ...(hasPostgres() ? (['postgres'] as const) : [])];
 
@@ -116,7 +117,7 @@ describe.runIf(hasPostgres())('a serving instance on PostgreSQL when a newer ver
     for (const drop of drops.splice(0)) await drop();
   });
 
-  it('stops gracefully with 1, saying why; started again, it refuses with one line', { timeout: 120_000 }, async () => {
+  it('stops gracefully with 3, saying why; started again, it refuses with one line', { timeout: 120_000 }, async () => {
     const opened = await openTestDatabase('postgres');
     drops.push(opened.drop);
     const env = { DATABASE_URL: opened.url!, ADMIN_PASSWORD: 'schema-test-admin-password', SCHEMA_CHECK_INTERVAL_MS: '200' };
@@ -130,7 +131,7 @@ describe.runIf(hasPostgres())('a serving instance on PostgreSQL when a newer ver
     await migrateAsNewerVersion(opened.database);
     const late = new Promise<'still serving'>((resolve) => setTimeout(() => resolve('still serving'), 30_000).unref());
     const code = await Promise.race([exited.then(([exitCode]) => exitCode), late]);
-    expect(code).toBe(1);
+    expect(code).toBe(SCHEMA_TOO_NEW_EXIT_CODE);
     expect(server.output()).toContain('a newer version migrated the database');
     expect(server.output()).toContain('shutting down');
 
@@ -141,7 +142,33 @@ describe.runIf(hasPostgres())('a serving instance on PostgreSQL when a newer ver
       },
       (error: Error) => error.message,
     );
-    expect(refused).toMatch(/server exited with 1/);
+    expect(refused).toMatch(/server exited with 3/);
     expect(refused).toContain('Failed to start: the database was migrated by a newer version of this service');
+  });
+});
+
+describe.runIf(hasPostgres() && hasRedis() && process.platform === 'linux')('WEB_CONCURRENCY=2 when a newer version migrates the database', () => {
+  let server: ServerProcess | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await server?.stop('SIGKILL');
+    await drop?.();
+  });
+
+  it('the worker that notices is not restarted: every worker stops and the primary exits with 3', { timeout: 150_000 }, async () => {
+    const opened = await openTestDatabase('postgres');
+    drop = opened.drop;
+    const prefix = `schema-test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
+    server = await startServerProcess(
+      { ...CLUSTER_TEST_ENV, DATABASE_URL: opened.url!, REDIS_URL: testRedisUrl!, REDIS_PREFIX: prefix, WEB_CONCURRENCY: '2', SCHEMA_CHECK_INTERVAL_MS: '200' },
+      { readyTimeoutMs: 90_000 },
+    );
+    const exited = once(server.child, 'exit') as Promise<[number | null]>;
+    await migrateAsNewerVersion(opened.database);
+    const late = new Promise<'still serving'>((resolve) => setTimeout(() => resolve('still serving'), 45_000).unref());
+    expect(await Promise.race([exited.then(([exitCode]) => exitCode), late])).toBe(SCHEMA_TOO_NEW_EXIT_CODE);
+    expect(server.output()).toContain('stopping every worker and exiting with 3');
+    // Not restarted in between (a restarted worker would only fail at start on the same database).
+    expect(server.output()).not.toContain('restarting it');
   });
 });
