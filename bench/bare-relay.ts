@@ -30,7 +30,7 @@ let messages = 0;
 
 io.on('connection', (socket) => {
   const person: Person = { socket, userId: randomUUID().slice(0, 12), roomId: 0, partner: undefined };
-  socket.emit('session', { user_id: person.userId, status: 'idle' });
+  socket.emit('session', { user_id: person.userId, status: 'idle', report_window_ms: 120_000 });
 
   socket.on('join_queue', (_payload, ack) => {
     const other = waiting;

@@ -329,6 +329,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       keyAttempts: config.privateRooms,
     },
     timezone: config.timezone,
+    reportWindowMs: config.moderation.reportWindowMs,
     logger,
     clock,
     events: metrics,

@@ -37,6 +37,8 @@ export interface GatewayDeps {
   /** The bot challenge: checked at the handshake and on `join_queue`. */
   challenge: BotChallenge;
   timezone: string;
+  /** REPORT_WINDOW_MS, told in every `session`. */
+  reportWindowMs: number;
   signer: IdentitySigner;
   flood: FloodControl;
   connectionLimits: ConnectionLimits;
@@ -181,13 +183,14 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     // have ended it (the partner sees an ordinary goodbye); it is not resumed.
     const evicted = attached.resumed !== undefined && sanction?.kind === 'banned';
     // What is in force, one of each kind: in the session (the page replaces what it shows, at once) and as events.
-    const inForce = moderation.sanctionsOf(caller.userId, socket.data.address).map((s) => sanctionPayload(s, deps.timezone));
+    const inForce = moderation.sanctionsOf(caller.userId, socket.data.address).map((s) => sanctionPayload(s, deps.timezone, caller.userId));
     socket.emit('session', {
       user_id: caller.userId,
       status: evicted ? 'idle' : attached.status,
       ...(rulesRequired ? { rules_required: rulesRequired } : {}),
       ...(socket.data.cookieIdentity ? {} : { token: signer.issueToken(caller.userId, Date.now()) }),
       ...(inForce.length > 0 ? { sanctions: inForce } : {}),
+      report_window_ms: deps.reportWindowMs,
     });
     for (const payload of inForce) socket.emit('sanction', payload);
     if (evicted) {

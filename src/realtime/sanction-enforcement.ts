@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
 import { isActive, type Sanction } from '../moderation/sanction-repository.js';
-import { AUTOMATIC_SANCTION_REASON, type SanctionPayload } from '../shared/protocol.js';
+import { AUTOMATIC_SANCTION_REASON, NETWORK_SANCTION_REASON, type SanctionPayload } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -21,13 +21,16 @@ export interface EnforcementDeps {
 }
 
 /**
- * What a person is told of a sanction. An automatic one's reason is the code `rule_breaks` (the page names
+ * What `holder` is told of a sanction. An automatic one's reason is the code `rule_breaks` (the page names
  * it in the person's language); its stored reason ("automatic: 3 strikes in 30 days") is for the admins.
+ * One that reaches them only through their network (issued to another identity, or to the network alone)
+ * is told as `shared_network`: its reason is about someone else, who may be a stranger sharing the
+ * address (a school, a mobile carrier's NAT).
  */
-export function sanctionPayload(sanction: Sanction, timezone: string, lifted = false): SanctionPayload {
+export function sanctionPayload(sanction: Sanction, timezone: string, holder: string, lifted = false): SanctionPayload {
   return {
     kind: sanction.kind,
-    reason: toldReason(sanction),
+    reason: sanction.userId === holder ? toldReason(sanction) : NETWORK_SANCTION_REASON,
     ...(sanction.endsAt ? { until: formatIso(sanction.endsAt, timezone) } : {}),
     ...(lifted ? { lifted: true as const } : {}),
   };
@@ -50,7 +53,8 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
       // shown itself, for its reason), or, when none is left, that the kind was lifted.
       const longest = moderation.sanctionOf(socket.data.userId, socket.data.address, sanction.kind);
       const shown = inForce && sanction.kind === 'warning' ? sanction : longest;
-      socket.emit('sanction', shown ? sanctionPayload(shown, timezone) : sanctionPayload(sanction, timezone, true));
+      const holder = socket.data.userId;
+      socket.emit('sanction', shown ? sanctionPayload(shown, timezone, holder) : sanctionPayload(sanction, timezone, holder, true));
     }
     if (!inForce || sanction.kind !== 'banned') return;
     // The identity's activity may be held here, on another instance, or by no connection at all (its

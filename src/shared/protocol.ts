@@ -111,6 +111,11 @@ export interface SessionPayload {
    * `sanction` events, for clients that only listen to those; a page that reads this replaces what it shows.
    */
   sanctions?: SanctionPayload[];
+  /**
+   * How long after a chat has ended its partner can still be reported (the server's REPORT_WINDOW_MS):
+   * the page offers Report that long, whatever the operator set.
+   */
+  report_window_ms: number;
 }
 export interface WaitingPayload {
   message: string;
@@ -179,11 +184,17 @@ export type SanctionKind = 'warning' | 'muted' | 'banned';
  */
 /** The reason told of an automatic sanction (strikes add up to it), named by the page in the person's language. */
 export const AUTOMATIC_SANCTION_REASON = 'rule_breaks';
+/**
+ * The reason told to a person a sanction reaches only through their network (the address they share with
+ * whoever it was issued to): not that person's reason, which is about someone else.
+ */
+export const NETWORK_SANCTION_REASON = 'shared_network';
 export interface SanctionPayload {
   kind: SanctionKind;
   /**
-   * A report reason's code (a decision without a note), `rule_breaks` (automatic), or the moderator's own
-   * words; the page names the codes in its language.
+   * A report reason's code (a decision without a note), `rule_breaks` (automatic), `shared_network` (it
+   * reaches this person only through their network), or the moderator's own words; the page names the
+   * codes in its language.
    */
   reason: string;
   /** When it ends (ISO 8601 in the configured zone); absent: for good. */

@@ -159,7 +159,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     await visible(a.page.getByTestId('start-screen'));
   });
 
-  it('switching screens moves the focus to the new screen; a Block that ends the chat leaves it on the start screen', { timeout: 90_000 }, async () => {
+  it('switching screens moves the focus to the new screen; a Block that ends the chat leaves it on the chat screen, not the body', { timeout: 90_000 }, async () => {
     const a = await openRouted();
     await a.page.getByTestId('start-btn').focus();
     await a.page.keyboard.press('Enter');
@@ -173,9 +173,9 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     await chatWithRawClient(a.page);
     await a.page.getByTestId('block-btn').click();
     await a.page.getByTestId('block-confirm').click();
-    await visible(a.page.getByTestId('start-screen'));
+    await visible(a.page.getByTestId('ended-report-btn'));
     await a.page.getByTestId('block-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
-    await expect.poll(focusOf(a.page), until).toMatch(/^start-screen:/);
+    await expect.poll(focusOf(a.page), until).toMatch(/^chat-screen:/);
   });
 
   it('Escape that ends an IME composition (keyCode 229) neither presses Next nor closes the crisis card', { timeout: 60_000 }, async () => {

@@ -135,7 +135,7 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await expect.poll(focused(a), until).toBe('block-btn');
     expect(await a.getByTestId('chat-screen').isVisible()).toBe(true);
 
-    // In English, then confirmed: A is back at the start, B sees an ordinary goodbye.
+    // In English, then confirmed: A's chat ends on screen, B sees an ordinary goodbye.
     await a.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(a.getByTestId('block-btn')), until).toBe('Block');
     expect(await a.getByTestId('report-btn').textContent()).toBe('Report');
@@ -149,7 +149,11 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('block-lead').textContent()).toBe('You will never be matched with this person again');
     expect(await a.getByTestId('block-ends-chat').textContent()).toBe('This chat ends now.');
     await a.getByRole('button', { name: 'Block', exact: true }).and(a.getByTestId('block-confirm')).click();
-    await visible(a.getByTestId('start-screen'));
+    // The chat ends on A's screen, with what was said: a harassed person blocks first and can still report.
+    await visible(a.getByTestId('ended-report-btn'));
+    await expect.poll(text(a.getByTestId('system-text').last()), until).toBe('You blocked them; the chat has ended');
+    expect(await a.getByTestId('chat-screen').isVisible()).toBe(true);
+    expect(await a.getByTestId('ended-block-btn').isHidden()).toBe(true);
     await expect.poll(text(a.getByTestId('toast')), until).toBe('Blocked — you will not be matched again');
     await expect.poll(text(b.getByTestId('system-text').last()), until).toBe('对方已离开聊天');
 
@@ -180,7 +184,7 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await expect.poll(() => b.getByTestId('connection-status').getAttribute('data-state'), until).toBe('connected');
 
     // Both queue again: B's join finds A waiting and is not matched with them.
-    await a.getByTestId('start-btn').click();
+    await a.getByTestId('new-chat-btn').click();
     await visible(a.getByTestId('waiting-count'));
     await b.getByTestId('new-chat-btn').click();
     await expect.poll(text(b.getByTestId('waiting-count')), until).toBe('另有 1 人在等待');
@@ -214,6 +218,8 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('ban-title').textContent()).toBe('你已被封禁');
     expect(await a.getByTestId('ban-reason').textContent()).toBe('原因：垃圾信息');
     expect(await a.getByTestId('ban-until').textContent()).toBe('封禁期限：永久');
+    // For good: not "while the ban lasts".
+    expect(await a.locator('.ban-body').textContent()).toBe('你不能再匹配，也不能发送消息。');
     await expect.poll(focused(a), until).toBe('ban-title');
     expect(await a.getByTestId('chat-screen').isVisible()).toBe(false);
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
@@ -227,6 +233,7 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await a.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(a.getByTestId('ban-until')), until).toBe('Banned permanently');
     expect(await a.getByTestId('ban-reason').textContent()).toBe('Reason: Spam');
+    expect(await a.locator('.ban-body').textContent()).toBe('You can no longer match or send messages.');
     await a.getByTestId('lang-switch').selectOption('zh-CN');
 
     // Lifted: back to a usable start screen.
@@ -240,6 +247,7 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await visible(banScreen);
     expect(await a.getByTestId('ban-reason').textContent()).toBe('原因：多次发送广告');
     expect(await a.getByTestId('ban-until').textContent()).toBe(`封禁至 ${formatPlain(timed.endsAt!, ZONE).slice(0, 16)}`);
+    expect(await a.locator('.ban-body').textContent()).toBe('封禁期间不能匹配，也不能发送消息。');
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
 
     // A warning issued during the ban (an older report resolved) is shown without ending the ban.

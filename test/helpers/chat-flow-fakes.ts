@@ -83,7 +83,7 @@ export function fakeClient() {
 
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[] };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[] };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   const views = {
@@ -91,7 +91,10 @@ export function fakeViews() {
     messages: {
       clear: () => (shown.messages.length = 0),
       addMessage: (message: ChatMessage, own: boolean) => shown.messages.push({ message, own }),
-      addSystem: () => ({ setSecondsLeft: () => undefined }),
+      addSystem: (key: string) => {
+        shown.notes.push(key);
+        return { setSecondsLeft: () => undefined };
+      },
       addNote: () => undefined,
       addEarlier: () => undefined,
       quiet: () => undefined,

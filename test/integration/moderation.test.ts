@@ -39,6 +39,15 @@ const ban = (userId: string, kind: 'banned' | 'muted' | 'warning' = 'banned') =>
   suite.server.app.moderation.issue({ userId, networkHash: null, scope: 'identity', kind, reason: `test ${kind}`, createdBy: 'admin' });
 
 describe('report', () => {
+  it('every session says how long after its end a chat can be reported (REPORT_WINDOW_MS), so the page offers Report that long', async () => {
+    const { socket, session } = await connect(suite.url);
+    try {
+      expect(session.report_window_ms).toBe(REPORT_WINDOW_MS);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('during a chat files a report against the partner with the messages named; the partner is not told', async () => {
     const { a, b, aId, bId, roomId } = await pair();
     const bEvents: string[] = [];
@@ -249,10 +258,12 @@ describe('sanctions', () => {
   it('a ban by network applies to another identity from the same network, and is lifted again', async () => {
     const hash = createNetworkHasher(TEST_SECRET)(networkOf('127.0.0.1'));
     const { a } = await pair();
-    const sanction = await suite.server.app.moderation.issue({ userId: 'somebody', networkHash: hash, scope: 'address', kind: 'banned', reason: 'network', createdBy: 'admin' });
+    const sanction = await suite.server.app.moderation.issue({ userId: 'somebody', networkHash: hash, scope: 'address', kind: 'banned', reason: 'Insulting a stranger', createdBy: 'admin' });
     try {
-      await eventually(() => expect(received(a, 'sanction')).toEqual([expect.objectContaining({ kind: 'banned' })]));
+      // Told as on their network, not with somebody's reason (a stranger behind the same address, maybe).
+      await eventually(() => expect(received(a, 'sanction')).toEqual([expect.objectContaining({ kind: 'banned', reason: 'shared_network' })]));
       const fresh = await client();
+      expect(fresh.session.sanctions).toEqual([expect.objectContaining({ kind: 'banned', reason: 'shared_network' })]);
       expect(await request<Ack>(fresh.socket, 'join_queue')).toMatchObject({ ok: false, code: 'BANNED' });
     } finally {
       await suite.server.app.moderation.lift(sanction.id, 'admin');

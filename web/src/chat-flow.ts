@@ -26,101 +26,19 @@
  * in the queue (private-rejoin.ts).
  */
 import type { ChatClient, Result } from './chat-client.js';
-import type { Composer } from './composer.js';
 import { createEarlyGoodbyes } from './early-goodbye.js';
 import { countKey, errorText, showText, t, type TextKey } from './i18n.js';
-import { createJoinPath, type JoinViews } from './join-path.js';
+import { createJoinPath } from './join-path.js';
 import { createJoinTracker } from './join-tracker.js';
-import type { MessageList } from './message-list.js';
-import type { NextCycle } from './next-cycle.js';
 import { createPartnerCountdown } from './partner-countdown.js';
-import { createPrivateRejoin, type PrivateKeyViews } from './private-rejoin.js';
+import { createPrivateRejoin } from './private-rejoin.js';
 import { createResumeWatch } from './resume-watch.js';
 import { createSendPath } from './send-path.js';
-import type { Screens } from './screens.js';
-import type { Toast } from './toast.js';
-import type { TypingIndicator } from './typing-indicator.js';
-import type { TypingSignal } from './typing-signal.js';
-import type { ChatState } from './safety-actions.js';
 import type { Restrictions } from './sanction-notices.js';
 import type { EndReason } from '../../src/shared/protocol.js';
+import type { ChatFlow, ChatFlowViews } from './chat-flow-types.js';
 
-/** What the flow shows and tells; what joining needs (JoinViews) and the private room's key (PrivateKeyViews) too. */
-export interface ChatFlowViews extends JoinViews, PrivateKeyViews {
-  screens: Screens;
-  messages: MessageList;
-  composer: Composer;
-  toast: Toast;
-  myId: HTMLElement;
-  waitingCount: HTMLElement;
-  /** Shown once the conversation has ended, with the new-chat button. */
-  endedBar: HTMLElement;
-  /**
-   * The ended bar's note ("the chat has ended"): the focus goes there when the chat ends while it is in the
-   * input bar — not to New, which the next Space or Enter of a sentence being typed would press.
-   */
-  endedNote: HTMLElement;
-  /**
-   * Runs a change of the chat screen that may hide what has the focus (the end of a chat hides the header's
-   * Keep in touch, Save, Report and Block): if it did, the focus goes to the ended note, not to the page's body.
-   */
-  keepingFocus(change: () => void): void;
-  /** The Next button: Leave → Really? while chatting, New once the chat has ended. */
-  next: NextCycle;
-  /** Tells the partner when this person types. */
-  typing: TypingSignal;
-  /** Shows when the partner types. */
-  typingIndicator: TypingIndicator;
-  /** The partner wrote, or a match came: counted in the title while the page is hidden. */
-  arrived(): void;
-  /** The chat on screen changed (null: none), for Report and Block. */
-  chatChanged(state: ChatState | null): void;
-  /** A new wait begins: what the waiting screen showed for the previous one goes. */
-  waitingShown(): void;
-  /** The chat of `roomId` (on screen, or before a reload) ended while the page was away: its receipt went astray. */
-  endedAway(roomId: number): void;
-}
-
-export interface ChatFlow {
-  start(): void;
-  /**
-   * Sends a text the composer has already checked (not blank, not too long); `piiConfirmed`: after the
-   * warning about contact details.
-   */
-  send(text: string, piiConfirmed?: boolean): void;
-  /** The user changed the text in the input. */
-  edited(): void;
-  cancel(): void;
-  /** Creates a private room and waits in it. */
-  createPrivate(): void;
-  /**
-   * Enters the private room of a key. Resolves true when the key was refused (one that opens nothing, a
-   * malformed one, a room two others hold) and the page is back at the start.
-   */
-  joinPrivate(key: string): Promise<boolean>;
-  /**
-   * Presses the Next button (or Escape): Leave → Really? → leaves; once the chat has ended, New. A "Really?"
-   * armed by Escape goes back to "Leave" after CONFIRM_EXPIRY_MS (next-cycle.ts); one armed on the button
-   * waits, for whoever presses it again however slowly (a screen reader's user hears it first).
-   */
-  next(byEscape?: boolean): void;
-  newChat(): void;
-  /** From a chat that has ended, back to the start screen. */
-  home(): void;
-  /**
-   * Highest message id the server has sent in the live chat (0 if none), undefined when not in one: for the
-   * handshake, which resumes after it.
-   */
-  lastMessageId(): number | undefined;
-  /** Whether this tab holds (or held, before a reload or drop) a chat or wait: the handshake asks to take it over. */
-  ownsActivity(): boolean;
-  /** The chat this tab holds (kept across reloads), for the handshake's `resume_room`. */
-  resumeRoom(): number | undefined;
-  /** The person blocked the partner of `roomId`: if that chat is going on, it is over (as after leaving). */
-  blocked(roomId: number): void;
-  /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */
-  setRestrictions(restrictions: Restrictions): void;
-}
+export type { ChatFlow, ChatFlowViews } from './chat-flow-types.js';
 
 const END_TEXT: Record<EndReason, TextKey> = {
   left: 'partnerLeft',
@@ -145,6 +63,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let restrictions: Restrictions = { banned: false, muted: false };
   /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
   let leaving = false;
+  /** The chat whose partner is being blocked: its `left_room` is said as a block. */
+  let blockingRoom: number | null = null;
   /**
    * The highest id of the chat's messages that came as `new_message` (live or replayed): where a resume
    * starts. Not the acks of one's own messages: with several instances the partner's message 9 can come
@@ -243,6 +163,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.skipWait.stop();
     messages.clear();
     lastReceived = 0;
+    blockingRoom = null;
     messages.addSystem(note);
     views.endedBar.hidden = true;
     leaving = false;
@@ -398,10 +319,10 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   client.on('left_room', ({ room_id }) =>
     early.route(room_id, shownRoom(), () => {
       if (phase !== 'chat' || !chatLive) return;
-      // Left with the Next button: the chat ends on screen (save it, report, or press New). Otherwise (a
-      // block) back to the start.
-      if (leaving) endChat('youLeft');
-      else showStart();
+      // Left with the Next button, or ended by this person's block: the chat ends on screen, so that it can
+      // still be reported (a harassed person blocks first), saved, or left with New. A leave whose answer
+      // was lost (`leaving` reset) is a leave too.
+      endChat(blockingRoom !== null && blockingRoom === roomId ? 'youBlocked' : 'youLeft');
     }),
   );
   client.on('error', (error) => {
@@ -479,8 +400,12 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resumeRoom() {
       return resume.room;
     },
+    blocking(room) {
+      blockingRoom = room;
+    },
     blocked(blockedRoom) {
-      if (phase === 'chat' && chatLive && roomId === blockedRoom) showStart();
+      if (phase === 'chat' && roomId === blockedRoom) endChat('youBlocked');
+      if (blockingRoom === blockedRoom) blockingRoom = null;
     },
     setRestrictions(next) {
       restrictions = next;

@@ -33,6 +33,8 @@ export interface KeepInTouchViews {
 export interface KeepInTouch {
   /** The chat on screen changed (null: none). */
   chatChanged(state: ChatState | null): void;
+  /** The partner of `roomId` was blocked: keeping in touch with them is not offered any more. */
+  blocked(roomId: number): void;
   retranslate(): void;
 }
 
@@ -46,12 +48,14 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
   const asked = new Set<number>();
   /** Chats whose two got a contact key already. */
   const keyed = new Set<number>();
+  /** Chats whose partner this person blocked (the server would let the request lead nowhere). */
+  const blockedRooms = new Set<number>();
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
   let windowOpen = true;
 
   const render = (): void => {
     const room = chat?.roomId;
-    const offered = room !== undefined && matchTypes.get(room) !== 'private' && !keyed.has(room);
+    const offered = room !== undefined && matchTypes.get(room) !== 'private' && !keyed.has(room) && !blockedRooms.has(room);
     views.buttons.live.hidden = !offered || chat?.live !== true;
     views.buttons.ended.hidden = !offered || chat?.live !== false || !windowOpen;
     for (const button of buttons) {
@@ -120,6 +124,10 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
           render();
         }, WINDOW_MS);
       }
+      render();
+    },
+    blocked(roomId) {
+      blockedRooms.add(roomId);
       render();
     },
     retranslate: box.retranslate,

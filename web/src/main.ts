@@ -155,9 +155,17 @@ const safety = createSafetyActions(
     report: createReportDialog(byTestId('report-dialog', HTMLDialogElement), (payload) => client.report(payload), toast),
     block: createBlockDialog(
       byTestId('block-dialog', HTMLDialogElement),
-      (roomId) => client.block(roomId),
+      (roomId) => {
+        // The chat's end (`left_room`) may come before the answer: it is said as the block it is.
+        flow?.blocking(roomId);
+        return client.block(roomId).then((res) => {
+          if (!res.ok) flow?.blocking(null);
+          return res;
+        });
+      },
       (roomId) => {
         safety.blocked(roomId);
+        keepInTouch.blocked(roomId);
         flow?.blocked(roomId);
       },
       toast,
@@ -195,6 +203,7 @@ const sanctions = createSanctionNotices(
   },
 );
 client.on('session', (session) => sanctions.replace(session.sanctions ?? []));
+client.on('session', ({ report_window_ms: reportWindowMs }) => safety.reportWindow(reportWindowMs));
 client.on('sanction', (payload) => sanctions.apply(payload));
 
 const endedNote = byTestId('chat-ended-text', HTMLElement);

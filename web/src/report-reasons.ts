@@ -23,13 +23,16 @@ function isReportReason(value: string): value is ReportReason {
 
 /** The reason an automatic sanction is told with (AUTOMATIC_SANCTION_REASON in protocol.ts). */
 const AUTOMATIC_REASON = 'rule_breaks';
+/** The reason of one reaching the person only through their network (NETWORK_SANCTION_REASON in protocol.ts). */
+const NETWORK_REASON = 'shared_network';
 
 /**
- * A sanction's reason: a report reason, or an automatic sanction's, in the page's language; anything else as
- * the moderator wrote it.
+ * A sanction's reason: a report reason, an automatic sanction's, or one on the person's network, in the
+ * page's language; anything else as the moderator wrote it.
  */
 export function showReason(el: HTMLElement, reason: string): void {
   if (isReportReason(reason)) showText(el, REASON_TEXT[reason]);
   else if (reason === AUTOMATIC_REASON) showText(el, 'reasonRuleBreaks');
+  else if (reason === NETWORK_REASON) showText(el, 'reasonSharedNetwork');
   else showText(el, null, undefined, reason);
 }

@@ -7,7 +7,8 @@
  * are read again and shown, unticked.
  *
  * The gate owns the start button's disabled state (a ban disables it too: `setBanned`), and that of the
- * other ways in (the private rooms' buttons).
+ * other ways in (the private rooms' buttons). Until the first `session` says whether the rules are asked
+ * for, they are all disabled.
  */
 import type { AcceptRulesResult } from '../../src/shared/protocol.js';
 import type { Result } from './chat-client.js';
@@ -68,6 +69,11 @@ export function createRulesGate(
   const retry = byTestId('rules-retry', HTMLButtonElement, panel);
 
   let required = false;
+  /**
+   * Whether the server has said yet (its first `session`) if the rules must be accepted: until then no
+   * way in is enabled — a press before it would be lost, the rules' box appearing under it a moment later.
+   */
+  let known = false;
   let banned = false;
   let busy = false;
   let loaded: LoadedRules | null = null;
@@ -77,7 +83,7 @@ export function createRulesGate(
   const refresh = (): void => {
     panel.hidden = !required;
     checkbox.disabled = loaded === null || busy;
-    start.disabled = banned || (required && (busy || loaded === null || !checkbox.checked));
+    start.disabled = !known || banned || (required && (busy || loaded === null || !checkbox.checked));
     for (const button of others) button.disabled = start.disabled;
   };
 
@@ -124,6 +130,7 @@ export function createRulesGate(
 
   return {
     require(requirement, focus = false) {
+      known = true;
       if (!required) {
         checkbox.checked = false;
         showProblem(null);
@@ -135,6 +142,7 @@ export function createRulesGate(
       if (focus) text.focus();
     },
     clear() {
+      known = true;
       required = false;
       refresh();
     },

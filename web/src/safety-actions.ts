@@ -1,14 +1,18 @@
 /**
  * Report and Block for the chat on screen: in the chat header while it goes on, on the chat-ended bar
  * once it is over — Report only while the server still takes reports of it (REPORT_WINDOW_MS after the
- * end, 2 minutes by default; a late one is refused with REPORT_WINDOW_CLOSED anyway), Block until done.
+ * end, which every `session` tells: `reportWindow`; a late one is refused with REPORT_WINDOW_CLOSED
+ * anyway), Block until done.
  */
 import type { BlockDialog } from './block-dialog.js';
 import type { MessageList } from './message-list.js';
 import type { ReportDialog } from './report-dialog.js';
 
-/** The server's default REPORT_WINDOW_MS; the page learns the end a moment after the server, never before. */
-const REPORT_WINDOW_MS = 2 * 60_000;
+/**
+ * The server's default REPORT_WINDOW_MS, until its `session` says what it is. The page learns of an end a
+ * moment after the server, so its window closes a moment after the server's, never before.
+ */
+const DEFAULT_REPORT_WINDOW_MS = 2 * 60_000;
 
 /** The chat on screen: going on, or over (its messages still shown). */
 export interface ChatState {
@@ -28,6 +32,8 @@ export interface SafetyActions {
   blocked(roomId: number): void;
   /** Closes any open dialog (e.g. a ban covers the page). */
   closeDialogs(): void;
+  /** How long after its end a chat can be reported (the session's `report_window_ms`): for chats ending from now on. */
+  reportWindow(ms: number): void;
 }
 
 export function createSafetyActions(
@@ -40,6 +46,7 @@ export function createSafetyActions(
   let reportOpen = false;
   let blockedRoom: number | null = null;
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
+  let reportWindowMs = DEFAULT_REPORT_WINDOW_MS;
 
   const render = (): void => {
     const live = chat?.live === true;
@@ -76,7 +83,7 @@ export function createSafetyActions(
         windowTimer = setTimeout(() => {
           reportOpen = false;
           render();
-        }, REPORT_WINDOW_MS);
+        }, reportWindowMs);
       }
       chat = next;
       render();
@@ -88,6 +95,9 @@ export function createSafetyActions(
     closeDialogs() {
       dialogs.report.close();
       dialogs.block.close();
+    },
+    reportWindow(ms) {
+      if (Number.isFinite(ms) && ms >= 0) reportWindowMs = ms;
     },
   };
 }

@@ -73,6 +73,9 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
       if (prefix === 'mute') showText(endLine, 'mutedNow');
     } else if (sanction?.until !== undefined) showText(endLine, prefix === 'ban' ? 'bannedUntil' : 'mutedUntil', formatDateTime(sanction.until));
     else showText(endLine, prefix === 'ban' ? 'bannedForever' : 'mutedForever');
+    // "While the ban lasts" beside "banned permanently" reads as if it ended: a ban for good says so.
+    const body = root.querySelector<HTMLElement>('.ban-body');
+    if (prefix === 'ban' && body) showText(body, reason !== undefined && sanction?.until === undefined ? 'banBodyForever' : 'banBody');
   };
 
   const dismissedWarning = (): string | null => {
