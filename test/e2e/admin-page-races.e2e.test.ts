@@ -315,7 +315,7 @@ describe.skipIf(skip)('the admin page with failed, slow and out-of-order answers
       await expect.poll(text(view.getByTestId('report-reported')), until).toBe(second.user2);
 
       held.release();
-      await expect.poll(text(page.getByTestId('toast')), until).toBe('Decided: Dismissed');
+      await expect.poll(text(page.getByTestId('toast')), until).toBe('Decision sent: Dismiss');
       await page.waitForTimeout(500);
       expect(reads).toEqual([]);
       expect(await view.getByTestId('report-title').textContent()).toBe(`Report #${second.reportId}`);

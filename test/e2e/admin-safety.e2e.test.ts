@@ -125,6 +125,15 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     expect(await view.getByTestId('decision-duration').locator('option[value=""]').isDisabled()).toBe(false);
     expect(await view.getByTestId('decision-duration').locator('option').allTextContents()).toEqual(['1 小时', '24 小时', '7 天', '30 天', '永久']);
     await view.getByTestId('decision-duration').selectOption('604800');
+    // By network says whom else it reaches, while it is chosen (and is not chosen here).
+    const scopeWarning = view.getByTestId('scope-warning');
+    expect(await scopeWarning.isHidden()).toBe(true);
+    await view.getByTestId('decision-scope').selectOption('both');
+    await visible(scopeWarning);
+    expect(await scopeWarning.textContent()).toContain('举报人也可能在内');
+    expect(await view.getByTestId('decision-scope').getAttribute('aria-describedby')).toBe(await scopeWarning.getAttribute('id'));
+    await view.getByTestId('decision-scope').selectOption('identity');
+    expect(await scopeWarning.isHidden()).toBe(true);
     await view.getByTestId('decision-note').fill('骚扰他人');
     await admin.screenshot({ path: resolve(screenshotDir, 'admin-report.png'), fullPage: true });
     await view.getByTestId('decision-submit').click();
@@ -149,7 +158,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(text(a.getByTestId('system-text').last()), until).toBe('对方已离开聊天');
     await expect.poll(text(view.getByTestId('report-status')), until).toBe('已处理');
     expect(await view.getByTestId('decision-form').isHidden()).toBe(true);
-    expect(await view.getByTestId('report-resolution').textContent()).toBe('封禁');
+    expect(await view.getByTestId('report-resolution').textContent()).toBe('已封禁');
     expect(await view.getByTestId('reported-counts').textContent()).toBe('另被举报 0 次 · 另举报他人 0 次 · 处罚 1 次 · 生效中 1');
     await b.screenshot({ path: resolve(screenshotDir, 'admin-ban-reached-chatter.png') });
 
@@ -158,7 +167,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(() => rows.count(), until).toBe(1);
     await admin.getByTestId('reports-tab-actioned').click();
     await expect.poll(async () => (await rows.first().getAttribute('data-report-id')) ?? '', until).toBe(String(report!.id));
-    expect(await rows.first().locator('td').last().textContent()).toBe('封禁');
+    expect(await rows.first().locator('td').last().textContent()).toBe('已封禁');
 
     // Lifted from the Sanctions page (confirmed): B can start again.
     await admin.getByTestId('tab-sanctions').click();

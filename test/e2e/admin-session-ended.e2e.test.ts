@@ -112,7 +112,7 @@ describe.skipIf(skip)('leaving the admin page without losing work', () => {
     await view.getByTestId('decision-note').fill(NOTE);
     expect(await draftKeys(page)()).toEqual([`admin-decision-draft:${reportId}`]);
     await view.getByTestId('decision-submit').click();
-    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('警告');
+    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已警告');
     expect(await draftKeys(page)()).toEqual([]);
     const [stored] = await suite.server.database.query<{ resolution: string; resolution_note: string }>('SELECT resolution, resolution_note FROM reports WHERE id = $1', [reportId]);
     expect(stored).toEqual({ resolution: 'warn', resolution_note: NOTE });

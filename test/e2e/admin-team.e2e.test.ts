@@ -69,6 +69,8 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await expect.poll(roleApplied(owner), until).toBe(true);
     expect(await owner.getByTestId('tab-team').isVisible()).toBe(true);
     expect(await owner.getByTestId('tab-audit').isVisible()).toBe(true);
+    // The top bar says who is logged in, in the page's language.
+    expect(await owner.getByTestId('whoami').textContent()).toBe('admin（所有者）');
 
     // My account: the bootstrap owner's password is the server's.
     await owner.getByTestId('tab-account').click();
@@ -80,6 +82,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await owner.getByTestId('lang-switch').selectOption('en');
     expect(await owner.getByTestId('account-title').textContent()).toBe('My account');
     expect(await owner.getByTestId('account-role').textContent()).toBe('Owner');
+    expect(await owner.getByTestId('whoami').textContent()).toBe('admin (Owner)');
     await owner.getByTestId('lang-switch').selectOption('zh-CN');
 
     // The team: invite a moderator; the whole link is shown once.
@@ -132,6 +135,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     expect(await moderator.getByTestId('tab-team').isHidden()).toBe(true);
     expect(await moderator.getByTestId('tab-audit').isHidden()).toBe(true);
     expect(await moderator.getByTestId('tab-account').isVisible()).toBe(true);
+    expect(await moderator.getByTestId('whoami').textContent()).toBe(`${MODERATOR}（审核员）`);
     await moderator.getByTestId('tab-sanctions').click();
     await visible(moderator.getByTestId('sanction-form'));
     await moderator.getByTestId('tab-policy').click();

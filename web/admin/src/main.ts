@@ -16,7 +16,7 @@ import { createConversations } from './conversations.js';
 import { createDashboard } from './dashboard.js';
 import { createEraseDialog } from './erase-dialog.js';
 import { byTestId, showToast } from './dom.js';
-import { bindLangSwitch, t } from './i18n.js';
+import { bindLangSwitch, t, type TextKey } from './i18n.js';
 import { applyPermissions, loadMe, type Me } from './me.js';
 import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
@@ -79,6 +79,17 @@ async function reloadMe(): Promise<void> {
   me = await loadMe();
   meKnown = true;
   applyPermissions(document.body, me.permissions);
+  showWhoAmI();
+}
+
+/** The top bar says who is logged in, with which role (several admins may share a computer). */
+function showWhoAmI(): void {
+  const whoami = byTestId('whoami', HTMLElement);
+  whoami.hidden = me === undefined;
+  if (!me) return;
+  const role = t(`role_${me.role}` as TextKey);
+  whoami.textContent = t('signedInAs', { n: me.name, role });
+  whoami.title = t('signedInAsLabel', { n: me.name, role });
 }
 
 /** Whether the views of owners (#team, #audit) may be opened: yes until the role is known to lack `manage`. */
@@ -202,6 +213,7 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   policy.render();
   team.render();
   account.render();
+  showWhoAmI();
 });
 document.title = t('title');
 

@@ -17,7 +17,7 @@ import { isTextKey, t, type TextKey } from './i18n.js';
 import { messageItem } from './message-item.js';
 import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
-import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
+import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
 const ACTION_KIND = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned' } as const;
@@ -193,6 +193,13 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
         if (changed) deps.toast(t('decisionDraftReportChanged'));
         else if (announceDraft) deps.toast(t('decisionDraftRestored'));
       } else if (draft) drafts.clear(id);
+      // Opened from the queue (its row went with the view) or shown again after a decision (its form went):
+      // the focus would be on the page's body. The report's title takes it, so the keyboard goes on from here.
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.checkVisibility()) {
+        title.tabIndex = -1;
+        title.focus();
+      }
     } catch (error) {
       if (mine === requests) deps.onError(error);
     }
@@ -227,6 +234,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const scope = field('scope');
     // A scope the report no longer allows (no network known) stays as open() set it.
     if (scope && ![...(scope as HTMLSelectElement).options].some((o) => o.value === choices.scope && o.disabled)) scope.value = choices.scope;
+    // Set without a change event: the warning under a network scope follows here.
+    syncScopeWarning(form);
     const duration = field('duration');
     if (duration && choices.action !== null && choices.action !== 'dismiss') duration.value = choices.duration === null ? '' : String(choices.duration);
     const note = field('note');
@@ -260,8 +269,9 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     // Decided on the report as shown: one made more urgent since (a minor reported, crisis words) is refused
     // with 409, and shown again as it is now — the admin's choices kept, to confirm or change.
     const tag = shownTag;
+    let automatic: { kind: string; ends_at: string | null } | null = null;
     try {
-      await requestJson('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} });
+      ({ automatic } = (await requestJson<{ automatic: { kind: string; ends_at: string | null } | null }>('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} })).body);
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
       const kept: Omit<DecisionDraft, 'tag'> = { action, scope: scopeOf(form), duration: durationS, note };
@@ -279,7 +289,12 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       return;
     }
     drafts.clear(current.report.id);
-    deps.toast(t('decided', { n: t(`resolution_${action}` as TextKey) }));
+    const decided = t(`action_${action}` as TextKey);
+    // The strike this decision counts may have brought an automatic sanction beyond the one chosen: said.
+    if (automatic) {
+      const kind = t(`kind_${automatic.kind}` as TextKey).toLocaleLowerCase();
+      deps.toast(automatic.ends_at ? t('decidedWithAutomatic', { n: decided, kind, until: plainTime(automatic.ends_at) }) : t('decidedWithAutomaticForever', { n: decided, kind }));
+    } else deps.toast(t('decided', { n: decided }));
     // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
     if (stillOn(current.report.id)) await open(current.report.id);
   }

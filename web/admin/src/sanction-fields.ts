@@ -27,10 +27,38 @@ function select(form: HTMLFormElement, marker: string): HTMLSelectElement | null
   return form.querySelector<HTMLSelectElement>(`select[${marker}]`);
 }
 
-/** Fills the form's selects (once, at start). */
+let warnings = 0;
+
+/**
+ * Under the scope select, while "network" or "both" is chosen: who else such a sanction falls on. Everyone
+ * behind that address is sanctioned (a school, an office, a mobile carrier's shared address), the person
+ * who reported included when they share it; they are told only that it is on their network's address
+ * (`shared_network`), not this sanction's reason.
+ */
+export function syncScopeWarning(form: HTMLFormElement): void {
+  const scope = select(form, 'data-scope-select');
+  if (!scope) return;
+  let warning = form.querySelector<HTMLElement>('[data-scope-warning]');
+  if (!warning) {
+    warning = element('p', 'form-note field-wide scope-warning', t('scopeNetworkWarning'));
+    warning.dataset['scopeWarning'] = '';
+    warning.dataset['i18n'] = 'scopeNetworkWarning';
+    warning.dataset['testid'] = 'scope-warning';
+    warning.id = `scope-warning-${++warnings}`;
+    (scope.closest('label') ?? scope).after(warning);
+    scope.addEventListener('change', () => syncScopeWarning(form));
+  }
+  const shown = !scope.disabled && scope.value !== 'identity';
+  warning.hidden = !shown;
+  if (shown) scope.setAttribute('aria-describedby', warning.id);
+  else scope.removeAttribute('aria-describedby');
+}
+
+/** Fills the form's selects (at start, and again when a form is reused). */
 export function fillSanctionSelects(form: HTMLFormElement): void {
   select(form, 'data-kind-select')?.replaceChildren(...KINDS.map((kind) => option(kind, `kind_${kind}`)));
   select(form, 'data-scope-select')?.replaceChildren(...SCOPES.map((scope) => option(scope, `scope_${scope}`)));
+  syncScopeWarning(form);
   const duration = select(form, 'data-duration-select');
   if (duration) {
     duration.replaceChildren(...DURATION_PRESETS_S.map((s) => option(String(s), `duration_${s}`)), option('', 'duration_forever'));
@@ -51,6 +79,7 @@ export function syncDuration(form: HTMLFormElement, kind: SanctionKind | 'dismis
   if (kind !== 'banned' && duration.value === '') duration.value = String(DEFAULT_DURATION_S);
   duration.disabled = kind === 'dismiss';
   if (scope) scope.disabled = kind === 'dismiss';
+  syncScopeWarning(form);
 }
 
 /** Whether a sanction by network can be chosen (the person's network is known). */
@@ -59,6 +88,7 @@ export function allowNetworkScope(form: HTMLFormElement, allowed: boolean): void
   if (!scope) return;
   for (const opt of scope.options) if (opt.value !== 'identity') opt.disabled = !allowed;
   if (!allowed) scope.value = 'identity';
+  syncScopeWarning(form);
 }
 
 /** The chosen duration in seconds, or null for "permanent". */
