@@ -135,7 +135,7 @@ async function runInstance(config: Config): Promise<void> {
 /**
  * Stops this instance (`onNewer`) once a newer release's migration is in the database. A check that keeps
  * failing (the `drizzle` schema unreadable, say) leaves the instance unprotected: said at the first failure
- * and then every 20th, not at each.
+ * of each run of them and then every 20th, not at each.
  */
 function watchForNewerSchema(database: Database, config: Config, logger: Logger, onNewer: () => void): SchemaWatch {
   let failures = 0;
@@ -149,6 +149,10 @@ function watchForNewerSchema(database: Database, config: Config, logger: Logger,
     },
     onCheckFailed: (err) => {
       if (failures++ % 20 === 0) logger.warn({ err, failures }, 'could not check the database’s schema version (a newer release’s migration would go unnoticed); retrying');
+    },
+    onCheckOk: () => {
+      if (failures > 0) logger.info({ failures }, 'the database’s schema version can be checked again');
+      failures = 0;
     },
   });
 }

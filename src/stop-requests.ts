@@ -9,7 +9,8 @@
  * Which one lands first is a race. So the primary's message never counts as a second request, and the
  * first signal after the primary's message is the same group stop arriving late — not "exit now".
  * `schema`: the process found the database migrated by a newer version (src/storage/schema-version.ts)
- * and stops itself; a signal after it is a real second request.
+ * and stops itself; the first signal after it (the supervisor's, in the same rolling upgrade) joins that
+ * stop, a second one exits now.
  */
 export type StopSource = 'primary' | 'SIGTERM' | 'SIGINT' | 'schema';
 
@@ -25,10 +26,13 @@ export class StopRequests {
   request(source: StopSource): StopDecision {
     if (!this.started) {
       this.started = true;
-      if (source === 'primary') this.echoesExpected = 1;
+      // The primary's request may be followed by the group's signal; a stop for a newer schema by the
+      // supervisor's SIGTERM of a rolling upgrade, which comes just then: one signal is not "exit now".
+      if (source === 'primary' || source === 'schema') this.echoesExpected = 1;
       return 'start';
     }
-    if (source === 'primary') return 'ignore';
+    // Not signals: a stop under way already covers them.
+    if (source === 'primary' || source === 'schema') return 'ignore';
     if (this.echoesExpected > 0) {
       this.echoesExpected -= 1;
       return 'ignore';

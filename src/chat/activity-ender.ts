@@ -118,7 +118,7 @@ export class ActivityEnder {
 
     notifier.leaveConversation(current.socketId, roomId);
     if (by === 'server') notifier.toSocket(current.socketId, 'partner_left', { message: eventText[current.lang].partnerLeft, reason: 'left', room_id: roomId });
-    else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom, room_id: roomId });
+    else if (reason === 'left' || reason === 'blocked') notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].leftRoom, room_id: roomId, reason });
     if (reason === 'server_shutdown') notifier.toSocket(current.socketId, 'server_shutdown', { message: eventText[current.lang].serverShutdown });
     // A block or a ban looks to the partner like an ordinary goodbye.
     const told: EndReason = reason === 'blocked' || reason === 'banned' ? 'left' : reason;

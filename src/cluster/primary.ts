@@ -136,15 +136,16 @@ export function runPrimary(config: Config, logger: Logger): void {
     for (const restart of restarts) clearTimeout(restart);
     restarts.clear();
     for (const { worker } of workers.values()) askToStop(worker);
-    // (A stop for a newer schema is a serving stop: each worker ends within its own SHUTDOWN_TIMEOUT_MS.)
-    if (code !== 0 && code !== SCHEMA_TOO_NEW_EXIT_CODE) {
-      // No supervisor's SIGKILL follows a failed start: a worker stuck in its shutdown must not outlive us.
+    if (code !== 0) {
+      // No supervisor's SIGKILL follows a stop this process began: a worker stuck in its shutdown must not
+      // outlive us. One stopped for a newer schema is serving: it gets its SHUTDOWN_TIMEOUT_MS first.
+      const killAfterMs = code === SCHEMA_TOO_NEW_EXIT_CODE ? config.shutdownTimeoutMs + FAILED_STOP_TIMEOUT_MS : FAILED_STOP_TIMEOUT_MS;
       setTimeout(() => {
         for (const { worker } of workers.values()) {
-          logger.warn({ workerPid: worker.process.pid }, `worker still running ${FAILED_STOP_TIMEOUT_MS} ms after SIGTERM: killed`);
+          logger.warn({ workerPid: worker.process.pid }, `worker still running ${killAfterMs} ms after it was asked to stop: killed`);
           worker.process.kill('SIGKILL');
         }
-      }, FAILED_STOP_TIMEOUT_MS);
+      }, killAfterMs);
     }
     exitWhenNoneLeft();
   };
@@ -202,8 +203,13 @@ export function runPrimary(config: Config, logger: Logger): void {
     });
   };
 
+  /** A signal came already: the next one is "exit now". (Not `exitCode`: a stop this process began itself — a
+   * worker's failed start, a newer schema — is no signal, and the supervisor's SIGTERM during it is a first.) */
+  let signalled = false;
   const stop = (signal: string) => {
-    if (exitCode !== undefined) process.exit(1);
+    if (signalled) process.exit(1);
+    signalled = true;
+    if (exitCode !== undefined) return logger.info({ signal }, 'already stopping the workers');
     logger.info({ signal }, 'stopping workers');
     stopWorkers(0);
   };

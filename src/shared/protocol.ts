@@ -158,6 +158,8 @@ export interface ChatMessage {
 export interface LeftRoomPayload {
   message: string;
   room_id?: number;
+  /** Why one's own chat ended: left (the Next button, `leave_room_event`) or this person's `block`. Absent: a wait left. */
+  reason?: 'left' | 'blocked';
 }
 export interface PartnerLeftPayload {
   message: string;

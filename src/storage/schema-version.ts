@@ -71,6 +71,8 @@ export function watchSchema(options: {
   intervalMs: number;
   onNewer: (error: SchemaTooNew) => void;
   onCheckFailed?: (error: unknown) => void;
+  /** A check found the schema known (after failures: the check works again). */
+  onCheckOk?: () => void;
 }): SchemaWatch {
   let stopped = false;
   let running = false;
@@ -79,6 +81,7 @@ export function watchSchema(options: {
     running = true;
     try {
       await assertSchemaKnown(options.db, options.known);
+      if (!stopped) options.onCheckOk?.();
     } catch (error) {
       if (stopped) return;
       if (error instanceof SchemaTooNew) {

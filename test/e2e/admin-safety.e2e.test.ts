@@ -132,6 +132,9 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await visible(scopeWarning);
     expect(await scopeWarning.textContent()).toContain('举报人也可能在内');
     expect(await view.getByTestId('decision-scope').getAttribute('aria-describedby')).toBe(await scopeWarning.getAttribute('id'));
+    // Network alone is on nobody's identity: nobody is told the note.
+    await view.getByTestId('decision-scope').selectOption('address');
+    expect(await scopeWarning.textContent()).toContain('没有人会看到这里写的原因');
     await view.getByTestId('decision-scope').selectOption('identity');
     expect(await scopeWarning.isHidden()).toBe(true);
     await view.getByTestId('decision-note').fill('骚扰他人');

@@ -153,7 +153,8 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await visible(a.getByTestId('ended-report-btn'));
     await expect.poll(text(a.getByTestId('system-text').last()), until).toBe('You blocked them; the chat has ended');
     expect(await a.getByTestId('chat-screen').isVisible()).toBe(true);
-    expect(await a.getByTestId('ended-block-btn').isHidden()).toBe(true);
+    await expect.poll(() => a.getByTestId('ended-block-btn').isHidden(), until).toBe(true);
+    expect(await a.getByTestId('ended-keep-btn').isHidden()).toBe(true);
     await expect.poll(text(a.getByTestId('toast')), until).toBe('Blocked — you will not be matched again');
     await expect.poll(text(b.getByTestId('system-text').last()), until).toBe('对方已离开聊天');
 

@@ -83,7 +83,7 @@ export function fakeClient() {
 
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[] };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   const views = {
@@ -133,6 +133,7 @@ export function fakeViews() {
       kept.waitsEnded++;
     },
     endedAway: (roomId: number) => shown.endedAway.push(roomId),
+    partnerBlocked: (roomId: number) => shown.partnerBlocked.push(roomId),
   };
   return { views: views as unknown as ChatFlowViews, shown, kept, typeText: (value: string) => (text = value) };
 }

@@ -143,8 +143,10 @@ describe('chatting', () => {
   it('a message sent after the partner left is refused, not delivered and not stored', async () => {
     const { a, b, roomId } = await pair();
     const partnerLeft = waitFor(a, 'partner_left');
+    const leftRoom = waitFor(b, 'left_room');
     await request(b, 'leave_room_event');
     await partnerLeft;
+    expect(await leftRoom).toMatchObject({ room_id: roomId, reason: 'left' });
     const atB = collect(b, 'new_message');
     expect(await request<MessageAck>(a, 'send_message', { content: 'anyone?' })).toMatchObject({ ok: false, code: 'NOT_IN_CHAT' });
     expect(await suite.server.app.repository.listMessages(roomId)).toHaveLength(0);

@@ -134,7 +134,8 @@ describe('block', () => {
     const leftRoom = waitFor(a, 'left_room');
     expect(await request<Ack>(a, 'block')).toEqual({ ok: true, blocked: true });
     expect(await partnerLeft).toMatchObject({ reason: 'left' });
-    await leftRoom;
+    // The blocker's page is told it was the block (it says so, and offers nothing more for that partner).
+    expect(await leftRoom).toMatchObject({ reason: 'blocked' });
 
     // Both join again; b does not get a, c does.
     expect(await request(a, 'join_queue')).toMatchObject({ status: 'waiting' });

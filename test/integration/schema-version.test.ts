@@ -92,17 +92,20 @@ describe('a failed check is not a verdict', () => {
     const failures: unknown[] = [];
     const found: SchemaTooNew[] = [];
     const known = knownSchemaVersion();
+    // Fails twice, works (the schema known) twice, then finds a newer one.
     const flaky = {
       async query<T>(): Promise<T[]> {
         calls += 1;
         if (calls <= 2) throw new Error('connection refused');
-        return [{ newest: String(known.when + 1) }] as T[];
+        return [{ newest: String(calls <= 4 ? known.when : known.when + 1) }] as T[];
       },
     };
-    const watch = watchSchema({ db: flaky, known, intervalMs: 30, onNewer: (error) => found.push(error), onCheckFailed: (error) => failures.push(error) });
+    let oks = 0;
+    const watch = watchSchema({ db: flaky, known, intervalMs: 30, onNewer: (error) => found.push(error), onCheckFailed: (error) => failures.push(error), onCheckOk: () => oks++ });
     try {
       await expect.poll(() => found.length, { timeout: 5_000 }).toBe(1);
       expect(failures).toHaveLength(2);
+      expect(oks).toBe(2);
     } finally {
       watch.stop();
     }

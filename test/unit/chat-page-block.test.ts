@@ -13,30 +13,24 @@ import type { MessageList } from '../../web/src/message-list.js';
 import { inChat, ROOM } from '../helpers/chat-flow-fakes.js';
 
 describe('a block ends the chat on screen (web/src/chat-flow.ts)', () => {
-  const leftRoom = { message: '', room_id: ROOM } as Parameters<ServerToClientEvents['left_room']>[0];
+  const leftRoom = (reason?: 'left' | 'blocked') => ({ message: '', room_id: ROOM, ...(reason ? { reason } : {}) }) as Parameters<ServerToClientEvents['left_room']>[0];
 
-  it('the server’s left_room during a block keeps the chat on screen, ended, saying the person blocked them', async () => {
+  it('left_room {reason: blocked} keeps the chat on screen, ended, saying the person blocked them, and tells the page whom', async () => {
     const chat = await inChat();
-    chat.flow.blocking(ROOM);
-    chat.emit('left_room', leftRoom);
+    chat.emit('left_room', leftRoom('blocked'));
     expect(chat.shown.screen).toBe('chat');
     expect((chat.views.endedBar as { hidden: boolean }).hidden).toBe(false);
     expect(chat.shown.notes.at(-1)).toBe('youBlocked');
+    // Before the block's answer: Block and Keep in touch go at once (no flash of them on the ended bar).
+    expect(chat.shown.partnerBlocked).toEqual([ROOM]);
   });
 
-  it('a left_room with no block on its way (a leave whose answer was lost) is said as leaving, on screen too', async () => {
+  it('left_room {reason: left} (a leave whose answer was lost, say) is said as leaving, on screen too', async () => {
     const chat = await inChat();
-    chat.emit('left_room', leftRoom);
+    chat.emit('left_room', leftRoom('left'));
     expect(chat.shown.screen).toBe('chat');
     expect(chat.shown.notes.at(-1)).toBe('youLeft');
-  });
-
-  it('a refused block (blocking(null)) leaves a later leave said as leaving', async () => {
-    const chat = await inChat();
-    chat.flow.blocking(ROOM);
-    chat.flow.blocking(null);
-    chat.emit('left_room', leftRoom);
-    expect(chat.shown.notes.at(-1)).toBe('youLeft');
+    expect(chat.shown.partnerBlocked).toEqual([]);
   });
 
   it('the block’s answer ends it too when left_room was lost, once', async () => {
@@ -44,7 +38,7 @@ describe('a block ends the chat on screen (web/src/chat-flow.ts)', () => {
     chat.flow.blocked(ROOM);
     expect(chat.shown.screen).toBe('chat');
     expect((chat.views.endedBar as { hidden: boolean }).hidden).toBe(false);
-    chat.emit('left_room', leftRoom);
+    chat.emit('left_room', leftRoom('blocked'));
     expect(chat.shown.notes.filter((key) => key === 'youBlocked' || key === 'youLeft')).toEqual(['youBlocked']);
   });
 

@@ -28,4 +28,10 @@ describe('StopRequests', () => {
     expect(decisions(['primary', 'SIGINT', 'SIGINT'])).toEqual(['start', 'ignore', 'exit-now']);
     expect(decisions(['primary', 'primary', 'SIGTERM', 'SIGTERM'])).toEqual(['start', 'ignore', 'ignore', 'exit-now']);
   });
+
+  it('a stop for a newer schema: the supervisor’s SIGTERM that follows joins it, a second signal exits now', () => {
+    expect(decisions(['schema', 'SIGTERM'])).toEqual(['start', 'ignore']);
+    expect(decisions(['schema', 'SIGTERM', 'SIGTERM'])).toEqual(['start', 'ignore', 'exit-now']);
+    expect(decisions(['SIGTERM', 'schema'])).toEqual(['start', 'ignore']);
+  });
 });

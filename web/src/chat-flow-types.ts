@@ -46,6 +46,12 @@ export interface ChatFlowViews extends JoinViews, PrivateKeyViews {
   chatChanged(state: ChatState | null): void;
   /** A new wait begins: what the waiting screen showed for the previous one goes. */
   waitingShown(): void;
+  /**
+   * The server ended the chat of `roomId` for this person's block (`left_room {reason: 'blocked'}`, which may
+   * come before the block's answer, or end a chat the two were matched into meanwhile): nothing offered for
+   * that partner any more (Block, Keep in touch).
+   */
+  partnerBlocked(roomId: number): void;
   /** The chat of `roomId` (on screen, or before a reload) ended while the page was away: its receipt went astray. */
   endedAway(roomId: number): void;
 }
@@ -85,11 +91,6 @@ export interface ChatFlow {
   ownsActivity(): boolean;
   /** The chat this tab holds (kept across reloads), for the handshake's `resume_room`. */
   resumeRoom(): number | undefined;
-  /**
-   * A block of the partner of `roomId` is on its way (null: it was refused): the chat's end that may come
-   * before its answer is a block.
-   */
-  blocking(roomId: number | null): void;
   /** The person blocked the partner of `roomId`: if that chat is going on, it ends on screen (as after leaving). */
   blocked(roomId: number): void;
   /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */

@@ -63,8 +63,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   let restrictions: Restrictions = { banned: false, muted: false };
   /** The person confirmed leaving: the server's `left_room` ends the chat on screen (it is not a block). */
   let leaving = false;
-  /** The chat whose partner is being blocked: its `left_room` is said as a block. */
-  let blockingRoom: number | null = null;
   /**
    * The highest id of the chat's messages that came as `new_message` (live or replayed): where a resume
    * starts. Not the acks of one's own messages: with several instances the partner's message 9 can come
@@ -163,7 +161,6 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     views.skipWait.stop();
     messages.clear();
     lastReceived = 0;
-    blockingRoom = null;
     messages.addSystem(note);
     views.endedBar.hidden = true;
     leaving = false;
@@ -316,13 +313,14 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
   const shownRoom = (): number | null => (phase === 'chat' ? roomId : null);
   client.on('partner_left', ({ reason, room_id }) => early.route(room_id, shownRoom(), () => endChat(END_TEXT[reason] ?? 'partnerLeft')));
   client.on('server_shutdown', () => endChat('serverShutdown'));
-  client.on('left_room', ({ room_id }) =>
+  client.on('left_room', ({ room_id, reason }) =>
     early.route(room_id, shownRoom(), () => {
       if (phase !== 'chat' || !chatLive) return;
-      // Left with the Next button, or ended by this person's block: the chat ends on screen, so that it can
-      // still be reported (a harassed person blocks first), saved, or left with New. A leave whose answer
-      // was lost (`leaving` reset) is a leave too.
-      endChat(blockingRoom !== null && blockingRoom === roomId ? 'youBlocked' : 'youLeft');
+      // Left with the Next button, or ended by this person's block (the server says which: a block answered
+      // as the two were matched again ends that new chat too): the chat ends on screen, so that it can
+      // still be reported (a harassed person blocks first), saved, or left with New.
+      if (reason === 'blocked' && roomId !== null) views.partnerBlocked(roomId);
+      endChat(reason === 'blocked' ? 'youBlocked' : 'youLeft');
     }),
   );
   client.on('error', (error) => {
@@ -400,12 +398,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     resumeRoom() {
       return resume.room;
     },
-    blocking(room) {
-      blockingRoom = room;
-    },
     blocked(blockedRoom) {
       if (phase === 'chat' && roomId === blockedRoom) endChat('youBlocked');
-      if (blockingRoom === blockedRoom) blockingRoom = null;
     },
     setRestrictions(next) {
       restrictions = next;

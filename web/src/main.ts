@@ -155,17 +155,9 @@ const safety = createSafetyActions(
     report: createReportDialog(byTestId('report-dialog', HTMLDialogElement), (payload) => client.report(payload), toast),
     block: createBlockDialog(
       byTestId('block-dialog', HTMLDialogElement),
+      (roomId) => client.block(roomId),
       (roomId) => {
-        // The chat's end (`left_room`) may come before the answer: it is said as the block it is.
-        flow?.blocking(roomId);
-        return client.block(roomId).then((res) => {
-          if (!res.ok) flow?.blocking(null);
-          return res;
-        });
-      },
-      (roomId) => {
-        safety.blocked(roomId);
-        keepInTouch.blocked(roomId);
+        partnerBlocked(roomId);
         flow?.blocked(roomId);
       },
       toast,
@@ -182,6 +174,12 @@ const keepInTouch = createKeepInTouch(client, {
   toast,
 });
 retranslators.push(keepInTouch.retranslate);
+
+/** This person blocked the partner of `roomId` (the block's answer, or the server's `left_room`): Block and Keep in touch go. */
+function partnerBlocked(roomId: number): void {
+  safety.blocked(roomId);
+  keepInTouch.blocked(roomId);
+}
 
 // Interests on the start screen; on the waiting screen what is looked for, and until when.
 const interestInput = createInterestInput(byTestId('interests', HTMLElement));
@@ -227,6 +225,7 @@ flow = createChatFlow(client, {
   typing: createTypingSignal((typing) => client.typing(typing)),
   typingIndicator: createTypingIndicator(byTestId('typing-indicator', HTMLElement), byTestId('typing-announcer', HTMLElement)),
   arrived: () => attention.arrived(),
+  partnerBlocked,
   chatChanged: (state) => {
     chatOnScreen = state?.roomId ?? null;
     saveButton.hidden = state?.live !== true;

@@ -50,8 +50,15 @@ export function syncScopeWarning(form: HTMLFormElement): void {
   }
   const shown = !scope.disabled && scope.value !== 'identity';
   warning.hidden = !shown;
+  // Network alone is issued to nobody's identity: nobody is told the note, the person reported included.
+  if (shown) showScopeText(warning, scope.value === 'address' ? 'scopeAddressWarning' : 'scopeNetworkWarning');
   if (shown) scope.setAttribute('aria-describedby', warning.id);
   else scope.removeAttribute('aria-describedby');
+}
+
+function showScopeText(el: HTMLElement, key: 'scopeAddressWarning' | 'scopeNetworkWarning'): void {
+  el.dataset['i18n'] = key;
+  el.textContent = t(key);
 }
 
 /** Fills the form's selects (at start, and again when a form is reused). */
