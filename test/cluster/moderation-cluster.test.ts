@@ -87,6 +87,9 @@ describe.skipIf(!available)('moderation across two instances', () => {
     const back = await connect(suite.cluster.instances[1]!.url, { token: onA.session.token });
     expect(back.session.status).toBe('chatting');
     try {
+      // The chat is taken over after the session is told: a page sends once `matched {resumed}` is back (a
+      // send before it can find the chat not yet here: NOT_IN_CHAT, seen once in CI).
+      await eventually(() => expect(received(back.socket, 'matched')).toEqual([expect.objectContaining({ resumed: true })]), 10_000);
       expect(await request(back.socket, 'send_message', { content: '约炮吗', cid: 'resent-elsewhere' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
       const database = await openPostgresDatabase({ url: suite.cluster.databaseUrl, poolMax: 1, logger: silentLogger });
       try {

@@ -16,7 +16,7 @@ describe('leaving', () => {
     const leftRoom = waitFor(a, 'left_room');
     const partnerLeft = waitFor(b, 'partner_left');
     expect(await request(a, 'leave_room_event')).toEqual({ ok: true, room_id: roomId });
-    expect(await leftRoom).toEqual({ message: '你已离开聊天', room_id: roomId });
+    expect(await leftRoom).toEqual({ message: '你已离开聊天', room_id: roomId, reason: 'left' });
     expect(await partnerLeft).toEqual({ message: '对方已离开聊天', reason: 'left', room_id: roomId });
     const room = await suite.server.app.repository.getRoom(roomId);
     expect(room).toMatchObject({ isActive: false, endReason: 'left' });
