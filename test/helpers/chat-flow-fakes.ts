@@ -140,15 +140,21 @@ export function fakeViews() {
 
 export const session = { user_id: ME, status: 'idle' } as Parameters<ServerToClientEvents['session']>[0];
 
-/** A flow connected, with its session, that has just asked to join the queue (its answer not come yet). */
-export function joining() {
+/** A flow connected, with its session, at the start screen. */
+export function connected() {
   const fake = fakeClient();
   const page = fakeViews();
   const flow = createChatFlow(fake.client, page.views);
   fake.connectionChanged('connected');
   fake.emit('session', session);
-  flow.start();
   return { fake, page, flow };
+}
+
+/** A flow connected, with its session, that has just asked to join the queue (its answer not come yet). */
+export function joining() {
+  const started = connected();
+  started.flow.start();
+  return started;
 }
 
 /** A flow connected, with its session, in the chat ROOM. */

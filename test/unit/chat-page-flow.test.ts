@@ -14,7 +14,7 @@ import { errorText, t } from '../../web/src/i18n.js';
 import { privateTexts } from '../../web/src/private-texts.js';
 import type { Result } from '../../web/src/chat-client.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
-import { flush, deferred, ME, ROOM, fakeClient, fakeViews, session, joining, inChat } from '../helpers/chat-flow-fakes.js';
+import { flush, deferred, ME, ROOM, fakeClient, fakeViews, session, joining, inChat, connected } from '../helpers/chat-flow-fakes.js';
 
 describe('the chat page flow (web/src/chat-flow.ts)', () => {
   it('a join whose answer times out while connected is left: its wait cannot open a chat later', async () => {
@@ -210,11 +210,7 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
   });
 
   it('the creator of a private room who loses the wait enters it again by its key, which stays kept to share', async () => {
-    const fake = fakeClient();
-    const page = fakeViews();
-    const flow = createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
-    fake.emit('session', session);
+    const { fake, page, flow } = connected();
     flow.createPrivate();
     fake.answers.join.resolve({ ok: true, key: 'ABCD-EFGH-JKMN-PQRS' } as Result);
     await flush();

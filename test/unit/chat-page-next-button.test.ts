@@ -11,7 +11,7 @@ import { setLang, t } from '../../web/src/i18n.js';
 import { CONFIRM_EXPIRY_MS, createNextCycle, type NextCycle } from '../../web/src/next-cycle.js';
 import type { Result } from '../../web/src/chat-client.js';
 import type { ChatMessage } from '../../src/shared/protocol.js';
-import { flush, deferred, ROOM, fakeClient, fakeViews, session, joining } from '../helpers/chat-flow-fakes.js';
+import { flush, deferred, ROOM, fakeClient, fakeViews, session, joining, connected } from '../helpers/chat-flow-fakes.js';
 
 /** A fake of the Next button: what `showText` sets on it. */
 const fakeButton = () => ({ dataset: {} as Record<string, string>, textContent: '' }) as unknown as HTMLButtonElement;
@@ -114,11 +114,7 @@ describe('the chat page flow’s Next button and counts (web/src/chat-flow.ts wi
   });
 
   it('a key refused at the door resolves true, back at the start (where its field takes the focus again); a key that opens a room does not', async () => {
-    const fake = fakeClient();
-    const page = fakeViews();
-    const flow = createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
-    fake.emit('session', session);
+    const { fake, page, flow } = connected();
     const refused = flow.joinPrivate('WRNG-WRNG-WRNG-WRNG');
     fake.answers.join.resolve({ ok: false, code: 'NOT_FOUND', message: '' });
     expect(await refused).toBe(true);
