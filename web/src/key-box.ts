@@ -1,9 +1,12 @@
 /**
  * A key shown to be copied (a private room's, or the contact key): its text, a Copy button that puts it
- * on the clipboard (or selects it where the clipboard cannot be written) and says so for a moment.
+ * on the clipboard (or selects it where the clipboard cannot be written) and says so for a moment, and
+ * where the box has one, a Copy link button: the chat page's address that opens with the key to join
+ * (private-link.ts).
  */
 import { copyText } from './copy-text.js';
 import { byTestId } from './dom.js';
+import { linkForKey } from './private-link.js';
 import { privateTexts, showPrivateText } from './private-texts.js';
 
 /** How long "Copied" shows. */
@@ -16,7 +19,7 @@ export interface KeyBox {
   retranslate(): void;
 }
 
-/** `root` holds `[data-testid=<prefix>-key]`, `<prefix>-copy` and `<prefix>-copy-status`. */
+/** `root` holds `[data-testid=<prefix>-key]`, `<prefix>-copy` and `<prefix>-copy-status`, and may hold `<prefix>-copy-link`. */
 export function createKeyBox(root: HTMLElement, prefix: string): KeyBox {
   const code = byTestId(`${prefix}-key`, HTMLElement, root);
   const copy = byTestId(`${prefix}-copy`, HTMLButtonElement, root);
@@ -25,15 +28,28 @@ export function createKeyBox(root: HTMLElement, prefix: string): KeyBox {
 
   const label = (): void => copy.setAttribute('aria-label', `${privateTexts.t('copyKeyLabel')} ${code.textContent ?? ''}`);
 
-  copy.addEventListener('click', () => {
-    void copyText(code.textContent ?? '', code).then((copied) => {
-      showPrivateText(status, copied ? 'copied' : 'copyFailed');
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        status.textContent = '';
-        delete status.dataset['i18n'];
-      }, COPIED_MS);
-    });
+  const copyLink = root.querySelector<HTMLButtonElement>(`[data-testid="${prefix}-copy-link"]`);
+
+  const copied = (done: boolean): void => {
+    showPrivateText(status, done ? 'copied' : 'copyFailed');
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      status.textContent = '';
+      delete status.dataset['i18n'];
+    }, COPIED_MS);
+  };
+
+  copy.addEventListener('click', () => void copyText(code.textContent ?? '', code).then(copied));
+  // Only by the Clipboard API: the fallback copies a selection, and the link is not on the page to select
+  // (it would copy the key and say the link was copied). Without it, "select the key by hand".
+  copyLink?.addEventListener('click', () => {
+    const link = linkForKey(code.textContent ?? '', location.href);
+    void Promise.resolve()
+      .then(() => navigator.clipboard.writeText(link))
+      .then(
+        () => copied(true),
+        () => copied(false),
+      );
   });
 
   return {

@@ -8,6 +8,7 @@ import { createChatFlow, type ChatFlow } from './chat-flow.js';
 import { createComposer } from './composer.js';
 import { showConnectionState } from './connection-status.js';
 import { createCrisisCard } from './crisis-card.js';
+import { createDraftKeeper } from './draft-keeper.js';
 import { byTestId } from './dom.js';
 import { createEndedAway } from './ended-away.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
@@ -107,6 +108,7 @@ client.on('session', ({ user_id: userId }) => (myUserId = userId));
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
 const startScreen = byTestId('start-screen', HTMLElement);
+const waitingScreen = byTestId('waiting-screen', HTMLElement);
 const chatScreen = byTestId('chat-screen', HTMLElement);
 const startButton = byTestId('start-btn', HTMLButtonElement);
 const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
@@ -127,11 +129,17 @@ attachPrivacyNotice(byTestId('privacy-notice', HTMLDetailsElement));
 
 // The rules and age gate: before the first match, and again when the rules change.
 const privateSection = byTestId('private-rooms', HTMLElement);
+const createPrivateButton = byTestId('create-private-btn', HTMLButtonElement, privateSection);
+const joinPrivateButton = byTestId('join-private-btn', HTMLButtonElement, privateSection);
 const rulesGate = createRulesGate(
   {
     panel: byTestId('rules-gate', HTMLElement),
     start: startButton,
-    others: [byTestId('create-private-btn', HTMLButtonElement, privateSection), byTestId('join-private-btn', HTMLButtonElement, privateSection)],
+    others: [createPrivateButton, joinPrivateButton],
+    hints: [
+      { hint: byTestId('start-rules-first', HTMLElement), buttons: [startButton] },
+      { hint: byTestId('private-rules-first', HTMLElement, privateSection), buttons: [createPrivateButton, joinPrivateButton] },
+    ],
   },
   (version) => client.acceptRules(version),
   toast,
@@ -204,13 +212,21 @@ client.on('session', (session) => sanctions.replace(session.sanctions ?? []));
 client.on('session', ({ report_window_ms: reportWindowMs }) => safety.reportWindow(reportWindowMs));
 client.on('sanction', (payload) => sanctions.apply(payload));
 
+// What was being written survives a reload: kept as the page goes, given back with the chat (draft-keeper.ts).
+const drafts = createDraftKeeper();
+/** The chat on screen while it goes on (null: none, or it ended). */
+let liveChat: number | null = null;
+addEventListener('pagehide', () => drafts.leaving(liveChat, composer.text()));
+// Shown again from the back-forward cache: the input still holds the text.
+addEventListener('pageshow', (event) => event.persisted && drafts.forget());
+
 const endedNote = byTestId('chat-ended-text', HTMLElement);
 const nextButton = byTestId('leave-btn', HTMLButtonElement);
 const nextCycle = createNextCycle(nextButton);
 flow = createChatFlow(client, {
   screens: createScreens({
     start: startScreen,
-    waiting: byTestId('waiting-screen', HTMLElement),
+    waiting: waitingScreen,
     chat: chatScreen,
   }),
   messages,
@@ -228,6 +244,12 @@ flow = createChatFlow(client, {
   partnerBlocked,
   chatChanged: (state) => {
     chatOnScreen = state?.roomId ?? null;
+    liveChat = state?.live === true ? state.roomId : null;
+    // Back in the chat the page had before a reload: what was being written in it comes back.
+    if (liveChat !== null && composer.text() === '') {
+      const draft = drafts.restore(liveChat);
+      if (draft !== null) composer.setText(draft);
+    }
     saveButton.hidden = state?.live !== true;
     safety.chatChanged(state);
     keepInTouch.chatChanged(state);
@@ -244,7 +266,7 @@ flow = createChatFlow(client, {
   waitEnded: () => privateWait.ended(),
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
-  skipWait: createSkipWait(byTestId('waiting-screen', HTMLElement), byTestId('skip-wait', HTMLElement)),
+  skipWait: createSkipWait(waitingScreen, byTestId('skip-wait', HTMLElement)),
   endedAway: (roomId) => endedAway.ended(roomId),
 });
 
@@ -267,9 +289,10 @@ attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: creat
 // With the rules to accept, starting accepts them first, then goes on to match.
 startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
-// The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows.
+// The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows, and
+// cancels a wait (Cancel's shortcut) while the waiting screen does.
 attachNextButton(nextButton, nextCycle, next);
-attachEscapeKey(() => next(true), () => !chatScreen.hidden);
+attachEscapeKey(() => (chatScreen.hidden ? cancel() : next(true)), () => !chatScreen.hidden || !waitingScreen.hidden);
 newChatButton.addEventListener('click', newChat);
 byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 

@@ -4,9 +4,12 @@
  * to the flow, which waits in the room or opens the chat. A key refused (empty, or one that opens nothing
  * once asked) gives the focus back to the key field, its text kept and selected to be corrected or typed
  * over: the screen change would otherwise leave it on the start screen's heading, under the toast.
+ * A page opened by a room's link (`#key=…`, private-link.ts) — or whose address changes to one — opens
+ * the disclosure with the key filled in and says so; joining is still the person's press.
  */
 import { byTestId } from './dom.js';
-import { privateTexts } from './private-texts.js';
+import { keyFromHash } from './private-link.js';
+import { privateTexts, showPrivateText } from './private-texts.js';
 import { focusIsLost } from './screen-focus.js';
 import type { Toast } from './toast.js';
 
@@ -34,6 +37,24 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
     input.focus();
     input.select();
   };
+
+  const fromLink = section.querySelector<HTMLElement>('[data-testid="private-from-link"]');
+  /** The key a link carries, into the key field; the link leaves the address bar (a reload joins nothing). */
+  const openLink = (): void => {
+    const key = keyFromHash(location.hash);
+    if (key === null) return;
+    history.replaceState(history.state, '', location.pathname + location.search);
+    if (section instanceof HTMLDetailsElement) section.open = true;
+    input.value = key;
+    if (fromLink) {
+      showPrivateText(fromLink, 'privateFromLink');
+      fromLink.hidden = false;
+    }
+    if (!startScreen.hidden) input.focus();
+  };
+  openLink();
+  addEventListener('hashchange', openLink);
+  input.addEventListener('input', () => fromLink && (fromLink.hidden = true));
 
   create.addEventListener('click', () => void actions.pass().then((passed) => passed && actions.create()));
   form.addEventListener('submit', (event) => {

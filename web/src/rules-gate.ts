@@ -8,7 +8,8 @@
  *
  * The gate owns the start button's disabled state (a ban disables it too: `setBanned`), and that of the
  * other ways in (the private rooms' buttons). Until the first `session` says whether the rules are asked
- * for, they are all disabled.
+ * for, they are all disabled. While they are disabled only because the box is not ticked, a hint by each
+ * says so (and describes them, `aria-describedby`): a disabled button alone does not say why.
  */
 import type { AcceptRulesResult } from '../../src/shared/protocol.js';
 import type { Result } from './chat-client.js';
@@ -32,6 +33,8 @@ export interface RulesGateElements {
   start: HTMLButtonElement;
   /** Other buttons that lead to a chat and pass the same door. */
   others?: readonly HTMLButtonElement[];
+  /** "Tick the rules first" lines (each with an id), shown by the buttons they describe while that is why those are disabled. */
+  hints?: readonly { hint: HTMLElement; buttons: readonly HTMLButtonElement[] }[];
 }
 
 export interface RulesGate {
@@ -51,6 +54,14 @@ export interface RulesGate {
   setBanned(banned: boolean): void;
 }
 
+/** Adds `id` to (or takes it from) the element's `aria-describedby`, keeping any other ids there. */
+function describedBy(el: HTMLElement, id: string, on: boolean): void {
+  const ids = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x !== '' && x !== id);
+  if (on) ids.push(id);
+  if (ids.length > 0) el.setAttribute('aria-describedby', ids.join(' '));
+  else el.removeAttribute('aria-describedby');
+}
+
 function isRules(value: unknown): value is LoadedRules {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -58,7 +69,7 @@ function isRules(value: unknown): value is LoadedRules {
 }
 
 export function createRulesGate(
-  { panel, start, others = [] }: RulesGateElements,
+  { panel, start, others = [], hints = [] }: RulesGateElements,
   accept: (version: string) => Promise<Result<AcceptRulesResult>>,
   toast: Toast,
 ): RulesGate {
@@ -85,6 +96,11 @@ export function createRulesGate(
     checkbox.disabled = loaded === null || busy;
     start.disabled = !known || banned || (required && (busy || loaded === null || !checkbox.checked));
     for (const button of others) button.disabled = start.disabled;
+    const untickedOnly = known && !banned && required && !busy && loaded !== null && !checkbox.checked;
+    for (const { hint, buttons } of hints) {
+      hint.hidden = !untickedOnly;
+      for (const button of buttons) describedBy(button, hint.id, untickedOnly);
+    }
   };
 
   const showProblem = (key: 'rulesLoadFailed' | 'rulesChanged' | null): void => {
