@@ -3,7 +3,8 @@
  * page shows the ALTCHA widget in a small dialog, the widget solves a real proof of work in the browser
  * (its worker bundled and served by this server, under the page's strict CSP) and the page connects
  * with it; a reload is not asked again. In `auto` mode a join refused with CHALLENGE_REQUIRED opens the
- * same check, which can be put off with Escape, and once solved the join is made again by itself.
+ * same check, which can be put off with Escape, and once solved the join is made again by itself; put
+ * off at the handshake, it is not asked again until the person presses "Verify now".
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -131,5 +132,32 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=auto', () => {
     await page.screenshot({ path: resolve(screenshotDir, 'challenge-dialog-en.png') });
     await myId(page);
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  });
+
+  it('"Not now" at the handshake means not now: no new check by itself, and "Verify now" brings it back', { timeout: 60_000 }, async () => {
+    await suspectPage();
+    const page = await (await suite.newContext()).newPage();
+    const held = await holdChallenge(page);
+    await page.goto(suite.url);
+    const dialog = page.getByTestId('challenge-dialog');
+    await visible(dialog);
+    await page.getByTestId('challenge-later').click();
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('未连接：需要人机验证');
+    const verify = page.getByTestId('verify-btn');
+    await visible(verify);
+    expect(await verify.textContent()).toBe('现在验证');
+    // Before, the page connected again 2 s later, which opened the check again (then 4 s, 8 s…).
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(await dialog.isHidden()).toBe(true);
+    expect(await page.getByTestId('connection-status').getAttribute('data-state')).toBe('paused');
+
+    held.release();
+    await verify.press('Enter');
+    await visible(dialog);
+    await myId(page);
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('已连接');
+    expect(await verify.isHidden()).toBe(true);
   });
 });

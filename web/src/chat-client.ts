@@ -37,7 +37,12 @@ export type Result<T extends object = object> =
   | ({ ok: true } & T)
   | { ok: false; code: ClientErrorCode; message: string; retry_after_ms?: number };
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+/**
+ * `paused`: the server asked for the bot check at the handshake and the person put it off ("Not now"): the
+ * page does not connect again by itself (it would only ask again) until `reconnect()` — the person's
+ * "Verify now".
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'paused';
 
 export interface ChatClientOptions {
   /** Read at every (re)connection, so the server's own texts follow the chosen language. */
@@ -158,6 +163,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // or restarts) or a handshake middleware refused it; the page keeps trying, more slowly each time.
   let manualDelayMs = MANUAL_RECONNECT_MS;
   let manualTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The bot check asked at the handshake was put off: nothing connects again until `reconnect()`. */
+  let paused = false;
   const reconnectLater = (): void => {
     clearTimeout(manualTimer);
     manualTimer = setTimeout(() => {
@@ -185,7 +192,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       // Solved: connect again with it; put off: the usual slower retries (each one asks again).
       altcha = undefined;
       void options.solveChallenge().then((payload) => {
-        if (payload === null) return reconnectLater();
+        if (payload === null) {
+          paused = true;
+          return report('paused');
+        }
         altcha = payload;
         socket.connect();
       });
@@ -196,11 +206,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   });
   // Back online (a phone leaving a tunnel, Wi-Fi coming back): try now rather than at the next backoff step.
   window.addEventListener('online', () => {
-    if (!socket.connected) reconnect();
+    if (!socket.connected && !paused) reconnect();
   });
 
   function reconnect(): void {
     clearTimeout(manualTimer);
+    if (paused) {
+      paused = false;
+      report('connecting');
+    }
     if (socket.connected) {
       // Closing the transport, not `socket.disconnect()`: the server takes that for a lost connection
       // and keeps the chat for its grace period, where a deliberate disconnect would end it at once.

@@ -103,7 +103,10 @@ const client = createChatClient({
   onRefused: (error) => toast.show(errorText(error)),
   solveChallenge: createChallengePanel().solve,
 });
-client.onConnectionChange((state) => showConnectionState(status, statusLabel, state));
+// "Verify now" after the bot check was put off at the handshake: connect again, which asks it again.
+const verifyButton = byTestId('verify-btn', HTMLButtonElement);
+verifyButton.addEventListener('click', () => client.reconnect());
+client.onConnectionChange((state) => showConnectionState(status, statusLabel, state, verifyButton));
 client.on('session', ({ user_id: userId }) => (myUserId = userId));
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
