@@ -1,9 +1,11 @@
 /**
  * Receipts over HTTP, for anyone holding a code — from any browser, no identity cookie needed:
- * - `GET /api/receipts/:code` — the holder's copy of that conversation as JSON (`?format=txt`: a text
- *   transcript to download; `?download=1`: the JSON as a file too; `?lang=en` for the transcript's labels);
+ * - `GET /api/receipts/:code` — the holder's copy of that conversation as JSON, with what would stop an
+ *   erasure now and until when (`?format=txt`: a text transcript to download; `?download=1`: the JSON as a
+ *   file too; `?lang=en` for the transcript's labels);
  * - `POST /api/receipts/:code/erase` — empties the holder's own messages in it (kept as markers), refused
- *   with 409 while a report on it is open; same-origin only; recorded in the admin audit log;
+ *   with 409 while a report on it is open or the partner may still report it; same-origin only; recorded
+ *   in the admin audit log;
  * - `GET /api/my/chats` — for the identity cookie: its chats of the last 30 days with their codes, limited
  *   per identity (as code lookups per network) and per network (four times that);
  * - `GET /my` — the page for all this (web/my.html).
@@ -84,6 +86,8 @@ function isNavigation(request: FastifyRequest): boolean {
 
 export async function registerReceiptRoutes(app: FastifyInstance, options: ReceiptRoutesOptions): Promise<void> {
   const { receipts, erasure, audit, timezone, clock } = options;
+  /** A holder's erasure waits this long after the end; the transcript says until when, by the same checks. */
+  const erasureWaitMs = options.reportWindowMs + options.reportSettleMs;
   const rule: RateRule = { capacity: options.lookupsPerAddressPerMin, perSecond: options.lookupsPerAddressPerMin / 60 };
   /** Listings per network: several people (a household, a campus) share one. */
   const listingsPerNetwork: RateRule = { capacity: 4 * rule.capacity, perSecond: (4 * rule.capacity) / 60 };
@@ -113,9 +117,12 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     reply.raw.once('close', () => abort.abort());
     // Read before any byte is sent: an unknown room or a failing first page still gets the error answer.
     // Past the first byte a failing page cuts the response (Fastify destroys it), as the admin export does.
-    const transcript = await openTranscript(options.database, holder, timezone, abort.signal);
+    const eraseBlock = await erasure.ownErasureBlock(holder.roomId, clock.now(), erasureWaitMs);
+    if (eraseBlock?.status === 'not_found') throw unknownCode();
+    const transcript = await openTranscript(options.database, holder, timezone, eraseBlock, abort.signal);
     if (!transcript) throw unknownCode();
-    const fileName = `chat-${transcript.head.room_id}`;
+    // Named by when it began (in the zone), not by the room's number: that would tell how many chats the service had.
+    const fileName = `chat-${transcript.head.started_at.slice(0, 16).replace('T', '-').replace(':', '')}`;
     const txt = query.data.format === 'txt';
     void reply.type(txt ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
     if (txt) void reply.header('content-disposition', `attachment; filename="${fileName}.txt"`);
@@ -133,7 +140,7 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     const holder = await holderOf(request, reply);
     const at = clock.now();
     // Erased and audited in one transaction: an audit row that cannot be written erases nothing.
-    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, options.reportWindowMs + options.reportSettleMs, (tx, erased) =>
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, erasureWaitMs, (tx, erased) =>
       audit.record(
         {
           action: 'erase_own',

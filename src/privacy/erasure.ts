@@ -5,7 +5,8 @@
  * (an admin may force it). Each erasure is one statement that checks for an open report and erases
  * together, so a decision cannot slip in between the two. A holder cannot erase their own messages while the
  * partner may still report the chat (the report window after its end): a report names messages by id, and
- * the moderator must find their text. Messages the content policy refused (held for
+ * the moderator must find their text; a page asks first what would stop it (`ownErasureBlock`, the same
+ * checks), to say when its holder may erase. Messages the content policy refused (held for
  * the moderators, never delivered, so nobody's view shows them) go with the rest: they are deleted.
  */
 import type { Database, Queryable } from '../storage/database.js';
@@ -22,6 +23,12 @@ export type ErasureOutcome =
   | { status: 'not_found' };
 
 /**
+ * What stops an erasure now (its checks, erasing nothing): the conversation is gone, still going on, under
+ * review, or — for a holder — still in the partner's report window.
+ */
+export type ErasureBlock = Exclude<ErasureOutcome, { status: 'erased' }>;
+
+/**
  * Runs in the erasure's own transaction once it has erased (its audit row): if it fails, nothing was
  * erased — an erasure is never left without its record, nor a record without its erasure.
  */
@@ -36,14 +43,37 @@ export interface UserErasure {
   forced: { roomId: number; openReports: number }[];
 }
 
-interface EraseRow {
+/** What an erasure checks: the room, whether it ended too recently, its open reports. */
+interface CheckRow {
   found: boolean;
   active: boolean | null;
   ended_at: Date | null;
   too_recent: boolean | null;
   open_reports: number;
+}
+
+interface EraseRow extends CheckRow {
   erased: number;
 }
+
+/**
+ * The checks of an erasure, as the CTEs `room` and `open` of the room `$room`: the room, whether it ended
+ * after `$endedBefore` (null: however recently it ended), its open reports. The same text in the erasure's
+ * statement and in the question whether one would erase, so the two cannot disagree.
+ */
+const checkCtes = (room: string, endedBefore: string) => `
+room AS (
+  SELECT id, is_active, ended_at, (ended_at IS NOT NULL AND ended_at > ${endedBefore}::timestamptz) AS too_recent FROM chat_rooms WHERE id = ${room}
+),
+open AS (SELECT count(*) AS n FROM reports WHERE room_id = ${room} AND status = 'open')`;
+
+const CHECK_COLUMNS = `EXISTS (SELECT 1 FROM room) AS found, (SELECT is_active FROM room) AS active,
+       (SELECT ended_at FROM room) AS ended_at, (SELECT too_recent FROM room) AS too_recent,
+       (SELECT n FROM open) AS open_reports`;
+
+/** The checks alone: `$1` the room, `$2` the end it must precede (or null). */
+const CHECK_SQL = `WITH ${checkCtes('$1', '$2')}
+SELECT ${CHECK_COLUMNS}`;
 
 /*
  * One statement: the room, its open reports, and the update only when the room has ended — before `$6`,
@@ -51,10 +81,7 @@ interface EraseRow {
  * despite open reports; `$6` null: however recently it ended.
  */
 const ERASE_SQL = `
-WITH room AS (
-  SELECT id, is_active, ended_at, (ended_at IS NOT NULL AND ended_at > $6::timestamptz) AS too_recent FROM chat_rooms WHERE id = $1
-),
-open AS (SELECT count(*) AS n FROM reports WHERE room_id = $1 AND status = 'open'),
+WITH ${checkCtes('$1', '$6')},
 erased AS (
   UPDATE messages SET content = '', erased_at = $3::timestamptz, erased_by = $4::varchar
   WHERE room_id = $1 AND erased_at IS NULL AND ($2::varchar IS NULL OR sender_id = $2)
@@ -69,9 +96,21 @@ held AS (
     AND ($5::boolean OR (SELECT n FROM open) = 0)
   RETURNING id
 )
-SELECT EXISTS (SELECT 1 FROM room) AS found, (SELECT is_active FROM room) AS active,
-       (SELECT ended_at FROM room) AS ended_at, (SELECT too_recent FROM room) AS too_recent,
-       (SELECT n FROM open) AS open_reports, (SELECT count(*) FROM erased) AS erased, (SELECT count(*) FROM held) AS held`;
+SELECT ${CHECK_COLUMNS}, (SELECT count(*) FROM erased) AS erased, (SELECT count(*) FROM held) AS held`;
+
+/**
+ * What stops an erasure at `at`, from its checks (undefined: it erases). An open report comes first: past
+ * the report window it still stops the erasure.
+ */
+function blockOf(row: CheckRow | undefined, at: Date, force: boolean, endedBefore: Date | null): ErasureBlock | undefined {
+  if (!row?.found) return { status: 'not_found' };
+  if (row.active) return { status: 'active' };
+  if (row.open_reports > 0 && !force) return { status: 'report_open', openReports: row.open_reports };
+  if (row.too_recent && endedBefore && row.ended_at) {
+    return { status: 'report_window', erasableAt: new Date(row.ended_at.getTime() + (at.getTime() - endedBefore.getTime())) };
+  }
+  return undefined;
+}
 
 export class ConversationErasure {
   constructor(private readonly database: Database) {}
@@ -82,6 +121,16 @@ export class ConversationErasure {
    */
   eraseOwn(roomId: number, userId: string, at: Date, reportWindowMs: number, after?: AfterErasure): Promise<ErasureOutcome> {
     return this.erase(roomId, userId, at, 'sender', false, new Date(at.getTime() - reportWindowMs), after);
+  }
+
+  /**
+   * What would stop `eraseOwn` at `at` with the same `reportWindowMs` — its own checks, erasing nothing —
+   * or undefined when it would erase: for a page to say when its holder may erase, not only that they may not.
+   */
+  async ownErasureBlock(roomId: number, at: Date, reportWindowMs: number): Promise<ErasureBlock | undefined> {
+    const endedBefore = new Date(at.getTime() - reportWindowMs);
+    const [row] = await this.database.query<CheckRow>(CHECK_SQL, [roomId, endedBefore]);
+    return blockOf(row, at, false, endedBefore);
   }
 
   /** Empties every message of an ended conversation; `force` erases it even while a report is open. */
@@ -128,13 +177,6 @@ export class ConversationErasure {
 
   private async eraseWith(db: Queryable, roomId: number, senderId: string | null, at: Date, by: ErasedBy, force: boolean, endedBefore: Date | null): Promise<ErasureOutcome> {
     const [row] = await db.query<EraseRow>(ERASE_SQL, [roomId, senderId, at, by, force, endedBefore]);
-    if (!row?.found) return { status: 'not_found' };
-    if (row.active) return { status: 'active' };
-    const openReports = row.open_reports;
-    if (openReports > 0 && !force) return { status: 'report_open', openReports };
-    if (row.too_recent && endedBefore && row.ended_at) {
-      return { status: 'report_window', erasableAt: new Date(row.ended_at.getTime() + (at.getTime() - endedBefore.getTime())) };
-    }
-    return { status: 'erased', messages: row.erased, openReports };
+    return blockOf(row, at, force, endedBefore) ?? { status: 'erased', messages: row!.erased, openReports: row!.open_reports };
   }
 }

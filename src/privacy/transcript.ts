@@ -8,7 +8,7 @@ import type { Lang } from '../shared/codes.js';
 import { formatIso } from '../shared/time.js';
 import type { Database } from '../storage/database.js';
 import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
-import type { ErasedBy } from './erasure.js';
+import type { ErasedBy, ErasureBlock } from './erasure.js';
 
 /** A message of the conversation as its holder sees it. */
 export interface TranscriptMessage {
@@ -23,6 +23,14 @@ export interface TranscriptMessage {
   erased_by?: ErasedBy;
 }
 
+/**
+ * Why the holder cannot erase their messages now — the refusal `POST …/erase` would give (the same checks):
+ * `report_window` (409 REPORT_WINDOW_OPEN) the partner may still report the chat, until `erasable_at`;
+ * `report_open` (409 REPORT_OPEN) a report on it is under review, with no known end; `active` (409
+ * CONFLICT) it has not ended.
+ */
+export type EraseBlocked = 'report_window' | 'report_open' | 'active';
+
 /** `GET /api/receipts/:code`: the holder's copy of the conversation. */
 export interface Transcript {
   room_id: number;
@@ -32,6 +40,10 @@ export interface Transcript {
   timezone: string;
   started_at: string;
   ended_at: string | null;
+  /** As of the reading; null: nothing stops an erasure (it may still be refused: a report filed since). */
+  erase_blocked: EraseBlocked | null;
+  /** With `report_window`: from when the holder may erase (ISO 8601, zone offset, rounded up to the second); else null. */
+  erasable_at: string | null;
   messages: TranscriptMessage[];
 }
 
@@ -52,14 +64,25 @@ export interface OpenTranscript {
  */
 export const TRANSCRIPT_PAGE_SIZE = 2_000;
 
+/** `erase_blocked` and `erasable_at` of a transcript, from what would stop the holder's erasure. */
+function eraseFields(block: ErasureBlock | undefined, timezone: string): Pick<Transcript, 'erase_blocked' | 'erasable_at'> {
+  if (block === undefined || block.status === 'not_found') return { erase_blocked: null, erasable_at: null };
+  if (block.status !== 'report_window') return { erase_blocked: block.status, erasable_at: null };
+  // Whole seconds, as every time here: rounded up, so a page that waits for it is never refused for being early.
+  const at = new Date(Math.ceil(block.erasableAt.getTime() / 1000) * 1000);
+  return { erase_blocked: 'report_window', erasable_at: formatIso(at, timezone) };
+}
+
 /**
  * Opens the conversation of `roomId` as `userId` sees it and reads its first page of messages, so a
  * failure shows before anything is sent; undefined when the room is gone. Nothing stays open between pages.
+ * `eraseBlock`: what would stop the holder's erasure now (`ConversationErasure.ownErasureBlock`).
  */
 export async function openTranscript(
   database: Database,
   holder: { roomId: number; userId: string; code: string },
   timezone: string,
+  eraseBlock: ErasureBlock | undefined,
   signal: AbortSignal,
 ): Promise<OpenTranscript | undefined> {
   const [room] = await database.query<RoomRow>(`SELECT ${roomColumns()} FROM chat_rooms WHERE id = $1`, [holder.roomId]);
@@ -85,6 +108,7 @@ export async function openTranscript(
       timezone,
       started_at: formatIso(room.created_at, timezone),
       ended_at: room.ended_at ? formatIso(room.ended_at, timezone) : null,
+      ...eraseFields(eraseBlock, timezone),
     },
     pages: pages(await readPage(0)),
   };
@@ -103,10 +127,9 @@ export async function* transcriptJson({ head, pages }: OpenTranscript): AsyncGen
   yield `${piece}]}`;
 }
 
-const TEXT: Record<Lang, { title: string; room: string; code: string; started: string; ended: string; zone: string; me: string; partner: string; erasedBySender: string; erasedByAdmin: string; none: string; notEnded: string }> = {
+const TEXT: Record<Lang, { title: string; code: string; started: string; ended: string; zone: string; me: string; partner: string; erasedBySender: string; erasedByAdmin: string; none: string; notEnded: string }> = {
   'zh-CN': {
     title: '匿名聊天室 · 聊天记录',
-    room: '房间',
     code: '回执码',
     started: '开始时间',
     ended: '结束时间',
@@ -120,7 +143,6 @@ const TEXT: Record<Lang, { title: string; room: string; code: string; started: s
   },
   en: {
     title: 'Anonymous Chat · conversation',
-    room: 'Room',
     code: 'Receipt',
     started: 'Started',
     ended: 'Ended',
@@ -144,7 +166,6 @@ export async function* transcriptText({ head, pages }: OpenTranscript, lang: Lan
   const plain = (iso: string) => iso.slice(0, 19).replace('T', ' ');
   let piece = '\ufeff' + [
     text.title,
-    `${text.room}: ${head.room_id}`,
     `${text.code}: ${head.code}`,
     `${text.started}: ${plain(head.started_at)}`,
     `${text.ended}: ${head.ended_at ? plain(head.ended_at) : text.notEnded}`,

@@ -2,7 +2,8 @@
  * The receipts page /my in a real Chromium: an erase confirmation erases the conversation it was opened
  * for, never one that took the screen behind the dialog meanwhile (a slow open of another chat that
  * arrived while the dialog was up). Such a confirmation is closed unanswered — nothing erased, the holder
- * told why — and the dialog names the chat it erases in. The server is real; `page.route` holds an answer
+ * told why — and the dialog names the chat it erases in (by when it began, as the page's title does: never
+ * by the room's number, which would tell how many chats the service had). The server is real; `page.route` holds an answer
  * back. The chats and their receipts are given straight to the server.
  */
 import type { Page, Request, Route } from 'playwright-core';
@@ -44,7 +45,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
     });
     await my.goto(`${suite.url}/my`);
     await openByCode(my, a.code);
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${a.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${a.when.zh} 的聊天`);
 
     // B is asked for (slow); meanwhile the holder asks to erase A, and the dialog says it is A.
     await openByCode(my, b.code);
@@ -56,13 +57,13 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
     const bRead = my.waitForResponse((response) => isTranscriptRead(response.request(), b.code));
     bArrives.open();
     await bRead;
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${b.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${b.when.zh} 的聊天`);
     await settle(my);
     // Whatever a confirmation still on screen would do, it must not erase B.
     if (await my.getByTestId('erase-dialog').isVisible()) await my.getByTestId('erase-confirm').click();
     await settle(my);
     expect(erases).not.toContain(b.code);
-    expect(askedAbout).toBe(`删除你在聊天 #${a.roomId} 中发的所有消息？`);
+    expect(askedAbout).toBe(`删除你在 ${a.when.zh} 的聊天中发的所有消息？`);
 
     // The confirmation was closed unanswered: nothing erased, the holder told so, the focus on B's title.
     expect(erases).toEqual([]);
@@ -72,7 +73,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
     expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
     // A was not erased either.
     await openByCode(my, a.code);
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${a.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${a.when.zh} 的聊天`);
     expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
   });
 
@@ -137,7 +138,7 @@ describe.skipIf(skip)('the receipts page erases the conversation its confirmatio
     await my.getByTestId('lang-switch').selectOption('en');
     await my.getByTestId('erase-btn').click();
     await visible(my.getByTestId('erase-dialog'));
-    expect(await my.getByTestId('erase-title').textContent()).toBe(`Erase all your messages in chat #${a.roomId}?`);
+    expect(await my.getByTestId('erase-title').textContent()).toBe(`Erase all your messages in the chat of ${a.when.en}?`);
     await my.getByTestId('erase-cancel').click();
     await my.getByTestId('erase-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
   });

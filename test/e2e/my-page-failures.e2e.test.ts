@@ -104,12 +104,12 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     await my.goto(`${suite.url}/my`);
     await openByCode(my, first.code);
     await openByCode(my, second.code);
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${second.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${second.when.zh} 的聊天`);
     const late = my.waitForResponse((response) => isTranscriptRead(response.request(), first.code));
     firstAnswer.open();
     await late;
     await settle(my);
-    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${second.roomId}`);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`${second.when.zh} 的聊天`);
     expect(await my.getByTestId('code-error').isVisible()).toBe(false);
   });
 
@@ -133,14 +133,14 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     await my.getByTestId('erase-confirm').click();
 
     await openByCode(my, other.code);
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${other.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${other.when.zh} 的聊天`);
     // The other conversation can be erased on its own; this one's erasure is not under way.
     expect(await my.getByTestId('erase-btn').isEnabled()).toBe(true);
     const readsBefore = reads.length;
     answer.open();
     await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
     await settle(my);
-    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${other.roomId}`);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`${other.when.zh} 的聊天`);
     expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
     expect(reads.length).toBe(readsBefore);
   });
@@ -167,12 +167,12 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     await my.getByTestId('erase-confirm').click();
     await expect.poll(text(my.getByTestId('toast')), until).toBe('已删除 2 条消息');
     otherArrives.open();
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${other.roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${other.when.zh} 的聊天`);
     // Now the erased one's re-read comes back: it must not replace the conversation asked for last.
     rereadArrives.open();
     await expect.poll(() => readsOfErased, until).toBe(2);
     await settle(my);
-    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${other.roomId}`);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`${other.when.zh} 的聊天`);
   });
 
   it('recent chats that could not be loaded say so with a retry, in both languages, instead of "no recent chats"', { timeout: 60_000 }, async () => {
@@ -212,7 +212,7 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
   });
 
   it('recent chats are listed and opened without an end reason in the answer', { timeout: 60_000 }, async () => {
-    const { code, roomId } = await endedChat(suite);
+    const { code, roomId, when } = await endedChat(suite);
     const my = await newPage(suite);
     const chat = { room_id: roomId, code, started_at: '2026-01-03T15:14:38+08:00', ended_at: '2026-01-03T16:14:38+08:00', message_count: 3 };
     await my.route('**/api/my/chats', (route: Route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ user_id: 'someone', chats: [chat] }) }));
@@ -220,7 +220,7 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     await expect.poll(() => my.getByTestId('recent-code').allTextContents(), until).toEqual([code]);
     expect(await my.getByTestId('recent-chat').textContent()).toContain('2026-01-03 16:14');
     await my.getByTestId('recent-open').click();
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${when.zh} 的聊天`);
     await expect.poll(() => transcriptTexts(my), until).toEqual(['第一句', 'partner says hi', '第二句']);
   });
 });

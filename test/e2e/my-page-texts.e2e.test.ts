@@ -134,12 +134,12 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     await openByCode(my, UNKNOWN_CODE);
     await expect.poll(text(my.getByTestId('code-error')), until).toBe(NOT_FOUND.zh);
     expect(await my.getByTestId('conversation').isVisible()).toBe(true);
-    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${shown.roomId}`);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`${shown.when.zh} 的聊天`);
 
     await openByCode(my, other.code);
     await expect.poll(text(my.getByTestId('code-error')), until).toBe('暂时无法读取，请稍后再试');
     expect(await my.getByTestId('conversation').isVisible()).toBe(true);
-    expect(await my.getByTestId('conversation-title').textContent()).toBe(`聊天 #${shown.roomId}`);
+    expect(await my.getByTestId('conversation-title').textContent()).toBe(`${shown.when.zh} 的聊天`);
     expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
     // What is on screen still works: its erasure.
     await my.getByTestId('erase-btn').click();
@@ -148,7 +148,7 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
   });
 
   it('a code with a U (not in Crockford’s alphabet) is called mistyped without asking the server; the look-alikes it forgives still open', { timeout: 60_000 }, async () => {
-    const { code, roomId } = await endedChat(suite);
+    const { code, when } = await endedChat(suite);
     const my = await newPage(suite);
     const asked: string[] = [];
     my.on('request', (request) => {
@@ -167,7 +167,7 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     // Lower case, spaces, and I/L for 1, O for 0, as the server forgives them.
     const lookAlikes = code.toLowerCase().replace(/-/g, ' ').replace(/1/g, 'l').replace(/0/g, 'o');
     await openByCode(my, lookAlikes);
-    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`聊天 #${roomId}`);
+    await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${when.zh} 的聊天`);
     expect(await my.getByTestId('code-error').isVisible()).toBe(false);
   });
 });

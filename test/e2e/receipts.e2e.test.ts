@@ -116,11 +116,12 @@ describe.skipIf(skip)('receipts in a browser', () => {
     expect(await my.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'])).toBe('conversation-title');
 
     const txt = await download(my, 'download-txt');
-    expect(txt.name).toMatch(/^chat-\d+\.txt$/);
+    // Named by when the chat began (the server's Content-Disposition), not by the room's number.
+    expect(txt.name).toMatch(/^chat-\d{4}-\d\d-\d\d-\d{4}\.txt$/);
     expect(txt.body).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] 我: A 的第一句$/m);
     expect(txt.body).toMatch(/^\[[^\]]+\] 对方: B 的回答$/m);
     const json = await download(my, 'download-json');
-    expect(json.name).toMatch(/^chat-\d+\.json$/);
+    expect(json.name).toBe(txt.name.replace(/\.txt$/, '.json'));
     const parsed = JSON.parse(json.body) as Transcript;
     expect(parsed.messages.map((m) => [m.from, m.text])).toEqual([
       ['me', 'A 的第一句'],

@@ -22,6 +22,8 @@ const HUGE_CHAT = 20_000;
 const MESSAGE_PAGE = /FROM messages WHERE room_id = \$1 AND id > \$2 ORDER BY id LIMIT/;
 /** Statements a complete read takes: full pages, then the short (maybe empty) last one. */
 const pagesFor = (messages: number) => Math.floor(messages / TRANSCRIPT_PAGE_SIZE) + 1;
+/** A download's name: when the chat began (`2026-01-03T16:14:38+08:00` → `chat-2026-01-03-1614`), never its room's number. */
+const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}`;
 
 /** A closed room of `count` messages by 'u1' (odd) and 'u2' (even), `content` of the g-th; its id. */
 async function seedRoom(server: AdminTestApp, count: number, content: string): Promise<number> {
@@ -69,7 +71,7 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     expect(pagesRead() - before).toBe(pagesFor(LONG_CHAT));
     const transcript = JSON.parse(body) as Transcript;
     expect(body).toBe(JSON.stringify(transcript));
-    expect(Object.keys(transcript)).toEqual(['room_id', 'code', 'timezone', 'started_at', 'ended_at', 'messages']);
+    expect(Object.keys(transcript)).toEqual(['room_id', 'code', 'timezone', 'started_at', 'ended_at', 'erase_blocked', 'erasable_at', 'messages']);
     expect(transcript.room_id).toBe(longRoom);
     expect(transcript.messages).toHaveLength(LONG_CHAT);
     transcript.messages.forEach((m, i) => {
@@ -78,7 +80,7 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     });
 
     const download = await read(longCode, '?download=1');
-    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="chat-${longRoom}.json"`);
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${fileStem(transcript.started_at)}.json"`);
     expect(await download.text()).toBe(body);
   });
 
@@ -87,12 +89,12 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     const res = await read(longCode, '?format=txt&lang=en');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="chat-${longRoom}.txt"`);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="chat-\d{4}-\d\d-\d\d-\d{4}\.txt"$/);
     const text = await res.text();
     expect(pagesRead() - before).toBe(pagesFor(LONG_CHAT));
     const lines = text.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['Anonymous Chat · conversation', `Room: ${longRoom}`]);
-    const said = lines.slice(7, -1).map((line) => /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Me|Partner): (.*)$/.exec(line)?.slice(1).join(': '));
+    expect(lines.slice(0, 2)).toEqual(['Anonymous Chat · conversation', expect.stringMatching(/^Receipt: /)]);
+    const said = lines.slice(6, -1).map((line) => /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Me|Partner): (.*)$/.exec(line)?.slice(1).join(': '));
     expect(said).toEqual(Array.from({ length: LONG_CHAT }, (_, i) => `${i % 2 === 0 ? 'Me' : 'Partner'}: message ${i + 1}`));
     expect(lines.at(-1)).toBe('');
   });

@@ -24,6 +24,8 @@ const REPORT_WINDOW_MS = 1_000;
 const pastReportWindow = () => new Promise((resolve) => setTimeout(resolve, REPORT_WINDOW_MS + 50));
 const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/;
 const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+/** A download's name: `2026-01-03T16:14:38+08:00` → `chat-2026-01-03-1614`. */
+const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}`;
 
 describe.each(ENGINES)('receipts (%s)', (engine) => {
   const suite = serverSuite({
@@ -160,9 +162,12 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       const zh = await read(codeA, '?format=txt');
       expect(zh.status).toBe(200);
       expect(zh.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-      expect(zh.headers.get('content-disposition')).toBe(`attachment; filename="chat-${roomId}.txt"`);
+      // Named by when the chat began, not by its room's number (which would tell how many chats there were).
+      const stem = fileStem((await transcript(codeA)).started_at);
+      expect(zh.headers.get('content-disposition')).toBe(`attachment; filename="${stem}.txt"`);
       const text = await zh.text();
-      expect(text).toContain(`房间: ${roomId}`);
+      // Not the room's number: it would tell how many chats the service has had.
+      expect(text).not.toContain(`房间`);
       expect(text).toContain(`时区: ${ZONE}`);
       expect(text).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] 我: 你好，我是 A$/m);
       expect(text).toMatch(/^\[[^\]]+\] 对方: hi, B here$/m);
@@ -174,7 +179,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(en).toMatch(/^\[[^\]]+\] Me: 你好，我是 A$/m);
       expect(en).toMatch(/^\[[^\]]+\] Partner: hi, B here$/m);
       const asFile = await read(codeA, '?download=1');
-      expect(asFile.headers.get('content-disposition')).toBe(`attachment; filename="chat-${roomId}.json"`);
+      expect(asFile.headers.get('content-disposition')).toBe(`attachment; filename="${stem}.json"`);
       const badFormat = await read(codeA, '?format=pdf');
       expect(badFormat.status).toBe(400);
       expect(await badFormat.json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'format must be json or txt' });

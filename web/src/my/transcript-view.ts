@@ -1,11 +1,15 @@
 /**
- * One conversation opened by its receipt: when it was, the downloads, "erase my messages" (after a
- * confirmation), and its messages as bubbles — the holder's on the right — with erased ones shown as
- * markers. Message text is only ever set as text.
+ * One conversation opened by its receipt, named by when it began: when it was, the downloads, "erase my
+ * messages" (after a confirmation; disabled, saying why and until when, while the server would refuse
+ * it), and its messages as bubbles — the holder's on the right — with erased ones shown as markers.
+ * Message text is only ever set as text.
  */
 import type { Transcript, TranscriptMessage } from '../../../src/privacy/transcript.js';
+import type { Lang } from '../../shared/translator.js';
 import { byTestId, element } from '../dom.js';
 import { createModal } from '../modal.js';
+import { chatWhen } from './chat-when.js';
+import { createEraseWait } from './erase-wait.js';
 import { downloadUrls } from './receipts-api.js';
 import { myTexts, type MyTextKey } from './texts.js';
 
@@ -32,8 +36,8 @@ export interface TranscriptView {
 }
 
 export interface TranscriptViewOptions {
-  /** The language of the text download's labels. */
-  lang: () => string;
+  /** The page's language: the text download's labels, the conversation's date in its title. */
+  lang: () => Lang;
   /**
    * The holder confirmed: erase their messages (the page reports the outcome and shows the result). Until
    * it settles the Erase button of that conversation stays disabled, so one confirmation erases once.
@@ -90,6 +94,17 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   let replacedBehind = false;
   /** Codes whose erasure is under way (another conversation may be opened meanwhile). */
   const erasing = new Set<string>();
+  /** Renders again once the partner's report window has passed: the Erase button enables by itself. */
+  const eraseWait = createEraseWait(
+    {
+      now: () => Date.now(),
+      schedule(delayMs, fn) {
+        const timer = setTimeout(fn, delayMs);
+        return () => clearTimeout(timer);
+      },
+    },
+    () => render(),
+  );
 
   // However it closes (Escape, the backdrop, a button): unless it was opened again meanwhile.
   modal.onClose(() => {
@@ -135,9 +150,9 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     cancelButton.focus();
   });
 
-  /** The confirmation names the conversation it erases in, as its title on the page does (`#room`). */
+  /** The confirmation names the conversation it erases in, as its title on the page does (when it began). */
   function renderConfirmation(): void {
-    if (confirming !== undefined) confirmTitle.textContent = t('confirmTitle', { n: confirming.room_id });
+    if (confirming !== undefined) confirmTitle.textContent = t('confirmTitle', { when: chatWhen(confirming.started_at, options.lang()) });
   }
 
   function metaItem(label: MyTextKey, value: string): HTMLElement[] {
@@ -146,20 +161,24 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
 
   function render(): void {
     if (!shown) return;
-    title.textContent = t('conversationTitle', { n: shown.room_id });
+    title.textContent = t('conversationTitle', { when: chatWhen(shown.started_at, options.lang()) });
     meta.replaceChildren(
       ...metaItem('startedAt', plainTime(shown.started_at)),
       ...metaItem('endedAt', shown.ended_at ? plainTime(shown.ended_at) : t('notEnded')),
       ...metaItem('timezone', shown.timezone),
     );
     const urls = downloadUrls(shown.code, options.lang());
+    // The files are named by the server (Content-Disposition: when the chat began).
     txt.href = urls.txt;
-    txt.download = `chat-${shown.room_id}.txt`;
+    txt.download = '';
     json.href = urls.json;
-    json.download = `chat-${shown.room_id}.json`;
-    const erasable = shown.messages.some((m) => m.from === 'me' && m.erased_at === undefined);
-    eraseButton.disabled = !erasable || erasing.has(shown.code);
-    eraseHint.hidden = erasable;
+    json.download = '';
+    const button = eraseWait.button(shown, erasing.has(shown.code));
+    eraseButton.disabled = !button.enabled;
+    eraseHint.textContent = button.hint ? t(button.hint.key, button.hint.params) : '';
+    eraseHint.hidden = button.hint === undefined;
+    if (button.hint) eraseButton.setAttribute('aria-describedby', eraseHint.id);
+    else eraseButton.removeAttribute('aria-describedby');
     list.replaceChildren(...shown.messages.map(messageItem));
     empty.hidden = shown.messages.length > 0;
     renderConfirmation();
