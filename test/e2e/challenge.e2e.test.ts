@@ -136,17 +136,21 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=auto', () => {
 
   it('"Not now" at the handshake means not now: no new check by itself, and "Verify now" brings it back', { timeout: 60_000 }, async () => {
     await suspectPage();
-    const page = await (await suite.newContext()).newPage();
+    // On a phone, in English (the longest texts): the header keeps its place with the button in it.
+    const page = await (await suite.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
     const held = await holdChallenge(page);
     await page.goto(suite.url);
     const dialog = page.getByTestId('challenge-dialog');
     await visible(dialog);
     await page.getByTestId('challenge-later').click();
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
-    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('未连接：需要人机验证');
+    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('Not connected: bot check needed');
     const verify = page.getByTestId('verify-btn');
     await visible(verify);
-    expect(await verify.textContent()).toBe('现在验证');
+    expect(await verify.textContent()).toBe('Verify now');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect((await page.locator('.topbar').boundingBox())!.height).toBeLessThan(80);
+    await page.screenshot({ path: resolve(screenshotDir, 'challenge-paused-mobile-en.png') });
     // Before, the page connected again 2 s later, which opened the check again (then 4 s, 8 s…).
     await new Promise((r) => setTimeout(r, 5_000));
     expect(await dialog.isHidden()).toBe(true);
@@ -157,7 +161,9 @@ describe.skipIf(skip)('the bot check in a browser, CHALLENGE=auto', () => {
     await visible(dialog);
     await myId(page);
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
-    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('已连接');
+    await expect.poll(text(page.getByTestId('connection-label')), until).toBe('Connected');
     expect(await verify.isHidden()).toBe(true);
+    // The focus the button had went to the screen's heading (the dialog gave it back there), not the body.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
   });
 });

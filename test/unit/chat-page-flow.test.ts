@@ -163,6 +163,41 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     }
   });
 
+  it('a private wait that lapsed while the page was away (reloaded after the close grace) enters the room again by its kept key', () => {
+    const stored = new Map([['activity', 'waiting']]);
+    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+    try {
+      const fake = fakeClient();
+      const page = fakeViews();
+      page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+      createChatFlow(fake.client, page.views);
+      fake.connectionChanged('connected');
+      // The server no longer holds the wait: before, the page went to the start and let the key go.
+      fake.emit('session', session);
+      expect(fake.sent.joins).toEqual(['join_private ABCD-EFGH-JKMN-PQRS']);
+      expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
+      expect(page.shown.toasts).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a wait in the queue that lapsed while the page was away is not joined again', () => {
+    const stored = new Map([['activity', 'waiting']]);
+    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+    try {
+      const fake = fakeClient();
+      const page = fakeViews();
+      createChatFlow(fake.client, page.views);
+      fake.connectionChanged('connected');
+      fake.emit('session', session);
+      expect(fake.sent.joins).toEqual([]);
+      expect(page.shown.screen).toBe('start');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('a chat on screen that ended while the connection was lost asks for its receipt; one that ends live does not', async () => {
     const chat = await inChat();
     chat.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);

@@ -76,8 +76,12 @@ export interface ChatClient {
   on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void;
   onConnectionChange(handler: (state: ConnectionState) => void): void;
   readonly connected: boolean;
-  /** Opens a fresh connection now (when offline: without waiting for the next scheduled attempt). */
-  reconnect(): void;
+  /**
+   * Opens a fresh connection now (when offline: without waiting for the next scheduled attempt). While a
+   * bot check put off at the handshake pauses the connection, only the person's own press (`byPerson`)
+   * does: the page's automatic retries would ask the check again unasked.
+   */
+  reconnect(byPerson?: boolean): void;
   /** Joins the queue, with the person's interests (none: anyone). */
   joinQueue(interests?: readonly string[]): Promise<Result<JoinQueueResult>>;
   leaveQueue(): Promise<Result>;
@@ -163,7 +167,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // or restarts) or a handshake middleware refused it; the page keeps trying, more slowly each time.
   let manualDelayMs = MANUAL_RECONNECT_MS;
   let manualTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The bot check asked at the handshake was put off: nothing connects again until `reconnect()`. */
+  /** The bot check asked at the handshake was put off: nothing connects again until `reconnect(true)`. */
   let paused = false;
   const reconnectLater = (): void => {
     clearTimeout(manualTimer);
@@ -189,11 +193,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (socket.active) return; // a network failure: socket.io-client tries again by itself
     const refusal = refusalOf(err);
     if (refusal?.code === 'CHALLENGE_REQUIRED') {
-      // Solved: connect again with it; put off: the usual slower retries (each one asks again).
+      // Solved: connect again with it; put off: nothing more until the person asks (`reconnect(true)`).
       altcha = undefined;
       void options.solveChallenge().then((payload) => {
         if (payload === null) {
           paused = true;
+          clearTimeout(manualTimer);
           return report('paused');
         }
         altcha = payload;
@@ -209,7 +214,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (!socket.connected && !paused) reconnect();
   });
 
-  function reconnect(): void {
+  function reconnect(byPerson = false): void {
+    // Put off by the person: only the person takes it up again (not the resume watch's retries).
+    if (paused && !byPerson) return;
     clearTimeout(manualTimer);
     if (paused) {
       paused = false;
@@ -248,7 +255,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       socket.on('connect', onConnect);
       socket.on('connect_error', onError);
     });
-    reconnect();
+    // Solved by the person: this connects even if an earlier check was put off.
+    reconnect(true);
     return connected;
   }
 

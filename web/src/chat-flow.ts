@@ -259,6 +259,11 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     if (phase === 'chat' && chatLive) endChat('chatEndedWhileAway');
     else if (phase === 'waiting' && !joins.joining && !views.skipWait.running) rejoin.lost();
     else if (phase === 'start' && reloadedFrom !== null) {
+      // A private room's wait that lapsed while the page was away (a reload or a return after the close
+      // grace): the room is entered again by the key this tab kept — the person it was shared with may
+      // still come. A wait in the queue is not (its place is gone; a new one is a Start away).
+      const key = reloadedFrom === 'waiting' ? views.privateKey() : null;
+      if (key !== null && !restrictions.banned) return void joining.join({ kind: 'join_private', key });
       if (reloadedFrom === 'chat' && resume.room !== undefined) views.endedAway(resume.room);
       resume.remember(null);
       views.waitEnded();

@@ -32,7 +32,7 @@ import { createSafetyActions } from './safety-actions.js';
 import { createSanctionNotices } from './sanction-notices.js';
 import { createSaveDialog } from './save-dialog.js';
 import { createScreens } from './screens.js';
-import { keepingFocus } from './screen-focus.js';
+import { keepingFocus, screenFocusTarget } from './screen-focus.js';
 import { attachSettingsMenu } from './settings-menu.js';
 import { createSkipWait } from './skip-wait.js';
 import { createSoundCue } from './sound-cue.js';
@@ -105,7 +105,12 @@ const client = createChatClient({
 });
 // "Verify now" after the bot check was put off at the handshake: connect again, which asks it again.
 const verifyButton = byTestId('verify-btn', HTMLButtonElement);
-verifyButton.addEventListener('click', () => client.reconnect());
+// The button goes at once: its focus goes to the screen's heading first (not the page's body), which the
+// check's dialog then gives it back to.
+verifyButton.addEventListener('click', () => {
+  screenFocusTarget()?.focus();
+  client.reconnect(true);
+});
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state, verifyButton));
 client.on('session', ({ user_id: userId }) => (myUserId = userId));
 
@@ -117,7 +122,7 @@ const startButton = byTestId('start-btn', HTMLButtonElement);
 const newChatButton = byTestId('new-chat-btn', HTMLButtonElement);
 
 // How many are online, on the start screen.
-attachOnlineCount(byTestId('online-count', HTMLElement), startScreen);
+attachOnlineCount(byTestId('online-count', HTMLElement), startScreen, client);
 
 // Save the conversation on screen as a file, from the chat header or the chat-ended bar.
 // (The header's while the chat goes on, the bar's once it has ended.)
@@ -291,11 +296,22 @@ const { start, cancel, next, newChat, createPrivate, joinPrivate } = flow;
 attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toast });
 // With the rules to accept, starting accepts them first, then goes on to match.
 startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
-byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancel);
+/**
+ * Cancel (or Escape) on the waiting screen. A private room's key stays at hand in "join with a key": the
+ * room still exists, and whoever it was shared with may enter it — its creator too can go back in.
+ */
+const cancelWait = (): void => {
+  const key = privateWait.key();
+  cancel();
+  if (key === null) return;
+  byTestId('private-key-input', HTMLInputElement, privateSection).value = key;
+  if (privateSection instanceof HTMLDetailsElement) privateSection.open = true;
+};
+byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancelWait);
 // The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows, and
 // cancels a wait (Cancel's shortcut) while the waiting screen does.
 attachNextButton(nextButton, nextCycle, next);
-attachEscapeKey(() => (chatScreen.hidden ? cancel() : next(true)), () => !chatScreen.hidden || !waitingScreen.hidden);
+attachEscapeKey(() => (chatScreen.hidden ? cancelWait() : next(true)), () => !chatScreen.hidden || !waitingScreen.hidden);
 newChatButton.addEventListener('click', newChat);
 byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 
@@ -304,7 +320,7 @@ byTestId('new-identity-btn', HTMLButtonElement).addEventListener('click', () => 
   void fetch('/api/identity/reset', { method: 'POST' }).then(
     (res) => {
       if (!res.ok) return toast.show(t('newIdentityFailed'));
-      client.reconnect();
+      client.reconnect(true);
       toast.show(t('newIdentityDone'));
     },
     () => toast.show(t('newIdentityFailed')),

@@ -1,14 +1,21 @@
 /**
- * "{n} 人在线（含你） / {n} online, you included" ("only you" for 1) on the start screen, from `GET /api/online` (cluster-wide): read when the
+ * "{n} 人在线（含你） / {n} online, you included" on the start screen, from `GET /api/online` (cluster-wide): read when the
  * start screen shows, then every 10 s while it is on screen and the tab is visible — never in a hidden tab
  * or behind another screen. Nothing is shown until a first answer comes (or when the server cannot say).
  */
-import { countKey, showText } from './i18n.js';
+import type { ConnectionState } from './chat-client.js';
+import { showText } from './i18n.js';
 
 /** How often the figure is read again while it is on screen. */
 const REFRESH_MS = 10_000;
 
-export function attachOnlineCount(el: HTMLElement, screen: HTMLElement): void {
+/** What the count needs of the connection: it is read only while the page is connected (it counts the reader). */
+export interface OnlineConnection {
+  readonly connected: boolean;
+  onConnectionChange(handler: (state: ConnectionState) => void): void;
+}
+
+export function attachOnlineCount(el: HTMLElement, screen: HTMLElement, connection: OnlineConnection): void {
   let timer: ReturnType<typeof setInterval> | undefined;
   let reading = false;
 
@@ -20,10 +27,9 @@ export function attachOnlineCount(el: HTMLElement, screen: HTMLElement): void {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as { online?: unknown };
       if (typeof body.online !== 'number') throw new Error('no figure');
-      // At least the person reading it is online, and the figure counts them: it says so, so that "1"
-      // is not taken for a stranger waiting.
-      const online = Math.max(1, body.online);
-      showText(el, countKey(online, 'onlineOnlyYou', 'onlineCount'), online);
+      // The reader is connected, so the figure counts them: it says so, so that "1" is not taken for a
+      // stranger waiting (at least 1: the cluster's figures lag by a second).
+      showText(el, 'onlineCount', Math.max(1, body.online));
       el.hidden = false;
     } catch {
       el.hidden = true;
@@ -33,7 +39,9 @@ export function attachOnlineCount(el: HTMLElement, screen: HTMLElement): void {
   };
 
   const update = (): void => {
-    const watched = !document.hidden && !screen.hidden;
+    // Not connected: the figure would not count the reader, as it says; nothing is shown.
+    if (!connection.connected) el.hidden = true;
+    const watched = !document.hidden && !screen.hidden && connection.connected;
     if (watched && timer === undefined) {
       void read();
       timer = setInterval(() => void read(), REFRESH_MS);
@@ -44,6 +52,7 @@ export function attachOnlineCount(el: HTMLElement, screen: HTMLElement): void {
   };
 
   document.addEventListener('visibilitychange', update);
+  connection.onConnectionChange(update);
   new MutationObserver(update).observe(screen, { attributes: true, attributeFilter: ['hidden'] });
   update();
 }

@@ -47,14 +47,21 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
     if (section instanceof HTMLDetailsElement) section.open = true;
     input.value = key;
     if (fromLink) {
-      showPrivateText(fromLink, 'privateFromLink');
+      // Shown first, then written: a status region that appears with its text already in it may not be read.
       fromLink.hidden = false;
+      showPrivateText(fromLink, 'privateFromLink');
     }
     if (!startScreen.hidden) input.focus();
   };
+  const linkSaid = (): void => {
+    if (fromLink) fromLink.hidden = true;
+  };
   openLink();
   addEventListener('hashchange', openLink);
-  input.addEventListener('input', () => fromLink && (fromLink.hidden = true));
+  // The line is about the key as the link gave it: gone once the key is edited, used, or the screen left.
+  input.addEventListener('input', linkSaid);
+  form.addEventListener('submit', linkSaid);
+  new MutationObserver(() => startScreen.hidden && linkSaid()).observe(startScreen, { attributes: true, attributeFilter: ['hidden'] });
 
   create.addEventListener('click', () => void actions.pass().then((passed) => passed && actions.create()));
   form.addEventListener('submit', (event) => {
