@@ -2,7 +2,7 @@
  * Receipts over HTTP, for anyone holding a code — from any browser, no identity cookie needed:
  * - `GET /api/receipts/:code` — the holder's copy of that conversation as JSON, with what would stop an
  *   erasure now and until when (`?format=txt`: a text transcript to download; `?download=1`: the JSON as a
- *   file too; `?lang=en` for the transcript's labels);
+ *   file too, without that moment's erase state; `?lang=en` for the transcript's labels);
  * - `POST /api/receipts/:code/erase` — empties the holder's own messages in it (kept as markers), refused
  *   with 409 while a report on it is open or the partner may still report it; same-origin only; recorded
  *   in the admin audit log;
@@ -27,7 +27,7 @@ import { canonicalCode } from '../privacy/receipt-codes.js';
 import { groupForReading } from '../shared/crockford.js';
 import type { ConversationErasure } from '../privacy/erasure.js';
 import type { ReceiptBook, ReceiptHolder } from '../privacy/receipts.js';
-import { openTranscript, transcriptJson, transcriptText } from '../privacy/transcript.js';
+import { eraseState, openTranscript, transcriptJson, transcriptText, UNKNOWN_ERASE_STATE, type EraseState } from '../privacy/transcript.js';
 import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.js';
 import { isOriginAllowed, type OriginPolicy } from '../realtime/origin-check.js';
 import { formatIso } from '../shared/time.js';
@@ -108,6 +108,20 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     return { ...holder, code: groupForReading(canonical) };
   }
 
+  /**
+   * What would stop the holder's erasure now, by the erasure's own checks. A check that fails is logged
+   * and said as unknown (nulls): the conversation is still shown, and the erasure checks again anyway.
+   */
+  async function eraseStateOf(request: FastifyRequest, roomId: number): Promise<EraseState> {
+    const at = clock.now();
+    try {
+      return eraseState(await erasure.ownErasureBlock(roomId, at, erasureWaitMs), at, timezone);
+    } catch (err) {
+      request.log.warn({ err, roomId }, 'what would stop an erasure could not be checked: the transcript says nothing of it');
+      return UNKNOWN_ERASE_STATE;
+    }
+  }
+
   app.get('/api/receipts/:code', async (request, reply) => {
     const query = readQuery.safeParse(request.query);
     if (!query.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'format must be json or txt' });
@@ -115,18 +129,20 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     // A client that goes away stops the reading. 'close' also fires after a complete response: harmless then.
     const abort = new AbortController();
     reply.raw.once('close', () => abort.abort());
+    const txt = query.data.format === 'txt';
+    const download = txt || query.data.download === '1';
+    // Only the page's view says what would stop an erasure: a file keeps what lasts, and a download needs
+    // no check that could fail it.
+    const erase = download ? undefined : await eraseStateOf(request, holder.roomId);
     // Read before any byte is sent: an unknown room or a failing first page still gets the error answer.
     // Past the first byte a failing page cuts the response (Fastify destroys it), as the admin export does.
-    const eraseBlock = await erasure.ownErasureBlock(holder.roomId, clock.now(), erasureWaitMs);
-    if (eraseBlock?.status === 'not_found') throw unknownCode();
-    const transcript = await openTranscript(options.database, holder, timezone, eraseBlock, abort.signal);
+    const transcript = await openTranscript(options.database, holder, timezone, erase, abort.signal);
     if (!transcript) throw unknownCode();
-    // Named by when it began (in the zone), not by the room's number: that would tell how many chats the service had.
-    const fileName = `chat-${transcript.head.started_at.slice(0, 16).replace('T', '-').replace(':', '')}`;
-    const txt = query.data.format === 'txt';
+    // Named by when it began (in the zone), to the second: not by the room's number, which would tell how
+    // many chats the service had; two chats begun in the same minute still get two names.
+    const fileName = `chat-${transcript.head.started_at.slice(0, 19).replace('T', '-').replaceAll(':', '')}`;
     void reply.type(txt ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
-    if (txt) void reply.header('content-disposition', `attachment; filename="${fileName}.txt"`);
-    else if (query.data.download === '1') void reply.header('content-disposition', `attachment; filename="${fileName}.json"`);
+    if (download) void reply.header('content-disposition', `attachment; filename="${fileName}.${txt ? 'txt' : 'json'}"`);
     // A client that stops reading but keeps its connection is dropped, freeing its page and its connection.
     reply.raw.setTimeout(DOWNLOAD_IDLE_MS, () => reply.raw.destroy());
     const pieces = txt ? transcriptText(transcript, requestLang(request)) : transcriptJson(transcript);

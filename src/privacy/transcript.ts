@@ -31,8 +31,27 @@ export interface TranscriptMessage {
  */
 export type EraseBlocked = 'report_window' | 'report_open' | 'active';
 
-/** `GET /api/receipts/:code`: the holder's copy of the conversation. */
-export interface Transcript {
+/**
+ * What would stop the holder's erasure, as of the reading: in the JSON view only (`GET
+ * /api/receipts/:code`), never in a download, which keeps what lasts rather than a moment's state.
+ */
+export interface EraseState {
+  /** Null: nothing stops an erasure (it may still be refused: a report filed since), or it could not be checked. */
+  erase_blocked: EraseBlocked | null;
+  /** With `report_window`: from when the holder may erase (ISO 8601, zone offset, rounded up to the second); else null. */
+  erasable_at: string | null;
+  /**
+   * With `report_window`: milliseconds from the reading until `erasable_at` (≥ 0), by the server's clock, so
+   * a page times its wait from the answer's arrival and not by its own clock, which may be off; else null.
+   */
+  erasable_in_ms: number | null;
+}
+
+/** The erase state when it is not known (the check failed): the erasure decides, with its own checks. */
+export const UNKNOWN_ERASE_STATE: EraseState = Object.freeze({ erase_blocked: null, erasable_at: null, erasable_in_ms: null });
+
+/** A conversation as its downloads have it (`?download=1`): the holder's copy, without an erase state. */
+export interface TranscriptFile {
   room_id: number;
   /** The receipt code, grouped for reading. */
   code: string;
@@ -40,15 +59,14 @@ export interface Transcript {
   timezone: string;
   started_at: string;
   ended_at: string | null;
-  /** As of the reading; null: nothing stops an erasure (it may still be refused: a report filed since). */
-  erase_blocked: EraseBlocked | null;
-  /** With `report_window`: from when the holder may erase (ISO 8601, zone offset, rounded up to the second); else null. */
-  erasable_at: string | null;
   messages: TranscriptMessage[];
 }
 
-/** The conversation's own fields: everything of a `Transcript` but its messages. */
-export type TranscriptHead = Omit<Transcript, 'messages'>;
+/** `GET /api/receipts/:code`: the holder's copy of the conversation, and what would stop an erasure now. */
+export interface Transcript extends TranscriptFile, EraseState {}
+
+/** The conversation's own fields: everything but its messages, the erase state only in the JSON view. */
+export type TranscriptHead = Omit<TranscriptFile, 'messages'> & Partial<EraseState>;
 
 /** A conversation being read: its head, and its messages a database page at a time. */
 export interface OpenTranscript {
@@ -64,25 +82,29 @@ export interface OpenTranscript {
  */
 export const TRANSCRIPT_PAGE_SIZE = 2_000;
 
-/** `erase_blocked` and `erasable_at` of a transcript, from what would stop the holder's erasure. */
-function eraseFields(block: ErasureBlock | undefined, timezone: string): Pick<Transcript, 'erase_blocked' | 'erasable_at'> {
-  if (block === undefined || block.status === 'not_found') return { erase_blocked: null, erasable_at: null };
-  if (block.status !== 'report_window') return { erase_blocked: block.status, erasable_at: null };
+/**
+ * The erase state of a transcript read at `at`, from what would stop the holder's erasure then
+ * (`ConversationErasure.ownErasureBlock`; undefined: nothing).
+ */
+export function eraseState(block: ErasureBlock | undefined, at: Date, timezone: string): EraseState {
+  if (block === undefined || block.status === 'not_found') return UNKNOWN_ERASE_STATE;
+  if (block.status !== 'report_window') return { erase_blocked: block.status, erasable_at: null, erasable_in_ms: null };
   // Whole seconds, as every time here: rounded up, so a page that waits for it is never refused for being early.
-  const at = new Date(Math.ceil(block.erasableAt.getTime() / 1000) * 1000);
-  return { erase_blocked: 'report_window', erasable_at: formatIso(at, timezone) };
+  const erasableMs = Math.ceil(block.erasableAt.getTime() / 1000) * 1000;
+  return { erase_blocked: 'report_window', erasable_at: formatIso(new Date(erasableMs), timezone), erasable_in_ms: Math.max(0, erasableMs - at.getTime()) };
 }
 
 /**
  * Opens the conversation of `roomId` as `userId` sees it and reads its first page of messages, so a
  * failure shows before anything is sent; undefined when the room is gone. Nothing stays open between pages.
- * `eraseBlock`: what would stop the holder's erasure now (`ConversationErasure.ownErasureBlock`).
+ * `erase`: what would stop the holder's erasure now (`eraseState`), for the JSON view; undefined for a
+ * download, which then has no erase fields.
  */
 export async function openTranscript(
   database: Database,
   holder: { roomId: number; userId: string; code: string },
   timezone: string,
-  eraseBlock: ErasureBlock | undefined,
+  erase: EraseState | undefined,
   signal: AbortSignal,
 ): Promise<OpenTranscript | undefined> {
   const [room] = await database.query<RoomRow>(`SELECT ${roomColumns()} FROM chat_rooms WHERE id = $1`, [holder.roomId]);
@@ -108,13 +130,13 @@ export async function openTranscript(
       timezone,
       started_at: formatIso(room.created_at, timezone),
       ended_at: room.ended_at ? formatIso(room.ended_at, timezone) : null,
-      ...eraseFields(eraseBlock, timezone),
+      ...erase,
     },
     pages: pages(await readPage(0)),
   };
 }
 
-/** The `Transcript` JSON document, one piece per page: exactly `JSON.stringify` of the whole object. */
+/** The JSON document (`Transcript`, or a `TranscriptFile` without an erase state), one piece per page: exactly `JSON.stringify` of the whole object. */
 export async function* transcriptJson({ head, pages }: OpenTranscript): AsyncGenerator<string> {
   // The head's closing brace is replaced by the messages array, so fields keep the `Transcript` order.
   let piece = `${JSON.stringify(head).slice(0, -1)},"messages":[`;

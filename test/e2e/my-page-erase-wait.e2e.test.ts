@@ -2,16 +2,21 @@
  * The receipts page /my in a real Chromium says when its holder may erase, instead of confirming and then
  * refusing: right after a chat's end (the partner may still report it) the Erase button is disabled, with
  * a hint linked to it saying until when, in both languages, and it enables by itself once that time has
- * passed; a chat with an open report says so, with no time. At 390 px wide the code field shows a whole
- * code. The server is real; the chats and their receipts are given straight to it.
+ * passed — timed from the answer, so a browser clock an hour off the server's changes nothing, and only
+ * the button and its hint change then (the messages, a selection in them, are left alone); a chat with an
+ * open report says so, with no time; a chat whose end is not written yet is read again until it is; a
+ * refusal that comes anyway is told, and the conversation read again shows why. At 390 px wide the code
+ * field shows a whole code. The server is real; the chats and their receipts are given straight to it.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { beijingClock, endedChat, MY_PAGE_ZONE, openByCode, transcriptTexts } from '../helpers/my-page.js';
+import type { Transcript } from '../../src/privacy/transcript.js';
+import { ACTIVE_RECHECK_MS } from '../../web/src/my/erase-wait.js';
+import { beijingClock, endedChat, isTranscriptRead, MY_PAGE_ZONE, openByCode, transcriptTexts } from '../helpers/my-page.js';
 
 const { until, text, visible } = chatPageDriver(WAIT_MS);
 const skip = skipWithoutChromium('receipts page browser tests');
@@ -30,12 +35,39 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
 
   const describedBy = (my: Page) => my.getByTestId('erase-btn').getAttribute('aria-describedby');
 
-  it('right after the end the Erase button is disabled until the report window has passed, saying until when, and then enables by itself', { timeout: 60_000 }, async () => {
+  /** The page's wall clock (`Date.now()`) reads `offMs` off the real one, as a badly set computer's does. */
+  const clockOff = (my: Page, offMs: number) =>
+    my.addInitScript((off: number) => {
+      const real = Date.now.bind(Date);
+      Date.now = () => real() + off;
+    }, offMs);
+
+  /** From now on, the `data-testid` of whatever changes in the conversation's section (read with `changedInConversation`). */
+  const watchConversation = (my: Page) =>
+    my.evaluate(() => {
+      const changed = new Set<string>();
+      const root = document.querySelector('[data-testid="conversation"]')!;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const target = record.target instanceof Element ? record.target : record.target.parentElement;
+          changed.add(target?.closest('[data-testid]')?.getAttribute('data-testid') ?? '(none)');
+        }
+      }).observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+      (window as unknown as { changedInConversation: Set<string> }).changedInConversation = changed;
+    });
+  const changedInConversation = (my: Page) => my.evaluate(() => [...(window as unknown as { changedInConversation: Set<string> }).changedInConversation].sort());
+
+  it.each([
+    ['an hour behind', -3_600_000],
+    ['an hour ahead of', 3_600_000],
+  ])('right after the end the Erase button is disabled until the report window has passed, saying until when, and then enables by itself (browser clock %s the server’s)', { timeout: 60_000 }, async (_clock, offMs) => {
     const endedAt = new Date();
     const { code } = await endedChat(suite, { endedAt });
     // As the server says it: the end + the window, rounded up to the second, in the chat's zone.
     const erasable = beijingClock(new Date(Math.ceil((endedAt.getTime() + REPORT_WINDOW_MS) / 1000) * 1000));
     const my = await newPage(suite);
+    // Ahead, a page trusting its clock would enable the button at once; behind, keep it disabled for an hour.
+    await clockOff(my, offMs);
     await my.goto(`${suite.url}/my#${code}`);
     await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
 
@@ -48,11 +80,25 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     await my.getByTestId('lang-switch').selectOption('en');
     expect(await my.getByTestId('erase-hint').textContent()).toBe(`Your partner can report this chat until ${erasable}; you can erase your messages after that.`);
     await my.getByTestId('lang-switch').selectOption('zh-CN');
+    // Still disabled once the page has settled (a clock ahead would have enabled it by now).
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+
+    // A reader's place in the messages: a selection in the first one.
+    await my.evaluate(() => getSelection()!.selectAllChildren(document.querySelector('[data-testid="transcript-text"]')!));
+    await watchConversation(my);
+    let reads = 0;
+    my.on('request', (request) => {
+      if (isTranscriptRead(request, code)) reads++;
+    });
 
     // Nothing is asked nor read again: the page's own timer enables the button.
     await expect.poll(() => my.getByTestId('erase-btn').isEnabled(), { timeout: REPORT_WINDOW_MS + WAIT_MS, interval: 200 }).toBe(true);
     expect(await my.getByTestId('erase-hint').isVisible()).toBe(false);
     expect(await describedBy(my)).toBeNull();
+    expect(reads).toBe(0);
+    // Only the button and its hint changed: the messages were not rebuilt, the selection is still there.
+    expect(await changedInConversation(my)).toEqual(['erase-btn', 'erase-hint']);
+    expect(await my.evaluate(() => getSelection()!.toString())).toBe('第一句');
     await my.getByTestId('erase-btn').click();
     await visible(my.getByTestId('erase-dialog'));
     await my.getByTestId('erase-confirm').click();
@@ -74,6 +120,69 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     expect(await describedBy(my)).toBe('erase-hint');
     await my.getByTestId('lang-switch').selectOption('en');
     expect(await my.getByTestId('erase-hint').textContent()).toBe('A report on this chat is under review; you can erase your messages once it is settled.');
+  });
+
+  it.each([
+    {
+      why: 'the partner may still report it',
+      chat: () => endedChat(suite, { endedAt: new Date() }),
+      refusal: /^聊天刚结束，对方还可以举报这次聊天。请 \d+ 秒后再删除。$/,
+      hint: /^对方在 \d\d:\d\d:\d\d 前仍可举报这次聊天，之后才能删除你的消息$/,
+    },
+    {
+      why: 'a report on it is under review',
+      chat: async () => {
+        const chat = await endedChat(suite);
+        await suite.server.database.query(
+          `INSERT INTO reports (room_id, reporter_id, reported_id, reason, status, created_at, updated_at)
+           SELECT id, user2_id, user1_id, 'harassment', 'open', now(), now() FROM chat_rooms WHERE id = $1`,
+          [chat.roomId],
+        );
+        return chat;
+      },
+      refusal: /^这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。$/,
+      hint: /^这次聊天有举报正在处理，处理完成后才能删除你的消息$/,
+    },
+  ])('an erasure refused because $why is told, and the conversation read again disables the button, saying why', { timeout: 60_000 }, async ({ chat, refusal, hint }) => {
+    const { code } = await chat();
+    const my = await newPage(suite);
+    // The first reading says nothing stops an erasure (as if the report came just after it): the server refuses.
+    let reads = 0;
+    await my.route('**/api/receipts/**', async (route: Route) => {
+      if (!isTranscriptRead(route.request(), code) || ++reads > 1) return route.continue();
+      const answer = await route.fetch();
+      const transcript = (await answer.json()) as Transcript;
+      return route.fulfill({ response: answer, json: { ...transcript, erase_blocked: null, erasable_at: null, erasable_in_ms: null } });
+    });
+    await my.goto(`${suite.url}/my#${code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    expect(await my.getByTestId('erase-btn').isEnabled()).toBe(true);
+
+    await my.getByTestId('erase-btn').click();
+    await visible(my.getByTestId('erase-dialog'));
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toMatch(refusal);
+    // Read again: the button says what the server says now, and the refusal is still what the toast says.
+    await expect.poll(text(my.getByTestId('erase-hint')), until).toMatch(hint);
+    expect(reads).toBe(2);
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+    expect(await describedBy(my)).toBe('erase-hint');
+    expect(await my.getByTestId('toast').textContent()).toMatch(refusal);
+    expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);
+  });
+
+  it('a chat whose end is not written yet says so, and is read again until it is: then the button enables', { timeout: 60_000 }, async () => {
+    const { code, roomId } = await endedChat(suite, { endedAt: null });
+    const my = await newPage(suite);
+    await my.goto(`${suite.url}/my#${code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+    expect(await my.getByTestId('erase-hint').textContent()).toBe('这次聊天还没有结束，结束后才能删除');
+    // The server gets to write its end (long enough ago for the report window to have passed).
+    await suite.server.app.repository.endRoom(roomId, 'left', new Date(Date.now() - 3_600_000));
+    await expect.poll(() => my.getByTestId('erase-btn').isEnabled(), { timeout: ACTIVE_RECHECK_MS + WAIT_MS, interval: 200 }).toBe(true);
+    expect(await my.getByTestId('erase-hint').isVisible()).toBe(false);
+    expect(await describedBy(my)).toBeNull();
   });
 
   it('at 390 px wide the code field shows a whole code', { timeout: 60_000 }, async () => {

@@ -218,7 +218,13 @@ describe.skipIf(skip)('the receipts page when answers fail, come late or twice',
     await my.route('**/api/my/chats', (route: Route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ user_id: 'someone', chats: [chat] }) }));
     await my.goto(`${suite.url}/my`);
     await expect.poll(() => my.getByTestId('recent-code').allTextContents(), until).toEqual([code]);
-    expect(await my.getByTestId('recent-chat').textContent()).toContain('2026-01-03 16:14');
+    // Named by when it began, to the second, as the page names it once opened — not by when it ended.
+    expect(await my.getByTestId('recent-chat').textContent()).toContain('1 月 3 日 15:14:38');
+    expect(await my.getByTestId('recent-chat').textContent()).not.toContain('16:14');
+    expect(await my.getByTestId('recent-open').getAttribute('aria-label')).toBe('打开 1 月 3 日 15:14:38 的聊天');
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await my.getByTestId('recent-chat').textContent()).toContain('3 January, 15:14:38');
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
     await my.getByTestId('recent-open').click();
     await expect.poll(text(my.getByTestId('conversation-title')), until).toBe(`${when.zh} 的聊天`);
     await expect.poll(() => transcriptTexts(my), until).toEqual(['第一句', 'partner says hi', '第二句']);

@@ -117,7 +117,7 @@ describe.skipIf(skip)('receipts in a browser', () => {
 
     const txt = await download(my, 'download-txt');
     // Named by when the chat began (the server's Content-Disposition), not by the room's number.
-    expect(txt.name).toMatch(/^chat-\d{4}-\d\d-\d\d-\d{4}\.txt$/);
+    expect(txt.name).toMatch(/^chat-\d{4}-\d\d-\d\d-\d{6}\.txt$/);
     expect(txt.body).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] 我: A 的第一句$/m);
     expect(txt.body).toMatch(/^\[[^\]]+\] 对方: B 的回答$/m);
     const json = await download(my, 'download-json');

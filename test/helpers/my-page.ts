@@ -31,31 +31,33 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /** `HH:mm:ss` of an instant in Beijing time. */
 export const beijingClock = (at: Date) => new Date(at.getTime() + ZONE_OFFSET_MS).toISOString().slice(11, 19);
 
-/** When a chat began as the page names it (`6 月 5 日 14:02` / `5 June, 14:02`): its title is `${zh} 的聊天` / `Chat of ${en}`. */
+/** When a chat began as the page names it (`6 月 5 日 14:02:31` / `5 June, 14:02:31`): its title is `${zh} 的聊天` / `Chat of ${en}`. */
 function whenOf(at: Date): { zh: string; en: string } {
   const wall = new Date(at.getTime() + ZONE_OFFSET_MS);
-  const clock = wall.toISOString().slice(11, 16);
+  const clock = wall.toISOString().slice(11, 19);
   return { zh: `${wall.getUTCMonth() + 1} 月 ${wall.getUTCDate()} 日 ${clock}`, en: `${wall.getUTCDate()} ${MONTHS[wall.getUTCMonth()]}, ${clock}` };
 }
 
 let chats = 0;
 
 /**
- * A chat that ended an hour ago (or at `endedAt`), the holder's two messages (第一句, 第二句) around the
- * partner's one (partner says hi): the holder's receipt code, the room, and when it began as the page
- * names it. Chats began two minutes apart, a whole minute each, so any two a test makes have two names.
+ * A chat that ended an hour ago (or at `endedAt`; `null`: its end not written yet, as when the server is
+ * still trying to), the holder's two messages (第一句, 第二句) around the partner's one (partner says hi):
+ * the holder's receipt code, the room, and when it began as the page names it. Chats began two minutes
+ * apart, on a whole minute each, so any two a test makes have two names.
  */
-export async function endedChat(suite: MyPageSuite, options: { endedAt?: Date } = {}): Promise<{ code: string; roomId: number; when: { zh: string; en: string } }> {
+export async function endedChat(suite: MyPageSuite, options: { endedAt?: Date | null } = {}): Promise<{ code: string; roomId: number; when: { zh: string; en: string } }> {
   const { repository } = suite.server.app;
   const receiptCodes = createReceiptCodes(TEST_SECRET);
   chats += 1;
   const [holder, partner] = [`myholder${process.pid}x${chats}`, `mypartner${process.pid}x${chats}`];
-  const endedAt = options.endedAt ?? new Date(Date.now() - 3_600_000);
-  const at = Math.floor((endedAt.getTime() - 60_000) / 60_000) * 60_000 - chats * 120_000;
+  const endedAt = options.endedAt === undefined ? new Date(Date.now() - 3_600_000) : options.endedAt;
+  const endsAt = endedAt ?? new Date();
+  const at = Math.floor((endsAt.getTime() - 60_000) / 60_000) * 60_000 - chats * 120_000;
   const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
   const texts = ['第一句', 'partner says hi', '第二句'];
   await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
-  await repository.endRoom(room.id, 'left', endedAt);
+  if (endedAt) await repository.endRoom(room.id, 'left', endedAt);
   const code = receiptCodes.codeFor(room.id, holder);
   await suite.server.database.query('INSERT INTO receipts (code_hash, room_id, user_id, created_at) VALUES ($1, $2, $3, $4)', [receiptCodes.hashOf(code), room.id, holder, new Date()]);
   return { code, roomId: room.id, when: whenOf(new Date(at)) };

@@ -1,7 +1,8 @@
 /**
  * A receipt opens a conversation of any length: the transcript is read a page of messages per statement
  * and streamed (JSON, text, download), so it comes whole and in order without ever loading the room at
- * once, and a client that hangs up mid-download stops the reading.
+ * once, and a client that hangs up mid-download stops the reading. Downloads are named by when the chat
+ * began, to the second.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -22,8 +23,8 @@ const HUGE_CHAT = 20_000;
 const MESSAGE_PAGE = /FROM messages WHERE room_id = \$1 AND id > \$2 ORDER BY id LIMIT/;
 /** Statements a complete read takes: full pages, then the short (maybe empty) last one. */
 const pagesFor = (messages: number) => Math.floor(messages / TRANSCRIPT_PAGE_SIZE) + 1;
-/** A download's name: when the chat began (`2026-01-03T16:14:38+08:00` → `chat-2026-01-03-1614`), never its room's number. */
-const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}`;
+/** A download's name: when the chat began, to the second (`2026-01-03T16:14:38+08:00` → `chat-2026-01-03-161438`), never its room's number. */
+const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}${startedAt.slice(17, 19)}`;
 
 /** A closed room of `count` messages by 'u1' (odd) and 'u2' (even), `content` of the g-th; its id. */
 async function seedRoom(server: AdminTestApp, count: number, content: string): Promise<number> {
@@ -71,7 +72,7 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     expect(pagesRead() - before).toBe(pagesFor(LONG_CHAT));
     const transcript = JSON.parse(body) as Transcript;
     expect(body).toBe(JSON.stringify(transcript));
-    expect(Object.keys(transcript)).toEqual(['room_id', 'code', 'timezone', 'started_at', 'ended_at', 'erase_blocked', 'erasable_at', 'messages']);
+    expect(Object.keys(transcript)).toEqual(['room_id', 'code', 'timezone', 'started_at', 'ended_at', 'erase_blocked', 'erasable_at', 'erasable_in_ms', 'messages']);
     expect(transcript.room_id).toBe(longRoom);
     expect(transcript.messages).toHaveLength(LONG_CHAT);
     transcript.messages.forEach((m, i) => {
@@ -81,7 +82,9 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
 
     const download = await read(longCode, '?download=1');
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${fileStem(transcript.started_at)}.json"`);
-    expect(await download.text()).toBe(body);
+    // The file is the same document but for the moment's erase state, which it does not keep.
+    const { erase_blocked: _blocked, erasable_at: _at, erasable_in_ms: _inMs, ...lasting } = transcript;
+    expect(await download.text()).toBe(JSON.stringify(lasting));
   });
 
   it('the text transcript comes whole and in order, a page per statement', async () => {
@@ -89,7 +92,7 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     const res = await read(longCode, '?format=txt&lang=en');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="chat-\d{4}-\d\d-\d\d-\d{4}\.txt"$/);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="chat-\d{4}-\d\d-\d\d-\d{6}\.txt"$/);
     const text = await res.text();
     expect(pagesRead() - before).toBe(pagesFor(LONG_CHAT));
     const lines = text.split('\n');
@@ -97,6 +100,24 @@ describe.each(ENGINES)('long conversations through a receipt (%s)', (engine) => 
     const said = lines.slice(6, -1).map((line) => /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] (Me|Partner): (.*)$/.exec(line)?.slice(1).join(': '));
     expect(said).toEqual(Array.from({ length: LONG_CHAT }, (_, i) => `${i % 2 === 0 ? 'Me' : 'Partner'}: message ${i + 1}`));
     expect(lines.at(-1)).toBe('');
+  });
+
+  it('two chats begun in the same minute (Next pressed quickly) download under two names, to the second', async () => {
+    const names: string[] = [];
+    for (const began of ['2026-01-03T08:14:07Z', '2026-01-03T08:14:41Z']) {
+      const [room] = await server.database.query<{ id: number }>(
+        `INSERT INTO chat_rooms (user1_id, user2_id, created_at, is_active, ended_at, end_reason) VALUES ('u1', 'u2', $1, false, $1, 'left') RETURNING id`,
+        [new Date(began)],
+      );
+      const [code] = (await book.issue(room!.id, ['u1'])) as [string];
+      for (const query of ['?format=txt', '?download=1']) names.push((await read(code, query)).headers.get('content-disposition') ?? '');
+    }
+    expect(names).toEqual([
+      'attachment; filename="chat-2026-01-03-161407.txt"',
+      'attachment; filename="chat-2026-01-03-161407.json"',
+      'attachment; filename="chat-2026-01-03-161441.txt"',
+      'attachment; filename="chat-2026-01-03-161441.json"',
+    ]);
   });
 
   it('a client that hangs up mid-download stops the reading, and the server keeps serving', { timeout: 60_000 }, async () => {

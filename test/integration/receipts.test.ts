@@ -24,8 +24,8 @@ const REPORT_WINDOW_MS = 1_000;
 const pastReportWindow = () => new Promise((resolve) => setTimeout(resolve, REPORT_WINDOW_MS + 50));
 const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/;
 const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
-/** A download's name: `2026-01-03T16:14:38+08:00` → `chat-2026-01-03-1614`. */
-const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}`;
+/** A download's name, to the second (two chats begun in the same minute get two): `2026-01-03T16:14:38+08:00` → `chat-2026-01-03-161438`. */
+const fileStem = (startedAt: string) => `chat-${startedAt.slice(0, 10)}-${startedAt.slice(11, 13)}${startedAt.slice(14, 16)}${startedAt.slice(17, 19)}`;
 
 describe.each(ENGINES)('receipts (%s)', (engine) => {
   const suite = serverSuite({

@@ -1,20 +1,27 @@
 /**
- * /my's Erase button and the title of a conversation, without a DOM (web/src/my/erase-wait.ts,
- * chat-when.ts): while the transcript says the partner may still report the chat the button is disabled,
- * with a hint saying until when, and it enables by itself once that time has passed on the page's clock;
- * showing another conversation cancels the wait of the one before; an open report disables it with no
- * time; nothing left to erase says so. A conversation is named by when it began, never by its room's number.
+ * /my's Erase button and the names of conversations, without a DOM (web/src/my/erase-wait.ts,
+ * chat-when.ts, recent-chats.ts): while the transcript says the partner may still report the chat the
+ * button is disabled, with a hint saying until when, and it enables by itself once `erasable_in_ms` has
+ * passed since the answer arrived — whatever the browser's clock says; a timer that comes early waits
+ * again; showing another conversation cancels the wait of the one before; an open report disables it with
+ * no time; a chat not ended is read again until it has; nothing left to erase says so. A conversation is
+ * named by when it began, to the second, never by its room's number — in the recent chats list too.
  */
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../src/privacy/transcript.js';
+import type { MyChat } from '../../src/shared/protocol.js';
 import { chatWhen } from '../../web/src/my/chat-when.js';
-import { createEraseWait, type WaitClock } from '../../web/src/my/erase-wait.js';
+import { ACTIVE_RECHECK_MS, createEraseWait, type EraseButton, type WaitClock } from '../../web/src/my/erase-wait.js';
+import { recentChatWhen } from '../../web/src/my/recent-chats.js';
 import { myTexts } from '../../web/src/my/texts.js';
 import { setLang } from '../../web/shared/translator.js';
 
 const ENDED = '2026-06-05T14:02:31+08:00';
 const ERASABLE = '2026-06-05T14:05:01+08:00';
 const ERASABLE_MS = Date.parse(ERASABLE);
+/** The report window left when the answer was sent, as the server counted it. */
+const WINDOW_LEFT_MS = 150_000;
+const WAIT_HINT = { enabled: false, hint: { key: 'eraseWaitUntil', params: { time: '14:05:01' } } };
 
 function transcript(fields: Partial<Transcript> = {}): Transcript {
   return {
@@ -25,6 +32,7 @@ function transcript(fields: Partial<Transcript> = {}): Transcript {
     ended_at: ENDED,
     erase_blocked: null,
     erasable_at: null,
+    erasable_in_ms: null,
     messages: [
       { id: 1, from: 'me', time: ENDED, text: 'hi' },
       { id: 2, from: 'partner', time: ENDED, text: 'hello' },
@@ -33,9 +41,13 @@ function transcript(fields: Partial<Transcript> = {}): Transcript {
   };
 }
 
-const inWindow = (fields: Partial<Transcript> = {}) => transcript({ erase_blocked: 'report_window', erasable_at: ERASABLE, ...fields });
+const inWindow = (fields: Partial<Transcript> = {}) => transcript({ erase_blocked: 'report_window', erasable_at: ERASABLE, erasable_in_ms: WINDOW_LEFT_MS, ...fields });
 
-/** A clock the test moves, whose timers run when it passes their time; `changes` counts the wait's callbacks. */
+/**
+ * The page's clock (monotonic: it starts anywhere) that the test moves, whose timers run when it passes
+ * their time. Like the view, `due` renders the button of the conversation shown again (`shown`, `last`);
+ * `stale` is counted (the page would read the conversation again).
+ */
 function waitOn(startMs: number) {
   let nowMs = startMs;
   let timers: { at: number; fn: () => void }[] = [];
@@ -49,76 +61,163 @@ function waitOn(startMs: number) {
       };
     },
   };
-  const counted = { changes: 0 };
-  const wait = createEraseWait(clock, () => counted.changes++);
+  const counted = { renders: 0, stale: 0 };
+  let shown: { transcript: Transcript; receivedAtMs: number } | undefined;
+  let last: EraseButton | undefined;
+  const wait = createEraseWait(clock, {
+    due: () => {
+      counted.renders++;
+      if (shown) last = wait.button(shown.transcript, shown.receivedAtMs, false);
+    },
+    stale: () => counted.stale++,
+  });
+  /** Runs the timers due by now, and those their callbacks schedule for now. */
+  const runDue = () => {
+    for (let due = timers.filter((t) => t.at <= nowMs); due.length > 0; due = timers.filter((t) => t.at <= nowMs)) {
+      timers = timers.filter((t) => !due.includes(t));
+      for (const t of due) t.fn();
+    }
+  };
   return {
     wait,
     counted,
+    /** Shows `t`, its answer having arrived at `receivedAtMs` (now by default): its button now. */
+    show(t: Transcript, receivedAtMs = nowMs) {
+      shown = { transcript: t, receivedAtMs };
+      last = wait.button(t, receivedAtMs, false);
+      return last;
+    },
+    /** The button as last rendered (by `show` or by a timer). */
+    last: () => last,
     pending: () => timers.map((t) => t.at - nowMs),
+    now: () => nowMs,
     advanceTo(ms: number) {
       nowMs = ms;
-      const due = timers.filter((t) => t.at <= ms);
-      timers = timers.filter((t) => t.at > ms);
-      for (const t of due) t.fn();
+      runDue();
+    },
+    /** Runs every pending timer now, before its time: a timer that comes early. */
+    fireEarly() {
+      const all = timers;
+      timers = [];
+      for (const t of all) t.fn();
     },
   };
 }
 
 describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
   it('is disabled within the report window, with a hint saying until when, and enables by itself when it has passed', () => {
-    const w = waitOn(ERASABLE_MS - 150_000);
-    expect(w.wait.button(inWindow(), false)).toEqual({ enabled: false, hint: { key: 'eraseWaitUntil', params: { time: '14:05:01' } } });
-    expect(w.pending()).toEqual([150_000]);
-    w.advanceTo(ERASABLE_MS - 1);
-    expect(w.counted.changes).toBe(0);
-    w.advanceTo(ERASABLE_MS);
-    expect(w.counted.changes).toBe(1);
-    // The page renders again: the same transcript now gives an enabled button, and no timer is left.
-    expect(w.wait.button(inWindow(), false)).toEqual({ enabled: true });
+    const w = waitOn(1_000);
+    expect(w.show(inWindow())).toEqual(WAIT_HINT);
+    expect(w.pending()).toEqual([WINDOW_LEFT_MS]);
+    w.advanceTo(1_000 + WINDOW_LEFT_MS - 1);
+    expect(w.counted.renders).toBe(0);
+    w.advanceTo(1_000 + WINDOW_LEFT_MS);
+    // The timer rendered it again: the same transcript now gives an enabled button, and no timer is left.
+    expect(w.counted.renders).toBe(1);
+    expect(w.last()).toEqual({ enabled: true });
     expect(w.pending()).toEqual([]);
   });
 
-  it('a timer that fires early (another clock) just waits again', () => {
-    const w = waitOn(ERASABLE_MS - 10_000);
-    w.wait.button(inWindow(), false);
-    w.advanceTo(ERASABLE_MS - 10_000);
-    expect(w.wait.button(inWindow(), false).enabled).toBe(false);
+  it('times the wait from the answer’s arrival, so a browser clock ahead of or behind the server’s changes nothing', () => {
+    // A page whose clock reads an hour ahead of the server's, or an hour behind it, when the answer comes:
+    // either way it waits what the server said, and the hint says the server's time.
+    for (const skewMs of [3_600_000, -3_600_000]) {
+      const w = waitOn(ERASABLE_MS - WINDOW_LEFT_MS + skewMs);
+      expect(w.show(inWindow())).toEqual(WAIT_HINT);
+      expect(w.pending()).toEqual([WINDOW_LEFT_MS]);
+      w.advanceTo(w.now() + WINDOW_LEFT_MS);
+      expect(w.last()).toEqual({ enabled: true });
+    }
+    // Rendered again 20 s after the answer came (a language switch): 20 s less to wait, not 150 s from now.
+    const w = waitOn(5_000);
+    w.show(inWindow(), 5_000);
+    w.advanceTo(25_000);
+    expect(w.show(inWindow(), 5_000)).toEqual(WAIT_HINT);
+    expect(w.pending()).toEqual([WINDOW_LEFT_MS - 20_000]);
+  });
+
+  it('a timer that fires early leaves the button disabled and waits again for the rest', () => {
+    const w = waitOn(1_000);
+    w.show(inWindow());
+    w.advanceTo(1_000 + WINDOW_LEFT_MS - 10_000);
+    w.fireEarly();
+    expect(w.counted.renders).toBe(1);
+    expect(w.last()).toEqual(WAIT_HINT);
     expect(w.pending()).toEqual([10_000]);
+    w.advanceTo(1_000 + WINDOW_LEFT_MS);
+    expect(w.last()).toEqual({ enabled: true });
+  });
+
+  it('a wait longer than a browser timer takes is waited in turns, disabled until its end', () => {
+    const maxDelayMs = 2 ** 31 - 1;
+    const w = waitOn(0);
+    const thirtyDaysMs = 30 * 86_400_000;
+    w.show(inWindow({ erasable_in_ms: thirtyDaysMs }));
+    expect(w.pending()).toEqual([maxDelayMs]);
+    w.advanceTo(maxDelayMs);
+    expect(w.last()).toEqual(WAIT_HINT);
+    expect(w.pending()).toEqual([thirtyDaysMs - maxDelayMs]);
+    w.advanceTo(thirtyDaysMs);
+    expect(w.last()).toEqual({ enabled: true });
   });
 
   it('showing another conversation cancels the wait of the one before: it never calls back', () => {
-    const w = waitOn(ERASABLE_MS - 60_000);
-    w.wait.button(inWindow(), false);
-    expect(w.wait.button(transcript({ code: 'HHHH-JJJJ-KKKK-MMMM-NNNN-PPPP-QQQQ' }), false)).toEqual({ enabled: true });
+    const w = waitOn(1_000);
+    w.show(inWindow());
+    expect(w.wait.button(transcript({ code: 'HHHH-JJJJ-KKKK-MMMM-NNNN-PPPP-QQQQ' }), 1_000, false)).toEqual({ enabled: true });
     expect(w.pending()).toEqual([]);
-    w.advanceTo(ERASABLE_MS);
-    expect(w.counted.changes).toBe(0);
+    w.advanceTo(1_000 + WINDOW_LEFT_MS);
+    expect(w.counted.renders).toBe(0);
   });
 
   it('rendering the same conversation again (a language switch) keeps one timer, not two; stop cancels it', () => {
-    const w = waitOn(ERASABLE_MS - 60_000);
-    w.wait.button(inWindow(), false);
-    w.wait.button(inWindow(), false);
-    expect(w.pending()).toEqual([60_000]);
+    const w = waitOn(1_000);
+    w.show(inWindow());
+    w.wait.button(inWindow(), 1_000, false);
+    expect(w.pending()).toEqual([WINDOW_LEFT_MS]);
     w.wait.stop();
     expect(w.pending()).toEqual([]);
   });
 
-  it('is enabled when the time has passed on the page’s clock: the server decides then, and says why if it refuses', () => {
-    const w = waitOn(ERASABLE_MS + 1);
-    expect(w.wait.button(inWindow(), false)).toEqual({ enabled: true });
-    expect(w.wait.button(inWindow({ erasable_at: null }), false)).toEqual({ enabled: true });
+  it('is enabled once the wait is over, or when there is none to time: the server decides then, and says why if it refuses', () => {
+    const w = waitOn(1_000_000);
+    expect(w.wait.button(inWindow(), 1_000_000 - WINDOW_LEFT_MS, false)).toEqual({ enabled: true });
+    expect(w.wait.button(inWindow({ erasable_in_ms: 0 }), 1_000_000, false)).toEqual({ enabled: true });
+    expect(w.wait.button(inWindow({ erasable_in_ms: null }), 1_000_000, false)).toEqual({ enabled: true });
+    expect(w.wait.button(inWindow({ erasable_at: null }), 1_000_000, false)).toEqual({ enabled: true });
     expect(w.pending()).toEqual([]);
   });
 
   it('an open report disables it with no time; a chat not ended, nothing left to erase and an erasure under way too', () => {
-    const w = waitOn(ERASABLE_MS - 60_000);
-    expect(w.wait.button(transcript({ erase_blocked: 'report_open' }), false)).toEqual({ enabled: false, hint: { key: 'eraseUnderReview' } });
-    expect(w.wait.button(transcript({ erase_blocked: 'active', ended_at: null }), false)).toEqual({ enabled: false, hint: { key: 'eraseActive' } });
+    const w = waitOn(1_000);
+    expect(w.wait.button(transcript({ erase_blocked: 'report_open' }), 1_000, false)).toEqual({ enabled: false, hint: { key: 'eraseUnderReview' } });
+    expect(w.wait.button(transcript({ erase_blocked: 'active', ended_at: null }), 1_000, false)).toEqual({ enabled: false, hint: { key: 'eraseActive' } });
     const erased = transcript({ messages: [{ id: 1, from: 'me', time: ENDED, erased_at: ENDED, erased_by: 'sender' }] });
-    expect(w.wait.button({ ...erased, erase_blocked: 'report_window', erasable_at: ERASABLE }, false)).toEqual({ enabled: false, hint: { key: 'nothingToErase' } });
-    expect(w.wait.button(inWindow(), true)).toEqual({ enabled: false });
-    expect(w.wait.button(transcript(), false)).toEqual({ enabled: true });
+    expect(w.wait.button({ ...erased, erase_blocked: 'report_window', erasable_at: ERASABLE, erasable_in_ms: WINDOW_LEFT_MS }, 1_000, false)).toEqual({
+      enabled: false,
+      hint: { key: 'nothingToErase' },
+    });
+    expect(w.wait.button(inWindow(), 1_000, true)).toEqual({ enabled: false });
+    expect(w.wait.button(transcript(), 1_000, false)).toEqual({ enabled: true });
+    expect(w.pending()).toEqual([]);
+  });
+
+  it('a chat not ended when read is read again, every so often from its last reading, until a reading says it has ended', () => {
+    const w = waitOn(1_000);
+    const active = transcript({ erase_blocked: 'active', ended_at: null });
+    w.show(active);
+    expect(w.pending()).toEqual([ACTIVE_RECHECK_MS]);
+    // A render meanwhile (a language switch) does not put it off.
+    w.advanceTo(1_000 + ACTIVE_RECHECK_MS / 2);
+    w.show(active, 1_000);
+    expect(w.pending()).toEqual([ACTIVE_RECHECK_MS / 2]);
+    w.advanceTo(1_000 + ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(1);
+    // That reading failed (nothing new shown): it is asked for again later, not never.
+    w.advanceTo(1_000 + 2 * ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(2);
+    // The next one says the chat has ended (and its window has passed): the button enables, nothing is asked again.
+    expect(w.show(transcript())).toEqual({ enabled: true });
     expect(w.pending()).toEqual([]);
   });
 
@@ -137,18 +236,29 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
 });
 
 describe('a conversation’s name on /my (web/src/my/chat-when.ts)', () => {
-  it('is when it began, in the chat’s zone as written, in both languages; never the room’s number', () => {
-    const started = '2026-06-05T14:02:07+08:00';
-    expect(chatWhen(started, 'zh-CN')).toBe('6 月 5 日 14:02');
-    expect(chatWhen(started, 'en')).toBe('5 June, 14:02');
-    expect(chatWhen('2026-12-31T23:59:59-05:00', 'en')).toBe('31 December, 23:59');
-    expect(myTexts.t('conversationTitle', { when: chatWhen(started, 'zh-CN') })).toBe('6 月 5 日 14:02 的聊天');
-    expect(myTexts.t('confirmTitle', { when: chatWhen(started, 'zh-CN') })).toBe('删除你在 6 月 5 日 14:02 的聊天中发的所有消息？');
+  it('is when it began, to the second, in the chat’s zone as written, in both languages; never the room’s number', () => {
+    const started = '2026-06-05T14:02:31+08:00';
+    expect(chatWhen(started, 'zh-CN')).toBe('6 月 5 日 14:02:31');
+    expect(chatWhen(started, 'en')).toBe('5 June, 14:02:31');
+    expect(chatWhen('2026-12-31T23:59:59-05:00', 'en')).toBe('31 December, 23:59:59');
+    expect(myTexts.t('conversationTitle', { when: chatWhen(started, 'zh-CN') })).toBe('6 月 5 日 14:02:31 的聊天');
+    expect(myTexts.t('confirmTitle', { when: chatWhen(started, 'zh-CN') })).toBe('删除你在 6 月 5 日 14:02:31 的聊天中发的所有消息？');
     setLang('en');
     try {
-      expect(myTexts.t('conversationTitle', { when: chatWhen(started, 'en') })).toBe('Chat of 5 June, 14:02');
+      expect(myTexts.t('conversationTitle', { when: chatWhen(started, 'en') })).toBe('Chat of 5 June, 14:02:31');
     } finally {
       setLang('zh-CN');
     }
+  });
+
+  it('two chats begun in the same minute (Next pressed quickly) have two names', () => {
+    expect(chatWhen('2026-06-05T14:02:07+08:00', 'zh-CN')).not.toBe(chatWhen('2026-06-05T14:02:41+08:00', 'zh-CN'));
+    expect(chatWhen('2026-06-05T14:02:07+08:00', 'en')).not.toBe(chatWhen('2026-06-05T14:02:41+08:00', 'en'));
+  });
+
+  it('the recent chats list names a chat as its page does: by when it began, not when it ended', () => {
+    const chat: MyChat = { room_id: 20, code: 'AAAA', started_at: '2026-01-03T15:14:38+08:00', ended_at: '2026-01-03T16:20:05+08:00', end_reason: 'left', message_count: 3 };
+    expect(recentChatWhen(chat, 'zh-CN')).toBe('1 月 3 日 15:14:38');
+    expect(recentChatWhen(chat, 'en')).toBe('3 January, 15:14:38');
   });
 });

@@ -1,13 +1,14 @@
 /**
- * When a conversation began, as /my names it (its title, its erase confirmation): `6 月 5 日 14:02` /
- * `5 June, 14:02`. Not its room's number: ids are sequential, and "chat #20" tells how many chats the
- * service has had. The digits are read from the ISO string as the server wrote it — the chat's zone, as
- * every other time on the page — not converted to the browser's.
+ * When a conversation began, as /my names it (its title, its erase confirmation, the recent chats list):
+ * `6 月 5 日 14:02:31` / `5 June, 14:02:31`. To the second: two chats begun in the same minute (Next pressed
+ * quickly) still get two names. Not its room's number: ids are sequential, and "chat #20" tells how many
+ * chats the service has had. The digits are read from the ISO string as the server wrote it — the chat's
+ * zone, as every other time on the page — not converted to the browser's.
  */
 import type { Lang } from '../../shared/translator.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const ISO = /^\d{4}-(\d{2})-(\d{2})T(\d{2}:\d{2})/;
+const ISO = /^\d{4}-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/;
 
 export function chatWhen(iso: string, lang: Lang): string {
   const match = ISO.exec(iso);

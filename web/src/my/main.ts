@@ -2,7 +2,7 @@
  * The /my page: open a conversation by its receipt code (typed, pasted, or from the link's `#code`), or
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
-import { errorText } from '../../../src/shared/codes.js';
+import { errorText, type ErrorCode } from '../../../src/shared/codes.js';
 import { canonicalCrockford } from '../../../src/shared/crockford.js';
 import { byTestId } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
@@ -36,11 +36,13 @@ const recent = createRecentChats(byTestId('recent', HTMLElement), {
     void open(code);
   },
   failureText: (error) => (error instanceof ReceiptFailure && error.code === 'RATE_LIMITED' ? t('rateLimited', { n: error.retryAfterS }) : t('recentFailed')),
+  lang: getLang,
 });
 const view = createTranscriptView(byTestId('conversation', HTMLElement), byTestId('erase-dialog', HTMLDialogElement), {
   lang: getLang,
   erase: (code) => erase(code),
   confirmationDropped: () => say(() => t('eraseDropped')),
+  readAgain: (code) => void readAgain(code),
 });
 
 /** The page's own texts where it can say more (a receipt not found, when to retry); else the catalogue's. */
@@ -96,9 +98,9 @@ async function open(code: string): Promise<void> {
   const mine = ++opened;
   showFormError(undefined);
   try {
-    const transcript = await fetchTranscript(code);
+    const read = await fetchTranscript(code);
     if (mine !== opened) return;
-    view.show(transcript);
+    view.show(read.transcript, read.receivedAtMs);
     byTestId('conversation-title', HTMLElement).focus();
   } catch (error) {
     if (mine !== opened) return;
@@ -109,9 +111,33 @@ async function open(code: string): Promise<void> {
 }
 
 /**
+ * Refusals that say the conversation is not as the page last read it (a report filed since, the report
+ * window or the chat not over after all): read it again, so its Erase button and hint say what the server says.
+ */
+const REREAD_AFTER: readonly ErrorCode[] = ['REPORT_OPEN', 'REPORT_WINDOW_OPEN', 'CONFLICT'];
+
+/**
+ * Reads the conversation of `code` again and shows it, if it is still the one on screen (checked again
+ * before it is shown: another may have arrived meanwhile; not "no open since": one that failed left this
+ * conversation on screen). False only when it could not be read: nothing changes on screen then.
+ */
+async function readAgain(code: string): Promise<boolean> {
+  const stillShown = () => view.code === code;
+  if (!stillShown()) return true;
+  try {
+    const read = await fetchTranscript(code);
+    if (stillShown()) view.show(read.transcript, read.receivedAtMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The erasure's outcome is told on its own; then the conversation is read again to show it. If that
  * reading fails (a rate limit, a network blip) the erasure still happened: the holder's messages are
- * marked from the erase answer, so nobody takes the old text on screen for an erasure that failed.
+ * marked from the erase answer, so nobody takes the old text on screen for an erasure that failed. A
+ * refusal is told, and stays told while the conversation read again shows why.
  */
 async function erase(code: string): Promise<void> {
   let result: Awaited<ReturnType<typeof eraseOwn>>;
@@ -119,20 +145,12 @@ async function erase(code: string): Promise<void> {
     result = await eraseOwn(code);
   } catch (error) {
     say(() => eraseFailureText(error));
+    if (error instanceof ReceiptFailure && REREAD_AFTER.includes(error.code)) await readAgain(code);
     return;
   }
   const erased = result.erased;
   say(() => t('erased', { n: erased }));
-  // Still the conversation on screen (checked again before it is shown: another may have arrived
-  // meanwhile). Not "no open since": one that failed left this conversation on screen.
-  const stillShown = () => view.code === code;
-  if (!stillShown()) return;
-  try {
-    const transcript = await fetchTranscript(code);
-    if (stillShown()) view.show(transcript);
-  } catch {
-    if (stillShown()) view.markOwnErased(code, result.erased_at);
-  }
+  if (!(await readAgain(code))) view.markOwnErased(code, result.erased_at);
 }
 
 function applyLang(): void {

@@ -44,8 +44,24 @@ async function call<T>(request: () => Promise<Response>): Promise<T> {
   return answer<T>(response);
 }
 
-export function fetchTranscript(code: string): Promise<Transcript> {
-  return call(() => fetch(path(code), { headers: { accept: 'application/json' } }));
+/**
+ * A conversation as read, and when its answer arrived on the page's monotonic clock (`performance.now()`,
+ * as the Erase button's wait reads it): `erasable_in_ms` counts from then, not from the browser's clock.
+ */
+export interface ReadTranscript {
+  transcript: Transcript;
+  receivedAtMs: number;
+}
+
+export async function fetchTranscript(code: string): Promise<ReadTranscript> {
+  let receivedAtMs = 0;
+  const transcript = await call<Transcript>(async () => {
+    const response = await fetch(path(code), { headers: { accept: 'application/json' } });
+    // On the headers: the server read its clock just before sending them (a long body takes a while to come).
+    receivedAtMs = performance.now();
+    return response;
+  });
+  return { transcript, receivedAtMs };
 }
 
 export function eraseOwn(code: string): Promise<{ room_id: number; erased: number; erased_at: string }> {

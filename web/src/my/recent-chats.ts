@@ -1,10 +1,13 @@
 /**
- * The identity cookie's recent chats on /my: each with when it ended, how many messages and its code, and
- * a button that opens it. "No recent chats" is said only when the server said so; a list that could not
- * be read (an error, a rate limit, the network) says that, with a button to try again.
+ * The identity cookie's recent chats on /my: each named by when it began, as the conversation it opens
+ * is (`chatWhen`: its title, its files), with how many messages and its code, and a button that opens it.
+ * "No recent chats" is said only when the server said so; a list that could not be read (an error, a rate
+ * limit, the network) says that, with a button to try again.
  */
 import type { MyChat } from '../../../src/shared/protocol.js';
+import type { Lang } from '../../shared/translator.js';
 import { byTestId, element } from '../dom.js';
+import { chatWhen } from './chat-when.js';
 import { fetchRecentChats } from './receipts-api.js';
 import { myTexts } from './texts.js';
 
@@ -22,7 +25,12 @@ export interface RecentChatsOptions {
   open: (code: string) => void;
   /** What to say about a failed reading (a rate limit says when to retry). */
   failureText: (error: unknown) => string;
+  /** The page's language (the chats' dates). */
+  lang: () => Lang;
 }
+
+/** A chat of the list, named as the page names it once opened: by when it began, not when it ended. */
+export const recentChatWhen = (chat: MyChat, lang: Lang): string => chatWhen(chat.started_at, lang);
 
 /** Where the list stands: nothing known yet, read (possibly empty), or failed with its error. */
 type RecentState = { kind: 'loading' } | { kind: 'loaded'; chats: MyChat[] } | { kind: 'failed'; error: unknown };
@@ -42,7 +50,7 @@ export function createRecentChats(root: HTMLElement, options: RecentChatsOptions
     const li = element('li', 'recent-item');
     li.dataset['testid'] = 'recent-chat';
     li.dataset['roomId'] = String(chat.room_id);
-    const when = chat.ended_at.slice(0, 16).replace('T', ' ');
+    const when = recentChatWhen(chat, options.lang());
     const info = element('span', 'recent-info');
     info.append(element('span', 'recent-when', when), element('span', 'recent-count', t('recentItem', { n: chat.message_count })));
     const code = element('code', 'receipt-code', chat.code);

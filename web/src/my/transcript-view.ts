@@ -20,10 +20,11 @@ const plainTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export interface TranscriptView {
   /**
-   * Shows `transcript` (another conversation, or the same one read again). An erase confirmation open
-   * for another conversation is closed: nothing is erased, and `confirmationDropped` is told.
+   * Shows `transcript` (another conversation, or the same one read again), whose answer arrived at
+   * `receivedAtMs` (`ReadTranscript`). An erase confirmation open for another conversation is closed:
+   * nothing is erased, and `confirmationDropped` is told.
    */
-  show(transcript: Transcript): void;
+  show(transcript: Transcript, receivedAtMs: number): void;
   /**
    * Shows the holder's own messages in the conversation of `code` as erased by them at `erasedAt` (the
    * erase answer's time), without asking the server again; nothing when another conversation is shown.
@@ -45,6 +46,11 @@ export interface TranscriptViewOptions {
   erase: (code: string) => Promise<void>;
   /** The erase confirmation was closed unanswered because another conversation took the screen. */
   confirmationDropped: () => void;
+  /**
+   * The conversation of `code`, on screen, had not ended when it was read: read it again and show it (its
+   * Erase button then says what the server says now).
+   */
+  readAgain: (code: string) => void;
 }
 
 function messageItem(m: TranscriptMessage): HTMLLIElement {
@@ -85,6 +91,8 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   const cancelButton = byTestId('erase-cancel', HTMLButtonElement, dialog);
   const modal = createModal(dialog);
   let shown: Transcript | undefined;
+  /** When the answer of `shown` arrived (`performance.now()`): its erasure's wait counts from then. */
+  let shownAtMs = 0;
   /**
    * The conversation the open confirmation asks about, fixed when it opened: a confirmation erases that
    * one, never whatever is on screen by then (an open begun earlier may have finished behind the dialog).
@@ -94,16 +102,24 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   let replacedBehind = false;
   /** Codes whose erasure is under way (another conversation may be opened meanwhile). */
   const erasing = new Set<string>();
-  /** Renders again once the partner's report window has passed: the Erase button enables by itself. */
+  /**
+   * Renders the Erase button again once the partner's report window has passed (it enables by itself), on
+   * the clock the answers' arrival is read on; asks for the conversation again while it has not ended.
+   */
   const eraseWait = createEraseWait(
     {
-      now: () => Date.now(),
+      now: () => performance.now(),
       schedule(delayMs, fn) {
         const timer = setTimeout(fn, delayMs);
         return () => clearTimeout(timer);
       },
     },
-    () => render(),
+    {
+      due: () => renderErase(),
+      stale: () => {
+        if (shown !== undefined) options.readAgain(shown.code);
+      },
+    },
   );
 
   // However it closes (Escape, the backdrop, a button): unless it was opened again meanwhile.
@@ -130,14 +146,14 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     }
     erasing.add(code);
     confirmButton.disabled = true;
-    render();
+    renderErase();
     modal.close();
     // The Erase button is disabled now (and stays so once nothing is left to erase): the focus would fall
     // to the page's body. The conversation's title is there whatever the outcome.
     title.focus();
     void options.erase(code).finally(() => {
       erasing.delete(code);
-      render();
+      renderErase();
     });
   });
   eraseButton.addEventListener('click', () => {
@@ -173,19 +189,30 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     txt.download = '';
     json.href = urls.json;
     json.download = '';
-    const button = eraseWait.button(shown, erasing.has(shown.code));
-    eraseButton.disabled = !button.enabled;
-    eraseHint.textContent = button.hint ? t(button.hint.key, button.hint.params) : '';
-    eraseHint.hidden = button.hint === undefined;
-    if (button.hint) eraseButton.setAttribute('aria-describedby', eraseHint.id);
-    else eraseButton.removeAttribute('aria-describedby');
+    renderErase();
     list.replaceChildren(...shown.messages.map(messageItem));
     empty.hidden = shown.messages.length > 0;
     renderConfirmation();
   }
 
+  /**
+   * The Erase button and its hint alone: what a timer or an erasure's start and end change. The messages
+   * stay as they are — a screen reader's place and a selection in them too, and a long chat is not rebuilt.
+   */
+  function renderErase(): void {
+    if (!shown) return;
+    const button = eraseWait.button(shown, shownAtMs, erasing.has(shown.code));
+    eraseButton.disabled = !button.enabled;
+    const hint = button.hint ? t(button.hint.key, button.hint.params) : '';
+    // Written only when it changes: a live reading of the page is not disturbed for nothing.
+    if (eraseHint.textContent !== hint) eraseHint.textContent = hint;
+    eraseHint.hidden = button.hint === undefined;
+    if (button.hint) eraseButton.setAttribute('aria-describedby', eraseHint.id);
+    else eraseButton.removeAttribute('aria-describedby');
+  }
+
   return {
-    show(transcript) {
+    show(transcript, receivedAtMs) {
       if (confirming !== undefined && confirming.code !== transcript.code) {
         // The holder confirms about what they looked at; with another chat behind the dialog now, a
         // click on Erase could mean either. Nothing is erased: they ask again from the chat they want.
@@ -195,6 +222,7 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
         options.confirmationDropped();
       }
       shown = transcript;
+      shownAtMs = receivedAtMs;
       render();
       root.hidden = false;
     },
