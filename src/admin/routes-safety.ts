@@ -2,7 +2,8 @@
  * The admin side of the safety loop: the reports queue, one report with its evidence, decisions on
  * reports, and sanctions listed, issued directly and lifted. Registered behind the session guard and the
  * cross-site check; every view of a report is audited, and every decision in its own transaction. Sanctions reach the people
- * concerned on every instance by themselves (the moderation service publishes them).
+ * concerned on every instance by themselves (the moderation service publishes them), and so does an offer of
+ * support (the `support` decision: the crisis help card on the reported person's open connections).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -63,8 +64,9 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const ifVersion = ifMatch === undefined ? undefined : versionIn(ifMatch);
     const changed = () => new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} became more urgent since it was opened: look at it again` });
     if (ifVersion !== undefined && ifVersion !== reportVersion(report)) throw changed();
+    const sanctions = action !== 'dismiss' && action !== 'support';
     // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
-    if (action !== 'dismiss' && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
+    if (sanctions && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
       throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
     }
     // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
@@ -79,7 +81,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
             room_id: report.roomId,
             reported_id: report.reportedId,
             action,
-            ...(action === 'dismiss' ? {} : { scope, duration_s: durationS ?? null }),
+            ...(sanctions ? { scope, duration_s: durationS ?? null } : {}),
             note: note ?? null,
             sanction_id: decided.sanction?.id ?? null,
           },

@@ -4,7 +4,7 @@
  * declare them (validation.ts), which turns bad input into one readable message.
  */
 import { z } from 'zod';
-import { REPORT_STATUSES } from '../moderation/report-repository.js';
+import { REPORT_ACTIONS, REPORT_STATUSES } from '../moderation/report-repository.js';
 import { MAX_REPORT_NOTE_CHARS } from '../shared/protocol.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, decodeCursor } from './filters.js';
 
@@ -62,16 +62,20 @@ const decisionText = z.string().trim().min(1, 'must not be empty').max(DECISION_
 
 const scopeField = z.enum(['identity', 'address', 'both']);
 
-/** `POST /admin/api/reports/:id/resolve` */
+/**
+ * `POST /admin/api/reports/:id/resolve`. `support` offers the reported person the crisis help card: no
+ * sanction, so, like a dismissal, no duration (and `scope` is not used).
+ */
 export const resolveBodySchema = z
   .strictObject({
-    action: z.enum(['dismiss', 'warn', 'mute', 'ban']),
+    action: z.enum(REPORT_ACTIONS),
     scope: scopeField.default('identity'),
     // null is "for good" (a ban) or the default (a warning or mute lasts 24 h), as when it is left out.
     duration_s: durationField.nullish(),
     note: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), decisionText.optional()),
   })
-  .refine((body) => body.action !== 'dismiss' || body.duration_s == null, { message: 'a dismissal has no duration', path: ['duration_s'] });
+  .refine((body) => body.action !== 'dismiss' || body.duration_s == null, { message: 'a dismissal has no duration', path: ['duration_s'] })
+  .refine((body) => body.action !== 'support' || body.duration_s == null, { message: 'an offer of support has no duration', path: ['duration_s'] });
 export type ResolveBody = z.output<typeof resolveBodySchema>;
 
 /** `GET /admin/api/sanctions?all=1&cursor=&limit=` */

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { Database } from '../storage/database.js';
+import { loadHotlines } from '../policy/crisis.js';
 import type { ModerationBus } from './moderation-bus.js';
 import { ModerationService, type ModerationDeps } from './moderation-service.js';
 import { ReportRepository } from './report-repository.js';
@@ -17,7 +18,8 @@ export interface ModerationParts {
   bus: ModerationBus;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'moderation' | 'timezone'>;
+  /** `policy.hotlinesFile`: the crisis lines an offer of support shows. */
+  config: Pick<Config, 'moderation' | 'timezone' | 'policy'>;
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
   /** The match queue's `keepApart`: a new block holds in matching before every instance knows it. */
@@ -39,6 +41,7 @@ export async function startModeration(parts: ModerationParts): Promise<Moderatio
     audit: (tx, detail) => audit.record({ action: 'sanction_automatic', clientAddress: undefined, detail }, tx),
     ...(parts.events ? { events: parts.events } : {}),
     keepApart: parts.keepApart,
+    hotlines: loadHotlines(parts.config.policy.hotlinesFile),
   });
   await moderation.start();
   return moderation;

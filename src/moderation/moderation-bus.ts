@@ -1,8 +1,10 @@
 /**
  * How a moderation change made on one instance reaches every instance: a new or lifted sanction (by id:
- * each instance reads it back from the database), a new block, or a new content policy. In one process, a direct call; in a
- * cluster, Redis pub/sub. An instance that misses an event (its Redis connection blipped) catches up at
- * its next full reload of the caches.
+ * each instance reads it back from the database), a new block, a new content policy, or a moderator's offer
+ * of support to a person (each instance shows the help card on that person's connections it holds). In one
+ * process, a direct call; in a cluster, Redis pub/sub. An instance that misses an event (its Redis
+ * connection blipped) catches up at its next full reload of the caches — except an offer of support, which
+ * is for the connections open at that moment and is not repeated (the decision is recorded all the same).
  */
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
@@ -12,7 +14,9 @@ export type ModerationEvent =
   | { type: 'sanction'; id: number }
   | { type: 'block'; blockerId: string; blockedId: string }
   /** The content policy changed: read it again. */
-  | { type: 'policy' };
+  | { type: 'policy' }
+  /** A moderator offered support on report `reportId`: show `userId`'s connections the crisis help card. */
+  | { type: 'support'; userId: string; reportId: number };
 
 export interface ModerationBus {
   /** Tells every instance, this one included. */

@@ -8,11 +8,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
-import type { ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
+import { crisisNotice, DEFAULT_HOTLINES } from '../policy/crisis.js';
+import type { Lang } from '../shared/codes.js';
+import type { Hotline, NoticePayload, ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
 import { atLeastAsStrong, BlockCache, SanctionCache } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
 import { EnforcementSync } from './enforcement-sync.js';
-import { reportVersion, type ReportAction, type ReportRecord, type ReportRepository, type RoomParticipants } from './report-repository.js';
+import { reportVersion, type ReportAction, type ReportRecord, type ReportRepository, type RoomParticipants, type SanctionAction } from './report-repository.js';
+import { automaticReason } from './system-notes.js';
 import type { NewSanction, Sanction, SanctionRepository } from './sanction-repository.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { Database, Queryable } from '../storage/database.js';
@@ -60,6 +63,16 @@ export interface ModerationDeps {
   keepApart?: (a: string, b: string, forMs: number) => Promise<void>;
   /** Reports filed and sanctions issued (metrics). */
   events?: Pick<AppEvents, 'reported' | 'sanctioned'>;
+  /** The crisis lines an offer of support shows (`CRISIS_HOTLINES_FILE`); default: the built-in ones. */
+  hotlines?: Record<Lang, Hotline[]>;
+}
+
+/** A moderator offered support to a person (the `support` decision): what each instance shows their connections. */
+export interface SupportOffer {
+  userId: string;
+  reportId: number;
+  /** The crisis help card's notice for a connection in `lang`. */
+  notice(lang: Lang): NoticePayload;
 }
 
 /** Written in a decision's own transaction (the admin's audit row): the decision is recorded, or not made. */
@@ -101,6 +114,7 @@ export class ModerationService {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Each person's strikes, applied one after the other (the last one's promise, never rejecting). */
   private readonly striking = new Map<string, Promise<unknown>>();
+  private readonly supportListeners: ((offer: SupportOffer) => void)[] = [];
 
   constructor(private readonly deps: ModerationDeps) {
     this.sync = new EnforcementSync({ sanctions: deps.sanctions, clock: deps.clock, logger: deps.logger });
@@ -116,7 +130,7 @@ export class ModerationService {
 
   /** Loads the caches and starts listening for changes from every instance. */
   async start(): Promise<void> {
-    await this.deps.bus.subscribe((event) => void this.sync.handle(event));
+    await this.deps.bus.subscribe((event) => this.handle(event));
     // Nobody is connected yet: the sanctions in force need no telling.
     await this.sync.reload({ enforce: false });
     this.refreshTimer = setInterval(() => {
@@ -141,6 +155,14 @@ export class ModerationService {
   /** Called on every instance whenever a sanction is issued or lifted anywhere. */
   onSanction(listener: (sanction: Sanction) => void): void {
     this.sync.onSanction(listener);
+  }
+
+  /**
+   * Called on every instance whenever a moderator offers a person support (once per offer and instance):
+   * the listener shows the help card on that person's connections it holds.
+   */
+  onSupport(listener: (offer: SupportOffer) => void): void {
+    this.supportListeners.push(listener);
   }
 
   /**
@@ -264,11 +286,13 @@ export class ModerationService {
   }
 
   /**
-   * An admin's decision on an open report: dismissed, or upheld with a warning, mute or ban of the
-   * reported person (by identity, network or both). With `ifVersion` (`reportVersion`), only on the report as
-   * the admin saw it: one made more urgent since (its reporter reported a minor, the policy flagged crisis
-   * words) is not decided (undefined). The report's new state, the sanction and what
-   * `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
+   * An admin's decision on an open report: dismissed; upheld with a warning, mute or ban of the
+   * reported person (by identity, network or both); or `support` — the report is closed (actioned) with no
+   * sanction and no strike, and every connection the reported person has open, on any instance, is shown the
+   * crisis help card (one not connected is shown nothing later; the decision stands and is recorded).
+   * With `ifVersion` (`reportVersion`), only on the report as the admin saw it: one made more urgent since
+   * (its reporter reported a minor, the policy flagged crisis words) is not decided (undefined). The
+   * report's new state, the sanction and what `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
    * An upheld report is then a strike, which may escalate (its own transaction: a strike that fails to
    * count is logged, the decision stands).
    */
@@ -282,7 +306,7 @@ export class ModerationService {
     if (!report || report.status !== 'open') return undefined;
     if (decision.ifVersion !== undefined && reportVersion(report) !== decision.ifVersion) return undefined;
     let sanction: NewSanction | undefined;
-    if (decision.action !== 'dismiss') {
+    if (decision.action !== 'dismiss' && decision.action !== 'support') {
       const room = await this.deps.reports.room(report.roomId);
       sanction = this.newSanction({
         userId: report.reportedId,
@@ -301,7 +325,7 @@ export class ModerationService {
       const resolved = await this.deps.reports.resolve(
         reportId,
         // With `ifVersion`, also in the same statement: a change between the read above and the decision is seen.
-        { status: sanction ? 'actioned' : 'dismissed', action: decision.action, note: decision.note ?? null, by, at: this.deps.clock.now(), ...(decision.ifVersion === undefined ? {} : { ifUnchanged: report }) },
+        { status: sanction || decision.action === 'support' ? 'actioned' : 'dismissed', action: decision.action, note: decision.note ?? null, by, at: this.deps.clock.now(), ...(decision.ifVersion === undefined ? {} : { ifUnchanged: report }) },
         tx,
       );
       if (!resolved) return undefined;
@@ -309,6 +333,7 @@ export class ModerationService {
       await record?.(tx, outcome);
       return outcome;
     });
+    if (decided && decision.action === 'support') await this.publish({ type: 'support', userId: report.reportedId, reportId });
     if (!decided?.sanction) return decided;
     await this.announce(decided.sanction);
     const automatic = await this.strike(report.reportedId, 'report', reportId).catch((err: unknown) => {
@@ -350,7 +375,8 @@ export class ModerationService {
           userId,
           networkHash: null,
           kind: due.kind,
-          reason: `automatic: ${counted} strike${counted === 1 ? '' : 's'} in ${rules.windowDays} days`,
+          // A code of the admin page's (system-notes.ts); the person is told `rule_breaks`.
+          reason: automaticReason(counted, rules.windowDays),
           startsAt: now,
           endsAt: new Date(now.getTime() + due.durationS * 1000),
           createdBy: 'automatic',
@@ -376,16 +402,39 @@ export class ModerationService {
 
   private async publish(event: ModerationEvent): Promise<void> {
     await this.deps.bus.publish(event).catch((err: unknown) => {
-      this.deps.logger.warn({ err }, 'moderation event not published: applied here; other instances catch up at their next reload');
-      void this.sync.handle(event);
+      this.deps.logger.warn(
+        { err, event: event.type },
+        event.type === 'support'
+          ? 'an offer of support not published: shown on this instance only (the decision is recorded)'
+          : 'moderation event not published: applied here; other instances catch up at their next reload',
+      );
+      this.handle(event);
     });
+  }
+
+  /** An event from the bus (any instance's, this one's too). */
+  private handle(event: ModerationEvent): void {
+    if (event.type === 'support') this.tellSupport(event.userId, event.reportId);
+    else void this.sync.handle(event);
+  }
+
+  private tellSupport(userId: string, reportId: number): void {
+    const hotlines = this.deps.hotlines ?? DEFAULT_HOTLINES;
+    const offer: SupportOffer = { userId, reportId, notice: (lang) => crisisNotice(lang, hotlines) };
+    for (const listener of this.supportListeners) {
+      try {
+        listener(offer);
+      } catch (err) {
+        this.deps.logger.warn({ err, reportId }, 'a support listener failed');
+      }
+    }
   }
 }
 
 /** Every kind, weakest first. */
 const SANCTION_KINDS: readonly SanctionKind[] = ['warning', 'muted', 'banned'];
 
-const ACTION_KIND: Record<Exclude<ReportAction, 'dismiss'>, SanctionKind> = { warn: 'warning', mute: 'muted', ban: 'banned' };
+const ACTION_KIND: Record<SanctionAction, SanctionKind> = { warn: 'warning', mute: 'muted', ban: 'banned' };
 
 function partnerIn(room: RoomParticipants, userId: string): string {
   return room.user1Id === userId ? room.user2Id : room.user1Id;

@@ -9,8 +9,15 @@ import { roomColumns, type RoomRow } from '../storage/rows.js';
 
 export const REPORT_STATUSES = ['open', 'actioned', 'dismissed'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
-export const REPORT_ACTIONS = ['dismiss', 'warn', 'mute', 'ban'] as const;
+/**
+ * What a moderator decided: dismissed, upheld with a warning, mute or ban, or `support` — the person is
+ * offered the crisis help card, with no sanction and no strike (someone who may be in danger needs help,
+ * not a penalty). Stored in `reports.resolution` (varchar(16), no constraint: no migration for a new one).
+ */
+export const REPORT_ACTIONS = ['dismiss', 'warn', 'mute', 'ban', 'support'] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
+/** The actions that sanction the reported person. */
+export type SanctionAction = Exclude<ReportAction, 'dismiss' | 'support'>;
 
 export interface ReportRecord {
   id: number;

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Lang } from '../shared/codes.js';
-import type { Hotline } from '../shared/protocol.js';
+import { noticeText, type Lang } from '../shared/codes.js';
+import type { Hotline, NoticePayload } from '../shared/protocol.js';
 
 /**
  * Phrases of self-harm, Chinese and English (matched after the same folding as the term lists; an English
@@ -62,6 +62,14 @@ export const DEFAULT_HOTLINES: Record<Lang, Hotline[]> = {
 
 const hotline = z.strictObject({ name: z.string().min(1).max(200), phone: z.string().max(40).optional(), url: z.string().url().max(300).optional() });
 const hotlinesFile = z.strictObject({ 'zh-CN': z.array(hotline).min(1), en: z.array(hotline).min(1) });
+
+/**
+ * The help card's notice for a connection in `lang`: its lines, and every language's for a page that
+ * switches. The same whether the person's own message had crisis words or a moderator offered support.
+ */
+export function crisisNotice(lang: Lang, hotlines: Record<Lang, Hotline[]>): NoticePayload {
+  return { kind: 'crisis', message: noticeText[lang].crisis, hotlines: hotlines[lang], hotlines_by_lang: hotlines };
+}
 
 /** The hotlines to show: from the operator's file when given, else the defaults. Throws with the file's problem. */
 export function loadHotlines(file: string | undefined): Record<Lang, Hotline[]> {

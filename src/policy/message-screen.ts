@@ -10,10 +10,12 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { AppEvents } from '../metrics/app-events.js';
 import type { ModerationService } from '../moderation/moderation-service.js';
+import { flaggedNote, heldNote } from '../moderation/system-notes.js';
 import type { TtlStore } from '../door/ttl-store.js';
 import { noticeText, type Lang } from '../shared/codes.js';
 import type { Hotline, NoticePayload, ReportReason } from '../shared/protocol.js';
 import type { PolicyFlag, Verdict } from './content-policy.js';
+import { crisisNotice } from './crisis.js';
 import type { PolicyService } from './policy-service.js';
 import type { ReviewQueue } from './review-queue.js';
 
@@ -84,8 +86,7 @@ export class MessageScreen {
 
   /** Crisis help: the lines of the sender's language, and every language's for a page that switches. */
   private crisisNotice(lang: Lang): NoticePayload {
-    const { hotlines } = this.deps;
-    return { kind: 'crisis', message: noticeText[lang].crisis, hotlines: hotlines[lang], hotlines_by_lang: hotlines };
+    return crisisNotice(lang, this.deps.hotlines);
   }
 
   /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */
@@ -100,7 +101,7 @@ export class MessageScreen {
             senderId,
             reason,
             messageId,
-            note: `policy: ${verdict.flags.join(', ')}`,
+            note: flaggedNote(verdict.flags),
             priority: priority(verdict),
             at: this.deps.clock.now(),
           })
@@ -114,7 +115,7 @@ export class MessageScreen {
     const at = this.deps.clock.now();
     const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
     const reason = reviewReason(verdict) ?? 'other';
-    const { filed } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: `refused message held (#${heldId})`, priority: priority(verdict), at });
+    const { filed } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: heldNote(heldId), priority: priority(verdict), at });
     this.countReport(filed, reason);
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
   }

@@ -2,7 +2,8 @@
  * Sanctions reach people, on every instance: whenever one is issued or lifted anywhere (the moderation
  * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`: the longest of
  * that kind in force, or `lifted` when none is left), and a ban ends the identity's chat or wait at once —
- * the partner sees an ordinary goodbye.
+ * the partner sees an ordinary goodbye. A moderator's offer of support reaches people the same way: every
+ * instance shows the crisis help card (`notice {kind: 'crisis'}`) on the person's connections it holds.
  */
 import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
@@ -64,6 +65,10 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
     for (const userId of users) {
       chat.evict(userId, 'banned').catch((err: unknown) => logger.warn({ err }, 'ending a banned person’s chat failed'));
     }
+  });
+  moderation.onSupport((offer) => {
+    // By identity only: a network's other people are strangers to the report.
+    for (const socket of io.of('/').sockets.values()) if (socket.data.userId === offer.userId) socket.emit('notice', offer.notice(socket.data.lang));
   });
 }
 

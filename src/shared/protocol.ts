@@ -212,7 +212,8 @@ export interface Hotline {
 }
 /**
  * `notice`: something the sender should know about their own message — it carried contact details
- * (`pii`), words of crisis (`crisis`, with hotlines), or a term the rules hide (`content`).
+ * (`pii`), words of crisis (`crisis`, with hotlines), or a term the rules hide (`content`). `crisis` also
+ * comes unasked, on every connection of a person a moderator offered support (a report's `support` decision).
  */
 export interface NoticePayload {
   kind: 'crisis' | 'pii' | 'content';

@@ -2,7 +2,7 @@
  * An admin's decisions and their audit rows commit together: when the audit row cannot be written, the
  * report stays open, no sanction is issued or lifted, and nobody is told of one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENGINES } from './engines.js';
 import { ManualClock, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
 import { auditOf, fileReport, newUserId, seedConversation } from './safety-helpers.js';
@@ -47,6 +47,23 @@ describe.each(ENGINES)('decisions audited in their own transaction (%s)', (engin
     expect(again.statusCode).toBe(200);
     const [sanction] = await sanctionRows(target);
     expect((await auditOf(admin, 'report_resolve')).at(-1)?.detail).toMatchObject({ report_id: id, sanction_id: sanction!.id });
+  });
+
+  it('an offer of support whose audit row fails leaves the report open and shows nobody the help card', async () => {
+    const offered: number[] = [];
+    admin.moderation.onSupport((offer) => offered.push(offer.reportId));
+    const [reporter, target] = [newUserId('adsr'), newUserId('adsp')];
+    const room = await seedConversation(admin, reporter, target, [[target, '不想活了']]);
+    const id = await fileReport(admin, reporter, room.roomId, 'self_harm');
+    await whileAuditRefuses('report_resolve', async () => {
+      expect((await send('POST', `/admin/api/reports/${id}/resolve`, { action: 'support' })).statusCode).toBe(500);
+    });
+    expect((await admin.database.query<{ status: string }>('SELECT status FROM reports WHERE id = $1', [id]))[0]?.status).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(offered).toEqual([]);
+    expect((await send('POST', `/admin/api/reports/${id}/resolve`, { action: 'support' })).statusCode).toBe(200);
+    await vi.waitFor(() => expect(offered).toEqual([id]));
+    expect((await auditOf(admin, 'report_resolve')).at(-1)?.detail).toMatchObject({ report_id: id, action: 'support', sanction_id: null });
   });
 
   it('a sanction whose audit row fails is not issued; a lift whose audit row fails does not lift', async () => {

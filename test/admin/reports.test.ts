@@ -2,11 +2,12 @@
  * The moderation queue in the admin API: behind the session and the cross-site check; priority reports
  * first, then newest, a keyset page at a time; one report with its conversation (reported messages
  * marked) and both people's other reports and sanctions, audited as a view; decisions that really
- * sanction (in the enforcement cache and the table), record a strike and are audited — or are refused
+ * sanction (in the enforcement cache and the table), record a strike and are audited, an offer of support
+ * that sanctions nobody and is told on the moderation bus — or are refused
  * (400 bad input, 404 unknown, 409 already decided, made more urgent since it was opened (`If-Match`) or no
  * network for an address ban).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReportDetail, ReportQueuePage } from '../../src/admin/reports-query.js';
 import { ReviewQueue, SYSTEM_REPORTER } from '../../src/policy/review-queue.js';
 import { ENGINES } from './engines.js';
@@ -337,6 +338,33 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     expect((await auditOf(admin, 'report_resolve')).at(-1)?.detail).not.toHaveProperty('scope');
   });
 
+  it('an offer of support closes the report with no sanction or strike, is audited, and is told to every instance for the reported person', async () => {
+    const offers: { userId: string; reportId: number; zh: unknown; en: unknown }[] = [];
+    admin.moderation.onSupport((offer) => offers.push({ userId: offer.userId, reportId: offer.reportId, zh: offer.notice('zh-CN'), en: offer.notice('en') }));
+    // Scope is not used by an offer of support: one without a network stored is not refused for it.
+    const { id, target, room } = await reported('self_harm', { networks: false });
+    const response = await resolve(id, { action: 'support', scope: 'both', note: '给了热线' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ report: expect.objectContaining({ id, status: 'actioned', resolution: 'support', resolution_note: '给了热线', resolved_by: 'admin' }), sanction: null, automatic: null });
+    expect(await reportStatus(id)).toBe('actioned');
+    expect(admin.moderation.sanctionCache.strongest(target, () => undefined, clock.now())).toBeUndefined();
+    expect(await admin.database.query('SELECT id FROM sanctions WHERE user_id = $1 OR report_id = $2', [target, id])).toEqual([]);
+    expect(await strikesOf(target)).toBe(0);
+    expect((await auditOf(admin, 'report_resolve')).at(-1)?.detail).toEqual({ report_id: id, room_id: room.roomId, reported_id: target, action: 'support', note: '给了热线', sanction_id: null });
+    // Through the moderation bus (every instance hears it, this one too): the help card in each language.
+    await vi.waitFor(() => expect(offers.filter((o) => o.reportId === id)).toHaveLength(1));
+    expect(offers.find((o) => o.reportId === id)).toMatchObject({
+      userId: target,
+      zh: { kind: 'crisis', hotlines: [expect.objectContaining({ phone: '12356' }), expect.anything(), expect.anything()] },
+      en: { kind: 'crisis', hotlines: [expect.objectContaining({ url: 'https://findahelpline.com' }), expect.anything(), expect.anything()] },
+    });
+    // Listed with the actioned reports, decided once.
+    const actioned = (await get('/admin/api/reports?status=actioned&limit=200')).json<ReportQueuePage>().reports.find((r) => r.id === id);
+    expect(actioned).toMatchObject({ status: 'actioned', resolution: 'support' });
+    expect((await resolve(id, { action: 'support' })).statusCode).toBe(409);
+    expect(offers.filter((o) => o.reportId === id)).toHaveLength(1);
+  });
+
   it('a ban by address and identity uses the network stored for the reported person in that room', async () => {
     const { id, target } = await reported('scam');
     const response = await resolve(id, { action: 'ban', scope: 'both' });
@@ -372,6 +400,8 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
       [{ action: 'ban', duration_s: 10 }, /^duration_s: must be at least 60/],
       [{ action: 'ban', duration_s: 10 ** 12 }, /^duration_s: must be at most/],
       [{ action: 'dismiss', duration_s: 3600 }, /^duration_s: a dismissal has no duration/],
+      [{ action: 'support', duration_s: 3600 }, /^duration_s: an offer of support has no duration/],
+      [{ action: 'Support' }, /^action: /],
       [{ action: 'warn', note: 'x'.repeat(501) }, /^note: must be at most 500/],
       [{ action: 'warn', note: 'a\u0000b' }, /^note: must not contain NUL/],
       [{ action: 'warn', duration: 3600 }, /^body: .*duration/],

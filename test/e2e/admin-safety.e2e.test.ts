@@ -194,6 +194,50 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(() => admin.getByTestId('audit-row').count(), until).toBeGreaterThanOrEqual(4);
     const actions = await admin.locator('[data-testid="audit-row"] td:nth-child(2)').allTextContents();
     expect(actions.slice(0, 4)).toEqual(['解除处罚', '查看举报', '处理举报', '查看举报']);
+    // Each entry's detail as key: value lines in the admin's language, not JSON.
+    const decided = admin.getByTestId('audit-row').nth(2).locator('td.detail li');
+    expect(await decided.allTextContents()).toEqual([`举报：#${report!.id}`, expect.stringMatching(/^会话：#\d+$/), `被举报人：${idB}`, '处理方式：封禁', '范围：按身份', '期限：7 天', '说明：骚扰他人', expect.stringMatching(/^处罚：#\d+$/)]);
+    expect(await admin.locator('[data-testid="audit-row"] td.detail').first().textContent()).not.toContain('{');
+  });
+
+  it('a self-harm report: the admin offers support, the reported chatter’s page shows the crisis help card, no sanction', { timeout: 90_000 }, async () => {
+    const a = await chatPage();
+    const b = await chatPage();
+    const [idA, idB] = [await myId(a), await myId(b)];
+    await matchPages(a, b);
+    const report = await suite.server.app.moderation.report(idA, { reason: 'self_harm', note: '说要结束一切' });
+
+    const admin = await adminPage();
+    await admin.goto(`${suite.url}/admin#report/${report.id}`);
+    const view = admin.getByTestId('view-report');
+    await visible(view.getByTestId('decision-form'));
+    // Offered for every report, suggested first on a self-harm one; it sanctions nobody, so no scope or duration.
+    expect(await view.getByTestId('support-suggested').textContent()).toBe('这条举报涉及自残或轻生：请先考虑“提供帮助资源”。');
+    expect(await view.getByRole('radio', { name: '提供帮助资源' }).isVisible()).toBe(true);
+    await view.getByTestId('action-support').check();
+    expect(await view.getByTestId('decision-duration').isDisabled()).toBe(true);
+    expect(await view.getByTestId('decision-scope').isDisabled()).toBe(true);
+    expect(await b.getByTestId('crisis-card').isHidden()).toBe(true);
+    await view.getByTestId('decision-submit').click();
+
+    // No confirmation: the card is on B's page at once, A sees nothing, the chat goes on.
+    await visible(b.getByTestId('crisis-card'));
+    await expect.poll(() => b.getByTestId('hotline').count(), until).toBeGreaterThan(0);
+    expect(await a.getByTestId('crisis-card').isHidden()).toBe(true);
+    await expect.poll(text(admin.getByTestId('toast')), until).toBe(`已为 ${idB} 提供帮助资源：对方此刻打开的每个聊天页面都会显示求助热线卡片。对方若不在线，就不会看到卡片，但这一决定已记录。`);
+    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已提供帮助资源');
+    expect(await view.getByTestId('report-status').textContent()).toBe('已处理');
+    expect(await view.getByTestId('reported-counts').textContent()).toBe('另被举报 0 次 · 另举报他人 0 次 · 处罚 0 次 · 生效中 0');
+    await send(b, '谢谢');
+    await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['谢谢']);
+    await b.screenshot({ path: resolve(screenshotDir, 'admin-support-reached-chatter.png') });
+
+    // In English: the past decision and the action's label.
+    await admin.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('Support offered');
+    await admin.getByTestId('tab-audit').click();
+    await expect.poll(async () => (await admin.locator('[data-testid="audit-row"] td:nth-child(2)').allTextContents())[1], until).toBe('Decided report');
+    expect(await admin.getByTestId('audit-row').nth(1).locator('td.detail li').allTextContents()).toContain('Action: Offer support');
   });
 
   it('mutes a person from a conversation and warns one from the Sanctions page, in English', { timeout: 90_000 }, async () => {

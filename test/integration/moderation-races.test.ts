@@ -1,7 +1,8 @@
 /**
  * The moderation service's state across awaits, made certain with held calls (test/helpers/interleave.ts):
  * a reload whose snapshot is older than a change made meanwhile, bus events whose reads come back out of
- * order, a bus event that never arrived, two strikes at once, and a report decision whose sanction fails.
+ * order, a bus event that never arrived, two strikes at once, a report decision whose sanction fails, and
+ * an offer of support on a report decided meanwhile.
  * Over each database engine, with the service built as the app builds it (minus the app).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -237,6 +238,27 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     expect(decided?.report.status).toBe('actioned');
     expect(await activeFor(reported)).toEqual([{ kind: 'banned' }]);
     stop();
+  });
+
+  it('an offer of support on a report another admin decided meanwhile is not made: nobody is shown the card', async () => {
+    const [here, there] = [await instance(), await instance()];
+    const offered: number[] = [];
+    here.moderation.onSupport((offer) => offered.push(offer.reportId));
+    const [reporter, reported] = [newUserId('sprr'), newUserId('sprd')];
+    const room = await new SqlChatRepository(opened.database).createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
+    const report = await here.moderation.report(reporter, { reason: 'self_harm', room_id: room.id });
+    // The offer has read the report open; the other admin's dismissal lands before its decision does.
+    const read = here.reports.hold('get', { at: 'after' });
+    const offering = here.moderation.resolve(report.id, { action: 'support', scope: 'identity' }, 'admin');
+    await read.reached;
+    expect((await there.moderation.resolve(report.id, { action: 'dismiss', scope: 'identity' }, 'other'))?.report.status).toBe('dismissed');
+    read.release();
+    expect(await offering).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(offered).toEqual([]);
+    expect(await new ReportRepository(opened.database).get(report.id)).toMatchObject({ status: 'dismissed', resolution: 'dismiss', resolvedBy: 'other' });
+    here.stop();
+    there.stop();
   });
 
   it('a report decided while the retention purge runs over its old conversation: the decision is carried out, the purge waits', async () => {

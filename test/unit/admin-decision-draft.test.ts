@@ -42,6 +42,13 @@ describe('the decision draft of a report', () => {
     expect(storage.items.size).toBe(0);
   });
 
+  it('keeps an offer of support as it keeps a sanction', () => {
+    const drafts = createDraftStore(memoryStorage());
+    const support: DecisionDraft = { action: 'support', scope: 'identity', duration: 86_400, note: '给了热线', tag: '"r0123456789abcdef"' };
+    drafts.save(6, support);
+    expect(drafts.load(6)).toEqual(support);
+  });
+
   it.each([
     ['not JSON', '{'],
     ['not an object', '"warn"'],

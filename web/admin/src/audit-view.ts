@@ -1,7 +1,11 @@
-/** The audit log: newest first, a page at a time, each entry with the admin who acted (— for automatic ones). */
+/**
+ * The audit log: newest first, a page at a time, each entry with the admin who acted (— for automatic ones)
+ * and its detail as a short "key: value" list in the admin's language (audit-detail.ts), not raw JSON.
+ */
 import type { AuditView } from '../../../src/admin/audit-log.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
+import { auditDetailItems, pairText } from './audit-detail.js';
 import { isTextKey, t } from './i18n.js';
 import { createPager } from './pager.js';
 
@@ -46,13 +50,19 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     const tr = element('tr');
     tr.dataset['testid'] = 'audit-row';
     const actionKey = `action_${entry.action}`;
-    const detail = Object.keys(entry.detail).length > 0 ? JSON.stringify(entry.detail) : '';
+    const detail = element('td', 'detail');
+    const items = auditDetailItems(entry.detail);
+    if (items.length > 0) {
+      const list = element('ul', 'audit-detail');
+      list.append(...items.map(({ label, value }) => element('li', '', pairText(label, value))));
+      detail.append(list);
+    }
     tr.append(
       element('td', '', plainTime(entry.time)),
       element('td', '', isTextKey(actionKey) ? t(actionKey) : entry.action),
       element('td', '', entry.admin ?? '—'),
       element('td', '', entry.client_address ?? '—'),
-      element('td', 'detail', detail),
+      detail,
     );
     return tr;
   }

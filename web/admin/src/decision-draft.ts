@@ -6,9 +6,11 @@
  * sessionStorage, keyed by report id: this tab only, gone with it — a note about a person has no business
  * outliving the tab.
  */
+import type { ReportAction } from '../../../src/moderation/report-repository.js';
 import type { Scope } from './sanction-fields.js';
 
-export type DecisionAction = 'dismiss' | 'warn' | 'mute' | 'ban';
+/** The server's decisions on a report. */
+export type DecisionAction = ReportAction;
 
 export interface DecisionDraft {
   /** Null while only the note is written. */
@@ -34,7 +36,9 @@ export interface DraftStore {
 /** The part of `Storage` used; a test gives a Map-backed one. */
 export type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-const ACTIONS: readonly string[] = ['dismiss', 'warn', 'mute', 'ban'];
+/** Every action (a record: one the server adds must be added here). */
+const ACTION_SET: Record<DecisionAction, true> = { dismiss: true, warn: true, mute: true, ban: true, support: true };
+const ACTIONS: readonly string[] = Object.keys(ACTION_SET);
 const SCOPES: readonly string[] = ['identity', 'address', 'both'];
 const PREFIX = 'admin-decision-draft:';
 const keyOf = (reportId: number) => `${PREFIX}${reportId}`;

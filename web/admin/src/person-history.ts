@@ -9,6 +9,7 @@ import type { SYSTEM_REPORTER as ServerSystemReporter } from '../../../src/polic
 import type { ReportItem, SanctionView } from '../../../src/admin/safety-views.js';
 import { element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
+import { sanctionReasonText } from './system-texts.js';
 
 export type PersonRole = 'reported' | 'reporter';
 
@@ -19,7 +20,7 @@ const SYSTEM_REPORTER: typeof ServerSystemReporter = 'system';
 export function sanctionSummary(s: SanctionView, matchedBy?: 'identity' | 'address'): string {
   const scope = `${t(`scope_${s.scope}` as TextKey)}${matchedBy === 'address' ? ` ${t('byAddressMatch')}` : ''}`;
   const until = s.ends_at ? `${t('endsAt')} ${plainTime(s.ends_at)}` : t('forever');
-  return [`#${s.id}`, t(`kind_${s.kind}` as TextKey), scope, s.reason, until, t(`state_${sanctionState(s)}` as TextKey)].join(' · ');
+  return [`#${s.id}`, t(`kind_${s.kind}` as TextKey), scope, sanctionReasonText(s), until, t(`state_${sanctionState(s)}` as TextKey)].join(' · ');
 }
 
 export function sanctionState(s: SanctionView): 'active' | 'lifted' | 'ended' {

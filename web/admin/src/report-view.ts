@@ -1,6 +1,7 @@
 /**
  * One report: what was reported and by whom, the decision form while it is open (action, scope, duration
- * presets, a note; a ban is confirmed first), the conversation with the reported messages marked (a long
+ * presets, a note; a ban is confirmed first; "offer support" — the crisis help card for the reported person,
+ * no sanction — for every report, suggested on a self-harm one), the conversation with the reported messages marked (a long
  * one a page at a time), what the content policy held back in it, and both people's history with a button
  * to sanction either of them. Only the answer for the report opened last is shown (answers can arrive out of
  * order), and a decision re-reads its report only while that report is still the one open. The decision
@@ -9,18 +10,23 @@
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
+import type { SanctionKind } from '../../../src/shared/protocol.js';
 import { ApiError, getJson, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { createDraftStore, sessionDraftStorage, type DecisionAction, type DecisionDraft } from './decision-draft.js';
 import { byTestId, element, plainTime } from './dom.js';
-import { isTextKey, t, type TextKey } from './i18n.js';
+import { t, type TextKey } from './i18n.js';
 import { messageItem } from './message-item.js';
 import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
+import { flagText, reportNoteText } from './system-texts.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
-const ACTION_KIND = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned' } as const;
+/** The sanction each action issues, which the scope and duration fields follow; none for a dismissal or an offer of support. */
+const ACTION_KIND: Record<Action, SanctionKind | 'dismiss'> = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned', support: 'dismiss' };
+const sanctions = (action: Action) => ACTION_KIND[action] !== 'dismiss';
+const ACTIONS: readonly string[] = Object.keys(ACTION_KIND);
 
 export interface ReportView {
   /** `announceDraft`: say so when an unsent decision comes back into the form (not when a refusal re-opens it). */
@@ -53,6 +59,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const held = byTestId('held-messages', HTMLElement, root);
   const heldList = byTestId('held-list', HTMLOListElement, root);
   const people = { reported: byTestId('person-reported', HTMLElement, root), reporter: byTestId('person-reporter', HTMLElement, root) };
+  const supportSuggested = byTestId('support-suggested', HTMLElement, root);
   fillSanctionSelects(form);
   const drafts = createDraftStore(sessionDraftStorage());
 
@@ -69,7 +76,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
 
   const chosenAction = (): Action | undefined => {
     const value = (form.elements.namedItem('action') as RadioNodeList | null)?.value;
-    return value === 'dismiss' || value === 'warn' || value === 'mute' || value === 'ban' ? value : undefined;
+    return value !== undefined && ACTIONS.includes(value) ? (value as Action) : undefined;
   };
 
   function metaItem(label: TextKey, value: string, testId?: string): HTMLElement[] {
@@ -103,7 +110,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     head.append(badge, element('time', 'message-time', plainTime(m.timestamp)));
     const text = element('p', 'message-text', m.content);
     text.dataset['testid'] = 'held-text';
-    const found = element('p', 'message-found muted', t('heldFound', { n: m.reasons.map((r) => (isTextKey(`flag_${r}`) ? t(`flag_${r}` as TextKey) : r)).join(', ') }));
+    const found = element('p', 'message-found muted', t('heldFound', { n: m.reasons.map(flagText).join(t('listSeparator')) }));
     found.dataset['testid'] = 'held-reasons';
     li.append(head, text, found);
     return li;
@@ -130,7 +137,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       ...metaItem('room', String(report.room_id)),
       ...metaItem('reportedAt', plainTime(report.created_at)),
       ...metaItem('updatedAtLabel', plainTime(report.updated_at)),
-      ...metaItem('reporterNote', report.note ?? t('noNote'), 'report-note'),
+      ...metaItem('reporterNote', report.note === null ? t('noNote') : reportNoteText(report.note, report.reporter_id), 'report-note'),
       ...(report.resolution
         ? [
             ...metaItem('decisionCol', t(`resolution_${report.resolution}` as TextKey), 'report-resolution'),
@@ -141,6 +148,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
         : []),
     );
     form.hidden = report.status !== 'open';
+    // Someone who may be in danger needs help first: said on a report about self-harm (its reason or another given).
+    supportSuggested.hidden = report.reason !== 'self_harm' && !report.other_reasons.includes('self_harm');
     roomLink.href = `#room/${report.room_id}`;
     renderConversation();
     renderHeld();
@@ -237,7 +246,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     // Set without a change event: the warning under a network scope follows here.
     syncScopeWarning(form);
     const duration = field('duration');
-    if (duration && choices.action !== null && choices.action !== 'dismiss') duration.value = choices.duration === null ? '' : String(choices.duration);
+    if (duration && choices.action !== null && sanctions(choices.action)) duration.value = choices.duration === null ? '' : String(choices.duration);
     const note = field('note');
     if (note) note.value = choices.note;
   }
@@ -251,7 +260,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const action = chosenAction();
     if (!current) return;
     if (!action) return showFormError(formError, t('chooseAction'));
-    const durationS = action === 'dismiss' ? null : durationOf(form);
+    const durationS = sanctions(action) ? durationOf(form) : null;
     const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value.trim();
     if (action === 'ban') {
       const text = `${t('confirmBanText', { n: current.report.reported_id })} (${durationLabel(durationS)})`;
@@ -262,7 +271,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     onSend();
     const body = {
       action,
-      ...(action === 'dismiss' ? {} : { scope: scopeOf(form) }),
+      ...(sanctions(action) ? { scope: scopeOf(form) } : {}),
       ...(durationS === null ? {} : { duration_s: durationS }),
       ...(note ? { note } : {}),
     };
@@ -294,6 +303,9 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     if (automatic) {
       const kind = t(`kind_${automatic.kind}` as TextKey).toLocaleLowerCase();
       deps.toast(automatic.ends_at ? t('decidedWithAutomatic', { n: decided, kind, until: plainTime(automatic.ends_at) }) : t('decidedWithAutomaticForever', { n: decided, kind }));
+    } else if (action === 'support') {
+      // Said either way: the card reaches only the pages they have open now; the decision is recorded regardless.
+      deps.toast(t('decidedSupport', { n: current.report.reported_id }));
     } else deps.toast(t('decided', { n: decided }));
     // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
     if (stillOn(current.report.id)) await open(current.report.id);

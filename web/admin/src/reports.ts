@@ -10,6 +10,7 @@ import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { createPager } from './pager.js';
+import { noteExcerptText } from './system-texts.js';
 
 export interface ReportsQueue {
   /** `keepPage`: coming back from a report, the page shown before (when the tab is the same) rather than the first. */
@@ -58,7 +59,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       badge.dataset['testid'] = 'priority-badge';
       priority.append(badge);
     }
-    const note = element('td', 'note-cell', report.note_excerpt ?? '');
+    const note = element('td', 'note-cell', report.note_excerpt === null ? '' : noteExcerptText(report.note_excerpt, report.reporter_id));
     const decision = report.resolution ? t(`resolution_${report.resolution}` as TextKey) : t(`status_${report.status}` as TextKey);
     tr.append(
       priority,

@@ -11,6 +11,7 @@ import { createPager } from './pager.js';
 import { sanctionState } from './person-history.js';
 import { failureText, issueSanction } from './sanction-dialog.js';
 import { fillSanctionSelects, kindOf, showFormError, syncDuration } from './sanction-fields.js';
+import { createdByText, sanctionReasonText } from './system-texts.js';
 
 interface SanctionPage {
   sanctions: SanctionView[];
@@ -95,10 +96,10 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       element('td', '', who),
       element('td', '', t(`kind_${s.kind}` as TextKey)),
       element('td', '', t(`scope_${s.scope}` as TextKey)),
-      element('td', 'note-cell', s.reason),
+      element('td', 'note-cell', sanctionReasonText(s)),
       element('td', '', plainTime(s.starts_at)),
       element('td', '', s.ends_at ? plainTime(s.ends_at) : t('forever')),
-      element('td', '', s.created_by),
+      element('td', '', createdByText(s.created_by)),
       report,
       element('td', '', t(`state_${sanctionState(s)}` as TextKey)),
       action,

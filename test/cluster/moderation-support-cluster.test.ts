@@ -1,0 +1,48 @@
+/**
+ * An offer of support decided on one instance reaches the reported person on every instance (two complete
+ * instances in this process over one Redis and one PostgreSQL): each of their open connections, wherever
+ * it is, is shown the crisis help card — as sanctions reach people, through the moderation bus.
+ */
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, injectLogin, stubWebDir } from '../admin/helpers.js';
+import { connect, received, request, waitFor } from '../helpers/client.js';
+import { startInProcessCluster } from '../helpers/in-process-cluster.js';
+import { hasPostgres, hasRedis } from '../helpers/services.js';
+import { clusterSuite } from '../helpers/suite.js';
+
+const available = hasRedis() && hasPostgres();
+
+describe.skipIf(!available)('an offer of support across two instances', () => {
+  const suite = clusterSuite(() => startInProcessCluster(2, { adminPassword: ADMIN_PASSWORD, webDir: stubWebDir() }));
+
+  it('decided on instance A, shows the help card on the reported person’s connections on both instances within 2 s', async () => {
+    const [a] = suite.cluster.instances;
+    const reporter = await suite.connect(0);
+    const reported = await suite.connect(1);
+    // The reported person's second tab, on the other instance, in English.
+    const secondTab = await connect(suite.cluster.instances[0]!.url, { token: reported.session.token!, lang: 'en' });
+    suite.track(secondTab.socket);
+    expect(secondTab.session.user_id).toBe(reported.session.user_id);
+    await request(reporter.socket, 'join_queue');
+    const matched = waitFor(reporter.socket, 'matched');
+    expect(await request(reported.socket, 'join_queue')).toMatchObject({ status: 'matched' });
+    await matched;
+    const filed = await request<{ ok: boolean; report_id: number }>(reporter.socket, 'report', { reason: 'self_harm' });
+    expect(filed.ok).toBe(true);
+
+    const onB = waitFor(reported.socket, 'notice', 2_000);
+    const onA = waitFor(secondTab.socket, 'notice', 2_000);
+    const cookie = await injectLogin(a!.app.fastify);
+    const response = await a!.app.fastify.inject({
+      method: 'POST',
+      url: `/admin/api/reports/${filed.report_id}/resolve`,
+      headers: { cookie, 'sec-fetch-site': 'same-origin' },
+      payload: { action: 'support' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ report: { status: 'actioned', resolution: 'support' }, sanction: null });
+    expect(await onB).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ phone: '12356' }), expect.anything(), expect.anything()] });
+    expect(await onA).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ url: 'https://findahelpline.com' }), expect.anything(), expect.anything()] });
+    expect(received(reporter.socket, 'notice')).toEqual([]);
+  });
+});
