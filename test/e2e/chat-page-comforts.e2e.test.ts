@@ -65,6 +65,9 @@ describe.skipIf(skip)('chat page comforts in a browser', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await b.getByTestId('waiting-screen').isVisible()).toBe(true);
     expect(await a.getByTestId('start-screen').isVisible()).toBe(true);
+    // Out of the queue, for the tests after this one.
+    await b.keyboard.press('Escape');
+    await visible(b.getByTestId('start-screen'));
   });
 
   it("a private room's link fills in its key on the page it opens, and joining it meets the creator", { timeout: 90_000 }, async () => {
@@ -108,6 +111,41 @@ describe.skipIf(skip)('chat page comforts in a browser', () => {
     const c = await openPage(DESKTOP);
     await c.evaluate(() => (location.hash = '#key=ABCD-EFGH-JKMN-PQRS'));
     await expect.poll(() => c.getByTestId('private-key-input').inputValue(), until).toBe('ABCD-EFGH-JKMN-PQRS');
+  });
+
+  it('a toast on a phone goes under the chat header, not over Report and Block (a tap there only closed it)', { timeout: 60_000 }, async () => {
+    const a = await openPage(PHONE);
+    const b = await openPage(DESKTOP);
+    await matchPages(a, b);
+    // Sending nothing: a toast says so.
+    await a.getByTestId('send-btn').evaluate((el) => (el as HTMLButtonElement).form?.requestSubmit());
+    const toast = a.getByTestId('toast');
+    await visible(toast);
+    const header = (await a.locator('.chat-header').boundingBox())!;
+    expect((await toast.boundingBox())!.y).toBeGreaterThanOrEqual(header.y + header.height);
+    // Report is tapped, not the toast.
+    await a.getByTestId('report-btn').tap();
+    await visible(a.getByTestId('report-dialog'));
+  });
+
+  it('the key field shows its example key whole (English, desktop)', { timeout: 30_000 }, async () => {
+    const context = await suite.newContext({ ...DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(suite.url);
+    await myId(page);
+    await page.getByTestId('private-rooms-summary').click();
+    const field = page.getByTestId('private-key-input');
+    const fits = await field.evaluate((el) => {
+      const input = el as HTMLInputElement;
+      const style = getComputedStyle(input);
+      const measure = document.createElement('canvas').getContext('2d')!;
+      measure.font = `${style.fontSize} ${style.fontFamily}`;
+      const letters = input.placeholder.length * parseFloat(style.letterSpacing || '0');
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { placeholder: input.placeholder, text: measure.measureText(input.placeholder).width + letters, room };
+    });
+    expect(fits.placeholder).toBe('e.g. ABCD-EFGH-JKMN-PQRS');
+    expect(fits.text).toBeLessThanOrEqual(fits.room);
   });
 
   it('online count says it counts the reader', { timeout: 60_000 }, async () => {

@@ -154,7 +154,7 @@ const en: Record<TextKey, string> = {
   placeholder: 'Type a message…',
   send: 'Send',
   messagesLabel: 'Messages',
-  matched: 'You are now chatting with a stranger. Say hi!',
+  matched: 'You are matched with someone to chat with. Say hi!',
   partnerLeft: 'Your partner left the chat',
   partnerDisconnected: 'Your partner disconnected',
   partnerConnectionLost: 'Your partner lost the connection, waiting for them to come back…',

@@ -66,7 +66,11 @@ langSwitch.addEventListener('change', () => {
   applyLang(getLang());
 });
 
-const toast = createToast(byTestId('toast', HTMLElement));
+// Toasts go under the chat's header (Report, Block…) and a warning, never over them (toast.ts).
+const toast = createToast(byTestId('toast', HTMLElement), [
+  ...document.querySelectorAll<HTMLElement>('.topbar, .chat-header'),
+  byTestId('warning-notice', HTMLElement),
+]);
 const status = byTestId('connection-status', HTMLElement);
 const statusLabel = byTestId('connection-label', HTMLElement);
 
