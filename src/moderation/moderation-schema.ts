@@ -3,7 +3,7 @@
  * own migration (`drizzle.config.ts` lists this file); the code queries them with plain SQL.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { chatRooms } from '../storage/schema.js';
 
 /**
@@ -43,6 +43,9 @@ export const reports = pgTable(
     index('reports_room_idx').on(t.roomId),
     // A person's partner in a room is fixed, so with reported_id this is still one open report per person and room.
     uniqueIndex('reports_one_open_per_reporter_room_reported_uq').on(t.reporterId, t.roomId, t.reportedId).where(sql`${t.status} = 'open'`),
+    // The decisions this release knows. A new one comes with its migration, so that a release that does not
+    // know it stops (src/storage/schema-version.ts) rather than fail on the rows that hold it.
+    check('reports_resolution_known_ck', sql`${t.resolution} IS NULL OR ${t.resolution} IN ('dismiss', 'warn', 'mute', 'ban', 'support')`),
   ],
 );
 

@@ -12,7 +12,8 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 /**
  * What a moderator decided: dismissed, upheld with a warning, mute or ban, or `support` — the person is
  * offered the crisis help card, with no sanction and no strike (someone who may be in danger needs help,
- * not a penalty). Stored in `reports.resolution` (varchar(16), no constraint: no migration for a new one).
+ * not a penalty). Stored in `reports.resolution` (varchar(16)), which a check constraint keeps to these: a new
+ * one comes with a migration (as `support` did, `0010`), so that a release that does not know it stops.
  */
 export const REPORT_ACTIONS = ['dismiss', 'warn', 'mute', 'ban', 'support'] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];

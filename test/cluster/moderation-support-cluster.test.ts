@@ -30,9 +30,8 @@ describe.skipIf(!available)('an offer of support across two instances', () => {
     const filed = await request<{ ok: boolean; report_id: number }>(reporter.socket, 'report', { reason: 'self_harm' });
     expect(filed.ok).toBe(true);
 
-    const onB = waitFor(reported.socket, 'notice', 2_000);
-    const onA = waitFor(secondTab.socket, 'notice', 2_000);
     const cookie = await injectLogin(a!.app.fastify);
+    const shown = Promise.all([waitFor(reported.socket, 'notice', 2_000), waitFor(secondTab.socket, 'notice', 2_000)]);
     const response = await a!.app.fastify.inject({
       method: 'POST',
       url: `/admin/api/reports/${filed.report_id}/resolve`,
@@ -41,8 +40,9 @@ describe.skipIf(!available)('an offer of support across two instances', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ report: { status: 'actioned', resolution: 'support' }, sanction: null });
-    expect(await onB).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ phone: '12356' }), expect.anything(), expect.anything()] });
-    expect(await onA).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ url: 'https://findahelpline.com' }), expect.anything(), expect.anything()] });
+    const [onB, onA] = await shown;
+    expect(onB).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ phone: '12356' }), expect.anything(), expect.anything()] });
+    expect(onA).toMatchObject({ kind: 'crisis', hotlines: [expect.objectContaining({ url: 'https://findahelpline.com' }), expect.anything(), expect.anything()] });
     expect(received(reporter.socket, 'notice')).toEqual([]);
   });
 });

@@ -20,6 +20,13 @@ describe('an audit entry’s detail', () => {
     expect(lines({ room_id: 5, report_id: 12 })).toEqual(['举报：#12', '会话：#5']);
   });
 
+  it("a sanction's reason is the moderator's own words, shown as written even when it reads like a code", () => {
+    setLang('en');
+    expect(lines({ sanction_id: 3, reason: 'password' })).toContain('Reason: wrong password');
+    const issued = auditDetailItems({ sanction_id: 3, kind: 'muted', reason: 'password' }, 'sanction_create').map(({ label, value }) => pairText(label, value));
+    expect(issued).toContain('Reason: password');
+  });
+
   it('reads as key: value lines in English', () => {
     setLang('en');
     expect(lines(support)).toEqual(['Report: #12', 'Conversation: #5', 'Reported: abcd1234efgh', 'Action: Offer support', 'Note: —', 'Sanction: —']);

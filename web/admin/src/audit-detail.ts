@@ -50,6 +50,9 @@ function labelOf(key: string): string {
   return isTextKey(textKey) ? t(textKey) : key;
 }
 
+/** Entries whose `reason` is a moderator's own words, never a code: shown as written ("password" stays "password"). */
+const WORDS_REASON_ACTIONS: ReadonlySet<string> = new Set(['sanction_create']);
+
 function valueOf(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return t(value ? 'auditYes' : 'auditNo');
@@ -96,10 +99,18 @@ const rank = (key: string) => {
   return at === -1 ? KEY_ORDER.length : at;
 };
 
-/** The detail's pairs, the known keys in a readable order. */
-export function auditDetailItems(detail: Record<string, unknown>): DetailItem[] {
+/** The detail's pairs of an entry of `action`, the known keys in a readable order. */
+export function auditDetailItems(detail: Record<string, unknown>, action = ''): DetailItem[] {
   const entries = Object.entries(detail).sort(([a], [b]) => rank(a) - rank(b));
-  return entries.map(([key, value]) => ({ label: labelOf(key), value: key === 'duration_s' && value === null ? noDuration(detail) : valueOf(key, value) }));
+  return entries.map(([key, value]) => ({
+    label: labelOf(key),
+    value:
+      key === 'duration_s' && value === null
+        ? noDuration(detail)
+        : key === 'reason' && WORDS_REASON_ACTIONS.has(action) && typeof value === 'string'
+          ? value
+          : valueOf(key, value),
+  }));
 }
 
 /** A decision or sanction recorded without a duration: a ban is for good, a warning or mute lasts the default 24 h. */

@@ -51,7 +51,7 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     tr.dataset['testid'] = 'audit-row';
     const actionKey = `action_${entry.action}`;
     const detail = element('td', 'detail');
-    const items = auditDetailItems(entry.detail);
+    const items = auditDetailItems(entry.detail, entry.action);
     if (items.length > 0) {
       const list = element('ul', 'audit-detail');
       list.append(...items.map(({ label, value }) => element('li', '', pairText(label, value))));

@@ -1,0 +1,1 @@
+ALTER TABLE "reports" ADD CONSTRAINT "reports_resolution_known_ck" CHECK ("reports"."resolution" IS NULL OR "reports"."resolution" IN ('dismiss', 'warn', 'mute', 'ban', 'support'));
