@@ -87,7 +87,7 @@ describe.each(engines)('retention on %s', (engine) => {
     const anHourAgo = new Date(now.getTime() - 3_600_000);
     const [report] = await database.query<{ id: string }>(
       `INSERT INTO reports (room_id, reporter_id, reported_id, reason, status, created_at, updated_at, resolved_at, resolution)
-       VALUES ($1, 'someone', 'partner', 'abuse', 'actioned', $2, $2, $3, 'banned') RETURNING id`,
+       VALUES ($1, 'someone', 'partner', 'abuse', 'actioned', $2, $2, $3, 'ban') RETURNING id`,
       [decided, now, anHourAgo],
     );
     await database.query(
@@ -121,7 +121,7 @@ describe.each(engines)('retention on %s', (engine) => {
     // Nothing more is due. Once the report is decided, the reported conversation stays while the decision may
     // still be storing what names the report (its sanction, its strike), and goes at a run 10 minutes later.
     expect(await job(clock).runOnce()).toMatchObject({ rooms: 0, messages: 0 });
-    await database.query(`UPDATE reports SET status = 'dismissed', resolved_at = $1, resolution = 'dismissed'`, [now]);
+    await database.query(`UPDATE reports SET status = 'dismissed', resolved_at = $1, resolution = 'dismiss'`, [now]);
     expect(await job(clock).runOnce()).toMatchObject({ rooms: 0, messages: 0 });
     expect(await count(database, 'SELECT count(*) AS n FROM reports')).toBe(1);
     clock.advance(10 * 60_000 + 1);

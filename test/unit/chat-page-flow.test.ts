@@ -8,13 +8,22 @@
  * while the page was away (on screen, or before a reload) asks for that room's receipt; one that ends live does not.
  * No DOM needed: the flow only talks to its views.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatFlow } from '../../web/src/chat-flow.js';
 import { errorText, t } from '../../web/src/i18n.js';
 import { privateTexts } from '../../web/src/private-texts.js';
 import type { Result } from '../../web/src/chat-client.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
 import { flush, deferred, ME, ROOM, fakeClient, fakeViews, session, joining, inChat, connected } from '../helpers/chat-flow-fakes.js';
+
+/** This tab's sessionStorage as a reload leaves it (resume-watch.ts keeps the activity there), for one test. */
+function stubSessionStorage(entries: [string, string][]): Map<string, string> {
+  const stored = new Map(entries);
+  vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+  return stored;
+}
+
+afterEach(() => vi.unstubAllGlobals());
 
 describe('the chat page flow (web/src/chat-flow.ts)', () => {
   it('a join whose answer times out while connected is left: its wait cannot open a chat later', async () => {
@@ -142,60 +151,57 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
 
   it('a private wait closed by the server right after a reload, before the page shows it again, is said as a closed room and its key let go', () => {
     // The tab was waiting when it was reloaded (resume-watch.ts keeps that in sessionStorage).
-    const stored = new Map([['activity', 'waiting']]);
-    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
-    try {
-      const fake = fakeClient();
-      const page = fakeViews();
-      page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
-      createChatFlow(fake.client, page.views);
-      fake.connectionChanged('connected');
-      fake.emit('session', { ...session, status: 'waiting' });
-      // The server puts the wait back in its room, meets the other person there, and that fails for good:
-      // NOT_FOUND comes before any `waiting`. Before, the page said the server's "chat not found" and kept the key.
-      fake.emit('error', { code: 'NOT_FOUND', message: 'gone' });
-      expect(page.shown.screen).toBe('start');
-      expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
-      expect(page.kept.key).toBeNull();
-      expect(stored.get('activity')).toBeUndefined();
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const stored = stubSessionStorage([['activity', 'waiting']]);
+    const fake = fakeClient();
+    const page = fakeViews();
+    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', { ...session, status: 'waiting' });
+    // The server puts the wait back in its room, meets the other person there, and that fails for good:
+    // NOT_FOUND comes before any `waiting`. Before, the page said the server's "chat not found" and kept the key.
+    fake.emit('error', { code: 'NOT_FOUND', message: 'gone' });
+    expect(page.shown.screen).toBe('start');
+    expect(page.shown.toasts).toEqual([privateTexts.t('privateWaitClosed')]);
+    expect(page.kept.key).toBeNull();
+    expect(stored.get('activity')).toBeUndefined();
   });
 
   it('a private wait that lapsed while the page was away (reloaded after the close grace) enters the room again by its kept key', () => {
-    const stored = new Map([['activity', 'waiting']]);
-    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
-    try {
-      const fake = fakeClient();
-      const page = fakeViews();
-      page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
-      createChatFlow(fake.client, page.views);
-      fake.connectionChanged('connected');
-      // The server no longer holds the wait: before, the page went to the start and let the key go.
-      fake.emit('session', session);
-      expect(fake.sent.joins).toEqual(['join_private ABCD-EFGH-JKMN-PQRS']);
-      expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
-      expect(page.shown.toasts).toEqual([]);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    stubSessionStorage([['activity', 'waiting']]);
+    const fake = fakeClient();
+    const page = fakeViews();
+    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    // The server no longer holds the wait: before, the page went to the start and let the key go.
+    fake.emit('session', session);
+    expect(fake.sent.joins).toEqual(['join_private ABCD-EFGH-JKMN-PQRS']);
+    expect(page.kept.key).toBe('ABCD-EFGH-JKMN-PQRS');
+    expect(page.shown.toasts).toEqual([]);
+  });
+
+  it('a lapsed private wait is not entered again while the rules must be accepted first (the join would be refused)', () => {
+    stubSessionStorage([['activity', 'waiting']]);
+    const fake = fakeClient();
+    const page = fakeViews();
+    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', { ...session, rules_required: { version: 'v2', min_age: 18 } });
+    expect(fake.sent.joins).toEqual([]);
+    expect(page.shown.screen).toBe('start');
   });
 
   it('a wait in the queue that lapsed while the page was away is not joined again', () => {
-    const stored = new Map([['activity', 'waiting']]);
-    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
-    try {
-      const fake = fakeClient();
-      const page = fakeViews();
-      createChatFlow(fake.client, page.views);
-      fake.connectionChanged('connected');
-      fake.emit('session', session);
-      expect(fake.sent.joins).toEqual([]);
-      expect(page.shown.screen).toBe('start');
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    stubSessionStorage([['activity', 'waiting']]);
+    const fake = fakeClient();
+    const page = fakeViews();
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+    expect(fake.sent.joins).toEqual([]);
+    expect(page.shown.screen).toBe('start');
   });
 
   it('a chat on screen that ended while the connection was lost asks for its receipt; one that ends live does not', async () => {
@@ -215,21 +221,16 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
 
   it('a page reloaded mid-chat whose chat ended meanwhile asks for the receipt of that room, and says it ended', () => {
     // The tab was in chat 12 when it was reloaded (resume-watch.ts keeps that in sessionStorage).
-    const stored = new Map([['activity', 'chat'], ['activityRoom', '12']]);
-    vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
-    try {
-      const fake = fakeClient();
-      const page = fakeViews();
-      createChatFlow(fake.client, page.views);
-      fake.connectionChanged('connected');
-      fake.emit('session', session);
-      expect(page.shown.screen).toBe('start');
-      expect(page.shown.toasts).toEqual([t('chatEndedWhileAway')]);
-      expect(page.shown.endedAway).toEqual([12]);
-      expect(stored.get('activity')).toBeUndefined();
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const stored = stubSessionStorage([['activity', 'chat'], ['activityRoom', '12']]);
+    const fake = fakeClient();
+    const page = fakeViews();
+    createChatFlow(fake.client, page.views);
+    fake.connectionChanged('connected');
+    fake.emit('session', session);
+    expect(page.shown.screen).toBe('start');
+    expect(page.shown.toasts).toEqual([t('chatEndedWhileAway')]);
+    expect(page.shown.endedAway).toEqual([12]);
+    expect(stored.get('activity')).toBeUndefined();
   });
 
   it('an error event during a wait in the queue (a failed match, tried again by the server) keeps the wait', () => {

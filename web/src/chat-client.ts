@@ -265,6 +265,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
    * bot), it is sent once more after the check is solved and the page connected with the solution.
    */
   async function withChallenge<T extends object>(send: () => Promise<Result<T>>): Promise<Result<T>> {
+    // Start (or a private room's button) pressed while a check put off at the handshake pauses the
+    // connection: that is the person taking it up — the check is asked again, and the join follows.
+    if (paused) reconnect(true);
     const result = await send();
     if (result.ok || result.code !== 'CHALLENGE_REQUIRED' || !(await connectWithChallenge())) return result;
     return send();

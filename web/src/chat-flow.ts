@@ -249,7 +249,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     fail,
   });
 
-  client.on('session', ({ user_id, status }) => {
+  client.on('session', ({ user_id, status, rules_required: rulesRequired }) => {
     myUserId = user_id;
     views.myId.textContent = user_id;
     if (status !== 'idle') return resume.expect();
@@ -263,7 +263,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       // grace): the room is entered again by the key this tab kept — the person it was shared with may
       // still come. A wait in the queue is not (its place is gone; a new one is a Start away).
       const key = reloadedFrom === 'waiting' ? views.privateKey() : null;
-      if (key !== null && !restrictions.banned) return void joining.join({ kind: 'join_private', key });
+      // (Not while the rules must be accepted again: that join would be refused, and the key let go.)
+      if (key !== null && !restrictions.banned && rulesRequired === undefined) return void joining.join({ kind: 'join_private', key });
       if (reloadedFrom === 'chat' && resume.room !== undefined) views.endedAway(resume.room);
       resume.remember(null);
       views.waitEnded();

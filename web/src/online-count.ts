@@ -27,6 +27,8 @@ export function attachOnlineCount(el: HTMLElement, screen: HTMLElement, connecti
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as { online?: unknown };
       if (typeof body.online !== 'number') throw new Error('no figure');
+      // The connection dropped while the figure was read: it would no longer count the reader.
+      if (!connection.connected) return;
       // The reader is connected, so the figure counts them: it says so, so that "1" is not taken for a
       // stranger waiting (at least 1: the cluster's figures lag by a second).
       showText(el, 'onlineCount', Math.max(1, body.online));
