@@ -167,13 +167,19 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(stored.get('activity')).toBeUndefined();
   });
 
-  it('a private wait that lapsed while the page was away (reloaded after the close grace) enters the room again by its kept key', () => {
+  /** A page reloaded during a wait (with the private room's key kept, or none), connected again: the server holds nothing. */
+  function reloadedAfterLapsedWait(key: string | null) {
     stubSessionStorage([['activity', 'waiting']]);
     const fake = fakeClient();
     const page = fakeViews();
-    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
+    page.kept.key = key;
     createChatFlow(fake.client, page.views);
     fake.connectionChanged('connected');
+    return { fake, page };
+  }
+
+  it('a private wait that lapsed while the page was away (reloaded after the close grace) enters the room again by its kept key', () => {
+    const { fake, page } = reloadedAfterLapsedWait('ABCD-EFGH-JKMN-PQRS');
     // The server no longer holds the wait: before, the page went to the start and let the key go.
     fake.emit('session', session);
     expect(fake.sent.joins).toEqual(['join_private ABCD-EFGH-JKMN-PQRS']);
@@ -182,23 +188,14 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
   });
 
   it('a lapsed private wait is not entered again while the rules must be accepted first (the join would be refused)', () => {
-    stubSessionStorage([['activity', 'waiting']]);
-    const fake = fakeClient();
-    const page = fakeViews();
-    page.kept.key = 'ABCD-EFGH-JKMN-PQRS';
-    createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
+    const { fake, page } = reloadedAfterLapsedWait('ABCD-EFGH-JKMN-PQRS');
     fake.emit('session', { ...session, rules_required: { version: 'v2', min_age: 18 } });
     expect(fake.sent.joins).toEqual([]);
     expect(page.shown.screen).toBe('start');
   });
 
   it('a wait in the queue that lapsed while the page was away is not joined again', () => {
-    stubSessionStorage([['activity', 'waiting']]);
-    const fake = fakeClient();
-    const page = fakeViews();
-    createChatFlow(fake.client, page.views);
-    fake.connectionChanged('connected');
+    const { fake, page } = reloadedAfterLapsedWait(null);
     fake.emit('session', session);
     expect(fake.sent.joins).toEqual([]);
     expect(page.shown.screen).toBe('start');
