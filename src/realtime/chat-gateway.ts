@@ -53,13 +53,24 @@ export interface GatewayDeps {
 }
 
 /**
- * What a disconnect reason means for the activity: the client chose to go; the transport was closed
- * cleanly (a tab closed or reloaded — a reload comes back within a second or two); anything else (ping
- * timeout, transport error, a connection the server dropped) is a lost connection.
+ * What a disconnect means for the activity: the client chose to go; the page went away (a tab closed or
+ * reloaded — a reload comes back within a second or two); anything else (ping timeout, transport error, a
+ * connection the server dropped) is a lost connection.
+ *
+ * A page went away when it said so (`leaving`). A client that never says it (connected without
+ * `leave_notice`, as the original's) is taken to have gone on any clean close of its transport. For one
+ * that does, a clean close without it is a network change that closed the socket (Wi-Fi to mobile, the
+ * browser going offline), which is back as soon as the network is, and keeps the whole reconnect grace.
  */
-function connectionEnd(reason: string): ConnectionEnd {
+function connectionEnd(reason: string, data: Pick<ChatSocket['data'], 'leaving' | 'leaveNotice'>): ConnectionEnd {
   if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') return 'deliberate';
-  return reason === 'transport close' ? 'closed' : 'lost';
+  if (data.leaving === true) return 'closed';
+  return reason === 'transport close' && data.leaveNotice !== true ? 'closed' : 'lost';
+}
+
+/** `leaving`: the page is going away; its connection's end, which follows, is taken for that. */
+function markLeaving(socket: ChatSocket): void {
+  socket.data.leaving = true;
 }
 
 /** Payload schemas, built once: a zod schema per connection would cost memory on every idle socket. */
@@ -138,14 +149,15 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     ['typing', quietly(eventListener(context, 'typing', typingPayload, async (socket, payload) => typing.relay(socket, payload)))],
     ...privateRoomListeners(context, deps.privateRooms),
   ];
-  const route = clientEventRouter(listeners);
+  const route = clientEventRouter(listeners, [['leaving', markLeaving]]);
   function onDisconnect(this: ChatSocket, reason: string): void {
     const socket = this;
+    const end = connectionEnd(reason, socket.data);
     // After the connection's own start (a takeover in progress) and any wait it was claiming have settled:
     // what it claimed is ended, or kept for the grace period, like anything else it held.
     void (socket.data.ready ?? Promise.resolve())
       .then(() => deps.claims.settled(socket.id))
-      .then(() => chat.disconnect(callerOf(socket), connectionEnd(reason)))
+      .then(() => chat.disconnect(callerOf(socket), end))
       .catch((err: unknown) => socketLogger(logger, socket).error({ err, reason }, 'disconnect handling failed'));
   }
 

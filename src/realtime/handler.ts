@@ -124,13 +124,26 @@ export function eventListener<E extends ClientEvent, P>(context: ListenerContext
  * is dropped, not started after the disconnect was handled (the protocol fuzz test found a waiting
  * place left behind when it ran at once).
  */
-export function clientEventRouter(listeners: Iterable<readonly [ClientEvent, SocketListener]>): (this: ChatSocket, event: unknown, ...args: unknown[]) => void {
+export function clientEventRouter(
+  listeners: Iterable<readonly [ClientEvent, SocketListener]>,
+  signals: Iterable<readonly [ClientEvent, Signal]> = [],
+): (this: ChatSocket, event: unknown, ...args: unknown[]) => void {
   const byEvent = new Map<unknown, SocketListener>(listeners);
+  const signalOf = new Map<unknown, Signal>(signals);
   return function route(this: ChatSocket, event: unknown, ...args: unknown[]): void {
+    const signal = signalOf.get(event);
+    if (signal) return signal(this);
     const listener = byEvent.get(event);
     if (listener) process.nextTick(runIfConnected, this, listener, args);
   };
 }
+
+/**
+ * An event that only marks its connection — no payload read, no answer — and runs at once, as it is read:
+ * `leaving` describes the close that follows right behind it, so it waits for nothing (not for the
+ * connection's start, as an answered event does) and is not dropped for a connection closing meanwhile.
+ */
+export type Signal = (socket: ChatSocket) => void;
 
 function runIfConnected(socket: ChatSocket, listener: SocketListener, args: unknown[]): void {
   if (socket.connected) listener.apply(socket, args);

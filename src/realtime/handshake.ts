@@ -31,6 +31,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
     socket.data.resume = data.resume === true;
     socket.data.resumeRoom = data.resume_room;
     socket.data.echoInAck = data.echo_in_ack === true;
+    socket.data.leaveNotice = data.leave_notice === true;
     if (known !== undefined) {
       socket.data.userId = known;
       flood.checkConnect({ userId: known, address: socket.data.address }).then(

@@ -302,6 +302,11 @@ export interface ClientToServerEvents {
   join_private: (payload: JoinPrivatePayload, ack?: Ack<JoinPrivateResult>) => void;
   keep_in_touch: (payload?: KeepInTouchPayload, ack?: Ack) => void;
   typing: (payload: TypingPayload, ack?: Ack) => void;
+  /**
+   * The page is going away (a tab closed, a reload, a link followed): sent just before the connection closes
+   * by a client that connected with `leave_notice`. Only then is a clean close the short close grace.
+   */
+  leaving: (payload?: Record<string, never>, ack?: Ack) => void;
 }
 
 export interface ServerToClientEvents {
@@ -337,6 +342,10 @@ export interface SocketData {
   resumeRoom?: number;
   /** From the handshake (`echo_in_ack`): an acked message's sender gets no `new_message` copy. */
   echoInAck?: boolean;
+  /** From the handshake (`leave_notice`): this client says `leaving` before it closes on purpose. */
+  leaveNotice?: boolean;
+  /** The client said `leaving`: its connection's end, however it comes, is a page that went away. */
+  leaving?: boolean;
   /** While the new connection looks up (and maybe takes over) its activity: events wait for it. */
   ready?: Promise<void>;
   /** The identity came from the cookie (so no bearer token is sent to this client). */
@@ -378,6 +387,13 @@ export const handshakeAuth = z.object({
    * `new_message` (the original client renders only what comes back).
    */
   echo_in_ack: z.boolean().optional(),
+  /**
+   * This client says `leaving` when its page goes away (a tab closed, a reload). A clean close without it is
+   * then taken for what it is — a network change (Wi-Fi to mobile, an offline switch) that closed the
+   * socket — and keeps the whole reconnect grace, not the short close grace. Without it, every clean close
+   * is taken for a closed tab (the original client never says it is going).
+   */
+  leave_notice: z.boolean().optional(),
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuth>;
 

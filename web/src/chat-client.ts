@@ -147,6 +147,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       lang: options.lang(),
       // Every message is sent with an ack, whose copy of the message the page shows: no echo needed.
       echo_in_ack: true,
+      // It says `leaving` when the page goes away: a clean close without it is a network change (long grace).
+      leave_notice: true,
       ...(token === undefined ? {} : { token }),
       ...(altcha === undefined ? {} : { altcha }),
       ...(lastMessageId === undefined ? {} : { last_message_id: lastMessageId }),
@@ -208,6 +210,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     if (refusal) options.onRefused(refusal);
     reconnectLater();
+  });
+  // The page is going away (closed, reloaded, a link followed): said just before the browser closes the
+  // connection, so the partner is told within the short close grace. Only while connected: a buffered
+  // `leaving` would be sent on the next connection. Not on `visibilitychange`: a phone in a pocket is
+  // not leaving, and a connection it loses keeps the whole reconnect grace.
+  window.addEventListener('pagehide', () => {
+    if (socket.connected) (socket as FireAndForget).emit('leaving');
+  });
+  // Back from the back/forward cache on a connection that said `leaving`: a new connection takes the chat
+  // over, rather than one whose loss would be taken for a closed tab.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted && socket.connected) reconnect();
   });
   // Back online (a phone leaving a tunnel, Wi-Fi coming back): try now rather than at the next backoff step.
   window.addEventListener('online', () => {
