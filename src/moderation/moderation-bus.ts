@@ -3,8 +3,9 @@
  * each instance reads it back from the database), a new block, a new content policy, or a moderator's offer
  * of support to a person (each instance shows the help card on that person's connections it holds). In one
  * process, a direct call; in a cluster, Redis pub/sub. An instance that misses an event (its Redis
- * connection blipped) catches up at its next full reload of the caches — except an offer of support, which
- * is for the connections open at that moment and is not repeated (the decision is recorded all the same).
+ * connection blipped) catches up at its next full reload of the caches — an offer of support too, as one
+ * waiting for the person's next connection (support-offers.ts): the connections open at that moment are not
+ * shown it again.
  */
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';

@@ -35,6 +35,11 @@ export const reports = pgTable(
     resolvedBy: varchar('resolved_by', { length: 64 }),
     resolution: varchar('resolution', { length: 16 }),
     resolutionNote: text('resolution_note'),
+    /**
+     * A `support` decision: when the crisis help card was shown to the reported person. Null until then —
+     * nobody connected at the decision is shown it on their next connection (src/moderation/support-offers.ts).
+     */
+    supportShownAt: timestamp('support_shown_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     index('reports_queue_idx').on(t.status, t.priority, t.id),
@@ -43,6 +48,8 @@ export const reports = pgTable(
     index('reports_room_idx').on(t.roomId),
     // A person's partner in a room is fixed, so with reported_id this is still one open report per person and room.
     uniqueIndex('reports_one_open_per_reporter_room_reported_uq').on(t.reporterId, t.roomId, t.reportedId).where(sql`${t.status} = 'open'`),
+    // Offers of support not shown yet, read by every instance at each reload: a few rows, never the whole table.
+    index('reports_support_unshown_idx').on(t.reportedId).where(sql`${t.resolution} = 'support' AND ${t.supportShownAt} IS NULL`),
     // The decisions this release knows. A new one comes with its migration, so that a release that does not
     // know it stops (src/storage/schema-version.ts) rather than fail on the rows that hold it.
     check('reports_resolution_known_ck', sql`${t.resolution} IS NULL OR ${t.resolution} IN ('dismiss', 'warn', 'mute', 'ban', 'support')`),

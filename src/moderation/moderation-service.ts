@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { crisisNotice, DEFAULT_HOTLINES } from '../policy/crisis.js';
+import { SupportOffers } from './support-offers.js';
 import type { Lang } from '../shared/codes.js';
 import type { Hotline, NoticePayload, ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
 import { atLeastAsStrong, BlockCache, SanctionCache } from './enforcement-cache.js';
@@ -45,8 +46,8 @@ export interface ModerationConfig {
 }
 
 export interface ModerationDeps {
-  /** Where a decision and what records it (the audit row) commit together. */
-  database: Pick<Database, 'transaction'>;
+  /** Where a decision and what records it (the audit row) commit together; where offers of support wait. */
+  database: Pick<Database, 'transaction' | 'query'>;
   reports: ReportRepository;
   sanctions: SanctionRepository;
   bus: ModerationBus;
@@ -114,10 +115,12 @@ export class ModerationService {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Each person's strikes, applied one after the other (the last one's promise, never rejecting). */
   private readonly striking = new Map<string, Promise<unknown>>();
-  private readonly supportListeners: ((offer: SupportOffer) => void)[] = [];
+  private readonly supportListeners: ((offer: SupportOffer) => number)[] = [];
+  private readonly offers: SupportOffers;
 
   constructor(private readonly deps: ModerationDeps) {
     this.sync = new EnforcementSync({ sanctions: deps.sanctions, clock: deps.clock, logger: deps.logger });
+    this.offers = new SupportOffers({ database: deps.database, clock: deps.clock });
   }
 
   get sanctionCache(): SanctionCache {
@@ -132,16 +135,19 @@ export class ModerationService {
   async start(): Promise<void> {
     await this.deps.bus.subscribe((event) => this.handle(event));
     // Nobody is connected yet: the sanctions in force need no telling.
-    await this.sync.reload({ enforce: false });
+    await Promise.all([this.sync.reload({ enforce: false }), this.offers.load()]);
     this.refreshTimer = setInterval(() => {
       this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading sanctions and blocks failed'));
     }, this.refreshMs);
     this.refreshTimer.unref();
   }
 
-  /** Reads every sanction and block again, and enforces a sanction whose bus event this instance missed. */
-  reload(): Promise<void> {
-    return this.sync.reload();
+  /**
+   * Reads every sanction and block again, and enforces a sanction whose bus event this instance missed; and
+   * who has an offer of support waiting.
+   */
+  async reload(): Promise<void> {
+    await Promise.all([this.sync.reload(), this.offers.load()]);
   }
 
   stop(): void {
@@ -159,10 +165,22 @@ export class ModerationService {
 
   /**
    * Called on every instance whenever a moderator offers a person support (once per offer and instance):
-   * the listener shows the help card on that person's connections it holds.
+   * the listener shows the help card on that person's connections it holds, and says on how many. An offer
+   * no instance could show waits for the person's next connection (`takeSupportOffer`).
    */
-  onSupport(listener: (offer: SupportOffer) => void): void {
+  onSupport(listener: (offer: SupportOffer) => number): void {
     this.supportListeners.push(listener);
+  }
+
+  /**
+   * For a connection that has just started: an offer of support that nobody could show the person when it
+   * was made (support-offers.ts), taken — shown by this connection and no other. No query for anyone
+   * without one.
+   */
+  async takeSupportOffer(userId: string): Promise<SupportOffer | undefined> {
+    if (!this.offers.has(userId)) return undefined;
+    const reportId = await this.offers.take(userId);
+    return reportId === undefined ? undefined : this.supportOffer(userId, reportId);
   }
 
   /**
@@ -289,7 +307,8 @@ export class ModerationService {
    * An admin's decision on an open report: dismissed; upheld with a warning, mute or ban of the
    * reported person (by identity, network or both); or `support` — the report is closed (actioned) with no
    * sanction and no strike, and every connection the reported person has open, on any instance, is shown the
-   * crisis help card (one not connected is shown nothing later; the decision stands and is recorded).
+   * crisis help card (one not connected then is shown it on their next connection, within
+   * SUPPORT_OFFER_KEEP_MS: support-offers.ts).
    * With `ifVersion` (`reportVersion`), only on the report as the admin saw it: one made more urgent since
    * (its reporter reported a minor, the policy flagged crisis words) is not decided (undefined). The
    * report's new state, the sanction and what `record` writes commit together: a decision whose sanction cannot be stored leaves the report open.
@@ -405,7 +424,7 @@ export class ModerationService {
       this.deps.logger.warn(
         { err, event: event.type },
         event.type === 'support'
-          ? 'an offer of support not published: shown on this instance only (the decision is recorded)'
+          ? 'an offer of support not published: shown on this instance, or kept for the person’s next connection (the decision is recorded)'
           : 'moderation event not published: applied here; other instances catch up at their next reload',
       );
       this.handle(event);
@@ -419,15 +438,24 @@ export class ModerationService {
   }
 
   private tellSupport(userId: string, reportId: number): void {
-    const hotlines = this.deps.hotlines ?? DEFAULT_HOTLINES;
-    const offer: SupportOffer = { userId, reportId, notice: (lang) => crisisNotice(lang, hotlines) };
+    const offer = this.supportOffer(userId, reportId);
+    let shown = 0;
     for (const listener of this.supportListeners) {
       try {
-        listener(offer);
+        shown += listener(offer);
       } catch (err) {
         this.deps.logger.warn({ err, reportId }, 'a support listener failed');
       }
     }
+    // Shown here: not kept for a later connection. Shown nowhere here: kept, and whichever instance sees the
+    // person's next connection first shows it (one that did show it marks it, so the others find it taken).
+    if (shown > 0) this.offers.shown(reportId).catch((err: unknown) => this.deps.logger.warn({ err, reportId }, 'an offer of support shown was not marked so'));
+    else this.offers.keep(userId);
+  }
+
+  private supportOffer(userId: string, reportId: number): SupportOffer {
+    const hotlines = this.deps.hotlines ?? DEFAULT_HOTLINES;
+    return { userId, reportId, notice: (lang) => crisisNotice(lang, hotlines) };
   }
 }
 

@@ -169,6 +169,15 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     socket.data.ready = start(socket);
   });
 
+  /** An offer of support made while the person had no connection open: shown now, on this one (support-offers.ts). */
+  async function showKeptSupport(socket: ChatSocket): Promise<void> {
+    const offer = await moderation.takeSupportOffer(socket.data.userId).catch((err: unknown) => {
+      socketLogger(logger, socket).warn({ err }, 'an offer of support kept for this person could not be taken');
+      return undefined;
+    });
+    if (offer) socket.emit('notice', offer.notice(socket.data.lang));
+  }
+
   async function start(socket: ChatSocket): Promise<void> {
     const caller = callerOf(socket);
     let attached = await chat.attach(caller, { takeOver: socket.data.resume, roomId: socket.data.resumeRoom }).catch((err: unknown) => {
@@ -205,6 +214,7 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       report_window_ms: deps.reportWindowMs,
     });
     for (const payload of inForce) socket.emit('sanction', payload);
+    void showKeptSupport(socket);
     if (evicted) {
       await chat.evict(caller.userId, 'banned').catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a banned person’s chat failed'));
       return;

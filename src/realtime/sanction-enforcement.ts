@@ -3,7 +3,8 @@
  * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`: the longest of
  * that kind in force, or `lifted` when none is left), and a ban ends the identity's chat or wait at once —
  * the partner sees an ordinary goodbye. A moderator's offer of support reaches people the same way: every
- * instance shows the crisis help card (`notice {kind: 'crisis'}`) on the person's connections it holds.
+ * instance shows the crisis help card (`notice {kind: 'crisis'}`) on the person's connections it holds; one
+ * that nobody could be shown waits for the person's next connection (the chat gateway shows it then).
  */
 import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
@@ -68,7 +69,13 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
   });
   moderation.onSupport((offer) => {
     // By identity only: a network's other people are strangers to the report.
-    for (const socket of io.of('/').sockets.values()) if (socket.data.userId === offer.userId) socket.emit('notice', offer.notice(socket.data.lang));
+    let shown = 0;
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.userId !== offer.userId) continue;
+      socket.emit('notice', offer.notice(socket.data.lang));
+      shown += 1;
+    }
+    return shown;
   });
 }
 

@@ -3,7 +3,8 @@
  * report is closed with no sanction and no strike, the decision is audited, and every connection the
  * reported person has open is shown the crisis help card (`notice {kind: 'crisis'}`) in its own language —
  * also when the content policy, not a person, raised the report for crisis words. Nobody else is told;
- * a person not connected is shown nothing, and the decision is recorded all the same.
+ * a person not connected is shown nothing then (their next connection is: support-offer-kept.test.ts), and
+ * the decision is recorded all the same.
  */
 import { describe, expect, it } from 'vitest';
 import type { ReportDetail } from '../../src/admin/reports-query.js';

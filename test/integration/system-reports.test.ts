@@ -190,10 +190,12 @@ describe.each(ENGINES)('the migration to one system report per sender (%s)', (en
 
       await db.migrateWith(migrationsFolder());
 
-      // Kept as they were; the columns later migrations add come with their defaults (0008: other_reasons).
+      // Kept as they were; the columns later migrations add come with their defaults (0008: other_reasons,
+      // 0011: support_shown_at).
       const after = await db.query<Record<string, unknown>>('SELECT * FROM reports ORDER BY id');
-      expect(after.map(({ other_reasons: _other, ...rest }) => rest)).toEqual(before);
+      expect(after.map(({ other_reasons: _other, support_shown_at: _shown, ...rest }) => rest)).toEqual(before);
       expect(after.map((r) => r['other_reasons'])).toEqual([[], [], []]);
+      expect(after.map((r) => r['support_shown_at'])).toEqual([null, null, null]);
       const indexes = (await db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'reports'")).map((r) => r.indexname);
       expect(indexes).toContain('reports_one_open_per_reporter_room_reported_uq');
       expect(indexes).not.toContain('reports_one_open_per_reporter_room_uq');
