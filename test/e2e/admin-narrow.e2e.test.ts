@@ -3,14 +3,19 @@
  * against the real server: nothing of the reports list, a report, the sanctions and the audit log lies
  * outside the screen or its card — the pagers under tables that scroll sideways (English "First page" was
  * cut off on the left) and the report's heads ("Open the conversation" ran out of its card, the report's
- * status badge out of the screen). At 1280 px the pager stays on one row and the button beside its title.
+ * status badge out of the screen). The top bar keeps a phone's screen for the view: a row of the name and
+ * the controls, and the sections in one row that scrolls sideways (they wrapped into four rows, 230 px),
+ * each tab brought into view as Tab reaches it, the view's own tab in view when it opens. At 1280 px the
+ * pager stays on one row and the button beside its title.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
+import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
 import { adminLoginState } from '../helpers/admin-page.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { expectNoSeriousViolations } from '../helpers/axe.js';
+import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 import { matchedPair, request } from '../helpers/client.js';
 
@@ -18,6 +23,20 @@ const skip = skipWithoutChromium('admin narrow-screen browser tests');
 
 const WAIT_MS = 10_000;
 const { until, visible } = chatPageDriver(WAIT_MS);
+
+/**
+ * The highest the admin's top bar may be at 390 px: two rows (the name with the language and Log out; the
+ * sections) of 32–36 px controls with their padding, 84–89 px as built (it was 205–229 px, the tabs in
+ * four rows). It stays at the top of the screen as the view scrolls.
+ */
+const TOP_BAR_MAX_PX = 110;
+
+/** Where an element lies (px, rounded), to compare with the box it should be in. */
+const boxOf = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((el) => {
+    const { left, right, top, bottom } = el.getBoundingClientRect();
+    return { left: Math.round(left), right: Math.round(right), top: Math.round(top), bottom: Math.round(bottom) };
+  });
 
 /** What of the visible page lies outside the viewport or the card it is in (tables excepted: their card scrolls). */
 function clippedIn(page: Page): Promise<string[]> {
@@ -53,7 +72,8 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
   }, 60_000);
 
   async function adminAt(width: number, lang: 'zh-CN' | 'en'): Promise<Page> {
-    const context = await suite.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-US' : 'zh-CN', storageState: loggedIn });
+    // bypassCSP: axe is put into the page (its CSP forbids inline scripts).
+    const context = await suite.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-US' : 'zh-CN', storageState: loggedIn, bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${suite.url}/admin#reports`);
     await expect.poll(() => page.getByTestId('report-row').count(), until).toBeGreaterThan(0);
@@ -76,6 +96,40 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
         await visible(page.getByTestId(`${view}-first-page`));
         expect(await clippedIn(page), view).toEqual([]);
       }
+    });
+  }
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`at 390 px in ${lang}, the top bar is at most ${TOP_BAR_MAX_PX} px high, and every section is reached and seen with the keyboard`, { timeout: 60_000 }, async () => {
+      const page = await adminAt(390, lang);
+      const bar = await boxOf(page, 'header.topbar');
+      console.info(`admin top bar at 390 px (${lang}): ${bar.bottom - bar.top} px high`);
+      await page.screenshot({ path: resolve(screenshotDir, `admin-top-bar-390-${lang}.png`) });
+      expect(bar.bottom - bar.top).toBeLessThanOrEqual(TOP_BAR_MAX_PX);
+      expect(await clippedIn(page)).toEqual([]);
+
+      // Tab goes through the sections in order, and each one it reaches is whole on the screen.
+      const tabs = await page.locator('.tabs .tab').evaluateAll((links) => links.filter((l) => (l as HTMLElement).checkVisibility()).map((l) => (l as HTMLElement).dataset['testid']!));
+      expect(tabs.length).toBe(8);
+      await page.getByTestId(tabs[0]!).focus();
+      for (const [i, testId] of tabs.entries()) {
+        if (i > 0) await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'])).toBe(testId);
+        const tab = await boxOf(page, `[data-testid="${testId}"]`);
+        expect(tab.left, testId).toBeGreaterThanOrEqual(0);
+        expect(tab.right, testId).toBeLessThanOrEqual(390);
+        expect(tab.bottom, testId).toBeLessThanOrEqual(bar.bottom);
+      }
+
+      // A view opened by its address (the last section, say) has its tab in view, marked as the current page.
+      await page.goto(`${suite.url}/admin#account`);
+      await visible(page.getByTestId('view-account'));
+      await expect.poll(() => page.getByTestId('tab-account').getAttribute('aria-current'), until).toBe('page');
+      const account = await boxOf(page, '[data-testid="tab-account"]');
+      expect(account.left).toBeGreaterThanOrEqual(0);
+      expect(account.right).toBeLessThanOrEqual(390);
+
+      await expectNoSeriousViolations(page, `admin top bar at 390 px, ${lang}`, { include: 'header.topbar' });
     });
   }
 

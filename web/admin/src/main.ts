@@ -163,9 +163,29 @@ function markTab(name: ViewName): void {
   for (const tab of document.querySelectorAll<HTMLElement>('.tab')) {
     const active = tab.dataset['view'] === TAB_OF[name] && !(MANAGED_VIEWS.has(name) && !canManage());
     tab.classList.toggle('active', active);
-    if (active) tab.setAttribute('aria-current', 'page');
-    else tab.removeAttribute('aria-current');
+    if (active) {
+      tab.setAttribute('aria-current', 'page');
+      bringIntoRow(tab);
+    } else {
+      tab.removeAttribute('aria-current');
+    }
   }
+}
+
+/**
+ * On a phone the tabs are one row that scrolls sideways (admin.css): the view's own tab is brought into
+ * it, so a view opened by its address or a link says where it is, and so is the tab the keyboard's focus
+ * is on (Chromium scrolls a focused element only until 32 px of it show, its name and ring cut off). The
+ * row alone scrolls, never the page (`scrollIntoView` would scroll every box around it).
+ */
+function bringIntoRow(tab: HTMLElement): void {
+  const row = tab.parentElement;
+  if (!row || row.scrollWidth <= row.clientWidth) return;
+  const margin = 12;
+  const box = tab.getBoundingClientRect();
+  const shown = row.getBoundingClientRect();
+  if (box.left < shown.left + margin) row.scrollLeft -= shown.left + margin - box.left;
+  else if (box.right > shown.right - margin) row.scrollLeft += box.right - (shown.right - margin);
 }
 
 /** `refresh`: the view shown is read again (after a change made from it), not opened anew. */
@@ -238,6 +258,9 @@ async function logOut(): Promise<void> {
 byTestId('logout-btn', HTMLButtonElement).addEventListener('click', () => void logOut());
 
 window.addEventListener('hashchange', () => route());
+document.querySelector('.tabs')?.addEventListener('focusin', (event) => {
+  if (event.target instanceof HTMLElement && event.target.classList.contains('tab')) bringIntoRow(event.target);
+});
 // Logged in: a "session ended" mark left by a reload that found the session valid again (another tab logged
 // in meanwhile) is not for a later login form.
 takeSessionEnded();
