@@ -4,15 +4,19 @@
  * a hint linked to it saying until when, in both languages, and it enables by itself once that time has
  * passed — timed from the answer, so a browser clock an hour off the server's changes nothing, and only
  * the button and its hint change then (the messages, a selection in them, are left alone); a chat with an
- * open report says so, with no time; a chat whose end is not written yet is read again until it is; a
- * refusal that comes anyway is told, and the conversation read again shows why. At 390 px wide the code
- * field shows a whole code. The server is real; the chats and their receipts are given straight to it.
+ * open report says so, with no time; a chat whose end is not written yet is read again until it is —
+ * only while the tab is seen, and each reading changes only what changed (a new message is added, the
+ * others and a selection in them are left alone); a refusal that comes anyway is told, and the
+ * conversation read again shows why. At 390 px wide the code field shows a whole code, in 16px text (iOS
+ * zooms in on a field of smaller text). The server is real; the chats and their receipts are given
+ * straight to it.
  */
+import { resolve } from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 import type { Transcript } from '../../src/privacy/transcript.js';
 import { ACTIVE_RECHECK_MS } from '../../web/src/my/erase-wait.js';
@@ -56,6 +60,22 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
       (window as unknown as { changedInConversation: Set<string> }).changedInConversation = changed;
     });
   const changedInConversation = (my: Page) => my.evaluate(() => [...(window as unknown as { changedInConversation: Set<string> }).changedInConversation].sort());
+
+  /**
+   * The page's `document.visibilityState` is the test's to set (`setSeen`, with its `visibilitychange`): a
+   * headless browser keeps every tab visible.
+   */
+  const fakeVisibility = (my: Page) =>
+    my.addInitScript(() => {
+      let state: DocumentVisibilityState = 'visible';
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => state });
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => state !== 'visible' });
+      (window as unknown as { setSeen: (seen: boolean) => void }).setSeen = (seen) => {
+        state = seen ? 'visible' : 'hidden';
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+    });
+  const setSeen = (my: Page, seen: boolean) => my.evaluate((value) => (window as unknown as { setSeen: (seen: boolean) => void }).setSeen(value), seen);
 
   it.each([
     ['an hour behind', -3_600_000],
@@ -185,7 +205,57 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     expect(await describedBy(my)).toBeNull();
   });
 
-  it('at 390 px wide the code field shows a whole code', { timeout: 60_000 }, async () => {
+  it('a chat not ended is read again only while its tab is seen, and each reading redraws only what changed', { timeout: 60_000 }, async () => {
+    const { code, roomId } = await endedChat(suite, { endedAt: null });
+    const my = await newPage(suite);
+    // The page's timers on a clock the test moves: a reading every ACTIVE_RECHECK_MS without waiting for it.
+    await my.clock.install();
+    await fakeVisibility(my);
+    let reads = 0;
+    my.on('request', (request) => {
+      if (isTranscriptRead(request, code)) reads++;
+    });
+    await my.goto(`${suite.url}/my#${code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    expect(reads).toBe(1);
+    // A reader's place: a selection in the first message, whose item is marked to tell it from a new one.
+    await my.evaluate(() => {
+      const first = document.querySelector<HTMLElement>('[data-testid="transcript-message"]')!;
+      first.dataset['seenBefore'] = 'yes';
+      getSelection()!.selectAllChildren(first.querySelector('[data-testid="transcript-text"]')!);
+    });
+    await watchConversation(my);
+
+    // The partner writes meanwhile: the next reading adds the message and leaves the others as they were.
+    const [room] = await suite.server.database.query<{ user2_id: string }>('SELECT user2_id FROM chat_rooms WHERE id = $1', [roomId]);
+    await suite.server.app.repository.appendMessages([{ roomId, senderId: room!.user2_id, content: 'still here', createdAt: new Date() }]);
+    await my.clock.runFor(ACTIVE_RECHECK_MS);
+    await expect.poll(() => transcriptTexts(my), until).toEqual(['第一句', 'partner says hi', '第二句', 'still here']);
+    expect(reads).toBe(2);
+    expect(await changedInConversation(my)).toEqual(['transcript']);
+    expect(await my.evaluate(() => document.querySelector<HTMLElement>('[data-testid="transcript-message"]')!.dataset['seenBefore'])).toBe('yes');
+    expect(await my.evaluate(() => getSelection()!.toString())).toBe('第一句');
+
+    // In a background tab nothing is read, however long, even once the chat has ended.
+    await setSeen(my, false);
+    await suite.server.app.repository.endRoom(roomId, 'left', new Date(Date.now() - 3_600_000));
+    await watchConversation(my);
+    await my.clock.runFor(4 * ACTIVE_RECHECK_MS);
+    expect(reads).toBe(2);
+    expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
+
+    // Seen again, it is read at once: the end and the Erase button change, the messages are left alone.
+    await setSeen(my, true);
+    await expect.poll(() => my.getByTestId('erase-btn').isEnabled(), until).toBe(true);
+    expect(reads).toBe(3);
+    expect(await changedInConversation(my)).toEqual(['conversation-meta', 'erase-btn', 'erase-hint']);
+    expect(await my.evaluate(() => getSelection()!.toString())).toBe('第一句');
+    // Ended: nothing is read again.
+    await my.clock.runFor(4 * ACTIVE_RECHECK_MS);
+    expect(reads).toBe(3);
+  });
+
+  it('at 390 px wide the code field shows a whole code, in text of at least 16px, as are the page’s other fields', { timeout: 60_000 }, async () => {
     const { code } = await endedChat(suite);
     const my = await newPage(suite, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await my.goto(`${suite.url}/my`);
@@ -194,5 +264,12 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     const field = await my.getByTestId('code-input').evaluate((input: HTMLInputElement) => ({ value: input.value, clientWidth: input.clientWidth, scrollWidth: input.scrollWidth }));
     expect(field.value).toBe(code);
     expect(field.scrollWidth).toBeLessThanOrEqual(field.clientWidth);
+    await my.screenshot({ path: resolve(screenshotDir, 'my-page-390.png') });
+    // Below 16px, iOS Safari zooms in on a field as it is focused (and stays zoomed in).
+    const fontPx = (testId: string) => my.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(await fontPx('code-input')).toBeGreaterThanOrEqual(16);
+    expect(await fontPx('lang-switch')).toBeGreaterThanOrEqual(16);
+    // The page fits the screen: nothing to scroll sideways.
+    expect(await my.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });

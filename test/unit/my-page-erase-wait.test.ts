@@ -4,14 +4,15 @@
  * button is disabled, with a hint saying until when, and it enables by itself once `erasable_in_ms` has
  * passed since the answer arrived — whatever the browser's clock says; a timer that comes early waits
  * again; showing another conversation cancels the wait of the one before; an open report disables it with
- * no time; a chat not ended is read again until it has; nothing left to erase says so. A conversation is
+ * no time; a chat not ended is read again until it has, only while the page is seen (a reading missed
+ * meanwhile comes as it is seen again); nothing left to erase says so. A conversation is
  * named by when it began, to the second, never by its room's number — in the recent chats list too.
  */
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../src/privacy/transcript.js';
 import type { MyChat } from '../../src/shared/protocol.js';
 import { chatWhen } from '../../web/src/my/chat-when.js';
-import { ACTIVE_RECHECK_MS, createEraseWait, type EraseButton, type WaitClock } from '../../web/src/my/erase-wait.js';
+import { ACTIVE_RECHECK_MS, createEraseWait, type EraseButton, type PageVisibility, type WaitClock } from '../../web/src/my/erase-wait.js';
 import { recentChatWhen } from '../../web/src/my/recent-chats.js';
 import { myTexts } from '../../web/src/my/texts.js';
 import { setLang } from '../../web/shared/translator.js';
@@ -46,7 +47,7 @@ const inWindow = (fields: Partial<Transcript> = {}) => transcript({ erase_blocke
 /**
  * The page's clock (monotonic: it starts anywhere) that the test moves, whose timers run when it passes
  * their time. Like the view, `due` renders the button of the conversation shown again (`shown`, `last`);
- * `stale` is counted (the page would read the conversation again).
+ * `stale` is counted (the page would read the conversation again). The page is seen until `hide`.
  */
 function waitOn(startMs: number) {
   let nowMs = startMs;
@@ -61,10 +62,21 @@ function waitOn(startMs: number) {
       };
     },
   };
+  let seen = true;
+  const seenChanged: (() => void)[] = [];
+  const visibility: PageVisibility = {
+    visible: () => seen,
+    onChange: (fn) => seenChanged.push(fn),
+  };
+  /** The page is hidden or seen again, and says so (`visibilitychange`). */
+  const setSeen = (value: boolean) => {
+    seen = value;
+    for (const fn of seenChanged) fn();
+  };
   const counted = { renders: 0, stale: 0 };
   let shown: { transcript: Transcript; receivedAtMs: number } | undefined;
   let last: EraseButton | undefined;
-  const wait = createEraseWait(clock, {
+  const wait = createEraseWait(clock, visibility, {
     due: () => {
       counted.renders++;
       if (shown) last = wait.button(shown.transcript, shown.receivedAtMs, false);
@@ -94,6 +106,14 @@ function waitOn(startMs: number) {
     advanceTo(ms: number) {
       nowMs = ms;
       runDue();
+    },
+    /** The tab goes to the background (or the screen is locked). */
+    hide: () => setSeen(false),
+    /** The tab is seen again. */
+    reveal: () => setSeen(true),
+    /** The page is hidden without having said so yet (its `visibilitychange` still to come). */
+    hideQuietly: () => {
+      seen = false;
     },
     /** Runs every pending timer now, before its time: a timer that comes early. */
     fireEarly() {
@@ -219,6 +239,90 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
     // The next one says the chat has ended (and its window has passed): the button enables, nothing is asked again.
     expect(w.show(transcript())).toEqual({ enabled: true });
     expect(w.pending()).toEqual([]);
+  });
+
+  it('a chat not ended is not read again while the page is hidden, and no timer is left to wake it', () => {
+    const w = waitOn(1_000);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.hide();
+    expect(w.pending()).toEqual([]);
+    for (let n = 1; n <= 10; n++) w.advanceTo(1_000 + n * ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(0);
+  });
+
+  it('seen again after a reading fell due, it is read at once, then every so often again', () => {
+    const w = waitOn(1_000);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.hide();
+    for (let n = 1; n <= 3; n++) w.advanceTo(1_000 + n * ACTIVE_RECHECK_MS);
+    w.reveal();
+    // One reading for the whole time away, not one for each that was missed.
+    expect(w.counted.stale).toBe(1);
+    expect(w.pending()).toEqual([ACTIVE_RECHECK_MS]);
+    w.advanceTo(1_000 + 4 * ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(2);
+  });
+
+  it('seen again before a reading fell due (a quick look at another tab), it waits for the rest rather than reading at once', () => {
+    const w = waitOn(1_000);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.advanceTo(6_000);
+    w.hide();
+    w.advanceTo(9_000);
+    w.reveal();
+    expect(w.counted.stale).toBe(0);
+    expect(w.pending()).toEqual([1_000 + ACTIVE_RECHECK_MS - 9_000]);
+    w.advanceTo(1_000 + ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(1);
+  });
+
+  it('a reading that falls due as the page is being hidden is not made; it comes when the page is seen again', () => {
+    const w = waitOn(1_000);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.hideQuietly();
+    w.advanceTo(1_000 + ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(0);
+    w.hide();
+    w.advanceTo(1_000 + 3 * ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(0);
+    w.reveal();
+    expect(w.counted.stale).toBe(1);
+  });
+
+  it('a chat read while the page is hidden (an answer that came after it was) is read again only once it is seen', () => {
+    const w = waitOn(1_000);
+    w.hide();
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    expect(w.pending()).toEqual([]);
+    w.advanceTo(1_000 + 2 * ACTIVE_RECHECK_MS);
+    w.reveal();
+    expect(w.counted.stale).toBe(1);
+  });
+
+  it('being seen again asks nothing once the chat has ended, nor for a conversation no longer waited on', () => {
+    const w = waitOn(1_000);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.show(transcript());
+    w.hide();
+    w.advanceTo(1_000 + 2 * ACTIVE_RECHECK_MS);
+    w.reveal();
+    expect(w.counted.stale).toBe(0);
+    w.show(transcript({ erase_blocked: 'active', ended_at: null }));
+    w.wait.stop();
+    w.hide();
+    w.advanceTo(1_000 + 4 * ACTIVE_RECHECK_MS);
+    w.reveal();
+    expect(w.counted.stale).toBe(0);
+    expect(w.pending()).toEqual([]);
+  });
+
+  it('hiding the page leaves the report window’s own timer alone: it asks the server nothing', () => {
+    const w = waitOn(1_000);
+    w.show(inWindow());
+    w.hide();
+    expect(w.pending()).toEqual([WINDOW_LEFT_MS]);
+    w.advanceTo(1_000 + WINDOW_LEFT_MS);
+    expect(w.last()).toEqual({ enabled: true });
   });
 
   it('its hints say until when in both languages', () => {

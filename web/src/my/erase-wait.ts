@@ -9,9 +9,11 @@
  * one ahead of the server's would enable the button too early (and the server refuse), one behind it would
  * keep it disabled for as long as it lags. The hint still says the time as the server wrote it (the chat's
  * zone). A chat read as not yet ended (its end still being written) is read again every so often until it
- * has. Timers are replaced at every call, so a conversation no longer shown never calls back. A refusal
- * that comes anyway (a report filed meanwhile) is the page's usual refusal message, after which it reads
- * the conversation again. No DOM: the view renders this.
+ * has — only while the page is seen: a tab left in the background would spend the network's receipt
+ * lookups for nobody; seen again, it is read at once if a reading fell due meanwhile. Timers are replaced
+ * at every call, so a conversation no longer shown never calls back. A refusal that comes anyway (a report
+ * filed meanwhile) is the page's usual refusal message, after which it reads the conversation again. No
+ * DOM: the view renders this.
  */
 import type { Transcript } from '../../../src/privacy/transcript.js';
 import type { TextParams } from '../../shared/translator.js';
@@ -34,6 +36,14 @@ export interface WaitClock {
   schedule(delayMs: number, fn: () => void): () => void;
 }
 
+/** Whether the page is seen: `document.visibilityState` on the page, a test's switch in tests. */
+export interface PageVisibility {
+  /** True while the page is seen (`visibilityState === 'visible'`). */
+  visible(): boolean;
+  /** Calls `fn` whenever that may have changed (`visibilitychange`). */
+  onChange(fn: () => void): void;
+}
+
 export interface EraseWaitCallbacks {
   /** The report window has passed (or a timer came early): the button is to be rendered again. */
   due(): void;
@@ -45,11 +55,12 @@ export interface EraseWait {
   /**
    * The Erase button of `transcript` now, its answer having arrived at `receivedAtMs` (the clock's time;
    * `erasing`: its erasure is under way). While the report window keeps it disabled, `due` is called once
-   * the window has passed; while the chat has not ended, `stale` every `ACTIVE_RECHECK_MS`. Every call
-   * cancels the previous call's timer.
+   * the window has passed; while the chat has not ended, `stale` every `ACTIVE_RECHECK_MS` while the page
+   * is seen (at once when it is seen again after a reading fell due). Every call cancels the previous
+   * call's timer.
    */
   button(transcript: Transcript, receivedAtMs: number, erasing: boolean): EraseButton;
-  /** Cancels the timer, if any. */
+  /** Cancels the timer, if any, and the readings of a chat not ended. */
   stop(): void;
 }
 
@@ -66,15 +77,22 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 /** `…T14:05:30+08:00` → `14:05:30`: the clock as written, the page's format for times (the chat's zone). */
 const clockOf = (iso: string) => iso.slice(11, 19);
 
-export function createEraseWait(clock: WaitClock, callbacks: EraseWaitCallbacks): EraseWait {
+export function createEraseWait(clock: WaitClock, visibility: PageVisibility, callbacks: EraseWaitCallbacks): EraseWait {
   let cancel: (() => void) | undefined;
   /** The conversation last read, and when it was read or last asked for again: the next recheck counts from then. */
   let readCode = '';
   let readAtMs = Number.NEGATIVE_INFINITY;
+  /** The conversation shown has not ended: it is read again every so often while the page is seen. */
+  let rechecking = false;
 
-  function stop(): void {
+  function cancelTimer(): void {
     cancel?.();
     cancel = undefined;
+  }
+
+  function stop(): void {
+    cancelTimer();
+    rechecking = false;
   }
 
   function after(delayMs: number, fn: () => void): void {
@@ -84,7 +102,18 @@ export function createEraseWait(clock: WaitClock, callbacks: EraseWaitCallbacks)
     });
   }
 
+  /** The next reading of a chat not ended, counted from the last one; none while the page is not seen. */
+  function scheduleRecheck(): void {
+    cancelTimer();
+    if (!visibility.visible()) return;
+    const delayMs = readAtMs + ACTIVE_RECHECK_MS - clock.now();
+    if (delayMs <= 0) recheck();
+    else after(delayMs, recheck);
+  }
+
   function recheck(): void {
+    // Hidden since the timer was set (its change not told yet): read once it is seen again.
+    if (!visibility.visible()) return;
     readAtMs = clock.now();
     // Asked again from now on: if this reading fails, the next one comes; a reading shown replaces this timer.
     after(ACTIVE_RECHECK_MS, recheck);
@@ -101,7 +130,9 @@ export function createEraseWait(clock: WaitClock, callbacks: EraseWaitCallbacks)
     if (erasing) return { enabled: false };
     if (transcript.erase_blocked === 'report_open') return { enabled: false, hint: { key: 'eraseUnderReview' } };
     if (transcript.erase_blocked === 'active') {
-      after(readAtMs + ACTIVE_RECHECK_MS - clock.now(), recheck);
+      rechecking = true;
+      // Not `scheduleRecheck`: a reading due now is asked for by the timer, after this render has finished.
+      if (visibility.visible()) after(readAtMs + ACTIVE_RECHECK_MS - clock.now(), recheck);
       return { enabled: false, hint: { key: 'eraseActive' } };
     }
     const until = transcript.erase_blocked === 'report_window' ? transcript.erasable_at : null;
@@ -114,6 +145,11 @@ export function createEraseWait(clock: WaitClock, callbacks: EraseWaitCallbacks)
     after(waitMs, callbacks.due);
     return { enabled: false, hint: { key: 'eraseWaitUntil', params: { time: clockOf(until) } } };
   }
+
+  // Hidden: no timer wakes the tab. Seen again: the reading it missed, if any, comes now.
+  visibility.onChange(() => {
+    if (rechecking) scheduleRecheck();
+  });
 
   return { button, stop };
 }

@@ -1,22 +1,38 @@
 /**
  * One conversation opened by its receipt, named by when it began: when it was, the downloads, "erase my
  * messages" (after a confirmation; disabled, saying why and until when, while the server would refuse
- * it), and its messages as bubbles — the holder's on the right — with erased ones shown as markers.
- * Message text is only ever set as text.
+ * it), and its messages (message-list.ts). Shown again (read again, a language switch), only what differs
+ * is written: a reading that changed nothing leaves the page as it was — a selection, a screen reader's
+ * place, the scroll position.
  */
 import type { Transcript, TranscriptMessage } from '../../../src/privacy/transcript.js';
 import type { Lang } from '../../shared/translator.js';
 import { byTestId, element } from '../dom.js';
 import { createModal } from '../modal.js';
-import { chatWhen } from './chat-when.js';
+import { chatWhen, plainTime } from './chat-when.js';
 import { createEraseWait } from './erase-wait.js';
+import { createMessageList } from './message-list.js';
 import { downloadUrls } from './receipts-api.js';
 import { myTexts, type MyTextKey } from './texts.js';
 
 const { t } = myTexts;
 
-/** `2026-01-03T16:14:38+08:00` → `2026-01-03 16:14:38`: the server already wrote the configured zone's clock. */
-const plainTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+/** Sets a text only when it differs (setting the same one replaces its text node, and a selection in it). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Hides or shows an element, leaving it alone when it already is. */
+function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+/** Sets an attribute only when it differs (`null`: removes it). */
+function setAttr(el: HTMLElement, name: string, value: string | null): void {
+  if (el.getAttribute(name) === value) return;
+  if (value === null) el.removeAttribute(name);
+  else el.setAttribute(name, value);
+}
 
 export interface TranscriptView {
   /**
@@ -53,34 +69,10 @@ export interface TranscriptViewOptions {
   readAgain: (code: string) => void;
 }
 
-function messageItem(m: TranscriptMessage): HTMLLIElement {
-  const own = m.from === 'me';
-  const item = element('li', own ? 'message message-own' : 'message message-partner');
-  item.dataset['testid'] = 'transcript-message';
-  item.dataset['from'] = m.from;
-  const bubble = element('div', 'bubble');
-  const who = element('span', 'transcript-who', t(own ? 'me' : 'partner'));
-  let text: HTMLElement;
-  if (m.erased_at !== undefined) {
-    item.dataset['erased'] = 'true';
-    bubble.classList.add('bubble-erased');
-    const key: MyTextKey = m.erased_by === 'admin' ? 'erasedByAdmin' : 'erasedBySender';
-    text = element('p', 'message-text', t(key, { n: plainTime(m.erased_at) }));
-  } else {
-    text = element('p', 'message-text', m.text ?? '');
-  }
-  text.dataset['testid'] = 'transcript-text';
-  const time = element('time', 'message-time', plainTime(m.time));
-  time.dateTime = m.time;
-  bubble.append(who, text, time);
-  item.append(bubble);
-  return item;
-}
-
 export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElement, options: TranscriptViewOptions): TranscriptView {
   const title = byTestId('conversation-title', HTMLElement, root);
   const meta = byTestId('conversation-meta', HTMLElement, root);
-  const list = byTestId('transcript', HTMLOListElement, root);
+  const list = createMessageList(byTestId('transcript', HTMLOListElement, root));
   const empty = byTestId('transcript-empty', HTMLElement, root);
   const txt = byTestId('download-txt', HTMLAnchorElement, root);
   const json = byTestId('download-json', HTMLAnchorElement, root);
@@ -113,6 +105,10 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
         const timer = setTimeout(fn, delayMs);
         return () => clearTimeout(timer);
       },
+    },
+    {
+      visible: () => document.visibilityState === 'visible',
+      onChange: (fn) => document.addEventListener('visibilitychange', fn),
     },
     {
       due: () => renderErase(),
@@ -168,30 +164,37 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
 
   /** The confirmation names the conversation it erases in, as its title on the page does (when it began). */
   function renderConfirmation(): void {
-    if (confirming !== undefined) confirmTitle.textContent = t('confirmTitle', { when: chatWhen(confirming.started_at, options.lang()) });
+    if (confirming !== undefined) setText(confirmTitle, t('confirmTitle', { when: chatWhen(confirming.started_at, options.lang()) }));
   }
 
-  function metaItem(label: MyTextKey, value: string): HTMLElement[] {
-    return [element('dt', '', t(label)), element('dd', '', value)];
+  /** The conversation's facts as last written (label, value, …): written again only when they differ. */
+  let metaShown = '';
+
+  function renderMeta(items: [MyTextKey, string][]): void {
+    const texts = items.map(([label, value]) => [t(label), value] as const);
+    const key = JSON.stringify(texts);
+    if (key === metaShown) return;
+    metaShown = key;
+    meta.replaceChildren(...texts.flatMap(([label, value]) => [element('dt', '', label), element('dd', '', value)]));
   }
 
   function render(): void {
     if (!shown) return;
-    title.textContent = t('conversationTitle', { when: chatWhen(shown.started_at, options.lang()) });
-    meta.replaceChildren(
-      ...metaItem('startedAt', plainTime(shown.started_at)),
-      ...metaItem('endedAt', shown.ended_at ? plainTime(shown.ended_at) : t('notEnded')),
-      ...metaItem('timezone', shown.timezone),
-    );
+    setText(title, t('conversationTitle', { when: chatWhen(shown.started_at, options.lang()) }));
+    renderMeta([
+      ['startedAt', plainTime(shown.started_at)],
+      ['endedAt', shown.ended_at ? plainTime(shown.ended_at) : t('notEnded')],
+      ['timezone', shown.timezone],
+    ]);
     const urls = downloadUrls(shown.code, options.lang());
     // The files are named by the server (Content-Disposition: when the chat began).
-    txt.href = urls.txt;
-    txt.download = '';
-    json.href = urls.json;
-    json.download = '';
+    setAttr(txt, 'href', urls.txt);
+    setAttr(txt, 'download', '');
+    setAttr(json, 'href', urls.json);
+    setAttr(json, 'download', '');
     renderErase();
-    list.replaceChildren(...shown.messages.map(messageItem));
-    empty.hidden = shown.messages.length > 0;
+    list.render(shown.messages, options.lang());
+    setHidden(empty, shown.messages.length > 0);
     renderConfirmation();
   }
 
@@ -202,13 +205,11 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
   function renderErase(): void {
     if (!shown) return;
     const button = eraseWait.button(shown, shownAtMs, erasing.has(shown.code));
-    eraseButton.disabled = !button.enabled;
-    const hint = button.hint ? t(button.hint.key, button.hint.params) : '';
     // Written only when it changes: a live reading of the page is not disturbed for nothing.
-    if (eraseHint.textContent !== hint) eraseHint.textContent = hint;
-    eraseHint.hidden = button.hint === undefined;
-    if (button.hint) eraseButton.setAttribute('aria-describedby', eraseHint.id);
-    else eraseButton.removeAttribute('aria-describedby');
+    if (eraseButton.disabled !== !button.enabled) eraseButton.disabled = !button.enabled;
+    setText(eraseHint, button.hint ? t(button.hint.key, button.hint.params) : '');
+    setHidden(eraseHint, button.hint === undefined);
+    setAttr(eraseButton, 'aria-describedby', button.hint ? eraseHint.id : null);
   }
 
   return {
