@@ -169,3 +169,19 @@ export async function inChat() {
   expect(page.shown.screen).toBe('chat');
   return { ...fake, ...page, flow };
 }
+
+/** One tab's sessionStorage (a `Storage` over a map the test can read), which outlives each page loaded in it. */
+export function memoryStorage(): Storage & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get length() {
+      return map.size;
+    },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => void map.delete(k),
+    setItem: (k, v) => void map.set(k, v),
+  };
+}

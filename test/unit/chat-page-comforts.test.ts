@@ -6,21 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDraftKeeper } from '../../web/src/draft-keeper.js';
 import { keyFromHash, linkForKey } from '../../web/src/private-link.js';
-
-function memoryStorage(): Storage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, v),
-  };
-}
+import { memoryStorage } from '../helpers/chat-flow-fakes.js';
 
 describe('the draft kept over a reload (web/src/draft-keeper.ts)', () => {
   it('gives the text back once, to the same chat only', () => {

@@ -1,8 +1,10 @@
 /**
  * 保持联系 / Keep in touch on the chat page (web/src/keep-in-touch.ts): the chat-ended bar offers it for
  * the server's window (2 minutes) after a chance chat ends — for that chat's window only: a window still
- * counting for an earlier chat does not close the one of the chat on screen. Against a fake client, a
- * few fake elements (only what the module touches) and fake timers: no DOM needed.
+ * counting for an earlier chat does not close the one of the chat on screen; a chat shown again ended after
+ * a reload (ended-restore.ts) has it as it was — asked, keyed, the banner's key — for what is left of its
+ * window. Against a fake client, a few fake elements (only what the module touches) and fake timers: no
+ * DOM needed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatClient } from '../../web/src/chat-client.js';
@@ -77,7 +79,8 @@ describe('keep in touch on the chat-ended bar (web/src/keep-in-touch.ts)', () =>
       emit('matched', { room_id: roomId, match_type: 'random' });
       module.chatChanged({ roomId, live: true });
     };
-    return { module, opened, live, ended };
+    banner.hidden = true;
+    return { module, opened, live, ended, banner };
   }
 
   it('offers it on the ended bar for the window after the chat, then no more', () => {
@@ -104,5 +107,39 @@ describe('keep in touch on the chat-ended bar (web/src/keep-in-touch.ts)', () =>
     expect(ended.hidden).toBe(false);
     vi.advanceTimersByTime(2_000);
     expect(ended.hidden).toBe(true);
+  });
+
+  it('a chat shown again ended after a reload: asked as it was, for what is left of its window', () => {
+    const { module, ended } = keepInTouch();
+    const before = { matchType: 'random', asked: true, keyed: false, banner: null } as const;
+    module.restore(1, before);
+    module.chatChanged({ roomId: 1, live: false, endedAt: Date.now() - 90_000 });
+    expect(ended.hidden).toBe(false);
+    expect(ended.getAttribute('aria-disabled')).toBe('true');
+    expect(module.state(1)).toEqual(before);
+    vi.advanceTimersByTime(29_000);
+    expect(ended.hidden).toBe(false);
+    vi.advanceTimersByTime(2_000);
+    expect(ended.hidden).toBe(true);
+    // Its window over before the reload: not offered at all.
+    module.chatChanged({ roomId: 2, live: false, endedAt: Date.now() - WINDOW_MS - 1 });
+    expect(ended.hidden).toBe(true);
+  });
+
+  it('after a reload: no button for a private room’s chat, nor for one keyed already, whose key the banner shows again', () => {
+    const { module, ended, banner } = keepInTouch();
+    module.restore(1, { matchType: 'private', asked: false, keyed: false, banner: null });
+    module.chatChanged({ roomId: 1, live: false, endedAt: Date.now() });
+    expect(ended.hidden).toBe(true);
+    const keyed = { matchType: 'interests', asked: true, keyed: true, banner: { key: 'ABCD-EFGH-JKMN-PQRS', roomId: 2 } } as const;
+    module.restore(2, keyed);
+    module.chatChanged({ roomId: 2, live: false, endedAt: Date.now() });
+    expect(ended.hidden).toBe(true);
+    expect(banner.hidden).toBe(false);
+    expect(banner.querySelector('[data-testid="contact-key"]')?.textContent).toBe('ABCD-EFGH-JKMN-PQRS');
+    expect(module.state(2)).toEqual(keyed);
+    // Closed, it is not kept any more.
+    banner.hidden = true;
+    expect(module.state(2).banner).toBeNull();
   });
 });

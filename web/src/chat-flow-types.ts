@@ -3,6 +3,7 @@
  * the page (main.ts): its contract, apart from how it does it.
  */
 import type { Composer } from './composer.js';
+import type { KeptEndedChat } from './ended-keeper.js';
 import type { JoinViews } from './join-path.js';
 import type { MessageList } from './message-list.js';
 import type { NextCycle } from './next-cycle.js';
@@ -93,6 +94,12 @@ export interface ChatFlow {
   resumeRoom(): number | undefined;
   /** The person blocked the partner of `roomId`: if that chat is going on, it ends on screen (as after leaving). */
   blocked(roomId: number): void;
+  /**
+   * After a reload, shows again the chat that had ended on screen before it (ended-restore.ts): its messages,
+   * why it ended, the ended bar with New — only from the start screen with nothing under way (no join, no
+   * chat or wait being resumed, no ban). True when it is shown.
+   */
+  restoreEnded(chat: Pick<KeptEndedChat, 'roomId' | 'endedAt' | 'note' | 'messages'>): boolean;
   /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */
   setRestrictions(restrictions: Restrictions): void;
 }

@@ -9,7 +9,9 @@
  * A lost connection does not end anything: the server keeps the chat for a grace period, the page keeps
  * the chat screen with sending paused (the input keeps the focus and what is typed), and on return
  * `matched {resumed}` plus the missed messages put it back where it was. A page reloaded mid-chat gets
- * the whole conversation replayed: it is inserted quietly (message-list.ts), not read out again.
+ * the whole conversation replayed: it is inserted quietly (message-list.ts), not read out again. A page
+ * reloaded on a chat that had ended gets nothing from the server; the tab kept it (ended-restore.ts) and
+ * `restoreEnded` shows it again, ended, the same way.
  *
  * Sanctions (shown by sanction-notices.ts) restrict it: no joining while banned (the server has ended
  * the chat or wait), no sending while muted; a BANNED or MUTED answer shows the notice.
@@ -205,11 +207,36 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       views.endedBar.hidden = false;
       views.next.set('new');
       if (hadFocus) views.endedNote.focus();
-      if (room !== null) views.chatChanged({ roomId: room, live: false });
+      if (room !== null) views.chatChanged({ roomId: room, live: false, endedAt: Date.now(), endNote: key });
     });
     // After the bar has taken its space, so the notice scrolls into view above it.
     messages.addSystem(key);
     if (key === 'chatEndedWhileAway' && room !== null) views.endedAway(room);
+  };
+
+  /**
+   * After a reload, the chat that had ended on screen shows again as it was left (ended-restore.ts): only
+   * from the start screen with nothing under way — no join, no activity being resumed, no ban.
+   */
+  const restoreEnded: ChatFlow['restoreEnded'] = (chat) => {
+    if (phase !== 'start' || joins.joining || resume.expecting || restrictions.banned) return false;
+    phase = 'chat';
+    roomId = chat.roomId;
+    chatLive = false;
+    leaving = false;
+    sending.reset();
+    messages.clear();
+    lastReceived = 0;
+    // Read before the reload: not read out again.
+    messages.quiet();
+    for (const { message, own } of chat.messages) messages.addMessage(message, own);
+    messages.addSystem(chat.note);
+    views.endedBar.hidden = false;
+    views.next.set('new');
+    refreshComposer();
+    screens.show('chat');
+    views.chatChanged({ roomId: chat.roomId, live: false, endedAt: chat.endedAt, endNote: chat.note });
+    return true;
   };
 
   /** Only the latest join's answer is acted on; a cancelled one's is followed by the leave (join-tracker.ts). */
@@ -407,6 +434,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     blocked(blockedRoom) {
       if (phase === 'chat' && roomId === blockedRoom) endChat('youBlocked');
     },
+    restoreEnded,
     setRestrictions(next) {
       restrictions = next;
       if (next.banned && phase !== 'start') showStart();

@@ -6,7 +6,9 @@
  * shown in a banner at the top of the page (on whatever screen the person is by then), with Copy and how to
  * use it, until closed. It is credited to the chat it names, which may be an earlier one than the chat on
  * screen (asked, then New, then that partner asked within the window): a note there only if it is on
- * screen. Private rooms have no such button (their two hold their key already).
+ * screen. Private rooms have no such button (their two hold their key already). What it had for an ended
+ * chat — asked, keyed, the banner's key — is shown again after a reload on that chat (ended-restore.ts),
+ * with what is left of the window: the server gives a key made meanwhile to the new connection.
  */
 import type { MatchType } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
@@ -15,7 +17,7 @@ import { errorText } from './i18n.js';
 import { createKeyBox } from './key-box.js';
 import type { MessageList } from './message-list.js';
 import { privateTexts, showPrivateText } from './private-texts.js';
-import type { ChatState } from './safety-actions.js';
+import { windowLeft, type ChatState } from './safety-actions.js';
 import type { Toast } from './toast.js';
 
 /** The server's default KEEP_IN_TOUCH_WINDOW_MS; the page learns the end a moment after the server, never before. */
@@ -30,9 +32,25 @@ export interface KeepInTouchViews {
   toast: Toast;
 }
 
+/** What keeping in touch had for a chat, kept over a reload (ended-keeper.ts). */
+export interface ContactState {
+  /** How the chat was paired (a private room has no Keep in touch); unknown: null. */
+  matchType: MatchType | null;
+  /** This person asked to keep in touch in it (the button says so). */
+  asked: boolean;
+  /** The two got a contact key for it (the button is gone). */
+  keyed: boolean;
+  /** The contact key the banner shows (null: none, or closed), and the chat it is for (null: not said). */
+  banner: { key: string; roomId: number | null } | null;
+}
+
 export interface KeepInTouch {
   /** The chat on screen changed (null: none). */
   chatChanged(state: ChatState | null): void;
+  /** What it has for the chat of `roomId`, to keep over a reload. */
+  state(roomId: number): ContactState;
+  /** After a reload, what it had for the chat of `roomId` (before that chat shows again, or after). */
+  restore(roomId: number, state: ContactState): void;
   /** The partner of `roomId` was blocked: keeping in touch with them is not offered any more. */
   blocked(roomId: number): void;
   retranslate(): void;
@@ -50,6 +68,8 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
   const keyed = new Set<number>();
   /** Chats whose partner this person blocked (the server would let the request lead nowhere). */
   const blockedRooms = new Set<number>();
+  /** The chat the banner's key is for (null: none said). */
+  let bannerRoom: number | null = null;
   let windowTimer: ReturnType<typeof setTimeout> | undefined;
   let windowOpen = true;
 
@@ -95,6 +115,7 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
     // Not the chat asked about last nor the one on screen: the partner of an earlier chat may ask later.
     // (No room_id only from a server of an earlier version: the key is shown, credited to no chat.)
     if (room !== undefined) keyed.add(room);
+    bannerRoom = room ?? null;
     box.show(key);
     banner.hidden = false;
     render();
@@ -107,22 +128,45 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
 
   return {
     chatChanged(state) {
-      const ended = chat?.live === true && state?.live === false && state.roomId === chat.roomId;
-      const otherRoom = state?.roomId !== chat?.roomId;
+      const sameRoom = state !== null && state.roomId === chat?.roomId;
+      // Ended on screen, or shown again ended after a reload (no live chat before it then).
+      const endedNow = state !== null && !state.live && !(sameRoom && chat?.live === false);
       chat = state;
-      if (state?.live || otherRoom) {
+      if (state === null || state.live || endedNow) {
         // A window belongs to the chat that ended: one still counting for an earlier chat must not close
         // the window of the chat on screen when it ends later.
         clearTimeout(windowTimer);
         windowTimer = undefined;
         windowOpen = true;
       }
-      if (ended) {
-        clearTimeout(windowTimer);
-        windowTimer = setTimeout(() => {
-          windowOpen = false;
-          render();
-        }, WINDOW_MS);
+      if (endedNow) {
+        const left = windowLeft(state, WINDOW_MS);
+        windowOpen = left > 0;
+        if (windowOpen) {
+          windowTimer = setTimeout(() => {
+            windowOpen = false;
+            render();
+          }, left);
+        }
+      }
+      render();
+    },
+    state(roomId) {
+      return {
+        matchType: matchTypes.get(roomId) ?? null,
+        asked: asked.has(roomId),
+        keyed: keyed.has(roomId),
+        banner: banner.hidden || box.key === '' ? null : { key: box.key, roomId: bannerRoom },
+      };
+    },
+    restore(roomId, state) {
+      if (state.matchType !== null) matchTypes.set(roomId, state.matchType);
+      if (state.asked) asked.add(roomId);
+      if (state.keyed) keyed.add(roomId);
+      if (state.banner) {
+        bannerRoom = state.banner.roomId;
+        box.show(state.banner.key);
+        banner.hidden = false;
       }
       render();
     },

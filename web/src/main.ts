@@ -11,6 +11,8 @@ import { createCrisisCard } from './crisis-card.js';
 import { createDraftKeeper } from './draft-keeper.js';
 import { byTestId } from './dom.js';
 import { createEndedAway } from './ended-away.js';
+import { createEndedKeeper } from './ended-keeper.js';
+import { createEndedRestore } from './ended-restore.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
 import { createInterestInput } from './interest-input.js';
 import { retranslateInterests } from './interest-texts.js';
@@ -199,6 +201,7 @@ retranslators.push(keepInTouch.retranslate);
 function partnerBlocked(roomId: number): void {
   safety.blocked(roomId);
   keepInTouch.blocked(roomId);
+  endedRestore.blocked(roomId);
 }
 
 // Interests on the start screen; on the waiting screen what is looked for, and until when.
@@ -265,6 +268,7 @@ flow = createChatFlow(client, {
     saveButton.hidden = state?.live !== true;
     safety.chatChanged(state);
     keepInTouch.chatChanged(state);
+    endedRestore.chatChanged(state);
     if (!state?.live) piiNudge.reset();
   },
   interests: () => (joinedWith = interestInput.values()).slice(),
@@ -295,6 +299,21 @@ attachMatchNotes(client, messages, { myId: () => myUserId, roomId: () => chatOnS
 const receiptNotes = createReceiptNotes(client, { endedBar: byTestId('chat-ended', HTMLElement), startScreen: byTestId('start-screen', HTMLElement), langSwitch });
 // A chat that ended while the page was away: its receipt went to the lost connection, so it is looked up.
 const endedAway = createEndedAway(client, { show: (receipt) => receiptNotes.show(receipt, true) });
+
+// The chat-ended screen survives a reload: kept as the page goes (or hides: a phone may discard it without
+// a pagehide), shown again by the reloaded page's first session (ended-restore.ts). After the flow, whose
+// `session` listener resumes a chat or wait first.
+const endedRestore = createEndedRestore(client, {
+  keeper: createEndedKeeper(),
+  flow,
+  messages,
+  receipts: receiptNotes,
+  contact: keepInTouch,
+  partnerBlocked,
+});
+addEventListener('pagehide', () => endedRestore.leaving());
+document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? endedRestore.leaving() : endedRestore.returned()));
+addEventListener('pageshow', (event) => event.persisted && endedRestore.returned());
 
 const { start, cancel, next, newChat, createPrivate, joinPrivate } = flow;
 attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toast });

@@ -22,6 +22,8 @@ interface Note {
   /** `away`: the chat ended while the page was away (the line about what was said meanwhile shows). */
   show(receipt: ReceiptPayload, away: boolean): void;
   hide(): void;
+  /** The receipt it shows (undefined: hidden), and whether it was looked up (`away`). */
+  showing(): { receipt: ReceiptPayload; away: boolean } | undefined;
   /** Renders its texts again in the current language. */
   retranslate(): void;
 }
@@ -87,6 +89,9 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
     hide() {
       root.hidden = true;
     },
+    showing() {
+      return shown && !root.hidden ? { receipt: shown, away: !awayLine.hidden } : undefined;
+    },
     retranslate() {
       translate(root);
       root.title = t('receiptHelp');
@@ -110,6 +115,8 @@ export interface ReceiptNotes {
    * screen. `away`: the chat ended while the page was away, its receipt looked up.
    */
   show(receipt: ReceiptPayload, away?: boolean): void;
+  /** The receipt on the ended bar (undefined: none), and whether it was looked up: kept over a reload. */
+  onEndedBar(): { receipt: ReceiptPayload; away: boolean } | undefined;
 }
 
 export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews): ReceiptNotes {
@@ -130,5 +137,5 @@ export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews)
     ended.retranslate();
     last.retranslate();
   });
-  return { show };
+  return { show, onEndedBar: () => ended.showing() };
 }

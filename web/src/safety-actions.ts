@@ -2,9 +2,11 @@
  * Report and Block for the chat on screen: in the chat header while it goes on, on the chat-ended bar
  * once it is over — Report only while the server still takes reports of it (REPORT_WINDOW_MS after the
  * end, which every `session` tells: `reportWindow`; a late one is refused with REPORT_WINDOW_CLOSED
- * anyway), Block until done.
+ * anyway), Block until done. A chat shown again after a reload (ended-restore.ts) has what is left of its
+ * window, counted from when the page saw it end.
  */
 import type { BlockDialog } from './block-dialog.js';
+import type { TextKey } from './i18n.js';
 import type { MessageList } from './message-list.js';
 import type { ReportDialog } from './report-dialog.js';
 
@@ -18,6 +20,18 @@ const DEFAULT_REPORT_WINDOW_MS = 2 * 60_000;
 export interface ChatState {
   roomId: number;
   live: boolean;
+  /**
+   * Once over: when the page saw it end (ms since the epoch) — before a reload, for a chat shown again after
+   * one (ended-restore.ts), whose windows are then what is left of them. Absent: it ends now.
+   */
+  endedAt?: number;
+  /** Once over: why, as the conversation said it ("Your partner left the chat"). */
+  endNote?: TextKey;
+}
+
+/** What is left (ms, 0 if none) of a window of `windowMs` after `state` ended: all of it when it ends now. */
+export function windowLeft(state: ChatState, windowMs: number): number {
+  return state.endedAt === undefined ? windowMs : Math.max(0, state.endedAt + windowMs - Date.now());
 }
 
 export interface SafetyButtons {
@@ -79,11 +93,15 @@ export function createSafetyActions(
       if (next === null || next.live || endedNow) clearTimeout(windowTimer);
       if (next === null || next.live) reportOpen = true;
       if (endedNow) {
-        reportOpen = true;
-        windowTimer = setTimeout(() => {
-          reportOpen = false;
-          render();
-        }, reportWindowMs);
+        // A chat shown again after a reload has only what is left of its window.
+        const left = windowLeft(next, reportWindowMs);
+        reportOpen = left > 0;
+        if (reportOpen) {
+          windowTimer = setTimeout(() => {
+            reportOpen = false;
+            render();
+          }, left);
+        }
       }
       chat = next;
       render();
