@@ -183,6 +183,11 @@ export class ModerationService {
     return reportId === undefined ? undefined : this.supportOffer(userId, reportId);
   }
 
+  /** An offer `takeSupportOffer` gave that could not be shown (the connection closed meanwhile): it waits again. */
+  async putBackSupportOffer(offer: SupportOffer): Promise<void> {
+    await this.offers.putBack(offer.userId, offer.reportId);
+  }
+
   /**
    * The strongest sanction in force for an identity or its client network (its hash, as every address is
    * kept) — of `kind` only, when named (the longest of that kind).

@@ -22,11 +22,18 @@ export class SupportOffers {
   private waiting = new Set<string>();
   /** Offers kept while a reload's read is in flight: its snapshot may predate them. */
   private keptSinceRead: string[] | undefined;
+  /** The read under way: a reload asked for meanwhile joins it (two reads could end out of order). */
+  private loading: Promise<void> | undefined;
 
-  constructor(private readonly deps: { database: Queryable; clock: Clock }) {}
+  constructor(private readonly deps: { database: Queryable; clock: Pick<Clock, 'now'> }) {}
 
   /** Reads who has an offer waiting (at start, and at each reload of the moderation caches). */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    this.loading ??= this.loadNow().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async loadNow(): Promise<void> {
     const since: string[] = [];
     this.keptSinceRead = since;
     try {
@@ -52,11 +59,6 @@ export class SupportOffers {
     this.keptSinceRead?.push(userId);
   }
 
-  /** Another instance showed the person their offer. */
-  forget(userId: string): void {
-    this.waiting.delete(userId);
-  }
-
   /**
    * Takes the person's waiting offers, to show them now: the newest one's report id if one was still
    * unshown (this caller shows it; any other that tries at the same time finds none).
@@ -70,6 +72,15 @@ export class SupportOffers {
       [userId, this.deps.clock.now(), this.keepSince()],
     );
     return rows.length === 0 ? undefined : Math.max(...rows.map((row) => Number(row.id)));
+  }
+
+  /**
+   * A taken offer that did not reach the person after all (their connection closed as it was taken): it
+   * waits again.
+   */
+  async putBack(userId: string, reportId: number): Promise<void> {
+    await this.deps.database.query('UPDATE reports SET support_shown_at = NULL WHERE id = $1', [reportId]);
+    this.keep(userId);
   }
 
   /** The offer of report `reportId` was shown on a connection open at the decision. */

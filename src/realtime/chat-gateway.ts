@@ -175,7 +175,10 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
       socketLogger(logger, socket).warn({ err }, 'an offer of support kept for this person could not be taken');
       return undefined;
     });
-    if (offer) socket.emit('notice', offer.notice(socket.data.lang));
+    if (!offer) return;
+    if (socket.connected) return void socket.emit('notice', offer.notice(socket.data.lang));
+    // Gone while it was taken: an emit would be dropped, and the offer must not count as shown.
+    await moderation.putBackSupportOffer(offer).catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'an offer of support could not be put back'));
   }
 
   async function start(socket: ChatSocket): Promise<void> {

@@ -25,7 +25,7 @@ const skip = skipWithoutChromium('chat ended while away browser tests');
 const SERVER_CONFIG = { pingIntervalMs: 1000, pingTimeoutMs: 2000, reconnectGraceMs: 15_000 };
 const WAIT_MS = 30_000;
 const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$/;
-const { until, text, visible, messageTexts, matchPages, leaveChat } = chatPageDriver(WAIT_MS);
+const { until, text, visible, messageTexts, matchPages, leaveChat, say } = chatPageDriver(WAIT_MS);
 
 const LOST = '对方连接中断，等待重连…';
 const ENDED_AWAY = '连接中断期间聊天已结束';
@@ -33,13 +33,6 @@ const AWAY_LINE = '连接中断期间说过的话这里没有显示，可凭回�
 const AWAY_LINE_EN = 'What was said while you were disconnected is not shown here: read it with this code on /my.';
 
 const notices = (page: Page) => page.getByTestId('system-text');
-
-async function say(page: Page, words: string): Promise<void> {
-  await expect.poll(() => page.getByTestId('message-input').isEnabled(), until).toBe(true);
-  await page.getByTestId('message-input').fill(words);
-  await page.getByTestId('message-input').press('Enter');
-  await expect.poll(() => messageTexts(page, true).allTextContents(), until).toContain(words);
-}
 
 /** What the server lists for the page's identity (its cookie), and the conversation a code opens. */
 const myChats = (page: Page) => page.evaluate(() => fetch('/api/my/chats').then((r) => r.json() as Promise<{ user_id: string | null; chats: MyChat[] }>));

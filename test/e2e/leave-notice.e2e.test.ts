@@ -17,20 +17,13 @@ const CLOSE_GRACE_MS = 3_000;
 const RECONNECT_GRACE_MS = 30_000;
 const SERVER_CONFIG = { pingIntervalMs: 1000, pingTimeoutMs: 2000, closeGraceMs: CLOSE_GRACE_MS, reconnectGraceMs: RECONNECT_GRACE_MS };
 const WAIT_MS = 45_000;
-const { until, visible, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
+const { until, visible, messageTexts, matchPages, say } = chatPageDriver(WAIT_MS);
 
 const LOST = '对方连接中断，等待重连…';
 const BACK = '对方已重新连接';
 const GONE = '对方已断开连接';
 
 const notices = (page: Page) => page.getByTestId('system-text');
-
-async function say(page: Page, words: string): Promise<void> {
-  await expect.poll(() => page.getByTestId('message-input').isEnabled(), until).toBe(true);
-  await page.getByTestId('message-input').fill(words);
-  await page.getByTestId('message-input').press('Enter');
-  await expect.poll(() => messageTexts(page, true).allTextContents(), until).toContain(words);
-}
 
 describe.skipIf(skip)('a page says when it goes away', () => {
   const suite = browserSuite({ config: SERVER_CONFIG });

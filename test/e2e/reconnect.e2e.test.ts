@@ -27,7 +27,7 @@ const skip = skipWithoutChromium('reconnect browser tests');
 const SERVER_CONFIG = { pingIntervalMs: 1000, pingTimeoutMs: 2000, reconnectGraceMs: 15_000 };
 /** Long enough for the heartbeat to notice a silent connection plus the grace period. */
 const WAIT_MS = 40_000;
-const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
+const { until, text, visible, myId, messageTexts, matchPages, say } = chatPageDriver(WAIT_MS);
 
 const LOST = '对方连接中断，等待重连…';
 const BACK = '对方已重新连接';
@@ -37,13 +37,6 @@ const ALL_TRIES_MS = 30_000;
 
 
 const notices = (page: Page) => page.getByTestId('system-text');
-
-async function say(page: Page, words: string): Promise<void> {
-  await expect.poll(() => page.getByTestId('message-input').isEnabled(), until).toBe(true);
-  await page.getByTestId('message-input').fill(words);
-  await page.getByTestId('message-input').press('Enter');
-  await expect.poll(() => messageTexts(page, true).allTextContents(), until).toContain(words);
-}
 
 /** Notices `first` and then `then` appear, in that order. */
 async function noticesInOrder(page: Page, first: string, then: string): Promise<void> {

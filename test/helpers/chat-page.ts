@@ -94,7 +94,15 @@ export function chatPageDriver(waitMs: number) {
     await expect.poll(() => next.getAttribute('data-step'), until).toBe('new');
   }
 
-  return { until, text, visible, myId, messageTexts, acceptRules, matchPages, leaveChat };
+  /** Types `words` and sends them with Enter, once the input takes them; resolves when they show as sent. */
+  async function say(page: Page, words: string): Promise<void> {
+    await expect.poll(() => page.getByTestId('message-input').isEnabled(), until).toBe(true);
+    await page.getByTestId('message-input').fill(words);
+    await page.getByTestId('message-input').press('Enter');
+    await expect.poll(() => messageTexts(page, true).allTextContents(), until).toContain(words);
+  }
+
+  return { until, text, visible, myId, messageTexts, acceptRules, matchPages, leaveChat, say };
 }
 
 /**

@@ -118,13 +118,5 @@ describe('grace after a connection ends', () => {
         await own.close();
       }
     });
-
-    it('without `leave_notice`, `leaving` changes nothing for a clean close (the original client’s behaviour)', async () => {
-      const { a, b } = await chattingPair();
-      const disconnected = waitFor(b.socket, 'partner_disconnected');
-      a.socket.emit('leaving');
-      a.socket.io.engine.close();
-      expect(await disconnected).toMatchObject({ grace_ms: CLOSE_GRACE_MS });
-    });
   });
 });

@@ -6,7 +6,7 @@
  * this instance missed is found at its next reload of the moderation caches.
  */
 import { describe, expect, it } from 'vitest';
-import { SUPPORT_OFFER_KEEP_MS } from '../../src/moderation/support-offers.js';
+import { SUPPORT_OFFER_KEEP_MS, SupportOffers } from '../../src/moderation/support-offers.js';
 import { noticeText } from '../../src/shared/codes.js';
 import { ENGINES } from '../admin/engines.js';
 import { connect, eventually, received, request, waitFor, type TestSocket } from '../helpers/client.js';
@@ -118,13 +118,53 @@ describe.each(ENGINES)('an offer of support nobody could be shown (%s)', (engine
       const { a, b, token, reportId } = await reportedChat();
       await closed(a, b);
       await offerSupport(reportId);
-      const { database, app } = suite.server;
-      await database.query('UPDATE reports SET resolved_at = $2 WHERE id = $1', [reportId, new Date(Date.now() - SUPPORT_OFFER_KEEP_MS - 60_000)]);
-      await app.moderation.reload();
+      // No reload: this instance still believes it waits; taking it finds it too old.
+      await suite.server.database.query('UPDATE reports SET resolved_at = $2 WHERE id = $1', [reportId, new Date(Date.now() - SUPPORT_OFFER_KEEP_MS - 60_000)]);
       const late = await connectAs(token);
       await settle();
       expect(crisisNotices(late.socket)).toEqual([]);
       expect(await shownAt(reportId)).toBeNull();
+    });
+
+    it('taken by a connection that closed meanwhile waits again for the next one', async () => {
+      const { a, b, token, reportId } = await reportedChat();
+      await closed(a, b);
+      await offerSupport(reportId);
+      // The take is held until the connection that asked is gone (as a phone that connects and drops at once).
+      const moderation = suite.server.app.moderation;
+      const take = moderation.takeSupportOffer.bind(moderation);
+      let gone: () => void = () => undefined;
+      const closedMeanwhile = new Promise<void>((resolve) => (gone = resolve));
+      moderation.takeSupportOffer = async (userId) => {
+        await closedMeanwhile;
+        return take(userId);
+      };
+      try {
+        const brief = await connectAs(token);
+        brief.socket.close();
+        await eventually(() => expect(suite.server.app.io.of('/').sockets.size).toBeLessThanOrEqual(1));
+        gone();
+        await eventually(async () => expect(await shownAt(reportId)).toBeNull());
+        await settle();
+        expect(crisisNotices(brief.socket)).toEqual([]);
+      } finally {
+        moderation.takeSupportOffer = take;
+      }
+      const next = await connectAs(token);
+      await eventually(() => expect(crisisNotices(next.socket)).toHaveLength(1));
+    });
+
+    it('two instances taking it at the same moment: the database gives it to one', async () => {
+      const { a, b, reportId } = await reportedChat();
+      const userId = (await suite.server.database.query<{ reported_id: string }>('SELECT reported_id FROM reports WHERE id = $1', [reportId]))[0]!.reported_id;
+      await closed(a, b);
+      await offerSupport(reportId);
+      const clock = { now: () => new Date() };
+      const [one, other] = [new SupportOffers({ database: suite.server.database, clock }), new SupportOffers({ database: suite.server.database, clock })];
+      await Promise.all([one.load(), other.load()]);
+      expect([one.has(userId), other.has(userId)]).toEqual([true, true]);
+      const taken = await Promise.all([one.take(userId), other.take(userId)]);
+      expect(taken.filter((id) => id !== undefined)).toEqual([reportId]);
     });
 
     it('decided where this instance never heard of it (its bus event lost) is found at the next reload', async () => {

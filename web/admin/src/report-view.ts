@@ -304,7 +304,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       const kind = t(`kind_${automatic.kind}` as TextKey).toLocaleLowerCase();
       deps.toast(automatic.ends_at ? t('decidedWithAutomatic', { n: decided, kind, until: plainTime(automatic.ends_at) }) : t('decidedWithAutomaticForever', { n: decided, kind }));
     } else if (action === 'support') {
-      // Said either way: the card reaches only the pages they have open now; the decision is recorded regardless.
+      // Said either way: the card reaches the pages they have open now, or else their next connection (7 days).
       deps.toast(t('decidedSupport', { n: current.report.reported_id }));
     } else deps.toast(t('decided', { n: decided }));
     // Shown again with the decision, unless the admin has moved on to another report or page meanwhile.
