@@ -1,8 +1,8 @@
 /**
  * Offers of support kept for a person nobody could show them to. A moderator's `support` decision shows
  * the crisis help card on every connection the person has open at that moment (moderation-service.ts).
- * Someone in distress may well have none just then — a phone locked in a pocket, a page inside its
- * reconnect grace, a tab closed an hour ago — so an offer no instance could show is kept
+ * Someone in distress may well have none just then — a page inside its reconnect grace, a tab closed an
+ * hour ago — so an offer no instance could show is kept
  * (`reports.support_shown_at` null) and shown once, on the person's next connection to any instance, for up
  * to KEEP_MS after the decision.
  *
@@ -22,14 +22,23 @@ export class SupportOffers {
   private waiting = new Set<string>();
   /** Offers kept while a reload's read is in flight: its snapshot may predate them. */
   private keptSinceRead: string[] | undefined;
-  /** The read under way: a reload asked for meanwhile joins it (two reads could end out of order). */
+  /** The read under way, and one asked for meanwhile (after it: two at once could end out of order). */
   private loading: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
 
   constructor(private readonly deps: { database: Queryable; clock: Pick<Clock, 'now'> }) {}
 
   /** Reads who has an offer waiting (at start, and at each reload of the moderation caches). */
   load(): Promise<void> {
-    this.loading ??= this.loadNow().finally(() => (this.loading = undefined));
+    if (this.loading) {
+      // One started before this was asked may not see what made it ask: one more read follows it.
+      this.next ??= this.loading.catch(() => undefined).then(() => {
+        this.next = undefined;
+        return this.load();
+      });
+      return this.next;
+    }
+    this.loading = this.loadNow().finally(() => (this.loading = undefined));
     return this.loading;
   }
 

@@ -121,13 +121,27 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
         expect(tab.bottom, testId).toBeLessThanOrEqual(bar.bottom);
       }
 
+      // A tab half out of the row, tapped where it shows, opens its view (a row scrolled on pointer-down
+      // would move it from under the finger). Not Playwright's click, which scrolls it into view first.
+      await page.locator('.tabs').evaluate((row) => (row.scrollLeft = 0));
+      const row = await boxOf(page, '.tabs');
+      const cut = await page.locator('.tabs .tab').evaluateAll(
+        (links, right) => links.map((l) => ({ id: (l as HTMLElement).dataset['testid']!, box: l.getBoundingClientRect() })).find((t) => t.box.left < right - 8 && t.box.right > right),
+        row.right,
+      );
+      expect(cut, 'a tab cut by the row’s right edge').toBeDefined();
+      // At the edge of what shows: a row scrolled to bring the tab in would leave that point on something else.
+      await page.mouse.click(row.right - 3, cut!.box.top + cut!.box.height / 2);
+      await expect.poll(() => page.getByTestId(cut!.id).getAttribute('aria-current'), until).toBe('page');
+
       // A view opened by its address (the last section, say) has its tab in view, marked as the current page.
+      await page.locator('.tabs').evaluate((row) => (row.scrollLeft = 0));
       await page.goto(`${suite.url}/admin#account`);
       await visible(page.getByTestId('view-account'));
       await expect.poll(() => page.getByTestId('tab-account').getAttribute('aria-current'), until).toBe('page');
       const account = await boxOf(page, '[data-testid="tab-account"]');
-      expect(account.left).toBeGreaterThanOrEqual(0);
-      expect(account.right).toBeLessThanOrEqual(390);
+      expect(account.left).toBeGreaterThanOrEqual(row.left);
+      expect(account.right).toBeLessThanOrEqual(row.right);
 
       await expectNoSeriousViolations(page, `admin top bar at 390 px, ${lang}`, { include: 'header.topbar' });
     });

@@ -133,22 +133,30 @@ describe.each(ENGINES)('an offer of support nobody could be shown (%s)', (engine
       // The take is held until the connection that asked is gone (as a phone that connects and drops at once).
       const moderation = suite.server.app.moderation;
       const take = moderation.takeSupportOffer.bind(moderation);
+      const putBack = moderation.putBackSupportOffer.bind(moderation);
       let gone: () => void = () => undefined;
       const closedMeanwhile = new Promise<void>((resolve) => (gone = resolve));
+      let putBackDone: () => void = () => undefined;
+      const waitsAgain = new Promise<void>((resolve) => (putBackDone = resolve));
       moderation.takeSupportOffer = async (userId) => {
         await closedMeanwhile;
         return take(userId);
+      };
+      moderation.putBackSupportOffer = async (offer) => {
+        await putBack(offer);
+        putBackDone();
       };
       try {
         const brief = await connectAs(token);
         brief.socket.close();
         await eventually(() => expect(suite.server.app.io.of('/').sockets.size).toBeLessThanOrEqual(1));
         gone();
-        await eventually(async () => expect(await shownAt(reportId)).toBeNull());
-        await settle();
+        await waitsAgain;
+        expect(await shownAt(reportId)).toBeNull();
         expect(crisisNotices(brief.socket)).toEqual([]);
       } finally {
         moderation.takeSupportOffer = take;
+        moderation.putBackSupportOffer = putBack;
       }
       const next = await connectAs(token);
       await eventually(() => expect(crisisNotices(next.socket)).toHaveLength(1));

@@ -40,6 +40,8 @@ function loadPage(storage: Storage) {
   const receipts = { shown: [] as { receipt: ReceiptPayload; away: boolean }[], onBar: undefined as { receipt: ReceiptPayload; away: boolean } | undefined };
   const contact = { now: new Map<number, ContactState>(), restored: [] as [number, ContactState][] };
   const blocked: number[] = [];
+  /** Whether the page is out of sight (a test sets it). */
+  const sight = { hidden: false };
   const flow = createChatFlow(fake.client, page.views);
   const restore = createEndedRestore(fake.client, {
     keeper: createEndedKeeper(() => storage),
@@ -54,6 +56,7 @@ function loadPage(storage: Storage) {
       restore: (roomId, state) => contact.restored.push([roomId, state]),
     },
     partnerBlocked: (roomId) => blocked.push(roomId),
+    hidden: () => sight.hidden,
   });
   // As main.ts does: the flow tells the page, which tells the restore.
   page.views.chatChanged = (state) => {
@@ -61,7 +64,7 @@ function loadPage(storage: Storage) {
     restore.chatChanged(state);
   };
   fake.connectionChanged('connected');
-  return { ...fake, ...page, flow, restore, states, receipts, contact, blocked };
+  return { ...fake, ...page, flow, restore, states, receipts, contact, blocked, sight };
 }
 
 type Page = ReturnType<typeof loadPage>;
@@ -146,6 +149,29 @@ describe('the chat-ended screen kept over a reload (web/src/ended-restore.ts)', 
     expect(tab.map.size).toBe(1);
     vi.advanceTimersByTime(1);
     expect(tab.map.size).toBe(0);
+  });
+
+  it('a chat that ends while the page is out of sight is kept at once, with the receipt that comes after (a hidden tab may be discarded)', async () => {
+    const tab = memoryStorage();
+    const page = loadPage(tab);
+    page.emit('session', session());
+    page.emit('matched', { room_id: ROOM, match_type: 'random' });
+    await flush();
+    page.emit('new_message', message(1, PARTNER, '在吗'));
+    page.sight.hidden = true;
+    page.restore.leaving(); // hidden mid-chat: nothing to keep yet
+    expect(tab.map.size).toBe(0);
+    page.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
+    expect(tab.map.size).toBe(1);
+    page.receipts.onBar = { receipt: { room_id: ROOM, code: CODE }, away: false };
+    page.emit('receipt', { room_id: ROOM, code: CODE });
+
+    // Discarded without a pagehide, then loaded again.
+    const after = loadPage(tab);
+    after.emit('session', session());
+    expect(after.shown.screen).toBe('chat');
+    expect(after.shown.messages).toEqual([{ message: message(1, PARTNER, '在吗'), own: false }]);
+    expect(after.receipts.shown).toEqual([{ receipt: { room_id: ROOM, code: CODE }, away: false }]);
   });
 
   it('what the last page kept is not forgotten by the new page being seen before its first session', async () => {

@@ -241,6 +241,15 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
     expect(w.pending()).toEqual([]);
   });
 
+  it('a chat not ended in which this person has written nothing yet is read again too (the partner’s words come in)', () => {
+    const w = waitOn(1_000);
+    const silent = transcript({ erase_blocked: 'active', ended_at: null, messages: [{ id: 2, from: 'partner', time: ENDED, text: 'hello' }] });
+    expect(w.show(silent)).toEqual({ enabled: false, hint: { key: 'eraseActive' } });
+    expect(w.pending()).toEqual([ACTIVE_RECHECK_MS]);
+    w.advanceTo(1_000 + ACTIVE_RECHECK_MS);
+    expect(w.counted.stale).toBe(1);
+  });
+
   it('a chat not ended is not read again while the page is hidden, and no timer is left to wake it', () => {
     const w = waitOn(1_000);
     w.show(transcript({ erase_blocked: 'active', ended_at: null }));

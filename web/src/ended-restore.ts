@@ -32,6 +32,8 @@ export interface EndedRestoreParts {
   contact: Pick<KeepInTouch, 'state' | 'restore'>;
   /** Nothing more offered for the partner of `roomId`, whom this person blocked (Block, Keep in touch). */
   partnerBlocked(roomId: number): void;
+  /** The page is out of sight: a chat that ends (or whose receipt comes) then is kept at once. */
+  hidden(): boolean;
 }
 
 export interface EndedRestore {
@@ -65,6 +67,40 @@ export function createEndedRestore(client: Pick<ChatClient, 'on'>, parts: EndedR
     keeper.forget();
   };
 
+  /** What `leaving` does: the chat ended on screen is kept, anything else forgotten. */
+  const keepEnded = (): void => {
+    if (!settled) return;
+    const ended = chat?.live === false ? chat : null;
+    // A session with another identity since the chat showed (its cookie replaced): not theirs to see.
+    if (ended === null || userId === null || chatUser !== userId) return forget();
+    const endedAt = ended.endedAt ?? Date.now();
+    const until = endedAt + reportWindowMs;
+    if (until <= Date.now()) return forget();
+    const onBar = parts.receipts.onEndedBar();
+    keeper.keep({
+      roomId: ended.roomId,
+      userId,
+      endedAt,
+      until,
+      note: ended.endNote ?? 'chatEnded',
+      // A private room's earlier conversation is not this chat's (nor reported with it).
+      messages: parts.messages.shown().filter(({ message }) => message.room_id === ended.roomId),
+      receipt: onBar?.receipt.room_id === ended.roomId ? { code: onBar.receipt.code, away: onBar.away } : null,
+      contact: parts.contact.state(ended.roomId),
+      blocked: blockedRooms.has(ended.roomId),
+    });
+    // The conversation is not left in the tab's storage past the window in which it could be shown again
+    // (a hidden page lives on; one that went away is read, and found expired, when the tab loads again).
+    clearTimeout(expiry);
+    expiry = setTimeout(() => keeper.forget(), until - Date.now());
+  };
+
+  // Hidden, the page may be discarded without a `pagehide`: its receipt, come now, is kept with the chat.
+  // (After receipt-note.ts's own listener, which puts it on the ended bar: main.ts creates that first.)
+  client.on('receipt', () => {
+    if (parts.hidden() && chat?.live === false) keepEnded();
+  });
+
   // After the flow's own listener (main.ts creates this after the flow), which resumes a chat or wait.
   client.on('session', ({ user_id: user, status, report_window_ms: windowMs }) => {
     userId = user;
@@ -82,39 +118,18 @@ export function createEndedRestore(client: Pick<ChatClient, 'on'>, parts: EndedR
     chatChanged(state) {
       if (state?.roomId !== chat?.roomId) chatUser = userId;
       chat = state;
-      if (state !== null && !state.live) return;
+      if (state !== null && !state.live) {
+        // Ended while out of sight: kept now, as leaving would (no `pagehide` may come before a discard).
+        if (parts.hidden()) keepEnded();
+        return;
+      }
       settled = true;
       forget();
     },
     blocked(roomId) {
       blockedRooms.add(roomId);
     },
-    leaving() {
-      if (!settled) return;
-      const ended = chat?.live === false ? chat : null;
-      // A session with another identity since the chat showed (its cookie replaced): not theirs to see.
-      if (ended === null || userId === null || chatUser !== userId) return forget();
-      const endedAt = ended.endedAt ?? Date.now();
-      const until = endedAt + reportWindowMs;
-      if (until <= Date.now()) return forget();
-      const onBar = parts.receipts.onEndedBar();
-      keeper.keep({
-        roomId: ended.roomId,
-        userId,
-        endedAt,
-        until,
-        note: ended.endNote ?? 'chatEnded',
-        // A private room's earlier conversation is not this chat's (nor reported with it).
-        messages: parts.messages.shown().filter(({ message }) => message.room_id === ended.roomId),
-        receipt: onBar?.receipt.room_id === ended.roomId ? { code: onBar.receipt.code, away: onBar.away } : null,
-        contact: parts.contact.state(ended.roomId),
-        blocked: blockedRooms.has(ended.roomId),
-      });
-      // The conversation is not left in the tab's storage past the window in which it could be shown again
-      // (a hidden page lives on; one that went away is read, and found expired, when the tab loads again).
-      clearTimeout(expiry);
-      expiry = setTimeout(() => keeper.forget(), until - Date.now());
-    },
+    leaving: keepEnded,
     returned() {
       // Before the first session, what the last page kept is still to be shown.
       if (settled) forget();

@@ -310,6 +310,7 @@ const endedRestore = createEndedRestore(client, {
   receipts: receiptNotes,
   contact: keepInTouch,
   partnerBlocked,
+  hidden: () => document.visibilityState === 'hidden',
 });
 addEventListener('pagehide', () => endedRestore.leaving());
 document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? endedRestore.leaving() : endedRestore.returned()));

@@ -258,8 +258,11 @@ async function logOut(): Promise<void> {
 byTestId('logout-btn', HTMLButtonElement).addEventListener('click', () => void logOut());
 
 window.addEventListener('hashchange', () => route());
+// Only for the keyboard's focus: a tap focuses the tab on pointer-down, and a row scrolled then moves it from
+// under the finger before the click (a half-shown tab did nothing). The view a tap opens is brought in anyway.
 document.querySelector('.tabs')?.addEventListener('focusin', (event) => {
-  if (event.target instanceof HTMLElement && event.target.classList.contains('tab')) bringIntoRow(event.target);
+  const tab = event.target;
+  if (tab instanceof HTMLElement && tab.classList.contains('tab') && tab.matches(':focus-visible')) bringIntoRow(tab);
 });
 // Logged in: a "session ended" mark left by a reload that found the session valid again (another tab logged
 // in meanwhile) is not for a later login form.

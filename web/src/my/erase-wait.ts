@@ -126,15 +126,17 @@ export function createEraseWait(clock: WaitClock, visibility: PageVisibility, ca
       readCode = transcript.code;
       readAtMs = receivedAtMs;
     }
-    if (!transcript.messages.some((m) => m.from === 'me' && m.erased_at === undefined)) return { enabled: false, hint: { key: 'nothingToErase' } };
-    if (erasing) return { enabled: false };
-    if (transcript.erase_blocked === 'report_open') return { enabled: false, hint: { key: 'eraseUnderReview' } };
-    if (transcript.erase_blocked === 'active') {
+    // A chat still going on is read again whatever else holds (the partner's words come in meanwhile), even
+    // one in which this person has written nothing yet.
+    if (transcript.erase_blocked === 'active' && !erasing) {
       rechecking = true;
       // Not `scheduleRecheck`: a reading due now is asked for by the timer, after this render has finished.
       if (visibility.visible()) after(readAtMs + ACTIVE_RECHECK_MS - clock.now(), recheck);
       return { enabled: false, hint: { key: 'eraseActive' } };
     }
+    if (!transcript.messages.some((m) => m.from === 'me' && m.erased_at === undefined)) return { enabled: false, hint: { key: 'nothingToErase' } };
+    if (erasing) return { enabled: false };
+    if (transcript.erase_blocked === 'report_open') return { enabled: false, hint: { key: 'eraseUnderReview' } };
     const until = transcript.erase_blocked === 'report_window' ? transcript.erasable_at : null;
     const inMs = transcript.erase_blocked === 'report_window' ? transcript.erasable_in_ms : null;
     const waitMs = until === null || inMs === null ? Number.NaN : receivedAtMs + inMs - clock.now();
