@@ -101,7 +101,7 @@ export class ReportsQuery {
     const marked = new Set(report.messageIds);
     const reportedMessages = conversation ? await this.rooms.pick(conversation.room, report.messageIds) : [];
     return {
-      report: reportFull(report, this.timezone),
+      report: reportFull(report, this.timezone, this.clock.now()),
       room: conversation?.room ?? null,
       messages: (conversation?.messages ?? []).map((m) => ({ ...m, reported: marked.has(m.id) })),
       next_cursor: conversation?.next_cursor ?? null,

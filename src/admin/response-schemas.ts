@@ -116,6 +116,7 @@ export const reportFullSchema = reportItemSchema.extend({
   note: z.string().nullable(),
   message_ids: z.array(z.number().int()),
   resolution_note: z.string().nullable(),
+  support_offer: z.object({ state: z.enum(['shown', 'waiting', 'lapsed']), shown_at: time.nullable(), waits_until: time }).nullable(),
 });
 
 export const sanctionViewSchema = z.object({

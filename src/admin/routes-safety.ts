@@ -95,7 +95,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
       throw now?.status === 'open' ? changed() : new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
     }
     return {
-      report: reportFull(outcome.report, ctx.timezone),
+      report: reportFull(outcome.report, ctx.timezone, ctx.clock.now()),
       sanction: outcome.sanction ? view(outcome.sanction) : null,
       automatic: outcome.automatic ? view(outcome.automatic) : null,
     };

@@ -6,6 +6,7 @@
 import type { SanctionScope } from '../moderation/moderation-service.js';
 import type { ReportAction, ReportRecord, ReportStatus } from '../moderation/report-repository.js';
 import { isActive, type Sanction } from '../moderation/sanction-repository.js';
+import { SUPPORT_OFFER_KEEP_MS } from '../moderation/support-offers.js';
 import type { ReportReason, SanctionKind } from '../shared/protocol.js';
 import { formatIso } from '../shared/time.js';
 
@@ -51,6 +52,19 @@ export interface ReportFull extends ReportItem {
   note: string | null;
   message_ids: number[];
   resolution_note: string | null;
+  /** A `support` decision's help card; null for any other report. */
+  support_offer: SupportOfferView | null;
+}
+
+/**
+ * Whether an offer of support reached the person: `shown` (on a page open at the decision, or on their next
+ * connection), `waiting` for their next connection until `waits_until`, or `lapsed` — they did not come back
+ * in time.
+ */
+export interface SupportOfferView {
+  state: 'shown' | 'waiting' | 'lapsed';
+  shown_at: string | null;
+  waits_until: string;
 }
 
 export interface SanctionView {
@@ -100,8 +114,26 @@ export function reportItem(report: ReportRecord, zone: string): ReportItem {
   };
 }
 
-export function reportFull(report: ReportRecord, zone: string): ReportFull {
-  return { ...reportItem(report, zone), other_reasons: report.otherReasons, note: report.note, message_ids: report.messageIds, resolution_note: report.resolutionNote };
+export function reportFull(report: ReportRecord, zone: string, now: Date): ReportFull {
+  return {
+    ...reportItem(report, zone),
+    other_reasons: report.otherReasons,
+    note: report.note,
+    message_ids: report.messageIds,
+    resolution_note: report.resolutionNote,
+    support_offer: supportOfferView(report, zone, now),
+  };
+}
+
+function supportOfferView(report: ReportRecord, zone: string, now: Date): SupportOfferView | null {
+  if (report.resolution !== 'support' || report.resolvedAt === null) return null;
+  const waitsUntil = new Date(report.resolvedAt.getTime() + SUPPORT_OFFER_KEEP_MS);
+  const shownAt = report.supportShownAt;
+  return {
+    state: shownAt ? 'shown' : waitsUntil > now ? 'waiting' : 'lapsed',
+    shown_at: shownAt ? formatIso(shownAt, zone) : null,
+    waits_until: formatIso(waitsUntil, zone),
+  };
 }
 
 export function sanctionScope(sanction: Pick<Sanction, 'userId' | 'networkHash'>): SanctionScope {

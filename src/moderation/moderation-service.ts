@@ -8,10 +8,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorCode } from '../errors.js';
-import { crisisNotice, DEFAULT_HOTLINES } from '../policy/crisis.js';
-import { SupportOffers } from './support-offers.js';
+import { SupportDesk } from './support-desk.js';
 import type { Lang } from '../shared/codes.js';
-import type { Hotline, NoticePayload, ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
+import type { Hotline, ReportPayload, ReportReason, SanctionKind } from '../shared/protocol.js';
 import { atLeastAsStrong, BlockCache, SanctionCache } from './enforcement-cache.js';
 import type { ModerationBus, ModerationEvent } from './moderation-bus.js';
 import { EnforcementSync } from './enforcement-sync.js';
@@ -27,6 +26,8 @@ const PRIORITY_REASONS: ReadonlySet<ReportReason> = new Set(['minor', 'self_harm
 const DEFAULT_REFRESH_MS = 30_000;
 /** Added to two reload intervals for how long a new block is also held in the match queue (a reload may fail once). */
 const BUS_MARGIN_MS = 10_000;
+/** How long a decider waits for its own instance to handle its offer of support (its bus event's way back). */
+const SUPPORT_HANDLED_WAIT_MS = 2_000;
 
 export interface StrikeRules {
   /** Strikes older than this many days no longer count. */
@@ -68,14 +69,6 @@ export interface ModerationDeps {
   hotlines?: Record<Lang, Hotline[]>;
 }
 
-/** A moderator offered support to a person (the `support` decision): what each instance shows their connections. */
-export interface SupportOffer {
-  userId: string;
-  reportId: number;
-  /** The crisis help card's notice for a connection in `lang`. */
-  notice(lang: Lang): NoticePayload;
-}
-
 /** Written in a decision's own transaction (the admin's audit row): the decision is recorded, or not made. */
 export type RecordWith<T> = (tx: Queryable, outcome: T) => Promise<void>;
 
@@ -115,12 +108,12 @@ export class ModerationService {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Each person's strikes, applied one after the other (the last one's promise, never rejecting). */
   private readonly striking = new Map<string, Promise<unknown>>();
-  private readonly supportListeners: ((offer: SupportOffer) => number)[] = [];
-  private readonly offers: SupportOffers;
+  /** Offers of support: shown on the person's connections, or kept for their next one. */
+  readonly support: SupportDesk;
 
   constructor(private readonly deps: ModerationDeps) {
     this.sync = new EnforcementSync({ sanctions: deps.sanctions, clock: deps.clock, logger: deps.logger });
-    this.offers = new SupportOffers({ database: deps.database, clock: deps.clock });
+    this.support = new SupportDesk({ database: deps.database, clock: deps.clock, logger: deps.logger, ...(deps.hotlines ? { hotlines: deps.hotlines } : {}) });
   }
 
   get sanctionCache(): SanctionCache {
@@ -135,7 +128,7 @@ export class ModerationService {
   async start(): Promise<void> {
     await this.deps.bus.subscribe((event) => this.handle(event));
     // Nobody is connected yet: the sanctions in force need no telling.
-    await Promise.all([this.sync.reload({ enforce: false }), this.offers.load()]);
+    await Promise.all([this.sync.reload({ enforce: false }), this.support.load()]);
     this.refreshTimer = setInterval(() => {
       this.reload().catch((err: unknown) => this.deps.logger.warn({ err }, 'reloading sanctions and blocks failed'));
     }, this.refreshMs);
@@ -147,7 +140,7 @@ export class ModerationService {
    * who has an offer of support waiting.
    */
   async reload(): Promise<void> {
-    await Promise.all([this.sync.reload(), this.offers.load()]);
+    await Promise.all([this.sync.reload(), this.support.load()]);
   }
 
   stop(): void {
@@ -161,31 +154,6 @@ export class ModerationService {
   /** Called on every instance whenever a sanction is issued or lifted anywhere. */
   onSanction(listener: (sanction: Sanction) => void): void {
     this.sync.onSanction(listener);
-  }
-
-  /**
-   * Called on every instance whenever a moderator offers a person support (once per offer and instance):
-   * the listener shows the help card on that person's connections it holds, and says on how many. An offer
-   * no instance could show waits for the person's next connection (`takeSupportOffer`).
-   */
-  onSupport(listener: (offer: SupportOffer) => number): void {
-    this.supportListeners.push(listener);
-  }
-
-  /**
-   * For a connection that has just started: an offer of support that nobody could show the person when it
-   * was made (support-offers.ts), taken — shown by this connection and no other. No query for anyone
-   * without one.
-   */
-  async takeSupportOffer(userId: string): Promise<SupportOffer | undefined> {
-    if (!this.offers.has(userId)) return undefined;
-    const reportId = await this.offers.take(userId);
-    return reportId === undefined ? undefined : this.supportOffer(userId, reportId);
-  }
-
-  /** An offer `takeSupportOffer` gave that could not be shown (the connection closed meanwhile): it waits again. */
-  async putBackSupportOffer(offer: SupportOffer): Promise<void> {
-    await this.offers.putBack(offer.userId, offer.reportId);
   }
 
   /**
@@ -357,7 +325,14 @@ export class ModerationService {
       await record?.(tx, outcome);
       return outcome;
     });
-    if (decided && decision.action === 'support') await this.publish({ type: 'support', userId: report.reportedId, reportId });
+    if (decided && decision.action === 'support') {
+      // Answered once this instance has shown it (or kept it): the answer says whether it was shown here.
+      const handled = this.support.handledHere(reportId, SUPPORT_HANDLED_WAIT_MS);
+      await this.publish({ type: 'support', userId: report.reportedId, reportId });
+      await handled;
+      const now = await this.deps.reports.get(reportId).catch(() => undefined);
+      return { ...decided, report: now ?? decided.report };
+    }
     if (!decided?.sanction) return decided;
     await this.announce(decided.sanction);
     const automatic = await this.strike(report.reportedId, 'report', reportId).catch((err: unknown) => {
@@ -438,29 +413,8 @@ export class ModerationService {
 
   /** An event from the bus (any instance's, this one's too). */
   private handle(event: ModerationEvent): void {
-    if (event.type === 'support') this.tellSupport(event.userId, event.reportId);
+    if (event.type === 'support') void this.support.offered(event.userId, event.reportId);
     else void this.sync.handle(event);
-  }
-
-  private tellSupport(userId: string, reportId: number): void {
-    const offer = this.supportOffer(userId, reportId);
-    let shown = 0;
-    for (const listener of this.supportListeners) {
-      try {
-        shown += listener(offer);
-      } catch (err) {
-        this.deps.logger.warn({ err, reportId }, 'a support listener failed');
-      }
-    }
-    // Shown here: not kept for a later connection. Shown nowhere here: kept, and whichever instance sees the
-    // person's next connection first shows it (one that did show it marks it, so the others find it taken).
-    if (shown > 0) this.offers.shown(reportId).catch((err: unknown) => this.deps.logger.warn({ err, reportId }, 'an offer of support shown was not marked so'));
-    else this.offers.keep(userId);
-  }
-
-  private supportOffer(userId: string, reportId: number): SupportOffer {
-    const hotlines = this.deps.hotlines ?? DEFAULT_HOTLINES;
-    return { userId, reportId, notice: (lang) => crisisNotice(lang, hotlines) };
   }
 }
 

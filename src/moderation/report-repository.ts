@@ -38,6 +38,8 @@ export interface ReportRecord {
   resolvedBy: string | null;
   resolution: ReportAction | null;
   resolutionNote: string | null;
+  /** A `support` decision: when the help card reached the person; null until then (support-offers.ts). */
+  supportShownAt: Date | null;
 }
 
 /** The two people of a room and when it ended, for checking a report or a block. */
@@ -85,10 +87,11 @@ interface ReportRow {
   resolved_by: string | null;
   resolution: ReportAction | null;
   resolution_note: string | null;
+  support_shown_at: Date | null;
 }
 
 const REPORT_COLUMNS =
-  'id, room_id, reporter_id, reported_id, reason, other_reasons, note, message_ids, status, priority, created_at, updated_at, resolved_at, resolved_by, resolution, resolution_note';
+  'id, room_id, reporter_id, reported_id, reason, other_reasons, note, message_ids, status, priority, created_at, updated_at, resolved_at, resolved_by, resolution, resolution_note, support_shown_at';
 
 function toReport(row: ReportRow): ReportRecord {
   return {
@@ -108,6 +111,7 @@ function toReport(row: ReportRow): ReportRecord {
     resolvedBy: row.resolved_by,
     resolution: row.resolution,
     resolutionNote: row.resolution_note,
+    supportShownAt: row.support_shown_at,
   };
 }
 

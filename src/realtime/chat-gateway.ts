@@ -171,14 +171,14 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
 
   /** An offer of support made while the person had no connection open: shown now, on this one (support-offers.ts). */
   async function showKeptSupport(socket: ChatSocket): Promise<void> {
-    const offer = await moderation.takeSupportOffer(socket.data.userId).catch((err: unknown) => {
+    const offer = await moderation.support.take(socket.data.userId).catch((err: unknown) => {
       socketLogger(logger, socket).warn({ err }, 'an offer of support kept for this person could not be taken');
       return undefined;
     });
     if (!offer) return;
     if (socket.connected) return void socket.emit('notice', offer.notice(socket.data.lang));
     // Gone while it was taken: an emit would be dropped, and the offer must not count as shown.
-    await moderation.putBackSupportOffer(offer).catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'an offer of support could not be put back'));
+    await moderation.support.putBack(offer).catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'an offer of support could not be put back'));
   }
 
   async function start(socket: ChatSocket): Promise<void> {

@@ -67,7 +67,7 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
       chat.evict(userId, 'banned').catch((err: unknown) => logger.warn({ err }, 'ending a banned person’s chat failed'));
     }
   });
-  moderation.onSupport((offer) => {
+  moderation.support.onOffer((offer) => {
     // By identity only: a network's other people are strangers to the report.
     let shown = 0;
     for (const socket of io.of('/').sockets.values()) {

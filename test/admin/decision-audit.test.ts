@@ -51,7 +51,7 @@ describe.each(ENGINES)('decisions audited in their own transaction (%s)', (engin
 
   it('an offer of support whose audit row fails leaves the report open and shows nobody the help card', async () => {
     const offered: number[] = [];
-    admin.moderation.onSupport((offer) => offered.push(offer.reportId));
+    admin.moderation.support.onOffer((offer) => offered.push(offer.reportId));
     const [reporter, target] = [newUserId('adsr'), newUserId('adsp')];
     const room = await seedConversation(admin, reporter, target, [[target, '不想活了']]);
     const id = await fileReport(admin, reporter, room.roomId, 'self_harm');

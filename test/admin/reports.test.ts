@@ -340,7 +340,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
 
   it('an offer of support closes the report with no sanction or strike, is audited, and is told to every instance for the reported person', async () => {
     const offers: { userId: string; reportId: number; zh: unknown; en: unknown }[] = [];
-    admin.moderation.onSupport((offer) => offers.push({ userId: offer.userId, reportId: offer.reportId, zh: offer.notice('zh-CN'), en: offer.notice('en') }));
+    admin.moderation.support.onOffer((offer) => offers.push({ userId: offer.userId, reportId: offer.reportId, zh: offer.notice('zh-CN'), en: offer.notice('en') }));
     // Scope is not used by an offer of support: one without a network stored is not refused for it.
     const { id, target, room } = await reported('self_harm', { networks: false });
     const response = await resolve(id, { action: 'support', scope: 'both', note: '给了热线' });

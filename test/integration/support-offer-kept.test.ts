@@ -131,18 +131,18 @@ describe.each(ENGINES)('an offer of support nobody could be shown (%s)', (engine
       await closed(a, b);
       await offerSupport(reportId);
       // The take is held until the connection that asked is gone (as a phone that connects and drops at once).
-      const moderation = suite.server.app.moderation;
-      const take = moderation.takeSupportOffer.bind(moderation);
-      const putBack = moderation.putBackSupportOffer.bind(moderation);
+      const desk = suite.server.app.moderation.support;
+      const take = desk.take.bind(desk);
+      const putBack = desk.putBack.bind(desk);
       let gone: () => void = () => undefined;
       const closedMeanwhile = new Promise<void>((resolve) => (gone = resolve));
       let putBackDone: () => void = () => undefined;
       const waitsAgain = new Promise<void>((resolve) => (putBackDone = resolve));
-      moderation.takeSupportOffer = async (userId) => {
+      desk.take = async (userId) => {
         await closedMeanwhile;
         return take(userId);
       };
-      moderation.putBackSupportOffer = async (offer) => {
+      desk.putBack = async (offer) => {
         await putBack(offer);
         putBackDone();
       };
@@ -155,8 +155,8 @@ describe.each(ENGINES)('an offer of support nobody could be shown (%s)', (engine
         expect(await shownAt(reportId)).toBeNull();
         expect(crisisNotices(brief.socket)).toEqual([]);
       } finally {
-        moderation.takeSupportOffer = take;
-        moderation.putBackSupportOffer = putBack;
+        desk.take = take;
+        desk.putBack = putBack;
       }
       const next = await connectAs(token);
       await eventually(() => expect(crisisNotices(next.socket)).toHaveLength(1));

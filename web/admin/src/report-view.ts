@@ -23,6 +23,12 @@ import { flagText, reportNoteText } from './system-texts.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
+
+/** Whether an offer of support reached the person: shown (when), waiting for their next visit (until when), or lapsed. */
+function supportOfferText(offer: NonNullable<ReportDetail['report']['support_offer']>): string {
+  if (offer.state === 'shown') return t('supportShown', { t: plainTime(offer.shown_at) });
+  return offer.state === 'waiting' ? t('supportWaiting', { t: plainTime(offer.waits_until) }) : t('supportLapsed');
+}
 /** The sanction each action issues, which the scope and duration fields follow; none for a dismissal or an offer of support. */
 const ACTION_KIND: Record<Action, SanctionKind | 'dismiss'> = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned', support: 'dismiss' };
 const sanctions = (action: Action) => ACTION_KIND[action] !== 'dismiss';
@@ -144,6 +150,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
             ...metaItem('resolvedAt', plainTime(report.resolved_at)),
             ...metaItem('resolvedBy', report.resolved_by ?? '—'),
             ...metaItem('resolutionNote', report.resolution_note ?? t('noNote')),
+            ...(report.support_offer ? metaItem('supportCard', supportOfferText(report.support_offer), 'report-support-offer') : []),
           ]
         : []),
     );
