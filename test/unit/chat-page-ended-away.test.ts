@@ -28,10 +28,15 @@ function lookup(answers: unknown[]) {
     },
   } as unknown as Pick<ChatClient, 'on'>;
   const shown: ReceiptPayload[] = [];
+  /** For each receipt shown: whether it says what was said meanwhile can be read with it. */
+  const away: boolean[] = [];
   const asked = { listings: 0, sleeps: 0 };
   let wake: (() => void) | undefined;
   const endedAway = createEndedAway(client, {
-    show: (receipt) => shown.push(receipt),
+    show: (receipt, meanwhile) => {
+      shown.push(receipt);
+      away.push(meanwhile);
+    },
     recentChats: () => Promise.resolve(answers[asked.listings++]),
     // Each wait between tries lasts until the test ends it.
     sleep: () => {
@@ -42,6 +47,7 @@ function lookup(answers: unknown[]) {
   return {
     endedAway,
     shown,
+    away,
     asked,
     emit(event: keyof ServerToClientEvents) {
       for (const handler of handlers.get(event) ?? []) handler();
@@ -69,6 +75,17 @@ describe('the receipt of a chat that ended while away (web/src/ended-away.ts)', 
     page.endedAway.ended(7);
     await flush();
     expect(page.shown).toEqual([{ room_id: 7, code: CODE_7 }]);
+    expect(page.away).toEqual([true]);
+  });
+
+  it('a chat shown again after a reload without its receipt: its code, as the one that came with the end', async () => {
+    const page = lookup([{ user_id: 'me000001', chats: [chat(8, CODE_8)] }, { user_id: 'me000001', chats: [chat(7, CODE_7), chat(8, CODE_8)] }]);
+    page.endedAway.missing(7);
+    await flush();
+    expect(page.shown).toEqual([]);
+    await page.retry();
+    expect(page.shown).toEqual([{ room_id: 7, code: CODE_7 }]);
+    expect(page.away).toEqual([false]);
   });
 
   it('asks again while the room is not listed yet, and shows it once it is', async () => {

@@ -40,6 +40,8 @@ function loadPage(storage: Storage) {
   const receipts = { shown: [] as { receipt: ReceiptPayload; away: boolean }[], onBar: undefined as { receipt: ReceiptPayload; away: boolean } | undefined };
   const contact = { now: new Map<number, ContactState>(), restored: [] as [number, ContactState][] };
   const blocked: number[] = [];
+  /** The rooms whose receipt was looked up (ended-away.ts), shown again without one. */
+  const lookedUp: number[] = [];
   /** Whether the page is out of sight (a test sets it). */
   const sight = { hidden: false };
   const flow = createChatFlow(fake.client, page.views);
@@ -57,6 +59,7 @@ function loadPage(storage: Storage) {
     },
     partnerBlocked: (roomId) => blocked.push(roomId),
     hidden: () => sight.hidden,
+    lookUpReceipt: (roomId) => lookedUp.push(roomId),
   });
   // As main.ts does: the flow tells the page, which tells the restore.
   page.views.chatChanged = (state) => {
@@ -64,7 +67,7 @@ function loadPage(storage: Storage) {
     restore.chatChanged(state);
   };
   fake.connectionChanged('connected');
-  return { ...fake, ...page, flow, restore, states, receipts, contact, blocked, sight };
+  return { ...fake, ...page, flow, restore, states, receipts, contact, blocked, sight, lookedUp };
 }
 
 type Page = ReturnType<typeof loadPage>;
@@ -113,6 +116,7 @@ describe('the chat-ended screen kept over a reload (web/src/ended-restore.ts)', 
     // Report and Block count their windows from the end before the reload, not from now.
     expect(after.states).toEqual([{ roomId: ROOM, live: false, endedAt, endNote: 'partnerLeft' }]);
     expect(after.receipts.shown).toEqual([{ receipt: { room_id: ROOM, code: CODE }, away: false }]);
+    expect(after.lookedUp).toEqual([]);
     expect(after.contact.restored).toEqual([[ROOM, { matchType: 'random', asked: true, keyed: false, banner: null }]]);
     expect(after.blocked).toEqual([ROOM]);
     // Nothing to resume: the handshake asks for no chat, and the input stays closed.
@@ -200,6 +204,8 @@ describe('the chat-ended screen kept over a reload (web/src/ended-restore.ts)', 
     after.emit('session', session());
     expect(after.shown.screen).toBe('chat');
     expect(after.receipts.shown).toEqual([]);
+    // Gone before its receipt came: looked up by the identity's recent chats.
+    expect(after.lookedUp).toEqual([ROOM]);
     expect(after.states.at(-1)).toMatchObject({ roomId: ROOM, live: false });
   });
 

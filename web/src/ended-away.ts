@@ -41,8 +41,11 @@ async function fetchRecentChats(): Promise<unknown> {
 }
 
 export interface EndedAwayOptions {
-  /** Shows the receipt as one that came with the chat's end would be, noting it reads what was said meanwhile. */
-  show(receipt: ReceiptPayload): void;
+  /**
+   * Shows the receipt as one that came with the chat's end would be; `away`: noting it reads what was said
+   * meanwhile.
+   */
+  show(receipt: ReceiptPayload, away: boolean): void;
   /** The listing (tests give their own); undefined when it failed. Default: `GET /api/my/chats`. */
   recentChats?: () => Promise<unknown>;
   /** Waits `ms` between tries (tests give their own). */
@@ -52,6 +55,11 @@ export interface EndedAwayOptions {
 export interface EndedAway {
   /** The chat of `roomId`, which the page showed or was reloaded from, turned out to have ended while it was away. */
   ended(roomId: number): void;
+  /**
+   * The chat of `roomId`, which ended on screen, was shown again after a reload without its receipt (the
+   * page went before the receipt came): looked up the same way, shown as the one that came with the end.
+   */
+  missing(roomId: number): void;
 }
 
 export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAwayOptions): EndedAway {
@@ -65,14 +73,14 @@ export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAw
   client.on('matched', () => generation++);
   client.on('receipt', () => generation++);
 
-  const lookUp = async (roomId: number, asked: number): Promise<void> => {
+  const lookUp = async (roomId: number, asked: number, away: boolean): Promise<void> => {
     for (let attempt = 1; attempt <= TRIES; attempt++) {
       const listing = await recentChats();
       if (asked !== generation) return;
       // A failed request is not retried: it says nothing, as a listing without the room does in the end.
       if (listing === undefined) return;
       const receipt = receiptOf(listing, roomId);
-      if (receipt) return options.show(receipt);
+      if (receipt) return options.show(receipt, away);
       if (attempt < TRIES) await sleep(RETRY_MS);
       if (asked !== generation) return;
     }
@@ -80,7 +88,10 @@ export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAw
 
   return {
     ended(roomId) {
-      void lookUp(roomId, ++generation);
+      void lookUp(roomId, ++generation, true);
+    },
+    missing(roomId) {
+      void lookUp(roomId, ++generation, false);
     },
   };
 }
