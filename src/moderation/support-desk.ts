@@ -20,6 +20,12 @@ export interface SupportOffer {
   notice(lang: Lang): NoticePayload;
 }
 
+/** Offers kept for the person, taken to be shown now: `reportId` is the newest of `taken`. */
+export interface TakenOffer extends SupportOffer {
+  /** Every offer this take marked shown (one card shows them all). */
+  taken: readonly number[];
+}
+
 /** Shows an offer on the person's connections this instance holds, and says on how many. */
 export type SupportListener = (offer: SupportOffer) => number;
 
@@ -95,15 +101,15 @@ export class SupportDesk {
    * For a connection that has just started: an offer nobody could show the person when it was made, taken —
    * shown by this connection and no other. No query for anyone without one.
    */
-  async take(userId: string): Promise<SupportOffer | undefined> {
+  async take(userId: string): Promise<TakenOffer | undefined> {
     if (!this.offers.has(userId)) return undefined;
-    const reportId = await this.offers.take(userId);
-    return reportId === undefined ? undefined : this.offer(userId, reportId);
+    const taken = await this.offers.take(userId);
+    return taken.length === 0 ? undefined : { ...this.offer(userId, Math.max(...taken)), taken };
   }
 
   /** An offer `take` gave that could not be shown (the connection closed meanwhile): it waits again. */
-  async putBack(offer: SupportOffer): Promise<void> {
-    await this.offers.putBack(offer.userId, offer.reportId);
+  async putBack(offer: TakenOffer): Promise<void> {
+    await this.offers.putBack(offer.userId, offer.taken);
   }
 
   private offer(userId: string, reportId: number): SupportOffer {

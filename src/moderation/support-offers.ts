@@ -1,6 +1,6 @@
 /**
  * Offers of support kept for a person nobody could show them to. A moderator's `support` decision shows
- * the crisis help card on every connection the person has open at that moment (moderation-service.ts).
+ * the crisis help card on every connection the person has open at that moment (support-desk.ts).
  * Someone in distress may well have none just then — a page inside its reconnect grace, a tab closed an
  * hour ago — so an offer no instance could show is kept
  * (`reports.support_shown_at` null) and shown once, on the person's next connection to any instance, for up
@@ -69,10 +69,11 @@ export class SupportOffers {
   }
 
   /**
-   * Takes the person's waiting offers, to show them now: the newest one's report id if one was still
-   * unshown (this caller shows it; any other that tries at the same time finds none).
+   * Takes the person's waiting offers, to show them now (one card for them all): the report ids of those
+   * still unshown, none if there was none (this caller shows it; any other that tries at the same time
+   * finds none).
    */
-  async take(userId: string): Promise<number | undefined> {
+  async take(userId: string): Promise<number[]> {
     this.waiting.delete(userId);
     const rows = await this.deps.database.query<{ id: number }>(
       `UPDATE reports SET support_shown_at = $2
@@ -80,15 +81,15 @@ export class SupportOffers {
        RETURNING id`,
       [userId, this.deps.clock.now(), this.keepSince()],
     );
-    return rows.length === 0 ? undefined : Math.max(...rows.map((row) => Number(row.id)));
+    return rows.map((row) => Number(row.id));
   }
 
   /**
-   * A taken offer that did not reach the person after all (their connection closed as it was taken): it
-   * waits again.
+   * Taken offers that did not reach the person after all (their connection closed as they were taken):
+   * they wait again, every one that was taken.
    */
-  async putBack(userId: string, reportId: number): Promise<void> {
-    await this.deps.database.query('UPDATE reports SET support_shown_at = NULL WHERE id = $1', [reportId]);
+  async putBack(userId: string, reportIds: readonly number[]): Promise<void> {
+    await this.deps.database.query('UPDATE reports SET support_shown_at = NULL WHERE id = ANY($1::bigint[])', [[...reportIds]]);
     this.keep(userId);
   }
 

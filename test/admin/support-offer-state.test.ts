@@ -3,7 +3,7 @@
  * (when), waiting for their next connection (until when), or lapsed after SUPPORT_OFFER_KEEP_MS — on each
  * database engine, through the API the admin page reads. Any other decision has none.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportDetail } from '../../src/admin/reports-query.js';
 import { SUPPORT_OFFER_KEEP_MS } from '../../src/moderation/support-offers.js';
 import { ENGINES } from './engines.js';
@@ -43,11 +43,11 @@ describe.each(ENGINES)('an offer of support’s state in the report view (%s)', 
     const waiting = { state: 'waiting', shown_at: null, waits_until: expect.any(String) };
     expect(response.json().report.support_offer).toEqual(waiting);
     expect(Date.parse(response.json().report.support_offer.waits_until)).toBe(decidedAt + SUPPORT_OFFER_KEEP_MS);
-    // The decision's bus event found no page of theirs on this instance: it waits, and their next
-    // connection, an hour later, takes it (undefined until the event has been handled).
+    // The decision's bus event found no page of theirs on this instance (the decision waited for it): it
+    // waits, and their next connection, an hour later, takes it.
     clock.advance(3_600_000);
     cookie = await injectLogin(admin.fastify);
-    await vi.waitFor(async () => expect(await admin.moderation.support.take(target)).toMatchObject({ reportId: id }));
+    expect(await admin.moderation.support.take(target)).toMatchObject({ reportId: id });
     const shown = (await detail(id)).support_offer;
     expect(shown).toMatchObject({ state: 'shown' });
     expect(Date.parse(shown!.shown_at!)).toBe(decidedAt + 3_600_000);

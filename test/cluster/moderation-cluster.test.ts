@@ -82,9 +82,11 @@ describe.skipIf(!available)('moderation across two instances', () => {
     await request(onA.socket, 'join_queue', { interests: ['resend-test'] });
     expect(await request(partner.socket, 'join_queue', { interests: ['resend-test'] })).toMatchObject({ status: 'matched' });
     expect(await request(onA.socket, 'send_message', { content: '约炮吗', cid: 'resent-elsewhere' })).toMatchObject({ ok: false, code: 'BLOCKED_CONTENT' });
-    // Its answer lost with the connection: the page comes back on the other instance and sends it again.
+    // Its answer lost with the connection: the page comes back on the other instance (asking for its chat,
+    // as our page does: without `resume`, a connection that came before instance 0 had seen the close was
+    // only told the status, and the test waited in vain) and sends it again.
     onA.socket.io.engine.close();
-    const back = await connect(suite.cluster.instances[1]!.url, { token: onA.session.token });
+    const back = await connect(suite.cluster.instances[1]!.url, { token: onA.session.token, resume: true });
     expect(back.session.status).toBe('chatting');
     try {
       // The chat is taken over after the session is told: a page sends once `matched {resumed}` is back (a

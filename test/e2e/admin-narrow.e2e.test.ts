@@ -147,6 +147,32 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
     });
   }
 
+  it('at 390 px, the current tab comes back into the row after a language switch and after the width changes; its fields are 16 px', { timeout: 60_000 }, async () => {
+    const page = await adminAt(390, 'zh-CN');
+    const inRow = async () => {
+      const [tab, row] = [await boxOf(page, '[data-testid="tab-account"]'), await boxOf(page, '.tabs')];
+      return tab.left >= row.left && tab.right <= row.right;
+    };
+    await page.goto(`${suite.url}/admin#account`);
+    await visible(page.getByTestId('view-account'));
+    await expect.poll(inRow, until).toBe(true);
+    // iOS zooms into a field whose text is under 16 px.
+    expect(await page.getByTestId('lang-switch').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    const fieldSizes = () => page.locator('.field input, .field select, .field textarea').evaluateAll((els) => [...new Set(els.filter((el) => (el as HTMLElement).checkVisibility()).map((el) => getComputedStyle(el).fontSize))]);
+    expect(await fieldSizes()).toEqual(['16px']);
+
+    await page.locator('.tabs').evaluate((row) => (row.scrollLeft = 0));
+    expect(await inRow()).toBe(false);
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('tab-account').textContent(), until).toBe('My account');
+    await expect.poll(inRow, until).toBe(true);
+
+    await page.locator('.tabs').evaluate((row) => (row.scrollLeft = 0));
+    expect(await inRow()).toBe(false);
+    await page.setViewportSize({ width: 375, height: 812 });
+    await expect.poll(inRow, until).toBe(true);
+  });
+
   it('at 1280 px the pager keeps one row and the conversation’s button stays beside its title', { timeout: 60_000 }, async () => {
     const page = await adminAt(1280, 'en');
     const top = async (testId: string) => (await page.getByTestId(testId).boundingBox())?.y;

@@ -227,7 +227,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(text(admin.getByTestId('toast')), until).toBe(`已为 ${idB} 提供帮助资源：对方此刻打开的每个聊天页面都会显示求助热线卡片；对方若不在线，会在 7 天内下次连上时看到。这一决定已记录。`);
     await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已提供帮助资源');
     // B's page was open: the view says the card reached them, and when.
-    expect(await view.getByTestId('report-support-offer').textContent()).toMatch(/^对方已看到（.+）$/);
+    expect(await view.getByTestId('report-support-offer').textContent()).toMatch(/^已向对方显示（.+）$/);
     expect(await view.getByTestId('report-status').textContent()).toBe('已处理');
     expect(await view.getByTestId('reported-counts').textContent()).toBe('另被举报 0 次 · 另举报他人 0 次 · 处罚 0 次 · 生效中 0');
     await send(b, '谢谢');

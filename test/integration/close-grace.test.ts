@@ -18,7 +18,9 @@ let proxy: TcpProxy;
 const sockets: TestSocket[] = [];
 beforeAll(async () => {
   server = await startTestServer({
-    config: { pingIntervalMs: 200, pingTimeoutMs: 200, reconnectGraceMs: RECONNECT_GRACE_MS, closeGraceMs: CLOSE_GRACE_MS },
+    // A heartbeat quick enough to find a dead connection within the tests' waits, not so quick that a loaded
+    // machine (2 cores, two test files at once) drops a live one: the partner's socket has no reconnection.
+    config: { pingIntervalMs: 500, pingTimeoutMs: 1_000, reconnectGraceMs: RECONNECT_GRACE_MS, closeGraceMs: CLOSE_GRACE_MS },
   });
   const { port } = new URL(server.url);
   proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(port) });

@@ -172,7 +172,29 @@ describe.each(ENGINES)('an offer of support nobody could be shown (%s)', (engine
       await Promise.all([one.load(), other.load()]);
       expect([one.has(userId), other.has(userId)]).toEqual([true, true]);
       const taken = await Promise.all([one.take(userId), other.take(userId)]);
-      expect(taken.filter((id) => id !== undefined)).toEqual([reportId]);
+      expect(taken.flat()).toEqual([reportId]);
+    });
+
+    it('two offers for one person are taken together, and put back together', async () => {
+      const first = await reportedChat();
+      const second = await reportedChat();
+      const reportedOf = async (id: number) =>
+        (await suite.server.database.query<{ reported_id: string }>('SELECT reported_id FROM reports WHERE id = $1', [id]))[0]!.reported_id;
+      const userId = await reportedOf(first.reportId);
+      await closed(first.a, first.b);
+      await closed(second.a, second.b);
+      await offerSupport(first.reportId);
+      await offerSupport(second.reportId);
+      // Two chats of the same person's, each reported and answered with an offer of support.
+      await suite.server.database.query('UPDATE reports SET reported_id = $2 WHERE id = $1', [second.reportId, userId]);
+      const offers = new SupportOffers({ database: suite.server.database, clock: { now: () => new Date() } });
+      await offers.load();
+      const taken = await offers.take(userId);
+      expect(taken.sort((x, y) => x - y)).toEqual([first.reportId, second.reportId]);
+      expect(await shownAt(first.reportId)).not.toBeNull();
+      await offers.putBack(userId, taken);
+      expect([await shownAt(first.reportId), await shownAt(second.reportId)]).toEqual([null, null]);
+      expect(offers.has(userId)).toBe(true);
     });
 
     it('decided where this instance never heard of it (its bus event lost) is found at the next reload', async () => {

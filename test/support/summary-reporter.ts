@@ -6,6 +6,22 @@ function firstLine(message: string | undefined): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+/** What an error says: Vitest hands unhandled errors over as plain objects (no prototype), not as Errors. */
+function messageOf(error: unknown): string {
+  try {
+    const message = (error as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : (JSON.stringify(error) ?? '');
+  } catch {
+    return 'an error that cannot be shown';
+  }
+}
+
+/** One log line of at most 400 characters (a test's name may hold a line break). */
+const oneLine = (text: string) => {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+};
+
 /**
  * Prints one plain, uncoloured closing line after the run — `N passed, N failed, N skipped`, alone on its line, —
  * so that tools reading a run's last lines (CI dashboards, log scrapers) can count it without parsing
@@ -25,23 +41,29 @@ export default class SummaryReporter implements Reporter {
         if (result.state === 'passed') passed += 1;
         else if (result.state === 'failed') {
           failedHere += 1;
-          named.push(`${module.moduleId} > ${test.fullName} — ${firstLine(result.errors?.[0]?.message)}`);
+          named.push(`${module.moduleId} > ${test.fullName} — ${firstLine(messageOf(result.errors?.[0]))}`);
         } else skipped += 1;
       }
       // A file that failed to load, or whose hook failed (beforeAll, afterAll), fails even when each of
       // its tests passed: it counts as one failure more.
       if (module.state() === 'failed' && failedHere === 0) {
         failedHere = 1;
-        named.push(`${module.moduleId} — ${firstLine(module.errors()[0]?.message)}`);
+        named.push(`${module.moduleId} — ${firstLine(messageOf(module.errors()[0]))}`);
       }
       failed += failedHere;
     }
     failed += unhandledErrors.length;
     for (const error of unhandledErrors) {
-      named.push(`unhandled error — ${firstLine(error instanceof Error ? error.message : String(error))}`);
+      named.push(`unhandled error — ${firstLine(messageOf(error))}`);
     }
-    const cwd = `${process.cwd()}/`;
-    const lines = named.map((line) => `FAILED: ${line.split(cwd).join('')}\n`).join('');
+    // The names are a help; the totals line must come whatever happens to them.
+    let lines = '';
+    try {
+      const cwd = `${process.cwd()}/`;
+      lines = named.map((line) => `FAILED: ${oneLine(line.split(cwd).join(''))}\n`).join('');
+    } catch {
+      lines = '';
+    }
     process.stdout.write(`\n${lines}${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

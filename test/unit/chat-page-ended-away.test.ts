@@ -80,7 +80,7 @@ describe('the receipt of a chat that ended while away (web/src/ended-away.ts)', 
 
   it('a chat shown again after a reload without its receipt: its code, as the one that came with the end', async () => {
     const page = lookup([{ user_id: 'me000001', chats: [chat(8, CODE_8)] }, { user_id: 'me000001', chats: [chat(7, CODE_7), chat(8, CODE_8)] }]);
-    page.endedAway.missing(7);
+    page.endedAway.missing(7, false);
     await flush();
     expect(page.shown).toEqual([]);
     await page.retry();

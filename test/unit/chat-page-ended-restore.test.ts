@@ -40,8 +40,8 @@ function loadPage(storage: Storage) {
   const receipts = { shown: [] as { receipt: ReceiptPayload; away: boolean }[], onBar: undefined as { receipt: ReceiptPayload; away: boolean } | undefined };
   const contact = { now: new Map<number, ContactState>(), restored: [] as [number, ContactState][] };
   const blocked: number[] = [];
-  /** The rooms whose receipt was looked up (ended-away.ts), shown again without one. */
-  const lookedUp: number[] = [];
+  /** The rooms whose receipt was looked up (ended-away.ts), shown again without one; whether ended while away. */
+  const lookedUp: [number, boolean][] = [];
   /** Whether the page is out of sight (a test sets it). */
   const sight = { hidden: false };
   const flow = createChatFlow(fake.client, page.views);
@@ -59,7 +59,7 @@ function loadPage(storage: Storage) {
     },
     partnerBlocked: (roomId) => blocked.push(roomId),
     hidden: () => sight.hidden,
-    lookUpReceipt: (roomId) => lookedUp.push(roomId),
+    lookUpReceipt: (roomId, away) => lookedUp.push([roomId, away]),
   });
   // As main.ts does: the flow tells the page, which tells the restore.
   page.views.chatChanged = (state) => {
@@ -178,6 +178,23 @@ describe('the chat-ended screen kept over a reload (web/src/ended-restore.ts)', 
     expect(after.receipts.shown).toEqual([{ receipt: { room_id: ROOM, code: CODE }, away: false }]);
   });
 
+  it('a chat that ended while the page was away, reloaded before its receipt was found: looked up as ended while away', async () => {
+    const tab = memoryStorage();
+    const before = loadPage(tab);
+    before.emit('session', session());
+    before.emit('matched', { room_id: ROOM, match_type: 'random' });
+    await flush();
+    before.emit('new_message', message(1, PARTNER, '在吗'));
+    // Back after a drop: the server no longer has the chat.
+    before.emit('session', session());
+    expect(before.shown.notes.at(-1)).toBe('chatEndedWhileAway');
+    before.restore.leaving();
+    const after = loadPage(tab);
+    after.emit('session', session());
+    expect(after.shown.screen).toBe('chat');
+    expect(after.lookedUp).toEqual([[ROOM, true]]);
+  });
+
   it('what the last page kept is not forgotten by the new page being seen before its first session', async () => {
     const tab = memoryStorage();
     const before = loadPage(tab);
@@ -205,7 +222,7 @@ describe('the chat-ended screen kept over a reload (web/src/ended-restore.ts)', 
     expect(after.shown.screen).toBe('chat');
     expect(after.receipts.shown).toEqual([]);
     // Gone before its receipt came: looked up by the identity's recent chats.
-    expect(after.lookedUp).toEqual([ROOM]);
+    expect(after.lookedUp).toEqual([[ROOM, false]]);
     expect(after.states.at(-1)).toMatchObject({ roomId: ROOM, live: false });
   });
 

@@ -57,9 +57,10 @@ export interface EndedAway {
   ended(roomId: number): void;
   /**
    * The chat of `roomId`, which ended on screen, was shown again after a reload without its receipt (the
-   * page went before the receipt came): looked up the same way, shown as the one that came with the end.
+   * page went before the receipt came, or before the lookup of one that ended while away was done): looked
+   * up the same way; `away`, as for `ended`, when it had ended while the page was away.
    */
-  missing(roomId: number): void;
+  missing(roomId: number, away: boolean): void;
 }
 
 export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAwayOptions): EndedAway {
@@ -90,8 +91,8 @@ export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAw
     ended(roomId) {
       void lookUp(roomId, ++generation, true);
     },
-    missing(roomId) {
-      void lookUp(roomId, ++generation, false);
+    missing(roomId, away) {
+      void lookUp(roomId, ++generation, away);
     },
   };
 }

@@ -34,8 +34,11 @@ export interface EndedRestoreParts {
   partnerBlocked(roomId: number): void;
   /** The page is out of sight: a chat that ends (or whose receipt comes) then is kept at once. */
   hidden(): boolean;
-  /** A chat shown again without its receipt (the page went before it came): it is looked up (ended-away.ts). */
-  lookUpReceipt(roomId: number): void;
+  /**
+   * A chat shown again without its receipt (the page went before it came): it is looked up (ended-away.ts);
+   * `away`: the chat had ended while the page was away.
+   */
+  lookUpReceipt(roomId: number, away: boolean): void;
 }
 
 export interface EndedRestore {
@@ -114,7 +117,7 @@ export function createEndedRestore(client: Pick<ChatClient, 'on'>, parts: EndedR
     parts.contact.restore(kept.roomId, kept.contact);
     if (kept.blocked) parts.partnerBlocked(kept.roomId);
     if (kept.receipt) parts.receipts.show({ room_id: kept.roomId, code: kept.receipt.code }, kept.receipt.away);
-    else parts.lookUpReceipt(kept.roomId);
+    else parts.lookUpReceipt(kept.roomId, kept.note === 'chatEndedWhileAway');
   });
 
   return {

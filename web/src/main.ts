@@ -311,7 +311,7 @@ const endedRestore = createEndedRestore(client, {
   contact: keepInTouch,
   partnerBlocked,
   hidden: () => document.visibilityState === 'hidden',
-  lookUpReceipt: (roomId) => endedAway.missing(roomId),
+  lookUpReceipt: (roomId, away) => endedAway.missing(roomId, away),
 });
 addEventListener('pagehide', () => endedRestore.leaving());
 document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? endedRestore.leaving() : endedRestore.returned()));

@@ -234,8 +234,24 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   team.render();
   account.render();
   showWhoAmI();
+  // The tabs' names changed width: the current one is brought back into the row.
+  markTab(current);
 });
 document.title = t('title');
+// A phone turned, a window narrowed: the tab row's width changed under the current tab. Only then: a phone's
+// address bar showing or hiding fires `resize` too, and must not undo a swipe along the row.
+const tabRow = document.querySelector<HTMLElement>('.tabs');
+let tabRowWidth = tabRow?.clientWidth ?? 0;
+let resizeFrame = 0;
+addEventListener('resize', () => {
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    const width = tabRow?.clientWidth ?? 0;
+    if (width === tabRowWidth) return;
+    tabRowWidth = width;
+    markTab(current);
+  });
+});
 
 /**
  * Unsaved policy edits are asked about before the logout is sent: the browser's own leave-page prompt
