@@ -158,8 +158,6 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
     await expect.poll(inRow, until).toBe(true);
     // iOS zooms into a field whose text is under 16 px.
     expect(await page.getByTestId('lang-switch').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
-    const fieldSizes = () => page.locator('.field input, .field select, .field textarea').evaluateAll((els) => [...new Set(els.filter((el) => (el as HTMLElement).checkVisibility()).map((el) => getComputedStyle(el).fontSize))]);
-    expect(await fieldSizes()).toEqual(['16px']);
 
     await page.locator('.tabs').evaluate((row) => (row.scrollLeft = 0));
     expect(await inRow()).toBe(false);
@@ -171,6 +169,14 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
     expect(await inRow()).toBe(false);
     await page.setViewportSize({ width: 375, height: 812 });
     await expect.poll(inRow, until).toBe(true);
+
+    // The conversations' filters, as every form's fields.
+    await page.goto(`${suite.url}/admin#rooms`);
+    await visible(page.getByTestId('filter-from'));
+    const fieldSizes = await page
+      .locator('.field input, .field select, .field textarea')
+      .evaluateAll((els) => [...new Set(els.filter((el) => (el as HTMLElement).checkVisibility()).map((el) => getComputedStyle(el).fontSize))]);
+    expect(fieldSizes).toEqual(['16px']);
   });
 
   it('at 1280 px the pager keeps one row and the conversation’s button stays beside its title', { timeout: 60_000 }, async () => {

@@ -11,6 +11,7 @@ import { createCrisisCard } from './crisis-card.js';
 import { createDraftKeeper } from './draft-keeper.js';
 import { byTestId } from './dom.js';
 import { createEndedAway } from './ended-away.js';
+import { attachLeaveGuard } from './leave-guard.js';
 import { createEndedKeeper } from './ended-keeper.js';
 import { createEndedRestore } from './ended-restore.js';
 import { errorText, getLang, loadLang, setLang, t, translate, type Lang } from './i18n.js';
@@ -232,6 +233,8 @@ const drafts = createDraftKeeper();
 /** The chat on screen while it goes on (null: none, or it ended). */
 let liveChat: number | null = null;
 addEventListener('pagehide', () => drafts.leaving(liveChat, composer.text()));
+// Closing the tab mid-chat asks first, once something was said or is being written (leave-guard.ts).
+attachLeaveGuard(window, () => liveChat !== null && (messages.shown().length > 0 || composer.text().trim() !== ''));
 // Shown again from the back-forward cache: the input still holds the text.
 addEventListener('pageshow', (event) => event.persisted && drafts.forget());
 
