@@ -224,7 +224,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await visible(b.getByTestId('crisis-card'));
     await expect.poll(() => b.getByTestId('hotline').count(), until).toBeGreaterThan(0);
     expect(await a.getByTestId('crisis-card').isHidden()).toBe(true);
-    await expect.poll(text(admin.getByTestId('toast')), until).toBe(`已为 ${idB} 提供帮助资源：对方此刻打开的每个聊天页面都会显示求助热线卡片；对方若不在线，会在 7 天内下次连上时看到。这一决定已记录。`);
+    await expect.poll(text(admin.getByTestId('toast')), until).toBe(`已为 ${idB} 提供帮助资源：对方此刻打开的每个聊天页面都会显示求助热线卡片；对方若不在线，会在 7 天内下次连上时显示。这一决定已记录。`);
     await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已提供帮助资源');
     // B's page was open: the view says the card reached them, and when.
     expect(await view.getByTestId('report-support-offer').textContent()).toMatch(/^已向对方显示（.+）$/);

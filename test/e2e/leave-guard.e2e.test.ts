@@ -39,12 +39,24 @@ describe.skipIf(skip)('closing the tab mid-chat asks first', () => {
     return { seen, state };
   }
 
-  /** Asks the page to close as a person closing the tab would (its beforeunload runs); true once it is closed. */
-  async function tryToClose(page: Page): Promise<boolean> {
+  /**
+   * Asks the page to close as a person closing the tab would (its beforeunload runs): 'asked' once its
+   * leave-page prompt shows (answered by `prompts`), 'closed' once it is closed — whichever comes first.
+   */
+  async function tryToClose(page: Page): Promise<'asked' | 'closed'> {
+    const outcome = Promise.race([
+      // A page that closed ends this wait too (with an error): closed, then.
+      page.waitForEvent('dialog', { timeout: WAIT_MS }).then(
+        () => 'asked' as const,
+        (error: unknown) => {
+          if (page.isClosed()) return 'closed' as const;
+          throw error;
+        },
+      ),
+      page.waitForEvent('close', { timeout: WAIT_MS }).then(() => 'closed' as const),
+    ]);
     await page.close({ runBeforeUnload: true });
-    // Closed, or kept by "Stay": either is settled once the prompt, if any, was answered.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    return page.isClosed();
+    return outcome;
   }
 
   it('once something was said: "Stay" keeps the chat both ways, "Leave" closes the page and the partner is told', { timeout: 60_000 }, async () => {
@@ -53,7 +65,7 @@ describe.skipIf(skip)('closing the tab mid-chat asks first', () => {
     await expect.poll(() => messageTexts(b, false).allTextContents(), until).toEqual(['你好']);
     const asked = prompts(a);
 
-    expect(await tryToClose(a)).toBe(false);
+    expect(await tryToClose(a)).toBe('asked');
     expect(asked.seen).toEqual(['beforeunload']);
     await say(b, '还在吗');
     await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['还在吗']);
@@ -71,7 +83,7 @@ describe.skipIf(skip)('closing the tab mid-chat asks first', () => {
     const asked = prompts(a);
     await a.getByTestId('message-input').click();
     await a.keyboard.type('草稿');
-    expect(await tryToClose(a)).toBe(false);
+    expect(await tryToClose(a)).toBe('asked');
     expect(asked.seen).toEqual(['beforeunload']);
     await a.getByTestId('message-input').fill('');
 
@@ -79,7 +91,7 @@ describe.skipIf(skip)('closing the tab mid-chat asks first', () => {
     await say(b, '再见');
     await leaveChat(b);
     await visible(a.getByTestId('new-chat-btn'));
-    expect(await tryToClose(a)).toBe(true);
+    expect(await tryToClose(a)).toBe('closed');
     expect(asked.seen).toEqual(['beforeunload']);
   });
 
@@ -88,7 +100,7 @@ describe.skipIf(skip)('closing the tab mid-chat asks first', () => {
     const asked = prompts(a);
     // The browser asks only a page the person has used: a click, as anyone would.
     await a.getByTestId('message-input').click();
-    expect(await tryToClose(a)).toBe(true);
+    expect(await tryToClose(a)).toBe('closed');
     expect(asked.seen).toEqual([]);
   });
 });
