@@ -330,8 +330,9 @@ export class ModerationService {
       const handled = this.support.handledHere(reportId, SUPPORT_HANDLED_WAIT_MS);
       await this.publish({ type: 'support', userId: report.reportedId, reportId });
       await handled;
-      const now = await this.deps.reports.get(reportId).catch(() => undefined);
-      return { ...decided, report: now ?? decided.report };
+      // Read again for its `support_shown_at`; the decision stands if that read fails.
+      const reread = await this.deps.reports.get(reportId).catch(() => undefined);
+      return { ...decided, report: reread ?? decided.report };
     }
     if (!decided?.sanction) return decided;
     await this.announce(decided.sanction);
