@@ -3,7 +3,7 @@
  * migration (`drizzle.config.ts` lists both files). The admin code queries them with plain SQL.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The admin team: one row per admin. The bootstrap owner (`admin`) has no password hash: its password is
@@ -33,6 +33,24 @@ export const adminAccounts = pgTable(
     uniqueIndex('admin_accounts_bootstrap_idx').on(t.bootstrap).where(sql`${t.bootstrap}`),
     check('admin_accounts_role_check', sql`${t.role} IN ('owner', 'moderator', 'viewer')`),
   ],
+);
+
+/**
+ * 2FA recovery codes: ten per account, made when 2FA is turned on (or made anew), each usable once in
+ * place of an app's code. Only their SHA-256 is kept; a used code keeps its row, marked, so the count
+ * left is known. Turning 2FA off deletes them.
+ */
+export const adminRecoveryCodes = pgTable(
+  'admin_recovery_codes',
+  {
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => adminAccounts.id, { onDelete: 'cascade' }),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.codeHash] })],
 );
 
 /** Invitations to join the team: a random token given once, kept as its SHA-256; single use, expiring. */

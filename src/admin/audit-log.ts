@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'team_reset_totp',
   'totp_enable',
   'totp_disable',
+  'totp_recovery_codes',
   'password_change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -18,6 +18,7 @@ import type { StatsQuery, StatsTiming } from './stats-query.js';
 import type { AccountLogin } from './team/account-login.js';
 import type { AdminAccounts } from './team/admin-accounts.js';
 import type { Invitations } from './team/invitations.js';
+import type { RecoveryCodes } from './team/recovery-codes.js';
 
 /** Limits and timings of the back office. Every field has a default; tests shorten some. */
 export interface AdminTuning {
@@ -51,8 +52,8 @@ export interface AdminContext {
   readonly tuning: AdminTuning;
   /** Password checks, behind the all-networks attempt budget and a bounded queue. */
   readonly login: LoginGuard;
-  /** The admin team: accounts, invitations, and who a login is. */
-  readonly team: { readonly accounts: AdminAccounts; readonly invitations: Invitations; readonly login: AccountLogin };
+  /** The admin team: accounts, their 2FA recovery codes, invitations, and who a login is. */
+  readonly team: { readonly accounts: AdminAccounts; readonly recoveryCodes: RecoveryCodes; readonly invitations: Invitations; readonly login: AccountLogin };
   /** Browsers that logged in before (past the budget); none without a secret key to sign them. */
   readonly devices: DeviceCookies | undefined;
   readonly sessions: SessionStore;

@@ -45,6 +45,7 @@ import { registerTeamRoutes } from './routes-team.js';
 import { AccountLogin } from './team/account-login.js';
 import { AdminAccounts } from './team/admin-accounts.js';
 import { Invitations } from './team/invitations.js';
+import { RecoveryCodes } from './team/recovery-codes.js';
 import { requirePermission } from './team/roles.js';
 import { DEFAULT_STATS_TIMING, StatsQuery } from './stats-query.js';
 import { adminSerializerCompiler, adminValidatorCompiler, formatValidationErrors } from './validation.js';
@@ -165,10 +166,12 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
       logger.warn({ event: 'admin_login_budget_spent', retryAfterMs }, 'admin login: the attempt budget of all networks is spent; logins are refused until the window ends'),
   });
   const accounts = new AdminAccounts(database, clock);
+  const recoveryCodes = new RecoveryCodes(database, clock);
   const team = {
     accounts,
+    recoveryCodes,
     invitations: new Invitations(database, accounts, clock),
-    login: new AccountLogin({ accounts, guard: login, bootstrapPassword: password, clock, codeAttempts: loginCounts }),
+    login: new AccountLogin({ accounts, recoveryCodes, guard: login, bootstrapPassword: password, clock, codeAttempts: loginCounts }),
   };
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);

@@ -18,7 +18,7 @@ import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/s
 import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
-import { LoginRefused } from './team/account-login.js';
+import { LoginRefused, type LoggedIn } from './team/account-login.js';
 import { ROLES } from './team/roles.js';
 import { accountNameSchema, newPasswordSchema } from './team/team-schemas.js';
 
@@ -52,8 +52,9 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
 
   app.post('/login', { schema: { body: loginBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
     let account: AdminAccount;
+    let secondFactor: LoggedIn['secondFactor'];
     try {
-      account = await ctx.team.login.login(request.body, ctx.devices?.recognise(request));
+      ({ account, secondFactor } = await ctx.team.login.login(request.body, ctx.devices?.recognise(request)));
     } catch (error) {
       if (error instanceof LoginRefused) {
         // Asked for the code: not a failure, the form asks for it.
@@ -65,8 +66,10 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       throw error;
     }
     await startSession(ctx, request, reply, account);
-    await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name });
-    request.log.info({ event: 'admin_login' }, 'admin logged in');
+    // A recovery code spent is worth seeing in the log: the phone may be lost, or the code stolen.
+    const recovery = secondFactor === 'recovery' ? { recovery_code: true, recovery_codes_left: await ctx.team.recoveryCodes.left(account.id) } : undefined;
+    await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name, ...(recovery ? { detail: recovery } : {}) });
+    request.log.info({ event: 'admin_login', ...(recovery ? { recoveryCode: true } : {}) }, 'admin logged in');
     return reply.header('cache-control', 'no-store').send({ ok: true });
   });
 

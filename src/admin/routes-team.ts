@@ -1,7 +1,7 @@
 /**
- * The admin team: what an admin sees and changes of their own account (`/api/me`: 2FA, password), and,
- * for owners, the team (`/api/team`: accounts, roles, disabling, resetting 2FA, invitations). Every
- * change is audited with the admin who made it.
+ * The admin team: what an admin sees and changes of their own account (`/api/me`: 2FA and its recovery
+ * codes, password), and, for owners, the team (`/api/team`: accounts, roles, disabling, resetting 2FA,
+ * invitations). Every change is audited with the admin who made it.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,13 +13,14 @@ import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
 import { permissionsOf, READ, type AdminIdentity } from './team/roles.js';
-import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, totpChangeSchema } from './team/team-schemas.js';
-import { invitationCreatedSchema, meSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
+import { WRONG_CODE } from './team/account-login.js';
+import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, secondFactorChangeSchema, totpChangeSchema } from './team/team-schemas.js';
+import { invitationCreatedSchema, meSchema, recoveryCodesSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
 import { newTotpSecret, totpStep } from './team/totp.js';
 
 export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  const { accounts, invitations, login } = ctx.team;
+  const { accounts, invitations, login, recoveryCodes } = ctx.team;
   const view = (account: AdminAccount) => accountView(account, ctx.timezone);
 
   /** The account of the admin making the request (it may have been changed since the session began). */
@@ -42,6 +43,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
       role: account.role,
       permissions: [...permissionsOf(account.role)],
       totp_enabled: account.totpSecret !== null,
+      recovery_codes_left: account.totpSecret === null ? null : await recoveryCodes.left(account.id),
       password_managed: account.bootstrap ? ('environment' as const) : ('account' as const),
     };
   });
@@ -54,7 +56,8 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return setup;
   });
 
-  app.post('/api/me/totp/confirm', { config: READ, schema: { body: totpChangeSchema, response: { 200: okSchema } } }, async (request) => {
+  // The recovery codes are made in the same transaction as 2FA is turned on, and shown this once.
+  app.post('/api/me/totp/confirm', { config: READ, schema: { body: totpChangeSchema, response: { 200: recoveryCodesSchema } } }, async (request, reply) => {
     const account = await me(request.admin);
     const pending = account.totpPendingSecret;
     if (account.totpSecret !== null || pending === null) throw new AppError(ErrorCode.CONFLICT, { detail: 'No 2FA set-up is waiting: start it again' });
@@ -62,20 +65,44 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     await login.spendCodeAttempt(account.id);
     const step = totpStep(pending, request.body.code, ctx.clock.now().getTime());
     if (step === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'That code does not match: check the time on your phone and type the current code' });
-    const enabled = await accounts.confirmTotp(account.id, pending, step, (tx) => ctx.audit.record({ action: 'totp_enable', ...actorOf(request) }, tx));
+    let codes: string[] = [];
+    const enabled = await accounts.confirmTotp(account.id, pending, step, async (tx) => {
+      codes = await recoveryCodes.replace(account.id, tx);
+      await ctx.audit.record({ action: 'totp_enable', ...actorOf(request) }, tx);
+    });
     if (!enabled) throw new AppError(ErrorCode.CONFLICT, { detail: 'The 2FA set-up changed meanwhile: start it again' });
+    return reply.header('cache-control', 'no-store').send({ ok: true as const, recovery_codes: codes });
+  });
+
+  /** The admin's password and a second factor (the app's code or a recovery code), spent; else the error. */
+  const checkSecondFactor = async (account: AdminAccount, body: { code: string; password: string }): Promise<void> => {
+    await checkPassword(account, body.password);
+    if ((await login.spendSecondFactor(account, body.code)) === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: WRONG_CODE });
+  };
+
+  app.delete('/api/me/totp', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
+    await checkSecondFactor(account, request.body);
+    await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request) }, tx));
     return { ok: true as const };
   });
 
-  app.delete('/api/me/totp', { config: READ, schema: { body: totpChangeSchema, response: { 200: okSchema } } }, async (request) => {
+  // Ten new recovery codes, the old ones no longer working (all used, or some seen by someone else).
+  app.post('/api/me/totp/recovery-codes', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: recoveryCodesSchema } } }, async (request, reply) => {
     const account = await me(request.admin);
-    if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
-    await checkPassword(account, request.body.password);
-    await login.spendCodeAttempt(account.id);
-    const step = totpStep(account.totpSecret, request.body.code, ctx.clock.now().getTime());
-    if (step === undefined || !(await accounts.useTotpStep(account.id, step))) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'The code is wrong or was already used: a code works once, wait for the next one' });
-    await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request) }, tx));
-    return { ok: true as const };
+    if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on: recovery codes come with it' });
+    await checkSecondFactor(account, request.body);
+    const codes = await ctx.database.transaction(async (tx) => {
+      // 2FA turned off meanwhile (by an owner, or another session): no codes for an account without it.
+      const still = await tx.query('SELECT id FROM admin_accounts WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE', [account.id]);
+      if (still.length === 0) return undefined;
+      const made = await recoveryCodes.replace(account.id, tx);
+      await ctx.audit.record({ action: 'totp_recovery_codes', ...actorOf(request) }, tx);
+      return made;
+    });
+    if (codes === undefined) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA was turned off meanwhile' });
+    return reply.header('cache-control', 'no-store').send({ ok: true as const, recovery_codes: codes });
   });
 
   app.post('/api/me/password', { config: READ, schema: { body: passwordChangeSchema, response: { 200: okSchema } } }, async (request) => {

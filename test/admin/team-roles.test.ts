@@ -23,6 +23,7 @@ const ROUTES: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string
   { method: 'POST', url: '/admin/api/me/totp', needs: 'read' },
   { method: 'POST', url: '/admin/api/me/totp/confirm', payload: { code: '123456', password: 'x' }, needs: 'read' },
   { method: 'DELETE', url: '/admin/api/me/totp', payload: { code: '123456', password: 'x' }, needs: 'read' },
+  { method: 'POST', url: '/admin/api/me/totp/recovery-codes', payload: { code: 'abcde-12345', password: 'x' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/me/password', payload: { current: 'x', password: 'a-long-enough-password' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/reports/1/resolve', payload: { action: 'dismiss' }, needs: 'moderate' },
   { method: 'POST', url: '/admin/api/sanctions', payload: { user_id: 'nobody', kind: 'warning', scope: 'identity', reason: 'x' }, needs: 'moderate' },
@@ -75,7 +76,7 @@ describe.each(ENGINES)('admin roles (%s)', (engine) => {
 
   it('tells the page who is logged in and what they may do', async () => {
     const me = await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie: cookies.moderator } });
-    expect(me.json()).toMatchObject({ name: 'mod1', role: 'moderator', permissions: ['read', 'moderate'], totp_enabled: false, password_managed: 'account' });
+    expect(me.json()).toMatchObject({ name: 'mod1', role: 'moderator', permissions: ['read', 'moderate'], totp_enabled: false, recovery_codes_left: null, password_managed: 'account' });
     const owner = await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie: cookies.owner } });
     expect(owner.json()).toMatchObject({ name: 'admin', role: 'owner', password_managed: 'environment' });
   });

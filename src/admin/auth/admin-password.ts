@@ -84,7 +84,8 @@ async function rememberConfigured(database: Database, password: string, hash: st
 
 /**
  * The password changed: nobody stays logged in with the old one. It is also how an operator gets the
- * bootstrap owner back: its 2FA is turned off (a lost phone) and the account enabled again.
+ * bootstrap owner back: its 2FA is turned off (a lost phone, its recovery codes gone) and the account
+ * enabled again.
  */
 async function endSessions(database: Database, logger: Logger): Promise<void> {
   const ended = await database.query<{ one: number }>('DELETE FROM admin_sessions RETURNING 1 AS one');
@@ -93,6 +94,8 @@ async function endSessions(database: Database, logger: Logger): Promise<void> {
     `UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, disabled_at = NULL, role = 'owner'
      WHERE bootstrap AND (totp_secret IS NOT NULL OR disabled_at IS NOT NULL OR role <> 'owner') RETURNING id`,
   );
+  // Its 2FA recovery codes go with its 2FA.
+  if (reset.length > 0) await database.query('DELETE FROM admin_recovery_codes WHERE account_id = $1', [reset[0]!.id]);
   if (reset.length > 0) logger.warn('the admin password changed: the bootstrap owner "admin" is an enabled owner again, without 2FA');
 }
 

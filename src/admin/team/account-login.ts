@@ -2,7 +2,8 @@
  * Who is logging in: a name, its password, and a 2FA code when the account has 2FA on. The answers tell
  * nothing to someone without the password: an unknown name costs the same scrypt check as a known one
  * and answers the same `INVALID_PASSWORD`; only after the right password does the answer say that a code
- * is needed (`TOTP_REQUIRED`), that it is wrong (`INVALID_TOTP`) or that the account is disabled.
+ * is needed (`TOTP_REQUIRED`), that it is wrong (`INVALID_TOTP`) or that the account is disabled. The
+ * code may be the app's or one of the account's recovery codes (recovery-codes.ts).
  */
 import type { Clock } from '../../clock.js';
 import { AppError, ErrorCode } from '../../errors.js';
@@ -11,18 +12,28 @@ import type { LoginGuard } from '../auth/login-guard.js';
 import type { AttemptCounts } from '../auth/login-limit-store.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { AdminAccount, AdminAccounts } from './admin-accounts.js';
+import { looksLikeRecoveryCode, type RecoveryCodes } from './recovery-codes.js';
 import { totpStep } from './totp.js';
 
 /**
- * 2FA codes tried per account per window, wherever they come from (login, set-up, turning it off): a
- * code is one of a million, so guessing needs hundreds of thousands of tries, and this allows 10 in
- * 10 minutes, across instances in cluster mode.
+ * 2FA codes tried per account per window, wherever they come from (login, set-up, turning it off, new
+ * recovery codes), recovery codes included: an app's code is one of a million, so guessing needs
+ * hundreds of thousands of tries, and this allows 10 in 10 minutes, across instances in cluster mode.
  */
 export const CODE_ATTEMPTS_MAX = 10;
 export const CODE_ATTEMPTS_WINDOW_MS = 10 * 60_000;
 
 /** The bootstrap owner's name: a login without a name is theirs (as before the team existed). */
 export const BOOTSTRAP_NAME = 'admin';
+
+/** What answers a code that is wrong, or was used already. */
+export const WRONG_CODE = 'The code is wrong or was already used: a code works once, wait for the next one';
+
+/** A login that passed: the account, and what its second factor was (`none` without 2FA). */
+export interface LoggedIn {
+  readonly account: AdminAccount;
+  readonly secondFactor: 'none' | 'totp' | 'recovery';
+}
 
 /** Why a login was refused, for the audit log (never the password). */
 export class LoginRefused extends AppError {
@@ -43,6 +54,7 @@ export class AccountLogin {
   constructor(
     private readonly deps: {
       accounts: AdminAccounts;
+      recoveryCodes: Pick<RecoveryCodes, 'use'>;
       guard: LoginGuard;
       bootstrapPassword: Pick<PasswordVerifier, 'verify'>;
       clock: Clock;
@@ -53,23 +65,35 @@ export class AccountLogin {
     this.decoy = hashPassword(`decoy-${Math.random()}-${Date.now()}`);
   }
 
-  /** The account logging in, or a `LoginRefused` (RATE_LIMITED / SERVER_BUSY from the guard as they come). */
-  async login(attempt: { name?: string | undefined; password: string; code?: string | undefined }, device: string | undefined): Promise<AdminAccount> {
+  /**
+   * The account logging in and what its second factor was, or a `LoginRefused` (RATE_LIMITED /
+   * SERVER_BUSY from the guard as they come).
+   */
+  async login(attempt: { name?: string | undefined; password: string; code?: string | undefined }, device: string | undefined): Promise<LoggedIn> {
     const name = attempt.name?.trim() || BOOTSTRAP_NAME;
     const account = await this.deps.accounts.byName(name);
     const right = await this.deps.guard.verify(() => this.checkPassword(account, attempt.password), device);
     if (!account || !right) throw new LoginRefused(ErrorCode.INVALID_PASSWORD, 'password', account, 'Wrong name or password');
     if (account.disabledAt !== null) throw new LoginRefused(ErrorCode.ACCOUNT_DISABLED, 'disabled', account, 'This admin account is disabled: ask an owner');
-    if (account.totpSecret !== null) {
-      const code = attempt.code?.trim();
-      if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app');
-      await this.spendCodeAttempt(account.id);
-      const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
-      if (step === undefined || !(await this.deps.accounts.useTotpStep(account.id, step))) {
-        throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, 'The code is wrong or was already used: a code works once, wait for the next one');
-      }
-    }
-    return account;
+    if (account.totpSecret === null) return { account, secondFactor: 'none' };
+    const code = attempt.code?.trim();
+    if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app');
+    const secondFactor = await this.spendSecondFactor(account, code);
+    if (secondFactor === undefined) throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, WRONG_CODE);
+    return { account, secondFactor };
+  }
+
+  /**
+   * Checks and spends a second factor of an account with 2FA on: a code of its app (its step then used)
+   * or one of its recovery codes (then used). Counted as a code tried (`RATE_LIMITED` past the limit).
+   * Which it was, or undefined when it is neither, or was used already.
+   */
+  async spendSecondFactor(account: AdminAccount, code: string): Promise<'totp' | 'recovery' | undefined> {
+    await this.spendCodeAttempt(account.id);
+    if (account.totpSecret === null) return undefined;
+    if (looksLikeRecoveryCode(code)) return (await this.deps.recoveryCodes.use(account.id, code)) ? 'recovery' : undefined;
+    const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
+    return step !== undefined && (await this.deps.accounts.useTotpStep(account.id, step)) ? 'totp' : undefined;
   }
 
   /** Counts one 2FA code tried for an account; past `CODE_ATTEMPTS_MAX` in the window, `RATE_LIMITED`. */

@@ -148,13 +148,14 @@ export class AdminAccounts {
     });
   }
 
-  /** Turns 2FA off (the admin, or an owner for them). True when it was on or being set up. */
+  /** Turns 2FA off (the admin, or an owner for them), its recovery codes gone. True when the account exists. */
   async clearTotp(id: number, record?: RecordIn<number>): Promise<boolean> {
     return this.database.transaction(async (tx) => {
       const rows = await tx.query(
         'UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id',
         [id],
       );
+      await tx.query('DELETE FROM admin_recovery_codes WHERE account_id = $1', [id]);
       if (rows.length > 0) await record?.(tx, id);
       return rows.length > 0;
     });

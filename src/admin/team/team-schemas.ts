@@ -1,6 +1,7 @@
 /** Request schemas of the admin team: names, passwords, roles, codes. */
 import { z } from 'zod';
 import { ADMIN_PASSWORD_MAX } from '../../shared/limits.js';
+import { looksLikeRecoveryCode } from './recovery-codes.js';
 import { ROLES } from './roles.js';
 
 /** Shortest password an admin may choose (the bootstrap owner's is the operator's business). */
@@ -29,15 +30,25 @@ export const newPasswordSchema = z
 export const roleSchema = z.enum(ROLES, { message: `one of ${ROLES.join(', ')}` });
 
 const totpCode = z.string().trim().regex(/^\d{6}$/, 'the 6-digit code from the app');
+/** Where 2FA is on: the app's code or one of the recovery codes (a lost phone). */
+const secondFactorCode = z
+  .string()
+  .trim()
+  .max(32, 'the 6-digit code from the app, or a recovery code')
+  .refine((code) => /^\d{6}$/.test(code) || looksLikeRecoveryCode(code), 'the 6-digit code from the app, or a recovery code');
+const currentPassword = z.string({ message: 'your password is required' }).min(1, 'your password is required').max(ADMIN_PASSWORD_MAX);
 
 /**
- * Turning 2FA on (its confirmation) or off: a code of the app, and the admin's password again, so a
- * session left open in someone else's reach cannot take the account's 2FA over or remove it.
+ * Turning 2FA on (its confirmation): a code of the app, and the admin's password again, so a session left
+ * open in someone else's reach cannot take the account's 2FA over.
  */
-export const totpChangeSchema = z.object({
-  code: totpCode,
-  password: z.string({ message: 'your password is required' }).min(1, 'your password is required').max(ADMIN_PASSWORD_MAX),
-});
+export const totpChangeSchema = z.object({ code: totpCode, password: currentPassword });
+
+/**
+ * Turning 2FA off or making new recovery codes: the app's code or a recovery code, and the password again
+ * (a session left open cannot remove the account's 2FA or take its codes).
+ */
+export const secondFactorChangeSchema = z.object({ code: secondFactorCode, password: currentPassword });
 
 export const accountIdParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 

@@ -8,11 +8,16 @@ export const meSchema = z.object({
   role: z.enum(ROLES),
   permissions: z.array(z.enum(PERMISSIONS)),
   totp_enabled: z.boolean(),
+  /** Unused 2FA recovery codes; null while 2FA is off. */
+  recovery_codes_left: z.number().nullable(),
   /** `environment`: the bootstrap owner, whose password is ADMIN_PASSWORD (or the generated one). */
   password_managed: z.enum(['environment', 'account']),
 });
 
 export const totpSetupSchema = z.object({ secret: z.string(), uri: z.string() });
+
+/** New recovery codes, shown once: 2FA turned on, or codes made anew. */
+export const recoveryCodesSchema = z.object({ ok: z.literal(true), recovery_codes: z.array(z.string()) });
 
 export const teamAccountSchema = z.object({
   id: z.number(),
