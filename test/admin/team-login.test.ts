@@ -292,10 +292,12 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect(JSON.stringify(rows)).not.toContain('nobody-here');
   });
 
-  it('a new ADMIN_PASSWORD gives the operator the bootstrap owner back: 2FA off, enabled, owner', async () => {
+  it('a new ADMIN_PASSWORD gives the operator the bootstrap owner back: 2FA off (its recovery codes gone), enabled, owner', async () => {
     await admin.database.query("UPDATE admin_accounts SET totp_secret = 'JBSWY3DPEHPK3PXP', role = 'viewer', disabled_at = now() WHERE bootstrap");
+    await admin.database.query("INSERT INTO admin_recovery_codes (account_id, code_hash, created_at) SELECT id, 'a-hash', now() FROM admin_accounts WHERE bootstrap");
     await resolveAdminPassword({ configuredPassword: 'a new operator password', database: admin.database, dataDir: stubWebDir(), logger: silentLogger });
     const rows = await admin.database.query<{ totp_secret: string | null; role: string; disabled_at: Date | null }>('SELECT totp_secret, role, disabled_at FROM admin_accounts WHERE bootstrap');
     expect(rows).toEqual([{ totp_secret: null, role: 'owner', disabled_at: null }]);
+    expect(await admin.database.query('SELECT 1 FROM admin_recovery_codes WHERE account_id IN (SELECT id FROM admin_accounts WHERE bootstrap)')).toEqual([]);
   });
 });

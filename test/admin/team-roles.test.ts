@@ -23,7 +23,7 @@ const ROUTES: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string
   { method: 'POST', url: '/admin/api/me/totp', needs: 'read' },
   { method: 'POST', url: '/admin/api/me/totp/confirm', payload: { code: '123456', password: 'x' }, needs: 'read' },
   { method: 'DELETE', url: '/admin/api/me/totp', payload: { code: '123456', password: 'x' }, needs: 'read' },
-  { method: 'POST', url: '/admin/api/me/totp/recovery-codes', payload: { code: 'abcde-12345', password: 'x' }, needs: 'read' },
+  { method: 'POST', url: '/admin/api/me/totp/recovery-codes', payload: { code: 'ABCD-EFGH-1234', password: 'x' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/me/password', payload: { current: 'x', password: 'a-long-enough-password' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/reports/1/resolve', payload: { action: 'dismiss' }, needs: 'moderate' },
   { method: 'POST', url: '/admin/api/sanctions', payload: { user_id: 'nobody', kind: 'warning', scope: 'identity', reason: 'x' }, needs: 'moderate' },

@@ -3,42 +3,25 @@
  * Ten per account, shown once when 2FA is turned on (or made anew), each usable once in place of the
  * app's code — at login, and to turn 2FA off or make new codes.
  *
- * A code is 10 characters of Crockford's base32 (50 bits), shown as `xxxxx-xxxxx`: typed back, case,
- * spaces and dashes do not matter, and the letters people mistake for digits (`o`, `i`, `l`) are read as
- * the digits. 50 bits against at most 10 codes tried per account per 10 minutes (account-login.ts) is
- * beyond guessing. Only the SHA-256 is stored, as for sessions and invitations: the code is random, so a
- * slow hash would add nothing against guessing, and whoever reads the database reads every conversation
- * already.
+ * Their form is shared with the pages (shared/recovery-code.ts): 60 random bits, against at most 10 codes
+ * tried per account per 10 minutes (account-login.ts), is beyond guessing. Only the SHA-256 is stored, as
+ * for sessions and invitations: the code is random, so a slow hash would add nothing against guessing,
+ * and whoever reads the database reads every conversation already.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import { crockfordBase32, groupForReading } from '../../shared/crockford.js';
+import { canonicalRecoveryCode, RECOVERY_CODE_SYMBOLS } from '../../shared/recovery-code.js';
 import type { Database, Queryable } from '../../storage/database.js';
 
 export const RECOVERY_CODE_COUNT = 10;
-const LENGTH = 10;
-/** Crockford's base32 alphabet: no `i`, `l`, `o`, `u`. */
-const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-/** A new code as shown: `xxxxx-xxxxx`. Every byte gives 5 unbiased bits (256 is a multiple of 32). */
+/** A new code as shown: `ABCD-EFGH-JKMN` (8 random bytes give 12 symbols; the last 4 bits are dropped). */
 export function newRecoveryCode(): string {
-  const chars = [...randomBytes(LENGTH)].map((byte) => ALPHABET[byte % 32]!);
-  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+  return groupForReading(crockfordBase32(randomBytes(8)).slice(0, RECOVERY_CODE_SYMBOLS));
 }
 
-/**
- * What was typed as the code it may be (lower case, no spaces or dashes, `o` → `0`, `i`/`l` → `1`), or
- * undefined when it cannot be one.
- */
-export function canonicalRecoveryCode(typed: string): string | undefined {
-  const code = typed
-    .toLowerCase()
-    .replace(/[\s-]+/g, '')
-    .replace(/o/g, '0')
-    .replace(/[il]/g, '1');
-  return code.length === LENGTH && [...code].every((c) => ALPHABET.includes(c)) ? code : undefined;
-}
-
-/** Whether what was typed looks like a recovery code rather than an app's 6-digit code. */
+/** Whether what was typed has the form of a recovery code (not of an app's 6-digit code). */
 export function looksLikeRecoveryCode(typed: string): boolean {
   return canonicalRecoveryCode(typed) !== undefined;
 }
