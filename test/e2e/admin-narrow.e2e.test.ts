@@ -3,10 +3,11 @@
  * against the real server: nothing of the reports list, a report, the sanctions and the audit log lies
  * outside the screen or its card — the pagers under tables that scroll sideways (English "First page" was
  * cut off on the left) and the report's heads ("Open the conversation" ran out of its card, the report's
- * status badge out of the screen). The top bar keeps a phone's screen for the view: a row of the name and
- * the controls, and the sections in one row that scrolls sideways (they wrapped into four rows, 230 px),
- * each tab brought into view as Tab reaches it, the view's own tab in view when it opens. At 1280 px the
- * pager stays on one row and the button beside its title.
+ * status badge out of the screen). The top bar keeps a phone's screen for the view: a row of the title and
+ * the controls, one of who is logged in, whole at 390 and 320 px, a long name too (beside the controls it
+ * was cut to "admin（所…" and "m…"), and the sections in one row that scrolls sideways (they wrapped into
+ * four rows, 230 px), each tab brought into view as Tab reaches it, the view's own tab in view when it
+ * opens. At 1280 px the pager stays on one row and the button beside its title.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -25,11 +26,44 @@ const WAIT_MS = 10_000;
 const { until, visible } = chatPageDriver(WAIT_MS);
 
 /**
- * The highest the admin's top bar may be at 390 px: two rows (the name with the language and Log out; the
- * sections) of 32–36 px controls with their padding, 84–89 px as built (it was 205–229 px, the tabs in
+ * The highest the admin's top bar may be at 390 px: a row of the title with the language and Log out, a
+ * line of who is logged in and a row of the sections, 103–108 px as built (it was 205–229 px, the tabs in
  * four rows). It stays at the top of the screen as the view scrolls.
  */
 const TOP_BAR_MAX_PX = 110;
+
+/**
+ * A long admin name, 24 characters of two scripts without a space: with its role it takes one line at
+ * 390 px, two at 320 (where it breaks inside the name).
+ */
+const LONG_NAME = '周末夜班内容安全审核小组组长_moderator';
+
+/** A second line of who is logged in (0.8rem at 1.2), which a name too long for one line may take. */
+const WHOAMI_LINE_PX = 16;
+
+/**
+ * What of who is logged in cannot be read: its text cut inside its box (an ellipsis, or overflow hidden),
+ * its box outside the screen or the top bar, or under the language list or the Log out button.
+ */
+function whoAmICut(page: Page): Promise<{ problems: string[]; measured: Record<string, number> }> {
+  return page.evaluate(() => {
+    const whoami = document.querySelector<HTMLElement>('[data-testid="whoami"]')!;
+    const box = whoami.getBoundingClientRect();
+    const bar = document.querySelector('header.topbar')!.getBoundingClientRect();
+    const width = document.documentElement.clientWidth;
+    const problems: string[] = [];
+    if (!whoami.checkVisibility()) problems.push('not shown');
+    if (whoami.scrollWidth > whoami.clientWidth || whoami.scrollHeight > whoami.clientHeight) problems.push(`text ${whoami.scrollWidth}×${whoami.scrollHeight} in ${whoami.clientWidth}×${whoami.clientHeight}`);
+    if (box.left < -0.5 || box.right > width + 0.5) problems.push(`at ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+    if (box.top < bar.top - 0.5 || box.bottom > bar.bottom + 0.5) problems.push('outside the top bar');
+    for (const testId of ['lang-switch', 'logout-btn', 'tab-dashboard']) {
+      const other = document.querySelector(`[data-testid="${testId}"]`)!.getBoundingClientRect();
+      const overlaps = box.left < other.right - 0.5 && other.left < box.right - 0.5 && box.top < other.bottom - 0.5 && other.top < box.bottom - 0.5;
+      if (overlaps) problems.push(`under ${testId}`);
+    }
+    return { problems, measured: { left: Math.round(box.left), right: Math.round(box.right), clientWidth: whoami.clientWidth, scrollWidth: whoami.scrollWidth, height: Math.round(box.height) } };
+  });
+}
 
 /** Where an element lies (px, rounded), to compare with the box it should be in. */
 const boxOf = (page: Page, selector: string) =>
@@ -58,6 +92,7 @@ function clippedIn(page: Page): Promise<string[]> {
 describe.skipIf(skip)('the admin on a narrow screen', () => {
   const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
   let loggedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+  let longNamed: typeof loggedIn;
   let reportId = 0;
 
   beforeAll(async () => {
@@ -69,15 +104,28 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
     a.close();
     b.close();
     loggedIn = await adminLoginState(await suite.newContext(), suite.url);
+    longNamed = await adminNamed(LONG_NAME);
   }, 60_000);
 
-  async function adminAt(width: number, lang: 'zh-CN' | 'en'): Promise<Page> {
+  async function adminAt(width: number, lang: 'zh-CN' | 'en', state = loggedIn): Promise<Page> {
     // bypassCSP: axe is put into the page (its CSP forbids inline scripts).
-    const context = await suite.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-US' : 'zh-CN', storageState: loggedIn, bypassCSP: true });
+    const context = await suite.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-US' : 'zh-CN', storageState: state, bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${suite.url}/admin#reports`);
     await expect.poll(() => page.getByTestId('report-row').count(), until).toBeGreaterThan(0);
     return page;
+  }
+
+  /** A moderator called `name`, invited by the owner and joined through the invitation: their login. */
+  async function adminNamed(name: string): Promise<typeof loggedIn> {
+    const owner = await suite.newContext({ storageState: loggedIn });
+    const invited = await owner.request.post(`${suite.url}/admin/api/team/invitations`, { data: { role: 'moderator' } });
+    expect(invited.status(), await invited.text()).toBe(201);
+    const { token } = (await invited.json()) as { token: string };
+    const joining = await suite.newContext();
+    const joined = await joining.request.post(`${suite.url}/admin/invitations/accept`, { data: { token, name, password: `${name}-password-long` } });
+    expect(joined.status(), await joined.text()).toBe(200);
+    return joining.storageState();
   }
 
   for (const lang of ['zh-CN', 'en'] as const) {
@@ -144,6 +192,28 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
       expect(account.right).toBeLessThanOrEqual(row.right);
 
       await expectNoSeriousViolations(page, `admin top bar at 390 px, ${lang}`, { include: 'header.topbar' });
+    });
+  }
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`at 390 and 320 px in ${lang}, who is logged in is whole on the screen, a ${LONG_NAME.length}-character name too`, { timeout: 60_000 }, async () => {
+      for (const [name, state] of [['admin', loggedIn], [LONG_NAME, longNamed]] as const) {
+        for (const width of [390, 320]) {
+          const page = await adminAt(width, lang, state);
+          const whoami = page.getByTestId('whoami');
+          await expect.poll(() => whoami.textContent(), until).toContain(name);
+          await page.screenshot({ path: resolve(screenshotDir, `admin-whoami-${width}-${lang}-${name.length}.png`) });
+          const cut = await whoAmICut(page);
+          console.info(`admin whoami at ${width} px (${lang}, ${name.length} characters): ${JSON.stringify(cut.measured)}`);
+          expect(cut.problems, `${name} at ${width} px`).toEqual([]);
+          const bar = await boxOf(page, 'header.topbar');
+          const lines = Math.round(cut.measured['height']! / WHOAMI_LINE_PX);
+          expect(lines, `${name} at ${width} px`).toBe(name === LONG_NAME && width === 320 ? 2 : 1);
+          expect(bar.bottom - bar.top, `${name} at ${width} px`).toBeLessThanOrEqual(TOP_BAR_MAX_PX + (lines - 1) * WHOAMI_LINE_PX);
+          expect(await clippedIn(page), `${name} at ${width} px`).toEqual([]);
+          await page.context().close();
+        }
+      }
     });
   }
 

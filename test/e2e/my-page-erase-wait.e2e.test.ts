@@ -7,8 +7,9 @@
  * open report says so, with no time; a chat whose end is not written yet is read again until it is —
  * only while the tab is seen, and each reading changes only what changed (a new message is added, the
  * others and a selection in them are left alone); a refusal that comes anyway is told, and the
- * conversation read again shows why. At 390 px wide the code field shows a whole code, in 16px text (iOS
- * zooms in on a field of smaller text). The server is real; the chats and their receipts are given
+ * conversation read again shows why. At 390 and 375 px wide the code field shows a whole code, in 16px
+ * text (iOS zooms in on a field of smaller text); at 320 px, where no 16px code fits, the field takes its
+ * whole row; the page never scrolls sideways. The server is real; the chats and their receipts are given
  * straight to it.
  */
 import { resolve } from 'node:path';
@@ -272,4 +273,61 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     // The page fits the screen: nothing to scroll sideways.
     expect(await my.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`at 375 and 320 px wide in ${lang}, a pasted code is in a field on the screen, whole at 375 px, and the page needs no sideways scroll`, { timeout: 60_000 }, async () => {
+      const { code } = await endedChat(suite);
+      for (const width of [375, 320]) {
+        const my = await newPage(suite, { viewport: { width, height: 740 }, isMobile: true, hasTouch: true, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+        await my.goto(`${suite.url}/my`);
+        await my.getByTestId('code-input').fill(code);
+        const fit = await codeFieldFit(my);
+        console.info(`/my code field at ${width} px (${lang}): ${JSON.stringify(fit)}`);
+        await my.screenshot({ path: resolve(screenshotDir, `my-page-code-${width}-${lang}.png`) });
+        expect(fit.value).toBe(code);
+        expect(fit.fontPx).toBeGreaterThanOrEqual(16);
+        expect(fit.page.scrollWidth, `the page scrolls sideways at ${width} px`).toBeLessThanOrEqual(fit.page.clientWidth);
+        for (const box of [fit.field, fit.button]) {
+          expect(box.left).toBeGreaterThanOrEqual(fit.row.left);
+          expect(box.right).toBeLessThanOrEqual(fit.row.right);
+        }
+        expect(fit.row.right).toBeLessThanOrEqual(width);
+        if (width === 375) {
+          // Whole: its first character was scrolled out of sight (a 333 px code in a 323 px field).
+          expect(fit.field.scrollWidth, 'the code scrolls in its field').toBeLessThanOrEqual(fit.field.clientWidth);
+        } else {
+          // No 16px code fits 320 px: the field takes its whole row, and shows 28 of its 34 characters at least
+          // (it showed 27: 252 of 317 px).
+          expect(fit.field.right - fit.field.left).toBe(fit.row.right - fit.row.left);
+          const shown = (fit.field.clientWidth - fit.field.paddingPx) / (fit.field.scrollWidth - fit.field.paddingPx);
+          expect(shown * code.length).toBeGreaterThanOrEqual(28);
+        }
+        // The code still opens its chat, and the chat needs no sideways scroll either.
+        await my.getByTestId('code-input').press('Enter');
+        await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+        const opened = (await codeFieldFit(my)).page;
+        expect(opened.scrollWidth, `the page with the chat scrolls sideways at ${width} px`).toBeLessThanOrEqual(opened.clientWidth);
+        await my.context().close();
+      }
+    });
+  }
 });
+
+/** The code field's text and box, the Open button's and the page's widths (px, rounded). */
+function codeFieldFit(my: Page) {
+  return my.evaluate(() => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="code-input"]')!;
+    const box = (el: Element) => {
+      const { left, right } = el.getBoundingClientRect();
+      return { left: Math.round(left), right: Math.round(right) };
+    };
+    return {
+      value: input.value,
+      fontPx: parseFloat(getComputedStyle(input).fontSize),
+      field: { ...box(input), clientWidth: input.clientWidth, scrollWidth: input.scrollWidth, paddingPx: parseFloat(getComputedStyle(input).paddingLeft) + parseFloat(getComputedStyle(input).paddingRight) },
+      button: box(document.querySelector('[data-testid="code-open"]')!),
+      row: box(input.parentElement!),
+      page: { clientWidth: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth },
+    };
+  });
+}
