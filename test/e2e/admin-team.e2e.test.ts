@@ -167,7 +167,8 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await owner.keyboard.press('Escape');
     await expect.poll(() => owner.getByTestId('confirm-dialog').isVisible(), until).toBe(false);
     await expect.poll(focusedTestId(owner), until).toBe('team-role-apply');
-    expect(await modRow.getByTestId('team-role').inputValue()).toBe('moderator');
+    // The browser gives the focus back as the dialog closes; its `close` event (which puts the role back) is a task later.
+    await expect.poll(() => modRow.getByTestId('team-role').inputValue(), until).toBe('moderator');
     // Confirmed: the row is drawn again, the focus stays on its button.
     await modRow.getByTestId('team-role').selectOption('viewer');
     expect(await owner.getByTestId('confirm-dialog').isVisible()).toBe(false);
@@ -220,6 +221,11 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await moderator.getByTestId('totp-confirm').click();
     await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
     expect(await moderator.getByTestId('totp-enrol-form').isHidden()).toBe(true);
+    // The recovery codes, shown once; closed, the card offers turning 2FA off.
+    await visible(moderator.getByTestId('recovery-panel'));
+    expect(await moderator.getByTestId('recovery-list').locator('li').count()).toBe(10);
+    await moderator.getByTestId('recovery-done').click();
+    expect(await moderator.getByTestId('recovery-panel').isHidden()).toBe(true);
     expect(await moderator.getByTestId('totp-stop').isVisible()).toBe(true);
 
     // Logged out, then in again: the password alone is not enough.

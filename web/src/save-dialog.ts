@@ -9,24 +9,10 @@ import { createModal } from './modal.js';
 import type { Toast } from './toast.js';
 import { transcriptFileName, transcriptHtml, transcriptText, zoneOf, type TranscriptEntry, type TranscriptLabels } from './transcript-file.js';
 import { byTestId } from './dom.js';
-
-/** How long the download's object URL is kept before it is released. */
-const REVOKE_MS = 60_000;
+import { downloadFile as download } from '../shared/download.js';
 
 export interface SaveDialog {
   open(opener: HTMLElement | null): void;
-}
-
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), REVOKE_MS);
 }
 
 function labels(entries: readonly TranscriptEntry[]): TranscriptLabels {

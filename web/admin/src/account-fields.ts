@@ -3,6 +3,7 @@
  * again: these only say sooner, and in the page's language, what it would refuse). Lengths are counted in
  * characters (code points), as the server does.
  */
+import { canonicalRecoveryCode } from '../../../src/shared/recovery-code.js';
 
 /** `MIN_PASSWORD_CHARS`/`MAX_PASSWORD_CHARS` of the contract: 12–1024 characters. */
 export const MIN_PASSWORD_CHARS = 12;
@@ -38,6 +39,14 @@ export function nameProblem(name: string): NameProblem | undefined {
 export function totpCode(typed: string): string | undefined {
   const digits = typed.replace(/\s+/g, '');
   return /^\d{6}$/.test(digits) ? digits : undefined;
+}
+
+/**
+ * Where 2FA is on, a code field takes the app's code or a recovery code: what to send (the six digits, or
+ * the recovery code as typed: the server forgives its form as this check does), or undefined.
+ */
+export function secondFactorCode(typed: string): string | undefined {
+  return totpCode(typed) ?? (canonicalRecoveryCode(typed) === undefined ? undefined : typed.trim());
 }
 
 /** The invitation token of an invitation page's address: its fragment, without the `#`. */

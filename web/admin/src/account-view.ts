@@ -1,16 +1,18 @@
 /**
  * "My account" (#account, every role): the admin's name and role; two-factor authentication — turned on
- * by scanning a QR code (or typing the secret) and confirming a code with the admin's password, turned off
- * with a code and the password; and a password change, except for the bootstrap owner, whose password is
+ * by scanning a QR code (or typing the secret) and confirming a code with the admin's password, which
+ * shows the recovery codes once (recovery-codes-panel.ts); turned off, or new recovery codes made, with a
+ * code (the app's or a recovery code) and the password; and a password change, except for the bootstrap owner, whose password is
  * the server's ADMIN_PASSWORD. Failures are said next to the form they belong to (a wrong password next to
  * its field), as a function of the language so a switch re-says them.
  */
 import { ApiError, errorOf, noteForbidden, postJson, sendJson } from './api.js';
-import { errorTextKey, groupedSecret, passwordProblem, totpCode } from './account-fields.js';
+import { errorTextKey, groupedSecret, passwordProblem, secondFactorCode, totpCode } from './account-fields.js';
 import { byTestId } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import type { Me } from './me.js';
 import { qrDataUrl } from './qr-image.js';
+import { createRecoveryCodesPanel } from './recovery-codes-panel.js';
 import { showFormError } from './sanction-fields.js';
 import { sessionEnded } from './session-end.js';
 
@@ -46,17 +48,18 @@ class TotpChangeRefused extends ApiError {
 }
 
 /**
- * Turns 2FA on (its confirmation) or off. Sent raw (not through `sendJson`) to read the Retry-After of a
- * 429 (too many codes tried); a 401 ends the session as every other call does.
+ * Turns 2FA on (its confirmation) or off, or makes new recovery codes: the answer's body. Sent raw (not
+ * through `sendJson`) to read the Retry-After of a 429 (too many codes tried); a 401 ends the session as
+ * every other call does.
  */
-async function sendTotpChange(method: 'POST' | 'DELETE', path: string, body: { code: string; password: string }): Promise<void> {
+async function sendTotpChange(method: 'POST' | 'DELETE', path: string, body: { code: string; password: string }): Promise<unknown> {
   const response = await fetch(path, {
     method,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     credentials: 'same-origin',
     body: JSON.stringify(body),
   });
-  if (response.ok) return;
+  if (response.ok) return response.json().catch(() => ({}));
   if (response.status === 401) {
     sessionEnded();
     throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
@@ -80,7 +83,7 @@ export function createAccountView(
   const secret = byTestId('totp-secret', HTMLElement, root);
   const secretCopy = byTestId('totp-secret-copy', HTMLButtonElement, root);
   /** The code and password fields of one of the two 2FA forms, with their error lines. */
-  const fieldsOf = (form: 'enrol' | 'off'): TotpFields => ({
+  const fieldsOf = (form: 'enrol' | 'off' | 'codes'): TotpFields => ({
     code: byTestId(`totp-${form}-code`, HTMLInputElement, root),
     password: byTestId(`totp-${form}-password`, HTMLInputElement, root),
     passwordError: byTestId(`totp-${form}-password-error`, HTMLElement, root),
@@ -93,6 +96,18 @@ export function createAccountView(
   const offFields = fieldsOf('off');
   const { code: offCode, error: offError } = offFields;
   const offCancel = byTestId('totp-off-cancel', HTMLButtonElement, root);
+  const recoveryLeft = byTestId('recovery-left', HTMLElement, root);
+  const recoveryNew = byTestId('recovery-new', HTMLButtonElement, root);
+  const codesForm = byTestId('totp-codes-form', HTMLFormElement, root);
+  const codesFields = fieldsOf('codes');
+  const codesCancel = byTestId('totp-codes-cancel', HTMLButtonElement, root);
+  const panel = createRecoveryCodesPanel(root, {
+    toast: deps.toast,
+    onClose: () => {
+      render();
+      (stop.hidden ? start : stop).focus();
+    },
+  });
   const managed = byTestId('password-managed', HTMLElement, root);
   const passwordForm = byTestId('password-form', HTMLFormElement, root);
   const current = byTestId('password-current', HTMLInputElement, root);
@@ -102,6 +117,7 @@ export function createAccountView(
 
   let enrolment: Enrolment | undefined;
   let offOpen = false;
+  let codesOpen = false;
   /** The errors shown, as functions so a language switch re-says them. */
   const errors = new Map<HTMLElement, () => string>();
 
@@ -117,10 +133,18 @@ export function createAccountView(
     role.textContent = me ? t(`role_${me.role}` as TextKey) : '–';
     const on = me?.totp_enabled === true;
     totpStatus.textContent = me ? t(on ? 'totpOn' : 'totpOff') : '';
+    // One thing at a time: a form open, or the new codes shown, hides the buttons that open the others.
+    const busy = offOpen || codesOpen || panel.open;
     start.hidden = !me || on || enrolment !== undefined;
-    stop.hidden = !me || !on || offOpen;
+    stop.hidden = !me || !on || busy;
+    recoveryNew.hidden = !me || !on || busy;
     enrolForm.hidden = enrolment === undefined;
     offForm.hidden = !offOpen;
+    codesForm.hidden = !codesOpen;
+    const left = on ? me?.recovery_codes_left : undefined;
+    recoveryLeft.hidden = typeof left !== 'number';
+    recoveryLeft.textContent = typeof left !== 'number' ? '' : left === 0 ? t('recoveryLeftNone') : t('recoveryLeft', { n: left });
+    recoveryLeft.classList.toggle('warning-text', left === 0);
     qr.alt = t('totpQrAlt');
     secret.textContent = enrolment ? groupedSecret(enrolment.secret) : '';
     const environment = me?.password_managed === 'environment';
@@ -148,11 +172,15 @@ export function createAccountView(
     else fields.password.removeAttribute('aria-invalid');
   }
 
-  /** The code and password typed in a 2FA form; missing one, says so and puts the focus there. */
+  /**
+   * The code and password typed in a 2FA form; missing one, says so and puts the focus there. Where 2FA
+   * is on (turning it off, new codes) a recovery code does as well as the app's.
+   */
   function typed(fields: TotpFields): { code: string; password: string } | undefined {
-    const code = totpCode(fields.code.value);
+    const enrolling = fields === enrolFields;
+    const code = enrolling ? totpCode(fields.code.value) : secondFactorCode(fields.code.value);
     if (code === undefined) {
-      sayTotpError(fields, () => t('totpCodeRequired'));
+      sayTotpError(fields, () => t(enrolling ? 'totpCodeRequired' : 'secondFactorRequired'));
       fields.code.focus();
       return undefined;
     }
@@ -222,13 +250,69 @@ export function createAccountView(
       const submit = byTestId('totp-confirm', HTMLButtonElement, root);
       submit.disabled = true;
       try {
-        await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
+        const answer = await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
         await deps.reloadMe();
         endEnrolment();
         deps.toast(t('totpEnabled'));
-        stop.focus();
+        showCodes(answer);
       } catch (error) {
         refused(enrolFields, error, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  /** The recovery codes of an answer, shown once; an answer without them (an older server) shows none. */
+  function showCodes(answer: unknown): void {
+    const codes = (answer as { recovery_codes?: unknown } | undefined)?.recovery_codes;
+    if (Array.isArray(codes) && codes.length > 0) panel.show(codes.map(String), deps.me()?.name ?? '');
+    render();
+    if (!panel.open) stop.focus();
+  }
+
+  recoveryNew.addEventListener('click', () => {
+    codesOpen = true;
+    codesForm.reset();
+    sayTotpError(codesFields);
+    render();
+    codesFields.code.focus();
+  });
+
+  function closeCodesForm(): void {
+    codesOpen = false;
+    codesForm.reset();
+    sayTotpError(codesFields);
+  }
+
+  codesCancel.addEventListener('click', () => {
+    closeCodesForm();
+    render();
+    recoveryNew.focus();
+  });
+
+  codesForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const change = typed(codesFields);
+    if (change === undefined) return;
+    void (async () => {
+      const submit = byTestId('totp-codes-submit', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        const answer = await sendTotpChange('POST', '/admin/api/me/totp/recovery-codes', change);
+        closeCodesForm();
+        await deps.reloadMe().catch(deps.onError);
+        deps.toast(t('recoveryMade'));
+        showCodes(answer);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          // 2FA turned off meanwhile (an owner reset it): the card as it now is, and said so.
+          closeCodesForm();
+          await deps.reloadMe().catch(deps.onError);
+          render();
+          deps.toast(t('totpAlreadyOff'));
+          start.focus();
+        } else refused(codesFields, error, totpFailure(error));
       } finally {
         submit.disabled = false;
       }

@@ -16,6 +16,8 @@ const name = byTestId('login-name', HTMLInputElement);
 const password = byTestId('password', HTMLInputElement);
 const codeField = byTestId('totp-field', HTMLElement);
 const code = byTestId('totp-code', HTMLInputElement);
+const codeLabel = byTestId('totp-code-label', HTMLElement);
+const codeKind = byTestId('totp-kind', HTMLButtonElement);
 const error = byTestId('login-error', HTMLElement);
 const button = byTestId('login-btn', HTMLButtonElement);
 
@@ -48,6 +50,33 @@ function askForCode(): void {
   code.focus();
   code.select();
 }
+
+/** Whether the code field takes a recovery code (a lost phone) rather than the app's six digits. */
+let recovery = false;
+
+/**
+ * Switches the code field between the app's code (a numeric keypad on a phone) and a recovery code
+ * (letters too). Both go as `code`: the server tells them apart by their form. The texts are set through
+ * `data-i18n`, so a language switch keeps them.
+ */
+function showCodeKind(): void {
+  const label = recovery ? 'loginRecoveryCode' : 'totpCode';
+  const other = recovery ? 'loginUseApp' : 'loginUseRecovery';
+  codeLabel.setAttribute('data-i18n', label);
+  codeLabel.textContent = t(label);
+  codeKind.setAttribute('data-i18n', other);
+  codeKind.textContent = t(other);
+  code.inputMode = recovery ? 'text' : 'numeric';
+  code.autocomplete = recovery ? 'off' : 'one-time-code';
+  code.autocapitalize = recovery ? 'characters' : 'off';
+}
+
+codeKind.addEventListener('click', () => {
+  recovery = !recovery;
+  code.value = '';
+  showCodeKind();
+  code.focus();
+});
 
 /** What is sent: no `name` for the bootstrap owner (an older server takes only the password), `code` once asked. */
 function credentials(): { name?: string; password: string; code?: string } {
@@ -82,7 +111,7 @@ async function submit(): Promise<void> {
         askForCode();
         return;
       case 'INVALID_TOTP':
-        showError(() => t('invalidTotp'));
+        showError(() => t(recovery ? 'invalidRecoveryCode' : 'invalidTotp'));
         askForCode();
         return;
       case 'ACCOUNT_DISABLED':

@@ -19,6 +19,8 @@ export interface Me {
   role: Role;
   permissions: Permission[];
   totp_enabled: boolean;
+  /** Unused 2FA recovery codes; null while 2FA is off (or from an older server: undefined). */
+  recovery_codes_left?: number | null;
   password_managed: 'environment' | 'account';
 }
 
