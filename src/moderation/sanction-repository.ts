@@ -100,14 +100,22 @@ export class SanctionRepository {
    * instance that shares the database (a lock per identity until the transaction ends), so each decides
    * on what the one before it issued: two strikes at once never both issue the same sanction. `record`
    * runs in the same transaction when a sanction is issued (its audit row).
+   *
+   * One conduct counts once: a strike naming a report the other source has struck already is not
+   * recorded (`counted` false) — the content policy's strikes for the messages of its report, and an
+   * admin's upholding that report. Checked under the same lock, so the two arriving at once count once.
    */
   async strike(
     strike: NewStrike,
     decide: (count: number, inForce: readonly Sanction[]) => NewSanction | undefined,
     record?: (tx: Queryable, count: number, issued: Sanction) => Promise<void>,
-  ): Promise<{ count: number; issued: Sanction | undefined }> {
+  ): Promise<{ counted: boolean; count: number; issued: Sanction | undefined }> {
     return this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STRIKE_LOCK_CLASS, strike.userId]);
+      if (strike.reportId !== null) {
+        const struck = await tx.query('SELECT 1 FROM strikes WHERE report_id = $1 AND source <> $2 LIMIT 1', [strike.reportId, strike.source]);
+        if (struck.length > 0) return { counted: false, count: 0, issued: undefined };
+      }
       await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);
       const counted = await tx.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [strike.userId, strike.countSince]);
       const count = counted[0]?.n ?? 0;
@@ -121,7 +129,7 @@ export class SanctionRepository {
       const due = decide(count, inForce.map(toSanction));
       const issued = due && (await insertSanction(tx, due));
       if (issued) await record?.(tx, count, issued);
-      return { count, issued };
+      return { counted: true, count, issued };
     });
   }
 

@@ -89,13 +89,16 @@ export class MessageScreen {
     return crisisNotice(lang, this.deps.hotlines);
   }
 
-  /** After the message is stored: queue entries and strikes. Never throws (failures are logged). */
+  /**
+   * After the message is stored: queue entries and strikes. Never throws (failures are logged). The
+   * strike names the report the message went into (flag first), so a decision upholding that report
+   * counts no second strike for it; a message whose report could not be filed is struck all the same.
+   */
   stored(senderId: string, roomId: number, messageId: number, screened: Screened): void {
     const { verdict } = screened;
     const reason = reviewReason(verdict);
-    if (reason) {
-      this.background(
-        this.deps.review
+    const queued = reason
+      ? this.deps.review
           .flag({
             roomId,
             senderId,
@@ -105,19 +108,24 @@ export class MessageScreen {
             priority: priority(verdict),
             at: this.deps.clock.now(),
           })
-          .then(({ filed }) => this.countReport(filed, reason)),
-      );
+          .then(({ filed, reportId }) => {
+            this.countReport(filed, reason);
+            return reportId;
+          })
+      : Promise.resolve(null);
+    this.background(queued);
+    if (verdict.strike) {
+      this.background(queued.then((reportId) => this.deps.moderation.strike(senderId, 'policy', reportId), () => this.deps.moderation.strike(senderId, 'policy')));
     }
-    if (verdict.strike) this.background(this.deps.moderation.strike(senderId, 'policy'));
   }
 
   private async refused(senderId: string, roomId: number, content: string, verdict: Verdict): Promise<void> {
     const at = this.deps.clock.now();
     const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
     const reason = reviewReason(verdict) ?? 'other';
-    const { filed } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: heldNote(heldId), priority: priority(verdict), at });
+    const { filed, reportId } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: heldNote(heldId), priority: priority(verdict), at });
     this.countReport(filed, reason);
-    if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy');
+    if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy', reportId);
   }
 
   /**

@@ -19,15 +19,16 @@ export class ReviewQueue {
    * sender, not per chat: a decision sanctions the report's `reported_id`, so the partner's flagged
    * messages must not land in a report naming the other person.
    */
-  async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<{ filed: boolean }> {
+  async flag(entry: { roomId: number; senderId: string; reason: ReportReason; messageId: number | null; note: string; priority: number; at: Date }): Promise<{ filed: boolean; reportId: number | null }> {
     const ids = entry.messageId === null ? [] : [entry.messageId];
-    const rows = await this.database.query<{ filed: boolean }>(
+    const rows = await this.database.query<{ id: number | string; filed: boolean }>(
       `${FILE_OR_ADD_TO_OPEN_REPORT}
-       RETURNING (xmax = 0) AS filed`,
+       RETURNING id, (xmax = 0) AS filed`,
       [entry.roomId, SYSTEM_REPORTER, entry.senderId, entry.reason, entry.note, ids, entry.priority, entry.at],
     );
     // xmax is 0 for a row this statement inserted: a new report, not one more message in the open one.
-    return { filed: rows[0]?.filed === true };
+    // The report's id goes with the message's strike: an admin upholding it then adds no second one.
+    return { filed: rows[0]?.filed === true, reportId: rows[0] ? Number(rows[0].id) : null };
   }
 
   /** Keeps a refused message for review. Returns its id. */

@@ -12,6 +12,7 @@ import { ModerationService, type StrikeRules } from '../../src/moderation/modera
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
+import type { Database, Queryable } from '../../src/storage/database.js';
 import { ENGINES } from '../admin/engines.js';
 import { newUserId } from '../admin/safety-helpers.js';
 import { eventually } from '../helpers/client.js';
@@ -222,6 +223,63 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     sanctions.failNext('strike', new Error('database away'));
     await expect(moderation.strike(target, 'policy')).rejects.toThrow('database away');
     expect((await moderation.strike(target, 'policy'))?.kind).toBe('warning');
+    stop();
+  });
+
+  /** A report on a new chat of two new people: its id, and the person it names. */
+  async function someReport(moderation: ModerationService, prefix: string): Promise<{ reportId: number; reported: string }> {
+    const [reporter, reported] = [newUserId(`${prefix}r`), newUserId(`${prefix}d`)];
+    const room = await new SqlChatRepository(opened.database).createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
+    return { reportId: (await moderation.report(reporter, { reason: 'harassment', room_id: room.id })).id, reported };
+  }
+  const strikesOf = async (userId: string) =>
+    opened.database.query<{ source: string }>('SELECT source FROM strikes WHERE user_id = $1 ORDER BY id', [userId]);
+
+  it('one conduct counts once: the content policy’s strikes for a report’s messages and an admin upholding it', async () => {
+    const { moderation, stop } = await instance();
+    // Struck by the policy for two messages of the report, then upheld: no third strike.
+    const caught = await someReport(moderation, 'oc1');
+    await moderation.strike(caught.reported, 'policy', caught.reportId);
+    await moderation.strike(caught.reported, 'policy', caught.reportId);
+    await moderation.resolve(caught.reportId, { action: 'warn', scope: 'identity' }, 'admin');
+    expect(await strikesOf(caught.reported)).toEqual([{ source: 'policy' }, { source: 'policy' }]);
+    // A report of nothing the policy struck (crisis words, a person's report): upholding it is a strike.
+    const other = await someReport(moderation, 'oc2');
+    await moderation.resolve(other.reportId, { action: 'warn', scope: 'identity' }, 'admin');
+    expect(await strikesOf(other.reported)).toEqual([{ source: 'report' }]);
+    stop();
+  });
+
+  it('a policy strike and the upholding of its report at once, on two instances, count one strike', async () => {
+    const { moderation, stop } = await instance();
+    const { reportId, reported } = await someReport(moderation, 'ocr');
+    // Each strike waits after looking for the other's until both have looked (or 300 ms: under the lock,
+    // the second cannot look before the first commits). Looked at outside the lock, both would count.
+    let looked = 0;
+    let bothLooked: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (bothLooked = resolve));
+    const database = opened.database;
+    const slow: Database = Object.assign(Object.create(database) as Database, {
+      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+        database.transaction((tx) =>
+          work({
+            query: async <R>(text: string, params?: readonly unknown[]) => {
+              const rows = await tx.query<R>(text, params);
+              if (/FROM strikes WHERE report_id/.test(text)) {
+                if (++looked === 2) bothLooked();
+                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
+              }
+              return rows;
+            },
+          }),
+        ),
+    });
+    const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
+    const strike = (repository: SanctionRepository, source: 'policy' | 'report') =>
+      repository.strike({ userId: reported, source, reportId, at: clock.now(), countSince: new Date(0) }, () => undefined);
+    const [policy, upheld] = await Promise.all([strike(one, 'policy'), strike(two, 'report')]);
+    expect([policy.counted, upheld.counted].sort()).toEqual([false, true]);
+    expect(await strikesOf(reported)).toHaveLength(1);
     stop();
   });
 
