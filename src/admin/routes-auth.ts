@@ -13,6 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors.js';
 import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
+import { RECOVERY_CODE_MAX_INPUT } from '../shared/recovery-code.js';
 import { hashPassword } from './auth/password.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from './auth/session-cookie.js';
 import type { AdminContext } from './context.js';
@@ -27,7 +28,7 @@ const PASSWORD_REQUIRED = 'a non-empty string is required';
 const loginBodySchema = z.object({
   name: z.string().max(64, 'at most 64 characters').optional(),
   password: z.string({ message: PASSWORD_REQUIRED }).min(1, PASSWORD_REQUIRED).max(ADMIN_PASSWORD_MAX, `at most ${ADMIN_PASSWORD_MAX} characters (no admin password is longer)`),
-  code: z.string().max(16, 'at most 16 characters').optional(),
+  code: z.string().max(RECOVERY_CODE_MAX_INPUT, `at most ${RECOVERY_CODE_MAX_INPUT} characters`).optional(),
 });
 
 const checkBodySchema = z.object({ token: z.string().min(1, 'the invitation token is missing').max(128, 'not an invitation token') });
@@ -59,7 +60,8 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       if (error instanceof LoginRefused) {
         // Asked for the code: not a failure, the form asks for it.
         if (error.reason !== 'totp_required') {
-          await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: error.account?.name, detail: { reason: error.reason } });
+          const detail = { reason: error.reason, ...(error.secondFactor ? { second_factor: error.secondFactor } : {}) };
+          await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: error.account?.name, detail });
           request.log.warn({ event: 'admin_login_failure', reason: error.reason }, 'admin login refused');
         }
       }

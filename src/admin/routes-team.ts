@@ -13,7 +13,7 @@ import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
 import { permissionsOf, READ, type AdminIdentity } from './team/roles.js';
-import { WRONG_CODE } from './team/account-login.js';
+import { wrongCode } from './team/account-login.js';
 import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, secondFactorChangeSchema, totpChangeSchema } from './team/team-schemas.js';
 import { invitationCreatedSchema, meSchema, recoveryCodesSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
 import { newTotpSecret, totpStep } from './team/totp.js';
@@ -74,17 +74,22 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return reply.header('cache-control', 'no-store').send({ ok: true as const, recovery_codes: codes });
   });
 
-  /** The admin's password and a second factor (the app's code or a recovery code), spent; else the error. */
-  const checkSecondFactor = async (account: AdminAccount, body: { code: string; password: string }): Promise<void> => {
+  /**
+   * The admin's password and a second factor (the app's code or a recovery code), spent; else the error.
+   * What the audit entry says of it: a recovery code spent, and how many are left.
+   */
+  const checkSecondFactor = async (account: AdminAccount, body: { code: string; password: string }): Promise<Record<string, unknown>> => {
     await checkPassword(account, body.password);
-    if ((await login.spendSecondFactor(account, body.code)) === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: WRONG_CODE });
+    const kind = await login.spendSecondFactor(account, body.code);
+    if (kind === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: wrongCode(body.code) });
+    return { second_factor: kind };
   };
 
   app.delete('/api/me/totp', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
-    await checkSecondFactor(account, request.body);
-    await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request) }, tx));
+    const detail = await checkSecondFactor(account, request.body);
+    await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request), detail }, tx));
     return { ok: true as const };
   });
 
@@ -92,13 +97,13 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   app.post('/api/me/totp/recovery-codes', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: recoveryCodesSchema } } }, async (request, reply) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on: recovery codes come with it' });
-    await checkSecondFactor(account, request.body);
+    const detail = await checkSecondFactor(account, request.body);
     const codes = await ctx.database.transaction(async (tx) => {
       // 2FA turned off meanwhile (by an owner, or another session): no codes for an account without it.
       const still = await tx.query('SELECT id FROM admin_accounts WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE', [account.id]);
       if (still.length === 0) return undefined;
       const made = await recoveryCodes.replace(account.id, tx);
-      await ctx.audit.record({ action: 'totp_recovery_codes', ...actorOf(request) }, tx);
+      await ctx.audit.record({ action: 'totp_recovery_codes', ...actorOf(request), detail }, tx);
       return made;
     });
     if (codes === undefined) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA was turned off meanwhile' });

@@ -3,7 +3,10 @@
  * code (typed in any case, with or without its dash), counted with the app's codes against guessing,
  * usable to turn 2FA off after a lost phone, made anew with the password and a code, and gone with 2FA.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AccountLogin } from '../../src/admin/team/account-login.js';
+import { RecoveryCodes } from '../../src/admin/team/recovery-codes.js';
 import { ENGINES } from './engines.js';
 import { injectLogin, sessionCookie, startBareAdmin, type BareAdmin } from './helpers.js';
 import { join, login, totpCode } from './team-helpers.js';
@@ -43,9 +46,10 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
     expect(new Set(codes).size).toBe(10);
     for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(await me(cookie)).toMatchObject({ totp_enabled: true, recovery_codes_left: 10 });
-    // Only their hashes are kept.
+    // Only their hashes are kept: the SHA-256 of each code's canonical form, nothing else.
     const rows = await admin.database.query<{ code_hash: string }>('SELECT code_hash FROM admin_recovery_codes WHERE account_id = $1', [(await me(cookie)).id]);
-    expect(rows.map((r) => r.code_hash).some((hash) => codes.some((code) => hash.includes(code.replace(/-/g, '').toLowerCase())))).toBe(false);
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(rows.map((r) => r.code_hash).sort()).toEqual(codes.map((code) => sha256(code.replace(/-/g, ''))).sort());
   });
 
   it('a recovery code logs in once, in place of the app’s code, typed in any case with or without its dash; the audit log says so', async () => {
@@ -77,6 +81,54 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
     expect(theirs.json().error).toBe('INVALID_TOTP');
     // Refused for tove, still good for ulf.
     expect((await login(admin.fastify, { name: 'ulf', password: password('ulf'), code: others[0]! })).statusCode).toBe(200);
+  });
+
+  it('typed with spaces around its dashes, or full-width as a Chinese input method types it, a code still logs in', async () => {
+    const { codes } = await withTwoFactor('petra');
+    const spaced = codes[0]!.replace(/-/g, ' - ');
+    expect(spaced.length).toBeGreaterThan(16);
+    expect((await login(admin.fastify, { name: 'petra', password: password('petra'), code: spaced })).statusCode).toBe(200);
+    const fullWidth = [...codes[1]!].map((c) => (c === '-' ? '－' : String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join('');
+    expect((await login(admin.fastify, { name: 'petra', password: password('petra'), code: fullWidth })).statusCode).toBe(200);
+  });
+
+  it('a code spent twenty times at once is spent once', async () => {
+    const { cookie, codes } = await withTwoFactor('quinn');
+    const id = (await me(cookie)).id;
+    const store = new RecoveryCodes(admin.database, admin.clock);
+    const spent = await Promise.all(Array.from({ length: 20 }, () => store.use(id, codes[0]!)));
+    expect(spent.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a tried recovery code is audited as one, and so is what it was spent on', async () => {
+    const { cookie, codes } = await withTwoFactor('olga');
+    expect((await login(admin.fastify, { name: 'olga', password: password('olga'), code: 'ZZZZ-ZZZZ-ZZZZ' })).statusCode).toBe(400);
+    const failed = await admin.database.query<{ detail: unknown }>("SELECT detail FROM admin_audit_log WHERE action = 'login_failure' AND admin_name = 'olga'");
+    expect(failed.map((row) => (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail))).toEqual([{ reason: 'totp', second_factor: 'recovery' }]);
+    const off = await admin.fastify.inject({ method: 'DELETE', url: '/admin/api/me/totp', headers: { cookie }, payload: { code: codes[0]!, password: password('olga') } });
+    expect(off.statusCode, off.body).toBe(200);
+    const disabled = await admin.database.query<{ detail: unknown }>("SELECT detail FROM admin_audit_log WHERE action = 'totp_disable' AND admin_name = 'olga'");
+    expect(disabled.map((row) => (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail))).toEqual([{ second_factor: 'recovery' }]);
+  });
+
+  it('new codes asked while an owner resets the 2FA (after the code was checked) are not made', async () => {
+    const { cookie, codes } = await withTwoFactor('nils');
+    const id = (await me(cookie)).id;
+    const original = AccountLogin.prototype.spendSecondFactor;
+    const spy = vi.spyOn(AccountLogin.prototype, 'spendSecondFactor').mockImplementation(async function (this: AccountLogin, account, code) {
+      const kind = await original.call(this, account, code);
+      // The owner's reset lands between the check of the code and the making of the codes.
+      expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie: owner } })).statusCode).toBe(200);
+      return kind;
+    });
+    try {
+      const made = await newCodes(cookie, codes[0]!, password('nils'));
+      expect(made.statusCode, made.body).toBe(409);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await stored(id)).toBe(0);
+    expect(await me(cookie)).toMatchObject({ totp_enabled: false, recovery_codes_left: null });
   });
 
   it('recovery codes count with the app’s codes against guessing: the 11th of the window is refused unchecked', async () => {

@@ -97,6 +97,8 @@ describe.skipIf(skip)('2FA recovery codes in a browser', () => {
     await page.getByTestId('totp-code').fill(codes[0]!.toLowerCase());
     await page.getByTestId('login-btn').click();
     await visible(page.getByTestId('view-dashboard'));
+    // Said once the page opens: a code was spent, and how many are left.
+    await expect.poll(text(page.getByTestId('toast')), until).toBe('你用一个恢复码登录了（每个只能用一次）。剩余 9 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
     await page.getByTestId('tab-account').click();
     await expect.poll(text(page.getByTestId('recovery-left')), until).toBe('剩余 9 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
 

@@ -90,12 +90,14 @@ async function rememberConfigured(database: Database, password: string, hash: st
 async function endSessions(database: Database, logger: Logger): Promise<void> {
   const ended = await database.query<{ one: number }>('DELETE FROM admin_sessions RETURNING 1 AS one');
   if (ended.length > 0) logger.warn({ sessions: ended.length }, 'the admin password changed: every admin session was ended');
+  // Its 2FA recovery codes go with its 2FA, in the same statement.
   const reset = await database.query<{ id: number }>(
-    `UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, disabled_at = NULL, role = 'owner'
-     WHERE bootstrap AND (totp_secret IS NOT NULL OR disabled_at IS NOT NULL OR role <> 'owner') RETURNING id`,
+    `WITH reset AS (
+       UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, disabled_at = NULL, role = 'owner'
+        WHERE bootstrap AND (totp_secret IS NOT NULL OR disabled_at IS NOT NULL OR role <> 'owner') RETURNING id
+     ), codes AS (DELETE FROM admin_recovery_codes WHERE account_id IN (SELECT id FROM reset))
+     SELECT id FROM reset`,
   );
-  // Its 2FA recovery codes go with its 2FA.
-  if (reset.length > 0) await database.query('DELETE FROM admin_recovery_codes WHERE account_id = $1', [reset[0]!.id]);
   if (reset.length > 0) logger.warn('the admin password changed: the bootstrap owner "admin" is an enabled owner again, without 2FA');
 }
 

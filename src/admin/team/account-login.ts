@@ -26,8 +26,17 @@ export const CODE_ATTEMPTS_WINDOW_MS = 10 * 60_000;
 /** The bootstrap owner's name: a login without a name is theirs (as before the team existed). */
 export const BOOTSTRAP_NAME = 'admin';
 
-/** What answers a code that is wrong, or was used already. */
-export const WRONG_CODE = 'The code is wrong or was already used: a code works once, wait for the next one';
+/** What answers a code that is wrong, or was used already: an app's, or a recovery code. */
+export function wrongCode(code: string): string {
+  return looksLikeRecoveryCode(code)
+    ? 'The recovery code is wrong or was already used: each works once'
+    : 'The code is wrong or was already used: a code works once, wait for the next one';
+}
+
+/** Which kind of second factor a code is, by its form. */
+export function secondFactorKind(code: string): 'totp' | 'recovery' {
+  return looksLikeRecoveryCode(code) ? 'recovery' : 'totp';
+}
 
 /** A login that passed: the account, and what its second factor was (`none` without 2FA). */
 export interface LoggedIn {
@@ -42,6 +51,8 @@ export class LoginRefused extends AppError {
     readonly reason: 'password' | 'disabled' | 'totp_required' | 'totp',
     readonly account: AdminAccount | undefined,
     detail: string,
+    /** For a refused code: which kind it was (the audit log tells a tried recovery code apart). */
+    readonly secondFactor?: 'totp' | 'recovery',
   ) {
     super(code, { detail });
   }
@@ -77,9 +88,9 @@ export class AccountLogin {
     if (account.disabledAt !== null) throw new LoginRefused(ErrorCode.ACCOUNT_DISABLED, 'disabled', account, 'This admin account is disabled: ask an owner');
     if (account.totpSecret === null) return { account, secondFactor: 'none' };
     const code = attempt.code?.trim();
-    if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app');
+    if (!code) throw new LoginRefused(ErrorCode.TOTP_REQUIRED, 'totp_required', account, 'Enter the 6-digit code from your authenticator app, or a recovery code');
     const secondFactor = await this.spendSecondFactor(account, code);
-    if (secondFactor === undefined) throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, WRONG_CODE);
+    if (secondFactor === undefined) throw new LoginRefused(ErrorCode.INVALID_TOTP, 'totp', account, wrongCode(code), secondFactorKind(code));
     return { account, secondFactor };
   }
 

@@ -6,13 +6,14 @@
  * the server's ADMIN_PASSWORD. Failures are said next to the form they belong to (a wrong password next to
  * its field), as a function of the language so a switch re-says them.
  */
+import { canonicalRecoveryCode } from '../../../src/shared/recovery-code.js';
 import { ApiError, errorOf, noteForbidden, postJson, sendJson } from './api.js';
 import { errorTextKey, groupedSecret, passwordProblem, secondFactorCode, totpCode } from './account-fields.js';
 import { byTestId } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import type { Me } from './me.js';
 import { qrDataUrl } from './qr-image.js';
-import { createRecoveryCodesPanel } from './recovery-codes-panel.js';
+import { createRecoveryCodesPanel, RECOVERY_CODES_LOW, recoveryLeftText } from './recovery-codes-panel.js';
 import { showFormError } from './sanction-fields.js';
 import { sessionEnded } from './session-end.js';
 
@@ -143,8 +144,8 @@ export function createAccountView(
     codesForm.hidden = !codesOpen;
     const left = on ? me?.recovery_codes_left : undefined;
     recoveryLeft.hidden = typeof left !== 'number';
-    recoveryLeft.textContent = typeof left !== 'number' ? '' : left === 0 ? t('recoveryLeftNone') : t('recoveryLeft', { n: left });
-    recoveryLeft.classList.toggle('warning-text', left === 0);
+    recoveryLeft.textContent = recoveryLeftText(left);
+    recoveryLeft.classList.toggle('warning-text', typeof left === 'number' && left <= RECOVERY_CODES_LOW);
     qr.alt = t('totpQrAlt');
     secret.textContent = enrolment ? groupedSecret(enrolment.secret) : '';
     const environment = me?.password_managed === 'environment';
@@ -153,11 +154,14 @@ export function createAccountView(
     for (const [where, text] of errors) showFormError(where, text());
   }
 
-  /** A failure of a 2FA step as a text, by its code: the wrong code, too many codes, the role, … (never the server's English). */
-  function totpFailure(error: unknown): () => string {
+  /**
+   * A failure of a 2FA step as a text, by its code: the wrong code (an app's or a recovery code, by the
+   * form of what was `typed`), too many codes, the role, … (never the server's English).
+   */
+  function totpFailure(error: unknown, typed = ''): () => string {
     const code = error instanceof ApiError ? (error.code as string) : undefined;
     const n = error instanceof TotpChangeRefused ? error.retryAfter : '60';
-    const key = errorTextKey(code);
+    const key = code === 'INVALID_TOTP' && canonicalRecoveryCode(typed) !== undefined ? 'invalidRecoveryCode' : errorTextKey(code);
     return () => t(key, { n });
   }
 
@@ -251,7 +255,8 @@ export function createAccountView(
       submit.disabled = true;
       try {
         const answer = await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
-        await deps.reloadMe();
+        // 2FA is on and the codes are in the answer: shown even if reading the account again fails.
+        await deps.reloadMe().catch(deps.onError);
         endEnrolment();
         deps.toast(t('totpEnabled'));
         showCodes(answer);
@@ -312,7 +317,7 @@ export function createAccountView(
           render();
           deps.toast(t('totpAlreadyOff'));
           start.focus();
-        } else refused(codesFields, error, totpFailure(error));
+        } else refused(codesFields, error, totpFailure(error, change.code));
       } finally {
         submit.disabled = false;
       }
@@ -361,7 +366,7 @@ export function createAccountView(
           render();
           deps.toast(t('totpAlreadyOff'));
           start.focus();
-        } else refused(offFields, error, totpFailure(error));
+        } else refused(offFields, error, totpFailure(error, change.code));
       } finally {
         submit.disabled = false;
       }

@@ -5,10 +5,12 @@
  * ended (its `#hash`). An error on screen is kept as a function of the language, so switching language
  * re-says it.
  */
+import { canonicalRecoveryCode } from '../../../src/shared/recovery-code.js';
 import { totpCode } from './account-fields.js';
 import { errorOf, postJson } from './api.js';
 import { byTestId } from './dom.js';
 import { bindLangSwitch, t } from './i18n.js';
+import { noteRecoveryLogin } from './recovery-login.js';
 import { takeSessionEnded } from './session-end.js';
 
 const form = byTestId('login-form', HTMLFormElement);
@@ -90,8 +92,10 @@ async function submit(): Promise<void> {
   button.textContent = t('loggingIn');
   showError(undefined);
   try {
-    const response = await postJson('/admin/login', credentials());
+    const sent = credentials();
+    const response = await postJson('/admin/login', sent);
     if (response.ok) {
+      if (canonicalRecoveryCode(sent.code ?? '') !== undefined) noteRecoveryLogin();
       // The same address again, now answered with the admin page; its #hash opens the view left. A reload,
       // not `assign('/admin' + hash)`: to the same address and hash that is a jump within this page.
       window.location.reload();
@@ -111,7 +115,8 @@ async function submit(): Promise<void> {
         askForCode();
         return;
       case 'INVALID_TOTP':
-        showError(() => t(recovery ? 'invalidRecoveryCode' : 'invalidTotp'));
+        // By what was sent, whichever way the field was set: a recovery code pasted in the app's field too.
+        showError(() => t(canonicalRecoveryCode(sent.code ?? '') !== undefined ? 'invalidRecoveryCode' : 'invalidTotp'));
         askForCode();
         return;
       case 'ACCOUNT_DISABLED':

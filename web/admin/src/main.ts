@@ -8,6 +8,8 @@
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
 import { createAccountView } from './account-view.js';
+import { recoveryLeftText } from './recovery-codes-panel.js';
+import { takeRecoveryLogin } from './recovery-login.js';
 import { ApiError, onForbidden, postJson } from './api.js';
 import { createAuditView } from './audit-view.js';
 import { createConfirm } from './confirm-dialog.js';
@@ -146,6 +148,7 @@ async function startMe(): Promise<void> {
     applyPermissions(document.body, undefined);
     if (error instanceof ApiError && error.code === 'UNAUTHORIZED') return;
   }
+  if (takeRecoveryLogin()) say(t('recoveryUsed', { n: recoveryLeftText(me?.recovery_codes_left) }));
   policy.render();
   account.render();
   team.render();

@@ -7,6 +7,17 @@ import { downloadFile } from '../../shared/download.js';
 import { byTestId } from './dom.js';
 import { t } from './i18n.js';
 
+/** At or below this many codes left, the account view warns: make new ones before they run out. */
+export const RECOVERY_CODES_LOW = 3;
+
+/** How many recovery codes are left, in words (a warning when few or none are); empty when unknown. */
+export function recoveryLeftText(left: number | null | undefined): string {
+  if (typeof left !== 'number') return '';
+  if (left === 0) return t('recoveryLeftNone');
+  if (left === 1) return t('recoveryLeftOne');
+  return t(left <= RECOVERY_CODES_LOW ? 'recoveryLeftFew' : 'recoveryLeft', { n: left });
+}
+
 export interface RecoveryCodesPanel {
   /** Shows `codes` of the account `name`, the focus on the panel's title so a screen reader reads what they are. */
   show(codes: readonly string[], name: string): void;
@@ -20,6 +31,11 @@ export function createRecoveryCodesPanel(root: HTMLElement, deps: { toast: (text
   let shown: { codes: readonly string[]; name: string } | undefined;
 
   const text = () => (shown ? shown.codes.join('\n') : '');
+
+  // Closing the tab before "I have saved them" would lose the codes for good: the browser asks first.
+  window.addEventListener('beforeunload', (event) => {
+    if (shown) event.preventDefault();
+  });
 
   byTestId('recovery-copy', HTMLButtonElement, root).addEventListener('click', () => {
     void navigator.clipboard.writeText(text()).then(
