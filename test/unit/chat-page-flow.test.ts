@@ -1,11 +1,12 @@
 /**
- * The chat page's flow (web/src/chat-flow.ts, with join-path.ts and private-rejoin.ts) against a fake client
- * and fake views, where the order of answers and events is the test's to choose: a join whose answer times
- * out while connected is left, the own message's ack that comes after the goodbye is still shown, "Send
- * anyway" while offline says so, a resume starts after the last message the server sent (not an own
- * message's ack), and a private wait lost with the connection is joined again in its room by its kept key
- * — never in the queue. (The Next button and the counts: chat-page-next-button.test.ts.) A chat that ended
- * while the page was away (on screen, or before a reload) asks for that room's receipt; one that ends live does not.
+ * The chat page's flow (web/src/chat-flow.ts, with chat-screens.ts, chat-comeback.ts, join-path.ts and
+ * private-rejoin.ts) against a fake client and fake views, where the order of answers and events is the
+ * test's to choose: a join whose answer times out while connected is left, the own message's ack that
+ * comes after the goodbye is still shown, "Send anyway" while offline says so, a resume starts after the
+ * last message the server sent (not an own message's ack), and a private wait lost with the connection is
+ * joined again in its room by its kept key — never in the queue. (The Next button and the counts:
+ * chat-page-next-button.test.ts.) A chat that ended while the page was away (on screen, or before a
+ * reload) asks for that room's receipt; one that ends live does not.
  * No DOM needed: the flow only talks to its views.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -57,6 +57,9 @@ export interface ChatFlowViews extends JoinViews, PrivateKeyViews {
   endedAway(roomId: number): void;
 }
 
+/** A chat that had ended on screen before a reload, as the flow shows it again (ended-restore.ts keeps it). */
+export type RestoredChat = Pick<KeptEndedChat, 'roomId' | 'endedAt' | 'note' | 'messages'>;
+
 export interface ChatFlow {
   start(): void;
   /**
@@ -99,7 +102,7 @@ export interface ChatFlow {
    * why it ended, the ended bar with New — only from the start screen with nothing under way (no join, no
    * chat or wait being resumed, no ban). True when it is shown.
    */
-  restoreEnded(chat: Pick<KeptEndedChat, 'roomId' | 'endedAt' | 'note' | 'messages'>): boolean;
+  restoreEnded(chat: RestoredChat): boolean;
   /** What sanctions forbid now; a ban sends the page back to the start (the server ended the chat or wait). */
   setRestrictions(restrictions: Restrictions): void;
 }

@@ -2,9 +2,9 @@
  * The conversation: chat bubbles (own on the right) and centred system notices. Message text is only
  * ever set as text, so markup a stranger sends shows literally. Each message renders once, by `id`, and
  * messages stand in id order (the server's order), so replays after a reconnection neither duplicate
- * nor reorder anything (where a resume starts is the flow's: chat-flow.ts). A private room's earlier conversation (`room_history`) stands above all of it,
- * marked as earlier and closed by a divider; it is not part of the chat going on (not reported, not
- * counted for a resume), but it is saved with it.
+ * nor reorder anything (where a resume starts is the flow's: chat-comeback.ts). A private room's earlier
+ * conversation (`room_history`) stands above all of it, marked as earlier and closed by a divider; it is
+ * not part of the chat going on (not reported, not counted for a resume), but it is saved with it.
  *
  * Reading the latest, the person stays there: the list is "stuck" to its bottom while scrolled within
  * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the

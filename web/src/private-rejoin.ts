@@ -1,10 +1,11 @@
 /**
- * Where a wait lost with the connection goes on, for the chat flow (chat-flow.ts). A wait in the queue is
- * joined again in the queue; a wait in a private room in the same room, by its key — never in the queue,
- * where a stranger would take the place of the person who was to come. The server keeps only a hash of a
- * room's key, so the key is the one this tab keeps (private-wait.ts stores it in sessionStorage): a page
- * reloaded while waiting learns from `waiting {private}` that its wait is a private one, and takes the
- * room's key from that store; without it (storage blocked) the lost wait goes back to the start, saying so.
+ * Where a wait lost with the connection goes on, for the chat flow's comeback (chat-comeback.ts). A wait
+ * in the queue is joined again in the queue; a wait in a private room in the same room, by its key —
+ * never in the queue, where a stranger would take the place of the person who was to come. The server
+ * keeps only a hash of a room's key, so the key is the one this tab keeps (private-wait.ts stores it in
+ * sessionStorage): a page reloaded while waiting learns from `waiting {private}` that its wait is a private
+ * one, and takes the room's key from that store; without it (storage blocked) the lost wait goes back to
+ * the start, saying so.
  *
  * Said in the page's own words (the server's texts speak of a chat): a key that opens no room (NOT_FOUND
  * to a join by key), and a private wait the server closed after putting it back in its room (a block).

@@ -6,7 +6,7 @@
  * so the page keeps the key of the room it waits in — created or entered, and which — in sessionStorage
  * (this tab only) until the wait ends — matched, left, or ended on the page (cancelled, refused: `ended`):
  * a creator who reloads still has the key to share, a wait lost with the connection after a reload is
- * joined again in the same room (chat-flow.ts), and a later wait never shows the key as its own.
+ * joined again in the same room (chat-comeback.ts), and a later wait never shows the key as its own.
  */
 import type { ChatClient } from './chat-client.js';
 import { byTestId } from './dom.js';
