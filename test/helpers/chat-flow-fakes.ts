@@ -83,14 +83,19 @@ export function fakeClient() {
 
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   const views = {
     screens: { show: (name: string) => (shown.screen = name) },
     messages: {
       clear: () => (shown.messages.length = 0),
-      addMessage: (message: ChatMessage, own: boolean) => shown.messages.push({ message, own }),
+      addMessage: (message: ChatMessage, own: boolean) => {
+        if (own && message.cid !== undefined) shown.pending.delete(message.cid);
+        shown.messages.push({ message, own });
+      },
+      addPending: (content: string, cid: string) => shown.pending.set(cid, content),
+      dropPending: (cid: string) => shown.pending.delete(cid),
       addSystem: (key: string) => {
         shown.notes.push(key);
         return { setSecondsLeft: () => undefined };

@@ -64,6 +64,27 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(chat.shown.messages).toEqual([{ message, own: true }]);
   });
 
+  it('a message sent shows at once as on its way; its ack puts the stored one in its place, a failure takes it away', async () => {
+    const chat = await inChat();
+    chat.typeText('在路上');
+    chat.flow.send('在路上');
+    expect([...chat.shown.pending.values()]).toEqual(['在路上']);
+    const message: ChatMessage = { id: 43, room_id: ROOM, sender_id: ME, content: '在路上', timestamp: '2026-01-03T16:14:38+08:00', cid: [...chat.shown.pending.keys()][0]! };
+    chat.answers.send.resolve({ ok: true, message } as Result<SendMessageResult>);
+    await flush();
+    expect(chat.shown.pending.size).toBe(0);
+    expect(chat.shown.messages).toEqual([{ message, own: true }]);
+
+    const failing = await inChat();
+    failing.typeText('没送到');
+    failing.flow.send('没送到');
+    expect(failing.shown.pending.size).toBe(1);
+    failing.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
+    await flush();
+    expect(failing.shown.pending.size).toBe(0);
+    expect(failing.shown.messages).toEqual([]);
+  });
+
   it('an ack for a chat no longer on screen shows nothing', async () => {
     const chat = await inChat();
     chat.typeText('上一个聊天的');
@@ -75,6 +96,7 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     chat.answers.send.resolve({ ok: true, message } as Result<SendMessageResult>);
     await flush();
     expect(chat.shown.messages).toEqual([]);
+    expect(chat.shown.pending.size).toBe(0);
   });
 
   it('"Send anyway" while offline says the connection is being restored, and sends nothing', async () => {

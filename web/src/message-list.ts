@@ -6,6 +6,11 @@
  * conversation (`room_history`) stands above all of it, marked as earlier and closed by a divider; it is
  * not part of the chat going on (not reported, not counted for a resume), but it is saved with it.
  *
+ * One's own message shows at once, dimmed, while it is on its way (`addPending`, by its `cid`): the
+ * stored message takes its place when its ack (or a replay) brings it, wherever its id puts it; a send
+ * that fails takes it away, its text back in the input. It is not read out (the stored one is), and after
+ * a second it says "sending…" (a CSS delay: a quick ack never shows it).
+ *
  * Reading the latest, the person stays there: the list is "stuck" to its bottom while scrolled within
  * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the
  * typing indicator shows, a phone's keyboard opens), not only when a message comes.
@@ -28,7 +33,12 @@ export interface SystemNote {
 
 export interface MessageList {
   clear(): void;
+  /** Stores `message`; one's own replaces its bubble on the way (same `cid`). */
   addMessage(message: ChatMessage, own: boolean): void;
+  /** One's own message on its way, shown at once (dimmed) until `addMessage` brings it or `dropPending`. */
+  addPending(content: string, cid: string): void;
+  /** Takes away the message on its way with `cid` (its send failed, or the chat on screen is another one). */
+  dropPending(cid: string): void;
   /** A notice in the current language; it follows later language switches (`data-i18n`). */
   addSystem(key: TextKey): SystemNote;
   /** A notice whose text `fill` sets (another module's texts, which follow language switches their own way). */
@@ -73,6 +83,20 @@ function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): 
   return item;
 }
 
+/** One's own message on its way: its text, and "sending…" shown after a second (styles.css: `.pending-label`). */
+function renderPending(content: string): HTMLElement {
+  const item = element('li', 'message message-own message-pending');
+  item.dataset['testid'] = 'message-pending';
+  // The stored message is read out when it comes; this one would be read twice.
+  item.setAttribute('aria-hidden', 'true');
+  const bubble = element('div', 'bubble');
+  const label = element('span', 'pending-label', t('hintSending'));
+  label.dataset['i18n'] = 'hintSending';
+  bubble.append(element('p', 'message-text', content), label);
+  item.append(bubble);
+  return item;
+}
+
 function renderNote(fill: (text: HTMLElement) => void, testId = 'system-message'): { item: HTMLElement; text: HTMLElement } {
   const item = element('li', 'system-message');
   item.dataset['testid'] = testId;
@@ -85,6 +109,8 @@ function renderNote(fill: (text: HTMLElement) => void, testId = 'system-message'
 
 export function createMessageList(list: HTMLElement): MessageList {
   const seen = new Set<number>();
+  /** One's own messages on their way, by cid. */
+  const pending = new Map<string, HTMLElement>();
   const fromPartner: ChatMessage[] = [];
   const all: { message: ChatMessage; own: boolean }[] = [];
   let lastId = 0;
@@ -143,6 +169,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       quietTimer = undefined;
       log.removeAttribute('aria-busy');
       seen.clear();
+      pending.clear();
       earlier.clear();
       divider = null;
       highestEarlier = 0;
@@ -153,6 +180,10 @@ export function createMessageList(list: HTMLElement): MessageList {
       stuck = true;
     },
     addMessage(message, own) {
+      if (own && message.cid !== undefined) {
+        pending.get(message.cid)?.remove();
+        pending.delete(message.cid);
+      }
       if (seen.has(message.id)) return;
       seen.add(message.id);
       if (!own) fromPartner.push(message);
@@ -160,6 +191,16 @@ export function createMessageList(list: HTMLElement): MessageList {
       const before = message.id > lastId ? null : firstAfter(message.id);
       lastId = Math.max(lastId, message.id);
       place(renderMessage(message, own), before, own);
+    },
+    addPending(content, cid) {
+      const item = renderPending(content);
+      pending.get(cid)?.remove();
+      pending.set(cid, item);
+      place(item, null, true);
+    },
+    dropPending(cid) {
+      pending.get(cid)?.remove();
+      pending.delete(cid);
     },
     addSystem(key) {
       const { item } = renderNote((text) => {

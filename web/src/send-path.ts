@@ -3,7 +3,8 @@
  * is the page's copy of its own message. A text whose send failed goes back into the input with its
  * `cid`, so sending that same text again reuses it (a send that did reach the server, its ack lost to a
  * timeout, is not stored twice); one refused for its content (BLOCKED_CONTENT) goes back to be edited, not
- * sent again. While the connection is away the text stays in the input, to be sent once it is back.
+ * sent again. While the connection is away the text stays in the input, to be sent once it is back. A
+ * text sent shows at once as one's own message on its way (message-list.ts `addPending`).
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer, ComposerStatus } from './composer.js';
@@ -87,8 +88,12 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       refused = null;
       // Unless the person wrote on while the text was being checked (pii-nudge.ts).
       if (composer.text() === text) composer.setText('');
+      // Shown at once, on its way; its ack puts the stored message in its place.
+      messages.addPending(text, cid);
       deps.changed();
       const res = await sends.track(deps.client.sendMessage(text, cid, room, piiConfirmed));
+      // No longer on its way: stored (shown below in its place, in the same task: nothing flickers) or given back.
+      messages.dropPending(cid);
       const after = deps.chat();
       if (res.ok) {
         // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message`
