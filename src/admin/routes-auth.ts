@@ -31,6 +31,9 @@ const loginBodySchema = z.object({
   code: z.string().max(RECOVERY_CODE_MAX_INPUT, `at most ${RECOVERY_CODE_MAX_INPUT} characters`).optional(),
 });
 
+/** A login's answer: which second factor it took (`none` without 2FA), so the page can say a recovery code was spent. */
+const loginAnswerSchema = z.object({ ok: z.literal(true), second_factor: z.enum(['none', 'totp', 'recovery']) });
+
 const checkBodySchema = z.object({ token: z.string().min(1, 'the invitation token is missing').max(128, 'not an invitation token') });
 const invitationCheckSchema = z.object({ ok: z.literal(true), role: z.enum(ROLES) });
 
@@ -51,7 +54,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       new AppError(ErrorCode.RATE_LIMITED, { detail: `Too many login attempts; retry in ${context.after}`, retryAfterMs: context.ttl }),
   };
 
-  app.post('/login', { schema: { body: loginBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {
+  app.post('/login', { schema: { body: loginBodySchema, response: { 200: loginAnswerSchema } }, config: { rateLimit } }, async (request, reply) => {
     let account: AdminAccount;
     let secondFactor: LoggedIn['secondFactor'];
     try {
@@ -72,7 +75,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
     const recovery = secondFactor === 'recovery' ? { recovery_code: true, recovery_codes_left: await ctx.team.recoveryCodes.left(account.id) } : undefined;
     await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name, ...(recovery ? { detail: recovery } : {}) });
     request.log.info({ event: 'admin_login', ...(recovery ? { recoveryCode: true } : {}) }, 'admin logged in');
-    return reply.header('cache-control', 'no-store').send({ ok: true });
+    return reply.header('cache-control', 'no-store').send({ ok: true as const, second_factor: secondFactor });
   });
 
   app.post('/invitations/accept', { schema: { body: acceptBodySchema, response: { 200: okSchema } }, config: { rateLimit } }, async (request, reply) => {

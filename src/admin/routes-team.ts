@@ -76,7 +76,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   /**
    * The admin's password and a second factor (the app's code or a recovery code), spent; else the error.
-   * What the audit entry says of it: a recovery code spent, and how many are left.
+   * What the audit entry says of it: which kind of code was spent.
    */
   const checkSecondFactor = async (account: AdminAccount, body: { code: string; password: string }): Promise<Record<string, unknown>> => {
     await checkPassword(account, body.password);

@@ -103,7 +103,8 @@ export class SanctionRepository {
    *
    * One conduct counts once: a strike naming a report the other source has struck already is not
    * recorded (`counted` false) — the content policy's strikes for the messages of its report, and an
-   * admin's upholding that report. Checked under the same lock, so the two arriving at once count once.
+   * admin's upholding that report — among the strikes that still count (a report decided after its policy
+   * strikes expired counts anew). Checked under the same lock, so the two arriving at once count once.
    */
   async strike(
     strike: NewStrike,
@@ -113,7 +114,14 @@ export class SanctionRepository {
     return this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STRIKE_LOCK_CLASS, strike.userId]);
       if (strike.reportId !== null) {
-        const struck = await tx.query('SELECT 1 FROM strikes WHERE report_id = $1 AND source <> $2 LIMIT 1', [strike.reportId, strike.source]);
+        // Among the person's strikes that still count (the index on user and time): one that no longer
+        // counts does not stand for this one.
+        const struck = await tx.query('SELECT 1 FROM strikes WHERE user_id = $1 AND created_at >= $2 AND report_id = $3 AND source <> $4 LIMIT 1', [
+          strike.userId,
+          strike.countSince,
+          strike.reportId,
+          strike.source,
+        ]);
         if (struck.length > 0) return { counted: false, count: 0, issued: undefined };
       }
       await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);

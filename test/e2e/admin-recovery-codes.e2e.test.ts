@@ -4,7 +4,8 @@
  *   them; "I have saved them" closes them and the card counts them (axe on the panel, both languages);
  * - at login, "Lost your phone?" turns the code field into a recovery code field (letters allowed, its
  *   label kept through a language switch); a wrong code is said as such, a right one logs in, once;
- * - new codes are made with a recovery code and the password, the old ones ending.
+ * - new codes are made with a recovery code and the password, the old ones ending; logging out while they
+ *   are on screen asks first.
  * Logins are limited to 5 a minute from one address: this file tries five times.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
@@ -98,7 +99,7 @@ describe.skipIf(skip)('2FA recovery codes in a browser', () => {
     await page.getByTestId('login-btn').click();
     await visible(page.getByTestId('view-dashboard'));
     // Said once the page opens: a code was spent, and how many are left.
-    await expect.poll(text(page.getByTestId('toast')), until).toBe('你用一个恢复码登录了（每个只能用一次）。剩余 9 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
+    await expect.poll(text(page.getByTestId('toast')), until).toBe('你用一个恢复码登录了。剩余 9 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
     await page.getByTestId('tab-account').click();
     await expect.poll(text(page.getByTestId('recovery-left')), until).toBe('剩余 9 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
 
@@ -114,6 +115,13 @@ describe.skipIf(skip)('2FA recovery codes in a browser', () => {
     expect(fresh).toHaveLength(10);
     expect(fresh.filter((code) => codes.includes(code))).toEqual([]);
     expect(await page.getByTestId('totp-codes-form').isHidden()).toBe(true);
+    // Logging out with the codes on screen asks first; cancelled, they are still there.
+    await page.getByTestId('logout-btn').click();
+    await visible(page.getByTestId('confirm-dialog'));
+    expect(await page.getByTestId('confirm-title').textContent()).toBe('恢复码还没保存？');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('confirm-dialog').isVisible(), until).toBe(false);
+    expect(await shownCodes(page)).toEqual(fresh);
     await page.getByTestId('recovery-done').click();
     await expect.poll(text(page.getByTestId('recovery-left')), until).toBe('剩余 10 个恢复码（手机丢失时代替验证码登录，每个只能用一次）。');
     // That the old ones no longer log in is test/admin/recovery-codes.test.ts's: a sixth login here would be limited.

@@ -1,6 +1,7 @@
 /** Request schemas of the admin team: names, passwords, roles, codes. */
 import { z } from 'zod';
 import { ADMIN_PASSWORD_MAX } from '../../shared/limits.js';
+import { RECOVERY_CODE_MAX_INPUT } from '../../shared/recovery-code.js';
 import { looksLikeRecoveryCode } from './recovery-codes.js';
 import { ROLES } from './roles.js';
 
@@ -34,7 +35,7 @@ const totpCode = z.string().trim().regex(/^\d{6}$/, 'the 6-digit code from the a
 const secondFactorCode = z
   .string()
   .trim()
-  .max(32, 'the 6-digit code from the app, or a recovery code')
+  .max(RECOVERY_CODE_MAX_INPUT, 'the 6-digit code from the app, or a recovery code')
   .refine((code) => /^\d{6}$/.test(code) || looksLikeRecoveryCode(code), 'the 6-digit code from the app, or a recovery code');
 const currentPassword = z.string({ message: 'your password is required' }).min(1, 'your password is required').max(ADMIN_PASSWORD_MAX);
 

@@ -21,6 +21,10 @@ export interface AccountView {
   /** Shows the account of `me` (read at the page's start, refreshed after each change). */
   show(): void;
   render(): void;
+  /** Recovery codes are on screen, not yet marked saved. */
+  codesShown(): boolean;
+  /** Takes them off the page (a logout the admin confirmed). */
+  forgetCodes(): void;
 }
 
 interface Enrolment {
@@ -443,5 +447,7 @@ export function createAccountView(
       void deps.reloadMe().then(render, deps.onError);
     },
     render,
+    codesShown: () => panel.open,
+    forgetCodes: () => panel.close(),
   };
 }

@@ -26,6 +26,7 @@ const CODE_PREFIX: Readonly<Record<string, string>> = {
   status: 'auditStatus_',
   links: 'linkAction_',
   links_before: 'linkAction_',
+  second_factor: 'auditSecondFactor_',
 };
 
 /** Values recorded as words of the server's, named in the admin's language. */

@@ -95,7 +95,9 @@ async function submit(): Promise<void> {
     const sent = credentials();
     const response = await postJson('/admin/login', sent);
     if (response.ok) {
-      if (canonicalRecoveryCode(sent.code ?? '') !== undefined) noteRecoveryLogin();
+      // What the server took, not what was sent: a recovery code's form sent to an account without 2FA is no recovery login.
+      const answer = (await response.json().catch(() => ({}))) as { second_factor?: unknown };
+      if (answer.second_factor === 'recovery') noteRecoveryLogin();
       // The same address again, now answered with the admin page; its #hash opens the view left. A reload,
       // not `assign('/admin' + hash)`: to the same address and hash that is a jump within this page.
       window.location.reload();

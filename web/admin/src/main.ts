@@ -141,6 +141,8 @@ onForbidden(() => void refreshRole());
  * is shown, as before roles, and the server's 403 says what is not allowed.
  */
 async function startMe(): Promise<void> {
+  // Taken at once, whatever follows: a mark left behind would be said after a later, ordinary login.
+  const recoveryLogin = takeRecoveryLogin();
   try {
     await reloadMe();
   } catch (error) {
@@ -148,7 +150,7 @@ async function startMe(): Promise<void> {
     applyPermissions(document.body, undefined);
     if (error instanceof ApiError && error.code === 'UNAUTHORIZED') return;
   }
-  if (takeRecoveryLogin()) say(t('recoveryUsed', { n: recoveryLeftText(me?.recovery_codes_left) }));
+  if (recoveryLogin) say(t('recoveryUsed', { n: recoveryLeftText(me?.recovery_codes_left) }));
   policy.render();
   account.render();
   team.render();
@@ -257,14 +259,19 @@ addEventListener('resize', () => {
 });
 
 /**
- * Unsaved policy edits are asked about before the logout is sent: the browser's own leave-page prompt
- * would come only after it, and "Stay" there left a page that looked logged in but was not.
+ * Unsaved policy edits, and recovery codes on screen not yet marked saved, are asked about before the
+ * logout is sent: the browser's own leave-page prompt would come only after it, and "Stay" there left a
+ * page that looked logged in but was not.
  */
 async function logOut(): Promise<void> {
   if (policy.dirty()) {
     if (!(await confirm({ title: t('logoutUnsavedTitle'), text: t('logoutUnsavedText'), ok: t('logout') }))) return;
     // Given up knowingly: the browser need not ask a second time.
     policy.forgetChanges();
+  }
+  if (account.codesShown()) {
+    if (!(await confirm({ title: t('logoutCodesTitle'), text: t('logoutCodesText'), ok: t('logout') }))) return;
+    account.forgetCodes();
   }
   loggingOut();
   await postJson('/admin/logout', {}).catch(() => undefined);

@@ -21,6 +21,8 @@ export function recoveryLeftText(left: number | null | undefined): string {
 export interface RecoveryCodesPanel {
   /** Shows `codes` of the account `name`, the focus on the panel's title so a screen reader reads what they are. */
   show(codes: readonly string[], name: string): void;
+  /** Takes the codes off the page (as "I have saved them" does, without moving the focus). */
+  close(): void;
   readonly open: boolean;
 }
 
@@ -34,7 +36,10 @@ export function createRecoveryCodesPanel(root: HTMLElement, deps: { toast: (text
 
   // Closing the tab before "I have saved them" would lose the codes for good: the browser asks first.
   window.addEventListener('beforeunload', (event) => {
-    if (shown) event.preventDefault();
+    if (!shown) return;
+    event.preventDefault();
+    // Older browsers ask only when this is set.
+    event.returnValue = '';
   });
 
   byTestId('recovery-copy', HTMLButtonElement, root).addEventListener('click', () => {
@@ -54,10 +59,14 @@ export function createRecoveryCodesPanel(root: HTMLElement, deps: { toast: (text
     downloadFile(`recovery-codes-${safeName}.txt`, 'text/plain;charset=utf-8', lines.join('\n'));
   });
 
-  byTestId('recovery-done', HTMLButtonElement, root).addEventListener('click', () => {
+  const close = (): void => {
     shown = undefined;
     list.replaceChildren();
     panel.hidden = true;
+  };
+
+  byTestId('recovery-done', HTMLButtonElement, root).addEventListener('click', () => {
+    close();
     deps.onClose();
   });
 
@@ -76,6 +85,7 @@ export function createRecoveryCodesPanel(root: HTMLElement, deps: { toast: (text
       panel.hidden = false;
       title?.focus();
     },
+    close,
     get open() {
       return shown !== undefined;
     },
