@@ -100,9 +100,56 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect((await accept(admin.fastify, token, 'bob')).statusCode).toBe(200);
   });
 
+  it('a name that reads as a taken one (look-alike letters, full-width forms) is taken; two sent at once, one is made', async () => {
+    await join(admin.fastify, 'viewer', 'paul');
+    const { token } = await invite(admin.fastify, owner, 'viewer');
+    // A Cyrillic а, full-width letters: in the audit log they would read as "paul".
+    for (const name of ['p\u0430ul', 'ｐａｕｌ', 'PAUL']) {
+      const taken = await accept(admin.fastify, token, name);
+      expect(taken.statusCode, name).toBe(409);
+      expect(taken.json().error, name).toBe('NAME_TAKEN');
+    }
+    // Other scripts are compared as written.
+    expect((await accept(admin.fastify, token, '保罗')).statusCode).toBe(200);
+  });
+
+  it('two look-alike names whose accounts are made at once (each held after reading the names): one is made', async () => {
+    // Each transaction waits after reading the team's names until both have read them, or 300 ms: under
+    // the lock new accounts are made under, the second cannot read before the first has committed.
+    const [first, second] = [await invite(admin.fastify, owner, 'viewer'), await invite(admin.fastify, owner, 'viewer')];
+    const database = admin.database;
+    let reads = 0;
+    let bothRead: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (bothRead = resolve));
+    const slow: Database = Object.assign(Object.create(database) as Database, {
+      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+        database.transaction((tx) =>
+          work({
+            query: async <R>(text: string, params?: readonly unknown[]) => {
+              const rows = await tx.query<R>(text, params);
+              if (/SELECT name FROM admin_accounts$/.test(text)) {
+                if (++reads === 2) bothRead();
+                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
+              }
+              return rows;
+            },
+          }),
+        ),
+    });
+    const accounts = new AdminAccounts(slow, admin.clock);
+    const invitations = new Invitations(slow, accounts, admin.clock);
+    const hash = await hashPassword('a-password-long-enough');
+    const outcomes = await Promise.allSettled([
+      invitations.accept(first.token, { name: 'vic', passwordHash: hash }),
+      invitations.accept(second.token, { name: 'v\u0456c', passwordHash: hash }),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('names that mean something else where names are recorded are reserved', async () => {
     const { token } = await invite(admin.fastify, owner, 'viewer');
-    for (const name of ['Automatic', 'system', 'ADMIN']) {
+    // As read, not as typed: a Cyrillic а, a Greek Α, full-width letters.
+    for (const name of ['Automatic', 'system', 'ADMIN', '\u0430dmin', '\u0391DMIN', 'ｓｙｓｔｅｍ']) {
       const refused = await accept(admin.fastify, token, name);
       expect(refused.statusCode, name).toBe(400);
       expect(refused.json().message, name).toContain('reserved');

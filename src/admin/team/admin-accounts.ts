@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { lastingDbError } from '../../storage/database-errors.js';
+import { nameSkeleton } from './name-skeleton.js';
 import type { Role } from './roles.js';
 
 /** Writes the audit row of a change in the change's own transaction: no change without its row. */
@@ -44,6 +45,8 @@ interface AccountRow {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** The advisory lock new accounts are made under (its number is this table's own). */
+const NEW_ACCOUNT_LOCK = 0x61646d6e; // 'admn'
 const COLUMNS =
   'id, name, role, bootstrap, password_hash, totp_secret, totp_pending_secret, totp_last_step, created_at, created_by, last_login_at, disabled_at';
 
@@ -69,11 +72,18 @@ export class AdminAccounts {
     return rows.map(toAccount);
   }
 
-  /** Adds an account (through `db`: the invitation's transaction). A taken name is `NAME_TAKEN`. */
+  /**
+   * Adds an account (through `db`: the invitation's transaction). A name taken, or one that reads as a
+   * taken one (name-skeleton.ts: `аdmin` for `admin`), is `NAME_TAKEN`. New accounts are made one at a
+   * time (a lock until the transaction ends), so two look-alike names sent at once cannot both be taken.
+   */
   async create(account: { name: string; role: Role; passwordHash: string; createdBy: string }, db: Queryable): Promise<AdminAccount> {
-    const taken = () => new AppError(ErrorCode.NAME_TAKEN, { detail: `The name "${account.name}" is already taken` });
-    const existing = await db.query<{ id: number }>('SELECT id FROM admin_accounts WHERE lower(name) = lower($1)', [account.name]);
-    if (existing.length > 0) throw taken();
+    const taken = () => new AppError(ErrorCode.NAME_TAKEN, { detail: `The name "${account.name}" is already taken, or one that looks the same` });
+    await db.query('SELECT pg_advisory_xact_lock($1)', [NEW_ACCOUNT_LOCK]);
+    const skeleton = nameSkeleton(account.name);
+    // The team is small: every name, compared as read.
+    const names = await db.query<{ name: string }>('SELECT name FROM admin_accounts');
+    if (names.some((row) => nameSkeleton(row.name) === skeleton)) throw taken();
     try {
       const rows = await db.query<AccountRow>(
         `INSERT INTO admin_accounts (name, role, password_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
