@@ -3,18 +3,11 @@
  * throw their work away: the page is reloaded where it is, so the server answers the login form at the
  * same address and its `#hash` (the report, the conversation) survives the login; the login form says why
  * it is shown; and what the admin was writing is kept by its view (decision-draft.ts). The reason travels
- * in sessionStorage (this tab only), read once by the login page.
+ * as a mark for this tab's next page (tab-mark.ts), read once by the login page.
  */
-const ENDED_KEY = 'admin-session-ended';
+import { leaveMark, takeMark } from './tab-mark.js';
 
-/** Storage can be blocked (privacy modes): then the login form just does not say why it is shown. */
-function storage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
+const ENDED_KEY = 'admin-session-ended';
 
 let leaving = false;
 
@@ -22,11 +15,8 @@ let leaving = false;
 export function sessionEnded(): void {
   if (leaving) return;
   leaving = true;
-  try {
-    storage()?.setItem(ENDED_KEY, '1');
-  } catch {
-    // Full or blocked: the login form is still shown, without the reason.
-  }
+  // Blocked storage: the login form is still shown, without the reason.
+  leaveMark(ENDED_KEY);
   // Not `location.assign('/admin' + hash)`: to the same address with the same hash that is a jump within
   // the page, not a load, and the page would stay as it is.
   // Once: an admin who answers the leave-page prompt (unsaved policy edits) with "Stay" keeps the page, each
@@ -41,12 +31,5 @@ export function loggingOut(): void {
 
 /** On the login page: whether it is shown because a session ended (said once: the mark is removed). */
 export function takeSessionEnded(): boolean {
-  const store = storage();
-  try {
-    const ended = store?.getItem(ENDED_KEY) === '1';
-    store?.removeItem(ENDED_KEY);
-    return ended;
-  } catch {
-    return false;
-  }
+  return takeMark(ENDED_KEY);
 }
