@@ -7,7 +7,7 @@ import type { Clock } from '../../clock.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { lastingDbError } from '../../storage/database-errors.js';
-import { nameSkeleton } from './name-skeleton.js';
+import { looksAlike } from './name-skeleton.js';
 import type { Role } from './roles.js';
 
 /** Writes the audit row of a change in the change's own transaction: no change without its row. */
@@ -45,8 +45,8 @@ interface AccountRow {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/** The advisory lock new accounts are made under (its number is this table's own). */
-const NEW_ACCOUNT_LOCK = 0x61646d6e; // 'admn'
+/** The advisory lock new accounts are made under (in the series of the app's single-key locks: 7_305_114_2xx). */
+const NEW_ACCOUNT_LOCK = 7_305_114_241;
 const COLUMNS =
   'id, name, role, bootstrap, password_hash, totp_secret, totp_pending_secret, totp_last_step, created_at, created_by, last_login_at, disabled_at';
 
@@ -80,10 +80,10 @@ export class AdminAccounts {
   async create(account: { name: string; role: Role; passwordHash: string; createdBy: string }, db: Queryable): Promise<AdminAccount> {
     const taken = () => new AppError(ErrorCode.NAME_TAKEN, { detail: `The name "${account.name}" is already taken, or one that looks the same` });
     await db.query('SELECT pg_advisory_xact_lock($1)', [NEW_ACCOUNT_LOCK]);
-    const skeleton = nameSkeleton(account.name);
-    // The team is small: every name, compared as read.
+    // The team is small: every name (disabled ones too), compared as read. Read after the lock, under READ
+    // COMMITTED: a statement's own snapshot sees the account the previous holder of the lock committed.
     const names = await db.query<{ name: string }>('SELECT name FROM admin_accounts');
-    if (names.some((row) => nameSkeleton(row.name) === skeleton)) throw taken();
+    if (names.some((row) => looksAlike(row.name, account.name))) throw taken();
     try {
       const rows = await db.query<AccountRow>(
         `INSERT INTO admin_accounts (name, role, password_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,

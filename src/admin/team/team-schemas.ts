@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ADMIN_PASSWORD_MAX } from '../../shared/limits.js';
 import { RECOVERY_CODE_MAX_INPUT } from '../../shared/recovery-code.js';
 import { looksLikeRecoveryCode } from './recovery-codes.js';
-import { nameSkeleton } from './name-skeleton.js';
+import { looksAlike } from './name-skeleton.js';
 import { ROLES } from './roles.js';
 
 /** Shortest password an admin may choose (the bootstrap owner's is the operator's business). */
@@ -23,7 +23,7 @@ export const accountNameSchema = z
   .max(32, 'at most 32 characters')
   .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, "_", "." and "-" only')
   // As read, not as typed: `аdmin` (a Cyrillic а) is `admin` in the audit log.
-  .refine((name) => !RESERVED_NAMES.has(nameSkeleton(name)), 'this name is reserved');
+  .refine((name) => ![...RESERVED_NAMES].some((reserved) => looksAlike(name, reserved)), 'this name is reserved');
 
 export const newPasswordSchema = z
   .string({ message: 'a password is required' })

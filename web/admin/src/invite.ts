@@ -121,6 +121,8 @@ async function accept(invitation: string, chosen: string): Promise<void> {
       case 'INVALID_PAYLOAD':
         // The field at fault, as the server's message names it (its English words are not shown).
         if (/password/i.test(message) && !/name/i.test(message)) return showError(() => t('inviteInvalidPassword'), password);
+        // A look-alike of a reserved name (`аdmin`), which only the server tells.
+        if (/reserved/i.test(message)) return showError(() => t('inviteNameReserved'), name);
         return showError(() => t('inviteNameInvalid'), name);
       case 'RATE_LIMITED':
         return showError(() => t('tooManyAttempts', { n: retryAfter }));
