@@ -1,10 +1,10 @@
 /**
  * One's own message on its way, in a real Chromium against the real server: the page's WebSocket passes
  * through the test, which holds the server's acks back (a connection gone silent, a slow server). The text
- * leaves the input and shows at once in the list, dimmed, not yet a stored message; after a second it says
- * "sending…". The ack puts the stored message in its place (once); a send whose ack never comes takes the
- * bubble away and gives the text back to the input. Needs Debian's Chromium at /usr/bin/chromium: skipped
- * with a visible line without it, except under CI.
+ * leaves the input and shows at once in the list, outlined, not yet a stored message; after a second it
+ * says "sending…". The ack puts the stored message in its place (once, above a goodbye that overtook it); a
+ * send whose ack never comes takes the bubble away and gives the text back to the input. Needs Debian's
+ * Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,14 +82,29 @@ describe.skipIf(skip)('one’s own message on its way, in a browser', () => {
     expect(await page.getByTestId('message-pending').count()).toBe(0);
   });
 
-  it('a send whose ack never comes takes its bubble away and gives the text back to the input', { timeout: 60_000 }, async () => {
+  it('a goodbye that overtakes the ack stays under the message: the stored one takes the bubble’s place', { timeout: 60_000 }, async () => {
+    const { page, partner, holdAcks, releaseAcks } = await chatWithHeldAcks();
+    holdAcks();
+    await page.getByTestId('message-input').fill('最后一句');
+    await page.getByTestId('send-btn').click();
+    await visible(page.getByTestId('message-pending'));
+    expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
+    await visible(page.getByTestId('chat-ended'));
+    releaseAcks();
+    await expect.poll(() => messageTexts(page, true).allTextContents(), until).toEqual(['最后一句']);
+    // In the list: the message, then the goodbye.
+    const order = await page.locator('[data-testid="message"], [data-testid="system-message"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-testid')));
+    expect(order.slice(-2)).toEqual(['message', 'system-message']);
+  });
+
+  it('a send whose ack never comes takes its bubble away and gives the text back to the input', { timeout: 90_000 }, async () => {
     const { page, holdAcks } = await chatWithHeldAcks();
     holdAcks();
     await page.getByTestId('message-input').fill('没有回音');
     await page.getByTestId('send-btn').click();
     await visible(page.getByTestId('message-pending'));
-    // The page gives up after its ack timeouts (chat-client.ts: two tries of 5 s).
-    await expect.poll(() => page.getByTestId('message-input').inputValue(), { timeout: 20_000 }).toBe('没有回音');
+    // The page gives up after its ack timeouts (chat-client.ts: four tries of 5 s).
+    await expect.poll(() => page.getByTestId('message-input').inputValue(), { timeout: 40_000 }).toBe('没有回音');
     expect(await page.getByTestId('message-pending').count()).toBe(0);
     // Said under the input: not sent, the text kept to send again.
     await expect.poll(() => page.getByTestId('composer-hint').getAttribute('data-status'), until).toBe('failed');

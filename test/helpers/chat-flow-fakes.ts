@@ -96,6 +96,7 @@ export function fakeViews() {
       },
       addPending: (content: string, cid: string) => shown.pending.set(cid, content),
       dropPending: (cid: string) => shown.pending.delete(cid),
+      hasPending: () => shown.pending.size > 0,
       addSystem: (key: string) => {
         shown.notes.push(key);
         return { setSecondsLeft: () => undefined };

@@ -234,8 +234,12 @@ const drafts = createDraftKeeper();
 let liveChat: number | null = null;
 addEventListener('pagehide', () => drafts.leaving(liveChat, composer.text()));
 // Closing the tab mid-chat asks first, once something was said in this chat (a private room's earlier
-// conversation is not) or is being written (leave-guard.ts).
-attachLeaveGuard(window, document, () => liveChat !== null && (messages.shown().some(({ message }) => message.room_id === liveChat) || composer.text().trim() !== ''));
+// conversation is not), is on its way, or is being written (leave-guard.ts).
+attachLeaveGuard(
+  window,
+  document,
+  () => liveChat !== null && (messages.shown().some(({ message }) => message.room_id === liveChat) || messages.hasPending() || composer.text().trim() !== ''),
+);
 // Shown again from the back-forward cache: the input still holds the text.
 addEventListener('pageshow', (event) => event.persisted && drafts.forget());
 

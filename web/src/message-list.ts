@@ -6,10 +6,12 @@
  * conversation (`room_history`) stands above all of it, marked as earlier and closed by a divider; it is
  * not part of the chat going on (not reported, not counted for a resume), but it is saved with it.
  *
- * One's own message shows at once, dimmed, while it is on its way (`addPending`, by its `cid`): the
- * stored message takes its place when its ack (or a replay) brings it, wherever its id puts it; a send
- * that fails takes it away, its text back in the input. It is not read out (the stored one is), and after
- * a second it says "sending…" (a CSS delay: a quick ack never shows it).
+ * One's own message shows at once while it is on its way (`addPending`, by its `cid`), outlined: the
+ * stored message takes its place when its ack (or a replay) brings it — in its very slot when it is the
+ * newest, so two sends acked out of order, or a goodbye that overtook the ack, keep the order they had on
+ * screen; else where its id puts it. A send that fails takes it away, its text back in the input. It is not
+ * read out (the stored one is), and after a second it says "sending…" (a CSS delay: a quick ack never
+ * shows it).
  *
  * Reading the latest, the person stays there: the list is "stuck" to its bottom while scrolled within
  * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the
@@ -39,6 +41,8 @@ export interface MessageList {
   addPending(content: string, cid: string): void;
   /** Takes away the message on its way with `cid` (its send failed, or the chat on screen is another one). */
   dropPending(cid: string): void;
+  /** Whether a message of one's own is on its way. */
+  hasPending(): boolean;
   /** A notice in the current language; it follows later language switches (`data-i18n`). */
   addSystem(key: TextKey): SystemNote;
   /** A notice whose text `fill` sets (another module's texts, which follow language switches their own way). */
@@ -83,17 +87,17 @@ function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): 
   return item;
 }
 
-/** One's own message on its way: its text, and "sending…" shown after a second (styles.css: `.pending-label`). */
+/** One's own message on its way: its text, and under it "sending…" shown after a second (styles.css: `.pending-label`). */
 function renderPending(content: string): HTMLElement {
   const item = element('li', 'message message-own message-pending');
   item.dataset['testid'] = 'message-pending';
   // The stored message is read out when it comes; this one would be read twice.
   item.setAttribute('aria-hidden', 'true');
   const bubble = element('div', 'bubble');
+  bubble.append(element('p', 'message-text', content));
   const label = element('span', 'pending-label', t('hintSending'));
   label.dataset['i18n'] = 'hintSending';
-  bubble.append(element('p', 'message-text', content), label);
-  item.append(bubble);
+  item.append(bubble, label);
   return item;
 }
 
@@ -180,17 +184,17 @@ export function createMessageList(list: HTMLElement): MessageList {
       stuck = true;
     },
     addMessage(message, own) {
-      if (own && message.cid !== undefined) {
-        pending.get(message.cid)?.remove();
-        pending.delete(message.cid);
-      }
-      if (seen.has(message.id)) return;
+      const waiting = own && message.cid !== undefined ? pending.get(message.cid) : undefined;
+      if (waiting) pending.delete(message.cid!);
+      if (seen.has(message.id)) return waiting?.remove();
       seen.add(message.id);
       if (!own) fromPartner.push(message);
       all.push({ message, own });
-      const before = message.id > lastId ? null : firstAfter(message.id);
+      // The newest goes where it was waiting (else last); an older one before the first stored after it.
+      const before = message.id > lastId ? (waiting ?? null) : firstAfter(message.id);
       lastId = Math.max(lastId, message.id);
       place(renderMessage(message, own), before, own);
+      waiting?.remove();
     },
     addPending(content, cid) {
       const item = renderPending(content);
@@ -202,6 +206,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       pending.get(cid)?.remove();
       pending.delete(cid);
     },
+    hasPending: () => pending.size > 0,
     addSystem(key) {
       const { item } = renderNote((text) => {
         text.textContent = t(key);

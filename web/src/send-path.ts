@@ -92,8 +92,6 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       messages.addPending(text, cid);
       deps.changed();
       const res = await sends.track(deps.client.sendMessage(text, cid, room, piiConfirmed));
-      // No longer on its way: stored (shown below in its place, in the same task: nothing flickers) or given back.
-      messages.dropPending(cid);
       const after = deps.chat();
       if (res.ok) {
         // The ack is the page's copy of its own message (it connects with `echo_in_ack`: no `new_message`
@@ -101,8 +99,11 @@ export function createSendPath(deps: SendPathDeps): SendPath {
         // shows that chat, even if it has ended meanwhile: the goodbye can overtake the ack of a message
         // stored before the chat closed.
         if (after.roomId === room && res.message.room_id === room) messages.addMessage(res.message, true);
+        // Put in its place above; anywhere else, no longer on its way.
+        messages.dropPending(cid);
         return;
       }
+      messages.dropPending(cid);
       if (res.code === 'NOT_IN_CHAT') {
         // While reconnecting, the `session` that follows says whether the chat is still on.
         if (after.live && after.roomId === room && after.linked) {
