@@ -10,8 +10,8 @@ import { hashPassword } from '../../src/admin/auth/password.js';
 import { SessionStore } from '../../src/admin/auth/session-store.js';
 import { AdminAccounts } from '../../src/admin/team/admin-accounts.js';
 import { Invitations } from '../../src/admin/team/invitations.js';
-import type { Database, Queryable } from '../../src/storage/database.js';
 import { silentLogger } from '../helpers/database.js';
+import { heldAfterReading } from '../helpers/interleave.js';
 import { ENGINES } from './engines.js';
 import { injectLogin, sessionCookie, startBareAdmin, stubWebDir, type BareAdmin } from './helpers.js';
 import { accept, invite, join, login, totpCode } from './team-helpers.js';
@@ -63,31 +63,13 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     // The window between reading the invitation and marking it used is made wide: each transaction waits
     // there until both have read it (PGlite runs one transaction at a time, so there it simply serializes).
     const { token } = await invite(admin.fastify, owner, 'viewer');
-    const database = admin.database;
-    let reads = 0;
-    let bothRead: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (bothRead = resolve));
-    const slow: Database = Object.assign(Object.create(database) as Database, {
-      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
-        database.transaction((tx) =>
-          work({
-            query: async <R>(text: string, params?: readonly unknown[]) => {
-              const rows = await tx.query<R>(text, params);
-              if (/FROM admin_invitations WHERE token_hash/.test(text)) {
-                if (++reads === 2) bothRead();
-                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
-              }
-              return rows;
-            },
-          }),
-        ),
-    });
+    const slow = heldAfterReading(admin.database, /FROM admin_invitations WHERE token_hash/);
     const accounts = new AdminAccounts(slow, admin.clock);
     const invitations = new Invitations(slow, accounts, admin.clock);
     const hash = await hashPassword('a-password-long-enough');
     const outcomes = await Promise.allSettled([invitations.accept(token, { name: 'race1', passwordHash: hash }), invitations.accept(token, { name: 'race2', passwordHash: hash })]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const made = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM admin_accounts WHERE name IN ('race1', 'race2')");
+    const made = await admin.database.query<{ n: number }>("SELECT count(*)::int AS n FROM admin_accounts WHERE name IN ('race1', 'race2')");
     expect(made[0]!.n).toBe(1);
   });
 
@@ -120,25 +102,7 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     // Each transaction waits after reading the team's names until both have read them, or 300 ms: under
     // the lock new accounts are made under, the second cannot read before the first has committed.
     const [first, second] = [await invite(admin.fastify, owner, 'viewer'), await invite(admin.fastify, owner, 'viewer')];
-    const database = admin.database;
-    let reads = 0;
-    let bothRead: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (bothRead = resolve));
-    const slow: Database = Object.assign(Object.create(database) as Database, {
-      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
-        database.transaction((tx) =>
-          work({
-            query: async <R>(text: string, params?: readonly unknown[]) => {
-              const rows = await tx.query<R>(text, params);
-              if (/SELECT name FROM admin_accounts$/.test(text)) {
-                if (++reads === 2) bothRead();
-                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
-              }
-              return rows;
-            },
-          }),
-        ),
-    });
+    const slow = heldAfterReading(admin.database, /SELECT name FROM admin_accounts$/);
     const accounts = new AdminAccounts(slow, admin.clock);
     const invitations = new Invitations(slow, accounts, admin.clock);
     const hash = await hashPassword('a-password-long-enough');

@@ -1,8 +1,10 @@
 /**
  * Makes a race certain instead of lucky: wraps a seam (registry, queue, repository) so that a test can
  * stop one chosen call — before it runs, or after it has read its result — until the test lets it go, or
- * make it fail once. Everything else passes straight through.
+ * make it fail once. Everything else passes straight through. For a database, `heldAfterReading` holds
+ * transactions after a chosen read.
  */
+import type { Database, Queryable } from '../../src/storage/database.js';
 
 type Method<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T] & string;
 
@@ -82,4 +84,31 @@ export function intercept<T extends object>(target: T): Interceptor<T> {
       return new Promise<void>((failed) => rules.push({ method, when: (args) => when(...args), at: 'before', fail: error, failed }));
     },
   };
+}
+
+/**
+ * `database`, its transactions each held right after a statement matching `statement` until two of them
+ * have run it, or `maxWaitMs`: the window between a read and the write it decides is made wide, and two
+ * transactions meet in it — unless a lock keeps the second from reading before the first commits (then it
+ * waits out `maxWaitMs`, alone). PGlite runs one transaction at a time: there it simply serializes.
+ */
+export function heldAfterReading(database: Database, statement: RegExp, maxWaitMs = 300): Database {
+  let reads = 0;
+  let bothRead: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (bothRead = resolve));
+  return Object.assign(Object.create(database) as Database, {
+    transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+      database.transaction((tx) =>
+        work({
+          query: async <R>(text: string, params?: readonly unknown[]) => {
+            const rows = await tx.query<R>(text, params);
+            if (statement.test(text)) {
+              if (++reads === 2) bothRead();
+              await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, maxWaitMs))]);
+            }
+            return rows;
+          },
+        }),
+      ),
+  });
 }

@@ -12,13 +12,12 @@ import { ModerationService, type StrikeRules } from '../../src/moderation/modera
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
-import type { Database, Queryable } from '../../src/storage/database.js';
 import { ENGINES } from '../admin/engines.js';
 import { newUserId } from '../admin/safety-helpers.js';
 import { eventually } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
 import { openTestDatabase, silentLogger } from '../helpers/database.js';
-import { intercept } from '../helpers/interleave.js';
+import { heldAfterReading, intercept } from '../helpers/interleave.js';
 
 /** A warning at the first strike and at the second (a mute only at the fifth): two strikes would both want a warning. */
 const STRIKES: StrikeRules = { windowDays: 30, forWarning: 1, forMute: 5, forBan: 9, muteS: 86_400, banS: 604_800 };
@@ -255,25 +254,7 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     const { reportId, reported } = await someReport(moderation, 'ocr');
     // Each strike waits after looking for the other's until both have looked (or 300 ms: under the lock,
     // the second cannot look before the first commits). Looked at outside the lock, both would count.
-    let looked = 0;
-    let bothLooked: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (bothLooked = resolve));
-    const database = opened.database;
-    const slow: Database = Object.assign(Object.create(database) as Database, {
-      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
-        database.transaction((tx) =>
-          work({
-            query: async <R>(text: string, params?: readonly unknown[]) => {
-              const rows = await tx.query<R>(text, params);
-              if (/FROM strikes WHERE report_id/.test(text)) {
-                if (++looked === 2) bothLooked();
-                await Promise.race([gate, new Promise((resolve) => setTimeout(resolve, 300))]);
-              }
-              return rows;
-            },
-          }),
-        ),
-    });
+    const slow = heldAfterReading(opened.database, /FROM strikes WHERE user_id = \$1 AND created_at >= \$2 AND report_id/);
     const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
     const strike = (repository: SanctionRepository, source: 'policy' | 'report') =>
       repository.strike({ userId: reported, source, reportId, at: clock.now(), countSince: new Date(0) }, () => undefined);
