@@ -1,0 +1,279 @@
+/**
+ * The two-factor authentication card of "My account": turned on by scanning a QR code (or typing the
+ * secret) and confirming a code with the admin's password, which shows the recovery codes once
+ * (recovery-codes-panel.ts); turned off, or new recovery codes made, with a code (the app's or a recovery
+ * code) and the password. A wrong password is said next to its field, anything else on the form's line.
+ */
+import { ApiError, sendJson } from './api.js';
+import { groupedSecret } from './account-fields.js';
+import { byTestId } from './dom.js';
+import type { FormErrors } from './form-errors.js';
+import { t } from './i18n.js';
+import type { Me } from './me.js';
+import { qrDataUrl } from './qr-image.js';
+import { createRecoveryCodesPanel, RECOVERY_CODES_LOW, recoveryLeftText } from './recovery-codes-panel.js';
+import { sendTotpChange, totpFailure } from './totp-change.js';
+import { totpFieldsOf } from './totp-fields.js';
+
+export interface TotpCard {
+  /** Shows the card as `me` and the form open (if any) have it; the view re-says the errors. */
+  render(): void;
+  /** Recovery codes are on screen, not yet marked saved. */
+  codesShown(): boolean;
+  /** Takes them off the page (a logout the admin confirmed). */
+  forgetCodes(): void;
+}
+
+interface Enrolment {
+  secret: string;
+  uri: string;
+}
+
+export function createTotpCard(
+  root: HTMLElement,
+  deps: {
+    me: () => Me | undefined;
+    reloadMe: () => Promise<void>;
+    toast: (text: string) => void;
+    onError: (error: unknown) => void;
+    errors: FormErrors;
+    /** Renders the whole account view: a change here may come with a new name or role read from the server. */
+    renderView: () => void;
+  },
+): TotpCard {
+  const totpStatus = byTestId('totp-status', HTMLElement, root);
+  const start = byTestId('totp-start', HTMLButtonElement, root);
+  const stop = byTestId('totp-stop', HTMLButtonElement, root);
+  const enrolForm = byTestId('totp-enrol-form', HTMLFormElement, root);
+  const qr = byTestId('totp-qr', HTMLImageElement, root);
+  const secret = byTestId('totp-secret', HTMLElement, root);
+  const secretCopy = byTestId('totp-secret-copy', HTMLButtonElement, root);
+  const enrolFields = totpFieldsOf(root, 'enrol', deps.errors);
+  const { code: enrolCode } = enrolFields;
+  const enrolCancel = byTestId('totp-enrol-cancel', HTMLButtonElement, root);
+  const offForm = byTestId('totp-off-form', HTMLFormElement, root);
+  const offFields = totpFieldsOf(root, 'off', deps.errors);
+  const { code: offCode } = offFields;
+  const offCancel = byTestId('totp-off-cancel', HTMLButtonElement, root);
+  const recoveryLeft = byTestId('recovery-left', HTMLElement, root);
+  const recoveryNew = byTestId('recovery-new', HTMLButtonElement, root);
+  const codesForm = byTestId('totp-codes-form', HTMLFormElement, root);
+  const codesFields = totpFieldsOf(root, 'codes', deps.errors);
+  const codesCancel = byTestId('totp-codes-cancel', HTMLButtonElement, root);
+  const panel = createRecoveryCodesPanel(root, {
+    toast: deps.toast,
+    onClose: () => {
+      deps.renderView();
+      (stop.hidden ? start : stop).focus();
+    },
+  });
+
+  let enrolment: Enrolment | undefined;
+  let offOpen = false;
+  let codesOpen = false;
+
+  function renderCard(): void {
+    const me = deps.me();
+    const on = me?.totp_enabled === true;
+    totpStatus.textContent = me ? t(on ? 'totpOn' : 'totpOff') : '';
+    // One thing at a time: a form open, or the new codes shown, hides the buttons that open the others.
+    const busy = offOpen || codesOpen || panel.open;
+    start.hidden = !me || on || enrolment !== undefined;
+    stop.hidden = !me || !on || busy;
+    recoveryNew.hidden = !me || !on || busy;
+    enrolForm.hidden = enrolment === undefined;
+    offForm.hidden = !offOpen;
+    codesForm.hidden = !codesOpen;
+    const left = on ? me?.recovery_codes_left : undefined;
+    recoveryLeft.hidden = typeof left !== 'number';
+    recoveryLeft.textContent = recoveryLeftText(left);
+    recoveryLeft.classList.toggle('warning-text', typeof left === 'number' && left <= RECOVERY_CODES_LOW);
+    qr.alt = t('totpQrAlt');
+    secret.textContent = enrolment ? groupedSecret(enrolment.secret) : '';
+  }
+
+  start.addEventListener('click', () => {
+    void (async () => {
+      start.disabled = true;
+      try {
+        enrolment = await sendJson<Enrolment>('POST', '/admin/api/me/totp', {});
+        qr.src = qrDataUrl(enrolment.uri);
+        enrolForm.reset();
+        enrolFields.say();
+        deps.renderView();
+        // The QR code in view (on a narrow screen the code field below it would scroll it under the top bar).
+        enrolCode.focus({ preventScroll: true });
+        // Stops below the sticky top bar, whose height depends on the width (its tabs wrap on a phone).
+        const bar = document.querySelector<HTMLElement>('.topbar');
+        qr.style.scrollMarginTop = `${(bar?.getBoundingClientRect().height ?? 0) + 12}px`;
+        qr.scrollIntoView({ block: 'start', behavior: 'instant' });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          deps.toast(t('totpAlreadyOn'));
+          await deps.reloadMe().catch(deps.onError);
+          deps.renderView();
+        } else deps.onError(error);
+      } finally {
+        start.disabled = false;
+      }
+    })();
+  });
+
+  function endEnrolment(): void {
+    enrolment = undefined;
+    qr.removeAttribute('src');
+    // The password typed stays in no hidden field.
+    enrolForm.reset();
+    enrolFields.say();
+    deps.renderView();
+  }
+
+  enrolCancel.addEventListener('click', () => {
+    endEnrolment();
+    start.focus();
+  });
+
+  enrolForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const change = enrolFields.typed();
+    if (change === undefined) return;
+    void (async () => {
+      const submit = byTestId('totp-confirm', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        const answer = await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
+        // 2FA is on and the codes are in the answer: shown even if reading the account again fails.
+        await deps.reloadMe().catch(deps.onError);
+        endEnrolment();
+        deps.toast(t('totpEnabled'));
+        showCodes(answer);
+      } catch (error) {
+        enrolFields.refused(error, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  /** The recovery codes of an answer, shown once; an answer without them (an older server) shows none. */
+  function showCodes(answer: unknown): void {
+    const codes = (answer as { recovery_codes?: unknown } | undefined)?.recovery_codes;
+    if (Array.isArray(codes) && codes.length > 0) panel.show(codes.map(String), deps.me()?.name ?? '');
+    deps.renderView();
+    if (!panel.open) stop.focus();
+  }
+
+  recoveryNew.addEventListener('click', () => {
+    codesOpen = true;
+    codesForm.reset();
+    codesFields.say();
+    deps.renderView();
+    codesFields.code.focus();
+  });
+
+  function closeCodesForm(): void {
+    codesOpen = false;
+    codesForm.reset();
+    codesFields.say();
+  }
+
+  codesCancel.addEventListener('click', () => {
+    closeCodesForm();
+    deps.renderView();
+    recoveryNew.focus();
+  });
+
+  codesForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const change = codesFields.typed();
+    if (change === undefined) return;
+    void (async () => {
+      const submit = byTestId('totp-codes-submit', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        const answer = await sendTotpChange('POST', '/admin/api/me/totp/recovery-codes', change);
+        closeCodesForm();
+        await deps.reloadMe().catch(deps.onError);
+        deps.toast(t('recoveryMade'));
+        showCodes(answer);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          // 2FA turned off meanwhile (an owner reset it): the card as it now is, and said so.
+          closeCodesForm();
+          await deps.reloadMe().catch(deps.onError);
+          deps.renderView();
+          deps.toast(t('totpAlreadyOff'));
+          start.focus();
+        } else codesFields.refused(error, totpFailure(error, change.code));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  stop.addEventListener('click', () => {
+    offOpen = true;
+    offForm.reset();
+    offFields.say();
+    deps.renderView();
+    offCode.focus();
+  });
+
+  offCancel.addEventListener('click', () => {
+    offOpen = false;
+    offForm.reset();
+    offFields.say();
+    deps.renderView();
+    stop.focus();
+  });
+
+  offForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const change = offFields.typed();
+    if (change === undefined) return;
+    void (async () => {
+      const submit = byTestId('totp-off-submit', HTMLButtonElement, root);
+      submit.disabled = true;
+      try {
+        await sendTotpChange('DELETE', '/admin/api/me/totp', change);
+        offOpen = false;
+        offForm.reset();
+        offFields.say();
+        await deps.reloadMe();
+        deps.renderView();
+        deps.toast(t('totpDisabled'));
+        start.focus();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'CONFLICT') {
+          // Already off (an owner reset it meanwhile): the card as it now is, and said so.
+          offOpen = false;
+          offForm.reset();
+          offFields.say();
+          await deps.reloadMe().catch(deps.onError);
+          deps.renderView();
+          deps.toast(t('totpAlreadyOff'));
+          start.focus();
+        } else offFields.refused(error, totpFailure(error, change.code));
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+
+  secretCopy.addEventListener('click', () => {
+    if (!enrolment) return;
+    void navigator.clipboard.writeText(enrolment.secret).then(
+      () => deps.toast(t('totpSecretCopied')),
+      () => {
+        window.getSelection()?.selectAllChildren(secret);
+        deps.toast(t('inviteCopyFailed'));
+      },
+    );
+  });
+
+  return {
+    render: renderCard,
+    codesShown: () => panel.open,
+    forgetCodes: () => panel.close(),
+  };
+}
