@@ -107,6 +107,14 @@ describe.skipIf(skip)('2FA recovery codes in a browser', () => {
     await page.getByTestId('recovery-new').click();
     await visible(page.getByTestId('totp-codes-form'));
     await expect.poll(focusedTestId(page), until).toBe('totp-codes-code');
+    // A wrong one is said as a recovery code, and said again in the other language.
+    await page.getByTestId('totp-codes-code').fill('ZZZZ-ZZZZ-ZZZZ');
+    await page.getByTestId('totp-codes-password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('totp-codes-submit').click();
+    await expect.poll(text(page.getByTestId('totp-codes-error')), until).toBe('恢复码错误或已被使用（每个恢复码只能用一次）');
+    await page.getByTestId('lang-switch').selectOption('en');
+    expect(await page.getByTestId('totp-codes-error').textContent()).toBe('The recovery code is wrong or was already used (each works once)');
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
     await page.getByTestId('totp-codes-code').fill(codes[1]!);
     await page.getByTestId('totp-codes-password').fill(ADMIN_PASSWORD);
     await page.getByTestId('totp-codes-submit').click();
