@@ -13,7 +13,7 @@ import type { Me } from './me.js';
 import { qrDataUrl } from './qr-image.js';
 import { createRecoveryCodesPanel, RECOVERY_CODES_LOW, recoveryLeftText } from './recovery-codes-panel.js';
 import { sendTotpChange, totpFailure } from './totp-change.js';
-import { totpFieldsOf } from './totp-fields.js';
+import { totpFieldsOf, type TotpFields } from './totp-fields.js';
 
 export interface TotpCard {
   /** Shows the card as `me` and the form open (if any) have it; the view re-says the errors. */
@@ -133,26 +133,47 @@ export function createTotpCard(
     start.focus();
   });
 
-  enrolForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const change = enrolFields.typed();
-    if (change === undefined) return;
-    void (async () => {
-      const submit = byTestId('totp-confirm', HTMLButtonElement, root);
-      submit.disabled = true;
-      try {
-        const answer = await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
-        // 2FA is on and the codes are in the answer: shown even if reading the account again fails.
-        await deps.reloadMe().catch(deps.onError);
-        endEnrolment();
-        deps.toast(t('totpEnabled'));
-        showCodes(answer);
-      } catch (error) {
-        enrolFields.refused(error, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
-      } finally {
-        submit.disabled = false;
-      }
-    })();
+  /**
+   * A 2FA form's submit: what was typed is checked first (a missing code or password is said there), then
+   * `send` runs with its submit button disabled until it settles.
+   */
+  function onSubmit(form: HTMLFormElement, fields: TotpFields, button: string, send: (change: { code: string; password: string }) => Promise<void>): void {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const change = fields.typed();
+      if (change === undefined) return;
+      void (async () => {
+        const submit = byTestId(button, HTMLButtonElement, root);
+        submit.disabled = true;
+        try {
+          await send(change);
+        } finally {
+          submit.disabled = false;
+        }
+      })();
+    });
+  }
+
+  /** 2FA was off already (an owner reset it meanwhile): the form closed, the card as it now is, and said so. */
+  async function alreadyOff(closeForm: () => void): Promise<void> {
+    closeForm();
+    await deps.reloadMe().catch(deps.onError);
+    deps.renderView();
+    deps.toast(t('totpAlreadyOff'));
+    start.focus();
+  }
+
+  onSubmit(enrolForm, enrolFields, 'totp-confirm', async (change) => {
+    try {
+      const answer = await sendTotpChange('POST', '/admin/api/me/totp/confirm', change);
+      // 2FA is on and the codes are in the answer: shown even if reading the account again fails.
+      await deps.reloadMe().catch(deps.onError);
+      endEnrolment();
+      deps.toast(t('totpEnabled'));
+      showCodes(answer);
+    } catch (error) {
+      enrolFields.refused(error, error instanceof ApiError && error.code === 'CONFLICT' ? () => t('totpNotStarted') : totpFailure(error));
+    }
   });
 
   /** The recovery codes of an answer, shown once; an answer without them (an older server) shows none. */
@@ -183,32 +204,17 @@ export function createTotpCard(
     recoveryNew.focus();
   });
 
-  codesForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const change = codesFields.typed();
-    if (change === undefined) return;
-    void (async () => {
-      const submit = byTestId('totp-codes-submit', HTMLButtonElement, root);
-      submit.disabled = true;
-      try {
-        const answer = await sendTotpChange('POST', '/admin/api/me/totp/recovery-codes', change);
-        closeCodesForm();
-        await deps.reloadMe().catch(deps.onError);
-        deps.toast(t('recoveryMade'));
-        showCodes(answer);
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'CONFLICT') {
-          // 2FA turned off meanwhile (an owner reset it): the card as it now is, and said so.
-          closeCodesForm();
-          await deps.reloadMe().catch(deps.onError);
-          deps.renderView();
-          deps.toast(t('totpAlreadyOff'));
-          start.focus();
-        } else codesFields.refused(error, totpFailure(error, change.code));
-      } finally {
-        submit.disabled = false;
-      }
-    })();
+  onSubmit(codesForm, codesFields, 'totp-codes-submit', async (change) => {
+    try {
+      const answer = await sendTotpChange('POST', '/admin/api/me/totp/recovery-codes', change);
+      closeCodesForm();
+      await deps.reloadMe().catch(deps.onError);
+      deps.toast(t('recoveryMade'));
+      showCodes(answer);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') await alreadyOff(closeCodesForm);
+      else codesFields.refused(error, totpFailure(error, change.code));
+    }
   });
 
   stop.addEventListener('click', () => {
@@ -219,45 +225,30 @@ export function createTotpCard(
     offCode.focus();
   });
 
-  offCancel.addEventListener('click', () => {
+  function closeOffForm(): void {
     offOpen = false;
     offForm.reset();
     offFields.say();
+  }
+
+  offCancel.addEventListener('click', () => {
+    closeOffForm();
     deps.renderView();
     stop.focus();
   });
 
-  offForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const change = offFields.typed();
-    if (change === undefined) return;
-    void (async () => {
-      const submit = byTestId('totp-off-submit', HTMLButtonElement, root);
-      submit.disabled = true;
-      try {
-        await sendTotpChange('DELETE', '/admin/api/me/totp', change);
-        offOpen = false;
-        offForm.reset();
-        offFields.say();
-        await deps.reloadMe();
-        deps.renderView();
-        deps.toast(t('totpDisabled'));
-        start.focus();
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'CONFLICT') {
-          // Already off (an owner reset it meanwhile): the card as it now is, and said so.
-          offOpen = false;
-          offForm.reset();
-          offFields.say();
-          await deps.reloadMe().catch(deps.onError);
-          deps.renderView();
-          deps.toast(t('totpAlreadyOff'));
-          start.focus();
-        } else offFields.refused(error, totpFailure(error, change.code));
-      } finally {
-        submit.disabled = false;
-      }
-    })();
+  onSubmit(offForm, offFields, 'totp-off-submit', async (change) => {
+    try {
+      await sendTotpChange('DELETE', '/admin/api/me/totp', change);
+      closeOffForm();
+      await deps.reloadMe();
+      deps.renderView();
+      deps.toast(t('totpDisabled'));
+      start.focus();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') await alreadyOff(closeOffForm);
+      else offFields.refused(error, totpFailure(error, change.code));
+    }
   });
 
   secretCopy.addEventListener('click', () => {
