@@ -101,6 +101,11 @@ export const strikes = pgTable(
     /** `report` or `policy`. */
     source: varchar('source', { length: 16 }).notNull(),
     reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id),
+    /**
+     * The message a content-policy strike is for (one conduct counts once: sanction-repository.ts). No
+     * foreign key: retention and erasure delete messages, and the strike outlives them within its window.
+     */
+    messageId: bigint('message_id', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('strikes_user_idx').on(t.userId, t.createdAt)],

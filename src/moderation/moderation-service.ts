@@ -346,12 +346,14 @@ export class ModerationService {
   /**
    * Records a strike and applies what the thresholds say for the strikes within the window — unless a
    * sanction at least as strong is already in force. Returns the automatic sanction, if one was issued.
+   * `reportId` and `messageId` say what conduct it is for (the report decided or the policy's report; the
+   * message the policy struck): conduct already counted is not counted again (`SanctionRepository.strike`).
    */
-  strike(userId: string, source: 'report' | 'policy', reportId: number | null = null): Promise<Sanction | undefined> {
+  strike(userId: string, source: 'report' | 'policy', reportId: number | null = null, messageId: number | null = null): Promise<Sanction | undefined> {
     // One person's strikes one after the other on this instance too: a burst of refused messages waits here
     // rather than holding a pooled connection per strike at the database's lock (`SanctionRepository.strike`).
     const before = this.striking.get(userId) ?? Promise.resolve();
-    const mine = before.then(() => this.strikeNow(userId, source, reportId));
+    const mine = before.then(() => this.strikeNow(userId, source, reportId, messageId));
     const last = mine.catch(() => undefined);
     this.striking.set(userId, last);
     void last.then(() => {
@@ -360,14 +362,14 @@ export class ModerationService {
     return mine;
   }
 
-  private async strikeNow(userId: string, source: 'report' | 'policy', reportId: number | null): Promise<Sanction | undefined> {
+  private async strikeNow(userId: string, source: 'report' | 'policy', reportId: number | null, messageId: number | null): Promise<Sanction | undefined> {
     const { sanctions, clock, config } = this.deps;
     const now = clock.now();
     const rules = config.strikes;
     // Counted, decided and issued in one transaction, one strike of the person at a time on every instance:
     // each decides on what is in the database, not on this instance's cache (another's sanction may not be there yet).
     const { issued } = await sanctions.strike(
-      { userId, source, reportId, at: now, countSince: new Date(now.getTime() - rules.windowDays * 86_400_000) },
+      { userId, source, reportId, messageId, at: now, countSince: new Date(now.getTime() - rules.windowDays * 86_400_000) },
       (counted, inForce) => {
         const due = dueFor(counted, rules);
         if (!due) return undefined;

@@ -11,10 +11,40 @@ export interface NewStrike {
   userId: string;
   source: 'report' | 'policy';
   reportId: number | null;
+  /** The message the content policy struck (a stored one); null for a refused message or a report's strike. */
+  messageId: number | null;
   at: Date;
   /** Strikes from this instant on are counted. */
   countSince: Date;
 }
+
+/**
+ * Whether the conduct a new strike is for already counts, among the person's strikes that still count
+ * (from $2, through the index on user and time; one that no longer counts does not stand for this one):
+ * - the report it names ($3) was struck by the other source: the content policy's strikes for the messages
+ *   of its report, and an admin upholding that report;
+ * - or each of its messages is in a counting strike: a policy strike names the message it struck ($5), and
+ *   an upheld report's strike stands for every message its report names. The new strike's messages are
+ *   its own ($5), or, upholding a report, the messages the report names. So a person's report naming only
+ *   messages the policy struck, or a second report of messages an upheld one named, counts no new strike;
+ *   one naming any other message, or none (the conduct as a whole), counts.
+ * A policy strike comes when its message is sent, before any report of it can be decided; the same rule
+ * holds in the other order all the same.
+ */
+const ALREADY_COUNTED = `
+  WITH counting AS (
+    SELECT s.source, s.report_id, s.message_id, CASE WHEN s.source = 'report' THEN r.message_ids END AS report_messages
+      FROM strikes s LEFT JOIN reports r ON r.id = s.report_id
+     WHERE s.user_id = $1 AND s.created_at >= $2
+  ), mine AS (
+    SELECT unnest(CASE WHEN $5::bigint IS NOT NULL THEN ARRAY[$5::bigint]
+                       WHEN $4 = 'report' THEN (SELECT message_ids FROM reports WHERE id = $3::bigint)
+                       ELSE '{}'::bigint[] END) AS id
+  )
+  SELECT EXISTS (SELECT 1 FROM counting WHERE report_id = $3::bigint AND source <> $4)
+      OR (EXISTS (SELECT 1 FROM mine)
+          AND NOT EXISTS (SELECT 1 FROM mine WHERE NOT EXISTS (
+            SELECT 1 FROM counting c WHERE c.message_id = mine.id OR mine.id = ANY (c.report_messages)))) AS counted`;
 
 export interface Sanction {
   id: number;
@@ -101,10 +131,9 @@ export class SanctionRepository {
    * on what the one before it issued: two strikes at once never both issue the same sanction. `record`
    * runs in the same transaction when a sanction is issued (its audit row).
    *
-   * One conduct counts once: a strike naming a report the other source has struck already is not
-   * recorded (`counted` false) — the content policy's strikes for the messages of its report, and an
-   * admin's upholding that report — among the strikes that still count (a report decided after its policy
-   * strikes expired counts anew). Checked under the same lock, so the two arriving at once count once.
+   * One conduct counts once (`ALREADY_COUNTED`): a strike for conduct that a strike still counting stands
+   * for is not recorded (`counted` false), so a report decided after its strikes expired counts anew.
+   * Checked under the same lock, so two arriving at once count once.
    */
   async strike(
     strike: NewStrike,
@@ -113,18 +142,17 @@ export class SanctionRepository {
   ): Promise<{ counted: boolean; count: number; issued: Sanction | undefined }> {
     return this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STRIKE_LOCK_CLASS, strike.userId]);
-      if (strike.reportId !== null) {
-        // Among the person's strikes that still count (the index on user and time): one that no longer
-        // counts does not stand for this one.
-        const struck = await tx.query('SELECT 1 FROM strikes WHERE user_id = $1 AND created_at >= $2 AND report_id = $3 AND source <> $4 LIMIT 1', [
-          strike.userId,
-          strike.countSince,
-          strike.reportId,
-          strike.source,
-        ]);
-        if (struck.length > 0) return { counted: false, count: 0, issued: undefined };
+      if (strike.reportId !== null || strike.messageId !== null) {
+        const [row] = await tx.query<{ counted: boolean }>(ALREADY_COUNTED, [strike.userId, strike.countSince, strike.reportId, strike.source, strike.messageId]);
+        if (row?.counted) return { counted: false, count: 0, issued: undefined };
       }
-      await tx.query('INSERT INTO strikes (user_id, source, report_id, created_at) VALUES ($1, $2, $3, $4)', [strike.userId, strike.source, strike.reportId, strike.at]);
+      await tx.query('INSERT INTO strikes (user_id, source, report_id, message_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        strike.userId,
+        strike.source,
+        strike.reportId,
+        strike.messageId,
+        strike.at,
+      ]);
       const counted = await tx.query<{ n: number }>('SELECT count(*) AS n FROM strikes WHERE user_id = $1 AND created_at >= $2', [strike.userId, strike.countSince]);
       const count = counted[0]?.n ?? 0;
       // Not lifted and not over — whatever its start: one issued by a strike that got the lock first may

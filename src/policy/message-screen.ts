@@ -91,8 +91,9 @@ export class MessageScreen {
 
   /**
    * After the message is stored: queue entries and strikes. Never throws (failures are logged). The
-   * strike names the report the message went into (flag first), so a decision upholding that report
-   * counts no second strike for it; a message whose report could not be filed is struck all the same.
+   * strike names the message and the report it went into (flag first), so a decision upholding that
+   * report, or a person's report of only messages struck here, counts no second strike for them; a message
+   * whose report could not be filed is struck all the same.
    */
   stored(senderId: string, roomId: number, messageId: number, screened: Screened): void {
     const { verdict } = screened;
@@ -115,16 +116,32 @@ export class MessageScreen {
       : Promise.resolve(null);
     this.background(queued);
     if (verdict.strike) {
-      this.background(queued.then((reportId) => this.deps.moderation.strike(senderId, 'policy', reportId), () => this.deps.moderation.strike(senderId, 'policy')));
+      this.background(
+        queued.then(
+          (reportId) => this.deps.moderation.strike(senderId, 'policy', reportId, messageId),
+          () => this.deps.moderation.strike(senderId, 'policy', null, messageId),
+        ),
+      );
     }
   }
 
+  /**
+   * A refused message: kept aside, queued for review, then struck, naming the report it went into. One
+   * that could not be kept or queued is struck all the same (as `stored` does): the refusal happened.
+   */
   private async refused(senderId: string, roomId: number, content: string, verdict: Verdict): Promise<void> {
     const at = this.deps.clock.now();
-    const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
-    const reason = reviewReason(verdict) ?? 'other';
-    const { filed, reportId } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: heldNote(heldId), priority: priority(verdict), at });
-    this.countReport(filed, reason);
+    const queued = (async () => {
+      const heldId = await this.deps.review.hold({ roomId, senderId, content, reasons: verdict.flags, at });
+      const reason = reviewReason(verdict) ?? 'other';
+      const { filed, reportId } = await this.deps.review.flag({ roomId, senderId, reason, messageId: null, note: heldNote(heldId), priority: priority(verdict), at });
+      this.countReport(filed, reason);
+      return reportId;
+    })().catch((err: unknown) => {
+      this.deps.logger.warn({ err }, 'a refused message could not be kept for review: struck without its report');
+      return null;
+    });
+    const reportId = await queued;
     if (verdict.strike) await this.deps.moderation.strike(senderId, 'policy', reportId);
   }
 

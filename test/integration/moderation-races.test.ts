@@ -254,11 +254,78 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     const { reportId, reported } = await someReport(moderation, 'ocr');
     // Each strike waits after looking for the other's until both have looked (or 300 ms: under the lock,
     // the second cannot look before the first commits). Looked at outside the lock, both would count.
-    const slow = heldAfterReading(opened.database, /FROM strikes WHERE user_id = \$1 AND created_at >= \$2 AND report_id/);
+    const slow = heldAfterReading(opened.database, /WITH counting AS/);
     const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
     const strike = (repository: SanctionRepository, source: 'policy' | 'report') =>
-      repository.strike({ userId: reported, source, reportId, at: clock.now(), countSince: new Date(0) }, () => undefined);
+      repository.strike({ userId: reported, source, reportId, messageId: null, at: clock.now(), countSince: new Date(0) }, () => undefined);
     const [policy, upheld] = await Promise.all([strike(one, 'policy'), strike(two, 'report')]);
+    expect([policy.counted, upheld.counted].sort()).toEqual([false, true]);
+    expect(await strikesOf(reported)).toHaveLength(1);
+    stop();
+  });
+
+  /** A chat of two new people in which the second sent `count` messages: their ids, and the two. */
+  async function chatWithMessages(prefix: string, count: number) {
+    const [reporter, reported] = [newUserId(`${prefix}r`), newUserId(`${prefix}d`)];
+    const chats = new SqlChatRepository(opened.database);
+    const room = await chats.createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
+    const sent = await chats.appendMessages(
+      Array.from({ length: count }, (_, n) => ({ roomId: room.id, senderId: reported, content: `line ${n}`, createdAt: clock.now() })),
+    );
+    const ids = sent.map((outcome) => (outcome.status === 'stored' ? outcome.message.id : Number.NaN));
+    return { reporter, reported, roomId: room.id, ids };
+  }
+
+  it('one conduct counts once, by message: a person’s report of only struck messages, or of messages an upheld report named, counts none', async () => {
+    const { moderation, stop } = await instance();
+    const uphold = (id: number) => moderation.resolve(id, { action: 'warn', scope: 'identity' }, 'admin');
+    const { reporter, reported, roomId, ids } = await chatWithMessages('om', 3);
+    const [struck, plain, last] = ids as [number, number, number];
+    await moderation.strike(reported, 'policy', null, struck);
+    // Naming only the struck message: no second strike.
+    const first = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: [struck] });
+    await uphold(first.id);
+    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }]);
+    // Naming it and another: the other is new conduct.
+    const second = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: [struck, plain] });
+    await uphold(second.id);
+    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
+    // Again those two (a report decided stands for every message it names), then the conduct as a whole.
+    const third = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [plain, struck] });
+    await uphold(third.id);
+    expect(await strikesOf(reported)).toHaveLength(2);
+    const whole = await moderation.report(reporter, { reason: 'spam', room_id: roomId });
+    await uphold(whole.id);
+    expect(await strikesOf(reported)).toHaveLength(3);
+    // A policy strike of a message an upheld report named (the other order) is not counted either; of another, it is.
+    await moderation.strike(reported, 'policy', null, plain);
+    expect(await strikesOf(reported)).toHaveLength(3);
+    await moderation.strike(reported, 'policy', null, last);
+    expect(await strikesOf(reported)).toHaveLength(4);
+    stop();
+  });
+
+  it('a message’s policy strike that no longer counts does not stand for a report of it decided later', async () => {
+    const later = new ManualClock();
+    const { moderation, stop } = await instance(later);
+    const { reporter, reported, roomId, ids } = await chatWithMessages('ox', 1);
+    await moderation.strike(reported, 'policy', null, ids[0]!);
+    const report = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: ids });
+    later.advance((STRIKES.windowDays + 1) * 86_400_000);
+    await moderation.resolve(report.id, { action: 'warn', scope: 'identity' }, 'admin');
+    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
+    stop();
+  });
+
+  it('a message’s policy strike and the upholding of a person’s report of it at once, on two instances, count one strike', async () => {
+    const { moderation, stop } = await instance();
+    const { reporter, reported, roomId, ids } = await chatWithMessages('omr', 1);
+    const report = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: ids });
+    const slow = heldAfterReading(opened.database, /WITH counting AS/);
+    const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
+    const strike = (repository: SanctionRepository, source: 'policy' | 'report', reportId: number | null, messageId: number | null) =>
+      repository.strike({ userId: reported, source, reportId, messageId, at: clock.now(), countSince: new Date(0) }, () => undefined);
+    const [policy, upheld] = await Promise.all([strike(one, 'policy', null, ids[0]!), strike(two, 'report', report.id, null)]);
     expect([policy.counted, upheld.counted].sort()).toEqual([false, true]);
     expect(await strikesOf(reported)).toHaveLength(1);
     stop();

@@ -127,6 +127,42 @@ describe.each(ENGINES)('content-policy reports name their sender (%s)', (engine)
     // A's report is still open, to be decided on its own.
     expect((await openSystemReports(roomId)).map((r) => r.id)).toEqual([ofA!.id]);
   });
+
+  it('a partner’s report of only messages the policy struck counts no second strike when upheld; naming one more message counts', async () => {
+    const fastify = suite.server.app.fastify;
+    const cookie = await injectLogin(fastify);
+    const strikesOf = async (userId: string) =>
+      (await suite.server.database.query<{ source: string }>('SELECT source FROM strikes WHERE user_id = $1 ORDER BY id', [userId])).map((r) => r.source);
+    const uphold = async (reportId: number) => {
+      const response = await fastify.inject({
+        method: 'POST',
+        url: `/admin/api/reports/${reportId}/resolve`,
+        headers: { cookie, 'sec-fetch-site': 'same-origin' },
+        payload: { action: 'warn', note: 'contact details' },
+      });
+      expect(response.statusCode).toBe(200);
+    };
+    /** B sends contact details (flagged and struck) and a plain line; A reports B naming `which` of them. */
+    const reported = async (which: 'struck' | 'both') => {
+      const { a, b, bId } = await pair();
+      const contact = await request<Ack>(b, 'send_message', { content: '加 我 微 信 吧' });
+      const plain = await request<Ack>(b, 'send_message', { content: '今天天气不错' });
+      expect([contact.ok, plain.ok]).toEqual([true, true]);
+      await eventually(async () => expect(await strikesOf(bId)).toEqual(['policy']));
+      const ids = which === 'struck' ? [contact.message!.id] : [contact.message!.id, plain.message!.id];
+      const filed = await request<{ ok: boolean; report_id: number }>(a, 'report', { reason: 'harassment', message_ids: ids });
+      expect(filed.ok).toBe(true);
+      return { bId, reportId: filed.report_id };
+    };
+
+    const onlyStruck = await reported('struck');
+    await uphold(onlyStruck.reportId);
+    expect(await strikesOf(onlyStruck.bId)).toEqual(['policy']);
+
+    const oneMore = await reported('both');
+    await uphold(oneMore.reportId);
+    expect(await strikesOf(oneMore.bId)).toEqual(['policy', 'report']);
+  });
 });
 
 const OLD_MIGRATIONS = 6; // 0000–0005: reports were one open per reporter and room

@@ -16,7 +16,7 @@ import { MemoryTtlStore } from '../../src/door/ttl-store.js';
 import { ManualClock } from '../helpers/clock.js';
 import { silentLogger } from '../helpers/database.js';
 
-function screenOf() {
+function screenOf(fail: { hold?: boolean; flag?: boolean } = {}) {
   const clock = new ManualClock();
   const content = new ContentPolicy({ repeatRooms: 3, repeatWindowMs: 600_000, now: () => clock.now().getTime() });
   content.load(DEFAULT_POLICY);
@@ -24,13 +24,26 @@ function screenOf() {
   const policy = { evaluate: content.evaluate.bind(content), crisisIn: content.crisisIn.bind(content) } as unknown as PolicyService;
   const held: string[] = [];
   const strikes: string[] = [];
+  /** Each strike as handed over: who, the report it names, the message. */
+  const struck: [string, number | null, number | null][] = [];
   const review = {
-    hold: async (entry: { content: string }) => held.push(entry.content),
-    flag: async () => ({ filed: true }),
+    hold: async (entry: { content: string }) => {
+      if (fail.hold) throw new Error('database away');
+      return held.push(entry.content);
+    },
+    flag: async () => {
+      if (fail.flag) throw new Error('database away');
+      return { filed: true, reportId: 7 };
+    },
   } as unknown as ReviewQueue;
-  const moderation = { strike: async (userId: string) => void strikes.push(userId) } as unknown as ModerationService;
+  const moderation = {
+    strike: async (userId: string, _source: string, reportId: number | null = null, messageId: number | null = null) => {
+      strikes.push(userId);
+      struck.push([userId, reportId, messageId]);
+    },
+  } as unknown as ModerationService;
   const screen = new MessageScreen({ policy, moderation, review, hotlines: DEFAULT_HOTLINES, ttlStore: new MemoryTtlStore(clock), clock, logger: silentLogger });
-  return { screen, held, strikes };
+  return { screen, held, strikes, struck };
 }
 
 const sender = { userId: 'u1', lang: 'zh-CN' as const };
@@ -59,5 +72,23 @@ describe('message screen: Traditional Chinese', () => {
     expect(screened.refused).toBe(false);
     expect(screened.notices).toEqual([expect.objectContaining({ kind: 'crisis', hotlines: DEFAULT_HOTLINES['zh-CN'] })]);
     expect(screen.crisisHelp('zh-CN', '我想自殺')?.kind).toBe('crisis');
+  });
+});
+
+describe('message screen: what a strike names', () => {
+  it('a stored message the policy strikes is struck naming its report and itself', async () => {
+    const { screen, struck } = screenOf();
+    const screened = screen.check(sender, 1, '加 我 微 信 吧', false);
+    expect(screened.refused).toBe(false);
+    screen.stored(sender.userId, 1, 42, screened);
+    await vi.waitFor(() => expect(struck).toEqual([['u1', 7, 42]]));
+  });
+
+  it('a refused message that could not be kept or queued for review is struck all the same, naming no report', async () => {
+    for (const fail of [{ hold: true }, { flag: true }]) {
+      const { screen, struck } = screenOf(fail);
+      expect(screen.check(sender, 1, '约炮吗', false, 'c1').refused).toBe(true);
+      await vi.waitFor(() => expect(struck).toEqual([['u1', null, null]]));
+    }
   });
 });
