@@ -102,8 +102,8 @@ export const strikes = pgTable(
     source: varchar('source', { length: 16 }).notNull(),
     reportId: bigint('report_id', { mode: 'number' }).references(() => reports.id),
     /**
-     * The message a content-policy strike is for (one conduct counts once: sanction-repository.ts). No
-     * foreign key: retention and erasure delete messages, and the strike outlives them within its window.
+     * The stored message a content-policy strike is for (one conduct counts once: sanction-repository.ts).
+     * No foreign key: retention deletes old chats' messages, and a strike is kept for its own time.
      */
     messageId: bigint('message_id', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),

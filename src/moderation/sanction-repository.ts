@@ -20,16 +20,21 @@ export interface NewStrike {
 
 /**
  * Whether the conduct a new strike is for already counts, among the person's strikes that still count
- * (from $2, through the index on user and time; one that no longer counts does not stand for this one):
- * - the report it names ($3) was struck by the other source: the content policy's strikes for the messages
- *   of its report, and an admin upholding that report;
- * - or each of its messages is in a counting strike: a policy strike names the message it struck ($5), and
- *   an upheld report's strike stands for every message its report names. The new strike's messages are
- *   its own ($5), or, upholding a report, the messages the report names. So a person's report naming only
- *   messages the policy struck, or a second report of messages an upheld one named, counts no new strike;
- *   one naming any other message, or none (the conduct as a whole), counts.
- * A policy strike comes when its message is sent, before any report of it can be decided; the same rule
- * holds in the other order all the same.
+ * (from $2, through the index on user and time; one that no longer counts does not stand for this one).
+ * A strike's messages (`mine`) are the stored message the policy struck ($5), or, upholding a report, the
+ * messages of the person's ($1) that the report names (one's own lines a reporter ticked are not the
+ * reported person's conduct). A policy strike stands for the message it names; an upheld report's strike
+ * for every message its report names.
+ * - With messages: counted when each of them is in a counting strike. So a person's report naming only
+ *   messages the policy struck, a second report of messages an upheld one named, or a policy strike of a
+ *   message an upheld report named, counts no new strike; one naming any other message counts — also the
+ *   content policy's own report holding a message it flagged but did not strike (spam, a link).
+ * - Without (the conduct as a whole; a refused message, never stored): counted when the other source struck
+ *   for the same report ($3) — the policy's strikes for the refused messages of its report, and an admin
+ *   upholding that report.
+ * Run after the person's lock in a READ COMMITTED transaction (the engines' default), so it sees the
+ * strikes of whoever held the lock before. A policy strike usually comes before any report of its message
+ * can be decided; the rule holds in either order.
  */
 const ALREADY_COUNTED = `
   WITH counting AS (
@@ -37,14 +42,16 @@ const ALREADY_COUNTED = `
       FROM strikes s LEFT JOIN reports r ON r.id = s.report_id
      WHERE s.user_id = $1 AND s.created_at >= $2
   ), mine AS (
-    SELECT unnest(CASE WHEN $5::bigint IS NOT NULL THEN ARRAY[$5::bigint]
-                       WHEN $4 = 'report' THEN (SELECT message_ids FROM reports WHERE id = $3::bigint)
-                       ELSE '{}'::bigint[] END) AS id
+    SELECT $5::bigint AS id WHERE $5::bigint IS NOT NULL
+    UNION ALL
+    SELECT m.id FROM reports r JOIN messages m ON m.id = ANY (r.message_ids) AND m.sender_id = $1
+     WHERE $5::bigint IS NULL AND $4 = 'report' AND r.id = $3::bigint
   )
-  SELECT EXISTS (SELECT 1 FROM counting WHERE report_id = $3::bigint AND source <> $4)
-      OR (EXISTS (SELECT 1 FROM mine)
-          AND NOT EXISTS (SELECT 1 FROM mine WHERE NOT EXISTS (
-            SELECT 1 FROM counting c WHERE c.message_id = mine.id OR mine.id = ANY (c.report_messages)))) AS counted`;
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM mine)
+              THEN NOT EXISTS (SELECT 1 FROM mine WHERE NOT EXISTS (
+                     SELECT 1 FROM counting c WHERE c.message_id = mine.id OR mine.id = ANY (c.report_messages)))
+              ELSE EXISTS (SELECT 1 FROM counting WHERE report_id = $3::bigint AND source <> $4)
+         END AS counted`;
 
 export interface Sanction {
   id: number;

@@ -138,7 +138,7 @@ export class MessageScreen {
       this.countReport(filed, reason);
       return reportId;
     })().catch((err: unknown) => {
-      this.deps.logger.warn({ err }, 'a refused message could not be kept for review: struck without its report');
+      this.deps.logger.warn({ err }, 'a refused message could not be kept or queued for review: struck without its report');
       return null;
     });
     const reportId = await queued;

@@ -10,6 +10,7 @@ import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { RetentionJob } from '../../src/privacy/retention.js';
 import { ModerationService, type StrikeRules } from '../../src/moderation/moderation-service.js';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
+import { SYSTEM_REPORTER } from '../../src/policy/review-queue.js';
 import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import { ENGINES } from '../admin/engines.js';
@@ -273,13 +274,14 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
       Array.from({ length: count }, (_, n) => ({ roomId: room.id, senderId: reported, content: `line ${n}`, createdAt: clock.now() })),
     );
     const ids = sent.map((outcome) => (outcome.status === 'stored' ? outcome.message.id : Number.NaN));
-    return { reporter, reported, roomId: room.id, ids };
+    const [own] = await chats.appendMessages([{ roomId: room.id, senderId: reporter, content: 'the reporter’s own line', createdAt: clock.now() }]);
+    return { reporter, reported, roomId: room.id, ids, reporterMessage: own?.status === 'stored' ? own.message.id : Number.NaN };
   }
 
   it('one conduct counts once, by message: a person’s report of only struck messages, or of messages an upheld report named, counts none', async () => {
     const { moderation, stop } = await instance();
     const uphold = (id: number) => moderation.resolve(id, { action: 'warn', scope: 'identity' }, 'admin');
-    const { reporter, reported, roomId, ids } = await chatWithMessages('om', 3);
+    const { reporter, reported, roomId, ids, reporterMessage } = await chatWithMessages('om', 3);
     const [struck, plain, last] = ids as [number, number, number];
     await moderation.strike(reported, 'policy', null, struck);
     // Naming only the struck message: no second strike.
@@ -297,11 +299,40 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     const whole = await moderation.report(reporter, { reason: 'spam', room_id: roomId });
     await uphold(whole.id);
     expect(await strikesOf(reported)).toHaveLength(3);
+    // The reporter's own line is not the reported person's conduct: ticking it too makes nothing new.
+    const withOwn = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [struck, reporterMessage] });
+    await uphold(withOwn.id);
+    expect(await strikesOf(reported)).toHaveLength(3);
     // A policy strike of a message an upheld report named (the other order) is not counted either; of another, it is.
     await moderation.strike(reported, 'policy', null, plain);
     expect(await strikesOf(reported)).toHaveLength(3);
     await moderation.strike(reported, 'policy', null, last);
     expect(await strikesOf(reported)).toHaveLength(4);
+    stop();
+  });
+
+  it('the content policy’s report of a message it struck and one it only flagged: upholding it counts the flagged one, once', async () => {
+    const { moderation, stop } = await instance();
+    const uphold = (id: number) => moderation.resolve(id, { action: 'warn', scope: 'identity' }, 'admin');
+    const { reporter, reported, roomId, ids } = await chatWithMessages('of', 2);
+    const [struck, flagged] = ids as [number, number];
+    const { report } = await new ReportRepository(opened.database).upsert({
+      roomId,
+      reporterId: SYSTEM_REPORTER,
+      reportedId: reported,
+      reason: 'spam',
+      note: null,
+      messageIds: [struck, flagged],
+      priority: 0,
+      at: clock.now(),
+    });
+    await moderation.strike(reported, 'policy', report.id, struck);
+    await uphold(report.id);
+    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
+    // The partner's report of the flagged line, decided after: that line counts already.
+    const partners = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [flagged] });
+    await uphold(partners.id);
+    expect(await strikesOf(reported)).toHaveLength(2);
     stop();
   });
 

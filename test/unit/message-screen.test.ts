@@ -84,6 +84,18 @@ describe('message screen: what a strike names', () => {
     await vi.waitFor(() => expect(struck).toEqual([['u1', 7, 42]]));
   });
 
+  it('a stored message whose report could not be filed is struck all the same, naming itself', async () => {
+    const { screen, struck } = screenOf({ flag: true });
+    screen.stored(sender.userId, 1, 42, screen.check(sender, 1, '加 我 微 信 吧', false));
+    await vi.waitFor(() => expect(struck).toEqual([['u1', null, 42]]));
+  });
+
+  it('a refused message is struck naming the report it was kept in, and no message (it is not stored)', async () => {
+    const { screen, struck } = screenOf();
+    expect(screen.check(sender, 1, '约炮吗', false, 'c1').refused).toBe(true);
+    await vi.waitFor(() => expect(struck).toEqual([['u1', 7, null]]));
+  });
+
   it('a refused message that could not be kept or queued for review is struck all the same, naming no report', async () => {
     for (const fail of [{ hold: true }, { flag: true }]) {
       const { screen, struck } = screenOf(fail);
