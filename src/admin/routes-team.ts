@@ -21,7 +21,7 @@ import { newTotpSecret, totpStep } from './team/totp.js';
 export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { accounts, invitations, login, recoveryCodes } = ctx.team;
-  const view = (account: AdminAccount) => accountView(account, ctx.timezone);
+  const view = (account: AdminAccount, codesLeft: number) => accountView(account, codesLeft, ctx.timezone);
 
   /** The account of the admin making the request (it may have been changed since the session began). */
   const me = async (admin: AdminIdentity | undefined): Promise<AdminAccount> => {
@@ -123,9 +123,11 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   // The team: owners only (no declared permission: `manage`).
   app.get('/api/team', { schema: { response: { 200: teamSchema } } }, async () => {
-    const [admins, open] = await Promise.all([accounts.list(), invitations.open()]);
+    // Read side by side, not in one snapshot: a 2FA change landing between them shows for one read only
+    // (2FA on with its codes not yet counted, say), and the next read of the list has it right.
+    const [admins, codesLeft, open] = await Promise.all([accounts.list(), recoveryCodes.leftByAccount(), invitations.open()]);
     return {
-      admins: admins.map(view),
+      admins: admins.map((account) => view(account, codesLeft.get(account.id) ?? 0)),
       invitations: open.map((i) => ({
         id: i.id,
         role: i.role,
@@ -177,7 +179,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
       ),
     );
     if (!after) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
-    return view(after);
+    return view(after, after.totpSecret === null ? 0 : await recoveryCodes.left(after.id));
   });
 
   app.delete('/api/team/:id/totp', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
@@ -190,12 +192,15 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   });
 }
 
-function accountView(account: AdminAccount, timezone: string) {
+/** An admin as the Team list shows them; `codesLeft`, their unused recovery codes, is said only while 2FA is on. */
+function accountView(account: AdminAccount, codesLeft: number, timezone: string) {
+  const totpEnabled = account.totpSecret !== null;
   return {
     id: account.id,
     name: account.name,
     role: account.role,
-    totp_enabled: account.totpSecret !== null,
+    totp_enabled: totpEnabled,
+    recovery_codes_left: totpEnabled ? codesLeft : null,
     disabled: account.disabledAt !== null,
     bootstrap: account.bootstrap,
     created_at: formatIso(account.createdAt, timezone),

@@ -255,7 +255,8 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await owner.getByTestId('tab-dashboard').click();
     await owner.getByTestId('tab-team').click();
     const moderatorRow = owner.locator(`[data-testid="team-row"][data-name="${MODERATOR}"]`);
-    await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('已开启');
+    // With the count of recovery codes left: the login used the app's code, so all ten (test/e2e/admin-team-codes.e2e.test.ts has the rest).
+    await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('已开启 · 剩 10 个恢复码');
     const ownerRow = owner.locator('[data-testid="team-row"][data-name="admin"]');
 
     // The moderator turns 2FA off: the code of a step the login did not use, and their password.
@@ -289,6 +290,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await owner.getByTestId('tab-dashboard').click();
     await owner.getByTestId('tab-team').click();
     await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('未开启');
+    expect(await moderatorRow.getByTestId('team-codes-left').count()).toBe(0);
 
     await ownerRow.getByTestId('team-role').selectOption('viewer');
     await ownerRow.getByTestId('team-role-apply').click();

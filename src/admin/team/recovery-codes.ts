@@ -62,4 +62,15 @@ export class RecoveryCodes {
     const rows = await this.database.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_recovery_codes WHERE account_id = $1 AND used_at IS NULL', [accountId]);
     return rows[0]?.n ?? 0;
   }
+
+  /**
+   * How many unused codes each account has, for the whole team in one statement (the Team list would
+   * otherwise ask once per admin). An account with none left, or without 2FA, is absent: read it as 0.
+   */
+  async leftByAccount(): Promise<Map<number, number>> {
+    const rows = await this.database.query<{ account_id: number; n: number }>(
+      'SELECT account_id, count(*)::int AS n FROM admin_recovery_codes WHERE used_at IS NULL GROUP BY account_id',
+    );
+    return new Map(rows.map((row) => [row.account_id, row.n]));
+  }
 }

@@ -24,6 +24,8 @@ export const teamAccountSchema = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   totp_enabled: z.boolean(),
+  /** Unused 2FA recovery codes; null while 2FA is off. An owner sees who is one lost phone from a 2FA reset. */
+  recovery_codes_left: z.number().nullable(),
   disabled: z.boolean(),
   bootstrap: z.boolean(),
   created_at: z.string(),

@@ -1,7 +1,8 @@
 /**
- * The team (#team, owners: `manage`): every admin with their role (changeable), 2FA, state and last
- * login, with Disable/Enable and Reset 2FA behind the confirm dialog; the open invitations, each
- * revocable; and "Invite", which shows the new link (`location.origin + path`) once, with a copy button.
+ * The team (#team, owners: `manage`): every admin with their role (changeable), 2FA (with the recovery
+ * codes left, team-totp-cell.ts), state and last login, with Disable/Enable and Reset 2FA behind the
+ * confirm dialog; the open invitations, each revocable; and "Invite", which shows the new link
+ * (`location.origin + path`) once, with a copy button.
  * A refusal (the last owner, a 403) is said in the view's own alert line.
  */
 import { ApiError, getJson, sendJson } from './api.js';
@@ -11,12 +12,15 @@ import { t, type TextKey } from './i18n.js';
 import { ROLES, isRole, type Me, type Role } from './me.js';
 import { showFormError } from './sanction-fields.js';
 import { errorTextKey } from './account-fields.js';
+import { totpCell } from './team-totp-cell.js';
 
 export interface TeamAdmin {
   id: number;
   name: string;
   role: Role;
   totp_enabled: boolean;
+  /** Unused 2FA recovery codes; null while 2FA is off. */
+  recovery_codes_left: number | null;
   disabled: boolean;
   bootstrap: boolean;
   created_at: string;
@@ -171,8 +175,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     nameCell.dataset['testid'] = 'team-name';
     const state = element('td', '', t(admin.disabled ? 'teamDisabledState' : 'teamEnabled'));
     state.dataset['testid'] = 'team-state';
-    const totp = element('td', '', t(admin.totp_enabled ? 'teamTotpOn' : 'teamTotpOff'));
-    totp.dataset['testid'] = 'team-totp';
+    const totp = totpCell(admin);
     const actionCell = element('td');
     const actions = element('div', 'row-actions');
     actionCell.append(actions);
