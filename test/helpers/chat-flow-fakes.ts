@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { ChatClient, ConnectionState, Result } from '../../web/src/chat-client.js';
 import { createChatFlow, type ChatFlow, type ChatFlowViews } from '../../web/src/chat-flow.js';
+import type { UnsentActions, UnsentReason } from '../../web/src/unsent-message.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
 /** Lets settled promises run their callbacks. */
 export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -23,7 +24,7 @@ export const ROOM = 7;
 export function fakeClient() {
   const handlers = new Map<string, ((payload: unknown) => void)[]>();
   const connection: ((state: ConnectionState) => void)[] = [];
-  const sent = { leaveQueue: 0, leaveRoom: 0, messages: [] as string[], joins: [] as string[] };
+  const sent = { leaveQueue: 0, leaveRoom: 0, messages: [] as string[], cids: [] as string[], joins: [] as string[] };
   const answers = {
     join: deferred<Result>(),
     send: deferred<Result<SendMessageResult>>(),
@@ -61,8 +62,9 @@ export function fakeClient() {
       sent.leaveRoom++;
       return Promise.resolve({ ok: true as const, room_id: null });
     },
-    sendMessage(content: string) {
+    sendMessage(content: string, cid: string) {
       sent.messages.push(content);
+      sent.cids.push(cid);
       return answers.send.promise;
     },
     typing: () => undefined,
@@ -81,22 +83,49 @@ export function fakeClient() {
   };
 }
 
+/** An unsent message as the fake list shows it: its text, why, and its buttons (null once the chat is over). */
+export interface FakeUnsent {
+  content: string;
+  reason: UnsentReason;
+  actions: UnsentActions | null;
+}
+
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), unsent: new Map<string, FakeUnsent>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
+  /** How often the input was focused for a button that went away (`focus(true)`). */
+  const focus = { always: 0 };
   const views = {
     screens: { show: (name: string) => (shown.screen = name) },
     messages: {
-      clear: () => (shown.messages.length = 0),
+      clear: () => {
+        shown.messages.length = 0;
+        shown.pending.clear();
+        shown.unsent.clear();
+      },
       addMessage: (message: ChatMessage, own: boolean) => {
-        if (own && message.cid !== undefined) shown.pending.delete(message.cid);
+        if (own && message.cid !== undefined) {
+          shown.pending.delete(message.cid);
+          shown.unsent.delete(message.cid);
+        }
         shown.messages.push({ message, own });
       },
       addPending: (content: string, cid: string) => shown.pending.set(cid, content),
       dropPending: (cid: string) => shown.pending.delete(cid),
+      failPending: (cid: string, reason: UnsentReason, actions: UnsentActions | null) => {
+        const content = shown.pending.get(cid);
+        if (content === undefined) return;
+        shown.pending.delete(cid);
+        shown.unsent.set(cid, { content, reason, actions });
+      },
+      dropUnsent: (cid: string) => shown.unsent.delete(cid),
       hasPending: () => shown.pending.size > 0,
+      hasUnsent: () => [...shown.unsent.values()].some((unsent) => unsent.actions !== null),
+      closeUnsent: () => {
+        for (const unsent of shown.unsent.values()) unsent.actions = null;
+      },
       addSystem: (key: string) => {
         shown.notes.push(key);
         return { setSecondsLeft: () => undefined };
@@ -113,7 +142,9 @@ export function fakeViews() {
       setStatus: () => undefined,
       setText: (value: string) => (text = value),
       text: () => text,
-      focus: () => undefined,
+      focus: (always = false) => {
+        if (always) focus.always++;
+      },
     },
     toast: { show: (value: string) => shown.toasts.push(value) },
     myId: { textContent: '' },
@@ -141,7 +172,7 @@ export function fakeViews() {
     endedAway: (roomId: number) => shown.endedAway.push(roomId),
     partnerBlocked: (roomId: number) => shown.partnerBlocked.push(roomId),
   };
-  return { views: views as unknown as ChatFlowViews, shown, kept, typeText: (value: string) => (text = value) };
+  return { views: views as unknown as ChatFlowViews, shown, kept, focus, typeText: (value: string) => (text = value) };
 }
 
 export const session = { user_id: ME, status: 'idle' } as Parameters<ServerToClientEvents['session']>[0];

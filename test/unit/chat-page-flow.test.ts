@@ -5,7 +5,8 @@
  * comes after the goodbye is still shown, "Send anyway" while offline says so, a resume starts after the
  * last message the server sent (not an own message's ack), and a private wait lost with the connection is
  * joined again in its room by its kept key — never in the queue. (The Next button and the counts:
- * chat-page-next-button.test.ts.) A chat that ended while the page was away (on screen, or before a
+ * chat-page-next-button.test.ts; a send that fails while other text is being written:
+ * chat-page-unsent.test.ts.) A chat that ended while the page was away (on screen, or before a
  * reload) asks for that room's receipt; one that ends live does not.
  * No DOM needed: the flow only talks to its views.
  */
@@ -64,7 +65,7 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(chat.shown.messages).toEqual([{ message, own: true }]);
   });
 
-  it('a message sent shows at once as on its way; its ack puts the stored one in its place, a failure takes it away', async () => {
+  it('a message sent shows at once as on its way; its ack puts the stored one in its place, a failure into an empty input takes it away', async () => {
     const chat = await inChat();
     chat.typeText('在路上');
     chat.flow.send('在路上');
@@ -82,7 +83,9 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     failing.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
     await flush();
     expect(failing.shown.pending.size).toBe(0);
+    expect(failing.shown.unsent.size).toBe(0);
     expect(failing.shown.messages).toEqual([]);
+    expect(failing.views.composer.text()).toBe('没送到');
   });
 
   it('an ack for a chat no longer on screen shows nothing', async () => {

@@ -24,7 +24,7 @@
  * A wait is in the queue (with the person's interests, every time: New too) or in a private room — one
  * just created, whose key the waiting screen shows, or one entered by its key. Joining and its answer
  * (the door: the rules to accept, a pause for skipping too fast) are join-path.ts's; sending and its ack
- * (a message refused for its content goes back into the input) send-path.ts's.
+ * (a message that failed goes back into the input, or stays in the list marked not sent) send-path.ts's.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import { createComeback } from './chat-comeback.js';

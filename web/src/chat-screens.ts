@@ -87,6 +87,8 @@ export function createChatScreens(deps: ChatScreensDeps): ChatScreens {
     views.typingIndicator.reset();
     countdown.stop();
     views.skipWait.stop();
+    // Nothing can be sent to that chat any more (the list is cleared when the next one opens).
+    messages.closeUnsent();
   };
 
   const showStart = (): void => {
@@ -163,6 +165,8 @@ export function createChatScreens(deps: ChatScreensDeps): ChatScreens {
     const room = state.roomId;
     views.keepingFocus(() => {
       refreshComposer();
+      // Their text stays, marked not sent; their buttons (maybe focused) go.
+      messages.closeUnsent();
       views.endedBar.hidden = false;
       views.next.set('new');
       if (hadFocus) views.endedNote.focus();

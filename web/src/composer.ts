@@ -6,6 +6,7 @@
 import { codePointLength, isBlankText, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
 import { isComposing } from './composing.js';
 import { t, type ClientErrorCode, type TextKey } from './i18n.js';
+import { screenFocusTarget } from './screen-focus.js';
 
 export interface ComposerElements {
   form: HTMLFormElement;
@@ -52,7 +53,11 @@ export interface Composer {
   /** Replaces the text (empty to clear). */
   setText(text: string): void;
   text(): string;
-  focus(): void;
+  /**
+   * Focuses the input, only with a mouse unless `always`: for a button the person pressed that goes away
+   * (an unsent message's Retry). A disabled input (muted) cannot take it: the screen's heading does.
+   */
+  focus(always?: boolean): void;
 }
 
 export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
@@ -115,9 +120,11 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
       refresh();
     },
     text: () => input.value,
-    focus() {
+    focus(always = false) {
       // Only with a mouse: on phones, focusing pops up the keyboard over the just-opened chat.
-      if (matchMedia('(pointer: fine)').matches) input.focus();
+      if (!always && !matchMedia('(pointer: fine)').matches) return;
+      if (!input.disabled) return input.focus();
+      if (always) screenFocusTarget()?.focus();
     },
   };
 }

@@ -234,11 +234,14 @@ const drafts = createDraftKeeper();
 let liveChat: number | null = null;
 addEventListener('pagehide', () => drafts.leaving(liveChat, composer.text()));
 // Closing the tab mid-chat asks first, once something was said in this chat (a private room's earlier
-// conversation is not), is on its way, or is being written (leave-guard.ts).
+// conversation is not), is on its way, was not sent and can still be (it would be lost), or is being
+// written (leave-guard.ts).
 attachLeaveGuard(
   window,
   document,
-  () => liveChat !== null && (messages.shown().some(({ message }) => message.room_id === liveChat) || messages.hasPending() || composer.text().trim() !== ''),
+  () =>
+    liveChat !== null &&
+    (messages.shown().some(({ message }) => message.room_id === liveChat) || messages.hasPending() || messages.hasUnsent() || composer.text().trim() !== ''),
 );
 // Shown again from the back-forward cache: the input still holds the text.
 addEventListener('pageshow', (event) => event.persisted && drafts.forget());

@@ -9,9 +9,12 @@
  * One's own message shows at once while it is on its way (`addPending`, by its `cid`), outlined: the
  * stored message takes its place when its ack (or a replay) brings it — in its very slot when it is the
  * newest, so two sends acked out of order, or a goodbye that overtook the ack, keep the order they had on
- * screen; else where its id puts it. A send that fails takes it away, its text back in the input. It is not
- * read out (the stored one is), and after a second it says "sending…" (a CSS delay: a quick ack never
- * shows it).
+ * screen; else where its id puts it. It is not read out (the stored one is), and after a second it says
+ * "sending…" (a CSS delay: a quick ack never shows it). A send that fails takes it away, its text back in
+ * the input — unless the input holds other text (or the chat has ended): then it stays where it was,
+ * marked not sent (`failPending`, unsent-message.ts), with Retry and Discard while the chat goes on, read
+ * out as news. An unsent message is not a stored one: it is not reported, saved or counted for a resume;
+ * a replay that brings it stored after all (same `cid`) puts the stored one in its place.
  *
  * Reading the latest, the person stays there: the list is "stuck" to its bottom while scrolled within
  * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the
@@ -26,6 +29,7 @@ import type { ChatMessage } from '../../src/shared/protocol.js';
 import { element } from './dom.js';
 import { formatClock } from './format-time.js';
 import { t, type TextKey } from './i18n.js';
+import { renderUnsent, type UnsentActions, type UnsentMessage, type UnsentReason } from './unsent-message.js';
 
 /** A system notice already shown. */
 export interface SystemNote {
@@ -37,12 +41,23 @@ export interface MessageList {
   clear(): void;
   /** Stores `message`; one's own replaces its bubble on the way (same `cid`). */
   addMessage(message: ChatMessage, own: boolean): void;
-  /** One's own message on its way, shown at once (dimmed) until `addMessage` brings it or `dropPending`. */
+  /** One's own message on its way, shown at once (outlined) until `addMessage` brings it, `dropPending` or `failPending`. */
   addPending(content: string, cid: string): void;
   /** Takes away the message on its way with `cid` (its send failed, or the chat on screen is another one). */
   dropPending(cid: string): void;
+  /**
+   * The message on its way with `cid` was not sent: it stays in its place, marked so and why, with
+   * `actions` as its buttons (null: none, the chat is over).
+   */
+  failPending(cid: string, reason: UnsentReason, actions: UnsentActions | null): void;
+  /** Takes away the unsent message with `cid` (discarded, sent again, or taken back into the input). */
+  dropUnsent(cid: string): void;
   /** Whether a message of one's own is on its way. */
   hasPending(): boolean;
+  /** Whether an unsent message can still be sent (its buttons are there): lost if the page closes. */
+  hasUnsent(): boolean;
+  /** The chat on screen is over: unsent messages stay, marked, without their buttons. */
+  closeUnsent(): void;
   /** A notice in the current language; it follows later language switches (`data-i18n`). */
   addSystem(key: TextKey): SystemNote;
   /** A notice whose text `fill` sets (another module's texts, which follow language switches their own way). */
@@ -113,8 +128,10 @@ function renderNote(fill: (text: HTMLElement) => void, testId = 'system-message'
 
 export function createMessageList(list: HTMLElement): MessageList {
   const seen = new Set<number>();
-  /** One's own messages on their way, by cid. */
-  const pending = new Map<string, HTMLElement>();
+  /** One's own messages on their way, by cid, and their text (kept if the send fails). */
+  const pending = new Map<string, { item: HTMLElement; content: string }>();
+  /** One's own messages not sent, by cid. */
+  const unsent = new Map<string, UnsentMessage>();
   const fromPartner: ChatMessage[] = [];
   const all: { message: ChatMessage; own: boolean }[] = [];
   let lastId = 0;
@@ -174,6 +191,7 @@ export function createMessageList(list: HTMLElement): MessageList {
       log.removeAttribute('aria-busy');
       seen.clear();
       pending.clear();
+      unsent.clear();
       earlier.clear();
       divider = null;
       highestEarlier = 0;
@@ -184,8 +202,13 @@ export function createMessageList(list: HTMLElement): MessageList {
       stuck = true;
     },
     addMessage(message, own) {
-      const waiting = own && message.cid !== undefined ? pending.get(message.cid) : undefined;
-      if (waiting) pending.delete(message.cid!);
+      // On its way, or not sent to this page's knowledge (its ack lost) and now replayed as stored.
+      const cid = own ? message.cid : undefined;
+      const waiting = cid === undefined ? undefined : (pending.get(cid)?.item ?? unsent.get(cid)?.item);
+      if (cid !== undefined) {
+        pending.delete(cid);
+        unsent.delete(cid);
+      }
       if (seen.has(message.id)) return waiting?.remove();
       seen.add(message.id);
       if (!own) fromPartner.push(message);
@@ -198,15 +221,34 @@ export function createMessageList(list: HTMLElement): MessageList {
     },
     addPending(content, cid) {
       const item = renderPending(content);
-      pending.get(cid)?.remove();
-      pending.set(cid, item);
+      pending.get(cid)?.item.remove();
+      pending.set(cid, { item, content });
       place(item, null, true);
     },
     dropPending(cid) {
-      pending.get(cid)?.remove();
+      pending.get(cid)?.item.remove();
       pending.delete(cid);
     },
+    failPending(cid, reason, actions) {
+      const waiting = pending.get(cid);
+      if (!waiting) return;
+      pending.delete(cid);
+      const shown = renderUnsent(cid, waiting.content, reason, actions);
+      unsent.set(cid, shown);
+      // In its very place; no longer hidden from screen readers: the log reads it out as news.
+      const atBottom = stuck || nearBottom();
+      waiting.item.replaceWith(shown.item);
+      if (atBottom) toBottom();
+    },
+    dropUnsent(cid) {
+      unsent.get(cid)?.item.remove();
+      unsent.delete(cid);
+    },
     hasPending: () => pending.size > 0,
+    hasUnsent: () => [...unsent.values()].some((message) => message.open),
+    closeUnsent() {
+      for (const message of unsent.values()) message.close();
+    },
     addSystem(key) {
       const { item } = renderNote((text) => {
         text.textContent = t(key);

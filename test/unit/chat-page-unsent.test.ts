@@ -1,0 +1,150 @@
+/**
+ * A send that fails while the person is writing something else (web/src/send-path.ts): the message stays
+ * in the list marked not sent (unsent-message.ts) instead of being lost, with Retry (the same cid), Discard,
+ * and for one refused for its content no Retry but Edit, which never overwrites the input; once the chat
+ * is over, no buttons. Against the fake client and views of the flow's tests (a failure into an empty
+ * input, which gives the text back, is chat-page-flow.test.ts's).
+ */
+import { describe, expect, it } from 'vitest';
+import { errorText, t } from '../../web/src/i18n.js';
+import type { Result } from '../../web/src/chat-client.js';
+import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
+import { deferred, flush, inChat, ME, ROOM } from '../helpers/chat-flow-fakes.js';
+
+type Chat = Awaited<ReturnType<typeof inChat>>;
+
+const AT = '2026-01-03T16:14:38+08:00';
+
+/** Sends `text`, then types `typing` while it is on its way, and the send fails with `code`. */
+async function failWhileTyping(chat: Chat, text: string, typing: string, code: 'RATE_LIMITED' | 'TIMEOUT' | 'BLOCKED_CONTENT' = 'RATE_LIMITED'): Promise<string> {
+  chat.typeText(text);
+  chat.flow.send(text);
+  const cid = chat.sent.cids.at(-1)!;
+  chat.typeText(typing);
+  chat.answers.send.resolve({ ok: false, code, message: '' });
+  await flush();
+  return cid;
+}
+
+const partnerLeft = (chat: Chat): void =>
+  chat.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
+
+describe('a message whose send failed while other text was being written (web/src/send-path.ts)', () => {
+  it('stays in the list marked not sent, with Retry and Discard; what is being written is untouched', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '第一句', '正在写的');
+    expect(chat.shown.pending.size).toBe(0);
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '第一句', reason: 'failed' });
+    const actions = chat.shown.unsent.get(cid)!.actions!;
+    expect(typeof actions.retry).toBe('function');
+    expect(typeof actions.discard).toBe('function');
+    expect(actions.edit).toBeUndefined();
+    expect(chat.views.composer.text()).toBe('正在写的');
+    // Not a stored message; but lost if the tab closed now (the leave guard asks).
+    expect(chat.shown.messages).toEqual([]);
+    expect(chat.views.messages.hasUnsent()).toBe(true);
+    expect(chat.shown.toasts).toEqual([errorText({ code: 'RATE_LIMITED' })]);
+  });
+
+  it('Retry sends it again with the same cid: on its way again, then the stored message, the input untouched', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '再试一次', '正在写的', 'TIMEOUT');
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.shown.unsent.get(cid)!.actions!.retry!();
+    expect(chat.sent.messages).toEqual(['再试一次', '再试一次']);
+    expect(chat.sent.cids).toEqual([cid, cid]);
+    expect(chat.shown.unsent.size).toBe(0);
+    expect(chat.shown.pending.get(cid)).toBe('再试一次');
+    // Its button went with it: the focus went to the input.
+    expect(chat.focus.always).toBe(1);
+    const message: ChatMessage = { id: 50, room_id: ROOM, sender_id: ME, content: '再试一次', timestamp: AT, cid };
+    chat.answers.send.resolve({ ok: true, message } as Result<SendMessageResult>);
+    await flush();
+    expect(chat.shown.pending.size).toBe(0);
+    expect(chat.shown.messages).toEqual([{ message, own: true }]);
+    expect(chat.views.composer.text()).toBe('正在写的');
+  });
+
+  it('Retry that fails again, still while writing, leaves it not sent once more', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '还是不行', '正在写的');
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.shown.unsent.get(cid)!.actions!.retry!();
+    chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '' });
+    await flush();
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '还是不行', reason: 'failed' });
+    expect(chat.views.composer.text()).toBe('正在写的');
+  });
+
+  it('Retry while the connection is away sends nothing, says so, and keeps the message', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '离线时', '正在写的');
+    chat.connectionChanged('reconnecting');
+    chat.shown.unsent.get(cid)!.actions!.retry!();
+    expect(chat.sent.messages).toEqual(['离线时']);
+    expect(chat.shown.toasts.at(-1)).toBe(t('hintOffline'));
+    expect(chat.shown.unsent.has(cid)).toBe(true);
+  });
+
+  it('Discard takes it away, and the focus goes to the input', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '不要了', '正在写的');
+    chat.shown.unsent.get(cid)!.actions!.discard();
+    expect(chat.shown.unsent.size).toBe(0);
+    expect(chat.views.messages.hasUnsent()).toBe(false);
+    expect(chat.focus.always).toBe(1);
+    expect(chat.sent.messages).toEqual(['不要了']);
+    expect(chat.views.composer.text()).toBe('正在写的');
+  });
+
+  it('one refused for its content has no Retry; Edit takes it into the input only when the input is empty', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '违规的话', '正在写的', 'BLOCKED_CONTENT');
+    const unsent = chat.shown.unsent.get(cid)!;
+    expect(unsent.reason).toBe('blocked');
+    expect(unsent.actions!.retry).toBeUndefined();
+    // Never over what is being written: it says to send or clear it first, and both stay.
+    unsent.actions!.edit!();
+    expect(chat.views.composer.text()).toBe('正在写的');
+    expect(chat.shown.unsent.has(cid)).toBe(true);
+    expect(chat.shown.toasts.at(-1)).toBe(t('unsentClearFirst'));
+    chat.typeText('');
+    unsent.actions!.edit!();
+    expect(chat.views.composer.text()).toBe('违规的话');
+    expect(chat.shown.unsent.size).toBe(0);
+    // Taken back to be edited, it is not sent as it is by Enter: a fresh send would get a new cid.
+    expect(chat.sent.messages).toEqual(['违规的话']);
+  });
+
+  it('the chat ending takes the buttons away; the message stays marked not sent', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '太晚了', '正在写的');
+    partnerLeft(chat);
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '太晚了', actions: null });
+    expect(chat.views.messages.hasUnsent()).toBe(false);
+  });
+
+  it('a send that fails after the chat has ended is kept marked not sent, without buttons, even with the input empty', async () => {
+    const chat = await inChat();
+    chat.typeText('最后的话');
+    chat.flow.send('最后的话');
+    const cid = chat.sent.cids[0]!;
+    partnerLeft(chat);
+    chat.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
+    await flush();
+    expect(chat.views.composer.text()).toBe('');
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '最后的话', reason: 'failed', actions: null });
+  });
+
+  it('one the server refuses as the chat is over (NOT_IN_CHAT) stays in view marked not sent, without buttons, and the chat ends', async () => {
+    const chat = await inChat();
+    chat.typeText('你还在吗');
+    chat.flow.send('你还在吗');
+    const cid = chat.sent.cids[0]!;
+    chat.answers.send.resolve({ ok: false, code: 'NOT_IN_CHAT', message: '' });
+    await flush();
+    expect(chat.shown.pending.size).toBe(0);
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '你还在吗', reason: 'failed', actions: null });
+    expect(chat.views.endedBar.hidden).toBe(false);
+  });
+});
