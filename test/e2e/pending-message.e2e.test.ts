@@ -169,8 +169,13 @@ describe.skipIf(skip)('one’s own message on its way, in a browser', () => {
 
     // Each button says which message it is for.
     const retry = unsent.getByTestId('unsent-retry');
-    const description = await retry.evaluate((button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent);
-    expect(description).toBe('第一句');
+    const description = await retry.evaluate((button) =>
+      (button.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' | '),
+    );
+    expect(description).toBe('第一句 | 未发送');
     expect(await unsent.getByTestId('unsent-edit').count()).toBe(0);
 
     await walkScreens((check) => check(page, 'chat screen with a message not sent', { shot: 'unsent-message' }));

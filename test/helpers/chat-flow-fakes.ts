@@ -121,7 +121,7 @@ export function fakeViews() {
         shown.unsent.set(cid, { content, reason, actions });
       },
       dropUnsent: (cid: string) => shown.unsent.delete(cid),
-      hasPending: () => shown.pending.size > 0,
+      hasPending: (cid?: string) => (cid === undefined ? shown.pending.size > 0 : shown.pending.has(cid)),
       hasUnsent: () => [...shown.unsent.values()].some((unsent) => unsent.actions !== null),
       closeUnsent: () => {
         for (const unsent of shown.unsent.values()) unsent.actions = null;

@@ -5,7 +5,7 @@
  * is over, no buttons. Against the fake client and views of the flow's tests (a failure into an empty
  * input, which gives the text back, is chat-page-flow.test.ts's).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { errorText, t } from '../../web/src/i18n.js';
 import type { Result } from '../../web/src/chat-client.js';
 import type { ChatMessage, SendMessageResult, ServerToClientEvents } from '../../src/shared/protocol.js';
@@ -146,5 +146,79 @@ describe('a message whose send failed while other text was being written (web/sr
     expect(chat.shown.pending.size).toBe(0);
     expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '你还在吗', reason: 'failed', actions: null });
     expect(chat.views.endedBar.hidden).toBe(false);
+  });
+
+  it('Retry before the server’s wait is over says how long, sends nothing and keeps it; after the wait it sends', async () => {
+    const chat = await inChat();
+    chat.typeText('慢一点');
+    chat.flow.send('慢一点');
+    const cid = chat.sent.cids[0]!;
+    chat.typeText('正在写的');
+    chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 5_000 });
+    await flush();
+    const retry = chat.shown.unsent.get(cid)!.actions!.retry!;
+    retry();
+    expect(chat.sent.messages).toEqual(['慢一点']);
+    expect(chat.shown.toasts.at(-1)).toBe(errorText({ code: 'RATE_LIMITED', message: '', retry_after_ms: 5_000 }));
+    expect(chat.shown.unsent.has(cid)).toBe(true);
+    const later = Date.now() + 5_001;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      chat.answers.send = deferred<Result<SendMessageResult>>();
+      retry();
+      expect(chat.sent.cids).toEqual([cid, cid]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('a text given back to the input is not sent again before the server’s wait is over either', async () => {
+    const chat = await inChat();
+    chat.typeText('太快了');
+    chat.flow.send('太快了');
+    chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 3_000 });
+    await flush();
+    expect(chat.views.composer.text()).toBe('太快了');
+    chat.flow.send('太快了');
+    expect(chat.sent.messages).toEqual(['太快了']);
+    expect(chat.views.composer.text()).toBe('太快了');
+    expect(chat.shown.toasts.at(-1)).toMatch(/3/);
+  });
+
+  it('Retry while muted sends nothing and says so', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '被禁言了', '正在写的');
+    chat.flow.setRestrictions({ banned: false, muted: true });
+    chat.shown.unsent.get(cid)!.actions!.retry!();
+    expect(chat.sent.messages).toEqual(['被禁言了']);
+    expect(chat.shown.toasts.at(-1)).toBe(errorText({ code: 'MUTED', message: '' }));
+    expect(chat.shown.unsent.has(cid)).toBe(true);
+  });
+
+  it('NOT_IN_CHAT while the page reconnects keeps it with its buttons: the resume may carry the chat on', async () => {
+    const chat = await inChat();
+    chat.typeText('断线时');
+    chat.flow.send('断线时');
+    const cid = chat.sent.cids[0]!;
+    chat.connectionChanged('reconnecting');
+    chat.answers.send.resolve({ ok: false, code: 'NOT_IN_CHAT', message: '' });
+    await flush();
+    expect(typeof chat.shown.unsent.get(cid)?.actions?.retry).toBe('function');
+    expect(chat.views.messages.hasUnsent()).toBe(true);
+  });
+
+  it('a send whose stored message a replay brought before its refusal came is not given back, nor said to have failed', async () => {
+    const chat = await inChat();
+    chat.typeText('已经存了');
+    chat.flow.send('已经存了');
+    const cid = chat.sent.cids[0]!;
+    const message: ChatMessage = { id: 60, room_id: ROOM, sender_id: ME, content: '已经存了', timestamp: AT, cid };
+    chat.emit('new_message', message);
+    chat.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
+    await flush();
+    expect(chat.views.composer.text()).toBe('');
+    expect(chat.shown.unsent.size).toBe(0);
+    expect(chat.shown.toasts).toEqual([]);
+    expect(chat.shown.messages.map((shown) => shown.message.id)).toEqual([60]);
   });
 });

@@ -95,6 +95,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       roomId: state.phase === 'chat' ? state.roomId : null,
       live: state.phase === 'chat' && state.chatLive,
       linked: state.linked,
+      restricted: state.restrictions.banned || state.restrictions.muted,
     }),
     chatOver: () => screens.endChat('chatEnded'),
     fail,

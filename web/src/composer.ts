@@ -85,6 +85,9 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
   input.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.shiftKey || isComposing(event)) return;
     event.preventDefault();
+    // A held Enter sends once: its repeats would send what a button (an unsent message's Edit, pressed with
+    // that Enter) has just put here, unchanged.
+    if (event.repeat) return;
     form.requestSubmit();
   });
   input.addEventListener('input', () => {

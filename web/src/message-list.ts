@@ -50,10 +50,13 @@ export interface MessageList {
    * `actions` as its buttons (null: none, the chat is over).
    */
   failPending(cid: string, reason: UnsentReason, actions: UnsentActions | null): void;
-  /** Takes away the unsent message with `cid` (discarded, sent again, or taken back into the input). */
-  dropUnsent(cid: string): void;
-  /** Whether a message of one's own is on its way. */
-  hasPending(): boolean;
+  /**
+   * Takes away the unsent message with `cid` (discarded, sent again, or taken back into the input); true if
+   * the focus was in it (on one of its buttons), which then needs a new place.
+   */
+  dropUnsent(cid: string): boolean;
+  /** Whether a message of one's own is on its way (that one, with `cid`). */
+  hasPending(cid?: string): boolean;
   /** Whether an unsent message can still be sent (its buttons are there): lost if the page closes. */
   hasUnsent(): boolean;
   /** The chat on screen is over: unsent messages stay, marked, without their buttons. */
@@ -241,10 +244,13 @@ export function createMessageList(list: HTMLElement): MessageList {
       if (atBottom) toBottom();
     },
     dropUnsent(cid) {
-      unsent.get(cid)?.item.remove();
+      const item = unsent.get(cid)?.item;
       unsent.delete(cid);
+      const focused = item?.contains(document.activeElement) ?? false;
+      item?.remove();
+      return focused;
     },
-    hasPending: () => pending.size > 0,
+    hasPending: (cid) => (cid === undefined ? pending.size > 0 : pending.has(cid)),
     hasUnsent: () => [...unsent.values()].some((message) => message.open),
     closeUnsent() {
       for (const message of unsent.values()) message.close();

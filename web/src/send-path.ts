@@ -11,11 +11,14 @@
  * the chat has ended meanwhile — the message stays in the list, marked not sent (unsent-message.ts), with
  * Retry (the same `cid`, the same path again: on its way, then stored or failed), Discard, and for a refused
  * one Edit (into the input, only while it is empty) — buttons only while the chat goes on. One the server
- * refuses because the chat is over (NOT_IN_CHAT) stays marked not sent, without buttons.
+ * refuses because the chat is over (NOT_IN_CHAT) stays marked not sent, without buttons (with them while the
+ * page reconnects: the resume may carry the chat on). A refusal that asks to wait (`retry_after_ms`) is not
+ * sent again before the wait is over, from the input or by Retry: the page says how long instead (each early
+ * try would be refused again, and refusals count towards the bot check). Retry sends nothing while muted.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer, ComposerStatus } from './composer.js';
-import { t } from './i18n.js';
+import { errorText, t, type ClientErrorCode } from './i18n.js';
 import type { MessageList } from './message-list.js';
 import { newCid } from './new-cid.js';
 import type { NextCycle } from './next-cycle.js';
@@ -32,6 +35,8 @@ export interface ShownChat {
   live: boolean;
   /** The current connection carries it (false from a drop until the server resumes it). */
   linked: boolean;
+  /** Muted or banned: nothing is sent (the input is off; an unsent message's Retry says so instead). */
+  restricted: boolean;
 }
 
 export interface SendPathDeps {
@@ -66,10 +71,21 @@ interface Outgoing {
   piiConfirmed: boolean;
 }
 
+/** A send refused for now (RATE_LIMITED, SERVER_BUSY): when trying again makes sense (epoch ms; 0: at once). */
+interface Wait {
+  code: ClientErrorCode;
+  notBefore: number;
+}
+
+/** The wait a refusal asks for, if it gives one (`retry_after_ms`). */
+function waitOf(res: Result & { ok: false }): Wait {
+  return { code: res.code, notBefore: res.retry_after_ms !== undefined && res.retry_after_ms > 0 ? Date.now() + res.retry_after_ms : 0 };
+}
+
 export function createSendPath(deps: SendPathDeps): SendPath {
   const { composer, messages } = deps;
-  /** A text whose send failed, given back to the input, and its cid. */
-  let retry: { text: string; cid: string } | null = null;
+  /** A text whose send failed, given back to the input, its cid, and when sending it again makes sense. */
+  let retry: { text: string; cid: string; wait: Wait } | null = null;
   /** A text refused for its content, given back to the input: it must be edited, not sent again. */
   let refused: string | null = null;
   const sends = createSlowSends(() => deps.changed());
@@ -80,13 +96,26 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     return now.live && now.roomId === room;
   };
 
-  /** An unsent message's button goes with it: the focus goes to the input, not to the page's body. */
+  /**
+   * An unsent message's button goes with it: a focus it held goes to the input, not to the page's body (a
+   * tap on a phone leaves the focus where it was: no keyboard popping up over the list).
+   */
   const dropUnsent = (cid: string): void => {
-    composer.focus(true);
-    messages.dropUnsent(cid);
+    if (messages.dropUnsent(cid)) composer.focus(true);
   };
 
-  const unsentActions = (out: Outgoing, blocked: boolean): UnsentActions => ({
+  /**
+   * Sending again before the server's wait is over would only be refused again — and refusals count towards
+   * the bot check and the flood limit: said instead (with the seconds left), nothing sent.
+   */
+  const tooSoon = (wait: Wait): boolean => {
+    const left = wait.notBefore - Date.now();
+    if (left <= 0) return false;
+    deps.toast.show(errorText({ code: wait.code, message: '', retry_after_ms: left }));
+    return true;
+  };
+
+  const unsentActions = (out: Outgoing, blocked: boolean, wait: Wait): UnsentActions => ({
     discard() {
       dropUnsent(out.cid);
       deps.changed();
@@ -98,6 +127,9 @@ export function createSendPath(deps: SendPathDeps): SendPath {
           if (!stillIn(out.room)) return;
           // As a send from the input does offline: nothing sent, the message kept.
           if (!deps.chat().linked) return deps.toast.show(t('hintOffline'));
+          // Muted meanwhile: the input is off, and so is sending from here.
+          if (deps.chat().restricted) return deps.toast.show(errorText({ code: 'MUTED', message: '' }));
+          if (tooSoon(wait)) return;
           dropUnsent(out.cid);
           void dispatch(out);
         },
@@ -106,8 +138,10 @@ export function createSendPath(deps: SendPathDeps): SendPath {
           if (!stillIn(out.room)) return;
           // Never over (or into) what the person is writing.
           if (composer.text() !== '') return deps.toast.show(t('unsentClearFirst'));
-          dropUnsent(out.cid);
+          messages.dropUnsent(out.cid);
           composer.setText(out.text);
+          // To be edited: the input, wherever the focus was.
+          composer.focus(true);
           refused = out.text;
           deps.changed();
         }
@@ -115,9 +149,12 @@ export function createSendPath(deps: SendPathDeps): SendPath {
   });
 
   const failed = (out: Outgoing, res: Result & { ok: false }): void => {
+    // A replay brought it stored meanwhile (its ack was lost with a connection): nothing failed after all.
+    if (!messages.hasPending(out.cid)) return deps.changed();
     const now = deps.chat();
     deps.fail(res);
     const blocked = res.code === 'BLOCKED_CONTENT';
+    const wait = waitOf(res);
     // Another chat on screen: its list was cleared, the bubble with it.
     if (now.roomId !== out.room) {
       messages.dropPending(out.cid);
@@ -125,7 +162,7 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     }
     // Written on meanwhile, or the chat has ended: kept in the list, marked not sent.
     if (!now.live || composer.text() !== '') {
-      messages.failPending(out.cid, blocked ? 'blocked' : 'failed', now.live ? unsentActions(out, blocked) : null);
+      messages.failPending(out.cid, blocked ? 'blocked' : 'failed', now.live ? unsentActions(out, blocked, wait) : null);
       return deps.changed();
     }
     messages.dropPending(out.cid);
@@ -134,14 +171,13 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       refused = out.text;
       composer.focus();
     } else {
-      retry = { text: out.text, cid: out.cid };
+      retry = { text: out.text, cid: out.cid, wait };
     }
     deps.changed();
   };
 
   /** Shown on its way at once; its ack puts the stored message in its place, or it has failed. */
   const dispatch = async (out: Outgoing): Promise<void> => {
-    deps.typing.stop();
     if (deps.next.step === 'confirm') deps.next.set('leave');
     messages.addPending(out.text, out.cid);
     deps.changed();
@@ -158,10 +194,13 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       return;
     }
     if (res.code === 'NOT_IN_CHAT') {
-      // The chat is over (or, while reconnecting, looks over to the server): not stored, and nothing to send
-      // it to — its text stays in view, marked not sent, with no buttons (a replay that brings it stored after
-      // all puts the stored one in its place).
-      if (after.roomId === out.room) messages.failPending(out.cid, 'failed', null);
+      if (!messages.hasPending(out.cid)) return;
+      // The chat is over, or looks over to the server while the page reconnects: not stored. Its text stays in
+      // view, marked not sent — with its buttons while the page still has the chat live (a resume may carry
+      // it on; the `session` that follows says, and an end takes the buttons away), without once it is over.
+      // A replay that brings it stored after all puts the stored one in its place.
+      const carriedOn = after.live && after.roomId === out.room && !after.linked;
+      if (after.roomId === out.room) messages.failPending(out.cid, 'failed', carriedOn ? unsentActions(out, false, waitOf(res)) : null);
       else messages.dropPending(out.cid);
       // While reconnecting, the `session` that follows says whether the chat is still on.
       if (after.live && after.roomId === out.room && after.linked) {
@@ -180,7 +219,11 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       // The text stays in the input, to be sent once the connection is back. The hint under it says so;
       // only "Send anyway" (its dialog closing) needs saying it again.
       if (!before.linked) return piiConfirmed ? deps.toast.show(t('hintOffline')) : undefined;
-      const cid = retry?.text === text ? retry.cid : newCid();
+      const again = retry?.text === text ? retry : null;
+      // The text stays in the input until the server's wait is over.
+      if (again && tooSoon(again.wait)) return;
+      const cid = again ? again.cid : newCid();
+      deps.typing.stop();
       retry = null;
       refused = null;
       // Unless the person wrote on while the text was being checked (pii-nudge.ts).

@@ -12,8 +12,8 @@
  * change of the input (typing, a draft given back, a send clearing it) could drift; at the press it is
  * always right. The text stays selectable, so it can be copied whatever the input holds.
  *
- * The buttons are real buttons, each described by the message's text (`aria-describedby`), so a screen
- * reader says which message "Retry" or "Discard" is for. Once the chat has ended (`close`), nothing can be
+ * The buttons are real buttons, each described by the message's text and its "not sent" line
+ * (`aria-describedby`), so a screen reader says which message "Retry" or "Discard" is for, and why. Once the chat has ended (`close`), nothing can be
  * sent to it any more: the buttons go, the text stays marked "Not sent" until the list is cleared.
  *
  * It is not a stored message: the list keeps it out of what is reported, saved and counted
@@ -68,15 +68,18 @@ export function renderUnsent(key: string, content: string, reason: UnsentReason,
   bubble.append(text);
   const line = element('p', 'unsent-line');
   const label = element('span', 'unsent-label', t(LABEL[reason]));
+  label.id = `unsent-label-${key}`;
   label.dataset['i18n'] = LABEL[reason];
   label.dataset['testid'] = 'unsent-label';
   line.append(label);
   let buttons: HTMLElement | null = null;
   if (actions) {
     buttons = element('span', 'unsent-actions');
-    if (actions.retry) buttons.append(actionButton('retry', 'unsent-retry', text.id, actions.retry));
-    if (actions.edit) buttons.append(actionButton('unsentEdit', 'unsent-edit', text.id, actions.edit));
-    buttons.append(actionButton('unsentDiscard', 'unsent-discard', text.id, actions.discard));
+    // Which message, and why it was not sent.
+    const describedBy = `${text.id} ${label.id}`;
+    if (actions.retry) buttons.append(actionButton('retry', 'unsent-retry', describedBy, actions.retry));
+    if (actions.edit) buttons.append(actionButton('unsentEdit', 'unsent-edit', describedBy, actions.edit));
+    buttons.append(actionButton('unsentDiscard', 'unsent-discard', describedBy, actions.discard));
     line.append(buttons);
   }
   item.append(bubble, line);
