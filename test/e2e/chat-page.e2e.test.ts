@@ -168,9 +168,42 @@ describe.skipIf(skip)('chat page in a browser', () => {
       expect(await a.getByTestId('composer-hint').textContent()).toBe('发送失败，文字已保留，可再次发送');
       expect(await messageTexts(a, true).allTextContents()).toEqual(['第一条']);
       await a.screenshot({ path: resolve(screenshotDir, 'rate-limited.png') });
+      // Enter again at once: not sent before the wait is over (it would only be refused again); said again.
+      await a.getByTestId('toast').evaluate((toast) => (toast.textContent = ''));
+      // Whether a bubble on its way shows at all (a send), however briefly.
+      await a.evaluate(() => {
+        (window as unknown as { sentAgain: boolean }).sentAgain = false;
+        new MutationObserver((records) => {
+          const added = records.flatMap((record) => [...record.addedNodes]);
+          if (added.some((node) => node instanceof HTMLElement && node.dataset['testid'] === 'message-pending')) (window as unknown as { sentAgain: boolean }).sentAgain = true;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      await input.press('Enter');
+      await expect.poll(text(a.getByTestId('toast')), until).toMatch(/^操作太频繁，请 ([1-9]|10) 秒后再试$/);
+      expect(await input.inputValue()).toBe('太快了');
+      expect(await a.evaluate(() => (window as unknown as { sentAgain: boolean }).sentAgain)).toBe(false);
     } finally {
       await strict.close();
     }
+  });
+
+  it('a message in Arabic or Hebrew reads right to left, in the input and in both bubbles; a Chinese one left to right', { timeout: 60_000 }, async () => {
+    const a = await openPage();
+    const b = await openPage();
+    await matchPages(a, b);
+    const input = a.getByTestId('message-input');
+    await input.fill('مرحبا بك 123');
+    expect(await input.evaluate((field) => field.matches(':dir(rtl)'))).toBe(true);
+    await input.press('Enter');
+    await input.fill('שלום');
+    await input.press('Enter');
+    await input.fill('你好 hello');
+    await input.press('Enter');
+    await expect.poll(() => messageTexts(b, false).count(), until).toBe(3);
+    const directions = (page: Page, own: boolean) => messageTexts(page, own).evaluateAll((texts) => texts.map((p) => (p.matches(':dir(rtl)') ? 'rtl' : 'ltr')));
+    expect(await directions(a, true)).toEqual(['rtl', 'rtl', 'ltr']);
+    expect(await directions(b, false)).toEqual(['rtl', 'rtl', 'ltr']);
+    expect(await input.evaluate((field) => field.matches(':dir(ltr)'))).toBe(true);
   });
 
   it('remembers English after a reload, and fits a 360px phone', { timeout: 30_000 }, async () => {

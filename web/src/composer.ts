@@ -63,6 +63,8 @@ export interface Composer {
 export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
   let enabled = true;
   let sendable = true;
+  // Typed in Arabic or Hebrew, the text runs right to left as it will in its bubble (message-text.ts).
+  input.dir = 'auto';
 
   const refresh = (): void => {
     const length = codePointLength(input.value);

@@ -29,6 +29,7 @@ import type { ChatMessage } from '../../src/shared/protocol.js';
 import { element } from './dom.js';
 import { formatClock } from './format-time.js';
 import { t, type TextKey } from './i18n.js';
+import { messageText } from './message-text.js';
 import { renderUnsent, type UnsentActions, type UnsentMessage, type UnsentReason } from './unsent-message.js';
 
 /** A system notice already shown. */
@@ -95,7 +96,7 @@ function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): 
   item.dataset['own'] = String(own);
   item.dataset['id'] = String(message.id);
   const bubble = element('div', 'bubble');
-  const text = element('p', 'message-text', message.content);
+  const text = messageText(message.content);
   text.dataset['testid'] = 'message-text';
   const time = element('time', 'message-time', formatClock(message.timestamp));
   time.dataset['testid'] = 'message-time';
@@ -112,7 +113,7 @@ function renderPending(content: string): HTMLElement {
   // The stored message is read out when it comes; this one would be read twice.
   item.setAttribute('aria-hidden', 'true');
   const bubble = element('div', 'bubble');
-  bubble.append(element('p', 'message-text', content));
+  bubble.append(messageText(content));
   const label = element('span', 'pending-label', t('hintSending'));
   label.dataset['i18n'] = 'hintSending';
   item.append(bubble, label);

@@ -64,7 +64,7 @@ export function transcriptHtml(entries: readonly TranscriptEntry[], labels: Tran
   const items = entries
     .map(({ message, own }) => {
       const who = escapeHtml(own ? labels.me : labels.stranger);
-      return `<li class="${own ? 'own' : 'partner'}"><p class="meta"><b>${who}</b> <time datetime="${escapeHtml(message.timestamp)}">${escapeHtml(stampOf(message.timestamp))}</time></p><p class="text">${escapeHtml(message.content)}</p></li>`;
+      return `<li class="${own ? 'own' : 'partner'}"><p class="meta"><b>${who}</b> <time datetime="${escapeHtml(message.timestamp)}">${escapeHtml(stampOf(message.timestamp))}</time></p><p class="text" dir="auto">${escapeHtml(message.content)}</p></li>`;
     })
     .join('\n');
   return `<!doctype html>

@@ -21,6 +21,7 @@
  */
 import { element } from './dom.js';
 import { t, type TextKey } from './i18n.js';
+import { messageText } from './message-text.js';
 
 /** Why it was not sent: `blocked` — refused for its content (BLOCKED_CONTENT); `failed` — anything else. */
 export type UnsentReason = 'failed' | 'blocked';
@@ -62,7 +63,7 @@ export function renderUnsent(key: string, content: string, reason: UnsentReason,
   item.dataset['testid'] = 'message-unsent';
   item.dataset['reason'] = reason;
   const bubble = element('div', 'bubble');
-  const text = element('p', 'message-text', content);
+  const text = messageText(content);
   text.id = `unsent-${key}`;
   text.dataset['testid'] = 'message-text';
   bubble.append(text);
