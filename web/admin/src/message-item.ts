@@ -30,6 +30,8 @@ export function messageItem(m: ConversationMessage, options: { reported?: boolea
   head.append(element('time', 'message-time', plainTime(m.timestamp)));
   const shown = m.erased_at ? t(m.erased_by === 'admin' ? 'erasedByAdmin' : 'erasedBySender', { n: plainTime(m.erased_at) }) : m.content;
   const text = element('p', 'message-text', shown);
+  // A message in Arabic or Hebrew reads right to left (as on the chat page: web/src/message-text.ts).
+  if (!m.erased_at) text.dir = 'auto';
   text.dataset['testid'] = 'message-text';
   li.append(head, text);
   return li;

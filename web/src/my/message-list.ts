@@ -10,6 +10,7 @@ import type { Lang } from '../../shared/translator.js';
 import { element } from '../dom.js';
 import { plainTime } from './chat-when.js';
 import { myTexts, type MyTextKey } from './texts.js';
+import { messageText } from '../message-text.js';
 
 const { t } = myTexts;
 
@@ -32,7 +33,7 @@ function messageItem(m: TranscriptMessage): HTMLLIElement {
     const key: MyTextKey = m.erased_by === 'admin' ? 'erasedByAdmin' : 'erasedBySender';
     text = element('p', 'message-text', t(key, { n: plainTime(m.erased_at) }));
   } else {
-    text = element('p', 'message-text', m.text ?? '');
+    text = messageText(m.text ?? '');
   }
   text.dataset['testid'] = 'transcript-text';
   const time = element('time', 'message-time', plainTime(m.time));
