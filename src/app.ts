@@ -51,6 +51,8 @@ import { attachChatGateway, callerOf } from './realtime/chat-gateway.js';
 import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
+import { identityRetirement } from './realtime/identity-retirement.js';
+import { countOnlineIdentities, type OnlineIdentities } from './realtime/online-identities.js';
 import { contactKeyRelay, historyRelay } from './realtime/private-gateway.js';
 import type { OriginPolicy } from './realtime/origin-check.js';
 import { readBackpressureFor } from './realtime/read-backpressure.js';
@@ -81,6 +83,8 @@ export interface App {
   readonly repository: ChatRepository;
   readonly writer: MessageWriter;
   readonly liveStats: LiveStats;
+  /** People (distinct identities) connected to this instance: what it announces to the cluster. */
+  readonly onlineIdentities: Pick<OnlineIdentities, 'count'>;
   /** Reports, blocks, sanctions and strikes. */
   readonly moderation: ModerationService;
   /** The bot challenge at the door (CHALLENGE=off|auto|always). */
@@ -159,9 +163,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const metrics = new AppMetrics();
   const metricsExposed = config.metrics.token !== undefined || config.metrics.port !== undefined;
   if (config.metrics.token !== undefined && config.metrics.port === undefined) registerMetricsRoute(fastify, { registry: metrics.registry, token: config.metrics.token });
+  // People connected: identities with a Socket.IO connection (two tabs are one person), not bare Engine.IO
+  // sessions that never said who they are.
+  const onlineIdentities = countOnlineIdentities(io);
   const liveStats: LiveStats = {
-    // People connected: Socket.IO connections, not bare Engine.IO sessions that never said who they are.
-    onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => io.of('/').sockets.size,
+    // The cluster adds up each instance's figure: a person with tabs on two instances counts twice there.
+    onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => onlineIdentities.count,
     waitingCount: () => seams.matchQueue.size(),
   };
   // "n online" on the start screen: cluster-wide, read at most every 1.5 s per instance.
@@ -170,7 +177,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const challenge = new BotChallenge({ settings: config.challenge, secretKey: config.secretKey, store: seams.ttlStore, limiter: seams.rateLimiter, clock, logger });
   // Flood control tells the bot challenge what it sees (new identities, joins, refusals) per address.
   const flood = new FloodControl(seams.rateLimiter, config.rateLimits, challenge);
-  await registerIdentityRoutes(fastify, { signer, flood, originPolicy, addressOf: (request) => addressOf(request.raw) });
+  await registerIdentityRoutes(fastify, {
+    signer,
+    flood,
+    originPolicy,
+    addressOf: (request) => addressOf(request.raw),
+    // A reset is refused while the identity chats or waits anywhere (the registry is cluster-wide in cluster mode).
+    activityOf: (userId) => seams.registry.get(userId),
+    retireConnections: identityRetirement(io, cluster !== undefined),
+  });
   await registerChallengeRoutes(fastify, { challenge, addressOf: (request) => addressOf(request.raw) });
   const rules = new RulesGate(deps.database, loadRules(config.rules.file), { enabled: config.rules.enabled, minAge: config.rules.minAge }, clock);
   await registerDoorRoutes(fastify, {
@@ -385,6 +400,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     repository,
     writer,
     liveStats,
+    onlineIdentities,
     engineGuard,
     moderation,
     challenge,

@@ -154,8 +154,8 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
       // Held until close: a starting instance then never takes this one's chats for stale ones.
       releaseLiveLock = await database.holdShared(LIVE_INSTANCES_LOCK);
       await presence.start({
-        // People connected here: Socket.IO connections, not bare Engine.IO sessions.
-        localConnections: () => app.io.of('/').sockets.size,
+        // People connected here: identities with a Socket.IO connection (two tabs here count once).
+        localPeople: () => app.onlineIdentities.count,
         adopt: (userId, activity) => app.chat.adopt(userId, activity),
         mayAdopt: () => !app.closing,
         // Read again there: the activity restored carries a new revision, and a meeting moves it by that.

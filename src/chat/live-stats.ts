@@ -1,6 +1,6 @@
 /** Live figures for the waiting screen and the admin dashboard. Cluster-wide once Redis backs them. */
 export interface LiveStats {
-  /** Connected clients right now. */
+  /** People connected right now: distinct identities (a person's tabs count once per instance). */
   onlineCount(): Promise<number>;
   /** People waiting for a match right now. */
   waitingCount(): Promise<number>;

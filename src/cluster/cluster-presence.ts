@@ -1,6 +1,6 @@
 /**
  * Instances of one cluster find each other through Redis: each announces itself every second with its
- * number of connections (so "online now" is cluster-wide), notices when Redis lost its data (and puts
+ * number of people connected (so "online now" is cluster-wide), notices when Redis lost its data (and puts
  * its own people back: activities re-asserted, waiting users re-queued or back in their private room),
  * and adopts the people of an instance that stopped announcing itself (a crash, `kill -9`; noticed after
  * about two announcement lifetimes, 6 s by default), so their partners are told after the grace period
@@ -38,7 +38,11 @@ export interface ClusterPresenceOptions {
 
 /** What the presence needs from the running app, given once it exists. */
 export interface PresenceHooks {
-  localConnections(): number;
+  /**
+   * People connected to this instance (distinct identities), announced for the cluster's "online now". Each
+   * instance counts its own: a person with tabs on two instances counts on both.
+   */
+  localPeople(): number;
   adopt(userId: string, activity: Activity): Promise<void>;
   /** This instance was taken for dead and its people adopted: those still connected here are taken back. */
   reclaim(): Promise<void>;
@@ -111,7 +115,7 @@ export class ClusterPresence {
   }
 
   private announcement(): string {
-    return `${this.hooks?.localConnections() ?? 0} ${this.nowMs()}`;
+    return `${this.hooks?.localPeople() ?? 0} ${this.nowMs()}`;
   }
 
   private nowMs(): number {
@@ -126,7 +130,7 @@ export class ClusterPresence {
     return alive === 0;
   }
 
-  /** Connections across every live instance. */
+  /** People connected across every live instance: the sum of each instance's distinct identities. */
   async onlineCount(): Promise<number> {
     const { redis } = this.options;
     const ids = await redis.smembers(this.key('instances'));
@@ -168,7 +172,7 @@ export class ClusterPresence {
   }
 
   /**
-   * Each announcement is `"<connections> <epoch ms>"`, so others can tell how fresh it is. True when this
+   * Each announcement is `"<people connected> <epoch ms>"`, so others can tell how fresh it is. True when this
    * instance had been removed from the instances since its last announcement: an adopter removes it (or
    * Redis lost its data).
    */

@@ -5,12 +5,19 @@
  * New identities are limited per client network (see FloodControl): per-identity limits would mean
  * nothing if identities were free. Over the limit, the page still loads, without a new cookie.
  *
+ * A reset is refused (409 CONFLICT) while the identity in the cookie chats or waits — in the queue or in a
+ * private room, on any instance, or within its grace period after a lost connection: the cookie is the
+ * browser's, not the tab's, so another tab's chat would come back as the new identity at its next
+ * reconnect, and its receipt and the chance to report it would be lost. An accepted reset closes the old
+ * identity's connections everywhere (src/realtime/identity-retirement.ts).
+ *
  * SameSite is `Lax`, not `Strict`: Strict would keep the cookie off a visit that arrives from a link on
  * another site, and the page would mint a second identity; the attack Strict would stop (a request made
  * for another site's page carrying the cookie) is refused by the Origin / Sec-Fetch-Site checks instead
  * (Socket.IO endpoint, this reset).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Activity } from '../chat/activity-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { IDENTITY_COOKIE, IDENTITY_COOKIE_MAX_AGE_S, newUserId, type IdentitySigner } from '../identity.js';
 import type { FloodControl } from '../realtime/flood-control.js';
@@ -25,6 +32,10 @@ export interface IdentityRoutesOptions {
   originPolicy: OriginPolicy;
   /** The client network a request comes from (for the per-address limit). */
   addressOf: (request: FastifyRequest) => string;
+  /** The identity's chat or wait, wherever it is held (the activity registry); undefined when idle. */
+  activityOf: (userId: string) => Promise<Activity | undefined>;
+  /** Closes the connections of an identity just replaced, on every instance. */
+  retireConnections: (userId: string) => void;
 }
 
 export async function registerIdentityRoutes(app: FastifyInstance, options: IdentityRoutesOptions): Promise<void> {
@@ -45,6 +56,9 @@ export async function registerIdentityRoutes(app: FastifyInstance, options: Iden
   /** A brand-new identity for this browser: the old one is no longer sent (nothing links the two). */
   app.post('/api/identity/reset', async (request, reply) => {
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw new AppError(ErrorCode.CROSS_SITE_REQUEST);
+    const current = signer.verify(request.cookies[IDENTITY_COOKIE]);
+    // Before the limit: a refusal costs no new identity.
+    if (current !== undefined) await refuseWhileActive(current);
     const allowed = await flood.checkNewIdentity(options.addressOf(request)).then(
       () => true,
       () => false,
@@ -52,8 +66,20 @@ export async function registerIdentityRoutes(app: FastifyInstance, options: Iden
     if (!allowed) throw new AppError(ErrorCode.RATE_LIMITED, { retryAfterMs: 60_000 });
     const userId = newUserId();
     setIdentityCookie(request, reply, userId);
+    if (current !== undefined) options.retireConnections(current);
     return { user_id: userId };
   });
+
+  async function refuseWhileActive(userId: string): Promise<void> {
+    const activity = await options.activityOf(userId).catch((err: unknown) => {
+      // Redis unreachable: whether a chat goes on cannot be known, so nothing is changed.
+      throw new AppError(ErrorCode.MATCHING_UNAVAILABLE, { cause: err });
+    });
+    if (activity === undefined) return;
+    throw new AppError(ErrorCode.CONFLICT, {
+      detail: activity.kind === 'chatting' ? 'this identity is in a chat (another tab?): end it first' : 'this identity is waiting for a chat (another tab?): stop waiting first',
+    });
+  }
 }
 
 function setIdentityCookie(request: FastifyRequest, reply: FastifyReply, userId: string): void {

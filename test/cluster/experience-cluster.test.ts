@@ -1,10 +1,10 @@
 /**
  * The chat's extras across two instances (in this process, over one Redis and one PostgreSQL): "typing"
  * reaches a partner connected to the other instance (through the Socket.IO adapter, as messages do), and
- * `GET /api/online` on either instance counts the people of both.
+ * `GET /api/online` on either instance counts the people of both (a person's tabs on one instance once).
  */
 import { describe, expect, it } from 'vitest';
-import { collect, eventually, request, waitFor } from '../helpers/client.js';
+import { collect, connect, eventually, request, waitFor } from '../helpers/client.js';
 import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 import { clusterSuite } from '../helpers/suite.js';
@@ -56,5 +56,14 @@ describe.skipIf(!available)('typing and online figures across two instances', ()
     // Instances announce their connections every second; each reuses what it read for 1.5 s.
     await eventually(async () => expect(await online(0)).toEqual({ online: 3, waiting: 1 }), 6_000, 200);
     await eventually(async () => expect(await online(1)).toEqual({ online: 3, waiting: 1 }), 6_000, 200);
+  });
+
+  it('a person with two tabs on one instance counts once in the cluster’s figure', async () => {
+    suite.closeTracked();
+    await eventually(async () => expect(await online(0)).toEqual({ online: 0, waiting: 0 }), 6_000, 200);
+    const cookie = ((await fetch(`${suite.cluster.instances[1]!.url}/`)).headers.get('set-cookie') ?? '').split(';')[0]!;
+    for (let i = 0; i < 2; i++) suite.track((await connect(suite.cluster.instances[1]!.url, { cookie })).socket);
+    await client(0);
+    await eventually(async () => expect(await online(0)).toEqual({ online: 2, waiting: 0 }), 6_000, 200);
   });
 });

@@ -55,7 +55,7 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
       const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
       const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0, failAdopts: new Set() };
       await presence.start({
-        localConnections: () => 0,
+        localPeople: () => 0,
         adopt: async (userId) => {
           if (instance.failAdopts.delete(userId)) throw new Error('Redis away for a moment');
           await instance.adoptGate;

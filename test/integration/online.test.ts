@@ -1,5 +1,6 @@
 /**
- * `GET /api/online` → `{online, waiting}` for the start screen: people connected and people waiting,
+ * `GET /api/online` → `{online, waiting}` for the start screen: people connected (identities: a person's
+ * tabs count once) and people waiting,
  * never cached by browsers, read at most once per 1.5 s per instance however many ask.
  * (Across instances: test/cluster/experience-cluster.test.ts.)
  */
@@ -41,6 +42,31 @@ describe('GET /api/online', () => {
     await client();
     await request(a.socket, 'join_queue');
     expect((await online()).body).toEqual({ online: 3, waiting: 1 });
+  });
+
+  it('counts people, not tabs: two connections of one identity count once, until the last one closes', async () => {
+    const cookie = ((await fetch(suite.url + '/')).headers.get('set-cookie') ?? '').split(';')[0]!;
+    const tab1 = await connect(suite.url, { cookie });
+    const tab2 = await connect(suite.url, { cookie });
+    open.push(tab1.socket, tab2.socket);
+    expect(tab2.session.user_id).toBe(tab1.session.user_id);
+    const other = await client();
+    expect((await online()).body).toEqual({ online: 2, waiting: 0 });
+
+    tab1.socket.close();
+    await eventually(() => expect(suite.server.app.io.of('/').sockets.size).toBe(2));
+    clock.advance(ONLINE_CACHE_MS);
+    expect((await online()).body).toEqual({ online: 2, waiting: 0 });
+
+    tab2.socket.close();
+    await eventually(() => expect(suite.server.app.io.of('/').sockets.size).toBe(1));
+    clock.advance(ONLINE_CACHE_MS);
+    expect((await online()).body).toEqual({ online: 1, waiting: 0 });
+
+    other.socket.close();
+    await eventually(() => expect(suite.server.app.io.of('/').sockets.size).toBe(0));
+    clock.advance(ONLINE_CACHE_MS);
+    expect((await online()).body).toEqual({ online: 0, waiting: 0 });
   });
 
   it('figures are reused for 1.5 s, then read again', async () => {

@@ -21,6 +21,7 @@ import { createInterestWait } from './interest-wait.js';
 import { createKeepInTouch } from './keep-in-touch.js';
 import { attachMatchNotes } from './match-notes.js';
 import { createMessageList } from './message-list.js';
+import { attachNewIdentity } from './new-identity.js';
 import { attachEscapeKey, attachNextButton, createNextCycle } from './next-cycle.js';
 import { attachOnlineCount } from './online-count.js';
 import { createPiiNudge } from './pii-nudge.js';
@@ -351,14 +352,6 @@ attachEscapeKey(() => (chatScreen.hidden ? cancelWait() : next(true)), () => !ch
 newChatButton.addEventListener('click', newChat);
 byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 
-// A brand-new identity (cookie) from the server; the connection is opened again to use it.
-byTestId('new-identity-btn', HTMLButtonElement).addEventListener('click', () => {
-  void fetch('/api/identity/reset', { method: 'POST' }).then(
-    (res) => {
-      if (!res.ok) return toast.show(t('newIdentityFailed'));
-      client.reconnect(true);
-      toast.show(t('newIdentityDone'));
-    },
-    () => toast.show(t('newIdentityFailed')),
-  );
-});
+// A brand-new identity (cookie) from the server, refused while another tab chats or waits; the connection
+// is opened again to use it.
+attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), { reconnect: () => client.reconnect(true), toast });

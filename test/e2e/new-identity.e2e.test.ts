@@ -1,0 +1,70 @@
+/**
+ * "换个身份 / New identity" with two tabs of one browser in a real Chromium: the cookie is the browser's, so
+ * while tab 1 chats, tab 2's press is refused — it says so in the page's language, the cookie stays, and tab
+ * 1's chat goes on both ways. Once tab 1's chat is over the press works, and tab 1 comes back as the new
+ * identity too (its old connection closed by the server). Needs Debian's Chromium at /usr/bin/chromium:
+ * skipped with a visible line without it, except under CI.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+
+const skip = skipWithoutChromium('new identity browser tests');
+
+const WAIT_MS = 15_000;
+const { until, text, myId, messageTexts, matchPages, leaveChat, say } = chatPageDriver(WAIT_MS);
+
+const BUSY_ZH = '你在另一个标签页中正在聊天或等待：先结束那边，再换身份（刚关闭的标签页要几秒后才结束）';
+const BUSY_EN = 'You are chatting or waiting in another tab: end that first, then get a new identity (a tab closed just now ends within seconds)';
+const DONE_ZH = '已换成新的身份，之前的身份不再与你关联';
+
+const identityCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'uid')?.value;
+
+describe.skipIf(skip)('a new identity with two tabs open', () => {
+  const suite = browserSuite({});
+
+  async function open(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(suite.url);
+    await myId(page);
+    return page;
+  }
+
+  it('refused while the other tab chats (its chat goes on); allowed once it is over, and both tabs are the new identity', { timeout: 90_000 }, async () => {
+    const browser = await suite.newContext();
+    const tab1 = await open(browser);
+    const stranger = await open(await suite.newContext());
+    await matchPages(tab1, stranger);
+    // The button is the start screen's: a tab in a chat has none to press.
+    expect(await tab1.getByTestId('new-identity-btn').isVisible()).toBe(false);
+    const tab2 = await open(browser);
+    const oldId = await myId(tab2);
+    const cookie = await identityCookie(browser);
+
+    await tab2.getByTestId('new-identity-btn').click();
+    await expect.poll(text(tab2.getByTestId('toast')), until).toBe(BUSY_ZH);
+    expect(await identityCookie(browser)).toBe(cookie);
+    expect(await tab2.getByTestId('my-id').textContent()).toBe(oldId);
+    // Tab 1's chat goes on, both ways.
+    await say(tab1, '还在吗');
+    await expect.poll(() => messageTexts(stranger, false).allTextContents(), until).toEqual(['还在吗']);
+    await say(stranger, '在');
+    await expect.poll(() => messageTexts(tab1, false).allTextContents(), until).toEqual(['在']);
+
+    // The same refusal in English.
+    await tab2.getByTestId('lang-switch').selectOption('en');
+    await tab2.getByTestId('new-identity-btn').click();
+    await expect.poll(text(tab2.getByTestId('toast')), until).toBe(BUSY_EN);
+    await tab2.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // Over in tab 1: now it works, and tab 1 (its old connection closed) comes back as the new identity.
+    await leaveChat(tab1);
+    await tab2.getByTestId('new-identity-btn').click();
+    await expect.poll(text(tab2.getByTestId('toast')), until).toBe(DONE_ZH);
+    await expect.poll(text(tab2.getByTestId('my-id')), until).not.toBe(oldId);
+    const newId = await myId(tab2);
+    expect(await identityCookie(browser)).not.toBe(cookie);
+    await expect.poll(text(tab1.getByTestId('my-id')), until).toBe(newId);
+  });
+});

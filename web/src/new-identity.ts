@@ -1,0 +1,30 @@
+/**
+ * "换个身份 / New identity" on the start screen: `POST /api/identity/reset` gives the browser a new identity
+ * cookie, and the page connects again to use it. The server refuses it (409) while the old identity chats
+ * or waits — in another tab, since this one shows the start screen: the cookie is the whole browser's, and
+ * that tab's chat would come back as the new identity at its next reconnect, lost.
+ */
+import { t } from './i18n.js';
+import type { Toast } from './toast.js';
+
+export interface NewIdentityDeps {
+  /** Opens a fresh connection, which carries the new cookie. */
+  reconnect(): void;
+  toast: Toast;
+}
+
+export function attachNewIdentity(button: HTMLButtonElement, deps: NewIdentityDeps): void {
+  const { toast } = deps;
+  button.addEventListener('click', () => {
+    void fetch('/api/identity/reset', { method: 'POST' }).then(
+      (res) => {
+        // The identity is in use (409 CONFLICT): nothing was changed, and the person is told where and what to do.
+        if (res.status === 409) return toast.show(t('newIdentityBusy'));
+        if (!res.ok) return toast.show(t('newIdentityFailed'));
+        deps.reconnect();
+        toast.show(t('newIdentityDone'));
+      },
+      () => toast.show(t('newIdentityFailed')),
+    );
+  });
+}
