@@ -52,7 +52,6 @@ import { ConnectionLimits } from './realtime/connection-limits.js';
 import { EngineGuard } from './realtime/engine-guard.js';
 import { FloodControl } from './realtime/flood-control.js';
 import { identityRetirement } from './realtime/identity-retirement.js';
-import { countOnlineIdentities, type OnlineIdentities } from './realtime/online-identities.js';
 import { contactKeyRelay, historyRelay } from './realtime/private-gateway.js';
 import type { OriginPolicy } from './realtime/origin-check.js';
 import { readBackpressureFor } from './realtime/read-backpressure.js';
@@ -84,7 +83,7 @@ export interface App {
   readonly writer: MessageWriter;
   readonly liveStats: LiveStats;
   /** People (distinct identities) connected to this instance: what it announces to the cluster. */
-  readonly onlineIdentities: Pick<OnlineIdentities, 'count'>;
+  readonly onlineIdentities: { readonly count: number };
   /** Reports, blocks, sanctions and strikes. */
   readonly moderation: ModerationService;
   /** The bot challenge at the door (CHALLENGE=off|auto|always). */
@@ -163,9 +162,18 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const metrics = new AppMetrics();
   const metricsExposed = config.metrics.token !== undefined || config.metrics.port !== undefined;
   if (config.metrics.token !== undefined && config.metrics.port === undefined) registerMetricsRoute(fastify, { registry: metrics.registry, token: config.metrics.token });
-  // People connected: identities with a Socket.IO connection (two tabs are one person), not bare Engine.IO
-  // sessions that never said who they are.
-  const onlineIdentities = countOnlineIdentities(io);
+  // Open connections per address and identity (the gateway's limits). Its identities are the people
+  // connected here — two tabs are one person; bare Engine.IO sessions that never said who they are are not
+  // counted — read from the count the limits keep anyway: nothing more held per idle connection.
+  const connectionLimits = new ConnectionLimits({
+    maxPerAddress: config.rateLimits.maxConnectionsPerAddress,
+    maxPerIdentity: config.rateLimits.maxConnectionsPerIdentity,
+  });
+  const onlineIdentities = {
+    get count() {
+      return connectionLimits.identities;
+    },
+  };
   const liveStats: LiveStats = {
     // The cluster adds up each instance's figure: a person with tabs on two instances counts twice there.
     onlineCount: cluster ? () => cluster.presence.onlineCount() : async () => onlineIdentities.count,
@@ -325,10 +333,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     claims: registry,
     signer,
     flood,
-    connectionLimits: new ConnectionLimits({
-      maxPerAddress: config.rateLimits.maxConnectionsPerAddress,
-      maxPerIdentity: config.rateLimits.maxConnectionsPerIdentity,
-    }),
+    connectionLimits,
     addressOf,
     moderation,
     rules,

@@ -22,6 +22,14 @@ export class ConnectionLimits {
     increment(this.byIdentity, userId, -1);
   }
 
+  /**
+   * Identities with an open connection here: the people connected to this instance ("online now"; two tabs
+   * are one person). The cluster adds up each instance's, so a person with tabs on two instances counts twice.
+   */
+  get identities(): number {
+    return this.byIdentity.size;
+  }
+
   get trackedKeys(): number {
     return this.byAddress.size + this.byIdentity.size;
   }

@@ -7,6 +7,7 @@
  * including a `join_queue` that landed while the reset was being decided (a held registry read makes that
  * race certain). Across instances: test/cluster/identity-reset-cluster.test.ts.
  */
+import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
 import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
@@ -162,5 +163,20 @@ describe('an accepted reset', () => {
       expect(await registry.proxy.get(session.user_id)).toBeUndefined();
       expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
     });
+  });
+
+  it('a tab of the old identity that connects just after the reset (its handshake under way) is closed too, its disconnect handled', async () => {
+    const cookie = await browserCookie();
+    const first = await tab(cookie);
+    const accepted = await reset(cookie);
+    expect(accepted.status).toBe(200);
+    // The old cookie, sent by a tab whose reconnect started before the reset answered: it connects (the
+    // handshake does not know of the reset), then is closed by the server.
+    const late: TestSocket = io(suite.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    suite.track(late);
+    const reason = await new Promise<string>((resolve) => late.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+    // Closed like any other connection: nothing of it is held.
+    expect(await registry.proxy.get(first.session.user_id)).toBeUndefined();
   });
 });

@@ -185,6 +185,22 @@ describe('a message whose send failed while other text was being written (web/sr
     expect(chat.shown.toasts.at(-1)).toMatch(/3/);
   });
 
+  it('another text, or Retry of another unsent message, waits out the same wait: the limit is the identity’s', async () => {
+    const chat = await inChat();
+    const first = await failWhileTyping(chat, '第一句', '第二句');
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.flow.send('第二句');
+    expect(chat.sent.messages).toEqual(['第一句', '第二句']);
+    chat.typeText('第三句');
+    chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 4_000 });
+    await flush();
+    chat.flow.send('第三句');
+    chat.shown.unsent.get(first)!.actions!.retry!();
+    expect(chat.sent.messages).toEqual(['第一句', '第二句']);
+    expect(chat.views.composer.text()).toBe('第三句');
+    expect(chat.shown.unsent.has(first)).toBe(true);
+  });
+
   it('Retry while muted sends nothing and says so', async () => {
     const chat = await inChat();
     const cid = await failWhileTyping(chat, '被禁言了', '正在写的');

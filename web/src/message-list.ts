@@ -247,7 +247,10 @@ export function createMessageList(list: HTMLElement): MessageList {
     dropUnsent(cid) {
       const item = unsent.get(cid)?.item;
       unsent.delete(cid);
-      const focused = item?.contains(document.activeElement) ?? false;
+      // Keyboard focus only: a tap focuses a button in Chrome for Android too, and moving that focus to the
+      // input would pop its keyboard up over the list.
+      const active = document.activeElement;
+      const focused = active !== null && (item?.contains(active) ?? false) && active.matches(':focus-visible');
       item?.remove();
       return focused;
     },

@@ -92,6 +92,7 @@ export function createReportDialog(
         box.value = String(message.id);
         box.dataset['testid'] = 'report-message';
         const text = element('span', 'evidence-text', message.content);
+        text.dir = 'auto';
         const time = element('time', 'evidence-time', formatClock(message.timestamp));
         time.dateTime = message.timestamp;
         label.append(box, text, time);

@@ -12,9 +12,10 @@
  * Retry (the same `cid`, the same path again: on its way, then stored or failed), Discard, and for a refused
  * one Edit (into the input, only while it is empty) — buttons only while the chat goes on. One the server
  * refuses because the chat is over (NOT_IN_CHAT) stays marked not sent, without buttons (with them while the
- * page reconnects: the resume may carry the chat on). A refusal that asks to wait (`retry_after_ms`) is not
- * sent again before the wait is over, from the input or by Retry: the page says how long instead (each early
- * try would be refused again, and refusals count towards the bot check). Retry sends nothing while muted.
+ * page reconnects: the resume may carry the chat on). After a refusal that asks to wait (`retry_after_ms`)
+ * nothing is sent before the wait is over — any text from the input, or a Retry: the page says how long
+ * instead (each early try would be refused again, and refusals count towards the bot check). Retry sends
+ * nothing while muted.
  */
 import type { ChatClient, Result } from './chat-client.js';
 import type { Composer, ComposerStatus } from './composer.js';
@@ -84,8 +85,13 @@ function waitOf(res: Result & { ok: false }): Wait {
 
 export function createSendPath(deps: SendPathDeps): SendPath {
   const { composer, messages } = deps;
-  /** A text whose send failed, given back to the input, its cid, and when sending it again makes sense. */
-  let retry: { text: string; cid: string; wait: Wait } | null = null;
+  /** A text whose send failed, given back to the input, and its cid. */
+  let retry: { text: string; cid: string } | null = null;
+  /**
+   * The last refusal that asked to wait: no send at all before it is over, whatever the text (the server's
+   * limits are the identity's, or everyone's for SERVER_BUSY, not one message's).
+   */
+  let wait: Wait = { code: 'RATE_LIMITED', notBefore: 0 };
   /** A text refused for its content, given back to the input: it must be edited, not sent again. */
   let refused: string | null = null;
   const sends = createSlowSends(() => deps.changed());
@@ -115,7 +121,7 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     return true;
   };
 
-  const unsentActions = (out: Outgoing, blocked: boolean, wait: Wait): UnsentActions => ({
+  const unsentActions = (out: Outgoing, blocked: boolean): UnsentActions => ({
     discard() {
       dropUnsent(out.cid);
       deps.changed();
@@ -154,7 +160,8 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     const now = deps.chat();
     deps.fail(res);
     const blocked = res.code === 'BLOCKED_CONTENT';
-    const wait = waitOf(res);
+    const asked = waitOf(res);
+    if (asked.notBefore > 0) wait = asked;
     // Another chat on screen: its list was cleared, the bubble with it.
     if (now.roomId !== out.room) {
       messages.dropPending(out.cid);
@@ -162,7 +169,7 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     }
     // Written on meanwhile, or the chat has ended: kept in the list, marked not sent.
     if (!now.live || composer.text() !== '') {
-      messages.failPending(out.cid, blocked ? 'blocked' : 'failed', now.live ? unsentActions(out, blocked, wait) : null);
+      messages.failPending(out.cid, blocked ? 'blocked' : 'failed', now.live ? unsentActions(out, blocked) : null);
       return deps.changed();
     }
     messages.dropPending(out.cid);
@@ -171,7 +178,7 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       refused = out.text;
       composer.focus();
     } else {
-      retry = { text: out.text, cid: out.cid, wait };
+      retry = { text: out.text, cid: out.cid };
     }
     deps.changed();
   };
@@ -194,14 +201,16 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       return;
     }
     if (res.code === 'NOT_IN_CHAT') {
-      if (!messages.hasPending(out.cid)) return;
       // The chat is over, or looks over to the server while the page reconnects: not stored. Its text stays in
       // view, marked not sent — with its buttons while the page still has the chat live (a resume may carry
       // it on; the `session` that follows says, and an end takes the buttons away), without once it is over.
-      // A replay that brings it stored after all puts the stored one in its place.
-      const carriedOn = after.live && after.roomId === out.room && !after.linked;
-      if (after.roomId === out.room) messages.failPending(out.cid, 'failed', carriedOn ? unsentActions(out, false, waitOf(res)) : null);
-      else messages.dropPending(out.cid);
+      // Unless a replay brought it stored meanwhile.
+      if (messages.hasPending(out.cid)) {
+        const carriedOn = after.live && after.roomId === out.room && !after.linked;
+        if (after.roomId === out.room) messages.failPending(out.cid, 'failed', carriedOn ? unsentActions(out, false) : null);
+        else messages.dropPending(out.cid);
+        deps.changed();
+      }
       // While reconnecting, the `session` that follows says whether the chat is still on.
       if (after.live && after.roomId === out.room && after.linked) {
         deps.fail(res);
@@ -219,10 +228,9 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       // The text stays in the input, to be sent once the connection is back. The hint under it says so;
       // only "Send anyway" (its dialog closing) needs saying it again.
       if (!before.linked) return piiConfirmed ? deps.toast.show(t('hintOffline')) : undefined;
-      const again = retry?.text === text ? retry : null;
       // The text stays in the input until the server's wait is over.
-      if (again && tooSoon(again.wait)) return;
-      const cid = again ? again.cid : newCid();
+      if (tooSoon(wait)) return;
+      const cid = retry?.text === text ? retry.cid : newCid();
       deps.typing.stop();
       retry = null;
       refused = null;
