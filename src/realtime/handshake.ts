@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { identityFromCookieHeader, newUserId, type IdentitySigner } from '../identity.js';
-import { errorText, parseLang, type ErrorCode } from '../shared/codes.js';
+import { DEFAULT_LANG, errorText, parseLang, type ErrorCode, type Lang } from '../shared/codes.js';
 import { handshakeAuth, type HandshakeAuth } from '../shared/protocol.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { FloodControl } from './flood-control.js';
@@ -12,9 +12,14 @@ import type { ChatSocket } from './types.js';
 
 type Next = (err?: Error) => void;
 
-/** Errors refusing a handshake carry `data.code` for socket.io-client's `connect_error`. */
-export function refusal(code: ErrorCode): Error {
-  return Object.assign(new Error(errorText['zh-CN'][code]), { data: { code, message: errorText['en'][code] } });
+/**
+ * Errors refusing a handshake carry `data.code` for socket.io-client's `connect_error`, and its text in
+ * the connection's language (`lang`, from the handshake; the default before it is read), as an ack's
+ * `{code, message}` does: both `data.message` and the error's own message.
+ */
+export function refusal(code: ErrorCode, lang: Lang = DEFAULT_LANG): Error {
+  const message = errorText[lang][code];
+  return Object.assign(new Error(message), { data: { code, message } });
 }
 
 export function identityMiddleware(signer: IdentitySigner, addressOf: (req: IncomingMessage) => string, flood: FloodControl) {
@@ -36,7 +41,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
       socket.data.userId = known;
       flood.checkConnect({ userId: known, address: socket.data.address }).then(
         () => next(),
-        () => next(refusal('RATE_LIMITED')),
+        () => next(refusal('RATE_LIMITED', socket.data.lang)),
       );
       return;
     }
@@ -46,7 +51,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
         socket.data.userId = newUserId();
         next();
       },
-      () => next(refusal('RATE_LIMITED')),
+      () => next(refusal('RATE_LIMITED', socket.data.lang)),
     );
   };
 }
@@ -61,6 +66,7 @@ export function identityMiddleware(signer: IdentitySigner, addressOf: (req: Inco
 export function oneSocketPerConnection() {
   const used = new WeakSet<object>();
   return (socket: ChatSocket, next: Next): void => {
+    // Before the handshake's fields are read: said in the default language.
     if (used.has(socket.conn)) return next(refusal('INVALID_PAYLOAD'));
     used.add(socket.conn);
     next();
@@ -73,8 +79,8 @@ export function connectionLimitMiddleware(limits: ConnectionLimits) {
     const { address, userId } = socket.data;
     // The client left while the checks before this one ran: its `close` has fired already, and a count
     // taken now would never be given back.
-    if (socket.conn.readyState !== 'open') return next(refusal('RATE_LIMITED'));
-    if (!limits.tryOpen(address, userId)) return next(refusal('RATE_LIMITED'));
+    if (socket.conn.readyState !== 'open') return next(refusal('RATE_LIMITED', socket.data.lang));
+    if (!limits.tryOpen(address, userId)) return next(refusal('RATE_LIMITED', socket.data.lang));
     // Counted from here on; released when the connection goes. `close` fires once, so a plain listener
     // does (`once` would add a wrapper per connection).
     socket.conn.on('close', () => limits.close(address, userId));

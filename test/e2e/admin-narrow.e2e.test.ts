@@ -3,11 +3,14 @@
  * against the real server: nothing of the reports list, a report, the sanctions and the audit log lies
  * outside the screen or its card — the pagers under tables that scroll sideways (English "First page" was
  * cut off on the left) and the report's heads ("Open the conversation" ran out of its card, the report's
- * status badge out of the screen). The top bar keeps a phone's screen for the view: a row of the title and
+ * status badge out of the screen); the sanctions are cards, Lift on screen (the table scrolled it out of
+ * sight). The top bar keeps a phone's screen for the view: a row of the title and
  * the controls, one of who is logged in, whole at 390 and 320 px, a long name too (beside the controls it
  * was cut to "admin（所…" and "m…"), and the sections in one row that scrolls sideways (they wrapped into
  * four rows, 230 px), each tab brought into view as Tab reaches it, the view's own tab in view when it
- * opens. At 1280 px the pager stays on one row and the button beside its title.
+ * opens. From 721 to 1280 px the sections keep one row under the title and the controls (English "My
+ * account" wrapped to a second line at 1280 px), scrolling with a fading edge where too narrow. At 1280 px
+ * the pager stays on one row and the button beside its title.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import { resolve } from 'node:path';
@@ -144,6 +147,22 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
         await visible(page.getByTestId(`${view}-first-page`));
         expect(await clippedIn(page), view).toEqual([]);
       }
+
+      // The sanctions are cards, each value under its column's name: nothing to scroll sideways to, Lift
+      // whole on the screen (the table scrolled, Lift out of sight).
+      await page.goto(`${suite.url}/admin#sanctions`);
+      const lift = page.getByTestId('sanction-row').first().getByTestId('lift-btn');
+      await visible(lift);
+      const card = page.locator('.table-card').filter({ has: page.getByTestId('sanctions-table') });
+      expect(await card.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+      const liftBox = await boxOf(page, '[data-testid="sanction-row"] [data-testid="lift-btn"]');
+      const cardBox = await boxOf(page, '.table-card:has([data-testid="sanctions-table"])');
+      expect(liftBox.left).toBeGreaterThanOrEqual(cardBox.left);
+      expect(liftBox.right).toBeLessThanOrEqual(cardBox.right);
+      const kind = page.getByTestId('sanction-row').first().locator('td').nth(2);
+      expect(await kind.evaluate((td) => getComputedStyle(td, '::before').content)).toBe(JSON.stringify(lang === 'en' ? 'Kind' : '类型'));
+      await page.screenshot({ path: resolve(screenshotDir, `admin-sanctions-390-${lang}.png`), fullPage: true });
+      await expectNoSeriousViolations(page, `admin sanctions at 390 px, ${lang}`, { include: '[data-testid="sanctions-table"]' });
     });
   }
 
@@ -248,6 +267,32 @@ describe.skipIf(skip)('the admin on a narrow screen', () => {
       .evaluateAll((els) => [...new Set(els.filter((el) => (el as HTMLElement).checkVisibility()).map((el) => getComputedStyle(el).fontSize))]);
     expect(fieldSizes).toEqual(['16px']);
   });
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`from 721 to 1280 px in ${lang}, the sections are on one row, each whole, or the row scrolls with a cue that more is there`, { timeout: 60_000 }, async () => {
+      const page = await adminAt(1280, lang);
+      const found: string[] = [];
+      for (const width of [1280, 1024, 900, 721]) {
+        await page.setViewportSize({ width, height: 800 });
+        const row = await page.evaluate(() => {
+          const tabs = [...document.querySelectorAll<HTMLElement>('.tabs .tab')].filter((t) => t.checkVisibility());
+          const strip = document.querySelector<HTMLElement>('.tabs')!;
+          return {
+            tops: [...new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top)))].length,
+            scrolls: strip.scrollWidth > strip.clientWidth + 1,
+            cue: getComputedStyle(strip).maskImage !== 'none' || getComputedStyle(strip, '::after').content !== 'none',
+            cut: tabs.filter((t) => t.scrollWidth > t.clientWidth + 1).map((t) => t.dataset['testid']),
+          };
+        });
+        await page.screenshot({ path: resolve(screenshotDir, `admin-tabs-${width}-${lang}.png`) });
+        if (row.tops > 1) found.push(`${width} px: the sections take ${row.tops} rows`);
+        if (row.scrolls && !row.cue) found.push(`${width} px: the row scrolls with no cue`);
+        if (row.cut.length > 0) found.push(`${width} px: ${row.cut.join(', ')} cut`);
+      }
+      expect(found).toEqual([]);
+      expect(await clippedIn(page)).toEqual([]);
+    });
+  }
 
   it('at 1280 px the pager keeps one row and the conversation’s button stays beside its title', { timeout: 60_000 }, async () => {
     const page = await adminAt(1280, 'en');

@@ -1,7 +1,8 @@
 /**
  * The Team page says how many 2FA recovery codes each admin has left, in a real Chromium against the real
  * server: "On · 10 recovery codes left"; from 3 left (My account's threshold) a warning said in words
- * ("only 3", "none") as well as in colour; nothing of codes while 2FA is off; both languages, switched
+ * ("only 3", "none") as well as in colour — plainly for a disabled admin, who cannot log in; the dot between
+ * hidden from screen readers; nothing of codes while 2FA is off; both languages, switched
  * without a reload; a code spent shows at the next read, an owner's reset takes the count away; axe clean
  * in both languages and both colour schemes.
  * The admins and their codes are given straight to the server (the 2FA set-up is admin-team's and
@@ -24,7 +25,9 @@ const skip = skipWithoutChromium('admin team recovery-code count browser tests')
 const { until, text, visible } = chatPageDriver(WAIT_MS);
 
 /** The team as the owner will find it: each admin's name and how many of their ten codes they spent (undefined: 2FA off). */
-const SPENT: Record<string, number | undefined> = { ada_off: undefined, bo_ten: 0, fay_four: 6, cy_three: 7, di_one: 9, ed_none: 10 };
+const SPENT: Record<string, number | undefined> = { ada_off: undefined, bo_ten: 0, fay_four: 6, cy_three: 7, di_one: 9, ed_none: 10, gus_away: 8, hal_away: 9 };
+/** Disabled admins: they cannot log in, so their few codes left are said plainly, not as a warning. */
+const DISABLED = new Set(['gus_away', 'hal_away']);
 
 describe.skipIf(skip)('recovery codes left on the Team page', () => {
   const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
@@ -48,6 +51,7 @@ describe.skipIf(skip)('recovery codes left on the Team page', () => {
       expect(await accounts.confirmTotp(account.id, secret, 0, async (tx) => void (codes = await store.replace(account.id, tx)))).toBe(true);
       for (const code of codes.slice(0, spent)) expect(await store.use(account.id, code)).toBe(true);
       made.set(name, { id: account.id, codes: codes.slice(spent) });
+      if (DISABLED.has(name)) expect(await accounts.update(account.id, { disabled: true })).toBeDefined();
     }
   });
 
@@ -78,6 +82,8 @@ describe.skipIf(skip)('recovery codes left on the Team page', () => {
       cy_three: '已开启 · 只剩 3 个恢复码',
       di_one: '已开启 · 只剩 1 个恢复码',
       ed_none: '已开启 · 恢复码已用完',
+      gus_away: '已开启 · 剩 2 个恢复码',
+      hal_away: '已开启 · 剩 1 个恢复码',
     };
     for (const [name, said] of Object.entries(zh)) expect(await totp(page, name).textContent(), name).toBe(said);
     // No 2FA, no codes: the bootstrap owner and ada have no count at all, not "0 left".
@@ -89,6 +95,13 @@ describe.skipIf(skip)('recovery codes left on the Team page', () => {
     expect(await isWarning(codesLeft(page, 'bo_ten'))).toBe(false);
     expect(await isWarning(codesLeft(page, 'fay_four'))).toBe(false);
     for (const name of ['cy_three', 'di_one', 'ed_none']) expect(await isWarning(codesLeft(page, name)), name).toBe(true);
+    // A disabled admin cannot log in: as few left, said and shown plainly.
+    for (const name of DISABLED) expect(await isWarning(codesLeft(page, name)), name).toBe(false);
+    // The dot between is for the eye: screen readers are not told "middle dot".
+    const dots = totp(page, 'bo_ten').locator('span:not([data-testid])');
+    expect(await dots.textContent()).toBe('·');
+    expect(await dots.getAttribute('aria-hidden')).toBe('true');
+    expect(await totp(page, 'bo_ten').ariaSnapshot()).not.toContain('·');
     // Not colour alone: the warning is bold too (and its words differ, above), and its colour is not the plain text's.
     const looks = (name: string) => codesLeft(page, name).evaluate((el) => ({ color: getComputedStyle(el).color, weight: getComputedStyle(el).fontWeight }));
     const plain = await looks('fay_four');
@@ -105,6 +118,8 @@ describe.skipIf(skip)('recovery codes left on the Team page', () => {
       cy_three: 'On · only 3 recovery codes left',
       di_one: 'On · only 1 recovery code left',
       ed_none: 'On · no recovery codes left',
+      gus_away: 'On · 2 recovery codes left',
+      hal_away: 'On · 1 recovery code left',
     };
     for (const [name, said] of Object.entries(en)) await expect.poll(text(totp(page, name)), until).toBe(said);
     expect(await isWarning(codesLeft(page, 'ed_none'))).toBe(true);

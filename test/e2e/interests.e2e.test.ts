@@ -1,7 +1,8 @@
 /**
  * Interests in real Chromium pages against the real server: the start screen's tag input (Enter and
  * commas add, Chinese free text becomes its words, Backspace and the chips' buttons remove, at most ten,
- * remembered on the device); two people sharing one are matched and both read 你们都喜欢：…; somebody
+ * remembered on the device; one too long is shortened, and a note says so); two people sharing one are
+ * matched and both read 你们都喜欢：…; somebody
  * whose interests nobody shares sees what is looked for and a countdown to the fallback, and "match anyone
  * now" pairs them at once with a random stranger, which the chat says; New joins with the same
  * interests; in English, the countdown runs out and the fallback matches by itself. Needs Debian's
@@ -110,6 +111,31 @@ describe.skipIf(skip)('interests in a browser', () => {
     expect(await a.getByTestId('interests').locator('label').textContent()).toBe('Interests (optional)');
     expect(await a.getByTestId('interest-chips').getByTestId('interest-remove').first().textContent()).toContain('Remove b2');
     expect(await input.getAttribute('placeholder')).toBe('e.g. movies, basketball — press Enter');
+  });
+
+  it('an interest longer than the server takes is shortened to 32 characters, and a note under the field says so', { timeout: 60_000 }, async () => {
+    const a = await openPage(PHONE);
+    const note = a.getByTestId('interests-note');
+    const long = 'thelongestinterestanyonehaseverhad4040'.padEnd(40, 'x');
+    expect(long).toHaveLength(40);
+    expect(await note.isHidden()).toBe(true);
+    await addInterests(a, long);
+    expect(await chips(a)).toEqual([long.slice(0, 32)]);
+    await visible(note);
+    expect(await note.textContent()).toBe('兴趣最多 32 个字，已截短');
+    await expect.poll(text(a.getByTestId('interests-status')), until).toBe(`已添加：${long.slice(0, 32)}。兴趣最多 32 个字，已截短`);
+    await shot(a, 'interests-shortened-mobile.png');
+    await accessible(a, 'start screen with a shortened interest');
+    await a.getByTestId('lang-switch').selectOption('en');
+    expect(await note.textContent()).toBe('Interests are at most 32 characters: shortened');
+    // The next interest that fits takes the note away; so does a removal.
+    await addInterests(a, 'chess');
+    expect(await note.isHidden()).toBe(true);
+    await expect.poll(text(a.getByTestId('interests-status')), until).toBe('Added: chess');
+    await addInterests(a, `go, ${long}`);
+    await visible(note);
+    await a.getByTestId('interest-chips').getByTestId('interest-remove').first().click();
+    expect(await note.isHidden()).toBe(true);
   });
 
   it('two people sharing an interest are matched and both read what they share; New joins with the same interests', { timeout: 90_000 }, async () => {

@@ -2,7 +2,7 @@
  * The safety loop on the chat page, in a real Chromium against the real server: a report from the
  * report dialog (reason, note, a ticked message) is stored as sent and the reported person is never
  * told; a block ends the chat and the two are never matched again while a third person is; a ban covers
- * the page and disables starting until lifted; a mute shows a banner and disables sending; a warning can
+ * the page and disables starting until lifted, leaving the way to /my (with the ended chat's code); a mute shows a banner and disables sending; a warning can
  * be dismissed. The dialogs are checked in both languages, with the keyboard (Escape, focus). Needs
  * Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
@@ -211,6 +211,8 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     const b = await openPage();
     const idA = await myId(a);
     await matchPages(a, b);
+    await send(a, '封禁前的一句');
+    await expect.poll(() => messageTexts(b, false).count(), until).toBe(1);
 
     // Banned mid-chat: the notice replaces everything, the partner sees an ordinary goodbye.
     const ban = await sanction(idA, 'banned', 'spam');
@@ -225,7 +227,19 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('chat-screen').isVisible()).toBe(false);
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
     await expect.poll(text(b.getByTestId('system-text').last()), until).toBe('对方已离开聊天');
+    // The chat the ban ended is still the person's own: its code, and the way to /my, where it opens.
+    const banReceipt = a.getByTestId('ban-receipt');
+    await visible(banReceipt.getByTestId('receipt-code'));
+    const code = (await banReceipt.getByTestId('receipt-code').textContent()) ?? '';
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
+    expect(await banReceipt.getByTestId('receipt-my-link').textContent()).toBe('查看或删除你的聊天记录');
+    expect(await banReceipt.getByTestId('receipt-my-link').getAttribute('href')).toBe(`/my#${code}`);
     await a.screenshot({ path: resolve(screenshotDir, 'ban-screen.png') });
+    const my = await a.context().newPage();
+    await my.goto(`${suite.url}/my#${code}`);
+    await visible(my.getByTestId('conversation'));
+    await expect.poll(() => my.getByTestId('transcript').textContent(), until).toContain('封禁前的一句');
+    await my.close();
 
     // Told again on connecting while it is in force; English says "permanently".
     await a.reload();
@@ -233,6 +247,11 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
     await a.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(a.getByTestId('ban-until')), until).toBe('Banned permanently');
+    // The code went with the page; the link stays (/my knows this browser's chats).
+    expect(await banReceipt.getByTestId('receipt-code').isHidden()).toBe(true);
+    expect(await banReceipt.getByTestId('receipt-my-link').isVisible()).toBe(true);
+    expect(await banReceipt.getByTestId('receipt-my-link').textContent()).toBe('See or erase your chats');
+    expect(await banReceipt.getByTestId('receipt-my-link').getAttribute('href')).toBe('/my');
     expect(await a.getByTestId('ban-reason').textContent()).toBe('Reason: Spam');
     expect(await a.locator('.ban-body').textContent()).toBe('You can no longer match or send messages.');
     await a.getByTestId('lang-switch').selectOption('zh-CN');

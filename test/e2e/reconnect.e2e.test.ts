@@ -1,6 +1,7 @@
 /**
  * The chat page across lost connections and lost answers, in a real Chromium against the real server:
- * a page reloaded mid-chat gets its conversation back, a page that loses the network comes back by
+ * a page reloaded mid-chat gets its conversation back (a private room's, its note that it is private: once,
+ * also after a reconnection), a page that loses the network comes back by
  * itself with exactly the messages it missed, a partner who does not come back within the grace period
  * is gone, a page whose network changed under it gets its chat back, a message whose answer is lost is
  * sent again and shown once, and a server shutting down says so.
@@ -96,6 +97,39 @@ describe.skipIf(skip)('chat page across lost connections', () => {
     expect(await messageTexts(a).allTextContents()).toEqual(['你好', '你好呀', '刷新一下', '我回来了', '欢迎回来']);
     expect(await a.getByTestId('connection-status').getAttribute('data-state')).toBe('connected');
     await a.screenshot({ path: resolve(screenshotDir, 'reconnect-restored-after-reload.png') });
+  });
+
+  it('a private chat says it is private once more after a reload, and not twice after a reconnection', { timeout: 90_000 }, async () => {
+    const PRIVATE = '你们在私密房间里，只有你们两人能进入';
+    const privateNotes = async (page: Page) => (await notices(page).allTextContents()).filter((n) => n === PRIVATE).length;
+    const { page: a, context: contextA } = await openPage();
+    const { page: b } = await openPage();
+    await myId(a);
+    await myId(b);
+    await a.getByTestId('private-rooms-summary').click();
+    await a.getByTestId('create-private-btn').click();
+    await visible(a.getByTestId('private-created'));
+    const key = (await a.getByTestId('private-key').textContent()) ?? '';
+    await b.getByTestId('private-rooms-summary').click();
+    await b.getByTestId('private-key-input').fill(key);
+    await b.getByTestId('join-private-btn').click();
+    await visible(a.getByTestId('chat-screen'));
+    await expect.poll(() => privateNotes(a), until).toBe(1);
+    await say(b, '只有我们');
+
+    // A reconnection keeps the chat on screen, and its note: not said again.
+    await contextA.setOffline(true);
+    await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).toBe('reconnecting');
+    await contextA.setOffline(false);
+    await expect.poll(() => notices(a).allTextContents(), until).toContain('已重新连接');
+    expect(await privateNotes(a)).toBe(1);
+
+    // A reload lost it: the restored chat says it again, once, in the page's language.
+    await a.reload();
+    await expect.poll(() => notices(a).allTextContents(), until).toEqual(['已恢复之前的聊天', PRIVATE]);
+    await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['只有我们']);
+    await a.getByTestId('lang-switch').selectOption('en');
+    expect(await notices(a).allTextContents()).toEqual(['Your chat was restored', 'You are in a private room that only the two of you can enter']);
   });
 
   it('a duplicated tab takes the chat over once: the original lets go instead of taking it back and forth', { timeout: 90_000 }, async () => {

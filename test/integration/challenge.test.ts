@@ -1,9 +1,10 @@
 /**
  * The bot challenge at the door (ALTCHA proof of work, solved here with altcha-lib's own solver at a tiny
- * difficulty): refused handshakes and joins answer CHALLENGE_REQUIRED, a solution is accepted once and
- * verifies its identity and address for a while, and in `auto` mode only an address that behaves like a
- * bot is asked. Each test speaks from addresses of its own (the server trusts X-Forwarded-For here).
+ * difficulty): refused handshakes (said in the connection's language) and joins answer
+ * CHALLENGE_REQUIRED, a solution is accepted once and verifies its identity and address for a while, and
+ * in `auto` mode only an address that behaves like a bot is asked. Each test speaks from addresses of its own (the server trusts X-Forwarded-For here).
  */
+import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { request } from '../helpers/client.js';
 import { addressKey, challengeSettings, fetchChallenge, freshAddress, openFrom as open, payloadOf, solve, solvedPayload, type Opened } from '../helpers/challenge.js';
@@ -32,6 +33,25 @@ describe('CHALLENGE=always', () => {
     const solved = await openFrom(suite, address, { altcha: await solvedPayload(suite.url, address) });
     expect(solved.userId).toMatch(/^[a-z0-9]{12}$/);
     expect(await request(solved.socket!, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+  });
+
+  it('the refusal speaks the connection’s language: English for an English page, Chinese by default', async () => {
+    /** The `connect_error` of a connection from a fresh address, with `auth.lang` when given. */
+    const refusalIn = (lang?: string) =>
+      new Promise<{ message: string; data?: { code?: string; message?: string } }>((resolve, reject) => {
+        const socket = io(suite.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: lang === undefined ? {} : { lang }, extraHeaders: { 'x-forwarded-for': freshAddress() } });
+        const timer = setTimeout(() => reject(new Error('no refusal')), 10_000);
+        socket.once('session', () => reject(new Error('connected without a solution')));
+        socket.once('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+          clearTimeout(timer);
+          socket.close();
+          resolve({ message: err.message, data: err.data });
+        });
+      });
+    const english = await refusalIn('en');
+    expect(english).toEqual({ message: 'Please complete the quick bot check first', data: { code: 'CHALLENGE_REQUIRED', message: 'Please complete the quick bot check first' } });
+    const chinese = await refusalIn();
+    expect(chinese).toEqual({ message: '请先完成人机验证', data: { code: 'CHALLENGE_REQUIRED', message: '请先完成人机验证' } });
   });
 
   it('a solution is accepted once: the same payload is refused on a second connection, from anywhere', async () => {

@@ -4,8 +4,11 @@
  * match them (src/shared/interests.ts), so "喜欢看电影和打篮球" becomes 电影 and 篮球. Backspace in the empty
  * field removes the last chip (← reaches the chips too); each chip's × is a button, and Backspace or
  * Delete on it removes it as well, the focus moving on to its neighbour. What happened is said in a polite
- * live region. The list is remembered on this device (localStorage "interests") and every join uses it —
- * New too — with whatever is still typed in the field.
+ * live region. An interest longer than the server takes (32 characters) is shortened, and a note under
+ * the field says so until the next change — rather than a `maxlength`, which would cut the whole field,
+ * though one entry may hold several interests ("电影，篮球，…") or Chinese free text that becomes shorter
+ * words. The list is remembered on this device (localStorage "interests") and every join uses it — New
+ * too — with whatever is still typed in the field.
  */
 import { MAX_INTEREST_INPUT_CHARS, MAX_INTERESTS, normalizeInterests } from '../../src/shared/interests.js';
 import { byTestId, element } from './dom.js';
@@ -42,6 +45,7 @@ export function createInterestInput(root: HTMLElement): InterestInput {
   const field = byTestId('interest-input', HTMLInputElement, root);
   const chips = byTestId('interest-chips', HTMLElement, root);
   const status = byTestId('interests-status', HTMLElement, root);
+  const shortenedNote = byTestId('interests-note', HTMLElement, root);
   let interests = load();
 
   const say = (key: Parameters<typeof showInterestText>[1], n?: readonly string[]): void => {
@@ -90,6 +94,7 @@ export function createInterestInput(root: HTMLElement): InterestInput {
   function removeAt(index: number): void {
     const removed = interests[index];
     if (removed === undefined) return;
+    shortenedNote.hidden = true;
     interests = interests.filter((_, i) => i !== index);
     render();
     // The focus goes to the chip that took its place, the one before, or the field.
@@ -100,8 +105,12 @@ export function createInterestInput(root: HTMLElement): InterestInput {
   /** Turns text into chips; says what was added, or why nothing was. */
   const add = (text: string): void => {
     if (text.trim() === '') return;
-    const parts = text.split(SEPARATOR).map((part) => part.slice(0, MAX_INTEREST_INPUT_CHARS));
+    const whole = text.split(SEPARATOR);
+    const parts = whole.map((part) => part.slice(0, MAX_INTEREST_INPUT_CHARS));
     const found = normalizeInterests(parts);
+    // Spaces around a part were never part of the interest: cutting them is not worth a word.
+    const shortened = whole.some((part) => part.trim().length > MAX_INTEREST_INPUT_CHARS);
+    shortenedNote.hidden = !shortened;
     if (found.length === 0) return say('interestsNothing');
     const wanted = new Set([...interests, ...found]);
     const next = normalizeInterests([...wanted]);
@@ -110,7 +119,7 @@ export function createInterestInput(root: HTMLElement): InterestInput {
     render();
     // Past ten, the first ones stay and the rest is dropped: said instead of what was added.
     if (wanted.size > MAX_INTERESTS) say('interestsFull');
-    else if (added.length > 0) say('interestsAdded', added);
+    else if (added.length > 0) say(shortened ? 'interestsAddedShortened' : 'interestsAdded', added);
   };
 
   const commit = (): void => {

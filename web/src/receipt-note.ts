@@ -5,11 +5,15 @@
  * are built here, so the page's markup stays as it is; they follow the language switch. The receipt of a chat
  * that ended while the page was away (looked up by ended-away.ts) is shown the same way, with a line saying
  * that what was said meanwhile can be read with it on /my.
+ *
+ * A ban covers the page, the chat it ended too, but not what the person said: the ban notice links to /my
+ * (which serves anyone their own chats, banned or not, by cookie or code), and shows the code of the last
+ * chat once the page has it (the receipt of a chat a ban ends comes after the ban notice is up).
  */
 import type { ReceiptPayload } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
 import { copyText } from './copy-text.js';
-import { element } from './dom.js';
+import { byTestId, element } from './dom.js';
 import { receiptTexts, type ReceiptTextKey } from './receipt-texts.js';
 import './receipt-note.css';
 
@@ -33,10 +37,16 @@ function setText(el: HTMLElement, key: ReceiptTextKey): void {
   el.textContent = t(key);
 }
 
-function createNote(testId: string, label: ReceiptTextKey): Note {
+/** `linkText`: the link's words; `linkAlone`: shown before any receipt, as a link to /my by itself. */
+interface NoteOptions {
+  linkText: ReceiptTextKey;
+  linkAlone: boolean;
+}
+
+function createNote(testId: string, label: ReceiptTextKey, options: NoteOptions = { linkText: 'receiptLink', linkAlone: false }): Note {
   const root = element('div', 'receipt-note');
   root.dataset['testid'] = testId;
-  root.hidden = true;
+  root.hidden = !options.linkAlone;
   const heading = element('span', 'receipt-label');
   setText(heading, label);
   const code = element('code', 'receipt-code');
@@ -49,7 +59,8 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
   link.dataset['testid'] = 'receipt-my-link';
   link.target = '_blank';
   link.rel = 'noopener';
-  setText(link, 'receiptLink');
+  link.href = '/my';
+  setText(link, options.linkText);
   const awayLine = element('span', 'receipt-away');
   awayLine.dataset['testid'] = 'receipt-away';
   setText(awayLine, 'receiptAway');
@@ -57,8 +68,12 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
   const status = element('span', 'receipt-status');
   status.setAttribute('role', 'status');
   status.dataset['testid'] = 'receipt-status';
-  root.title = t('receiptHelp');
   root.append(awayLine, heading, code, copy, link, status);
+  // What is about a code (its lines, its help) waits for one where the link shows alone before.
+  const aboutCode = [heading, code, copy];
+  for (const el of aboutCode) el.hidden = options.linkAlone;
+  let titled = !options.linkAlone;
+  if (titled) root.title = t('receiptHelp');
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let shown: ReceiptPayload | undefined;
@@ -84,6 +99,9 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
       // The code rides in the fragment, which no request ever carries: /my opens it at once.
       link.href = `/my#${encodeURIComponent(receipt.code)}`;
       root.dataset['roomId'] = String(receipt.room_id);
+      for (const el of aboutCode) el.hidden = false;
+      titled = true;
+      root.title = t('receiptHelp');
       root.hidden = false;
     },
     hide() {
@@ -94,7 +112,7 @@ function createNote(testId: string, label: ReceiptTextKey): Note {
     },
     retranslate() {
       translate(root);
-      root.title = t('receiptHelp');
+      if (titled) root.title = t('receiptHelp');
       if (shown) copy.setAttribute('aria-label', `${t('receiptCopyLabel')} ${shown.code}`);
     },
   };
@@ -107,6 +125,8 @@ export interface ReceiptNotesViews {
   startScreen: HTMLElement;
   /** The page's language switch: the notes follow it. */
   langSwitch: HTMLSelectElement;
+  /** The ban notice: the way to /my, and the last chat's code. Default: the page's `[data-testid=ban-screen]`. */
+  banScreen?: HTMLElement;
 }
 
 export interface ReceiptNotes {
@@ -122,13 +142,17 @@ export interface ReceiptNotes {
 export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews): ReceiptNotes {
   const ended = createNote('ended-receipt', 'receiptLabel');
   const last = createNote('last-receipt', 'lastReceiptLabel');
+  const banned = createNote('ban-receipt', 'lastReceiptLabel', { linkText: 'banMyLink', linkAlone: true });
   views.endedBar.append(ended.root);
   views.startScreen.append(last.root);
+  (views.banScreen ?? byTestId('ban-screen', HTMLElement)).append(banned.root);
 
   const show = (receipt: ReceiptPayload, away = false): void => {
     // Still looking at the chat that ended (the partner left): on its bar; otherwise only on the start screen.
     if (!views.endedBar.hidden) ended.show(receipt, away);
     last.show(receipt, away);
+    // Seen only while banned, where no chat is shown: nothing to say about what is missing from it.
+    banned.show(receipt, false);
   };
   client.on('receipt', (receipt) => show(receipt));
   // A new chat (or the same one resumed) leaves the receipt of the previous one to the start screen.
@@ -136,6 +160,7 @@ export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews)
   views.langSwitch.addEventListener('change', () => {
     ended.retranslate();
     last.retranslate();
+    banned.retranslate();
   });
   return { show, onEndedBar: () => ended.showing() };
 }

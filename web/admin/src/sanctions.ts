@@ -13,6 +13,12 @@ import { failureText, issueSanction } from './sanction-dialog.js';
 import { fillSanctionSelects, kindOf, showFormError, syncDuration } from './sanction-fields.js';
 import { createdByText, sanctionReasonText } from './system-texts.js';
 
+/**
+ * The columns' headings (index.html's), but the last (Lift): each cell carries its own as `data-label`,
+ * which a phone shows above the value once the rows are cards (admin.css) and the header row is out of sight.
+ */
+const COLUMNS: readonly TextKey[] = ['sanctionId', 'user', 'sanctionKind', 'scope', 'reason', 'startsAt', 'endsAt', 'createdBy', 'report', 'state'];
+
 interface SanctionPage {
   sanctions: SanctionView[];
   next_cursor: string | null;
@@ -104,6 +110,10 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       element('td', '', t(`state_${sanctionState(s)}` as TextKey)),
       action,
     );
+    COLUMNS.forEach((key, i) => {
+      const cell = tr.cells[i];
+      if (cell) cell.dataset['label'] = t(key);
+    });
     return tr;
   }
 
