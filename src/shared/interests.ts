@@ -35,6 +35,14 @@ const STOP_WORDS = new Set(
 /** Separators between interests inside one entry (after NFKC, so full-width ones are ASCII already). */
 const LIST_SEPARATORS = /[,;/|\n\r\t、。·•]+/u;
 const HAN = /\p{Script=Han}/u;
+
+/**
+ * One entry as typed, cut where `normalizeInterests` cuts it into interests (NFKC first): the page measures
+ * each part against MAX_INTEREST_INPUT_CHARS as the server will take it.
+ */
+export function splitInterestList(text: string): string[] {
+  return text.normalize('NFKC').split(LIST_SEPARATORS);
+}
 /** Spaces, punctuation and control characters trimmed from both ends of an interest. */
 const EDGES = /^[\s\p{P}\p{Cc}\p{Cf}]+|[\s\p{P}\p{Cc}\p{Cf}]+$/gu;
 

@@ -4,7 +4,7 @@
  * and, once allowed, closes the old identity's connection on A too, which then comes back as the new one.
  */
 import { describe, expect, it } from 'vitest';
-import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { closedBy, connect, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { startInProcessCluster } from '../helpers/in-process-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 import { clusterSuite } from '../helpers/suite.js';
@@ -26,15 +26,6 @@ describe.skipIf(!available)('a new identity across two instances', () => {
     return { status: res.status, body: (await res.json()) as { error?: string; user_id?: string }, setCookie: res.headers.get('set-cookie') };
   }
 
-  function closedBy(socket: TestSocket): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the connection was not closed')), 5_000);
-      socket.once('disconnect', (reason) => {
-        clearTimeout(timer);
-        resolve(reason);
-      });
-    });
-  }
 
   it('refused on B while the identity chats on A; once the chat is over, allowed on B and A’s connection comes back as the new identity', async () => {
     // One browser: its page came from A, its cookie goes to both.

@@ -136,6 +136,13 @@ describe.skipIf(skip)('interests in a browser', () => {
     await visible(note);
     await a.getByTestId('interest-chips').getByTestId('interest-remove').first().click();
     expect(await note.isHidden()).toBe(true);
+    // A list cut by any separator the server cuts at (here "/") is several interests, none too long: no
+    // note, and none lost to a 32-character cut of the whole; spaces around one are not counted.
+    await addInterests(a, 'movies/music/books/games/sports/travel');
+    expect(await chips(a)).toEqual(expect.arrayContaining(['movies', 'music', 'books', 'games', 'sports', 'travel']));
+    expect(await note.isHidden()).toBe(true);
+    await addInterests(a, `   ${'y'.repeat(32)}   `);
+    expect(await note.isHidden()).toBe(true);
   });
 
   it('two people sharing an interest are matched and both read what they share; New joins with the same interests', { timeout: 90_000 }, async () => {

@@ -20,7 +20,7 @@ const skip = skipWithoutChromium('moderation browser tests');
 
 const WAIT_MS = 10_000;
 const ZONE = 'Asia/Shanghai';
-const { until, text, visible, myId, messageTexts, matchPages } = chatPageDriver(WAIT_MS);
+const { until, text, visible, myId, messageTexts, matchPages, leaveChat } = chatPageDriver(WAIT_MS);
 
 const ZH_REASONS = ['垃圾信息', '骚扰', '色情内容', '涉及未成年人', '仇恨言论', '诈骗', '自残或轻生', '其他'];
 const EN_REASONS = ['Spam', 'Harassment', 'Sexual content', 'Involves a minor', 'Hate speech', 'Scam or fraud', 'Self-harm or suicide', 'Other'];
@@ -210,7 +210,19 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     const a = await openPage();
     const b = await openPage();
     const idA = await myId(a);
+    // An earlier chat: its code is kept for the ban screen (not shown) once it ends…
     await matchPages(a, b);
+    await send(a, '更早的一句');
+    await leaveChat(a);
+    const heldCode = a.getByTestId('ban-receipt').getByTestId('receipt-code');
+    await expect.poll(() => heldCode.evaluate((el) => !(el as HTMLElement).hidden && el.textContent !== ''), until).toBe(true);
+    // …until the next chat starts: a ban during it must not name the earlier chat as the last one.
+    await a.getByTestId('leave-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+    await expect.poll(() => b.getByTestId('leave-btn').getAttribute('data-step'), until).toBe('new');
+    await b.getByTestId('leave-btn').click();
+    await visible(a.getByTestId('chat-screen'));
+    await expect.poll(() => heldCode.evaluate((el) => (el as HTMLElement).hidden), until).toBe(true);
     await send(a, '封禁前的一句');
     await expect.poll(() => messageTexts(b, false).count(), until).toBe(1);
 

@@ -72,6 +72,17 @@ export function received<E extends EventName>(socket: TestSocket, event: E): Pay
   return seen;
 }
 
+/** Why the server closed `socket` (its `disconnect` reason); rejects when it stays open `ms`. */
+export function closedBy(socket: TestSocket, ms = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the connection was not closed')), ms);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
 /** Resolves with the next `event` on the socket; rejects after `timeoutMs`. */
 export function waitFor<E extends EventName>(socket: TestSocket, event: E, timeoutMs = 5_000): Promise<Payload<E>> {
   return new Promise((resolve, reject) => {

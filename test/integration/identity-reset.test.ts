@@ -10,7 +10,7 @@
 import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { MemoryActivityRegistry } from '../../src/chat/activity-registry.js';
-import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { closedBy, connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
 import { intercept } from '../helpers/interleave.js';
 import { serverSuite } from '../helpers/suite.js';
 
@@ -54,16 +54,6 @@ async function chatting(cookie: string): Promise<{ mine: TestSocket; stranger: T
   return { mine, stranger };
 }
 
-/** Why the server closed `socket` (its `disconnect` reason); rejects when it stays open 5 s. */
-function closedBy(socket: TestSocket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the connection was not closed')), 5_000);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
-}
 
 describe('POST /api/identity/reset while the identity is in use', () => {
   it('is refused while another tab chats, the cookie unchanged and the chat going on; allowed once it has left', async () => {

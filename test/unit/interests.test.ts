@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_INTERESTS, cleanInterest, commonInterests, normalizeInterests } from '../../src/shared/interests.js';
+import { MAX_INTERESTS, cleanInterest, commonInterests, normalizeInterests, splitInterestList } from '../../src/shared/interests.js';
 
 describe('interests: normalising', () => {
   it('Chinese free text is cut into words, without particles and verbs of liking or doing', () => {
@@ -79,5 +79,13 @@ describe('interests: shared ones', () => {
     expect(commonInterests(['a'], ['b'])).toEqual([]);
     expect(commonInterests(undefined, ['a'])).toEqual([]);
     expect(commonInterests(['a'], [])).toEqual([]);
+  });
+});
+
+describe('interests: one entry cut as the server cuts it (the page measures each part)', () => {
+  it('at every list separator, full-width ones too (after NFKC)', () => {
+    expect(splitInterestList('movies/music|books；games，sports、travel')).toEqual(['movies', 'music', 'books', 'games', 'sports', 'travel']);
+    expect(splitInterestList('ｃｈｅｓｓ')).toEqual(['chess']);
+    expect(normalizeInterests(splitInterestList('电影 / 篮球'))).toEqual(normalizeInterests(['电影 / 篮球']));
   });
 });

@@ -10,7 +10,7 @@
  * words. The list is remembered on this device (localStorage "interests") and every join uses it — New
  * too — with whatever is still typed in the field.
  */
-import { MAX_INTEREST_INPUT_CHARS, MAX_INTERESTS, normalizeInterests } from '../../src/shared/interests.js';
+import { MAX_INTEREST_INPUT_CHARS, MAX_INTERESTS, normalizeInterests, splitInterestList } from '../../src/shared/interests.js';
 import { byTestId, element } from './dom.js';
 import { showInterestText } from './interest-texts.js';
 
@@ -105,11 +105,12 @@ export function createInterestInput(root: HTMLElement): InterestInput {
   /** Turns text into chips; says what was added, or why nothing was. */
   const add = (text: string): void => {
     if (text.trim() === '') return;
-    const whole = text.split(SEPARATOR);
+    // Cut where the interests will be cut (every list separator, not only the ones that make a chip as typed),
+    // each without the spaces around it, which were never part of the interest: what is shortened is said.
+    const whole = splitInterestList(text).map((part) => part.trim());
     const parts = whole.map((part) => part.slice(0, MAX_INTEREST_INPUT_CHARS));
     const found = normalizeInterests(parts);
-    // Spaces around a part were never part of the interest: cutting them is not worth a word.
-    const shortened = whole.some((part) => part.trim().length > MAX_INTEREST_INPUT_CHARS);
+    const shortened = whole.some((part) => part.length > MAX_INTEREST_INPUT_CHARS);
     shortenedNote.hidden = !shortened;
     if (found.length === 0) return say('interestsNothing');
     const wanted = new Set([...interests, ...found]);

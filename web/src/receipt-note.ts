@@ -26,6 +26,8 @@ interface Note {
   /** `away`: the chat ended while the page was away (the line about what was said meanwhile shows). */
   show(receipt: ReceiptPayload, away: boolean): void;
   hide(): void;
+  /** Back to how it was made: the link to /my alone where it shows so, else hidden; no receipt. */
+  reset(): void;
   /** The receipt it shows (undefined: hidden), and whether it was looked up (`away`). */
   showing(): { receipt: ReceiptPayload; away: boolean } | undefined;
   /** Renders its texts again in the current language. */
@@ -107,6 +109,19 @@ function createNote(testId: string, label: ReceiptTextKey, options: NoteOptions 
     hide() {
       root.hidden = true;
     },
+    reset() {
+      shown = undefined;
+      awayLine.hidden = true;
+      code.textContent = '';
+      copy.removeAttribute('aria-label');
+      link.href = '/my';
+      delete root.dataset['roomId'];
+      for (const el of aboutCode) el.hidden = options.linkAlone;
+      titled = !options.linkAlone;
+      if (titled) root.title = t('receiptHelp');
+      else root.removeAttribute('title');
+      root.hidden = !options.linkAlone;
+    },
     showing() {
       return shown && !root.hidden ? { receipt: shown, away: !awayLine.hidden } : undefined;
     },
@@ -155,8 +170,13 @@ export function createReceiptNotes(client: ChatClient, views: ReceiptNotesViews)
     banned.show(receipt, false);
   };
   client.on('receipt', (receipt) => show(receipt));
-  // A new chat (or the same one resumed) leaves the receipt of the previous one to the start screen.
-  client.on('matched', () => ended.hide());
+  // A new chat (or the same one resumed) leaves the receipt of the previous one to the start screen. The
+  // ban screen's is for the chat a ban ends: a new chat's start forgets the one before (back to the link
+  // alone), so a ban during it never shows another chat's code as the last one.
+  client.on('matched', (matched) => {
+    ended.hide();
+    if (!matched.resumed) banned.reset();
+  });
   views.langSwitch.addEventListener('change', () => {
     ended.retranslate();
     last.retranslate();

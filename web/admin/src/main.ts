@@ -186,7 +186,8 @@ function markTab(name: ViewName): void {
 function bringIntoRow(tab: HTMLElement): void {
   const row = tab.parentElement;
   if (!row || row.scrollWidth <= row.clientWidth) return;
-  const margin = 12;
+  // Past the row's faded right edge (admin.css: 24 px), so a tab brought to it shows whole, ring and all.
+  const margin = 28;
   const box = tab.getBoundingClientRect();
   const shown = row.getBoundingClientRect();
   if (box.left < shown.left + margin) row.scrollLeft -= shown.left + margin - box.left;
