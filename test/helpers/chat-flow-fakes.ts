@@ -120,7 +120,8 @@ export function fakeViews() {
         shown.pending.delete(cid);
         shown.unsent.set(cid, { content, reason, actions });
       },
-      dropUnsent: (cid: string) => shown.unsent.delete(cid),
+      // As if one of its buttons had the keyboard's focus.
+      dropUnsent: (cid: string) => (shown.unsent.delete(cid) ? ('keyboard' as const) : null),
       hasPending: (cid?: string) => (cid === undefined ? shown.pending.size > 0 : shown.pending.has(cid)),
       hasUnsent: () => [...shown.unsent.values()].some((unsent) => unsent.actions !== null),
       closeUnsent: () => {

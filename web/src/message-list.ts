@@ -52,10 +52,12 @@ export interface MessageList {
    */
   failPending(cid: string, reason: UnsentReason, actions: UnsentActions | null): void;
   /**
-   * Takes away the unsent message with `cid` (discarded, sent again, or taken back into the input); true if
-   * the focus was in it (on one of its buttons), which then needs a new place.
+   * Takes away the unsent message with `cid` (discarded, sent again, or taken back into the input), and says
+   * whether the focus was in it (on one of its buttons), which then needs a new place: `keyboard` when it
+   * showed as keyboard focus (`:focus-visible`), `pointer` when a click or tap put it there, null when it
+   * was elsewhere.
    */
-  dropUnsent(cid: string): boolean;
+  dropUnsent(cid: string): 'keyboard' | 'pointer' | null;
   /** Whether a message of one's own is on its way (that one, with `cid`). */
   hasPending(cid?: string): boolean;
   /** Whether an unsent message can still be sent (its buttons are there): lost if the page closes. */
@@ -247,12 +249,11 @@ export function createMessageList(list: HTMLElement): MessageList {
     dropUnsent(cid) {
       const item = unsent.get(cid)?.item;
       unsent.delete(cid);
-      // Keyboard focus only: a tap focuses a button in Chrome for Android too, and moving that focus to the
-      // input would pop its keyboard up over the list.
       const active = document.activeElement;
-      const focused = active !== null && (item?.contains(active) ?? false) && active.matches(':focus-visible');
+      const held = active !== null && (item?.contains(active) ?? false);
       item?.remove();
-      return focused;
+      if (!held) return null;
+      return active.matches(':focus-visible') ? 'keyboard' : 'pointer';
     },
     hasPending: (cid) => (cid === undefined ? pending.size > 0 : pending.has(cid)),
     hasUnsent: () => [...unsent.values()].some((message) => message.open),

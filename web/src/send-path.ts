@@ -103,11 +103,13 @@ export function createSendPath(deps: SendPathDeps): SendPath {
   };
 
   /**
-   * An unsent message's button goes with it: a focus it held goes to the input, not to the page's body (a
-   * tap on a phone leaves the focus where it was: no keyboard popping up over the list).
+   * An unsent message's button goes with it: a focus it held goes to the input, not to the page's body —
+   * always from the keyboard; from a click or tap only with a mouse (a tap focuses a button in Chrome for
+   * Android too, and the input's keyboard would pop up over the list; `composer.focus()` skips touch).
    */
   const dropUnsent = (cid: string): void => {
-    if (messages.dropUnsent(cid)) composer.focus(true);
+    const focus = messages.dropUnsent(cid);
+    if (focus !== null) composer.focus(focus === 'keyboard');
   };
 
   /**
