@@ -15,11 +15,16 @@ type Chat = Awaited<ReturnType<typeof inChat>>;
 
 const AT = '2026-01-03T16:14:38+08:00';
 
-/** Sends `text`, then types `typing` while it is on its way, and the send fails with `code`. */
-async function failWhileTyping(chat: Chat, text: string, typing: string, code: 'RATE_LIMITED' | 'TIMEOUT' | 'BLOCKED_CONTENT' = 'RATE_LIMITED'): Promise<string> {
+/** Types `text` and sends it; its cid. */
+function sendNow(chat: Chat, text: string): string {
   chat.typeText(text);
   chat.flow.send(text);
-  const cid = chat.sent.cids.at(-1)!;
+  return chat.sent.cids.at(-1)!;
+}
+
+/** Sends `text`, then types `typing` while it is on its way, and the send fails with `code`. */
+async function failWhileTyping(chat: Chat, text: string, typing: string, code: 'RATE_LIMITED' | 'TIMEOUT' | 'BLOCKED_CONTENT' = 'RATE_LIMITED'): Promise<string> {
+  const cid = sendNow(chat, text);
   chat.typeText(typing);
   chat.answers.send.resolve({ ok: false, code, message: '' });
   await flush();
@@ -126,9 +131,7 @@ describe('a message whose send failed while other text was being written (web/sr
 
   it('a send that fails after the chat has ended is kept marked not sent, without buttons, even with the input empty', async () => {
     const chat = await inChat();
-    chat.typeText('最后的话');
-    chat.flow.send('最后的话');
-    const cid = chat.sent.cids[0]!;
+    const cid = sendNow(chat, '最后的话');
     partnerLeft(chat);
     chat.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
     await flush();
@@ -138,9 +141,7 @@ describe('a message whose send failed while other text was being written (web/sr
 
   it('one the server refuses as the chat is over (NOT_IN_CHAT) stays in view marked not sent, without buttons, and the chat ends', async () => {
     const chat = await inChat();
-    chat.typeText('你还在吗');
-    chat.flow.send('你还在吗');
-    const cid = chat.sent.cids[0]!;
+    const cid = sendNow(chat, '你还在吗');
     chat.answers.send.resolve({ ok: false, code: 'NOT_IN_CHAT', message: '' });
     await flush();
     expect(chat.shown.pending.size).toBe(0);
@@ -150,9 +151,7 @@ describe('a message whose send failed while other text was being written (web/sr
 
   it('Retry before the server’s wait is over says how long, sends nothing and keeps it; after the wait it sends', async () => {
     const chat = await inChat();
-    chat.typeText('慢一点');
-    chat.flow.send('慢一点');
-    const cid = chat.sent.cids[0]!;
+    const cid = sendNow(chat, '慢一点');
     chat.typeText('正在写的');
     chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 5_000 });
     await flush();
@@ -213,9 +212,7 @@ describe('a message whose send failed while other text was being written (web/sr
 
   it('NOT_IN_CHAT while the page reconnects keeps it with its buttons: the resume may carry the chat on', async () => {
     const chat = await inChat();
-    chat.typeText('断线时');
-    chat.flow.send('断线时');
-    const cid = chat.sent.cids[0]!;
+    const cid = sendNow(chat, '断线时');
     chat.connectionChanged('reconnecting');
     chat.answers.send.resolve({ ok: false, code: 'NOT_IN_CHAT', message: '' });
     await flush();
@@ -225,9 +222,7 @@ describe('a message whose send failed while other text was being written (web/sr
 
   it('a send whose stored message a replay brought before its refusal came is not given back, nor said to have failed', async () => {
     const chat = await inChat();
-    chat.typeText('已经存了');
-    chat.flow.send('已经存了');
-    const cid = chat.sent.cids[0]!;
+    const cid = sendNow(chat, '已经存了');
     const message: ChatMessage = { id: 60, room_id: ROOM, sender_id: ME, content: '已经存了', timestamp: AT, cid };
     chat.emit('new_message', message);
     chat.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
