@@ -107,10 +107,15 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await expect.poll(text(a.getByTestId('char-count')), until).toBe('501/500');
     expect(await a.getByTestId('char-count').getAttribute('data-over')).toBe('true');
     expect(await a.getByTestId('send-btn').isDisabled()).toBe(true);
+    // Said in words above the input (a long paste shows only its end, and a red counter is easy to miss).
+    await expect.poll(text(a.getByTestId('composer-hint')), until).toBe('太长了：一条消息最多 500 字，删减后才能发送');
+    expect(await a.getByTestId('composer-hint').getAttribute('data-status')).toBe('tooLong');
     const sentByA = await messageTexts(a, true).count();
     await input.press('Enter');
     await expect.poll(text(a.getByTestId('toast')), until).toBe('消息长度不能超过500字');
     expect(await messageTexts(a, true).count()).toBe(sentByA);
+    await input.fill('汉'.repeat(500));
+    await a.getByTestId('composer-hint').waitFor({ state: 'hidden', timeout: WAIT_MS });
     await input.fill('');
 
     // B leaves (Leave, then Really?): the chat ends on B's screen too; A is told and can start over.

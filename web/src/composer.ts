@@ -1,7 +1,8 @@
 /**
  * The message input bar: a code-point counter ("n/500", red past the limit), Enter to send (not while
  * an IME is composing; Shift+Enter for a new line), the checks that need no server round trip, and a
- * status line under it (offline, sending, not sent).
+ * status line above it (offline, sending, not sent — and, while the text is over the limit, that it is:
+ * a long paste shows only the end of the text, and a red counter alone is easy to miss).
  */
 import { codePointLength, isBlankText, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
 import { isComposing } from './composing.js';
@@ -32,11 +33,15 @@ export interface ComposerHandlers {
  */
 export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed' | 'blocked';
 
-const HINTS: Record<Exclude<ComposerStatus, 'ready'>, TextKey> = {
+/** What the status line shows: the flow's status, or the composer's own `tooLong` while the text is over the limit. */
+type ShownStatus = ComposerStatus | 'tooLong';
+
+const HINTS: Record<Exclude<ShownStatus, 'ready'>, TextKey> = {
   offline: 'hintOffline',
   sending: 'hintSending',
   failed: 'hintSendFailed',
   blocked: 'hintBlocked',
+  tooLong: 'hintTooLong',
 };
 
 export interface Composer {
@@ -63,6 +68,8 @@ export interface Composer {
 export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
   let enabled = true;
   let sendable = true;
+  /** The flow's status; the line shows `tooLong` over it while the text is too long to send. */
+  let status: ComposerStatus = 'ready';
   // Typed in Arabic or Hebrew, the text runs right to left as it will in its bubble (message-text.ts).
   input.dir = 'auto';
 
@@ -74,7 +81,24 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     input.setAttribute('aria-invalid', String(over));
     input.disabled = !enabled;
     button.disabled = !enabled || !sendable || over;
+    show(over && enabled ? 'tooLong' : status);
   };
+
+  function show(shown: ShownStatus): void {
+    // Unchanged: nothing rewritten (the hint is a live region; refreshed on every keystroke it would be re-read).
+    if (form.dataset['status'] === shown) return;
+    form.dataset['status'] = shown;
+    if (shown === 'ready') {
+      hint.hidden = true;
+      hint.textContent = '';
+      delete hint.dataset['i18n'];
+      return;
+    }
+    hint.dataset['status'] = shown;
+    hint.dataset['i18n'] = HINTS[shown];
+    hint.textContent = t(HINTS[shown]);
+    hint.hidden = false;
+  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -105,20 +129,9 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
       refresh();
     },
     hasFocus: () => form.contains(document.activeElement),
-    setStatus(status) {
-      // Unchanged: nothing rewritten (the hint is a live region; refreshed on every keystroke it would be re-read).
-      if (form.dataset['status'] === status) return;
-      form.dataset['status'] = status;
-      if (status === 'ready') {
-        hint.hidden = true;
-        hint.textContent = '';
-        delete hint.dataset['i18n'];
-        return;
-      }
-      hint.dataset['status'] = status;
-      hint.dataset['i18n'] = HINTS[status];
-      hint.textContent = t(HINTS[status]);
-      hint.hidden = false;
+    setStatus(value) {
+      status = value;
+      refresh();
     },
     setText(text) {
       input.value = text;
