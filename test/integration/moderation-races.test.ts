@@ -2,26 +2,21 @@
  * The moderation service's state across awaits, made certain with held calls (test/helpers/interleave.ts):
  * a reload whose snapshot is older than a change made meanwhile, bus events whose reads come back out of
  * order, a bus event that never arrived, two strikes at once, a report decision whose sanction fails, and
- * an offer of support on a report decided meanwhile.
+ * an offer of support on a report decided meanwhile. (One conduct counted once, its races included:
+ * strikes-count-once.test.ts.)
  * Over each database engine, with the service built as the app builds it (minus the app).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryModerationBus } from '../../src/moderation/moderation-bus.js';
 import { RetentionJob } from '../../src/privacy/retention.js';
-import { ModerationService, type StrikeRules } from '../../src/moderation/moderation-service.js';
+import type { ModerationService } from '../../src/moderation/moderation-service.js';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
-import { SYSTEM_REPORTER } from '../../src/policy/review-queue.js';
-import { SanctionRepository, type Sanction } from '../../src/moderation/sanction-repository.js';
 import { SqlChatRepository } from '../../src/storage/chat-repository.js';
 import { ENGINES } from '../admin/engines.js';
 import { newUserId } from '../admin/safety-helpers.js';
 import { eventually } from '../helpers/client.js';
 import { ManualClock } from '../helpers/clock.js';
 import { openTestDatabase, silentLogger } from '../helpers/database.js';
-import { heldAfterReading, intercept } from '../helpers/interleave.js';
-
-/** A warning at the first strike and at the second (a mute only at the fifth): two strikes would both want a warning. */
-const STRIKES: StrikeRules = { windowDays: 30, forWarning: 1, forMute: 5, forBan: 9, muteS: 86_400, banS: 604_800 };
+import { moderationInstance, RACE_STRIKES } from '../helpers/moderation-instance.js';
 
 describe.each(ENGINES)('moderation races (%s)', (engine) => {
   let opened: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -35,27 +30,7 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
   });
 
   /** One instance of the service, on the shared database and its own bus (nobody else's events reach it). */
-  async function instance(own: ManualClock = clock) {
-    const sanctions = intercept(new SanctionRepository(opened.database));
-    const reports = intercept(new ReportRepository(opened.database));
-    const bus = intercept(new MemoryModerationBus());
-    const moderation = new ModerationService({
-      database: opened.database,
-      reports: reports.proxy,
-      sanctions: sanctions.proxy,
-      bus: bus.proxy,
-      clock: own,
-      logger: silentLogger,
-      config: { reportWindowMs: 60_000, strikes: STRIKES },
-      audit: async () => undefined,
-      // Reloads only when a test asks.
-      refreshMs: 3_600_000,
-    });
-    const told: Sanction[] = [];
-    moderation.onSanction((sanction) => told.push(sanction));
-    await moderation.start();
-    return { moderation, sanctions, reports, bus, told, stop: () => moderation.stop() };
-  }
+  const instance = (own: ManualClock = clock) => moderationInstance(opened.database, own);
 
   const ban = (moderation: ModerationService, userId: string) =>
     moderation.issue({ userId, networkHash: null, scope: 'identity', kind: 'banned', reason: 'race test', createdBy: 'admin' });
@@ -208,10 +183,10 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     expect(await moderation.strike(target, 'policy')).toBeUndefined();
     // An admin's one-hour mute, then strikes up to the mute tier: the automatic 24 h mute is issued over it.
     await moderation.issue({ userId: target, networkHash: null, scope: 'identity', kind: 'muted', reason: 'admin', durationS: 3600, createdBy: 'admin' });
-    for (let n = 3; n < STRIKES.forMute; n++) expect(await moderation.strike(target, 'policy')).toBeUndefined();
+    for (let n = 3; n < RACE_STRIKES.forMute; n++) expect(await moderation.strike(target, 'policy')).toBeUndefined();
     const mute = await moderation.strike(target, 'policy');
     expect(mute).toMatchObject({ kind: 'muted', createdBy: 'automatic' });
-    expect(mute!.endsAt!.getTime() - mute!.startsAt.getTime()).toBe(STRIKES.muteS * 1000);
+    expect(mute!.endsAt!.getTime() - mute!.startsAt.getTime()).toBe(RACE_STRIKES.muteS * 1000);
     expect(await moderation.strike(target, 'policy')).toBeUndefined();
     expect(await activeFor(target)).toEqual([{ kind: 'warning' }, { kind: 'muted' }, { kind: 'muted' }]);
     stop();
@@ -223,142 +198,6 @@ describe.each(ENGINES)('moderation races (%s)', (engine) => {
     sanctions.failNext('strike', new Error('database away'));
     await expect(moderation.strike(target, 'policy')).rejects.toThrow('database away');
     expect((await moderation.strike(target, 'policy'))?.kind).toBe('warning');
-    stop();
-  });
-
-  /** A report on a new chat of two new people: its id, and the person it names. */
-  async function someReport(moderation: ModerationService, prefix: string): Promise<{ reportId: number; reported: string }> {
-    const [reporter, reported] = [newUserId(`${prefix}r`), newUserId(`${prefix}d`)];
-    const room = await new SqlChatRepository(opened.database).createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
-    return { reportId: (await moderation.report(reporter, { reason: 'harassment', room_id: room.id })).id, reported };
-  }
-  const strikesOf = async (userId: string) =>
-    opened.database.query<{ source: string }>('SELECT source FROM strikes WHERE user_id = $1 ORDER BY id', [userId]);
-
-  it('one conduct counts once: the content policy’s strikes for a report’s messages and an admin upholding it', async () => {
-    const { moderation, stop } = await instance();
-    // Struck by the policy for two messages of the report, then upheld: no third strike.
-    const caught = await someReport(moderation, 'oc1');
-    await moderation.strike(caught.reported, 'policy', caught.reportId);
-    await moderation.strike(caught.reported, 'policy', caught.reportId);
-    await moderation.resolve(caught.reportId, { action: 'warn', scope: 'identity' }, 'admin');
-    expect(await strikesOf(caught.reported)).toEqual([{ source: 'policy' }, { source: 'policy' }]);
-    // A report of nothing the policy struck (crisis words, a person's report): upholding it is a strike.
-    const other = await someReport(moderation, 'oc2');
-    await moderation.resolve(other.reportId, { action: 'warn', scope: 'identity' }, 'admin');
-    expect(await strikesOf(other.reported)).toEqual([{ source: 'report' }]);
-    stop();
-  });
-
-  it('a policy strike and the upholding of its report at once, on two instances, count one strike', async () => {
-    const { moderation, stop } = await instance();
-    const { reportId, reported } = await someReport(moderation, 'ocr');
-    // Each strike waits after looking for the other's until both have looked (or 300 ms: under the lock,
-    // the second cannot look before the first commits). Looked at outside the lock, both would count.
-    const slow = heldAfterReading(opened.database, /WITH counting AS/);
-    const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
-    const strike = (repository: SanctionRepository, source: 'policy' | 'report') =>
-      repository.strike({ userId: reported, source, reportId, messageId: null, at: clock.now(), countSince: new Date(0) }, () => undefined);
-    const [policy, upheld] = await Promise.all([strike(one, 'policy'), strike(two, 'report')]);
-    expect([policy.counted, upheld.counted].sort()).toEqual([false, true]);
-    expect(await strikesOf(reported)).toHaveLength(1);
-    stop();
-  });
-
-  /** A chat of two new people in which the second sent `count` messages: their ids, and the two. */
-  async function chatWithMessages(prefix: string, count: number) {
-    const [reporter, reported] = [newUserId(`${prefix}r`), newUserId(`${prefix}d`)];
-    const chats = new SqlChatRepository(opened.database);
-    const room = await chats.createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: clock.now() });
-    const sent = await chats.appendMessages(
-      Array.from({ length: count }, (_, n) => ({ roomId: room.id, senderId: reported, content: `line ${n}`, createdAt: clock.now() })),
-    );
-    const ids = sent.map((outcome) => (outcome.status === 'stored' ? outcome.message.id : Number.NaN));
-    const [own] = await chats.appendMessages([{ roomId: room.id, senderId: reporter, content: 'the reporter’s own line', createdAt: clock.now() }]);
-    return { reporter, reported, roomId: room.id, ids, reporterMessage: own?.status === 'stored' ? own.message.id : Number.NaN };
-  }
-
-  it('one conduct counts once, by message: a person’s report of only struck messages, or of messages an upheld report named, counts none', async () => {
-    const { moderation, stop } = await instance();
-    const uphold = (id: number) => moderation.resolve(id, { action: 'warn', scope: 'identity' }, 'admin');
-    const { reporter, reported, roomId, ids, reporterMessage } = await chatWithMessages('om', 3);
-    const [struck, plain, last] = ids as [number, number, number];
-    await moderation.strike(reported, 'policy', null, struck);
-    // Naming only the struck message: no second strike.
-    const first = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: [struck] });
-    await uphold(first.id);
-    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }]);
-    // Naming it and another: the other is new conduct.
-    const second = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: [struck, plain] });
-    await uphold(second.id);
-    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
-    // Again those two (a report decided stands for every message it names), then the conduct as a whole.
-    const third = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [plain, struck] });
-    await uphold(third.id);
-    expect(await strikesOf(reported)).toHaveLength(2);
-    const whole = await moderation.report(reporter, { reason: 'spam', room_id: roomId });
-    await uphold(whole.id);
-    expect(await strikesOf(reported)).toHaveLength(3);
-    // The reporter's own line is not the reported person's conduct: ticking it too makes nothing new.
-    const withOwn = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [struck, reporterMessage] });
-    await uphold(withOwn.id);
-    expect(await strikesOf(reported)).toHaveLength(3);
-    // A policy strike of a message an upheld report named (the other order) is not counted either; of another, it is.
-    await moderation.strike(reported, 'policy', null, plain);
-    expect(await strikesOf(reported)).toHaveLength(3);
-    await moderation.strike(reported, 'policy', null, last);
-    expect(await strikesOf(reported)).toHaveLength(4);
-    stop();
-  });
-
-  it('the content policy’s report of a message it struck and one it only flagged: upholding it counts the flagged one, once', async () => {
-    const { moderation, stop } = await instance();
-    const uphold = (id: number) => moderation.resolve(id, { action: 'warn', scope: 'identity' }, 'admin');
-    const { reporter, reported, roomId, ids } = await chatWithMessages('of', 2);
-    const [struck, flagged] = ids as [number, number];
-    const { report } = await new ReportRepository(opened.database).upsert({
-      roomId,
-      reporterId: SYSTEM_REPORTER,
-      reportedId: reported,
-      reason: 'spam',
-      note: null,
-      messageIds: [struck, flagged],
-      priority: 0,
-      at: clock.now(),
-    });
-    await moderation.strike(reported, 'policy', report.id, struck);
-    await uphold(report.id);
-    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
-    // The partner's report of the flagged line, decided after: that line counts already.
-    const partners = await moderation.report(reporter, { reason: 'spam', room_id: roomId, message_ids: [flagged] });
-    await uphold(partners.id);
-    expect(await strikesOf(reported)).toHaveLength(2);
-    stop();
-  });
-
-  it('a message’s policy strike that no longer counts does not stand for a report of it decided later', async () => {
-    const later = new ManualClock();
-    const { moderation, stop } = await instance(later);
-    const { reporter, reported, roomId, ids } = await chatWithMessages('ox', 1);
-    await moderation.strike(reported, 'policy', null, ids[0]!);
-    const report = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: ids });
-    later.advance((STRIKES.windowDays + 1) * 86_400_000);
-    await moderation.resolve(report.id, { action: 'warn', scope: 'identity' }, 'admin');
-    expect(await strikesOf(reported)).toEqual([{ source: 'policy' }, { source: 'report' }]);
-    stop();
-  });
-
-  it('a message’s policy strike and the upholding of a person’s report of it at once, on two instances, count one strike', async () => {
-    const { moderation, stop } = await instance();
-    const { reporter, reported, roomId, ids } = await chatWithMessages('omr', 1);
-    const report = await moderation.report(reporter, { reason: 'harassment', room_id: roomId, message_ids: ids });
-    const slow = heldAfterReading(opened.database, /WITH counting AS/);
-    const [one, two] = [new SanctionRepository(slow), new SanctionRepository(slow)];
-    const strike = (repository: SanctionRepository, source: 'policy' | 'report', reportId: number | null, messageId: number | null) =>
-      repository.strike({ userId: reported, source, reportId, messageId, at: clock.now(), countSince: new Date(0) }, () => undefined);
-    const [policy, upheld] = await Promise.all([strike(one, 'policy', null, ids[0]!), strike(two, 'report', report.id, null)]);
-    expect([policy.counted, upheld.counted].sort()).toEqual([false, true]);
-    expect(await strikesOf(reported)).toHaveLength(1);
     stop();
   });
 
