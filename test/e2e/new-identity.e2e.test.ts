@@ -2,7 +2,7 @@
  * "换个身份 / New identity" with two tabs of one browser in a real Chromium: the cookie is the browser's, so
  * while tab 1 chats, tab 2's press is refused — it says so in the page's language, the cookie stays, and tab
  * 1's chat goes on both ways. Once tab 1's chat is over the press works, and tab 1 comes back as the new
- * identity too (its old connection closed by the server). Needs Debian's Chromium at /usr/bin/chromium:
+ * identity too (its old connection closed by the server), saying why. Needs Debian's Chromium at /usr/bin/chromium:
  * skipped with a visible line without it, except under CI.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ const { until, text, myId, messageTexts, matchPages, leaveChat, say } = chatPage
 const BUSY_ZH = '你在另一个标签页中正在聊天或等待：先结束那边，再换身份（刚关闭的标签页要几秒后才结束）';
 const BUSY_EN = 'You are chatting or waiting in another tab: end that first, then get a new identity (a tab closed just now ends within seconds)';
 const DONE_ZH = '已换成新的身份，之前的身份不再与你关联';
+const ELSEWHERE_ZH = '你在另一个标签页换了新身份，这个页面也已改用新身份';
 
 const identityCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'uid')?.value;
 
@@ -66,5 +67,8 @@ describe.skipIf(skip)('a new identity with two tabs open', () => {
     const newId = await myId(tab2);
     expect(await identityCookie(browser)).not.toBe(cookie);
     await expect.poll(text(tab1.getByTestId('my-id')), until).toBe(newId);
+    // Tab 1 is told why it reconnected; tab 2, whose own press it was, is not told twice.
+    await expect.poll(text(tab1.getByTestId('toast')), until).toBe(ELSEWHERE_ZH);
+    expect(await tab2.getByTestId('toast').textContent()).toBe(DONE_ZH);
   });
 });

@@ -21,6 +21,7 @@ import { createInterestWait } from './interest-wait.js';
 import { createKeepInTouch } from './keep-in-touch.js';
 import { attachMatchNotes } from './match-notes.js';
 import { createMessageList } from './message-list.js';
+import { createIdentityWatch } from './identity-watch.js';
 import { attachNewIdentity } from './new-identity.js';
 import { attachEscapeKey, attachNextButton, createNextCycle } from './next-cycle.js';
 import { attachOnlineCount } from './online-count.js';
@@ -120,7 +121,11 @@ verifyButton.addEventListener('click', () => {
   client.reconnect(true);
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state, verifyButton));
-client.on('session', ({ user_id: userId }) => (myUserId = userId));
+const identityWatch = createIdentityWatch(() => toast.show(t('identityChangedElsewhere')));
+client.on('session', ({ user_id: userId }) => {
+  myUserId = userId;
+  identityWatch.session(userId);
+});
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
 const startScreen = byTestId('start-screen', HTMLElement);
@@ -354,4 +359,10 @@ byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 
 // A brand-new identity (cookie) from the server, refused while another tab chats or waits; the connection
 // is opened again to use it.
-attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), { reconnect: () => client.reconnect(true), toast });
+attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), {
+  reconnect: () => {
+    identityWatch.expectChange();
+    client.reconnect(true);
+  },
+  toast,
+});
