@@ -110,6 +110,9 @@ describe.skipIf(skip)('chat page in a browser', () => {
     // Said in words above the input (a long paste shows only its end, and a red counter is easy to miss).
     await expect.poll(text(a.getByTestId('composer-hint')), until).toBe('太长了：一条消息最多 500 字，删减后才能发送');
     expect(await a.getByTestId('composer-hint').getAttribute('data-status')).toBe('tooLong');
+    // The input is described by it: a screen reader coming back to the input hears why it is invalid.
+    expect(await input.getAttribute('aria-describedby')).toBe('composer-hint');
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
     const sentByA = await messageTexts(a, true).count();
     await input.press('Enter');
     await expect.poll(text(a.getByTestId('toast')), until).toBe('消息长度不能超过500字');

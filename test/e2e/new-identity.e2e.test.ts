@@ -61,14 +61,25 @@ describe.skipIf(skip)('a new identity with two tabs open', () => {
 
     // Over in tab 1: now it works, and tab 1 (its old connection closed) comes back as the new identity.
     await leaveChat(tab1);
+    // Tab 1 is in the background while tab 2 is used (a headless page counts as visible: it is told otherwise).
+    const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility(tab1, 'hidden');
     await tab2.getByTestId('new-identity-btn').click();
     await expect.poll(text(tab2.getByTestId('toast')), until).toBe(DONE_ZH);
     await expect.poll(text(tab2.getByTestId('my-id')), until).not.toBe(oldId);
     const newId = await myId(tab2);
     expect(await identityCookie(browser)).not.toBe(cookie);
     await expect.poll(text(tab1.getByTestId('my-id')), until).toBe(newId);
-    // Tab 1 is told why it reconnected; tab 2, whose own press it was, is not told twice.
+    // Tab 1 says why it reconnected once it is seen (a toast in a hidden tab would be gone before that);
+    // tab 2, whose own press it was, is not told twice.
+    expect(await tab1.getByTestId('toast').isVisible()).toBe(false);
+    await setVisibility(tab1, 'visible');
     await expect.poll(text(tab1.getByTestId('toast')), until).toBe(ELSEWHERE_ZH);
+    expect(await tab1.getByTestId('toast').isVisible()).toBe(true);
     expect(await tab2.getByTestId('toast').textContent()).toBe(DONE_ZH);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { codePointLength, isBlankText, MAX_MESSAGE_CHARS } from '../../src/shared/limits.js';
 import { isComposing } from './composing.js';
-import { t, type ClientErrorCode, type TextKey } from './i18n.js';
+import { showText, type ClientErrorCode, type TextKey } from './i18n.js';
 import { screenFocusTarget } from './screen-focus.js';
 
 export interface ComposerElements {
@@ -68,6 +68,8 @@ export interface Composer {
 export function createComposer({ form, input, counter, button, hint }: ComposerElements, handlers: ComposerHandlers): Composer {
   let enabled = true;
   let sendable = true;
+  // The status line describes the input (why it is marked invalid, that sending waits): read with it.
+  input.setAttribute('aria-describedby', hint.id);
   /** The flow's status; the line shows `tooLong` over it while the text is too long to send. */
   let status: ComposerStatus = 'ready';
   // Typed in Arabic or Hebrew, the text runs right to left as it will in its bubble (message-text.ts).
@@ -78,10 +80,12 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
     const over = length > MAX_MESSAGE_CHARS;
     counter.textContent = `${length}/${MAX_MESSAGE_CHARS}`;
     counter.dataset['over'] = String(over);
-    input.setAttribute('aria-invalid', String(over));
+    // Only while it can be edited: a disabled input (the chat over, muted) is not an error to fix.
+    input.setAttribute('aria-invalid', String(over && enabled));
     input.disabled = !enabled;
     button.disabled = !enabled || !sendable || over;
-    show(over && enabled ? 'tooLong' : status);
+    // Offline wins: nothing can be sent at all until the connection is back.
+    show(over && enabled && status !== 'offline' ? 'tooLong' : status);
   };
 
   function show(shown: ShownStatus): void {
@@ -92,11 +96,11 @@ export function createComposer({ form, input, counter, button, hint }: ComposerE
       hint.hidden = true;
       hint.textContent = '';
       delete hint.dataset['i18n'];
+      delete hint.dataset['i18nN'];
       return;
     }
     hint.dataset['status'] = shown;
-    hint.dataset['i18n'] = HINTS[shown];
-    hint.textContent = t(HINTS[shown]);
+    showText(hint, HINTS[shown], shown === 'tooLong' ? MAX_MESSAGE_CHARS : undefined);
     hint.hidden = false;
   }
 

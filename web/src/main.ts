@@ -21,7 +21,7 @@ import { createInterestWait } from './interest-wait.js';
 import { createKeepInTouch } from './keep-in-touch.js';
 import { attachMatchNotes } from './match-notes.js';
 import { createMessageList } from './message-list.js';
-import { createIdentityWatch } from './identity-watch.js';
+import { createIdentityWatch, whenSeen } from './identity-watch.js';
 import { attachNewIdentity } from './new-identity.js';
 import { attachEscapeKey, attachNextButton, createNextCycle } from './next-cycle.js';
 import { attachOnlineCount } from './online-count.js';
@@ -121,10 +121,13 @@ verifyButton.addEventListener('click', () => {
   client.reconnect(true);
 });
 client.onConnectionChange((state) => showConnectionState(status, statusLabel, state, verifyButton));
-const identityWatch = createIdentityWatch(() => toast.show(t('identityChangedElsewhere')));
-client.on('session', ({ user_id: userId }) => {
+const seen = whenSeen();
+const identityWatch = createIdentityWatch((why) =>
+  seen(() => toast.show(t(why === 'elsewhere' ? 'identityChangedElsewhere' : 'identityChanged'))),
+);
+client.on('session', ({ user_id: userId, token }) => {
   myUserId = userId;
-  identityWatch.session(userId);
+  identityWatch.session({ userId, byToken: token !== undefined });
 });
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
@@ -360,8 +363,8 @@ byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
 // A brand-new identity (cookie) from the server, refused while another tab chats or waits; the connection
 // is opened again to use it.
 attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), {
-  reconnect: () => {
-    identityWatch.expectChange();
+  reconnect: (userId) => {
+    identityWatch.expect(userId);
     client.reconnect(true);
   },
   toast,

@@ -8,23 +8,23 @@ import { t } from './i18n.js';
 import type { Toast } from './toast.js';
 
 export interface NewIdentityDeps {
-  /** Opens a fresh connection, which carries the new cookie. */
-  reconnect(): void;
+  /** Opens a fresh connection, which carries the new cookie (`userId`, the identity the server answered with). */
+  reconnect(userId: string): void;
   toast: Toast;
 }
 
 export function attachNewIdentity(button: HTMLButtonElement, deps: NewIdentityDeps): void {
   const { toast } = deps;
+  const reset = async (): Promise<void> => {
+    const res = await fetch('/api/identity/reset', { method: 'POST' });
+    // The identity is in use (409 CONFLICT): nothing was changed, and the person is told where and what to do.
+    if (res.status === 409) return toast.show(t('newIdentityBusy'));
+    if (!res.ok) return toast.show(t('newIdentityFailed'));
+    const { user_id: userId } = (await res.json()) as { user_id: string };
+    deps.reconnect(userId);
+    toast.show(t('newIdentityDone'));
+  };
   button.addEventListener('click', () => {
-    void fetch('/api/identity/reset', { method: 'POST' }).then(
-      (res) => {
-        // The identity is in use (409 CONFLICT): nothing was changed, and the person is told where and what to do.
-        if (res.status === 409) return toast.show(t('newIdentityBusy'));
-        if (!res.ok) return toast.show(t('newIdentityFailed'));
-        deps.reconnect();
-        toast.show(t('newIdentityDone'));
-      },
-      () => toast.show(t('newIdentityFailed')),
-    );
+    reset().catch(() => toast.show(t('newIdentityFailed')));
   });
 }

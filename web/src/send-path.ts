@@ -227,7 +227,7 @@ export function createSendPath(deps: SendPathDeps): SendPath {
     async send(text, piiConfirmed) {
       const before = deps.chat();
       if (!before.live || before.roomId === null) return;
-      // The text stays in the input, to be sent once the connection is back. The hint under it says so;
+      // The text stays in the input, to be sent once the connection is back. The hint above it says so;
       // only "Send anyway" (its dialog closing) needs saying it again.
       if (!before.linked) return piiConfirmed ? deps.toast.show(t('hintOffline')) : undefined;
       // The text stays in the input until the server's wait is over.
