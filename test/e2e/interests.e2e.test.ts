@@ -172,6 +172,10 @@ describe.skipIf(skip)('interests in a browser', () => {
     await b.getByTestId('message-input').fill('一起看球吗');
     await b.getByTestId('message-input').press('Enter');
     await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['一起看球吗']);
+    // A reload lost the list: the restored chat says again what the two share, once.
+    await b.reload();
+    await expect.poll(() => notes(b), until).toEqual(['已恢复之前的聊天', '你们都喜欢：篮球']);
+    await expect.poll(() => messageTexts(b, true).allTextContents(), until).toEqual(['一起看球吗']);
 
     // A leaves and presses New: the same interests go with the new wait.
     await leaveChat(a);
@@ -210,6 +214,11 @@ describe.skipIf(skip)('interests in a browser', () => {
     // B had no interests: nothing said about them.
     expect((await notes(b)).filter((note) => note.includes('兴趣') || note.includes('喜欢'))).toEqual([]);
     await shot(a, 'interests-random-mobile.png');
+    // After a reload each says what it said before, once: A that nobody shared its interests, B nothing.
+    await a.reload();
+    await expect.poll(() => notes(a), until).toEqual(['已恢复之前的聊天', '没有人与你兴趣相同，这位是随机匹配的陌生人']);
+    await b.reload();
+    await expect.poll(() => notes(b), until).toEqual(['已恢复之前的聊天']);
   });
 });
 

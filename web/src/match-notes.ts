@@ -3,8 +3,10 @@
  * the shared ones), that the stranger is random because nobody shared the person's interests (`random`
  * for someone who joined with some), or that this is a private room. Then, in a private room, the earlier
  * conversation (`room_history`) above everything, marked as earlier. A resumed chat keeps what was said
- * when it began — except after a reload, which lost it: a private room's note (the one a resumed `matched`
- * still carries) is said again then, once.
+ * when it began — except after a reload, which lost it: the note is said again then, once. A resumed
+ * `matched` carries `match_type` only for a private room, so the note a chat opened with is kept for this
+ * tab in sessionStorage (the shared interests, or that they were not shared: the person's interests at the
+ * join are not known after a reload).
  */
 import type { ChatClient } from './chat-client.js';
 import { showInterestText } from './interest-texts.js';
@@ -20,14 +22,41 @@ export interface MatchNotesState {
   joinedWith(): readonly string[];
 }
 
+/** The note a chat opened with: enough to say it again after a reload. */
+type OpeningNote = { roomId: number } & ({ kind: 'interests'; common: string[] } | { kind: 'random' } | { kind: 'private' });
+const STORAGE_KEY = 'matchNote';
+
+function keep(note: OpeningNote | null): void {
+  try {
+    if (note === null) sessionStorage.removeItem(STORAGE_KEY);
+    else sessionStorage.setItem(STORAGE_KEY, JSON.stringify(note));
+  } catch {
+    // Storage blocked: a reload then says no note, as before.
+  }
+}
+
+function kept(roomId: number): OpeningNote | null {
+  try {
+    const note = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as OpeningNote | null;
+    if (note === null || note.roomId !== roomId) return null;
+    // Written by this page, but storage is the browser's: a shape it does not know is no note.
+    if (note.kind === 'interests') return Array.isArray(note.common) && note.common.every((c) => typeof c === 'string') ? note : null;
+    return note.kind === 'random' || note.kind === 'private' ? note : null;
+  } catch {
+    return null;
+  }
+}
+
 export function attachMatchNotes(client: ChatClient, messages: MessageList, state: MatchNotesState): void {
-  // The private note last shown, and its chat: a resume after a mere drop finds it still in the list (a
+  // The opening note last shown, and its element: a resume after a mere drop finds it still in the list (a
   // reopened chat has cleared the list, and so taken it out of the document).
-  let privateNote: { roomId: number; text: HTMLElement } | null = null;
-  const notePrivate = (roomId: number): void => {
+  let shownNote: { roomId: number; text: HTMLElement } | null = null;
+  const say = (note: OpeningNote): void => {
     messages.addNote((text) => {
-      showPrivateText(text, 'privateMatched');
-      privateNote = { roomId, text };
+      if (note.kind === 'interests') showInterestText(text, 'commonInterests', note.common);
+      else if (note.kind === 'random') showInterestText(text, 'randomNoShared');
+      else showPrivateText(text, 'privateMatched');
+      shownNote = { roomId: note.roomId, text };
     });
   };
 
@@ -35,19 +64,18 @@ export function attachMatchNotes(client: ChatClient, messages: MessageList, stat
   client.on('matched', ({ room_id: roomId, resumed, match_type: matchType, common_interests: common }) => {
     if (state.roomId() !== roomId) return;
     if (resumed) {
-      const shown = privateNote?.roomId === roomId && privateNote.text.isConnected;
-      if (matchType === 'private' && !shown) notePrivate(roomId);
+      if (shownNote?.roomId === roomId && shownNote.text.isConnected) return;
+      const note = kept(roomId) ?? (matchType === 'private' ? { roomId, kind: 'private' as const } : null);
+      if (note !== null) say(note);
       return;
     }
-    if (matchType === 'interests' && common && common.length > 0) {
-      messages.addNote((text) => showInterestText(text, 'commonInterests', common));
-    } else if (matchType === 'random' && state.joinedWith().length > 0) {
-      messages.addNote((text) => showInterestText(text, 'randomNoShared'));
-    } else if (matchType === 'private') {
-      notePrivate(roomId);
-    }
+    let note: OpeningNote | null = null;
+    if (matchType === 'interests' && common && common.length > 0) note = { roomId, kind: 'interests', common };
+    else if (matchType === 'random' && state.joinedWith().length > 0) note = { roomId, kind: 'random' };
+    else if (matchType === 'private') note = { roomId, kind: 'private' };
+    keep(note);
+    if (note !== null) say(note);
   });
-
   client.on('room_history', ({ room_id: roomId, messages: earlier }) => {
     if (state.roomId() !== roomId) return;
     const me = state.myId();
