@@ -4,6 +4,9 @@
  * On success the server has logged them in: the admin page opens (replacing this address, so the used
  * link is not one Back away). An unknown, used or expired invitation, a name taken and what the server
  * refuses are said; the message is a function of the language, so switching language re-says it.
+ * An address without the token (a link cut by a mail program) says so, without a form to fill in for
+ * nothing; pasting the whole link into that tab afterwards changes only the fragment — no page load —
+ * so the page reads the link again on `hashchange`.
  */
 import { nameProblem, passwordProblem, tokenOfHash } from './account-fields.js';
 import { isRole, type Role } from './me.js';
@@ -23,8 +26,10 @@ const dead = byTestId('invite-dead', HTMLElement);
 const forRole = byTestId('invite-role-note', HTMLElement);
 /** The role the invitation is for, once the server said it. */
 let invitedRole: Role | undefined;
-/** True once the invitation is known to be dead: only that is said, no form. */
-let isDead = false;
+/** What the page says instead of the form: the invitation is dead, or the address holds none. */
+let instead: 'dead' | 'noToken' | undefined;
+/** The invitation in the link, once read. */
+let token: string | undefined;
 
 let shownError: (() => string) | undefined;
 
@@ -40,11 +45,11 @@ function showError(text: (() => string) | undefined, field?: HTMLElement): void 
   field?.focus();
 }
 
-/** Unknown, used, withdrawn or expired: the page says only that, with the focus on it; no form. */
-function showDead(): void {
-  isDead = true;
+/** Unknown, used, withdrawn or expired — or no invitation in the address: only that is said, with the focus on it; no form. */
+function showInstead(what: 'dead' | 'noToken'): void {
+  instead = what;
   form.hidden = true;
-  dead.textContent = t('inviteUnknown');
+  dead.textContent = t(what === 'dead' ? 'inviteUnknown' : 'inviteNoToken');
   dead.hidden = false;
   dead.tabIndex = -1;
   dead.focus();
@@ -57,7 +62,7 @@ function renderRole(): void {
 
 bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   document.title = t('inviteTitlePage');
-  if (isDead) dead.textContent = t('inviteUnknown');
+  if (instead !== undefined) dead.textContent = t(instead === 'dead' ? 'inviteUnknown' : 'inviteNoToken');
   renderRole();
   const active = document.activeElement;
   showError(shownError);
@@ -66,11 +71,27 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
 });
 document.title = t('inviteTitlePage');
 
-const token = tokenOfHash(window.location.hash);
-// Out of the address bar and the history at once: the link works once, and nobody should find it there later.
-if (window.location.hash !== '') window.history.replaceState(null, '', window.location.pathname);
-if (token === undefined) showError(() => t('inviteNoToken'));
-else void check(token);
+/** Reads the invitation from the address (on load, and when a link is pasted into this tab). */
+function readLink(): void {
+  const read = tokenOfHash(window.location.hash);
+  // Out of the address bar and the history at once: the link works once, and nobody should find it there later.
+  if (window.location.hash !== '') window.history.replaceState(null, '', window.location.pathname);
+  if (read === undefined) {
+    // A fragment with no token in it changes nothing once a link was read.
+    if (token === undefined) showInstead('noToken');
+    return;
+  }
+  token = read;
+  instead = undefined;
+  invitedRole = undefined;
+  renderRole();
+  dead.hidden = true;
+  form.hidden = false;
+  showError(undefined);
+  void check(read);
+}
+readLink();
+window.addEventListener('hashchange', readLink);
 
 /** Whether the link still works (and for which role) before anything is typed. */
 async function check(invitation: string): Promise<void> {
@@ -78,12 +99,14 @@ async function check(invitation: string): Promise<void> {
     const response = await postJson('/admin/invitations/check', { token: invitation });
     if (response.ok) {
       const body = (await response.json().catch(() => ({}))) as { role?: string };
+      if (invitation !== token) return;
       if (body.role !== undefined && isRole(body.role)) invitedRole = body.role;
       renderRole();
       return;
     }
     const { code } = await errorOf(response);
-    if (response.status === 404 && (code as string) === 'NOT_FOUND') showDead();
+    // Still the link on the page (another may have been pasted meanwhile).
+    if (response.status === 404 && (code as string) === 'NOT_FOUND' && invitation === token) showInstead('dead');
     // Anything else (too many checks, a failure): the form stays; accepting says what is wrong.
   } catch {
     // Offline or an older server: the form stays.
@@ -115,7 +138,7 @@ async function accept(invitation: string, chosen: string): Promise<void> {
     const retryAfter = response.headers.get('retry-after') ?? '60';
     switch (code as string) {
       case 'NOT_FOUND':
-        return showDead();
+        return showInstead('dead');
       case 'NAME_TAKEN':
         return showError(() => t('inviteNameTaken'), name);
       case 'INVALID_PAYLOAD':
