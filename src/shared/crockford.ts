@@ -24,17 +24,33 @@ export function crockfordBase32(bytes: Uint8Array): string {
   return out;
 }
 
-/** A code as typed or pasted (at most `maxInput` characters), in canonical form of `length` symbols, or undefined. */
-export function canonicalCrockford(input: string, length: number, maxInput: number): string | undefined {
-  if (input.length > maxInput) return undefined;
-  const cleaned = input
-    // NFKC makes full-width forms (Ａ, １, －, ．) the ASCII ones; then any kind of dash is a separator.
+/** What is typed, forgiven: NFKC makes full-width forms (Ａ, １, －, ．) the ASCII ones; any kind of dash or space is a separator; I/L are 1, O is 0. */
+function cleanCrockford(input: string): string {
+  return input
     .normalize('NFKC')
     .toUpperCase()
     .replace(/[\s\-_.·‐‑‒–—―−・。]/g, '')
     .replace(/[IL]/g, '1')
     .replace(/O/g, '0');
-  return cleaned.length === length && [...cleaned].every((c) => CROCKFORD_ALPHABET.includes(c)) ? cleaned : undefined;
+}
+
+/** A code as typed or pasted (at most `maxInput` characters), in canonical form of `length` symbols, or undefined. */
+export function canonicalCrockford(input: string, length: number, maxInput: number): string | undefined {
+  return crockfordProblem(input, length, maxInput) === undefined ? cleanCrockford(input) : undefined;
+}
+
+/**
+ * Why a typed code is not one of `length` symbols, to say so: the first character no code has (a U, a
+ * letter of another alphabet, a symbol — as typed), or else how many symbols it holds. Undefined: it is one.
+ */
+export type CrockfordProblem = { kind: 'char'; char: string } | { kind: 'length'; symbols: number };
+
+export function crockfordProblem(input: string, length: number, maxInput: number): CrockfordProblem | undefined {
+  const cleaned = cleanCrockford(input.slice(0, maxInput + 1));
+  const foreign = [...cleaned].find((c) => !CROCKFORD_ALPHABET.includes(c));
+  if (foreign !== undefined) return { kind: 'char', char: foreign };
+  if (input.length > maxInput || cleaned.length !== length) return { kind: 'length', symbols: cleaned.length };
+  return undefined;
 }
 
 /** `ABCDEFGH…` → `ABCD-EFGH-…`. */

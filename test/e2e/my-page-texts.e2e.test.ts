@@ -21,7 +21,9 @@ const isReceiptCall = (request: Request) => new URL(request.url()).pathname.star
 /** A code of the right shape that no chat has (Crockford's alphabet, 28 symbols). */
 const UNKNOWN_CODE = '0000-0000-0000-0000-0000-0000-0000';
 
-const CODE_INVALID = { zh: '回执码应为 28 个字母或数字（可带短横线）', en: 'A receipt code has 28 letters or digits (dashes are fine)' };
+/** 'not a code' is eight symbols of the alphabet (N, 0 for O, T, A, C, 0, D, E): too few. */
+const CODE_INVALID = { zh: '回执码应为 28 个字母或数字（可带短横线），这里是 8 个', en: 'A receipt code has 28 letters or digits (dashes are fine): this has 8' };
+const CODE_WITH_U = { zh: '回执码里不会有“U”：请检查这个字符', en: 'A receipt code never has “U” in it: check that character' };
 const NOT_FOUND = {
   zh: '找不到这个回执码对应的聊天。请检查是否输入正确；聊天记录也可能已按保留期限删除。',
   en: 'No chat has this receipt code. Check that it is typed right; the chat may also have been deleted after the retention period.',
@@ -157,10 +159,13 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     const withU = `U${code.slice(1)}`;
     await my.goto(`${suite.url}/my#${withU}`);
     await visible(my.getByTestId('code-error'));
-    expect(await my.getByTestId('code-error').textContent()).toBe(CODE_INVALID.zh);
+    expect(await my.getByTestId('code-error').textContent()).toBe(CODE_WITH_U.zh);
 
     await openByCode(my, withU.toLowerCase());
-    await expect.poll(text(my.getByTestId('code-error')), until).toBe(CODE_INVALID.zh);
+    await expect.poll(text(my.getByTestId('code-error')), until).toBe(CODE_WITH_U.zh);
+    await my.getByTestId('lang-switch').selectOption('en');
+    expect(await my.getByTestId('code-error').textContent()).toBe(CODE_WITH_U.en);
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
     expect(asked).toEqual([]);
     expect(await my.getByTestId('conversation').isVisible()).toBe(false);
 

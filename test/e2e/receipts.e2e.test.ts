@@ -105,7 +105,7 @@ describe.skipIf(skip)('receipts in a browser', () => {
     await my.getByTestId('code-input').focus();
     await my.keyboard.type('not a code');
     await my.keyboard.press('Enter');
-    await expect.poll(text(my.getByTestId('code-error')), until).toBe('回执码应为 28 个字母或数字（可带短横线）');
+    await expect.poll(text(my.getByTestId('code-error')), until).toBe('回执码应为 28 个字母或数字（可带短横线），这里是 8 个');
     await my.getByTestId('code-input').fill('');
     await my.keyboard.type(codeA.toLowerCase().replace(/-/g, ' '));
     await my.keyboard.press('Enter');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalCode } from '../../src/privacy/receipt-codes.js';
 import { canonicalKey, newPrivateKey } from '../../src/private/private-keys.js';
-import { canonicalCrockford, CROCKFORD_ALPHABET } from '../../src/shared/crockford.js';
+import { canonicalCrockford, CROCKFORD_ALPHABET, crockfordProblem } from '../../src/shared/crockford.js';
 
 /** ASCII → its full-width form, as a Chinese input method in full-width mode types it. */
 const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -32,6 +32,17 @@ describe('typed codes', () => {
     expect(canonicalCrockford(fullWidth(code.replace('A', 'U')), canonical.length, 80)).toBeUndefined();
     expect(canonicalCrockford(code.slice(0, -1), canonical.length, 80)).toBeUndefined();
     expect(canonicalCrockford(`${code}${' '.repeat(80)}`, canonical.length, 80)).toBeUndefined();
+  });
+
+  it('says why a typed code is none: the first character no code has, else how many symbols it holds', () => {
+    expect(crockfordProblem(code, canonical.length, 80)).toBeUndefined();
+    expect(crockfordProblem(fullWidth(code.toLowerCase()), canonical.length, 80)).toBeUndefined();
+    expect(crockfordProblem('uuuu-uuuu', canonical.length, 80)).toEqual({ kind: 'char', char: 'U' });
+    expect(crockfordProblem(fullWidth(code.replace('A', 'U')), canonical.length, 80)).toEqual({ kind: 'char', char: 'U' });
+    expect(crockfordProblem(`${code.slice(0, 4)}？`, canonical.length, 80)).toEqual({ kind: 'char', char: '?' });
+    expect(crockfordProblem(code.slice(0, -1), canonical.length, 80)).toEqual({ kind: 'length', symbols: canonical.length - 1 });
+    expect(crockfordProblem(`${code}-0`, canonical.length, 80)).toEqual({ kind: 'length', symbols: canonical.length + 1 });
+    expect(crockfordProblem(`${code}${' '.repeat(80)}`, canonical.length, 80)?.kind).toBe('length');
   });
 
   it('holds for a real private-room key and a receipt code shape', () => {

@@ -3,7 +3,7 @@
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
 import { errorText, type ErrorCode } from '../../../src/shared/codes.js';
-import { canonicalCrockford } from '../../../src/shared/crockford.js';
+import { crockfordProblem } from '../../../src/shared/crockford.js';
 import { byTestId } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
 import { createToast } from '../toast.js';
@@ -17,11 +17,19 @@ const { t, translate } = myTexts;
 /**
  * A receipt code's length and the longest input the server reads as one (src/privacy/receipt-codes.ts,
  * not imported: it needs node:crypto). The shape is checked by the server's own canonicalisation, so a
- * code it would refuse (a U, which Crockford's alphabet lacks) is called mistyped here, not "not found".
+ * code it would refuse (a U, which Crockford's alphabet lacks) is called mistyped here — naming the
+ * character — not "not found".
  */
 const RECEIPT_CODE_CHARS = 28;
 const MAX_CODE_INPUT = 80;
-const looksLikeCode = (input: string) => canonicalCrockford(input, RECEIPT_CODE_CHARS, MAX_CODE_INPUT) !== undefined;
+/** What is wrong with a typed code, said in the page's language (a function: a language switch re-says it); undefined when it is one. */
+function codeProblemText(input: string): (() => string) | undefined {
+  const problem = crockfordProblem(input, RECEIPT_CODE_CHARS, MAX_CODE_INPUT);
+  if (problem === undefined) return undefined;
+  // The character no code has, by name (typed 28 characters with a U, "28 letters or digits" said nothing).
+  if (problem.kind === 'char') return () => t('codeBadChar', { n: problem.char });
+  return () => t('codeInvalid', { n: problem.symbols });
+}
 
 const form = byTestId('code-form', HTMLFormElement);
 const input = byTestId('code-input', HTMLInputElement);
@@ -167,8 +175,9 @@ function applyLang(): void {
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const code = input.value.trim();
-  if (!looksLikeCode(code)) {
-    showFormError(() => t('codeInvalid'));
+  const problem = codeProblemText(code);
+  if (problem !== undefined) {
+    showFormError(problem);
     input.focus();
     return;
   }
@@ -196,6 +205,7 @@ const fromLink = codeFromLink();
 if (fromLink) {
   history.replaceState(null, '', window.location.pathname);
   input.value = fromLink;
-  if (looksLikeCode(fromLink)) void open(fromLink);
-  else showFormError(() => t('codeInvalid'));
+  const problem = codeProblemText(fromLink);
+  if (problem === undefined) void open(fromLink);
+  else showFormError(problem);
 }
