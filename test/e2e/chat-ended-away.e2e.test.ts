@@ -125,6 +125,21 @@ describe.skipIf(skip)('a chat that ended while the page was away', () => {
     expect(await next.getByTestId('receipt-away').isVisible()).toBe(false);
   });
 
+  it('a chat that ended while away with nothing said meanwhile: its receipt, without a line about what was missed', { timeout: 90_000 }, async () => {
+    const { a, b, setOfflineA } = await pair();
+    await setOfflineA(true);
+    await expect.poll(() => notices(b).allTextContents(), until).toContain(LOST);
+    await leaveChat(b);
+    await visible(b.getByTestId('ended-receipt'));
+    await setOfflineA(false);
+    await expect.poll(text(notices(a).last()), until).toBe(ENDED_AWAY);
+    const receipt = a.getByTestId('ended-receipt');
+    await visible(receipt);
+    await expect.poll(text(receipt.getByTestId('receipt-code')), until).toMatch(CODE_PATTERN);
+    // Everything the chat holds is on screen (as when the server itself went down): nothing to read on /my.
+    expect(await receipt.getByTestId('receipt-away').isVisible()).toBe(false);
+  });
+
   it('a page reloaded mid-chat while the partner left shows that chat’s receipt on the start screen, saying the rest is on /my', { timeout: 90_000 }, async () => {
     const { a, b } = await pair();
     // The reload, its tab away for a moment (the same tab: its sessionStorage says it was in this chat).

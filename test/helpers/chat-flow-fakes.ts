@@ -92,7 +92,7 @@ export interface FakeUnsent {
 
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
-  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), unsent: new Map<string, FakeUnsent>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[] };
+  const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), unsent: new Map<string, FakeUnsent>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[], status: 'ready' as string };
   const kept = { key: null as string | null, waitsEnded: 0 };
   let text = '';
   /** How often the input was focused for a button that went away (`focus(true)`). */
@@ -140,7 +140,7 @@ export function fakeViews() {
     composer: {
       setEnabled: () => undefined,
       hasFocus: () => false,
-      setStatus: () => undefined,
+      setStatus: (status: string) => (shown.status = status),
       setText: (value: string) => (text = value),
       text: () => text,
       focus: (always = false) => {

@@ -19,8 +19,8 @@ const CODE_7 = 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG';
 const CODE_8 = 'HHHH-JJJJ-KKKK-MMMM-NNNN-PPPP-QQQQ';
 const chat = (room_id: number, code: string) => ({ room_id, code, started_at: '', ended_at: '', end_reason: 'left', message_count: 2 });
 
-/** A lookup whose listings are the test's answers, in order (undefined: the request failed). */
-function lookup(answers: unknown[]) {
+/** A lookup whose listings are the test's answers, in order (undefined: the request failed); `shown`: how many of the room's messages the page shows. */
+function lookup(answers: unknown[], shownOf?: (roomId: number) => number) {
   const handlers = new Map<string, (() => void)[]>();
   const client = {
     on(event: string, handler: () => void) {
@@ -38,6 +38,7 @@ function lookup(answers: unknown[]) {
       away.push(meanwhile);
     },
     recentChats: () => Promise.resolve(answers[asked.listings++]),
+    ...(shownOf === undefined ? {} : { shownOf }),
     // Each wait between tries lasts until the test ends it.
     sleep: () => {
       asked.sleeps++;
@@ -62,7 +63,8 @@ function lookup(answers: unknown[]) {
 describe('the receipt of a chat that ended while away (web/src/ended-away.ts)', () => {
   it('reads the code of the room asked for from the listing, and nothing from one that is not a listing', () => {
     const listing = { user_id: 'me000001', chats: [chat(8, CODE_8), chat(7, CODE_7)] };
-    expect(receiptOf(listing, 7)).toEqual({ room_id: 7, code: CODE_7 });
+    expect(receiptOf(listing, 7)).toEqual({ room_id: 7, code: CODE_7, messages: 2 });
+    expect(receiptOf({ chats: [{ room_id: 7, code: CODE_7 }] }, 7)).toEqual({ room_id: 7, code: CODE_7 });
     expect(receiptOf(listing, 9)).toBeUndefined();
     expect(receiptOf({ user_id: null, chats: [] }, 7)).toBeUndefined();
     for (const odd of [null, 'text', 7, {}, { chats: 'no' }, { chats: [null, { room_id: '7', code: CODE_7 }, { room_id: 7, code: '' }, { room_id: 7 }] }]) {
@@ -76,6 +78,20 @@ describe('the receipt of a chat that ended while away (web/src/ended-away.ts)', 
     await flush();
     expect(page.shown).toEqual([{ room_id: 7, code: CODE_7 }]);
     expect(page.away).toEqual([true]);
+  });
+
+  it('says what was said meanwhile can be read on /my only when the chat holds more than the page shows of it', async () => {
+    // The chat (two messages listed) shows one of them: the other was said while away.
+    const missedOne = lookup([{ user_id: 'me000001', chats: [chat(7, CODE_7)] }], (roomId) => (roomId === 7 ? 1 : 0));
+    missedOne.endedAway.ended(7);
+    await flush();
+    expect(missedOne.away).toEqual([true]);
+    // Both shown (a server that went down ended it: nothing was said meanwhile): the receipt, without the note.
+    const missedNone = lookup([{ user_id: 'me000001', chats: [chat(7, CODE_7)] }], (roomId) => (roomId === 7 ? 2 : 0));
+    missedNone.endedAway.ended(7);
+    await flush();
+    expect(missedNone.shown).toEqual([{ room_id: 7, code: CODE_7 }]);
+    expect(missedNone.away).toEqual([false]);
   });
 
   it('a chat shown again after a reload without its receipt: its code, as the one that came with the end', async () => {

@@ -65,6 +65,17 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     expect(chat.shown.messages).toEqual([{ message, own: true }]);
   });
 
+  it('a chat that ends with text in the input says it was not sent; an empty input says nothing', async () => {
+    const chat = await inChat();
+    chat.typeText('写了一半');
+    chat.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
+    expect(chat.shown.status).toBe('endedUnsent');
+    expect(chat.views.composer.text()).toBe('写了一半');
+    const quiet = await inChat();
+    quiet.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
+    expect(quiet.shown.status).toBe('ready');
+  });
+
   it('a message sent shows at once as on its way; its ack puts the stored one in its place, a failure into an empty input takes it away', async () => {
     const chat = await inChat();
     chat.typeText('在路上');

@@ -5,6 +5,7 @@
  * and the chat Report and Block speak of — so no caller can change one and forget another. The flow and
  * its comeback (chat-comeback.ts) decide when; this is what each screen looks like once it is there.
  */
+import { isBlankText } from '../../src/shared/limits.js';
 import type { ChatFlowViews, RestoredChat } from './chat-flow-types.js';
 import type { FlowState } from './flow-state.js';
 import { countKey, showText, type TextKey } from './i18n.js';
@@ -72,7 +73,10 @@ export function createChatScreens(deps: ChatScreensDeps): ChatScreens {
     const allowed = !state.restrictions.banned && !state.restrictions.muted;
     // Offline, the input stays usable (disabling it would drop the focus and what is being typed).
     composer.setEnabled(live && allowed, state.linked);
-    if (!live || !allowed) composer.setStatus('ready');
+    // A chat that ended with text still in the input (typed while the connection was down, or as the partner
+    // left): the text stays, and the line says it was not sent.
+    if (state.phase === 'chat' && !live && allowed && !isBlankText(composer.text())) composer.setStatus('endedUnsent');
+    else if (!live || !allowed) composer.setStatus('ready');
     else if (!state.linked) composer.setStatus('offline');
     else composer.setStatus(sending.status());
   };

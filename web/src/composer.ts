@@ -30,8 +30,9 @@ export interface ComposerHandlers {
  * `ready`: nothing to say. `offline`: the connection is being restored (writing goes on, sending waits).
  * `sending`: a message is taking long to be confirmed. `failed`: the text in the input was not sent.
  * `blocked`: the text in the input breaks the chat rules (BLOCKED_CONTENT) and needs editing.
+ * `endedUnsent`: the chat is over and the text in the (disabled) input was never sent.
  */
-export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed' | 'blocked';
+export type ComposerStatus = 'ready' | 'offline' | 'sending' | 'failed' | 'blocked' | 'endedUnsent';
 
 /** What the status line shows: the flow's status, or the composer's own `tooLong` while the text is over the limit. */
 type ShownStatus = ComposerStatus | 'tooLong';
@@ -41,6 +42,7 @@ const HINTS: Record<Exclude<ShownStatus, 'ready'>, TextKey> = {
   sending: 'hintSending',
   failed: 'hintSendFailed',
   blocked: 'hintBlocked',
+  endedUnsent: 'hintEndedUnsent',
   tooLong: 'hintTooLong',
 };
 

@@ -3,7 +3,8 @@
  * the server sent it to the connection that was gone, and what the partner said meanwhile — their goodbye
  * too — never reached the page. The identity's recent chats (`GET /api/my/chats`, by the identity cookie)
  * hold that room's code, so it is looked up and shown as a receipt that came with the end is, saying that
- * what was said meanwhile can be read with it on /my. Only that room's code: a listing that fails, or that
+ * what was said meanwhile can be read with it on /my — when the listing counts more messages in the chat
+ * than the page shows (nothing was said meanwhile when the server itself went down, say). Only that room's code: a listing that fails, or that
  * does not have the room (storage off), shows nothing more, and no error.
  */
 import type { ChatClient } from './chat-client.js';
@@ -17,15 +18,19 @@ const TRIES = 3;
 /** The wait between two tries, in ms. */
 const RETRY_MS = 1_000;
 
-/** The code of `roomId` in a `GET /api/my/chats` answer (`{user_id, chats: [{room_id, code, …}]}`), if listed. */
-export function receiptOf(listing: unknown, roomId: number): ReceiptPayload | undefined {
+/**
+ * The code of `roomId` in a `GET /api/my/chats` answer (`{user_id, chats: [{room_id, code, message_count, …}]}`),
+ * if listed, with how many messages the chat holds (undefined when the answer does not say).
+ */
+export function receiptOf(listing: unknown, roomId: number): (ReceiptPayload & { messages?: number }) | undefined {
   if (typeof listing !== 'object' || listing === null) return undefined;
   const chats: unknown = (listing as { chats?: unknown }).chats;
   if (!Array.isArray(chats)) return undefined;
   for (const chat of chats as unknown[]) {
     if (typeof chat !== 'object' || chat === null) continue;
-    const { room_id: room, code } = chat as { room_id?: unknown; code?: unknown };
-    if (room === roomId && typeof code === 'string' && code !== '') return { room_id: roomId, code };
+    const { room_id: room, code, message_count: count } = chat as { room_id?: unknown; code?: unknown; message_count?: unknown };
+    if (room !== roomId || typeof code !== 'string' || code === '') continue;
+    return typeof count === 'number' ? { room_id: roomId, code, messages: count } : { room_id: roomId, code };
   }
   return undefined;
 }
@@ -43,9 +48,12 @@ async function fetchRecentChats(): Promise<unknown> {
 export interface EndedAwayOptions {
   /**
    * Shows the receipt as one that came with the chat's end would be; `away`: noting it reads what was said
-   * meanwhile.
+   * meanwhile — only when something was: the chat holds more messages than the page shows of it (a server
+   * that crashed ends the chat with nothing said meanwhile).
    */
   show(receipt: ReceiptPayload, away: boolean): void;
+  /** How many stored messages of the chat of `roomId` the page shows (default: none known, so "away" stands). */
+  shownOf?: (roomId: number) => number;
   /** The listing (tests give their own); undefined when it failed. Default: `GET /api/my/chats`. */
   recentChats?: () => Promise<unknown>;
   /** Waits `ms` between tries (tests give their own). */
@@ -80,8 +88,12 @@ export function createEndedAway(client: Pick<ChatClient, 'on'>, options: EndedAw
       if (asked !== generation) return;
       // A failed request is not retried: it says nothing, as a listing without the room does in the end.
       if (listing === undefined) return;
-      const receipt = receiptOf(listing, roomId);
-      if (receipt) return options.show(receipt, away);
+      const listed = receiptOf(listing, roomId);
+      if (listed) {
+        const { messages, ...receipt } = listed;
+        const missed = messages === undefined || options.shownOf === undefined || messages > options.shownOf(roomId);
+        return options.show(receipt, away && missed);
+      }
       if (attempt < TRIES) await sleep(RETRY_MS);
       if (asked !== generation) return;
     }

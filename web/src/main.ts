@@ -318,7 +318,10 @@ attachMatchNotes(client, messages, { myId: () => myUserId, roomId: () => chatOnS
 // The receipt of each chat that ends: on the ended bar or the start screen, with a link to /my.
 const receiptNotes = createReceiptNotes(client, { endedBar: byTestId('chat-ended', HTMLElement), startScreen: byTestId('start-screen', HTMLElement), langSwitch });
 // A chat that ended while the page was away: its receipt went to the lost connection, so it is looked up.
-const endedAway = createEndedAway(client, { show: (receipt, away) => receiptNotes.show(receipt, away) });
+const endedAway = createEndedAway(client, {
+  show: (receipt, away) => receiptNotes.show(receipt, away),
+  shownOf: (roomId) => messages.shown().filter(({ message }) => message.room_id === roomId).length,
+});
 
 // The chat-ended screen survives a reload: kept as the page goes (or hides: a phone may discard it without
 // a pagehide), shown again by the reloaded page's first session (ended-restore.ts). After the flow, whose
