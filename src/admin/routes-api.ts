@@ -10,6 +10,7 @@ import type { AdminContext } from './context.js';
 import { READ } from './team/roles.js';
 import { auditQuerySchema, conversationQuerySchema, describeFilters, encodeCursor, roomIdSchema, roomListQuerySchema } from './filters.js';
 import { auditPageSchema, conversationSchema, dashboardStatsSchema, roomPageSchema } from './response-schemas.js';
+import { refusals } from './refusals.js';
 
 export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -40,7 +41,7 @@ export async function registerApiRoutes(instance: FastifyInstance, ctx: AdminCon
       const { id } = request.params;
       const { cursor, limit } = request.query;
       const conversation = await ctx.rooms.get(id, { afterId: cursor, limit });
-      if (!conversation) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No conversation ${id}` });
+      if (!conversation) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noConversation(id) });
       // Every page read is a view: the log says which part of the conversation was read.
       const first = conversation.messages[0]?.id;
       const detail = cursor === undefined ? { room_id: id } : { room_id: id, from_message_id: first ?? null };

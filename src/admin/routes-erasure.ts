@@ -15,6 +15,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { roomIdSchema } from './filters.js';
+import { refusals } from './refusals.js';
 
 /** Longest reason for an erasure, in characters. */
 export const MAX_ERASURE_REASON_CHARS = 500;
@@ -56,10 +57,10 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
         tx,
       ),
     );
-    if (outcome.status === 'not_found') throw new AppError(ErrorCode.NOT_FOUND, { detail: `No conversation ${id}` });
-    if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: `Conversation ${id} is still going on` });
+    if (outcome.status === 'not_found') throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noConversation(id) });
+    if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: refusals.conversationGoingOn(id) });
     if (outcome.status === 'report_open') {
-      throw new AppError(ErrorCode.REPORT_OPEN, { detail: `Conversation ${id} has ${outcome.openReports} open report(s): decide them first, or erase with force` });
+      throw new AppError(ErrorCode.REPORT_OPEN, { detail: refusals.conversationReported(id, outcome.openReports) });
     }
     return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
   });
@@ -88,7 +89,7 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
         tx,
       ),
     );
-    if (!result) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
+    if (!result) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.neverInConversation(userId) });
     const skipped = skippedOf(result);
     return { user_id: userId, rooms: result.rooms, erased: result.messages, skipped, erased_at: formatIso(at, ctx.timezone) };
   });

@@ -12,6 +12,7 @@ import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { READ } from './team/roles.js';
 import { policyViewSchema } from './response-schemas.js';
+import { refusals } from './refusals.js';
 
 /**
  * The largest policy a save may send: its most terms at their longest, each of the 64 characters written
@@ -57,7 +58,7 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
     const before = ctx.policy.current();
     const ifMatch = request.headers['if-match'];
     const named = ifMatch === undefined ? 'any' : versionsIn(ifMatch);
-    const stale = () => new AppError(ErrorCode.CONFLICT, { detail: 'The content policy was changed since it was loaded; load it again' });
+    const stale = () => new AppError(ErrorCode.CONFLICT, { detail: refusals.policyStale() });
     if (named !== 'any' && named.length === 0) throw stale();
     // The database decides whether the version named is still the one stored (this instance's copy may lag).
     const inForce = ctx.policy.currentVersion;

@@ -18,6 +18,7 @@ import { oneSanctionSchema, reportDetailSchema, reportQueuePageSchema, resolveRe
 import { idParamsSchema, reportListQuerySchema, resolveBodySchema, sanctionBodySchema, sanctionListQuerySchema } from './safety-schemas.js';
 import { reportFull, sanctionScope, sanctionView } from './safety-views.js';
 import { adminName, MODERATE, READ } from './team/roles.js';
+import { refusals } from './refusals.js';
 
 /** A report's version (`reportVersion`: its reason and priority) as an entity tag. */
 const reportEtag = (report: ReportRecord): string => `"r${reportVersion(report)}"`;
@@ -43,7 +44,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
   app.get('/api/reports/:id', { config: READ, schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request, reply) => {
     const { id } = request.params;
     const report = await ctx.reportsQuery.report(id);
-    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
+    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noReport(id) });
     const detail = await ctx.reportsQuery.detail(report);
     await ctx.audit.record({ action: 'view_report', ...actorOf(request), detail: { report_id: id, room_id: report.roomId } });
     void reply.header('etag', reportEtag(report));
@@ -55,19 +56,19 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const { id } = request.params;
     const { action, scope, duration_s: durationS, note } = request.body;
     const report = await ctx.reportsQuery.report(id);
-    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No report ${id}` });
-    if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} is already ${report.status}` });
+    if (!report) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noReport(id) });
+    if (report.status !== 'open') throw new AppError(ErrorCode.CONFLICT, { detail: refusals.reportDecided(id, report.status) });
     // `If-Match` with the report's tag as read (the page sends it; a script may leave it out): a report made
     // more urgent since — its reporter reported a minor, the policy flagged crisis words — is not decided on
     // what was seen.
     const ifMatch = request.headers['if-match'];
     const ifVersion = ifMatch === undefined ? undefined : versionIn(ifMatch);
-    const changed = () => new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} became more urgent since it was opened: look at it again` });
+    const changed = () => new AppError(ErrorCode.CONFLICT, { detail: refusals.reportMoreUrgent(id) });
     if (ifVersion !== undefined && ifVersion !== reportVersion(report)) throw changed();
     const sanctions = action !== 'dismiss' && action !== 'support';
     // Checked before deciding: the report must not be closed with a sanction that cannot be issued.
     if (sanctions && scope !== 'identity' && networkOf(await ctx.reports.room(report.roomId), report.reportedId) === null) {
-      throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${report.reportedId} in room ${report.roomId}: sanction by identity` });
+      throw new AppError(ErrorCode.NO_NETWORK, { detail: refusals.noNetworkInRoom(report.reportedId, report.roomId) });
     }
     // Decided and audited in one transaction: a decision whose audit row cannot be written is not made.
     const decision = { action, scope, durationS: durationS ?? undefined, note, ...(ifVersion === undefined ? {} : { ifVersion }) };
@@ -92,7 +93,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     // Someone else decided between the read above and this decision, or the report changed meanwhile.
     if (!outcome) {
       const now = await ctx.reportsQuery.report(id);
-      throw now?.status === 'open' ? changed() : new AppError(ErrorCode.CONFLICT, { detail: `Report ${id} was decided meanwhile` });
+      throw now?.status === 'open' ? changed() : new AppError(ErrorCode.CONFLICT, { detail: refusals.reportDecidedMeanwhile(id) });
     }
     return {
       report: reportFull(outcome.report, ctx.timezone, ctx.clock.now()),
@@ -113,9 +114,9 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
     const { user_id: userId, kind, scope, duration_s: durationS, reason } = request.body;
     // Only people who have chatted: a mistyped ID would otherwise be "sanctioned" without effect.
     const seen = await ctx.reports.latestNetworkOf(userId);
-    if (!seen) throw new AppError(ErrorCode.NOT_FOUND, { detail: `User ${userId} has never been in a conversation` });
+    if (!seen) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.neverInConversation(userId) });
     if (scope !== 'identity' && seen.networkHash === null) {
-      throw new AppError(ErrorCode.NO_NETWORK, { detail: `No network is stored for ${userId}: sanction by identity` });
+      throw new AppError(ErrorCode.NO_NETWORK, { detail: refusals.noNetwork(userId) });
     }
     const sanction = await ctx.moderation.issue(
       { userId, networkHash: seen.networkHash, scope, kind, reason, durationS: durationS ?? undefined, createdBy: adminName(request) },
@@ -135,7 +136,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
   app.delete('/api/sanctions/:id', { config: MODERATE, schema: { params: idParamsSchema, response: { 200: oneSanctionSchema } } }, async (request) => {
     const { id } = request.params;
     const current = await ctx.sanctions.get(id);
-    if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
+    if (!current || !isActive(current, ctx.clock.now())) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noSanctionInForce(id) });
     const lifted = await ctx.moderation.lift(id, adminName(request), (tx, done) =>
       ctx.audit.record(
         {
@@ -146,7 +147,7 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
         tx,
       ),
     );
-    if (!lifted) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No sanction ${id} in force` });
+    if (!lifted) throw new AppError(ErrorCode.NOT_FOUND, { detail: refusals.noSanctionInForce(id) });
     return { sanction: view(lifted) };
   });
 }

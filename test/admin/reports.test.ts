@@ -246,7 +246,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
   it('answers 404 for an unknown report and 400 for an id that is not one, without auditing a view', async () => {
     const views = (await auditOf(admin, 'view_report')).length;
     expect((await get('/admin/api/reports/999999')).statusCode).toBe(404);
-    expect((await get('/admin/api/reports/999999')).json()).toEqual({ error: 'NOT_FOUND', message: 'No report 999999' });
+    expect((await get('/admin/api/reports/999999')).json()).toEqual({ error: 'NOT_FOUND', message: '没有编号为 999999 的举报' });
     for (const bad of ['abc', '0', '-1', '1.5']) expect((await get(`/admin/api/reports/${bad}`)).statusCode, bad).toBe(400);
     expect((await resolve(999999, { action: 'ban' })).statusCode).toBe(404);
     expect((await resolve('abc', { action: 'ban' })).statusCode).toBe(400);
@@ -287,7 +287,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     // Decided once: a second decision is refused and changes nothing.
     const again = await resolve(id, { action: 'dismiss' });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toEqual({ error: 'CONFLICT', message: `Report ${id} is already actioned` });
+    expect(again.json()).toEqual({ error: 'CONFLICT', message: `举报 ${id} 已被处理` });
     expect(await reportStatus(id)).toBe('actioned');
     expect(await strikesOf(target)).toBe(1);
   });
@@ -303,7 +303,7 @@ describe.each(ENGINES)('reports queue and decisions (%s)', (engine) => {
     await fileReport(admin, reporter, room.roomId, 'minor', { messageIds: [room.messageIds[1]!], note: 'said 14' });
     const stale = await decide(etag);
     expect(stale.statusCode).toBe(409);
-    expect(stale.json()).toEqual({ error: 'CONFLICT', message: `Report ${id} became more urgent since it was opened: look at it again` });
+    expect(stale.json()).toEqual({ error: 'CONFLICT', message: `举报 ${id} 在你打开后变得更紧急了：请重新查看` });
     expect(await reportStatus(id)).toBe('open');
     const again = await get(`/admin/api/reports/${id}`);
     expect(again.json<ReportDetail>().report).toMatchObject({ reason: 'minor', other_reasons: ['spam'], priority: 1 });

@@ -98,7 +98,15 @@ describe.each(ENGINES)('sanctions (%s)', (engine) => {
   it('refuses a sanction for someone who never chatted (404), or by address without a stored network (409)', async () => {
     const unknown = await create({ user_id: 'nobody000001', kind: 'banned', scope: 'identity', reason: 'x' });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ error: 'NOT_FOUND', message: 'User nobody000001 has never been in a conversation' });
+    // In the language asked for (a page sends its own): Chinese by default.
+    expect(unknown.json()).toEqual({ error: 'NOT_FOUND', message: '用户 nobody000001 从未参与过聊天' });
+    const inEnglish = await admin.fastify.inject({
+      method: 'POST',
+      url: '/admin/api/sanctions',
+      headers: { cookie, 'sec-fetch-site': 'same-origin', 'accept-language': 'en' },
+      payload: { user_id: 'nobody000001', kind: 'banned', scope: 'identity', reason: 'x' },
+    });
+    expect(inEnglish.json()).toEqual({ error: 'NOT_FOUND', message: 'User nobody000001 has never been in a conversation' });
     const user = await chatter({ networks: false });
     const noNetwork = await create({ user_id: user, kind: 'banned', scope: 'both', reason: 'x' });
     expect(noNetwork.statusCode).toBe(409);
@@ -143,7 +151,7 @@ describe.each(ENGINES)('sanctions (%s)', (engine) => {
     expect((await auditOf(admin, 'sanction_lift')).at(-1)?.detail).toEqual({ sanction_id: sanction.id, user_id: user, kind: 'banned', scope: 'both', report_id: null });
 
     expect((await lift(sanction.id)).statusCode).toBe(404);
-    expect((await lift(999_999)).json()).toEqual({ error: 'NOT_FOUND', message: 'No sanction 999999 in force' });
+    expect((await lift(999_999)).json()).toEqual({ error: 'NOT_FOUND', message: '没有编号为 999999 的生效中的处罚' });
     expect((await lift('x')).statusCode).toBe(400);
     // Ended by itself: nothing to lift.
     const ended = await admin.moderation.issue({ userId: user, networkHash: null, scope: 'identity', kind: 'muted', reason: 'old', durationS: 60, createdBy: 'admin' });

@@ -187,7 +187,8 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(() => sanctionRows.count(), until).toBe(0);
     await admin.getByTestId('sanctions-all').check();
     await expect.poll(() => sanctionRows.count(), until).toBe(1);
-    expect(await sanctionRows.first().locator('td').nth(9).textContent()).toBe('已解除');
+    // Lifted, by whom and when (in the zone of the page's other times).
+    expect(await sanctionRows.first().locator('td').nth(9).textContent()).toMatch(/^已解除 · admin · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
     // The audit log tells the story.
     await admin.getByTestId('tab-audit').click();
@@ -289,6 +290,11 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await form.getByTestId('sanction-reason').fill('Be polite');
     await form.getByTestId('sanction-submit').click();
     await expect.poll(text(form.getByTestId('sanction-error')), until).toBe('Failed: User nobody000001 has never been in a conversation');
+    // The server words it in the page's language, not the browser's: in Chinese on a Chinese page.
+    await admin.getByTestId('lang-switch').selectOption('zh-CN');
+    await form.getByTestId('sanction-submit').click();
+    await expect.poll(text(form.getByTestId('sanction-error')), until).toBe('操作失败：用户 nobody000001 从未参与过聊天');
+    await admin.getByTestId('lang-switch').selectOption('en');
     await form.getByTestId('sanction-user').fill(idB);
     await form.getByTestId('sanction-kind').selectOption('warning');
     await form.getByTestId('sanction-submit').click();

@@ -31,6 +31,11 @@ describe('the error catalogue', () => {
 
   it('an HTTP message is the detail when one is given, else the catalogue text in the language asked', () => {
     expect(httpMessage(new AppError(ErrorCode.CONFLICT, { detail: 'Report 7 is already dismissed' }), 'zh-CN')).toBe('Report 7 is already dismissed');
+    // A detail in both languages: the one asked for; the error's own message (logs) is the English one.
+    const both = new AppError(ErrorCode.CONFLICT, { detail: { 'zh-CN': '举报 7 已被驳回', en: 'Report 7 is already dismissed' } });
+    expect(httpMessage(both, 'zh-CN')).toBe('举报 7 已被驳回');
+    expect(httpMessage(both, 'en')).toBe('Report 7 is already dismissed');
+    expect(both.message).toBe('Report 7 is already dismissed');
     expect(httpMessage(new AppError(ErrorCode.NOT_FOUND), 'zh-CN')).toBe(errorText['zh-CN'].NOT_FOUND);
     expect(httpMessage(new AppError(ErrorCode.NOT_FOUND), 'en')).toBe(errorText.en.NOT_FOUND);
     expect(new AppError(ErrorCode.REPORT_OPEN).status).toBe(409);

@@ -4,7 +4,7 @@
  * src/shared/codes.ts); the page switches on the code and shows the message, which names what went wrong.
  */
 import type { ErrorCode } from '../../../src/shared/codes.js';
-import { t } from './i18n.js';
+import { getLang, t } from './i18n.js';
 import { sessionEnded } from './session-end.js';
 
 export class ApiError extends Error {
@@ -61,7 +61,7 @@ export async function getJson<T>(path: string, options: { background?: boolean }
 export async function postJson(path: string, body: unknown): Promise<Response> {
   return fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': getLang() },
     credentials: 'same-origin',
     body: JSON.stringify(body),
   });
@@ -87,7 +87,8 @@ export async function requestJson<T>(
   const hasBody = options.body !== undefined;
   const response = await fetch(path, {
     method,
-    headers: { accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    // The page's language, not the browser's: a refusal's text is shown as the server words it (src/admin/refusals.ts).
+    headers: { accept: 'application/json', 'accept-language': getLang(), ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
     credentials: 'same-origin',
     ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
   });
