@@ -1,8 +1,10 @@
 /**
  * The content policy page: the link rule, the term list (each term with its action and a Remove button),
  * a form to add a term, a filter for long lists, and Save (`PUT /admin/api/policy`), with unsaved changes
- * marked and the server's refusal shown. A list can hold tens of thousands of terms: only the first
- * `MAX_ROWS` rows that match the filter are in the page, with a note saying so.
+ * marked and the server's refusal shown. A role that cannot change the policy sees no menu and no Remove
+ * button (`data-needs="manage"`, me.ts): the link rule and each term's action are shown as words. A list
+ * can hold tens of thousands of terms: only the first `MAX_ROWS` rows that match the filter are in the
+ * page, with a note saying so.
  *
  * Two admins may edit at once: the page keeps the policy's version (the `ETag` of each read and each save)
  * and saves with `If-Match`, so a save over someone else's newer policy is refused (409) instead of
@@ -64,6 +66,8 @@ function actionSelect(value: PolicyAction): HTMLSelectElement {
 export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void; canEdit(): boolean }): PolicyView {
   const form = byTestId('policy-form', HTMLFormElement, root);
   const links = byTestId('policy-links', HTMLSelectElement, root);
+  /** The link rule in words, for a role that cannot change it (index.html shows it instead of the menu). */
+  const linksText = byTestId('policy-links-text', HTMLElement, root);
   const dirtyMark = byTestId('policy-dirty', HTMLElement, root);
   const error = byTestId('policy-error', HTMLElement, root);
   const save = byTestId('policy-save', HTMLButtonElement, root);
@@ -148,6 +152,11 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
       entry.action = select.value;
       markChanged(true);
     });
+    select.dataset['needs'] = 'manage';
+    // A role that cannot change the policy reads each term's action as words, with no menu or Remove button.
+    const actionText = element('span', '', t(`termAction_${entry.action}` as TextKey));
+    actionText.dataset['testid'] = 'policy-term-action-text';
+    actionText.dataset['needsNot'] = 'manage';
     const remove = element('button', 'btn btn-ghost btn-small', t('policyRemove'));
     remove.type = 'button';
     remove.dataset['testid'] = 'policy-remove';
@@ -167,9 +176,10 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
       (target?.querySelector<HTMLButtonElement>('[data-testid="policy-remove"]') ?? filter).focus();
     });
     const actions = element('td');
+    actions.dataset['needs'] = 'manage';
     actions.append(remove);
     const actionCell = element('td');
-    actionCell.append(select);
+    actionCell.append(select, actionText);
     tr.append(termCell, actionCell, actions);
     return tr;
   }
@@ -205,6 +215,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
   function render(): void {
     fillNewAction();
     links.value = linkRule;
+    linksText.textContent = t(`linkAction_${linkRule}` as TextKey);
     showFormError(error, saveError?.());
     renderRows();
     syncControls();

@@ -9,6 +9,7 @@
  * does not lose it.
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
+import type { DECISION_TEXT_MAX } from '../../../src/admin/safety-schemas.js';
 import type { Conversation, ConversationMessage } from '../../../src/admin/rooms-query.js';
 import type { SanctionKind } from '../../../src/shared/protocol.js';
 import { ApiError, getJson, requestJson } from './api.js';
@@ -23,6 +24,9 @@ import { flagText, reportNoteText } from './system-texts.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
+
+/** The server's limit on a decision's note (checked at compile time: safety-schemas.ts is imported for types only). */
+const MAX_NOTE_CHARS: typeof DECISION_TEXT_MAX = 500;
 
 /** Whether an offer of support reached the person: shown (when), waiting for their next visit (until when), or lapsed. */
 function supportOfferText(offer: NonNullable<ReportDetail['report']['support_offer']>): string {
@@ -56,6 +60,9 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const formError = byTestId('decision-error', HTMLElement, root);
   const submit = byTestId('decision-submit', HTMLButtonElement, root);
   const clear = byTestId('decision-clear', HTMLButtonElement, root);
+  const note = byTestId('decision-note', HTMLTextAreaElement, root);
+  const noteCount = byTestId('decision-note-count', HTMLElement, root);
+  const noteTooLong = byTestId('decision-note-too-long', HTMLElement, root);
   const roomLink = byTestId('report-room-link', HTMLAnchorElement, root);
   const list = byTestId('report-conversation', HTMLOListElement, root);
   const empty = byTestId('report-conversation-empty', HTMLElement, root);
@@ -79,6 +86,29 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   let requests = 0;
   /** The report opened last (shown, or on its way). */
   let openedId: number | undefined;
+  /** True while a decision is on its way: a second Submit (Enter on a radio) is not a second decision. */
+  let sending = false;
+
+  /** The note's length as the server counts it: UTF-16 units of the trimmed text (zod's `.trim().max()`). */
+  const noteLength = () => note.value.trim().length;
+
+  /**
+   * The note's counter ("n/500"). A longer note is not cut (a paste cut at 500 lost its end unseen, and the
+   * note is what the person is shown): as on the chat page's input, the counter turns red, the line under
+   * the note says so in words, and Submit is off until it fits.
+   */
+  function syncNote(): void {
+    const length = noteLength();
+    const over = length > MAX_NOTE_CHARS;
+    noteCount.textContent = `${length}/${MAX_NOTE_CHARS}`;
+    noteCount.dataset['over'] = String(over);
+    note.setAttribute('aria-invalid', String(over));
+    // Rewritten only when it changes (a live region rewritten at each keystroke is read out again each time).
+    const words = over ? t('decisionNoteTooLong', { n: MAX_NOTE_CHARS }) : '';
+    if (noteTooLong.textContent !== words) noteTooLong.textContent = words;
+    noteTooLong.hidden = !over;
+    submit.disabled = sending || over;
+  }
 
   const chosenAction = (): Action | undefined => {
     const value = (form.elements.namedItem('action') as RadioNodeList | null)?.value;
@@ -163,11 +193,12 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const sanction = (userId: string, opener: HTMLElement) => deps.sanctionDialog.open(userId, opener);
     renderPerson(people.reported, 'reported', shown.people.reported, sanction);
     renderPerson(people.reporter, 'reporter', shown.people.reporter, sanction);
+    syncNote();
   }
 
   /** The form as the admin left it. */
   function choices(): DecisionDraft {
-    return { action: chosenAction() ?? null, scope: scopeOf(form), duration: durationOf(form), note: (form.elements.namedItem('note') as HTMLTextAreaElement).value, tag: shownTag };
+    return { action: chosenAction() ?? null, scope: scopeOf(form), duration: durationOf(form), note: note.value, tag: shownTag };
   }
 
   /** The form as a report opens: nothing chosen, the presets, network scope only when the network is known. */
@@ -177,6 +208,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     syncDuration(form, undefined);
     allowNetworkScope(form, networkKnown);
     showFormError(formError, undefined);
+    syncNote();
   }
 
   async function open(id: number, announceDraft = true): Promise<void> {
@@ -254,8 +286,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     syncScopeWarning(form);
     const duration = field('duration');
     if (duration && choices.action !== null && sanctions(choices.action)) duration.value = choices.duration === null ? '' : String(choices.duration);
-    const note = field('note');
-    if (note) note.value = choices.note;
+    note.value = choices.note;
+    syncNote();
   }
 
   /**
@@ -267,8 +299,14 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const action = chosenAction();
     if (!current) return;
     if (!action) return showFormError(formError, t('chooseAction'));
+    // Submit is off while the note is too long; Enter in a field must not send it either.
+    if (noteLength() > MAX_NOTE_CHARS) {
+      syncNote();
+      note.focus();
+      return;
+    }
     const durationS = sanctions(action) ? durationOf(form) : null;
-    const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value.trim();
+    const noteText = note.value.trim();
     if (action === 'ban') {
       const text = `${t('confirmBanText', { n: current.report.reported_id })} (${durationLabel(durationS)})`;
       if (!(await deps.confirm({ title: t('confirmBanTitle'), text, ok: t('confirmBan') }))) return;
@@ -280,7 +318,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       action,
       ...(sanctions(action) ? { scope: scopeOf(form) } : {}),
       ...(durationS === null ? {} : { duration_s: durationS }),
-      ...(note ? { note } : {}),
+      ...(noteText ? { note: noteText } : {}),
     };
     // Decided on the report as shown: one made more urgent since (a minor reported, crisis words) is refused
     // with 409, and shown again as it is now — the admin's choices kept, to confirm or change.
@@ -290,7 +328,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       ({ automatic } = (await requestJson<{ automatic: { kind: string; ends_at: string | null } | null }>('POST', `/admin/api/reports/${current.report.id}/resolve`, { body, headers: tag ? { 'if-match': tag } : {} })).body);
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'CONFLICT') || !stillOn(current.report.id)) throw error;
-      const kept: Omit<DecisionDraft, 'tag'> = { action, scope: scopeOf(form), duration: durationS, note };
+      const kept: Omit<DecisionDraft, 'tag'> = { action, scope: scopeOf(form), duration: durationS, note: noteText };
       // Restored below with the new version (and said with the form's error): not by open() as a stale draft.
       drafts.clear(current.report.id);
       await open(current.report.id, false);
@@ -330,14 +368,13 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     keepDraft();
   });
   form.addEventListener('input', keepDraft);
+  note.addEventListener('input', syncNote);
   clear.addEventListener('click', () => {
     if (!shown) return;
     drafts.clear(shown.report.id);
     resetForm(shown.people.reported.network_known);
     form.querySelector<HTMLInputElement>('input[name="action"]')?.focus();
   });
-  /** True while a decision is on its way: a second Submit (Enter on a radio) is not a second decision. */
-  let sending = false;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (sending) return;
@@ -352,7 +389,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       })
       .finally(() => {
         sending = false;
-        submit.disabled = false;
+        syncNote();
       });
   });
   more.addEventListener('click', () => void loadMore());

@@ -107,7 +107,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       element('td', '', s.ends_at ? plainTime(s.ends_at) : t('forever')),
       element('td', '', createdByText(s.created_by)),
       report,
-      element('td', '', t(`state_${sanctionState(s)}` as TextKey)),
+      stateCell(s),
       action,
     );
     COLUMNS.forEach((key, i) => {
@@ -115,6 +115,26 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       if (cell) cell.dataset['label'] = t(key);
     });
     return tr;
+  }
+
+  /**
+   * A lifted sanction says who lifted it and when ("Lifted · mod_li · 2026-12-06 15:02:33"), in the zone the
+   * page's other times are in: moderators and viewers cannot read the audit log, and the end time the row
+   * keeps is the one it was issued with. The time may wrap between its date and its clock, never inside
+   * either (`lift-time`, admin.css): "2026-12-" over "06" was what a narrow column made of it.
+   */
+  function stateCell(s: SanctionView): HTMLTableCellElement {
+    const state = sanctionState(s);
+    const cell = element('td', '', t(`state_${state}` as TextKey));
+    cell.dataset['testid'] = 'sanction-state';
+    if (state === 'lifted' && s.lifted_at !== null) {
+      const when = element('time');
+      when.dateTime = s.lifted_at;
+      const [day = '', clock = ''] = plainTime(s.lifted_at).split(' ');
+      when.append(element('span', 'lift-time', day), ' ', element('span', 'lift-time', clock));
+      cell.append(` · ${createdByText(s.lifted_by ?? '—')} · `, when);
+    }
+    return cell;
   }
 
   /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
