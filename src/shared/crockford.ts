@@ -43,13 +43,15 @@ export function canonicalCrockford(input: string, length: number, maxInput: numb
  * Why a typed code is not one of `length` symbols, to say so: the first character no code has (a U, a
  * letter of another alphabet, a symbol — as typed), or else how many symbols it holds. Undefined: it is one.
  */
-export type CrockfordProblem = { kind: 'char'; char: string } | { kind: 'length'; symbols: number };
+export type CrockfordProblem = { kind: 'char'; char: string } | { kind: 'length'; symbols: number } | { kind: 'tooLong' };
 
 export function crockfordProblem(input: string, length: number, maxInput: number): CrockfordProblem | undefined {
-  const cleaned = cleanCrockford(input.slice(0, maxInput + 1));
+  // Longer than any code written out: not read at all (what it holds past the limit is not looked at).
+  if (input.length > maxInput) return { kind: 'tooLong' };
+  const cleaned = cleanCrockford(input);
   const foreign = [...cleaned].find((c) => !CROCKFORD_ALPHABET.includes(c));
   if (foreign !== undefined) return { kind: 'char', char: foreign };
-  if (input.length > maxInput || cleaned.length !== length) return { kind: 'length', symbols: cleaned.length };
+  if (cleaned.length !== length) return { kind: 'length', symbols: cleaned.length };
   return undefined;
 }
 

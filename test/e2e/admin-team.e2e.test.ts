@@ -121,6 +121,8 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     }, link);
     await visible(moderator.getByTestId('accept-form'));
     expect(await moderator.getByTestId('invite-dead').isHidden()).toBe(true);
+    // The message had the focus: the form's first field takes it, not the page's body.
+    await expect.poll(focusedTestId(moderator), until).toBe('accept-name');
     expect(await moderator.getByTestId('invite-title').textContent()).toBe('接受管理员邀请');
     // The link is checked when the page opens: it is alive, and for a moderator.
     await expect.poll(text(moderator.getByTestId('invite-role-note')), until).toBe('这个邀请用于角色“审核员”。');

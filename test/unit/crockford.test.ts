@@ -42,7 +42,7 @@ describe('typed codes', () => {
     expect(crockfordProblem(`${code.slice(0, 4)}？`, canonical.length, 80)).toEqual({ kind: 'char', char: '?' });
     expect(crockfordProblem(code.slice(0, -1), canonical.length, 80)).toEqual({ kind: 'length', symbols: canonical.length - 1 });
     expect(crockfordProblem(`${code}-0`, canonical.length, 80)).toEqual({ kind: 'length', symbols: canonical.length + 1 });
-    expect(crockfordProblem(`${code}${' '.repeat(80)}`, canonical.length, 80)?.kind).toBe('length');
+    expect(crockfordProblem(`${code}${' '.repeat(80)}`, canonical.length, 80)).toEqual({ kind: 'tooLong' });
   });
 
   it('holds for a real private-room key and a receipt code shape', () => {

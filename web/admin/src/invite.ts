@@ -82,12 +82,15 @@ function readLink(): void {
     return;
   }
   token = read;
+  const hadFocus = dead.contains(document.activeElement);
   instead = undefined;
   invitedRole = undefined;
   renderRole();
   dead.hidden = true;
   form.hidden = false;
   showError(undefined);
+  // The message that had the focus is gone: the form's first field takes it (not the page's body).
+  if (hadFocus) name.focus();
   void check(read);
 }
 readLink();
@@ -135,6 +138,8 @@ async function accept(invitation: string, chosen: string): Promise<void> {
       return;
     }
     const { code, message } = await errorOf(response);
+    // Another link was pasted meanwhile: this answer is about the one before it.
+    if (invitation !== token) return;
     const retryAfter = response.headers.get('retry-after') ?? '60';
     switch (code as string) {
       case 'NOT_FOUND':

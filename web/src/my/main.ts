@@ -27,8 +27,14 @@ function codeProblemText(input: string): (() => string) | undefined {
   const problem = crockfordProblem(input, RECEIPT_CODE_CHARS, MAX_CODE_INPUT);
   if (problem === undefined) return undefined;
   // The character no code has, by name (typed 28 characters with a U, "28 letters or digits" said nothing).
-  if (problem.kind === 'char') return () => t('codeBadChar', { n: problem.char });
+  if (problem.kind === 'char') return () => t('codeBadChar', { n: shownChar(problem.char) });
+  if (problem.kind === 'tooLong') return () => t('codeTooLong');
   return () => t('codeInvalid', { n: problem.symbols });
+}
+
+/** A character as it can be seen: an invisible one (a zero-width space pasted from a chat app) by its code point. */
+function shownChar(char: string): string {
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char) ? char : `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 const form = byTestId('code-form', HTMLFormElement);
