@@ -1,7 +1,7 @@
 /**
  * The safety loop on the chat page, in a real Chromium against the real server: a report from the
- * report dialog (reason, note, a ticked message) is stored as sent and the reported person is never
- * told; a block ends the chat and the two are never matched again while a third person is; a ban covers
+ * report dialog (reason, note, a ticked message) is stored as sent — a note pasted over 500 kept whole, said
+ * and not sent until it fits — and the reported person is never told; a block ends the chat and the two are never matched again while a third person is; a ban covers
  * the page and disables starting until lifted, leaving the way to /my (with the ended chat's code); a mute shows a banner and disables sending; a warning can
  * be dismissed. The dialogs are checked in both languages, with the keyboard (Escape, focus). Needs
  * Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
@@ -87,10 +87,28 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     await expect.poll(text(a.getByTestId('report-error')), until).toBe('请选择举报原因');
 
     await a.getByRole('radio', { name: '垃圾信息' }).check();
+    // A pasted note over 500 is kept whole (a maxlength cut its end unseen): red counter, the limit in
+    // words, and Send refuses it with the focus on the note.
+    const noteField = a.getByTestId('report-note');
+    const tooLong = a.getByTestId('report-note-too-long');
+    await noteField.focus();
+    await a.keyboard.insertText('广告'.repeat(300));
+    expect((await noteField.inputValue()).length).toBe(600);
+    expect(await a.getByTestId('report-note-count').textContent()).toBe('600/500');
+    expect(await a.getByTestId('report-note-count').getAttribute('data-over')).toBe('true');
+    expect(await noteField.getAttribute('aria-invalid')).toBe('true');
+    await visible(tooLong);
+    expect(await tooLong.textContent()).toBe('太长了：说明最多 500 字，删减后才能提交');
+    await a.getByTestId('report-submit').click();
+    await expect.poll(focused(a), until).toBe('report-note');
+    expect(await a.getByTestId('report-done').isHidden()).toBe(true);
+    expect((await new ReportRepository(suite.server.database).list('open', 100)).some((r) => r.reporterId === idA)).toBe(false);
+
     const note = '一直发广告，还要加微信';
     await a.getByLabel('补充说明（可选）').fill(note);
     expect(await a.getByTestId('report-note-count').textContent()).toBe(`${note.length}/500`);
-    expect(await a.getByTestId('report-note').getAttribute('maxlength')).toBe('500');
+    expect(await noteField.getAttribute('aria-invalid')).toBe('false');
+    expect(await tooLong.isHidden()).toBe(true);
     await a.getByRole('checkbox', { name: /便宜卖货/ }).check();
     await a.screenshot({ path: resolve(screenshotDir, 'report-dialog-mobile.png') });
     await a.getByTestId('report-submit').click();

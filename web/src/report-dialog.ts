@@ -38,6 +38,7 @@ export function createReportDialog(
   const reasons = byTestId('report-reasons', HTMLElement, dialog);
   const note = byTestId('report-note', HTMLTextAreaElement, dialog);
   const counter = byTestId('report-note-count', HTMLElement, dialog);
+  const noteTooLong = byTestId('report-note-too-long', HTMLElement, dialog);
   const list = byTestId('report-messages', HTMLElement, dialog);
   const noMessages = byTestId('report-no-messages', HTMLElement, dialog);
   const error = byTestId('report-error', HTMLElement, dialog);
@@ -61,13 +62,24 @@ export function createReportDialog(
     reasons.append(label);
     return radio;
   });
-  note.maxLength = MAX_NOTE_CHARS;
 
   const checkboxes = (): HTMLInputElement[] => [...list.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
 
+  /** The note's length as the server counts it: UTF-16 units of the text sent (trimmed). */
+  const noteOver = (): boolean => note.value.trim().length > MAX_NOTE_CHARS;
+
+  /**
+   * The note's counter. A longer note is kept whole (a `maxlength` cut a paste's end unseen): the counter
+   * turns red, the line under the note says so in words, and Send refuses it until it fits.
+   */
   const refreshCounter = (): void => {
-    // The server counts UTF-16 units, like `maxlength`.
-    counter.textContent = `${note.value.length}/${MAX_NOTE_CHARS}`;
+    const over = noteOver();
+    counter.textContent = `${note.value.trim().length}/${MAX_NOTE_CHARS}`;
+    counter.dataset['over'] = String(over);
+    note.setAttribute('aria-invalid', String(over));
+    // Written only as it appears: a live region rewritten at each keystroke is read out each time.
+    if (over !== !noteTooLong.hidden) showText(noteTooLong, over ? 'reportNoteTooLong' : null, MAX_NOTE_CHARS);
+    noteTooLong.hidden = !over;
   };
 
   /** Past the limit, the messages not ticked yet cannot be ticked. */
@@ -127,6 +139,11 @@ export function createReportDialog(
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!target || submit.disabled) return;
+    if (noteOver()) {
+      refreshCounter();
+      note.focus();
+      return;
+    }
     const reason = radios.find((radio) => radio.checked)?.value as ReportReason | undefined;
     if (!reason) {
       showError(t('reportPickReason'));

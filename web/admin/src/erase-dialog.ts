@@ -4,12 +4,17 @@
  * "even with an open report". A confirmation comes before anything is erased.
  */
 import type { RoomSummary } from '../../../src/admin/rooms-query.js';
+import type { MAX_ERASURE_REASON_CHARS } from '../../../src/admin/routes-erasure.js';
 import { ApiError, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId } from './dom.js';
 import { t } from './i18n.js';
 import { showFormError } from './sanction-fields.js';
 import { failureText } from './sanction-dialog.js';
+import { limitText } from './text-limit.js';
+
+/** The server's limit on an erasure's reason (checked at compile time: routes-erasure.ts is imported for types only). */
+const MAX_REASON_CHARS: typeof MAX_ERASURE_REASON_CHARS = 500;
 
 type Scope = 'room' | 'user1' | 'user2';
 
@@ -32,6 +37,8 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
   const error = byTestId('erase-error', HTMLElement, dialog);
   const submit = byTestId('erase-submit', HTMLButtonElement, dialog);
   const reason = byTestId('erase-reason', HTMLInputElement, dialog);
+  /** The reason the audit log keeps: kept whole past the limit, and not sent until it fits. */
+  const reasonLimit = limitText(reason, MAX_REASON_CHARS, 'reasonTooLong');
   const force = byTestId('erase-force', HTMLInputElement, dialog);
   const roomScope = byTestId('erase-scope-room', HTMLInputElement, dialog);
   const userLabels = { user1: byTestId('erase-scope-user1-label', HTMLElement, dialog), user2: byTestId('erase-scope-user2-label', HTMLElement, dialog) };
@@ -69,7 +76,7 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const target = room;
-    if (!target) return;
+    if (!target || reasonLimit.refuse()) return;
     void (async () => {
       submit.disabled = true;
       showFormError(error, undefined);
@@ -92,6 +99,7 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
       room = target;
       opener = from;
       form.reset();
+      reasonLimit.sync();
       roomScope.checked = true;
       // A conversation still going on cannot be erased; its people's ended ones can.
       roomScope.disabled = target.is_active;

@@ -21,6 +21,7 @@ import { messageItem } from './message-item.js';
 import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
 import { flagText, reportNoteText } from './system-texts.js';
+import { limitText } from './text-limit.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
@@ -61,8 +62,6 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const submit = byTestId('decision-submit', HTMLButtonElement, root);
   const clear = byTestId('decision-clear', HTMLButtonElement, root);
   const note = byTestId('decision-note', HTMLTextAreaElement, root);
-  const noteCount = byTestId('decision-note-count', HTMLElement, root);
-  const noteTooLong = byTestId('decision-note-too-long', HTMLElement, root);
   const roomLink = byTestId('report-room-link', HTMLAnchorElement, root);
   const list = byTestId('report-conversation', HTMLOListElement, root);
   const empty = byTestId('report-conversation-empty', HTMLElement, root);
@@ -89,26 +88,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   /** True while a decision is on its way: a second Submit (Enter on a radio) is not a second decision. */
   let sending = false;
 
-  /** The note's length as the server counts it: UTF-16 units of the trimmed text (zod's `.trim().max()`). */
-  const noteLength = () => note.value.trim().length;
-
-  /**
-   * The note's counter ("n/500"). A longer note is not cut (a paste cut at 500 lost its end unseen, and the
-   * note is what the person is shown): as on the chat page's input, the counter turns red, the line under
-   * the note says so in words, and Submit is off until it fits.
-   */
-  function syncNote(): void {
-    const length = noteLength();
-    const over = length > MAX_NOTE_CHARS;
-    noteCount.textContent = `${length}/${MAX_NOTE_CHARS}`;
-    noteCount.dataset['over'] = String(over);
-    note.setAttribute('aria-invalid', String(over));
-    // Rewritten only when it changes (a live region rewritten at each keystroke is read out again each time).
-    const words = over ? t('decisionNoteTooLong', { n: MAX_NOTE_CHARS }) : '';
-    if (noteTooLong.textContent !== words) noteTooLong.textContent = words;
-    noteTooLong.hidden = !over;
-    submit.disabled = sending || over;
-  }
+  /** The note (shown to the person as the reason) is kept whole past the limit; Submit is off until it fits. */
+  const noteLimit = limitText(note, MAX_NOTE_CHARS, 'decisionNoteTooLong', (over) => (submit.disabled = sending || over));
 
   const chosenAction = (): Action | undefined => {
     const value = (form.elements.namedItem('action') as RadioNodeList | null)?.value;
@@ -193,7 +174,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const sanction = (userId: string, opener: HTMLElement) => deps.sanctionDialog.open(userId, opener);
     renderPerson(people.reported, 'reported', shown.people.reported, sanction);
     renderPerson(people.reporter, 'reporter', shown.people.reporter, sanction);
-    syncNote();
+    noteLimit.sync();
   }
 
   /** The form as the admin left it. */
@@ -208,7 +189,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     syncDuration(form, undefined);
     allowNetworkScope(form, networkKnown);
     showFormError(formError, undefined);
-    syncNote();
+    noteLimit.sync();
   }
 
   async function open(id: number, announceDraft = true): Promise<void> {
@@ -287,7 +268,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const duration = field('duration');
     if (duration && choices.action !== null && sanctions(choices.action)) duration.value = choices.duration === null ? '' : String(choices.duration);
     note.value = choices.note;
-    syncNote();
+    noteLimit.sync();
   }
 
   /**
@@ -300,11 +281,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     if (!current) return;
     if (!action) return showFormError(formError, t('chooseAction'));
     // Submit is off while the note is too long; Enter in a field must not send it either.
-    if (noteLength() > MAX_NOTE_CHARS) {
-      syncNote();
-      note.focus();
-      return;
-    }
+    if (noteLimit.refuse()) return;
     const durationS = sanctions(action) ? durationOf(form) : null;
     const noteText = note.value.trim();
     if (action === 'ban') {
@@ -368,7 +345,6 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     keepDraft();
   });
   form.addEventListener('input', keepDraft);
-  note.addEventListener('input', syncNote);
   clear.addEventListener('click', () => {
     if (!shown) return;
     drafts.clear(shown.report.id);
@@ -389,7 +365,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       })
       .finally(() => {
         sending = false;
-        syncNote();
+        noteLimit.sync();
       });
   });
   more.addEventListener('click', () => void loadMore());

@@ -2,12 +2,24 @@
  * Sanctioning a person by user ID — from the Sanctions page's form, or from a conversation or a report
  * through a dialog: kind, scope, duration and a reason (shown to the person); a ban is confirmed first.
  */
+import type { DECISION_TEXT_MAX } from '../../../src/admin/safety-schemas.js';
 import type { SanctionView } from '../../../src/admin/safety-views.js';
 import { ApiError, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId } from './dom.js';
 import { t } from './i18n.js';
 import { durationLabel, durationOf, fillSanctionSelects, kindOf, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
+import { limitText, type TextLimit } from './text-limit.js';
+
+/** The server's limit on a sanction's reason (checked at compile time: safety-schemas.ts is imported for types only). */
+const MAX_REASON_CHARS: typeof DECISION_TEXT_MAX = 500;
+
+/** A sanction form's reason, shown to the person: kept whole past the limit, and not sent until it fits. */
+export function limitReason(form: HTMLFormElement): TextLimit {
+  const field = form.elements.namedItem('reason');
+  if (!(field instanceof HTMLInputElement)) throw new Error('a sanction form has a reason field');
+  return limitText(field, MAX_REASON_CHARS, 'reasonTooLong');
+}
 
 /**
  * Reads the form and issues the sanction on `userId`. Undefined when the admin did not confirm a ban;
@@ -46,6 +58,7 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
   const error = byTestId('dialog-error', HTMLElement, dialog);
   const submit = byTestId('dialog-submit', HTMLButtonElement, dialog);
   const kind = byTestId('dialog-kind', HTMLSelectElement, dialog);
+  const reasonLimit = limitReason(form);
   let userId = '';
   let opener: HTMLElement | null = null;
   fillSanctionSelects(form);
@@ -58,6 +71,7 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (reasonLimit.refuse()) return;
     void (async () => {
       submit.disabled = true;
       showFormError(error, undefined);
@@ -81,6 +95,7 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
       form.reset();
       fillSanctionSelects(form);
       syncDuration(form, kindOf(form));
+      reasonLimit.sync();
       showFormError(error, undefined);
       title.textContent = t('sanctionUserId', { n: id });
       dialog.showModal();

@@ -9,7 +9,7 @@ import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { createPager } from './pager.js';
 import { sanctionState } from './person-history.js';
-import { failureText, issueSanction } from './sanction-dialog.js';
+import { failureText, issueSanction, limitReason } from './sanction-dialog.js';
 import { fillSanctionSelects, kindOf, showFormError, syncDuration } from './sanction-fields.js';
 import { createdByText, sanctionReasonText } from './system-texts.js';
 
@@ -51,6 +51,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   let page: SanctionPage | undefined;
   fillSanctionSelects(form);
   syncDuration(form, kindOf(form));
+  const reasonLimit = limitReason(form);
 
   async function load(): Promise<void> {
     const params = new URLSearchParams();
@@ -157,6 +158,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   byTestId('sanction-kind', HTMLSelectElement, root).addEventListener('change', () => syncDuration(form, kindOf(form)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (reasonLimit.refuse()) return;
     submit.disabled = true;
     showFormError(formError, undefined);
     const userId = userInput.value.trim();
@@ -167,6 +169,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
         form.reset();
         fillSanctionSelects(form);
         syncDuration(form, kindOf(form));
+        reasonLimit.sync();
         pager.reset();
         await load();
       })
