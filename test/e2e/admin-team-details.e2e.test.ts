@@ -1,7 +1,8 @@
 /**
  * What each member of the admin team sees, in a real Chromium against the real server:
  * - a lifted sanction says who lifted it and when ("已解除 · 小王 · …"), in the table and on the narrow cards
- *   (the value under its column's name): moderators and viewers cannot read the audit log;
+ *   (the value under its column's name), and in a report's history of the person: moderators and viewers
+ *   cannot read the audit log;
  * - a viewer's content policy shows each term's action and the link rule as words: no menus, no Remove
  *   buttons (and no Remove column), where an owner has them;
  * - a report's decision note counts "n/500" as the server does (the trimmed text); a paste over 500 is kept
@@ -44,7 +45,7 @@ describe.skipIf(skip)('what each admin sees, in a browser', () => {
       sessions[role] = sessionCookie(joined);
     }
     const { repository, moderation } = suite.server.app;
-    liftedId = (await moderation.issue({ userId: 'tdbanned0001', networkHash: null, scope: 'identity', kind: 'banned', reason: '广告', createdBy: 'admin' })).id;
+    liftedId = (await moderation.issue({ userId: 'tdreported01', networkHash: null, scope: 'identity', kind: 'banned', reason: '广告', createdBy: 'admin' })).id;
     const room = await repository.createRoom({ user1Id: 'tdreporter01', user2Id: 'tdreported01', matchType: 'random', createdAt: new Date(Date.now() - 60_000) });
     reportId = (await moderation.report('tdreporter01', { reason: 'spam', room_id: room.id })).id;
     const policy = await fastify.inject({
@@ -119,6 +120,11 @@ describe.skipIf(skip)('what each admin sees, in a browser', () => {
       await phone.emulateMedia({ colorScheme: scheme });
       await expectNoSeriousViolations(phone, `sanction cards with a lifted one, zh-CN, ${scheme}`, { include: '[data-testid="sanctions-table"]' });
     }
+
+    // A report on the same person lists it in their history the same way.
+    await phone.goto(`${suite.url}/admin#report/${reportId}`);
+    const history = phone.getByTestId('person-reported').getByTestId('history-sanction');
+    await expect.poll(() => history.allTextContents(), until).toEqual([expect.stringMatching(new RegExp(` · 已解除 · ${MODERATOR} · ${at}$`))]);
   });
 
   it('a viewer reads the content policy without menus or Remove buttons; an owner has them', { timeout: 60_000 }, async () => {

@@ -9,18 +9,25 @@ import type { SYSTEM_REPORTER as ServerSystemReporter } from '../../../src/polic
 import type { ReportItem, SanctionView } from '../../../src/admin/safety-views.js';
 import { element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
-import { sanctionReasonText } from './system-texts.js';
+import { createdByText, sanctionReasonText } from './system-texts.js';
 
 export type PersonRole = 'reported' | 'reporter';
 
 /** The server's `SYSTEM_REPORTER`, repeated (its module is server code); the type keeps the two equal. */
 const SYSTEM_REPORTER: typeof ServerSystemReporter = 'system';
 
-/** A sanction in one line: kind, scope, reason, end and state. */
+/** A sanction in one line: kind, scope, reason, end and state (a lifted one: by whom, when). */
 export function sanctionSummary(s: SanctionView, matchedBy?: 'identity' | 'address'): string {
   const scope = `${t(`scope_${s.scope}` as TextKey)}${matchedBy === 'address' ? ` ${t('byAddressMatch')}` : ''}`;
   const until = s.ends_at ? `${t('endsAt')} ${plainTime(s.ends_at)}` : t('forever');
-  return [`#${s.id}`, t(`kind_${s.kind}` as TextKey), scope, sanctionReasonText(s), until, t(`state_${sanctionState(s)}` as TextKey)].join(' · ');
+  return [`#${s.id}`, t(`kind_${s.kind}` as TextKey), scope, sanctionReasonText(s), until, ...stateWords(s)].join(' · ');
+}
+
+/** Its state; a lifted one with who lifted it and when, as the Sanctions page says it ("已解除 · 小王 · 2026-12-06 15:02:33"). */
+function stateWords(s: SanctionView): string[] {
+  const state = sanctionState(s);
+  const words = t(`state_${state}` as TextKey);
+  return state === 'lifted' && s.lifted_at !== null ? [words, createdByText(s.lifted_by ?? '—'), plainTime(s.lifted_at)] : [words];
 }
 
 export function sanctionState(s: SanctionView): 'active' | 'lifted' | 'ended' {
