@@ -85,6 +85,17 @@ describe.skipIf(skip)('the admin’s report view, chart and reports queue, laid 
       const [reporter, reported] = [`layoutrep${String(i).padStart(3, '0')}`, `layouttgt${String(i).padStart(3, '0')}`];
       const other = await repository.createRoom({ user1Id: reporter, user2Id: reported, matchType: 'random', createdAt: new Date(at + i * 1_000) });
       await moderation.report(reporter, { reason, room_id: other.id, note: i % 2 === 0 ? LONG_NOTE : '广告' });
+      // And a sanction on each, of every kind and scope, some with a long reason; one lifted.
+      const sanction = await moderation.issue({
+        userId: reported,
+        networkHash: null,
+        scope: 'identity',
+        kind: (['warning', 'muted', 'banned'] as const)[i % 3]!,
+        reason: i % 2 === 0 ? LONG_NOTE : '广告',
+        createdBy: 'admin',
+        ...(i === 2 ? {} : { durationS: 86_400 }),
+      });
+      if (i === 1) await moderation.lift(sanction.id, 'admin');
     }
 
     const context = await suite.newContext();
@@ -248,6 +259,31 @@ describe.skipIf(skip)('the admin’s report view, chart and reports queue, laid 
       expect(broken.noteLines).toBeGreaterThan(1);
       const card = page.locator('.table-card').filter({ has: page.getByTestId('reports-table') });
       expect(await card.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+    });
+
+    it(`at 1280 px in ${lang}, the sanctions (lifted ones too) break no word, and the reason wraps`, { timeout: 60_000 }, async () => {
+      const page = await adminAt(1280, lang, '#sanctions');
+      await page.getByTestId('sanctions-all').check();
+      await expect.poll(() => page.getByTestId('sanction-row').count(), until).toBe(5);
+      await page.getByTestId('sanctions-table').screenshot({ path: resolve(screenshotDir, `admin-sanctions-table-1280-${lang}.png`) });
+      const broken = await page.getByTestId('sanctions-table').evaluate((table) => {
+        const lines = (window as unknown as { linesOf: (el: Element) => number }).linesOf;
+        const found: string[] = [];
+        let reasonLines = 0;
+        for (const row of table.querySelectorAll('tr')) {
+          for (const cell of row.children) {
+            const text = cell.textContent?.trim() ?? '';
+            if (cell.classList.contains('note-cell')) reasonLines = Math.max(reasonLines, lines(cell));
+            else if (text !== '' && lines(cell) > text.split(/\s+/).length) found.push(`${text} on ${lines(cell)} lines`);
+          }
+        }
+        return { found, reasonLines };
+      });
+      expect(broken.found).toEqual([]);
+      expect(broken.reasonLines).toBeGreaterThan(1);
+      const card = page.locator('.table-card').filter({ has: page.getByTestId('sanctions-table') });
+      expect(await card.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     });
   }
 });

@@ -97,7 +97,7 @@ describe.skipIf(skip)('what each admin sees, in a browser', () => {
     expect(await state.getAttribute('data-label')).toBe('状态');
     // Its date and its clock each on one line (an inline element broken over two has two boxes), and the
     // columns beside it not squeezed into breaking theirs.
-    expect(await state.locator('.lift-time').evaluateAll((parts) => parts.map((el) => el.getClientRects().length))).toEqual([1, 1]);
+    expect(await state.locator('.time-part').evaluateAll((parts) => parts.map((el) => el.getClientRects().length))).toEqual([1, 1]);
     expect(await unbroken(row.locator('td').nth(5))).toBe(true);
     await page.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(state), until).toBe(`Lifted · ${MODERATOR} · ${at}`);
@@ -115,7 +115,7 @@ describe.skipIf(skip)('what each admin sees, in a browser', () => {
     expect(await cardState.isVisible()).toBe(true);
     expect(await cardState.evaluate((el) => getComputedStyle(el, '::before').content)).toBe('"状态"');
     expect(await cardState.textContent()).toBe(`已解除 · ${MODERATOR} · ${at}`);
-    expect(await cardState.locator('.lift-time').evaluateAll((parts) => parts.map((el) => el.getClientRects().length))).toEqual([1, 1]);
+    expect(await cardState.locator('.time-part').evaluateAll((parts) => parts.map((el) => el.getClientRects().length))).toEqual([1, 1]);
     for (const scheme of ['light', 'dark'] as const) {
       await phone.emulateMedia({ colorScheme: scheme });
       await expectNoSeriousViolations(phone, `sanction cards with a lifted one, zh-CN, ${scheme}`, { include: '[data-testid="sanctions-table"]' });

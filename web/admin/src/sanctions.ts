@@ -30,6 +30,24 @@ export interface SanctionsPage {
   render(): void;
 }
 
+/**
+ * A time that may wrap between its date and its clock, never inside either (`time-part`, admin.css):
+ * "2026-12-" over "06" was what a narrow column made of it.
+ */
+function timeElement(iso: string): HTMLTimeElement {
+  const when = element('time');
+  when.dateTime = iso;
+  const [day = '', clock = ''] = plainTime(iso).split(' ');
+  when.append(element('span', 'time-part', day), ' ', element('span', 'time-part', clock));
+  return when;
+}
+
+function timeCell(iso: string): HTMLTableCellElement {
+  const cell = element('td');
+  cell.append(timeElement(iso));
+  return cell;
+}
+
 export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void }): SanctionsPage {
   const form = byTestId('sanction-form', HTMLFormElement, root);
   const formError = byTestId('sanction-error', HTMLElement, root);
@@ -104,8 +122,8 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       element('td', '', t(`kind_${s.kind}` as TextKey)),
       element('td', '', t(`scope_${s.scope}` as TextKey)),
       element('td', 'note-cell', sanctionReasonText(s)),
-      element('td', '', plainTime(s.starts_at)),
-      element('td', '', s.ends_at ? plainTime(s.ends_at) : t('forever')),
+      timeCell(s.starts_at),
+      s.ends_at ? timeCell(s.ends_at) : element('td', '', t('forever')),
       element('td', '', createdByText(s.created_by)),
       report,
       stateCell(s),
@@ -121,20 +139,13 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   /**
    * A lifted sanction says who lifted it and when ("Lifted · mod_li · 2026-12-06 15:02:33"), in the zone the
    * page's other times are in: moderators and viewers cannot read the audit log, and the end time the row
-   * keeps is the one it was issued with. The time may wrap between its date and its clock, never inside
-   * either (`lift-time`, admin.css): "2026-12-" over "06" was what a narrow column made of it.
+   * keeps is the one it was issued with.
    */
   function stateCell(s: SanctionView): HTMLTableCellElement {
     const state = sanctionState(s);
     const cell = element('td', '', t(`state_${state}` as TextKey));
     cell.dataset['testid'] = 'sanction-state';
-    if (state === 'lifted' && s.lifted_at !== null) {
-      const when = element('time');
-      when.dateTime = s.lifted_at;
-      const [day = '', clock = ''] = plainTime(s.lifted_at).split(' ');
-      when.append(element('span', 'lift-time', day), ' ', element('span', 'lift-time', clock));
-      cell.append(` · ${createdByText(s.lifted_by ?? '—')} · `, when);
-    }
+    if (state === 'lifted' && s.lifted_at !== null) cell.append(` · ${createdByText(s.lifted_by ?? '—')} · `, timeElement(s.lifted_at));
     return cell;
   }
 
