@@ -79,6 +79,13 @@ describe.skipIf(skip)('chat page in a browser', () => {
     await b.getByTestId('message-input').fill('哈哈');
     await b.getByTestId('message-input').press('Enter');
     await expect.poll(() => messageTexts(a, false).allTextContents(), until).toEqual(['哈哈', '哈哈']);
+    // Heard with who said it (sides and colours are not read out), and only as it arrives (not reworded news).
+    const log = a.getByRole('log', { name: '聊天消息' });
+    expect(await log.getAttribute('aria-relevant')).toBe('additions');
+    const heard = await log.ariaSnapshot();
+    expect(heard).toMatch(/listitem:[^\n]*\n\s*- text: 你说：\n\s*- paragraph: 你好/);
+    expect(heard).toMatch(/listitem:[^\n]*\n\s*- text: 陌生人说：\n\s*- paragraph: 哈哈/);
+    expect(await a.getByTestId('message-sender').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width))).toEqual([1, 1, 1]);
 
     // Markup from a stranger is shown as text and never runs.
     const markup = '<b>x</b><script>window.__xss=1</script>';

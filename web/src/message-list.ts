@@ -20,7 +20,9 @@
  * STICKY_PX of it, and stays stuck when it gets shorter without an insertion (the input grows a line, the
  * typing indicator shows, a phone's keyboard opens), not only when a message comes.
  *
- * The list sits in a polite live log, which screen readers read out as messages arrive. History the
+ * The list sits in a polite live log, which screen readers read out as messages arrive, each with who said
+ * it ("陌生人说：", visually hidden), and only as they arrive: a language switch rewording what is there is
+ * not news (`aria-relevant="additions"`). History the
  * person has seen (the earlier conversation, a reload's replay) comes in bursts: `quiet()` marks the log
  * `aria-busy` while it is inserted, so it is not read out message by message. Busy is cleared on a later
  * task, not at the end of the insertion: screen readers see the page only between tasks.
@@ -92,18 +94,28 @@ const STICKY_PX = 80;
  */
 const QUIET_MS = 500;
 
+/** "陌生人说：" before a message's text, heard and not seen; reworded on a language switch (not re-read: the log is `aria-relevant="additions"`). */
+function saidBy(key: 'saidByYou' | 'saidByStranger'): HTMLElement {
+  const sender = element('span', 'visually-hidden', t(key));
+  sender.dataset['i18n'] = key;
+  sender.dataset['testid'] = 'message-sender';
+  return sender;
+}
+
 function renderMessage(message: ChatMessage, own: boolean, testId = 'message'): HTMLElement {
   const item = element('li', own ? 'message message-own' : 'message message-partner');
   item.dataset['testid'] = testId;
   item.dataset['own'] = String(own);
   item.dataset['id'] = String(message.id);
   const bubble = element('div', 'bubble');
+  // Who said it, for screen readers: the sides and colours that show it are not read out.
+  const sender = saidBy(own ? 'saidByYou' : 'saidByStranger');
   const text = messageText(message.content);
   text.dataset['testid'] = 'message-text';
   const time = element('time', 'message-time', formatClock(message.timestamp));
   time.dataset['testid'] = 'message-time';
   time.dateTime = message.timestamp;
-  bubble.append(text, time);
+  bubble.append(sender, text, time);
   item.append(bubble);
   return item;
 }
