@@ -78,7 +78,7 @@ describe.skipIf(skip)('accessibility of the chat page', () => {
       await a.getByTestId('report-btn').click();
       await visible(a.getByTestId('report-dialog'));
       await a.getByTestId('report-submit').click();
-      await visible(a.getByTestId('report-error'));
+      await visible(a.getByTestId('report-reason-error'));
       await check(a, 'report dialog');
       await a.getByTestId('report-reasons').getByRole('radio').first().check();
       await a.getByTestId('report-submit').click();

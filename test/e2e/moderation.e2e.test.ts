@@ -82,11 +82,21 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await dialog.getByTestId('report-message').count()).toBe(2);
     expect((await dialog.boundingBox())!.width).toBeLessThanOrEqual(390);
 
-    // A reason is required.
+    // A reason is required: said under the reasons, in view on a small phone (the dialog scrolls to it;
+    // the dialog's own error line, by Send, was below its fold).
+    await a.setViewportSize({ width: 320, height: 568 });
     await a.getByTestId('report-submit').click();
-    await expect.poll(text(a.getByTestId('report-error')), until).toBe('请选择举报原因');
+    const reasonError = a.getByTestId('report-reason-error');
+    await expect.poll(text(reasonError), until).toBe('请选择举报原因');
+    await expect.poll(focused(a), until).toBe('report-reason-spam');
+    const [errorBox, dialogBox] = [(await reasonError.boundingBox())!, (await dialog.boundingBox())!];
+    expect(errorBox.y).toBeGreaterThanOrEqual(dialogBox.y);
+    expect(errorBox.y + errorBox.height).toBeLessThanOrEqual(Math.min(dialogBox.y + dialogBox.height, 568));
+    expect(await a.getByTestId('report-error').isHidden()).toBe(true);
+    await a.setViewportSize({ width: 390, height: 844 });
 
     await a.getByRole('radio', { name: '垃圾信息' }).check();
+    expect(await reasonError.isHidden()).toBe(true);
     // A pasted note over 500 is kept whole (a maxlength cut its end unseen): red counter, the limit in
     // words, and Send refuses it with the focus on the note.
     const noteField = a.getByTestId('report-note');
@@ -188,7 +198,7 @@ describe.skipIf(skip)('reporting, blocking and sanctions in a browser', () => {
     expect(await b.getByTestId('report-no-messages').textContent()).toBe('They have not sent any messages in this chat');
     expect(await b.getByTestId('report-submit').textContent()).toBe('Send report');
     await b.getByTestId('report-submit').click();
-    await expect.poll(text(b.getByTestId('report-error')), until).toBe('Please choose a reason');
+    await expect.poll(text(b.getByTestId('report-reason-error')), until).toBe('Please choose a reason');
     await b.keyboard.press('Escape');
     await reportDialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
     await expect.poll(focused(b), until).toBe('ended-report-btn');

@@ -42,6 +42,8 @@ export function createReportDialog(
   const list = byTestId('report-messages', HTMLElement, dialog);
   const noMessages = byTestId('report-no-messages', HTMLElement, dialog);
   const error = byTestId('report-error', HTMLElement, dialog);
+  /** "Choose a reason", under the reasons: the dialog's own error line is below the fold of a phone's dialog. */
+  const reasonError = byTestId('report-reason-error', HTMLElement, dialog);
   const submit = byTestId('report-submit', HTMLButtonElement, dialog);
   const done = byTestId('report-done', HTMLElement, dialog);
   const closeButton = byTestId('report-close', HTMLButtonElement, dialog);
@@ -122,13 +124,17 @@ export function createReportDialog(
     form.removeAttribute('aria-busy');
     submit.disabled = false;
     showError(null);
+    reasonError.hidden = true;
     done.hidden = true;
     showText(byTestId('report-done-text', HTMLElement, done), null);
     refreshCounter();
   };
 
   note.addEventListener('input', refreshCounter);
-  reasons.addEventListener('change', () => showError(null));
+  reasons.addEventListener('change', () => {
+    reasonError.hidden = true;
+    showError(null);
+  });
   list.addEventListener('change', refreshLimit);
   closeButton.addEventListener('click', () => modal.close());
   byTestId('report-cancel', HTMLButtonElement, dialog).addEventListener('click', () => modal.close());
@@ -146,8 +152,11 @@ export function createReportDialog(
     }
     const reason = radios.find((radio) => radio.checked)?.value as ReportReason | undefined;
     if (!reason) {
-      showError(t('reportPickReason'));
+      showText(reasonError, 'reportPickReason');
+      reasonError.hidden = false;
       radios[0]?.focus();
+      // The first reason takes the focus; the line under the last one is what must be seen.
+      reasonError.scrollIntoView({ block: 'nearest' });
       return;
     }
     const messageIds = checkboxes()
