@@ -380,7 +380,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await writer.drain();
       await chat.shutdown([...io.sockets.sockets.values()].map(callerOf)).catch((err: unknown) => logger.error({ err }, 'ending chats at shutdown failed'));
       await writer.drain();
-      io.disconnectSockets(true);
+      // This instance's sockets only: `io.disconnectSockets` goes through a cluster adapter to every instance.
+      io.local.disconnectSockets(true);
       receipts.stop();
       // Stalled downloads and idle keep-alive sockets would otherwise hold the HTTP server open.
       fastify.server.closeAllConnections();
