@@ -131,6 +131,24 @@ describe.skipIf(!available)('nginx in front of 3 instances (deploy/nginx.conf)',
     expect(log).not.toMatch(/sid=|EIO=|format=/);
   });
 
+  it('a browser on nginx’s own port (not 80) is same-origin: its socket, its new identity and the admin login are served', async () => {
+    // A browser sends its Origin with the port; nginx's `$host` dropped it from the Host it passed on, so
+    // the instances refused every socket (400) and form (CROSS_SITE_REQUEST) of a site not on 80 or 443.
+    const origin = nginx.url;
+    const socket = await connect(nginx.url, { transports: ['polling', 'websocket'], extraHeaders: { origin } });
+    expect(socket.session.user_id).toMatch(/\S/);
+    socket.socket.close();
+    const cookie = (await fetch(nginx.url + '/')).headers.get('set-cookie')!.split(';')[0]!;
+    const reset = await fetch(nginx.url + '/api/identity/reset', { method: 'POST', headers: { origin, cookie } });
+    expect(reset.status, await reset.clone().text()).toBe(200);
+    const login = await fetch(nginx.url + '/admin/login', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ password: 'not the password' }) });
+    expect(await login.text()).not.toContain('CROSS_SITE_REQUEST');
+    expect(login.status).toBe(401);
+    // Another site is still another site.
+    const elsewhere = await fetch(nginx.url + '/api/identity/reset', { method: 'POST', headers: { origin: 'http://evil.example', cookie } });
+    expect(await elsewhere.text()).toContain('CROSS_SITE_REQUEST');
+  });
+
   it('a long-polling client (the original page) works through nginx, sticky to its instance', async () => {
     const a = await connect(nginx.url, { transports: ['polling'] });
     const b = await connect(nginx.url, { transports: ['polling', 'websocket'] });
