@@ -152,6 +152,24 @@ describe.skipIf(skip)('chat page comforts in a browser', () => {
     const a = await openPage();
     await expect.poll(text(a.getByTestId('online-count')), until).toMatch(/^\d+ 人在线（含你）$/);
   });
+
+  it('a newcomer told a figure from before it connected reads it again within seconds, not 10 s later', { timeout: 60_000 }, async () => {
+    const a = await openPage();
+    await expect.poll(text(a.getByTestId('online-count')), until).toMatch(/^\d+ 人在线（含你）$/);
+    // B's first answer is what the server's 1.5 s cache held before B connected: A alone.
+    const context = await suite.newContext(DESKTOP);
+    let answers = 0;
+    await context.route('**/api/online', (route) =>
+      answers++ === 0 ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ online: 1, waiting: 0 }) }) : route.continue(),
+    );
+    const b = await context.newPage();
+    await b.goto(suite.url);
+    const online = b.getByTestId('online-count');
+    await expect.poll(text(online), until).toBe('1 人在线（含你）');
+    const shownAt = Date.now();
+    await expect.poll(text(online), { ...until, timeout: 5_000 }).toMatch(/^([2-9]|\d\d+) 人在线（含你）$/);
+    expect(Date.now() - shownAt).toBeLessThan(5_000);
+  });
 });
 
 describe.skipIf(skip)('the rules gate says why starting is disabled', () => {

@@ -54,7 +54,7 @@ describe('Report on the ended bar lasts the server’s report window (web/src/sa
   afterEach(() => vi.useRealTimers());
 
   const button = () => ({ hidden: false, addEventListener: () => undefined }) as unknown as HTMLButtonElement;
-  const dialog = { open: () => undefined, close: () => undefined };
+  const dialog = { open: () => undefined, close: () => undefined, chatEnded: () => undefined };
 
   function ended(windowMs?: number) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

@@ -362,7 +362,7 @@ describe('Report and Block on a chat shown again after a reload (web/src/safety-
     const button = () => ({ hidden: true, addEventListener: () => undefined }) as unknown as HTMLButtonElement;
     const header = { report: button(), block: button() };
     const ended = { report: button(), block: button() };
-    const dialog = { open: () => undefined, close: () => undefined };
+    const dialog = { open: () => undefined, close: () => undefined, chatEnded: () => undefined };
     const actions = createSafetyActions(header, ended, { report: dialog as ReportDialog, block: dialog as BlockDialog }, { partnerMessages: () => [] } as unknown as MessageList);
     actions.reportWindow(WINDOW_MS);
     return { actions, ended };

@@ -73,6 +73,7 @@ describe('keep in touch on the chat-ended bar (web/src/keep-in-touch.ts)', () =>
       banner: banner as unknown as HTMLElement,
       messages: { addNote: () => undefined } as unknown as MessageList,
       toast: { show: () => undefined } as unknown as Toast,
+      focusAfter: () => null,
     });
     /** A chance chat opens (matched, then shown live). */
     const opened = (roomId: number) => {

@@ -1,6 +1,7 @@
 /**
  * Blocking asks first ("you will never be matched with this person again"; during a chat: it ends
- * now), then sends `block` for that chat's room. Cancel has the focus, so a stray Enter blocks nobody.
+ * now — a line that goes if the chat ends while the dialog is open), then sends `block` for that chat's
+ * room. Cancel has the focus, so a stray Enter blocks nobody.
  */
 import type { BlockResult } from '../../src/shared/protocol.js';
 import type { Result } from './chat-client.js';
@@ -17,6 +18,8 @@ export interface BlockTarget {
 
 export interface BlockDialog {
   open(target: BlockTarget, opener: HTMLElement): void;
+  /** The chat of `roomId` has ended: if the dialog is open for it, "this chat ends now" is no longer so. */
+  chatEnded(roomId: number): void;
   close(): void;
 }
 
@@ -73,6 +76,11 @@ export function createBlockDialog(
       showError(null);
       modal.open(opener);
       cancel.focus();
+    },
+    chatEnded(roomId) {
+      if (target?.roomId !== roomId || !target.live) return;
+      target = { ...target, live: false };
+      endsChat.hidden = true;
     },
     close: () => modal.close(),
   };

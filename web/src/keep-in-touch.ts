@@ -4,11 +4,13 @@
  * KEEP_IN_TOUCH_CLOSED anyway). Asking is told to nobody: the button says it was asked, and a note says
  * what happens if the other person asks too. When both have, `contact_key {key, room_id}` comes: the key is
  * shown in a banner at the top of the page (on whatever screen the person is by then), with Copy and how to
- * use it, until closed. It is credited to the chat it names, which may be an earlier one than the chat on
- * screen (asked, then New, then that partner asked within the window): a note there only if it is on
- * screen. Private rooms have no such button (their two hold their key already). What it had for an ended
- * chat — asked, keyed, the banner's key — is shown again after a reload on that chat (ended-restore.ts),
- * with what is left of the window: the server gives a key made meanwhile to the new connection.
+ * use it, until closed (the focus, if on the button the key takes away, goes to the banner's title; on
+ * Close, from inside the banner, to the input, else the screen's heading). It is credited to the chat it
+ * names, which may be an earlier one than the chat on screen (asked, then New, then that partner asked
+ * within the window): a note there only if it is on screen. Private rooms have no such button (their two
+ * hold their key already). What it had for an ended chat — asked, keyed, the banner's key — is shown again
+ * after a reload on that chat (ended-restore.ts), with what is left of the window: the server gives a key
+ * made meanwhile to the new connection.
  */
 import type { MatchType } from '../../src/shared/protocol.js';
 import type { ChatClient } from './chat-client.js';
@@ -30,6 +32,8 @@ export interface KeepInTouchViews {
   banner: HTMLElement;
   messages: MessageList;
   toast: Toast;
+  /** Where the focus goes when the banner closes with the focus inside it (as the crisis card's Close: main.ts). */
+  focusAfter: () => HTMLElement | null;
 }
 
 /** What keeping in touch had for a chat, kept over a reload (ended-keeper.ts). */
@@ -58,8 +62,11 @@ export interface KeepInTouch {
 
 export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): KeepInTouch {
   const { banner, messages, toast } = views;
+  const { focusAfter } = views;
   const buttons = [views.buttons.live, views.buttons.ended];
   const box = createKeyBox(banner, 'contact');
+  /** Where the focus goes when the key arrives and takes the pressed button with it (`tabindex="-1"`: not in the Tab order). */
+  const bannerTitle = banner.querySelector<HTMLElement>('.contact-title');
   let chat: ChatState | null = null;
   /** How each chat on this page was paired (the button is for chance meetings only). */
   const matchTypes = new Map<number, MatchType>();
@@ -118,12 +125,17 @@ export function createKeepInTouch(client: ChatClient, views: KeepInTouchViews): 
     bannerRoom = room ?? null;
     box.show(key);
     banner.hidden = false;
+    const pressed = buttons.find((button) => button === globalThis.document?.activeElement);
     render();
+    // The button pressed goes with the key: the focus goes to the banner's title (read out), not the body.
+    if (pressed?.hidden) bannerTitle?.focus();
     if (room !== undefined && chat?.roomId === room) messages.addNote((text) => showPrivateText(text, 'contactKeyArrived'));
     else toast.show(privateTexts.t('contactKeyArrived'));
   });
   byTestId('contact-dismiss', HTMLButtonElement, banner).addEventListener('click', () => {
+    const hadFocus = banner.contains(document.activeElement);
     banner.hidden = true;
+    if (hadFocus) focusAfter()?.focus();
   });
 
   return {

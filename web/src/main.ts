@@ -171,7 +171,9 @@ const rulesGate = createRulesGate(
 client.on('session', ({ rules_required: required }) => (required ? rulesGate.require(required) : rulesGate.clear()));
 
 // What the server says about the person's own messages: crisis help stays until closed, the rest is brief.
-const crisisCard = createCrisisCard(byTestId('crisis-card', HTMLElement), () => (messageInput.disabled ? null : messageInput));
+/** Where the focus goes when a banner closes from inside: the chat's input if it takes text, else the shown screen's heading. */
+const composerOrHeading = (): HTMLElement | null => (messageInput.disabled || messageInput.getClientRects().length === 0 ? screenFocusTarget() : messageInput);
+const crisisCard = createCrisisCard(byTestId('crisis-card', HTMLElement), composerOrHeading);
 retranslators.push(() => crisisCard.retranslate());
 // The texts are the page's own, in its language (the server's follow the language the connection began with).
 client.on('notice', (notice) => {
@@ -204,6 +206,7 @@ const keepInTouch = createKeepInTouch(client, {
   banner: byTestId('contact-key-banner', HTMLElement),
   messages,
   toast,
+  focusAfter: composerOrHeading,
 });
 retranslators.push(keepInTouch.retranslate);
 

@@ -26,8 +26,11 @@ export function createModal(dialog: HTMLDialogElement): Modal {
     for (const handler of closeHandlers) handler();
     const back = opener;
     opener = null;
+    // On `close` the focus may still be on a control of the dialog just closed (a radio, Cancel): lost as
+    // well, or the browser drops it to the page's body next.
+    const lost = focusIsLost() || dialog.contains(document.activeElement);
     if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled')) back.focus();
-    else if (focusIsLost()) screenFocusTarget()?.focus();
+    else if (lost) screenFocusTarget()?.focus();
   });
 
   return {

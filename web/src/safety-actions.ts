@@ -90,6 +90,8 @@ export function createSafetyActions(
         dialogs.block.close();
       }
       const endedNow = next !== null && !next.live && !(sameRoom && chat?.live === false);
+      // Ended while its Block dialog is open (the partner left): the dialog stops saying it ends now.
+      if (endedNow && sameRoom) dialogs.block.chatEnded(next.roomId);
       if (next === null || next.live || endedNow) clearTimeout(windowTimer);
       if (next === null || next.live) reportOpen = true;
       if (endedNow) {
