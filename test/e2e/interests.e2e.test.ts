@@ -97,6 +97,16 @@ describe.skipIf(skip)('interests in a browser', () => {
     await addInterests(a, 'a1, b2, c3, d4, e5, f6, g7, h8, i9, j10, k11');
     expect(await chips(a)).toEqual(['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j10']);
     await expect.poll(text(a.getByTestId('interests-status')), until).toBe('最多 10 个兴趣');
+    // What did not fit is kept in the field, and said where it is seen; a chip removed makes room for it.
+    expect(await a.getByTestId('interest-input').inputValue()).toBe('k11');
+    await visible(a.getByTestId('interests-full'));
+    expect(await a.getByTestId('interests-full').textContent()).toBe('最多 10 个兴趣：没加上的还在输入框里，先删掉一个再按回车');
+    await a.getByTestId('interest-chips').getByTestId('interest-remove').first().click();
+    expect(await a.getByTestId('interests-full').isHidden()).toBe(true);
+    await a.getByTestId('interest-input').focus();
+    await a.keyboard.press('Enter');
+    await expect.poll(() => chips(a), until).toEqual(['b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j10', 'k11']);
+    expect(await a.getByTestId('interest-input').inputValue()).toBe('');
     // Nothing to match on: said so, nothing added.
     await a.getByTestId('interest-chips').getByTestId('interest-remove').first().click();
     await addInterests(a, '…!?');
@@ -106,10 +116,10 @@ describe.skipIf(skip)('interests in a browser', () => {
     // Remembered on this device, and shown in English after a switch.
     await a.reload();
     await myId(a);
-    expect(await chips(a)).toEqual(['b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j10']);
+    expect(await chips(a)).toEqual(['c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j10', 'k11']);
     await a.getByTestId('lang-switch').selectOption('en');
     expect(await a.getByTestId('interests').locator('label').textContent()).toBe('Interests (optional)');
-    expect(await a.getByTestId('interest-chips').getByTestId('interest-remove').first().textContent()).toContain('Remove b2');
+    expect(await a.getByTestId('interest-chips').getByTestId('interest-remove').first().textContent()).toContain('Remove c3');
     expect(await input.getAttribute('placeholder')).toBe('e.g. movies, basketball — press Enter');
   });
 

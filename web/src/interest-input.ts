@@ -4,7 +4,8 @@
  * match them (src/shared/interests.ts), so "喜欢看电影和打篮球" becomes 电影 and 篮球. Backspace in the empty
  * field removes the last chip (← reaches the chips too); each chip's × is a button, and Backspace or
  * Delete on it removes it as well, the focus moving on to its neighbour. What happened is said in a polite
- * live region. An interest longer than the server takes (32 characters) is shortened, and a note under
+ * live region. Past ten, what did not fit stays in the field, and a note under it says so (cleared, an 11th
+ * was gone with only a screen reader told). An interest longer than the server takes (32 characters) is shortened, and a note under
  * the field says so until the next change — rather than a `maxlength`, which would cut the whole field,
  * though one entry may hold several interests ("电影，篮球，…") or Chinese free text that becomes shorter
  * words. The list is remembered on this device (localStorage "interests") and every join uses it — New
@@ -46,6 +47,8 @@ export function createInterestInput(root: HTMLElement): InterestInput {
   const chips = byTestId('interest-chips', HTMLElement, root);
   const status = byTestId('interests-status', HTMLElement, root);
   const shortenedNote = byTestId('interests-note', HTMLElement, root);
+  /** Shown while what did not fit past ten is kept in the field (an 11th was cleared away, said only to screen readers). */
+  const fullNote = byTestId('interests-full', HTMLElement, root);
   let interests = load();
 
   const say = (key: Parameters<typeof showInterestText>[1], n?: readonly string[]): void => {
@@ -95,6 +98,7 @@ export function createInterestInput(root: HTMLElement): InterestInput {
     const removed = interests[index];
     if (removed === undefined) return;
     shortenedNote.hidden = true;
+    fullNote.hidden = true;
     interests = interests.filter((_, i) => i !== index);
     render();
     // The focus goes to the chip that took its place, the one before, or the field.
@@ -102,9 +106,9 @@ export function createInterestInput(root: HTMLElement): InterestInput {
     say('interestRemoved', [removed]);
   }
 
-  /** Turns text into chips; says what was added, or why nothing was. */
-  const add = (text: string): void => {
-    if (text.trim() === '') return;
+  /** Turns text into chips; says what was added, or why nothing was. Returns the interests that did not fit. */
+  const add = (text: string): string[] => {
+    if (text.trim() === '') return [];
     // Cut where the interests will be cut (every list separator, not only the ones that make a chip as typed),
     // each without the spaces around it, which were never part of the interest: what is shortened is said.
     const whole = splitInterestList(text).map((part) => part.trim());
@@ -112,21 +116,32 @@ export function createInterestInput(root: HTMLElement): InterestInput {
     const found = normalizeInterests(parts);
     const shortened = whole.some((part) => part.length > MAX_INTEREST_INPUT_CHARS);
     shortenedNote.hidden = !shortened;
-    if (found.length === 0) return say('interestsNothing');
+    if (found.length === 0) {
+      say('interestsNothing');
+      return [];
+    }
     const wanted = new Set([...interests, ...found]);
     const next = normalizeInterests([...wanted]);
     const added = next.filter((interest) => !interests.includes(interest));
+    const left = found.filter((interest) => !next.includes(interest));
     interests = next;
     render();
-    // Past ten, the first ones stay and the rest is dropped: said instead of what was added.
+    fullNote.hidden = left.length === 0;
+    // Past ten, the first ones stay; the rest goes back into the field, and that is said instead of what was added.
     if (wanted.size > MAX_INTERESTS) say('interestsFull');
     else if (added.length > 0) say(shortened ? 'interestsAddedShortened' : 'interestsAdded', added);
+    return left;
+  };
+
+  /** What did not fit goes back into the field, before whatever is still being typed. */
+  const keep = (left: readonly string[]): void => {
+    if (left.length > 0) field.value = [left.join('，'), field.value].filter((part) => part !== '').join('，');
   };
 
   const commit = (): void => {
     const text = field.value;
     field.value = '';
-    add(text);
+    keep(add(text));
   };
 
   field.addEventListener('keydown', (event) => {
@@ -148,7 +163,7 @@ export function createInterestInput(root: HTMLElement): InterestInput {
     const cut = Math.max(...[...field.value.matchAll(new RegExp(SEPARATOR, 'g'))].map((m) => m.index));
     const done = field.value.slice(0, cut);
     field.value = field.value.slice(cut + 1).trimStart();
-    add(done);
+    keep(add(done));
   });
 
   render();
