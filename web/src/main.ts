@@ -131,6 +131,9 @@ client.on('session', ({ user_id: userId, token }) => {
 });
 
 const messages = createMessageList(byTestId('message-list', HTMLElement));
+// A language switch rewords the log's notes and senders (new text nodes, which a screen reader may take
+// for new content): the log is busy meanwhile, so what is there is not read out again.
+retranslators.push(() => messages.quiet());
 const startScreen = byTestId('start-screen', HTMLElement);
 const waitingScreen = byTestId('waiting-screen', HTMLElement);
 const chatScreen = byTestId('chat-screen', HTMLElement);

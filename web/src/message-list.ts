@@ -21,8 +21,8 @@
  * typing indicator shows, a phone's keyboard opens), not only when a message comes.
  *
  * The list sits in a polite live log, which screen readers read out as messages arrive, each with who said
- * it ("陌生人说：", visually hidden), and only as they arrive: a language switch rewording what is there is
- * not news (`aria-relevant="additions"`). History the
+ * it ("陌生人说：", visually hidden), and only as they arrive (`aria-relevant="additions"`; a language switch
+ * rewording what is there — new text nodes — keeps the log `aria-busy` a moment: main.ts). History the
  * person has seen (the earlier conversation, a reload's replay) comes in bursts: `quiet()` marks the log
  * `aria-busy` while it is inserted, so it is not read out message by message. Busy is cleared on a later
  * task, not at the end of the insertion: screen readers see the page only between tasks.
@@ -94,7 +94,7 @@ const STICKY_PX = 80;
  */
 const QUIET_MS = 500;
 
-/** "陌生人说：" before a message's text, heard and not seen; reworded on a language switch (not re-read: the log is `aria-relevant="additions"`). */
+/** "陌生人说：" before a message's text, heard and not seen; reworded on a language switch (while the log is busy: main.ts). */
 function saidBy(key: 'saidByYou' | 'saidByStranger'): HTMLElement {
   const sender = element('span', 'visually-hidden', t(key));
   sender.dataset['i18n'] = key;

@@ -1,6 +1,6 @@
 /**
  * "{n} 人在线（含你） / {n} online, you included" on the start screen, from `GET /api/online` (cluster-wide): read when the
- * start screen shows, again 2 s later (past the server's 1.5 s cache), then every 10 s while it is on screen and the tab is visible — never in a hidden tab
+ * start screen shows, again 3 s after that first answer (past the server's cache and a cluster's heartbeat), then every 10 s while it is on screen and the tab is visible — never in a hidden tab
  * or behind another screen. Nothing is shown until a first answer comes (or when the server cannot say).
  */
 import type { ConnectionState } from './chat-client.js';
@@ -9,11 +9,12 @@ import { showText } from './i18n.js';
 /** How often the figure is read again while it is on screen. */
 const REFRESH_MS = 10_000;
 /**
- * The first figure is read again this soon: the server keeps a figure 1.5 s (`ONLINE_CACHE_MS`), so a page
- * that has just connected may be told one that does not count it yet — "1 online, you included" with
- * somebody else there, for 10 s: to a newcomer, nobody here.
+ * The first figure is read again this long after it came: an instance keeps a figure 1.5 s
+ * (`ONLINE_CACHE_MS`) and, in a cluster, counts the others' connections from their heartbeats (every 1 s),
+ * so a page that has just connected may be told one that does not count it yet — "1 online, you included"
+ * with somebody else there, for 10 s: to a newcomer, nobody here.
  */
-const SETTLE_MS = 2_000;
+const SETTLE_MS = 3_000;
 
 /** What the count needs of the connection: it is read only while the page is connected (it counts the reader). */
 export interface OnlineConnection {
@@ -52,8 +53,9 @@ export function attachOnlineCount(el: HTMLElement, screen: HTMLElement, connecti
     if (!connection.connected) el.hidden = true;
     const watched = !document.hidden && !screen.hidden && connection.connected;
     if (watched && timer === undefined) {
-      void read();
-      settle = setTimeout(() => void read(), SETTLE_MS);
+      void read().then(() => {
+        if (timer !== undefined) settle = setTimeout(() => void read(), SETTLE_MS);
+      });
       timer = setInterval(() => void read(), REFRESH_MS);
     } else if (!watched && timer !== undefined) {
       clearInterval(timer);
