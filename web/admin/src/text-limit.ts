@@ -53,7 +53,10 @@ export function limitText(field: HTMLInputElement | HTMLTextAreaElement, max: nu
   return {
     sync,
     refuse() {
-      if (!sync()) return false;
+      // Checked without `sync`: its `onChange` (a decision's Submit follows it) must not run for a text that
+      // fits — a Submit disabled as its ban confirmation opened took the focus back to the page, not to it.
+      if (field.value.trim().length <= max) return false;
+      sync();
       field.focus();
       return true;
     },
