@@ -8,10 +8,10 @@
  * /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('chat dialog focus browser tests');
 
@@ -29,15 +29,10 @@ const focusOf = (page: Page) => () =>
 
 describe.skipIf(skip)('chat page dialogs and banner keep the focus when the chat changes behind them', () => {
   const suite = browserSuite({ config: {} });
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await suite.newContext({ ...DESKTOP, ...options });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ ...DESKTOP, ...options });
     await page.goto(suite.url);
     return page;
   }

@@ -8,10 +8,10 @@
  */
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, chatWithRawClient } from '../helpers/chat-page.js';
-import { request, type TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
+import { request } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat-ended bar on small phones');
 
@@ -45,21 +45,14 @@ const measure = (page: Page) =>
 
 describe.skipIf(skip)('the chat-ended bar on small phones', () => {
   const suite = browserSuite({ config: {} });
-  const sockets: TestSocket[] = [];
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   for (const locale of ['zh-CN', 'en-US'] as const) {
     it(`after the partner leaves (${locale}), the conversation keeps its room at 320, 375 and 390 px; the code stays on one line`, { timeout: 90_000 }, async () => {
-      const context = await suite.newContext({ viewport: SIZES[0], locale, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-      const page = await context.newPage();
-      opened.push(page);
+      const page = await tracked.newPage({ viewport: SIZES[0], locale, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
       await page.goto(suite.url);
       await myId(page);
-      const { partner } = await chatWithRawClient(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+      const { partner } = await tracked.partnerOf(page);
       for (const content of ['你好', 'hello there', '再见啦', 'bye for now']) expect(await request(partner, 'send_message', { content })).toMatchObject({ ok: true });
       await expect.poll(() => messageTexts(page, false).count(), until).toBe(4);
       // While the chat is on, the input is there.
@@ -95,12 +88,10 @@ describe.skipIf(skip)('the chat-ended bar on small phones', () => {
   }
 
   it('text still in the input when the chat ends keeps the input on screen: the words stay the person’s to copy', { timeout: 60_000 }, async () => {
-    const context = await suite.newContext({ viewport: SIZES[0], locale: 'zh-CN', isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ viewport: SIZES[0], locale: 'zh-CN', isMobile: true, hasTouch: true });
     await page.goto(suite.url);
     await myId(page);
-    const { partner } = await chatWithRawClient(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+    const { partner } = await tracked.partnerOf(page);
     await page.getByTestId('message-input').fill('还没发出去的话');
     expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
     await visible(page.getByTestId('chat-ended'));

@@ -14,10 +14,10 @@
  * visible line without it, except under CI.
  */
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
-import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
+import { connect, request, waitFor } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat page focus and announcement browser tests');
 
@@ -52,17 +52,10 @@ const focusOf = (page: Page) => () =>
 
 describe.skipIf(skip)('chat page focus and announcements', () => {
   const suite = browserSuite({ config: {} });
-  const sockets: TestSocket[] = [];
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   async function openRouted(init?: (page: Page) => Promise<unknown>): Promise<RoutedPage> {
-    const context = await suite.newContext({ viewport: { width: 1024, height: 720 } });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ viewport: { width: 1024, height: 720 } });
     await init?.(page);
     let route: { toPage: WebSocketRoute; toServer: WebSocketRoute } | undefined;
     let offline = false;
@@ -90,7 +83,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
   }
 
   /** A raw client as the partner, who joins after the page: the two are in a chat. Returns its socket and the room. */
-  const chatWithRawClient = (page: Page) => partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+  const chatWithRawClient = (page: Page) => tracked.partnerOf(page);
 
   it('text typed while the connection is lost stays in the focused input; a chat ending under the input hands the focus to the ended note, not New', { timeout: 90_000 }, async () => {
     const a = await openRouted();
@@ -210,7 +203,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     const a = await openRouted();
     // Someone else's room, nobody in it: entering its key waits for them.
     const { socket: other } = await connect(suite.url);
-    sockets.push(other);
+    tracked.track(other);
     const made = await request<{ ok: boolean; key: string }>(other, 'create_private');
     expect(made.ok).toBe(true);
     expect(await request(other, 'leave_queue')).toMatchObject({ ok: true });
@@ -311,7 +304,7 @@ describe.skipIf(skip)('chat page focus and announcements', () => {
     // A room two other people are in: its key lets nobody else in.
     const { socket: maker } = await connect(suite.url);
     const { socket: guest } = await connect(suite.url);
-    sockets.push(maker, guest);
+    tracked.track(maker, guest);
     const made = await request<{ ok: boolean; key: string }>(maker, 'create_private');
     expect(made.ok).toBe(true);
     expect(await request(guest, 'join_private', { key: made.key })).toMatchObject({ ok: true, status: 'matched' });

@@ -12,11 +12,11 @@
  * with a visible line without it, except under CI.
  */
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { DEFAULT_RULES } from '../../src/door/rules.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
 import { connect, request, type TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat page layout browser tests');
@@ -61,23 +61,16 @@ const nextOnScreen = (page: Page) =>
 
 describe.skipIf(skip)('chat page layout', () => {
   const suite = browserSuite({ config: {} });
-  const sockets: TestSocket[] = [];
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   async function openPage(width: number, height: number): Promise<Page> {
-    const context = await suite.newContext({ viewport: { width, height }, locale: 'en-US' });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ viewport: { width, height }, locale: 'en-US' });
     await page.goto(suite.url);
     await myId(page);
     return page;
   }
 
-  const chatWithRawClient = async (page: Page): Promise<TestSocket> => (await partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket))).partner;
+  const chatWithRawClient = async (page: Page): Promise<TestSocket> => (await tracked.partnerOf(page)).partner;
 
   it('the newest message stays in view when the input grows with Shift+Enter lines and the typing indicator shows', { timeout: 60_000 }, async () => {
     const page = await openPage(390, 640);
@@ -128,9 +121,7 @@ describe.skipIf(skip)('chat page layout', () => {
 
   /** A page whose WebSocket passes through the test, which can cut it (the header says "Reconnecting…") and let it back. */
   async function openRouted(locale: string): Promise<{ page: Page; cut(): Promise<void>; reconnect(): Promise<void> }> {
-    const context = await suite.newContext({ viewport: { width: 390, height: 700 }, locale });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ viewport: { width: 390, height: 700 }, locale });
     let route: { toPage: WebSocketRoute; toServer: WebSocketRoute } | undefined;
     let offline = false;
     await page.routeWebSocket(/\/socket\.io\//, (toPage) => {
@@ -207,7 +198,7 @@ describe.skipIf(skip)('chat page layout', () => {
       // The wait resumed after the reconnection: a raw client joins it.
       await visible(a.page.getByTestId('waiting-screen'));
       const { socket } = await connect(suite.url);
-      sockets.push(socket);
+      tracked.track(socket);
       expect(await request(socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
       await visible(a.page.getByTestId('chat-screen'));
       await visible(a.page.getByTestId('report-btn'));
@@ -231,9 +222,7 @@ describe.skipIf(skip)('chat page layout', () => {
 
   it('the chat’s title is shown whole beside Report, Block, Keep in touch, Save and Next (they wrap below), on “Really?” too', { timeout: 90_000 }, async () => {
     for (const locale of ['en-US', 'zh-CN']) {
-      const context = await suite.newContext({ viewport: { width: 390, height: 844 }, locale });
-      const page = await context.newPage();
-      opened.push(page);
+      const page = await tracked.newPage({ viewport: { width: 390, height: 844 }, locale });
       await page.goto(suite.url);
       await myId(page);
       await chatWithRawClient(page);
@@ -257,10 +246,7 @@ describe.skipIf(skip)('chat page layout', () => {
 
 describe.skipIf(skip)('chat page layout on a first visit, with the rules to accept', () => {
   const suite = browserSuite({ config: { rules: { ...defaultConfig().rules, enabled: true } } });
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   /** Where the age box and Start are against the window, and whether the start screen scrolls on its own. */
   const startReach = (page: Page) =>
@@ -289,9 +275,7 @@ describe.skipIf(skip)('chat page layout on a first visit, with the rules to acce
   for (const locale of ['en-US', 'zh-CN']) {
     it(`the age box and Start are on screen, or reached by scrolling the page itself (${locale}: laptops and phones)`, { timeout: 120_000 }, async () => {
       for (const viewport of SIZES) {
-        const context = await suite.newContext({ viewport, locale });
-        const page = await context.newPage();
-        opened.push(page);
+        const page = await tracked.newPage({ viewport, locale });
         await page.goto(suite.url);
         await myId(page);
         await visible(page.getByTestId('rules-checkbox'));
@@ -311,7 +295,6 @@ describe.skipIf(skip)('chat page layout on a first visit, with the rules to acce
         // The waiting screen fits the window again: nothing left scrolled.
         await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight), until).toBe(true);
         await page.context().close();
-        opened.splice(0);
       }
     });
   }

@@ -11,11 +11,11 @@
  */
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, chatWithRawClient } from '../helpers/chat-page.js';
-import { request, type TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
+import { request } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('chat page on short screens');
 
@@ -83,17 +83,10 @@ const sideways = (page: Page) => page.evaluate(() => document.documentElement.sc
 
 describe.skipIf(skip)('the chat page on short screens', () => {
   const suite = browserSuite({ config: {} });
-  const sockets: TestSocket[] = [];
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   async function openPage(locale: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await suite.newContext({ viewport, locale, colorScheme, bypassCSP: true });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ viewport, locale, colorScheme, bypassCSP: true });
     await page.goto(suite.url);
     await myId(page);
     return page;
@@ -102,7 +95,7 @@ describe.skipIf(skip)('the chat page on short screens', () => {
   for (const locale of LOCALES) {
     it(`with the contact key and the crisis card (${locale}), the conversation keeps its room and the ended bar is reachable, at 844 × 390 and 320 × 568`, { timeout: 120_000 }, async () => {
       const page = await openPage(locale, SMALL);
-      const { partner } = await chatWithRawClient(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+      const { partner } = await tracked.partnerOf(page);
       for (const content of ['你好', 'hello there', '再见啦', 'bye for now']) expect(await request(partner, 'send_message', { content })).toMatchObject({ ok: true });
       await expect.poll(() => messageTexts(page, false).count(), until).toBe(4);
       // Both keep in touch: the banner with the key.
@@ -226,7 +219,7 @@ describe.skipIf(skip)('the chat page on short screens', () => {
   for (const locale of LOCALES) {
     it(`a phone in landscape (${locale}, 844 × 390): once the chat ended, the compact bar leaves the conversation on screen, without scrolling`, { timeout: 60_000 }, async () => {
       const page = await openPage(locale, LANDSCAPE);
-      const { partner } = await chatWithRawClient(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+      const { partner } = await tracked.partnerOf(page);
       for (const content of ['你好', 'hello there', '再见啦']) expect(await request(partner, 'send_message', { content })).toMatchObject({ ok: true });
       await expect.poll(() => messageTexts(page, false).count(), until).toBe(3);
       expect(await request(partner, 'leave_room_event')).toMatchObject({ ok: true });
@@ -324,7 +317,7 @@ describe.skipIf(skip)('the chat page on short screens', () => {
         for (const [id, ratio] of Object.entries(contrast)) expect(ratio, `${id} placeholder, ${scheme}`).toBeGreaterThanOrEqual(4.5);
         // The message input's placeholder in the chat, too, and axe on the screens.
         await expectNoSeriousViolations(page, `start screen, ${locale}, ${scheme}`);
-        const { partner } = await chatWithRawClient(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+        const { partner } = await tracked.partnerOf(page);
         expect((await placeholderContrast(page))['message-input']).toBeGreaterThanOrEqual(4.5);
         await expectNoSeriousViolations(page, `chat screen, ${locale}, ${scheme}`);
         // Once ended, the disabled input (kept while it holds nothing on a wide screen).

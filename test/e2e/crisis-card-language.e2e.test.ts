@@ -6,11 +6,10 @@
  * line without it, except under CI.
  */
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noticeText } from '../../src/shared/codes.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, chatWithRawClient as partnerOf } from '../helpers/chat-page.js';
-import type { TestSocket } from '../helpers/client.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('crisis card language browser tests');
 
@@ -24,24 +23,17 @@ const ZH_LINE = '全国心理援助热线';
 
 describe.skipIf(skip)('the crisis card in the language the page shows', () => {
   const suite = browserSuite({ config: {} });
-  const sockets: TestSocket[] = [];
-  const opened: Page[] = [];
-  afterEach(async () => {
-    for (const page of opened.splice(0)) await page.context().close();
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  const tracked = closedAfterEachTest(suite, WAIT_MS);
 
   /** An English page, connected. */
   async function openEnglish(): Promise<{ page: Page }> {
-    const context = await suite.newContext({ locale: 'en-US', viewport: { width: 1024, height: 720 } });
-    const page = await context.newPage();
-    opened.push(page);
+    const page = await tracked.newPage({ locale: 'en-US', viewport: { width: 1024, height: 720 } });
     await page.goto(suite.url);
     await myId(page);
     return { page };
   }
 
-  const chatWithRawClient = (page: Page) => partnerOf(page, suite.url, WAIT_MS, (socket) => sockets.push(socket));
+  const chatWithRawClient = (page: Page) => tracked.partnerOf(page);
 
   async function send(page: Page, message: string): Promise<void> {
     await page.getByTestId('message-input').fill(message);

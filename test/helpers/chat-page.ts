@@ -1,10 +1,10 @@
 /**
  * Reading and driving the chat page in browser tests: its elements by `data-testid`, the user's ID once
  * the server has sent `session`, the rules gate ticked, two pages matched with each other, a chat left
- * with the Next button, and a suite's server and browser.
+ * with the Next button, a suite's server and browser, and the pages and sockets one test opens.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { connect, request, waitFor, type TestSocket } from './client.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
@@ -143,6 +143,37 @@ export function browserSuite(serverOptions: TestServerOptions): {
       const context = await browser!.newContext({ locale: 'zh-CN', ...options });
       contexts.push(context);
       return context;
+    },
+  };
+}
+
+/**
+ * The pages and raw sockets one test opens, closed after it: the suite closes its contexts only at its
+ * end, and a page or partner left open would keep its chat, or its place in the queue, into the next test.
+ * `partnerOf` is `chatWithRawClient` against the suite, its partner closed after the test.
+ */
+export function closedAfterEachTest(suite: { readonly url: string; newContext(options?: BrowserContextOptions): Promise<BrowserContext> }, waitMs: number) {
+  const sockets: TestSocket[] = [];
+  const pages: Page[] = [];
+  afterEach(async () => {
+    // A test may have closed its page's context already: closing it again does nothing.
+    for (const page of pages.splice(0)) await page.context().close();
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  return {
+    /** A page in a context of its own (zh-CN unless `options` say otherwise). */
+    async newPage(options?: BrowserContextOptions): Promise<Page> {
+      const context = await suite.newContext(options);
+      const page = await context.newPage();
+      pages.push(page);
+      return page;
+    },
+    /** Sockets the test connected itself. */
+    track(...more: TestSocket[]): void {
+      sockets.push(...more);
+    },
+    partnerOf(page: Page): Promise<{ partner: TestSocket; roomId: number }> {
+      return chatWithRawClient(page, suite.url, waitMs, (socket) => sockets.push(socket));
     },
   };
 }
