@@ -171,17 +171,51 @@ describe('a message whose send failed while other text was being written (web/sr
     }
   });
 
-  it('a text given back to the input is not sent again before the server’s wait is over either', async () => {
+  it('refused for now (the flood limit) with the input empty, it stays in the list, not given back: what is typed next lands in an empty input, and waits out the same wait', async () => {
     const chat = await inChat();
-    chat.typeText('太快了');
-    chat.flow.send('太快了');
+    const cid = sendNow(chat, '太快了');
     chat.answers.send.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 3_000 });
     await flush();
-    expect(chat.views.composer.text()).toBe('太快了');
-    chat.flow.send('太快了');
+    expect(chat.views.composer.text()).toBe('');
+    expect(chat.shown.unsent.get(cid)).toMatchObject({ content: '太快了', reason: 'failed' });
+    expect(typeof chat.shown.unsent.get(cid)!.actions!.retry).toBe('function');
+    // The next keystrokes start a message of their own (given back, they were written onto its end).
+    chat.typeText('下一句');
+    expect(chat.views.composer.text()).toBe('下一句');
+    chat.flow.send('下一句');
     expect(chat.sent.messages).toEqual(['太快了']);
-    expect(chat.views.composer.text()).toBe('太快了');
+    expect(chat.views.composer.text()).toBe('下一句');
     expect(chat.shown.toasts.at(-1)).toMatch(/3/);
+  });
+
+  it('a burst refused for now stays in the list in the order written, each with Retry; a busy server the same', async () => {
+    const chat = await inChat();
+    const answers = [deferred<Result<SendMessageResult>>(), deferred<Result<SendMessageResult>>(), deferred<Result<SendMessageResult>>()];
+    const cids: string[] = [];
+    for (const [i, text] of ['一', '二', '三'].entries()) {
+      chat.answers.send = answers[i]!;
+      cids.push(sendNow(chat, text));
+    }
+    answers[0]!.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 2_000 });
+    answers[1]!.resolve({ ok: false, code: 'RATE_LIMITED', message: '', retry_after_ms: 1_500 });
+    answers[2]!.resolve({ ok: false, code: 'SERVER_BUSY', message: '' });
+    await flush();
+    expect(chat.views.composer.text()).toBe('');
+    expect([...chat.shown.unsent.keys()]).toEqual(cids);
+    expect([...chat.shown.unsent.values()].map((unsent) => unsent.content)).toEqual(['一', '二', '三']);
+    for (const cid of cids) expect(typeof chat.shown.unsent.get(cid)!.actions!.retry).toBe('function');
+  });
+
+  it('a send that failed otherwise (a lost connection’s timeout) into an empty input is still given back, with its cid', async () => {
+    const chat = await inChat();
+    const cid = sendNow(chat, '超时了');
+    chat.answers.send.resolve({ ok: false, code: 'TIMEOUT', message: '' });
+    await flush();
+    expect(chat.views.composer.text()).toBe('超时了');
+    expect(chat.shown.unsent.has(cid)).toBe(false);
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.flow.send('超时了');
+    expect(chat.sent.cids).toEqual([cid, cid]);
   });
 
   it('another text, or Retry of another unsent message, waits out the same wait: the limit is the identity’s', async () => {

@@ -7,8 +7,9 @@
  * A send that fails loses nothing. Into an empty input its text
  * goes back with its `cid`, so sending that same text again reuses it (a send that did reach the server,
  * its ack lost to a timeout, is not stored twice); one refused for its content (BLOCKED_CONTENT) goes back
- * to be edited, not sent again. Never over what the person has started writing meanwhile: then — or when
- * the chat has ended meanwhile — the message stays in the list, marked not sent (unsent-message.ts), with
+ * to be edited, not sent again. Never over what the person has started writing meanwhile: then — when the
+ * chat has ended meanwhile, or the refusal is for now (RATE_LIMITED, SERVER_BUSY: fast typing would land on
+ * the end of a text given back) — the message stays in the list, marked not sent (unsent-message.ts), with
  * Retry (the same `cid`, the same path again: on its way, then stored or failed), Discard, and for a refused
  * one Edit (into the input, only while it is empty) — buttons only while the chat goes on. One the server
  * refuses because the chat is over (NOT_IN_CHAT) stays marked not sent, without buttons (with them while the
@@ -77,6 +78,9 @@ interface Wait {
   code: ClientErrorCode;
   notBefore: number;
 }
+
+/** Refused for now, not for what it says: the same message may go once the limit or the load allows. */
+const forNow = (res: Result & { ok: false }): boolean => res.code === 'RATE_LIMITED' || res.code === 'SERVER_BUSY';
 
 /** The wait a refusal asks for, if it gives one (`retry_after_ms`). */
 function waitOf(res: Result & { ok: false }): Wait {
@@ -169,8 +173,12 @@ export function createSendPath(deps: SendPathDeps): SendPath {
       messages.dropPending(out.cid);
       return deps.changed();
     }
-    // Written on meanwhile, or the chat has ended: kept in the list, marked not sent.
-    if (!now.live || composer.text() !== '') {
+    // Written on meanwhile, the chat has ended, or refused for now (the flood limit, a busy server): kept in
+    // the list, marked not sent. Refused for now, it is not given back even to an empty input: nothing can
+    // be sent before the wait anyway, and someone typing fast (the usual way into a flood limit) would write
+    // the next message onto its end, the refusal having come back between two keystrokes; the sends after it,
+    // refused too, stay in the list in the order they were written.
+    if (!now.live || composer.text() !== '' || forNow(res)) {
       messages.failPending(out.cid, blocked ? 'blocked' : 'failed', now.live ? unsentActions(out, blocked) : null);
       return deps.changed();
     }
