@@ -28,9 +28,22 @@ const STOP_WORDS = new Set(
     '喜欢 爱 爱好 兴趣 热爱 喜爱 迷 还有 和 与 跟 同 及 以及 或 或者 还 也 都 很 挺 太 非常 特别 比较 最 超 超级 ' +
     '的 地 得 了 着 过 是 在 有 没有 我 我们 你 你们 他 她 它 他们 她们 自己 我的 你的 看 打 玩 听 吃 去 做 搞 弄 学 ' +
     '想 要 会 能 可以 就 啊 呀 吧 呢 吗 嘛 哦 喔 啦 哈 嗯 等 等等 之类 什么 一些 一点 一下 东西 平时 经常 偶尔 ' +
-    '一起 一个 个 些 这 那 这个 那个 这些 那些 各种 其他 其它 比如 例如 包括'
+    '一起 一个 个 些 这 那 这个 那个 这些 那些 各种 其他 其它 比如 例如 包括 ' +
+    // What joins the clauses of a sentence, when, how much, and verbs of thinking, wishing and meeting:
+    // "我喜欢看电影，然后周末一起去爬山" is about 电影 and 爬山, not 然后, 周末 or 一起去.
+    // No single characters: ICU cuts words it does not know into them (朋友 圈, 好 声音, 聊 斋).
+    '然后 而且 并且 但是 可是 不过 因为 所以 如果 虽然 其实 就是 还是 或是 ' +
+    '觉得 感觉 认为 希望 想要 需要 认识 找人 聊天 交友 一起去 ' +
+    '最近 现在 以前 之前 以后 平常 有时 有时候 时候 周末 每天 天天 今天 明天 已经 正在 刚刚 ' +
+    '挺好 不错 还行 真的 有点 一直 总是 主要 尤其'
   ).split(' '),
 );
+
+/**
+ * Stop words that, right after a word, end it instead: 会 is "can" on its own (我会…) but 演唱会, 读书会
+ * are the interest itself (ICU gives 演唱 会).
+ */
+const SUFFIXES = new Set(['会']);
 
 /** Separators between interests inside one entry (after NFKC, so full-width ones are ASCII already). */
 const LIST_SEPARATORS = /[,;/|\n\r\t、。·•]+/u;
@@ -82,7 +95,8 @@ function wordsOf(text: string): string[] {
   for (const { segment, isWordLike } of chineseWords(text)) {
     if (HAN.test(segment)) {
       endOther();
-      if (isWordLike && !STOP_WORDS.has(segment)) stretch.push(segment);
+      if (SUFFIXES.has(segment) && stretch.length > 0) stretch.push(`${stretch.pop()!}${segment}`);
+      else if (isWordLike && !STOP_WORDS.has(segment)) stretch.push(segment);
       else endStretch();
     } else {
       endStretch();

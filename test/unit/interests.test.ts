@@ -10,6 +10,18 @@ describe('interests: normalising', () => {
     expect(normalizeInterests(['喜欢猫和狗'])).toEqual(['猫', '狗']);
   });
 
+  it('a whole sentence gives its interests, not the words joining its clauses or saying when (found by the exploratory test: 然后, 一起去)', () => {
+    expect(normalizeInterests(['我喜欢看电影，然后周末一起去爬山'])).toEqual(['电影', '爬山']);
+    expect(normalizeInterests(['平时喜欢打游戏然后听音乐'])).toEqual(['游戏', '音乐']);
+    expect(normalizeInterests(['因为喜欢猫所以养了两只'])[0]).toBe('猫');
+    expect(normalizeInterests(['其实我觉得看书挺好的'])).toEqual(['看书']);
+    // 会 ends the word before it (ICU: 演唱 会); alone it is "can".
+    expect(normalizeInterests(['周末想找人一起去看演唱会'])).toEqual(['演唱会']);
+    expect(normalizeInterests(['读书会'])).toEqual(['读书会']);
+    // No single-character stop word was added: the dictionary cuts unknown words into single characters.
+    for (const word of ['朋友圈', '聊斋', '好声音', '找工作', '真人秀']) expect(normalizeInterests([word])).toEqual([word]);
+  });
+
   it('words the dictionary splits into characters are joined again; a lone character after a word belongs to it', () => {
     expect(normalizeInterests(['动漫和二次元'])).toEqual(['动漫', '二次元']);
     expect(normalizeInterests(['听周杰伦的歌'])).toEqual(['周杰伦', '歌']);
