@@ -10,8 +10,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
 import { axeViolations, expectNoSeriousViolations } from '../helpers/axe.js';
-import { focused, newPage, tabThrough, walkScreens, WAIT_MS } from '../helpers/axe-walk.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { newPage, tabThrough, walkScreens, WAIT_MS } from '../helpers/axe-walk.js';
+import { focused, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const { until, text, visible } = chatPageDriver(WAIT_MS);

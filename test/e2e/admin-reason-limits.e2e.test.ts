@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, injectLogin } from '../admin/helpers.js';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { focused, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('admin reason limit browser tests');
@@ -49,7 +49,6 @@ describe.skipIf(skip)('reasons over the limit in the admin, in a browser', () =>
     return page;
   }
 
-  const focused = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
   /** The sanctions ever issued on `userId`, as the admin API lists them. */
   async function sanctionsOf(userId: string): Promise<{ user_id: string | null; reason: string }[]> {
     const listed = await suite.server.app.fastify.inject({ method: 'GET', url: '/admin/api/sanctions?all=1&limit=100', headers: { cookie: session } });

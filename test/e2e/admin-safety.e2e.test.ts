@@ -15,8 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { ReportRepository } from '../../src/moderation/report-repository.js';
 import { formatPlain } from '../../src/shared/time.js';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
-import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
 import { matchedPair, request } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('admin safety-loop browser tests');
@@ -43,13 +43,6 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await visible(page.getByTestId('view-dashboard'));
     return page;
   }
-
-  async function send(page: Page, message: string): Promise<void> {
-    await page.getByTestId('message-input').fill(message);
-    await page.getByTestId('message-input').press('Enter');
-  }
-
-  const focused = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
 
   it('a reported chatter is found in the queue, banned from the report and sees the ban screen; the ban is lifted from Sanctions', { timeout: 120_000 }, async () => {
     const a = await chatPage();

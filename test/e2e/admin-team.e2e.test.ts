@@ -23,7 +23,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { focused, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('admin team browser tests');
@@ -50,7 +50,6 @@ const wrongCode = (code: string) => [...code].map((digit) => String((Number(digi
 describe.skipIf(skip)('the admin team in a browser', () => {
   const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
 
-  const focusedTestId = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
   /** True once `/admin/api/me` has answered and the page shows what the role allows. */
   const roleApplied = (page: Page) => () => page.evaluate(() => document.body.hasAttribute('data-can-moderate') || document.body.hasAttribute('data-cannot-manage'));
 
@@ -122,7 +121,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await visible(moderator.getByTestId('accept-form'));
     expect(await moderator.getByTestId('invite-dead').isHidden()).toBe(true);
     // The message had the focus: the form's first field takes it, not the page's body.
-    await expect.poll(focusedTestId(moderator), until).toBe('accept-name');
+    await expect.poll(focused(moderator), until).toBe('accept-name');
     expect(await moderator.getByTestId('invite-title').textContent()).toBe('接受管理员邀请');
     // The link is checked when the page opens: it is alive, and for a moderator.
     await expect.poll(text(moderator.getByTestId('invite-role-note')), until).toBe('这个邀请用于角色“审核员”。');
@@ -177,7 +176,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await visible(owner.getByTestId('confirm-dialog'));
     await owner.keyboard.press('Escape');
     await expect.poll(() => owner.getByTestId('confirm-dialog').isVisible(), until).toBe(false);
-    await expect.poll(focusedTestId(owner), until).toBe('team-role-apply');
+    await expect.poll(focused(owner), until).toBe('team-role-apply');
     // The browser gives the focus back as the dialog closes; its `close` event (which puts the role back) is a task later.
     await expect.poll(() => modRow.getByTestId('team-role').inputValue(), until).toBe('moderator');
     // Confirmed: the row is drawn again, the focus stays on its button.
@@ -186,7 +185,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await modRow.getByTestId('team-role-apply').click();
     await owner.getByTestId('confirm-ok').click();
     await expect.poll(text(owner.getByTestId('toast')), until).toBe(`已更新 ${MODERATOR}`);
-    await expect.poll(focusedTestId(owner), until).toBe('team-role-apply');
+    await expect.poll(focused(owner), until).toBe('team-role-apply');
     // The moderator, now a viewer, sees it on the next view opened, without a reload.
     await moderator.getByTestId('tab-account').click();
     await expect.poll(() => moderator.evaluate(() => document.body.hasAttribute('data-can-moderate')), until).toBe(false);
@@ -206,7 +205,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     expect(await moderator.getByTestId('totp-status').textContent()).toBe('未开启：登录只需要密码。');
     await moderator.getByTestId('totp-start').click();
     await visible(moderator.getByTestId('totp-enrol-form'));
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-enrol-code');
+    await expect.poll(focused(moderator), until).toBe('totp-enrol-code');
     await expect.poll(() => moderator.getByTestId('totp-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), until).toBe(true);
     // The secret in groups of four, under a translated label.
     const shownSecret = (await moderator.getByTestId('totp-secret').textContent()) ?? '';
@@ -220,7 +219,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await moderator.getByTestId('totp-enrol-code').fill(wrongCode(totp.generate()));
     await moderator.getByTestId('totp-confirm').click();
     expect(await moderator.getByTestId('totp-enrol-password-error').textContent()).toBe('请输入你的当前密码');
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-enrol-password');
+    await expect.poll(focused(moderator), until).toBe('totp-enrol-password');
     // A wrong code: refused, 2FA stays off.
     await moderator.keyboard.type(MODERATOR_PASSWORD);
     await moderator.keyboard.press('Enter');
@@ -247,7 +246,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await moderator.getByTestId('password').fill(MODERATOR_PASSWORD);
     await moderator.getByTestId('login-btn').click();
     await visible(moderator.getByTestId('totp-field'));
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-code');
+    await expect.poll(focused(moderator), until).toBe('totp-code');
     expect(await moderator.getByTestId('login-error').textContent()).toBe('这个账号已开启两步验证：请输入身份验证器应用中的 6 位验证码。');
     const loginCode = await freshCode(totp, enrolStep);
     await moderator.getByTestId('totp-code').fill(wrongCode(loginCode));
@@ -275,7 +274,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
     await moderator.getByTestId('totp-stop').click();
     await visible(moderator.getByTestId('totp-off-form'));
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-off-code');
+    await expect.poll(focused(moderator), until).toBe('totp-off-code');
     const offCode = await freshCode(totp, loginStep);
     await moderator.getByTestId('totp-off-code').fill(offCode);
     await moderator.getByTestId('totp-off-password').fill(`${MODERATOR_PASSWORD}?`);
@@ -284,7 +283,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await expect.poll(text(moderator.getByTestId('totp-off-password-error')), until).toBe('当前密码错误：两步验证未更改');
     expect(await moderator.getByTestId('totp-off-error').isHidden()).toBe(true);
     expect(await moderator.getByTestId('totp-off-password').getAttribute('aria-invalid')).toBe('true');
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-off-password');
+    await expect.poll(focused(moderator), until).toBe('totp-off-password');
     const selected = (input: HTMLInputElement) => (input.selectionEnd ?? 0) - (input.selectionStart ?? 0);
     expect(await moderator.getByTestId('totp-off-password').evaluate(selected)).toBe(MODERATOR_PASSWORD.length + 1);
     expect(await moderator.getByTestId('totp-status').textContent()).toBe('已开启：登录时需要输入身份验证器应用中的验证码。');
@@ -297,7 +296,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await expect.poll(text(moderator.getByTestId('totp-status')), until).toBe('未开启：登录只需要密码。');
     expect(await moderator.getByTestId('totp-off-form').isHidden()).toBe(true);
     expect(await moderator.getByTestId('totp-off-password').inputValue()).toBe('');
-    await expect.poll(focusedTestId(moderator), until).toBe('totp-start');
+    await expect.poll(focused(moderator), until).toBe('totp-start');
     await owner.getByTestId('tab-dashboard').click();
     await owner.getByTestId('tab-team').click();
     await expect.poll(text(moderatorRow.getByTestId('team-totp')), until).toBe('未开启');
@@ -343,7 +342,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await invite.goto(`${suite.url}/admin/invite#not-an-invitation-token`);
     await expect.poll(text(invite.getByTestId('invite-dead')), until).toBe('这个邀请不存在、已被使用、已被撤销或已过期。请向团队所有者索取新的邀请链接。');
     expect(await invite.getByTestId('accept-form').isHidden()).toBe(true);
-    await expect.poll(focusedTestId(invite), until).toBe('invite-dead');
+    await expect.poll(focused(invite), until).toBe('invite-dead');
     await expectNoSeriousViolations(invite, 'invitation page with a dead link (zh-CN)');
     await invite.getByTestId('lang-switch').selectOption('en');
     expect(await invite.getByTestId('invite-title').textContent()).toBe('Accept an admin invitation');
@@ -352,7 +351,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     // Without a token: said what is missing, with no form to fill in for nothing.
     await invite.goto(`${suite.url}/admin/invite`); // in English, as chosen above
     await expect.poll(text(invite.getByTestId('invite-dead')), until).toBe('This address holds no invitation: open the whole invitation link.');
-    await expect.poll(focusedTestId(invite), until).toBe('invite-dead');
+    await expect.poll(focused(invite), until).toBe('invite-dead');
     expect(await invite.getByTestId('accept-form').isHidden()).toBe(true);
     await expectNoSeriousViolations(invite, 'invitation page without an invitation (en)');
     await invite.getByTestId('lang-switch').selectOption('zh-CN');
@@ -367,7 +366,7 @@ describe.skipIf(skip)('the admin team in a browser', () => {
     await page.setViewportSize({ width: 390, height: 760 });
     await page.getByTestId('totp-start').click();
     await visible(page.getByTestId('totp-qr'));
-    await expect.poll(focusedTestId(page), until).toBe('totp-enrol-code');
+    await expect.poll(focused(page), until).toBe('totp-enrol-code');
     const qrInView = () =>
       page.evaluate(() => {
         const qr = document.querySelector('[data-testid="totp-qr"]')!.getBoundingClientRect();

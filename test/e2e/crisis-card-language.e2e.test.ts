@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { noticeText } from '../../src/shared/codes.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, closedAfterEachTest, send } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('crisis card language browser tests');
 
@@ -34,11 +34,6 @@ describe.skipIf(skip)('the crisis card in the language the page shows', () => {
   }
 
   const chatWithRawClient = (page: Page) => tracked.partnerOf(page);
-
-  async function send(page: Page, message: string): Promise<void> {
-    await page.getByTestId('message-input').fill(message);
-    await page.getByTestId('message-input').press('Enter');
-  }
 
   it('a shown card follows a language switch: title, message and hotlines at once', { timeout: 90_000 }, async () => {
     const { page } = await openEnglish();

@@ -13,8 +13,8 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/door/rules.js';
 import { noticeText } from '../../src/shared/codes.js';
-import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
 import { connect, request, type TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('door browser tests');
@@ -53,14 +53,6 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     await acceptRules(a);
     await acceptRules(b);
     await matchPages(a, b);
-  }
-
-  /** The test id of the element that has the focus. */
-  const focused = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? null);
-
-  async function send(page: Page, message: string): Promise<void> {
-    await page.getByTestId('message-input').fill(message);
-    await page.getByTestId('message-input').press('Enter');
   }
 
   const acceptances = (userId: string) =>

@@ -16,7 +16,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, settleAnimations } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, send, settleAnimations } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('chat experience browser tests');
 
@@ -25,11 +25,6 @@ const { until, text, visible, myId, messageTexts, matchPages, leaveChat } = chat
 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-
-async function send(page: Page, message: string): Promise<void> {
-  await page.getByTestId('message-input').fill(message);
-  await page.getByTestId('message-input').press('Enter');
-}
 
 /** Makes the page believe it is hidden (another tab in front), or visible again, as the browser would tell it. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {

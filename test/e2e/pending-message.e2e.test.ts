@@ -15,8 +15,8 @@
  */
 import type { BrowserContextOptions, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { focused, walkScreens } from '../helpers/axe-walk.js';
-import { skipWithoutChromium } from '../helpers/browser.js';
+import { walkScreens } from '../helpers/axe-walk.js';
+import { focused, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 import { collect, connect, request, waitFor, type TestSocket } from '../helpers/client.js';
 

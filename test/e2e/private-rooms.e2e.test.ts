@@ -13,7 +13,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, settleAnimations } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, send, settleAnimations } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('private room browser tests');
 
@@ -37,11 +37,6 @@ async function accessible(page: Page, where: string): Promise<void> {
     await expectNoSeriousViolations(page, `${where} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function send(page: Page, message: string): Promise<void> {
-  await page.getByTestId('message-input').fill(message);
-  await page.getByTestId('message-input').press('Enter');
 }
 
 /** Opens the start screen's private rooms and enters a key. */

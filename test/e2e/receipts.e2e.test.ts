@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../src/privacy/transcript.js';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('receipt browser tests');
 
@@ -40,11 +40,6 @@ async function seriousA11yViolations(page: Page): Promise<string[]> {
 describe.skipIf(skip)('receipts in a browser', () => {
   // Erasing right after the end (the partner's report window is the integration test's: receipts.test.ts).
   const suite = browserSuite({ config: { timezone: ZONE, moderation: { ...defaultConfig().moderation, reportWindowMs: 0 } } });
-
-  async function send(page: Page, message: string): Promise<void> {
-    await page.getByTestId('message-input').fill(message);
-    await page.getByTestId('message-input').press('Enter');
-  }
 
   async function download(page: Page, testId: string): Promise<{ name: string; body: string }> {
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);

@@ -94,13 +94,6 @@ export async function walkScreens(walk: (check: Check) => Promise<void>): Promis
   if (failures.length > 0) throw new Error(failures.join('\n\n'));
 }
 
-/** The test id (or tag) of the focused element. */
-export const focused = (page: Page) => () =>
-  page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    return element?.dataset['testid'] ?? element?.tagName.toLowerCase() ?? null;
-  });
-
 /** How an element and its two nearest ancestors look around their edges: outline and box shadow. */
 export interface EdgeLooks {
   outline: boolean;
@@ -179,10 +172,5 @@ export async function newPage(suite: ReturnType<typeof browserSuite>, options: B
   const context = await suite.newContext({ bypassCSP: true, ...options });
   context.setDefaultTimeout(WAIT_MS);
   return context.newPage();
-}
-
-export async function send(page: Page, message: string): Promise<void> {
-  await page.getByTestId('message-input').fill(message);
-  await page.getByTestId('message-input').press('Enter');
 }
 

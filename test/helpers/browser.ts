@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -46,3 +46,10 @@ export async function launchBrowser(page = 'index.html'): Promise<Browser> {
   mkdirSync(screenshotDir, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
+
+/** For `expect.poll`: the test id (or else the tag) of the element that has the focus in `page`. */
+export const focused = (page: Page) => () =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    return element?.dataset['testid'] ?? element?.tagName.toLowerCase() ?? null;
+  });

@@ -177,3 +177,9 @@ export function closedAfterEachTest(suite: { readonly url: string; newContext(op
     },
   };
 }
+
+/** Types `message` into the chat input and presses Enter (nothing awaited: see `say` for a message shown). */
+export async function send(page: Page, message: string): Promise<void> {
+  await page.getByTestId('message-input').fill(message);
+  await page.getByTestId('message-input').press('Enter');
+}
