@@ -1,7 +1,8 @@
 /**
  * The chat page in a real Chromium against the real server: two strangers match, chat (markup shows
  * literally, 500 code points fit, 501 do not), one leaves with the Next button, both start a new chat, and a closed tab
- * ends the chat only after the reconnect grace; a message over the rate limit says when to retry; and
+ * ends the chat only after the reconnect grace; a message over the rate limit says when to retry and is kept
+ * in the list with Retry; and
  * the language follows the browser's until the visitor chooses one, which persists. Reconnecting is in
  * reconnect.e2e.test.ts. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI, where its absence fails the run.
@@ -163,7 +164,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
   });
 
-  it('a message over the rate limit says when to try again and stays in the input', { timeout: 60_000 }, async () => {
+  it('a message over the rate limit says when to try again and stays in the list, not sent, with Retry; the next one typed at once starts empty', { timeout: 60_000 }, async () => {
     // One message per 10 s, for this test only.
     const strict = await startTestServer({ config: { rateLimits: { ...GENEROUS_LIMITS, messagesBurst: 1, messagesPerS: 0.1 } } });
     try {
@@ -175,15 +176,21 @@ describe.skipIf(skip)('chat page in a browser', () => {
       await input.fill('第一条');
       await input.press('Enter');
       await expect.poll(() => messageTexts(b, false).allTextContents(), until).toEqual(['第一条']);
+      // Typed on at once, as someone typing fast does: the refusal comes back between the keystrokes.
       await input.fill('太快了');
       await input.press('Enter');
-      // The toast names the wait in whole seconds; the text stays, marked as not sent, for a later try.
+      await input.pressSequentially('下一句');
+      // The toast names the wait in whole seconds; the refused text is kept in the list, marked not sent.
       await expect.poll(text(a.getByTestId('toast')), until).toMatch(/^操作太频繁，请 ([1-9]|10) 秒后再试$/);
-      expect(await input.inputValue()).toBe('太快了');
-      expect(await a.getByTestId('composer-hint').textContent()).toBe('发送失败，文字已保留，可再次发送');
+      const unsent = a.getByTestId('message-unsent');
+      await visible(unsent);
+      expect(await unsent.getByTestId('message-text').textContent()).toBe('太快了');
+      expect(await unsent.getByTestId('unsent-label').textContent()).toBe('未发送');
+      // What was typed next is a message of its own (given back, the refused text had its end written onto).
+      expect(await input.inputValue()).toBe('下一句');
       expect(await messageTexts(a, true).allTextContents()).toEqual(['第一条']);
       await a.screenshot({ path: resolve(screenshotDir, 'rate-limited.png') });
-      // Enter again at once: not sent before the wait is over (it would only be refused again); said again.
+      // Enter, or Retry, again at once: not sent before the wait is over (it would only be refused again); said again.
       await a.getByTestId('toast').evaluate((toast) => (toast.textContent = ''));
       // Whether a bubble on its way shows at all (a send), however briefly.
       await a.evaluate(() => {
@@ -195,8 +202,12 @@ describe.skipIf(skip)('chat page in a browser', () => {
       });
       await input.press('Enter');
       await expect.poll(text(a.getByTestId('toast')), until).toMatch(/^操作太频繁，请 ([1-9]|10) 秒后再试$/);
-      expect(await input.inputValue()).toBe('太快了');
+      expect(await input.inputValue()).toBe('下一句');
+      await a.getByTestId('toast').evaluate((toast) => (toast.textContent = ''));
+      await unsent.getByTestId('unsent-retry').click();
+      await expect.poll(text(a.getByTestId('toast')), until).toMatch(/^操作太频繁，请 ([1-9]|10) 秒后再试$/);
       expect(await a.evaluate(() => (window as unknown as { sentAgain: boolean }).sentAgain)).toBe(false);
+      expect(await unsent.count()).toBe(1);
     } finally {
       await strict.close();
     }
