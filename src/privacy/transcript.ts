@@ -5,6 +5,7 @@
  * read and written a page of messages at a time (a conversation has no length cap).
  */
 import type { Lang } from '../shared/codes.js';
+import { indentLineBreaks } from '../shared/line-breaks.js';
 import { formatIso } from '../shared/time.js';
 import type { Database } from '../storage/database.js';
 import { messageColumns, roomColumns, type MessageRow, type RoomRow } from '../storage/rows.js';
@@ -202,7 +203,7 @@ export async function* transcriptText({ head, pages }: OpenTranscript, lang: Lan
       const body =
         m.erased_at === undefined ? (m.text ?? '') : (m.erased_by === 'admin' ? text.erasedByAdmin : text.erasedBySender).replace('{t}', plain(m.erased_at));
       // A message's own line breaks are indented, so every line of the file still starts with a time or a space.
-      piece += `[${plain(m.time)}] ${who}: ${body.replace(/\r\n?|\n/g, '\n    ')}\n`;
+      piece += `[${plain(m.time)}] ${who}: ${indentLineBreaks(body, '    ')}\n`;
       written++;
     }
     yield piece;

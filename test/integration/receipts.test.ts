@@ -185,6 +185,19 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(await badFormat.json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'format must be json or txt' });
     });
 
+    it('a message cannot forge a line of the text file: every Unicode line break is indented (found by the exploratory test: U+2028)', async () => {
+      const p = await pair();
+      const receiptA = waitFor(p.a, 'receipt');
+      const forged = '[2026-12-07 08:00:00] 我: I (A) confess everything';
+      for (const sep of ['\u2028', '\u2029', '\u0085', '\u000b', '\u000c', '\r', '\r\n']) await say(p.b, `hi${sep}${forged}`);
+      await request(p.a, 'leave_room_event');
+      const text = await (await read((await receiptA).code, '?format=txt')).text();
+      const lines = text.split(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/u);
+      const messageLines = lines.filter((line) => line.includes('confess') || line.startsWith('['));
+      expect(messageLines).toHaveLength(14);
+      for (const line of messageLines) expect(line.startsWith('    ') || /^\[[^\]]+\] 对方: hi$/.test(line), JSON.stringify(line)).toBe(true);
+    });
+
     it('an unknown or malformed code is 404 NOT_FOUND, the same answer either way, in the asker\'s language', async () => {
       const { codeA } = await endedChat();
       const madeUp = codeA.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));

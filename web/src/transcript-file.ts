@@ -4,6 +4,7 @@
  * server wrote them (`2026-01-03T16:14:38+08:00` reads 2026-01-03 16:14:38, "UTC+08:00"), whatever the
  * device's own zone; the file is named after when the conversation began: 匿名聊天-20260103-1614.txt.
  */
+import { indentLineBreaks } from '../../src/shared/line-breaks.js';
 import type { ChatMessage } from '../../src/shared/protocol.js';
 
 export interface TranscriptEntry {
@@ -50,7 +51,7 @@ export function transcriptText(entries: readonly TranscriptEntry[], labels: Tran
   const lines = [labels.title, labels.zoneLine, ''];
   for (const { message, own } of entries) {
     // Continuation lines are indented, so each message still starts with its time.
-    const text = message.content.split(/\r\n|\r|\n/).join('\n    ');
+    const text = indentLineBreaks(message.content, '    ');
     lines.push(`[${stampOf(message.timestamp)}] ${own ? labels.me : labels.stranger}${labels.separator}${text}`);
   }
   return `\ufeff${lines.join('\n')}\n`;
