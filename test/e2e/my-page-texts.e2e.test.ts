@@ -68,6 +68,20 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     expect(await my.getByTestId('toast').textContent()).toBe('2 messages erased');
   });
 
+  it('one message erased is “1 message erased” in English (it said “1 messages”)', { timeout: 60_000 }, async () => {
+    // The holder's messages are the 1st, 3rd…: one of them here.
+    const { code } = await endedChat(suite, { texts: ['only one of mine', 'partner says hi'] });
+    const my = await newPage(suite, { locale: 'en-US' });
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, code);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(2);
+    await my.getByTestId('erase-btn').click();
+    await my.getByTestId('erase-confirm').click();
+    await expect.poll(text(my.getByTestId('toast')), until).toBe('1 message erased');
+    await my.getByTestId('lang-switch').selectOption('zh-CN');
+    expect(await my.getByTestId('toast').textContent()).toBe('已删除 1 条消息');
+  });
+
   it('an erasure that fails says the erasure failed, or why it was refused, in both languages', { timeout: 60_000 }, async () => {
     const { code } = await endedChat(suite);
     const my = await newPage(suite);

@@ -46,7 +46,7 @@ let chats = 0;
  * the holder's receipt code, the room, and when it began as the page names it. Chats began two minutes
  * apart, on a whole minute each, so any two a test makes have two names.
  */
-export async function endedChat(suite: MyPageSuite, options: { endedAt?: Date | null } = {}): Promise<{ code: string; roomId: number; when: { zh: string; en: string } }> {
+export async function endedChat(suite: MyPageSuite, options: { endedAt?: Date | null; texts?: readonly string[] } = {}): Promise<{ code: string; roomId: number; when: { zh: string; en: string } }> {
   const { repository } = suite.server.app;
   const receiptCodes = createReceiptCodes(TEST_SECRET);
   chats += 1;
@@ -55,7 +55,7 @@ export async function endedChat(suite: MyPageSuite, options: { endedAt?: Date | 
   const endsAt = endedAt ?? new Date();
   const at = Math.floor((endsAt.getTime() - 60_000) / 60_000) * 60_000 - chats * 120_000;
   const room = await repository.createRoom({ user1Id: holder, user2Id: partner, matchType: 'random', createdAt: new Date(at) });
-  const texts = ['第一句', 'partner says hi', '第二句'];
+  const texts = options.texts ?? ['第一句', 'partner says hi', '第二句'];
   await repository.appendMessages(texts.map((content, i) => ({ roomId: room.id, senderId: i % 2 === 0 ? holder : partner, content, createdAt: new Date(at + (i + 1) * 1_000) })));
   if (endedAt) await repository.endRoom(room.id, 'left', endedAt);
   const code = receiptCodes.codeFor(room.id, holder);

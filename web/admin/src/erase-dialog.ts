@@ -66,11 +66,11 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
     const body = { reason: why, ...(force.checked ? { force: true } : {}) };
     if (userId === undefined) {
       const result = await sendJson<RoomErased>('DELETE', `/admin/api/rooms/${target.id}`, body);
-      return t('erasedMessages', { n: result.erased });
+      return t(result.erased === 1 ? 'erasedMessagesOne' : 'erasedMessages', { n: result.erased });
     }
     const result = await sendJson<UserErased>('DELETE', `/admin/api/users/${encodeURIComponent(userId)}/rooms`, body);
     const skipped = result.skipped.length > 0 ? ` · ${t('erasedSkipped', { n: result.skipped.length })}` : '';
-    return `${t('erasedMessages', { n: result.erased })}${skipped}`;
+    return `${t(result.erased === 1 ? 'erasedMessagesOne' : 'erasedMessages', { n: result.erased })}${skipped}`;
   }
 
   form.addEventListener('submit', (event) => {

@@ -163,7 +163,7 @@ async function erase(code: string): Promise<void> {
     return;
   }
   const erased = result.erased;
-  say(() => t('erased', { n: erased }));
+  say(() => t(erased === 1 ? 'erasedOne' : 'erased', { n: erased }));
   if (!(await readAgain(code))) view.markOwnErased(code, result.erased_at);
 }
 

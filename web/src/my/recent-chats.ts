@@ -52,7 +52,7 @@ export function createRecentChats(root: HTMLElement, options: RecentChatsOptions
     li.dataset['roomId'] = String(chat.room_id);
     const when = recentChatWhen(chat, options.lang());
     const info = element('span', 'recent-info');
-    info.append(element('span', 'recent-when', when), element('span', 'recent-count', t('recentItem', { n: chat.message_count })));
+    info.append(element('span', 'recent-when', when), element('span', 'recent-count', t(chat.message_count === 1 ? 'recentItemOne' : 'recentItem', { n: chat.message_count })));
     const code = element('code', 'receipt-code', chat.code);
     code.dataset['testid'] = 'recent-code';
     const button = element('button', 'btn btn-secondary btn-small', t('recentOpen'));

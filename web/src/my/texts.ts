@@ -25,6 +25,8 @@ const zh = {
   recentFailed: '暂时无法读取这个浏览器最近的聊天。',
   retry: '重试',
   recentItem: '{n} 条消息',
+  // Chinese has no plural: the same text for one (English needs its own).
+  recentItemOne: '{n} 条消息',
   recentOpen: '打开',
   recentOpenLabel: '打开 {n} 的聊天',
   conversationTitle: '{when} 的聊天',
@@ -48,6 +50,7 @@ const zh = {
   cancel: '取消',
   confirmErase: '删除',
   erased: '已删除 {n} 条消息',
+  erasedOne: '已删除 {n} 条消息',
   language: '语言',
 } as const;
 
@@ -77,6 +80,7 @@ const en: Record<MyTextKey, string> = {
   recentFailed: 'The recent chats of this browser could not be loaded.',
   retry: 'Try again',
   recentItem: '{n} messages',
+  recentItemOne: '{n} message',
   recentOpen: 'Open',
   recentOpenLabel: 'Open the chat of {n}',
   conversationTitle: 'Chat of {when}',
@@ -100,6 +104,7 @@ const en: Record<MyTextKey, string> = {
   cancel: 'Cancel',
   confirmErase: 'Erase',
   erased: '{n} messages erased',
+  erasedOne: '{n} message erased',
   language: 'Language',
 };
 
