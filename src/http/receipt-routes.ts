@@ -112,10 +112,10 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
    * What would stop the holder's erasure now, by the erasure's own checks. A check that fails is logged
    * and said as unknown (nulls): the conversation is still shown, and the erasure checks again anyway.
    */
-  async function eraseStateOf(request: FastifyRequest, roomId: number): Promise<EraseState> {
+  async function eraseStateOf(request: FastifyRequest, roomId: number, userId: string): Promise<EraseState> {
     const at = clock.now();
     try {
-      return eraseState(await erasure.ownErasureBlock(roomId, at, erasureWaitMs), at, timezone);
+      return eraseState(await erasure.ownErasureBlock(roomId, userId, at, erasureWaitMs), at, timezone);
     } catch (err) {
       request.log.warn({ err, roomId }, 'what would stop an erasure could not be checked: the transcript says nothing of it');
       return UNKNOWN_ERASE_STATE;
@@ -133,7 +133,7 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     const download = txt || query.data.download === '1';
     // Only the page's view says what would stop an erasure: a file keeps what lasts, and a download needs
     // no check that could fail it.
-    const erase = download ? undefined : await eraseStateOf(request, holder.roomId);
+    const erase = download ? undefined : await eraseStateOf(request, holder.roomId, holder.userId);
     // Read before any byte is sent: an unknown room or a failing first page still gets the error answer.
     // Past the first byte a failing page cuts the response (Fastify destroys it), as the admin export does.
     const transcript = await openTranscript(options.database, holder, timezone, erase, abort.signal);
@@ -155,20 +155,23 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw crossSite();
     const holder = await holderOf(request, reply);
     const at = clock.now();
-    // Erased and audited in one transaction: an audit row that cannot be written erases nothing.
-    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, erasureWaitMs, (tx, erased) =>
-      audit.record(
+    // Erased and audited in one transaction: an audit row that cannot be written erases nothing. Nothing left
+    // to erase (a second tab, a repeated request) writes no row: anyone with the code could add 30 a minute.
+    const outcome = await erasure.eraseOwn(holder.roomId, holder.userId, at, erasureWaitMs, async (tx, erased) => {
+      if (erased.messages === 0 && erased.held === 0) return;
+      await audit.record(
         {
           action: 'erase_own',
           clientAddress: options.addressOf(request),
           detail: { room_id: holder.roomId, who: holder.userId, why: SELF_ERASURE_REASON, messages: erased.messages },
         },
         tx,
-      ),
-    );
+      );
+    });
     if (outcome.status === 'not_found') throw unknownCode();
     if (outcome.status === 'active') throw new AppError(ErrorCode.CONFLICT, { detail: 'this conversation is still going on' });
     if (outcome.status === 'report_open') throw new AppError(ErrorCode.REPORT_OPEN);
+    if (outcome.status === 'sanction_in_force') throw new AppError(ErrorCode.SANCTION_IN_FORCE);
     if (outcome.status === 'report_window') {
       throw new AppError(ErrorCode.REPORT_WINDOW_OPEN, { retryAfterMs: outcome.erasableAt.getTime() - at.getTime() });
     }

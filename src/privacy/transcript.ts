@@ -27,10 +27,11 @@ export interface TranscriptMessage {
 /**
  * Why the holder cannot erase their messages now — the refusal `POST …/erase` would give (the same checks):
  * `report_window` (409 REPORT_WINDOW_OPEN) the partner may still report the chat, until `erasable_at`;
- * `report_open` (409 REPORT_OPEN) a report on it is under review, with no known end; `active` (409
+ * `report_open` (409 REPORT_OPEN) a report on it is under review, with no known end; `sanction_in_force`
+ * (409 SANCTION_IN_FORCE) a report on it naming the holder led to a sanction still in force; `active` (409
  * CONFLICT) it has not ended.
  */
-export type EraseBlocked = 'report_window' | 'report_open' | 'active';
+export type EraseBlocked = 'report_window' | 'report_open' | 'sanction_in_force' | 'active';
 
 /**
  * What would stop the holder's erasure, as of the reading: in the JSON view only (`GET

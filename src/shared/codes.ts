@@ -40,6 +40,8 @@ export const ErrorCode = {
   REPORT_OPEN: 'REPORT_OPEN',
   /** A holder's erasure while the partner may still report the chat (`retry_after_ms` / Retry-After: when it may). */
   REPORT_WINDOW_OPEN: 'REPORT_WINDOW_OPEN',
+  /** A holder's erasure of a chat whose report against them led to a sanction still in force (its evidence). */
+  SANCTION_IN_FORCE: 'SANCTION_IN_FORCE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   // The admin team (roles, 2FA, invitations).
@@ -89,6 +91,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   NO_NETWORK: 409,
   REPORT_OPEN: 409,
   REPORT_WINDOW_OPEN: 409,
+  SANCTION_IN_FORCE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   FORBIDDEN: 403,
@@ -142,6 +145,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     NO_NETWORK: '没有保存此人的网络，请按身份处理',
     REPORT_OPEN: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。',
     REPORT_WINDOW_OPEN: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请过几分钟再试。',
+    SANCTION_IN_FORCE: '这次聊天中对你的举报导致了仍在生效的处罚：处罚结束或解除之前，你在其中的消息作为依据保留，不能删除。',
     PAYLOAD_TOO_LARGE: '请求内容太大',
     UNSUPPORTED_MEDIA_TYPE: '不支持的请求格式',
     FORBIDDEN: '你的角色无权执行此操作',
@@ -181,6 +185,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     NO_NETWORK: 'No network is stored for this person: act by identity',
     REPORT_OPEN: 'A report on this chat is under review, so it cannot be erased now. Try again once it is settled.',
     REPORT_WINDOW_OPEN: 'This chat just ended and the other person may still report it, so it cannot be erased yet. Try again in a few minutes.',
+    SANCTION_IN_FORCE: 'A report on you in this chat led to a sanction still in force: until it ends or is lifted, your messages in it are kept as its grounds and cannot be erased.',
     PAYLOAD_TOO_LARGE: 'The request is too large',
     UNSUPPORTED_MEDIA_TYPE: 'This request format is not supported',
     FORBIDDEN: 'Your role does not allow this',

@@ -250,8 +250,10 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
         [roomId],
       );
       expect(audit).toEqual([{ detail: { room_id: roomId, who: aId, why: 'self-service erasure', messages: 2 }, client_address: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
-      // Again: nothing left to erase, still fine.
+      // Again: nothing left to erase, still fine — and no audit row for it (anyone with the code could add 30 a minute).
       expect(await (await erase(codeA)).json()).toMatchObject({ erased: 0 });
+      const rows = await suite.server.database.query("SELECT 1 FROM admin_audit_log WHERE action = 'erase_own' AND (detail->>'room_id')::bigint = $1", [roomId]);
+      expect(rows).toHaveLength(1);
     });
 
     it('is refused with 409 while a report on the conversation is open, and works once it is decided', async () => {
@@ -266,6 +268,31 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       await suite.server.app.moderation.resolve(report.report_id, { action: 'dismiss', scope: 'identity', }, 'admin');
       await pastReportWindow();
       expect((await erase(codeA)).status).toBe(200);
+    });
+
+    it('is refused with 409 SANCTION_IN_FORCE for the one a report in it got sanctioned, until the sanction is lifted; the reporter may erase theirs (found by the /my exploratory test)', async () => {
+      const { b, roomId, codeA, codeB } = await endedChat();
+      const report = await request<{ ok: boolean; report_id: number }>(b, 'report', { reason: 'harassment' });
+      expect(report.ok).toBe(true);
+      const decided = await suite.server.app.moderation.resolve(report.report_id, { action: 'ban', scope: 'identity', durationS: 86_400 }, 'admin');
+      await pastReportWindow();
+      // The transcript says so before any try; the erasure is refused and erases nothing.
+      expect(await transcript(codeA)).toMatchObject({ erase_blocked: 'sanction_in_force', erasable_at: null });
+      const refused = await erase(codeA);
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toEqual({
+        error: 'SANCTION_IN_FORCE',
+        message: '这次聊天中对你的举报导致了仍在生效的处罚：处罚结束或解除之前，你在其中的消息作为依据保留，不能删除。',
+      });
+      const aMessages = () => suite.server.database.query<{ content: string }>('SELECT content FROM messages WHERE room_id = $1 AND sender_id <> (SELECT reporter_id FROM reports WHERE id = $2) ORDER BY id', [roomId, report.report_id]);
+      expect((await aMessages()).map((m) => m.content)).toEqual(['你好，我是 A', 'line one\nline two']);
+      // The one who reported is not held to it.
+      expect(await transcript(codeB)).toMatchObject({ erase_blocked: null });
+      expect(await (await erase(codeB)).json()).toMatchObject({ erased: 1 });
+      // Lifted: the evidence is the holder's to erase again.
+      await suite.server.app.moderation.lift(decided!.sanction!.id, 'admin');
+      expect(await transcript(codeA)).toMatchObject({ erase_blocked: null });
+      expect(await (await erase(codeA)).json()).toMatchObject({ erased: 2 });
     });
 
     it('erases nothing when its audit row cannot be written (one transaction), and works once it can', async () => {

@@ -211,6 +211,8 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
   it('an open report disables it with no time; a chat not ended, nothing left to erase and an erasure under way too', () => {
     const w = waitOn(1_000);
     expect(w.wait.button(transcript({ erase_blocked: 'report_open' }), 1_000, false)).toEqual({ enabled: false, hint: { key: 'eraseUnderReview' } });
+    // A sanction in force that a report in it led to: no time either (it may be lifted sooner).
+    expect(w.wait.button(transcript({ erase_blocked: 'sanction_in_force' }), 1_000, false)).toEqual({ enabled: false, hint: { key: 'eraseSanctionInForce' } });
     expect(w.wait.button(transcript({ erase_blocked: 'active', ended_at: null }), 1_000, false)).toEqual({ enabled: false, hint: { key: 'eraseActive' } });
     const erased = transcript({ messages: [{ id: 1, from: 'me', time: ENDED, erased_at: ENDED, erased_by: 'sender' }] });
     expect(w.wait.button({ ...erased, erase_blocked: 'report_window', erasable_at: ERASABLE, erasable_in_ms: WINDOW_LEFT_MS }, 1_000, false)).toEqual({
@@ -338,10 +340,12 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
     const { t } = myTexts;
     expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('对方在 14:05:01 前仍可举报这次聊天，之后才能删除你的消息');
     expect(t('eraseUnderReview')).toBe('这次聊天有举报正在处理，处理完成后才能删除你的消息');
+    expect(t('eraseSanctionInForce')).toBe('这次聊天中对你的举报导致了仍在生效的处罚：处罚结束或解除之前，你的消息作为依据保留，不能删除');
     setLang('en');
     try {
       expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('Your partner can report this chat until 14:05:01; you can erase your messages after that.');
       expect(t('eraseUnderReview')).toBe('A report on this chat is under review; you can erase your messages once it is settled.');
+      expect(t('eraseSanctionInForce')).toBe('A report on you in this chat led to a sanction still in force: your messages are kept as its grounds until it ends or is lifted.');
     } finally {
       setLang('zh-CN');
     }

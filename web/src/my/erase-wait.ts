@@ -137,6 +137,8 @@ export function createEraseWait(clock: WaitClock, visibility: PageVisibility, ca
     if (!transcript.messages.some((m) => m.from === 'me' && m.erased_at === undefined)) return { enabled: false, hint: { key: 'nothingToErase' } };
     if (erasing) return { enabled: false };
     if (transcript.erase_blocked === 'report_open') return { enabled: false, hint: { key: 'eraseUnderReview' } };
+    // Until the sanction ends or is lifted, with no time the page could wait for (it may be lifted sooner).
+    if (transcript.erase_blocked === 'sanction_in_force') return { enabled: false, hint: { key: 'eraseSanctionInForce' } };
     const until = transcript.erase_blocked === 'report_window' ? transcript.erasable_at : null;
     const inMs = transcript.erase_blocked === 'report_window' ? transcript.erasable_in_ms : null;
     const waitMs = until === null || inMs === null ? Number.NaN : receivedAtMs + inMs - clock.now();

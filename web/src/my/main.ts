@@ -65,7 +65,7 @@ function specificText(error: unknown): string | undefined {
   if (error.code === 'NOT_FOUND') return t('notFound');
   if (error.code === 'RATE_LIMITED') return t('rateLimited', { n: error.retryAfterS });
   if (error.code === 'REPORT_WINDOW_OPEN') return t('reportWindow', { n: error.retryAfterS });
-  if (error.code === 'REPORT_OPEN' || error.code === 'CROSS_SITE_REQUEST') return errorText[getLang()][error.code];
+  if (error.code === 'REPORT_OPEN' || error.code === 'SANCTION_IN_FORCE' || error.code === 'CROSS_SITE_REQUEST') return errorText[getLang()][error.code];
   return undefined;
 }
 
@@ -128,7 +128,7 @@ async function open(code: string): Promise<void> {
  * Refusals that say the conversation is not as the page last read it (a report filed since, the report
  * window or the chat not over after all): read it again, so its Erase button and hint say what the server says.
  */
-const REREAD_AFTER: readonly ErrorCode[] = ['REPORT_OPEN', 'REPORT_WINDOW_OPEN', 'CONFLICT'];
+const REREAD_AFTER: readonly ErrorCode[] = ['REPORT_OPEN', 'REPORT_WINDOW_OPEN', 'SANCTION_IN_FORCE', 'CONFLICT'];
 
 /**
  * Reads the conversation of `code` again and shows it, if it is still the one on screen (checked again
