@@ -55,6 +55,24 @@ export function crockfordProblem(input: string, length: number, maxInput: number
   return undefined;
 }
 
+/**
+ * The one code of `length` symbols inside a longer text — a line copied whole from a downloaded
+ * transcript ("回执码: ABCD-…"), or the link the chat page gave (`…/my#ABCD-…`) — written in groups of four
+ * with or without dashes, or unbroken; undefined when there is none, or more than one (which would be a
+ * guess). Only a run standing apart from other letters and digits counts.
+ */
+export function findCrockfordCode(text: string, length: number): string | undefined {
+  const symbol = '[0-9A-Za-z]';
+  const groups = length / GROUP;
+  const run = new RegExp(`(?<![0-9A-Za-z])(${symbol}{${GROUP}}(?:-?${symbol}{${GROUP}}){${groups - 1}})(?![0-9A-Za-z])`, 'g');
+  const found = new Set<string>();
+  for (const [, candidate] of text.normalize('NFKC').matchAll(run)) {
+    const canonical = candidate === undefined ? undefined : canonicalCrockford(candidate, length, candidate.length);
+    if (canonical !== undefined) found.add(canonical);
+  }
+  return found.size === 1 ? groupForReading([...found][0]!) : undefined;
+}
+
 /** `ABCDEFGH…` → `ABCD-EFGH-…`. */
 export function groupForReading(canonical: string): string {
   const groups: string[] = [];

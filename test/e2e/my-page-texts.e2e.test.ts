@@ -82,6 +82,25 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     expect(await my.getByTestId('toast').textContent()).toBe('已删除 1 条消息');
   });
 
+  it('a whole line pasted from a downloaded file, or the chat page’s link, opens the code in it; a /my#code address typed into a tab already on /my opens it (found by the /my exploratory test)', { timeout: 60_000 }, async () => {
+    const first = await endedChat(suite);
+    const second = await endedChat(suite);
+    const my = await newPage(suite);
+    await my.goto(`${suite.url}/my`);
+    await openByCode(my, `回执码: ${first.code}`);
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+    expect(await my.getByTestId('code-input').inputValue()).toBe(first.code);
+    expect(await my.getByTestId('code-error').isVisible()).toBe(false);
+    // The link, pasted whole into the field (longer than any code written out).
+    await openByCode(my, `${suite.url}/my#${second.code}`);
+    await expect.poll(() => my.getByTestId('code-input').inputValue(), until).toBe(second.code);
+    // Only the fragment changes: no page load, and the address bar is cleaned again.
+    await my.goto(`${suite.url}/my#${first.code}`);
+    await expect.poll(() => my.getByTestId('code-input').inputValue(), until).toBe(first.code);
+    await expect.poll(() => my.evaluate(() => window.location.hash), until).toBe('');
+    await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
+  });
+
   it('an erasure that fails says the erasure failed, or why it was refused, in both languages', { timeout: 60_000 }, async () => {
     const { code } = await endedChat(suite);
     const my = await newPage(suite);

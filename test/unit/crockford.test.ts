@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalCode } from '../../src/privacy/receipt-codes.js';
 import { canonicalKey, newPrivateKey } from '../../src/private/private-keys.js';
-import { canonicalCrockford, CROCKFORD_ALPHABET, crockfordProblem } from '../../src/shared/crockford.js';
+import { canonicalCrockford, CROCKFORD_ALPHABET, crockfordProblem, findCrockfordCode } from '../../src/shared/crockford.js';
 
 /** ASCII → its full-width form, as a Chinese input method in full-width mode types it. */
 const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -51,5 +51,25 @@ describe('typed codes', () => {
     const receipt = Array.from({ length: 28 }, (_, i) => CROCKFORD_ALPHABET[i % 32]).join('');
     expect(canonicalCode(fullWidth(receipt))).toBe(canonicalCode(receipt));
     expect(canonicalCode(receipt)).toBeDefined();
+  });
+});
+
+describe('a code inside a longer text (findCrockfordCode)', () => {
+  const CODE = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345';
+  it('finds it in a line copied from a downloaded file, the chat page’s link, or unbroken', () => {
+    expect(findCrockfordCode(`回执码: ${CODE}`, 28)).toBe(CODE);
+    expect(findCrockfordCode(`Receipt: ${CODE}`, 28)).toBe(CODE);
+    expect(findCrockfordCode(`https://chat.example.com/my#${CODE}`, 28)).toBe(CODE);
+    expect(findCrockfordCode(`code ${CODE.replaceAll('-', '').toLowerCase()} here`, 28)).toBe(CODE);
+    expect(findCrockfordCode(`回执码：${CODE.replaceAll('-', '－')}`.normalize('NFKC'), 28)).toBe(CODE);
+  });
+  it('none, two different ones, or a run inside a longer word: no guess', () => {
+    expect(findCrockfordCode('回执码: ABCD-EFGH', 28)).toBeUndefined();
+    expect(findCrockfordCode(`${CODE} ${CODE.replace('A', 'B')}`, 28)).toBeUndefined();
+    expect(findCrockfordCode(`X${CODE.replaceAll('-', '')}`, 28)).toBeUndefined();
+    // The same code twice is one code.
+    expect(findCrockfordCode(`${CODE} / ${CODE}`, 28)).toBe(CODE);
+    // A U has no place in a code: the run is not one.
+    expect(findCrockfordCode(`回执码: ${CODE.replace('A', 'U')}`, 28)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * pick one of this browser's recent chats; download it as text or JSON; erase one's own messages in it.
  */
 import { errorText, type ErrorCode } from '../../../src/shared/codes.js';
-import { crockfordProblem } from '../../../src/shared/crockford.js';
+import { crockfordProblem, findCrockfordCode } from '../../../src/shared/crockford.js';
 import { byTestId } from '../dom.js';
 import { getLang, loadLang, setLang } from '../../shared/translator.js';
 import { createToast } from '../toast.js';
@@ -178,9 +178,21 @@ function applyLang(): void {
   if (!toastElement.hidden && toastText) toastElement.textContent = toastText();
 }
 
+/**
+ * The code in what was typed or pasted: the text itself, or else the one code inside it (a line copied
+ * whole from a downloaded file, "回执码: ABCD-…", or the chat page's link) — shown in the field as used.
+ */
+function codeIn(typed: string): string {
+  if (codeProblemText(typed) === undefined) return typed;
+  const found = findCrockfordCode(typed, RECEIPT_CODE_CHARS);
+  if (found === undefined) return typed;
+  input.value = found;
+  return found;
+}
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const code = input.value.trim();
+  const code = codeIn(input.value.trim());
   const problem = codeProblemText(code);
   if (problem !== undefined) {
     showFormError(problem);
@@ -199,7 +211,9 @@ langSwitch.addEventListener('change', () => {
 
 void recent.load();
 
-// From the chat page's link: /my#ABCD-…. The fragment is dropped from the address bar once read.
+// From the chat page's link: /my#ABCD-…. The fragment is dropped from the address bar once read — on
+// arrival, and when such an address is typed or pasted into a tab already on /my (only the fragment
+// changes then: no page load, a `hashchange`).
 function codeFromLink(): string {
   try {
     return decodeURIComponent(window.location.hash.slice(1));
@@ -207,11 +221,15 @@ function codeFromLink(): string {
     return '';
   }
 }
-const fromLink = codeFromLink();
-if (fromLink) {
+function openFromLink(): void {
+  const fromLink = codeFromLink();
+  if (!fromLink) return;
   history.replaceState(null, '', window.location.pathname);
   input.value = fromLink;
-  const problem = codeProblemText(fromLink);
-  if (problem === undefined) void open(fromLink);
+  const code = codeIn(fromLink.trim());
+  const problem = codeProblemText(code);
+  if (problem === undefined) void open(code);
   else showFormError(problem);
 }
+openFromLink();
+window.addEventListener('hashchange', openFromLink);
