@@ -78,6 +78,12 @@ const readQuery = z.object({
   download: z.enum(['0', '1']).optional(),
   lang: z.string().max(16).optional(),
 });
+/** What a refused query says, by the parameter it got wrong (a long `lang` was told "format must be json or txt"). */
+const QUERY_PROBLEM: Record<string, string> = {
+  format: 'format must be json or txt',
+  download: 'download must be 0 or 1',
+  lang: 'lang must be at most 16 characters (zh-CN or en)',
+};
 
 /** A top-level navigation (a link followed, a typed address) of a GET, as Fetch Metadata says. */
 function isNavigation(request: FastifyRequest): boolean {
@@ -124,7 +130,10 @@ export async function registerReceiptRoutes(app: FastifyInstance, options: Recei
 
   app.get('/api/receipts/:code', async (request, reply) => {
     const query = readQuery.safeParse(request.query);
-    if (!query.success) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'format must be json or txt' });
+    if (!query.success) {
+      const field = String(query.error.issues[0]?.path[0] ?? 'format');
+      throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: QUERY_PROBLEM[field] ?? QUERY_PROBLEM['format']! });
+    }
     const holder = await holderOf(request, reply);
     // A client that goes away stops the reading. 'close' also fires after a complete response: harmless then.
     const abort = new AbortController();

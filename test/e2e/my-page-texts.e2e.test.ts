@@ -101,6 +101,22 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
     await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
   });
 
+  it('at 320 px in English the header keeps “Anonymous” whole (it broke as “Anonymou|s”)', { timeout: 30_000 }, async () => {
+    const my = await newPage(suite, { locale: 'en-US', viewport: { width: 320, height: 640 } });
+    await my.goto(`${suite.url}/my`);
+    const firstWordLines = () =>
+      my.evaluate(() => {
+        const text = document.querySelector('.brand')!.firstChild!;
+        const range = document.createRange();
+        range.setStart(text, 0);
+        range.setEnd(text, 'Anonymous'.length);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      });
+    await expect.poll(() => my.locator('.brand').textContent(), until).toBe('Anonymous Chat');
+    expect(await firstWordLines()).toBe(1);
+    expect(await my.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  });
+
   it('an erasure that fails says the erasure failed, or why it was refused, in both languages', { timeout: 60_000 }, async () => {
     const { code } = await endedChat(suite);
     const my = await newPage(suite);

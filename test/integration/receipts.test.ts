@@ -183,6 +183,9 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       const badFormat = await read(codeA, '?format=pdf');
       expect(badFormat.status).toBe(400);
       expect(await badFormat.json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'format must be json or txt' });
+      // Each parameter named as it is wrong (a long lang was told "format must be json or txt").
+      expect(await (await read(codeA, `?lang=${'e'.repeat(17)}`)).json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'lang must be at most 16 characters (zh-CN or en)' });
+      expect(await (await read(codeA, '?download=yes')).json()).toEqual({ error: 'INVALID_PAYLOAD', message: 'download must be 0 or 1' });
     });
 
     it('a message cannot forge a line of the text file: every Unicode line break is indented (found by the exploratory test: U+2028)', async () => {
@@ -317,7 +320,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(early.status).toBe(409);
       expect(Number(early.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Number(early.headers.get('retry-after'))).toBeLessThanOrEqual(Math.ceil(REPORT_WINDOW_MS / 1000));
-      expect(await early.json()).toEqual({ error: 'REPORT_WINDOW_OPEN', message: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请过几分钟再试。' });
+      expect(await early.json()).toEqual({ error: 'REPORT_WINDOW_OPEN', message: '聊天刚结束，对方还可以举报这次聊天，暂时不能删除。请稍后再试。' });
       const report = await request<{ ok: boolean; report_id: number }>(b, 'report', { reason: 'harassment', message_ids: [ids[0]!] });
       expect(report.ok).toBe(true);
       const texts = await suite.server.database.query<{ content: string }>('SELECT content FROM messages WHERE room_id = $1 ORDER BY id', [roomId]);
