@@ -2,7 +2,8 @@
  * The decision an admin is writing on a report (action, scope, duration, note), kept while it is unsent so
  * that nothing typed is lost when the session ends under their hands (session-end.ts reloads the page to
  * the login form) or they look at something else: it comes back when the report opens again in this tab,
- * and is dropped once the decision is sent, the admin clears the form, or the report was decided meanwhile.
+ * and is dropped once the decision is sent or the admin clears the form. One on a report someone else
+ * decided meanwhile is shown beside that decision (report-view.ts) and dropped once the admin dismisses it.
  * sessionStorage, keyed by report id: this tab only, gone with it — a note about a person has no business
  * outliving the tab.
  */

@@ -8,6 +8,12 @@
  *
  * Only a page's arrival enables the buttons: a view that redraws what it shows (another language) leaves
  * the pager alone, or it would re-enable the buttons of a page still loading and cancel its roll-back.
+ *
+ * Disabling the button pressed drops the keyboard's focus to <body>, so once the page arrives (or the move
+ * rolls back) the focus is put back: on that button while it can still be pressed, so Next, Next, Next
+ * pages on with the same key; when it cannot (First on the first page, Next on the last) on the table, its
+ * top scrolled into view, which is where the new rows are read from (tabindex -1: a target, not a Tab stop).
+ * Only if the focus is still lost: someone who moved on meanwhile (typing a search) keeps it where they are.
  */
 export interface PagerControls {
   first: HTMLButtonElement;
@@ -31,6 +37,8 @@ export function createPager(controls: PagerControls, load: () => Promise<void>):
   let passed: (string | undefined)[] = [];
   /** Bumped by every move, reset and render: a move's load that finds it unchanged never showed its page. */
   let generation = 0;
+  /** The button of the move under way, to give the focus back to once it has settled. */
+  let pressed: HTMLButtonElement | undefined;
 
   const showButtons = () => {
     controls.next.disabled = !nextCursor;
@@ -42,37 +50,59 @@ export function createPager(controls: PagerControls, load: () => Promise<void>):
     passed = [];
     nextCursor = null;
     generation += 1;
+    pressed = undefined;
     showButtons();
   };
   showButtons(); // nothing shown yet: no move
 
-  function move(change: () => void): void {
+  function giveBackFocus(): void {
+    const button = pressed;
+    pressed = undefined;
+    const active = document.activeElement;
+    if (!button || (active !== null && active !== document.body && active !== button)) return;
+    if (!button.disabled) {
+      button.focus();
+      return;
+    }
+    const table = button.closest('.card')?.querySelector('table');
+    if (!table) return;
+    if (!table.hasAttribute('tabindex')) table.tabIndex = -1;
+    table.focus({ preventScroll: true });
+    // Stops below the sticky top bar, whose height depends on the width (its tabs wrap on a phone).
+    const bar = document.querySelector<HTMLElement>('.topbar');
+    table.style.scrollMarginTop = `${(bar?.getBoundingClientRect().height ?? 0) + 12}px`;
+    table.scrollIntoView({ block: 'start', behavior: 'instant' });
+  }
+
+  function move(button: HTMLButtonElement, change: () => void): void {
     const before = { cursor, passed: [...passed], nextCursor };
     change();
     // No second move until this page is shown.
     nextCursor = null;
-    for (const button of [controls.first, controls.previous, controls.next]) button.disabled = true;
+    for (const each of [controls.first, controls.previous, controls.next]) each.disabled = true;
     const mine = ++generation;
+    pressed = button;
     void load().finally(() => {
       if (generation !== mine) return; // shown, or overtaken by a reset
       ({ cursor, passed, nextCursor } = before);
       showButtons();
+      giveBackFocus();
     });
   }
 
   controls.next.addEventListener('click', () => {
     const next = nextCursor;
     if (!next) return;
-    move(() => {
+    move(controls.next, () => {
       passed.push(cursor);
       cursor = next;
     });
   });
   controls.previous.addEventListener('click', () => {
     if (passed.length === 0) return;
-    move(() => (cursor = passed.pop()));
+    move(controls.previous, () => (cursor = passed.pop()));
   });
-  controls.first.addEventListener('click', () => move(reset));
+  controls.first.addEventListener('click', () => move(controls.first, reset));
 
   return {
     get cursor() {
@@ -83,6 +113,7 @@ export function createPager(controls: PagerControls, load: () => Promise<void>):
       generation += 1;
       nextCursor = next ?? null;
       showButtons();
+      giveBackFocus();
     },
   };
 }

@@ -6,7 +6,8 @@
  * to sanction either of them. Only the answer for the report opened last is shown (answers can arrive out of
  * order), and a decision re-reads its report only while that report is still the one open. The decision
  * being written is kept until it is sent (decision-draft.ts): a session that ends, or a look elsewhere,
- * does not lose it.
+ * does not lose it; one refused because someone else decided the report first stays in view beside their
+ * decision until the admin is done with it.
  */
 import type { HeldMessage, ReportDetail } from '../../../src/admin/reports-query.js';
 import type { DECISION_TEXT_MAX } from '../../../src/admin/safety-schemas.js';
@@ -22,6 +23,7 @@ import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
 import { flagText, reportNoteText } from './system-texts.js';
 import { limitText } from './text-limit.js';
+import { createUnsentDecision } from './unsent-decision.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
@@ -74,6 +76,22 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const supportSuggested = byTestId('support-suggested', HTMLElement, root);
   fillSanctionSelects(form);
   const drafts = createDraftStore(sessionDraftStorage());
+  // A decision refused because another admin decided first: beside their decision until dismissed.
+  const unsent = createUnsentDecision({
+    describe: (action, duration) => {
+      const label = t(`action_${action}` as TextKey);
+      return sanctions(action) ? `${label} · ${durationLabel(duration)}` : label;
+    },
+    toast: deps.toast,
+    dismissed() {
+      if (shown) drafts.clear(shown.report.id);
+      // Its button went with it: the report's title keeps the keyboard on the page.
+      title.tabIndex = -1;
+      title.focus();
+    },
+  });
+  form.before(unsent.element);
+
 
   let shown: ReportDetail | undefined;
   /** The `ETag` of the report shown: its decision is sent with it (`If-Match`). */
@@ -140,6 +158,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   }
 
   function render(): void {
+    unsent.render();
     if (!shown) return;
     const { report } = shown;
     title.textContent = t('reportTitle', { n: report.id });
@@ -201,6 +220,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     held.hidden = true;
     form.hidden = true;
     more.hidden = true;
+    unsent.hide();
     try {
       const { body: detail, headers } = await requestJson<ReportDetail>('GET', `/admin/api/reports/${id}`);
       // Another report (or this one again) was opened meanwhile: its answer is the one to show.
@@ -212,7 +232,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       resetForm(detail.people.reported.network_known);
       render();
       // The decision left unsent here (the session ended, the admin looked elsewhere) comes back; one on a
-      // report decided meanwhile has nothing left to decide.
+      // report decided meanwhile has nothing left to decide, but its words are the admin's: shown beside
+      // the decision made until they dismiss them.
       const draft = drafts.load(id);
       if (draft && detail.report.status === 'open') {
         // Made more urgent since the action was chosen: the note comes back, the action is chosen again.
@@ -221,13 +242,14 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
         // An action taken away is always said, also on a quiet re-open (after a sanction, a refresh).
         if (changed) deps.toast(t('decisionDraftReportChanged'));
         else if (announceDraft) deps.toast(t('decisionDraftRestored'));
-      } else if (draft) drafts.clear(id);
+      } else if (draft) unsent.show(draft);
       // Opened from the queue (its row went with the view) or shown again after a decision (its form went):
-      // the focus would be on the page's body. The report's title takes it, so the keyboard goes on from here.
+      // the focus would be on the page's body. The report's title takes it, so the keyboard goes on from here
+      // — or a refused decision's heading, the one thing on the page that asks something of the admin.
       const active = document.activeElement;
       if (!active || active === document.body || !active.checkVisibility()) {
         title.tabIndex = -1;
-        title.focus();
+        (unsent.shown ? unsent.heading : title).focus();
       }
     } catch (error) {
       if (mine === requests) deps.onError(error);
@@ -311,7 +333,14 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       await open(current.report.id, false);
       // Not shown again (open() said why), or moved on meanwhile: kept as made on the version it was sent with.
       if (shown?.report.id !== current.report.id || !stillOn(current.report.id)) return drafts.save(current.report.id, { ...kept, tag });
-      if (shown.report.status !== 'open') return deps.toast(t('reportDecidedMeanwhile'));
+      if (shown.report.status !== 'open') {
+        // Decided by someone else: the decision made is shown, and the admin's own (kept in the store, as a
+        // reload must not lose it either) beside it until they dismiss it.
+        drafts.save(current.report.id, { ...kept, tag });
+        unsent.show({ ...kept, tag });
+        unsent.heading.focus();
+        return;
+      }
       // Kept on the report as it is now: the admin has been shown it.
       restoreChoices({ ...kept, tag: shownTag });
       keepDraft();

@@ -1,7 +1,12 @@
 /**
  * The reports queue: one tab per status (open, actioned, dismissed), priority reports first and marked,
  * keyset paging, rows that open a report (click or Enter). Reloaded every time it is shown: the queue
- * moves while you work; back from a report it is the page the report was opened from, read again.
+ * moves while you work; back from a report it is the page the report was opened from, read again, with the
+ * focus on the row opened (or on the table if it has left the page), not lost on <body>.
+ *
+ * A row keeps its table role (a link role would take the cells out of the table read aloud), and opens like
+ * a link: Enter, not Space. Space scrolls the page, as it does on a link; the row has the focus back from a
+ * report, and Space there would open that report again.
  */
 import type { ReportQueuePage } from '../../../src/admin/reports-query.js';
 import type { ReportQueueItem } from '../../../src/admin/safety-views.js';
@@ -32,6 +37,10 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   );
   let status: ReportStatus = 'open';
   let page: ReportQueuePage | undefined;
+  /** The report last opened from the queue: its row gets the focus back when the same page is shown again. */
+  let opened: number | undefined;
+  /** Set by a return from a report, until the page read again is shown. */
+  let refocus = false;
 
   async function load(): Promise<void> {
     const params = new URLSearchParams({ status });
@@ -51,7 +60,9 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     tr.dataset['testid'] = 'report-row';
     tr.dataset['reportId'] = String(report.id);
     tr.tabIndex = 0;
-    tr.setAttribute('aria-label', t('openReport', { n: report.id }));
+    // The name is all a screen reader says of a focused row: the number alone would leave out why to open it.
+    const reason = t(`reason_${report.reason}` as TextKey);
+    tr.setAttribute('aria-label', report.priority > 0 ? t('openPriorityReport', { n: report.id, reason }) : t('openReport', { n: report.id, reason }));
     if (report.priority > 0) tr.classList.add('row-priority');
     const priority = element('td');
     if (report.priority > 0) {
@@ -64,7 +75,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     tr.append(
       priority,
       element('td', '', `#${report.id}`),
-      element('td', '', t(`reason_${report.reason}` as TextKey)),
+      element('td', '', reason),
       element('td', '', report.reported_id),
       element('td', '', report.reporter_id),
       element('td', '', String(report.room_id)),
@@ -73,9 +84,13 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       element('td', 'num', String(report.counts.reports_about_reported)),
       element('td', '', decision),
     );
-    tr.addEventListener('click', () => openReport(report.id));
+    const open = () => {
+      opened = report.id;
+      openReport(report.id);
+    };
+    tr.addEventListener('click', open);
     tr.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') openReport(report.id);
+      if (event.key === 'Enter') open();
     });
     return tr;
   }
@@ -85,6 +100,25 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     page = answer;
     render();
     pager.render(answer.next_cursor);
+    if (refocus) focusOpened();
+  }
+
+  /**
+   * Back from a report: the "Back" link that had the focus is hidden with the report (after the browser's
+   * Back nothing has it), so the focus goes to the row opened, else (it left the page meanwhile) to the
+   * table. Not if the admin has put it somewhere meanwhile.
+   */
+  function focusOpened(): void {
+    refocus = false;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && active.closest('[hidden]') === null) return;
+    const tr = [...body.rows].find((row) => row.dataset['reportId'] === String(opened));
+    const table = body.closest('table');
+    if (tr) tr.focus();
+    else if (table) {
+      if (!table.hasAttribute('tabindex')) table.tabIndex = -1;
+      table.focus();
+    }
   }
 
   /** Redraws the tabs and the page shown (another language, another tab); the paging stays as it is. */
@@ -106,6 +140,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       status = next;
       // The pager keeps its cursor (and the ones passed, for Previous): the same page is read again.
       if (!samePage) pager.reset();
+      refocus = samePage && opened !== undefined;
       render();
       void load();
     },

@@ -6,7 +6,7 @@
  */
 import { ApiError, sendJson } from './api.js';
 import { groupedSecret } from './account-fields.js';
-import { byTestId } from './dom.js';
+import { byTestId, element } from './dom.js';
 import type { FormErrors } from './form-errors.js';
 import { t } from './i18n.js';
 import type { Me } from './me.js';
@@ -47,6 +47,13 @@ export function createTotpCard(
   const enrolForm = byTestId('totp-enrol-form', HTMLFormElement, root);
   const qr = byTestId('totp-qr', HTMLImageElement, root);
   const secret = byTestId('totp-secret', HTMLElement, root);
+  // On a phone the authenticator app is on the same screen as the QR code, which it cannot scan: the
+  // otpauth:// link hands it the secret instead (the app that registered the scheme opens). On its own
+  // line under the QR code; without an href (no set-up under way) it is no link and no Tab stop.
+  const appLink = element('a', 'btn btn-ghost btn-small totp-app-link');
+  appLink.dataset['testid'] = 'totp-app-link';
+  qr.after(element('p', 'totp-app-row'));
+  qr.nextElementSibling?.append(appLink);
   const secretCopy = byTestId('totp-secret-copy', HTMLButtonElement, root);
   const enrolFields = totpFieldsOf(root, 'enrol', deps.errors);
   const { code: enrolCode } = enrolFields;
@@ -90,6 +97,9 @@ export function createTotpCard(
     recoveryLeft.classList.toggle('warning-text', typeof left === 'number' && left <= RECOVERY_CODES_LOW);
     qr.alt = t('totpQrAlt');
     secret.textContent = enrolment ? groupedSecret(enrolment.secret) : '';
+    appLink.textContent = t('totpOpenApp');
+    if (enrolment) appLink.href = enrolment.uri;
+    else appLink.removeAttribute('href');
   }
 
   start.addEventListener('click', () => {

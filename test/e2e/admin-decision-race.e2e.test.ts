@@ -1,0 +1,95 @@
+/**
+ * Two admins deciding one report, in a real Chromium against the real server: the one whose decision is
+ * refused (409, the report was decided meanwhile) loses nothing they wrote. The report is shown with the
+ * decision made, and in place of the form a notice (role=status, focused, both languages, axe-clean) keeps
+ * their own choice and note, selectable and copyable, through a reload, until they dismiss it.
+ * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { expectNoSeriousViolations } from '../helpers/axe.js';
+import { newPage } from '../helpers/axe-walk.js';
+import { skipWithoutChromium } from '../helpers/browser.js';
+import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
+
+const skip = skipWithoutChromium('admin decision race browser tests');
+
+const WAIT_MS = 15_000;
+const { until, text, visible } = chatPageDriver(WAIT_MS);
+/** A note long enough that nobody wants to type it again, on two lines. */
+const NOTE = '多次在聊天中发送广告链接并索要联系方式，对方拒绝后仍继续骚扰。\n先禁言，若再犯请升级为封禁。'.repeat(2);
+
+describe.skipIf(skip)('a decision refused because another admin decided the report first', () => {
+  const suite = browserSuite({ config: { adminPassword: ADMIN_PASSWORD } });
+  let reportId = 0;
+
+  beforeAll(async () => {
+    const { repository, moderation } = suite.server.app;
+    const room = await repository.createRoom({ user1Id: 'racereporter1', user2Id: 'racereported1', matchType: 'random', createdAt: new Date(Date.now() - 60_000) });
+    reportId = (await moderation.report('racereporter1', { reason: 'spam', room_id: room.id, note: '广告' })).id;
+  }, 60_000);
+
+  const focusedTestId = (page: Page) => () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'] ?? document.activeElement?.tagName ?? null);
+  const draftKeys = (page: Page) => page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith('admin-decision-draft:')));
+
+  it('keeps the choice and note in view beside the decision made, through a reload, until dismissed', { timeout: 90_000 }, async () => {
+    // bypassCSP: axe is let into the page.
+    const page = await newPage(suite, { viewport: { width: 1280, height: 900 } });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.url });
+    await page.goto(`${suite.url}/admin`);
+    await page.getByTestId('password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('login-btn').click();
+    await visible(page.getByTestId('view-dashboard'));
+    await page.goto(`${suite.url}/admin#report/${reportId}`);
+    const view = page.getByTestId('view-report');
+    await visible(view.getByTestId('decision-form'));
+
+    // Zhao chooses Mute and writes a long note; Wang dismisses the report meanwhile.
+    await view.getByTestId('action-mute').check();
+    await view.getByTestId('decision-note').fill(NOTE);
+    await suite.server.app.moderation.resolve(reportId, { action: 'dismiss', scope: 'identity' }, 'admin');
+    await view.getByTestId('decision-submit').click();
+
+    const notice = view.getByTestId('unsent-decision');
+    await visible(notice);
+    // The report as decided, by whom and how; no form to decide it again.
+    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已驳回');
+    expect(await view.getByTestId('decision-form').isHidden()).toBe(true);
+    // In place and lasting: a status the focus is on, not a toast.
+    expect(await notice.getAttribute('role')).toBe('status');
+    await expect.poll(focusedTestId(page), until).toBe('unsent-decision-title');
+    expect(await notice.getByTestId('unsent-decision-title').textContent()).toBe('这条举报已由别人处理，你的决定没有提交');
+    expect(await notice.getByTestId('unsent-decision-action').textContent()).toMatch(/^你未发送的决定：禁言 · /);
+    expect(await notice.getByTestId('unsent-decision-note').textContent()).toBe(NOTE);
+    expect(await draftKeys(page)).toEqual([`admin-decision-draft:${reportId}`]);
+    await expectNoSeriousViolations(page, 'the refused decision (zh-CN)', { include: '[data-testid="unsent-decision"]' });
+
+    // The note can be copied, whole, to use elsewhere.
+    await notice.getByTestId('unsent-decision-copy').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), until).toBe(NOTE);
+
+    // In English too.
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(notice.getByTestId('unsent-decision-title')), until).toBe('Someone else decided this report meanwhile: your decision was not sent');
+    expect(await notice.getByTestId('unsent-decision-action').textContent()).toMatch(/^Your unsent decision: Mute · /);
+    expect(await notice.getByTestId('unsent-decision-dismiss').textContent()).toBe('Done, forget it');
+    await expectNoSeriousViolations(page, 'the refused decision (en)', { include: '[data-testid="unsent-decision"]' });
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // A reload (a session that ends, say) does not lose it either.
+    await page.reload();
+    await visible(notice);
+    expect(await notice.getByTestId('unsent-decision-note').textContent()).toBe(NOTE);
+    await expect.poll(focusedTestId(page), until).toBe('unsent-decision-title');
+
+    // Dismissed, it is forgotten: the focus stays on the report, not on the page's body.
+    await notice.getByTestId('unsent-decision-dismiss').click();
+    expect(await notice.isHidden()).toBe(true);
+    await expect.poll(focusedTestId(page), until).toBe('report-title');
+    expect(await draftKeys(page)).toEqual([]);
+    await page.reload();
+    await expect.poll(text(view.getByTestId('report-resolution')), until).toBe('已驳回');
+    expect(await notice.isHidden()).toBe(true);
+  });
+});
