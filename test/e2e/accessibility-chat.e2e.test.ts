@@ -18,7 +18,7 @@ import type { SanctionRequest } from '../../src/moderation/moderation-service.js
 import { newPage, settled, tabThrough, walkScreens, WAIT_MS } from '../helpers/axe-walk.js';
 import { focused, skipWithoutChromium } from '../helpers/browser.js';
 import { challengeSettings } from '../helpers/challenge.js';
-import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, sanctionIdentity, send } from '../helpers/chat-page.js';
 
 const { until, text, visible, myId, messageTexts, acceptRules, leaveChat } = chatPageDriver(WAIT_MS);
 const skip = skipWithoutChromium('accessibility browser tests');
@@ -33,16 +33,7 @@ describe.skipIf(skip)('accessibility of the chat page', () => {
     return page;
   }
 
-  const sanction = (userId: string, kind: SanctionRequest['kind'], reason: string, durationS?: number) =>
-    suite.server.app.moderation.issue({
-      userId,
-      networkHash: null,
-      scope: 'identity',
-      kind,
-      reason,
-      createdBy: 'admin',
-      ...(durationS === undefined ? {} : { durationS }),
-    });
+  const sanction = (userId: string, kind: SanctionRequest['kind'], reason: string, durationS?: number) => sanctionIdentity(suite.server, userId, kind, reason, durationS);
 
   it('every screen and dialog of a chat passes axe in both languages and both colour schemes', { timeout: 900_000 }, async () => {
     await walkScreens(async (check) => {

@@ -13,7 +13,7 @@ import type { SanctionRequest } from '../../src/moderation/moderation-service.js
 import { SanctionRepository } from '../../src/moderation/sanction-repository.js';
 import { formatPlain } from '../../src/shared/time.js';
 import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
+import { browserSuite, chatPageDriver, sanctionIdentity, send } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('sanctions browser tests');
 
@@ -31,16 +31,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     return page;
   }
 
-  const sanction = (userId: string, kind: SanctionRequest['kind'], reason: string, durationS?: number) =>
-    suite.server.app.moderation.issue({
-      userId,
-      networkHash: null,
-      scope: 'identity',
-      kind,
-      reason,
-      createdBy: 'admin',
-      ...(durationS === undefined ? {} : { durationS }),
-    });
+  const sanction = (userId: string, kind: SanctionRequest['kind'], reason: string, durationS?: number) => sanctionIdentity(suite.server, userId, kind, reason, durationS);
 
   it('a ban covers the page with its reason and end, disables starting, and goes when lifted', { timeout: 60_000 }, async () => {
     const a = await openPage();

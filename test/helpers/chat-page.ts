@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { SanctionRequest } from '../../src/moderation/moderation-service.js';
 import { launchBrowser } from './browser.js';
 import { connect, request, waitFor, type TestSocket } from './client.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
@@ -182,4 +183,17 @@ export function closedAfterEachTest(suite: { readonly url: string; newContext(op
 export async function send(page: Page, message: string): Promise<void> {
   await page.getByTestId('message-input').fill(message);
   await page.getByTestId('message-input').press('Enter');
+}
+
+/** A sanction on `userId`'s identity, issued as the admin would (`durationS` omitted: permanent, or the kind's own). */
+export function sanctionIdentity(server: TestServer, userId: string, kind: SanctionRequest['kind'], reason: string, durationS?: number) {
+  return server.app.moderation.issue({
+    userId,
+    networkHash: null,
+    scope: 'identity',
+    kind,
+    reason,
+    createdBy: 'admin',
+    ...(durationS === undefined ? {} : { durationS }),
+  });
 }
