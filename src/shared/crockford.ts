@@ -58,13 +58,15 @@ export function crockfordProblem(input: string, length: number, maxInput: number
 /**
  * The one code of `length` symbols inside a longer text — a line copied whole from a downloaded
  * transcript ("回执码: ABCD-…"), or the link the chat page gave (`…/my#ABCD-…`) — written in groups of four
- * with or without dashes, or unbroken; undefined when there is none, or more than one (which would be a
- * guess). Only a run standing apart from other letters and digits counts.
+ * with dashes or spaces between them, or unbroken; undefined when there is none, or more than one (which
+ * would be a guess). Only a run standing apart counts: a letter or digit on either side, or a dash joining
+ * one, makes it part of something longer (a code with a group too many is not cut to fit).
  */
 export function findCrockfordCode(text: string, length: number): string | undefined {
+  if (length % GROUP !== 0) throw new Error(`a code of ${length} symbols is not in groups of ${GROUP}`);
   const symbol = '[0-9A-Za-z]';
   const groups = length / GROUP;
-  const run = new RegExp(`(?<![0-9A-Za-z])(${symbol}{${GROUP}}(?:-?${symbol}{${GROUP}}){${groups - 1}})(?![0-9A-Za-z])`, 'g');
+  const run = new RegExp(`(?<![0-9A-Za-z]|[0-9A-Za-z]-)(${symbol}{${GROUP}}(?:[-\\s]?${symbol}{${GROUP}}){${groups - 1}})(?!-?[0-9A-Za-z])`, 'g');
   const found = new Set<string>();
   for (const [, candidate] of text.normalize('NFKC').matchAll(run)) {
     const canonical = candidate === undefined ? undefined : canonicalCrockford(candidate, length, candidate.length);

@@ -28,10 +28,20 @@ const STOP_WORDS = new Set(
     '喜欢 爱 爱好 兴趣 热爱 喜爱 迷 还有 和 与 跟 同 及 以及 或 或者 还 也 都 很 挺 太 非常 特别 比较 最 超 超级 ' +
     '的 地 得 了 着 过 是 在 有 没有 我 我们 你 你们 他 她 它 他们 她们 自己 我的 你的 看 打 玩 听 吃 去 做 搞 弄 学 ' +
     '想 要 会 能 可以 就 啊 呀 吧 呢 吗 嘛 哦 喔 啦 哈 嗯 等 等等 之类 什么 一些 一点 一下 东西 平时 经常 偶尔 ' +
-    '一起 一个 个 些 这 那 这个 那个 这些 那些 各种 其他 其它 比如 例如 包括 ' +
-    // What joins the clauses of a sentence, when, how much, and verbs of thinking, wishing and meeting:
-    // "我喜欢看电影，然后周末一起去爬山" is about 电影 and 爬山, not 然后, 周末 or 一起去.
-    // No single characters: ICU cuts words it does not know into them (朋友 圈, 好 声音, 聊 斋).
+    '一起 一个 个 些 这 那 这个 那个 这些 那些 各种 其他 其它 比如 例如 包括'
+  ).split(' '),
+);
+
+/**
+ * Words of a sentence around its interests — what joins its clauses, says when or how much, thinks, wishes
+ * or meets: "我喜欢看电影，然后周末一起去爬山" is about 电影 and 爬山, not 然后, 周末 or 一起去. Dropped only
+ * in a sentence (three words or more: 交友软件, 天天向上 are names), and not before a single character: ICU
+ * cuts a name it does not know into single characters after them (聊天 室, 有点 甜, 刚刚 好), which would
+ * be left as a tag of one character (one before them is a word of its own: 猫 所以). Typed alone (周末,
+ * 交友) they are the interest.
+ */
+const CLAUSE_WORDS = new Set(
+  (
     '然后 而且 并且 但是 可是 不过 因为 所以 如果 虽然 其实 就是 还是 或是 ' +
     '觉得 感觉 认为 希望 想要 需要 认识 找人 聊天 交友 一起去 ' +
     '最近 现在 以前 之前 以后 平常 有时 有时候 时候 周末 每天 天天 今天 明天 已经 正在 刚刚 ' +
@@ -40,10 +50,10 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * Stop words that, right after a word, end it instead: 会 is "can" on its own (我会…) but 演唱会, 读书会
- * are the interest itself (ICU gives 演唱 会).
+ * 会 is a stop word ("can": 我会弹钢琴, 唱歌会跳舞), but after these words and at the end of what they say
+ * it is the interest itself: 演唱会, 读书会 (ICU gives 演唱 会).
  */
-const SUFFIXES = new Set(['会']);
+const BEFORE_HUI = new Set(['演唱', '读书', '音乐', '运动', '观影', '桌游', '茶话', '博览', '歌友', '书友', '影友', '见面', '分享', '交流', '舞']);
 
 /** Separators between interests inside one entry (after NFKC, so full-width ones are ASCII already). */
 const LIST_SEPARATORS = /[,;/|\n\r\t、。·•]+/u;
@@ -92,11 +102,25 @@ function wordsOf(text: string): string[] {
     if (cleaned) words.push(cleaned);
     other = '';
   };
-  for (const { segment, isWordLike } of chineseWords(text)) {
+  const segments = [...chineseWords(text)];
+  const wordCount = segments.filter((s) => s.isWordLike).length;
+  /** A word of one Han character that is no stop word: a piece of a name ICU did not know. */
+  const fragment = (i: number): boolean => {
+    const s = segments[i];
+    return s !== undefined && s.isWordLike === true && [...s.segment].length === 1 && HAN.test(s.segment) && !STOP_WORDS.has(s.segment);
+  };
+  /** What follows ends what is said: the end, punctuation or a stop word. */
+  const endsAfter = (i: number): boolean => {
+    const s = segments[i + 1];
+    return s === undefined || !s.isWordLike || STOP_WORDS.has(s.segment) || CLAUSE_WORDS.has(s.segment);
+  };
+  for (const [i, { segment, isWordLike }] of segments.entries()) {
     if (HAN.test(segment)) {
       endOther();
-      if (SUFFIXES.has(segment) && stretch.length > 0) stretch.push(`${stretch.pop()!}${segment}`);
-      else if (isWordLike && !STOP_WORDS.has(segment)) stretch.push(segment);
+      const last = stretch.at(-1);
+      const dropped = STOP_WORDS.has(segment) || (CLAUSE_WORDS.has(segment) && wordCount > 2 && !fragment(i + 1));
+      if (segment === '会' && last !== undefined && BEFORE_HUI.has(last) && endsAfter(i)) stretch.push(`${stretch.pop()!}${segment}`);
+      else if (isWordLike && !dropped) stretch.push(segment);
       else endStretch();
     } else {
       endStretch();

@@ -62,6 +62,7 @@ describe('a code inside a longer text (findCrockfordCode)', () => {
     expect(findCrockfordCode(`https://chat.example.com/my#${CODE}`, 28)).toBe(CODE);
     expect(findCrockfordCode(`code ${CODE.replaceAll('-', '').toLowerCase()} here`, 28)).toBe(CODE);
     expect(findCrockfordCode(`回执码：${CODE.replaceAll('-', '－')}`.normalize('NFKC'), 28)).toBe(CODE);
+    expect(findCrockfordCode(`回执码：${CODE.replaceAll('-', ' ')}`, 28)).toBe(CODE);
   });
   it('none, two different ones, or a run inside a longer word: no guess', () => {
     expect(findCrockfordCode('回执码: ABCD-EFGH', 28)).toBeUndefined();
@@ -69,6 +70,9 @@ describe('a code inside a longer text (findCrockfordCode)', () => {
     expect(findCrockfordCode(`X${CODE.replaceAll('-', '')}`, 28)).toBeUndefined();
     // The same code twice is one code.
     expect(findCrockfordCode(`${CODE} / ${CODE}`, 28)).toBe(CODE);
+    // A group too many, or one more joined in front, is not cut to fit (found by the review).
+    expect(findCrockfordCode(`${CODE}-6789`, 28)).toBeUndefined();
+    expect(findCrockfordCode(`1-${CODE}`, 28)).toBeUndefined();
     // A U has no place in a code: the run is not one.
     expect(findCrockfordCode(`回执码: ${CODE.replace('A', 'U')}`, 28)).toBeUndefined();
   });

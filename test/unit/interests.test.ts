@@ -15,11 +15,18 @@ describe('interests: normalising', () => {
     expect(normalizeInterests(['平时喜欢打游戏然后听音乐'])).toEqual(['游戏', '音乐']);
     expect(normalizeInterests(['因为喜欢猫所以养了两只'])[0]).toBe('猫');
     expect(normalizeInterests(['其实我觉得看书挺好的'])).toEqual(['看书']);
-    // 会 ends the word before it (ICU: 演唱 会); alone it is "can".
+    // 会 after 演唱, 读书… at the end of what is said is the interest (ICU: 演唱 会); else it is "can".
     expect(normalizeInterests(['周末想找人一起去看演唱会'])).toEqual(['演唱会']);
     expect(normalizeInterests(['读书会'])).toEqual(['读书会']);
+    expect(normalizeInterests(['我喜欢唱歌会跳舞'])).toEqual(['唱歌', '跳舞']);
+    expect(normalizeInterests(['游泳会一点'])).toEqual(['游泳']);
+    expect(normalizeInterests(['我喜欢音乐会弹钢琴'])).toEqual(['音乐', '弹钢琴']);
     // No single-character stop word was added: the dictionary cuts unknown words into single characters.
     for (const word of ['朋友圈', '聊斋', '好声音', '找工作', '真人秀']) expect(normalizeInterests([word])).toEqual([word]);
+    // Nor is a sentence word dropped beside such a character (it left 室, 甜, 好 alone), nor typed alone or in a
+    // name of two words (found by the review).
+    for (const word of ['聊天室', '有点甜', '刚刚好', '感觉派', '聊天', '周末', '交友']) expect(normalizeInterests([word])).toEqual([word]);
+    expect(normalizeInterests(['交友软件'])).toEqual(['交友', '软件']);
   });
 
   it('words the dictionary splits into characters are joined again; a lone character after a word belongs to it', () => {

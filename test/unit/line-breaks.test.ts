@@ -4,7 +4,7 @@ import { transcriptText } from '../../web/src/transcript-file.js';
 
 describe('line breaks in a text file (src/shared/line-breaks.ts)', () => {
   it('every line terminator Unicode names becomes a newline and the indent; CR LF counts once', () => {
-    for (const sep of ['\n', '\r', '\r\n', '\v', '\f', '\u0085', '\u2028', '\u2029']) expect(indentLineBreaks(`a${sep}b`, '    '), JSON.stringify(sep)).toBe('a\n    b');
+    for (const sep of ['\n', '\r', '\r\n', '\v', '\f', '\u001c', '\u001d', '\u001e', '\u0085', '\u2028', '\u2029']) expect(indentLineBreaks(`a${sep}b`, '    '), JSON.stringify(sep)).toBe('a\n    b');
     expect(indentLineBreaks('a\n\nb', '  ')).toBe('a\n  \n  b');
     expect(indentLineBreaks('no break, 没有换行', '    ')).toBe('no break, 没有换行');
   });

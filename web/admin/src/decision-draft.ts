@@ -25,6 +25,11 @@ export interface DecisionDraft {
    * made more urgent since keeps its note but not its action: the admin must look again, as a 409 asks.
    */
   tag: string | null;
+  /**
+   * Sent and refused because another admin decided the report first: shown beside their decision until
+   * dismissed (unsent-decision.ts). A draft never sent, on a report decided meanwhile, goes silently.
+   */
+  refused?: true;
 }
 
 export interface DraftStore {
@@ -54,12 +59,12 @@ export function parseDraft(text: string | null): DecisionDraft | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { action, scope, duration, note, tag = null } = value as Record<string, unknown>;
+  const { action, scope, duration, note, tag = null, refused } = value as Record<string, unknown>;
   if (!(action === null || (typeof action === 'string' && ACTIONS.includes(action)))) return undefined;
   if (typeof scope !== 'string' || !SCOPES.includes(scope)) return undefined;
   if (!(duration === null || (typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0))) return undefined;
   if (typeof note !== 'string' || !(tag === null || typeof tag === 'string')) return undefined;
-  return { action: action as DecisionAction | null, scope: scope as Scope, duration, note, tag };
+  return { action: action as DecisionAction | null, scope: scope as Scope, duration, note, tag, ...(refused === true ? { refused: true as const } : {}) };
 }
 
 const isEmpty = (draft: DecisionDraft) => draft.action === null && draft.note.trim() === '';

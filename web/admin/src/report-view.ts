@@ -242,7 +242,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
         // An action taken away is always said, also on a quiet re-open (after a sanction, a refresh).
         if (changed) deps.toast(t('decisionDraftReportChanged'));
         else if (announceDraft) deps.toast(t('decisionDraftRestored'));
-      } else if (draft) unsent.show(draft);
+      } else if (draft?.refused) unsent.show(draft);
+      else if (draft) drafts.clear(id);
       // Opened from the queue (its row went with the view) or shown again after a decision (its form went):
       // the focus would be on the page's body. The report's title takes it, so the keyboard goes on from here
       // — or a refused decision's heading, the one thing on the page that asks something of the admin.
@@ -336,8 +337,8 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       if (shown.report.status !== 'open') {
         // Decided by someone else: the decision made is shown, and the admin's own (kept in the store, as a
         // reload must not lose it either) beside it until they dismiss it.
-        drafts.save(current.report.id, { ...kept, tag });
-        unsent.show({ ...kept, tag });
+        drafts.save(current.report.id, { ...kept, tag, refused: true });
+        unsent.show({ ...kept, tag, refused: true });
         unsent.heading.focus();
         return;
       }

@@ -52,6 +52,9 @@ export function createTotpCard(
   // line under the QR code; without an href (no set-up under way) it is no link and no Tab stop.
   const appLink = element('a', 'btn btn-ghost btn-small totp-app-link');
   appLink.dataset['testid'] = 'totp-app-link';
+  // In a tab of its own: a browser with no app for otpauth: shows an error page there, not over the set-up.
+  appLink.target = '_blank';
+  appLink.rel = 'noopener';
   qr.after(element('p', 'totp-app-row'));
   qr.nextElementSibling?.append(appLink);
   const secretCopy = byTestId('totp-secret-copy', HTMLButtonElement, root);

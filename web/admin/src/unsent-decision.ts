@@ -34,8 +34,9 @@ export interface UnsentDecision {
 export function createUnsentDecision(deps: UnsentDecisionDeps): UnsentDecision {
   const box = element('div', 'card unsent-decision');
   box.dataset['testid'] = 'unsent-decision';
-  // A status, not an alert: nothing is in danger any more, and the focus (on its heading) reads it out.
-  box.setAttribute('role', 'status');
+  // A region named by its heading, not a live region: the focus, put on that heading, reads it out once
+  // (a status besides would be read twice).
+  box.setAttribute('role', 'region');
   box.hidden = true;
   const heading = element('h2', 'card-title');
   heading.id = 'unsent-decision-title';
