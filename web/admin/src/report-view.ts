@@ -21,7 +21,7 @@ import { t, type TextKey } from './i18n.js';
 import { messageItem } from './message-item.js';
 import { renderPerson } from './person-history.js';
 import { failureText, type SanctionDialog } from './sanction-dialog.js';
-import { flagText, reportNoteText } from './system-texts.js';
+import { flagText, reportNoteText, supportOfferText } from './system-texts.js';
 import { limitText } from './text-limit.js';
 import { createUnsentDecision } from './unsent-decision.js';
 import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
@@ -31,11 +31,6 @@ type Action = DecisionAction;
 /** The server's limit on a decision's note (checked at compile time: safety-schemas.ts is imported for types only). */
 const MAX_NOTE_CHARS: typeof DECISION_TEXT_MAX = 500;
 
-/** Whether an offer of support reached the person: shown (when), waiting for their next visit (until when), or lapsed. */
-function supportOfferText(offer: NonNullable<ReportDetail['report']['support_offer']>): string {
-  if (offer.state === 'shown') return t('supportShown', { t: plainTime(offer.shown_at) });
-  return offer.state === 'waiting' ? t('supportWaiting', { t: plainTime(offer.waits_until) }) : t('supportLapsed');
-}
 /** The sanction each action issues, which the scope and duration fields follow; none for a dismissal or an offer of support. */
 const ACTION_KIND: Record<Action, SanctionKind | 'dismiss'> = { dismiss: 'dismiss', warn: 'warning', mute: 'muted', ban: 'banned', support: 'dismiss' };
 const sanctions = (action: Action) => ACTION_KIND[action] !== 'dismiss';

@@ -4,10 +4,13 @@
  * (automatic ones, "automatic: 3 strikes in 30 days") or a decision stored without a note (the report's
  * reason, "harassment"). The server writes them as codes of a fixed shape (src/moderation/system-notes.ts,
  * read back here by the same module); rows stored before it have the same shapes. Anything else — a
- * person's note, a moderator's reason, a line of no known shape — is shown exactly as written.
+ * person's note, a moderator's reason, a line of no known shape — is shown exactly as written. Also
+ * what the server says of an offer of support (shown, waiting, lapsed), in words.
  */
+import type { ReportDetail } from '../../../src/admin/reports-query.js';
 import { parsePolicyNote, parseSanctionReason } from '../../../src/moderation/system-notes.js';
 import type { SYSTEM_REPORTER as ServerSystemReporter } from '../../../src/policy/review-queue.js';
+import { plainTime } from './dom.js';
 import { isTextKey, t, type TextKey } from './i18n.js';
 
 /** The server's `SYSTEM_REPORTER`, repeated (its module is server code); the type keeps the two equal. */
@@ -61,4 +64,10 @@ export function sanctionReasonText(sanction: { reason: string; created_by: strin
   if (!code) return sanction.reason;
   if (code.code === 'report_reason') return t(`reason_${code.reason}` as TextKey);
   return t(code.strikes === 1 ? 'reasonAutomaticOne' : 'reasonAutomatic', { n: code.strikes, days: code.days });
+}
+
+/** Whether an offer of support reached the person: shown (when), waiting for their next visit (until when), or lapsed. */
+export function supportOfferText(offer: NonNullable<ReportDetail['report']['support_offer']>): string {
+  if (offer.state === 'shown') return t('supportShown', { t: plainTime(offer.shown_at) });
+  return offer.state === 'waiting' ? t('supportWaiting', { t: plainTime(offer.waits_until) }) : t('supportLapsed');
 }
