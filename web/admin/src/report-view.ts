@@ -381,14 +381,20 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     if (sending) return;
     const id = shown?.report.id;
     showFormError(formError, undefined);
-    sending = true;
-    decide(() => (submit.disabled = true))
+    // Sending only once the decision goes: a ban's confirmation closed by Escape answers "no" a task later,
+    // and Submit pressed again before that asks again (the old request is answered then).
+    let sent = false;
+    decide(() => {
+      sent = sending = true;
+      submit.disabled = true;
+    })
       .catch((error: unknown) => {
         // Said on the report decided; when the admin has moved on, the failure is still told.
         if (id !== undefined && stillOn(id)) showFormError(formError, failureText(error));
         else deps.toast(failureText(error));
       })
       .finally(() => {
+        if (!sent) return;
         sending = false;
         noteLimit.sync();
       });
