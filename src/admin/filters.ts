@@ -22,6 +22,8 @@ export interface RoomFilters {
 export const PAGE_LIMIT_DEFAULT = 50;
 export const PAGE_LIMIT_MAX = 200;
 const SEARCH_TEXT_MAX = 200;
+/** Longest user ID a filter takes (an identity is shorter). */
+export const USER_FILTER_MAX = 64;
 
 /** Empty form fields (`?from=&q=`) mean "no filter". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
@@ -46,7 +48,7 @@ function roomFilterShape(zone: string) {
   return {
     from: optional(timeField(zone)),
     to: optional(timeField(zone)),
-    user: optional(z.string().trim().min(1).max(64)),
+    user: optional(z.string().trim().min(1).max(USER_FILTER_MAX)),
     status: optional(z.enum(['active', 'closed'])),
     q: optional(z.string().min(1).max(SEARCH_TEXT_MAX)),
   };

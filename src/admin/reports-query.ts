@@ -5,7 +5,7 @@
  * sanctions, by identity or by the network stored for them in that room.
  */
 import type { Clock } from '../clock.js';
-import type { ReportRecord, ReportRepository, ReportStatus, RoomParticipants } from '../moderation/report-repository.js';
+import type { ReportFilter, ReportRecord, ReportRepository, ReportStatus, RoomParticipants } from '../moderation/report-repository.js';
 import type { SanctionRepository } from '../moderation/sanction-repository.js';
 import type { Database } from '../storage/database.js';
 import { formatIso } from '../shared/time.js';
@@ -21,6 +21,8 @@ export interface ReportQueuePage {
   reports: ReportQueueItem[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   next_cursor: string | null;
+  /** How many reports the queue holds with these filters, on every page. */
+  total: number;
 }
 
 export type MarkedMessage = ConversationMessage & { reported: boolean };
@@ -76,8 +78,8 @@ export class ReportsQuery {
     private readonly timezone: string,
   ) {}
 
-  async list(status: ReportStatus, page: { after: ReportQueueCursor | undefined; limit: number }): Promise<ReportQueuePage> {
-    const rows = await this.reports.list(status, page.limit + 1, page.after);
+  async list(status: ReportStatus, page: { after: ReportQueueCursor | undefined; limit: number }, filter: ReportFilter = {}): Promise<ReportQueuePage> {
+    const rows = await this.reports.list(status, page.limit + 1, page.after, filter);
     const shown = rows.slice(0, page.limit);
     const counts = await this.queueCounts(shown.map((r) => r.id));
     const last = shown.at(-1);
@@ -87,6 +89,7 @@ export class ReportsQuery {
         counts: counts.get(report.id) ?? { messages: 0, reports_about_reported: 0, reports_by_reporter: 0 },
       })),
       next_cursor: rows.length > page.limit && last ? encodeReportCursor({ priority: last.priority, id: last.id }) : null,
+      total: await this.reports.count(status, filter),
     };
   }
 

@@ -109,7 +109,7 @@ export const reportQueueItemSchema = reportItemSchema.extend({
   counts: z.object({ messages: count, reports_about_reported: count, reports_by_reporter: count }),
 });
 
-export const reportQueuePageSchema = z.object({ reports: z.array(reportQueueItemSchema), next_cursor: nextCursor });
+export const reportQueuePageSchema = z.object({ reports: z.array(reportQueueItemSchema), next_cursor: nextCursor, total: z.number().int() });
 
 export const reportFullSchema = reportItemSchema.extend({
   other_reasons: z.array(z.enum(REPORT_REASONS)),

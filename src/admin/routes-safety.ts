@@ -37,8 +37,8 @@ export async function registerSafetyRoutes(instance: FastifyInstance, ctx: Admin
   const view = (sanction: Parameters<typeof sanctionView>[0]) => sanctionView(sanction, ctx.timezone, ctx.clock.now());
 
   app.get('/api/reports', { config: READ, schema: { querystring: reportListQuerySchema, response: { 200: reportQueuePageSchema } } }, async (request) => {
-    const { status, cursor, limit } = request.query;
-    return ctx.reportsQuery.list(status, { after: cursor, limit });
+    const { status, reason, user, cursor, limit } = request.query;
+    return ctx.reportsQuery.list(status, { after: cursor, limit }, { ...(reason ? { reason } : {}), ...(user ? { userId: user } : {}) });
   });
 
   app.get('/api/reports/:id', { config: READ, schema: { params: idParamsSchema, response: { 200: reportDetailSchema } } }, async (request, reply) => {

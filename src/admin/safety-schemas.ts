@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { REPORT_ACTIONS, REPORT_STATUSES } from '../moderation/report-repository.js';
-import { MAX_REPORT_NOTE_CHARS } from '../shared/protocol.js';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, decodeCursor } from './filters.js';
+import { MAX_REPORT_NOTE_CHARS, REPORT_REASONS } from '../shared/protocol.js';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, USER_FILTER_MAX, decodeCursor } from './filters.js';
 
 /** Longest decision note or sanction reason, in characters (the same as a chatter's report note). */
 export const DECISION_TEXT_MAX = MAX_REPORT_NOTE_CHARS;
@@ -36,9 +36,12 @@ export function decodeReportCursor(text: string): ReportQueueCursor | undefined 
   return Number.isSafeInteger(id) && id > 0 && priority <= 32_767 ? { priority, id } : undefined;
 }
 
-/** `GET /admin/api/reports?status=&cursor=&limit=` */
+/** `GET /admin/api/reports?status=&reason=&user=&cursor=&limit=` */
 export const reportListQuerySchema = z.object({
   status: optional(z.enum(REPORT_STATUSES)).transform((status) => status ?? 'open'),
+  reason: optional(z.enum(REPORT_REASONS)),
+  /** The reporter or the person reported, as the conversations' filter takes a user ID. */
+  user: optional(z.string().trim().min(1).max(USER_FILTER_MAX)),
   cursor: optional(
     z.string().transform((value, ctx) => {
       const cursor = decodeReportCursor(value);

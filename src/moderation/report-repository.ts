@@ -163,6 +163,30 @@ export const FILE_OR_ADD_TO_OPEN_REPORT = `
                 END,
                 updated_at = GREATEST(reports.updated_at, EXCLUDED.updated_at)`;
 
+/** Which reports of a queue to show: with this reason, or with this person on either side. */
+export interface ReportFilter {
+  /** Its reason, or one of its other reasons. */
+  reason?: ReportReason;
+  /** The reporter or the person reported. */
+  userId?: string;
+}
+
+/** The queue's condition, its values numbered from $1. */
+function filterClause(status: ReportStatus, filter: ReportFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [status];
+  const conditions = ['status = $1'];
+  if (filter.reason !== undefined) {
+    params.push(filter.reason);
+    // A report that gathered several reasons (one reporter, one chat) is found by any of them.
+    conditions.push(`(reason = $${params.length} OR $${params.length} = ANY(other_reasons))`);
+  }
+  if (filter.userId !== undefined) {
+    params.push(filter.userId);
+    conditions.push(`(reporter_id = $${params.length} OR reported_id = $${params.length})`);
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
 export class ReportRepository {
   constructor(private readonly database: Database) {}
 
@@ -203,19 +227,23 @@ export class ReportRepository {
     return rows[0] && toReport(rows[0]);
   }
 
-  /** A page of the queue: priority first, then newest first. */
-  async list(status: ReportStatus, limit: number, after?: ReportCursor): Promise<ReportRecord[]> {
-    const rows = after
-      ? await this.database.query<ReportRow>(
-          `SELECT ${REPORT_COLUMNS} FROM reports WHERE status = $1 AND (priority, id) < ($2, $3)
-           ORDER BY priority DESC, id DESC LIMIT $4`,
-          [status, after.priority, after.id, limit],
-        )
-      : await this.database.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE status = $1 ORDER BY priority DESC, id DESC LIMIT $2`, [
-          status,
-          limit,
-        ]);
+  /** A page of the queue: priority first, then newest first; only the reports `filter` lets through. */
+  async list(status: ReportStatus, limit: number, after?: ReportCursor, filter: ReportFilter = {}): Promise<ReportRecord[]> {
+    const { where, params } = filterClause(status, filter);
+    const page = after ? ` AND (priority, id) < ($${params.length + 1}, $${params.length + 2})` : '';
+    const values = after ? [...params, after.priority, after.id] : params;
+    const rows = await this.database.query<ReportRow>(
+      `SELECT ${REPORT_COLUMNS} FROM reports WHERE ${where}${page} ORDER BY priority DESC, id DESC LIMIT $${values.length + 1}`,
+      [...values, limit],
+    );
     return rows.map(toReport);
+  }
+
+  /** How many reports of that status `filter` lets through: the queue's size, across its pages. */
+  async count(status: ReportStatus, filter: ReportFilter = {}): Promise<number> {
+    const { where, params } = filterClause(status, filter);
+    const [row] = await this.database.query<{ n: number }>(`SELECT count(*) AS n FROM reports WHERE ${where}`, params);
+    return Number(row?.n ?? 0);
   }
 
   /** Reports filed by, or about, a person (newest first). */

@@ -24,6 +24,8 @@ export interface PagerControls {
 export interface Pager {
   /** The cursor of the page to load; undefined for the first page. */
   readonly cursor: string | undefined;
+  /** The number of the page to load (of the one shown, once it has arrived): 1 for the first. */
+  readonly page: number;
   /** Back to the first page (new filters, or a fresh look), without loading: no move until a page arrives. */
   reset(): void;
   /** Only when a page's answer is shown (not on a redraw): which moves are possible from it. */
@@ -107,6 +109,9 @@ export function createPager(controls: PagerControls, load: () => Promise<void>):
   return {
     get cursor() {
       return cursor;
+    },
+    get page() {
+      return passed.length + 1;
     },
     reset,
     render(next) {

@@ -1,6 +1,8 @@
 /**
  * The reports queue: one tab per status (open, actioned, dismissed), priority reports first and marked,
- * keyset paging, rows that open a report (click or Enter). Reloaded every time it is shown: the queue
+ * filters by reason and by person (kept across the tabs: one person's open and decided reports), how many
+ * there are and which page is shown, keyset paging, rows that open a report (click or Enter). Reloaded every
+ * time it is shown: the queue
  * moves while you work; back from a report it is the page the report was opened from, read again, with the
  * focus on the row opened (or on the table if it has left the page), not lost on <body>.
  *
@@ -11,6 +13,7 @@
 import type { ReportQueuePage } from '../../../src/admin/reports-query.js';
 import type { ReportQueueItem } from '../../../src/admin/safety-views.js';
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
+import { REPORT_REASONS } from '../../../src/shared/protocol.js';
 import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
@@ -35,25 +38,57 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     },
     () => load(),
   );
+  const filters = byTestId('report-filters', HTMLFormElement, root);
+  const reasonFilter = byTestId('report-filter-reason', HTMLSelectElement, root);
+  const count = byTestId('report-count', HTMLElement, root);
   let status: ReportStatus = 'open';
   let page: ReportQueuePage | undefined;
+  /** The filters of the page shown, or being asked for: only Search and Reset change them. */
+  let shownFilters = new URLSearchParams();
+  /** Bumped by every request: only the answer to the latest one is shown (another tab, another search). */
+  let requests = 0;
   /** The report last opened from the queue: its row gets the focus back when the same page is shown again. */
   let opened: number | undefined;
   /** Set by a return from a report, until the page read again is shown. */
   let refocus = false;
 
   async function load(): Promise<void> {
-    const params = new URLSearchParams({ status });
+    const params = new URLSearchParams(shownFilters);
+    params.set('status', status);
     if (pager.cursor) params.set('cursor', pager.cursor);
-    const asked = status;
+    const mine = ++requests;
     try {
       const answer = await getJson<ReportQueuePage>(`/admin/api/reports?${params}`);
-      if (asked !== status) return; // another tab was chosen meanwhile
+      if (mine !== requests) return; // another tab or search meanwhile: its answer is the one to show
       showPage(answer);
     } catch (error) {
-      onError(error);
+      if (mine === requests) onError(error);
     }
   }
+
+  /** Only filled fields become parameters (a blank user ID is no filter). */
+  function readFilters(): URLSearchParams {
+    const params = new URLSearchParams();
+    for (const [name, value] of new FormData(filters)) {
+      if (typeof value === 'string' && value.trim() !== '') params.set(name, value.trim());
+    }
+    return params;
+  }
+
+  function search(next: URLSearchParams): void {
+    shownFilters = next;
+    page = undefined;
+    pager.reset();
+    render();
+    void load();
+  }
+
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    search(readFilters());
+  });
+  // After the browser has emptied the fields.
+  filters.addEventListener('reset', () => setTimeout(() => search(new URLSearchParams())));
 
   function row(report: ReportQueueItem): HTMLTableRowElement {
     const tr = element('tr', 'room-row');
@@ -129,8 +164,16 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       if (active) tab.setAttribute('aria-current', 'page');
       else tab.removeAttribute('aria-current');
     }
+    const chosen = reasonFilter.value;
+    reasonFilter.replaceChildren(
+      new Option(t('reasonAny'), ''),
+      ...REPORT_REASONS.map((reason) => new Option(t(`reason_${reason}` as TextKey), reason)),
+    );
+    reasonFilter.value = chosen;
     body.replaceChildren(...(page?.reports ?? []).map(row));
     empty.hidden = (page?.reports.length ?? 0) > 0;
+    empty.textContent = t([...shownFilters.keys()].length > 0 ? 'noReportsFiltered' : 'noReports');
+    count.textContent = page ? t(page.total === 1 ? 'reportCountOne' : 'reportCount', { n: page.total, p: pager.page }) : '';
   }
 
   return {
