@@ -57,6 +57,7 @@ const view = createTranscriptView(byTestId('conversation', HTMLElement), byTestI
   erase: (code) => erase(code),
   confirmationDropped: () => say(() => t('eraseDropped')),
   readAgain: (code) => void readAgain(code),
+  downloadFailed: (error) => say(() => downloadFailureText(error)),
 });
 
 /** The page's own texts where it can say more (a receipt not found, when to retry); else the catalogue's. */
@@ -76,6 +77,13 @@ const openFailureText = (error: unknown) => specificText(error) ?? t('loadFailed
 function eraseFailureText(error: unknown): string {
   if (error instanceof ReceiptFailure && error.code === 'CONFLICT') return t('eraseActive');
   return specificText(error) ?? t('eraseFailed');
+}
+
+/** Why a download saved nothing: the conversation gone meanwhile (erased, its retention over), a wait, a failure. */
+function downloadFailureText(error: unknown): string {
+  if (error instanceof ReceiptFailure && error.code === 'NOT_FOUND') return t('downloadNotFound');
+  if (error instanceof ReceiptFailure && error.code === 'RATE_LIMITED') return t('downloadRateLimited', { n: error.retryAfterS });
+  return specificText(error) ?? t('downloadFailed');
 }
 
 /**

@@ -1,18 +1,20 @@
 /**
- * One conversation opened by its receipt, named by when it began: when it was, the downloads, "erase my
+ * One conversation opened by its receipt, named by when it began: when it was, the downloads (fetched by
+ * the page, so a refusal is told rather than saved as a file or not at all), "erase my
  * messages" (after a confirmation; disabled, saying why and until when, while the server would refuse
  * it), and its messages (message-list.ts). Shown again (read again, a language switch), only what differs
  * is written: a reading that changed nothing leaves the page as it was — a selection, a screen reader's
  * place, the scroll position.
  */
 import type { Transcript, TranscriptMessage } from '../../../src/privacy/transcript.js';
+import { downloadFile } from '../../shared/download.js';
 import type { Lang } from '../../shared/translator.js';
 import { byTestId, element } from '../dom.js';
 import { createModal } from '../modal.js';
 import { chatWhen, plainTime } from './chat-when.js';
 import { createEraseWait } from './erase-wait.js';
 import { createMessageList } from './message-list.js';
-import { downloadUrls } from './receipts-api.js';
+import { downloadUrls, fetchDownload } from './receipts-api.js';
 import { myTexts, type MyTextKey } from './texts.js';
 
 const { t } = myTexts;
@@ -67,6 +69,8 @@ export interface TranscriptViewOptions {
    * Erase button then says what the server says now).
    */
   readAgain: (code: string) => void;
+  /** A download was refused or failed (a `ReceiptFailure` as a rule): the page says why. Nothing was saved. */
+  downloadFailed: (error: unknown) => void;
 }
 
 export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElement, options: TranscriptViewOptions): TranscriptView {
@@ -129,6 +133,40 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     if (shown !== undefined && !root.hidden) title.focus();
   });
 
+  /** The download links whose file is being fetched: a second click meanwhile saves nothing twice. */
+  const downloading = new Set<HTMLAnchorElement>();
+
+  /** Fetches the file of `link` and saves it as the server names it; a refusal is told instead. */
+  async function download(link: HTMLAnchorElement, fallbackName: string): Promise<void> {
+    downloading.add(link);
+    // Still focusable (the keyboard's place stays), but said to be busy and not to be used meanwhile.
+    setAttr(link, 'aria-disabled', 'true');
+    setAttr(link, 'aria-busy', 'true');
+    try {
+      const file = await fetchDownload(link.href, fallbackName);
+      downloadFile(file.name, file.blob.type, file.blob);
+    } catch (error) {
+      options.downloadFailed(error);
+    } finally {
+      downloading.delete(link);
+      setAttr(link, 'aria-disabled', null);
+      setAttr(link, 'aria-busy', null);
+    }
+  }
+
+  for (const [link, extension] of [
+    [txt, 'txt'],
+    [json, 'json'],
+  ] as const) {
+    link.addEventListener('click', (event) => {
+      // A plain activation only (a left click, Enter). A middle click, a modified click or "save link as"
+      // stay the browser's own: the link keeps its href for them.
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || !link.href) return;
+      event.preventDefault();
+      if (!downloading.has(link)) void download(link, `chat.${extension}`);
+    });
+  }
+
   cancelButton.addEventListener('click', () => {
     confirming = undefined;
     modal.close();
@@ -187,7 +225,7 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
       ['timezone', shown.timezone],
     ]);
     const urls = downloadUrls(shown.code, options.lang());
-    // The files are named by the server (Content-Disposition: when the chat began).
+    // The files are named by the server (Content-Disposition: when the chat began), fetched or followed.
     setAttr(txt, 'href', urls.txt);
     setAttr(txt, 'download', '');
     setAttr(json, 'href', urls.json);
