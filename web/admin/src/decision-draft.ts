@@ -5,9 +5,10 @@
  * and is dropped once the decision is sent or the admin clears the form. One on a report someone else
  * decided meanwhile is shown beside that decision (report-view.ts) and dropped once the admin dismisses it.
  * sessionStorage, keyed by report id: this tab only, gone with it — a note about a person has no business
- * outliving the tab.
+ * outliving the tab (form-draft.ts, shared with a sanction's draft; a logout forgets both).
  */
 import type { ReportAction } from '../../../src/moderation/report-repository.js';
+import { createFormDrafts, DRAFT_PREFIXES, forgetAllDrafts, parseFields, sessionDraftStorage, type DraftStorage } from './form-draft.js';
 import type { Scope } from './sanction-fields.js';
 
 /** The server's decisions on a report. */
@@ -39,27 +40,19 @@ export interface DraftStore {
   clear(reportId: number): void;
 }
 
-/** The part of `Storage` used; a test gives a Map-backed one. */
-export type DraftStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export type { DraftStorage };
+export { forgetAllDrafts, sessionDraftStorage };
 
 /** Every action (a record: one the server adds must be added here). */
 const ACTION_SET: Record<DecisionAction, true> = { dismiss: true, warn: true, mute: true, ban: true, support: true };
 const ACTIONS: readonly string[] = Object.keys(ACTION_SET);
 const SCOPES: readonly string[] = ['identity', 'address', 'both'];
-const PREFIX = 'admin-decision-draft:';
-const keyOf = (reportId: number) => `${PREFIX}${reportId}`;
 
 /** A stored draft read back: anything else (an older shape, edited by hand) is no draft. */
 export function parseDraft(text: string | null): DecisionDraft | undefined {
-  if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { action, scope, duration, note, tag = null, refused } = value as Record<string, unknown>;
+  const fields = parseFields(text);
+  if (!fields) return undefined;
+  const { action, scope, duration, note, tag = null, refused } = fields;
   if (!(action === null || (typeof action === 'string' && ACTIONS.includes(action)))) return undefined;
   if (typeof scope !== 'string' || !SCOPES.includes(scope)) return undefined;
   if (!(duration === null || (typeof duration === 'number' && Number.isSafeInteger(duration) && duration > 0))) return undefined;
@@ -71,43 +64,5 @@ const isEmpty = (draft: DecisionDraft) => draft.action === null && draft.note.tr
 
 /** `storage` undefined (blocked): nothing is kept, and nothing fails. */
 export function createDraftStore(storage: DraftStorage | undefined): DraftStore {
-  // Storage may throw (full, blocked after the page started): a draft not kept must not stop a decision.
-  const attempt = <T>(run: (store: DraftStorage) => T): T | undefined => {
-    if (!storage) return undefined;
-    try {
-      return run(storage);
-    } catch {
-      return undefined;
-    }
-  };
-  const clear = (reportId: number) => void attempt((store) => store.removeItem(keyOf(reportId)));
-  return {
-    load: (reportId) => attempt((store) => parseDraft(store.getItem(keyOf(reportId)))),
-    save(reportId, draft) {
-      if (isEmpty(draft)) return clear(reportId);
-      attempt((store) => store.setItem(keyOf(reportId), JSON.stringify(draft)));
-    },
-    clear,
-  };
-}
-
-/** Every draft of this tab forgotten (a logout: the next admin at this tab must not get them). Never throws. */
-export function forgetAllDrafts(storage: Pick<Storage, 'key' | 'length' | 'removeItem'> | undefined = sessionDraftStorage()): void {
-  try {
-    // The keys first: removing while indexing may reorder them.
-    const keys: string[] = [];
-    for (let i = 0; i < (storage?.length ?? 0); i++) keys.push(storage?.key(i) ?? '');
-    for (const key of keys) if (key.startsWith(PREFIX)) storage?.removeItem(key);
-  } catch {
-    // Blocked: there was nothing kept either.
-  }
-}
-
-/** The tab's sessionStorage, or undefined where it is blocked. */
-export function sessionDraftStorage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
+  return createFormDrafts<number, DecisionDraft>(storage, DRAFT_PREFIXES.decision, { parse: parseDraft, isEmpty });
 }

@@ -1,13 +1,18 @@
 /**
  * Sanctioning a person by user ID — from the Sanctions page's form, or from a conversation or a report
  * through a dialog: kind, scope, duration and a reason (shown to the person); a ban is confirmed first.
+ * What is written and not yet issued is kept (sanction-draft.ts): the dialog's per person, until the
+ * sanction is issued or the admin cancels the dialog (its button, or Escape) — never because the session
+ * ended, which reloads the page.
  */
 import type { DECISION_TEXT_MAX } from '../../../src/admin/safety-schemas.js';
 import type { SanctionView } from '../../../src/admin/safety-views.js';
 import { ApiError, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId } from './dom.js';
+import { sessionDraftStorage } from './form-draft.js';
 import { t } from './i18n.js';
+import { createSanctionDrafts, dialogDraftKey, type SanctionDraft } from './sanction-draft.js';
 import { durationLabel, durationOf, fillSanctionSelects, kindOf, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
 import { limitText, type TextLimit } from './text-limit.js';
 
@@ -19,6 +24,35 @@ export function limitReason(form: HTMLFormElement): TextLimit {
   const field = form.elements.namedItem('reason');
   if (!(field instanceof HTMLInputElement)) throw new Error('a sanction form has a reason field');
   return limitText(field, MAX_REASON_CHARS, 'reasonTooLong');
+}
+
+/** The form as the admin left it (the user ID only where the form has that field). */
+export function sanctionDraftOf(form: HTMLFormElement): SanctionDraft {
+  const text = (name: string) => {
+    const field = form.elements.namedItem(name);
+    return field instanceof HTMLInputElement ? field.value : '';
+  };
+  return { userId: text('user_id'), kind: kindOf(form), scope: scopeOf(form), duration: durationOf(form), reason: text('reason') };
+}
+
+/**
+ * A kept draft back in a form freshly filled (fillSanctionSelects), without a submit or a change event: the
+ * duration follows the kind as a change makes it, and the reason's counter is counted again.
+ */
+export function restoreSanctionDraft(form: HTMLFormElement, draft: SanctionDraft, reasonLimit: TextLimit): void {
+  const field = (name: string) => form.elements.namedItem(name);
+  const set = (name: string, value: string) => {
+    const el = field(name);
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) el.value = value;
+  };
+  set('user_id', draft.userId);
+  set('kind', draft.kind);
+  set('scope', draft.scope);
+  // Before the duration: "permanent" is allowed only once a ban is chosen. Also follows the scope's warning.
+  syncDuration(form, kindOf(form));
+  set('duration', draft.duration === null ? '' : String(draft.duration));
+  set('reason', draft.reason);
+  reasonLimit.sync();
 }
 
 /**
@@ -59,12 +93,24 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
   const submit = byTestId('dialog-submit', HTMLButtonElement, dialog);
   const kind = byTestId('dialog-kind', HTMLSelectElement, dialog);
   const reasonLimit = limitReason(form);
+  const drafts = createSanctionDrafts(sessionDraftStorage());
   let userId = '';
   let opener: HTMLElement | null = null;
   fillSanctionSelects(form);
 
   kind.addEventListener('change', () => syncDuration(form, kindOf(form)));
-  byTestId('dialog-cancel', HTMLButtonElement, dialog).addEventListener('click', () => dialog.close());
+  // Each keystroke and choice, after the kind's own listener has made the duration follow it.
+  const keepDraft = () => {
+    if (dialog.open && userId !== '') drafts.save(dialogDraftKey(userId), sanctionDraftOf(form));
+  };
+  form.addEventListener('input', keepDraft);
+  form.addEventListener('change', keepDraft);
+  // Cancelled on purpose, by the button or by Escape (the dialog's `cancel`): what was written goes with it.
+  byTestId('dialog-cancel', HTMLButtonElement, dialog).addEventListener('click', () => {
+    drafts.clear(dialogDraftKey(userId));
+    dialog.close();
+  });
+  dialog.addEventListener('cancel', () => drafts.clear(dialogDraftKey(userId)));
   dialog.addEventListener('close', () => {
     if (opener?.isConnected) opener.focus();
     opener = null;
@@ -72,12 +118,14 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (reasonLimit.refuse()) return;
+    const id = userId;
     void (async () => {
       submit.disabled = true;
       showFormError(error, undefined);
       try {
-        const sanction = await issueSanction(userId, form, confirm);
+        const sanction = await issueSanction(id, form, confirm);
         if (!sanction) return;
+        drafts.clear(dialogDraftKey(id));
         dialog.close();
         done(sanction);
       } catch (failure) {
@@ -95,6 +143,9 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
       form.reset();
       fillSanctionSelects(form);
       syncDuration(form, kindOf(form));
+      // Written for this person before (the session ended, the page was reloaded): back as it was left.
+      const draft = drafts.load(dialogDraftKey(id));
+      if (draft) restoreSanctionDraft(form, draft, reasonLimit);
       reasonLimit.sync();
       showFormError(error, undefined);
       title.textContent = t('sanctionUserId', { n: id });

@@ -1,15 +1,19 @@
 /**
  * The Sanctions page: a form to sanction a user ID directly, and the sanctions in force (or, ticked, the
- * whole history) newest first, a page at a time, each in force with a Lift button (confirmed first).
+ * whole history) newest first, a page at a time, each in force with a Lift button (confirmed first). What
+ * is written in the form and not yet issued is kept (sanction-draft.ts): a session that ends, or a reload,
+ * finds it back in the form; it goes once the sanction is issued, or once the admin empties the form.
  */
 import type { SanctionView } from '../../../src/admin/safety-views.js';
 import { getJson, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element, plainTime } from './dom.js';
+import { sessionDraftStorage } from './form-draft.js';
 import { t, type TextKey } from './i18n.js';
 import { createPager } from './pager.js';
 import { sanctionState } from './person-history.js';
-import { failureText, issueSanction, limitReason } from './sanction-dialog.js';
+import { failureText, issueSanction, limitReason, restoreSanctionDraft, sanctionDraftOf } from './sanction-dialog.js';
+import { createSanctionDrafts } from './sanction-draft.js';
 import { fillSanctionSelects, kindOf, showFormError, syncDuration } from './sanction-fields.js';
 import { createdByText, sanctionReasonText } from './system-texts.js';
 
@@ -70,6 +74,9 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   fillSanctionSelects(form);
   syncDuration(form, kindOf(form));
   const reasonLimit = limitReason(form);
+  const drafts = createSanctionDrafts(sessionDraftStorage());
+  const draft = drafts.load('page');
+  if (draft) restoreSanctionDraft(form, draft, reasonLimit);
 
   async function load(): Promise<void> {
     const params = new URLSearchParams();
@@ -167,6 +174,10 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
     void load();
   });
   byTestId('sanction-kind', HTMLSelectElement, root).addEventListener('change', () => syncDuration(form, kindOf(form)));
+  // Each keystroke and choice, after the kind's own listener has made the duration follow it.
+  const keepDraft = () => drafts.save('page', sanctionDraftOf(form));
+  form.addEventListener('input', keepDraft);
+  form.addEventListener('change', keepDraft);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (reasonLimit.refuse()) return;
@@ -177,6 +188,7 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
       .then(async (sanction) => {
         if (!sanction) return;
         deps.toast(t('sanctioned', { n: userId }));
+        drafts.clear('page');
         form.reset();
         fillSanctionSelects(form);
         syncDuration(form, kindOf(form));
