@@ -3,7 +3,8 @@
  * minimum age and accepts the current version of the rules (`accept_rules`); `join_queue` before that
  * answers RULES_NOT_ACCEPTED, and a new version of the rules asks again. Operators replace the text with
  * a JSON file (`RULES_FILE`: `{"version": "...", "text": {"zh-CN": "...", "en": "..."}}`) or turn the
- * gate off (`RULES_GATE=off`).
+ * gate off (`RULES_GATE=off`). `{min_age}` in the text is the configured minimum age (`MIN_AGE`), so the
+ * rules say the same age as the box the person ticks.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -22,7 +23,7 @@ export const DEFAULT_RULES: Rules = {
   text: {
     'zh-CN': [
       '欢迎来到匿名聊天室。请遵守以下规则：',
-      '1. 你必须年满规定年龄才能使用本服务。',
+      '1. 你必须年满 {min_age} 岁才能使用本服务。',
       '2. 尊重对方：不骚扰、不辱骂、不发表仇恨言论。',
       '3. 不发布色情内容，不涉及未成年人的任何性内容。',
       '4. 不发广告、不诈骗、不引导对方转账或添加联系方式。',
@@ -32,7 +33,7 @@ export const DEFAULT_RULES: Rules = {
     ].join('\n'),
     en: [
       'Welcome to Anonymous Chat. Please keep to these rules:',
-      '1. You must be at least the minimum age to use this service.',
+      '1. You must be at least {min_age} years old to use this service.',
       '2. Respect the other person: no harassment, insults or hate speech.',
       '3. No sexual content, and nothing sexual involving minors, ever.',
       '4. No advertising, no scams, no asking for money or for contact details.',
@@ -42,6 +43,11 @@ export const DEFAULT_RULES: Rules = {
     ].join('\n'),
   },
 };
+
+/** The rules' text as shown: `{min_age}` replaced by the minimum age in force. */
+export function rulesText(rules: Rules, lang: Lang, minAge: number): string {
+  return rules.text[lang].replaceAll('{min_age}', String(minAge));
+}
 
 const rulesFile = z.strictObject({
   version: z.string().min(1).max(32),
@@ -76,7 +82,7 @@ export class RulesGate {
 
   /** `GET /api/rules`. */
   view(lang: Lang): { version: string; min_age: number; text: string } {
-    return { version: this.rules.version, min_age: this.options.minAge, text: this.rules.text[lang] };
+    return { version: this.rules.version, min_age: this.options.minAge, text: rulesText(this.rules, lang, this.options.minAge) };
   }
 
   /** What a connection is told at start when it still has to accept the rules (undefined: nothing to do). */

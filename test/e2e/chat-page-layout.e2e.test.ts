@@ -14,7 +14,7 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
-import { DEFAULT_RULES } from '../../src/door/rules.js';
+import { DEFAULT_RULES, rulesText } from '../../src/door/rules.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver, closedAfterEachTest } from '../helpers/chat-page.js';
 import { connect, request, type TestSocket } from '../helpers/client.js';
@@ -279,7 +279,7 @@ describe.skipIf(skip)('chat page layout on a first visit, with the rules to acce
         await page.goto(suite.url);
         await myId(page);
         await visible(page.getByTestId('rules-checkbox'));
-        await expect.poll(() => page.getByTestId('rules-text').textContent(), until).toBe(DEFAULT_RULES.text[locale === 'en-US' ? 'en' : 'zh-CN']);
+        await expect.poll(() => page.getByTestId('rules-text').textContent(), until).toBe(rulesText(DEFAULT_RULES, locale === 'en-US' ? 'en' : 'zh-CN', 18));
         const where = `${locale}, ${viewport.width} × ${viewport.height}`;
         expect((await startReach(page)).screenScrollsAlone, where).toBe(false);
         if (!(await startReach(page)).start) {

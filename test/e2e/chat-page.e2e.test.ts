@@ -238,6 +238,7 @@ describe.skipIf(skip)('chat page in a browser', () => {
     expect(await page.getByTestId('start-btn').textContent()).toBe('开始匹配');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
 
+    await expect.poll(text(page.getByTestId('my-id').locator('xpath=..')), until).toMatch(/^\s*你的 ID：[0-9a-z]{8,16}\s+换个身份\s*$/);
     await page.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(page.getByTestId('start-btn')), until).toBe('Start matching');
     expect(await page.getAttribute('html', 'lang')).toBe('en');

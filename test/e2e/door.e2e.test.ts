@@ -11,7 +11,7 @@
 import { resolve } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES } from '../../src/door/rules.js';
+import { DEFAULT_RULES, rulesText } from '../../src/door/rules.js';
 import { noticeText } from '../../src/shared/codes.js';
 import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver, send } from '../helpers/chat-page.js';
@@ -63,7 +63,7 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     const idA = await myId(a);
     const rules = a.getByTestId('rules-text');
     await visible(a.getByTestId('rules-gate'));
-    await expect.poll(text(rules), until).toBe(DEFAULT_RULES.text['zh-CN']);
+    await expect.poll(text(rules), until).toBe(rulesText(DEFAULT_RULES, 'zh-CN', 18));
     // Text with its line breaks (never markup), in a region the keyboard can scroll.
     expect(await rules.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('pre-wrap');
     expect(await rules.evaluate((el) => el.children.length)).toBe(0);
@@ -108,7 +108,7 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     const b = await openPage({ locale: 'en-US' });
     await myId(a);
     const rules = a.getByTestId('rules-text');
-    await expect.poll(text(rules), until).toBe(DEFAULT_RULES.text.en);
+    await expect.poll(text(rules), until).toBe(rulesText(DEFAULT_RULES, 'en', 18));
     expect(await a.getByRole('heading', { name: 'Chat rules' }).isVisible()).toBe(true);
     const box = a.getByRole('checkbox', { name: 'I am at least 18 and accept these rules' });
     expect(await a.getByTestId('start-btn').textContent()).toBe('Start matching');
@@ -117,10 +117,10 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     await a.screenshot({ path: resolve(screenshotDir, 'rules-gate-en-desktop.png') });
 
     await a.getByTestId('lang-switch').selectOption('zh-CN');
-    await expect.poll(text(rules), until).toBe(DEFAULT_RULES.text['zh-CN']);
+    await expect.poll(text(rules), until).toBe(rulesText(DEFAULT_RULES, 'zh-CN', 18));
     expect(await a.getByRole('checkbox', { name: '我已年满 18 岁并同意以上规则' }).isChecked()).toBe(true);
     await a.getByTestId('lang-switch').selectOption('en');
-    await expect.poll(text(rules), until).toBe(DEFAULT_RULES.text.en);
+    await expect.poll(text(rules), until).toBe(rulesText(DEFAULT_RULES, 'en', 18));
 
     // In a chat, crisis words bring the English hotlines: a number to call and a directory on the web.
     await chatting(a, b);
@@ -162,7 +162,7 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     await page.getByTestId('start-btn').click();
 
     await expect.poll(text(page.getByTestId('rules-problem-text')), until).toBe('规则刚刚更新了，请阅读新的规则后重新勾选');
-    await expect.poll(text(rules), until).toBe(DEFAULT_RULES.text['zh-CN']);
+    await expect.poll(text(rules), until).toBe(rulesText(DEFAULT_RULES, 'zh-CN', 18));
     expect(await page.getByTestId('rules-checkbox').isChecked()).toBe(false);
     expect(await page.getByTestId('start-btn').isDisabled()).toBe(true);
     expect(await page.getByTestId('start-screen').isVisible()).toBe(true);

@@ -61,6 +61,9 @@ describe('rules and age gate', () => {
     expect(zh).toMatchObject({ version: DEFAULT_RULES.version, min_age: 18 });
     expect(zh.text).toContain('规则');
     expect(en.text).toContain('rules');
+    // The same age as the box to tick, not "the minimum age".
+    expect(zh.text).toContain('你必须年满 18 岁才能使用本服务');
+    expect(en.text).toContain('You must be at least 18 years old');
   });
 });
 

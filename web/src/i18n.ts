@@ -10,7 +10,8 @@ export { getLang, loadLang, setLang, type Lang } from '../shared/translator.js';
 const zh = {
   appTitle: '匿名聊天室',
   tagline: '随机匹配一位陌生人，一对一匿名聊天',
-  yourId: '你的ID',
+  /** The colon is the language's own (full-width in Chinese), written with the label. */
+  yourId: '你的 ID：',
   start: '开始匹配',
   hint: '请文明聊天，不要透露个人隐私信息',
   privacyTitle: '隐私说明：我们保存什么、保存多久',
@@ -149,7 +150,7 @@ export type TextKey = keyof typeof zh;
 const en: Record<TextKey, string> = {
   appTitle: 'Anonymous Chat',
   tagline: 'Get paired with a random stranger for a 1:1 anonymous chat',
-  yourId: 'Your ID',
+  yourId: 'Your ID: ',
   start: 'Start matching',
   hint: 'Be kind, and do not share personal information',
   privacyTitle: 'Privacy: what we keep and for how long',
