@@ -192,17 +192,19 @@ describe.skipIf(skip)('one’s own message on its way, in a browser', () => {
         .join(' | '),
     );
     expect(description).toBe('第一句 | 未发送');
-    expect(await unsent.getByTestId('unsent-edit').count()).toBe(0);
+    expect(await unsent.getByTestId('unsent-edit').count()).toBe(1);
 
     await walkScreens((check) => check(page, 'chat screen with a message not sent', { shot: 'unsent-message' }));
     await page.getByTestId('lang-switch').selectOption('en');
-    expect(await unsent.locator('.unsent-line').innerText()).toMatch(/^Not sent\s+Retry\s+Discard$/);
+    expect(await unsent.locator('.unsent-line').innerText()).toMatch(/^Not sent\s+Retry\s+Edit\s+Discard$/);
     await page.getByTestId('lang-switch').selectOption('zh-CN');
 
-    // The keyboard reaches its buttons: back from the input, Discard, then Retry.
+    // The keyboard reaches its buttons: back from the input, Discard, Edit, then Retry.
     await page.getByTestId('message-input').focus();
     await page.keyboard.press('Shift+Tab');
     expect(await focused(page)()).toBe('unsent-discard');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)()).toBe('unsent-edit');
     await page.keyboard.press('Shift+Tab');
     expect(await focused(page)()).toBe('unsent-retry');
     await page.keyboard.press('Enter');

@@ -1,8 +1,8 @@
 /**
  * A send that fails while the person is writing something else (web/src/send-path.ts): the message stays
- * in the list marked not sent (unsent-message.ts) instead of being lost, with Retry (the same cid), Discard,
- * and for one refused for its content no Retry but Edit, which never overwrites the input; once the chat
- * is over, no buttons. Against the fake client and views of the flow's tests (a failure into an empty
+ * in the list marked not sent (unsent-message.ts) instead of being lost, with Retry (the same cid), Edit
+ * (which never overwrites the input; sent unchanged from there, the same cid) and Discard, and for one
+ * refused for its content no Retry; once the chat is over, no buttons. Against the fake client and views of the flow's tests (a failure into an empty
  * input, which gives the text back, is chat-page-flow.test.ts's).
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -35,7 +35,7 @@ const partnerLeft = (chat: Chat): void =>
   chat.emit('partner_left', { reason: 'left', room_id: ROOM, message: '' } as Parameters<ServerToClientEvents['partner_left']>[0]);
 
 describe('a message whose send failed while other text was being written (web/src/send-path.ts)', () => {
-  it('stays in the list marked not sent, with Retry and Discard; what is being written is untouched', async () => {
+  it('stays in the list marked not sent, with Retry, Edit and Discard; what is being written is untouched', async () => {
     const chat = await inChat();
     const cid = await failWhileTyping(chat, '第一句', '正在写的');
     expect(chat.shown.pending.size).toBe(0);
@@ -43,7 +43,7 @@ describe('a message whose send failed while other text was being written (web/sr
     const actions = chat.shown.unsent.get(cid)!.actions!;
     expect(typeof actions.retry).toBe('function');
     expect(typeof actions.discard).toBe('function');
-    expect(actions.edit).toBeUndefined();
+    expect(typeof actions.edit).toBe('function');
     expect(chat.views.composer.text()).toBe('正在写的');
     // Not a stored message; but lost if the tab closed now (the leave guard asks).
     expect(chat.shown.messages).toEqual([]);
@@ -119,6 +119,29 @@ describe('a message whose send failed while other text was being written (web/sr
     expect(chat.shown.unsent.size).toBe(0);
     // Taken back to be edited, it is not sent as it is by Enter: a fresh send would get a new cid.
     expect(chat.sent.messages).toEqual(['违规的话']);
+  });
+
+  it('Edit takes one refused for now into the empty input: sent unchanged it keeps its cid, changed it gets a new one', async () => {
+    const chat = await inChat();
+    const cid = await failWhileTyping(chat, '太快了', '下一句');
+    chat.typeText('');
+    chat.shown.unsent.get(cid)!.actions!.edit!();
+    expect(chat.views.composer.text()).toBe('太快了');
+    expect(chat.shown.unsent.size).toBe(0);
+    expect(chat.focus.always).toBe(1);
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.flow.send('太快了');
+    // The same message: a send that did reach the server is not stored twice.
+    expect(chat.sent.cids).toEqual([cid, cid]);
+
+    const other = await failWhileTyping(chat, '再来', '写着');
+    chat.typeText('');
+    chat.shown.unsent.get(other)!.actions!.edit!();
+    chat.answers.send = deferred<Result<SendMessageResult>>();
+    chat.typeText('再来一句');
+    chat.flow.send('再来一句');
+    expect(chat.sent.cids.at(-1)).not.toBe(other);
+    expect(chat.sent.messages.at(-1)).toBe('再来一句');
   });
 
   it('the chat ending takes the buttons away; the message stays marked not sent', async () => {

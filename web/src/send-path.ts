@@ -10,8 +10,9 @@
  * to be edited, not sent again. Never over what the person has started writing meanwhile: then — when the
  * chat has ended meanwhile, or the refusal is for now (RATE_LIMITED, SERVER_BUSY: fast typing would land on
  * the end of a text given back) — the message stays in the list, marked not sent (unsent-message.ts), with
- * Retry (the same `cid`, the same path again: on its way, then stored or failed), Discard, and for a refused
- * one Edit (into the input, only while it is empty) — buttons only while the chat goes on. One the server
+ * Retry (the same `cid`, the same path again: on its way, then stored or failed; not for a refused one),
+ * Edit (into the input, only while it is empty; sent unchanged from there it keeps its `cid`) and Discard —
+ * buttons only while the chat goes on. One the server
  * refuses because the chat is over (NOT_IN_CHAT) stays marked not sent, without buttons (with them while the
  * page reconnects: the resume may carry the chat on). After a refusal that asks to wait (`retry_after_ms`)
  * nothing is sent before the wait is over — any text from the input, or a Retry: the page says how long
@@ -145,19 +146,20 @@ export function createSendPath(deps: SendPathDeps): SendPath {
           dropUnsent(out.cid);
           void dispatch(out);
         },
-    edit: blocked
-      ? () => {
-          if (!stillIn(out.room)) return;
-          // Never over (or into) what the person is writing.
-          if (composer.text() !== '') return deps.toast.show(t('unsentClearFirst'));
-          messages.dropUnsent(out.cid);
-          composer.setText(out.text);
-          // To be edited: the input, wherever the focus was.
-          composer.focus(true);
-          refused = out.text;
-          deps.changed();
-        }
-      : undefined,
+    // Into the input to be changed (a refused one must be), or sent from there: unchanged, with its own cid
+    // (a send whose ack was lost is not stored twice); retyped instead, it would be a second message.
+    edit: () => {
+      if (!stillIn(out.room)) return;
+      // Never over (or into) what the person is writing.
+      if (composer.text() !== '') return deps.toast.show(t('unsentClearFirst'));
+      messages.dropUnsent(out.cid);
+      composer.setText(out.text);
+      // To be edited: the input, wherever the focus was.
+      composer.focus(true);
+      if (blocked) refused = out.text;
+      else retry = { text: out.text, cid: out.cid };
+      deps.changed();
+    },
   });
 
   const failed = (out: Outgoing, res: Result & { ok: false }): void => {

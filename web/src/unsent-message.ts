@@ -3,7 +3,8 @@
  * where it was on its way instead of being lost: its text, and under it, in words (not colour alone),
  * "Not sent" — or, refused for its content, "Not sent: against the content rules" — with its buttons.
  * Retry (not for a refused one: it would only be refused again) sends it once more; Discard
- * takes it away; Edit (only for a refused one) takes its text into the input to be changed.
+ * takes it away; Edit takes its text into the input to be changed (a refused one must be; any other, to
+ * change it before sending it again, rather than typing it anew beside a Retry that would send it too).
  *
  * Edit never overwrites or merges with what the person is writing: it takes the text only into an empty
  * input, and otherwise leaves both where they are and says (a toast) to send or clear the input first.
