@@ -5,7 +5,7 @@
  * (private-link.ts).
  */
 import { copyText } from './copy-text.js';
-import { byTestId } from './dom.js';
+import { byTestId, element } from './dom.js';
 import { linkForKey } from './private-link.js';
 import { privateTexts, showPrivateText } from './private-texts.js';
 
@@ -17,6 +17,25 @@ export interface KeyBox {
   readonly key: string;
   /** Renders the copy button's name again (after a language switch). */
   retranslate(): void;
+}
+
+/**
+ * The markup a key box needs, for a box built by the page rather than written in index.html: the key, Copy
+ * and its status line (`role="status"`, there and empty from the start, so "Copied" is read).
+ */
+export function keyLine(prefix: string): HTMLParagraphElement {
+  const line = element('p', 'key-box');
+  const code = element('code', 'key-code');
+  code.dataset['testid'] = `${prefix}-key`;
+  const copy = element('button', 'btn btn-ghost btn-small');
+  copy.type = 'button';
+  copy.dataset['testid'] = `${prefix}-copy`;
+  showPrivateText(copy, 'copy');
+  const status = element('span', 'key-status');
+  status.dataset['testid'] = `${prefix}-copy-status`;
+  status.setAttribute('role', 'status');
+  line.append(code, copy, status);
+  return line;
 }
 
 /** `root` holds `[data-testid=<prefix>-key]`, `<prefix>-copy` and `<prefix>-copy-status`, and may hold `<prefix>-copy-link`. */

@@ -27,6 +27,7 @@ import { attachEscapeKey, attachNextButton, createNextCycle } from './next-cycle
 import { attachOnlineCount } from './online-count.js';
 import { createPiiNudge } from './pii-nudge.js';
 import { attachPrivacyNotice } from './privacy-notice.js';
+import { createPrivateAgain } from './private-again.js';
 import { attachPrivateStart } from './private-start.js';
 import { privateTexts } from './private-texts.js';
 import { createPrivateWait } from './private-wait.js';
@@ -212,11 +213,19 @@ const keepInTouch = createKeepInTouch(client, {
   focusAfter: composerOrHeading,
 });
 retranslators.push(keepInTouch.retranslate);
+// A private room's chat that ended: its key again, and 再次进入这个房间 — the same join as a key's, as New
+// chat joins (rules asked again meanwhile: refused, and back at the start with them); a refusal back at the
+// start leaves the key in "join with a key".
+const privateAgain = createPrivateAgain(byTestId('chat-ended', HTMLElement), {
+  join: (key) => void flow?.joinPrivate(key).then((refused) => refused && privateStart.keep(key)),
+});
+retranslators.push(privateAgain.retranslate);
 
 /** This person blocked the partner of `roomId` (the block's answer, or the server's `left_room`): Block and Keep in touch go. */
 function partnerBlocked(roomId: number): void {
   safety.blocked(roomId);
   keepInTouch.blocked(roomId);
+  privateAgain.blocked(roomId);
   endedRestore.blocked(roomId);
 }
 
@@ -294,6 +303,7 @@ flow = createChatFlow(client, {
     saveButton.hidden = state?.live !== true;
     safety.chatChanged(state);
     keepInTouch.chatChanged(state);
+    privateAgain.chatChanged(state);
     endedRestore.chatChanged(state);
     if (!state?.live) piiNudge.reset();
   },
@@ -347,7 +357,7 @@ document.addEventListener('visibilitychange', () => (document.visibilityState ==
 addEventListener('pageshow', (event) => event.persisted && endedRestore.returned());
 
 const { start, cancel, next, newChat, createPrivate, joinPrivate } = flow;
-attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toast });
+const privateStart = attachPrivateStart(privateSection, { pass: () => rulesGate.pass(), create: createPrivate, join: joinPrivate, toRules: () => rulesGate.toCheckbox(), toast });
 // With the rules to accept, starting accepts them first, then goes on to match.
 startButton.addEventListener('click', () => void rulesGate.pass().then((passed) => passed && start()));
 /**
@@ -357,9 +367,7 @@ startButton.addEventListener('click', () => void rulesGate.pass().then((passed) 
 const cancelWait = (): void => {
   const key = privateWait.key();
   cancel();
-  if (key === null) return;
-  byTestId('private-key-input', HTMLInputElement, privateSection).value = key;
-  if (privateSection instanceof HTMLDetailsElement) privateSection.open = true;
+  if (key !== null) privateStart.keep(key);
 };
 byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancelWait);
 // The Next button: Leave → Really? → (ended) New; Escape presses it while the chat screen shows, and

@@ -5,7 +5,11 @@
  * once asked) gives the focus back to the key field, its text kept and selected to be corrected or typed
  * over: the screen change would otherwise leave it on the start screen's heading, under the toast.
  * A page opened by a room's link (`#key=…`, private-link.ts) — or whose address changes to one — opens
- * the disclosure with the key filled in and says so; joining is still the person's press.
+ * the disclosure with the key filled in and says so; joining is still the person's press. A link opened
+ * while the start screen is away (waiting, chatting) is acknowledged at once and its key kept for the
+ * start screen's return, filled in after the key of the wait cancelled (`keep`): the old key in its place
+ * would have the person enter the old room as the note tells them to, and the friends wait in two rooms.
+ * Enter in the key field while joining is off only for the unticked rules goes to the rules.
  */
 import { byTestId } from './dom.js';
 import { keyFromHash } from './private-link.js';
@@ -19,13 +23,21 @@ export interface PrivateStartActions {
   create(): void;
   /** Enters the room of `key`: resolves true when it was refused and the page is back at the start. */
   join(key: string): Promise<boolean>;
+  /** When only the unticked rules keep the ways in off: takes the person to them (true); else false. */
+  toRules(): boolean;
   toast: Toast;
 }
 
-export function attachPrivateStart(section: HTMLElement, actions: PrivateStartActions): void {
+export interface PrivateStart {
+  /** Puts the key of a room just left at hand in the key field (a link's key kept meanwhile comes after it). */
+  keep(key: string): void;
+}
+
+export function attachPrivateStart(section: HTMLElement, actions: PrivateStartActions): PrivateStart {
   const create = byTestId('create-private-btn', HTMLButtonElement, section);
   const form = byTestId('join-private-form', HTMLFormElement, section);
   const input = byTestId('private-key-input', HTMLInputElement, section);
+  const join = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   const startScreen = section.closest<HTMLElement>('.screen') ?? section;
 
   /**
@@ -39,11 +51,9 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
   };
 
   const fromLink = section.querySelector<HTMLElement>('[data-testid="private-from-link"]');
-  /** The key a link carries, into the key field; the link leaves the address bar (a reload joins nothing). */
-  const openLink = (): void => {
-    const key = keyFromHash(location.hash);
-    if (key === null) return;
-    history.replaceState(history.state, '', location.pathname + location.search);
+  /** A link's key that came while the start screen was away: filled in when it is back. */
+  let linkKey: string | null = null;
+  const fill = (key: string): void => {
     if (section instanceof HTMLDetailsElement) section.open = true;
     input.value = key;
     if (fromLink) {
@@ -51,7 +61,16 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
       fromLink.hidden = false;
       showPrivateText(fromLink, 'privateFromLink');
     }
-    if (!startScreen.hidden) input.focus();
+    input.focus();
+  };
+  /** The key a link carries, into the key field; the link leaves the address bar (a reload joins nothing). */
+  const openLink = (): void => {
+    const key = keyFromHash(location.hash);
+    if (key === null) return;
+    history.replaceState(history.state, '', location.pathname + location.search);
+    if (!startScreen.hidden) return fill(key);
+    linkKey = key;
+    actions.toast.show(privateTexts.t('privateLinkKept'));
   };
   const linkSaid = (): void => {
     if (fromLink) fromLink.hidden = true;
@@ -61,7 +80,18 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
   // The line is about the key as the link gave it: gone once the key is edited, used, or the screen left.
   input.addEventListener('input', linkSaid);
   form.addEventListener('submit', linkSaid);
-  new MutationObserver(() => startScreen.hidden && linkSaid()).observe(startScreen, { attributes: true, attributeFilter: ['hidden'] });
+  new MutationObserver(() => {
+    if (startScreen.hidden) return linkSaid();
+    if (linkKey === null) return;
+    const key = linkKey;
+    linkKey = null;
+    fill(key);
+  }).observe(startScreen, { attributes: true, attributeFilter: ['hidden'] });
+  // Implicit submission does nothing while Join is off: Enter says why instead of nothing at all.
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.isComposing || !join?.disabled) return;
+    if (actions.toRules()) event.preventDefault();
+  });
 
   create.addEventListener('click', () => void actions.pass().then((passed) => passed && actions.create()));
   form.addEventListener('submit', (event) => {
@@ -76,4 +106,11 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
       if (passed && (await actions.join(key))) backToKey();
     });
   });
+
+  return {
+    keep(key) {
+      input.value = key;
+      if (section instanceof HTMLDetailsElement) section.open = true;
+    },
+  };
 }

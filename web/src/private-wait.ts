@@ -7,11 +7,15 @@
  * (this tab only) until the wait ends — matched, left, or ended on the page (cancelled, refused: `ended`):
  * a creator who reloads still has the key to share, a wait lost with the connection after a reload is
  * joined again in the same room (chat-comeback.ts), and a later wait never shows the key as its own.
+ * Someone who entered a key sees it too, and that the room stays (private-wait-hint.ts). On `matched` the
+ * key goes on with the chat, for its ended bar (private-chat-key.ts, private-again.ts).
  */
 import type { ChatClient } from './chat-client.js';
 import { byTestId } from './dom.js';
 import { createKeyBox } from './key-box.js';
+import { createChatKeyStore } from './private-chat-key.js';
 import { showPrivateText } from './private-texts.js';
+import { createWaitHint } from './private-wait-hint.js';
 import { keepingFocus } from './screen-focus.js';
 
 export interface PrivateWait {
@@ -63,6 +67,8 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
   const title = byTestId('private-wait-title', HTMLElement, panel);
   const shared = byTestId('private-created', HTMLElement, panel);
   const box = createKeyBox(shared, 'private');
+  const hint = createWaitHint(panel);
+  const chatKeys = createChatKeyStore(() => sessionStorage);
   const screen = panel.closest<HTMLElement>('.screen');
 
   const show = (withKey: boolean): void => {
@@ -84,16 +90,23 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
     if (!panel.hidden) return;
     const saved = savedKey.get();
     if (saved?.created) box.show(saved.key);
+    if (saved?.created === false) hint.show(saved.key);
     show(saved?.created === true);
   });
-  // The wait is over: the key is not shown again (the two remember it, or stay in touch).
-  client.on('matched', () => savedKey.set(null));
+  // The wait is over: its key goes on with a private room's chat (shown again once it ends), and is not
+  // shown for another wait.
+  client.on('matched', ({ room_id: roomId, match_type: matchType }) => {
+    chatKeys.matched(roomId, matchType === 'private' ? (savedKey.get()?.key ?? null) : null);
+    savedKey.set(null);
+    hint.hide();
+  });
   client.on('left_room', () => savedKey.set(null));
 
   return {
     reset() {
       panel.hidden = true;
       shared.hidden = true;
+      hint.hide();
       if (screen) delete screen.dataset['private'];
     },
     created(key) {
@@ -105,7 +118,13 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
       if (savedKey.get()?.key !== key) savedKey.set({ key, created: false });
     },
     key: () => savedKey.get()?.key ?? null,
-    ended: () => savedKey.set(null),
-    retranslate: box.retranslate,
+    ended() {
+      savedKey.set(null);
+      hint.hide();
+    },
+    retranslate() {
+      box.retranslate();
+      hint.retranslate();
+    },
   };
 }

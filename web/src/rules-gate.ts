@@ -52,6 +52,8 @@ export interface RulesGate {
   pass(): Promise<boolean>;
   /** While banned, starting stays disabled whatever the gate says. */
   setBanned(banned: boolean): void;
+  /** When only the unticked box keeps the ways in off, the focus goes to it (true); otherwise false. */
+  toCheckbox(): boolean;
 }
 
 /** Adds `id` to (or takes it from) the element's `aria-describedby`, keeping any other ids there. */
@@ -91,15 +93,16 @@ export function createRulesGate(
   /** Each fetch's number: only the latest one's answer is shown (a language switch starts another). */
   let loading = 0;
 
+  const untickedOnly = (): boolean => known && !banned && required && !busy && loaded !== null && !checkbox.checked;
   const refresh = (): void => {
     panel.hidden = !required;
     checkbox.disabled = loaded === null || busy;
     start.disabled = !known || banned || (required && (busy || loaded === null || !checkbox.checked));
     for (const button of others) button.disabled = start.disabled;
-    const untickedOnly = known && !banned && required && !busy && loaded !== null && !checkbox.checked;
+    const unticked = untickedOnly();
     for (const { hint, buttons } of hints) {
-      hint.hidden = !untickedOnly;
-      for (const button of buttons) describedBy(button, hint.id, untickedOnly);
+      hint.hidden = !unticked;
+      for (const button of buttons) describedBy(button, hint.id, unticked);
     }
   };
 
@@ -192,6 +195,11 @@ export function createRulesGate(
     setBanned(value) {
       banned = value;
       refresh();
+    },
+    toCheckbox() {
+      if (!untickedOnly()) return false;
+      checkbox.focus();
+      return true;
     },
   };
 }
