@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { createApp, type App } from './app.js';
 import { runPrimary } from './cluster/primary.js';
 import { buildSeams, endStaleChats } from './composition.js';
-import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { ConfigError, loadConfig, lookalikeVariables, type Config } from './config/config.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
@@ -31,6 +31,7 @@ function readConfig(): Config {
 
 async function runInstance(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+  warnLookalikes(logger);
   // Policy: an unhandled rejection is logged as an error and the process keeps serving; Node's default
   // (exit) is not kept. Every socket handler and HTTP route catches its own errors, so what reaches here
   // is a fire-and-forget task someone forgot to catch (a timer, a notification, a purge run): one failed
@@ -104,6 +105,8 @@ async function runInstance(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // The terminal of an `npm start` closed (or an SSH session lost): a stop like any other, not a crash.
+  process.on('SIGHUP', () => stop('SIGHUP'));
   stopAsked = stop;
 
   const endedStaleChats = await endStaleChats(built.seams, database, new Date());
@@ -128,7 +131,9 @@ async function runInstance(config: Config): Promise<void> {
     logger.info(facts, 'worker ready');
   } else {
     const url = await listen(app, config);
-    logger.info({ host: config.host, ...facts }, `Server listening at ${url}`);
+    // The URL is one to open here; on 0.0.0.0 or :: the line says it is every interface, not only that one.
+    const everywhere = config.host === '0.0.0.0' || config.host === '::' ? ' (on every network interface)' : '';
+    logger.info({ host: config.host, ...facts }, `Server listening at ${url}${everywhere}`);
   }
 }
 
@@ -195,7 +200,21 @@ async function listen(app: App, config: Config): Promise<string> {
 
 const config = readConfig();
 const start =
-  cluster.isPrimary && config.webConcurrency > 1 ? async () => runPrimary(config, createLogger(config.logLevel, { pretty: process.stdout.isTTY })) : () => runInstance(config);
+  cluster.isPrimary && config.webConcurrency > 1
+    ? async () => {
+        const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+        warnLookalikes(logger);
+        return runPrimary(config, logger);
+      }
+    : () => runInstance(config);
+
+/** Said once per service, by the process that read the environment first (the primary, or the only one). */
+function warnLookalikes(logger: Logger): void {
+  if (!cluster.isPrimary) return;
+  for (const { name, meant } of lookalikeVariables(process.env)) {
+    logger.warn({ variable: name, setting: meant }, `${name} is not a setting: did you mean ${meant}? (${meant} keeps its default)`);
+  }
+}
 start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);
   process.exit(error instanceof SchemaTooNew ? SCHEMA_TOO_NEW_EXIT_CODE : 1);

@@ -1,6 +1,6 @@
 /**
  * What a request to stop means, given where it comes from and what came before it. A process is asked to
- * stop by a signal (SIGTERM, SIGINT) or, as a worker of `WEB_CONCURRENCY`, by its primary through the IPC
+ * stop by a signal (SIGTERM, SIGINT; SIGHUP, the terminal it runs in closed) or, as a worker of `WEB_CONCURRENCY`, by its primary through the IPC
  * channel (src/cluster/primary.ts). The first request starts the graceful stop; a second *signal* means
  * "exit now" (an operator pressing Ctrl-C twice, a supervisor giving up).
  *
@@ -12,7 +12,7 @@
  * and stops itself; the first signal after it (the supervisor's, in the same rolling upgrade) joins that
  * stop, a second one exits now.
  */
-export type StopSource = 'primary' | 'SIGTERM' | 'SIGINT' | 'schema';
+export type StopSource = 'primary' | 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'schema';
 
 /** `start`: begin the graceful stop; `ignore`: a stop is already under way for this request; `exit-now`. */
 export type StopDecision = 'start' | 'ignore' | 'exit-now';

@@ -348,10 +348,27 @@ function shown(name: string, value: string): string {
   return JSON.stringify(value);
 }
 
+/** The variables whose value is a number (the schema unwrapped from its default or optional). */
+const NUMERIC_VARIABLES: ReadonlySet<string> = new Set(
+  Object.entries(envSchema.shape)
+    .filter(([, schema]) => {
+      let inner: z.ZodType = schema;
+      while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+      return inner instanceof z.ZodNumber;
+    })
+    .map(([name]) => name),
+);
+
 /** Parses the environment. Throws `ConfigError` with one line naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings count as unset, as in most deployment dashboards.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Empty strings count as unset, as in most deployment dashboards — and so do spaces alone (PORT=' ' was
+  // read as 0, a random free port).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  // Numbers are written in digits: coercion alone takes "0xF7A" as 3962 and "1e2" as 100.
+  for (const name of NUMERIC_VARIABLES) {
+    const value = cleaned[name];
+    if (value !== undefined && !/^\s*\d+\s*$/.test(value)) throw new ConfigError(`Invalid ${name}=${shown(name, value)}: must be a whole number written in digits`);
+  }
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -489,4 +506,37 @@ function isValidTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two names, for `lookalikeVariables`. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Variables set in the environment that are not settings but look like one misspelt (`RETENTION_DAY`,
+ * `METRIC_TOKEN`): the setting meant then silently keeps its default — conversations kept forever, metrics
+ * off. Said at start as warnings, not refused: the environment holds other programs' variables too. One
+ * letter off for a name of 4 or more, two for 6 or more (HOME is not HOST).
+ */
+export function lookalikeVariables(env: Record<string, string | undefined>): { name: string; meant: string }[] {
+  const known = Object.keys(envSchema.shape);
+  const found: { name: string; meant: string }[] = [];
+  for (const name of Object.keys(env)) {
+    if (known.includes(name) || name.length < 4) continue;
+    const upper = name.toUpperCase();
+    const meant = known.find((k) => {
+      if (upper === k) return true;
+      const d = distance(upper, k);
+      return d === 1 || (d === 2 && Math.min(upper.length, k.length) >= 6);
+    });
+    if (meant !== undefined) found.push({ name, meant });
+  }
+  return found;
 }

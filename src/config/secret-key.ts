@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { makePrivateDir } from '../storage/private-dir.js';
 
 /**
  * The key that signs identity cookies. `SECRET_KEY` wins; otherwise a random key is generated once and
@@ -20,7 +21,7 @@ export function resolveSecretKey(configured: string | undefined, dataDir: string
   } catch {
     // Not there yet: generate below.
   }
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const key = randomBytes(32).toString('base64url');
   writeFileSync(file, key + '\n', { mode: 0o600 });
   logger.warn({ file }, 'SECRET_KEY is not set: generated a random key and kept it in the data directory (set SECRET_KEY in production)');

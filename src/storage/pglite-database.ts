@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -7,6 +6,7 @@ import { INT8_OID, parseInt8 } from './int8.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { DurableNodeFS } from './pglite-durable-fs.js';
 import { initPgliteCluster } from './pglite-init.js';
+import { makePrivateDir } from './private-dir.js';
 import { schema } from './schema.js';
 
 /**
@@ -52,7 +52,7 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
   if (inMemory) {
     client = await PGlite.create(dataDir, { startParams: startParams(false), parsers: INT8_AS_NUMBER });
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     // Before anything touches the files: a directory another process has open is left alone.
     unlock = await lockDataDir(dataDir);
     try {

@@ -65,7 +65,9 @@ describe('the real process (npm start path)', () => {
         c.a.close();
         c.b.close();
       } finally {
-        expect(await second.stop('SIGTERM')).toBe(0);
+        // The terminal of an `npm start` closing (SIGHUP) stops it as gracefully: exit 0, "shutting down".
+        expect(await second.stop('SIGHUP')).toBe(0);
+        expect(second.output()).toContain('shutting down');
       }
       // Logs never carry message text.
       expect(first.output() + second.output()).not.toContain('before restart');

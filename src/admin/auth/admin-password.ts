@@ -12,10 +12,11 @@
  * To know that `ADMIN_PASSWORD` changed between two starts, its scrypt hash is kept too.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
+import { makePrivateDir } from '../../storage/private-dir.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 
 const PASSWORD_HASH_KEY = 'admin_password_hash';
@@ -111,7 +112,7 @@ async function generateAndStore(database: Database, file: string, logger: Logger
   const hash = await hashPassword(password);
   const draft = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dirname(file), { recursive: true });
+    makePrivateDir(dirname(file));
     await writeFile(draft, `${password}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     throw new Error(`cannot write the generated admin password to ${file} (${(error as Error).message}): set ADMIN_PASSWORD, or let the server write to DATA_DIR`, { cause: error });

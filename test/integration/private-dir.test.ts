@@ -1,0 +1,52 @@
+/**
+ * The data directory is the service user's alone (0700): created so, and an existing one open to others
+ * closed — the embedded engine's files are 0666 whatever the umask, so the directory keeps others out.
+ */
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
+import { makePrivateDir } from '../../src/storage/private-dir.js';
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+describe('makePrivateDir', () => {
+  const made: string[] = [];
+  const scratch = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'private-dir-'));
+    made.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the directory and its missing parents as 0700', () => {
+    const root = scratch();
+    makePrivateDir(join(root, 'a', 'data'));
+    expect(modeOf(join(root, 'a'))).toBe(0o700);
+    expect(modeOf(join(root, 'a', 'data'))).toBe(0o700);
+  });
+
+  it('takes group and other access away from a directory already there, and leaves a private one alone', () => {
+    const dir = scratch();
+    chmodSync(dir, 0o755);
+    makePrivateDir(dir);
+    expect(modeOf(dir)).toBe(0o700);
+    makePrivateDir(dir);
+    expect(modeOf(dir)).toBe(0o700);
+  });
+
+  it('the embedded database opens its DATA_DIR as 0700, whatever the mode it had', { timeout: 120_000 }, async () => {
+    const dir = join(scratch(), 'data');
+    const database = await openPgliteDatabase(dir);
+    await database.close();
+    expect(modeOf(dir)).toBe(0o700);
+    chmodSync(dir, 0o777);
+    const again = await openPgliteDatabase(dir);
+    await again.query('SELECT 1');
+    await again.close();
+    expect(modeOf(dir)).toBe(0o700);
+  });
+});
