@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDraftStore, forgetAllDrafts, parseDraft, type DecisionDraft, type DraftStorage } from '../../web/admin/src/decision-draft.js';
+import { THROWING_STORAGE } from '../helpers/throwing-storage.js';
 
 function memoryStorage(): DraftStorage & { items: Map<string, string> } {
   const items = new Map<string, string>();
@@ -61,18 +62,7 @@ describe('the decision draft of a report', () => {
   });
 
   it('never fails a decision when the storage is blocked or full', () => {
-    const throwing: DraftStorage = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('QuotaExceededError');
-      },
-      removeItem: () => {
-        throw new Error('SecurityError');
-      },
-    };
-    for (const drafts of [createDraftStore(throwing), createDraftStore(undefined)]) {
+    for (const drafts of [createDraftStore(THROWING_STORAGE), createDraftStore(undefined)]) {
       expect(() => drafts.save(3, WARN)).not.toThrow();
       expect(drafts.load(3)).toBeUndefined();
       expect(() => drafts.clear(3)).not.toThrow();

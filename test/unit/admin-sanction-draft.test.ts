@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createDraftStore } from '../../web/admin/src/decision-draft.js';
 import { forgetAllDrafts, type DraftStorage } from '../../web/admin/src/form-draft.js';
 import { createSanctionDrafts, dialogDraftKey, parseSanctionDraft, type SanctionDraft } from '../../web/admin/src/sanction-draft.js';
+import { THROWING_STORAGE } from '../helpers/throwing-storage.js';
 
 function memoryStorage(): DraftStorage & Pick<Storage, 'key' | 'length'> & { items: Map<string, string> } {
   const items = new Map<string, string>();
@@ -65,18 +66,7 @@ describe('the draft of a sanction', () => {
   });
 
   it('never fails the form when the storage is blocked or full', () => {
-    const throwing: DraftStorage = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('QuotaExceededError');
-      },
-      removeItem: () => {
-        throw new Error('SecurityError');
-      },
-    };
-    for (const drafts of [createSanctionDrafts(throwing), createSanctionDrafts(undefined)]) {
+    for (const drafts of [createSanctionDrafts(THROWING_STORAGE), createSanctionDrafts(undefined)]) {
       expect(() => drafts.save('page', PAGE)).not.toThrow();
       expect(drafts.load('page')).toBeUndefined();
       expect(() => drafts.clear('page')).not.toThrow();
