@@ -9,7 +9,8 @@ import { ConfigError, loadConfig, lookalikeVariables } from '../../src/config/co
 describe('configuration typed by hand', () => {
   it('takes spaces alone as unset, as an empty value is', () => {
     expect(loadConfig({ PORT: '   ' }).port).toBe(loadConfig({}).port);
-    expect(loadConfig({ RETENTION_DAYS: ' ' }).retentionDays).toBe(loadConfig({}).retentionDays);
+    expect(loadConfig({ RETENTION_DAYS: ' ' }).retention.retentionDays).toBeUndefined();
+    expect(loadConfig({ RETENTION_DAYS: ' 30 ' }).retention.retentionDays).toBe(30);
   });
 
   it('reads numbers written in digits only, naming the variable otherwise', () => {
