@@ -92,9 +92,10 @@ describe('configuration', () => {
     [{ CHAT_TIMEZONE: 'Beijing' }, /^Invalid CHAT_TIMEZONE="Beijing": is not an IANA time zone/],
     [{ SECRET_KEY: 'short' }, /^Invalid SECRET_KEY=\(5 characters, not shown\): must be at least 16 characters/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud"/],
+    [{ REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db' }, /^Invalid REDIS_URL: cluster mode needs SECRET_KEY, the same on every instance/],
     [{ ADMIN_PASSWORD: 'p'.repeat(1_025) }, /^Invalid ADMIN_PASSWORD=\(1025 characters, not shown\): must be at most 1024 characters/],
     [
-      { WEB_CONCURRENCY: '2', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db', METRICS_TOKEN: 't'.repeat(16) },
+      { WEB_CONCURRENCY: '2', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's'.repeat(32), METRICS_TOKEN: 't'.repeat(16) },
       /^Invalid METRICS_TOKEN with WEB_CONCURRENCY=2: on the main port a scrape sees one worker at random; set METRICS_PORT/,
     ],
   ])('refuses %j with one line naming the variable', (env, message) => {
@@ -114,7 +115,7 @@ function schemaVariables(): string[] {
   return [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1]!);
 }
 
-const CLUSTER = { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379' };
+const CLUSTER = { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', SECRET_KEY: 's'.repeat(32) };
 
 /**
  * A valid value other than the default for each variable (with the variables it needs). Counts and
@@ -125,7 +126,7 @@ const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> 
   HOST: { value: '127.0.0.1' },
   DATABASE_URL: { value: CLUSTER.DATABASE_URL },
   DATA_DIR: { value: '/tmp/x' },
-  REDIS_URL: { value: CLUSTER.REDIS_URL, with: { DATABASE_URL: CLUSTER.DATABASE_URL } },
+  REDIS_URL: { value: CLUSTER.REDIS_URL, with: { DATABASE_URL: CLUSTER.DATABASE_URL, SECRET_KEY: CLUSTER.SECRET_KEY } },
   SECRET_KEY: { value: 'k'.repeat(32) },
   ADMIN_PASSWORD: { value: 'pw' },
   CHAT_TIMEZONE: { value: 'Europe/Berlin' },
