@@ -369,8 +369,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // No new connections; existing ones stay open until their chats are wound down.
-      fastify.server.close();
+      // No new connections; existing ones stay open until their chats are wound down. Only a server that
+      // listens is closed here: a WEB_CONCURRENCY worker's never does (its primary hands it each connection,
+      // src/cluster/primary.ts), and `close()` on it emits 'close' at once — Node counts no connection it did
+      // not accept itself — on which engine.io closes every client: each worker's people got a bare
+      // "transport close" before their chats were ended, no `server_shutdown`, rooms left active.
+      if (fastify.server.listening) fastify.server.close();
       backpressure?.close();
       engineGuard.stop();
       moderation.stop();

@@ -9,7 +9,7 @@
  * while, else after a delay that grows while its replacements keep failing (`restartDelayMs`): the others
  * keep their chats, one short meanwhile; none left, this process exits with 1. A worker that exits with 3
  * (a newer release migrated the database: src/storage/schema-version.ts) is not replaced: every worker is
- * stopped and this process exits with 3. SIGTERM stops the workers gracefully, a second signal at once.
+ * stopped and this process exits with 3. SIGTERM (SIGINT, SIGHUP) stops the workers gracefully, a second signal at once.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
@@ -215,4 +215,6 @@ export function runPrimary(config: Config, logger: Logger): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // The terminal of an `npm start` closing: the primary too, or it dies and its workers' IPC with it.
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
