@@ -14,6 +14,7 @@ import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
 import type { Database } from './storage/database.js';
 import { openConfiguredDatabase } from './storage/open-database.js';
+import { makePrivateDir } from './storage/private-dir.js';
 import { knownSchemaVersion, SCHEMA_TOO_NEW_EXIT_CODE, SchemaTooNew, watchSchema, type SchemaWatch } from './storage/schema-version.js';
 import { StopRequests, type StopSource } from './stop-requests.js';
 
@@ -64,6 +65,11 @@ async function runInstance(config: Config): Promise<void> {
   const { retentionDays, intervalMs } = config.retention;
   if (retentionDays === undefined) logger.info('RETENTION_DAYS not set: conversations are kept forever');
   else logger.info({ retentionDays, purgeIntervalMs: intervalMs }, `conversations are removed ${retentionDays} days after they end`);
+  // The embedded database's directory, before it is opened (a generated key or admin password makes its
+  // own private on the way too; with PostgreSQL and both set, DATA_DIR is never made at all).
+  if (config.databaseUrl === undefined && !makePrivateDir(config.dataDir)) {
+    logger.warn({ dataDir: config.dataDir }, 'DATA_DIR can be read by other users of this machine and is not ours to change (chmod 700 failed): restrict it, the conversations are stored there');
+  }
   const database = await openConfiguredDatabase(config, logger);
   const built = await buildSeams({ config, database, logger });
 

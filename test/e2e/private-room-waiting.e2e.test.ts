@@ -205,6 +205,13 @@ describe.skipIf(skip)('a private room for its new users, in a browser', () => {
     expect(await b.getByTestId('private-again-key').textContent()).toBe(key);
     expect(await a.getByTestId('private-again').count()).toBe(1);
     expect(await a.getByTestId('private-again').isHidden()).toBe(true);
+    // The blocker's tab keeps no key to the closed room; the other's goes once they leave the ended screen.
+    const keptKey = (page: typeof a) => page.evaluate(() => sessionStorage.getItem('private-chat-key'));
+    expect(await keptKey(a)).toBeNull();
+    expect(await keptKey(b)).not.toBeNull();
+    await b.getByTestId('home-btn').click();
+    await visible(b.getByTestId('start-screen'));
+    expect(await keptKey(b)).toBeNull();
   });
 
   it('a chance chat that ends shows no room key and no way back into a room', { timeout: 120_000 }, async () => {

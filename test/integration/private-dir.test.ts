@@ -32,9 +32,9 @@ describe('makePrivateDir', () => {
   it('takes group and other access away from a directory already there, and leaves a private one alone', () => {
     const dir = scratch();
     chmodSync(dir, 0o755);
-    makePrivateDir(dir);
+    expect(makePrivateDir(dir)).toBe(true);
     expect(modeOf(dir)).toBe(0o700);
-    makePrivateDir(dir);
+    expect(makePrivateDir(dir)).toBe(true);
     expect(modeOf(dir)).toBe(0o700);
   });
 

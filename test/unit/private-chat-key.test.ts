@@ -64,4 +64,18 @@ describe('the key of a private room chat', () => {
       expect(keys.keyOf(7)).toBeNull();
     }
   });
+
+  it('forgets the key once its ended screen is left, and for a room closed by a block only that room\'s', () => {
+    const storage = memoryStorage();
+    const keys = createChatKeyStore(() => storage);
+    keys.matched(7, KEY);
+    keys.forget(8);
+    expect(keys.keyOf(7)).toBe(KEY);
+    keys.forget(7);
+    expect(keys.keyOf(7)).toBeNull();
+    expect(storage.items.has('private-chat-key')).toBe(false);
+    keys.matched(9, KEY);
+    keys.forget();
+    expect(keys.keyOf(9)).toBeNull();
+  });
 });

@@ -311,6 +311,7 @@ flow = createChatFlow(client, {
   waitingShown: () => {
     interestWait.reset();
     privateWait.reset();
+    privateAgain.forget();
   },
   privateCreated: (key) => privateWait.created(key),
   privateEntered: (key) => privateWait.entered(key),
@@ -375,7 +376,10 @@ byTestId('cancel-btn', HTMLButtonElement).addEventListener('click', cancelWait);
 attachNextButton(nextButton, nextCycle, next);
 attachEscapeKey(() => (chatScreen.hidden ? cancelWait() : next(true)), () => !chatScreen.hidden || !waitingScreen.hidden);
 newChatButton.addEventListener('click', newChat);
-byTestId('home-btn', HTMLButtonElement).addEventListener('click', flow.home);
+byTestId('home-btn', HTMLButtonElement).addEventListener('click', () => {
+  privateAgain.forget();
+  flow?.home();
+});
 
 // A brand-new identity (cookie) from the server, refused while another tab chats or waits; the connection
 // is opened again to use it.

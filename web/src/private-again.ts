@@ -20,6 +20,8 @@ export interface PrivateAgain {
   chatChanged(state: ChatState | null): void;
   /** This person blocked the partner of `roomId`: their room is closed, nothing offered for it. */
   blocked(roomId: number): void;
+  /** The ended screen is left (a new wait, back at the start): the key is not kept any longer. */
+  forget(): void;
   /** Renders the Copy button's name again (after a language switch). */
   retranslate(): void;
 }
@@ -66,7 +68,12 @@ export function createPrivateAgain(endedBar: HTMLElement, options: PrivateAgainO
     },
     blocked(roomId) {
       blockedRooms.add(roomId);
+      keys.forget(roomId);
       if (chat?.roomId === roomId) root.hidden = true;
+    },
+    forget() {
+      keys.forget();
+      root.hidden = true;
     },
     retranslate: box.retranslate,
   };

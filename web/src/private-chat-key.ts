@@ -5,7 +5,8 @@
  * (private-wait.ts) is handed over here when its `matched` comes, and is gone from there; kept in
  * sessionStorage, so that a reload during the chat or on its ended screen (ended-restore.ts) still has it.
  * One chat's key at a time: a new chat's `matched` replaces it (or forgets it, not a private room), a
- * resumed one of the same chat keeps it.
+ * resumed one of the same chat keeps it; leaving the ended screen (a new wait, back to the start) or
+ * blocking the partner forgets it — a key that opens the room and its history is not kept past its use.
  */
 
 /** The part of `Storage` used here. */
@@ -19,6 +20,8 @@ export interface ChatKeyStore {
   matched(roomId: number, key: string | null): void;
   /** The key of the private room of the chat `roomId`, if this tab kept it. */
   keyOf(roomId: number): string | null;
+  /** Its ended screen left (a new wait, back at the start) or the room closed by a block: not kept longer. */
+  forget(roomId?: number): void;
 }
 
 const STORAGE_KEY = 'private-chat-key';
@@ -58,6 +61,9 @@ export function createChatKeyStore(storage: () => KeyStorage): ChatKeyStore {
     keyOf: (roomId) => {
       const saved = kept();
       return saved?.roomId === roomId ? saved.key : null;
+    },
+    forget(roomId) {
+      if (roomId === undefined || kept()?.roomId === roomId) keep(null);
     },
   };
 }

@@ -29,7 +29,7 @@ export interface PrivateStartActions {
 }
 
 export interface PrivateStart {
-  /** Puts the key of a room just left at hand in the key field (a link's key kept meanwhile comes after it). */
+  /** Puts the key of a room just left at hand in the key field — unless a link's key is there or on its way. */
   keep(key: string): void;
 }
 
@@ -53,7 +53,8 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
   const fromLink = section.querySelector<HTMLElement>('[data-testid="private-from-link"]');
   /** A link's key that came while the start screen was away: filled in when it is back. */
   let linkKey: string | null = null;
-  const fill = (key: string): void => {
+  /** `focus`: always (the link opened on the start screen), or only where the screen change left it. */
+  const fill = (key: string, focus: 'always' | 'if-lost'): void => {
     if (section instanceof HTMLDetailsElement) section.open = true;
     input.value = key;
     if (fromLink) {
@@ -61,14 +62,16 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
       fromLink.hidden = false;
       showPrivateText(fromLink, 'privateFromLink');
     }
-    input.focus();
+    // Back at the start, the screen's heading has the focus: the key is where to go on. Not over a focus
+    // put elsewhere on purpose (the rules asked for again).
+    if (focus === 'always' || focusIsLost() || document.activeElement?.hasAttribute('data-screen-focus')) input.focus();
   };
   /** The key a link carries, into the key field; the link leaves the address bar (a reload joins nothing). */
   const openLink = (): void => {
     const key = keyFromHash(location.hash);
     if (key === null) return;
     history.replaceState(history.state, '', location.pathname + location.search);
-    if (!startScreen.hidden) return fill(key);
+    if (!startScreen.hidden) return fill(key, 'always');
     linkKey = key;
     actions.toast.show(privateTexts.t('privateLinkKept'));
   };
@@ -85,7 +88,7 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
     if (linkKey === null) return;
     const key = linkKey;
     linkKey = null;
-    fill(key);
+    fill(key, 'if-lost');
   }).observe(startScreen, { attributes: true, attributeFilter: ['hidden'] });
   // Implicit submission does nothing while Join is off: Enter says why instead of nothing at all.
   input.addEventListener('keydown', (event) => {
@@ -109,6 +112,8 @@ export function attachPrivateStart(section: HTMLElement, actions: PrivateStartAc
 
   return {
     keep(key) {
+      // A link's key, filled in and not yet touched (its line still says so), stays: it is the newer one.
+      if (linkKey !== null || (fromLink !== null && !fromLink.hidden)) return;
       input.value = key;
       if (section instanceof HTMLDetailsElement) section.open = true;
     },

@@ -100,7 +100,10 @@ export function createPrivateWait(panel: HTMLElement, client: ChatClient): Priva
     savedKey.set(null);
     hint.hide();
   });
-  client.on('left_room', () => savedKey.set(null));
+  client.on('left_room', () => {
+    savedKey.set(null);
+    hint.hide();
+  });
 
   return {
     reset() {
