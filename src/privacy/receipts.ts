@@ -148,11 +148,15 @@ export class ReceiptBook implements ReceiptIssuer {
   }
 
   private async insert(batch: readonly ReceiptRow[]): Promise<void[]> {
+    // In one order everywhere: two instances ending the same chat at once (each issues both people's
+    // receipts, its own person first) inserted the same keys in opposite orders, and PostgreSQL broke the
+    // deadlock by failing one batch.
+    const rows = [...batch].sort((a, b) => (a.codeHash < b.codeHash ? -1 : a.codeHash > b.codeHash ? 1 : 0));
     await this.database.query(INSERT_SQL, [
-      batch.map((r) => r.codeHash),
-      batch.map((r) => r.roomId),
-      batch.map((r) => r.userId),
-      batch.map((r) => r.createdAt.toISOString()),
+      rows.map((r) => r.codeHash),
+      rows.map((r) => r.roomId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.createdAt.toISOString()),
     ]);
     return batch.map(() => undefined);
   }
