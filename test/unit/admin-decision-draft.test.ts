@@ -4,18 +4,9 @@
  * the storage is blocked or full.
  */
 import { describe, expect, it } from 'vitest';
-import { createDraftStore, forgetAllDrafts, parseDraft, type DecisionDraft, type DraftStorage } from '../../web/admin/src/decision-draft.js';
+import { createDraftStore, forgetAllDrafts, parseDraft, type DecisionDraft } from '../../web/admin/src/decision-draft.js';
 import { THROWING_STORAGE } from '../helpers/throwing-storage.js';
-
-function memoryStorage(): DraftStorage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
+import { memoryStorage } from '../helpers/memory-storage.js';
 
 const WARN: DecisionDraft = { action: 'warn', scope: 'identity', duration: 604_800, note: '第二次发广告', tag: null };
 

@@ -6,23 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDraftStore } from '../../web/admin/src/decision-draft.js';
-import { forgetAllDrafts, type DraftStorage } from '../../web/admin/src/form-draft.js';
+import { forgetAllDrafts } from '../../web/admin/src/form-draft.js';
 import { createSanctionDrafts, dialogDraftKey, parseSanctionDraft, type SanctionDraft } from '../../web/admin/src/sanction-draft.js';
 import { THROWING_STORAGE } from '../helpers/throwing-storage.js';
-
-function memoryStorage(): DraftStorage & Pick<Storage, 'key' | 'length'> & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-    key: (i) => [...items.keys()][i] ?? null,
-    get length() {
-      return items.size;
-    },
-  };
-}
+import { memoryStorage } from '../helpers/memory-storage.js';
 
 const PAGE: SanctionDraft = { userId: 'spammer0001', kind: 'muted', scope: 'both', duration: 604_800, reason: '反复发送广告链接，'.repeat(20) };
 const BAN: SanctionDraft = { userId: '', kind: 'banned', scope: 'identity', duration: null, reason: '威胁他人' };

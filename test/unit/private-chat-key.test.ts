@@ -5,17 +5,8 @@
  * holds something the page did not write. Against an in-memory storage: no DOM needed.
  */
 import { describe, expect, it } from 'vitest';
-import { createChatKeyStore, type KeyStorage } from '../../web/src/private-chat-key.js';
-
-function memoryStorage(): KeyStorage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (name) => items.get(name) ?? null,
-    setItem: (name, value) => void items.set(name, value),
-    removeItem: (name) => void items.delete(name),
-  };
-}
+import { createChatKeyStore } from '../../web/src/private-chat-key.js';
+import { memoryStorage } from '../helpers/memory-storage.js';
 
 const KEY = 'ABCD-EFGH-JKMN-PQRS';
 
