@@ -289,6 +289,17 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await expect.poll(text(form.getByTestId('sanction-error')), until).toBe('操作失败：用户 nobody000001 从未参与过聊天');
     await admin.getByTestId('lang-switch').selectOption('en');
     await form.getByTestId('sanction-user').fill(idB);
+    // A ban asks first; its confirmation cancelled with Escape gives the focus back to Submit, enabled
+    // (it was disabled while asking, and the focus fell to the page's body).
+    await form.getByTestId('sanction-kind').selectOption('banned');
+    await form.getByTestId('sanction-submit').focus();
+    await admin.keyboard.press('Enter');
+    const confirm = admin.getByTestId('confirm-dialog');
+    await visible(confirm);
+    await admin.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(focused(admin), until).toBe('sanction-submit');
+    expect(await form.getByTestId('sanction-submit').isDisabled()).toBe(false);
     await form.getByTestId('sanction-kind').selectOption('warning');
     await form.getByTestId('sanction-submit').click();
     await visible(b.getByTestId('warning-notice'));

@@ -57,9 +57,11 @@ export function restoreSanctionDraft(form: HTMLFormElement, draft: SanctionDraft
 
 /**
  * Reads the form and issues the sanction on `userId`. Undefined when the admin did not confirm a ban;
- * an `Error` with a readable message when the input or the server refuses it.
+ * an `Error` with a readable message when the input or the server refuses it. `sending` is called once the
+ * request goes (after a ban's confirmation): the form's Submit is disabled only then, so the confirmation
+ * closing gives the focus back to it and not to the page's body (a disabled button cannot hold it).
  */
-export async function issueSanction(userId: string, form: HTMLFormElement, confirm: Confirm): Promise<SanctionView | undefined> {
+export async function issueSanction(userId: string, form: HTMLFormElement, confirm: Confirm, sending: () => void): Promise<SanctionView | undefined> {
   const reason = (form.elements.namedItem('reason') as HTMLInputElement | null)?.value.trim() ?? '';
   if (userId === '') throw new Error(t('userIdRequired'));
   if (reason === '') throw new Error(t('reasonRequired'));
@@ -69,6 +71,7 @@ export async function issueSanction(userId: string, form: HTMLFormElement, confi
     return undefined;
   }
   const body = { user_id: userId, kind, scope: scopeOf(form), reason, ...(durationS === null ? {} : { duration_s: durationS }) };
+  sending();
   const { sanction } = await sendJson<{ sanction: SanctionView }>('POST', '/admin/api/sanctions', body);
   return sanction;
 }
@@ -120,10 +123,9 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
     if (reasonLimit.refuse()) return;
     const id = userId;
     void (async () => {
-      submit.disabled = true;
       showFormError(error, undefined);
       try {
-        const sanction = await issueSanction(id, form, confirm);
+        const sanction = await issueSanction(id, form, confirm, () => (submit.disabled = true));
         if (!sanction) return;
         drafts.clear(dialogDraftKey(id));
         dialog.close();

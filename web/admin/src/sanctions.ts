@@ -181,10 +181,9 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (reasonLimit.refuse()) return;
-    submit.disabled = true;
     showFormError(formError, undefined);
     const userId = userInput.value.trim();
-    issueSanction(userId, form, deps.confirm)
+    issueSanction(userId, form, deps.confirm, () => (submit.disabled = true))
       .then(async (sanction) => {
         if (!sanction) return;
         deps.toast(t('sanctioned', { n: userId }));
