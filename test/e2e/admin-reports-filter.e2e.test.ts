@@ -65,12 +65,24 @@ describe.skipIf(skip)('filtering the reports queue in a browser', () => {
     await page.getByTestId('report-search').click();
     await expect.poll(text(count), until).toBe(`共 ${ABOUT_ONE + 1} 条举报 · 第 1 页`);
     expect(await rows(page).count()).toBe(50);
+    // The next page held back: a language switch while it loads still says the page shown, then the new one.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const nextPage = /\/admin\/api\/reports\?.*cursor=/;
+    await page.route(nextPage, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByTestId('reports-next-page').click();
-    await expect.poll(text(count), until).toBe(`共 ${ABOUT_ONE + 1} 条举报 · 第 2 页`);
-    expect(await rows(page).count()).toBe(ABOUT_ONE + 1 - 50);
-
     await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(count), until).toBe(`${ABOUT_ONE + 1} reports · page 1`);
+    release();
     await expect.poll(text(count), until).toBe(`${ABOUT_ONE + 1} reports · page 2`);
+    expect(await rows(page).count()).toBe(ABOUT_ONE + 1 - 50);
+    await page.unroute(nextPage);
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+    await expect.poll(text(count), until).toBe(`共 ${ABOUT_ONE + 1} 条举报 · 第 2 页`);
+    await page.getByTestId('lang-switch').selectOption('en');
     expect(await page.getByTestId('report-filter-reason').locator('option').first().textContent()).toBe('Any reason');
 
     // Nobody matches: the empty queue says the filters found nothing.

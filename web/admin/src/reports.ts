@@ -43,6 +43,8 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   const count = byTestId('report-count', HTMLElement, root);
   let status: ReportStatus = 'open';
   let page: ReportQueuePage | undefined;
+  /** The number of the page shown: the pager's moves ahead of a page still loading (a redraw meanwhile says this one). */
+  let pageNumber = 1;
   /** The filters of the page shown, or being asked for: only Search and Reset change them. */
   let shownFilters = new URLSearchParams();
   /** Bumped by every request: only the answer to the latest one is shown (another tab, another search). */
@@ -133,6 +135,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
   function showPage(answer: ReportQueuePage): void {
     page = answer;
+    pageNumber = pager.page;
     render();
     pager.render(answer.next_cursor);
     if (refocus) focusOpened();
@@ -173,7 +176,7 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     body.replaceChildren(...(page?.reports ?? []).map(row));
     empty.hidden = (page?.reports.length ?? 0) > 0;
     empty.textContent = t([...shownFilters.keys()].length > 0 ? 'noReportsFiltered' : 'noReports');
-    count.textContent = page ? t(page.total === 1 ? 'reportCountOne' : 'reportCount', { n: page.total, p: pager.page }) : '';
+    count.textContent = page ? t(page.total === 1 ? 'reportCountOne' : 'reportCount', { n: page.total, p: pageNumber }) : '';
   }
 
   return {
