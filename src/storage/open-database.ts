@@ -17,7 +17,7 @@ export async function openConfiguredDatabase(
 ): Promise<Database> {
   const database = config.databaseUrl
     ? await openPostgresDatabase({ url: config.databaseUrl, poolMax: config.pgPoolMax, queryTimeoutMs: config.dbQueryTimeoutMs, logger })
-    : await openPgliteDatabase(config.dataDir);
+    : await openPgliteDatabase(config.dataDir, logger);
   try {
     await database.migrate();
     await assertSchemaKnown(database, knownSchemaVersion());

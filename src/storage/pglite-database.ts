@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'pino';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { migrationsFolder, type Database, type Queryable } from './database.js';
@@ -44,8 +45,9 @@ const INT8_AS_NUMBER = { [INT8_OID]: parseInt8 };
  * returns, as with a PostgreSQL server's defaults.
  * @param dataDir directory for the database files, or `memory://` for a throw-away database (no fsync:
  *   there is nothing to keep).
+ * @param logger told when a first start creates the database (a few seconds, up to ~20 on a busy machine).
  */
-export async function openPgliteDatabase(dataDir: string): Promise<Database> {
+export async function openPgliteDatabase(dataDir: string, logger?: Pick<Logger, 'info'>): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   let client: PGlite;
   let unlock = async (): Promise<void> => undefined;
@@ -56,7 +58,9 @@ export async function openPgliteDatabase(dataDir: string): Promise<Database> {
     // Before anything touches the files: a directory another process has open is left alone.
     unlock = await lockDataDir(dataDir);
     try {
-      await initPgliteCluster(dataDir);
+      await initPgliteCluster(dataDir, () =>
+        logger?.info({ dataDir }, 'first start: creating the embedded database in DATA_DIR (a few seconds, up to ~20 s on a busy machine)'),
+      );
       client = await PGlite.create({ dataDir, fs: new DurableNodeFS(dataDir), startParams: startParams(true), parsers: INT8_AS_NUMBER });
     } catch (err) {
       await unlock();

@@ -39,10 +39,12 @@ function hasCluster(dataDir: string): boolean {
 /**
  * Creates a PostgreSQL cluster in `dataDir` (which must exist) unless it has one. The cluster is built
  * in a scratch directory, flushed to disk, and moved in with PG_VERSION last: a start interrupted at
- * any point leaves no half-made cluster that would be taken for a real one.
+ * any point leaves no half-made cluster that would be taken for a real one. `creating` is called first
+ * when there is one to create (the start then takes seconds more: the operator is told why it is quiet).
  */
-export async function initPgliteCluster(dataDir: string): Promise<void> {
+export async function initPgliteCluster(dataDir: string, creating: () => void = () => undefined): Promise<void> {
   if (hasCluster(dataDir)) return;
+  creating();
   // Scratch directories of interrupted first starts.
   for (const name of readdirSync(dataDir)) if (name.startsWith(SCRATCH_PREFIX)) rmSync(join(dataDir, name), { recursive: true, force: true });
   const scratch = join(dataDir, `${SCRATCH_PREFIX}${process.pid}`);

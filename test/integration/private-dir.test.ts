@@ -5,6 +5,7 @@
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { makePrivateDir } from '../../src/storage/private-dir.js';
@@ -38,13 +39,17 @@ describe('makePrivateDir', () => {
     expect(modeOf(dir)).toBe(0o700);
   });
 
-  it('the embedded database opens its DATA_DIR as 0700, whatever the mode it had', { timeout: 120_000 }, async () => {
+  it('the embedded database opens its DATA_DIR as 0700, whatever the mode it had; only the first start says it creates it', { timeout: 120_000 }, async () => {
     const dir = join(scratch(), 'data');
-    const database = await openPgliteDatabase(dir);
+    const said: string[] = [];
+    const logger = { info: (_fields: object, message: string) => void said.push(message) } as Pick<Logger, 'info'>;
+    const database = await openPgliteDatabase(dir, logger);
     await database.close();
+    expect(said).toEqual(['first start: creating the embedded database in DATA_DIR (a few seconds, up to ~20 s on a busy machine)']);
     expect(modeOf(dir)).toBe(0o700);
     chmodSync(dir, 0o777);
-    const again = await openPgliteDatabase(dir);
+    const again = await openPgliteDatabase(dir, logger);
+    expect(said).toHaveLength(1);
     await again.query('SELECT 1');
     await again.close();
     expect(modeOf(dir)).toBe(0o700);
