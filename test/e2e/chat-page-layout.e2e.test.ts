@@ -104,6 +104,12 @@ describe.skipIf(skip)('chat page layout', () => {
     const next = page.getByTestId('leave-btn');
     await visible(page.getByTestId('report-btn'));
     await visible(page.getByTestId('keep-btn'));
+    // One row of buttons, the name above it: Leave is not wrapped alone under the others.
+    const tops = await page.evaluate(() =>
+      ['report-btn', 'block-btn', 'keep-btn', 'save-btn', 'leave-btn'].map((id) => Math.round(document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect().top)),
+    );
+    expect(new Set(tops).size, `button tops ${tops.join(', ')}`).toBe(1);
+    expect(await page.locator('.chat-title').evaluate((title) => title.getBoundingClientRect().bottom)).toBeLessThanOrEqual(tops[0]!);
     await next.click();
     await expect.poll(() => next.textContent(), until).toBe('Really?');
     expect(await overflowing(page)).toEqual([]);
