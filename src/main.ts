@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { createApp, type App } from './app.js';
 import { runPrimary } from './cluster/primary.js';
 import { buildSeams, endStaleChats } from './composition.js';
-import { ConfigError, loadConfig, lookalikeVariables, type Config } from './config/config.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { lookalikeVariables } from './config/lookalikes.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-endpoint.js';
@@ -64,7 +65,7 @@ async function runInstance(config: Config): Promise<void> {
   }
   const { retentionDays, intervalMs } = config.retention;
   if (retentionDays === undefined) logger.info('RETENTION_DAYS not set: conversations are kept forever');
-  else logger.info({ retentionDays, purgeIntervalMs: intervalMs }, `conversations are removed ${retentionDays} days after they end`);
+  else logger.info({ retentionDays, purgeIntervalMs: intervalMs }, `conversations are removed ${retentionDays} ${retentionDays === 1 ? 'day' : 'days'} after they end`);
   // The embedded database's directory, before it is opened (a generated key or admin password makes its
   // own private on the way too; with PostgreSQL and both set, DATA_DIR is never made at all).
   if (config.databaseUrl === undefined && !makePrivateDir(config.dataDir)) {
@@ -191,9 +192,11 @@ async function exposeMetrics(app: App, config: Config, logger: Logger): Promise<
 /** Opens the port (Fastify's own listen would log a line per network interface). Resolves with a URL to open. */
 async function listen(app: App, config: Config): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    app.server.once('error', reject);
+    // Named by its settings: a host name that does not resolve fails here (`getaddrinfo ENOTFOUND`), a taken port too.
+    const failed = (error: Error) => reject(new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${error.message}`, { cause: error }));
+    app.server.once('error', failed);
     app.server.listen({ port: config.port, host: config.host }, () => {
-      app.server.off('error', reject);
+      app.server.off('error', failed);
       resolve();
     });
   });

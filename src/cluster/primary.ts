@@ -193,7 +193,7 @@ export function runPrimary(config: Config, logger: Logger): void {
   const listen = () => {
     listening = true;
     httpServer.once('error', (err) => {
-      logger.error({ err }, 'cannot listen: stopping the workers and exiting with 1');
+      logger.error({ err }, `cannot listen on HOST=${config.host} PORT=${config.port}: stopping the workers and exiting with 1`);
       stopWorkers(1);
     });
     httpServer.listen(config.port, config.host, () => {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
+import { allowedOriginsProblem, hostProblem, parseAllowedOrigins, parseTrustProxy, trustProxyProblem } from './network-values.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -17,11 +18,17 @@ const url = (protocols: string[]) =>
   z.string().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
     message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   });
+/** A string `problem` finds nothing wrong with (it says what is, for the error line). */
+const checked = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== undefined) ctx.addIssue({ code: 'custom', message: found });
+  });
 
 /** Environment variables we read, their defaults and checks. */
 const envSchema = z.object({
   PORT: port.default(5000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: checked(hostProblem).default('0.0.0.0'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
@@ -36,9 +43,9 @@ const envSchema = z.object({
   WRITE_QUEUE_MAX: positiveInt.default(20_000),
   WRITE_LANES: positiveInt.max(16).optional(),
   READ_BACKPRESSURE: z.enum(['on', 'off']).default('on'),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: checked(trustProxyProblem).optional(),
   WEB_DIR: z.string().min(1).optional(),
-  ALLOWED_ORIGINS: z.string().optional(),
+  ALLOWED_ORIGINS: checked(allowedOriginsProblem).optional(),
   CHAT_STORAGE: z.enum(['database', 'memory']).default('database'),
   WEB_CONCURRENCY: positiveInt.max(64).default(1),
   REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
@@ -54,7 +61,7 @@ const envSchema = z.object({
   PRIVACY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   METRICS_PORT: port.min(1).optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_HOST: checked(hostProblem).default('127.0.0.1'),
   RULES_GATE: z.enum(['on', 'off']).default('on'),
   MIN_AGE: positiveInt.min(13).max(99).default(18),
   RULES_FILE: z.string().min(1).optional(),
@@ -101,13 +108,19 @@ const envSchema = z.object({
   RATE_RECEIPTS_PER_ADDRESS_PER_MIN: positiveInt.default(30),
 });
 
+/** The environment as the schema parsed it. */
+type Env = z.infer<typeof envSchema>;
+
+/** The names of every setting, for src/config/lookalikes.ts. */
+export const SETTING_NAMES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
+
 /** Message statements in flight at once on PostgreSQL unless `WRITE_LANES` says otherwise. */
 const DEFAULT_POSTGRES_LANES = 2;
 
 export interface Config {
   /** TCP port to listen on. Default 5000; 0 picks a free port. */
   readonly port: number;
-  /** Interface to bind. Default `0.0.0.0`. */
+  /** Interface to bind: an IP address, `localhost` or a host name (checked at load). Default `0.0.0.0`. */
   readonly host: string;
   /** PostgreSQL URL. Unset → embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | undefined;
@@ -154,7 +167,10 @@ export interface Config {
    * quarter (each pause at most 5 s): overload then slows senders down instead of refusing them. Default on.
    */
   readonly readBackpressure: boolean;
-  /** Fastify `trustProxy`: unset → trust no proxy; `true`, a hop count, or a comma-separated list of addresses/CIDRs. */
+  /**
+   * Fastify `trustProxy`: unset, `false`, `0` → trust no proxy; `true`, a hop count, or a comma-separated list of
+   * addresses, CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal` (each checked at load).
+   */
   readonly trustProxy: boolean | number | string[];
   /** Directory of the built web page. Default `dist/web` under the project root. */
   readonly webDir: string | undefined;
@@ -163,7 +179,7 @@ export interface Config {
    * durability costs in benchmarks. Announced loudly at start.
    */
   readonly chatStorage: 'database' | 'memory';
-  /** Origins (scheme://host[:port]) allowed to open a Socket.IO connection besides the page's own. Default none. */
+  /** Origins (http(s)://host[:port], as a browser sends them) allowed to open a Socket.IO connection besides the page's own. Default none. */
   readonly allowedOrigins: readonly string[];
   /** How long a chat or a place in the queue is kept for a connection that dropped. Default 20 s; 0 ends at once. */
   readonly reconnectGraceMs: number;
@@ -221,7 +237,7 @@ export interface Config {
     readonly strikes: {
       /** Strikes older than this many days no longer count. Default 30. */
       readonly windowDays: number;
-      /** Strikes that bring an automatic warning (default 1), 24 h mute (2), 7-day ban (3). */
+      /** Strikes that bring an automatic warning (default 1), 24 h mute (2), 7-day ban (3); never in a lower order. */
       readonly forWarning: number;
       readonly forMute: number;
       readonly forBan: number;
@@ -402,6 +418,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `Invalid METRICS_TOKEN with WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: on the main port a scrape sees one worker at random; set METRICS_PORT (worker n serves METRICS_PORT + n)`,
     );
   }
+  checkStrikeOrder(e);
+  checkMetricsPorts(e);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -424,7 +442,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDir: e.WEB_DIR,
     chatStorage: e.CHAT_STORAGE,
-    allowedOrigins: (e.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    allowedOrigins: parseAllowedOrigins(e.ALLOWED_ORIGINS),
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     closeGraceMs: Math.min(e.CLOSE_GRACE_MS, e.RECONNECT_GRACE_MS),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
@@ -491,17 +509,46 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
 }
 
+/**
+ * Strikes escalate: a sanction needing fewer strikes than a lighter one would hide it for good (with
+ * STRIKES_FOR_MUTE=1, STRIKES_FOR_WARNING=2 nobody is ever warned: the mute is checked first). Equal counts
+ * are meant — the heavier sanction comes straight away, the lighter one is skipped.
+ */
+function checkStrikeOrder(e: Env): void {
+  const order = 'keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN (equal counts skip the lighter sanction)';
+  if (e.STRIKES_FOR_MUTE < e.STRIKES_FOR_WARNING) {
+    throw new ConfigError(`Invalid STRIKES_FOR_MUTE=${e.STRIKES_FOR_MUTE} with STRIKES_FOR_WARNING=${e.STRIKES_FOR_WARNING}: the warning would never be given; ${order}`);
+  }
+  if (e.STRIKES_FOR_BAN < e.STRIKES_FOR_MUTE) {
+    throw new ConfigError(`Invalid STRIKES_FOR_BAN=${e.STRIKES_FOR_BAN} with STRIKES_FOR_MUTE=${e.STRIKES_FOR_MUTE}: the mute would never be given; ${order}`);
+  }
+}
+
+/**
+ * Worker n of WEB_CONCURRENCY (from 0; the single process is worker 0) serves its metrics on
+ * METRICS_PORT + n (src/main.ts `exposeMetrics`): each of those ports must exist and not be PORT, or that
+ * worker fails at start — and is restarted, and fails, again and again.
+ */
+function checkMetricsPorts(e: Env): void {
+  if (e.METRICS_PORT === undefined) return;
+  const last = e.METRICS_PORT + e.WEB_CONCURRENCY - 1;
+  const workers = e.WEB_CONCURRENCY > 1 ? ` with WEB_CONCURRENCY=${e.WEB_CONCURRENCY}` : '';
+  const taken = e.WEB_CONCURRENCY > 1 ? ` (worker n serves METRICS_PORT + n: ${e.METRICS_PORT}–${last})` : '';
+  if (last > 65_535) {
+    throw new ConfigError(`Invalid METRICS_PORT=${e.METRICS_PORT}${workers}: worker ${e.WEB_CONCURRENCY - 1} would serve its metrics on port ${last}, above 65535${taken}; keep METRICS_PORT at most ${65_536 - e.WEB_CONCURRENCY}`);
+  }
+  if (e.PORT !== 0 && e.PORT >= e.METRICS_PORT && e.PORT <= last) {
+    const worker = e.WEB_CONCURRENCY > 1 ? `worker ${e.PORT - e.METRICS_PORT} would serve its metrics` : 'the metrics would be served';
+    const fits = [e.PORT + e.WEB_CONCURRENCY <= 65_535 ? `above ${e.PORT}` : '', e.PORT - e.WEB_CONCURRENCY >= 1 ? `at most ${e.PORT - e.WEB_CONCURRENCY}` : ''];
+    throw new ConfigError(
+      `Invalid METRICS_PORT=${e.METRICS_PORT}${workers}: ${worker} on PORT=${e.PORT}, the chat's own port${taken}; choose METRICS_PORT ${fits.filter(Boolean).join(' or ')}`,
+    );
+  }
+}
+
 /** A config for tests and tools: defaults plus overrides, without reading the environment. */
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({ ...loadConfig({}), ...overrides });
-}
-
-function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  // No hop trusted is not trusting a proxy: `0` is `false` (as `true`/`1` trust the first hop).
-  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function isValidTimeZone(zone: string): boolean {
@@ -511,37 +558,4 @@ function isValidTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Edit distance (insertions, deletions, substitutions) between two names, for `lookalikeVariables`. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j += 1) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/**
- * Variables set in the environment that are not settings but look like one misspelt (`RETENTION_DAY`,
- * `METRIC_TOKEN`): the setting meant then silently keeps its default — conversations kept forever, metrics
- * off. Said at start as warnings, not refused: the environment holds other programs' variables too. One
- * letter off for a name of 4 or more, two for 6 or more (HOME is not HOST).
- */
-export function lookalikeVariables(env: Record<string, string | undefined>): { name: string; meant: string }[] {
-  const known = Object.keys(envSchema.shape);
-  const found: { name: string; meant: string }[] = [];
-  for (const name of Object.keys(env)) {
-    if (known.includes(name) || name.length < 4) continue;
-    const upper = name.toUpperCase();
-    const meant = known.find((k) => {
-      if (upper === k) return true;
-      const d = distance(upper, k);
-      return d === 1 || (d === 2 && Math.min(upper.length, k.length) >= 6);
-    });
-    if (meant !== undefined) found.push({ name, meant });
-  }
-  return found;
 }

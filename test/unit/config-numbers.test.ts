@@ -4,7 +4,8 @@
  * but looks like one misspelt (RETENTION_DAY: conversations kept forever) is found, to be warned about.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, lookalikeVariables } from '../../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { lookalikeVariables } from '../../src/config/lookalikes.js';
 
 describe('configuration typed by hand', () => {
   it('takes spaces alone as unset, as an empty value is', () => {

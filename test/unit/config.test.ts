@@ -157,6 +157,9 @@ const SAMPLES: Record<string, { value: string; with?: Record<string, string> }> 
   CRISIS_HOTLINES_FILE: { value: '/etc/chat/hotlines.json' },
   PING_INTERVAL_MS: { value: '1000' },
   PING_TIMEOUT_MS: { value: '1000' },
+  // Strikes escalate: warning ≤ mute ≤ ban, whose defaults are 1, 2, 3.
+  STRIKES_FOR_WARNING: { value: '2' },
+  STRIKES_FOR_MUTE: { value: '3' },
   CHALLENGE: { value: 'always' },
   CHALLENGE_SUSPECT_MS: { value: '2000' },
   CHALLENGE_VALID_MS: { value: '2000' },
