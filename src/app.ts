@@ -107,6 +107,8 @@ export interface App {
 }
 
 /** A client has this long to send its request headers, and its whole request. */
+/** The router's limit on one path parameter (Fastify's default 100): past it, a route is not reached. */
+const MAX_PARAM_CHARS = 2_000;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** At shutdown, how long connections get to take their goodbye before the ones still open are cut. */
@@ -129,6 +131,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: trustProxyOption(config.trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
+    // A parameter past the router's limit never reaches its route: Fastify's own 414 or 404, in English,
+    // repeating the path. A receipt's code pasted with junk (its route takes at most 100 characters) is
+    // then not "chat not found" in the asker's language. Each route checks its parameters' length itself.
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
   });
   // First: a route takes the error handler in force when it is declared.
   installErrorHandler(fastify);

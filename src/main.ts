@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { createApp, type App } from './app.js';
 import { runPrimary } from './cluster/primary.js';
 import { buildSeams, endStaleChats } from './composition.js';
-import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config/config.js';
 import { lookalikeVariables } from './config/lookalikes.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { createLogger } from './logger.js';
@@ -181,7 +181,9 @@ async function exposeMetrics(app: App, config: Config, logger: Logger): Promise<
     return undefined;
   }
   const workerPort = cluster.isWorker ? port + Number(process.env.CHAT_WORKER_SLOT ?? 0) : port;
-  const server = await startMetricsServer({ registry: app.metrics.registry, token, port: workerPort, host });
+  const server = await startMetricsServer({ registry: app.metrics.registry, token, port: workerPort, host }).catch((error: Error) => {
+    throw new Error(`cannot serve metrics on METRICS_HOST=${host} port ${workerPort} (METRICS_PORT${workerPort === port ? '' : ` + ${workerPort - port}`}): ${error.message}`, { cause: error });
+  });
   logger.info({ metrics: server.url, bearerRequired: token !== undefined }, 'metrics listening');
   if (token === undefined && !isLoopback(host)) {
     logger.warn({ metrics: server.url }, `metrics are open to anyone who reaches ${host}:${workerPort}: set METRICS_TOKEN, or METRICS_HOST=127.0.0.1`);
@@ -217,12 +219,16 @@ const start =
       }
     : () => runInstance(config);
 
-/** Said once per service, by the process that read the environment first (the primary, or the only one). */
+/**
+ * Said once per service, by the process that read the environment first (the primary, or the only one):
+ * variables that look like a setting misspelt, and settings valid but probably not meant.
+ */
 function warnLookalikes(logger: Logger): void {
   if (!cluster.isPrimary) return;
   for (const { name, meant } of lookalikeVariables(process.env)) {
     logger.warn({ variable: name, setting: meant }, `${name} is not a setting: did you mean ${meant}? (${meant} keeps its default)`);
   }
+  for (const warning of configWarnings(config)) logger.warn(warning);
 }
 start().catch((error: unknown) => {
   console.error('Failed to start:', error instanceof Error ? error.message : error);

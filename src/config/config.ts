@@ -2,6 +2,7 @@
  * Configuration: environment → validated, frozen `Config`. Every default and limit lives here,
  * with units in the names. Nothing else in the code reads `process.env`.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ADMIN_PASSWORD_MAX } from '../shared/limits.js';
 import { allowedOriginsProblem, hostProblem, parseAllowedOrigins, parseTrustProxy, trustProxyProblem } from './network-values.js';
@@ -237,7 +238,7 @@ export interface Config {
     readonly strikes: {
       /** Strikes older than this many days no longer count. Default 30. */
       readonly windowDays: number;
-      /** Strikes that bring an automatic warning (default 1), 24 h mute (2), 7-day ban (3); never in a lower order. */
+      /** Strikes that bring an automatic warning (default 1), 24 h mute (2), 7-day ban (3); out of order, said at start (`configWarnings`). */
       readonly forWarning: number;
       readonly forMute: number;
       readonly forBan: number;
@@ -418,7 +419,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `Invalid METRICS_TOKEN with WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: on the main port a scrape sees one worker at random; set METRICS_PORT (worker n serves METRICS_PORT + n)`,
     );
   }
-  checkStrikeOrder(e);
   checkMetricsPorts(e);
   return Object.freeze({
     port: e.PORT,
@@ -510,18 +510,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /**
- * Strikes escalate: a sanction needing fewer strikes than a lighter one would hide it for good (with
- * STRIKES_FOR_MUTE=1, STRIKES_FOR_WARNING=2 nobody is ever warned: the mute is checked first). Equal counts
- * are meant — the heavier sanction comes straight away, the lighter one is skipped.
+ * Settings that are valid but probably not what was meant, said as warnings at start (src/main.ts).
+ * Strikes escalate: a sanction needing more strikes than a heavier one is never given (with
+ * STRIKES_FOR_MUTE=1, STRIKES_FOR_WARNING=2 nobody is ever warned: the mute is checked first). Not refused:
+ * it is also the way to turn the automatic warning (or mute) off. Equal counts skip the lighter one too.
  */
-function checkStrikeOrder(e: Env): void {
-  const order = 'keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN (equal counts skip the lighter sanction)';
-  if (e.STRIKES_FOR_MUTE < e.STRIKES_FOR_WARNING) {
-    throw new ConfigError(`Invalid STRIKES_FOR_MUTE=${e.STRIKES_FOR_MUTE} with STRIKES_FOR_WARNING=${e.STRIKES_FOR_WARNING}: the warning would never be given; ${order}`);
-  }
-  if (e.STRIKES_FOR_BAN < e.STRIKES_FOR_MUTE) {
-    throw new ConfigError(`Invalid STRIKES_FOR_BAN=${e.STRIKES_FOR_BAN} with STRIKES_FOR_MUTE=${e.STRIKES_FOR_MUTE}: the mute would never be given; ${order}`);
-  }
+export function configWarnings(config: Pick<Config, 'moderation'>): string[] {
+  const { forWarning, forMute, forBan } = config.moderation.strikes;
+  const order = 'keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN unless that is what you mean';
+  const warnings: string[] = [];
+  if (forWarning > forMute) warnings.push(`STRIKES_FOR_WARNING=${forWarning} is above STRIKES_FOR_MUTE=${forMute}: no automatic warning is ever given (${order})`);
+  if (forMute > forBan) warnings.push(`STRIKES_FOR_MUTE=${forMute} is above STRIKES_FOR_BAN=${forBan}: no automatic mute is ever given (${order})`);
+  return warnings;
 }
 
 /**
@@ -537,13 +537,22 @@ function checkMetricsPorts(e: Env): void {
   if (last > 65_535) {
     throw new ConfigError(`Invalid METRICS_PORT=${e.METRICS_PORT}${workers}: worker ${e.WEB_CONCURRENCY - 1} would serve its metrics on port ${last}, above 65535${taken}; keep METRICS_PORT at most ${65_536 - e.WEB_CONCURRENCY}`);
   }
-  if (e.PORT !== 0 && e.PORT >= e.METRICS_PORT && e.PORT <= last) {
+  if (e.PORT !== 0 && e.PORT >= e.METRICS_PORT && e.PORT <= last && mayShareAddress(e.HOST, e.METRICS_HOST)) {
     const worker = e.WEB_CONCURRENCY > 1 ? `worker ${e.PORT - e.METRICS_PORT} would serve its metrics` : 'the metrics would be served';
     const fits = [e.PORT + e.WEB_CONCURRENCY <= 65_535 ? `above ${e.PORT}` : '', e.PORT - e.WEB_CONCURRENCY >= 1 ? `at most ${e.PORT - e.WEB_CONCURRENCY}` : ''];
     throw new ConfigError(
       `Invalid METRICS_PORT=${e.METRICS_PORT}${workers}: ${worker} on PORT=${e.PORT}, the chat's own port${taken}; choose METRICS_PORT ${fits.filter(Boolean).join(' or ')}`,
     );
   }
+}
+
+/**
+ * Whether two listening hosts can take the same port on one address: the same, either of them every
+ * interface (0.0.0.0, ::), or a name (what it resolves to is not known here). Two different addresses can.
+ */
+function mayShareAddress(a: string, b: string): boolean {
+  const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
+  return a === b || wildcard(a) || wildcard(b) || isIP(a) === 0 || isIP(b) === 0;
 }
 
 /** A config for tests and tools: defaults plus overrides, without reading the environment. */

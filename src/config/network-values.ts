@@ -7,22 +7,27 @@
 import { isIP } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 
-/** One label of a host name (RFC 1123): letters, digits, hyphens inside, 1 to 63 of them. */
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+/**
+ * One label of a host name: letters, digits, hyphens inside, 1 to 63 of them (RFC 1123) — and underscores,
+ * which the system's resolver takes in the names Docker Compose gives containers (`project_web_1`).
+ */
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
 
-/** Whether `value` is an IP address (IPv6 without brackets) or a host name; `localhost` is one. */
+/**
+ * Whether `value` is an IP address (IPv6 without brackets) or a host name (`localhost`, a fully qualified
+ * one with its final dot). Not whether it resolves: a name that does not fails the listen, which names
+ * HOST then (src/main.ts). Short numeric forms the resolver reads as addresses (`0`, `127.1`) pass as names.
+ */
 export function isHost(value: string): boolean {
   if (isIP(value) !== 0) return true;
-  if (value.length > 253) return false;
-  const labels = value.split('.');
-  // A last label of digits alone is a mistyped IPv4 address (999.1.1.1, 10.0.0), or a port (5000).
-  return labels.every((label) => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1) ?? '');
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => LABEL.test(label));
 }
 
 /** What is wrong with `HOST` or `METRICS_HOST`. */
 export function hostProblem(value: string): string | undefined {
   if (isHost(value)) return undefined;
-  return 'must be an IP address (0.0.0.0, ::, 127.0.0.1; IPv6 without brackets), localhost, or a host name (letters, digits and hyphens between dots, no port)';
+  return 'must be an IP address (0.0.0.0, ::, 127.0.0.1; IPv6 without brackets), localhost, or a host name (letters, digits, hyphens and underscores between dots, no port)';
 }
 
 const TRUST_PROXY_ACCEPTED =
@@ -70,16 +75,24 @@ export function parseAllowedOrigins(value: string | undefined): string[] {
 }
 
 /**
+ * An app shell's origin, taken as written: `capacitor://localhost`, `ionic://localhost`, `tauri://localhost`,
+ * `chrome-extension://<id>` (lower case, an authority, nothing after it); and `null`, the Origin of a
+ * sandboxed frame or a file, for whoever means to allow it. Only http(s) origins are rewritten.
+ */
+const APP_ORIGIN = /^(?:null|(?!https?:)[a-z][a-z0-9+.-]*:\/\/[^/?#\sA-Z]+)$/;
+
+/**
  * What is wrong with `ALLOWED_ORIGINS`: an entry that is not an origin exactly as a browser sends it in
  * `Origin` — src/realtime/origin-check.ts compares the strings, so `example.com`, `https://Example.com`
  * or `https://example.com/app` would never match anybody.
  */
 export function allowedOriginsProblem(value: string): string | undefined {
   for (const entry of parseAllowedOrigins(value)) {
+    if (APP_ORIGIN.test(entry)) continue;
     const origin = originOf(entry);
     if (origin === entry) continue;
     return origin === undefined
-      ? `${JSON.stringify(entry)} is not an origin: each entry is http:// or https://, a host and an optional port, nothing after it (https://chat.example.com, http://localhost:3000)`
+      ? `${JSON.stringify(entry)} is not an origin: each entry is http:// or https://, a host and an optional port, nothing after it (https://chat.example.com, http://localhost:3000), or an app's own (capacitor://localhost)`
       : `${JSON.stringify(entry)} is not an origin as a browser sends it: write ${JSON.stringify(origin)} (scheme, host in lower case and port only, no default port, nothing after it)`;
   }
   return undefined;

@@ -50,10 +50,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     // The path without its query, which may hold what the asker typed into a form.
-    const path = request.url.split('?')[0] ?? '';
-    // A receipt's code longer than the router takes in a parameter (100 characters) is an unknown code like
-    // any other: the /my page's "chat not found", in the asker's language, without repeating what was typed.
-    if (path.startsWith('/api/receipts/')) return sendAppError(new AppError(ErrorCode.NOT_FOUND), request, reply);
+    const path = request.url.split('?')[0];
     return send(reply, 404, ErrorCode.NOT_FOUND, `No route ${request.method} ${path}`);
   });
 }

@@ -59,16 +59,6 @@ describe('HTTP error answers', () => {
     }
   });
 
-  it('a receipt code too long for the router is an unknown chat in the asker\'s language, the code not repeated', async () => {
-    const code = 'A'.repeat(101);
-    for (const [accept, message] of [['zh-CN', '找不到这次聊天'], ['en-US,en;q=0.8', 'That chat was not found']] as const) {
-      for (const path of [`/api/receipts/${code}`, `/api/receipts/${code}/erase`]) {
-        const res = await answer(await fetch(suite.url + path, { headers: { 'accept-language': accept } }));
-        expect(res, path).toEqual({ ...json, status: 404, body: { error: 'NOT_FOUND', message } });
-      }
-    }
-  });
-
   it('a client error of Fastify\'s own carries a code by status: bad JSON 400, too large 413, wrong type 415', async () => {
     const post = (body: string, type = 'application/json') => fetch(`${suite.url}/admin/login`, { method: 'POST', headers: { 'content-type': type }, body });
     expect(await answer(await post('{not json'))).toEqual({ ...json, status: 400, body: { error: 'INVALID_PAYLOAD', message: expect.any(String) } });

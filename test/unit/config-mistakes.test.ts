@@ -1,11 +1,12 @@
 /**
  * Settings an operator can get wrong in ways that passed the load and failed later — at `listen` without
  * naming the variable, when the first request was resolved, or never visibly: a host that is no host, a
- * proxy list the matcher throws on, an origin no browser sends, strikes out of order, a metrics port that
- * is the chat's own. Each is refused at load, naming the variable and its value and saying what is accepted.
+ * proxy list the matcher throws on, an origin no browser sends, a metrics port that is the chat's own. Each
+ * is refused at load, naming the variable and its value and saying what is accepted. Strikes out of order are
+ * taken, with a warning at start (it is also how a sanction is turned off).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ConfigError, configWarnings, loadConfig } from '../../src/config/config.js';
 
 /** The error line `env` is refused with. */
 function refusal(env: Record<string, string>): string {
@@ -22,7 +23,8 @@ const CLUSTER = { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379'
 
 describe('HOST and METRICS_HOST', () => {
   it('take an IP address, localhost or a host name', () => {
-    for (const host of ['0.0.0.0', '::', '127.0.0.1', '::1', 'fe80::1%eth0', 'localhost', 'chat', 'chat-1.internal.example', 'a'.repeat(63)]) {
+    // Underscores (Docker Compose's container names), a final dot, numeric short forms the resolver reads.
+    for (const host of ['0.0.0.0', '::', '127.0.0.1', '::1', 'fe80::1%eth0', 'localhost', 'chat', 'chat-1.internal.example', 'a'.repeat(63), 'project_web_1', 'chat.example.com.', '0', '127.1']) {
       expect(loadConfig({ HOST: host }).host, host).toBe(host);
       expect(loadConfig({ METRICS_HOST: host }).metrics.host, host).toBe(host);
     }
@@ -30,7 +32,7 @@ describe('HOST and METRICS_HOST', () => {
 
   it('refuse anything else, naming the variable and its value, at load', () => {
     for (const name of ['HOST', 'METRICS_HOST']) {
-      for (const host of ['not a host', 'http://chat.example', '0.0.0.0:5000', '[::1]', '999.1.1.1', '10.0.0', '5000', 'host_name', '-chat', 'chat-', 'chat..example', 'a'.repeat(64), `${`${'a'.repeat(60)}.`.repeat(4)}${'a'.repeat(10)}`]) {
+      for (const host of ['not a host', 'http://chat.example', '0.0.0.0:5000', '[::1]', '.', 'chat..example.', '-chat', 'chat-', 'chat..example', 'a'.repeat(64), `${`${'a'.repeat(60)}.`.repeat(4)}${'a'.repeat(10)}`]) {
         expect(refusal({ [name]: host }), `${name}=${host}`).toMatch(new RegExp(`^Invalid ${name}=${escape(JSON.stringify(host))}: must be an IP address .*localhost, or a host name`));
       }
     }
@@ -63,12 +65,20 @@ describe('ALLOWED_ORIGINS', () => {
       'http://localhost:3000',
       'http://[::1]:8080',
     ]);
+    // An app shell's own origin, as written; `null` for whoever means it.
+    expect(loadConfig({ ALLOWED_ORIGINS: 'capacitor://localhost,tauri://localhost,chrome-extension://abcdefgh,null' }).allowedOrigins).toEqual([
+      'capacitor://localhost',
+      'tauri://localhost',
+      'chrome-extension://abcdefgh',
+      'null',
+    ]);
   });
 
   it('refuses an entry no browser Origin could ever match, naming it', () => {
     expect(refusal({ ALLOWED_ORIGINS: 'https://ok.example,example.com' })).toMatch(/^Invalid ALLOWED_ORIGINS="https:\/\/ok.example,example.com": "example.com" is not an origin: each entry is http:\/\/ or https:\/\//);
     expect(refusal({ ALLOWED_ORIGINS: 'localhost:3000' })).toMatch(/^Invalid ALLOWED_ORIGINS="localhost:3000": "localhost:3000" is not an origin/);
-    expect(refusal({ ALLOWED_ORIGINS: 'ftp://chat.example' })).toMatch(/"ftp:\/\/chat.example" is not an origin/);
+    expect(refusal({ ALLOWED_ORIGINS: 'capacitor://localhost/app' })).toMatch(/"capacitor:\/\/localhost\/app" is not an origin/);
+    expect(refusal({ ALLOWED_ORIGINS: 'Capacitor://Localhost' })).toMatch(/"Capacitor:\/\/Localhost" is not an origin/);
     expect(refusal({ ALLOWED_ORIGINS: 'https://*.example.com' })).toMatch(/"https:\/\/\*.example.com" is not an origin/);
     expect(refusal({ ALLOWED_ORIGINS: 'https://chat.example/app' })).toMatch(/^Invalid ALLOWED_ORIGINS="https:\/\/chat.example\/app": "https:\/\/chat.example\/app" is not an origin as a browser sends it: write "https:\/\/chat.example"/);
     expect(refusal({ ALLOWED_ORIGINS: 'https://Chat.Example:443' })).toMatch(/write "https:\/\/chat.example"/);
@@ -76,16 +86,24 @@ describe('ALLOWED_ORIGINS', () => {
 });
 
 describe('strike thresholds', () => {
-  it('take warning ≤ mute ≤ ban, equal counts skipping the lighter sanction', () => {
-    expect(loadConfig({ STRIKES_FOR_WARNING: '2', STRIKES_FOR_MUTE: '4', STRIKES_FOR_BAN: '6' }).moderation.strikes).toMatchObject({ forWarning: 2, forMute: 4, forBan: 6 });
-    expect(loadConfig({ STRIKES_FOR_WARNING: '2', STRIKES_FOR_MUTE: '2', STRIKES_FOR_BAN: '2' }).moderation.strikes).toMatchObject({ forWarning: 2, forMute: 2, forBan: 2 });
+  it('take warning ≤ mute ≤ ban, equal counts skipping the lighter sanction, without a warning', () => {
+    const spaced = loadConfig({ STRIKES_FOR_WARNING: '2', STRIKES_FOR_MUTE: '4', STRIKES_FOR_BAN: '6' });
+    expect(spaced.moderation.strikes).toMatchObject({ forWarning: 2, forMute: 4, forBan: 6 });
+    expect(configWarnings(spaced)).toEqual([]);
+    const equal = loadConfig({ STRIKES_FOR_WARNING: '2', STRIKES_FOR_MUTE: '2', STRIKES_FOR_BAN: '2' });
+    expect(equal.moderation.strikes).toMatchObject({ forWarning: 2, forMute: 2, forBan: 2 });
+    expect(configWarnings(equal)).toEqual([]);
+    expect(configWarnings(loadConfig({}))).toEqual([]);
   });
 
-  it('refuse an order that hides a sanction, naming both variables', () => {
-    expect(refusal({ STRIKES_FOR_WARNING: '2', STRIKES_FOR_MUTE: '1' })).toMatch(/^Invalid STRIKES_FOR_MUTE=1 with STRIKES_FOR_WARNING=2: the warning would never be given; keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN/);
-    expect(refusal({ STRIKES_FOR_MUTE: '3', STRIKES_FOR_BAN: '2' })).toMatch(/^Invalid STRIKES_FOR_BAN=2 with STRIKES_FOR_MUTE=3: the mute would never be given; keep /);
+  it('take an order that hides a sanction (the way to turn it off), with a warning at start naming both variables', () => {
+    expect(configWarnings(loadConfig({ STRIKES_FOR_WARNING: '99' }))).toEqual([
+      'STRIKES_FOR_WARNING=99 is above STRIKES_FOR_MUTE=2: no automatic warning is ever given (keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN unless that is what you mean)',
+    ]);
     // The defaults count too: 1, 2, 3.
-    expect(refusal({ STRIKES_FOR_BAN: '1' })).toMatch(/^Invalid STRIKES_FOR_BAN=1 with STRIKES_FOR_MUTE=2/);
+    expect(configWarnings(loadConfig({ STRIKES_FOR_BAN: '1' }))).toEqual([
+      'STRIKES_FOR_MUTE=2 is above STRIKES_FOR_BAN=1: no automatic mute is ever given (keep STRIKES_FOR_WARNING ≤ STRIKES_FOR_MUTE ≤ STRIKES_FOR_BAN unless that is what you mean)',
+    ]);
   });
 });
 
@@ -93,6 +111,8 @@ describe('METRICS_PORT', () => {
   it('takes a port apart from PORT, for every worker', () => {
     expect(loadConfig({ PORT: '5000', METRICS_PORT: '9100' }).metrics.port).toBe(9100);
     expect(loadConfig({ PORT: '0', METRICS_PORT: '5000' }).metrics.port).toBe(5000);
+    // One port number on two different addresses is two sockets.
+    expect(loadConfig({ HOST: '10.0.0.5', PORT: '9100', METRICS_HOST: '127.0.0.1', METRICS_PORT: '9100' }).metrics.port).toBe(9100);
     // Workers 0 and 1 take 4998 and 4999: below PORT.
     expect(loadConfig({ ...CLUSTER, WEB_CONCURRENCY: '2', PORT: '5000', METRICS_PORT: '4998' }).metrics.port).toBe(4998);
     expect(loadConfig({ ...CLUSTER, WEB_CONCURRENCY: '2', PORT: '5000', METRICS_PORT: '5001' }).metrics.port).toBe(5001);
@@ -102,6 +122,10 @@ describe('METRICS_PORT', () => {
   it('refuses PORT itself, naming both', () => {
     expect(refusal({ PORT: '5000', METRICS_PORT: '5000' })).toMatch(/^Invalid METRICS_PORT=5000: the metrics would be served on PORT=5000, the chat's own port; choose METRICS_PORT above 5000 or at most 4999$/);
     expect(refusal({ METRICS_PORT: '5000' })).toMatch(/^Invalid METRICS_PORT=5000: .*on PORT=5000/);
+    // Every interface, the same address, or a name (it may resolve to the other).
+    expect(refusal({ HOST: '127.0.0.1', PORT: '9100', METRICS_HOST: '127.0.0.1', METRICS_PORT: '9100' })).toMatch(/^Invalid METRICS_PORT=9100/);
+    expect(refusal({ HOST: '10.0.0.5', PORT: '9100', METRICS_HOST: 'localhost', METRICS_PORT: '9100' })).toMatch(/^Invalid METRICS_PORT=9100/);
+    expect(refusal({ HOST: '::', PORT: '9100', METRICS_HOST: '127.0.0.1', METRICS_PORT: '9100' })).toMatch(/^Invalid METRICS_PORT=9100/);
   });
 
   it('refuses a METRICS_PORT + n of some worker n that is PORT, naming the worker', () => {

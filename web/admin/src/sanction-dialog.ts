@@ -124,8 +124,14 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
     const id = userId;
     void (async () => {
       showFormError(error, undefined);
+      // Only the call that disabled Submit enables it again (not one whose ban was not confirmed, ending
+      // while a later submit's request is on its way).
+      let sent = false;
       try {
-        const sanction = await issueSanction(id, form, confirm, () => (submit.disabled = true));
+        const sanction = await issueSanction(id, form, confirm, () => {
+          sent = true;
+          submit.disabled = true;
+        });
         if (!sanction) return;
         drafts.clear(dialogDraftKey(id));
         dialog.close();
@@ -133,7 +139,7 @@ export function createSanctionDialog(dialog: HTMLDialogElement, confirm: Confirm
       } catch (failure) {
         showFormError(error, failureText(failure));
       } finally {
-        submit.disabled = false;
+        if (sent) submit.disabled = false;
       }
     })();
   });

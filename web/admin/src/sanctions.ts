@@ -183,7 +183,12 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
     if (reasonLimit.refuse()) return;
     showFormError(formError, undefined);
     const userId = userInput.value.trim();
-    issueSanction(userId, form, deps.confirm, () => (submit.disabled = true))
+    // Only the call that disabled Submit enables it again (see sanction-dialog.ts).
+    let sent = false;
+    issueSanction(userId, form, deps.confirm, () => {
+      sent = true;
+      submit.disabled = true;
+    })
       .then(async (sanction) => {
         if (!sanction) return;
         deps.toast(t('sanctioned', { n: userId }));
@@ -196,7 +201,9 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
         await load();
       })
       .catch((error: unknown) => showFormError(formError, failureText(error)))
-      .finally(() => (submit.disabled = false));
+      .finally(() => {
+        if (sent) submit.disabled = false;
+      });
   });
 
   return {
