@@ -76,10 +76,13 @@ export class ContentPolicy {
       flags.add('spam');
       if (RANK.flag > RANK[action]) action = 'flag';
     }
-    // A term the rules flag, mask or block, or copy-paste spam, counts against the sender; links and
-    // contact details are about the sender's own safety, and crisis words about their wellbeing. Spam
-    // counts once, when the text becomes spam: sending it on is flagged again, not struck again.
-    const strike = flags.has('term') || repetition === 'crossed';
+    // A term the rules mask or block, or copy-paste spam, counts against the sender. A term they only flag
+    // does not: flagging is the rules saying "a person should look" (加微信 is also in 不要加微信, advice
+    // against it), and the message goes to the queue, where an upheld report counts the strike. Before, two
+    // such harmless lines muted a newcomer for a day. Links and contact details are about the sender's own
+    // safety, and crisis words about their wellbeing. Spam counts once, when the text becomes spam: sending
+    // it on is flagged again, not struck again.
+    const strike = (found?.term === true && RANK[found.action] >= RANK.mask) || repetition === 'crossed';
     return { action, content: masked, flags: [...flags], strike, crisis, pii };
   }
 }

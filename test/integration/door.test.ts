@@ -115,13 +115,15 @@ describe('content policy', () => {
     expect(await stored(ack.message!.id)).toEqual([{ content: masked, flags: ['term', 'masked'] }]);
   });
 
-  it('flags a contact-seeking phrase (also spaced): delivered as written, stored flagged, queued for review with the message', async () => {
-    const { a, b, roomId } = await pair();
+  it('flags a contact-seeking phrase (also spaced): delivered as written, stored flagged, queued for review with the message, no strike', async () => {
+    const { a, b, aId, roomId } = await pair();
     const atB = waitFor(b, 'new_message');
     const ack = await request<Ack>(a, 'send_message', { content: '加 我 微 信 吧' });
     expect((await atB).content).toBe('加 我 微 信 吧');
     expect((await stored(ack.message!.id))[0]?.flags).toEqual(['term']);
     await eventually(async () => expect((await systemReport(roomId)).map((r) => ({ reason: r.reason, ids: r.message_ids.map(Number) }))).toEqual([{ reason: 'other', ids: [ack.message!.id] }]));
+    // A person judges it (an upheld report counts the strike): 不要加微信 reads the same to the rules.
+    expect(await strikes(aId)).toEqual([]);
   });
 
   it('flags links by default (delivered), and blocks them once the policy says so — on every instance at once', async () => {

@@ -78,7 +78,7 @@ describe('message screen: Traditional Chinese', () => {
 describe('message screen: what a strike names', () => {
   it('a stored message the policy strikes is struck naming its report and itself', async () => {
     const { screen, struck } = screenOf();
-    const screened = screen.check(sender, 1, '加 我 微 信 吧', false);
+    const screened = screen.check(sender, 1, '你个傻 逼吧', false);
     expect(screened.refused).toBe(false);
     screen.stored(sender.userId, 1, 42, screened);
     await vi.waitFor(() => expect(struck).toEqual([['u1', 7, 42]]));
@@ -86,7 +86,7 @@ describe('message screen: what a strike names', () => {
 
   it('a stored message whose report could not be filed is struck all the same, naming itself', async () => {
     const { screen, struck } = screenOf({ flag: true });
-    screen.stored(sender.userId, 1, 42, screen.check(sender, 1, '加 我 微 信 吧', false));
+    screen.stored(sender.userId, 1, 42, screen.check(sender, 1, '你个傻 逼吧', false));
     await vi.waitFor(() => expect(struck).toEqual([['u1', null, 42]]));
   });
 

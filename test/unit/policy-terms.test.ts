@@ -46,7 +46,8 @@ describe('English terms match whole words only', () => {
   ])('still catches %s', (_name, content, action) => {
     const verdict = check(content);
     expect(verdict.action).toBe(action);
-    expect(verdict.strike).toBe(true);
+    // A term only flagged goes to the queue for a person to judge: no strike by itself.
+    expect(verdict.strike).toBe(action !== 'flag');
   });
 
   it('a letter that folds to a Latin one counts as one: full-width and Cyrillic neighbours keep a term inside a word', () => {
@@ -76,7 +77,7 @@ describe('English terms match whole words only', () => {
   });
 
   it('a term of Chinese and Latin letters matches anywhere too: no word edges for its Latin end', () => {
-    expect(check('加qq12345678')).toMatchObject({ action: 'flag', strike: true });
+    expect(check('加qq12345678')).toMatchObject({ action: 'flag', strike: false });
     expect(check('加qq12345678').flags).toContain('term');
     expect(check('你个傻bb').content).toBe('你个**b');
     expect(check('傻b1个').content).toBe('**1个');
@@ -174,7 +175,7 @@ describe('Traditional and Simplified Chinese read alike', () => {
     const verdict = check(content);
     expect(verdict.action).toBe(action);
     expect(verdict.flags).toContain('term');
-    expect(verdict.strike).toBe(true);
+    expect(verdict.strike).toBe(action !== 'flag');
   });
 
   it('an operator’s Traditional term catches the message in Simplified, and in Traditional', () => {
@@ -226,5 +227,32 @@ describe('terms that match nothing', () => {
 
   it('a term with a letter or a digit among its symbols is fine', () => {
     expect(policyUpdateSchema.safeParse({ links: 'flag', terms: [{ term: '$$$ 5', action: 'flag' }, { term: '-_-a', action: 'flag' }] }).success).toBe(true);
+  });
+});
+
+describe('a newcomer’s ordinary lines (found by trying it as one)', () => {
+  const check = policyOf();
+
+  it('a word a Chinese term occurs in is an exception in the default policy: 刷单词, 傻boy', () => {
+    expect(check('我在刷单词')).toMatchObject({ action: 'allow', strike: false, flags: [] });
+    expect(check('傻boy你好')).toMatchObject({ action: 'allow', strike: false, content: '傻boy你好' });
+    // The terms themselves still count.
+    expect(check('刷单返利，日结')).toMatchObject({ action: 'block', strike: true });
+    expect(check('你个傻b')).toMatchObject({ action: 'mask', strike: true });
+  });
+
+  it('a flagged term is queued for a person, not struck: advice against it reads the same', () => {
+    for (const content of ['不要随便加微信哦', '我从来不加微信', '你可以加qq群吗']) {
+      const verdict = check(content);
+      expect(verdict, content).toMatchObject({ action: 'flag', strike: false });
+      expect(verdict.flags, content).toContain('term');
+    }
+  });
+
+  it('a masked or refused term is still a strike', () => {
+    expect(check('fuck you')).toMatchObject({ action: 'mask', strike: true });
+    expect(check('约炮吗')).toMatchObject({ action: 'block', strike: true });
+    // The strongest hit decides: a flagged and a refused term together are a strike.
+    expect(check('加微信，约炮')).toMatchObject({ action: 'block', strike: true });
   });
 });
