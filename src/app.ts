@@ -199,6 +199,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     // A reset is refused while the identity chats or waits anywhere (the registry is cluster-wide in cluster mode).
     activityOf: (userId) => seams.registry.get(userId),
     retireConnections: identityRetirement(io, cluster !== undefined),
+    // Asked per request, once everything has started (moderation is built below).
+    sanctionOf: (userId, networkHash) => moderation.sanctionOf(userId, networkHash)?.kind,
   });
   await registerChallengeRoutes(fastify, { challenge, addressOf: (request) => addressOf(request.raw) });
   const rules = new RulesGate(deps.database, loadRules(config.rules.file), { enabled: config.rules.enabled, minAge: config.rules.minAge }, clock);

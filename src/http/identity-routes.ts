@@ -11,6 +11,11 @@
  * reconnect, and its receipt and the chance to report it would be lost. An accepted reset closes the old
  * identity's connections everywhere (src/realtime/identity-retirement.ts).
  *
+ * It is refused too (409 SANCTION_IN_FORCE) while a mute or a ban is in force on the identity or its
+ * network: a new identity would carry none of it, and one click took a mute away (found by trying it).
+ * Clearing the browser's cookies still gives a new identity — an anonymous service cannot stop that; a
+ * network ban is the answer to someone who does it to get around one.
+ *
  * SameSite is `Lax`, not `Strict`: Strict would keep the cookie off a visit that arrives from a link on
  * another site, and the page would mint a second identity; the attack Strict would stop (a request made
  * for another site's page carrying the cookie) is refused by the Origin / Sec-Fetch-Site checks instead
@@ -36,6 +41,8 @@ export interface IdentityRoutesOptions {
   activityOf: (userId: string) => Promise<Activity | undefined>;
   /** Closes the connections of an identity just replaced, on every instance. */
   retireConnections: (userId: string) => void;
+  /** The strongest sanction in force on the identity or its network (`addressOf`'s hash), if any. */
+  sanctionOf: (userId: string, networkHash: string) => 'warning' | 'muted' | 'banned' | undefined;
 }
 
 export async function registerIdentityRoutes(app: FastifyInstance, options: IdentityRoutesOptions): Promise<void> {
@@ -58,7 +65,13 @@ export async function registerIdentityRoutes(app: FastifyInstance, options: Iden
     if (!isOriginAllowed(request.raw, options.originPolicy)) throw new AppError(ErrorCode.CROSS_SITE_REQUEST);
     const current = signer.verify(request.cookies[IDENTITY_COOKIE]);
     // Before the limit: a refusal costs no new identity.
-    if (current !== undefined) await refuseWhileActive(current);
+    if (current !== undefined) {
+      const sanction = options.sanctionOf(current, options.addressOf(request));
+      if (sanction === 'muted' || sanction === 'banned') {
+        throw new AppError(ErrorCode.SANCTION_IN_FORCE, { detail: `a ${sanction === 'muted' ? 'mute' : 'ban'} is in force on this identity: it ends at its time, not with a new identity` });
+      }
+      await refuseWhileActive(current);
+    }
     const allowed = await flood.checkNewIdentity(options.addressOf(request)).then(
       () => true,
       () => false,

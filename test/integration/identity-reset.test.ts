@@ -170,3 +170,23 @@ describe('an accepted reset', () => {
     expect(await registry.proxy.get(first.session.user_id)).toBeUndefined();
   });
 });
+
+describe('POST /api/identity/reset under a sanction', () => {
+  it('is refused while a mute or a ban is in force (the cookie unchanged), allowed with a warning and once it is lifted', async () => {
+    const cookie = await browserCookie();
+    const { socket, session } = await tab(cookie);
+    const userId = session.user_id;
+    socket.disconnect();
+    const moderation = suite.server.app.moderation;
+    const sanctioned = { status: 409, body: { error: 'SANCTION_IN_FORCE', message: expect.stringContaining('not with a new identity') }, setCookie: null };
+    for (const kind of ['muted', 'banned'] as const) {
+      const sanction = await moderation.issue({ userId, networkHash: null, scope: 'identity', kind, reason: 'test', createdBy: 'admin', durationS: 3600 });
+      expect(await reset(cookie), kind).toEqual(sanctioned);
+      await moderation.lift(sanction.id, 'admin');
+    }
+    await moderation.issue({ userId, networkHash: null, scope: 'identity', kind: 'warning', reason: 'test', createdBy: 'admin' });
+    const allowed = await reset(cookie);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.user_id).not.toBe(userId);
+  });
+});

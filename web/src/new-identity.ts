@@ -2,7 +2,8 @@
  * "换个身份 / New identity" on the start screen: `POST /api/identity/reset` gives the browser a new identity
  * cookie, and the page connects again to use it. The server refuses it (409) while the old identity chats
  * or waits — in another tab, since this one shows the start screen: the cookie is the whole browser's, and
- * that tab's chat would come back as the new identity at its next reconnect, lost.
+ * that tab's chat would come back as the new identity at its next reconnect, lost — and while a mute or a
+ * ban is in force on it.
  */
 import { t } from './i18n.js';
 import type { Toast } from './toast.js';
@@ -17,8 +18,12 @@ export function attachNewIdentity(button: HTMLButtonElement, deps: NewIdentityDe
   const { toast } = deps;
   const reset = async (): Promise<void> => {
     const res = await fetch('/api/identity/reset', { method: 'POST' });
-    // The identity is in use (409 CONFLICT): nothing was changed, and the person is told where and what to do.
-    if (res.status === 409) return toast.show(t('newIdentityBusy'));
+    // The identity is in use (409 CONFLICT), or a mute or ban is on it (409 SANCTION_IN_FORCE): nothing was
+    // changed, and the person is told why.
+    if (res.status === 409) {
+      const { error } = (await res.json().catch(() => ({}))) as { error?: string };
+      return toast.show(t(error === 'SANCTION_IN_FORCE' ? 'newIdentitySanctioned' : 'newIdentityBusy'));
+    }
     if (!res.ok) return toast.show(t('newIdentityFailed'));
     const { user_id: userId } = (await res.json()) as { user_id: string };
     deps.reconnect(userId);
