@@ -10,41 +10,155 @@ import { z } from 'zod';
 import { noticeText, type Lang } from '../shared/codes.js';
 import type { Hotline, NoticePayload } from '../shared/protocol.js';
 
+/** 活着没意思 "living is pointless", and 活着真的没意思, 活着没有意义 …: how much is said several ways. */
+const LIFE_IS_POINTLESS = ['', '真', '真的', '好', '太', '很', '都', '也'].flatMap((how) =>
+  ['没意思', '没有意思', '没什么意思', '没意义', '没有意义'].map((pointless) => `活着${how}${pointless}`),
+);
+
 /**
- * Phrases of self-harm, Chinese and English (matched after the same folding as the term lists; an English
- * one only where it begins a word, so "skill myself" is not "kill myself", and with any ending: "self
- * harmed", "suicides", "want to dieeee").
+ * Phrases of self-harm, Chinese and English, as people write them (matched after the same folding as the
+ * term lists — case, full-width, spaces and punctuation, so "don’t" is "dont" — an English one only where it
+ * begins a word, so "skill myself" is not "kill myself", and with any ending: "self harmed", "suicides",
+ * "want to dieeee"). Only phrases that say it: 笑死, 累死了 and "this exam will kill me" are everyday talk;
+ * 吃安眠药 or "hurt myself" alone are not either ("I hurt myself playing football"), "want to" before them is.
  */
-export const CRISIS_TERMS: readonly string[] = [
+const PHRASES: readonly string[] = [
+  // Chinese
   '自杀',
   '想死',
+  '想去死',
   '不想活',
+  '不想再活',
   '活不下去',
+  '没有活下去',
+  ...LIFE_IS_POINTLESS,
+  '活着有什么意思',
+  '活着有什么意义',
+  '活着好累',
+  '活着太累',
+  '死了算了',
+  '死掉算了',
+  '去死算了',
+  '还不如死',
+  '一死了之',
   '轻生',
-  '割腕',
-  '跳楼',
+  '寻死',
   '结束生命',
   '结束自己',
-  '寻死',
+  '想结束这一切',
+  '要结束这一切',
+  '自我了断',
+  '了断自己',
+  '了结自己',
+  '想离开这个世界',
+  '自残',
+  '割腕',
+  '割手腕',
+  '割了手腕',
+  '割了腕',
+  '割脉',
+  '割了脉',
+  '想吃安眠药',
+  '吞安眠药',
+  '一瓶安眠药',
+  '喝农药',
+  '想上吊',
+  '想跳河',
+  '想卧轨',
+  '跳楼',
+  // English
   'suicide',
   'suicidal',
+  'sucide',
+  'suicde',
+  'suiside',
+  'sewer slide',
   'kill myself',
   'killing myself',
+  'kms',
+  'unalive myself',
+  'unaliving myself',
   'want to die',
+  'wanna die',
+  'wish i was dead',
+  'wish i were dead',
+  'better off dead',
   'end my life',
+  'end it all',
+  'take my own life',
+  'want to live anymore',
+  'want to live any more',
+  'wanna live anymore',
+  'dont want to be alive',
+  'do not want to be alive',
+  'dont wanna be alive',
+  'no reason to live',
+  'nothing to live for',
+  'want to hurt myself',
+  'wanna hurt myself',
+  'harm myself',
+  'harming myself',
   'self harm',
   'selfharm',
   'self harming',
   'cut myself',
+  'cutting myself',
 ];
+
+/** Digits written for the letters they look like ("su1cide", "k1ll mys3lf"). */
+const LEET: Readonly<Record<string, string>> = { a: '4', e: '3', i: '1', l: '1', o: '0', s: '5', t: '7' };
+/** A phrase with more letters that have a digit for them than this gets at most two digits, not every mix. */
+const LEET_ALL_MIXES_MAX = 8;
+
+/**
+ * An English phrase with digits for some of its letters: every mix for a short one, up to two digits for a
+ * long one (the automaton grows with each; nobody writes "w4n7 70 1iv3 4nym0r3"). Not for "kms": "km5".
+ */
+function leetVariants(phrase: string): string[] {
+  const at = [...phrase].flatMap((char, index) => (LEET[char] ? [index] : []));
+  if (!/^[a-z ]+$/.test(phrase) || phrase.length < 4 || at.length === 0) return [];
+  const mixes: number[][] = [];
+  if (at.length <= LEET_ALL_MIXES_MAX) {
+    for (let mask = 1; mask < 1 << at.length; mask++) mixes.push(at.filter((_, bit) => mask & (1 << bit)));
+  } else {
+    for (let first = 0; first < at.length; first++) {
+      mixes.push([at[first]!]);
+      for (let second = first + 1; second < at.length; second++) mixes.push([at[first]!, at[second]!]);
+    }
+  }
+  return mixes.map((indices) => [...phrase].map((char, index) => (indices.includes(index) ? LEET[char]! : char)).join(''));
+}
+
+/** The phrases of self-harm, and their English ones with digits for letters. */
+export const CRISIS_TERMS: readonly string[] = [...new Set(PHRASES.flatMap((phrase) => [phrase, ...leetVariants(phrase)]))];
+
+/**
+ * "kms" is "kill myself" in chat, and kilometres after a number ("120 kms") or in a few phrases: a number
+ * of up to three digits (and "1,200": the hit begins a digit run of its own), written as here.
+ */
+const KILOMETRES = [...Array.from({ length: 1_000 }, (_, n) => `${n} kms`), 'kms away', 'kms per', 'kms an hour', 'aws kms', 'kms key'];
 
 /**
  * Everyday phrases a crisis phrase sits inside: a hit within one of these, written with a space or
  * punctuation only where the phrase has one, is no crisis. 想死你了 is "I miss you so much"; 跳楼价 a
- * clearance price; "want to diet" (and "dieting") no wish to die. Not 想死你 alone: "我想死，你别管我" folds
- * to the same letters. An English one, like the phrases, need only begin a word.
+ * clearance price; 想去死海 a trip to the Dead Sea; "want to diet" (and "dieting") no wish to die, "want to
+ * die my hair" a misspelt dye. Not 想死你 alone: "我想死，你别管我" folds to the same letters. An English one,
+ * like the phrases, need only begin a word.
  */
-export const CRISIS_EXCEPTIONS: readonly string[] = ['想死你了', '想死你啦', '想死你们了', '想死我了', '跳楼价', '跳楼甩卖', '跳楼大甩卖', 'want to diet'];
+export const CRISIS_EXCEPTIONS: readonly string[] = [
+  '想死你了',
+  '想死你啦',
+  '想死你们了',
+  '想死我了',
+  '想去死海',
+  '跳楼价',
+  '跳楼甩卖',
+  '跳楼大甩卖',
+  'want to diet',
+  'want to die my hair',
+  'wanna die my hair',
+  ...KILOMETRES,
+];
 
 /** Defaults: mainland China's lines for Chinese, and international directories for English. */
 export const DEFAULT_HOTLINES: Record<Lang, Hotline[]> = {

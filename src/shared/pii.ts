@@ -17,16 +17,27 @@ const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/u;
 
 /**
  * A Chinese mobile, maybe after +86 / 0086: 1[3-9] and nine more digits, also spaced or dashed out in
- * groups (138 1234 5678) or digit by digit (1 3 8 1 …).
+ * groups (138 1234 5678) or digit by digit (1 3 8 1 …), or dotted in its three groups (138.1234.5678;
+ * dots anywhere else are a decimal or a version).
  */
-const CN_MOBILE = /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1(?:[3-9](?:[\s-]?\d){9}|[\s-][3-9](?:[\s-]\d){9})(?!\d)/u;
+const CN_MOBILE =
+  /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1(?:[3-9](?:[\s-]?\d){9}|[\s-][3-9](?:[\s-]\d){9})(?!\d)|(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?!\d|\.\d)/u;
+/**
+ * The same written in Chinese numerals (一三八一二三四五六七八, 幺 for 一, 两 for 二, 壹贰叁 …), maybe spaced:
+ * eleven numerals in a row hardly occur in anything else.
+ */
+const NUMERAL = '[〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖]';
+const CN_MOBILE_IN_NUMERALS = new RegExp(`(?<!${NUMERAL})[一幺壹]\\s?[三四五六七八九叁肆伍陆柒捌玖](?:\\s?${NUMERAL}){9}(?!\\s?${NUMERAL})`, 'u');
 /**
  * A Chinese landline with its area code — 010, 02x or 0xxx, maybe in brackets — and a 7- or 8-digit local
  * number (never starting 0 or 1). Without the leading 0 an 8-digit local number is any price or date.
  */
 const CN_LANDLINE = /(?<![\d.])(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))[\s-]?[2-8]\d{2,3}[\s-]?\d{4}(?!\d|\.\d)/u;
-/** A North American number as Americans write it: (415) 555-2671, 415-555-2671, 415.555.2671. */
-const NORTH_AMERICAN = /(?<![\d+.])(?:\([2-9]\d\d\)\s?|[2-9]\d\d[-.])[2-9]\d\d[-.]\d{4}(?!\d|\.\d)/u;
+/**
+ * A North American number as Americans write it: (415) 555-2671, 415-555-2671, 415.555.2671, 415 555 2671
+ * (the same mark between both groups: "450 700-2000" is a range).
+ */
+const NORTH_AMERICAN = /(?<![\d+.])(?:\([2-9]\d\d\)\s?[2-9]\d\d[-. ]|[2-9]\d\d([-. ])[2-9]\d\d\1)\d{4}(?!\d|\.\d)/u;
 /**
  * A number written with its country code, + or 00 (+44 20 7946 0958, 0044 …); libphonenumber decides
  * whether it is one.
@@ -48,7 +59,8 @@ const GAP = String.raw`(?:[\s:]|号码?|id|是|is){0,6}`;
  * handle be letters alone: "WeChat anymore" is a sentence, "微信号 wanglei" is not.
  */
 const SAID = String.raw`(?:\s|is){0,3}(?::|@|号码?|id\b|是)`;
-const WECHAT = '(?:微信|威信|薇信|v信|weixin|wechat|vx|wx)';
+/** The app's names, also spaced out (微 信, wei xin, v 信). */
+const WECHAT = String.raw`(?:[微威薇v]\s{0,2}信|wei\s{0,2}xin|wechat|vx|wx)`;
 /** A WeChat ID: a letter, then 5–19 letters, digits, _ or -; `_WITH_MARK` has a digit, _ or - in it. */
 const WECHAT_ID = String.raw`(?!wechat|weixin)[a-z][\w-]{5,19}`;
 const WECHAT_ID_WITH_MARK = String.raw`[a-z](?=[a-z]{0,18}[\d_-])[\w-]{5,19}`;
@@ -58,12 +70,20 @@ const TELEGRAM_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,30}[\d_])\w{4,31}`;
 
 const pattern = (source: string): RegExp => new RegExp(source, 'iu');
 
+/**
+ * What "my wechat is …" goes on with when it is no handle: words of state ("blocked", "not working",
+ * "really slow"), which a six-letter handle could otherwise be.
+ */
+const NOT_A_HANDLE = String.raw`(?![a-z]*(?:ed|ly)(?![\w-])|(?:working|updating|loading|acting|crashing|lagging|glitching|being|better|always|pretty|still|private|chinese|english|broken|frozen|different|account)(?![\w-]))`;
+
 /** A handle introduced by the name of the app it belongs to, the way people pass them on. */
 const HANDLES = [
   pattern(`${WECHAT}${SAID}${GAP}${WECHAT_ID}`),
   pattern(`${WECHAT}${GAP}${WECHAT_ID_WITH_MARK}`),
+  // "WeChat is great" is a sentence; "my wechat is wanglei" — as 我的微信是 — gives one.
+  pattern(String.raw`\bmy\s{1,3}${WECHAT}(?:\s{0,3}id)?\s{1,3}is\s{1,3}${NOT_A_HANDLE}${WECHAT_ID}(?![\w-])`),
   // QQ numbers are digits, so whatever introduces them will do.
-  pattern(`(?:qq|扣扣|企鹅)群?${GAP}[1-9]\\d{4,10}`),
+  pattern(`(?:q\\s{0,2}q|扣扣|企鹅)群?${GAP}[1-9]\\d{4,10}`),
   // "line:" starts many an English sentence ("Bottom line: …"): letters alone only after "line id".
   pattern(String.raw`\bline\s{0,3}id\b${GAP}[\w.-]{3,20}`),
   pattern(String.raw`\bline\s{0,3}:\s{0,3}[a-z](?=[a-z.]{0,18}[\d_-])[\w.-]{2,19}`),
@@ -76,6 +96,7 @@ const HANDLES = [
 function hasPhoneNumber(text: string): boolean {
   const numbers = text.replace(DATE_OR_TIME, '#');
   if (CN_MOBILE.test(numbers) || CN_LANDLINE.test(numbers) || NORTH_AMERICAN.test(numbers)) return true;
+  if (CN_MOBILE_IN_NUMERALS.test(text)) return true;
   let looked = 0;
   for (const [candidate] of numbers.matchAll(INTERNATIONAL_CANDIDATE)) {
     if (++looked > MAX_CANDIDATES) break;
@@ -92,7 +113,9 @@ export function findPii(text: string): PiiKind[] {
   // Full-width forms (ａｂｃ＠ｇｍａｉｌ．ｃｏｍ, 微信：, １３８…, the ideographic space) read as their ASCII selves.
   const normal = text.normalize('NFKC');
   const found = new Set<PiiKind>();
-  if (normal.includes('@') && EMAIL.test(normal)) found.add('email');
+  // An ideographic full stop (NFKC makes the half-width ｡ one) is a Chinese keyboard's dot: abc@qq。com. One
+  // that ends a sentence is no part of an address all the same, as nothing of one can follow it.
+  if (normal.includes('@') && EMAIL.test(normal.replaceAll('。', '.'))) found.add('email');
   if (hasPhoneNumber(normal)) found.add('phone');
   if (HANDLES.some((handle) => handle.test(normal))) found.add('handle');
   return [...found];

@@ -130,12 +130,13 @@ describe('findPii', () => {
   const names = [
     '微信', '威信', '薇信', 'v信', 'weixin', 'wechat', 'vx', 'wx', '微信号', 'wechat id', 'wx is',
     'qq', '扣扣', '企鹅', 'QQ群', 'line', 'line id', 'line:', 'telegram', 'telegram:', 'tg', 't.me/',
+    '微 信', 'wei xin', 'v 信', 'q q', 'my wechat is', 'my wechat id is',
   ];
   const fillers = [' ', '\u3000', ':', '：', ' :\u3000：', '号', 'is', '是 '];
   const adversarial = names.flatMap((name) => fillers.map((filler) => name + filler.repeat(LENGTH).slice(0, LENGTH) + '!'));
   // And the number and address patterns' own worst cases.
-  for (const unit of ['1 ', '1-', '+1 ', '00', '0-', '@a', 'a.', 'a-']) adversarial.push(unit.repeat(LENGTH / unit.length) + '!');
-  adversarial.push('a'.repeat(LENGTH) + '@!', 'x@' + 'a-'.repeat(LENGTH / 2) + '!');
+  for (const unit of ['1 ', '1-', '+1 ', '00', '0-', '@a', 'a.', 'a-', '1.', '415 ', '一 ', '一', 'a。']) adversarial.push(unit.repeat(LENGTH / unit.length) + '!');
+  adversarial.push('a'.repeat(LENGTH) + '@!', 'x@' + 'a-'.repeat(LENGTH / 2) + '!', 'x@' + 'a。'.repeat(LENGTH / 2) + '!');
 
   it(`reads ${LENGTH}-character adversarial messages in linear time`, { timeout: 120_000 }, () => {
     // The best of three runs, so a loaded machine does not fail it; the old patterns took 2–9 s here.
