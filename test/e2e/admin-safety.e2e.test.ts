@@ -136,7 +136,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     const confirm = admin.getByTestId('confirm-dialog');
     await visible(confirm);
     expect(await admin.getByRole('alertdialog', { name: '确认封禁？' }).isVisible()).toBe(true);
-    expect(await admin.getByTestId('confirm-text').textContent()).toBe(`${idB} 将立即被断开并无法再使用聊天。 (7 天)`);
+    expect(await admin.getByTestId('confirm-text').textContent()).toBe(`${idB} 将立即被断开，7 天内不能使用聊天。`);
     await expect.poll(focused(admin), until).toBe('confirm-cancel');
     await admin.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden', timeout: WAIT_MS });
@@ -296,6 +296,8 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     await admin.keyboard.press('Enter');
     const confirm = admin.getByTestId('confirm-dialog');
     await visible(confirm);
+    // How long, in the sentence: a timed ban does not read as permanent.
+    expect(await admin.getByTestId('confirm-text').textContent()).toBe(`${idB} is disconnected at once and cannot chat for 24 hours.`);
     await admin.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden', timeout: WAIT_MS });
     await expect.poll(focused(admin), until).toBe('sanction-submit');

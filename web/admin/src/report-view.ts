@@ -24,7 +24,7 @@ import { failureText, type SanctionDialog } from './sanction-dialog.js';
 import { flagText, reportNoteText, supportOfferText } from './system-texts.js';
 import { limitText } from './text-limit.js';
 import { createUnsentDecision } from './unsent-decision.js';
-import { allowNetworkScope, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
+import { allowNetworkScope, banConfirmText, durationLabel, durationOf, fillSanctionSelects, scopeOf, showFormError, syncDuration, syncScopeWarning } from './sanction-fields.js';
 
 type Action = DecisionAction;
 
@@ -303,7 +303,7 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
     const durationS = sanctions(action) ? durationOf(form) : null;
     const noteText = note.value.trim();
     if (action === 'ban') {
-      const text = `${t('confirmBanText', { n: current.report.reported_id })} (${durationLabel(durationS)})`;
+      const text = banConfirmText(current.report.reported_id, durationS);
       if (!(await deps.confirm({ title: t('confirmBanTitle'), text, ok: t('confirmBan') }))) return;
       // Another report opened while the confirmation was up: this decision is not for it.
       if (shown !== current) return;

@@ -13,7 +13,7 @@ import { byTestId } from './dom.js';
 import { sessionDraftStorage } from './form-draft.js';
 import { t } from './i18n.js';
 import { createSanctionDrafts, dialogDraftKey, type SanctionDraft } from './sanction-draft.js';
-import { durationLabel, durationOf, fillSanctionSelects, kindOf, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
+import { banConfirmText, durationOf, fillSanctionSelects, kindOf, scopeOf, showFormError, syncDuration } from './sanction-fields.js';
 import { limitText, type TextLimit } from './text-limit.js';
 
 /** The server's limit on a sanction's reason (checked at compile time: safety-schemas.ts is imported for types only). */
@@ -67,7 +67,7 @@ export async function issueSanction(userId: string, form: HTMLFormElement, confi
   if (reason === '') throw new Error(t('reasonRequired'));
   const kind = kindOf(form);
   const durationS = durationOf(form);
-  if (kind === 'banned' && !(await confirm({ title: t('confirmBanTitle'), text: `${t('confirmBanText', { n: userId })} (${durationLabel(durationS)})`, ok: t('confirmBan') }))) {
+  if (kind === 'banned' && !(await confirm({ title: t('confirmBanTitle'), text: banConfirmText(userId, durationS), ok: t('confirmBan') }))) {
     return undefined;
   }
   const body = { user_id: userId, kind, scope: scopeOf(form), reason, ...(durationS === null ? {} : { duration_s: durationS }) };

@@ -121,6 +121,11 @@ export function durationLabel(seconds: number | null): string {
   return (DURATION_PRESETS_S as readonly number[]).includes(seconds) ? t(key as TextKey) : `${seconds} s`;
 }
 
+/** A ban's confirmation: who, and for how long — a timed ban read as permanent when the length came after. */
+export function banConfirmText(userId: string, seconds: number | null): string {
+  return seconds === null ? t('confirmBanForeverText', { n: userId }) : t('confirmBanText', { n: userId, d: durationLabel(seconds) });
+}
+
 /** Shows an error line under a form (hidden when `text` is undefined). */
 export function showFormError(el: HTMLElement, text: string | undefined): void {
   el.textContent = text ?? '';
