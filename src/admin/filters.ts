@@ -1,6 +1,9 @@
 /**
  * Query-string parameters of the conversations list, the exports and the audit log, as zod schemas the
  * routes declare (validation.ts turns bad input into one readable message, `from: …`, for a 400 answer).
+ * The conversations list and the exports take only the parameters they know: an unknown one
+ * (`room=1`, a misspelt filter) is a 400 naming it, since ignored it would widen the answer — an export
+ * of every conversation instead of the one meant.
  */
 import { z } from 'zod';
 import { parseZonedTime } from './zoned-time.js';
@@ -55,11 +58,11 @@ function roomFilterShape(zone: string) {
 }
 
 export function roomListQuerySchema(zone: string) {
-  return z.object({ ...roomFilterShape(zone), cursor: optional(cursorField), limit: limitField });
+  return z.strictObject({ ...roomFilterShape(zone), cursor: optional(cursorField), limit: limitField });
 }
 
 export function exportQuerySchema(zone: string) {
-  return z.object({
+  return z.strictObject({
     ...roomFilterShape(zone),
     format: optional(z.enum(['json', 'ndjson'])),
     /** `1`: user IDs replaced by pseudonyms of this export alone (pseudonyms.ts). */

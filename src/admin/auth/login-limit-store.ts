@@ -41,6 +41,12 @@ if ttl < 0 then
 end
 return {current, ttl}`;
 
+// KEYS: the counter. One attempt given back, never below zero; a key whose window has ended stays gone.
+const GIVE_BACK = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /** A store class for `@fastify/rate-limit`'s `store` option; every instance of it shares `counts`. */
 export function loginLimitStore(counts: AttemptCounts): FastifyRateLimitStoreCtor {
   return class extends LoginLimitStore {
@@ -76,11 +82,13 @@ export class AttemptCounts {
   private readonly local = new Map<string, { count: number; endsAtMs: number }>();
   private redisFailing = false;
 
-  /** The counting script, registered once on the client (EVALSHA); none without Redis. */
+  /** The counting scripts, registered once on the client (EVALSHA); none without Redis. */
   private readonly incrementScript: RedisScript | undefined;
+  private readonly giveBackScript: RedisScript | undefined;
 
   constructor(private readonly options: LoginLimitStoreOptions) {
     this.incrementScript = options.redis ? defineScript(options.redis, 'adminLoginIncrement', INCREMENT) : undefined;
+    this.giveBackScript = options.redis ? defineScript(options.redis, 'adminLoginGiveBack', GIVE_BACK) : undefined;
   }
 
   /** Counts one attempt under `key`; the window starts with the key's first attempt. */
@@ -88,6 +96,26 @@ export class AttemptCounts {
     const local = this.incrementLocal(key, windowMs);
     const shared = await this.incrementShared(key, windowMs);
     return shared && shared.current >= local.current ? shared : local;
+  }
+
+  /**
+   * Gives back one attempt counted under `key` (one that turned out not to be a guess), in this process
+   * and in Redis; never below zero. Given back after its window ended, it is taken off the next window's
+   * count, if one has started. Without an answer from Redis the attempt stays counted there (the larger
+   * count wins, so it errs towards refusing).
+   */
+  async giveBack(key: string): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    const entry = this.local.get(key);
+    if (entry && entry.endsAtMs > now && entry.count > 0) entry.count--;
+    const { redis, redisKeyPrefix, redisTimeoutMs, logger } = this.options;
+    if (!redis || !this.giveBackScript) return;
+    try {
+      if (redis.status !== 'ready' && redis.status !== 'wait') throw new Error(`Redis connection is ${redis.status}`);
+      await withTimeout(this.giveBackScript([redisKeyPrefix + key], []), redisTimeoutMs);
+    } catch (err) {
+      logger.warn({ err }, 'admin login limit: an attempt could not be given back in Redis; it stays counted there');
+    }
   }
 
   private incrementLocal(key: string, windowMs: number): Count {

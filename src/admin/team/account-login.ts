@@ -16,12 +16,17 @@ import { looksLikeRecoveryCode, type RecoveryCodes } from './recovery-codes.js';
 import { totpStep } from './totp.js';
 
 /**
- * 2FA codes tried per account per window, wherever they come from (login, set-up, turning it off, new
- * recovery codes), recovery codes included: an app's code is one of a million, so guessing needs
+ * Wrong 2FA codes tried per account per window, wherever they come from (login, set-up, turning it off,
+ * new recovery codes), recovery codes included: an app's code is one of a million, so guessing needs
  * hundreds of thousands of tries, and this allows 10 in 10 minutes, across instances in cluster mode.
+ * A right code of an account with 2FA on is given back (`AccountLogin.tryCode`), so an admin who logs in
+ * often is never refused; the set-up's confirming code (routes-team.ts) is still counted, right or wrong.
  */
 export const CODE_ATTEMPTS_MAX = 10;
 export const CODE_ATTEMPTS_WINDOW_MS = 10 * 60_000;
+
+/** Where an account's 2FA codes tried are counted. */
+const codeAttemptsKey = (accountId: number) => `totp:${accountId}`;
 
 /** The bootstrap owner's name: a login without a name is theirs (as before the team existed). */
 export const BOOTSTRAP_NAME = 'admin';
@@ -96,20 +101,37 @@ export class AccountLogin {
 
   /**
    * Checks and spends a second factor of an account with 2FA on: a code of its app (its step then used)
-   * or one of its recovery codes (then used). Counted as a code tried (`RATE_LIMITED` past the limit).
-   * Which it was, or undefined when it is neither, or was used already.
+   * or one of its recovery codes (then used). Tried as a code (`tryCode`): only a wrong one spends the
+   * budget. Which it was, or undefined when it is neither, or was used already.
    */
   async spendSecondFactor(account: AdminAccount, code: string): Promise<'totp' | 'recovery' | undefined> {
-    await this.spendCodeAttempt(account.id);
-    if (account.totpSecret === null) return undefined;
-    if (looksLikeRecoveryCode(code)) return (await this.deps.recoveryCodes.use(account.id, code)) ? 'recovery' : undefined;
-    const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
-    return step !== undefined && (await this.deps.accounts.useTotpStep(account.id, step)) ? 'totp' : undefined;
+    return this.tryCode(account.id, async () => {
+      if (account.totpSecret === null) return undefined;
+      if (looksLikeRecoveryCode(code)) return (await this.deps.recoveryCodes.use(account.id, code)) ? 'recovery' : undefined;
+      const step = totpStep(account.totpSecret, code, this.deps.clock.now().getTime());
+      return step !== undefined && (await this.deps.accounts.useTotpStep(account.id, step)) ? 'totp' : undefined;
+    });
+  }
+
+  /**
+   * Runs `check` of a 2FA code as one code tried for an account, so that only wrong codes use up the
+   * limit: an attempt is counted before the check (`RATE_LIMITED`, unchecked, past the limit) and given
+   * back when the check answers something. Counting first keeps guesses sent at once bounded: each takes
+   * its place in the count before it is checked, so a guess is checked only while fewer than
+   * `CODE_ATTEMPTS_MAX` others are counted (the wrong ones stay counted) — counting only failures, after
+   * the check, would let every guess sent together through a count read before any of them failed.
+   * A check that throws keeps its attempt counted.
+   */
+  async tryCode<T>(accountId: number, check: () => Promise<T | undefined>): Promise<T | undefined> {
+    await this.spendCodeAttempt(accountId);
+    const result = await check();
+    if (result !== undefined) await this.deps.codeAttempts.giveBack(codeAttemptsKey(accountId));
+    return result;
   }
 
   /** Counts one 2FA code tried for an account; past `CODE_ATTEMPTS_MAX` in the window, `RATE_LIMITED`. */
   async spendCodeAttempt(accountId: number): Promise<void> {
-    const spent = await this.deps.codeAttempts.increment(`totp:${accountId}`, CODE_ATTEMPTS_WINDOW_MS);
+    const spent = await this.deps.codeAttempts.increment(codeAttemptsKey(accountId), CODE_ATTEMPTS_WINDOW_MS);
     if (spent.current > CODE_ATTEMPTS_MAX) {
       throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many 2FA codes tried for this account; retry later', retryAfterMs: spent.ttl });
     }
