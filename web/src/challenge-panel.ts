@@ -3,6 +3,8 @@
  * CHALLENGE_REQUIRED (a refused connection or join). The widget fetches a challenge from this server and
  * solves it by itself (about a second of work in a worker); its payload is handed to whoever asked, who
  * connects again with it. The person can put it off (Escape, "Not now"); what was refused stays refused.
+ * When the widget fails (its challenge could not be fetched, it gave up solving, the challenge expired),
+ * the panel says so and offers Retry, and retries by itself when the browser is back online.
  *
  * Built here rather than in index.html, and the widget's code loaded only when needed: most visitors
  * never see it.
@@ -11,6 +13,7 @@ import { element } from './dom.js';
 import { getLang } from './i18n.js';
 import { challengeTexts, type ChallengeTextKey } from './challenge-texts.js';
 import { createModal } from './modal.js';
+import { focusIsLost } from './screen-focus.js';
 import './challenge-panel.css';
 
 export interface ChallengePanel {
@@ -34,20 +37,26 @@ export function createChallengePanel(): ChallengePanel {
   const body = element('div', 'dialog-body');
   const title = text('h2', 'dialog-title', 'challengeTitle');
   title.id = 'challenge-title';
+  // Where the focus goes when Retry, which had it, gives way to a new attempt (not when the dialog opens:
+  // "Not now" takes it then).
+  title.tabIndex = -1;
   const lead = text('p', 'dialog-lead', 'challengeLead');
   lead.id = 'challenge-lead';
   const slot = element('div', 'challenge-slot');
   slot.dataset['testid'] = 'challenge-slot';
   const problem = element('p', 'dialog-error');
+  problem.dataset['testid'] = 'challenge-problem';
   problem.setAttribute('role', 'alert');
   problem.hidden = true;
   const actions = element('div', 'dialog-actions');
   const retry = text('button', 'btn btn-primary', 'challengeRetry');
   retry.type = 'button';
+  retry.dataset['testid'] = 'challenge-retry';
   retry.hidden = true;
   const later = text('button', 'btn btn-ghost', 'challengeLater');
   later.type = 'button';
   later.dataset['testid'] = 'challenge-later';
+  later.autofocus = true;
   actions.append(retry, later);
   body.append(title, lead, slot, problem, actions);
   dialog.append(body);
@@ -65,10 +74,25 @@ export function createChallengePanel(): ChallengePanel {
     problem.textContent = t(key);
   };
 
+  /**
+   * A failure, with Retry: focused when nothing in particular has the focus (the page's body, the dialog,
+   * or its title, where an earlier Retry left it) — not taken from "Not now" or the widget.
+   */
+  const fail = (key: ChallengeTextKey): void => {
+    showProblem(key);
+    retry.hidden = false;
+    if (focusIsLost() || document.activeElement === dialog || document.activeElement === title) retry.focus();
+  };
+
+  const hideRetry = (): void => {
+    if (document.activeElement === retry) title.focus();
+    retry.hidden = true;
+  };
+
   const mountWidget = async (): Promise<void> => {
     const mounted = ++generation;
     showProblem(null);
-    retry.hidden = true;
+    hideRetry();
     slot.replaceChildren();
     // Web Crypto (and so the widget) only runs on HTTPS pages and on localhost.
     if (!window.isSecureContext) return showProblem('challengeInsecure');
@@ -81,23 +105,37 @@ export function createChallengePanel(): ChallengePanel {
         const payload = (event as CustomEvent<{ payload?: string }>).detail.payload;
         if (payload && mounted === generation) pending?.settle(payload);
       });
+      // The widget's own failure text ("Try again later") has no way out but ticking it again: the
+      // panel says what happened and offers Retry; a new attempt (the widget ticked again) takes it back.
+      widget.addEventListener('statechange', (event) => {
+        if (mounted !== generation) return;
+        const { state } = (event as CustomEvent<{ state: string }>).detail;
+        if (state === 'error' || state === 'expired') fail('challengeFailed');
+        else if (state === 'verifying') {
+          showProblem(null);
+          hideRetry();
+        }
+      });
       slot.replaceChildren(widget);
     } catch {
-      showProblem('challengeLoadFailed');
-      retry.hidden = false;
+      fail('challengeLoadFailed');
     }
   };
 
   retry.addEventListener('click', () => void mountWidget());
+  // Most failures are a lost connection: back online, the panel tries again by itself.
+  window.addEventListener('online', () => {
+    if (pending && !retry.hidden) void mountWidget();
+  });
   later.addEventListener('click', () => modal.close());
   modal.onClose(() => {
     generation += 1;
     pending?.settle(null);
     slot.replaceChildren();
   });
-  // The page's language switch changes <html lang>: the panel and the widget follow.
+  // The page's language switch changes <html lang>: the panel, the widget and the header's "bot check…" follow.
   new MutationObserver(() => {
-    translate(dialog);
+    translate(document.body);
     slot.querySelector('altcha-widget')?.setAttribute('language', getLang() === 'en' ? 'en' : 'zh-cn');
   }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
 

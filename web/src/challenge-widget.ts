@@ -17,6 +17,14 @@ const altcha = (globalThis as unknown as { $altcha: AltchaGlobal }).$altcha;
 // The only algorithm the server issues (src/door/altcha-challenges.ts).
 altcha.algorithms.set('PBKDF2/SHA-256', () => new Pbkdf2Worker());
 
+/**
+ * How long the widget works on one challenge before it gives up (then the panel offers Retry). The
+ * default difficulty takes about a second on two cores (README, CHALLENGE_COST): thirty times that
+ * leaves room for a slow phone, and a challenge that cannot be solved (tampered with on the way, or made
+ * for far more attempts than ours) fails within half a minute rather than the widget's own 90 s.
+ */
+export const SOLVE_TIMEOUT_MS = 30_000;
+
 /** A widget that fetches a challenge from this server and starts solving it as soon as it is on the page. */
 export function createWidget(lang: Lang): AltchaWidgetElement {
   const widget = document.createElement('altcha-widget');
@@ -24,7 +32,7 @@ export function createWidget(lang: Lang): AltchaWidgetElement {
   widget.setAttribute('auto', 'onload');
   widget.setAttribute('language', widgetLanguage(lang));
   // No link out of the page, and no interaction data collected (this server never asks for it).
-  widget.setAttribute('configuration', JSON.stringify({ hideFooter: true, humanInteractionSignature: false }));
+  widget.setAttribute('configuration', JSON.stringify({ hideFooter: true, humanInteractionSignature: false, timeout: SOLVE_TIMEOUT_MS }));
   return widget;
 }
 

@@ -6,7 +6,7 @@ import { createChallengePanel } from './challenge-panel.js';
 import { createChatClient } from './chat-client.js';
 import { createChatFlow, type ChatFlow } from './chat-flow.js';
 import { createComposer } from './composer.js';
-import { showConnectionState } from './connection-status.js';
+import { showChallengeWait, showConnectionState } from './connection-status.js';
 import { createCrisisCard } from './crisis-card.js';
 import { createDraftKeeper } from './draft-keeper.js';
 import { byTestId } from './dom.js';
@@ -104,6 +104,7 @@ const composer = createComposer(
   },
 );
 
+const challengePanel = createChallengePanel();
 // The flow is created after the client (it listens to it); the client asks it only when (re)connecting.
 const client = createChatClient({
   lang: getLang,
@@ -111,7 +112,11 @@ const client = createChatClient({
   ownsActivity: () => flow?.ownsActivity() ?? false,
   resumeRoom: () => flow?.resumeRoom(),
   onRefused: (error) => toast.show(errorText(error)),
-  solveChallenge: createChallengePanel().solve,
+  // Asked at the handshake: the header says the page waits for the check, not for the network.
+  solveChallenge: () => {
+    if (!client.connected) showChallengeWait(status, statusLabel);
+    return challengePanel.solve();
+  },
 });
 // "Verify now" after the bot check was put off at the handshake: connect again, which asks it again.
 const verifyButton = byTestId('verify-btn', HTMLButtonElement);
