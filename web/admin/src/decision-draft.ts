@@ -5,7 +5,8 @@
  * and is dropped once the decision is sent or the admin clears the form. One on a report someone else
  * decided meanwhile is shown beside that decision (report-view.ts) and dropped once the admin dismisses it.
  * sessionStorage, keyed by report id: this tab only, gone with it — a note about a person has no business
- * outliving the tab (form-draft.ts, shared with a sanction's draft; a logout forgets both).
+ * outliving the tab (form-draft.ts, shared with a sanction's draft; a logout forgets both) — and for the
+ * account that wrote it only: another admin logging in at this tab gets none, and it is deleted.
  */
 import type { ReportAction } from '../../../src/moderation/report-repository.js';
 import { createFormDrafts, DRAFT_PREFIXES, forgetAllDrafts, parseFields, sessionDraftStorage, type DraftStorage } from './form-draft.js';

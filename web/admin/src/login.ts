@@ -2,13 +2,16 @@
  * The login form: posts the name (empty: the bootstrap owner `admin`), the password and, once the server
  * asks for it (TOTP_REQUIRED), the code from the authenticator app as JSON (never in the URL); on success
  * it loads the page again at its address — the dashboard, or the view the admin was on when their session
- * ended (its `#hash`). An error on screen is kept as a function of the language, so switching language
- * re-says it.
+ * ended (its `#hash`). Before that, the drafts kept in this tab (form-draft.ts) are made the drafts of the
+ * account that logged in: the same admin back after their session ended gets theirs back, another admin
+ * none — the previous one's are deleted. An error on screen is kept as a function of the language, so
+ * switching language re-says it.
  */
 import { canonicalRecoveryCode } from '../../../src/shared/recovery-code.js';
 import { totpCode } from './account-fields.js';
 import { errorOf, postJson } from './api.js';
 import { byTestId } from './dom.js';
+import { claimDrafts, forgetAllDrafts } from './form-draft.js';
 import { bindLangSwitch, t } from './i18n.js';
 import { noteRecoveryLogin } from './recovery-login.js';
 import { takeSessionEnded } from './session-end.js';
@@ -87,6 +90,23 @@ function credentials(): { name?: string; password: string; code?: string } {
   return { ...(typedName ? { name: typedName } : {}), password: password.value, ...(typedCode ? { code: typedCode } : {}) };
 }
 
+/**
+ * The tab's drafts are now the account's that just logged in (the server says which: the login's answer
+ * does not): another account's are deleted before the admin page could show them.
+ */
+async function claimTabDrafts(): Promise<void> {
+  try {
+    // Not api.ts's getJson: a 401 there means "session ended", and reloads to this very form.
+    const response = await fetch('/admin/api/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    const me = (await response.json().catch(() => ({}))) as { id?: unknown };
+    if (response.ok && typeof me.id === 'number') return void claimDrafts(me.id);
+  } catch {
+    // Unreadable: whose the drafts are cannot be told.
+  }
+  // None kept rather than another admin's shown: the admin page claims the (empty) tab once it knows who.
+  forgetAllDrafts();
+}
+
 async function submit(): Promise<void> {
   button.disabled = true;
   button.textContent = t('loggingIn');
@@ -98,6 +118,7 @@ async function submit(): Promise<void> {
       // What the server took, not what was sent: a recovery code's form sent to an account without 2FA is no recovery login.
       const answer = (await response.json().catch(() => ({}))) as { second_factor?: unknown };
       if (answer.second_factor === 'recovery') noteRecoveryLogin();
+      await claimTabDrafts();
       // The same address again, now answered with the admin page; its #hash opens the view left. A reload,
       // not `assign('/admin' + hash)`: to the same address and hash that is a jump within this page.
       window.location.reload();

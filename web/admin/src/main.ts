@@ -4,7 +4,9 @@
  * it shows from the JSON API. "Back to the reports" returns to the queue's tab and page the report was
  * opened from; logging out with unsaved policy edits asks first. Who is logged in is read at the start,
  * after every 403 and on the way to #team, #audit and #account (me.ts): the tabs and buttons their role does
- * not allow are hidden, and a view it cannot use says only that.
+ * not allow are hidden, and a view it cannot use says only that. The drafts kept in the tab are that
+ * account's (form-draft.ts): found to be another's (a login in another tab meanwhile), they are deleted and
+ * the page loaded again without them.
  */
 import type { ReportStatus } from '../../../src/moderation/report-repository.js';
 import { createAccountView } from './account-view.js';
@@ -23,7 +25,7 @@ import { applyPermissions, loadMe, type Me } from './me.js';
 import { createPolicyView } from './policy-view.js';
 import { createReportView } from './report-view.js';
 import { createReportsQueue } from './reports.js';
-import { forgetAllDrafts } from './decision-draft.js';
+import { claimDrafts, forgetAllDrafts } from './form-draft.js';
 import { loggingOut, takeSessionEnded } from './session-end.js';
 import { createSanctionDialog } from './sanction-dialog.js';
 import { createSanctionsPage } from './sanctions.js';
@@ -80,6 +82,9 @@ const account = createAccountView(view('account'), { me: () => me, reloadMe, toa
 async function reloadMe(): Promise<void> {
   me = await loadMe();
   meKnown = true;
+  // Another account's drafts (its session replaced by a login in another tab): deleted, and the forms that
+  // may show them emptied by loading the page again.
+  if (claimDrafts(me.id)) window.location.reload();
   applyPermissions(document.body, me.permissions);
   showWhoAmI();
 }

@@ -1,9 +1,9 @@
 /**
  * A sanction being written and not yet issued — on the Sanctions page's form (user ID included), or in the
  * dialog opened for one person (kept per user ID: reopened for them it comes back, for someone else the
- * dialog starts empty) — kept as a decision's draft is (form-draft.ts: this tab's sessionStorage, forgotten
- * at a logout), so a session that ends or a reload does not lose a long reason. Dropped once the sanction
- * is issued, or the admin cancels the dialog.
+ * dialog starts empty) — kept as a decision's draft is (form-draft.ts: this tab's sessionStorage, for the
+ * account that wrote it only, forgotten at a logout), so a session that ends or a reload does not lose a
+ * long reason. Dropped once the sanction is issued, or the admin cancels the dialog.
  */
 import type { SanctionKind } from '../../../src/shared/protocol.js';
 import { createFormDrafts, DRAFT_PREFIXES, parseFields, type DraftStorage, type FormDrafts } from './form-draft.js';

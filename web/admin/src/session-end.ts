@@ -2,7 +2,8 @@
  * A session that ends under the admin's hands (it expired, or they logged out in another tab) must not
  * throw their work away: the page is reloaded where it is, so the server answers the login form at the
  * same address and its `#hash` (the report, the conversation) survives the login; the login form says why
- * it is shown; and what the admin was writing is kept by its view (decision-draft.ts, sanction-draft.ts).
+ * it is shown; and what the admin was writing is kept by its view (decision-draft.ts, sanction-draft.ts) for
+ * them: another admin logging in at that form gets none of it (login.ts claims the tab's drafts).
  * The reason travels as a mark for this tab's next page (tab-mark.ts), read once by the login page.
  */
 import { leaveMark, takeMark } from './tab-mark.js';
