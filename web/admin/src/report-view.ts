@@ -389,9 +389,11 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
       submit.disabled = true;
     })
       .catch((error: unknown) => {
-        // Said on the report decided; when the admin has moved on, the failure is still told.
+        // Said on the report decided; when the admin has moved on, the failure is still told. Refused for the
+        // admin's role (an owner changed it meanwhile), it is a toast too: the role read again hides this form.
+        const forbidden = error instanceof ApiError && (error.code as string) === 'FORBIDDEN';
         if (id !== undefined && stillOn(id)) showFormError(formError, failureText(error));
-        else deps.toast(failureText(error));
+        if (forbidden || id === undefined || !stillOn(id)) deps.toast(forbidden ? t('decisionForbidden') : failureText(error));
       })
       .finally(() => {
         if (!sent) return;
