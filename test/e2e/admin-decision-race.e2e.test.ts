@@ -70,7 +70,7 @@ describe.skipIf(skip)('a decision refused because another admin decided the repo
     expect(await notice.getAttribute('role')).toBe('region');
     await expect.poll(focused(page), until).toBe('unsent-decision-title');
     expect(await notice.getByTestId('unsent-decision-title').textContent()).toBe('这条举报已由别人处理，你的决定没有提交');
-    expect(await notice.getByTestId('unsent-decision-action').textContent()).toMatch(/^你未发送的决定：禁言 · /);
+    expect(await notice.getByTestId('unsent-decision-action').textContent()).toBe('你未发送的决定：禁言 · 24 小时 · 按身份');
     expect(await notice.getByTestId('unsent-decision-note').textContent()).toBe(NOTE);
     expect(await draftKeys(page)).toEqual([`admin-decision-draft:${reportId}`]);
     await expectNoSeriousViolations(page, 'the refused decision (zh-CN)', { include: '[data-testid="unsent-decision"]' });
@@ -82,7 +82,7 @@ describe.skipIf(skip)('a decision refused because another admin decided the repo
     // In English too.
     await page.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(notice.getByTestId('unsent-decision-title')), until).toBe('Someone else decided this report meanwhile: your decision was not sent');
-    expect(await notice.getByTestId('unsent-decision-action').textContent()).toMatch(/^Your unsent decision: Mute · /);
+    expect(await notice.getByTestId('unsent-decision-action').textContent()).toBe('Your unsent decision: Mute · 24 hours · Identity');
     expect(await notice.getByTestId('unsent-decision-dismiss').textContent()).toBe('Done, forget it');
     await expectNoSeriousViolations(page, 'the refused decision (en)', { include: '[data-testid="unsent-decision"]' });
     await page.getByTestId('lang-switch').selectOption('zh-CN');

@@ -73,9 +73,10 @@ export function createReportView(root: HTMLElement, deps: ReportViewDeps): Repor
   const drafts = createDraftStore(sessionDraftStorage());
   // A decision refused because another admin decided first: beside their decision until dismissed.
   const unsent = createUnsentDecision({
-    describe: (action, duration) => {
+    // The sanction with its length and whom it falls on (an identity, or a network).
+    describe: (action, duration, scope) => {
       const label = t(`action_${action}` as TextKey);
-      return sanctions(action) ? `${label} · ${durationLabel(duration)}` : label;
+      return sanctions(action) ? `${label} · ${durationLabel(duration)} · ${t(`scope_${scope}` as TextKey)}` : label;
     },
     toast: deps.toast,
     dismissed() {

@@ -14,7 +14,7 @@ import { t } from './i18n.js';
 
 export interface UnsentDecisionDeps {
   /** The action chosen, in words, with its duration where it has one. */
-  describe(action: DecisionAction, duration: number | null): string;
+  describe(action: DecisionAction, duration: number | null, scope: DecisionDraft['scope']): string;
   toast(text: string): void;
   /** "Done, forget it" was pressed: the notice is hidden already. */
   dismissed(): void;
@@ -66,7 +66,7 @@ export function createUnsentDecision(deps: UnsentDecisionDeps): UnsentDecision {
     if (!unsent) return;
     heading.textContent = t('unsentTitle');
     text.textContent = t('unsentText');
-    action.textContent = unsent.action === null ? t('unsentNoAction') : t('unsentAction', { n: deps.describe(unsent.action, unsent.duration) });
+    action.textContent = unsent.action === null ? t('unsentNoAction') : t('unsentAction', { n: deps.describe(unsent.action, unsent.duration, unsent.scope) });
     noteLabel.textContent = t('unsentNote');
     note.textContent = unsent.note.trim() === '' ? t('noNote') : unsent.note;
     copy.textContent = t('unsentCopy');
