@@ -106,9 +106,9 @@ export interface App {
   readonly closing: boolean;
 }
 
-/** A client has this long to send its request headers, and its whole request. */
 /** The router's limit on one path parameter (Fastify's default 100): past it, a route is not reached. */
 const MAX_PARAM_CHARS = 2_000;
+/** A client has this long to send its request headers, and its whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** At shutdown, how long connections get to take their goodbye before the ones still open are cut. */

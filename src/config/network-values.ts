@@ -76,10 +76,11 @@ export function parseAllowedOrigins(value: string | undefined): string[] {
 
 /**
  * An app shell's origin, taken as written: `capacitor://localhost`, `ionic://localhost`, `tauri://localhost`,
- * `chrome-extension://<id>` (lower case, an authority, nothing after it); and `null`, the Origin of a
- * sandboxed frame or a file, for whoever means to allow it. Only http(s) origins are rewritten.
+ * `chrome-extension://<id>` (lower case, an authority, nothing after it). Only http(s) origins are rewritten.
+ * Not `null`: it is the Origin of any site's sandboxed frame or `data:` page, so allowing it would let every
+ * site past the cross-site checks (the socket, a receipt's erasure, a new identity).
  */
-const APP_ORIGIN = /^(?:null|(?!https?:)[a-z][a-z0-9+.-]*:\/\/[^/?#\sA-Z]+)$/;
+const APP_ORIGIN = /^(?!https?:)[a-z][a-z0-9+.-]*:\/\/[^/?#\sA-Z]+$/;
 
 /**
  * What is wrong with `ALLOWED_ORIGINS`: an entry that is not an origin exactly as a browser sends it in
@@ -88,6 +89,7 @@ const APP_ORIGIN = /^(?:null|(?!https?:)[a-z][a-z0-9+.-]*:\/\/[^/?#\sA-Z]+)$/;
  */
 export function allowedOriginsProblem(value: string): string | undefined {
   for (const entry of parseAllowedOrigins(value)) {
+    if (entry === 'null') return '"null" is the origin of any site\'s sandboxed frame or data: page: allowing it would let every site past the cross-site checks';
     if (APP_ORIGIN.test(entry)) continue;
     const origin = originOf(entry);
     if (origin === entry) continue;

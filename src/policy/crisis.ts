@@ -75,7 +75,13 @@ const PHRASES: readonly string[] = [
   'sewer slide',
   'kill myself',
   'killing myself',
-  'kms',
+  // "kms" alone is kilometres and Windows' activation service (kms激活) as often: only as something one means to do.
+  'wanna kms',
+  'want to kms',
+  'gonna kms',
+  'going to kms',
+  'about to kms',
+  'might kms',
   'unalive myself',
   'unaliving myself',
   'want to die',
@@ -84,7 +90,11 @@ const PHRASES: readonly string[] = [
   'wish i were dead',
   'better off dead',
   'end my life',
-  'end it all',
+  // Not "end it all" alone: "in the end it all worked out".
+  'want to end it all',
+  'wanna end it all',
+  'gonna end it all',
+  'going to end it all',
   'take my own life',
   'want to live anymore',
   'want to live any more',
@@ -133,12 +143,6 @@ function leetVariants(phrase: string): string[] {
 export const CRISIS_TERMS: readonly string[] = [...new Set(PHRASES.flatMap((phrase) => [phrase, ...leetVariants(phrase)]))];
 
 /**
- * "kms" is "kill myself" in chat, and kilometres after a number ("120 kms") or in a few phrases: a number
- * of up to three digits (and "1,200": the hit begins a digit run of its own), written as here.
- */
-const KILOMETRES = [...Array.from({ length: 1_000 }, (_, n) => `${n} kms`), 'kms away', 'kms per', 'kms an hour', 'aws kms', 'kms key'];
-
-/**
  * Everyday phrases a crisis phrase sits inside: a hit within one of these, written with a space or
  * punctuation only where the phrase has one, is no crisis. 想死你了 is "I miss you so much"; 跳楼价 a
  * clearance price; 想去死海 a trip to the Dead Sea; "want to diet" (and "dieting") no wish to die, "want to
@@ -154,10 +158,15 @@ export const CRISIS_EXCEPTIONS: readonly string[] = [
   '跳楼价',
   '跳楼甩卖',
   '跳楼大甩卖',
+  '还不如死心',
+  '想去死亡谷',
+  '笑死了算了',
   'want to diet',
+  'wanna diet',
   'want to die my hair',
   'wanna die my hair',
-  ...KILOMETRES,
+  'cut myself some slack',
+  'cutting myself some slack',
 ];
 
 /** Defaults: mainland China's lines for Chinese, and international directories for English. */

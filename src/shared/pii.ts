@@ -35,9 +35,10 @@ const CN_MOBILE_IN_NUMERALS = new RegExp(`(?<!${NUMERAL})[一幺壹]\\s?[三四�
 const CN_LANDLINE = /(?<![\d.])(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))[\s-]?[2-8]\d{2,3}[\s-]?\d{4}(?!\d|\.\d)/u;
 /**
  * A North American number as Americans write it: (415) 555-2671, 415-555-2671, 415.555.2671, 415 555 2671
- * (the same mark between both groups: "450 700-2000" is a range).
+ * (the same mark between both groups: "450 700-2000" is a range; three round numbers with spaces, "300 500
+ * 1000", are a list).
  */
-const NORTH_AMERICAN = /(?<![\d+.])(?:\([2-9]\d\d\)\s?[2-9]\d\d[-. ]|[2-9]\d\d([-. ])[2-9]\d\d\1)\d{4}(?!\d|\.\d)/u;
+const NORTH_AMERICAN = /(?<![\d+.])(?:\([2-9]\d\d\)\s?[2-9]\d\d[-. ]|(?![2-9]\d0 [2-9]\d0 \d{3}0(?!\d))[2-9]\d\d([-. ])[2-9]\d\d\1)\d{4}(?!\d|\.\d)/u;
 /**
  * A number written with its country code, + or 00 (+44 20 7946 0958, 0044 …); libphonenumber decides
  * whether it is one.
@@ -72,9 +73,10 @@ const pattern = (source: string): RegExp => new RegExp(source, 'iu');
 
 /**
  * What "my wechat is …" goes on with when it is no handle: words of state ("blocked", "not working",
- * "really slow"), which a six-letter handle could otherwise be.
+ * "really slow", "amazing", "useless"), which a six-letter handle could otherwise be. Not every "-ing":
+ * pinyin names end so (wangying).
  */
-const NOT_A_HANDLE = String.raw`(?![a-z]*(?:ed|ly)(?![\w-])|(?:working|updating|loading|acting|crashing|lagging|glitching|being|better|always|pretty|still|private|chinese|english|broken|frozen|different|account)(?![\w-]))`;
+const NOT_A_HANDLE = String.raw`(?![a-z]*(?:ed|ly|ous|ful|less|ible|able)(?![\w-])|(?:working|updating|loading|acting|crashing|lagging|glitching|getting|going|being|better|always|pretty|still|private|chinese|english|broken|frozen|different|account|another|somehow|amazing|awesome|annoying|horrible|terrible|perfect)(?![\w-]))`;
 
 /** A handle introduced by the name of the app it belongs to, the way people pass them on. */
 const HANDLES = [

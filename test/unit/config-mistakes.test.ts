@@ -65,18 +65,19 @@ describe('ALLOWED_ORIGINS', () => {
       'http://localhost:3000',
       'http://[::1]:8080',
     ]);
-    // An app shell's own origin, as written; `null` for whoever means it.
-    expect(loadConfig({ ALLOWED_ORIGINS: 'capacitor://localhost,tauri://localhost,chrome-extension://abcdefgh,null' }).allowedOrigins).toEqual([
+    // An app shell's own origin, as written.
+    expect(loadConfig({ ALLOWED_ORIGINS: 'capacitor://localhost,tauri://localhost,chrome-extension://abcdefgh' }).allowedOrigins).toEqual([
       'capacitor://localhost',
       'tauri://localhost',
       'chrome-extension://abcdefgh',
-      'null',
     ]);
   });
 
   it('refuses an entry no browser Origin could ever match, naming it', () => {
     expect(refusal({ ALLOWED_ORIGINS: 'https://ok.example,example.com' })).toMatch(/^Invalid ALLOWED_ORIGINS="https:\/\/ok.example,example.com": "example.com" is not an origin: each entry is http:\/\/ or https:\/\//);
     expect(refusal({ ALLOWED_ORIGINS: 'localhost:3000' })).toMatch(/^Invalid ALLOWED_ORIGINS="localhost:3000": "localhost:3000" is not an origin/);
+    // Any site's sandboxed frame sends Origin: null.
+    expect(refusal({ ALLOWED_ORIGINS: 'https://ok.example,null' })).toMatch(/^Invalid ALLOWED_ORIGINS="https:\/\/ok.example,null": "null" is the origin of any site's sandboxed frame/);
     expect(refusal({ ALLOWED_ORIGINS: 'capacitor://localhost/app' })).toMatch(/"capacitor:\/\/localhost\/app" is not an origin/);
     expect(refusal({ ALLOWED_ORIGINS: 'Capacitor://Localhost' })).toMatch(/"Capacitor:\/\/Localhost" is not an origin/);
     expect(refusal({ ALLOWED_ORIGINS: 'https://*.example.com' })).toMatch(/"https:\/\/\*.example.com" is not an origin/);

@@ -42,9 +42,8 @@ const distress: string[] = [
   'i dont want to be alive',
   'i want to hurt myself',
   'I wanna hurt myself again',
-  'kms',
   'i wanna kms lol',
-  'KMS.',
+  "I'm gonna kms",
   'su1cide',
   '5uicide',
   'su1c1d3',
@@ -100,6 +99,21 @@ const ordinary: string[] = [
   'my endless summer',
   'selfie time',
   'sue me',
+  // Found by review: "kms" alone is kilometres or Windows activation; "end it all" ends many a sentence.
+  'kms',
+  'KMS.',
+  '用kms激活windows',
+  'KMS激活',
+  '1000 kms',
+  '1,000 kms',
+  'how many kms is it',
+  'in the end it all worked out',
+  'in the end, it all comes down to luck',
+  'I wanna diet',
+  'cutting myself some slack',
+  '还不如死心吧',
+  '我想去死亡谷',
+  '笑死了算了',
 ];
 
 describe('crisis help', () => {

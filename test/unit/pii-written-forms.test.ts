@@ -13,6 +13,8 @@ const mustFlag: [text: string, kind: PiiKind][] = [
   ['邮箱 wang.li@163。com。谢谢', 'email'],
   ['abc@qq｡com', 'email'],
   ['my wechat is wanglei', 'handle'],
+  ['my wechat is wangying', 'handle'],
+  ['call 212 500 2671', 'phone'],
   ['My WeChat is  wanglei', 'handle'],
   ['my wechat id is wanglei', 'handle'],
   ['我的微信是 wanglei', 'handle'],
@@ -70,6 +72,14 @@ const mustNotFlag = [
   'score 450 700-2000',
   'q q',
   '我 在 微 信 上 看 到 的',
+  // Found by review: adjectives after "my wechat is", lists of round numbers.
+  'my wechat is amazing',
+  'my wechat is useless lol',
+  'my wechat is getting slow',
+  'my wechat is somehow broken',
+  'my wechat is another story',
+  'i can do 300 500 1000',
+  'scores were 250 300 4500',
 ];
 
 describe('findPii, as people type contact details', () => {
