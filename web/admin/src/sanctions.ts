@@ -78,14 +78,23 @@ export function createSanctionsPage(root: HTMLElement, deps: { confirm: Confirm;
   const draft = drafts.load('page');
   if (draft) restoreSanctionDraft(form, draft, reasonLimit);
 
+  /**
+   * Bumped by every request: only the answer to the latest one is shown. Two loads in flight (the page left
+   * and opened again, "all" ticked twice) answered in the other order: the older page was drawn over the
+   * newer one, the rows replaced under the admin's pointer (seen in CI as a cell read detached).
+   */
+  let requests = 0;
+
   async function load(): Promise<void> {
     const params = new URLSearchParams();
     if (all.checked) params.set('all', '1');
     if (pager.cursor) params.set('cursor', pager.cursor);
+    const mine = ++requests;
     try {
-      showPage(await getJson<SanctionPage>(`/admin/api/sanctions?${params}`));
+      const answer = await getJson<SanctionPage>(`/admin/api/sanctions?${params}`);
+      if (mine === requests) showPage(answer);
     } catch (error) {
-      deps.onError(error);
+      if (mine === requests) deps.onError(error);
     }
   }
 
