@@ -10,6 +10,7 @@ import { hashPassword } from '../../src/admin/auth/password.js';
 import { AdminAccounts } from '../../src/admin/team/admin-accounts.js';
 import { systemClock } from '../../src/clock.js';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { seedReport } from '../helpers/admin-page.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
@@ -25,10 +26,7 @@ describe.skipIf(skip)('a moderator demoted while deciding', () => {
   let moderatorId = 0;
 
   beforeAll(async () => {
-    const { repository, moderation } = suite.server.app;
-    const room = await repository.createRoom({ user1Id: 'ddreporter01', user2Id: 'ddreported02', matchType: 'random', createdAt: new Date(Date.now() - 3_600_000) });
-    await repository.endRoom(room.id, 'left', new Date());
-    reportId = (await moderation.report('ddreporter01', { reason: 'spam', room_id: room.id })).id;
+    reportId = await seedReport(suite.server.app, 'ddreporter01', 'ddreported02');
     const accounts = new AdminAccounts(suite.server.database, systemClock);
     moderatorId = (await accounts.create({ name: MODERATOR.name, role: 'moderator', passwordHash: await hashPassword(MODERATOR.password), createdBy: 'admin' }, suite.server.database)).id;
   });

@@ -15,6 +15,7 @@ import { hashPassword } from '../../src/admin/auth/password.js';
 import { AdminAccounts } from '../../src/admin/team/admin-accounts.js';
 import { systemClock } from '../../src/clock.js';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { seedEndedConversation, seedReport } from '../helpers/admin-page.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
@@ -33,14 +34,9 @@ describe.skipIf(skip)('whose drafts a tab keeps', () => {
   let reportId = 0;
 
   beforeAll(async () => {
-    const { repository, moderation } = suite.server.app;
-    const at = Date.now() - 3_600_000;
-    const room = await repository.createRoom({ user1Id: people.reporter, user2Id: people.reported, matchType: 'random', createdAt: new Date(at) });
-    await repository.endRoom(room.id, 'left', new Date());
-    reportId = (await moderation.report(people.reporter, { reason: 'spam', room_id: room.id })).id;
+    reportId = await seedReport(suite.server.app, people.reporter, people.reported);
     // Someone who has been in a conversation: the Sanctions page's form sanctions only such an ID.
-    const other = await repository.createRoom({ user1Id: people.direct, user2Id: 'dopartner004', matchType: 'random', createdAt: new Date(at) });
-    await repository.endRoom(other.id, 'left', new Date());
+    await seedEndedConversation(suite.server.app, people.direct, 'dopartner004');
     const accounts = new AdminAccounts(suite.server.database, systemClock);
     await accounts.create({ name: MODERATOR.name, role: 'moderator', passwordHash: await hashPassword(MODERATOR.password), createdBy: 'admin' }, suite.server.database);
   });

@@ -12,6 +12,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../admin/helpers.js';
+import { seedEndedConversation, seedReport } from '../helpers/admin-page.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
@@ -33,14 +34,9 @@ describe.skipIf(skip)('a sanction being written, when the session ends', () => {
   let reportId = 0;
 
   beforeAll(async () => {
-    const { repository, moderation } = suite.server.app;
-    const at = Date.now() - 3_600_000;
-    const room = await repository.createRoom({ user1Id: people.reporter, user2Id: people.reported, matchType: 'random', createdAt: new Date(at) });
-    await repository.endRoom(room.id, 'left', new Date());
-    reportId = (await moderation.report(people.reporter, { reason: 'spam', room_id: room.id })).id;
+    reportId = await seedReport(suite.server.app, people.reporter, people.reported);
     // Someone who has been in a conversation: the Sanctions page's form sanctions only such an ID.
-    const other = await repository.createRoom({ user1Id: people.direct, user2Id: 'sdpartner004', matchType: 'random', createdAt: new Date(at) });
-    await repository.endRoom(other.id, 'left', new Date());
+    await seedEndedConversation(suite.server.app, people.direct, 'sdpartner004');
   });
 
   async function logIn(page: Page): Promise<void> {
