@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../web/src/i18n.js';
-import { CONFIRM_EXPIRY_MS, createNextCycle } from '../../web/src/next-cycle.js';
+import { attachNextButton, CONFIRM_EXPIRY_MS, createNextCycle } from '../../web/src/next-cycle.js';
 
 const fakeButton = () => ({ dataset: {} as Record<string, string>, textContent: '' }) as unknown as HTMLButtonElement;
 
@@ -50,5 +50,28 @@ describe('the Next button’s cycle (web/src/next-cycle.ts)', () => {
     cycle.set('confirm');
     vi.advanceTimersByTime(10 * 60_000);
     expect(cycle.step).toBe('confirm');
+  });
+
+  it('a tap on Leave right after the page loaded is a press; a second tap just after it is not, a tap later is', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const handlers = new Map<string, (event: Event) => void>();
+    const button = { ...fakeButton(), addEventListener: (type: string, handler: (event: Event) => void) => handlers.set(type, handler) } as unknown as HTMLButtonElement;
+    const cycle = createNextCycle(button);
+    let presses = 0;
+    attachNextButton(button, cycle, () => {
+      presses += 1;
+      cycle.set(cycle.step === 'leave' ? 'confirm' : 'new');
+    });
+    const tap = () => handlers.get('click')!({ detail: 1, pointerType: 'touch' } as unknown as Event);
+    expect(cycle.sinceChangeMs()).toBe(Number.POSITIVE_INFINITY);
+    vi.advanceTimersByTime(1);
+    tap();
+    expect([presses, cycle.step]).toEqual([1, 'confirm']);
+    vi.advanceTimersByTime(50);
+    tap();
+    expect([presses, cycle.step]).toEqual([1, 'confirm']);
+    vi.advanceTimersByTime(1_000);
+    tap();
+    expect([presses, cycle.step]).toEqual([2, 'new']);
   });
 });

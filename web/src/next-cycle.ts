@@ -46,7 +46,9 @@ export interface NextCycle {
 
 export function createNextCycle(button: HTMLButtonElement): NextCycle {
   let step: NextStep = 'leave';
-  let changedAt = performance.now();
+  // Never changed yet: the first tap is a press however soon after the page loaded. (It was the page's load
+  // time, so a tap on Leave within DOUBLE_TAP_MS of the script running was taken for a double-tap's second.)
+  let changedAt = Number.NEGATIVE_INFINITY;
   let expiry: ReturnType<typeof setTimeout> | undefined;
   let expiring = false;
   const cycle: NextCycle = {
