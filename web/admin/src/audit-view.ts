@@ -36,13 +36,20 @@ export function createAuditView(root: HTMLElement, onError: (error: unknown) => 
     () => load(),
   );
   let page: AuditPage | undefined;
+  /**
+   * Bumped by every request: only the answer to the latest one is shown (the log left and opened again, or
+   * paged, while a read was on its way: the older page was drawn over the newer one).
+   */
+  let requests = 0;
 
   async function load(): Promise<void> {
+    const mine = ++requests;
     try {
       const cursor = pager.cursor;
-      showPage(await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`));
+      const answer = await getJson<AuditPage>(`/admin/api/audit${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (mine === requests) showPage(answer);
     } catch (error) {
-      onError(error);
+      if (mine === requests) onError(error);
     }
   }
 
