@@ -313,11 +313,33 @@ export class ChatService {
    * Ends whatever the identity is doing, wherever its connection is (a ban): a chat ends for the partner
    * as an ordinary goodbye; a wait is left.
    */
-  async evict(userId: string, reason: Extract<EndReason, 'banned'>): Promise<void> {
+  async evict(userId: string, reason: Extract<EndReason, 'banned'>, queuedAs?: string): Promise<void> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.deps.registry.get(userId);
-      if (!current || (await this.ender.endActivity(userId, current, reason))) return;
+      if (!current) return;
+      if (await this.ender.endActivity(userId, current, reason)) return this.dropQueued(userId, current, queuedAs);
     }
+  }
+
+  /**
+   * Ends the identity's wait, wherever its connection is (a mute: no new chat while it lasts); a chat is left
+   * as it is. The connection that held the wait is told `left_room {reason: 'muted'}`. `queuedAs`: a
+   * connection the wait was taken over from (`Resumed.takenFrom`), whose queue entry is still there.
+   */
+  async endWait(userId: string, queuedAs?: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.deps.registry.get(userId);
+      if (current?.kind !== 'waiting') return;
+      if (await this.ender.endActivity(userId, current, 'left')) {
+        this.deps.notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].mutedWaitEnded, reason: 'muted' });
+        return this.dropQueued(userId, current, queuedAs);
+      }
+    }
+  }
+
+  /** A wait ended just after a resume took it over: its queue entry, under the connection before, goes too. */
+  private async dropQueued(userId: string, ended: Activity, queuedAs: string | undefined): Promise<void> {
+    if (ended.kind === 'waiting' && queuedAs !== undefined && queuedAs !== ended.socketId) await this.deps.queue.remove(userId, queuedAs);
   }
 
   /**

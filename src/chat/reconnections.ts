@@ -29,6 +29,8 @@ export type ConnectionEnd = 'deliberate' | 'closed' | 'lost';
 export interface Resumed {
   activity: Activity;
   resumeAfterId: number | undefined;
+  /** The connection that held it before: a wait's queue entry still names it until the resume queues it again. */
+  takenFrom?: string;
 }
 
 /** What `Reconnections` works with: the chat's seams and settings (as ChatServiceDeps documents them), and parts ChatService owns. */
@@ -99,7 +101,7 @@ export class Reconnections {
         this.deps.notifier.toSocket(current.socketId, 'error', { code: ErrorCode.CONTINUED_ELSEWHERE, message: errorText[current.lang].CONTINUED_ELSEWHERE });
         this.deps.notifier.disconnect(current.socketId);
       }
-      return { status: current.kind, resumed: { activity: taken, resumeAfterId: current.detached?.resumeAfterId } };
+      return { status: current.kind, resumed: { activity: taken, resumeAfterId: current.detached?.resumeAfterId, takenFrom: current.socketId } };
     }
     return { status: 'idle' };
   }

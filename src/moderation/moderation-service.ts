@@ -169,8 +169,13 @@ export class ModerationService {
     return SANCTION_KINDS.flatMap((kind) => this.sanctionOf(userId, networkHash, kind) ?? []);
   }
 
+  /**
+   * A new chat or wait (join_queue, create_private, join_private, and a wait's claim as it is matched): not while
+   * banned, nor while muted — matched, a muted person could only leave a stranger talking to silence. A
+   * chat already going on when a mute comes goes on (the muted person reads, and can leave).
+   */
   assertMayJoin(userId: string, networkHash: string): void {
-    if (this.sanctionOf(userId, networkHash)?.kind === 'banned') throw new AppError(ErrorCode.BANNED);
+    this.assertMaySend(userId, networkHash);
   }
 
   assertMaySend(userId: string, networkHash: string): void {

@@ -205,7 +205,8 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     // Banned while away — by network, say: no connection of theirs was there to be told, and the chat or
     // wait kept for their grace period was nobody's to end. What was taken over ends now, as the ban would
     // have ended it (the partner sees an ordinary goodbye); it is not resumed.
-    const evicted = attached.resumed !== undefined && sanction?.kind === 'banned';
+    // Muted while away: a wait taken over ends now, as the mute would have ended it; a chat goes on.
+    const evicted = attached.resumed !== undefined && (sanction?.kind === 'banned' || (sanction?.kind === 'muted' && attached.resumed.activity.kind === 'waiting'));
     // What is in force, one of each kind: in the session (the page replaces what it shows, at once) and as events.
     const inForce = moderation.sanctionsOf(caller.userId, socket.data.address).map((s) => sanctionPayload(s, deps.timezone, caller.userId));
     socket.emit('session', {
@@ -219,7 +220,9 @@ export function attachChatGateway(io: ChatServer, deps: GatewayDeps): void {
     for (const payload of inForce) socket.emit('sanction', payload);
     void showKeptSupport(socket);
     if (evicted) {
-      await chat.evict(caller.userId, 'banned').catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a banned person’s chat failed'));
+      const queuedAs = attached.resumed?.takenFrom;
+      const ending = sanction?.kind === 'banned' ? chat.evict(caller.userId, 'banned', queuedAs) : chat.endWait(caller.userId, queuedAs);
+      await ending.catch((err: unknown) => socketLogger(logger, socket).warn({ err }, 'ending a sanctioned person’s chat or wait failed'));
       return;
     }
     if (!attached.resumed) return;

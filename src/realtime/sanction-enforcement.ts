@@ -1,10 +1,11 @@
 /**
  * Sanctions reach people, on every instance: whenever one is issued or lifted anywhere (the moderation
  * bus), this instance tells its own connections it concerns (`sanction {kind, reason, until}`: the longest of
- * that kind in force, or `lifted` when none is left), and a ban ends the identity's chat or wait at once —
- * the partner sees an ordinary goodbye. A moderator's offer of support reaches people the same way: every
- * instance shows the crisis help card (`notice {kind: 'crisis'}`) on the person's connections it holds; one
- * that nobody could be shown waits for the person's next connection (the chat gateway shows it then).
+ * that kind in force, or `lifted` when none is left); a ban ends the identity's chat or wait at once (the
+ * partner sees an ordinary goodbye), a mute its wait (a chat going on goes on). A moderator's offer of
+ * support reaches people the same way: every instance shows the crisis help card (`notice {kind:
+ * 'crisis'}`) on the person's connections it holds; one that nobody could be shown waits for the person's
+ * next connection (the chat gateway shows it then).
  */
 import type { Logger } from 'pino';
 import type { ChatService } from '../chat/chat-service.js';
@@ -58,13 +59,15 @@ export function attachSanctionEnforcement(io: ChatServer, deps: EnforcementDeps)
       const holder = socket.data.userId;
       socket.emit('sanction', shown ? sanctionPayload(shown, timezone, holder) : sanctionPayload(sanction, timezone, holder, true));
     }
-    if (!inForce || sanction.kind !== 'banned') return;
+    if (!inForce || sanction.kind === 'warning') return;
     // The identity's activity may be held here, on another instance, or by no connection at all (its
     // grace period): every instance tries, exactly one succeeds.
     const users = new Set(concerned.map((s) => s.data.userId));
     if (sanction.userId !== null) users.add(sanction.userId);
     for (const userId of users) {
-      chat.evict(userId, 'banned').catch((err: unknown) => logger.warn({ err }, 'ending a banned person’s chat failed'));
+      if (sanction.kind === 'banned') chat.evict(userId, 'banned').catch((err: unknown) => logger.warn({ err }, 'ending a banned person’s chat failed'));
+      // A mute ends a wait (it would make a chat the person cannot speak in); a chat going on goes on.
+      else chat.endWait(userId).catch((err: unknown) => logger.warn({ err }, 'ending a muted person’s wait failed'));
     }
   });
   moderation.support.onOffer((offer) => {

@@ -129,7 +129,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     SERVER_BUSY: '服务器繁忙，请稍后重试',
     INTERNAL_ERROR: '服务器内部错误，请稍后重试',
     BANNED: '你已被禁止使用本服务',
-    MUTED: '你已被禁言，暂时不能发送消息',
+    MUTED: '你已被禁言，暂时不能发消息或开始新的聊天',
     REPORT_WINDOW_CLOSED: '聊天结束太久，已无法举报',
     NOT_FOUND: '找不到这次聊天',
     CHALLENGE_REQUIRED: '请先完成人机验证',
@@ -169,7 +169,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     SERVER_BUSY: 'The server is busy, please retry',
     INTERNAL_ERROR: 'Something went wrong on the server, please retry',
     BANNED: 'You have been banned from this service',
-    MUTED: 'You have been muted and cannot send messages for now',
+    MUTED: 'You have been muted: no messages or new chats for now',
     REPORT_WINDOW_CLOSED: 'This chat ended too long ago to be reported',
     NOT_FOUND: 'That chat was not found',
     CHALLENGE_REQUIRED: 'Please complete the quick bot check first',
@@ -202,6 +202,8 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
 export interface EventTexts {
   waiting: string;
   leftRoom: string;
+  /** A wait ended by a mute (`left_room {reason: 'muted'}`). */
+  mutedWaitEnded: string;
   partnerLeft: string;
   partnerDisconnected: string;
   partnerConnectionLost: string;
@@ -213,6 +215,7 @@ export const eventText: Record<Lang, EventTexts> = {
   'zh-CN': {
     waiting: '等待匹配中...',
     leftRoom: '你已离开聊天',
+    mutedWaitEnded: '你已被禁言，等待已取消',
     partnerLeft: '对方已离开聊天',
     partnerDisconnected: '对方已断开连接',
     partnerConnectionLost: '对方连接中断，等待重连…',
@@ -222,6 +225,7 @@ export const eventText: Record<Lang, EventTexts> = {
   en: {
     waiting: 'Waiting for a match...',
     leftRoom: 'You left the chat',
+    mutedWaitEnded: 'You have been muted: your wait was cancelled',
     partnerLeft: 'Your partner left the chat',
     partnerDisconnected: 'Your partner disconnected',
     partnerConnectionLost: 'Your partner lost the connection, waiting for them to come back…',

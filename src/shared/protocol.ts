@@ -158,8 +158,11 @@ export interface ChatMessage {
 export interface LeftRoomPayload {
   message: string;
   room_id?: number;
-  /** Why one's own chat ended: left (the Next button, `leave_room_event`) or this person's `block`. Absent: a wait left. */
-  reason?: 'left' | 'blocked';
+  /**
+   * Why one's own chat ended: left (the Next button, `leave_room_event`) or this person's `block`; `muted`: a
+   * mute ended this person's wait (no `room_id` then). Absent: a wait left.
+   */
+  reason?: 'left' | 'blocked' | 'muted';
 }
 export interface PartnerLeftPayload {
   message: string;

@@ -201,11 +201,22 @@ describe.skipIf(skip)('the chat experience in a browser', () => {
     await expect.poll(() => messageTexts(a, false).count(), until).toBe(2);
     await leaveChat(b);
     await visible(a.getByTestId('chat-ended'));
+    // Its receipt came: the files now keep it, with what it is for (erasing one's messages on /my).
+    const receipt = a.getByTestId('ended-receipt').getByTestId('receipt-code');
+    await visible(receipt);
+    const code = (await receipt.textContent()) ?? '';
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
     await a.getByTestId('ended-save-btn').click();
     await visible(dialog);
     const [html] = await Promise.all([a.waitForEvent('download'), a.getByTestId('save-html').click()]);
     expect(html.suggestedFilename()).toMatch(/^匿名聊天-\d{8}-\d{4}\.html$/);
     const page = readFileSync(await html.path(), 'utf8');
+    expect(page).toContain(`<p class="zone">回执码: ${code}（凭它在“我的聊天记录”页面 /my 查看这段对话或删除你的消息）</p>`);
+    await a.getByTestId('ended-save-btn').click();
+    await visible(dialog);
+    const [endedTxt] = await Promise.all([a.waitForEvent('download'), a.getByTestId('save-txt').click()]);
+    const endedBody = readFileSync(await endedTxt.path(), 'utf8');
+    expect(endedBody.startsWith(`\ufeff匿名聊天室 · 聊天记录\n回执码: ${code}（凭它在“我的聊天记录”页面 /my 查看这段对话或删除你的消息）\n时间：UTC+08:00\n\n`)).toBe(true);
     expect(page).toContain('<html lang="zh-CN">');
     expect(page).toContain('&lt;b&gt;再见&lt;/b&gt;');
     expect(page).not.toContain('<b>再见</b>');

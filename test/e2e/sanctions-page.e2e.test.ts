@@ -2,7 +2,8 @@
  * What a sanction does to the chat page, in a real Chromium against the real server: a ban covers the page
  * with its reason and end and disables starting until lifted, leaving the way to /my (with the ended chat's
  * code); a ban lifted while the page was offline is gone when it reconnects; a mute shows a banner and
- * disables sending; a warning can be dismissed. Sanctions are issued through the app's moderation service,
+ * disables sending, and on the start screen disables starting with a line that says until when (a wait it
+ * ends goes back there); a warning can be dismissed. Sanctions are issued through the app's moderation service,
  * as the admin's would be. Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line
  * without it, except under CI.
  */
@@ -149,10 +150,52 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     await expect.poll(() => a.getByTestId('connection-status').getAttribute('data-state'), until).not.toBe('connected');
     await suite.server.app.moderation.lift(ban.id, 'admin');
     await a.context().setOffline(false);
-    // The new connection's session and sanctions: the ban is no longer shown, the mute is.
+    // The new connection's session and sanctions: the ban is no longer shown, the mute is (and still keeps
+    // starting off, saying so).
     await banScreen.waitFor({ state: 'hidden', timeout: WAIT_MS });
-    expect(await a.getByTestId('start-btn').isEnabled()).toBe(true);
     expect(await a.getByTestId('mute-banner').getAttribute('hidden')).toBeNull();
+    expect(await a.getByTestId('mute-start').isVisible()).toBe(true);
+    expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
+  });
+
+  it('a mute ends a wait and keeps the start screen’s ways in off, saying until when, in both languages; lifted, Start works', { timeout: 60_000 }, async () => {
+    const a = await openPage();
+    const idA = await myId(a);
+    await a.getByTestId('start-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+
+    await a.getByTestId('cancel-btn').focus();
+    const mute = await sanction(idA, 'muted', 'spam', 3600);
+    const line = a.getByTestId('mute-start');
+    await visible(a.getByTestId('start-screen'));
+    await visible(line);
+    // The wait's screen went with the focus on its Cancel: the line that says why takes it.
+    await expect.poll(focused(a), until).toBe('mute-start');
+    const end = formatPlain(mute.endsAt!, ZONE).slice(0, 16);
+    expect(await line.textContent()).toBe(`你已被禁言，${end} 前不能发消息或开始新的聊天`);
+    expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
+    expect(await a.getByTestId('create-private-btn').isDisabled()).toBe(true);
+    expect(await a.getByTestId('join-private-btn').isDisabled()).toBe(true);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
+    await a.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(text(line), until).toBe(`You are muted: no messages or new chats until ${end}`);
+    await a.screenshot({ path: resolve(screenshotDir, 'mute-start.png') });
+    await a.getByTestId('lang-switch').selectOption('zh-CN');
+
+    // Told again on connecting while it is in force.
+    await a.reload();
+    await visible(line);
+    expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
+
+    await suite.server.app.moderation.lift(mute.id, 'admin');
+    await line.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(() => a.getByTestId('start-btn').isEnabled(), until).toBe(true);
+    await a.getByTestId('start-btn').click();
+    await visible(a.getByTestId('waiting-screen'));
+    // Out of the queue again, for the next test's pages to meet each other.
+    await a.getByTestId('cancel-btn').click();
+    await visible(a.getByTestId('start-screen'));
+    await expect.poll(() => suite.server.app.liveStats.waitingCount(), until).toBe(0);
   });
 
   it('a mute shows a banner above the composer and disables sending until lifted; a warning can be dismissed', { timeout: 60_000 }, async () => {
@@ -161,10 +204,13 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     const idA = await myId(a);
     await matchPages(a, b);
 
+    // Typing when it comes: the input goes off under the person's fingers, and the banner's line takes the focus.
+    await a.getByTestId('message-input').focus();
     const mute = await sanction(idA, 'muted', 'harassment', 600);
     const banner = a.getByTestId('mute-banner');
     await visible(banner);
-    expect(await a.getByTestId('mute-until').textContent()).toBe(`你已被禁言，${formatPlain(mute.endsAt!, ZONE).slice(0, 16)} 前不能发送消息`);
+    await expect.poll(focused(a), until).toBe('mute-until');
+    expect(await a.getByTestId('mute-until').textContent()).toBe(`你已被禁言，${formatPlain(mute.endsAt!, ZONE).slice(0, 16)} 前不能发消息或开始新的聊天`);
     expect(await a.getByTestId('mute-reason').textContent()).toBe('原因：骚扰');
     expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
     expect(await a.getByTestId('send-btn').isDisabled()).toBe(true);
@@ -198,7 +244,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     suite.server.app.moderation.sanctionCache.put(untold);
     await send(a, '还能说话吗');
     await visible(banner);
-    expect(await a.getByTestId('mute-until').textContent()).toBe('你已被禁言，暂时不能发送消息');
+    expect(await a.getByTestId('mute-until').textContent()).toBe('你已被禁言，暂时不能发消息或开始新的聊天');
     expect(await a.getByTestId('mute-reason').isHidden()).toBe(true);
     expect(await a.getByTestId('message-input').inputValue()).toBe('还能说话吗');
     expect(await a.getByTestId('message-input').isDisabled()).toBe(true);

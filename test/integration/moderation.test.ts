@@ -211,6 +211,62 @@ describe('sanctions', () => {
     expect(await request<Ack>(a, 'send_message', { content: 'back' })).toMatchObject({ ok: true });
   });
 
+  it('a mute refuses new chats too: join_queue, create_private, join_private and keep_in_touch answer MUTED; lifted, the person waits again', async () => {
+    const c = await client();
+    const told = waitFor(c.socket, 'sanction');
+    const mute = await ban(c.session.user_id, 'muted');
+    await told;
+    for (const [event, payload] of [['join_queue', undefined], ['create_private', undefined], ['join_private', { key: 'ABCD-EFGH-JKMN-PQRS' }], ['keep_in_touch', undefined]] as const) {
+      expect(await request<Ack>(c.socket, event, payload), event).toMatchObject({ ok: false, code: 'MUTED' });
+    }
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
+    const lifted = waitFor(c.socket, 'sanction');
+    await suite.server.app.moderation.lift(mute.id, 'admin');
+    await lifted;
+    expect(await request<Ack & { status?: string }>(c.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request<Ack>(c.socket, 'leave_queue')).toMatchObject({ ok: true });
+  });
+
+  it('a mute ends a wait at once (`left_room {reason: muted}`), and the next joiner is not matched with the muted person', async () => {
+    const waiting = await client();
+    expect(await request<Ack & { status?: string }>(waiting.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    const events: string[] = [];
+    waiting.socket.onAny((event: string) => events.push(event));
+    const left = waitFor(waiting.socket, 'left_room');
+    await ban(waiting.session.user_id, 'muted');
+    const ended = await left;
+    expect(ended).toMatchObject({ reason: 'muted', message: '你已被禁言，等待已取消' });
+    expect(ended.room_id).toBeUndefined();
+    expect(events).toEqual(['sanction', 'left_room']);
+    const next = await client();
+    expect(await request<Ack & { status?: string }>(next.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request<Ack>(next.socket, 'leave_queue')).toMatchObject({ ok: true });
+  });
+
+  it('muted untold (no event reached the page): the wait a new connection takes over ends (status idle), and nobody is matched with it', async () => {
+    const first = await client();
+    expect(await request<Ack & { status?: string }>(first.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    const userId = first.session.user_id;
+    // Straight into the enforcement cache: no event reaches the connection (as for one away when it came).
+    const untold = await new SanctionRepository(suite.server.database).insert({
+      userId,
+      networkHash: null,
+      kind: 'muted',
+      reason: 'spam',
+      startsAt: new Date(),
+      endsAt: new Date(Date.now() + 600_000),
+      createdBy: 'admin',
+      reportId: null,
+    });
+    suite.server.app.moderation.sanctionCache.put(untold);
+    const back = await client({ token: first.session.token, resume: true });
+    expect(back.session).toMatchObject({ user_id: userId, status: 'idle', sanctions: [expect.objectContaining({ kind: 'muted' })] });
+    await eventually(async () => expect(await suite.server.app.liveStats.waitingCount()).toBe(0));
+    const next = await client();
+    expect(await request<Ack & { status?: string }>(next.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    expect(await request<Ack>(next.socket, 'leave_queue')).toMatchObject({ ok: true });
+  });
+
   it('several sanctions: a connecting page is told the longest of each kind; a lift tells what is left of that kind, or lifted', async () => {
     const first = await client();
     const userId = first.session.user_id;

@@ -361,18 +361,21 @@ describe('a connection that ends while its join is under way leaves no wait behi
   });
 });
 
-describe('a ban that lands while the person’s join is under way', () => {
-  it('the join is refused once its wait would exist, and nobody is matched with the banned person', async () => {
+describe('a ban or a mute that lands while the person’s join is under way', () => {
+  it.each([
+    ['banned', 'BANNED'],
+    ['muted', 'MUTED'],
+  ] as const)('%s: the join is refused once its wait would exist, and nobody is matched with the person', async (kind, code) => {
     const a = await client();
     const sanctioned = waitFor(a.socket, 'sanction');
     const claiming = registry.hold('claim', { when: (userId: string) => userId === a.session.user_id });
     const aAck = joinAck(a.socket);
     await claiming.reached;
-    // The ban reaches this instance (and its eviction finds nothing to end yet) while the claim is on its way.
-    await suite.server.app.moderation.issue({ userId: a.session.user_id, networkHash: null, scope: 'identity', kind: 'banned', reason: 'spam', createdBy: 'admin' });
-    expect(await sanctioned).toMatchObject({ kind: 'banned' });
+    // The sanction reaches this instance (and its eviction finds nothing to end yet) while the claim is on its way.
+    await suite.server.app.moderation.issue({ userId: a.session.user_id, networkHash: null, scope: 'identity', kind, reason: 'spam', createdBy: 'admin' });
+    expect(await sanctioned).toMatchObject({ kind });
     claiming.release();
-    expect(await aAck).toMatchObject({ ok: false, code: 'BANNED' });
+    expect(await aAck).toMatchObject({ ok: false, code });
 
     const b = await client();
     expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });

@@ -83,8 +83,8 @@ export function createComeback(deps: ComebackDeps): Comeback {
         // grace): the room is entered again by the key this tab kept — the person it was shared with may
         // still come. A wait in the queue is not (its place is gone; a new one is a Start away).
         const key = reloadedFrom === 'waiting' ? views.privateKey() : null;
-        // (Not while the rules must be accepted again: that join would be refused, and the key let go.)
-        if (key !== null && !state.restrictions.banned && rulesRequired === undefined) return deps.join({ kind: 'join_private', key });
+        // (Not while the rules must be accepted again, nor while muted: that join would be refused, and the key let go.)
+        if (key !== null && !state.restrictions.banned && !state.restrictions.muted && rulesRequired === undefined) return deps.join({ kind: 'join_private', key });
         if (reloadedFrom === 'chat' && resume.room !== undefined) views.endedAway(resume.room);
         resume.remember(null);
         views.waitEnded();

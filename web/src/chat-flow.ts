@@ -188,7 +188,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     early.route(room_id, shownRoom(), () => screens.endChat(END_TEXT[reason] ?? 'partnerLeft')),
   );
   client.on('server_shutdown', () => screens.endChat('serverShutdown'));
-  client.on('left_room', ({ room_id, reason }) =>
+  client.on('left_room', ({ room_id, reason }) => {
+    // A mute ended the wait (its `sanction` normally came first and did it): the start screen says why.
+    if (reason === 'muted') return void (state.phase === 'waiting' && views.sanctioned('MUTED'));
     early.route(room_id, shownRoom(), () => {
       if (state.phase !== 'chat' || !state.chatLive) return;
       // Left with the Next button, or ended by this person's block (the server says which: a block answered
@@ -196,8 +198,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
       // still be reported (a harassed person blocks first), saved, or left with New.
       if (reason === 'blocked' && state.roomId !== null) views.partnerBlocked(state.roomId);
       screens.endChat(reason === 'blocked' ? 'youBlocked' : 'youLeft');
-    }),
-  );
+    });
+  });
   client.on('error', (error) => {
     // A private wait closed meanwhile is said in the page's own words, and over (private-rejoin.ts).
     if (comeback.closed(error)) return;
@@ -270,7 +272,8 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     restoreEnded: comeback.restoreEnded,
     setRestrictions(next) {
       state.restrictions = next;
-      if (next.banned && state.phase !== 'start') screens.showStart();
+      // A ban ends whatever the page shows; a mute a wait (the server ends it: no new chat while muted).
+      if ((next.banned && state.phase !== 'start') || (next.muted && state.phase === 'waiting')) screens.showStart();
       else screens.refreshComposer();
     },
     lastMessageId: comeback.lastMessageId,

@@ -151,7 +151,8 @@ attachOnlineCount(byTestId('online-count', HTMLElement), startScreen, client);
 
 // Save the conversation on screen as a file, from the chat header or the chat-ended bar.
 // (The header's while the chat goes on, the bar's once it has ended.)
-const saveDialog = createSaveDialog(byTestId('save-dialog', HTMLDialogElement), messages, toast);
+// (The receipt notes are made further down; asked only when a file is saved.)
+const saveDialog = createSaveDialog(byTestId('save-dialog', HTMLDialogElement), messages, toast, () => receiptNotes.onEndedBar()?.receipt.code);
 const saveButton = byTestId('save-btn', HTMLButtonElement);
 for (const button of [saveButton, byTestId('ended-save-btn', HTMLButtonElement)]) {
   button.addEventListener('click', () => saveDialog.open(button));
@@ -243,12 +244,13 @@ const sanctions = createSanctionNotices(
     screens: byTestId('screens', HTMLElement),
     banScreen: byTestId('ban-screen', HTMLElement),
     muteBanner: byTestId('mute-banner', HTMLElement),
+    muteStart: byTestId('mute-start', HTMLElement),
     warning: byTestId('warning-notice', HTMLElement),
     // The start button's state is the rules gate's, which is told about bans.
     joinButtons: [newChatButton],
   },
   (restrictions) => {
-    rulesGate.setBanned(restrictions.banned);
+    rulesGate.setBarred(restrictions.banned || restrictions.muted);
     if (restrictions.banned) safety.closeDialogs();
     flow?.setRestrictions(restrictions);
   },

@@ -6,7 +6,7 @@
  * goes on once the server has taken it. Rules that changed meanwhile (RULES_NOT_ACCEPTED on accepting)
  * are read again and shown, unticked.
  *
- * The gate owns the start button's disabled state (a ban disables it too: `setBanned`), and that of the
+ * The gate owns the start button's disabled state (a ban or a mute disables it too: `setBarred`), and that of the
  * other ways in (the private rooms' buttons). Until the first `session` says whether the rules are asked
  * for, they are all disabled. While they are disabled only because the box is not ticked, a hint by each
  * says so (and describes them, `aria-describedby`): a disabled button alone does not say why.
@@ -50,8 +50,8 @@ export interface RulesGate {
    * ticked) and says whether the server took it.
    */
   pass(): Promise<boolean>;
-  /** While banned, starting stays disabled whatever the gate says. */
-  setBanned(banned: boolean): void;
+  /** While banned or muted, starting stays disabled whatever the gate says. */
+  setBarred(barred: boolean): void;
   /** When only the unticked box keeps the ways in off, the focus goes to it (true); otherwise false. */
   toCheckbox(): boolean;
 }
@@ -87,17 +87,17 @@ export function createRulesGate(
    * way in is enabled — a press before it would be lost, the rules' box appearing under it a moment later.
    */
   let known = false;
-  let banned = false;
+  let barred = false;
   let busy = false;
   let loaded: LoadedRules | null = null;
   /** Each fetch's number: only the latest one's answer is shown (a language switch starts another). */
   let loading = 0;
 
-  const untickedOnly = (): boolean => known && !banned && required && !busy && loaded !== null && !checkbox.checked;
+  const untickedOnly = (): boolean => known && !barred && required && !busy && loaded !== null && !checkbox.checked;
   const refresh = (): void => {
     panel.hidden = !required;
     checkbox.disabled = loaded === null || busy;
-    start.disabled = !known || banned || (required && (busy || loaded === null || !checkbox.checked));
+    start.disabled = !known || barred || (required && (busy || loaded === null || !checkbox.checked));
     for (const button of others) button.disabled = start.disabled;
     const unticked = untickedOnly();
     for (const { hint, buttons } of hints) {
@@ -192,8 +192,8 @@ export function createRulesGate(
       }
       return false;
     },
-    setBanned(value) {
-      banned = value;
+    setBarred(value) {
+      barred = value;
       refresh();
     },
     toCheckbox() {

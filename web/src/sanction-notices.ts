@@ -1,7 +1,7 @@
 /**
  * What the page shows of a sanction (`sanction {kind, reason, until?, lifted?}`): a ban covers the page with
  * a full-screen notice (reason, end or "permanently") and disables starting; a mute puts a banner above the
- * composer and disables sending; a warning is a notice the person can dismiss. A BANNED or MUTED answer to a
+ * composer and a line under the start button, and disables sending and starting; a warning is a notice the person can dismiss. A BANNED or MUTED answer to a
  * request shows the same, with what is known of it.
  *
  * One sanction per kind: the server sends, for the kind concerned, the longest still in force (a new warning
@@ -14,8 +14,9 @@
 import type { SanctionKind, SanctionPayload } from '../../src/shared/protocol.js';
 import { byTestId } from './dom.js';
 import { formatDateTime } from './format-time.js';
-import { showText } from './i18n.js';
+import { showText, type TextKey } from './i18n.js';
 import { showReason } from './report-reasons.js';
+import { focusIsLost } from './screen-focus.js';
 
 /** What sanctions forbid right now. */
 export interface Restrictions {
@@ -28,8 +29,10 @@ export interface SanctionElements {
   screens: HTMLElement;
   banScreen: HTMLElement;
   muteBanner: HTMLElement;
+  /** The start screen's line while muted: why starting is off, until when. */
+  muteStart: HTMLElement;
   warning: HTMLElement;
-  /** Buttons that join the queue: disabled while banned. */
+  /** Buttons that join the queue: disabled while banned or muted. */
   joinButtons: HTMLButtonElement[];
 }
 
@@ -57,8 +60,16 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
   const known: Partial<Record<SanctionKind, Shown>> = {};
   const timers: Partial<Record<SanctionKind, ReturnType<typeof setTimeout>>> = {};
   const banTitle = byTestId('ban-title', HTMLElement, els.banScreen);
+  /** Whether the last render showed a mute. */
+  let shownMuted = false;
 
   const restrictions = (): Restrictions => ({ banned: shown.banned !== undefined, muted: shown.muted !== undefined });
+
+  /** What a mute's end line says: until when, for good, or (told by a refusal only) just that it is on. */
+  const muteEnd = (mute: Shown | undefined): [TextKey, string?] => {
+    if (mute?.reason === undefined) return ['mutedNow'];
+    return mute.until === undefined ? ['mutedForever'] : ['mutedUntil', formatDateTime(mute.until)];
+  };
 
   /** Fills a notice's reason and end lines (`<prefix>-reason`, `<prefix>-until`), hidden when not known. */
   const describe = (root: HTMLElement, prefix: 'ban' | 'mute', sanction: Shown | undefined): void => {
@@ -68,11 +79,10 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
     reasonLine.hidden = reason === undefined || reason === '';
     if (reason !== undefined) showReason(byTestId('reason-value', HTMLElement, reasonLine), reason);
     endLine.hidden = reason === undefined && prefix === 'ban';
-    // Without details the ban notice says enough; the mute banner says just that sending is off.
-    if (reason === undefined) {
-      if (prefix === 'mute') showText(endLine, 'mutedNow');
-    } else if (sanction?.until !== undefined) showText(endLine, prefix === 'ban' ? 'bannedUntil' : 'mutedUntil', formatDateTime(sanction.until));
-    else showText(endLine, prefix === 'ban' ? 'bannedForever' : 'mutedForever');
+    // Without details the ban notice says enough; the mute banner says just that the mute is on.
+    if (prefix === 'mute') showText(endLine, ...muteEnd(sanction));
+    else if (reason !== undefined && sanction?.until !== undefined) showText(endLine, 'bannedUntil', formatDateTime(sanction.until));
+    else if (reason !== undefined) showText(endLine, 'bannedForever');
     // "While the ban lasts" beside "banned permanently" reads as if it ended: a ban for good says so.
     const body = root.querySelector<HTMLElement>('.ban-body');
     if (prefix === 'ban' && body) showText(body, reason !== undefined && sanction?.until === undefined ? 'banBodyForever' : 'banBody');
@@ -87,15 +97,25 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
   };
   const warningKey = (warning: Shown): string => `${warning.reason ?? ''}|${warning.until ?? ''}`;
 
+  /** The mute's line shown now: under Start, or in the chat's banner. */
+  const muteLine = (): HTMLElement | undefined =>
+    [els.muteStart, byTestId('mute-until', HTMLElement, els.muteBanner)].find((el) => el.getClientRects().length > 0);
+
   const render = (): void => {
     const wasBanned = !els.banScreen.hidden;
+    const wasMuted = shownMuted;
+    const before = document.activeElement;
     const banned = shown.banned !== undefined;
     els.screens.dataset['banned'] = String(banned);
     els.banScreen.hidden = !banned;
-    for (const button of els.joinButtons) button.disabled = banned;
+    for (const button of els.joinButtons) button.disabled = banned || shown.muted !== undefined;
     describe(els.banScreen, 'ban', shown.banned);
-    els.muteBanner.hidden = shown.muted === undefined;
+    shownMuted = shown.muted !== undefined;
+    els.muteBanner.hidden = !shownMuted;
     describe(els.muteBanner, 'mute', shown.muted);
+    // The banner's end line, said again under the start button (the banner is the chat screen's).
+    els.muteStart.hidden = shown.muted === undefined || banned;
+    if (shown.muted !== undefined) showText(els.muteStart, ...muteEnd(shown.muted));
     const warning = shown.warning;
     els.warning.hidden = warning === undefined || dismissedWarning() === warningKey(warning);
     if (warning) showReason(byTestId('reason-value', HTMLElement, els.warning), warning.reason ?? '');
@@ -103,6 +123,9 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
     changed(restrictions());
     // Whatever had the focus is gone with the screens: the notice's title takes it (and is read out).
     if (banned && !wasBanned) banTitle.focus();
+    // A mute disables what may have had the focus (the input being typed in, Start): the line that says why
+    // takes it, not the page's body.
+    else if (!banned && shownMuted && !wasMuted && lostWith(before)) muteLine()?.focus();
   };
 
   const end = (kind: SanctionKind): void => {
@@ -182,4 +205,11 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
       render();
     },
   };
+}
+
+/** `before` had the focus and has lost it: disabled, hidden, or the focus fell to the page's body. */
+function lostWith(before: Element | null): boolean {
+  if (!(before instanceof HTMLElement) || before === document.body) return false;
+  const disabled = (before instanceof HTMLButtonElement || before instanceof HTMLTextAreaElement || before instanceof HTMLInputElement) && before.disabled;
+  return disabled || before.getClientRects().length === 0 || focusIsLost();
 }

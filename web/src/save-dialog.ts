@@ -1,7 +1,8 @@
 /**
  * "Save" on the chat and chat-ended screens: a small dialog offering the conversation on screen as a text
- * file or a web page (transcript-file.ts), downloaded straight from the page. With nothing said yet, a
- * toast says so instead.
+ * file or a web page (transcript-file.ts), downloaded straight from the page — with the chat's receipt code
+ * once it ended, so that the file keeps the way to erase one's messages. With nothing said yet, a toast says
+ * so instead.
  */
 import { getLang, showText, t } from './i18n.js';
 import type { MessageList } from './message-list.js';
@@ -15,11 +16,12 @@ export interface SaveDialog {
   open(opener: HTMLElement | null): void;
 }
 
-function labels(entries: readonly TranscriptEntry[]): TranscriptLabels {
+function labels(entries: readonly TranscriptEntry[], receiptCode: string | undefined): TranscriptLabels {
   const zone = zoneOf(entries[0]?.message.timestamp);
   return {
     lang: getLang(),
     title: t('transcriptTitle'),
+    ...(receiptCode ? { receiptLine: t('transcriptReceipt', { n: receiptCode }) } : {}),
     zoneLine: t('transcriptZone', { n: zone }),
     me: t('transcriptMe'),
     stranger: t('stranger'),
@@ -27,13 +29,16 @@ function labels(entries: readonly TranscriptEntry[]): TranscriptLabels {
   };
 }
 
-export function createSaveDialog(dialog: HTMLDialogElement, messages: MessageList, toast: Toast): SaveDialog {
+/**
+ * `receiptCode`: the receipt of the chat on screen, once it ended (the file then says it, and what it is for).
+ */
+export function createSaveDialog(dialog: HTMLDialogElement, messages: MessageList, toast: Toast, receiptCode: () => string | undefined): SaveDialog {
   const modal = createModal(dialog);
   const lead = byTestId('save-lead', HTMLElement, dialog);
 
   const save = (extension: 'txt' | 'html'): void => {
     const entries = messages.shown();
-    const words = labels(entries);
+    const words = labels(entries, receiptCode());
     const name = transcriptFileName(t('fileNamePrefix'), entries, extension);
     if (extension === 'txt') download(name, 'text/plain;charset=utf-8', transcriptText(entries, words));
     else download(name, 'text/html;charset=utf-8', transcriptHtml(entries, words));

@@ -18,6 +18,11 @@ export interface TranscriptLabels {
   title: string;
   /** "时间：{zone}" with the zone filled in. */
   zoneLine: string;
+  /**
+   * "回执码: {code}（在 /my 查看或删除你的消息）", when the chat has ended and its receipt came: the file keeps the
+   * way to erase one's messages (as /my's own downloads do). Absent during the chat: no receipt yet.
+   */
+  receiptLine?: string;
   me: string;
   stranger: string;
   /** Between a name and its text: "：" in Chinese, ": " in English. */
@@ -48,7 +53,7 @@ export function transcriptFileName(prefix: string, entries: readonly TranscriptE
 
 /** UTF-8 text with a byte-order mark (so that older Windows editors read the Chinese right). */
 export function transcriptText(entries: readonly TranscriptEntry[], labels: TranscriptLabels): string {
-  const lines = [labels.title, labels.zoneLine, ''];
+  const lines = [labels.title, ...(labels.receiptLine ? [labels.receiptLine] : []), labels.zoneLine, ''];
   for (const { message, own } of entries) {
     // Continuation lines are indented, so each message still starts with its time.
     const text = indentLineBreaks(message.content, '    ');
@@ -87,7 +92,7 @@ li.own{align-self:flex-end;background:#e3f4f2}
 </head>
 <body>
 <h1>${escapeHtml(labels.title)}</h1>
-<p class="zone">${escapeHtml(labels.zoneLine)}</p>
+${labels.receiptLine ? `<p class="zone">${escapeHtml(labels.receiptLine)}</p>\n` : ''}<p class="zone">${escapeHtml(labels.zoneLine)}</p>
 <ol>
 ${items}
 </ol>
