@@ -340,7 +340,7 @@ describe.skipIf(skip)('rules gate and the protections in the chat, in a browser'
     expect(await body.locator('p').count()).toBe(4);
     // Read where the person goes on to, not announced whole as it arrives (it was a live region).
     expect(await body.evaluate((el) => el.closest('[aria-live], [role="status"], [role="alert"], [role="log"]'))).toBeNull();
-    const link = a.getByRole('link', { name: '我的对话：下载或删除' });
+    const link = a.getByRole('link', { name: '我的聊天记录：下载或删除' });
     expect(await link.getAttribute('href')).toBe('/my');
     await a.getByTestId('lang-switch').selectOption('en');
     await expect.poll(text(body), until).toContain('How long: conversations are kept with no time limit.');

@@ -390,7 +390,7 @@ byTestId('home-btn', HTMLButtonElement).addEventListener('click', () => {
 
 // A brand-new identity (cookie) from the server, refused while another tab chats or waits; the connection
 // is opened again to use it.
-attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), {
+attachNewIdentity(byTestId('new-identity-btn', HTMLButtonElement), byTestId('new-identity-dialog', HTMLDialogElement), {
   reconnect: (userId) => {
     identityWatch.expect(userId);
     client.reconnect(true);

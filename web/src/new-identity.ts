@@ -3,9 +3,12 @@
  * cookie, and the page connects again to use it. The server refuses it (409) while the old identity chats
  * or waits — in another tab, since this one shows the start screen: the cookie is the whole browser's, and
  * that tab's chat would come back as the new identity at its next reconnect, lost — and while a mute or a
- * ban is in force on it.
+ * ban is in force on it. It asks first: this browser's /my lists the old identity's chats no more, so their
+ * receipt codes are the only way back to them (the dialog links to /my, in a new tab, to note them).
  */
+import { byTestId } from './dom.js';
 import { t } from './i18n.js';
+import { createModal } from './modal.js';
 import type { Toast } from './toast.js';
 
 export interface NewIdentityDeps {
@@ -14,8 +17,9 @@ export interface NewIdentityDeps {
   toast: Toast;
 }
 
-export function attachNewIdentity(button: HTMLButtonElement, deps: NewIdentityDeps): void {
+export function attachNewIdentity(button: HTMLButtonElement, dialog: HTMLDialogElement, deps: NewIdentityDeps): void {
   const { toast } = deps;
+  const modal = createModal(dialog);
   const reset = async (): Promise<void> => {
     const res = await fetch('/api/identity/reset', { method: 'POST' });
     // The identity is in use (409 CONFLICT), or a mute or ban is on it (409 SANCTION_IN_FORCE): nothing was
@@ -29,7 +33,10 @@ export function attachNewIdentity(button: HTMLButtonElement, deps: NewIdentityDe
     deps.reconnect(userId);
     toast.show(t('newIdentityDone'));
   };
-  button.addEventListener('click', () => {
+  button.addEventListener('click', () => modal.open(button));
+  byTestId('new-identity-cancel', HTMLButtonElement, dialog).addEventListener('click', () => modal.close());
+  byTestId('new-identity-confirm', HTMLButtonElement, dialog).addEventListener('click', () => {
+    modal.close();
     reset().catch(() => toast.show(t('newIdentityFailed')));
   });
 }

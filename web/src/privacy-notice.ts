@@ -1,7 +1,7 @@
 /**
  * The privacy notice on the start screen, folded under its title: what is stored, for how long, who can
  * read it and how to get or erase one's conversation (GET /api/privacy, in the page's language — the
- * operator's text when they replaced it), with a link to the "My conversations" page. Read when first
+ * operator's text when they replaced it), with a link to the "My chats" page. Read when first
  * opened and again after a language switch. Not a live region: a screen reader reads it where the person
  * goes on to, rather than announcing the whole policy as it arrives.
  */
