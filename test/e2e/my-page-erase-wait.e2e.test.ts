@@ -137,10 +137,10 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     await my.goto(`${suite.url}/my#${code}`);
     await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
     expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
-    expect(await my.getByTestId('erase-hint').textContent()).toBe('这次聊天有举报正在处理，处理完成后才能删除你的消息');
+    expect(await my.getByTestId('erase-hint').textContent()).toBe('这次聊天正在安全审核中，审核结束后才能删除你的消息');
     expect(await describedBy(my)).toBe('erase-hint');
     await my.getByTestId('lang-switch').selectOption('en');
-    expect(await my.getByTestId('erase-hint').textContent()).toBe('A report on this chat is under review; you can erase your messages once it is settled.');
+    expect(await my.getByTestId('erase-hint').textContent()).toBe('This chat is under a safety review; you can erase your messages once the review is over.');
   });
 
   it.each([
@@ -161,8 +161,8 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
         );
         return chat;
       },
-      refusal: /^这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。$/,
-      hint: /^这次聊天有举报正在处理，处理完成后才能删除你的消息$/,
+      refusal: /^这次聊天正在安全审核中，暂时不能删除。审核结束后可以再试。$/,
+      hint: /^这次聊天正在安全审核中，审核结束后才能删除你的消息$/,
     },
   ])('an erasure refused because $why is told, and the conversation read again disables the button, saying why', { timeout: 60_000 }, async ({ chat, refusal, hint }) => {
     const { code } = await chat();

@@ -157,9 +157,9 @@ describe.skipIf(skip)('the receipts page’s errors and notices', () => {
 
     // A text of its own where there was one: the catalogue's for an open report.
     await eraseOnce();
-    await expect.poll(text(toast), until).toBe('这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。');
+    await expect.poll(text(toast), until).toBe('这次聊天正在安全审核中，暂时不能删除。审核结束后可以再试。');
     await my.getByTestId('lang-switch').selectOption('en');
-    expect(await toast.textContent()).toBe('A report on this chat is under review, so it cannot be erased now. Try again once it is settled.');
+    expect(await toast.textContent()).toBe('This chat is under a safety review, so it cannot be erased now. Try again once the review is over.');
 
     // Nothing was erased, and the chat is still there to erase.
     expect(await transcriptTexts(my)).toEqual(['第一句', 'partner says hi', '第二句']);

@@ -265,7 +265,7 @@ describe.each(ENGINES)('receipts (%s)', (engine) => {
       expect(report.ok).toBe(true);
       const refused = await erase(codeA);
       expect(refused.status).toBe(409);
-      expect(await refused.json()).toEqual({ error: 'REPORT_OPEN', message: '这次聊天有举报正在处理，暂时不能删除。处理完成后可以再试。' });
+      expect(await refused.json()).toEqual({ error: 'REPORT_OPEN', message: '这次聊天正在安全审核中，暂时不能删除。审核结束后可以再试。' });
       const kept = await suite.server.database.query<{ erased_at: Date | null }>('SELECT erased_at FROM messages WHERE room_id = $1', [roomId]);
       expect(kept.every((m) => m.erased_at === null)).toBe(true);
       await suite.server.app.moderation.resolve(report.report_id, { action: 'dismiss', scope: 'identity', }, 'admin');
