@@ -149,7 +149,7 @@ describe.skipIf(skip)('the moderation queue in a browser', () => {
     const banScreen = b.getByTestId('ban-screen');
     await visible(banScreen);
     expect(await b.getByTestId('ban-reason').textContent()).toBe('原因：骚扰他人');
-    expect(await b.getByTestId('ban-until').textContent()).toMatch(/^封禁至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await b.getByTestId('ban-until').textContent()).toMatch(/^封禁至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}( \(UTC[+-]\d{2}:\d{2}\))?$/);
     expect(await b.getByTestId('start-btn').isDisabled()).toBe(true);
     await expect.poll(text(a.getByTestId('system-text').last()), until).toBe('对方已离开聊天');
     await expect.poll(text(view.getByTestId('report-status')), until).toBe('已处理');

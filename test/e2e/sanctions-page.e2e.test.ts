@@ -25,9 +25,12 @@ const { until, text, visible, myId, messageTexts, matchPages, leaveChat } = chat
 describe.skipIf(skip)('sanctions on the chat page', () => {
   const suite = browserSuite({ config: { timezone: ZONE } });
 
-  /** A page of a new browser (a new identity). */
+  /**
+   * A page of a new browser (a new identity), in New York: the chat's clock is Beijing's, so the end of a
+   * sanction is written with its zone.
+   */
   async function openPage(): Promise<Page> {
-    const page = await (await suite.newContext()).newPage();
+    const page = await (await suite.newContext({ timezoneId: 'America/New_York' })).newPage();
     await page.goto(suite.url);
     return page;
   }
@@ -106,7 +109,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     const timed = await sanction(idA, 'banned', '多次发送广告', 3600);
     await visible(banScreen);
     expect(await a.getByTestId('ban-reason').textContent()).toBe('原因：多次发送广告');
-    expect(await a.getByTestId('ban-until').textContent()).toBe(`封禁至 ${formatPlain(timed.endsAt!, ZONE).slice(0, 16)}`);
+    expect(await a.getByTestId('ban-until').textContent()).toBe(`封禁至 ${formatPlain(timed.endsAt!, ZONE).slice(0, 16)} (UTC+08:00)`);
     expect(await a.locator('.ban-body').textContent()).toBe('封禁期间不能匹配，也不能发送消息。');
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
 
@@ -171,7 +174,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     await visible(line);
     // The wait's screen went with the focus on its Cancel: the line that says why takes it.
     await expect.poll(focused(a), until).toBe('mute-start');
-    const end = formatPlain(mute.endsAt!, ZONE).slice(0, 16);
+    const end = `${formatPlain(mute.endsAt!, ZONE).slice(0, 16)} (UTC+08:00)`;
     expect(await line.textContent()).toBe(`你已被禁言，${end} 前不能发消息或开始新的聊天`);
     expect(await a.getByTestId('start-btn').isDisabled()).toBe(true);
     expect(await a.getByTestId('create-private-btn').isDisabled()).toBe(true);
@@ -210,7 +213,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     const banner = a.getByTestId('mute-banner');
     await visible(banner);
     await expect.poll(focused(a), until).toBe('mute-until');
-    expect(await a.getByTestId('mute-until').textContent()).toBe(`你已被禁言，${formatPlain(mute.endsAt!, ZONE).slice(0, 16)} 前不能发消息或开始新的聊天`);
+    expect(await a.getByTestId('mute-until').textContent()).toBe(`你已被禁言，${formatPlain(mute.endsAt!, ZONE).slice(0, 16)} (UTC+08:00) 前不能发消息或开始新的聊天`);
     expect(await a.getByTestId('mute-reason').textContent()).toBe('原因：骚扰');
     expect(await a.getByTestId('message-input').isDisabled()).toBe(true);
     expect(await a.getByTestId('send-btn').isDisabled()).toBe(true);

@@ -11,9 +11,20 @@ export function formatClock(timestamp: string): string {
 }
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/;
+const OFFSET = /(Z|([+-])(\d{2}):(\d{2}))$/;
 
-/** `YYYY-MM-DD HH:mm` of a timestamp as written, e.g. when a sanction ends. */
-export function formatDateTime(timestamp: string): string {
+/**
+ * `YYYY-MM-DD HH:mm` of a timestamp as written, e.g. when a sanction ends — followed by its zone,
+ * `(UTC+08:00)`, when the browser's clock is in another one at that moment (`browserOffsetMin`, minutes east
+ * of UTC): a date to act on, read as local time, would be hours off.
+ */
+export function formatDateTime(timestamp: string, browserOffsetMin = -new Date(timestamp).getTimezoneOffset()): string {
   const match = DATE_TIME.exec(timestamp);
-  return match ? `${match[1]} ${match[2]}:${match[3]}` : timestamp;
+  if (!match) return timestamp;
+  const plain = `${match[1]} ${match[2]}:${match[3]}`;
+  const offset = OFFSET.exec(timestamp);
+  if (!offset || Number.isNaN(browserOffsetMin)) return plain;
+  const minutes = offset[1] === 'Z' ? 0 : (offset[2] === '-' ? -1 : 1) * (Number(offset[3]) * 60 + Number(offset[4]));
+  if (minutes === browserOffsetMin) return plain;
+  return `${plain} (${minutes === 0 ? 'UTC' : `UTC${offset[2]}${offset[3]}:${offset[4]}`})`;
 }
