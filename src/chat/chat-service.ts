@@ -327,9 +327,18 @@ export class ChatService {
    * connection the wait was taken over from (`Resumed.takenFrom`), whose queue entry is still there.
    */
   async endWait(userId: string, queuedAs?: string): Promise<void> {
+    let sawWait = false;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.deps.registry.get(userId);
+      // The wait read here was matched before it could be ended (a stranger's join had read it before the
+      // mute came): that chat is ended as a ban's would be — the stranger gets an ordinary goodbye, not a
+      // partner who cannot answer. A chat found at the first read was going on before: it goes on.
+      if (current?.kind === 'chatting' && sawWait) {
+        if (await this.ender.endConversation(userId, current, 'left', 'server')) return;
+        continue;
+      }
       if (current?.kind !== 'waiting') return;
+      sawWait = true;
       if (await this.ender.endActivity(userId, current, 'left')) {
         this.deps.notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].mutedWaitEnded, reason: 'muted' });
         return this.dropQueued(userId, current, queuedAs);

@@ -10,9 +10,10 @@
  *   what they claimed, or keeps it for the grace period, like anything else the connection held. The check
  *   and the record are one synchronous step, and a connection is closed before its disconnect is handled:
  *   either the claim sees the connection closed or the disconnect sees the claim.
- * - A ban arrives. Its eviction, finding nothing yet, would leave a banned person waiting and then matched.
- *   So the ban is checked again once the claim is stored, and a refused claim is released. Every instance
- *   caches a sanction before it evicts: either this check sees the ban or the eviction sees the claim.
+ * - A ban or a mute arrives. Its eviction (of a wait, for a mute), finding nothing yet, would leave a banned
+ *   or muted person waiting and then matched. So both are checked again once the claim is stored, and a
+ *   refused claim is released. Every instance caches a sanction before it evicts: either this check sees
+ *   the sanction or the eviction sees the claim.
  *
  * Only claims are recorded: nothing is kept per idle connection.
  */
@@ -21,7 +22,7 @@ import type { Activity, ActivityMatch, ActivityRegistry, ActivityState } from '.
 export interface ClaimChecks {
   /** Whether a connection is open on this instance, answered synchronously. */
   isOpen(socketId: string): boolean;
-  /** Throws (the error the client is answered) if the identity or its network may not wait now: a ban. */
+  /** Throws (the error the client is answered) if the identity or its network may not wait now: a ban, a mute. */
   assertMayWait(userId: string, networkHash: string | undefined): void;
 }
 

@@ -178,6 +178,14 @@ export class ModerationService {
     this.assertMaySend(userId, networkHash);
   }
 
+  /**
+   * What a mute leaves alone but a ban does not (keep_in_touch: its key opens a room only by join_private,
+   * refused while muted — refusing the ask would lose for good a contact the partner wanted).
+   */
+  assertNotBanned(userId: string, networkHash: string): void {
+    if (this.sanctionOf(userId, networkHash)?.kind === 'banned') throw new AppError(ErrorCode.BANNED);
+  }
+
   assertMaySend(userId: string, networkHash: string): void {
     const kind = this.sanctionOf(userId, networkHash)?.kind;
     if (kind === 'banned') throw new AppError(ErrorCode.BANNED);

@@ -27,7 +27,7 @@ const HISTORY_EVENT = 'private_history';
 export interface PrivateGatewayDeps {
   rooms: PrivateRooms;
   keepInTouch: KeepInTouch;
-  moderation: Pick<ModerationService, 'assertMayJoin'>;
+  moderation: Pick<ModerationService, 'assertMayJoin' | 'assertNotBanned'>;
   rules: Pick<RulesGate, 'assertAccepted'>;
   /**
    * The bot challenge: checked as on `join_queue`, told of addresses over the key-attempt limit, and asked
@@ -85,7 +85,7 @@ export function privateRoomListeners(context: Parameters<typeof eventListener>[0
     [
       'keep_in_touch',
       eventListener(context, 'keep_in_touch', keepInTouchArgs, async (socket, payload) => {
-        moderation.assertMayJoin(socket.data.userId, socket.data.address);
+        moderation.assertNotBanned(socket.data.userId, socket.data.address);
         await flood.checkReport(actorOf(socket));
         return keepInTouch.ask(callerOf(socket), payload?.room_id);
       }),

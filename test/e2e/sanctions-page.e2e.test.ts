@@ -11,10 +11,10 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SanctionRequest } from '../../src/moderation/moderation-service.js';
-import { SanctionRepository } from '../../src/moderation/sanction-repository.js';
 import { formatPlain } from '../../src/shared/time.js';
 import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver, sanctionIdentity, send } from '../helpers/chat-page.js';
+import { untoldMute } from '../helpers/sanctions.js';
 
 const skip = skipWithoutChromium('sanctions browser tests');
 
@@ -201,6 +201,45 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
     await expect.poll(() => suite.server.app.liveStats.waitingCount(), until).toBe(0);
   });
 
+  it('muted: an ended chat stays when New is pressed (it says why); a mute ending a private wait keeps the room’s key at hand', { timeout: 90_000 }, async () => {
+    const a = await openPage();
+    const b = await openPage();
+    const idA = await myId(a);
+    await matchPages(a, b);
+    const mute = await sanction(idA, 'muted', 'spam', 3600);
+    await visible(a.getByTestId('mute-banner'));
+    await leaveChat(b);
+    await visible(a.getByTestId('chat-ended'));
+    await expect.poll(() => a.getByTestId('leave-btn').getAttribute('data-step'), until).toBe('new');
+    // New, from the button and with Escape: no join (it would be refused), the ended chat stays, a toast says why.
+    await a.getByTestId('leave-btn').click();
+    await expect.poll(text(a.getByTestId('toast')), until).toBe('你已被禁言，暂时不能发消息或开始新的聊天');
+    await a.keyboard.press('Escape');
+    expect(await a.getByTestId('chat-ended').isVisible()).toBe(true);
+    expect(await a.getByTestId('ended-receipt').getByTestId('receipt-code').isVisible()).toBe(true);
+    expect(await suite.server.app.liveStats.waitingCount()).toBe(0);
+    await suite.server.app.moderation.lift(mute.id, 'admin');
+    await a.getByTestId('mute-banner').waitFor({ state: 'hidden', timeout: WAIT_MS });
+
+    // A private room's wait ended by a mute: the room outlives it, its key is put in "join with a key".
+    await a.getByTestId('home-btn').click();
+    await a.getByTestId('private-rooms-summary').click();
+    await a.getByTestId('create-private-btn').click();
+    await visible(a.getByTestId('private-created'));
+    const key = (await a.getByTestId('private-key').textContent()) ?? '';
+    expect(key).not.toBe('');
+    await sanction(idA, 'muted', 'spam', 3600);
+    await visible(a.getByTestId('mute-start'));
+    await expect.poll(() => a.getByTestId('private-key-input').inputValue(), until).toBe(key);
+    expect(await a.getByTestId('join-private-btn').isDisabled()).toBe(true);
+    // Still muted when a ban is lifted: the ban's title goes, and the mute's line takes the focus.
+    const ban = await sanction(idA, 'banned', 'spam', 3600);
+    await expect.poll(focused(a), until).toBe('ban-title');
+    await suite.server.app.moderation.lift(ban.id, 'admin');
+    await a.getByTestId('ban-screen').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await expect.poll(focused(a), until).toBe('mute-start');
+  });
+
   it('a mute shows a banner above the composer and disables sending until lifted; a warning can be dismissed', { timeout: 60_000 }, async () => {
     const a = await openPage();
     const b = await openPage();
@@ -234,17 +273,7 @@ describe.skipIf(skip)('sanctions on the chat page', () => {
 
     // A mute the page was never told of (put straight into the enforcement cache, no event): the MUTED
     // answer shows the banner all the same, and the text stays in the input.
-    const untold = await new SanctionRepository(suite.server.database).insert({
-      userId: idA,
-      networkHash: null,
-      kind: 'muted',
-      reason: 'spam',
-      startsAt: new Date(),
-      endsAt: new Date(Date.now() + 600_000),
-      createdBy: 'admin',
-      reportId: null,
-    });
-    suite.server.app.moderation.sanctionCache.put(untold);
+    const untold = await untoldMute(suite.server, idA);
     await send(a, '还能说话吗');
     await visible(banner);
     expect(await a.getByTestId('mute-until').textContent()).toBe('你已被禁言，暂时不能发消息或开始新的聊天');

@@ -93,7 +93,7 @@ export interface FakeUnsent {
 /** Views that only record what the flow shows (and keep a private room's key as private-wait.ts does). */
 export function fakeViews() {
   const shown = { messages: [] as { message: ChatMessage; own: boolean }[], pending: new Map<string, string>(), unsent: new Map<string, FakeUnsent>(), toasts: [] as string[], screen: 'start', endedAway: [] as number[], notes: [] as string[], partnerBlocked: [] as number[], status: 'ready' as string };
-  const kept = { key: null as string | null, waitsEnded: 0 };
+  const kept = { key: null as string | null, waitsEnded: 0, atHand: null as string | null };
   let text = '';
   /** How often the input was focused for a button that went away (`focus(true)`). */
   const focus = { always: 0 };
@@ -166,7 +166,9 @@ export function fakeViews() {
     privateCreated: (key: string) => (kept.key = key),
     privateEntered: (key: string) => (kept.key = key),
     privateKey: () => kept.key,
-    waitEnded: () => {
+    waitEnded: (keepKey = false) => {
+      // A key kept at hand goes to "join with a key" (main.ts: privateStart.keep).
+      if (keepKey && kept.key !== null) kept.atHand = kept.key;
       kept.key = null;
       kept.waitsEnded++;
     },

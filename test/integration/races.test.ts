@@ -381,4 +381,20 @@ describe('a ban or a mute that lands while the person’s join is under way', ()
     expect(await joinAck(b.socket)).toMatchObject({ ok: true, status: 'waiting' });
     expect(await registry.proxy.get(a.session.user_id)).toBeUndefined();
   });
+
+  it('muted: a wait matched just after the mute read it (before it could end it) — that chat ends, the stranger sees an ordinary goodbye', async () => {
+    const m = await client();
+    expect(await joinAck(m.socket)).toMatchObject({ ok: true, status: 'waiting' });
+    const ending = registry.hold('release', { when: (userId: string) => userId === m.session.user_id });
+    await suite.server.app.moderation.issue({ userId: m.session.user_id, networkHash: null, scope: 'identity', kind: 'muted', reason: 'spam', createdBy: 'admin' });
+    // The mute's end of the wait has read it, and is held before it frees it; a stranger joins meanwhile.
+    await ending.reached;
+    const c = await client();
+    const goodbye = waitFor(c.socket, 'partner_left');
+    expect(await joinAck(c.socket)).toMatchObject({ ok: true, status: 'matched' });
+    ending.release();
+    expect(await goodbye).toMatchObject({ reason: 'left' });
+    await eventually(async () => expect(await registry.proxy.get(m.session.user_id)).toBeUndefined());
+    await eventually(async () => expect(await registry.proxy.get(c.session.user_id)).toBeUndefined());
+  });
 });

@@ -210,9 +210,9 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     const fake = fakeClient();
     const page = fakeViews();
     page.kept.key = key;
-    createChatFlow(fake.client, page.views);
+    const flow = createChatFlow(fake.client, page.views);
     fake.connectionChanged('connected');
-    return { fake, page };
+    return { fake, page, flow };
   }
 
   it('a private wait that lapsed while the page was away (reloaded after the close grace) enters the room again by its kept key', () => {
@@ -229,6 +229,19 @@ describe('the chat page flow (web/src/chat-flow.ts)', () => {
     fake.emit('session', { ...session, rules_required: { version: 'v2', min_age: 18 } });
     expect(fake.sent.joins).toEqual([]);
     expect(page.shown.screen).toBe('start');
+    // The room outlives the refusal: its key is at hand for when the rules are accepted.
+    expect(page.kept.atHand).toBe('ABCD-EFGH-JKMN-PQRS');
+  });
+
+  it('nor while muted or banned (the session’s sanctions came first): the key stays at hand in “join with a key”', () => {
+    for (const restrictions of [{ banned: false, muted: true }, { banned: true, muted: false }]) {
+      const { fake, page, flow } = reloadedAfterLapsedWait('ABCD-EFGH-JKMN-PQRS');
+      flow.setRestrictions(restrictions);
+      fake.emit('session', session);
+      expect(fake.sent.joins).toEqual([]);
+      expect(page.shown.screen).toBe('start');
+      expect(page.kept.atHand).toBe('ABCD-EFGH-JKMN-PQRS');
+    }
   });
 
   it('a wait in the queue that lapsed while the page was away is not joined again', () => {

@@ -87,7 +87,8 @@ export function createComeback(deps: ComebackDeps): Comeback {
         if (key !== null && !state.restrictions.banned && !state.restrictions.muted && rulesRequired === undefined) return deps.join({ kind: 'join_private', key });
         if (reloadedFrom === 'chat' && resume.room !== undefined) views.endedAway(resume.room);
         resume.remember(null);
-        views.waitEnded();
+        // A key not used (barred for now) stays at hand for later.
+        views.waitEnded(key !== null);
         if (reloadedFrom === 'chat') toast.show(t('chatEndedWhileAway'));
       }
     },

@@ -128,6 +128,7 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     rejoin: comeback.rejoin,
     screen: () => state.phase,
     banned: () => state.restrictions.banned,
+    muted: () => state.restrictions.muted,
     showWaiting: screens.showWaiting,
     showStart: screens.showStart,
     matched: joinMatched,
@@ -272,8 +273,9 @@ export function createChatFlow(client: ChatClient, views: ChatFlowViews): ChatFl
     restoreEnded: comeback.restoreEnded,
     setRestrictions(next) {
       state.restrictions = next;
-      // A ban ends whatever the page shows; a mute a wait (the server ends it: no new chat while muted).
-      if ((next.banned && state.phase !== 'start') || (next.muted && state.phase === 'waiting')) screens.showStart();
+      // A ban ends whatever the page shows; a mute a wait (the server ends it: no new chat while muted). A
+      // private room outlives either: its key stays at hand.
+      if ((next.banned && state.phase !== 'start') || (next.muted && state.phase === 'waiting')) screens.showStart(true);
       else screens.refreshComposer();
     },
     lastMessageId: comeback.lastMessageId,

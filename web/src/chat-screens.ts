@@ -46,8 +46,8 @@ export interface ChatScreensDeps {
 export interface ChatScreens {
   /** The input and its status line as the state (and the send under way) allow. */
   refreshComposer(): void;
-  /** Back at the start: no chat, no wait. */
-  showStart(): void;
+  /** Back at the start: no chat, no wait (`keepKey`: a private room's key stays at hand, see `waitEnded`). */
+  showStart(keepKey?: boolean): void;
   /** A new wait begins. */
   showWaiting(): void;
   /** How many wait in the queue (shown only while waiting). */
@@ -95,10 +95,10 @@ export function createChatScreens(deps: ChatScreensDeps): ChatScreens {
     messages.closeUnsent();
   };
 
-  const showStart = (): void => {
+  const showStart = (keepKey = false): void => {
     leaveChatFor('start');
     activity.remember(null);
-    views.waitEnded();
+    views.waitEnded(keepKey);
     refreshComposer();
     screenSwitch.show('start');
     views.chatChanged(null);

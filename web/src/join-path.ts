@@ -9,14 +9,18 @@
  * Which key a private wait keeps, and where a lost wait is joined again, are private-rejoin.ts's.
  */
 import type { ChatClient, Result } from './chat-client.js';
+import { errorText } from './i18n.js';
 import type { JoinAnswer, JoinScreen, JoinTracker } from './join-tracker.js';
 import type { JoinRequest, PrivateRejoin } from './private-rejoin.js';
 import type { SkipWait } from './skip-wait.js';
+import type { Toast } from './toast.js';
 
 /** What a join shows and tells, of the chat flow's views. */
 export interface JoinViews {
   /** A request was refused because of a sanction. */
   sanctioned(code: 'BANNED' | 'MUTED'): void;
+  /** Says a join not made while muted: the press would otherwise do nothing to see. */
+  toast: Pick<Toast, 'show'>;
   /** A join was refused until the rules are accepted (the start screen is showing). */
   rulesRequired(): void;
   /** The countdown of a join put off for skipping too fast. */
@@ -34,6 +38,8 @@ export interface JoinPathDeps {
   screen(): JoinScreen;
   /** A ban forbids joining (the ban notice says why). */
   banned(): boolean;
+  /** So does a mute (its banner and the start screen's line say so, until when). */
+  muted(): boolean;
   /** A new wait begins on the waiting screen. */
   showWaiting(): void;
   /** Back at the start: no wait goes on. */
@@ -72,6 +78,13 @@ export function createJoinPath(deps: JoinPathDeps): JoinPath {
   const join = async (how: JoinRequest = { kind: 'queue' }, again = false): Promise<boolean> => {
     if (deps.banned()) {
       views.sanctioned('BANNED');
+      return false;
+    }
+    // Refused by the server anyway: the screen stays (an ended chat on it keeps its Report, Save, receipt),
+    // and the press is answered (New on the Next button, or Escape, is not disabled).
+    if (deps.muted()) {
+      views.sanctioned('MUTED');
+      views.toast.show(errorText({ code: 'MUTED', message: '' }));
       return false;
     }
     rejoin.begin(how);

@@ -323,7 +323,11 @@ flow = createChatFlow(client, {
   privateCreated: (key) => privateWait.created(key),
   privateEntered: (key) => privateWait.entered(key),
   privateKey: () => privateWait.key(),
-  waitEnded: () => privateWait.ended(),
+  waitEnded: (keepKey = false) => {
+    const key = privateWait.key();
+    privateWait.ended();
+    if (keepKey && key !== null) privateStart.keep(key);
+  },
   sanctioned: (code) => sanctions.refused(code),
   rulesRequired: () => rulesGate.require(undefined, true),
   skipWait: createSkipWait(waitingScreen, byTestId('skip-wait', HTMLElement)),

@@ -25,8 +25,12 @@ export interface PrivateKeyViews {
   privateEntered(key: string): void;
   /** The key of the private room this tab waits in, kept across reloads (null: none known). */
   privateKey(): string | null;
-  /** No wait goes on any more (the page is back at the start): what a wait kept for a reload goes. */
-  waitEnded(): void;
+  /**
+   * No wait goes on any more (the page is back at the start): what a wait kept for a reload goes. `keepKey`:
+   * a private room's wait ended by something other than the person (a mute, a ban, a reload whose way back in
+   * was barred): the room outlives it, so its key stays at hand in "join with a key".
+   */
+  waitEnded(keepKey?: boolean): void;
 }
 
 export interface PrivateRejoinDeps {

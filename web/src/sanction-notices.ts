@@ -125,7 +125,8 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
     if (banned && !wasBanned) banTitle.focus();
     // A mute disables what may have had the focus (the input being typed in, Start): the line that says why
     // takes it, not the page's body.
-    else if (!banned && shownMuted && !wasMuted && lostWith(before)) muteLine()?.focus();
+    // (Also when a ban lifted leaves a mute: the ban's title had the focus, and is gone.)
+    else if (!banned && shownMuted && (!wasMuted || wasBanned) && lostWith(before)) muteLine()?.focus();
   };
 
   const end = (kind: SanctionKind): void => {
