@@ -93,13 +93,13 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     await expect.poll(() => transcriptTexts(my), until).toHaveLength(3);
 
     expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
-    expect(await my.getByTestId('erase-hint').textContent()).toBe(`对方在 ${erasable} 前仍可举报这次聊天，之后才能删除你的消息`);
+    expect(await my.getByTestId('erase-hint').textContent()).toBe(`聊天刚结束，对方还可以举报这次聊天：${erasable} 起可以删除你的消息`);
     expect(await my.getByTestId('erase-hint').isVisible()).toBe(true);
     // The hint is the button's description, for screen readers.
     expect(await describedBy(my)).toBe('erase-hint');
     expect(await my.locator('#erase-hint').getAttribute('data-testid')).toBe('erase-hint');
     await my.getByTestId('lang-switch').selectOption('en');
-    expect(await my.getByTestId('erase-hint').textContent()).toBe(`Your partner can report this chat until ${erasable}; you can erase your messages after that.`);
+    expect(await my.getByTestId('erase-hint').textContent()).toBe(`This chat just ended and your partner may still report it: you can erase your messages from ${erasable}.`);
     await my.getByTestId('lang-switch').selectOption('zh-CN');
     // Still disabled once the page has settled (a clock ahead would have enabled it by now).
     expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
@@ -147,8 +147,8 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     {
       why: 'the partner may still report it',
       chat: () => endedChat(suite, { endedAt: new Date() }),
-      refusal: /^聊天刚结束，对方还可以举报这次聊天。请 \d+ 秒后再删除。$/,
-      hint: /^对方在 \d\d:\d\d:\d\d 前仍可举报这次聊天，之后才能删除你的消息$/,
+      refusal: /^聊天刚结束，对方还可以举报这次聊天。请 \d+ 秒后再删除你的消息。$/,
+      hint: /^聊天刚结束，对方还可以举报这次聊天：\d\d:\d\d:\d\d 起可以删除你的消息$/,
     },
     {
       why: 'a report on it is under review',

@@ -338,12 +338,12 @@ describe('the Erase button on /my (web/src/my/erase-wait.ts)', () => {
 
   it('its hints say until when in both languages', () => {
     const { t } = myTexts;
-    expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('对方在 14:05:01 前仍可举报这次聊天，之后才能删除你的消息');
+    expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('聊天刚结束，对方还可以举报这次聊天：14:05:01 起可以删除你的消息');
     expect(t('eraseUnderReview')).toBe('这次聊天正在安全审核中，审核结束后才能删除你的消息');
     expect(t('eraseSanctionInForce')).toBe('这次聊天中对你的举报导致了仍在生效的处罚：处罚结束或解除之前，你的消息作为依据保留，不能删除');
     setLang('en');
     try {
-      expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('Your partner can report this chat until 14:05:01; you can erase your messages after that.');
+      expect(t('eraseWaitUntil', { time: '14:05:01' })).toBe('This chat just ended and your partner may still report it: you can erase your messages from 14:05:01.');
       expect(t('eraseUnderReview')).toBe('This chat is under a safety review; you can erase your messages once the review is over.');
       expect(t('eraseSanctionInForce')).toBe('A report on you in this chat led to a sanction still in force: your messages are kept as its grounds until it ends or is lifted.');
     } finally {
