@@ -17,7 +17,7 @@ import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { newPage, WAIT_MS } from '../helpers/axe-walk.js';
-import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
+import { focused, screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 import type { Transcript } from '../../src/privacy/transcript.js';
 import { ACTIVE_RECHECK_MS } from '../../web/src/my/erase-wait.js';
@@ -101,6 +101,14 @@ describe.skipIf(skip)('the receipts page says when its holder may erase', () => 
     await my.getByTestId('lang-switch').selectOption('en');
     expect(await my.getByTestId('erase-hint').textContent()).toBe(`This chat just ended and your partner may still report it: you can erase your messages from ${erasable}.`);
     await my.getByTestId('lang-switch').selectOption('zh-CN');
+    // Off, yet reached by Tab (aria-disabled), so that its hint is heard; a press opens nothing.
+    expect(await my.getByTestId('erase-btn').getAttribute('aria-disabled')).toBe('true');
+    await my.getByTestId('download-json').focus();
+    await my.keyboard.press('Tab');
+    await expect.poll(focused(my), until).toBe('erase-btn');
+    await my.keyboard.press('Enter');
+    await my.waitForTimeout(200);
+    expect(await my.getByTestId('erase-dialog').isVisible()).toBe(false);
     // Still disabled once the page has settled (a clock ahead would have enabled it by now).
     expect(await my.getByTestId('erase-btn').isDisabled()).toBe(true);
 

@@ -1,8 +1,9 @@
 /**
  * A modal `<dialog>`: shown over the page (the browser makes the rest inert and puts focus inside),
  * closed by Escape (the browser's `cancel`), a tap on the backdrop or its own buttons; focus then goes
- * back to the button that opened it, when that one is still on screen — otherwise (a Block that ended
- * the chat, the screen changed behind the dialog) to the shown screen's heading (screen-focus.ts).
+ * back to the button that opened it, when that one is still on screen and not off (disabled or
+ * aria-disabled) — otherwise (a Block that ended the chat, the screen changed behind the dialog) to the
+ * shown screen's heading (screen-focus.ts).
  */
 import { focusIsLost, screenFocusTarget } from './screen-focus.js';
 
@@ -29,7 +30,7 @@ export function createModal(dialog: HTMLDialogElement): Modal {
     // On `close` the focus may still be on a control of the dialog just closed (a radio, Cancel): lost as
     // well, or the browser drops it to the page's body next.
     const lost = focusIsLost() || dialog.contains(document.activeElement);
-    if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled')) back.focus();
+    if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled, [aria-disabled="true"]')) back.focus();
     else if (lost) screenFocusTarget()?.focus();
   });
 

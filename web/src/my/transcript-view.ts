@@ -182,8 +182,8 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     confirmButton.disabled = true;
     renderErase();
     modal.close();
-    // The Erase button is disabled now (and stays so once nothing is left to erase): the focus would fall
-    // to the page's body. The conversation's title is there whatever the outcome.
+    // The Erase button is off now (and stays so once nothing is left to erase): the focus goes to the
+    // conversation's title, there whatever the outcome, which is read out with it.
     title.focus();
     void options.erase(code).finally(() => {
       erasing.delete(code);
@@ -191,7 +191,7 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     });
   });
   eraseButton.addEventListener('click', () => {
-    if (shown === undefined || erasing.has(shown.code) || modal.isOpen) return;
+    if (shown === undefined || erasing.has(shown.code) || modal.isOpen || eraseButton.getAttribute('aria-disabled') === 'true') return;
     confirming = shown;
     confirmButton.disabled = false;
     renderConfirmation();
@@ -244,7 +244,9 @@ export function createTranscriptView(root: HTMLElement, dialog: HTMLDialogElemen
     if (!shown) return;
     const button = eraseWait.button(shown, shownAtMs, erasing.has(shown.code));
     // Written only when it changes: a live reading of the page is not disturbed for nothing.
-    if (eraseButton.disabled !== !button.enabled) eraseButton.disabled = !button.enabled;
+    // aria-disabled, not disabled: a disabled button is skipped by Tab, and its hint (why, until when) was
+    // never reached from the keyboard.
+    setAttr(eraseButton, 'aria-disabled', button.enabled ? null : 'true');
     setText(eraseHint, button.hint ? t(button.hint.key, button.hint.params) : '');
     setHidden(eraseHint, button.hint === undefined);
     setAttr(eraseButton, 'aria-describedby', button.hint ? eraseHint.id : null);
