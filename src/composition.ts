@@ -160,6 +160,7 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
         mayAdopt: () => !app.closing,
         // Read again there: the activity restored carries a new revision, and a meeting moves it by that.
         restorePrivateWait: (userId, activity) => (activity.privateKey === undefined ? Promise.resolve() : app.privateRooms.restoreWait(userId, activity.privateKey)),
+        restoreGrace: (userId, activity) => app.chat.restoreGrace(userId, activity),
         reclaim: async () => {
           for (const socket of app.io.of('/').sockets.values()) await app.chat.reclaim(callerOf(socket));
         },

@@ -150,6 +150,15 @@ export class ChatService {
     return this.reconnections.reclaim(caller);
   }
 
+  /**
+   * A person whose connection is away, written back after Redis lost its data (cluster mode): their grace
+   * period is counted again unless a timer here still counts it — one that lapsed meanwhile ends now.
+   */
+  restoreGrace(userId: string, activity: Activity): void {
+    if (activity.detached === undefined || this.grace.has(userId)) return;
+    this.grace.start(userId, { socketId: activity.socketId, untilMs: activity.detached.untilMs });
+  }
+
   /** Grace timers still running (identities expected back). */
   get detachedCount(): number {
     return this.grace.size;

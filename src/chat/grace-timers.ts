@@ -16,6 +16,14 @@ export interface LostConnection {
   untilMs: number;
 }
 
+/**
+ * How long after a failed end (Redis or the database away) a lapsed grace period is ended again, and how many
+ * times: about ten minutes. Before, it was tried once, and the partner waited for ever ("lost the connection,
+ * waiting for them to come back…").
+ */
+export const GRACE_RETRY_MS = 5_000;
+const GRACE_RETRIES = 120;
+
 export class GraceTimers {
   private readonly timers: KeyedTimers<string, LostConnection>;
 
@@ -29,12 +37,28 @@ export class GraceTimers {
 
   /** (Re)starts the identity's timer, to end the grace period `lost` names when it runs out. */
   start(userId: string, lost: LostConnection): void {
-    this.timers.start(
-      userId,
-      lost.untilMs - this.clock.now().getTime(),
-      () => void this.onExpire(userId, lost).catch((err: unknown) => this.logger.error({ err }, 'ending a lapsed grace period failed')),
-      lost,
-    );
+    this.schedule(userId, lost, lost.untilMs - this.clock.now().getTime(), 0);
+  }
+
+  /** Whether a timer is counting the identity's grace period (or retrying its end). */
+  has(userId: string): boolean {
+    return this.timers.has(userId);
+  }
+
+  /**
+   * A failed end is tried again — unless another grace period of the identity started meanwhile (its own
+   * timer acts then). The end acts only on the state it was started for, so a retry after the person came
+   * back, or after another instance ended it, does nothing.
+   */
+  private schedule(userId: string, lost: LostConnection, delayMs: number, retries: number): void {
+    const fire = (): void => {
+      this.onExpire(userId, lost).catch((err: unknown) => {
+        if (retries >= GRACE_RETRIES) return this.logger.error({ err }, 'ending a lapsed grace period failed: given up');
+        this.logger.warn({ err }, `ending a lapsed grace period failed: tried again in ${GRACE_RETRY_MS / 1000} s`);
+        if (!this.timers.has(userId)) this.schedule(userId, lost, GRACE_RETRY_MS, retries + 1);
+      });
+    };
+    this.timers.start(userId, delayMs, fire, lost);
   }
 
   cancel(userId: string): void {

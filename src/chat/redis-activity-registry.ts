@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Activity, ActivityMatch, ActivityRegistry, ActivityState } from './activity-registry.js';
+import { epochKey } from '../cluster/epoch-key.js';
 import { defineScript, type RedisScript } from '../cluster/redis-script.js';
 
 // Numbers are compared as numbers: revisions (< 2^48) and room ids are exact in Lua's doubles.
@@ -117,7 +118,12 @@ export class RedisActivityRegistry implements ActivityRegistry {
 
   async get(userId: string): Promise<Activity | undefined> {
     try {
-      const raw = await this.redis.get(this.key(userId));
+      let raw = await this.redis.get(this.key(userId));
+      if (raw === null && this.mirror.has(userId) && (await this.redis.exists(epochKey(this.prefix))) === 0) {
+        // Lost with Redis's data, not ended: kept for the heartbeat to restore (a chat is written back now).
+        raw = await this.writeBack(userId);
+        if (raw === null) return undefined;
+      }
       this.remember(userId, raw ?? '');
       return raw ? (JSON.parse(raw) as Activity) : undefined;
     } catch (error) {
@@ -144,6 +150,22 @@ export class RedisActivityRegistry implements ActivityRegistry {
 
   async release(userId: string, match: ActivityMatch): Promise<boolean> {
     return this.changeIf(userId, match, '');
+  }
+
+  /**
+   * One of this instance's people read as gone while the epoch is gone too: Redis lost its data (restarted
+   * empty), and the heartbeat has not put this instance's people back yet. A value read as gone is otherwise
+   * an end elsewhere (its notification on its way) and forgotten — which here kept the heartbeat from
+   * restoring it. A chat is written back now (its next message was answered NOT_IN_CHAT, the page ended it,
+   * and the partner was never told); a wait is left to the heartbeat, which also puts it back in the queue
+   * or its room. What Redis holds then (or null) is the answer.
+   */
+  private async writeBack(userId: string): Promise<string | null> {
+    const known = this.mirror.get(userId);
+    if (known?.kind !== 'chatting') return null;
+    await this.restore(userId, known);
+    this.logger.info({ roomId: known.roomId }, 'Redis lost its data: a chat of this instance written back before the heartbeat');
+    return this.redis.get(this.key(userId));
   }
 
   /** This instance's activities as last known (for re-asserting them after Redis lost its data). */

@@ -15,6 +15,7 @@ import type { Activity } from '../chat/activity-registry.js';
 import { entryInterests } from '../chat/matchmaker.js';
 import type { RedisActivityRegistry } from '../chat/redis-activity-registry.js';
 import type { Clock } from '../clock.js';
+import { epochKey } from './epoch-key.js';
 import type { RedisMatchQueue } from '../matching/redis-match-queue.js';
 
 export interface ClusterPresenceOptions {
@@ -53,6 +54,11 @@ export interface PresenceHooks {
   mayAdopt?(): boolean;
   /** After Redis lost its data: a connected person's wait in a private room, back in that room. */
   restorePrivateWait?(userId: string, activity: Activity): Promise<void>;
+  /**
+   * After Redis lost its data: a person whose connection is away, written back, is counted down again
+   * (a grace period that lapsed during the loss, its end failed, ends now).
+   */
+  restoreGrace?(userId: string, activity: Activity): void;
 }
 
 export class ClusterPresence {
@@ -211,11 +217,12 @@ export class ClusterPresence {
    */
   private async checkEpoch(): Promise<boolean> {
     const { redis } = this.options;
-    const current = await redis.get(this.key('epoch'));
+    const key = epochKey(this.options.prefix);
+    const current = await redis.get(key);
     if (current !== null && current === this.epoch) return false;
-    if (current === null) await redis.set(this.key('epoch'), randomUUID(), 'NX');
+    if (current === null) await redis.set(key, randomUUID(), 'NX');
     const known = this.epoch;
-    this.epoch = (await redis.get(this.key('epoch'))) ?? undefined;
+    this.epoch = (await redis.get(key)) ?? undefined;
     if (known === undefined) return false;
     await this.restore();
     return true;
@@ -227,6 +234,7 @@ export class ClusterPresence {
     for (const [userId, activity] of registry.mirrored()) {
       const written = await registry.restore(userId, activity);
       if (written) restored++;
+      if (written && activity.detached) this.hooks?.restoreGrace?.(userId, activity);
       if (activity.kind !== 'waiting') continue;
       // A wait in a private room is not in the queue: it waits in its room again — entering it meets whoever
       // entered the key since Redis lost its data. Only a wait written back here (one Redis holds again was

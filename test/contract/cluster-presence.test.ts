@@ -39,6 +39,8 @@ interface Instance {
   failAdopts: Set<string>;
   /** When set, each adoption waits for this before it completes (a long adoption). */
   adoptGate?: Promise<void>;
+  /** People whose grace period was counted again after Redis lost its data. */
+  graceRestored: string[];
 }
 
 /** `count` instances over one Redis; instance i runs on `clocks[i]` (the system clock by default). */
@@ -53,7 +55,7 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
       await registry.start();
       const queue = new RedisMatchQueue(command, shared.prefix);
       const presence = new ClusterPresence({ redis: command, prefix: shared.prefix, instanceId: id, registry, queue, logger: silent, clock: clocks[i] ?? systemClock, ...timing });
-      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0, failAdopts: new Set() };
+      const instance: Instance = { id, prefix: shared.prefix, command, registry, presence, adopted: [], reclaims: 0, failReclaims: 0, failAdopts: new Set(), graceRestored: [] };
       await presence.start({
         localPeople: () => 0,
         adopt: async (userId) => {
@@ -66,6 +68,7 @@ async function cluster(count: number, clocks: Clock[] = [], timing = { heartbeat
           if (instance.failReclaims-- > 0) throw new Error('Redis away halfway through the take-back');
         },
         mayAdopt: () => mayAdopt[i] ?? true,
+        restoreGrace: (userId) => void instance.graceRestored.push(userId),
       });
       cleanups.push(async () => presence.stop());
       return instance;
@@ -215,12 +218,17 @@ describe.skipIf(!hasRedis())('cluster presence', () => {
     const clock = new ManualClock();
     const [alone] = await cluster(1, [clock], stepped);
     await alone!.registry.claim('kept-user', chatting(alone!.id));
+    // One whose connection is away: written back, its grace period is counted again (the hook).
+    const away = { ...chatting(alone!.id), roomId: 2, partnerId: 'q', detached: { sinceMs: 1, untilMs: 2 } } as ActivityState;
+    await alone!.registry.claim('away-user', away);
     // What a Redis restarted empty looks like to it: its keys are gone (the instances set and the epoch too).
     const keys = await alone!.command.keys(`${alone!.prefix}*`);
     await alone!.command.del(...keys);
     await beat(clock, alone!.presence);
     expect(alone!.reclaims).toBe(0);
     expect(await alone!.registry.get('kept-user')).toMatchObject({ kind: 'chatting', instanceId: alone!.id });
+    expect(await alone!.registry.get('away-user')).toMatchObject({ kind: 'chatting', detached: { untilMs: 2 } });
+    expect(alone!.graceRestored).toEqual(['away-user']);
   });
 
   it('on real time and Redis expiry: adopts the people of an instance that stopped announcing, not those of one that paused', { timeout: 30_000 }, async () => {
