@@ -122,6 +122,8 @@ async function clusterSeams({ config, database, logger, clock = systemClock, rep
   await waitUntilReady(redis.command, 30_000);
   await waitUntilReady(redis.eventsSub, 30_000);
   const instanceId = randomUUID();
+  // Said once, so that an operator can tell which instance another's "adopted its people" line names.
+  logger.info({ instanceId }, 'cluster mode: this instance’s id');
   const prefix = config.redisPrefix;
   const registry = new RedisActivityRegistry(redis.command, redis.eventsSub, prefix, instanceId, logger);
   await registry.start();
