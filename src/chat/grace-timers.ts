@@ -26,6 +26,8 @@ const GRACE_RETRIES = 120;
 
 export class GraceTimers {
   private readonly timers: KeyedTimers<string, LostConnection>;
+  /** Set by `cancelAll` (a shutdown): failed ends are not tried again. */
+  private closing = false;
 
   constructor(
     private readonly clock: Clock,
@@ -53,9 +55,13 @@ export class GraceTimers {
   private schedule(userId: string, lost: LostConnection, delayMs: number, retries: number): void {
     const fire = (): void => {
       this.onExpire(userId, lost).catch((err: unknown) => {
+        if (this.closing) return;
         if (retries >= GRACE_RETRIES) return this.logger.error({ err }, 'ending a lapsed grace period failed: given up');
-        this.logger.warn({ err }, `ending a lapsed grace period failed: tried again in ${GRACE_RETRY_MS / 1000} s`);
-        if (!this.timers.has(userId)) this.schedule(userId, lost, GRACE_RETRY_MS, retries + 1);
+        // Said once, then quietly: an outage fails every one of them every few seconds.
+        if (retries === 0) this.logger.warn({ err }, `ending a lapsed grace period failed: tried again every ${GRACE_RETRY_MS / 1000} s`);
+        else this.logger.debug({ err }, 'ending a lapsed grace period failed again');
+        // Spread out, so that the retries of everyone an outage held do not reach Redis all at once.
+        if (!this.timers.has(userId)) this.schedule(userId, lost, GRACE_RETRY_MS * (0.75 + Math.random() / 2), retries + 1);
       });
     };
     this.timers.start(userId, delayMs, fire, lost);
@@ -65,8 +71,12 @@ export class GraceTimers {
     this.timers.cancel(userId);
   }
 
-  /** Cancels every timer; returns the grace periods they were counting (a shutdown ends them at once). */
+  /**
+   * Cancels every timer; returns the grace periods they were counting (a shutdown ends them at once). An end
+   * running then that fails is not tried again (the instance is going away).
+   */
   cancelAll(): [string, LostConnection][] {
+    this.closing = true;
     return this.timers.cancelAll();
   }
 

@@ -61,6 +61,10 @@ const MGET_BATCH = 500;
 export class RedisActivityRegistry implements ActivityRegistry {
   /** Activities of this instance's connections, by identity. */
   private readonly mirror = new Map<string, Activity>();
+  /** The epoch under which presence last put this instance's people back (see `lostSinceRestore`). */
+  private settledEpoch: string | undefined;
+  /** Chats written back by a read since Redis lost its data: once each (see `writeBack`). */
+  private readonly writtenBack = new Set<string>();
   private readonly channel: string;
 
   /** The scripts, registered once on the client (EVALSHA). */
@@ -119,11 +123,7 @@ export class RedisActivityRegistry implements ActivityRegistry {
   async get(userId: string): Promise<Activity | undefined> {
     try {
       let raw = await this.redis.get(this.key(userId));
-      if (raw === null && this.mirror.has(userId) && (await this.redis.exists(epochKey(this.prefix))) === 0) {
-        // Lost with Redis's data, not ended: kept for the heartbeat to restore (a chat is written back now).
-        raw = await this.writeBack(userId);
-        if (raw === null) return undefined;
-      }
+      if (raw === null && this.mirror.get(userId)?.kind === 'chatting' && (await this.lostSinceRestore())) raw = await this.writeBack(userId);
       this.remember(userId, raw ?? '');
       return raw ? (JSON.parse(raw) as Activity) : undefined;
     } catch (error) {
@@ -153,18 +153,35 @@ export class RedisActivityRegistry implements ActivityRegistry {
   }
 
   /**
-   * One of this instance's people read as gone while the epoch is gone too: Redis lost its data (restarted
-   * empty), and the heartbeat has not put this instance's people back yet. A value read as gone is otherwise
-   * an end elsewhere (its notification on its way) and forgotten — which here kept the heartbeat from
-   * restoring it. A chat is written back now (its next message was answered NOT_IN_CHAT, the page ended it,
-   * and the partner was never told); a wait is left to the heartbeat, which also puts it back in the queue
-   * or its room. What Redis holds then (or null) is the answer.
+   * Whether Redis lost its data since this instance last put its people back: its epoch is not the one
+   * presence restored under (`restoredUnder`) — gone, or set anew by another instance's heartbeat while this
+   * one's has not restored yet (or is restoring). Unknown before presence's first check: no.
+   */
+  private async lostSinceRestore(): Promise<boolean> {
+    if (this.settledEpoch === undefined) return false;
+    return (await this.redis.get(epochKey(this.prefix))) !== this.settledEpoch;
+  }
+
+  /** Presence has put this instance's people back under `epoch` (or found nothing lost): a null read is an end again. */
+  restoredUnder(epoch: string): void {
+    this.settledEpoch = epoch;
+    this.writtenBack.clear();
+  }
+
+  /**
+   * One of this instance's chats read as gone after Redis lost its data, before this instance's heartbeat
+   * has put its people back: written back now. A value read as gone is otherwise an end elsewhere (its
+   * notification on its way) and forgotten — which here kept the heartbeat from restoring it: its next
+   * message was answered NOT_IN_CHAT, the page ended it, and the partner was never told. Once per loss: read
+   * as gone again, it ended after the loss (the partner left) and is forgotten. A wait is forgotten as
+   * before (the heartbeat puts back what the mirror still holds). What Redis holds then (or null) answers.
    */
   private async writeBack(userId: string): Promise<string | null> {
     const known = this.mirror.get(userId);
-    if (known?.kind !== 'chatting') return null;
+    if (known === undefined || this.writtenBack.has(userId)) return null;
+    this.writtenBack.add(userId);
     await this.restore(userId, known);
-    this.logger.info({ roomId: known.roomId }, 'Redis lost its data: a chat of this instance written back before the heartbeat');
+    this.logger.info({ roomId: known.kind === 'chatting' ? known.roomId : undefined }, 'Redis lost its data: a chat of this instance written back before the heartbeat');
     return this.redis.get(this.key(userId));
   }
 

@@ -221,11 +221,14 @@ export class ClusterPresence {
     const current = await redis.get(key);
     if (current !== null && current === this.epoch) return false;
     if (current === null) await redis.set(key, randomUUID(), 'NX');
-    const known = this.epoch;
-    this.epoch = (await redis.get(key)) ?? undefined;
-    if (known === undefined) return false;
-    await this.restore();
-    return true;
+    const fresh = (await redis.get(key)) ?? undefined;
+    const lost = this.epoch !== undefined;
+    // Taken as the epoch only once restored: a restore cut short (Redis away halfway) runs again next beat.
+    if (lost) await this.restore();
+    this.epoch = fresh;
+    // From now on a person read as gone ended (until the epoch changes again).
+    if (fresh !== undefined) this.options.registry.restoredUnder(fresh);
+    return lost;
   }
 
   private async restore(): Promise<void> {

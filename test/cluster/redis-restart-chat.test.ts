@@ -65,4 +65,21 @@ describe.skipIf(!available)('a chat across instances when Redis lost its data', 
     expect(received(a.socket, 'partner_left')).toEqual([]);
     expect(received(b.socket, 'partner_left')).toEqual([]);
   });
+
+  it('…also once another instance’s heartbeat has set a new epoch, before this one’s has restored', { timeout: 30_000 }, async () => {
+    const a = await client(0);
+    const b = await client(1);
+    expect(await request<Ack>(a.socket, 'join_queue')).toMatchObject({ ok: true, status: 'waiting' });
+    const matched = waitFor(a.socket, 'matched');
+    expect(await request<Ack>(b.socket, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
+    await matched;
+
+    await redis.flushall();
+    // As another instance's heartbeat would, first: the epoch is back, but not the one A's instance restored under.
+    await redis.set(`${prefix}epoch`, 'set-by-another-instance');
+    const atB = waitFor(b.socket, 'new_message', 10_000);
+    expect(await request<Ack>(a.socket, 'send_message', { content: 'after a new epoch' })).toMatchObject({ ok: true });
+    expect((await atB).content).toBe('after a new epoch');
+    expect(received(a.socket, 'partner_left')).toEqual([]);
+  });
 });

@@ -34,9 +34,10 @@ describe('grace timers (src/chat/grace-timers.ts)', () => {
     await flush();
     expect(ends).toHaveLength(1);
     expect(grace.has('u')).toBe(true);
-    clock.advance(GRACE_RETRY_MS);
+    // Each retry within a quarter of GRACE_RETRY_MS either way (spread out).
+    clock.advance(GRACE_RETRY_MS * 1.25);
     await flush();
-    clock.advance(GRACE_RETRY_MS);
+    clock.advance(GRACE_RETRY_MS * 1.25);
     await flush();
     expect(ends).toEqual([lost, lost, lost]);
     expect(grace.has('u')).toBe(false);
@@ -53,11 +54,23 @@ describe('grace timers (src/chat/grace-timers.ts)', () => {
     const second = { socketId: 's2', untilMs: clock.now().getTime() + 20_000 };
     grace.start('u', second);
     await flush();
-    clock.advance(GRACE_RETRY_MS);
+    clock.advance(GRACE_RETRY_MS * 1.25);
     await flush();
     expect(ends).toEqual([first]);
     clock.advance(20_000);
     await flush();
     expect(ends).toEqual([first, second]);
+  });
+
+  it('at shutdown (cancelAll) an end that fails is not tried again', async () => {
+    const { clock, grace, ends } = timers(5);
+    grace.start('u', { socketId: 's1', untilMs: clock.now().getTime() + 1_000 });
+    clock.advance(1_000);
+    expect(grace.cancelAll()).toEqual([]);
+    await flush();
+    clock.advance(GRACE_RETRY_MS * 10);
+    await flush();
+    expect(ends).toHaveLength(1);
+    expect(grace.has('u')).toBe(false);
   });
 });
