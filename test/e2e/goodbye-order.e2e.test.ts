@@ -79,6 +79,9 @@ describe.skipIf(skip)('a goodbye before its chat’s matched, in a browser', () 
   async function matchWithRawClient(a: RoutedPage): Promise<TestSocket> {
     await a.page.getByTestId('start-btn').click();
     await visible(a.page.getByTestId('waiting-screen'));
+    // The waiting screen shows as the join leaves: the page's wait is on the server only once it arrives
+    // (under load, the raw client's join got there first and waited: a CI failure).
+    await expect.poll(() => suite.server.app.liveStats.waitingCount(), until).toBe(1);
     const { socket: b } = await connect(suite.url);
     sockets.push(b);
     expect(await request(b, 'join_queue')).toMatchObject({ ok: true, status: 'matched' });
