@@ -125,7 +125,9 @@ describe.skipIf(!available || process.platform !== 'linux')('WEB_CONCURRENCY pri
     const server = await startServerProcess({ ...env, CHAT_PRIMARY_TEST: marker }, { readyTimeoutMs: START_TIMEOUT_MS });
     try {
       const workers = () => processesMarked('CHAT_PRIMARY_TEST', marker).filter((pid) => pid !== server.child.pid);
-      expect(workers()).toHaveLength(2);
+      // Awaited: in a loaded full run a third marked process was seen once right after "ready" (a helper
+      // process of the start still going away, it seems; gone by the next reads).
+      await eventually(() => expect(workers()).toHaveLength(2), 10_000, 200);
       const [victim, survivor] = workers() as [number, number];
       // One Socket.IO connection on each worker (the balancer sends each to the one with fewest).
       const sockets = [await connect(server.url), await connect(server.url)];
