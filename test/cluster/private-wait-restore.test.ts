@@ -5,12 +5,11 @@
  * Two complete instances in this process over a Redis of the test's own (emptied with FLUSHALL, as a
  * restart without persistence leaves it) and one PostgreSQL.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalKey, keyHash } from '../../src/private/private-keys.js';
-import { connect, eventually, request, waitFor, type TestSocket } from '../helpers/client.js';
-import { startInProcessCluster, type InProcessCluster } from '../helpers/in-process-cluster.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+import { eventually, request, waitFor } from '../helpers/client.js';
+import { flushedRedisCluster } from '../helpers/flushed-redis-cluster.js';
 import { hasPostgres, hasRedis } from '../helpers/services.js';
 
 const available = hasRedis() && hasPostgres();
@@ -18,28 +17,12 @@ const available = hasRedis() && hasPostgres();
 type Ack = { ok: boolean; code?: string; key?: string; status?: string; room_id?: number };
 
 describe.skipIf(!available)('a private wait when Redis lost its data', () => {
-  let redisServer: PrivateRedis;
-  let cluster: InProcessCluster;
-  let redis: Redis;
   const prefix = `privrestore:${process.pid}:`;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    redisServer = await startPrivateRedis();
-    cluster = await startInProcessCluster(2, { redisUrl: redisServer.url, redisPrefix: prefix });
-    redis = new Redis(redisServer.url);
-  }, 60_000);
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    redis?.disconnect();
-    await cluster?.close();
-    await redisServer?.destroy();
+  const { redis: redisClient, client } = flushedRedisCluster(2, prefix);
+  let redis: Redis;
+  beforeAll(() => {
+    redis = redisClient();
   });
-
-  async function client(instance: number) {
-    const c = await connect(cluster.instances[instance]!.url);
-    sockets.push(c.socket);
-    return c;
-  }
 
   it('the person waiting is back in the room, and whoever enters the key on another instance meets them', { timeout: 30_000 }, async () => {
     const a = await client(0);
