@@ -318,46 +318,14 @@ export class ChatService {
     throw new AppError(ErrorCode.NOT_IN_CHAT);
   }
 
-  /**
-   * Ends whatever the identity is doing, wherever its connection is (a ban): a chat ends for the partner
-   * as an ordinary goodbye; a wait is left.
-   */
-  async evict(userId: string, reason: Extract<EndReason, 'banned'>, queuedAs?: string): Promise<void> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.deps.registry.get(userId);
-      if (!current) return;
-      if (await this.ender.endActivity(userId, current, reason)) return this.dropQueued(userId, current, queuedAs);
-    }
+  /** Ends whatever the identity is doing, wherever its connection is (a ban; see `ActivityEnder.evict`). */
+  evict(userId: string, reason: Extract<EndReason, 'banned'>, queuedAs?: string): Promise<void> {
+    return this.ender.evict(userId, reason, queuedAs);
   }
 
-  /**
-   * Ends the identity's wait, wherever its connection is (a mute: no new chat while it lasts); a chat is left
-   * as it is. The connection that held the wait is told `left_room {reason: 'muted'}`. `queuedAs`: a
-   * connection the wait was taken over from (`Resumed.takenFrom`), whose queue entry is still there.
-   */
-  async endWait(userId: string, queuedAs?: string): Promise<void> {
-    let sawWait = false;
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.deps.registry.get(userId);
-      // The wait read here was matched before it could be ended (a stranger's join had read it before the
-      // mute came): that chat is ended as a ban's would be — the stranger gets an ordinary goodbye, not a
-      // partner who cannot answer. A chat found at the first read was going on before: it goes on.
-      if (current?.kind === 'chatting' && sawWait) {
-        if (await this.ender.endConversation(userId, current, 'left', 'server')) return;
-        continue;
-      }
-      if (current?.kind !== 'waiting') return;
-      sawWait = true;
-      if (await this.ender.endActivity(userId, current, 'left')) {
-        this.deps.notifier.toSocket(current.socketId, 'left_room', { message: eventText[current.lang].mutedWaitEnded, reason: 'muted' });
-        return this.dropQueued(userId, current, queuedAs);
-      }
-    }
-  }
-
-  /** A wait ended just after a resume took it over: its queue entry, under the connection before, goes too. */
-  private async dropQueued(userId: string, ended: Activity, queuedAs: string | undefined): Promise<void> {
-    if (ended.kind === 'waiting' && queuedAs !== undefined && queuedAs !== ended.socketId) await this.deps.queue.remove(userId, queuedAs);
+  /** Ends the identity's wait, wherever its connection is (a mute; see `ActivityEnder.endWait`). */
+  endWait(userId: string, queuedAs?: string): Promise<void> {
+    return this.ender.endWait(userId, queuedAs);
   }
 
   /**
