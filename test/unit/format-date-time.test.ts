@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../web/src/format-time.js';
+import { zoneOf } from '../../web/src/transcript-file.js';
 
 describe('formatDateTime (web/src/format-time.ts)', () => {
   it('writes the digits as given, and no zone when the browser is in the same one', () => {
@@ -31,5 +32,17 @@ describe('formatDateTime (web/src/format-time.ts)', () => {
     const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
     const mm = String(Math.abs(offset) % 60).padStart(2, '0');
     expect(formatDateTime(`2026-07-01T12:00:00${sign}${hh}:${mm}`)).toBe('2026-07-01 12:00');
+  });
+});
+
+describe('zoneOf (web/src/transcript-file.ts): the zone line of a saved transcript, from the same offset reading', () => {
+  it('names the zone of a full timestamp, and nothing for one without a zone or none at all', () => {
+    expect(zoneOf('2026-01-03T16:14:38+08:00')).toBe('UTC+08:00');
+    expect(zoneOf('2026-01-03T16:14:38.123-05:30')).toBe('UTC-05:30');
+    expect(zoneOf('2026-01-03T16:14:38Z')).toBe('UTC');
+    expect(zoneOf('2026-01-03T16:14:38+00:00')).toBe('UTC');
+    expect(zoneOf('2026-01-03T16:14:38')).toBe('');
+    expect(zoneOf('16:14+08:00')).toBe('');
+    expect(zoneOf(undefined)).toBe('');
   });
 });

@@ -11,7 +11,16 @@ export function formatClock(timestamp: string): string {
 }
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/;
-const OFFSET = /(Z|([+-])(\d{2}):(\d{2}))$/;
+const OFFSET = /(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** The zone a timestamp is written in: minutes east of UTC, and `UTC+08:00` (or `UTC`); none when it says none. */
+export function zoneOffset(timestamp: string): { minutes: number; label: string } | undefined {
+  const offset = OFFSET.exec(timestamp);
+  if (!offset) return undefined;
+  const [, sign, hours, mins] = offset;
+  const minutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(mins));
+  return { minutes, label: minutes === 0 ? 'UTC' : `UTC${sign}${hours}:${mins}` };
+}
 
 /**
  * `YYYY-MM-DD HH:mm` of a timestamp as written, e.g. when a sanction ends — followed by its zone,
@@ -22,9 +31,7 @@ export function formatDateTime(timestamp: string, browserOffsetMin = -new Date(t
   const match = DATE_TIME.exec(timestamp);
   if (!match) return timestamp;
   const plain = `${match[1]} ${match[2]}:${match[3]}`;
-  const offset = OFFSET.exec(timestamp);
-  if (!offset || Number.isNaN(browserOffsetMin)) return plain;
-  const minutes = offset[1] === 'Z' ? 0 : (offset[2] === '-' ? -1 : 1) * (Number(offset[3]) * 60 + Number(offset[4]));
-  if (minutes === browserOffsetMin) return plain;
-  return `${plain} (${minutes === 0 ? 'UTC' : `UTC${offset[2]}${offset[3]}:${offset[4]}`})`;
+  const zone = zoneOffset(timestamp);
+  if (!zone || Number.isNaN(browserOffsetMin) || zone.minutes === browserOffsetMin) return plain;
+  return `${plain} (${zone.label})`;
 }

@@ -60,9 +60,6 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
   const known: Partial<Record<SanctionKind, Shown>> = {};
   const timers: Partial<Record<SanctionKind, ReturnType<typeof setTimeout>>> = {};
   const banTitle = byTestId('ban-title', HTMLElement, els.banScreen);
-  /** Whether the last render showed a mute. */
-  let shownMuted = false;
-
   const restrictions = (): Restrictions => ({ banned: shown.banned !== undefined, muted: shown.muted !== undefined });
 
   /** What a mute's end line says: until when, for good, or (told by a refusal only) just that it is on. */
@@ -103,15 +100,15 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
 
   const render = (): void => {
     const wasBanned = !els.banScreen.hidden;
-    const wasMuted = shownMuted;
+    const wasMuted = !els.muteBanner.hidden;
     const before = document.activeElement;
     const banned = shown.banned !== undefined;
     els.screens.dataset['banned'] = String(banned);
     els.banScreen.hidden = !banned;
     for (const button of els.joinButtons) button.disabled = banned || shown.muted !== undefined;
     describe(els.banScreen, 'ban', shown.banned);
-    shownMuted = shown.muted !== undefined;
-    els.muteBanner.hidden = !shownMuted;
+    const muted = shown.muted !== undefined;
+    els.muteBanner.hidden = !muted;
     describe(els.muteBanner, 'mute', shown.muted);
     // The banner's end line, said again under the start button (the banner is the chat screen's).
     els.muteStart.hidden = shown.muted === undefined || banned;
@@ -126,7 +123,7 @@ export function createSanctionNotices(els: SanctionElements, changed: (restricti
     // A mute disables what may have had the focus (the input being typed in, Start): the line that says why
     // takes it, not the page's body.
     // (Also when a ban lifted leaves a mute: the ban's title had the focus, and is gone.)
-    else if (!banned && shownMuted && (!wasMuted || wasBanned) && lostWith(before)) muteLine()?.focus();
+    else if (!banned && muted && (!wasMuted || wasBanned) && lostWith(before)) muteLine()?.focus();
   };
 
   const end = (kind: SanctionKind): void => {

@@ -6,6 +6,7 @@
  */
 import { indentLineBreaks } from '../../src/shared/line-breaks.js';
 import type { ChatMessage } from '../../src/shared/protocol.js';
+import { zoneOffset } from './format-time.js';
 
 export interface TranscriptEntry {
   message: ChatMessage;
@@ -39,9 +40,7 @@ export function stampOf(timestamp: string): string {
 
 /** The zone a timestamp is written in: `UTC+08:00` (or `UTC`), empty when it says none. */
 export function zoneOf(timestamp: string | undefined): string {
-  const offset = timestamp === undefined ? undefined : STAMP.exec(timestamp)?.[7];
-  if (offset === undefined) return '';
-  return offset === 'Z' || offset === '+00:00' ? 'UTC' : `UTC${offset}`;
+  return timestamp !== undefined && STAMP.test(timestamp) ? (zoneOffset(timestamp)?.label ?? '') : '';
 }
 
 /** `匿名聊天-20260103-1614.txt`: the prefix, and when the first message was written. */
