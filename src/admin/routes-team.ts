@@ -182,7 +182,12 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return view(after, after.totpSecret === null ? 0 : await recoveryCodes.left(after.id));
   });
 
+  // Another admin's 2FA (a lost phone). One's own is turned off on the Account page, with a code and the
+  // password (`DELETE /api/me/totp`): else a session left open could remove it here with one click.
   app.delete('/api/team/:id/totp', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
+    if (request.params.id === request.admin?.id) {
+      throw new AppError(ErrorCode.CONFLICT, { detail: 'Your own 2FA is turned off on the Account page, with a code and your password' });
+    }
     const account = await accounts.byId(request.params.id);
     const reset =
       account !== undefined &&

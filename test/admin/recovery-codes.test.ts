@@ -25,8 +25,8 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
   const password = (name: string) => `${name}-password-long`;
 
   /** A new admin with 2FA on: its cookie, secret and recovery codes. */
-  async function withTwoFactor(name: string): Promise<{ cookie: string; secret: string; codes: string[] }> {
-    const cookie = await join(admin.fastify, 'viewer', name);
+  async function withTwoFactor(name: string, role: 'viewer' | 'owner' = 'viewer'): Promise<{ cookie: string; secret: string; codes: string[] }> {
+    const cookie = await join(admin.fastify, role, name);
     const { secret } = (await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } })).json() as { secret: string };
     const confirmed = await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: { code: totpCode(secret, admin.clock), password: password(name) } });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
@@ -194,6 +194,17 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
     expect(refused.statusCode).toBe(409);
     // A login without 2FA ignores a code, as before.
     expect((await login(admin.fastify, { name: 'yara', password: password('yara'), code: 'ABCD-EFGH-1234' })).statusCode).toBe(200);
+  });
+
+  it('an owner cannot reset their own 2FA from the Team list (a session left open would remove it): the Account page asks for a code and the password', async () => {
+    const { cookie, codes } = await withTwoFactor('ottilie', 'owner');
+    const id = (await me(cookie)).id;
+    const own = await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie } });
+    expect(own.statusCode, own.body).toBe(409);
+    expect(own.json()).toMatchObject({ error: 'CONFLICT' });
+    expect(await me(cookie)).toMatchObject({ totp_enabled: true, recovery_codes_left: 10 });
+    // The Account page's way still works.
+    expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/me/totp`, headers: { cookie }, payload: { code: codes[0]!, password: password('ottilie') } })).statusCode).toBe(200);
   });
 
   it('an owner’s reset of an admin’s 2FA takes its recovery codes with it', async () => {

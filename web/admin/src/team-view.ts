@@ -192,7 +192,8 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     });
     toggle.setAttribute('aria-label', `${toggle.textContent ?? ''} ${admin.name}`);
     actions.append(toggle);
-    if (admin.totp_enabled) {
+    // One's own 2FA is turned off on the Account page, with a code and the password (the server refuses it here).
+    if (admin.totp_enabled && !self) {
       const reset = actionButton(t('teamResetTotp'), 'team-reset-totp', () => {
         void (async () => {
           const sure = await deps.confirm({ title: t('confirmResetTotpTitle'), text: t('confirmResetTotpText', { n: admin.name }), ok: t('confirmResetTotp') });
