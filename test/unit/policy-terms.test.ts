@@ -34,7 +34,7 @@ describe('English terms match whole words only', () => {
     ['the term as written', 'sex chat?', 'block'],
     ['letters spaced out', 's e x chat', 'block'],
     ['a zero-width space inside a word', 's\u200bex chat', 'block'],
-    ['full-width capitals', 'ＳＥＮＤ ＢＩＴＣＯＩＮ now', 'block'],
+    ['full-width capitals', 'ＣＲＹＰＴＯ ＧＩＶＥＡＷＡＹ now', 'block'],
     ['a half-width Hangul filler between the words', 'sex\uFFA0chat', 'block'],
     ['punctuation between the words', 'sex.chat', 'block'],
     ['right after Chinese (no spaces in Chinese)', '我要sex chat吗', 'block'],
@@ -239,6 +239,21 @@ describe('a newcomer’s ordinary lines (found by trying it as one)', () => {
     // The terms themselves still count.
     expect(check('刷单返利，日结')).toMatchObject({ action: 'block', strike: true });
     expect(check('你个傻b')).toMatchObject({ action: 'mask', strike: true });
+  });
+
+  it('more everyday lines a term occurs in pass unstruck (an exploratory test muted a newcomer with two of them)', () => {
+    for (const content of ['我们约炮台山地铁站见吧', '周末约炮台公园散步', '我最近一直在刷单曲循环这首歌', '你会用手机刷单车卡吗', '我在刷单元格', '傻Bear你好', '傻baby', 'what the fuck you talking about']) {
+      expect(check(content), content).toMatchObject({ action: 'allow', strike: false, content });
+    }
+    // Talk about a subject a scam also names is read by a moderator, not refused and struck.
+    for (const content of ['代孕合法吗？我在写论文', 'I will send bitcoin to my brother']) {
+      expect(check(content), content).toMatchObject({ action: 'flag', strike: false });
+    }
+    // The terms themselves, also beside an exception, still count.
+    expect(check('约炮吗')).toMatchObject({ action: 'block', strike: true });
+    expect(check('约炮台 约炮')).toMatchObject({ action: 'block', strike: true });
+    expect(check('刷单车 刷单返利')).toMatchObject({ action: 'block', strike: true });
+    expect(check('fuck you')).toMatchObject({ action: 'mask', strike: true });
   });
 
   it('a flagged term is queued for a person, not struck: advice against it reads the same', () => {
