@@ -16,6 +16,73 @@ const LIFE_IS_POINTLESS = ['', '真', '真的', '好', '太', '很', '都', '也
 );
 
 /**
+ * Every phrase made of one word or phrase from each list in turn, joined with `by` (a space for English,
+ * nothing for Chinese): `every(' ', ['want to', 'gonna'], ['overdose'])` is "want to overdose" and "gonna
+ * overdose". For a way of saying it that is an intent and a method, each of which is said several ways.
+ */
+function every(by: string, ...parts: readonly (readonly string[])[]): string[] {
+  return parts.reduce<string[]>((phrases, words) => phrases.flatMap((phrase) => words.map((word) => (phrase && word ? phrase + by + word : phrase + word))), ['']);
+}
+
+/*
+ * Saying one means to do it, before a way of doing it that without it is everyday talk: 想/要/准备/打算/决定
+ * and 今晚 (要 covers 想要), with or without 去 (要去上吊). "going to" covers "I'm going to" and
+ * "I am going to"; "i will" and "i'll" (written so, an exception with it also excuses "i’ll" and "ill")
+ * stand for "will", which alone is too often a thing's ("this goal will end it").
+ */
+const ZH_MEANING = ['想', '要', '准备', '打算', '决定', '今晚', '今晚就', '今天晚上', '今天就', '现在就'];
+const ZH_MEANING_TO = every('', ZH_MEANING, ['', '去']);
+const EN_MEANING_TO = ['want to', 'wanna', 'going to', 'gonna', 'about to', 'ready to', 'plan to', 'planning to', 'decided to', 'i will', "i'll"];
+
+/** 吃/吞 (了) with a lot of 安眠药 says it; 吃安眠药 alone is how one sleeps ("我要吃安眠药才睡得着"). */
+const ZH_MANY_PILLS = every(
+  '',
+  ['吃', '吞', '吃了', '吞了', '吃掉', '吞下', '吞下了'],
+  ['很多', '好多', '大量', '一把', '一大把', '一堆', '一大堆', '整瓶', '一整瓶', '一瓶', '一盒', '一整盒', '所有的', '全部的', '全部'],
+  ['安眠药'],
+);
+/**
+ * "took a whole bottle of pills", "swallowed all my sleeping pills": taken at once. "Take all my pills" is
+ * also keeping to a prescription ("I need to take all my pills"): only after a word of meaning to
+ * (EN_METHODS). "Took all my pills" stays alone: it may be this morning's dose, but it is what is said after
+ * an overdose, and a card too many is the lesser harm.
+ */
+const PILLS = ['pills', 'sleeping pills', 'painkillers'];
+const EN_MANY_PILLS = [
+  ...every(' ', ['take', 'taking', 'swallow', 'swallowing'], ['a whole bottle of', 'the whole bottle of', 'a handful of'], PILLS),
+  ...every(' ', ['took', 'swallowed'], ['a whole bottle of', 'the whole bottle of', 'a bottle of', 'a handful of', 'all my', 'all of my', 'all the'], PILLS),
+];
+
+/*
+ * Ways of doing it that say it only after a word of meaning to. 上吊 alone is in 他马上吊起来了 and 装上吊灯;
+ * 烧炭 lights a barbecue or a stove; 跳河 and 跳海 are a summer swim too (想去跳海 may be cliff jumping on a
+ * holiday: the card is the lesser harm). "Overdose" alone is news or medicine ("a heroin overdose"); "jump
+ * off" only from a height ("jump off the diving board" is a swim, "jump off a bridge" is not); "end it"
+ * after a word of meaning to is nearly always this, and its everyday endings are exceptions ("want to end
+ * it with him").
+ */
+const ZH_METHODS = ['上吊', '烧炭', '跳河', '跳江', '跳海', '卧轨'];
+/** Heights one says 从…跳下去 from (从楼顶跳下去, 从天台往下跳): after a word of meaning to, as a cat jumps from a balcony too. */
+const ZH_HEIGHTS = ['楼顶', '楼上', '顶楼', '天台', '阳台', '窗户', '窗口', '窗台', '桥上', '大桥', '高楼', '高处', '悬崖'];
+const EN_HEIGHTS = every(' ', ['a', 'the', 'this', 'my'], ['building', 'bridge', 'roof', 'cliff', 'balcony', 'tower', 'skyscraper']);
+const EN_METHODS = [
+  'overdose',
+  'end it',
+  ...every(' ', ['jump off', 'jump from'], EN_HEIGHTS),
+  ...every(' ', ['jump out of', 'jump out'], ['a window', 'the window', 'my window']),
+  ...every(' ', ['jump in front of', 'step in front of'], ['a', 'the'], ['train', 'bus', 'truck', 'lorry', 'car']),
+  ...every(' ', ['take', 'swallow'], ['all my', 'all of my', 'all the'], PILLS),
+];
+
+/** "nobody would care if I died", "my parents wouldn't notice if I was gone". */
+const NOBODY_WOULD_CARE = [
+  ...every(' ', ['care', 'notice', 'miss me'], ['if i died', 'if i was dead', 'if i were dead', 'if i was gone', 'if i were gone', 'if i killed myself']),
+  ...every(' ', ['nobody', 'no one', 'noone'], ['would care', 'will care', 'cares', 'would notice', 'will notice', 'would miss me', 'will miss me'], ['if i die']),
+  ...every(' ', ['better off'], ['without me', 'if i was dead', 'if i were dead', 'if i was gone', 'if i were gone', 'if i wasnt here', 'if i wasnt around', 'if i didnt exist']),
+  'be better without me',
+];
+
+/**
  * Phrases of self-harm, Chinese and English, as people write them (matched after the same folding as the
  * term lists — case, full-width, spaces and punctuation, so "don’t" is "dont" — an English one only where it
  * begins a word, so "skill myself" is not "kill myself", and with any ending: "self harmed", "suicides",
@@ -59,12 +126,20 @@ const PHRASES: readonly string[] = [
   '割脉',
   '割了脉',
   '想吃安眠药',
+  ...every('', ['准备', '打算', '决定'], ['吃', '吞'], ['安眠药']),
   '吞安眠药',
   '一瓶安眠药',
+  ...ZH_MANY_PILLS,
+  '安眠药全吃了',
+  '安眠药全部吃了',
+  '安眠药都吃了',
+  '安眠药全吞了',
+  '安眠药都吞了',
   '喝农药',
-  '想上吊',
-  '想跳河',
-  '想卧轨',
+  // 想上吊, 要去上吊, 准备上吊了, 今晚烧炭, 我要跳河; 我要去死了 (想死 alone is above, 要死 is 热得要死).
+  ...every('', ZH_MEANING_TO, ZH_METHODS),
+  ...every('', ZH_MEANING, ['去死']),
+  ...every('', ZH_MEANING, ['从'], ZH_HEIGHTS, ['', '上'], ['跳', '往下跳']),
   '跳楼',
   // English
   'suicide',
@@ -113,6 +188,38 @@ const PHRASES: readonly string[] = [
   'self harming',
   'cut myself',
   'cutting myself',
+  // A way that says it alone: "hang myself" (not "hang out", "hang my coat"), "cut my wrists".
+  'hang myself',
+  'hanging myself',
+  'cut my wrists',
+];
+
+/**
+ * English phrases without digits for letters. Digits are written to get a word past a filter ("su1cide",
+ * "k1ll"), seldom a longer phrase or a sentence of intent, and each phrase's mixes of digits are states of
+ * the automaton that every message walks: the combined phrases alone are over a thousand (with digits the
+ * automaton was 400 MB and took ten seconds to build); as it is, the crisis phrases are some 24,000 states.
+ */
+const EN_NO_DIGITS: readonly string[] = [
+  'hanged myself',
+  'hung myself',
+  'slit my wrist',
+  'slitting my wrist',
+  'slash my wrist',
+  'slashing my wrist',
+  'cutting my wrists',
+  'slit my throat',
+  'jump to my death',
+  'jumping to my death',
+  'throw myself in front of',
+  'take an overdose',
+  'took an overdose',
+  'taking an overdose',
+  ...every(' ', ['throw myself off', 'throw myself from'], EN_HEIGHTS),
+  ...EN_MANY_PILLS,
+  ...NOBODY_WOULD_CARE,
+  // "I'm going to overdose", "I want to end it", "I am going to jump off a building".
+  ...every(' ', EN_MEANING_TO, EN_METHODS),
 ];
 
 /** Digits written for the letters they look like ("su1cide", "k1ll mys3lf"). */
@@ -139,8 +246,8 @@ function leetVariants(phrase: string): string[] {
   return mixes.map((indices) => [...phrase].map((char, index) => (indices.includes(index) ? LEET[char]! : char)).join(''));
 }
 
-/** The phrases of self-harm, and their English ones with digits for letters. */
-export const CRISIS_TERMS: readonly string[] = [...new Set(PHRASES.flatMap((phrase) => [phrase, ...leetVariants(phrase)]))];
+/** The phrases of self-harm, their English ones with digits for letters, and those English ones without. */
+export const CRISIS_TERMS: readonly string[] = [...new Set([...PHRASES.flatMap((phrase) => [phrase, ...leetVariants(phrase)]), ...EN_NO_DIGITS])];
 
 /**
  * Everyday phrases a crisis phrase sits inside: a hit within one of these, written with a space or
@@ -154,12 +261,10 @@ export const CRISIS_EXCEPTIONS: readonly string[] = [
   '想死你啦',
   '想死你们了',
   '想死我了',
-  '想去死海',
   '跳楼价',
   '跳楼甩卖',
   '跳楼大甩卖',
   '还不如死心',
-  '想去死亡谷',
   '笑死了算了',
   'want to diet',
   'wanna diet',
@@ -167,6 +272,16 @@ export const CRISIS_EXCEPTIONS: readonly string[] = [
   'wanna die my hair',
   'cut myself some slack',
   'cutting myself some slack',
+  // 上吊 before 吊灯 (a ceiling lamp), 吊顶 (a false ceiling), 吊床 (a hammock), 吊桥, 吊车, 吊篮, 吊椅: 要上吊床睡觉.
+  ...every('', ZH_MEANING_TO, ['上吊'], ['灯', '顶', '床', '桥', '车', '篮', '椅']),
+  // 烧炭 for a barbecue: 今晚烧炭烤肉.
+  ...every('', ZH_MEANING_TO, ['烧炭'], ['烤', '烧烤']),
+  // 要去死海, 想去死亡谷, 我要去死磕这道题 (死磕: to stick at it).
+  ...every('', ZH_MEANING, ['去死'], ['海', '亡谷', '磕']),
+  // Ending something else: "I want to end it with him", "going to end it on a high note", "end its contract".
+  ...every(' ', EN_MEANING_TO, ['end it with', 'end it on a', 'end its']),
+  // "I'm going to overdose on coffee".
+  ...every(' ', EN_MEANING_TO, ['overdose on'], ['coffee', 'caffeine', 'sugar', 'chocolate', 'candy', 'cake', 'carbs']),
 ];
 
 /** Defaults: mainland China's lines for Chinese, and international directories for English. */
