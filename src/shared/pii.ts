@@ -1,7 +1,8 @@
 /**
- * Contact details in a message — a phone number (Chinese mobiles included), an e-mail address, a WeChat,
- * QQ, Line or Telegram handle. Shared by the page (which warns before sending: 不要向陌生人透露联系方式)
- * and the server (which flags such messages, and tells a client that did not warn).
+ * Contact details in a message — a phone number (Chinese and UK mobiles included), an e-mail address (also
+ * spelled out: bob at gmail dot com, bob[at]gmail[dot]com), a WeChat, QQ, Line, Telegram, Snapchat,
+ * Instagram or Discord handle, a street address. Shared by the page (which warns before sending:
+ * 不要向陌生人透露联系方式) and the server (which flags such messages, and tells a client that did not warn).
  *
  * A nudge that fires on dates, prices or "I don't use WeChat anymore" teaches people to click it away, so
  * each form is narrow: a miss costs less than a false alarm. Every pattern is linear in the text — bounded
@@ -9,11 +10,51 @@
  * them on every message.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { BLANK_LOOKALIKES } from './limits.js';
 
-export type PiiKind = 'phone' | 'email' | 'handle';
+export type PiiKind = 'phone' | 'email' | 'handle' | 'address';
+
+/** The order kinds are reported in, whichever reading of a message found them. */
+const KINDS: readonly PiiKind[] = ['email', 'phone', 'handle', 'address'];
+
+/**
+ * Characters that show nothing, left out before looking: format characters (zero-width space, non-joiner
+ * and joiner, word joiner, BOM, soft hyphen, direction marks), the other default-ignorable ones (variation
+ * selectors, tags), the blank look-alikes the content policy also leaves out (limits.ts: Hangul fillers,
+ * the blank Braille pattern, the combining grapheme joiner), and the keycap mark (1️⃣ reads as 1).
+ * "138\u200b1234\u200b5678" is 13812345678 to whoever reads it.
+ */
+const INVISIBLE = new RegExp(`[\\p{Cf}\\p{Default_Ignorable_Code_Point}${BLANK_LOOKALIKES}\\u20e3]`, 'gu');
+/** Blank look-alikes may show as a space as well as nothing: a message with one is read both ways. */
+const BLANK = new RegExp(`[${BLANK_LOOKALIKES}]`, 'gu');
+const HAS_BLANK = new RegExp(`[${BLANK_LOOKALIKES}]`, 'u');
 
 /** Starts only where a run of address characters starts, so a long run without an `@` is read once. */
 const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/u;
+
+/**
+ * An address with its @ or its dots spelled out or bracketed, the way people write one to get it past a
+ * filter: bob[at]gmail[dot]com, bob(at)gmail.com, bob@gmail dot com. The brackets (or the real @) are
+ * what says it is an address, so any domain will do.
+ */
+const BRACKETED = (word: string): string => String.raw`\s{0,2}[\[(<{【]\s{0,2}(?:${word})\s{0,2}[\])>}】]\s{0,2}`;
+const SPELLED_DOT = String.raw`(?:${BRACKETED(String.raw`dot|\.|点`)}|\s{1,3}dot\s{1,3})`;
+const ANY_DOT = String.raw`(?:\.|${SPELLED_DOT})`;
+const LOCAL_PART = String.raw`(?<![\w.+-])[\w.+-]{1,64}`;
+const LABEL = String.raw`[a-z0-9][\w-]{0,62}`;
+const TOP_LEVEL = String.raw`[a-z]{2,12}(?![\w-])`;
+const SPELLED_EMAILS = [
+  new RegExp(String.raw`${LOCAL_PART}${BRACKETED(String.raw`at|@`)}${LABEL}(?:${ANY_DOT}${LABEL}){0,2}${ANY_DOT}${TOP_LEVEL}`, 'iu'),
+  new RegExp(String.raw`${LOCAL_PART}@${LABEL}(?:${ANY_DOT}${LABEL}){0,2}${SPELLED_DOT}${TOP_LEVEL}`, 'iu'),
+];
+/**
+ * "bob at gmail dot com", "bob at qq.com": a bare "at" is a word of every other sentence ("look at
+ * google.com", "I'm at gmail's office"), so only a mail provider's domain after it counts, and not after
+ * the words that go before a site ("sign up at gmail.com"), nor after an apostrophe ("I'm at gmail.com").
+ */
+const MAIL_PROVIDER = String.raw`(?:g(?:oogle)?mail|hotmail|outlook|yahoo|ymail|icloud|aol|proton(?:mail)?|gmx|yandex|qq|foxmail|163|126|yeah|sina|sohu|aliyun|139|naver|daum)`;
+const NOT_A_MAILBOX = String.raw`(?!(?:up|in|on|it|me|us|him|her|them|you|we|they|i|account|mail|email|inbox|login|here|there|look|check|visit|or|and|is|are|was|be|am|work|works|worked|job)\s)`;
+const WORDED_EMAIL = new RegExp(String.raw`(?<![\w.+'’-])${NOT_A_MAILBOX}[\w.+-]{1,64}\s{1,3}at\s{1,3}${MAIL_PROVIDER}${ANY_DOT}${TOP_LEVEL}`, 'iu');
 
 /**
  * A Chinese mobile, maybe after +86 / 0086: 1[3-9] and nine more digits, also spaced or dashed out in
@@ -23,11 +64,33 @@ const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/u;
 const CN_MOBILE =
   /(?<!\d)(?:(?:\+|00)?86[\s-]?)?1(?:[3-9](?:[\s-]?\d){9}|[\s-][3-9](?:[\s-]\d){9})(?!\d)|(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?!\d|\.\d)/u;
 /**
- * The same written in Chinese numerals (一三八一二三四五六七八, 幺 for 一, 两 for 二, 壹贰叁 …), maybe spaced:
- * eleven numerals in a row hardly occur in anything else.
+ * The same written in Chinese numerals (一三八一二三四五六七八, 幺 for 一, 两 for 二, 壹贰叁 …) or in numerals
+ * and digits mixed (138 一二三四 5678), maybe spaced: eleven numerals in a row hardly occur in anything else.
+ * At least one is a Chinese numeral (digits alone are CN_MOBILE's).
  */
 const NUMERAL = '[〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖]';
-const CN_MOBILE_IN_NUMERALS = new RegExp(`(?<!${NUMERAL})[一幺壹]\\s?[三四五六七八九叁肆伍陆柒捌玖](?:\\s?${NUMERAL}){9}(?!\\s?${NUMERAL})`, 'u');
+const NUMERAL_OR_DIGIT = '[0-9〇零一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖]';
+const HAS_NUMERAL = String.raw`(?=[\d\s-]{0,30}${NUMERAL})`;
+const CN_MOBILE_IN_NUMERALS = new RegExp(
+  String.raw`(?<!${NUMERAL_OR_DIGIT})${HAS_NUMERAL}[1一幺壹][\s-]?[3-9三四五六七八九叁肆伍陆柒捌玖](?:[\s-]?${NUMERAL_OR_DIGIT}){9}(?![\s-]?${NUMERAL_OR_DIGIT})`,
+  'u',
+);
+/**
+ * A run of numerals (some Chinese) right after a word that says a number follows: 电话/手机 (seven or more:
+ * a landline or a mobile) and QQ/微信/vx/加我 (five or more: a QQ number, or the number a WeChat account is
+ * found by; never starting with 〇/零, which after 电话 may start an area code). "一五一十", "三三两两" or a
+ * count after 手机 (手机 三四千块) are too short or not after one.
+ */
+const NUMERAL_RUN = (first: string, least: number): string =>
+  String.raw`${HAS_NUMERAL}${first}(?:[\s-]?${NUMERAL_OR_DIGIT}){${least - 1},13}`;
+const GAP_BEFORE_NUMBER = String.raw`(?:[\s:]|号码?|是|is){0,6}`;
+const PHONE_IN_NUMERALS = new RegExp(String.raw`(?:电话|手机)${GAP_BEFORE_NUMBER}${NUMERAL_RUN(NUMERAL_OR_DIGIT, 7)}`, 'u');
+/**
+ * A UK mobile: 07 and nine digits (07700 900123, 07700 900 123), or +44 7… The 07700 900xxx numbers are
+ * the ones set aside for films and examples, so libphonenumber calls them invalid: they are what a tester
+ * types, and a real number looks the same.
+ */
+const UK_MOBILE = /(?<![\d+.])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|0)7[1-9]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d|\.\d)/u;
 /**
  * A Chinese landline with its area code — 010, 02x or 0xxx, maybe in brackets — and a 7- or 8-digit local
  * number (never starting 0 or 1). Without the leading 0 an 8-digit local number is any price or date.
@@ -68,6 +131,12 @@ const WECHAT_ID_WITH_MARK = String.raw`[a-z](?=[a-z]{0,18}[\d_-])[\w-]{5,19}`;
 /** A Telegram username: a letter, then 4–31 letters, digits or _. */
 const TELEGRAM_NAME = String.raw`[a-z]\w{4,31}`;
 const TELEGRAM_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,30}[\d_])\w{4,31}`;
+/**
+ * Snapchat, Instagram, Discord, Kik, Skype. "snap peas", "insta is great", "discord server": only a name
+ * with a digit, _ or an inner dot in it (bob_99, bob.smith), after @, or Discord's bob#1234, is a handle.
+ */
+const SOCIAL = String.raw`\b(?:snap(?:chat)?|insta(?:gram)?|ig|discord|kik|skype)`;
+const SOCIAL_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,29}(?:[\d_]|\.[a-z\d]))[\w.]{3,30}`;
 
 const pattern = (source: string): RegExp => new RegExp(source, 'iu');
 
@@ -93,12 +162,33 @@ const HANDLES = [
   pattern(`telegram${SAID}${GAP}@?${TELEGRAM_NAME}`),
   pattern(`telegram${GAP}${TELEGRAM_NAME_WITH_MARK}`),
   pattern(`\\btg${SAID}${GAP}@?${TELEGRAM_NAME}`),
+  // WeChat IDs are six letters or more, but "vx: bob99" is meant as one all the same.
+  pattern(String.raw`${WECHAT}${SAID}${GAP}[a-z](?=[a-z]{0,3}[\d_-])[\w-]{4}(?![\w-])`),
+  pattern(`${SOCIAL}${GAP}@[a-z][\\w.]{1,29}`),
+  pattern(`${SOCIAL}${GAP}${SOCIAL_NAME_WITH_MARK}`),
+  pattern(String.raw`\bdiscord${GAP}@?[\w.]{2,32}#\d{4}(?!\d)`),
+  // A QQ number, or the number a WeChat account is found by, in Chinese numerals (QQ：一二三四五六七八九).
+  pattern(String.raw`(?:q\s{0,2}q|扣扣|企鹅|${WECHAT}|加我)${GAP_BEFORE_NUMBER}${NUMERAL_RUN('[1-9一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖]', 5)}`),
 ];
+
+/**
+ * A street address with its number: 北京市朝阳区建国路88号 (a district or county, a 路/街/大道/巷/弄/胡同 and a
+ * 号 number — not 3号线, a metro line), 221B Baker Street (a number, one to three capitalised words and
+ * Street, Road, Avenue, Lane, Boulevard — St, Rd … only where no word follows: "17 Happy St Patrick's" —
+ * capitalised as an address is: "30 miles down the road" is not one).
+ */
+const ADDRESSES = [
+  /[区县][\p{Script=Han}]{1,12}?(?:路|街|大道|巷|弄|胡同)\s?[\d一二三四五六七八九十百零〇]{1,6}\s?号(?!线)/u,
+  /(?<![\w.,])\d{1,5}[A-Za-z]?\s{1,2}(?:[A-Z][a-z]+\s{1,2}){1,3}(?:(?:Street|Road|Avenue|Lane|Boulevard)\b|(?:St|Rd|Ave|Ln|Blvd)\b(?!\s?[A-Za-z]))/u,
+];
+
+/** Each spelled-out address has an @ or "at" as a word ("bob at", "(at)", "[at]"): most messages have neither ("what", "that" are not), and pay one scan. */
+const AT = /@|(?<![a-z])at(?![a-z])/i;
 
 function hasPhoneNumber(text: string): boolean {
   const numbers = text.replace(DATE_OR_TIME, '#');
-  if (CN_MOBILE.test(numbers) || CN_LANDLINE.test(numbers) || NORTH_AMERICAN.test(numbers)) return true;
-  if (CN_MOBILE_IN_NUMERALS.test(text)) return true;
+  if (CN_MOBILE.test(numbers) || CN_LANDLINE.test(numbers) || NORTH_AMERICAN.test(numbers) || UK_MOBILE.test(numbers)) return true;
+  if (CN_MOBILE_IN_NUMERALS.test(numbers) || PHONE_IN_NUMERALS.test(numbers)) return true;
   let looked = 0;
   for (const [candidate] of numbers.matchAll(INTERNATIONAL_CANDIDATE)) {
     if (++looked > MAX_CANDIDATES) break;
@@ -112,13 +202,27 @@ function hasPhoneNumber(text: string): boolean {
 
 /** The kinds of contact details found in `text` (empty when none). */
 export function findPii(text: string): PiiKind[] {
+  const found = new Set<PiiKind>();
+  // What does not show is left out; a blank look-alike is also read as the space it may show as, so
+  // "my⠀wechat⠀is⠀wanglei" reads as the sentence it looks like, and "bob⠀@gmail.com" as an address.
+  look(text.replace(INVISIBLE, ''), found);
+  if (HAS_BLANK.test(text)) look(text.replace(BLANK, ' ').replace(INVISIBLE, ''), found);
+  return KINDS.filter((kind) => found.has(kind));
+}
+
+function look(text: string, found: Set<PiiKind>): void {
   // Full-width forms (ａｂｃ＠ｇｍａｉｌ．ｃｏｍ, 微信：, １３８…, the ideographic space) read as their ASCII selves.
   const normal = text.normalize('NFKC');
-  const found = new Set<PiiKind>();
   // An ideographic full stop (NFKC makes the half-width ｡ one) is a Chinese keyboard's dot: abc@qq。com. One
   // that ends a sentence is no part of an address all the same, as nothing of one can follow it.
-  if (normal.includes('@') && EMAIL.test(normal.replaceAll('。', '.'))) found.add('email');
+  const dotted = normal.replaceAll('。', '.');
+  if ((normal.includes('@') && EMAIL.test(dotted)) || hasSpelledEmail(dotted)) found.add('email');
   if (hasPhoneNumber(normal)) found.add('phone');
   if (HANDLES.some((handle) => handle.test(normal))) found.add('handle');
-  return [...found];
+  if (ADDRESSES.some((address) => address.test(normal))) found.add('address');
+}
+
+function hasSpelledEmail(text: string): boolean {
+  if (!AT.test(text)) return false;
+  return SPELLED_EMAILS.some((email) => email.test(text)) || WORDED_EMAIL.test(text);
 }

@@ -85,7 +85,7 @@ describe('content policy', () => {
   it.each([
     ['a blocked Chinese term', '约炮吗'],
     ['the term spaced out', '约 炮 吗'],
-    ['an English blocked phrase in full-width capitals', 'ＳＥＮＤ ＢＩＴＣＯＩＮ now'],
+    ['an English blocked phrase in full-width capitals', 'ＣＲＹＰＴＯ ＧＩＶＥＡＷＡＹ now'],
     ['the term split by an invisible Hangul filler', '约\u3164炮'],
     ['an English blocked phrase joined by a half-width Hangul filler', 'sex\uFFA0chat'],
   ])('refuses %s with BLOCKED_CONTENT: not delivered, kept for review, a strike', async (_name, content) => {

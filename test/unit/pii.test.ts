@@ -131,11 +131,17 @@ describe('findPii', () => {
     '微信', '威信', '薇信', 'v信', 'weixin', 'wechat', 'vx', 'wx', '微信号', 'wechat id', 'wx is',
     'qq', '扣扣', '企鹅', 'QQ群', 'line', 'line id', 'line:', 'telegram', 'telegram:', 'tg', 't.me/',
     '微 信', 'wei xin', 'v 信', 'q q', 'my wechat is', 'my wechat id is',
+    'snap', 'snapchat', 'insta', 'instagram', 'ig', 'discord', 'kik', 'skype', 'my snap is', '电话', '手机', '加我',
   ];
   const fillers = [' ', '\u3000', ':', '：', ' :\u3000：', '号', 'is', '是 '];
   const adversarial = names.flatMap((name) => fillers.map((filler) => name + filler.repeat(LENGTH).slice(0, LENGTH) + '!'));
   // And the number and address patterns' own worst cases.
   for (const unit of ['1 ', '1-', '+1 ', '00', '0-', '@a', 'a.', 'a-', '1.', '415 ', '一 ', '一', 'a。']) adversarial.push(unit.repeat(LENGTH / unit.length) + '!');
+  // The spelled-out address, numeral, UK and street patterns' (and the invisible characters').
+  for (const unit of ['a(at)', 'a at ', 'a[dot]', 'a dot ', 'a@a dot ', '区', '区路', '1 Ab ', 'Ab ', '07', '1一 ', 'a\u200b', '\u2800a', '1️⃣']) {
+    adversarial.push(unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH) + '!');
+  }
+  adversarial.push('a'.repeat(LENGTH) + ' at gmail dot com!', 'a'.repeat(LENGTH) + '(at)', '区' + '建'.repeat(LENGTH) + '路');
   adversarial.push('a'.repeat(LENGTH) + '@!', 'x@' + 'a-'.repeat(LENGTH / 2) + '!', 'x@' + 'a。'.repeat(LENGTH / 2) + '!');
 
   it(`reads ${LENGTH}-character adversarial messages in linear time`, { timeout: 120_000 }, () => {
