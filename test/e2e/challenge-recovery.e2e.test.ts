@@ -121,6 +121,20 @@ describe.skipIf(skip)('the bot check recovers from failures, CHALLENGE=always', 
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
   });
 
+  it('a browser without Web Workers is told it cannot do the check, and why — not a network failure and a Retry that cannot work', { timeout: 60_000 }, async () => {
+    for (const [lang, words] of [['zh-CN', '不支持 Web Worker'], ['en-US', 'no Web Workers']] as const) {
+      const page = await newPage({ locale: lang });
+      await page.addInitScript(() => {
+        delete (window as { Worker?: unknown }).Worker;
+      });
+      await page.goto(suite.url);
+      const problem = page.getByTestId('challenge-problem');
+      await visible(problem);
+      expect(await problem.textContent(), lang).toContain(words);
+      expect(await page.getByTestId('challenge-retry').isHidden(), lang).toBe(true);
+    }
+  });
+
   it('"Not now" gives the focus to the header\'s "Verify now"', { timeout: 60_000 }, async () => {
     const page = await newPage();
     // Held: the check stays open until the person answers it.

@@ -96,6 +96,9 @@ export function createChallengePanel(): ChallengePanel {
     slot.replaceChildren();
     // Web Crypto (and so the widget) only runs on HTTPS pages and on localhost.
     if (!window.isSecureContext) return showProblem('challengeInsecure');
+    // The widget solves in a worker; without one (turned off, or an old browser) it never can: Retry and
+    // "back online" would promise what cannot happen.
+    if (typeof Worker === 'undefined') return showProblem('challengeNoWorker');
     try {
       const { createWidget } = await import('./challenge-widget.js');
       if (mounted !== generation) return;
@@ -110,7 +113,8 @@ export function createChallengePanel(): ChallengePanel {
       widget.addEventListener('statechange', (event) => {
         if (mounted !== generation) return;
         const { state } = (event as CustomEvent<{ state: string }>).detail;
-        if (state === 'error' || state === 'expired') fail('challengeFailed');
+        if (state === 'error') fail('challengeFailed');
+        else if (state === 'expired') fail('challengeExpired');
         else if (state === 'verifying') {
           showProblem(null);
           hideRetry();
