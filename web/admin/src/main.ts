@@ -212,6 +212,8 @@ function route(options: { refresh?: boolean } = {}): void {
   markTab(name);
   if (name === 'dashboard') dashboard.start();
   else dashboard.stop();
+  // The queue re-reads itself only while shown (reports.ts).
+  if (name !== 'reports') reports.stop();
   if (name === 'reports') {
     queueHash = `#${hash}`;
     // Back from a report: the page of the queue it was opened from, not the first one.

@@ -6,6 +6,11 @@
  * moves while you work; back from a report it is the page the report was opened from, read again, with the
  * focus on the row opened (or on the table if it has left the page), not lost on <body>.
  *
+ * While the open tab is shown its first page is read again every 15 s (and when the browser tab comes back
+ * into view): reports that arrived meanwhile are announced above the list (reports-news.ts) and shown when
+ * the moderator asks. The list changes by itself only on the first page with no focus, pointer or selection
+ * in it: never a row moved under the keyboard, a finger or a click, nor the page they paged to.
+ *
  * A row keeps its table role (a link role would take the cells out of the table read aloud), and opens like
  * a link: Enter, not Space. Space scrolls the page, as it does on a link; the row has the focus back from a
  * report, and Space there would open that report again.
@@ -18,13 +23,20 @@ import { getJson } from './api.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { createPager } from './pager.js';
+import { baselineOf, createNewsNotice, newsSince, untouched, type QueueBaseline } from './reports-news.js';
 import { noteExcerptText } from './system-texts.js';
+import { createVisiblePoll } from './visible-poll.js';
+
+/** How often the open queue's first page is read again while shown. */
+const REFRESH_MS = 15_000;
 
 export interface ReportsQueue {
   /** `keepPage`: coming back from a report, the page shown before (when the tab is the same) rather than the first. */
   show(status: ReportStatus, options?: { keepPage?: boolean }): void;
   /** Redraws what is shown (another language), leaving the paging as it is. */
   render(): void;
+  /** The view is left: no more re-reading until `show`. */
+  stop(): void;
 }
 
 export function createReportsQueue(root: HTMLElement, openReport: (id: number) => void, onError: (error: unknown) => void): ReportsQueue {
@@ -53,19 +65,82 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   let opened: number | undefined;
   /** Set by a return from a report, until the page read again is shown. */
   let refocus = false;
+  /** The latest request whose answer has come (or failed): below `requests`, one is under way. */
+  let answered = 0;
+  /** The first page as the moderator last saw it (this tab, these filters): what a re-read is compared with. */
+  let baseline: QueueBaseline | undefined;
+  /** Bumped by every re-read, and by leaving the view: only the latest one's answer counts. */
+  let polls = 0;
+  let shown = false;
+  /** Set by the notice's button: the focus goes to the newest report once the first page is shown. */
+  let focusNews = false;
+  const notice = createNewsNotice(root, showNews);
+  const poller = createVisiblePoll(() => void poll(), REFRESH_MS);
 
-  async function load(): Promise<void> {
+  function queueUrl(cursor: string | undefined): string {
     const params = new URLSearchParams(shownFilters);
     params.set('status', status);
-    if (pager.cursor) params.set('cursor', pager.cursor);
+    if (cursor) params.set('cursor', cursor);
+    return `/admin/api/reports?${params}`;
+  }
+
+  async function load(): Promise<void> {
     const mine = ++requests;
     try {
-      const answer = await getJson<ReportQueuePage>(`/admin/api/reports?${params}`);
+      const answer = await getJson<ReportQueuePage>(queueUrl(pager.cursor));
       if (mine !== requests) return; // another tab or search meanwhile: its answer is the one to show
       showPage(answer);
     } catch (error) {
       if (mine === requests) onError(error);
+    } finally {
+      if (mine === requests) {
+        answered = mine;
+        focusNews = false; // used by the page shown, or the page never came
+      }
     }
+  }
+
+  /**
+   * The first page read again in the background (it keeps no session alive). Not while a page the
+   * moderator asked for is on its way, and its answer is dropped if they ask for one meanwhile (another
+   * tab, search or page): theirs is the fresher. A failure says nothing; the next read tries again.
+   */
+  async function poll(): Promise<void> {
+    if (!shown || status !== 'open' || answered !== requests) return;
+    const mine = ++polls;
+    const asked = requests;
+    let answer: ReportQueuePage;
+    try {
+      answer = await getJson<ReportQueuePage>(queueUrl(undefined), { background: true });
+    } catch {
+      return;
+    }
+    if (mine !== polls || asked !== requests || !shown) return;
+    if (!baseline) {
+      baseline = baselineOf(answer);
+      return;
+    }
+    const news = newsSince(baseline, answer);
+    if (!news) {
+      // Nothing new any more (the new report was decided meanwhile): the notice goes, unless it has the focus.
+      if (!notice.hasFocus()) notice.clear();
+      return;
+    }
+    // In place only on the first page, with nothing of the moderator's in the list, nor on the notice's button.
+    const inPlace = pager.page === 1 && pager.cursor === undefined && !notice.hasFocus() && untouched(body.closest<HTMLElement>('.table-card') ?? body);
+    if (!inPlace) {
+      notice.pending(news);
+      return;
+    }
+    showPage(answer);
+    if (news.added > 0 || news.urgent) notice.added(news);
+  }
+
+  /** The notice's button: the first page read again, the focus then on the newest report. */
+  function showNews(): void {
+    focusNews = true;
+    pager.reset();
+    void load();
   }
 
   /** Only filled fields become parameters (a blank user ID is no filter). */
@@ -80,6 +155,8 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
   function search(next: URLSearchParams): void {
     shownFilters = next;
     page = undefined;
+    baseline = undefined;
+    notice.clear();
     pager.reset();
     render();
     void load();
@@ -134,11 +211,38 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
 
   /** A page's answer is shown: the only place the paging moves on (a redraw must not, a page may be loading). */
   function showPage(answer: ReportQueuePage): void {
+    const before = baseline;
     page = answer;
     pageNumber = pager.page;
+    if (pageNumber === 1) {
+      baseline = baselineOf(answer, baseline?.maxId);
+    } else if (baseline) {
+      // A report on a later page is not new when it comes up to the first one.
+      baseline = { ...baseline, maxId: Math.max(baseline.maxId, ...answer.reports.map((r) => r.id)) };
+    }
+    const wasFocused = notice.hasFocus();
+    if (pageNumber === 1) notice.clear();
     render();
     pager.render(answer.next_cursor);
     if (refocus) focusOpened();
+    if (focusNews) focusNewest(before?.maxId ?? Infinity, wasFocused);
+  }
+
+  /**
+   * After the notice's button: its button has gone with the notice, so the focus goes to the newest report
+   * that was not on the list (a priority one first: the queue's order), or to the table. Not if the
+   * moderator has put it somewhere else meanwhile.
+   */
+  function focusNewest(knownMaxId: number, fromNotice: boolean): void {
+    const active = document.activeElement;
+    if (!fromNotice && active !== null && active !== document.body) return;
+    const tr = [...body.rows].find((row) => Number(row.dataset['reportId']) > knownMaxId);
+    const table = body.closest('table');
+    if (tr) tr.focus();
+    else if (table) {
+      if (!table.hasAttribute('tabindex')) table.tabIndex = -1;
+      table.focus();
+    }
   }
 
   /**
@@ -177,13 +281,20 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
     empty.hidden = (page?.reports.length ?? 0) > 0;
     empty.textContent = t([...shownFilters.keys()].length > 0 ? 'noReportsFiltered' : 'noReports');
     count.textContent = page ? t(page.total === 1 ? 'reportCountOne' : 'reportCount', { n: page.total, p: pageNumber }) : '';
+    notice.render(shown);
   }
 
   return {
     show(next, options = {}) {
       const samePage = options.keepPage === true && next === status;
-      if (next !== status) page = undefined;
+      if (next !== status) {
+        page = undefined;
+        baseline = undefined;
+        notice.clear();
+      }
       status = next;
+      shown = true;
+      poller.start();
       // The pager keeps its cursor (and the ones passed, for Previous): the same page is read again.
       if (!samePage) pager.reset();
       refocus = samePage && opened !== undefined;
@@ -191,5 +302,12 @@ export function createReportsQueue(root: HTMLElement, openReport: (id: number) =
       void load();
     },
     render,
+    stop() {
+      shown = false;
+      polls += 1;
+      poller.stop();
+      // The title's count is for the queue shown; the notice stays for the way back.
+      notice.render(false);
+    },
   };
 }
