@@ -50,7 +50,7 @@ const ZH_MANY_PILLS = every(
 const PILLS = ['pills', 'sleeping pills', 'painkillers'];
 const EN_MANY_PILLS = [
   ...every(' ', ['take', 'taking', 'swallow', 'swallowing'], ['a whole bottle of', 'the whole bottle of', 'a handful of'], PILLS),
-  ...every(' ', ['took', 'swallowed'], ['a whole bottle of', 'the whole bottle of', 'a bottle of', 'a handful of', 'all my', 'all of my', 'all the'], PILLS),
+  ...every(' ', ['took', 'swallowed'], ['a whole bottle of', 'the whole bottle of', 'a bottle of', 'a handful of', 'a bunch of', 'too many', 'all my', 'all of my', 'all the'], PILLS),
 ];
 
 /*
@@ -64,7 +64,7 @@ const EN_MANY_PILLS = [
 const ZH_METHODS = ['上吊', '烧炭', '跳河', '跳江', '跳海', '卧轨'];
 /** Heights one says 从…跳下去 from (从楼顶跳下去, 从天台往下跳): after a word of meaning to, as a cat jumps from a balcony too. */
 const ZH_HEIGHTS = ['楼顶', '楼上', '顶楼', '天台', '阳台', '窗户', '窗口', '窗台', '桥上', '大桥', '高楼', '高处', '悬崖'];
-const EN_HEIGHTS = every(' ', ['a', 'the', 'this', 'my'], ['building', 'bridge', 'roof', 'cliff', 'balcony', 'tower', 'skyscraper']);
+const EN_HEIGHTS = every(' ', ['a', 'the', 'this', 'that', 'my', 'the top of a', 'the top of the', 'the top of my'], ['building', 'bridge', 'roof', 'cliff', 'balcony', 'tower', 'skyscraper']);
 const EN_METHODS = [
   'overdose',
   'end it',
@@ -216,6 +216,7 @@ const EN_NO_DIGITS: readonly string[] = [
   'took an overdose',
   'taking an overdose',
   ...every(' ', ['throw myself off', 'throw myself from'], EN_HEIGHTS),
+  'i overdosed',
   ...EN_MANY_PILLS,
   ...NOBODY_WOULD_CARE,
   // "I'm going to overdose", "I want to end it", "I am going to jump off a building".
@@ -279,7 +280,15 @@ export const CRISIS_EXCEPTIONS: readonly string[] = [
   // 要去死海, 想去死亡谷, 我要去死磕这道题 (死磕: to stick at it).
   ...every('', ZH_MEANING, ['去死'], ['海', '亡谷', '磕']),
   // Ending something else: "I want to end it with him", "going to end it on a high note", "end its contract".
-  ...every(' ', EN_MEANING_TO, ['end it with', 'end it on a', 'end its']),
+  // Only with what follows named: "going to end it with a rope" or "…on a bridge tonight" is what it says.
+  ...every(' ', EN_MEANING_TO, ['end it with'], ['him', 'her', 'them', 'you', 'my boyfriend', 'my girlfriend', 'my partner', 'my ex', 'my husband', 'my wife']),
+  ...every(' ', EN_MEANING_TO, ['end it on a'], ['high', 'good', 'positive', 'happy']),
+  ...every(' ', EN_MEANING_TO, ['end its']),
+  // A goodbye in a chat: "I'll end it here, thanks for chatting" ("…end it now" is not one).
+  ...every(' ', EN_MEANING_TO, ['end it here', 'end it there', 'end it for today', 'end it for tonight']),
+  "i overdosed on coffee",
+  // Telling someone not to: 千万不要跳河, 你不要去跳海.
+  ...every('', ['不要', '不想', '不打算', '不准备'], ['', '去'], ZH_METHODS),
   // "I'm going to overdose on coffee".
   ...every(' ', EN_MEANING_TO, ['overdose on'], ['coffee', 'caffeine', 'sugar', 'chocolate', 'candy', 'cake', 'carbs']),
 ];

@@ -72,6 +72,9 @@ export const DEFAULT_POLICY: PolicyDocument = {
     term('代孕', 'flag'),
     term('crypto giveaway', 'block'),
     term('send bitcoin', 'flag'),
+    // …but the scam's own shapes are refused.
+    term('double your bitcoin', 'block'),
+    term('send bitcoin to this address', 'block'),
     // Insults: masked.
     term('傻逼', 'mask'),
     term('傻b', 'mask'),
@@ -87,17 +90,19 @@ export const DEFAULT_POLICY: PolicyDocument = {
     term('whatsapp me', 'flag'),
     term('telegram me', 'flag'),
     // Everyday words a term above occurs in (Chinese terms match anywhere): 刷单词 is drilling vocabulary,
-    // 刷单曲 a song on repeat, 刷单车 unlocking a shared bike, 刷单元格 cells; 约炮台山 meeting at Fortress
+    // 刷单曲 a song on repeat, 刷单车卡 unlocking a shared bike, 刷单元格 cells; 约炮台山 meeting at Fortress
     // Hill station (炮台 a fort); 傻boy, 傻bear, 傻baby pet names; "what the fuck you talking about" is
     // rude, not aimed. Without these, "我在刷单词" was refused as a scam, and two such lines muted a newcomer.
     term('刷单词', 'allow'),
     term('刷单曲', 'allow'),
-    term('刷单车', 'allow'),
-    term('刷单元', 'allow'),
-    term('约炮台', 'allow'),
+    term('刷单车卡', 'allow'),
+    term('刷单元格', 'allow'),
+    // Whole place names: 约炮台 alone would let 约炮台湾妹子 through.
+    term('约炮台山', 'allow'),
+    term('约炮台公园', 'allow'),
     term('傻boy', 'allow'),
     term('傻bear', 'allow'),
     term('傻baby', 'allow'),
-    term('the fuck you', 'allow'),
+    ...['what', 'who', 'how', 'why', 'where'].map((word) => term(`${word} the fuck you`, 'allow')),
   ],
 };

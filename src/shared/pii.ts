@@ -135,7 +135,8 @@ const TELEGRAM_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,30}[\d_])\w{4,31}`;
  * Snapchat, Instagram, Discord, Kik, Skype. "snap peas", "insta is great", "discord server": only a name
  * with a digit, _ or an inner dot in it (bob_99, bob.smith), after @, or Discord's bob#1234, is a handle.
  */
-const SOCIAL = String.raw`\b(?:snap(?:chat)?|insta(?:gram)?|ig|discord|kik|skype)`;
+// The name whole (not "snapshot_v2", "instant_noodles", "the instance_id").
+const SOCIAL = String.raw`\b(?:snap(?:chat)?|insta(?:gram)?|ig|discord|kik|skype)(?![a-z])`;
 const SOCIAL_NAME_WITH_MARK = String.raw`[a-z](?=[a-z]{0,29}(?:[\d_]|\.[a-z\d]))[\w.]{3,30}`;
 
 const pattern = (source: string): RegExp => new RegExp(source, 'iu');
@@ -178,7 +179,8 @@ const HANDLES = [
  * capitalised as an address is: "30 miles down the road" is not one).
  */
 const ADDRESSES = [
-  /[区县][\p{Script=Han}]{1,12}?(?:路|街|大道|巷|弄|胡同)\s?[\d一二三四五六七八九十百零〇]{1,6}\s?号(?!线)/u,
+  // Not 小区 (an estate, everyday talk), nor a day of the month (这条路15号通车).
+  /(?<!小)[区县][\p{Script=Han}]{1,12}?(?:路|街|大道|巷|弄|胡同)\s?[\d一二三四五六七八九十百零〇]{1,6}\s?号(?![线前后开通到起左右那晚早上下中])/u,
   /(?<![\w.,])\d{1,5}[A-Za-z]?\s{1,2}(?:[A-Z][a-z]+\s{1,2}){1,3}(?:(?:Street|Road|Avenue|Lane|Boulevard)\b|(?:St|Rd|Ave|Ln|Blvd)\b(?!\s?[A-Za-z]))/u,
 ];
 

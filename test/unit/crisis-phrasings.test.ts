@@ -104,6 +104,17 @@ const distress: string[] = [
   '吃了一把安眠药',
   '我准备吃安眠药了',
   '我准备去死',
+  // Found by review: the everyday exceptions must not excuse these.
+  "I'm going to end it with a gun",
+  'gonna end it with a rope',
+  'I will end it with a knife',
+  'I want to end it on a bridge tonight',
+  "I'm going to jump off that bridge",
+  'going to jump off the top of a building',
+  'I took too many pills',
+  'took a bunch of pills',
+  'I overdosed',
+  "I'm going to end it now",
 ];
 
 /** Ordinary sentences: none of them may bring up the help card. */
@@ -197,6 +208,13 @@ const ordinary: string[] = [
   '我要死了，好热',
   '他马上吊车就到了',
   '猫从阳台跳下来了',
+  // Found by review: goodbyes in a chat, and telling someone not to.
+  "I'll end it here, thanks for chatting",
+  'gonna end it here lol',
+  "I'm going to end it with my boyfriend",
+  'I overdosed on coffee',
+  '千万不要跳河',
+  '你不要去跳海',
 ];
 
 describe('crisis help', () => {

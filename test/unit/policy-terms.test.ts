@@ -242,7 +242,7 @@ describe('a newcomer’s ordinary lines (found by trying it as one)', () => {
   });
 
   it('more everyday lines a term occurs in pass unstruck (an exploratory test muted a newcomer with two of them)', () => {
-    for (const content of ['我们约炮台山地铁站见吧', '周末约炮台公园散步', '我最近一直在刷单曲循环这首歌', '你会用手机刷单车卡吗', '我在刷单元格', '傻Bear你好', '傻baby', 'what the fuck you talking about']) {
+    for (const content of ['我们约炮台山地铁站见吧', '周末约炮台公园散步', '我最近一直在刷单曲循环这首歌', '你会用手机刷单车卡吗', '我在刷单元格', '傻Bear你好', '傻baby', 'what the fuck you talking about', 'who the fuck you think you are']) {
       expect(check(content), content).toMatchObject({ action: 'allow', strike: false, content });
     }
     // Talk about a subject a scam also names is read by a moderator, not refused and struck.
@@ -254,6 +254,15 @@ describe('a newcomer’s ordinary lines (found by trying it as one)', () => {
     expect(check('约炮台 约炮')).toMatchObject({ action: 'block', strike: true });
     expect(check('刷单车 刷单返利')).toMatchObject({ action: 'block', strike: true });
     expect(check('fuck you')).toMatchObject({ action: 'mask', strike: true });
+    // The exceptions are whole words, not doors (review): 约炮台湾妹子, 刷单元旦特惠, 刷单车间兼职 are the terms.
+    for (const content of ['约炮台湾妹子加我', '想约炮台湾的', '刷单元旦特惠日赚500', '刷单车间兼职']) {
+      expect(check(content), content).toMatchObject({ action: 'block', strike: true });
+    }
+    expect(check('the fuck you')).toMatchObject({ action: 'mask', strike: true });
+    // The scam's own shapes stay refused.
+    for (const content of ['double your bitcoin today', 'send bitcoin to this address and get 2x']) {
+      expect(check(content), content).toMatchObject({ action: 'block', strike: true });
+    }
   });
 
   it('a flagged term is queued for a person, not struck: advice against it reads the same', () => {
