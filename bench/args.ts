@@ -25,6 +25,8 @@ export function parse(argv: string[]) {
       urls: { type: 'string' },
       workers: { type: 'string' },
       'content-chars': { type: 'string' },
+      against: { type: 'string' },
+      rounds: { type: 'string' },
       'wait-quiet': { type: 'string' },
       'noisy-retries': { type: 'string' },
       nice: { type: 'string' },

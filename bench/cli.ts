@@ -35,6 +35,8 @@ commands:
                 baseline before it in the same run; purge rate; expired gone, recent kept (--db pglite,postgres)
   smoke         all three with --quick (CI: well under a minute)
   export [...]  admin export benchmark (options: bench/export-bench.ts)
+  screen        the content screen's cost per message, in process (default policy, crisis phrases, contact
+                details); --against DIR measures another checkout's src/ in the same run; --rounds N [7]
   profile FILE  summarise a .cpuprofile, or a .heapprofile from --alloc-prof
   chart FILE    redraw the SVG of a messages JSON result
   pg-ceiling    PostgreSQL's group-commit ceiling, storage alone: rows/s and statement latency of
@@ -104,6 +106,11 @@ async function main(): Promise<number> {
   // `export` and `heap` have options of their own (bench/export-bench.ts, bench/scenarios/heap.ts).
   if (process.argv[2] === 'export') return exportCommand(process.argv.slice(3));
   if (process.argv[2] === 'heap') return (await import('./scenarios/heap.js')).heapCommand(process.argv.slice(3), log);
+  if (process.argv[2] === 'screen') {
+    const { values } = parse(process.argv.slice(3));
+    const against = typeof values.against === 'string' ? values.against : undefined;
+    return (await import('./scenarios/screen.js')).screenCommand({ against, rounds: int(values.rounds) ?? 7 }, log);
+  }
   const { values, positionals } = parse(process.argv.slice(2));
   const command = positionals[0] ?? 'messages';
   if (values.help) {
