@@ -16,7 +16,7 @@ import { adminLoginState, seedReport } from '../helpers/admin-page.js';
 import { expectNoSeriousViolations } from '../helpers/axe.js';
 import { skipWithoutChromium } from '../helpers/browser.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
-import { connect, request, waitFor, type TestSocket } from '../helpers/client.js';
+import { matchedPair, request, type TestSocket } from '../helpers/client.js';
 
 const skip = skipWithoutChromium('admin reports refresh browser tests');
 
@@ -52,14 +52,9 @@ describe.skipIf(skip)('the reports queue keeps itself fresh', () => {
 
   /** Two chatters matched through the server; the first reports the second for self-harm: the report's id. */
   async function selfHarmReportFromChat(): Promise<number> {
-    const a = await connect(suite.url);
-    const b = await connect(suite.url);
-    sockets.push(a.socket, b.socket);
-    const matched = waitFor(a.socket, 'matched');
-    await request(a.socket, 'join_queue');
-    await request(b.socket, 'join_queue');
-    await matched;
-    const filed = await request<{ ok: boolean; report_id?: number }>(a.socket, 'report', { reason: 'self_harm' });
+    const { a, b } = await matchedPair(suite.url);
+    sockets.push(a, b);
+    const filed = await request<{ ok: boolean; report_id?: number }>(a, 'report', { reason: 'self_harm' });
     expect(filed.ok).toBe(true);
     return filed.report_id!;
   }
