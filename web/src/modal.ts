@@ -30,8 +30,7 @@ export function createModal(dialog: HTMLDialogElement): Modal {
     // On `close` the focus may still be on a control of the dialog just closed (a radio, Cancel): lost as
     // well, or the browser drops it to the page's body next.
     const lost = focusIsLost() || dialog.contains(document.activeElement);
-    // The page's body is no opener (a dialog opened as the page loaded): the screen's heading takes the focus instead.
-    if (back && back !== document.body && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled, [aria-disabled="true"]')) back.focus();
+    if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled, [aria-disabled="true"]')) back.focus();
     else if (lost) screenFocusTarget()?.focus();
   });
 
