@@ -4,13 +4,13 @@
  * with the panel's Retry, and tried again by Retry or by itself once the browser is back online; a
  * challenge that cannot be solved (tampered with on the way) fails within the widget's time bound rather
  * than "Verifying…" for ever; while the check is open the header says so (not "Connecting…"), and put off
- * with "Not now" the focus goes to the header's "Verify now".
+ * with "Not now" the focus goes to the header's "Verify now" — solved, to the screen's heading.
  * Needs Debian's Chromium at /usr/bin/chromium: skipped with a visible line without it, except under CI.
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from '../helpers/browser.js';
-import { challengeSettings } from '../helpers/challenge.js';
+import { challengeSettings, holdChallenge } from '../helpers/challenge.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('bot challenge recovery browser tests');
@@ -147,5 +147,25 @@ describe.skipIf(skip)('the bot check recovers from failures, CHALLENGE=always', 
     await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
     await expect.poll(text(page.getByTestId('connection-label')), until).toBe('未连接：需要人机验证');
     await expect.poll(focused(page), until).toBe('verify-btn');
+  });
+
+  it('solved, the check that opened as the page loaded gives the focus to the screen\'s heading, not the page\'s body', { timeout: 60_000 }, async () => {
+    for (const [locale, heading, connected] of [['zh-CN', '匿名聊天室', '已连接'], ['en-US', 'Anonymous Chat', 'Connected']] as const) {
+      const page = await newPage({ locale });
+      const held = await holdChallenge(page);
+      await page.goto(suite.url);
+      const dialog = page.getByTestId('challenge-dialog');
+      await visible(dialog);
+      // Nothing had the focus before: the dialog took it, from the page's body.
+      expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.dataset['testid']), locale).toBe('challenge-dialog');
+      held.release();
+      await myId(page);
+      await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      const focusedHeading = () => page.evaluate(() => (document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : document.activeElement?.tagName));
+      await expect.poll(focusedHeading, { ...until, message: locale }).toBe(heading);
+      // Still there once connected: nothing that followed dropped it.
+      await expect.poll(text(page.getByTestId('connection-label')), until).toBe(connected);
+      expect(await focusedHeading(), locale).toBe(heading);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotDir, skipWithoutChromium } from '../helpers/browser.js';
-import { addressKey, challengeSettings } from '../helpers/challenge.js';
+import { addressKey, challengeSettings, holdChallenge } from '../helpers/challenge.js';
 import { browserSuite, chatPageDriver } from '../helpers/chat-page.js';
 
 const skip = skipWithoutChromium('bot challenge browser tests');
@@ -20,23 +20,6 @@ const WAIT_MS = 20_000;
 const { until, text, visible, myId } = chatPageDriver(WAIT_MS);
 /** Small but real: a few hundred PBKDF2 attempts in the widget's workers. */
 const DIFFICULTY = { cost: 50, maxAttempts: 400 };
-
-/**
- * Holds the page's `GET /api/challenge` requests until `release()`: the widget starts on its own and a
- * tiny proof of work is done in well under a second, so a test that looks at the dialog first holds them.
- */
-async function holdChallenge(page: Page): Promise<{ release(): void }> {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/api/challenge', async (route) => {
-    await released;
-    // The page may be gone by then (the request of a widget already removed is answered all the same).
-    await route.continue().catch(() => undefined);
-  });
-  return {
-    release: () => release(),
-  };
-}
 
 /** Collects what the page's CSP refused and what the page fetched from anywhere but this server. */
 async function watch(context: BrowserContext, origin: string): Promise<{ cspViolations: string[]; foreignRequests: string[] }> {

@@ -1,9 +1,11 @@
 /**
  * The bot challenge in tests: settings with a tiny difficulty, and a challenge fetched from a server and
- * solved with altcha-lib's own solver — the same work the widget does, as its payload (base64 JSON).
+ * solved with altcha-lib's own solver — the same work the widget does, as its payload (base64 JSON); in a
+ * browser, the page's challenge requests held until a test has looked at the dialog.
  */
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
+import type { Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import type { Config } from '../../src/config/config.js';
 import { networkOf } from '../../src/http/client-address.js';
@@ -88,4 +90,21 @@ export function openFrom(url: string, address: string, auth: { token?: string; a
       resolve({ refused: err.data?.code ?? err.message });
     });
   });
+}
+
+/**
+ * Holds the page's `GET /api/challenge` requests until `release()`: the widget starts on its own and a
+ * tiny proof of work is done in well under a second, so a test that looks at the dialog first holds them.
+ */
+export async function holdChallenge(page: Page): Promise<{ release(): void }> {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/challenge', async (route) => {
+    await released;
+    // The page may be gone by then (the request of a widget already removed is answered all the same).
+    await route.continue().catch(() => undefined);
+  });
+  return {
+    release: () => release(),
+  };
 }

@@ -13,7 +13,7 @@ import { element } from './dom.js';
 import { getLang } from './i18n.js';
 import { challengeTexts, type ChallengeTextKey } from './challenge-texts.js';
 import { createModal } from './modal.js';
-import { focusIsLost } from './screen-focus.js';
+import { focusIsLost, screenFocusTarget } from './screen-focus.js';
 import './challenge-panel.css';
 
 export interface ChallengePanel {
@@ -152,7 +152,9 @@ export function createChallengePanel(): ChallengePanel {
           if (!pending) return;
           pending = undefined;
           resolve(payload);
-          modal.close();
+          // Solved with nothing to give the focus back to (the check opened as the page loaded): the shown
+          // screen's heading, where "Verify now" would have left it. (Put off, the dialog is closed already.)
+          modal.close(screenFocusTarget());
         };
       });
       pending = { promise, settle: (payload) => settle(payload) };

@@ -4,12 +4,19 @@
  * back to the button that opened it, when that one is still on screen and not off (disabled or
  * aria-disabled) — otherwise (a Block that ended the chat, the screen changed behind the dialog) to the
  * shown screen's heading (screen-focus.ts).
+ *
+ * A dialog opened while nothing had the focus (the page's body: the bot check, as the page loads) has
+ * nothing to give it back to, and how it ended decides where it goes: its caller says so when it closes
+ * it (the check, solved: the screen). Otherwise the focus is left for what follows to place (the check,
+ * put off: the header's "Verify now"), which a heading taken at once would keep from it.
  */
 import { focusIsLost, screenFocusTarget } from './screen-focus.js';
 
 export interface Modal {
+  /** Shows the dialog; `opener` gets the focus back when it closes (none, or the page's body: see above). */
   open(opener: HTMLElement | null): void;
-  close(): void;
+  /** Closes the dialog; `focusTarget`, rather than the screen's heading, takes the focus if the opener cannot. */
+  close(focusTarget?: HTMLElement | null): void;
   readonly isOpen: boolean;
   /** Called whenever the dialog closes, however it was closed. */
   onClose(handler: () => void): void;
@@ -17,6 +24,7 @@ export interface Modal {
 
 export function createModal(dialog: HTMLDialogElement): Modal {
   let opener: HTMLElement | null = null;
+  let target: HTMLElement | null = null;
   const closeHandlers: (() => void)[] = [];
 
   // The dialog has no padding of its own, so a click that lands on the element itself is on the backdrop.
@@ -26,22 +34,29 @@ export function createModal(dialog: HTMLDialogElement): Modal {
   dialog.addEventListener('close', () => {
     for (const handler of closeHandlers) handler();
     const back = opener;
+    const instead = target;
     opener = null;
+    target = null;
     // On `close` the focus may still be on a control of the dialog just closed (a radio, Cancel): lost as
     // well, or the browser drops it to the page's body next.
     const lost = focusIsLost() || dialog.contains(document.activeElement);
-    if (back && back.isConnected && back.getClientRects().length > 0 && !back.matches(':disabled, [aria-disabled="true"]')) back.focus();
-    else if (lost) screenFocusTarget()?.focus();
+    if (back && canTakeFocus(back)) return back.focus();
+    if (!lost) return;
+    if (instead && canTakeFocus(instead)) instead.focus();
+    // An opener gone or hidden: the screen's heading. No opener: left for what follows to place.
+    else if (back) screenFocusTarget()?.focus();
   });
 
   return {
     open(from) {
       if (dialog.open) return;
-      opener = from;
+      opener = from === document.body ? null : from;
       dialog.showModal();
     },
-    close() {
-      if (dialog.open) dialog.close();
+    close(focusTarget = null) {
+      if (!dialog.open) return;
+      target = focusTarget;
+      dialog.close();
     },
     get isOpen() {
       return dialog.open;
@@ -50,4 +65,9 @@ export function createModal(dialog: HTMLDialogElement): Modal {
       closeHandlers.push(handler);
     },
   };
+}
+
+/** Still on the page, shown, and not off (disabled or aria-disabled). */
+function canTakeFocus(el: HTMLElement): boolean {
+  return el.isConnected && el.getClientRects().length > 0 && !el.matches(':disabled, [aria-disabled="true"]');
 }
