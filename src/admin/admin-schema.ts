@@ -76,6 +76,8 @@ export const adminSessions = pgTable(
       .references(() => adminAccounts.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the password was last proved in this session (login, or typed again); null: at `created_at`. */
+    passwordAt: timestamp('password_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('admin_sessions_last_seen_idx').on(t.lastSeenAt)],
 );

@@ -3,7 +3,7 @@
  * conversations by message text or user, exports, report
  * views, decisions on reports and sanctions issued or lifted (by an admin or automatically), and
  * erasures (by a receipt holder or an admin: who and why), the team's changes (invitations, roles, 2FA,
- * passwords), with time, client address, the admin's name and the filters used. Passwords never reach it.
+ * passwords, the password typed again before them), with time, client address, the admin's name and the filters used. Passwords never reach it.
  */
 import type { Clock } from '../clock.js';
 import type { Database, Queryable } from '../storage/database.js';
@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'totp_disable',
   'totp_recovery_codes',
   'password_change',
+  'password_confirm',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

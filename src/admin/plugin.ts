@@ -28,6 +28,7 @@ import { refuseCrossSite } from './auth/csrf.js';
 import { DeviceCookies } from './auth/device-cookie.js';
 import { LoginGuard } from './auth/login-guard.js';
 import { AttemptCounts, loginLimitStore } from './auth/login-limit-store.js';
+import { requireRecentPassword } from './auth/recent-password.js';
 import { requireSession } from './auth/session-cookie.js';
 import { DEFAULT_SESSION_POLICY, SessionStore } from './auth/session-store.js';
 import type { AdminContext, AdminTuning } from './context.js';
@@ -137,6 +138,8 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
     guarded.addHook('onRequest', requireSession(ctx.sessions));
     // Then the role: a route needs the permission it declares (`manage` when it declares none).
     guarded.addHook('onRequest', requirePermission);
+    // And for the team's changes, a password typed recently (auth/recent-password.ts).
+    guarded.addHook('onRequest', requireRecentPassword(ctx.sessions));
     await registerApiRoutes(guarded, ctx);
     await registerSafetyRoutes(guarded, ctx);
     await registerPolicyRoutes(guarded, ctx);

@@ -9,12 +9,21 @@ import { AppError, ErrorCode } from '../errors.js';
 import { formatIso } from '../shared/time.js';
 import { actorOf } from './audit-log.js';
 import { hashPassword } from './auth/password.js';
+import { RECENT_PASSWORD } from './auth/recent-password.js';
 import type { AdminContext } from './context.js';
 import { okSchema } from './response-schemas.js';
 import type { AdminAccount } from './team/admin-accounts.js';
 import { permissionsOf, READ, type AdminIdentity } from './team/roles.js';
 import { wrongCode } from './team/account-login.js';
-import { accountIdParamsSchema, accountChangeSchema, inviteBodySchema, passwordChangeSchema, secondFactorChangeSchema, totpChangeSchema } from './team/team-schemas.js';
+import {
+  accountIdParamsSchema,
+  accountChangeSchema,
+  inviteBodySchema,
+  passwordChangeSchema,
+  passwordConfirmationSchema,
+  secondFactorChangeSchema,
+  totpChangeSchema,
+} from './team/team-schemas.js';
 import { invitationCreatedSchema, meSchema, recoveryCodesSchema, teamAccountSchema, teamSchema, totpSetupSchema } from './team/team-views.js';
 import { newTotpSecret, totpStep } from './team/totp.js';
 
@@ -121,7 +130,23 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return { ok: true as const };
   });
 
-  // The team: owners only (no declared permission: `manage`).
+  // The password typed again, so that the team's changes go through for a while (auth/recent-password.ts).
+  // Any role may: the session's record of it is all that changes. A wrong one is audited (someone at an
+  // unattended screen?) and counted per account like any password check asked again (`recheck`).
+  app.post('/api/me/password-confirmation', { config: READ, schema: { body: passwordConfirmationSchema, response: { 200: okSchema } } }, async (request) => {
+    const account = await me(request.admin);
+    if (!(await login.recheck(account, request.body.password))) {
+      await ctx.audit.record({ action: 'password_confirm', ...actorOf(request), detail: { wrong_password: true } });
+      throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
+    }
+    if (!request.adminSession || !(await ctx.sessions.confirmPassword(request.adminSession))) {
+      throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
+    }
+    await ctx.audit.record({ action: 'password_confirm', ...actorOf(request) });
+    return { ok: true as const };
+  });
+
+  // The team: owners only (no declared permission: `manage`). Its changes ask for a recent password.
   app.get('/api/team', { schema: { response: { 200: teamSchema } } }, async () => {
     // Read side by side, not in one snapshot: a 2FA change landing between them shows for one read only
     // (2FA on with its codes not yet counted, say), and the next read of the list has it right.
@@ -138,7 +163,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     };
   });
 
-  app.post('/api/team/invitations', { schema: { body: inviteBodySchema, response: { 201: invitationCreatedSchema } } }, async (request, reply) => {
+  app.post('/api/team/invitations', { config: RECENT_PASSWORD, schema: { body: inviteBodySchema, response: { 201: invitationCreatedSchema } } }, async (request, reply) => {
     const by = await me(request.admin);
     const { invitation, token } = await invitations.create(request.body.role, by.name, (tx, made) =>
       ctx.audit.record({ action: 'team_invite', ...actorOf(request), detail: { invitation_id: made.id, role: made.role } }, tx),
@@ -159,7 +184,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return { ok: true as const };
   });
 
-  app.patch('/api/team/:id', { schema: { params: accountIdParamsSchema, body: accountChangeSchema, response: { 200: teamAccountSchema } } }, async (request) => {
+  app.patch('/api/team/:id', { config: RECENT_PASSWORD, schema: { params: accountIdParamsSchema, body: accountChangeSchema, response: { 200: teamAccountSchema } } }, async (request) => {
     const after = await accounts.update(request.params.id, request.body, (tx, { before, after: changed, invitationsWithdrawn }) =>
       ctx.audit.record(
         {
@@ -184,7 +209,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   // Another admin's 2FA (a lost phone). One's own is turned off on the Account page, with a code and the
   // password (`DELETE /api/me/totp`): else a session left open could remove it here with one click.
-  app.delete('/api/team/:id/totp', { schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
+  app.delete('/api/team/:id/totp', { config: RECENT_PASSWORD, schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
     if (request.params.id === request.admin?.id) {
       throw new AppError(ErrorCode.CONFLICT, { detail: 'Your own 2FA is turned off on the Account page, with a code and your password' });
     }

@@ -53,6 +53,8 @@ export const ErrorCode = {
   INVALID_TOTP: 'INVALID_TOTP',
   /** A password change whose current password is wrong (not a 401: the session is fine). */
   CURRENT_PASSWORD_WRONG: 'CURRENT_PASSWORD_WRONG',
+  /** A change of the team asks for the password again: the session's last proof of it is not recent. */
+  PASSWORD_CONFIRMATION_REQUIRED: 'PASSWORD_CONFIRMATION_REQUIRED',
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   /** A change that would leave the team without an enabled owner. */
   LAST_OWNER: 'LAST_OWNER',
@@ -98,6 +100,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   TOTP_REQUIRED: 401,
   INVALID_TOTP: 400,
   CURRENT_PASSWORD_WRONG: 400,
+  PASSWORD_CONFIRMATION_REQUIRED: 403,
   ACCOUNT_DISABLED: 403,
   LAST_OWNER: 409,
   NAME_TAKEN: 409,
@@ -152,6 +155,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     TOTP_REQUIRED: '请输入身份验证器应用中的 6 位验证码',
     INVALID_TOTP: '验证码错误或已使用',
     CURRENT_PASSWORD_WRONG: '当前密码错误',
+    PASSWORD_CONFIRMATION_REQUIRED: '请再次输入你的密码以确认此操作',
     ACCOUNT_DISABLED: '此管理员账户已被停用',
     LAST_OWNER: '团队中至少要保留一位启用的所有者',
     NAME_TAKEN: '此名称已被使用',
@@ -192,6 +196,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     TOTP_REQUIRED: 'Enter the 6-digit code from your authenticator app',
     INVALID_TOTP: 'The code is wrong or was already used',
     CURRENT_PASSWORD_WRONG: 'The current password is wrong',
+    PASSWORD_CONFIRMATION_REQUIRED: 'Type your password again to confirm this change',
     ACCOUNT_DISABLED: 'This admin account is disabled',
     LAST_OWNER: 'The team must keep at least one enabled owner',
     NAME_TAKEN: 'This name is already taken',

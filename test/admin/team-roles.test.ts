@@ -25,6 +25,7 @@ const ROUTES: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string
   { method: 'DELETE', url: '/admin/api/me/totp', payload: { code: '123456', password: 'x' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/me/totp/recovery-codes', payload: { code: 'ABCD-EFGH-1234', password: 'x' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/me/password', payload: { current: 'x', password: 'a-long-enough-password' }, needs: 'read' },
+  { method: 'POST', url: '/admin/api/me/password-confirmation', payload: { password: 'x' }, needs: 'read' },
   { method: 'POST', url: '/admin/api/reports/1/resolve', payload: { action: 'dismiss' }, needs: 'moderate' },
   { method: 'POST', url: '/admin/api/sanctions', payload: { user_id: 'nobody', kind: 'warning', scope: 'identity', reason: 'x' }, needs: 'moderate' },
   { method: 'DELETE', url: '/admin/api/sanctions/1', needs: 'moderate' },

@@ -35,7 +35,7 @@ export const BACKGROUND_HEADER = 'x-admin-background';
 /**
  * A hook answering 401 `UNAUTHORIZED` unless the request carries a live session — on the request, before
  * its body is read: nobody without a session makes the server parse a large body. It tells the request
- * who the admin is (`request.admin`) and which session (`request.adminSession`, the token's hash).
+ * who the admin is (`request.admin`) and which session (`request.adminSession`, the token's hash), and when it last proved the password (`request.adminPasswordAt`).
  */
 export function requireSession(sessions: SessionStore): onRequestAsyncHookHandler {
   return async (request) => {
@@ -43,5 +43,6 @@ export function requireSession(sessions: SessionStore): onRequestAsyncHookHandle
     if (!session) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Admin login required' });
     request.admin = session.admin;
     request.adminSession = session.tokenHash;
+    request.adminPasswordAt = session.passwordAt;
   };
 }

@@ -2,6 +2,8 @@
  * Admin sessions kept in the database, so any instance behind the same URL accepts them. The browser holds
  * a random 256-bit token; the table holds only its SHA-256, so a leaked table cannot be replayed as cookies.
  * A session ends on logout, after `idleTimeoutMs` without requests, or `maxAgeMs` after login.
+ * It also remembers when its admin last proved the password (at login, or typed again: `confirmPassword`),
+ * so that changes of the team can ask for it again when that is not recent (auth/recent-password.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
@@ -13,6 +15,8 @@ export interface AdminSession {
   readonly tokenHash: string;
   readonly createdAt: Date;
   readonly lastSeenAt: Date;
+  /** When the password was last checked for this session: its login, or the last `confirmPassword`. */
+  readonly passwordAt: Date;
   /** Whose session it is. */
   readonly admin: AdminIdentity;
 }
@@ -25,26 +29,36 @@ export interface SessionPolicy {
   maxAgeMs: number;
   /** `last_seen_at` is written at most this often per session, so polling pages don't write every request. Default 60 s. */
   touchIntervalMs: number;
+  /**
+   * How long a password typed (at login, or again) counts as recent for the changes that ask for it
+   * (inviting, changing roles, resetting 2FA). Default 10 minutes.
+   */
+  recentPasswordMs: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   idleTimeoutMs: 30 * 60_000,
   maxAgeMs: 12 * 3600_000,
   touchIntervalMs: 60_000,
+  recentPasswordMs: 10 * 60_000,
 };
 
 interface SessionRow {
   token_hash: string;
   created_at: Date;
   last_seen_at: Date;
+  password_at: Date;
   account_id: number;
   name: string;
   role: Role;
   disabled_at: Date | null;
 }
 
-/** A session with its account: a disabled account's sessions count as none. */
-const SESSION_SELECT = `SELECT s.token_hash, s.created_at, s.last_seen_at, s.account_id, a.name, a.role, a.disabled_at
+/**
+ * A session with its account: a disabled account's sessions count as none. A session from before
+ * `password_at` existed (migration 0014) proved the password at its login.
+ */
+const SESSION_SELECT = `SELECT s.token_hash, s.created_at, s.last_seen_at, COALESCE(s.password_at, s.created_at) AS password_at, s.account_id, a.name, a.role, a.disabled_at
   FROM admin_sessions s JOIN admin_accounts a ON a.id = s.account_id`;
 
 export function hashToken(token: string): string {
@@ -70,8 +84,8 @@ export class SessionStore {
     const now = this.clock.now();
     await this.purgeExpired(now);
     const inserted = await this.database.query(
-      `INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at)
-       SELECT $1, id, $3, $3 FROM admin_accounts WHERE id = $2 AND disabled_at IS NULL AND password_hash IS NOT DISTINCT FROM $4 FOR SHARE
+      `INSERT INTO admin_sessions (token_hash, account_id, created_at, last_seen_at, password_at)
+       SELECT $1, id, $3, $3, $3 FROM admin_accounts WHERE id = $2 AND disabled_at IS NULL AND password_hash IS NOT DISTINCT FROM $4 FOR SHARE
        RETURNING token_hash`,
       [hashToken(token), accountId, now, passwordHash],
     );
@@ -110,6 +124,20 @@ export class SessionStore {
     return rows.length > 0;
   }
 
+  /**
+   * Records that the admin of a session has just typed the password again. False when the session has
+   * ended meanwhile (logged out, expired and purged, its account disabled or its password changed).
+   */
+  async confirmPassword(tokenHash: string): Promise<boolean> {
+    const rows = await this.database.query('UPDATE admin_sessions SET password_at = $2 WHERE token_hash = $1 RETURNING token_hash', [tokenHash, this.clock.now()]);
+    return rows.length > 0;
+  }
+
+  /** Whether a password proved at `passwordAt` is still recent (`recentPasswordMs`). */
+  passwordIsRecent(passwordAt: Date): boolean {
+    return this.clock.now().getTime() - passwordAt.getTime() < this.policy.recentPasswordMs;
+  }
+
   private isExpired(session: AdminSession, now: Date): boolean {
     const idleMs = now.getTime() - session.lastSeenAt.getTime();
     const ageMs = now.getTime() - session.createdAt.getTime();
@@ -130,6 +158,7 @@ function toSession(row: SessionRow): AdminSession {
     tokenHash: row.token_hash,
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
+    passwordAt: row.password_at,
     admin: { id: row.account_id, name: row.name, role: row.role },
   };
 }

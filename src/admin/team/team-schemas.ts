@@ -53,6 +53,9 @@ export const totpChangeSchema = z.object({ code: totpCode, password: currentPass
  */
 export const secondFactorChangeSchema = z.object({ code: secondFactorCode, password: currentPassword });
 
+/** The password typed again before a change of the team (auth/recent-password.ts). */
+export const passwordConfirmationSchema = z.object({ password: currentPassword });
+
 export const accountIdParamsSchema = z.object({ id: z.coerce.number().int().positive() });
 
 export const inviteBodySchema = z.object({ role: roleSchema });

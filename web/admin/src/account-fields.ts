@@ -70,6 +70,7 @@ export type ErrorTextKey =
   | 'teamLastOwner'
   | 'invalidTotp'
   | 'passwordCurrentWrong'
+  | 'passwordConfirmNeeded'
   | 'tooManyAttempts'
   | 'errInvalidPayload'
   | 'totpRequired'
@@ -85,6 +86,7 @@ const ERROR_TEXTS: Record<string, ErrorTextKey> = {
   LAST_OWNER: 'teamLastOwner',
   INVALID_TOTP: 'invalidTotp',
   CURRENT_PASSWORD_WRONG: 'passwordCurrentWrong',
+  PASSWORD_CONFIRMATION_REQUIRED: 'passwordConfirmNeeded',
   INVALID_PASSWORD: 'passwordCurrentWrong',
   RATE_LIMITED: 'tooManyAttempts',
   INVALID_PAYLOAD: 'errInvalidPayload',

@@ -181,6 +181,13 @@ export const teamZh = {
   loginUseApp: '使用身份验证器应用的验证码',
   loginRecoveryCode: '恢复码（如 ABCD-EFGH-JKMN）',
   action_password_change: '修改密码',
+  action_password_confirm: '再次输入密码确认',
+  auditKey_wrong_password: '密码错误',
+  passwordConfirmTitle: '请再次输入密码',
+  passwordConfirmText: '更改团队成员、角色或两步验证之前，需要确认是你本人在操作。确认后 10 分钟内不再询问。',
+  passwordConfirmLabel: '你的密码',
+  passwordConfirmSubmit: '确认',
+  passwordConfirmNeeded: '请再次输入你的密码以确认此操作',
 } as const;
 
 export type TeamTextKey = keyof typeof teamZh;
@@ -363,4 +370,11 @@ export const teamEn: Record<TeamTextKey, string> = {
   loginUseApp: 'Use a code from the authenticator app',
   loginRecoveryCode: 'Recovery code (like ABCD-EFGH-JKMN)',
   action_password_change: 'Changed password',
+  action_password_confirm: 'Typed password again',
+  auditKey_wrong_password: 'Wrong password',
+  passwordConfirmTitle: 'Type your password again',
+  passwordConfirmText: 'Before a change of the team, its roles or 2FA, confirm that it is you. You will not be asked again for 10 minutes.',
+  passwordConfirmLabel: 'Your password',
+  passwordConfirmSubmit: 'Confirm',
+  passwordConfirmNeeded: 'Type your password again to confirm this change',
 };

@@ -15,6 +15,7 @@ import { takeRecoveryLogin } from './recovery-login.js';
 import { ApiError, onForbidden, postJson } from './api.js';
 import { createAuditView } from './audit-view.js';
 import { createConfirm } from './confirm-dialog.js';
+import { createPasswordConfirm } from './password-confirm.js';
 import { createConversationView } from './conversation-view.js';
 import { createConversations } from './conversations.js';
 import { createDashboard } from './dashboard.js';
@@ -44,6 +45,7 @@ function reportError(error: unknown): void {
 }
 
 const confirm = createConfirm(byTestId('confirm-dialog', HTMLDialogElement));
+const passwordConfirm = createPasswordConfirm(byTestId('password-confirm-dialog', HTMLDialogElement));
 /** Who is logged in: undefined until `/admin/api/me` has answered (or when it could not be read). */
 let me: Me | undefined;
 /** False until the first answer (or failure) of `/admin/api/me`. */
@@ -75,7 +77,7 @@ const conversation = createConversationView(
 );
 const audit = createAuditView(view('audit'), reportError);
 const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: reportError, canEdit: () => meKnown && (me === undefined || me.permissions.includes('manage')) });
-const team = createTeamView(view('team'), { me: () => me, confirm, toast: say, onError: reportError });
+const team = createTeamView(view('team'), { me: () => me, confirm, passwordConfirm, toast: say, onError: reportError });
 const account = createAccountView(view('account'), { me: () => me, reloadMe, toast: say, onError: reportError });
 
 /** Reads who is logged in again (after a change to their own account) and applies their permissions. */
@@ -246,6 +248,7 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
   policy.render();
   team.render();
   account.render();
+  passwordConfirm.render();
   showWhoAmI();
   // The tabs' names changed width: the current one is brought back into the row.
   markTab(current);

@@ -3,10 +3,12 @@
  * codes left, team-totp-cell.ts), state and last login, with Disable/Enable and Reset 2FA behind the
  * confirm dialog; the open invitations, each revocable; and "Invite", which shows the new link
  * (`location.origin + path`) once, with a copy button.
- * A refusal (the last owner, a 403) is said in the view's own alert line.
+ * A refusal (the last owner, a 403) is said in the view's own alert line. Changes whose session has not
+ * proved the password recently ask for it first (password-confirm.ts).
  */
 import { ApiError, getJson, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
+import { PasswordNotConfirmed, type PasswordConfirm } from './password-confirm.js';
 import { byTestId, element, plainTime } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { ROLES, isRole, type Me, type Role } from './me.js';
@@ -61,7 +63,7 @@ function teamFailure(error: unknown): () => string {
   return () => t(key, { n: '60' });
 }
 
-export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefined; confirm: Confirm; toast: (text: string) => void; onError: (error: unknown) => void }): TeamView {
+export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefined; confirm: Confirm; passwordConfirm: PasswordConfirm; toast: (text: string) => void; onError: (error: unknown) => void }): TeamView {
   const error = byTestId('team-error', HTMLElement, root);
   const body = byTestId('team-body', HTMLTableSectionElement, root);
   const inviteForm = byTestId('invite-form', HTMLFormElement, root);
@@ -101,15 +103,18 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     }
   }
 
-  /** A change through the API, then the list read again; a refusal is said and the list re-read too. */
+  /**
+   * A change through the API (the password asked again first when it is not recent), then the list read
+   * again; a refusal is said and the list re-read too. The password dialog closed: nothing is said.
+   */
   async function change(request: () => Promise<unknown>, done: () => string): Promise<boolean> {
     try {
-      await request();
+      await deps.passwordConfirm.run(request);
       sayError(undefined);
       deps.toast(done());
       return true;
     } catch (failure) {
-      sayError(teamFailure(failure));
+      sayError(failure instanceof PasswordNotConfirmed ? undefined : teamFailure(failure));
       return false;
     } finally {
       await load();
@@ -280,7 +285,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     void (async () => {
       inviteSubmit.disabled = true;
       try {
-        const invitation = await sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role });
+        const invitation = await deps.passwordConfirm.run(() => sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role }));
         sayError(undefined);
         link.value = `${window.location.origin}${invitation.path}`;
         shownRole = invitation.role;
@@ -290,7 +295,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         link.focus();
         link.select();
       } catch (failure) {
-        sayError(teamFailure(failure));
+        sayError(failure instanceof PasswordNotConfirmed ? undefined : teamFailure(failure));
       } finally {
         inviteSubmit.disabled = false;
         await load();

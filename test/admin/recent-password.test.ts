@@ -1,0 +1,160 @@
+/**
+ * The team's changes ask for the password again when the session's last proof of it is older than ten
+ * minutes (src/admin/auth/recent-password.ts): an owner's session left open on an unattended screen cannot
+ * invite a new owner, change a role or reset someone's 2FA until the password is typed again
+ * (`POST /admin/api/me/password-confirmation`), which counts for that session only, for ten minutes.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SESSION_POLICY } from '../../src/admin/auth/session-store.js';
+import { ENGINES } from './engines.js';
+import { ADMIN_PASSWORD, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
+import { join } from './team-helpers.js';
+
+const RECENT_MS = DEFAULT_SESSION_POLICY.recentPasswordMs;
+/** Past the window, well inside the idle timeout (30 min): the session is alive, its password not recent. */
+const PAST_WINDOW_MS = RECENT_MS + 1_000;
+
+describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) => {
+  let admin: BareAdmin;
+  let owner: string;
+  let viewerId: number;
+
+  beforeAll(async () => {
+    expect(RECENT_MS).toBe(10 * 60_000);
+    admin = await startBareAdmin({ engine, tuning: { loginAttemptsMax: 1_000 } });
+    await join(admin.fastify, 'viewer', 'vera');
+    const [row] = await admin.database.query<{ id: number }>("SELECT id FROM admin_accounts WHERE name = 'vera'");
+    viewerId = row!.id;
+  });
+  afterAll(async () => admin?.close());
+  beforeEach(async () => {
+    // Each test from a fresh login; the counts of password checks left by another test do not carry over.
+    admin.clock.advance(CODE_WINDOW_MS);
+    owner = await injectLogin(admin.fastify);
+  });
+
+  const CODE_WINDOW_MS = 11 * 60_000;
+  const send = (cookie: string, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    admin.fastify.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+  const invite = (cookie: string, role = 'owner') => send(cookie, 'POST', '/admin/api/team/invitations', { role });
+  const confirm = (cookie: string, password = ADMIN_PASSWORD) => send(cookie, 'POST', '/admin/api/me/password-confirmation', { password });
+  /** Keeps the session alive (a read every 5 minutes) while time passes, as an admin's open page would. */
+  const idle = async (cookie: string, ms: number) => {
+    for (let left = ms; left > 0; left -= 5 * 60_000) {
+      admin.clock.advance(Math.min(left, 5 * 60_000));
+      const alive = await admin.fastify.inject({ method: 'GET', url: '/admin/api/me', headers: { cookie } });
+      expect(alive.statusCode, alive.body).toBe(200);
+    }
+  };
+  const auditOf = (action: string) =>
+    admin.database.query<{ admin_name: string | null; detail: Record<string, unknown> | null }>('SELECT admin_name, detail FROM admin_audit_log WHERE action = $1 ORDER BY id', [action]);
+
+  it('a login is a recent password: the team changes go through for ten minutes after it', async () => {
+    expect((await invite(owner)).statusCode).toBe(201);
+    await idle(owner, RECENT_MS - 60_000);
+    expect((await invite(owner, 'viewer')).statusCode).toBe(201);
+  });
+
+  it('an owner session idle past ten minutes can neither invite, change a role or a state, nor reset 2FA, and nothing is changed', async () => {
+    const open = await invite(owner, 'viewer');
+    await idle(owner, PAST_WINDOW_MS);
+    const invitesBefore = (await auditOf('team_invite')).length;
+    const refused = [
+      await invite(owner),
+      await send(owner, 'PATCH', `/admin/api/team/${viewerId}`, { role: 'owner' }),
+      await send(owner, 'PATCH', `/admin/api/team/${viewerId}`, { disabled: true }),
+      await send(owner, 'DELETE', `/admin/api/team/${viewerId}/totp`),
+    ];
+    for (const response of refused) {
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json().error).toBe('PASSWORD_CONFIRMATION_REQUIRED');
+    }
+    const [vera] = await admin.database.query<{ role: string; disabled_at: Date | null }>('SELECT role, disabled_at FROM admin_accounts WHERE id = $1', [viewerId]);
+    expect(vera).toEqual({ role: 'viewer', disabled_at: null });
+    expect((await auditOf('team_invite')).length).toBe(invitesBefore);
+    // What protects or only reads still works without it: the list, revoking an invitation.
+    expect((await admin.fastify.inject({ method: 'GET', url: '/admin/api/team', headers: { cookie: owner } })).statusCode).toBe(200);
+    expect((await send(owner, 'DELETE', `/admin/api/team/invitations/${open.json().id}`)).statusCode).toBe(200);
+  });
+
+  it('the password typed again lets the change through, for ten more minutes, and is audited', async () => {
+    await idle(owner, PAST_WINDOW_MS);
+    expect((await invite(owner)).statusCode).toBe(403);
+    const confirmed = await confirm(owner);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect((await invite(owner)).statusCode).toBe(201);
+    const changed = await send(owner, 'PATCH', `/admin/api/team/${viewerId}`, { role: 'moderator' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().role).toBe('moderator');
+    expect((await send(owner, 'PATCH', `/admin/api/team/${viewerId}`, { role: 'viewer' })).statusCode).toBe(200);
+    expect((await auditOf('password_confirm')).at(-1)).toEqual({ admin_name: 'admin', detail: {} });
+
+    await idle(owner, PAST_WINDOW_MS);
+    expect((await invite(owner)).json().error).toBe('PASSWORD_CONFIRMATION_REQUIRED');
+  });
+
+  it('a wrong password is refused (400 CURRENT_PASSWORD_WRONG), audited, and lets nothing through', async () => {
+    await idle(owner, PAST_WINDOW_MS);
+    const wrong = await confirm(owner, 'not the password');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    expect((await auditOf('password_confirm')).at(-1)).toEqual({ admin_name: 'admin', detail: { wrong_password: true } });
+    expect((await invite(owner)).statusCode).toBe(403);
+    // The session is not ended by it: the admin may type it again.
+    expect((await confirm(owner)).statusCode).toBe(200);
+    expect((await invite(owner)).statusCode).toBe(201);
+  });
+
+  it('password checks are limited per account: the 11th in ten minutes is refused unchecked (429), the right one too', async () => {
+    await idle(owner, PAST_WINDOW_MS);
+    for (let i = 0; i < 10; i++) expect((await confirm(owner, `wrong-${i}`)).statusCode).toBe(400);
+    const limited = await confirm(owner);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('RATE_LIMITED');
+    expect((await invite(owner)).statusCode).toBe(403);
+  });
+
+  it("one session's confirmation is not another's: a second open session of the same owner still asks", async () => {
+    const other = await injectLogin(admin.fastify);
+    await idle(owner, PAST_WINDOW_MS);
+    await idle(other, 0);
+    expect((await confirm(owner)).statusCode).toBe(200);
+    expect((await invite(owner)).statusCode).toBe(201);
+    const refused = await invite(other);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toBe('PASSWORD_CONFIRMATION_REQUIRED');
+  });
+
+  it('the role is checked first: a viewer gets FORBIDDEN, and may confirm its own password (nothing more follows)', async () => {
+    const name = `v${Date.now() % 100_000}`;
+    const viewer = await join(admin.fastify, 'viewer', name);
+    await idle(viewer, PAST_WINDOW_MS);
+    expect((await invite(viewer)).json().error).toBe('FORBIDDEN');
+    expect((await confirm(viewer, 'not the password')).statusCode).toBe(400);
+    expect((await confirm(viewer, `${name}-password-long`)).statusCode).toBe(200);
+    expect((await invite(viewer)).json().error).toBe('FORBIDDEN');
+  });
+
+  it('an invited owner (a password of its own, not ADMIN_PASSWORD) confirms with that password', async () => {
+    const name = `o${Date.now() % 100_000}`;
+    const second = await join(admin.fastify, 'owner', name);
+    await idle(second, PAST_WINDOW_MS);
+    expect((await confirm(second, ADMIN_PASSWORD)).statusCode).toBe(400);
+    expect((await confirm(second, `${name}-password-long`)).statusCode).toBe(200);
+    expect((await invite(second, 'viewer')).statusCode).toBe(201);
+  });
+
+  it('a session from before the column (password_at null) counts its login as the proof', async () => {
+    await admin.database.query('UPDATE admin_sessions SET password_at = NULL');
+    expect((await invite(owner)).statusCode).toBe(201);
+    await idle(owner, PAST_WINDOW_MS);
+    expect((await invite(owner)).statusCode).toBe(403);
+  });
+
+  it('an ended session cannot confirm (401 UNAUTHORIZED)', async () => {
+    await send(owner, 'POST', '/admin/logout');
+    const after = await confirm(owner);
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error).toBe('UNAUTHORIZED');
+  });
+});

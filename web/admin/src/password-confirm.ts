@@ -1,0 +1,124 @@
+/**
+ * The password asked again before a change of the team, when the server says the session's last proof of
+ * it is not recent (403 `PASSWORD_CONFIRMATION_REQUIRED`, src/admin/auth/recent-password.ts). A modal
+ * `<dialog>` with the password field: a wrong password is said there and the field selected; once the server
+ * has recorded it (`POST /admin/api/me/password-confirmation`), the change is sent again, once. Cancel
+ * (or Escape) leaves the change undone and says nothing: the admin chose not to.
+ */
+import { ApiError, errorOf, noteForbidden, postJson } from './api.js';
+import { errorTextKey } from './account-fields.js';
+import { byTestId } from './dom.js';
+import { t } from './i18n.js';
+import { showFormError } from './sanction-fields.js';
+import { sessionEnded } from './session-end.js';
+
+/** The admin closed the password dialog: the change was not made, and there is nothing to say. */
+export class PasswordNotConfirmed extends Error {
+  constructor() {
+    super('password not confirmed');
+  }
+}
+
+export interface PasswordConfirm {
+  /**
+   * Runs `request`; when it is refused for want of a recent password, asks for it and runs `request` again.
+   * Rejects with `PasswordNotConfirmed` when the admin cancels, else as `request` does.
+   */
+  run<T>(request: () => Promise<T>): Promise<T>;
+  /** Re-says the dialog's error line in the current language. */
+  render(): void;
+}
+
+export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfirm {
+  const form = byTestId('password-confirm-form', HTMLFormElement, dialog);
+  const input = byTestId('password-confirm-input', HTMLInputElement, dialog);
+  const error = byTestId('password-confirm-error', HTMLElement, dialog);
+  const submit = byTestId('password-confirm-submit', HTMLButtonElement, dialog);
+  const cancel = byTestId('password-confirm-cancel', HTMLButtonElement, dialog);
+  let shownError: (() => string) | undefined;
+  let settle: ((confirmed: boolean) => void) | undefined;
+  let opener: Element | null = null;
+
+  const sayError = (text: (() => string) | undefined): void => {
+    shownError = text;
+    showFormError(error, text?.());
+  };
+  const finish = (confirmed: boolean): void => {
+    const answer = settle;
+    settle = undefined;
+    answer?.(confirmed);
+  };
+
+  cancel.addEventListener('click', () => dialog.close());
+  // Escape, Cancel, or a new request: the one waiting is answered "no", and the focus goes back.
+  dialog.addEventListener('close', () => {
+    if (dialog.open) return;
+    input.value = '';
+    finish(false);
+    if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+  });
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (input.value === '') {
+      sayError(() => t('passwordCurrentRequired'));
+      input.focus();
+      return;
+    }
+    void send();
+  });
+
+  /** Sent raw (not through `sendJson`): a wrong password is said here, never taken for the session's end. */
+  async function send(): Promise<void> {
+    submit.disabled = true;
+    try {
+      const response = await postJson('/admin/api/me/password-confirmation', { password: input.value });
+      if (response.ok) {
+        sayError(undefined);
+        finish(true);
+        dialog.close();
+        return;
+      }
+      const { code } = await errorOf(response);
+      if (code === 'UNAUTHORIZED') {
+        sayError(undefined);
+        dialog.close();
+        sessionEnded();
+        return;
+      }
+      noteForbidden(code);
+      sayError(() => t(errorTextKey(code), { n: '60' }));
+      input.select();
+    } catch {
+      sayError(() => t('errFailed'));
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  /** Opens the dialog; resolves true once the server has the password, false when the admin closes it. */
+  function ask(): Promise<boolean> {
+    if (dialog.open) dialog.close();
+    sayError(undefined);
+    input.value = '';
+    opener = document.activeElement;
+    dialog.showModal();
+    input.focus();
+    return new Promise<boolean>((resolve) => (settle = resolve));
+  }
+
+  return {
+    async run(request) {
+      try {
+        return await request();
+      } catch (failure) {
+        if (!(failure instanceof ApiError) || (failure.code as string) !== 'PASSWORD_CONFIRMATION_REQUIRED') throw failure;
+      }
+      if (!(await ask())) throw new PasswordNotConfirmed();
+      return request();
+    },
+    render() {
+      showFormError(error, shownError?.());
+    },
+  };
+}
