@@ -10,6 +10,7 @@ import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit-log.js';
 import type { DeviceCookies } from './auth/device-cookie.js';
 import type { LoginGuard } from './auth/login-guard.js';
+import type { LoginLimit } from './auth/login-limit.js';
 import type { SessionPolicy, SessionStore } from './auth/session-store.js';
 import type { ExportBatchSizes } from './export-source.js';
 import type { ReportsQuery } from './reports-query.js';
@@ -22,7 +23,10 @@ import type { RecoveryCodes } from './team/recovery-codes.js';
 
 /** Limits and timings of the back office. Every field has a default; tests shorten some. */
 export interface AdminTuning {
-  /** Login attempts allowed per client address per window (successful ones count too). Default 5. */
+  /**
+   * Login attempts allowed per client network per window. Every attempt counts while it is checked; a
+   * successful one is given back afterwards (auth/login-limit.ts). Default 5.
+   */
   loginAttemptsMax: number;
   /** The login rate-limit window. Default 60 s. */
   loginWindowMs: number;
@@ -66,6 +70,8 @@ export interface AdminContext {
   readonly policy: PolicyService;
   /** A client address as the back office keeps it: its network's HMAC. */
   readonly clientKeyOf: (ip: string) => string;
+  /** The per-network login limit's key, and the giving back of attempts that proved not to be guesses. */
+  readonly loginLimit: LoginLimit;
   /** Reads of reports and sanctions (writes go through `moderation`). */
   readonly reports: ReportRepository;
   readonly sanctions: SanctionRepository;

@@ -27,6 +27,7 @@ import { resolveAdminPassword } from './auth/admin-password.js';
 import { refuseCrossSite } from './auth/csrf.js';
 import { DeviceCookies } from './auth/device-cookie.js';
 import { LoginGuard } from './auth/login-guard.js';
+import { LoginLimit } from './auth/login-limit.js';
 import { AttemptCounts, loginLimitStore } from './auth/login-limit-store.js';
 import { requireRecentPassword } from './auth/recent-password.js';
 import { requireSession } from './auth/session-cookie.js';
@@ -112,9 +113,8 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   // In cluster mode the counts are shared through Redis; while Redis is unreachable each instance limits alone.
   await app.register(fastifyRateLimit, {
     global: false,
-    // Login attempts are counted per client network, by its HMAC: no address is kept, even for a minute.
-    // An IPv6 network is its /48 here: a /64 alone would let one subscriber rotate through 65,536 of them.
-    keyGenerator: (request) => ctx.clientKeyOf(networkOf(request.ip, 48)),
+    // Per client network, by its HMAC; the routes give back attempts that proved not to be guesses (login-limit.ts).
+    keyGenerator: ctx.loginLimit.keyOf,
     store: loginLimitStore(loginCounts),
   });
   await app.register(fastifyFormbody);
@@ -182,6 +182,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
   const clientKeyOf = options.clientKeyOf ?? defaultClientKey(config.secretKey);
   return {
     clientKeyOf,
+    loginLimit: new LoginLimit(loginCounts, clientKeyOf),
     database,
     clock,
     timezone: config.timezone,

@@ -1,10 +1,10 @@
 /**
  * `POST /admin/login` (JSON or form fields `name`, `password`, `code`), `POST /admin/logout`, and
  * `POST /admin/invitations/check` and `POST /admin/invitations/accept` (joining the team from an
- * invitation link). Login attempts are
- * rate-limited per client network, and by a budget of all networks together with few password checks at
- * once (auth/login-guard.ts); who is logging in and what answers they get is team/account-login.ts. Every
- * outcome is audited, never with the password, and a name no account has is not recorded (it may be a
+ * invitation link). Login attempts are rate-limited per client network (an attempt that proves not to be
+ * a guess is given back: auth/login-limit.ts), and by a budget of all networks together with few password
+ * checks at once (auth/login-guard.ts); who is logging in and what answers they get is
+ * team/account-login.ts. Every outcome is audited, never with the password, and a name no account has is not recorded (it may be a
  * password typed in the wrong field). The log gets one line per login (info) or refusal (warn), without
  * the client address: that is in the audit log.
  */
@@ -45,8 +45,9 @@ const acceptBodySchema = z.object({
 
 export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminContext): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  // Every attempt counts, successful ones too: counting only failures would let parallel guesses all pass
-  // the check before any failure is recorded. Invitations are guessed no faster than passwords.
+  // Every attempt is counted before it is checked: counting only failures would let parallel guesses all
+  // pass the check before any failure is recorded. An attempt that proves not to be a guess is given back
+  // afterwards (ctx.loginLimit). Invitations are guessed no faster than passwords.
   const rateLimit = {
     max: ctx.tuning.loginAttemptsMax,
     timeWindow: ctx.tuning.loginWindowMs,
@@ -61,8 +62,10 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       ({ account, secondFactor } = await ctx.team.login.login(request.body, ctx.devices?.recognise(request)));
     } catch (error) {
       if (error instanceof LoginRefused) {
-        // Asked for the code: not a failure, the form asks for it.
-        if (error.reason !== 'totp_required') {
+        // Asked for the code: not a failure, the form asks for it. Only the right password gets this answer,
+        // so it was no guess either: given back, and a 2FA login costs no more than one without.
+        if (error.reason === 'totp_required') await ctx.loginLimit.giveBack(request);
+        else {
           const detail = { reason: error.reason, ...(error.secondFactor ? { second_factor: error.secondFactor } : {}) };
           await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: error.account?.name, detail });
           request.log.warn({ event: 'admin_login_failure', reason: error.reason }, 'admin login refused');
@@ -71,6 +74,8 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       throw error;
     }
     await startSession(ctx, request, reply, account);
+    // A login, not a guess: colleagues behind one address can all log in within the window.
+    await ctx.loginLimit.giveBack(request);
     // A recovery code spent is worth seeing in the log: the phone may be lost, or the code stolen.
     const recovery = secondFactor === 'recovery' ? { recovery_code: true, recovery_codes_left: await ctx.team.recoveryCodes.left(account.id) } : undefined;
     await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name, ...(recovery ? { detail: recovery } : {}) });
@@ -95,12 +100,17 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       ),
     );
     await startSession(ctx, request, reply, account);
+    // The token proved right and is spent now: no guess, and it cannot be used again to get more back.
+    await ctx.loginLimit.giveBack(request);
     request.log.info({ event: 'admin_joined', role: account.role }, 'an admin joined the team from an invitation');
     return reply.header('cache-control', 'no-store').send({ ok: true });
   });
 
   // Whether an invitation link still works, and for which role, before its page asks for a name and a
-  // password (POST: the token stays out of request lines). Limited like logins.
+  // password (POST: the token stays out of request lines). Limited like logins, and a right token is not
+  // given back: this read is what a guesser learns from, spends nothing, and can be repeated with the same
+  // token, so a refund would make it unlimited for anyone holding one link. An invitee needs it once per
+  // page, and its count is this route's own (a login's is not touched).
   app.post('/invitations/check', { schema: { body: checkBodySchema, response: { 200: invitationCheckSchema } }, config: { rateLimit } }, async (request, reply) => {
     const role = await ctx.team.invitations.assertOpen(request.body.token);
     return reply.header('cache-control', 'no-store').send({ ok: true as const, role });

@@ -1,6 +1,7 @@
 /**
- * The login attempt limit in cluster mode: shared through Redis, and still enforced — per instance — while
- * Redis cannot be reached, including attempts made before it went away.
+ * The login attempt limit in cluster mode: shared through Redis (successful logins given back there too),
+ * and still enforced — per instance — while Redis cannot be reached, including attempts made before it went
+ * away.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,18 @@ describe.skipIf(!hasRedis())('admin login limit with Redis (two instances)', () 
     // Keyed by the network's HMAC, never the address; beside it, the budget of all networks together.
     expect(keys.sort()).toEqual([`${prefix}admin-login:POST/admin/login-${clientKey('10.3.0.1')}`, `${prefix}admin-login:all-networks`]);
     await redis.del(...keys);
+  });
+
+  it('gives back a successful login in Redis too: six from one network pass on two instances, wrong ones are still limited', async () => {
+    const key = `${prefix}admin-login:POST/admin/login-${clientKey('10.5.0.1')}`;
+    for (const admin of [a, b, a, b, a, b]) expect((await attempt(admin, '10.5.0.1', ADMIN_PASSWORD)).statusCode).toBe(200);
+    // Counted while checked, given back after: nothing left in the shared count.
+    expect(await redis.get(key)).toBe('0');
+    for (const admin of [b, a, b, a, b]) expect((await attempt(admin, '10.5.0.1')).statusCode).toBe(401);
+    expect(await redis.get(key)).toBe('5');
+    expect((await attempt(a, '10.5.0.1', ADMIN_PASSWORD)).statusCode).toBe(429);
+    expect((await attempt(b, '10.5.0.1', ADMIN_PASSWORD)).statusCode).toBe(429);
+    await redis.del(...(await redis.keys(`${prefix}admin-login:*`)));
   });
 
   it('spends one budget of all networks on every instance', async () => {

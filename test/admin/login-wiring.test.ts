@@ -1,10 +1,12 @@
 /**
- * The admin login's limits as a client meets them: per network (an IPv6 /48), the budget of all networks
- * together, and a bounded queue of password checks (real scrypt).
+ * The admin login's limits as a client meets them: per network (an IPv6 /48), with attempts that proved
+ * not to be guesses given back, the budget of all networks together, and a bounded queue of password
+ * checks (real scrypt).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminTuning } from '../../src/admin/context.js';
-import { ADMIN_PASSWORD, ManualClock, startBareAdmin, type BareAdmin } from './helpers.js';
+import { ADMIN_PASSWORD, injectLogin, ManualClock, startBareAdmin, type BareAdmin } from './helpers.js';
+import { invite, join, totpCode } from './team-helpers.js';
 
 const started: BareAdmin[] = [];
 afterAll(async () => {
@@ -94,5 +96,73 @@ describe('admin login limits', () => {
     expect(busy[0]!.headers['retry-after']).toBe('1');
     // Once the queue drains, the right password works.
     expect((await attempt(flooded, '10.8.1.1', ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+});
+
+describe('admin login limit gives back what was no guess', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it('six successful logins from one network within the window all pass, and wrong passwords are still refused past the limit', async () => {
+    const office = await admin({ loginAttemptsMax: 5 });
+    // Six colleagues behind one NAT, within a minute.
+    for (let i = 0; i < 6; i++) expect((await attempt(office, '10.10.0.1', ADMIN_PASSWORD)).statusCode).toBe(200);
+    // The logins took nothing from the limit: five wrong passwords are checked, the sixth attempt is not.
+    for (let i = 0; i < 5; i++) expect((await attempt(office, '10.10.0.1')).statusCode).toBe(401);
+    const limited = await attempt(office, '10.10.0.1', ADMIN_PASSWORD);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED' });
+  });
+
+  it('wrong passwords sent at once, beside right ones, are checked no more than the limit allows', async () => {
+    const burst = await admin({ loginAttemptsMax: 5, loginAllAttemptsMax: 1_000, passwordChecksQueued: 64 });
+    const sent = [...Array.from({ length: 20 }, () => 'wrong'), ADMIN_PASSWORD, ADMIN_PASSWORD, ...Array.from({ length: 20 }, () => 'wrong')];
+    const answers = await Promise.all(sent.map((password) => attempt(burst, '10.11.0.1', password)));
+    expect(answers.every((a) => [200, 401, 429].includes(a.statusCode))).toBe(true);
+    // Then more wrong ones, one by one: altogether exactly five are checked in the window, however the
+    // burst was ordered — the right ones that got a place in it gave it back, the wrong ones did not.
+    const later: number[] = [];
+    for (let i = 0; i < 6; i++) later.push((await attempt(burst, '10.11.0.1')).statusCode);
+    const checkedWrong = [...answers.map((a) => a.statusCode), ...later].filter((status) => status === 401);
+    expect(checkedWrong).toHaveLength(5);
+    expect(later.at(-1)).toBe(429);
+  });
+
+  it('a login with 2FA (the password, then the code) costs nothing when it succeeds; wrong codes count', async () => {
+    const clock = new ManualClock();
+    const team = await admin({ loginAttemptsMax: 2, loginWindowMs: 600_000 }, clock);
+    const cookie = await join(team.fastify, 'moderator', 'frank');
+    const { secret } = (await team.fastify.inject({ method: 'POST', url: '/admin/api/me/totp', headers: { cookie } })).json() as { secret: string };
+    const confirm = { code: totpCode(secret, clock), password: 'frank-password-long' };
+    expect((await team.fastify.inject({ method: 'POST', url: '/admin/api/me/totp/confirm', headers: { cookie }, payload: confirm })).statusCode).toBe(200);
+    const login = (payload: { code?: string }) =>
+      team.fastify.inject({ method: 'POST', url: '/admin/login', headers: from('10.12.0.1'), payload: { name: 'frank', password: 'frank-password-long', ...payload } });
+    // Three 2FA logins, six requests, against a limit of two.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(30_000);
+      const asked = await login({});
+      expect(asked.json()).toMatchObject({ error: 'TOTP_REQUIRED' });
+      const loggedIn = await login({ code: totpCode(secret, clock) });
+      expect(loggedIn.statusCode, loggedIn.body).toBe(200);
+    }
+    const wrong = totpCode(secret, clock, 5);
+    for (let i = 0; i < 2; i++) expect((await login({ code: wrong })).json()).toMatchObject({ error: 'INVALID_TOTP' });
+    expect((await login({})).statusCode).toBe(429);
+  });
+
+  it('an accepted invitation gives its attempt back; a check of one does not', async () => {
+    const team = await admin({ loginAttemptsMax: 2 });
+    const owner = await injectLogin(team.fastify);
+    const tokens = await Promise.all(['viewer', 'viewer', 'viewer'].map(async (role) => (await invite(team.fastify, owner, role as 'viewer')).token));
+    const post = (url: string, payload: object) => team.fastify.inject({ method: 'POST', url, headers: from('10.13.0.1'), payload });
+    // Three people joining from one office against a limit of two.
+    for (const [i, token] of tokens.entries()) {
+      const joined = await post('/admin/invitations/accept', { token, name: `joiner${i}`, password: `joiner${i}-password-long` });
+      expect(joined.statusCode, joined.body).toBe(200);
+    }
+    // A check proves nothing but reveals whether a token works, and spends nothing: it stays counted.
+    const { token } = await invite(team.fastify, owner, 'viewer');
+    const checks: number[] = [];
+    for (let i = 0; i < 3; i++) checks.push((await post('/admin/invitations/check', { token })).statusCode);
+    expect(checks).toEqual([200, 200, 429]);
   });
 });

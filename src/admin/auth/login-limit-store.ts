@@ -71,10 +71,19 @@ class LoginLimitStore implements FastifyRateLimitStore {
 
   child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
     // The plugin passes the route's rate-limit settings with the route under `routeInfo` (its types say
-    // otherwise). Keys keep @fastify/rate-limit's own Redis layout, so counts survive a rolling upgrade.
+    // otherwise).
     const route = (routeOptions as unknown as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
-    return new LoginLimitStore(this.counts, `${this.keyPrefix}${String(route?.method ?? '')}${String(route?.url ?? '')}-`);
+    return new LoginLimitStore(this.counts, this.keyPrefix + routeKeyPrefix(route?.method, route?.url));
   }
+}
+
+/**
+ * What a route's keys start with, before the client's key: `POST/admin/login-`. It is @fastify/rate-limit's
+ * own Redis layout, so counts survive a rolling upgrade; a route giving an attempt back (login-limit.ts)
+ * finds its key the same way.
+ */
+export function routeKeyPrefix(method: unknown, url: unknown): string {
+  return `${String(method ?? '')}${String(url ?? '')}-`;
 }
 
 /** Attempts per key in fixed windows: in Redis when there is one, in this process always (the larger wins). */
