@@ -5,7 +5,9 @@
  *   thousands of addresses gets no more tries than the budget, whatever the per-network limit says.
  *   The price: while it is spent, only browsers that logged in before can log in (their device cookie,
  *   device-cookie.ts; sessions already open keep working). It is sized so that admins logging in never
- *   come near it.
+ *   come near it. Unlike the per-network limit (login-limit.ts), it keeps successful attempts: only a
+ *   browser's first login spends it (later ones pass on the device cookie), so a whole team costs a few
+ *   of its 100; and while it is spent a refund would let nobody in, as attempts are refused unchecked.
  * - **Few scrypt checks at once.** Each check takes tens of milliseconds and 32 MiB on libuv's thread
  *   pool, which the database files and DNS share. A flood of logins waits in a short queue; past it the
  *   answer is SERVER_BUSY at once instead of a pool starved for seconds.
