@@ -7,6 +7,7 @@ import { getJson } from './api.js';
 import { renderHourlyChart } from './chart.js';
 import { byTestId, element } from './dom.js';
 import { getLang, t } from './i18n.js';
+import { createVisiblePoll } from './visible-poll.js';
 
 const REFRESH_MS = 5_000;
 const FIGURES = ['total_rooms', 'total_messages', 'active_rooms', 'online_now', 'waiting_now', 'messages_24h', 'open_reports', 'active_bans'] as const;
@@ -26,7 +27,7 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
   const perDay = byTestId('reports-per-day', HTMLOListElement, root);
   const retention = byTestId('retention-card', HTMLElement, root);
   let last: DashboardStats | undefined;
-  let timer: number | undefined;
+  let shown = false;
 
   function render(): void {
     if (!last) return;
@@ -41,8 +42,6 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
   }
 
   async function refresh(): Promise<void> {
-    // A hidden tab doesn't need fresh figures; it catches up when shown again.
-    if (document.hidden) return;
     try {
       last = await getJson<DashboardStats>('/admin/api/stats', { background: true });
       render();
@@ -51,15 +50,19 @@ export function createDashboard(root: HTMLElement, onError: (error: unknown) => 
     }
   }
 
+  // A hidden tab doesn't need fresh figures; it reads them at once when shown again.
+  const poll = createVisiblePoll(() => void refresh(), REFRESH_MS);
+
   return {
     start() {
-      if (timer !== undefined) return;
-      void refresh();
-      timer = window.setInterval(() => void refresh(), REFRESH_MS);
+      if (shown) return;
+      shown = true;
+      if (!document.hidden) void refresh();
+      poll.start();
     },
     stop() {
-      window.clearInterval(timer);
-      timer = undefined;
+      shown = false;
+      poll.stop();
     },
     render,
   };
