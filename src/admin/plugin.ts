@@ -182,7 +182,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
   const clientKeyOf = options.clientKeyOf ?? defaultClientKey(config.secretKey);
   return {
     clientKeyOf,
-    loginLimit: new LoginLimit(loginCounts, clientKeyOf),
+    loginLimit: new LoginLimit(loginCounts, clientKeyOf, tuning.loginWindowMs),
     database,
     clock,
     timezone: config.timezone,

@@ -64,7 +64,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
       if (error instanceof LoginRefused) {
         // Asked for the code: not a failure, the form asks for it. Only the right password gets this answer,
         // so it was no guess either: given back, and a 2FA login costs no more than one without.
-        if (error.reason === 'totp_required') await ctx.loginLimit.giveBack(request);
+        if (error.reason === 'totp_required' && error.account) await ctx.loginLimit.giveBack(request, error.account.id);
         else {
           const detail = { reason: error.reason, ...(error.secondFactor ? { second_factor: error.secondFactor } : {}) };
           await ctx.audit.record({ action: 'login_failure', clientAddress: request.ip, admin: error.account?.name, detail });
@@ -75,7 +75,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
     }
     await startSession(ctx, request, reply, account);
     // A login, not a guess: colleagues behind one address can all log in within the window.
-    await ctx.loginLimit.giveBack(request);
+    await ctx.loginLimit.giveBack(request, account.id);
     // A recovery code spent is worth seeing in the log: the phone may be lost, or the code stolen.
     const recovery = secondFactor === 'recovery' ? { recovery_code: true, recovery_codes_left: await ctx.team.recoveryCodes.left(account.id) } : undefined;
     await ctx.audit.record({ action: 'login_success', clientAddress: request.ip, admin: account.name, ...(recovery ? { detail: recovery } : {}) });
@@ -101,7 +101,7 @@ export async function registerAuthRoutes(instance: FastifyInstance, ctx: AdminCo
     );
     await startSession(ctx, request, reply, account);
     // The token proved right and is spent now: no guess, and it cannot be used again to get more back.
-    await ctx.loginLimit.giveBack(request);
+    await ctx.loginLimit.giveBack(request, account.id);
     request.log.info({ event: 'admin_joined', role: account.role }, 'an admin joined the team from an invitation');
     return reply.header('cache-control', 'no-store').send({ ok: true });
   });
