@@ -127,6 +127,8 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession, (tx) =>
       ctx.audit.record({ action: 'password_change', ...actorOf(request) }, tx),
     );
+    // Typed just now, the current one and the new: a team change right after does not ask again.
+    if (request.adminSession) await ctx.sessions.confirmPassword(request.adminSession);
     return { ok: true as const };
   });
 

@@ -144,6 +144,16 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     expect((await invite(second, 'viewer')).statusCode).toBe(201);
   });
 
+  it("an admin's own password change is a recent password: a team change right after does not ask", async () => {
+    const name = `p${Date.now() % 100_000}`;
+    const second = await join(admin.fastify, 'owner', name);
+    await idle(second, PAST_WINDOW_MS);
+    expect((await invite(second, 'viewer')).statusCode).toBe(403);
+    const changed = await send(second, 'POST', '/admin/api/me/password', { current: `${name}-password-long`, password: `${name}-new-password-long` });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await invite(second, 'viewer')).statusCode).toBe(201);
+  });
+
   it('a session from before the column (password_at null) counts its login as the proof', async () => {
     await admin.database.query('UPDATE admin_sessions SET password_at = NULL');
     expect((await invite(owner)).statusCode).toBe(201);

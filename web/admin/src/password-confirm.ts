@@ -50,7 +50,7 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
   };
 
   cancel.addEventListener('click', () => dialog.close());
-  // Escape, Cancel, or a new request: the one waiting is answered "no", and the focus goes back.
+  // Escape or Cancel: the question waiting is answered "no", and the focus goes back.
   dialog.addEventListener('close', () => {
     if (dialog.open) return;
     input.value = '';
@@ -87,7 +87,9 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
         return;
       }
       noteForbidden(code);
-      sayError(() => t(errorTextKey(code), { n: '60' }));
+      // Limited: how long, as the server says it (password checks are counted over 10 minutes).
+      const wait = response.headers.get('retry-after') ?? '60';
+      sayError(() => t(errorTextKey(code), { n: wait }));
       input.select();
     } catch {
       sayError(() => t('errFailed'));
@@ -96,15 +98,19 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
     }
   }
 
+  /** The question open, if any: changes refused together wait for the one answer (it counts for the session). */
+  let asking: Promise<boolean> | undefined;
+
   /** Opens the dialog; resolves true once the server has the password, false when the admin closes it. */
   function ask(): Promise<boolean> {
-    if (dialog.open) dialog.close();
+    if (asking) return asking;
     sayError(undefined);
     input.value = '';
     opener = document.activeElement;
     dialog.showModal();
     input.focus();
-    return new Promise<boolean>((resolve) => (settle = resolve));
+    asking = new Promise<boolean>((resolve) => (settle = resolve)).finally(() => (asking = undefined));
+    return asking;
   }
 
   return {

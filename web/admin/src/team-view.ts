@@ -284,6 +284,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     if (!isRole(role)) return;
     void (async () => {
       inviteSubmit.disabled = true;
+      let unconfirmed = false;
       try {
         const invitation = await deps.passwordConfirm.run(() => sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role }));
         sayError(undefined);
@@ -295,9 +296,12 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         link.focus();
         link.select();
       } catch (failure) {
-        sayError(failure instanceof PasswordNotConfirmed ? undefined : teamFailure(failure));
+        unconfirmed = failure instanceof PasswordNotConfirmed;
+        sayError(unconfirmed ? undefined : teamFailure(failure));
       } finally {
         inviteSubmit.disabled = false;
+        // The password dialog closed while the button was off: the focus had nowhere to go back to.
+        if (unconfirmed && (document.activeElement === document.body || document.activeElement === null)) inviteSubmit.focus();
         await load();
       }
     })();
