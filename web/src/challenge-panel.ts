@@ -154,7 +154,8 @@ export function createChallengePanel(): ChallengePanel {
           resolve(payload);
           // Solved with nothing to give the focus back to (the check opened as the page loaded): the shown
           // screen's heading, where "Verify now" would have left it. (Put off, the dialog is closed already.)
-          modal.close(screenFocusTarget());
+          // Read as the dialog's close event comes: the screen may change meanwhile (the check's caller goes on).
+          modal.close(screenFocusTarget);
         };
       });
       pending = { promise, settle: (payload) => settle(payload) };

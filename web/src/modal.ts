@@ -15,8 +15,11 @@ import { focusIsLost, screenFocusTarget } from './screen-focus.js';
 export interface Modal {
   /** Shows the dialog; `opener` gets the focus back when it closes (none, or the page's body: see above). */
   open(opener: HTMLElement | null): void;
-  /** Closes the dialog; `focusTarget`, rather than the screen's heading, takes the focus if the opener cannot. */
-  close(focusTarget?: HTMLElement | null): void;
+  /**
+   * Closes the dialog; `focusTarget`, rather than the screen's heading, takes the focus if the opener
+   * cannot. It is asked as the close event comes, so it names what is shown then.
+   */
+  close(focusTarget?: () => HTMLElement | null): void;
   readonly isOpen: boolean;
   /** Called whenever the dialog closes, however it was closed. */
   onClose(handler: () => void): void;
@@ -24,7 +27,7 @@ export interface Modal {
 
 export function createModal(dialog: HTMLDialogElement): Modal {
   let opener: HTMLElement | null = null;
-  let target: HTMLElement | null = null;
+  let target: (() => HTMLElement | null) | null = null;
   const closeHandlers: (() => void)[] = [];
 
   // The dialog has no padding of its own, so a click that lands on the element itself is on the backdrop.
@@ -34,7 +37,7 @@ export function createModal(dialog: HTMLDialogElement): Modal {
   dialog.addEventListener('close', () => {
     for (const handler of closeHandlers) handler();
     const back = opener;
-    const instead = target;
+    const instead = target?.() ?? null;
     opener = null;
     target = null;
     // On `close` the focus may still be on a control of the dialog just closed (a radio, Cancel): lost as
@@ -53,9 +56,9 @@ export function createModal(dialog: HTMLDialogElement): Modal {
       opener = from === document.body ? null : from;
       dialog.showModal();
     },
-    close(focusTarget = null) {
+    close(focusTarget) {
       if (!dialog.open) return;
-      target = focusTarget;
+      target = focusTarget ?? null;
       dialog.close();
     },
     get isOpen() {
