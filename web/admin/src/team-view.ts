@@ -284,7 +284,7 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
     if (!isRole(role)) return;
     void (async () => {
       inviteSubmit.disabled = true;
-      let unconfirmed = false;
+      let made = false;
       try {
         const invitation = await deps.passwordConfirm.run(() => sendJson<NewInvitation>('POST', '/admin/api/team/invitations', { role }));
         sayError(undefined);
@@ -293,15 +293,17 @@ export function createTeamView(root: HTMLElement, deps: { me: () => Me | undefin
         inviteForRole.textContent = t('inviteForRole', { n: roleName(invitation.role) });
         result.hidden = false;
         copy.textContent = t('inviteCopy');
+        made = true;
         link.focus();
         link.select();
       } catch (failure) {
-        unconfirmed = failure instanceof PasswordNotConfirmed;
-        sayError(unconfirmed ? undefined : teamFailure(failure));
+        sayError(failure instanceof PasswordNotConfirmed ? undefined : teamFailure(failure));
       } finally {
         inviteSubmit.disabled = false;
-        // The password dialog closed while the button was off: the focus had nowhere to go back to.
-        if (unconfirmed && (document.activeElement === document.body || document.activeElement === null)) inviteSubmit.focus();
+        // Disabled while it was sent, the button lost the focus (to the page's body, where the password
+        // dialog closed gives it back too): no invitation made, it is back on Invite. While another change's
+        // password dialog is open the page is inert, and this moves nothing.
+        if (!made) inviteSubmit.focus();
         await load();
       }
     })();
