@@ -114,6 +114,13 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     expect((await invite(owner)).statusCode).toBe(403);
   });
 
+  it('a right password is given back: an owner confirming it often is never refused, wrong ones are still limited', async () => {
+    await idle(owner, PAST_WINDOW_MS);
+    for (let i = 0; i < 12; i++) expect((await confirm(owner)).statusCode, `confirmation ${i + 1}`).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await confirm(owner, `wrong-${i}`)).statusCode).toBe(400);
+    expect((await confirm(owner, 'wrong-again')).statusCode).toBe(429);
+  });
+
   it("one session's confirmation is not another's: a second open session of the same owner still asks", async () => {
     const other = await injectLogin(admin.fastify);
     await idle(owner, PAST_WINDOW_MS);

@@ -138,16 +138,21 @@ export class AccountLogin {
   }
 
   /**
-   * A logged-in admin's password, asked again before a change of how they log in (2FA, password):
-   * limited per account like codes (`password:<id>`), checked in the login's queue, and never spending
-   * the budget every network shares — a viewer typing wrong passwords here cannot lock the team out.
+   * A logged-in admin's password, asked again before a change of how they log in (2FA, password) or of
+   * the team: limited per account like codes (`password:<id>`), checked in the login's queue, and never
+   * spending the budget every network shares — a viewer typing wrong passwords here cannot lock the team
+   * out. Counted before the check and given back when right (as `tryCode`): an owner confirming it
+   * often is never refused, while wrong ones, sent together or not, stay bounded.
    */
   async recheck(account: AdminAccount, password: string): Promise<boolean> {
-    const spent = await this.deps.codeAttempts.increment(`password:${account.id}`, CODE_ATTEMPTS_WINDOW_MS);
+    const key = `password:${account.id}`;
+    const spent = await this.deps.codeAttempts.increment(key, CODE_ATTEMPTS_WINDOW_MS);
     if (spent.current > CODE_ATTEMPTS_MAX) {
       throw new AppError(ErrorCode.RATE_LIMITED, { detail: 'Too many password checks for this account; retry later', retryAfterMs: spent.ttl });
     }
-    return this.deps.guard.queued(() => this.checkPassword(account, password));
+    const right = await this.deps.guard.queued(() => this.checkPassword(account, password));
+    if (right) await this.deps.codeAttempts.giveBack(key);
+    return right;
   }
 
   /** Checks an account's password (for a password change): the bootstrap owner's is the configured one. */
