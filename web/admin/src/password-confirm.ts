@@ -8,8 +8,8 @@
 import { ApiError, errorOf, noteForbidden, postJson } from './api.js';
 import { errorTextKey } from './account-fields.js';
 import { byTestId } from './dom.js';
+import { createFormErrors } from './form-errors.js';
 import { t } from './i18n.js';
-import { showFormError } from './sanction-fields.js';
 import { sessionEnded } from './session-end.js';
 
 /** The admin closed the password dialog: the change was not made, and there is nothing to say. */
@@ -35,14 +35,12 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
   const error = byTestId('password-confirm-error', HTMLElement, dialog);
   const submit = byTestId('password-confirm-submit', HTMLButtonElement, dialog);
   const cancel = byTestId('password-confirm-cancel', HTMLButtonElement, dialog);
-  let shownError: (() => string) | undefined;
+  // The error line kept as a function of the language, re-said on a switch (form-errors.ts).
+  const errors = createFormErrors();
   let settle: ((confirmed: boolean) => void) | undefined;
   let opener: Element | null = null;
 
-  const sayError = (text: (() => string) | undefined): void => {
-    shownError = text;
-    showFormError(error, text?.());
-  };
+  const sayError = (text: (() => string) | undefined): void => errors.say(error, text);
   const finish = (confirmed: boolean): void => {
     const answer = settle;
     settle = undefined;
@@ -124,7 +122,7 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
       return request();
     },
     render() {
-      showFormError(error, shownError?.());
+      errors.render();
     },
   };
 }
