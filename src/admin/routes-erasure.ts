@@ -4,7 +4,9 @@
  * Both need a reason in the body (`{reason, force?}`); a conversation with an open report is evidence and
  * is refused (409 `report_open`; skipped, for an identity) unless `force: true`. Messages stay as markers
  * (erased by `admin`, and when); those a sender erased earlier keep their own marker. Every erasure is
- * audited with who and why. Registered behind the session guard and the cross-site check.
+ * audited with who and why. Registered behind the session guard and the cross-site check. An erasure cannot
+ * be undone, so it asks for the password typed in the last ten minutes, as the team's changes do
+ * (auth/recent-password.ts): a session left open on someone else's screen cannot erase evidence.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,6 +14,7 @@ import { z } from 'zod';
 import { ConversationErasure, type UserErasure } from '../privacy/erasure.js';
 import { formatIso } from '../shared/time.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { RECENT_PASSWORD } from './auth/recent-password.js';
 import { actorOf } from './audit-log.js';
 import type { AdminContext } from './context.js';
 import { roomIdSchema } from './filters.js';
@@ -42,7 +45,7 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const erasure = new ConversationErasure(ctx.database);
 
-  app.delete('/api/rooms/:id', { schema: { params: roomIdSchema, body: erasureBodySchema, response: { 200: roomErasedSchema } } }, async (request) => {
+  app.delete('/api/rooms/:id', { config: RECENT_PASSWORD, schema: { params: roomIdSchema, body: erasureBodySchema, response: { 200: roomErasedSchema } } }, async (request) => {
     const { id } = request.params;
     const { reason, force = false } = request.body;
     const at = ctx.clock.now();
@@ -65,7 +68,7 @@ export async function registerErasureRoutes(instance: FastifyInstance, ctx: Admi
     return { room_id: id, erased: outcome.messages, erased_at: formatIso(at, ctx.timezone) };
   });
 
-  app.delete('/api/users/:id/rooms', { schema: { params: userParamsSchema, body: erasureBodySchema, response: { 200: userRoomsErasedSchema } } }, async (request) => {
+  app.delete('/api/users/:id/rooms', { config: RECENT_PASSWORD, schema: { params: userParamsSchema, body: erasureBodySchema, response: { 200: userRoomsErasedSchema } } }, async (request) => {
     const userId = request.params.id;
     const { reason, force = false } = request.body;
     const at = ctx.clock.now();

@@ -3,12 +3,15 @@
  * and `PUT` of the same shape to replace it — in force on every instance within moments, no restart.
  * Both carry the policy's version as an `ETag`; a `PUT` with `If-Match` replaces only that version.
  * Every replacement is audited in its own transaction (how many terms, the link rule; never the whole list).
+ * A replacement asks for the password typed in the last ten minutes (auth/recent-password.ts): one save can
+ * turn every protection off.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { MAX_POLICY_TERMS, policyUpdateSchema } from '../policy/policy-document.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { actorOf } from './audit-log.js';
+import { RECENT_PASSWORD } from './auth/recent-password.js';
 import type { AdminContext } from './context.js';
 import { READ } from './team/roles.js';
 import { policyViewSchema } from './response-schemas.js';
@@ -53,7 +56,7 @@ export async function registerPolicyRoutes(instance: FastifyInstance, ctx: Admin
 
   // `If-Match` with the version read: refused 409 when someone changed the policy since (the page sends it;
   // a script may leave it out and replace whatever is stored).
-  app.put('/api/policy', { bodyLimit: MAX_POLICY_BODY_BYTES, schema: { body: policyUpdateSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
+  app.put('/api/policy', { bodyLimit: MAX_POLICY_BODY_BYTES, config: RECENT_PASSWORD, schema: { body: policyUpdateSchema, response: { 200: policyViewSchema } } }, async (request, reply) => {
     const document = request.body;
     const before = ctx.policy.current();
     const ifMatch = request.headers['if-match'];

@@ -1,13 +1,15 @@
 /**
- * The team's changes ask for the password again when the session's last proof of it is older than ten
- * minutes (src/admin/auth/recent-password.ts): an owner's session left open on an unattended screen cannot
- * invite a new owner, change a role or reset someone's 2FA until the password is typed again
+ * The team's changes, erasures and the content policy's replacement ask for the password again when the
+ * session's last proof of it is older than ten minutes (src/admin/auth/recent-password.ts): an owner's
+ * session left open on an unattended screen cannot invite a new owner, change a role, reset someone's 2FA,
+ * erase conversations or replace the policy until the password is typed again
  * (`POST /admin/api/me/password-confirmation`), which counts for that session only, for ten minutes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SESSION_POLICY } from '../../src/admin/auth/session-store.js';
 import { ENGINES } from './engines.js';
 import { ADMIN_PASSWORD, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
+import { newUserId, seedConversation } from './safety-helpers.js';
 import { join } from './team-helpers.js';
 
 const RECENT_MS = DEFAULT_SESSION_POLICY.recentPasswordMs;
@@ -34,7 +36,7 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
   });
 
   const CODE_WINDOW_MS = 11 * 60_000;
-  const send = (cookie: string, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+  const send = (cookie: string, method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     admin.fastify.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
   const invite = (cookie: string, role = 'owner') => send(cookie, 'POST', '/admin/api/team/invitations', { role });
   const confirm = (cookie: string, password = ADMIN_PASSWORD) => send(cookie, 'POST', '/admin/api/me/password-confirmation', { password });
@@ -75,6 +77,35 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     // What protects or only reads still works without it: the list, revoking an invitation.
     expect((await admin.fastify.inject({ method: 'GET', url: '/admin/api/team', headers: { cookie: owner } })).statusCode).toBe(200);
     expect((await send(owner, 'DELETE', `/admin/api/team/invitations/${open.json().id}`)).statusCode).toBe(200);
+  });
+
+  it('erasures and replacing the content policy ask too (they cannot be undone, or turn every protection off), and nothing is erased or replaced', async () => {
+    const [a, b] = [newUserId('rpa'), newUserId('rpb')];
+    const room = await seedConversation(admin, a, b, [[a, 'kept'], [b, 'also kept']]);
+    await admin.repository.endRoom(room.roomId, 'left', admin.clock.now());
+    const policyBefore = await admin.fastify.inject({ url: '/admin/api/policy', headers: { cookie: owner } });
+    await idle(owner, PAST_WINDOW_MS);
+    const refused = [
+      await send(owner, 'DELETE', `/admin/api/rooms/${room.roomId}`, { reason: 'asked' }),
+      await send(owner, 'DELETE', `/admin/api/users/${a}/rooms`, { reason: 'asked' }),
+      await send(owner, 'PUT', '/admin/api/policy', { links: 'allow', terms: [] }),
+    ];
+    for (const response of refused) {
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json().error).toBe('PASSWORD_CONFIRMATION_REQUIRED');
+    }
+    const contents = async () => (await admin.database.query<{ content: string }>('SELECT content FROM messages WHERE room_id = $1 ORDER BY id', [room.roomId])).map((r) => r.content);
+    expect(await contents()).toEqual(['kept', 'also kept']);
+    const policyAfter = await admin.fastify.inject({ url: '/admin/api/policy', headers: { cookie: owner } });
+    expect(policyAfter.json()).toEqual(policyBefore.json());
+    expect(policyAfter.headers['etag']).toBe(policyBefore.headers['etag']);
+
+    expect((await confirm(owner)).statusCode).toBe(200);
+    const erased = await send(owner, 'DELETE', `/admin/api/rooms/${room.roomId}`, { reason: 'asked' });
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(await contents()).toEqual(['', '']);
+    const saved = await send(owner, 'PUT', '/admin/api/policy', policyBefore.json());
+    expect(saved.statusCode, saved.body).toBe(200);
   });
 
   it('the password typed again lets the change through, for ten more minutes, and is audited', async () => {

@@ -1,7 +1,8 @@
 /**
- * Changes of the team ask for the password again when the session's last proof of it is not recent
- * (`SessionPolicy.recentPasswordMs`, 10 minutes): a session left open on an unattended screen, or a
- * stolen cookie, cannot make an invitation (a new owner), change a role or reset someone's 2FA. The
+ * Changes of the team, erasures and replacing the content policy ask for the password again when the
+ * session's last proof of it is not recent (`SessionPolicy.recentPasswordMs`, 10 minutes): a session left
+ * open on an unattended screen, or a stolen cookie, cannot make an invitation (a new owner), change a role,
+ * reset someone's 2FA, erase conversations (for good) or turn the content policy off. The
  * admin types the password (`POST /admin/api/me/password-confirmation`, routes-team.ts), the session
  * records it, and the change goes through for the next ten minutes. A route asks for it by declaring
  * `config: { ...RECENT_PASSWORD }`; the hook runs after the session and role checks, before the body is read.
@@ -12,7 +13,7 @@ import type { SessionStore } from './session-store.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route changes who can do what: the password must have been typed recently. */
+    /** The route changes who can do what, or cannot be undone: the password must have been typed recently. */
     recentPassword?: true;
   }
   interface FastifyRequest {

@@ -1,13 +1,16 @@
 /**
  * Erasing from a conversation's page: this conversation, or every ended conversation of one of its two
  * people, with a reason (recorded in the audit log) and, for a conversation under review, an explicit
- * "even with an open report". A confirmation comes before anything is erased.
+ * "even with an open report". A confirmation comes before anything is erased, and the password when the
+ * session's last proof of it is older than ten minutes (password-confirm.ts): cancelling that question
+ * erases nothing and leaves this dialog open as it was.
  */
 import type { RoomSummary } from '../../../src/admin/rooms-query.js';
 import type { MAX_ERASURE_REASON_CHARS } from '../../../src/admin/routes-erasure.js';
 import { ApiError, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId } from './dom.js';
+import { PasswordNotConfirmed, type PasswordConfirm } from './password-confirm.js';
 import { t } from './i18n.js';
 import { showFormError } from './sanction-fields.js';
 import { failureText } from './sanction-dialog.js';
@@ -31,7 +34,8 @@ export interface EraseDialog {
   open(room: RoomSummary, opener: HTMLElement | null): void;
 }
 
-export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, done: (summary: string) => void): EraseDialog {
+export function createEraseDialog(dialog: HTMLDialogElement, deps: { confirm: Confirm; passwordConfirm: PasswordConfirm }, done: (summary: string) => void): EraseDialog {
+  const { confirm, passwordConfirm } = deps;
   const form = byTestId('erase-form', HTMLFormElement, dialog);
   const title = byTestId('erase-dialog-title', HTMLElement, dialog);
   const error = byTestId('erase-error', HTMLElement, dialog);
@@ -65,10 +69,10 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
     if (!(await confirm({ title: t('confirmEraseTitle'), text, ok: t('confirmErase') }))) return undefined;
     const body = { reason: why, ...(force.checked ? { force: true } : {}) };
     if (userId === undefined) {
-      const result = await sendJson<RoomErased>('DELETE', `/admin/api/rooms/${target.id}`, body);
+      const result = await passwordConfirm.run(() => sendJson<RoomErased>('DELETE', `/admin/api/rooms/${target.id}`, body));
       return t(result.erased === 1 ? 'erasedMessagesOne' : 'erasedMessages', { n: result.erased });
     }
-    const result = await sendJson<UserErased>('DELETE', `/admin/api/users/${encodeURIComponent(userId)}/rooms`, body);
+    const result = await passwordConfirm.run(() => sendJson<UserErased>('DELETE', `/admin/api/users/${encodeURIComponent(userId)}/rooms`, body));
     const skipped = result.skipped.length > 0 ? ` · ${t('erasedSkipped', { n: result.skipped.length })}` : '';
     return `${t(result.erased === 1 ? 'erasedMessagesOne' : 'erasedMessages', { n: result.erased })}${skipped}`;
   }
@@ -86,10 +90,14 @@ export function createEraseDialog(dialog: HTMLDialogElement, confirm: Confirm, d
         dialog.close();
         done(summary);
       } catch (failure) {
+        // The admin closed the password question: nothing was erased, and there is nothing to say.
+        if (failure instanceof PasswordNotConfirmed) return;
         const underReview = failure instanceof ApiError && failure.code === 'REPORT_OPEN';
         showFormError(error, underReview ? t('eraseReportOpen') : failureText(failure));
       } finally {
         submit.disabled = false;
+        // A question answered "no" gave the focus back to this button while it was disabled (so to nothing).
+        if (dialog.open && (document.activeElement === document.body || document.activeElement === null)) submit.focus();
       }
     })();
   });

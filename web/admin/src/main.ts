@@ -64,7 +64,7 @@ const sanctionDialog = createSanctionDialog(byTestId('sanction-dialog', HTMLDial
 });
 const reportView = createReportView(view('report'), { confirm, sanctionDialog, toast: say, onError: reportError });
 const conversations = createConversations(view('rooms'), (id) => window.location.assign(`#room/${id}`), reportError);
-const eraseDialog = createEraseDialog(byTestId('erase-dialog', HTMLDialogElement), confirm, (summary) => {
+const eraseDialog = createEraseDialog(byTestId('erase-dialog', HTMLDialogElement), { confirm, passwordConfirm }, (summary) => {
   say(summary);
   // The conversation shows its markers at once.
   if (current === 'room') route({ refresh: true });
@@ -76,7 +76,7 @@ const conversation = createConversationView(
   (room, opener) => eraseDialog.open(room, opener),
 );
 const audit = createAuditView(view('audit'), reportError);
-const policy = createPolicyView(view('policy'), { confirm, toast: say, onError: reportError, canEdit: () => meKnown && (me === undefined || me.permissions.includes('manage')) });
+const policy = createPolicyView(view('policy'), { confirm, passwordConfirm, toast: say, onError: reportError, canEdit: () => meKnown && (me === undefined || me.permissions.includes('manage')) });
 const team = createTeamView(view('team'), { me: () => me, confirm, passwordConfirm, toast: say, onError: reportError });
 const account = createAccountView(view('account'), { me: () => me, reloadMe, toast: say, onError: reportError });
 

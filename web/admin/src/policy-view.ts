@@ -21,6 +21,7 @@ import { ApiError, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
 import { byTestId, element } from './dom.js';
 import { t, type TextKey } from './i18n.js';
+import { PasswordNotConfirmed, type PasswordConfirm } from './password-confirm.js';
 import { termProblem } from './policy-terms.js';
 import { failureText } from './sanction-dialog.js';
 import { showFormError } from './sanction-fields.js';
@@ -63,7 +64,7 @@ function actionSelect(value: PolicyAction): HTMLSelectElement {
 }
 
 /** `canEdit`: whether the admin's role may change the policy (`manage`); without it the policy is only shown. */
-export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; toast(text: string): void; onError(error: unknown): void; canEdit(): boolean }): PolicyView {
+export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; passwordConfirm: PasswordConfirm; toast(text: string): void; onError(error: unknown): void; canEdit(): boolean }): PolicyView {
   const form = byTestId('policy-form', HTMLFormElement, root);
   const links = byTestId('policy-links', HTMLSelectElement, root);
   /** The link rule in words, for a role that cannot change it (index.html shows it instead of the menu). */
@@ -367,12 +368,15 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; to
         // The version read goes along. Only when the server's answer carried none (a proxy dropped the header)
         // does the save replace whatever is stored, as before; it can never happen before a read succeeded.
         const headers: Record<string, string> = etag === null ? {} : { 'if-match': etag };
-        const saved = await requestJson<PolicyDocument>('PUT', '/admin/api/policy', { body: { links: linkRule, terms }, headers });
+        // Asked for the password first when the session's proof of it is older than ten minutes (password-confirm.ts).
+        const saved = await deps.passwordConfirm.run(() => requestJson<PolicyDocument>('PUT', '/admin/api/policy', { body: { links: linkRule, terms }, headers }));
         setBusy(false);
         apply(saved.body, saved.headers.get('etag'));
         deps.toast(t('policySaved'));
       } catch (failure) {
         setBusy(false);
+        // The admin closed the password question: nothing was saved, the edits stay, and there is nothing to say.
+        if (failure instanceof PasswordNotConfirmed) return;
         // Someone saved since this page read the policy: nothing was replaced. The edits stay, unsaved.
         if (failure instanceof ApiError && failure.status === 409) saveError = () => t('policyConflict');
         else if (failure instanceof ApiError) saveError = () => t('policySaveFailed', { n: failure.message });
