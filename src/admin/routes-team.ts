@@ -209,7 +209,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return view(after, after.totpSecret === null ? 0 : await recoveryCodes.left(after.id));
   });
 
-  // Another admin's 2FA (a lost phone). One's own is turned off on the Account page, with a code and the
+  // Another admin's 2FA (a lost phone), their sessions ended with it. One's own is turned off on the Account page, with a code and the
   // password (`DELETE /api/me/totp`): else a session left open could remove it here with one click.
   app.delete('/api/team/:id/totp', { config: RECENT_PASSWORD, schema: { params: accountIdParamsSchema, response: { 200: okSchema } } }, async (request) => {
     if (request.params.id === request.admin?.id) {
@@ -218,7 +218,12 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     const account = await accounts.byId(request.params.id);
     const reset =
       account !== undefined &&
-      (await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'team_reset_totp', ...actorOf(request), detail: { admin_id: account.id, name: account.name } }, tx)));
+      (await accounts.clearTotp(
+        account.id,
+        (tx, { sessionsEnded }) => ctx.audit.record({ action: 'team_reset_totp', ...actorOf(request), detail: { admin_id: account.id, name: account.name, sessions_ended: sessionsEnded } }, tx),
+        // The phone is lost, perhaps stolen: what logged in with it logs in again (with the password, then a new 2FA).
+        { endSessions: true },
+      ));
     if (!reset) throw new AppError(ErrorCode.NOT_FOUND, { detail: `No admin ${request.params.id}` });
     return { ok: true as const };
   });

@@ -128,7 +128,10 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
       spy.mockRestore();
     }
     expect(await stored(id)).toBe(0);
-    expect(await me(cookie)).toMatchObject({ totp_enabled: false, recovery_codes_left: null });
+    // The reset ended nils's session; logged in again with the password alone, 2FA is off.
+    expect(await me(cookie)).toMatchObject({ error: 'UNAUTHORIZED' });
+    const again = sessionCookie(await login(admin.fastify, { name: 'nils', password: password('nils') }));
+    expect(await me(again)).toMatchObject({ totp_enabled: false, recovery_codes_left: null });
   });
 
   it('recovery codes count with the app’s codes against guessing: the 11th of the window is refused unchecked', async () => {
@@ -214,6 +217,9 @@ describe.each(ENGINES)('2FA recovery codes (%s)', (engine) => {
     expect((await admin.fastify.inject({ method: 'POST', url: '/admin/api/me/password-confirmation', headers: { cookie: owner }, payload: { password: ADMIN_PASSWORD } })).statusCode).toBe(200);
     expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie: owner } })).statusCode).toBe(200);
     expect(await stored(id)).toBe(0);
-    expect((await newCodes(cookie, codes[0]!, password('zeno'))).statusCode).toBe(409);
+    // The reset ended zeno's session: nothing can be asked with it. Logged in again, there is no 2FA to make codes for.
+    expect((await newCodes(cookie, codes[0]!, password('zeno'))).statusCode).toBe(401);
+    const again = sessionCookie(await login(admin.fastify, { name: 'zeno', password: password('zeno') }));
+    expect((await newCodes(again, codes[0]!, password('zeno'))).statusCode).toBe(409);
   });
 });

@@ -217,9 +217,18 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
     expect([first.statusCode, replay.statusCode].sort()).toEqual([200, 400]);
     const loggedIn = sessionCookie(first.statusCode === 200 ? first : replay);
 
-    // An owner resets it (a lost phone): the password alone logs in again.
+    // An owner resets it (a lost phone, perhaps stolen): frank's open sessions end with it (audited with
+    // their number), the owner's goes on, and the password alone logs in again.
     const id = (await me(loggedIn)).json().id as number;
+    expect((await me(cookie)).statusCode).toBe(200);
+    const open = await admin.database.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_sessions WHERE account_id = $1', [id]);
+    expect(open[0]!.n).toBeGreaterThanOrEqual(2);
     expect((await admin.fastify.inject({ method: 'DELETE', url: `/admin/api/team/${id}/totp`, headers: { cookie: owner } })).statusCode).toBe(200);
+    expect((await me(loggedIn)).statusCode).toBe(401);
+    expect((await me(cookie)).statusCode).toBe(401);
+    expect((await me(owner)).statusCode).toBe(200);
+    const [audited] = await admin.database.query<{ detail: Record<string, unknown> }>("SELECT detail FROM admin_audit_log WHERE action = 'team_reset_totp' ORDER BY id DESC LIMIT 1");
+    expect(audited?.detail).toEqual({ admin_id: id, name: 'frank', sessions_ended: open[0]!.n });
     expect((await login(admin.fastify, { name: 'frank', password: 'frank-password-long' })).statusCode).toBe(200);
   });
 

@@ -158,15 +158,20 @@ export class AdminAccounts {
     });
   }
 
-  /** Turns 2FA off (the admin, or an owner for them), its recovery codes gone. True when the account exists. */
-  async clearTotp(id: number, record?: RecordIn<number>): Promise<boolean> {
+  /**
+   * Turns 2FA off (the admin, or an owner for them), its recovery codes gone. True when the account exists.
+   * `endSessions`: the account's sessions end in the same transaction (an owner's reset: the second factor
+   * is lost, perhaps stolen, so whatever logged in with it logs in again); `record` learns how many ended.
+   */
+  async clearTotp(id: number, record?: RecordIn<{ sessionsEnded: number }>, options: { endSessions?: boolean } = {}): Promise<boolean> {
     return this.database.transaction(async (tx) => {
       const rows = await tx.query(
         'UPDATE admin_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id',
         [id],
       );
       await tx.query('DELETE FROM admin_recovery_codes WHERE account_id = $1', [id]);
-      if (rows.length > 0) await record?.(tx, id);
+      const ended = options.endSessions === true ? await tx.query('DELETE FROM admin_sessions WHERE account_id = $1 RETURNING account_id', [id]) : [];
+      if (rows.length > 0) await record?.(tx, { sessionsEnded: ended.length });
       return rows.length > 0;
     });
   }
