@@ -78,6 +78,8 @@ export const adminSessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
     /** When the password was last proved in this session (login, or typed again); null: at `created_at`. */
     passwordAt: timestamp('password_at', { withTimezone: true, mode: 'date' }),
+    /** Wrong passwords typed again in this session since its last right one: at `wrongPasswordsMax` it ends. */
+    wrongPasswords: integer('wrong_passwords').notNull().default(0),
   },
   (t) => [index('admin_sessions_last_seen_idx').on(t.lastSeenAt)],
 );

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'totp_recovery_codes',
   'password_change',
   'password_confirm',
+  'session_end',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

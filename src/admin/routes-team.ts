@@ -3,7 +3,7 @@
  * codes, password), and, for owners, the team (`/api/team`: accounts, roles, disabling, resetting 2FA,
  * invitations). Every change is audited with the admin who made it.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, ErrorCode } from '../errors.js';
 import { formatIso } from '../shared/time.js';
@@ -39,9 +39,24 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     return account;
   };
 
-  /** The admin's password, again, before a change of how they log in (team/account-login.ts `recheck`). */
-  const checkPassword = async (account: AdminAccount, password: string): Promise<void> => {
-    if (!(await login.recheck(account, password))) throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
+  /**
+   * The admin's password, again, before a change of how they log in or a change that asks for it
+   * (team/account-login.ts `recheck`). A wrong one is counted for the session, which ends at the policy's
+   * most (`SessionStore.wrongPassword`): a stolen cookie's guesses cannot use up the account's checks.
+   */
+  const checkPassword = async (request: FastifyRequest, account: AdminAccount, password: string, options: { auditWrong?: boolean } = {}): Promise<void> => {
+    if (await login.recheck(account, password)) return;
+    // Typed only to confirm (someone at an unattended screen?): audited. The other routes audit what they change.
+    if (options.auditWrong === true) {
+      await ctx.audit.record({ action: 'password_confirm', ...actorOf(request), detail: { wrong_password: true } });
+    }
+    const counted = request.adminSession === undefined ? undefined : await ctx.sessions.wrongPassword(request.adminSession);
+    if (counted === undefined) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
+    if (counted.ended) {
+      await ctx.audit.record({ action: 'session_end', ...actorOf(request), detail: { wrong_passwords: counted.count } });
+      throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Too many wrong passwords: this session has ended, log in again' });
+    }
+    throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
   };
 
   app.get('/api/me', { config: READ, schema: { response: { 200: meSchema } } }, async (request) => {
@@ -70,7 +85,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     const account = await me(request.admin);
     const pending = account.totpPendingSecret;
     if (account.totpSecret !== null || pending === null) throw new AppError(ErrorCode.CONFLICT, { detail: 'No 2FA set-up is waiting: start it again' });
-    await checkPassword(account, request.body.password);
+    await checkPassword(request, account, request.body.password);
     await login.spendCodeAttempt(account.id);
     const step = totpStep(pending, request.body.code, ctx.clock.now().getTime());
     if (step === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: 'That code does not match: check the time on your phone and type the current code' });
@@ -87,8 +102,8 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
    * The admin's password and a second factor (the app's code or a recovery code), spent; else the error.
    * What the audit entry says of it: which kind of code was spent.
    */
-  const checkSecondFactor = async (account: AdminAccount, body: { code: string; password: string }): Promise<Record<string, unknown>> => {
-    await checkPassword(account, body.password);
+  const checkSecondFactor = async (request: FastifyRequest, account: AdminAccount, body: { code: string; password: string }): Promise<Record<string, unknown>> => {
+    await checkPassword(request, account, body.password);
     const kind = await login.spendSecondFactor(account, body.code);
     if (kind === undefined) throw new AppError(ErrorCode.INVALID_TOTP, { detail: wrongCode(body.code) });
     return { second_factor: kind };
@@ -97,7 +112,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   app.delete('/api/me/totp', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on' });
-    const detail = await checkSecondFactor(account, request.body);
+    const detail = await checkSecondFactor(request, account, request.body);
     await accounts.clearTotp(account.id, (tx) => ctx.audit.record({ action: 'totp_disable', ...actorOf(request), detail }, tx));
     return { ok: true as const };
   });
@@ -106,7 +121,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   app.post('/api/me/totp/recovery-codes', { config: READ, schema: { body: secondFactorChangeSchema, response: { 200: recoveryCodesSchema } } }, async (request, reply) => {
     const account = await me(request.admin);
     if (account.totpSecret === null) throw new AppError(ErrorCode.CONFLICT, { detail: '2FA is not on: recovery codes come with it' });
-    const detail = await checkSecondFactor(account, request.body);
+    const detail = await checkSecondFactor(request, account, request.body);
     const codes = await ctx.database.transaction(async (tx) => {
       // 2FA turned off meanwhile (by an owner, or another session): no codes for an account without it.
       const still = await tx.query('SELECT id FROM admin_accounts WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE', [account.id]);
@@ -122,7 +137,7 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
   app.post('/api/me/password', { config: READ, schema: { body: passwordChangeSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
     if (account.bootstrap) throw new AppError(ErrorCode.CONFLICT, { detail: "This account's password is the server's ADMIN_PASSWORD: change it there" });
-    await checkPassword(account, request.body.current);
+    await checkPassword(request, account, request.body.current);
     if (request.body.password === request.body.current) throw new AppError(ErrorCode.INVALID_PAYLOAD, { detail: 'password: the new password must differ from the current one' });
     await accounts.setPassword(account.id, await hashPassword(request.body.password), request.adminSession, (tx) =>
       ctx.audit.record({ action: 'password_change', ...actorOf(request) }, tx),
@@ -134,13 +149,11 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   // The password typed again, so that the team's changes go through for a while (auth/recent-password.ts).
   // Any role may: the session's record of it is all that changes. A wrong one is audited (someone at an
-  // unattended screen?) and counted per account like any password check asked again (`recheck`).
+  // unattended screen?) and counted per account like any password check asked again (`recheck`), and per
+  // session: the third wrong one in a row ends it (`checkPassword`).
   app.post('/api/me/password-confirmation', { config: READ, schema: { body: passwordConfirmationSchema, response: { 200: okSchema } } }, async (request) => {
     const account = await me(request.admin);
-    if (!(await login.recheck(account, request.body.password))) {
-      await ctx.audit.record({ action: 'password_confirm', ...actorOf(request), detail: { wrong_password: true } });
-      throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
-    }
+    await checkPassword(request, account, request.body.password, { auditWrong: true });
     if (!request.adminSession || !(await ctx.sessions.confirmPassword(request.adminSession))) {
       throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
     }

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SESSION_POLICY } from '../../src/admin/auth/session-store.js';
 import { ENGINES } from './engines.js';
-import { ADMIN_PASSWORD, injectLogin, startBareAdmin, type BareAdmin } from './helpers.js';
+import { ADMIN_PASSWORD, injectLogin, sessionCookie, startBareAdmin, type BareAdmin } from './helpers.js';
 import { newUserId, seedConversation } from './safety-helpers.js';
-import { join } from './team-helpers.js';
+import { join, login } from './team-helpers.js';
 
 const RECENT_MS = DEFAULT_SESSION_POLICY.recentPasswordMs;
 /** Past the window, well inside the idle timeout (30 min): the session is alive, its password not recent. */
@@ -136,9 +136,17 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     expect((await invite(owner)).statusCode).toBe(201);
   });
 
+  /** Ten wrong passwords for the account, two per session (a third in a row would end it): five fresh logins. */
+  const tenWrong = async () => {
+    for (let session = 0; session < 5; session++) {
+      const cookie = await injectLogin(admin.fastify);
+      for (let i = 0; i < 2; i++) expect((await confirm(cookie, `wrong-${session}-${i}`)).statusCode).toBe(400);
+    }
+  };
+
   it('password checks are limited per account: the 11th in ten minutes is refused unchecked (429), the right one too', async () => {
     await idle(owner, PAST_WINDOW_MS);
-    for (let i = 0; i < 10; i++) expect((await confirm(owner, `wrong-${i}`)).statusCode).toBe(400);
+    await tenWrong();
     const limited = await confirm(owner);
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error).toBe('RATE_LIMITED');
@@ -148,8 +156,46 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
   it('a right password is given back: an owner confirming it often is never refused, wrong ones are still limited', async () => {
     await idle(owner, PAST_WINDOW_MS);
     for (let i = 0; i < 12; i++) expect((await confirm(owner)).statusCode, `confirmation ${i + 1}`).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await confirm(owner, `wrong-${i}`)).statusCode).toBe(400);
+    await tenWrong();
     expect((await confirm(owner, 'wrong-again')).statusCode).toBe(429);
+  });
+
+  it('the third wrong password in a row ends the session (401, audited): a stolen cookie cannot spend the owner\'s checks', async () => {
+    const name = `s${Date.now() % 100_000}`;
+    const stolen = await join(admin.fastify, 'owner', name);
+    const own = sessionCookie(await login(admin.fastify, { name, password: `${name}-password-long` }));
+    await idle(stolen, PAST_WINDOW_MS);
+    await idle(own, 0);
+    expect((await confirm(stolen, 'guess-1')).statusCode).toBe(400);
+    // Counted across the routes that ask for it: a wrong current password on a password change is one.
+    const change = await send(stolen, 'POST', '/admin/api/me/password', { current: 'guess-2', password: 'a-new-long-password' });
+    expect(change.json().error).toBe('CURRENT_PASSWORD_WRONG');
+    const third = await confirm(stolen, 'guess-3');
+    expect(third.statusCode).toBe(401);
+    expect(third.json().error).toBe('UNAUTHORIZED');
+    expect((await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie: stolen } })).statusCode).toBe(401);
+    expect((await auditOf('session_end')).at(-1)).toEqual({ admin_name: name, detail: { wrong_passwords: 3 } });
+    // The owner's own session goes on, and the account's checks left (10 − 3) let the owner confirm.
+    expect((await confirm(own, `${name}-password-long`)).statusCode).toBe(200);
+    expect((await invite(own, 'viewer')).statusCode).toBe(201);
+  });
+
+  it('a right password between wrong ones starts the session\'s count again', async () => {
+    await idle(owner, PAST_WINDOW_MS);
+    for (let round = 0; round < 2; round++) {
+      expect((await confirm(owner, 'typo-1')).statusCode).toBe(400);
+      expect((await confirm(owner, 'typo-2')).statusCode).toBe(400);
+      expect((await confirm(owner)).statusCode).toBe(200);
+    }
+    expect((await invite(owner)).statusCode).toBe(201);
+  });
+
+  it('wrong passwords sent at once all count: the session ends, and none of them is taken for right', async () => {
+    const cookie = await injectLogin(admin.fastify);
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => confirm(cookie, `burst-${i}`)));
+    const codes = answers.map((a) => a.statusCode).sort();
+    expect(codes).toEqual([400, 400, 401, 401, 401]);
+    expect((await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
   it("one session's confirmation is not another's: a second open session of the same owner still asks", async () => {

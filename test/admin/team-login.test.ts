@@ -255,6 +255,9 @@ describe.each(ENGINES)('admin team login (%s)', (engine) => {
       const cookie = sessionCookie(await accept(small.fastify, token, 'mia'));
       const answers: number[] = [];
       for (let i = 0; i < 11; i++) {
+        // The account's count alone: the session's own (the third wrong one in a row ends it) is set aside
+        // here, and checked in recent-password.test.ts.
+        await small.database.query('UPDATE admin_sessions SET wrong_passwords = 0');
         const response = await small.fastify.inject({ method: 'POST', url: '/admin/api/me/password', headers: { cookie }, payload: { current: `wrong-${i}`, password: 'mia-new-password-long' } });
         answers.push(response.statusCode);
       }

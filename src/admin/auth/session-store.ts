@@ -34,6 +34,13 @@ export interface SessionPolicy {
    * (inviting, changing roles, resetting 2FA). Default 10 minutes.
    */
   recentPasswordMs: number;
+  /**
+   * Wrong passwords typed again in one session (confirming, changing it, 2FA changes), without a right one
+   * between, after which the session ends. They also count against the account's checks (10 per 10 minutes,
+   * `recheck`): ending the session keeps a stolen cookie from spending them all, so the owner is never kept
+   * from confirming by someone else's guesses. Default 3.
+   */
+  wrongPasswordsMax: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
@@ -41,6 +48,7 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   maxAgeMs: 12 * 3600_000,
   touchIntervalMs: 60_000,
   recentPasswordMs: 10 * 60_000,
+  wrongPasswordsMax: 3,
 };
 
 interface SessionRow {
@@ -129,8 +137,28 @@ export class SessionStore {
    * ended meanwhile (logged out, expired and purged, its account disabled or its password changed).
    */
   async confirmPassword(tokenHash: string): Promise<boolean> {
-    const rows = await this.database.query('UPDATE admin_sessions SET password_at = $2 WHERE token_hash = $1 RETURNING token_hash', [tokenHash, this.clock.now()]);
+    const rows = await this.database.query('UPDATE admin_sessions SET password_at = $2, wrong_passwords = 0 WHERE token_hash = $1 RETURNING token_hash', [
+      tokenHash,
+      this.clock.now(),
+    ]);
     return rows.length > 0;
+  }
+
+  /**
+   * Counts a wrong password typed again in a session; at `wrongPasswordsMax` (since the last right one) the
+   * session ends. Resolves its count now and whether this ended it; undefined when the session was already
+   * gone. Atomic: wrong passwords sent at once each count, and any of them reaching the most ends it.
+   */
+  async wrongPassword(tokenHash: string): Promise<{ count: number; ended: boolean } | undefined> {
+    const rows = await this.database.query<{ wrong_passwords: number }>(
+      'UPDATE admin_sessions SET wrong_passwords = wrong_passwords + 1 WHERE token_hash = $1 RETURNING wrong_passwords',
+      [tokenHash],
+    );
+    const count = rows[0]?.wrong_passwords;
+    if (count === undefined) return undefined;
+    if (count < this.policy.wrongPasswordsMax) return { count, ended: false };
+    await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
+    return { count, ended: true };
   }
 
   /** Whether a password proved at `passwordAt` is still recent (`recentPasswordMs`). */

@@ -1,0 +1,1 @@
+ALTER TABLE "admin_sessions" ADD COLUMN "wrong_passwords" integer DEFAULT 0 NOT NULL;
