@@ -54,6 +54,10 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
     input.value = '';
     finish(false);
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    // The opener was disabled while its change was sent (so could not take it back): the focus would stay on
+    // the closed field until the browser drops it to the body, after the caller has looked whether it was
+    // lost (erase-dialog.ts, policy-view.ts give it back only then). Dropped now, so that they see it.
+    if (dialog.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
   });
 
   form.addEventListener('submit', (event) => {
