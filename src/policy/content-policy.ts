@@ -1,6 +1,7 @@
 /**
  * The content policy over one message, before it is stored or delivered: terms (Chinese and English,
- * folded so spacing and full-width tricks do not hide them, English ones as whole words), links, contact
+ * folded so spacing and full-width tricks do not hide them, English ones as whole words, also with digits
+ * or symbols for letters and Chinese ones with a well-known stand-in for a character), links, contact
  * details, words of crisis and copy-paste spam. Answers from memory: the policy is compiled once into one
  * Aho–Corasick automaton (term-matcher.ts) holding the operator's terms and the crisis phrases, so a clean
  * message costs one automaton pass.

@@ -7,6 +7,12 @@
  * whichever script the term was entered. Where each character of the result came from in the original is
  * worked out only when asked (`normalizeWithPositions`), for a message with a hit to check or mask: every
  * other message pays for the folded text alone.
+ *
+ * Digits stay digits and symbols are left out here, so "s3x" and "f*ck" fold to "s3x" and "fck". Reading
+ * digits and symbols as letters ("b1tch", "f*ck", "$ex") is not folding — "2023" and "room 101" must stay
+ * numbers — but a second reading, made only for a message with a digit or symbol inside a Latin word
+ * (leet-reading.ts, judged in term-matcher.ts); stand-ins for a Chinese character (约pao, 傻13) are terms
+ * of their own (term-variants.ts).
  */
 import { BLANK_LOOKALIKES } from '../shared/limits.js';
 import { simplifiedAt, simplifiedChar, simplifyIdeographs } from './simplified-chinese.js';
@@ -189,7 +195,7 @@ const FOLDED = new Map<number, string | null>();
 const FOLDED_MAX = 4_096;
 
 /** The letters and digits a code point folds to ('' for none), or null for a combining mark. */
-function foldPoint(point: number): string | null {
+export function foldPoint(point: number): string | null {
   const known = FOLDED.get(point);
   if (known !== undefined) return known;
   const char = String.fromCodePoint(point);

@@ -98,6 +98,37 @@ export class TermAutomaton<T> {
     return hits;
   }
 
+  /**
+   * The terms that begin at unit `start` of a text whose units may each read several ways: `readings[i]` lists
+   * the units position i may read as, each once ('' for any of a–z). `found` is told each term read, where it ends, and
+   * whether a position in it was read as other than `text` has there. The walk is a tree (one state per path),
+   * so one start visits each state at most once: the rare message read this way (leet-reading.ts) pays at
+   * most the automaton's size per word.
+   */
+  readFrom(text: string, readings: readonly string[], start: number, found: (end: number, data: T, changed: boolean) => void): void {
+    const walk = (state: number, at: number, changed: boolean): void => {
+      const ending = this.ends[state];
+      // Only the state's own terms, not those its failure chain adds: those begin later than `start`.
+      if (ending) for (const index of ending) if (this.terms[index]!.length === at - start) found(at, this.terms[index]!.data, changed);
+      if (at >= readings.length) return;
+      const options = readings[at]!;
+      const own = text.charCodeAt(at);
+      if (options === '') {
+        for (let unit = 0x61; unit <= 0x7a; unit++) {
+          const target = this.step(state, unit);
+          if (target !== 0) walk(target, at + 1, changed || unit !== own);
+        }
+        return;
+      }
+      for (let option = 0; option < options.length; option++) {
+        const unit = options.charCodeAt(option);
+        const target = this.step(state, unit);
+        if (target !== 0) walk(target, at + 1, changed || unit !== own);
+      }
+    };
+    walk(0, start, false);
+  }
+
   private advance(state: number, unit: number): number {
     while (state !== 0) {
       const target = this.next.get(state * UNITS + unit);

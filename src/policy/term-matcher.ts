@@ -17,13 +17,23 @@
  *   only where the phrase has one. Spacing hides nothing then: "es sex chat" has "sex chat" as a word of its
  *   own, not inside "Essex chat"; "我想死，你了解吗" is not 想死你了; "I want to die. Too" is not "diet".
  *
+ * - **Digits and symbols for letters** ("s3x chat", "b1tch", "f*ck you"): a message with a digit or symbol
+ *   beside a Latin letter is read a second time with them as letters (leet-reading.ts). What that reading
+ *   finds counts only for a Latin term (and its allowed phrases), as a whole word on both sides, and only
+ *   where a digit or symbol was read as a letter; the rules above apply to it as to any hit. Crisis phrases
+ *   carry their own digit spellings (crisis.ts) and are not read this way.
+ * - **Stand-ins for a character** of a Chinese term (约pao, 傻13; term-variants.ts): compiled as more terms,
+ *   the stand-in a whole word where it begins or ends the term.
+ *
  * A clean message costs one pass of the automaton; where each folded character came from is worked out
  * only for a message with a hit.
  */
 import { CRISIS_EXCEPTIONS, CRISIS_TERMS } from './crisis.js';
+import { brokenAt, leetReading, mayHideLetters, wordEndsAt, wordStartsAt } from './leet-reading.js';
 import { isLatinWord, normalizeTerm, normalizeWithPositions, wordCharAt, wordCharBefore, wordCharOf, type Normalized, type WordChar } from './normalize.js';
 import { ACTION_RANK, type PolicyAction } from './policy-document.js';
 import { TermAutomaton, type TermHit } from './term-automaton.js';
+import { variantsOf } from './term-variants.js';
 
 /** An operator's term (flag, mask or block), an allowed phrase, a crisis phrase, or an exception to those. */
 type Kind = 'term' | 'allow' | 'crisis' | 'not_crisis';
@@ -36,6 +46,8 @@ interface Entry {
   wordEnd: WordChar | undefined;
   /** For an exception: the offsets in the folded phrase where the phrase has a space or punctuation. */
   breaks: ReadonlySet<number> | undefined;
+  /** Whether the pattern is Latin letters and digits from end to end: only such a term is read with digits for letters. */
+  latin: boolean;
 }
 
 export interface TermMatch {
@@ -69,11 +81,23 @@ export class TermMatcher {
       const wordStart = latin ? wordCharOf(pattern) : undefined;
       // A crisis phrase (and an exception to one) may go on into an ending.
       const wordEnd = latin && (kind === 'term' || kind === 'allow') ? wordCharOf([...pattern].at(-1)!) : undefined;
-      entries.push({ pattern, data: { kind, action, wordStart, wordEnd, breaks } });
+      entries.push({ pattern, data: { kind, action, wordStart, wordEnd, breaks, latin } });
     };
+    const variants = new Set<string>();
     for (const [pattern, { action, breaks }] of strongest) {
-      if (action === 'allow') add(pattern, 'allow', action, breaks);
-      else add(pattern, 'term', action);
+      if (action === 'allow') {
+        add(pattern, 'allow', action, breaks);
+        continue;
+      }
+      add(pattern, 'term', action);
+      // A stand-in for one of its characters (约pao): a whole word where it begins or ends the term.
+      for (const variant of variantsOf(pattern)) {
+        if (strongest.has(variant.pattern) || variants.has(variant.pattern)) continue;
+        variants.add(variant.pattern);
+        const wordStart = variant.atStart ? wordCharOf(variant.pattern) : undefined;
+        const wordEnd = variant.atEnd ? wordCharOf(variant.pattern.at(-1)!) : undefined;
+        entries.push({ pattern: variant.pattern, data: { kind: 'term', action, wordStart, wordEnd, breaks: undefined, latin: false } });
+      }
     }
     for (const phrase of CRISIS_TERMS) add(normalizeTerm(phrase), 'crisis', 'allow');
     for (const phrase of CRISIS_EXCEPTIONS) add(normalizeTerm(phrase), 'not_crisis', 'allow', breaksOf(phrase));
@@ -82,39 +106,74 @@ export class TermMatcher {
 
   /** What counts in a message; undefined when nothing in the list occurs in it at all (most messages). */
   match(original: string, folded: string): TermMatch | undefined {
-    if (!this.automaton.test(folded)) return undefined;
-    // Where each folded character came from: worked out once, for the first hit that needs it.
-    let positions: Normalized | undefined;
-    const counted: TermHit<Entry>[] = [];
-    // Allowed phrases and crisis exceptions found (rare: undefined until one is).
-    let exceptions: TermHit<Entry>[] | undefined;
-    for (const hit of this.automaton.search(folded)) {
-      const { kind, wordStart, wordEnd } = hit.data;
-      const exception = kind === 'allow' || kind === 'not_crisis';
-      if (wordStart || wordEnd || exception) {
-        positions ??= normalizeWithPositions(original);
-        if (!onWordEdges(hit, original, positions)) continue;
-      }
-      if (!exception) counted.push(hit);
-      else if (writtenAsPhrase(hit, positions!)) (exceptions ??= []).push(hit);
-    }
-    const found: TermMatch = { action: 'allow', term: false, crisis: false, masks: [] };
-    for (const hit of counted) {
-      const { kind, action } = hit.data;
-      if (exceptions && excepted(hit, exceptions)) continue;
-      if (kind === 'crisis') {
-        found.crisis = true;
-        continue;
-      }
-      found.term = true;
-      if (ACTION_RANK[action] > ACTION_RANK[found.action]) found.action = action;
-      if (action === 'mask') {
-        positions ??= normalizeWithPositions(original);
-        found.masks.push([positions.from[hit.start]!, positions.to[hit.end - 1]!]);
-      }
-    }
-    return found;
+    const plain = this.automaton.test(folded) ? judge(this.automaton.search(folded), original, undefined) : undefined;
+    // Digits or symbols for letters: only a message with one beside a Latin letter is read again.
+    if (!mayHideLetters(original)) return plain;
+    const hidden = this.readHidden(original);
+    if (!hidden || !plain) return hidden ?? plain;
+    return {
+      action: ACTION_RANK[hidden.action] > ACTION_RANK[plain.action] ? hidden.action : plain.action,
+      term: plain.term || hidden.term,
+      crisis: plain.crisis,
+      masks: [...plain.masks, ...hidden.masks],
+    };
   }
+
+  /**
+   * The Latin terms and allowed phrases a message has with digits and symbols read as letters (leet-reading.ts):
+   * whole words, each term with at least one such letter (one without is the plain reading's to judge).
+   */
+  private readHidden(original: string): TermMatch | undefined {
+    const reading = leetReading(original);
+    if (!reading) return undefined;
+    const hits: TermHit<Entry>[] = [];
+    for (let start = 0; start < reading.text.length; start++) {
+      if (!wordStartsAt(reading, start)) continue;
+      this.automaton.readFrom(reading.text, reading.readings, start, (end, data, changed) => {
+        if (!data.latin || (data.kind !== 'term' && data.kind !== 'allow')) return;
+        if ((changed || data.kind === 'allow') && wordEndsAt(reading, end)) hits.push({ start, end, data });
+      });
+    }
+    return hits.length > 0 ? judge(hits, original, reading) : undefined;
+  }
+}
+
+/**
+ * What a message's hits add up to, exceptions and word edges applied. `reading`: the hits are of the reading
+ * with digits for letters, already on whole words; otherwise of the folded text, where each folded
+ * character came from worked out once, for the first hit that needs it.
+ */
+function judge(hits: readonly TermHit<Entry>[], original: string, reading: Normalized | undefined): TermMatch {
+  let positions = reading;
+  const counted: TermHit<Entry>[] = [];
+  // Allowed phrases and crisis exceptions found (rare: undefined until one is).
+  let exceptions: TermHit<Entry>[] | undefined;
+  for (const hit of hits) {
+    const { kind, wordStart, wordEnd } = hit.data;
+    const exception = kind === 'allow' || kind === 'not_crisis';
+    if (!reading && (wordStart || wordEnd || exception)) {
+      positions ??= normalizeWithPositions(original);
+      if (!onWordEdges(hit, original, positions)) continue;
+    }
+    if (!exception) counted.push(hit);
+    else if (writtenAsPhrase(hit, positions!)) (exceptions ??= []).push(hit);
+  }
+  const found: TermMatch = { action: 'allow', term: false, crisis: false, masks: [] };
+  for (const hit of counted) {
+    const { kind, action } = hit.data;
+    if (exceptions && excepted(hit, exceptions)) continue;
+    if (kind === 'crisis') {
+      found.crisis = true;
+      continue;
+    }
+    found.term = true;
+    if (ACTION_RANK[action] > ACTION_RANK[found.action]) found.action = action;
+    if (action === 'mask') {
+      positions ??= normalizeWithPositions(original);
+      found.masks.push([positions.from[hit.start]!, positions.to[hit.end - 1]!]);
+    }
+  }
+  return found;
 }
 
 /**
@@ -129,11 +188,6 @@ function onWordEdges(hit: TermHit<Entry>, original: string, { from, to }: Normal
   if (wordStart && (wordCharBefore(original, start) === wordStart || (hit.start > 0 && from[hit.start - 1] === start))) return false;
   if (wordEnd && (wordCharAt(original, end) === wordEnd || to[hit.end] === end)) return false;
   return true;
-}
-
-/** Whether the original has something left out (a space, punctuation) between folded units `unit - 1` and `unit`. */
-function brokenAt(unit: number, { from, to }: Normalized): boolean {
-  return from[unit] !== to[unit - 1] && from[unit] !== from[unit - 1];
 }
 
 /** Where a phrase as the operator (or crisis.ts) wrote it has a space or punctuation, in folded offsets. */

@@ -74,4 +74,54 @@ describe('TermAutomaton', () => {
       { numRuns: 500 },
     );
   });
+
+  it('reads terms from a start where a position may read several ways, saying which read as other than written', () => {
+    const automaton = automatonOf(['sex', 'sexchat', 'fuck', 'ex']);
+    const found: [number, number, boolean][] = [];
+    // "s3x chat" folded: the 3 may read as e or as itself.
+    automaton.readFrom('s3xchat', ['s', 'e3', 'x', 'c', 'h', 'a', 't'], 0, (end, data, changed) => found.push([end, data, changed]));
+    expect(found).toEqual([
+      [3, 0, true],
+      [7, 1, true],
+    ]);
+    // Only terms that begin at the start: "ex" begins later and is not told.
+    const plain: [number, number, boolean][] = [];
+    automaton.readFrom('sexchat', [...'sexchat'], 0, (end, data, changed) => plain.push([end, data, changed]));
+    expect(plain).toEqual([
+      [3, 0, false],
+      [7, 1, false],
+    ]);
+    // A star ('') reads as any small letter.
+    const star: number[] = [];
+    automaton.readFrom('f*ck', ['f', '', 'c', 'k'], 0, (_end, data) => star.push(data));
+    expect(star).toEqual([2]);
+  });
+
+  it('reading several ways agrees with a naive check of every term at the start', () => {
+    const letter = fc.constantFrom('a', 'b', 'c');
+    const term = fc.array(letter, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    // Each position: its own letter, with a few more readings or any letter ('').
+    const position = fc.tuple(letter, fc.constantFrom('', 'a', 'b', 'ab', 'bc', 'abc', null));
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 8 }), fc.array(position, { minLength: 1, maxLength: 8 }), fc.nat(7), (terms, positions, at) => {
+        const start = at % positions.length;
+        const text = positions.map(([own]) => own).join('');
+        // Each unit once, as leet-reading.ts lists them.
+        const readings = positions.map(([own, more]) => (more === null ? own : more === '' ? '' : [...new Set(own + more)].join('')));
+        const automaton = automatonOf(terms);
+        const found: string[] = [];
+        automaton.readFrom(text, readings, start, (end, data, changed) => found.push(`${data}:${end}:${changed}`));
+        const expected: string[] = [];
+        terms.forEach((candidate, index) => {
+          if (start + candidate.length > text.length) return;
+          const fits = [...candidate].every((char, i) => readings[start + i] === '' || readings[start + i]!.includes(char));
+          // A reading lists its letters once, so each term is read at most one way.
+          const changed = [...candidate].some((char, i) => char !== text[start + i]);
+          if (fits) expected.push(`${index}:${start + candidate.length}:${changed}`);
+        });
+        expect([...found].sort()).toEqual([...expected].sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
