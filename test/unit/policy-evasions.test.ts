@@ -33,6 +33,7 @@ describe('digits and symbols for letters in a Latin word', () => {
     ['a hash for a letter', 'f#ck you', 'mask'],
     ['@ for a, in a longer term', 'motherfucker'.replace('e', '3').replace('o', '0'), 'mask'],
     ['full-width letters around the digit', 'ｂ1ｔｃｈ', 'mask'],
+    ['all full-width, as a Chinese input method types it', 'ｓ３ｘ ｃｈａｔ', 'block'],
   ])('catches %s', (_name, content, action) => {
     const verdict = check(content);
     expect(verdict.action).toBe(action);
