@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'password_change',
   'password_confirm',
   'session_end',
+  'admin_password_reset',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

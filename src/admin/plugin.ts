@@ -158,7 +158,9 @@ function defaultClientKey(secretKey: string | undefined): (ip: string) => string
 
 async function createContext(options: AdminPluginOptions, tuning: AdminTuning, loginCounts: AttemptCounts): Promise<AdminContext> {
   const { config, database, clock, liveStats, logger } = options;
-  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger });
+  const clientKeyOf = options.clientKeyOf ?? defaultClientKey(config.secretKey);
+  const audit = new AuditLog(database, clock, config.timezone, clientKeyOf);
+  const password = await resolveAdminPassword({ configuredPassword: config.adminPassword, database, dataDir: config.dataDir, logger, audit: (entry) => audit.record(entry) });
   const login = new LoginGuard({
     counts: loginCounts,
     allAttemptsMax: tuning.loginAllAttemptsMax,
@@ -179,7 +181,6 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
   const reports = new ReportRepository(database);
   const sanctions = new SanctionRepository(database);
   const rooms = new RoomsQuery(database, config.timezone);
-  const clientKeyOf = options.clientKeyOf ?? defaultClientKey(config.secretKey);
   return {
     clientKeyOf,
     loginLimit: new LoginLimit(loginCounts, clientKeyOf, tuning.loginWindowMs),
@@ -192,7 +193,7 @@ async function createContext(options: AdminPluginOptions, tuning: AdminTuning, l
     team,
     devices: config.secretKey ? new DeviceCookies(config.secretKey, password.generation, clock) : undefined,
     sessions: new SessionStore(database, clock, tuning.session),
-    audit: new AuditLog(database, clock, config.timezone, clientKeyOf),
+    audit,
     stats: new StatsQuery(database, liveStats, sanctions, clock, config.timezone, tuning.stats, options.retention),
     rooms,
     moderation: options.moderation,

@@ -40,6 +40,13 @@ async function loginStatus(url: string, password: string): Promise<number> {
   return response.status;
 }
 
+/** The audit log's entries of a reset by the server's `ADMIN_PASSWORD`, oldest first. */
+async function resets(app: { database: { query<T>(sql: string, params?: unknown[]): Promise<T[]> } }) {
+  return app.database.query<{ admin_name: string | null; client_address: string | null; detail: Record<string, unknown> }>(
+    "SELECT admin_name, client_address, detail FROM admin_audit_log WHERE action = 'admin_password_reset' ORDER BY id",
+  );
+}
+
 describe('password hashing', () => {
   it('verifies the right password and refuses others', async () => {
     const hash = await hashPassword('s3cret 密码');
@@ -109,8 +116,9 @@ describe('generated admin password', () => {
         expect(await b.database.query('SELECT key FROM admin_settings WHERE key = $1', ['admin_password_hash'])).toEqual([]);
         expect(log.lines().some((l) => l.level === 40 && l.msg.includes('generated admin password was deleted'))).toBe(true);
         expect(log.lines().some((l) => l.level === 40 && l.msg.includes('every admin session was ended'))).toBe(true);
-        // The session opened with the generated password ended with it.
+        // The session opened with the generated password ended with it, and the team's audit log says so.
         expect(await statsStatus(b.url, generatedSession)).toBe(401);
+        expect(await resets(b)).toEqual([{ admin_name: null, client_address: null, detail: { cause: 'configured', sessions_ended: 1, bootstrap_restored: false } }]);
         expect(await loginStatus(b.url, generated)).toBe(401);
         expect(await loginStatus(b.url, 'chosen-by-operator')).toBe(200);
         chosenSession = await httpLogin(b.url, 'chosen-by-operator');
@@ -123,6 +131,11 @@ describe('generated admin password', () => {
         const renewed = readFileSync(file, 'utf8').trim();
         expect(renewed).not.toBe(generated);
         expect(await statsStatus(c.url, chosenSession)).toBe(401);
+        expect((await resets(c)).map((r) => r.detail)).toEqual([
+          { cause: 'configured', sessions_ended: 1, bootstrap_restored: false },
+          // The two logins with the chosen password.
+          { cause: 'generated', sessions_ended: 2, bootstrap_restored: false },
+        ]);
         expect(await loginStatus(c.url, renewed)).toBe(200);
         expect(await loginStatus(c.url, generated)).toBe(401);
         expect(await loginStatus(c.url, 'chosen-by-operator')).toBe(401);
@@ -144,6 +157,8 @@ describe('generated admin password', () => {
       const same = await startAdminApp({ dataDir: dir.path, config: { adminPassword: 'first-choice' } });
       try {
         expect(await statsStatus(same.url, session)).toBe(200);
+        // Neither the first start with a password nor the same one again is a reset.
+        expect(await resets(same)).toEqual([]);
       } finally {
         await same.close({ keepData: true });
       }
@@ -151,6 +166,7 @@ describe('generated admin password', () => {
       const changed = await startAdminApp({ dataDir: dir.path, config: { adminPassword: 'after-the-leak' } });
       try {
         expect(await statsStatus(changed.url, session)).toBe(401);
+        expect((await resets(changed)).map((r) => r.detail)).toEqual([{ cause: 'changed', sessions_ended: 1, bootstrap_restored: false }]);
         expect(await loginStatus(changed.url, 'first-choice')).toBe(401);
         expect(await statsStatus(changed.url, await httpLogin(changed.url, 'after-the-leak'))).toBe(200);
         // Only a hash of it is kept.

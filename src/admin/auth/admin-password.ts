@@ -16,6 +16,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
+import type { AuditEntry } from '../audit-log.js';
 import { makePrivateDir } from '../../storage/private-dir.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 
@@ -40,6 +41,11 @@ export interface PasswordVerifier {
 export interface PasswordSourceOptions {
   configuredPassword: string | undefined;
   database: Database;
+  /**
+   * Records the reset in the audit log (AuditLog.record): the team sees why everyone was logged out and
+   * the bootstrap owner's 2FA went away, not only the operator reading the server's log.
+   */
+  audit?: (entry: AuditEntry) => Promise<void>;
   /** `DATA_DIR`: where a generated password is written for the operator. */
   dataDir: string;
   logger: Logger;
@@ -47,13 +53,14 @@ export interface PasswordSourceOptions {
 
 export async function resolveAdminPassword(options: PasswordSourceOptions): Promise<PasswordVerifier> {
   const { configuredPassword, database, logger } = options;
+  const endSessions = (cause: PasswordChange, replaced: boolean) => endSessionsFor({ cause, replaced }, database, logger, options.audit);
   const file = resolve(join(options.dataDir, GENERATED_PASSWORD_FILE));
   if (configuredPassword !== undefined) {
     // Hashing once at start means the plain password is not kept around for comparisons.
     const hash = await hashPassword(configuredPassword);
     const forgotGenerated = await forgetGenerated(database, file, logger);
-    const { changed, stored } = await rememberConfigured(database, configuredPassword, hash);
-    if (forgotGenerated || changed) await endSessions(database, logger);
+    const { changed, stored, replaced } = await rememberConfigured(database, configuredPassword, hash);
+    if (forgotGenerated || changed) await endSessions(forgotGenerated ? 'configured' : 'changed', forgotGenerated || replaced);
     return { source: 'configured', generation: stored, verify: (candidate) => verifyPassword(candidate, hash) };
   }
   const stored = await readSetting(database, PASSWORD_HASH_KEY);
@@ -61,8 +68,8 @@ export async function resolveAdminPassword(options: PasswordSourceOptions): Prom
   const { hash, created } = await generateAndStore(database, file, logger);
   if (created) {
     // A new password: the sessions of the one before (an ADMIN_PASSWORD now unset) end.
-    await database.query('DELETE FROM admin_settings WHERE key = $1', [CONFIGURED_HASH_KEY]);
-    await endSessions(database, logger);
+    const unset = await database.query('DELETE FROM admin_settings WHERE key = $1 RETURNING key', [CONFIGURED_HASH_KEY]);
+    await endSessions('generated', unset.length > 0);
   }
   return { source: 'generated', generation: hash, verify: (candidate) => verifyPassword(candidate, hash) };
 }
@@ -74,21 +81,33 @@ async function readSetting(database: Database, key: string): Promise<string | un
 
 /**
  * Stores the configured password's hash unless the one stored is of the same password: `changed` when it
- * differs from the one the last start had (or there was none); `stored`, the hash kept for it.
+ * differs from the one the last start had (or there was none); `stored`, the hash kept for it; `replaced`
+ * when there was one before (else this is the first start with it).
  */
-async function rememberConfigured(database: Database, password: string, hash: string): Promise<{ changed: boolean; stored: string }> {
+async function rememberConfigured(database: Database, password: string, hash: string): Promise<{ changed: boolean; stored: string; replaced: boolean }> {
   const previous = await readSetting(database, CONFIGURED_HASH_KEY);
-  if (previous !== undefined && (await verifyPassword(password, previous))) return { changed: false, stored: previous };
+  if (previous !== undefined && (await verifyPassword(password, previous))) return { changed: false, stored: previous, replaced: false };
   await database.query('INSERT INTO admin_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [CONFIGURED_HASH_KEY, hash]);
-  return { changed: true, stored: hash };
+  return { changed: true, stored: hash, replaced: previous !== undefined };
 }
+
+/**
+ * What made the password change at this start: `ADMIN_PASSWORD` set where a generated one was in force, set to
+ * a different value, or unset (a new one generated).
+ */
+type PasswordChange = 'configured' | 'changed' | 'generated';
 
 /**
  * The password changed: nobody stays logged in with the old one. It is also how an operator gets the
  * bootstrap owner back: its 2FA is turned off (a lost phone, its recovery codes gone) and the account
  * enabled again.
  */
-async function endSessions(database: Database, logger: Logger): Promise<void> {
+async function endSessionsFor(
+  change: { cause: PasswordChange; replaced: boolean },
+  database: Database,
+  logger: Logger,
+  audit: PasswordSourceOptions['audit'],
+): Promise<void> {
   const ended = await database.query<{ one: number }>('DELETE FROM admin_sessions RETURNING 1 AS one');
   if (ended.length > 0) logger.warn({ sessions: ended.length }, 'the admin password changed: every admin session was ended');
   // Its 2FA recovery codes go with its 2FA, in the same statement.
@@ -100,6 +119,12 @@ async function endSessions(database: Database, logger: Logger): Promise<void> {
      SELECT id FROM reset`,
   );
   if (reset.length > 0) logger.warn('the admin password changed: the bootstrap owner "admin" is an enabled owner again, without 2FA');
+  // Recorded when a password in force was replaced, or anything ended with it: not at a first start. No admin
+  // and no address: the operator did it, from the server's environment.
+  if (change.replaced || ended.length > 0 || reset.length > 0) {
+    const detail = { cause: change.cause, sessions_ended: ended.length, bootstrap_restored: reset.length > 0 };
+    await audit?.({ action: 'admin_password_reset', clientAddress: undefined, detail });
+  }
 }
 
 /**
