@@ -27,6 +27,19 @@ describe('an audit entry’s detail', () => {
     expect(issued).toContain('Reason: password');
   });
 
+  it("names this session's new details: sessions ended, wrong passwords in a row, a reset by ADMIN_PASSWORD and its cause", () => {
+    setLang('en');
+    expect(lines({ admin_id: 4, name: 'frank', sessions_ended: 2 })).toContain('Sessions ended: 2');
+    expect(lines({ wrong_passwords: 3 })).toEqual(['Wrong passwords in a row: 3']);
+    expect(lines({ cause: 'changed', sessions_ended: 1, bootstrap_restored: true })).toEqual([
+      'Cause: ADMIN_PASSWORD changed',
+      'Sessions ended: 1',
+      'Bootstrap owner restored (enabled, 2FA off): yes',
+    ]);
+    setLang('zh-CN');
+    expect(lines({ cause: 'generated' })).toEqual(['原因：ADMIN_PASSWORD 已取消，生成了新密码']);
+  });
+
   it('reads as key: value lines in English', () => {
     setLang('en');
     expect(lines(support)).toEqual(['Report: #12', 'Conversation: #5', 'Reported: abcd1234efgh', 'Action: Offer support', 'Note: —', 'Sanction: —']);

@@ -27,6 +27,7 @@ const CODE_PREFIX: Readonly<Record<string, string>> = {
   links: 'linkAction_',
   links_before: 'linkAction_',
   second_factor: 'auditSecondFactor_',
+  cause: 'auditCause_',
 };
 
 /** Values recorded as words of the server's, named in the admin's language. */
