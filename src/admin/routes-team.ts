@@ -41,16 +41,32 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
 
   /**
    * The admin's password, again, before a change of how they log in or a change that asks for it
-   * (team/account-login.ts `recheck`). A wrong one is counted for the session, which ends at the policy's
-   * most (`SessionStore.wrongPassword`): a stolen cookie's guesses cannot use up the account's checks.
+   * (team/account-login.ts `recheck`). Each check holds one of the session's wrong-password slots until it
+   * proves right; the third wrong one in a row ends the session (`SessionStore.holdPasswordCheck`), so a
+   * stolen cookie's guesses — even sent at once — use at most three of the account's ten checks.
    */
   const checkPassword = async (request: FastifyRequest, account: AdminAccount, password: string, options: { auditWrong?: boolean } = {}): Promise<void> => {
-    if (await login.recheck(account, password)) return;
+    const session = request.adminSession;
+    if (session === undefined || !(await ctx.sessions.holdPasswordCheck(session))) {
+      throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
+    }
+    let right: boolean;
+    try {
+      right = await login.recheck(account, password);
+    } catch (failure) {
+      // Refused unchecked (the account's limit) or failed: not a wrong password of this session.
+      await ctx.sessions.releasePasswordCheck(session);
+      throw failure;
+    }
+    if (right) {
+      await ctx.sessions.passwordRight(session);
+      return;
+    }
     // Typed only to confirm (someone at an unattended screen?): audited. The other routes audit what they change.
     if (options.auditWrong === true) {
       await ctx.audit.record({ action: 'password_confirm', ...actorOf(request), detail: { wrong_password: true } });
     }
-    const counted = request.adminSession === undefined ? undefined : await ctx.sessions.wrongPassword(request.adminSession);
+    const counted = await ctx.sessions.wrongPassword(session);
     if (counted === undefined) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
     if (counted.ended) {
       await ctx.audit.record({ action: 'session_end', ...actorOf(request), detail: { wrong_passwords: counted.count } });

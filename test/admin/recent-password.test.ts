@@ -190,12 +190,45 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     expect((await invite(owner)).statusCode).toBe(201);
   });
 
-  it('wrong passwords sent at once all count: the session ends, and none of them is taken for right', async () => {
-    const cookie = await injectLogin(admin.fastify);
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => confirm(cookie, `burst-${i}`)));
-    const codes = answers.map((a) => a.statusCode).sort();
-    expect(codes).toEqual([400, 400, 401, 401, 401]);
-    expect((await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie } })).statusCode).toBe(401);
+  it('wrong passwords sent at once: at most three are checked, the session ends, and the owner can still confirm', async () => {
+    const name = `b${Date.now() % 100_000}`;
+    const stolen = await join(admin.fastify, 'owner', name);
+    const own = sessionCookie(await login(admin.fastify, { name, password: `${name}-password-long` }));
+    const wrongBefore = (await auditOf('password_confirm')).filter((e) => e.admin_name === name && e.detail?.['wrong_password'] === true).length;
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => confirm(stolen, `burst-${i}`)));
+    const codes = answers.map((a) => a.statusCode);
+    expect(codes.filter((c) => c === 200)).toEqual([]);
+    expect(codes.filter((c) => c !== 400 && c !== 401)).toEqual([]);
+    // Exactly three were checked (each audited as wrong); the rest were refused unchecked.
+    const wrongAfter = (await auditOf('password_confirm')).filter((e) => e.admin_name === name && e.detail?.['wrong_password'] === true).length;
+    expect(wrongAfter - wrongBefore).toBe(3);
+    expect((await auditOf('session_end')).filter((e) => e.admin_name === name)).toHaveLength(1);
+    expect((await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie: stolen } })).statusCode).toBe(401);
+    // Seven of the account's ten checks are left: the owner's own session confirms.
+    expect((await confirm(own, `${name}-password-long`)).statusCode).toBe(200);
+  });
+
+  it('a right password on a 2FA change starts the count again too, and a check refused unchecked (429) is not counted against the session', async () => {
+    const name = `t${Date.now() % 100_000}`;
+    const cookie = await join(admin.fastify, 'owner', name);
+    // Its one session so far: the one whose count is read.
+    const [mine] = await admin.database.query<{ token_hash: string }>('SELECT token_hash FROM admin_sessions WHERE account_id = (SELECT id FROM admin_accounts WHERE name = $1)', [name]);
+    const countOf = async () => (await admin.database.query<{ n: number }>('SELECT wrong_passwords AS n FROM admin_sessions WHERE token_hash = $1', [mine!.token_hash]))[0]?.n;
+    expect((await confirm(cookie, 'typo-1')).statusCode).toBe(400);
+    expect((await confirm(cookie, 'typo-2')).statusCode).toBe(400);
+    expect(await countOf()).toBe(2);
+    // The right password with a wrong code (2FA set-up): the password was right, so the count starts again.
+    await send(cookie, 'POST', '/admin/api/me/totp');
+    const setUp = await send(cookie, 'POST', '/admin/api/me/totp/confirm', { code: '000000', password: `${name}-password-long` });
+    expect(setUp.json().error).toBe('INVALID_TOTP');
+    expect(await countOf()).toBe(0);
+    // The account's checks spent from other sessions: this one's next check is refused unchecked, and not held against it.
+    for (let s = 0; s < 5; s++) {
+      const other = sessionCookie(await login(admin.fastify, { name, password: `${name}-password-long` }));
+      for (let i = 0; i < 2; i++) await confirm(other, `spent-${s}-${i}`);
+    }
+    for (let i = 0; i < 4; i++) expect((await confirm(cookie, `late-${i}`)).statusCode).toBe(429);
+    expect(await countOf()).toBe(0);
   });
 
   it("one session's confirmation is not another's: a second open session of the same owner still asks", async () => {

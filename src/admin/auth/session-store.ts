@@ -145,20 +145,40 @@ export class SessionStore {
   }
 
   /**
-   * Counts a wrong password typed again in a session; at `wrongPasswordsMax` (since the last right one) the
-   * session ends. Resolves its count now and whether this ended it; undefined when the session was already
-   * gone. Atomic: wrong passwords sent at once each count, and any of them reaching the most ends it.
+   * Holds one of the session's wrong-password slots for a password check about to be made: the check is
+   * counted as wrong until it proves right (`passwordRight`), so checks sent at once cannot all get past
+   * the count — at most `wrongPasswordsMax` of them are ever made per session. False when none is left:
+   * the session is gone (or ending).
+   */
+  async holdPasswordCheck(tokenHash: string): Promise<boolean> {
+    const rows = await this.database.query(
+      'UPDATE admin_sessions SET wrong_passwords = wrong_passwords + 1 WHERE token_hash = $1 AND wrong_passwords < $2 RETURNING token_hash',
+      [tokenHash, this.policy.wrongPasswordsMax],
+    );
+    return rows.length > 0;
+  }
+
+  /** The check held was not made (refused unchecked, or it failed): its slot is given back. */
+  async releasePasswordCheck(tokenHash: string): Promise<void> {
+    await this.database.query('UPDATE admin_sessions SET wrong_passwords = wrong_passwords - 1 WHERE token_hash = $1 AND wrong_passwords > 0', [tokenHash]);
+  }
+
+  /** The check held was right: the session's count starts again. */
+  async passwordRight(tokenHash: string): Promise<void> {
+    await this.database.query('UPDATE admin_sessions SET wrong_passwords = 0 WHERE token_hash = $1', [tokenHash]);
+  }
+
+  /**
+   * The check held was wrong: it stays counted, and at `wrongPasswordsMax` the session ends. Resolves the
+   * count and whether this call ended it; undefined when the session was already gone (another check ended it).
    */
   async wrongPassword(tokenHash: string): Promise<{ count: number; ended: boolean } | undefined> {
-    const rows = await this.database.query<{ wrong_passwords: number }>(
-      'UPDATE admin_sessions SET wrong_passwords = wrong_passwords + 1 WHERE token_hash = $1 RETURNING wrong_passwords',
-      [tokenHash],
-    );
+    const rows = await this.database.query<{ wrong_passwords: number }>('SELECT wrong_passwords FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
     const count = rows[0]?.wrong_passwords;
     if (count === undefined) return undefined;
     if (count < this.policy.wrongPasswordsMax) return { count, ended: false };
-    await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1', [tokenHash]);
-    return { count, ended: true };
+    const deleted = await this.database.query('DELETE FROM admin_sessions WHERE token_hash = $1 RETURNING token_hash', [tokenHash]);
+    return deleted.length > 0 ? { count, ended: true } : undefined;
   }
 
   /** Whether a password proved at `passwordAt` is still recent (`recentPasswordMs`). */
