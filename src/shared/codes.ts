@@ -248,12 +248,12 @@ export interface NoticeTexts {
 
 export const noticeText: Record<Lang, NoticeTexts> = {
   'zh-CN': {
-    pii: '不要向陌生人透露联系方式（电话、微信、QQ、邮箱等），保护好自己。',
+    pii: '不要向陌生人透露联系方式（电话、微信、QQ、邮箱、住址等），保护好自己。',
     crisis: '你并不孤单。如果你正在经历困难，现在就可以联系下面的求助热线，有人愿意倾听。',
     masked: '你的消息中有部分内容违反聊天规则，已被隐藏。',
   },
   en: {
-    pii: 'Do not share contact details (phone, e-mail, messaging handles) with strangers. Keep yourself safe.',
+    pii: 'Do not share contact details (phone, e-mail, messaging handles, home address) with strangers. Keep yourself safe.',
     crisis: 'You are not alone. If you are going through a hard time, you can reach one of these lines right now; someone will listen.',
     masked: 'Part of your message breaks the chat rules and was hidden.',
   },

@@ -1,7 +1,7 @@
 /**
  * Contact details in a message — a phone number (Chinese and UK mobiles included), an e-mail address (also
- * spelled out: bob at gmail dot com, bob[at]gmail[dot]com), a WeChat, QQ, Line, Telegram, Snapchat,
- * Instagram or Discord handle, a street address. Shared by the page (which warns before sending:
+ * spelled out: bob at gmail dot com, bob[at]gmail[dot]com, bob at mycompany dot com, bob艾特mycompany点com),
+ * a WeChat, QQ, Line, Telegram, Snapchat, Instagram or Discord handle, a street address. Shared by the page (which warns before sending:
  * 不要向陌生人透露联系方式) and the server (which flags such messages, and tells a client that did not warn).
  *
  * A nudge that fires on dates, prices or "I don't use WeChat anymore" teaches people to click it away, so
@@ -55,6 +55,31 @@ const SPELLED_EMAILS = [
 const MAIL_PROVIDER = String.raw`(?:g(?:oogle)?mail|hotmail|outlook|yahoo|ymail|icloud|aol|proton(?:mail)?|gmx|yandex|qq|foxmail|163|126|yeah|sina|sohu|aliyun|139|naver|daum)`;
 const NOT_A_MAILBOX = String.raw`(?!(?:up|in|on|it|me|us|him|her|them|you|we|they|i|account|mail|email|inbox|login|here|there|look|check|visit|or|and|is|are|was|be|am|work|works|worked|job)\s)`;
 const WORDED_EMAIL = new RegExp(String.raw`(?<![\w.+'’-])${NOT_A_MAILBOX}[\w.+-]{1,64}\s{1,3}at\s{1,3}${MAIL_PROVIDER}${ANY_DOT}${TOP_LEVEL}`, 'iu');
+
+/**
+ * Any domain with its @ and its dot both said in words or marks: "bob at mycompany dot com", "bob艾特
+ * mycompany点com", "bob 圈a mycompany 点 com", "bob @ mycompany . com". Without a mail provider's name, what
+ * says it is an address is the whole shape, so each part is narrowed where chat looks like it:
+ * - the top level is one of the common ones, not any two letters: a list is what keeps "waved at gym dot
+ *   later" or "meet at 5 dot 30" out (the bracketed forms above, whose brackets already say "address",
+ *   take any);
+ * - a bare "at" (not 艾特/圈a/@, which say @ and nothing else) only after a word that is not a verb or
+ *   pronoun that goes before "at" ("look at", "stay at", "I'm at"); after any of them, a domain that is not
+ *   a word that goes after "at" ("at this", "at home", "@ work") nor a site people name ("shop at amazon
+ *   dot com");
+ * - a dot only as "dot", 点, a bracketed dot, or a real one with spaces both sides (". Com" ends a sentence);
+ *   a bare "." or 。 after a worded "at" is left to the mail-provider form: "sign up at example.com" is a site.
+ */
+const COMMON_TLD = String.raw`(?:com|net|org|edu|gov|info|biz|xyz|top|vip|site|online|app|dev|io|me|co|cn|hk|tw|uk|us|ca|au|de|fr|jp|kr|ru|sg|nl|eu|in)(?![\w-])`;
+const WORD_DOT = String.raw`(?:\s{1,3}dot\s{1,3}|\s{0,3}点\s{0,3}|${BRACKETED(String.raw`dot|\.|点`)})`;
+const MARK_DOT = String.raw`(?:${WORD_DOT}|\s{1,3}\.\s{1,3}|\.)`;
+const NOT_BEFORE_AT = String.raw`(?!(?:look|looks|looked|looking|stare|staring|laugh|laughing|laughed|smile|smiling|point|pointing|aim|arrive|arrived|stay|stayed|staying|stop|meet|met|live|lives|lived|shop|buy|bought|order|sign|found|find|see|seen|saw|good|bad|great|better|best|worse|worst|back|home|out|off|down|over|again|even|only|just|right|left|not|all|still|now|then|least|this|that|im|was|were|been|being|got|get|at)\s)`;
+const NOT_AFTER_AT = String.raw`(?!(?:the|this|that|these|those|a|an|my|your|our|their|his|her|its|it|me|you|him|them|us|one|some|any|all|least|last|first|once|home|work|school|night|noon|church|college|uni|office|hotel|lunch|dinner|amazon|google|youtube|ebay|taobao|baidu|booking|hotels|expedia|github)\s)`;
+const WORD_BEFORE = String.raw`(?<![\w.+'’-])`;
+const SAID_EMAILS = [
+  new RegExp(String.raw`${WORD_BEFORE}${NOT_BEFORE_AT}${NOT_A_MAILBOX}[\w.+-]{1,64}\s{1,3}at\s{1,3}${NOT_AFTER_AT}${LABEL}(?:${WORD_DOT}${LABEL}){0,2}${WORD_DOT}${COMMON_TLD}`, 'iu'),
+  new RegExp(String.raw`${WORD_BEFORE}[\w.+-]{1,64}\s{0,3}(?:艾特|圈\s{0,2}a|\s@\s)\s{0,3}${NOT_AFTER_AT}${LABEL}(?:${MARK_DOT}${LABEL}){0,2}${MARK_DOT}${COMMON_TLD}`, 'iu'),
+];
 
 /**
  * A Chinese mobile, maybe after +86 / 0086: 1[3-9] and nine more digits, also spaced or dashed out in
@@ -184,8 +209,12 @@ const ADDRESSES = [
   /(?<![\w.,])\d{1,5}[A-Za-z]?\s{1,2}(?:[A-Z][a-z]+\s{1,2}){1,3}(?:(?:Street|Road|Avenue|Lane|Boulevard)\b|(?:St|Rd|Ave|Ln|Blvd)\b(?!\s?[A-Za-z]))/u,
 ];
 
-/** Each spelled-out address has an @ or "at" as a word ("bob at", "(at)", "[at]"): most messages have neither ("what", "that" are not), and pay one scan. */
-const AT = /@|(?<![a-z])at(?![a-z])/i;
+/**
+ * Each spelled-out address has an @, 艾特, 圈a or "at" as a word ("bob at", "(at)", "[at]"), and a dot,
+ * 点 or "dot": most messages lack one of the two ("what", "that" are no "at"), and pay two scans at most.
+ */
+const AT = /@|(?<![a-z])at(?![a-z])|艾特|圈\s{0,2}a/i;
+const DOT = /\.|dot|点/i;
 
 function hasPhoneNumber(text: string): boolean {
   const numbers = text.replace(DATE_OR_TIME, '#');
@@ -225,6 +254,6 @@ function look(text: string, found: Set<PiiKind>): void {
 }
 
 function hasSpelledEmail(text: string): boolean {
-  if (!AT.test(text)) return false;
-  return SPELLED_EMAILS.some((email) => email.test(text)) || WORDED_EMAIL.test(text);
+  if (!AT.test(text) || !DOT.test(text)) return false;
+  return SPELLED_EMAILS.some((email) => email.test(text)) || WORDED_EMAIL.test(text) || SAID_EMAILS.some((email) => email.test(text));
 }

@@ -138,7 +138,7 @@ describe('findPii', () => {
   // And the number and address patterns' own worst cases.
   for (const unit of ['1 ', '1-', '+1 ', '00', '0-', '@a', 'a.', 'a-', '1.', '415 ', '一 ', '一', 'a。']) adversarial.push(unit.repeat(LENGTH / unit.length) + '!');
   // The spelled-out address, numeral, UK and street patterns' (and the invisible characters').
-  for (const unit of ['a(at)', 'a at ', 'a[dot]', 'a dot ', 'a@a dot ', '区', '区路', '1 Ab ', 'Ab ', '07', '1一 ', 'a\u200b', '\u2800a', '1️⃣']) {
+  for (const unit of ['a(at)', 'a at ', 'a[dot]', 'a dot ', 'a@a dot ', 'a at a dot ', 'a艾特', 'a 艾特 a 点 ', 'a圈a', 'a @ a . ', '区', '区路', '1 Ab ', 'Ab ', '07', '1一 ', 'a\u200b', '\u2800a', '1️⃣']) {
     adversarial.push(unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH) + '!');
   }
   adversarial.push('a'.repeat(LENGTH) + ' at gmail dot com!', 'a'.repeat(LENGTH) + '(at)', '区' + '建'.repeat(LENGTH) + '路');
