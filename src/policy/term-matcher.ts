@@ -48,6 +48,8 @@ interface Entry {
   breaks: ReadonlySet<number> | undefined;
   /** Whether the pattern is Latin letters and digits from end to end: only such a term is read with digits for letters. */
   latin: boolean;
+  /** A stand-in spelling (term-variants.ts): written joined, and, when `notBeforeIdeograph`, not before a Chinese character. */
+  variant?: { notBeforeIdeograph: boolean };
 }
 
 export interface TermMatch {
@@ -85,18 +87,18 @@ export class TermMatcher {
     };
     const variants = new Set<string>();
     for (const [pattern, { action, breaks }] of strongest) {
-      if (action === 'allow') {
-        add(pattern, 'allow', action, breaks);
-        continue;
-      }
-      add(pattern, 'term', action);
-      // A stand-in for one of its characters (约pao): a whole word where it begins or ends the term.
+      const kind: Kind = action === 'allow' ? 'allow' : 'term';
+      add(pattern, kind, action, action === 'allow' ? breaks : undefined);
+      // A stand-in for one of its characters (约pao), for a term and for an allowed phrase alike (约pao台山 is
+      // still 约炮台山): a whole word where it begins or ends the pattern, written joined (an allowed
+      // phrase's variant has no breaks: writtenAsPhrase then wants it joined too).
       for (const variant of variantsOf(pattern)) {
         if (strongest.has(variant.pattern) || variants.has(variant.pattern)) continue;
         variants.add(variant.pattern);
         const wordStart = variant.atStart ? wordCharOf(variant.pattern) : undefined;
         const wordEnd = variant.atEnd ? wordCharOf(variant.pattern.at(-1)!) : undefined;
-        entries.push({ pattern: variant.pattern, data: { kind: 'term', action, wordStart, wordEnd, breaks: undefined, latin: false } });
+        const data: Entry = { kind, action, wordStart, wordEnd, breaks: undefined, latin: false, variant: { notBeforeIdeograph: kind === 'term' && variant.notBeforeIdeograph } };
+        entries.push({ pattern: variant.pattern, data });
       }
     }
     for (const phrase of CRISIS_TERMS) add(normalizeTerm(phrase), 'crisis', 'allow');
@@ -149,11 +151,12 @@ function judge(hits: readonly TermHit<Entry>[], original: string, reading: Norma
   // Allowed phrases and crisis exceptions found (rare: undefined until one is).
   let exceptions: TermHit<Entry>[] | undefined;
   for (const hit of hits) {
-    const { kind, wordStart, wordEnd } = hit.data;
+    const { kind, wordStart, wordEnd, variant } = hit.data;
     const exception = kind === 'allow' || kind === 'not_crisis';
-    if (!reading && (wordStart || wordEnd || exception)) {
+    if (!reading && (wordStart || wordEnd || exception || variant)) {
       positions ??= normalizeWithPositions(original);
       if (!onWordEdges(hit, original, positions)) continue;
+      if (variant && !variantStands(hit, original, positions, variant.notBeforeIdeograph)) continue;
     }
     if (!exception) counted.push(hit);
     else if (writtenAsPhrase(hit, positions!)) (exceptions ??= []).push(hit);
@@ -188,6 +191,21 @@ function onWordEdges(hit: TermHit<Entry>, original: string, { from, to }: Normal
   if (wordStart && (wordCharBefore(original, start) === wordStart || (hit.start > 0 && from[hit.start - 1] === start))) return false;
   if (wordEnd && (wordCharAt(original, end) === wordEnd || to[hit.end] === end)) return false;
   return true;
+}
+
+const IDEOGRAPH_AT = /^[\u3400-\u4dbf\u4e00-\u9fff]/;
+
+/**
+ * Whether a stand-in spelling's hit reads as the term (term-variants.ts): written joined ("傻，13" is two
+ * things said), and, for digits or one letter ending it, with no Chinese character after it, spaces aside
+ * (傻13岁 is an age).
+ */
+function variantStands(hit: TermHit<Entry>, original: string, positions: Normalized, notBeforeIdeograph: boolean): boolean {
+  for (let unit = hit.start + 1; unit < hit.end; unit++) if (brokenAt(unit, positions)) return false;
+  if (!notBeforeIdeograph) return true;
+  let next = positions.to[hit.end - 1]!;
+  while (next < original.length && /\s/.test(original[next]!)) next++;
+  return !IDEOGRAPH_AT.test(original.slice(next, next + 1));
 }
 
 /** Where a phrase as the operator (or crisis.ts) wrote it has a space or punctuation, in folded offsets. */

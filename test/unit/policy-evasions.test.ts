@@ -112,9 +112,8 @@ describe('stand-ins for a character of a Chinese term', () => {
     ['13 for 逼', '你个傻13', 'mask', '你个***'],
     ['bi for 逼', '傻bi吧你', 'mask', '***吧你'],
     ['pinyin for 炮', '约pao吗', 'block', '约pao吗'],
-    ['pinyin for 炮, spaced', '约 pao', 'block', '约 pao'],
-    ['pinyin for 约', 'yue炮吗', 'block', 'yue炮吗'],
-    ['pinyin for 操 at the start', 'cao你妈', 'mask', '*****'],
+    ['pinyin for 操 at the start, before two characters', 'cao你妈', 'mask', '*****'],
+    ['13 for 逼 before a space and punctuation', '傻13 !', 'mask', '*** !'],
     ['pinyin for 妈 at the end', '操你ma!', 'mask', '****!'],
     ['Traditional characters around it', '約pao嗎', 'block', '約pao嗎'],
   ])('catches %s', (_name, content, action, masked) => {
@@ -130,8 +129,31 @@ describe('stand-ins for a character of a Chinese term', () => {
     ['pao alone', 'paolo says pao'],
     ['ma in a longer word', '操你mama'],
     ['the stand-ins alone, without the rest of the term', 'yue pao cao ma 13'],
+    // Review findings: names, ages, dates and counts that read as a stand-in.
+    ['a surname before a verb (裸聊)', '我和Luo聊了一下'],
+    ['a surname, spaced, before a verb', '昨天跟 Luo 聊天了'],
+    ['a name before 炮仗 (约炮)', '大家好我是Yue炮仗响了'],
+    ['an age after 傻, across a comma', '我那时真傻，13岁就出来打工'],
+    ['an age right after 傻', '我那时真傻13岁就出来打工'],
+    ['a date', '我真傻13号才知道'],
+    ['a date across a comma', '他说我傻，13号再来'],
+    ['a spaced syllable (two things said)', '我约 Pao 吃饭'],
   ])('lets %s through', (_name, content) => {
     expect(check(content)).toMatchObject({ action: 'allow', content });
+  });
+
+  it('an allowed phrase has the stand-ins of its characters too: 约炮台山 excuses 约pao台山', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '约炮', action: 'block' }, { term: '约炮台山', action: 'allow' }] });
+    expect(check('约pao吗').action).toBe('block');
+    expect(check('约pao台山').action).toBe('allow');
+    expect(check('约炮台山').action).toBe('allow');
+  });
+
+  it('13 standing for 逼 in a counted term is not read before a Chinese character (牛 13 头 is thirteen cattle)', () => {
+    const check = policyOf({ links: 'allow', terms: [{ term: '牛逼', action: 'mask' }] });
+    expect(check('牛13').content).toBe('***');
+    expect(check('牛 13 头').action).toBe('allow');
+    expect(check('牛13头').action).toBe('allow');
   });
 
   it('an operator term with such a character gets its stand-ins; a one-character term none', () => {
