@@ -70,7 +70,8 @@ export async function registerTeamRoutes(instance: FastifyInstance, ctx: AdminCo
     if (counted === undefined) throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Your session ended meanwhile: log in again' });
     if (counted.ended) {
       await ctx.audit.record({ action: 'session_end', ...actorOf(request), detail: { wrong_passwords: counted.count } });
-      throw new AppError(ErrorCode.UNAUTHORIZED, { detail: 'Too many wrong passwords: this session has ended, log in again' });
+      // Its own code (a 401 still): the page's login form then says why, not "your session expired".
+      throw new AppError(ErrorCode.SESSION_ENDED_WRONG_PASSWORDS);
     }
     throw new AppError(ErrorCode.CURRENT_PASSWORD_WRONG, { detail: 'Your password is wrong' });
   };

@@ -55,6 +55,7 @@ export const ErrorCode = {
   CURRENT_PASSWORD_WRONG: 'CURRENT_PASSWORD_WRONG',
   /** A change of the team asks for the password again: the session's last proof of it is not recent. */
   PASSWORD_CONFIRMATION_REQUIRED: 'PASSWORD_CONFIRMATION_REQUIRED',
+  SESSION_ENDED_WRONG_PASSWORDS: 'SESSION_ENDED_WRONG_PASSWORDS',
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   /** A change that would leave the team without an enabled owner. */
   LAST_OWNER: 'LAST_OWNER',
@@ -101,6 +102,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   INVALID_TOTP: 400,
   CURRENT_PASSWORD_WRONG: 400,
   PASSWORD_CONFIRMATION_REQUIRED: 403,
+  SESSION_ENDED_WRONG_PASSWORDS: 401,
   ACCOUNT_DISABLED: 403,
   LAST_OWNER: 409,
   NAME_TAKEN: 409,
@@ -156,6 +158,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     INVALID_TOTP: '验证码错误或已使用',
     CURRENT_PASSWORD_WRONG: '当前密码错误',
     PASSWORD_CONFIRMATION_REQUIRED: '请再次输入你的密码以确认此操作',
+    SESSION_ENDED_WRONG_PASSWORDS: '连续三次输错密码，为安全起见已退出登录，请重新登录',
     ACCOUNT_DISABLED: '此管理员账户已被停用',
     LAST_OWNER: '团队中至少要保留一位启用的所有者',
     NAME_TAKEN: '此名称已被使用',
@@ -197,6 +200,7 @@ export const errorText: Record<Lang, Record<ErrorCode, string>> = {
     INVALID_TOTP: 'The code is wrong or was already used',
     CURRENT_PASSWORD_WRONG: 'The current password is wrong',
     PASSWORD_CONFIRMATION_REQUIRED: 'Type your password again to confirm this change',
+    SESSION_ENDED_WRONG_PASSWORDS: 'Three wrong passwords in a row: you were logged out to be safe. Log in again',
     ACCOUNT_DISABLED: 'This admin account is disabled',
     LAST_OWNER: 'The team must keep at least one enabled owner',
     NAME_TAKEN: 'This name is already taken',

@@ -172,7 +172,7 @@ describe.each(ENGINES)('a recent password for the team changes (%s)', (engine) =
     expect(change.json().error).toBe('CURRENT_PASSWORD_WRONG');
     const third = await confirm(stolen, 'guess-3');
     expect(third.statusCode).toBe(401);
-    expect(third.json().error).toBe('UNAUTHORIZED');
+    expect(third.json().error).toBe('SESSION_ENDED_WRONG_PASSWORDS');
     expect((await admin.fastify.inject({ url: '/admin/api/me', headers: { cookie: stolen } })).statusCode).toBe(401);
     expect((await auditOf('session_end')).at(-1)).toEqual({ admin_name: name, detail: { wrong_passwords: 3 } });
     // The owner's own session goes on, and the account's checks left (10 − 3) let the owner confirm.

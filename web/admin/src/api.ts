@@ -41,7 +41,7 @@ export async function errorOf(response: Response): Promise<{ code: ErrorCode; me
 
 async function answer<T>(response: Response): Promise<T> {
   if (response.status === 401) {
-    sessionEnded();
+    sessionEnded((await errorOf(response)).code);
     // Shown where the call failed until the login form comes: in the page's language.
     throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
   }

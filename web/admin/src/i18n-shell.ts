@@ -44,6 +44,7 @@ export const shellZh = {
   loadFailed: '加载失败：{n}',
   sessionExpired: '登录已过期，请重新登录',
   sessionEnded: '登录已过期（或已在别的标签页退出），请重新登录；登录后会回到你刚才所在的页面。',
+  sessionEndedWrongPasswords: '连续三次输错密码，为安全起见已退出登录。请重新登录；登录后会回到你刚才所在的页面。',
   tabPolicy: '内容策略',
 } as const;
 
@@ -88,5 +89,6 @@ export const shellEn: Record<ShellTextKey, string> = {
   loadFailed: 'Loading failed: {n}',
   sessionExpired: 'Your session has ended; please log in again',
   sessionEnded: 'Your session has ended (expired, or logged out in another tab); log in again to return to where you were.',
+  sessionEndedWrongPasswords: 'You typed a wrong password three times in a row, so you were logged out to be safe. Log in again to return to where you were.',
   tabPolicy: 'Content policy',
 };

@@ -41,7 +41,8 @@ bindLangSwitch(byTestId('lang-switch', HTMLSelectElement), () => {
 });
 document.title = t('loginTitle');
 // Sent back here by a session that ended: said, or the admin would wonder where their page went.
-if (takeSessionEnded()) showError(() => t('sessionEnded'));
+const endedBecause = takeSessionEnded();
+if (endedBecause) showError(() => t(endedBecause === 'wrong_passwords' ? 'sessionEndedWrongPasswords' : 'sessionEnded'));
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -82,10 +82,10 @@ export function createPasswordConfirm(dialog: HTMLDialogElement): PasswordConfir
         return;
       }
       const { code } = await errorOf(response);
-      if (code === 'UNAUTHORIZED') {
+      if (response.status === 401) {
         sayError(undefined);
         dialog.close();
-        sessionEnded();
+        sessionEnded(code);
         return;
       }
       noteForbidden(code);

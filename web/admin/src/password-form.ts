@@ -60,8 +60,8 @@ export function createPasswordForm(root: HTMLElement, deps: { me: () => Me | und
       if (known === 'INVALID_PASSWORD' || known === 'CURRENT_PASSWORD_WRONG') {
         sayError(() => t('passwordCurrentWrong'));
         current.select();
-      } else if (known === 'UNAUTHORIZED') {
-        sessionEnded();
+      } else if (response.status === 401) {
+        sessionEnded(known);
       } else if (known === 'CONFLICT') {
         sayError(() => t('passwordManaged'));
       } else {

@@ -9,15 +9,23 @@
 import { leaveMark, takeMark } from './tab-mark.js';
 
 const ENDED_KEY = 'admin-session-ended';
+const WRONG_PASSWORDS_KEY = 'admin-session-ended-wrong-passwords';
 
 let leaving = false;
 
-/** The session ended: back to the login form at this very address (several failed calls reload once). */
-export function sessionEnded(): void {
+/** Why the login form is shown: the session ended (expired, logged out elsewhere), or wrong passwords ended it. */
+export type EndReason = 'ended' | 'wrong_passwords';
+
+/**
+ * The session ended: back to the login form at this very address (several failed calls reload once).
+ * `code`: the error code of the answer that said so — SESSION_ENDED_WRONG_PASSWORDS is told as such.
+ */
+export function sessionEnded(code?: string): void {
   if (leaving) return;
   leaving = true;
   // Blocked storage: the login form is still shown, without the reason.
   leaveMark(ENDED_KEY);
+  if (code === 'SESSION_ENDED_WRONG_PASSWORDS') leaveMark(WRONG_PASSWORDS_KEY);
   // Not `location.assign('/admin' + hash)`: to the same address with the same hash that is a jump within
   // the page, not a load, and the page would stay as it is.
   // Once: an admin who answers the leave-page prompt (unsaved policy edits) with "Stay" keeps the page, each
@@ -30,7 +38,10 @@ export function loggingOut(): void {
   leaving = true;
 }
 
-/** On the login page: whether it is shown because a session ended (said once: the mark is removed). */
-export function takeSessionEnded(): boolean {
-  return takeMark(ENDED_KEY);
+/** On the login page: why it is shown, when a session ended (said once: the marks are removed). */
+export function takeSessionEnded(): EndReason | undefined {
+  const ended = takeMark(ENDED_KEY);
+  const wrong = takeMark(WRONG_PASSWORDS_KEY);
+  if (!ended) return undefined;
+  return wrong ? 'wrong_passwords' : 'ended';
 }

@@ -34,7 +34,7 @@ export async function sendTotpChange(method: 'POST' | 'DELETE', path: string, bo
   });
   if (response.ok) return response.json().catch(() => ({}));
   if (response.status === 401) {
-    sessionEnded();
+    sessionEnded((await errorOf(response)).code);
     throw new ApiError(401, 'UNAUTHORIZED', t('sessionExpired'));
   }
   const { code, message } = await errorOf(response);
