@@ -25,6 +25,14 @@ export function plainTime(iso: string | null): string {
   return iso ? iso.slice(0, 19).replace('T', ' ') : '—';
 }
 
+/**
+ * Whether the focus is on nothing: it fell to the page's body (a focused control was disabled or hidden, a
+ * dialog closed over a disabled opener). Callers then give it back where the admin was.
+ */
+export function focusLost(): boolean {
+  return document.activeElement === document.body || document.activeElement === null;
+}
+
 /** A short message at the bottom of the page. */
 export function showToast(toast: HTMLElement, text: string): void {
   toast.textContent = text;

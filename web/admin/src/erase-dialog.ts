@@ -9,7 +9,7 @@ import type { RoomSummary } from '../../../src/admin/rooms-query.js';
 import type { MAX_ERASURE_REASON_CHARS } from '../../../src/admin/routes-erasure.js';
 import { ApiError, sendJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
-import { byTestId } from './dom.js';
+import { byTestId, focusLost } from './dom.js';
 import { PasswordNotConfirmed, type PasswordConfirm } from './password-confirm.js';
 import { t } from './i18n.js';
 import { showFormError } from './sanction-fields.js';
@@ -97,7 +97,7 @@ export function createEraseDialog(dialog: HTMLDialogElement, deps: { confirm: Co
       } finally {
         submit.disabled = false;
         // A question answered "no" gave the focus back to this button while it was disabled (so to nothing).
-        if (dialog.open && (document.activeElement === document.body || document.activeElement === null)) submit.focus();
+        if (dialog.open && focusLost()) submit.focus();
       }
     })();
   });

@@ -19,7 +19,7 @@
 import type { LinkAction, PolicyAction, PolicyDocument } from '../../../src/policy/policy-document.js';
 import { ApiError, requestJson } from './api.js';
 import type { Confirm } from './confirm-dialog.js';
-import { byTestId, element } from './dom.js';
+import { byTestId, element, focusLost } from './dom.js';
 import { t, type TextKey } from './i18n.js';
 import { PasswordNotConfirmed, type PasswordConfirm } from './password-confirm.js';
 import { termProblem } from './policy-terms.js';
@@ -277,7 +277,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; pa
     if (loading) return;
     void load().then((shown) => {
       // The button went with the message: the focus goes to the first thing to edit rather than the page's top.
-      if (shown && (document.activeElement === document.body || document.activeElement === null || document.activeElement === retry)) newTerm.focus();
+      if (shown && (focusLost() || document.activeElement === retry)) newTerm.focus();
     });
   });
 
@@ -349,7 +349,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; pa
         await load();
       } finally {
         setBusy(false);
-        if (focused instanceof HTMLElement && focused.isConnected && (document.activeElement === document.body || document.activeElement === null)) focused.focus();
+        if (focused instanceof HTMLElement && focused.isConnected && focusLost()) focused.focus();
       }
     })();
   });
@@ -386,7 +386,7 @@ export function createPolicyView(root: HTMLElement, deps: { confirm: Confirm; pa
         }
         showFormError(error, saveError());
       } finally {
-        if (focused instanceof HTMLElement && focused.isConnected && (document.activeElement === document.body || document.activeElement === null)) focused.focus();
+        if (focused instanceof HTMLElement && focused.isConnected && focusLost()) focused.focus();
       }
     })();
   });
